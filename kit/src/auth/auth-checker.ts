@@ -1,0 +1,16 @@
+import type { AuthChecker } from 'type-graphql';
+import { forbidden, unauthenticated } from '../errors';
+import type { RequestContext } from '../context';
+import type { Role, Viewer } from './roles';
+
+/** `@Authorized()` needs a signed-in viewer; `@Authorized(Role.ADMIN)` also one of the roles. */
+export const authChecker: AuthChecker<RequestContext, Role> = ({ context }, roles) => {
+  const viewer = requireViewer(context);
+  if (roles.length > 0 && !roles.includes(viewer.role)) throw forbidden();
+  return true;
+};
+
+export function requireViewer(context: Pick<RequestContext, 'viewer'>): Viewer {
+  if (!context.viewer) throw unauthenticated();
+  return context.viewer;
+}

@@ -1,0 +1,128 @@
+/**
+ * Configuration is read from the environment once, at start-up, and validated.
+ * A missing or malformed setting stops the process with one line naming the variable.
+ */
+export class ConfigError extends Error {
+  constructor(readonly variable: string, problem: string) {
+    super(`config: ${variable} ${problem}`);
+    this.name = 'ConfigError';
+  }
+}
+
+type Env = Record<string, string | undefined>;
+
+export interface EnvReader {
+  string(name: string, fallback?: string): string;
+  optionalString(name: string): string | undefined;
+  int(name: string, fallback: number, range?: { min?: number; max?: number }): number;
+  port(name: string, fallback: number): number;
+  url(name: string, protocols: string[]): string | undefined;
+  bool(name: string, fallback: boolean): boolean;
+  oneOf<T extends string>(name: string, allowed: readonly T[], fallback: T): T;
+  list(name: string, fallback: string[]): string[];
+}
+
+export function envReader(env: Env = process.env): EnvReader {
+  const raw = (name: string) => {
+    const value = env[name]?.trim();
+    return value === undefined || value === '' ? undefined : value;
+  };
+  const reader: EnvReader = {
+    string(name, fallback) {
+      const value = raw(name) ?? fallback;
+      if (value === undefined) throw new ConfigError(name, 'is required but not set');
+      return value;
+    },
+    optionalString: raw,
+    int(name, fallback, range = {}) {
+      const value = raw(name);
+      if (value === undefined) return fallback;
+      const parsed = Number(value);
+      const { min = Number.MIN_SAFE_INTEGER, max = Number.MAX_SAFE_INTEGER } = range;
+      if (!/^-?\d+$/.test(value) || parsed < min || parsed > max) {
+        throw new ConfigError(name, `must be an integer between ${min} and ${max} (got "${value}")`);
+      }
+      return parsed;
+    },
+    port(name, fallback) {
+      return reader.int(name, fallback, { min: 0, max: 65535 });
+    },
+    url(name, protocols) {
+      const value = raw(name);
+      if (value === undefined) return undefined;
+      let url: URL;
+      try {
+        url = new URL(value);
+      } catch {
+        throw new ConfigError(name, `must be a URL (got "${redactUrl(value)}")`);
+      }
+      if (!protocols.includes(url.protocol.replace(/:$/, ''))) {
+        throw new ConfigError(name, `must use ${protocols.join(' or ')}:// (got "${url.protocol}//")`);
+      }
+      return value;
+    },
+    bool(name, fallback) {
+      const value = raw(name)?.toLowerCase();
+      if (value === undefined) return fallback;
+      if (['1', 'true', 'yes', 'on'].includes(value)) return true;
+      if (['0', 'false', 'no', 'off'].includes(value)) return false;
+      throw new ConfigError(name, `must be true or false (got "${value}")`);
+    },
+    oneOf(name, allowed, fallback) {
+      const value = raw(name) ?? fallback;
+      if (!allowed.includes(value as never)) {
+        throw new ConfigError(name, `must be one of ${allowed.join(', ')} (got "${value}")`);
+      }
+      return value as (typeof allowed)[number];
+    },
+    list(name, fallback) {
+      const value = raw(name);
+      return value === undefined ? fallback : value.split(',').map((item) => item.trim()).filter(Boolean);
+    },
+  };
+  return reader;
+}
+
+/** Hides the password of a connection string so it can be printed. */
+export function redactUrl(value: string): string {
+  return value.replace(/\/\/([^:/@]+):([^@]+)@/, '//$1:***@');
+}
+
+/** Settings every process of the supergraph shares. */
+export interface CommonConfig {
+  environment: 'development' | 'test' | 'production';
+  logLevel: 'trace' | 'debug' | 'info' | 'warn' | 'error' | 'fatal' | 'silent';
+  /** Postgres connection string; unset means embedded Postgres (only `npm start` provides one). */
+  databaseUrl: string | undefined;
+  redisUrl: string | undefined;
+  amqpUrl: string | undefined;
+  /** Folder for generated development state: embedded Postgres, dev keys. */
+  dataDir: string;
+  jwt: { publicKeyPem: string | undefined; privateKeyPem: string | undefined; issuer: string; audience: string };
+}
+
+export function readCommonConfig(env: EnvReader = envReader()): CommonConfig {
+  return {
+    environment: env.oneOf('NODE_ENV', ['development', 'test', 'production'] as const, 'development'),
+    logLevel: env.oneOf('LOG_LEVEL', ['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent'] as const, 'info'),
+    databaseUrl: env.url('DATABASE_URL', ['postgres', 'postgresql']),
+    redisUrl: env.url('REDIS_URL', ['redis', 'rediss']),
+    amqpUrl: env.url('AMQP_URL', ['amqp', 'amqps']),
+    dataDir: env.string('DATA_DIR', '.data'),
+    jwt: {
+      publicKeyPem: pemFromEnv(env, 'JWT_PUBLIC_KEY'),
+      privateKeyPem: pemFromEnv(env, 'JWT_PRIVATE_KEY'),
+      issuer: env.string('JWT_ISSUER', 'marketplace-users'),
+      audience: env.string('JWT_AUDIENCE', 'marketplace'),
+    },
+  };
+}
+
+/** PEM keys arrive in env files with literal "\n"; accept both forms. */
+function pemFromEnv(env: EnvReader, name: string): string | undefined {
+  const value = env.optionalString(name)?.replace(/\\n/g, '\n');
+  if (value !== undefined && !value.includes('-----BEGIN')) {
+    throw new ConfigError(name, 'must be a PEM-encoded key');
+  }
+  return value;
+}

@@ -1,0 +1,99 @@
+import { GraphQLError, GraphQLFormattedError } from 'graphql';
+import { unwrapResolverError } from '@apollo/server/errors';
+import { ArgumentValidationError } from 'type-graphql';
+import type { ValidationError } from 'class-validator';
+import type { Logger } from './logger';
+
+/** The error codes every client of the supergraph can rely on (`extensions.code`). */
+export const ErrorCode = {
+  UNAUTHENTICATED: 'UNAUTHENTICATED',
+  FORBIDDEN: 'FORBIDDEN',
+  BAD_USER_INPUT: 'BAD_USER_INPUT',
+  NOT_FOUND: 'NOT_FOUND',
+  CONFLICT: 'CONFLICT',
+  RATE_LIMITED: 'RATE_LIMITED',
+  INTERNAL_SERVER_ERROR: 'INTERNAL_SERVER_ERROR',
+} as const;
+export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode];
+
+/** One invalid input field: `field` is the path inside the argument, e.g. `input.email`. */
+export interface FieldError {
+  field: string;
+  message: string;
+}
+
+const HTTP_STATUS: Partial<Record<ErrorCode, number>> = { UNAUTHENTICATED: 401 };
+
+export class AppError extends GraphQLError {
+  constructor(code: ErrorCode, message: string, extensions: Record<string, unknown> = {}) {
+    const status = HTTP_STATUS[code];
+    super(message, { extensions: { code, ...extensions, ...(status ? { http: { status } } : {}) } });
+  }
+}
+
+export const unauthenticated = (message = 'You must be signed in') => new AppError('UNAUTHENTICATED', message);
+export const forbidden = (message = 'You are not allowed to do this') => new AppError('FORBIDDEN', message);
+export const notFound = (what: string) => new AppError('NOT_FOUND', `${what} not found`);
+export const conflict = (message: string, extensions?: Record<string, unknown>) => new AppError('CONFLICT', message, extensions);
+export const rateLimited = (retryAfterSeconds: number) =>
+  new AppError('RATE_LIMITED', `Too many attempts; try again in ${retryAfterSeconds} s`, { retryAfterSeconds });
+export const badInput = (fields: FieldError[], message = 'Invalid input') =>
+  new AppError('BAD_USER_INPUT', `${message}: ${fields.map((f) => `${f.field} ${f.message}`).join('; ')}`, { fields });
+
+/** Codes produced by graphql-js and Apollo Server for malformed requests; passed through as they are. */
+const PROTOCOL_CODES = new Set([
+  'GRAPHQL_PARSE_FAILED',
+  'GRAPHQL_VALIDATION_FAILED',
+  'BAD_REQUEST',
+  'BAD_USER_INPUT',
+  'PERSISTED_QUERY_NOT_FOUND',
+  'PERSISTED_QUERY_NOT_SUPPORTED',
+  'OPERATION_RESOLUTION_FAILURE',
+  'DOWNSTREAM_SERVICE_ERROR',
+]);
+
+export function flattenValidationErrors(errors: ValidationError[], prefix = ''): FieldError[] {
+  return errors.flatMap((error) => {
+    const field = prefix ? `${prefix}.${error.property}` : error.property;
+    const own = Object.values(error.constraints ?? {}).map((message) => ({ field, message: stripPropertyName(message, error.property) }));
+    return [...own, ...flattenValidationErrors(error.children ?? [], field)];
+  });
+}
+
+/** class-validator messages start with the property name; the field carries it already. */
+function stripPropertyName(message: string, property: string): string {
+  return message.startsWith(`${property} `) ? message.slice(property.length + 1) : message;
+}
+
+/**
+ * Apollo Server `formatError`: known errors keep their code and details, anything else
+ * becomes an opaque INTERNAL_SERVER_ERROR (logged with its stack, never sent).
+ */
+export function createErrorFormatter(log: Logger, options: { exposeInternals: boolean }) {
+  return (formatted: GraphQLFormattedError, raw: unknown): GraphQLFormattedError => {
+    const error = unwrapResolverError(raw);
+    const { stacktrace: _stacktrace, ...extensions } = formatted.extensions ?? {};
+    if (error instanceof ArgumentValidationError) {
+      const { message, extensions: details } = badInput(flattenValidationErrors(error.extensions.validationErrors as ValidationError[]));
+      return { message, locations: formatted.locations, path: formatted.path, extensions: details };
+    }
+    const code = extensions.code as string | undefined;
+    if (error instanceof AppError || (code && (code in ErrorCode || PROTOCOL_CODES.has(code)))) {
+      const { http: _http, ...publicExtensions } = extensions;
+      return { ...formatted, extensions: publicExtensions };
+    }
+    log.error({ err: error }, 'unexpected error');
+    return {
+      message: options.exposeInternals && error instanceof Error ? error.message : 'Internal server error',
+      locations: formatted.locations,
+      path: formatted.path,
+      extensions: { code: ErrorCode.INTERNAL_SERVER_ERROR },
+    };
+  };
+}
+
+/** Postgres unique_violation, optionally for one named constraint. */
+export function isUniqueViolation(error: unknown, constraint?: string): boolean {
+  const driverError = (error as { driverError?: { code?: string; constraint?: string } })?.driverError ?? (error as { code?: string; constraint?: string });
+  return driverError?.code === '23505' && (constraint === undefined || driverError.constraint === constraint);
+}

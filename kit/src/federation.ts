@@ -1,0 +1,52 @@
+import { buildSubgraphSchema, printSubgraphSchema } from '@apollo/subgraph';
+import type { GraphQLResolverMap } from '@apollo/subgraph/dist/schema-helper';
+import { printSchemaWithDirectives } from '@graphql-tools/utils';
+import { GraphQLSchema, parse } from 'graphql';
+import { BuildSchemaOptions, buildSchema, createResolversMap } from 'type-graphql';
+import { authChecker } from './auth/auth-checker';
+import type { RequestContext } from './context';
+
+/** Federation 2 features the subgraphs may use; one `@link` for all of them. */
+export const FEDERATION_LINK =
+  'extend schema @link(url: "https://specs.apollo.dev/federation/v2.5", import: ["@key", "@shareable", "@external", "@requires", "@provides", "@inaccessible", "@tag"])';
+
+export type ReferenceResolvers = GraphQLResolverMap<RequestContext>;
+
+export interface FederatedSchemaOptions {
+  resolvers: BuildSchemaOptions['resolvers'];
+  orphanedTypes?: BuildSchemaOptions['orphanedTypes'];
+  container?: BuildSchemaOptions['container'];
+  /** `__resolveReference` per entity type; each should go through a DataLoader. */
+  references?: ReferenceResolvers;
+}
+
+/**
+ * The one bridge from type-graphql to `@apollo/subgraph`: type-graphql builds the
+ * schema from decorators, its SDL (with `@key` and friends) becomes a subgraph schema,
+ * and type-graphql's resolvers are merged with the entity reference resolvers.
+ */
+export async function buildFederatedSchema(options: FederatedSchemaOptions): Promise<GraphQLSchema> {
+  const schema = await buildSchema({
+    resolvers: options.resolvers,
+    orphanedTypes: options.orphanedTypes,
+    container: options.container,
+    authChecker,
+    authMode: 'error',
+    validate: { forbidUnknownValues: false, stopAtFirstError: false },
+    // Subgraphs may have no Query of their own; composition checks the whole.
+    skipCheck: true,
+  });
+  const resolvers = createResolversMap(schema) as GraphQLResolverMap<RequestContext>;
+  for (const [typeName, typeResolvers] of Object.entries(options.references ?? {})) {
+    resolvers[typeName] = { ...(resolvers[typeName] as object), ...(typeResolvers as object) } as never;
+  }
+  return buildSubgraphSchema({
+    typeDefs: parse(`${FEDERATION_LINK}\n${printSchemaWithDirectives(schema)}`),
+    resolvers: resolvers as GraphQLResolverMap<unknown>,
+  });
+}
+
+/** The SDL a subgraph contributes to composition (what `npm run schema` writes). */
+export function printSubgraphSdl(schema: GraphQLSchema): string {
+  return `${printSubgraphSchema(schema).trim()}\n`;
+}

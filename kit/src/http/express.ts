@@ -1,0 +1,42 @@
+import type { ErrorRequestHandler, Express } from 'express';
+import { createServer, Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+
+/** Malformed JSON, oversized bodies and the like become a GraphQL-shaped 4xx, never a stack trace. */
+export const jsonErrorHandler: ErrorRequestHandler = (error, _req, res, next) => {
+  if (res.headersSent) return next(error);
+  const status = typeof error?.status === 'number' && error.status >= 400 && error.status < 500 ? error.status : 500;
+  res.status(status).json({
+    errors: [{ message: status < 500 ? String(error.message) : 'Internal server error', extensions: { code: status < 500 ? 'BAD_REQUEST' : 'INTERNAL_SERVER_ERROR' } }],
+  });
+};
+
+export function createHttpServer(app: Express): Server {
+  const server = createServer(app);
+  // Keep-alive longer than typical load balancers' idle timeout so they close first.
+  server.keepAliveTimeout = 65_000;
+  server.headersTimeout = 66_000;
+  return server;
+}
+
+/** Starts listening, turning "address in use" into one clear sentence. */
+export function listen(server: Server, port: number, host: string, serviceName: string): Promise<Server> {
+  return new Promise((resolve, reject) => {
+    server.once('error', (error: NodeJS.ErrnoException) => {
+      reject(error.code === 'EADDRINUSE' ? new Error(`${serviceName}: port ${port} on ${host} is already in use`) : error);
+    });
+    server.listen(port, host, () => resolve(server));
+  });
+}
+
+export function portOf(server: Server): number {
+  return (server.address() as AddressInfo).port;
+}
+
+/** Stops accepting connections and closes idle keep-alive sockets so shutdown is prompt. */
+export function closeServer(server: Server): Promise<void> {
+  return new Promise((resolve) => {
+    server.close(() => resolve());
+    server.closeIdleConnections();
+  });
+}

@@ -1,0 +1,18 @@
+import type { ApolloServerPlugin } from '@apollo/server';
+import type { Logger } from '../logger';
+
+/** One structured line per GraphQL operation: name, type, duration and error codes (never variables). */
+export function operationLogPlugin<TContext extends { log: Logger }>(): ApolloServerPlugin<TContext> {
+  return {
+    requestDidStart: async ({ contextValue }) => {
+      const startedAt = performance.now();
+      return {
+        willSendResponse: async ({ operationName, operation, errors }) => {
+          const durationMs = Math.round((performance.now() - startedAt) * 10) / 10;
+          const codes = errors?.map((error) => error.extensions?.code ?? 'INTERNAL_SERVER_ERROR');
+          contextValue.log.info({ operationName, operationType: operation?.operation, durationMs, errors: codes }, 'graphql operation');
+        },
+      };
+    },
+  };
+}

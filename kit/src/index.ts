@@ -1,0 +1,21 @@
+import 'reflect-metadata';
+
+export * from './config';
+export * from './logger';
+export * from './errors';
+export * from './context';
+export * from './loaders';
+export * from './store';
+export * from './metrics';
+export * from './pagination';
+export * from './federation';
+export * from './process';
+export * from './subgraph';
+export * from './auth/roles';
+export * from './auth/keys';
+export * from './auth/access-token';
+export * from './auth/auth-checker';
+export * from './data/database';
+export * from './data/embedded-postgres';
+export * from './http/express';
+export * from './http/operation-log';

@@ -1,0 +1,81 @@
+import type { ApolloServerPlugin } from '@apollo/server';
+import type { RequestHandler } from 'express';
+import { Counter, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+
+/** Operation names come from clients: past this many distinct names, new ones count as "other". */
+const MAX_OPERATION_LABELS = 500;
+const DURATION_BUCKETS_SECONDS = [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10];
+
+/** Prometheus metrics of one service; each service owns a registry (several share a process in embedded mode). */
+export class Metrics {
+  readonly registry = new Registry();
+  readonly httpDuration: Histogram<'method' | 'route' | 'status'>;
+  readonly operations: Counter<'operation' | 'type' | 'outcome'>;
+  readonly operationDuration: Histogram<'operation' | 'type'>;
+
+  private readonly operationNames = new Set<string>();
+
+  constructor(service: string) {
+    this.registry.setDefaultLabels({ service });
+    collectDefaultMetrics({ register: this.registry });
+    this.httpDuration = new Histogram({
+      name: 'http_request_duration_seconds',
+      help: 'HTTP requests by route and status',
+      labelNames: ['method', 'route', 'status'],
+      buckets: DURATION_BUCKETS_SECONDS,
+      registers: [this.registry],
+    });
+    this.operations = new Counter({
+      name: 'graphql_operations_total',
+      help: 'GraphQL operations by name, type and outcome (ok or error)',
+      labelNames: ['operation', 'type', 'outcome'],
+      registers: [this.registry],
+    });
+    this.operationDuration = new Histogram({
+      name: 'graphql_operation_duration_seconds',
+      help: 'GraphQL operation duration',
+      labelNames: ['operation', 'type'],
+      buckets: DURATION_BUCKETS_SECONDS,
+      registers: [this.registry],
+    });
+  }
+
+  /** Times every HTTP request; the route label is the matched path, never the raw URL (bounded cardinality). */
+  httpMiddleware(): RequestHandler {
+    return (req, res, next) => {
+      const end = this.httpDuration.startTimer({ method: req.method });
+      res.on('finish', () => end({ route: req.route?.path ?? (req.baseUrl || 'unmatched'), status: String(res.statusCode) }));
+      next();
+    };
+  }
+
+  handler(): RequestHandler {
+    return async (_req, res) => {
+      res.setHeader('content-type', this.registry.contentType);
+      res.end(await this.registry.metrics());
+    };
+  }
+
+  private operationLabel(name: string | null | undefined): string {
+    if (!name) return 'anonymous';
+    if (this.operationNames.has(name)) return name;
+    if (this.operationNames.size >= MAX_OPERATION_LABELS) return 'other';
+    this.operationNames.add(name);
+    return name;
+  }
+
+  apolloPlugin(): ApolloServerPlugin {
+    return {
+      requestDidStart: async () => {
+        const startedAt = process.hrtime.bigint();
+        return {
+          willSendResponse: async ({ operationName, operation, errors }) => {
+            const labels = { operation: this.operationLabel(operationName), type: operation?.operation ?? 'unknown' };
+            this.operations.inc({ ...labels, outcome: errors?.length ? 'error' : 'ok' });
+            this.operationDuration.observe(labels, Number(process.hrtime.bigint() - startedAt) / 1e9);
+          },
+        };
+      },
+    };
+  }
+}

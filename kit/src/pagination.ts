@@ -1,0 +1,110 @@
+import { ArgsType, ClassType, Directive, Field, Int, ObjectType } from 'type-graphql';
+import { Max, Min } from 'class-validator';
+import { badInput } from './errors';
+
+export const DEFAULT_PAGE_SIZE = 20;
+export const MAX_PAGE_SIZE = 100;
+
+@ObjectType({ description: 'Where a page sits in its list (Relay cursor connections).' })
+@Directive('@shareable')
+export class PageInfo {
+  @Field({ description: 'True when more items follow this page.' })
+  hasNextPage: boolean;
+
+  @Field({ description: 'True when items precede this page.' })
+  hasPreviousPage: boolean;
+
+  @Field(() => String, { nullable: true, description: 'Cursor of the first item of the page.' })
+  startCursor: string | null;
+
+  @Field(() => String, { nullable: true, description: 'Cursor of the last item; pass it as `after` for the next page.' })
+  endCursor: string | null;
+}
+
+@ArgsType()
+export class PageArgs {
+  @Field(() => Int, { defaultValue: DEFAULT_PAGE_SIZE, description: `Page size, 1 to ${MAX_PAGE_SIZE}.` })
+  @Min(1)
+  @Max(MAX_PAGE_SIZE)
+  first: number = DEFAULT_PAGE_SIZE;
+
+  @Field(() => String, { nullable: true, description: 'Return items after this cursor (an `endCursor`).' })
+  after?: string | null;
+}
+
+export interface Edge<T> {
+  node: T;
+  cursor: string;
+}
+
+export interface ConnectionShape<T> {
+  edges: Edge<T>[];
+  pageInfo: PageInfo;
+  totalCount: number;
+}
+
+/** Declares `<Name>Connection` and `<Name>Edge` object types for a node type. */
+export function Connection<T extends object>(node: ClassType<T>, name: string) {
+  @ObjectType(`${name}Edge`, { description: `One ${name} in a page, with its cursor.` })
+  class EdgeType implements Edge<T> {
+    @Field(() => node, { description: `The ${name}.` })
+    node: T;
+
+    @Field({ description: 'Opaque cursor of this item.' })
+    cursor: string;
+  }
+
+  @ObjectType(`${name}Connection`, { description: `A page of ${name} items.` })
+  class ConnectionType implements ConnectionShape<T> {
+    @Field(() => [EdgeType], { description: 'The items of this page.' })
+    edges: EdgeType[];
+
+    @Field(() => PageInfo, { description: 'Paging state.' })
+    pageInfo: PageInfo;
+
+    @Field(() => Int, { description: 'Items in the whole list, across pages.' })
+    totalCount: number;
+  }
+  return ConnectionType;
+}
+
+/** Cursors carry the sort key of an item (keyset pagination), encoded so clients treat them as opaque. */
+export function encodeCursor(values: readonly (string | number)[]): string {
+  return Buffer.from(JSON.stringify(values)).toString('base64url');
+}
+
+export function decodeCursor(cursor: string, arity: number): (string | number)[] {
+  try {
+    const values = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')) as unknown;
+    if (Array.isArray(values) && values.length === arity && values.every((v) => typeof v === 'string' || typeof v === 'number')) {
+      return values;
+    }
+  } catch {
+    // fall through to the input error below
+  }
+  throw badInput([{ field: 'after', message: 'is not a cursor from this list' }]);
+}
+
+/**
+ * Builds a connection from `first + 1` fetched rows: the extra row only tells whether
+ * another page exists.
+ */
+export function toConnection<T>(
+  rows: T[],
+  args: { first: number; after?: string | null },
+  totalCount: number,
+  cursorOf: (row: T) => (string | number)[],
+): ConnectionShape<T> {
+  const page = rows.slice(0, args.first);
+  const edges = page.map((node) => ({ node, cursor: encodeCursor(cursorOf(node)) }));
+  return {
+    edges,
+    totalCount,
+    pageInfo: {
+      hasNextPage: rows.length > args.first,
+      hasPreviousPage: Boolean(args.after),
+      startCursor: edges[0]?.cursor ?? null,
+      endCursor: edges.at(-1)?.cursor ?? null,
+    },
+  };
+}

@@ -1,0 +1,124 @@
+import Redis from 'ioredis';
+import { rateLimited } from './errors';
+
+/**
+ * The small slice of Redis the supergraph needs. Redis when `REDIS_URL` is set; an
+ * in-memory stand-in for the single-process embedded mode.
+ */
+export interface KeyValueStore {
+  /** Adds one to a counter that expires `windowMs` after its first increment. */
+  increment(key: string, windowMs: number): Promise<{ count: number; resetInMs: number }>;
+  count(key: string): Promise<{ count: number; resetInMs: number }>;
+  delete(key: string): Promise<void>;
+  ping(): Promise<void>;
+  close(): Promise<void>;
+}
+
+export function createStore(redisUrl: string | undefined, namespace: string): KeyValueStore {
+  return redisUrl ? new RedisStore(redisUrl, namespace) : new MemoryStore();
+}
+
+export class RedisStore implements KeyValueStore {
+  private readonly redis: Redis;
+
+  constructor(url: string, namespace: string) {
+    this.redis = new Redis(url, { keyPrefix: `${namespace}:`, lazyConnect: false, maxRetriesPerRequest: 2, enableOfflineQueue: true });
+    // Errors surface on the commands that fail and on /ready; an unhandled 'error' event would crash the process.
+    this.redis.on('error', () => undefined);
+  }
+
+  async increment(key: string, windowMs: number) {
+    const result = await this.redis.multi().incr(key).pexpire(key, windowMs, 'NX').pttl(key).exec();
+    if (!result) throw new Error('redis transaction aborted');
+    const [[incrError, count], , [ttlError, ttl]] = result;
+    if (incrError || ttlError) throw incrError ?? ttlError;
+    return { count: Number(count), resetInMs: Math.max(0, Number(ttl)) };
+  }
+
+  async count(key: string) {
+    const [count, ttl] = await Promise.all([this.redis.get(key), this.redis.pttl(key)]);
+    return { count: Number(count ?? 0), resetInMs: Math.max(0, ttl) };
+  }
+
+  async delete(key: string) {
+    await this.redis.del(key);
+  }
+
+  async ping() {
+    await this.redis.ping();
+  }
+
+  async close() {
+    await this.redis.quit().catch(() => this.redis.disconnect());
+  }
+}
+
+export class MemoryStore implements KeyValueStore {
+  private readonly counters = new Map<string, { count: number; expiresAt: number }>();
+
+  private live(key: string) {
+    const entry = this.counters.get(key);
+    if (entry && entry.expiresAt <= Date.now()) {
+      this.counters.delete(key);
+      return undefined;
+    }
+    return entry;
+  }
+
+  async increment(key: string, windowMs: number) {
+    const entry = this.live(key) ?? { count: 0, expiresAt: Date.now() + windowMs };
+    entry.count += 1;
+    this.counters.set(key, entry);
+    return { count: entry.count, resetInMs: entry.expiresAt - Date.now() };
+  }
+
+  async count(key: string) {
+    const entry = this.live(key);
+    return { count: entry?.count ?? 0, resetInMs: entry ? entry.expiresAt - Date.now() : 0 };
+  }
+
+  async delete(key: string) {
+    this.counters.delete(key);
+  }
+
+  async ping() {}
+
+  async close() {
+    this.counters.clear();
+  }
+}
+
+export interface RateLimitRule {
+  /** Counter family, e.g. `login-ip`. */
+  name: string;
+  limit: number;
+  windowMs: number;
+}
+
+/** Fixed-window limiter: `check` refuses once `limit` hits happened in the window. */
+export class RateLimiter {
+  constructor(private readonly store: KeyValueStore, private readonly rule: RateLimitRule) {}
+
+  private key(subject: string) {
+    return `ratelimit:${this.rule.name}:${subject}`;
+  }
+
+  async check(subject: string): Promise<void> {
+    const { count, resetInMs } = await this.store.count(this.key(subject));
+    if (count >= this.rule.limit) throw rateLimited(Math.max(1, Math.ceil(resetInMs / 1000)));
+  }
+
+  async hit(subject: string): Promise<void> {
+    await this.store.increment(this.key(subject), this.rule.windowMs);
+  }
+
+  /** Counts this attempt and refuses it when it goes over the limit. */
+  async consume(subject: string): Promise<void> {
+    const { count, resetInMs } = await this.store.increment(this.key(subject), this.rule.windowMs);
+    if (count > this.rule.limit) throw rateLimited(Math.max(1, Math.ceil(resetInMs / 1000)));
+  }
+
+  async reset(subject: string): Promise<void> {
+    await this.store.delete(this.key(subject));
+  }
+}

@@ -1,0 +1,181 @@
+import { ApolloServer } from '@apollo/server';
+import { expressMiddleware } from '@as-integrations/express5';
+import { ApolloServerPluginDrainHttpServer } from '@apollo/server/plugin/drainHttpServer';
+import { ApolloServerPluginInlineTraceDisabled, ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
+import express, { Express } from 'express';
+import type { DataSource } from 'typeorm';
+import type { NonEmptyArray } from 'type-graphql';
+import { AccessTokenVerifier } from './auth/access-token';
+import { TokenKeys, loadTokenKeys } from './auth/keys';
+import { CommonConfig, EnvReader, envReader, readCommonConfig } from './config';
+import { RequestContext, createRequestContext } from './context';
+import { openDatabase } from './data/database';
+import { createErrorFormatter } from './errors';
+import { ReferenceResolvers, buildFederatedSchema } from './federation';
+import { closeServer, createHttpServer, jsonErrorHandler, listen, portOf } from './http/express';
+import { operationLogPlugin } from './http/operation-log';
+import { Logger, createLogger } from './logger';
+import { Metrics } from './metrics';
+import { KeyValueStore, createStore } from './store';
+
+/** What a subgraph's wiring receives: its configuration and its own connections. */
+export interface SubgraphDeps {
+  name: string;
+  env: EnvReader;
+  config: CommonConfig;
+  keys: TokenKeys;
+  db: DataSource;
+  store: KeyValueStore;
+  log: Logger;
+}
+
+/** What a subgraph hands back from wiring: resolver instances and optional extras. */
+export interface SubgraphWiring {
+  /** Resolver instances, found by class when type-graphql asks its container. */
+  resolvers: object[];
+  references?: ReferenceResolvers;
+  /** REST edge routes (webhooks, uploads, downloads); mounted before `/graphql`. */
+  routes?(app: Express): void;
+  /** Demo data for `npm start`; must be idempotent. */
+  seed?(): Promise<void>;
+  close?(): Promise<void>;
+}
+
+/** A subgraph is a folder of aggregates plus one of these. */
+export interface SubgraphModule {
+  /** Name in the supergraph, Postgres schema name, log and metric label. */
+  name: string;
+  defaultPort: number;
+  entities: Function[];
+  migrations: Function[];
+  resolvers: NonEmptyArray<Function>;
+  orphanedTypes?: Function[];
+  wire(deps: SubgraphDeps): SubgraphWiring;
+}
+
+export interface StartOptions {
+  env?: EnvReader;
+  port?: number;
+  host?: string;
+  /** Overrides DATABASE_URL (embedded mode and tests). */
+  databaseUrl?: string;
+  logDestination?: import('pino').DestinationStream;
+  seed?: boolean;
+}
+
+export interface RunningSubgraph {
+  name: string;
+  port: number;
+  url: string;
+  deps: SubgraphDeps;
+  wiring: SubgraphWiring;
+  close(): Promise<void>;
+}
+
+/** Builds the subgraph's schema without any connection (schema printing, composition tests). */
+export function buildSubgraphSchemaOf(module: SubgraphModule, wiring?: SubgraphWiring) {
+  const instances = new Map((wiring?.resolvers ?? []).map((instance) => [instance.constructor, instance]));
+  return buildFederatedSchema({
+    resolvers: module.resolvers,
+    orphanedTypes: module.orphanedTypes,
+    references: wiring?.references,
+    container: wiring ? { get: (someClass) => instances.get(someClass as Function) ?? new (someClass as new () => object)() } : undefined,
+  });
+}
+
+export async function startSubgraph(module: SubgraphModule, options: StartOptions = {}): Promise<RunningSubgraph> {
+  const env = options.env ?? envReader();
+  const config = readCommonConfig(env);
+  const log = createLogger({ name: module.name, level: config.logLevel, destination: options.logDestination });
+  const port = options.port ?? env.port(`${module.name.toUpperCase()}_PORT`, module.defaultPort);
+  const host = options.host ?? env.string('HOST', '127.0.0.1');
+  const databaseUrl = options.databaseUrl ?? config.databaseUrl;
+  if (!databaseUrl) throw new Error(`${module.name}: DATABASE_URL is not set (npm start provides embedded Postgres)`);
+  const keys = loadTokenKeys(config);
+  const verifier = new AccessTokenVerifier(keys.publicKeyPem, config.jwt);
+
+  const db = await openDatabase({ url: databaseUrl, schema: module.name, entities: module.entities, migrations: module.migrations, log });
+  const store = createStore(config.redisUrl, module.name);
+  const deps: SubgraphDeps = { name: module.name, env, config, keys, db, store, log };
+  const wiring = module.wire(deps);
+  const metrics = new Metrics(module.name);
+
+  const app = express();
+  app.disable('x-powered-by');
+  app.use(metrics.httpMiddleware());
+  const httpServer = createHttpServer(app);
+  const apollo = new ApolloServer<RequestContext>({
+    schema: await buildSubgraphSchemaOf(module, wiring),
+    formatError: createErrorFormatter(log, { exposeInternals: config.environment === 'development' && env.bool('EXPOSE_INTERNAL_ERRORS', false) }),
+    includeStacktraceInErrorResponses: false,
+    csrfPrevention: true,
+    plugins: [
+      ApolloServerPluginLandingPageDisabled(),
+      ApolloServerPluginInlineTraceDisabled(),
+      ApolloServerPluginDrainHttpServer({ httpServer }),
+      metrics.apolloPlugin(),
+      operationLogPlugin(),
+    ],
+  });
+  await apollo.start();
+
+  app.get('/health', (_req, res) => void res.json({ status: 'ok', service: module.name }));
+  app.get('/ready', async (_req, res) => {
+    const checks = await readinessChecks({ database: () => db.query('SELECT 1'), store: () => store.ping() });
+    res.status(checks.ready ? 200 : 503).json({ service: module.name, ...checks });
+  });
+  app.get('/metrics', metrics.handler());
+  wiring.routes?.(app);
+  app.use(
+    '/graphql',
+    express.json({ limit: '1mb' }),
+    expressMiddleware(apollo, {
+      context: async ({ req }) =>
+        createRequestContext(
+          { headers: req.headers, remoteAddress: req.socket.remoteAddress },
+          { verifier, log, trustForwardedClientIp: env.bool('TRUST_FORWARDED_CLIENT_IP', true) },
+        ),
+    }),
+  );
+  app.use(jsonErrorHandler);
+
+  if (options.seed) await wiring.seed?.();
+  try {
+    await listen(httpServer, port, host, module.name);
+  } catch (error) {
+    await apollo.stop();
+    await Promise.allSettled([db.destroy(), store.close()]);
+    throw error;
+  }
+  const actualPort = portOf(httpServer);
+  log.info({ port: actualPort }, `${module.name} subgraph ready`);
+
+  return {
+    name: module.name,
+    port: actualPort,
+    url: `http://${host}:${actualPort}/graphql`,
+    deps,
+    wiring,
+    close: async () => {
+      await closeServer(httpServer);
+      await apollo.stop();
+      await wiring.close?.();
+      await Promise.allSettled([db.destroy(), store.close()]);
+    },
+  };
+}
+
+/** Runs every dependency check, each bounded in time, and reports each one. */
+export async function readinessChecks(checks: Record<string, () => Promise<unknown>>, timeoutMs = 2_000) {
+  const results = await Promise.all(
+    Object.entries(checks).map(async ([name, check]) => {
+      try {
+        await Promise.race([check(), new Promise((_, reject) => setTimeout(() => reject(new Error('timed out')), timeoutMs).unref())]);
+        return [name, { ok: true }] as const;
+      } catch (error) {
+        return [name, { ok: false, error: error instanceof Error ? error.message : String(error) }] as const;
+      }
+    }),
+  );
+  return { ready: results.every(([, result]) => result.ok), checks: Object.fromEntries(results) };
+}

@@ -1,0 +1,54 @@
+/** A GraphQL error as clients see it. */
+export interface GraphQLErrorShape {
+  message: string;
+  path?: (string | number)[];
+  extensions?: { code?: string; [key: string]: unknown };
+}
+
+export interface GraphQLResponse<T = Record<string, any>> {
+  status: number;
+  headers: Headers;
+  data: T | null | undefined;
+  errors: GraphQLErrorShape[] | undefined;
+}
+
+export interface RequestOptions {
+  variables?: Record<string, unknown>;
+  token?: string;
+  headers?: Record<string, string>;
+}
+
+/** A real HTTP client for tests: what a frontend sends, nothing in-process. */
+export class GraphQLTestClient {
+  constructor(readonly url: string) {}
+
+  async request<T = Record<string, any>>(query: string, options: RequestOptions = {}): Promise<GraphQLResponse<T>> {
+    const response = await fetch(this.url, {
+      method: 'POST',
+      headers: {
+        'content-type': 'application/json',
+        ...(options.token ? { authorization: `Bearer ${options.token}` } : {}),
+        ...options.headers,
+      },
+      body: JSON.stringify({ query, variables: options.variables }),
+    });
+    const body = (await response.json()) as { data?: T | null; errors?: GraphQLErrorShape[] };
+    return { status: response.status, headers: response.headers, data: body.data, errors: body.errors };
+  }
+
+  /** Runs an operation that must succeed and returns its data. */
+  async data<T = Record<string, any>>(query: string, options: RequestOptions = {}): Promise<T> {
+    const result = await this.request<T>(query, options);
+    if (result.errors?.length || !result.data) {
+      throw new Error(`expected data, got ${result.status}: ${JSON.stringify(result.errors)}`);
+    }
+    return result.data;
+  }
+
+  /** Runs an operation that must fail and returns the first error's code. */
+  async errorCode(query: string, options: RequestOptions = {}): Promise<string | undefined> {
+    const result = await this.request(query, options);
+    if (!result.errors?.length) throw new Error(`expected an error, got ${JSON.stringify(result.data)}`);
+    return result.errors[0].extensions?.code;
+  }
+}

@@ -1,0 +1,5 @@
+export * from './database';
+export * from './graphql-client';
+export * from './log-capture';
+export * from './subgraph';
+export { freePort } from './global-setup';

@@ -1,0 +1,38 @@
+import { envReader } from '../config';
+import { RunningSubgraph, SubgraphModule, startSubgraph } from '../subgraph';
+import { TestDatabase, createTestDatabase } from './database';
+import { GraphQLTestClient } from './graphql-client';
+import { LogCapture } from './log-capture';
+
+export interface TestSubgraph {
+  subgraph: RunningSubgraph;
+  client: GraphQLTestClient;
+  logs: LogCapture;
+  database: TestDatabase;
+  close(): Promise<void>;
+}
+
+/**
+ * Starts a real subgraph on a free port against its own fresh database; `env` adds or
+ * overrides settings for this subgraph only.
+ */
+export async function startTestSubgraph(module: SubgraphModule, env: Record<string, string> = {}): Promise<TestSubgraph> {
+  const database = await createTestDatabase();
+  const logs = new LogCapture();
+  const subgraph = await startSubgraph(module, {
+    env: envReader({ ...process.env, LOG_LEVEL: 'info', ...env }),
+    port: 0,
+    databaseUrl: database.url,
+    logDestination: logs,
+  });
+  return {
+    subgraph,
+    client: new GraphQLTestClient(subgraph.url),
+    logs,
+    database,
+    close: async () => {
+      await subgraph.close();
+      await database.drop();
+    },
+  };
+}
