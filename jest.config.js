@@ -5,9 +5,9 @@
 /** @type {import('jest').Config} */
 module.exports = {
   testEnvironment: 'node',
-  roots: ['<rootDir>/kit/dist', '<rootDir>/subgraphs', '<rootDir>/gateway/dist', '<rootDir>/scripts/dist'],
+  roots: ['<rootDir>'],
   testMatch: ['**/dist/**/*.test.js'],
-  testPathIgnorePatterns: ['/node_modules/', '\\.browser\\.test\\.js$'],
+  testPathIgnorePatterns: ['/node_modules/', '/.data/', '\\.browser\\.test\\.js$'],
   globalSetup: '<rootDir>/kit/dist/testing/global-setup.js',
   globalTeardown: '<rootDir>/kit/dist/testing/global-teardown.js',
   maxWorkers: 2,

@@ -95,6 +95,8 @@ export interface CommonConfig {
   /** Postgres connection string; unset means embedded Postgres (only `npm start` provides one). */
   databaseUrl: string | undefined;
   redisUrl: string | undefined;
+  /** Prefix of every Redis key, so several deployments (or test runs) can share one Redis. */
+  redisKeyPrefix: string;
   amqpUrl: string | undefined;
   /** Folder for generated development state: embedded Postgres, dev keys. */
   dataDir: string;
@@ -107,6 +109,7 @@ export function readCommonConfig(env: EnvReader = envReader()): CommonConfig {
     logLevel: env.oneOf('LOG_LEVEL', ['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent'] as const, 'info'),
     databaseUrl: env.url('DATABASE_URL', ['postgres', 'postgresql']),
     redisUrl: env.url('REDIS_URL', ['redis', 'rediss']),
+    redisKeyPrefix: env.string('REDIS_KEY_PREFIX', 'marketplace'),
     amqpUrl: env.url('AMQP_URL', ['amqp', 'amqps']),
     dataDir: env.string('DATA_DIR', '.data'),
     jwt: {

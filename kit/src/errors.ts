@@ -78,7 +78,8 @@ export function createErrorFormatter(log: Logger, options: { exposeInternals: bo
       return { message, locations: formatted.locations, path: formatted.path, extensions: details };
     }
     const code = extensions.code as string | undefined;
-    if (error instanceof AppError || (code && (code in ErrorCode || PROTOCOL_CODES.has(code)))) {
+    const known = code !== undefined && code !== ErrorCode.INTERNAL_SERVER_ERROR && (code in ErrorCode || PROTOCOL_CODES.has(code));
+    if (error instanceof AppError || known) {
       const { http: _http, ...publicExtensions } = extensions;
       return { ...formatted, extensions: publicExtensions };
     }

@@ -19,3 +19,4 @@ export * from './data/database';
 export * from './data/embedded-postgres';
 export * from './http/express';
 export * from './http/operation-log';
+export * from './data/sql';

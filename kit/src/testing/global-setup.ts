@@ -1,8 +1,7 @@
-import { mkdtempSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { chmodSync } from 'node:fs';
+import { chmodSync, mkdtempSync } from 'node:fs';
 import { startEmbeddedPostgres } from '../data/embedded-postgres';
 
 /**
@@ -12,10 +11,13 @@ import { startEmbeddedPostgres } from '../data/embedded-postgres';
 export default async function globalSetup(): Promise<void> {
   process.env.NODE_ENV = 'test';
   process.env.LOG_LEVEL ??= 'silent';
+  const dir = mkdtempSync(join(tmpdir(), 'marketplace-test-'));
+  // Development keys for this run only; every test process shares them through DATA_DIR.
+  process.env.DATA_DIR ??= join(dir, 'state');
   if (process.env.DATABASE_URL) return;
-  const dir = mkdtempSync(join(tmpdir(), 'marketplace-test-pg-'));
+  // Embedded Postgres runs as the `postgres` user when we are root: it must reach its directory.
   chmodSync(dir, 0o777);
-  const server = await startEmbeddedPostgres({ dir: join(dir, 'data'), port: await freePort() });
+  const server = await startEmbeddedPostgres({ dir: join(dir, 'postgres'), port: await freePort() });
   process.env.DATABASE_URL = server.url;
   (globalThis as { __embeddedPostgres?: unknown }).__embeddedPostgres = server;
 }

@@ -20,7 +20,7 @@ export async function startTestSubgraph(module: SubgraphModule, env: Record<stri
   const database = await createTestDatabase();
   const logs = new LogCapture();
   const subgraph = await startSubgraph(module, {
-    env: envReader({ ...process.env, LOG_LEVEL: 'info', ...env }),
+    env: envReader({ ...process.env, LOG_LEVEL: 'info', REDIS_KEY_PREFIX: `test:${database.name}`, ...env }),
     port: 0,
     databaseUrl: database.url,
     logDestination: logs,

@@ -1,0 +1,172 @@
+import { RateLimiter, RequestContext, Role, badInput, requireViewer, unauthenticated } from '@marketplace/kit';
+import type { DataSource, EntityManager } from 'typeorm';
+import { User } from '../user/user.entity';
+import { RegisterInput } from '../user/user.inputs';
+import type { UserService } from '../user/user.service';
+import { InputCheck, normalizeEmail } from '../user/user.validation';
+import type { AccountEmails } from './account-emails';
+import type { AuthPayload } from './auth.types';
+import type { EmailTokenService } from './email-token.service';
+import type { PasswordHasher } from './password-hasher';
+import type { SessionService } from './session.service';
+
+export interface AuthLimits {
+  /** Login attempts per account (all of them count; a success clears the count). */
+  loginPerAccount: RateLimiter;
+  /** Failed logins per client IP. */
+  loginFailuresPerIp: RateLimiter;
+  registrationsPerIp: RateLimiter;
+  passwordResetsPerEmail: RateLimiter;
+}
+
+const INVALID_CREDENTIALS = 'Invalid email or password';
+
+/** Account life cycle: sign-up, sign-in, sessions, passwords, email ownership. */
+export class AuthService {
+  constructor(
+    private readonly db: DataSource,
+    private readonly users: UserService,
+    private readonly hasher: PasswordHasher,
+    private readonly sessions: SessionService,
+    private readonly emailTokens: EmailTokenService,
+    private readonly emails: AccountEmails,
+    private readonly limits: AuthLimits,
+  ) {}
+
+  async register(context: RequestContext, input: RegisterInput): Promise<AuthPayload> {
+    const check = new InputCheck();
+    const email = check.email('input.email', input.email);
+    const displayName = check.displayName('input.displayName', input.displayName);
+    const password = check.password('input.password', input.password, { email });
+    check.done();
+    await this.limits.registrationsPerIp.consume(context.clientIp);
+    const passwordHash = await this.hasher.hash(password);
+    const { payload, mail } = await this.db.transaction(async (manager) => {
+      const user = manager.getRepository(User).create({ email, displayName, passwordHash, role: Role.CUSTOMER, emailVerifiedAt: null });
+      const saved = await this.users.saveUnique(manager, user);
+      return { payload: await this.sessions.start(manager, saved), mail: await this.emails.verification(manager, saved) };
+    });
+    await this.emails.send(mail);
+    context.log.info({ userId: payload.user.id }, 'user registered');
+    return signedIn(context, payload);
+  }
+
+  /**
+   * Unknown email and wrong password take the same path: one password verification
+   * (against a dummy hash when there is no account) and the same error.
+   */
+  async login(context: RequestContext, rawEmail: string, password: string): Promise<AuthPayload> {
+    const email = normalizeEmail(rawEmail);
+    await this.limits.loginFailuresPerIp.check(context.clientIp);
+    await this.limits.loginPerAccount.consume(email);
+    const user = await this.db
+      .getRepository(User)
+      .createQueryBuilder('u')
+      .addSelect('u.passwordHash')
+      .where('u.email = :email', { email })
+      .getOne();
+    const valid = await this.hasher.verify(password, user?.passwordHash);
+    if (!user || !valid) {
+      await this.limits.loginFailuresPerIp.hit(context.clientIp);
+      context.log.info({ reason: user ? 'wrong password' : 'unknown email' }, 'login failed');
+      throw unauthenticated(INVALID_CREDENTIALS);
+    }
+    await this.limits.loginPerAccount.reset(email);
+    if (this.hasher.needsRehash(user.passwordHash)) {
+      await this.db.getRepository(User).update(user.id, { passwordHash: await this.hasher.hash(password) });
+    }
+    return signedIn(context, await this.db.transaction((manager) => this.sessions.start(manager, user)));
+  }
+
+  async refresh(context: RequestContext, refreshToken: string): Promise<AuthPayload> {
+    return signedIn(context, await this.sessions.rotate(refreshToken, (manager, id) => this.users.lockForUpdate(manager, id)));
+  }
+
+  async logout(refreshToken: string): Promise<boolean> {
+    await this.sessions.end(refreshToken);
+    return true;
+  }
+
+  /** Ends every other session and returns a fresh one for this device. */
+  async changePassword(context: RequestContext, currentPassword: string, newPassword: string): Promise<AuthPayload> {
+    const viewer = requireViewer(context);
+    await this.limits.loginPerAccount.consume(`user:${viewer.id}`);
+    const stored = await this.db
+      .getRepository(User)
+      .createQueryBuilder('u')
+      .addSelect('u.passwordHash')
+      .where('u.id = :id', { id: viewer.id })
+      .getOne();
+    if (!stored) throw unauthenticated();
+    if (!(await this.hasher.verify(currentPassword, stored.passwordHash))) {
+      throw badInput([{ field: 'currentPassword', message: 'is not your current password' }]);
+    }
+    await this.limits.loginPerAccount.reset(`user:${viewer.id}`);
+    const check = new InputCheck();
+    check.password('newPassword', newPassword, { email: stored.email });
+    if (newPassword === currentPassword) check.add('newPassword', 'must differ from the current password');
+    check.done();
+    const passwordHash = await this.hasher.hash(newPassword);
+    const payload = await this.db.transaction(async (manager) => {
+      const user = await this.setPassword(manager, viewer.id, passwordHash);
+      return this.sessions.start(manager, user);
+    });
+    return signedIn(context, payload);
+  }
+
+  /** Always answers true, so the response never tells whether an account exists. */
+  async requestPasswordReset(context: RequestContext, rawEmail: string): Promise<boolean> {
+    const email = normalizeEmail(rawEmail);
+    await this.limits.passwordResetsPerEmail.consume(email);
+    await this.limits.passwordResetsPerEmail.consume(`ip:${context.clientIp}`);
+    const mail = await this.db.transaction(async (manager) => {
+      const user = await manager.getRepository(User).findOneBy({ email });
+      return user ? this.emails.passwordReset(manager, user) : undefined;
+    });
+    await this.emails.send(mail);
+    return true;
+  }
+
+  /** A valid reset also proves the inbox, so it verifies the email and signs out every session. */
+  async resetPassword(token: string, newPassword: string): Promise<boolean> {
+    const check = new InputCheck();
+    check.password('newPassword', newPassword);
+    check.done();
+    const passwordHash = await this.hasher.hash(newPassword);
+    await this.db.transaction(async (manager) => {
+      const userId = await this.emailTokens.consume(manager, token, 'RESET_PASSWORD');
+      if (!userId) throw invalidToken();
+      const user = await this.setPassword(manager, userId, passwordHash);
+      if (!user.emailVerifiedAt) await manager.getRepository(User).update(userId, { emailVerifiedAt: new Date() });
+    });
+    return true;
+  }
+
+  async verifyEmail(context: RequestContext, token: string): Promise<User> {
+    const userId = await this.db.transaction(async (manager) => {
+      const id = await this.emailTokens.consume(manager, token, 'VERIFY_EMAIL');
+      if (!id) throw invalidToken();
+      await manager.query(`UPDATE users SET email_verified_at = coalesce(email_verified_at, now()), updated_at = now() WHERE id = $1`, [id]);
+      return id;
+    });
+    this.users.byId(context).clear(userId);
+    return this.users.get(context, userId);
+  }
+
+  private async setPassword(manager: EntityManager, userId: string, passwordHash: string): Promise<User> {
+    const user = await this.users.lockForUpdate(manager, userId);
+    await manager.getRepository(User).update(userId, { passwordHash });
+    await this.sessions.endAll(manager, userId);
+    return user;
+  }
+}
+
+/** The rest of this response is read as the user who just signed in (their own email, for one). */
+function signedIn(context: RequestContext, payload: AuthPayload): AuthPayload {
+  context.viewer = { id: payload.user.id, role: payload.user.role };
+  return payload;
+}
+
+function invalidToken() {
+  return badInput([{ field: 'token', message: 'is invalid, used or expired' }]);
+}

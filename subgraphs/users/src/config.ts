@@ -1,0 +1,37 @@
+import type { EnvReader } from '@marketplace/kit';
+
+/** Settings of the users subgraph, read once at start-up. */
+export interface UsersConfig {
+  /** log2 of scrypt's N; 15 costs about 100 ms and 32 MiB per hash on a 2-core machine. */
+  passwordHashCost: number;
+  refreshTokenTtlDays: number;
+  emailVerificationTtlHours: number;
+  passwordResetTtlMinutes: number;
+  login: { maxFailuresPerAccount: number; maxAttemptsPerIp: number; windowMinutes: number };
+  passwordResetRequestsPerHour: number;
+  registrationsPerIpPerHour: number;
+  /** Base URL of the storefront, for the links in emails. */
+  appUrl: string;
+  seedAdmin: { email: string; password: string };
+}
+
+export function readUsersConfig(env: EnvReader): UsersConfig {
+  return {
+    passwordHashCost: env.int('PASSWORD_HASH_COST', 15, { min: 10, max: 20 }),
+    refreshTokenTtlDays: env.int('REFRESH_TOKEN_TTL_DAYS', 30, { min: 1, max: 365 }),
+    emailVerificationTtlHours: env.int('EMAIL_VERIFICATION_TTL_HOURS', 48, { min: 1, max: 720 }),
+    passwordResetTtlMinutes: env.int('PASSWORD_RESET_TTL_MINUTES', 60, { min: 5, max: 1440 }),
+    login: {
+      maxFailuresPerAccount: env.int('LOGIN_MAX_FAILURES_PER_ACCOUNT', 5, { min: 1 }),
+      maxAttemptsPerIp: env.int('LOGIN_MAX_ATTEMPTS_PER_IP', 100, { min: 1 }),
+      windowMinutes: env.int('LOGIN_WINDOW_MINUTES', 15, { min: 1 }),
+    },
+    passwordResetRequestsPerHour: env.int('PASSWORD_RESET_REQUESTS_PER_HOUR', 5, { min: 1 }),
+    registrationsPerIpPerHour: env.int('REGISTRATIONS_PER_IP_PER_HOUR', 30, { min: 1 }),
+    appUrl: env.string('APP_URL', 'http://localhost:3000'),
+    seedAdmin: {
+      email: env.string('SEED_ADMIN_EMAIL', 'admin@marketplace.local'),
+      password: env.string('SEED_ADMIN_PASSWORD', 'admin-password-123'),
+    },
+  };
+}

@@ -1,0 +1,49 @@
+import { AccessTokenSigner, RateLimiter, SubgraphModule } from '@marketplace/kit';
+import { AccountEmails } from './auth/account-emails';
+import { AuthResolver } from './auth/auth.resolver';
+import { AuthService } from './auth/auth.service';
+import { EmailTokenService } from './auth/email-token.service';
+import { LogMailer } from './auth/mailer';
+import { PasswordHasher } from './auth/password-hasher';
+import { SessionService } from './auth/session.service';
+import { readUsersConfig } from './config';
+import { CreateUsers1763770000000 } from './migrations/1763770000000-create-users';
+import { seedUsers } from './seed';
+import { User } from './user/user.entity';
+import { userReferences } from './user/user.reference';
+import { UserResolver } from './user/user.resolver';
+import { UserService } from './user/user.service';
+
+export { DEMO_PASSWORD, DEMO_USERS } from './seed';
+
+const MINUTE_MS = 60_000;
+const HOUR_MS = 60 * MINUTE_MS;
+
+/** Accounts, sessions and roles. The only signer of access tokens. */
+export const usersSubgraph: SubgraphModule = {
+  name: 'users',
+  defaultPort: 4001,
+  entities: [User],
+  migrations: [CreateUsers1763770000000],
+  resolvers: [UserResolver, AuthResolver],
+  wire({ env, config, keys, db, store, log }) {
+    const settings = readUsersConfig(env);
+    if (!keys.privateKeyPem) throw new Error('config: JWT_PRIVATE_KEY is required by the users subgraph (it signs access tokens)');
+    const hasher = new PasswordHasher(settings.passwordHashCost);
+    const emails = new AccountEmails(new EmailTokenService(), new LogMailer(log), settings, log);
+    const users = new UserService(db, emails);
+    const sessions = new SessionService(db, new AccessTokenSigner(keys.privateKeyPem, { issuer: config.jwt.issuer, audience: config.jwt.audience }), settings.refreshTokenTtlDays, log);
+    const loginWindowMs = settings.login.windowMinutes * MINUTE_MS;
+    const auth = new AuthService(db, users, hasher, sessions, new EmailTokenService(), emails, {
+      loginPerAccount: new RateLimiter(store, { name: 'login-account', limit: settings.login.maxFailuresPerAccount, windowMs: loginWindowMs }),
+      loginFailuresPerIp: new RateLimiter(store, { name: 'login-ip', limit: settings.login.maxAttemptsPerIp, windowMs: loginWindowMs }),
+      registrationsPerIp: new RateLimiter(store, { name: 'register-ip', limit: settings.registrationsPerIpPerHour, windowMs: HOUR_MS }),
+      passwordResetsPerEmail: new RateLimiter(store, { name: 'password-reset', limit: settings.passwordResetRequestsPerHour, windowMs: HOUR_MS }),
+    });
+    return {
+      resolvers: [new UserResolver(users), new AuthResolver(auth)],
+      references: userReferences(users),
+      seed: () => seedUsers(db, hasher, settings),
+    };
+  },
+};

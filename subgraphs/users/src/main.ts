@@ -1,0 +1,4 @@
+import { runUntilSignal, startSubgraph } from '@marketplace/kit';
+import { usersSubgraph } from './index';
+
+void runUntilSignal('users', () => startSubgraph(usersSubgraph));

@@ -1,0 +1,31 @@
+import { Role } from '@marketplace/kit';
+import type { DataSource } from 'typeorm';
+import type { PasswordHasher } from './auth/password-hasher';
+import type { UsersConfig } from './config';
+import { User } from './user/user.entity';
+
+/** Demo accounts for `npm start`; `npm start` prints these logins. */
+export const DEMO_PASSWORD = 'demo-password-123';
+export const DEMO_USERS = [
+  { email: 'ada@vendors.local', displayName: 'Ada Agents', role: Role.VENDOR },
+  { email: 'grace@vendors.local', displayName: 'Grace Workflows', role: Role.VENDOR },
+  { email: 'alan@customers.local', displayName: 'Alan Buyer', role: Role.CUSTOMER },
+] as const;
+
+/** Idempotent: existing accounts are left as they are. */
+export async function seedUsers(db: DataSource, hasher: PasswordHasher, config: UsersConfig): Promise<void> {
+  const accounts = [
+    { email: config.seedAdmin.email, displayName: 'Marketplace Admin', role: Role.ADMIN, password: config.seedAdmin.password },
+    ...DEMO_USERS.map((user) => ({ ...user, password: DEMO_PASSWORD })),
+  ];
+  for (const account of accounts) {
+    const passwordHash = await hasher.hash(account.password);
+    await db
+      .createQueryBuilder()
+      .insert()
+      .into(User)
+      .values({ email: account.email, displayName: account.displayName, role: account.role, passwordHash, emailVerifiedAt: new Date() })
+      .orIgnore()
+      .execute();
+  }
+}

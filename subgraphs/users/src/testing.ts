@@ -1,0 +1,59 @@
+import { GraphQLTestClient, TestSubgraph, startTestSubgraph } from '@marketplace/kit/testing';
+import { usersSubgraph } from './index';
+
+/** Cheap hashing keeps the suite fast; the cost parameter is covered by its own test. */
+export const TEST_ENV = { PASSWORD_HASH_COST: '10' };
+export const STRONG_PASSWORD = 'correct horse battery staple';
+
+export function startUsers(env: Record<string, string> = {}): Promise<TestSubgraph> {
+  return startTestSubgraph(usersSubgraph, { ...TEST_ENV, ...env });
+}
+
+export const AUTH_FIELDS = 'accessToken refreshToken expiresIn user { id email displayName role emailVerified }';
+
+export interface Session {
+  accessToken: string;
+  refreshToken: string;
+  user: { id: string; email: string; displayName: string; role: string; emailVerified: boolean };
+}
+
+let counter = 0;
+/** A unique, valid email per call, so tests never collide. */
+export function uniqueEmail(prefix = 'user'): string {
+  counter += 1;
+  return `${prefix}.${process.pid}.${Date.now()}.${counter}@example.com`;
+}
+
+export async function register(client: GraphQLTestClient, email = uniqueEmail(), password = STRONG_PASSWORD, displayName = 'Test User'): Promise<Session> {
+  const data = await client.data<{ register: Session }>(
+    `mutation($input: RegisterInput!) { register(input: $input) { ${AUTH_FIELDS} } }`,
+    { variables: { input: { email, password, displayName } }, headers: { 'x-client-ip': `10.0.${counter % 250}.${Math.floor(Math.random() * 250)}` } },
+  );
+  return data.register;
+}
+
+export async function login(client: GraphQLTestClient, email: string, password = STRONG_PASSWORD, clientIp = '10.1.0.1') {
+  return client.request<{ login: Session }>(`mutation($email: String!, $password: String!) { login(email: $email, password: $password) { ${AUTH_FIELDS} } }`, {
+    variables: { email, password },
+    headers: { 'x-client-ip': clientIp },
+  });
+}
+
+/** Signs in as the seeded admin (seeding is idempotent). */
+export async function loginAsAdmin(users: TestSubgraph): Promise<Session> {
+  await users.subgraph.wiring.seed?.();
+  const result = await login(users.client, 'admin@marketplace.local', 'admin-password-123', '10.9.9.9');
+  if (!result.data) throw new Error(`admin login failed: ${JSON.stringify(result.errors)}`);
+  return result.data.login;
+}
+
+/** The mails the development mailer wrote to the log. */
+export function mailsTo(users: TestSubgraph, email: string): { subject: string; text: string }[] {
+  return users.logs.records().filter((record) => record.mail?.to === email).map((record) => record.mail);
+}
+
+export function tokenFrom(mail: { text: string }): string {
+  const match = /token=([A-Za-z0-9_-]+)/.exec(mail.text);
+  if (!match) throw new Error(`no token in mail: ${mail.text}`);
+  return match[1];
+}

@@ -1,0 +1,52 @@
+import { Role } from '@marketplace/kit';
+import { Directive, Field, ID, ObjectType, registerEnumType } from 'type-graphql';
+import { Column, CreateDateColumn, Entity, PrimaryGeneratedColumn, UpdateDateColumn } from 'typeorm';
+
+registerEnumType(Role, {
+  name: 'Role',
+  description: 'What a user may do: buy (CUSTOMER), also sell (VENDOR), or run the marketplace (ADMIN).',
+  valuesConfig: {
+    CUSTOMER: { description: 'Buys products.' },
+    VENDOR: { description: 'Sells products through an approved vendor profile.' },
+    ADMIN: { description: 'Moderates vendors, products, users and refunds.' },
+  },
+});
+
+@ObjectType({ description: 'A person with an account on the marketplace.' })
+@Directive('@key(fields: "id")')
+@Entity({ name: 'users' })
+export class User {
+  @Field(() => ID, { description: 'Stable identifier (UUID).' })
+  @PrimaryGeneratedColumn('uuid')
+  id: string;
+
+  /** Exposed through `UserResolver.email`, which hides it from other viewers. */
+  @Column({ type: 'text' })
+  email: string;
+
+  @Field({ description: 'Name shown on reviews, orders and the vendor storefront.' })
+  @Column({ name: 'display_name', type: 'text' })
+  displayName: string;
+
+  @Column({ name: 'password_hash', type: 'text', select: false })
+  passwordHash: string;
+
+  @Field(() => Role, { description: 'What this user may do.' })
+  @Column({ type: 'text' })
+  role: Role;
+
+  @Column({ name: 'email_verified_at', type: 'timestamptz', nullable: true })
+  emailVerifiedAt: Date | null;
+
+  @Field({ description: 'When the account was created.' })
+  @CreateDateColumn({ name: 'created_at', type: 'timestamptz' })
+  createdAt: Date;
+
+  @UpdateDateColumn({ name: 'updated_at', type: 'timestamptz' })
+  updatedAt: Date;
+
+  @Field({ description: 'True once the user proved they own their email address.' })
+  get emailVerified(): boolean {
+    return this.emailVerifiedAt !== null;
+  }
+}

@@ -1,0 +1,117 @@
+import {
+  ConnectionShape,
+  PageArgs,
+  RequestContext,
+  Role,
+  alignToKeys,
+  conflict,
+  decodeCursor,
+  defineLoader,
+  forbidden,
+  isUniqueViolation,
+  notFound,
+  requireViewer,
+  toConnection,
+} from '@marketplace/kit';
+import { DataSource, EntityManager, In } from 'typeorm';
+import type { AccountEmails } from '../auth/account-emails';
+import { User } from './user.entity';
+import { UpdateProfileInput, UsersFilter } from './user.inputs';
+import { InputCheck, isUuid } from './user.validation';
+
+export class UserService {
+  constructor(private readonly db: DataSource, private readonly emails: AccountEmails) {}
+
+  /** Users by id, one query per request tick (references from other subgraphs land here). */
+  readonly byId = defineLoader<string, User | null>(async (ids) => {
+    const valid = ids.filter(isUuid);
+    const rows = valid.length ? await this.db.getRepository(User).findBy({ id: In(valid) }) : [];
+    return alignToKeys(ids, rows, (user) => user.id);
+  });
+
+  async get(context: RequestContext, id: string): Promise<User> {
+    const user = await this.byId(context).load(id);
+    if (!user) throw notFound('User');
+    return user;
+  }
+
+  /** Admins see anyone; everyone else only themselves (and learns nothing about other ids). */
+  async getVisible(context: RequestContext, id: string): Promise<User> {
+    const viewer = requireViewer(context);
+    if (viewer.role !== Role.ADMIN && viewer.id !== id) throw forbidden();
+    return this.get(context, id);
+  }
+
+  canSeePrivateFields(context: RequestContext, user: User): boolean {
+    return context.viewer?.role === Role.ADMIN || context.viewer?.id === user.id;
+  }
+
+  async list(_context: RequestContext, filter: UsersFilter = {}, page: PageArgs): Promise<ConnectionShape<User>> {
+    const query = this.db.getRepository(User).createQueryBuilder('u');
+    if (filter.role) query.andWhere('u.role = :role', { role: filter.role });
+    const search = filter.search?.trim();
+    if (search) {
+      const prefix = `${search.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
+      query.andWhere('(u.email LIKE lower(:prefix) OR u.display_name ILIKE :prefix)', { prefix });
+    }
+    const totalCount = await query.clone().getCount();
+    if (page.after) {
+      const [createdAt, id] = decodeCursor(page.after, 2);
+      query.andWhere('(u.created_at, u.id) < (:createdAt, :id)', { createdAt, id });
+    }
+    const rows = await query.orderBy('u.created_at', 'DESC').addOrderBy('u.id', 'DESC').take(page.first + 1).getMany();
+    return toConnection(rows, page, totalCount, (user) => [user.createdAt.toISOString(), user.id]);
+  }
+
+  async updateProfile(context: RequestContext, input: UpdateProfileInput): Promise<User> {
+    const viewer = requireViewer(context);
+    const check = new InputCheck();
+    const displayName = input.displayName === undefined || input.displayName === null ? undefined : check.displayName('input.displayName', input.displayName);
+    const email = input.email === undefined || input.email === null ? undefined : check.email('input.email', input.email);
+    check.done();
+    const { user, mail } = await this.db.transaction(async (manager) => {
+      const current = await this.lockForUpdate(manager, viewer.id);
+      if (displayName !== undefined) current.displayName = displayName;
+      const emailChanged = email !== undefined && email !== current.email;
+      if (emailChanged) {
+        current.email = email;
+        current.emailVerifiedAt = null;
+      }
+      const saved = await this.saveUnique(manager, current);
+      return { user: saved, mail: emailChanged ? await this.emails.verification(manager, saved) : undefined };
+    });
+    await this.emails.send(mail);
+    return user;
+  }
+
+  async setRole(context: RequestContext, userId: string, role: Role): Promise<User> {
+    const viewer = requireViewer(context);
+    if (!isUuid(userId)) throw notFound('User');
+    if (viewer.id === userId) throw conflict('Admins cannot change their own role', { field: 'userId' });
+    return this.db.transaction(async (manager) => {
+      const user = await this.lockForUpdate(manager, userId);
+      if (user.role === role) return user;
+      user.role = role;
+      const saved = await manager.save(user);
+      context.log.info({ userId, role }, 'role changed');
+      return saved;
+    });
+  }
+
+  /** Row lock so concurrent edits of one account apply one after the other. */
+  async lockForUpdate(manager: EntityManager, id: string): Promise<User> {
+    const user = await manager.getRepository(User).findOne({ where: { id }, lock: { mode: 'pessimistic_write' } });
+    if (!user) throw notFound('User');
+    return user;
+  }
+
+  /** Saves, turning the email unique constraint into a CONFLICT on the email field. */
+  async saveUnique(manager: EntityManager, user: User): Promise<User> {
+    try {
+      return await manager.save(user);
+    } catch (error) {
+      if (isUniqueViolation(error, 'users_email_key')) throw conflict('An account with this email already exists', { field: 'email' });
+      throw error;
+    }
+  }
+}
