@@ -18,7 +18,9 @@ export async function seedUsers(db: DataSource, hasher: PasswordHasher, config: 
     { email: config.seedAdmin.email, displayName: 'Marketplace Admin', role: Role.ADMIN, password: config.seedAdmin.password },
     ...DEMO_USERS.map((user) => ({ ...user, password: DEMO_PASSWORD })),
   ];
-  for (const account of accounts) {
+  const existing = await db.getRepository(User).find({ select: { email: true }, where: accounts.map(({ email }) => ({ email })) });
+  const known = new Set(existing.map((user) => user.email));
+  for (const account of accounts.filter(({ email }) => !known.has(email))) {
     const passwordHash = await hasher.hash(account.password);
     await db
       .createQueryBuilder()

@@ -1,0 +1,212 @@
+/**
+ * Keeps the deployment files in step with the code: every subgraph folder is deployed by
+ * docker-compose.yml, routed by the gateway and by Apollo Router, and composed by rover;
+ * every container is health-checked and started only once what it needs is healthy.
+ */
+import { existsSync, readFileSync, readdirSync, statSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { parse } from 'yaml';
+
+const root = resolve(__dirname, '../..');
+
+interface ComposeService {
+  image?: string;
+  build?: string | { context?: string; args?: Record<string, string> | string[] };
+  healthcheck?: { test?: string | string[]; disable?: boolean };
+  depends_on?: string[] | Record<string, { condition?: string }>;
+  environment?: string[] | Record<string, string | number | boolean | null>;
+  profiles?: string[];
+  volumes?: (string | { source?: string; target?: string })[];
+}
+
+interface HeaderRule {
+  propagate?: { named?: string; matching?: string };
+  insert?: { name?: string };
+}
+
+interface RouterConfig {
+  override_subgraph_url?: Record<string, string>;
+  headers?: { all?: { request?: HeaderRule[] | { operations?: HeaderRule[] } } };
+}
+
+interface RoverConfig {
+  federation_version?: string;
+  subgraphs?: Record<string, { routing_url?: string; schema?: { file?: string } }>;
+}
+
+function read(file: string): string {
+  return readFileSync(join(root, file), 'utf8');
+}
+
+/** YAML with compose-style `<<` merge keys resolved. */
+function readYaml<T>(file: string): T {
+  return parse(read(file), { merge: true }) as T;
+}
+
+/** `KEY: value` maps and `KEY=value` lists alike. */
+function keyValues(value: string[] | Record<string, unknown> | undefined): Record<string, string> {
+  if (!value) return {};
+  if (Array.isArray(value)) {
+    return Object.fromEntries(value.map((item) => [item.split('=')[0], item.slice(item.indexOf('=') + 1)]));
+  }
+  return Object.fromEntries(Object.entries(value).map(([key, item]) => [key, item == null ? '' : String(item)]));
+}
+
+function dependencies(service: ComposeService): Record<string, { condition?: string }> {
+  const dependsOn = service.depends_on;
+  if (!dependsOn) return {};
+  return Array.isArray(dependsOn) ? Object.fromEntries(dependsOn.map((name) => [name, {}])) : dependsOn;
+}
+
+const compose = readYaml<{ services: Record<string, ComposeService> }>('docker-compose.yml');
+const services = Object.entries(compose.services);
+const router = readYaml<RouterConfig>('router.yaml');
+const rover = readYaml<RoverConfig>('rover.yaml');
+
+/** Subgraph folders: every folder under subgraphs/ that is a package. */
+const subgraphs = readdirSync(join(root, 'subgraphs'), { withFileTypes: true })
+  .filter((entry) => entry.isDirectory() && existsSync(join(root, 'subgraphs', entry.name, 'package.json')))
+  .map((entry) => entry.name)
+  .sort();
+
+describe('docker-compose.yml', () => {
+  it('declares services', () => {
+    expect(services.length).toBeGreaterThan(0);
+  });
+
+  it.each(services)('%s has a healthcheck', (_name, service) => {
+    expect(service.healthcheck).toBeDefined();
+    expect(service.healthcheck?.disable).not.toBe(true);
+    expect(service.healthcheck?.test?.length ?? 0).toBeGreaterThan(0);
+  });
+
+  it.each(services)('%s waits for each dependency to be healthy', (_name, service) => {
+    expect(Array.isArray(service.depends_on)).toBe(false);
+    for (const [dependency, options] of Object.entries(dependencies(service))) {
+      expect({ dependency, condition: options.condition }).toEqual({ dependency, condition: 'service_healthy' });
+      expect(compose.services[dependency]).toBeDefined();
+    }
+  });
+
+  it('runs Apollo Router, pinned, under the `router` profile on the committed supergraph', () => {
+    const service = compose.services.router;
+    expect(service).toBeDefined();
+    expect(service.profiles).toContain('router');
+    expect(service.image).toMatch(/^ghcr\.io\/apollographql\/router:v[12]\.\d+\.\d+$/);
+    const mounts = (service.volumes ?? []).map((volume) => (typeof volume === 'string' ? volume.split(':')[0] : volume.source ?? ''));
+    expect(mounts).toEqual(expect.arrayContaining(['./router.yaml', './schema/supergraph.graphql']));
+  });
+});
+
+describe('router.yaml', () => {
+  const request = router.headers?.all?.request;
+  const rules = (Array.isArray(request) ? request : request?.operations) ?? [];
+  const propagated = rules.map((rule) => rule.propagate?.named?.toLowerCase()).filter(Boolean);
+
+  it.each(['authorization', 'x-request-id'])('propagates %s to every subgraph', (header) => {
+    expect(propagated).toContain(header);
+  });
+
+  it('overrides routing URLs of existing subgraphs only', () => {
+    expect(subgraphs).toEqual(expect.arrayContaining(Object.keys(router.override_subgraph_url ?? {})));
+  });
+});
+
+describe('rover.yaml', () => {
+  it('composes with the same federation version as @apollo/composition', () => {
+    const composition = JSON.parse(read('node_modules/@apollo/composition/package.json')) as { version: string };
+    expect(rover.federation_version).toBe(`=${composition.version}`);
+  });
+
+  it('lists existing subgraphs only', () => {
+    expect(subgraphs).toEqual(expect.arrayContaining(Object.keys(rover.subgraphs ?? {})));
+  });
+});
+
+describe('every subgraph is deployed, routed and composed', () => {
+  it('has at least one subgraph folder', () => {
+    expect(subgraphs.length).toBeGreaterThan(0);
+  });
+
+  describe.each(subgraphs)('%s', (name) => {
+    const variable = `${name.toUpperCase()}_URL`;
+
+    it('has a compose service built with SERVICE set to its name', () => {
+      const service = compose.services[name];
+      expect(service).toBeDefined();
+      const build = service.build;
+      expect(typeof build).toBe('object');
+      expect(keyValues(typeof build === 'object' ? build.args : undefined).SERVICE).toBe(name);
+    });
+
+    it(`is routed by the gateway through ${variable}, once healthy`, () => {
+      const gateway = compose.services.gateway;
+      const url = keyValues(gateway.environment)[variable];
+      expect(url).toBeDefined();
+      expect(new URL(url).hostname).toBe(name);
+      expect(dependencies(gateway)[name]?.condition).toBe('service_healthy');
+    });
+
+    it('is awaited by the router', () => {
+      expect(dependencies(compose.services.router)[name]?.condition).toBe('service_healthy');
+    });
+
+    it('has a router override_subgraph_url to its compose service', () => {
+      const url = router.override_subgraph_url?.[name];
+      expect(url).toBeDefined();
+      expect(new URL(url as string).hostname).toBe(name);
+    });
+
+    it('has a rover.yaml entry whose schema file exists', () => {
+      const entry = rover.subgraphs?.[name];
+      expect(entry?.routing_url).toMatch(/^https?:\/\/.+\/graphql$/);
+      const file = entry?.schema?.file;
+      expect(file).toBeDefined();
+      // Printed from code by `npm run schema`; a failure here names the missing file.
+      expect({ file, exists: existsSync(join(root, file as string)) }).toEqual({ file, exists: true });
+    });
+  });
+});
+
+describe('Dockerfile', () => {
+  /** Instructions of the final stage, continuation lines joined, comments dropped. */
+  const instructions = read('Dockerfile')
+    .replace(/\\\r?\n/g, ' ')
+    .split(/\r?\n/)
+    .map((line) => line.trim())
+    .filter((line) => line !== '' && !line.startsWith('#'));
+  const finalStage = instructions.slice(instructions.map((line) => /^FROM\s/i.test(line)).lastIndexOf(true));
+
+  it('has a final stage', () => {
+    expect(finalStage[0]).toMatch(/^FROM\s/i);
+  });
+
+  it('runs the final stage as a non-root user', () => {
+    const users = finalStage.filter((line) => /^USER\s/i.test(line));
+    expect(users.length).toBeGreaterThan(0);
+    const user = users[users.length - 1].split(/\s+/)[1].split(':')[0];
+    expect(['root', '0']).not.toContain(user);
+  });
+
+  it('has a HEALTHCHECK in the final stage', () => {
+    const healthchecks = finalStage.filter((line) => /^HEALTHCHECK\s/i.test(line));
+    expect(healthchecks.length).toBeGreaterThan(0);
+    expect(healthchecks[healthchecks.length - 1]).not.toMatch(/^HEALTHCHECK\s+NONE/i);
+  });
+
+  it('selects the service with ARG/ENV SERVICE', () => {
+    expect(finalStage.some((line) => /^ARG\s+SERVICE\b/i.test(line))).toBe(true);
+    expect(finalStage.some((line) => /^ENV\s+SERVICE=/i.test(line))).toBe(true);
+  });
+
+  it('keeps local state and build output out of the build context', () => {
+    const ignored = read('.dockerignore').split(/\r?\n/).map((line) => line.trim().replace(/^\*\*\//, ''));
+    expect(ignored).toEqual(expect.arrayContaining(['node_modules', 'dist', '.data', '.git', 'coverage']));
+  });
+});
+
+describe('CI scripts', () => {
+  it.each(['.ci/run', 'scripts/smoke-embedded.sh', 'docker/entrypoint.sh'])('%s is executable', (file) => {
+    expect(statSync(join(root, file)).mode & 0o111).not.toBe(0);
+  });
+});

@@ -1,0 +1,95 @@
+import {
+  CommonConfig,
+  RunningSubgraph,
+  describeStartupError,
+  envReader,
+  readCommonConfig,
+  redactUrl,
+  runUntilSignal,
+  startEmbeddedPostgres,
+  startSubgraph,
+} from '@marketplace/kit';
+import { startGateway } from '@marketplace/gateway';
+import { DEMO_PASSWORD, DEMO_USERS } from '@marketplace/users';
+import { Client } from 'pg';
+import { join, resolve } from 'node:path';
+import { chmodSync, mkdirSync } from 'node:fs';
+import { subgraphs } from './subgraphs';
+
+/** Embedded Postgres listens here unless EMBEDDED_POSTGRES_PORT says otherwise (5432 is often taken). */
+const DEFAULT_EMBEDDED_POSTGRES_PORT = 54320;
+const DATABASE_NAME = 'marketplace';
+
+/**
+ * `npm start`: the whole supergraph in one process. Embedded Postgres (unless DATABASE_URL
+ * is set), every subgraph on its own port with its own schema, then the gateway.
+ */
+async function start() {
+  const startedAt = Date.now();
+  const env = envReader();
+  const config = readCommonConfig(env);
+  const stops: (() => Promise<void>)[] = [];
+  const stopAll = async () => {
+    for (const stop of stops.reverse()) await stop().catch(() => undefined);
+  };
+  try {
+    const databaseUrl = config.databaseUrl ?? (await embeddedDatabase(config, env.port('EMBEDDED_POSTGRES_PORT', DEFAULT_EMBEDDED_POSTGRES_PORT), stops));
+    const running: RunningSubgraph[] = [];
+    for (const module of subgraphs) {
+      const subgraph = await startSubgraph(module, { env, databaseUrl, seed: true });
+      stops.push(() => subgraph.close());
+      running.push(subgraph);
+    }
+    const subgraphUrls = Object.fromEntries(running.map((s) => [`${s.name.toUpperCase()}_URL`, s.url]));
+    const gateway = await startGateway({ env: envReader({ ...subgraphUrls, ...process.env }) });
+    stops.push(() => gateway.close());
+    printBanner(gateway.url, running, databaseUrl, config, Date.now() - startedAt);
+    return { close: stopAll };
+  } catch (error) {
+    await stopAll();
+    throw error;
+  }
+}
+
+async function embeddedDatabase(config: CommonConfig, port: number, stops: (() => Promise<void>)[]): Promise<string> {
+  const dataDir = resolve(config.dataDir);
+  mkdirSync(dataDir, { recursive: true });
+  // Postgres refuses to run as root; it then runs as `postgres`, which must reach this folder.
+  chmodSync(dataDir, 0o755);
+  const server = await startEmbeddedPostgres({ dir: join(dataDir, 'postgres'), port });
+  stops.push(() => server.stop());
+  const admin = new Client({ connectionString: server.url });
+  await admin.connect();
+  try {
+    const { rowCount } = await admin.query('SELECT 1 FROM pg_database WHERE datname = $1', [DATABASE_NAME]);
+    if (!rowCount) await admin.query(`CREATE DATABASE ${DATABASE_NAME}`);
+  } finally {
+    await admin.end();
+  }
+  return server.url.replace(/\/postgres$/, `/${DATABASE_NAME}`);
+}
+
+function printBanner(playgroundUrl: string, running: RunningSubgraph[], databaseUrl: string, config: CommonConfig, elapsedMs: number) {
+  const lines = [
+    '',
+    `Marketplace supergraph is up (${(elapsedMs / 1000).toFixed(1)} s)`,
+    '',
+    `  Playground + API   ${playgroundUrl}`,
+    `  Health / metrics   ${playgroundUrl.replace(/\/graphql$/, '/health')}  ${playgroundUrl.replace(/\/graphql$/, '/metrics')}`,
+    ...running.map((s) => `  ${`${s.name} subgraph`.padEnd(18)} ${s.url}`),
+    `  Postgres           ${redactUrl(databaseUrl)}${config.databaseUrl ? '' : ' (embedded)'}`,
+    '',
+    '  Demo logins',
+    `    admin     ${config.environment === 'production' ? '(see SEED_ADMIN_EMAIL)' : `${process.env.SEED_ADMIN_EMAIL ?? 'admin@marketplace.local'} / ${process.env.SEED_ADMIN_PASSWORD ?? 'admin-password-123'}`}`,
+    ...DEMO_USERS.map((user) => `    ${user.role.toLowerCase().padEnd(9)} ${user.email} / ${DEMO_PASSWORD}`),
+    '',
+    '  Ctrl-C stops everything.',
+    '',
+  ];
+  process.stdout.write(`${lines.join('\n')}\n`);
+}
+
+void runUntilSignal('marketplace', start).catch((error) => {
+  process.stderr.write(`marketplace did not start: ${describeStartupError(error)}\n`);
+  process.exit(1);
+});
