@@ -4,7 +4,8 @@
  */
 export class ConfigError extends Error {
   constructor(readonly variable: string, problem: string) {
-    super(`config: ${variable} ${problem}`);
+    // One line whatever the offending value holds, so the message stays one log line.
+    super(`config: ${variable} ${problem}`.replace(/\r/g, '\\r').replace(/\n/g, '\\n'));
     this.name = 'ConfigError';
   }
 }
@@ -83,9 +84,13 @@ export function envReader(env: Env = process.env): EnvReader {
   return reader;
 }
 
-/** Hides the password of a connection string so it can be printed. */
+/**
+ * Hides the password of a connection string so it can be printed. The user may be empty
+ * (`redis://:secret@host`) and the password may hold a raw `@`: everything up to the last
+ * `@` of the authority is hidden.
+ */
 export function redactUrl(value: string): string {
-  return value.replace(/\/\/([^:/@]+):([^@]+)@/, '//$1:***@');
+  return value.replace(/\/\/([^:/@]*):([^/]*)@/, '//$1:***@');
 }
 
 /** Settings every process of the supergraph shares. */

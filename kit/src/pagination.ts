@@ -73,10 +73,18 @@ export function encodeCursor(values: readonly (string | number)[]): string {
   return Buffer.from(JSON.stringify(values)).toString('base64url');
 }
 
-export function decodeCursor(cursor: string, arity: number): (string | number)[] {
+/**
+ * Reads a cursor back. `accept` checks the values themselves (a timestamp, a UUID): a
+ * forged cursor of the right shape must be refused here, not by the database.
+ */
+export function decodeCursor(
+  cursor: string,
+  arity: number,
+  accept: (values: (string | number)[]) => boolean = () => true,
+): (string | number)[] {
   try {
     const values = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')) as unknown;
-    if (Array.isArray(values) && values.length === arity && values.every((v) => typeof v === 'string' || typeof v === 'number')) {
+    if (Array.isArray(values) && values.length === arity && values.every((v) => typeof v === 'string' || typeof v === 'number') && accept(values)) {
       return values;
     }
   } catch {

@@ -92,7 +92,7 @@ export async function startSubgraph(module: SubgraphModule, options: StartOption
   const databaseUrl = options.databaseUrl ?? config.databaseUrl;
   if (!databaseUrl) throw new Error(`${module.name}: DATABASE_URL is not set (npm start provides embedded Postgres)`);
   const keys = loadTokenKeys(config);
-  const verifier = new AccessTokenVerifier(keys.publicKeyPem, { issuer: config.jwt.issuer, audience: config.jwt.audience });
+  const verifier = new AccessTokenVerifier(keys.publicKeyPem, config.jwt);
 
   const db = await openDatabase({ url: databaseUrl, schema: module.name, entities: module.entities, migrations: module.migrations, log });
   const store = createStore(config.redisUrl, `${config.redisKeyPrefix}:${module.name}`);

@@ -13,7 +13,11 @@ interface TokenSettings {
 
 /** Verifies access tokens with the public key; every subgraph and the gateway hold one. */
 export class AccessTokenVerifier {
-  constructor(private readonly publicKeyPem: string, private readonly settings: TokenSettings) {}
+  private readonly settings: TokenSettings;
+
+  constructor(private readonly publicKeyPem: string, { issuer, audience }: TokenSettings) {
+    this.settings = { issuer, audience };
+  }
 
   verify(token: string): Viewer {
     let claims: jwt.JwtPayload;
@@ -40,7 +44,12 @@ export class AccessTokenVerifier {
 
 /** Signs access tokens; only the users subgraph holds the private key. */
 export class AccessTokenSigner {
-  constructor(private readonly privateKeyPem: string, private readonly settings: TokenSettings) {}
+  private readonly settings: TokenSettings;
+
+  constructor(private readonly privateKeyPem: string, { issuer, audience }: TokenSettings) {
+    // Only these two: jsonwebtoken rejects any unknown option.
+    this.settings = { issuer, audience };
+  }
 
   sign(viewer: Viewer, ttlSeconds = ACCESS_TOKEN_TTL_SECONDS): string {
     return jwt.sign({ role: viewer.role }, this.privateKeyPem, {

@@ -1,0 +1,54 @@
+import { join } from 'node:path';
+import { envReader } from '@marketplace/kit';
+import { readGatewayConfig, subgraphEnvPrefix } from './config';
+
+const configOf = (env: Record<string, string>) => readGatewayConfig(envReader(env));
+
+describe('readGatewayConfig', () => {
+  it('has working defaults', () => {
+    const config = configOf({});
+    expect(config).toMatchObject({
+      port: 4000,
+      host: '127.0.0.1',
+      trustProxy: false,
+      corsOrigins: undefined,
+      introspection: true,
+      limits: { maxDepth: 12, maxAliases: 30, maxTokens: 5000 },
+      healthTimeoutMs: 2000,
+      subgraphTimeoutMs: 30000,
+    });
+    expect(config.supergraphPath).toBe(join(__dirname, '..', '..', 'schema', 'supergraph.graphql'));
+  });
+
+  it('reads limits, ports and paths', () => {
+    const config = configOf({ GATEWAY_PORT: '8080', HOST: '0.0.0.0', GRAPHQL_MAX_DEPTH: '8', GRAPHQL_MAX_ALIASES: '5', GRAPHQL_MAX_TOKENS: '900', SUPERGRAPH_PATH: '/srv/supergraph.graphql' });
+    expect(config).toMatchObject({ port: 8080, host: '0.0.0.0', limits: { maxDepth: 8, maxAliases: 5, maxTokens: 900 }, supergraphPath: '/srv/supergraph.graphql' });
+  });
+
+  it.each([
+    ['true', true],
+    ['false', false],
+    ['2', 2],
+    ['10.0.0.0/8, 192.168.1.1', ['10.0.0.0/8', '192.168.1.1']],
+  ])('TRUST_PROXY=%s', (value, expected) => {
+    expect(configOf({ TRUST_PROXY: value }).trustProxy).toEqual(expected);
+  });
+
+  it('allows no CORS origin in production unless named, and no introspection', () => {
+    expect(configOf({ NODE_ENV: 'production', JWT_PUBLIC_KEY: '-----BEGIN PUBLIC KEY-----' })).toMatchObject({ corsOrigins: [], introspection: false });
+    expect(configOf({ NODE_ENV: 'production', CORS_ORIGINS: 'https://shop.example' }).corsOrigins).toEqual(['https://shop.example']);
+  });
+
+  it('reads per-subgraph URL overrides and refuses malformed ones', () => {
+    const config = configOf({ USERS_URL: 'http://users:4001/graphql', ORDER_HISTORY_URL: 'ftp://nope' });
+    expect(config.subgraphUrlOverride('users')).toBe('http://users:4001/graphql');
+    expect(config.subgraphUrlOverride('catalog')).toBeUndefined();
+    expect(() => config.subgraphUrlOverride('order-history')).toThrow('ORDER_HISTORY_URL must use http or https://');
+    expect(subgraphEnvPrefix('order-history')).toBe('ORDER_HISTORY');
+  });
+
+  it('refuses out-of-range limits with the variable named', () => {
+    expect(() => configOf({ GRAPHQL_MAX_DEPTH: '0' })).toThrow('GRAPHQL_MAX_DEPTH');
+    expect(() => configOf({ GRAPHQL_MAX_TOKENS: 'lots' })).toThrow('GRAPHQL_MAX_TOKENS');
+  });
+});

@@ -1,0 +1,75 @@
+import { resolve } from 'node:path';
+import { CommonConfig, EnvReader, readCommonConfig } from '@marketplace/kit';
+
+export const DEFAULT_GATEWAY_PORT = 4000;
+export const DEFAULT_MAX_DEPTH = 12;
+export const DEFAULT_MAX_ALIASES = 30;
+export const DEFAULT_MAX_TOKENS = 5_000;
+/** Per subgraph `/ready` probe behind `/health`; a hung subgraph must not hang the probe. */
+export const DEFAULT_HEALTH_TIMEOUT_MS = 2_000;
+/** One subgraph fetch; longer than any sane resolver, shorter than client timeouts. */
+export const DEFAULT_SUBGRAPH_TIMEOUT_MS = 30_000;
+
+/** gateway/dist → repository root → schema/supergraph.graphql (the committed, composed schema). */
+export const DEFAULT_SUPERGRAPH_PATH = resolve(__dirname, '..', '..', 'schema', 'supergraph.graphql');
+
+/** Express `trust proxy`: false, true (any hop), a hop count, or the proxies' addresses/subnets. */
+export type TrustProxy = boolean | number | string[];
+
+export interface GatewayConfig {
+  common: CommonConfig;
+  port: number;
+  host: string;
+  supergraphPath: string;
+  trustProxy: TrustProxy;
+  /** Exact origins allowed by CORS; `undefined` means "localhost only" (non-production default). */
+  corsOrigins: string[] | undefined;
+  introspection: boolean;
+  limits: { maxDepth: number; maxAliases: number; maxTokens: number };
+  healthTimeoutMs: number;
+  subgraphTimeoutMs: number;
+  /** `USERS_URL` and friends: where a subgraph really lives when it differs from the supergraph's routing URL. */
+  subgraphUrlOverride(name: string): string | undefined;
+}
+
+export function readGatewayConfig(env: EnvReader): GatewayConfig {
+  const common = readCommonConfig(env);
+  return {
+    common,
+    port: env.port('GATEWAY_PORT', DEFAULT_GATEWAY_PORT),
+    host: env.string('HOST', '127.0.0.1'),
+    supergraphPath: env.string('SUPERGRAPH_PATH', DEFAULT_SUPERGRAPH_PATH),
+    trustProxy: parseTrustProxy(env.optionalString('TRUST_PROXY')),
+    corsOrigins: corsOrigins(env, common),
+    introspection: env.bool('GRAPHQL_INTROSPECTION', common.environment !== 'production'),
+    limits: {
+      maxDepth: env.int('GRAPHQL_MAX_DEPTH', DEFAULT_MAX_DEPTH, { min: 1, max: 1_000 }),
+      maxAliases: env.int('GRAPHQL_MAX_ALIASES', DEFAULT_MAX_ALIASES, { min: 0, max: 10_000 }),
+      maxTokens: env.int('GRAPHQL_MAX_TOKENS', DEFAULT_MAX_TOKENS, { min: 100, max: 1_000_000 }),
+    },
+    healthTimeoutMs: env.int('HEALTH_TIMEOUT_MS', DEFAULT_HEALTH_TIMEOUT_MS, { min: 1, max: 60_000 }),
+    subgraphTimeoutMs: env.int('SUBGRAPH_TIMEOUT_MS', DEFAULT_SUBGRAPH_TIMEOUT_MS, { min: 1, max: 600_000 }),
+    subgraphUrlOverride: (name) => env.url(`${subgraphEnvPrefix(name)}_URL`, ['http', 'https']),
+  };
+}
+
+/** `users` → `USERS`, `order-history` → `ORDER_HISTORY`. */
+export function subgraphEnvPrefix(name: string): string {
+  return name.toUpperCase().replace(/[^A-Z0-9]+/g, '_');
+}
+
+function parseTrustProxy(value: string | undefined): TrustProxy {
+  if (value === undefined) return false;
+  const lower = value.toLowerCase();
+  if (['0', 'false', 'no', 'off'].includes(lower)) return false;
+  if (['true', 'yes', 'on'].includes(lower)) return true;
+  if (/^\d+$/.test(value)) return Number(value);
+  return value.split(',').map((item) => item.trim()).filter(Boolean);
+}
+
+function corsOrigins(env: EnvReader, common: CommonConfig): string[] | undefined {
+  const configured = env.list('CORS_ORIGINS', []);
+  if (configured.length > 0) return configured;
+  // Production must name its frontends; anywhere else a local frontend just works.
+  return common.environment === 'production' ? [] : undefined;
+}

@@ -1,0 +1,48 @@
+import type { Request, RequestHandler, Response } from 'express';
+import { AccessTokenVerifier, Headers, Logger, Viewer, requestIdFrom } from '@marketplace/kit';
+
+/** What the gateway knows about one incoming operation; the data source forwards parts of it. */
+export interface GatewayContext {
+  requestId: string;
+  clientIp: string;
+  viewer: Viewer | null;
+  /** The verified `Authorization` header, forwarded as is so subgraphs can check it themselves. */
+  authorization: string | undefined;
+  log: Logger;
+}
+
+/** Assigns the request id first, so every response (errors and playground included) carries it back. */
+export const requestIdMiddleware: RequestHandler = (req, res, next) => {
+  const requestId = requestIdFrom(req.headers);
+  res.locals.requestId = requestId;
+  res.setHeader(Headers.requestId, requestId);
+  next();
+};
+
+/**
+ * The client as the gateway sees it: the socket peer, or the X-Forwarded-For client when
+ * `TRUST_PROXY` says which proxies to believe (Express resolves that into `req.ip`).
+ */
+export function clientIpOf(req: Request): string {
+  const ip = req.ip ?? req.socket.remoteAddress ?? 'unknown';
+  return ip.startsWith('::ffff:') ? ip.slice('::ffff:'.length) : ip;
+}
+
+/**
+ * Verifies the access token once, here. A bad token fails context creation, which Apollo
+ * answers with the error's UNAUTHENTICATED code and HTTP 401 before planning anything.
+ */
+export function createGatewayContext(req: Request, res: Response, deps: { verifier: AccessTokenVerifier; log: Logger }): GatewayContext {
+  const requestId = String(res.locals.requestId);
+  const clientIp = clientIpOf(req);
+  const log = deps.log.child({ requestId });
+  const authorization = req.headers.authorization;
+  let viewer: Viewer | null;
+  try {
+    viewer = deps.verifier.fromAuthorizationHeader(authorization);
+  } catch (error) {
+    log.info({ clientIp, reason: error instanceof Error ? error.message : String(error) }, 'graphql request rejected: bad access token');
+    throw error;
+  }
+  return { requestId, clientIp, viewer, authorization: viewer ? authorization : undefined, log: log.child({ viewerId: viewer?.id }) };
+}

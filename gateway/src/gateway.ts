@@ -1,0 +1,181 @@
+import { readFileSync } from 'node:fs';
+import { ApolloGateway } from '@apollo/gateway';
+import { ApolloServer } from '@apollo/server';
+import { ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
+import { ApolloServerPluginDrainHttpServer } from '@apollo/server/plugin/drainHttpServer';
+import { expressMiddleware } from '@as-integrations/express5';
+import cors, { CorsOptions } from 'cors';
+import express from 'express';
+import type { GraphQLFormattedError } from 'graphql';
+import type { DestinationStream } from 'pino';
+import {
+  AccessTokenVerifier,
+  ConfigError,
+  EnvReader,
+  Headers,
+  Logger,
+  Metrics,
+  closeServer,
+  createErrorFormatter,
+  createHttpServer,
+  createLogger,
+  envReader,
+  jsonErrorHandler,
+  listen,
+  loadTokenKeys,
+  operationLogPlugin,
+  portOf,
+} from '@marketplace/kit';
+import { GatewayConfig, readGatewayConfig, subgraphEnvPrefix } from './config';
+import { GatewayContext, createGatewayContext, requestIdMiddleware } from './context';
+import { healthHandler } from './health';
+import { limitRules } from './limits';
+import { mountPlayground } from './playground';
+import { SubgraphDataSource } from './remote-data-source';
+import { createSubgraphFetcher } from './subgraph-fetcher';
+
+export const GRAPHQL_PATH = '/graphql';
+/** Operations are small; variables may carry a few form fields, never files (uploads have their own route). */
+const MAX_BODY = '1mb';
+/** Browsers may cache a CORS preflight this long before asking again. */
+const CORS_PREFLIGHT_MAX_AGE_SECONDS = 600;
+const LOCAL_ORIGIN = /^https?:\/\/(localhost|127\.0\.0\.1|\[::1\])(:\d+)?$/;
+
+export interface GatewayOptions {
+  env?: EnvReader;
+  port?: number;
+  host?: string;
+  /** The composed supergraph; by default read from `SUPERGRAPH_PATH` (schema/supergraph.graphql). */
+  supergraphSdl?: string;
+  logDestination?: DestinationStream;
+}
+
+export interface RunningGateway {
+  url: string;
+  port: number;
+  /** Subgraph name → the URL the gateway actually calls (after `<NAME>_URL` overrides). */
+  subgraphs: ReadonlyMap<string, string>;
+  close(): Promise<void>;
+}
+
+export async function startGateway(options: GatewayOptions = {}): Promise<RunningGateway> {
+  const env = options.env ?? envReader();
+  const config = readGatewayConfig(env);
+  const port = options.port ?? config.port;
+  const host = options.host ?? config.host;
+  const log = createLogger({ name: 'gateway', level: config.common.logLevel, destination: options.logDestination });
+  const supergraphSdl = options.supergraphSdl ?? readSupergraph(config.supergraphPath);
+  const keys = loadTokenKeys(config.common);
+  const verifier = new AccessTokenVerifier(keys.publicKeyPem, { issuer: config.common.jwt.issuer, audience: config.common.jwt.audience });
+  const metrics = new Metrics('gateway');
+  const fetcher = createSubgraphFetcher({ timeoutMs: config.subgraphTimeoutMs });
+
+  const subgraphs = new Map<string, string>();
+  const gateway = new ApolloGateway({
+    supergraphSdl,
+    logger: log.child({ component: 'apollo-gateway' }),
+    buildService: ({ name, url }) => {
+      const target = config.subgraphUrlOverride(name) ?? url;
+      if (!target) throw new ConfigError(`${subgraphEnvPrefix(name)}_URL`, `is required: the supergraph has no routing URL for subgraph "${name}"`);
+      subgraphs.set(name, target);
+      return new SubgraphDataSource(name, target, fetcher.fetch, log);
+    },
+  });
+
+  const app = express();
+  app.disable('x-powered-by');
+  app.set('trust proxy', config.trustProxy);
+  const httpServer = createHttpServer(app);
+  const apollo = new ApolloServer<GatewayContext>({
+    gateway,
+    logger: log.child({ component: 'apollo-server' }),
+    introspection: config.introspection,
+    csrfPrevention: true,
+    includeStacktraceInErrorResponses: false,
+    parseOptions: { maxTokens: config.limits.maxTokens },
+    validationRules: limitRules(config.limits),
+    formatError: gatewayErrorFormatter(log, config.common.environment === 'development' && env.bool('EXPOSE_INTERNAL_ERRORS', false)),
+    plugins: [
+      ApolloServerPluginLandingPageDisabled(),
+      ApolloServerPluginDrainHttpServer({ httpServer }),
+      metrics.apolloPlugin(),
+      operationLogPlugin<GatewayContext>(),
+    ],
+  });
+  try {
+    await apollo.start();
+  } catch (error) {
+    fetcher.close();
+    throw error;
+  }
+
+  app.use(metrics.httpMiddleware());
+  app.use(requestIdMiddleware);
+  app.get('/health', healthHandler(() => subgraphs, config.healthTimeoutMs));
+  app.get('/metrics', metrics.handler());
+  app.use(GRAPHQL_PATH, cors(corsOptions(config)));
+  mountPlayground(app, GRAPHQL_PATH);
+  app.use(
+    GRAPHQL_PATH,
+    express.json({ limit: MAX_BODY }),
+    expressMiddleware(apollo, { context: async ({ req, res }) => createGatewayContext(req, res, { verifier, log }) }),
+  );
+  app.use(jsonErrorHandler);
+
+  try {
+    await listen(httpServer, port, host, 'gateway');
+  } catch (error) {
+    await apollo.stop();
+    fetcher.close();
+    throw error;
+  }
+  const actualPort = portOf(httpServer);
+  const url = `http://${host}:${actualPort}${GRAPHQL_PATH}`;
+  log.info({ url, subgraphs: Object.fromEntries(subgraphs) }, 'gateway ready');
+
+  return {
+    url,
+    port: actualPort,
+    subgraphs,
+    close: async () => {
+      await closeServer(httpServer);
+      await apollo.stop();
+      fetcher.close();
+    },
+  };
+}
+
+function readSupergraph(path: string): string {
+  try {
+    return readFileSync(path, 'utf8');
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') {
+      throw new ConfigError('SUPERGRAPH_PATH', `points to ${path}, which does not exist (run "npm run schema" to compose it)`);
+    }
+    throw error;
+  }
+}
+
+/**
+ * The kit's formatter keeps known codes and their details (`fields`, …) and hides the rest.
+ * @apollo/gateway stamps every subgraph error with `serviceName`; that is topology, logged, not sent.
+ */
+function gatewayErrorFormatter(log: Logger, exposeInternals: boolean) {
+  const format = createErrorFormatter(log, { exposeInternals });
+  return (formatted: GraphQLFormattedError, raw: unknown): GraphQLFormattedError => {
+    const result = format(formatted, raw);
+    if (!result.extensions || !('serviceName' in result.extensions)) return result;
+    const { serviceName: _serviceName, ...extensions } = result.extensions;
+    return { ...result, extensions };
+  };
+}
+
+function corsOptions(config: GatewayConfig): CorsOptions {
+  const allowed = config.corsOrigins ? new Set(config.corsOrigins) : undefined;
+  return {
+    origin: (origin, callback) => callback(null, origin !== undefined && (allowed ? allowed.has(origin) : LOCAL_ORIGIN.test(origin))),
+    credentials: true,
+    exposedHeaders: [Headers.requestId],
+    maxAge: CORS_PREFLIGHT_MAX_AGE_SECONDS,
+  };
+}

@@ -1,0 +1,52 @@
+import type { RequestHandler } from 'express';
+
+export interface SubgraphHealth {
+  ready: boolean;
+  status?: number;
+  latencyMs: number;
+  error?: string;
+}
+
+/** A subgraph serves `/ready` next to `/graphql`: http://users:4001/graphql → http://users:4001/ready. */
+export function readyUrlOf(graphqlUrl: string): string {
+  const url = new URL(graphqlUrl);
+  url.pathname = `${url.pathname.replace(/\/graphql\/?$/, '').replace(/\/$/, '')}/ready`;
+  url.search = '';
+  url.hash = '';
+  return url.href;
+}
+
+export async function probeSubgraph(graphqlUrl: string, timeoutMs: number): Promise<SubgraphHealth> {
+  const startedAt = performance.now();
+  const latency = () => Math.round(performance.now() - startedAt);
+  try {
+    const response = await fetch(readyUrlOf(graphqlUrl), { signal: AbortSignal.timeout(timeoutMs), headers: { accept: 'application/json' } });
+    await response.body?.cancel();
+    return { ready: response.ok, status: response.status, latencyMs: latency() };
+  } catch (error) {
+    // Duck-typed: the abort arrives as a DOMException, not always an `instanceof Error` in every realm.
+    const timedOut = (error as { name?: string } | undefined)?.name === 'TimeoutError';
+    return { ready: false, latencyMs: latency(), error: timedOut ? `no answer within ${timeoutMs} ms` : describeFetchError(error) };
+  }
+}
+
+/** `/health`: ready only when every subgraph is; each probe bounded, all probed in parallel. */
+export function healthHandler(subgraphs: () => ReadonlyMap<string, string>, timeoutMs: number): RequestHandler {
+  return async (_req, res) => {
+    const entries = await Promise.all([...subgraphs()].map(async ([name, url]) => [name, await probeSubgraph(url, timeoutMs)] as const));
+    const ready = entries.length > 0 && entries.every(([, health]) => health.ready);
+    res.setHeader('cache-control', 'no-store');
+    res.status(ready ? 200 : 503).json({
+      status: ready ? 'ok' : 'unavailable',
+      service: 'gateway',
+      subgraphs: Object.fromEntries(entries),
+    });
+  };
+}
+
+/** fetch hides the useful part (ECONNREFUSED, ENOTFOUND) in `cause`. */
+function describeFetchError(error: unknown): string {
+  const cause = (error as { cause?: { code?: string; message?: string } })?.cause;
+  if (cause?.code) return cause.code;
+  return (error as { message?: string } | undefined)?.message ?? String(error);
+}

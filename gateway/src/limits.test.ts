@@ -1,0 +1,76 @@
+import { buildSchema, getIntrospectionQuery, parse, specifiedRules, validate } from 'graphql';
+import { maxAliasesRule, maxDepthRule } from './limits';
+import { DEFAULT_MAX_ALIASES, DEFAULT_MAX_DEPTH } from './config';
+
+const schema = buildSchema(`
+  type Query { node(id: ID!): Node, nodes: [Node!]! }
+  type Node { id: ID!, name: String, parent: Node, children: [Node!]! }
+`);
+
+const errorsOf = (query: string, rule = maxDepthRule(DEFAULT_MAX_DEPTH)) => validate(schema, parse(query), [...specifiedRules, rule]).map((error) => error.message);
+
+const chain = (levels: number) => `{ node(id: 1) { ${'parent { '.repeat(levels - 2)}id${' }'.repeat(levels - 2)} } }`;
+
+describe('maxDepthRule', () => {
+  it('measures nested fields: { a } is 1 deep', () => {
+    expect(errorsOf('{ nodes { id } }', maxDepthRule(2))).toEqual([]);
+    expect(errorsOf('{ nodes { id } }', maxDepthRule(1))).toEqual(['The operation is 2 levels deep; the limit is 1']);
+  });
+
+  it('allows the limit and refuses one more', () => {
+    expect(errorsOf(chain(DEFAULT_MAX_DEPTH))).toEqual([]);
+    expect(errorsOf(chain(DEFAULT_MAX_DEPTH + 1))).toEqual([`The operation is 13 levels deep; the limit is 12`]);
+  });
+
+  it('follows fragment spreads and inline fragments', () => {
+    const query = `query Q { node(id: 1) { ...on Node { parent { ...P } } } }
+      fragment P on Node { parent { parent { id } } }`;
+    expect(errorsOf(query, maxDepthRule(5))).toEqual([]);
+    expect(errorsOf(query, maxDepthRule(4))).toEqual(['Operation "Q" is 5 levels deep; the limit is 4']);
+  });
+
+  it('checks each operation of a document on its own', () => {
+    const query = `query Shallow { nodes { id } } query Deep { nodes { parent { parent { id } } } }`;
+    expect(errorsOf(query, maxDepthRule(3))).toEqual(['Operation "Deep" is 4 levels deep; the limit is 3']);
+  });
+
+  it('lets GraphiQL introspect at the default limit, but not dig deeper through __type', () => {
+    const introspection = getIntrospectionQuery({ descriptions: true, specifiedByUrl: true, directiveIsRepeatable: true, schemaDescription: true, inputValueDeprecation: true, oneOf: true });
+    expect(errorsOf(introspection)).toEqual([]);
+    const digging = `{ __type(name: "Node") { ${'fields { type { '.repeat(6)}name${' } }'.repeat(6)} } }`;
+    expect(errorsOf(digging)).toContain('The operation is 14 levels deep; the limit is 12');
+  });
+
+  it('stays fast on fragments that fan out exponentially', () => {
+    const levels = 40;
+    const fragments = Array.from({ length: levels }, (_, i) =>
+      i === levels - 1 ? `fragment F${i} on Node { id }` : `fragment F${i} on Node { parent { ...F${i + 1} } children { ...F${i + 1} } }`,
+    ).join('\n');
+    const startedAt = performance.now();
+    // Only this rule: graphql-js's own overlap check is what slows down on such documents.
+    const errors = validate(schema, parse(`query Fan { node(id: 1) { ...F0 } }\n${fragments}`), [maxDepthRule(1_000), maxAliasesRule(1_000)]);
+    expect(errors).toEqual([]);
+    expect(performance.now() - startedAt).toBeLessThan(1_000);
+  });
+
+  it('does not loop on fragment cycles (reported by the standard rule)', () => {
+    const errors = errorsOf('{ node(id: 1) { ...A } } fragment A on Node { parent { ...B } } fragment B on Node { parent { ...A } }');
+    expect(errors).toEqual([expect.stringMatching(/Cannot spread fragment "A" within itself/)]);
+  });
+});
+
+describe('maxAliasesRule', () => {
+  const aliased = (count: number) => `{ ${Array.from({ length: count }, (_, i) => `a${i}: node(id: ${i}) { id }`).join(' ')} }`;
+  const rule = maxAliasesRule(DEFAULT_MAX_ALIASES);
+
+  it('allows the limit and refuses one more', () => {
+    expect(errorsOf(aliased(30), rule)).toEqual([]);
+    expect(errorsOf(aliased(31), rule)).toEqual(['The operation uses 31 aliases; the limit is 30']);
+  });
+
+  it('counts a fragment’s aliases each time it is spread', () => {
+    const query = `query Q { node(id: 1) { ...A parent { ...A } children { ...A } } } fragment A on Node { x: id y: name }`;
+    expect(errorsOf(query, maxAliasesRule(6))).toEqual([]);
+    expect(errorsOf(query, maxAliasesRule(5))).toEqual(['Operation "Q" uses 6 aliases; the limit is 5']);
+  });
+});

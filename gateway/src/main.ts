@@ -1,0 +1,4 @@
+import { runUntilSignal } from '@marketplace/kit';
+import { startGateway } from './gateway';
+
+void runUntilSignal('gateway', () => startGateway());

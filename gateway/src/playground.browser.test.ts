@@ -1,0 +1,72 @@
+import { Browser, Page, chromium } from 'playwright-core';
+import { Role } from '@marketplace/kit';
+import { ProbeStack, startProbeStack } from './testing/stack';
+
+/** Flags for a headless run in a container with no network beyond localhost. */
+const CHROMIUM_ARGS = ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
+const LOCAL_HOSTS = new Set(['127.0.0.1', 'localhost']);
+const UI_TIMEOUT_MS = 20_000;
+
+let stack: ProbeStack;
+let browser: Browser;
+
+beforeAll(async () => {
+  stack = await startProbeStack();
+  browser = await chromium.launch({ executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium', args: CHROMIUM_ARGS });
+});
+
+afterAll(async () => {
+  await browser?.close();
+  await stack?.close();
+});
+
+/** Sets a GraphiQL (CodeMirror 5) editor's text through the editor itself. */
+async function setEditor(page: Page, selector: string, text: string): Promise<void> {
+  await page.locator(selector).first().waitFor({ timeout: UI_TIMEOUT_MS });
+  await page.evaluate(
+    ([sel, value]) => (document.querySelector(sel) as unknown as { CodeMirror: { setValue(v: string): void } }).CodeMirror.setValue(value),
+    [selector, text] as const,
+  );
+}
+
+async function responseText(page: Page): Promise<string> {
+  return page.evaluate(() => (document.querySelector('.graphiql-response .CodeMirror') as unknown as { CodeMirror: { getValue(): string } }).CodeMirror.getValue());
+}
+
+describe('playground in a browser', () => {
+  it('runs GraphiQL from local assets only and executes an operation with headers from the header editor', async () => {
+    const page = await browser.newPage();
+    const offsite: string[] = [];
+    const problems: string[] = [];
+    await page.route('**/*', (route) => {
+      const url = new URL(route.request().url());
+      if (LOCAL_HOSTS.has(url.hostname)) return route.continue();
+      offsite.push(url.href);
+      return route.abort();
+    });
+    page.on('console', (message) => {
+      if (message.type() === 'error' || /Content Security Policy/i.test(message.text())) problems.push(message.text());
+    });
+    page.on('pageerror', (error) => problems.push(error.message));
+
+    await page.goto(stack.gateway.url, { waitUntil: 'load' });
+    await page.locator('.graphiql-container').waitFor({ timeout: UI_TIMEOUT_MS });
+
+    await setEditor(page, '.graphiql-query-editor .CodeMirror', 'query Who { whoami { viewerId role requestId } }');
+    await setEditor(page, 'section.graphiql-editor-tool[aria-label="Headers"] .graphiql-editor:not(.hidden) .CodeMirror', JSON.stringify({ Authorization: `Bearer ${stack.token(Role.VENDOR)}` }));
+    const before = stack.stats.graphqlRequests;
+    await page.locator('.graphiql-execute-button').click();
+    await page.waitForFunction(
+      () => ((document.querySelector('.graphiql-response .CodeMirror') as unknown as { CodeMirror?: { getValue(): string } })?.CodeMirror?.getValue() ?? '').includes('whoami'),
+      undefined,
+      { timeout: UI_TIMEOUT_MS },
+    );
+
+    const result = JSON.parse(await responseText(page));
+    expect(result.data.whoami).toMatchObject({ viewerId: 'user-vendor', role: 'VENDOR' });
+    expect(stack.stats.graphqlRequests).toBeGreaterThan(before);
+    expect(offsite).toEqual([]);
+    expect(problems).toEqual([]);
+    await page.close();
+  });
+});

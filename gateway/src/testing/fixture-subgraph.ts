@@ -1,0 +1,95 @@
+import { Arg, Ctx, Directive, Field, FieldResolver, ID, Int, ObjectType, Query, Resolver, Root } from 'type-graphql';
+import { RequestContext, SubgraphModule, badInput, conflict, forbidden, notFound } from '@marketplace/kit';
+
+/**
+ * A subgraph that exists only for gateway tests: it reports what the gateway forwarded
+ * (viewer, request id, client IP), fails on demand with each kind of error, nests without
+ * end (for depth limits), and counts every request that reaches it.
+ */
+
+@ObjectType()
+export class Whoami {
+  @Field(() => ID, { nullable: true })
+  viewerId: string | null;
+
+  @Field(() => String, { nullable: true })
+  role: string | null;
+
+  @Field()
+  requestId: string;
+
+  @Field()
+  clientIp: string;
+}
+
+@Directive('@key(fields: "id")')
+@ObjectType()
+export class Probe {
+  @Field(() => ID)
+  id: string;
+
+  @Field(() => Int)
+  level: number;
+}
+
+@Resolver(() => Probe)
+export class ProbeResolver {
+  @Query(() => Whoami)
+  whoami(@Ctx() context: RequestContext): Whoami {
+    return { viewerId: context.viewer?.id ?? null, role: context.viewer?.role ?? null, requestId: context.requestId, clientIp: context.clientIp };
+  }
+
+  @Query(() => Probe)
+  probe(@Arg('id', () => ID) id: string): Probe {
+    return { id, level: 0 };
+  }
+
+  /** `kind`: badInput, conflict, forbidden, notFound or crash (an unexpected exception). */
+  @Query(() => Boolean, { nullable: true })
+  fail(@Arg('kind') kind: string): boolean {
+    switch (kind) {
+      case 'badInput':
+        throw badInput([{ field: 'input.email', message: 'must be an email address' }]);
+      case 'conflict':
+        throw conflict('That handle is taken', { existingId: 'probe-1' });
+      case 'forbidden':
+        throw forbidden();
+      case 'notFound':
+        throw notFound('Probe');
+      default:
+        throw new Error('secret internal detail: connection string postgres://admin:hunter2@db');
+    }
+  }
+
+  @FieldResolver(() => Probe)
+  child(@Root() parent: Probe): Probe {
+    return { id: `${parent.id}.${parent.level + 1}`, level: parent.level + 1 };
+  }
+}
+
+export interface ProbeStats {
+  /** Requests that reached the subgraph's /graphql, whatever their outcome. */
+  graphqlRequests: number;
+}
+
+export function createProbeSubgraph(): { module: SubgraphModule; stats: ProbeStats } {
+  const stats: ProbeStats = { graphqlRequests: 0 };
+  const module: SubgraphModule = {
+    name: 'probe',
+    defaultPort: 0,
+    entities: [],
+    migrations: [],
+    resolvers: [ProbeResolver],
+    wire: () => ({
+      resolvers: [new ProbeResolver()],
+      references: { Probe: { __resolveReference: (reference: { id: string }) => ({ id: reference.id, level: 0 }) } },
+      routes: (app) => {
+        app.use('/graphql', (_req, _res, next) => {
+          stats.graphqlRequests += 1;
+          next();
+        });
+      },
+    }),
+  };
+  return { module, stats };
+}

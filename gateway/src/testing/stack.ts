@@ -1,0 +1,82 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { parse } from 'graphql';
+import { composeServices } from '@apollo/composition';
+import { AccessTokenSigner, Role, SubgraphModule, buildSubgraphSchemaOf, envReader, loadTokenKeys, printSubgraphSdl, readCommonConfig } from '@marketplace/kit';
+import { GraphQLTestClient, LogCapture, TestSubgraph, startTestSubgraph } from '@marketplace/kit/testing';
+import { RunningGateway, startGateway } from '../gateway';
+import { ProbeStats, createProbeSubgraph } from './fixture-subgraph';
+
+/** Composes a one-subgraph supergraph on the fly, routed to `url`. */
+export async function composeSupergraph(module: SubgraphModule, url: string): Promise<string> {
+  const typeDefs = parse(printSubgraphSdl(await buildSubgraphSchemaOf(module)));
+  const result = composeServices([{ name: module.name, typeDefs, url }]);
+  if (result.errors) throw new Error(`composition failed: ${result.errors.map((error) => error.message).join('; ')}`);
+  return result.supergraphSdl;
+}
+
+export interface TestGateway {
+  gateway: RunningGateway;
+  client: GraphQLTestClient;
+  logs: LogCapture;
+  close(): Promise<void>;
+}
+
+/** A gateway over `supergraphSdl`, sharing `dataDir` (and so the dev signing keys) with its subgraphs. */
+export async function startTestGateway(supergraphSdl: string, dataDir: string, env: Record<string, string> = {}): Promise<TestGateway> {
+  const logs = new LogCapture();
+  const gateway = await startGateway({
+    env: envReader({ ...process.env, DATA_DIR: dataDir, LOG_LEVEL: 'info', ...env }),
+    port: 0,
+    host: '127.0.0.1',
+    supergraphSdl,
+    logDestination: logs,
+  });
+  return { gateway, client: new GraphQLTestClient(gateway.url), logs, close: () => gateway.close() };
+}
+
+/** The probe subgraph behind a gateway, plus a signer for access tokens both accept. */
+export interface ProbeStack extends TestGateway {
+  probe: TestSubgraph;
+  stats: ProbeStats;
+  dataDir: string;
+  supergraphSdl: string;
+  signer: AccessTokenSigner;
+  token(role?: Role, ttlSeconds?: number): string;
+  /** Stops the probe subgraph (idempotent), leaving the gateway running. */
+  stopSubgraph(): Promise<void>;
+}
+
+export async function startProbeStack(gatewayEnv: Record<string, string> = {}): Promise<ProbeStack> {
+  const dataDir = mkdtempSync(join(tmpdir(), 'gateway-test-'));
+  const { module, stats } = createProbeSubgraph();
+  const probe = await startTestSubgraph(module, { DATA_DIR: dataDir });
+  let stopped: Promise<void> | undefined;
+  const stopSubgraph = () => (stopped ??= probe.close());
+  try {
+    const supergraphSdl = await composeSupergraph(module, probe.subgraph.url);
+    const gateway = await startTestGateway(supergraphSdl, dataDir, gatewayEnv);
+    const config = readCommonConfig(envReader({ ...process.env, DATA_DIR: dataDir }));
+    const keys = loadTokenKeys(config);
+    const signer = new AccessTokenSigner(keys.privateKeyPem!, { issuer: config.jwt.issuer, audience: config.jwt.audience });
+    return {
+      ...gateway,
+      probe,
+      stats,
+      dataDir,
+      supergraphSdl,
+      signer,
+      token: (role = Role.CUSTOMER, ttlSeconds) => signer.sign({ id: `user-${role.toLowerCase()}`, role }, ttlSeconds),
+      stopSubgraph,
+      close: async () => {
+        await gateway.close();
+        await stopSubgraph();
+        rmSync(dataDir, { recursive: true, force: true });
+      },
+    };
+  } catch (error) {
+    await stopSubgraph();
+    throw error;
+  }
+}

@@ -1,0 +1,16 @@
+/**
+ * Browser tests (a real Chromium through playwright-core) run apart from `npm test`:
+ * they need a Chromium binary (`CHROMIUM_PATH`, default /usr/bin/chromium).
+ */
+/** @type {import('jest').Config} */
+module.exports = {
+  testEnvironment: 'node',
+  roots: ['<rootDir>/kit/dist', '<rootDir>/subgraphs', '<rootDir>/gateway/dist', '<rootDir>/scripts/dist'],
+  testMatch: ['**/dist/**/*.browser.test.js'],
+  testPathIgnorePatterns: ['/node_modules/'],
+  globalSetup: '<rootDir>/kit/dist/testing/global-setup.js',
+  globalTeardown: '<rootDir>/kit/dist/testing/global-teardown.js',
+  maxWorkers: 1,
+  testTimeout: 60_000,
+  reporters: ['default', '<rootDir>/kit/dist/testing/summary-reporter.js'],
+};
