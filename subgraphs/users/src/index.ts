@@ -32,7 +32,7 @@ export const usersSubgraph: SubgraphModule = {
     const hasher = new PasswordHasher(settings.passwordHashCost);
     const emails = new AccountEmails(new EmailTokenService(), new LogMailer(log), settings, log);
     const users = new UserService(db, emails);
-    const sessions = new SessionService(db, new AccessTokenSigner(keys.privateKeyPem, { issuer: config.jwt.issuer, audience: config.jwt.audience }), settings.refreshTokenTtlDays, log);
+    const sessions = new SessionService(db, new AccessTokenSigner(keys.privateKeyPem, config.jwt), settings.refreshTokenTtlDays, log);
     const loginWindowMs = settings.login.windowMinutes * MINUTE_MS;
     const auth = new AuthService(db, users, hasher, sessions, new EmailTokenService(), emails, {
       loginPerAccount: new RateLimiter(store, { name: 'login-account', limit: settings.login.maxFailuresPerAccount, windowMs: loginWindowMs }),
