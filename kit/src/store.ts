@@ -18,11 +18,18 @@ export function createStore(redisUrl: string | undefined, namespace: string): Ke
   return redisUrl ? new RedisStore(redisUrl, namespace) : new MemoryStore();
 }
 
+const REDIS_DISCONNECT_TIMEOUT_MS = 200;
+
 export class RedisStore implements KeyValueStore {
   private readonly redis: Redis;
 
   constructor(url: string, namespace: string) {
-    this.redis = new Redis(url, { keyPrefix: `${namespace}:`, lazyConnect: false, maxRetriesPerRequest: 2, enableOfflineQueue: true });
+    this.redis = new Redis(url, {
+      keyPrefix: `${namespace}:`,
+      maxRetriesPerRequest: 2,
+      // ioredis otherwise keeps the process alive 2 s after close() to destroy a dead socket.
+      disconnectTimeout: REDIS_DISCONNECT_TIMEOUT_MS,
+    });
     // Errors surface on the commands that fail and on /ready; an unhandled 'error' event would crash the process.
     this.redis.on('error', () => undefined);
   }

@@ -57,3 +57,41 @@ export function tokenFrom(mail: { text: string }): string {
   if (!match) throw new Error(`no token in mail: ${mail.text}`);
   return match[1];
 }
+
+const REFRESH = `mutation($t: String!) { refreshToken(refreshToken: $t) { ${AUTH_FIELDS} } }`;
+
+/**
+ * A fresh account with `role`, set directly in the database (so tests of `setUserRole` do
+ * not depend on it), and a session refreshed so that its access token carries the role.
+ */
+export async function registerAs(users: TestSubgraph, role: 'CUSTOMER' | 'VENDOR' | 'ADMIN', email = uniqueEmail(role.toLowerCase())): Promise<Session> {
+  const session = await register(users.client, email);
+  if (role === 'CUSTOMER') return session;
+  await users.subgraph.deps.db.query('UPDATE users SET role = $2 WHERE id = $1', [session.user.id, role]);
+  return (await users.client.data<{ refreshToken: Session }>(REFRESH, { variables: { t: session.refreshToken } })).refreshToken;
+}
+
+/** The claims of a JWT, read without verifying it (tests only). */
+export function claimsOf(token: string): Record<string, unknown> {
+  return JSON.parse(Buffer.from(token.split('.')[1], 'base64url').toString('utf8'));
+}
+
+/**
+ * Runs `work` and returns the SQL statements the subgraph's DataSource sent meanwhile.
+ * TypeORM's query runner reports every statement to its DataSource's logger, whether
+ * logging is on or not, so wrapping `logQuery` counts exactly this subgraph's SQL.
+ */
+export async function sqlDuring<T>(users: TestSubgraph, work: () => Promise<T>): Promise<{ result: T; statements: string[] }> {
+  const logger = users.subgraph.deps.db.logger;
+  const statements: string[] = [];
+  const original = logger.logQuery;
+  logger.logQuery = function (query, ...rest) {
+    statements.push(query);
+    return original.call(this, query, ...rest);
+  };
+  try {
+    return { result: await work(), statements };
+  } finally {
+    logger.logQuery = original;
+  }
+}

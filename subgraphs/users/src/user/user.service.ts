@@ -56,7 +56,7 @@ export class UserService {
     }
     const totalCount = await query.clone().getCount();
     if (page.after) {
-      const [createdAt, id] = decodeCursor(page.after, 2);
+      const [createdAt, id] = decodeCursor(page.after, 2, ([time, userId]) => isCursorTime(time) && typeof userId === 'string' && isUuid(userId));
       query.andWhere('(u.created_at, u.id) < (:createdAt, :id)', { createdAt, id });
     }
     const rows = await query.orderBy('u.created_at', 'DESC').addOrderBy('u.id', 'DESC').take(page.first + 1).getMany();
@@ -114,4 +114,12 @@ export class UserService {
       throw error;
     }
   }
+}
+
+/**
+ * A page cursor's time exactly as `toISOString()` wrote it, in a year Postgres accepts: a
+ * forged cursor must fail as bad input, not as a database error.
+ */
+function isCursorTime(value: string | number): boolean {
+  return typeof value === 'string' && /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/.test(value) && !value.startsWith('0000') && new Date(value).toISOString() === value;
 }
