@@ -87,6 +87,8 @@ export async function startGateway(options: GatewayOptions = {}): Promise<Runnin
   app.set('trust proxy', config.trustProxy);
   const httpServer = createHttpServer(app);
   const apollo = new ApolloServer<GatewayContext>({
+    // Shutdown belongs to the process (runUntilSignal): Apollo's own handler would re-raise the signal mid-drain.
+    stopOnTerminationSignals: false,
     gateway,
     logger: log.child({ component: 'apollo-server' }),
     introspection: config.introspection,

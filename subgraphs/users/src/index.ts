@@ -6,7 +6,7 @@ import { EmailTokenService } from './auth/email-token.service';
 import { LogMailer } from './auth/mailer';
 import { PasswordHasher } from './auth/password-hasher';
 import { SessionService } from './auth/session.service';
-import { readUsersConfig } from './config';
+import { UsersConfig, readUsersConfig } from './config';
 import { CreateUsers1763770000000 } from './migrations/1763770000000-create-users';
 import { seedUsers } from './seed';
 import { User } from './user/user.entity';
@@ -20,14 +20,14 @@ const MINUTE_MS = 60_000;
 const HOUR_MS = 60 * MINUTE_MS;
 
 /** Accounts, sessions and roles. The only signer of access tokens. */
-export const usersSubgraph: SubgraphModule = {
+export const usersSubgraph: SubgraphModule<UsersConfig> = {
   name: 'users',
   defaultPort: 4001,
   entities: [User],
   migrations: [CreateUsers1763770000000],
   resolvers: [UserResolver, AuthResolver],
-  wire({ env, config, keys, db, store, log }) {
-    const settings = readUsersConfig(env);
+  readSettings: readUsersConfig,
+  wire({ config, keys, db, store, log }, settings) {
     if (!keys.privateKeyPem) throw new Error('config: JWT_PRIVATE_KEY is required by the users subgraph (it signs access tokens)');
     const hasher = new PasswordHasher(settings.passwordHashCost);
     const emails = new AccountEmails(new EmailTokenService(), new LogMailer(log), settings, log);

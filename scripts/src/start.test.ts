@@ -1,0 +1,132 @@
+import { ChildProcess, spawn } from 'node:child_process';
+import { chmodSync, mkdtempSync, rmSync } from 'node:fs';
+import { Server, createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { GraphQLTestClient, freePort } from '@marketplace/kit/testing';
+import { REPO_ROOT } from './schema';
+
+/** `npm start` as a newcomer meets it: the real entry point in a child process, embedded Postgres included. */
+const START_TIMEOUT_MS = 60_000;
+const STOP_TIMEOUT_MS = 20_000;
+
+interface Started {
+  child: ChildProcess;
+  output: () => string;
+  exited: Promise<number | null>;
+}
+
+async function freePorts() {
+  return { GATEWAY_PORT: String(await freePort()), USERS_PORT: String(await freePort()), EMBEDDED_POSTGRES_PORT: String(await freePort()) };
+}
+
+function launch(env: Record<string, string>): Started {
+  const { DATABASE_URL: _db, REDIS_URL: _redis, AMQP_URL: _amqp, ...inherited } = process.env;
+  const child = spawn(process.execPath, ['scripts/dist/start.js'], {
+    cwd: REPO_ROOT,
+    env: { ...inherited, NODE_ENV: 'development', LOG_LEVEL: 'warn', PASSWORD_HASH_COST: '10', ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let output = '';
+  child.stdout!.on('data', (chunk) => (output += chunk));
+  child.stderr!.on('data', (chunk) => (output += chunk));
+  const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+  return { child, output: () => output, exited };
+}
+
+async function untilUp(started: Started): Promise<void> {
+  const deadline = Date.now() + START_TIMEOUT_MS;
+  while (!started.output().includes('Marketplace supergraph is up')) {
+    if (started.child.exitCode !== null) throw new Error(`start exited early:\n${started.output()}`);
+    if (Date.now() > deadline) throw new Error(`start timed out:\n${started.output()}`);
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+}
+
+async function stop(started: Started): Promise<number | null> {
+  started.child.kill('SIGINT');
+  const timeout = new Promise<'timeout'>((resolve) => setTimeout(() => resolve('timeout'), STOP_TIMEOUT_MS));
+  const result = await Promise.race([started.exited, timeout]);
+  if (result === 'timeout') {
+    started.child.kill('SIGKILL');
+    throw new Error('did not stop within 20 s of SIGINT');
+  }
+  return result;
+}
+
+function occupy(port: number): Promise<Server> {
+  return new Promise((resolve) => {
+    const server = createServer();
+    server.listen(port, '127.0.0.1', () => resolve(server));
+  });
+}
+
+describe('npm start (embedded mode)', () => {
+  let dataDir: string;
+  beforeEach(() => {
+    dataDir = mkdtempSync(join(tmpdir(), 'marketplace-start-'));
+    // Embedded Postgres runs as `postgres` when we are root and must reach this folder.
+    chmodSync(dataDir, 0o755);
+  });
+  afterEach(() => rmSync(dataDir, { recursive: true, force: true }));
+
+  it('starts, serves the playground and API, stops on Ctrl-C, and a second start reuses the data', async () => {
+    const ports = await freePorts();
+    const env = { ...ports, DATA_DIR: dataDir };
+    const first = launch(env);
+    await untilUp(first);
+    const gateway = new GraphQLTestClient(`http://127.0.0.1:${ports.GATEWAY_PORT}/graphql`);
+    const playground = await fetch(gateway.url, { headers: { accept: 'text/html' } });
+    expect(playground.status).toBe(200);
+    expect(await playground.text()).toContain('graphiql');
+    const email = `returning.${Date.now()}@example.com`;
+    await gateway.data(`mutation($i: RegisterInput!) { register(input: $i) { accessToken } }`, {
+      variables: { i: { email, password: 'persisted passphrase', displayName: 'Returning' } },
+    });
+    expect(first.output()).toContain('admin@marketplace.local / admin-password-123');
+    expect(await stop(first)).toBe(0);
+
+    const second = launch(env);
+    await untilUp(second);
+    const { login } = await gateway.data(`mutation($e: String!, $p: String!) { login(email: $e, password: $p) { user { email } } }`, {
+      variables: { e: email, p: 'persisted passphrase' },
+    });
+    expect(login.user.email).toBe(email);
+    const admin = await gateway.data(`mutation { login(email: "admin@marketplace.local", password: "admin-password-123") { user { role } } }`);
+    expect(admin.login.user.role).toBe('ADMIN');
+    expect(await stop(second)).toBe(0);
+  });
+
+  it('stops with one line naming a malformed setting, before starting anything', async () => {
+    const started = launch({ ...(await freePorts()), DATA_DIR: dataDir, GATEWAY_PORT: 'abc' });
+    expect(await started.exited).toBe(1);
+    expect(started.output().trim()).toBe('marketplace did not start: config: GATEWAY_PORT must be an integer between 0 and 65535 (got "abc")');
+  });
+
+  it('stops with one line when a subgraph port is taken, and leaves no Postgres behind', async () => {
+    const ports = await freePorts();
+    const blocker = await occupy(Number(ports.USERS_PORT));
+    try {
+      const started = launch({ ...ports, DATA_DIR: dataDir });
+      expect(await started.exited).toBe(1);
+      expect(started.output().trim().split('\n').at(-1)).toBe(`marketplace did not start: users: port ${ports.USERS_PORT} on 127.0.0.1 is already in use`);
+      // The embedded Postgres it had started is stopped again: its port is free.
+      const probe = await occupy(Number(ports.EMBEDDED_POSTGRES_PORT));
+      probe.close();
+    } finally {
+      blocker.close();
+    }
+  });
+
+  it('stops with one line when Postgres cannot start', async () => {
+    const ports = await freePorts();
+    const blocker = await occupy(Number(ports.EMBEDDED_POSTGRES_PORT));
+    try {
+      const started = launch({ ...ports, DATA_DIR: dataDir });
+      expect(await started.exited).toBe(1);
+      expect(started.output().trim()).toBe(`marketplace did not start: port ${ports.EMBEDDED_POSTGRES_PORT} is already in use (embedded Postgres)`);
+    } finally {
+      blocker.close();
+    }
+  });
+});
