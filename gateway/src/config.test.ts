@@ -16,6 +16,7 @@ describe('readGatewayConfig', () => {
       limits: { maxDepth: 12, maxAliases: 30, maxTokens: 5000 },
       healthTimeoutMs: 2000,
       subgraphTimeoutMs: 30000,
+      rateLimit: { enabled: true, perUserPerMinute: 600, perIpPerMinute: 300 },
     });
     expect(config.supergraphPath).toBe(join(__dirname, '..', '..', 'schema', 'supergraph.graphql'));
   });
@@ -50,5 +51,13 @@ describe('readGatewayConfig', () => {
   it('refuses out-of-range limits with the variable named', () => {
     expect(() => configOf({ GRAPHQL_MAX_DEPTH: '0' })).toThrow('GRAPHQL_MAX_DEPTH');
     expect(() => configOf({ GRAPHQL_MAX_TOKENS: 'lots' })).toThrow('GRAPHQL_MAX_TOKENS');
+    expect(() => configOf({ RATE_LIMIT_PER_USER_PER_MINUTE: '0' })).toThrow('RATE_LIMIT_PER_USER_PER_MINUTE');
+    expect(() => configOf({ RATE_LIMIT_PER_IP_PER_MINUTE: '10/s' })).toThrow('RATE_LIMIT_PER_IP_PER_MINUTE');
+    expect(() => configOf({ RATE_LIMIT_ENABLED: 'maybe' })).toThrow('RATE_LIMIT_ENABLED must be true or false');
+  });
+
+  it('reads the rate limits', () => {
+    expect(configOf({ RATE_LIMIT_PER_USER_PER_MINUTE: '1200', RATE_LIMIT_PER_IP_PER_MINUTE: '60' }).rateLimit).toEqual({ enabled: true, perUserPerMinute: 1200, perIpPerMinute: 60 });
+    expect(configOf({ RATE_LIMIT_ENABLED: 'false' }).rateLimit.enabled).toBe(false);
   });
 });

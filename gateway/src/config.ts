@@ -1,5 +1,6 @@
 import { resolve } from 'node:path';
 import { CommonConfig, EnvReader, readCommonConfig } from '@marketplace/kit';
+import type { RateLimitSettings } from './rate-limit';
 
 export const DEFAULT_GATEWAY_PORT = 4000;
 export const DEFAULT_MAX_DEPTH = 12;
@@ -9,6 +10,10 @@ export const DEFAULT_MAX_TOKENS = 5_000;
 export const DEFAULT_HEALTH_TIMEOUT_MS = 2_000;
 /** One subgraph fetch; longer than any sane resolver, shorter than client timeouts. */
 export const DEFAULT_SUBGRAPH_TIMEOUT_MS = 30_000;
+/** Requests per minute for a signed-in caller (by user id) and for anyone else (by client IP). */
+export const DEFAULT_RATE_LIMIT_PER_USER_PER_MINUTE = 600;
+export const DEFAULT_RATE_LIMIT_PER_IP_PER_MINUTE = 300;
+const MAX_RATE_LIMIT_PER_MINUTE = 1_000_000;
 
 /** gateway/dist → repository root → schema/supergraph.graphql (the committed, composed schema). */
 export const DEFAULT_SUPERGRAPH_PATH = resolve(__dirname, '..', '..', 'schema', 'supergraph.graphql');
@@ -28,6 +33,8 @@ export interface GatewayConfig {
   limits: { maxDepth: number; maxAliases: number; maxTokens: number };
   healthTimeoutMs: number;
   subgraphTimeoutMs: number;
+  /** Per-user / per-IP request limits, counted in Redis (`REDIS_URL`) or in memory. */
+  rateLimit: RateLimitSettings;
   /** `USERS_URL` and friends: where a subgraph really lives when it differs from the supergraph's routing URL. */
   subgraphUrlOverride(name: string): string | undefined;
 }
@@ -49,6 +56,11 @@ export function readGatewayConfig(env: EnvReader): GatewayConfig {
     },
     healthTimeoutMs: env.int('HEALTH_TIMEOUT_MS', DEFAULT_HEALTH_TIMEOUT_MS, { min: 1, max: 60_000 }),
     subgraphTimeoutMs: env.int('SUBGRAPH_TIMEOUT_MS', DEFAULT_SUBGRAPH_TIMEOUT_MS, { min: 1, max: 600_000 }),
+    rateLimit: {
+      enabled: env.bool('RATE_LIMIT_ENABLED', true),
+      perUserPerMinute: env.int('RATE_LIMIT_PER_USER_PER_MINUTE', DEFAULT_RATE_LIMIT_PER_USER_PER_MINUTE, { min: 1, max: MAX_RATE_LIMIT_PER_MINUTE }),
+      perIpPerMinute: env.int('RATE_LIMIT_PER_IP_PER_MINUTE', DEFAULT_RATE_LIMIT_PER_IP_PER_MINUTE, { min: 1, max: MAX_RATE_LIMIT_PER_MINUTE }),
+    },
     subgraphUrlOverride: (name) => env.url(`${subgraphEnvPrefix(name)}_URL`, ['http', 'https']),
   };
 }

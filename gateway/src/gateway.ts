@@ -13,12 +13,14 @@ import {
   ConfigError,
   EnvReader,
   Headers,
+  KeyValueStore,
   Logger,
   Metrics,
   closeServer,
   createErrorFormatter,
   createHttpServer,
   createLogger,
+  createStore,
   envReader,
   jsonErrorHandler,
   listen,
@@ -31,6 +33,7 @@ import { GatewayContext, createGatewayContext, requestIdMiddleware } from './con
 import { healthHandler } from './health';
 import { limitRules } from './limits';
 import { mountPlayground } from './playground';
+import { RateLimitHeaders, RequestRateLimiter } from './rate-limit';
 import { SubgraphDataSource } from './remote-data-source';
 import { createSubgraphFetcher } from './subgraph-fetcher';
 
@@ -104,23 +107,30 @@ export async function startGateway(options: GatewayOptions = {}): Promise<Runnin
       operationLogPlugin<GatewayContext>(),
     ],
   });
+  // Only the rate limiter uses the store (Redis with REDIS_URL); its keys live under REDIS_KEY_PREFIX.
+  const store: KeyValueStore | undefined = config.rateLimit.enabled ? createStore(config.common.redisUrl, storeNamespace(config)) : undefined;
+  const rateLimiter = store && new RequestRateLimiter(store, config.rateLimit, { log: log.child({ component: 'rate-limit' }) });
+  const closeConnections = async () => {
+    fetcher.close();
+    await store?.close();
+  };
   try {
     await apollo.start();
   } catch (error) {
-    fetcher.close();
+    await closeConnections();
     throw error;
   }
 
   app.use(metrics.httpMiddleware());
   app.use(requestIdMiddleware);
-  app.get('/health', healthHandler(() => subgraphs, config.healthTimeoutMs));
+  app.get('/health', healthHandler(() => subgraphs, config.healthTimeoutMs, store ? { store: () => store.ping() } : {}));
   app.get('/metrics', metrics.handler());
   app.use(GRAPHQL_PATH, cors(corsOptions(config)));
   mountPlayground(app, GRAPHQL_PATH);
   app.use(
     GRAPHQL_PATH,
     express.json({ limit: MAX_BODY }),
-    expressMiddleware(apollo, { context: async ({ req, res }) => createGatewayContext(req, res, { verifier, log }) }),
+    expressMiddleware(apollo, { context: async ({ req, res }) => createGatewayContext(req, res, { verifier, log, rateLimiter }) }),
   );
   app.use(jsonErrorHandler);
 
@@ -128,12 +138,12 @@ export async function startGateway(options: GatewayOptions = {}): Promise<Runnin
     await listen(httpServer, port, host, 'gateway');
   } catch (error) {
     await apollo.stop();
-    fetcher.close();
+    await closeConnections();
     throw error;
   }
   const actualPort = portOf(httpServer);
   const url = `http://${host}:${actualPort}${GRAPHQL_PATH}`;
-  log.info({ url, subgraphs: Object.fromEntries(subgraphs) }, 'gateway ready');
+  log.info({ url, subgraphs: Object.fromEntries(subgraphs), rateLimit: describeRateLimit(config) }, 'gateway ready');
 
   return {
     url,
@@ -142,9 +152,19 @@ export async function startGateway(options: GatewayOptions = {}): Promise<Runnin
     close: async () => {
       await closeServer(httpServer);
       await apollo.stop();
-      fetcher.close();
+      await closeConnections();
     },
   };
+}
+
+/** `<REDIS_KEY_PREFIX>:gateway`, as subgraphs use `<REDIS_KEY_PREFIX>:<name>`: deployments and test runs sharing a Redis stay apart. */
+export function storeNamespace(config: GatewayConfig): string {
+  return `${config.common.redisKeyPrefix}:gateway`;
+}
+
+function describeRateLimit(config: GatewayConfig) {
+  const { enabled, perUserPerMinute, perIpPerMinute } = config.rateLimit;
+  return enabled ? { perUserPerMinute, perIpPerMinute, store: config.common.redisUrl ? 'redis' : 'memory' } : 'disabled';
 }
 
 function readSupergraph(path: string): string {
@@ -177,7 +197,8 @@ function corsOptions(config: GatewayConfig): CorsOptions {
   return {
     origin: (origin, callback) => callback(null, origin !== undefined && (allowed ? allowed.has(origin) : LOCAL_ORIGIN.test(origin))),
     credentials: true,
-    exposedHeaders: [Headers.requestId],
+    // Browsers hide non-safelisted response headers from scripts unless they are listed here.
+    exposedHeaders: [Headers.requestId, RateLimitHeaders.limit, RateLimitHeaders.remaining, RateLimitHeaders.reset, RateLimitHeaders.retryAfter],
     maxAge: CORS_PREFLIGHT_MAX_AGE_SECONDS,
   };
 }

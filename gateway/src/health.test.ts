@@ -61,7 +61,7 @@ describe('/health', () => {
   it('is 200 with every subgraph ready', async () => {
     const response = await fetch(healthUrl(stack.gateway.url));
     expect(response.status).toBe(200);
-    expect(await response.json()).toMatchObject({ status: 'ok', subgraphs: { probe: { ready: true, status: 200 } } });
+    expect(await response.json()).toMatchObject({ status: 'ok', subgraphs: { probe: { ready: true, status: 200 } }, checks: { store: { ok: true } } });
   });
 
   it('is 503 within its timeout when a subgraph hangs, and <NAME>_URL reroutes a subgraph', async () => {

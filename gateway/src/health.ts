@@ -1,4 +1,5 @@
 import type { RequestHandler } from 'express';
+import { readinessChecks } from '@marketplace/kit';
 
 export interface SubgraphHealth {
   ready: boolean;
@@ -30,16 +31,31 @@ export async function probeSubgraph(graphqlUrl: string, timeoutMs: number): Prom
   }
 }
 
-/** `/health`: ready only when every subgraph is; each probe bounded, all probed in parallel. */
-export function healthHandler(subgraphs: () => ReadonlyMap<string, string>, timeoutMs: number): RequestHandler {
+/**
+ * `/health`: ready only when every subgraph is; each probe bounded, all probed in parallel.
+ *
+ * `dependencies` are the gateway's own connections (the rate-limit store), reported under
+ * `checks`. A failing one makes the status `degraded` but keeps HTTP 200: the gateway
+ * still serves without it (rate limits fail open), and a 503 would have an orchestrator
+ * pull or restart a gateway that works.
+ */
+export function healthHandler(
+  subgraphs: () => ReadonlyMap<string, string>,
+  timeoutMs: number,
+  dependencies: Record<string, () => Promise<unknown>> = {},
+): RequestHandler {
   return async (_req, res) => {
-    const entries = await Promise.all([...subgraphs()].map(async ([name, url]) => [name, await probeSubgraph(url, timeoutMs)] as const));
+    const [entries, checks] = await Promise.all([
+      Promise.all([...subgraphs()].map(async ([name, url]) => [name, await probeSubgraph(url, timeoutMs)] as const)),
+      readinessChecks(dependencies, timeoutMs),
+    ]);
     const ready = entries.length > 0 && entries.every(([, health]) => health.ready);
     res.setHeader('cache-control', 'no-store');
     res.status(ready ? 200 : 503).json({
-      status: ready ? 'ok' : 'unavailable',
+      status: !ready ? 'unavailable' : checks.ready ? 'ok' : 'degraded',
       service: 'gateway',
       subgraphs: Object.fromEntries(entries),
+      checks: checks.checks,
     });
   };
 }

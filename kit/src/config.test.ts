@@ -167,6 +167,18 @@ describe('readCommonConfig', () => {
       redisKeyPrefix: 'marketplace',
       amqpUrl: undefined,
       dataDir: '.data',
+      events: {
+        exchange: 'marketplace.events',
+        deadLetterExchange: 'marketplace.dlx',
+        queuePrefix: '',
+        temporary: false,
+        maxAttempts: 5,
+        retryBaseDelayMs: 200,
+        retryMaxDelayMs: 5000,
+        prefetch: 16,
+        outboxBatchSize: 100,
+        outboxPollMs: 1000,
+      },
       jwt: { publicKeyPem: undefined, privateKeyPem: undefined, issuer: 'marketplace-users', audience: 'marketplace' },
     });
   });

@@ -105,7 +105,23 @@ export interface CommonConfig {
   amqpUrl: string | undefined;
   /** Folder for generated development state: embedded Postgres, dev keys. */
   dataDir: string;
+  events: EventSettings;
   jwt: { publicKeyPem: string | undefined; privateKeyPem: string | undefined; issuer: string; audience: string };
+}
+
+/** The event backbone's settings (ARCHITECTURE §4). */
+export interface EventSettings {
+  exchange: string;
+  deadLetterExchange: string;
+  queuePrefix: string;
+  /** Tests: exchanges auto-delete and queues expire, so a shared broker is left clean. */
+  temporary: boolean;
+  maxAttempts: number;
+  retryBaseDelayMs: number;
+  retryMaxDelayMs: number;
+  prefetch: number;
+  outboxBatchSize: number;
+  outboxPollMs: number;
 }
 
 export function readCommonConfig(env: EnvReader = envReader()): CommonConfig {
@@ -117,6 +133,18 @@ export function readCommonConfig(env: EnvReader = envReader()): CommonConfig {
     redisKeyPrefix: env.string('REDIS_KEY_PREFIX', 'marketplace'),
     amqpUrl: env.url('AMQP_URL', ['amqp', 'amqps']),
     dataDir: env.string('DATA_DIR', '.data'),
+    events: {
+      exchange: env.string('EVENTS_EXCHANGE', 'marketplace.events'),
+      deadLetterExchange: env.string('EVENTS_DLX', 'marketplace.dlx'),
+      queuePrefix: env.string('EVENTS_QUEUE_PREFIX', ''),
+      temporary: env.bool('EVENTS_TEMPORARY_TOPOLOGY', false),
+      maxAttempts: env.int('EVENTS_MAX_ATTEMPTS', 5, { min: 1, max: 100 }),
+      retryBaseDelayMs: env.int('EVENTS_RETRY_BASE_MS', 200, { min: 1, max: 60_000 }),
+      retryMaxDelayMs: env.int('EVENTS_RETRY_MAX_MS', 5_000, { min: 1, max: 600_000 }),
+      prefetch: env.int('EVENTS_PREFETCH', 16, { min: 1, max: 1_000 }),
+      outboxBatchSize: env.int('OUTBOX_BATCH_SIZE', 100, { min: 1, max: 10_000 }),
+      outboxPollMs: env.int('OUTBOX_POLL_MS', 1_000, { min: 10, max: 60_000 }),
+    },
     jwt: {
       publicKeyPem: pemFromEnv(env, 'JWT_PUBLIC_KEY'),
       privateKeyPem: pemFromEnv(env, 'JWT_PRIVATE_KEY'),

@@ -20,3 +20,4 @@ export * from './data/embedded-postgres';
 export * from './http/express';
 export * from './http/operation-log';
 export * from './data/sql';
+export * from './events';

@@ -71,12 +71,14 @@ describe('startSubgraph', () => {
     expect(await (await fetch(`${baseUrl(probe)}/health`)).json()).toEqual({ status: 'ok', service: 'kit_probe' });
     const ready = await fetch(`${baseUrl(probe)}/ready`);
     expect(ready.status).toBe(200);
-    expect(await ready.json()).toMatchObject({ ready: true, checks: { database: { ok: true }, store: { ok: true } } });
+    expect(await ready.json()).toMatchObject({ ready: true, checks: { database: { ok: true }, store: { ok: true }, broker: { ok: true } } });
   });
 
-  it('runs migrations into its own schema and records them there', async () => {
+  it('runs the event tables and its own migrations into its own schema and records them there', async () => {
     const rows = await probe.subgraph.deps.db.query(`SELECT table_name FROM information_schema.tables WHERE table_schema = 'kit_probe' ORDER BY 1`);
-    expect(rows.map((r: { table_name: string }) => r.table_name)).toEqual(['migrations', 'probe']);
+    expect(rows.map((r: { table_name: string }) => r.table_name)).toEqual(['dead_letters', 'inbox', 'migrations', 'outbox', 'probe']);
+    const applied = await probe.subgraph.deps.db.query(`SELECT name FROM kit_probe.migrations ORDER BY id`);
+    expect(applied.map((r: { name: string }) => r.name)).toEqual(['CreateEventTables1763700000000', 'CreateProbeTable1700000000000']);
   });
 
   it('keeps a well-formed request id and replaces a malformed one', async () => {
@@ -133,7 +135,7 @@ describe('startSubgraph life cycle', () => {
     try {
       const replicas = await Promise.all([0, 1, 2].map(() => startSubgraph(probeModule, { env, port: 0, databaseUrl: database.url })));
       const [{ n }] = await replicas[0].deps.db.query(`SELECT count(*)::int AS n FROM kit_probe.migrations`);
-      expect(n).toBe(1);
+      expect(n).toBe(2);
       for (const replica of replicas) await replica.close();
     } finally {
       await database.drop();

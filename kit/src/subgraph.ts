@@ -17,6 +17,10 @@ import { operationLogPlugin } from './http/operation-log';
 import { Logger, createLogger } from './logger';
 import { Metrics } from './metrics';
 import { KeyValueStore, createStore } from './store';
+import { EventBackbone } from './events/backbone';
+import type { EventHandler } from './events/consumer';
+import { CreateEventTables1763700000000 } from './events/event-tables.migration';
+import type { Outbox } from './events/outbox';
 
 /** What a subgraph's wiring receives: its configuration and its own connections. */
 export interface SubgraphDeps {
@@ -27,6 +31,8 @@ export interface SubgraphDeps {
   db: DataSource;
   store: KeyValueStore;
   log: Logger;
+  /** Records events inside a service's transaction; the relay publishes them after commit. */
+  outbox: Outbox;
 }
 
 /** What a subgraph hands back from wiring: resolver instances and optional extras. */
@@ -36,6 +42,8 @@ export interface SubgraphWiring {
   references?: ReferenceResolvers;
   /** REST edge routes (webhooks, uploads, downloads); mounted before `/graphql`. */
   routes?(app: Express): void;
+  /** Event handlers; the subgraph's durable queue is bound to exactly their event types. */
+  handlers?: EventHandler[];
   /** Demo data for `npm start`; must be idempotent. */
   seed?(): Promise<void>;
   close?(): Promise<void>;
@@ -71,6 +79,7 @@ export interface RunningSubgraph {
   url: string;
   deps: SubgraphDeps;
   wiring: SubgraphWiring;
+  events: EventBackbone;
   close(): Promise<void>;
 }
 
@@ -101,11 +110,19 @@ export async function startSubgraph(module: SubgraphModule, options: StartOption
   const keys = loadTokenKeys(config);
   const verifier = new AccessTokenVerifier(keys.publicKeyPem, config.jwt);
 
-  const db = await openDatabase({ url: databaseUrl, schema: module.name, entities: module.entities, migrations: module.migrations, log });
+  const db = await openDatabase({
+    url: databaseUrl,
+    schema: module.name,
+    entities: module.entities,
+    // Every subgraph gets the outbox, inbox and dead-letter tables before its own.
+    migrations: [CreateEventTables1763700000000, ...module.migrations],
+    log,
+  });
   const store = createStore(config.redisUrl, `${config.redisKeyPrefix}:${module.name}`);
-  const deps: SubgraphDeps = { name: module.name, env, config, keys, db, store, log };
-  const wiring = module.wire(deps, settings);
   const metrics = new Metrics(module.name);
+  const events = new EventBackbone({ name: module.name, db, databaseUrl, amqpUrl: config.amqpUrl, settings: config.events, log, metrics });
+  const deps: SubgraphDeps = { name: module.name, env, config, keys, db, store, log, outbox: events.outbox };
+  const wiring = module.wire(deps, settings);
 
   const app = express();
   app.disable('x-powered-by');
@@ -130,7 +147,7 @@ export async function startSubgraph(module: SubgraphModule, options: StartOption
 
   app.get('/health', (_req, res) => void res.json({ status: 'ok', service: module.name }));
   app.get('/ready', async (_req, res) => {
-    const checks = await readinessChecks({ database: () => db.query('SELECT 1'), store: () => store.ping() });
+    const checks = await readinessChecks({ database: () => db.query('SELECT 1'), store: () => store.ping(), broker: () => events.transport.check() });
     res.status(checks.ready ? 200 : 503).json({ service: module.name, ...checks });
   });
   app.get('/metrics', metrics.handler());
@@ -150,9 +167,11 @@ export async function startSubgraph(module: SubgraphModule, options: StartOption
 
   if (options.seed) await wiring.seed?.();
   try {
+    await events.start(wiring.handlers ?? []);
     await listen(httpServer, port, host, module.name);
   } catch (error) {
     await apollo.stop();
+    await events.stop();
     await Promise.allSettled([db.destroy(), store.close()]);
     throw error;
   }
@@ -165,9 +184,11 @@ export async function startSubgraph(module: SubgraphModule, options: StartOption
     url: `http://${host}:${actualPort}/graphql`,
     deps,
     wiring,
+    events,
     close: async () => {
       await closeServer(httpServer);
       await apollo.stop();
+      await events.stop();
       await wiring.close?.();
       await Promise.allSettled([db.destroy(), store.close()]);
     },

@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -23,11 +24,15 @@ export interface TestGateway {
   close(): Promise<void>;
 }
 
-/** A gateway over `supergraphSdl`, sharing `dataDir` (and so the dev signing keys) with its subgraphs. */
+/**
+ * A gateway over `supergraphSdl`, sharing `dataDir` (and so the dev signing keys) with its
+ * subgraphs. Each one gets its own `REDIS_KEY_PREFIX` (unless `env` names one), so its
+ * rate-limit counters start at zero even when test runs share one Redis.
+ */
 export async function startTestGateway(supergraphSdl: string, dataDir: string, env: Record<string, string> = {}): Promise<TestGateway> {
   const logs = new LogCapture();
   const gateway = await startGateway({
-    env: envReader({ ...process.env, DATA_DIR: dataDir, LOG_LEVEL: 'info', ...env }),
+    env: envReader({ ...process.env, DATA_DIR: dataDir, LOG_LEVEL: 'info', REDIS_KEY_PREFIX: `test:gateway:${randomBytes(6).toString('hex')}`, ...env }),
     port: 0,
     host: '127.0.0.1',
     supergraphSdl,

@@ -4,6 +4,17 @@ import { TestDatabase, createTestDatabase } from './database';
 import { GraphQLTestClient } from './graphql-client';
 import { LogCapture } from './log-capture';
 
+/** Redis keys and RabbitMQ exchanges/queues of this test file only, so files can share one server. */
+export function isolatedInfrastructure(name: string): Record<string, string> {
+  return {
+    REDIS_KEY_PREFIX: `test:${name}`,
+    EVENTS_EXCHANGE: `test.${name}.events`,
+    EVENTS_DLX: `test.${name}.dlx`,
+    EVENTS_QUEUE_PREFIX: `test.${name}.`,
+    EVENTS_TEMPORARY_TOPOLOGY: 'true',
+  };
+}
+
 export interface TestSubgraph {
   subgraph: RunningSubgraph;
   client: GraphQLTestClient;
@@ -20,7 +31,7 @@ export async function startTestSubgraph(module: SubgraphModule, env: Record<stri
   const database = await createTestDatabase();
   const logs = new LogCapture();
   const subgraph = await startSubgraph(module, {
-    env: envReader({ ...process.env, LOG_LEVEL: 'info', REDIS_KEY_PREFIX: `test:${database.name}`, ...env }),
+    env: envReader({ ...process.env, LOG_LEVEL: 'info', ...isolatedInfrastructure(database.name), ...env }),
     port: 0,
     databaseUrl: database.url,
     logDestination: logs,

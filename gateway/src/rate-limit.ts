@@ -1,0 +1,162 @@
+import type { Response } from 'express';
+import { AppError, ErrorCode, KeyValueStore, Logger } from '@marketplace/kit';
+
+/**
+ * Per-user and per-IP request limits, checked once per HTTP GraphQL request while the
+ * context is created: after CSRF prevention, before parsing, validation and planning, so a
+ * refused request costs one counter increment and reaches no subgraph.
+ *
+ * Fixed one-minute windows on the kit's KeyValueStore (`INCR` + `PEXPIRE NX` in one Redis
+ * transaction, so concurrent requests each get a distinct count and exactly `limit` pass).
+ * A signed-in caller is counted by user id wherever they connect from; anyone else by
+ * client IP (as `clientIpOf` resolves it, `TRUST_PROXY` included).
+ */
+
+export const RATE_LIMIT_WINDOW_MS = 60_000;
+/** A store that has not answered by then is treated as down for this request (Redis normally answers in well under 1 ms). */
+export const DEFAULT_STORE_TIMEOUT_MS = 250;
+/** After a store failure, requests skip the store this long instead of each waiting for it. */
+export const STORE_RETRY_AFTER_FAILURE_MS = 1_000;
+/** A store outage is logged at most once per this interval, not once per request. */
+export const OUTAGE_WARNING_INTERVAL_MS = 10_000;
+
+/** IETF draft-ietf-httpapi-ratelimit-headers names (the three-field form), plus RFC 9110 Retry-After. */
+export const RateLimitHeaders = {
+  limit: 'RateLimit-Limit',
+  remaining: 'RateLimit-Remaining',
+  reset: 'RateLimit-Reset',
+  retryAfter: 'Retry-After',
+} as const;
+
+export interface RateLimitSettings {
+  enabled: boolean;
+  perUserPerMinute: number;
+  perIpPerMinute: number;
+}
+
+export type RateLimitSubject = { kind: 'user'; id: string } | { kind: 'ip'; address: string };
+
+export interface RateLimitDecision {
+  allowed: boolean;
+  limit: number;
+  remaining: number;
+  /** Seconds until the window ends (at least 1). */
+  resetSeconds: number;
+  /** The attempt's number in its window: `limit + 1` is the first one refused. */
+  count: number;
+}
+
+export interface RequestRateLimiterOptions {
+  log: Logger;
+  storeTimeoutMs?: number;
+  /** Injectable clock for tests. */
+  now?: () => number;
+}
+
+/** `user:<id>` or `ip:<address>`: the counter's subject, also what is logged. */
+export function subjectKey(subject: RateLimitSubject): string {
+  return subject.kind === 'user' ? `user:${subject.id}` : `ip:${subject.address}`;
+}
+
+export class RequestRateLimiter {
+  private readonly log: Logger;
+  private readonly storeTimeoutMs: number;
+  private readonly now: () => number;
+  private skipStoreUntil = 0;
+  private lastWarningAt = Number.NEGATIVE_INFINITY;
+  private failedOpenSinceWarning = 0;
+
+  constructor(private readonly store: KeyValueStore, private readonly settings: RateLimitSettings, options: RequestRateLimiterOptions) {
+    this.log = options.log;
+    this.storeTimeoutMs = options.storeTimeoutMs ?? DEFAULT_STORE_TIMEOUT_MS;
+    this.now = options.now ?? Date.now;
+  }
+
+  limitFor(subject: RateLimitSubject): number {
+    return subject.kind === 'user' ? this.settings.perUserPerMinute : this.settings.perIpPerMinute;
+  }
+
+  /**
+   * Counts one request. `null` means it was not counted because the store is unavailable.
+   *
+   * Fail open, deliberately: rate limits protect the API, and a Redis outage must not take
+   * the API down with it. While the store fails or hangs, requests are allowed without a
+   * limit (and without RateLimit headers, since nothing is known); the outage is logged
+   * as a warning at most once per OUTAGE_WARNING_INTERVAL_MS, and `/health` reports the
+   * store as down. Each request waits at most `storeTimeoutMs` for the store, and after a
+   * failure the store is skipped for STORE_RETRY_AFTER_FAILURE_MS, so an outage adds no latency.
+   */
+  async consume(subject: RateLimitSubject): Promise<RateLimitDecision | null> {
+    if (this.now() < this.skipStoreUntil) return this.failedOpen(undefined);
+    const limit = this.limitFor(subject);
+    let counted: { count: number; resetInMs: number };
+    try {
+      counted = await withTimeout(this.store.increment(`ratelimit:requests:${subjectKey(subject)}`, RATE_LIMIT_WINDOW_MS), this.storeTimeoutMs);
+    } catch (error) {
+      this.skipStoreUntil = this.now() + STORE_RETRY_AFTER_FAILURE_MS;
+      return this.failedOpen(error);
+    }
+    const { count, resetInMs } = counted;
+    return {
+      allowed: count <= limit,
+      limit,
+      remaining: Math.max(0, limit - count),
+      resetSeconds: Math.max(1, Math.ceil(resetInMs / 1000)),
+      count,
+    };
+  }
+
+  /**
+   * Counts the request, puts the RateLimit headers on the response and throws the 429
+   * RATE_LIMITED error when the subject is over its limit.
+   */
+  async enforce(subject: RateLimitSubject, res: Response, log: Logger): Promise<void> {
+    const decision = await this.consume(subject);
+    if (!decision) return;
+    res.setHeader(RateLimitHeaders.limit, String(decision.limit));
+    res.setHeader(RateLimitHeaders.remaining, String(decision.remaining));
+    res.setHeader(RateLimitHeaders.reset, String(decision.resetSeconds));
+    if (decision.allowed) return;
+    res.setHeader(RateLimitHeaders.retryAfter, String(decision.resetSeconds));
+    // One line per subject per window (its first refusal), however hard it keeps hammering.
+    if (decision.count === decision.limit + 1) {
+      log.info({ rateLimitSubject: subjectKey(subject), limit: decision.limit, retryAfterSeconds: decision.resetSeconds }, 'graphql requests rate limited');
+    }
+    throw tooManyRequests(decision.resetSeconds);
+  }
+
+  private failedOpen(error: unknown): null {
+    this.failedOpenSinceWarning += 1;
+    const now = this.now();
+    if (now - this.lastWarningAt >= OUTAGE_WARNING_INTERVAL_MS) {
+      this.log.warn(
+        { reason: error === undefined ? 'store skipped after a recent failure' : describeError(error), requestsAllowedUnlimited: this.failedOpenSinceWarning },
+        'rate limit store unavailable: allowing requests without rate limits (fail open)',
+      );
+      this.lastWarningAt = now;
+      this.failedOpenSinceWarning = 0;
+    }
+    return null;
+  }
+}
+
+/** The kit's RATE_LIMITED error, answered with HTTP 429 (Apollo reads `extensions.http`; the formatter never sends it). */
+export function tooManyRequests(retryAfterSeconds: number): AppError {
+  return new AppError(ErrorCode.RATE_LIMITED, `Too many requests; try again in ${retryAfterSeconds} s`, {
+    retryAfterSeconds,
+    http: { status: 429 },
+  });
+}
+
+function withTimeout<T>(work: Promise<T>, timeoutMs: number): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`no answer within ${timeoutMs} ms`)), timeoutMs);
+  });
+  // race subscribes to both: a late rejection of `work` is handled, never unhandled.
+  return Promise.race([work, timeout]).finally(() => clearTimeout(timer));
+}
+
+function describeError(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}

@@ -1,0 +1,190 @@
+import amqp, { Channel, ChannelModel, ConfirmChannel, ConsumeMessage } from 'amqplib';
+import type { Logger } from '../logger';
+import type { Envelope } from './envelope';
+import { backoffDelay, sleep } from './backoff';
+import type { DeadLetter, Delivery, EventTransport } from './transport';
+
+export interface AmqpTopology {
+  /** Durable topic exchange every event is published to. */
+  exchange: string;
+  /** Where poison messages go, routed by the consumer queue's name into `<queue>.dead-letters`. */
+  deadLetterExchange: string;
+  /** Prepended to queue names (tests isolate themselves on a shared broker). */
+  queuePrefix: string;
+  /** Test topology: exchanges auto-delete and queues expire when unused. */
+  temporary: boolean;
+}
+
+/** Broker heartbeat: a silently dead connection is noticed within about twice this. */
+const HEARTBEAT_SECONDS = 10;
+const RECONNECT_MAX_DELAY_MS = 10_000;
+const TEMPORARY_QUEUE_EXPIRES_MS = 5 * 60_000;
+
+interface ConsumerSpec {
+  queue: string;
+  routingKeys: string[];
+  prefetch: number;
+  onDelivery: (delivery: Delivery) => Promise<void>;
+  channel?: Channel;
+  tag?: string;
+  cancelled: boolean;
+}
+
+/**
+ * RabbitMQ through amqplib: publishes on a confirm channel (resolves on the broker's ack),
+ * consumes with manual acks, and reconnects with back-off, declaring its topology again
+ * and resuming every consumer. While disconnected, `publish` fails fast so the outbox
+ * relay keeps the events and retries.
+ */
+export class AmqpTransport implements EventTransport {
+  readonly kind = 'amqp' as const;
+  private connection: ChannelModel | undefined;
+  private publisher: ConfirmChannel | undefined;
+  private connecting: Promise<void> | undefined;
+  private readonly consumers: ConsumerSpec[] = [];
+  private closed = false;
+  private attempts = 0;
+  private lastError: string | undefined;
+
+  constructor(private readonly url: string, private readonly topology: AmqpTopology, private readonly log: Logger) {}
+
+  /** Connects now if it can; a broker that is down only delays delivery (the service still starts, not ready). */
+  async start(): Promise<void> {
+    try {
+      await this.connect();
+    } catch (error) {
+      this.lastError = error instanceof Error ? error.message : String(error);
+      this.log.warn({ error: this.lastError }, 'broker unreachable at start; will keep trying');
+      this.reconnectSoon();
+    }
+  }
+
+  async publish(envelope: Envelope): Promise<void> {
+    const channel = await this.publishChannel();
+    await new Promise<void>((resolve, reject) => {
+      channel.publish(
+        this.topology.exchange,
+        envelope.type,
+        Buffer.from(JSON.stringify(envelope)),
+        {
+          persistent: true,
+          contentType: 'application/json',
+          messageId: envelope.id,
+          correlationId: envelope.correlationId,
+          type: envelope.type,
+          timestamp: Math.floor(Date.parse(envelope.occurredAt) / 1000),
+          headers: { version: envelope.version, source: envelope.source },
+        },
+        (error) => (error ? reject(error instanceof Error ? error : new Error(String(error))) : resolve()),
+      );
+    });
+  }
+
+  async consume(queue: string, routingKeys: string[], onDelivery: (delivery: Delivery) => Promise<void>, options: { prefetch: number }) {
+    const spec: ConsumerSpec = { queue: this.topology.queuePrefix + queue, routingKeys, prefetch: options.prefetch, onDelivery, cancelled: false };
+    this.consumers.push(spec);
+    if (this.connection) await this.startConsumer(spec);
+    else this.reconnectSoon();
+    return {
+      cancel: async () => {
+        spec.cancelled = true;
+        if (spec.channel && spec.tag) await spec.channel.cancel(spec.tag).catch(() => undefined);
+      },
+    };
+  }
+
+  async deadLetter(letter: DeadLetter): Promise<void> {
+    const channel = await this.publishChannel();
+    await new Promise<void>((resolve, reject) => {
+      channel.publish(this.topology.deadLetterExchange, this.topology.queuePrefix + letter.queue, letter.body, {
+        persistent: true,
+        contentType: 'application/json',
+        headers: { 'x-error': letter.error.slice(0, 1000), 'x-attempts': letter.attempts, 'x-original-routing-key': letter.routingKey },
+      }, (error) => (error ? reject(new Error(String(error))) : resolve()));
+    });
+  }
+
+  async check(): Promise<void> {
+    if (!this.connection) throw new Error(`broker unreachable${this.lastError ? `: ${this.lastError}` : ''}`);
+  }
+
+  async close(): Promise<void> {
+    this.closed = true;
+    for (const spec of this.consumers) spec.cancelled = true;
+    await this.connection?.close().catch(() => undefined);
+    this.connection = undefined;
+  }
+
+  private async publishChannel(): Promise<ConfirmChannel> {
+    if (!this.publisher) {
+      this.reconnectSoon();
+      throw new Error(`broker unreachable${this.lastError ? `: ${this.lastError}` : ''}`);
+    }
+    return this.publisher;
+  }
+
+  private async connect(): Promise<void> {
+    const url = new URL(this.url);
+    if (!url.searchParams.has('heartbeat')) url.searchParams.set('heartbeat', String(HEARTBEAT_SECONDS));
+    const connection = await amqp.connect(url.toString());
+    connection.on('error', (error) => (this.lastError = error.message));
+    connection.on('close', () => {
+      if (this.connection !== connection) return;
+      this.connection = undefined;
+      this.publisher = undefined;
+      if (!this.closed) {
+        this.log.warn('broker connection lost; reconnecting');
+        this.reconnectSoon();
+      }
+    });
+    const publisher = await connection.createConfirmChannel();
+    publisher.on('error', (error) => (this.lastError = error.message));
+    await publisher.assertExchange(this.topology.exchange, 'topic', { durable: true, autoDelete: this.topology.temporary });
+    await publisher.assertExchange(this.topology.deadLetterExchange, 'topic', { durable: true, autoDelete: this.topology.temporary });
+    this.connection = connection;
+    this.publisher = publisher;
+    this.attempts = 0;
+    this.lastError = undefined;
+    for (const spec of this.consumers) if (!spec.cancelled) await this.startConsumer(spec);
+  }
+
+  private reconnectSoon(): void {
+    if (this.connecting || this.closed || this.connection) return;
+    this.connecting = (async () => {
+      while (!this.closed && !this.connection) {
+        await sleep(backoffDelay(++this.attempts, 250, RECONNECT_MAX_DELAY_MS));
+        try {
+          await this.connect();
+          this.log.info('broker connection restored');
+        } catch (error) {
+          this.lastError = error instanceof Error ? error.message : String(error);
+        }
+      }
+    })().finally(() => (this.connecting = undefined));
+  }
+
+  private async startConsumer(spec: ConsumerSpec): Promise<void> {
+    const channel = await this.connection!.createChannel();
+    channel.on('error', (error) => (this.lastError = error.message));
+    const queueArguments = this.topology.temporary ? { 'x-expires': TEMPORARY_QUEUE_EXPIRES_MS } : {};
+    await channel.assertQueue(spec.queue, { durable: true, arguments: queueArguments });
+    for (const key of spec.routingKeys) await channel.bindQueue(spec.queue, this.topology.exchange, key);
+    const deadLetters = `${spec.queue}.dead-letters`;
+    await channel.assertQueue(deadLetters, { durable: true, arguments: queueArguments });
+    await channel.bindQueue(deadLetters, this.topology.deadLetterExchange, spec.queue);
+    await channel.prefetch(spec.prefetch);
+    const { consumerTag } = await channel.consume(spec.queue, (message: ConsumeMessage | null) => {
+      if (!message) return; // cancelled by the broker (queue deleted); the reconnect path declares it again
+      void spec.onDelivery({
+        body: message.content,
+        routingKey: message.fields.routingKey,
+        redelivered: message.fields.redelivered,
+        // After a lost connection these throw; the broker redelivers and the inbox absorbs the duplicate.
+        ack: async () => channel.ack(message),
+        requeue: async () => channel.nack(message, false, true),
+      });
+    });
+    spec.channel = channel;
+    spec.tag = consumerTag;
+  }
+}

@@ -1,0 +1,154 @@
+import { Client } from 'pg';
+import type { DataSource } from 'typeorm';
+import type { Logger } from '../logger';
+import { queryRows } from '../data/sql';
+import type { Envelope } from './envelope';
+import type { EventMetrics } from './event-metrics';
+import { outboxChannel } from './outbox';
+import type { EventTransport } from './transport';
+import { backoffDelay } from './backoff';
+
+export interface RelayOptions {
+  schema: string;
+  db: DataSource;
+  /** For the relay's own session: it holds the leadership lock and LISTENs. */
+  databaseUrl: string;
+  transport: EventTransport;
+  log: Logger;
+  metrics: EventMetrics;
+  batchSize: number;
+  pollIntervalMs: number;
+}
+
+const STANDBY_RETRY_MS = 2_000;
+const MAX_PUBLISH_BACKOFF_MS = 30_000;
+const SENT_RETENTION_DAYS = 7;
+const CLEANUP_INTERVAL_MS = 60 * 60 * 1000;
+
+/**
+ * Publishes outbox rows in the order they were written. One relay per subgraph is active
+ * at a time (a Postgres advisory lock), so events of one aggregate can never overtake each
+ * other; others stand by. Rows are marked sent only up to the first failed publish, so a
+ * broker outage means "later", never "lost" or "reordered" (duplicates are possible and
+ * harmless: consumers deduplicate through their inbox).
+ */
+export class OutboxRelay {
+  private running = false;
+  private loop: Promise<void> | undefined;
+  private wake: (() => void) | undefined;
+  private session: Client | undefined;
+  private failures = 0;
+  private lastCleanup = 0;
+
+  constructor(private readonly options: RelayOptions) {}
+
+  start(): void {
+    if (this.running) return;
+    this.running = true;
+    this.loop = this.run();
+  }
+
+  async stop(): Promise<void> {
+    this.running = false;
+    this.wake?.();
+    await this.loop;
+  }
+
+  /** Publishes everything pending now (tests and shutdown use it). */
+  async drain(): Promise<void> {
+    while ((await this.publishBatch()) === 'more');
+  }
+
+  private async run(): Promise<void> {
+    while (this.running) {
+      try {
+        if (!(await this.lead())) {
+          await this.pause(STANDBY_RETRY_MS);
+          continue;
+        }
+        const result = await this.publishBatch();
+        await this.cleanupNow();
+        if (result === 'failed') await this.pause(backoffDelay(this.failures, 250, MAX_PUBLISH_BACKOFF_MS));
+        else if (result === 'idle') await this.pause(this.options.pollIntervalMs);
+      } catch (error) {
+        this.options.log.warn({ err: error }, 'outbox relay error; retrying');
+        await this.dropSession();
+        await this.pause(backoffDelay(++this.failures, 250, MAX_PUBLISH_BACKOFF_MS));
+      }
+    }
+    await this.dropSession();
+  }
+
+  /** Takes (or keeps) the leadership lock on a session of its own, listening for new rows. */
+  private async lead(): Promise<boolean> {
+    if (this.session) return true;
+    const session = new Client({ connectionString: this.options.databaseUrl, application_name: `outbox-relay-${this.options.schema}` });
+    session.on('error', () => undefined);
+    await session.connect();
+    const [{ locked }] = (await session.query('SELECT pg_try_advisory_lock(hashtext($1)) AS locked', [`outbox-relay:${this.options.schema}`])).rows;
+    if (!locked) {
+      await session.end();
+      return false;
+    }
+    session.on('notification', () => this.wake?.());
+    session.on('end', () => {
+      if (this.session === session) this.session = undefined;
+    });
+    await session.query(`LISTEN ${outboxChannel(this.options.schema)}`);
+    this.session = session;
+    this.options.log.info('outbox relay is the active publisher');
+    return true;
+  }
+
+  private async publishBatch(): Promise<'more' | 'idle' | 'failed'> {
+    const rows = await queryRows<{ position: string; envelope: Envelope }>(
+      this.options.db,
+      `SELECT position, envelope FROM outbox WHERE sent_at IS NULL ORDER BY position LIMIT $1`,
+      [this.options.batchSize],
+    );
+    if (rows.length === 0) return 'idle';
+    // Issued back to back on one channel (order kept on the wire), confirmed together.
+    const outcomes = await Promise.allSettled(rows.map((row) => this.options.transport.publish(row.envelope)));
+    const firstFailure = outcomes.findIndex((outcome) => outcome.status === 'rejected');
+    const published = firstFailure === -1 ? rows : rows.slice(0, firstFailure);
+    if (published.length > 0) {
+      await this.options.db.query(`UPDATE outbox SET sent_at = now() WHERE position = ANY($1::bigint[])`, [published.map((row) => row.position)]);
+      for (const row of published) this.options.metrics.published.inc({ type: row.envelope.type });
+    }
+    if (firstFailure !== -1) {
+      const reason = String((outcomes[firstFailure] as PromiseRejectedResult).reason?.message ?? 'publish failed');
+      await this.options.db.query(`UPDATE outbox SET publish_attempts = publish_attempts + 1, last_error = $2 WHERE position = $1`, [
+        rows[firstFailure].position,
+        reason,
+      ]);
+      this.failures += 1;
+      if (this.failures === 1 || this.failures % 10 === 0) this.options.log.warn({ reason, pending: rows.length - published.length }, 'outbox publish failed; will retry');
+      return 'failed';
+    }
+    this.failures = 0;
+    return rows.length === this.options.batchSize ? 'more' : 'idle';
+  }
+
+  private async cleanupNow(): Promise<void> {
+    if (Date.now() - this.lastCleanup < CLEANUP_INTERVAL_MS) return;
+    this.lastCleanup = Date.now();
+    await this.options.db.query(`DELETE FROM outbox WHERE sent_at < now() - make_interval(days => $1)`, [SENT_RETENTION_DAYS]);
+  }
+
+  private pause(ms: number): Promise<void> {
+    return new Promise((resolve) => {
+      const timer = setTimeout(done, ms);
+      function done() {
+        clearTimeout(timer);
+        resolve();
+      }
+      this.wake = done;
+    });
+  }
+
+  private async dropSession(): Promise<void> {
+    const session = this.session;
+    this.session = undefined;
+    await session?.end().catch(() => undefined);
+  }
+}
