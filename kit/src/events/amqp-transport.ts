@@ -44,6 +44,7 @@ export class AmqpTransport implements EventTransport {
   private readonly consumers: ConsumerSpec[] = [];
   private closed = false;
   private attempts = 0;
+  private readonly connectedListeners: (() => void)[] = [];
   private lastError: string | undefined;
 
   constructor(private readonly url: string, private readonly topology: AmqpTopology, private readonly log: Logger) {}
@@ -104,6 +105,11 @@ export class AmqpTransport implements EventTransport {
     });
   }
 
+  /** Called after every (re)connection, so a waiting relay publishes at once instead of after its back-off. */
+  onConnected(listener: () => void): void {
+    this.connectedListeners.push(listener);
+  }
+
   async check(): Promise<void> {
     if (!this.connection) throw new Error(`broker unreachable${this.lastError ? `: ${this.lastError}` : ''}`);
   }
@@ -146,6 +152,7 @@ export class AmqpTransport implements EventTransport {
     this.attempts = 0;
     this.lastError = undefined;
     for (const spec of this.consumers) if (!spec.cancelled) await this.startConsumer(spec);
+    this.connectedListeners.forEach((listener) => listener());
   }
 
   private reconnectSoon(): void {

@@ -48,7 +48,10 @@ export class EventBackbone {
   }
 
   async start(handlers: EventHandler[]): Promise<void> {
-    if (this.transport instanceof AmqpTransport) await this.transport.start();
+    if (this.transport instanceof AmqpTransport) {
+      this.transport.onConnected(() => this.relay.poke());
+      await this.transport.start();
+    }
     await this.consumer.start(handlers);
     this.relay.start();
   }

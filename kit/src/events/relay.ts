@@ -54,9 +54,10 @@ export class OutboxRelay {
     await this.loop;
   }
 
-  /** Publishes everything pending now (tests and shutdown use it). */
-  async drain(): Promise<void> {
-    while ((await this.publishBatch()) === 'more');
+  /** The broker is back: retry now rather than at the end of the back-off. */
+  poke(): void {
+    this.failures = 0;
+    this.wake?.();
   }
 
   private async run(): Promise<void> {

@@ -3,3 +3,4 @@ export * from './graphql-client';
 export * from './log-capture';
 export * from './subgraph';
 export { freePort } from './global-setup';
+export * from './tcp-proxy';
