@@ -37,8 +37,8 @@ class ProbeResolver {
   }
 }
 
-class CreateProbeTable1700000000000 implements MigrationInterface {
-  name = 'CreateProbeTable1700000000000';
+class CreateProbeTable1763800000000 implements MigrationInterface {
+  name = 'CreateProbeTable1763800000000';
   async up(db: QueryRunner) {
     await db.query('CREATE TABLE probe (id int PRIMARY KEY)');
   }
@@ -51,7 +51,7 @@ const probeModule: SubgraphModule = {
   name: 'kit_probe',
   defaultPort: 0,
   entities: [],
-  migrations: [CreateProbeTable1700000000000],
+  migrations: [CreateProbeTable1763800000000],
   resolvers: [ProbeResolver],
   wire: () => ({ resolvers: [new ProbeResolver()] }),
 };
@@ -78,7 +78,7 @@ describe('startSubgraph', () => {
     const rows = await probe.subgraph.deps.db.query(`SELECT table_name FROM information_schema.tables WHERE table_schema = 'kit_probe' ORDER BY 1`);
     expect(rows.map((r: { table_name: string }) => r.table_name)).toEqual(['dead_letters', 'inbox', 'migrations', 'outbox', 'probe']);
     const applied = await probe.subgraph.deps.db.query(`SELECT name FROM kit_probe.migrations ORDER BY id`);
-    expect(applied.map((r: { name: string }) => r.name)).toEqual(['CreateEventTables1763700000000', 'CreateProbeTable1700000000000']);
+    expect(applied.map((r: { name: string }) => r.name)).toEqual(['CreateEventTables1763700000000', 'CreateProbeTable1763800000000']);
   });
 
   it('keeps a well-formed request id and replaces a malformed one', async () => {
@@ -150,6 +150,18 @@ describe('startSubgraph life cycle', () => {
     expect(((await ready.json()) as { checks: { database: { ok: boolean } } }).checks.database.ok).toBe(false);
     await probe.close();
     await expect(fetch(`${baseUrl(probe)}/health`)).rejects.toThrow();
+  });
+
+  it('starts while the broker is down, serves requests, and reports the broker on /ready', async () => {
+    const probe = await startTestSubgraph(probeModule, { AMQP_URL: 'amqp://guest:guest@127.0.0.1:1' });
+    try {
+      expect((await probe.client.data(`{ echo { requestId } }`)).echo.requestId).toBeTruthy();
+      const ready = await fetch(`${baseUrl(probe)}/ready`);
+      expect(ready.status).toBe(503);
+      expect(await ready.json()).toMatchObject({ ready: false, checks: { database: { ok: true }, broker: { ok: false, error: expect.stringMatching(/broker unreachable/) } } });
+    } finally {
+      await probe.close();
+    }
   });
 
   it('refuses a port in use with one clear sentence', async () => {

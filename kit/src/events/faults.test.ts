@@ -1,4 +1,5 @@
 import { fork } from 'node:child_process';
+import { connect, createServer } from 'node:net';
 import { join } from 'node:path';
 import { TcpProxy, TestDatabase, createTestDatabase, isolatedInfrastructure } from '../testing';
 import { queryRows } from '../data/sql';
@@ -10,6 +11,42 @@ import { EventNode, ProbeHappened, eventually, startEventNode } from './testing'
  * network away (the broker "goes down") or cuts connections mid-stream. RabbitMQ is only
  * here when AMQP_URL is set; CI always sets it.
  */
+/** The fault injector itself, against a local echo server: it must forward, cut and refuse for real. */
+describe('TcpProxy', () => {
+  it('forwards bytes, cuts open connections and refuses new ones while stopped', async () => {
+    const echo = createServer((socket) => socket.pipe(socket));
+    await new Promise<void>((resolve) => echo.listen(0, '127.0.0.1', resolve));
+    const proxy = new TcpProxy({ host: '127.0.0.1', port: (echo.address() as { port: number }).port });
+    await proxy.start();
+    try {
+      const client = connect(proxy.port, '127.0.0.1');
+      const reply = await new Promise<string>((resolve) => {
+        client.once('data', (data) => resolve(data.toString()));
+        client.write('ping');
+      });
+      expect(reply).toBe('ping');
+      const closed = new Promise((resolve) => client.once('close', resolve));
+      proxy.cut();
+      await closed;
+      await proxy.stop();
+      await expect(
+        new Promise((resolve, reject) => {
+          const refused = connect(proxy.port, '127.0.0.1');
+          refused.once('connect', () => resolve('connected'));
+          refused.once('error', reject);
+        }),
+      ).rejects.toMatchObject({ code: 'ECONNREFUSED' });
+      await proxy.start();
+      const again = connect(proxy.port, '127.0.0.1');
+      await new Promise((resolve) => again.once('connect', resolve));
+      again.destroy();
+    } finally {
+      await proxy.stop();
+      echo.close();
+    }
+  });
+});
+
 const AMQP_URL = process.env.AMQP_URL;
 if (AMQP_URL) {
   describe('event backbone faults (RabbitMQ)', () => {

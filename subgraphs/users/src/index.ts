@@ -10,6 +10,7 @@ import { UsersConfig, readUsersConfig } from './config';
 import { CreateUsers1763770000000 } from './migrations/1763770000000-create-users';
 import { seedUsers } from './seed';
 import { User } from './user/user.entity';
+import { sendVerificationEmail } from './user/user.events';
 import { userReferences } from './user/user.reference';
 import { UserResolver } from './user/user.resolver';
 import { UserService } from './user/user.service';
@@ -27,7 +28,7 @@ export const usersSubgraph: SubgraphModule<UsersConfig> = {
   migrations: [CreateUsers1763770000000],
   resolvers: [UserResolver, AuthResolver],
   readSettings: readUsersConfig,
-  wire({ config, keys, db, store, log }, settings) {
+  wire({ config, keys, db, store, log, outbox }, settings) {
     if (!keys.privateKeyPem) throw new Error('config: JWT_PRIVATE_KEY is required by the users subgraph (it signs access tokens)');
     const hasher = new PasswordHasher(settings.passwordHashCost);
     const emails = new AccountEmails(new EmailTokenService(), new LogMailer(log), settings, log);
@@ -39,10 +40,11 @@ export const usersSubgraph: SubgraphModule<UsersConfig> = {
       loginFailuresPerIp: new RateLimiter(store, { name: 'login-ip', limit: settings.login.maxAttemptsPerIp, windowMs: loginWindowMs }),
       registrationsPerIp: new RateLimiter(store, { name: 'register-ip', limit: settings.registrationsPerIpPerHour, windowMs: HOUR_MS }),
       passwordResetsPerEmail: new RateLimiter(store, { name: 'password-reset', limit: settings.passwordResetRequestsPerHour, windowMs: HOUR_MS }),
-    });
+    }, outbox);
     return {
       resolvers: [new UserResolver(users), new AuthResolver(auth)],
       references: userReferences(users),
+      handlers: [sendVerificationEmail(emails)],
       seed: () => seedUsers(db, hasher, settings),
     };
   },

@@ -24,12 +24,29 @@ export function uniqueEmail(prefix = 'user'): string {
   return `${prefix}.${process.pid}.${Date.now()}.${counter}@example.com`;
 }
 
-export async function register(client: GraphQLTestClient, email = uniqueEmail(), password = STRONG_PASSWORD, displayName = 'Test User'): Promise<Session> {
-  const data = await client.data<{ register: Session }>(
+export const VERIFICATION_SUBJECT = 'Confirm your email address';
+
+/**
+ * Registers through the API and waits for the verification mail, which `user.registered`
+ * sends through the event backbone (so tests that read it never race the consumer).
+ */
+export async function register(users: TestSubgraph, email = uniqueEmail(), password = STRONG_PASSWORD, displayName = 'Test User'): Promise<Session> {
+  const data = await users.client.data<{ register: Session }>(
     `mutation($input: RegisterInput!) { register(input: $input) { ${AUTH_FIELDS} } }`,
     { variables: { input: { email, password, displayName } }, headers: { 'x-client-ip': `10.0.${counter % 250}.${Math.floor(Math.random() * 250)}` } },
   );
+  await waitForMail(users, data.register.user.email, VERIFICATION_SUBJECT);
   return data.register;
+}
+
+export async function waitForMail(users: TestSubgraph, email: string, subject: string, timeoutMs = 10_000) {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const mail = mailsTo(users, email).find((m) => m.subject === subject);
+    if (mail) return mail;
+    if (Date.now() > deadline) throw new Error(`no "${subject}" mail to ${email} within ${timeoutMs} ms`);
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
 }
 
 export async function login(client: GraphQLTestClient, email: string, password = STRONG_PASSWORD, clientIp = '10.1.0.1') {
@@ -65,7 +82,7 @@ const REFRESH = `mutation($t: String!) { refreshToken(refreshToken: $t) { ${AUTH
  * not depend on it), and a session refreshed so that its access token carries the role.
  */
 export async function registerAs(users: TestSubgraph, role: 'CUSTOMER' | 'VENDOR' | 'ADMIN', email = uniqueEmail(role.toLowerCase())): Promise<Session> {
-  const session = await register(users.client, email);
+  const session = await register(users, email);
   if (role === 'CUSTOMER') return session;
   await users.subgraph.deps.db.query('UPDATE users SET role = $2 WHERE id = $1', [session.user.id, role]);
   return (await users.client.data<{ refreshToken: Session }>(REFRESH, { variables: { t: session.refreshToken } })).refreshToken;

@@ -40,14 +40,14 @@ async function expectRefused(authorization: string, message: string) {
 
 describe('a valid access token', () => {
   it('makes its subject the viewer', async () => {
-    const session = await register(users.client);
+    const session = await register(users);
     const result = await meWith(`Bearer ${signer.sign({ id: session.user.id, role: Role.CUSTOMER })}`);
     expect(result.status).toBe(200);
     expect(result.data).toEqual({ me: { id: session.user.id, role: 'CUSTOMER' } });
   });
 
   it('carries its role to authorization checks', async () => {
-    const session = await register(users.client);
+    const session = await register(users);
     const USERS = `{ users(first: 1) { totalCount } }`;
     const asAdmin = await users.client.request(USERS, { token: signer.sign({ id: session.user.id, role: Role.ADMIN }) });
     expect(asAdmin.data?.users.totalCount).toBeGreaterThan(0);
@@ -129,7 +129,7 @@ describe('refused access tokens', () => {
 
 describe('concurrent requests', () => {
   it('each get their own viewer, or their own refusal', async () => {
-    const sessions = await Promise.all(Array.from({ length: 6 }, () => register(users.client)));
+    const sessions = await Promise.all(Array.from({ length: 6 }, () => register(users)));
     const requests = sessions.flatMap((session, i) => [
       { expected: session.user.id, authorization: `Bearer ${signer.sign({ id: session.user.id, role: Role.CUSTOMER })}` },
       { expected: null, authorization: `Bearer ${signer.sign({ id: session.user.id, role: Role.CUSTOMER }, -10 - i)}` },

@@ -37,6 +37,11 @@ export class AccountEmails {
     };
   }
 
+  /** Delivery that must succeed: a failure throws (the event handler calling it is retried). */
+  async deliver(mail: Mail): Promise<void> {
+    await this.mailer.send(mail);
+  }
+
   /** Delivery failures are logged, not thrown: the account change already committed and the user can ask again. */
   async send(mail: Mail | undefined): Promise<void> {
     if (!mail) return;

@@ -1,4 +1,4 @@
-import { RateLimiter, RequestContext, Role, badInput, requireViewer, unauthenticated } from '@marketplace/kit';
+import { Events, Outbox, RateLimiter, RequestContext, Role, badInput, requireViewer, unauthenticated } from '@marketplace/kit';
 import type { DataSource, EntityManager } from 'typeorm';
 import { User } from '../user/user.entity';
 import { RegisterInput } from '../user/user.inputs';
@@ -31,6 +31,7 @@ export class AuthService {
     private readonly emailTokens: EmailTokenService,
     private readonly emails: AccountEmails,
     private readonly limits: AuthLimits,
+    private readonly outbox: Outbox,
   ) {}
 
   async register(context: RequestContext, input: RegisterInput): Promise<AuthPayload> {
@@ -41,12 +42,13 @@ export class AuthService {
     check.done();
     await this.limits.registrationsPerIp.consume(context.clientIp);
     const passwordHash = await this.hasher.hash(password);
-    const { payload, mail } = await this.db.transaction(async (manager) => {
+    const payload = await this.db.transaction(async (manager) => {
       const user = manager.getRepository(User).create({ email, displayName, passwordHash, role: Role.CUSTOMER, emailVerifiedAt: null });
       const saved = await this.users.saveUnique(manager, user);
-      return { payload: await this.sessions.start(manager, saved), mail: await this.emails.verification(manager, saved) };
+      // The verification email follows from this event (see user.events.ts): sent if and only if the account exists.
+      await this.outbox.record(manager, Events.UserRegistered, { userId: saved.id, email, displayName, role: saved.role }, { aggregateId: saved.id, correlationId: context.requestId });
+      return this.sessions.start(manager, saved);
     });
-    await this.emails.send(mail);
     context.log.info({ userId: payload.user.id }, 'user registered');
     return signedIn(context, payload);
   }

@@ -19,7 +19,7 @@ async function userCount(email: string): Promise<number> {
 describe('register', () => {
   it('creates a customer, signs them in, normalises the email and mails a verification link', async () => {
     const raw = `  ${uniqueEmail('Mixed.Case').toUpperCase()}  `;
-    const session = await register(users.client, raw);
+    const session = await register(users, raw);
     const email = raw.trim().toLowerCase();
     expect(session.user).toMatchObject({ email, role: 'CUSTOMER', emailVerified: false, displayName: 'Test User' });
     expect(session.accessToken.split('.')).toHaveLength(3);
@@ -30,7 +30,7 @@ describe('register', () => {
 
   it('refuses a duplicate email, whatever its case, with CONFLICT and writes nothing', async () => {
     const email = uniqueEmail();
-    await register(users.client, email);
+    await register(users, email);
     const result = await users.client.request(REGISTER, { variables: { input: { email: email.toUpperCase(), password: STRONG_PASSWORD, displayName: 'Again' } } });
     expect(result.errors?.[0].extensions).toMatchObject({ code: 'CONFLICT', field: 'email' });
     expect(await userCount(email)).toBe(1);
@@ -76,14 +76,14 @@ describe('register', () => {
 describe('login', () => {
   it('signs in with the right password, ignoring email case and spaces', async () => {
     const email = uniqueEmail();
-    await register(users.client, email);
+    await register(users, email);
     const result = await login(users.client, ` ${email.toUpperCase()} `);
     expect(result.data?.login.user.email).toBe(email);
   });
 
   it('gives unknown email and wrong password the same error, in the same time order', async () => {
     const email = uniqueEmail();
-    await register(users.client, email);
+    await register(users, email);
     const wrong = await login(users.client, email, 'wrong password here', '10.3.0.1');
     const unknown = await login(users.client, uniqueEmail('nobody'), 'wrong password here', '10.3.0.2');
     expect(wrong.errors?.[0]).toEqual(unknown.errors?.[0]);
@@ -109,14 +109,14 @@ describe('login', () => {
 
   it('rate limits repeated attempts on one account, even with the right password afterwards', async () => {
     const email = uniqueEmail();
-    await register(users.client, email);
+    await register(users, email);
     for (let i = 0; i < 5; i += 1) {
       expect((await login(users.client, email, 'wrong password!!', `10.4.0.${i}`)).errors?.[0].extensions?.code).toBe('UNAUTHENTICATED');
     }
     const blocked = await login(users.client, email, STRONG_PASSWORD, '10.4.1.1');
     expect(blocked.errors?.[0].extensions).toMatchObject({ code: 'RATE_LIMITED', retryAfterSeconds: expect.any(Number) });
     const other = uniqueEmail();
-    await register(users.client, other);
+    await register(users, other);
     expect((await login(users.client, other, STRONG_PASSWORD, '10.4.1.2')).data?.login.user.email).toBe(other);
   });
 
@@ -124,14 +124,14 @@ describe('login', () => {
     const ip = '10.5.0.1';
     for (let i = 0; i < 8; i += 1) await login(users.client, uniqueEmail('spray'), 'wrong password!!', ip);
     const email = uniqueEmail();
-    await register(users.client, email);
+    await register(users, email);
     expect((await login(users.client, email, STRONG_PASSWORD, ip)).errors?.[0].extensions?.code).toBe('RATE_LIMITED');
     expect((await login(users.client, email, STRONG_PASSWORD, '10.5.0.2')).data?.login).toBeTruthy();
   });
 
   it('lets no more than the limit through when attempts race', async () => {
     const email = uniqueEmail();
-    await register(users.client, email);
+    await register(users, email);
     const results = await Promise.all(Array.from({ length: 20 }, (_, i) => login(users.client, email, 'wrong password!!', `10.6.0.${i}`)));
     const codes = results.map((r) => r.errors?.[0].extensions?.code);
     expect(codes.filter((c) => c === 'UNAUTHENTICATED')).toHaveLength(5);
@@ -141,7 +141,7 @@ describe('login', () => {
 
 describe('refresh tokens', () => {
   it('rotate: each refresh returns a new pair and the old token stops working', async () => {
-    const session = await register(users.client);
+    const session = await register(users);
     const next = (await users.client.data<{ refreshToken: Session }>(REFRESH, { variables: { t: session.refreshToken } })).refreshToken;
     expect(next.refreshToken).not.toBe(session.refreshToken);
     expect(next.user.id).toBe(session.user.id);
@@ -150,7 +150,7 @@ describe('refresh tokens', () => {
   });
 
   it('reuse of a rotated token revokes the whole family', async () => {
-    const session = await register(users.client);
+    const session = await register(users);
     const next = (await users.client.data<{ refreshToken: Session }>(REFRESH, { variables: { t: session.refreshToken } })).refreshToken;
     expect(await users.client.errorCode(REFRESH, { variables: { t: session.refreshToken } })).toBe('UNAUTHENTICATED');
     // The thief's reuse also ended the legitimate holder's newer token.
@@ -161,7 +161,7 @@ describe('refresh tokens', () => {
   });
 
   it('two concurrent refreshes with one token: one wins, and the race counts as reuse', async () => {
-    const session = await register(users.client);
+    const session = await register(users);
     const results = await Promise.all(Array.from({ length: 5 }, () => users.client.request<{ refreshToken: Session }>(REFRESH, { variables: { t: session.refreshToken } })));
     const winners = results.filter((r) => r.data?.refreshToken);
     expect(winners).toHaveLength(1);
@@ -176,7 +176,7 @@ describe('refresh tokens', () => {
   });
 
   it('picks up a role change on refresh', async () => {
-    const session = await register(users.client);
+    const session = await register(users);
     await users.subgraph.deps.db.query(`UPDATE users SET role = 'VENDOR' WHERE id = $1`, [session.user.id]);
     const next = (await users.client.data<{ refreshToken: Session }>(REFRESH, { variables: { t: session.refreshToken } })).refreshToken;
     expect(next.user.role).toBe('VENDOR');
@@ -188,7 +188,7 @@ describe('refresh tokens', () => {
 
 describe('logout', () => {
   it('ends that session only and is always true', async () => {
-    const session = await register(users.client);
+    const session = await register(users);
     const other = (await login(users.client, session.user.email)).data!.login;
     const LOGOUT = `mutation($t: String!) { logout(refreshToken: $t) }`;
     expect((await users.client.data(LOGOUT, { variables: { t: session.refreshToken } })).logout).toBe(true);
@@ -206,7 +206,7 @@ describe('changePassword', () => {
   });
 
   it('refuses a wrong current password and a weak or unchanged new one', async () => {
-    const session = await register(users.client);
+    const session = await register(users);
     const attempt = (c: string, n: string) => users.client.request(CHANGE, { variables: { c, n }, token: session.accessToken });
     expect((await attempt('not my password', 'a brand new passphrase')).errors?.[0].extensions).toMatchObject({
       code: 'BAD_USER_INPUT',
@@ -218,7 +218,7 @@ describe('changePassword', () => {
   });
 
   it('changes the password, ends other sessions and returns a fresh one', async () => {
-    const session = await register(users.client);
+    const session = await register(users);
     const newPassword = 'a brand new passphrase';
     const changed = (await users.client.data<{ changePassword: Session }>(CHANGE, { variables: { c: STRONG_PASSWORD, n: newPassword }, token: session.accessToken })).changePassword;
     expect(await users.client.errorCode(REFRESH, { variables: { t: session.refreshToken } })).toBe('UNAUTHENTICATED');
@@ -239,7 +239,7 @@ describe('password reset', () => {
   });
 
   it('resets with the mailed token once, verifies the email and ends every session', async () => {
-    const session = await register(users.client);
+    const session = await register(users);
     await users.client.data(REQUEST, { variables: { e: session.user.email.toUpperCase() } });
     const [mail] = mailsTo(users, session.user.email).filter((m) => m.subject === 'Reset your password');
     const token = tokenFrom(mail);
@@ -257,7 +257,7 @@ describe('password reset', () => {
   });
 
   it('refuses expired tokens and tokens superseded by a newer request', async () => {
-    const session = await register(users.client);
+    const session = await register(users);
     await users.client.data(REQUEST, { variables: { e: session.user.email } });
     await users.client.data(REQUEST, { variables: { e: session.user.email } });
     const [first, second] = mailsTo(users, session.user.email).filter((m) => m.subject === 'Reset your password').map(tokenFrom);
@@ -267,7 +267,7 @@ describe('password reset', () => {
   });
 
   it('stores only token hashes', async () => {
-    const session = await register(users.client);
+    const session = await register(users);
     await users.client.data(REQUEST, { variables: { e: session.user.email } });
     const token = tokenFrom(mailsTo(users, session.user.email).find((m) => m.subject === 'Reset your password')!);
     const rows = await users.subgraph.deps.db.query(`SELECT token_hash FROM email_tokens UNION ALL SELECT token_hash FROM refresh_tokens`);
@@ -287,7 +287,7 @@ describe('verifyEmail', () => {
   const VERIFY = `mutation($t: String!) { verifyEmail(token: $t) { id emailVerified } }`;
 
   it('verifies with the registration token, once', async () => {
-    const session = await register(users.client);
+    const session = await register(users);
     const token = tokenFrom(mailsTo(users, session.user.email)[0]);
     expect((await users.client.data(VERIFY, { variables: { t: token } })).verifyEmail).toEqual({ id: session.user.id, emailVerified: true });
     expect(await users.client.errorCode(VERIFY, { variables: { t: token } })).toBe('BAD_USER_INPUT');
@@ -298,7 +298,7 @@ describe('verifyEmail', () => {
 describe('secrets stay secret', () => {
   it('never logs passwords, hashes or session tokens, and never returns a hash', async () => {
     const password = 'a very distinctive passphrase 991';
-    const session = await register(users.client, uniqueEmail(), password);
+    const session = await register(users, uniqueEmail(), password);
     await login(users.client, session.user.email, password);
     await login(users.client, session.user.email, 'a wrong distinctive passphrase');
     await users.client.data(REFRESH, { variables: { t: session.refreshToken } });

@@ -126,9 +126,9 @@ describe('users', () => {
   });
 
   it('lists everyone for an admin, newest first, with the total count', async () => {
-    const a = await register(users.client);
-    const b = await register(users.client);
-    const c = await register(users.client);
+    const a = await register(users);
+    const b = await register(users);
+    const c = await register(users);
     const page = await listUsers({ first: 3 });
     expect(page.edges.map((e) => e.node.id)).toEqual([c.user.id, b.user.id, a.user.id]);
     expect(page.edges[0].node.email).toBe(c.user.email);
@@ -144,7 +144,7 @@ describe('users', () => {
   it('visits every user exactly once across pages, even when they share a creation time', async () => {
     const tag = newTag();
     const created: Session[] = [];
-    for (let i = 0; i < 7; i += 1) created.push(await register(users.client, uniqueEmail(), STRONG_PASSWORD, `${tag} pager ${i}`));
+    for (let i = 0; i < 7; i += 1) created.push(await register(users, uniqueEmail(), STRONG_PASSWORD, `${tag} pager ${i}`));
     // Five of them share one millisecond, so only the id orders them.
     await db().query(`UPDATE users SET created_at = '2021-06-01T12:00:00.000Z' WHERE id = ANY($1)`, [created.slice(0, 5).map((s) => s.user.id)]);
     const expected = (await db().query('SELECT id FROM users WHERE display_name LIKE $1 ORDER BY created_at DESC, id DESC', [`${tag} %`])).map((r: { id: string }) => r.id);
@@ -170,7 +170,7 @@ describe('users', () => {
   it('keeps paging stable while new users sign up concurrently', async () => {
     const tag = newTag();
     const original: string[] = [];
-    for (let i = 0; i < 6; i += 1) original.push((await register(users.client, uniqueEmail(), STRONG_PASSWORD, `${tag} early ${i}`)).user.id);
+    for (let i = 0; i < 6; i += 1) original.push((await register(users, uniqueEmail(), STRONG_PASSWORD, `${tag} early ${i}`)).user.id);
     const first = await listUsers({ first: 2, filter: { search: tag } });
     expect(first.edges.map((e) => e.node.id)).toEqual([original[5], original[4]]);
 
@@ -184,7 +184,7 @@ describe('users', () => {
         after = page.pageInfo.endCursor;
       }
     };
-    const [rest] = await Promise.all([readRest(), ...Array.from({ length: 4 }, (_, i) => register(users.client, uniqueEmail(), STRONG_PASSWORD, `${tag} late ${i}`))]);
+    const [rest] = await Promise.all([readRest(), ...Array.from({ length: 4 }, (_, i) => register(users, uniqueEmail(), STRONG_PASSWORD, `${tag} late ${i}`))]);
     // Newcomers sort before the cursor: the remaining pages hold exactly the rest of the original list.
     expect(rest).toEqual([original[3], original[2], original[1], original[0]]);
     expect((await listUsers({ first: 1, filter: { search: tag } })).totalCount).toBe(10);
@@ -192,7 +192,7 @@ describe('users', () => {
 
   it('filters by role, alone and with a search', async () => {
     const tag = newTag();
-    const made = await Promise.all(['Vee one', 'Vee two', 'Cee one'].map((name) => register(users.client, uniqueEmail(), STRONG_PASSWORD, `${tag} ${name}`)));
+    const made = await Promise.all(['Vee one', 'Vee two', 'Cee one'].map((name) => register(users, uniqueEmail(), STRONG_PASSWORD, `${tag} ${name}`)));
     await db().query(`UPDATE users SET role = 'VENDOR' WHERE id = ANY($1)`, [made.slice(0, 2).map((s) => s.user.id)]);
 
     const vendors = await listUsers({ first: 100, filter: { role: 'VENDOR' } });
@@ -209,11 +209,11 @@ describe('users', () => {
 
   it('searches by email prefix and display-name prefix, ignoring case', async () => {
     const tag = newTag();
-    const alpha = await register(users.client, `${tag}.alpha@example.com`, STRONG_PASSWORD, 'Alpha Person');
-    const beta = await register(users.client, `${tag}.beta@example.com`, STRONG_PASSWORD, 'Beta Person');
-    const zed = await register(users.client, uniqueEmail(), STRONG_PASSWORD, `Zed${tag} One`);
-    const zedLower = await register(users.client, uniqueEmail(), STRONG_PASSWORD, `zed${tag} two`);
-    await register(users.client, `x.${tag}@example.com`, STRONG_PASSWORD, `Not Zed${tag}`);
+    const alpha = await register(users, `${tag}.alpha@example.com`, STRONG_PASSWORD, 'Alpha Person');
+    const beta = await register(users, `${tag}.beta@example.com`, STRONG_PASSWORD, 'Beta Person');
+    const zed = await register(users, uniqueEmail(), STRONG_PASSWORD, `Zed${tag} One`);
+    const zedLower = await register(users, uniqueEmail(), STRONG_PASSWORD, `zed${tag} two`);
+    await register(users, `x.${tag}@example.com`, STRONG_PASSWORD, `Not Zed${tag}`);
 
     const ids = async (search: string) => (await listUsers({ first: 100, filter: { search } })).edges.map((e) => e.node.id).sort();
     expect(await ids(`${tag.toUpperCase()}.`)).toEqual([alpha.user.id, beta.user.id].sort());
@@ -228,9 +228,9 @@ describe('users', () => {
     const tag = newTag();
     const names = [`${tag}100% off`, `${tag}100x off`, `${tag}a_b`, `${tag}axb`, `${tag}back\\slash`, `${tag}backslash`, `${tag}O'Brien`, `${tag}OBrien`];
     const byName = new Map<string, string>();
-    for (const name of names) byName.set(name, (await register(users.client, uniqueEmail(), STRONG_PASSWORD, name)).user.id);
-    const underscoreMail = await register(users.client, `${tag}_mail@example.com`, STRONG_PASSWORD, 'Mail Person');
-    await register(users.client, `${tag}xmail@example.com`, STRONG_PASSWORD, 'Mail Person');
+    for (const name of names) byName.set(name, (await register(users, uniqueEmail(), STRONG_PASSWORD, name)).user.id);
+    const underscoreMail = await register(users, `${tag}_mail@example.com`, STRONG_PASSWORD, 'Mail Person');
+    await register(users, `${tag}xmail@example.com`, STRONG_PASSWORD, 'Mail Person');
 
     const found = async (search: string) => {
       const page = await listUsers({ first: 100, filter: { search } });
@@ -287,7 +287,7 @@ describe('updateProfile', () => {
   });
 
   it('trims the display name and leaves omitted fields alone', async () => {
-    const session = await register(users.client);
+    const session = await register(users);
     const { updateProfile } = await users.client.data(UPDATE, { variables: { input: { displayName: '  Grace  Hopper  ' } }, token: session.accessToken });
     expect(updateProfile).toEqual({ id: session.user.id, email: session.user.email, displayName: 'Grace  Hopper', emailVerified: false });
     expect(await stored(session.user.id)).toMatchObject({ display_name: 'Grace  Hopper', email: session.user.email });
@@ -302,7 +302,7 @@ describe('updateProfile', () => {
     ['control characters', { displayName: 'a\u0007b' }, 'input.displayName'],
     ['an invalid email', { email: 'not an email' }, 'input.email'],
   ])('refuses %s with BAD_USER_INPUT and writes nothing', async (_label, bad, field) => {
-    const session = await register(users.client);
+    const session = await register(users);
     const newEmail = uniqueEmail('never');
     const result = await users.client.request(UPDATE, { variables: { input: { email: newEmail, displayName: 'Valid Name', ...bad } }, token: session.accessToken });
     expect(result.errors?.[0].extensions).toEqual({ code: 'BAD_USER_INPUT', fields: [{ field, message: expect.any(String) }] });
@@ -311,7 +311,7 @@ describe('updateProfile', () => {
   });
 
   it('changes the email: normalised, unverified again, mailed to the new address, old token dead', async () => {
-    const session = await register(users.client);
+    const session = await register(users);
     const oldToken = tokenFrom(mailsTo(users, session.user.email)[0]);
     const newEmail = uniqueEmail('moved');
     const { updateProfile } = await users.client.data(UPDATE, { variables: { input: { email: `  ${newEmail.toUpperCase()} ` } }, token: session.accessToken });
@@ -322,11 +322,11 @@ describe('updateProfile', () => {
     expect(await users.client.errorCode(VERIFY, { variables: { t: oldToken } })).toBe('BAD_USER_INPUT');
     expect((await users.client.data(VERIFY, { variables: { t: tokenFrom(mails[0]) } })).verifyEmail).toEqual({ id: session.user.id, emailVerified: true });
     // The old address is free for someone else.
-    expect((await register(users.client, session.user.email)).user.email).toBe(session.user.email);
+    expect((await register(users, session.user.email)).user.email).toBe(session.user.email);
   });
 
   it('un-verifies a verified address when it changes, and keeps it verified when only its case is retyped', async () => {
-    const session = await register(users.client);
+    const session = await register(users);
     await users.client.data(VERIFY, { variables: { t: tokenFrom(mailsTo(users, session.user.email)[0]) } });
     const same = await users.client.data(UPDATE, { variables: { input: { email: session.user.email.toUpperCase() } }, token: session.accessToken });
     expect(same.updateProfile).toMatchObject({ email: session.user.email, emailVerified: true });
@@ -337,8 +337,8 @@ describe('updateProfile', () => {
   });
 
   it("refuses another account's email, in any case, with CONFLICT and writes nothing", async () => {
-    const owner = await register(users.client);
-    const session = await register(users.client);
+    const owner = await register(users);
+    const session = await register(users);
     for (const email of [owner.user.email, owner.user.email.toUpperCase()]) {
       const result = await users.client.request(UPDATE, { variables: { input: { email, displayName: 'Thief' } }, token: session.accessToken });
       expect(result.errors?.[0].extensions).toEqual({ code: 'CONFLICT', field: 'email' });
@@ -351,7 +351,7 @@ describe('updateProfile', () => {
   });
 
   it('lets exactly one of two users take the same new email when they race', async () => {
-    const [first, second] = await Promise.all([register(users.client), register(users.client)]);
+    const [first, second] = await Promise.all([register(users), register(users)]);
     const contested = uniqueEmail('contested');
     const results = await Promise.all([first, second].map((session) => users.client.request(UPDATE, { variables: { input: { email: contested } }, token: session.accessToken })));
     const winners = results.filter((r) => r.data?.updateProfile);
@@ -365,7 +365,7 @@ describe('updateProfile', () => {
   });
 
   it('applies concurrent email changes of one account one after the other; only the final address can be verified', async () => {
-    const session = await register(users.client);
+    const session = await register(users);
     const [b, c] = [uniqueEmail('bee'), uniqueEmail('cee')];
     const results = await Promise.all([b, c].map((email) => users.client.request(UPDATE, { variables: { input: { email } }, token: session.accessToken })));
     expect(results.every((r) => r.data?.updateProfile)).toBe(true);
@@ -383,7 +383,7 @@ describe('setUserRole', () => {
     ['customer', 'FORBIDDEN'],
     ['vendor', 'FORBIDDEN'],
   ])('refuses %s with %s and changes nothing', async (who, code) => {
-    const target = await register(users.client);
+    const target = await register(users);
     const result = await users.client.request(SET_ROLE, { variables: { userId: target.user.id, role: 'ADMIN' }, token: tokenOf(who) });
     expect(result.errors?.[0].extensions?.code).toBe(code);
     expect(result.data).toBeNull();
@@ -391,7 +391,7 @@ describe('setUserRole', () => {
   });
 
   it("lets an admin promote a user; the user's next refresh carries the new role", async () => {
-    const target = await register(users.client);
+    const target = await register(users);
     const { setUserRole } = await users.client.data(SET_ROLE, { variables: { userId: target.user.id, role: 'VENDOR' }, token: admin.accessToken });
     expect(setUserRole).toEqual({ id: target.user.id, role: 'VENDOR' });
     expect((await stored(target.user.id)).role).toBe('VENDOR');
@@ -418,14 +418,14 @@ describe('setUserRole', () => {
   });
 
   it('refuses a role that does not exist', async () => {
-    const target = await register(users.client);
+    const target = await register(users);
     const result = await users.client.request(SET_ROLE, { variables: { userId: target.user.id, role: 'SUPERUSER' }, token: admin.accessToken });
     expect(result.errors?.[0].extensions?.code).toBe('BAD_USER_INPUT');
     expect((await stored(target.user.id)).role).toBe('CUSTOMER');
   });
 
   it('changes the role once when the same promotion races', async () => {
-    const target = await register(users.client);
+    const target = await register(users);
     const results = await Promise.all(Array.from({ length: 6 }, () => users.client.request(SET_ROLE, { variables: { userId: target.user.id, role: 'VENDOR' }, token: admin.accessToken })));
     expect(results.map((r) => r.data?.setUserRole.role)).toEqual(Array(6).fill('VENDOR'));
     expect(users.logs.records().filter((r) => r.msg === 'role changed' && r.userId === target.user.id)).toHaveLength(1);
@@ -435,7 +435,7 @@ describe('setUserRole', () => {
 describe('email privacy through _entities', () => {
   let subject: Session;
   beforeAll(async () => {
-    subject = await register(users.client);
+    subject = await register(users);
   });
 
   it.each<[string, () => string | undefined, boolean]>([
@@ -458,7 +458,7 @@ describe('email privacy through _entities', () => {
 
 describe('_entities batching', () => {
   it('resolves many representations, unknown and malformed ones as null, in one SQL statement', async () => {
-    const people = await Promise.all(Array.from({ length: 10 }, () => register(users.client)));
+    const people = await Promise.all(Array.from({ length: 10 }, () => register(users)));
     const ids = [
       ...people.slice(0, 5).map((p) => p.user.id),
       randomUUID(),
@@ -490,7 +490,7 @@ describe('_entities batching', () => {
   });
 
   it('batches per request: concurrent requests each send their own single statement', async () => {
-    const people = await Promise.all(Array.from({ length: 4 }, () => register(users.client)));
+    const people = await Promise.all(Array.from({ length: 4 }, () => register(users)));
     const { result, statements } = await sqlDuring(users, () =>
       Promise.all(people.map((p) => users.client.data(ENTITIES, { variables: { r: [p, ...people].map((q) => ({ __typename: 'User', id: q.user.id })) }, token: p.accessToken }))),
     );

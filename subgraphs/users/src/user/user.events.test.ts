@@ -1,0 +1,65 @@
+import { queryRows } from '@marketplace/kit';
+import { TestSubgraph } from '@marketplace/kit/testing';
+import { VERIFICATION_SUBJECT, mailsTo, register, startUsers, uniqueEmail } from '../testing';
+
+/** The first real flow on the event backbone: register → user.registered → verification email. */
+let users: TestSubgraph;
+beforeAll(async () => {
+  users = await startUsers();
+});
+afterAll(() => users.close());
+
+const db = () => users.subgraph.deps.db;
+
+it('records user.registered in the registering transaction, carrying the request id, and mails once it is handled', async () => {
+  const email = uniqueEmail('events');
+  const result = await users.client.request(`mutation($i: RegisterInput!) { register(input: $i) { user { id } } }`, {
+    variables: { i: { email, password: 'an events passphrase', displayName: 'Eve Events' } },
+    headers: { 'x-request-id': 'register-req-42' },
+  });
+  const userId = result.data!.register.user.id;
+  const [outboxRow] = await queryRows(db(), `SELECT envelope FROM outbox WHERE aggregate_id = $1`, [userId]);
+  expect(outboxRow.envelope).toMatchObject({
+    type: 'user.registered',
+    version: 1,
+    source: 'users',
+    correlationId: 'register-req-42',
+    aggregateId: userId,
+    payload: { userId, email, displayName: 'Eve Events', role: 'CUSTOMER' },
+  });
+
+  const deadline = Date.now() + 10_000;
+  while (!mailsTo(users, email).length && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 20));
+  expect(mailsTo(users, email).map((m) => m.subject)).toEqual([VERIFICATION_SUBJECT]);
+  const handled = users.logs.records().find((r) => r.msg === 'verification email sent' && r.userId === userId);
+  expect(handled).toMatchObject({ correlationId: 'register-req-42', handler: 'send-verification-email', eventType: 'user.registered' });
+  const inbox = await queryRows(db(), `SELECT handler FROM inbox WHERE event_id = $1`, [outboxRow.envelope.id]);
+  expect(inbox).toEqual([{ handler: 'send-verification-email' }]);
+});
+
+it('writes no event for a registration that fails', async () => {
+  const email = uniqueEmail('dup');
+  await register(users, email);
+  const before = (await queryRows(db(), `SELECT count(*)::int AS n FROM outbox`))[0].n;
+  const duplicate = await users.client.request(`mutation($i: RegisterInput!) { register(input: $i) { user { id } } }`, {
+    variables: { i: { email, password: 'an events passphrase', displayName: 'Again' } },
+  });
+  expect(duplicate.errors?.[0].extensions?.code).toBe('CONFLICT');
+  expect((await queryRows(db(), `SELECT count(*)::int AS n FROM outbox`))[0].n).toBe(before);
+});
+
+it('sends no second email when user.registered is delivered again', async () => {
+  const email = uniqueEmail('again');
+  const session = await register(users, email);
+  const [{ envelope }] = await queryRows(db(), `SELECT envelope FROM outbox WHERE aggregate_id = $1`, [session.user.id]);
+  const duplicates = async () => {
+    const { values } = await users.subgraph.events.metrics.consumed.get();
+    return values.find((v) => v.labels.outcome === 'duplicate' && v.labels.type === 'user.registered')?.value ?? 0;
+  };
+  const before = await duplicates();
+  await users.subgraph.events.transport.publish(envelope);
+  const deadline = Date.now() + 10_000;
+  while ((await duplicates()) === before && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 20));
+  expect(await duplicates()).toBe(before + 1);
+  expect(mailsTo(users, email)).toHaveLength(1);
+});
