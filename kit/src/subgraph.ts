@@ -71,6 +71,11 @@ export interface StartOptions {
   databaseUrl?: string;
   logDestination?: import('pino').DestinationStream;
   seed?: boolean;
+  /**
+   * Start publishing the outbox right away (default). The embedded run starts every
+   * subgraph first, so every in-process queue exists before the first event is routed.
+   */
+  startRelay?: boolean;
 }
 
 export interface RunningSubgraph {
@@ -167,7 +172,7 @@ export async function startSubgraph(module: SubgraphModule, options: StartOption
 
   if (options.seed) await wiring.seed?.();
   try {
-    await events.start(wiring.handlers ?? []);
+    await events.start(wiring.handlers ?? [], { startRelay: options.startRelay ?? true });
     await listen(httpServer, port, host, module.name);
   } catch (error) {
     await apollo.stop();

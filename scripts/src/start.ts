@@ -42,10 +42,12 @@ async function start() {
     const databaseUrl = config.databaseUrl ?? (await embeddedDatabase(config, env.port('EMBEDDED_POSTGRES_PORT', DEFAULT_EMBEDDED_POSTGRES_PORT), stops));
     const running: RunningSubgraph[] = [];
     for (const module of subgraphs) {
-      const subgraph = await startSubgraph(module, { env, databaseUrl, seed: true });
+      const subgraph = await startSubgraph(module, { env, databaseUrl, seed: true, startRelay: false });
       stops.push(() => subgraph.close());
       running.push(subgraph);
     }
+    // Every queue is declared now: events (new, or left unsent by the last run) can flow.
+    for (const subgraph of running) subgraph.events.relay.start();
     const subgraphUrls = Object.fromEntries(running.map((s) => [`${s.name.toUpperCase()}_URL`, s.url]));
     const gateway = await startGateway({ env: envReader({ ...subgraphUrls, ...process.env }) });
     stops.push(() => gateway.close());

@@ -47,13 +47,13 @@ export class EventBackbone {
     });
   }
 
-  async start(handlers: EventHandler[]): Promise<void> {
+  async start(handlers: EventHandler[], options: { startRelay: boolean } = { startRelay: true }): Promise<void> {
     if (this.transport instanceof AmqpTransport) {
       this.transport.onConnected(() => this.relay.poke());
       await this.transport.start();
     }
     await this.consumer.start(handlers);
-    this.relay.start();
+    if (options.startRelay) this.relay.start();
   }
 
   async stop(): Promise<void> {

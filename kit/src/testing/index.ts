@@ -4,3 +4,4 @@ export * from './log-capture';
 export * from './subgraph';
 export { freePort } from './global-setup';
 export * from './tcp-proxy';
+export * from '../events/testing';
