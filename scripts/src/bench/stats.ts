@@ -1,0 +1,56 @@
+/** Latency and throughput summaries for the benchmark. Pure functions, no I/O. */
+
+/**
+ * The p-th percentile (0 < p ≤ 100) of ascending `sorted` values, nearest-rank method:
+ * the smallest value such that at least p % of the values are ≤ it. Always a value that
+ * was measured (no interpolation); p50 of [1, 2, 3, 4] is 2, p99 of 100 values is the 99th.
+ */
+export function percentile(sorted: readonly number[], p: number): number {
+  if (sorted.length === 0) return Number.NaN;
+  if (!(p > 0 && p <= 100)) throw new RangeError(`percentile must be in (0, 100], got ${p}`);
+  const rank = Math.ceil((p / 100) * sorted.length);
+  return sorted[Math.min(sorted.length, Math.max(1, rank)) - 1];
+}
+
+export interface RunSummary {
+  /** Responses that passed every check. */
+  ok: number;
+  /** Failed requests (warm-up included): transport error, timeout, non-200, not JSON, `errors` present, wrong shape. */
+  errors: number;
+  /** A few distinct failure reasons, for the log. */
+  errorSamples: string[];
+  /** Wall time from the first request to the last response, in ms. */
+  elapsedMs: number;
+  /** Successful responses per second. */
+  rps: number;
+  /** Latencies of successful responses, in ms. */
+  p50: number;
+  p99: number;
+  mean: number;
+  max: number;
+  /** CPU the load generator used during the run, as % of one core (a saturated generator skews results). */
+  generatorCpuPercent: number;
+}
+
+export function summarize(latenciesMs: number[], errors: number, errorSamples: string[], elapsedMs: number, cpuMicros: number): RunSummary {
+  const sorted = Float64Array.from(latenciesMs).sort();
+  const values = Array.from(sorted);
+  const total = values.reduce((sum, value) => sum + value, 0);
+  return {
+    ok: values.length,
+    errors,
+    errorSamples,
+    elapsedMs,
+    rps: elapsedMs > 0 ? (values.length * 1000) / elapsedMs : 0,
+    p50: percentile(values, 50),
+    p99: percentile(values, 99),
+    mean: values.length ? total / values.length : Number.NaN,
+    max: values.length ? values[values.length - 1] : Number.NaN,
+    generatorCpuPercent: elapsedMs > 0 ? cpuMicros / 10 / elapsedMs : 0,
+  };
+}
+
+/** `a / b`, or NaN when either side is missing. */
+export function ratio(a: number, b: number): number {
+  return Number.isFinite(a) && Number.isFinite(b) && b !== 0 ? a / b : Number.NaN;
+}
