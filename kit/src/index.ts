@@ -21,3 +21,5 @@ export * from './http/express';
 export * from './http/operation-log';
 export * from './data/sql';
 export * from './events';
+export * from './money';
+export * from './demo';

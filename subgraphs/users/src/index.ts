@@ -10,7 +10,7 @@ import { UsersConfig, readUsersConfig } from './config';
 import { CreateUsers1763770000000 } from './migrations/1763770000000-create-users';
 import { seedUsers } from './seed';
 import { User } from './user/user.entity';
-import { sendVerificationEmail } from './user/user.events';
+import { grantVendorRole, sendVerificationEmail } from './user/user.events';
 import { userReferences } from './user/user.reference';
 import { UserResolver } from './user/user.resolver';
 import { UserService } from './user/user.service';
@@ -44,7 +44,7 @@ export const usersSubgraph: SubgraphModule<UsersConfig> = {
     return {
       resolvers: [new UserResolver(users), new AuthResolver(auth)],
       references: userReferences(users),
-      handlers: [sendVerificationEmail(emails)],
+      handlers: [sendVerificationEmail(emails), grantVendorRole],
       seed: () => seedUsers(db, hasher, settings),
     };
   },

@@ -1,4 +1,4 @@
-import { Role } from '@marketplace/kit';
+import { DemoIds, Role } from '@marketplace/kit';
 import type { DataSource } from 'typeorm';
 import type { PasswordHasher } from './auth/password-hasher';
 import type { UsersConfig } from './config';
@@ -7,15 +7,15 @@ import { User } from './user/user.entity';
 /** Demo accounts for `npm start`; `npm start` prints these logins. */
 export const DEMO_PASSWORD = 'demo-password-123';
 export const DEMO_USERS = [
-  { email: 'ada@vendors.local', displayName: 'Ada Agents', role: Role.VENDOR },
-  { email: 'grace@vendors.local', displayName: 'Grace Workflows', role: Role.VENDOR },
-  { email: 'alan@customers.local', displayName: 'Alan Buyer', role: Role.CUSTOMER },
+  { id: DemoIds.users.ada, email: 'ada@vendors.local', displayName: 'Ada Agents', role: Role.VENDOR },
+  { id: DemoIds.users.grace, email: 'grace@vendors.local', displayName: 'Grace Workflows', role: Role.VENDOR },
+  { id: DemoIds.users.alan, email: 'alan@customers.local', displayName: 'Alan Buyer', role: Role.CUSTOMER },
 ] as const;
 
 /** Idempotent: existing accounts are left as they are. */
 export async function seedUsers(db: DataSource, hasher: PasswordHasher, config: UsersConfig): Promise<void> {
   const accounts = [
-    { email: config.seedAdmin.email, displayName: 'Marketplace Admin', role: Role.ADMIN, password: config.seedAdmin.password },
+    { id: DemoIds.users.admin, email: config.seedAdmin.email, displayName: 'Marketplace Admin', role: Role.ADMIN, password: config.seedAdmin.password },
     ...DEMO_USERS.map((user) => ({ ...user, password: DEMO_PASSWORD })),
   ];
   const existing = await db.getRepository(User).find({ select: { email: true }, where: accounts.map(({ email }) => ({ email })) });
@@ -26,7 +26,7 @@ export async function seedUsers(db: DataSource, hasher: PasswordHasher, config: 
       .createQueryBuilder()
       .insert()
       .into(User)
-      .values({ email: account.email, displayName: account.displayName, role: account.role, passwordHash, emailVerifiedAt: new Date() })
+      .values({ id: account.id, email: account.email, displayName: account.displayName, role: account.role, passwordHash, emailVerifiedAt: new Date() })
       .orIgnore()
       .execute();
   }

@@ -1,4 +1,4 @@
-import { queryRows } from '@marketplace/kit';
+import { DemoIds, Events, createEnvelope, queryRows } from '@marketplace/kit';
 import { TestSubgraph } from '@marketplace/kit/testing';
 import { VERIFICATION_SUBJECT, mailsTo, register, startUsers, uniqueEmail } from '../testing';
 
@@ -62,4 +62,37 @@ it('sends no second email when user.registered is delivered again', async () => 
   while ((await duplicates()) === before && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 20));
   expect(await duplicates()).toBe(before + 1);
   expect(mailsTo(users, email)).toHaveLength(1);
+});
+
+describe('vendor.approved', () => {
+  async function approve(userId: string) {
+    const envelope = createEnvelope(Events.VendorApproved, { vendorId: '00000000-0000-4000-8000-0000000000f1', userId, displayName: 'Shop', slug: 'shop', commissionBps: 1500 }, {
+      source: 'vendor',
+      correlationId: 'approve-test',
+      aggregateId: userId,
+    });
+    await users.subgraph.events.transport.publish(envelope);
+    const deadline = Date.now() + 10_000;
+    while (Date.now() < deadline) {
+      const rows = await queryRows(db(), `SELECT 1 FROM inbox WHERE event_id = $1`, [envelope.id]);
+      if (rows.length) return;
+      await new Promise((resolve) => setTimeout(resolve, 20));
+    }
+    throw new Error('vendor.approved was not handled');
+  }
+  const roleOf = async (id: string) => (await queryRows(db(), `SELECT role FROM users WHERE id = $1`, [id]))[0]?.role;
+
+  it('makes the customer a VENDOR', async () => {
+    const session = await register(users);
+    await approve(session.user.id);
+    expect(await roleOf(session.user.id)).toBe('VENDOR');
+  });
+
+  it('leaves an admin an admin, and ignores an unknown user', async () => {
+    await users.subgraph.wiring.seed?.();
+    await approve(DemoIds.users.admin);
+    expect(await roleOf(DemoIds.users.admin)).toBe('ADMIN');
+    await approve('00000000-0000-4000-8000-0000000000ee');
+    expect(await roleOf('00000000-0000-4000-8000-0000000000ee')).toBeUndefined();
+  });
 });

@@ -1,4 +1,4 @@
-import { Events, eventHandler } from '@marketplace/kit';
+import { Events, Role, eventHandler } from '@marketplace/kit';
 import type { AccountEmails } from '../auth/account-emails';
 
 /**
@@ -12,3 +12,9 @@ export const sendVerificationEmail = (emails: AccountEmails) =>
     await emails.deliver(mail);
     log.info({ userId: payload.userId }, 'verification email sent');
   });
+
+/** `vendor.approved` → the user becomes a VENDOR (admins keep their role); effective at their next token refresh. */
+export const grantVendorRole = eventHandler('grant-vendor-role', Events.VendorApproved, async ({ payload }, { manager, log }) => {
+  const [, changed] = await manager.query(`UPDATE users SET role = $2, updated_at = now() WHERE id = $1 AND role = $3`, [payload.userId, Role.VENDOR, Role.CUSTOMER]);
+  log.info({ userId: payload.userId, vendorId: payload.vendorId, changed: changed > 0 }, 'vendor role granted');
+});
