@@ -1,5 +1,6 @@
 import { resolve } from 'node:path';
 import { CommonConfig, EnvReader, readCommonConfig } from '@marketplace/kit';
+import { DEFAULT_REST_EDGE_ROUTES, DEFAULT_REST_EDGE_TIMEOUT_MS, RestEdgeRoute, parseRestEdgeRoutes } from './rest-edge';
 import type { RateLimitSettings } from './rate-limit';
 
 export const DEFAULT_GATEWAY_PORT = 4000;
@@ -32,6 +33,8 @@ export interface GatewayConfig {
   introspection: boolean;
   limits: { maxDepth: number; maxAliases: number; maxTokens: number };
   healthTimeoutMs: number;
+  /** REST routes streamed to the subgraph that owns them (webhooks, uploads, downloads). */
+  restEdge: { routes: RestEdgeRoute[]; timeoutMs: number };
   subgraphTimeoutMs: number;
   /** Per-user / per-IP request limits, counted in Redis (`REDIS_URL`) or in memory. */
   rateLimit: RateLimitSettings;
@@ -55,6 +58,10 @@ export function readGatewayConfig(env: EnvReader): GatewayConfig {
       maxTokens: env.int('GRAPHQL_MAX_TOKENS', DEFAULT_MAX_TOKENS, { min: 100, max: 1_000_000 }),
     },
     healthTimeoutMs: env.int('HEALTH_TIMEOUT_MS', DEFAULT_HEALTH_TIMEOUT_MS, { min: 1, max: 60_000 }),
+    restEdge: {
+      routes: parseRestEdgeRoutes(env.string('REST_EDGE_ROUTES', DEFAULT_REST_EDGE_ROUTES)),
+      timeoutMs: env.int('REST_EDGE_TIMEOUT_MS', DEFAULT_REST_EDGE_TIMEOUT_MS, { min: 1, max: 3_600_000 }),
+    },
     subgraphTimeoutMs: env.int('SUBGRAPH_TIMEOUT_MS', DEFAULT_SUBGRAPH_TIMEOUT_MS, { min: 1, max: 600_000 }),
     rateLimit: {
       enabled: env.bool('RATE_LIMIT_ENABLED', true),

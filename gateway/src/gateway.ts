@@ -34,6 +34,7 @@ import { healthHandler } from './health';
 import { limitRules } from './limits';
 import { mountPlayground } from './playground';
 import { RateLimitHeaders, RequestRateLimiter } from './rate-limit';
+import { mountRestEdge } from './rest-edge';
 import { SubgraphDataSource } from './remote-data-source';
 import { createSubgraphFetcher } from './subgraph-fetcher';
 
@@ -125,6 +126,7 @@ export async function startGateway(options: GatewayOptions = {}): Promise<Runnin
   app.use(requestIdMiddleware);
   app.get('/health', healthHandler(() => subgraphs, config.healthTimeoutMs, store ? { store: () => store.ping() } : {}));
   app.get('/metrics', metrics.handler());
+  mountRestEdge(app, config.restEdge.routes, { subgraphUrl: (name) => subgraphs.get(name), timeoutMs: config.restEdge.timeoutMs, log: log.child({ component: 'rest-edge' }) });
   app.use(GRAPHQL_PATH, cors(corsOptions(config)));
   mountPlayground(app, GRAPHQL_PATH);
   app.use(

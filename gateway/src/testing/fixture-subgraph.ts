@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { Arg, Ctx, Directive, Field, FieldResolver, ID, Int, ObjectType, Query, Resolver, Root } from 'type-graphql';
 import { RequestContext, SubgraphModule, badInput, conflict, forbidden, notFound } from '@marketplace/kit';
 
@@ -88,6 +89,25 @@ export function createProbeSubgraph(): { module: SubgraphModule; stats: ProbeSta
           stats.graphqlRequests += 1;
           next();
         });
+        // REST edge fixtures: an upload that hashes what arrives, a large download, a hung endpoint.
+        app.put('/files/:name', (req, res) => {
+          const hash = createHash('sha256');
+          let size = 0;
+          req.on('data', (chunk: Buffer) => {
+            size += chunk.length;
+            hash.update(chunk);
+          });
+          req.on('end', () =>
+            res.status(201).json({ name: req.params.name, query: req.query, size, sha256: hash.digest('hex'), headers: req.headers }),
+          );
+        });
+        app.get('/files/:name', (req, res) => {
+          const size = Number(req.query.size ?? 1024);
+          res.setHeader('content-type', 'application/octet-stream');
+          res.setHeader('x-probe-file', req.params.name);
+          res.end(Buffer.alloc(size, 7));
+        });
+        app.get('/files-hang', () => undefined);
       },
     }),
   };
