@@ -23,3 +23,6 @@ export * from './data/sql';
 export * from './events';
 export * from './money';
 export * from './demo';
+export * from './storage/object-storage';
+export * from './storage/local-directory-storage';
+export * from './auth/signed-token';

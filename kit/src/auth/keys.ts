@@ -1,7 +1,8 @@
-import { generateKeyPairSync } from 'node:crypto';
-import { existsSync, linkSync, mkdirSync, readFileSync, unlinkSync, writeFileSync } from 'node:fs';
+import { createPublicKey, generateKeyPairSync } from 'node:crypto';
+import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { CommonConfig, ConfigError } from '../config';
+import { writeOnce } from '../data/write-once';
 
 export interface TokenKeys {
   publicKeyPem: string;
@@ -26,25 +27,12 @@ function loadOrCreateDevKeys(dir: string): TokenKeys {
   const privatePath = join(dir, 'jwt-private.pem');
   const publicPath = join(dir, 'jwt-public.pem');
   if (!existsSync(publicPath)) {
-    mkdirSync(dir, { recursive: true });
-    const pair = generateKeyPairSync('rsa', {
-      modulusLength: 2048,
-      publicKeyEncoding: { type: 'spki', format: 'pem' },
-      privateKeyEncoding: { type: 'pkcs8', format: 'pem' },
-    });
-    // Several processes may start at once: write aside, then link into place atomically.
-    const suffix = `${process.pid}-${Date.now()}`;
-    writeFileSync(`${privatePath}.${suffix}`, pair.privateKey, { mode: 0o600 });
-    writeFileSync(`${publicPath}.${suffix}`, pair.publicKey);
-    try {
-      linkSync(`${privatePath}.${suffix}`, privatePath);
-      linkSync(`${publicPath}.${suffix}`, publicPath);
-    } catch (error) {
-      if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
-    } finally {
-      unlinkSync(`${privatePath}.${suffix}`);
-      unlinkSync(`${publicPath}.${suffix}`);
-    }
+    const { privateKey } = generateKeyPairSync('rsa', { modulusLength: 2048 });
+    // Another process may win the race for the private key: derive the public key from
+    // whichever private key is on disk, so the pair always matches.
+    writeOnce(privatePath, privateKey.export({ type: 'pkcs8', format: 'pem' }).toString(), 0o600);
+    const publicKey = createPublicKey(readFileSync(privatePath, 'utf8')).export({ type: 'spki', format: 'pem' }).toString();
+    writeOnce(publicPath, publicKey);
   }
   return { publicKeyPem: readFileSync(publicPath, 'utf8'), privateKeyPem: readFileSync(privatePath, 'utf8') };
 }
