@@ -1,5 +1,6 @@
 import type { SubgraphModule } from '@marketplace/kit';
 import { usersSubgraph } from '@marketplace/users';
+import { vendorSubgraph } from '@marketplace/vendor';
 
 /** Every subgraph of the supergraph, in start order. Adding a subgraph starts here. */
-export const subgraphs: SubgraphModule[] = [usersSubgraph];
+export const subgraphs: SubgraphModule[] = [usersSubgraph, vendorSubgraph];

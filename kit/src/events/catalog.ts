@@ -36,6 +36,13 @@ export const Events = {
   /** An application was rejected, with the admin's reason. */
   VendorRejected: defineEvent('vendor.rejected', 1, z.object({ vendorId: z.string().uuid(), userId: z.string().uuid(), reason: z.string().min(1) })),
 
+  /** A vendor's public profile changed (catalog keeps names in its replica). */
+  VendorUpdated: defineEvent(
+    'vendor.updated',
+    1,
+    z.object({ vendorId: z.string().uuid(), userId: z.string().uuid(), displayName: z.string().min(1), slug: z.string().min(1) }),
+  ),
+
   /** A vendor was suspended: its products leave the storefront (catalog). */
   VendorSuspended: defineEvent('vendor.suspended', 1, z.object({ vendorId: z.string().uuid(), userId: z.string().uuid() })),
 

@@ -1,0 +1,4 @@
+import { runUntilSignal, startSubgraph } from '@marketplace/kit';
+import { vendorSubgraph } from './index';
+
+void runUntilSignal('vendor', () => startSubgraph(vendorSubgraph));

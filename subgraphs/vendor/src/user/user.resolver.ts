@@ -1,0 +1,19 @@
+import type { RequestContext } from '@marketplace/kit';
+import { Ctx, FieldResolver, Resolver, Root } from 'type-graphql';
+import { Vendor } from '../vendor/vendor.entity';
+import { VendorService } from '../vendor/vendor.service';
+import { User } from './user.entity';
+
+/** What this subgraph adds to the users subgraph's `User`. */
+@Resolver(() => User)
+export class UserVendorResolver {
+  constructor(private readonly vendorService: VendorService) {}
+
+  @FieldResolver(() => Vendor, {
+    nullable: true,
+    description: 'The user\'s vendor profile: shown to everyone when ACTIVE, in any status to the user and admins; null when there is none to show.',
+  })
+  vendor(@Root() user: User, @Ctx() context: RequestContext): Promise<Vendor | null> {
+    return this.vendorService.ofUser(context, user.id);
+  }
+}

@@ -1,0 +1,100 @@
+import { FieldError, badInput } from '@marketplace/kit';
+
+export const DISPLAY_NAME_MAX_LENGTH = 80;
+export const SLUG_MIN_LENGTH = 3;
+export const SLUG_MAX_LENGTH = 48;
+export const BIO_MAX_LENGTH = 2000;
+export const REASON_MAX_LENGTH = 2000;
+
+/** Lower-case letters and digits in groups joined by single hyphens (the table checks the same). */
+const SLUG_PATTERN = /^[a-z0-9]+(-[a-z0-9]+)*$/;
+// eslint-disable-next-line no-control-regex
+const CONTROL_CHARACTERS = /[\u0000-\u001f\u007f]/;
+/** Text that may span lines: tabs and line breaks are fine, other control characters are not. */
+// eslint-disable-next-line no-control-regex
+const CONTROL_CHARACTERS_EXCEPT_LINES = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f]/;
+
+/** Collects every problem of one input so the client can show them all at once. */
+export class InputCheck {
+  private readonly problems: FieldError[] = [];
+
+  add(field: string, message: string): void {
+    this.problems.push({ field, message });
+  }
+
+  displayName(field: string, raw: string): string {
+    const name = raw.trim();
+    if (name.length === 0) this.add(field, 'must not be empty');
+    else if (name.length > DISPLAY_NAME_MAX_LENGTH) this.add(field, `must be at most ${DISPLAY_NAME_MAX_LENGTH} characters`);
+    else if (CONTROL_CHARACTERS.test(name)) this.add(field, 'must not contain control characters');
+    return name;
+  }
+
+  slug(field: string, raw: string): string {
+    const slug = raw.trim();
+    if (slug.length < SLUG_MIN_LENGTH || slug.length > SLUG_MAX_LENGTH) this.add(field, `must be ${SLUG_MIN_LENGTH} to ${SLUG_MAX_LENGTH} characters`);
+    else if (!SLUG_PATTERN.test(slug)) this.add(field, 'must be lower-case letters, digits and single hyphens, starting and ending with a letter or digit');
+    return slug;
+  }
+
+  /** Optional long text: trimmed; empty means none. */
+  text(field: string, raw: string, maxLength: number): string | null {
+    const text = raw.trim();
+    if (text.length > maxLength) this.add(field, `must be at most ${maxLength} characters`);
+    else if (CONTROL_CHARACTERS_EXCEPT_LINES.test(text)) this.add(field, 'must not contain control characters');
+    return text.length > 0 ? text : null;
+  }
+
+  /** Required long text, such as a rejection reason. */
+  requiredText(field: string, raw: string, maxLength: number): string {
+    const text = this.text(field, raw, maxLength);
+    if (text === null) this.add(field, 'must not be empty');
+    return text ?? '';
+  }
+
+  /** Throws BAD_USER_INPUT listing every problem found, if any. */
+  done(): void {
+    if (this.problems.length > 0) throw badInput(this.problems);
+  }
+}
+
+export function isSlug(value: string): boolean {
+  return value.length >= SLUG_MIN_LENGTH && value.length <= SLUG_MAX_LENGTH && SLUG_PATTERN.test(value);
+}
+
+/**
+ * A slug made from a display name: accents dropped, everything else that is not a letter or
+ * digit becomes one hyphen. Too short a result (a name in another script, "AI") is padded
+ * so that it is always a valid slug.
+ */
+export function slugFrom(displayName: string, maxLength = SLUG_MAX_LENGTH): string {
+  const base = displayName
+    .normalize('NFKD')
+    .replace(/[\u0300-\u036f]/g, '')
+    .toLowerCase()
+    .replace(/[^a-z0-9]+/g, '-')
+    .slice(0, maxLength)
+    .replace(/^-+|-+$/g, '');
+  if (base.length >= SLUG_MIN_LENGTH) return base;
+  return base ? `${base}-shop` : 'shop';
+}
+
+/** `base` with a numeric suffix, cut so the whole stays within the maximum length. */
+export function slugWithSuffix(base: string, n: number): string {
+  const suffix = `-${n}`;
+  return `${base.slice(0, SLUG_MAX_LENGTH - suffix.length).replace(/-+$/, '')}${suffix}`;
+}
+
+const UUID_PATTERN = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+export function isUuid(value: string): boolean {
+  return UUID_PATTERN.test(value);
+}
+
+/**
+ * A page cursor's time exactly as `toISOString()` wrote it, in a year Postgres accepts: a
+ * forged cursor must fail as bad input, not as a database error.
+ */
+export function isCursorTime(value: string | number): boolean {
+  return typeof value === 'string' && /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/.test(value) && !value.startsWith('0000') && new Date(value).toISOString() === value;
+}
