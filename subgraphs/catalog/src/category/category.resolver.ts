@@ -1,0 +1,30 @@
+import type { RequestContext } from '@marketplace/kit';
+import { Args, Ctx, FieldResolver, Query, Resolver, Root } from 'type-graphql';
+import { CategoryArgs } from './category.args';
+import { Category } from './category.entity';
+import { CategoryService } from './category.service';
+
+@Resolver(() => Category)
+export class CategoryResolver {
+  constructor(private readonly categoryService: CategoryService) {}
+
+  @Query(() => [Category], { description: 'The top-level categories, in display order; each lists its children.' })
+  categories(): Promise<Category[]> {
+    return this.categoryService.roots();
+  }
+
+  @Query(() => Category, { nullable: true, description: 'One category by slug; NOT_FOUND when there is none.' })
+  category(@Args() { slug }: CategoryArgs, @Ctx() context: RequestContext): Promise<Category> {
+    return this.categoryService.bySlug(context, slug);
+  }
+
+  @FieldResolver(() => Category, { nullable: true, description: 'The category this one belongs to; null for a top-level category.' })
+  parent(@Root() category: Category, @Ctx() context: RequestContext): Promise<Category | null> | null {
+    return category.parentId ? this.categoryService.byId(context).load(category.parentId) : null;
+  }
+
+  @FieldResolver(() => [Category], { description: 'Sub-categories, in display order.' })
+  children(@Root() category: Category, @Ctx() context: RequestContext): Promise<Category[]> {
+    return this.categoryService.childrenOf(context).load(category.id);
+  }
+}

@@ -1,0 +1,52 @@
+import { TestSubgraph } from '@marketplace/kit/testing';
+import { sqlDuring, startCatalog } from '../testing';
+
+let catalog: TestSubgraph;
+beforeAll(async () => {
+  catalog = await startCatalog();
+});
+afterAll(() => catalog.close());
+
+const CATEGORIES = `{ categories { id slug name description parent { slug } children { slug name parent { slug } children { slug } } } }`;
+const CATEGORY = `query($slug: String!) { category(slug: $slug) { slug name parent { slug name } children { slug } } }`;
+
+describe('categories', () => {
+  it('is the tree: three roots in order, each with its children, for anyone', async () => {
+    const { categories } = await catalog.client.data(CATEGORIES);
+    expect(categories.map((c: { slug: string }) => c.slug)).toEqual(['agents', 'workflows', 'tools']);
+    expect(categories.map((c: { children: { slug: string }[] }) => c.children.map((child) => child.slug))).toEqual([
+      ['customer-support', 'coding', 'research'],
+      ['marketing', 'data-pipelines', 'sales-operations'],
+      ['developer-tools', 'productivity', 'security'],
+    ]);
+    for (const root of categories) {
+      expect(root.parent).toBeNull();
+      expect(root.description.length).toBeGreaterThan(10);
+      for (const child of root.children) expect(child).toMatchObject({ parent: { slug: root.slug }, children: [] });
+    }
+  });
+
+  it('batches each level: roots, all children, all their parents, all grandchildren (four statements)', async () => {
+    const { statements } = await sqlDuring(catalog, () => catalog.client.data(CATEGORIES));
+    // roots, then all children at once, then all parents of the children at once
+    expect(statements.filter((sql) => /categories/.test(sql))).toHaveLength(4);
+  });
+});
+
+describe('category(slug)', () => {
+  it('finds a sub-category with its parent', async () => {
+    const { category } = await catalog.client.data(CATEGORY, { variables: { slug: 'customer-support' } });
+    expect(category).toEqual({ slug: 'customer-support', name: 'Customer support', parent: { slug: 'agents', name: 'Agents' }, children: [] });
+  });
+
+  it('ignores case and surrounding spaces', async () => {
+    const { category } = await catalog.client.data(CATEGORY, { variables: { slug: '  Workflows ' } });
+    expect(category.children.map((c: { slug: string }) => c.slug)).toEqual(['marketing', 'data-pipelines', 'sales-operations']);
+  });
+
+  it.each(['nope', '', "' OR 1=1 --", 'x'.repeat(5000)])('answers NOT_FOUND for an unknown slug %#', async (slug) => {
+    const result = await catalog.client.request(CATEGORY, { variables: { slug } });
+    expect(result.errors?.[0].extensions?.code).toBe('NOT_FOUND');
+    expect(result.data).toEqual({ category: null });
+  });
+});

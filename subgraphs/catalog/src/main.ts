@@ -1,0 +1,4 @@
+import { runUntilSignal, startSubgraph } from '@marketplace/kit';
+import { catalogSubgraph } from './index';
+
+void runUntilSignal('catalog', () => startSubgraph(catalogSubgraph));

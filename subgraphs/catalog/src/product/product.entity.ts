@@ -1,0 +1,136 @@
+import { Money } from '@marketplace/kit';
+import { Directive, Field, Float, ID, Int, ObjectType, registerEnumType } from 'type-graphql';
+import { Column, Entity, PrimaryGeneratedColumn } from 'typeorm';
+import type { VendorStatus } from '../vendor-replica/vendor-replica.entity';
+
+export enum ProductKind {
+  AGENT = 'AGENT',
+  WORKFLOW = 'WORKFLOW',
+  TOOL = 'TOOL',
+}
+
+export enum ProductStatus {
+  DRAFT = 'DRAFT',
+  IN_REVIEW = 'IN_REVIEW',
+  PUBLISHED = 'PUBLISHED',
+  REJECTED = 'REJECTED',
+  ARCHIVED = 'ARCHIVED',
+}
+
+registerEnumType(ProductKind, {
+  name: 'ProductKind',
+  description: 'What a product is.',
+  valuesConfig: {
+    AGENT: { description: 'An AI agent that works towards a goal on its own.' },
+    WORKFLOW: { description: 'A multi-step automation connected to the buyer\'s accounts.' },
+    TOOL: { description: 'A single-purpose building block: connector, evaluator, CLI.' },
+  },
+});
+
+registerEnumType(ProductStatus, {
+  name: 'ProductStatus',
+  description: 'Where a product is in moderation: DRAFT → IN_REVIEW → PUBLISHED (or REJECTED → IN_REVIEW again); ARCHIVED is final.',
+  valuesConfig: {
+    DRAFT: { description: 'Being written by its vendor; only the vendor and admins see it.' },
+    IN_REVIEW: { description: 'Submitted, waiting for an admin.' },
+    PUBLISHED: { description: 'In the storefront.' },
+    REJECTED: { description: 'Turned down by an admin, with a reason; the vendor may fix it and submit again.' },
+    ARCHIVED: { description: 'Withdrawn for good.' },
+  },
+});
+
+@ObjectType({ description: 'Something vendors sell: an AI agent, a workflow or a tool.' })
+@Directive('@key(fields: "id")')
+@Entity({ name: 'products' })
+export class Product {
+  @Field(() => ID, { description: 'Stable identifier (UUID).' })
+  @PrimaryGeneratedColumn('uuid')
+  id: string;
+
+  @Field({ description: 'URL-friendly unique name, derived from the name.' })
+  @Column({ type: 'text' })
+  slug: string;
+
+  @Field({ description: 'Display name, 1 to 120 characters.' })
+  @Column({ type: 'text' })
+  name: string;
+
+  @Field({ description: 'What the product does, up to 10,000 characters of plain text.' })
+  @Column({ type: 'text' })
+  description: string;
+
+  @Field(() => ProductKind, { description: 'Agent, workflow or tool.' })
+  @Column({ type: 'text' })
+  kind: ProductKind;
+
+  @Column({ name: 'price_amount', type: 'int' })
+  priceAmount: number;
+
+  @Column({ name: 'price_currency', type: 'text' })
+  priceCurrency: string;
+
+  @Field(() => [String], { description: 'Lower-case keywords, at most 10.' })
+  @Column({ type: 'text', array: true })
+  tags: string[];
+
+  @Field(() => ProductStatus, { description: 'Where the product is in moderation.' })
+  @Column({ type: 'text' })
+  status: ProductStatus;
+
+  /** Exposed through `ProductResolver.rejectionReason`, which hides it from other viewers. */
+  @Column({ name: 'rejection_reason', type: 'text', nullable: true })
+  rejectionReason: string | null;
+
+  /** Increases with every change; exposed as `version`, carried by events as `revision`. */
+  @Column({ type: 'int' })
+  revision: number;
+
+  @Column({ name: 'vendor_id', type: 'uuid' })
+  vendorId: string;
+
+  @Column({ name: 'category_id', type: 'uuid' })
+  categoryId: string;
+
+  /** Average review rating, 0 until the first review. */
+  @Column({ type: 'numeric', precision: 3, scale: 2, transformer: { to: (value: number) => value, from: (value: string | number) => Number(value) } })
+  rating: number;
+
+  @Field(() => Int, { description: 'Number of reviews.' })
+  @Column({ name: 'review_count', type: 'int' })
+  reviewCount: number;
+
+  /** Licenses sold; drives the BEST_SELLING sort. */
+  @Column({ name: 'sales_count', type: 'int' })
+  salesCount: number;
+
+  @Field({ description: 'When the vendor created the product.' })
+  @Column({ name: 'created_at', type: 'timestamptz' })
+  createdAt: Date;
+
+  @Field({ description: 'When the product last changed.' })
+  @Column({ name: 'updated_at', type: 'timestamptz' })
+  updatedAt: Date;
+
+  @Field(() => Date, { nullable: true, description: 'When the product was first published; null until then.' })
+  @Column({ name: 'published_at', type: 'timestamptz', nullable: true })
+  publishedAt: Date | null;
+
+  /** From the vendor replica (joined): who runs the vendor, and whether it may sell. */
+  vendorUserId: string | null;
+  vendorStatus: VendorStatus | null;
+
+  @Field(() => Money, { description: 'Price per license.' })
+  get price(): Money {
+    return Money.of(this.priceAmount, this.priceCurrency);
+  }
+
+  @Field(() => Int, { description: 'Revision of the product: starts at 1 and increases with every change (events carry it as `revision`).' })
+  get version(): number {
+    return this.revision;
+  }
+
+  @Field(() => Float, { name: 'rating', nullable: true, description: 'Average review rating from 1 to 5; null until the first review.' })
+  get averageRating(): number | null {
+    return this.reviewCount > 0 ? this.rating : null;
+  }
+}

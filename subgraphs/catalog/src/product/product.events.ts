@@ -1,0 +1,34 @@
+import { Events, Outbox, PayloadOf, RequestContext } from '@marketplace/kit';
+import type { EntityManager } from 'typeorm';
+import type { Product } from './product.entity';
+
+/** The state other subgraphs keep of a product (orders' replica), at this revision. */
+export function productState(product: Product): PayloadOf<typeof Events.ProductPublished> {
+  return {
+    productId: product.id,
+    vendorId: product.vendorId,
+    slug: product.slug,
+    name: product.name,
+    kind: product.kind,
+    price: { amount: product.priceAmount, currency: product.priceCurrency },
+    status: product.status,
+    revision: product.revision,
+  };
+}
+
+/** Records product events inside the transaction that changed the product. */
+export class ProductEvents {
+  constructor(private readonly outbox: Outbox) {}
+
+  published(manager: EntityManager, context: Pick<RequestContext, 'requestId'>, product: Product) {
+    return this.outbox.record(manager, Events.ProductPublished, productState(product), { aggregateId: product.id, correlationId: context.requestId });
+  }
+
+  updated(manager: EntityManager, context: Pick<RequestContext, 'requestId'>, product: Product) {
+    return this.outbox.record(manager, Events.ProductUpdated, productState(product), { aggregateId: product.id, correlationId: context.requestId });
+  }
+
+  archived(manager: EntityManager, context: Pick<RequestContext, 'requestId'>, product: Product) {
+    return this.outbox.record(manager, Events.ProductArchived, { productId: product.id, vendorId: product.vendorId }, { aggregateId: product.id, correlationId: context.requestId });
+  }
+}

@@ -1,0 +1,99 @@
+import { Field, ID, InputType, Int, registerEnumType } from 'type-graphql';
+import { ProductKind } from './product.entity';
+
+export enum ProductSort {
+  RELEVANCE = 'RELEVANCE',
+  NEWEST = 'NEWEST',
+  PRICE_ASC = 'PRICE_ASC',
+  PRICE_DESC = 'PRICE_DESC',
+  RATING = 'RATING',
+  BEST_SELLING = 'BEST_SELLING',
+}
+
+registerEnumType(ProductSort, {
+  name: 'ProductSort',
+  description: 'Order of a product list.',
+  valuesConfig: {
+    RELEVANCE: { description: 'Best match for `filter.search` first (name above tags above description); without a search, like NEWEST.' },
+    NEWEST: { description: 'Most recently published first.' },
+    PRICE_ASC: { description: 'Cheapest first (compares minor units).' },
+    PRICE_DESC: { description: 'Most expensive first (compares minor units).' },
+    RATING: { description: 'Best rated first, then most reviewed.' },
+    BEST_SELLING: { description: 'Most licenses sold first.' },
+  },
+});
+
+@InputType({ description: 'A price in minor units of a supported currency.' })
+export class PriceInput {
+  @Field(() => Int, { description: 'Amount in minor units (1999 = 19.99), 0 to 10,000,000.' })
+  amount: number;
+
+  @Field({ description: 'ISO 4217 code: USD, EUR or GBP.' })
+  currency: string;
+}
+
+@InputType({ description: 'A new product; it starts as a DRAFT.' })
+export class CreateProductInput {
+  @Field({ description: 'Display name, 1 to 120 characters; the slug is derived from it and must be unique.' })
+  name: string;
+
+  @Field(() => String, { nullable: true, description: 'What the product does, up to 10,000 characters.' })
+  description?: string | null;
+
+  @Field(() => ProductKind, { description: 'Agent, workflow or tool.' })
+  kind: ProductKind;
+
+  @Field(() => PriceInput, { description: 'Price per license.' })
+  price: PriceInput;
+
+  @Field(() => ID, { description: 'The category (any level of the tree).' })
+  categoryId: string;
+
+  @Field(() => [String], { nullable: true, description: 'Up to 10 keywords of 1 to 32 characters a-z, 0-9 and "-" (lower-cased).' })
+  tags?: string[] | null;
+}
+
+@InputType({ description: 'Changes to a product; omitted (or null) fields stay as they are.' })
+export class UpdateProductInput {
+  @Field(() => String, { nullable: true, description: 'New name. The slug follows it until the product is first published.' })
+  name?: string | null;
+
+  @Field(() => String, { nullable: true, description: 'New description.' })
+  description?: string | null;
+
+  @Field(() => ProductKind, { nullable: true, description: 'New kind.' })
+  kind?: ProductKind | null;
+
+  @Field(() => PriceInput, { nullable: true, description: 'New price.' })
+  price?: PriceInput | null;
+
+  @Field(() => ID, { nullable: true, description: 'New category.' })
+  categoryId?: string | null;
+
+  @Field(() => [String], { nullable: true, description: 'New tags (replace the old ones; [] removes them all).' })
+  tags?: string[] | null;
+}
+
+@InputType({ description: 'Narrows the storefront\'s product list; every given condition must hold.' })
+export class ProductFilter {
+  @Field(() => String, { nullable: true, description: 'Full-text search over name, tags and description, tolerant of typos; supports "quoted phrases", `or` and -exclusions. At most 200 characters.' })
+  search?: string | null;
+
+  @Field(() => String, { nullable: true, description: 'Only products in this category or any of its sub-categories.' })
+  categorySlug?: string | null;
+
+  @Field(() => ProductKind, { nullable: true, description: 'Only products of this kind.' })
+  kind?: ProductKind | null;
+
+  @Field(() => Int, { nullable: true, description: 'Minimum price in minor units (inclusive).' })
+  minPrice?: number | null;
+
+  @Field(() => Int, { nullable: true, description: 'Maximum price in minor units (inclusive).' })
+  maxPrice?: number | null;
+
+  @Field(() => [String], { nullable: true, description: 'Only products carrying every one of these tags.' })
+  tags?: string[] | null;
+
+  @Field(() => ID, { nullable: true, description: 'Only products of this vendor.' })
+  vendorId?: string | null;
+}

@@ -1,0 +1,135 @@
+import { RequestContext, alignToKeys, badInput, conflict, defineLoader, forbidden, notFound, queryRows, requireViewer } from '@marketplace/kit';
+import type { DataSource, EntityManager } from 'typeorm';
+import { VendorStatus } from '../vendor-replica/vendor-replica.entity';
+import type { VendorReplicaService } from '../vendor-replica/vendor-replica.service';
+import { canManage, canReference, canView, isOwner } from './product.access';
+import { Product, ProductStatus } from './product.entity';
+import type { ProductEvents } from './product.events';
+import { CreateProductInput, UpdateProductInput } from './product.inputs';
+import { EDITABLE_STATUSES, ProductStore } from './product.store';
+import { InputCheck, isUuid, slugify } from './product.validation';
+
+/** Reading one product, creating and editing products. Status changes live in ProductWorkflowService. */
+export class ProductService {
+  constructor(
+    private readonly db: DataSource,
+    private readonly store: ProductStore,
+    private readonly vendors: VendorReplicaService,
+    private readonly events: ProductEvents,
+  ) {}
+
+  /** Products by id, one SQL statement per request tick (entity references land here). */
+  readonly byId = defineLoader<string, Product | null>(async (ids) => {
+    const rows = await this.store.findByIds([...new Set(ids.filter(isUuid))]);
+    return alignToKeys(ids, rows, (product) => product.id);
+  });
+
+  /** `product(id|slug)`: exactly one of the two; NOT_FOUND for what the viewer may not see. */
+  async get(context: RequestContext, by: { id?: string | null; slug?: string | null }): Promise<Product> {
+    const given = [by.id, by.slug].filter((value) => value !== null && value !== undefined).length;
+    if (given !== 1) throw badInput([{ field: 'id', message: 'give either id or slug, not both or neither' }]);
+    const product = by.id !== null && by.id !== undefined ? await this.byId(context).load(by.id) : await this.store.findBySlug(by.slug!.trim().toLowerCase());
+    if (!product || !canView(context.viewer, product)) throw notFound('Product');
+    return product;
+  }
+
+  /** `_entities`: products that were ever published, and everything of one's own. */
+  async reference(context: RequestContext, id: string): Promise<Product | null> {
+    const product = await this.byId(context).load(id);
+    return product && canReference(context.viewer, product) ? product : null;
+  }
+
+  canSeePrivateFields(context: RequestContext, product: Product): boolean {
+    return canManage(context.viewer, product);
+  }
+
+  /** A DRAFT of the viewer's own vendor, which must exist and not be suspended. */
+  async create(context: RequestContext, input: CreateProductInput): Promise<Product> {
+    requireViewer(context);
+    const check = new InputCheck();
+    const name = check.name('input.name', input.name);
+    const fields = {
+      name,
+      slug: slugify(name),
+      description: check.description('input.description', input.description ?? ''),
+      kind: input.kind,
+      price: check.price('input.price', input.price),
+      tags: check.tags('input.tags', input.tags ?? []),
+      categoryId: check.id('input.categoryId', input.categoryId),
+    };
+    return this.db.transaction(async (manager) => {
+      const vendor = await this.vendors.requireSellingVendor(context, manager);
+      await this.checkCategory(manager, check, 'input.categoryId', fields.categoryId);
+      check.done();
+      const product = await this.store.insert(manager, {
+        vendorId: vendor.id,
+        categoryId: fields.categoryId,
+        slug: fields.slug,
+        name: fields.name,
+        description: fields.description,
+        kind: fields.kind,
+        priceAmount: fields.price.amount,
+        priceCurrency: fields.price.currency,
+        tags: fields.tags,
+      });
+      context.log.info({ productId: product.id, vendorId: vendor.id }, 'product created');
+      return product;
+    });
+  }
+
+  /**
+   * The owner's changes. The slug follows the name until the product is first published
+   * (then links must keep working). A published product's change reaches other subgraphs
+   * as `product.updated`.
+   */
+  async update(context: RequestContext, id: string, input: UpdateProductInput): Promise<Product> {
+    const viewer = requireViewer(context);
+    if (!isUuid(id)) throw notFound('Product');
+    const check = new InputCheck();
+    const given = <T>(value: T | null | undefined): value is T => value !== null && value !== undefined;
+    const changes = {
+      name: given(input.name) ? check.name('input.name', input.name) : undefined,
+      description: given(input.description) ? check.description('input.description', input.description) : undefined,
+      kind: input.kind ?? undefined,
+      price: given(input.price) ? check.price('input.price', input.price) : undefined,
+      tags: given(input.tags) ? check.tags('input.tags', input.tags) : undefined,
+      categoryId: given(input.categoryId) ? check.id('input.categoryId', input.categoryId) : undefined,
+    };
+    return this.db.transaction(async (manager) => {
+      const product = await this.store.lock(manager, id);
+      if (!isOwner(viewer, product)) throw forbidden('Only the product\'s vendor can edit it');
+      const vendor = await this.vendors.lockShared(manager, product.vendorId);
+      if (vendor?.status !== VendorStatus.ACTIVE) throw forbidden('Your vendor account is suspended');
+      if (!EDITABLE_STATUSES.includes(product.status)) throw conflict(`A product that is ${product.status} cannot be edited`, { status: product.status });
+      if (changes.categoryId !== undefined) await this.checkCategory(manager, check, 'input.categoryId', changes.categoryId);
+      check.done();
+      const before = JSON.stringify(editableState(product));
+      if (changes.name !== undefined) {
+        product.name = changes.name;
+        if (product.publishedAt === null) product.slug = slugify(changes.name);
+      }
+      if (changes.description !== undefined) product.description = changes.description;
+      if (changes.kind !== undefined) product.kind = changes.kind;
+      if (changes.price !== undefined) Object.assign(product, { priceAmount: changes.price.amount, priceCurrency: changes.price.currency });
+      if (changes.tags !== undefined) product.tags = changes.tags;
+      if (changes.categoryId !== undefined) product.categoryId = changes.categoryId;
+      // Nothing changed: no new revision, no event.
+      if (JSON.stringify(editableState(product)) === before) return product;
+      const saved = await this.store.save(manager, product);
+      if (saved.status === ProductStatus.PUBLISHED) await this.events.updated(manager, context, saved);
+      context.log.info({ productId: saved.id, revision: saved.revision }, 'product updated');
+      return saved;
+    });
+  }
+
+  private async checkCategory(manager: EntityManager, check: InputCheck, field: string, categoryId: string): Promise<void> {
+    if (!isUuid(categoryId)) return; // already reported
+    const [row] = await queryRows(manager, `SELECT 1 FROM categories WHERE id = $1`, [categoryId]);
+    if (!row) check.add(field, 'is not a category');
+  }
+}
+
+function editableState(product: Product) {
+  const { slug, name, description, kind, priceAmount, priceCurrency, tags, categoryId } = product;
+  return { slug, name, description, kind, priceAmount, priceCurrency, tags, categoryId };
+}

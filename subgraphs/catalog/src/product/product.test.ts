@@ -1,0 +1,289 @@
+import { randomUUID } from 'node:crypto';
+import { queryRows } from '@marketplace/kit';
+import { GraphQLErrorShape, TestSubgraph } from '@marketplace/kit/testing';
+import {
+  CATEGORY_IDS,
+  PRODUCT_FIELDS,
+  ProductShape,
+  TestVendor,
+  addVendor,
+  admin,
+  createProduct,
+  customer,
+  outboxOf,
+  productInput,
+  publishedProduct,
+  setVendorStatus,
+  startCatalog,
+  uniqueName,
+} from '../testing';
+
+let catalog: TestSubgraph;
+let vendor: TestVendor;
+let otherVendor: TestVendor;
+beforeAll(async () => {
+  catalog = await startCatalog();
+  vendor = await addVendor(catalog);
+  otherVendor = await addVendor(catalog);
+});
+afterAll(() => catalog.close());
+
+const CREATE = `mutation($input: CreateProductInput!) { createProduct(input: $input) { ${PRODUCT_FIELDS} } }`;
+const UPDATE = `mutation($id: ID!, $input: UpdateProductInput!) { updateProduct(id: $id, input: $input) { ${PRODUCT_FIELDS} } }`;
+const ARCHIVE = `mutation($id: ID!) { archiveProduct(id: $id) { id status } }`;
+const PRODUCT = `query($id: ID, $slug: String) { product(id: $id, slug: $slug) { ${PRODUCT_FIELDS} } }`;
+
+const fieldsOf = (result: { errors?: GraphQLErrorShape[] }) => result.errors?.[0].extensions?.fields;
+
+describe('createProduct', () => {
+  it('creates a DRAFT of the signed-in vendor, version 1, normalising tags and currency', async () => {
+    const name = uniqueName('Customer Support Assistant');
+    const { createProduct: product } = await catalog.client.data<{ createProduct: ProductShape }>(CREATE, {
+      variables: { input: productInput({ name: `  ${name} `, tags: ['Support', 'support', 'help-desk', ' AI '], price: { amount: 4900, currency: 'eur' } }) },
+      token: vendor.token,
+    });
+    expect(product).toMatchObject({
+      name,
+      slug: name.toLowerCase().replace(/ /g, '-'),
+      description: 'A test product that does useful things.',
+      kind: 'AGENT',
+      price: { amount: 4900, currency: 'EUR' },
+      category: { slug: 'customer-support' },
+      tags: ['support', 'help-desk', 'ai'],
+      status: 'DRAFT',
+      vendor: { id: vendor.vendorId },
+      rejectionReason: null,
+      version: 1,
+      publishedAt: null,
+    });
+    expect(Date.parse(product.createdAt)).toBeGreaterThan(Date.now() - 60_000);
+    expect(await outboxOf(catalog, product.id)).toEqual([]); // drafts are nobody else's business
+  });
+
+  it('derives the slug from the name: lower case, accents dropped, punctuation as one dash', async () => {
+    const suffix = randomUUID().slice(0, 8);
+    const product = await createProduct(catalog, vendor, { name: `Café  Agent — Pro! ${suffix}` });
+    expect(product.slug).toBe(`cafe-agent-pro-${suffix}`);
+  });
+
+  it.each<[string, string, () => string | undefined]>([
+    ['anonymous', 'UNAUTHENTICATED', () => undefined],
+    ['a customer', 'FORBIDDEN', customer],
+    ['an admin without a vendor', 'FORBIDDEN', admin],
+  ])('refuses %s with %s', async (_who, code, token) => {
+    const result = await catalog.client.request(CREATE, { variables: { input: productInput() }, token: token() });
+    expect(result.errors?.[0].extensions?.code).toBe(code);
+    expect(result.data).toBeNull();
+  });
+
+  it('refuses a suspended vendor', async () => {
+    const suspended = await addVendor(catalog, 'SUSPENDED');
+    expect(await catalog.client.errorCode(CREATE, { variables: { input: productInput() }, token: suspended.token })).toBe('FORBIDDEN');
+    const [{ n }] = await queryRows(catalog.subgraph.deps.db, `SELECT count(*)::int AS n FROM products WHERE vendor_id = $1`, [suspended.vendorId]);
+    expect(n).toBe(0);
+  });
+
+  it('lists every problem of the input at once', async () => {
+    const result = await catalog.client.request(CREATE, {
+      variables: {
+        input: {
+          name: ' ',
+          description: 'x'.repeat(10_001),
+          kind: 'TOOL',
+          price: { amount: -1, currency: 'XYZ' },
+          categoryId: randomUUID(),
+          tags: ['ok', 'Has Space', 'x'.repeat(33), '', 'under_score'],
+        },
+      },
+      token: vendor.token,
+    });
+    expect(result.errors?.[0].extensions?.code).toBe('BAD_USER_INPUT');
+    expect(fieldsOf(result)).toEqual([
+      { field: 'input.name', message: 'must not be empty' },
+      { field: 'input.description', message: 'must be at most 10000 characters' },
+      { field: 'input.price.amount', message: 'must be a whole number of minor units from 0 to 10000000' },
+      { field: 'input.price.currency', message: 'must be one of USD, EUR, GBP' },
+      { field: 'input.tags.1', message: 'may only contain a-z, 0-9 and "-"' },
+      { field: 'input.tags.2', message: 'must be 1 to 32 characters' },
+      { field: 'input.tags.3', message: 'must be 1 to 32 characters' },
+      { field: 'input.tags.4', message: 'may only contain a-z, 0-9 and "-"' },
+      { field: 'input.categoryId', message: 'is not a category' },
+    ]);
+  });
+
+  it.each<[string, Record<string, unknown>, { field: string; message: string }]>([
+    ['a name over 120 characters', { name: 'n'.repeat(121) }, { field: 'input.name', message: 'must be at most 120 characters' }],
+    ['a name without letters or digits', { name: '!!! ---' }, { field: 'input.name', message: 'must contain a letter or a digit' }],
+    ['a name with control characters', { name: 'Bad\u0007Name' }, { field: 'input.name', message: 'must not contain control characters' }],
+    ['a price over 10,000,000', { price: { amount: 10_000_001, currency: 'USD' } }, { field: 'input.price.amount', message: 'must be a whole number of minor units from 0 to 10000000' }],
+    ['eleven tags', { tags: Array.from({ length: 11 }, (_, i) => `tag-${i}`) }, { field: 'input.tags', message: 'must hold at most 10 tags' }],
+    ['a malformed category id', { categoryId: 'not-a-uuid' }, { field: 'input.categoryId', message: 'is not a valid id' }],
+    ['an unknown category', { categoryId: randomUUID() }, { field: 'input.categoryId', message: 'is not a category' }],
+  ])('refuses %s as BAD_USER_INPUT on that field', async (_label, overrides, problem) => {
+    const result = await catalog.client.request(CREATE, { variables: { input: productInput(overrides) }, token: vendor.token });
+    expect(result.errors?.[0].extensions?.code).toBe('BAD_USER_INPUT');
+    expect(fieldsOf(result)).toEqual([problem]);
+  });
+
+  it('accepts the limits: 120-character name, 10,000-character description, 0 and 10,000,000, ten 32-character tags', async () => {
+    const tags = Array.from({ length: 10 }, (_, i) => `${i}`.padEnd(32, 'x'));
+    for (const amount of [0, 10_000_000]) {
+      const name = `${randomUUID()}`.padEnd(120, 'n');
+      const product = await createProduct(catalog, vendor, { name, description: 'd'.repeat(10_000), price: { amount, currency: 'GBP' }, tags });
+      expect(product).toMatchObject({ name, price: { amount, currency: 'GBP' }, tags });
+    }
+  });
+
+  it('refuses a name whose slug is taken with CONFLICT on input.name', async () => {
+    const name = uniqueName('Duplicate');
+    await createProduct(catalog, vendor, { name });
+    for (const [who, clash] of [[vendor, name], [otherVendor, name.toUpperCase().replace(/ /g, '  -  ')]] as const) {
+      const result = await catalog.client.request(CREATE, { variables: { input: productInput({ name: clash }) }, token: who.token });
+      expect(result.errors?.[0].extensions).toMatchObject({ code: 'CONFLICT', field: 'input.name' });
+    }
+  });
+
+  it('lets exactly one of many concurrent creations with one name win', async () => {
+    const name = uniqueName('Race');
+    const results = await Promise.all(
+      Array.from({ length: 8 }, (_, i) => catalog.client.request(CREATE, { variables: { input: productInput({ name }) }, token: (i % 2 ? vendor : otherVendor).token })),
+    );
+    expect(results.filter((r) => r.data?.createProduct).length).toBe(1);
+    expect(results.filter((r) => r.errors?.[0].extensions?.code === 'CONFLICT').length).toBe(7);
+    const [{ n }] = await queryRows(catalog.subgraph.deps.db, `SELECT count(*)::int AS n FROM products WHERE name = $1`, [name]);
+    expect(n).toBe(1);
+  });
+});
+
+describe('updateProduct', () => {
+  it('lets the owner change a draft; the slug follows the name, the version goes up, no event', async () => {
+    const product = await createProduct(catalog, vendor);
+    const name = uniqueName('Renamed');
+    const { updateProduct } = await catalog.client.data<{ updateProduct: ProductShape }>(UPDATE, {
+      variables: { id: product.id, input: { name, description: 'New words.', kind: 'WORKFLOW', price: { amount: 100, currency: 'GBP' }, categoryId: CATEGORY_IDS.marketing, tags: ['New'] } },
+      token: vendor.token,
+    });
+    expect(updateProduct).toMatchObject({
+      name,
+      slug: name.toLowerCase().replace(/ /g, '-'),
+      description: 'New words.',
+      kind: 'WORKFLOW',
+      price: { amount: 100, currency: 'GBP' },
+      category: { slug: 'marketing' },
+      tags: ['new'],
+      status: 'DRAFT',
+      version: 2,
+    });
+    expect(await outboxOf(catalog, product.id)).toEqual([]);
+  });
+
+  it('keeps what is omitted or null, and changes nothing (no new version) when nothing differs', async () => {
+    const product = await createProduct(catalog, vendor, { tags: ['keep'] });
+    const { updateProduct } = await catalog.client.data<{ updateProduct: ProductShape }>(UPDATE, {
+      variables: { id: product.id, input: { description: null, tags: null, name: product.name } },
+      token: vendor.token,
+    });
+    expect(updateProduct).toMatchObject({ name: product.name, description: product.description, tags: ['keep'], version: 1, updatedAt: product.updatedAt });
+  });
+
+  it('records product.updated with the full new state for a published product, and keeps its slug', async () => {
+    const product = await publishedProduct(catalog, vendor);
+    const name = uniqueName('Published Rename');
+    const result = await catalog.client.request<{ updateProduct: ProductShape }>(UPDATE, {
+      variables: { id: product.id, input: { name, price: { amount: 2500, currency: 'USD' } } },
+      token: vendor.token,
+      headers: { 'x-request-id': 'update-req-7' },
+    });
+    const updated = result.data!.updateProduct;
+    expect(updated).toMatchObject({ name, slug: product.slug, status: 'PUBLISHED', version: product.version + 1, publishedAt: product.publishedAt });
+    const events = await outboxOf(catalog, product.id);
+    expect(events.map((e) => e.type)).toEqual(['product.published', 'product.updated']);
+    expect(events[1]).toMatchObject({
+      correlationId: 'update-req-7',
+      payload: { productId: product.id, vendorId: vendor.vendorId, slug: product.slug, name, kind: 'AGENT', price: { amount: 2500, currency: 'USD' }, status: 'PUBLISHED', revision: updated.version },
+    });
+  });
+
+  it.each<[string, string, () => string | undefined]>([
+    ['anonymous', 'UNAUTHENTICATED', () => undefined],
+    ['a customer', 'FORBIDDEN', customer],
+    ['another vendor', 'FORBIDDEN', () => otherVendor.token],
+    ['an admin', 'FORBIDDEN', admin],
+  ])('refuses %s with %s and changes nothing', async (_who, code, token) => {
+    const product = await createProduct(catalog, vendor);
+    const result = await catalog.client.request(UPDATE, { variables: { id: product.id, input: { name: uniqueName('Hijack') } }, token: token() });
+    expect(result.errors?.[0].extensions?.code).toBe(code);
+    const { product: after } = await catalog.client.data(PRODUCT, { variables: { id: product.id }, token: vendor.token });
+    expect(after).toEqual(product);
+  });
+
+  it('refuses the owner while their vendor is suspended', async () => {
+    const seller = await addVendor(catalog);
+    const product = await createProduct(catalog, seller);
+    await setVendorStatus(catalog, seller.vendorId, 'SUSPENDED');
+    expect(await catalog.client.errorCode(UPDATE, { variables: { id: product.id, input: { description: 'x' } }, token: seller.token })).toBe('FORBIDDEN');
+  });
+
+  it.each([randomUUID(), 'not-a-uuid', ''])('answers NOT_FOUND for an unknown or malformed id %#', async (id) => {
+    expect(await catalog.client.errorCode(UPDATE, { variables: { id, input: { description: 'x' } }, token: vendor.token })).toBe('NOT_FOUND');
+  });
+
+  it('validates like createProduct, after checking ownership', async () => {
+    const product = await createProduct(catalog, vendor);
+    const bad = { name: '', price: { amount: 1, currency: 'usd ' }, tags: ['ÜBER'], categoryId: randomUUID() };
+    const result = await catalog.client.request(UPDATE, { variables: { id: product.id, input: bad }, token: vendor.token });
+    expect(fieldsOf(result)).toEqual([
+      { field: 'input.name', message: 'must not be empty' },
+      { field: 'input.tags.0', message: 'may only contain a-z, 0-9 and "-"' },
+      { field: 'input.categoryId', message: 'is not a category' },
+    ]);
+    expect(await catalog.client.errorCode(UPDATE, { variables: { id: product.id, input: bad }, token: otherVendor.token })).toBe('FORBIDDEN');
+  });
+
+  it('answers CONFLICT for a rename onto a taken slug, and for an archived product', async () => {
+    const taken = await createProduct(catalog, otherVendor);
+    const product = await createProduct(catalog, vendor);
+    const clash = await catalog.client.request(UPDATE, { variables: { id: product.id, input: { name: taken.name } }, token: vendor.token });
+    expect(clash.errors?.[0].extensions).toMatchObject({ code: 'CONFLICT', field: 'input.name' });
+    await catalog.client.data(ARCHIVE, { variables: { id: product.id }, token: vendor.token });
+    const archived = await catalog.client.request(UPDATE, { variables: { id: product.id, input: { description: 'x' } }, token: vendor.token });
+    expect(archived.errors?.[0].extensions).toMatchObject({ code: 'CONFLICT', status: 'ARCHIVED' });
+  });
+});
+
+describe('product(id | slug)', () => {
+  let published: ProductShape;
+  let draft: ProductShape;
+  beforeAll(async () => {
+    published = await publishedProduct(catalog, vendor);
+    draft = await createProduct(catalog, vendor);
+  });
+
+  it('finds a published product by id or by slug, for anyone', async () => {
+    for (const variables of [{ id: published.id }, { slug: published.slug }, { slug: published.slug.toUpperCase() }]) {
+      expect((await catalog.client.data(PRODUCT, { variables })).product).toEqual(published);
+    }
+  });
+
+  it.each([{}, { id: randomUUID(), slug: 'both' }])('wants exactly one of id and slug %#', async (variables) => {
+    expect(await catalog.client.errorCode(PRODUCT, { variables })).toBe('BAD_USER_INPUT');
+  });
+
+  it.each<[string, boolean, () => string | undefined]>([
+    ['anonymous', false, () => undefined],
+    ['a customer', false, customer],
+    ['another vendor', false, () => otherVendor.token],
+    ['its vendor', true, () => vendor.token],
+    ['an admin', true, admin],
+  ])('shows a draft to %s: %s', async (_who, visible, token) => {
+    for (const variables of [{ id: draft.id }, { slug: draft.slug }]) {
+      const result = await catalog.client.request(PRODUCT, { variables, token: token() });
+      if (visible) expect(result.data?.product).toEqual(draft);
+      else expect([result.errors?.[0].extensions?.code, result.data?.product]).toEqual(['NOT_FOUND', null]);
+    }
+  });
+
+  it.each([randomUUID(), 'not-a-uuid', "'; DROP TABLE products; --", 'x'.repeat(5000)])('answers NOT_FOUND for an unknown or malformed id %#', async (id) => {
+    expect(await catalog.client.errorCode(PRODUCT, { variables: { id } })).toBe('NOT_FOUND');
+  });
+});

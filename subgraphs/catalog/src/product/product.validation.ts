@@ -1,0 +1,117 @@
+import { FieldError, SUPPORTED_CURRENCIES, badInput } from '@marketplace/kit';
+
+export const NAME_MAX_LENGTH = 120;
+export const DESCRIPTION_MAX_LENGTH = 10_000;
+export const PRICE_MAX_AMOUNT = 10_000_000;
+export const TAGS_MAX = 10;
+export const TAG_MAX_LENGTH = 32;
+export const SEARCH_MAX_LENGTH = 200;
+export const REASON_MAX_LENGTH = 1_000;
+const SLUG_MAX_LENGTH = 80;
+
+const TAG_PATTERN = /^[a-z0-9-]+$/;
+// eslint-disable-next-line no-control-regex
+const CONTROL_CHARACTERS = /[\u0000-\u001f\u007f]/;
+// Descriptions may hold line breaks and tabs, nothing else below the space.
+// eslint-disable-next-line no-control-regex
+const CONTROL_CHARACTERS_BUT_WHITESPACE = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f]/;
+
+/** Collects every problem of one input so the client can show them all at once. */
+export class InputCheck {
+  private readonly problems: FieldError[] = [];
+
+  add(field: string, message: string): void {
+    this.problems.push({ field, message });
+  }
+
+  get ok(): boolean {
+    return this.problems.length === 0;
+  }
+
+  name(field: string, raw: string): string {
+    const name = raw.trim();
+    if (name.length === 0) this.add(field, 'must not be empty');
+    else if (name.length > NAME_MAX_LENGTH) this.add(field, `must be at most ${NAME_MAX_LENGTH} characters`);
+    else if (CONTROL_CHARACTERS.test(name)) this.add(field, 'must not contain control characters');
+    else if (slugify(name) === '') this.add(field, 'must contain a letter or a digit');
+    return name;
+  }
+
+  description(field: string, raw: string): string {
+    const description = raw.trim();
+    if (description.length > DESCRIPTION_MAX_LENGTH) this.add(field, `must be at most ${DESCRIPTION_MAX_LENGTH} characters`);
+    else if (CONTROL_CHARACTERS_BUT_WHITESPACE.test(description)) this.add(field, 'must not contain control characters');
+    return description;
+  }
+
+  price(field: string, raw: { amount: number; currency: string }): { amount: number; currency: string } {
+    const currency = raw.currency.trim().toUpperCase();
+    if (!Number.isInteger(raw.amount) || raw.amount < 0 || raw.amount > PRICE_MAX_AMOUNT) {
+      this.add(`${field}.amount`, `must be a whole number of minor units from 0 to ${PRICE_MAX_AMOUNT}`);
+    }
+    if (!(SUPPORTED_CURRENCIES as readonly string[]).includes(currency)) this.add(`${field}.currency`, `must be one of ${SUPPORTED_CURRENCIES.join(', ')}`);
+    return { amount: raw.amount, currency };
+  }
+
+  /** Lower-cased, trimmed, de-duplicated in order. */
+  tags(field: string, raw: string[]): string[] {
+    const tags = [...new Set(raw.map((tag) => tag.trim().toLowerCase()))];
+    if (tags.length > TAGS_MAX) this.add(field, `must hold at most ${TAGS_MAX} tags`);
+    tags.forEach((tag, index) => {
+      if (tag.length === 0 || tag.length > TAG_MAX_LENGTH) this.add(`${field}.${index}`, `must be 1 to ${TAG_MAX_LENGTH} characters`);
+      else if (!TAG_PATTERN.test(tag)) this.add(`${field}.${index}`, 'may only contain a-z, 0-9 and "-"');
+    });
+    return tags;
+  }
+
+  id(field: string, raw: string): string {
+    if (!isUuid(raw)) this.add(field, 'is not a valid id');
+    return raw;
+  }
+
+  reason(field: string, raw: string): string {
+    const reason = raw.trim();
+    if (reason.length === 0) this.add(field, 'must not be empty');
+    else if (reason.length > REASON_MAX_LENGTH) this.add(field, `must be at most ${REASON_MAX_LENGTH} characters`);
+    return reason;
+  }
+
+  /** Search text: control characters become spaces; anything else is fine (the query parser never fails). */
+  search(field: string, raw: string): string {
+    const search = raw.replace(/[\u0000-\u001f\u007f]/g, ' ').trim(); // eslint-disable-line no-control-regex
+    if (search.length > SEARCH_MAX_LENGTH) this.add(field, `must be at most ${SEARCH_MAX_LENGTH} characters`);
+    return search;
+  }
+
+  priceRange(field: string, min: number | null | undefined, max: number | null | undefined): void {
+    for (const [name, value] of [['minPrice', min], ['maxPrice', max]] as const) {
+      if (value !== null && value !== undefined && (value < 0 || value > PRICE_MAX_AMOUNT)) this.add(`${field}.${name}`, `must be from 0 to ${PRICE_MAX_AMOUNT}`);
+    }
+    if (min !== null && min !== undefined && max !== null && max !== undefined && min > max) this.add(`${field}.maxPrice`, 'must not be below minPrice');
+  }
+
+  /** Throws BAD_USER_INPUT listing every problem found, if any. */
+  done(): void {
+    if (this.problems.length > 0) throw badInput(this.problems);
+  }
+}
+
+/**
+ * The URL name of a product: lower-case letters and digits of any script, runs of
+ * anything else as one "-", accents dropped ("Café Agent" → "cafe-agent").
+ */
+export function slugify(name: string): string {
+  return name
+    .normalize('NFKD')
+    .replace(/\p{M}+/gu, '')
+    .toLowerCase()
+    .replace(/[^\p{L}\p{N}]+/gu, '-')
+    .slice(0, SLUG_MAX_LENGTH)
+    .replace(/^-+|-+$/g, '');
+}
+
+const UUID_PATTERN = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+export function isUuid(value: unknown): value is string {
+  return typeof value === 'string' && UUID_PATTERN.test(value);
+}
