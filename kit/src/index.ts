@@ -26,3 +26,4 @@ export * from './demo';
 export * from './storage/object-storage';
 export * from './storage/local-directory-storage';
 export * from './auth/signed-token';
+export * from './validation';

@@ -5,3 +5,4 @@ export * from './subgraph';
 export { freePort } from './global-setup';
 export * from './tcp-proxy';
 export * from '../events/testing';
+export * from './helpers';

@@ -93,22 +93,4 @@ export function claimsOf(token: string): Record<string, unknown> {
   return JSON.parse(Buffer.from(token.split('.')[1], 'base64url').toString('utf8'));
 }
 
-/**
- * Runs `work` and returns the SQL statements the subgraph's DataSource sent meanwhile.
- * TypeORM's query runner reports every statement to its DataSource's logger, whether
- * logging is on or not, so wrapping `logQuery` counts exactly this subgraph's SQL.
- */
-export async function sqlDuring<T>(users: TestSubgraph, work: () => Promise<T>): Promise<{ result: T; statements: string[] }> {
-  const logger = users.subgraph.deps.db.logger;
-  const statements: string[] = [];
-  const original = logger.logQuery;
-  logger.logQuery = function (query, ...rest) {
-    statements.push(query);
-    return original.call(this, query, ...rest);
-  };
-  try {
-    return { result: await work(), statements };
-  } finally {
-    logger.logQuery = original;
-  }
-}
+export { sqlDuring, tokenFor } from '@marketplace/kit/testing';

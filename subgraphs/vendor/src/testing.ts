@@ -1,26 +1,12 @@
 import { randomUUID } from 'node:crypto';
-import { AccessTokenSigner, Envelope, Role, loadTokenKeys, queryRows, readCommonConfig } from '@marketplace/kit';
-import { TestSubgraph, startTestSubgraph } from '@marketplace/kit/testing';
+import { Envelope, Role, queryRows } from '@marketplace/kit';
+import { TestSubgraph, startTestSubgraph, tokenFor } from '@marketplace/kit/testing';
 import { vendorSubgraph } from './index';
 
 export function startVendor(env: Record<string, string> = {}): Promise<TestSubgraph> {
   return startTestSubgraph(vendorSubgraph, env);
 }
 
-let signer: AccessTokenSigner | undefined;
-/**
- * An access token as the users subgraph would sign it, with the development keys every test
- * process shares through DATA_DIR (the jest global setup sets it).
- */
-export function tokenFor(userId: string, role: Role | 'CUSTOMER' | 'VENDOR' | 'ADMIN'): string {
-  if (!signer) {
-    const config = readCommonConfig();
-    const { privateKeyPem } = loadTokenKeys(config);
-    if (!privateKeyPem) throw new Error('tests need the development private key (DATA_DIR) to sign tokens');
-    signer = new AccessTokenSigner(privateKeyPem, config.jwt);
-  }
-  return signer.sign({ id: userId, role: role as Role });
-}
 
 /** A signed-in user the vendor subgraph has never heard of. */
 export interface Person {
@@ -86,23 +72,4 @@ export async function outboxEnvelopes(vendor: TestSubgraph, aggregateId: string)
   return rows.map((row) => row.envelope);
 }
 
-/**
- * Runs `work` and returns the SQL statements the subgraph's DataSource sent meanwhile.
- * TypeORM's query runner reports every statement to its DataSource's logger, whether
- * logging is on or not, so wrapping `logQuery` counts exactly this subgraph's SQL. The outbox
- * relay shares the DataSource and polls in the background: its statements are left out.
- */
-export async function sqlDuring<T>(vendor: TestSubgraph, work: () => Promise<T>): Promise<{ result: T; statements: string[] }> {
-  const logger = vendor.subgraph.deps.db.logger;
-  const statements: string[] = [];
-  const original = logger.logQuery;
-  logger.logQuery = function (query, ...rest) {
-    if (!/\boutbox\b/.test(query)) statements.push(query);
-    return original.call(this, query, ...rest);
-  };
-  try {
-    return { result: await work(), statements };
-  } finally {
-    logger.logQuery = original;
-  }
-}
+export { sqlDuring, tokenFor } from '@marketplace/kit/testing';

@@ -3,7 +3,7 @@ import type { DataSource, EntityManager } from 'typeorm';
 import { User } from '../user/user.entity';
 import { RegisterInput } from '../user/user.inputs';
 import type { UserService } from '../user/user.service';
-import { InputCheck, normalizeEmail } from '../user/user.validation';
+import { UserInputCheck, normalizeEmail } from '../user/user.validation';
 import type { AccountEmails } from './account-emails';
 import type { AuthPayload } from './auth.types';
 import type { EmailTokenService } from './email-token.service';
@@ -35,7 +35,7 @@ export class AuthService {
   ) {}
 
   async register(context: RequestContext, input: RegisterInput): Promise<AuthPayload> {
-    const check = new InputCheck();
+    const check = new UserInputCheck();
     const email = check.email('input.email', input.email);
     const displayName = check.displayName('input.displayName', input.displayName);
     const password = check.password('input.password', input.password, { email });
@@ -104,7 +104,7 @@ export class AuthService {
       throw badInput([{ field: 'currentPassword', message: 'is not your current password' }]);
     }
     await this.limits.loginPerAccount.reset(`user:${viewer.id}`);
-    const check = new InputCheck();
+    const check = new UserInputCheck();
     check.password('newPassword', newPassword, { email: stored.email });
     if (newPassword === currentPassword) check.add('newPassword', 'must differ from the current password');
     check.done();
@@ -131,7 +131,7 @@ export class AuthService {
 
   /** A valid reset also proves the inbox, so it verifies the email and signs out every session. */
   async resetPassword(token: string, newPassword: string): Promise<boolean> {
-    const check = new InputCheck();
+    const check = new UserInputCheck();
     check.password('newPassword', newPassword);
     check.done();
     const passwordHash = await this.hasher.hash(newPassword);

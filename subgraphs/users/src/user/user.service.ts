@@ -8,7 +8,9 @@ import {
   decodeCursor,
   defineLoader,
   forbidden,
+  isTimeIdCursor,
   isUniqueViolation,
+  isUuid,
   notFound,
   requireViewer,
   toConnection,
@@ -17,7 +19,7 @@ import { DataSource, EntityManager, In } from 'typeorm';
 import type { AccountEmails } from '../auth/account-emails';
 import { User } from './user.entity';
 import { UpdateProfileInput, UsersFilter } from './user.inputs';
-import { InputCheck, isUuid } from './user.validation';
+import { UserInputCheck } from './user.validation';
 
 export class UserService {
   constructor(private readonly db: DataSource, private readonly emails: AccountEmails) {}
@@ -56,7 +58,7 @@ export class UserService {
     }
     const totalCount = await query.clone().getCount();
     if (page.after) {
-      const [createdAt, id] = decodeCursor(page.after, 2, ([time, userId]) => isCursorTime(time) && typeof userId === 'string' && isUuid(userId));
+      const [createdAt, id] = decodeCursor(page.after, 2, isTimeIdCursor);
       query.andWhere('(u.created_at, u.id) < (:createdAt, :id)', { createdAt, id });
     }
     const rows = await query.orderBy('u.created_at', 'DESC').addOrderBy('u.id', 'DESC').take(page.first + 1).getMany();
@@ -65,7 +67,7 @@ export class UserService {
 
   async updateProfile(context: RequestContext, input: UpdateProfileInput): Promise<User> {
     const viewer = requireViewer(context);
-    const check = new InputCheck();
+    const check = new UserInputCheck();
     const displayName = input.displayName === undefined || input.displayName === null ? undefined : check.displayName('input.displayName', input.displayName);
     const email = input.email === undefined || input.email === null ? undefined : check.email('input.email', input.email);
     check.done();
@@ -116,10 +118,3 @@ export class UserService {
   }
 }
 
-/**
- * A page cursor's time exactly as `toISOString()` wrote it, in a year Postgres accepts: a
- * forged cursor must fail as bad input, not as a database error.
- */
-function isCursorTime(value: string | number): boolean {
-  return typeof value === 'string' && /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/.test(value) && !value.startsWith('0000') && new Date(value).toISOString() === value;
-}

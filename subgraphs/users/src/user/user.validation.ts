@@ -1,4 +1,4 @@
-import { FieldError, badInput } from '@marketplace/kit';
+import { InputCheck } from '@marketplace/kit';
 
 export const EMAIL_MAX_LENGTH = 254;
 export const DISPLAY_NAME_MAX_LENGTH = 80;
@@ -17,14 +17,8 @@ const COMMON_PASSWORDS = new Set([
   'changeme123', 'football123', 'baseball123', 'monkey12345', 'dragon12345', 'sunshine123', 'princess123',
 ]);
 
-/** Collects every problem of one input so the client can show them all at once. */
-export class InputCheck {
-  private readonly problems: FieldError[] = [];
-
-  add(field: string, message: string): void {
-    this.problems.push({ field, message });
-  }
-
+/** The users subgraph's field rules on top of the kit's problem collector. */
+export class UserInputCheck extends InputCheck {
   email(field: string, raw: string): string {
     const email = normalizeEmail(raw);
     if (email.length > EMAIL_MAX_LENGTH) this.add(field, `must be at most ${EMAIL_MAX_LENGTH} characters`);
@@ -46,10 +40,6 @@ export class InputCheck {
     return password;
   }
 
-  /** Throws BAD_USER_INPUT listing every problem found, if any. */
-  done(): void {
-    if (this.problems.length > 0) throw badInput(this.problems);
-  }
 }
 
 export function normalizeEmail(raw: string): string {
@@ -66,8 +56,3 @@ function passwordProblem(password: string, email?: string): string | null {
   return null;
 }
 
-const UUID_PATTERN = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-
-export function isUuid(value: string): boolean {
-  return UUID_PATTERN.test(value);
-}

@@ -1,9 +1,9 @@
-import { Events, Outbox, RequestContext, notFound } from '@marketplace/kit';
+import { Events, Outbox, RequestContext, isUuid, notFound } from '@marketplace/kit';
 import type { DataSource, EntityManager } from 'typeorm';
 import { Vendor, VendorStatus } from './vendor.entity';
 import { approvedPayload } from './vendor.events';
 import { TransitionName, nextStatus } from './vendor.transitions';
-import { InputCheck, REASON_MAX_LENGTH, isUuid } from './vendor.validation';
+import { VendorInputCheck, REASON_MAX_LENGTH } from './vendor.validation';
 
 /**
  * Admin moves on a vendor's status. Each locks the row first, so two admins racing get one
@@ -21,7 +21,7 @@ export class VendorModerationService {
   }
 
   reject(context: RequestContext, id: string, rawReason: string): Promise<Vendor> {
-    const check = new InputCheck();
+    const check = new VendorInputCheck();
     const reason = check.requiredText('reason', rawReason, REASON_MAX_LENGTH);
     check.done();
     return this.transition(context, id, 'reject', async (vendor, manager) => {
@@ -32,7 +32,7 @@ export class VendorModerationService {
   }
 
   suspend(context: RequestContext, id: string, rawReason?: string | null): Promise<Vendor> {
-    const check = new InputCheck();
+    const check = new VendorInputCheck();
     const reason = rawReason == null ? null : check.text('reason', rawReason, REASON_MAX_LENGTH);
     check.done();
     return this.transition(context, id, 'suspend', async (vendor, manager) => {

@@ -13,13 +13,15 @@ import {
   isUniqueViolation,
   notFound,
   requireViewer,
+  isTimeIdCursor,
+  isUuid,
   toConnection,
 } from '@marketplace/kit';
 import { DataSource, EntityManager, In } from 'typeorm';
 import type { VendorConfig } from '../config';
 import { Vendor, VendorStatus } from './vendor.entity';
 import { ApplyAsVendorInput, UpdateVendorProfileInput } from './vendor.inputs';
-import { BIO_MAX_LENGTH, InputCheck, isCursorTime, isSlug, isUuid, slugFrom, slugWithSuffix } from './vendor.validation';
+import { BIO_MAX_LENGTH, VendorInputCheck, isSlug, slugFrom, slugWithSuffix } from './vendor.validation';
 
 /** Attempts at a generated slug when a concurrent applicant chose the one we picked. */
 const GENERATED_SLUG_ATTEMPTS = 5;
@@ -84,7 +86,7 @@ export class VendorService {
     if (status) query.andWhere('v.status = :status', { status });
     const totalCount = await query.clone().getCount();
     if (page.after) {
-      const [createdAt, id] = decodeCursor(page.after, 2, ([time, vendorId]) => isCursorTime(time) && typeof vendorId === 'string' && isUuid(vendorId));
+      const [createdAt, id] = decodeCursor(page.after, 2, isTimeIdCursor);
       query.andWhere('(v.created_at, v.id) < (:createdAt, :id)', { createdAt, id });
     }
     const rows = await query.orderBy('v.created_at', 'DESC').addOrderBy('v.id', 'DESC').take(page.first + 1).getMany();
@@ -97,7 +99,7 @@ export class VendorService {
    */
   async apply(context: RequestContext, input: ApplyAsVendorInput): Promise<Vendor> {
     const viewer = requireViewer(context);
-    const check = new InputCheck();
+    const check = new VendorInputCheck();
     const displayName = check.displayName('input.displayName', input.displayName);
     const slug = input.slug == null ? undefined : check.slug('input.slug', input.slug);
     const bio = input.bio == null ? null : check.text('input.bio', input.bio, BIO_MAX_LENGTH);
@@ -125,7 +127,7 @@ export class VendorService {
   /** Changes the signed-in user's vendor profile. */
   async updateProfile(context: RequestContext, input: UpdateVendorProfileInput): Promise<Vendor> {
     const viewer = requireViewer(context);
-    const check = new InputCheck();
+    const check = new VendorInputCheck();
     const displayName = input.displayName == null ? undefined : check.displayName('input.displayName', input.displayName);
     const slug = input.slug == null ? undefined : check.slug('input.slug', input.slug);
     const bio = input.bio == null ? undefined : check.text('input.bio', input.bio, BIO_MAX_LENGTH);

@@ -1,9 +1,9 @@
 import { AppError } from '@marketplace/kit';
-import { BIO_MAX_LENGTH, DISPLAY_NAME_MAX_LENGTH, InputCheck, SLUG_MAX_LENGTH, isCursorTime, isSlug, slugFrom, slugWithSuffix } from './vendor.validation';
+import { BIO_MAX_LENGTH, DISPLAY_NAME_MAX_LENGTH, VendorInputCheck, SLUG_MAX_LENGTH, isSlug, slugFrom, slugWithSuffix } from './vendor.validation';
 
 /** Runs one check and returns the problems `done()` reports (empty when the input is fine). */
-function problemsOf(run: (check: InputCheck) => unknown): { field: string; message: string }[] {
-  const check = new InputCheck();
+function problemsOf(run: (check: VendorInputCheck) => unknown): { field: string; message: string }[] {
+  const check = new VendorInputCheck();
   run(check);
   try {
     check.done();
@@ -21,7 +21,7 @@ describe('InputCheck.slug', () => {
   });
 
   it('trims surrounding spaces', () => {
-    const check = new InputCheck();
+    const check = new VendorInputCheck();
     expect(check.slug('s', '  ada-agents ')).toBe('ada-agents');
   });
 
@@ -52,7 +52,7 @@ describe('InputCheck.displayName', () => {
   });
 
   it('trims and accepts the maximum length', () => {
-    const check = new InputCheck();
+    const check = new VendorInputCheck();
     expect(check.displayName('n', `  ${'x'.repeat(DISPLAY_NAME_MAX_LENGTH)}  `)).toHaveLength(DISPLAY_NAME_MAX_LENGTH);
     expect(() => check.done()).not.toThrow();
   });
@@ -60,7 +60,7 @@ describe('InputCheck.displayName', () => {
 
 describe('InputCheck.text and requiredText', () => {
   it('keeps line breaks, trims, and turns blank into null', () => {
-    const check = new InputCheck();
+    const check = new VendorInputCheck();
     expect(check.text('b', '  line one\n\tline two  ', BIO_MAX_LENGTH)).toBe('line one\n\tline two');
     expect(check.text('b', '   ', BIO_MAX_LENGTH)).toBeNull();
     expect(() => check.done()).not.toThrow();
@@ -120,11 +120,3 @@ describe('slugWithSuffix', () => {
   });
 });
 
-describe('isCursorTime', () => {
-  it('accepts exactly what toISOString writes', () => {
-    expect(isCursorTime(new Date().toISOString())).toBe(true);
-    expect(isCursorTime('2024-02-30T00:00:00.000Z')).toBe(false);
-    expect(isCursorTime('0000-01-01T00:00:00.000Z')).toBe(false);
-    expect(isCursorTime(12)).toBe(false);
-  });
-});

@@ -1,4 +1,4 @@
-import { FieldError, badInput } from '@marketplace/kit';
+import { InputCheck } from '@marketplace/kit';
 
 export const DISPLAY_NAME_MAX_LENGTH = 80;
 export const SLUG_MIN_LENGTH = 3;
@@ -14,14 +14,8 @@ const CONTROL_CHARACTERS = /[\u0000-\u001f\u007f]/;
 // eslint-disable-next-line no-control-regex
 const CONTROL_CHARACTERS_EXCEPT_LINES = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f]/;
 
-/** Collects every problem of one input so the client can show them all at once. */
-export class InputCheck {
-  private readonly problems: FieldError[] = [];
-
-  add(field: string, message: string): void {
-    this.problems.push({ field, message });
-  }
-
+/** The vendor subgraph's field rules on top of the kit's problem collector. */
+export class VendorInputCheck extends InputCheck {
   displayName(field: string, raw: string): string {
     const name = raw.trim();
     if (name.length === 0) this.add(field, 'must not be empty');
@@ -51,11 +45,6 @@ export class InputCheck {
     if (text === null) this.add(field, 'must not be empty');
     return text ?? '';
   }
-
-  /** Throws BAD_USER_INPUT listing every problem found, if any. */
-  done(): void {
-    if (this.problems.length > 0) throw badInput(this.problems);
-  }
 }
 
 export function isSlug(value: string): boolean {
@@ -83,18 +72,4 @@ export function slugFrom(displayName: string, maxLength = SLUG_MAX_LENGTH): stri
 export function slugWithSuffix(base: string, n: number): string {
   const suffix = `-${n}`;
   return `${base.slice(0, SLUG_MAX_LENGTH - suffix.length).replace(/-+$/, '')}${suffix}`;
-}
-
-const UUID_PATTERN = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-
-export function isUuid(value: string): boolean {
-  return UUID_PATTERN.test(value);
-}
-
-/**
- * A page cursor's time exactly as `toISOString()` wrote it, in a year Postgres accepts: a
- * forged cursor must fail as bad input, not as a database error.
- */
-export function isCursorTime(value: string | number): boolean {
-  return typeof value === 'string' && /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/.test(value) && !value.startsWith('0000') && new Date(value).toISOString() === value;
 }

@@ -1,0 +1,61 @@
+import { AccessTokenSigner } from '../auth/access-token';
+import { loadTokenKeys } from '../auth/keys';
+import type { Role } from '../auth/roles';
+import { readCommonConfig } from '../config';
+import { queryRows } from '../data/sql';
+import type { Envelope } from '../events/envelope';
+import type { TestSubgraph } from './subgraph';
+
+let signer: AccessTokenSigner | undefined;
+
+/** An access token for any user and role, signed with this test run's keys (DATA_DIR from the global setup). */
+export function tokenFor(userId: string, role: Role | 'CUSTOMER' | 'VENDOR' | 'ADMIN', ttlSeconds?: number): string {
+  if (!signer) {
+    const config = readCommonConfig();
+    signer = new AccessTokenSigner(loadTokenKeys(config).privateKeyPem!, config.jwt);
+  }
+  return signer.sign({ id: userId, role: role as Role }, ttlSeconds);
+}
+
+/**
+ * Runs `work` and returns the SQL statements the subgraph's DataSource sent meanwhile.
+ * TypeORM reports every statement to its DataSource's logger, logging on or not. The event
+ * relay and consumer share the DataSource in the background: their statements are left out.
+ */
+export async function sqlDuring<T>(target: TestSubgraph, work: () => Promise<T>): Promise<{ result: T; statements: string[] }> {
+  const logger = target.subgraph.deps.db.logger;
+  const statements: string[] = [];
+  const original = logger.logQuery;
+  logger.logQuery = function (query, ...rest) {
+    if (!/\b(outbox|inbox)\b/.test(query)) statements.push(query);
+    return original.call(this, query, ...rest);
+  };
+  try {
+    return { result: await work(), statements };
+  } finally {
+    logger.logQuery = original;
+  }
+}
+
+/** The envelopes a subgraph recorded for one aggregate, in write order. */
+export async function outboxOf(target: TestSubgraph, aggregateId: string): Promise<Envelope<any>[]> {
+  const rows = await queryRows<{ envelope: Envelope<any> }>(target.subgraph.deps.db, `SELECT envelope FROM outbox WHERE aggregate_id = $1 ORDER BY position`, [aggregateId]);
+  return rows.map((row) => row.envelope);
+}
+
+/** Hands an event to the subgraph's consumer and waits until every handler of it has committed (or it was dead-lettered). */
+export async function deliver(target: TestSubgraph, envelope: Envelope, timeoutMs = 10_000): Promise<void> {
+  await target.subgraph.events.transport.publish(envelope);
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const [{ handled, dead }] = await queryRows<{ handled: number; dead: number }>(
+      target.subgraph.deps.db,
+      `SELECT (SELECT count(*)::int FROM inbox WHERE event_id = $1) AS handled,
+              (SELECT count(*)::int FROM dead_letters WHERE body::jsonb->>'id' = $1::text) AS dead`,
+      [envelope.id],
+    );
+    if (handled > 0 || dead > 0) return;
+    if (Date.now() > deadline) throw new Error(`${envelope.type} ${envelope.id} was not handled within ${timeoutMs} ms`);
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
+}
