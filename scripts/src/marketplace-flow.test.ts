@@ -1,0 +1,86 @@
+import { TestSupergraph, startTestSupergraph, until } from './testing/supergraph';
+
+/**
+ * Issue 4's "done when", as a new user would do it, through the gateway only: apply as a
+ * vendor, get approved, create and submit a product, get it published, and find it as an
+ * anonymous visitor by a misspelled word, with the vendor's name in the same query.
+ */
+describe('from vendor application to a product anyone can find', () => {
+  let supergraph: TestSupergraph;
+  beforeAll(async () => {
+    supergraph = await startTestSupergraph();
+    await supergraph.subgraphs.get('users')!.wiring.seed?.();
+  });
+  afterAll(() => supergraph?.close());
+
+  const gql = () => supergraph.client;
+
+  async function signIn(email: string, password: string) {
+    const { login } = await gql().data(`mutation($e: String!, $p: String!) { login(email: $e, password: $p) { accessToken refreshToken user { id role } } }`, {
+      variables: { e: email, p: password },
+    });
+    return login as { accessToken: string; refreshToken: string; user: { id: string; role: string } };
+  }
+
+  it('works end to end', async () => {
+    const email = `flow.${Date.now()}@example.com`;
+    const { register } = await gql().data(`mutation($i: RegisterInput!) { register(input: $i) { accessToken refreshToken user { id } } }`, {
+      variables: { i: { email, password: 'flow vendor passphrase', displayName: 'Flo Vendor' } },
+    });
+    const admin = await signIn('admin@marketplace.local', 'admin-password-123');
+
+    const { applyAsVendor } = await gql().data(`mutation { applyAsVendor(input: { displayName: "Flowline Labs", bio: "Agents that answer tickets." }) { id status } }`, {
+      token: register.accessToken,
+    });
+    expect(applyAsVendor.status).toBe('PENDING');
+    expect(await gql().errorCode(`mutation($id: ID!) { approveVendor(id: $id) { id } }`, { variables: { id: applyAsVendor.id }, token: register.accessToken })).toBe('FORBIDDEN');
+    const { approveVendor } = await gql().data(`mutation($id: ID!) { approveVendor(id: $id) { status user { id } } }`, { variables: { id: applyAsVendor.id }, token: admin.accessToken });
+    expect(approveVendor).toEqual({ status: 'ACTIVE', user: { id: register.user.id } });
+
+    // vendor.approved reaches users (role) and catalog (vendor replica) through the backbone.
+    let latestRefresh = register.refreshToken;
+    const vendorSession = await until(async () => {
+      const { refreshToken } = await gql().data(`mutation($t: String!) { refreshToken(refreshToken: $t) { accessToken refreshToken user { role } } }`, {
+        variables: { t: latestRefresh },
+      });
+      latestRefresh = refreshToken.refreshToken;
+      return refreshToken.user.role === 'VENDOR' ? refreshToken : undefined;
+    }, 'the VENDOR role');
+
+    const { categories } = await gql().data(`{ categories { id slug children { id slug } } }`);
+    const category = categories.find((c: { slug: string }) => c.slug === 'agents').children[0];
+    const product = await until(async () => {
+      const result = await gql().request(
+        `mutation($i: CreateProductInput!) { createProduct(input: $i) { id status vendor { id } } }`,
+        {
+          variables: {
+            i: {
+              name: 'Helpdesk Assistant Flowline',
+              description: 'Answers customer tickets around the clock and hands hard ones to a human.',
+              kind: 'AGENT',
+              price: { amount: 4900, currency: 'USD' },
+              categoryId: category.id,
+              tags: ['support', 'helpdesk'],
+            },
+          },
+          token: vendorSession.accessToken,
+        },
+      );
+      return result.data?.createProduct ?? undefined;
+    }, 'the catalog to know the approved vendor');
+    expect(product).toMatchObject({ status: 'DRAFT', vendor: { id: applyAsVendor.id } });
+
+    const submitted = await gql().data(`mutation($id: ID!) { submitProductForReview(id: $id) { status } }`, { variables: { id: product.id }, token: vendorSession.accessToken });
+    expect(submitted.submitProductForReview.status).toBe('IN_REVIEW');
+    const published = await gql().data(`mutation($id: ID!) { approveProduct(id: $id) { status } }`, { variables: { id: product.id }, token: admin.accessToken });
+    expect(published.approveProduct.status).toBe('PUBLISHED');
+
+    const { products } = await gql().data(`{ products(filter: { search: "helpdsk asistant flowlin" }, first: 5) { totalCount edges { node { id name price { amount currency } vendor { displayName } } } } }`);
+    expect(products.edges[0].node).toEqual({
+      id: product.id,
+      name: 'Helpdesk Assistant Flowline',
+      price: { amount: 4900, currency: 'USD' },
+      vendor: { displayName: 'Flowline Labs' },
+    });
+  });
+});
