@@ -95,6 +95,58 @@ describe.each(kinds)('%s store', (kind) => {
     expect((await other.count('shared')).count).toBe(1);
   });
 
+  describe('values', () => {
+    it('sets, reads and replaces a value', async () => {
+      expect(await store.get('v')).toBeNull();
+      await store.set('v', 'one', 60_000);
+      expect(await store.get('v')).toBe('one');
+      await store.set('v', '{"json":true}', 60_000);
+      expect(await store.get('v')).toBe('{"json":true}');
+    });
+
+    it('forgets a value after its TTL', async () => {
+      await store.set('short', 'x', 150);
+      expect(await store.get('short')).toBe('x');
+      await sleep(250);
+      expect(await store.get('short')).toBeNull();
+      expect(await store.getMany(['short'])).toEqual([null]);
+    });
+
+    it('reads many values in key order, missing ones as null', async () => {
+      await store.set('a', '1', 60_000);
+      await store.set('c', '3', 60_000);
+      expect(await store.getMany(['c', 'missing', 'a', 'c'])).toEqual(['3', null, '1', '3']);
+      expect(await store.getMany([])).toEqual([]);
+    });
+
+    it('reads a counter as its decimal string (version counters)', async () => {
+      await store.increment('version', 60_000);
+      await store.increment('version', 60_000);
+      expect(await store.get('version')).toBe('2');
+      expect(await store.getMany(['version', 'unbumped'])).toEqual(['2', null]);
+    });
+
+    it('deletes a value', async () => {
+      await store.set('gone', 'x', 60_000);
+      await store.delete('gone');
+      expect(await store.get('gone')).toBeNull();
+    });
+
+    it('keeps values of stores with different namespaces apart', async () => {
+      const other = open(kind);
+      await store.set('same', 'mine', 60_000);
+      await other.set('same', 'theirs', 60_000);
+      expect(await store.get('same')).toBe('mine');
+      expect(await other.getMany(['same'])).toEqual(['theirs']);
+    });
+
+    it('keeps unicode and large values intact', async () => {
+      const value = `Ünïcødé ✓ ${'x'.repeat(100_000)}`;
+      await store.set('big', value, 60_000);
+      expect(await store.get('big')).toBe(value);
+    });
+  });
+
   describe('RateLimiter', () => {
     it('consume lets `limit` attempts through, then refuses with retryAfterSeconds', async () => {
       const limiter = new RateLimiter(store, { name: 'login', limit: 3, windowMs: 90_000 });
@@ -179,5 +231,16 @@ describe('RedisStore without a reachable server', () => {
     } finally {
       await store.close();
     }
+  });
+});
+
+describe('MemoryStore housekeeping', () => {
+  it('drops expired entries it is never asked about again', async () => {
+    const store = new MemoryStore();
+    for (let i = 0; i < 999; i += 1) await store.set(`old:${i}`, 'x', 1);
+    await sleep(5);
+    await store.set('fresh', 'y', 60_000); // the 1,000th write sweeps
+    const entries = (store as unknown as { entries: Map<string, unknown> }).entries;
+    expect([...entries.keys()]).toEqual(['fresh']);
   });
 });

@@ -9,6 +9,12 @@ export interface KeyValueStore {
   /** Adds one to a counter that expires `windowMs` after its first increment. */
   increment(key: string, windowMs: number): Promise<{ count: number; resetInMs: number }>;
   count(key: string): Promise<{ count: number; resetInMs: number }>;
+  /** A value (a counter reads as its decimal string), or null when there is none or it expired. */
+  get(key: string): Promise<string | null>;
+  /** Many values in one round trip, in the order of `keys`. */
+  getMany(keys: readonly string[]): Promise<(string | null)[]>;
+  /** Stores a value that expires after `ttlMs`, replacing whatever the key held. */
+  set(key: string, value: string, ttlMs: number): Promise<void>;
   delete(key: string): Promise<void>;
   ping(): Promise<void>;
   close(): Promise<void>;
@@ -47,6 +53,18 @@ export class RedisStore implements KeyValueStore {
     return { count: Number(count ?? 0), resetInMs: Math.max(0, ttl) };
   }
 
+  async get(key: string) {
+    return this.redis.get(key);
+  }
+
+  async getMany(keys: readonly string[]) {
+    return keys.length === 0 ? [] : this.redis.mget(...keys);
+  }
+
+  async set(key: string, value: string, ttlMs: number) {
+    await this.redis.set(key, value, 'PX', Math.max(1, Math.ceil(ttlMs)));
+  }
+
   async delete(key: string) {
     await this.redis.del(key);
   }
@@ -60,38 +78,64 @@ export class RedisStore implements KeyValueStore {
   }
 }
 
+/** Expired entries are dropped when read, and all of them every this many writes. */
+const MEMORY_SWEEP_EVERY_WRITES = 1_000;
+
 export class MemoryStore implements KeyValueStore {
-  private readonly counters = new Map<string, { count: number; expiresAt: number }>();
+  private readonly entries = new Map<string, { value: string; expiresAt: number }>();
+  private writes = 0;
 
   private live(key: string) {
-    const entry = this.counters.get(key);
+    const entry = this.entries.get(key);
     if (entry && entry.expiresAt <= Date.now()) {
-      this.counters.delete(key);
+      this.entries.delete(key);
       return undefined;
     }
     return entry;
   }
 
+  private wrote() {
+    this.writes += 1;
+    if (this.writes % MEMORY_SWEEP_EVERY_WRITES !== 0) return;
+    const now = Date.now();
+    for (const [key, entry] of this.entries) if (entry.expiresAt <= now) this.entries.delete(key);
+  }
+
   async increment(key: string, windowMs: number) {
-    const entry = this.live(key) ?? { count: 0, expiresAt: Date.now() + windowMs };
-    entry.count += 1;
-    this.counters.set(key, entry);
-    return { count: entry.count, resetInMs: entry.expiresAt - Date.now() };
+    const entry = this.live(key) ?? { value: '0', expiresAt: Date.now() + windowMs };
+    const count = (Number.parseInt(entry.value, 10) || 0) + 1;
+    entry.value = String(count);
+    this.entries.set(key, entry);
+    this.wrote();
+    return { count, resetInMs: entry.expiresAt - Date.now() };
   }
 
   async count(key: string) {
     const entry = this.live(key);
-    return { count: entry?.count ?? 0, resetInMs: entry ? entry.expiresAt - Date.now() : 0 };
+    return { count: entry ? Number(entry.value) || 0 : 0, resetInMs: entry ? entry.expiresAt - Date.now() : 0 };
+  }
+
+  async get(key: string) {
+    return this.live(key)?.value ?? null;
+  }
+
+  async getMany(keys: readonly string[]) {
+    return keys.map((key) => this.live(key)?.value ?? null);
+  }
+
+  async set(key: string, value: string, ttlMs: number) {
+    this.entries.set(key, { value, expiresAt: Date.now() + Math.max(1, ttlMs) });
+    this.wrote();
   }
 
   async delete(key: string) {
-    this.counters.delete(key);
+    this.entries.delete(key);
   }
 
   async ping() {}
 
   async close() {
-    this.counters.clear();
+    this.entries.clear();
   }
 }
 

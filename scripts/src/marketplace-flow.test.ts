@@ -1,3 +1,4 @@
+import { createHash, randomBytes } from 'node:crypto';
 import { TestSupergraph, startTestSupergraph, until } from './testing/supergraph';
 
 /**
@@ -70,16 +71,32 @@ describe('from vendor application to a product anyone can find', () => {
     }, 'the catalog to know the approved vendor');
     expect(product).toMatchObject({ status: 'DRAFT', vendor: { id: applyAsVendor.id } });
 
+    // The build goes up through the gateway's REST edge, straight into the catalog's storage.
+    const { createArtifactUpload } = await gql().data(`mutation($id: ID!) { createArtifactUpload(productId: $id, version: "1.0.0") { uploadUrl maxBytes } }`, {
+      variables: { id: product.id },
+      token: vendorSession.accessToken,
+    });
+    const artifact = randomBytes(256 * 1024);
+    const uploadUrl = new URL(new URL(createArtifactUpload.uploadUrl).pathname, supergraph.gateway.url);
+    const uploaded = await fetch(uploadUrl, { method: 'PUT', body: artifact, headers: { 'content-type': 'application/octet-stream' } });
+    expect(uploaded.status).toBe(200);
+    const sha256 = createHash('sha256').update(artifact).digest('hex');
+    expect(await uploaded.json()).toEqual({ sha256, size: artifact.length, version: '1.0.0' });
+    expect((await fetch(uploadUrl, { method: 'PUT', body: artifact })).status).toBe(409);
+
     const submitted = await gql().data(`mutation($id: ID!) { submitProductForReview(id: $id) { status } }`, { variables: { id: product.id }, token: vendorSession.accessToken });
     expect(submitted.submitProductForReview.status).toBe('IN_REVIEW');
     const published = await gql().data(`mutation($id: ID!) { approveProduct(id: $id) { status } }`, { variables: { id: product.id }, token: admin.accessToken });
     expect(published.approveProduct.status).toBe('PUBLISHED');
 
-    const { products } = await gql().data(`{ products(filter: { search: "helpdsk asistant flowlin" }, first: 5) { totalCount edges { node { id name price { amount currency } vendor { displayName } } } } }`);
+    const { products } = await gql().data(
+      `{ products(filter: { search: "helpdsk asistant flowlin" }, first: 5) { totalCount edges { node { id name price { amount currency } artifact { sha256 size version } vendor { displayName } } } } }`,
+    );
     expect(products.edges[0].node).toEqual({
       id: product.id,
       name: 'Helpdesk Assistant Flowline',
       price: { amount: 4900, currency: 'USD' },
+      artifact: { sha256, size: artifact.length, version: '1.0.0' },
       vendor: { displayName: 'Flowline Labs' },
     });
   });

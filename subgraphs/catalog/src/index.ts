@@ -1,9 +1,24 @@
-import type { SubgraphModule } from '@marketplace/kit';
+import { LocalDirectoryStorage, SubgraphModule, UrlTokenSigner } from '@marketplace/kit';
+import { artifactRoutes } from './artifact/artifact.routes';
+import { ArtifactResolver } from './artifact/artifact.resolver';
+import { ArtifactService } from './artifact/artifact.service';
+import { AfterCommit } from './cache/after-commit';
+import { StorefrontCache } from './cache/storefront-cache';
+import { CatalogConfig, readCatalogConfig } from './config';
 import { CategoryResolver } from './category/category.resolver';
 import { Category } from './category/category.entity';
 import { CategoryService } from './category/category.service';
 import { CreateCatalog1763800000000 } from './migrations/1763800000000-create-catalog';
 import { SeedCategories1763800000001 } from './migrations/1763800000001-seed-categories';
+import { VendorProfile1763800000002 } from './migrations/1763800000002-vendor-profile';
+import { Reviews1763800000003 } from './migrations/1763800000003-reviews';
+import { Artifacts1763800000004 } from './migrations/1763800000004-artifacts';
+import { licenseHandlers } from './license/license.events';
+import { LicenseService } from './license/license.service';
+import { ProductReviewsResolver, ReviewResolver } from './review/review.resolver';
+import { ReviewService } from './review/review.service';
+import { ReviewStore } from './review/review.store';
+import { userReferences } from './user/user.type';
 import { ProductSearchService } from './product/product-search.service';
 import { ProductWorkflowService } from './product/product-workflow.service';
 import { Product } from './product/product.entity';
@@ -22,24 +37,37 @@ import { VendorResolver } from './vendor-replica/vendor.resolver';
 export { DEMO_VENDORS } from './seed';
 
 /** Products, categories and search; keeps a replica of vendors from the vendor subgraph's events. */
-export const catalogSubgraph: SubgraphModule = {
+export const catalogSubgraph: SubgraphModule<CatalogConfig> = {
   name: 'catalog',
   defaultPort: 4002,
   entities: [VendorReplica, Category, Product],
-  migrations: [CreateCatalog1763800000000, SeedCategories1763800000001],
-  resolvers: [ProductResolver, CategoryResolver, VendorResolver],
-  wire({ db, log, outbox }) {
-    const vendors = new VendorReplicaService();
-    const categories = new CategoryService(db);
-    const store = new ProductStore(db);
+  migrations: [CreateCatalog1763800000000, SeedCategories1763800000001, VendorProfile1763800000002, Reviews1763800000003, Artifacts1763800000004],
+  resolvers: [ProductResolver, CategoryResolver, VendorResolver, ReviewResolver, ProductReviewsResolver, ArtifactResolver],
+  readSettings: readCatalogConfig,
+  wire({ db, log, outbox, store: keyValues }, settings) {
+    const cache = new StorefrontCache(keyValues, settings.cacheTtlSeconds, new AfterCommit(db, log), log);
+    const vendors = new VendorReplicaService((manager) => cache.storefrontChanged(manager));
+    const categories = new CategoryService(db, cache);
+    const store = new ProductStore(db, (manager, productId) => cache.productChanged(manager, productId));
     const events = new ProductEvents(outbox);
-    const products = new ProductService(db, store, vendors, events);
+    const products = new ProductService(db, store, vendors, events, cache);
     const workflow = new ProductWorkflowService(db, store, vendors, events);
     const searching = new ProductSearchService(db);
+    const licenses = new LicenseService();
+    const reviews = new ReviewService(db, new ReviewStore(db), store, licenses, cache);
+    const artifacts = new ArtifactService(db, store, new LocalDirectoryStorage(settings.artifacts.storageDir), new UrlTokenSigner(settings.urlSigningSecret), settings, cache);
     return {
-      resolvers: [new ProductResolver(products, workflow, searching, categories), new CategoryResolver(categories), new VendorResolver(searching)],
-      references: { ...productReferences(products), ...vendorReferences },
-      handlers: vendorReplicaHandlers(vendors),
+      resolvers: [
+        new ProductResolver(products, workflow, searching, categories),
+        new CategoryResolver(categories),
+        new VendorResolver(searching),
+        new ReviewResolver(reviews, products),
+        new ProductReviewsResolver(reviews),
+        new ArtifactResolver(artifacts),
+      ],
+      routes: artifactRoutes(artifacts, log),
+      references: { ...productReferences(products), ...vendorReferences, ...userReferences },
+      handlers: [...vendorReplicaHandlers(vendors), ...licenseHandlers(licenses)],
       seed: () => seedCatalog(db, events, log),
     };
   },

@@ -1,7 +1,7 @@
 import { DemoIds, Events, queryRows, validatePayload } from '@marketplace/kit';
-import { TestSubgraph } from '@marketplace/kit/testing';
+import { TestSubgraph, tokenFor } from '@marketplace/kit/testing';
 import { demoProducts } from './product/product.demo-data';
-import { startCatalog, tokenFor } from './testing';
+import { startCatalog } from './testing';
 
 let catalog: TestSubgraph;
 beforeAll(async () => {

@@ -1,20 +1,11 @@
 import { randomUUID } from 'node:crypto';
-import { AccessTokenSigner, EventDefinition, Role, createEnvelope, envReader, loadTokenKeys, queryRows, readCommonConfig } from '@marketplace/kit';
-import { TestSubgraph, eventually, startTestSubgraph } from '@marketplace/kit/testing';
+import { EventDefinition, Events, createEnvelope } from '@marketplace/kit';
+import { TestSubgraph, deliver, startTestSubgraph, tokenFor } from '@marketplace/kit/testing';
+import { STOREFRONT_VERSION_KEY, VERSION_LIFETIME_MS } from './cache/storefront-cache';
 import { catalogSubgraph } from './index';
 
 export function startCatalog(env: Record<string, string> = {}): Promise<TestSubgraph> {
   return startTestSubgraph(catalogSubgraph, env);
-}
-
-let signer: AccessTokenSigner | undefined;
-/** An access token as the users subgraph would sign it (tests share the dev key pair through DATA_DIR). */
-export function tokenFor(userId: string, role: Role | 'CUSTOMER' | 'VENDOR' | 'ADMIN'): string {
-  if (!signer) {
-    const config = readCommonConfig(envReader());
-    signer = new AccessTokenSigner(loadTokenKeys(config).privateKeyPem!, config.jwt);
-  }
-  return signer.sign({ id: userId, role: role as Role });
 }
 
 export interface TestVendor {
@@ -34,23 +25,20 @@ export async function addVendor(catalog: TestSubgraph, status: 'ACTIVE' | 'SUSPE
   return { ...vendor, token: tokenFor(vendor.userId, 'VENDOR') };
 }
 
+/** Writes the replica directly, then supersedes the storefront cache as the vendor events' handlers do. */
 export async function setVendorStatus(catalog: TestSubgraph, vendorId: string, status: 'ACTIVE' | 'SUSPENDED'): Promise<void> {
   await catalog.subgraph.deps.db.query(`UPDATE vendors SET status = $2 WHERE id = $1`, [vendorId, status]);
+  await catalog.subgraph.deps.store.increment(STOREFRONT_VERSION_KEY, VERSION_LIFETIME_MS);
 }
 
 export const admin = () => tokenFor(randomUUID(), 'ADMIN');
 export const customer = () => tokenFor(randomUUID(), 'CUSTOMER');
 
-/** Publishes an envelope into the subgraph's queue and waits until every handler of it committed. */
-export async function deliver<T>(catalog: TestSubgraph, definition: EventDefinition<T>, payload: T, options: { occurredAt?: string; handlers?: number } = {}) {
-  const envelope = createEnvelope(definition, payload, { source: 'test', correlationId: `test-${randomUUID()}`, aggregateId: randomUUID() });
+/** Builds an envelope of `definition` (optionally dated `occurredAt`) and waits until the catalog handled it. */
+export async function deliverEvent<T>(catalog: TestSubgraph, definition: EventDefinition<T>, payload: T, options: { occurredAt?: string; aggregateId?: string } = {}) {
+  const envelope = createEnvelope(definition, payload, { source: 'test', correlationId: `test-${randomUUID()}`, aggregateId: options.aggregateId ?? randomUUID() });
   if (options.occurredAt) envelope.occurredAt = options.occurredAt;
-  await catalog.subgraph.events.transport.publish(envelope);
-  await eventually(
-    async () => (await queryRows(catalog.subgraph.deps.db, `SELECT 1 FROM inbox WHERE event_id = $1`, [envelope.id])).length >= (options.handlers ?? 1),
-    10_000,
-    () => `${definition.type} to be handled`,
-  );
+  await deliver(catalog, envelope);
   return envelope;
 }
 
@@ -122,27 +110,25 @@ export async function publishedProduct(catalog: TestSubgraph, vendor: TestVendor
   return approveProduct;
 }
 
-/** The envelopes this subgraph recorded for one aggregate, in write order. */
-export async function outboxOf(catalog: TestSubgraph, aggregateId: string): Promise<{ type: string; payload: any; correlationId: string }[]> {
-  const rows = await queryRows(catalog.subgraph.deps.db, `SELECT envelope FROM outbox WHERE aggregate_id = $1 ORDER BY position`, [aggregateId]);
-  return rows.map((row) => row.envelope);
+export interface TestCustomer {
+  userId: string;
+  token: string;
 }
 
-/**
- * Runs `work` and returns the SQL statements the subgraph's DataSource sent meanwhile
- * (TypeORM reports every statement to its logger, logging on or not).
- */
-export async function sqlDuring<T>(catalog: TestSubgraph, work: () => Promise<T>): Promise<{ result: T; statements: string[] }> {
-  const logger = catalog.subgraph.deps.db.logger;
-  const statements: string[] = [];
-  const original = logger.logQuery;
-  logger.logQuery = function (query, ...rest) {
-    statements.push(query);
-    return original.call(this, query, ...rest);
-  };
-  try {
-    return { result: await work(), statements };
-  } finally {
-    logger.logQuery = original;
-  }
+/** A customer holding a license for the product, told to the catalog as licensing would: a `license.issued` event. */
+export async function licensedCustomer(catalog: TestSubgraph, productId: string, userId: string = randomUUID()): Promise<TestCustomer> {
+  await deliverEvent(catalog, Events.LicenseIssued, { licenseId: randomUUID(), productId, ownerId: userId, orderId: randomUUID() });
+  return { userId, token: tokenFor(userId, 'CUSTOMER') };
+}
+
+export const REVIEW_FIELDS = `id rating body createdAt updatedAt author { id } product { id rating reviewCount }`;
+
+export interface ReviewShape {
+  id: string;
+  rating: number;
+  body: string;
+  createdAt: string;
+  updatedAt: string;
+  author: { id: string };
+  product: { id: string; rating: number | null; reviewCount: number };
 }

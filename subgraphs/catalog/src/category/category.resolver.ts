@@ -9,8 +9,8 @@ export class CategoryResolver {
   constructor(private readonly categoryService: CategoryService) {}
 
   @Query(() => [Category], { description: 'The top-level categories, in display order; each lists its children.' })
-  categories(): Promise<Category[]> {
-    return this.categoryService.roots();
+  categories(@Ctx() context: RequestContext): Promise<Category[]> {
+    return this.categoryService.roots(context);
   }
 
   @Query(() => Category, { nullable: true, description: 'One category by slug; NOT_FOUND when there is none.' })

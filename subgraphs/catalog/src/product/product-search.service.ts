@@ -1,9 +1,9 @@
-import { ConnectionShape, PageArgs, RequestContext, Role, decodeCursor, defineLoader, queryRows, toConnection } from '@marketplace/kit';
+import { ConnectionShape, PageArgs, RequestContext, Role, decodeCursor, defineLoader, isCursorTime, isTimeIdCursor, isUuid, queryRows, toConnection } from '@marketplace/kit';
 import type { DataSource } from 'typeorm';
 import type { Product } from './product.entity';
 import { ProductFilter, ProductSort } from './product.inputs';
 import { PRODUCTS_WITH_VENDOR, PRODUCT_COLUMNS, ProductRow, toProduct } from './product.store';
-import { InputCheck, isUuid } from './product.validation';
+import { ProductInputCheck } from './product.validation';
 
 /** ts_rank_cd weights for D, C, B, A: a name hit (A) is worth ten description hits (C). */
 const RANK_WEIGHTS = `'{0.05, 0.1, 0.4, 1.0}'`;
@@ -45,7 +45,6 @@ type Ranked = Product & { rank: number };
 export type VendorPage = PageArgs & { vendorId: string };
 
 const ID_KEY: Key = { column: 'id', type: 'uuid', valueOf: (row) => row.id };
-const NEWEST_CREATED: Key = { column: '"createdAt"', type: 'timestamptz', valueOf: (row) => row.createdAt.toISOString() };
 /** Keyset orders: every sort ends with the id, so the order is total and a cursor resumes exactly. */
 const ORDERS: Record<ProductSort, { direction: 'ASC' | 'DESC'; keys: Key[] }> = {
   RELEVANCE: { direction: 'DESC', keys: [{ column: 'rank', type: 'float8', valueOf: (row) => row.rank }, ID_KEY] },
@@ -64,7 +63,7 @@ export class ProductSearchService {
   constructor(private readonly db: DataSource) {}
 
   async search(_context: RequestContext, filter: ProductFilter, requestedSort: ProductSort, page: PageArgs): Promise<ConnectionShape<Product>> {
-    const check = new InputCheck();
+    const check = new ProductInputCheck();
     const search = filter.search ? check.search('filter.search', filter.search) : '';
     const tags = filter.tags ? check.tags('filter.tags', filter.tags) : [];
     check.priceRange('filter', filter.minPrice, filter.maxPrice);
@@ -146,7 +145,7 @@ export class ProductSearchService {
   }
 
   private async vendorPages(context: RequestContext, vendorIds: string[], page: PageArgs): Promise<Map<string, ConnectionShape<Product>>> {
-    const after = page.after ? decodeCursor(page.after, 3, ([tag, time, id]) => tag === 'VENDOR' && isKeyValue(NEWEST_CREATED, time) && isUuid(id)) : [null, null, null];
+    const after = page.after ? decodeCursor(page.after, 3, ([tag, ...key]) => tag === 'VENDOR' && isTimeIdCursor(key)) : [null, null, null];
     const ids = [...new Set(vendorIds.filter(isUuid))];
     if (ids.length === 0) return new Map();
     const rows = await queryRows<ProductRow & { total: number; pageVendorId: string }>(
@@ -204,7 +203,7 @@ function isKeyValue(key: Key, value: string | number | undefined): boolean {
     case 'uuid':
       return isUuid(value);
     case 'timestamptz':
-      return typeof value === 'string' && /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/.test(value) && !value.startsWith('0000') && new Date(value).toISOString() === value;
+      return isCursorTime(value);
     case 'int':
       return Number.isSafeInteger(value) && Math.abs(value as number) <= 2_147_483_647;
     case 'numeric':

@@ -1,4 +1,4 @@
-import { RequestContext, Role, conflict, forbidden, notFound, requireViewer } from '@marketplace/kit';
+import { RequestContext, Role, conflict, forbidden, isUuid, notFound, requireViewer } from '@marketplace/kit';
 import type { DataSource, EntityManager } from 'typeorm';
 import { VendorStatus } from '../vendor-replica/vendor-replica.entity';
 import type { VendorReplicaService } from '../vendor-replica/vendor-replica.service';
@@ -6,7 +6,7 @@ import { canManage, isOwner } from './product.access';
 import { Product, ProductStatus } from './product.entity';
 import type { ProductEvents } from './product.events';
 import type { ProductStore } from './product.store';
-import { InputCheck, isUuid } from './product.validation';
+import { ProductInputCheck } from './product.validation';
 
 /**
  * Moderation: DRAFT/REJECTED → IN_REVIEW → PUBLISHED or REJECTED; anything but ARCHIVED →
@@ -50,7 +50,7 @@ export class ProductWorkflowService {
   /** An admin sends a product under review back to its vendor, saying why. */
   reject(context: RequestContext, id: string, reason: string): Promise<Product> {
     requireAdmin(context);
-    const check = new InputCheck();
+    const check = new ProductInputCheck();
     const why = check.reason('reason', reason);
     check.done();
     return this.transition(context, id, async (manager, product) => {

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
-import { TestSubgraph } from '@marketplace/kit/testing';
-import { PRODUCT_FIELDS, ProductShape, TestVendor, addVendor, admin, createProduct, customer, outboxOf, publishedProduct, setVendorStatus, startCatalog } from '../testing';
+import { outboxOf, TestSubgraph } from '@marketplace/kit/testing';
+import { PRODUCT_FIELDS, ProductShape, TestVendor, addVendor, admin, createProduct, customer, publishedProduct, setVendorStatus, startCatalog } from '../testing';
 
 let catalog: TestSubgraph;
 let vendor: TestVendor;

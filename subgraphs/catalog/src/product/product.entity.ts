@@ -1,6 +1,7 @@
 import { Money } from '@marketplace/kit';
 import { Directive, Field, Float, ID, Int, ObjectType, registerEnumType } from 'type-graphql';
 import { Column, Entity, PrimaryGeneratedColumn } from 'typeorm';
+import { Artifact } from '../artifact/artifact.type';
 import type { VendorStatus } from '../vendor-replica/vendor-replica.entity';
 
 export enum ProductKind {
@@ -115,6 +116,19 @@ export class Product {
   @Column({ name: 'published_at', type: 'timestamptz', nullable: true })
   publishedAt: Date | null;
 
+  /** The current artifact (the latest upload); all of them are in `artifacts`. */
+  @Column({ name: 'artifact_version', type: 'text', nullable: true })
+  artifactVersion: string | null;
+
+  @Column({ name: 'artifact_sha256', type: 'text', nullable: true })
+  artifactSha256: string | null;
+
+  @Column({ name: 'artifact_size', type: 'bigint', nullable: true })
+  artifactSize: number | null;
+
+  @Column({ name: 'artifact_uploaded_at', type: 'timestamptz', nullable: true })
+  artifactUploadedAt: Date | null;
+
   /** From the vendor replica (joined): who runs the vendor, and whether it may sell. */
   vendorUserId: string | null;
   vendorStatus: VendorStatus | null;
@@ -129,8 +143,14 @@ export class Product {
     return this.revision;
   }
 
-  @Field(() => Float, { name: 'rating', nullable: true, description: 'Average review rating from 1 to 5; null until the first review.' })
+  @Field(() => Float, { name: 'rating', nullable: true, description: 'Average review rating from 1 to 5, to one decimal; null until the first review.' })
   get averageRating(): number | null {
     return this.reviewCount > 0 ? this.rating : null;
+  }
+
+  @Field(() => Artifact, { nullable: true, description: 'The build buyers download (its checksum, size and version, never the bytes); null until the vendor uploads one.' })
+  get artifact(): Artifact | null {
+    if (this.artifactVersion === null || this.artifactVersion === undefined) return null;
+    return { version: this.artifactVersion, sha256: this.artifactSha256!, size: this.artifactSize!, uploadedAt: this.artifactUploadedAt! };
   }
 }

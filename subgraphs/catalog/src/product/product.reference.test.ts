@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
-import { TestSubgraph } from '@marketplace/kit/testing';
-import { ProductShape, TestVendor, addVendor, admin, createProduct, customer, publishedProduct, setVendorStatus, sqlDuring, startCatalog } from '../testing';
+import { sqlDuring, TestSubgraph } from '@marketplace/kit/testing';
+import { ProductShape, TestVendor, addVendor, admin, createProduct, customer, publishedProduct, setVendorStatus, startCatalog } from '../testing';
 
 /** Entities other subgraphs point at: products (order lines, licenses) and the products of a vendor. */
 let catalog: TestSubgraph;

@@ -1,5 +1,6 @@
-import { RequestContext, alignToKeys, badInput, conflict, defineLoader, forbidden, notFound, queryRows, requireViewer } from '@marketplace/kit';
+import { RequestContext, alignToKeys, badInput, conflict, defineLoader, forbidden, isUuid, notFound, queryRows, requireViewer } from '@marketplace/kit';
 import type { DataSource, EntityManager } from 'typeorm';
+import { CacheCodec, StorefrontCache, withDates } from '../cache/storefront-cache';
 import { VendorStatus } from '../vendor-replica/vendor-replica.entity';
 import type { VendorReplicaService } from '../vendor-replica/vendor-replica.service';
 import { canManage, canReference, canView, isOwner } from './product.access';
@@ -7,7 +8,10 @@ import { Product, ProductStatus } from './product.entity';
 import type { ProductEvents } from './product.events';
 import { CreateProductInput, UpdateProductInput } from './product.inputs';
 import { EDITABLE_STATUSES, ProductStore } from './product.store';
-import { InputCheck, isUuid, slugify } from './product.validation';
+import { ProductInputCheck, slugify } from './product.validation';
+
+const PRODUCT_CODEC = withDates(() => new Product(), ['createdAt', 'updatedAt', 'publishedAt', 'artifactUploadedAt']);
+const SLUG_CODEC: CacheCodec<{ id: string; published: boolean }> = { encode: (entry) => entry, decode: (raw) => raw };
 
 /** Reading one product, creating and editing products. Status changes live in ProductWorkflowService. */
 export class ProductService {
@@ -16,21 +20,49 @@ export class ProductService {
     private readonly store: ProductStore,
     private readonly vendors: VendorReplicaService,
     private readonly events: ProductEvents,
+    private readonly cache?: StorefrontCache,
   ) {}
 
-  /** Products by id, one SQL statement per request tick (entity references land here). */
-  readonly byId = defineLoader<string, Product | null>(async (ids) => {
-    const rows = await this.store.findByIds([...new Set(ids.filter(isUuid))]);
-    return alignToKeys(ids, rows, (product) => product.id);
+  /**
+   * Products by id, one SQL statement per request tick (entity references land here).
+   * Anonymous viewers read through the storefront cache (one round trip for the batch).
+   */
+  readonly byId = defineLoader<string, Product | null>(async (keys, context) => {
+    const ids = [...new Set(keys.filter(isUuid))];
+    const rows = this.cached(context)
+      ? await this.cache!.readMany(ids.map((id) => ({ name: 'product', productId: id })), PRODUCT_CODEC, async (missing) => {
+          const found = await this.store.findByIds(missing.map((i) => ids[i]));
+          return alignToKeys(missing.map((i) => ids[i]), found, (product) => product.id);
+        })
+      : await this.store.findByIds(ids);
+    return alignToKeys(keys, rows.filter((row): row is Product => row !== null), (product) => product.id);
   });
 
   /** `product(id|slug)`: exactly one of the two; NOT_FOUND for what the viewer may not see. */
   async get(context: RequestContext, by: { id?: string | null; slug?: string | null }): Promise<Product> {
     const given = [by.id, by.slug].filter((value) => value !== null && value !== undefined).length;
     if (given !== 1) throw badInput([{ field: 'id', message: 'give either id or slug, not both or neither' }]);
-    const product = by.id !== null && by.id !== undefined ? await this.byId(context).load(by.id) : await this.store.findBySlug(by.slug!.trim().toLowerCase());
+    const product = by.id !== null && by.id !== undefined ? await this.byId(context).load(by.id) : await this.bySlug(context, by.slug!.trim().toLowerCase());
     if (!product || !canView(context.viewer, product)) throw notFound('Product');
     return product;
+  }
+
+  /**
+   * A slug names one product for good once it was published, so anonymous lookups cache
+   * slug → id for published products only (a draft's slug may still move to another).
+   */
+  private async bySlug(context: RequestContext, slug: string): Promise<Product | null> {
+    if (!this.cached(context)) return this.store.findBySlug(slug);
+    const found = await this.cache!.read({ name: `slug:${slug}` }, SLUG_CODEC, async () => {
+      const product = await this.store.findBySlug(slug);
+      return product ? { id: product.id, published: product.publishedAt !== null } : null;
+    }, (entry) => entry.published);
+    return found ? this.byId(context).load(found.id) : null;
+  }
+
+  /** Only anonymous viewers read the cache: owners and admins see more of a product. */
+  private cached(context: RequestContext): boolean {
+    return context.viewer === null && this.cache?.enabled === true;
   }
 
   /** `_entities`: products that were ever published, and everything of one's own. */
@@ -46,7 +78,7 @@ export class ProductService {
   /** A DRAFT of the viewer's own vendor, which must exist and not be suspended. */
   async create(context: RequestContext, input: CreateProductInput): Promise<Product> {
     requireViewer(context);
-    const check = new InputCheck();
+    const check = new ProductInputCheck();
     const name = check.name('input.name', input.name);
     const fields = {
       name,
@@ -85,7 +117,7 @@ export class ProductService {
   async update(context: RequestContext, id: string, input: UpdateProductInput): Promise<Product> {
     const viewer = requireViewer(context);
     if (!isUuid(id)) throw notFound('Product');
-    const check = new InputCheck();
+    const check = new ProductInputCheck();
     const given = <T>(value: T | null | undefined): value is T => value !== null && value !== undefined;
     const changes = {
       name: given(input.name) ? check.name('input.name', input.name) : undefined,
@@ -122,7 +154,7 @@ export class ProductService {
     });
   }
 
-  private async checkCategory(manager: EntityManager, check: InputCheck, field: string, categoryId: string): Promise<void> {
+  private async checkCategory(manager: EntityManager, check: ProductInputCheck, field: string, categoryId: string): Promise<void> {
     if (!isUuid(categoryId)) return; // already reported
     const [row] = await queryRows(manager, `SELECT 1 FROM categories WHERE id = $1`, [categoryId]);
     if (!row) check.add(field, 'is not a category');

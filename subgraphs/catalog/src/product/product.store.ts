@@ -8,11 +8,12 @@ export const PRODUCT_COLUMNS = `
   p.price_amount AS "priceAmount", p.price_currency AS "priceCurrency", p.tags, p.status,
   p.rejection_reason AS "rejectionReason", p.revision, p.rating, p.review_count AS "reviewCount",
   p.sales_count AS "salesCount", p.created_at AS "createdAt", p.updated_at AS "updatedAt",
-  p.published_at AS "publishedAt", v.user_id AS "vendorUserId", v.status AS "vendorStatus"`;
+  p.published_at AS "publishedAt", p.artifact_version AS "artifactVersion", p.artifact_sha256 AS "artifactSha256",
+  p.artifact_size::float8 AS "artifactSize", p.artifact_uploaded_at AS "artifactUploadedAt", v.user_id AS "vendorUserId", v.status AS "vendorStatus"`;
 
 export const PRODUCTS_WITH_VENDOR = `products p JOIN vendors v ON v.id = p.vendor_id`;
 
-export type ProductRow = Omit<Product, 'rating' | 'price' | 'version' | 'averageRating'> & { rating: string | number };
+export type ProductRow = Omit<Product, 'rating' | 'price' | 'version' | 'averageRating' | 'artifact'> & { rating: string | number };
 
 export function toProduct<T extends ProductRow>(row: T): Product & Omit<T, keyof ProductRow> {
   return Object.assign(new Product(), row, { rating: Number(row.rating) });
@@ -32,7 +33,11 @@ export interface NewProduct {
 
 /** The SQL of products: reads with the vendor replica joined, row locks, writes. */
 export class ProductStore {
-  constructor(private readonly db: DataSource) {}
+  constructor(
+    private readonly db: DataSource,
+    /** Told of every write of a product's state, inside its transaction (cache invalidation after commit). */
+    private readonly onSaved: (manager: EntityManager, productId: string) => void = () => undefined,
+  ) {}
 
   /** Many products in one statement, in no particular order. */
   async findByIds(ids: readonly string[]): Promise<Product[]> {
@@ -88,6 +93,7 @@ export class ProductStore {
         ],
       ),
     );
+    this.onSaved(manager, product.id);
     return Object.assign(product, row);
   }
 

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { queryRows } from '@marketplace/kit';
-import { GraphQLErrorShape, TestSubgraph } from '@marketplace/kit/testing';
+import { GraphQLErrorShape, outboxOf, TestSubgraph } from '@marketplace/kit/testing';
 import {
   CATEGORY_IDS,
   PRODUCT_FIELDS,
@@ -10,7 +10,6 @@ import {
   admin,
   createProduct,
   customer,
-  outboxOf,
   productInput,
   publishedProduct,
   setVendorStatus,

@@ -1,4 +1,4 @@
-import { FieldError, SUPPORTED_CURRENCIES, badInput } from '@marketplace/kit';
+import { InputCheck, SUPPORTED_CURRENCIES, isUuid } from '@marketplace/kit';
 
 export const NAME_MAX_LENGTH = 120;
 export const DESCRIPTION_MAX_LENGTH = 10_000;
@@ -16,18 +16,8 @@ const CONTROL_CHARACTERS = /[\u0000-\u001f\u007f]/;
 // eslint-disable-next-line no-control-regex
 const CONTROL_CHARACTERS_BUT_WHITESPACE = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f]/;
 
-/** Collects every problem of one input so the client can show them all at once. */
-export class InputCheck {
-  private readonly problems: FieldError[] = [];
-
-  add(field: string, message: string): void {
-    this.problems.push({ field, message });
-  }
-
-  get ok(): boolean {
-    return this.problems.length === 0;
-  }
-
+/** The catalog's field rules on top of the kit's problem collector (`add`, `valid`, `done`). */
+export class ProductInputCheck extends InputCheck {
   name(field: string, raw: string): string {
     const name = raw.trim();
     if (name.length === 0) this.add(field, 'must not be empty');
@@ -89,11 +79,6 @@ export class InputCheck {
     }
     if (min !== null && min !== undefined && max !== null && max !== undefined && min > max) this.add(`${field}.maxPrice`, 'must not be below minPrice');
   }
-
-  /** Throws BAD_USER_INPUT listing every problem found, if any. */
-  done(): void {
-    if (this.problems.length > 0) throw badInput(this.problems);
-  }
 }
 
 /**
@@ -108,10 +93,4 @@ export function slugify(name: string): string {
     .replace(/[^\p{L}\p{N}]+/gu, '-')
     .slice(0, SLUG_MAX_LENGTH)
     .replace(/^-+|-+$/g, '');
-}
-
-const UUID_PATTERN = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-
-export function isUuid(value: unknown): value is string {
-  return typeof value === 'string' && UUID_PATTERN.test(value);
 }

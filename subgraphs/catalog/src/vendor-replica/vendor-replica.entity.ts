@@ -1,6 +1,8 @@
 import { Column, Entity, PrimaryColumn } from 'typeorm';
 
 export enum VendorStatus {
+  /** Known only from a profile change that overtook the approval: may not sell (yet). */
+  PENDING = 'PENDING',
   ACTIVE = 'ACTIVE',
   SUSPENDED = 'SUSPENDED',
 }
@@ -20,11 +22,18 @@ export class VendorReplica {
   @Column({ name: 'display_name', type: 'text', nullable: true })
   displayName: string | null;
 
+  @Column({ type: 'text', nullable: true })
+  slug: string | null;
+
   @Column({ type: 'text' })
   status: VendorStatus;
 
   @Column({ name: 'status_changed_at', type: 'timestamptz' })
   statusChangedAt: Date;
+
+  /** occurredAt of the event that set the name and slug. */
+  @Column({ name: 'profile_changed_at', type: 'timestamptz' })
+  profileChangedAt: Date;
 
   @Column({ name: 'updated_at', type: 'timestamptz' })
   updatedAt: Date;

@@ -9,7 +9,7 @@ import type { VendorReplicaService } from './vendor-replica.service';
  */
 export const vendorReplicaHandlers = (vendors: VendorReplicaService) => [
   eventHandler('replicate-vendor-approved', Events.VendorApproved, async ({ payload, occurredAt }, { manager, log }) => {
-    const vendor = await vendors.apply(manager, { vendorId: payload.vendorId, userId: payload.userId, displayName: payload.displayName, status: VendorStatus.ACTIVE, at: occurredAt });
+    const vendor = await vendors.apply(manager, { vendorId: payload.vendorId, userId: payload.userId, displayName: payload.displayName, slug: payload.slug, status: VendorStatus.ACTIVE, at: occurredAt });
     log.info({ vendorId: vendor.id, status: vendor.status }, 'vendor replicated');
   }),
   eventHandler('replicate-vendor-suspended', Events.VendorSuspended, async ({ payload, occurredAt }, { manager, log }) => {
@@ -19,5 +19,9 @@ export const vendorReplicaHandlers = (vendors: VendorReplicaService) => [
   eventHandler('replicate-vendor-reinstated', Events.VendorReinstated, async ({ payload, occurredAt }, { manager, log }) => {
     const vendor = await vendors.apply(manager, { vendorId: payload.vendorId, userId: payload.userId, status: VendorStatus.ACTIVE, at: occurredAt });
     log.info({ vendorId: vendor.id, status: vendor.status }, 'vendor reinstatement replicated');
+  }),
+  eventHandler('replicate-vendor-updated', Events.VendorUpdated, async ({ payload, occurredAt }, { manager, log }) => {
+    const vendor = await vendors.apply(manager, { vendorId: payload.vendorId, userId: payload.userId, displayName: payload.displayName, slug: payload.slug, at: occurredAt });
+    log.info({ vendorId: vendor.id, status: vendor.status }, 'vendor profile replicated');
   }),
 ];

@@ -5,34 +5,48 @@ import { VendorReplica, VendorStatus } from './vendor-replica.entity';
 export interface VendorChange {
   vendorId: string;
   userId: string;
+  /** Profile: given by vendor.approved and vendor.updated. */
   displayName?: string;
-  status: VendorStatus;
+  slug?: string;
+  /** Given by status events; absent for a profile change. */
+  status?: VendorStatus;
   /** When the vendor subgraph made the change (the event's occurredAt). */
   at: string;
 }
 
-const COLUMNS = `id, user_id AS "userId", display_name AS "displayName", status, status_changed_at AS "statusChangedAt", updated_at AS "updatedAt"`;
+const COLUMNS = `id, user_id AS "userId", display_name AS "displayName", slug, status, status_changed_at AS "statusChangedAt",
+  profile_changed_at AS "profileChangedAt", updated_at AS "updatedAt"`;
 
 /** The catalog's replica of vendors: who may sell, and who is whose vendor. */
 export class VendorReplicaService {
+  /** `onChange` hears of every applied event, inside its transaction (the storefront cache is superseded after commit). */
+  constructor(private readonly onChange: (manager: EntityManager) => void = () => undefined) {}
+
   /**
-   * Applies a vendor event idempotently and in any arrival order: a status only moves to
-   * a change that happened later than the one it reflects.
+   * Applies a vendor event idempotently and in any arrival order: the status and the
+   * profile each only move to a change that happened later than the one they reflect. A
+   * profile change of a vendor not seen before leaves it PENDING, "as of" the beginning of
+   * time, so that any status event wins.
    */
   async apply(manager: EntityManager, change: VendorChange): Promise<VendorReplica> {
     const [row] = await queryRows<VendorReplica>(
       manager,
-      `INSERT INTO vendors AS v (id, user_id, display_name, status, status_changed_at)
-       VALUES ($1, $2, $3, $4, $5)
+      `INSERT INTO vendors AS v (id, user_id, display_name, slug, status, status_changed_at, profile_changed_at)
+       VALUES ($1, $2, $3, $4, coalesce($5, 'PENDING'),
+               CASE WHEN $5::text IS NULL THEN '-infinity' ELSE $6::timestamptz END,
+               CASE WHEN $3::text IS NULL THEN '-infinity' ELSE $6::timestamptz END)
        ON CONFLICT (id) DO UPDATE SET
          user_id = EXCLUDED.user_id,
-         display_name = coalesce(EXCLUDED.display_name, v.display_name),
+         display_name = CASE WHEN EXCLUDED.display_name IS NOT NULL AND EXCLUDED.profile_changed_at >= v.profile_changed_at THEN EXCLUDED.display_name ELSE v.display_name END,
+         slug = CASE WHEN EXCLUDED.display_name IS NOT NULL AND EXCLUDED.profile_changed_at >= v.profile_changed_at THEN coalesce(EXCLUDED.slug, v.slug) ELSE v.slug END,
+         profile_changed_at = greatest(v.profile_changed_at, EXCLUDED.profile_changed_at),
          status = CASE WHEN EXCLUDED.status_changed_at >= v.status_changed_at THEN EXCLUDED.status ELSE v.status END,
          status_changed_at = greatest(v.status_changed_at, EXCLUDED.status_changed_at),
          updated_at = now()
        RETURNING ${COLUMNS}`,
-      [change.vendorId, change.userId, change.displayName ?? null, change.status, change.at],
+      [change.vendorId, change.userId, change.displayName ?? null, change.slug ?? null, change.status ?? null, change.at],
     );
+    this.onChange(manager);
     return row;
   }
 
@@ -52,7 +66,7 @@ export class VendorReplicaService {
   async requireSellingVendor(context: RequestContext, manager: EntityManager): Promise<VendorReplica> {
     const viewer = requireViewer(context);
     const vendor = await this.ofUser(manager, viewer.id, true);
-    if (!vendor) throw forbidden('Only approved vendors can sell products');
+    if (!vendor || vendor.status === VendorStatus.PENDING) throw forbidden('Only approved vendors can sell products');
     if (vendor.status !== VendorStatus.ACTIVE) throw forbidden('Your vendor account is suspended');
     return vendor;
   }

@@ -1,0 +1,38 @@
+import { join } from 'node:path';
+import { EnvReader, loadUrlSigningSecret, readCommonConfig } from '@marketplace/kit';
+
+/** Settings of the catalog subgraph, read and checked once at start-up. */
+export interface CatalogConfig {
+  /** Where clients reach the supergraph (the gateway): upload URLs point there. */
+  publicUrl: string;
+  artifacts: {
+    /** Root of the local object storage. */
+    storageDir: string;
+    /** Largest artifact accepted, in bytes. */
+    maxBytes: number;
+    /** How long an upload URL stays valid. */
+    uploadTtlSeconds: number;
+  };
+  /** How long anonymous storefront answers stay cached; 0 turns the cache off. */
+  cacheTtlSeconds: number;
+  /** HMAC key of upload URLs (shared with licensing's download URLs). */
+  urlSigningSecret: Buffer;
+}
+
+export const DEFAULT_ARTIFACT_MAX_BYTES = 100 * 1024 * 1024;
+/** GraphQL's Int is 32-bit: sizes beyond it could not be reported. */
+const LARGEST_ARTIFACT = 2_147_483_647;
+
+export function readCatalogConfig(env: EnvReader): CatalogConfig {
+  const common = readCommonConfig(env);
+  return {
+    publicUrl: (env.url('PUBLIC_URL', ['http', 'https']) ?? 'http://127.0.0.1:4000').replace(/\/+$/, ''),
+    artifacts: {
+      storageDir: env.string('ARTIFACT_STORAGE_DIR', join(common.dataDir, 'artifacts')),
+      maxBytes: env.int('ARTIFACT_MAX_BYTES', DEFAULT_ARTIFACT_MAX_BYTES, { min: 1, max: LARGEST_ARTIFACT }),
+      uploadTtlSeconds: env.int('ARTIFACT_UPLOAD_TTL_SECONDS', 900, { min: 1, max: 7 * 24 * 3600 }),
+    },
+    cacheTtlSeconds: env.int('CATALOG_CACHE_TTL_SECONDS', 60, { min: 0, max: 24 * 3600 }),
+    urlSigningSecret: loadUrlSigningSecret(common, env.optionalString('URL_SIGNING_SECRET')),
+  };
+}

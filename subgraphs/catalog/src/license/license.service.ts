@@ -1,0 +1,22 @@
+import { PayloadOf, Events, queryRows } from '@marketplace/kit';
+import type { EntityManager } from 'typeorm';
+
+/** The licenses the catalog knows of (from licensing's events): proof of purchase for reviews. */
+export class LicenseService {
+  /** Records an issued license; a redelivered or repeated event changes nothing. */
+  async issued(manager: EntityManager, license: PayloadOf<typeof Events.LicenseIssued>, at: string): Promise<boolean> {
+    const inserted = await queryRows(
+      manager,
+      `INSERT INTO licenses (id, product_id, owner_id, order_id, issued_at) VALUES ($1, $2, $3, $4, $5)
+       ON CONFLICT (id) DO NOTHING RETURNING id`,
+      [license.licenseId, license.productId, license.ownerId, license.orderId, at],
+    );
+    return inserted.length > 0;
+  }
+
+  /** Whether the user holds a license of the product that is not revoked. */
+  async holds(manager: EntityManager, ownerId: string, productId: string): Promise<boolean> {
+    const [row] = await queryRows(manager, `SELECT 1 FROM licenses WHERE owner_id = $1 AND product_id = $2 AND revoked_at IS NULL LIMIT 1`, [ownerId, productId]);
+    return row !== undefined;
+  }
+}

@@ -1,0 +1,23 @@
+import { Field, ID, Int, ObjectType } from 'type-graphql';
+
+/** One customer's verdict on a product they hold a license for. */
+@ObjectType({ description: 'A verified review: written by a customer holding a license for the product, at most one per customer and product.' })
+export class Review {
+  @Field(() => ID, { description: 'Stable identifier (UUID).' })
+  id: string;
+
+  @Field(() => Int, { description: 'Stars, 1 to 5.' })
+  rating: number;
+
+  @Field({ description: 'What the customer wrote, up to 4,000 characters; empty when they only rated.' })
+  body: string;
+
+  @Field({ description: 'When the review was written.' })
+  createdAt: Date;
+
+  @Field({ description: 'When the review was last changed (equal to createdAt until then).' })
+  updatedAt: Date;
+
+  productId: string;
+  authorId: string;
+}
