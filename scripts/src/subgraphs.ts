@@ -1,7 +1,8 @@
 import type { SubgraphModule } from '@marketplace/kit';
 import { catalogSubgraph } from '@marketplace/catalog';
+import { ordersSubgraph } from '@marketplace/orders';
 import { usersSubgraph } from '@marketplace/users';
 import { vendorSubgraph } from '@marketplace/vendor';
 
 /** Every subgraph of the supergraph, in start order. Adding a subgraph starts here. */
-export const subgraphs: SubgraphModule[] = [usersSubgraph, vendorSubgraph, catalogSubgraph];
+export const subgraphs: SubgraphModule[] = [usersSubgraph, vendorSubgraph, catalogSubgraph, ordersSubgraph];

@@ -1,0 +1,119 @@
+import { InputCheck, Money, RequestContext, isUuid, notFound, queryRows, requireViewer } from '@marketplace/kit';
+import type { DataSource, EntityManager } from 'typeorm';
+import { Product } from '../product-replica/product.type';
+import type { ProductReplicaService } from '../product-replica/product-replica.service';
+import { Cart, CartItem } from './cart.type';
+
+/** A cart with no priced item has to show a subtotal in some currency. */
+const DEFAULT_CURRENCY = 'USD';
+
+interface ItemRow {
+  productId: string;
+  addedAt: Date;
+  amount: number | null;
+  currency: string | null;
+  status: string;
+}
+
+/** Carts: one per signed-in user, created on first use. */
+export class CartService {
+  constructor(private readonly db: DataSource, private readonly products: ProductReplicaService) {}
+
+  async get(context: RequestContext): Promise<Cart> {
+    const viewer = requireViewer(context);
+    return this.db.transaction(async (manager) => this.view(manager, await this.open(manager, viewer.id, false)));
+  }
+
+  /**
+   * Puts a PUBLISHED product in the cart, once: adding it again changes nothing. The cart
+   * row is locked first, so concurrent adds of one user run one after the other (the
+   * currency check sees every earlier add) and the primary key keeps a product to one line.
+   */
+  async add(context: RequestContext, productId: string): Promise<Cart> {
+    const viewer = requireViewer(context);
+    checkProductId(productId);
+    return this.db.transaction(async (manager) => {
+      const cart = await this.open(manager, viewer.id, true);
+      // Shared lock: the product cannot be archived or repriced until this add commits.
+      const product = await this.products.find(manager, productId, true);
+      if (!product || product.status !== 'PUBLISHED') throw notFound('Product');
+      const currency = await this.currencyOf(manager, cart.id);
+      // Checkout charges one currency, so a cart holds one. (It can still end up with several:
+      // prices are read live from the replica and a vendor may reprice in another currency later.)
+      if (currency && currency !== product.priceCurrency) {
+        const check = new InputCheck();
+        check.add('productId', `is priced in ${product.priceCurrency} but the cart is in ${currency}`);
+        check.done();
+      }
+      await manager.query(`INSERT INTO cart_items (cart_id, product_id) VALUES ($1, $2) ON CONFLICT DO NOTHING`, [cart.id, productId]);
+      await manager.query(`UPDATE carts SET updated_at = now() WHERE id = $1`, [cart.id]);
+      return this.view(manager, cart);
+    });
+  }
+
+  /** Takes a product out of the cart; one not in it is not an error. */
+  async remove(context: RequestContext, productId: string): Promise<Cart> {
+    const viewer = requireViewer(context);
+    checkProductId(productId);
+    return this.change(viewer.id, `DELETE FROM cart_items WHERE cart_id = $1 AND product_id = $2`, [productId]);
+  }
+
+  async clear(context: RequestContext): Promise<Cart> {
+    const viewer = requireViewer(context);
+    return this.change(viewer.id, `DELETE FROM cart_items WHERE cart_id = $1`, []);
+  }
+
+  private change(userId: string, sql: string, parameters: unknown[]): Promise<Cart> {
+    return this.db.transaction(async (manager) => {
+      const cart = await this.open(manager, userId, true);
+      await manager.query(sql, [cart.id, ...parameters]);
+      await manager.query(`UPDATE carts SET updated_at = now() WHERE id = $1`, [cart.id]);
+      return this.view(manager, cart);
+    });
+  }
+
+  /** The user's cart, created if missing; `lock` holds its row until the transaction ends. */
+  private async open(manager: EntityManager, userId: string, lock: boolean): Promise<{ id: string }> {
+    await manager.query(`INSERT INTO carts (user_id) VALUES ($1) ON CONFLICT (user_id) DO NOTHING`, [userId]);
+    const [cart] = await queryRows<{ id: string }>(manager, `SELECT id FROM carts WHERE user_id = $1${lock ? ' FOR UPDATE' : ''}`, [userId]);
+    return cart;
+  }
+
+  /** The currency of the cart's first available item: the one its subtotal and checkout use. */
+  private async currencyOf(manager: EntityManager, cartId: string): Promise<string | null> {
+    const items = await this.items(manager, cartId);
+    return items.find((item) => item.status === 'PUBLISHED')?.currency ?? null;
+  }
+
+  private items(manager: EntityManager, cartId: string): Promise<ItemRow[]> {
+    return queryRows<ItemRow>(
+      manager,
+      `SELECT i.product_id AS "productId", i.added_at AS "addedAt", p.price_amount AS amount, p.price_currency AS currency, p.status
+       FROM cart_items i JOIN products p ON p.id = i.product_id
+       WHERE i.cart_id = $1 ORDER BY i.added_at, i.product_id`,
+      [cartId],
+    );
+  }
+
+  private async view(manager: EntityManager, cart: { id: string }): Promise<Cart> {
+    const rows = await this.items(manager, cart.id);
+    const [{ updatedAt }] = await queryRows<{ updatedAt: Date }>(manager, `SELECT updated_at AS "updatedAt" FROM carts WHERE id = $1`, [cart.id]);
+    const items = rows.map((row) =>
+      Object.assign(new CartItem(), {
+        product: Product.of(row.productId),
+        unitPrice: Money.of(row.amount ?? 0, row.currency ?? DEFAULT_CURRENCY),
+        available: row.status === 'PUBLISHED',
+        addedAt: row.addedAt,
+      }),
+    );
+    const currency = items.find((item) => item.available)?.unitPrice.currency ?? DEFAULT_CURRENCY;
+    const amount = items.filter((item) => item.available && item.unitPrice.currency === currency).reduce((sum, item) => sum + item.unitPrice.amount, 0);
+    return Object.assign(new Cart(), { id: cart.id, items, subtotal: Money.of(amount, currency), itemCount: items.length, updatedAt });
+  }
+}
+
+function checkProductId(productId: string): void {
+  const check = new InputCheck();
+  if (!isUuid(productId)) check.add('productId', 'must be a UUID');
+  check.done();
+}

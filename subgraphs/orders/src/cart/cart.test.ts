@@ -1,0 +1,162 @@
+import { randomUUID } from 'node:crypto';
+import { Events } from '@marketplace/kit';
+import { TestSubgraph } from '@marketplace/kit/testing';
+import { ADD, CART, CLEAR, CartView, REMOVE, archive, customer, deliverEvent, productState, published, startOrders } from '../testing';
+
+let orders: TestSubgraph;
+beforeAll(async () => {
+  orders = await startOrders();
+});
+afterAll(() => orders.close());
+
+const add = (token: string | undefined, productId: string) => orders.client.request<{ addToCart: CartView }>(ADD, { variables: { productId }, token });
+const addOk = async (token: string, productId: string) => (await orders.client.data<{ addToCart: CartView }>(ADD, { variables: { productId }, token })).addToCart;
+const cartOf = async (token: string) => (await orders.client.data<{ cart: CartView }>(CART, { token })).cart;
+
+describe('authorization', () => {
+  it.each([
+    ['cart', CART, {}],
+    ['addToCart', ADD, { productId: randomUUID() }],
+    ['removeFromCart', REMOVE, { productId: randomUUID() }],
+    ['clearCart', CLEAR, {}],
+  ])('%s refuses an anonymous caller with UNAUTHENTICATED', async (_name, query, variables) => {
+    expect(await orders.client.errorCode(query, { variables })).toBe('UNAUTHENTICATED');
+  });
+});
+
+describe('cart', () => {
+  it('is created empty on first use, and is the same cart afterwards', async () => {
+    const token = customer();
+    const cart = await cartOf(token);
+    expect(cart).toMatchObject({ items: [], itemCount: 0, subtotal: { amount: 0, currency: 'USD' } });
+    expect((await cartOf(token)).id).toBe(cart.id);
+    expect((await cartOf(customer())).id).not.toBe(cart.id);
+  });
+});
+
+describe('addToCart', () => {
+  it('adds a published product priced from the replica and sums the subtotal', async () => {
+    const token = customer();
+    const a = await published(orders, { price: { amount: 1500, currency: 'USD' } });
+    const b = await published(orders, { price: { amount: 250, currency: 'USD' } });
+    await addOk(token, a.productId);
+    const cart = await addOk(token, b.productId);
+    expect(cart.items.map((i) => [i.product.id, i.unitPrice.amount, i.available])).toEqual([[a.productId, 1500, true], [b.productId, 250, true]]);
+    expect(cart).toMatchObject({ itemCount: 2, subtotal: { amount: 1750, currency: 'USD' } });
+  });
+
+  it('is idempotent: a product added twice is one line', async () => {
+    const token = customer();
+    const p = await published(orders);
+    await addOk(token, p.productId);
+    expect((await addOk(token, p.productId)).itemCount).toBe(1);
+  });
+
+  it('shows the current price after a product.updated', async () => {
+    const token = customer();
+    const p = await published(orders);
+    await addOk(token, p.productId);
+    await deliverEvent(orders, Events.ProductUpdated, { ...p, price: { amount: 999, currency: 'USD' }, revision: 2 });
+    expect((await cartOf(token))).toMatchObject({ items: [{ unitPrice: { amount: 999 } }], subtotal: { amount: 999 } });
+  });
+
+  it('refuses a malformed product id with BAD_USER_INPUT on productId', async () => {
+    const result = await add(customer(), 'not-a-uuid');
+    expect(result.errors?.[0].extensions).toMatchObject({ code: 'BAD_USER_INPUT', fields: [{ field: 'productId' }] });
+  });
+
+  it('answers NOT_FOUND for an unknown, unpublished or archived product', async () => {
+    const token = customer();
+    const draft = productState({ status: 'IN_REVIEW' });
+    await deliverEvent(orders, Events.ProductUpdated, draft);
+    const archived = await published(orders);
+    await archive(orders, archived);
+    for (const productId of [randomUUID(), draft.productId, archived.productId]) {
+      expect((await add(token, productId)).errors?.[0].extensions?.code).toBe('NOT_FOUND');
+    }
+    expect((await cartOf(token)).itemCount).toBe(0);
+  });
+
+  it('refuses a product in another currency than the cart\'s with BAD_USER_INPUT', async () => {
+    const token = customer();
+    await addOk(token, (await published(orders)).productId);
+    const euro = await published(orders, { price: { amount: 800, currency: 'EUR' } });
+    const result = await add(token, euro.productId);
+    expect(result.errors?.[0].extensions).toMatchObject({ code: 'BAD_USER_INPUT', fields: [{ field: 'productId' }] });
+    expect((await cartOf(token)).itemCount).toBe(1);
+  });
+
+  it('sums only the first currency when a repricing left several in the cart', async () => {
+    const token = customer();
+    const a = await published(orders, { price: { amount: 100, currency: 'USD' } });
+    const b = await published(orders, { price: { amount: 200, currency: 'USD' } });
+    await addOk(token, a.productId);
+    await addOk(token, b.productId);
+    await deliverEvent(orders, Events.ProductUpdated, { ...b, price: { amount: 300, currency: 'EUR' }, revision: 2 });
+    expect((await cartOf(token)).subtotal).toEqual({ amount: 100, currency: 'USD' });
+  });
+});
+
+describe('archived after being added', () => {
+  it('is shown as unavailable and left out of the subtotal', async () => {
+    const token = customer();
+    const kept = await published(orders, { price: { amount: 100, currency: 'USD' } });
+    const gone = await published(orders, { price: { amount: 200, currency: 'USD' } });
+    await addOk(token, kept.productId);
+    await addOk(token, gone.productId);
+    await archive(orders, gone);
+    const cart = await cartOf(token);
+    expect(cart.items.map((i) => [i.product.id, i.available])).toEqual([[kept.productId, true], [gone.productId, false]]);
+    expect(cart).toMatchObject({ itemCount: 2, subtotal: { amount: 100, currency: 'USD' } });
+  });
+});
+
+describe('removeFromCart and clearCart', () => {
+  it('remove takes one product out; removing one not there is no error', async () => {
+    const token = customer();
+    const a = await published(orders);
+    const b = await published(orders);
+    await addOk(token, a.productId);
+    await addOk(token, b.productId);
+    const { removeFromCart } = await orders.client.data<{ removeFromCart: CartView }>(REMOVE, { variables: { productId: a.productId }, token });
+    expect(removeFromCart.items.map((i) => i.product.id)).toEqual([b.productId]);
+    const again = await orders.client.data<{ removeFromCart: CartView }>(REMOVE, { variables: { productId: randomUUID() }, token });
+    expect(again.removeFromCart.itemCount).toBe(1);
+  });
+
+  it('remove refuses a malformed id with BAD_USER_INPUT', async () => {
+    const result = await orders.client.request(REMOVE, { variables: { productId: '42' }, token: customer() });
+    expect(result.errors?.[0].extensions).toMatchObject({ code: 'BAD_USER_INPUT', fields: [{ field: 'productId' }] });
+  });
+
+  it('clear empties the cart and touches no one else\'s', async () => {
+    const token = customer();
+    const other = customer();
+    const p = await published(orders);
+    await addOk(token, p.productId);
+    await addOk(other, p.productId);
+    const { clearCart } = await orders.client.data<{ clearCart: CartView }>(CLEAR, { token });
+    expect(clearCart).toMatchObject({ items: [], itemCount: 0, subtotal: { amount: 0 } });
+    expect((await cartOf(other)).itemCount).toBe(1);
+  });
+});
+
+describe('concurrency', () => {
+  it('10 parallel adds of one product make one line', async () => {
+    const token = customer();
+    const p = await published(orders);
+    const results = await Promise.all(Array.from({ length: 10 }, () => add(token, p.productId)));
+    expect(results.map((r) => r.errors)).toEqual(Array(10).fill(undefined));
+    expect((await cartOf(token)).itemCount).toBe(1);
+  });
+
+  it('parallel adds of different products all land', async () => {
+    const token = customer();
+    const products = await Promise.all(Array.from({ length: 8 }, () => published(orders)));
+    const results = await Promise.all(products.map((p) => add(token, p.productId)));
+    expect(results.map((r) => r.errors)).toEqual(Array(8).fill(undefined));
+    const cart = await cartOf(token);
+    expect(cart.itemCount).toBe(8);
+    expect(cart.subtotal.amount).toBe(8 * 1500);
+  });
+});

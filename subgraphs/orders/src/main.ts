@@ -1,0 +1,4 @@
+import { runUntilSignal, startSubgraph } from '@marketplace/kit';
+import { ordersSubgraph } from './index';
+
+void runUntilSignal('orders', () => startSubgraph(ordersSubgraph));

@@ -1,0 +1,74 @@
+import { queryRows } from '@marketplace/kit';
+import type { DataSource, EntityManager } from 'typeorm';
+
+/** A product as the orders subgraph knows it: what it needs to sell it. */
+export interface ReplicaProduct {
+  id: string;
+  vendorId: string;
+  name: string | null;
+  priceAmount: number | null;
+  priceCurrency: string | null;
+  status: string;
+  revision: number;
+}
+
+export interface ProductStateChange {
+  productId: string;
+  vendorId: string;
+  slug: string;
+  name: string;
+  kind: string;
+  price: { amount: number; currency: string };
+  status: string;
+  revision: number;
+  /** When the catalog made the change (the event's occurredAt). */
+  at: string;
+}
+
+const COLUMNS = `id, vendor_id AS "vendorId", name, price_amount AS "priceAmount", price_currency AS "priceCurrency", status, revision`;
+
+/**
+ * The orders subgraph's replica of catalog products, applied idempotently in any arrival order.
+ *
+ * State events (published/updated) carry a `revision`: one applies only when newer than the
+ * revision held. product.archived carries no revision, so it is ordered by time instead: it
+ * applies when it happened no earlier than the state held, and afterwards a state event
+ * must be both a newer revision and later than the archive to bring the product back (a
+ * republish), so a late, older state never resurrects an archived product.
+ */
+export class ProductReplicaService {
+  async applyState(manager: EntityManager, change: ProductStateChange): Promise<boolean> {
+    const rows = await queryRows(
+      manager,
+      `INSERT INTO products AS p (id, vendor_id, slug, name, kind, price_amount, price_currency, status, revision, changed_at)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)
+       ON CONFLICT (id) DO UPDATE SET
+         vendor_id = EXCLUDED.vendor_id, slug = EXCLUDED.slug, name = EXCLUDED.name, kind = EXCLUDED.kind,
+         price_amount = EXCLUDED.price_amount, price_currency = EXCLUDED.price_currency, status = EXCLUDED.status,
+         revision = EXCLUDED.revision, changed_at = EXCLUDED.changed_at, updated_at = now()
+       WHERE EXCLUDED.revision > p.revision AND (p.status <> 'ARCHIVED' OR EXCLUDED.changed_at >= p.changed_at)
+       RETURNING id`,
+      [change.productId, change.vendorId, change.slug, change.name, change.kind, change.price.amount, change.price.currency, change.status, change.revision, change.at],
+    );
+    return rows.length > 0;
+  }
+
+  async archive(manager: EntityManager, change: { productId: string; vendorId: string; at: string }): Promise<boolean> {
+    const rows = await queryRows(
+      manager,
+      `INSERT INTO products AS p (id, vendor_id, status, revision, changed_at)
+       VALUES ($1, $2, 'ARCHIVED', 0, $3)
+       ON CONFLICT (id) DO UPDATE SET status = 'ARCHIVED', changed_at = EXCLUDED.changed_at, updated_at = now()
+       WHERE EXCLUDED.changed_at >= p.changed_at
+       RETURNING id`,
+      [change.productId, change.vendorId, change.at],
+    );
+    return rows.length > 0;
+  }
+
+  /** One product; `share` holds it (FOR SHARE) until the transaction ends, so it cannot change meanwhile. */
+  async find(manager: DataSource | EntityManager, productId: string, share = false): Promise<ReplicaProduct | null> {
+    const [row] = await queryRows<ReplicaProduct>(manager, `SELECT ${COLUMNS} FROM products WHERE id = $1${share ? ' FOR SHARE' : ''}`, [productId]);
+    return row ?? null;
+  }
+}
