@@ -9,6 +9,7 @@ import { EventBackbone } from './backbone';
 import type { EventHandler } from './consumer';
 import { defineEvent } from './envelope';
 import { CreateEventTables1763700000000 } from './event-tables.migration';
+import { until } from '../testing/helpers';
 
 /** Test-only events: the contract tests must not depend on any real subgraph's catalog entries. */
 export const ProbeHappened = defineEvent('probe.happened', 1, z.object({ aggregate: z.string(), n: z.number().int(), failUntil: z.number().int().optional() }));
@@ -62,9 +63,5 @@ export async function startEventNode(options: {
 
 /** Polls until `check` holds, failing with `describe()` after `timeoutMs`. */
 export async function eventually(check: () => Promise<boolean>, timeoutMs = 15_000, describe = () => 'condition'): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await check())) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${describe()}`);
-    await new Promise((resolve) => setTimeout(resolve, 25));
-  }
+  await until(async () => ((await check()) ? true : undefined), describe(), timeoutMs);
 }

@@ -6,6 +6,20 @@ import { queryRows } from '../data/sql';
 import type { Envelope } from '../events/envelope';
 import type { TestSubgraph } from './subgraph';
 
+/** How often the polling helpers look again. */
+const POLL_INTERVAL_MS = 20;
+
+/** Retries `attempt` until it returns a value (not undefined), for effects that arrive asynchronously (events, mail). */
+export async function until<T>(attempt: () => Promise<T | undefined> | T | undefined, what: string, timeoutMs = 15_000): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await attempt();
+    if (value !== undefined) return value;
+    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, POLL_INTERVAL_MS));
+  }
+}
+
 let signer: AccessTokenSigner | undefined;
 
 /** An access token for any user and role, signed with this test run's keys (DATA_DIR from the global setup). */
@@ -46,16 +60,17 @@ export async function outboxOf(target: TestSubgraph, aggregateId: string): Promi
 /** Hands an event to the subgraph's consumer and waits until every handler of it has committed (or it was dead-lettered). */
 export async function deliver(target: TestSubgraph, envelope: Envelope, timeoutMs = 10_000): Promise<void> {
   await target.subgraph.events.transport.publish(envelope);
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const [{ handled, dead }] = await queryRows<{ handled: number; dead: number }>(
-      target.subgraph.deps.db,
-      `SELECT (SELECT count(*)::int FROM inbox WHERE event_id = $1) AS handled,
-              (SELECT count(*)::int FROM dead_letters WHERE body::jsonb->>'id' = $1::text) AS dead`,
-      [envelope.id],
-    );
-    if (handled > 0 || dead > 0) return;
-    if (Date.now() > deadline) throw new Error(`${envelope.type} ${envelope.id} was not handled within ${timeoutMs} ms`);
-    await new Promise((resolve) => setTimeout(resolve, 20));
-  }
+  await until(
+    async () => {
+      const [{ handled, dead }] = await queryRows<{ handled: number; dead: number }>(
+        target.subgraph.deps.db,
+        `SELECT (SELECT count(*)::int FROM inbox WHERE event_id = $1) AS handled,
+                (SELECT count(*)::int FROM dead_letters WHERE body::jsonb->>'id' = $1::text) AS dead`,
+        [envelope.id],
+      );
+      return handled > 0 || dead > 0 ? true : undefined;
+    },
+    `${envelope.type} ${envelope.id} to be handled`,
+    timeoutMs,
+  );
 }

@@ -50,13 +50,4 @@ export async function startTestSupergraph(env: Record<string, string> = {}, modu
   }
 }
 
-/** Retries `attempt` until it returns a value (not undefined), for effects that arrive by event. */
-export async function until<T>(attempt: () => Promise<T | undefined>, what: string, timeoutMs = 15_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await attempt();
-    if (value !== undefined) return value;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
-}
+export { until } from '@marketplace/kit/testing';

@@ -1,4 +1,4 @@
-import { GraphQLTestClient, TestSubgraph, startTestSubgraph } from '@marketplace/kit/testing';
+import { GraphQLTestClient, TestSubgraph, startTestSubgraph, until } from '@marketplace/kit/testing';
 import { usersSubgraph } from './index';
 
 /** Cheap hashing keeps the suite fast; the cost parameter is covered by its own test. */
@@ -39,14 +39,8 @@ export async function register(users: TestSubgraph, email = uniqueEmail(), passw
   return data.register;
 }
 
-export async function waitForMail(users: TestSubgraph, email: string, subject: string, timeoutMs = 10_000) {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const mail = mailsTo(users, email).find((m) => m.subject === subject);
-    if (mail) return mail;
-    if (Date.now() > deadline) throw new Error(`no "${subject}" mail to ${email} within ${timeoutMs} ms`);
-    await new Promise((resolve) => setTimeout(resolve, 20));
-  }
+export function waitForMail(users: TestSubgraph, email: string, subject: string, timeoutMs = 10_000) {
+  return until(() => mailsTo(users, email).find((m) => m.subject === subject), `a "${subject}" mail to ${email}`, timeoutMs);
 }
 
 export async function login(client: GraphQLTestClient, email: string, password = STRONG_PASSWORD, clientIp = '10.1.0.1') {

@@ -3,7 +3,7 @@ import { mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { UrlTokenSigner, queryRows } from '@marketplace/kit';
-import { TestSubgraph } from '@marketplace/kit/testing';
+import { TestSubgraph, until } from '@marketplace/kit/testing';
 import { TestVendor, addVendor, admin, createProduct, customer, publishedProduct, setVendorStatus, startCatalog } from '../testing';
 
 const SECRET = randomBytes(32).toString('hex');
@@ -184,8 +184,7 @@ describe('PUT /uploads/:token', () => {
       },
     });
     await expect(put(url, stream)).rejects.toThrow();
-    const deadline = Date.now() + 5_000;
-    while (Date.now() < deadline && !catalog.logs.records().some((r) => r.msg === 'artifact upload abandoned')) await new Promise((resolve) => setTimeout(resolve, 20));
+    await until(() => catalog.logs.records().some((r) => r.msg === 'artifact upload abandoned') || undefined, 'the abandoned upload to be cleaned up', 5_000);
     expect(catalog.logs.records().some((r) => r.msg === 'artifact upload abandoned')).toBe(true);
     expect(objectsOf(product.id)).toEqual([]);
     expect((await put(url, randomBytes(100))).status).toBe(200);

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { Events, createEnvelope, queryRows } from '@marketplace/kit';
-import { TestSubgraph, deliver, tokenFor } from '@marketplace/kit/testing';
+import { TestSubgraph, deliver, tokenFor, until } from '@marketplace/kit/testing';
 import { admin, deliverEvent, publishedProduct, startCatalog } from '../testing';
 
 /** The replica of vendors follows the vendor subgraph's events, in whatever order they arrive. */
@@ -78,8 +78,7 @@ it('applies a redelivered event once', async () => {
     const { values } = await catalog.subgraph.events.metrics.consumed.get();
     return values.find((v) => v.labels.outcome === 'duplicate' && v.labels.type === 'vendor.approved')?.value ?? 0;
   };
-  const deadline = Date.now() + 10_000;
-  while ((await duplicates()) < 1 && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 20));
+  await until(async () => ((await duplicates()) >= 1 ? true : undefined), 'the duplicate delivery to be consumed');
   expect(await duplicates()).toBeGreaterThanOrEqual(1);
   expect(await queryRows(catalog.subgraph.deps.db, `SELECT handler FROM inbox WHERE event_id = $1`, [envelope.id])).toEqual([{ handler: 'replicate-vendor-approved' }]);
 });

@@ -1,6 +1,6 @@
 import { DemoIds, Events, createEnvelope, queryRows } from '@marketplace/kit';
-import { TestSubgraph } from '@marketplace/kit/testing';
-import { VERIFICATION_SUBJECT, mailsTo, register, startUsers, uniqueEmail } from '../testing';
+import { TestSubgraph, deliver, until } from '@marketplace/kit/testing';
+import { VERIFICATION_SUBJECT, mailsTo, register, startUsers, uniqueEmail, waitForMail } from '../testing';
 
 /** The first real flow on the event backbone: register → user.registered → verification email. */
 let users: TestSubgraph;
@@ -28,8 +28,7 @@ it('records user.registered in the registering transaction, carrying the request
     payload: { userId, email, displayName: 'Eve Events', role: 'CUSTOMER' },
   });
 
-  const deadline = Date.now() + 10_000;
-  while (!mailsTo(users, email).length && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 20));
+  await waitForMail(users, email, VERIFICATION_SUBJECT);
   expect(mailsTo(users, email).map((m) => m.subject)).toEqual([VERIFICATION_SUBJECT]);
   const handled = users.logs.records().find((r) => r.msg === 'verification email sent' && r.userId === userId);
   expect(handled).toMatchObject({ correlationId: 'register-req-42', handler: 'send-verification-email', eventType: 'user.registered' });
@@ -58,8 +57,7 @@ it('sends no second email when user.registered is delivered again', async () => 
   };
   const before = await duplicates();
   await users.subgraph.events.transport.publish(envelope);
-  const deadline = Date.now() + 10_000;
-  while ((await duplicates()) === before && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 20));
+  await until(async () => ((await duplicates()) > before ? true : undefined), 'the duplicate delivery to be consumed');
   expect(await duplicates()).toBe(before + 1);
   expect(mailsTo(users, email)).toHaveLength(1);
 });
@@ -71,14 +69,7 @@ describe('vendor.approved', () => {
       correlationId: 'approve-test',
       aggregateId: userId,
     });
-    await users.subgraph.events.transport.publish(envelope);
-    const deadline = Date.now() + 10_000;
-    while (Date.now() < deadline) {
-      const rows = await queryRows(db(), `SELECT 1 FROM inbox WHERE event_id = $1`, [envelope.id]);
-      if (rows.length) return;
-      await new Promise((resolve) => setTimeout(resolve, 20));
-    }
-    throw new Error('vendor.approved was not handled');
+    await deliver(users, envelope);
   }
   const roleOf = async (id: string) => (await queryRows(db(), `SELECT role FROM users WHERE id = $1`, [id]))[0]?.role;
 
