@@ -124,6 +124,7 @@ if (AMQP_URL) {
       await eventually(async () => (await effects(consumer)).length >= 20, 30_000, () => '20 effects after the broker returned');
       await new Promise((resolve) => setTimeout(resolve, 300));
       expectOncePerEventInOrder(await effects(consumer), 20);
+      await eventually(async () => (await pending(producer)) === 0, 15_000, () => 'the relay to mark every event sent');
       expect(await pending(producer)).toBe(0);
       await producer.backbone.transport.check();
     });
