@@ -1,12 +1,12 @@
 import { readFileSync } from 'node:fs';
 import { ApolloGateway } from '@apollo/gateway';
-import { ApolloServer } from '@apollo/server';
+import { ApolloServer, ApolloServerPlugin } from '@apollo/server';
 import { ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
 import { ApolloServerPluginDrainHttpServer } from '@apollo/server/plugin/drainHttpServer';
 import { expressMiddleware } from '@as-integrations/express5';
 import cors, { CorsOptions } from 'cors';
 import express from 'express';
-import type { GraphQLFormattedError } from 'graphql';
+import { GraphQLError, GraphQLFormattedError, GraphQLSchema } from 'graphql';
 import type { DestinationStream } from 'pino';
 import {
   AccessTokenVerifier,
@@ -21,6 +21,8 @@ import {
   createHttpServer,
   createLogger,
   createStore,
+  changeFeedNamespace,
+  createChangeFeed,
   envReader,
   jsonErrorHandler,
   listen,
@@ -37,6 +39,7 @@ import { RateLimitHeaders, RequestRateLimiter } from './rate-limit';
 import { mountRestEdge } from './rest-edge';
 import { SubgraphDataSource } from './remote-data-source';
 import { createSubgraphFetcher } from './subgraph-fetcher';
+import { isSubscriptionOperation, serveLiveSubscriptions } from './subscriptions/live-subscriptions';
 
 export const GRAPHQL_PATH = '/graphql';
 /** Operations are small; variables may carry a few form fields, never files (uploads have their own route). */
@@ -86,10 +89,14 @@ export async function startGateway(options: GatewayOptions = {}): Promise<Runnin
     },
   });
 
+  let apiSchema: GraphQLSchema | undefined;
+  gateway.onSchemaLoadOrUpdate(({ apiSchema: loaded }) => (apiSchema = loaded));
+
   const app = express();
   app.disable('x-powered-by');
   app.set('trust proxy', config.trustProxy);
   const httpServer = createHttpServer(app);
+  const formatError = gatewayErrorFormatter(log, config.common.environment === 'development' && env.bool('EXPOSE_INTERNAL_ERRORS', false));
   const apollo = new ApolloServer<GatewayContext>({
     // Shutdown belongs to the process (runUntilSignal): Apollo's own handler would re-raise the signal mid-drain.
     stopOnTerminationSignals: false,
@@ -100,8 +107,9 @@ export async function startGateway(options: GatewayOptions = {}): Promise<Runnin
     includeStacktraceInErrorResponses: false,
     parseOptions: { maxTokens: config.limits.maxTokens },
     validationRules: limitRules(config.limits),
-    formatError: gatewayErrorFormatter(log, config.common.environment === 'development' && env.bool('EXPOSE_INTERNAL_ERRORS', false)),
+    formatError,
     plugins: [
+      subscriptionsOverWebSocketOnly(),
       ApolloServerPluginLandingPageDisabled(),
       ApolloServerPluginDrainHttpServer({ httpServer }),
       metrics.apolloPlugin(),
@@ -111,9 +119,12 @@ export async function startGateway(options: GatewayOptions = {}): Promise<Runnin
   // Only the rate limiter uses the store (Redis with REDIS_URL); its keys live under REDIS_KEY_PREFIX.
   const store: KeyValueStore | undefined = config.rateLimit.enabled ? createStore(config.common.redisUrl, storeNamespace(config)) : undefined;
   const rateLimiter = store && new RequestRateLimiter(store, config.rateLimit, { log: log.child({ component: 'rate-limit' }) });
+  const changes = createChangeFeed(config.common.redisUrl, changeFeedNamespace(config.common), log);
+  let closeWebSockets = async () => undefined as void;
   const closeConnections = async () => {
+    await closeWebSockets();
     fetcher.close();
-    await store?.close();
+    await Promise.allSettled([store?.close(), changes.close()]);
   };
   try {
     await apollo.start();
@@ -135,6 +146,18 @@ export async function startGateway(options: GatewayOptions = {}): Promise<Runnin
     expressMiddleware(apollo, { context: async ({ req, res }) => createGatewayContext(req, res, { verifier, log, rateLimiter }) }),
   );
   app.use(jsonErrorHandler);
+  closeWebSockets = serveLiveSubscriptions(httpServer, GRAPHQL_PATH, {
+    apollo,
+    schema: () => {
+      if (!apiSchema) throw new Error('the supergraph is not loaded yet');
+      return apiSchema;
+    },
+    changes,
+    verifier,
+    limits: config.limits,
+    formatError,
+    log: log.child({ component: 'subscriptions' }),
+  });
 
   try {
     await listen(httpServer, port, host, 'gateway');
@@ -152,6 +175,7 @@ export async function startGateway(options: GatewayOptions = {}): Promise<Runnin
     port: actualPort,
     subgraphs,
     close: async () => {
+      await closeWebSockets();
       await closeServer(httpServer);
       await apollo.stop();
       await closeConnections();
@@ -191,6 +215,23 @@ function gatewayErrorFormatter(log: Logger, exposeInternals: boolean) {
     if (!result.extensions || !('serviceName' in result.extensions)) return result;
     const { serviceName: _serviceName, ...extensions } = result.extensions;
     return { ...result, extensions };
+  };
+}
+
+/** @apollo/gateway cannot execute subscriptions; over HTTP they get a clear 400 instead of an internal error. */
+function subscriptionsOverWebSocketOnly(): ApolloServerPlugin<GatewayContext> {
+  return {
+    async requestDidStart() {
+      return {
+        async didResolveOperation({ document, operationName }) {
+          if (isSubscriptionOperation(document, operationName)) {
+            throw new GraphQLError(`Subscriptions are served over WebSocket (graphql-ws) on ${GRAPHQL_PATH}`, {
+              extensions: { code: 'BAD_REQUEST', http: { status: 400 } },
+            });
+          }
+        },
+      };
+    },
   };
 }
 

@@ -24,7 +24,7 @@ describe('playground', () => {
     const { response, html } = await page();
     expect(response.status).toBe(200);
     expect(response.headers.get('content-type')).toMatch(/^text\/html/);
-    expect(html).toContain('GraphiQL.createFetcher({ url, subscriptionUrl })');
+    expect(html).toContain('graphqlWs.createClient({ url: subscriptionUrl');
     expect(html).toContain('isHeadersEditorEnabled: true');
   });
 

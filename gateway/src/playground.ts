@@ -101,7 +101,23 @@ function playgroundHtml(nonce: string): string {
 <script nonce="${nonce}">
   const url = location.origin + location.pathname;
   const subscriptionUrl = url.replace(/^http/, 'ws');
-  const fetcher = GraphiQL.createFetcher({ url, subscriptionUrl });
+  const http = GraphiQL.createFetcher({ url });
+  // Subscriptions go over graphql-ws, authenticated like HTTP: the Headers editor's values
+  // become the connection's connectionParams (one socket per distinct set of headers).
+  const sockets = new Map();
+  const socketFor = (headers) => {
+    const key = JSON.stringify(headers || {});
+    if (!sockets.has(key)) sockets.set(key, graphqlWs.createClient({ url: subscriptionUrl, connectionParams: headers || {}, lazy: true }));
+    return sockets.get(key);
+  };
+  const isSubscription = (params) => {
+    const source = params.query.replace(/#[^\n]*/g, '');
+    return params.operationName
+      ? new RegExp('subscription\\s+' + params.operationName + '\\b').test(source)
+      : /(^|})\s*subscription\b/.test(source);
+  };
+  const fetcher = (params, options) =>
+    isSubscription(params) ? socketFor(options && options.headers).iterate(params) : http(params, options);
   ReactDOM.createRoot(document.getElementById('graphiql')).render(
     React.createElement(GraphiQL, {
       fetcher,

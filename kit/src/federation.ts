@@ -2,7 +2,7 @@ import { buildSubgraphSchema, printSubgraphSchema } from '@apollo/subgraph';
 import type { GraphQLResolverMap } from '@apollo/subgraph/dist/schema-helper';
 import { printSchemaWithDirectives } from '@graphql-tools/utils';
 import { GraphQLSchema, parse } from 'graphql';
-import { BuildSchemaOptions, buildSchema, createResolversMap } from 'type-graphql';
+import { BuildSchemaOptions, PubSub, buildSchema, createResolversMap } from 'type-graphql';
 import { authChecker } from './auth/auth-checker';
 import type { RequestContext } from './context';
 
@@ -21,6 +21,20 @@ export interface FederatedSchemaOptions {
 }
 
 /**
+ * type-graphql refuses to build a `@Subscription` without a pubSub, even one with its own
+ * `subscribe`. Subscriptions here follow the kit's ChangeFeed (`subscribe: … changeStream`),
+ * which works across processes; type-graphql's in-memory topics would not, so none exist.
+ */
+const changeFeedOnly: PubSub = {
+  publish: () => {
+    throw new Error('subscriptions follow the ChangeFeed: publish with deps.changes, not type-graphql topics');
+  },
+  subscribe: () => {
+    throw new Error('subscriptions follow the ChangeFeed: give @Subscription a `subscribe` that returns changeStream(...)');
+  },
+};
+
+/**
  * The one bridge from type-graphql to `@apollo/subgraph`: type-graphql builds the
  * schema from decorators, its SDL (with `@key` and friends) becomes a subgraph schema,
  * and type-graphql's resolvers are merged with the entity reference resolvers.
@@ -35,6 +49,7 @@ export async function buildFederatedSchema(options: FederatedSchemaOptions): Pro
     validate: { forbidUnknownValues: false, stopAtFirstError: false },
     // Subgraphs may have no Query of their own; composition checks the whole.
     skipCheck: true,
+    pubSub: changeFeedOnly,
   });
   const resolvers = createResolversMap(schema) as GraphQLResolverMap<RequestContext>;
   for (const [typeName, typeResolvers] of Object.entries(options.references ?? {})) {

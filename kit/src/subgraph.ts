@@ -21,6 +21,9 @@ import { EventBackbone } from './events/backbone';
 import type { EventHandler } from './events/consumer';
 import { CreateEventTables1763700000000 } from './events/event-tables.migration';
 import type { Outbox } from './events/outbox';
+import { ChangeFeed, createChangeFeed } from './changes/change-feed';
+import { AfterCommit } from './data/after-commit';
+import { authorizationFrom, serveGraphQLOverWebSocket } from './http/graphql-ws';
 
 /** What a subgraph's wiring receives: its configuration and its own connections. */
 export interface SubgraphDeps {
@@ -33,6 +36,12 @@ export interface SubgraphDeps {
   log: Logger;
   /** Records events inside a service's transaction; the relay publishes them after commit. */
   outbox: Outbox;
+  /** Live "this changed" notifications to every process (subscriptions); publish after commit. */
+  changes: ChangeFeed;
+  /** Registers work (notifications, cache invalidation) to run once the current transaction commits. */
+  afterCommit: AfterCommit;
+  /** This subgraph's own `http://host:port`; known once it listens (call it from resolvers, not from wire). */
+  origin(): string;
 }
 
 /** What a subgraph hands back from wiring: resolver instances and optional extras. */
@@ -126,18 +135,50 @@ export async function startSubgraph(module: SubgraphModule, options: StartOption
   const store = createStore(config.redisUrl, `${config.redisKeyPrefix}:${module.name}`);
   const metrics = new Metrics(module.name);
   const events = new EventBackbone({ name: module.name, db, databaseUrl, amqpUrl: config.amqpUrl, settings: config.events, log, metrics });
-  const deps: SubgraphDeps = { name: module.name, env, config, keys, db, store, log, outbox: events.outbox };
+  const changes = createChangeFeed(config.redisUrl, changeFeedNamespace(config), log);
+  let origin: string | undefined;
+  const deps: SubgraphDeps = {
+    name: module.name,
+    env,
+    config,
+    keys,
+    db,
+    store,
+    log,
+    outbox: events.outbox,
+    changes,
+    afterCommit: new AfterCommit(db, log),
+    origin: () => {
+      if (!origin) throw new Error(`${module.name}: origin() is known only once the subgraph listens`);
+      return origin;
+    },
+  };
   const wiring = module.wire(deps, settings);
 
   const app = express();
   app.disable('x-powered-by');
   app.use(metrics.httpMiddleware());
   const httpServer = createHttpServer(app);
+  const schema = await buildSubgraphSchemaOf(module, wiring);
+  const formatError = createErrorFormatter(log, { exposeInternals: config.environment === 'development' && env.bool('EXPOSE_INTERNAL_ERRORS', false) });
+  const trustForwardedClientIp = env.bool('TRUST_FORWARDED_CLIENT_IP', true);
+  // A subgraph with a Subscription type serves it over graphql-ws itself, so Apollo Router can pass subscriptions through.
+  const closeWebSockets = schema.getSubscriptionType()
+    ? serveGraphQLOverWebSocket(httpServer, '/graphql', {
+        schema,
+        formatError,
+        context: ({ connectionParams, extra }) =>
+          createRequestContext(
+            { headers: { ...extra.request.headers, authorization: authorizationFrom(connectionParams) }, remoteAddress: extra.request.socket.remoteAddress },
+            { verifier, log, trustForwardedClientIp },
+          ) as unknown as Record<string, unknown>,
+      })
+    : async () => undefined;
   const apollo = new ApolloServer<RequestContext>({
     // Shutdown belongs to the process (runUntilSignal): Apollo's own handler would re-raise the signal mid-drain.
     stopOnTerminationSignals: false,
-    schema: await buildSubgraphSchemaOf(module, wiring),
-    formatError: createErrorFormatter(log, { exposeInternals: config.environment === 'development' && env.bool('EXPOSE_INTERNAL_ERRORS', false) }),
+    schema,
+    formatError,
     includeStacktraceInErrorResponses: false,
     csrfPrevention: true,
     plugins: [
@@ -164,7 +205,7 @@ export async function startSubgraph(module: SubgraphModule, options: StartOption
       context: async ({ req }) =>
         createRequestContext(
           { headers: req.headers, remoteAddress: req.socket.remoteAddress },
-          { verifier, log, trustForwardedClientIp: env.bool('TRUST_FORWARDED_CLIENT_IP', true) },
+          { verifier, log, trustForwardedClientIp },
         ),
     }),
   );
@@ -175,12 +216,14 @@ export async function startSubgraph(module: SubgraphModule, options: StartOption
     await events.start(wiring.handlers ?? [], { startRelay: options.startRelay ?? true });
     await listen(httpServer, port, host, module.name);
   } catch (error) {
+    await closeWebSockets();
     await apollo.stop();
     await events.stop();
-    await Promise.allSettled([db.destroy(), store.close()]);
+    await Promise.allSettled([db.destroy(), store.close(), changes.close()]);
     throw error;
   }
   const actualPort = portOf(httpServer);
+  origin = `http://${host}:${actualPort}`;
   log.info({ port: actualPort }, `${module.name} subgraph ready`);
 
   return {
@@ -191,13 +234,19 @@ export async function startSubgraph(module: SubgraphModule, options: StartOption
     wiring,
     events,
     close: async () => {
+      await closeWebSockets();
       await closeServer(httpServer);
       await apollo.stop();
       await events.stop();
       await wiring.close?.();
-      await Promise.allSettled([db.destroy(), store.close()]);
+      await Promise.allSettled([db.destroy(), store.close(), changes.close()]);
     },
   };
+}
+
+/** Every process of one deployment (subgraphs and gateways) shares the change feed's namespace. */
+export function changeFeedNamespace(config: CommonConfig): string {
+  return `${config.redisKeyPrefix}:changes`;
 }
 
 /** Runs every dependency check, each bounded in time, and reports each one. */

@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
-import { Arg, Ctx, Directive, Field, FieldResolver, ID, Int, ObjectType, Query, Resolver, Root } from 'type-graphql';
-import { RequestContext, SubgraphModule, badInput, conflict, forbidden, notFound } from '@marketplace/kit';
+import { Arg, Ctx, Directive, Field, FieldResolver, ID, Int, Mutation, ObjectType, Query, Resolver, Root, Subscription } from 'type-graphql';
+import { ChangeFeed, ChangeTopics, RequestContext, SubgraphModule, badInput, changeStream, conflict, forbidden, notFound, requireViewer } from '@marketplace/kit';
 
 /**
  * A subgraph that exists only for gateway tests: it reports what the gateway forwarded
@@ -31,6 +31,63 @@ export class Probe {
 
   @Field(() => Int)
   level: number;
+}
+
+/** An order-like object for the gateway's live subscriptions: `order(id)` and `orderUpdated(orderId)`. */
+@ObjectType()
+export class ProbeOrder {
+  @Field(() => ID)
+  id: string;
+
+  @Field()
+  status: string;
+
+  /** Who loaded it: proves each push runs with the subscriber's own authorization. */
+  @Field(() => ID)
+  viewerId: string;
+
+  /** How many times this subgraph loaded it: a push that changed nothing else still differs here unless selected away. */
+  @Field(() => Int)
+  loads: number;
+}
+
+/** Order id → status; ids starting with `forbidden` are refused, `missing` are not found. */
+const probeOrders = new Map<string, { status: string; loads: number }>();
+let probeChanges: ChangeFeed | undefined;
+
+function loadProbeOrder(id: string, context: RequestContext): ProbeOrder {
+  const viewer = requireViewer(context);
+  if (id.startsWith('forbidden')) throw forbidden();
+  const order = probeOrders.get(id);
+  if (!order) throw notFound('Order');
+  order.loads += 1;
+  return { id, status: order.status, viewerId: viewer.id, loads: order.loads };
+}
+
+@Resolver(() => ProbeOrder)
+export class ProbeOrderResolver {
+  @Query(() => ProbeOrder)
+  order(@Arg('id', () => ID) id: string, @Ctx() context: RequestContext): ProbeOrder {
+    return loadProbeOrder(id, context);
+  }
+
+  /** Sets an order's status and tells subscribers, as the orders subgraph does after a commit. */
+  @Mutation(() => Boolean)
+  async setProbeOrderStatus(@Arg('id', () => ID) id: string, @Arg('status') status: string, @Arg('notify', { defaultValue: true }) notify: boolean): Promise<boolean> {
+    probeOrders.set(id, { status, loads: probeOrders.get(id)?.loads ?? 0 });
+    if (notify) await probeChanges?.publish(ChangeTopics.order(id));
+    return true;
+  }
+
+  @Subscription(() => ProbeOrder, {
+    subscribe: ({ args, context }) => {
+      loadProbeOrder(String(args.orderId), context as RequestContext);
+      return changeStream(probeChanges!, ChangeTopics.order(String(args.orderId)));
+    },
+  })
+  orderUpdated(@Arg('orderId', () => ID) orderId: string, @Ctx() context: RequestContext): ProbeOrder {
+    return loadProbeOrder(orderId, context);
+  }
 }
 
 @Resolver(() => Probe)
@@ -80,36 +137,39 @@ export function createProbeSubgraph(): { module: SubgraphModule; stats: ProbeSta
     defaultPort: 0,
     entities: [],
     migrations: [],
-    resolvers: [ProbeResolver],
-    wire: () => ({
-      resolvers: [new ProbeResolver()],
-      references: { Probe: { __resolveReference: (reference: { id: string }) => ({ id: reference.id, level: 0 }) } },
-      routes: (app) => {
-        app.use('/graphql', (_req, _res, next) => {
-          stats.graphqlRequests += 1;
-          next();
-        });
-        // REST edge fixtures: an upload that hashes what arrives, a large download, a hung endpoint.
-        app.put('/files/:name', (req, res) => {
-          const hash = createHash('sha256');
-          let size = 0;
-          req.on('data', (chunk: Buffer) => {
-            size += chunk.length;
-            hash.update(chunk);
+    resolvers: [ProbeResolver, ProbeOrderResolver],
+    wire: ({ changes }) => {
+      probeChanges = changes;
+      return {
+        resolvers: [new ProbeResolver(), new ProbeOrderResolver()],
+        references: { Probe: { __resolveReference: (reference: { id: string }) => ({ id: reference.id, level: 0 }) } },
+        routes: (app) => {
+          app.use('/graphql', (_req, _res, next) => {
+            stats.graphqlRequests += 1;
+            next();
           });
-          req.on('end', () =>
-            res.status(201).json({ name: req.params.name, query: req.query, size, sha256: hash.digest('hex'), headers: req.headers }),
-          );
-        });
-        app.get('/files/:name', (req, res) => {
-          const size = Number(req.query.size ?? 1024);
-          res.setHeader('content-type', 'application/octet-stream');
-          res.setHeader('x-probe-file', req.params.name);
-          res.end(Buffer.alloc(size, 7));
-        });
-        app.get('/files-hang', () => undefined);
-      },
-    }),
+          // REST edge fixtures: an upload that hashes what arrives, a large download, a hung endpoint.
+          app.put('/files/:name', (req, res) => {
+            const hash = createHash('sha256');
+            let size = 0;
+            req.on('data', (chunk: Buffer) => {
+              size += chunk.length;
+              hash.update(chunk);
+            });
+            req.on('end', () =>
+              res.status(201).json({ name: req.params.name, query: req.query, size, sha256: hash.digest('hex'), headers: req.headers }),
+            );
+          });
+          app.get('/files/:name', (req, res) => {
+            const size = Number(req.query.size ?? 1024);
+            res.setHeader('content-type', 'application/octet-stream');
+            res.setHeader('x-probe-file', req.params.name);
+            res.end(Buffer.alloc(size, 7));
+          });
+          app.get('/files-hang', () => undefined);
+        },
+      };
+    },
   };
   return { module, stats };
 }

@@ -61,7 +61,8 @@ export async function startProbeStack(gatewayEnv: Record<string, string> = {}): 
   const stopSubgraph = () => (stopped ??= probe.close());
   try {
     const supergraphSdl = await composeSupergraph(module, probe.subgraph.url);
-    const gateway = await startTestGateway(supergraphSdl, dataDir, gatewayEnv);
+    // One change-feed namespace for both, as in a deployment: the probe's notifications reach the gateway.
+    const gateway = await startTestGateway(supergraphSdl, dataDir, { REDIS_KEY_PREFIX: probe.subgraph.deps.config.redisKeyPrefix, ...gatewayEnv });
     const config = readCommonConfig(envReader({ ...process.env, DATA_DIR: dataDir }));
     const keys = loadTokenKeys(config);
     const signer = new AccessTokenSigner(keys.privateKeyPem!, { issuer: config.jwt.issuer, audience: config.jwt.audience });

@@ -64,7 +64,56 @@ export const Events = {
     1,
     z.object({ licenseId: z.string().uuid(), productId: z.string().uuid(), ownerId: z.string().uuid(), orderId: z.string().uuid() }),
   ),
+
+  /** A cart became an order awaiting payment (orders → payments: the amount to charge). */
+  OrderCreated: defineEvent('order.created', 1, orderSummary()),
+
+  /** An order's payment succeeded (orders → licensing: issue per line; vendor: ledger credit per line). */
+  OrderPaid: defineEvent('order.paid', 1, orderSummary().extend({ paymentId: z.string().uuid() })),
+
+  /** An unpaid order was cancelled, by its owner or by the payment timeout (orders → payments: no more intents). */
+  OrderCancelled: defineEvent(
+    'order.cancelled',
+    1,
+    z.object({ orderId: z.string().uuid(), userId: z.string().uuid(), reason: z.enum(['CUSTOMER', 'PAYMENT_TIMEOUT']) }),
+  ),
+
+  /** Money was received for an order (payments → orders: PAID). */
+  PaymentSucceeded: defineEvent('payment.succeeded', 1, paymentOutcome()),
+
+  /** An attempt to pay failed; the customer may retry with the same intent (payments → orders: PAYMENT_FAILED). */
+  PaymentFailed: defineEvent('payment.failed', 1, paymentOutcome().extend({ reason: z.string().min(1) })),
+
+  /** A succeeded payment was refunded (payments → orders: REFUNDED; licensing: revoke; vendor: ledger debit). */
+  PaymentRefunded: defineEvent('payment.refunded', 1, paymentOutcome().extend({ reason: z.string().min(1) })),
+
+  /** The cardholder disputed a charge (payments → vendor: hold the funds). */
+  PaymentDisputed: defineEvent('payment.disputed', 1, paymentOutcome().extend({ reason: z.string().min(1) })),
 } as const;
+
+/** An amount in minor units of an ISO 4217 currency. */
+function money() {
+  return z.object({ amount: z.number().int().min(0), currency: z.string().regex(/^[A-Z]{3}$/) });
+}
+
+/** An order as the saga's other participants need it: who, how much, and which lines. */
+function orderSummary() {
+  return z.object({
+    orderId: z.string().uuid(),
+    /** Human-friendly order number shown on receipts. */
+    number: z.string().min(1),
+    userId: z.string().uuid(),
+    total: money(),
+    items: z
+      .array(z.object({ productId: z.string().uuid(), vendorId: z.string().uuid(), name: z.string().min(1), unitPrice: money() }))
+      .min(1),
+  });
+}
+
+/** What payments tells about one payment of one order. */
+function paymentOutcome() {
+  return z.object({ paymentId: z.string().uuid(), orderId: z.string().uuid(), amount: money(), providerRef: z.string().min(1) });
+}
 
 /** What other subgraphs need to know about a product to sell it. */
 function productState() {
@@ -74,7 +123,7 @@ function productState() {
     slug: z.string().min(1),
     name: z.string().min(1),
     kind: z.enum(['AGENT', 'WORKFLOW', 'TOOL']),
-    price: z.object({ amount: z.number().int().min(0), currency: z.string().regex(/^[A-Z]{3}$/) }),
+    price: money(),
     status: z.enum(['DRAFT', 'IN_REVIEW', 'PUBLISHED', 'REJECTED', 'ARCHIVED']),
     /** Increases with every change, so a replica can ignore an older state arriving late. */
     revision: z.number().int().min(1),

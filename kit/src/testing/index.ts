@@ -6,3 +6,4 @@ export { freePort } from './global-setup';
 export * from './tcp-proxy';
 export * from '../events/testing';
 export * from './helpers';
+export * from './subscription-client';

@@ -2,7 +2,6 @@ import { LocalDirectoryStorage, SubgraphModule, UrlTokenSigner } from '@marketpl
 import { artifactRoutes } from './artifact/artifact.routes';
 import { ArtifactResolver } from './artifact/artifact.resolver';
 import { ArtifactService } from './artifact/artifact.service';
-import { AfterCommit } from './cache/after-commit';
 import { StorefrontCache } from './cache/storefront-cache';
 import { CatalogConfig, readCatalogConfig } from './config';
 import { CategoryResolver } from './category/category.resolver';
@@ -44,8 +43,8 @@ export const catalogSubgraph: SubgraphModule<CatalogConfig> = {
   migrations: [CreateCatalog1763800000000, SeedCategories1763800000001, VendorProfile1763800000002, Reviews1763800000003, Artifacts1763800000004],
   resolvers: [ProductResolver, CategoryResolver, VendorResolver, ReviewResolver, ProductReviewsResolver, ArtifactResolver],
   readSettings: readCatalogConfig,
-  wire({ db, log, outbox, store: keyValues }, settings) {
-    const cache = new StorefrontCache(keyValues, settings.cacheTtlSeconds, new AfterCommit(db, log), log);
+  wire({ db, log, outbox, store: keyValues, afterCommit }, settings) {
+    const cache = new StorefrontCache(keyValues, settings.cacheTtlSeconds, afterCommit, log);
     const vendors = new VendorReplicaService((manager) => cache.storefrontChanged(manager));
     const categories = new CategoryService(db, cache);
     const store = new ProductStore(db, (manager, productId) => cache.productChanged(manager, productId));

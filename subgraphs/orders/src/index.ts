@@ -1,26 +1,50 @@
 import type { SubgraphModule } from '@marketplace/kit';
 import { CartResolver } from './cart/cart.resolver';
 import { CartService } from './cart/cart.service';
-import type { OrdersConfig } from './config';
+import { OrdersConfig, readOrdersConfig } from './config';
 import { CreateProductReplica1763790000000 } from './migrations/1763790000000-create-product-replica';
 import { CreateCarts1763790000001 } from './migrations/1763790000001-create-carts';
+import { CreateOrders1763790000002 } from './migrations/1763790000002-create-orders';
+import { CheckoutService } from './order/checkout.service';
+import { startExpiryJob } from './order/order-expiry';
+import { orderHandlers } from './order/order.events';
+import { orderReferences } from './order/order.reference';
+import { OrderResolver } from './order/order.resolver';
+import { OrderService } from './order/order.service';
+import { OrderSubscriptionResolver } from './order/order.subscription';
+import { OrderTransitions } from './order/order.transition';
 import { productReplicaHandlers } from './product-replica/product-replica.events';
 import { ProductReplicaService } from './product-replica/product-replica.service';
 import { productReferences } from './product-replica/product.type';
+import { UserOrdersResolver } from './user/user-orders.resolver';
+import { userReferences } from './user/user.type';
+import { vendorReferences } from './vendor/vendor.type';
 
 /** Carts, orders and the replica of published products they are priced from. */
 export const ordersSubgraph: SubgraphModule<OrdersConfig> = {
   name: 'orders',
   defaultPort: 4003,
   entities: [],
-  migrations: [CreateProductReplica1763790000000, CreateCarts1763790000001],
-  resolvers: [CartResolver],
-  wire({ db }) {
+  migrations: [CreateProductReplica1763790000000, CreateCarts1763790000001, CreateOrders1763790000002],
+  resolvers: [CartResolver, OrderResolver, OrderSubscriptionResolver, UserOrdersResolver],
+  readSettings: readOrdersConfig,
+  wire(deps, settings) {
+    const { db, outbox, changes, log } = deps;
     const products = new ProductReplicaService();
+    const carts = new CartService(db, products);
+    const transitions = new OrderTransitions(deps);
+    const orders = new OrderService(db, transitions, settings, log);
+    const stopExpiry = startExpiryJob(orders, settings, log);
     return {
-      resolvers: [new CartResolver(new CartService(db, products))],
-      references: productReferences,
-      handlers: productReplicaHandlers(products),
+      resolvers: [
+        new CartResolver(carts),
+        new OrderResolver(orders, new CheckoutService(db, carts, outbox, transitions)),
+        new OrderSubscriptionResolver(orders, changes),
+        new UserOrdersResolver(orders),
+      ],
+      references: { ...productReferences, ...userReferences, ...vendorReferences, ...orderReferences(orders) },
+      handlers: [...productReplicaHandlers(products), ...orderHandlers(transitions)],
+      close: stopExpiry,
     };
   },
 };

@@ -10,7 +10,10 @@ export function startOrders(env: Record<string, string> = {}): Promise<TestSubgr
 export const customer = () => tokenFor(randomUUID(), 'CUSTOMER');
 
 export async function deliverEvent<T>(orders: TestSubgraph, definition: EventDefinition<T>, payload: T, occurredAt?: string): Promise<Envelope<T>> {
-  const envelope = createEnvelope(definition, payload, { source: 'test', correlationId: `test-${randomUUID()}`, aggregateId: (payload as { productId: string }).productId });
+  // Product events belong to their product, payment and license events to their order.
+  const { productId, orderId } = payload as { productId?: string; orderId?: string };
+  const aggregateId = definition.type.startsWith('product.') ? productId! : (orderId ?? productId!);
+  const envelope = createEnvelope(definition, payload, { source: 'test', correlationId: `test-${randomUUID()}`, aggregateId });
   if (occurredAt) envelope.occurredAt = occurredAt;
   await deliver(orders, envelope);
   return envelope;
@@ -52,5 +55,59 @@ export const CART = `{ cart { ${CART_FIELDS} } }`;
 export const ADD = `mutation($productId: ID!) { addToCart(productId: $productId) { ${CART_FIELDS} } }`;
 export const REMOVE = `mutation($productId: ID!) { removeFromCart(productId: $productId) { ${CART_FIELDS} } }`;
 export const CLEAR = `mutation { clearCart { ${CART_FIELDS} } }`;
+
+export const ORDER_FIELDS = `id number status user { id } createdAt updatedAt subtotal { amount currency } total { amount currency }
+  items { product { id } vendor { id } name unitPrice { amount currency } quantity } statusHistory { from to reason at }`;
+
+export interface OrderView {
+  id: string;
+  number: string;
+  status: string;
+  user: { id: string };
+  createdAt: string;
+  updatedAt: string;
+  subtotal: { amount: number; currency: string };
+  total: { amount: number; currency: string };
+  items: { product: { id: string }; vendor: { id: string }; name: string; unitPrice: { amount: number; currency: string }; quantity: number }[];
+  statusHistory: { from: string | null; to: string; reason: string; at: string }[];
+}
+
+export const CHECKOUT = `mutation($key: String!) { checkout(input: { idempotencyKey: $key }) { ${ORDER_FIELDS} } }`;
+export const ORDER = `query($id: ID!) { order(id: $id) { ${ORDER_FIELDS} } }`;
+export const CANCEL = `mutation($id: ID!) { cancelOrder(id: $id) { ${ORDER_FIELDS} } }`;
+
+export const newKey = () => `key-${randomUUID()}`;
+
+export const checkout = (orders: TestSubgraph, token: string | undefined, key = newKey()) =>
+  orders.client.request<{ checkout: OrderView }>(CHECKOUT, { variables: { key }, token });
+
+/** The signed-in user of `token` buys `products` (published with defaults when none are given). */
+export async function placeOrder(orders: TestSubgraph, token: string, products?: ProductState[]): Promise<{ order: OrderView; products: ProductState[] }> {
+  const bought = products ?? [await published(orders)];
+  for (const product of bought) await orders.client.data(ADD, { variables: { productId: product.productId }, token });
+  const { checkout: order } = await orders.client.data<{ checkout: OrderView }>(CHECKOUT, { variables: { key: newKey() }, token });
+  return { order, products: bought };
+}
+
+export async function orderAs(orders: TestSubgraph, id: string, token: string): Promise<OrderView> {
+  return (await orders.client.data<{ order: OrderView }>(ORDER, { variables: { id }, token })).order;
+}
+
+export async function statusOf(orders: TestSubgraph, orderId: string): Promise<string> {
+  const [row] = await queryRows<{ status: string }>(orders.subgraph.deps.db, `SELECT status FROM orders WHERE id = $1`, [orderId]);
+  return row.status;
+}
+
+export const paymentOf = (order: { id: string; total: { amount: number; currency: string } }, paymentId: string = randomUUID()) => ({
+  paymentId,
+  orderId: order.id,
+  amount: order.total,
+  providerRef: `pi_${paymentId.slice(0, 8)}`,
+});
+
+export const paid = (orders: TestSubgraph, order: OrderView, paymentId?: string) => deliverEvent(orders, Events.PaymentSucceeded, paymentOf(order, paymentId));
+
+/** The subgraph's warnings that mention this order. */
+export const warningsAbout = (orders: TestSubgraph, orderId: string) => orders.logs.records().filter((r) => r.level === 'warn' && r.orderId === orderId);
 
 export { sqlDuring, tokenFor } from '@marketplace/kit/testing';

@@ -3,7 +3,7 @@ import Redis from 'ioredis';
 import { KeyValueStore, MemoryStore, RedisStore, createLogger } from '@marketplace/kit';
 import { LogCapture } from '@marketplace/kit/testing';
 import type { EntityManager } from 'typeorm';
-import type { AfterCommit } from './after-commit';
+import type { AfterCommit } from '@marketplace/kit';
 import { CacheCodec, STOREFRONT_VERSION_KEY, StorefrontCache, productVersionKey } from './storefront-cache';
 
 /** The cache's own rules, on the memory store and (when REDIS_URL is set) on Redis. */

@@ -1,6 +1,6 @@
 import type { EntityManager } from 'typeorm';
 import type { KeyValueStore, Logger } from '@marketplace/kit';
-import type { AfterCommit } from './after-commit';
+import type { AfterCommit } from '@marketplace/kit';
 
 /** What is cached under one key: a name, optionally scoped to one product. */
 export interface CacheKey {

@@ -73,7 +73,7 @@ export class CartService {
   }
 
   /** The user's cart, created if missing; `lock` holds its row until the transaction ends. */
-  private async open(manager: EntityManager, userId: string, lock: boolean): Promise<{ id: string }> {
+  async open(manager: EntityManager, userId: string, lock: boolean): Promise<{ id: string }> {
     await manager.query(`INSERT INTO carts (user_id) VALUES ($1) ON CONFLICT (user_id) DO NOTHING`, [userId]);
     const [cart] = await queryRows<{ id: string }>(manager, `SELECT id FROM carts WHERE user_id = $1${lock ? ' FOR UPDATE' : ''}`, [userId]);
     return cart;

@@ -1,5 +1,5 @@
 import type { DataSource, EntityManager, EntitySubscriberInterface, QueryRunner, TransactionCommitEvent, TransactionRollbackEvent } from 'typeorm';
-import type { Logger } from '@marketplace/kit';
+import type { Logger } from '../logger';
 
 type Work = () => Promise<void>;
 

@@ -1,18 +1,25 @@
-import { createLogger } from '@marketplace/kit';
-import { TestSubgraph } from '@marketplace/kit/testing';
-import { startCatalog } from '../testing';
+import type { DataSource } from 'typeorm';
+import { createLogger } from '../logger';
+import { TestDatabase, createTestDatabase } from '../testing';
 import { AfterCommit } from './after-commit';
+import { openDatabase } from './database';
 
 /** Cache invalidation must follow the commit: never before it, never after a rollback. */
-let catalog: TestSubgraph;
+const log = createLogger({ name: 'test', level: 'silent' });
+let database: TestDatabase;
+let dataSource: DataSource;
 let afterCommit: AfterCommit;
 beforeAll(async () => {
-  catalog = await startCatalog();
-  afterCommit = new AfterCommit(catalog.subgraph.deps.db, createLogger({ name: 'test', level: 'silent' }));
+  database = await createTestDatabase();
+  dataSource = await openDatabase({ url: database.url, schema: 'after_commit', entities: [], migrations: [], log });
+  afterCommit = new AfterCommit(dataSource, log);
 });
-afterAll(() => catalog.close());
+afterAll(async () => {
+  await dataSource.destroy();
+  await database.drop();
+});
 
-const db = () => catalog.subgraph.deps.db;
+const db = () => dataSource;
 
 it('runs registered work after the transaction commits, not before', async () => {
   const ran: string[] = [];

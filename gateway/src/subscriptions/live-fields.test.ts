@@ -1,0 +1,25 @@
+import { readFileSync } from 'node:fs';
+import { buildSchema, getNullableType, isNonNullType } from 'graphql';
+import { DEFAULT_SUPERGRAPH_PATH } from '../config';
+import { LIVE_FIELDS } from './live-fields';
+
+/** The committed supergraph (its join directives are declared in it, so it builds as plain SDL). */
+const api = buildSchema(readFileSync(DEFAULT_SUPERGRAPH_PATH, 'utf8'));
+
+it('serves every Subscription field of the supergraph as the live form of a query field of the same type', () => {
+  const subscriptionFields = Object.values(api.getSubscriptionType()?.getFields() ?? {});
+  expect(subscriptionFields.map((field) => field.name).sort()).toEqual(Object.keys(LIVE_FIELDS).sort());
+  for (const field of subscriptionFields) {
+    const live = LIVE_FIELDS[field.name];
+    const query = api.getQueryType()!.getFields()[live.queryField];
+    expect(query).toBeDefined();
+    expect(String(getNullableType(query.type))).toBe(String(getNullableType(field.type)));
+    for (const argument of field.args) {
+      const target = query.args.find((candidate) => candidate.name === live.arguments[argument.name]);
+      expect([argument.name, String(target?.type)]).toEqual([argument.name, String(argument.type)]);
+    }
+    // Every required argument of the query field is fed by one of the subscription's.
+    const fed = new Set(Object.values(live.arguments));
+    expect(query.args.filter((argument) => isNonNullType(argument.type) && !fed.has(argument.name)).map((argument) => argument.name)).toEqual([]);
+  }
+});

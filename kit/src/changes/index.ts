@@ -1,0 +1,2 @@
+export * from './change-feed';
+export * from './change-stream';

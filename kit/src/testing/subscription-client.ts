@@ -1,0 +1,84 @@
+import { Client, createClient } from 'graphql-ws';
+import type { ExecutionResult, GraphQLFormattedError } from 'graphql';
+import WebSocket from 'ws';
+
+/** How long a test waits for the next push before it fails with what it has seen. */
+const PUSH_TIMEOUT_MS = 15_000;
+
+/** One subscription of a test: every push it received, and the error or completion that ended it. */
+export interface TestSubscription<T = Record<string, unknown>> {
+  pushes: ExecutionResult<T>[];
+  /** Resolves with the `n`th push (1-based), waiting for it. */
+  push(n: number, timeoutMs?: number): Promise<ExecutionResult<T>>;
+  /** Resolves with the first push whose data satisfies `test`. */
+  pushWhere(test: (data: T) => boolean, timeoutMs?: number): Promise<ExecutionResult<T>>;
+  /** Resolves when the server ends the subscription: the errors it sent, or [] on completion. */
+  ended: Promise<readonly GraphQLFormattedError[]>;
+  unsubscribe(): void;
+}
+
+/** A graphql-ws client as a browser would open it, with `authorization` in connectionParams when a token is given. */
+export function subscriptionClient(httpUrl: string, token?: string, options: { onClose?: (code: number, reason: string) => void } = {}): Client {
+  return createClient({
+    url: httpUrl.replace(/^http/, 'ws'),
+    webSocketImpl: WebSocket,
+    connectionParams: token ? { authorization: `Bearer ${token}` } : {},
+    retryAttempts: 0,
+    lazy: true,
+    on: { closed: (event) => options.onClose?.((event as { code: number }).code, String((event as { reason: unknown }).reason)) },
+  });
+}
+
+export function subscribe<T = Record<string, unknown>>(client: Client, query: string, variables: Record<string, unknown> = {}): TestSubscription<T> {
+  const pushes: ExecutionResult<T>[] = [];
+  const waiters = new Set<() => void>();
+  let end!: (errors: readonly GraphQLFormattedError[]) => void;
+  const ended = new Promise<readonly GraphQLFormattedError[]>((resolve) => (end = resolve));
+  const notify = () => waiters.forEach((waiter) => waiter());
+  const unsubscribe = client.subscribe<T>(
+    { query, variables },
+    {
+      next: (result) => {
+        pushes.push(result as ExecutionResult<T>);
+        notify();
+      },
+      error: (error) => {
+        end(Array.isArray(error) ? error : [{ message: describeClose(error) }]);
+        notify();
+      },
+      complete: () => {
+        end([]);
+        notify();
+      },
+    },
+  );
+  const waitFor = (found: () => ExecutionResult<T> | undefined, what: string, timeoutMs: number) =>
+    new Promise<ExecutionResult<T>>((resolve, reject) => {
+      const check = () => {
+        const result = found();
+        if (!result) return;
+        waiters.delete(check);
+        clearTimeout(timer);
+        resolve(result);
+      };
+      const timer = setTimeout(() => {
+        waiters.delete(check);
+        reject(new Error(`timed out waiting for ${what}; pushes so far: ${JSON.stringify(pushes)}`));
+      }, timeoutMs);
+      waiters.add(check);
+      check();
+    });
+  return {
+    pushes,
+    push: (n, timeoutMs = PUSH_TIMEOUT_MS) => waitFor(() => pushes[n - 1], `push #${n}`, timeoutMs),
+    pushWhere: (test, timeoutMs = PUSH_TIMEOUT_MS) => waitFor(() => pushes.find((result) => result.data && test(result.data)), 'a matching push', timeoutMs),
+    ended,
+    unsubscribe,
+  };
+}
+
+function describeClose(error: unknown): string {
+  if (error instanceof Error) return error.message;
+  const event = error as { code?: number; reason?: string };
+  return event?.code !== undefined ? `closed ${event.code} ${event.reason ?? ''}`.trim() : String(error);
+}

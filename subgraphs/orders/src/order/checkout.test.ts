@@ -1,0 +1,189 @@
+import { Events, queryRows } from '@marketplace/kit';
+import { TestSubgraph, outboxOf } from '@marketplace/kit/testing';
+import { ADD, CART, CHECKOUT, CartView, archive, checkout, customer, deliverEvent, newKey, orderAs, published, startOrders } from '../testing';
+
+let orders: TestSubgraph;
+beforeAll(async () => {
+  orders = await startOrders();
+});
+afterAll(() => orders.close());
+
+const addOk = (token: string, productId: string) => orders.client.data(ADD, { variables: { productId }, token });
+const cartOf = async (token: string) => (await orders.client.data<{ cart: CartView }>(CART, { token })).cart;
+const checkoutOk = async (token: string, key = newKey()) => {
+  const result = await checkout(orders, token, key);
+  if (result.errors) throw new Error(JSON.stringify(result.errors));
+  return result.data!.checkout;
+};
+const ordersOfUser = (userId: string) => queryRows(orders.subgraph.deps.db, `SELECT id FROM orders WHERE user_id = $1`, [userId]);
+const userOf = (token: string) => JSON.parse(Buffer.from(token.split('.')[1], 'base64url').toString()).sub as string;
+
+describe('checkout', () => {
+  it('turns the cart into an order priced from the replica, empties the cart and records order.created', async () => {
+    const token = customer();
+    const a = await published(orders, { name: 'Agent A', price: { amount: 1500, currency: 'USD' } });
+    const b = await published(orders, { name: 'Workflow B', price: { amount: 250, currency: 'USD' } });
+    await addOk(token, a.productId);
+    await addOk(token, b.productId);
+
+    const order = await checkoutOk(token);
+
+    expect(order).toMatchObject({
+      status: 'PENDING_PAYMENT',
+      user: { id: userOf(token) },
+      subtotal: { amount: 1750, currency: 'USD' },
+      total: { amount: 1750, currency: 'USD' },
+      items: [
+        { product: { id: a.productId }, vendor: { id: a.vendorId }, name: 'Agent A', unitPrice: { amount: 1500, currency: 'USD' }, quantity: 1 },
+        { product: { id: b.productId }, vendor: { id: b.vendorId }, name: 'Workflow B', unitPrice: { amount: 250, currency: 'USD' }, quantity: 1 },
+      ],
+      statusHistory: [{ from: null, to: 'PENDING_PAYMENT', reason: 'checkout' }],
+    });
+    expect(order.number).toMatch(/^MP-\d{6,}$/);
+    expect(await cartOf(token)).toMatchObject({ items: [], itemCount: 0 });
+
+    const events = await outboxOf(orders, order.id);
+    expect(events.map((e) => e.type)).toEqual(['order.created']);
+    expect(events[0].payload).toEqual({
+      orderId: order.id,
+      number: order.number,
+      userId: userOf(token),
+      total: { amount: 1750, currency: 'USD' },
+      items: [
+        { productId: a.productId, vendorId: a.vendorId, name: 'Agent A', unitPrice: { amount: 1500, currency: 'USD' } },
+        { productId: b.productId, vendorId: b.vendorId, name: 'Workflow B', unitPrice: { amount: 250, currency: 'USD' } },
+      ],
+    });
+  });
+
+  it('takes no price from the client: the input has no field for one', async () => {
+    const token = customer();
+    const p = await published(orders);
+    await addOk(token, p.productId);
+    const result = await orders.client.request(`mutation { checkout(input: { idempotencyKey: "client-price-1", total: 1 }) { id } }`, { token });
+    expect(result.errors?.[0].extensions?.code).toMatch(/GRAPHQL_VALIDATION_FAILED|BAD_USER_INPUT/);
+    expect(await ordersOfUser(userOf(token))).toEqual([]);
+  });
+
+  it('keeps the checkout price and name when the catalog changes the product afterwards', async () => {
+    const token = customer();
+    const p = await published(orders, { name: 'Before', price: { amount: 700, currency: 'USD' } });
+    await addOk(token, p.productId);
+    const order = await checkoutOk(token);
+    await deliverEvent(orders, Events.ProductUpdated, { ...p, name: 'After', price: { amount: 9900, currency: 'USD' }, revision: 2 });
+    expect(await orderAs(orders, order.id, token)).toMatchObject({ total: { amount: 700 }, items: [{ name: 'Before', unitPrice: { amount: 700 } }] });
+  });
+
+  it('numbers orders increasingly', async () => {
+    const numbers: number[] = [];
+    for (let i = 0; i < 2; i += 1) {
+      const token = customer();
+      await addOk(token, (await published(orders)).productId);
+      numbers.push(Number((await checkoutOk(token)).number.slice(3)));
+    }
+    expect(numbers[1]).toBeGreaterThan(numbers[0]);
+  });
+});
+
+describe('idempotency', () => {
+  it('the same key twice returns the same order and records one event', async () => {
+    const token = customer();
+    await addOk(token, (await published(orders)).productId);
+    const key = newKey();
+    const first = await checkoutOk(token, key);
+    await addOk(token, (await published(orders)).productId); // a retry must not buy what was added since
+    const second = await checkoutOk(token, key);
+    expect(second.id).toBe(first.id);
+    expect(second.items).toHaveLength(1);
+    expect((await outboxOf(orders, first.id)).map((e) => e.type)).toEqual(['order.created']);
+    expect(await ordersOfUser(userOf(token))).toHaveLength(1);
+  });
+
+  it('two concurrent checkouts with the same key both get the one order', async () => {
+    const token = customer();
+    await addOk(token, (await published(orders)).productId);
+    const key = newKey();
+    const results = await Promise.all([checkout(orders, token, key), checkout(orders, token, key)]);
+    expect(results.map((r) => r.errors)).toEqual([undefined, undefined]);
+    expect(results[0].data!.checkout.id).toBe(results[1].data!.checkout.id);
+    expect(await ordersOfUser(userOf(token))).toHaveLength(1);
+  });
+
+  it('two concurrent checkouts of one cart with different keys make one order; the other finds the cart empty', async () => {
+    const token = customer();
+    await addOk(token, (await published(orders)).productId);
+    const results = await Promise.all([checkout(orders, token), checkout(orders, token)]);
+    const won = results.filter((r) => !r.errors);
+    const lost = results.filter((r) => r.errors);
+    expect(won).toHaveLength(1);
+    expect(lost.map((r) => r.errors![0].extensions)).toEqual([expect.objectContaining({ code: 'BAD_USER_INPUT', fields: [{ field: 'cart', message: 'is empty' }] })]);
+    expect(await ordersOfUser(userOf(token))).toHaveLength(1);
+    expect(await outboxOf(orders, won[0].data!.checkout.id)).toHaveLength(1);
+  });
+
+  it('a key is per user: another customer with the same key gets an order of their own', async () => {
+    const key = newKey();
+    const [one, two] = [customer(), customer()];
+    for (const token of [one, two]) await addOk(token, (await published(orders)).productId);
+    const a = await checkoutOk(one, key);
+    const b = await checkoutOk(two, key);
+    expect(a.id).not.toBe(b.id);
+    expect(b.user.id).toBe(userOf(two));
+  });
+});
+
+describe('refusals', () => {
+  it('an empty cart is BAD_USER_INPUT on cart', async () => {
+    const result = await checkout(orders, customer());
+    expect(result.errors?.[0].extensions).toMatchObject({ code: 'BAD_USER_INPUT', fields: [{ field: 'cart', message: 'is empty' }] });
+  });
+
+  it('a product archived since it was added is BAD_USER_INPUT naming it, and nothing is written', async () => {
+    const token = customer();
+    const kept = await published(orders);
+    const gone = await published(orders);
+    await addOk(token, kept.productId);
+    await addOk(token, gone.productId);
+    await archive(orders, gone);
+    const outboxBefore = await queryRows(orders.subgraph.deps.db, `SELECT count(*)::int AS n FROM outbox`);
+
+    const result = await checkout(orders, token);
+
+    expect(result.errors?.[0].extensions).toMatchObject({ code: 'BAD_USER_INPUT', fields: [{ field: 'cart' }] });
+    expect(result.errors?.[0].message).toContain(gone.productId);
+    expect(result.errors?.[0].message).not.toContain(kept.productId);
+    expect(await ordersOfUser(userOf(token))).toEqual([]);
+    expect((await cartOf(token)).itemCount).toBe(2);
+    expect(await queryRows(orders.subgraph.deps.db, `SELECT count(*)::int AS n FROM outbox`)).toEqual(outboxBefore);
+  });
+
+  it('a cart left in two currencies by a repricing is BAD_USER_INPUT', async () => {
+    const token = customer();
+    const a = await published(orders, { price: { amount: 100, currency: 'USD' } });
+    const b = await published(orders, { price: { amount: 200, currency: 'USD' } });
+    await addOk(token, a.productId);
+    await addOk(token, b.productId);
+    await deliverEvent(orders, Events.ProductUpdated, { ...b, price: { amount: 300, currency: 'EUR' }, revision: 2 });
+    const result = await checkout(orders, token);
+    expect(result.errors?.[0].extensions).toMatchObject({ code: 'BAD_USER_INPUT', fields: [{ field: 'cart' }] });
+    expect(result.errors?.[0].message).toMatch(/currencies/);
+    expect(await ordersOfUser(userOf(token))).toEqual([]);
+  });
+
+  it.each(['', 'short', 'has spaces in it', 'semi;colon-key', 'x'.repeat(101)])('refuses the idempotency key %j with BAD_USER_INPUT', async (key) => {
+    const token = customer();
+    await addOk(token, (await published(orders)).productId);
+    const result = await orders.client.request(CHECKOUT, { variables: { key }, token });
+    expect(result.errors?.[0].extensions).toMatchObject({ code: 'BAD_USER_INPUT', fields: [{ field: 'input.idempotencyKey' }] });
+  });
+
+  it.each(['abc:DEF_12-3', 'k'.repeat(100)])('accepts the idempotency key %j', async (key) => {
+    const token = customer();
+    await addOk(token, (await published(orders)).productId);
+    expect((await checkoutOk(token, key)).status).toBe('PENDING_PAYMENT');
+  });
+
+  it('refuses a signed-out caller with UNAUTHENTICATED', async () => {
+    expect(await orders.client.errorCode(CHECKOUT, { variables: { key: newKey() } })).toBe('UNAUTHENTICATED');
+  });
+});

@@ -1,0 +1,145 @@
+import {
+  ConnectionShape,
+  InputCheck,
+  Logger,
+  PageArgs,
+  RequestContext,
+  Role,
+  Viewer,
+  alignToKeys,
+  conflict,
+  decodeCursor,
+  defineLoader,
+  forbidden,
+  isTimeIdCursor,
+  isUuid,
+  notFound,
+  queryRows,
+  requireViewer,
+  toConnection,
+} from '@marketplace/kit';
+import type { DataSource } from 'typeorm';
+import { OrderStatus, UNPAID } from './order-status';
+import { ORDER_COLUMNS, OrderRow, historyOf, itemsOf, ordersByIds, toOrder } from './order.store';
+import type { OrderTransitions } from './order.transition';
+import { Order, OrderItem, OrderStatusChange } from './order.type';
+
+/** Unpaid orders the expiry job cancels per transaction (several replicas each take their own batch). */
+const EXPIRY_BATCH_SIZE = 50;
+
+/** Reading orders, cancelling them, and expiring the unpaid ones. */
+export class OrderService {
+  constructor(
+    private readonly db: DataSource,
+    private readonly transitions: OrderTransitions,
+    private readonly settings: { paymentTimeoutMinutes: number },
+    private readonly log: Logger,
+  ) {}
+
+  /** Orders by id, one query per request tick (references, `order`, subscriptions). */
+  readonly byId = defineLoader<string, Order | null>(async (ids) => {
+    const valid = [...new Set(ids.filter(isUuid))];
+    return alignToKeys(ids, valid.length ? await ordersByIds(this.db, valid) : [], (order) => order.id);
+  });
+
+  /** `Order.items` of every order in a response, one query. */
+  readonly itemsByOrderId = defineLoader<string, OrderItem[]>(async (ids) => {
+    const groups = await itemsOf(this.db, ids);
+    return ids.map((id) => groups.get(id) ?? []);
+  });
+
+  /** `Order.statusHistory` of every order in a response, one query. */
+  readonly historyByOrderId = defineLoader<string, OrderStatusChange[]>(async (ids) => {
+    const groups = await historyOf(this.db, ids);
+    return ids.map((id) => groups.get(id) ?? []);
+  });
+
+  /** The owner and admins see an order; nobody else learns anything about it. */
+  canSee(viewer: Viewer | null, order: Order): boolean {
+    return viewer?.role === Role.ADMIN || viewer?.id === order.userId;
+  }
+
+  /** `order(id)`: BAD_USER_INPUT for a malformed id, NOT_FOUND, FORBIDDEN for anyone but the owner or an admin. */
+  async get(context: RequestContext, id: string, field = 'id'): Promise<Order> {
+    const viewer = requireViewer(context);
+    const check = new InputCheck();
+    if (!isUuid(id)) check.add(field, 'must be a UUID');
+    check.done();
+    const order = await this.byId(context).load(id);
+    if (!order) throw notFound('Order');
+    if (!this.canSee(viewer, order)) throw forbidden('Only the order\'s owner or an admin may see it');
+    return order;
+  }
+
+  /** A representation from another subgraph: the order for its owner or an admin, null for anyone else. */
+  async reference(context: RequestContext, id: string): Promise<Order | null> {
+    const order = await this.byId(context).load(id);
+    return order && this.canSee(context.viewer, order) ? order : null;
+  }
+
+  /** The order as it is now in the database (a subscription push must not show a cached state). */
+  async current(id: string): Promise<Order | null> {
+    return (await ordersByIds(this.db, [id]))[0] ?? null;
+  }
+
+  /** `myOrders` and `User.orders`: one user's orders, newest first, keyset-paged on (created_at, id). */
+  async list(context: RequestContext, userId: string, status: OrderStatus | null | undefined, page: PageArgs): Promise<ConnectionShape<Order>> {
+    const viewer = requireViewer(context);
+    if (viewer.id !== userId && viewer.role !== Role.ADMIN) throw forbidden('Only the user or an admin may list their orders');
+    const filter = status ? ` AND o.status = $2` : '';
+    const parameters: unknown[] = status ? [userId, status] : [userId];
+    const [{ count }] = await queryRows<{ count: number }>(this.db, `SELECT count(*)::int AS count FROM orders o WHERE o.user_id = $1${filter}`, parameters);
+    let after = '';
+    if (page.after) {
+      const [createdAt, id] = decodeCursor(page.after, 2, isTimeIdCursor);
+      after = ` AND (o.created_at, o.id) < ($${parameters.length + 1}::timestamptz, $${parameters.length + 2}::uuid)`;
+      parameters.push(createdAt, id);
+    }
+    const rows = await queryRows<OrderRow>(
+      this.db,
+      `SELECT ${ORDER_COLUMNS} FROM orders o WHERE o.user_id = $1${filter}${after} ORDER BY o.created_at DESC, o.id DESC LIMIT ${page.first + 1}`,
+      parameters,
+    );
+    return toConnection(rows.map(toOrder), page, count, (order) => [order.createdAt.toISOString(), order.id]);
+  }
+
+  /** The owner (or an admin) cancels an order nobody has paid yet. */
+  async cancel(context: RequestContext, id: string): Promise<Order> {
+    await this.get(context, id);
+    await this.db.transaction(async (manager) => {
+      // The status is read again under the transition's lock: a payment may have landed meanwhile.
+      const [row] = await queryRows<{ status: OrderStatus }>(manager, `SELECT status FROM orders WHERE id = $1 FOR UPDATE`, [id]);
+      if (!UNPAID.includes(row.status)) throw conflict(`Only an unpaid order can be cancelled; this one is ${row.status}`, { status: row.status });
+      await this.transitions.transition(manager, id, OrderStatus.CANCELLED, 'CUSTOMER', { correlationId: context.requestId });
+    });
+    context.log.info({ orderId: id }, 'order cancelled by customer');
+    return (await this.current(id))!;
+  }
+
+  /**
+   * Cancels orders still unpaid `paymentTimeoutMinutes` after checkout, a batch per
+   * transaction. SKIP LOCKED: replicas running the job at once each take other orders, and
+   * an order being paid right now is left for the next round (then it is no longer unpaid).
+   */
+  async expireUnpaid(now = new Date()): Promise<number> {
+    const cutoff = new Date(now.getTime() - this.settings.paymentTimeoutMinutes * 60_000);
+    let expired = 0;
+    for (;;) {
+      const batch = await this.db.transaction(async (manager) => {
+        const rows = await queryRows<{ id: string }>(
+          manager,
+          `SELECT id FROM orders WHERE status = ANY($1::text[]) AND created_at < $2 ORDER BY created_at LIMIT ${EXPIRY_BATCH_SIZE} FOR UPDATE SKIP LOCKED`,
+          [UNPAID, cutoff],
+        );
+        for (const { id } of rows) {
+          await this.transitions.transition(manager, id, OrderStatus.CANCELLED, 'PAYMENT_TIMEOUT', { correlationId: `order-expiry-${now.toISOString()}` });
+        }
+        return rows.length;
+      });
+      expired += batch;
+      if (batch < EXPIRY_BATCH_SIZE) break;
+    }
+    if (expired > 0) this.log.info({ expired, cutoff }, 'unpaid orders expired');
+    return expired;
+  }
+}

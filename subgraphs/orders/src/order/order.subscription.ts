@@ -1,0 +1,42 @@
+import { ChangeFeed, ChangeTopics, LoaderRegistry, RequestContext, changeStream, notFound } from '@marketplace/kit';
+import type { GraphQLResolveInfo } from 'graphql';
+import { Args, Ctx, Resolver, Root, Subscription } from 'type-graphql';
+import { OrderUpdatedArgs } from './order.args';
+import { OrderService } from './order.service';
+import { Order } from './order.type';
+
+/** The root value with which `subscribe` asks this field's resolver to open the stream. */
+const OPEN = Symbol('open the order stream');
+
+/**
+ * type-graphql gives a custom `subscribe` no resolver instance, yet opening the stream needs
+ * this subgraph's database and change feed. So `subscribe` calls the field's own resolver
+ * with OPEN as root: type-graphql finds the instance wired for this very schema (no global).
+ */
+function subscribeThroughResolver({ args, context, info }: { args: unknown; context: unknown; info: GraphQLResolveInfo }) {
+  return info.parentType.getFields()[info.fieldName].resolve!(OPEN, args, context, info) as Promise<AsyncIterable<void>>;
+}
+
+@Resolver(() => Order)
+export class OrderSubscriptionResolver {
+  constructor(private readonly orders: OrderService, private readonly changes: ChangeFeed) {}
+
+  @Subscription(() => Order, {
+    description:
+      'The order now, then again after each change (status, licenses…), for its owner or an admin. A client that reconnects gets the current state first.',
+    subscribe: subscribeThroughResolver,
+  })
+  async orderUpdated(@Root() root: unknown, @Args() { orderId }: OrderUpdatedArgs, @Ctx() context: RequestContext): Promise<Order | AsyncIterable<void>> {
+    if (root === OPEN) {
+      // UNAUTHENTICATED, BAD_USER_INPUT, NOT_FOUND or FORBIDDEN before anything is subscribed.
+      await this.orders.get(context, orderId, 'orderId');
+      return changeStream(this.changes, ChangeTopics.order(orderId));
+    }
+    // Each notification only says "changed": read the order as it is now, past every cache. The
+    // context lives as long as the subscription, so its loaders (items, history) start afresh per push.
+    context.loaders = new LoaderRegistry();
+    const order = await this.orders.current(orderId);
+    if (!order) throw notFound('Order');
+    return order;
+  }
+}

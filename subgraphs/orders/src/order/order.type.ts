@@ -1,0 +1,80 @@
+import { Money } from '@marketplace/kit';
+import { Directive, Field, ID, Int, ObjectType } from 'type-graphql';
+import { Product } from '../product-replica/product.type';
+import { User } from '../user/user.type';
+import { Vendor } from '../vendor/vendor.type';
+import { OrderStatus } from './order-status';
+
+@ObjectType({ description: 'One product of an order, at the name and price it had at checkout.' })
+export class OrderItem {
+  @Field(() => Product, { description: 'The product bought.' })
+  product: Product;
+
+  @Field(() => Vendor, { description: 'The vendor who sold it.' })
+  vendor: Vendor;
+
+  @Field({ description: 'The product\'s name at checkout.' })
+  name: string;
+
+  @Field(() => Money, { description: 'The price paid for one, as it was at checkout.' })
+  unitPrice: Money;
+
+  @Field(() => Int, { description: 'How many: always 1 (digital goods).' })
+  quantity: number;
+
+  /** Internal: set once licensing issued the line's license. */
+  licenseId: string | null;
+}
+
+@ObjectType({ description: 'One step in an order\'s life: the status it left, the one it entered, and why.' })
+export class OrderStatusChange {
+  @Field(() => OrderStatus, { nullable: true, description: 'The status before; null for the order\'s creation.' })
+  from: OrderStatus | null;
+
+  @Field(() => OrderStatus, { description: 'The status after.' })
+  to: OrderStatus;
+
+  @Field({ description: 'Why: checkout, CUSTOMER, PAYMENT_TIMEOUT, payment.succeeded, payment.failed, payment.refunded, license.issued.' })
+  reason: string;
+
+  @Field({ description: 'When it happened.' })
+  at: Date;
+}
+
+@ObjectType({ description: 'An order: the products of a cart at the prices of checkout, paid once and fulfilled with licenses.' })
+@Directive('@key(fields: "id")')
+export class Order {
+  @Field(() => ID, { description: 'Stable identifier (UUID).' })
+  id: string;
+
+  @Field({ description: 'Human-friendly order number shown on receipts, e.g. MP-000123.' })
+  number: string;
+
+  /** The owner; `user` resolves to it. */
+  userId: string;
+
+  // user, items and statusHistory are resolved by OrderResolver (loaders); declared here for their place in the schema.
+  @Field(() => User, { description: 'The customer who placed the order.' })
+  user: User;
+
+  @Field(() => [OrderItem], { description: 'The products bought, in the order they were put in the cart.' })
+  items: OrderItem[];
+
+  @Field(() => OrderStatus, { description: 'Where the order is in its life.' })
+  status: OrderStatus;
+
+  @Field(() => Money, { description: 'Sum of the lines\' prices.' })
+  subtotal: Money;
+
+  @Field(() => Money, { description: 'What the customer pays: the subtotal (no taxes or discounts yet).' })
+  total: Money;
+
+  @Field(() => [OrderStatusChange], { description: 'Every status the order went through, oldest first, starting with its creation.' })
+  statusHistory: OrderStatusChange[];
+
+  @Field({ description: 'When the order was placed (checkout).' })
+  createdAt: Date;
+
+  @Field({ description: 'When the order last changed.' })
+  updatedAt: Date;
+}

@@ -1,0 +1,50 @@
+import type { SubgraphModule } from '@marketplace/kit';
+import { PaymentsConfig, readPaymentsConfig } from './config';
+import { CreateOrders1763800000000 } from './migrations/1763800000000-create-orders';
+import { CreatePayments1763800000001 } from './migrations/1763800000001-create-payments';
+import { orderHandlers } from './order/order.events';
+import { OrderPaymentsResolver } from './order/order.resolver';
+import { OrderRecords } from './order/order.service';
+import { orderReferences } from './order/order.type';
+import { paymentReferences } from './payment/payment.reference';
+import { PaymentResolver } from './payment/payment.resolver';
+import { PaymentService } from './payment/payment.service';
+import { RefundService } from './payment/refund.service';
+import { SimulationService } from './payment/simulate.service';
+import { createProvider } from './provider/provider';
+import { WEBHOOK_PATH, webhookRoutes } from './webhook/webhook.routes';
+import { WebhookService } from './webhook/webhook.service';
+
+export { PaymentsConfig, readPaymentsConfig } from './config';
+export { PaymentStatus } from './payment/payment.type';
+
+/** Payment intents, the signed Stripe webhook, refunds, and a local provider for development. */
+export const paymentsSubgraph: SubgraphModule<PaymentsConfig> = {
+  name: 'payments',
+  defaultPort: 4004,
+  entities: [],
+  migrations: [CreateOrders1763800000000, CreatePayments1763800000001],
+  resolvers: [PaymentResolver, OrderPaymentsResolver],
+  readSettings: readPaymentsConfig,
+  wire({ db, outbox, afterCommit, log, origin }, settings) {
+    const webhookUrl = () => settings.webhookUrl ?? `${origin()}${WEBHOOK_PATH}`;
+    const provider = createProvider(settings, webhookUrl);
+    const orders = new OrderRecords();
+    const payments = new PaymentService(db, orders, provider);
+    const refunds = new RefundService(db, payments, provider, afterCommit);
+    const simulation = new SimulationService(db, orders, payments, {
+      enabled: !settings.production && !settings.stripeSecretKey,
+      url: webhookUrl,
+      secret: settings.webhookSecret,
+    });
+    const webhooks = new WebhookService(db, payments, orders, refunds, outbox);
+    log.info({ provider: provider.kind }, 'payment provider chosen');
+    return {
+      resolvers: [new PaymentResolver(payments, refunds, simulation), new OrderPaymentsResolver(payments)],
+      references: { ...paymentReferences(payments), ...orderReferences },
+      routes: webhookRoutes(webhooks, settings, log),
+      handlers: orderHandlers(orders, payments, refunds),
+    };
+  },
+};
+export { StripeEventShape, chargeRefundedEvent, paymentIntentEvent, signed } from './webhook/stripe-event';

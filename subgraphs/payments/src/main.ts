@@ -1,0 +1,4 @@
+import { runUntilSignal, startSubgraph } from '@marketplace/kit';
+import { paymentsSubgraph } from './index';
+
+void runUntilSignal('payments', () => startSubgraph(paymentsSubgraph));

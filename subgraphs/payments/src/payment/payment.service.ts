@@ -1,0 +1,115 @@
+import {
+  AppError,
+  RequestContext,
+  Role,
+  alignToKeys,
+  conflict,
+  defineLoader,
+  forbidden,
+  isUuid,
+  queryRows,
+  requireViewer,
+} from '@marketplace/kit';
+import type { DataSource, EntityManager } from 'typeorm';
+import type { OrderRecords } from '../order/order.service';
+import type { PaymentProvider } from '../provider/payment-provider';
+import { checkOrderId } from './payment.validation';
+import { isPaid } from './payment.transitions';
+import { PAYMENT_COLUMNS, Payment, PaymentIntent, toPayment } from './payment.type';
+
+const FROM = `FROM payments p JOIN orders o ON o.id = p.order_id`;
+
+/** order.created travels through the broker: a brand-new order may not have reached payments yet. */
+export const orderNotHeardOf = () =>
+  new AppError('NOT_FOUND', 'Order not found: payments has not heard of this order (a new order takes a moment to reach payments; try again shortly)');
+
+/** Payments: one per order, created with its provider's intent. */
+export class PaymentService {
+  constructor(private readonly db: DataSource, private readonly orders: OrderRecords, private readonly provider: PaymentProvider) {}
+
+  /** Payments by id the viewer may see (owner or admin), one query per request tick; others are null. */
+  readonly byId = defineLoader<string, Payment | null>(async (ids, context) => {
+    const valid = [...new Set(ids.filter(isUuid))];
+    const rows = valid.length ? await queryRows(this.db, `SELECT ${PAYMENT_COLUMNS} ${FROM} WHERE p.id = ANY($1::uuid[])`, [valid]) : [];
+    return alignToKeys(ids, rows.map(toPayment), (payment) => payment.id).map((payment) => (payment && this.canSee(context, payment) ? payment : null));
+  });
+
+  /** `Order.payments`: per order, the payments of orders the viewer owns (all for admins); [] otherwise. */
+  readonly byOrderId = defineLoader<string, Payment[]>(async (orderIds, context) => {
+    const viewer = context.viewer;
+    const valid = [...new Set(orderIds.filter(isUuid))];
+    if (!viewer || valid.length === 0) return orderIds.map(() => []);
+    const owner = viewer.role === Role.ADMIN ? null : viewer.id;
+    const rows = await queryRows(
+      this.db,
+      `SELECT ${PAYMENT_COLUMNS} ${FROM} WHERE p.order_id = ANY($1::uuid[]) AND ($2::uuid IS NULL OR o.user_id = $2) ORDER BY p.created_at, p.id`,
+      [valid, owner],
+    );
+    const payments = rows.map(toPayment);
+    return orderIds.map((orderId) => payments.filter((payment) => payment.orderId === orderId));
+  });
+
+  canSee(context: RequestContext, payment: Payment): boolean {
+    return context.viewer?.role === Role.ADMIN || context.viewer?.id === payment.userId;
+  }
+
+  /** The order's payment; `lock` holds the payment row (FOR UPDATE) until the transaction ends. */
+  async ofOrder(manager: DataSource | EntityManager, orderId: string, lock = false): Promise<Payment | null> {
+    const [row] = await queryRows(manager, `SELECT ${PAYMENT_COLUMNS} ${FROM} WHERE p.order_id = $1${lock ? ' FOR UPDATE OF p' : ''}`, [orderId]);
+    return row ? toPayment(row) : null;
+  }
+
+  async find(manager: DataSource | EntityManager, paymentId: string, lock = false): Promise<Payment | null> {
+    const [row] = await queryRows(manager, `SELECT ${PAYMENT_COLUMNS} ${FROM} WHERE p.id = $1${lock ? ' FOR UPDATE OF p' : ''}`, [paymentId]);
+    return row ? toPayment(row) : null;
+  }
+
+  async findByProviderRef(manager: EntityManager, providerRef: string): Promise<Payment | null> {
+    const [row] = await queryRows(manager, `SELECT ${PAYMENT_COLUMNS} ${FROM} WHERE p.provider_ref = $1 FOR UPDATE OF p`, [providerRef]);
+    return row ? toPayment(row) : null;
+  }
+
+  /**
+   * The order's payment with its provider intent, for the order's owner. Asking again
+   * returns the same payment and client secret: the order row is locked while the payment
+   * row is made, and the unique order id keeps it to one.
+   */
+  async createIntent(context: RequestContext, orderId: string): Promise<PaymentIntent> {
+    const viewer = requireViewer(context);
+    checkOrderId(orderId);
+    const payment = await this.db.transaction(async (manager) => {
+      const order = await this.orders.find(manager, orderId, true);
+      if (!order) throw orderNotHeardOf();
+      if (order.userId !== viewer.id) throw forbidden('Only the customer who placed the order can pay for it');
+      if (order.status === 'CANCELLED') throw conflict('This order was cancelled; it can no longer be paid', { status: 'CANCELLED' });
+      const existing = await this.ofOrder(manager, orderId);
+      if (existing && isPaid(existing.status)) throw conflict('This order is already paid', { status: existing.status });
+      if (existing) return existing;
+      await manager.query(`INSERT INTO payments (order_id, amount, currency, provider) VALUES ($1, $2, $3, $4)`, [orderId, order.amount, order.currency, this.provider.kind]);
+      return (await this.ofOrder(manager, orderId))!;
+    });
+    const ready = payment.clientSecret ? payment : await this.attachIntent(payment);
+    context.log.info({ paymentId: ready.id, orderId, providerRef: ready.providerRef }, 'payment intent ready');
+    return Object.assign(new PaymentIntent(), { payment: ready, clientSecret: ready.clientSecret! });
+  }
+
+  /**
+   * Asks the provider once the payment row exists (its id goes into the intent's metadata).
+   * The payment row stays locked meanwhile, so concurrent callers wait and reuse the one
+   * intent; after a crash, the idempotency key gets the same intent from Stripe again.
+   */
+  private attachIntent(payment: Payment): Promise<Payment> {
+    return this.db.transaction(async (manager) => {
+      const locked = (await this.find(manager, payment.id, true))!;
+      if (locked.clientSecret) return locked;
+      const intent = await this.provider.createIntent({
+        amount: locked.amountMinor,
+        currency: locked.currency,
+        metadata: { paymentId: locked.id, orderId: locked.orderId },
+        idempotencyKey: `payment-intent:${locked.orderId}:${locked.amountMinor}${locked.currency}`,
+      });
+      await manager.query(`UPDATE payments SET provider_ref = $2, client_secret = $3, updated_at = now() WHERE id = $1`, [locked.id, intent.id, intent.clientSecret]);
+      return (await this.find(manager, locked.id))!;
+    });
+  }
+}

@@ -1,0 +1,19 @@
+import { InputCheck, isUuid } from '@marketplace/kit';
+
+export const REFUND_REASON_MAX_LENGTH = 500;
+
+export function checkOrderId(orderId: string, check = new InputCheck(), done = true): void {
+  if (!isUuid(orderId)) check.add('orderId', 'must be a UUID');
+  if (done) check.done();
+}
+
+/** The reason trimmed, 1 to 500 characters; every problem of the call is reported at once. */
+export function checkRefund(orderId: string, reason: string): string {
+  const check = new InputCheck();
+  checkOrderId(orderId, check, false);
+  const trimmed = reason.trim();
+  if (trimmed.length === 0) check.add('reason', 'must not be empty');
+  if (trimmed.length > REFUND_REASON_MAX_LENGTH) check.add('reason', `must be at most ${REFUND_REASON_MAX_LENGTH} characters`);
+  check.done();
+  return trimmed;
+}

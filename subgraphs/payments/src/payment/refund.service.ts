@@ -1,0 +1,68 @@
+import { AfterCommit, Logger, RequestContext, conflict, notFound, queryRows } from '@marketplace/kit';
+import type { DataSource, EntityManager } from 'typeorm';
+import type { PaymentProvider, RefundRequest } from '../provider/payment-provider';
+import { checkRefund } from './payment.validation';
+import type { PaymentService } from './payment.service';
+import { Payment, PaymentStatus } from './payment.type';
+
+export const AUTOMATIC_REFUND_REASON = 'order cancelled before payment completed';
+
+/**
+ * Refunds are asked of the provider; the provider's `charge.refunded` webhook is what makes
+ * a payment REFUNDED and tells the other subgraphs, whoever asked for the refund.
+ */
+export class RefundService {
+  constructor(
+    private readonly db: DataSource,
+    private readonly payments: PaymentService,
+    private readonly provider: PaymentProvider,
+    private readonly afterCommit: AfterCommit,
+  ) {}
+
+  /** Admin: refunds the order's SUCCEEDED payment; returns the payment as stored once the provider answered. */
+  async refundOrder(context: RequestContext, orderId: string, reason: string): Promise<Payment> {
+    const why = checkRefund(orderId, reason);
+    const payment = await this.db.transaction(async (manager) => {
+      const payment = await this.payments.ofOrder(manager, orderId, true);
+      if (!payment) throw notFound('Payment');
+      if (payment.status !== PaymentStatus.SUCCEEDED || !payment.providerRef) {
+        throw conflict(`Only a SUCCEEDED payment can be refunded; this one is ${payment.status}`, { status: payment.status });
+      }
+      await manager.query(`UPDATE payments SET refund_reason = $2, refund_requested_at = now(), updated_at = now() WHERE id = $1`, [payment.id, why]);
+      return payment;
+    });
+    await this.provider.refund(refundRequest(payment, why));
+    context.log.info({ paymentId: payment.id, orderId }, 'refund requested');
+    return (await this.payments.find(this.db, payment.id))!;
+  }
+
+  /**
+   * Money for an order that is cancelled goes back without anyone asking: recorded in the
+   * caller's transaction, asked of the provider once it commits (at most once per payment).
+   */
+  async requestAutomatic(manager: EntityManager, payment: Payment, log: Logger): Promise<void> {
+    const rows = await queryRows(
+      manager,
+      `UPDATE payments SET refund_reason = $2, refund_requested_at = now(), updated_at = now() WHERE id = $1 AND refund_requested_at IS NULL RETURNING id`,
+      [payment.id, AUTOMATIC_REFUND_REASON],
+    );
+    if (rows.length === 0 || !payment.providerRef) return;
+    log.warn({ paymentId: payment.id, orderId: payment.orderId }, 'payment succeeded for a cancelled order; refunding it');
+    const request = refundRequest(payment, AUTOMATIC_REFUND_REASON);
+    // Not awaited: the webhook answers Stripe without waiting for a second API call.
+    this.afterCommit.run(manager, async () => {
+      this.provider.refund(request).catch((error) => log.error({ err: error, paymentId: payment.id }, 'automatic refund failed; refund it with refundOrder'));
+    });
+  }
+}
+
+function refundRequest(payment: Payment, reason: string): RefundRequest {
+  return {
+    paymentIntentId: payment.providerRef!,
+    amount: payment.amountMinor,
+    currency: payment.currency,
+    metadata: { paymentId: payment.id, orderId: payment.orderId },
+    reason,
+    idempotencyKey: `refund:${payment.id}`,
+  };
+}

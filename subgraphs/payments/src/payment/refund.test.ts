@@ -1,0 +1,94 @@
+import { Role } from '@marketplace/kit';
+import type { TestSubgraph } from '@marketplace/kit/testing';
+import { AUTOMATIC_REFUND_REASON } from './refund.service';
+import { PaymentView, REFUND, createIntent, eventTypes, intentEvent, orderCancelled, orderPlaced, outboxOf, pendingPayment, person, postEvent, startPayments, stored, until } from '../testing';
+
+/** refundOrder and automatic refunds, with the local provider (its refund comes back through the webhook). */
+let payments: TestSubgraph;
+beforeAll(async () => {
+  payments = await startPayments();
+});
+afterAll(() => payments.close());
+
+const admin = person(Role.ADMIN);
+const refund = (orderId: string, reason: string, token?: string) => payments.client.request<{ refundOrder: PaymentView }>(REFUND, { variables: { orderId, reason }, token });
+
+async function paidPayment() {
+  const made = await pendingPayment(payments);
+  expect((await postEvent(payments, intentEvent(made.payment, 'succeeded'))).status).toBe(200);
+  return made;
+}
+
+describe('refundOrder', () => {
+  it('admin: the local provider\'s signed charge.refunded lands before the answer: REFUNDED, payment.refunded with the reason', async () => {
+    const { order, payment } = await paidPayment();
+    const result = await refund(order.orderId, '  Customer asked within 14 days  ', admin.token);
+    expect(result.errors).toBeUndefined();
+    expect(result.data?.refundOrder).toMatchObject({ id: payment.id, status: 'REFUNDED', refundedAt: expect.any(String) });
+    const envelopes = await outboxOf(payments, payment.id);
+    expect(envelopes.map((e) => e.type)).toEqual(['payment.succeeded', 'payment.refunded']);
+    expect(envelopes[1].payload).toMatchObject({ paymentId: payment.id, orderId: order.orderId, reason: 'Customer asked within 14 days', amount: { amount: 2500, currency: 'USD' } });
+    // A second refund finds nothing left to refund.
+    expect((await refund(order.orderId, 'again', admin.token)).errors?.[0].extensions).toMatchObject({ code: 'CONFLICT', status: 'REFUNDED' });
+  });
+
+  it.each([
+    ['the order\'s owner', 'owner', 'FORBIDDEN'],
+    ['another customer', Role.CUSTOMER, 'FORBIDDEN'],
+    ['a vendor', Role.VENDOR, 'FORBIDDEN'],
+    ['a signed-out visitor', null, 'UNAUTHENTICATED'],
+  ] as const)('is %s → %s, and nothing changes', async (_who, role, code) => {
+    const { owner, order, payment } = await paidPayment();
+    const token = role === 'owner' ? owner.token : role === null ? undefined : person(role).token;
+    expect((await refund(order.orderId, 'not allowed', token)).errors?.[0].extensions?.code).toBe(code);
+    expect(await stored(payments, payment.id)).toMatchObject({ status: 'SUCCEEDED', refundRequestedAt: null });
+  });
+
+  it('is CONFLICT unless SUCCEEDED, NOT_FOUND without a payment', async () => {
+    const { order } = await pendingPayment(payments);
+    expect((await refund(order.orderId, 'too early', admin.token)).errors?.[0].extensions).toMatchObject({ code: 'CONFLICT', status: 'REQUIRES_PAYMENT' });
+    const noIntent = await orderPlaced(payments, person());
+    expect((await refund(noIntent.orderId, 'nothing paid', admin.token)).errors?.[0].extensions?.code).toBe('NOT_FOUND');
+    expect((await refund('00000000-0000-4000-8000-000000000001', 'unknown', admin.token)).errors?.[0].extensions?.code).toBe('NOT_FOUND');
+  });
+
+  it.each<[string, string, { field: string; message: string }[]]>([
+    ['ok-order', '', [{ field: 'reason', message: 'must not be empty' }]],
+    ['ok-order', '   ', [{ field: 'reason', message: 'must not be empty' }]],
+    ['ok-order', 'x'.repeat(501), [{ field: 'reason', message: 'must be at most 500 characters' }]],
+    ['bad', '', [{ field: 'orderId', message: 'must be a UUID' }, { field: 'reason', message: 'must not be empty' }]],
+  ])('orderId %s with a %#th bad reason → BAD_USER_INPUT listing every field', async (orderId, reason, fields) => {
+    const { order, payment } = await paidPayment();
+    const result = await refund(orderId === 'ok-order' ? order.orderId : 'not-a-uuid', reason, admin.token);
+    expect(result.errors?.[0].extensions).toMatchObject({ code: 'BAD_USER_INPUT', fields });
+    expect(await stored(payments, payment.id)).toMatchObject({ status: 'SUCCEEDED' });
+  });
+
+  it('accepts a reason of exactly 500 characters', async () => {
+    const { order } = await paidPayment();
+    expect((await refund(order.orderId, 'y'.repeat(500), admin.token)).data?.refundOrder.status).toBe('REFUNDED');
+  });
+});
+
+describe('automatic refunds: no money kept for a cancelled order', () => {
+  it('a payment that succeeds after the order was cancelled is recorded, then refunded', async () => {
+    const { order, payment } = await pendingPayment(payments);
+    await orderCancelled(payments, order);
+    expect((await postEvent(payments, intentEvent(payment, 'succeeded'))).body.outcome).toBe('applied');
+    await until(async () => ((await stored(payments, payment.id)).status === 'REFUNDED' ? true : undefined), 'the automatic refund');
+    expect(await stored(payments, payment.id)).toMatchObject({ refundReason: AUTOMATIC_REFUND_REASON });
+    expect(await eventTypes(payments, payment.id)).toEqual(['payment.succeeded', 'payment.refunded']);
+    expect((await outboxOf(payments, payment.id))[1].payload.reason).toBe(AUTOMATIC_REFUND_REASON);
+  });
+
+  it('an order cancelled after its payment succeeded (the cancellation raced it) is refunded too, once', async () => {
+    const owner = person();
+    const order = await orderPlaced(payments, owner);
+    const { payment } = await createIntent(payments, order, owner);
+    await postEvent(payments, intentEvent(payment, 'succeeded'));
+    await orderCancelled(payments, order);
+    await orderCancelled(payments, order);
+    await until(async () => ((await stored(payments, payment.id)).status === 'REFUNDED' ? true : undefined), 'the automatic refund');
+    expect(await eventTypes(payments, payment.id)).toEqual(['payment.succeeded', 'payment.refunded']);
+  });
+});

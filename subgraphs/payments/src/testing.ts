@@ -1,0 +1,140 @@
+import { randomUUID } from 'node:crypto';
+import { Events, PayloadOf, Role, createEnvelope, queryRows } from '@marketplace/kit';
+import { TestSubgraph, deliver, outboxOf, startTestSubgraph, tokenFor } from '@marketplace/kit/testing';
+import { readPaymentsConfig } from './config';
+import { paymentsSubgraph } from './index';
+import { StripeEventShape, paymentIntentEvent, signed } from './webhook/stripe-event';
+
+export function startPayments(env: Record<string, string> = {}): Promise<TestSubgraph> {
+  return startTestSubgraph(paymentsSubgraph, env);
+}
+
+/** A signed-in user; payments knows people only through their orders. */
+export interface Person {
+  id: string;
+  role: Role;
+  token: string;
+}
+
+export function person(role: Role = Role.CUSTOMER): Person {
+  const id = randomUUID();
+  return { id, role, token: tokenFor(id, role) };
+}
+
+export type OrderCreated = PayloadOf<typeof Events.OrderCreated>;
+
+/** An order placed by `owner`, as the orders subgraph announces it. */
+export async function orderPlaced(payments: TestSubgraph, owner: Person, total = { amount: 2500, currency: 'USD' }): Promise<OrderCreated> {
+  const orderId = randomUUID();
+  const payload: OrderCreated = {
+    orderId,
+    number: `M-${orderId.slice(0, 8)}`,
+    userId: owner.id,
+    total,
+    items: [{ productId: randomUUID(), vendorId: randomUUID(), name: 'Research Agent', unitPrice: total }],
+  };
+  await deliver(payments, createEnvelope(Events.OrderCreated, payload, { source: 'test', correlationId: `test-${orderId}`, aggregateId: orderId }));
+  return payload;
+}
+
+export async function orderCancelled(payments: TestSubgraph, order: OrderCreated): Promise<void> {
+  const payload = { orderId: order.orderId, userId: order.userId, reason: 'CUSTOMER' as const };
+  await deliver(payments, createEnvelope(Events.OrderCancelled, payload, { source: 'test', correlationId: `test-${order.orderId}`, aggregateId: order.orderId }));
+}
+
+export const PAYMENT_FIELDS = 'id status provider providerRef failureReason disputed refundedAt createdAt updatedAt amount { amount currency } order { id }';
+
+export interface PaymentView {
+  id: string;
+  status: 'REQUIRES_PAYMENT' | 'PROCESSING' | 'SUCCEEDED' | 'FAILED' | 'REFUNDED';
+  provider: 'STRIPE' | 'LOCAL';
+  providerRef: string | null;
+  failureReason: string | null;
+  disputed: boolean;
+  refundedAt: string | null;
+  createdAt: string;
+  updatedAt: string;
+  amount: { amount: number; currency: string };
+  order: { id: string };
+}
+
+export interface IntentView {
+  payment: PaymentView;
+  clientSecret: string;
+}
+
+export const CREATE_INTENT = `mutation($orderId: ID!) { createPaymentIntent(orderId: $orderId) { clientSecret payment { ${PAYMENT_FIELDS} } } }`;
+export const REFUND = `mutation($orderId: ID!, $reason: String!) { refundOrder(orderId: $orderId, reason: $reason) { ${PAYMENT_FIELDS} } }`;
+export const SIMULATE = `mutation($orderId: ID!, $outcome: SimulatedOutcome!) { simulatePayment(orderId: $orderId, outcome: $outcome) { ${PAYMENT_FIELDS} } }`;
+
+export async function createIntent(payments: TestSubgraph, order: OrderCreated, owner: Person): Promise<IntentView> {
+  const data = await payments.client.data<{ createPaymentIntent: IntentView }>(CREATE_INTENT, { variables: { orderId: order.orderId }, token: owner.token });
+  return data.createPaymentIntent;
+}
+
+/** A new order of a new customer with its payment intent. */
+export async function pendingPayment(payments: TestSubgraph, total?: { amount: number; currency: string }) {
+  const owner = person();
+  const order = await orderPlaced(payments, owner, total);
+  const intent = await createIntent(payments, order, owner);
+  return { owner, order, intent, payment: intent.payment };
+}
+
+export const webhookUrl = (payments: TestSubgraph) => `${payments.subgraph.deps.origin()}/webhooks/stripe`;
+
+/** The secret this subgraph verifies with (the generated development one unless configured). */
+export const webhookSecretOf = (payments: TestSubgraph) => readPaymentsConfig(payments.subgraph.deps.env).webhookSecret;
+
+/** Posts `event` as Stripe would: signed with the subgraph's secret unless told otherwise. */
+export async function postEvent(
+  payments: TestSubgraph,
+  event: StripeEventShape,
+  options: { secret?: string; timestamp?: number; signature?: string | null } = {},
+): Promise<{ status: number; body: Record<string, unknown> }> {
+  const { body, signature } = await signed(event, options.secret ?? webhookSecretOf(payments), options.timestamp);
+  const header = options.signature === undefined ? signature : options.signature;
+  const response = await fetch(webhookUrl(payments), {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', ...(header === null ? {} : { 'stripe-signature': header }) },
+    body,
+  });
+  return { status: response.status, body: (await response.json()) as Record<string, unknown> };
+}
+
+/** Stripe's event for the payment's intent, with the metadata payments put on it. */
+export function intentEvent(payment: PaymentView, outcome: 'succeeded' | 'failed', withMetadata = true): StripeEventShape {
+  const event = paymentIntentEvent(
+    { paymentIntentId: payment.providerRef!, amount: payment.amount.amount, currency: payment.amount.currency, metadata: { paymentId: payment.id, orderId: payment.order.id } },
+    outcome,
+  );
+  if (!withMetadata) (event.data.object as { metadata: object }).metadata = {};
+  return event;
+}
+
+export function disputeEvent(payment: PaymentView): StripeEventShape {
+  return {
+    id: `evt_test_${randomUUID()}`,
+    object: 'event',
+    api_version: '2026-10-28.endive',
+    created: Math.floor(Date.now() / 1000),
+    type: 'charge.dispute.created',
+    livemode: false,
+    data: { object: { id: `dp_${randomUUID()}`, object: 'dispute', amount: payment.amount.amount, charge: 'ch_test', payment_intent: payment.providerRef, reason: 'fraudulent', metadata: {} } },
+  };
+}
+
+export async function stored(payments: TestSubgraph, paymentId: string) {
+  const [row] = await queryRows(
+    payments.subgraph.deps.db,
+    `SELECT status, disputed, failure_reason AS "failureReason", refund_reason AS "refundReason", refund_requested_at AS "refundRequestedAt", refunded_at AS "refundedAt" FROM payments WHERE id = $1`,
+    [paymentId],
+  );
+  return row;
+}
+
+/** The types of the events recorded for a payment, in write order. */
+export async function eventTypes(payments: TestSubgraph, paymentId: string): Promise<string[]> {
+  return (await outboxOf(payments, paymentId)).map((envelope) => envelope.type);
+}
+
+export { outboxOf, sqlDuring, tokenFor, until } from '@marketplace/kit/testing';
