@@ -165,6 +165,16 @@ describe('operation limits', () => {
     expect(result?.errors?.[0]).toMatchObject({ message: 'The operation uses 31 aliases; the limit is 30', extensions: { code: 'GRAPHQL_VALIDATION_FAILED' } });
   });
 
+  it('answers an operation name the document lacks with a 400 naming it, not an internal error', async () => {
+    let response: Awaited<ReturnType<typeof post>> | undefined;
+    const calls = await subgraphCallsDuring(async () => {
+      response = await post({ query: WHOAMI, operationName: 'Hello' });
+    });
+    expect(response?.status).toBe(400);
+    expect(JSON.parse(response!.text).errors).toEqual([{ message: 'Unknown operation named "Hello"', extensions: { code: 'BAD_REQUEST' } }]);
+    expect(calls).toBe(0);
+  });
+
   it('refuses a document past the token limit at parse time', async () => {
     const huge = `{ whoami { ${'requestId '.repeat(5_000)} } }`;
     let code: string | undefined;

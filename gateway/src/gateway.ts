@@ -6,7 +6,7 @@ import { ApolloServerPluginDrainHttpServer } from '@apollo/server/plugin/drainHt
 import { expressMiddleware } from '@as-integrations/express5';
 import cors, { CorsOptions } from 'cors';
 import express from 'express';
-import { GraphQLError, GraphQLFormattedError, GraphQLSchema } from 'graphql';
+import { GraphQLError, GraphQLFormattedError, GraphQLSchema, getOperationAST } from 'graphql';
 import type { DestinationStream } from 'pino';
 import {
   AccessTokenVerifier,
@@ -109,7 +109,7 @@ export async function startGateway(options: GatewayOptions = {}): Promise<Runnin
     validationRules: limitRules(config.limits),
     formatError,
     plugins: [
-      subscriptionsOverWebSocketOnly(),
+      operationChecks(),
       ApolloServerPluginLandingPageDisabled(),
       ApolloServerPluginDrainHttpServer({ httpServer }),
       metrics.apolloPlugin(),
@@ -218,13 +218,20 @@ function gatewayErrorFormatter(log: Logger, exposeInternals: boolean) {
   };
 }
 
-/** @apollo/gateway cannot execute subscriptions; over HTTP they get a clear 400 instead of an internal error. */
-function subscriptionsOverWebSocketOnly(): ApolloServerPlugin<GatewayContext> {
+/**
+ * Refusals @apollo/gateway would otherwise answer with a 500: a subscription over HTTP (it
+ * cannot execute them; they are served over WebSocket) and an operation name the document
+ * does not contain (a client bug, so a 400 naming it).
+ */
+function operationChecks(): ApolloServerPlugin<GatewayContext> {
   return {
     async requestDidStart() {
       return {
-        async didResolveOperation({ document, operationName }) {
-          if (isSubscriptionOperation(document, operationName)) {
+        async didResolveOperation({ document, request }) {
+          if (request.operationName && !getOperationAST(document, request.operationName)) {
+            throw new GraphQLError(`Unknown operation named "${request.operationName}"`, { extensions: { code: 'BAD_REQUEST', http: { status: 400 } } });
+          }
+          if (isSubscriptionOperation(document, request.operationName)) {
             throw new GraphQLError(`Subscriptions are served over WebSocket (graphql-ws) on ${GRAPHQL_PATH}`, {
               extensions: { code: 'BAD_REQUEST', http: { status: 400 } },
             });

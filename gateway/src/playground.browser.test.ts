@@ -29,6 +29,9 @@ async function setEditor(page: Page, selector: string, text: string): Promise<vo
   );
 }
 
+/** GraphiQL reads the operation name from the editor after a short debounce; clicking sooner runs the old one. */
+const EDITOR_DEBOUNCE_MS = 300;
+
 async function responseText(page: Page): Promise<string> {
   return page.evaluate(() => (document.querySelector('.graphiql-response .CodeMirror') as unknown as { CodeMirror: { getValue(): string } }).CodeMirror.getValue());
 }
@@ -55,6 +58,7 @@ describe('playground in a browser', () => {
     await setEditor(page, '.graphiql-query-editor .CodeMirror', 'query Who { whoami { viewerId role requestId } }');
     await setEditor(page, 'section.graphiql-editor-tool[aria-label="Headers"] .graphiql-editor:not(.hidden) .CodeMirror', JSON.stringify({ Authorization: `Bearer ${stack.token(Role.VENDOR)}` }));
     const before = stack.stats.graphqlRequests;
+    await page.waitForTimeout(EDITOR_DEBOUNCE_MS);
     await page.locator('.graphiql-execute-button').click();
     await page.waitForFunction(
       () => ((document.querySelector('.graphiql-response .CodeMirror') as unknown as { CodeMirror?: { getValue(): string } })?.CodeMirror?.getValue() ?? '').includes('whoami'),
@@ -66,6 +70,35 @@ describe('playground in a browser', () => {
     expect(result.data.whoami).toMatchObject({ viewerId: 'user-vendor', role: 'VENDOR' });
     expect(stack.stats.graphqlRequests).toBeGreaterThan(before);
     expect(offsite).toEqual([]);
+    expect(problems).toEqual([]);
+    await page.close();
+  });
+
+  it('runs a subscription over graphql-ws with the header editor’s token and shows each push', async () => {
+    const page = await browser.newPage();
+    const problems: string[] = [];
+    page.on('pageerror', (error) => problems.push(error.message));
+    const id = `order-${Date.now()}`;
+    const setStatus = (status: string) =>
+      stack.client.data(`mutation($id: ID!, $s: String!) { setProbeOrderStatus(id: $id, status: $s) }`, { variables: { id, s: status }, token: stack.token(Role.ADMIN) });
+    await setStatus('PENDING_PAYMENT');
+
+    await page.goto(stack.gateway.url, { waitUntil: 'load' });
+    await page.locator('.graphiql-container').waitFor({ timeout: UI_TIMEOUT_MS });
+    await setEditor(page, '.graphiql-query-editor .CodeMirror', `subscription Live { orderUpdated(orderId: "${id}") { id status viewerId } }`);
+    await setEditor(page, 'section.graphiql-editor-tool[aria-label="Headers"] .graphiql-editor:not(.hidden) .CodeMirror', JSON.stringify({ Authorization: `Bearer ${stack.token(Role.CUSTOMER)}` }));
+    await page.waitForTimeout(EDITOR_DEBOUNCE_MS);
+    await page.locator('.graphiql-execute-button').click();
+    const responseShows = (text: string) =>
+      page.waitForFunction(
+        (expected) => ((document.querySelector('.graphiql-response .CodeMirror') as unknown as { CodeMirror?: { getValue(): string } })?.CodeMirror?.getValue() ?? '').includes(expected),
+        text,
+        { timeout: UI_TIMEOUT_MS },
+      );
+    await responseShows('PENDING_PAYMENT');
+    expect(JSON.parse(await responseText(page)).data.orderUpdated).toEqual({ id, status: 'PENDING_PAYMENT', viewerId: 'user-customer' });
+    await setStatus('PAID');
+    await responseShows('"PAID"');
     expect(problems).toEqual([]);
     await page.close();
   });

@@ -83,7 +83,8 @@ query Hello {
 
 function playgroundHtml(nonce: string): string {
   const asset = (file: string) => `${PLAYGROUND_ASSET_PATH}/${file}`;
-  return `<!doctype html>
+  // String.raw: the inline script's regular expressions keep their backslashes.
+  return String.raw`<!doctype html>
 <html lang="en">
 <head>
 <meta charset="utf-8">

@@ -14,7 +14,7 @@ export interface RestEdgeRoute {
 export const DEFAULT_REST_EDGE_TIMEOUT_MS = 120_000;
 
 /** ARCHITECTURE §5: Stripe webhooks to payments, artifact uploads to catalog, downloads to licensing. */
-export const DEFAULT_REST_EDGE_ROUTES = '/webhooks/stripe=payments,/uploads=catalog,/downloads=licensing';
+export const DEFAULT_REST_EDGE_ROUTES = '/webhooks/stripe=payments,/uploads=catalog,/downloads=licensing,/licensing=licensing';
 
 // RFC 9110 §7.6.1 connection-specific headers, plus what the gateway sets itself.
 const NOT_FORWARDED = new Set(['connection', 'keep-alive', 'proxy-connection', 'proxy-authenticate', 'proxy-authorization', 'te', 'trailer', 'transfer-encoding', 'upgrade', 'host', Headers.clientIp, Headers.requestId]);

@@ -169,7 +169,11 @@ export async function startSubgraph(module: SubgraphModule, options: StartOption
         formatError,
         context: ({ connectionParams, extra }) =>
           createRequestContext(
-            { headers: { ...extra.request.headers, authorization: authorizationFrom(connectionParams) }, remoteAddress: extra.request.socket.remoteAddress },
+            {
+              // A browser sends the token in connectionParams; Apollo Router (passthrough) may propagate it as an upgrade header.
+              headers: { ...extra.request.headers, authorization: authorizationFrom(connectionParams) ?? extra.request.headers.authorization },
+              remoteAddress: extra.request.socket.remoteAddress,
+            },
             { verifier, log, trustForwardedClientIp },
           ) as unknown as Record<string, unknown>,
       })

@@ -1,7 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import { Role } from '@marketplace/kit';
 import { subscribe, subscriptionClient } from '@marketplace/kit/testing';
-import type { Client } from 'graphql-ws';
+import { Client, createClient } from 'graphql-ws';
+import WebSocket from 'ws';
 import { ProbeStack, TestGateway, startProbeStack, startTestGateway } from '../testing/stack';
 
 interface Pushed {
@@ -132,5 +133,26 @@ describe('subscriptions through the gateway (graphql-ws on /graphql)', () => {
     await setStatus(id, 'PAID');
     await new Promise((resolve) => setTimeout(resolve, 200));
     expect(live.pushes).toHaveLength(1);
+  });
+
+  it('is served by the subgraph itself too (Apollo Router passthrough), authenticated by connectionParams or the upgrade header', async () => {
+    const id = await order();
+    const direct = subscribe<Pushed>(connect(stack.token(), stack.probe.subgraph.url), ORDER_UPDATED, { id });
+    expect((await direct.push(1)).data?.orderUpdated).toMatchObject({ id, viewerId: 'user-customer' });
+
+    const authorization = `Bearer ${stack.token(Role.VENDOR)}`;
+    // What the router does: the client's Authorization header propagated onto the WebSocket upgrade request.
+    class WithUpgradeHeader extends WebSocket {
+      constructor(url: string, protocols?: string | string[]) {
+        super(url, protocols, { headers: { authorization } });
+      }
+    }
+    const routerLike = createClient({ url: stack.probe.subgraph.url.replace(/^http/, 'ws'), webSocketImpl: WithUpgradeHeader, retryAttempts: 0, lazy: true });
+    clients.push(routerLike);
+    const proxied = subscribe<Pushed>(routerLike, ORDER_UPDATED, { id });
+    expect((await proxied.push(1)).data?.orderUpdated.viewerId).toBe('user-vendor');
+    await setStatus(id, 'PAID');
+    expect((await direct.push(2)).data?.orderUpdated.status).toBe('PAID');
+    expect((await proxied.push(2)).data?.orderUpdated.status).toBe('PAID');
   });
 });

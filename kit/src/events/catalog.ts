@@ -68,6 +68,35 @@ export const Events = {
   /** A cart became an order awaiting payment (orders → payments: the amount to charge). */
   OrderCreated: defineEvent('order.created', 1, orderSummary()),
 
+  /** A license was revoked (refund, admin): catalog stops counting it for reviews; downloads stop. */
+  LicenseRevoked: defineEvent(
+    'license.revoked',
+    1,
+    z.object({
+      licenseId: z.string().uuid(),
+      productId: z.string().uuid(),
+      ownerId: z.string().uuid(),
+      orderId: z.string().uuid(),
+      reason: z.string().min(1),
+    }),
+  ),
+
+  /** A vendor uploaded a product's build (catalog → licensing: what downloads stream). */
+  ProductArtifactUploaded: defineEvent(
+    'product.artifact_uploaded',
+    1,
+    z.object({
+      productId: z.string().uuid(),
+      vendorId: z.string().uuid(),
+      version: z.string().min(1),
+      /** Where the bytes are in the shared object storage (ARTIFACT_STORAGE_DIR). */
+      storageKey: z.string().min(1),
+      sha256: z.string().regex(/^[0-9a-f]{64}$/),
+      size: z.number().int().min(0),
+      contentType: z.string().min(1),
+    }),
+  ),
+
   /** An order's payment succeeded (orders → licensing: issue per line; vendor: ledger credit per line). */
   OrderPaid: defineEvent('order.paid', 1, orderSummary().extend({ paymentId: z.string().uuid() })),
 
@@ -125,6 +154,8 @@ function productState() {
     kind: z.enum(['AGENT', 'WORKFLOW', 'TOOL']),
     price: money(),
     status: z.enum(['DRAFT', 'IN_REVIEW', 'PUBLISHED', 'REJECTED', 'ARCHIVED']),
+    /** The vendor's license policy: machines one license may be activated on (licensing; default 3 when absent). */
+    maxActivations: z.number().int().min(1).max(1_000).optional(),
     /** Increases with every change, so a replica can ignore an older state arriving late. */
     revision: z.number().int().min(1),
   });

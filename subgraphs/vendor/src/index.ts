@@ -1,6 +1,13 @@
 import type { SubgraphModule } from '@marketplace/kit';
 import { VendorConfig, readVendorConfig } from './config';
+import { ledgerHandlers } from './ledger/ledger.events';
+import { ledgerReferences } from './ledger/ledger.reference';
+import { LedgerEntryResolver, TopProductResolver, VendorLedgerResolver } from './ledger/ledger.resolver';
+import { LedgerService } from './ledger/ledger.service';
 import { CreateVendors1763780000000 } from './migrations/1763780000000-create-vendors';
+import { CreateLedger1763810000000 } from './migrations/1763810000000-create-ledger';
+import { PayoutResolver, VendorPayoutsResolver } from './payout/payout.resolver';
+import { PayoutService } from './payout/payout.service';
 import { seedVendors } from './seed';
 import { userReferences } from './user/user.reference';
 import { UserVendorResolver } from './user/user.resolver';
@@ -13,20 +20,31 @@ import { VendorService } from './vendor/vendor.service';
 export { DEMO_VENDORS } from './seed';
 export { VendorStatus } from './vendor/vendor.entity';
 
-/** Vendor applications, storefront profiles and their moderation. */
+/** Vendor applications, storefront profiles and their moderation; earnings (the ledger) and payouts. */
 export const vendorSubgraph: SubgraphModule<VendorConfig> = {
   name: 'vendor',
   defaultPort: 4006,
   entities: [Vendor],
-  migrations: [CreateVendors1763780000000],
-  resolvers: [VendorResolver, UserVendorResolver],
+  migrations: [CreateVendors1763780000000, CreateLedger1763810000000],
+  resolvers: [VendorResolver, UserVendorResolver, VendorLedgerResolver, LedgerEntryResolver, TopProductResolver, PayoutResolver, VendorPayoutsResolver],
   readSettings: readVendorConfig,
   wire({ db, outbox }, settings) {
     const vendors = new VendorService(db, settings, outbox);
     const moderation = new VendorModerationService(db, outbox);
+    const ledger = new LedgerService(db, settings);
+    const payouts = new PayoutService(db, vendors);
     return {
-      resolvers: [new VendorResolver(vendors, moderation), new UserVendorResolver(vendors)],
-      references: { ...vendorReferences(vendors), ...userReferences },
+      resolvers: [
+        new VendorResolver(vendors, moderation),
+        new UserVendorResolver(vendors),
+        new VendorLedgerResolver(ledger, vendors),
+        new LedgerEntryResolver(payouts),
+        new TopProductResolver(),
+        new PayoutResolver(payouts, vendors),
+        new VendorPayoutsResolver(payouts, vendors),
+      ],
+      references: { ...vendorReferences(vendors), ...userReferences, ...ledgerReferences },
+      handlers: ledgerHandlers(ledger),
       seed: () => seedVendors(db, outbox, settings),
     };
   },

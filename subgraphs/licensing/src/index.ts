@@ -1,0 +1,54 @@
+import { LocalDirectoryStorage, RateLimiter, SubgraphModule, UrlTokenSigner } from '@marketplace/kit';
+import { ActivationService } from './activation/activation.service';
+import { LicensingConfig, readLicensingConfig } from './config';
+import { downloadRoutes } from './download/download.routes';
+import { DownloadService } from './download/download.service';
+import { PublicKeyResolver, publicKeyOf, publicKeyRoutes } from './key/public-key';
+import { licenseHandlers } from './license/license.events';
+import { licenseReferences } from './license/license.reference';
+import { LicenseResolver } from './license/license.resolver';
+import { LicenseService } from './license/license.service';
+import { LicenseStore } from './license/license.store';
+import { CreateLicensing1763810000000 } from './migrations/1763810000000-create-licensing';
+import { OrderLicensesResolver } from './order/order-licenses.resolver';
+import { orderReferences } from './order/order.type';
+import { productReplicaHandlers } from './product-replica/product-replica.events';
+import { ProductReplicaService } from './product-replica/product-replica.service';
+import { productReferences } from './product-replica/product.type';
+import { UserLicensesResolver } from './user/user-licenses.resolver';
+import { userReferences } from './user/user.type';
+
+export { LicensingConfig, readLicensingConfig } from './config';
+export { LicenseKeyPayload, signLicenseKey, verifyLicenseKey } from './key/license-key';
+
+const VALIDATE_WINDOW_MS = 60_000;
+
+/** Ed25519-signed license keys per paid order line, activation limits, public validation and signed downloads. */
+export const licensingSubgraph: SubgraphModule<LicensingConfig> = {
+  name: 'licensing',
+  defaultPort: 4005,
+  entities: [],
+  migrations: [CreateLicensing1763810000000],
+  resolvers: [LicenseResolver, OrderLicensesResolver, UserLicensesResolver, PublicKeyResolver],
+  readSettings: readLicensingConfig,
+  wire({ db, outbox, store, log }, settings) {
+    const products = new ProductReplicaService();
+    const licenseStore = new LicenseStore();
+    const licenses = new LicenseService(db, licenseStore, products, outbox, settings.signingKey, settings);
+    const validateLimiter = new RateLimiter(store, { name: 'license-validate-ip', limit: settings.validatePerMinute, windowMs: VALIDATE_WINDOW_MS });
+    const activations = new ActivationService(db, licenseStore, settings.signingKey, validateLimiter);
+    const storage = new LocalDirectoryStorage(settings.storageDir);
+    const downloads = new DownloadService(db, licenseStore, products, storage, new UrlTokenSigner(settings.urlSigningSecret), settings);
+    const publicKey = publicKeyOf(settings.signingKey);
+    log.info({ keyId: publicKey.keyId }, 'license signing key loaded');
+    return {
+      resolvers: [new LicenseResolver(licenses, activations, downloads), new OrderLicensesResolver(licenses), new UserLicensesResolver(licenses), new PublicKeyResolver(publicKey)],
+      references: { ...licenseReferences(licenses), ...orderReferences, ...userReferences, ...productReferences },
+      routes: (app) => {
+        publicKeyRoutes(publicKey)(app);
+        downloadRoutes(downloads, log)(app);
+      },
+      handlers: [...licenseHandlers(licenses), ...productReplicaHandlers(products)],
+    };
+  },
+};

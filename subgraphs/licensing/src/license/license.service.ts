@@ -1,0 +1,125 @@
+import { randomUUID } from 'node:crypto';
+import {
+  ConnectionShape, Events, Logger, Outbox, PageArgs, PayloadOf, RequestContext, Role, Viewer, alignToKeys, decodeCursor, defineLoader, forbidden, isTimeIdCursor,
+  isUuid, queryRows, requireViewer, toConnection,
+} from '@marketplace/kit';
+import type { DataSource, EntityManager } from 'typeorm';
+import { keyDigest, signLicenseKey } from '../key/license-key';
+import type { LicenseSigningKey } from '../key/signing-key';
+import type { ProductReplicaService } from '../product-replica/product-replica.service';
+import type { LicenseStore } from './license.store';
+import { Activation, LICENSE_COLUMNS, License, toLicense } from './license.type';
+
+type OrderPaid = PayloadOf<typeof Events.OrderPaid>;
+
+/** Reading licenses (owner and admins), issuing them for paid orders and revoking them on refunds. */
+export class LicenseService {
+  constructor(
+    private readonly db: DataSource,
+    private readonly store: LicenseStore,
+    private readonly products: ProductReplicaService,
+    private readonly outbox: Outbox,
+    private readonly signingKey: LicenseSigningKey,
+    private readonly settings: { validityDays: number },
+  ) {}
+
+  /** License references, one query per request tick; null unless the viewer owns it or is an admin. */
+  readonly byId = defineLoader<string, License | null>(async (ids, context) => {
+    const valid = [...new Set(ids.filter(isUuid))];
+    const licenses = await this.store.byIds(this.db, valid);
+    return alignToKeys(ids, licenses, (license) => license.id).map((license) => (license && this.canSee(context.viewer, license) ? license : null));
+  });
+
+  /** `Order.licenses`: per order, the licenses the viewer owns (all of them for admins); [] otherwise. */
+  readonly byOrderId = defineLoader<string, License[]>(async (orderIds, context) => {
+    const viewer = context.viewer;
+    const valid = [...new Set(orderIds.filter(isUuid))];
+    if (!viewer || valid.length === 0) return orderIds.map(() => []);
+    const licenses = await this.store.byOrderIds(this.db, valid, viewer.role === Role.ADMIN ? null : viewer.id);
+    return orderIds.map((orderId) => licenses.filter((license) => license.orderId === orderId));
+  });
+
+  /** `License.activations` of every license in a response, one query. */
+  readonly activationsByLicenseId = defineLoader<string, Activation[]>(async (ids) => {
+    const groups = await this.store.activationsOf(this.db, [...new Set(ids)]);
+    return ids.map((id) => groups.get(id) ?? []);
+  });
+
+  canSee(viewer: Viewer | null, license: License): boolean {
+    return viewer?.role === Role.ADMIN || (viewer !== null && viewer.id === license.ownerId);
+  }
+
+  /** `myLicenses` and `User.licenses`: newest first, keyset-paged on (issued_at, id); the user or an admin only. */
+  async list(context: RequestContext, userId: string, page: PageArgs): Promise<ConnectionShape<License>> {
+    const viewer = requireViewer(context);
+    if (viewer.id !== userId && viewer.role !== Role.ADMIN) throw forbidden('Only the user or an admin may list their licenses');
+    const [{ count }] = await queryRows<{ count: number }>(this.db, `SELECT count(*)::int AS count FROM licenses WHERE owner_id = $1`, [userId]);
+    const parameters: unknown[] = [userId];
+    let after = '';
+    if (page.after) {
+      const [issuedAt, id] = decodeCursor(page.after, 2, isTimeIdCursor);
+      after = ` AND (l.issued_at, l.id) < ($2::timestamptz, $3::uuid)`;
+      parameters.push(issuedAt, id);
+    }
+    const rows = await queryRows(
+      this.db,
+      `SELECT ${LICENSE_COLUMNS} FROM licenses l WHERE l.owner_id = $1${after} ORDER BY l.issued_at DESC, l.id DESC LIMIT ${page.first + 1}`,
+      parameters,
+    );
+    return toConnection(rows.map(toLicense), page, count, (license) => [license.issuedAt.toISOString(), license.id]);
+  }
+
+  /**
+   * One license per order line, each announced with license.issued in the handler's
+   * transaction. The unique (order, product) makes a redelivered or repeated order.paid
+   * issue nothing new. A product the replica has not heard of yet gets the default policy:
+   * fulfilment never waits for the catalog.
+   */
+  async issueForOrder(manager: EntityManager, order: OrderPaid, correlationId: string, log: Logger): Promise<string[]> {
+    const [refunded] = await queryRows(manager, `SELECT reason FROM refunded_orders WHERE order_id = $1`, [order.orderId]);
+    if (refunded) {
+      log.warn({ orderId: order.orderId }, 'order.paid for an order already refunded; no licenses issued');
+      return [];
+    }
+    const productIds = [...new Set(order.items.map((item) => item.productId))];
+    const policies = await this.products.maxActivationsOf(manager, productIds);
+    // Whole seconds, so the stored times equal the key's iat/exp exactly.
+    const iat = Math.floor(Date.now() / 1000);
+    const exp = this.settings.validityDays > 0 ? iat + this.settings.validityDays * 86_400 : null;
+    const issued: string[] = [];
+    for (const productId of productIds) {
+      const id = randomUUID();
+      const max = policies.get(productId)!;
+      const key = signLicenseKey({ v: 1, lid: id, pid: productId, sub: order.userId, max, iat, exp, kid: this.signingKey.keyId }, this.signingKey.privateKey);
+      const rows = await queryRows(
+        manager,
+        `INSERT INTO licenses (id, order_id, product_id, owner_id, max_activations, license_key, key_sha256, issued_at, expires_at)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, to_timestamp($8), to_timestamp($9))
+         ON CONFLICT ON CONSTRAINT licenses_order_product_key DO NOTHING
+         RETURNING id`,
+        [id, order.orderId, productId, order.userId, max, key, keyDigest(key), iat, exp],
+      );
+      if (rows.length === 0) continue;
+      await this.outbox.record(manager, Events.LicenseIssued, { licenseId: id, productId, ownerId: order.userId, orderId: order.orderId }, { aggregateId: order.orderId, correlationId });
+      issued.push(id);
+    }
+    log.info({ orderId: order.orderId, issued: issued.length, lines: productIds.length }, 'licenses issued');
+    return issued;
+  }
+
+  /** A refund revokes the order's licenses (license.revoked each); a refund seen first keeps them from being issued at all. */
+  async revokeForOrder(manager: EntityManager, orderId: string, reason: string, correlationId: string, log: Logger): Promise<number> {
+    await manager.query(`INSERT INTO refunded_orders (order_id, reason) VALUES ($1, $2) ON CONFLICT (order_id) DO NOTHING`, [orderId, reason]);
+    const rows = await queryRows<{ id: string; productId: string; ownerId: string }>(
+      manager,
+      `UPDATE licenses SET status = 'REVOKED', revoked_at = now(), revoke_reason = $2 WHERE order_id = $1 AND status = 'ACTIVE'
+       RETURNING id, product_id AS "productId", owner_id AS "ownerId"`,
+      [orderId, reason],
+    );
+    for (const row of rows) {
+      await this.outbox.record(manager, Events.LicenseRevoked, { licenseId: row.id, productId: row.productId, ownerId: row.ownerId, orderId, reason }, { aggregateId: orderId, correlationId });
+    }
+    log.info({ orderId, revoked: rows.length }, 'licenses revoked');
+    return rows.length;
+  }
+}

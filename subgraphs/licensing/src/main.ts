@@ -1,0 +1,4 @@
+import { runUntilSignal, startSubgraph } from '@marketplace/kit';
+import { licensingSubgraph } from './index';
+
+void runUntilSignal('licensing', () => startSubgraph(licensingSubgraph));

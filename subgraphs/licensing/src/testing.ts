@@ -1,0 +1,119 @@
+import { randomUUID } from 'node:crypto';
+import { Envelope, EventDefinition, Events, PayloadOf, createEnvelope, queryRows } from '@marketplace/kit';
+import { TestSubgraph, deliver, startTestSubgraph, tokenFor } from '@marketplace/kit/testing';
+import { readLicensingConfig } from './config';
+import { licensingSubgraph } from './index';
+
+export function startLicensing(env: Record<string, string> = {}): Promise<TestSubgraph> {
+  return startTestSubgraph(licensingSubgraph, env);
+}
+
+/** A signed-in user; licensing knows people only through their orders. */
+export interface Person {
+  id: string;
+  token: string;
+}
+
+export function person(role: 'CUSTOMER' | 'VENDOR' | 'ADMIN' = 'CUSTOMER'): Person {
+  const id = randomUUID();
+  return { id, token: tokenFor(id, role) };
+}
+
+export type OrderPaid = PayloadOf<typeof Events.OrderPaid>;
+export type ProductState = PayloadOf<typeof Events.ProductPublished>;
+
+/** Hands `payload` to the subgraph as its producer would and waits until it was handled. */
+export async function deliverEvent<T>(licensing: TestSubgraph, definition: EventDefinition<T>, payload: T, options: { aggregateId?: string; occurredAt?: string } = {}): Promise<Envelope<T>> {
+  const { productId, orderId } = payload as { productId?: string; orderId?: string };
+  const envelope = createEnvelope(definition, payload, { source: 'test', correlationId: `test-${randomUUID()}`, aggregateId: options.aggregateId ?? orderId ?? productId! });
+  if (options.occurredAt) envelope.occurredAt = options.occurredAt;
+  await deliver(licensing, envelope);
+  return envelope;
+}
+
+/** An order of `owner` for `lines` products (new ones unless given), as orders announces it when paid. */
+export function orderPaid(owner: Person, productIds: string[] = [randomUUID()]): OrderPaid {
+  const orderId = randomUUID();
+  return {
+    orderId,
+    number: `MP-${orderId.slice(0, 6)}`,
+    userId: owner.id,
+    paymentId: randomUUID(),
+    total: { amount: 1500 * productIds.length, currency: 'USD' },
+    items: productIds.map((productId, index) => ({ productId, vendorId: randomUUID(), name: `Product ${index + 1}`, unitPrice: { amount: 1500, currency: 'USD' } })),
+  };
+}
+
+export function productState(overrides: Partial<ProductState> = {}): ProductState {
+  const productId = overrides.productId ?? randomUUID();
+  return { productId, vendorId: randomUUID(), slug: `p-${productId.slice(0, 8)}`, name: 'Licensed Agent', kind: 'AGENT', price: { amount: 1500, currency: 'USD' }, status: 'PUBLISHED', revision: 1, ...overrides };
+}
+
+export const LICENSE_FIELDS = 'id key status maxActivations issuedAt expiresAt product { id } order { id } owner { id } activations { fingerprint label createdAt }';
+
+export interface LicenseView {
+  id: string;
+  key: string | null;
+  status: 'ACTIVE' | 'REVOKED' | 'EXPIRED';
+  maxActivations: number;
+  issuedAt: string;
+  expiresAt: string | null;
+  product: { id: string };
+  order: { id: string };
+  owner: { id: string };
+  activations: { fingerprint: string; label: string | null; createdAt: string }[];
+}
+
+const ORDER_LICENSES = `query($reps: [_Any!]!) { _entities(representations: $reps) { ... on Order { id licenses { ${LICENSE_FIELDS} } } } }`;
+
+/** The order's licenses as `viewer` sees them through `Order.licenses`. */
+export async function licensesOf(licensing: TestSubgraph, orderId: string, token: string | undefined): Promise<LicenseView[]> {
+  const data = await licensing.client.data<{ _entities: { licenses: LicenseView[] }[] }>(ORDER_LICENSES, { variables: { reps: [{ __typename: 'Order', id: orderId }] }, token });
+  return data._entities[0].licenses;
+}
+
+/** A paid order of a new customer, delivered; returns the customer, the order and its licenses (owner's view, with keys). */
+export async function licensed(licensing: TestSubgraph, productIds?: string[], owner: Person = person()) {
+  const order = orderPaid(owner, productIds);
+  await deliverEvent(licensing, Events.OrderPaid, order);
+  const licenses = await licensesOf(licensing, order.orderId, owner.token);
+  return { owner, order, licenses, license: licenses[0], key: licenses[0]?.key as string };
+}
+
+export const VALIDATE = `query($key: String!, $fingerprint: String!) { validateLicense(key: $key, fingerprint: $fingerprint) { valid code license { id status } } }`;
+export const ACTIVATE = `mutation($key: String!, $fingerprint: String!, $label: String) { activateLicense(key: $key, fingerprint: $fingerprint, label: $label) { ${LICENSE_FIELDS} } }`;
+export const DEACTIVATE = `mutation($key: String!, $fingerprint: String!) { deactivateLicense(key: $key, fingerprint: $fingerprint) { ${LICENSE_FIELDS} } }`;
+
+export interface ValidationView {
+  valid: boolean;
+  code: string;
+  license: { id: string; status: string } | null;
+}
+
+export async function validate(licensing: TestSubgraph, key: string, fingerprint: string, options: { token?: string; ip?: string } = {}): Promise<ValidationView> {
+  const data = await licensing.client.data<{ validateLicense: ValidationView }>(VALIDATE, {
+    variables: { key, fingerprint },
+    token: options.token,
+    // Each test its own client IP, so the per-IP limit of one test never trips another.
+    headers: { 'x-client-ip': options.ip ?? `test-${randomUUID()}` },
+  });
+  return data.validateLicense;
+}
+
+export const activate = (licensing: TestSubgraph, key: string, fingerprint: string, token: string | undefined, label?: string) =>
+  licensing.client.request<{ activateLicense: LicenseView }>(ACTIVATE, { variables: { key, fingerprint, label }, token });
+
+/** The signing key the subgraph uses (the generated development one unless configured). */
+export const signingKeyOf = (licensing: TestSubgraph) => readLicensingConfig(licensing.subgraph.deps.env).signingKey;
+
+export const baseUrl = (licensing: TestSubgraph) => licensing.subgraph.url.replace(/\/graphql$/, '');
+
+export async function downloadsOf(licensing: TestSubgraph, licenseId: string) {
+  return queryRows<{ bytes: number; range: string | null; version: string }>(
+    licensing.subgraph.deps.db,
+    `SELECT bytes::int AS bytes, range, version FROM downloads WHERE license_id = $1 ORDER BY id`,
+    [licenseId],
+  );
+}
+
+export { outboxOf, sqlDuring, tokenFor, until } from '@marketplace/kit/testing';
