@@ -3,6 +3,7 @@
 #
 #   `npm start` with no DATABASE_URL / REDIS_URL / AMQP_URL (embedded Postgres, in-memory
 #   stand-ins) → gateway /health answers 200 → register → login → me through the gateway
+#   → cart, checkout, payment intent, `npm run simulate-payment` → PAID
 #   → the playground page is served → Ctrl-C (SIGINT to the process group) stops everything
 #   within 20 s.
 #
@@ -151,6 +152,37 @@ if me="$(field data.me.email <<<"$response")" && [ "$me" = "$email" ]; then
   pass "me (Bearer token) is $me, role $(field data.me.role <<<"$response" 2>/dev/null || echo '?')"
 else
   fail "me: expected $email, got ${response:0:600}"
+fi
+
+# --- buy: cart → checkout → intent → signed webhook (simulate-payment CLI) → PAID ----------
+product="$(gql "{ products(first: 1) { edges { node { id } } } }" | field data.products.edges.0.node.id || true)"
+order=""
+for _ in $(seq 1 20); do # the orders replica learns the seeded products through events
+  response="$(gql "mutation { addToCart(productId: \"$product\") { itemCount } }" "$token")"
+  field data.addToCart.itemCount <<<"$response" >/dev/null 2>&1 && break
+  sleep 0.5
+done
+response="$(gql "mutation { checkout(input: { idempotencyKey: \"smoke-$$\" }) { id status } }" "$token")"
+if order="$(field data.checkout.id <<<"$response")"; then
+  pass "checkout made order $order ($(field data.checkout.status <<<"$response"))"
+else
+  fail "checkout: ${response:0:600}"
+fi
+for _ in $(seq 1 20); do # payments learns the order from order.created
+  response="$(gql "mutation { createPaymentIntent(orderId: \"$order\") { clientSecret } }" "$token")"
+  field data.createPaymentIntent.clientSecret <<<"$response" >/dev/null 2>&1 && break
+  sleep 0.5
+done
+if field data.createPaymentIntent.clientSecret <<<"$response" >/dev/null && npm run -s simulate-payment -- "$order" succeeded; then
+  status=""
+  for _ in $(seq 1 20); do
+    status="$(gql "{ order(id: \"$order\") { status } }" "$token" | field data.order.status || true)"
+    [ "$status" = PAID ] && break
+    sleep 0.5
+  done
+  if [ "$status" = PAID ]; then pass "npm run simulate-payment delivered a signed webhook; the order is PAID"; else fail "order $order is $status, not PAID"; fi
+else
+  fail "payment intent / simulate-payment: ${response:0:600}"
 fi
 
 # --- playground ----------------------------------------------------------------------------
