@@ -36,6 +36,10 @@ export class OutboxRelay {
   private running = false;
   private loop: Promise<void> | undefined;
   private wake: (() => void) | undefined;
+  /** A commit was announced since the last read of the outbox: the next pause must not sleep. */
+  private notified = false;
+  /** Waiting out a publish failure: new commits must not cut the back-off short (poke and stop do). */
+  private backingOff = false;
   private session: Client | undefined;
   private failures = 0;
   private lastCleanup = 0;
@@ -60,6 +64,16 @@ export class OutboxRelay {
     this.wake?.();
   }
 
+  /**
+   * Wakes the loop, or, when it is busy publishing, makes its next pause return at once: a
+   * commit announced mid-batch may have missed that batch's SELECT and must not wait for
+   * the poll interval (a lost wake-up cost a second per event at low traffic).
+   */
+  private committed(): void {
+    this.notified = true;
+    if (!this.backingOff) this.wake?.();
+  }
+
   private async run(): Promise<void> {
     while (this.running) {
       try {
@@ -67,14 +81,15 @@ export class OutboxRelay {
           await this.pause(STANDBY_RETRY_MS);
           continue;
         }
+        this.notified = false;
         const result = await this.publishBatch();
         await this.cleanupNow();
-        if (result === 'failed') await this.pause(backoffDelay(this.failures, 250, MAX_PUBLISH_BACKOFF_MS));
+        if (result === 'failed') await this.backOff(backoffDelay(this.failures, 250, MAX_PUBLISH_BACKOFF_MS));
         else if (result === 'idle') await this.pause(this.options.pollIntervalMs);
       } catch (error) {
         this.options.log.warn({ err: error }, 'outbox relay error; retrying');
         await this.dropSession();
-        await this.pause(backoffDelay(++this.failures, 250, MAX_PUBLISH_BACKOFF_MS));
+        await this.backOff(backoffDelay(++this.failures, 250, MAX_PUBLISH_BACKOFF_MS));
       }
     }
     await this.dropSession();
@@ -91,7 +106,7 @@ export class OutboxRelay {
       await session.end();
       return false;
     }
-    session.on('notification', () => this.wake?.());
+    session.on('notification', () => this.committed());
     session.on('end', () => {
       if (this.session === session) this.session = undefined;
     });
@@ -136,7 +151,20 @@ export class OutboxRelay {
     await this.options.db.query(`DELETE FROM outbox WHERE sent_at < now() - make_interval(days => $1)`, [SENT_RETENTION_DAYS]);
   }
 
+  private async backOff(ms: number): Promise<void> {
+    this.backingOff = true;
+    try {
+      await this.sleep(ms);
+    } finally {
+      this.backingOff = false;
+    }
+  }
+
   private pause(ms: number): Promise<void> {
+    return this.notified ? Promise.resolve() : this.sleep(ms);
+  }
+
+  private sleep(ms: number): Promise<void> {
     return new Promise((resolve) => {
       const timer = setTimeout(done, ms);
       function done() {

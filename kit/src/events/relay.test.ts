@@ -1,0 +1,86 @@
+import { Registry } from 'prom-client';
+import type { DataSource } from 'typeorm';
+import { openDatabase } from '../data/database';
+import { queryRows } from '../data/sql';
+import { createLogger } from '../logger';
+import { TestDatabase, createTestDatabase } from '../testing';
+import type { Envelope } from './envelope';
+import { EventMetrics } from './event-metrics';
+import { CreateEventTables1763700000000 } from './event-tables.migration';
+import { Outbox } from './outbox';
+import { OutboxRelay } from './relay';
+import { ProbeHappened, eventually } from './testing';
+import type { EventTransport } from './transport';
+
+const SCHEMA = 'relay_wakeup';
+/** Long enough that only a commit notification can explain a prompt publish. */
+const POLL_MS = 60_000;
+
+/** A transport whose first publish waits until the test lets it finish: the relay is then "busy". */
+class GatedTransport implements EventTransport {
+  readonly kind = 'in-process' as const;
+  readonly published: string[] = [];
+  private release!: () => void;
+  private readonly gate = new Promise<void>((resolve) => (this.release = resolve));
+  private gated = true;
+  busy = false;
+
+  async publish(envelope: Envelope): Promise<void> {
+    if (this.gated) {
+      this.busy = true;
+      await this.gate;
+      this.gated = false;
+    }
+    this.published.push(envelope.id);
+  }
+  open(): void {
+    this.release();
+  }
+  async consume() {
+    return { cancel: async () => undefined };
+  }
+  async deadLetter(): Promise<void> {}
+  async check(): Promise<void> {}
+  async close(): Promise<void> {}
+}
+
+let database: TestDatabase;
+let db: DataSource;
+beforeAll(async () => {
+  database = await createTestDatabase();
+  db = await openDatabase({ url: database.url, schema: SCHEMA, entities: [], migrations: [CreateEventTables1763700000000], log: createLogger({ name: 'test', level: 'silent' }) });
+});
+afterAll(async () => {
+  await db.destroy();
+  await database.drop();
+});
+
+it('publishes an event committed while the relay was busy publishing, without waiting for the poll', async () => {
+  const transport = new GatedTransport();
+  const relay = new OutboxRelay({
+    schema: SCHEMA,
+    db,
+    databaseUrl: database.url,
+    transport,
+    log: createLogger({ name: 'test', level: 'silent' }),
+    metrics: new EventMetrics(new Registry(), async () => ({ pending: 0, oldestAgeSeconds: 0 })),
+    batchSize: 100,
+    pollIntervalMs: POLL_MS,
+  });
+  const outbox = new Outbox(SCHEMA);
+  const write = (n: number) => db.transaction((manager) => outbox.record(manager, ProbeHappened, { aggregate: 'a', n }, { aggregateId: 'a', correlationId: 'test' }));
+  relay.start();
+  try {
+    const first = await write(1);
+    await eventually(async () => transport.busy, 5_000, () => 'the relay to start publishing the first event');
+    const second = await write(2); // its NOTIFY arrives while the first publish is still open
+    const [{ listeners }] = await queryRows<{ listeners: number }>(db, `SELECT count(*)::int AS listeners FROM pg_stat_activity WHERE application_name = $1`, [`outbox-relay-${SCHEMA}`]);
+    expect(listeners).toBe(1);
+    await new Promise((resolve) => setTimeout(resolve, 100)); // let the notification reach the relay's session
+    transport.open();
+    await eventually(async () => transport.published.length === 2, 10_000, () => `both events published (got ${transport.published.length}); the poll is ${POLL_MS} ms`);
+    expect(transport.published).toEqual([first.id, second.id]);
+  } finally {
+    await relay.stop();
+  }
+});
