@@ -1,9 +1,10 @@
 import type { SubgraphModule } from '@marketplace/kit';
 import { catalogSubgraph } from '@marketplace/catalog';
+import { licensingSubgraph } from '@marketplace/licensing';
 import { ordersSubgraph } from '@marketplace/orders';
 import { paymentsSubgraph } from '@marketplace/payments';
 import { usersSubgraph } from '@marketplace/users';
 import { vendorSubgraph } from '@marketplace/vendor';
 
 /** Every subgraph of the supergraph, in start order. Adding a subgraph starts here. */
-export const subgraphs: SubgraphModule[] = [usersSubgraph, vendorSubgraph, catalogSubgraph, ordersSubgraph, paymentsSubgraph];
+export const subgraphs: SubgraphModule[] = [usersSubgraph, vendorSubgraph, catalogSubgraph, ordersSubgraph, paymentsSubgraph, licensingSubgraph];

@@ -136,8 +136,10 @@ describe.each(transports)('event backbone over %s', (_label, transportEnv) => {
     // The poison message left no half-written effect and no inbox row.
     expect(await count(consumer, `SELECT count(*)::int AS n FROM effects WHERE n = 13`)).toBe(0);
     expect(await count(consumer, `SELECT count(*)::int AS n FROM inbox`)).toBe(10);
-    const metrics = await consumer.backbone.metrics.deadLettered.get();
-    expect(metrics.values.find((v) => v.labels.type === 'probe.happened')?.value).toBe(1);
+    // The counter moves after the broker confirms the dead letter, a moment after the row commits.
+    const deadLettered = async () => (await consumer.backbone.metrics.deadLettered.get()).values.find((v) => v.labels.type === 'probe.happened')?.value;
+    await eventually(async () => (await deadLettered()) === 1, 5_000, () => 'the dead-letter metric');
+    expect(await deadLettered()).toBe(1);
   });
 
   it('recovers from a transient failure on retry', async () => {

@@ -12,6 +12,7 @@ import { SeedCategories1763800000001 } from './migrations/1763800000001-seed-cat
 import { VendorProfile1763800000002 } from './migrations/1763800000002-vendor-profile';
 import { Reviews1763800000003 } from './migrations/1763800000003-reviews';
 import { Artifacts1763800000004 } from './migrations/1763800000004-artifacts';
+import { MaxActivations1763800000005 } from './migrations/1763800000005-max-activations';
 import { licenseHandlers } from './license/license.events';
 import { LicenseService } from './license/license.service';
 import { ProductReviewsResolver, ReviewResolver } from './review/review.resolver';
@@ -40,7 +41,7 @@ export const catalogSubgraph: SubgraphModule<CatalogConfig> = {
   name: 'catalog',
   defaultPort: 4002,
   entities: [VendorReplica, Category, Product],
-  migrations: [CreateCatalog1763800000000, SeedCategories1763800000001, VendorProfile1763800000002, Reviews1763800000003, Artifacts1763800000004],
+  migrations: [CreateCatalog1763800000000, SeedCategories1763800000001, VendorProfile1763800000002, Reviews1763800000003, Artifacts1763800000004, MaxActivations1763800000005],
   resolvers: [ProductResolver, CategoryResolver, VendorResolver, ReviewResolver, ProductReviewsResolver, ArtifactResolver],
   readSettings: readCatalogConfig,
   wire({ db, log, outbox, store: keyValues, afterCommit }, settings) {
@@ -54,7 +55,7 @@ export const catalogSubgraph: SubgraphModule<CatalogConfig> = {
     const searching = new ProductSearchService(db);
     const licenses = new LicenseService();
     const reviews = new ReviewService(db, new ReviewStore(db), store, licenses, cache);
-    const artifacts = new ArtifactService(db, store, new LocalDirectoryStorage(settings.artifacts.storageDir), new UrlTokenSigner(settings.urlSigningSecret), settings, cache);
+    const artifacts = new ArtifactService(db, store, new LocalDirectoryStorage(settings.artifacts.storageDir), new UrlTokenSigner(settings.urlSigningSecret), settings, cache, outbox);
     return {
       resolvers: [
         new ProductResolver(products, workflow, searching, categories),

@@ -40,5 +40,5 @@ it('declares the entities and stubs exactly as the subgraphs that share them exp
   expect(sdl).toContain('enum OrderStatus {');
   expect(sdl).toMatch(/type Subscription \{ .*orderUpdated\( """[^"]+""" orderId: ID! \): Order! \}/);
   expect(sdl).toMatch(/checkout\( """[^"]+""" input: CheckoutInput! \): Order!/);
-  expect(sdl).toMatch(/myOrders\( """[^"]+""" status: OrderStatus """[^"]+""" first: Int! = 20 """[^"]+""" after: String \): OrderConnection!/);
+  expect(sdl).toMatch(/myOrders\( """[^"]+""" first: Int! = 20 """[^"]+""" after: String """[^"]+""" status: OrderStatus \): OrderConnection!/);
 });

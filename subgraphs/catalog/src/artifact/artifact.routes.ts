@@ -1,7 +1,7 @@
 import { PassThrough, Readable } from 'node:stream';
 import type { Express, Request, Response } from 'express';
 import { Logger, requestIdFrom } from '@marketplace/kit';
-import { ArtifactService, UploadRefused } from './artifact.service';
+import { ArtifactService, UploadRefused, contentTypeOf } from './artifact.service';
 
 /**
  * `PUT /uploads/:token` (reached through the gateway's REST edge, streamed unchanged):
@@ -12,13 +12,14 @@ import { ArtifactService, UploadRefused } from './artifact.service';
 export function artifactRoutes(artifacts: ArtifactService, log: Logger) {
   return (app: Express): void => {
     app.put('/uploads/:token', async (req: Request<{ token: string }>, res: Response) => {
-      const requestLog = log.child({ requestId: requestIdFrom(req.headers), route: 'artifact-upload' });
+      const requestId = requestIdFrom(req.headers);
+      const requestLog = log.child({ requestId, route: 'artifact-upload' });
       try {
         const claims = artifacts.claimsOf(req.params.token);
         const declared = Number(req.headers['content-length']);
         if (Number.isFinite(declared) && declared > artifacts.maxBytes) throw new UploadRefused(413, 'PAYLOAD_TOO_LARGE', `The artifact is larger than ${artifacts.maxBytes} bytes`);
         await artifacts.precheck(claims);
-        res.json(await artifacts.receive(claims, bodyOf(req), requestLog));
+        res.json(await artifacts.receive(claims, bodyOf(req), requestLog, contentTypeOf(req.headers['content-type']), requestId));
       } catch (error) {
         if (res.headersSent || !res.socket || res.socket.destroyed) {
           // A client gone mid-upload gets no answer; the storage kept nothing.

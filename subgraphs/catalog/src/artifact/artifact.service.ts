@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Readable } from 'node:stream';
 import {
-  Logger, ObjectStorage, ObjectTooLargeError, RequestContext, UrlTokenSigner, conflict, forbidden, isUniqueViolation, isUuid, notFound, queryRows, requireViewer,
+  Events, Logger, ObjectStorage, Outbox, ObjectTooLargeError, RequestContext, UrlTokenSigner, conflict, forbidden, isUniqueViolation, isUuid, notFound, queryRows, requireViewer,
 } from '@marketplace/kit';
 import type { DataSource, EntityManager } from 'typeorm';
 import type { StorefrontCache } from '../cache/storefront-cache';
@@ -14,6 +14,15 @@ import { ArtifactUpload } from './artifact.type';
 import { ArtifactInputCheck, isVersion } from './artifact.validation';
 
 export const UPLOAD_PURPOSE = 'artifact-upload';
+
+/** What downloads are served as when the upload did not say (or said something unusable). */
+export const DEFAULT_CONTENT_TYPE = 'application/octet-stream';
+
+/** A `type/subtype` media type without parameters, as the uploader declared it. */
+export function contentTypeOf(header: string | undefined): string {
+  const type = header?.split(';')[0].trim().toLowerCase() ?? '';
+  return /^[a-z0-9][a-z0-9!#$&^_.+-]{0,63}\/[a-z0-9][a-z0-9!#$&^_.+-]{0,63}$/.test(type) ? type : DEFAULT_CONTENT_TYPE;
+}
 
 /** What an upload URL's token carries: which product, which version, and its own id (single use). */
 export interface UploadClaims {
@@ -50,6 +59,8 @@ export class ArtifactService {
     private readonly signer: UrlTokenSigner,
     private readonly settings: Pick<CatalogConfig, 'publicUrl' | 'artifacts'>,
     private readonly cache?: StorefrontCache,
+    /** Records product.artifact_uploaded with the upload's commit (licensing serves the build from the shared storage). */
+    private readonly outbox?: Outbox,
   ) {}
 
   get maxBytes(): number {
@@ -91,7 +102,7 @@ export class ArtifactService {
   }
 
   /** Streams the body into storage, then records it; the loser of a race on one token deletes its copy. */
-  async receive(claims: UploadClaims, body: Readable, log: Logger): Promise<StoredArtifact> {
+  async receive(claims: UploadClaims, body: Readable, log: Logger, contentType = DEFAULT_CONTENT_TYPE, requestId?: string): Promise<StoredArtifact> {
     const key = `products/${claims.productId}/${claims.version}/${randomUUID()}`;
     let stored: { sha256: string; size: number };
     try {
@@ -102,7 +113,7 @@ export class ArtifactService {
     }
     try {
       if (stored.size === 0) throw new UploadRefused(400, 'BAD_REQUEST', 'The artifact is empty');
-      await this.refusedAs(() => this.record(claims, key, stored));
+      await this.refusedAs(() => this.record(claims, key, stored, contentType, requestId ?? claims.id));
     } catch (error) {
       await this.storage.delete(key).catch((cause) => log.warn({ err: cause, key }, 'could not delete a refused artifact'));
       throw error;
@@ -112,7 +123,7 @@ export class ArtifactService {
   }
 
   /** Uses the token up and makes the build the product's current artifact, in one transaction under the product's lock. */
-  private async record(claims: UploadClaims, key: string, stored: { sha256: string; size: number }): Promise<void> {
+  private async record(claims: UploadClaims, key: string, stored: { sha256: string; size: number }, contentType: string, correlationId: string): Promise<void> {
     try {
       await this.db.transaction(async (manager) => {
         const product = await this.products.lock(manager, claims.productId);
@@ -127,6 +138,12 @@ export class ArtifactService {
           claims.productId, claims.version, stored.sha256, stored.size, row.uploadedAt,
         ]);
         this.cache?.productChanged(manager, claims.productId);
+        await this.outbox?.record(
+          manager,
+          Events.ProductArtifactUploaded,
+          { productId: claims.productId, vendorId: product.vendorId, version: claims.version, storageKey: key, sha256: stored.sha256, size: stored.size, contentType },
+          { aggregateId: claims.productId, correlationId },
+        );
       });
     } catch (error) {
       // Two uploads with one token (or one version) raced: the first commit won.

@@ -3,7 +3,7 @@ import { mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { UrlTokenSigner, queryRows } from '@marketplace/kit';
-import { TestSubgraph, until } from '@marketplace/kit/testing';
+import { TestSubgraph, outboxOf, until } from '@marketplace/kit/testing';
 import { TestVendor, addVendor, admin, createProduct, customer, publishedProduct, setVendorStatus, startCatalog } from '../testing';
 
 const SECRET = randomBytes(32).toString('hex');
@@ -124,6 +124,23 @@ describe('PUT /uploads/:token', () => {
     expect(Date.parse(seen.artifact.uploadedAt)).toBeGreaterThan(Date.now() - 60_000);
     const [row] = await artifactRows(product.id);
     expect(readFileSync(join(storageDir, row.objectKey)).equals(bytes)).toBe(true);
+  });
+
+  it('records product.artifact_uploaded in the upload\'s transaction, with the storage key, checksum and content type licensing serves', async () => {
+    const product = await publishedProduct(catalog, vendor);
+    const bytes = randomBytes(1_000);
+    await put(await uploadUrl(product.id, '3.0.0'), bytes, { headers: { 'content-type': 'application/zip; charset=binary', 'x-request-id': 'upload-req-1' } });
+    const [row] = await artifactRows(product.id);
+    const events = (await outboxOf(catalog, product.id)).filter((e) => e.type === 'product.artifact_uploaded');
+    expect(events).toEqual([
+      expect.objectContaining({
+        correlationId: 'upload-req-1',
+        payload: { productId: product.id, vendorId: vendor.vendorId, version: '3.0.0', storageKey: row.objectKey, sha256: sha256(bytes), size: 1_000, contentType: 'application/zip' },
+      }),
+    ]);
+    // A refused upload records nothing.
+    await put(await uploadUrl(product.id, '3.0.1'), Buffer.alloc(0));
+    expect((await outboxOf(catalog, product.id)).filter((e) => e.type === 'product.artifact_uploaded')).toHaveLength(1);
   });
 
   it('accepts exactly the limit, refuses one byte more with 413 and keeps nothing; the link still works afterwards', async () => {

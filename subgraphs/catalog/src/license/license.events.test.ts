@@ -31,3 +31,18 @@ it('dead-letters a malformed license.issued and records nothing', async () => {
   expect(await licensesOf(ownerId)).toEqual([]);
   expect((await queryRows(catalog.subgraph.deps.db, `SELECT count(*)::int AS n FROM dead_letters WHERE body::jsonb->>'id' = $1`, [envelope.id]))[0].n).toBe(1);
 });
+
+it('marks a revoked license, once, even when the revocation overtakes the issue', async () => {
+  const license = { licenseId: randomUUID(), productId: randomUUID(), ownerId: randomUUID(), orderId: randomUUID() };
+  await deliverEvent(catalog, Events.LicenseIssued, license);
+  await deliverEvent(catalog, Events.LicenseRevoked, { ...license, reason: 'refund' });
+  const [first] = await licensesOf(license.ownerId);
+  expect(first.revokedAt).toBeInstanceOf(Date);
+  await deliverEvent(catalog, Events.LicenseRevoked, { ...license, reason: 'refund' });
+  expect(await licensesOf(license.ownerId)).toEqual([first]);
+
+  const early = { licenseId: randomUUID(), productId: randomUUID(), ownerId: randomUUID(), orderId: randomUUID() };
+  await deliverEvent(catalog, Events.LicenseRevoked, { ...early, reason: 'refund' });
+  await deliverEvent(catalog, Events.LicenseIssued, early);
+  expect((await licensesOf(early.ownerId)).map((row) => row.revokedAt)).toEqual([expect.any(Date)]);
+});

@@ -14,6 +14,20 @@ export class LicenseService {
     return inserted.length > 0;
   }
 
+  /**
+   * Marks a license revoked (a refund): it no longer entitles its owner to review. A
+   * revocation that overtakes the issue is kept as a revoked row, so the late issue adds nothing.
+   */
+  async revoked(manager: EntityManager, license: PayloadOf<typeof Events.LicenseRevoked>, at: string): Promise<boolean> {
+    const changed = await queryRows(
+      manager,
+      `INSERT INTO licenses AS l (id, product_id, owner_id, order_id, issued_at, revoked_at) VALUES ($1, $2, $3, $4, $5, $5)
+       ON CONFLICT (id) DO UPDATE SET revoked_at = EXCLUDED.revoked_at WHERE l.revoked_at IS NULL RETURNING id`,
+      [license.licenseId, license.productId, license.ownerId, license.orderId, at],
+    );
+    return changed.length > 0;
+  }
+
   /** Whether the user holds a license of the product that is not revoked. */
   async holds(manager: EntityManager, ownerId: string, productId: string): Promise<boolean> {
     const [row] = await queryRows(manager, `SELECT 1 FROM licenses WHERE owner_id = $1 AND product_id = $2 AND revoked_at IS NULL LIMIT 1`, [ownerId, productId]);

@@ -148,7 +148,7 @@ describe('events', () => {
     await catalog.client.data(UPDATE, { variables: { id: product.id, input: { kind: 'TOOL' } }, token: vendor.token, headers: headers('update-2') });
     await catalog.client.data(ARCHIVE, { variables: { id: product.id }, token: vendor.token, headers: headers('archive-3') });
     const events = await outboxOf(catalog, product.id);
-    const state = { productId: product.id, vendorId: vendor.vendorId, slug: product.slug, name: product.name, price: product.price };
+    const state = { productId: product.id, vendorId: vendor.vendorId, slug: product.slug, name: product.name, price: product.price, maxActivations: 3 };
     expect(events).toEqual([
       expect.objectContaining({ type: 'product.published', correlationId: 'approve-1', payload: { ...state, kind: 'AGENT', status: 'PUBLISHED', revision: approved.approveProduct.version } }),
       expect.objectContaining({ type: 'product.updated', correlationId: 'update-2', payload: { ...state, kind: 'TOOL', status: 'PUBLISHED', revision: approved.approveProduct.version + 1 } }),

@@ -100,6 +100,10 @@ export class Product {
   @Column({ name: 'review_count', type: 'int' })
   reviewCount: number;
 
+  @Field(() => Int, { description: 'Machines one license of this product may be activated on at once (the vendor\'s policy, 1 to 1,000; default 3).' })
+  @Column({ name: 'max_activations', type: 'int' })
+  maxActivations: number;
+
   /** Licenses sold; drives the BEST_SELLING sort. */
   @Column({ name: 'sales_count', type: 'int' })
   salesCount: number;

@@ -12,6 +12,7 @@ export function productState(product: Product): PayloadOf<typeof Events.ProductP
     kind: product.kind,
     price: { amount: product.priceAmount, currency: product.priceCurrency },
     status: product.status,
+    maxActivations: product.maxActivations,
     revision: product.revision,
   };
 }

@@ -51,6 +51,9 @@ export class CreateProductInput {
 
   @Field(() => [String], { nullable: true, description: 'Up to 10 keywords of 1 to 32 characters a-z, 0-9 and "-" (lower-cased).' })
   tags?: string[] | null;
+
+  @Field(() => Int, { nullable: true, description: 'Machines one license may be activated on at once, 1 to 1,000 (default 3).' })
+  maxActivations?: number | null;
 }
 
 @InputType({ description: 'Changes to a product; omitted (or null) fields stay as they are.' })
@@ -72,6 +75,9 @@ export class UpdateProductInput {
 
   @Field(() => [String], { nullable: true, description: 'New tags (replace the old ones; [] removes them all).' })
   tags?: string[] | null;
+
+  @Field(() => Int, { nullable: true, description: 'New license policy: machines one license may be activated on, 1 to 1,000 (licenses issued from now on).' })
+  maxActivations?: number | null;
 }
 
 @InputType({ description: 'Narrows the storefront\'s product list; every given condition must hold.' })

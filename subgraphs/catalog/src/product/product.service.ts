@@ -8,7 +8,7 @@ import { Product, ProductStatus } from './product.entity';
 import type { ProductEvents } from './product.events';
 import { CreateProductInput, UpdateProductInput } from './product.inputs';
 import { EDITABLE_STATUSES, ProductStore } from './product.store';
-import { ProductInputCheck, slugify } from './product.validation';
+import { DEFAULT_MAX_ACTIVATIONS, ProductInputCheck, slugify } from './product.validation';
 
 const PRODUCT_CODEC = withDates(() => new Product(), ['createdAt', 'updatedAt', 'publishedAt', 'artifactUploadedAt']);
 const SLUG_CODEC: CacheCodec<{ id: string; published: boolean }> = { encode: (entry) => entry, decode: (raw) => raw };
@@ -88,6 +88,7 @@ export class ProductService {
       price: check.price('input.price', input.price),
       tags: check.tags('input.tags', input.tags ?? []),
       categoryId: check.id('input.categoryId', input.categoryId),
+      maxActivations: input.maxActivations === null || input.maxActivations === undefined ? DEFAULT_MAX_ACTIVATIONS : check.maxActivations('input.maxActivations', input.maxActivations),
     };
     return this.db.transaction(async (manager) => {
       const vendor = await this.vendors.requireSellingVendor(context, manager);
@@ -103,6 +104,7 @@ export class ProductService {
         priceAmount: fields.price.amount,
         priceCurrency: fields.price.currency,
         tags: fields.tags,
+        maxActivations: fields.maxActivations,
       });
       context.log.info({ productId: product.id, vendorId: vendor.id }, 'product created');
       return product;
@@ -126,6 +128,7 @@ export class ProductService {
       price: given(input.price) ? check.price('input.price', input.price) : undefined,
       tags: given(input.tags) ? check.tags('input.tags', input.tags) : undefined,
       categoryId: given(input.categoryId) ? check.id('input.categoryId', input.categoryId) : undefined,
+      maxActivations: given(input.maxActivations) ? check.maxActivations('input.maxActivations', input.maxActivations) : undefined,
     };
     return this.db.transaction(async (manager) => {
       const product = await this.store.lock(manager, id);
@@ -145,6 +148,7 @@ export class ProductService {
       if (changes.price !== undefined) Object.assign(product, { priceAmount: changes.price.amount, priceCurrency: changes.price.currency });
       if (changes.tags !== undefined) product.tags = changes.tags;
       if (changes.categoryId !== undefined) product.categoryId = changes.categoryId;
+      if (changes.maxActivations !== undefined) product.maxActivations = changes.maxActivations;
       // Nothing changed: no new revision, no event.
       if (JSON.stringify(editableState(product)) === before) return product;
       const saved = await this.store.save(manager, product);
@@ -162,6 +166,6 @@ export class ProductService {
 }
 
 function editableState(product: Product) {
-  const { slug, name, description, kind, priceAmount, priceCurrency, tags, categoryId } = product;
-  return { slug, name, description, kind, priceAmount, priceCurrency, tags, categoryId };
+  const { slug, name, description, kind, priceAmount, priceCurrency, tags, categoryId, maxActivations } = product;
+  return { slug, name, description, kind, priceAmount, priceCurrency, tags, categoryId, maxActivations };
 }

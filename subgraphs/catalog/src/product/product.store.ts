@@ -7,7 +7,7 @@ export const PRODUCT_COLUMNS = `
   p.id, p.vendor_id AS "vendorId", p.category_id AS "categoryId", p.slug, p.name, p.description, p.kind,
   p.price_amount AS "priceAmount", p.price_currency AS "priceCurrency", p.tags, p.status,
   p.rejection_reason AS "rejectionReason", p.revision, p.rating, p.review_count AS "reviewCount",
-  p.sales_count AS "salesCount", p.created_at AS "createdAt", p.updated_at AS "updatedAt",
+  p.sales_count AS "salesCount", p.max_activations AS "maxActivations", p.created_at AS "createdAt", p.updated_at AS "updatedAt",
   p.published_at AS "publishedAt", p.artifact_version AS "artifactVersion", p.artifact_sha256 AS "artifactSha256",
   p.artifact_size::float8 AS "artifactSize", p.artifact_uploaded_at AS "artifactUploadedAt", v.user_id AS "vendorUserId", v.status AS "vendorStatus"`;
 
@@ -29,6 +29,7 @@ export interface NewProduct {
   priceAmount: number;
   priceCurrency: string;
   tags: string[];
+  maxActivations: number;
 }
 
 /** The SQL of products: reads with the vendor replica joined, row locks, writes. */
@@ -65,9 +66,9 @@ export class ProductStore {
     const [{ id }] = await this.unique(() =>
       queryRows<{ id: string }>(
         manager,
-        `INSERT INTO products (vendor_id, category_id, slug, name, description, kind, price_amount, price_currency, tags)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) RETURNING id`,
-        [product.vendorId, product.categoryId, product.slug, product.name, product.description, product.kind, product.priceAmount, product.priceCurrency, product.tags],
+        `INSERT INTO products (vendor_id, category_id, slug, name, description, kind, price_amount, price_currency, tags, max_activations)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) RETURNING id`,
+        [product.vendorId, product.categoryId, product.slug, product.name, product.description, product.kind, product.priceAmount, product.priceCurrency, product.tags, product.maxActivations],
       ),
     );
     return this.lock(manager, id);
@@ -83,13 +84,13 @@ export class ProductStore {
         manager,
         `UPDATE products SET
            slug = $2, name = $3, description = $4, kind = $5, price_amount = $6, price_currency = $7, category_id = $8,
-           tags = $9, status = $10, rejection_reason = $11, revision = revision + 1, updated_at = now(),
+           tags = $9, status = $10, rejection_reason = $11, max_activations = $13, revision = revision + 1, updated_at = now(),
            published_at = CASE WHEN $12::boolean THEN coalesce(published_at, date_trunc('milliseconds', now())) ELSE published_at END
          WHERE id = $1
          RETURNING revision, updated_at AS "updatedAt", published_at AS "publishedAt"`,
         [
           product.id, product.slug, product.name, product.description, product.kind, product.priceAmount, product.priceCurrency,
-          product.categoryId, product.tags, product.status, product.rejectionReason, options.published ?? false,
+          product.categoryId, product.tags, product.status, product.rejectionReason, options.published ?? false, product.maxActivations,
         ],
       ),
     );

@@ -7,6 +7,8 @@ export const TAGS_MAX = 10;
 export const TAG_MAX_LENGTH = 32;
 export const SEARCH_MAX_LENGTH = 200;
 export const REASON_MAX_LENGTH = 1_000;
+export const MAX_ACTIVATIONS_LIMIT = 1_000;
+export const DEFAULT_MAX_ACTIVATIONS = 3;
 const SLUG_MAX_LENGTH = 80;
 
 const TAG_PATTERN = /^[a-z0-9-]+$/;
@@ -52,6 +54,11 @@ export class ProductInputCheck extends InputCheck {
       else if (!TAG_PATTERN.test(tag)) this.add(`${field}.${index}`, 'may only contain a-z, 0-9 and "-"');
     });
     return tags;
+  }
+
+  maxActivations(field: string, raw: number): number {
+    if (!Number.isInteger(raw) || raw < 1 || raw > MAX_ACTIVATIONS_LIMIT) this.add(field, `must be a whole number from 1 to ${MAX_ACTIVATIONS_LIMIT}`);
+    return raw;
   }
 
   id(field: string, raw: string): string {

@@ -129,7 +129,7 @@ describe('createDownloadLink and GET /downloads/:token', () => {
     await deliverEvent(licensing, Events.PaymentRefunded, { paymentId: randomUUID(), orderId: order.orderId, amount: { amount: 1500, currency: 'USD' }, providerRef: 'pi_x', reason: 'refund' });
     const refused = await get(url);
     expect(refused.status).toBe(403);
-    expect((await refused.json()).errors[0].extensions.code).toBe('LICENSE_NOT_ACTIVE');
+    expect(((await refused.json()) as { errors: { extensions: { code: string } }[] }).errors[0].extensions.code).toBe('LICENSE_NOT_ACTIVE');
     expect(await downloadsOf(licensing, license.id)).toHaveLength(1);
     expect((await linkFor(license.id, owner.token)).errors?.[0].extensions).toMatchObject({ code: 'CONFLICT', status: 'REVOKED' });
   });

@@ -1,0 +1,43 @@
+import { buildSubgraphSchemaOf, printSubgraphSdl } from '@marketplace/kit';
+import { isEnumType, isObjectType } from 'graphql';
+import { licensingSubgraph } from './index';
+
+const OWN_TYPES = ['Query', 'Mutation', 'License', 'Activation', 'LicenseValidation', 'DownloadLink', 'LicensePublicKey', 'LicenseConnection', 'LicenseEdge', 'Order', 'User', 'Product'];
+
+it('describes every type, field, argument and enum value of its own', async () => {
+  const schema = await buildSubgraphSchemaOf(licensingSubgraph);
+  const missing: string[] = [];
+  for (const name of OWN_TYPES) {
+    const type = schema.getType(name);
+    if (!isObjectType(type)) throw new Error(`${name} missing`);
+    if (!type.description && name !== 'Query' && name !== 'Mutation') missing.push(name);
+    for (const field of Object.values(type.getFields())) {
+      if (field.name.startsWith('_')) continue;
+      if (!field.description) missing.push(`${name}.${field.name}`);
+      for (const arg of field.args) if (!arg.description) missing.push(`${name}.${field.name}(${arg.name})`);
+    }
+  }
+  for (const name of ['LicenseStatus', 'LicenseValidationCode']) {
+    const type = schema.getType(name);
+    if (!isEnumType(type)) throw new Error(`${name} missing`);
+    if (!type.description) missing.push(name);
+    for (const value of type.getValues()) if (!value.description) missing.push(`${name}.${value.name}`);
+  }
+  expect(missing).toEqual([]);
+});
+
+it('declares the shared entities exactly as their owners do, and License as an entity', async () => {
+  const sdl = printSubgraphSdl(await buildSubgraphSchemaOf(licensingSubgraph)).replace(/\s+/g, ' ');
+  expect(sdl).toContain(
+    '""" An order: the products of a cart at the prices of checkout, paid once and fulfilled with licenses. """ type Order @key(fields: "id") { """Stable identifier (UUID).""" id: ID!',
+  );
+  expect(sdl).toMatch(/type Order @key\(fields: "id"\) \{ """Stable identifier \(UUID\).""" id: ID! """[^"]+""" licenses: \[License!\]! \}/);
+  expect(sdl).toContain('"""A person with an account on the marketplace.""" type User @key(fields: "id") { """Stable identifier (UUID).""" id: ID!');
+  expect(sdl).toMatch(/licenses\( """[^"]+""" first: Int! = 20 """[^"]+""" after: String \): LicenseConnection \}/);
+  expect(sdl).toContain('"""Something vendors sell: an AI agent, a workflow or a tool.""" type Product @key(fields: "id") { """Stable identifier (UUID).""" id: ID! }');
+  expect(sdl).toContain('type License @key(fields: "id")');
+  expect(sdl).toMatch(/validateLicense\( """[^"]+""" key: String! """[^"]+""" fingerprint: String! \): LicenseValidation!/);
+  expect(sdl).toMatch(/activateLicense\( """.+?""" key: String! """.+?""" fingerprint: String! """.+?""" label: String \): License!/);
+  expect(sdl).toMatch(/createDownloadLink\( """[^"]+""" licenseId: ID! \): DownloadLink!/);
+  expect(sdl).toContain('licensePublicKey: LicensePublicKey!');
+});
