@@ -3,7 +3,7 @@
 #
 #   `npm start` with no DATABASE_URL / REDIS_URL / AMQP_URL (embedded Postgres, in-memory
 #   stand-ins) → gateway /health answers 200 → register → login → me through the gateway
-#   → cart, checkout, payment intent, `npm run simulate-payment` → PAID
+#   → cart, checkout, payment intent, `npm run simulate-payment` → PAID → FULFILLED with a license key
 #   → the playground page is served → Ctrl-C (SIGINT to the process group) stops everything
 #   within 20 s.
 #
@@ -154,7 +154,7 @@ else
   fail "me: expected $email, got ${response:0:600}"
 fi
 
-# --- buy: cart → checkout → intent → signed webhook (simulate-payment CLI) → PAID ----------
+# --- buy: cart → checkout → intent → signed webhook (simulate-payment CLI) → FULFILLED ------
 product="$(gql "{ products(first: 1) { edges { node { id } } } }" | field data.products.edges.0.node.id || true)"
 order=""
 for _ in $(seq 1 20); do # the orders replica learns the seeded products through events
@@ -177,10 +177,15 @@ if field data.createPaymentIntent.clientSecret <<<"$response" >/dev/null && npm 
   status=""
   for _ in $(seq 1 20); do
     status="$(gql "{ order(id: \"$order\") { status } }" "$token" | field data.order.status || true)"
-    [ "$status" = PAID ] && break
+    [ "$status" = FULFILLED ] && break
     sleep 0.5
   done
-  if [ "$status" = PAID ]; then pass "npm run simulate-payment delivered a signed webhook; the order is PAID"; else fail "order $order is $status, not PAID"; fi
+  key="$(gql "{ myLicenses { edges { node { key } } } }" "$token" | field data.myLicenses.edges.0.node.key || true)"
+  if [ "$status" = FULFILLED ] && [ "${key:0:4}" = MP1. ]; then
+    pass "npm run simulate-payment delivered a signed webhook; the order is paid and FULFILLED with license key ${key:0:16}…"
+  else
+    fail "order $order is $status (expected FULFILLED), license key '${key:0:20}'"
+  fi
 else
   fail "payment intent / simulate-payment: ${response:0:600}"
 fi

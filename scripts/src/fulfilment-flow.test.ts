@@ -114,6 +114,10 @@ it('buy → FULFILLED with keys → activate → verify offline → download →
   const download = await fetch(gatewayUrl(createDownloadLink.url));
   expect(download.status).toBe(200);
   expect(Buffer.from(await download.arrayBuffer()).equals(build)).toBe(true);
+  expect(download.headers.get('x-checksum-sha256')).toBe(sha256);
+  const slice = await fetch(gatewayUrl(createDownloadLink.url), { headers: { range: 'bytes=1000-1999' } });
+  expect(slice.status).toBe(206);
+  expect(Buffer.from(await slice.arrayBuffer()).equals(build.subarray(1000, 2000))).toBe(true);
 
   // The vendor earned the price minus commission, held as pending.
   const credited = await until(async () => {
