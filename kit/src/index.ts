@@ -9,6 +9,7 @@ export * from './store';
 export * from './metrics';
 export * from './pagination';
 export * from './federation';
+export * from './entity-stubs';
 export * from './process';
 export * from './subgraph';
 export * from './auth/roles';

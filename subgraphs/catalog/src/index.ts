@@ -7,6 +7,7 @@ import { CatalogConfig, readCatalogConfig } from './config';
 import { CategoryResolver } from './category/category.resolver';
 import { Category } from './category/category.entity';
 import { CategoryService } from './category/category.service';
+import { entityStubReferences } from './entity-stubs';
 import { CreateCatalog1763800000000 } from './migrations/1763800000000-create-catalog';
 import { SeedCategories1763800000001 } from './migrations/1763800000001-seed-categories';
 import { VendorProfile1763800000002 } from './migrations/1763800000002-vendor-profile';
@@ -18,7 +19,6 @@ import { LicenseService } from './license/license.service';
 import { ProductReviewsResolver, ReviewResolver } from './review/review.resolver';
 import { ReviewService } from './review/review.service';
 import { ReviewStore } from './review/review.store';
-import { userReferences } from './user/user.type';
 import { ProductSearchService } from './product/product-search.service';
 import { ProductWorkflowService } from './product/product-workflow.service';
 import { Product } from './product/product.entity';
@@ -31,7 +31,6 @@ import { seedCatalog } from './seed';
 import { VendorReplica } from './vendor-replica/vendor-replica.entity';
 import { vendorReplicaHandlers } from './vendor-replica/vendor-replica.events';
 import { VendorReplicaService } from './vendor-replica/vendor-replica.service';
-import { vendorReferences } from './vendor-replica/vendor.reference';
 import { VendorResolver } from './vendor-replica/vendor.resolver';
 
 export { DEMO_VENDORS } from './seed';
@@ -66,7 +65,7 @@ export const catalogSubgraph: SubgraphModule<CatalogConfig> = {
         new ArtifactResolver(artifacts),
       ],
       routes: artifactRoutes(artifacts, log),
-      references: { ...productReferences(products), ...vendorReferences, ...userReferences },
+      references: { ...productReferences(products), ...entityStubReferences },
       handlers: [...vendorReplicaHandlers(vendors), ...licenseHandlers(licenses)],
       seed: () => seedCatalog(db, events, log),
     };

@@ -3,6 +3,7 @@ import { ActivationService } from './activation/activation.service';
 import { LicensingConfig, readLicensingConfig } from './config';
 import { downloadRoutes } from './download/download.routes';
 import { DownloadService } from './download/download.service';
+import { entityStubReferences } from './entity-stubs';
 import { PublicKeyResolver, publicKeyOf, publicKeyRoutes } from './key/public-key';
 import { licenseHandlers } from './license/license.events';
 import { licenseReferences } from './license/license.reference';
@@ -11,12 +12,9 @@ import { LicenseService } from './license/license.service';
 import { LicenseStore } from './license/license.store';
 import { CreateLicensing1763810000000 } from './migrations/1763810000000-create-licensing';
 import { OrderLicensesResolver } from './order/order-licenses.resolver';
-import { orderReferences } from './order/order.type';
 import { productReplicaHandlers } from './product-replica/product-replica.events';
 import { ProductReplicaService } from './product-replica/product-replica.service';
-import { productReferences } from './product-replica/product.type';
 import { UserLicensesResolver } from './user/user-licenses.resolver';
-import { userReferences } from './user/user.type';
 
 export { LicensingConfig, readLicensingConfig } from './config';
 export { LicenseKeyPayload, signLicenseKey, verifyLicenseKey } from './key/license-key';
@@ -43,7 +41,7 @@ export const licensingSubgraph: SubgraphModule<LicensingConfig> = {
     log.info({ keyId: publicKey.keyId }, 'license signing key loaded');
     return {
       resolvers: [new LicenseResolver(licenses, activations, downloads), new OrderLicensesResolver(licenses), new UserLicensesResolver(licenses), new PublicKeyResolver(publicKey)],
-      references: { ...licenseReferences(licenses), ...orderReferences, ...userReferences, ...productReferences },
+      references: { ...licenseReferences(licenses), ...entityStubReferences },
       routes: (app) => {
         publicKeyRoutes(publicKey)(app);
         downloadRoutes(downloads, log)(app);

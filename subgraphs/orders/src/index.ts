@@ -2,6 +2,7 @@ import type { SubgraphModule } from '@marketplace/kit';
 import { CartResolver } from './cart/cart.resolver';
 import { CartService } from './cart/cart.service';
 import { OrdersConfig, readOrdersConfig } from './config';
+import { entityStubReferences } from './entity-stubs';
 import { CreateProductReplica1763790000000 } from './migrations/1763790000000-create-product-replica';
 import { CreateCarts1763790000001 } from './migrations/1763790000001-create-carts';
 import { CreateOrders1763790000002 } from './migrations/1763790000002-create-orders';
@@ -15,10 +16,7 @@ import { OrderSubscriptionResolver } from './order/order.subscription';
 import { OrderTransitions } from './order/order.transition';
 import { productReplicaHandlers } from './product-replica/product-replica.events';
 import { ProductReplicaService } from './product-replica/product-replica.service';
-import { productReferences } from './product-replica/product.type';
 import { UserOrdersResolver } from './user/user-orders.resolver';
-import { userReferences } from './user/user.type';
-import { vendorReferences } from './vendor/vendor.type';
 
 /** Carts, orders and the replica of published products they are priced from. */
 export const ordersSubgraph: SubgraphModule<OrdersConfig> = {
@@ -42,7 +40,7 @@ export const ordersSubgraph: SubgraphModule<OrdersConfig> = {
         new OrderSubscriptionResolver(orders, changes),
         new UserOrdersResolver(orders),
       ],
-      references: { ...productReferences, ...userReferences, ...vendorReferences, ...orderReferences(orders) },
+      references: { ...entityStubReferences, ...orderReferences(orders) },
       handlers: [...productReplicaHandlers(products), ...orderHandlers(transitions)],
       close: stopExpiry,
     };

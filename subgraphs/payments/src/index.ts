@@ -1,11 +1,11 @@
 import type { SubgraphModule } from '@marketplace/kit';
 import { PaymentsConfig, readPaymentsConfig } from './config';
+import { entityStubReferences } from './entity-stubs';
 import { CreateOrders1763800000000 } from './migrations/1763800000000-create-orders';
 import { CreatePayments1763800000001 } from './migrations/1763800000001-create-payments';
 import { orderHandlers } from './order/order.events';
 import { OrderPaymentsResolver } from './order/order.resolver';
 import { OrderRecords } from './order/order.service';
-import { orderReferences } from './order/order.type';
 import { paymentReferences } from './payment/payment.reference';
 import { PaymentResolver } from './payment/payment.resolver';
 import { PaymentService } from './payment/payment.service';
@@ -41,7 +41,7 @@ export const paymentsSubgraph: SubgraphModule<PaymentsConfig> = {
     log.info({ provider: provider.kind }, 'payment provider chosen');
     return {
       resolvers: [new PaymentResolver(payments, refunds, simulation), new OrderPaymentsResolver(payments)],
-      references: { ...paymentReferences(payments), ...orderReferences },
+      references: { ...paymentReferences(payments), ...entityStubReferences },
       routes: webhookRoutes(webhooks, settings, log),
       handlers: orderHandlers(orders, payments, refunds),
     };

@@ -1,7 +1,7 @@
 import type { SubgraphModule } from '@marketplace/kit';
 import { VendorConfig, readVendorConfig } from './config';
+import { entityStubReferences } from './entity-stubs';
 import { ledgerHandlers } from './ledger/ledger.events';
-import { ledgerReferences } from './ledger/ledger.reference';
 import { LedgerEntryResolver, TopProductResolver, VendorLedgerResolver } from './ledger/ledger.resolver';
 import { LedgerService } from './ledger/ledger.service';
 import { CreateVendors1763780000000 } from './migrations/1763780000000-create-vendors';
@@ -9,7 +9,6 @@ import { CreateLedger1763810000000 } from './migrations/1763810000000-create-led
 import { PayoutResolver, VendorPayoutsResolver } from './payout/payout.resolver';
 import { PayoutService } from './payout/payout.service';
 import { seedVendors } from './seed';
-import { userReferences } from './user/user.reference';
 import { UserVendorResolver } from './user/user.resolver';
 import { VendorModerationService } from './vendor/vendor-moderation.service';
 import { Vendor } from './vendor/vendor.entity';
@@ -43,7 +42,7 @@ export const vendorSubgraph: SubgraphModule<VendorConfig> = {
         new PayoutResolver(payouts, vendors),
         new VendorPayoutsResolver(payouts, vendors),
       ],
-      references: { ...vendorReferences(vendors), ...userReferences, ...ledgerReferences },
+      references: { ...vendorReferences(vendors), ...entityStubReferences },
       handlers: ledgerHandlers(ledger),
       seed: () => seedVendors(db, outbox, settings),
     };

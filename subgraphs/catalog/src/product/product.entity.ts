@@ -1,4 +1,4 @@
-import { Money } from '@marketplace/kit';
+import { EntityDescriptions, Money } from '@marketplace/kit';
 import { Directive, Field, Float, ID, Int, ObjectType, registerEnumType } from 'type-graphql';
 import { Column, Entity, PrimaryGeneratedColumn } from 'typeorm';
 import { Artifact } from '../artifact/artifact.type';
@@ -40,7 +40,7 @@ registerEnumType(ProductStatus, {
   },
 });
 
-@ObjectType({ description: 'Something vendors sell: an AI agent, a workflow or a tool.' })
+@ObjectType({ description: EntityDescriptions.Product })
 @Directive('@key(fields: "id")')
 @Entity({ name: 'products' })
 export class Product {

@@ -2,7 +2,7 @@ import { PageArgs, RequestContext, Role } from '@marketplace/kit';
 import { Args, Authorized, Ctx, FieldResolver, Mutation, Query, Resolver, Root } from 'type-graphql';
 import { Category } from '../category/category.entity';
 import { CategoryService } from '../category/category.service';
-import { Vendor } from '../vendor-replica/vendor.type';
+import { Vendor } from '../entity-stubs';
 import { CreateProductArgs, ProductArgs, ProductConnection, ProductIdArgs, ProductsArgs, RejectProductArgs, UpdateProductArgs } from './product.args';
 import { Product } from './product.entity';
 import { ProductSearchService } from './product-search.service';

@@ -2,7 +2,7 @@ import { PageArgs, RequestContext } from '@marketplace/kit';
 import { Args, Authorized, Ctx, FieldResolver, Mutation, Resolver, Root } from 'type-graphql';
 import { Product } from '../product/product.entity';
 import type { ProductService } from '../product/product.service';
-import { User } from '../user/user.type';
+import { User } from '../entity-stubs';
 import { AddReviewArgs, ReviewConnection, ReviewIdArgs, UpdateReviewArgs } from './review.args';
 import type { ReviewService } from './review.service';
 import { Review } from './review.type';
@@ -41,7 +41,7 @@ export class ReviewResolver {
 
   @FieldResolver(() => User, { description: 'Who wrote it.' })
   author(@Root() review: Review): User {
-    return User.ref(review.authorId);
+    return User.of(review.authorId);
   }
 }
 

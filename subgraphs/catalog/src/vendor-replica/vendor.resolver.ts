@@ -2,7 +2,7 @@ import { PageArgs, RequestContext } from '@marketplace/kit';
 import { Args, Ctx, FieldResolver, Resolver, Root } from 'type-graphql';
 import { ProductConnection } from '../product/product.args';
 import { ProductSearchService } from '../product/product-search.service';
-import { Vendor } from './vendor.type';
+import { Vendor } from '../entity-stubs';
 
 @Resolver(() => Vendor)
 export class VendorResolver {

@@ -2,7 +2,7 @@ import type { RequestContext } from '@marketplace/kit';
 import { Ctx, FieldResolver, Resolver, Root } from 'type-graphql';
 import { LicenseService } from '../license/license.service';
 import { License } from '../license/license.type';
-import { Order } from './order.type';
+import { Order } from '../entity-stubs';
 
 /** What licensing adds to the orders subgraph's `Order`. */
 @Resolver(() => Order)

@@ -2,7 +2,7 @@ import { PageArgs, RequestContext } from '@marketplace/kit';
 import { Args, Ctx, FieldResolver, Resolver, Root } from 'type-graphql';
 import { LicenseService } from '../license/license.service';
 import { LicenseConnection } from '../license/license.type';
-import { User } from './user.type';
+import { User } from '../entity-stubs';
 
 /** What licensing adds to the users subgraph's `User`. */
 @Resolver(() => User)

@@ -1,6 +1,6 @@
 import { InputCheck, Money, RequestContext, isUuid, notFound, queryRows, requireViewer } from '@marketplace/kit';
 import type { DataSource, EntityManager } from 'typeorm';
-import { Product } from '../product-replica/product.type';
+import { Product } from '../entity-stubs';
 import type { ProductReplicaService } from '../product-replica/product-replica.service';
 import { Cart, CartItem } from './cart.type';
 

@@ -1,6 +1,6 @@
 import { Money } from '@marketplace/kit';
 import { Field, ID, Int, ObjectType } from 'type-graphql';
-import { Product } from '../product-replica/product.type';
+import { Product } from '../entity-stubs';
 
 @ObjectType({ description: 'One product in a cart, priced from the marketplace\'s own copy of the catalog at read time.' })
 export class CartItem {

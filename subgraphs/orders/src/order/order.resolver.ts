@@ -1,6 +1,6 @@
 import { Connection, RequestContext } from '@marketplace/kit';
 import { Arg, Args, Authorized, Ctx, FieldResolver, Mutation, Query, Resolver, Root } from 'type-graphql';
-import { User } from '../user/user.type';
+import { User } from '../entity-stubs';
 import { CheckoutService } from './checkout.service';
 import { OrderIdArgs, OrdersArgs } from './order.args';
 import { CheckoutInput } from './order.inputs';

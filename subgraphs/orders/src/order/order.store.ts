@@ -1,7 +1,6 @@
 import { Money, queryRows } from '@marketplace/kit';
 import type { DataSource, EntityManager } from 'typeorm';
-import { Product } from '../product-replica/product.type';
-import { Vendor } from '../vendor/vendor.type';
+import { Product, Vendor } from '../entity-stubs';
 import type { OrderStatus } from './order-status';
 import { Order, OrderItem, OrderStatusChange } from './order.type';
 

@@ -1,8 +1,6 @@
-import { Money } from '@marketplace/kit';
+import { EntityDescriptions, Money } from '@marketplace/kit';
 import { Directive, Field, ID, Int, ObjectType } from 'type-graphql';
-import { Product } from '../product-replica/product.type';
-import { User } from '../user/user.type';
-import { Vendor } from '../vendor/vendor.type';
+import { Product, User, Vendor } from '../entity-stubs';
 import { OrderStatus } from './order-status';
 
 @ObjectType({ description: 'One product of an order, at the name and price it had at checkout.' })
@@ -41,7 +39,7 @@ export class OrderStatusChange {
   at: Date;
 }
 
-@ObjectType({ description: 'An order: the products of a cart at the prices of checkout, paid once and fulfilled with licenses.' })
+@ObjectType({ description: EntityDescriptions.Order })
 @Directive('@key(fields: "id")')
 export class Order {
   @Field(() => ID, { description: 'Stable identifier (UUID).' })

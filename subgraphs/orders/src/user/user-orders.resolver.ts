@@ -3,7 +3,7 @@ import { Args, Ctx, FieldResolver, Resolver, Root } from 'type-graphql';
 import { OrdersArgs } from '../order/order.args';
 import { OrderConnection } from '../order/order.resolver';
 import { OrderService } from '../order/order.service';
-import { User } from './user.type';
+import { User } from '../entity-stubs';
 
 /** What this subgraph adds to the users subgraph's `User`. */
 @Resolver(() => User)

@@ -2,7 +2,7 @@ import type { RequestContext } from '@marketplace/kit';
 import { Ctx, FieldResolver, Resolver, Root } from 'type-graphql';
 import { PaymentService } from '../payment/payment.service';
 import { Payment } from '../payment/payment.type';
-import { Order } from './order.type';
+import { Order } from '../entity-stubs';
 
 /** What payments adds to the orders subgraph's `Order`. */
 @Resolver(() => Order)

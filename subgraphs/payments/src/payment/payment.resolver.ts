@@ -1,6 +1,6 @@
 import { RequestContext, Role } from '@marketplace/kit';
 import { Args, Authorized, Ctx, FieldResolver, Mutation, Resolver, Root } from 'type-graphql';
-import { Order } from '../order/order.type';
+import { Order } from '../entity-stubs';
 import { OrderIdArgs, RefundOrderArgs, SimulatePaymentArgs, SimulatedOutcomeArg } from './payment.args';
 import { PaymentService } from './payment.service';
 import { Payment, PaymentIntent } from './payment.type';

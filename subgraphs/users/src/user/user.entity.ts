@@ -1,4 +1,4 @@
-import { Role } from '@marketplace/kit';
+import { EntityDescriptions, Role } from '@marketplace/kit';
 import { Directive, Field, ID, ObjectType, registerEnumType } from 'type-graphql';
 import { Column, CreateDateColumn, Entity, PrimaryGeneratedColumn, UpdateDateColumn } from 'typeorm';
 
@@ -12,7 +12,7 @@ registerEnumType(Role, {
   },
 });
 
-@ObjectType({ description: 'A person with an account on the marketplace.' })
+@ObjectType({ description: EntityDescriptions.User })
 @Directive('@key(fields: "id")')
 @Entity({ name: 'users' })
 export class User {

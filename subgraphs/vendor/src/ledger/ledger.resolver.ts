@@ -1,12 +1,13 @@
 import { Connection, ConnectionShape, RequestContext, forbidden } from '@marketplace/kit';
 import { Args, Authorized, Ctx, FieldResolver, Query, Resolver, Root } from 'type-graphql';
+import { Order, Product } from '../entity-stubs';
 import { PayoutService } from '../payout/payout.service';
 import { Payout } from '../payout/payout.type';
 import { Vendor } from '../vendor/vendor.entity';
 import { VendorService } from '../vendor/vendor.service';
 import { CurrencyArgs, LedgerArgs, PeriodArgs } from './ledger.args';
 import { LedgerService } from './ledger.service';
-import { LedgerEntry, Order, Product, TopProduct, VendorBalance, VendorEarnings, VendorStats } from './ledger.types';
+import { LedgerEntry, TopProduct, VendorBalance, VendorEarnings, VendorStats } from './ledger.types';
 
 export const LedgerEntryConnection = Connection(LedgerEntry, 'LedgerEntry');
 
@@ -57,12 +58,12 @@ export class LedgerEntryResolver {
 
   @FieldResolver(() => Order, { nullable: true, description: 'The order this movement belongs to (sales, commissions, refunds); null for payout movements.' })
   order(@Root() entry: LedgerEntry): Order | null {
-    return entry.orderId ? Order.ref(entry.orderId) : null;
+    return entry.orderId ? Order.of(entry.orderId) : null;
   }
 
   @FieldResolver(() => Product, { nullable: true, description: 'The product of the order line; null for payout movements.' })
   product(@Root() entry: LedgerEntry): Product | null {
-    return entry.productId ? Product.ref(entry.productId) : null;
+    return entry.productId ? Product.of(entry.productId) : null;
   }
 
   @FieldResolver(() => Payout, { nullable: true, description: 'The payout this movement belongs to (payouts and their reversals); null for order movements.' })
@@ -75,6 +76,6 @@ export class LedgerEntryResolver {
 export class TopProductResolver {
   @FieldResolver(() => Product, { description: 'The product.' })
   product(@Root() top: TopProduct): Product {
-    return Product.ref(top.productId);
+    return Product.of(top.productId);
   }
 }

@@ -1,5 +1,5 @@
 import { Money } from '@marketplace/kit';
-import { Directive, Field, ID, Int, ObjectType, registerEnumType } from 'type-graphql';
+import { Field, ID, Int, ObjectType, registerEnumType } from 'type-graphql';
 
 /** What moved a vendor's money; the migration checks each kind's sign and what it points at. */
 export enum LedgerEntryKind {
@@ -52,30 +52,6 @@ export const PERIOD_DAYS: Record<EarningsPeriod, number | null> = {
   LAST_365_DAYS: 365,
   ALL_TIME: null,
 };
-
-/** The orders subgraph owns orders; ledger entries point at them by key. */
-@ObjectType({ description: 'An order: the products of a cart at the prices of checkout, paid once and fulfilled with licenses.' })
-@Directive('@key(fields: "id")')
-export class Order {
-  @Field(() => ID, { description: 'Stable identifier (UUID).' })
-  id: string;
-
-  static ref(id: string): Order {
-    return Object.assign(new Order(), { id });
-  }
-}
-
-/** The catalog owns products; ledger entries and top products point at them by key. */
-@ObjectType({ description: 'Something vendors sell: an AI agent, a workflow or a tool.' })
-@Directive('@key(fields: "id")')
-export class Product {
-  @Field(() => ID, { description: 'Stable identifier (UUID).' })
-  id: string;
-
-  static ref(id: string): Product {
-    return Object.assign(new Product(), { id });
-  }
-}
 
 @ObjectType({ description: 'One movement of a vendor\'s money, traceable to the order line or the payout behind it. Entries are never edited: a correction is a new entry.' })
 export class LedgerEntry {

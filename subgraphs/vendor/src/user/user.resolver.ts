@@ -2,7 +2,7 @@ import type { RequestContext } from '@marketplace/kit';
 import { Ctx, FieldResolver, Resolver, Root } from 'type-graphql';
 import { Vendor } from '../vendor/vendor.entity';
 import { VendorService } from '../vendor/vendor.service';
-import { User } from './user.entity';
+import { User } from '../entity-stubs';
 
 /** What this subgraph adds to the users subgraph's `User`. */
 @Resolver(() => User)

@@ -1,3 +1,4 @@
+import { EntityDescriptions } from '@marketplace/kit';
 import { Directive, Field, Float, ID, ObjectType, registerEnumType } from 'type-graphql';
 import { Column, CreateDateColumn, Entity, PrimaryGeneratedColumn, UpdateDateColumn } from 'typeorm';
 
@@ -22,7 +23,7 @@ registerEnumType(VendorStatus, {
 
 export const BPS_PER_UNIT = 10_000;
 
-@ObjectType({ description: 'A seller on the marketplace: the storefront profile of one user.' })
+@ObjectType({ description: EntityDescriptions.Vendor })
 @Directive('@key(fields: "id")')
 @Entity({ name: 'vendors' })
 export class Vendor {

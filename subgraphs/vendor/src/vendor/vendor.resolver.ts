@@ -1,6 +1,6 @@
 import { Connection, RequestContext, Role } from '@marketplace/kit';
 import { Arg, Args, Authorized, Ctx, FieldResolver, Mutation, Query, Resolver, Root } from 'type-graphql';
-import { User } from '../user/user.entity';
+import { User } from '../entity-stubs';
 import { RejectVendorArgs, SuspendVendorArgs, VendorIdArgs, VendorLookupArgs, VendorsArgs } from './vendor.args';
 import { Vendor } from './vendor.entity';
 import { ApplyAsVendorInput, UpdateVendorProfileInput } from './vendor.inputs';
@@ -71,7 +71,7 @@ export class VendorResolver {
 
   @FieldResolver(() => User, { description: 'The user who owns this vendor profile.' })
   user(@Root() vendor: Vendor): User {
-    return User.ref(vendor.userId);
+    return User.of(vendor.userId);
   }
 
   @FieldResolver(() => String, { nullable: true, description: 'Why the application was rejected; visible to the vendor\'s user and admins, null for everyone else.' })

@@ -1,0 +1,74 @@
+import 'reflect-metadata';
+import { graphql } from 'graphql';
+import { Arg, FieldResolver, ID, Query, Resolver, Root } from 'type-graphql';
+import { ENTITY_ID_DESCRIPTION, EntityDescriptions, entityStub, stubReferences } from './entity-stubs';
+import { buildFederatedSchema, printSubgraphSdl } from './federation';
+
+const Order = entityStub('Order');
+type Order = InstanceType<typeof Order>;
+
+/** What a subgraph adds to a stub: a field of its own domain. */
+@Resolver(() => Order)
+class OrderNoteResolver {
+  @Query(() => Order, { description: 'An order by id.' })
+  order(@Arg('id', () => ID, { description: 'The order id.' }) id: string): Order {
+    return Order.of(id);
+  }
+
+  @FieldResolver(() => String, { description: 'A note about the order.' })
+  note(@Root() order: Order): string {
+    return `note for ${order.id}`;
+  }
+}
+
+describe('entity stubs', () => {
+  it('makes a fresh class per call, with the entity name and a static of()', () => {
+    const a = entityStub('User');
+    const b = entityStub('User');
+    expect(a).not.toBe(b);
+    expect(a.entityName).toBe('User');
+    const user = a.of('u1');
+    expect(user).toBeInstanceOf(a);
+    expect(user).not.toBeInstanceOf(b);
+    expect(user.id).toBe('u1');
+  });
+
+  it('prints a key-only entity with the canonical descriptions, and resolves references by key', async () => {
+    const schema = await buildFederatedSchema({ resolvers: [OrderNoteResolver], references: stubReferences(Order) });
+
+    expect(printSubgraphSdl(schema)).toContain(
+      [
+        '"""',
+        EntityDescriptions.Order,
+        '"""',
+        'type Order',
+        '  @key(fields: "id")',
+        '{',
+        `  """${ENTITY_ID_DESCRIPTION}"""`,
+        '  id: ID!',
+        '',
+        '  """A note about the order."""',
+        '  note: String!',
+        '}',
+      ].join('\n'),
+    );
+
+    const result = await graphql({
+      schema,
+      source: 'query ($representations: [_Any!]!) { _entities(representations: $representations) { __typename ... on Order { id note } } }',
+      variableValues: { representations: [{ __typename: 'Order', id: 'o1' }] },
+      contextValue: {},
+    });
+    expect(result.errors).toBeUndefined();
+    expect(result.data).toEqual({ _entities: [{ __typename: 'Order', id: 'o1', note: 'note for o1' }] });
+  });
+
+  it('stubReferences maps each stub name to a __resolveReference returning Stub.of(id)', () => {
+    const Vendor = entityStub('Vendor');
+    const references = stubReferences(Order, Vendor) as Record<string, { __resolveReference: (reference: { id: string }) => unknown }>;
+    expect(Object.keys(references)).toEqual(['Order', 'Vendor']);
+    const vendor = references.Vendor.__resolveReference({ id: 'v1' });
+    expect(vendor).toBeInstanceOf(Vendor);
+    expect(vendor).toEqual(Object.assign(new Vendor(), { id: 'v1' }));
+  });
+});

@@ -1,0 +1,74 @@
+import { Directive, Field, ID, ObjectType } from 'type-graphql';
+import type { ReferenceResolvers } from './federation';
+
+/**
+ * The descriptions of the entities several subgraphs share, as the supergraph shows them.
+ * The owner's full type and every other subgraph's stub use these, so composition has
+ * nothing to reconcile and the text lives once.
+ */
+export const EntityDescriptions = {
+  User: 'A person with an account on the marketplace.',
+  Vendor: 'A seller on the marketplace: the storefront profile of one user.',
+  Product: 'Something vendors sell: an AI agent, a workflow or a tool.',
+  Order: 'An order: the products of a cart at the prices of checkout, paid once and fulfilled with licenses.',
+} as const;
+
+/** A shared entity's type name. */
+export type EntityName = keyof typeof EntityDescriptions;
+
+/** The description of every entity's `id` key. */
+export const ENTITY_ID_DESCRIPTION = 'Stable identifier (UUID).';
+
+/** What a stub is: an entity another subgraph owns, known here only by its key. */
+export interface EntityStub {
+  id: string;
+}
+
+/** The class `entityStub` returns: `new`-able for type-graphql, with the name it has in the schema. */
+export interface EntityStubClass<N extends EntityName = EntityName> {
+  new (): EntityStub;
+  /** The entity's type name in the schema (`__typename`). */
+  readonly entityName: N;
+  /** A representation from its key: all a subgraph that does not own the entity has. */
+  of(id: string): EntityStub;
+}
+
+/**
+ * An entity another subgraph owns, as this subgraph knows it: its key and nothing else
+ * (`type X @key(fields: "id") { id: ID! }`). A subgraph may still add fields with a
+ * `@Resolver(() => X)` class. Each call makes a new class, so each subgraph has its own:
+ *
+ *     export const Order = entityStub('Order');
+ *     export type Order = InstanceType<typeof Order>;
+ */
+export function entityStub<N extends EntityName>(name: N): EntityStubClass<N> {
+  @ObjectType(name, { description: EntityDescriptions[name] })
+  @Directive('@key(fields: "id")')
+  class Stub implements EntityStub {
+    static readonly entityName: N = name;
+
+    @Field(() => ID, { description: ENTITY_ID_DESCRIPTION })
+    id: string;
+
+    static of(id: string): Stub {
+      return Object.assign(new Stub(), { id });
+    }
+  }
+  // The class's own name shows in stack traces and inspection: the entity's, not `Stub`.
+  Object.defineProperty(Stub, 'name', { value: name });
+  return Stub;
+}
+
+/**
+ * `__resolveReference` for key-only stubs: a representation needs no lookup, its key is
+ * all the subgraph has (fields it adds batch their own loads).
+ */
+export function stubReferences(...stubs: EntityStubClass[]): ReferenceResolvers {
+  const references: ReferenceResolvers = {};
+  for (const stub of stubs) {
+    references[stub.entityName] = {
+      __resolveReference: (reference: { id: string }) => stub.of(reference.id),
+    };
+  }
+  return references;
+}
