@@ -87,7 +87,7 @@ async function main() {
   }
   const supergraph = await startTestSupergraph({ STRIPE_WEBHOOK_SECRET: WEBHOOK_SECRET, LOG_LEVEL: 'warn' });
   const lines = [
-    `| buyers in parallel | purchases | purchases/s | checkout p50 / p99 ms | intent p50 / p99 ms | webhook p50 / p99 ms | webhook → PAID push p50 / p99 ms |`,
+    `| buyers in parallel | purchases | purchases/s | checkout p50 / p99 ms | intent p50 / p99 ms | webhook p50 / p99 ms | webhook → paid push p50 / p99 ms |`,
     '|---|---|---|---|---|---|---|',
   ];
   try {
