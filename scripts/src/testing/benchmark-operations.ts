@@ -1,0 +1,79 @@
+/**
+ * The operations frontends send, as the performance issue's benchmark lists them; every
+ * list's page size is the variable `$first`.
+ */
+export interface BenchmarkOperation {
+  /** Also the GraphQL operation name, so the gateway's subgraph fetches are named `<name>__<subgraph>__<n>`. */
+  name: string;
+  title: string;
+  query: string;
+  /** The list whose length is the page size, from the response's data. */
+  page(data: any): unknown[]; // eslint-disable-line @typescript-eslint/no-explicit-any
+}
+
+export const STOREFRONT: BenchmarkOperation = {
+  name: 'Storefront',
+  title: 'storefront (no filter)',
+  query: `query Storefront($first: Int!) {
+    products(first: $first) {
+      edges { node { id name price { amount currency } rating reviewCount vendor { displayName } category { name } } }
+      totalCount
+    }
+  }`,
+  page: (data) => data.products.edges,
+};
+
+export const STOREFRONT_SEARCH: BenchmarkOperation = {
+  name: 'StorefrontSearch',
+  title: 'storefront search',
+  query: `query StorefrontSearch($first: Int!, $search: String!) {
+    products(filter: { search: $search }, first: $first) {
+      edges { node { id name price { amount currency } rating reviewCount vendor { displayName } category { name } } }
+      totalCount
+    }
+  }`,
+  page: (data) => data.products.edges,
+};
+
+export const PRODUCT_PAGE: BenchmarkOperation = {
+  name: 'ProductPage',
+  title: 'product page',
+  query: `query ProductPage($id: ID!, $first: Int!) {
+    product(id: $id) {
+      name description vendor { displayName }
+      reviews(first: $first) { edges { node { rating body author { displayName } } } }
+    }
+  }`,
+  page: (data) => data.product.reviews.edges,
+};
+
+export const MY_ORDERS: BenchmarkOperation = {
+  name: 'MyOrders',
+  title: 'my orders',
+  query: `query MyOrders($first: Int!) {
+    myOrders(first: $first) {
+      edges { node {
+        number status total { amount currency }
+        items { name product { name } vendor { displayName } }
+        licenses { key status }
+        payments { status }
+      } }
+    }
+  }`,
+  page: (data) => data.myOrders.edges,
+};
+
+export const VENDOR_DASHBOARD: BenchmarkOperation = {
+  name: 'VendorDashboard',
+  title: 'vendor dashboard',
+  query: `query VendorDashboard($first: Int!) {
+    me { vendor {
+      balance { available { amount } pending { amount } }
+      stats(period: LAST_30_DAYS) { sales revenue { amount } topProducts { name product { name } } }
+      ledger(first: $first) { edges { node { kind amount { amount } order { id } product { name } } } }
+    } }
+  }`,
+  page: (data) => data.me.vendor.ledger.edges,
+};
+
+export const BENCHMARK_OPERATIONS = [STOREFRONT, STOREFRONT_SEARCH, PRODUCT_PAGE, MY_ORDERS, VENDOR_DASHBOARD];
