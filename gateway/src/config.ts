@@ -36,6 +36,8 @@ export interface GatewayConfig {
   /** REST routes streamed to the subgraph that owns them (webhooks, uploads, downloads). */
   restEdge: { routes: RestEdgeRoute[]; timeoutMs: number };
   subgraphTimeoutMs: number;
+  /** Identical reads in flight to a subgraph at once share one round trip (see createSubgraphFetcher). */
+  subgraphSingleFlight: boolean;
   /** Per-user / per-IP request limits, counted in Redis (`REDIS_URL`) or in memory. */
   rateLimit: RateLimitSettings;
   /** `USERS_URL` and friends: where a subgraph really lives when it differs from the supergraph's routing URL. */
@@ -63,6 +65,7 @@ export function readGatewayConfig(env: EnvReader): GatewayConfig {
       timeoutMs: env.int('REST_EDGE_TIMEOUT_MS', DEFAULT_REST_EDGE_TIMEOUT_MS, { min: 1, max: 3_600_000 }),
     },
     subgraphTimeoutMs: env.int('SUBGRAPH_TIMEOUT_MS', DEFAULT_SUBGRAPH_TIMEOUT_MS, { min: 1, max: 600_000 }),
+    subgraphSingleFlight: env.bool('SUBGRAPH_SINGLE_FLIGHT', true),
     rateLimit: {
       enabled: env.bool('RATE_LIMIT_ENABLED', true),
       perUserPerMinute: env.int('RATE_LIMIT_PER_USER_PER_MINUTE', DEFAULT_RATE_LIMIT_PER_USER_PER_MINUTE, { min: 1, max: MAX_RATE_LIMIT_PER_MINUTE }),

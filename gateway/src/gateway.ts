@@ -75,7 +75,7 @@ export async function startGateway(options: GatewayOptions = {}): Promise<Runnin
   const keys = loadTokenKeys(config.common);
   const verifier = new AccessTokenVerifier(keys.publicKeyPem, { issuer: config.common.jwt.issuer, audience: config.common.jwt.audience });
   const metrics = new Metrics('gateway');
-  const fetcher = createSubgraphFetcher({ timeoutMs: config.subgraphTimeoutMs });
+  const fetcher = createSubgraphFetcher({ timeoutMs: config.subgraphTimeoutMs, singleFlight: config.subgraphSingleFlight });
 
   const subgraphs = new Map<string, string>();
   const gateway = new ApolloGateway({

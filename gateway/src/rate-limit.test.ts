@@ -23,7 +23,8 @@ afterAll(async () => {
 });
 
 async function withGateway(env: Record<string, string>, work: (gateway: TestGateway) => Promise<void>): Promise<void> {
-  const gateway = await startTestGateway(stack.supergraphSdl, stack.dataDir, { TRUST_PROXY: 'true', ...env });
+  // Subgraph calls count the requests the limiter let through: identical reads must not share one.
+  const gateway = await startTestGateway(stack.supergraphSdl, stack.dataDir, { TRUST_PROXY: 'true', SUBGRAPH_SINGLE_FLIGHT: 'false', ...env });
   try {
     await work(gateway);
   } finally {

@@ -1,4 +1,4 @@
-import { randomUUID } from 'node:crypto';
+import { KeyObject, createPublicKey, randomUUID } from 'node:crypto';
 import jwt from 'jsonwebtoken';
 import { unauthenticated } from '../errors';
 import { Role, Viewer } from './roles';
@@ -11,26 +11,49 @@ interface TokenSettings {
   audience: string;
 }
 
-/** Verifies access tokens with the public key; every subgraph and the gateway hold one. */
+/** Verified tokens remembered per verifier; a client sends the same token with every request until it expires. */
+export const VERIFIED_TOKEN_CACHE_SIZE = 10_000;
+
+/**
+ * Verifies access tokens with the public key; every subgraph and the gateway hold one.
+ * A token is a pure function of its bytes, so a verified one is remembered until it
+ * expires: each hop of a federated request (gateway, then every subgraph it calls) and
+ * each later request of the same session skip the RSA check. Failures are never cached.
+ */
 export class AccessTokenVerifier {
   private readonly settings: TokenSettings;
+  /** Parsed once: jsonwebtoken would parse a PEM string again on every call. */
+  private readonly publicKey: KeyObject;
+  /** Token → viewer and expiry (ms), oldest first (Map keeps insertion order). */
+  private readonly verified = new Map<string, { viewer: Viewer; expiresAtMs: number }>();
 
-  constructor(private readonly publicKeyPem: string, { issuer, audience }: TokenSettings) {
+  constructor(publicKeyPem: string, { issuer, audience }: TokenSettings) {
     this.settings = { issuer, audience };
+    this.publicKey = createPublicKey(publicKeyPem);
   }
 
   verify(token: string): Viewer {
+    const known = this.verified.get(token);
+    if (known && known.expiresAtMs > Date.now()) return known.viewer;
+    if (known) this.verified.delete(token);
     let claims: jwt.JwtPayload;
     try {
       // Pinning the algorithm rejects `alg: none` and HS256-with-the-public-key forgeries.
-      claims = jwt.verify(token, this.publicKeyPem, { algorithms: [ALGORITHM], ...this.settings }) as jwt.JwtPayload;
+      claims = jwt.verify(token, this.publicKey, { algorithms: [ALGORITHM], ...this.settings }) as jwt.JwtPayload;
     } catch (error) {
       const reason = error instanceof jwt.TokenExpiredError ? 'Access token expired' : 'Invalid access token';
       throw unauthenticated(reason);
     }
     const role = claims.role as Role;
     if (typeof claims.sub !== 'string' || !Object.values(Role).includes(role)) throw unauthenticated('Invalid access token');
-    return { id: claims.sub, role };
+    const viewer = { id: claims.sub, role };
+    if (typeof claims.exp === 'number') this.remember(token, viewer, claims.exp * 1000);
+    return viewer;
+  }
+
+  private remember(token: string, viewer: Viewer, expiresAtMs: number): void {
+    if (this.verified.size >= VERIFIED_TOKEN_CACHE_SIZE) this.verified.delete(this.verified.keys().next().value!);
+    this.verified.set(token, { viewer, expiresAtMs });
   }
 
   /** `Authorization: Bearer <token>`; no header means an anonymous viewer, a bad one is an error. */

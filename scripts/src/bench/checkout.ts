@@ -14,14 +14,11 @@
  * Knobs: BENCH_PURCHASES (100, one buyer at a time), BENCH_BUYERS (10 buyers in parallel,
  * BENCH_PURCHASES each / 10), DATABASE_URL (else embedded Postgres).
  */
-import { chmodSync, mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { randomUUID } from 'node:crypto';
-import { startEmbeddedPostgres } from '@marketplace/kit';
-import { freePort, subscribe, subscriptionClient, until } from '@marketplace/kit/testing';
+import { subscribe, subscriptionClient, until } from '@marketplace/kit/testing';
 import { paymentIntentEvent, signed } from '@marketplace/payments';
 import { TestSupergraph, startTestSupergraph } from '../testing/supergraph';
+import { ensureDatabaseServer } from './harness';
 import { percentile } from './stats';
 
 const PURCHASES = Number(process.env.BENCH_PURCHASES ?? 100);
@@ -77,14 +74,7 @@ function summary(label: string, runs: Timings[], seconds: number): string {
 }
 
 async function main() {
-  let stopPostgres: (() => Promise<void>) | undefined;
-  if (!process.env.DATABASE_URL) {
-    const dir = mkdtempSync(join(tmpdir(), 'bench-checkout-'));
-    chmodSync(dir, 0o777);
-    const server = await startEmbeddedPostgres({ dir: join(dir, 'pg'), port: await freePort() });
-    process.env.DATABASE_URL = server.url;
-    stopPostgres = server.stop;
-  }
+  const database = await ensureDatabaseServer('bench-checkout');
   const supergraph = await startTestSupergraph({ STRIPE_WEBHOOK_SECRET: WEBHOOK_SECRET, LOG_LEVEL: 'warn' });
   const lines = [
     `| buyers in parallel | purchases | purchases/s | checkout p50 / p99 ms | intent p50 / p99 ms | webhook p50 / p99 ms | webhook → paid push p50 / p99 ms |`,
@@ -111,7 +101,7 @@ async function main() {
     }
   } finally {
     await supergraph.close();
-    await stopPostgres?.();
+    await database.stop();
   }
   process.stdout.write(`${lines.join('\n')}\n`);
 }

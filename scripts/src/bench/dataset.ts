@@ -31,15 +31,12 @@
  * Postgres; BENCH_KEEP=1 keeps the database and prints its URL).
  */
 import { createHash, KeyObject } from 'node:crypto';
-import { chmodSync, mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { envReader, startEmbeddedPostgres } from '@marketplace/kit';
-import { freePort } from '@marketplace/kit/testing';
+import { envReader } from '@marketplace/kit';
 import { readLicensingConfig, signLicenseKey } from '@marketplace/licensing';
 import { PasswordHasher } from '@marketplace/users/dist/auth/password-hasher';
 import type { DataSource, EntityManager } from 'typeorm';
 import { startTestSupergraph } from '../testing/supergraph';
+import { ensureDatabaseServer } from './harness';
 
 /** The password of every generated account. */
 export const DATASET_PASSWORD = 'bench-password-123';
@@ -382,7 +379,8 @@ class Plan {
                     greatest(1, least(${C}, floor(${C} * (created_ms - ${this.customersFrom})::float8 / ${this.customersSpan})))::int AS cmax
         FROM base b
       ), timed AS (
-        SELECT l.*, ${V + A} + 1 + customer_h % cmax AS user_g,
+        -- One order in ten comes from the earliest 1 % of customers: power buyers with pages of orders.
+        SELECT l.*, ${V + A} + 1 + CASE WHEN customer_h % 10 = 0 THEN (customer_h / 10) % greatest(1, least(cmax, ${C} / 100)) ELSE customer_h % cmax END AS user_g,
                CASE WHEN status_r < 20 THEN 'REFUNDED' WHEN status_r < 35 THEN 'CANCELLED_CUSTOMER' WHEN status_r < 50 THEN 'CANCELLED_TIMEOUT'
                     WHEN status_r < 60 THEN 'PAYMENT_FAILED' ELSE 'FULFILLED' END AS kind,
                created_ms + 15000 + time_h % 30000 AS intent_ms
@@ -813,14 +811,7 @@ export async function analyzeDataset(dbs: DatasetDatabases): Promise<void> {
 async function main() {
   const scale = Number(process.env.BENCH_SCALE ?? 1);
   const keep = process.env.BENCH_KEEP === '1';
-  let stopPostgres: (() => Promise<void>) | undefined;
-  if (!process.env.DATABASE_URL) {
-    const dir = mkdtempSync(join(tmpdir(), 'bench-dataset-'));
-    chmodSync(dir, 0o777);
-    const server = await startEmbeddedPostgres({ dir: join(dir, 'pg'), port: await freePort() });
-    process.env.DATABASE_URL = server.url;
-    stopPostgres = server.stop;
-  }
+  const database = await ensureDatabaseServer('bench-dataset');
   const passwordHashCost = process.env.PASSWORD_HASH_COST ?? '15';
   const supergraph = await startTestSupergraph({ LOG_LEVEL: 'warn', PASSWORD_HASH_COST: passwordHashCost });
   const dbs = Object.fromEntries(SUBGRAPH_NAMES.map((name) => [name, supergraph.subgraphs.get(name)!.deps.db])) as DatasetDatabases;
@@ -851,7 +842,7 @@ async function main() {
     } else {
       await supergraph.close();
     }
-    await stopPostgres?.();
+    await database.stop();
   }
 }
 

@@ -20,12 +20,12 @@
  *   DATABASE_URL              Postgres server for the fresh database (default: embedded)
  *   REDIS_URL                 rate-limit counters in Redis (default: in memory)
  */
-import { fork } from 'node:child_process';
-import { readFileSync, writeFileSync } from 'node:fs';
-import { availableParallelism, loadavg, totalmem } from 'node:os';
-import { join, resolve } from 'node:path';
+import { writeFileSync } from 'node:fs';
+import { availableParallelism, loadavg } from 'node:os';
+import { resolve } from 'node:path';
 import { envReader } from '@marketplace/kit';
-import { ANY_STRING, BenchRequest, Job, WorkerMessage } from './protocol';
+import { concurrencyList, forkLoadGenerator, log, machineLine, num, report, runInWorker } from './harness';
+import { ANY_STRING, BenchRequest, Job } from './protocol';
 import { BenchStack, SeededUser, startStack } from './stack';
 import { RunSummary, ratio } from './stats';
 
@@ -113,7 +113,7 @@ async function main(): Promise<number> {
   if (loadBefore > availableParallelism() / 2) log(`bench: warning: load average ${loadBefore.toFixed(2)} before start, other processes will skew the numbers`);
   log(`bench: ${runCount} runs of ${warmupMs / 1000} + ${durationMs / 1000} s; starting the stack (${process.env.DATABASE_URL ? 'DATABASE_URL' : 'embedded Postgres'})`);
   const stack = await startStack({ userCount, passwordHashCost: PASSWORD_HASH_COST, logLevel });
-  const worker = fork(join(__dirname, 'worker.js'), [], { stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+  const worker = forkLoadGenerator();
   let stopped: Promise<void> | undefined;
   // Idempotent: the signal handler and the normal path may both ask.
   stopAll = () =>
@@ -149,23 +149,6 @@ async function main(): Promise<number> {
   return failed > 0 ? 1 : 0;
 }
 
-function runInWorker(worker: ReturnType<typeof fork>, job: Job): Promise<RunSummary> {
-  return new Promise((resolveRun, reject) => {
-    const timer = setTimeout(() => done(new Error('load generator did not answer in time')), job.warmupMs + job.durationMs + job.timeoutMs + 30_000);
-    const onMessage = (message: WorkerMessage) => done(message.type === 'result' ? undefined : new Error(`load generator failed: ${message.message}`), message);
-    const onExit = (code: number | null) => done(new Error(`load generator exited (code ${code})`));
-    function done(error: Error | undefined, message?: WorkerMessage) {
-      clearTimeout(timer);
-      worker.off('message', onMessage);
-      worker.off('exit', onExit);
-      if (error) reject(error);
-      else if (message?.type === 'result') resolveRun(message.summary);
-    }
-    worker.on('message', onMessage);
-    worker.on('exit', onExit);
-    worker.send(job);
-  });
-}
 
 function renderMarkdown(rows: Row[], settings: { durationMs: number; warmupMs: number; userCount: number; logLevel: string; databaseKind: string; loadBefore: number }): string {
   const header =
@@ -189,7 +172,7 @@ function renderMarkdown(rows: Row[], settings: { durationMs: number; warmupMs: n
   return [
     `### Benchmark: gateway vs users subgraph direct (${new Date().toISOString().slice(0, 10)})`,
     '',
-    `Machine: ${cpuModel()}, ${availableParallelism()} cores, ${Math.round(totalmem() / 2 ** 30)} GiB, Node ${process.version}, ${process.platform};` +
+    `Machine: ${machineLine()};` +
       ` load average (1 min) ${settings.loadBefore.toFixed(2)} before the run (anything well above 0 means other processes shared the CPU).`,
     `Stack in one process (users subgraph + gateway, Postgres: ${settings.databaseKind === 'embedded' ? 'embedded' : 'DATABASE_URL server'}, rate-limit store: ${process.env.REDIS_URL ? 'Redis' : 'in memory'}, server log level ${settings.logLevel});`,
     `load from a separate Node process on the same machine, keep-alive, each client one request at a time.`,
@@ -203,37 +186,10 @@ function renderMarkdown(rows: Row[], settings: { durationMs: number; warmupMs: n
   ].join('\n');
 }
 
-function num(value: number): string {
-  if (!Number.isFinite(value)) return '–';
-  return value.toFixed(value < 10 ? 2 : value < 100 ? 1 : 0);
-}
 
-function cpuModel(): string {
-  try {
-    return /^model name\s*:\s*(.+)$/m.exec(readFileSync('/proc/cpuinfo', 'utf8'))?.[1].trim() ?? 'unknown CPU';
-  } catch {
-    return 'unknown CPU';
-  }
-}
 
-function concurrencyList(values: string[], name: string): number[] {
-  const levels = values.map(Number);
-  if (levels.length === 0 || levels.some((level) => !Number.isInteger(level) || level < 1 || level > 1000)) {
-    throw new Error(`config: ${name} must be a comma-separated list of integers between 1 and 1000 (got "${values.join(',')}")`);
-  }
-  return levels;
-}
 
-function report(operation: string, target: string, clients: number, summary: RunSummary) {
-  log(
-    `  ${operation.padEnd(24)} ${target} c=${String(clients).padEnd(3)} ${num(summary.rps).padStart(6)} req/s  p50 ${num(summary.p50)} ms  p99 ${num(summary.p99)} ms  errors ${summary.errors}  load-gen CPU ${Math.round(summary.generatorCpuPercent)} %`,
-  );
-  for (const sample of summary.errorSamples) log(`    error: ${sample}`);
-}
 
-function log(line: string) {
-  process.stderr.write(`${line}\n`);
-}
 
 /** Set by SIGINT/SIGTERM; from then on the signal handler owns shutdown and the exit code. */
 let interrupted = false;

@@ -14,6 +14,9 @@ export interface PlannedFetch {
   entities: boolean;
   /** The path the fetch's results are merged at (`products.edges.@.node`), empty for a root fetch. */
   path: string;
+  /** The operation the gateway sends the subgraph, and the variables of the client's operation it uses. */
+  operation: string;
+  variables: string[];
 }
 
 let planner: { supergraph: Supergraph; planner: QueryPlanner } | undefined;
@@ -35,7 +38,14 @@ export function planOf(query: string): { fetches: PlannedFetch[]; pretty: string
     if (!node) return step;
     switch (node.kind) {
       case 'Fetch':
-        fetches.push({ subgraph: node.serviceName, step, entities: /\b_entities\b/.test(node.operation), path });
+        fetches.push({
+          subgraph: node.serviceName,
+          step,
+          entities: /\b_entities\b/.test(node.operation),
+          path,
+          operation: node.operation,
+          variables: [...(node.variableUsages ?? [])],
+        });
         return step + 1;
       case 'Flatten':
         return walk(node.node, step, node.path.join('.'));

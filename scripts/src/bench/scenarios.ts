@@ -1,0 +1,122 @@
+/**
+ * The benchmark's operations bound to the loaded data set: for each, many variants (other
+ * customers, products, vendors, search words) so that no run measures one hot row, each
+ * with the `data` a correct gateway must return, taken once from the project's gateway
+ * before any run and checked for the page size the frontend asks for.
+ */
+import { queryRows } from '@marketplace/kit';
+import { tokenFor } from '@marketplace/kit/testing';
+import {
+  BenchmarkOperation, MY_ORDERS, PRODUCT_PAGE, STOREFRONT, STOREFRONT_SEARCH, VENDOR_DASHBOARD,
+} from '../testing/benchmark-operations';
+import { PlannedFetch, planOf } from '../testing/query-plan';
+import type { TestSupergraph } from '../testing/supergraph';
+import type { DatasetDatabases } from './dataset';
+import type { BenchRequest } from './protocol';
+
+/** The page sizes of the issue's frontend screens. */
+export const SEARCH_PAGE_SIZE = 20;
+export const PRODUCT_PAGE_SIZE = 10;
+export const MY_ORDERS_PAGE_SIZE = 25;
+export const LEDGER_PAGE_SIZE = 20;
+
+/** Distinct customers, vendors, products or search words each operation cycles through. */
+const VARIANTS = 40;
+/** Valid for any run: a token that expired mid-run would turn every later request into an error. */
+const TOKEN_TTL_SECONDS = 6 * 60 * 60;
+
+/** One product with only the fields its owner (catalog) resolves: the gateway's pure overhead. */
+export const PRODUCT_CARD: BenchmarkOperation = {
+  name: 'ProductCard',
+  title: 'product card (catalog only)',
+  query: `query ProductCard($id: ID!) {
+    product(id: $id) { id name description kind price { amount currency } rating reviewCount category { name } }
+  }`,
+  page: (data) => [data.product],
+};
+
+interface Variant {
+  variables: Record<string, unknown>;
+  token?: string;
+}
+
+export interface Scenario {
+  operation: BenchmarkOperation;
+  /** The page size frontends ask for, and the minimum every variant's reference must show. */
+  pageSize: number;
+  /** Requests through any gateway, each with its reference data. */
+  requests: BenchRequest[];
+  /** The plan's first fetch, sent straight to the subgraph that owns the root field. */
+  direct: { subgraph: string; requests: BenchRequest[] };
+  fetches: PlannedFetch[];
+}
+
+export async function buildScenarios(supergraph: TestSupergraph, dbs: DatasetDatabases): Promise<Scenario[]> {
+  const [products, reviewed, customers, vendors, words] = await Promise.all([
+    queryRows<{ id: string }>(dbs.catalog, `SELECT id FROM products WHERE status = 'PUBLISHED' ORDER BY md5(id::text) LIMIT $1`, [VARIANTS]),
+    queryRows<{ id: string }>(dbs.catalog, `SELECT product_id AS id FROM reviews GROUP BY product_id HAVING count(*) >= $1 ORDER BY count(*) DESC, product_id LIMIT $2`, [
+      PRODUCT_PAGE_SIZE,
+      VARIANTS,
+    ]),
+    queryRows<{ id: string }>(dbs.orders, `SELECT user_id AS id FROM orders GROUP BY user_id HAVING count(*) >= $1 ORDER BY count(*) DESC, user_id LIMIT $2`, [
+      MY_ORDERS_PAGE_SIZE,
+      VARIANTS,
+    ]),
+    queryRows<{ id: string }>(
+      dbs.vendor,
+      `SELECT v.user_id AS id FROM vendors v JOIN ledger_entries e ON e.vendor_id = v.id GROUP BY v.user_id HAVING count(*) >= $1 ORDER BY count(*) DESC, v.user_id LIMIT $2`,
+      [LEDGER_PAGE_SIZE, VARIANTS],
+    ),
+    // Words of published product names that match a full page: what a shopper would type.
+    queryRows<{ word: string }>(
+      dbs.catalog,
+      `SELECT lower(w) AS word FROM products, regexp_split_to_table(name, '\\s+') AS w
+       WHERE status = 'PUBLISHED' AND length(w) >= 5 GROUP BY lower(w) HAVING count(*) >= $1 ORDER BY md5(lower(w)) LIMIT $2`,
+      [SEARCH_PAGE_SIZE, VARIANTS],
+    ),
+  ]);
+  const customer = (id: string) => tokenFor(id, 'CUSTOMER', TOKEN_TTL_SECONDS);
+  const vendor = (id: string) => tokenFor(id, 'VENDOR', TOKEN_TTL_SECONDS);
+  const plans: [BenchmarkOperation, number, Variant[]][] = [
+    [PRODUCT_CARD, 1, products.map(({ id }) => ({ variables: { id } }))],
+    [STOREFRONT, SEARCH_PAGE_SIZE, [{ variables: { first: SEARCH_PAGE_SIZE } }]],
+    [STOREFRONT_SEARCH, SEARCH_PAGE_SIZE, words.map(({ word }) => ({ variables: { first: SEARCH_PAGE_SIZE, search: word } }))],
+    [PRODUCT_PAGE, PRODUCT_PAGE_SIZE, reviewed.map(({ id }) => ({ variables: { id, first: PRODUCT_PAGE_SIZE } }))],
+    [MY_ORDERS, MY_ORDERS_PAGE_SIZE, customers.map(({ id }) => ({ variables: { first: MY_ORDERS_PAGE_SIZE }, token: customer(id) }))],
+    [VENDOR_DASHBOARD, LEDGER_PAGE_SIZE, vendors.map(({ id }) => ({ variables: { first: LEDGER_PAGE_SIZE }, token: vendor(id) }))],
+  ];
+  const scenarios: Scenario[] = [];
+  for (const [operation, pageSize, variants] of plans) {
+    if (variants.length === 0) throw new Error(`${operation.title}: the data set has nothing to ask for (is it loaded?)`);
+    scenarios.push(await scenario(supergraph, operation, pageSize, variants));
+  }
+  return scenarios;
+}
+
+async function scenario(supergraph: TestSupergraph, operation: BenchmarkOperation, pageSize: number, variants: Variant[]): Promise<Scenario> {
+  const { fetches } = planOf(operation.query);
+  const root = fetches.find((fetch) => fetch.step === 0 && !fetch.entities);
+  const rootUrl = root && supergraph.subgraphs.get(root.subgraph)?.url;
+  if (!root || !rootUrl) throw new Error(`${operation.title}: the plan has no root fetch to call directly`);
+  const requests: BenchRequest[] = [];
+  const direct: BenchRequest[] = [];
+  for (const variant of variants) {
+    const headers: Record<string, string> = variant.token ? { authorization: `Bearer ${variant.token}` } : {};
+    const data = await referenceData(supergraph.client.url, operation.query, variant.variables, headers, operation.title);
+    const page = operation.page(data);
+    if (page.length < pageSize) throw new Error(`${operation.title}: ${JSON.stringify(variant.variables)} gives ${page.length} items, the bench needs ${pageSize}`);
+    requests.push({ body: JSON.stringify({ query: operation.query, variables: variant.variables }), headers, expect: data });
+
+    const rootVariables = Object.fromEntries(root.variables.map((name) => [name, variant.variables[name]]));
+    const directData = await referenceData(rootUrl, root.operation, rootVariables, headers, `${operation.title} (direct to ${root.subgraph})`);
+    direct.push({ body: JSON.stringify({ query: root.operation, variables: rootVariables }), headers, expect: directData });
+  }
+  return { operation, pageSize, requests, direct: { subgraph: root.subgraph, requests: direct }, fetches };
+}
+
+async function referenceData(url: string, query: string, variables: Record<string, unknown>, headers: Record<string, string>, what: string): Promise<unknown> {
+  const response = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body: JSON.stringify({ query, variables }) });
+  const body = (await response.json()) as { data?: unknown; errors?: unknown[] };
+  if (response.status !== 200 || body.errors || !body.data) throw new Error(`${what}: the reference answer failed (HTTP ${response.status}): ${JSON.stringify(body).slice(0, 300)}`);
+  return body.data;
+}

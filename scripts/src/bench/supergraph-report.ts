@@ -1,0 +1,158 @@
+/** The supergraph benchmark's report, as Markdown. Pure: numbers in, text out. */
+import type { PlannedFetch } from '../testing/query-plan';
+import type { DatasetCounts } from './dataset';
+import { GATEWAY_TITLES, GatewayKind } from './gateways';
+import { num } from './harness';
+import { RunSummary, ratio } from './stats';
+
+export interface Row {
+  operation: string;
+  clients: number;
+  /** The subgraph the direct run called: the owner of the operation's root field. */
+  directSubgraph: string;
+  direct: RunSummary;
+  gateways: Partial<Record<GatewayKind, RunSummary>>;
+}
+
+export interface StressRow {
+  operation: string;
+  gateway: GatewayKind;
+  clients: number;
+  summary: RunSummary;
+}
+
+export interface CostRow {
+  operation: string;
+  pageSize: number;
+  /** Subgraph → SQL statements one request cost. */
+  statements: Record<string, number>;
+  fetches: PlannedFetch[];
+}
+
+export interface SoakResult {
+  durationMs: number;
+  clients: number;
+  summary: RunSummary;
+  samples: { atMs: number; rssBytes: number }[];
+  baseline: { atMs: number; rssBytes: number };
+  end: { atMs: number; rssBytes: number };
+}
+
+export interface ReportInput {
+  settings: { scale: number; durationMs: number; warmupMs: number; gateways: GatewayKind[] };
+  rows: Row[];
+  stress: StressRow[];
+  costs: CostRow[];
+  soak?: SoakResult;
+  dataset: DatasetCounts;
+  databaseKind: string;
+  loadBefore: number;
+  machine: string;
+}
+
+const MIB = 2 ** 20;
+
+export function renderReport(input: ReportInput): string {
+  const { settings, dataset } = input;
+  return [
+    `### Supergraph benchmark (${new Date().toISOString().slice(0, 10)})`,
+    '',
+    `Machine: ${input.machine}; load average (1 min) ${input.loadBefore.toFixed(2)} before the run.`,
+    `Data set at scale ${settings.scale}: ${dataset.products.toLocaleString('en')} products in ${dataset.categories} categories from ${dataset.vendors.toLocaleString('en')} vendors, ` +
+      `${dataset.users.toLocaleString('en')} users, ${dataset.orders.toLocaleString('en')} orders (Postgres: ${input.databaseKind === 'embedded' ? 'embedded' : 'DATABASE_URL server'}).`,
+    `Subgraphs in one process, each gateway in its own, the load generator in another; keep-alive, each client one request at a time, ` +
+      `${settings.warmupMs / 1000} s warm-up + ${settings.durationMs / 1000} s measured per run. Every response is compared with the data our gateway returned before the runs.`,
+    `Cells are req/s · p50 ms · p99 ms. "direct" calls the subgraph owning the root field with the plan's first fetch (its share of the operation).`,
+    '',
+    ...latencyTable(input),
+    '',
+    ...ratioTable(input),
+    '',
+    ...stressTable(input.stress),
+    '',
+    ...costTable(input.costs),
+    '',
+    ...soakLines(input.soak),
+  ].join('\n');
+}
+
+function table(header: string[], lines: (string | number)[][]): string[] {
+  return [`| ${header.join(' | ')} |`, `|${header.map(() => '---').join('|')}|`, ...lines.map((line) => `| ${line.join(' | ')} |`)];
+}
+
+const cell = (summary: RunSummary | undefined) => (summary ? `${num(summary.rps)} · ${num(summary.p50)} · ${num(summary.p99)}` : '–');
+const times = (value: number) => (Number.isFinite(value) ? `${value.toFixed(2)}×` : '–');
+
+function latencyTable({ rows, settings }: ReportInput): string[] {
+  return table(
+    ['operation', 'clients', 'direct', ...settings.gateways.map((kind) => GATEWAY_TITLES[kind]), 'errors'],
+    rows.map((row) => [
+      row.operation,
+      row.clients,
+      `${cell(row.direct)} (${row.directSubgraph})`,
+      ...settings.gateways.map((kind) => cell(row.gateways[kind])),
+      row.direct.errors + Object.values(row.gateways).reduce((sum, summary) => sum + summary.errors, 0),
+    ]),
+  );
+}
+
+function ratioTable({ rows }: ReportInput): string[] {
+  return table(
+    ['operation', 'clients', 'our p50 ÷ direct p50', 'our req/s ÷ stock Apollo', 'our req/s ÷ Hive', 'our p99 ÷ Hive p99'],
+    rows.map((row) => {
+      const { ours, apollo, hive } = row.gateways;
+      return [
+        row.operation,
+        row.clients,
+        times(ratio(ours?.p50 ?? NaN, row.direct.p50)),
+        times(ratio(ours?.rps ?? NaN, apollo?.rps ?? NaN)),
+        times(ratio(ours?.rps ?? NaN, hive?.rps ?? NaN)),
+        times(ratio(ours?.p99 ?? NaN, hive?.p99 ?? NaN)),
+      ];
+    }),
+  );
+}
+
+function stressTable(stress: StressRow[]): string[] {
+  if (stress.length === 0) return [];
+  return [
+    `Stress: ${stress[0].clients} clients per gateway.`,
+    '',
+    ...table(
+      ['operation', 'gateway', 'req/s', 'p50 ms', 'p99 ms', 'errors'],
+      stress.map((row) => [row.operation, GATEWAY_TITLES[row.gateway], num(row.summary.rps), num(row.summary.p50), num(row.summary.p99), `${row.summary.errors}${row.summary.errorSamples[0] ? ` (${row.summary.errorSamples[0]})` : ''}`]),
+    ),
+  ];
+}
+
+function costTable(costs: CostRow[]): string[] {
+  const bySubgraph = (counts: Record<string, number>) =>
+    Object.entries(counts)
+      .filter(([, n]) => n > 0)
+      .map(([name, n]) => `${name} ${n}`)
+      .join(', ');
+  return [
+    'Cost of one request (the N+1 test proves these do not grow with the page size):',
+    '',
+    ...table(
+      ['operation', 'page size', 'SQL statements', 'planned fetches', 'plan steps'],
+      costs.map((cost) => {
+        const fetches: Record<string, number> = {};
+        for (const fetch of cost.fetches) fetches[fetch.subgraph] = (fetches[fetch.subgraph] ?? 0) + 1;
+        const total = Object.values(cost.statements).reduce((sum, n) => sum + n, 0);
+        return [cost.operation, cost.pageSize, `${total} (${bySubgraph(cost.statements)})`, `${cost.fetches.length} (${bySubgraph(fetches)})`, Math.max(0, ...cost.fetches.map((f) => f.step + 1))];
+      }),
+    ),
+  ];
+}
+
+function soakLines(soak: SoakResult | undefined): string[] {
+  if (!soak) return [];
+  const growth = ratio(soak.end.rssBytes, soak.baseline.rssBytes) - 1;
+  return [
+    `Memory: ${soak.clients} clients of mixed operations on our gateway for ${soak.durationMs / 1000} s (${num(soak.summary.rps)} req/s, ${soak.summary.errors} errors): ` +
+      `RSS ${(soak.samples[0].rssBytes / MIB).toFixed(0)} MiB before, ${(soak.baseline.rssBytes / MIB).toFixed(0)} MiB after ${Math.round(soak.baseline.atMs / 1000)} s, ` +
+      `${(soak.end.rssBytes / MIB).toFixed(0)} MiB after ${Math.round(soak.end.atMs / 1000)} s (${growth >= 0 ? '+' : ''}${(growth * 100).toFixed(1)} %).`,
+    '',
+  ];
+}
