@@ -7,12 +7,14 @@ export interface BenchRequest {
   headers: Record<string, string>;
   /**
    * Expected `data`: objects match when every listed key matches (extra keys are allowed),
-   * other values must be equal; the string `ANY_STRING` matches any non-empty string.
+   * other values must be equal; the string `ANY_STRING` matches any non-empty string,
+   * `ANY_NUMBER` any number (for figures that move with the clock, like a 30-day window).
    */
   expect: unknown;
 }
 
 export const ANY_STRING = '<any non-empty string>';
+export const ANY_NUMBER = '<any number>';
 
 /** Parent → worker: run `concurrency` clients against `url` for `durationMs` (after an unmeasured warm-up). */
 export interface Job {

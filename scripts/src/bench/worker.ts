@@ -5,7 +5,7 @@
  */
 import { Agent, request } from 'node:http';
 import { performance } from 'node:perf_hooks';
-import { ANY_STRING, BenchRequest, Job, WorkerMessage } from './protocol';
+import { ANY_NUMBER, ANY_STRING, BenchRequest, Job, WorkerMessage } from './protocol';
 import { summarize } from './stats';
 
 const MAX_ERROR_SAMPLES = 5;
@@ -104,6 +104,7 @@ function post(url: URL, agent: Agent, prepared: Prepared, timeoutMs: number): Pr
 /** Where `actual` departs from `expected` (see BenchRequest.expect), or undefined. */
 export function mismatchOf(actual: unknown, expected: unknown, path: string): string | undefined {
   if (expected === ANY_STRING) return typeof actual === 'string' && actual.length > 0 ? undefined : `${path} is not a non-empty string`;
+  if (expected === ANY_NUMBER) return typeof actual === 'number' ? undefined : `${path} is ${JSON.stringify(actual)}, expected a number`;
   if (expected !== null && typeof expected === 'object') {
     if (actual === null || typeof actual !== 'object') return `${path} is ${JSON.stringify(actual)}, expected an object`;
     for (const [key, value] of Object.entries(expected)) {

@@ -2,10 +2,12 @@ import type { EntityManager } from 'typeorm';
 import type { KeyValueStore, Logger } from '@marketplace/kit';
 import type { AfterCommit } from '@marketplace/kit';
 
-/** What is cached under one key: a name, optionally scoped to one product. */
+/** What is cached under one key: a name, optionally scoped to one product or to the whole listing. */
 export interface CacheKey {
   name: string;
   productId?: string;
+  /** A page of the storefront listing (search, browse): superseded by a change of any product. */
+  listing?: boolean;
 }
 
 /** How a value goes into JSON and comes back (dates!). */
@@ -15,6 +17,7 @@ export interface CacheCodec<T> {
 }
 
 export const STOREFRONT_VERSION_KEY = 'cache:version:storefront';
+export const LISTING_VERSION_KEY = 'cache:version:listing';
 export const productVersionKey = (productId: string) => `cache:version:product:${productId}`;
 /**
  * Version counters live much longer than any entry (TTL ≤ 24 h), so when one expires and
@@ -57,9 +60,10 @@ export class StorefrontCache {
     let cached: (string | null)[];
     try {
       const productIds = [...new Set(keys.flatMap((key) => (key.productId ? [key.productId] : [])))];
-      const [storefront, ...products] = await this.store.getMany([STOREFRONT_VERSION_KEY, ...productIds.map(productVersionKey)]);
+      const [storefront, listing, ...products] = await this.store.getMany([STOREFRONT_VERSION_KEY, LISTING_VERSION_KEY, ...productIds.map(productVersionKey)]);
       const versionOf = new Map(productIds.map((id, i) => [id, products[i] ?? '0']));
-      entryKeys = keys.map((key) => `cache:${storefront ?? '0'}:${key.productId ? `${key.productId}:${versionOf.get(key.productId)}:` : ''}${key.name}`);
+      const scope = (key: CacheKey) => (key.productId ? `${key.productId}:${versionOf.get(key.productId)}:` : key.listing ? `listing:${listing ?? '0'}:` : '');
+      entryKeys = keys.map((key) => `cache:${storefront ?? '0'}:${scope(key)}${key.name}`);
       cached = await this.store.getMany(entryKeys);
     } catch (error) {
       this.warn(error);
@@ -84,9 +88,9 @@ export class StorefrontCache {
     return value;
   }
 
-  /** Everything cached about the product is superseded, once the transaction commits. */
+  /** Everything cached about the product, and every listing page (it may show the product), is superseded once the transaction commits. */
   productChanged(manager: EntityManager, productId: string): void {
-    this.afterCommit.run(manager, () => this.bump(productVersionKey(productId)));
+    this.afterCommit.run(manager, () => Promise.all([this.bump(productVersionKey(productId)), this.bump(LISTING_VERSION_KEY)]).then(() => undefined));
   }
 
   /** Everything cached is superseded (a vendor's status or profile changed), once the transaction commits. */

@@ -156,3 +156,62 @@ describe('every change shows on the next anonymous read', () => {
     }
   });
 });
+
+describe('listing pages (browse and search) are shared until any product or vendor changes', () => {
+  const LISTING = `query($vendorId: ID, $search: String) {
+    products(filter: { vendorId: $vendorId, search: $search }, first: 5) { totalCount edges { node { id name rating } } }
+  }`;
+  let seller: TestVendor;
+  let word: string;
+  let listed: { id: string; name: string };
+  const listing = async (variables: Record<string, unknown>) => (await catalog.client.data(LISTING, { variables })).products;
+  const ofSeller = () => listing({ vendorId: seller.vendorId });
+  const found = () => listing({ search: word });
+  beforeEach(async () => {
+    seller = await addVendor(catalog);
+    // A word of its own, so the search sees only this test's products.
+    word = `zq${randomUUID().replace(/\d|-/g, '').slice(0, 10)}`;
+    listed = await publishedProduct(catalog, seller, { name: `Listed ${word} agent` });
+    await ofSeller();
+    await found();
+  });
+
+  it('answer the same page again without touching the database, signed in or not', async () => {
+    for (const read of [ofSeller, found, () => catalog.client.data(LISTING, { variables: { search: word }, token: customer() }).then((data) => data.products)]) {
+      const { result, statements } = await sqlDuring(catalog, read);
+      expect(result.totalCount).toBe(1);
+      expect(storefrontSql(statements)).toEqual([]);
+    }
+  });
+
+  it('show a new product, a renamed one, a new rating and an archived one on the next read', async () => {
+    const second = await publishedProduct(catalog, seller, { name: `Second ${word} tool` });
+    expect(await found()).toMatchObject({ totalCount: 2 });
+    expect((await ofSeller()).totalCount).toBe(2);
+
+    await catalog.client.data(UPDATE, { variables: { id: listed.id, input: { name: `Renamed ${word} agent` } }, token: seller.token });
+    expect((await found()).edges.map((edge: { node: { name: string } }) => edge.node.name)).toContain(`Renamed ${word} agent`);
+
+    const author = await licensedCustomer(catalog, second.id);
+    await catalog.client.data(ADD_REVIEW, { variables: { productId: second.id, rating: 4 }, token: author.token });
+    expect((await ofSeller()).edges.find((edge: { node: { id: string } }) => edge.node.id === second.id).node.rating).toBe(4);
+
+    await catalog.client.data(ARCHIVE, { variables: { id: second.id }, token: seller.token });
+    expect(await found()).toMatchObject({ totalCount: 1, edges: [{ node: { id: listed.id } }] });
+  });
+
+  it('drop a suspended vendor\'s products on the next read', async () => {
+    await deliverEvent(catalog, Events.VendorSuspended, { vendorId: seller.vendorId, userId: seller.userId });
+    expect(await found()).toMatchObject({ totalCount: 0, edges: [] });
+  });
+
+  it('while readers race a change: the first read after it returns shows it', async () => {
+    for (let round = 0; round < 5; round += 1) {
+      const name = `Raced ${round} ${word}`;
+      const readers = Promise.all(Array.from({ length: 10 }, () => found()));
+      await catalog.client.data(UPDATE, { variables: { id: listed.id, input: { name } }, token: seller.token });
+      await readers;
+      expect((await found()).edges[0].node.name).toBe(name);
+    }
+  });
+});

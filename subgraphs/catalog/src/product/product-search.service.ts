@@ -1,7 +1,10 @@
 import { ConnectionShape, PageArgs, RequestContext, Role, decodeCursor, defineLoader, isCursorTime, isTimeIdCursor, isUuid, queryRows, toConnection } from '@marketplace/kit';
+import { createHash } from 'node:crypto';
 import type { DataSource } from 'typeorm';
+import type { CacheCodec, StorefrontCache } from '../cache/storefront-cache';
 import type { Product } from './product.entity';
 import { ProductFilter, ProductSort } from './product.inputs';
+import { PRODUCT_CODEC } from './product.service';
 import { PRODUCTS_WITH_VENDOR, PRODUCT_COLUMNS, ProductRow, toProduct } from './product.store';
 import { ProductInputCheck } from './product.validation';
 
@@ -40,6 +43,13 @@ const TEXT_QUERY = `
          CASE WHEN numnode(fuzzy) > 0 AND fuzzy <> exact THEN fuzzy::text END AS fuzzy
   FROM queries`;
 
+/** One listing page as cached: the rows of the page (one more than asked for, as loaded) and the total. */
+type ListingPage = { rows: Ranked[]; total: number };
+const LISTING_CODEC: CacheCodec<ListingPage> = {
+  encode: (page) => page,
+  decode: (raw) => ({ total: raw.total, rows: raw.rows.map((row: Ranked) => Object.assign(PRODUCT_CODEC.decode(row), { rank: row.rank })) }),
+};
+
 type Key = { column: string; type: 'float8' | 'timestamptz' | 'int' | 'numeric' | 'uuid'; valueOf: (row: Ranked) => string | number };
 type Ranked = Product & { rank: number };
 export type VendorPage = PageArgs & { vendorId: string };
@@ -60,7 +70,8 @@ const ORDERS: Record<ProductSort, { direction: 'ASC' | 'DESC'; keys: Key[] }> = 
 
 /** The storefront's product list: filters, full-text search with typo tolerance, sorts, keyset pages. */
 export class ProductSearchService {
-  constructor(private readonly db: DataSource) {}
+  /** With a cache, listing pages are shared by every viewer (the storefront shows everyone the same) until any product or vendor changes. */
+  constructor(private readonly db: DataSource, private readonly cache?: StorefrontCache) {}
 
   async search(_context: RequestContext, filter: ProductFilter, requestedSort: ProductSort, page: PageArgs): Promise<ConnectionShape<Product>> {
     const check = new ProductInputCheck();
@@ -72,6 +83,18 @@ export class ProductSearchService {
     const sort = requestedSort === ProductSort.RELEVANCE && !search ? ProductSort.NEWEST : requestedSort;
     const order = ORDERS[sort];
     const after = page.after ? decodeCursor(page.after, order.keys.length + 1, (values) => values[0] === sort && order.keys.every((key, i) => isKeyValue(key, values[i + 1]))) : null;
+    const load = () => this.loadPage({ ...filter, search, tags }, sort, page.first, after);
+    const listing = this.cache?.enabled
+      ? await this.cache.read({ name: `search:${createHash('sha256').update(JSON.stringify([filter, search, tags, sort, page.first, page.after ?? null])).digest('base64url')}`, listing: true }, LISTING_CODEC, load)
+      : await load();
+    const { rows, total } = listing!;
+    return toConnection(rows, page, total, (row) => [sort, ...order.keys.map((key) => key.valueOf(row))]);
+  }
+
+  /** The page and the total from the database. */
+  private async loadPage(filter: ProductFilter & { search: string; tags: string[] }, sort: ProductSort, first: number, after: unknown[] | null): Promise<ListingPage> {
+    const { search, tags } = filter;
+    const order = ORDERS[sort];
 
     // Only products in the storefront: published, of a vendor that is not suspended.
     const where = [`p.status = 'PUBLISHED'`, `v.status = 'ACTIVE'`];
@@ -90,7 +113,7 @@ export class ProductSearchService {
         ) SELECT id FROM tree)`);
     }
     const query = search ? await this.textQuery(search) : null;
-    if (query && !query.exact && !query.fuzzy) return toConnection([], page, 0, () => []);
+    if (query && !query.exact && !query.fuzzy) return { rows: [], total: 0 };
     const exact = query?.exact ? param(query.exact, 'tsquery') : null;
     const fuzzy = query?.fuzzy ? param(query.fuzzy, 'tsquery') : null;
     if (query) where.push(`(${[exact, fuzzy].filter(Boolean).map((q) => `p.search @@ ${q}`).join(' OR ')})`);
@@ -102,16 +125,29 @@ export class ProductSearchService {
     const cursorSql = after
       ? `WHERE (${columns}) ${order.direction === 'DESC' ? '<' : '>'} (${order.keys.map((key, i) => param(after[i + 1], key.type)).join(', ')})`
       : '';
+    const countSql = `SELECT count(*)::int AS total ${filterSql}`;
+    const countParams = params.slice(0, countParamsOf(filterSql));
+    // A text search reads every match anyway (to rank or sort them): count them in the same
+    // pass instead of scanning them a second time. Without one, the page walks an index.
+    const windowTotal = query ? ', count(*) OVER ()::int AS total' : '';
     const pageSql = `
-      SELECT * FROM (SELECT ${PRODUCT_COLUMNS}, ${rank} AS rank ${filterSql}) s
+      SELECT * FROM (SELECT ${PRODUCT_COLUMNS}, ${rank} AS rank${windowTotal} ${filterSql}) s
       ${cursorSql}
       ORDER BY ${order.keys.map((key) => `s.${key.column} ${order.direction}`).join(', ')}
-      LIMIT ${param(page.first + 1, 'int')}`;
+      LIMIT ${param(first + 1, 'int')}`;
+    if (query) {
+      const rows = await queryRows<ProductRow & { rank: number; total: number }>(this.db, pageSql, params);
+      const products = rows.map(({ total: _total, ...row }) => toProduct(row)) as Ranked[];
+      // Past the last page no row carries the total.
+      if (rows.length > 0 || !after) return { rows: products, total: rows[0]?.total ?? 0 };
+      const [{ total }] = await queryRows<{ total: number }>(this.db, countSql, countParams);
+      return { rows: products, total };
+    }
     const [rows, [{ total }]] = await Promise.all([
       queryRows<ProductRow & { rank: number }>(this.db, pageSql, params),
-      queryRows<{ total: number }>(this.db, `SELECT count(*)::int AS total ${filterSql}`, params.slice(0, countParamsOf(filterSql))),
+      queryRows<{ total: number }>(this.db, countSql, countParams),
     ]);
-    return toConnection(rows.map(toProduct) as Ranked[], page, total, (row) => [sort, ...order.keys.map((key) => key.valueOf(row))]);
+    return { rows: rows.map(toProduct) as Ranked[], total };
   }
 
   /**

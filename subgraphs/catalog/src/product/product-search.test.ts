@@ -44,6 +44,8 @@ async function all(variables: Record<string, unknown>, first = 100): Promise<Nod
     nodes.push(...result.edges.map((edge) => edge.node));
     if (!result.pageInfo.hasNextPage) {
       expect(nodes.length).toBe(result.totalCount);
+      // Past the last page: no rows, and still the whole total.
+      if (result.pageInfo.endCursor) expect(await page({ ...variables, first, after: result.pageInfo.endCursor })).toMatchObject({ edges: [], totalCount: result.totalCount });
       return nodes;
     }
     expect(result.edges).toHaveLength(first);

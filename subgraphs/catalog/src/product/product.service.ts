@@ -10,7 +10,8 @@ import { CreateProductInput, UpdateProductInput } from './product.inputs';
 import { EDITABLE_STATUSES, ProductStore } from './product.store';
 import { DEFAULT_MAX_ACTIVATIONS, ProductInputCheck, slugify } from './product.validation';
 
-const PRODUCT_CODEC = withDates(() => new Product(), ['createdAt', 'updatedAt', 'publishedAt', 'artifactUploadedAt']);
+/** A product as the storefront cache stores it (its dates come back as Dates). */
+export const PRODUCT_CODEC = withDates(() => new Product(), ['createdAt', 'updatedAt', 'publishedAt', 'artifactUploadedAt']);
 const SLUG_CODEC: CacheCodec<{ id: string; published: boolean }> = { encode: (entry) => entry, decode: (raw) => raw };
 
 /** Reading one product, creating and editing products. Status changes live in ProductWorkflowService. */
