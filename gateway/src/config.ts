@@ -2,6 +2,7 @@ import { resolve } from 'node:path';
 import { CommonConfig, EnvReader, readCommonConfig } from '@marketplace/kit';
 import { DEFAULT_REST_EDGE_ROUTES, DEFAULT_REST_EDGE_TIMEOUT_MS, RestEdgeRoute, parseRestEdgeRoutes } from './rest-edge';
 import type { RateLimitSettings } from './rate-limit';
+import type { ResponseCacheSettings } from './response-cache';
 
 export const DEFAULT_GATEWAY_PORT = 4000;
 export const DEFAULT_MAX_DEPTH = 12;
@@ -15,6 +16,12 @@ export const DEFAULT_SUBGRAPH_TIMEOUT_MS = 30_000;
 export const DEFAULT_RATE_LIMIT_PER_USER_PER_MINUTE = 600;
 export const DEFAULT_RATE_LIMIT_PER_IP_PER_MINUTE = 300;
 const MAX_RATE_LIMIT_PER_MINUTE = 1_000_000;
+/** Change notices drop cached answers at once; the TTL only bounds a notice lost with a Redis outage. */
+export const DEFAULT_RESPONSE_CACHE_TTL_SECONDS = 60;
+export const DEFAULT_RESPONSE_CACHE_MAX_ENTRIES = 10_000;
+export const DEFAULT_RESPONSE_CACHE_MAX_ENTRY_BYTES = 256 * 1024;
+/** Root fields whose answers to anonymous visitors are the same for everyone and announced when they change. */
+export const DEFAULT_RESPONSE_CACHE_ROOT_FIELDS = ['products', 'product', 'categories', 'category', 'vendor', 'licensePublicKey'];
 
 /** gateway/dist → repository root → schema/supergraph.graphql (the committed, composed schema). */
 export const DEFAULT_SUPERGRAPH_PATH = resolve(__dirname, '..', '..', 'schema', 'supergraph.graphql');
@@ -38,6 +45,8 @@ export interface GatewayConfig {
   subgraphTimeoutMs: number;
   /** Identical reads in flight to a subgraph at once share one round trip (see createSubgraphFetcher). */
   subgraphSingleFlight: boolean;
+  /** Whole answers to anonymous queries of public data, dropped on every `public-data` change notice. */
+  responseCache: ResponseCacheSettings;
   /** Per-user / per-IP request limits, counted in Redis (`REDIS_URL`) or in memory. */
   rateLimit: RateLimitSettings;
   /** `USERS_URL` and friends: where a subgraph really lives when it differs from the supergraph's routing URL. */
@@ -66,6 +75,12 @@ export function readGatewayConfig(env: EnvReader): GatewayConfig {
     },
     subgraphTimeoutMs: env.int('SUBGRAPH_TIMEOUT_MS', DEFAULT_SUBGRAPH_TIMEOUT_MS, { min: 1, max: 600_000 }),
     subgraphSingleFlight: env.bool('SUBGRAPH_SINGLE_FLIGHT', true),
+    responseCache: {
+      ttlSeconds: env.int('RESPONSE_CACHE_TTL_SECONDS', DEFAULT_RESPONSE_CACHE_TTL_SECONDS, { min: 0, max: 24 * 3600 }),
+      maxEntries: env.int('RESPONSE_CACHE_MAX_ENTRIES', DEFAULT_RESPONSE_CACHE_MAX_ENTRIES, { min: 1, max: 1_000_000 }),
+      maxEntryBytes: env.int('RESPONSE_CACHE_MAX_ENTRY_BYTES', DEFAULT_RESPONSE_CACHE_MAX_ENTRY_BYTES, { min: 1, max: 64 * 2 ** 20 }),
+      rootFields: new Set(env.list('RESPONSE_CACHE_ROOT_FIELDS', DEFAULT_RESPONSE_CACHE_ROOT_FIELDS)),
+    },
     rateLimit: {
       enabled: env.bool('RATE_LIMIT_ENABLED', true),
       perUserPerMinute: env.int('RATE_LIMIT_PER_USER_PER_MINUTE', DEFAULT_RATE_LIMIT_PER_USER_PER_MINUTE, { min: 1, max: MAX_RATE_LIMIT_PER_MINUTE }),

@@ -21,6 +21,7 @@ import {
   createHttpServer,
   createLogger,
   createStore,
+  ChangeTopics,
   changeFeedNamespace,
   createChangeFeed,
   envReader,
@@ -38,6 +39,7 @@ import { mountPlayground } from './playground';
 import { RateLimitHeaders, RequestRateLimiter } from './rate-limit';
 import { mountRestEdge } from './rest-edge';
 import { SubgraphDataSource } from './remote-data-source';
+import { ResponseCache, responseCachePlugin } from './response-cache';
 import { createSubgraphFetcher } from './subgraph-fetcher';
 import { isSubscriptionOperation, serveLiveSubscriptions } from './subscriptions/live-subscriptions';
 
@@ -60,6 +62,8 @@ export interface GatewayOptions {
 export interface RunningGateway {
   url: string;
   port: number;
+  /** Anonymous public answers kept in memory (tests and benchmarks read its counters). */
+  responseCache: ResponseCache;
   /** Subgraph name → the URL the gateway actually calls (after `<NAME>_URL` overrides). */
   subgraphs: ReadonlyMap<string, string>;
   close(): Promise<void>;
@@ -76,6 +80,7 @@ export async function startGateway(options: GatewayOptions = {}): Promise<Runnin
   const verifier = new AccessTokenVerifier(keys.publicKeyPem, { issuer: config.common.jwt.issuer, audience: config.common.jwt.audience });
   const metrics = new Metrics('gateway');
   const fetcher = createSubgraphFetcher({ timeoutMs: config.subgraphTimeoutMs, singleFlight: config.subgraphSingleFlight });
+  const responseCache = new ResponseCache(config.responseCache);
 
   const subgraphs = new Map<string, string>();
   const gateway = new ApolloGateway({
@@ -110,6 +115,7 @@ export async function startGateway(options: GatewayOptions = {}): Promise<Runnin
     formatError,
     plugins: [
       operationChecks(),
+      responseCachePlugin(responseCache),
       ApolloServerPluginLandingPageDisabled(),
       ApolloServerPluginDrainHttpServer({ httpServer }),
       metrics.apolloPlugin(),
@@ -120,6 +126,13 @@ export async function startGateway(options: GatewayOptions = {}): Promise<Runnin
   const store: KeyValueStore | undefined = config.rateLimit.enabled ? createStore(config.common.redisUrl, storeNamespace(config)) : undefined;
   const rateLimiter = store && new RequestRateLimiter(store, config.rateLimit, { log: log.child({ component: 'rate-limit' }) });
   const changes = createChangeFeed(config.common.redisUrl, changeFeedNamespace(config.common), log);
+  if (responseCache.enabled) {
+    // Not awaited: a Redis that is down must not hold up start-up; the cache keeps nothing until this resolves.
+    changes.subscribe(ChangeTopics.publicData, () => responseCache.invalidate()).then(
+      () => responseCache.listen(),
+      (error: unknown) => log.warn({ err: error }, 'response cache off: no change notices'),
+    );
+  }
   let closeWebSockets = async () => undefined as void;
   const closeConnections = async () => {
     await closeWebSockets();
@@ -173,6 +186,7 @@ export async function startGateway(options: GatewayOptions = {}): Promise<Runnin
   return {
     url,
     port: actualPort,
+    responseCache,
     subgraphs,
     close: async () => {
       await closeWebSockets();

@@ -20,7 +20,18 @@ export interface ChangeFeed {
 export const ChangeTopics = {
   /** An order's status (or anything else a subscriber may select) changed. */
   order: (orderId: string) => `order:${orderId}`,
+  /** Something anonymous visitors see changed (a product, a listing, a vendor's or a reviewer's public name): shared caches of public answers start over. */
+  publicData: 'public-data',
 } as const;
+
+/**
+ * What a subgraph calls after committing a change to public data. A notice that cannot be
+ * sent is logged, not thrown: the change is committed, and a cache that missed the notice
+ * serves the old answer at most until its TTL.
+ */
+export function publicDataAnnouncer(changes: ChangeFeed, log: Logger): () => Promise<void> {
+  return () => changes.publish(ChangeTopics.publicData).catch((error: unknown) => log.warn({ err: error }, 'change feed: could not announce a public data change'));
+}
 
 /** Redis pub/sub when `REDIS_URL` is set (several processes); an in-process emitter for the embedded mode. */
 export function createChangeFeed(redisUrl: string | undefined, namespace: string, log: Logger): ChangeFeed {

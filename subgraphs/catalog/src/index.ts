@@ -1,4 +1,4 @@
-import { LocalDirectoryStorage, SubgraphModule, UrlTokenSigner } from '@marketplace/kit';
+import { LocalDirectoryStorage, SubgraphModule, UrlTokenSigner, publicDataAnnouncer } from '@marketplace/kit';
 import { artifactRoutes } from './artifact/artifact.routes';
 import { ArtifactResolver } from './artifact/artifact.resolver';
 import { ArtifactService } from './artifact/artifact.service';
@@ -43,8 +43,8 @@ export const catalogSubgraph: SubgraphModule<CatalogConfig> = {
   migrations: [CreateCatalog1763800000000, SeedCategories1763800000001, VendorProfile1763800000002, Reviews1763800000003, Artifacts1763800000004, MaxActivations1763800000005],
   resolvers: [ProductResolver, CategoryResolver, VendorResolver, ReviewResolver, ProductReviewsResolver, ArtifactResolver],
   readSettings: readCatalogConfig,
-  wire({ db, log, outbox, store: keyValues, afterCommit }, settings) {
-    const cache = new StorefrontCache(keyValues, settings.cacheTtlSeconds, afterCommit, log);
+  wire({ db, log, outbox, store: keyValues, afterCommit, changes }, settings) {
+    const cache = new StorefrontCache(keyValues, settings.cacheTtlSeconds, afterCommit, log, publicDataAnnouncer(changes, log));
     const vendors = new VendorReplicaService((manager) => cache.storefrontChanged(manager));
     const categories = new CategoryService(db, cache);
     const store = new ProductStore(db, (manager, productId) => cache.productChanged(manager, productId));

@@ -1,4 +1,4 @@
-import { AccessTokenSigner, RateLimiter, SubgraphModule } from '@marketplace/kit';
+import { AccessTokenSigner, RateLimiter, SubgraphModule, publicDataAnnouncer } from '@marketplace/kit';
 import { AccountEmails } from './auth/account-emails';
 import { AuthResolver } from './auth/auth.resolver';
 import { AuthService } from './auth/auth.service';
@@ -28,11 +28,11 @@ export const usersSubgraph: SubgraphModule<UsersConfig> = {
   migrations: [CreateUsers1763770000000],
   resolvers: [UserResolver, AuthResolver],
   readSettings: readUsersConfig,
-  wire({ config, keys, db, store, log, outbox }, settings) {
+  wire({ config, keys, db, store, log, outbox, changes }, settings) {
     if (!keys.privateKeyPem) throw new Error('config: JWT_PRIVATE_KEY is required by the users subgraph (it signs access tokens)');
     const hasher = new PasswordHasher(settings.passwordHashCost);
     const emails = new AccountEmails(new EmailTokenService(), new LogMailer(log), settings, log);
-    const users = new UserService(db, emails);
+    const users = new UserService(db, emails, publicDataAnnouncer(changes, log));
     const sessions = new SessionService(db, new AccessTokenSigner(keys.privateKeyPem, config.jwt), settings.refreshTokenTtlDays, log);
     const loginWindowMs = settings.login.windowMinutes * MINUTE_MS;
     const auth = new AuthService(db, users, hasher, sessions, new EmailTokenService(), emails, {

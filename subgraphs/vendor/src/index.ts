@@ -1,4 +1,4 @@
-import type { SubgraphModule } from '@marketplace/kit';
+import { SubgraphModule, publicDataAnnouncer } from '@marketplace/kit';
 import { VendorConfig, readVendorConfig } from './config';
 import { entityStubReferences } from './entity-stubs';
 import { ledgerHandlers } from './ledger/ledger.events';
@@ -27,9 +27,10 @@ export const vendorSubgraph: SubgraphModule<VendorConfig> = {
   migrations: [CreateVendors1763780000000, CreateLedger1763810000000],
   resolvers: [VendorResolver, UserVendorResolver, VendorLedgerResolver, LedgerEntryResolver, TopProductResolver, PayoutResolver, VendorPayoutsResolver],
   readSettings: readVendorConfig,
-  wire({ db, outbox }, settings) {
-    const vendors = new VendorService(db, settings, outbox);
-    const moderation = new VendorModerationService(db, outbox);
+  wire({ db, outbox, changes, log }, settings) {
+    const announce = publicDataAnnouncer(changes, log);
+    const vendors = new VendorService(db, settings, outbox, announce);
+    const moderation = new VendorModerationService(db, outbox, announce);
     const ledger = new LedgerService(db, settings);
     const payouts = new PayoutService(db, vendors);
     return {

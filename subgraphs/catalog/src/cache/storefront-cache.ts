@@ -44,6 +44,8 @@ export class StorefrontCache {
     private readonly ttlSeconds: number,
     private readonly afterCommit: AfterCommit,
     private readonly log: Logger,
+    /** Tells caches beyond this subgraph (the gateway's public answers) that public data changed. */
+    private readonly announce: () => Promise<void> = async () => undefined,
   ) {}
 
   get enabled(): boolean {
@@ -90,12 +92,18 @@ export class StorefrontCache {
 
   /** Everything cached about the product, and every listing page (it may show the product), is superseded once the transaction commits. */
   productChanged(manager: EntityManager, productId: string): void {
-    this.afterCommit.run(manager, () => Promise.all([this.bump(productVersionKey(productId)), this.bump(LISTING_VERSION_KEY)]).then(() => undefined));
+    this.afterCommit.run(manager, async () => {
+      await Promise.all([this.bump(productVersionKey(productId)), this.bump(LISTING_VERSION_KEY)]);
+      await this.announce();
+    });
   }
 
   /** Everything cached is superseded (a vendor's status or profile changed), once the transaction commits. */
   storefrontChanged(manager: EntityManager): void {
-    this.afterCommit.run(manager, () => this.bump(STOREFRONT_VERSION_KEY));
+    this.afterCommit.run(manager, async () => {
+      await this.bump(STOREFRONT_VERSION_KEY);
+      await this.announce();
+    });
   }
 
   /** Bumps a version right away: for callers that already committed. */

@@ -22,7 +22,12 @@ import { UpdateProfileInput, UsersFilter } from './user.inputs';
 import { UserInputCheck } from './user.validation';
 
 export class UserService {
-  constructor(private readonly db: DataSource, private readonly emails: AccountEmails) {}
+  constructor(
+    private readonly db: DataSource,
+    private readonly emails: AccountEmails,
+    /** After a committed change to what anyone may see of a user (the display name). */
+    private readonly announcePublicChange: () => Promise<void> = async () => undefined,
+  ) {}
 
   /** Users by id, one query per request tick (references from other subgraphs land here). */
   readonly byId = defineLoader<string, User | null>(async (ids) => {
@@ -82,6 +87,8 @@ export class UserService {
       const saved = await this.saveUnique(manager, current);
       return { user: saved, mail: emailChanged ? await this.emails.verification(manager, saved) : undefined };
     });
+    // A display name is public (reviews show it): caches of public answers start over.
+    if (displayName !== undefined) await this.announcePublicChange();
     await this.emails.send(mail);
     return user;
   }

@@ -10,7 +10,12 @@ import { VendorInputCheck, REASON_MAX_LENGTH } from './vendor.validation';
  * transition and one CONFLICT, and records its event in the same transaction.
  */
 export class VendorModerationService {
-  constructor(private readonly db: DataSource, private readonly outbox: Outbox) {}
+  constructor(
+    private readonly db: DataSource,
+    private readonly outbox: Outbox,
+    /** After a committed status change: it decides whether the vendor is public. */
+    private readonly announcePublicChange: () => Promise<void> = async () => undefined,
+  ) {}
 
   approve(context: RequestContext, id: string): Promise<Vendor> {
     return this.transition(context, id, 'approve', async (vendor, manager) => {
@@ -67,6 +72,8 @@ export class VendorModerationService {
       return { vendor: locked, from: current };
     });
     context.log.info({ vendorId: id, from, to: vendor.status }, `vendor ${name}`);
+    // Whether a vendor is public changed with its status.
+    await this.announcePublicChange();
     return vendor;
   }
 

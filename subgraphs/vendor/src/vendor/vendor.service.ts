@@ -27,7 +27,13 @@ import { BIO_MAX_LENGTH, VendorInputCheck, isSlug, slugFrom, slugWithSuffix } fr
 const GENERATED_SLUG_ATTEMPTS = 5;
 
 export class VendorService {
-  constructor(private readonly db: DataSource, private readonly settings: VendorConfig, private readonly outbox: Outbox) {}
+  constructor(
+    private readonly db: DataSource,
+    private readonly settings: VendorConfig,
+    private readonly outbox: Outbox,
+    /** After a committed profile change: the profile is public. */
+    private readonly announcePublicChange: () => Promise<void> = async () => undefined,
+  ) {}
 
   /** Vendors by id, one query per request tick (references from other subgraphs land here). */
   readonly byId = defineLoader<string, Vendor | null>(async (ids) => {
@@ -132,8 +138,9 @@ export class VendorService {
     const slug = input.slug == null ? undefined : check.slug('input.slug', input.slug);
     const bio = input.bio == null ? undefined : check.text('input.bio', input.bio, BIO_MAX_LENGTH);
     check.done();
+    let saved: Vendor;
     try {
-      return await this.db.transaction(async (manager) => {
+      saved = await this.db.transaction(async (manager) => {
         const vendor = await manager.getRepository(Vendor).findOne({ where: { userId: viewer.id }, lock: { mode: 'pessimistic_write' } });
         if (!vendor) throw notFound('Vendor');
         const publicChange = (displayName !== undefined && displayName !== vendor.displayName) || (slug !== undefined && slug !== vendor.slug);
@@ -150,6 +157,9 @@ export class VendorService {
     } catch (error) {
       throw slugConflict(error);
     }
+    // The whole profile is public, the bio included.
+    await this.announcePublicChange();
+    return saved;
   }
 
   /** `base`, or `base-2`, `base-3`… whichever is free first (`ownId`'s own slug counts as free). */
