@@ -21,7 +21,7 @@ export const DEFAULT_RESPONSE_CACHE_TTL_SECONDS = 60;
 export const DEFAULT_RESPONSE_CACHE_MAX_ENTRIES = 10_000;
 export const DEFAULT_RESPONSE_CACHE_MAX_ENTRY_BYTES = 256 * 1024;
 /** Root fields whose answers to anonymous visitors are the same for everyone and announced when they change. */
-export const DEFAULT_RESPONSE_CACHE_ROOT_FIELDS = ['products', 'product', 'categories', 'category', 'vendor', 'licensePublicKey'];
+export const DEFAULT_RESPONSE_CACHE_ROOT_FIELDS = ['products', 'product', 'categories', 'category', 'vendor'];
 
 /** gateway/dist → repository root → schema/supergraph.graphql (the committed, composed schema). */
 export const DEFAULT_SUPERGRAPH_PATH = resolve(__dirname, '..', '..', 'schema', 'supergraph.graphql');

@@ -7,7 +7,7 @@
 import { queryRows } from '@marketplace/kit';
 import { tokenFor } from '@marketplace/kit/testing';
 import {
-  BenchmarkOperation, MY_ORDERS, PRODUCT_PAGE, STOREFRONT, STOREFRONT_SEARCH, VENDOR_DASHBOARD,
+  BenchmarkOperation, CHECKOUT, MY_ORDERS, PRODUCT_PAGE, STOREFRONT, STOREFRONT_SEARCH, VENDOR_DASHBOARD,
 } from '../testing/benchmark-operations';
 import { PlannedFetch, planOf } from '../testing/query-plan';
 import type { TestSupergraph } from '../testing/supergraph';
@@ -19,6 +19,8 @@ export const SEARCH_PAGE_SIZE = 20;
 export const PRODUCT_PAGE_SIZE = 10;
 export const MY_ORDERS_PAGE_SIZE = 25;
 export const LEDGER_PAGE_SIZE = 20;
+/** Lines in each benchmark checkout. */
+export const CHECKOUT_LINES = 2;
 
 /** Distinct customers, vendors, products or search words each operation cycles through. */
 const VARIANTS = 40;
@@ -98,6 +100,7 @@ export async function buildScenarios(supergraph: TestSupergraph, dbs: DatasetDat
     [PRODUCT_PAGE, PRODUCT_PAGE_SIZE, reviewed.map(({ id }) => ({ variables: { id, first: PRODUCT_PAGE_SIZE } }))],
     [MY_ORDERS, MY_ORDERS_PAGE_SIZE, customers.map(({ id }) => ({ variables: { first: MY_ORDERS_PAGE_SIZE }, token: customer(id) }))],
     [VENDOR_DASHBOARD, LEDGER_PAGE_SIZE, vendors.map(({ id }) => ({ variables: { first: LEDGER_PAGE_SIZE }, token: vendor(id) }))],
+    [CHECKOUT, CHECKOUT_LINES, await placeCheckouts(supergraph, dbs, products.map(({ id }) => id))],
   ];
   const scenarios: Scenario[] = [];
   for (const [operation, pageSize, variants] of plans) {
@@ -127,6 +130,25 @@ async function scenario(supergraph: TestSupergraph, operation: BenchmarkOperatio
     direct.push({ body: JSON.stringify({ query: root.operation, variables: rootVariables }), headers, expect: directData });
   }
   return { operation, pageSize, requests, direct: { subgraph: root.subgraph, requests: direct }, fetches };
+}
+
+/**
+ * One order per customer, checked out through the gateway from a cart of CHECKOUT_LINES
+ * products; the variants replay those checkouts with their idempotency keys.
+ */
+async function placeCheckouts(supergraph: TestSupergraph, dbs: DatasetDatabases, productIds: string[]): Promise<Variant[]> {
+  const buyers = await queryRows<{ id: string }>(dbs.users, `SELECT id FROM users WHERE role = 'CUSTOMER' ORDER BY md5(id::text) LIMIT $1`, [VARIANTS]);
+  return Promise.all(
+    buyers.map(async ({ id }, i) => {
+      const token = tokenFor(id, 'CUSTOMER', TOKEN_TTL_SECONDS);
+      for (let line = 0; line < CHECKOUT_LINES; line += 1) {
+        await supergraph.client.data(`mutation($p: ID!) { addToCart(productId: $p) { itemCount } }`, { variables: { p: productIds[(i + line) % productIds.length] }, token });
+      }
+      const key = `bench-checkout-${i}`;
+      await supergraph.client.data(CHECKOUT.query, { variables: { key }, token });
+      return { variables: { key }, token };
+    }),
+  );
 }
 
 async function referenceData(url: string, query: string, variables: Record<string, unknown>, headers: Record<string, string>, what: string): Promise<unknown> {

@@ -132,7 +132,7 @@ function costTable(costs: CostRow[]): string[] {
       .map(([name, n]) => `${name} ${n}`)
       .join(', ');
   return [
-    'Cost of one request (the N+1 test proves these do not grow with the page size):',
+    'Cost of one request with the caches warm, as the runs saw it (the N+1 test measures them cold and proves they do not grow with the page size):',
     '',
     ...table(
       ['operation', 'page size', 'SQL statements', 'planned fetches', 'plan steps'],

@@ -76,4 +76,20 @@ export const VENDOR_DASHBOARD: BenchmarkOperation = {
   page: (data) => data.me.vendor.ledger.edges,
 };
 
+/**
+ * The checkout mutation as a frontend sends it. Replayed with the same idempotency key it
+ * returns the same order, which is what lets a benchmark send it over and over.
+ */
+export const CHECKOUT: BenchmarkOperation = {
+  name: 'Checkout',
+  title: 'checkout (idempotent replay)',
+  query: `mutation Checkout($key: String!) {
+    checkout(input: { idempotencyKey: $key }) {
+      id number status total { amount currency }
+      items { name unitPrice { amount currency } product { name } vendor { displayName } }
+    }
+  }`,
+  page: (data) => data.checkout.items,
+};
+
 export const BENCHMARK_OPERATIONS = [STOREFRONT, STOREFRONT_SEARCH, PRODUCT_PAGE, MY_ORDERS, VENDOR_DASHBOARD];
