@@ -27,7 +27,11 @@ async function read(query: string, variables: Record<string, unknown>, token?: s
 }
 const page = () => read(PAGE, { id: productId });
 /** Reads until the anonymous page shows what `shows` expects; the notice travels after the commit. */
-const eventually = (shows: (data: any) => boolean, what: string) => until(async () => ((await page()).data && shows((await page()).data) ? true : undefined), what, 5_000); // eslint-disable-line @typescript-eslint/no-explicit-any
+const eventually = (shows: (product: any) => boolean, what: string) => // eslint-disable-line @typescript-eslint/no-explicit-any
+  until(async () => {
+    const { data } = await page();
+    return data?.product && shows(data.product) ? true : undefined;
+  }, what, 5_000);
 
 beforeAll(async () => {
   supergraph = await startTestSupergraph();
@@ -59,14 +63,14 @@ it('shows a product change on the next reads', async () => {
   await page();
   const name = `Renamed for the cache test ${Date.now()}`;
   await supergraph.client.data(`mutation($id: ID!, $n: String!) { updateProduct(id: $id, input: { name: $n }) { id } }`, { variables: { id: productId, n: name }, token: vendorToken() });
-  await eventually((data) => data.product.name === name, 'the new name');
+  await eventually((product) => product.name === name, 'the new name');
 });
 
 it('shows a vendor\'s new display name (the vendor subgraph announces its profile)', async () => {
   await page();
   const displayName = `Ada Cached ${Date.now()}`;
   await supergraph.client.data(`mutation($n: String!) { updateVendorProfile(input: { displayName: $n }) { id } }`, { variables: { n: displayName }, token: vendorToken() });
-  await eventually((data) => data.product.vendor.displayName === displayName, 'the new vendor name');
+  await eventually((product) => product.vendor.displayName === displayName, 'the new vendor name');
 });
 
 it('drops a suspended vendor\'s products and shows them again once reinstated', async () => {
@@ -74,7 +78,7 @@ it('drops a suspended vendor\'s products and shows them again once reinstated', 
   await supergraph.client.data(`mutation($id: ID!) { suspendVendor(id: $id, reason: "Cache test") { status } }`, { variables: { id: DemoIds.vendors.ada }, token: adminToken() });
   await until(async () => ((await page()).errors?.[0]?.extensions?.code === 'NOT_FOUND' ? true : undefined), 'the product to disappear', 5_000);
   await supergraph.client.data(`mutation($id: ID!) { reinstateVendor(id: $id) { status } }`, { variables: { id: DemoIds.vendors.ada }, token: adminToken() });
-  await eventually((data) => data.product.id === productId, 'the product to come back');
+  await eventually((product) => product.id === productId, 'the product to come back');
 });
 
 it('starts over when a user changes the display name reviews show', async () => {
@@ -89,7 +93,7 @@ it('while anonymous readers race a change, the reads after the notice show it', 
     const readers = Promise.all(Array.from({ length: 10 }, () => page()));
     await supergraph.client.data(`mutation($id: ID!, $n: String!) { updateProduct(id: $id, input: { name: $n }) { id } }`, { variables: { id: productId, n: name }, token: vendorToken() });
     await readers;
-    await eventually((data) => data.product.name === name, `round ${round}'s name`);
+    await eventually((product) => product.name === name, `round ${round}'s name`);
     // Once shown, it stays: no earlier answer was kept after the notice.
     for (let i = 0; i < 5; i++) expect((await page()).data.product.name).toBe(name);
   }
