@@ -79,8 +79,11 @@ export async function startGateway(options: GatewayOptions = {}): Promise<Runnin
   const keys = loadTokenKeys(config.common);
   const verifier = new AccessTokenVerifier(keys.publicKeyPem, { issuer: config.common.jwt.issuer, audience: config.common.jwt.audience });
   const metrics = new Metrics('gateway');
-  const fetcher = createSubgraphFetcher({ timeoutMs: config.subgraphTimeoutMs, singleFlight: config.subgraphSingleFlight });
+  const joinedFetches = metrics.counter('gateway_subgraph_fetches_joined_total', 'Subgraph reads answered by joining an identical one in flight (single flight)');
+  const fetcher = createSubgraphFetcher({ timeoutMs: config.subgraphTimeoutMs, singleFlight: config.subgraphSingleFlight, onJoin: () => joinedFetches.inc() });
   const responseCache = new ResponseCache(config.responseCache);
+  const cacheLookups = metrics.counter('gateway_response_cache_lookups_total', 'Anonymous public operations looked up in the response cache, by result', ['result']);
+  metrics.gauge('gateway_response_cache_entries', 'Answers held in the response cache', () => responseCache.size);
 
   const subgraphs = new Map<string, string>();
   const gateway = new ApolloGateway({
@@ -115,7 +118,7 @@ export async function startGateway(options: GatewayOptions = {}): Promise<Runnin
     formatError,
     plugins: [
       operationChecks(),
-      responseCachePlugin(responseCache),
+      responseCachePlugin(responseCache, (result) => cacheLookups.inc({ result })),
       ApolloServerPluginLandingPageDisabled(),
       ApolloServerPluginDrainHttpServer({ httpServer }),
       metrics.apolloPlugin(),

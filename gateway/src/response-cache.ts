@@ -97,7 +97,7 @@ export class ResponseCache {
 }
 
 /** Serves and stores anonymous public answers around Apollo's execution (after parsing, validation and the limits). */
-export function responseCachePlugin(cache: ResponseCache): ApolloServerPlugin<GatewayContext> {
+export function responseCachePlugin(cache: ResponseCache, onLookup: (result: 'hit' | 'miss') => void = () => undefined): ApolloServerPlugin<GatewayContext> {
   return {
     async requestDidStart() {
       if (!cache.enabled) return;
@@ -114,6 +114,7 @@ export function responseCachePlugin(cache: ResponseCache): ApolloServerPlugin<Ga
           if (!result) return null;
           hit = true;
           cache.hits += 1;
+          onLookup('hit');
           return { http: requestContext.response.http, body: { kind: 'single', singleResult: result } };
         },
         async willSendResponse({ response }) {
@@ -123,6 +124,7 @@ export function responseCachePlugin(cache: ResponseCache): ApolloServerPlugin<Ga
             return;
           }
           cache.misses += 1;
+          onLookup('miss');
           const body = response.body;
           const ok = body.kind === 'single' && !body.singleResult.errors && body.singleResult.data && (response.http.status ?? 200) === 200;
           if (ok && cache.set(key, body.singleResult, generation)) response.http.headers.set(RESPONSE_CACHE_HEADER, 'MISS');

@@ -113,11 +113,13 @@ describe('single flight', () => {
   const product = query('query Op__catalog__0($id:ID!){product(id:$id){name}}');
 
   it('sends identical reads in flight once, every caller gets the whole answer, and nothing outlives the flight', async () => {
-    const fetcher = createSubgraphFetcher({ timeoutMs: 5_000, singleFlight: true });
+    let reported = 0;
+    const fetcher = createSubgraphFetcher({ timeoutMs: 5_000, singleFlight: true, onJoin: () => (reported += 1) });
     try {
       const answers = await inFlight(fetcher, Array.from({ length: 5 }, () => ({ body: product, headers: headers('a') })), 1);
       expect(requests).toBe(1);
       expect(fetcher.joined).toBe(4);
+      expect(reported).toBe(4);
       for (const answer of answers) expect(answer).toEqual({ data: { n: 1, body: product, authorization: 'Bearer a' } });
       // Answered: the same read again is a new round trip, not a cached answer.
       const [again] = await inFlight(fetcher, [{ body: product, headers: headers('a') }], 2);

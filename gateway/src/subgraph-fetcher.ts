@@ -25,6 +25,8 @@ export interface SubgraphFetcherOptions {
    * authorization, same operation and variables) share one round trip. Writes never do.
    */
   singleFlight?: boolean;
+  /** Called for each fetch answered by joining one in flight. */
+  onJoin?: () => void;
 }
 
 /** A subgraph's answer, read in full: each caller gets its own Response over the same bytes. */
@@ -85,6 +87,7 @@ export function createSubgraphFetcher(options: SubgraphFetcherOptions): Subgraph
     const pending = inFlight.get(key);
     if (pending) {
       joined += 1;
+      options.onJoin?.();
       return pending;
     }
     const started = roundTrip(url, init).finally(() => inFlight.delete(key));

@@ -1,6 +1,6 @@
 import type { ApolloServerPlugin } from '@apollo/server';
 import type { RequestHandler } from 'express';
-import { Counter, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
 
 /** Operation names come from clients: past this many distinct names, new ones count as "other". */
 const MAX_OPERATION_LABELS = 500;
@@ -37,6 +37,23 @@ export class Metrics {
       labelNames: ['operation', 'type'],
       buckets: DURATION_BUCKETS_SECONDS,
       registers: [this.registry],
+    });
+  }
+
+  /** A counter of the service's own on its registry. */
+  counter<L extends string>(name: string, help: string, labelNames: L[] = []): Counter<L> {
+    return new Counter({ name, help, labelNames, registers: [this.registry] });
+  }
+
+  /** A value read when the metrics are scraped. */
+  gauge(name: string, help: string, read: () => number): void {
+    new Gauge({
+      name,
+      help,
+      registers: [this.registry],
+      collect() {
+        this.set(read());
+      },
     });
   }
 

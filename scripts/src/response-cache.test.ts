@@ -98,3 +98,14 @@ it('while anonymous readers race a change, the reads after the notice show it', 
     for (let i = 0; i < 5; i++) expect((await page()).data.product.name).toBe(name);
   }
 });
+
+it('counts hits and misses, and the answers held, in /metrics', async () => {
+  await page();
+  await page();
+  const metrics = await (await fetch(supergraph.gateway.url.replace(/\/graphql$/, '/metrics'))).text();
+  const value = (pattern: RegExp) => Number(pattern.exec(metrics)?.[1] ?? NaN);
+  expect(value(/^gateway_response_cache_lookups_total\{[^}]*result="hit"[^}]*\} (\d+)/m)).toBeGreaterThan(0);
+  expect(value(/^gateway_response_cache_lookups_total\{[^}]*result="miss"[^}]*\} (\d+)/m)).toBeGreaterThan(0);
+  expect(value(/^gateway_response_cache_entries\{[^}]*\} (\d+)/m)).toBeGreaterThan(0);
+  expect(metrics).toMatch(/^gateway_subgraph_fetches_joined_total\{[^}]*\} \d+/m);
+});
