@@ -62,7 +62,7 @@ export interface GatewayOptions {
 export interface RunningGateway {
   url: string;
   port: number;
-  /** Anonymous public answers kept in memory (tests and benchmarks read its counters). */
+  /** Anonymous public answers kept in memory. */
   responseCache: ResponseCache;
   /** Subgraph name → the URL the gateway actually calls (after `<NAME>_URL` overrides). */
   subgraphs: ReadonlyMap<string, string>;

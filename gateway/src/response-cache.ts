@@ -34,8 +34,6 @@ export class ResponseCache {
   private generationCount = 0;
   /** Off until the change feed confirms the subscription: an answer kept before could miss its change's notice. */
   private listening = false;
-  hits = 0;
-  misses = 0;
 
   constructor(readonly settings: ResponseCacheSettings) {}
 
@@ -113,7 +111,6 @@ export function responseCachePlugin(cache: ResponseCache, onLookup: (result: 'hi
           const result = cache.get(key);
           if (!result) return null;
           hit = true;
-          cache.hits += 1;
           onLookup('hit');
           return { http: requestContext.response.http, body: { kind: 'single', singleResult: result } };
         },
@@ -123,7 +120,6 @@ export function responseCachePlugin(cache: ResponseCache, onLookup: (result: 'hi
             response.http.headers.set(RESPONSE_CACHE_HEADER, 'HIT');
             return;
           }
-          cache.misses += 1;
           onLookup('miss');
           const body = response.body;
           const ok = body.kind === 'single' && !body.singleResult.errors && body.singleResult.data && (response.http.status ?? 200) === 200;

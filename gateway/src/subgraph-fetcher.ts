@@ -13,8 +13,6 @@ const IDLE_SOCKET_TIMEOUT_MS = 30_000;
 
 export interface SubgraphFetcher {
   fetch: Fetcher;
-  /** Fetches answered by joining an identical one already in flight (since start). */
-  readonly joined: number;
   close(): void;
 }
 
@@ -53,7 +51,6 @@ export function createSubgraphFetcher(options: SubgraphFetcherOptions): Subgraph
   const agentOptions = { keepAlive: true, maxFreeSockets: MAX_FREE_SOCKETS_PER_HOST, timeout: IDLE_SOCKET_TIMEOUT_MS };
   const agents = { http: new http.Agent(agentOptions), https: new https.Agent(agentOptions) };
   const inFlight = new Map<string, Promise<Answer>>();
-  let joined = 0;
 
   const roundTrip = (url: string, init: FetcherRequestInit): Promise<Answer> =>
     new Promise((resolve, reject) => {
@@ -86,7 +83,6 @@ export function createSubgraphFetcher(options: SubgraphFetcherOptions): Subgraph
     if (key === undefined) return roundTrip(url, init);
     const pending = inFlight.get(key);
     if (pending) {
-      joined += 1;
       options.onJoin?.();
       return pending;
     }
@@ -99,9 +95,6 @@ export function createSubgraphFetcher(options: SubgraphFetcherOptions): Subgraph
     fetch: async (url, init = {}) => {
       const { status, statusText, headers, body } = await answer(url, init);
       return new Response(body, { status, statusText, headers }) as unknown as FetcherResponse;
-    },
-    get joined() {
-      return joined;
     },
     close: () => {
       agents.http.destroy();

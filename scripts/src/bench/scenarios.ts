@@ -151,9 +151,14 @@ async function placeCheckouts(supergraph: TestSupergraph, dbs: DatasetDatabases,
   );
 }
 
-async function referenceData(url: string, query: string, variables: Record<string, unknown>, headers: Record<string, string>, what: string): Promise<unknown> {
-  const response = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body: JSON.stringify({ query, variables }) });
-  const body = (await response.json()) as { data?: unknown; errors?: unknown[] };
-  if (response.status !== 200 || body.errors || !body.data) throw new Error(`${what}: the reference answer failed (HTTP ${response.status}): ${JSON.stringify(body).slice(0, 300)}`);
-  return body.data;
+function referenceData(url: string, query: string, variables: Record<string, unknown>, headers: Record<string, string>, what: string): Promise<unknown> {
+  return dataOf(url, JSON.stringify({ query, variables }), headers, `${what}: the reference answer`);
+}
+
+/** POSTs a GraphQL body and returns its `data`; anything but HTTP 200 with data and no errors throws, naming `what`. */
+export async function dataOf(url: string, body: string, headers: Record<string, string>, what: string): Promise<unknown> {
+  const response = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body });
+  const answer = (await response.json()) as { data?: unknown; errors?: unknown[] };
+  if (response.status !== 200 || answer.errors || !answer.data) throw new Error(`${what} failed (HTTP ${response.status}): ${JSON.stringify(answer).slice(0, 300)}`);
+  return answer.data;
 }

@@ -36,7 +36,7 @@ import { GATEWAY_TITLES, GatewayKind, GatewayProcess, startGatewayProcess } from
 import { concurrencyList, ensureDatabaseServer, forkLoadGenerator, log, machineLine, report, runInWorker } from './harness';
 import { renderReport, Row, SoakResult, StressRow, CostRow } from './supergraph-report';
 import type { BenchRequest, Job } from './protocol';
-import { buildScenarios } from './scenarios';
+import { buildScenarios, dataOf } from './scenarios';
 import type { RunSummary } from './stats';
 
 const RESULTS_PATH = resolve(__dirname, '..', '..', 'bench-supergraph-results.md');
@@ -82,7 +82,8 @@ async function main(): Promise<number> {
     await quiesce(supergraph);
     const costs: CostRow[] = [];
     for (const scenario of scenarios) {
-      const { cost } = await costOf(supergraph, (requestId) => send(supergraph.client.url, scenario.requests[0], requestId));
+      const [request] = scenario.requests;
+      const { cost } = await costOf(supergraph, (requestId) => dataOf(supergraph.client.url, request.body, { ...request.headers, 'x-request-id': requestId }, 'cost measurement'));
       costs.push({ operation: scenario.operation.title, pageSize: scenario.pageSize, statements: statementCounts(cost), fetches: scenario.fetches });
     }
 
@@ -142,13 +143,6 @@ async function main(): Promise<number> {
   } finally {
     await stopAll();
   }
-}
-
-/** One request through the in-process gateway with a chosen request id, checked like the load generator checks. */
-async function send(url: string, request: BenchRequest, requestId: string): Promise<void> {
-  const response = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json', 'x-request-id': requestId, ...request.headers }, body: request.body });
-  const body = (await response.json()) as { errors?: unknown };
-  if (response.status !== 200 || body.errors) throw new Error(`cost measurement: HTTP ${response.status}: ${JSON.stringify(body).slice(0, 300)}`);
 }
 
 /** Mixed traffic: request i of every operation, then request i + 1, … */
