@@ -3,6 +3,7 @@ import { CommonConfig, EnvReader, readCommonConfig } from '@marketplace/kit';
 import { DEFAULT_REST_EDGE_ROUTES, DEFAULT_REST_EDGE_TIMEOUT_MS, RestEdgeRoute, parseRestEdgeRoutes } from './rest-edge';
 import type { RateLimitSettings } from './rate-limit';
 import type { ResponseCacheSettings } from './response-cache';
+import type { PublicCacheSettings } from './public-cache';
 
 export const DEFAULT_GATEWAY_PORT = 4000;
 export const DEFAULT_MAX_DEPTH = 12;
@@ -20,6 +21,11 @@ const MAX_RATE_LIMIT_PER_MINUTE = 1_000_000;
 export const DEFAULT_RESPONSE_CACHE_TTL_SECONDS = 60;
 export const DEFAULT_RESPONSE_CACHE_MAX_ENTRIES = 10_000;
 export const DEFAULT_RESPONSE_CACHE_MAX_ENTRY_BYTES = 256 * 1024;
+/** Each cache's whole budget (serialized bytes): what bounds the gateway's memory, whatever the traffic. */
+export const DEFAULT_PUBLIC_CACHE_MAX_BYTES = 64 * 2 ** 20;
+/** Subgraph answers declared public: one per distinct read (an entity page), so more of them, each small. */
+export const DEFAULT_SUBGRAPH_CACHE_MAX_ENTRIES = 50_000;
+export const DEFAULT_SUBGRAPH_CACHE_MAX_ENTRY_BYTES = 256 * 1024;
 /** Root fields whose answers to anonymous visitors are the same for everyone and announced when they change. */
 export const DEFAULT_RESPONSE_CACHE_ROOT_FIELDS = ['products', 'product', 'categories', 'category', 'vendor'];
 
@@ -47,6 +53,11 @@ export interface GatewayConfig {
   subgraphSingleFlight: boolean;
   /** Whole answers to anonymous queries of public data, dropped on every `public-data` change notice. */
   responseCache: ResponseCacheSettings;
+  /**
+   * Subgraph answers their subgraph declared public (`Cache-Control: max-age=N, public`), shared
+   * by every viewer; the TTL caps N. Dropped on every `public-data` change notice.
+   */
+  subgraphCache: PublicCacheSettings;
   /** Per-user / per-IP request limits, counted in Redis (`REDIS_URL`) or in memory. */
   rateLimit: RateLimitSettings;
   /** `USERS_URL` and friends: where a subgraph really lives when it differs from the supergraph's routing URL. */
@@ -78,8 +89,15 @@ export function readGatewayConfig(env: EnvReader): GatewayConfig {
     responseCache: {
       ttlSeconds: env.int('RESPONSE_CACHE_TTL_SECONDS', DEFAULT_RESPONSE_CACHE_TTL_SECONDS, { min: 0, max: 24 * 3600 }),
       maxEntries: env.int('RESPONSE_CACHE_MAX_ENTRIES', DEFAULT_RESPONSE_CACHE_MAX_ENTRIES, { min: 1, max: 1_000_000 }),
+      maxBytes: env.int('RESPONSE_CACHE_MAX_BYTES', DEFAULT_PUBLIC_CACHE_MAX_BYTES, { min: 1, max: 2 ** 31 }),
       maxEntryBytes: env.int('RESPONSE_CACHE_MAX_ENTRY_BYTES', DEFAULT_RESPONSE_CACHE_MAX_ENTRY_BYTES, { min: 1, max: 64 * 2 ** 20 }),
       rootFields: new Set(env.list('RESPONSE_CACHE_ROOT_FIELDS', DEFAULT_RESPONSE_CACHE_ROOT_FIELDS)),
+    },
+    subgraphCache: {
+      ttlSeconds: env.int('SUBGRAPH_CACHE_TTL_SECONDS', DEFAULT_RESPONSE_CACHE_TTL_SECONDS, { min: 0, max: 24 * 3600 }),
+      maxEntries: env.int('SUBGRAPH_CACHE_MAX_ENTRIES', DEFAULT_SUBGRAPH_CACHE_MAX_ENTRIES, { min: 1, max: 1_000_000 }),
+      maxBytes: env.int('SUBGRAPH_CACHE_MAX_BYTES', DEFAULT_PUBLIC_CACHE_MAX_BYTES, { min: 1, max: 2 ** 31 }),
+      maxEntryBytes: env.int('SUBGRAPH_CACHE_MAX_ENTRY_BYTES', DEFAULT_SUBGRAPH_CACHE_MAX_ENTRY_BYTES, { min: 1, max: 64 * 2 ** 20 }),
     },
     rateLimit: {
       enabled: env.bool('RATE_LIMIT_ENABLED', true),

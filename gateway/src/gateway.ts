@@ -40,7 +40,8 @@ import { RateLimitHeaders, RequestRateLimiter } from './rate-limit';
 import { mountRestEdge } from './rest-edge';
 import { SubgraphDataSource } from './remote-data-source';
 import { ResponseCache, responseCachePlugin } from './response-cache';
-import { createSubgraphFetcher } from './subgraph-fetcher';
+import { PublicDataCache } from './public-cache';
+import { SubgraphAnswer, createSubgraphFetcher } from './subgraph-fetcher';
 import { isSubscriptionOperation, serveLiveSubscriptions } from './subscriptions/live-subscriptions';
 
 export const GRAPHQL_PATH = '/graphql';
@@ -64,6 +65,8 @@ export interface RunningGateway {
   port: number;
   /** Anonymous public answers kept in memory. */
   responseCache: ResponseCache;
+  /** Subgraph answers their subgraph declared public, shared by every viewer. */
+  subgraphCache: PublicDataCache<SubgraphAnswer>;
   /** Subgraph name → the URL the gateway actually calls (after `<NAME>_URL` overrides). */
   subgraphs: ReadonlyMap<string, string>;
   close(): Promise<void>;
@@ -80,7 +83,16 @@ export async function startGateway(options: GatewayOptions = {}): Promise<Runnin
   const verifier = new AccessTokenVerifier(keys.publicKeyPem, { issuer: config.common.jwt.issuer, audience: config.common.jwt.audience });
   const metrics = new Metrics('gateway');
   const joinedFetches = metrics.counter('gateway_subgraph_fetches_joined_total', 'Subgraph reads answered by joining an identical one in flight (single flight)');
-  const fetcher = createSubgraphFetcher({ timeoutMs: config.subgraphTimeoutMs, singleFlight: config.subgraphSingleFlight, onJoin: () => joinedFetches.inc() });
+  const subgraphCache = new PublicDataCache<SubgraphAnswer>(config.subgraphCache);
+  const subgraphCacheLookups = metrics.counter('gateway_subgraph_cache_lookups_total', 'Subgraph reads looked up among the public answers kept, by result', ['result']);
+  metrics.gauge('gateway_subgraph_cache_entries', 'Public subgraph answers held', () => subgraphCache.size);
+  const fetcher = createSubgraphFetcher({
+    timeoutMs: config.subgraphTimeoutMs,
+    singleFlight: config.subgraphSingleFlight,
+    onJoin: () => joinedFetches.inc(),
+    sharedCache: subgraphCache,
+    onCacheLookup: (result) => subgraphCacheLookups.inc({ result }),
+  });
   const responseCache = new ResponseCache(config.responseCache);
   const cacheLookups = metrics.counter('gateway_response_cache_lookups_total', 'Anonymous public operations looked up in the response cache, by result', ['result']);
   metrics.gauge('gateway_response_cache_entries', 'Answers held in the response cache', () => responseCache.size);
@@ -129,11 +141,12 @@ export async function startGateway(options: GatewayOptions = {}): Promise<Runnin
   const store: KeyValueStore | undefined = config.rateLimit.enabled ? createStore(config.common.redisUrl, storeNamespace(config)) : undefined;
   const rateLimiter = store && new RequestRateLimiter(store, config.rateLimit, { log: log.child({ component: 'rate-limit' }) });
   const changes = createChangeFeed(config.common.redisUrl, changeFeedNamespace(config.common), log);
-  if (responseCache.enabled) {
-    // Not awaited: a Redis that is down must not hold up start-up; the cache keeps nothing until this resolves.
-    changes.subscribe(ChangeTopics.publicData, () => responseCache.invalidate()).then(
-      () => responseCache.listen(),
-      (error: unknown) => log.warn({ err: error }, 'response cache off: no change notices'),
+  const publicCaches = [responseCache, subgraphCache].filter((cache) => cache.enabled);
+  if (publicCaches.length > 0) {
+    // Not awaited: a Redis that is down must not hold up start-up; the caches keep nothing until this resolves.
+    changes.subscribe(ChangeTopics.publicData, () => publicCaches.forEach((cache) => cache.invalidate())).then(
+      () => publicCaches.forEach((cache) => cache.listen()),
+      (error: unknown) => log.warn({ err: error }, 'public data caches off: no change notices'),
     );
   }
   let closeWebSockets = async () => undefined as void;
@@ -190,6 +203,7 @@ export async function startGateway(options: GatewayOptions = {}): Promise<Runnin
     url,
     port: actualPort,
     responseCache,
+    subgraphCache,
     subgraphs,
     close: async () => {
       await closeWebSockets();

@@ -2,7 +2,7 @@ import { parse, OperationDefinitionNode } from 'graphql';
 import type { GatewayContext } from './context';
 import { ResponseCache } from './response-cache';
 
-const settings = { ttlSeconds: 60, maxEntries: 3, maxEntryBytes: 1_000, rootFields: new Set(['products', 'product']) };
+const settings = { ttlSeconds: 60, maxEntries: 3, maxBytes: 100_000, maxEntryBytes: 1_000, rootFields: new Set(['products', 'product']) };
 const anonymous = { viewer: null, authorization: undefined } as GatewayContext;
 const signedIn = { viewer: { id: 'u1', role: 'CUSTOMER' }, authorization: 'Bearer t' } as unknown as GatewayContext;
 const operationOf = (source: string) => parse(source).definitions[0] as OperationDefinitionNode;
@@ -78,6 +78,19 @@ describe('what it keeps', () => {
     for (const key of ['a', 'b', 'c', 'd']) cache.set(key, answer(1), cache.generation);
     expect([cache.get('a'), cache.size]).toEqual([undefined, 3]);
     expect(cache.set('big', { data: { product: { name: 'x'.repeat(2_000) } } }, cache.generation)).toBe(false);
+  });
+
+  it('at most maxBytes in all, oldest first out, counted again after removals', () => {
+    const cache = new ResponseCache({ ...settings, maxEntries: 100, maxBytes: 2_000 });
+    cache.listen();
+    const sized = (n: number) => ({ data: { product: { name: 'x'.repeat(600), n } } });
+    const bytes = JSON.stringify(sized(1)).length;
+    for (const [n, key] of ['a', 'b', 'c', 'd'].entries()) cache.set(key, sized(n), cache.generation);
+    expect([cache.get('a'), cache.size, cache.bytes]).toEqual([undefined, 3, 3 * bytes]);
+    cache.set('b', sized(9), cache.generation);
+    expect([cache.size, cache.bytes]).toEqual([3, 3 * bytes]);
+    cache.invalidate();
+    expect([cache.size, cache.bytes]).toEqual([0, 0]);
   });
 
   it('nothing at all with a TTL of 0', () => {

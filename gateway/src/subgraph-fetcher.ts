@@ -1,6 +1,7 @@
 import http from 'node:http';
 import https from 'node:https';
 import type { RemoteGraphQLDataSource } from '@apollo/gateway';
+import type { PublicDataCache } from './public-cache';
 
 type Fetcher = RemoteGraphQLDataSource['fetcher'];
 type FetcherRequestInit = NonNullable<Parameters<Fetcher>[1]>;
@@ -25,10 +26,18 @@ export interface SubgraphFetcherOptions {
   singleFlight?: boolean;
   /** Called for each fetch answered by joining one in flight. */
   onJoin?: () => void;
+  /**
+   * Answers the subgraph declared public (`Cache-Control: max-age=N, public`, from its
+   * `@cacheControl` hints) are kept here and served to every caller of the same read,
+   * whoever asks, for at most N seconds; change notices empty it sooner.
+   */
+  sharedCache?: PublicDataCache<SubgraphAnswer>;
+  /** Called for each read looked up in `sharedCache`. */
+  onCacheLookup?: (result: 'hit' | 'miss') => void;
 }
 
-/** A subgraph's answer, read in full: each caller gets its own Response over the same bytes. */
-interface Answer {
+/** A subgraph's answer, read in full: each caller gets its own response over the same bytes. */
+export interface SubgraphAnswer {
   status: number;
   statusText?: string;
   headers: [string, string][];
@@ -50,9 +59,10 @@ interface Answer {
 export function createSubgraphFetcher(options: SubgraphFetcherOptions): SubgraphFetcher {
   const agentOptions = { keepAlive: true, maxFreeSockets: MAX_FREE_SOCKETS_PER_HOST, timeout: IDLE_SOCKET_TIMEOUT_MS };
   const agents = { http: new http.Agent(agentOptions), https: new https.Agent(agentOptions) };
-  const inFlight = new Map<string, Promise<Answer>>();
+  const inFlight = new Map<string, Promise<SubgraphAnswer>>();
+  const cache = options.sharedCache?.enabled ? options.sharedCache : undefined;
 
-  const roundTrip = (url: string, init: FetcherRequestInit): Promise<Answer> =>
+  const roundTrip = (url: string, init: FetcherRequestInit): Promise<SubgraphAnswer> =>
     new Promise((resolve, reject) => {
       const target = new URL(url);
       const secure = target.protocol === 'https:';
@@ -78,24 +88,39 @@ export function createSubgraphFetcher(options: SubgraphFetcherOptions): Subgraph
       request.end(init.body);
     });
 
-  const answer = (url: string, init: FetcherRequestInit): Promise<Answer> => {
-    const key = options.singleFlight ? readKey(url, init) : undefined;
-    if (key === undefined) return roundTrip(url, init);
+  /** A read through the shared cache: a public answer kept earlier, or a round trip whose public answer is kept. */
+  const cachedRead = (url: string, init: FetcherRequestInit, body: string): Promise<SubgraphAnswer> => {
+    if (!cache) return roundTrip(url, init);
+    // Public answers are the same for everyone: the caller's authorization is not part of the key.
+    const key = `${url}\n${body}`;
+    const kept = cache.get(key);
+    options.onCacheLookup?.(kept ? 'hit' : 'miss');
+    if (kept) return Promise.resolve(kept);
+    const generation = cache.generation;
+    return roundTrip(url, init).then((answer) => {
+      const maxAge = publicMaxAgeSeconds(answer);
+      if (maxAge > 0) cache.put(key, answer, answer.body?.length ?? 0, generation, maxAge);
+      return answer;
+    });
+  };
+
+  const answer = (url: string, init: FetcherRequestInit): Promise<SubgraphAnswer> => {
+    const body = readBody(init);
+    if (body === undefined) return roundTrip(url, init);
+    if (!options.singleFlight) return cachedRead(url, init, body);
+    const key = `${url}\n${authorizationOf(init)}\n${body}`;
     const pending = inFlight.get(key);
     if (pending) {
       options.onJoin?.();
       return pending;
     }
-    const started = roundTrip(url, init).finally(() => inFlight.delete(key));
+    const started = cachedRead(url, init, body).finally(() => inFlight.delete(key));
     inFlight.set(key, started);
     return started;
   };
 
   return {
-    fetch: async (url, init = {}) => {
-      const { status, statusText, headers, body } = await answer(url, init);
-      return new Response(body, { status, statusText, headers }) as unknown as FetcherResponse;
-    },
+    fetch: async (url, init = {}) => new BufferedResponse(url, await answer(url, init)),
     close: () => {
       agents.http.destroy();
       agents.https.destroy();
@@ -103,13 +128,76 @@ export function createSubgraphFetcher(options: SubgraphFetcherOptions): Subgraph
   };
 }
 
-/** The single-flight key of a read, or undefined for anything that must go out on its own. */
-function readKey(url: string, init: FetcherRequestInit): string | undefined {
+/** The body of a read (a query the gateway planned), or undefined for anything that must go out on its own. */
+function readBody(init: FetcherRequestInit): string | undefined {
   const body = init.body;
   if ((init.method ?? 'GET') !== 'POST' || typeof body !== 'string') return undefined;
-  if (!body.startsWith('{"query":"query') && !body.startsWith('{"query":"{')) return undefined;
+  return body.startsWith('{"query":"query') || body.startsWith('{"query":"{') ? body : undefined;
+}
+
+function authorizationOf(init: FetcherRequestInit): string {
   const headers = (init.headers ?? {}) as Record<string, string | undefined>;
-  return `${url}\n${headers.authorization ?? headers.Authorization ?? ''}\n${body}`;
+  return headers.authorization ?? headers.Authorization ?? '';
+}
+
+/**
+ * How long a shared cache may keep this answer: its `s-maxage` or `max-age` when it is a
+ * successful answer marked `public` (RFC 9111: only that lets a shared cache keep an answer
+ * to a request with Authorization), else 0. Apollo Server sends `max-age=N, public` or `no-store`.
+ */
+export function publicMaxAgeSeconds(answer: SubgraphAnswer): number {
+  if (answer.status !== 200 || !answer.body) return 0;
+  const header = answer.headers.find(([name]) => name === 'cache-control')?.[1];
+  if (!header) return 0;
+  const directives = new Map(
+    header.split(',').map((part) => {
+      const [name, value] = part.trim().toLowerCase().split('=');
+      return [name, value] as const;
+    }),
+  );
+  if (!directives.has('public') || directives.has('no-store') || directives.has('private') || directives.has('no-cache')) return 0;
+  const seconds = Number(directives.get('s-maxage') ?? directives.get('max-age'));
+  return Number.isInteger(seconds) && seconds > 0 ? seconds : 0;
+}
+
+/**
+ * The Fetch API response @apollo/gateway reads, over bytes already in memory. Node's own
+ * `Response` would wrap them in a web stream per fetch only for the gateway to read them back.
+ */
+class BufferedResponse implements FetcherResponse {
+  readonly bodyUsed = false;
+  readonly redirected = false;
+  readonly ok: boolean;
+  readonly status: number;
+  readonly statusText: string;
+  readonly headers: FetcherResponse['headers'];
+
+  constructor(
+    readonly url: string,
+    private readonly answer: SubgraphAnswer,
+  ) {
+    this.status = answer.status;
+    this.ok = answer.status >= 200 && answer.status < 300;
+    this.statusText = answer.statusText ?? '';
+    this.headers = new Headers(answer.headers) as unknown as FetcherResponse['headers'];
+  }
+
+  async text(): Promise<string> {
+    return this.answer.body?.toString('utf8') ?? '';
+  }
+
+  async json(): Promise<unknown> {
+    return JSON.parse(await this.text());
+  }
+
+  async arrayBuffer(): Promise<ArrayBuffer> {
+    const body = this.answer.body ?? Buffer.alloc(0);
+    return body.buffer.slice(body.byteOffset, body.byteOffset + body.byteLength) as ArrayBuffer;
+  }
+
+  clone(): FetcherResponse {
+    return new BufferedResponse(this.url, this.answer);
+  }
 }
 
 function flattenHeaders(headers: http.IncomingHttpHeaders): [string, string][] {

@@ -2,6 +2,7 @@ import 'reflect-metadata';
 import { graphql } from 'graphql';
 import { Arg, FieldResolver, ID, Query, Resolver, Root } from 'type-graphql';
 import { ENTITY_ID_DESCRIPTION, EntityDescriptions, entityStub, stubReferences } from './entity-stubs';
+import { PUBLIC_DATA_MAX_AGE_SECONDS } from './cache-hints';
 import { buildFederatedSchema, printSubgraphSdl } from './federation';
 
 const Order = entityStub('Order');
@@ -43,6 +44,7 @@ describe('entity stubs', () => {
         '"""',
         'type Order',
         '  @key(fields: "id")',
+        `  @cacheControl(maxAge: ${PUBLIC_DATA_MAX_AGE_SECONDS})`,
         '{',
         `  """${ENTITY_ID_DESCRIPTION}"""`,
         '  id: ID!',

@@ -1,4 +1,5 @@
 import { Directive, Field, ID, ObjectType } from 'type-graphql';
+import { PublicData } from './cache-hints';
 import type { ReferenceResolvers } from './federation';
 
 /**
@@ -36,7 +37,8 @@ export interface EntityStubClass<N extends EntityName = EntityName> {
 /**
  * An entity another subgraph owns, as this subgraph knows it: its key and nothing else
  * (`type X @key(fields: "id") { id: ID! }`). A subgraph may still add fields with a
- * `@Resolver(() => X)` class. Each call makes a new class, so each subgraph has its own:
+ * `@Resolver(() => X)` class; its key is public data (`PublicData`), so a scalar field added
+ * that depends on the viewer must be `@ViewerDependent()`. Each call makes a new class, so each subgraph has its own:
  *
  *     export const Order = entityStub('Order');
  *     export type Order = InstanceType<typeof Order>;
@@ -44,6 +46,7 @@ export interface EntityStubClass<N extends EntityName = EntityName> {
 export function entityStub<N extends EntityName>(name: N): EntityStubClass<N> {
   @ObjectType(name, { description: EntityDescriptions[name] })
   @Directive('@key(fields: "id")')
+  @PublicData()
   class Stub implements EntityStub {
     static readonly entityName: N = name;
 

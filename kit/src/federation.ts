@@ -1,16 +1,22 @@
 import { buildSubgraphSchema, printSubgraphSchema } from '@apollo/subgraph';
 import type { GraphQLResolverMap } from '@apollo/subgraph/dist/schema-helper';
 import { printSchemaWithDirectives } from '@graphql-tools/utils';
-import { GraphQLSchema, parse } from 'graphql';
+import { GraphQLResolveInfo, GraphQLSchema, parse } from 'graphql';
 import { BuildSchemaOptions, PubSub, buildSchema, createResolversMap } from 'type-graphql';
 import { authChecker } from './auth/auth-checker';
+import { CACHE_CONTROL_DIRECTIVE } from './cache-hints';
 import type { RequestContext } from './context';
 
 /** Federation 2 features the subgraphs may use; one `@link` for all of them. */
 export const FEDERATION_LINK =
   'extend schema @link(url: "https://specs.apollo.dev/federation/v2.5", import: ["@key", "@shareable", "@external", "@requires", "@provides", "@inaccessible", "@tag"])';
 
-export type ReferenceResolvers = GraphQLResolverMap<RequestContext>;
+/** Turns an entity representation (`{ __typename, id }`) into the subgraph's object, or null. */
+/* `any`: each entity has its own representation shape. */
+export type ReferenceResolver = (reference: any, context: RequestContext, info: GraphQLResolveInfo) => unknown;
+
+/** Entity type name → how this subgraph resolves its representations. */
+export type ReferenceResolvers = Record<string, { __resolveReference: ReferenceResolver }>;
 
 export interface FederatedSchemaOptions {
   resolvers: BuildSchemaOptions['resolvers'];
@@ -56,7 +62,7 @@ export async function buildFederatedSchema(options: FederatedSchemaOptions): Pro
     resolvers[typeName] = { ...(resolvers[typeName] as object), ...(typeResolvers as object) } as never;
   }
   return buildSubgraphSchema({
-    typeDefs: parse(`${FEDERATION_LINK}\n${printSchemaWithDirectives(schema)}`),
+    typeDefs: parse(`${FEDERATION_LINK}\n${CACHE_CONTROL_DIRECTIVE}\n${printSchemaWithDirectives(schema)}`),
     resolvers: resolvers as GraphQLResolverMap<unknown>,
   });
 }

@@ -8,6 +8,7 @@ export * from './loaders';
 export * from './store';
 export * from './metrics';
 export * from './pagination';
+export * from './cache-hints';
 export * from './federation';
 export * from './entity-stubs';
 export * from './process';

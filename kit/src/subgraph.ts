@@ -11,6 +11,7 @@ import { CommonConfig, EnvReader, envReader, readCommonConfig } from './config';
 import { RequestContext, createRequestContext } from './context';
 import { openDatabase } from './data/database';
 import { createErrorFormatter } from './errors';
+import { entityAnswersOnlyShareable } from './cache-hints';
 import { ReferenceResolvers, buildFederatedSchema } from './federation';
 import { closeServer, createHttpServer, jsonErrorHandler, listen, portOf } from './http/express';
 import { operationLogPlugin } from './http/operation-log';
@@ -189,6 +190,7 @@ export async function startSubgraph(module: SubgraphModule, options: StartOption
       ApolloServerPluginLandingPageDisabled(),
       ApolloServerPluginInlineTraceDisabled(),
       ApolloServerPluginDrainHttpServer({ httpServer }),
+      entityAnswersOnlyShareable(),
       metrics.apolloPlugin(),
       operationLogPlugin(),
     ],

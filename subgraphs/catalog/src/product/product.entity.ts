@@ -1,4 +1,4 @@
-import { EntityDescriptions, Money } from '@marketplace/kit';
+import { EntityDescriptions, Money, PublicData } from '@marketplace/kit';
 import { Directive, Field, Float, ID, Int, ObjectType, registerEnumType } from 'type-graphql';
 import { Column, Entity, PrimaryGeneratedColumn } from 'typeorm';
 import { Artifact } from '../artifact/artifact.type';
@@ -42,6 +42,7 @@ registerEnumType(ProductStatus, {
 
 @ObjectType({ description: EntityDescriptions.Product })
 @Directive('@key(fields: "id")')
+@PublicData()
 @Entity({ name: 'products' })
 export class Product {
   @Field(() => ID, { description: 'Stable identifier (UUID).' })

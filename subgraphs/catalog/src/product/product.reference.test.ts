@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { PUBLIC_DATA_MAX_AGE_SECONDS } from '@marketplace/kit';
 import { sqlDuring, TestSubgraph } from '@marketplace/kit/testing';
 import { ProductShape, TestVendor, addVendor, admin, createProduct, customer, publishedProduct, setVendorStatus, startCatalog } from '../testing';
 
@@ -50,6 +51,40 @@ describe('Product references', () => {
     expect(await statusOf(customer())).toEqual([null, 'ARCHIVED', 'PUBLISHED']);
     expect(await statusOf(seller.token)).toEqual(['DRAFT', 'ARCHIVED', 'PUBLISHED']);
     expect(await statusOf(admin())).toEqual(['DRAFT', 'ARCHIVED', 'PUBLISHED']);
+  });
+});
+
+describe('cache policy of entity answers (what gateways may share across viewers)', () => {
+  const cacheControlOf = async (query: string, r: unknown[], token?: string) => (await catalog.client.request(query, { variables: { r }, token })).headers.get('cache-control');
+  const PUBLIC = `max-age=${PUBLIC_DATA_MAX_AGE_SECONDS}, public`;
+
+  it('declares published products, their category, vendor key and price public, for every viewer', async () => {
+    const product = await publishedProduct(catalog, vendor);
+    const r = [{ __typename: 'Product', id: product.id }];
+    const query = `query($r: [_Any!]!) { _entities(representations: $r) { ... on Product { id name rating price { amount currency } category { name parent { name } } vendor { id } } } }`;
+    for (const token of [undefined, customer(), vendor.token, admin()]) expect(await cacheControlOf(query, r, token)).toBe(PUBLIC);
+  });
+
+  it('never shares an answer who asks shaped: a draft (null or the vendor\'s own), a rejection reason, an unknown id', async () => {
+    const draft = await createProduct(catalog, vendor);
+    const published = await publishedProduct(catalog, vendor);
+    for (const token of [undefined, customer(), vendor.token, admin()]) {
+      expect(await cacheControlOf(PRODUCTS, [{ __typename: 'Product', id: draft.id }], token)).toBe('no-store');
+      expect(await cacheControlOf(PRODUCTS, [{ __typename: 'Product', id: published.id }, { __typename: 'Product', id: draft.id }], token)).toBe('no-store');
+      expect(await cacheControlOf(PRODUCTS, [{ __typename: 'Product', id: randomUUID() }], token)).toBe('no-store');
+      const withReason = `query($r: [_Any!]!) { _entities(representations: $r) { ... on Product { id rejectionReason } } }`;
+      expect(await cacheControlOf(withReason, [{ __typename: 'Product', id: published.id }], token)).toBe('no-store');
+    }
+  });
+
+  it('never shares what is not declared: a vendor\'s product list, artifacts, root fields, writes', async () => {
+    const product = await publishedProduct(catalog, vendor);
+    expect(await cacheControlOf(VENDORS, [{ __typename: 'Vendor', id: vendor.vendorId }])).toBe('no-store');
+    expect(await cacheControlOf(`query($r: [_Any!]!) { _entities(representations: $r) { ... on Product { artifact { sha256 } } } }`, [{ __typename: 'Product', id: product.id }])).toBe('no-store');
+    const root = await catalog.client.request(`query($id: ID!) { product(id: $id) { id name } }`, { variables: { id: product.id } });
+    expect(root.headers.get('cache-control')).toBe('no-store');
+    const write = await catalog.client.request(ARCHIVE, { variables: { id: product.id }, token: vendor.token });
+    expect(write.headers.get('cache-control')).toBe('no-store');
   });
 });
 

@@ -1,4 +1,4 @@
-import { PageArgs, RequestContext, Role } from '@marketplace/kit';
+import { PageArgs, RequestContext, Role, ViewerDependent } from '@marketplace/kit';
 import { Args, Authorized, Ctx, FieldResolver, Mutation, Query, Resolver, Root } from 'type-graphql';
 import { Category } from '../category/category.entity';
 import { CategoryService } from '../category/category.service';
@@ -74,6 +74,7 @@ export class ProductResolver {
     return Vendor.of(product.vendorId);
   }
 
+  @ViewerDependent()
   @FieldResolver(() => String, { nullable: true, description: 'Why an admin rejected it; visible to its vendor and admins, null for everyone else.' })
   rejectionReason(@Root() product: Product, @Ctx() context: RequestContext): string | null {
     return this.productService.canSeePrivateFields(context, product) ? product.rejectionReason : null;

@@ -1,4 +1,4 @@
-import { EntityDescriptions } from '@marketplace/kit';
+import { EntityDescriptions, PublicData } from '@marketplace/kit';
 import { Directive, Field, Float, ID, ObjectType, registerEnumType } from 'type-graphql';
 import { Column, CreateDateColumn, Entity, PrimaryGeneratedColumn, UpdateDateColumn } from 'typeorm';
 
@@ -25,6 +25,7 @@ export const BPS_PER_UNIT = 10_000;
 
 @ObjectType({ description: EntityDescriptions.Vendor })
 @Directive('@key(fields: "id")')
+@PublicData()
 @Entity({ name: 'vendors' })
 export class Vendor {
   @Field(() => ID, { description: 'Stable identifier (UUID).' })

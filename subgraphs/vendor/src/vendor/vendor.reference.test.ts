@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { Role } from '@marketplace/kit';
+import { PUBLIC_DATA_MAX_AGE_SECONDS, Role } from '@marketplace/kit';
 import { TestSubgraph } from '@marketplace/kit/testing';
 import { VendorView, applyAs, person, sqlDuring, startVendor, vendorIn } from '../testing';
 
@@ -42,6 +42,28 @@ describe('Vendor _entities', () => {
     const { result, statements } = await sqlDuring(vendor, () => vendor.client.data(VENDOR_ENTITIES, { variables: { r: vendorReps(['x', '1', 'null']) } }));
     expect(result._entities).toEqual([null, null, null]);
     expect(statements).toEqual([]);
+  });
+});
+
+describe('cache policy of Vendor answers (what gateways may share across viewers)', () => {
+  const cacheControlOf = async (query: string, ids: string[], token?: string) => (await vendor.client.request(query, { variables: { r: vendorReps(ids) }, token })).headers.get('cache-control');
+
+  it('declares the public profile public in every status, for every viewer', async () => {
+    const { owner, vendor: active } = await vendorIn(vendor, 'ACTIVE', admin);
+    const { vendor: suspended } = await vendorIn(vendor, 'SUSPENDED', admin);
+    const profile = `query($r: [_Any!]!) { _entities(representations: $r) { ... on Vendor { id displayName slug bio status commissionRate user { id } } } }`;
+    for (const token of [undefined, person().token, owner.token, admin.token]) {
+      expect(await cacheControlOf(profile, [active.id, suspended.id], token)).toBe(`max-age=${PUBLIC_DATA_MAX_AGE_SECONDS}, public`);
+    }
+  });
+
+  it('never shares private fields, money or unknown ids, whoever asks', async () => {
+    const { owner, vendor: active } = await vendorIn(vendor, 'ACTIVE', admin);
+    const privateSelections = ['rejectionReason', 'suspensionReason', 'balance { currency }', 'stats { sales }', 'ledger(first: 1) { totalCount }', 'payouts(first: 1) { totalCount }'];
+    for (const selection of privateSelections) {
+      const query = `query($r: [_Any!]!) { _entities(representations: $r) { ... on Vendor { id ${selection} } } }`;
+      for (const token of [undefined, owner.token, admin.token]) expect(await cacheControlOf(query, [active.id], token)).toBe('no-store');
+    }
   });
 });
 

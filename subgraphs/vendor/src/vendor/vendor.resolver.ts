@@ -1,4 +1,4 @@
-import { Connection, RequestContext, Role } from '@marketplace/kit';
+import { Connection, RequestContext, Role, ViewerDependent } from '@marketplace/kit';
 import { Arg, Args, Authorized, Ctx, FieldResolver, Mutation, Query, Resolver, Root } from 'type-graphql';
 import { User } from '../entity-stubs';
 import { RejectVendorArgs, SuspendVendorArgs, VendorIdArgs, VendorLookupArgs, VendorsArgs } from './vendor.args';
@@ -74,11 +74,13 @@ export class VendorResolver {
     return User.of(vendor.userId);
   }
 
+  @ViewerDependent()
   @FieldResolver(() => String, { nullable: true, description: 'Why the application was rejected; visible to the vendor\'s user and admins, null for everyone else.' })
   rejectionReason(@Root() vendor: Vendor, @Ctx() context: RequestContext): string | null {
     return this.vendorService.canSeePrivateFields(context, vendor) ? vendor.rejectionReason : null;
   }
 
+  @ViewerDependent()
   @FieldResolver(() => String, { nullable: true, description: 'Why the vendor is suspended, when the admin said; visible to the vendor\'s user and admins, null for everyone else.' })
   suspensionReason(@Root() vendor: Vendor, @Ctx() context: RequestContext): string | null {
     return this.vendorService.canSeePrivateFields(context, vendor) ? vendor.suspensionReason : null;
