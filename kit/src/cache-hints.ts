@@ -18,7 +18,16 @@ export const PUBLIC_DATA_MAX_AGE_SECONDS = 60;
  * only when every object in it was declared public, and only entity answers ever are
  * (`entityAnswersOnlyShareable`).
  */
-export const CACHE_CONTROL_DIRECTIVE = 'directive @cacheControl(maxAge: Int, inheritMaxAge: Boolean) on FIELD_DEFINITION | OBJECT | INTERFACE | UNION';
+export const CACHE_CONTROL_DIRECTIVE = `
+"""
+How long gateways may share answers made of this type or field between viewers (Apollo Server's cache hint; only entity answers are ever shared).
+"""
+directive @cacheControl(
+  """Seconds an answer may be shared; 0: only the viewer who asked gets it."""
+  maxAge: Int
+  """As shareable as the field holding it (value types such as Money)."""
+  inheritMaxAge: Boolean
+) on FIELD_DEFINITION | OBJECT | INTERFACE | UNION`;
 
 /** On an object type whose fields read the same for every viewer (except fields marked `ViewerDependent`). */
 export const PublicData = (): ClassDecorator => Directive(`@cacheControl(maxAge: ${PUBLIC_DATA_MAX_AGE_SECONDS})`);

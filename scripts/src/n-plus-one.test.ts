@@ -54,6 +54,7 @@ beforeAll(async () => {
     // Measure the work itself: a cached answer costs no statement whatever its page size.
     CATALOG_CACHE_TTL_SECONDS: '0',
     RESPONSE_CACHE_TTL_SECONDS: '0',
+    SUBGRAPH_CACHE_TTL_SECONDS: '0',
   });
   data = await seedBenchmarkData(supergraph);
   await quiesce(supergraph);

@@ -31,9 +31,9 @@ it('describes every type, field, argument, input field and enum value of its own
 
 it('declares the entities and stubs exactly as the subgraphs that share them expect', async () => {
   const sdl = printSubgraphSdl(await buildSubgraphSchemaOf(ordersSubgraph)).replace(/\s+/g, ' ');
-  expect(sdl).toContain('type Product @key(fields: "id") { """Stable identifier (UUID).""" id: ID! }');
-  expect(sdl).toContain('"""A seller on the marketplace: the storefront profile of one user.""" type Vendor @key(fields: "id") { """Stable identifier (UUID).""" id: ID! }');
-  expect(sdl).toContain('"""A person with an account on the marketplace.""" type User @key(fields: "id") { """Stable identifier (UUID).""" id: ID!');
+  expect(sdl).toContain('type Product @key(fields: "id") @cacheControl(maxAge: 60) { """Stable identifier (UUID).""" id: ID! }');
+  expect(sdl).toContain('"""A seller on the marketplace: the storefront profile of one user.""" type Vendor @key(fields: "id") @cacheControl(maxAge: 60) { """Stable identifier (UUID).""" id: ID! }');
+  expect(sdl).toContain('"""A person with an account on the marketplace.""" type User @key(fields: "id") @cacheControl(maxAge: 60) { """Stable identifier (UUID).""" id: ID!');
   expect(sdl).toContain(
     '""" An order: the products of a cart at the prices of checkout, paid once and fulfilled with licenses. """ type Order @key(fields: "id") { """Stable identifier (UUID).""" id: ID!',
   );
