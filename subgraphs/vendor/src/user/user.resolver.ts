@@ -1,4 +1,4 @@
-import type { RequestContext } from '@marketplace/kit';
+import { RequestContext, ViewerDependent } from '@marketplace/kit';
 import { Ctx, FieldResolver, Resolver, Root } from 'type-graphql';
 import { Vendor } from '../vendor/vendor.entity';
 import { VendorService } from '../vendor/vendor.service';
@@ -9,6 +9,7 @@ import { User } from '../entity-stubs';
 export class UserVendorResolver {
   constructor(private readonly vendorService: VendorService) {}
 
+  @ViewerDependent()
   @FieldResolver(() => Vendor, {
     nullable: true,
     description: 'The user\'s vendor profile: shown to everyone when ACTIVE, in any status to the user and admins; null when there is none to show.',

@@ -65,6 +65,16 @@ describe('cache policy of Vendor answers (what gateways may share across viewers
       for (const token of [undefined, owner.token, admin.token]) expect(await cacheControlOf(query, [active.id], token)).toBe('no-store');
     }
   });
+
+  it('never shares a user\'s vendor profile: whether it shows depends on who asks', async () => {
+    for (const status of ['ACTIVE', 'PENDING'] as const) {
+      const { owner } = await vendorIn(vendor, status, admin);
+      for (const token of [undefined, owner.token, admin.token]) {
+        const answer = await vendor.client.request(USER_ENTITIES, { variables: { r: userReps([owner.id]) }, token });
+        expect(answer.headers.get('cache-control')).toBe('no-store');
+      }
+    }
+  });
 });
 
 describe('User.vendor', () => {
