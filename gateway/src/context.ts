@@ -1,4 +1,5 @@
-import type { Request, RequestHandler, Response } from 'express';
+import type { IncomingHttpHeaders, ServerResponse } from 'node:http';
+import type { Request, RequestHandler } from 'express';
 import { AccessTokenVerifier, Headers, Logger, Viewer, requestIdFrom } from '@marketplace/kit';
 import type { RateLimitSubject } from './rate-limit';
 
@@ -29,9 +30,24 @@ export function clientIpOf(req: Request): string {
   return ip.startsWith('::ffff:') ? ip.slice('::ffff:'.length) : ip;
 }
 
+/** Where the rate limit's headers go: the HTTP response being prepared. */
+export type HeaderSink = Pick<ServerResponse, 'setHeader'>;
+
 /** Counts one request for its subject; throws the 429 error when the subject is over its limit. */
 export interface RateLimitGuard {
-  enforce(subject: RateLimitSubject, res: Response, log: Logger): Promise<void>;
+  enforce(subject: RateLimitSubject, res: HeaderSink, log: Logger): Promise<void>;
+}
+
+/** What the gateway reads off one HTTP request, whichever path (Express or the lean POST path) served it. */
+export interface IncomingCall {
+  headers: IncomingHttpHeaders;
+  requestId: string;
+  clientIp: string;
+}
+
+/** The call as Express resolved it (`TRUST_PROXY` included). */
+export function incomingCallOf(req: Request, res: { locals: Record<string, unknown> }): IncomingCall {
+  return { headers: req.headers, requestId: String(res.locals.requestId), clientIp: clientIpOf(req) };
 }
 
 /**
@@ -44,14 +60,13 @@ export interface RateLimitGuard {
  * other anonymous request (and is answered 429 once that is spent).
  */
 export async function createGatewayContext(
-  req: Request,
-  res: Response,
+  call: IncomingCall,
+  res: HeaderSink,
   deps: { verifier: AccessTokenVerifier; log: Logger; rateLimiter?: RateLimitGuard },
 ): Promise<GatewayContext> {
-  const requestId = String(res.locals.requestId);
-  const clientIp = clientIpOf(req);
+  const { requestId, clientIp } = call;
   const log = deps.log.child({ requestId });
-  const authorization = req.headers.authorization;
+  const authorization = call.headers.authorization;
   let viewer: Viewer | null = null;
   let tokenError: unknown;
   try {

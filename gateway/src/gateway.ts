@@ -1,4 +1,5 @@
 import { readFileSync } from 'node:fs';
+import type { RequestListener } from 'node:http';
 import { ApolloGateway } from '@apollo/gateway';
 import { ApolloServer, ApolloServerPlugin } from '@apollo/server';
 import { ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
@@ -32,7 +33,8 @@ import {
   portOf,
 } from '@marketplace/kit';
 import { GatewayConfig, readGatewayConfig, subgraphEnvPrefix } from './config';
-import { GatewayContext, createGatewayContext, requestIdMiddleware } from './context';
+import { GatewayContext, HeaderSink, IncomingCall, createGatewayContext, incomingCallOf, requestIdMiddleware } from './context';
+import { withLeanGraphQLPosts } from './graphql-post';
 import { healthHandler } from './health';
 import { limitRules } from './limits';
 import { mountPlayground } from './playground';
@@ -46,7 +48,7 @@ import { isSubscriptionOperation, serveLiveSubscriptions } from './subscriptions
 
 export const GRAPHQL_PATH = '/graphql';
 /** Operations are small; variables may carry a few form fields, never files (uploads have their own route). */
-const MAX_BODY = '1mb';
+const MAX_BODY_BYTES = 2 ** 20;
 /** Browsers may cache a CORS preflight this long before asking again. */
 const CORS_PREFLIGHT_MAX_AGE_SECONDS = 600;
 const LOCAL_ORIGIN = /^https?:\/\/(localhost|127\.0\.0\.1|\[::1\])(:\d+)?$/;
@@ -115,7 +117,9 @@ export async function startGateway(options: GatewayOptions = {}): Promise<Runnin
   const app = express();
   app.disable('x-powered-by');
   app.set('trust proxy', config.trustProxy);
-  const httpServer = createHttpServer(app);
+  // Express until Apollo is ready; then plain GraphQL posts take the lean path in front of it.
+  let serveRequest: RequestListener = app;
+  const httpServer = createHttpServer((req, res) => serveRequest(req, res));
   const formatError = gatewayErrorFormatter(log, config.common.environment === 'development' && env.bool('EXPOSE_INTERNAL_ERRORS', false));
   const apollo = new ApolloServer<GatewayContext>({
     // Shutdown belongs to the process (runUntilSignal): Apollo's own handler would re-raise the signal mid-drain.
@@ -140,6 +144,7 @@ export async function startGateway(options: GatewayOptions = {}): Promise<Runnin
   // Only the rate limiter uses the store (Redis with REDIS_URL); its keys live under REDIS_KEY_PREFIX.
   const store: KeyValueStore | undefined = config.rateLimit.enabled ? createStore(config.common.redisUrl, storeNamespace(config)) : undefined;
   const rateLimiter = store && new RequestRateLimiter(store, config.rateLimit, { log: log.child({ component: 'rate-limit' }) });
+  const contextFor = (call: IncomingCall, res: HeaderSink) => createGatewayContext(call, res, { verifier, log, rateLimiter });
   const changes = createChangeFeed(config.common.redisUrl, changeFeedNamespace(config.common), log);
   const publicCaches = [responseCache, subgraphCache].filter((cache) => cache.enabled);
   if (publicCaches.length > 0) {
@@ -171,9 +176,13 @@ export async function startGateway(options: GatewayOptions = {}): Promise<Runnin
   mountPlayground(app, GRAPHQL_PATH);
   app.use(
     GRAPHQL_PATH,
-    express.json({ limit: MAX_BODY }),
-    expressMiddleware(apollo, { context: async ({ req, res }) => createGatewayContext(req, res, { verifier, log, rateLimiter }) }),
+    express.json({ limit: MAX_BODY_BYTES }),
+    expressMiddleware(apollo, { context: async ({ req, res }) => contextFor(incomingCallOf(req, res), res) }),
   );
+  // Behind a trusted proxy only Express works out the client's address: everything goes through it then.
+  if (config.trustProxy === false) {
+    serveRequest = withLeanGraphQLPosts(app, { path: GRAPHQL_PATH, apollo, maxBodyBytes: MAX_BODY_BYTES, context: contextFor, metrics });
+  }
   app.use(jsonErrorHandler);
   closeWebSockets = serveLiveSubscriptions(httpServer, GRAPHQL_PATH, {
     apollo,

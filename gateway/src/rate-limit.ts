@@ -1,5 +1,5 @@
-import type { Response } from 'express';
 import { AppError, ErrorCode, KeyValueStore, Logger } from '@marketplace/kit';
+import type { HeaderSink } from './context';
 
 /**
  * Per-user and per-IP request limits, checked once per HTTP GraphQL request while the
@@ -110,7 +110,7 @@ export class RequestRateLimiter {
    * Counts the request, puts the RateLimit headers on the response and throws the 429
    * RATE_LIMITED error when the subject is over its limit.
    */
-  async enforce(subject: RateLimitSubject, res: Response, log: Logger): Promise<void> {
+  async enforce(subject: RateLimitSubject, res: HeaderSink, log: Logger): Promise<void> {
     const decision = await this.consume(subject);
     if (!decision) return;
     res.setHeader(RateLimitHeaders.limit, String(decision.limit));

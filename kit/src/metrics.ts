@@ -1,3 +1,4 @@
+import type { ServerResponse } from 'node:http';
 import type { ApolloServerPlugin } from '@apollo/server';
 import type { RequestHandler } from 'express';
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
@@ -60,10 +61,15 @@ export class Metrics {
   /** Times every HTTP request; the route label is the matched path, never the raw URL (bounded cardinality). */
   httpMiddleware(): RequestHandler {
     return (req, res, next) => {
-      const end = this.httpDuration.startTimer({ method: req.method });
-      res.on('finish', () => end({ route: req.route?.path ?? (req.baseUrl || 'unmatched'), status: String(res.statusCode) }));
+      this.timeHttpRequest(req.method, res, () => req.route?.path ?? (req.baseUrl || 'unmatched'));
       next();
     };
+  }
+
+  /** Times one HTTP request until its response is sent, labelled by the route it took. */
+  timeHttpRequest(method: string | undefined, res: ServerResponse, route: () => string): void {
+    const end = this.httpDuration.startTimer({ method });
+    res.on('finish', () => end({ route: route(), status: String(res.statusCode) }));
   }
 
   handler(): RequestHandler {

@@ -1,5 +1,5 @@
-import type { ErrorRequestHandler, Express } from 'express';
-import { createServer, Server } from 'node:http';
+import type { ErrorRequestHandler } from 'express';
+import { RequestListener, createServer, Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 
 /** Malformed JSON, oversized bodies and the like become a GraphQL-shaped 4xx, never a stack trace. */
@@ -11,7 +11,7 @@ export const jsonErrorHandler: ErrorRequestHandler = (error, _req, res, next) =>
   });
 };
 
-export function createHttpServer(app: Express): Server {
+export function createHttpServer(app: RequestListener): Server {
   const server = createServer(app);
   // Keep-alive longer than typical load balancers' idle timeout so they close first.
   server.keepAliveTimeout = 65_000;

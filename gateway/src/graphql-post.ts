@@ -1,0 +1,106 @@
+import type { IncomingMessage, RequestListener, ServerResponse } from 'node:http';
+import { ApolloServer, HeaderMap } from '@apollo/server';
+import { Headers, Metrics, requestIdFrom } from '@marketplace/kit';
+import type { GatewayContext, IncomingCall } from './context';
+
+export interface GraphQLPostOptions {
+  path: string;
+  apollo: ApolloServer<GatewayContext>;
+  /** Larger bodies are refused with 413, as Express's JSON parser would. */
+  maxBodyBytes: number;
+  context(call: IncomingCall, res: ServerResponse): Promise<GatewayContext>;
+  metrics: Metrics;
+}
+
+/**
+ * The request frontends send all day, `POST /graphql` with a JSON body from a client that
+ * needs no CORS (no `Origin`), served without Express: its router walk, body parser and
+ * response helpers cost more per operation than anything the gateway does for it. Every
+ * other request, a browser's included, takes the Express app as before; so does everything
+ * when `TRUST_PROXY` is set, since Express resolves the client address then. Both paths
+ * give the same answers, headers and errors (`graphql-post.test.ts` sends each request both ways).
+ */
+export function withLeanGraphQLPosts(app: RequestListener, options: GraphQLPostOptions): RequestListener {
+  return (req, res) => {
+    if (!isLeanGraphQLPost(req, options.path)) return app(req, res);
+    serve(req, res, options).catch((error: unknown) => {
+      if (!res.headersSent) sendJsonError(res, 500, 'Internal server error', 'INTERNAL_SERVER_ERROR');
+      else res.destroy(error as Error);
+    });
+  };
+}
+
+/** JSON in UTF-8, not compressed: what Express's parser would accept as is (it also inflates and converts, so those go there). */
+const PLAIN_JSON = /^application\/json\s*(;\s*charset="?utf-8"?\s*)?$/i;
+
+function isLeanGraphQLPost(req: IncomingMessage, path: string): boolean {
+  const { origin, 'content-type': contentType, 'content-encoding': encoding } = req.headers;
+  return req.method === 'POST' && req.url === path && origin === undefined && PLAIN_JSON.test(contentType ?? '') && (encoding === undefined || encoding === 'identity');
+}
+
+async function serve(req: IncomingMessage, res: ServerResponse, options: GraphQLPostOptions): Promise<void> {
+  const requestId = requestIdFrom(req.headers);
+  res.setHeader(Headers.requestId, requestId);
+  options.metrics.timeHttpRequest(req.method, res, () => options.path);
+  const body = await readJsonBody(req, options.maxBodyBytes);
+  if (!body.ok) return sendJsonError(res, body.status, body.message, 'BAD_REQUEST');
+
+  const headers = new HeaderMap();
+  for (const [name, value] of Object.entries(req.headers)) {
+    if (value !== undefined) headers.set(name, Array.isArray(value) ? value.join(', ') : value);
+  }
+  const clientIp = normalizeIp(req.socket.remoteAddress);
+  const response = await options.apollo.executeHTTPGraphQLRequest({
+    httpGraphQLRequest: { method: 'POST', headers, search: '', body: body.value },
+    context: () => options.context({ headers: req.headers, requestId, clientIp }, res),
+  });
+  for (const [name, value] of response.headers) res.setHeader(name, value);
+  res.statusCode = response.status ?? 200;
+  if (response.body.kind === 'complete') {
+    res.end(response.body.string);
+    return;
+  }
+  for await (const chunk of response.body.asyncIterator) res.write(chunk);
+  res.end();
+}
+
+type JsonBody = { ok: true; value: unknown } | { ok: false; status: number; message: string };
+
+function readJsonBody(req: IncomingMessage, maxBytes: number): Promise<JsonBody> {
+  return new Promise((resolve, reject) => {
+    const declared = Number(req.headers['content-length']);
+    if (declared > maxBytes) {
+      req.resume();
+      return resolve({ ok: false, status: 413, message: 'request entity too large' });
+    }
+    const chunks: Buffer[] = [];
+    let size = 0;
+    req.on('data', (chunk: Buffer) => {
+      size += chunk.length;
+      if (size <= maxBytes) chunks.push(chunk);
+    });
+    req.on('error', reject);
+    req.on('end', () => {
+      if (size > maxBytes) return resolve({ ok: false, status: 413, message: 'request entity too large' });
+      const text = Buffer.concat(chunks).toString('utf8');
+      if (text.trim() === '') return resolve({ ok: true, value: {} });
+      try {
+        resolve({ ok: true, value: JSON.parse(text) as unknown });
+      } catch (error) {
+        resolve({ ok: false, status: 400, message: (error as Error).message });
+      }
+    });
+  });
+}
+
+/** The gateway's error shape for a request it could not read (as `jsonErrorHandler` answers on the Express path). */
+function sendJsonError(res: ServerResponse, status: number, message: string, code: string): void {
+  res.statusCode = status;
+  res.setHeader('content-type', 'application/json; charset=utf-8');
+  res.end(JSON.stringify({ errors: [{ message, extensions: { code } }] }));
+}
+
+function normalizeIp(address: string | undefined): string {
+  const ip = address ?? 'unknown';
+  return ip.startsWith('::ffff:') ? ip.slice('::ffff:'.length) : ip;
+}
