@@ -29,6 +29,8 @@ export interface GatewayProcess {
   pid: number;
   /** Resident set size of the child now (Linux /proc). */
   rssBytes(): number;
+  /** CPU time the child used so far, user and system, in ms (Linux /proc, 10 ms resolution). */
+  cpuMs(): number;
   /** SIGTERM, then SIGKILL if the child is still there after CLOSE_GRACE_MS. */
   close(): Promise<void>;
 }
@@ -108,6 +110,7 @@ export async function startGatewayProcess(kind: GatewayKind, options: GatewayPro
     url,
     pid: child.pid!,
     rssBytes: () => rssOf(child.pid!),
+    cpuMs: () => cpuMsOf(child.pid!),
     close: () =>
       (closing ??= (async () => {
         if (alive()) {
@@ -146,6 +149,16 @@ function waitForReady(kind: GatewayKind, child: ChildProcess, timeoutMs: number)
     child.on('exit', onExit);
     child.on('error', onError);
   });
+}
+
+/** Linux's USER_HZ: /proc counts CPU time in these ticks. */
+const CLOCK_TICKS_PER_SECOND = 100;
+
+/** utime + stime of /proc/<pid>/stat (fields 14 and 15, counted after the parenthesised command name). */
+function cpuMsOf(pid: number): number {
+  const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  return ((Number(fields[11]) + Number(fields[12])) * 1000) / CLOCK_TICKS_PER_SECOND;
 }
 
 /** VmRSS of /proc/<pid>/status, which the kernel gives in kB. */

@@ -83,9 +83,10 @@ export function log(line: string): void {
 }
 
 /** One line per run, as the runs go. */
-export function report(operation: string, target: string, clients: number, summary: RunSummary): void {
+export function report(operation: string, target: string, clients: number, summary: RunSummary, cpuMsPerRequest?: number): void {
+  const cpu = cpuMsPerRequest === undefined ? '' : `  CPU ${num(cpuMsPerRequest)} ms/req`;
   log(
-    `  ${operation.padEnd(24)} ${target.padEnd(8)} c=${String(clients).padEnd(3)} ${num(summary.rps).padStart(6)} req/s  p50 ${num(summary.p50)} ms  p99 ${num(summary.p99)} ms  errors ${summary.errors}  load-gen CPU ${Math.round(summary.generatorCpuPercent)} %`,
+    `  ${operation.padEnd(24)} ${target.padEnd(8)} c=${String(clients).padEnd(3)} ${num(summary.rps).padStart(6)} req/s  p50 ${num(summary.p50)} ms  p99 ${num(summary.p99)} ms  errors ${summary.errors}  load-gen CPU ${Math.round(summary.generatorCpuPercent)} %${cpu}`,
   );
   for (const sample of summary.errorSamples) log(`    error: ${sample}`);
 }

@@ -30,6 +30,8 @@ export interface RunSummary {
   max: number;
   /** CPU the load generator used during the run, as % of one core (a saturated generator skews results). */
   generatorCpuPercent: number;
+  /** Responses during the warm-up before the measured window. */
+  warmupResponses: number;
 }
 
 export function summarize(latenciesMs: number[], errors: number, errorSamples: string[], elapsedMs: number, cpuMicros: number): RunSummary {
@@ -47,6 +49,7 @@ export function summarize(latenciesMs: number[], errors: number, errorSamples: s
     mean: values.length ? total / values.length : Number.NaN,
     max: values.length ? values[values.length - 1] : Number.NaN,
     generatorCpuPercent: elapsedMs > 0 ? cpuMicros / 10 / elapsedMs : 0,
+    warmupResponses: 0,
   };
 }
 

@@ -108,14 +108,22 @@ async function main(): Promise<number> {
       const title = scenario.operation.title;
       for (const clients of settings.levels) {
         // Level by level, every target in turn: drift of the shared machine hits all of them alike.
+        // This process hosts the subgraphs: its CPU over a direct run is what the subgraph spent.
+        const subgraphCpuBefore = process.cpuUsage();
         const direct = await run(supergraph.subgraphs.get(scenario.direct.subgraph)!.url, scenario.direct.requests, clients);
-        report(title, scenario.direct.subgraph, clients, direct);
+        const subgraphCpu = process.cpuUsage(subgraphCpuBefore);
+        const directCpuMs = perResponse((subgraphCpu.user + subgraphCpu.system) / 1000, direct);
+        report(title, scenario.direct.subgraph, clients, direct, directCpuMs);
         const byGateway: Partial<Record<GatewayKind, RunSummary>> = {};
+        const gatewayCpuMs: Partial<Record<GatewayKind, number>> = {};
         for (const gateway of gateways) {
-          byGateway[gateway.kind] = await run(gateway.url, scenario.requests, clients);
-          report(title, gateway.kind, clients, byGateway[gateway.kind]!);
+          const cpuBefore = gateway.cpuMs();
+          const summary = await run(gateway.url, scenario.requests, clients);
+          byGateway[gateway.kind] = summary;
+          gatewayCpuMs[gateway.kind] = perResponse(gateway.cpuMs() - cpuBefore, summary);
+          report(title, gateway.kind, clients, summary, gatewayCpuMs[gateway.kind]);
         }
-        rows.push({ operation: title, clients, directSubgraph: scenario.direct.subgraph, direct, gateways: byGateway });
+        rows.push({ operation: title, clients, directSubgraph: scenario.direct.subgraph, direct, directCpuMs, gateways: byGateway, gatewayCpuMs });
       }
     }
 
@@ -143,6 +151,12 @@ async function main(): Promise<number> {
   } finally {
     await stopAll();
   }
+}
+
+/** CPU ms spent per response of a run, warm-up included (the CPU counters cover both). */
+function perResponse(cpuMs: number, summary: RunSummary): number {
+  const responses = summary.warmupResponses + summary.ok + summary.errors;
+  return responses > 0 ? cpuMs / responses : Number.NaN;
 }
 
 /** Mixed traffic: request i of every operation, then request i + 1, … */

@@ -11,7 +11,11 @@ export interface Row {
   /** The subgraph the direct run called: the owner of the operation's root field. */
   directSubgraph: string;
   direct: RunSummary;
+  /** CPU ms the subgraphs spent per direct request. */
+  directCpuMs: number;
   gateways: Partial<Record<GatewayKind, RunSummary>>;
+  /** CPU ms each gateway process spent per request (its own work only: subgraphs run elsewhere). */
+  gatewayCpuMs: Partial<Record<GatewayKind, number>>;
 }
 
 export interface StressRow {
@@ -68,6 +72,8 @@ export function renderReport(input: ReportInput): string {
     '',
     ...ratioTable(input),
     '',
+    ...cpuTable(input),
+    '',
     ...stressTable(input.stress),
     '',
     ...costTable(input.costs),
@@ -111,6 +117,25 @@ function ratioTable({ rows }: ReportInput): string[] {
       ];
     }),
   );
+}
+
+/** CPU per request does not depend on how idle cores wake up, so it moves far less between runs than latency. */
+function cpuTable({ rows, settings }: ReportInput): string[] {
+  const ms = (value: number | undefined) => (value !== undefined && Number.isFinite(value) ? value.toFixed(2) : '–');
+  return [
+    'CPU per request in ms (each gateway process alone; "subgraph" is what the subgraphs spent on the direct call):',
+    '',
+    ...table(
+      ['operation', 'clients', 'subgraph (direct)', ...settings.gateways.map((kind) => GATEWAY_TITLES[kind]), 'our CPU ÷ Hive\'s'],
+      rows.map((row) => [
+        row.operation,
+        row.clients,
+        ms(row.directCpuMs),
+        ...settings.gateways.map((kind) => ms(row.gatewayCpuMs[kind])),
+        times(ratio(row.gatewayCpuMs.ours ?? NaN, row.gatewayCpuMs.hive ?? NaN)),
+      ]),
+    ),
+  ];
 }
 
 function stressTable(stress: StressRow[]): string[] {

@@ -24,7 +24,7 @@ async function runJob(job: Job) {
     // Warm-up: opens the keep-alive connections and lets every JIT settle. Its timings are
     // discarded, its failures are not: they count with the measured ones.
     const warmup = job.warmupMs > 0 ? await drive(job, url, agent, requests, job.warmupMs) : undefined;
-    const measured = await drive(job, url, agent, requests, job.durationMs);
+    const measured = { ...(await drive(job, url, agent, requests, job.durationMs)), warmupResponses: warmup ? warmup.ok + warmup.errors : 0 };
     if (!warmup?.errors) return measured;
     const samples = [...new Set([...warmup.errorSamples.map((s) => `(warm-up) ${s}`), ...measured.errorSamples])];
     return { ...measured, errors: measured.errors + warmup.errors, errorSamples: samples.slice(0, MAX_ERROR_SAMPLES) };
