@@ -102,7 +102,11 @@ it('a gateway that cannot start rejects with its reason, and leaves no process b
 
 it('close() ends each child process', async () => {
   const closing = [...gateways.values()];
-  for (const gateway of closing) expect(gateway.rssBytes()).toBeGreaterThan(0);
+  for (const gateway of closing) {
+    expect(gateway.rssBytes()).toBeGreaterThan(0);
+    // Starting up and answering the tests above took CPU time, counted in 10 ms ticks.
+    expect(gateway.cpuMs()).toBeGreaterThanOrEqual(10);
+  }
   await Promise.all(closing.map((gateway) => gateway.close()));
   for (const gateway of closing) {
     expect(() => process.kill(gateway.pid, 0)).toThrow(expect.objectContaining({ code: 'ESRCH' }));

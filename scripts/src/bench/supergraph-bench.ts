@@ -45,6 +45,8 @@ const SOAK_CLIENTS = 50;
 const SOAK_SAMPLE_MS = 5_000;
 /** The issue's memory target compares RSS after this long under load with RSS at the end. */
 const SOAK_BASELINE_MS = 60_000;
+/** RSS breathes by about ±5 % between collections: each end of the comparison is the median of the samples of a window this wide. */
+const SOAK_WINDOW_MS = 30_000;
 const ALL_GATEWAYS: GatewayKind[] = ['ours', 'apollo', 'hive'];
 
 async function main(): Promise<number> {
@@ -174,11 +176,27 @@ async function soakTest(gateway: GatewayProcess, requests: BenchRequest[], durat
   try {
     const summary = await load(requests, durationMs);
     samples.push({ atMs: Date.now() - started, rssBytes: gateway.rssBytes() });
-    const after = (ms: number) => samples.find((sample) => sample.atMs >= ms) ?? samples[samples.length - 1];
-    return { durationMs, clients: SOAK_CLIENTS, summary, samples, baseline: after(Math.min(SOAK_BASELINE_MS, durationMs)), end: samples[samples.length - 1] };
+    const baselineAt = Math.min(SOAK_BASELINE_MS, durationMs);
+    const lastAt = samples[samples.length - 1].atMs;
+    return {
+      durationMs,
+      clients: SOAK_CLIENTS,
+      summary,
+      samples,
+      baseline: medianRss(samples, baselineAt - SOAK_WINDOW_MS / 2, baselineAt + SOAK_WINDOW_MS / 2),
+      end: medianRss(samples, lastAt - SOAK_WINDOW_MS, lastAt),
+    };
   } finally {
     clearInterval(sampler);
   }
+}
+
+/** The median RSS of the samples taken between `fromMs` and `toMs`, dated at the window's middle. */
+function medianRss(samples: { atMs: number; rssBytes: number }[], fromMs: number, toMs: number): { atMs: number; rssBytes: number } {
+  const inWindow = samples.filter((sample) => sample.atMs >= fromMs && sample.atMs <= toMs);
+  const chosen = inWindow.length > 0 ? inWindow : [samples[samples.length - 1]];
+  const sorted = chosen.map((sample) => sample.rssBytes).sort((a, b) => a - b);
+  return { atMs: Math.round((fromMs + toMs) / 2), rssBytes: sorted[Math.floor(sorted.length / 2)] };
 }
 
 /** Stops every process and server the run started; set once start-up begins. */
