@@ -26,7 +26,12 @@ export const requestIdMiddleware: RequestHandler = (req, res, next) => {
  * `TRUST_PROXY` says which proxies to believe (Express resolves that into `req.ip`).
  */
 export function clientIpOf(req: Request): string {
-  const ip = req.ip ?? req.socket.remoteAddress ?? 'unknown';
+  return plainIp(req.ip ?? req.socket.remoteAddress);
+}
+
+/** An address as people write it: IPv4 without the `::ffff:` of an IPv4-mapped IPv6 socket. */
+export function plainIp(address: string | undefined): string {
+  const ip = address ?? 'unknown';
   return ip.startsWith('::ffff:') ? ip.slice('::ffff:'.length) : ip;
 }
 

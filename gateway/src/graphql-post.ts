@@ -1,7 +1,7 @@
 import type { IncomingMessage, RequestListener, ServerResponse } from 'node:http';
 import { ApolloServer, HeaderMap } from '@apollo/server';
-import { Headers, Metrics, requestIdFrom } from '@marketplace/kit';
-import type { GatewayContext, IncomingCall } from './context';
+import { Headers, Metrics, requestErrorBody, requestIdFrom } from '@marketplace/kit';
+import { GatewayContext, IncomingCall, plainIp } from './context';
 
 export interface GraphQLPostOptions {
   path: string;
@@ -24,7 +24,7 @@ export function withLeanGraphQLPosts(app: RequestListener, options: GraphQLPostO
   return (req, res) => {
     if (!isLeanGraphQLPost(req, options.path)) return app(req, res);
     serve(req, res, options).catch((error: unknown) => {
-      if (!res.headersSent) sendJsonError(res, 500, 'Internal server error', 'INTERNAL_SERVER_ERROR');
+      if (!res.headersSent) sendRequestError(res, 500, 'Internal server error');
       else res.destroy(error as Error);
     });
   };
@@ -43,13 +43,13 @@ async function serve(req: IncomingMessage, res: ServerResponse, options: GraphQL
   res.setHeader(Headers.requestId, requestId);
   options.metrics.timeHttpRequest(req.method, res, () => options.path);
   const body = await readJsonBody(req, options.maxBodyBytes);
-  if (!body.ok) return sendJsonError(res, body.status, body.message, 'BAD_REQUEST');
+  if (!body.ok) return sendRequestError(res, body.status, body.message);
 
   const headers = new HeaderMap();
   for (const [name, value] of Object.entries(req.headers)) {
     if (value !== undefined) headers.set(name, Array.isArray(value) ? value.join(', ') : value);
   }
-  const clientIp = normalizeIp(req.socket.remoteAddress);
+  const clientIp = plainIp(req.socket.remoteAddress);
   const response = await options.apollo.executeHTTPGraphQLRequest({
     httpGraphQLRequest: { method: 'POST', headers, search: '', body: body.value },
     context: () => options.context({ headers: req.headers, requestId, clientIp }, res),
@@ -93,14 +93,9 @@ function readJsonBody(req: IncomingMessage, maxBytes: number): Promise<JsonBody>
   });
 }
 
-/** The gateway's error shape for a request it could not read (as `jsonErrorHandler` answers on the Express path). */
-function sendJsonError(res: ServerResponse, status: number, message: string, code: string): void {
+/** A request the gateway could not read, answered as `jsonErrorHandler` answers it on the Express path. */
+function sendRequestError(res: ServerResponse, status: number, message: string): void {
   res.statusCode = status;
   res.setHeader('content-type', 'application/json; charset=utf-8');
-  res.end(JSON.stringify({ errors: [{ message, extensions: { code } }] }));
-}
-
-function normalizeIp(address: string | undefined): string {
-  const ip = address ?? 'unknown';
-  return ip.startsWith('::ffff:') ? ip.slice('::ffff:'.length) : ip;
+  res.end(JSON.stringify(requestErrorBody(status, message)));
 }

@@ -6,10 +6,13 @@ import type { AddressInfo } from 'node:net';
 export const jsonErrorHandler: ErrorRequestHandler = (error, _req, res, next) => {
   if (res.headersSent) return next(error);
   const status = typeof error?.status === 'number' && error.status >= 400 && error.status < 500 ? error.status : 500;
-  res.status(status).json({
-    errors: [{ message: status < 500 ? String(error.message) : 'Internal server error', extensions: { code: status < 500 ? 'BAD_REQUEST' : 'INTERNAL_SERVER_ERROR' } }],
-  });
+  res.status(status).json(requestErrorBody(status, String(error.message)));
 };
+
+/** The body of a request that could not be read: its message for a 4xx, nothing internal for a 5xx. */
+export function requestErrorBody(status: number, message: string) {
+  return { errors: [{ message: status < 500 ? message : 'Internal server error', extensions: { code: status < 500 ? 'BAD_REQUEST' : 'INTERNAL_SERVER_ERROR' } }] };
+}
 
 export function createHttpServer(app: RequestListener): Server {
   const server = createServer(app);
