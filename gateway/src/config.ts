@@ -49,6 +49,8 @@ export interface GatewayConfig {
   /** REST routes streamed to the subgraph that owns them (webhooks, uploads, downloads). */
   restEdge: { routes: RestEdgeRoute[]; timeoutMs: number };
   subgraphTimeoutMs: number;
+  /** Operations one subgraph answers whole skip the query-plan executor (see SingleFetchShortcut). */
+  singleFetchShortcut: boolean;
   /** Identical reads in flight to a subgraph at once share one round trip (see createSubgraphFetcher). */
   subgraphSingleFlight: boolean;
   /** Whole answers to anonymous queries of public data, dropped on every `public-data` change notice. */
@@ -86,6 +88,7 @@ export function readGatewayConfig(env: EnvReader): GatewayConfig {
     },
     subgraphTimeoutMs: env.int('SUBGRAPH_TIMEOUT_MS', DEFAULT_SUBGRAPH_TIMEOUT_MS, { min: 1, max: 600_000 }),
     subgraphSingleFlight: env.bool('SUBGRAPH_SINGLE_FLIGHT', true),
+    singleFetchShortcut: env.bool('SINGLE_FETCH_SHORTCUT', true),
     responseCache: {
       ttlSeconds: env.int('RESPONSE_CACHE_TTL_SECONDS', DEFAULT_RESPONSE_CACHE_TTL_SECONDS, { min: 0, max: 24 * 3600 }),
       maxEntries: env.int('RESPONSE_CACHE_MAX_ENTRIES', DEFAULT_RESPONSE_CACHE_MAX_ENTRIES, { min: 1, max: 1_000_000 }),

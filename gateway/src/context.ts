@@ -70,7 +70,6 @@ export async function createGatewayContext(
   deps: { verifier: AccessTokenVerifier; log: Logger; rateLimiter?: RateLimitGuard },
 ): Promise<GatewayContext> {
   const { requestId, clientIp } = call;
-  const log = deps.log.child({ requestId });
   const authorization = call.headers.authorization;
   let viewer: Viewer | null = null;
   let tokenError: unknown;
@@ -79,10 +78,12 @@ export async function createGatewayContext(
   } catch (error) {
     tokenError = error;
   }
-  await deps.rateLimiter?.enforce(viewer ? { kind: 'user', id: viewer.id } : { kind: 'ip', address: clientIp }, res, log.child({ clientIp }));
+  // One child logger per request: building pino bindings is a measurable share of the gateway's CPU per operation.
+  const log = deps.log.child({ requestId, clientIp, viewerId: viewer?.id });
+  await deps.rateLimiter?.enforce(viewer ? { kind: 'user', id: viewer.id } : { kind: 'ip', address: clientIp }, res, log);
   if (tokenError !== undefined) {
-    log.info({ clientIp, reason: tokenError instanceof Error ? tokenError.message : String(tokenError) }, 'graphql request rejected: bad access token');
+    log.info({ reason: tokenError instanceof Error ? tokenError.message : String(tokenError) }, 'graphql request rejected: bad access token');
     throw tokenError;
   }
-  return { requestId, clientIp, viewer, authorization: viewer ? authorization : undefined, log: log.child({ viewerId: viewer?.id }) };
+  return { requestId, clientIp, viewer, authorization: viewer ? authorization : undefined, log };
 }

@@ -43,6 +43,7 @@ import { mountRestEdge } from './rest-edge';
 import { SubgraphDataSource } from './remote-data-source';
 import { ResponseCache, responseCachePlugin } from './response-cache';
 import { PublicDataCache } from './public-cache';
+import { SingleFetchShortcut } from './single-fetch';
 import { SubgraphAnswer, createSubgraphFetcher } from './subgraph-fetcher';
 import { isSubscriptionOperation, serveLiveSubscriptions } from './subscriptions/live-subscriptions';
 
@@ -99,10 +100,13 @@ export async function startGateway(options: GatewayOptions = {}): Promise<Runnin
   const cacheLookups = metrics.counter('gateway_response_cache_lookups_total', 'Anonymous public operations looked up in the response cache, by result', ['result']);
   metrics.gauge('gateway_response_cache_entries', 'Answers held in the response cache', () => responseCache.size);
 
+  const directOperations = metrics.counter('gateway_single_fetch_operations_total', 'Operations one subgraph answered whole, sent without the query-plan executor');
+  const shortcut = config.singleFetchShortcut ? new SingleFetchShortcut(() => directOperations.inc()) : undefined;
   const subgraphs = new Map<string, string>();
   const gateway = new ApolloGateway({
     supergraphSdl,
     logger: log.child({ component: 'apollo-gateway' }),
+    experimental_didResolveQueryPlan: shortcut?.learn,
     buildService: ({ name, url }) => {
       const target = config.subgraphUrlOverride(name) ?? url;
       if (!target) throw new ConfigError(`${subgraphEnvPrefix(name)}_URL`, `is required: the supergraph has no routing URL for subgraph "${name}"`);
@@ -124,7 +128,7 @@ export async function startGateway(options: GatewayOptions = {}): Promise<Runnin
   const apollo = new ApolloServer<GatewayContext>({
     // Shutdown belongs to the process (runUntilSignal): Apollo's own handler would re-raise the signal mid-drain.
     stopOnTerminationSignals: false,
-    gateway,
+    gateway: shortcut ? shortcut.wrap(gateway) : gateway,
     logger: log.child({ component: 'apollo-server' }),
     introspection: config.introspection,
     csrfPrevention: true,

@@ -9,6 +9,8 @@ export interface TestSupergraph {
   subgraphs: Map<string, RunningSubgraph>;
   logs: LogCapture;
   database: TestDatabase;
+  /** Another gateway in front of the same subgraphs, with settings of its own (closed with the supergraph). */
+  startGateway(env: Record<string, string>): Promise<RunningGateway>;
   close(): Promise<void>;
 }
 
@@ -32,14 +34,22 @@ export async function startTestSupergraph(env: Record<string, string> = {}, modu
     }
     for (const subgraph of running.values()) subgraph.events.relay.start();
     const urls = Object.fromEntries([...running.values()].map((s) => [`${s.name.toUpperCase()}_URL`, s.url]));
-    const gateway = await startGateway({ env: envReader({ ...shared, ...urls, RATE_LIMIT_ENABLED: 'false' }), port: 0, logDestination: logs });
+    const gatewayWith = (extra: Record<string, string>) => startGateway({ env: envReader({ ...shared, ...urls, RATE_LIMIT_ENABLED: 'false', ...extra }), port: 0, logDestination: logs });
+    const gateway = await gatewayWith({});
+    const others: RunningGateway[] = [];
     return {
       client: new GraphQLTestClient(gateway.url),
       gateway,
       subgraphs: running,
       logs,
       database,
+      startGateway: async (extra) => {
+        const other = await gatewayWith(extra);
+        others.push(other);
+        return other;
+      },
       close: async () => {
+        for (const other of others) await other.close();
         await gateway.close();
         await closeAll();
       },
