@@ -111,7 +111,7 @@ export async function startGateway(options: GatewayOptions = {}): Promise<Runnin
       const target = config.subgraphUrlOverride(name) ?? url;
       if (!target) throw new ConfigError(`${subgraphEnvPrefix(name)}_URL`, `is required: the supergraph has no routing URL for subgraph "${name}"`);
       subgraphs.set(name, target);
-      return new SubgraphDataSource(name, target, fetcher.fetch, log);
+      return new SubgraphDataSource(name, target, fetcher.send, log);
     },
   });
 

@@ -1,57 +1,103 @@
-import { GraphQLDataSourceProcessOptions, RemoteGraphQLDataSource } from '@apollo/gateway';
+import type { GraphQLDataSource, GraphQLDataSourceProcessOptions } from '@apollo/gateway';
 import { GraphQLError } from 'graphql';
 import { Headers, Logger } from '@marketplace/kit';
 import type { GatewayContext } from './context';
+import { SubgraphAnswer, SubgraphFetcher, cacheControlDirectives } from './subgraph-fetcher';
 
-type Fetcher = RemoteGraphQLDataSource['fetcher'];
-type FetcherResponse = Awaited<ReturnType<Fetcher>>;
+type SubgraphResponse = Awaited<ReturnType<GraphQLDataSource['process']>>;
+type IncomingOperation = Extract<GraphQLDataSourceProcessOptions<GatewayContext>, { incomingRequestContext: unknown }>;
+type CachePolicy = NonNullable<IncomingOperation['incomingRequestContext']['overallCachePolicy']>;
 
 /** Code the kit's error formatter passes through for a subgraph the gateway could not use. */
 export const DOWNSTREAM_SERVICE_ERROR = 'DOWNSTREAM_SERVICE_ERROR';
 
 /**
- * One subgraph as the gateway calls it: forwards who is asking (the verified token),
- * which request this is and from where, and turns transport failures into a clean
- * error instead of Apollo's default, which would echo the subgraph URL and raw body.
+ * One subgraph as the gateway calls it: forwards who is asking (the verified token), which
+ * request this is and from where, and turns transport failures into a clean error instead
+ * of echoing the subgraph's URL and raw body.
+ *
+ * It does what @apollo/gateway's RemoteGraphQLDataSource does for a plain POST (the JSON
+ * body, the subgraph's `Cache-Control` folded into the operation's cache policy) straight on
+ * the fetcher's answer: that class builds Fetch API requests, headers and responses per
+ * subgraph call that nothing here reads.
  */
-export class SubgraphDataSource extends RemoteGraphQLDataSource<GatewayContext> {
+export class SubgraphDataSource implements GraphQLDataSource<GatewayContext> {
   constructor(
     readonly name: string,
-    url: string,
-    fetcher: Fetcher,
+    readonly url: string,
+    private readonly send: SubgraphFetcher['send'],
     private readonly log: Logger,
-  ) {
-    super({ url, fetcher });
-  }
+  ) {}
 
-  override willSendRequest(options: GraphQLDataSourceProcessOptions<GatewayContext>): void {
-    // Health checks and schema loading carry no incoming request (the enum telling them apart is not exported).
-    if (!('incomingRequestContext' in options)) return;
-    const { context, request } = options;
-    const headers = request.http?.headers;
-    if (!headers) return;
-    headers.set(Headers.requestId, context.requestId);
-    headers.set(Headers.clientIp, context.clientIp);
-    if (context.authorization) headers.set(Headers.authorization, context.authorization);
+  async process(options: GraphQLDataSourceProcessOptions<GatewayContext>): Promise<SubgraphResponse> {
+    const { request } = options;
+    if (!request.query) throw new Error('Missing query');
+    const headers: Record<string, string> = {};
+    // Only the executor's trace request sets headers here; the gateway's own are added below.
+    for (const [name, value] of request.http?.headers ?? []) headers[name.toLowerCase()] = value;
+    headers['content-type'] = 'application/json';
+    // Health checks and schema loading carry no incoming request.
+    const incoming = 'incomingRequestContext' in options ? options : undefined;
+    const context = incoming?.context;
+    if (context) {
+      headers[Headers.requestId] = context.requestId;
+      headers[Headers.clientIp] = context.clientIp;
+      if (context.authorization) headers[Headers.authorization] = context.authorization;
+    }
+    const { http: _http, query, ...rest } = request;
+    let answer: SubgraphAnswer;
+    let response: SubgraphResponse;
+    try {
+      answer = await this.send(this.url, { method: 'POST', headers, body: JSON.stringify({ query, ...rest }) });
+      if (answer.status < 200 || answer.status >= 300) throw this.errorFromAnswer(answer);
+      const body = jsonOf(answer);
+      if (body === null || typeof body !== 'object' || Array.isArray(body)) throw new Error(`Expected a JSON object from the ${this.name} service`);
+      response = body as SubgraphResponse;
+    } catch (error) {
+      throw this.failure(error as Error, context);
+    }
+    const policy = incoming?.incomingRequestContext.overallCachePolicy;
+    if (policy && 'restrict' in policy) restrictCachePolicy(policy, answer.headers['cache-control']);
+    return response;
   }
 
   /** A non-2xx answer: keep the subgraph's own GraphQL error when it sent one, never its URL. */
-  override async errorFromResponse(response: FetcherResponse): Promise<GraphQLError> {
-    const body = await this.parseBody(response).catch(() => undefined);
+  private errorFromAnswer(answer: SubgraphAnswer): GraphQLError {
+    let body: unknown;
+    try {
+      body = jsonOf(answer);
+    } catch {
+      // Not JSON after all: the status says enough.
+    }
     const first = firstGraphQLError(body);
     if (first) return new GraphQLError(first.message, { extensions: first.extensions });
-    return new GraphQLError(`The ${this.name} service answered HTTP ${response.status}`, { extensions: { code: DOWNSTREAM_SERVICE_ERROR } });
+    return new GraphQLError(`The ${this.name} service answered HTTP ${answer.status}`, { extensions: { code: DOWNSTREAM_SERVICE_ERROR } });
   }
 
-  override didEncounterError(error: Error, _request: unknown, _response?: FetcherResponse, context?: GatewayContext): never {
+  private failure(error: Error, context: GatewayContext | undefined): GraphQLError {
     const log = context?.log ?? this.log;
     if (error instanceof GraphQLError) {
       log.warn({ subgraph: this.name, code: error.extensions.code, message: error.message }, 'subgraph request failed');
-      throw error;
+      return error;
     }
     log.warn({ subgraph: this.name, err: error.message }, 'subgraph unreachable');
-    throw new GraphQLError('A backing service is unavailable; try again shortly', { extensions: { code: DOWNSTREAM_SERVICE_ERROR } });
+    return new GraphQLError('A backing service is unavailable; try again shortly', { extensions: { code: DOWNSTREAM_SERVICE_ERROR } });
   }
+}
+
+/** The answer's JSON body, or undefined when it has none (an HTML error page from a proxy, say). */
+function jsonOf(answer: SubgraphAnswer): unknown {
+  const type = answer.headers['content-type'];
+  if (!answer.body || !type || !(type.startsWith('application/json') || type.startsWith('application/graphql-response+json'))) return undefined;
+  return JSON.parse(answer.body.toString('utf8'));
+}
+
+/** As @apollo/gateway does: the whole operation may be cached no longer, nor more widely, than any subgraph answer in it. */
+function restrictCachePolicy(policy: CachePolicy, cacheControl: string | undefined): void {
+  const directives = cacheControlDirectives(cacheControl);
+  const maxAge = directives.get('max-age');
+  const scope = directives.has('private') ? 'PRIVATE' : directives.has('public') ? 'PUBLIC' : undefined;
+  policy.restrict({ maxAge: maxAge && /^[0-9]+$/.test(maxAge) ? Number(maxAge) : 0, ...(scope ? { scope } : {}) });
 }
 
 function firstGraphQLError(body: unknown): { message: string; extensions: Record<string, unknown> } | undefined {

@@ -32,10 +32,10 @@ describe('createSubgraphFetcher', () => {
     const before = connections;
     try {
       for (let i = 0; i < 5; i++) {
-        const response = await fetcher.fetch(url, { method: 'POST', headers: { 'content-type': 'application/json', authorization: 'Bearer t' }, body: `{"n":${i}}` });
-        expect(response.ok).toBe(true);
-        expect(response.headers.get('content-type')).toBe('application/json');
-        expect(await response.json()).toEqual({ data: { echo: `{"n":${i}}`, authorization: 'Bearer t' } });
+        const answer = await fetcher.send(url, { method: 'POST', headers: { 'content-type': 'application/json', authorization: 'Bearer t' }, body: `{"n":${i}}` });
+        expect(answer.status).toBe(200);
+        expect(answer.headers['content-type']).toBe('application/json');
+        expect(JSON.parse(String(answer.body))).toEqual({ data: { echo: `{"n":${i}}`, authorization: 'Bearer t' } });
       }
       expect(connections - before).toBe(1);
     } finally {
@@ -47,7 +47,7 @@ describe('createSubgraphFetcher', () => {
     const fetcher = createSubgraphFetcher({ timeoutMs: 200 });
     hang = true;
     try {
-      await expect(fetcher.fetch(url, { method: 'POST', body: '{}' })).rejects.toThrow('no response within 200 ms');
+      await expect(fetcher.send(url, { method: 'POST', headers: {}, body: '{}' })).rejects.toThrow('no response within 200 ms');
     } finally {
       hang = false;
       fetcher.close();
@@ -57,7 +57,7 @@ describe('createSubgraphFetcher', () => {
   it('rejects when nothing listens', async () => {
     const fetcher = createSubgraphFetcher({ timeoutMs: 1_000 });
     try {
-      await expect(fetcher.fetch('http://127.0.0.1:1/graphql', { method: 'POST', body: '{}' })).rejects.toMatchObject({ code: 'ECONNREFUSED' });
+      await expect(fetcher.send('http://127.0.0.1:1/graphql', { method: 'POST', headers: {}, body: '{}' })).rejects.toMatchObject({ code: 'ECONNREFUSED' });
     } finally {
       fetcher.close();
     }
@@ -100,14 +100,14 @@ describe('single flight', () => {
   });
 
   async function inFlight(fetcher: ReturnType<typeof createSubgraphFetcher>, inits: { body: string; headers: Record<string, string> }[], expectedRequests: number) {
-    const pending = inits.map((init) => fetcher.fetch(slowUrl, { method: 'POST', ...init }));
+    const pending = inits.map((init) => fetcher.send(slowUrl, { method: 'POST', ...init }));
     for (let waited = 0; requests < expectedRequests && waited < 2_000; waited += 10) await new Promise((resolve) => setTimeout(resolve, 10));
     // Give a wrongly sent extra request the chance to arrive before releasing.
     await new Promise((resolve) => setTimeout(resolve, 50));
     const answerAll = release;
     release = () => undefined;
     answerAll();
-    return Promise.all(pending.map(async (response) => (await response).json()));
+    return Promise.all(pending.map(async (answer) => JSON.parse(String((await answer).body))));
   }
 
   const product = query('query Op__catalog__0($id:ID!){product(id:$id){name}}');
@@ -168,10 +168,10 @@ describe('single flight', () => {
   it('shares a failure with everyone waiting, then lets the next read try again', async () => {
     const { fetcher, joins } = joiningFetcher();
     try {
-      const failing = Array.from({ length: 3 }, () => fetcher.fetch('http://127.0.0.1:1/graphql', { method: 'POST', body: product, headers: headers('a') }));
+      const failing = Array.from({ length: 3 }, () => fetcher.send('http://127.0.0.1:1/graphql', { method: 'POST', body: product, headers: headers('a') }));
       for (const attempt of failing) await expect(attempt).rejects.toMatchObject({ code: 'ECONNREFUSED' });
       expect(joins.count).toBe(2);
-      await expect(fetcher.fetch('http://127.0.0.1:1/graphql', { method: 'POST', body: product, headers: headers('a') })).rejects.toMatchObject({ code: 'ECONNREFUSED' });
+      await expect(fetcher.send('http://127.0.0.1:1/graphql', { method: 'POST', body: product, headers: headers('a') })).rejects.toMatchObject({ code: 'ECONNREFUSED' });
       expect(joins.count).toBe(2);
     } finally {
       fetcher.close();

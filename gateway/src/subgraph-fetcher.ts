@@ -1,11 +1,6 @@
 import http from 'node:http';
 import https from 'node:https';
-import type { RemoteGraphQLDataSource } from '@apollo/gateway';
 import type { PublicDataCache } from './public-cache';
-
-type Fetcher = RemoteGraphQLDataSource['fetcher'];
-type FetcherRequestInit = NonNullable<Parameters<Fetcher>[1]>;
-type FetcherResponse = Awaited<ReturnType<Fetcher>>;
 
 /** Idle connections kept open per subgraph; enough for bursts without hoarding sockets. */
 const MAX_FREE_SOCKETS_PER_HOST = 64;
@@ -13,8 +8,15 @@ const MAX_FREE_SOCKETS_PER_HOST = 64;
 const IDLE_SOCKET_TIMEOUT_MS = 30_000;
 
 export interface SubgraphFetcher {
-  fetch: Fetcher;
+  send(url: string, request: SubgraphRequest): Promise<SubgraphAnswer>;
   close(): void;
+}
+
+/** One HTTP request to a subgraph; header names in lower case. */
+export interface SubgraphRequest {
+  method: string;
+  headers: Record<string, string>;
+  body?: string;
 }
 
 export interface SubgraphFetcherOptions {
@@ -36,16 +38,16 @@ export interface SubgraphFetcherOptions {
   onCacheLookup?: (result: 'hit' | 'miss') => void;
 }
 
-/** A subgraph's answer, read in full: each caller gets its own response over the same bytes. */
+/** A subgraph's answer, read in full. Joined and cached reads share it, so it is never changed: each caller parses its own copy of the body. */
 export interface SubgraphAnswer {
   status: number;
   statusText?: string;
-  headers: [string, string][];
+  headers: http.IncomingHttpHeaders;
   body: ReturnType<typeof Buffer.concat> | null;
 }
 
 /**
- * A fetch for subgraph calls over Node's own keep-alive agents: every operation reuses
+ * Subgraph calls over Node's own keep-alive agents: every operation reuses
  * pooled connections instead of a TCP handshake per fetch, and proxy settings in the
  * environment (HTTP_PROXY) never reroute traffic between the gateway and its subgraphs.
  *
@@ -62,13 +64,13 @@ export function createSubgraphFetcher(options: SubgraphFetcherOptions): Subgraph
   const inFlight = new Map<string, Promise<SubgraphAnswer>>();
   const cache = options.sharedCache?.enabled ? options.sharedCache : undefined;
 
-  const roundTrip = (url: string, init: FetcherRequestInit): Promise<SubgraphAnswer> =>
+  const roundTrip = (url: string, init: SubgraphRequest): Promise<SubgraphAnswer> =>
     new Promise((resolve, reject) => {
       const target = new URL(url);
       const secure = target.protocol === 'https:';
       const request = (secure ? https : http).request(
         target,
-        { method: init.method ?? 'GET', headers: init.headers as http.OutgoingHttpHeaders, agent: secure ? agents.https : agents.http },
+        { method: init.method, headers: init.headers, agent: secure ? agents.https : agents.http },
         (response) => {
           const chunks: Buffer[] = [];
           response.on('data', (chunk: Buffer) => chunks.push(chunk));
@@ -76,7 +78,7 @@ export function createSubgraphFetcher(options: SubgraphFetcherOptions): Subgraph
           response.on('end', () => {
             clearTimeout(timer);
             const status = response.statusCode ?? 502;
-            resolve({ status, statusText: response.statusMessage, headers: flattenHeaders(response.headers), body: status === 204 || status === 304 ? null : Buffer.concat(chunks) });
+            resolve({ status, statusText: response.statusMessage, headers: response.headers, body: status === 204 || status === 304 ? null : Buffer.concat(chunks) });
           });
         },
       );
@@ -89,7 +91,7 @@ export function createSubgraphFetcher(options: SubgraphFetcherOptions): Subgraph
     });
 
   /** A read through the shared cache: a public answer kept earlier, or a round trip whose public answer is kept. */
-  const cachedRead = (url: string, init: FetcherRequestInit, body: string): Promise<SubgraphAnswer> => {
+  const cachedRead = (url: string, init: SubgraphRequest, body: string): Promise<SubgraphAnswer> => {
     if (!cache) return roundTrip(url, init);
     // Public answers are the same for everyone: the caller's authorization is not part of the key.
     const key = `${url}\n${body}`;
@@ -104,7 +106,7 @@ export function createSubgraphFetcher(options: SubgraphFetcherOptions): Subgraph
     });
   };
 
-  const answer = (url: string, init: FetcherRequestInit): Promise<SubgraphAnswer> => {
+  const answer = (url: string, init: SubgraphRequest): Promise<SubgraphAnswer> => {
     const body = readBody(init);
     if (body === undefined) return roundTrip(url, init);
     if (!options.singleFlight) return cachedRead(url, init, body);
@@ -120,7 +122,7 @@ export function createSubgraphFetcher(options: SubgraphFetcherOptions): Subgraph
   };
 
   return {
-    fetch: async (url, init = {}) => new BufferedResponse(url, await answer(url, init)),
+    send: answer,
     close: () => {
       agents.http.destroy();
       agents.https.destroy();
@@ -129,15 +131,14 @@ export function createSubgraphFetcher(options: SubgraphFetcherOptions): Subgraph
 }
 
 /** The body of a read (a query the gateway planned), or undefined for anything that must go out on its own. */
-function readBody(init: FetcherRequestInit): string | undefined {
+function readBody(init: SubgraphRequest): string | undefined {
   const body = init.body;
-  if ((init.method ?? 'GET') !== 'POST' || typeof body !== 'string') return undefined;
+  if (init.method !== 'POST' || body === undefined) return undefined;
   return body.startsWith('{"query":"query') || body.startsWith('{"query":"{') ? body : undefined;
 }
 
-function authorizationOf(init: FetcherRequestInit): string {
-  const headers = (init.headers ?? {}) as Record<string, string | undefined>;
-  return headers.authorization ?? headers.Authorization ?? '';
+function authorizationOf(init: SubgraphRequest): string {
+  return init.headers.authorization ?? '';
 }
 
 /**
@@ -147,61 +148,19 @@ function authorizationOf(init: FetcherRequestInit): string {
  */
 export function publicMaxAgeSeconds(answer: SubgraphAnswer): number {
   if (answer.status !== 200 || !answer.body) return 0;
-  const header = answer.headers.find(([name]) => name === 'cache-control')?.[1];
-  if (!header) return 0;
-  const directives = new Map(
-    header.split(',').map((part) => {
-      const [name, value] = part.trim().toLowerCase().split('=');
-      return [name, value] as const;
-    }),
-  );
+  const directives = cacheControlDirectives(answer.headers['cache-control']);
   if (!directives.has('public') || directives.has('no-store') || directives.has('private') || directives.has('no-cache')) return 0;
   const seconds = Number(directives.get('s-maxage') ?? directives.get('max-age'));
   return Number.isInteger(seconds) && seconds > 0 ? seconds : 0;
 }
 
-/**
- * The Fetch API response @apollo/gateway reads, over bytes already in memory. Node's own
- * `Response` would wrap them in a web stream per fetch only for the gateway to read them back.
- */
-class BufferedResponse implements FetcherResponse {
-  readonly bodyUsed = false;
-  readonly redirected = false;
-  readonly ok: boolean;
-  readonly status: number;
-  readonly statusText: string;
-  readonly headers: FetcherResponse['headers'];
-
-  constructor(
-    readonly url: string,
-    private readonly answer: SubgraphAnswer,
-  ) {
-    this.status = answer.status;
-    this.ok = answer.status >= 200 && answer.status < 300;
-    this.statusText = answer.statusText ?? '';
-    this.headers = new Headers(answer.headers) as unknown as FetcherResponse['headers'];
-  }
-
-  async text(): Promise<string> {
-    return this.answer.body?.toString('utf8') ?? '';
-  }
-
-  async json(): Promise<unknown> {
-    return JSON.parse(await this.text());
-  }
-
-  async arrayBuffer(): Promise<ArrayBuffer> {
-    const body = this.answer.body ?? Buffer.alloc(0);
-    return body.buffer.slice(body.byteOffset, body.byteOffset + body.byteLength) as ArrayBuffer;
-  }
-
-  clone(): FetcherResponse {
-    return new BufferedResponse(this.url, this.answer);
-  }
-}
-
-function flattenHeaders(headers: http.IncomingHttpHeaders): [string, string][] {
-  return Object.entries(headers).flatMap(([name, value]) =>
-    value === undefined ? [] : Array.isArray(value) ? value.map((item) => [name, item] as [string, string]) : [[name, value] as [string, string]],
+/** A `Cache-Control` header's directives by lower-case name, each with its value if it has one. */
+export function cacheControlDirectives(header: string | undefined): Map<string, string | undefined> {
+  if (!header) return new Map();
+  return new Map(
+    header.split(',').map((part) => {
+      const [name, value] = part.trim().toLowerCase().split('=');
+      return [name, value] as const;
+    }),
   );
 }
