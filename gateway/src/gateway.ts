@@ -100,7 +100,7 @@ export async function startGateway(options: GatewayOptions = {}): Promise<Runnin
   const cacheLookups = metrics.counter('gateway_response_cache_lookups_total', 'Anonymous public operations looked up in the response cache, by result', ['result']);
   metrics.gauge('gateway_response_cache_entries', 'Answers held in the response cache', () => responseCache.size);
 
-  const directOperations = metrics.counter('gateway_single_fetch_operations_total', 'Operations one subgraph answered whole, sent without the query-plan executor');
+  const directOperations = metrics.counter('gateway_single_fetch_operations_total', 'Operations served by the single-fetch shortcut (one subgraph answers them whole; no query-plan executor)');
   const shortcut = config.singleFetchShortcut ? new SingleFetchShortcut(() => directOperations.inc()) : undefined;
   const subgraphs = new Map<string, string>();
   const gateway = new ApolloGateway({

@@ -48,13 +48,13 @@ interface DirectRoute {
 
 /**
  * Serves operations whose query plan is one fetch of the client's own operation from one
- * subgraph (a product card, a checkout step) without @apollo/gateway's executor.
+ * subgraph (a product card, `me`, most mutations) without @apollo/gateway's executor.
  *
- * For such a plan the executor rebuilds the operation from the document on every request to
- * shape the subgraph's answer into the client's, which it already is: same fields, aliases,
- * order and nullability, since the subgraph ran the very selection the client sent. That and
- * the executor's plan-cache hashing and tracing cost as much CPU per request as the rest of
- * the gateway's work on the request.
+ * For such a plan the executor still rebuilds the operation from the document on every
+ * request to shape the subgraph's answer into the client's, which it already is: same
+ * fields, aliases, order and nullability, since the subgraph ran the very selection the
+ * client sent. That, the plan-cache key's hash and the executor's tracing were about a
+ * quarter of the gateway's CPU per request on such an operation (README, Benchmarks).
  *
  * The gateway plans every operation the first time it sees its parsed document; the plan
  * says whether the operation qualifies. Apollo Server hands out the same document object for
