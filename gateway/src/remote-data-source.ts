@@ -5,7 +5,8 @@ import type { GatewayContext } from './context';
 import { SubgraphAnswer, SubgraphFetcher, cacheControlDirectives } from './subgraph-fetcher';
 
 type SubgraphResponse = Awaited<ReturnType<GraphQLDataSource['process']>>;
-type IncomingOperation = Extract<GraphQLDataSourceProcessOptions<GatewayContext>, { incomingRequestContext: unknown }>;
+/** A client's operation as the executor hands it to a data source (health checks and schema loads have none). */
+export type IncomingOperation = Extract<GraphQLDataSourceProcessOptions<GatewayContext>, { incomingRequestContext: unknown }>;
 type CachePolicy = NonNullable<IncomingOperation['incomingRequestContext']['overallCachePolicy']>;
 
 /** Code the kit's error formatter passes through for a subgraph the gateway could not use. */

@@ -1,4 +1,4 @@
-import type { ApolloGateway, Experimental_DidResolveQueryPlanCallback, GraphQLDataSource, GraphQLDataSourceProcessOptions } from '@apollo/gateway';
+import type { ApolloGateway, Experimental_DidResolveQueryPlanCallback, GraphQLDataSource } from '@apollo/gateway';
 import {
   DocumentNode,
   FragmentDefinitionNode,
@@ -20,19 +20,17 @@ import {
   print,
 } from 'graphql';
 import type { GatewayContext } from './context';
+import { DOWNSTREAM_SERVICE_ERROR, IncomingOperation } from './remote-data-source';
 
 type PlanResolved = Parameters<Experimental_DidResolveQueryPlanCallback>[0];
 type PlanNode = NonNullable<PlanResolved['queryPlan']['node']>;
 type FetchNode = Extract<PlanNode, { kind: 'Fetch' }>;
-type IncomingOperation = Extract<GraphQLDataSourceProcessOptions<GatewayContext>, { incomingRequestContext: unknown }>;
 type Executor = ApolloGateway['executor'];
 type RequestContext = Parameters<Executor>[0];
 type ExecutionResult = Awaited<ReturnType<Executor>>;
 /** What Apollo Server uses of a gateway. */
 type GatewayInterface = Pick<ApolloGateway, 'load' | 'onSchemaLoadOrUpdate' | 'stop'>;
 
-/** What @apollo/gateway names a subgraph error that carries no code of its own. */
-const DOWNSTREAM_SERVICE_ERROR = 'DOWNSTREAM_SERVICE_ERROR';
 /** The data source's request kind for a client's operation (the enum itself is not exported). */
 const INCOMING_OPERATION = 'incoming operation' as IncomingOperation['kind'];
 
@@ -72,8 +70,8 @@ export class SingleFetchShortcut {
   readonly learn = ({ queryPlan, serviceMap, operationContext, requestContext }: PlanResolved): void => {
     const document = requestContext.document;
     if (!document) return;
-    const byName = this.routes.get(document) ?? new Map<string, DirectRoute | null>();
-    this.routes.set(document, byName);
+    let byName = this.routes.get(document);
+    if (!byName) this.routes.set(document, (byName = new Map()));
     const key = requestContext.request.operationName ?? '';
     if (byName.has(key)) return;
     const node = queryPlan.node;

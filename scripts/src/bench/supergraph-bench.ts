@@ -185,6 +185,7 @@ async function soakTest(gateway: GatewayProcess, requests: BenchRequest[], durat
       samples,
       baseline: medianRss(samples, baselineAt - SOAK_WINDOW_MS / 2, baselineAt + SOAK_WINDOW_MS / 2),
       end: medianRss(samples, lastAt - SOAK_WINDOW_MS, lastAt),
+      windowMs: SOAK_WINDOW_MS,
     };
   } finally {
     clearInterval(sampler);
