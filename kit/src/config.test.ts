@@ -163,6 +163,7 @@ describe('readCommonConfig', () => {
       environment: 'development',
       logLevel: 'info',
       databaseUrl: undefined,
+      databasePoolSize: 10,
       redisUrl: undefined,
       redisKeyPrefix: 'marketplace',
       amqpUrl: undefined,
@@ -192,6 +193,8 @@ describe('readCommonConfig', () => {
   it('stops on the first invalid shared setting', () => {
     expect(configError(() => readCommonConfig(envReader({ NODE_ENV: 'staging' }))).variable).toBe('NODE_ENV');
     expect(configError(() => readCommonConfig(envReader({ REDIS_URL: 'http://cache' }))).variable).toBe('REDIS_URL');
+    expect(configError(() => readCommonConfig(envReader({ DATABASE_POOL_SIZE: '0' }))).variable).toBe('DATABASE_POOL_SIZE');
+    expect(configError(() => readCommonConfig(envReader({ DATABASE_POOL_SIZE: 'ten' }))).variable).toBe('DATABASE_POOL_SIZE');
   });
 
   it('never generates development keys in production', () => {

@@ -1,3 +1,5 @@
+import { DEFAULT_POOL_SIZE } from './data/database';
+
 /**
  * Configuration is read from the environment once, at start-up, and validated.
  * A missing or malformed setting stops the process with one line naming the variable.
@@ -99,6 +101,8 @@ export interface CommonConfig {
   logLevel: 'trace' | 'debug' | 'info' | 'warn' | 'error' | 'fatal' | 'silent';
   /** Postgres connection string; unset means embedded Postgres (only `npm start` provides one). */
   databaseUrl: string | undefined;
+  /** Postgres connections each subgraph process may hold; every process also holds one for its outbox relay, and all of them share Postgres's `max_connections`. */
+  databasePoolSize: number;
   redisUrl: string | undefined;
   /** Prefix of every Redis key, so several deployments (or test runs) can share one Redis. */
   redisKeyPrefix: string;
@@ -129,6 +133,7 @@ export function readCommonConfig(env: EnvReader = envReader()): CommonConfig {
     environment: env.oneOf('NODE_ENV', ['development', 'test', 'production'] as const, 'development'),
     logLevel: env.oneOf('LOG_LEVEL', ['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent'] as const, 'info'),
     databaseUrl: env.url('DATABASE_URL', ['postgres', 'postgresql']),
+    databasePoolSize: env.int('DATABASE_POOL_SIZE', DEFAULT_POOL_SIZE, { min: 1, max: 1_000 }),
     redisUrl: env.url('REDIS_URL', ['redis', 'rediss']),
     redisKeyPrefix: env.string('REDIS_KEY_PREFIX', 'marketplace'),
     amqpUrl: env.url('AMQP_URL', ['amqp', 'amqps']),

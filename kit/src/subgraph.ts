@@ -132,6 +132,7 @@ export async function startSubgraph(module: SubgraphModule, options: StartOption
     // Every subgraph gets the outbox, inbox and dead-letter tables before its own.
     migrations: [CreateEventTables1763700000000, ...module.migrations],
     log,
+    poolSize: config.databasePoolSize,
   });
   const store = createStore(config.redisUrl, `${config.redisKeyPrefix}:${module.name}`);
   const metrics = new Metrics(module.name);

@@ -4,9 +4,21 @@ import { TestDatabase, createTestDatabase } from './database';
 import { GraphQLTestClient } from './graphql-client';
 import { LogCapture } from './log-capture';
 
-/** Redis keys and RabbitMQ exchanges/queues of this test file only, so files can share one server. */
+/**
+ * Connections per test subgraph. Jest runs two files at once, each possibly a whole
+ * supergraph: six subgraphs at the production pool of 10, plus their relays, reached 94 of
+ * the 97 connections a default Postgres gives clients, and a burst past that fails with
+ * "too many clients". Four keep two supergraphs under 70 and still let requests race.
+ */
+export const TEST_POOL_SIZE = 4;
+
+/**
+ * Redis keys and RabbitMQ exchanges/queues of this test file only, so files can share one
+ * server, and a connection pool sized so they can share one Postgres.
+ */
 export function isolatedInfrastructure(name: string): Record<string, string> {
   return {
+    DATABASE_POOL_SIZE: String(TEST_POOL_SIZE),
     REDIS_KEY_PREFIX: `test:${name}`,
     EVENTS_EXCHANGE: `test.${name}.events`,
     EVENTS_DLX: `test.${name}.dlx`,

@@ -94,8 +94,12 @@ export async function historyOf(db: Db, orderIds: readonly string[]): Promise<Ma
   return groupBy(orderIds, rows, ({ from, to, reason, at }) => Object.assign(new OrderStatusChange(), { from, to, reason, at }));
 }
 
+/** Call after writing the order row: the step takes the row's `updated_at`, so the latest step and `updatedAt` are one instant. */
 export function appendHistory(manager: EntityManager, orderId: string, from: OrderStatus | null, to: OrderStatus, reason: string): Promise<unknown> {
-  return manager.query(`INSERT INTO order_status_history (order_id, from_status, to_status, reason) VALUES ($1, $2, $3, $4)`, [orderId, from, to, reason]);
+  return manager.query(
+    `INSERT INTO order_status_history (order_id, from_status, to_status, reason, at) SELECT id, $2, $3, $4, updated_at FROM orders WHERE id = $1`,
+    [orderId, from, to, reason],
+  );
 }
 
 function groupBy<R extends { orderId: string }, T>(orderIds: readonly string[], rows: R[], map: (row: R) => T): Map<string, T[]> {

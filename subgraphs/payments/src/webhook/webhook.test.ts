@@ -108,6 +108,20 @@ describe('order of arrival', () => {
     expect(await eventTypes(payments, payment.id)).toEqual(['payment.succeeded']);
   });
 
+  it('a success and a failure racing, three copies each: all 200, SUCCEEDED whichever won the lock, each applied at most once', async () => {
+    const { payment } = await pendingPayment(payments);
+    const success = intentEvent(payment, 'succeeded');
+    const failure = intentEvent(payment, 'failed');
+    const responses = await Promise.all([success, failure, success, failure, success, failure].map((event) => postEvent(payments, event)));
+    expect(responses.map((r) => r.status)).toEqual([200, 200, 200, 200, 200, 200]);
+    expect(await stored(payments, payment.id)).toMatchObject({ status: 'SUCCEEDED', failureReason: null });
+    // The failure counts only when it took the payment's row lock first.
+    const types = await eventTypes(payments, payment.id);
+    expect([['payment.succeeded'], ['payment.failed', 'payment.succeeded']]).toContainEqual(types);
+    const applied = responses.filter((r) => r.body.outcome === 'applied').length;
+    expect(applied).toBe(types.length);
+  });
+
   it('refunded before succeeded: payment.succeeded then payment.refunded, final REFUNDED; the late success changes nothing', async () => {
     const { payment } = await pendingPayment(payments);
     await postEvent(payments, refundedEvent(payment));
