@@ -28,6 +28,7 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { availableParallelism, loadavg } from 'node:os';
 import { resolve } from 'node:path';
 import { envReader } from '@marketplace/kit';
+import { GATEWAY_NODE_FLAGS } from '@marketplace/gateway';
 import { SUPERGRAPH_PATH } from '../testing/query-plan';
 import { costOf, quiesce, statementCounts } from '../testing/statements';
 import { startTestSupergraph } from '../testing/supergraph';
@@ -94,7 +95,9 @@ async function main(): Promise<number> {
     const gateways: GatewayProcess[] = [];
     for (const kind of settings.gateways) {
       const profileDir = env.optionalString('BENCH_PROFILE_DIR');
-      const execArgv = profileDir ? ['--cpu-prof', `--cpu-prof-dir=${resolve(profileDir)}`, `--cpu-prof-name=${kind}.cpuprofile`] : [];
+      const profiling = profileDir ? ['--cpu-prof', `--cpu-prof-dir=${resolve(profileDir)}`, `--cpu-prof-name=${kind}.cpuprofile`] : [];
+      // Ours runs as it is deployed; the peers with their own defaults.
+      const execArgv = kind === 'ours' ? [...GATEWAY_NODE_FLAGS, ...profiling] : profiling;
       const gateway = await startGatewayProcess(kind, { supergraphSdl, subgraphUrls, env: { LOG_LEVEL: 'warn' }, execArgv });
       stops.push(() => gateway.close());
       gateways.push(gateway);
@@ -171,10 +174,12 @@ function interleave(lists: BenchRequest[][]): BenchRequest[] {
 async function soakTest(gateway: GatewayProcess, requests: BenchRequest[], durationMs: number, load: (requests: BenchRequest[], ms: number) => Promise<RunSummary>): Promise<SoakResult> {
   const samples: { atMs: number; rssBytes: number }[] = [{ atMs: 0, rssBytes: gateway.rssBytes() }];
   const started = Date.now();
+  const cpuBefore = gateway.cpuMs();
   const sampler = setInterval(() => samples.push({ atMs: Date.now() - started, rssBytes: gateway.rssBytes() }), SOAK_SAMPLE_MS);
   log(`bench: soak, ${SOAK_CLIENTS} clients on our gateway for ${durationMs / 1000} s`);
   try {
     const summary = await load(requests, durationMs);
+    const cpuMsPerResponse = perResponse(gateway.cpuMs() - cpuBefore, summary);
     samples.push({ atMs: Date.now() - started, rssBytes: gateway.rssBytes() });
     const baselineAt = Math.min(SOAK_BASELINE_MS, durationMs);
     const lastAt = samples[samples.length - 1].atMs;
@@ -186,6 +191,7 @@ async function soakTest(gateway: GatewayProcess, requests: BenchRequest[], durat
       baseline: medianRss(samples, baselineAt - SOAK_WINDOW_MS / 2, baselineAt + SOAK_WINDOW_MS / 2),
       end: medianRss(samples, lastAt - SOAK_WINDOW_MS, lastAt),
       windowMs: SOAK_WINDOW_MS,
+      cpuMsPerResponse,
     };
   } finally {
     clearInterval(sampler);

@@ -42,6 +42,8 @@ export interface SoakResult {
   end: { atMs: number; rssBytes: number };
   /** Each of `baseline` and `end` is the median of the samples in a window this wide. */
   windowMs: number;
+  /** The gateway's CPU time per response over the soak: what a smaller heap costs in collections shows here. */
+  cpuMsPerResponse: number;
 }
 
 export interface ReportInput {
@@ -177,7 +179,7 @@ function soakLines(soak: SoakResult | undefined): string[] {
   if (!soak) return [];
   const growth = ratio(soak.end.rssBytes, soak.baseline.rssBytes) - 1;
   return [
-    `Memory: ${soak.clients} clients of mixed operations on our gateway for ${soak.durationMs / 1000} s (${num(soak.summary.rps)} req/s, ${soak.summary.errors} errors): ` +
+    `Memory: ${soak.clients} clients of mixed operations on our gateway for ${soak.durationMs / 1000} s (${num(soak.summary.rps)} req/s, ${soak.summary.errors} errors, ${soak.cpuMsPerResponse.toFixed(2)} ms of gateway CPU per response): ` +
       `RSS ${(soak.samples[0].rssBytes / MIB).toFixed(0)} MiB before, ${(soak.baseline.rssBytes / MIB).toFixed(0)} MiB after ${Math.round(soak.baseline.atMs / 1000)} s, ` +
       `${(soak.end.rssBytes / MIB).toFixed(0)} MiB after ${Math.round(soak.end.atMs / 1000)} s (${growth >= 0 ? '+' : ''}${(growth * 100).toFixed(1)} %; each the median of a ${soak.windowMs / 1000} s window of samples).`,
     '',
