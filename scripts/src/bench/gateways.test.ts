@@ -8,7 +8,8 @@ import { GATEWAY_KINDS, GatewayKind, GatewayProcess, startGatewayProcess, superg
 /**
  * The benchmark's three gateways, each in its own process, in front of one test
  * supergraph's subgraphs: they must answer exactly what the in-process gateway answers,
- * so that the benchmark compares the same work.
+ * so that the benchmark compares the same work. The pass-through proxy must answer
+ * exactly what the subgraph it forwards to answers.
  */
 const SUPERGRAPH_SDL = readFileSync(resolve(__dirname, '..', '..', '..', 'schema', 'supergraph.graphql'), 'utf8');
 const STOREFRONT = `{ products(first: 5) { edges { node { id name vendor { displayName } category { name } } } } }`;
@@ -17,6 +18,7 @@ const ME = `{ me { id displayName } }`;
 let supergraph: TestSupergraph;
 let subgraphUrls: Record<string, string>;
 const gateways = new Map<GatewayKind, GatewayProcess>();
+let hop: GatewayProcess<'hop'> | undefined;
 
 beforeAll(async () => {
   supergraph = await startTestSupergraph();
@@ -24,18 +26,17 @@ beforeAll(async () => {
   subgraphUrls = Object.fromEntries([...supergraph.subgraphs].map(([name, subgraph]) => [name, subgraph.url]));
   // The children inherit DATA_DIR (the run's token keys) and NODE_ENV from this process;
   // the Redis/RabbitMQ names are the test supergraph's own.
-  const started = await Promise.allSettled(
-    GATEWAY_KINDS.map((kind) =>
-      startGatewayProcess(kind, { supergraphSdl: SUPERGRAPH_SDL, subgraphUrls, env: { LOG_LEVEL: 'warn', ...isolatedInfrastructure(supergraph.database.name) } }),
-    ),
-  );
+  const options = { supergraphSdl: SUPERGRAPH_SDL, subgraphUrls, env: { LOG_LEVEL: 'warn', ...isolatedInfrastructure(supergraph.database.name) } };
+  const [started, proxy] = await Promise.all([Promise.allSettled(GATEWAY_KINDS.map((kind) => startGatewayProcess(kind, options))), startGatewayProcess('hop', options).catch((error: Error) => error)]);
   for (const result of started) if (result.status === 'fulfilled') gateways.set(result.value.kind, result.value);
+  if (!(proxy instanceof Error)) hop = proxy;
   const failed = started.find((result): result is PromiseRejectedResult => result.status === 'rejected');
   if (failed) throw failed.reason;
+  if (proxy instanceof Error) throw proxy;
 }, 60_000);
 
 afterAll(async () => {
-  await Promise.all([...gateways.values()].map((gateway) => gateway.close()));
+  await Promise.all([...gateways.values(), ...(hop ? [hop] : [])].map((peer) => peer.close()));
   await supergraph?.close();
 });
 
@@ -94,6 +95,29 @@ describe.each(GATEWAY_KINDS)('%s', (kind) => {
   });
 });
 
+describe('the pass-through proxy', () => {
+  const post = (url: string, query: string, token?: string) =>
+    fetch(url, { method: 'POST', headers: { 'content-type': 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}) }, body: JSON.stringify({ query }) });
+
+  it('answers POST /<subgraph> with exactly what that subgraph answers, token included', async () => {
+    const token = tokenFor(DemoIds.users.alan, 'CUSTOMER');
+    for (const [subgraph, query, asking] of [['users', ME, token], ['catalog', STOREFRONT.replace(/ vendor \{ displayName \}/, ''), undefined]] as const) {
+      const [direct, forwarded] = await Promise.all([post(subgraphUrls[subgraph], query, asking), post(`${hop!.url}/${subgraph}`, query, asking)]);
+      const body = await forwarded.text();
+      expect({ status: forwarded.status, type: forwarded.headers.get('content-type'), body }).toEqual({ status: direct.status, type: direct.headers.get('content-type'), body: await direct.text() });
+      expect(JSON.parse(body).errors).toBeUndefined();
+    }
+    expect(JSON.parse(await (await post(`${hop!.url}/users`, ME, token)).text())).toEqual({ data: { me: { id: DemoIds.users.alan, displayName: expect.any(String) } } });
+  });
+
+  it('answers 404, naming the subgraphs, for a path that is not one, and for anything but POST', async () => {
+    const unknown = await post(`${hop!.url}/userz`, ME);
+    expect(unknown.status).toBe(404);
+    expect(await unknown.text()).toContain('users');
+    expect((await fetch(`${hop!.url}/users`)).status).toBe(404);
+  });
+});
+
 it('a gateway that cannot start rejects with its reason, and leaves no process behind', async () => {
   await expect(startGatewayProcess('apollo', { supergraphSdl: 'type Query { broken: Int }', subgraphUrls: {}, env: { LOG_LEVEL: 'silent' } })).rejects.toThrow(
     /^stock @apollo\/gateway exited with code 1 before it was ready: ./,
@@ -101,7 +125,7 @@ it('a gateway that cannot start rejects with its reason, and leaves no process b
 });
 
 it('close() ends each child process', async () => {
-  const closing = [...gateways.values()];
+  const closing = [...gateways.values(), hop!];
   for (const gateway of closing) {
     expect(gateway.rssBytes()).toBeGreaterThan(0);
     // Starting up and answering the tests above took CPU time, counted in 10 ms ticks.

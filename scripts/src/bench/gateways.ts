@@ -13,18 +13,21 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
 export type GatewayKind = 'ours' | 'apollo' | 'hive';
+/** The gateways, and the pass-through proxy (peers/hop.ts) that measures what any of them must cost at least. */
+export type PeerKind = GatewayKind | 'hop';
 
 export const GATEWAY_KINDS: readonly GatewayKind[] = ['ours', 'apollo', 'hive'];
 
-export const GATEWAY_TITLES: Record<GatewayKind, string> = {
+export const GATEWAY_TITLES: Record<PeerKind, string> = {
   ours: 'our gateway',
   apollo: 'stock @apollo/gateway',
   hive: 'Hive Gateway',
+  hop: 'pass-through proxy',
 };
 
-export interface GatewayProcess {
-  kind: GatewayKind;
-  /** Where the gateway accepts POSTed GraphQL operations. */
+export interface GatewayProcess<Kind extends PeerKind = GatewayKind> {
+  kind: Kind;
+  /** Where the gateway accepts POSTed GraphQL operations (the proxy: `<url>/<subgraph>`). */
   url: string;
   pid: number;
   /** Resident set size of the child now (Linux /proc). */
@@ -61,7 +64,7 @@ const ENV_PORT = 'PEER_PORT';
 /** What a peer tells its parent over IPC. */
 type PeerMessage = { type: 'ready'; url: string } | { type: 'failed'; message: string };
 
-export async function startGatewayProcess(kind: GatewayKind, options: GatewayProcessOptions): Promise<GatewayProcess> {
+export async function startGatewayProcess<Kind extends PeerKind>(kind: Kind, options: GatewayProcessOptions): Promise<GatewayProcess<Kind>> {
   const dir = mkdtempSync(join(tmpdir(), `marketplace-gateway-${kind}-`));
   const removeDir = () => rmSync(dir, { recursive: true, force: true });
   let child: ChildProcess;
@@ -124,7 +127,7 @@ export async function startGatewayProcess(kind: GatewayKind, options: GatewayPro
   };
 }
 
-function waitForReady(kind: GatewayKind, child: ChildProcess, timeoutMs: number): Promise<string> {
+function waitForReady(kind: PeerKind, child: ChildProcess, timeoutMs: number): Promise<string> {
   const title = GATEWAY_TITLES[kind];
   return new Promise((resolve, reject) => {
     let failure: string | undefined;
@@ -219,7 +222,7 @@ export interface RunningPeer {
  * parent, and shuts down on SIGTERM/SIGINT or when the parent goes away (IPC disconnect),
  * so that no gateway outlives the benchmark that started it.
  */
-export function runPeer(kind: GatewayKind, start: (settings: PeerSettings) => Promise<RunningPeer>): void {
+export function runPeer(kind: PeerKind, start: (settings: PeerSettings) => Promise<RunningPeer>): void {
   const title = GATEWAY_TITLES[kind];
   let running: RunningPeer | undefined;
   let stopping = false;

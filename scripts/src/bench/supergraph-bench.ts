@@ -20,6 +20,7 @@
  *   BENCH_STRESS_CLIENTS   clients of the stress run, 0 to skip (default 100), BENCH_STRESS_S long (default 3)
  *   BENCH_GATEWAYS         which gateways (default ours,apollo,hive)
  *   BENCH_OPERATIONS       which operations by name (default all: ProductCard, Storefront, …)
+ *   BENCH_HOP              also send the direct calls through a pass-through proxy, the floor of any gateway (default true)
  *   BENCH_PROFILE_DIR      write a V8 CPU profile of each gateway there (node --cpu-prof)
  *   BENCH_SOAK_S           seconds of mixed load on our gateway, sampling its RSS (default 0: skip)
  *   DATABASE_URL           Postgres server (default: embedded); AMQP_URL, REDIS_URL as the subgraphs use them
@@ -63,6 +64,7 @@ async function main(): Promise<number> {
       return kind as GatewayKind;
     }),
     operations: env.list('BENCH_OPERATIONS', []),
+    hop: env.bool('BENCH_HOP', true),
     soakMs: env.int('BENCH_SOAK_S', 0, { min: 0, max: 3600 }) * 1000,
   };
   const loadBefore = loadavg()[0];
@@ -100,6 +102,8 @@ async function main(): Promise<number> {
       gateways.push(gateway);
       log(`bench: ${GATEWAY_TITLES[kind]} at ${gateway.url} (pid ${gateway.pid})`);
     }
+    const hop = settings.hop ? await startGatewayProcess('hop', { supergraphSdl, subgraphUrls }) : undefined;
+    if (hop) stops.push(() => hop.close());
     const worker = forkLoadGenerator();
     stops.push(async () => worker.exitCode === null && worker.signalCode === null && worker.kill());
     const run = (url: string, requests: BenchRequest[], concurrency: number, durationMs = settings.durationMs): Promise<RunSummary> =>
@@ -116,6 +120,8 @@ async function main(): Promise<number> {
         const subgraphCpu = process.cpuUsage(subgraphCpuBefore);
         const directCpuMs = perResponse((subgraphCpu.user + subgraphCpu.system) / 1000, direct);
         report(title, scenario.direct.subgraph, clients, direct, directCpuMs);
+        const viaHop = hop && (await run(`${hop.url}/${scenario.direct.subgraph}`, scenario.direct.requests, clients));
+        if (viaHop) report(title, 'one hop', clients, viaHop);
         const byGateway: Partial<Record<GatewayKind, RunSummary>> = {};
         const gatewayCpuMs: Partial<Record<GatewayKind, number>> = {};
         for (const gateway of gateways) {
@@ -125,7 +131,7 @@ async function main(): Promise<number> {
           gatewayCpuMs[gateway.kind] = perResponse(gateway.cpuMs() - cpuBefore, summary);
           report(title, gateway.kind, clients, summary, gatewayCpuMs[gateway.kind]);
         }
-        rows.push({ operation: title, clients, directSubgraph: scenario.direct.subgraph, direct, directCpuMs, gateways: byGateway, gatewayCpuMs });
+        rows.push({ operation: title, clients, directSubgraph: scenario.direct.subgraph, direct, hop: viaHop, directCpuMs, gateways: byGateway, gatewayCpuMs });
       }
     }
 
@@ -147,7 +153,7 @@ async function main(): Promise<number> {
     process.stdout.write(`\n${markdown}`);
     writeFileSync(RESULTS_PATH, markdown);
     log(`bench: written to ${RESULTS_PATH}`);
-    const failed = rows.reduce((sum, row) => sum + row.direct.errors + Object.values(row.gateways).reduce((n, s) => n + s.errors, 0), 0) + stress.reduce((sum, row) => sum + row.summary.errors, 0);
+    const failed = rows.reduce((sum, row) => sum + row.direct.errors + (row.hop?.errors ?? 0) + Object.values(row.gateways).reduce((n, s) => n + s.errors, 0), 0) + stress.reduce((sum, row) => sum + row.summary.errors, 0);
     if (failed > 0) log(`bench: ${failed} requests failed (see the errors columns)`);
     return failed > 0 ? 1 : 0;
   } finally {

@@ -11,6 +11,8 @@ export interface Row {
   /** The subgraph the direct run called: the owner of the operation's root field. */
   directSubgraph: string;
   direct: RunSummary;
+  /** The same direct calls through a pass-through proxy (BENCH_HOP): the least any gateway adds. */
+  hop?: RunSummary;
   /** CPU ms the subgraphs spent per direct request. */
   directCpuMs: number;
   gateways: Partial<Record<GatewayKind, RunSummary>>;
@@ -70,7 +72,8 @@ export function renderReport(input: ReportInput): string {
       `${dataset.users.toLocaleString('en')} users, ${dataset.orders.toLocaleString('en')} orders (Postgres: ${input.databaseKind === 'embedded' ? 'embedded' : 'DATABASE_URL server'}).`,
     `Subgraphs in one process, each gateway in its own, the load generator in another; keep-alive, each client one request at a time, ` +
       `${settings.warmupMs / 1000} s warm-up + ${settings.durationMs / 1000} s measured per run. Every response is compared with the data our gateway returned before the runs.`,
-    `Cells are req/s · p50 ms · p99 ms. "direct" calls the subgraph owning the root field with the plan's first fetch (its share of the operation).`,
+    `Cells are req/s · p50 ms · p99 ms. "direct" calls the subgraph owning the root field with the plan's first fetch (its share of the operation); ` +
+      `"one hop" sends the same calls through a pass-through proxy in a process of its own, which forwards bytes and does no GraphQL work: the floor of any gateway.`,
     '',
     ...latencyTable(input),
     '',
@@ -94,26 +97,30 @@ const cell = (summary: RunSummary | undefined) => (summary ? `${num(summary.rps)
 const times = (value: number) => (Number.isFinite(value) ? `${value.toFixed(2)}×` : '–');
 
 function latencyTable({ rows, settings }: ReportInput): string[] {
+  const withHop = rows.some((row) => row.hop);
   return table(
-    ['operation', 'clients', 'direct', ...settings.gateways.map((kind) => GATEWAY_TITLES[kind]), 'errors'],
+    ['operation', 'clients', 'direct', ...(withHop ? ['one hop'] : []), ...settings.gateways.map((kind) => GATEWAY_TITLES[kind]), 'errors'],
     rows.map((row) => [
       row.operation,
       row.clients,
       `${cell(row.direct)} (${row.directSubgraph})`,
+      ...(withHop ? [cell(row.hop)] : []),
       ...settings.gateways.map((kind) => cell(row.gateways[kind])),
-      row.direct.errors + Object.values(row.gateways).reduce((sum, summary) => sum + summary.errors, 0),
+      row.direct.errors + (row.hop?.errors ?? 0) + Object.values(row.gateways).reduce((sum, summary) => sum + summary.errors, 0),
     ]),
   );
 }
 
 function ratioTable({ rows }: ReportInput): string[] {
+  const withHop = rows.some((row) => row.hop);
   return table(
-    ['operation', 'clients', 'our p50 ÷ direct p50', 'our req/s ÷ stock Apollo', 'our req/s ÷ Hive', 'our p99 ÷ Hive p99'],
+    ['operation', 'clients', ...(withHop ? ['one hop p50 ÷ direct p50'] : []), 'our p50 ÷ direct p50', 'our req/s ÷ stock Apollo', 'our req/s ÷ Hive', 'our p99 ÷ Hive p99'],
     rows.map((row) => {
       const { ours, apollo, hive } = row.gateways;
       return [
         row.operation,
         row.clients,
+        ...(withHop ? [times(ratio(row.hop?.p50 ?? NaN, row.direct.p50))] : []),
         times(ratio(ours?.p50 ?? NaN, row.direct.p50)),
         times(ratio(ours?.rps ?? NaN, apollo?.rps ?? NaN)),
         times(ratio(ours?.rps ?? NaN, hive?.rps ?? NaN)),
