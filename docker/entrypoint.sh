@@ -1,16 +1,18 @@
 #!/bin/sh
 # Container entry point for every service image built from the one Dockerfile.
-# SERVICE picks the process: `gateway` runs gateway/dist/main.js, any other name runs
-# subgraphs/$SERVICE/dist/main.js. `entrypoint.sh --check` only verifies that the entry
-# exists (the Dockerfile runs it at build time, so a wrong SERVICE fails the build).
+# SERVICE picks the process: `gateway` runs gateway/dist/main.js with the Node flags of
+# gateway/src/node-flags.ts, any other name runs subgraphs/$SERVICE/dist/main.js.
+# `entrypoint.sh --check` only verifies that the entry exists and prints the command (the
+# Dockerfile runs it at build time, so a wrong SERVICE fails the build).
 set -eu
 cd "$(dirname "$0")/.."
 
 service="${SERVICE:-}"
+flags=''
 case "$service" in
   '') echo "entrypoint: SERVICE is not set (gateway, users, ...)" >&2; exit 64 ;;
   */* | .*) echo "entrypoint: SERVICE=$service is not a service name" >&2; exit 64 ;;
-  gateway) entry=gateway/dist/main.js ;;
+  gateway) entry=gateway/dist/main.js; flags='--no-memory-reducer' ;;
   *) entry="subgraphs/$service/dist/main.js" ;;
 esac
 
@@ -20,9 +22,10 @@ if [ ! -f "$entry" ]; then
 fi
 
 if [ "${1:-}" = "--check" ]; then
-  echo "entrypoint: SERVICE=$service runs $entry"
+  echo "entrypoint: SERVICE=$service runs node ${flags:+$flags }$entry"
   exit 0
 fi
 
 # exec: node becomes the container's main process and receives SIGTERM/SIGINT itself.
-exec node "$entry" "$@"
+# $flags unquoted: none, or words without spaces.
+exec node $flags "$entry" "$@"

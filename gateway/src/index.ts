@@ -5,3 +5,4 @@ export { OperationLimits, limitRules, maxAliasesRule, maxDepthRule } from './lim
 export { PLAYGROUND_ASSETS, PLAYGROUND_ASSET_PATH } from './playground';
 export { SubgraphDataSource } from './remote-data-source';
 export { RESPONSE_CACHE_HEADER, ResponseCache, ResponseCacheSettings, responseCachePlugin } from './response-cache';
+export { GATEWAY_NODE_FLAGS } from './node-flags';

@@ -3,9 +3,11 @@
  * docker-compose.yml, routed by the gateway and by Apollo Router, and composed by rover;
  * every container is health-checked and started only once what it needs is healthy.
  */
+import { execFileSync } from 'node:child_process';
 import { existsSync, readFileSync, readdirSync, statSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { parse } from 'yaml';
+import { GATEWAY_NODE_FLAGS } from '@marketplace/gateway';
 
 const root = resolve(__dirname, '../..');
 
@@ -202,6 +204,24 @@ describe('Dockerfile', () => {
   it('keeps local state and build output out of the build context', () => {
     const ignored = read('.dockerignore').split(/\r?\n/).map((line) => line.trim().replace(/^\*\*\//, ''));
     expect(ignored).toEqual(expect.arrayContaining(['node_modules', 'dist', '.data', '.git', 'coverage']));
+  });
+});
+
+describe('the gateway process', () => {
+  const command = (service: string) => execFileSync('sh', [join(root, 'docker/entrypoint.sh'), '--check'], { env: { ...process.env, SERVICE: service }, encoding: 'utf8' }).trim();
+
+  it('gets its Node flags from every launcher: npm run start:gateway and the container entry point', () => {
+    const scripts = JSON.parse(read('package.json')).scripts as Record<string, string>;
+    expect(scripts['start:gateway']).toBe(`node ${GATEWAY_NODE_FLAGS.join(' ')} gateway/dist/main.js`);
+    expect(command('gateway')).toBe(`entrypoint: SERVICE=gateway runs node ${GATEWAY_NODE_FLAGS.join(' ')} gateway/dist/main.js`);
+  });
+
+  it('is the only one they are for', () => {
+    expect(command('users')).toBe('entrypoint: SERVICE=users runs node subgraphs/users/dist/main.js');
+  });
+
+  it('starts with them: node accepts each flag', () => {
+    expect(execFileSync(process.execPath, [...GATEWAY_NODE_FLAGS, '-e', 'process.stdout.write("ok")'], { encoding: 'utf8' })).toBe('ok');
   });
 });
 

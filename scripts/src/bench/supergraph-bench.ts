@@ -29,6 +29,7 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { availableParallelism, loadavg } from 'node:os';
 import { resolve } from 'node:path';
 import { envReader } from '@marketplace/kit';
+import { GATEWAY_NODE_FLAGS } from '@marketplace/gateway';
 import { SUPERGRAPH_PATH } from '../testing/query-plan';
 import { costOf, quiesce, statementCounts } from '../testing/statements';
 import { startTestSupergraph } from '../testing/supergraph';
@@ -96,7 +97,9 @@ async function main(): Promise<number> {
     const gateways: GatewayProcess[] = [];
     for (const kind of settings.gateways) {
       const profileDir = env.optionalString('BENCH_PROFILE_DIR');
-      const execArgv = profileDir ? ['--cpu-prof', `--cpu-prof-dir=${resolve(profileDir)}`, `--cpu-prof-name=${kind}.cpuprofile`] : [];
+      const profiling = profileDir ? ['--cpu-prof', `--cpu-prof-dir=${resolve(profileDir)}`, `--cpu-prof-name=${kind}.cpuprofile`] : [];
+      // Ours runs as it is deployed; the peers with their own defaults.
+      const execArgv = kind === 'ours' ? [...GATEWAY_NODE_FLAGS, ...profiling] : profiling;
       const gateway = await startGatewayProcess(kind, { supergraphSdl, subgraphUrls, env: { LOG_LEVEL: 'warn' }, execArgv });
       stops.push(() => gateway.close());
       gateways.push(gateway);
