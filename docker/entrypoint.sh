@@ -12,7 +12,7 @@ flags=''
 case "$service" in
   '') echo "entrypoint: SERVICE is not set (gateway, users, ...)" >&2; exit 64 ;;
   */* | .*) echo "entrypoint: SERVICE=$service is not a service name" >&2; exit 64 ;;
-  gateway) entry=gateway/dist/main.js; flags='--no-memory-reducer' ;;
+  gateway) entry=gateway/dist/main.js; flags='--max-old-space-size=1024' ;;
   *) entry="subgraphs/$service/dist/main.js" ;;
 esac
 

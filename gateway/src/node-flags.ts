@@ -1,14 +1,15 @@
 /**
  * Node flags of every launcher of the gateway process: `npm run start:gateway`, the
  * container entry point and the benchmark (scripts/src/infra.test.ts keeps them equal).
- * They must be on the command line: V8 creates its memory reducer when it sets up the heap,
- * so turning the flag off from inside the process changes nothing.
+ * They must be on the command line: V8 sizes its heap, and decides how it grows, when it
+ * sets the heap up, so flags set from inside the process change nothing there.
  *
- * No memory reducer. When a process stops allocating, V8's memory reducer collects its heap
- * down toward the live data (here from the ~320 MiB plateau of steady load to ~170 MiB RSS,
- * against ~70 MiB live), and afterwards makes the heap grow slowly: once load returns, it
- * takes minutes of extra major collections to reach the same plateau (README, Benchmarks:
- * Memory). A gateway's memory budget is its plateau under load anyway; keeping it through a
- * lull costs no memory that load did not already take.
+ * A heap ceiling well above what the gateway keeps (about 70 MiB live under load, plus at
+ * most 64 MiB in each of its two caches). With the default ceiling, a quarter of the
+ * machine's memory, V8 lets the heap grow to up to 4× the live data, and the gateway's RSS
+ * climbs for minutes toward ~320 MiB, again after every quiet spell in which V8's memory
+ * reducer shrank it. Under 1 GiB V8 grows the heap by about 1.6× instead: RSS holds at
+ * about 200 MiB from the first minute, for about 11 % more CPU per response spent on
+ * collections (README, Benchmarks: Memory).
  */
-export const GATEWAY_NODE_FLAGS: readonly string[] = ['--no-memory-reducer'];
+export const GATEWAY_NODE_FLAGS: readonly string[] = ['--max-old-space-size=1024'];
