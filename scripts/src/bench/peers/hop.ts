@@ -16,7 +16,7 @@ runPeer('hop', async ({ subgraphUrls, port, host }) => {
   const agent = new Agent({ keepAlive: true });
   const server = createServer((req, res) => {
     const target = req.method === 'POST' ? subgraphUrls[(req.url ?? '').slice(1)] : undefined;
-    const fail = (status: number, message: string) => res.writeHead(status, { 'content-type': 'text/plain' }).end(message);
+    const fail = (status: number, message: string) => (res.headersSent ? res.destroy() : res.writeHead(status, { 'content-type': 'text/plain' }).end(message));
     void bodyOf(req).then((body) => {
       if (!target) return fail(404, `POST /<subgraph>, one of: ${Object.keys(subgraphUrls).join(', ')}`);
       const headers: Record<string, string | number> = { 'content-length': body.length };
