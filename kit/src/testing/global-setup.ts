@@ -22,13 +22,34 @@ export default async function globalSetup(): Promise<void> {
   (globalThis as { __embeddedPostgres?: unknown }).__embeddedPostgres = server;
 }
 
-export function freePort(): Promise<number> {
+/**
+ * Ports handed out below Linux's ephemeral range (32768–60999 by default). A port the
+ * kernel picked for `listen(0)` is free only until the kernel hands it out again as the
+ * source port of some outgoing connection, and a full test run opens thousands; a process
+ * told to listen there seconds later (`npm start` after its Postgres is up) then found it
+ * taken. Ports below the range are never source ports.
+ */
+const TEST_PORTS_FROM = 20_000;
+const TEST_PORTS_TO = 32_767;
+/** Each jest worker draws from its own slice, so two workers never probe the same port at once. */
+const TEST_PORTS_PER_WORKER = 1_000;
+const MAX_PORT_PROBES = 100;
+
+/** A port nothing listens on now, outside the ephemeral range, for a server a test starts later. */
+export async function freePort(): Promise<number> {
+  const worker = Number(process.env.JEST_WORKER_ID ?? 1);
+  const sliceStart = TEST_PORTS_FROM + (((worker - 1) * TEST_PORTS_PER_WORKER) % (TEST_PORTS_TO - TEST_PORTS_FROM + 1 - TEST_PORTS_PER_WORKER));
+  for (let probe = 0; probe < MAX_PORT_PROBES; probe += 1) {
+    const port = sliceStart + Math.floor(Math.random() * TEST_PORTS_PER_WORKER);
+    if (await canListen(port)) return port;
+  }
+  throw new Error(`freePort: no free port in ${MAX_PORT_PROBES} probes of ${sliceStart}–${sliceStart + TEST_PORTS_PER_WORKER - 1}`);
+}
+
+function canListen(port: number): Promise<boolean> {
   return new Promise((resolve, reject) => {
     const probe = createServer();
-    probe.once('error', reject);
-    probe.listen(0, '127.0.0.1', () => {
-      const { port } = probe.address() as { port: number };
-      probe.close(() => resolve(port));
-    });
+    probe.once('error', (error: NodeJS.ErrnoException) => (error.code === 'EADDRINUSE' || error.code === 'EACCES' ? resolve(false) : reject(error)));
+    probe.listen(port, '127.0.0.1', () => probe.close(() => resolve(true)));
   });
 }
