@@ -27,12 +27,11 @@ beforeAll(async () => {
   // The children inherit DATA_DIR (the run's token keys) and NODE_ENV from this process;
   // the Redis/RabbitMQ names are the test supergraph's own.
   const options = { supergraphSdl: SUPERGRAPH_SDL, subgraphUrls, env: { LOG_LEVEL: 'warn', ...isolatedInfrastructure(supergraph.database.name) } };
-  const [started, proxy] = await Promise.all([Promise.allSettled(GATEWAY_KINDS.map((kind) => startGatewayProcess(kind, options))), startGatewayProcess('hop', options).catch((error: Error) => error)]);
+  const started = await Promise.allSettled(GATEWAY_KINDS.map((kind) => startGatewayProcess(kind, options)));
   for (const result of started) if (result.status === 'fulfilled') gateways.set(result.value.kind, result.value);
-  if (!(proxy instanceof Error)) hop = proxy;
   const failed = started.find((result): result is PromiseRejectedResult => result.status === 'rejected');
   if (failed) throw failed.reason;
-  if (proxy instanceof Error) throw proxy;
+  hop = await startGatewayProcess('hop', options);
 }, 60_000);
 
 afterAll(async () => {

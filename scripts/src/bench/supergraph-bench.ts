@@ -36,7 +36,7 @@ import { startTestSupergraph } from '../testing/supergraph';
 import { DatasetDatabases, SUBGRAPH_NAMES, analyzeDataset, loadDataset } from './dataset';
 import { GATEWAY_TITLES, GatewayKind, GatewayProcess, startGatewayProcess } from './gateways';
 import { concurrencyList, ensureDatabaseServer, forkLoadGenerator, log, machineLine, report, runInWorker } from './harness';
-import { renderReport, Row, SoakResult, StressRow, CostRow } from './supergraph-report';
+import { renderReport, rowErrors, Row, SoakResult, StressRow, CostRow } from './supergraph-report';
 import type { BenchRequest, Job } from './protocol';
 import { buildScenarios, dataOf } from './scenarios';
 import type { RunSummary } from './stats';
@@ -156,7 +156,7 @@ async function main(): Promise<number> {
     process.stdout.write(`\n${markdown}`);
     writeFileSync(RESULTS_PATH, markdown);
     log(`bench: written to ${RESULTS_PATH}`);
-    const failed = rows.reduce((sum, row) => sum + row.direct.errors + (row.hop?.errors ?? 0) + Object.values(row.gateways).reduce((n, s) => n + s.errors, 0), 0) + stress.reduce((sum, row) => sum + row.summary.errors, 0);
+    const failed = rows.reduce((sum, row) => sum + rowErrors(row), 0) + stress.reduce((sum, row) => sum + row.summary.errors, 0);
     if (failed > 0) log(`bench: ${failed} requests failed (see the errors columns)`);
     return failed > 0 ? 1 : 0;
   } finally {

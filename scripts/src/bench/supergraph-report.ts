@@ -96,6 +96,11 @@ function table(header: string[], lines: (string | number)[][]): string[] {
 const cell = (summary: RunSummary | undefined) => (summary ? `${num(summary.rps)} · ${num(summary.p50)} · ${num(summary.p99)}` : '–');
 const times = (value: number) => (Number.isFinite(value) ? `${value.toFixed(2)}×` : '–');
 
+/** Failed requests of one row: the direct run, the proxy's and every gateway's. */
+export function rowErrors(row: Row): number {
+  return [row.direct, row.hop, ...Object.values(row.gateways)].reduce((sum, summary) => sum + (summary?.errors ?? 0), 0);
+}
+
 function latencyTable({ rows, settings }: ReportInput): string[] {
   const withHop = rows.some((row) => row.hop);
   return table(
@@ -106,7 +111,7 @@ function latencyTable({ rows, settings }: ReportInput): string[] {
       `${cell(row.direct)} (${row.directSubgraph})`,
       ...(withHop ? [cell(row.hop)] : []),
       ...settings.gateways.map((kind) => cell(row.gateways[kind])),
-      row.direct.errors + (row.hop?.errors ?? 0) + Object.values(row.gateways).reduce((sum, summary) => sum + summary.errors, 0),
+      rowErrors(row),
     ]),
   );
 }
