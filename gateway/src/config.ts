@@ -49,8 +49,12 @@ export interface GatewayConfig {
   /** REST routes streamed to the subgraph that owns them (webhooks, uploads, downloads). */
   restEdge: { routes: RestEdgeRoute[]; timeoutMs: number };
   subgraphTimeoutMs: number;
-  /** Operations one subgraph answers whole skip the query-plan executor (see SingleFetchShortcut). */
-  singleFetchShortcut: boolean;
+  singleFetch: {
+    /** Operations one subgraph answers whole skip the query-plan executor (see SingleFetchShortcut). */
+    shortcut: boolean;
+    /** Such operations, once learned and posted as plain JSON, skip Apollo Server's request pipeline too (see SingleFetchLane). */
+    skipPipeline: boolean;
+  };
   /** Identical reads in flight to a subgraph at once share one round trip (see createSubgraphFetcher). */
   subgraphSingleFlight: boolean;
   /** Whole answers to anonymous queries of public data, dropped on every `public-data` change notice. */
@@ -88,7 +92,7 @@ export function readGatewayConfig(env: EnvReader): GatewayConfig {
     },
     subgraphTimeoutMs: env.int('SUBGRAPH_TIMEOUT_MS', DEFAULT_SUBGRAPH_TIMEOUT_MS, { min: 1, max: 600_000 }),
     subgraphSingleFlight: env.bool('SUBGRAPH_SINGLE_FLIGHT', true),
-    singleFetchShortcut: env.bool('SINGLE_FETCH_SHORTCUT', true),
+    singleFetch: { shortcut: env.bool('SINGLE_FETCH_SHORTCUT', true), skipPipeline: env.bool('SINGLE_FETCH_SKIP_PIPELINE', true) },
     responseCache: {
       ttlSeconds: env.int('RESPONSE_CACHE_TTL_SECONDS', DEFAULT_RESPONSE_CACHE_TTL_SECONDS, { min: 0, max: 24 * 3600 }),
       maxEntries: env.int('RESPONSE_CACHE_MAX_ENTRIES', DEFAULT_RESPONSE_CACHE_MAX_ENTRIES, { min: 1, max: 1_000_000 }),

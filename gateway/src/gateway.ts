@@ -44,6 +44,7 @@ import { SubgraphDataSource } from './remote-data-source';
 import { ResponseCache, responseCachePlugin } from './response-cache';
 import { PublicDataCache } from './public-cache';
 import { SingleFetchShortcut } from './single-fetch';
+import { SingleFetchLane } from './single-fetch-lane';
 import { SubgraphAnswer, createSubgraphFetcher } from './subgraph-fetcher';
 import { isSubscriptionOperation, serveLiveSubscriptions } from './subscriptions/live-subscriptions';
 
@@ -100,8 +101,13 @@ export async function startGateway(options: GatewayOptions = {}): Promise<Runnin
   const cacheLookups = metrics.counter('gateway_response_cache_lookups_total', 'Anonymous public operations looked up in the response cache, by result', ['result']);
   metrics.gauge('gateway_response_cache_entries', 'Answers held in the response cache', () => responseCache.size);
 
-  const directOperations = metrics.counter('gateway_single_fetch_operations_total', 'Operations served by the single-fetch shortcut (one subgraph answers them whole; no query-plan executor)');
-  const shortcut = config.singleFetchShortcut ? new SingleFetchShortcut(() => directOperations.inc()) : undefined;
+  const directOperations = metrics.counter(
+    'gateway_single_fetch_operations_total',
+    'Operations served by the single-fetch shortcut (one subgraph answers them whole; no query-plan executor), by pipeline: apollo (Apollo Server answered) or skipped (the lane answered alone)',
+    ['pipeline'],
+  );
+  const shortcut = config.singleFetch.shortcut ? new SingleFetchShortcut(() => directOperations.inc({ pipeline: 'apollo' })) : undefined;
+  const lane = shortcut && config.singleFetch.skipPipeline ? new SingleFetchLane({ shortcut, responseCache, metrics, onAnswer: () => directOperations.inc({ pipeline: 'skipped' }) }) : undefined;
   const subgraphs = new Map<string, string>();
   const gateway = new ApolloGateway({
     supergraphSdl,
@@ -185,7 +191,7 @@ export async function startGateway(options: GatewayOptions = {}): Promise<Runnin
   );
   // Behind a trusted proxy only Express works out the client's address: everything goes through it then.
   if (config.trustProxy === false) {
-    serveRequest = withLeanGraphQLPosts(app, { path: GRAPHQL_PATH, apollo, maxBodyBytes: MAX_BODY_BYTES, context: contextFor, metrics });
+    serveRequest = withLeanGraphQLPosts(app, { path: GRAPHQL_PATH, apollo, maxBodyBytes: MAX_BODY_BYTES, context: contextFor, metrics, lane });
   }
   app.use(jsonErrorHandler);
   closeWebSockets = serveLiveSubscriptions(httpServer, GRAPHQL_PATH, {

@@ -2,6 +2,7 @@ import type { IncomingMessage, RequestListener, ServerResponse } from 'node:http
 import { ApolloServer, HeaderMap } from '@apollo/server';
 import { Headers, Metrics, requestErrorBody, requestIdFrom } from '@marketplace/kit';
 import { GatewayContext, IncomingCall, plainIp } from './context';
+import type { SingleFetchLane } from './single-fetch-lane';
 
 export interface GraphQLPostOptions {
   path: string;
@@ -10,6 +11,8 @@ export interface GraphQLPostOptions {
   maxBodyBytes: number;
   context(call: IncomingCall, res: ServerResponse): Promise<GatewayContext>;
   metrics: Metrics;
+  /** Answers operations the single-fetch shortcut knows without Apollo's request pipeline. */
+  lane?: SingleFetchLane;
 }
 
 /**
@@ -45,14 +48,25 @@ async function serve(req: IncomingMessage, res: ServerResponse, options: GraphQL
   const body = await readJsonBody(req, options.maxBodyBytes);
   if (!body.ok) return sendRequestError(res, body.status, body.message);
 
+  const call: IncomingCall = { headers: req.headers, requestId, clientIp: plainIp(req.socket.remoteAddress) };
+  let context: Promise<GatewayContext> | undefined;
+  // Built at most once, whether the lane or Apollo asks first: one token check, one rate-limit count.
+  const contextOnce = () => (context ??= options.context(call, res));
+  const answered = await options.lane?.answer(body.value, req.headers.accept, contextOnce);
+  if (answered) {
+    for (const [name, value] of Object.entries(answered.headers)) res.setHeader(name, value);
+    res.statusCode = 200;
+    res.end(answered.body);
+    return;
+  }
+
   const headers = new HeaderMap();
   for (const [name, value] of Object.entries(req.headers)) {
     if (value !== undefined) headers.set(name, Array.isArray(value) ? value.join(', ') : value);
   }
-  const clientIp = plainIp(req.socket.remoteAddress);
   const response = await options.apollo.executeHTTPGraphQLRequest({
     httpGraphQLRequest: { method: 'POST', headers, search: '', body: body.value },
-    context: () => options.context({ headers: req.headers, requestId, clientIp }, res),
+    context: contextOnce,
   });
   for (const [name, value] of response.headers) res.setHeader(name, value);
   res.statusCode = response.status ?? 200;

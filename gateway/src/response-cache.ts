@@ -25,14 +25,18 @@ export class ResponseCache extends PublicDataCache<FormattedExecutionResult> {
     return this.put(key, JSON.parse(json) as FormattedExecutionResult, json.length, generation);
   }
 
-  /** The cache key of an operation, or undefined when its answer is not public data. */
-  keyOf(operation: OperationDefinitionNode | undefined, source: string | undefined, operationName: string | null | undefined, variables: unknown, context: GatewayContext): string | undefined {
+  /** Whether this cache answers or keeps the operation for this caller: an anonymous query of public data only, while the cache is on. */
+  consults(operation: OperationDefinitionNode | undefined, context: GatewayContext): boolean {
     // Anyone signed in may see more than the public (their own drafts, an admin's view).
-    if (!operation || operation.operation !== 'query' || context.viewer || context.authorization || source === undefined) return undefined;
-    const publicOnly = operation.selectionSet.selections.every(
+    if (!this.enabled || !operation || operation.operation !== 'query' || context.viewer || context.authorization) return false;
+    return operation.selectionSet.selections.every(
       (selection) => selection.kind === 'Field' && (selection.name.value === '__typename' || this.settings.rootFields.has(selection.name.value)) && !selection.directives?.length,
     );
-    if (!publicOnly) return undefined;
+  }
+
+  /** The cache key of an operation, or undefined when its answer is not public data. */
+  keyOf(operation: OperationDefinitionNode | undefined, source: string | undefined, operationName: string | null | undefined, variables: unknown, context: GatewayContext): string | undefined {
+    if (!this.consults(operation, context) || source === undefined) return undefined;
     return createHash('sha256').update(JSON.stringify([source, operationName ?? null, variables ?? null])).digest('base64url');
   }
 }

@@ -27,15 +27,31 @@ type PlanNode = NonNullable<PlanResolved['queryPlan']['node']>;
 type FetchNode = Extract<PlanNode, { kind: 'Fetch' }>;
 type Executor = ApolloGateway['executor'];
 type RequestContext = Parameters<Executor>[0];
-type ExecutionResult = Awaited<ReturnType<Executor>>;
+/** The executor's result for one operation. */
+export type ExecutionResult = Awaited<ReturnType<Executor>>;
 /** What Apollo Server uses of a gateway. */
 type GatewayInterface = Pick<ApolloGateway, 'load' | 'onSchemaLoadOrUpdate' | 'stop'>;
 
 /** The data source's request kind for a client's operation (the enum itself is not exported). */
 const INCOMING_OPERATION = 'incoming operation' as IncomingOperation['kind'];
+/** Query texts remembered for the lean lane; past this many the oldest is forgotten (it is then served through Apollo until learned again). */
+const MAX_LEARNED_TEXTS = 1_000;
+/** Longer texts are not remembered, which bounds the memory they hold (~16 MiB): the operations frontends send are far shorter. */
+const MAX_LEARNED_TEXT_CHARS = 16_384;
+
+/**
+ * Where the lane leaves an answer it fetched but lets Apollo send (one with errors), so the
+ * executor returns it instead of fetching again. A property of the context, because Apollo
+ * copies the context's own properties into a new object for each operation.
+ */
+const HANDED_OVER = Symbol('single-fetch answer handed over');
+type ContextCarrying = GatewayContext & { [HANDED_OVER]?: ExecutionResult };
+
+/** The part of a request context the data source reads: who is asking, and the policy its answer's `Cache-Control` restricts. */
+export type IncomingRequest = Pick<RequestContext, 'overallCachePolicy'> & { context: GatewayContext };
 
 /** An operation one subgraph answers whole, exactly as the client asked it. */
-interface DirectRoute {
+export interface DirectRoute {
   fetch: FetchNode;
   dataSource: GraphQLDataSource<GatewayContext>;
   schema: GraphQLSchema;
@@ -63,6 +79,8 @@ interface DirectRoute {
  */
 export class SingleFetchShortcut {
   private routes = new WeakMap<DocumentNode, Map<string, DirectRoute | null>>();
+  /** The same routes by query text and operation name, for requests that skip Apollo's pipeline (single-fetch-lane.ts). */
+  private byText = new Map<string, Map<string, DirectRoute>>();
 
   constructor(private readonly onDirect: () => void = () => undefined) {}
 
@@ -77,8 +95,30 @@ export class SingleFetchShortcut {
     const node = queryPlan.node;
     const dataSource = node?.kind === 'Fetch' ? serviceMap[node.serviceName] : undefined;
     const direct = node?.kind === 'Fetch' && dataSource && isPassThrough(operationContext.schema, node, operationContext.operation, operationContext.fragments);
-    byName.set(key, direct ? { fetch: node, dataSource, schema: operationContext.schema, operation: operationContext.operation, dataWithoutAnswer: dataWithoutAnswer(operationContext.schema, operationContext.operation) } : null);
+    const route = direct ? { fetch: node, dataSource, schema: operationContext.schema, operation: operationContext.operation, dataWithoutAnswer: dataWithoutAnswer(operationContext.schema, operationContext.operation) } : null;
+    byName.set(key, route);
+    if (route) this.rememberText(requestContext.source, key, route);
   };
+
+  /** The route learned for this query text and operation name (none: `undefined`), if any. */
+  routeFor(query: string, operationName: string | undefined): DirectRoute | undefined {
+    return this.byText.get(query)?.get(operationName ?? '');
+  }
+
+  /** Leaves an answer the lane fetched for Apollo to send: its executor will return it for this context instead of fetching again. */
+  handOver(context: GatewayContext, result: ExecutionResult): void {
+    (context as ContextCarrying)[HANDED_OVER] = result;
+  }
+
+  private rememberText(source: string | undefined, operationName: string, route: DirectRoute): void {
+    if (source === undefined || source.length > MAX_LEARNED_TEXT_CHARS) return;
+    let byName = this.byText.get(source);
+    if (!byName) {
+      if (this.byText.size >= MAX_LEARNED_TEXTS) this.byText.delete(this.byText.keys().next().value as string);
+      this.byText.set(source, (byName = new Map()));
+    }
+    byName.set(operationName, route);
+  }
 
   /** Apollo Server's view of `gateway`: its executor, with the shortcut in front. */
   wrap(gateway: GatewayInterface): GatewayInterface {
@@ -91,6 +131,7 @@ export class SingleFetchShortcut {
       onSchemaLoadOrUpdate: (callback) =>
         gateway.onSchemaLoadOrUpdate((schemaContext) => {
           this.routes = new WeakMap();
+          this.byText = new Map();
           callback(schemaContext);
         }),
       stop: () => gateway.stop(),
@@ -98,20 +139,31 @@ export class SingleFetchShortcut {
   }
 
   private execute(requestContext: RequestContext, executor: Executor): Promise<ExecutionResult> {
+    const context = requestContext.context as ContextCarrying;
+    const fetched = context[HANDED_OVER];
+    if (fetched) {
+      delete context[HANDED_OVER];
+      this.onDirect();
+      return Promise.resolve(fetched);
+    }
     const route = requestContext.document && this.routes.get(requestContext.document)?.get(requestContext.request.operationName ?? '');
     if (!route) return executor(requestContext);
     this.onDirect();
-    return sendDirect(route, requestContext as RequestContext & { context: GatewayContext });
+    const provided = requestContext.request.variables ?? {};
+    const errors = variableErrors(route, provided);
+    if (errors) return Promise.resolve({ errors });
+    return sendDirect(route, provided, requestContext as RequestContext & { context: GatewayContext });
   }
 }
 
-/** What the executor does for a one-fetch plan, less the result shaping the subgraph already did. */
-async function sendDirect(route: DirectRoute, requestContext: RequestContext & { context: GatewayContext }): Promise<ExecutionResult> {
-  const provided = requestContext.request.variables ?? {};
-  if (route.operation.variableDefinitions?.length) {
-    const { errors } = getVariableValues(route.schema, route.operation.variableDefinitions, provided);
-    if (errors) return { errors };
-  }
+/** The executor's checks of the client's variables against the operation's definitions: their errors, if any. */
+export function variableErrors(route: DirectRoute, provided: Record<string, unknown>): readonly GraphQLError[] | undefined {
+  if (!route.operation.variableDefinitions?.length) return undefined;
+  return getVariableValues(route.schema, route.operation.variableDefinitions, provided).errors;
+}
+
+/** What the executor does for a one-fetch plan once the variables passed, less the result shaping the subgraph already did. */
+export async function sendDirect(route: DirectRoute, provided: Record<string, unknown>, incoming: IncomingRequest): Promise<ExecutionResult> {
   const { fetch } = route;
   const variables: Record<string, unknown> = Object.create(null);
   for (const name of fetch.variableUsages ?? []) {
@@ -121,8 +173,9 @@ async function sendDirect(route: DirectRoute, requestContext: RequestContext & {
     const response = await route.dataSource.process({
       kind: INCOMING_OPERATION,
       request: { query: fetch.operation, variables, operationName: fetch.operationName },
-      incomingRequestContext: requestContext,
-      context: requestContext.context,
+      // Our data source reads only the context and the cache policy of the incoming request (remote-data-source.ts).
+      incomingRequestContext: incoming as unknown as IncomingOperation['incomingRequestContext'],
+      context: incoming.context,
       pathInIncomingRequest: [],
     });
     const data = response.data ?? route.dataWithoutAnswer;

@@ -79,6 +79,13 @@ export class Metrics {
     };
   }
 
+  /** One GraphQL operation served, for a path that answers without Apollo Server's plugins. */
+  recordOperation(operationName: string | null | undefined, type: string | undefined, outcome: 'ok' | 'error', seconds: number): void {
+    const labels = { operation: this.operationLabel(operationName), type: type ?? 'unknown' };
+    this.operations.inc({ ...labels, outcome });
+    this.operationDuration.observe(labels, seconds);
+  }
+
   private operationLabel(name: string | null | undefined): string {
     if (!name) return 'anonymous';
     if (this.operationNames.has(name)) return name;
@@ -93,9 +100,7 @@ export class Metrics {
         const startedAt = process.hrtime.bigint();
         return {
           willSendResponse: async ({ operationName, operation, errors }) => {
-            const labels = { operation: this.operationLabel(operationName), type: operation?.operation ?? 'unknown' };
-            this.operations.inc({ ...labels, outcome: errors?.length ? 'error' : 'ok' });
-            this.operationDuration.observe(labels, Number(process.hrtime.bigint() - startedAt) / 1e9);
+            this.recordOperation(operationName, operation?.operation, errors?.length ? 'error' : 'ok', Number(process.hrtime.bigint() - startedAt) / 1e9);
           },
         };
       },
