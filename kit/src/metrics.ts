@@ -79,7 +79,7 @@ export class Metrics {
     };
   }
 
-  /** One GraphQL operation served, for a path that answers without Apollo Server's plugins. */
+  /** One GraphQL operation served: what the Apollo plugin records, and what a path that skips Apollo's plugins records itself. */
   recordOperation(operationName: string | null | undefined, type: string | undefined, outcome: 'ok' | 'error', seconds: number): void {
     const labels = { operation: this.operationLabel(operationName), type: type ?? 'unknown' };
     this.operations.inc({ ...labels, outcome });
