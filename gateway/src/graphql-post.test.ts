@@ -1,4 +1,5 @@
 import { Role } from '@marketplace/kit';
+import { metricSum, scrapeMetrics } from '@marketplace/kit/testing';
 import { ProbeStack, startProbeStack } from './testing/stack';
 
 /**
@@ -83,10 +84,9 @@ describe('the lean POST path and Express answer alike', () => {
   });
 
   it('counts lean requests in the HTTP metrics under the /graphql route', async () => {
-    const metrics = () => fetch(stack.gateway.url.replace(/\/graphql$/, '/metrics')).then((response) => response.text());
-    const count = (text: string) => Number(/^http_request_duration_seconds_count\{[^}]*route="\/graphql"[^}]*status="200"[^}]*\} (\d+)/m.exec(text)?.[1] ?? 0);
-    const before = count(await metrics());
+    const count = async () => metricSum(await scrapeMetrics(stack.gateway.url), 'http_request_duration_seconds_count', { method: 'POST', route: '/graphql', status: '200' });
+    const before = await count();
     for (let i = 0; i < 3; i++) expect((await send(WHOAMI, {})).status).toBe(200);
-    expect(count(await metrics()) - before).toBe(3);
+    expect((await count()) - before).toBe(3);
   });
 });

@@ -1,4 +1,5 @@
 import { Role } from '@marketplace/kit';
+import { metricSum, scrapeMetrics } from '@marketplace/kit/testing';
 import { OperationCachePolicy } from './single-fetch-lane';
 import { ProbeStack, startProbeStack } from './testing/stack';
 
@@ -30,13 +31,12 @@ async function post(target: ProbeStack, body: unknown, headers: Record<string, s
 
 /** The lane's and Apollo's counts of single-fetch operations, and the operations metric for `operation`. */
 async function counts(target: ProbeStack, operation: string) {
-  const text = await (await fetch(target.gateway.url.replace(/\/graphql$/, '/metrics'))).text();
-  const sum = (pattern: RegExp) => [...text.matchAll(pattern)].reduce((total, match) => total + Number(match[1]), 0);
+  const text = await scrapeMetrics(target.gateway.url);
   return {
-    skipped: sum(/^gateway_single_fetch_operations_total\{[^}]*pipeline="skipped"[^}]*\} (\d+)$/gm),
-    apollo: sum(/^gateway_single_fetch_operations_total\{[^}]*pipeline="apollo"[^}]*\} (\d+)$/gm),
-    ok: sum(new RegExp(`^graphql_operations_total\\{[^}]*operation="${operation}"[^}]*outcome="ok"[^}]*\\} (\\d+)$`, 'gm')),
-    error: sum(new RegExp(`^graphql_operations_total\\{[^}]*operation="${operation}"[^}]*outcome="error"[^}]*\\} (\\d+)$`, 'gm')),
+    skipped: metricSum(text, 'gateway_single_fetch_operations_total', { pipeline: 'skipped' }),
+    apollo: metricSum(text, 'gateway_single_fetch_operations_total', { pipeline: 'apollo' }),
+    ok: metricSum(text, 'graphql_operations_total', { operation, outcome: 'ok' }),
+    error: metricSum(text, 'graphql_operations_total', { operation, outcome: 'error' }),
     subgraphRequests: target.stats.graphqlRequests,
   };
 }

@@ -1,5 +1,5 @@
 import { DemoIds, queryRows } from '@marketplace/kit';
-import { tokenFor } from '@marketplace/kit/testing';
+import { metricSum, scrapeMetrics, tokenFor } from '@marketplace/kit/testing';
 import { RESPONSE_CACHE_HEADER } from '@marketplace/gateway';
 import { TestSupergraph, startTestSupergraph, until } from './testing/supergraph';
 
@@ -26,11 +26,10 @@ async function read(query: string, variables: Record<string, unknown>, token?: s
   return { status: response.status, cache: response.headers.get(RESPONSE_CACHE_HEADER), data: body.data, errors: body.errors };
 }
 const page = () => read(PAGE, { id: productId });
-const gatewayMetrics = async () => (await fetch(supergraph.gateway.url.replace(/\/graphql$/, '/metrics'))).text();
-const metricValue = (metrics: string, pattern: RegExp) => Number(pattern.exec(metrics)?.[1] ?? NaN);
+const gatewayMetrics = () => scrapeMetrics(supergraph.gateway.url);
 /** Answers the gateway served from its cache so far. */
-const HIT_LOOKUPS = /^gateway_response_cache_lookups_total\{[^}]*result="hit"[^}]*\} (\d+)/m;
-const cacheHits = async () => metricValue(await gatewayMetrics(), HIT_LOOKUPS);
+const hitLookups = (metrics: string) => metricSum(metrics, 'gateway_response_cache_lookups_total', { result: 'hit' });
+const cacheHits = async () => hitLookups(await gatewayMetrics());
 /** Reads until the anonymous page shows what `shows` expects; the notice travels after the commit. */
 const eventually = (shows: (product: any) => boolean, what: string) => // eslint-disable-line @typescript-eslint/no-explicit-any
   until(async () => {
@@ -108,8 +107,8 @@ it('counts hits and misses, and the answers held, in /metrics', async () => {
   await page();
   await page();
   const metrics = await gatewayMetrics();
-  expect(metricValue(metrics, HIT_LOOKUPS)).toBeGreaterThan(0);
-  expect(metricValue(metrics, /^gateway_response_cache_lookups_total\{[^}]*result="miss"[^}]*\} (\d+)/m)).toBeGreaterThan(0);
-  expect(metricValue(metrics, /^gateway_response_cache_entries\{[^}]*\} (\d+)/m)).toBeGreaterThan(0);
+  expect(hitLookups(metrics)).toBeGreaterThan(0);
+  expect(metricSum(metrics, 'gateway_response_cache_lookups_total', { result: 'miss' })).toBeGreaterThan(0);
+  expect(metricSum(metrics, 'gateway_response_cache_entries')).toBeGreaterThan(0);
   expect(metrics).toMatch(/^gateway_subgraph_fetches_joined_total\{[^}]*\} \d+/m);
 });

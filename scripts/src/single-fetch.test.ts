@@ -1,5 +1,5 @@
 import { DemoIds, queryRows } from '@marketplace/kit';
-import { tokenFor } from '@marketplace/kit/testing';
+import { metricSum, scrapeMetrics, tokenFor } from '@marketplace/kit/testing';
 import type { RunningGateway } from '@marketplace/gateway';
 import { TestSupergraph, startTestSupergraph } from './testing/supergraph';
 
@@ -60,8 +60,8 @@ async function post(url: string, body: unknown, token?: string, headers: Record<
 
 /** Operations the shortcut served: by Apollo's pipeline, or by the lane alone (`skipped`). */
 async function directCounts(gateway: RunningGateway): Promise<{ apollo: number; skipped: number }> {
-  const text = await (await fetch(gateway.url.replace(/\/graphql$/, '/metrics'))).text();
-  const count = (pipeline: string) => Number(new RegExp(`^gateway_single_fetch_operations_total\\{[^}]*pipeline="${pipeline}"[^}]*\\} (\\d+)$`, 'm').exec(text)?.[1] ?? 0);
+  const text = await scrapeMetrics(gateway.url);
+  const count = (pipeline: string) => metricSum(text, 'gateway_single_fetch_operations_total', { pipeline });
   return { apollo: count('apollo'), skipped: count('skipped') };
 }
 

@@ -1,6 +1,7 @@
 export * from './database';
 export * from './graphql-client';
 export * from './log-capture';
+export * from './metrics';
 export * from './subgraph';
 export { freePort } from './global-setup';
 export * from './tcp-proxy';
