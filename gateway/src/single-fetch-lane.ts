@@ -1,7 +1,7 @@
 import { Metrics, logOperation } from '@marketplace/kit';
 import type { GatewayContext } from './context';
 import type { ResponseCache } from './response-cache';
-import { DirectRoute, IncomingRequest, SingleFetchShortcut, sendDirect, variableErrors } from './single-fetch';
+import { DirectRoute, IncomingRequest, SingleFetchShortcut, sendDirect } from './single-fetch';
 
 /** What Apollo Server answers a client that accepts plain JSON (or anything). */
 const JSON_CONTENT_TYPE = 'application/json; charset=utf-8';
@@ -43,9 +43,9 @@ export interface SingleFetchLaneOptions {
  *
  * Everything else goes on to Apollo with the context already built: any request it could
  * not judge (an `Accept` other than JSON, extensions such as APQ, an odd body), one the
- * response cache answers, bad variables (nothing sent yet), and an answer with errors,
- * which the executor then returns as fetched (`handOver`) so that Apollo formats, counts
- * and logs the errors as always. `scripts/src/single-fetch.test.ts` sends every case to a
+ * response cache answers, and every result with errors, bad variables (nothing sent) or the
+ * subgraph's, which the executor then returns as is (`handOver`) so that Apollo formats,
+ * counts and logs the errors as always. `scripts/src/single-fetch.test.ts` sends every case to a
  * gateway without the shortcut too and compares the answers.
  */
 export class SingleFetchLane {
@@ -68,10 +68,11 @@ export class SingleFetchLane {
       return undefined;
     }
     const startedAt = performance.now();
-    if (this.options.responseCache.consults(route.operation, context) || variableErrors(route, request.variables)) return undefined;
+    if (this.options.responseCache.consults(route.operation, context)) return undefined;
     const policy = new OperationCachePolicy();
     const incoming: IncomingRequest = { context, overallCachePolicy: policy };
     const result = await sendDirect(route, request.variables, incoming);
+    // Bad variables (nothing was sent) or the subgraph's errors.
     if (result.errors) {
       this.options.shortcut.handOver(context, result);
       return undefined;

@@ -40,8 +40,8 @@ const MAX_LEARNED_TEXTS = 1_000;
 const MAX_LEARNED_TEXT_CHARS = 16_384;
 
 /**
- * Where the lane leaves an answer it fetched but lets Apollo send (one with errors), so the
- * executor returns it instead of fetching again. A property of the context, because Apollo
+ * Where the lane leaves a result it made but lets Apollo send (one with errors), so the
+ * executor returns it instead of checking and fetching again. A property of the context, because Apollo
  * copies the context's own properties into a new object for each operation.
  */
 const HANDED_OVER = Symbol('single-fetch answer handed over');
@@ -105,7 +105,7 @@ export class SingleFetchShortcut {
     return this.byText.get(query)?.get(operationName ?? '');
   }
 
-  /** Leaves an answer the lane fetched for Apollo to send: its executor will return it for this context instead of fetching again. */
+  /** Leaves a result the lane made for Apollo to send: its executor will return it for this context instead of checking and fetching again. */
   handOver(context: GatewayContext, result: ExecutionResult): void {
     (context as ContextCarrying)[HANDED_OVER] = result;
   }
@@ -149,21 +149,16 @@ export class SingleFetchShortcut {
     const route = requestContext.document && this.routes.get(requestContext.document)?.get(requestContext.request.operationName ?? '');
     if (!route) return executor(requestContext);
     this.onDirect();
-    const provided = requestContext.request.variables ?? {};
-    const errors = variableErrors(route, provided);
-    if (errors) return Promise.resolve({ errors });
-    return sendDirect(route, provided, requestContext as RequestContext & { context: GatewayContext });
+    return sendDirect(route, requestContext.request.variables ?? {}, requestContext as RequestContext & { context: GatewayContext });
   }
 }
 
-/** The executor's checks of the client's variables against the operation's definitions: their errors, if any. */
-export function variableErrors(route: DirectRoute, provided: Record<string, unknown>): readonly GraphQLError[] | undefined {
-  if (!route.operation.variableDefinitions?.length) return undefined;
-  return getVariableValues(route.schema, route.operation.variableDefinitions, provided).errors;
-}
-
-/** What the executor does for a one-fetch plan once the variables passed, less the result shaping the subgraph already did. */
+/** What the executor does for a one-fetch plan, less the result shaping the subgraph already did. */
 export async function sendDirect(route: DirectRoute, provided: Record<string, unknown>, incoming: IncomingRequest): Promise<ExecutionResult> {
+  if (route.operation.variableDefinitions?.length) {
+    const { errors } = getVariableValues(route.schema, route.operation.variableDefinitions, provided);
+    if (errors) return { errors };
+  }
   const { fetch } = route;
   const variables: Record<string, unknown> = Object.create(null);
   for (const name of fetch.variableUsages ?? []) {
