@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { startEmbeddedPostgres } from '@marketplace/kit';
 import { freePort } from '@marketplace/kit/testing';
 import type { Job, WorkerMessage } from './protocol';
-import type { RunSummary } from './stats';
+import type { RunResult, RunSummary } from './stats';
 
 /** Slack on top of a run's own warm-up, duration and request timeout before the load generator counts as hung. */
 const WORKER_ANSWER_SLACK_MS = 30_000;
@@ -33,7 +33,7 @@ export function forkLoadGenerator(): ChildProcess {
   return fork(join(__dirname, 'worker.js'), [], { stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
 }
 
-export function runInWorker(worker: ChildProcess, job: Job): Promise<RunSummary> {
+export function runInWorker(worker: ChildProcess, job: Job): Promise<RunResult> {
   return new Promise((resolveRun, reject) => {
     const timer = setTimeout(() => done(new Error('load generator did not answer in time')), job.warmupMs + job.durationMs + job.timeoutMs + WORKER_ANSWER_SLACK_MS);
     const onMessage = (message: WorkerMessage) => done(message.type === 'result' ? undefined : new Error(`load generator failed: ${message.message}`), message);
@@ -43,7 +43,7 @@ export function runInWorker(worker: ChildProcess, job: Job): Promise<RunSummary>
       worker.off('message', onMessage);
       worker.off('exit', onExit);
       if (error) reject(error);
-      else if (message?.type === 'result') resolveRun(message.summary);
+      else if (message?.type === 'result') resolveRun({ summary: message.summary, latenciesMs: message.latenciesMs });
     }
     worker.on('message', onMessage);
     worker.on('exit', onExit);

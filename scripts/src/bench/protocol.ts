@@ -1,4 +1,4 @@
-import type { RunSummary } from './stats';
+import type { RunResult } from './stats';
 
 /** One HTTP request the load generator may send, and what its `data` must look like. */
 export interface BenchRequest {
@@ -28,4 +28,4 @@ export interface Job {
   timeoutMs: number;
 }
 
-export type WorkerMessage = { type: 'result'; summary: RunSummary } | { type: 'failed'; message: string };
+export type WorkerMessage = ({ type: 'result' } & RunResult) | { type: 'failed'; message: string };

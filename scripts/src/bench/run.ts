@@ -130,9 +130,9 @@ async function main(): Promise<number> {
       for (const clients of op.levels) {
         const job = (url: string): Job => ({ url, requests, concurrency: clients, warmupMs, durationMs, timeoutMs: op.timeoutMs });
         // Direct first, then through the gateway, level by level: any drift hits both alike.
-        const direct = await runInWorker(worker, job(stack.usersUrl));
+        const { summary: direct } = await runInWorker(worker, job(stack.usersUrl));
         report(op.name, 'direct ', clients, direct);
-        const gateway = await runInWorker(worker, job(stack.gatewayUrl));
+        const { summary: gateway } = await runInWorker(worker, job(stack.gatewayUrl));
         report(op.name, 'gateway', clients, gateway);
         rows.push({ operation: op.name, clients, direct, gateway });
       }

@@ -12,6 +12,9 @@ export function percentile(sorted: readonly number[], p: number): number {
   return sorted[Math.min(sorted.length, Math.max(1, rank)) - 1];
 }
 
+/** How many distinct failure reasons a summary keeps. */
+export const MAX_ERROR_SAMPLES = 5;
+
 export interface RunSummary {
   /** Responses that passed every check. */
   ok: number;
@@ -50,6 +53,29 @@ export function summarize(latenciesMs: number[], errors: number, errorSamples: s
     max: values.length ? values[values.length - 1] : Number.NaN,
     generatorCpuPercent: elapsedMs > 0 ? cpuMicros / 10 / elapsedMs : 0,
     warmupResponses: 0,
+  };
+}
+
+/** What the load generator answers for one run: its summary and the latencies behind it. */
+export interface RunResult {
+  summary: RunSummary;
+  /** Latencies of the successful measured responses, in ms, in the order they arrived. */
+  latenciesMs: number[];
+}
+
+/**
+ * One summary of several runs against the same target, such as the slices of an interleaved
+ * measurement: latencies pooled (so p50 and p99 are those of every response), counts, times
+ * and the load generator's CPU added up, error samples merged.
+ */
+export function combineRuns(runs: readonly RunResult[]): RunSummary {
+  const elapsedMs = runs.reduce((sum, run) => sum + run.summary.elapsedMs, 0);
+  const cpuMicros = runs.reduce((sum, run) => sum + run.summary.generatorCpuPercent * 10 * run.summary.elapsedMs, 0);
+  const errorSamples = [...new Set(runs.flatMap((run) => run.summary.errorSamples))].slice(0, MAX_ERROR_SAMPLES);
+  const errors = runs.reduce((sum, run) => sum + run.summary.errors, 0);
+  return {
+    ...summarize(runs.flatMap((run) => run.latenciesMs), errors, errorSamples, elapsedMs, cpuMicros),
+    warmupResponses: runs.reduce((sum, run) => sum + run.summary.warmupResponses, 0),
   };
 }
 

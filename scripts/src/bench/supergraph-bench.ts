@@ -15,7 +15,8 @@
  *
  * Settings (environment):
  *   BENCH_SCALE            data set scale (default 1: 50,000 products, 100,000 orders)
- *   BENCH_DURATION_S       measured seconds per run (default 5), after BENCH_WARMUP_S (default 1)
+ *   BENCH_DURATION_S       measured seconds per target and client count (default 5), after BENCH_WARMUP_S (default 1)
+ *   BENCH_ROUNDS           slices those seconds are cut into, every target in turn (default 5)
  *   BENCH_CONCURRENCY      client counts (default 1,10,50)
  *   BENCH_STRESS_CLIENTS   clients of the stress run, 0 to skip (default 100), BENCH_STRESS_S long (default 3)
  *   BENCH_GATEWAYS         which gateways (default ours,apollo,hive)
@@ -39,7 +40,7 @@ import { concurrencyList, ensureDatabaseServer, forkLoadGenerator, log, machineL
 import { renderReport, rowErrors, Row, SoakResult, StressRow, CostRow } from './supergraph-report';
 import type { BenchRequest, Job } from './protocol';
 import { buildScenarios, dataOf } from './scenarios';
-import type { RunSummary } from './stats';
+import { RunResult, RunSummary, combineRuns } from './stats';
 
 const RESULTS_PATH = resolve(__dirname, '..', '..', 'bench-supergraph-results.md');
 const REQUEST_TIMEOUT_MS = 10_000;
@@ -50,13 +51,32 @@ const SOAK_BASELINE_MS = 60_000;
 /** RSS breathes by about ±5 % between collections: each end of the comparison is the median of the samples of a window this wide. */
 const SOAK_WINDOW_MS = 30_000;
 const ALL_GATEWAYS: GatewayKind[] = ['ours', 'apollo', 'hive'];
+/**
+ * Before every slice after a target's first: reopens the load generator's keep-alive
+ * connections and wakes the processes that idled while the other targets ran; not measured.
+ */
+const SLICE_WARMUP_MS = 200;
+/** The shortest measured slice a round may give each target. */
+const MIN_SLICE_MS = 250;
+
+/** Something the benchmark sends an operation to: the owning subgraph, the proxy or a gateway. */
+interface Target {
+  name: string;
+  url: string;
+  requests: BenchRequest[];
+  /** CPU ms its process has used so far. */
+  cpuMs(): number;
+  gateway?: GatewayKind;
+}
 
 async function main(): Promise<number> {
   const env = envReader();
+  const warmupMs = env.int('BENCH_WARMUP_S', 1, { min: 0, max: 60 }) * 1000;
   const settings = {
     scale: Number(env.string('BENCH_SCALE', '1')),
     durationMs: env.int('BENCH_DURATION_S', 5, { min: 1, max: 600 }) * 1000,
-    warmupMs: env.int('BENCH_WARMUP_S', 1, { min: 0, max: 60 }) * 1000,
+    warmupMs,
+    sliceWarmupMs: Math.min(warmupMs, SLICE_WARMUP_MS),
     levels: concurrencyList(env.list('BENCH_CONCURRENCY', ['1', '10', '50']), 'BENCH_CONCURRENCY'),
     stressClients: env.int('BENCH_STRESS_CLIENTS', 100, { min: 0, max: 1000 }),
     stressMs: env.int('BENCH_STRESS_S', 3, { min: 1, max: 600 }) * 1000,
@@ -67,7 +87,11 @@ async function main(): Promise<number> {
     operations: env.list('BENCH_OPERATIONS', []),
     hop: env.bool('BENCH_HOP', true),
     soakMs: env.int('BENCH_SOAK_S', 0, { min: 0, max: 3600 }) * 1000,
+    rounds: env.int('BENCH_ROUNDS', 5, { min: 1, max: 100 }),
   };
+  if (settings.durationMs / settings.rounds < MIN_SLICE_MS) {
+    throw new Error(`config: BENCH_DURATION_S / BENCH_ROUNDS gives each target slices of ${settings.durationMs / settings.rounds} ms; at least ${MIN_SLICE_MS} ms`);
+  }
   const loadBefore = loadavg()[0];
   if (loadBefore > availableParallelism() / 2) log(`bench: warning: load average ${loadBefore.toFixed(2)} before start, other processes will skew the numbers`);
 
@@ -109,32 +133,50 @@ async function main(): Promise<number> {
     if (hop) stops.push(() => hop.close());
     const worker = forkLoadGenerator();
     stops.push(async () => worker.exitCode === null && worker.signalCode === null && worker.kill());
-    const run = (url: string, requests: BenchRequest[], concurrency: number, durationMs = settings.durationMs): Promise<RunSummary> =>
-      runInWorker(worker, { url, requests, concurrency, warmupMs: settings.warmupMs, durationMs, timeoutMs: REQUEST_TIMEOUT_MS } satisfies Job);
+    const run = (url: string, requests: BenchRequest[], concurrency: number, durationMs = settings.durationMs, warmupMs = settings.warmupMs): Promise<RunResult> =>
+      runInWorker(worker, { url, requests, concurrency, warmupMs, durationMs, timeoutMs: REQUEST_TIMEOUT_MS } satisfies Job);
+    const sliceMs = Math.round(settings.durationMs / settings.rounds);
 
     const rows: Row[] = [];
     for (const scenario of scenarios) {
       const title = scenario.operation.title;
+      const directUrl = supergraph.subgraphs.get(scenario.direct.subgraph)!.url;
+      // This process hosts the subgraphs: its CPU over the direct slices is what the subgraph spent.
+      const ownCpuMs = () => {
+        const { user, system } = process.cpuUsage();
+        return (user + system) / 1000;
+      };
+      const targets: Target[] = [
+        { name: scenario.direct.subgraph, url: directUrl, requests: scenario.direct.requests, cpuMs: ownCpuMs },
+        ...(hop ? [{ name: 'one hop', url: `${hop.url}/${scenario.direct.subgraph}`, requests: scenario.direct.requests, cpuMs: () => hop.cpuMs() }] : []),
+        ...gateways.map((gateway) => ({ name: gateway.kind, url: gateway.url, requests: scenario.requests, cpuMs: () => gateway.cpuMs(), gateway: gateway.kind })),
+      ];
       for (const clients of settings.levels) {
-        // Level by level, every target in turn: drift of the shared machine hits all of them alike.
-        // This process hosts the subgraphs: its CPU over a direct run is what the subgraph spent.
-        const subgraphCpuBefore = process.cpuUsage();
-        const direct = await run(supergraph.subgraphs.get(scenario.direct.subgraph)!.url, scenario.direct.requests, clients);
-        const subgraphCpu = process.cpuUsage(subgraphCpuBefore);
-        const directCpuMs = perResponse((subgraphCpu.user + subgraphCpu.system) / 1000, direct);
-        report(title, scenario.direct.subgraph, clients, direct, directCpuMs);
-        const viaHop = hop && (await run(`${hop.url}/${scenario.direct.subgraph}`, scenario.direct.requests, clients));
-        if (viaHop) report(title, 'one hop', clients, viaHop);
+        // Every target in turn, slice by slice: drift of the shared machine, which moves a whole
+        // run's p50 by ±25 % within seconds, lands on all of them alike and cancels in the ratios.
+        const slices = targets.map(() => ({ runs: [] as RunResult[], cpuMs: 0 }));
+        for (let round = 0; round < settings.rounds; round++) {
+          for (const [index, target] of targets.entries()) {
+            const cpuBefore = target.cpuMs();
+            slices[index].runs.push(await run(target.url, target.requests, clients, sliceMs, round === 0 ? settings.warmupMs : settings.sliceWarmupMs));
+            slices[index].cpuMs += target.cpuMs() - cpuBefore;
+          }
+        }
+        const measured = targets.map((target, index) => {
+          const summary = combineRuns(slices[index].runs);
+          const cpuMs = perResponse(slices[index].cpuMs, summary);
+          report(title, target.name, clients, summary, cpuMs);
+          return { target, summary, cpuMs };
+        });
+        const [direct, viaHop] = [measured[0], hop ? measured[1] : undefined];
         const byGateway: Partial<Record<GatewayKind, RunSummary>> = {};
         const gatewayCpuMs: Partial<Record<GatewayKind, number>> = {};
-        for (const gateway of gateways) {
-          const cpuBefore = gateway.cpuMs();
-          const summary = await run(gateway.url, scenario.requests, clients);
-          byGateway[gateway.kind] = summary;
-          gatewayCpuMs[gateway.kind] = perResponse(gateway.cpuMs() - cpuBefore, summary);
-          report(title, gateway.kind, clients, summary, gatewayCpuMs[gateway.kind]);
+        for (const { target, summary, cpuMs } of measured) {
+          if (!target.gateway) continue;
+          byGateway[target.gateway] = summary;
+          gatewayCpuMs[target.gateway] = cpuMs;
         }
-        rows.push({ operation: title, clients, directSubgraph: scenario.direct.subgraph, direct, hop: viaHop, directCpuMs, gateways: byGateway, gatewayCpuMs });
+        rows.push({ operation: title, clients, directSubgraph: scenario.direct.subgraph, direct: direct.summary, hop: viaHop?.summary, directCpuMs: direct.cpuMs, hopCpuMs: viaHop?.cpuMs, gateways: byGateway, gatewayCpuMs });
       }
     }
 
@@ -142,7 +184,7 @@ async function main(): Promise<number> {
     if (settings.stressClients > 0) {
       for (const scenario of scenarios) {
         for (const gateway of gateways) {
-          const summary = await run(gateway.url, scenario.requests, settings.stressClients, settings.stressMs);
+          const { summary } = await run(gateway.url, scenario.requests, settings.stressClients, settings.stressMs);
           report(scenario.operation.title, gateway.kind, settings.stressClients, summary);
           stress.push({ operation: scenario.operation.title, gateway: gateway.kind, clients: settings.stressClients, summary });
         }
@@ -150,7 +192,7 @@ async function main(): Promise<number> {
     }
 
     const ours = gateways.find((gateway) => gateway.kind === 'ours');
-    const soak = settings.soakMs > 0 && ours ? await soakTest(ours, interleave(scenarios.map((s) => s.requests)), settings.soakMs, (requests, ms) => run(ours.url, requests, SOAK_CLIENTS, ms)) : undefined;
+    const soak = settings.soakMs > 0 && ours ? await soakTest(ours, interleave(scenarios.map((s) => s.requests)), settings.soakMs, async (requests, ms) => (await run(ours.url, requests, SOAK_CLIENTS, ms)).summary) : undefined;
 
     const markdown = renderReport({ settings, rows, stress, costs, soak, dataset: dataset.counts, databaseKind: database.kind, loadBefore, machine: machineLine() });
     process.stdout.write(`\n${markdown}`);

@@ -15,6 +15,8 @@ export interface Row {
   hop?: RunSummary;
   /** CPU ms the subgraphs spent per direct request. */
   directCpuMs: number;
+  /** CPU ms the pass-through proxy spent per request. */
+  hopCpuMs?: number;
   gateways: Partial<Record<GatewayKind, RunSummary>>;
   /** CPU ms each gateway process spent per request (its own work only: subgraphs run elsewhere). */
   gatewayCpuMs: Partial<Record<GatewayKind, number>>;
@@ -49,7 +51,7 @@ export interface SoakResult {
 }
 
 export interface ReportInput {
-  settings: { scale: number; durationMs: number; warmupMs: number; gateways: GatewayKind[] };
+  settings: { scale: number; durationMs: number; warmupMs: number; rounds: number; sliceWarmupMs: number; gateways: GatewayKind[] };
   rows: Row[];
   stress: StressRow[];
   costs: CostRow[];
@@ -71,7 +73,8 @@ export function renderReport(input: ReportInput): string {
     `Data set at scale ${settings.scale}: ${dataset.products.toLocaleString('en')} products in ${dataset.categories} categories from ${dataset.vendors.toLocaleString('en')} vendors, ` +
       `${dataset.users.toLocaleString('en')} users, ${dataset.orders.toLocaleString('en')} orders (Postgres: ${input.databaseKind === 'embedded' ? 'embedded' : 'DATABASE_URL server'}).`,
     `Subgraphs in one process, each gateway in its own, the load generator in another; keep-alive, each client one request at a time, ` +
-      `${settings.warmupMs / 1000} s warm-up + ${settings.durationMs / 1000} s measured per run. Every response is compared with the data our gateway returned before the runs.`,
+      `${settings.warmupMs / 1000} s warm-up + ${settings.durationMs / 1000} s measured per target and client count, in ${settings.rounds} slices with every target in turn ` +
+      `(${settings.sliceWarmupMs / 1000} s warm-up before each later slice), so that the machine's drift lands on all targets alike. Every response is compared with the data our gateway returned before the runs.`,
     `Cells are req/s · p50 ms · p99 ms. "direct" calls the subgraph owning the root field with the plan's first fetch (its share of the operation); ` +
       `"one hop" sends the same calls through a pass-through proxy in a process of its own, which forwards bytes and does no GraphQL work: the floor of any gateway.`,
     '',
@@ -137,16 +140,18 @@ function ratioTable({ rows }: ReportInput): string[] {
 
 /** CPU per request does not depend on how idle cores wake up, so it moves far less between runs than latency. */
 function cpuTable({ rows, settings }: ReportInput): string[] {
+  const withHop = rows.some((row) => row.hop);
   const ms = (value: number | undefined) => (value !== undefined && Number.isFinite(value) ? value.toFixed(2) : '–');
   return [
-    'CPU per request in ms (each gateway process alone; "subgraph" is what the subgraphs spent on the direct call):',
+    'CPU per request in ms (each gateway process alone; "subgraph" is what the subgraphs spent on the direct call, "one hop" the proxy):',
     '',
     ...table(
-      ['operation', 'clients', 'subgraph (direct)', ...settings.gateways.map((kind) => GATEWAY_TITLES[kind]), 'our CPU ÷ Hive\'s'],
+      ['operation', 'clients', 'subgraph (direct)', ...(withHop ? ['one hop'] : []), ...settings.gateways.map((kind) => GATEWAY_TITLES[kind]), 'our CPU ÷ Hive\'s'],
       rows.map((row) => [
         row.operation,
         row.clients,
         ms(row.directCpuMs),
+        ...(withHop ? [ms(row.hopCpuMs)] : []),
         ...settings.gateways.map((kind) => ms(row.gatewayCpuMs[kind])),
         times(ratio(row.gatewayCpuMs.ours ?? NaN, row.gatewayCpuMs.hive ?? NaN)),
       ]),

@@ -6,9 +6,7 @@
 import { Agent, request } from 'node:http';
 import { performance } from 'node:perf_hooks';
 import { ANY_NUMBER, ANY_STRING, BenchRequest, Job, WorkerMessage } from './protocol';
-import { summarize } from './stats';
-
-const MAX_ERROR_SAMPLES = 5;
+import { MAX_ERROR_SAMPLES, RunResult, summarize } from './stats';
 
 interface Prepared {
   body: Buffer;
@@ -16,24 +14,25 @@ interface Prepared {
   expect: unknown;
 }
 
-async function runJob(job: Job) {
+async function runJob(job: Job): Promise<RunResult> {
   const url = new URL(job.url);
   const agent = new Agent({ keepAlive: true, maxSockets: job.concurrency });
   const requests = job.requests.map(prepare);
   try {
     // Warm-up: opens the keep-alive connections and lets every JIT settle. Its timings are
     // discarded, its failures are not: they count with the measured ones.
-    const warmup = job.warmupMs > 0 ? await drive(job, url, agent, requests, job.warmupMs) : undefined;
-    const measured = { ...(await drive(job, url, agent, requests, job.durationMs)), warmupResponses: warmup ? warmup.ok + warmup.errors : 0 };
-    if (!warmup?.errors) return measured;
+    const warmup = job.warmupMs > 0 ? (await drive(job, url, agent, requests, job.warmupMs)).summary : undefined;
+    const { summary, latenciesMs } = await drive(job, url, agent, requests, job.durationMs);
+    const measured = { ...summary, warmupResponses: warmup ? warmup.ok + warmup.errors : 0 };
+    if (!warmup?.errors) return { summary: measured, latenciesMs };
     const samples = [...new Set([...warmup.errorSamples.map((s) => `(warm-up) ${s}`), ...measured.errorSamples])];
-    return { ...measured, errors: measured.errors + warmup.errors, errorSamples: samples.slice(0, MAX_ERROR_SAMPLES) };
+    return { summary: { ...measured, errors: measured.errors + warmup.errors, errorSamples: samples.slice(0, MAX_ERROR_SAMPLES) }, latenciesMs };
   } finally {
     agent.destroy();
   }
 }
 
-async function drive(job: Job, url: URL, agent: Agent, requests: Prepared[], durationMs: number) {
+async function drive(job: Job, url: URL, agent: Agent, requests: Prepared[], durationMs: number): Promise<RunResult> {
   const latencies: number[] = [];
   const samples = new Set<string>();
   let errors = 0;
@@ -55,7 +54,7 @@ async function drive(job: Job, url: URL, agent: Agent, requests: Prepared[], dur
   await Promise.all(Array.from({ length: job.concurrency }, (_, index) => client(index)));
   const elapsedMs = performance.now() - startedAt;
   const cpu = process.cpuUsage(cpuBefore);
-  return summarize(latencies, errors, [...samples], elapsedMs, cpu.user + cpu.system);
+  return { summary: summarize(latencies, errors, [...samples], elapsedMs, cpu.user + cpu.system), latenciesMs: latencies };
 }
 
 function prepare(request: BenchRequest): Prepared {
@@ -120,7 +119,7 @@ if (process.send) {
   const reply = (message: WorkerMessage) => process.send!(message);
   process.on('message', (job: Job) => {
     runJob(job).then(
-      (summary) => reply({ type: 'result', summary }),
+      (result) => reply({ type: 'result', ...result }),
       (error: unknown) => reply({ type: 'failed', message: error instanceof Error ? error.stack ?? error.message : String(error) }),
     );
   });
