@@ -22,7 +22,7 @@
  *   BENCH_GATEWAYS         which gateways (default ours,apollo,hive)
  *   BENCH_OPERATIONS       which operations by name (default all: ProductCard, Storefront, …)
  *   BENCH_HOP              also send the direct calls through a pass-through proxy, the floor of any gateway (default true)
- *   BENCH_PROFILE_DIR      write a V8 CPU profile of each gateway there (node --cpu-prof)
+ *   BENCH_PROFILE_DIR      write a V8 CPU profile of each gateway and of the proxy there (node --cpu-prof)
  *   BENCH_SOAK_S           seconds of mixed load on our gateway, sampling its RSS (default 0: skip)
  *   DATABASE_URL           Postgres server (default: embedded); AMQP_URL, REDIS_URL as the subgraphs use them
  */
@@ -92,6 +92,8 @@ async function main(): Promise<number> {
   if (settings.durationMs / settings.rounds < MIN_SLICE_MS) {
     throw new Error(`config: BENCH_DURATION_S / BENCH_ROUNDS gives each target slices of ${settings.durationMs / settings.rounds} ms; at least ${MIN_SLICE_MS} ms`);
   }
+  const profileDir = env.optionalString('BENCH_PROFILE_DIR');
+  const profilingFlags = (name: string) => (profileDir ? ['--cpu-prof', `--cpu-prof-dir=${resolve(profileDir)}`, `--cpu-prof-name=${name}.cpuprofile`] : []);
   const loadBefore = loadavg()[0];
   if (loadBefore > availableParallelism() / 2) log(`bench: warning: load average ${loadBefore.toFixed(2)} before start, other processes will skew the numbers`);
 
@@ -120,8 +122,7 @@ async function main(): Promise<number> {
     const supergraphSdl = readFileSync(SUPERGRAPH_PATH, 'utf8');
     const gateways: GatewayProcess[] = [];
     for (const kind of settings.gateways) {
-      const profileDir = env.optionalString('BENCH_PROFILE_DIR');
-      const profiling = profileDir ? ['--cpu-prof', `--cpu-prof-dir=${resolve(profileDir)}`, `--cpu-prof-name=${kind}.cpuprofile`] : [];
+      const profiling = profilingFlags(kind);
       // Ours runs as it is deployed; the peers with their own defaults.
       const execArgv = kind === 'ours' ? [...GATEWAY_NODE_FLAGS, ...profiling] : profiling;
       const gateway = await startGatewayProcess(kind, { supergraphSdl, subgraphUrls, env: { LOG_LEVEL: 'warn' }, execArgv });
@@ -129,7 +130,7 @@ async function main(): Promise<number> {
       gateways.push(gateway);
       log(`bench: ${GATEWAY_TITLES[kind]} at ${gateway.url} (pid ${gateway.pid})`);
     }
-    const hop = settings.hop ? await startGatewayProcess('hop', { supergraphSdl, subgraphUrls }) : undefined;
+    const hop = settings.hop ? await startGatewayProcess('hop', { supergraphSdl, subgraphUrls, execArgv: profilingFlags('hop') }) : undefined;
     if (hop) stops.push(() => hop.close());
     const worker = forkLoadGenerator();
     stops.push(async () => worker.exitCode === null && worker.signalCode === null && worker.kill());
