@@ -55,9 +55,9 @@ afterAll(async () => {
   await database.drop();
 });
 
-it('publishes an event committed while the relay was busy publishing, without waiting for the poll', async () => {
-  const transport = new GatedTransport();
-  const relay = new OutboxRelay({
+/** A relay on the gated transport that would sleep a whole minute between polls. */
+function gatedRelay(transport: GatedTransport): OutboxRelay {
+  return new OutboxRelay({
     schema: SCHEMA,
     db,
     databaseUrl: database.url,
@@ -67,8 +67,14 @@ it('publishes an event committed while the relay was busy publishing, without wa
     batchSize: 100,
     pollIntervalMs: POLL_MS,
   });
-  const outbox = new Outbox(SCHEMA);
-  const write = (n: number) => db.transaction((manager) => outbox.record(manager, ProbeHappened, { aggregate: 'a', n }, { aggregateId: 'a', correlationId: 'test' }));
+}
+
+const outbox = new Outbox(SCHEMA);
+const write = (n: number) => db.transaction((manager) => outbox.record(manager, ProbeHappened, { aggregate: 'a', n }, { aggregateId: 'a', correlationId: 'test' }));
+
+it('publishes an event committed while the relay was busy publishing, without waiting for the poll', async () => {
+  const transport = new GatedTransport();
+  const relay = gatedRelay(transport);
   relay.start();
   try {
     const first = await write(1);
@@ -81,6 +87,33 @@ it('publishes an event committed while the relay was busy publishing, without wa
     await eventually(async () => transport.published.length === 2, 10_000, () => `both events published (got ${transport.published.length}); the poll is ${POLL_MS} ms`);
     expect(transport.published).toEqual([first.id, second.id]);
   } finally {
+    transport.open(); // after a failed check, the first publish would otherwise wait forever, and stop() with it
+    await relay.stop();
+  }
+});
+
+it('stops when asked mid-batch, after finishing the batch, instead of sleeping out the poll first', async () => {
+  const transport = new GatedTransport();
+  const relay = gatedRelay(transport);
+  relay.start();
+  try {
+    const event = await write(3);
+    await eventually(async () => transport.busy, 5_000, () => 'the relay to start publishing');
+    // stop() finds the loop publishing, not asleep: there is no sleep to cut short yet.
+    const stopped = relay.stop().then(() => 'stopped' as const);
+    transport.open();
+    let timer: NodeJS.Timeout | undefined;
+    const stillWaiting = new Promise<'still waiting'>((resolve) => (timer = setTimeout(() => resolve('still waiting'), POLL_MS / 6)));
+    try {
+      expect(await Promise.race([stopped, stillWaiting])).toBe('stopped');
+    } finally {
+      clearTimeout(timer);
+    }
+    expect(transport.published).toEqual([event.id]);
+    const [{ sent }] = await queryRows<{ sent: number }>(db, `SELECT count(*)::int AS sent FROM outbox WHERE envelope->>'id' = $1 AND sent_at IS NOT NULL`, [event.id]);
+    expect(sent).toBe(1);
+  } finally {
+    transport.open();
     await relay.stop();
   }
 });

@@ -165,6 +165,8 @@ export class OutboxRelay {
   }
 
   private sleep(ms: number): Promise<void> {
+    // stop() wakes a sleep in progress; one the loop starts after that (stop came mid-batch) must not wait out the poll.
+    if (!this.running) return Promise.resolve();
     return new Promise((resolve) => {
       const timer = setTimeout(done, ms);
       function done() {
