@@ -11,6 +11,11 @@ module.exports = {
   globalSetup: '<rootDir>/kit/dist/testing/global-setup.js',
   globalTeardown: '<rootDir>/kit/dist/testing/global-teardown.js',
   maxWorkers: 2,
+  // A worker that ran half the suite holds ~750 MB of heap (1.1 GB RSS), and the process
+  // takes 490-545 ms to tear that down after it exits cleanly: longer than the 500 ms Jest
+  // waits, hence "A worker process has failed to exit gracefully" with no handle left open.
+  // A worker above this size after a test file is replaced by a fresh one instead.
+  workerIdleMemoryLimit: '512MB',
   testTimeout: 30_000,
   reporters: ['default', '<rootDir>/kit/dist/testing/summary-reporter.js'],
 };
