@@ -56,6 +56,14 @@ describe('readGatewayConfig', () => {
     expect(() => configOf({ RATE_LIMIT_ENABLED: 'maybe' })).toThrow('RATE_LIMIT_ENABLED must be true or false');
   });
 
+  it("keeps @apollo/gateway's usage reports to Apollo off unless APOLLO_TELEMETRY_DISABLED=false, and refuses a value that is no boolean", () => {
+    expect(configOf({}).apolloTelemetry).toBe(false);
+    expect(configOf({ APOLLO_TELEMETRY_DISABLED: 'true' }).apolloTelemetry).toBe(false);
+    expect(configOf({ APOLLO_TELEMETRY_DISABLED: 'false' }).apolloTelemetry).toBe(true);
+    expect(configOf({ APOLLO_TELEMETRY_DISABLED: '0' }).apolloTelemetry).toBe(true);
+    expect(() => configOf({ APOLLO_TELEMETRY_DISABLED: 'maybe' })).toThrow('APOLLO_TELEMETRY_DISABLED must be true or false');
+  });
+
   it('reads the rate limits', () => {
     expect(configOf({ RATE_LIMIT_PER_USER_PER_MINUTE: '1200', RATE_LIMIT_PER_IP_PER_MINUTE: '60' }).rateLimit).toEqual({ enabled: true, perUserPerMinute: 1200, perIpPerMinute: 60 });
     expect(configOf({ RATE_LIMIT_ENABLED: 'false' }).rateLimit.enabled).toBe(false);

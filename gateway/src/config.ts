@@ -4,6 +4,7 @@ import { DEFAULT_REST_EDGE_ROUTES, DEFAULT_REST_EDGE_TIMEOUT_MS, RestEdgeRoute, 
 import type { RateLimitSettings } from './rate-limit';
 import type { ResponseCacheSettings } from './response-cache';
 import type { PublicCacheSettings } from './public-cache';
+import { APOLLO_TELEMETRY_VARIABLE } from './apollo-telemetry';
 
 export const DEFAULT_GATEWAY_PORT = 4000;
 export const DEFAULT_MAX_DEPTH = 12;
@@ -68,6 +69,8 @@ export interface GatewayConfig {
   rateLimit: RateLimitSettings;
   /** `USERS_URL` and friends: where a subgraph really lives when it differs from the supergraph's routing URL. */
   subgraphUrlOverride(name: string): string | undefined;
+  /** @apollo/gateway's usage reports to Apollo and the cloud-metadata probes behind them; off unless `APOLLO_TELEMETRY_DISABLED=false`. */
+  apolloTelemetry: boolean;
 }
 
 export function readGatewayConfig(env: EnvReader): GatewayConfig {
@@ -112,6 +115,7 @@ export function readGatewayConfig(env: EnvReader): GatewayConfig {
       perIpPerMinute: env.int('RATE_LIMIT_PER_IP_PER_MINUTE', DEFAULT_RATE_LIMIT_PER_IP_PER_MINUTE, { min: 1, max: MAX_RATE_LIMIT_PER_MINUTE }),
     },
     subgraphUrlOverride: (name) => env.url(`${subgraphEnvPrefix(name)}_URL`, ['http', 'https']),
+    apolloTelemetry: !env.bool(APOLLO_TELEMETRY_VARIABLE, true),
   };
 }
 

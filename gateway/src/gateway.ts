@@ -32,6 +32,7 @@ import {
   operationLogPlugin,
   portOf,
 } from '@marketplace/kit';
+import { constructedWithApolloTelemetry } from './apollo-telemetry';
 import { GatewayConfig, readGatewayConfig, subgraphEnvPrefix } from './config';
 import { GatewayContext, HeaderSink, IncomingCall, createGatewayContext, incomingCallOf, requestIdMiddleware } from './context';
 import { withLeanGraphQLPosts } from './graphql-post';
@@ -109,17 +110,21 @@ export async function startGateway(options: GatewayOptions = {}): Promise<Runnin
   const shortcut = config.singleFetch.shortcut ? new SingleFetchShortcut(() => directOperations.inc({ pipeline: 'apollo' })) : undefined;
   const lane = shortcut && config.singleFetch.skipPipeline ? new SingleFetchLane({ shortcut, responseCache, metrics, onAnswer: () => directOperations.inc({ pipeline: 'skipped' }) }) : undefined;
   const subgraphs = new Map<string, string>();
-  const gateway = new ApolloGateway({
-    supergraphSdl,
-    logger: log.child({ component: 'apollo-gateway' }),
-    experimental_didResolveQueryPlan: shortcut?.learn,
-    buildService: ({ name, url }) => {
-      const target = config.subgraphUrlOverride(name) ?? url;
-      if (!target) throw new ConfigError(`${subgraphEnvPrefix(name)}_URL`, `is required: the supergraph has no routing URL for subgraph "${name}"`);
-      subgraphs.set(name, target);
-      return new SubgraphDataSource(name, target, fetcher.send, log);
-    },
-  });
+  const gateway = constructedWithApolloTelemetry(
+    config.apolloTelemetry,
+    () =>
+      new ApolloGateway({
+        supergraphSdl,
+        logger: log.child({ component: 'apollo-gateway' }),
+        experimental_didResolveQueryPlan: shortcut?.learn,
+        buildService: ({ name, url }) => {
+          const target = config.subgraphUrlOverride(name) ?? url;
+          if (!target) throw new ConfigError(`${subgraphEnvPrefix(name)}_URL`, `is required: the supergraph has no routing URL for subgraph "${name}"`);
+          subgraphs.set(name, target);
+          return new SubgraphDataSource(name, target, fetcher.send, log);
+        },
+      }),
+  );
 
   let apiSchema: GraphQLSchema | undefined;
   gateway.onSchemaLoadOrUpdate(({ apiSchema: loaded }) => (apiSchema = loaded));
