@@ -137,16 +137,16 @@ async function main(): Promise<number> {
     const run = (url: string, requests: BenchRequest[], concurrency: number, durationMs = settings.durationMs, warmupMs = settings.warmupMs): Promise<RunResult> =>
       runInWorker(worker, { url, requests, concurrency, warmupMs, durationMs, timeoutMs: REQUEST_TIMEOUT_MS } satisfies Job);
     const sliceMs = Math.round(settings.durationMs / settings.rounds);
+    // This process hosts the subgraphs: its CPU over the direct slices is what the subgraph spent.
+    const ownCpuMs = () => {
+      const { user, system } = process.cpuUsage();
+      return (user + system) / 1000;
+    };
 
     const rows: Row[] = [];
     for (const scenario of scenarios) {
       const title = scenario.operation.title;
       const directUrl = supergraph.subgraphs.get(scenario.direct.subgraph)!.url;
-      // This process hosts the subgraphs: its CPU over the direct slices is what the subgraph spent.
-      const ownCpuMs = () => {
-        const { user, system } = process.cpuUsage();
-        return (user + system) / 1000;
-      };
       const targets: Target[] = [
         { name: scenario.direct.subgraph, url: directUrl, requests: scenario.direct.requests, cpuMs: ownCpuMs },
         ...(hop ? [{ name: 'one hop', url: `${hop.url}/${scenario.direct.subgraph}`, requests: scenario.direct.requests, cpuMs: () => hop.cpuMs() }] : []),
