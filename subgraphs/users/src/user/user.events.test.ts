@@ -32,7 +32,11 @@ it('records user.registered in the registering transaction, carrying the request
   expect(mailsTo(users, email).map((m) => m.subject)).toEqual([VERIFICATION_SUBJECT]);
   const handled = users.logs.records().find((r) => r.msg === 'verification email sent' && r.userId === userId);
   expect(handled).toMatchObject({ correlationId: 'register-req-42', handler: 'send-verification-email', eventType: 'user.registered' });
-  const inbox = await queryRows(db(), `SELECT handler FROM inbox WHERE event_id = $1`, [outboxRow.envelope.id]);
+  // The mail goes out inside the handler's transaction, so its inbox row commits a moment later.
+  const inbox = await until(async () => {
+    const rows = await queryRows(db(), `SELECT handler FROM inbox WHERE event_id = $1`, [outboxRow.envelope.id]);
+    return rows.length > 0 ? rows : undefined;
+  }, 'the inbox row of the handled user.registered');
   expect(inbox).toEqual([{ handler: 'send-verification-email' }]);
 });
 
