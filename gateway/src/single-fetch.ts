@@ -11,7 +11,6 @@ import {
   SelectionNode,
   SelectionSetNode,
   getNamedType,
-  getVariableValues,
   isCompositeType,
   isInterfaceType,
   isNonNullType,
@@ -21,6 +20,7 @@ import {
 } from 'graphql';
 import type { GatewayContext } from './context';
 import { DOWNSTREAM_SERVICE_ERROR, IncomingOperation } from './remote-data-source';
+import { VariableChecker, variableChecker } from './variable-check';
 
 type PlanResolved = Parameters<Experimental_DidResolveQueryPlanCallback>[0];
 type PlanNode = NonNullable<PlanResolved['queryPlan']['node']>;
@@ -54,10 +54,11 @@ export type IncomingRequest = Pick<RequestContext, 'overallCachePolicy'> & { con
 export interface DirectRoute {
   fetch: FetchNode;
   dataSource: GraphQLDataSource<GatewayContext>;
-  schema: GraphQLSchema;
   operation: OperationDefinitionNode;
   /** The answer when the subgraph sends no data: each root field null, or null itself when one is non-null. */
   dataWithoutAnswer: Record<string, null> | null;
+  /** The executor's check of the provided variables. */
+  checkVariables: VariableChecker;
 }
 
 /**
@@ -95,7 +96,10 @@ export class SingleFetchShortcut {
     const node = queryPlan.node;
     const dataSource = node?.kind === 'Fetch' ? serviceMap[node.serviceName] : undefined;
     const direct = node?.kind === 'Fetch' && dataSource && isPassThrough(operationContext.schema, node, operationContext.operation, operationContext.fragments);
-    const route = direct ? { fetch: node, dataSource, schema: operationContext.schema, operation: operationContext.operation, dataWithoutAnswer: dataWithoutAnswer(operationContext.schema, operationContext.operation) } : null;
+    const { schema, operation } = operationContext;
+    const route = direct
+      ? { fetch: node, dataSource, operation, dataWithoutAnswer: dataWithoutAnswer(schema, operation), checkVariables: variableChecker(schema, operation.variableDefinitions ?? []) }
+      : null;
     byName.set(key, route);
     if (route) this.rememberText(requestContext.source, key, route);
   };
@@ -155,10 +159,8 @@ export class SingleFetchShortcut {
 
 /** What the executor does for a one-fetch plan, less the result shaping the subgraph already did. */
 export async function sendDirect(route: DirectRoute, provided: Record<string, unknown>, incoming: IncomingRequest): Promise<ExecutionResult> {
-  if (route.operation.variableDefinitions?.length) {
-    const { errors } = getVariableValues(route.schema, route.operation.variableDefinitions, provided);
-    if (errors) return { errors };
-  }
+  const errors = route.checkVariables(provided);
+  if (errors) return { errors: [...errors] };
   const { fetch } = route;
   const variables: Record<string, unknown> = Object.create(null);
   for (const name of fetch.variableUsages ?? []) {
