@@ -57,6 +57,7 @@ async function serve(req: IncomingMessage, res: ServerResponse, options: GraphQL
     for (const [name, value] of Object.entries(answered.headers)) res.setHeader(name, value);
     res.statusCode = 200;
     res.end(answered.body);
+    answered.recordSent();
     return;
   }
 
