@@ -1,5 +1,6 @@
 import http from 'node:http';
 import https from 'node:https';
+import { urlToHttpOptions } from 'node:url';
 import type { PublicDataCache } from './public-cache';
 
 /** Idle connections kept open per subgraph; enough for bursts without hoarding sockets. */
@@ -63,14 +64,24 @@ export function createSubgraphFetcher(options: SubgraphFetcherOptions): Subgraph
   const agents = { http: new http.Agent(agentOptions), https: new https.Agent(agentOptions) };
   const inFlight = new Map<string, Promise<SubgraphAnswer>>();
   const cache = options.sharedCache?.enabled ? options.sharedCache : undefined;
+  // The supergraph's few subgraph URLs, each parsed once rather than on every call.
+  const targets = new Map<string, Target>();
+  const targetOf = (url: string): Target => {
+    let target = targets.get(url);
+    if (!target) {
+      const parsed = new URL(url);
+      const secure = parsed.protocol === 'https:';
+      target = { secure, options: { ...urlToHttpOptions(parsed), agent: secure ? agents.https : agents.http } };
+      targets.set(url, target);
+    }
+    return target;
+  };
 
   const roundTrip = (url: string, init: SubgraphRequest): Promise<SubgraphAnswer> =>
     new Promise((resolve, reject) => {
-      const target = new URL(url);
-      const secure = target.protocol === 'https:';
+      const { secure, options: target } = targetOf(url);
       const request = (secure ? https : http).request(
-        target,
-        { method: init.method, headers: init.headers, agent: secure ? agents.https : agents.http },
+        { ...target, method: init.method, headers: init.headers },
         (response) => {
           const chunks: Buffer[] = [];
           response.on('data', (chunk: Buffer) => chunks.push(chunk));
@@ -128,6 +139,12 @@ export function createSubgraphFetcher(options: SubgraphFetcherOptions): Subgraph
       agents.https.destroy();
     },
   };
+}
+
+/** Where a subgraph URL points, as `http.request` takes it, with the agent for its protocol. */
+interface Target {
+  secure: boolean;
+  options: http.RequestOptions;
 }
 
 /** The body of a read (a query the gateway planned), or undefined for anything that must go out on its own. */
