@@ -1,8 +1,8 @@
 import { randomBytes } from 'node:crypto';
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { envReader, readCommonConfig } from '../config';
+import { temporaryDirectories } from '../testing/helpers';
+
+const dataDirs = temporaryDirectories('secret-');
 import { UrlTokenSigner, loadUrlSigningSecret } from './signed-token';
 
 describe('UrlTokenSigner', () => {
@@ -27,7 +27,7 @@ describe('UrlTokenSigner', () => {
 
 describe('loadUrlSigningSecret', () => {
   it('generates one development secret into DATA_DIR and reuses it', () => {
-    const dataDir = mkdtempSync(join(tmpdir(), 'secret-'));
+    const dataDir = dataDirs();
     const config = readCommonConfig(envReader({ DATA_DIR: dataDir }));
     const first = loadUrlSigningSecret(config, undefined);
     expect(first).toHaveLength(32);

@@ -12,6 +12,8 @@ export default async function globalSetup(): Promise<void> {
   process.env.NODE_ENV = 'test';
   process.env.LOG_LEVEL ??= 'silent';
   const dir = mkdtempSync(join(tmpdir(), 'marketplace-test-'));
+  // The teardown removes it: every run would otherwise leave its keys (and an embedded database) behind.
+  (globalThis as { __testRunDir?: string }).__testRunDir = dir;
   // Development keys for this run only; every test process shares them through DATA_DIR.
   process.env.DATA_DIR ??= join(dir, 'state');
   if (process.env.DATABASE_URL) return;

@@ -1,3 +1,6 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { AccessTokenSigner } from '../auth/access-token';
 import { loadTokenKeys } from '../auth/keys';
 import type { Role } from '../auth/roles';
@@ -5,6 +8,20 @@ import { readCommonConfig } from '../config';
 import { queryRows } from '../data/sql';
 import type { Envelope } from '../events/envelope';
 import type { TestSubgraph } from './subgraph';
+
+/**
+ * Makes fresh directories under the OS temp dir, all removed once the calling test file's
+ * tests are done. Call it at the top of a test file.
+ */
+export function temporaryDirectories(prefix: string): () => string {
+  const made: string[] = [];
+  afterAll(() => made.forEach((dir) => rmSync(dir, { recursive: true, force: true })));
+  return () => {
+    const dir = mkdtempSync(join(tmpdir(), prefix));
+    made.push(dir);
+    return dir;
+  };
+}
 
 /** How often the polling helpers look again. */
 const POLL_INTERVAL_MS = 20;

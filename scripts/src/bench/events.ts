@@ -9,11 +9,9 @@
  *
  * Knobs: BENCH_EVENTS (5000), BENCH_LATENCY_EVENTS (300), DATABASE_URL (else embedded).
  */
-import { chmodSync, mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { eventHandler, queryRows, startEmbeddedPostgres } from '@marketplace/kit';
-import { EventNode, ProbeHappened, createTestDatabase, eventually, freePort, isolatedInfrastructure, startEventNode } from '@marketplace/kit/testing';
+import { eventHandler, queryRows } from '@marketplace/kit';
+import { EventNode, ProbeHappened, createTestDatabase, eventually, isolatedInfrastructure, startEventNode } from '@marketplace/kit/testing';
+import { ensureDatabaseServer } from './harness';
 import { percentile } from './stats';
 
 const EVENTS = Number(process.env.BENCH_EVENTS ?? 5_000);
@@ -64,15 +62,7 @@ async function measure(label: string, transportEnv: Record<string, string>, data
 }
 
 async function main() {
-  let databaseUrl = process.env.DATABASE_URL;
-  let stopPostgres: (() => Promise<void>) | undefined;
-  if (!databaseUrl) {
-    const dir = mkdtempSync(join(tmpdir(), 'bench-events-'));
-    chmodSync(dir, 0o777);
-    const server = await startEmbeddedPostgres({ dir: join(dir, 'pg'), port: await freePort() });
-    process.env.DATABASE_URL = databaseUrl = server.url;
-    stopPostgres = server.stop;
-  }
+  const server = await ensureDatabaseServer('bench-events');
   const database = await createTestDatabase();
   const transports: [string, Record<string, string>][] = [['in-process', { AMQP_URL: '' }]];
   if (process.env.AMQP_URL) transports.push(['RabbitMQ', { AMQP_URL: process.env.AMQP_URL }]);
@@ -81,7 +71,7 @@ async function main() {
     for (const [index, [label, env]] of transports.entries()) rows.push(await measure(label, env, database.url, index));
   } finally {
     await database.drop();
-    await stopPostgres?.();
+    await server.stop();
   }
   const lines = [
     `| transport | events/s (outbox → inbox, ${EVENTS} events) | publish-to-handled p50 ms | p99 ms |`,

@@ -1,12 +1,12 @@
 import { createPublicKey, generateKeyPairSync } from 'node:crypto';
-import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { ConfigError, envReader } from '@marketplace/kit';
+import { temporaryDirectories } from '@marketplace/kit/testing';
 import { readLicensingConfig } from './config';
 import { keyIdOf } from './key/signing-key';
 
-const dataDir = () => mkdtempSync(join(tmpdir(), 'licensing-config-'));
+const dataDir = temporaryDirectories('licensing-config-');
 const read = (env: Record<string, string>) => readLicensingConfig(envReader({ DATA_DIR: dataDir(), ...env }));
 const ed25519Pem = () => generateKeyPairSync('ed25519').privateKey.export({ type: 'pkcs8', format: 'pem' }).toString();
 

@@ -1,10 +1,10 @@
-import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { ConfigError, envReader } from '@marketplace/kit';
+import { temporaryDirectories } from '@marketplace/kit/testing';
 import { readPaymentsConfig } from './config';
 
-const dataDir = () => mkdtempSync(join(tmpdir(), 'payments-config-'));
+const dataDir = temporaryDirectories('payments-config-');
 const read = (env: Record<string, string>) => readPaymentsConfig(envReader({ DATA_DIR: dataDir(), ...env }));
 
 describe('readPaymentsConfig', () => {
