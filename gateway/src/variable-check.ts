@@ -1,4 +1,4 @@
-import { GraphQLError, GraphQLSchema, VariableDefinitionNode, getNamedType, getVariableValues, isNonNullType, isSpecifiedScalarType, typeFromAST } from 'graphql';
+import { GraphQLError, GraphQLSchema, VariableDefinitionNode, getNamedType, getNullableType, getVariableValues, isNonNullType, isSpecifiedScalarType, typeFromAST } from 'graphql';
 
 /** Checks one provided value of a variable whose type is a built-in scalar. */
 type ScalarCheck = (value: unknown) => boolean;
@@ -53,7 +53,7 @@ function quickDefinitions(schema: GraphQLSchema, definitions: readonly VariableD
     const type = typeFromAST(schema, definition.type);
     const named = type && getNamedType(type);
     // Lists, enums, input objects and custom scalars: only graphql-js knows them.
-    if (!type || !named || !isSpecifiedScalarType(named) || (isNonNullType(type) ? type.ofType !== named : type !== named)) return undefined;
+    if (!type || !named || !isSpecifiedScalarType(named) || getNullableType(type) !== named) return undefined;
     const nonNull = isNonNullType(type);
     quick.push({ name: definition.variable.name.value, required: nonNull && !definition.defaultValue, nonNull, check: SCALAR_CHECKS[named.name] });
   }

@@ -1,9 +1,9 @@
 import { randomBytes } from 'node:crypto';
 import { envReader, readCommonConfig } from '../config';
 import { temporaryDirectories } from '../testing/helpers';
+import { UrlTokenSigner, loadUrlSigningSecret } from './signed-token';
 
 const dataDirs = temporaryDirectories('secret-');
-import { UrlTokenSigner, loadUrlSigningSecret } from './signed-token';
 
 describe('UrlTokenSigner', () => {
   const signer = new UrlTokenSigner(randomBytes(32));
