@@ -3,14 +3,24 @@
 // HEALTHCHECK_URL overrides the whole URL (for example when HOST is not a wildcard address).
 'use strict';
 
-const DEFAULT_PORTS = { gateway: 4000, users: 4001, catalog: 4002, orders: 4003, payments: 4004, licensing: 4005, vendor: 4006 };
+const DEFAULT_PORTS = {
+  gateway: 4000,
+  users: 4001,
+  catalog: 4002,
+  orders: 4003,
+  payments: 4004,
+  licensing: 4005,
+  vendor: 4006,
+};
 
 const service = process.env.SERVICE || '';
 const port = process.env[`${service.toUpperCase()}_PORT`] || DEFAULT_PORTS[service];
 const url = process.env.HEALTHCHECK_URL || (port && `http://127.0.0.1:${port}/health`);
 
 if (!url) {
-  console.error(`healthcheck: no port known for SERVICE=${service}; set ${service.toUpperCase()}_PORT or HEALTHCHECK_URL`);
+  console.error(
+    `healthcheck: no port known for SERVICE=${service}; set ${service.toUpperCase()}_PORT or HEALTHCHECK_URL`,
+  );
   process.exit(1);
 }
 

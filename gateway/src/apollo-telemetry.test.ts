@@ -37,7 +37,10 @@ function recordConnections(): { destinations: string[]; restore(): void } {
   Socket.prototype.connect = function (this: Socket, ...args: unknown[]) {
     // net.createConnection hands over its normalised [options, callback] pair; pg passes (port, host).
     const first = Array.isArray(args[0]) ? args[0][0] : args[0];
-    const target = typeof first === 'object' && first !== null ? (first as { host?: string; path?: string }) : { host: typeof args[1] === 'string' ? args[1] : 'localhost' };
+    const target =
+      typeof first === 'object' && first !== null
+        ? (first as { host?: string; path?: string })
+        : { host: typeof args[1] === 'string' ? args[1] : 'localhost' };
     destinations.push(target.path ?? `${target.host ?? 'localhost'}:${(first as { port?: number })?.port ?? first}`);
     return (connect as (...a: unknown[]) => Socket).apply(this, args);
   } as typeof connect;
@@ -51,7 +54,9 @@ it('starts, serves and stops without connecting anywhere but its own subgraphs a
   try {
     const stack = await startProbeStack();
     try {
-      expect(await stack.client.data('{ whoami { requestId } }')).toMatchObject({ whoami: { requestId: expect.any(String) } });
+      expect(await stack.client.data('{ whoami { requestId } }')).toMatchObject({
+        whoami: { requestId: expect.any(String) },
+      });
       // A probe would be on its way by now: the detectors start as the gateway is constructed.
       await new Promise((resolve) => setTimeout(resolve, 200));
     } finally {

@@ -22,8 +22,20 @@ describe('readGatewayConfig', () => {
   });
 
   it('reads limits, ports and paths', () => {
-    const config = configOf({ GATEWAY_PORT: '8080', HOST: '0.0.0.0', GRAPHQL_MAX_DEPTH: '8', GRAPHQL_MAX_ALIASES: '5', GRAPHQL_MAX_TOKENS: '900', SUPERGRAPH_PATH: '/srv/supergraph.graphql' });
-    expect(config).toMatchObject({ port: 8080, host: '0.0.0.0', limits: { maxDepth: 8, maxAliases: 5, maxTokens: 900 }, supergraphPath: '/srv/supergraph.graphql' });
+    const config = configOf({
+      GATEWAY_PORT: '8080',
+      HOST: '0.0.0.0',
+      GRAPHQL_MAX_DEPTH: '8',
+      GRAPHQL_MAX_ALIASES: '5',
+      GRAPHQL_MAX_TOKENS: '900',
+      SUPERGRAPH_PATH: '/srv/supergraph.graphql',
+    });
+    expect(config).toMatchObject({
+      port: 8080,
+      host: '0.0.0.0',
+      limits: { maxDepth: 8, maxAliases: 5, maxTokens: 900 },
+      supergraphPath: '/srv/supergraph.graphql',
+    });
   });
 
   it.each([
@@ -36,8 +48,13 @@ describe('readGatewayConfig', () => {
   });
 
   it('allows no CORS origin in production unless named, and no introspection', () => {
-    expect(configOf({ NODE_ENV: 'production', JWT_PUBLIC_KEY: '-----BEGIN PUBLIC KEY-----' })).toMatchObject({ corsOrigins: [], introspection: false });
-    expect(configOf({ NODE_ENV: 'production', CORS_ORIGINS: 'https://shop.example' }).corsOrigins).toEqual(['https://shop.example']);
+    expect(configOf({ NODE_ENV: 'production', JWT_PUBLIC_KEY: '-----BEGIN PUBLIC KEY-----' })).toMatchObject({
+      corsOrigins: [],
+      introspection: false,
+    });
+    expect(configOf({ NODE_ENV: 'production', CORS_ORIGINS: 'https://shop.example' }).corsOrigins).toEqual([
+      'https://shop.example',
+    ]);
   });
 
   it('reads per-subgraph URL overrides and refuses malformed ones', () => {
@@ -61,11 +78,17 @@ describe('readGatewayConfig', () => {
     expect(configOf({ APOLLO_TELEMETRY_DISABLED: 'true' }).apolloTelemetry).toBe(false);
     expect(configOf({ APOLLO_TELEMETRY_DISABLED: 'false' }).apolloTelemetry).toBe(true);
     expect(configOf({ APOLLO_TELEMETRY_DISABLED: '0' }).apolloTelemetry).toBe(true);
-    expect(() => configOf({ APOLLO_TELEMETRY_DISABLED: 'maybe' })).toThrow('APOLLO_TELEMETRY_DISABLED must be true or false');
+    expect(() => configOf({ APOLLO_TELEMETRY_DISABLED: 'maybe' })).toThrow(
+      'APOLLO_TELEMETRY_DISABLED must be true or false',
+    );
   });
 
   it('reads the rate limits', () => {
-    expect(configOf({ RATE_LIMIT_PER_USER_PER_MINUTE: '1200', RATE_LIMIT_PER_IP_PER_MINUTE: '60' }).rateLimit).toEqual({ enabled: true, perUserPerMinute: 1200, perIpPerMinute: 60 });
+    expect(configOf({ RATE_LIMIT_PER_USER_PER_MINUTE: '1200', RATE_LIMIT_PER_IP_PER_MINUTE: '60' }).rateLimit).toEqual({
+      enabled: true,
+      perUserPerMinute: 1200,
+      perIpPerMinute: 60,
+    });
     expect(configOf({ RATE_LIMIT_ENABLED: 'false' }).rateLimit.enabled).toBe(false);
   });
 });

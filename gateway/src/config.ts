@@ -1,6 +1,11 @@
 import { resolve } from 'node:path';
 import { CommonConfig, EnvReader, readCommonConfig } from '@marketplace/kit';
-import { DEFAULT_REST_EDGE_ROUTES, DEFAULT_REST_EDGE_TIMEOUT_MS, RestEdgeRoute, parseRestEdgeRoutes } from './rest-edge';
+import {
+  DEFAULT_REST_EDGE_ROUTES,
+  DEFAULT_REST_EDGE_TIMEOUT_MS,
+  RestEdgeRoute,
+  parseRestEdgeRoutes,
+} from './rest-edge';
 import type { RateLimitSettings } from './rate-limit';
 import type { ResponseCacheSettings } from './response-cache';
 import type { PublicCacheSettings } from './public-cache';
@@ -95,24 +100,39 @@ export function readGatewayConfig(env: EnvReader): GatewayConfig {
     },
     subgraphTimeoutMs: env.int('SUBGRAPH_TIMEOUT_MS', DEFAULT_SUBGRAPH_TIMEOUT_MS, { min: 1, max: 600_000 }),
     subgraphSingleFlight: env.bool('SUBGRAPH_SINGLE_FLIGHT', true),
-    singleFetch: { shortcut: env.bool('SINGLE_FETCH_SHORTCUT', true), skipPipeline: env.bool('SINGLE_FETCH_SKIP_PIPELINE', true) },
+    singleFetch: {
+      shortcut: env.bool('SINGLE_FETCH_SHORTCUT', true),
+      skipPipeline: env.bool('SINGLE_FETCH_SKIP_PIPELINE', true),
+    },
     responseCache: {
       ttlSeconds: env.int('RESPONSE_CACHE_TTL_SECONDS', DEFAULT_RESPONSE_CACHE_TTL_SECONDS, { min: 0, max: 24 * 3600 }),
       maxEntries: env.int('RESPONSE_CACHE_MAX_ENTRIES', DEFAULT_RESPONSE_CACHE_MAX_ENTRIES, { min: 1, max: 1_000_000 }),
       maxBytes: env.int('RESPONSE_CACHE_MAX_BYTES', DEFAULT_PUBLIC_CACHE_MAX_BYTES, { min: 1, max: 2 ** 31 }),
-      maxEntryBytes: env.int('RESPONSE_CACHE_MAX_ENTRY_BYTES', DEFAULT_RESPONSE_CACHE_MAX_ENTRY_BYTES, { min: 1, max: 64 * 2 ** 20 }),
+      maxEntryBytes: env.int('RESPONSE_CACHE_MAX_ENTRY_BYTES', DEFAULT_RESPONSE_CACHE_MAX_ENTRY_BYTES, {
+        min: 1,
+        max: 64 * 2 ** 20,
+      }),
       rootFields: new Set(env.list('RESPONSE_CACHE_ROOT_FIELDS', DEFAULT_RESPONSE_CACHE_ROOT_FIELDS)),
     },
     subgraphCache: {
       ttlSeconds: env.int('SUBGRAPH_CACHE_TTL_SECONDS', DEFAULT_RESPONSE_CACHE_TTL_SECONDS, { min: 0, max: 24 * 3600 }),
       maxEntries: env.int('SUBGRAPH_CACHE_MAX_ENTRIES', DEFAULT_SUBGRAPH_CACHE_MAX_ENTRIES, { min: 1, max: 1_000_000 }),
       maxBytes: env.int('SUBGRAPH_CACHE_MAX_BYTES', DEFAULT_PUBLIC_CACHE_MAX_BYTES, { min: 1, max: 2 ** 31 }),
-      maxEntryBytes: env.int('SUBGRAPH_CACHE_MAX_ENTRY_BYTES', DEFAULT_SUBGRAPH_CACHE_MAX_ENTRY_BYTES, { min: 1, max: 64 * 2 ** 20 }),
+      maxEntryBytes: env.int('SUBGRAPH_CACHE_MAX_ENTRY_BYTES', DEFAULT_SUBGRAPH_CACHE_MAX_ENTRY_BYTES, {
+        min: 1,
+        max: 64 * 2 ** 20,
+      }),
     },
     rateLimit: {
       enabled: env.bool('RATE_LIMIT_ENABLED', true),
-      perUserPerMinute: env.int('RATE_LIMIT_PER_USER_PER_MINUTE', DEFAULT_RATE_LIMIT_PER_USER_PER_MINUTE, { min: 1, max: MAX_RATE_LIMIT_PER_MINUTE }),
-      perIpPerMinute: env.int('RATE_LIMIT_PER_IP_PER_MINUTE', DEFAULT_RATE_LIMIT_PER_IP_PER_MINUTE, { min: 1, max: MAX_RATE_LIMIT_PER_MINUTE }),
+      perUserPerMinute: env.int('RATE_LIMIT_PER_USER_PER_MINUTE', DEFAULT_RATE_LIMIT_PER_USER_PER_MINUTE, {
+        min: 1,
+        max: MAX_RATE_LIMIT_PER_MINUTE,
+      }),
+      perIpPerMinute: env.int('RATE_LIMIT_PER_IP_PER_MINUTE', DEFAULT_RATE_LIMIT_PER_IP_PER_MINUTE, {
+        min: 1,
+        max: MAX_RATE_LIMIT_PER_MINUTE,
+      }),
     },
     subgraphUrlOverride: (name) => env.url(`${subgraphEnvPrefix(name)}_URL`, ['http', 'https']),
     apolloTelemetry: !env.bool(APOLLO_TELEMETRY_VARIABLE, true),
@@ -130,7 +150,10 @@ function parseTrustProxy(value: string | undefined): TrustProxy {
   if (['0', 'false', 'no', 'off'].includes(lower)) return false;
   if (['true', 'yes', 'on'].includes(lower)) return true;
   if (/^\d+$/.test(value)) return Number(value);
-  return value.split(',').map((item) => item.trim()).filter(Boolean);
+  return value
+    .split(',')
+    .map((item) => item.trim())
+    .filter(Boolean);
 }
 
 function corsOrigins(env: EnvReader, common: CommonConfig): string[] | undefined {

@@ -80,9 +80,16 @@ export async function createGatewayContext(
   }
   // One child logger per request: building pino bindings is a measurable share of the gateway's CPU per operation.
   const log = deps.log.child({ requestId, clientIp, viewerId: viewer?.id });
-  await deps.rateLimiter?.enforce(viewer ? { kind: 'user', id: viewer.id } : { kind: 'ip', address: clientIp }, res, log);
+  await deps.rateLimiter?.enforce(
+    viewer ? { kind: 'user', id: viewer.id } : { kind: 'ip', address: clientIp },
+    res,
+    log,
+  );
   if (tokenError !== undefined) {
-    log.info({ reason: tokenError instanceof Error ? tokenError.message : String(tokenError) }, 'graphql request rejected: bad access token');
+    log.info(
+      { reason: tokenError instanceof Error ? tokenError.message : String(tokenError) },
+      'graphql request rejected: bad access token',
+    );
     throw tokenError;
   }
   return { requestId, clientIp, viewer, authorization: viewer ? authorization : undefined, log };

@@ -63,7 +63,9 @@ describe('forwarding to subgraphs', () => {
   });
 
   it('forwards the socket address as the client IP, ignoring X-Forwarded-For and a client-sent x-client-ip', async () => {
-    const data = await stack.client.data(WHOAMI, { headers: { 'x-forwarded-for': '203.0.113.9', 'x-client-ip': '198.51.100.1' } });
+    const data = await stack.client.data(WHOAMI, {
+      headers: { 'x-forwarded-for': '203.0.113.9', 'x-client-ip': '198.51.100.1' },
+    });
     expect(data.whoami.clientIp).toBe('127.0.0.1');
   });
 
@@ -84,13 +86,24 @@ describe('authentication at the gateway', () => {
     publicKeyEncoding: { type: 'spki', format: 'pem' },
     privateKeyEncoding: { type: 'pkcs8', format: 'pem' },
   });
-  const claims = () => ({ sub: 'user-admin', role: 'ADMIN', iss: 'marketplace-users', aud: 'marketplace', iat: Math.floor(Date.now() / 1000), exp: Math.floor(Date.now() / 1000) + 600 });
+  const claims = () => ({
+    sub: 'user-admin',
+    role: 'ADMIN',
+    iss: 'marketplace-users',
+    aud: 'marketplace',
+    iat: Math.floor(Date.now() / 1000),
+    exp: Math.floor(Date.now() / 1000) + 600,
+  });
 
   const badTokens: [string, () => string][] = [
     ['expired', () => `Bearer ${stack.signer.sign({ id: 'user-1', role: Role.CUSTOMER }, -60)}`],
     ['malformed', () => 'Bearer not-a-jwt'],
     ['not a bearer header', () => 'Basic dXNlcjpwYXNz'],
-    ['signed with another key', () => `Bearer ${new AccessTokenSigner(otherKeys.privateKey, { issuer: 'marketplace-users', audience: 'marketplace' }).sign({ id: 'user-1', role: Role.ADMIN })}`],
+    [
+      'signed with another key',
+      () =>
+        `Bearer ${new AccessTokenSigner(otherKeys.privateKey, { issuer: 'marketplace-users', audience: 'marketplace' }).sign({ id: 'user-1', role: Role.ADMIN })}`,
+    ],
     ['alg: none', () => `Bearer ${base64url({ alg: 'none', typ: 'JWT' })}.${base64url(claims())}.`],
     [
       'HS256 signed with the public key',
@@ -102,27 +115,33 @@ describe('authentication at the gateway', () => {
     ],
   ];
 
-  it.each(badTokens)('refuses a token that is %s with 401 UNAUTHENTICATED and calls no subgraph', async (_name, header) => {
-    const authorization = header();
-    let result: Awaited<ReturnType<typeof stack.client.request>> | undefined;
-    const calls = await subgraphCallsDuring(async () => {
-      result = await stack.client.request(WHOAMI, { headers: { authorization } });
-    });
-    expect(calls).toBe(0);
-    expect(result?.status).toBe(401);
-    expect(result?.data ?? null).toBeNull();
-    expect(result?.errors?.[0].extensions).toEqual({ code: 'UNAUTHENTICATED' });
-    expect(stack.logs.text()).not.toContain(authorization.slice('Bearer '.length));
-  });
+  it.each(badTokens)(
+    'refuses a token that is %s with 401 UNAUTHENTICATED and calls no subgraph',
+    async (_name, header) => {
+      const authorization = header();
+      let result: Awaited<ReturnType<typeof stack.client.request>> | undefined;
+      const calls = await subgraphCallsDuring(async () => {
+        result = await stack.client.request(WHOAMI, { headers: { authorization } });
+      });
+      expect(calls).toBe(0);
+      expect(result?.status).toBe(401);
+      expect(result?.data ?? null).toBeNull();
+      expect(result?.errors?.[0].extensions).toEqual({ code: 'UNAUTHENTICATED' });
+      expect(stack.logs.text()).not.toContain(authorization.slice('Bearer '.length));
+    },
+  );
 
   it('says an expired token is expired', async () => {
-    const result = await stack.client.request(WHOAMI, { token: stack.signer.sign({ id: 'user-1', role: Role.CUSTOMER }, -60) });
+    const result = await stack.client.request(WHOAMI, {
+      token: stack.signer.sign({ id: 'user-1', role: Role.CUSTOMER }, -60),
+    });
     expect(result.errors?.[0].message).toBe('Access token expired');
   });
 });
 
 describe('operation limits', () => {
-  const nested = (levels: number) => `query Deep { probe(id: "p") { ${'child { '.repeat(levels - 2)}id${' }'.repeat(levels - 2)} } }`;
+  const nested = (levels: number) =>
+    `query Deep { probe(id: "p") { ${'child { '.repeat(levels - 2)}id${' }'.repeat(levels - 2)} } }`;
 
   it('accepts an operation exactly at the depth limit (12)', async () => {
     const data = await stack.client.data(nested(12));
@@ -150,11 +169,15 @@ describe('operation limits', () => {
     });
     expect(calls).toBe(0);
     expect(result?.status).toBe(400);
-    expect(result?.errors?.[0]).toMatchObject({ message: 'Operation "Sneaky" is 13 levels deep; the limit is 12', extensions: { code: 'GRAPHQL_VALIDATION_FAILED' } });
+    expect(result?.errors?.[0]).toMatchObject({
+      message: 'Operation "Sneaky" is 13 levels deep; the limit is 12',
+      extensions: { code: 'GRAPHQL_VALIDATION_FAILED' },
+    });
   });
 
   it('accepts 30 aliases and refuses 31 without calling a subgraph', async () => {
-    const aliased = (count: number) => `{ ${Array.from({ length: count }, (_, i) => `p${i}: probe(id: "${i}") { id }`).join(' ')} }`;
+    const aliased = (count: number) =>
+      `{ ${Array.from({ length: count }, (_, i) => `p${i}: probe(id: "${i}") { id }`).join(' ')} }`;
     const data = await stack.client.data(aliased(30));
     expect(Object.keys(data)).toHaveLength(30);
     let result: Awaited<ReturnType<typeof stack.client.request>> | undefined;
@@ -162,7 +185,10 @@ describe('operation limits', () => {
       result = await stack.client.request(aliased(31));
     });
     expect(calls).toBe(0);
-    expect(result?.errors?.[0]).toMatchObject({ message: 'The operation uses 31 aliases; the limit is 30', extensions: { code: 'GRAPHQL_VALIDATION_FAILED' } });
+    expect(result?.errors?.[0]).toMatchObject({
+      message: 'The operation uses 31 aliases; the limit is 30',
+      extensions: { code: 'GRAPHQL_VALIDATION_FAILED' },
+    });
   });
 
   it('answers an operation name the document lacks with a 400 naming it, not an internal error', async () => {
@@ -171,7 +197,9 @@ describe('operation limits', () => {
       response = await post({ query: WHOAMI, operationName: 'Hello' });
     });
     expect(response?.status).toBe(400);
-    expect(JSON.parse(response!.text).errors).toEqual([{ message: 'Unknown operation named "Hello"', extensions: { code: 'BAD_REQUEST' } }]);
+    expect(JSON.parse(response!.text).errors).toEqual([
+      { message: 'Unknown operation named "Hello"', extensions: { code: 'BAD_REQUEST' } },
+    ]);
     expect(calls).toBe(0);
   });
 
@@ -189,7 +217,13 @@ describe('operation limits', () => {
     let data: Record<string, any> | undefined;
     const calls = await subgraphCallsDuring(async () => {
       data = await stack.client.data(
-        getIntrospectionQuery({ descriptions: true, specifiedByUrl: true, directiveIsRepeatable: true, schemaDescription: true, inputValueDeprecation: true }),
+        getIntrospectionQuery({
+          descriptions: true,
+          specifiedByUrl: true,
+          directiveIsRepeatable: true,
+          schemaDescription: true,
+          inputValueDeprecation: true,
+        }),
       );
     });
     expect(calls).toBe(0);
@@ -229,7 +263,10 @@ describe('errors from subgraphs', () => {
   it('hides an unexpected subgraph exception behind INTERNAL_SERVER_ERROR', async () => {
     const response = await post({ query: '{ fail(kind: "crash") }' });
     const body = JSON.parse(response.text);
-    expect(body.errors[0]).toMatchObject({ message: 'Internal server error', extensions: { code: 'INTERNAL_SERVER_ERROR' } });
+    expect(body.errors[0]).toMatchObject({
+      message: 'Internal server error',
+      extensions: { code: 'INTERNAL_SERVER_ERROR' },
+    });
     expect(response.text).not.toMatch(/hunter2|secret internal|stacktrace|\.js:\d+/);
   });
 
@@ -239,7 +276,11 @@ describe('errors from subgraphs', () => {
       await post({ query: '{ whoami {' }),
       await post({ query: '{ fail(kind: "crash") }' }),
       await post({ query: WHOAMI }, { authorization: 'Bearer x.y.z' }),
-      await fetch(stack.gateway.url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"query": ' }).then(async (r) => ({ status: r.status, text: await r.text() })),
+      await fetch(stack.gateway.url, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: '{"query": ',
+      }).then(async (r) => ({ status: r.status, text: await r.text() })),
     ];
     for (const response of responses) {
       expect(response.status).toBeGreaterThanOrEqual(200);
@@ -263,21 +304,35 @@ describe('CSRF prevention', () => {
     expect(allowed.status).toBe(200);
   });
 
-  it.each(['text/plain', 'application/x-www-form-urlencoded', 'multipart/form-data; boundary=x'])('refuses a POST sent as %s', async (contentType) => {
-    let response: Response | undefined;
-    const calls = await subgraphCallsDuring(async () => {
-      response = await fetch(stack.gateway.url, { method: 'POST', headers: { 'content-type': contentType }, body: JSON.stringify({ query: '{ whoami { requestId } }' }) });
-    });
-    expect(calls).toBe(0);
-    expect(response?.status).toBe(400);
-    const body = (await response?.json()) as { errors: { message: string }[] };
-    expect(body.errors[0].message).toMatch(/Cross-Site Request Forgery/);
-  });
+  it.each(['text/plain', 'application/x-www-form-urlencoded', 'multipart/form-data; boundary=x'])(
+    'refuses a POST sent as %s',
+    async (contentType) => {
+      let response: Response | undefined;
+      const calls = await subgraphCallsDuring(async () => {
+        response = await fetch(stack.gateway.url, {
+          method: 'POST',
+          headers: { 'content-type': contentType },
+          body: JSON.stringify({ query: '{ whoami { requestId } }' }),
+        });
+      });
+      expect(calls).toBe(0);
+      expect(response?.status).toBe(400);
+      const body = (await response?.json()) as { errors: { message: string }[] };
+      expect(body.errors[0].message).toMatch(/Cross-Site Request Forgery/);
+    },
+  );
 });
 
 describe('CORS', () => {
   const preflight = (url: string, origin: string) =>
-    fetch(url, { method: 'OPTIONS', headers: { origin, 'access-control-request-method': 'POST', 'access-control-request-headers': 'content-type,authorization' } });
+    fetch(url, {
+      method: 'OPTIONS',
+      headers: {
+        origin,
+        'access-control-request-method': 'POST',
+        'access-control-request-headers': 'content-type,authorization',
+      },
+    });
 
   it('allows a localhost frontend by default outside production', async () => {
     const response = await preflight(stack.gateway.url, 'http://localhost:5173');
@@ -297,11 +352,23 @@ describe('CORS', () => {
   });
 
   it('allows exactly the CORS_ORIGINS when they are configured', async () => {
-    const configured = await startTestGateway(stack.supergraphSdl, stack.dataDir, { CORS_ORIGINS: 'https://shop.example, https://admin.shop.example' });
+    const configured = await startTestGateway(stack.supergraphSdl, stack.dataDir, {
+      CORS_ORIGINS: 'https://shop.example, https://admin.shop.example',
+    });
     try {
-      expect((await preflight(configured.gateway.url, 'https://admin.shop.example')).headers.get('access-control-allow-origin')).toBe('https://admin.shop.example');
-      expect((await preflight(configured.gateway.url, 'http://localhost:5173')).headers.get('access-control-allow-origin')).toBeNull();
-      expect((await preflight(configured.gateway.url, 'https://shop.example.evil.com')).headers.get('access-control-allow-origin')).toBeNull();
+      expect(
+        (await preflight(configured.gateway.url, 'https://admin.shop.example')).headers.get(
+          'access-control-allow-origin',
+        ),
+      ).toBe('https://admin.shop.example');
+      expect(
+        (await preflight(configured.gateway.url, 'http://localhost:5173')).headers.get('access-control-allow-origin'),
+      ).toBeNull();
+      expect(
+        (await preflight(configured.gateway.url, 'https://shop.example.evil.com')).headers.get(
+          'access-control-allow-origin',
+        ),
+      ).toBeNull();
     } finally {
       await configured.close();
     }
@@ -311,10 +378,21 @@ describe('CORS', () => {
 describe('operation logs', () => {
   it('writes one line per operation with request id, name and duration, never the token', async () => {
     const token = stack.token(Role.ADMIN);
-    await stack.client.data(WHOAMI, { token, headers: { 'x-request-id': 'log-line-check' }, variables: { unused: 'secret-variable' } });
-    const lines = stack.logs.records().filter((record) => record.requestId === 'log-line-check' && record.msg === 'graphql operation');
+    await stack.client.data(WHOAMI, {
+      token,
+      headers: { 'x-request-id': 'log-line-check' },
+      variables: { unused: 'secret-variable' },
+    });
+    const lines = stack.logs
+      .records()
+      .filter((record) => record.requestId === 'log-line-check' && record.msg === 'graphql operation');
     expect(lines).toHaveLength(1);
-    expect(lines[0]).toMatchObject({ service: 'gateway', operationName: 'Whoami', operationType: 'query', viewerId: 'user-admin' });
+    expect(lines[0]).toMatchObject({
+      service: 'gateway',
+      operationName: 'Whoami',
+      operationType: 'query',
+      viewerId: 'user-admin',
+    });
     expect(typeof lines[0].durationMs).toBe('number');
     expect(stack.logs.text()).not.toContain(token);
     expect(stack.logs.text()).not.toContain('secret-variable');
@@ -323,6 +401,8 @@ describe('operation logs', () => {
 
 describe('start-up', () => {
   it('names a malformed <NAME>_URL override', async () => {
-    await expect(startTestGateway(stack.supergraphSdl, stack.dataDir, { PROBE_URL: 'ftp://probe/graphql' })).rejects.toThrow('PROBE_URL must use http or https://');
+    await expect(
+      startTestGateway(stack.supergraphSdl, stack.dataDir, { PROBE_URL: 'ftp://probe/graphql' }),
+    ).rejects.toThrow('PROBE_URL must use http or https://');
   });
 });

@@ -34,7 +34,14 @@ import {
 } from '@marketplace/kit';
 import { constructedWithApolloTelemetry } from './apollo-telemetry';
 import { GatewayConfig, readGatewayConfig, subgraphEnvPrefix } from './config';
-import { GatewayContext, HeaderSink, IncomingCall, createGatewayContext, incomingCallOf, requestIdMiddleware } from './context';
+import {
+  GatewayContext,
+  HeaderSink,
+  IncomingCall,
+  createGatewayContext,
+  incomingCallOf,
+  requestIdMiddleware,
+} from './context';
 import { withLeanGraphQLPosts } from './graphql-post';
 import { healthHandler } from './health';
 import { limitRules } from './limits';
@@ -85,11 +92,21 @@ export async function startGateway(options: GatewayOptions = {}): Promise<Runnin
   const log = createLogger({ name: 'gateway', level: config.common.logLevel, destination: options.logDestination });
   const supergraphSdl = options.supergraphSdl ?? readSupergraph(config.supergraphPath);
   const keys = loadTokenKeys(config.common);
-  const verifier = new AccessTokenVerifier(keys.publicKeyPem, { issuer: config.common.jwt.issuer, audience: config.common.jwt.audience });
+  const verifier = new AccessTokenVerifier(keys.publicKeyPem, {
+    issuer: config.common.jwt.issuer,
+    audience: config.common.jwt.audience,
+  });
   const metrics = new Metrics('gateway');
-  const joinedFetches = metrics.counter('gateway_subgraph_fetches_joined_total', 'Subgraph reads answered by joining an identical one in flight (single flight)');
+  const joinedFetches = metrics.counter(
+    'gateway_subgraph_fetches_joined_total',
+    'Subgraph reads answered by joining an identical one in flight (single flight)',
+  );
   const subgraphCache = new PublicDataCache<SubgraphAnswer>(config.subgraphCache);
-  const subgraphCacheLookups = metrics.counter('gateway_subgraph_cache_lookups_total', 'Subgraph reads looked up among the public answers kept, by result', ['result']);
+  const subgraphCacheLookups = metrics.counter(
+    'gateway_subgraph_cache_lookups_total',
+    'Subgraph reads looked up among the public answers kept, by result',
+    ['result'],
+  );
   metrics.gauge('gateway_subgraph_cache_entries', 'Public subgraph answers held', () => subgraphCache.size);
   const fetcher = createSubgraphFetcher({
     timeoutMs: config.subgraphTimeoutMs,
@@ -99,7 +116,11 @@ export async function startGateway(options: GatewayOptions = {}): Promise<Runnin
     onCacheLookup: (result) => subgraphCacheLookups.inc({ result }),
   });
   const responseCache = new ResponseCache(config.responseCache);
-  const cacheLookups = metrics.counter('gateway_response_cache_lookups_total', 'Anonymous public operations looked up in the response cache, by result', ['result']);
+  const cacheLookups = metrics.counter(
+    'gateway_response_cache_lookups_total',
+    'Anonymous public operations looked up in the response cache, by result',
+    ['result'],
+  );
   metrics.gauge('gateway_response_cache_entries', 'Answers held in the response cache', () => responseCache.size);
 
   const directOperations = metrics.counter(
@@ -107,8 +128,18 @@ export async function startGateway(options: GatewayOptions = {}): Promise<Runnin
     'Operations served by the single-fetch shortcut (one subgraph answers them whole; no query-plan executor), by pipeline: apollo (Apollo Server answered) or skipped (the lane answered alone)',
     ['pipeline'],
   );
-  const shortcut = config.singleFetch.shortcut ? new SingleFetchShortcut(() => directOperations.inc({ pipeline: 'apollo' })) : undefined;
-  const lane = shortcut && config.singleFetch.skipPipeline ? new SingleFetchLane({ shortcut, responseCache, metrics, onAnswer: () => directOperations.inc({ pipeline: 'skipped' }) }) : undefined;
+  const shortcut = config.singleFetch.shortcut
+    ? new SingleFetchShortcut(() => directOperations.inc({ pipeline: 'apollo' }))
+    : undefined;
+  const lane =
+    shortcut && config.singleFetch.skipPipeline
+      ? new SingleFetchLane({
+          shortcut,
+          responseCache,
+          metrics,
+          onAnswer: () => directOperations.inc({ pipeline: 'skipped' }),
+        })
+      : undefined;
   const subgraphs = new Map<string, string>();
   const gateway = constructedWithApolloTelemetry(
     config.apolloTelemetry,
@@ -119,7 +150,11 @@ export async function startGateway(options: GatewayOptions = {}): Promise<Runnin
         experimental_didResolveQueryPlan: shortcut?.learn,
         buildService: ({ name, url }) => {
           const target = config.subgraphUrlOverride(name) ?? url;
-          if (!target) throw new ConfigError(`${subgraphEnvPrefix(name)}_URL`, `is required: the supergraph has no routing URL for subgraph "${name}"`);
+          if (!target)
+            throw new ConfigError(
+              `${subgraphEnvPrefix(name)}_URL`,
+              `is required: the supergraph has no routing URL for subgraph "${name}"`,
+            );
           subgraphs.set(name, target);
           return new SubgraphDataSource(name, target, fetcher.send, log);
         },
@@ -135,7 +170,10 @@ export async function startGateway(options: GatewayOptions = {}): Promise<Runnin
   // Express until Apollo is ready; then plain GraphQL posts take the lean path in front of it.
   let serveRequest: RequestListener = app;
   const httpServer = createHttpServer((req, res) => serveRequest(req, res));
-  const formatError = gatewayErrorFormatter(log, config.common.environment === 'development' && env.bool('EXPOSE_INTERNAL_ERRORS', false));
+  const formatError = gatewayErrorFormatter(
+    log,
+    config.common.environment === 'development' && env.bool('EXPOSE_INTERNAL_ERRORS', false),
+  );
   const apollo = new ApolloServer<GatewayContext>({
     // Shutdown belongs to the process (runUntilSignal): Apollo's own handler would re-raise the signal mid-drain.
     stopOnTerminationSignals: false,
@@ -157,17 +195,23 @@ export async function startGateway(options: GatewayOptions = {}): Promise<Runnin
     ],
   });
   // Only the rate limiter uses the store (Redis with REDIS_URL); its keys live under REDIS_KEY_PREFIX.
-  const store: KeyValueStore | undefined = config.rateLimit.enabled ? createStore(config.common.redisUrl, storeNamespace(config)) : undefined;
-  const rateLimiter = store && new RequestRateLimiter(store, config.rateLimit, { log: log.child({ component: 'rate-limit' }) });
-  const contextFor = (call: IncomingCall, res: HeaderSink) => createGatewayContext(call, res, { verifier, log, rateLimiter });
+  const store: KeyValueStore | undefined = config.rateLimit.enabled
+    ? createStore(config.common.redisUrl, storeNamespace(config))
+    : undefined;
+  const rateLimiter =
+    store && new RequestRateLimiter(store, config.rateLimit, { log: log.child({ component: 'rate-limit' }) });
+  const contextFor = (call: IncomingCall, res: HeaderSink) =>
+    createGatewayContext(call, res, { verifier, log, rateLimiter });
   const changes = createChangeFeed(config.common.redisUrl, changeFeedNamespace(config.common), log);
   const publicCaches = [responseCache, subgraphCache].filter((cache) => cache.enabled);
   if (publicCaches.length > 0) {
     // Not awaited: a Redis that is down must not hold up start-up; the caches keep nothing until this resolves.
-    changes.subscribe(ChangeTopics.publicData, () => publicCaches.forEach((cache) => cache.invalidate())).then(
-      () => publicCaches.forEach((cache) => cache.listen()),
-      (error: unknown) => log.warn({ err: error }, 'public data caches off: no change notices'),
-    );
+    changes
+      .subscribe(ChangeTopics.publicData, () => publicCaches.forEach((cache) => cache.invalidate()))
+      .then(
+        () => publicCaches.forEach((cache) => cache.listen()),
+        (error: unknown) => log.warn({ err: error }, 'public data caches off: no change notices'),
+      );
   }
   let closeWebSockets = async () => undefined as void;
   const closeConnections = async () => {
@@ -184,9 +228,16 @@ export async function startGateway(options: GatewayOptions = {}): Promise<Runnin
 
   app.use(metrics.httpMiddleware());
   app.use(requestIdMiddleware);
-  app.get('/health', healthHandler(() => subgraphs, config.healthTimeoutMs, store ? { store: () => store.ping() } : {}));
+  app.get(
+    '/health',
+    healthHandler(() => subgraphs, config.healthTimeoutMs, store ? { store: () => store.ping() } : {}),
+  );
   app.get('/metrics', metrics.handler());
-  mountRestEdge(app, config.restEdge.routes, { subgraphUrl: (name) => subgraphs.get(name), timeoutMs: config.restEdge.timeoutMs, log: log.child({ component: 'rest-edge' }) });
+  mountRestEdge(app, config.restEdge.routes, {
+    subgraphUrl: (name) => subgraphs.get(name),
+    timeoutMs: config.restEdge.timeoutMs,
+    log: log.child({ component: 'rest-edge' }),
+  });
   app.use(GRAPHQL_PATH, cors(corsOptions(config)));
   mountPlayground(app, GRAPHQL_PATH);
   app.use(
@@ -196,7 +247,14 @@ export async function startGateway(options: GatewayOptions = {}): Promise<Runnin
   );
   // Behind a trusted proxy only Express works out the client's address: everything goes through it then.
   if (config.trustProxy === false) {
-    serveRequest = withLeanGraphQLPosts(app, { path: GRAPHQL_PATH, apollo, maxBodyBytes: MAX_BODY_BYTES, context: contextFor, metrics, lane });
+    serveRequest = withLeanGraphQLPosts(app, {
+      path: GRAPHQL_PATH,
+      apollo,
+      maxBodyBytes: MAX_BODY_BYTES,
+      context: contextFor,
+      metrics,
+      lane,
+    });
   }
   app.use(jsonErrorHandler);
   closeWebSockets = serveLiveSubscriptions(httpServer, GRAPHQL_PATH, {
@@ -245,7 +303,9 @@ export function storeNamespace(config: GatewayConfig): string {
 
 function describeRateLimit(config: GatewayConfig) {
   const { enabled, perUserPerMinute, perIpPerMinute } = config.rateLimit;
-  return enabled ? { perUserPerMinute, perIpPerMinute, store: config.common.redisUrl ? 'redis' : 'memory' } : 'disabled';
+  return enabled
+    ? { perUserPerMinute, perIpPerMinute, store: config.common.redisUrl ? 'redis' : 'memory' }
+    : 'disabled';
 }
 
 function readSupergraph(path: string): string {
@@ -253,7 +313,10 @@ function readSupergraph(path: string): string {
     return readFileSync(path, 'utf8');
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code === 'ENOENT') {
-      throw new ConfigError('SUPERGRAPH_PATH', `points to ${path}, which does not exist (run "npm run schema" to compose it)`);
+      throw new ConfigError(
+        'SUPERGRAPH_PATH',
+        `points to ${path}, which does not exist (run "npm run schema" to compose it)`,
+      );
     }
     throw error;
   }
@@ -284,7 +347,9 @@ function operationChecks(): ApolloServerPlugin<GatewayContext> {
       return {
         async didResolveOperation({ document, request }) {
           if (request.operationName && !getOperationAST(document, request.operationName)) {
-            throw new GraphQLError(`Unknown operation named "${request.operationName}"`, { extensions: { code: 'BAD_REQUEST', http: { status: 400 } } });
+            throw new GraphQLError(`Unknown operation named "${request.operationName}"`, {
+              extensions: { code: 'BAD_REQUEST', http: { status: 400 } },
+            });
           }
           if (isSubscriptionOperation(document, request.operationName)) {
             throw new GraphQLError(`Subscriptions are served over WebSocket (graphql-ws) on ${GRAPHQL_PATH}`, {
@@ -300,10 +365,17 @@ function operationChecks(): ApolloServerPlugin<GatewayContext> {
 function corsOptions(config: GatewayConfig): CorsOptions {
   const allowed = config.corsOrigins ? new Set(config.corsOrigins) : undefined;
   return {
-    origin: (origin, callback) => callback(null, origin !== undefined && (allowed ? allowed.has(origin) : LOCAL_ORIGIN.test(origin))),
+    origin: (origin, callback) =>
+      callback(null, origin !== undefined && (allowed ? allowed.has(origin) : LOCAL_ORIGIN.test(origin))),
     credentials: true,
     // Browsers hide non-safelisted response headers from scripts unless they are listed here.
-    exposedHeaders: [Headers.requestId, RateLimitHeaders.limit, RateLimitHeaders.remaining, RateLimitHeaders.reset, RateLimitHeaders.retryAfter],
+    exposedHeaders: [
+      Headers.requestId,
+      RateLimitHeaders.limit,
+      RateLimitHeaders.remaining,
+      RateLimitHeaders.reset,
+      RateLimitHeaders.retryAfter,
+    ],
     maxAge: CORS_PREFLIGHT_MAX_AGE_SECONDS,
   };
 }

@@ -17,7 +17,11 @@ const BROWSER = { origin: 'http://localhost:3000' };
 const WHOAMI = JSON.stringify({ query: 'query Whoami { whoami { viewerId role } }' });
 
 async function send(body: string, headers: Record<string, string>) {
-  const response = await fetch(stack.gateway.url, { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body });
+  const response = await fetch(stack.gateway.url, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', ...headers },
+    body,
+  });
   return {
     status: response.status,
     body: await response.text(),
@@ -38,7 +42,12 @@ async function bothWays(body: string, headers: Record<string, string> = {}) {
   return { lean, browser };
 }
 
-const same = ({ status, body, contentType, rateLimit }: Awaited<ReturnType<typeof send>>) => ({ status, body, contentType, rateLimit });
+const same = ({ status, body, contentType, rateLimit }: Awaited<ReturnType<typeof send>>) => ({
+  status,
+  body,
+  contentType,
+  rateLimit,
+});
 
 describe('the lean POST path and Express answer alike', () => {
   it.each([
@@ -48,11 +57,16 @@ describe('the lean POST path and Express answer alike', () => {
     ['malformed JSON (400)', '{"query": ', {}],
     ['an empty body (400)', '', {}],
     ['no query (400)', '{"variables":{}}', {}],
-    ['an unknown operation name (400)', JSON.stringify({ query: 'query A { whoami { role } }', operationName: 'B' }), {}],
+    [
+      'an unknown operation name (400)',
+      JSON.stringify({ query: 'query A { whoami { role } }', operationName: 'B' }),
+      {},
+    ],
     ['a query over the limits (400)', JSON.stringify({ query: `{ ${'a: whoami { role } '.repeat(200)} }` }), {}],
     ['charset=utf-8', WHOAMI, { 'content-type': 'application/json; charset=utf-8' }],
   ])('%s', async (_case, body, headers: Record<string, string>) => {
-    const authorization = headers.authorization === 'signed-in' ? `Bearer ${stack.token(Role.VENDOR)}` : headers.authorization;
+    const authorization =
+      headers.authorization === 'signed-in' ? `Bearer ${stack.token(Role.VENDOR)}` : headers.authorization;
     const { lean, browser } = await bothWays(body, { ...headers, ...(authorization ? { authorization } : {}) });
     expect(same(lean)).toEqual(same(browser));
     expect(lean.requestId).toMatch(/^[0-9a-f-]{36}$/);
@@ -71,7 +85,9 @@ describe('the lean POST path and Express answer alike', () => {
     const huge = JSON.stringify({ query: '{ whoami { role } }', variables: { padding: 'x'.repeat(2 ** 20) } });
     const { lean, browser } = await bothWays(huge);
     expect([lean.status, browser.status]).toEqual([413, 413]);
-    expect(JSON.parse(lean.body)).toEqual({ errors: [{ message: 'request entity too large', extensions: { code: 'BAD_REQUEST' } }] });
+    expect(JSON.parse(lean.body)).toEqual({
+      errors: [{ message: 'request entity too large', extensions: { code: 'BAD_REQUEST' } }],
+    });
   });
 
   it('leaves compressed bodies, other content types and other routes to Express', async () => {
@@ -79,12 +95,19 @@ describe('the lean POST path and Express answer alike', () => {
     expect(gzip.express).toBe(true);
     const text = await send(WHOAMI, { 'content-type': 'text/plain' });
     expect(text).toMatchObject({ express: true, status: 400 });
-    const query = await fetch(`${stack.gateway.url}?query=${encodeURIComponent('{ whoami { role } }')}`, { headers: { 'apollo-require-preflight': 'true' } });
+    const query = await fetch(`${stack.gateway.url}?query=${encodeURIComponent('{ whoami { role } }')}`, {
+      headers: { 'apollo-require-preflight': 'true' },
+    });
     expect(query.status).toBe(200);
   });
 
   it('counts lean requests in the HTTP metrics under the /graphql route', async () => {
-    const count = async () => metricSum(await scrapeMetrics(stack.gateway.url), 'http_request_duration_seconds_count', { method: 'POST', route: '/graphql', status: '200' });
+    const count = async () =>
+      metricSum(await scrapeMetrics(stack.gateway.url), 'http_request_duration_seconds_count', {
+        method: 'POST',
+        route: '/graphql',
+        status: '200',
+      });
     const before = await count();
     for (let i = 0; i < 3; i++) expect((await send(WHOAMI, {})).status).toBe(200);
     expect((await count()) - before).toBe(3);

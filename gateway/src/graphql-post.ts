@@ -38,7 +38,13 @@ const PLAIN_JSON = /^application\/json\s*(;\s*charset="?utf-8"?\s*)?$/i;
 
 function isLeanGraphQLPost(req: IncomingMessage, path: string): boolean {
   const { origin, 'content-type': contentType, 'content-encoding': encoding } = req.headers;
-  return req.method === 'POST' && req.url === path && origin === undefined && PLAIN_JSON.test(contentType ?? '') && (encoding === undefined || encoding === 'identity');
+  return (
+    req.method === 'POST' &&
+    req.url === path &&
+    origin === undefined &&
+    PLAIN_JSON.test(contentType ?? '') &&
+    (encoding === undefined || encoding === 'identity')
+  );
 }
 
 async function serve(req: IncomingMessage, res: ServerResponse, options: GraphQLPostOptions): Promise<void> {

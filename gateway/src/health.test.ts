@@ -52,7 +52,9 @@ describe('/metrics', () => {
     expect(response.headers.get('content-type')).toMatch(/^text\/plain/);
     const text = await response.text();
     expect(text).toContain('# TYPE graphql_operations_total counter');
-    expect(text).toMatch(/graphql_operations_total\{[^}]*operation="MetricsProbe"[^}]*outcome="ok"[^}]*service="gateway"[^}]*\} 1/);
+    expect(text).toMatch(
+      /graphql_operations_total\{[^}]*operation="MetricsProbe"[^}]*outcome="ok"[^}]*service="gateway"[^}]*\} 1/,
+    );
     expect(text).toContain('http_request_duration_seconds_bucket');
   });
 });
@@ -61,19 +63,30 @@ describe('/health', () => {
   it('is 200 with every subgraph ready', async () => {
     const response = await fetch(healthUrl(stack.gateway.url));
     expect(response.status).toBe(200);
-    expect(await response.json()).toMatchObject({ status: 'ok', subgraphs: { probe: { ready: true, status: 200 } }, checks: { store: { ok: true } } });
+    expect(await response.json()).toMatchObject({
+      status: 'ok',
+      subgraphs: { probe: { ready: true, status: 200 } },
+      checks: { store: { ok: true } },
+    });
   });
 
   it('is 503 within its timeout when a subgraph hangs, and <NAME>_URL reroutes a subgraph', async () => {
     const silent = await startSilentServer();
-    const rerouted = await startTestGateway(stack.supergraphSdl, stack.dataDir, { PROBE_URL: silent.url, HEALTH_TIMEOUT_MS: '300', SUBGRAPH_TIMEOUT_MS: '300' });
+    const rerouted = await startTestGateway(stack.supergraphSdl, stack.dataDir, {
+      PROBE_URL: silent.url,
+      HEALTH_TIMEOUT_MS: '300',
+      SUBGRAPH_TIMEOUT_MS: '300',
+    });
     try {
       expect(rerouted.gateway.subgraphs.get('probe')).toBe(silent.url);
       const startedAt = Date.now();
       const response = await fetch(healthUrl(rerouted.gateway.url));
       expect(Date.now() - startedAt).toBeLessThan(2_000);
       expect(response.status).toBe(503);
-      expect(await response.json()).toMatchObject({ status: 'unavailable', subgraphs: { probe: { ready: false, error: 'no answer within 300 ms' } } });
+      expect(await response.json()).toMatchObject({
+        status: 'unavailable',
+        subgraphs: { probe: { ready: false, error: 'no answer within 300 ms' } },
+      });
 
       const result = await rerouted.client.request('{ whoami { requestId } }');
       expect(result.errors?.[0].extensions).toEqual({ code: 'DOWNSTREAM_SERVICE_ERROR' });
@@ -88,12 +101,18 @@ describe('/health', () => {
     await stack.stopSubgraph();
     const response = await fetch(healthUrl(stack.gateway.url));
     expect(response.status).toBe(503);
-    expect(await response.json()).toMatchObject({ status: 'unavailable', subgraphs: { probe: { ready: false, error: 'ECONNREFUSED' } } });
+    expect(await response.json()).toMatchObject({
+      status: 'unavailable',
+      subgraphs: { probe: { ready: false, error: 'ECONNREFUSED' } },
+    });
 
     const result = await stack.client.request('{ whoami { requestId } }');
     expect(result.status).toBe(200);
     expect(result.data).toBeNull();
-    expect(result.errors?.[0]).toMatchObject({ message: 'A backing service is unavailable; try again shortly', extensions: { code: 'DOWNSTREAM_SERVICE_ERROR' } });
+    expect(result.errors?.[0]).toMatchObject({
+      message: 'A backing service is unavailable; try again shortly',
+      extensions: { code: 'DOWNSTREAM_SERVICE_ERROR' },
+    });
     expect(JSON.stringify(result.errors)).not.toMatch(/127\.0\.0\.1|ECONNREFUSED|stacktrace/);
   });
 });

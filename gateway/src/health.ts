@@ -21,13 +21,20 @@ export async function probeSubgraph(graphqlUrl: string, timeoutMs: number): Prom
   const startedAt = performance.now();
   const latency = () => Math.round(performance.now() - startedAt);
   try {
-    const response = await fetch(readyUrlOf(graphqlUrl), { signal: AbortSignal.timeout(timeoutMs), headers: { accept: 'application/json' } });
+    const response = await fetch(readyUrlOf(graphqlUrl), {
+      signal: AbortSignal.timeout(timeoutMs),
+      headers: { accept: 'application/json' },
+    });
     await response.body?.cancel();
     return { ready: response.ok, status: response.status, latencyMs: latency() };
   } catch (error) {
     // Duck-typed: the abort arrives as a DOMException, not always an `instanceof Error` in every realm.
     const timedOut = (error as { name?: string } | undefined)?.name === 'TimeoutError';
-    return { ready: false, latencyMs: latency(), error: timedOut ? `no answer within ${timeoutMs} ms` : describeFetchError(error) };
+    return {
+      ready: false,
+      latencyMs: latency(),
+      error: timedOut ? `no answer within ${timeoutMs} ms` : describeFetchError(error),
+    };
   }
 }
 

@@ -7,7 +7,8 @@ const schema = buildSchema(`
   type Node { id: ID!, name: String, parent: Node, children: [Node!]! }
 `);
 
-const errorsOf = (query: string, rule = maxDepthRule(DEFAULT_MAX_DEPTH)) => validate(schema, parse(query), [...specifiedRules, rule]).map((error) => error.message);
+const errorsOf = (query: string, rule = maxDepthRule(DEFAULT_MAX_DEPTH)) =>
+  validate(schema, parse(query), [...specifiedRules, rule]).map((error) => error.message);
 
 const chain = (levels: number) => `{ node(id: 1) { ${'parent { '.repeat(levels - 2)}id${' }'.repeat(levels - 2)} } }`;
 
@@ -35,7 +36,14 @@ describe('maxDepthRule', () => {
   });
 
   it('lets GraphiQL introspect at the default limit, but not dig deeper through __type', () => {
-    const introspection = getIntrospectionQuery({ descriptions: true, specifiedByUrl: true, directiveIsRepeatable: true, schemaDescription: true, inputValueDeprecation: true, oneOf: true });
+    const introspection = getIntrospectionQuery({
+      descriptions: true,
+      specifiedByUrl: true,
+      directiveIsRepeatable: true,
+      schemaDescription: true,
+      inputValueDeprecation: true,
+      oneOf: true,
+    });
     expect(errorsOf(introspection)).toEqual([]);
     const digging = `{ __type(name: "Node") { ${'fields { type { '.repeat(6)}name${' } }'.repeat(6)} } }`;
     expect(errorsOf(digging)).toContain('The operation is 14 levels deep; the limit is 12');
@@ -44,23 +52,31 @@ describe('maxDepthRule', () => {
   it('stays fast on fragments that fan out exponentially', () => {
     const levels = 40;
     const fragments = Array.from({ length: levels }, (_, i) =>
-      i === levels - 1 ? `fragment F${i} on Node { id }` : `fragment F${i} on Node { parent { ...F${i + 1} } children { ...F${i + 1} } }`,
+      i === levels - 1
+        ? `fragment F${i} on Node { id }`
+        : `fragment F${i} on Node { parent { ...F${i + 1} } children { ...F${i + 1} } }`,
     ).join('\n');
     const startedAt = performance.now();
     // Only this rule: graphql-js's own overlap check is what slows down on such documents.
-    const errors = validate(schema, parse(`query Fan { node(id: 1) { ...F0 } }\n${fragments}`), [maxDepthRule(1_000), maxAliasesRule(1_000)]);
+    const errors = validate(schema, parse(`query Fan { node(id: 1) { ...F0 } }\n${fragments}`), [
+      maxDepthRule(1_000),
+      maxAliasesRule(1_000),
+    ]);
     expect(errors).toEqual([]);
     expect(performance.now() - startedAt).toBeLessThan(1_000);
   });
 
   it('does not loop on fragment cycles (reported by the standard rule)', () => {
-    const errors = errorsOf('{ node(id: 1) { ...A } } fragment A on Node { parent { ...B } } fragment B on Node { parent { ...A } }');
+    const errors = errorsOf(
+      '{ node(id: 1) { ...A } } fragment A on Node { parent { ...B } } fragment B on Node { parent { ...A } }',
+    );
     expect(errors).toEqual([expect.stringMatching(/Cannot spread fragment "A" within itself/)]);
   });
 });
 
 describe('maxAliasesRule', () => {
-  const aliased = (count: number) => `{ ${Array.from({ length: count }, (_, i) => `a${i}: node(id: ${i}) { id }`).join(' ')} }`;
+  const aliased = (count: number) =>
+    `{ ${Array.from({ length: count }, (_, i) => `a${i}: node(id: ${i}) { id }`).join(' ')} }`;
   const rule = maxAliasesRule(DEFAULT_MAX_ALIASES);
 
   it('allows the limit and refuses one more', () => {

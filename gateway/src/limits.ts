@@ -97,9 +97,15 @@ class DepthMeter {
       if (selection.kind === Kind.FIELD) {
         const name = selection.name.value;
         const own = parentType?.name === '__Type' && name === 'ofType' ? 0 : 1;
-        depth = own + (selection.selectionSet ? this.selectionSetDepth(selection.selectionSet, this.fieldType(parentType, name)) : 0);
+        depth =
+          own +
+          (selection.selectionSet
+            ? this.selectionSetDepth(selection.selectionSet, this.fieldType(parentType, name))
+            : 0);
       } else if (selection.kind === Kind.INLINE_FRAGMENT) {
-        const type = selection.typeCondition ? this.schema.getType(selection.typeCondition.name.value) ?? undefined : parentType;
+        const type = selection.typeCondition
+          ? (this.schema.getType(selection.typeCondition.name.value) ?? undefined)
+          : parentType;
         depth = this.selectionSetDepth(selection.selectionSet, type);
       } else {
         depth = this.fragmentDepth(this.context.getFragment(selection.name.value));
@@ -117,7 +123,10 @@ class DepthMeter {
     // A cycle is invalid anyway (NoFragmentCyclesRule reports it); just stop walking it.
     if (this.visiting.has(name)) return 0;
     this.visiting.add(name);
-    const depth = this.selectionSetDepth(fragment.selectionSet, this.schema.getType(fragment.typeCondition.name.value) ?? undefined);
+    const depth = this.selectionSetDepth(
+      fragment.selectionSet,
+      this.schema.getType(fragment.typeCondition.name.value) ?? undefined,
+    );
     this.visiting.delete(name);
     this.fragmentDepths.set(name, depth);
     return depth;

@@ -3,7 +3,15 @@ import { Role } from '@marketplace/kit';
 import { ProbeStack, startProbeStack } from './testing/stack';
 
 /** Flags for a headless run in a container with no network beyond localhost. */
-const CHROMIUM_ARGS = ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
+const CHROMIUM_ARGS = [
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-quic',
+  '--no-first-run',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+];
 const LOCAL_HOSTS = new Set(['127.0.0.1', 'localhost']);
 const UI_TIMEOUT_MS = 20_000;
 
@@ -12,7 +20,10 @@ let browser: Browser;
 
 beforeAll(async () => {
   stack = await startProbeStack();
-  browser = await chromium.launch({ executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium', args: CHROMIUM_ARGS });
+  browser = await chromium.launch({
+    executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
+    args: CHROMIUM_ARGS,
+  });
 });
 
 afterAll(async () => {
@@ -24,7 +35,10 @@ afterAll(async () => {
 async function setEditor(page: Page, selector: string, text: string): Promise<void> {
   await page.locator(selector).first().waitFor({ timeout: UI_TIMEOUT_MS });
   await page.evaluate(
-    ([sel, value]) => (document.querySelector(sel) as unknown as { CodeMirror: { setValue(v: string): void } }).CodeMirror.setValue(value),
+    ([sel, value]) =>
+      (document.querySelector(sel) as unknown as { CodeMirror: { setValue(v: string): void } }).CodeMirror.setValue(
+        value,
+      ),
     [selector, text] as const,
   );
 }
@@ -33,7 +47,11 @@ async function setEditor(page: Page, selector: string, text: string): Promise<vo
 const EDITOR_DEBOUNCE_MS = 300;
 
 async function responseText(page: Page): Promise<string> {
-  return page.evaluate(() => (document.querySelector('.graphiql-response .CodeMirror') as unknown as { CodeMirror: { getValue(): string } }).CodeMirror.getValue());
+  return page.evaluate(() =>
+    (
+      document.querySelector('.graphiql-response .CodeMirror') as unknown as { CodeMirror: { getValue(): string } }
+    ).CodeMirror.getValue(),
+  );
 }
 
 describe('playground in a browser', () => {
@@ -56,12 +74,23 @@ describe('playground in a browser', () => {
     await page.locator('.graphiql-container').waitFor({ timeout: UI_TIMEOUT_MS });
 
     await setEditor(page, '.graphiql-query-editor .CodeMirror', 'query Who { whoami { viewerId role requestId } }');
-    await setEditor(page, 'section.graphiql-editor-tool[aria-label="Headers"] .graphiql-editor:not(.hidden) .CodeMirror', JSON.stringify({ Authorization: `Bearer ${stack.token(Role.VENDOR)}` }));
+    await setEditor(
+      page,
+      'section.graphiql-editor-tool[aria-label="Headers"] .graphiql-editor:not(.hidden) .CodeMirror',
+      JSON.stringify({ Authorization: `Bearer ${stack.token(Role.VENDOR)}` }),
+    );
     const before = stack.stats.graphqlRequests;
     await page.waitForTimeout(EDITOR_DEBOUNCE_MS);
     await page.locator('.graphiql-execute-button').click();
     await page.waitForFunction(
-      () => ((document.querySelector('.graphiql-response .CodeMirror') as unknown as { CodeMirror?: { getValue(): string } })?.CodeMirror?.getValue() ?? '').includes('whoami'),
+      () =>
+        (
+          (
+            document.querySelector('.graphiql-response .CodeMirror') as unknown as {
+              CodeMirror?: { getValue(): string };
+            }
+          )?.CodeMirror?.getValue() ?? ''
+        ).includes('whoami'),
       undefined,
       { timeout: UI_TIMEOUT_MS },
     );
@@ -80,23 +109,45 @@ describe('playground in a browser', () => {
     page.on('pageerror', (error) => problems.push(error.message));
     const id = `order-${Date.now()}`;
     const setStatus = (status: string) =>
-      stack.client.data(`mutation($id: ID!, $s: String!) { setProbeOrderStatus(id: $id, status: $s) }`, { variables: { id, s: status }, token: stack.token(Role.ADMIN) });
+      stack.client.data(`mutation($id: ID!, $s: String!) { setProbeOrderStatus(id: $id, status: $s) }`, {
+        variables: { id, s: status },
+        token: stack.token(Role.ADMIN),
+      });
     await setStatus('PENDING_PAYMENT');
 
     await page.goto(stack.gateway.url, { waitUntil: 'load' });
     await page.locator('.graphiql-container').waitFor({ timeout: UI_TIMEOUT_MS });
-    await setEditor(page, '.graphiql-query-editor .CodeMirror', `subscription Live { orderUpdated(orderId: "${id}") { id status viewerId } }`);
-    await setEditor(page, 'section.graphiql-editor-tool[aria-label="Headers"] .graphiql-editor:not(.hidden) .CodeMirror', JSON.stringify({ Authorization: `Bearer ${stack.token(Role.CUSTOMER)}` }));
+    await setEditor(
+      page,
+      '.graphiql-query-editor .CodeMirror',
+      `subscription Live { orderUpdated(orderId: "${id}") { id status viewerId } }`,
+    );
+    await setEditor(
+      page,
+      'section.graphiql-editor-tool[aria-label="Headers"] .graphiql-editor:not(.hidden) .CodeMirror',
+      JSON.stringify({ Authorization: `Bearer ${stack.token(Role.CUSTOMER)}` }),
+    );
     await page.waitForTimeout(EDITOR_DEBOUNCE_MS);
     await page.locator('.graphiql-execute-button').click();
     const responseShows = (text: string) =>
       page.waitForFunction(
-        (expected) => ((document.querySelector('.graphiql-response .CodeMirror') as unknown as { CodeMirror?: { getValue(): string } })?.CodeMirror?.getValue() ?? '').includes(expected),
+        (expected) =>
+          (
+            (
+              document.querySelector('.graphiql-response .CodeMirror') as unknown as {
+                CodeMirror?: { getValue(): string };
+              }
+            )?.CodeMirror?.getValue() ?? ''
+          ).includes(expected),
         text,
         { timeout: UI_TIMEOUT_MS },
       );
     await responseShows('PENDING_PAYMENT');
-    expect(JSON.parse(await responseText(page)).data.orderUpdated).toEqual({ id, status: 'PENDING_PAYMENT', viewerId: 'user-customer' });
+    expect(JSON.parse(await responseText(page)).data.orderUpdated).toEqual({
+      id,
+      status: 'PENDING_PAYMENT',
+      viewerId: 'user-customer',
+    });
     await setStatus('PAID');
     await responseShows('"PAID"');
     expect(problems).toEqual([]);

@@ -70,7 +70,9 @@ describe('playground', () => {
       headers: { accept: BROWSER_ACCEPT, 'apollo-require-preflight': 'true' },
     });
     expect(await withQuery.json()).toEqual({ data: { __typename: 'Query' } });
-    const jsonClient = await fetch(stack.gateway.url, { headers: { accept: 'application/json', 'apollo-require-preflight': 'true' } });
+    const jsonClient = await fetch(stack.gateway.url, {
+      headers: { accept: 'application/json', 'apollo-require-preflight': 'true' },
+    });
     expect(jsonClient.status).toBe(400);
     expect(jsonClient.headers.get('content-type')).toMatch(/json/);
   });

@@ -39,7 +39,10 @@ export function mountPlayground(app: Express, graphqlPath: string): void {
   app.get(`${PLAYGROUND_ASSET_PATH}/:file`, (req, res, next) => {
     const asset = Object.hasOwn(PLAYGROUND_ASSETS, req.params.file) ? PLAYGROUND_ASSETS[req.params.file] : undefined;
     if (!asset) return next();
-    res.sendFile(asset.file, { maxAge: ASSET_MAX_AGE_MS, headers: { 'content-type': asset.contentType, 'x-content-type-options': 'nosniff' } });
+    res.sendFile(asset.file, {
+      maxAge: ASSET_MAX_AGE_MS,
+      headers: { 'content-type': asset.contentType, 'x-content-type-options': 'nosniff' },
+    });
   });
   app.get(graphqlPath, playgroundPage());
 }

@@ -76,9 +76,18 @@ export class PublicDataCache<V> {
    */
   put(key: string, value: V, sizeBytes: number, generation: number, ttlSeconds = this.settings.ttlSeconds): boolean {
     const ttl = Math.min(ttlSeconds, this.settings.ttlSeconds);
-    if (!this.listening || generation !== this.generationCount || ttl <= 0 || sizeBytes > Math.min(this.settings.maxEntryBytes, this.settings.maxBytes)) return false;
+    if (
+      !this.listening ||
+      generation !== this.generationCount ||
+      ttl <= 0 ||
+      sizeBytes > Math.min(this.settings.maxEntryBytes, this.settings.maxBytes)
+    )
+      return false;
     this.remove(key);
-    while (this.entries.size > 0 && (this.entries.size >= this.settings.maxEntries || this.heldBytes + sizeBytes > this.settings.maxBytes)) {
+    while (
+      this.entries.size > 0 &&
+      (this.entries.size >= this.settings.maxEntries || this.heldBytes + sizeBytes > this.settings.maxBytes)
+    ) {
       this.remove(this.entries.keys().next().value!);
     }
     this.entries.set(key, { value, sizeBytes, expiresAtMs: Date.now() + ttl * 1000 });

@@ -24,7 +24,11 @@ afterAll(async () => {
 
 async function withGateway(env: Record<string, string>, work: (gateway: TestGateway) => Promise<void>): Promise<void> {
   // Subgraph calls count the requests the limiter let through: identical reads must not share one.
-  const gateway = await startTestGateway(stack.supergraphSdl, stack.dataDir, { TRUST_PROXY: 'true', SUBGRAPH_SINGLE_FLIGHT: 'false', ...env });
+  const gateway = await startTestGateway(stack.supergraphSdl, stack.dataDir, {
+    TRUST_PROXY: 'true',
+    SUBGRAPH_SINGLE_FLIGHT: 'false',
+    ...env,
+  });
   try {
     await work(gateway);
   } finally {
@@ -38,7 +42,10 @@ interface Sent {
   body: { data?: Record<string, any> | null; errors?: { message: string; extensions?: Record<string, unknown> }[] };
 }
 
-async function send(gateway: TestGateway, options: { ip?: string; token?: string; authorization?: string; query?: string } = {}): Promise<Sent> {
+async function send(
+  gateway: TestGateway,
+  options: { ip?: string; token?: string; authorization?: string; query?: string } = {},
+): Promise<Sent> {
   const authorization = options.authorization ?? (options.token ? `Bearer ${options.token}` : undefined);
   const response = await fetch(gateway.gateway.url, {
     method: 'POST',
@@ -107,7 +114,10 @@ describe('per-IP limit for anonymous clients', () => {
   it('refuses the request past the limit with 429 RATE_LIMITED and Retry-After, calling no subgraph', async () => {
     await withGateway({ RATE_LIMIT_PER_IP_PER_MINUTE: '3' }, async (gateway) => {
       for (let i = 0; i < 3; i += 1) expectServed(await send(gateway, { ip: '198.51.100.2' }));
-      const { calls, result } = await subgraphCallsDuring(async () => [await send(gateway, { ip: '198.51.100.2' }), await send(gateway, { ip: '198.51.100.2' })]);
+      const { calls, result } = await subgraphCallsDuring(async () => [
+        await send(gateway, { ip: '198.51.100.2' }),
+        await send(gateway, { ip: '198.51.100.2' }),
+      ]);
       expect(calls).toBe(0);
       result.forEach(expectRateLimited);
       expect(rateLimitHeaders(result[0]).limit).toBe('3');
@@ -147,7 +157,9 @@ describe('per-IP limit for anonymous clients', () => {
       expect(bad.body.errors?.[0].extensions).toEqual({ code: 'UNAUTHENTICATED' });
       expect(rateLimitHeaders(bad)).toMatchObject({ limit: '2', remaining: '1' });
       expectServed(await send(gateway, { ip: '198.51.100.3' }));
-      const { calls, result } = await subgraphCallsDuring(() => send(gateway, { ip: '198.51.100.3', authorization: 'Bearer not-a-jwt' }));
+      const { calls, result } = await subgraphCallsDuring(() =>
+        send(gateway, { ip: '198.51.100.3', authorization: 'Bearer not-a-jwt' }),
+      );
       expect(calls).toBe(0);
       expectRateLimited(result);
     });
@@ -181,7 +193,10 @@ describe('per-user limit for signed-in clients', () => {
       const anonymous = await send(gateway, { ip: '198.51.100.20' });
       expectServed(anonymous);
       expect(rateLimitHeaders(anonymous)).toMatchObject({ limit: '2', remaining: '1' });
-      const bob = await send(gateway, { token: stack.signer.sign({ id: 'user-bob', role: Role.CUSTOMER }), ip: '198.51.100.20' });
+      const bob = await send(gateway, {
+        token: stack.signer.sign({ id: 'user-bob', role: Role.CUSTOMER }),
+        ip: '198.51.100.20',
+      });
       expectServed(bob);
       expect(rateLimitHeaders(bob)).toMatchObject({ limit: '4', remaining: '3' });
     });
@@ -191,7 +206,9 @@ describe('per-user limit for signed-in clients', () => {
 describe('concurrency', () => {
   it('lets exactly the limit through when 40 requests arrive at once', async () => {
     await withGateway({ RATE_LIMIT_PER_IP_PER_MINUTE: '10' }, async (gateway) => {
-      const { calls, result } = await subgraphCallsDuring(() => Promise.all(Array.from({ length: 40 }, () => send(gateway, { ip: '198.51.100.40' }))));
+      const { calls, result } = await subgraphCallsDuring(() =>
+        Promise.all(Array.from({ length: 40 }, () => send(gateway, { ip: '198.51.100.40' }))),
+      );
       const served = result.filter((s) => s.status === 200);
       const refused = result.filter((s) => s.status === 429);
       expect(served).toHaveLength(10);
@@ -200,7 +217,9 @@ describe('concurrency', () => {
       served.forEach(expectServed);
       refused.forEach(expectRateLimited);
       // Each served request got its own count.
-      expect(served.map((s) => Number(rateLimitHeaders(s).remaining)).sort((a, b) => a - b)).toEqual([0, 1, 2, 3, 4, 5, 6, 7, 8, 9]);
+      expect(served.map((s) => Number(rateLimitHeaders(s).remaining)).sort((a, b) => a - b)).toEqual([
+        0, 1, 2, 3, 4, 5, 6, 7, 8, 9,
+      ]);
     });
   });
 });
@@ -208,7 +227,9 @@ describe('concurrency', () => {
 describe('configuration', () => {
   it('applies no limit and sends no RateLimit headers with RATE_LIMIT_ENABLED=false', async () => {
     await withGateway({ RATE_LIMIT_ENABLED: 'false', RATE_LIMIT_PER_IP_PER_MINUTE: '1' }, async (gateway) => {
-      const { calls, result } = await subgraphCallsDuring(() => Promise.all(Array.from({ length: 5 }, () => send(gateway, { ip: '198.51.100.50' }))));
+      const { calls, result } = await subgraphCallsDuring(() =>
+        Promise.all(Array.from({ length: 5 }, () => send(gateway, { ip: '198.51.100.50' }))),
+      );
       expect(calls).toBe(5);
       for (const sent of result) {
         expectServed(sent);
@@ -227,7 +248,9 @@ describe('configuration', () => {
         body: JSON.stringify({ query: WHOAMI }),
       });
       const exposed = (response.headers.get('access-control-expose-headers') ?? '').toLowerCase().split(/\s*,\s*/);
-      expect(exposed).toEqual(expect.arrayContaining(['ratelimit-limit', 'ratelimit-remaining', 'ratelimit-reset', 'retry-after']));
+      expect(exposed).toEqual(
+        expect.arrayContaining(['ratelimit-limit', 'ratelimit-remaining', 'ratelimit-reset', 'retry-after']),
+      );
       expect(response.headers.get('ratelimit-limit')).toBe('300');
     });
   });
@@ -236,7 +259,11 @@ describe('configuration', () => {
     await withGateway({}, async (gateway) => {
       const response = await fetch(new URL('/health', gateway.gateway.url));
       expect(response.status).toBe(200);
-      expect(await response.json()).toMatchObject({ status: 'ok', checks: { store: { ok: true } }, subgraphs: { probe: { ready: true } } });
+      expect(await response.json()).toMatchObject({
+        status: 'ok',
+        checks: { store: { ok: true } },
+        subgraphs: { probe: { ready: true } },
+      });
     });
   });
 });
@@ -265,25 +292,37 @@ if (REDIS_URL) {
 
 describe('when the store is down', () => {
   it('fails open: requests are served, without RateLimit headers, with one warning and a degraded /health', async () => {
-    await withGateway({ REDIS_URL: 'redis://127.0.0.1:1', RATE_LIMIT_PER_IP_PER_MINUTE: '1', HEALTH_TIMEOUT_MS: '500' }, async (gateway) => {
-      const startedAt = Date.now();
-      const sent = [];
-      for (let i = 0; i < 4; i += 1) sent.push(await send(gateway, { ip: '198.51.100.70' }));
-      sent.push(...(await Promise.all(Array.from({ length: 4 }, () => send(gateway, { ip: '198.51.100.70' })))));
-      expect(Date.now() - startedAt).toBeLessThan(5_000);
-      for (const s of sent) {
-        expectServed(s);
-        expect(rateLimitHeaders(s)).toEqual({ limit: null, remaining: null, reset: null });
-      }
+    await withGateway(
+      { REDIS_URL: 'redis://127.0.0.1:1', RATE_LIMIT_PER_IP_PER_MINUTE: '1', HEALTH_TIMEOUT_MS: '500' },
+      async (gateway) => {
+        const startedAt = Date.now();
+        const sent = [];
+        for (let i = 0; i < 4; i += 1) sent.push(await send(gateway, { ip: '198.51.100.70' }));
+        sent.push(...(await Promise.all(Array.from({ length: 4 }, () => send(gateway, { ip: '198.51.100.70' })))));
+        expect(Date.now() - startedAt).toBeLessThan(5_000);
+        for (const s of sent) {
+          expectServed(s);
+          expect(rateLimitHeaders(s)).toEqual({ limit: null, remaining: null, reset: null });
+        }
 
-      const warnings = gateway.logs.records().filter((record) => record.msg === 'rate limit store unavailable: allowing requests without rate limits (fail open)');
-      expect(warnings).toHaveLength(1);
-      expect(warnings[0]).toMatchObject({ level: 'warn', component: 'rate-limit' });
+        const warnings = gateway.logs
+          .records()
+          .filter(
+            (record) =>
+              record.msg === 'rate limit store unavailable: allowing requests without rate limits (fail open)',
+          );
+        expect(warnings).toHaveLength(1);
+        expect(warnings[0]).toMatchObject({ level: 'warn', component: 'rate-limit' });
 
-      const health = await fetch(new URL('/health', gateway.gateway.url));
-      expect(health.status).toBe(200);
-      expect(await health.json()).toMatchObject({ status: 'degraded', checks: { store: { ok: false, error: expect.any(String) } }, subgraphs: { probe: { ready: true } } });
-    });
+        const health = await fetch(new URL('/health', gateway.gateway.url));
+        expect(health.status).toBe(200);
+        expect(await health.json()).toMatchObject({
+          status: 'degraded',
+          checks: { store: { ok: false, error: expect.any(String) } },
+          subgraphs: { probe: { ready: true } },
+        });
+      },
+    );
   });
 });
 
@@ -292,7 +331,11 @@ describe('RequestRateLimiter against a failing store', () => {
 
   function limiterWith(store: KeyValueStore, clock: { now: number }) {
     const logs = new LogCapture();
-    const limiter = new RequestRateLimiter(store, settings, { log: createLogger({ name: 'gateway', level: 'info', destination: logs }), now: () => clock.now, storeTimeoutMs: 50 });
+    const limiter = new RequestRateLimiter(store, settings, {
+      log: createLogger({ name: 'gateway', level: 'info', destination: logs }),
+      now: () => clock.now,
+      storeTimeoutMs: 50,
+    });
     return { limiter, warnings: () => logs.records().filter((record) => record.level === 'warn') };
   }
 
@@ -319,7 +362,11 @@ describe('RequestRateLimiter against a failing store', () => {
     expect(await limiter.consume({ kind: 'ip', address: '10.0.0.1' })).toBeNull();
     expect(store.calls).toBe(1);
 
-    for (let elapsed = STORE_RETRY_AFTER_FAILURE_MS; elapsed < OUTAGE_WARNING_INTERVAL_MS; elapsed += STORE_RETRY_AFTER_FAILURE_MS) {
+    for (
+      let elapsed = STORE_RETRY_AFTER_FAILURE_MS;
+      elapsed < OUTAGE_WARNING_INTERVAL_MS;
+      elapsed += STORE_RETRY_AFTER_FAILURE_MS
+    ) {
       clock.now = 1_000_000 + elapsed;
       expect(await limiter.consume({ kind: 'user', id: 'u1' })).toBeNull();
     }
@@ -345,14 +392,20 @@ describe('RequestRateLimiter against a failing store', () => {
     let down = true;
     const memory = new MemoryStore();
     const flaky: KeyValueStore = Object.assign(Object.create(memory), {
-      increment: (key: string, windowMs: number) => (down ? Promise.reject(new Error('down')) : memory.increment(key, windowMs)),
+      increment: (key: string, windowMs: number) =>
+        down ? Promise.reject(new Error('down')) : memory.increment(key, windowMs),
     });
     const { limiter } = limiterWith(flaky, clock);
     expect(await limiter.consume({ kind: 'user', id: 'u2' })).toBeNull();
     down = false;
     expect(await limiter.consume({ kind: 'user', id: 'u2' })).toBeNull();
     clock.now = STORE_RETRY_AFTER_FAILURE_MS;
-    expect(await limiter.consume({ kind: 'user', id: 'u2' })).toMatchObject({ allowed: true, limit: 2, remaining: 1, count: 1 });
+    expect(await limiter.consume({ kind: 'user', id: 'u2' })).toMatchObject({
+      allowed: true,
+      limit: 2,
+      remaining: 1,
+      count: 1,
+    });
     expect(await limiter.consume({ kind: 'user', id: 'u2' })).toMatchObject({ allowed: true, remaining: 0 });
     expect(await limiter.consume({ kind: 'user', id: 'u2' })).toMatchObject({ allowed: false, remaining: 0, count: 3 });
   });

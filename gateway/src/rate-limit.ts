@@ -66,7 +66,11 @@ export class RequestRateLimiter {
   private lastWarningAt = Number.NEGATIVE_INFINITY;
   private failedOpenSinceWarning = 0;
 
-  constructor(private readonly store: KeyValueStore, private readonly settings: RateLimitSettings, options: RequestRateLimiterOptions) {
+  constructor(
+    private readonly store: KeyValueStore,
+    private readonly settings: RateLimitSettings,
+    options: RequestRateLimiterOptions,
+  ) {
     this.log = options.log;
     this.storeTimeoutMs = options.storeTimeoutMs ?? DEFAULT_STORE_TIMEOUT_MS;
     this.now = options.now ?? Date.now;
@@ -91,7 +95,10 @@ export class RequestRateLimiter {
     const limit = this.limitFor(subject);
     let counted: { count: number; resetInMs: number };
     try {
-      counted = await withTimeout(this.store.increment(`ratelimit:requests:${subjectKey(subject)}`, RATE_LIMIT_WINDOW_MS), this.storeTimeoutMs);
+      counted = await withTimeout(
+        this.store.increment(`ratelimit:requests:${subjectKey(subject)}`, RATE_LIMIT_WINDOW_MS),
+        this.storeTimeoutMs,
+      );
     } catch (error) {
       this.skipStoreUntil = this.now() + STORE_RETRY_AFTER_FAILURE_MS;
       return this.failedOpen(error);
@@ -120,7 +127,10 @@ export class RequestRateLimiter {
     res.setHeader(RateLimitHeaders.retryAfter, String(decision.resetSeconds));
     // One line per subject per window (its first refusal), however hard it keeps hammering.
     if (decision.count === decision.limit + 1) {
-      log.info({ rateLimitSubject: subjectKey(subject), limit: decision.limit, retryAfterSeconds: decision.resetSeconds }, 'graphql requests rate limited');
+      log.info(
+        { rateLimitSubject: subjectKey(subject), limit: decision.limit, retryAfterSeconds: decision.resetSeconds },
+        'graphql requests rate limited',
+      );
     }
     throw tooManyRequests(decision.resetSeconds);
   }
@@ -130,7 +140,10 @@ export class RequestRateLimiter {
     const now = this.now();
     if (now - this.lastWarningAt >= OUTAGE_WARNING_INTERVAL_MS) {
       this.log.warn(
-        { reason: error === undefined ? 'store skipped after a recent failure' : describeError(error), requestsAllowedUnlimited: this.failedOpenSinceWarning },
+        {
+          reason: error === undefined ? 'store skipped after a recent failure' : describeError(error),
+          requestsAllowedUnlimited: this.failedOpenSinceWarning,
+        },
         'rate limit store unavailable: allowing requests without rate limits (fail open)',
       );
       this.lastWarningAt = now;

@@ -43,14 +43,24 @@ const log = createLogger({ name: 'test', level: 'silent' });
 const fetcher = createSubgraphFetcher({ timeoutMs: 2_000 });
 afterAll(() => fetcher.close());
 
-const context = (authorization?: string): GatewayContext => ({ requestId: 'req-1', clientIp: '203.0.113.7', viewer: null, authorization, log });
+const context = (authorization?: string): GatewayContext => ({
+  requestId: 'req-1',
+  clientIp: '203.0.113.7',
+  viewer: null,
+  authorization,
+  log,
+});
 
 /** An incoming operation as the executor hands it over, with a policy that records what it is restricted to. */
 function operation(script: Script | undefined, ctx = context()) {
   const restricted: unknown[] = [];
   const options = {
     kind: 'incoming operation',
-    request: { query: 'query Op__catalog__0($script:Script){ok}', operationName: 'Op__catalog__0', variables: { script } },
+    request: {
+      query: 'query Op__catalog__0($script:Script){ok}',
+      operationName: 'Op__catalog__0',
+      variables: { script },
+    },
     incomingRequestContext: { overallCachePolicy: { restrict: (hint: unknown) => restricted.push(hint) } },
     context: ctx,
   } as unknown as GraphQLDataSourceProcessOptions<GatewayContext>;
@@ -64,8 +74,17 @@ describe('SubgraphDataSource', () => {
     const { options } = operation(undefined, context('Bearer t'));
     await expect(source().process(options)).resolves.toEqual({ data: { ok: true } });
     expect(seen).toHaveLength(1);
-    expect(seen[0].headers).toMatchObject({ 'content-type': 'application/json', 'x-request-id': 'req-1', 'x-client-ip': '203.0.113.7', authorization: 'Bearer t' });
-    expect(seen[0].body).toEqual({ query: 'query Op__catalog__0($script:Script){ok}', operationName: 'Op__catalog__0', variables: {} });
+    expect(seen[0].headers).toMatchObject({
+      'content-type': 'application/json',
+      'x-request-id': 'req-1',
+      'x-client-ip': '203.0.113.7',
+      authorization: 'Bearer t',
+    });
+    expect(seen[0].body).toEqual({
+      query: 'query Op__catalog__0($script:Script){ok}',
+      operationName: 'Op__catalog__0',
+      variables: {},
+    });
   });
 
   it('sends no authorization for an anonymous caller', async () => {
@@ -86,17 +105,30 @@ describe('SubgraphDataSource', () => {
 
   it('keeps a subgraph’s own coded error from a non-2xx answer', async () => {
     const body = JSON.stringify({ errors: [{ message: 'Sign in first', extensions: { code: 'UNAUTHENTICATED' } }] });
-    await expect(source().process(operation({ status: 401, body }).options)).rejects.toMatchObject({ message: 'Sign in first', extensions: { code: 'UNAUTHENTICATED' } });
+    await expect(source().process(operation({ status: 401, body }).options)).rejects.toMatchObject({
+      message: 'Sign in first',
+      extensions: { code: 'UNAUTHENTICATED' },
+    });
   });
 
   it.each([
-    ['an HTML error page', { status: 502, type: 'text/html', body: '<h1>Bad gateway</h1>' }, 'The catalog service answered HTTP 502'],
+    [
+      'an HTML error page',
+      { status: 502, type: 'text/html', body: '<h1>Bad gateway</h1>' },
+      'The catalog service answered HTTP 502',
+    ],
     ['broken JSON with an error status', { status: 500, body: '{"errors":' }, 'The catalog service answered HTTP 500'],
-    ['a 200 that is not JSON', { type: 'text/plain', body: 'ok' }, 'A backing service is unavailable; try again shortly'],
+    [
+      'a 200 that is not JSON',
+      { type: 'text/plain', body: 'ok' },
+      'A backing service is unavailable; try again shortly',
+    ],
     ['a 200 with broken JSON', { body: '{"data":' }, 'A backing service is unavailable; try again shortly'],
     ['a JSON array', { body: '[]' }, 'A backing service is unavailable; try again shortly'],
   ])('answers %s with DOWNSTREAM_SERVICE_ERROR and no URL', async (_case, script, message) => {
-    const failure = await source().process(operation(script).options).catch((error: unknown) => error);
+    const failure = await source()
+      .process(operation(script).options)
+      .catch((error: unknown) => error);
     expect(failure).toMatchObject({ message, extensions: { code: 'DOWNSTREAM_SERVICE_ERROR' } });
     expect(JSON.stringify(failure)).not.toContain('127.0.0.1');
   });

@@ -6,7 +6,10 @@ import { SubgraphAnswer, SubgraphFetcher, cacheControlDirectives } from './subgr
 
 type SubgraphResponse = Awaited<ReturnType<GraphQLDataSource['process']>>;
 /** A client's operation as the executor hands it to a data source (health checks and schema loads have none). */
-export type IncomingOperation = Extract<GraphQLDataSourceProcessOptions<GatewayContext>, { incomingRequestContext: unknown }>;
+export type IncomingOperation = Extract<
+  GraphQLDataSourceProcessOptions<GatewayContext>,
+  { incomingRequestContext: unknown }
+>;
 type CachePolicy = NonNullable<IncomingOperation['incomingRequestContext']['overallCachePolicy']>;
 
 /** Code the kit's error formatter passes through for a subgraph the gateway could not use. */
@@ -52,7 +55,8 @@ export class SubgraphDataSource implements GraphQLDataSource<GatewayContext> {
       answer = await this.send(this.url, { method: 'POST', headers, body: JSON.stringify({ query, ...rest }) });
       if (answer.status < 200 || answer.status >= 300) throw this.errorFromAnswer(answer);
       const body = jsonOf(answer);
-      if (body === null || typeof body !== 'object' || Array.isArray(body)) throw new Error(`Expected a JSON object from the ${this.name} service`);
+      if (body === null || typeof body !== 'object' || Array.isArray(body))
+        throw new Error(`Expected a JSON object from the ${this.name} service`);
       response = body as SubgraphResponse;
     } catch (error) {
       throw this.failure(error as Error, context);
@@ -72,7 +76,9 @@ export class SubgraphDataSource implements GraphQLDataSource<GatewayContext> {
     }
     const first = firstGraphQLError(body);
     if (first) return new GraphQLError(first.message, { extensions: first.extensions });
-    return new GraphQLError(`The ${this.name} service answered HTTP ${answer.status}`, { extensions: { code: DOWNSTREAM_SERVICE_ERROR } });
+    return new GraphQLError(`The ${this.name} service answered HTTP ${answer.status}`, {
+      extensions: { code: DOWNSTREAM_SERVICE_ERROR },
+    });
   }
 
   private failure(error: Error, context: GatewayContext | undefined): GraphQLError {
@@ -82,14 +88,21 @@ export class SubgraphDataSource implements GraphQLDataSource<GatewayContext> {
       return error;
     }
     log.warn({ subgraph: this.name, err: error.message }, 'subgraph unreachable');
-    return new GraphQLError('A backing service is unavailable; try again shortly', { extensions: { code: DOWNSTREAM_SERVICE_ERROR } });
+    return new GraphQLError('A backing service is unavailable; try again shortly', {
+      extensions: { code: DOWNSTREAM_SERVICE_ERROR },
+    });
   }
 }
 
 /** The answer's JSON body, or undefined when it has none (an HTML error page from a proxy, say). */
 function jsonOf(answer: SubgraphAnswer): unknown {
   const type = answer.headers['content-type'];
-  if (!answer.body || !type || !(type.startsWith('application/json') || type.startsWith('application/graphql-response+json'))) return undefined;
+  if (
+    !answer.body ||
+    !type ||
+    !(type.startsWith('application/json') || type.startsWith('application/graphql-response+json'))
+  )
+    return undefined;
   return JSON.parse(answer.body.toString('utf8'));
 }
 

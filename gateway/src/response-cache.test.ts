@@ -2,11 +2,18 @@ import { parse, OperationDefinitionNode } from 'graphql';
 import type { GatewayContext } from './context';
 import { ResponseCache } from './response-cache';
 
-const settings = { ttlSeconds: 60, maxEntries: 3, maxBytes: 100_000, maxEntryBytes: 1_000, rootFields: new Set(['products', 'product']) };
+const settings = {
+  ttlSeconds: 60,
+  maxEntries: 3,
+  maxBytes: 100_000,
+  maxEntryBytes: 1_000,
+  rootFields: new Set(['products', 'product']),
+};
 const anonymous = { viewer: null, authorization: undefined } as GatewayContext;
 const signedIn = { viewer: { id: 'u1', role: 'CUSTOMER' }, authorization: 'Bearer t' } as unknown as GatewayContext;
 const operationOf = (source: string) => parse(source).definitions[0] as OperationDefinitionNode;
-const keyOf = (cache: ResponseCache, source: string, context = anonymous, variables: unknown = {}) => cache.keyOf(operationOf(source), source, undefined, variables, context);
+const keyOf = (cache: ResponseCache, source: string, context = anonymous, variables: unknown = {}) =>
+  cache.keyOf(operationOf(source), source, undefined, variables, context);
 const answer = (n: number) => ({ data: { product: { n } } });
 
 function listeningCache(overrides: Partial<typeof settings> = {}) {
@@ -33,7 +40,9 @@ describe('which operations are cached', () => {
     const source = 'query P($id: ID!) { product(id: $id) { name } }';
     expect(keyOf(cache, source, anonymous, { id: '1' })).toBe(keyOf(cache, source, anonymous, { id: '1' }));
     expect(keyOf(cache, source, anonymous, { id: '1' })).not.toBe(keyOf(cache, source, anonymous, { id: '2' }));
-    expect(cache.keyOf(operationOf(source), source, 'P', { id: '1' }, anonymous)).not.toBe(keyOf(cache, source, anonymous, { id: '1' }));
+    expect(cache.keyOf(operationOf(source), source, 'P', { id: '1' }, anonymous)).not.toBe(
+      keyOf(cache, source, anonymous, { id: '1' }),
+    );
   });
 });
 

@@ -28,21 +28,36 @@ export class ResponseCache extends PublicDataCache<FormattedExecutionResult> {
   /** Whether this cache answers or keeps the operation for this caller: an anonymous query of public data only, while the cache is on. */
   consults(operation: OperationDefinitionNode | undefined, context: GatewayContext): boolean {
     // Anyone signed in may see more than the public (their own drafts, an admin's view).
-    if (!this.enabled || !operation || operation.operation !== 'query' || context.viewer || context.authorization) return false;
+    if (!this.enabled || !operation || operation.operation !== 'query' || context.viewer || context.authorization)
+      return false;
     return operation.selectionSet.selections.every(
-      (selection) => selection.kind === 'Field' && (selection.name.value === '__typename' || this.settings.rootFields.has(selection.name.value)) && !selection.directives?.length,
+      (selection) =>
+        selection.kind === 'Field' &&
+        (selection.name.value === '__typename' || this.settings.rootFields.has(selection.name.value)) &&
+        !selection.directives?.length,
     );
   }
 
   /** The cache key of an operation, or undefined when its answer is not public data. */
-  keyOf(operation: OperationDefinitionNode | undefined, source: string | undefined, operationName: string | null | undefined, variables: unknown, context: GatewayContext): string | undefined {
+  keyOf(
+    operation: OperationDefinitionNode | undefined,
+    source: string | undefined,
+    operationName: string | null | undefined,
+    variables: unknown,
+    context: GatewayContext,
+  ): string | undefined {
     if (!this.consults(operation, context) || source === undefined) return undefined;
-    return createHash('sha256').update(JSON.stringify([source, operationName ?? null, variables ?? null])).digest('base64url');
+    return createHash('sha256')
+      .update(JSON.stringify([source, operationName ?? null, variables ?? null]))
+      .digest('base64url');
   }
 }
 
 /** Serves and stores anonymous public answers around Apollo's execution (after parsing, validation and the limits). */
-export function responseCachePlugin(cache: ResponseCache, onLookup: (result: 'hit' | 'miss') => void = () => undefined): ApolloServerPlugin<GatewayContext> {
+export function responseCachePlugin(
+  cache: ResponseCache,
+  onLookup: (result: 'hit' | 'miss') => void = () => undefined,
+): ApolloServerPlugin<GatewayContext> {
   return {
     async requestDidStart() {
       if (!cache.enabled) return;
@@ -69,8 +84,13 @@ export function responseCachePlugin(cache: ResponseCache, onLookup: (result: 'hi
           }
           onLookup('miss');
           const body = response.body;
-          const ok = body.kind === 'single' && !body.singleResult.errors && body.singleResult.data && (response.http.status ?? 200) === 200;
-          if (ok && cache.set(key, body.singleResult, generation)) response.http.headers.set(RESPONSE_CACHE_HEADER, 'MISS');
+          const ok =
+            body.kind === 'single' &&
+            !body.singleResult.errors &&
+            body.singleResult.data &&
+            (response.http.status ?? 200) === 200;
+          if (ok && cache.set(key, body.singleResult, generation))
+            response.http.headers.set(RESPONSE_CACHE_HEADER, 'MISS');
         },
       };
     },

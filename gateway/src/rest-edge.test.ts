@@ -5,7 +5,10 @@ import { ProbeStack, startProbeStack } from './testing/stack';
 describe('REST edge', () => {
   let stack: ProbeStack;
   beforeAll(async () => {
-    stack = await startProbeStack({ REST_EDGE_ROUTES: '/files=probe,/files-hang=probe,/orphan=nosuch', REST_EDGE_TIMEOUT_MS: '500' });
+    stack = await startProbeStack({
+      REST_EDGE_ROUTES: '/files=probe,/files-hang=probe,/orphan=nosuch',
+      REST_EDGE_TIMEOUT_MS: '500',
+    });
   });
   afterAll(() => stack.close());
   const edge = (path: string) => new URL(path, stack.gateway.url).toString();
@@ -15,11 +18,27 @@ describe('REST edge', () => {
     const response = await fetch(edge('/files/model.bin?version=2'), {
       method: 'PUT',
       body,
-      headers: { 'content-type': 'application/octet-stream', authorization: 'Bearer opaque-upload-token', 'x-request-id': 'upload-req-1', 'x-client-ip': '6.6.6.6' },
+      headers: {
+        'content-type': 'application/octet-stream',
+        authorization: 'Bearer opaque-upload-token',
+        'x-request-id': 'upload-req-1',
+        'x-client-ip': '6.6.6.6',
+      },
     });
     expect(response.status).toBe(201);
-    const echoed = (await response.json()) as { name: string; query: unknown; size: number; sha256: string; headers: Record<string, string> };
-    expect(echoed).toMatchObject({ name: 'model.bin', query: { version: '2' }, size: body.length, sha256: createHash('sha256').update(body).digest('hex') });
+    const echoed = (await response.json()) as {
+      name: string;
+      query: unknown;
+      size: number;
+      sha256: string;
+      headers: Record<string, string>;
+    };
+    expect(echoed).toMatchObject({
+      name: 'model.bin',
+      query: { version: '2' },
+      size: body.length,
+      sha256: createHash('sha256').update(body).digest('hex'),
+    });
     expect(echoed.headers.authorization).toBe('Bearer opaque-upload-token');
     expect(echoed.headers['x-request-id']).toBe('upload-req-1');
     // The client cannot choose its own IP: the gateway sets what it saw.
@@ -27,7 +46,7 @@ describe('REST edge', () => {
     expect(response.headers.get('x-request-id')).toBe('upload-req-1');
   });
 
-  it('streams a large download back with the subgraph\'s headers', async () => {
+  it("streams a large download back with the subgraph's headers", async () => {
     const response = await fetch(edge('/files/artifact.zip?size=5000000'));
     expect(response.status).toBe(200);
     expect(response.headers.get('x-probe-file')).toBe('artifact.zip');
@@ -42,7 +61,11 @@ describe('REST edge', () => {
   });
 
   it('does not send REST routes through GraphQL body parsing or limits', async () => {
-    const response = await fetch(edge('/files/not-json'), { method: 'PUT', body: '{ this is not json', headers: { 'content-type': 'application/json' } });
+    const response = await fetch(edge('/files/not-json'), {
+      method: 'PUT',
+      body: '{ this is not json',
+      headers: { 'content-type': 'application/json' },
+    });
     expect(response.status).toBe(201);
     expect(((await response.json()) as { size: number }).size).toBe(18);
   });

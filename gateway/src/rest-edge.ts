@@ -14,10 +14,24 @@ export interface RestEdgeRoute {
 export const DEFAULT_REST_EDGE_TIMEOUT_MS = 120_000;
 
 /** ARCHITECTURE §5: Stripe webhooks to payments, artifact uploads to catalog, downloads to licensing. */
-export const DEFAULT_REST_EDGE_ROUTES = '/webhooks/stripe=payments,/uploads=catalog,/downloads=licensing,/licensing=licensing';
+export const DEFAULT_REST_EDGE_ROUTES =
+  '/webhooks/stripe=payments,/uploads=catalog,/downloads=licensing,/licensing=licensing';
 
 // RFC 9110 §7.6.1 connection-specific headers, plus what the gateway sets itself.
-const NOT_FORWARDED = new Set(['connection', 'keep-alive', 'proxy-connection', 'proxy-authenticate', 'proxy-authorization', 'te', 'trailer', 'transfer-encoding', 'upgrade', 'host', Headers.clientIp, Headers.requestId]);
+const NOT_FORWARDED = new Set([
+  'connection',
+  'keep-alive',
+  'proxy-connection',
+  'proxy-authenticate',
+  'proxy-authorization',
+  'te',
+  'trailer',
+  'transfer-encoding',
+  'upgrade',
+  'host',
+  Headers.clientIp,
+  Headers.requestId,
+]);
 
 /** `REST_EDGE_ROUTES`, e.g. `/uploads=catalog,/downloads=licensing`. */
 export function parseRestEdgeRoutes(value: string): RestEdgeRoute[] {
@@ -27,7 +41,8 @@ export function parseRestEdgeRoutes(value: string): RestEdgeRoute[] {
     .filter(Boolean)
     .map((entry) => {
       const [prefix, subgraph] = entry.split('=').map((part) => part.trim());
-      if (!prefix?.startsWith('/') || !subgraph) throw new ConfigError('REST_EDGE_ROUTES', `entry "${entry}" must look like /path=subgraph`);
+      if (!prefix?.startsWith('/') || !subgraph)
+        throw new ConfigError('REST_EDGE_ROUTES', `entry "${entry}" must look like /path=subgraph`);
       return { prefix: prefix.replace(/\/+$/, ''), subgraph };
     });
 }
@@ -37,7 +52,11 @@ export function parseRestEdgeRoutes(value: string): RestEdgeRoute[] {
  * over the raw bytes, uploads may be large). The subgraph sees the same path, the caller's
  * headers, and the gateway's request id and client IP.
  */
-export function mountRestEdge(app: Express, routes: RestEdgeRoute[], options: { subgraphUrl: (name: string) => string | undefined; timeoutMs: number; log: Logger }) {
+export function mountRestEdge(
+  app: Express,
+  routes: RestEdgeRoute[],
+  options: { subgraphUrl: (name: string) => string | undefined; timeoutMs: number; log: Logger },
+) {
   for (const route of routes) {
     app.use(route.prefix, (req, res) => {
       const graphqlUrl = options.subgraphUrl(route.subgraph);
@@ -59,7 +78,11 @@ function forward(req: Request, res: Response, target: URL, options: { timeoutMs:
   if (req.headers.host) headers['x-forwarded-host'] = req.headers.host;
   const send = target.protocol === 'https:' ? httpsRequest : httpRequest;
   const upstream = send(target, { method: req.method, headers, timeout: options.timeoutMs }, (answer) => {
-    res.writeHead(answer.statusCode ?? 502, answer.statusMessage, Object.fromEntries(Object.entries(answer.headers).filter(([name]) => !NOT_FORWARDED.has(name))));
+    res.writeHead(
+      answer.statusCode ?? 502,
+      answer.statusMessage,
+      Object.fromEntries(Object.entries(answer.headers).filter(([name]) => !NOT_FORWARDED.has(name))),
+    );
     answer.pipe(res);
   });
   upstream.on('timeout', () => upstream.destroy(new Error(`no answer within ${options.timeoutMs} ms`)));

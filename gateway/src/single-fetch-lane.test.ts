@@ -25,8 +25,17 @@ afterAll(() => Promise.all([stack, limited, off].map((one) => one?.close())));
 const WHOAMI = 'query Whoami { whoami { viewerId role } }';
 
 async function post(target: ProbeStack, body: unknown, headers: Record<string, string> = {}) {
-  const response = await fetch(target.gateway.url, { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body: JSON.stringify(body) });
-  return { status: response.status, body: await response.text(), contentType: response.headers.get('content-type'), cacheControl: response.headers.get('cache-control') };
+  const response = await fetch(target.gateway.url, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', ...headers },
+    body: JSON.stringify(body),
+  });
+  return {
+    status: response.status,
+    body: await response.text(),
+    contentType: response.headers.get('content-type'),
+    cacheControl: response.headers.get('cache-control'),
+  };
 }
 
 /** The lane's and Apollo's counts of single-fetch operations, and the operations metric for `operation`. */
@@ -41,7 +50,8 @@ async function counts(target: ProbeStack, operation: string) {
   };
 }
 
-const operationLines = (target: ProbeStack, name: string) => target.logs.records().filter((record) => record.msg === 'graphql operation' && record.operationName === name);
+const operationLines = (target: ProbeStack, name: string) =>
+  target.logs.records().filter((record) => record.msg === 'graphql operation' && record.operationName === name);
 
 it('answers a learned operation itself: one subgraph request, the same answer, log line and metrics as Apollo', async () => {
   const token = stack.token(Role.VENDOR);
@@ -54,9 +64,19 @@ it('answers a learned operation itself: one subgraph request, the same answer, l
   expect(viaLane).toEqual(viaApollo);
   expect(JSON.parse(viaLane.body)).toEqual({ data: { whoami: { viewerId: 'user-vendor', role: 'VENDOR' } } });
   expect(afterFirst.skipped - before.skipped).toBe(0);
-  expect(after).toEqual({ ...afterFirst, skipped: afterFirst.skipped + 1, ok: afterFirst.ok + 1, subgraphRequests: afterFirst.subgraphRequests + 1 });
+  expect(after).toEqual({
+    ...afterFirst,
+    skipped: afterFirst.skipped + 1,
+    ok: afterFirst.ok + 1,
+    subgraphRequests: afterFirst.subgraphRequests + 1,
+  });
   const [apolloLine, laneLine] = operationLines(stack, 'Whoami').slice(-2);
-  expect(laneLine).toMatchObject({ operationName: 'Whoami', operationType: 'query', durationMs: expect.any(Number), viewerId: 'user-vendor' });
+  expect(laneLine).toMatchObject({
+    operationName: 'Whoami',
+    operationType: 'query',
+    durationMs: expect.any(Number),
+    viewerId: 'user-vendor',
+  });
   expect(Object.keys(laneLine).sort()).toEqual(Object.keys(apolloLine).sort());
 });
 
@@ -68,8 +88,16 @@ it('an answer with errors: the subgraph is asked once, Apollo formats, counts an
   const after = await counts(stack, 'Fails');
 
   expect(second).toEqual(first);
-  expect(JSON.parse(second.body)).toMatchObject({ data: { fail: null }, errors: [{ extensions: { code: 'CONFLICT' } }] });
-  expect(after).toEqual({ ...before, apollo: before.apollo + 1, error: before.error + 1, subgraphRequests: before.subgraphRequests + 1 });
+  expect(JSON.parse(second.body)).toMatchObject({
+    data: { fail: null },
+    errors: [{ extensions: { code: 'CONFLICT' } }],
+  });
+  expect(after).toEqual({
+    ...before,
+    apollo: before.apollo + 1,
+    error: before.error + 1,
+    subgraphRequests: before.subgraphRequests + 1,
+  });
   expect(operationLines(stack, 'Fails').at(-1)).toMatchObject({ errors: ['CONFLICT'] });
 });
 
@@ -88,7 +116,10 @@ it('bad variables are refused before anything is sent, as Apollo refuses them', 
 describe('who may', () => {
   it('a bad or expired token is answered 401 by Apollo and never reaches the subgraph', async () => {
     await post(stack, { query: WHOAMI });
-    for (const authorization of ['Bearer not-a-token', `Bearer ${stack.signer.sign({ id: 'user-x', role: Role.CUSTOMER }, -10)}`]) {
+    for (const authorization of [
+      'Bearer not-a-token',
+      `Bearer ${stack.signer.sign({ id: 'user-x', role: Role.CUSTOMER }, -10)}`,
+    ]) {
       const before = await counts(stack, 'Whoami');
       const refused = await post(stack, { query: WHOAMI }, { authorization });
       const after = await counts(stack, 'Whoami');
@@ -101,7 +132,8 @@ describe('who may', () => {
   it('the rate limit counts a lane request once and refuses the one over it with 429', async () => {
     const token = limited.token(Role.CUSTOMER);
     const answers = [];
-    for (let i = 0; i < 4; i++) answers.push(await post(limited, { query: WHOAMI }, { authorization: `Bearer ${token}` }));
+    for (let i = 0; i < 4; i++)
+      answers.push(await post(limited, { query: WHOAMI }, { authorization: `Bearer ${token}` }));
     expect(answers.map((answer) => answer.status)).toEqual([200, 200, 200, 429]);
     expect(JSON.parse(answers[3].body).errors[0].extensions.code).toBe('RATE_LIMITED');
     const after = await counts(limited, 'Whoami');
@@ -112,7 +144,9 @@ describe('who may', () => {
     await post(stack, { query: WHOAMI });
     const viewers = Array.from({ length: 40 }, (_, i) => `user-${i}`);
     const answers = await Promise.all(
-      viewers.map((id) => post(stack, { query: WHOAMI }, { authorization: `Bearer ${stack.signer.sign({ id, role: Role.CUSTOMER })}` })),
+      viewers.map((id) =>
+        post(stack, { query: WHOAMI }, { authorization: `Bearer ${stack.signer.sign({ id, role: Role.CUSTOMER })}` }),
+      ),
     );
     expect(answers.map((answer) => JSON.parse(answer.body).data.whoami.viewerId)).toEqual(viewers);
   });

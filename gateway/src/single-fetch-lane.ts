@@ -55,14 +55,22 @@ export class SingleFetchLane {
   constructor(private readonly options: SingleFetchLaneOptions) {}
 
   /** The lane's answer, undefined when Apollo must answer, or no promise at all when the lane does not know the operation. */
-  answer(body: unknown, accept: string | undefined, context: () => Promise<GatewayContext>): Promise<LaneAnswer | undefined> | undefined {
+  answer(
+    body: unknown,
+    accept: string | undefined,
+    context: () => Promise<GatewayContext>,
+  ): Promise<LaneAnswer | undefined> | undefined {
     const request = plainRequest(body, accept);
     const route = request && this.options.shortcut.routeFor(request.query, request.operationName);
     if (!request || !route) return undefined;
     return this.serve(route, request, context);
   }
 
-  private async serve(route: DirectRoute, request: PlainRequest, contextOf: () => Promise<GatewayContext>): Promise<LaneAnswer | undefined> {
+  private async serve(
+    route: DirectRoute,
+    request: PlainRequest,
+    contextOf: () => Promise<GatewayContext>,
+  ): Promise<LaneAnswer | undefined> {
     let context: GatewayContext;
     try {
       context = await contextOf();
@@ -88,7 +96,11 @@ export class SingleFetchLane {
       logOperation(context.log, { operationName, operationType, startedAt, errors: undefined });
     };
     // Apollo Server's own serialization of a result without errors or extensions.
-    return { headers: { 'content-type': JSON_CONTENT_TYPE, 'cache-control': policy.header() }, body: `${JSON.stringify({ data: result.data })}\n`, recordSent };
+    return {
+      headers: { 'content-type': JSON_CONTENT_TYPE, 'cache-control': policy.header() },
+      body: `${JSON.stringify({ data: result.data })}\n`,
+      recordSent,
+    };
   }
 }
 
@@ -100,8 +112,14 @@ function plainRequest(body: unknown, accept: string | undefined): PlainRequest |
   const { query, operationName, variables, extensions } = body as Record<string, unknown>;
   if (typeof query !== 'string' || extensions !== undefined) return undefined;
   // An empty name is an error in Apollo, not "no name".
-  if (operationName !== undefined && operationName !== null && (typeof operationName !== 'string' || operationName === '')) return undefined;
-  if (variables !== undefined && variables !== null && (typeof variables !== 'object' || Array.isArray(variables))) return undefined;
+  if (
+    operationName !== undefined &&
+    operationName !== null &&
+    (typeof operationName !== 'string' || operationName === '')
+  )
+    return undefined;
+  if (variables !== undefined && variables !== null && (typeof variables !== 'object' || Array.isArray(variables)))
+    return undefined;
   return { query, operationName: operationName ?? undefined, variables: (variables ?? {}) as Record<string, unknown> };
 }
 
@@ -118,7 +136,8 @@ export class OperationCachePolicy {
 
   /** As Apollo Server's policy: the shortest max-age wins, and PRIVATE once set stays. */
   restrict(hint: CacheHint): void {
-    if (hint.maxAge !== undefined && (this.maxAge === undefined || hint.maxAge < this.maxAge)) this.maxAge = hint.maxAge;
+    if (hint.maxAge !== undefined && (this.maxAge === undefined || hint.maxAge < this.maxAge))
+      this.maxAge = hint.maxAge;
     if (hint.scope !== undefined && this.scope !== 'PRIVATE') this.scope = hint.scope;
   }
 

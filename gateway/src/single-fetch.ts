@@ -95,10 +95,19 @@ export class SingleFetchShortcut {
     if (byName.has(key)) return;
     const node = queryPlan.node;
     const dataSource = node?.kind === 'Fetch' ? serviceMap[node.serviceName] : undefined;
-    const direct = node?.kind === 'Fetch' && dataSource && isPassThrough(operationContext.schema, node, operationContext.operation, operationContext.fragments);
+    const direct =
+      node?.kind === 'Fetch' &&
+      dataSource &&
+      isPassThrough(operationContext.schema, node, operationContext.operation, operationContext.fragments);
     const { schema, operation } = operationContext;
     const route = direct
-      ? { fetch: node, dataSource, operation, dataWithoutAnswer: dataWithoutAnswer(schema, operation), checkVariables: variableChecker(schema, operation.variableDefinitions ?? []) }
+      ? {
+          fetch: node,
+          dataSource,
+          operation,
+          dataWithoutAnswer: dataWithoutAnswer(schema, operation),
+          checkVariables: variableChecker(schema, operation.variableDefinitions ?? []),
+        }
       : null;
     byName.set(key, route);
     if (route) this.rememberText(requestContext.source, key, route);
@@ -129,7 +138,10 @@ export class SingleFetchShortcut {
     return {
       load: async (options) => {
         const loaded = await gateway.load(options);
-        return { ...loaded, executor: (requestContext: RequestContext) => this.execute(requestContext, loaded.executor) };
+        return {
+          ...loaded,
+          executor: (requestContext: RequestContext) => this.execute(requestContext, loaded.executor),
+        };
       },
       // A new supergraph plans differently: every document is decided again.
       onSchemaLoadOrUpdate: (callback) =>
@@ -150,21 +162,32 @@ export class SingleFetchShortcut {
       this.onDirect();
       return Promise.resolve(fetched);
     }
-    const route = requestContext.document && this.routes.get(requestContext.document)?.get(requestContext.request.operationName ?? '');
+    const route =
+      requestContext.document &&
+      this.routes.get(requestContext.document)?.get(requestContext.request.operationName ?? '');
     if (!route) return executor(requestContext);
     this.onDirect();
-    return sendDirect(route, requestContext.request.variables ?? {}, requestContext as RequestContext & { context: GatewayContext });
+    return sendDirect(
+      route,
+      requestContext.request.variables ?? {},
+      requestContext as RequestContext & { context: GatewayContext },
+    );
   }
 }
 
 /** What the executor does for a one-fetch plan, less the result shaping the subgraph already did. */
-export async function sendDirect(route: DirectRoute, provided: Record<string, unknown>, incoming: IncomingRequest): Promise<ExecutionResult> {
+export async function sendDirect(
+  route: DirectRoute,
+  provided: Record<string, unknown>,
+  incoming: IncomingRequest,
+): Promise<ExecutionResult> {
   const errors = route.checkVariables(provided);
   if (errors) return { errors: [...errors] };
   const { fetch } = route;
   const variables: Record<string, unknown> = Object.create(null);
   for (const name of fetch.variableUsages ?? []) {
-    if (Object.prototype.hasOwnProperty.call(provided, name) && provided[name] !== undefined) variables[name] = provided[name];
+    if (Object.prototype.hasOwnProperty.call(provided, name) && provided[name] !== undefined)
+      variables[name] = provided[name];
   }
   try {
     const response = await route.dataSource.process({
@@ -184,8 +207,13 @@ export async function sendDirect(route: DirectRoute, provided: Record<string, un
 }
 
 /** A subgraph's error as @apollo/gateway passes it on: tagged with the subgraph, coded DOWNSTREAM_SERVICE_ERROR when it had no code. */
-function downstreamError(error: NonNullable<Awaited<ReturnType<GraphQLDataSource['process']>>['errors']>[number], serviceName: string): GraphQLError {
-  const extensions = error.extensions?.code ? { ...error.extensions, serviceName } : { ...error.extensions, serviceName, code: DOWNSTREAM_SERVICE_ERROR };
+function downstreamError(
+  error: NonNullable<Awaited<ReturnType<GraphQLDataSource['process']>>['errors']>[number],
+  serviceName: string,
+): GraphQLError {
+  const extensions = error.extensions?.code
+    ? { ...error.extensions, serviceName }
+    : { ...error.extensions, serviceName, code: DOWNSTREAM_SERVICE_ERROR };
   return new GraphQLError(error.message || `Error while fetching subquery from service "${serviceName}"`, {
     originalError: error as unknown as Error,
     path: error.path,
@@ -198,16 +226,29 @@ function downstreamError(error: NonNullable<Awaited<ReturnType<GraphQLDataSource
  * root fields with no directives, the same selections once fragments are spelled out, the
  * same variables, and nothing the executor would still have to merge, rename or require.
  */
-function isPassThrough(schema: GraphQLSchema, fetch: FetchNode, operation: OperationDefinitionNode, fragments: Record<string, FragmentDefinitionNode>): boolean {
-  if (fetch.requires || fetch.inputRewrites?.length || fetch.outputRewrites?.length || fetch.contextRewrites?.length) return false;
+function isPassThrough(
+  schema: GraphQLSchema,
+  fetch: FetchNode,
+  operation: OperationDefinitionNode,
+  fragments: Record<string, FragmentDefinitionNode>,
+): boolean {
+  if (fetch.requires || fetch.inputRewrites?.length || fetch.outputRewrites?.length || fetch.contextRewrites?.length)
+    return false;
   if (fetch.operationKind !== operation.operation) return false;
-  const rootFieldsOnly = operation.selectionSet.selections.every((selection) => selection.kind === Kind.FIELD && !selection.directives?.length && !selection.name.value.startsWith('__'));
+  const rootFieldsOnly = operation.selectionSet.selections.every(
+    (selection) =>
+      selection.kind === Kind.FIELD && !selection.directives?.length && !selection.name.value.startsWith('__'),
+  );
   if (!rootFieldsOnly || operation.directives?.length) return false;
   const sent = parse(fetch.operation, { noLocation: true });
-  const sentOperation = sent.definitions.find((definition): definition is OperationDefinitionNode => definition.kind === Kind.OPERATION_DEFINITION);
+  const sentOperation = sent.definitions.find(
+    (definition): definition is OperationDefinitionNode => definition.kind === Kind.OPERATION_DEFINITION,
+  );
   if (!sentOperation) return false;
   const sentFragments = Object.fromEntries(
-    sent.definitions.filter((definition): definition is FragmentDefinitionNode => definition.kind === Kind.FRAGMENT_DEFINITION).map((fragment) => [fragment.name.value, fragment]),
+    sent.definitions
+      .filter((definition): definition is FragmentDefinitionNode => definition.kind === Kind.FRAGMENT_DEFINITION)
+      .map((fragment) => [fragment.name.value, fragment]),
   );
   try {
     return canonical(schema, sentOperation, sentFragments) === canonical(schema, operation, fragments);
@@ -221,7 +262,11 @@ function isPassThrough(schema: GraphQLSchema, fetch: FetchNode, operation: Opera
  * The operation printed without its name, with every fragment written out: in place when it
  * is on the type it is spread in (as the planner writes it), as an inline fragment otherwise.
  */
-function canonical(schema: GraphQLSchema, operation: OperationDefinitionNode, fragments: Record<string, FragmentDefinitionNode>): string {
+function canonical(
+  schema: GraphQLSchema,
+  operation: OperationDefinitionNode,
+  fragments: Record<string, FragmentDefinitionNode>,
+): string {
   const root = schema.getRootType(operation.operation);
   if (!root) return '';
   const spelledOut = (selectionSet: SelectionSetNode, parent: GraphQLCompositeType): SelectionSetNode => ({
@@ -232,9 +277,11 @@ function canonical(schema: GraphQLSchema, operation: OperationDefinitionNode, fr
     selectionSet.selections.flatMap((selection): readonly SelectionNode[] => {
       if (selection.kind === Kind.FIELD) {
         if (!selection.selectionSet) return [selection];
-        const field = isObjectType(parent) || isInterfaceType(parent) ? parent.getFields()[selection.name.value] : undefined;
+        const field =
+          isObjectType(parent) || isInterfaceType(parent) ? parent.getFields()[selection.name.value] : undefined;
         const type = field && getNamedType(field.type);
-        if (!type || !isCompositeType(type)) throw new Error(`no composite field ${parent.name}.${selection.name.value}`);
+        if (!type || !isCompositeType(type))
+          throw new Error(`no composite field ${parent.name}.${selection.name.value}`);
         return [{ ...selection, selectionSet: spelledOut(selection.selectionSet, type) }];
       }
       const fragment = selection.kind === Kind.FRAGMENT_SPREAD ? fragments[selection.name.value] : selection;
@@ -243,7 +290,14 @@ function canonical(schema: GraphQLSchema, operation: OperationDefinitionNode, fr
       const type = typeCondition ? schema.getType(typeCondition.name.value) : parent;
       if (!type || !isCompositeType(type)) throw new Error(`no composite type ${typeCondition?.name.value}`);
       if (type === parent && !selection.directives?.length) return selectionsOf(fragment.selectionSet, parent);
-      return [{ kind: Kind.INLINE_FRAGMENT, typeCondition, directives: selection.directives, selectionSet: spelledOut(fragment.selectionSet, type) }];
+      return [
+        {
+          kind: Kind.INLINE_FRAGMENT,
+          typeCondition,
+          directives: selection.directives,
+          selectionSet: spelledOut(fragment.selectionSet, type),
+        },
+      ];
     });
   return print({ ...operation, name: undefined, selectionSet: spelledOut(operation.selectionSet, root) });
 }

@@ -16,11 +16,17 @@ beforeAll(async () => {
     req.on('data', (chunk) => (body += chunk));
     req.on('end', async () => {
       await gate;
-      const { variables } = JSON.parse(body) as { variables: { cacheControl?: string; status?: number; padding?: number } };
+      const { variables } = JSON.parse(body) as {
+        variables: { cacheControl?: string; status?: number; padding?: number };
+      };
       if (variables.cacheControl) res.setHeader('cache-control', variables.cacheControl);
       res.statusCode = variables.status ?? 200;
       res.setHeader('content-type', 'application/json');
-      res.end(JSON.stringify({ data: { n, authorization: req.headers.authorization ?? null, padding: 'x'.repeat(variables.padding ?? 0) } }));
+      res.end(
+        JSON.stringify({
+          data: { n, authorization: req.headers.authorization ?? null, padding: 'x'.repeat(variables.padding ?? 0) },
+        }),
+      );
     });
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
@@ -44,16 +50,35 @@ function sharingFetcher(settings: Partial<PublicCacheSettings> = {}, singleFligh
   const cache = new PublicDataCache<SubgraphAnswer>({ ...SETTINGS, ...settings });
   cache.listen();
   const lookups = { hit: 0, miss: 0 };
-  const fetcher = createSubgraphFetcher({ timeoutMs: 5_000, singleFlight, sharedCache: cache, onCacheLookup: (result) => (lookups[result] += 1) });
+  const fetcher = createSubgraphFetcher({
+    timeoutMs: 5_000,
+    singleFlight,
+    sharedCache: cache,
+    onCacheLookup: (result) => (lookups[result] += 1),
+  });
   return { cache, lookups, fetcher };
 }
 
-const ENTITIES = 'query Op__catalog__1($representations:[_Any!]!){_entities(representations:$representations){...on Product{name}}}';
+const ENTITIES =
+  'query Op__catalog__1($representations:[_Any!]!){_entities(representations:$representations){...on Product{name}}}';
 
-function read(fetcher: ReturnType<typeof createSubgraphFetcher>, variables: Record<string, unknown>, token = 'a', query = ENTITIES) {
+function read(
+  fetcher: ReturnType<typeof createSubgraphFetcher>,
+  variables: Record<string, unknown>,
+  token = 'a',
+  query = ENTITIES,
+) {
   return fetcher
-    .send(url, { method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` }, body: JSON.stringify({ query, variables }) })
-    .then((answer) => ({ status: answer.status, cacheControl: answer.headers['cache-control'] ?? null, body: JSON.parse(String(answer.body)) as { data: { n: number; authorization: string } } }));
+    .send(url, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
+      body: JSON.stringify({ query, variables }),
+    })
+    .then((answer) => ({
+      status: answer.status,
+      cacheControl: answer.headers['cache-control'] ?? null,
+      body: JSON.parse(String(answer.body)) as { data: { n: number; authorization: string } },
+    }));
 }
 
 describe('shared cache of public subgraph answers', () => {
@@ -156,7 +181,8 @@ describe('shared cache of public subgraph answers', () => {
       let open: () => void = () => undefined;
       gate = new Promise((resolve) => (open = resolve));
       const racing = read(fetcher, { ...variables, racing: true });
-      for (let waited = 0; requests < 3 && waited < 2_000; waited += 10) await new Promise((resolve) => setTimeout(resolve, 10));
+      for (let waited = 0; requests < 3 && waited < 2_000; waited += 10)
+        await new Promise((resolve) => setTimeout(resolve, 10));
       cache.invalidate();
       open();
       await racing;

@@ -32,7 +32,11 @@ describe('createSubgraphFetcher', () => {
     const before = connections;
     try {
       for (let i = 0; i < 5; i++) {
-        const answer = await fetcher.send(url, { method: 'POST', headers: { 'content-type': 'application/json', authorization: 'Bearer t' }, body: `{"n":${i}}` });
+        const answer = await fetcher.send(url, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json', authorization: 'Bearer t' },
+          body: `{"n":${i}}`,
+        });
         expect(answer.status).toBe(200);
         expect(answer.headers['content-type']).toBe('application/json');
         expect(JSON.parse(String(answer.body))).toEqual({ data: { echo: `{"n":${i}}`, authorization: 'Bearer t' } });
@@ -47,7 +51,9 @@ describe('createSubgraphFetcher', () => {
     const fetcher = createSubgraphFetcher({ timeoutMs: 200 });
     hang = true;
     try {
-      await expect(fetcher.send(url, { method: 'POST', headers: {}, body: '{}' })).rejects.toThrow('no response within 200 ms');
+      await expect(fetcher.send(url, { method: 'POST', headers: {}, body: '{}' })).rejects.toThrow(
+        'no response within 200 ms',
+      );
     } finally {
       hang = false;
       fetcher.close();
@@ -57,7 +63,9 @@ describe('createSubgraphFetcher', () => {
   it('rejects when nothing listens', async () => {
     const fetcher = createSubgraphFetcher({ timeoutMs: 1_000 });
     try {
-      await expect(fetcher.send('http://127.0.0.1:1/graphql', { method: 'POST', headers: {}, body: '{}' })).rejects.toMatchObject({ code: 'ECONNREFUSED' });
+      await expect(
+        fetcher.send('http://127.0.0.1:1/graphql', { method: 'POST', headers: {}, body: '{}' }),
+      ).rejects.toMatchObject({ code: 'ECONNREFUSED' });
     } finally {
       fetcher.close();
     }
@@ -79,7 +87,10 @@ describe('single flight', () => {
       let body = '';
       req.on('data', (chunk) => (body += chunk));
       req.on('end', () => {
-        const answer = () => res.setHeader('content-type', 'application/json').end(JSON.stringify({ data: { n, body, authorization: req.headers.authorization } }));
+        const answer = () =>
+          res
+            .setHeader('content-type', 'application/json')
+            .end(JSON.stringify({ data: { n, body, authorization: req.headers.authorization } }));
         const previous = release;
         release = () => {
           previous();
@@ -99,9 +110,14 @@ describe('single flight', () => {
     release = () => undefined;
   });
 
-  async function inFlight(fetcher: ReturnType<typeof createSubgraphFetcher>, inits: { body: string; headers: Record<string, string> }[], expectedRequests: number) {
+  async function inFlight(
+    fetcher: ReturnType<typeof createSubgraphFetcher>,
+    inits: { body: string; headers: Record<string, string> }[],
+    expectedRequests: number,
+  ) {
     const pending = inits.map((init) => fetcher.send(slowUrl, { method: 'POST', ...init }));
-    for (let waited = 0; requests < expectedRequests && waited < 2_000; waited += 10) await new Promise((resolve) => setTimeout(resolve, 10));
+    for (let waited = 0; requests < expectedRequests && waited < 2_000; waited += 10)
+      await new Promise((resolve) => setTimeout(resolve, 10));
     // Give a wrongly sent extra request the chance to arrive before releasing.
     await new Promise((resolve) => setTimeout(resolve, 50));
     const answerAll = release;
@@ -114,16 +130,24 @@ describe('single flight', () => {
   /** A single-flight fetcher and how many fetches joined one in flight so far. */
   function joiningFetcher() {
     const joins = { count: 0 };
-    return { fetcher: createSubgraphFetcher({ timeoutMs: 5_000, singleFlight: true, onJoin: () => (joins.count += 1) }), joins };
+    return {
+      fetcher: createSubgraphFetcher({ timeoutMs: 5_000, singleFlight: true, onJoin: () => (joins.count += 1) }),
+      joins,
+    };
   }
 
   it('sends identical reads in flight once, every caller gets the whole answer, and nothing outlives the flight', async () => {
     const { fetcher, joins } = joiningFetcher();
     try {
-      const answers = await inFlight(fetcher, Array.from({ length: 5 }, () => ({ body: product, headers: headers('a') })), 1);
+      const answers = await inFlight(
+        fetcher,
+        Array.from({ length: 5 }, () => ({ body: product, headers: headers('a') })),
+        1,
+      );
       expect(requests).toBe(1);
       expect(joins.count).toBe(4);
-      for (const answer of answers) expect(answer).toEqual({ data: { n: 1, body: product, authorization: 'Bearer a' } });
+      for (const answer of answers)
+        expect(answer).toEqual({ data: { n: 1, body: product, authorization: 'Bearer a' } });
       // Answered: the same read again is a new round trip, not a cached answer.
       const [again] = await inFlight(fetcher, [{ body: product, headers: headers('a') }], 2);
       expect(again.data.n).toBe(2);
@@ -141,7 +165,13 @@ describe('single flight', () => {
         [
           { body: product, headers: headers('a') },
           { body: product, headers: headers('b') },
-          { body: JSON.stringify({ query: 'query Op__catalog__0($id:ID!){product(id:$id){name}}', variables: { id: '2' } }), headers: headers('a') },
+          {
+            body: JSON.stringify({
+              query: 'query Op__catalog__0($id:ID!){product(id:$id){name}}',
+              variables: { id: '2' },
+            }),
+            headers: headers('a'),
+          },
           { body: write, headers: headers('a') },
           { body: write, headers: headers('a') },
         ],
@@ -158,7 +188,11 @@ describe('single flight', () => {
   it('is off unless asked for', async () => {
     const fetcher = createSubgraphFetcher({ timeoutMs: 5_000 });
     try {
-      await inFlight(fetcher, Array.from({ length: 3 }, () => ({ body: product, headers: headers('a') })), 3);
+      await inFlight(
+        fetcher,
+        Array.from({ length: 3 }, () => ({ body: product, headers: headers('a') })),
+        3,
+      );
       expect(requests).toBe(3);
     } finally {
       fetcher.close();
@@ -168,10 +202,14 @@ describe('single flight', () => {
   it('shares a failure with everyone waiting, then lets the next read try again', async () => {
     const { fetcher, joins } = joiningFetcher();
     try {
-      const failing = Array.from({ length: 3 }, () => fetcher.send('http://127.0.0.1:1/graphql', { method: 'POST', body: product, headers: headers('a') }));
+      const failing = Array.from({ length: 3 }, () =>
+        fetcher.send('http://127.0.0.1:1/graphql', { method: 'POST', body: product, headers: headers('a') }),
+      );
       for (const attempt of failing) await expect(attempt).rejects.toMatchObject({ code: 'ECONNREFUSED' });
       expect(joins.count).toBe(2);
-      await expect(fetcher.send('http://127.0.0.1:1/graphql', { method: 'POST', body: product, headers: headers('a') })).rejects.toMatchObject({ code: 'ECONNREFUSED' });
+      await expect(
+        fetcher.send('http://127.0.0.1:1/graphql', { method: 'POST', body: product, headers: headers('a') }),
+      ).rejects.toMatchObject({ code: 'ECONNREFUSED' });
       expect(joins.count).toBe(2);
     } finally {
       fetcher.close();

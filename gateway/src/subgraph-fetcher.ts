@@ -89,11 +89,19 @@ export function createSubgraphFetcher(options: SubgraphFetcherOptions): Subgraph
           response.on('end', () => {
             clearTimeout(timer);
             const status = response.statusCode ?? 502;
-            resolve({ status, statusText: response.statusMessage, headers: response.headers, body: status === 204 || status === 304 ? null : Buffer.concat(chunks) });
+            resolve({
+              status,
+              statusText: response.statusMessage,
+              headers: response.headers,
+              body: status === 204 || status === 304 ? null : Buffer.concat(chunks),
+            });
           });
         },
       );
-      const timer = setTimeout(() => request.destroy(new Error(`no response within ${options.timeoutMs} ms`)), options.timeoutMs);
+      const timer = setTimeout(
+        () => request.destroy(new Error(`no response within ${options.timeoutMs} ms`)),
+        options.timeoutMs,
+      );
       request.on('error', (error) => {
         clearTimeout(timer);
         reject(error);
@@ -166,7 +174,13 @@ function authorizationOf(init: SubgraphRequest): string {
 export function publicMaxAgeSeconds(answer: SubgraphAnswer): number {
   if (answer.status !== 200 || !answer.body) return 0;
   const directives = cacheControlDirectives(answer.headers['cache-control']);
-  if (!directives.has('public') || directives.has('no-store') || directives.has('private') || directives.has('no-cache')) return 0;
+  if (
+    !directives.has('public') ||
+    directives.has('no-store') ||
+    directives.has('private') ||
+    directives.has('no-cache')
+  )
+    return 0;
   const seconds = Number(directives.get('s-maxage') ?? directives.get('max-age'));
   return Number.isInteger(seconds) && seconds > 0 ? seconds : 0;
 }

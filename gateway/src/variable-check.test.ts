@@ -13,26 +13,67 @@ const schema = buildSchema(`
   type Query { a(id: ID, s: String, i: Int, f: Float, b: Boolean, c: Color, r: Range, t: DateTime): Int }
 `);
 
-const definitionsOf = (variables: string) => (parse(`query Q(${variables}) { a }`).definitions[0] as OperationDefinitionNode).variableDefinitions ?? [];
-const fullErrors = (variables: string, provided: Record<string, unknown>) => getVariableValues(schema, definitionsOf(variables), provided).errors;
+const definitionsOf = (variables: string) =>
+  (parse(`query Q(${variables}) { a }`).definitions[0] as OperationDefinitionNode).variableDefinitions ?? [];
+const fullErrors = (variables: string, provided: Record<string, unknown>) =>
+  getVariableValues(schema, definitionsOf(variables), provided).errors;
 
 const MISSING = Symbol('missing');
-const VALUES: unknown[] = [MISSING, undefined, null, '', 'abc', '12', 0, 7, -7, 1.5, -0, 2 ** 31 - 1, 2 ** 31, -(2 ** 31), -(2 ** 31) - 1, 1e300, NaN, Infinity, true, false, [], ['a'], [1], {}, { from: 1 }];
+const VALUES: unknown[] = [
+  MISSING,
+  undefined,
+  null,
+  '',
+  'abc',
+  '12',
+  0,
+  7,
+  -7,
+  1.5,
+  -0,
+  2 ** 31 - 1,
+  2 ** 31,
+  -(2 ** 31),
+  -(2 ** 31) - 1,
+  1e300,
+  NaN,
+  Infinity,
+  true,
+  false,
+  [],
+  ['a'],
+  [1],
+  {},
+  { from: 1 },
+];
 const SCALAR_VARIABLES = ['ID', 'String', 'Int', 'Float', 'Boolean'].flatMap((scalar) => {
   const sample = { ID: '"x"', String: '"x"', Int: '3', Float: '2.5', Boolean: 'true' }[scalar];
-  return [`$v: ${scalar}`, `$v: ${scalar}!`, `$v: ${scalar} = ${sample}`, `$v: ${scalar}! = ${sample}`, `$v: ${scalar} = null`];
+  return [
+    `$v: ${scalar}`,
+    `$v: ${scalar}!`,
+    `$v: ${scalar} = ${sample}`,
+    `$v: ${scalar}! = ${sample}`,
+    `$v: ${scalar} = null`,
+  ];
 });
 
-it.each(SCALAR_VARIABLES)('%s: the quick check and the checker agree with getVariableValues on every value', (variables) => {
-  const quick = quickVariableCheck(schema, definitionsOf(variables))!;
-  const checker = variableChecker(schema, definitionsOf(variables));
-  for (const value of VALUES) {
-    const provided = value === MISSING ? {} : { v: value };
-    const errors = fullErrors(variables, provided)?.map((error) => error.message);
-    const seen = { value: value === MISSING ? 'missing' : value, quick: quick(provided), checker: checker(provided)?.map((error) => error.message) };
-    expect(seen).toEqual({ value: seen.value, quick: errors === undefined, checker: errors });
-  }
-});
+it.each(SCALAR_VARIABLES)(
+  '%s: the quick check and the checker agree with getVariableValues on every value',
+  (variables) => {
+    const quick = quickVariableCheck(schema, definitionsOf(variables))!;
+    const checker = variableChecker(schema, definitionsOf(variables));
+    for (const value of VALUES) {
+      const provided = value === MISSING ? {} : { v: value };
+      const errors = fullErrors(variables, provided)?.map((error) => error.message);
+      const seen = {
+        value: value === MISSING ? 'missing' : value,
+        quick: quick(provided),
+        checker: checker(provided)?.map((error) => error.message),
+      };
+      expect(seen).toEqual({ value: seen.value, quick: errors === undefined, checker: errors });
+    }
+  },
+);
 
 it('checks several variables together, and ignores variables the operation does not declare', () => {
   const variables = '$id: ID!, $first: Int = 20, $after: String';
@@ -41,16 +82,29 @@ it('checks several variables together, and ignores variables the operation does 
   expect(quick({ id: 12, first: 5, after: null })).toBe(true);
   expect(quick({ first: 5 })).toBe(false);
   expect(quick({ id: 'p-1', first: '5' })).toBe(false);
-  expect(variableChecker(schema, definitionsOf(variables))({ id: 'p-1', first: '5' })?.map((error) => error.message)).toEqual(fullErrors(variables, { id: 'p-1', first: '5' })?.map((error) => error.message));
+  expect(
+    variableChecker(schema, definitionsOf(variables))({ id: 'p-1', first: '5' })?.map((error) => error.message),
+  ).toEqual(fullErrors(variables, { id: 'p-1', first: '5' })?.map((error) => error.message));
 });
 
-it.each(['$v: [ID!]', '$v: [Int]!', '$v: Color', '$v: Range!', '$v: DateTime', '$id: ID!, $v: Color!'])('leaves %s to getVariableValues', (variables) => {
-  expect(quickVariableCheck(schema, definitionsOf(variables))).toBeUndefined();
-  const checker = variableChecker(schema, definitionsOf(variables));
-  for (const provided of [{}, { v: null }, { v: 'RED', id: 'x' }, { v: ['a'], id: 'x' }, { v: { from: 'no' }, id: 'x' }]) {
-    expect(checker(provided)?.map((error) => error.message)).toEqual(fullErrors(variables, provided)?.map((error) => error.message));
-  }
-});
+it.each(['$v: [ID!]', '$v: [Int]!', '$v: Color', '$v: Range!', '$v: DateTime', '$id: ID!, $v: Color!'])(
+  'leaves %s to getVariableValues',
+  (variables) => {
+    expect(quickVariableCheck(schema, definitionsOf(variables))).toBeUndefined();
+    const checker = variableChecker(schema, definitionsOf(variables));
+    for (const provided of [
+      {},
+      { v: null },
+      { v: 'RED', id: 'x' },
+      { v: ['a'], id: 'x' },
+      { v: { from: 'no' }, id: 'x' },
+    ]) {
+      expect(checker(provided)?.map((error) => error.message)).toEqual(
+        fullErrors(variables, provided)?.map((error) => error.message),
+      );
+    }
+  },
+);
 
 it('takes no variables at all', () => {
   expect(quickVariableCheck(schema, [])!({ stray: 1 })).toBe(true);

@@ -1,4 +1,14 @@
-import { GraphQLError, GraphQLSchema, VariableDefinitionNode, getNamedType, getNullableType, getVariableValues, isNonNullType, isSpecifiedScalarType, typeFromAST } from 'graphql';
+import {
+  GraphQLError,
+  GraphQLSchema,
+  VariableDefinitionNode,
+  getNamedType,
+  getNullableType,
+  getVariableValues,
+  isNonNullType,
+  isSpecifiedScalarType,
+  typeFromAST,
+} from 'graphql';
 
 /** Checks one provided value of a variable whose type is a built-in scalar. */
 type ScalarCheck = (value: unknown) => boolean;
@@ -34,7 +44,10 @@ export type VariableChecker = (provided: Record<string, unknown>) => readonly Gr
  * Benchmarks). Anything else, and any value the quick look does not accept, gets
  * `getVariableValues` itself, so a client sees exactly its errors.
  */
-export function variableChecker(schema: GraphQLSchema, definitions: readonly VariableDefinitionNode[]): VariableChecker {
+export function variableChecker(
+  schema: GraphQLSchema,
+  definitions: readonly VariableDefinitionNode[],
+): VariableChecker {
   const full: VariableChecker = (provided) => getVariableValues(schema, definitions, provided).errors;
   const quick = quickVariableCheck(schema, definitions);
   if (!quick) return full;
@@ -42,12 +55,18 @@ export function variableChecker(schema: GraphQLSchema, definitions: readonly Var
 }
 
 /** True when `getVariableValues` would find no error; undefined when some variable's type is not a built-in scalar. */
-export function quickVariableCheck(schema: GraphQLSchema, definitions: readonly VariableDefinitionNode[]): ((provided: Record<string, unknown>) => boolean) | undefined {
+export function quickVariableCheck(
+  schema: GraphQLSchema,
+  definitions: readonly VariableDefinitionNode[],
+): ((provided: Record<string, unknown>) => boolean) | undefined {
   const quick = quickDefinitions(schema, definitions);
   return quick && ((provided) => quick.every((definition) => accepts(definition, provided)));
 }
 
-function quickDefinitions(schema: GraphQLSchema, definitions: readonly VariableDefinitionNode[]): QuickDefinition[] | undefined {
+function quickDefinitions(
+  schema: GraphQLSchema,
+  definitions: readonly VariableDefinitionNode[],
+): QuickDefinition[] | undefined {
   const quick: QuickDefinition[] = [];
   for (const definition of definitions) {
     const type = typeFromAST(schema, definition.type);
@@ -55,7 +74,12 @@ function quickDefinitions(schema: GraphQLSchema, definitions: readonly VariableD
     // Lists, enums, input objects and custom scalars: only graphql-js knows them.
     if (!type || !named || !isSpecifiedScalarType(named) || getNullableType(type) !== named) return undefined;
     const nonNull = isNonNullType(type);
-    quick.push({ name: definition.variable.name.value, required: nonNull && !definition.defaultValue, nonNull, check: SCALAR_CHECKS[named.name] });
+    quick.push({
+      name: definition.variable.name.value,
+      required: nonNull && !definition.defaultValue,
+      nonNull,
+      check: SCALAR_CHECKS[named.name],
+    });
   }
   return quick;
 }

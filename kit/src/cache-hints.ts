@@ -56,7 +56,11 @@ export function entityAnswersOnlyShareable<TContext extends object>(): ApolloSer
         async didResolveOperation({ operation, overallCachePolicy }) {
           const entitiesOnly =
             operation?.operation === 'query' &&
-            operation.selectionSet.selections.every((selection) => selection.kind === 'Field' && (selection.name.value === '_entities' || selection.name.value === '__typename'));
+            operation.selectionSet.selections.every(
+              (selection) =>
+                selection.kind === 'Field' &&
+                (selection.name.value === '_entities' || selection.name.value === '__typename'),
+            );
           if (!entitiesOnly) overallCachePolicy.restrict({ maxAge: 0 });
         },
       };

@@ -46,7 +46,9 @@ describe('envReader', () => {
       const env = envReader({ LOW: '10', HIGH: '20', UNDER: '9', OVER: '21' });
       expect(env.int('LOW', 0, { min: 10, max: 20 })).toBe(10);
       expect(env.int('HIGH', 0, { min: 10, max: 20 })).toBe(20);
-      expect(configError(() => env.int('UNDER', 0, { min: 10, max: 20 })).message).toBe('config: UNDER must be an integer between 10 and 20 (got "9")');
+      expect(configError(() => env.int('UNDER', 0, { min: 10, max: 20 })).message).toBe(
+        'config: UNDER must be an integer between 10 and 20 (got "9")',
+      );
       expect(configError(() => env.int('OVER', 0, { min: 10, max: 20 })).variable).toBe('OVER');
     });
 
@@ -65,7 +67,9 @@ describe('envReader', () => {
     });
 
     it.each(['65536', '-1', 'http', '80.5'])('refuses "%s"', (value) => {
-      expect(configError(() => envReader({ USERS_PORT: value }).port('USERS_PORT', 4001)).message).toMatch(/^config: USERS_PORT must be an integer between 0 and 65535/);
+      expect(configError(() => envReader({ USERS_PORT: value }).port('USERS_PORT', 4001)).message).toMatch(
+        /^config: USERS_PORT must be an integer between 0 and 65535/,
+      );
     });
   });
 
@@ -78,30 +82,45 @@ describe('envReader', () => {
     });
 
     it('refuses another protocol, naming the allowed ones', () => {
-      const error = configError(() => envReader({ REDIS_URL: 'http://cache:6379' }).url('REDIS_URL', ['redis', 'rediss']));
+      const error = configError(() =>
+        envReader({ REDIS_URL: 'http://cache:6379' }).url('REDIS_URL', ['redis', 'rediss']),
+      );
       expect(error.message).toBe('config: REDIS_URL must use redis or rediss:// (got "http://")');
     });
 
     it('refuses something that is not a URL without printing its password', () => {
-      const error = configError(() => envReader({ DATABASE_URL: 'postgres://app:hunter2@db:notaport/app' }).url('DATABASE_URL', ['postgres']));
+      const error = configError(() =>
+        envReader({ DATABASE_URL: 'postgres://app:hunter2@db:notaport/app' }).url('DATABASE_URL', ['postgres']),
+      );
       expect(error.variable).toBe('DATABASE_URL');
       expect(error.message).toMatch(/^config: DATABASE_URL must be a URL/);
       expect(error.message).not.toContain('hunter2');
-      expect(configError(() => envReader({ U: 'just words' }).url('U', ['postgres'])).message).toBe('config: U must be a URL (got "just words")');
+      expect(configError(() => envReader({ U: 'just words' }).url('U', ['postgres'])).message).toBe(
+        'config: U must be a URL (got "just words")',
+      );
     });
   });
 
   describe('bool', () => {
     it.each([
-      ['1', true], ['true', true], ['TRUE', true], ['yes', true], ['On', true],
-      ['0', false], ['false', false], ['no', false], ['OFF', false],
+      ['1', true],
+      ['true', true],
+      ['TRUE', true],
+      ['yes', true],
+      ['On', true],
+      ['0', false],
+      ['false', false],
+      ['no', false],
+      ['OFF', false],
     ])('reads "%s" as %s', (value, expected) => {
       expect(envReader({ FLAG: value }).bool('FLAG', !expected)).toBe(expected);
     });
 
     it('falls back when unset and refuses anything else', () => {
       expect(envReader({}).bool('FLAG', true)).toBe(true);
-      expect(configError(() => envReader({ FLAG: 'maybe' }).bool('FLAG', false)).message).toBe('config: FLAG must be true or false (got "maybe")');
+      expect(configError(() => envReader({ FLAG: 'maybe' }).bool('FLAG', false)).message).toBe(
+        'config: FLAG must be true or false (got "maybe")',
+      );
     });
   });
 
@@ -114,7 +133,9 @@ describe('envReader', () => {
     });
 
     it('refuses anything else (case matters), listing what is allowed', () => {
-      expect(configError(() => envReader({ LEVEL: 'WARN' }).oneOf('LEVEL', LEVELS, 'info')).message).toBe('config: LEVEL must be one of debug, info, warn (got "WARN")');
+      expect(configError(() => envReader({ LEVEL: 'WARN' }).oneOf('LEVEL', LEVELS, 'info')).message).toBe(
+        'config: LEVEL must be one of debug, info, warn (got "WARN")',
+      );
     });
   });
 
@@ -152,9 +173,12 @@ describe('redactUrl', () => {
     expect(redactUrl(url)).not.toMatch(/hunter2|ss:w0rd/);
   });
 
-  it.each(['postgres://db:5432/app', 'redis://user@cache:6379', 'https://host:8080/path@x', 'not a url'])('leaves %s unchanged', (url) => {
-    expect(redactUrl(url)).toBe(url);
-  });
+  it.each(['postgres://db:5432/app', 'redis://user@cache:6379', 'https://host:8080/path@x', 'not a url'])(
+    'leaves %s unchanged',
+    (url) => {
+      expect(redactUrl(url)).toBe(url);
+    },
+  );
 });
 
 describe('readCommonConfig', () => {
@@ -186,15 +210,23 @@ describe('readCommonConfig', () => {
 
   it('accepts PEM keys written with literal \\n and refuses anything that is not PEM', () => {
     const pem = '-----BEGIN PUBLIC KEY-----\\nABC\\n-----END PUBLIC KEY-----';
-    expect(readCommonConfig(envReader({ JWT_PUBLIC_KEY: pem })).jwt.publicKeyPem).toBe('-----BEGIN PUBLIC KEY-----\nABC\n-----END PUBLIC KEY-----');
-    expect(configError(() => readCommonConfig(envReader({ JWT_PRIVATE_KEY: 'secret' }))).message).toBe('config: JWT_PRIVATE_KEY must be a PEM-encoded key');
+    expect(readCommonConfig(envReader({ JWT_PUBLIC_KEY: pem })).jwt.publicKeyPem).toBe(
+      '-----BEGIN PUBLIC KEY-----\nABC\n-----END PUBLIC KEY-----',
+    );
+    expect(configError(() => readCommonConfig(envReader({ JWT_PRIVATE_KEY: 'secret' }))).message).toBe(
+      'config: JWT_PRIVATE_KEY must be a PEM-encoded key',
+    );
   });
 
   it('stops on the first invalid shared setting', () => {
     expect(configError(() => readCommonConfig(envReader({ NODE_ENV: 'staging' }))).variable).toBe('NODE_ENV');
     expect(configError(() => readCommonConfig(envReader({ REDIS_URL: 'http://cache' }))).variable).toBe('REDIS_URL');
-    expect(configError(() => readCommonConfig(envReader({ DATABASE_POOL_SIZE: '0' }))).variable).toBe('DATABASE_POOL_SIZE');
-    expect(configError(() => readCommonConfig(envReader({ DATABASE_POOL_SIZE: 'ten' }))).variable).toBe('DATABASE_POOL_SIZE');
+    expect(configError(() => readCommonConfig(envReader({ DATABASE_POOL_SIZE: '0' }))).variable).toBe(
+      'DATABASE_POOL_SIZE',
+    );
+    expect(configError(() => readCommonConfig(envReader({ DATABASE_POOL_SIZE: 'ten' }))).variable).toBe(
+      'DATABASE_POOL_SIZE',
+    );
   });
 
   it('never generates development keys in production', () => {

@@ -5,7 +5,10 @@ import { DEFAULT_POOL_SIZE } from './data/database';
  * A missing or malformed setting stops the process with one line naming the variable.
  */
 export class ConfigError extends Error {
-  constructor(readonly variable: string, problem: string) {
+  constructor(
+    readonly variable: string,
+    problem: string,
+  ) {
     // One line whatever the offending value holds, so the message stays one log line.
     super(`config: ${variable} ${problem}`.replace(/\r/g, '\\r').replace(/\n/g, '\\n'));
     this.name = 'ConfigError';
@@ -80,7 +83,12 @@ export function envReader(env: Env = process.env): EnvReader {
     },
     list(name, fallback) {
       const value = raw(name);
-      return value === undefined ? fallback : value.split(',').map((item) => item.trim()).filter(Boolean);
+      return value === undefined
+        ? fallback
+        : value
+            .split(',')
+            .map((item) => item.trim())
+            .filter(Boolean);
     },
   };
   return reader;

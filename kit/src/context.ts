@@ -40,7 +40,10 @@ export function createRequestContext(
 ): RequestContext {
   const requestId = requestIdFrom(source.headers);
   const forwardedIp = source.headers[Headers.clientIp];
-  const clientIp = (deps.trustForwardedClientIp && typeof forwardedIp === 'string' && forwardedIp) || source.remoteAddress || 'unknown';
+  const clientIp =
+    (deps.trustForwardedClientIp && typeof forwardedIp === 'string' && forwardedIp) ||
+    source.remoteAddress ||
+    'unknown';
   const viewer = deps.verifier.fromAuthorizationHeader(source.headers.authorization);
   return {
     requestId,

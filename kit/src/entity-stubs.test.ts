@@ -57,7 +57,8 @@ describe('entity stubs', () => {
 
     const result = await graphql({
       schema,
-      source: 'query ($representations: [_Any!]!) { _entities(representations: $representations) { __typename ... on Order { id note } } }',
+      source:
+        'query ($representations: [_Any!]!) { _entities(representations: $representations) { __typename ... on Order { id note } } }',
       variableValues: { representations: [{ __typename: 'Order', id: 'o1' }] },
       contextValue: {},
     });
@@ -67,7 +68,10 @@ describe('entity stubs', () => {
 
   it('stubReferences maps each stub name to a __resolveReference returning Stub.of(id)', () => {
     const Vendor = entityStub('Vendor');
-    const references = stubReferences(Order, Vendor) as Record<string, { __resolveReference: (reference: { id: string }) => unknown }>;
+    const references = stubReferences(Order, Vendor) as Record<
+      string,
+      { __resolveReference: (reference: { id: string }) => unknown }
+    >;
     expect(Object.keys(references)).toEqual(['Order', 'Vendor']);
     const vendor = references.Vendor.__resolveReference({ id: 'v1' });
     expect(vendor).toBeInstanceOf(Vendor);

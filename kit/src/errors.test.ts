@@ -1,7 +1,17 @@
 import { GraphQLError, GraphQLFormattedError } from 'graphql';
 import { ArgumentValidationError } from 'type-graphql';
 import { Max, Min, ValidateNested, validate } from 'class-validator';
-import { AppError, badInput, conflict, createErrorFormatter, forbidden, isUniqueViolation, notFound, rateLimited, unauthenticated } from './errors';
+import {
+  AppError,
+  badInput,
+  conflict,
+  createErrorFormatter,
+  forbidden,
+  isUniqueViolation,
+  notFound,
+  rateLimited,
+  unauthenticated,
+} from './errors';
 import { createLogger } from './logger';
 import { LogCapture } from './testing/log-capture';
 
@@ -40,8 +50,13 @@ describe('AppError helpers', () => {
   });
 
   it('badInput lists every field in its message and extensions', () => {
-    const error = badInput([{ field: 'input.email', message: 'must be a valid email address' }, { field: 'input.password', message: 'is too common' }]);
-    expect(error.message).toBe('Invalid input: input.email must be a valid email address; input.password is too common');
+    const error = badInput([
+      { field: 'input.email', message: 'must be a valid email address' },
+      { field: 'input.password', message: 'is too common' },
+    ]);
+    expect(error.message).toBe(
+      'Invalid input: input.email must be a valid email address; input.password is too common',
+    );
     expect(error.extensions.fields).toHaveLength(2);
   });
 });
@@ -50,7 +65,10 @@ describe('createErrorFormatter', () => {
   it('passes an AppError through with its details, without `http` or a stack trace', () => {
     const { format, logs } = formatterWithLogs();
     const error = unauthenticated('Access token expired');
-    expect(format(formattedOf(error), error)).toEqual({ message: 'Access token expired', extensions: { code: 'UNAUTHENTICATED' } });
+    expect(format(formattedOf(error), error)).toEqual({
+      message: 'Access token expired',
+      extensions: { code: 'UNAUTHENTICATED' },
+    });
     const taken = conflict('An account with this email already exists', { field: 'email' });
     const wrapped = asResolverError(taken);
     expect(format(formattedOf(wrapped), wrapped)).toEqual({
@@ -63,8 +81,13 @@ describe('createErrorFormatter', () => {
 
   it('passes graphql-js and Apollo protocol errors through', () => {
     const { format } = formatterWithLogs();
-    const error = new GraphQLError('Cannot query field "x" on type "Query".', { extensions: { code: 'GRAPHQL_VALIDATION_FAILED' } });
-    expect(format(formattedOf(error), error)).toEqual({ message: 'Cannot query field "x" on type "Query".', extensions: { code: 'GRAPHQL_VALIDATION_FAILED' } });
+    const error = new GraphQLError('Cannot query field "x" on type "Query".', {
+      extensions: { code: 'GRAPHQL_VALIDATION_FAILED' },
+    });
+    expect(format(formattedOf(error), error)).toEqual({
+      message: 'Cannot query field "x" on type "Query".',
+      extensions: { code: 'GRAPHQL_VALIDATION_FAILED' },
+    });
   });
 
   it('turns an unknown error into an opaque INTERNAL_SERVER_ERROR and logs it with its stack', () => {
@@ -72,25 +95,42 @@ describe('createErrorFormatter', () => {
     const secret = new Error('connect ECONNREFUSED 10.0.0.5:5432 (password=hunter2)');
     const wrapped = asResolverError(secret);
     const result = format(formattedOf(wrapped), wrapped);
-    expect(result).toEqual({ message: 'Internal server error', path: ['user'], extensions: { code: 'INTERNAL_SERVER_ERROR' } });
+    expect(result).toEqual({
+      message: 'Internal server error',
+      path: ['user'],
+      extensions: { code: 'INTERNAL_SERVER_ERROR' },
+    });
     expect(JSON.stringify(result)).not.toContain('hunter2');
     const [record] = logs.records();
-    expect(record).toMatchObject({ level: 'error', msg: 'unexpected error', err: { message: secret.message, type: 'Error' } });
+    expect(record).toMatchObject({
+      level: 'error',
+      msg: 'unexpected error',
+      err: { message: secret.message, type: 'Error' },
+    });
     expect(record.err.stack).toContain('errors.test');
   });
 
   it('masks errors carrying an unknown code, and non-Error values', () => {
     const { format, logs } = formatterWithLogs();
     const odd = new GraphQLError('library detail', { extensions: { code: 'SOME_LIBRARY_CODE' } });
-    expect(format(formattedOf(odd), odd)).toEqual({ message: 'Internal server error', extensions: { code: 'INTERNAL_SERVER_ERROR' } });
-    expect(format({ message: 'x', extensions: { code: 'INTERNAL_SERVER_ERROR' } }, 'a thrown string').message).toBe('Internal server error');
+    expect(format(formattedOf(odd), odd)).toEqual({
+      message: 'Internal server error',
+      extensions: { code: 'INTERNAL_SERVER_ERROR' },
+    });
+    expect(format({ message: 'x', extensions: { code: 'INTERNAL_SERVER_ERROR' } }, 'a thrown string').message).toBe(
+      'Internal server error',
+    );
     expect(logs.records()).toHaveLength(2);
   });
 
   it('shows the real message of an internal error only when asked to (development)', () => {
     const { format } = formatterWithLogs(true);
     const wrapped = asResolverError(new Error('relation "users" does not exist'));
-    expect(format(formattedOf(wrapped), wrapped)).toEqual({ message: 'relation "users" does not exist', path: ['user'], extensions: { code: 'INTERNAL_SERVER_ERROR' } });
+    expect(format(formattedOf(wrapped), wrapped)).toEqual({
+      message: 'relation "users" does not exist',
+      path: ['user'],
+      extensions: { code: 'INTERNAL_SERVER_ERROR' },
+    });
   });
 
   it('turns a type-graphql ArgumentValidationError into BAD_USER_INPUT with flattened fields', async () => {
@@ -126,11 +166,14 @@ describe('createErrorFormatter', () => {
 });
 
 describe('isUniqueViolation', () => {
-  const typeormError = (code: string, constraint?: string) => Object.assign(new Error('query failed'), { driverError: { code, constraint } });
+  const typeormError = (code: string, constraint?: string) =>
+    Object.assign(new Error('query failed'), { driverError: { code, constraint } });
 
   it('recognises unique_violation from TypeORM and from pg directly', () => {
     expect(isUniqueViolation(typeormError('23505', 'users_email_key'))).toBe(true);
-    expect(isUniqueViolation(Object.assign(new Error('duplicate key'), { code: '23505', constraint: 'users_email_key' }))).toBe(true);
+    expect(
+      isUniqueViolation(Object.assign(new Error('duplicate key'), { code: '23505', constraint: 'users_email_key' })),
+    ).toBe(true);
   });
 
   it('matches the named constraint only', () => {

@@ -34,7 +34,8 @@ export class AppError extends GraphQLError {
 export const unauthenticated = (message = 'You must be signed in') => new AppError('UNAUTHENTICATED', message);
 export const forbidden = (message = 'You are not allowed to do this') => new AppError('FORBIDDEN', message);
 export const notFound = (what: string) => new AppError('NOT_FOUND', `${what} not found`);
-export const conflict = (message: string, extensions?: Record<string, unknown>) => new AppError('CONFLICT', message, extensions);
+export const conflict = (message: string, extensions?: Record<string, unknown>) =>
+  new AppError('CONFLICT', message, extensions);
 export const rateLimited = (retryAfterSeconds: number) =>
   new AppError('RATE_LIMITED', `Too many attempts; try again in ${retryAfterSeconds} s`, { retryAfterSeconds });
 export const badInput = (fields: FieldError[], message = 'Invalid input') =>
@@ -55,7 +56,10 @@ const PROTOCOL_CODES = new Set([
 export function flattenValidationErrors(errors: ValidationError[], prefix = ''): FieldError[] {
   return errors.flatMap((error) => {
     const field = prefix ? `${prefix}.${error.property}` : error.property;
-    const own = Object.values(error.constraints ?? {}).map((message) => ({ field, message: stripPropertyName(message, error.property) }));
+    const own = Object.values(error.constraints ?? {}).map((message) => ({
+      field,
+      message: stripPropertyName(message, error.property),
+    }));
     return [...own, ...flattenValidationErrors(error.children ?? [], field)];
   });
 }
@@ -74,11 +78,14 @@ export function createErrorFormatter(log: Logger, options: { exposeInternals: bo
     const error = unwrapResolverError(raw);
     const { stacktrace: _stacktrace, ...extensions } = formatted.extensions ?? {};
     if (error instanceof ArgumentValidationError) {
-      const { message, extensions: details } = badInput(flattenValidationErrors(error.extensions.validationErrors as ValidationError[]));
+      const { message, extensions: details } = badInput(
+        flattenValidationErrors(error.extensions.validationErrors as ValidationError[]),
+      );
       return { message, locations: formatted.locations, path: formatted.path, extensions: details };
     }
     const code = extensions.code as string | undefined;
-    const known = code !== undefined && code !== ErrorCode.INTERNAL_SERVER_ERROR && (code in ErrorCode || PROTOCOL_CODES.has(code));
+    const known =
+      code !== undefined && code !== ErrorCode.INTERNAL_SERVER_ERROR && (code in ErrorCode || PROTOCOL_CODES.has(code));
     if (error instanceof AppError || known) {
       const { http: _http, ...publicExtensions } = extensions;
       return { ...formatted, extensions: publicExtensions };
@@ -95,6 +102,8 @@ export function createErrorFormatter(log: Logger, options: { exposeInternals: bo
 
 /** Postgres unique_violation, optionally for one named constraint. */
 export function isUniqueViolation(error: unknown, constraint?: string): boolean {
-  const driverError = (error as { driverError?: { code?: string; constraint?: string } })?.driverError ?? (error as { code?: string; constraint?: string });
+  const driverError =
+    (error as { driverError?: { code?: string; constraint?: string } })?.driverError ??
+    (error as { code?: string; constraint?: string });
   return driverError?.code === '23505' && (constraint === undefined || driverError.constraint === constraint);
 }

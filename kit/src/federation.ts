@@ -36,7 +36,9 @@ const changeFeedOnly: PubSub = {
     throw new Error('subscriptions follow the ChangeFeed: publish with deps.changes, not type-graphql topics');
   },
   subscribe: () => {
-    throw new Error('subscriptions follow the ChangeFeed: give @Subscription a `subscribe` that returns changeStream(...)');
+    throw new Error(
+      'subscriptions follow the ChangeFeed: give @Subscription a `subscribe` that returns changeStream(...)',
+    );
   },
 };
 

@@ -3,7 +3,13 @@ import { LoaderRegistry, alignToKeys, defineLoader } from './loaders';
 import { createLogger } from './logger';
 
 const log = createLogger({ name: 'test', level: 'silent' });
-const contextFor = (requestId: string): RequestContext => ({ requestId, viewer: null, clientIp: '127.0.0.1', log, loaders: new LoaderRegistry() });
+const contextFor = (requestId: string): RequestContext => ({
+  requestId,
+  viewer: null,
+  clientIp: '127.0.0.1',
+  log,
+  loaders: new LoaderRegistry(),
+});
 
 /** A loader that doubles numbers and records every batch it was asked for, with the request it served. */
 function doublingLoader() {
@@ -31,13 +37,18 @@ describe('defineLoader', () => {
     await loader(first).load(7);
     await loader(first).load(7);
     await loader(contextFor('r2')).load(7);
-    expect(batches).toEqual([{ keys: [7], requestId: 'r1' }, { keys: [7], requestId: 'r2' }]);
+    expect(batches).toEqual([
+      { keys: [7], requestId: 'r1' },
+      { keys: [7], requestId: 'r2' },
+    ]);
   });
 
   it('keeps concurrent requests apart: one batch each, with its own context', async () => {
     const { loader, batches } = doublingLoader();
     const contexts = Array.from({ length: 10 }, (_, i) => contextFor(`r${i}`));
-    const results = await Promise.all(contexts.map((context, i) => Promise.all([i, i + 100].map((key) => loader(context).load(key)))));
+    const results = await Promise.all(
+      contexts.map((context, i) => Promise.all([i, i + 100].map((key) => loader(context).load(key)))),
+    );
     expect(results).toEqual(contexts.map((_, i) => [i * 2, (i + 100) * 2]));
     expect(batches).toHaveLength(10);
     for (const [i, batch] of batches.entries()) expect(batch).toEqual({ keys: [i, i + 100], requestId: `r${i}` });
@@ -54,7 +65,9 @@ describe('defineLoader', () => {
   });
 
   it('fails only the keys whose batch entry is an Error', async () => {
-    const loader = defineLoader<number, string>(async (keys) => keys.map((key) => (key < 0 ? new Error(`bad key ${key}`) : `ok ${key}`)));
+    const loader = defineLoader<number, string>(async (keys) =>
+      keys.map((key) => (key < 0 ? new Error(`bad key ${key}`) : `ok ${key}`)),
+    );
     const context = contextFor('r1');
     const results = await Promise.allSettled([1, -1, 2].map((key) => loader(context).load(key)));
     expect(results.map((r) => r.status)).toEqual(['fulfilled', 'rejected', 'fulfilled']);
@@ -63,10 +76,19 @@ describe('defineLoader', () => {
 });
 
 describe('alignToKeys', () => {
-  const rows = [{ id: 'b', v: 2 }, { id: 'a', v: 1 }, { id: 'z', v: 26 }];
+  const rows = [
+    { id: 'b', v: 2 },
+    { id: 'a', v: 1 },
+    { id: 'z', v: 26 },
+  ];
 
   it('orders rows like the keys, with null for missing keys and unasked rows left out', () => {
-    expect(alignToKeys(['a', 'x', 'b', 'a'], rows, (row) => row.id)).toEqual([{ id: 'a', v: 1 }, null, { id: 'b', v: 2 }, { id: 'a', v: 1 }]);
+    expect(alignToKeys(['a', 'x', 'b', 'a'], rows, (row) => row.id)).toEqual([
+      { id: 'a', v: 1 },
+      null,
+      { id: 'b', v: 2 },
+      { id: 'a', v: 1 },
+    ]);
   });
 
   it('handles empty inputs', () => {

@@ -80,7 +80,12 @@ export class Metrics {
   }
 
   /** One GraphQL operation served: what the Apollo plugin records, and what a path that skips Apollo's plugins records itself. */
-  recordOperation(operationName: string | null | undefined, type: string | undefined, outcome: 'ok' | 'error', seconds: number): void {
+  recordOperation(
+    operationName: string | null | undefined,
+    type: string | undefined,
+    outcome: 'ok' | 'error',
+    seconds: number,
+  ): void {
     const labels = { operation: this.operationLabel(operationName), type: type ?? 'unknown' };
     this.operations.inc({ ...labels, outcome });
     this.operationDuration.observe(labels, seconds);
@@ -100,7 +105,12 @@ export class Metrics {
         const startedAt = process.hrtime.bigint();
         return {
           willSendResponse: async ({ operationName, operation, errors }) => {
-            this.recordOperation(operationName, operation?.operation, errors?.length ? 'error' : 'ok', Number(process.hrtime.bigint() - startedAt) / 1e9);
+            this.recordOperation(
+              operationName,
+              operation?.operation,
+              errors?.length ? 'error' : 'ok',
+              Number(process.hrtime.bigint() - startedAt) / 1e9,
+            );
           },
         };
       },

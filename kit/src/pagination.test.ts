@@ -38,19 +38,28 @@ describe('cursors', () => {
     ['a boolean', b64('[true,"x"]')],
   ])('refuses %s with BAD_USER_INPUT on `after`', (_label, cursor) => {
     const error = inputError(() => decodeCursor(cursor, 2));
-    expect(error.extensions).toMatchObject({ code: 'BAD_USER_INPUT', fields: [{ field: 'after', message: 'is not a cursor from this list' }] });
+    expect(error.extensions).toMatchObject({
+      code: 'BAD_USER_INPUT',
+      fields: [{ field: 'after', message: 'is not a cursor from this list' }],
+    });
   });
 
   it('lets a caller refuse values of the right shape but the wrong kind', () => {
     const cursor = encodeCursor(['not-a-date', 'x']);
     expect(decodeCursor(cursor, 2)).toEqual(['not-a-date', 'x']);
-    expect(inputError(() => decodeCursor(cursor, 2, ([first]) => first === 'a date')).extensions.code).toBe('BAD_USER_INPUT');
+    expect(inputError(() => decodeCursor(cursor, 2, ([first]) => first === 'a date')).extensions.code).toBe(
+      'BAD_USER_INPUT',
+    );
     expect(decodeCursor(cursor, 2, ([first]) => first === 'not-a-date')).toEqual(['not-a-date', 'x']);
   });
 });
 
 describe('toConnection', () => {
-  const rows = [{ id: 'a', n: 3 }, { id: 'b', n: 2 }, { id: 'c', n: 1 }];
+  const rows = [
+    { id: 'a', n: 3 },
+    { id: 'b', n: 2 },
+    { id: 'c', n: 1 },
+  ];
   const cursorOf = (row: { id: string; n: number }) => [row.n, row.id];
 
   it('trims the look-ahead row and reports a next page', () => {
@@ -83,7 +92,8 @@ describe('toConnection', () => {
 });
 
 describe('PageArgs', () => {
-  const problems = async (first: number) => (await validate(Object.assign(new PageArgs(), { first }))).map((e) => e.property);
+  const problems = async (first: number) =>
+    (await validate(Object.assign(new PageArgs(), { first }))).map((e) => e.property);
 
   it(`allows 1 to ${MAX_PAGE_SIZE} items and defaults to 20`, async () => {
     expect(new PageArgs().first).toBe(20);

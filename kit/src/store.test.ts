@@ -32,7 +32,10 @@ afterAll(async () => {
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 async function rateLimitError(attempt: Promise<unknown>): Promise<AppError> {
-  const error = await attempt.then(() => undefined, (e: unknown) => e);
+  const error = await attempt.then(
+    () => undefined,
+    (e: unknown) => e,
+  );
   if (!(error instanceof AppError)) throw new Error(`expected RATE_LIMITED, got ${String(error)}`);
   return error;
 }
@@ -164,7 +167,8 @@ describe.each(kinds)('%s store', (kind) => {
       expect(results.filter((r) => r.status === 'fulfilled')).toHaveLength(10);
       const refused = results.filter((r): r is PromiseRejectedResult => r.status === 'rejected');
       expect(refused).toHaveLength(40);
-      for (const { reason } of refused) expect(reason).toMatchObject({ extensions: { code: 'RATE_LIMITED', retryAfterSeconds: 60 } });
+      for (const { reason } of refused)
+        expect(reason).toMatchObject({ extensions: { code: 'RATE_LIMITED', retryAfterSeconds: 60 } });
     });
 
     it('allows attempts again once the window expires', async () => {

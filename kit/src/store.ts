@@ -148,7 +148,10 @@ export interface RateLimitRule {
 
 /** Fixed-window limiter: `check` refuses once `limit` hits happened in the window. */
 export class RateLimiter {
-  constructor(private readonly store: KeyValueStore, private readonly rule: RateLimitRule) {}
+  constructor(
+    private readonly store: KeyValueStore,
+    private readonly rule: RateLimitRule,
+  ) {}
 
   private key(subject: string) {
     return `ratelimit:${this.rule.name}:${subject}`;

@@ -71,30 +71,55 @@ describe('startSubgraph', () => {
     expect(await (await fetch(`${baseUrl(probe)}/health`)).json()).toEqual({ status: 'ok', service: 'kit_probe' });
     const ready = await fetch(`${baseUrl(probe)}/ready`);
     expect(ready.status).toBe(200);
-    expect(await ready.json()).toMatchObject({ ready: true, checks: { database: { ok: true }, store: { ok: true }, broker: { ok: true } } });
+    expect(await ready.json()).toMatchObject({
+      ready: true,
+      checks: { database: { ok: true }, store: { ok: true }, broker: { ok: true } },
+    });
   });
 
   it('runs the event tables and its own migrations into its own schema and records them there', async () => {
-    const rows = await probe.subgraph.deps.db.query(`SELECT table_name FROM information_schema.tables WHERE table_schema = 'kit_probe' ORDER BY 1`);
-    expect(rows.map((r: { table_name: string }) => r.table_name)).toEqual(['dead_letters', 'inbox', 'migrations', 'outbox', 'probe']);
+    const rows = await probe.subgraph.deps.db.query(
+      `SELECT table_name FROM information_schema.tables WHERE table_schema = 'kit_probe' ORDER BY 1`,
+    );
+    expect(rows.map((r: { table_name: string }) => r.table_name)).toEqual([
+      'dead_letters',
+      'inbox',
+      'migrations',
+      'outbox',
+      'probe',
+    ]);
     const applied = await probe.subgraph.deps.db.query(`SELECT name FROM kit_probe.migrations ORDER BY id`);
-    expect(applied.map((r: { name: string }) => r.name)).toEqual(['CreateEventTables1763700000000', 'CreateProbeTable1763800000000']);
+    expect(applied.map((r: { name: string }) => r.name)).toEqual([
+      'CreateEventTables1763700000000',
+      'CreateProbeTable1763800000000',
+    ]);
   });
 
   it('keeps a well-formed request id and replaces a malformed one', async () => {
     const kept = await probe.client.data(`{ echo { requestId } }`, { headers: { 'x-request-id': 'req-123.abc' } });
     expect(kept.echo.requestId).toBe('req-123.abc');
-    const replaced = await probe.client.data(`{ echo { requestId } }`, { headers: { 'x-request-id': 'bad id with spaces' } });
+    const replaced = await probe.client.data(`{ echo { requestId } }`, {
+      headers: { 'x-request-id': 'bad id with spaces' },
+    });
     expect(replaced.echo.requestId).toMatch(/^[0-9a-f-]{36}$/);
     expect(probe.logs.records().some((r) => r.requestId === 'req-123.abc' && r.msg === 'graphql operation')).toBe(true);
   });
 
   it('enforces @Authorized: anonymous → UNAUTHENTICATED, customer → FORBIDDEN, admin → allowed', async () => {
     expect(await probe.client.errorCode(`{ adminOnly }`)).toBe('UNAUTHENTICATED');
-    expect(await probe.client.errorCode(`{ adminOnly }`, { token: signer.sign({ id: 'c1', role: Role.CUSTOMER }) })).toBe('FORBIDDEN');
-    expect(await probe.client.errorCode(`{ adminOnly }`, { token: signer.sign({ id: 'v1', role: Role.VENDOR }) })).toBe('FORBIDDEN');
-    expect((await probe.client.data(`{ adminOnly }`, { token: signer.sign({ id: 'a1', role: Role.ADMIN }) })).adminOnly).toBe(true);
-    expect((await probe.client.data(`{ echo { viewerId } }`, { token: signer.sign({ id: 'a1', role: Role.ADMIN }) })).echo.viewerId).toBe('a1');
+    expect(
+      await probe.client.errorCode(`{ adminOnly }`, { token: signer.sign({ id: 'c1', role: Role.CUSTOMER }) }),
+    ).toBe('FORBIDDEN');
+    expect(await probe.client.errorCode(`{ adminOnly }`, { token: signer.sign({ id: 'v1', role: Role.VENDOR }) })).toBe(
+      'FORBIDDEN',
+    );
+    expect(
+      (await probe.client.data(`{ adminOnly }`, { token: signer.sign({ id: 'a1', role: Role.ADMIN }) })).adminOnly,
+    ).toBe(true);
+    expect(
+      (await probe.client.data(`{ echo { viewerId } }`, { token: signer.sign({ id: 'a1', role: Role.ADMIN }) })).echo
+        .viewerId,
+    ).toBe('a1');
   });
 
   it('rejects a bad token with 401 UNAUTHENTICATED before any resolver runs', async () => {
@@ -106,13 +131,24 @@ describe('startSubgraph', () => {
 
   it('hides unexpected errors behind INTERNAL_SERVER_ERROR and logs them with their stack', async () => {
     const result = await probe.client.request(`{ boom }`);
-    expect(result.errors?.[0]).toMatchObject({ message: 'Internal server error', extensions: { code: 'INTERNAL_SERVER_ERROR' } });
+    expect(result.errors?.[0]).toMatchObject({
+      message: 'Internal server error',
+      extensions: { code: 'INTERNAL_SERVER_ERROR' },
+    });
     expect(JSON.stringify(result)).not.toContain('secret internal detail');
-    expect(probe.logs.records().some((r) => r.level === 'error' && r.err?.message === 'secret internal detail' && r.err?.stack)).toBe(true);
+    expect(
+      probe.logs
+        .records()
+        .some((r) => r.level === 'error' && r.err?.message === 'secret internal detail' && r.err?.stack),
+    ).toBe(true);
   });
 
   it('answers malformed JSON with a 400, not a stack trace', async () => {
-    const response = await fetch(probe.subgraph.url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"query": ' });
+    const response = await fetch(probe.subgraph.url, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: '{"query": ',
+    });
     expect(response.status).toBe(400);
     const body = await response.text();
     expect(body).not.toMatch(/at .*\.js:\d+/);
@@ -122,7 +158,9 @@ describe('startSubgraph', () => {
   it('exposes Prometheus metrics for HTTP requests and operations', async () => {
     await probe.client.data(`query EchoForMetrics { echo { requestId } }`);
     const text = await (await fetch(`${baseUrl(probe)}/metrics`)).text();
-    expect(text).toContain('graphql_operations_total{operation="EchoForMetrics",type="query",outcome="ok",service="kit_probe"} 1');
+    expect(text).toContain(
+      'graphql_operations_total{operation="EchoForMetrics",type="query",outcome="ok",service="kit_probe"} 1',
+    );
     expect(text).toMatch(/http_request_duration_seconds_count\{.*route="\/graphql".*\} \d+/);
     expect(text).toContain('process_cpu_user_seconds_total');
   });
@@ -133,7 +171,9 @@ describe('startSubgraph life cycle', () => {
     const database = await createTestDatabase();
     const env = envReader({ ...process.env, LOG_LEVEL: 'silent' });
     try {
-      const replicas = await Promise.all([0, 1, 2].map(() => startSubgraph(probeModule, { env, port: 0, databaseUrl: database.url })));
+      const replicas = await Promise.all(
+        [0, 1, 2].map(() => startSubgraph(probeModule, { env, port: 0, databaseUrl: database.url })),
+      );
       const [{ n }] = await replicas[0].deps.db.query(`SELECT count(*)::int AS n FROM kit_probe.migrations`);
       expect(n).toBe(2);
       for (const replica of replicas) await replica.close();
@@ -158,7 +198,10 @@ describe('startSubgraph life cycle', () => {
       expect((await probe.client.data(`{ echo { requestId } }`)).echo.requestId).toBeTruthy();
       const ready = await fetch(`${baseUrl(probe)}/ready`);
       expect(ready.status).toBe(503);
-      expect(await ready.json()).toMatchObject({ ready: false, checks: { database: { ok: true }, broker: { ok: false, error: expect.stringMatching(/broker unreachable/) } } });
+      expect(await ready.json()).toMatchObject({
+        ready: false,
+        checks: { database: { ok: true }, broker: { ok: false, error: expect.stringMatching(/broker unreachable/) } },
+      });
     } finally {
       await probe.close();
     }
@@ -171,7 +214,11 @@ describe('startSubgraph life cycle', () => {
     const database = await createTestDatabase();
     try {
       await expect(
-        startSubgraph(probeModule, { env: envReader({ ...process.env, LOG_LEVEL: 'silent' }), port, databaseUrl: database.url }),
+        startSubgraph(probeModule, {
+          env: envReader({ ...process.env, LOG_LEVEL: 'silent' }),
+          port,
+          databaseUrl: database.url,
+        }),
       ).rejects.toThrow(`kit_probe: port ${port} on 127.0.0.1 is already in use`);
     } finally {
       blocker.close();

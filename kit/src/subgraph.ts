@@ -1,7 +1,10 @@
 import { ApolloServer } from '@apollo/server';
 import { expressMiddleware } from '@as-integrations/express5';
 import { ApolloServerPluginDrainHttpServer } from '@apollo/server/plugin/drainHttpServer';
-import { ApolloServerPluginInlineTraceDisabled, ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
+import {
+  ApolloServerPluginInlineTraceDisabled,
+  ApolloServerPluginLandingPageDisabled,
+} from '@apollo/server/plugin/disabled';
 import express, { Express } from 'express';
 import type { DataSource } from 'typeorm';
 import type { NonEmptyArray } from 'type-graphql';
@@ -109,7 +112,9 @@ export function buildSubgraphSchemaOf(module: SubgraphModule, wiring?: SubgraphW
     resolvers: module.resolvers,
     orphanedTypes: module.orphanedTypes,
     references: wiring?.references,
-    container: wiring ? { get: (someClass) => instances.get(someClass as Function) ?? new (someClass as new () => object)() } : undefined,
+    container: wiring
+      ? { get: (someClass) => instances.get(someClass as Function) ?? new (someClass as new () => object)() }
+      : undefined,
   });
 }
 
@@ -136,7 +141,15 @@ export async function startSubgraph(module: SubgraphModule, options: StartOption
   });
   const store = createStore(config.redisUrl, `${config.redisKeyPrefix}:${module.name}`);
   const metrics = new Metrics(module.name);
-  const events = new EventBackbone({ name: module.name, db, databaseUrl, amqpUrl: config.amqpUrl, settings: config.events, log, metrics });
+  const events = new EventBackbone({
+    name: module.name,
+    db,
+    databaseUrl,
+    amqpUrl: config.amqpUrl,
+    settings: config.events,
+    log,
+    metrics,
+  });
   const changes = createChangeFeed(config.redisUrl, changeFeedNamespace(config), log);
   let origin: string | undefined;
   const deps: SubgraphDeps = {
@@ -162,7 +175,9 @@ export async function startSubgraph(module: SubgraphModule, options: StartOption
   app.use(metrics.httpMiddleware());
   const httpServer = createHttpServer(app);
   const schema = await buildSubgraphSchemaOf(module, wiring);
-  const formatError = createErrorFormatter(log, { exposeInternals: config.environment === 'development' && env.bool('EXPOSE_INTERNAL_ERRORS', false) });
+  const formatError = createErrorFormatter(log, {
+    exposeInternals: config.environment === 'development' && env.bool('EXPOSE_INTERNAL_ERRORS', false),
+  });
   const trustForwardedClientIp = env.bool('TRUST_FORWARDED_CLIENT_IP', true);
   // A subgraph with a Subscription type serves it over graphql-ws itself, so Apollo Router can pass subscriptions through.
   const closeWebSockets = schema.getSubscriptionType()
@@ -173,7 +188,10 @@ export async function startSubgraph(module: SubgraphModule, options: StartOption
           createRequestContext(
             {
               // A browser sends the token in connectionParams; Apollo Router (passthrough) may propagate it as an upgrade header.
-              headers: { ...extra.request.headers, authorization: authorizationFrom(connectionParams) ?? extra.request.headers.authorization },
+              headers: {
+                ...extra.request.headers,
+                authorization: authorizationFrom(connectionParams) ?? extra.request.headers.authorization,
+              },
               remoteAddress: extra.request.socket.remoteAddress,
             },
             { verifier, log, trustForwardedClientIp },
@@ -200,7 +218,11 @@ export async function startSubgraph(module: SubgraphModule, options: StartOption
 
   app.get('/health', (_req, res) => void res.json({ status: 'ok', service: module.name }));
   app.get('/ready', async (_req, res) => {
-    const checks = await readinessChecks({ database: () => db.query('SELECT 1'), store: () => store.ping(), broker: () => events.transport.check() });
+    const checks = await readinessChecks({
+      database: () => db.query('SELECT 1'),
+      store: () => store.ping(),
+      broker: () => events.transport.check(),
+    });
     res.status(checks.ready ? 200 : 503).json({ service: module.name, ...checks });
   });
   app.get('/metrics', metrics.handler());
@@ -261,7 +283,10 @@ export async function readinessChecks(checks: Record<string, () => Promise<unkno
   const results = await Promise.all(
     Object.entries(checks).map(async ([name, check]) => {
       try {
-        await Promise.race([check(), new Promise((_, reject) => setTimeout(() => reject(new Error('timed out')), timeoutMs).unref())]);
+        await Promise.race([
+          check(),
+          new Promise((_, reject) => setTimeout(() => reject(new Error('timed out')), timeoutMs).unref()),
+        ]);
         return [name, { ok: true }] as const;
       } catch (error) {
         return [name, { ok: false, error: error instanceof Error ? error.message : String(error) }] as const;

@@ -2,16 +2,25 @@ import { AppError } from './errors';
 import { InputCheck, isCursorTime, isTimeIdCursor, isUuid } from './validation';
 
 describe('isUuid', () => {
-  it.each(['a0eebc99-9c0b-4ef8-bb6d-6bb9bd380a11', 'A0EEBC99-9C0B-4EF8-BB6D-6BB9BD380A11', '00000000-0000-0000-0000-000000000000'])('accepts %s', (id) => {
+  it.each([
+    'a0eebc99-9c0b-4ef8-bb6d-6bb9bd380a11',
+    'A0EEBC99-9C0B-4EF8-BB6D-6BB9BD380A11',
+    '00000000-0000-0000-0000-000000000000',
+  ])('accepts %s', (id) => {
     expect(isUuid(id)).toBe(true);
   });
 
-  it.each(['', 'not-a-uuid', 'a0eebc999c0b4ef8bb6d6bb9bd380a11', ' a0eebc99-9c0b-4ef8-bb6d-6bb9bd380a11', 'a0eebc99-9c0b-4ef8-bb6d-6bb9bd380a11\n', "a0eebc99-9c0b-4ef8-bb6d-6bb9bd380a1' OR '1'='1", 'g0eebc99-9c0b-4ef8-bb6d-6bb9bd380a11'])(
-    'refuses %j',
-    (id) => {
-      expect(isUuid(id)).toBe(false);
-    },
-  );
+  it.each([
+    '',
+    'not-a-uuid',
+    'a0eebc999c0b4ef8bb6d6bb9bd380a11',
+    ' a0eebc99-9c0b-4ef8-bb6d-6bb9bd380a11',
+    'a0eebc99-9c0b-4ef8-bb6d-6bb9bd380a11\n',
+    "a0eebc99-9c0b-4ef8-bb6d-6bb9bd380a1' OR '1'='1",
+    'g0eebc99-9c0b-4ef8-bb6d-6bb9bd380a11',
+  ])('refuses %j', (id) => {
+    expect(isUuid(id)).toBe(false);
+  });
 });
 
 describe('isCursorTime', () => {
@@ -19,7 +28,15 @@ describe('isCursorTime', () => {
     expect(isCursorTime(new Date('2026-11-22T01:02:03.456Z').toISOString())).toBe(true);
   });
 
-  it.each(['2026-02-30T00:00:00.000Z', '0000-01-01T00:00:00.000Z', '2026-11-22T01:02:03Z', '2026-11-22 01:02:03.456', 'yesterday', 1763770000000, ''])('refuses %j', (value) => {
+  it.each([
+    '2026-02-30T00:00:00.000Z',
+    '0000-01-01T00:00:00.000Z',
+    '2026-11-22T01:02:03Z',
+    '2026-11-22 01:02:03.456',
+    'yesterday',
+    1763770000000,
+    '',
+  ])('refuses %j', (value) => {
     expect(isCursorTime(value)).toBe(false);
   });
 

@@ -12,7 +12,12 @@ export function isUuid(value: unknown): value is string {
  * forged cursor must fail as bad input, not as a database error.
  */
 export function isCursorTime(value: unknown): value is string {
-  return typeof value === 'string' && /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/.test(value) && !value.startsWith('0000') && new Date(value).toISOString() === value;
+  return (
+    typeof value === 'string' &&
+    /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/.test(value) &&
+    !value.startsWith('0000') &&
+    new Date(value).toISOString() === value
+  );
 }
 
 /** A `[createdAt, id]` keyset cursor, the shape of every "newest first" list. */

@@ -18,7 +18,12 @@ interface Session {
 }
 
 interface OrderPush {
-  orderUpdated: { id: string; status: string; items: { product: { name: string; vendor: { displayName: string } } }[]; payments: { status: string }[] };
+  orderUpdated: {
+    id: string;
+    status: string;
+    items: { product: { name: string; vendor: { displayName: string } } }[];
+    payments: { status: string }[];
+  };
 }
 
 const ORDER_UPDATED = `subscription($id: ID!) { orderUpdated(orderId: $id) { id status items { product { name vendor { displayName } } } payments { status } } }`;
@@ -43,9 +48,14 @@ const webhookUrl = () => new URL('/webhooks/stripe', supergraph.gateway.url).hre
 const database = () => supergraph.subgraphs.get('payments')!.deps.db;
 
 async function customer(): Promise<Session> {
-  const { register } = await gql().data(`mutation($i: RegisterInput!) { register(input: $i) { accessToken user { id } } }`, {
-    variables: { i: { email: `buyer.${randomUUID()}@example.com`, password: 'a long buyer passphrase', displayName: 'Buyer' } },
-  });
+  const { register } = await gql().data(
+    `mutation($i: RegisterInput!) { register(input: $i) { accessToken user { id } } }`,
+    {
+      variables: {
+        i: { email: `buyer.${randomUUID()}@example.com`, password: 'a long buyer passphrase', displayName: 'Buyer' },
+      },
+    },
+  );
   return { id: register.user.id, token: register.accessToken };
 }
 
@@ -53,57 +63,98 @@ async function customer(): Promise<Session> {
 async function cartWith(session: Session, ids = productIds.slice(0, 2)): Promise<void> {
   for (const productId of ids) {
     await until(async () => {
-      const result = await gql().request(`mutation($p: ID!) { addToCart(productId: $p) { itemCount } }`, { variables: { p: productId }, token: session.token });
+      const result = await gql().request(`mutation($p: ID!) { addToCart(productId: $p) { itemCount } }`, {
+        variables: { p: productId },
+        token: session.token,
+      });
       return result.data?.addToCart ?? undefined;
     }, `product ${productId} in the orders replica`);
   }
 }
 
-async function checkout(session: Session, key = randomUUID()): Promise<{ id: string; status: string; total: { amount: number; currency: string } }> {
-  const { checkout: order } = await gql().data(`mutation($k: String!) { checkout(input: { idempotencyKey: $k }) { id status total { amount currency } } }`, {
-    variables: { k: key },
-    token: session.token,
-  });
+async function checkout(
+  session: Session,
+  key = randomUUID(),
+): Promise<{ id: string; status: string; total: { amount: number; currency: string } }> {
+  const { checkout: order } = await gql().data(
+    `mutation($k: String!) { checkout(input: { idempotencyKey: $k }) { id status total { amount currency } } }`,
+    {
+      variables: { k: key },
+      token: session.token,
+    },
+  );
   return order;
 }
 
 /** The intent, once payments has heard of the order (order.created travels through the backbone). */
 async function paymentIntent(session: Session, orderId: string) {
   return until(async () => {
-    const result = await gql().request(`mutation($o: ID!) { createPaymentIntent(orderId: $o) { clientSecret payment { id providerRef amount { amount currency } } } }`, {
-      variables: { o: orderId },
-      token: session.token,
-    });
+    const result = await gql().request(
+      `mutation($o: ID!) { createPaymentIntent(orderId: $o) { clientSecret payment { id providerRef amount { amount currency } } } }`,
+      {
+        variables: { o: orderId },
+        token: session.token,
+      },
+    );
     if (result.errors?.[0]?.extensions?.code === 'NOT_FOUND') return undefined;
     if (!result.data) throw new Error(JSON.stringify(result.errors));
-    return result.data.createPaymentIntent as { clientSecret: string; payment: { id: string; providerRef: string; amount: { amount: number; currency: string } } };
+    return result.data.createPaymentIntent as {
+      clientSecret: string;
+      payment: { id: string; providerRef: string; amount: { amount: number; currency: string } };
+    };
   }, 'payments to know the order');
 }
 
-function stripeEvent(orderId: string, intent: Awaited<ReturnType<typeof paymentIntent>>, outcome: 'succeeded' | 'failed'): StripeEventShape {
+function stripeEvent(
+  orderId: string,
+  intent: Awaited<ReturnType<typeof paymentIntent>>,
+  outcome: 'succeeded' | 'failed',
+): StripeEventShape {
   return paymentIntentEvent(
-    { paymentIntentId: intent.payment.providerRef, amount: intent.payment.amount.amount, currency: intent.payment.amount.currency, metadata: { paymentId: intent.payment.id, orderId } },
+    {
+      paymentIntentId: intent.payment.providerRef,
+      amount: intent.payment.amount.amount,
+      currency: intent.payment.amount.currency,
+      metadata: { paymentId: intent.payment.id, orderId },
+    },
     outcome,
   );
 }
 
 /** POSTs like Stripe: to the gateway's REST edge, signed with the webhook secret (or `signature` when given). */
-async function postWebhook(event: StripeEventShape, options: { timestamp?: number; secret?: string } = {}): Promise<number> {
+async function postWebhook(
+  event: StripeEventShape,
+  options: { timestamp?: number; secret?: string } = {},
+): Promise<number> {
   const { body, signature } = await signed(event, options.secret ?? WEBHOOK_SECRET, options.timestamp);
-  const response = await fetch(webhookUrl(), { method: 'POST', headers: { 'content-type': 'application/json', 'stripe-signature': signature }, body });
+  const response = await fetch(webhookUrl(), {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', 'stripe-signature': signature },
+    body,
+  });
   await response.arrayBuffer();
   return response.status;
 }
 
 async function orderOf(session: Session, orderId: string) {
-  const { order } = await gql().data(`query($id: ID!) { order(id: $id) { status statusHistory { from to } payments { status } } }`, { variables: { id: orderId }, token: session.token });
-  return order as { status: string; statusHistory: { from: string | null; to: string }[]; payments: { status: string }[] };
+  const { order } = await gql().data(
+    `query($id: ID!) { order(id: $id) { status statusHistory { from to } payments { status } } }`,
+    { variables: { id: orderId }, token: session.token },
+  );
+  return order as {
+    status: string;
+    statusHistory: { from: string | null; to: string }[];
+    payments: { status: string }[];
+  };
 }
 
 /** Paid: PAID, or already FULFILLED when licensing was quicker than the poll. */
 const PAID = ['PAID', 'FULFILLED'];
 const reachesPaid = (session: Session, orderId: string) =>
-  until(async () => (PAID.includes((await orderOf(session, orderId)).status) ? true : undefined), `order ${orderId} paid`);
+  until(
+    async () => (PAID.includes((await orderOf(session, orderId)).status) ? true : undefined),
+    `order ${orderId} paid`,
+  );
 
 function live(session: Session, orderId: string) {
   const socket = subscriptionClient(supergraph.gateway.url, session.token);
@@ -112,7 +163,11 @@ function live(session: Session, orderId: string) {
 }
 
 async function outboxCount(type: string, orderId: string): Promise<number> {
-  const [row] = await queryRows<{ n: number }>(database(), `SELECT count(*)::int AS n FROM outbox WHERE type = $1 AND envelope->'payload'->>'orderId' = $2`, [type, orderId]);
+  const [row] = await queryRows<{ n: number }>(
+    database(),
+    `SELECT count(*)::int AS n FROM outbox WHERE type = $1 AND envelope->'payload'->>'orderId' = $2`,
+    [type, orderId],
+  );
   return row.n;
 }
 
@@ -157,11 +212,18 @@ it('the same webhook five times, in reverse order with a late failure → one pa
   await new Promise((resolve) => setTimeout(resolve, 300)); // room for a wrong late transition to show up
   const final = await orderOf(buyer, order.id);
   // One PAID, no PAYMENT_FAILED (licensing then fulfils the order).
-  expect(final.statusHistory.map((change) => change.to).filter((status) => status !== 'FULFILLED')).toEqual(['PENDING_PAYMENT', 'PAID']);
+  expect(final.statusHistory.map((change) => change.to).filter((status) => status !== 'FULFILLED')).toEqual([
+    'PENDING_PAYMENT',
+    'PAID',
+  ]);
   expect(final.payments).toEqual([{ status: 'SUCCEEDED' }]);
   expect(await outboxCount('payment.succeeded', order.id)).toBe(1);
   expect(await outboxCount('payment.failed', order.id)).toBe(0);
-  const [payments] = await queryRows<{ n: number }>(database(), `SELECT count(*)::int AS n FROM payments WHERE order_id = $1`, [order.id]);
+  const [payments] = await queryRows<{ n: number }>(
+    database(),
+    `SELECT count(*)::int AS n FROM payments WHERE order_id = $1`,
+    [order.id],
+  );
   expect(payments.n).toBe(1);
 });
 
@@ -173,7 +235,11 @@ it('a forged or stale signature gets 400 and changes nothing', async () => {
   const event = stripeEvent(order.id, intent, 'succeeded');
   expect(await postWebhook(event, { secret: 'whsec_forged' })).toBe(400);
   expect(await postWebhook(event, { timestamp: Math.floor(Date.now() / 1000) - 3_600 })).toBe(400);
-  const unsigned = await fetch(webhookUrl(), { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(event) });
+  const unsigned = await fetch(webhookUrl(), {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify(event),
+  });
   expect(unsigned.status).toBe(400);
   await new Promise((resolve) => setTimeout(resolve, 200));
   expect((await orderOf(buyer, order.id)).status).toBe('PENDING_PAYMENT');
@@ -190,7 +256,9 @@ it('a customer cannot pay, read or follow another customer’s order', async () 
   const order = await checkout(owner);
   await paymentIntent(owner, order.id);
   const variables = { variables: { o: order.id }, token: other.token };
-  expect(await gql().errorCode(`mutation($o: ID!) { createPaymentIntent(orderId: $o) { clientSecret } }`, variables)).toBe('FORBIDDEN');
+  expect(
+    await gql().errorCode(`mutation($o: ID!) { createPaymentIntent(orderId: $o) { clientSecret } }`, variables),
+  ).toBe('FORBIDDEN');
   expect(await gql().errorCode(`query($o: ID!) { order(id: $o) { id } }`, variables)).toBe('FORBIDDEN');
   expect(await gql().errorCode(`mutation($o: ID!) { cancelOrder(id: $o) { id } }`, variables)).toBe('FORBIDDEN');
   const spying = live(other, order.id);
@@ -209,7 +277,12 @@ it('checkout twice with one key → one order; two concurrent checkouts of one c
 
   await cartWith(buyer, productIds.slice(1, 2));
   const attempts = await Promise.all(
-    [randomUUID(), randomUUID()].map((k) => gql().request(`mutation($k: String!) { checkout(input: { idempotencyKey: $k }) { id } }`, { variables: { k }, token: buyer.token })),
+    [randomUUID(), randomUUID()].map((k) =>
+      gql().request(`mutation($k: String!) { checkout(input: { idempotencyKey: $k }) { id } }`, {
+        variables: { k },
+        token: buyer.token,
+      }),
+    ),
   );
   expect(attempts.filter((result) => result.data?.checkout).length).toBe(1);
   expect(attempts.find((result) => result.errors)?.errors?.[0]?.extensions?.code).toBe('BAD_USER_INPUT');
@@ -230,7 +303,12 @@ it('payments down when the webhook arrives → Stripe’s retry later succeeds a
   const whileDown = await postWebhook(event);
   expect(whileDown).toBeGreaterThanOrEqual(500);
 
-  const restarted: RunningSubgraph = await startSubgraph(paymentsSubgraph, { env: deps.env, port, databaseUrl: supergraph.database.url, logDestination: supergraph.logs });
+  const restarted: RunningSubgraph = await startSubgraph(paymentsSubgraph, {
+    env: deps.env,
+    port,
+    databaseUrl: supergraph.database.url,
+    logDestination: supergraph.logs,
+  });
   supergraph.subgraphs.set('payments', restarted);
   expect(await postWebhook(event)).toBe(200); // Stripe retries the same event
   await reachesPaid(buyer, order.id);

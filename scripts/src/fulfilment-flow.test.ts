@@ -14,7 +14,10 @@ import { TestSupergraph, startTestSupergraph, until } from './testing/supergraph
 const WEBHOOK_SECRET = `whsec_${randomUUID().replace(/-/g, '')}`;
 
 interface Pushed {
-  orderUpdated: { status: string; licenses: { id: string; key: string | null; status: string; product: { id: string } }[] };
+  orderUpdated: {
+    status: string;
+    licenses: { id: string; key: string | null; status: string; product: { id: string } }[];
+  };
 }
 
 let supergraph: TestSupergraph;
@@ -29,28 +32,47 @@ afterAll(async () => {
 });
 
 const gql = () => supergraph.client;
-const gatewayUrl = (path: string) => new URL(new URL(path, 'http://x').pathname + new URL(path, 'http://x').search, supergraph.gateway.url).href;
+const gatewayUrl = (path: string) =>
+  new URL(new URL(path, 'http://x').pathname + new URL(path, 'http://x').search, supergraph.gateway.url).href;
 const as = (subgraph: string) => ({ subgraph: supergraph.subgraphs.get(subgraph)! }) as unknown as TestSubgraph;
 
 async function signIn(email: string, password: string): Promise<string> {
-  const { login } = await gql().data(`mutation($e: String!, $p: String!) { login(email: $e, password: $p) { accessToken } }`, { variables: { e: email, p: password } });
+  const { login } = await gql().data(
+    `mutation($e: String!, $p: String!) { login(email: $e, password: $p) { accessToken } }`,
+    { variables: { e: email, p: password } },
+  );
   return login.accessToken;
 }
 
 async function customer(): Promise<{ id: string; token: string }> {
-  const { register } = await gql().data(`mutation($i: RegisterInput!) { register(input: $i) { accessToken user { id } } }`, {
-    variables: { i: { email: `licensee.${randomUUID()}@example.com`, password: 'a long licensee passphrase', displayName: 'Licensee' } },
-  });
+  const { register } = await gql().data(
+    `mutation($i: RegisterInput!) { register(input: $i) { accessToken user { id } } }`,
+    {
+      variables: {
+        i: {
+          email: `licensee.${randomUUID()}@example.com`,
+          password: 'a long licensee passphrase',
+          displayName: 'Licensee',
+        },
+      },
+    },
+  );
   return { id: register.user.id, token: register.accessToken };
 }
 
 async function vendorBalance(token: string): Promise<{ available: number; pending: number }> {
-  const { me } = await gql().data(`{ me { vendor { balance { available { amount } pending { amount } } } } }`, { token });
+  const { me } = await gql().data(`{ me { vendor { balance { available { amount } pending { amount } } } } }`, {
+    token,
+  });
   return { available: me.vendor.balance.available.amount, pending: me.vendor.balance.pending.amount };
 }
 
 async function outboxOf(subgraph: string, type: string, orderId: string): Promise<Envelope[]> {
-  const rows = await queryRows<{ envelope: Envelope }>(supergraph.subgraphs.get(subgraph)!.deps.db, `SELECT envelope FROM outbox WHERE type = $1 AND envelope->'payload'->>'orderId' = $2 ORDER BY position`, [type, orderId]);
+  const rows = await queryRows<{ envelope: Envelope }>(
+    supergraph.subgraphs.get(subgraph)!.deps.db,
+    `SELECT envelope FROM outbox WHERE type = $1 AND envelope->'payload'->>'orderId' = $2 ORDER BY position`,
+    [type, orderId],
+  );
   return rows.map((row) => row.envelope);
 }
 
@@ -59,56 +81,119 @@ it('buy → FULFILLED with keys → activate → verify offline → download →
   const admin = await signIn('admin@marketplace.local', 'admin-password-123');
 
   // Ada ships a build of one of her published products.
-  const { products } = await gql().data(`query($v: ID!) { products(filter: { vendorId: $v, minPrice: 100 }, first: 1) { edges { node { id name price { amount currency } } } } }`, {
-    variables: { v: DemoIds.vendors.ada },
-  });
+  const { products } = await gql().data(
+    `query($v: ID!) { products(filter: { vendorId: $v, minPrice: 100 }, first: 1) { edges { node { id name price { amount currency } } } } }`,
+    {
+      variables: { v: DemoIds.vendors.ada },
+    },
+  );
   const product = products.edges[0].node;
   const build = randomBytes(300 * 1024);
-  const { createArtifactUpload } = await gql().data(`mutation($p: ID!) { createArtifactUpload(productId: $p, version: "9.0.0") { uploadUrl } }`, { variables: { p: product.id }, token: ada });
-  expect((await fetch(gatewayUrl(createArtifactUpload.uploadUrl), { method: 'PUT', body: build, headers: { 'content-type': 'application/zip' } })).status).toBe(200);
+  const { createArtifactUpload } = await gql().data(
+    `mutation($p: ID!) { createArtifactUpload(productId: $p, version: "9.0.0") { uploadUrl } }`,
+    { variables: { p: product.id }, token: ada },
+  );
+  expect(
+    (
+      await fetch(gatewayUrl(createArtifactUpload.uploadUrl), {
+        method: 'PUT',
+        body: build,
+        headers: { 'content-type': 'application/zip' },
+      })
+    ).status,
+  ).toBe(200);
   const before = await vendorBalance(ada);
 
   // A customer buys it and follows the order.
   const buyer = await customer();
-  await until(async () => (await gql().request(`mutation($p: ID!) { addToCart(productId: $p) { itemCount } }`, { variables: { p: product.id }, token: buyer.token })).data ?? undefined, 'the replica');
-  const { checkout: order } = await gql().data(`mutation { checkout(input: { idempotencyKey: "fulfilment-1" }) { id } }`, { token: buyer.token });
+  await until(
+    async () =>
+      (
+        await gql().request(`mutation($p: ID!) { addToCart(productId: $p) { itemCount } }`, {
+          variables: { p: product.id },
+          token: buyer.token,
+        })
+      ).data ?? undefined,
+    'the replica',
+  );
+  const { checkout: order } = await gql().data(
+    `mutation { checkout(input: { idempotencyKey: "fulfilment-1" }) { id } }`,
+    { token: buyer.token },
+  );
   const socket = subscriptionClient(supergraph.gateway.url, buyer.token);
   sockets.push(socket);
-  const live = subscribe<Pushed>(socket, `subscription($id: ID!) { orderUpdated(orderId: $id) { status licenses { id key status product { id } } } }`, { id: order.id });
+  const live = subscribe<Pushed>(
+    socket,
+    `subscription($id: ID!) { orderUpdated(orderId: $id) { status licenses { id key status product { id } } } }`,
+    { id: order.id },
+  );
   expect((await live.push(1)).data?.orderUpdated).toEqual({ status: 'PENDING_PAYMENT', licenses: [] });
   const intent = await until(async () => {
-    const result = await gql().request(`mutation($o: ID!) { createPaymentIntent(orderId: $o) { payment { id providerRef amount { amount currency } } } }`, { variables: { o: order.id }, token: buyer.token });
+    const result = await gql().request(
+      `mutation($o: ID!) { createPaymentIntent(orderId: $o) { payment { id providerRef amount { amount currency } } } }`,
+      { variables: { o: order.id }, token: buyer.token },
+    );
     return result.data?.createPaymentIntent ?? undefined;
   }, 'payments to know the order');
   const succeeded = paymentIntentEvent(
-    { paymentIntentId: intent.payment.providerRef, amount: intent.payment.amount.amount, currency: intent.payment.amount.currency, metadata: { paymentId: intent.payment.id, orderId: order.id } },
+    {
+      paymentIntentId: intent.payment.providerRef,
+      amount: intent.payment.amount.amount,
+      currency: intent.payment.amount.currency,
+      metadata: { paymentId: intent.payment.id, orderId: order.id },
+    },
     'succeeded',
   );
   const webhook = await signed(succeeded, WEBHOOK_SECRET);
-  const postWebhook = () => fetch(gatewayUrl('/webhooks/stripe'), { method: 'POST', headers: { 'content-type': 'application/json', 'stripe-signature': webhook.signature }, body: webhook.body });
+  const postWebhook = () =>
+    fetch(gatewayUrl('/webhooks/stripe'), {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', 'stripe-signature': webhook.signature },
+      body: webhook.body,
+    });
   expect((await postWebhook()).status).toBe(200);
 
   const fulfilled = (await live.pushWhere((data) => data.orderUpdated.status === 'FULFILLED')).data!.orderUpdated;
   expect(fulfilled.licenses).toHaveLength(1);
   const license = fulfilled.licenses[0];
-  expect(license).toMatchObject({ status: 'ACTIVE', product: { id: product.id }, key: expect.stringMatching(/^MP1\./) });
+  expect(license).toMatchObject({
+    status: 'ACTIVE',
+    product: { id: product.id },
+    key: expect.stringMatching(/^MP1\./),
+  });
   const key = license.key!;
 
   // Offline: the public key alone verifies the key (what a vendor pastes into a product).
   const publicKey = (await (await fetch(gatewayUrl('/licensing/public-key'))).json()) as { publicKeyPem: string };
   const [, payload, signature] = key.split('.');
-  expect(verify(null, Buffer.from(payload), createPublicKey(publicKey.publicKeyPem), Buffer.from(signature, 'base64url'))).toBe(true);
-  expect(JSON.parse(Buffer.from(payload, 'base64url').toString())).toMatchObject({ lid: license.id, pid: product.id, sub: buyer.id });
+  expect(
+    verify(null, Buffer.from(payload), createPublicKey(publicKey.publicKeyPem), Buffer.from(signature, 'base64url')),
+  ).toBe(true);
+  expect(JSON.parse(Buffer.from(payload, 'base64url').toString())).toMatchObject({
+    lid: license.id,
+    pid: product.id,
+    sub: buyer.id,
+  });
 
   // Online: activate this machine, then validate.
   const validate = async (fingerprint: string) =>
-    (await gql().data(`query($k: String!, $f: String!) { validateLicense(key: $k, fingerprint: $f) { valid code } }`, { variables: { k: key, f: fingerprint } })).validateLicense;
+    (
+      await gql().data(`query($k: String!, $f: String!) { validateLicense(key: $k, fingerprint: $f) { valid code } }`, {
+        variables: { k: key, f: fingerprint },
+      })
+    ).validateLicense;
   expect(await validate('machine-1')).toEqual({ valid: false, code: 'NOT_ACTIVATED' });
-  await gql().data(`mutation($k: String!) { activateLicense(key: $k, fingerprint: "machine-1", label: "Laptop") { id } }`, { variables: { k: key }, token: buyer.token });
+  await gql().data(
+    `mutation($k: String!) { activateLicense(key: $k, fingerprint: "machine-1", label: "Laptop") { id } }`,
+    { variables: { k: key }, token: buyer.token },
+  );
   expect(await validate('machine-1')).toEqual({ valid: true, code: 'VALID' });
 
   // The exact uploaded bytes, through the gateway's REST edge.
-  const { createDownloadLink } = await gql().data(`mutation($l: ID!) { createDownloadLink(licenseId: $l) { url sha256 size } }`, { variables: { l: license.id }, token: buyer.token });
+  const { createDownloadLink } = await gql().data(
+    `mutation($l: ID!) { createDownloadLink(licenseId: $l) { url sha256 size } }`,
+    { variables: { l: license.id }, token: buyer.token },
+  );
   const sha256 = createHash('sha256').update(build).digest('hex');
   expect(createDownloadLink).toMatchObject({ sha256, size: build.length });
   const download = await fetch(gatewayUrl(createDownloadLink.url));
@@ -125,28 +210,58 @@ it('buy → FULFILLED with keys → activate → verify offline → download →
     return now.pending > before.pending ? now : undefined;
   }, 'the vendor ledger credit');
   const { me } = await gql().data(`{ me { vendor { commissionRate } } }`, { token: ada });
-  expect(credited.pending - before.pending).toBe(product.price.amount - Math.round(product.price.amount * me.vendor.commissionRate));
+  expect(credited.pending - before.pending).toBe(
+    product.price.amount - Math.round(product.price.amount * me.vendor.commissionRate),
+  );
 
   // Someone else: no key, no licenses of this order, no activation with the stolen key, no forged download.
   const other = await customer();
-  expect(await gql().errorCode(`query($o: ID!) { order(id: $o) { licenses { key } } }`, { variables: { o: order.id }, token: other.token })).toBe('FORBIDDEN');
-  expect(await gql().errorCode(`mutation($k: String!) { activateLicense(key: $k, fingerprint: "thief", label: "x") { id } }`, { variables: { k: key }, token: other.token })).toBe('FORBIDDEN');
-  expect(await gql().errorCode(`mutation($l: ID!) { createDownloadLink(licenseId: $l) { url } }`, { variables: { l: license.id }, token: other.token })).toBe('FORBIDDEN');
+  expect(
+    await gql().errorCode(`query($o: ID!) { order(id: $o) { licenses { key } } }`, {
+      variables: { o: order.id },
+      token: other.token,
+    }),
+  ).toBe('FORBIDDEN');
+  expect(
+    await gql().errorCode(
+      `mutation($k: String!) { activateLicense(key: $k, fingerprint: "thief", label: "x") { id } }`,
+      { variables: { k: key }, token: other.token },
+    ),
+  ).toBe('FORBIDDEN');
+  expect(
+    await gql().errorCode(`mutation($l: ID!) { createDownloadLink(licenseId: $l) { url } }`, {
+      variables: { l: license.id },
+      token: other.token,
+    }),
+  ).toBe('FORBIDDEN');
   const token = createDownloadLink.url.split('/downloads/')[1];
   const forged = `${token.slice(0, -4)}${token.slice(-4) === 'AAAA' ? 'BBBB' : 'AAAA'}`;
   expect((await fetch(gatewayUrl(`/downloads/${forged}`))).status).toBe(403);
 
   // The admin refunds: REFUNDED pushed, license revoked, download refused, vendor debited.
-  await gql().data(`mutation($o: ID!) { refundOrder(orderId: $o, reason: "Customer asked within 14 days") { status } }`, { variables: { o: order.id }, token: admin });
-  expect((await live.pushWhere((data) => data.orderUpdated.status === 'REFUNDED')).data!.orderUpdated.licenses[0].status).toBe('REVOKED');
+  await gql().data(
+    `mutation($o: ID!) { refundOrder(orderId: $o, reason: "Customer asked within 14 days") { status } }`,
+    { variables: { o: order.id }, token: admin },
+  );
+  expect(
+    (await live.pushWhere((data) => data.orderUpdated.status === 'REFUNDED')).data!.orderUpdated.licenses[0].status,
+  ).toBe('REVOKED');
   expect(await validate('machine-1')).toEqual({ valid: false, code: 'REVOKED' });
   expect((await fetch(gatewayUrl(createDownloadLink.url))).status).toBe(403);
-  await until(async () => ((await vendorBalance(ada)).pending === before.pending ? true : undefined), 'the vendor ledger debit');
+  await until(
+    async () => ((await vendorBalance(ada)).pending === before.pending ? true : undefined),
+    'the vendor ledger debit',
+  );
 
   // Replays and reordering: the webhook again, order.paid again (same event and a fresh copy,
   // now after the refund), payment.refunded again: nothing changes anywhere.
   const snapshot = async () => ({
-    order: (await gql().data(`query($o: ID!) { order(id: $o) { status statusHistory { to } licenses { id status } } }`, { variables: { o: order.id }, token: buyer.token })).order,
+    order: (
+      await gql().data(`query($o: ID!) { order(id: $o) { status statusHistory { to } licenses { id status } } }`, {
+        variables: { o: order.id },
+        token: buyer.token,
+      })
+    ).order,
     balance: await vendorBalance(ada),
   });
   const settled = await snapshot();
@@ -168,5 +283,9 @@ it('buy → FULFILLED with keys → activate → verify offline → download →
 
 /** The same event as a new message (new id): only the effect's own idempotency can stop it. */
 function freshCopy<T>(envelope: Envelope, definition: EventDefinition<T>): Envelope<T> {
-  return createEnvelope(definition, envelope.payload as T, { source: 'replay', correlationId: 'replay', aggregateId: envelope.aggregateId ?? 'replay' });
+  return createEnvelope(definition, envelope.payload as T, {
+    source: 'replay',
+    correlationId: 'replay',
+    aggregateId: envelope.aggregateId ?? 'replay',
+  });
 }

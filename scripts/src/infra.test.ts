@@ -95,7 +95,9 @@ describe('docker-compose.yml', () => {
     expect(service).toBeDefined();
     expect(service.profiles).toContain('router');
     expect(service.image).toMatch(/^ghcr\.io\/apollographql\/router:v[12]\.\d+\.\d+$/);
-    const mounts = (service.volumes ?? []).map((volume) => (typeof volume === 'string' ? volume.split(':')[0] : volume.source ?? ''));
+    const mounts = (service.volumes ?? []).map((volume) =>
+      typeof volume === 'string' ? volume.split(':')[0] : (volume.source ?? ''),
+    );
     expect(mounts).toEqual(expect.arrayContaining(['./router.yaml', './schema/supergraph.graphql']));
   });
 });
@@ -202,18 +204,26 @@ describe('Dockerfile', () => {
   });
 
   it('keeps local state and build output out of the build context', () => {
-    const ignored = read('.dockerignore').split(/\r?\n/).map((line) => line.trim().replace(/^\*\*\//, ''));
+    const ignored = read('.dockerignore')
+      .split(/\r?\n/)
+      .map((line) => line.trim().replace(/^\*\*\//, ''));
     expect(ignored).toEqual(expect.arrayContaining(['node_modules', 'dist', '.data', '.git', 'coverage']));
   });
 });
 
 describe('the gateway process', () => {
-  const command = (service: string) => execFileSync('sh', [join(root, 'docker/entrypoint.sh'), '--check'], { env: { ...process.env, SERVICE: service }, encoding: 'utf8' }).trim();
+  const command = (service: string) =>
+    execFileSync('sh', [join(root, 'docker/entrypoint.sh'), '--check'], {
+      env: { ...process.env, SERVICE: service },
+      encoding: 'utf8',
+    }).trim();
 
   it('gets its Node flags from every launcher: npm run start:gateway and the container entry point', () => {
     const scripts = JSON.parse(read('package.json')).scripts as Record<string, string>;
     expect(scripts['start:gateway']).toBe(`node ${GATEWAY_NODE_FLAGS.join(' ')} gateway/dist/main.js`);
-    expect(command('gateway')).toBe(`entrypoint: SERVICE=gateway runs node ${GATEWAY_NODE_FLAGS.join(' ')} gateway/dist/main.js`);
+    expect(command('gateway')).toBe(
+      `entrypoint: SERVICE=gateway runs node ${GATEWAY_NODE_FLAGS.join(' ')} gateway/dist/main.js`,
+    );
   });
 
   it('is the only one they are for', () => {
@@ -221,7 +231,9 @@ describe('the gateway process', () => {
   });
 
   it('starts with them: node accepts each flag', () => {
-    expect(execFileSync(process.execPath, [...GATEWAY_NODE_FLAGS, '-e', 'process.stdout.write("ok")'], { encoding: 'utf8' })).toBe('ok');
+    expect(
+      execFileSync(process.execPath, [...GATEWAY_NODE_FLAGS, '-e', 'process.stdout.write("ok")'], { encoding: 'utf8' }),
+    ).toBe('ok');
   });
 });
 

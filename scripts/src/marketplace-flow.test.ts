@@ -17,33 +17,53 @@ describe('from vendor application to a product anyone can find', () => {
   const gql = () => supergraph.client;
 
   async function signIn(email: string, password: string) {
-    const { login } = await gql().data(`mutation($e: String!, $p: String!) { login(email: $e, password: $p) { accessToken refreshToken user { id role } } }`, {
-      variables: { e: email, p: password },
-    });
+    const { login } = await gql().data(
+      `mutation($e: String!, $p: String!) { login(email: $e, password: $p) { accessToken refreshToken user { id role } } }`,
+      {
+        variables: { e: email, p: password },
+      },
+    );
     return login as { accessToken: string; refreshToken: string; user: { id: string; role: string } };
   }
 
   it('works end to end', async () => {
     const email = `flow.${Date.now()}@example.com`;
-    const { register } = await gql().data(`mutation($i: RegisterInput!) { register(input: $i) { accessToken refreshToken user { id } } }`, {
-      variables: { i: { email, password: 'flow vendor passphrase', displayName: 'Flo Vendor' } },
-    });
+    const { register } = await gql().data(
+      `mutation($i: RegisterInput!) { register(input: $i) { accessToken refreshToken user { id } } }`,
+      {
+        variables: { i: { email, password: 'flow vendor passphrase', displayName: 'Flo Vendor' } },
+      },
+    );
     const admin = await signIn('admin@marketplace.local', 'admin-password-123');
 
-    const { applyAsVendor } = await gql().data(`mutation { applyAsVendor(input: { displayName: "Flowline Labs", bio: "Agents that answer tickets." }) { id status } }`, {
-      token: register.accessToken,
-    });
+    const { applyAsVendor } = await gql().data(
+      `mutation { applyAsVendor(input: { displayName: "Flowline Labs", bio: "Agents that answer tickets." }) { id status } }`,
+      {
+        token: register.accessToken,
+      },
+    );
     expect(applyAsVendor.status).toBe('PENDING');
-    expect(await gql().errorCode(`mutation($id: ID!) { approveVendor(id: $id) { id } }`, { variables: { id: applyAsVendor.id }, token: register.accessToken })).toBe('FORBIDDEN');
-    const { approveVendor } = await gql().data(`mutation($id: ID!) { approveVendor(id: $id) { status user { id } } }`, { variables: { id: applyAsVendor.id }, token: admin.accessToken });
+    expect(
+      await gql().errorCode(`mutation($id: ID!) { approveVendor(id: $id) { id } }`, {
+        variables: { id: applyAsVendor.id },
+        token: register.accessToken,
+      }),
+    ).toBe('FORBIDDEN');
+    const { approveVendor } = await gql().data(`mutation($id: ID!) { approveVendor(id: $id) { status user { id } } }`, {
+      variables: { id: applyAsVendor.id },
+      token: admin.accessToken,
+    });
     expect(approveVendor).toEqual({ status: 'ACTIVE', user: { id: register.user.id } });
 
     // vendor.approved reaches users (role) and catalog (vendor replica) through the backbone.
     let latestRefresh = register.refreshToken;
     const vendorSession = await until(async () => {
-      const { refreshToken } = await gql().data(`mutation($t: String!) { refreshToken(refreshToken: $t) { accessToken refreshToken user { role } } }`, {
-        variables: { t: latestRefresh },
-      });
+      const { refreshToken } = await gql().data(
+        `mutation($t: String!) { refreshToken(refreshToken: $t) { accessToken refreshToken user { role } } }`,
+        {
+          variables: { t: latestRefresh },
+        },
+      );
       latestRefresh = refreshToken.refreshToken;
       return refreshToken.user.role === 'VENDOR' ? refreshToken : undefined;
     }, 'the VENDOR role');
@@ -72,21 +92,34 @@ describe('from vendor application to a product anyone can find', () => {
     expect(product).toMatchObject({ status: 'DRAFT', vendor: { id: applyAsVendor.id } });
 
     // The build goes up through the gateway's REST edge, straight into the catalog's storage.
-    const { createArtifactUpload } = await gql().data(`mutation($id: ID!) { createArtifactUpload(productId: $id, version: "1.0.0") { uploadUrl maxBytes } }`, {
-      variables: { id: product.id },
-      token: vendorSession.accessToken,
-    });
+    const { createArtifactUpload } = await gql().data(
+      `mutation($id: ID!) { createArtifactUpload(productId: $id, version: "1.0.0") { uploadUrl maxBytes } }`,
+      {
+        variables: { id: product.id },
+        token: vendorSession.accessToken,
+      },
+    );
     const artifact = randomBytes(256 * 1024);
     const uploadUrl = new URL(new URL(createArtifactUpload.uploadUrl).pathname, supergraph.gateway.url);
-    const uploaded = await fetch(uploadUrl, { method: 'PUT', body: artifact, headers: { 'content-type': 'application/octet-stream' } });
+    const uploaded = await fetch(uploadUrl, {
+      method: 'PUT',
+      body: artifact,
+      headers: { 'content-type': 'application/octet-stream' },
+    });
     expect(uploaded.status).toBe(200);
     const sha256 = createHash('sha256').update(artifact).digest('hex');
     expect(await uploaded.json()).toEqual({ sha256, size: artifact.length, version: '1.0.0' });
     expect((await fetch(uploadUrl, { method: 'PUT', body: artifact })).status).toBe(409);
 
-    const submitted = await gql().data(`mutation($id: ID!) { submitProductForReview(id: $id) { status } }`, { variables: { id: product.id }, token: vendorSession.accessToken });
+    const submitted = await gql().data(`mutation($id: ID!) { submitProductForReview(id: $id) { status } }`, {
+      variables: { id: product.id },
+      token: vendorSession.accessToken,
+    });
     expect(submitted.submitProductForReview.status).toBe('IN_REVIEW');
-    const published = await gql().data(`mutation($id: ID!) { approveProduct(id: $id) { status } }`, { variables: { id: product.id }, token: admin.accessToken });
+    const published = await gql().data(`mutation($id: ID!) { approveProduct(id: $id) { status } }`, {
+      variables: { id: product.id },
+      token: admin.accessToken,
+    });
     expect(published.approveProduct.status).toBe('PUBLISHED');
 
     const { products } = await gql().data(

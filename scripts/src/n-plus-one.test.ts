@@ -1,9 +1,24 @@
 import { randomUUID } from 'node:crypto';
 import type { GraphQLResponse } from '@marketplace/kit/testing';
 import { BenchmarkData, seedBenchmarkData } from './testing/benchmark-data';
-import { BenchmarkOperation, MY_ORDERS, PRODUCT_PAGE, STOREFRONT, STOREFRONT_SEARCH, VENDOR_DASHBOARD } from './testing/benchmark-operations';
+import {
+  BenchmarkOperation,
+  MY_ORDERS,
+  PRODUCT_PAGE,
+  STOREFRONT,
+  STOREFRONT_SEARCH,
+  VENDOR_DASHBOARD,
+} from './testing/benchmark-operations';
 import { PlannedFetch, planOf, plannedFetchCounts, repeatedEntityFetches } from './testing/query-plan';
-import { OperationCost, backgroundCounts, costOf, fetchCounts, quiesce, statementCounts, total } from './testing/statements';
+import {
+  OperationCost,
+  backgroundCounts,
+  costOf,
+  fetchCounts,
+  quiesce,
+  statementCounts,
+  total,
+} from './testing/statements';
 import { TestSupergraph, startTestSupergraph } from './testing/supergraph';
 
 /**
@@ -65,24 +80,44 @@ afterAll(async () => {
   await supergraph?.close();
 });
 
-async function send(operation: BenchmarkOperation, first: number, token: string, variables: Record<string, unknown>, requestId?: string) {
+async function send(
+  operation: BenchmarkOperation,
+  first: number,
+  token: string,
+  variables: Record<string, unknown>,
+  requestId?: string,
+) {
   const response: GraphQLResponse = await supergraph.client.request(operation.query, {
     variables: { ...variables, first },
     token,
     headers: requestId ? { 'x-request-id': requestId } : {},
   });
-  if (response.errors?.length || !response.data) throw new Error(`${operation.name}(first: ${first}) failed: ${JSON.stringify(response.errors)}`);
+  if (response.errors?.length || !response.data)
+    throw new Error(`${operation.name}(first: ${first}) failed: ${JSON.stringify(response.errors)}`);
   return response.data;
 }
 
 /** Warms the operation at every page size, then measures it at each. */
-async function measure(operation: BenchmarkOperation, token: string, variables: Record<string, unknown> = {}): Promise<Measured[]> {
+async function measure(
+  operation: BenchmarkOperation,
+  token: string,
+  variables: Record<string, unknown> = {},
+): Promise<Measured[]> {
   await quiesce(supergraph);
   for (const size of PAGE_SIZES) await send(operation, size, token, variables);
   const runs: Measured[] = [];
   for (const size of PAGE_SIZES) {
-    const { result, cost } = await costOf(supergraph, (requestId) => send(operation, size, token, variables, requestId));
-    runs.push({ operation: operation.title, pageSize: size, items: operation.page(result).length, statements: statementCounts(cost), fetches: fetchCounts(cost), cost });
+    const { result, cost } = await costOf(supergraph, (requestId) =>
+      send(operation, size, token, variables, requestId),
+    );
+    runs.push({
+      operation: operation.title,
+      pageSize: size,
+      items: operation.page(result).length,
+      statements: statementCounts(cost),
+      fetches: fetchCounts(cost),
+      cost,
+    });
   }
   table.push(...runs);
   return runs;
@@ -90,20 +125,35 @@ async function measure(operation: BenchmarkOperation, token: string, variables: 
 
 /** The assertions every benchmark operation must pass. */
 function expectNPlusOneFree(operation: BenchmarkOperation, [small, large]: Measured[], planned: PlannedFetch[]): void {
-  if (JSON.stringify(small.statements) !== JSON.stringify(large.statements)) console.log(explainGrowth(operation, small.cost, large.cost));
+  if (JSON.stringify(small.statements) !== JSON.stringify(large.statements))
+    console.log(explainGrowth(operation, small.cost, large.cost));
   // Statements per subgraph do not grow with the page size…
-  expect({ operation: operation.name, pageSize: large.pageSize, statements: large.statements }).toEqual({ operation: operation.name, pageSize: large.pageSize, statements: small.statements });
+  expect({ operation: operation.name, pageSize: large.pageSize, statements: large.statements }).toEqual({
+    operation: operation.name,
+    pageSize: large.pageSize,
+    statements: small.statements,
+  });
   // …nor do the gateway's fetches…
-  expect({ operation: operation.name, pageSize: large.pageSize, fetches: large.fetches }).toEqual({ operation: operation.name, pageSize: large.pageSize, fetches: small.fetches });
+  expect({ operation: operation.name, pageSize: large.pageSize, fetches: large.fetches }).toEqual({
+    operation: operation.name,
+    pageSize: large.pageSize,
+    fetches: small.fetches,
+  });
   // …which are exactly the plan's fetches, each once.
   const expected = { ...zeroes(), ...plannedFetchCounts(planned) };
-  expect({ operation: operation.name, fetches: small.fetches }).toEqual({ operation: operation.name, fetches: expected });
+  expect({ operation: operation.name, fetches: small.fetches }).toEqual({
+    operation: operation.name,
+    fetches: expected,
+  });
   for (const run of [small, large]) {
     for (const names of Object.values(run.cost.fetches)) expect(new Set(names).size).toBe(names.length);
   }
   // At most one `_entities` fetch per subgraph per plan step (known planner exceptions pinned).
   const shared = repeatedEntityFetches(planned).map((group) => group.map((fetch) => fetch.path).sort());
-  expect({ operation: operation.name, sharedSteps: shared }).toEqual({ operation: operation.name, sharedSteps: (KNOWN_SHARED_STEPS[operation.name] ?? []).map((paths) => [...paths].sort()) });
+  expect({ operation: operation.name, sharedSteps: shared }).toEqual({
+    operation: operation.name,
+    sharedSteps: (KNOWN_SHARED_STEPS[operation.name] ?? []).map((paths) => [...paths].sort()),
+  });
 }
 
 function zeroes(): Record<string, number> {
@@ -131,7 +181,8 @@ function formatTable(rows: Measured[]): string {
   const header = `| operation | page size | items | ${names.map((n) => `${n} SQL`).join(' | ')} | total SQL | fetches (${names.join('/')}) | background SQL left out |`;
   const rule = `|${' --- |'.repeat(names.length + 6)}`;
   const body = rows.map(
-    (row) => `| ${row.operation} | ${row.pageSize} | ${row.items} | ${names.map((n) => row.statements[n] ?? 0).join(' | ')} | ${total(row.statements)} | ${names.map((n) => row.fetches[n] ?? 0).join('/')} | ${total(backgroundCounts(row.cost))} |`,
+    (row) =>
+      `| ${row.operation} | ${row.pageSize} | ${row.items} | ${names.map((n) => row.statements[n] ?? 0).join(' | ')} | ${total(row.statements)} | ${names.map((n) => row.fetches[n] ?? 0).join('/')} | ${total(backgroundCounts(row.cost))} |`,
   );
   return ['SQL statements and subgraph fetches per gateway request', header, rule, ...body].join('\n');
 }
@@ -179,28 +230,61 @@ describe('benchmark operations are N+1 free (statements and fetches independent 
     const ids: string[] = products.edges.map((edge: { node: { id: string } }) => edge.node.id);
     const recorded: Record<number, { add: Record<string, number>; checkout: Record<string, number> }> = {};
     for (const size of [2, 10]) {
-      const { register } = await supergraph.client.data(`mutation($i: RegisterInput!) { register(input: $i) { accessToken } }`, {
-        variables: { i: { email: `checkout.${randomUUID()}@example.com`, password: 'a long buyer passphrase', displayName: 'Checkout Buyer' } },
-      });
+      const { register } = await supergraph.client.data(
+        `mutation($i: RegisterInput!) { register(input: $i) { accessToken } }`,
+        {
+          variables: {
+            i: {
+              email: `checkout.${randomUUID()}@example.com`,
+              password: 'a long buyer passphrase',
+              displayName: 'Checkout Buyer',
+            },
+          },
+        },
+      );
       const token = register.accessToken as string;
-      for (const productId of ids.slice(0, size - 1)) await supergraph.client.data(`mutation($p: ID!) { addToCart(productId: $p) { itemCount } }`, { variables: { p: productId }, token });
+      for (const productId of ids.slice(0, size - 1))
+        await supergraph.client.data(`mutation($p: ID!) { addToCart(productId: $p) { itemCount } }`, {
+          variables: { p: productId },
+          token,
+        });
       await quiesce(supergraph);
       const add = await costOf(supergraph, (requestId) =>
-        supergraph.client.data(`mutation AddToCart($p: ID!) { addToCart(productId: $p) { itemCount subtotal { amount currency } } }`, { variables: { p: ids[size - 1] }, token, headers: { 'x-request-id': requestId } }),
+        supergraph.client.data(
+          `mutation AddToCart($p: ID!) { addToCart(productId: $p) { itemCount subtotal { amount currency } } }`,
+          { variables: { p: ids[size - 1] }, token, headers: { 'x-request-id': requestId } },
+        ),
       );
       expect(add.result.addToCart.itemCount).toBe(size);
       const checkout = await costOf(supergraph, (requestId) =>
-        supergraph.client.data(`mutation Checkout($k: String!) { checkout(input: { idempotencyKey: $k }) { id status items { name product { name } vendor { displayName } } } }`, {
-          variables: { k: randomUUID() },
-          token,
-          headers: { 'x-request-id': requestId },
-        }),
+        supergraph.client.data(
+          `mutation Checkout($k: String!) { checkout(input: { idempotencyKey: $k }) { id status items { name product { name } vendor { displayName } } } }`,
+          {
+            variables: { k: randomUUID() },
+            token,
+            headers: { 'x-request-id': requestId },
+          },
+        ),
       );
       expect(checkout.result.checkout.status).toBe('PENDING_PAYMENT');
       expect(checkout.result.checkout.items).toHaveLength(size);
       recorded[size] = { add: statementCounts(add.cost), checkout: statementCounts(checkout.cost) };
-      table.push({ operation: 'addToCart (cart of N)', pageSize: size, items: size, statements: statementCounts(add.cost), fetches: fetchCounts(add.cost), cost: add.cost });
-      table.push({ operation: 'checkout (cart of N)', pageSize: size, items: size, statements: statementCounts(checkout.cost), fetches: fetchCounts(checkout.cost), cost: checkout.cost });
+      table.push({
+        operation: 'addToCart (cart of N)',
+        pageSize: size,
+        items: size,
+        statements: statementCounts(add.cost),
+        fetches: fetchCounts(add.cost),
+        cost: add.cost,
+      });
+      table.push({
+        operation: 'checkout (cart of N)',
+        pageSize: size,
+        items: size,
+        statements: statementCounts(checkout.cost),
+        fetches: fetchCounts(checkout.cost),
+        cost: checkout.cost,
+      });
     }
     expect(recorded[10].add).toEqual(recorded[2].add);
     expect(recorded[10].checkout).toEqual(recorded[2].checkout);

@@ -23,7 +23,12 @@ async function read(query: string, variables: Record<string, unknown>, token?: s
     body: JSON.stringify({ query, variables }),
   });
   const body = (await response.json()) as { data?: any; errors?: { extensions?: { code?: string } }[] }; // eslint-disable-line @typescript-eslint/no-explicit-any
-  return { status: response.status, cache: response.headers.get(RESPONSE_CACHE_HEADER), data: body.data, errors: body.errors };
+  return {
+    status: response.status,
+    cache: response.headers.get(RESPONSE_CACHE_HEADER),
+    data: body.data,
+    errors: body.errors,
+  };
 }
 const page = () => read(PAGE, { id: productId });
 const gatewayMetrics = () => scrapeMetrics(supergraph.gateway.url);
@@ -31,16 +36,25 @@ const gatewayMetrics = () => scrapeMetrics(supergraph.gateway.url);
 const hitLookups = (metrics: string) => metricSum(metrics, 'gateway_response_cache_lookups_total', { result: 'hit' });
 const cacheHits = async () => hitLookups(await gatewayMetrics());
 /** Reads until the anonymous page shows what `shows` expects; the notice travels after the commit. */
-const eventually = (shows: (product: any) => boolean, what: string) => // eslint-disable-line @typescript-eslint/no-explicit-any
-  until(async () => {
-    const { data } = await page();
-    return data?.product && shows(data.product) ? true : undefined;
-  }, what, 5_000);
+const eventually = (shows: (product: any) => boolean, what: string) =>
+  // eslint-disable-line @typescript-eslint/no-explicit-any
+  until(
+    async () => {
+      const { data } = await page();
+      return data?.product && shows(data.product) ? true : undefined;
+    },
+    what,
+    5_000,
+  );
 
 beforeAll(async () => {
   supergraph = await startTestSupergraph();
   for (const name of ['users', 'vendor', 'catalog']) await supergraph.subgraphs.get(name)!.wiring.seed?.();
-  const [product] = await queryRows<{ id: string }>(supergraph.subgraphs.get('catalog')!.deps.db, `SELECT id FROM products WHERE vendor_id = $1 AND status = 'PUBLISHED' ORDER BY id LIMIT 1`, [DemoIds.vendors.ada]);
+  const [product] = await queryRows<{ id: string }>(
+    supergraph.subgraphs.get('catalog')!.deps.db,
+    `SELECT id FROM products WHERE vendor_id = $1 AND status = 'PUBLISHED' ORDER BY id LIMIT 1`,
+    [DemoIds.vendors.ada],
+  );
   productId = product.id;
   // The gateway keeps nothing until its change-feed subscription is confirmed.
   await until(async () => ((await page()).cache === 'MISS' ? true : undefined), 'the response cache to listen');
@@ -58,7 +72,11 @@ it('answers an anonymous page from the gateway the second time, never a signed-i
 });
 
 it('keeps no error and no answer beyond the public root fields', async () => {
-  for (let i = 0; i < 2; i++) expect(await read(PAGE, { id: 'not-an-id' })).toMatchObject({ cache: null, errors: [{ extensions: { code: expect.any(String) } }] });
+  for (let i = 0; i < 2; i++)
+    expect(await read(PAGE, { id: 'not-an-id' })).toMatchObject({
+      cache: null,
+      errors: [{ extensions: { code: expect.any(String) } }],
+    });
   const mixed = `query($id: ID!) { product(id: $id) { name } me { id } }`;
   for (let i = 0; i < 2; i++) expect((await read(mixed, { id: productId })).cache).toBeNull();
 });
@@ -66,36 +84,61 @@ it('keeps no error and no answer beyond the public root fields', async () => {
 it('shows a product change on the next reads', async () => {
   await page();
   const name = `Renamed for the cache test ${Date.now()}`;
-  await supergraph.client.data(`mutation($id: ID!, $n: String!) { updateProduct(id: $id, input: { name: $n }) { id } }`, { variables: { id: productId, n: name }, token: vendorToken() });
+  await supergraph.client.data(
+    `mutation($id: ID!, $n: String!) { updateProduct(id: $id, input: { name: $n }) { id } }`,
+    { variables: { id: productId, n: name }, token: vendorToken() },
+  );
   await eventually((product) => product.name === name, 'the new name');
 });
 
-it('shows a vendor\'s new display name (the vendor subgraph announces its profile)', async () => {
+it("shows a vendor's new display name (the vendor subgraph announces its profile)", async () => {
   await page();
   const displayName = `Ada Cached ${Date.now()}`;
-  await supergraph.client.data(`mutation($n: String!) { updateVendorProfile(input: { displayName: $n }) { id } }`, { variables: { n: displayName }, token: vendorToken() });
+  await supergraph.client.data(`mutation($n: String!) { updateVendorProfile(input: { displayName: $n }) { id } }`, {
+    variables: { n: displayName },
+    token: vendorToken(),
+  });
   await eventually((product) => product.vendor.displayName === displayName, 'the new vendor name');
 });
 
-it('drops a suspended vendor\'s products and shows them again once reinstated', async () => {
+it("drops a suspended vendor's products and shows them again once reinstated", async () => {
   await page();
-  await supergraph.client.data(`mutation($id: ID!) { suspendVendor(id: $id, reason: "Cache test") { status } }`, { variables: { id: DemoIds.vendors.ada }, token: adminToken() });
-  await until(async () => ((await page()).errors?.[0]?.extensions?.code === 'NOT_FOUND' ? true : undefined), 'the product to disappear', 5_000);
-  await supergraph.client.data(`mutation($id: ID!) { reinstateVendor(id: $id) { status } }`, { variables: { id: DemoIds.vendors.ada }, token: adminToken() });
+  await supergraph.client.data(`mutation($id: ID!) { suspendVendor(id: $id, reason: "Cache test") { status } }`, {
+    variables: { id: DemoIds.vendors.ada },
+    token: adminToken(),
+  });
+  await until(
+    async () => ((await page()).errors?.[0]?.extensions?.code === 'NOT_FOUND' ? true : undefined),
+    'the product to disappear',
+    5_000,
+  );
+  await supergraph.client.data(`mutation($id: ID!) { reinstateVendor(id: $id) { status } }`, {
+    variables: { id: DemoIds.vendors.ada },
+    token: adminToken(),
+  });
   await eventually((product) => product.id === productId, 'the product to come back');
 });
 
 it('starts over when a user changes the display name reviews show', async () => {
   const generation = supergraph.gateway.responseCache.generation;
-  await supergraph.client.data(`mutation { updateProfile(input: { displayName: "Alan Renamed" }) { id } }`, { token: tokenFor(DemoIds.users.alan, 'CUSTOMER') });
-  await until(async () => (supergraph.gateway.responseCache.generation > generation ? true : undefined), 'the users subgraph to announce it', 5_000);
+  await supergraph.client.data(`mutation { updateProfile(input: { displayName: "Alan Renamed" }) { id } }`, {
+    token: tokenFor(DemoIds.users.alan, 'CUSTOMER'),
+  });
+  await until(
+    async () => (supergraph.gateway.responseCache.generation > generation ? true : undefined),
+    'the users subgraph to announce it',
+    5_000,
+  );
 });
 
 it('while anonymous readers race a change, the reads after the notice show it', async () => {
   for (let round = 0; round < 3; round += 1) {
     const name = `Raced ${round} ${Date.now()}`;
     const readers = Promise.all(Array.from({ length: 10 }, () => page()));
-    await supergraph.client.data(`mutation($id: ID!, $n: String!) { updateProduct(id: $id, input: { name: $n }) { id } }`, { variables: { id: productId, n: name }, token: vendorToken() });
+    await supergraph.client.data(
+      `mutation($id: ID!, $n: String!) { updateProduct(id: $id, input: { name: $n }) { id } }`,
+      { variables: { id: productId, n: name }, token: vendorToken() },
+    );
     await readers;
     await eventually((product) => product.name === name, `round ${round}'s name`);
     // Once shown, it stays: no earlier answer was kept after the notice.

@@ -24,7 +24,9 @@ describe('schema pipeline', () => {
   });
 
   it('rover.yaml lists every subgraph with the same routing URL and schema file', () => {
-    const rover = parse(readFileSync(join(REPO_ROOT, 'rover.yaml'), 'utf8')) as { subgraphs: Record<string, { routing_url: string; schema: { file: string } }> };
+    const rover = parse(readFileSync(join(REPO_ROOT, 'rover.yaml'), 'utf8')) as {
+      subgraphs: Record<string, { routing_url: string; schema: { file: string } }>;
+    };
     expect(Object.keys(rover.subgraphs).sort()).toEqual(printed.map((p) => p.name).sort());
     for (const { name, url } of printed) {
       expect(rover.subgraphs[name].routing_url).toBe(url);
@@ -40,7 +42,8 @@ describe('schema pipeline', () => {
         const typeName = `${name}:${definition.name.value}`;
         const isRoot = ['Query', 'Mutation', 'Subscription'].includes(definition.name.value);
         if (!isRoot && !('description' in definition && definition.description)) undocumented.push(typeName);
-        const members = ('fields' in definition && definition.fields) || ('values' in definition && definition.values) || [];
+        const members =
+          ('fields' in definition && definition.fields) || ('values' in definition && definition.values) || [];
         for (const field of members) {
           if (!field.description) undocumented.push(`${typeName}.${field.name.value}`);
           for (const argument of ('arguments' in field && field.arguments) || []) {

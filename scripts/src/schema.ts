@@ -32,7 +32,10 @@ export async function printSubgraphs(): Promise<PrintedSubgraph[]> {
   );
 }
 
-export function composeSupergraph(printed: PrintedSubgraph[]): { supergraphSdl: string; hints: { code: string; message: string }[] } {
+export function composeSupergraph(printed: PrintedSubgraph[]): {
+  supergraphSdl: string;
+  hints: { code: string; message: string }[];
+} {
   const result = composeServices(printed.map(({ name, url, sdl }) => ({ name, url, typeDefs: parse(sdl) })));
   if (result.errors) {
     throw new Error(`composition failed:\n${result.errors.map((error) => `- ${error.message}`).join('\n')}`);
@@ -50,10 +53,17 @@ async function main(): Promise<void> {
   for (const { name, sdl } of printed) writeFileSync(join(SCHEMA_DIR, `${name}.graphql`), sdl);
   const { supergraphSdl, hints } = composeSupergraph(printed);
   writeFileSync(join(SCHEMA_DIR, 'supergraph.graphql'), supergraphSdl);
-  for (const hint of hints) process.stdout.write(`hint ${hint.code}: ${hint.message}${hint.code in EXPLAINED_HINTS ? ` (accepted: ${EXPLAINED_HINTS[hint.code]})` : ''}\n`);
-  process.stdout.write(`wrote ${printed.map((p) => `schema/${p.name}.graphql`).join(', ')} and schema/supergraph.graphql\n`);
+  for (const hint of hints)
+    process.stdout.write(
+      `hint ${hint.code}: ${hint.message}${hint.code in EXPLAINED_HINTS ? ` (accepted: ${EXPLAINED_HINTS[hint.code]})` : ''}\n`,
+    );
+  process.stdout.write(
+    `wrote ${printed.map((p) => `schema/${p.name}.graphql`).join(', ')} and schema/supergraph.graphql\n`,
+  );
   if (unexplainedHints(hints).length > 0) {
-    process.stderr.write('composition produced hints that are not explained in scripts/src/schema.ts EXPLAINED_HINTS\n');
+    process.stderr.write(
+      'composition produced hints that are not explained in scripts/src/schema.ts EXPLAINED_HINTS\n',
+    );
     process.exit(1);
   }
 }

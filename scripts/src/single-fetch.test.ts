@@ -28,12 +28,28 @@ beforeAll(async () => {
   planned = await supergraph.startGateway({ ...NO_CACHES, SINGLE_FETCH_SHORTCUT: 'false' });
   for (const name of ['users', 'vendor', 'catalog']) await supergraph.subgraphs.get(name)!.wiring.seed?.();
   const db = supergraph.subgraphs.get('catalog')!.deps.db;
-  [{ id: productId }] = await queryRows<{ id: string }>(db, `SELECT id FROM products WHERE vendor_id = $1 AND status = 'PUBLISHED' ORDER BY id LIMIT 1`, [DemoIds.vendors.ada]);
+  [{ id: productId }] = await queryRows<{ id: string }>(
+    db,
+    `SELECT id FROM products WHERE vendor_id = $1 AND status = 'PUBLISHED' ORDER BY id LIMIT 1`,
+    [DemoIds.vendors.ada],
+  );
   [{ id: categoryId }] = await queryRows<{ id: string }>(db, `SELECT id FROM categories ORDER BY id LIMIT 1`);
-  const created = await supergraph.client.data(`mutation($i: CreateProductInput!) { createProduct(input: $i) { id } }`, {
-    variables: { i: { name: `Shortcut draft ${Date.now()}`, description: 'Only its vendor sees it.', kind: 'TOOL', price: { amount: 900, currency: 'USD' }, categoryId, tags: [] } },
-    token: vendor(),
-  });
+  const created = await supergraph.client.data(
+    `mutation($i: CreateProductInput!) { createProduct(input: $i) { id } }`,
+    {
+      variables: {
+        i: {
+          name: `Shortcut draft ${Date.now()}`,
+          description: 'Only its vendor sees it.',
+          kind: 'TOOL',
+          price: { amount: 900, currency: 'USD' },
+          categoryId,
+          tags: [],
+        },
+      },
+      token: vendor(),
+    },
+  );
   draftId = created.createProduct.id;
 }, 60_000);
 afterAll(() => supergraph?.close());
@@ -82,7 +98,10 @@ async function bothWays(body: unknown, token?: string, headers: Record<string, s
   let skipped = false;
   for (let i = 0; i < 2; i++) {
     const before = await directCounts(supergraph.gateway);
-    const [shortcut, plannedAnswer] = await Promise.all([post(supergraph.gateway.url, body, token, headers), post(planned.url, body, token, headers)]);
+    const [shortcut, plannedAnswer] = await Promise.all([
+      post(supergraph.gateway.url, body, token, headers),
+      post(planned.url, body, token, headers),
+    ]);
     expect(shortcut).toEqual(plannedAnswer);
     answers.push(shortcut);
     const after = await directCounts(supergraph.gateway);
@@ -105,7 +124,10 @@ describe('operations one subgraph answers whole take the shortcut, with the plan
     const token = who === 'customer' ? customer() : who === 'vendor' ? vendor() : who === 'admin' ? admin() : undefined;
     const { answers, direct, skipped } = await bothWays({ query: PRODUCT_CARD, variables: { id: productId } }, token);
     expect([direct, skipped]).toEqual([true, true]);
-    expect(answers[1]).toMatchObject({ status: 200, body: { data: { product: { id: productId, status: 'PUBLISHED' } } } });
+    expect(answers[1]).toMatchObject({
+      status: 200,
+      body: { data: { product: { id: productId, status: 'PUBLISHED' } } },
+    });
   });
 
   it('a vendor reads her own draft; anyone else gets NOT_FOUND with the same data and path', async () => {
@@ -125,9 +147,15 @@ describe('operations one subgraph answers whole take the shortcut, with the plan
     }
     fragment Names on Product { title: name slug category { name } }`;
     for (const withPrice of [true, false]) {
-      const { answers, direct, skipped } = await bothWays({ query, variables: { id: productId, withPrice }, operationName: 'Card' });
+      const { answers, direct, skipped } = await bothWays({
+        query,
+        variables: { id: productId, withPrice },
+        operationName: 'Card',
+      });
       expect([direct, skipped]).toEqual([true, true]);
-      expect(answers[1].body).toMatchObject({ data: { card: { __typename: 'Product', title: expect.any(String) }, all: expect.anything() } });
+      expect(answers[1].body).toMatchObject({
+        data: { card: { __typename: 'Product', title: expect.any(String) }, all: expect.anything() },
+      });
       expect('price' in (answers[1].body as { data: { card: object } }).data.card).toBe(withPrice);
     }
   });
@@ -148,14 +176,27 @@ describe('operations one subgraph answers whole take the shortcut, with the plan
     const input = { name: '', kind: 'TOOL', price: { amount: -5, currency: 'USD' }, categoryId, tags: ['Not A Tag!'] };
     const { answers, direct, skipped } = await bothWays({ query, variables: { i: input } }, vendor());
     expect([direct, skipped]).toEqual([true, false]);
-    expect(answers[1].body).toMatchObject({ data: null, errors: [{ extensions: { code: 'BAD_USER_INPUT', fields: expect.anything() } }] });
-    const [{ count }] = await queryRows<{ count: string }>(supergraph.subgraphs.get('catalog')!.deps.db, `SELECT count(*) FROM products WHERE name = ''`);
+    expect(answers[1].body).toMatchObject({
+      data: null,
+      errors: [{ extensions: { code: 'BAD_USER_INPUT', fields: expect.anything() } }],
+    });
+    const [{ count }] = await queryRows<{ count: string }>(
+      supergraph.subgraphs.get('catalog')!.deps.db,
+      `SELECT count(*) FROM products WHERE name = ''`,
+    );
     expect(Number(count)).toBe(0);
   });
 
   it('a mutation that succeeds answers alike both ways', async () => {
     const query = `mutation Create($i: CreateProductInput!) { createProduct(input: $i) { name status kind price { amount currency } } }`;
-    const input = (name: string) => ({ name, description: 'Made twice.', kind: 'AGENT', price: { amount: 1500, currency: 'USD' }, categoryId, tags: ['twice'] });
+    const input = (name: string) => ({
+      name,
+      description: 'Made twice.',
+      kind: 'AGENT',
+      price: { amount: 1500, currency: 'USD' },
+      categoryId,
+      tags: ['twice'],
+    });
     const db = supergraph.subgraphs.get('catalog')!.deps.db;
     // The first round plans it; in the second the lane sends it.
     for (const round of ['planned', 'lane']) {
@@ -165,8 +206,15 @@ describe('operations one subgraph answers whole take the shortcut, with the plan
         post(supergraph.gateway.url, { query, variables: { i: input(names[0]) } }, vendor()),
         post(planned.url, { query, variables: { i: input(names[1]) } }, vendor()),
       ]);
-      expect(viaShortcut.body).toEqual({ data: { createProduct: { name: names[0], status: 'DRAFT', kind: 'AGENT', price: { amount: 1500, currency: 'USD' } } } });
-      expect(viaPlanner).toEqual({ ...viaShortcut, body: { data: { createProduct: { ...(viaShortcut.body as any).data.createProduct, name: names[1] } } } }); // eslint-disable-line @typescript-eslint/no-explicit-any
+      expect(viaShortcut.body).toEqual({
+        data: {
+          createProduct: { name: names[0], status: 'DRAFT', kind: 'AGENT', price: { amount: 1500, currency: 'USD' } },
+        },
+      });
+      expect(viaPlanner).toEqual({
+        ...viaShortcut,
+        body: { data: { createProduct: { ...(viaShortcut.body as any).data.createProduct, name: names[1] } } },
+      }); // eslint-disable-line @typescript-eslint/no-explicit-any
       expect((await directCounts(supergraph.gateway)).skipped - before.skipped).toBe(round === 'lane' ? 1 : 0);
       // Written exactly once, whichever way.
       const rows = await queryRows<{ name: string }>(db, `SELECT name FROM products WHERE name = ANY($1)`, [names]);
@@ -179,7 +227,13 @@ describe('bad input is refused alike', () => {
   it.each([
     ['a variable of the wrong type', { query: PRODUCT_CARD, variables: { id: { not: 'an id' } } }],
     ['a missing required variable', { query: PRODUCT_CARD, variables: {} }],
-    ['an unknown variable value for an enum', { query: `query($k: ProductKind!) { products(first: 1, filter: { kind: $k }) { totalCount } }`, variables: { k: 'ROBOT' } }],
+    [
+      'an unknown variable value for an enum',
+      {
+        query: `query($k: ProductKind!) { products(first: 1, filter: { kind: $k }) { totalCount } }`,
+        variables: { k: 'ROBOT' },
+      },
+    ],
     ['null for a non-null variable', { query: PRODUCT_CARD, variables: { id: null } }],
   ])('%s', async (_case, body) => {
     // Once to learn the document with valid variables, so the bad ones meet the shortcut.
@@ -220,7 +274,8 @@ describe('the lane leaves to Apollo what it does not judge, with the answer Apol
     expect((await bothWays(card())).skipped).toBe(true);
     const { answers, skipped } = await bothWays(body(), customer(), headers);
     expect(skipped).toBe(false);
-    if (answers[1].status >= 400) expect(answers[1].body).toMatchObject({ errors: [{ extensions: { code: expect.any(String) } }] });
+    if (answers[1].status >= 400)
+      expect(answers[1].body).toMatchObject({ errors: [{ extensions: { code: expect.any(String) } }] });
   });
 
   it('anonymous public reads go through the response cache; signed-in ones take the lane', async () => {
@@ -241,7 +296,10 @@ describe('the lane leaves to Apollo what it does not judge, with the answer Apol
 
 it('a subgraph that cannot be reached fails alike, with the same data', async () => {
   const unreachable = { ...NO_CACHES, CATALOG_URL: 'http://127.0.0.1:9/graphql' };
-  const [withShortcut, without] = await Promise.all([supergraph.startGateway(unreachable), supergraph.startGateway({ ...unreachable, SINGLE_FETCH_SHORTCUT: 'false' })]);
+  const [withShortcut, without] = await Promise.all([
+    supergraph.startGateway(unreachable),
+    supergraph.startGateway({ ...unreachable, SINGLE_FETCH_SHORTCUT: 'false' }),
+  ]);
   const body = { query: `query Cats { categories { name } }` };
   for (let i = 0; i < 2; i++) {
     const [a, b] = await Promise.all([post(withShortcut.url, body), post(without.url, body)]);
@@ -255,7 +313,9 @@ it('a burst of a new operation while it is first planned: every answer is the pl
   const query = `query Burst($id: ID!) { product(id: $id) { id name slug } }`;
   const expected = await post(planned.url, { query, variables: { id: productId } });
   const before = await directCount(supergraph.gateway);
-  const burst = await Promise.all(Array.from({ length: 40 }, () => post(supergraph.gateway.url, { query, variables: { id: productId } })));
+  const burst = await Promise.all(
+    Array.from({ length: 40 }, () => post(supergraph.gateway.url, { query, variables: { id: productId } })),
+  );
   for (const answer of burst) expect(answer).toEqual(expected);
   const after = await directCount(supergraph.gateway);
   // Requests that arrived before the first plan was made were planned; the rest took the shortcut.

@@ -17,7 +17,11 @@ interface Started {
 }
 
 async function freePorts() {
-  return { GATEWAY_PORT: String(await freePort()), USERS_PORT: String(await freePort()), EMBEDDED_POSTGRES_PORT: String(await freePort()) };
+  return {
+    GATEWAY_PORT: String(await freePort()),
+    USERS_PORT: String(await freePort()),
+    EMBEDDED_POSTGRES_PORT: String(await freePort()),
+  };
 }
 
 function launch(env: Record<string, string>): Started {
@@ -88,11 +92,16 @@ describe('npm start (embedded mode)', () => {
 
     const second = launch(env);
     await untilUp(second);
-    const { login } = await gateway.data(`mutation($e: String!, $p: String!) { login(email: $e, password: $p) { user { email } } }`, {
-      variables: { e: email, p: 'persisted passphrase' },
-    });
+    const { login } = await gateway.data(
+      `mutation($e: String!, $p: String!) { login(email: $e, password: $p) { user { email } } }`,
+      {
+        variables: { e: email, p: 'persisted passphrase' },
+      },
+    );
     expect(login.user.email).toBe(email);
-    const admin = await gateway.data(`mutation { login(email: "admin@marketplace.local", password: "admin-password-123") { user { role } } }`);
+    const admin = await gateway.data(
+      `mutation { login(email: "admin@marketplace.local", password: "admin-password-123") { user { role } } }`,
+    );
     expect(admin.login.user.role).toBe('ADMIN');
     expect(await stop(second)).toBe(0);
   });
@@ -100,7 +109,9 @@ describe('npm start (embedded mode)', () => {
   it('stops with one line naming a malformed setting, before starting anything', async () => {
     const started = launch({ ...(await freePorts()), DATA_DIR: dataDir, GATEWAY_PORT: 'abc' });
     expect(await started.exited).toBe(1);
-    expect(started.output().trim()).toBe('marketplace did not start: config: GATEWAY_PORT must be an integer between 0 and 65535 (got "abc")');
+    expect(started.output().trim()).toBe(
+      'marketplace did not start: config: GATEWAY_PORT must be an integer between 0 and 65535 (got "abc")',
+    );
   });
 
   it('stops with one line when a subgraph port is taken, and leaves no Postgres behind', async () => {
@@ -109,7 +120,9 @@ describe('npm start (embedded mode)', () => {
     try {
       const started = launch({ ...ports, DATA_DIR: dataDir });
       expect(await started.exited).toBe(1);
-      expect(started.output().trim().split('\n').at(-1)).toBe(`marketplace did not start: users: port ${ports.USERS_PORT} on 127.0.0.1 is already in use`);
+      expect(started.output().trim().split('\n').at(-1)).toBe(
+        `marketplace did not start: users: port ${ports.USERS_PORT} on 127.0.0.1 is already in use`,
+      );
       // The embedded Postgres it had started is stopped again: its port is free.
       const probe = await occupy(Number(ports.EMBEDDED_POSTGRES_PORT));
       probe.close();
@@ -124,7 +137,9 @@ describe('npm start (embedded mode)', () => {
     try {
       const started = launch({ ...ports, DATA_DIR: dataDir });
       expect(await started.exited).toBe(1);
-      expect(started.output().trim()).toBe(`marketplace did not start: port ${ports.EMBEDDED_POSTGRES_PORT} is already in use (embedded Postgres)`);
+      expect(started.output().trim()).toBe(
+        `marketplace did not start: port ${ports.EMBEDDED_POSTGRES_PORT} is already in use (embedded Postgres)`,
+      );
     } finally {
       blocker.close();
     }

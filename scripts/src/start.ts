@@ -39,7 +39,9 @@ async function start() {
     for (const stop of stops.reverse()) await stop().catch(() => undefined);
   };
   try {
-    const databaseUrl = config.databaseUrl ?? (await embeddedDatabase(config, env.port('EMBEDDED_POSTGRES_PORT', DEFAULT_EMBEDDED_POSTGRES_PORT), stops));
+    const databaseUrl =
+      config.databaseUrl ??
+      (await embeddedDatabase(config, env.port('EMBEDDED_POSTGRES_PORT', DEFAULT_EMBEDDED_POSTGRES_PORT), stops));
     const running: RunningSubgraph[] = [];
     for (const module of subgraphs) {
       const subgraph = await startSubgraph(module, { env, databaseUrl, seed: true, startRelay: false });
@@ -77,7 +79,13 @@ async function embeddedDatabase(config: CommonConfig, port: number, stops: (() =
   return server.url.replace(/\/postgres$/, `/${DATABASE_NAME}`);
 }
 
-function printBanner(playgroundUrl: string, running: RunningSubgraph[], databaseUrl: string, config: CommonConfig, elapsedMs: number) {
+function printBanner(
+  playgroundUrl: string,
+  running: RunningSubgraph[],
+  databaseUrl: string,
+  config: CommonConfig,
+  elapsedMs: number,
+) {
   const lines = [
     '',
     `Marketplace supergraph is up (${(elapsedMs / 1000).toFixed(1)} s)`,

@@ -18,15 +18,21 @@ const adminToken = () => tokenFor(DemoIds.users.admin, 'ADMIN');
 /** A signed-in product page: the catalog's root answer (never shared), then the vendor's profile as an entity (shared). */
 const PAGE = `query Page($id: ID!) { product(id: $id) { id name vendor { displayName slug } } }`;
 
-const read = (token: string | undefined, query = PAGE, variables: Record<string, unknown> = { id: productId }) => supergraph.client.request(query, { variables, token });
-const metricValue = async (name: string, labels?: Record<string, string>) => metricSum(await scrapeMetrics(supergraph.gateway.url), name, labels);
+const read = (token: string | undefined, query = PAGE, variables: Record<string, unknown> = { id: productId }) =>
+  supergraph.client.request(query, { variables, token });
+const metricValue = async (name: string, labels?: Record<string, string>) =>
+  metricSum(await scrapeMetrics(supergraph.gateway.url), name, labels);
 const hits = () => metricValue('gateway_subgraph_cache_lookups_total', { result: 'hit' });
 
 beforeAll(async () => {
   // The gateway's response cache would answer anonymous pages before any subgraph fetch.
   supergraph = await startTestSupergraph({ RESPONSE_CACHE_TTL_SECONDS: '0' });
   for (const name of ['users', 'vendor', 'catalog']) await supergraph.subgraphs.get(name)!.wiring.seed?.();
-  const [product] = await queryRows<{ id: string }>(supergraph.subgraphs.get('catalog')!.deps.db, `SELECT id FROM products WHERE vendor_id = $1 AND status = 'PUBLISHED' ORDER BY id LIMIT 1`, [DemoIds.vendors.ada]);
+  const [product] = await queryRows<{ id: string }>(
+    supergraph.subgraphs.get('catalog')!.deps.db,
+    `SELECT id FROM products WHERE vendor_id = $1 AND status = 'PUBLISHED' ORDER BY id LIMIT 1`,
+    [DemoIds.vendors.ada],
+  );
   productId = product.id;
   // Nothing is kept until the gateway's change-feed subscription is confirmed.
   await until(async () => {
@@ -42,7 +48,8 @@ it('fetches a public entity answer once for every viewer, and the answers are th
   const viewers = [customerToken(), vendorToken(), adminToken(), undefined];
   const first = await read(viewers[0]);
   const before = await hits();
-  for (const token of viewers) expect(await read(token)).toMatchObject({ status: 200, data: first.data, errors: undefined });
+  for (const token of viewers)
+    expect(await read(token)).toMatchObject({ status: 200, data: first.data, errors: undefined });
   expect((await hits()) - before).toBe(viewers.length);
 });
 
@@ -50,20 +57,41 @@ it('never shares root answers, private fields or writes', async () => {
   const before = await hits();
   // A vendor's own draft (a root field) and a vendor's private reason (an entity field).
   const draft = await supergraph.client.data(`mutation($i: CreateProductInput!) { createProduct(input: $i) { id } }`, {
-    variables: { i: { name: `Cache draft ${Date.now()}`, description: 'A draft only its vendor sees.', kind: 'TOOL', price: { amount: 900, currency: 'USD' }, categoryId: await anyCategoryId(), tags: [] } },
+    variables: {
+      i: {
+        name: `Cache draft ${Date.now()}`,
+        description: 'A draft only its vendor sees.',
+        kind: 'TOOL',
+        price: { amount: 900, currency: 'USD' },
+        categoryId: await anyCategoryId(),
+        tags: [],
+      },
+    },
     token: vendorToken(),
   });
   const DRAFT = `query($id: ID!) { product(id: $id) { id status vendor { displayName suspensionReason } } }`;
-  for (let i = 0; i < 2; i++) expect((await read(vendorToken(), DRAFT, { id: draft.createProduct.id })).data?.product).toMatchObject({ status: 'DRAFT' });
-  expect((await read(customerToken(), DRAFT, { id: draft.createProduct.id })).errors?.[0]?.extensions?.code).toBe('NOT_FOUND');
+  for (let i = 0; i < 2; i++)
+    expect((await read(vendorToken(), DRAFT, { id: draft.createProduct.id })).data?.product).toMatchObject({
+      status: 'DRAFT',
+    });
+  expect((await read(customerToken(), DRAFT, { id: draft.createProduct.id })).errors?.[0]?.extensions?.code).toBe(
+    'NOT_FOUND',
+  );
   expect(await hits()).toBe(before);
 });
 
-it('shows a vendor\'s new display name on the next signed-in read', async () => {
+it("shows a vendor's new display name on the next signed-in read", async () => {
   await read(customerToken());
   const displayName = `Ada Shared ${Date.now()}`;
-  await supergraph.client.data(`mutation($n: String!) { updateVendorProfile(input: { displayName: $n }) { id } }`, { variables: { n: displayName }, token: vendorToken() });
-  await until(async () => ((await read(customerToken())).data?.product?.vendor.displayName === displayName ? true : undefined), 'the new vendor name', 5_000);
+  await supergraph.client.data(`mutation($n: String!) { updateVendorProfile(input: { displayName: $n }) { id } }`, {
+    variables: { n: displayName },
+    token: vendorToken(),
+  });
+  await until(
+    async () => ((await read(customerToken())).data?.product?.vendor.displayName === displayName ? true : undefined),
+    'the new vendor name',
+    5_000,
+  );
   // Once shown, it stays: no earlier answer was kept after the notice.
   for (let i = 0; i < 3; i++) expect((await read(customerToken())).data?.product?.vendor.displayName).toBe(displayName);
 });
@@ -75,6 +103,9 @@ it('counts the public answers held in /metrics', async () => {
 });
 
 async function anyCategoryId(): Promise<string> {
-  const [category] = await queryRows<{ id: string }>(supergraph.subgraphs.get('catalog')!.deps.db, `SELECT id FROM categories WHERE parent_id IS NOT NULL ORDER BY id LIMIT 1`);
+  const [category] = await queryRows<{ id: string }>(
+    supergraph.subgraphs.get('catalog')!.deps.db,
+    `SELECT id FROM categories WHERE parent_id IS NOT NULL ORDER BY id LIMIT 1`,
+  );
   return category.id;
 }

@@ -7,4 +7,11 @@ import { usersSubgraph } from '@marketplace/users';
 import { vendorSubgraph } from '@marketplace/vendor';
 
 /** Every subgraph of the supergraph, in start order. Adding a subgraph starts here. */
-export const subgraphs: SubgraphModule[] = [usersSubgraph, vendorSubgraph, catalogSubgraph, ordersSubgraph, paymentsSubgraph, licensingSubgraph];
+export const subgraphs: SubgraphModule[] = [
+  usersSubgraph,
+  vendorSubgraph,
+  catalogSubgraph,
+  ordersSubgraph,
+  paymentsSubgraph,
+  licensingSubgraph,
+];

@@ -20,6 +20,10 @@ it('serves every Subscription field of the supergraph as the live form of a quer
     }
     // Every required argument of the query field is fed by one of the subscription's.
     const fed = new Set(Object.values(live.arguments));
-    expect(query.args.filter((argument) => isNonNullType(argument.type) && !fed.has(argument.name)).map((argument) => argument.name)).toEqual([]);
+    expect(
+      query.args
+        .filter((argument) => isNonNullType(argument.type) && !fed.has(argument.name))
+        .map((argument) => argument.name),
+    ).toEqual([]);
   }
 });

@@ -17,5 +17,9 @@ export interface LiveField {
 
 /** Every field of `Subscription` in the supergraph; a test fails when one is missing. */
 export const LIVE_FIELDS: Record<string, LiveField> = {
-  orderUpdated: { queryField: 'order', arguments: { orderId: 'id' }, topic: (args) => ChangeTopics.order(String(args.orderId)) },
+  orderUpdated: {
+    queryField: 'order',
+    arguments: { orderId: 'id' },
+    topic: (args) => ChangeTopics.order(String(args.orderId)),
+  },
 };

@@ -10,7 +10,8 @@ interface Pushed {
 }
 
 const ORDER_UPDATED = 'subscription($id: ID!) { orderUpdated(orderId: $id) { id status viewerId } }';
-const SET_STATUS = 'mutation($id: ID!, $status: String!, $notify: Boolean) { setProbeOrderStatus(id: $id, status: $status, notify: $notify) }';
+const SET_STATUS =
+  'mutation($id: ID!, $status: String!, $notify: Boolean) { setProbeOrderStatus(id: $id, status: $status, notify: $notify) }';
 
 let stack: ProbeStack;
 const clients: Client[] = [];
@@ -42,7 +43,9 @@ describe('subscriptions through the gateway (graphql-ws on /graphql)', () => {
   it('pushes the current state first, then the state after each change, with the subscriber as viewer', async () => {
     const id = await order();
     const live = subscribe<Pushed>(connect(stack.token(Role.CUSTOMER)), ORDER_UPDATED, { id });
-    expect((await live.push(1)).data).toEqual({ orderUpdated: { id, status: 'PENDING_PAYMENT', viewerId: 'user-customer' } });
+    expect((await live.push(1)).data).toEqual({
+      orderUpdated: { id, status: 'PENDING_PAYMENT', viewerId: 'user-customer' },
+    });
     await setStatus(id, 'PAID');
     expect((await live.push(2)).data?.orderUpdated.status).toBe('PAID');
     await setStatus(id, 'FULFILLED');
@@ -52,7 +55,11 @@ describe('subscriptions through the gateway (graphql-ws on /graphql)', () => {
 
   it('does not push a result equal to the last one, and keeps the alias the client chose', async () => {
     const id = await order();
-    const live = subscribe<{ mine: { status: string } }>(connect(stack.token()), 'subscription($id: ID!) { mine: orderUpdated(orderId: $id) { status } }', { id });
+    const live = subscribe<{ mine: { status: string } }>(
+      connect(stack.token()),
+      'subscription($id: ID!) { mine: orderUpdated(orderId: $id) { status } }',
+      { id },
+    );
     await live.push(1);
     await setStatus(id, 'PENDING_PAYMENT'); // nothing the subscriber selected changed
     await setStatus(id, 'PAID');
@@ -62,10 +69,14 @@ describe('subscriptions through the gateway (graphql-ws on /graphql)', () => {
   });
 
   it('fans out to every subscriber on every gateway sharing the change feed', async () => {
-    const second: TestGateway = await startTestGateway(stack.supergraphSdl, stack.dataDir, { REDIS_KEY_PREFIX: stack.probe.subgraph.deps.config.redisKeyPrefix });
+    const second: TestGateway = await startTestGateway(stack.supergraphSdl, stack.dataDir, {
+      REDIS_KEY_PREFIX: stack.probe.subgraph.deps.config.redisKeyPrefix,
+    });
     try {
       const id = await order();
-      const subscribers = [stack.gateway.url, stack.gateway.url, second.gateway.url].map((url) => subscribe<Pushed>(connect(stack.token(), url), ORDER_UPDATED, { id }));
+      const subscribers = [stack.gateway.url, stack.gateway.url, second.gateway.url].map((url) =>
+        subscribe<Pushed>(connect(stack.token(), url), ORDER_UPDATED, { id }),
+      );
       await Promise.all(subscribers.map((live) => live.push(1)));
       await setStatus(id, 'PAID');
       const pushed = await Promise.all(subscribers.map((live) => live.push(2)));
@@ -85,13 +96,19 @@ describe('subscriptions through the gateway (graphql-ws on /graphql)', () => {
     for (const { token, id, code } of cases) {
       const live = subscribe(connect(token), ORDER_UPDATED, { id });
       expect(await live.ended).toEqual([]);
-      expect(live.pushes.map((result) => [result.data ?? null, result.errors?.map((error) => error.extensions?.code)])).toEqual([[null, [code]]]);
+      expect(
+        live.pushes.map((result) => [result.data ?? null, result.errors?.map((error) => error.extensions?.code)]),
+      ).toEqual([[null, [code]]]);
     }
   });
 
   it('closes a connection whose token is bad with 4403, before any operation', async () => {
     let closed: { code: number; reason: string } | undefined;
-    const live = subscribe(connect('not-a-token', stack.gateway.url, (code, reason) => (closed = { code, reason })), ORDER_UPDATED, { id: await order() });
+    const live = subscribe(
+      connect('not-a-token', stack.gateway.url, (code, reason) => (closed = { code, reason })),
+      ORDER_UPDATED,
+      { id: await order() },
+    );
     await live.ended;
     expect(closed?.code).toBe(4403);
     expect(live.pushes).toEqual([]);
@@ -102,11 +119,17 @@ describe('subscriptions through the gateway (graphql-ws on /graphql)', () => {
     const client = connect(stack.token());
     const unknown = subscribe(client, 'subscription { orderUpdated(orderId: "x") { nope } }');
     expect((await unknown.ended)[0].extensions?.code).toBe('GRAPHQL_VALIDATION_FAILED');
-    const twoFields = subscribe(client, 'subscription { a: orderUpdated(orderId: "x") { id } b: orderUpdated(orderId: "y") { id } }');
+    const twoFields = subscribe(
+      client,
+      'subscription { a: orderUpdated(orderId: "x") { id } b: orderUpdated(orderId: "y") { id } }',
+    );
     expect((await twoFields.ended)[0].message).toMatch(/only one top level field/);
     const aliases = Array.from({ length: 31 }, (_, n) => `a${n}: id`).join(' ');
     const tooMany = subscribe(client, `subscription { orderUpdated(orderId: "x") { ${aliases} } }`);
-    expect((await tooMany.ended)[0]).toMatchObject({ message: expect.stringMatching(/alias/), extensions: { code: 'GRAPHQL_VALIDATION_FAILED' } });
+    expect((await tooMany.ended)[0]).toMatchObject({
+      message: expect.stringMatching(/alias/),
+      extensions: { code: 'GRAPHQL_VALIDATION_FAILED' },
+    });
     const malformed = subscribe(client, 'subscription {');
     expect((await malformed.ended)[0].extensions?.code).toBe('GRAPHQL_PARSE_FAILED');
   });
@@ -121,7 +144,10 @@ describe('subscriptions through the gateway (graphql-ws on /graphql)', () => {
   it('answers a subscription sent over HTTP with a clear 400 instead of an internal error', async () => {
     const response = await stack.client.request(ORDER_UPDATED, { variables: { id: 'x' }, token: stack.token() });
     expect(response.status).toBe(400);
-    expect(response.errors?.[0]).toMatchObject({ message: expect.stringMatching(/WebSocket/), extensions: { code: 'BAD_REQUEST' } });
+    expect(response.errors?.[0]).toMatchObject({
+      message: expect.stringMatching(/WebSocket/),
+      extensions: { code: 'BAD_REQUEST' },
+    });
   });
 
   it('stops following the topic when the client unsubscribes', async () => {
@@ -147,7 +173,12 @@ describe('subscriptions through the gateway (graphql-ws on /graphql)', () => {
         super(url, protocols, { headers: { authorization } });
       }
     }
-    const routerLike = createClient({ url: stack.probe.subgraph.url.replace(/^http/, 'ws'), webSocketImpl: WithUpgradeHeader, retryAttempts: 0, lazy: true });
+    const routerLike = createClient({
+      url: stack.probe.subgraph.url.replace(/^http/, 'ws'),
+      webSocketImpl: WithUpgradeHeader,
+      retryAttempts: 0,
+      lazy: true,
+    });
     clients.push(routerLike);
     const proxied = subscribe<Pushed>(routerLike, ORDER_UPDATED, { id });
     expect((await proxied.push(1)).data?.orderUpdated.viewerId).toBe('user-vendor');

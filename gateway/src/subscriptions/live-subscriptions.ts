@@ -1,8 +1,28 @@
 import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, Server } from 'node:http';
 import type { ApolloServer } from '@apollo/server';
-import { DocumentNode, ExecutionArgs, ExecutionResult, GraphQLError, GraphQLSchema, OperationTypeNode, getOperationAST, parse, specifiedRules, validate } from 'graphql';
-import { AccessTokenVerifier, ChangeFeed, FormatError, Logger, Viewer, authorizationFrom, changeStream, serveGraphQLOverWebSocket } from '@marketplace/kit';
+import {
+  DocumentNode,
+  ExecutionArgs,
+  ExecutionResult,
+  GraphQLError,
+  GraphQLSchema,
+  OperationTypeNode,
+  getOperationAST,
+  parse,
+  specifiedRules,
+  validate,
+} from 'graphql';
+import {
+  AccessTokenVerifier,
+  ChangeFeed,
+  FormatError,
+  Logger,
+  Viewer,
+  authorizationFrom,
+  changeStream,
+  serveGraphQLOverWebSocket,
+} from '@marketplace/kit';
 import type { GatewayContext } from '../context';
 import { OperationLimits, limitRules } from '../limits';
 import { LiveQuery, toLiveQuery } from './live-query';
@@ -34,13 +54,28 @@ export interface LiveSubscriptionOptions {
  * every change notification; a result equal to the last one pushed is not pushed again.
  * Queries and mutations sent over the socket run once through the same pipeline.
  */
-export function serveLiveSubscriptions(server: Server, path: string, options: LiveSubscriptionOptions): () => Promise<void> {
+export function serveLiveSubscriptions(
+  server: Server,
+  path: string,
+  options: LiveSubscriptionOptions,
+): () => Promise<void> {
   const { apollo, verifier, log } = options;
   const contexts = new WeakMap<object, ConnectionState>();
 
-  const run = async (state: ConnectionState, query: string, operationName: string | undefined, variables: Record<string, unknown> | undefined): Promise<ExecutionResult> => {
+  const run = async (
+    state: ConnectionState,
+    query: string,
+    operationName: string | undefined,
+    variables: Record<string, unknown> | undefined,
+  ): Promise<ExecutionResult> => {
     const requestId = randomUUID();
-    const contextValue: GatewayContext = { requestId, clientIp: state.clientIp, viewer: state.viewer, authorization: state.authorization, log: log.child({ requestId, viewerId: state.viewer?.id }) };
+    const contextValue: GatewayContext = {
+      requestId,
+      clientIp: state.clientIp,
+      viewer: state.viewer,
+      authorization: state.authorization,
+      log: log.child({ requestId, viewerId: state.viewer?.id }),
+    };
     const response = await apollo.executeOperation({ query, operationName, variables }, { contextValue });
     if (response.body.kind !== 'single') throw new Error('incremental delivery is not supported over WebSocket');
     return response.body.singleResult as ExecutionResult;
@@ -54,11 +89,18 @@ export function serveLiveSubscriptions(server: Server, path: string, options: Li
       try {
         viewer = verifier.fromAuthorizationHeader(authorization);
       } catch (error) {
-        log.info({ reason: error instanceof Error ? error.message : String(error) }, 'websocket refused: bad access token');
+        log.info(
+          { reason: error instanceof Error ? error.message : String(error) },
+          'websocket refused: bad access token',
+        );
         // graphql-ws closes with 4403 Forbidden; the client sees why in the close reason.
         return false;
       }
-      contexts.set(ctx, { viewer, authorization: viewer ? authorization : undefined, clientIp: socketAddressOf(ctx.extra.request) });
+      contexts.set(ctx, {
+        viewer,
+        authorization: viewer ? authorization : undefined,
+        clientIp: socketAddressOf(ctx.extra.request),
+      });
       return true;
     },
     onSubscribe: (ctx, _id, payload) => {
@@ -120,7 +162,11 @@ function isFinal(result: ExecutionResult): boolean {
   return !data || Object.values(data).every((value) => value === null || value === undefined);
 }
 
-async function* pushes(first: ExecutionResult, changes: AsyncIterableIterator<void>, rerun: () => Promise<ExecutionResult>): AsyncGenerator<ExecutionResult> {
+async function* pushes(
+  first: ExecutionResult,
+  changes: AsyncIterableIterator<void>,
+  rerun: () => Promise<ExecutionResult>,
+): AsyncGenerator<ExecutionResult> {
   try {
     yield first;
     let last = JSON.stringify(first);

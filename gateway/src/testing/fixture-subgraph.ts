@@ -1,6 +1,31 @@
 import { createHash } from 'node:crypto';
-import { Arg, Ctx, Directive, Field, FieldResolver, ID, Int, Mutation, ObjectType, Query, Resolver, Root, Subscription } from 'type-graphql';
-import { ChangeFeed, ChangeTopics, RequestContext, SubgraphModule, badInput, changeStream, conflict, forbidden, notFound, requireViewer } from '@marketplace/kit';
+import {
+  Arg,
+  Ctx,
+  Directive,
+  Field,
+  FieldResolver,
+  ID,
+  Int,
+  Mutation,
+  ObjectType,
+  Query,
+  Resolver,
+  Root,
+  Subscription,
+} from 'type-graphql';
+import {
+  ChangeFeed,
+  ChangeTopics,
+  RequestContext,
+  SubgraphModule,
+  badInput,
+  changeStream,
+  conflict,
+  forbidden,
+  notFound,
+  requireViewer,
+} from '@marketplace/kit';
 
 /**
  * A subgraph that exists only for gateway tests: it reports what the gateway forwarded
@@ -73,7 +98,11 @@ export class ProbeOrderResolver {
 
   /** Sets an order's status and tells subscribers, as the orders subgraph does after a commit. */
   @Mutation(() => Boolean)
-  async setProbeOrderStatus(@Arg('id', () => ID) id: string, @Arg('status') status: string, @Arg('notify', { defaultValue: true }) notify: boolean): Promise<boolean> {
+  async setProbeOrderStatus(
+    @Arg('id', () => ID) id: string,
+    @Arg('status') status: string,
+    @Arg('notify', { defaultValue: true }) notify: boolean,
+  ): Promise<boolean> {
     probeOrders.set(id, { status, loads: probeOrders.get(id)?.loads ?? 0 });
     if (notify) await probeChanges?.publish(ChangeTopics.order(id));
     return true;
@@ -94,7 +123,12 @@ export class ProbeOrderResolver {
 export class ProbeResolver {
   @Query(() => Whoami)
   whoami(@Ctx() context: RequestContext): Whoami {
-    return { viewerId: context.viewer?.id ?? null, role: context.viewer?.role ?? null, requestId: context.requestId, clientIp: context.clientIp };
+    return {
+      viewerId: context.viewer?.id ?? null,
+      role: context.viewer?.role ?? null,
+      requestId: context.requestId,
+      clientIp: context.clientIp,
+    };
   }
 
   @Query(() => Probe)
@@ -157,7 +191,15 @@ export function createProbeSubgraph(): { module: SubgraphModule; stats: ProbeSta
               hash.update(chunk);
             });
             req.on('end', () =>
-              res.status(201).json({ name: req.params.name, query: req.query, size, sha256: hash.digest('hex'), headers: req.headers }),
+              res
+                .status(201)
+                .json({
+                  name: req.params.name,
+                  query: req.query,
+                  size,
+                  sha256: hash.digest('hex'),
+                  headers: req.headers,
+                }),
             );
           });
           app.get('/files/:name', (req, res) => {

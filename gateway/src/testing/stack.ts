@@ -4,7 +4,16 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parse } from 'graphql';
 import { composeServices } from '@apollo/composition';
-import { AccessTokenSigner, Role, SubgraphModule, buildSubgraphSchemaOf, envReader, loadTokenKeys, printSubgraphSdl, readCommonConfig } from '@marketplace/kit';
+import {
+  AccessTokenSigner,
+  Role,
+  SubgraphModule,
+  buildSubgraphSchemaOf,
+  envReader,
+  loadTokenKeys,
+  printSubgraphSdl,
+  readCommonConfig,
+} from '@marketplace/kit';
 import { GraphQLTestClient, LogCapture, TestSubgraph, startTestSubgraph } from '@marketplace/kit/testing';
 import { RunningGateway, startGateway } from '../gateway';
 import { ProbeStats, createProbeSubgraph } from './fixture-subgraph';
@@ -29,10 +38,20 @@ export interface TestGateway {
  * subgraphs. Each one gets its own `REDIS_KEY_PREFIX` (unless `env` names one), so its
  * rate-limit counters start at zero even when test runs share one Redis.
  */
-export async function startTestGateway(supergraphSdl: string, dataDir: string, env: Record<string, string> = {}): Promise<TestGateway> {
+export async function startTestGateway(
+  supergraphSdl: string,
+  dataDir: string,
+  env: Record<string, string> = {},
+): Promise<TestGateway> {
   const logs = new LogCapture();
   const gateway = await startGateway({
-    env: envReader({ ...process.env, DATA_DIR: dataDir, LOG_LEVEL: 'info', REDIS_KEY_PREFIX: `test:gateway:${randomBytes(6).toString('hex')}`, ...env }),
+    env: envReader({
+      ...process.env,
+      DATA_DIR: dataDir,
+      LOG_LEVEL: 'info',
+      REDIS_KEY_PREFIX: `test:gateway:${randomBytes(6).toString('hex')}`,
+      ...env,
+    }),
     port: 0,
     host: '127.0.0.1',
     supergraphSdl,
@@ -62,10 +81,16 @@ export async function startProbeStack(gatewayEnv: Record<string, string> = {}): 
   try {
     const supergraphSdl = await composeSupergraph(module, probe.subgraph.url);
     // One change-feed namespace for both, as in a deployment: the probe's notifications reach the gateway.
-    const gateway = await startTestGateway(supergraphSdl, dataDir, { REDIS_KEY_PREFIX: probe.subgraph.deps.config.redisKeyPrefix, ...gatewayEnv });
+    const gateway = await startTestGateway(supergraphSdl, dataDir, {
+      REDIS_KEY_PREFIX: probe.subgraph.deps.config.redisKeyPrefix,
+      ...gatewayEnv,
+    });
     const config = readCommonConfig(envReader({ ...process.env, DATA_DIR: dataDir }));
     const keys = loadTokenKeys(config);
-    const signer = new AccessTokenSigner(keys.privateKeyPem!, { issuer: config.jwt.issuer, audience: config.jwt.audience });
+    const signer = new AccessTokenSigner(keys.privateKeyPem!, {
+      issuer: config.jwt.issuer,
+      audience: config.jwt.audience,
+    });
     return {
       ...gateway,
       probe,

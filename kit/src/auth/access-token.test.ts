@@ -34,17 +34,26 @@ describe('AccessTokenVerifier', () => {
   it('never remembers a failure: a tampered token fails every time', () => {
     const verifier = new AccessTokenVerifier(publicPem, settings);
     const [header, payload, signature] = signer.sign(viewer).split('.');
-    const forged = Buffer.from(JSON.stringify({ ...JSON.parse(Buffer.from(payload, 'base64url').toString()), role: 'ADMIN' })).toString('base64url');
+    const forged = Buffer.from(
+      JSON.stringify({ ...JSON.parse(Buffer.from(payload, 'base64url').toString()), role: 'ADMIN' }),
+    ).toString('base64url');
     const check = jest.spyOn(jwt, 'verify');
-    for (let attempt = 0; attempt < 2; attempt++) expect(() => verifier.verify(`${header}.${forged}.${signature}`)).toThrow('Invalid access token');
+    for (let attempt = 0; attempt < 2; attempt++)
+      expect(() => verifier.verify(`${header}.${forged}.${signature}`)).toThrow('Invalid access token');
     expect(check).toHaveBeenCalledTimes(2);
   });
 
   it('refuses tokens of another issuer, audience or key', () => {
     const verifier = new AccessTokenVerifier(publicPem, settings);
-    expect(() => verifier.verify(new AccessTokenSigner(privatePem, { ...settings, issuer: 'someone-else' }).sign(viewer))).toThrow('Invalid access token');
-    expect(() => verifier.verify(new AccessTokenSigner(privatePem, { ...settings, audience: 'another-api' }).sign(viewer))).toThrow('Invalid access token');
-    const other = generateKeyPairSync('rsa', { modulusLength: 2048 }).privateKey.export({ type: 'pkcs8', format: 'pem' }).toString();
+    expect(() =>
+      verifier.verify(new AccessTokenSigner(privatePem, { ...settings, issuer: 'someone-else' }).sign(viewer)),
+    ).toThrow('Invalid access token');
+    expect(() =>
+      verifier.verify(new AccessTokenSigner(privatePem, { ...settings, audience: 'another-api' }).sign(viewer)),
+    ).toThrow('Invalid access token');
+    const other = generateKeyPairSync('rsa', { modulusLength: 2048 })
+      .privateKey.export({ type: 'pkcs8', format: 'pem' })
+      .toString();
     expect(() => verifier.verify(new AccessTokenSigner(other, settings).sign(viewer))).toThrow('Invalid access token');
   });
 });

@@ -45,7 +45,8 @@ export class AccessTokenVerifier {
       throw unauthenticated(reason);
     }
     const role = claims.role as Role;
-    if (typeof claims.sub !== 'string' || !Object.values(Role).includes(role)) throw unauthenticated('Invalid access token');
+    if (typeof claims.sub !== 'string' || !Object.values(Role).includes(role))
+      throw unauthenticated('Invalid access token');
     const viewer = { id: claims.sub, role };
     if (typeof claims.exp === 'number') this.remember(token, viewer, claims.exp * 1000);
     return viewer;
@@ -69,7 +70,10 @@ export class AccessTokenVerifier {
 export class AccessTokenSigner {
   private readonly settings: TokenSettings;
 
-  constructor(private readonly privateKeyPem: string, { issuer, audience }: TokenSettings) {
+  constructor(
+    private readonly privateKeyPem: string,
+    { issuer, audience }: TokenSettings,
+  ) {
     // Only these two: jsonwebtoken rejects any unknown option.
     this.settings = { issuer, audience };
   }

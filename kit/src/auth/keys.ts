@@ -31,7 +31,9 @@ function loadOrCreateDevKeys(dir: string): TokenKeys {
     // Another process may win the race for the private key: derive the public key from
     // whichever private key is on disk, so the pair always matches.
     writeOnce(privatePath, privateKey.export({ type: 'pkcs8', format: 'pem' }).toString(), 0o600);
-    const publicKey = createPublicKey(readFileSync(privatePath, 'utf8')).export({ type: 'spki', format: 'pem' }).toString();
+    const publicKey = createPublicKey(readFileSync(privatePath, 'utf8'))
+      .export({ type: 'spki', format: 'pem' })
+      .toString();
     writeOnce(publicPath, publicKey);
   }
   return { publicKeyPem: readFileSync(publicPath, 'utf8'), privateKeyPem: readFileSync(privatePath, 'utf8') };

@@ -17,11 +17,16 @@ describe('UrlTokenSigner', () => {
     const token = signer.sign('upload', { productId: 'p1' }, 60);
     expect(signer.verify('download', token)).toBeNull();
     expect(signer.verify('upload', signer.sign('upload', { productId: 'p1' }, -1))).toBeNull();
-    expect(signer.verify('upload', new UrlTokenSigner(randomBytes(32)).sign('upload', { productId: 'p1' }, 60))).toBeNull();
+    expect(
+      signer.verify('upload', new UrlTokenSigner(randomBytes(32)).sign('upload', { productId: 'p1' }, 60)),
+    ).toBeNull();
     const [body, mac] = token.split('.');
-    const tampered = Buffer.from(JSON.stringify({ ...JSON.parse(Buffer.from(body, 'base64url').toString()), d: { productId: 'p2' } })).toString('base64url');
+    const tampered = Buffer.from(
+      JSON.stringify({ ...JSON.parse(Buffer.from(body, 'base64url').toString()), d: { productId: 'p2' } }),
+    ).toString('base64url');
     expect(signer.verify('upload', `${tampered}.${mac}`)).toBeNull();
-    for (const garbage of ['', 'a', 'a.b', 'a.b.c', `${body}.`, `.${mac}`]) expect(signer.verify('upload', garbage)).toBeNull();
+    for (const garbage of ['', 'a', 'a.b', 'a.b.c', `${body}.`, `.${mac}`])
+      expect(signer.verify('upload', garbage)).toBeNull();
   });
 });
 
@@ -37,7 +42,11 @@ describe('loadUrlSigningSecret', () => {
   it('takes a configured secret of at least 32 bytes and requires one in production', () => {
     const config = readCommonConfig(envReader({ NODE_ENV: 'production' }));
     expect(loadUrlSigningSecret(config, 'ab'.repeat(32))).toHaveLength(32);
-    expect(() => loadUrlSigningSecret(config, 'abcd')).toThrow('config: URL_SIGNING_SECRET must be at least 32 bytes (hex or base64)');
-    expect(() => loadUrlSigningSecret(config, undefined)).toThrow('config: URL_SIGNING_SECRET is required in production');
+    expect(() => loadUrlSigningSecret(config, 'abcd')).toThrow(
+      'config: URL_SIGNING_SECRET must be at least 32 bytes (hex or base64)',
+    );
+    expect(() => loadUrlSigningSecret(config, undefined)).toThrow(
+      'config: URL_SIGNING_SECRET is required in production',
+    );
   });
 });

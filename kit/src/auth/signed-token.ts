@@ -15,7 +15,9 @@ export class UrlTokenSigner {
   constructor(private readonly secret: Buffer) {}
 
   sign<T extends object>(purpose: string, payload: T, ttlSeconds: number): string {
-    const body = Buffer.from(JSON.stringify({ p: purpose, exp: Math.floor(Date.now() / 1000) + ttlSeconds, d: payload })).toString('base64url');
+    const body = Buffer.from(
+      JSON.stringify({ p: purpose, exp: Math.floor(Date.now() / 1000) + ttlSeconds, d: payload }),
+    ).toString('base64url');
     return `${body}.${this.mac(body)}`;
   }
 
@@ -44,7 +46,8 @@ export class UrlTokenSigner {
 export function loadUrlSigningSecret(config: CommonConfig, configured: string | undefined): Buffer {
   if (configured) {
     const secret = /^[0-9a-f]+$/i.test(configured) ? Buffer.from(configured, 'hex') : Buffer.from(configured, 'base64');
-    if (secret.length < SECRET_BYTES) throw new ConfigError('URL_SIGNING_SECRET', `must be at least ${SECRET_BYTES} bytes (hex or base64)`);
+    if (secret.length < SECRET_BYTES)
+      throw new ConfigError('URL_SIGNING_SECRET', `must be at least ${SECRET_BYTES} bytes (hex or base64)`);
     return secret;
   }
   if (config.environment === 'production') throw new ConfigError('URL_SIGNING_SECRET', 'is required in production');

@@ -30,7 +30,10 @@ export const ChangeTopics = {
  * serves the old answer at most until its TTL.
  */
 export function publicDataAnnouncer(changes: ChangeFeed, log: Logger): () => Promise<void> {
-  return () => changes.publish(ChangeTopics.publicData).catch((error: unknown) => log.warn({ err: error }, 'change feed: could not announce a public data change'));
+  return () =>
+    changes
+      .publish(ChangeTopics.publicData)
+      .catch((error: unknown) => log.warn({ err: error }, 'change feed: could not announce a public data change'));
 }
 
 /** Redis pub/sub when `REDIS_URL` is set (several processes); an in-process emitter for the embedded mode. */
@@ -79,12 +82,17 @@ export class RedisChangeFeed implements ChangeFeed {
   private readonly subscriber: Redis;
   private readonly topics = new Map<string, Set<(message: string) => void>>();
 
-  constructor(url: string, private readonly namespace: string, log: Logger) {
+  constructor(
+    url: string,
+    private readonly namespace: string,
+    log: Logger,
+  ) {
     const options = { maxRetriesPerRequest: 2, disconnectTimeout: REDIS_DISCONNECT_TIMEOUT_MS };
     this.publisher = new Redis(url, options);
     // ioredis resubscribes to every channel after a reconnect on its own.
     this.subscriber = new Redis(url, { ...options, maxRetriesPerRequest: null });
-    for (const connection of [this.publisher, this.subscriber]) connection.on('error', (error) => log.debug({ err: error }, 'change feed: redis error'));
+    for (const connection of [this.publisher, this.subscriber])
+      connection.on('error', (error) => log.debug({ err: error }, 'change feed: redis error'));
     this.subscriber.on('message', (channel: string, message: string) => {
       const topic = channel.slice(this.namespace.length + 1);
       for (const listener of this.topics.get(topic) ?? []) listener(message);

@@ -1,4 +1,11 @@
-import type { DataSource, EntityManager, EntitySubscriberInterface, QueryRunner, TransactionCommitEvent, TransactionRollbackEvent } from 'typeorm';
+import type {
+  DataSource,
+  EntityManager,
+  EntitySubscriberInterface,
+  QueryRunner,
+  TransactionCommitEvent,
+  TransactionRollbackEvent,
+} from 'typeorm';
 import type { Logger } from '../logger';
 
 type Work = () => Promise<void>;
@@ -11,7 +18,10 @@ type Work = () => Promise<void>;
 export class AfterCommit implements EntitySubscriberInterface {
   private readonly pending = new WeakMap<QueryRunner, Work[]>();
 
-  constructor(db: DataSource, private readonly log: Logger) {
+  constructor(
+    db: DataSource,
+    private readonly log: Logger,
+  ) {
     db.subscribers.push(this);
   }
 

@@ -15,7 +15,11 @@ const PASSWORD = 'postgres';
  * as root, which Postgres refuses: the server then runs as the `postgres` system user,
  * which must be able to write the directory.
  */
-export async function startEmbeddedPostgres(options: { dir: string; port: number; onLog?: (line: string) => void }): Promise<EmbeddedPostgresHandle> {
+export async function startEmbeddedPostgres(options: {
+  dir: string;
+  port: number;
+  onLog?: (line: string) => void;
+}): Promise<EmbeddedPostgresHandle> {
   const dir = resolve(options.dir);
   await assertPortFree(options.port, '127.0.0.1', 'embedded Postgres');
   mkdirSync(dir, { recursive: true });
@@ -42,7 +46,12 @@ export async function startEmbeddedPostgres(options: { dir: string; port: number
     if (!initialised) await pg.initialise();
     await pg.start();
   } catch (error) {
-    const detail = (error instanceof Error ? error.message : '') || output.filter((l) => /FATAL|ERROR|error/i.test(l)).join(' ').trim();
+    const detail =
+      (error instanceof Error ? error.message : '') ||
+      output
+        .filter((l) => /FATAL|ERROR|error/i.test(l))
+        .join(' ')
+        .trim();
     throw new Error(`embedded Postgres did not start in ${dir}: ${detail || 'the server exited early'}`);
   }
   return {
@@ -74,7 +83,11 @@ export function assertPortFree(port: number, host = '127.0.0.1', purpose?: strin
   return new Promise((resolvePort, reject) => {
     const probe = createServer();
     probe.once('error', (error: NodeJS.ErrnoException) =>
-      reject(error.code === 'EADDRINUSE' ? new Error(`port ${port} is already in use${purpose ? ` (${purpose})` : ''}`) : error),
+      reject(
+        error.code === 'EADDRINUSE'
+          ? new Error(`port ${port} is already in use${purpose ? ` (${purpose})` : ''}`)
+          : error,
+      ),
     );
     probe.listen(port, host, () => probe.close(() => resolvePort()));
   });

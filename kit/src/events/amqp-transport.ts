@@ -47,7 +47,11 @@ export class AmqpTransport implements EventTransport {
   private readonly connectedListeners: (() => void)[] = [];
   private lastError: string | undefined;
 
-  constructor(private readonly url: string, private readonly topology: AmqpTopology, private readonly log: Logger) {}
+  constructor(
+    private readonly url: string,
+    private readonly topology: AmqpTopology,
+    private readonly log: Logger,
+  ) {}
 
   /** Connects now if it can; a broker that is down only delays delivery (the service still starts, not ready). */
   async start(): Promise<void> {
@@ -81,8 +85,19 @@ export class AmqpTransport implements EventTransport {
     });
   }
 
-  async consume(queue: string, routingKeys: string[], onDelivery: (delivery: Delivery) => Promise<void>, options: { prefetch: number }) {
-    const spec: ConsumerSpec = { queue: this.topology.queuePrefix + queue, routingKeys, prefetch: options.prefetch, onDelivery, cancelled: false };
+  async consume(
+    queue: string,
+    routingKeys: string[],
+    onDelivery: (delivery: Delivery) => Promise<void>,
+    options: { prefetch: number },
+  ) {
+    const spec: ConsumerSpec = {
+      queue: this.topology.queuePrefix + queue,
+      routingKeys,
+      prefetch: options.prefetch,
+      onDelivery,
+      cancelled: false,
+    };
     this.consumers.push(spec);
     if (this.connection) await this.startConsumer(spec);
     else this.reconnectSoon();
@@ -97,11 +112,21 @@ export class AmqpTransport implements EventTransport {
   async deadLetter(letter: DeadLetter): Promise<void> {
     const channel = await this.publishChannel();
     await new Promise<void>((resolve, reject) => {
-      channel.publish(this.topology.deadLetterExchange, this.topology.queuePrefix + letter.queue, letter.body, {
-        persistent: true,
-        contentType: 'application/json',
-        headers: { 'x-error': letter.error.slice(0, 1000), 'x-attempts': letter.attempts, 'x-original-routing-key': letter.routingKey },
-      }, (error) => (error ? reject(new Error(String(error))) : resolve()));
+      channel.publish(
+        this.topology.deadLetterExchange,
+        this.topology.queuePrefix + letter.queue,
+        letter.body,
+        {
+          persistent: true,
+          contentType: 'application/json',
+          headers: {
+            'x-error': letter.error.slice(0, 1000),
+            'x-attempts': letter.attempts,
+            'x-original-routing-key': letter.routingKey,
+          },
+        },
+        (error) => (error ? reject(new Error(String(error))) : resolve()),
+      );
     });
   }
 
@@ -145,8 +170,14 @@ export class AmqpTransport implements EventTransport {
     });
     const publisher = await connection.createConfirmChannel();
     publisher.on('error', (error) => (this.lastError = error.message));
-    await publisher.assertExchange(this.topology.exchange, 'topic', { durable: true, autoDelete: this.topology.temporary });
-    await publisher.assertExchange(this.topology.deadLetterExchange, 'topic', { durable: true, autoDelete: this.topology.temporary });
+    await publisher.assertExchange(this.topology.exchange, 'topic', {
+      durable: true,
+      autoDelete: this.topology.temporary,
+    });
+    await publisher.assertExchange(this.topology.deadLetterExchange, 'topic', {
+      durable: true,
+      autoDelete: this.topology.temporary,
+    });
     this.connection = connection;
     this.publisher = publisher;
     this.attempts = 0;

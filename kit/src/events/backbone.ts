@@ -19,11 +19,21 @@ export class EventBackbone {
   readonly consumer: EventConsumer;
   readonly metrics: EventMetrics;
 
-  constructor(options: { name: string; db: DataSource; databaseUrl: string; amqpUrl: string | undefined; settings: EventSettings; log: Logger; metrics: Metrics }) {
+  constructor(options: {
+    name: string;
+    db: DataSource;
+    databaseUrl: string;
+    amqpUrl: string | undefined;
+    settings: EventSettings;
+    log: Logger;
+    metrics: Metrics;
+  }) {
     const { name, db, settings, log } = options;
     const eventLog = log.child({ component: 'events' });
     this.outbox = new Outbox(name);
-    this.transport = options.amqpUrl ? new AmqpTransport(options.amqpUrl, settings, eventLog) : new InProcessTransport();
+    this.transport = options.amqpUrl
+      ? new AmqpTransport(options.amqpUrl, settings, eventLog)
+      : new InProcessTransport();
     this.metrics = new EventMetrics(options.metrics.registry, () => outboxState(db));
     this.relay = new OutboxRelay({
       schema: name,
@@ -42,7 +52,11 @@ export class EventBackbone {
       outbox: this.outbox,
       log: eventLog,
       metrics: this.metrics,
-      retry: { maxAttempts: settings.maxAttempts, baseDelayMs: settings.retryBaseDelayMs, maxDelayMs: settings.retryMaxDelayMs },
+      retry: {
+        maxAttempts: settings.maxAttempts,
+        baseDelayMs: settings.retryBaseDelayMs,
+        maxDelayMs: settings.retryMaxDelayMs,
+      },
       prefetch: settings.prefetch,
     });
   }

@@ -34,20 +34,37 @@ export const Events = {
   ),
 
   /** An application was rejected, with the admin's reason. */
-  VendorRejected: defineEvent('vendor.rejected', 1, z.object({ vendorId: z.string().uuid(), userId: z.string().uuid(), reason: z.string().min(1) })),
+  VendorRejected: defineEvent(
+    'vendor.rejected',
+    1,
+    z.object({ vendorId: z.string().uuid(), userId: z.string().uuid(), reason: z.string().min(1) }),
+  ),
 
   /** A vendor's public profile changed (catalog keeps names in its replica). */
   VendorUpdated: defineEvent(
     'vendor.updated',
     1,
-    z.object({ vendorId: z.string().uuid(), userId: z.string().uuid(), displayName: z.string().min(1), slug: z.string().min(1) }),
+    z.object({
+      vendorId: z.string().uuid(),
+      userId: z.string().uuid(),
+      displayName: z.string().min(1),
+      slug: z.string().min(1),
+    }),
   ),
 
   /** A vendor was suspended: its products leave the storefront (catalog). */
-  VendorSuspended: defineEvent('vendor.suspended', 1, z.object({ vendorId: z.string().uuid(), userId: z.string().uuid() })),
+  VendorSuspended: defineEvent(
+    'vendor.suspended',
+    1,
+    z.object({ vendorId: z.string().uuid(), userId: z.string().uuid() }),
+  ),
 
   /** A vendor was reinstated after a suspension. */
-  VendorReinstated: defineEvent('vendor.reinstated', 1, z.object({ vendorId: z.string().uuid(), userId: z.string().uuid() })),
+  VendorReinstated: defineEvent(
+    'vendor.reinstated',
+    1,
+    z.object({ vendorId: z.string().uuid(), userId: z.string().uuid() }),
+  ),
 
   /** A product became visible in the storefront (catalog → orders' product replica). */
   ProductPublished: defineEvent('product.published', 1, productState()),
@@ -56,13 +73,22 @@ export const Events = {
   ProductUpdated: defineEvent('product.updated', 1, productState()),
 
   /** A product left the storefront for good. */
-  ProductArchived: defineEvent('product.archived', 1, z.object({ productId: z.string().uuid(), vendorId: z.string().uuid() })),
+  ProductArchived: defineEvent(
+    'product.archived',
+    1,
+    z.object({ productId: z.string().uuid(), vendorId: z.string().uuid() }),
+  ),
 
   /** A license was issued for a paid order line (licensing → catalog: verified reviews). */
   LicenseIssued: defineEvent(
     'license.issued',
     1,
-    z.object({ licenseId: z.string().uuid(), productId: z.string().uuid(), ownerId: z.string().uuid(), orderId: z.string().uuid() }),
+    z.object({
+      licenseId: z.string().uuid(),
+      productId: z.string().uuid(),
+      ownerId: z.string().uuid(),
+      orderId: z.string().uuid(),
+    }),
   ),
 
   /** A cart became an order awaiting payment (orders → payments: the amount to charge). */
@@ -104,7 +130,11 @@ export const Events = {
   OrderCancelled: defineEvent(
     'order.cancelled',
     1,
-    z.object({ orderId: z.string().uuid(), userId: z.string().uuid(), reason: z.enum(['CUSTOMER', 'PAYMENT_TIMEOUT']) }),
+    z.object({
+      orderId: z.string().uuid(),
+      userId: z.string().uuid(),
+      reason: z.enum(['CUSTOMER', 'PAYMENT_TIMEOUT']),
+    }),
   ),
 
   /** Money was received for an order (payments → orders: PAID). */
@@ -134,14 +164,26 @@ function orderSummary() {
     userId: z.string().uuid(),
     total: money(),
     items: z
-      .array(z.object({ productId: z.string().uuid(), vendorId: z.string().uuid(), name: z.string().min(1), unitPrice: money() }))
+      .array(
+        z.object({
+          productId: z.string().uuid(),
+          vendorId: z.string().uuid(),
+          name: z.string().min(1),
+          unitPrice: money(),
+        }),
+      )
       .min(1),
   });
 }
 
 /** What payments tells about one payment of one order. */
 function paymentOutcome() {
-  return z.object({ paymentId: z.string().uuid(), orderId: z.string().uuid(), amount: money(), providerRef: z.string().min(1) });
+  return z.object({
+    paymentId: z.string().uuid(),
+    orderId: z.string().uuid(),
+    amount: money(),
+    providerRef: z.string().min(1),
+  });
 }
 
 /** What other subgraphs need to know about a product to sell it. */

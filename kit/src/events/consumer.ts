@@ -23,7 +23,11 @@ export interface EventHandler<T = any> {
   handle(event: Envelope<T>, context: HandlerContext): Promise<void>;
 }
 
-export function eventHandler<T>(name: string, event: EventDefinition<T>, handle: EventHandler<T>['handle']): EventHandler<T> {
+export function eventHandler<T>(
+  name: string,
+  event: EventDefinition<T>,
+  handle: EventHandler<T>['handle'],
+): EventHandler<T> {
   return { name, event, handle };
 }
 
@@ -59,7 +63,8 @@ export class EventConsumer {
 
   async start(handlers: EventHandler[]): Promise<void> {
     if (handlers.length === 0) return;
-    for (const handler of handlers) this.handlers.set(handler.event.type, [...(this.handlers.get(handler.event.type) ?? []), handler]);
+    for (const handler of handlers)
+      this.handlers.set(handler.event.type, [...(this.handlers.get(handler.event.type) ?? []), handler]);
     this.subscription = await this.options.transport.consume(
       this.options.queue,
       [...this.handlers.keys()],
@@ -93,7 +98,10 @@ export class EventConsumer {
     await delivery.ack().catch(() => undefined);
   }
 
-  private async runWithRetries(handler: EventHandler, delivery: Delivery): Promise<'done' | 'dead-lettered' | 'requeued'> {
+  private async runWithRetries(
+    handler: EventHandler,
+    delivery: Delivery,
+  ): Promise<'done' | 'dead-lettered' | 'requeued'> {
     const { retry, metrics } = this.options;
     for (let attempt = 1; ; attempt += 1) {
       try {
@@ -119,14 +127,19 @@ export class EventConsumer {
   }
 
   private handleOnce(handler: EventHandler, envelope: Envelope): Promise<'handled' | 'duplicate'> {
-    const log = this.options.log.child({ correlationId: envelope.correlationId, eventId: envelope.id, eventType: envelope.type, handler: handler.name });
+    const log = this.options.log.child({
+      correlationId: envelope.correlationId,
+      eventId: envelope.id,
+      eventType: envelope.type,
+      handler: handler.name,
+    });
     return this.options.db.transaction(async (manager) => {
       // Racing consumers of one event: the second insert waits for the first to commit, then finds the row.
-      const claimed = await queryRows(manager, `INSERT INTO inbox (event_id, handler, type) VALUES ($1, $2, $3) ON CONFLICT DO NOTHING RETURNING event_id`, [
-        envelope.id,
-        handler.name,
-        envelope.type,
-      ]);
+      const claimed = await queryRows(
+        manager,
+        `INSERT INTO inbox (event_id, handler, type) VALUES ($1, $2, $3) ON CONFLICT DO NOTHING RETURNING event_id`,
+        [envelope.id, handler.name, envelope.type],
+      );
       if (claimed.length === 0) {
         log.debug('duplicate event skipped');
         return 'duplicate';
@@ -135,7 +148,11 @@ export class EventConsumer {
         manager,
         log,
         correlationId: envelope.correlationId,
-        emit: (definition, payload, aggregateId) => this.options.outbox.record(manager, definition, payload, { aggregateId, correlationId: envelope.correlationId }),
+        emit: (definition, payload, aggregateId) =>
+          this.options.outbox.record(manager, definition, payload, {
+            aggregateId,
+            correlationId: envelope.correlationId,
+          }),
       });
       log.info('event handled');
       return 'handled';
@@ -144,18 +161,24 @@ export class EventConsumer {
 
   private async deadLetter(handler: EventHandler, delivery: Delivery, error: unknown, attempts: number): Promise<void> {
     const message = error instanceof Error ? error.message : String(error);
-    const letter = { queue: this.options.queue, routingKey: delivery.routingKey, body: delivery.body, error: `${handler.name}: ${message}`, attempts };
+    const letter = {
+      queue: this.options.queue,
+      routingKey: delivery.routingKey,
+      body: delivery.body,
+      error: `${handler.name}: ${message}`,
+      attempts,
+    };
     try {
-      await this.options.db.query(`INSERT INTO dead_letters (queue, routing_key, body, error, attempts) VALUES ($1, $2, $3, $4, $5)`, [
-        letter.queue,
-        letter.routingKey,
-        delivery.body.toString(),
-        letter.error,
-        attempts,
-      ]);
+      await this.options.db.query(
+        `INSERT INTO dead_letters (queue, routing_key, body, error, attempts) VALUES ($1, $2, $3, $4, $5)`,
+        [letter.queue, letter.routingKey, delivery.body.toString(), letter.error, attempts],
+      );
       await this.options.transport.deadLetter(letter);
       this.options.metrics.deadLettered.inc({ type: delivery.routingKey });
-      this.options.log.error({ handler: handler.name, attempts, error: message, routingKey: delivery.routingKey }, 'event dead-lettered');
+      this.options.log.error(
+        { handler: handler.name, attempts, error: message, routingKey: delivery.routingKey },
+        'event dead-lettered',
+      );
       await delivery.ack().catch(() => undefined);
     } catch (recordError) {
       // Cannot record the failure: leave the message with the broker rather than lose it.

@@ -67,7 +67,9 @@ export function createEnvelope<T>(
 export function validatePayload<T>(definition: EventDefinition<T>, payload: unknown): T {
   const result = definition.schema.safeParse(payload);
   if (!result.success) {
-    const problems = result.error.issues.map((issue) => `${issue.path.join('.') || 'payload'}: ${issue.message}`).join('; ');
+    const problems = result.error.issues
+      .map((issue) => `${issue.path.join('.') || 'payload'}: ${issue.message}`)
+      .join('; ');
     throw new MalformedEventError(`${definition.type} v${definition.version} payload is invalid: ${problems}`);
   }
   return result.data;
@@ -82,10 +84,19 @@ export function parseEnvelope<T>(raw: Buffer | string, definition: EventDefiniti
     throw new MalformedEventError('event is not JSON');
   }
   const envelope = envelopeSchema.safeParse(json);
-  if (!envelope.success) throw new MalformedEventError(`event envelope is invalid: ${envelope.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`);
-  if (envelope.data.type !== definition.type) throw new MalformedEventError(`expected ${definition.type}, got ${envelope.data.type}`);
+  if (!envelope.success)
+    throw new MalformedEventError(
+      `event envelope is invalid: ${envelope.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`,
+    );
+  if (envelope.data.type !== definition.type)
+    throw new MalformedEventError(`expected ${definition.type}, got ${envelope.data.type}`);
   if (envelope.data.version !== definition.version) {
-    throw new MalformedEventError(`${definition.type} v${envelope.data.version} is not handled (this consumer knows v${definition.version})`);
+    throw new MalformedEventError(
+      `${definition.type} v${envelope.data.version} is not handled (this consumer knows v${definition.version})`,
+    );
   }
-  return { ...(envelope.data as Omit<Envelope, 'payload'>), payload: validatePayload(definition, envelope.data.payload) };
+  return {
+    ...(envelope.data as Omit<Envelope, 'payload'>),
+    payload: validatePayload(definition, envelope.data.payload),
+  };
 }

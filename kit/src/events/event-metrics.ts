@@ -8,15 +8,30 @@ export class EventMetrics {
   readonly deadLettered: Counter<'type'>;
 
   constructor(registry: Registry, outboxState: () => Promise<{ pending: number; oldestAgeSeconds: number }>) {
-    this.published = new Counter({ name: 'events_published_total', help: 'Events published from the outbox', labelNames: ['type'], registers: [registry] });
+    this.published = new Counter({
+      name: 'events_published_total',
+      help: 'Events published from the outbox',
+      labelNames: ['type'],
+      registers: [registry],
+    });
     this.consumed = new Counter({
       name: 'events_consumed_total',
       help: 'Events consumed; outcome handled, or duplicate (already in the inbox)',
       labelNames: ['type', 'outcome'],
       registers: [registry],
     });
-    this.retried = new Counter({ name: 'events_retried_total', help: 'Handler attempts that failed and were retried', labelNames: ['type'], registers: [registry] });
-    this.deadLettered = new Counter({ name: 'events_dead_lettered_total', help: 'Events given up on and dead-lettered', labelNames: ['type'], registers: [registry] });
+    this.retried = new Counter({
+      name: 'events_retried_total',
+      help: 'Handler attempts that failed and were retried',
+      labelNames: ['type'],
+      registers: [registry],
+    });
+    this.deadLettered = new Counter({
+      name: 'events_dead_lettered_total',
+      help: 'Events given up on and dead-lettered',
+      labelNames: ['type'],
+      registers: [registry],
+    });
     // One query per scrape serves both gauges: the registry collects them concurrently.
     let scrape: Promise<{ pending: number; oldestAgeSeconds: number } | undefined> | undefined;
     const readState = () =>

@@ -69,7 +69,11 @@ if (AMQP_URL) {
     afterAll(() => database.drop());
 
     const recordEffect = eventHandler('record-effect', ProbeHappened, async (event, { manager }) => {
-      await manager.query('INSERT INTO effects (event_id, aggregate, n) VALUES ($1, $2, $3)', [event.id, event.payload.aggregate, event.payload.n]);
+      await manager.query('INSERT INTO effects (event_id, aggregate, n) VALUES ($1, $2, $3)', [
+        event.id,
+        event.payload.aggregate,
+        event.payload.n,
+      ]);
     });
 
     function environment() {
@@ -83,7 +87,12 @@ if (AMQP_URL) {
     }
 
     async function pair(env: Record<string, string>) {
-      const consumer = await startEventNode({ name: `fault_consumer_${suffix}`, databaseUrl: database.url, handlers: [recordEffect], env });
+      const consumer = await startEventNode({
+        name: `fault_consumer_${suffix}`,
+        databaseUrl: database.url,
+        handlers: [recordEffect],
+        env,
+      });
       const producer = await startEventNode({ name: `fault_producer_${suffix}`, databaseUrl: database.url, env });
       nodes.push(consumer, producer);
       return { consumer, producer };
@@ -92,15 +101,29 @@ if (AMQP_URL) {
     async function write(node: EventNode, count: number, aggregates = 4) {
       for (let n = 0; n < count; n += 1) {
         await node.db.transaction((manager) =>
-          node.backbone.outbox.record(manager, ProbeHappened, { aggregate: `agg${n % aggregates}`, n }, { aggregateId: `agg${n % aggregates}`, correlationId: 'fault' }),
+          node.backbone.outbox.record(
+            manager,
+            ProbeHappened,
+            { aggregate: `agg${n % aggregates}`, n },
+            { aggregateId: `agg${n % aggregates}`, correlationId: 'fault' },
+          ),
         );
       }
     }
 
-    const effects = (node: EventNode) => queryRows<{ aggregate: string; n: number; event_id: string }>(node.db, 'SELECT aggregate, n, event_id FROM effects ORDER BY id');
-    const pending = async (node: EventNode) => (await queryRows<{ n: number }>(node.db, 'SELECT count(*)::int AS n FROM outbox WHERE sent_at IS NULL'))[0].n;
+    const effects = (node: EventNode) =>
+      queryRows<{ aggregate: string; n: number; event_id: string }>(
+        node.db,
+        'SELECT aggregate, n, event_id FROM effects ORDER BY id',
+      );
+    const pending = async (node: EventNode) =>
+      (await queryRows<{ n: number }>(node.db, 'SELECT count(*)::int AS n FROM outbox WHERE sent_at IS NULL'))[0].n;
 
-    function expectOncePerEventInOrder(rows: { aggregate: string; n: number; event_id: string }[], total: number, aggregates = 4) {
+    function expectOncePerEventInOrder(
+      rows: { aggregate: string; n: number; event_id: string }[],
+      total: number,
+      aggregates = 4,
+    ) {
       expect(rows).toHaveLength(total);
       expect(new Set(rows.map((row) => row.event_id)).size).toBe(total);
       for (let a = 0; a < aggregates; a += 1) {
@@ -121,10 +144,18 @@ if (AMQP_URL) {
       expect(attempts).toBeGreaterThan(0);
 
       await proxy.start();
-      await eventually(async () => (await effects(consumer)).length >= 20, 30_000, () => '20 effects after the broker returned');
+      await eventually(
+        async () => (await effects(consumer)).length >= 20,
+        30_000,
+        () => '20 effects after the broker returned',
+      );
       await new Promise((resolve) => setTimeout(resolve, 300));
       expectOncePerEventInOrder(await effects(consumer), 20);
-      await eventually(async () => (await pending(producer)) === 0, 15_000, () => 'the relay to mark every event sent');
+      await eventually(
+        async () => (await pending(producer)) === 0,
+        15_000,
+        () => 'the relay to mark every event sent',
+      );
       expect(await pending(producer)).toBe(0);
       await producer.backbone.transport.check();
     });
@@ -139,7 +170,11 @@ if (AMQP_URL) {
       proxy.cut();
       await eventually(async () => (await effects(consumer)).length >= 150, 30_000);
       proxy.cut();
-      await eventually(async () => (await effects(consumer)).length >= 300 && (await pending(producer)) === 0, 60_000, () => 'all 300 effects');
+      await eventually(
+        async () => (await effects(consumer)).length >= 300 && (await pending(producer)) === 0,
+        60_000,
+        () => 'all 300 effects',
+      );
       await new Promise((resolve) => setTimeout(resolve, 500));
       expectOncePerEventInOrder(await effects(consumer), 300);
     });
@@ -153,18 +188,30 @@ if (AMQP_URL) {
       });
       const messages: Record<string, unknown>[] = [];
       child.on('message', (message) => messages.push(message as Record<string, unknown>));
-      await eventually(async () => messages.some((m) => m.ready), 20_000, () => 'the consumer process to start');
+      await eventually(
+        async () => messages.some((m) => m.ready),
+        20_000,
+        () => 'the consumer process to start',
+      );
       const producer = await startEventNode({ name: `fault_producer_${suffix}`, databaseUrl: database.url, env });
       nodes.push(producer);
       await write(producer, 1, 1);
-      await eventually(async () => messages.some((m) => m.handling), 20_000, () => 'the handler to start');
+      await eventually(
+        async () => messages.some((m) => m.handling),
+        20_000,
+        () => 'the handler to start',
+      );
 
       const exited = new Promise((resolve) => child.once('exit', resolve));
       child.kill('SIGKILL');
       await exited;
       const survivor = await startEventNode({ name, databaseUrl: database.url, handlers: [recordEffect], env });
       nodes.push(survivor);
-      await eventually(async () => (await effects(survivor)).length === 1, 30_000, () => 'the redelivered event');
+      await eventually(
+        async () => (await effects(survivor)).length === 1,
+        30_000,
+        () => 'the redelivered event',
+      );
       await new Promise((resolve) => setTimeout(resolve, 500));
       const rows = await effects(survivor);
       expect(rows).toHaveLength(1);

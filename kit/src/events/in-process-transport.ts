@@ -112,7 +112,12 @@ export class InProcessTransport implements EventTransport {
     this.broker.publish(envelope.type, Buffer.from(JSON.stringify(envelope)));
   }
 
-  async consume(queueName: string, routingKeys: string[], onDelivery: (delivery: Delivery) => Promise<void>, options: { prefetch: number }) {
+  async consume(
+    queueName: string,
+    routingKeys: string[],
+    onDelivery: (delivery: Delivery) => Promise<void>,
+    options: { prefetch: number },
+  ) {
     const queue = this.broker.declare(queueName, routingKeys);
     const consumer: Consumer = { onDelivery, prefetch: options.prefetch, unacked: 0 };
     queue.consumers.push(consumer);

@@ -16,7 +16,12 @@ export interface EventOrigin {
 export class Outbox {
   constructor(private readonly schema: string) {}
 
-  async record<T>(manager: EntityManager, definition: EventDefinition<T>, payload: T, meta: EventOrigin & { aggregateId: string }): Promise<Envelope<T>> {
+  async record<T>(
+    manager: EntityManager,
+    definition: EventDefinition<T>,
+    payload: T,
+    meta: EventOrigin & { aggregateId: string },
+  ): Promise<Envelope<T>> {
     if (!manager.queryRunner?.isTransactionActive) {
       throw new Error(`outbox: ${definition.type} must be recorded inside the transaction that changes the state`);
     }

@@ -48,7 +48,13 @@ let database: TestDatabase;
 let db: DataSource;
 beforeAll(async () => {
   database = await createTestDatabase();
-  db = await openDatabase({ url: database.url, schema: SCHEMA, entities: [], migrations: [CreateEventTables1763700000000], log: createLogger({ name: 'test', level: 'silent' }) });
+  db = await openDatabase({
+    url: database.url,
+    schema: SCHEMA,
+    entities: [],
+    migrations: [CreateEventTables1763700000000],
+    log: createLogger({ name: 'test', level: 'silent' }),
+  });
 });
 afterAll(async () => {
   await db.destroy();
@@ -70,7 +76,10 @@ function gatedRelay(transport: GatedTransport): OutboxRelay {
 }
 
 const outbox = new Outbox(SCHEMA);
-const write = (n: number) => db.transaction((manager) => outbox.record(manager, ProbeHappened, { aggregate: 'a', n }, { aggregateId: 'a', correlationId: 'test' }));
+const write = (n: number) =>
+  db.transaction((manager) =>
+    outbox.record(manager, ProbeHappened, { aggregate: 'a', n }, { aggregateId: 'a', correlationId: 'test' }),
+  );
 
 it('publishes an event committed while the relay was busy publishing, without waiting for the poll', async () => {
   const transport = new GatedTransport();
@@ -78,13 +87,25 @@ it('publishes an event committed while the relay was busy publishing, without wa
   relay.start();
   try {
     const first = await write(1);
-    await eventually(async () => transport.busy, 5_000, () => 'the relay to start publishing the first event');
+    await eventually(
+      async () => transport.busy,
+      5_000,
+      () => 'the relay to start publishing the first event',
+    );
     const second = await write(2); // its NOTIFY arrives while the first publish is still open
-    const [{ listeners }] = await queryRows<{ listeners: number }>(db, `SELECT count(*)::int AS listeners FROM pg_stat_activity WHERE application_name = $1`, [`outbox-relay-${SCHEMA}`]);
+    const [{ listeners }] = await queryRows<{ listeners: number }>(
+      db,
+      `SELECT count(*)::int AS listeners FROM pg_stat_activity WHERE application_name = $1`,
+      [`outbox-relay-${SCHEMA}`],
+    );
     expect(listeners).toBe(1);
     await new Promise((resolve) => setTimeout(resolve, 100)); // let the notification reach the relay's session
     transport.open();
-    await eventually(async () => transport.published.length === 2, 10_000, () => `both events published (got ${transport.published.length}); the poll is ${POLL_MS} ms`);
+    await eventually(
+      async () => transport.published.length === 2,
+      10_000,
+      () => `both events published (got ${transport.published.length}); the poll is ${POLL_MS} ms`,
+    );
     expect(transport.published).toEqual([first.id, second.id]);
   } finally {
     transport.open(); // after a failed check, the first publish would otherwise wait forever, and stop() with it
@@ -98,19 +119,29 @@ it('stops when asked mid-batch, after finishing the batch, instead of sleeping o
   relay.start();
   try {
     const event = await write(3);
-    await eventually(async () => transport.busy, 5_000, () => 'the relay to start publishing');
+    await eventually(
+      async () => transport.busy,
+      5_000,
+      () => 'the relay to start publishing',
+    );
     // stop() finds the loop publishing, not asleep: there is no sleep to cut short yet.
     const stopped = relay.stop().then(() => 'stopped' as const);
     transport.open();
     let timer: NodeJS.Timeout | undefined;
-    const stillWaiting = new Promise<'still waiting'>((resolve) => (timer = setTimeout(() => resolve('still waiting'), POLL_MS / 6)));
+    const stillWaiting = new Promise<'still waiting'>(
+      (resolve) => (timer = setTimeout(() => resolve('still waiting'), POLL_MS / 6)),
+    );
     try {
       expect(await Promise.race([stopped, stillWaiting])).toBe('stopped');
     } finally {
       clearTimeout(timer);
     }
     expect(transport.published).toEqual([event.id]);
-    const [{ sent }] = await queryRows<{ sent: number }>(db, `SELECT count(*)::int AS sent FROM outbox WHERE envelope->>'id' = $1 AND sent_at IS NOT NULL`, [event.id]);
+    const [{ sent }] = await queryRows<{ sent: number }>(
+      db,
+      `SELECT count(*)::int AS sent FROM outbox WHERE envelope->>'id' = $1 AND sent_at IS NOT NULL`,
+      [event.id],
+    );
     expect(sent).toBe(1);
   } finally {
     transport.open();

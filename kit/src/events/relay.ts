@@ -98,10 +98,17 @@ export class OutboxRelay {
   /** Takes (or keeps) the leadership lock on a session of its own, listening for new rows. */
   private async lead(): Promise<boolean> {
     if (this.session) return true;
-    const session = new Client({ connectionString: this.options.databaseUrl, application_name: `outbox-relay-${this.options.schema}` });
+    const session = new Client({
+      connectionString: this.options.databaseUrl,
+      application_name: `outbox-relay-${this.options.schema}`,
+    });
     session.on('error', () => undefined);
     await session.connect();
-    const [{ locked }] = (await session.query('SELECT pg_try_advisory_lock(hashtext($1)) AS locked', [`outbox-relay:${this.options.schema}`])).rows;
+    const [{ locked }] = (
+      await session.query('SELECT pg_try_advisory_lock(hashtext($1)) AS locked', [
+        `outbox-relay:${this.options.schema}`,
+      ])
+    ).rows;
     if (!locked) {
       await session.end();
       return false;
@@ -128,17 +135,20 @@ export class OutboxRelay {
     const firstFailure = outcomes.findIndex((outcome) => outcome.status === 'rejected');
     const published = firstFailure === -1 ? rows : rows.slice(0, firstFailure);
     if (published.length > 0) {
-      await this.options.db.query(`UPDATE outbox SET sent_at = now() WHERE position = ANY($1::bigint[])`, [published.map((row) => row.position)]);
+      await this.options.db.query(`UPDATE outbox SET sent_at = now() WHERE position = ANY($1::bigint[])`, [
+        published.map((row) => row.position),
+      ]);
       for (const row of published) this.options.metrics.published.inc({ type: row.envelope.type });
     }
     if (firstFailure !== -1) {
       const reason = String((outcomes[firstFailure] as PromiseRejectedResult).reason?.message ?? 'publish failed');
-      await this.options.db.query(`UPDATE outbox SET publish_attempts = publish_attempts + 1, last_error = $2 WHERE position = $1`, [
-        rows[firstFailure].position,
-        reason,
-      ]);
+      await this.options.db.query(
+        `UPDATE outbox SET publish_attempts = publish_attempts + 1, last_error = $2 WHERE position = $1`,
+        [rows[firstFailure].position, reason],
+      );
       this.failures += 1;
-      if (this.failures === 1 || this.failures % 10 === 0) this.options.log.warn({ reason, pending: rows.length - published.length }, 'outbox publish failed; will retry');
+      if (this.failures === 1 || this.failures % 10 === 0)
+        this.options.log.warn({ reason, pending: rows.length - published.length }, 'outbox publish failed; will retry');
       return 'failed';
     }
     this.failures = 0;
@@ -148,7 +158,9 @@ export class OutboxRelay {
   private async cleanupNow(): Promise<void> {
     if (Date.now() - this.lastCleanup < CLEANUP_INTERVAL_MS) return;
     this.lastCleanup = Date.now();
-    await this.options.db.query(`DELETE FROM outbox WHERE sent_at < now() - make_interval(days => $1)`, [SENT_RETENTION_DAYS]);
+    await this.options.db.query(`DELETE FROM outbox WHERE sent_at < now() - make_interval(days => $1)`, [
+      SENT_RETENTION_DAYS,
+    ]);
   }
 
   private async backOff(ms: number): Promise<void> {

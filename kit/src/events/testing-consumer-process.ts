@@ -7,7 +7,11 @@ import { ProbeHappened, startEventNode } from './testing';
  */
 async function main() {
   const handler = eventHandler('record-effect', ProbeHappened, async (event, { manager }) => {
-    await manager.query('INSERT INTO effects (event_id, aggregate, n) VALUES ($1, $2, $3)', [event.id, event.payload.aggregate, event.payload.n]);
+    await manager.query('INSERT INTO effects (event_id, aggregate, n) VALUES ($1, $2, $3)', [
+      event.id,
+      event.payload.aggregate,
+      event.payload.n,
+    ]);
     process.send?.({ handling: event.id });
     await new Promise((resolve) => setTimeout(resolve, Number(process.env.HANDLER_DELAY_MS ?? 60_000)));
   });

@@ -12,14 +12,20 @@ import { CreateEventTables1763700000000 } from './event-tables.migration';
 import { until } from '../testing/helpers';
 
 /** Test-only events: the contract tests must not depend on any real subgraph's catalog entries. */
-export const ProbeHappened = defineEvent('probe.happened', 1, z.object({ aggregate: z.string(), n: z.number().int(), failUntil: z.number().int().optional() }));
+export const ProbeHappened = defineEvent(
+  'probe.happened',
+  1,
+  z.object({ aggregate: z.string(), n: z.number().int(), failUntil: z.number().int().optional() }),
+);
 export const ProbeFollowed = defineEvent('probe.followed', 1, z.object({ n: z.number().int() }));
 
 export class CreateEffects1700000000001 implements MigrationInterface {
   name = 'CreateEffects1700000000001';
   async up(db: QueryRunner) {
     // No unique key on purpose: an effect applied twice shows up as two rows.
-    await db.query(`CREATE TABLE effects (id bigserial PRIMARY KEY, event_id uuid NOT NULL, aggregate text NOT NULL, n int NOT NULL, handled_at timestamptz NOT NULL DEFAULT clock_timestamp())`);
+    await db.query(
+      `CREATE TABLE effects (id bigserial PRIMARY KEY, event_id uuid NOT NULL, aggregate text NOT NULL, n int NOT NULL, handled_at timestamptz NOT NULL DEFAULT clock_timestamp())`,
+    );
   }
   async down(db: QueryRunner) {
     await db.query('DROP TABLE effects');
@@ -44,10 +50,29 @@ export async function startEventNode(options: {
 }): Promise<EventNode> {
   const env = envReader({ ...process.env, ...options.env });
   const config = readCommonConfig(env);
-  const log = createLogger({ name: options.name, level: options.logDestination ? 'debug' : 'silent', destination: options.logDestination });
-  const db = await openDatabase({ url: options.databaseUrl, schema: options.name, entities: [], migrations: [CreateEventTables1763700000000, CreateEffects1700000000001], log, poolSize: 5 });
+  const log = createLogger({
+    name: options.name,
+    level: options.logDestination ? 'debug' : 'silent',
+    destination: options.logDestination,
+  });
+  const db = await openDatabase({
+    url: options.databaseUrl,
+    schema: options.name,
+    entities: [],
+    migrations: [CreateEventTables1763700000000, CreateEffects1700000000001],
+    log,
+    poolSize: 5,
+  });
   const metrics = new Metrics(options.name);
-  const backbone = new EventBackbone({ name: options.name, db, databaseUrl: options.databaseUrl, amqpUrl: config.amqpUrl, settings: config.events, log, metrics });
+  const backbone = new EventBackbone({
+    name: options.name,
+    db,
+    databaseUrl: options.databaseUrl,
+    amqpUrl: config.amqpUrl,
+    settings: config.events,
+    log,
+    metrics,
+  });
   await backbone.start(options.handlers ?? []);
   return {
     name: options.name,
@@ -62,6 +87,10 @@ export async function startEventNode(options: {
 }
 
 /** Polls until `check` holds, failing with `describe()` after `timeoutMs`. */
-export async function eventually(check: () => Promise<boolean>, timeoutMs = 15_000, describe = () => 'condition'): Promise<void> {
+export async function eventually(
+  check: () => Promise<boolean>,
+  timeoutMs = 15_000,
+  describe = () => 'condition',
+): Promise<void> {
   await until(async () => ((await check()) ? true : undefined), describe(), timeoutMs);
 }

@@ -29,7 +29,12 @@ export interface EventTransport {
   readonly kind: 'amqp' | 'in-process';
   publish(envelope: Envelope): Promise<void>;
   /** Declares the durable queue for `queue`, bound to `routingKeys`, and starts delivering to `onDelivery`. */
-  consume(queue: string, routingKeys: string[], onDelivery: (delivery: Delivery) => Promise<void>, options: { prefetch: number }): Promise<{ cancel(): Promise<void> }>;
+  consume(
+    queue: string,
+    routingKeys: string[],
+    onDelivery: (delivery: Delivery) => Promise<void>,
+    options: { prefetch: number },
+  ): Promise<{ cancel(): Promise<void> }>;
   deadLetter(letter: DeadLetter): Promise<void>;
   /** Throws when the broker cannot be reached (for /ready). */
   check(): Promise<void>;

@@ -11,7 +11,14 @@ export const jsonErrorHandler: ErrorRequestHandler = (error, _req, res, next) =>
 
 /** The body of a request that could not be read: its message for a 4xx, nothing internal for a 5xx. */
 export function requestErrorBody(status: number, message: string) {
-  return { errors: [{ message: status < 500 ? message : 'Internal server error', extensions: { code: status < 500 ? 'BAD_REQUEST' : 'INTERNAL_SERVER_ERROR' } }] };
+  return {
+    errors: [
+      {
+        message: status < 500 ? message : 'Internal server error',
+        extensions: { code: status < 500 ? 'BAD_REQUEST' : 'INTERNAL_SERVER_ERROR' },
+      },
+    ],
+  };
 }
 
 export function createHttpServer(app: RequestListener): Server {
@@ -26,7 +33,9 @@ export function createHttpServer(app: RequestListener): Server {
 export function listen(server: Server, port: number, host: string, serviceName: string): Promise<Server> {
   return new Promise((resolve, reject) => {
     server.once('error', (error: NodeJS.ErrnoException) => {
-      reject(error.code === 'EADDRINUSE' ? new Error(`${serviceName}: port ${port} on ${host} is already in use`) : error);
+      reject(
+        error.code === 'EADDRINUSE' ? new Error(`${serviceName}: port ${port} on ${host} is already in use`) : error,
+      );
     });
     server.listen(port, host, () => resolve(server));
   });

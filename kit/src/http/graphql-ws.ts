@@ -23,7 +23,9 @@ export function authorizationFrom(connectionParams: Readonly<Record<string, unkn
 export function serveGraphQLOverWebSocket(
   server: Server,
   path: string,
-  options: ServerOptions<Record<string, unknown> | undefined, { request: import('node:http').IncomingMessage }> & { formatError: FormatError },
+  options: ServerOptions<Record<string, unknown> | undefined, { request: import('node:http').IncomingMessage }> & {
+    formatError: FormatError;
+  },
 ): () => Promise<void> {
   const sockets = new WebSocketServer({ server, path });
   const { formatError, ...serverOptions } = options;
@@ -31,13 +33,23 @@ export function serveGraphQLOverWebSocket(
     errors.map((error) => formatError(error instanceof GraphQLError ? error.toJSON() : error, error));
   // An `error` message is a request error (execution errors travel in `next`): give it Apollo's code, as HTTP does.
   const requestErrors = (errors: readonly (GraphQLError | GraphQLFormattedError)[]) =>
-    format(errors.map((error) => (error.extensions?.code ? error : withCode(error, error.message.startsWith('Syntax Error') ? 'GRAPHQL_PARSE_FAILED' : 'GRAPHQL_VALIDATION_FAILED'))));
+    format(
+      errors.map((error) =>
+        error.extensions?.code
+          ? error
+          : withCode(
+              error,
+              error.message.startsWith('Syntax Error') ? 'GRAPHQL_PARSE_FAILED' : 'GRAPHQL_VALIDATION_FAILED',
+            ),
+      ),
+    );
   const cleanup = useServer<Record<string, unknown> | undefined, { request: import('node:http').IncomingMessage }>(
     {
       connectionInitWaitTimeout: CONNECTION_INIT_WAIT_TIMEOUT_MS,
       ...serverOptions,
       onError: (_ctx, _id, _payload, errors) => requestErrors(errors),
-      onNext: (_ctx, _id, _payload, _args, result) => (result.errors ? { ...result, errors: format(result.errors) } : result),
+      onNext: (_ctx, _id, _payload, _args, result) =>
+        result.errors ? { ...result, errors: format(result.errors) } : result,
     },
     sockets,
   );

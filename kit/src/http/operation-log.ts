@@ -25,7 +25,12 @@ export function operationLogPlugin<TContext extends { log: Logger }>(): ApolloSe
       return {
         willSendResponse: async ({ operationName, operation, errors }) => {
           const codes = errors?.map((error) => String(error.extensions?.code ?? 'INTERNAL_SERVER_ERROR'));
-          logOperation(contextValue.log, { operationName, operationType: operation?.operation, startedAt, errors: codes });
+          logOperation(contextValue.log, {
+            operationName,
+            operationType: operation?.operation,
+            startedAt,
+            errors: codes,
+          });
         },
       };
     },

@@ -19,15 +19,27 @@ describe('LocalDirectoryStorage', () => {
 
   it('stores a stream with its size and SHA-256, reads it whole and by range', async () => {
     const bytes = randomBytes(200_000);
-    const stored = await storage.put('products/p1/v1', Readable.from([bytes.subarray(0, 70_000), bytes.subarray(70_000)]), { maxBytes: 1_000_000 });
-    expect(stored).toEqual({ key: 'products/p1/v1', size: 200_000, sha256: createHash('sha256').update(bytes).digest('hex') });
+    const stored = await storage.put(
+      'products/p1/v1',
+      Readable.from([bytes.subarray(0, 70_000), bytes.subarray(70_000)]),
+      { maxBytes: 1_000_000 },
+    );
+    expect(stored).toEqual({
+      key: 'products/p1/v1',
+      size: 200_000,
+      sha256: createHash('sha256').update(bytes).digest('hex'),
+    });
     expect((await collect(await storage.read('products/p1/v1'))).equals(bytes)).toBe(true);
-    expect((await collect(await storage.read('products/p1/v1', { start: 10, end: 19 }))).equals(bytes.subarray(10, 20))).toBe(true);
+    expect(
+      (await collect(await storage.read('products/p1/v1', { start: 10, end: 19 }))).equals(bytes.subarray(10, 20)),
+    ).toBe(true);
     expect(await storage.size('products/p1/v1')).toBe(200_000);
   });
 
   it('refuses an object over the limit and keeps nothing of it', async () => {
-    await expect(storage.put('big', Readable.from([randomBytes(600), randomBytes(600)]), { maxBytes: 1000 })).rejects.toBeInstanceOf(ObjectTooLargeError);
+    await expect(
+      storage.put('big', Readable.from([randomBytes(600), randomBytes(600)]), { maxBytes: 1000 }),
+    ).rejects.toBeInstanceOf(ObjectTooLargeError);
     expect(await storage.size('big')).toBeNull();
     expect(readdirSync(root)).toEqual([]);
   });
@@ -43,6 +55,8 @@ describe('LocalDirectoryStorage', () => {
   });
 
   it.each(['../escape', '/etc/passwd', 'a/../../b', '', '.hidden'])('refuses the key %j', async (key) => {
-    await expect(storage.put(key, Readable.from([Buffer.from('x')]), { maxBytes: 10 })).rejects.toThrow(/invalid object key/);
+    await expect(storage.put(key, Readable.from([Buffer.from('x')]), { maxBytes: 10 })).rejects.toThrow(
+      /invalid object key/,
+    );
   });
 });

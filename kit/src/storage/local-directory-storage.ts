@@ -64,7 +64,8 @@ export class LocalDirectoryStorage implements ObjectStorage {
   /** Keys are relative paths of safe characters; nothing may escape the root. */
   private pathOf(key: string): string {
     const path = resolve(join(this.root, key));
-    if (!SAFE_KEY.test(key) || key.includes('..') || !path.startsWith(this.root + sep)) throw new Error(`invalid object key "${key}"`);
+    if (!SAFE_KEY.test(key) || key.includes('..') || !path.startsWith(this.root + sep))
+      throw new Error(`invalid object key "${key}"`);
     return path;
   }
 }

@@ -10,7 +10,8 @@ export interface TestDatabase {
 /** Server every test database lives on: `DATABASE_URL`, or the embedded one the global setup started. */
 export function testServerUrl(): string {
   const url = process.env.DATABASE_URL;
-  if (!url) throw new Error('DATABASE_URL is not set: run tests through jest (its global setup starts embedded Postgres)');
+  if (!url)
+    throw new Error('DATABASE_URL is not set: run tests through jest (its global setup starts embedded Postgres)');
   return url;
 }
 
@@ -24,7 +25,10 @@ export async function createTestDatabase(): Promise<TestDatabase> {
   return {
     name,
     url: url.toString(),
-    drop: () => withAdminClient(serverUrl, (client) => client.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`)).then(() => undefined),
+    drop: () =>
+      withAdminClient(serverUrl, (client) => client.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`)).then(
+        () => undefined,
+      ),
   };
 }
 

@@ -4,7 +4,10 @@ import { freePort } from './global-setup';
 
 describe('freePort', () => {
   it('hands out ports below the kernel’s ephemeral range that a server can then listen on', async () => {
-    const [ephemeralFrom] = readFileSync('/proc/sys/net/ipv4/ip_local_port_range', 'utf8').trim().split(/\s+/).map(Number);
+    const [ephemeralFrom] = readFileSync('/proc/sys/net/ipv4/ip_local_port_range', 'utf8')
+      .trim()
+      .split(/\s+/)
+      .map(Number);
     for (let i = 0; i < 20; i += 1) {
       const port = await freePort();
       expect(port).toBeGreaterThanOrEqual(20_000);

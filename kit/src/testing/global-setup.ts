@@ -40,18 +40,24 @@ const MAX_PORT_PROBES = 100;
 /** A port nothing listens on now, outside the ephemeral range, for a server a test starts later. */
 export async function freePort(): Promise<number> {
   const worker = Number(process.env.JEST_WORKER_ID ?? 1);
-  const sliceStart = TEST_PORTS_FROM + (((worker - 1) * TEST_PORTS_PER_WORKER) % (TEST_PORTS_TO - TEST_PORTS_FROM + 1 - TEST_PORTS_PER_WORKER));
+  const sliceStart =
+    TEST_PORTS_FROM +
+    (((worker - 1) * TEST_PORTS_PER_WORKER) % (TEST_PORTS_TO - TEST_PORTS_FROM + 1 - TEST_PORTS_PER_WORKER));
   for (let probe = 0; probe < MAX_PORT_PROBES; probe += 1) {
     const port = sliceStart + Math.floor(Math.random() * TEST_PORTS_PER_WORKER);
     if (await canListen(port)) return port;
   }
-  throw new Error(`freePort: no free port in ${MAX_PORT_PROBES} probes of ${sliceStart}–${sliceStart + TEST_PORTS_PER_WORKER - 1}`);
+  throw new Error(
+    `freePort: no free port in ${MAX_PORT_PROBES} probes of ${sliceStart}–${sliceStart + TEST_PORTS_PER_WORKER - 1}`,
+  );
 }
 
 function canListen(port: number): Promise<boolean> {
   return new Promise((resolve, reject) => {
     const probe = createServer();
-    probe.once('error', (error: NodeJS.ErrnoException) => (error.code === 'EADDRINUSE' || error.code === 'EACCES' ? resolve(false) : reject(error)));
+    probe.once('error', (error: NodeJS.ErrnoException) =>
+      error.code === 'EADDRINUSE' || error.code === 'EACCES' ? resolve(false) : reject(error),
+    );
     probe.listen(port, '127.0.0.1', () => probe.close(() => resolve(true)));
   });
 }

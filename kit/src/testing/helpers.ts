@@ -27,7 +27,11 @@ export function temporaryDirectories(prefix: string): () => string {
 const POLL_INTERVAL_MS = 20;
 
 /** Retries `attempt` until it returns a value (not undefined), for effects that arrive asynchronously (events, mail). */
-export async function until<T>(attempt: () => Promise<T | undefined> | T | undefined, what: string, timeoutMs = 15_000): Promise<T> {
+export async function until<T>(
+  attempt: () => Promise<T | undefined> | T | undefined,
+  what: string,
+  timeoutMs = 15_000,
+): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     const value = await attempt();
@@ -53,7 +57,10 @@ export function tokenFor(userId: string, role: Role | 'CUSTOMER' | 'VENDOR' | 'A
  * TypeORM reports every statement to its DataSource's logger, logging on or not. The event
  * relay and consumer share the DataSource in the background: their statements are left out.
  */
-export async function sqlDuring<T>(target: TestSubgraph, work: () => Promise<T>): Promise<{ result: T; statements: string[] }> {
+export async function sqlDuring<T>(
+  target: TestSubgraph,
+  work: () => Promise<T>,
+): Promise<{ result: T; statements: string[] }> {
   const logger = target.subgraph.deps.db.logger;
   const statements: string[] = [];
   const original = logger.logQuery;
@@ -70,7 +77,11 @@ export async function sqlDuring<T>(target: TestSubgraph, work: () => Promise<T>)
 
 /** The envelopes a subgraph recorded for one aggregate, in write order. */
 export async function outboxOf(target: TestSubgraph, aggregateId: string): Promise<Envelope<any>[]> {
-  const rows = await queryRows<{ envelope: Envelope<any> }>(target.subgraph.deps.db, `SELECT envelope FROM outbox WHERE aggregate_id = $1 ORDER BY position`, [aggregateId]);
+  const rows = await queryRows<{ envelope: Envelope<any> }>(
+    target.subgraph.deps.db,
+    `SELECT envelope FROM outbox WHERE aggregate_id = $1 ORDER BY position`,
+    [aggregateId],
+  );
   return rows.map((row) => row.envelope);
 }
 

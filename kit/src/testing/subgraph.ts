@@ -39,7 +39,10 @@ export interface TestSubgraph {
  * Starts a real subgraph on a free port against its own fresh database; `env` adds or
  * overrides settings for this subgraph only.
  */
-export async function startTestSubgraph(module: SubgraphModule, env: Record<string, string> = {}): Promise<TestSubgraph> {
+export async function startTestSubgraph(
+  module: SubgraphModule,
+  env: Record<string, string> = {},
+): Promise<TestSubgraph> {
   const database = await createTestDatabase();
   const logs = new LogCapture();
   const subgraph = await startSubgraph(module, {

@@ -18,18 +18,29 @@ export interface TestSubscription<T = Record<string, unknown>> {
 }
 
 /** A graphql-ws client as a browser would open it, with `authorization` in connectionParams when a token is given. */
-export function subscriptionClient(httpUrl: string, token?: string, options: { onClose?: (code: number, reason: string) => void } = {}): Client {
+export function subscriptionClient(
+  httpUrl: string,
+  token?: string,
+  options: { onClose?: (code: number, reason: string) => void } = {},
+): Client {
   return createClient({
     url: httpUrl.replace(/^http/, 'ws'),
     webSocketImpl: WebSocket,
     connectionParams: token ? { authorization: `Bearer ${token}` } : {},
     retryAttempts: 0,
     lazy: true,
-    on: { closed: (event) => options.onClose?.((event as { code: number }).code, String((event as { reason: unknown }).reason)) },
+    on: {
+      closed: (event) =>
+        options.onClose?.((event as { code: number }).code, String((event as { reason: unknown }).reason)),
+    },
   });
 }
 
-export function subscribe<T = Record<string, unknown>>(client: Client, query: string, variables: Record<string, unknown> = {}): TestSubscription<T> {
+export function subscribe<T = Record<string, unknown>>(
+  client: Client,
+  query: string,
+  variables: Record<string, unknown> = {},
+): TestSubscription<T> {
   const pushes: ExecutionResult<T>[] = [];
   const waiters = new Set<() => void>();
   let end!: (errors: readonly GraphQLFormattedError[]) => void;
@@ -71,7 +82,8 @@ export function subscribe<T = Record<string, unknown>>(client: Client, query: st
   return {
     pushes,
     push: (n, timeoutMs = PUSH_TIMEOUT_MS) => waitFor(() => pushes[n - 1], `push #${n}`, timeoutMs),
-    pushWhere: (test, timeoutMs = PUSH_TIMEOUT_MS) => waitFor(() => pushes.find((result) => result.data && test(result.data)), 'a matching push', timeoutMs),
+    pushWhere: (test, timeoutMs = PUSH_TIMEOUT_MS) =>
+      waitFor(() => pushes.find((result) => result.data && test(result.data)), 'a matching push', timeoutMs),
     ended,
     unsubscribe,
   };

@@ -28,34 +28,72 @@ const PHASES = ['checkout', 'intent', 'webhook', 'push'] as const;
 type Timings = Record<(typeof PHASES)[number], number>;
 
 async function buyer(supergraph: TestSupergraph, index: number) {
-  const { register } = await supergraph.client.data(`mutation($i: RegisterInput!) { register(input: $i) { accessToken } }`, {
-    variables: { i: { email: `bench.${index}.${randomUUID()}@example.com`, password: 'a long bench passphrase', displayName: 'Bench' } },
-  });
+  const { register } = await supergraph.client.data(
+    `mutation($i: RegisterInput!) { register(input: $i) { accessToken } }`,
+    {
+      variables: {
+        i: {
+          email: `bench.${index}.${randomUUID()}@example.com`,
+          password: 'a long bench passphrase',
+          displayName: 'Bench',
+        },
+      },
+    },
+  );
   return register.accessToken as string;
 }
 
 async function purchase(supergraph: TestSupergraph, token: string, productId: string): Promise<Timings> {
-  const gql = (query: string, variables: Record<string, unknown>) => supergraph.client.request(query, { variables, token });
-  await until(async () => (await gql(`mutation($p: ID!) { addToCart(productId: $p) { itemCount } }`, { p: productId })).data ?? undefined, 'the replica');
+  const gql = (query: string, variables: Record<string, unknown>) =>
+    supergraph.client.request(query, { variables, token });
+  await until(
+    async () =>
+      (await gql(`mutation($p: ID!) { addToCart(productId: $p) { itemCount } }`, { p: productId })).data ?? undefined,
+    'the replica',
+  );
   let mark = performance.now();
-  const { data } = await gql(`mutation($k: String!) { checkout(input: { idempotencyKey: $k }) { id } }`, { k: randomUUID() });
+  const { data } = await gql(`mutation($k: String!) { checkout(input: { idempotencyKey: $k }) { id } }`, {
+    k: randomUUID(),
+  });
   const orderId = data!.checkout.id as string;
   const timings = { checkout: performance.now() - mark } as Timings;
 
   mark = performance.now();
-  const intent = await until(async () => (await gql(`mutation($o: ID!) { createPaymentIntent(orderId: $o) { payment { id providerRef amount { amount currency } } } }`, { o: orderId })).data?.createPaymentIntent ?? undefined, 'payments to know the order');
+  const intent = await until(
+    async () =>
+      (
+        await gql(
+          `mutation($o: ID!) { createPaymentIntent(orderId: $o) { payment { id providerRef amount { amount currency } } } }`,
+          { o: orderId },
+        )
+      ).data?.createPaymentIntent ?? undefined,
+    'payments to know the order',
+  );
   timings.intent = performance.now() - mark;
 
   const socket = subscriptionClient(supergraph.gateway.url, token);
-  const live = subscribe<{ orderUpdated: { status: string } }>(socket, `subscription($id: ID!) { orderUpdated(orderId: $id) { status items { product { name } } } }`, { id: orderId });
+  const live = subscribe<{ orderUpdated: { status: string } }>(
+    socket,
+    `subscription($id: ID!) { orderUpdated(orderId: $id) { status items { product { name } } } }`,
+    { id: orderId },
+  );
   await live.push(1);
   const event = paymentIntentEvent(
-    { paymentIntentId: intent.payment.providerRef, amount: intent.payment.amount.amount, currency: intent.payment.amount.currency, metadata: { paymentId: intent.payment.id, orderId } },
+    {
+      paymentIntentId: intent.payment.providerRef,
+      amount: intent.payment.amount.amount,
+      currency: intent.payment.amount.currency,
+      metadata: { paymentId: intent.payment.id, orderId },
+    },
     'succeeded',
   );
   const { body, signature } = await signed(event, WEBHOOK_SECRET);
   mark = performance.now();
-  const response = await fetch(new URL('/webhooks/stripe', supergraph.gateway.url), { method: 'POST', headers: { 'content-type': 'application/json', 'stripe-signature': signature }, body });
+  const response = await fetch(new URL('/webhooks/stripe', supergraph.gateway.url), {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', 'stripe-signature': signature },
+    body,
+  });
   await response.arrayBuffer();
   if (response.status !== 200) throw new Error(`webhook answered ${response.status}`);
   timings.webhook = performance.now() - mark;
@@ -92,7 +130,8 @@ async function main() {
         await Promise.all(
           tokens.map(async (token, index) => {
             const timings: Timings[] = [];
-            for (let n = 0; n < perBuyer; n += 1) timings.push(await purchase(supergraph, token, productIds[(index + n) % productIds.length]));
+            for (let n = 0; n < perBuyer; n += 1)
+              timings.push(await purchase(supergraph, token, productIds[(index + n) % productIds.length]));
             return timings;
           }),
         )

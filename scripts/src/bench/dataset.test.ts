@@ -2,7 +2,16 @@ import { createPublicKey, verify } from 'node:crypto';
 import { queryRows } from '@marketplace/kit';
 import { TestSupergraph, startTestSupergraph } from '../testing/supergraph';
 import {
-  DATASET_PASSWORD, DatasetDatabases, DatasetReport, SUBGRAPH_NAMES, countRows, customerEmail, datasetCounts, datasetId, loadDataset, vendorEmail,
+  DATASET_PASSWORD,
+  DatasetDatabases,
+  DatasetReport,
+  SUBGRAPH_NAMES,
+  countRows,
+  customerEmail,
+  datasetCounts,
+  datasetId,
+  loadDataset,
+  vendorEmail,
 } from './dataset';
 
 /** The data set at 1 % through the real supergraph: counts, cross-subgraph consistency, and what clients see of it. */
@@ -14,7 +23,9 @@ let report: DatasetReport;
 let rows: Record<string, number>;
 beforeAll(async () => {
   supergraph = await startTestSupergraph();
-  dbs = Object.fromEntries(SUBGRAPH_NAMES.map((name) => [name, supergraph.subgraphs.get(name)!.deps.db])) as DatasetDatabases;
+  dbs = Object.fromEntries(
+    SUBGRAPH_NAMES.map((name) => [name, supergraph.subgraphs.get(name)!.deps.db]),
+  ) as DatasetDatabases;
   report = await loadDataset(dbs, SCALE, undefined, { passwordHashCost: 10 });
   rows = await countRows(dbs);
 }, 60_000);
@@ -23,9 +34,15 @@ afterAll(async () => {
 });
 
 const gql = () => supergraph.client;
-const one = async <T>(db: keyof DatasetDatabases, sql: string, parameters: unknown[] = []) => (await queryRows<T>(dbs[db], sql, parameters))[0];
+const one = async <T>(db: keyof DatasetDatabases, sql: string, parameters: unknown[] = []) =>
+  (await queryRows<T>(dbs[db], sql, parameters))[0];
 const signIn = async (email: string) =>
-  (await gql().data(`mutation($e: String!, $p: String!) { login(email: $e, password: $p) { accessToken user { id role } } }`, { variables: { e: email, p: DATASET_PASSWORD } })).login;
+  (
+    await gql().data(
+      `mutation($e: String!, $p: String!) { login(email: $e, password: $p) { accessToken user { id role } } }`,
+      { variables: { e: email, p: DATASET_PASSWORD } },
+    )
+  ).login;
 
 it('loads the scaled counts into every subgraph, consistent across them', async () => {
   const counts = datasetCounts(SCALE);
@@ -40,8 +57,15 @@ it('loads the scaled counts into every subgraph, consistent across them', async 
     'orders.orders': 1000,
     'payments.orders': 1000,
   });
-  const roles = await queryRows<{ role: string; count: number }>(dbs.users, `SELECT role, count(*)::int AS count FROM users GROUP BY role ORDER BY role`);
-  expect(roles).toEqual([{ role: 'ADMIN', count: 1 }, { role: 'CUSTOMER', count: 194 }, { role: 'VENDOR', count: 5 }]);
+  const roles = await queryRows<{ role: string; count: number }>(
+    dbs.users,
+    `SELECT role, count(*)::int AS count FROM users GROUP BY role ORDER BY role`,
+  );
+  expect(roles).toEqual([
+    { role: 'ADMIN', count: 1 },
+    { role: 'CUSTOMER', count: 194 },
+    { role: 'VENDOR', count: 5 },
+  ]);
 
   // Every paid line has one license (licensing and the catalog's record), two ledger entries (four when refunded).
   const lines = await one<{ licensed: number; refunded: number; published: number }>(
@@ -55,52 +79,90 @@ it('loads the scaled counts into every subgraph, consistent across them', async 
   expect(rows['catalog.licenses']).toBe(lines.licensed);
   expect(rows['vendor.ledger_entries']).toBe(2 * lines.licensed + 2 * lines.refunded);
   expect(rows['licensing.products']).toBe(lines.published);
-  const statuses = await queryRows<{ status: string; count: number }>(dbs.orders, `SELECT status, count(*)::int AS count FROM orders GROUP BY status`);
+  const statuses = await queryRows<{ status: string; count: number }>(
+    dbs.orders,
+    `SELECT status, count(*)::int AS count FROM orders GROUP BY status`,
+  );
   const byStatus = Object.fromEntries(statuses.map((row) => [row.status, row.count]));
   expect(byStatus.FULFILLED).toBeGreaterThan(900);
   expect(rows['vendor.ledger_orders']).toBe(byStatus.FULFILLED + byStatus.REFUNDED);
   expect(rows['licensing.refunded_orders']).toBe(byStatus.REFUNDED);
-  expect(await one('payments', `SELECT count(*)::int AS n FROM payments WHERE status IN ('SUCCEEDED', 'REFUNDED')`)).toEqual({ n: byStatus.FULFILLED + byStatus.REFUNDED });
+  expect(
+    await one('payments', `SELECT count(*)::int AS n FROM payments WHERE status IN ('SUCCEEDED', 'REFUNDED')`),
+  ).toEqual({ n: byStatus.FULFILLED + byStatus.REFUNDED });
   // Reviews: about 30 % of licenses, one per customer and product, aggregates matching.
   expect(rows['catalog.reviews'] / lines.licensed).toBeGreaterThan(0.2);
   expect(rows['catalog.reviews'] / lines.licensed).toBeLessThan(0.35);
   expect(
-    await one('catalog', `SELECT count(*)::int AS n FROM products p LEFT JOIN (SELECT product_id, round(avg(rating), 1) AS r, count(*) AS c FROM reviews GROUP BY product_id) s ON s.product_id = p.id
-                          WHERE p.rating <> coalesce(s.r, 0) OR p.review_count <> coalesce(s.c, 0)`),
+    await one(
+      'catalog',
+      `SELECT count(*)::int AS n FROM products p LEFT JOIN (SELECT product_id, round(avg(rating), 1) AS r, count(*) AS c FROM reviews GROUP BY product_id) s ON s.product_id = p.id
+                          WHERE p.rating <> coalesce(s.r, 0) OR p.review_count <> coalesce(s.c, 0)`,
+    ),
   ).toEqual({ n: 0 });
   // Every order's amounts agree between orders and payments, and the number sequence continues after the data set.
-  const totals = await queryRows<{ id: string; total: number }>(dbs.orders, `SELECT id, total_amount AS total FROM orders`);
-  const amounts = new Map((await queryRows<{ id: string; amount: number }>(dbs.payments, `SELECT id, amount FROM orders`)).map((row) => [row.id, row.amount]));
+  const totals = await queryRows<{ id: string; total: number }>(
+    dbs.orders,
+    `SELECT id, total_amount AS total FROM orders`,
+  );
+  const amounts = new Map(
+    (await queryRows<{ id: string; amount: number }>(dbs.payments, `SELECT id, amount FROM orders`)).map((row) => [
+      row.id,
+      row.amount,
+    ]),
+  );
   expect(totals.every((order) => amounts.get(order.id) === order.total)).toBe(true);
   expect(await one('orders', `SELECT last_value::int AS n FROM order_number_seq`)).toEqual({ n: 1000 });
   // Reproducible ids: the SQL's md5 → uuid is datasetId's.
-  expect(await one('users', `SELECT id FROM users WHERE email = $1`, [customerEmail(1)])).toEqual({ id: datasetId('user', 7) });
+  expect(await one('users', `SELECT id FROM users WHERE email = $1`, [customerEmail(1)])).toEqual({
+    id: datasetId('user', 7),
+  });
 });
 
-it('finds generated products by full-text search (typos too), with their vendors\' names', async () => {
-  const product = await one<{ id: string; name: string; vendorId: string }>('catalog', `SELECT id, name, vendor_id AS "vendorId" FROM products WHERE status = 'PUBLISHED' ORDER BY slug LIMIT 1`);
-  const vendors = new Map((await queryRows<{ id: string; name: string }>(dbs.vendor, `SELECT id, display_name AS name FROM vendors`)).map((row) => [row.id, row.name]));
+it("finds generated products by full-text search (typos too), with their vendors' names", async () => {
+  const product = await one<{ id: string; name: string; vendorId: string }>(
+    'catalog',
+    `SELECT id, name, vendor_id AS "vendorId" FROM products WHERE status = 'PUBLISHED' ORDER BY slug LIMIT 1`,
+  );
+  const vendors = new Map(
+    (await queryRows<{ id: string; name: string }>(dbs.vendor, `SELECT id, display_name AS name FROM vendors`)).map(
+      (row) => [row.id, row.name],
+    ),
+  );
   const search = async (text: string) =>
     (
-      await gql().data(`query($s: String!) { products(filter: { search: $s }, first: 50) { totalCount edges { node { id name vendor { id displayName } } } } }`, {
-        variables: { s: text },
-      })
+      await gql().data(
+        `query($s: String!) { products(filter: { search: $s }, first: 50) { totalCount edges { node { id name vendor { id displayName } } } } }`,
+        {
+          variables: { s: text },
+        },
+      )
     ).products;
   const exact = await search(product.name);
   expect(exact.totalCount).toBeGreaterThan(0);
   expect(exact.edges.map((edge: { node: { id: string } }) => edge.node.id)).toContain(product.id);
   for (const { node } of exact.edges) expect(node.vendor.displayName).toBe(vendors.get(node.vendor.id));
-  expect(exact.edges.find((edge: { node: { id: string } }) => edge.node.id === product.id).node.vendor.displayName).toMatch(/^[A-Z][a-z]+ [A-Za-z]+$/);
+  expect(
+    exact.edges.find((edge: { node: { id: string } }) => edge.node.id === product.id).node.vendor.displayName,
+  ).toMatch(/^[A-Z][a-z]+ [A-Za-z]+$/);
   // A misspelled word of the name still finds products (search_terms was filled).
-  const long = await one<{ name: string }>('catalog', `SELECT name FROM products WHERE status = 'PUBLISHED' AND name ~ '[A-Za-z]{9,}' ORDER BY slug LIMIT 1`);
+  const long = await one<{ name: string }>(
+    'catalog',
+    `SELECT name FROM products WHERE status = 'PUBLISHED' AND name ~ '[A-Za-z]{9,}' ORDER BY slug LIMIT 1`,
+  );
   const word = long.name.split(' ').reduce((longest, part) => (part.length > longest.length ? part : longest));
   const typo = await search(`${word.slice(0, 2)}${word.slice(3)}`);
   expect(typo.totalCount).toBeGreaterThan(0);
-  expect(typo.edges.every((edge: { node: { name: string } }) => edge.node.name.toLowerCase().includes(word.toLowerCase()))).toBe(true);
+  expect(
+    typo.edges.every((edge: { node: { name: string } }) => edge.node.name.toLowerCase().includes(word.toLowerCase())),
+  ).toBe(true);
 });
 
 it('lets a generated customer log in and see their orders with items, licenses (verifiable keys) and payments', async () => {
-  const buyer = await one<{ userId: string; orders: number }>('orders', `SELECT user_id AS "userId", count(*)::int AS orders FROM orders WHERE status = 'FULFILLED' GROUP BY user_id ORDER BY count(*) DESC, user_id LIMIT 1`);
+  const buyer = await one<{ userId: string; orders: number }>(
+    'orders',
+    `SELECT user_id AS "userId", count(*)::int AS orders FROM orders WHERE status = 'FULFILLED' GROUP BY user_id ORDER BY count(*) DESC, user_id LIMIT 1`,
+  );
   const { email } = await one<{ email: string }>('users', `SELECT email FROM users WHERE id = $1`, [buyer.userId]);
   expect(email).toMatch(/^user\d+@bench\.local$/);
   const session = await signIn(email);
@@ -113,7 +175,10 @@ it('lets a generated customer log in and see their orders with items, licenses (
     { token: session.accessToken },
   );
   expect(myOrders.totalCount).toBe(buyer.orders);
-  const publicKey = createPublicKey(((await (await fetch(new URL('/licensing/public-key', supergraph.gateway.url))).json()) as { publicKeyPem: string }).publicKeyPem);
+  const publicKey = createPublicKey(
+    ((await (await fetch(new URL('/licensing/public-key', supergraph.gateway.url))).json()) as { publicKeyPem: string })
+      .publicKeyPem,
+  );
   for (const { node: order } of myOrders.edges) {
     expect(order.status).toBe('FULFILLED');
     expect(order.number).toMatch(/^MP-\d{6}$/);
@@ -123,21 +188,41 @@ it('lets a generated customer log in and see their orders with items, licenses (
       expect(item.product.name).toBe(item.name);
       expect(item.vendor.displayName).toEqual(expect.any(String));
     }
-    expect(order.total.amount).toBe(order.items.reduce((sum: number, item: { unitPrice: { amount: number } }) => sum + item.unitPrice.amount, 0));
+    expect(order.total.amount).toBe(
+      order.items.reduce((sum: number, item: { unitPrice: { amount: number } }) => sum + item.unitPrice.amount, 0),
+    );
     expect(order.payments).toEqual([{ status: 'SUCCEEDED', amount: order.total }]);
-    expect(order.statusHistory.map((change: { to: string }) => change.to)).toEqual(['PENDING_PAYMENT', 'PAID', 'FULFILLED']);
-    expect(order.licenses.map((license: { product: { id: string } }) => license.product.id).sort()).toEqual(order.items.map((item: { product: { id: string } }) => item.product.id).sort());
+    expect(order.statusHistory.map((change: { to: string }) => change.to)).toEqual([
+      'PENDING_PAYMENT',
+      'PAID',
+      'FULFILLED',
+    ]);
+    expect(order.licenses.map((license: { product: { id: string } }) => license.product.id).sort()).toEqual(
+      order.items.map((item: { product: { id: string } }) => item.product.id).sort(),
+    );
     for (const license of order.licenses) {
       expect(license.status).toBe('ACTIVE');
       const [prefix, payload, signature] = license.key.split('.');
       expect(prefix).toBe('MP1');
       expect(verify(null, Buffer.from(payload), publicKey, Buffer.from(signature, 'base64url'))).toBe(true);
-      expect(JSON.parse(Buffer.from(payload, 'base64url').toString())).toMatchObject({ v: 1, lid: license.id, pid: license.product.id, sub: buyer.userId, max: license.maxActivations });
+      expect(JSON.parse(Buffer.from(payload, 'base64url').toString())).toMatchObject({
+        v: 1,
+        lid: license.id,
+        pid: license.product.id,
+        sub: buyer.userId,
+        max: license.maxActivations,
+      });
     }
   }
   // Licensing answers the key as valid (not activated yet).
   const key = myOrders.edges[0].node.licenses[0].key;
-  expect((await gql().data(`query($k: String!) { validateLicense(key: $k, fingerprint: "bench") { code } }`, { variables: { k: key } })).validateLicense.code).toBe('NOT_ACTIVATED');
+  expect(
+    (
+      await gql().data(`query($k: String!) { validateLicense(key: $k, fingerprint: "bench") { code } }`, {
+        variables: { k: key },
+      })
+    ).validateLicense.code,
+  ).toBe('NOT_ACTIVATED');
 });
 
 it('shows a generated vendor their balance and ledger', async () => {
@@ -159,7 +244,11 @@ it('shows a generated vendor their balance and ledger', async () => {
     [vendor.id],
   );
   expect(expected.entries).toBeGreaterThan(0);
-  expect(vendor.balance).toEqual({ currency: 'USD', available: { amount: expected.available }, pending: { amount: expected.pending } });
+  expect(vendor.balance).toEqual({
+    currency: 'USD',
+    available: { amount: expected.available },
+    pending: { amount: expected.pending },
+  });
   expect(vendor.earnings.gross.amount).toBe(expected.gross);
   expect(vendor.earnings.net.amount).toBe(expected.available + expected.pending);
   expect(vendor.ledger.totalCount).toBe(expected.entries);
@@ -173,16 +262,24 @@ it('shows a generated vendor their balance and ledger', async () => {
 });
 
 it('shows a product page with reviews by named authors and a rating that matches them', async () => {
-  const top = await one<{ id: string }>('catalog', `SELECT product_id AS id FROM reviews GROUP BY product_id ORDER BY count(*) DESC, product_id LIMIT 1`);
+  const top = await one<{ id: string }>(
+    'catalog',
+    `SELECT product_id AS id FROM reviews GROUP BY product_id ORDER BY count(*) DESC, product_id LIMIT 1`,
+  );
   const { product } = await gql().data(
     `query($id: ID!) { product(id: $id) { name rating reviewCount vendor { displayName } reviews(first: 100) { totalCount edges { node { rating body author { id displayName } } } } } }`,
     { variables: { id: top.id } },
   );
-  const reviews = product.reviews.edges.map((edge: { node: { rating: number; body: string; author: { displayName: string } } }) => edge.node);
+  const reviews = product.reviews.edges.map(
+    (edge: { node: { rating: number; body: string; author: { displayName: string } } }) => edge.node,
+  );
   expect(product.reviewCount).toBeGreaterThan(1);
   expect(product.reviews.totalCount).toBe(product.reviewCount);
   expect(reviews).toHaveLength(Math.min(100, product.reviewCount));
-  const average = Math.round((reviews.reduce((sum: number, review: { rating: number }) => sum + review.rating, 0) * 10) / reviews.length) / 10;
+  const average =
+    Math.round(
+      (reviews.reduce((sum: number, review: { rating: number }) => sum + review.rating, 0) * 10) / reviews.length,
+    ) / 10;
   expect(product.rating).toBeCloseTo(average, 5);
   for (const review of reviews) {
     expect(review.rating).toBeGreaterThanOrEqual(1);

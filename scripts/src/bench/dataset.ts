@@ -130,70 +130,145 @@ interface Leaf {
 
 /** The leaves of the tree the catalog's migration seeds (ids as in 1763800000001-seed-categories). */
 const SEEDED_LEAVES: Leaf[] = [
-  { id: '00000000-0000-4000-8000-0000000c0101', slug: 'customer-support', kind: 'AGENT', topics: ['Helpdesk', 'Ticket', 'Chat', 'Refund', 'Escalation'] },
-  { id: '00000000-0000-4000-8000-0000000c0102', slug: 'coding', kind: 'AGENT', topics: ['Code Review', 'Refactoring', 'Test Writer', 'Migration', 'Debugging'] },
-  { id: '00000000-0000-4000-8000-0000000c0103', slug: 'research', kind: 'AGENT', topics: ['Literature', 'Market Research', 'Patent', 'Competitor', 'Citation'] },
-  { id: '00000000-0000-4000-8000-0000000c0201', slug: 'marketing', kind: 'WORKFLOW', topics: ['Campaign', 'Newsletter', 'Content Calendar', 'Ad Spend', 'Brand'] },
-  { id: '00000000-0000-4000-8000-0000000c0202', slug: 'data-pipelines', kind: 'WORKFLOW', topics: ['ETL', 'Warehouse', 'Enrichment', 'Deduplication', 'Ingestion'] },
-  { id: '00000000-0000-4000-8000-0000000c0203', slug: 'sales-operations', kind: 'WORKFLOW', topics: ['Lead Routing', 'CRM Hygiene', 'Follow-up', 'Pipeline', 'Quote'] },
-  { id: '00000000-0000-4000-8000-0000000c0301', slug: 'developer-tools', kind: 'TOOL', topics: ['Prompt', 'Eval', 'Tracing', 'SDK', 'Embedding'] },
-  { id: '00000000-0000-4000-8000-0000000c0302', slug: 'productivity', kind: 'TOOL', topics: ['Meeting Notes', 'Inbox', 'Calendar', 'Summary', 'Task'] },
-  { id: '00000000-0000-4000-8000-0000000c0303', slug: 'security', kind: 'TOOL', topics: ['Redaction', 'Audit Trail', 'Guardrail', 'PII', 'Policy'] },
+  {
+    id: '00000000-0000-4000-8000-0000000c0101',
+    slug: 'customer-support',
+    kind: 'AGENT',
+    topics: ['Helpdesk', 'Ticket', 'Chat', 'Refund', 'Escalation'],
+  },
+  {
+    id: '00000000-0000-4000-8000-0000000c0102',
+    slug: 'coding',
+    kind: 'AGENT',
+    topics: ['Code Review', 'Refactoring', 'Test Writer', 'Migration', 'Debugging'],
+  },
+  {
+    id: '00000000-0000-4000-8000-0000000c0103',
+    slug: 'research',
+    kind: 'AGENT',
+    topics: ['Literature', 'Market Research', 'Patent', 'Competitor', 'Citation'],
+  },
+  {
+    id: '00000000-0000-4000-8000-0000000c0201',
+    slug: 'marketing',
+    kind: 'WORKFLOW',
+    topics: ['Campaign', 'Newsletter', 'Content Calendar', 'Ad Spend', 'Brand'],
+  },
+  {
+    id: '00000000-0000-4000-8000-0000000c0202',
+    slug: 'data-pipelines',
+    kind: 'WORKFLOW',
+    topics: ['ETL', 'Warehouse', 'Enrichment', 'Deduplication', 'Ingestion'],
+  },
+  {
+    id: '00000000-0000-4000-8000-0000000c0203',
+    slug: 'sales-operations',
+    kind: 'WORKFLOW',
+    topics: ['Lead Routing', 'CRM Hygiene', 'Follow-up', 'Pipeline', 'Quote'],
+  },
+  {
+    id: '00000000-0000-4000-8000-0000000c0301',
+    slug: 'developer-tools',
+    kind: 'TOOL',
+    topics: ['Prompt', 'Eval', 'Tracing', 'SDK', 'Embedding'],
+  },
+  {
+    id: '00000000-0000-4000-8000-0000000c0302',
+    slug: 'productivity',
+    kind: 'TOOL',
+    topics: ['Meeting Notes', 'Inbox', 'Calendar', 'Summary', 'Task'],
+  },
+  {
+    id: '00000000-0000-4000-8000-0000000c0303',
+    slug: 'security',
+    kind: 'TOOL',
+    topics: ['Redaction', 'Audit Trail', 'Guardrail', 'PII', 'Policy'],
+  },
 ];
 
 /** The categories the data set adds: 6 roots of 7 children (with the 12 seeded: 60). */
 const NEW_ROOTS: { slug: string; name: string; description: string; children: [string, string, string[]][] }[] = [
   {
-    slug: 'data-analytics', name: 'Data & analytics', description: 'Agents, workflows and tools that turn data into answers.',
+    slug: 'data-analytics',
+    name: 'Data & analytics',
+    description: 'Agents, workflows and tools that turn data into answers.',
     children: [
-      ['dashboards', 'Dashboards', ['Dashboard', 'KPI', 'Metrics']], ['forecasting', 'Forecasting', ['Forecast', 'Demand', 'Churn']],
-      ['data-quality', 'Data quality', ['Validation', 'Schema', 'Lineage']], ['web-scraping', 'Web scraping', ['Scraper', 'Crawler', 'Price Monitor']],
-      ['spreadsheets', 'Spreadsheets', ['Spreadsheet', 'Formula', 'Pivot']], ['reporting', 'Reporting', ['Report', 'Digest', 'Scorecard']],
+      ['dashboards', 'Dashboards', ['Dashboard', 'KPI', 'Metrics']],
+      ['forecasting', 'Forecasting', ['Forecast', 'Demand', 'Churn']],
+      ['data-quality', 'Data quality', ['Validation', 'Schema', 'Lineage']],
+      ['web-scraping', 'Web scraping', ['Scraper', 'Crawler', 'Price Monitor']],
+      ['spreadsheets', 'Spreadsheets', ['Spreadsheet', 'Formula', 'Pivot']],
+      ['reporting', 'Reporting', ['Report', 'Digest', 'Scorecard']],
       ['anomaly-detection', 'Anomaly detection', ['Anomaly', 'Outlier', 'Alerting']],
     ],
   },
   {
-    slug: 'content', name: 'Content & media', description: 'Writing, video, images and everything published.',
+    slug: 'content',
+    name: 'Content & media',
+    description: 'Writing, video, images and everything published.',
     children: [
-      ['copywriting', 'Copywriting', ['Copywriter', 'Headline', 'Blog']], ['video', 'Video', ['Video', 'Subtitle', 'Storyboard']],
-      ['image-generation', 'Image generation', ['Image', 'Thumbnail', 'Illustration']], ['translation', 'Translation', ['Translation', 'Localization', 'Glossary']],
-      ['podcasts', 'Podcasts', ['Podcast', 'Transcript', 'Show Notes']], ['seo', 'SEO', ['SEO', 'Keyword', 'Backlink']],
+      ['copywriting', 'Copywriting', ['Copywriter', 'Headline', 'Blog']],
+      ['video', 'Video', ['Video', 'Subtitle', 'Storyboard']],
+      ['image-generation', 'Image generation', ['Image', 'Thumbnail', 'Illustration']],
+      ['translation', 'Translation', ['Translation', 'Localization', 'Glossary']],
+      ['podcasts', 'Podcasts', ['Podcast', 'Transcript', 'Show Notes']],
+      ['seo', 'SEO', ['SEO', 'Keyword', 'Backlink']],
       ['social-media', 'Social media', ['Social', 'Hashtag', 'Community']],
     ],
   },
   {
-    slug: 'finance', name: 'Finance & accounting', description: 'Books, invoices, expenses and the numbers behind them.',
+    slug: 'finance',
+    name: 'Finance & accounting',
+    description: 'Books, invoices, expenses and the numbers behind them.',
     children: [
-      ['bookkeeping', 'Bookkeeping', ['Bookkeeping', 'Ledger', 'Reconciliation']], ['invoicing', 'Invoicing', ['Invoice', 'Billing', 'Dunning']],
-      ['expenses', 'Expense management', ['Expense', 'Receipt', 'Reimbursement']], ['tax', 'Tax', ['Tax', 'VAT', 'Filing']],
-      ['financial-planning', 'Financial planning', ['Budget', 'Cash Flow', 'Scenario']], ['payroll', 'Payroll', ['Payroll', 'Payslip', 'Timesheet']],
+      ['bookkeeping', 'Bookkeeping', ['Bookkeeping', 'Ledger', 'Reconciliation']],
+      ['invoicing', 'Invoicing', ['Invoice', 'Billing', 'Dunning']],
+      ['expenses', 'Expense management', ['Expense', 'Receipt', 'Reimbursement']],
+      ['tax', 'Tax', ['Tax', 'VAT', 'Filing']],
+      ['financial-planning', 'Financial planning', ['Budget', 'Cash Flow', 'Scenario']],
+      ['payroll', 'Payroll', ['Payroll', 'Payslip', 'Timesheet']],
       ['fraud-detection', 'Fraud detection', ['Fraud', 'Chargeback', 'Risk']],
     ],
   },
   {
-    slug: 'operations', name: 'Operations', description: 'Keeping systems, stock and schedules running.',
+    slug: 'operations',
+    name: 'Operations',
+    description: 'Keeping systems, stock and schedules running.',
     children: [
-      ['it-operations', 'IT operations', ['Incident', 'On-call', 'Runbook']], ['devops', 'DevOps', ['Deployment', 'Kubernetes', 'Terraform']],
-      ['inventory', 'Inventory', ['Inventory', 'Stock', 'Warehouse Picking']], ['logistics', 'Logistics', ['Shipping', 'Route', 'Tracking']],
-      ['procurement', 'Procurement', ['Procurement', 'Supplier', 'Purchase Order']], ['scheduling', 'Scheduling', ['Shift', 'Booking', 'Rota']],
+      ['it-operations', 'IT operations', ['Incident', 'On-call', 'Runbook']],
+      ['devops', 'DevOps', ['Deployment', 'Kubernetes', 'Terraform']],
+      ['inventory', 'Inventory', ['Inventory', 'Stock', 'Warehouse Picking']],
+      ['logistics', 'Logistics', ['Shipping', 'Route', 'Tracking']],
+      ['procurement', 'Procurement', ['Procurement', 'Supplier', 'Purchase Order']],
+      ['scheduling', 'Scheduling', ['Shift', 'Booking', 'Rota']],
       ['document-processing', 'Document processing', ['OCR', 'Contract', 'Form']],
     ],
   },
   {
-    slug: 'people', name: 'People & HR', description: 'Hiring, onboarding and looking after a team.',
+    slug: 'people',
+    name: 'People & HR',
+    description: 'Hiring, onboarding and looking after a team.',
     children: [
-      ['recruiting', 'Recruiting', ['Recruiting', 'Sourcing', 'Resume']], ['onboarding', 'Onboarding', ['Onboarding', 'Handbook', 'Checklist']],
-      ['performance', 'Performance reviews', ['Feedback', 'Goal', 'Review Cycle']], ['learning', 'Learning', ['Course', 'Quiz', 'Tutor']],
-      ['benefits', 'Benefits', ['Benefits', 'Leave', 'Pension']], ['employee-support', 'Employee support', ['HR Helpdesk', 'Policy Answer', 'Wellbeing']],
+      ['recruiting', 'Recruiting', ['Recruiting', 'Sourcing', 'Resume']],
+      ['onboarding', 'Onboarding', ['Onboarding', 'Handbook', 'Checklist']],
+      ['performance', 'Performance reviews', ['Feedback', 'Goal', 'Review Cycle']],
+      ['learning', 'Learning', ['Course', 'Quiz', 'Tutor']],
+      ['benefits', 'Benefits', ['Benefits', 'Leave', 'Pension']],
+      ['employee-support', 'Employee support', ['HR Helpdesk', 'Policy Answer', 'Wellbeing']],
       ['interviewing', 'Interviewing', ['Interview', 'Scorecard', 'Scheduling Assistant']],
     ],
   },
   {
-    slug: 'industries', name: 'Industries', description: 'Built for one trade: health, law, property, retail and more.',
+    slug: 'industries',
+    name: 'Industries',
+    description: 'Built for one trade: health, law, property, retail and more.',
     children: [
-      ['healthcare', 'Healthcare', ['Clinical Notes', 'Patient Intake', 'Medical Coding']], ['legal', 'Legal', ['Contract Review', 'Case Law', 'Compliance']],
-      ['real-estate', 'Real estate', ['Listing', 'Tenant', 'Valuation']], ['ecommerce', 'E-commerce', ['Product Feed', 'Cart Recovery', 'Catalog']],
-      ['education', 'Education', ['Lesson Plan', 'Grading', 'Homework']], ['insurance', 'Insurance', ['Claims', 'Underwriting', 'Policyholder']],
+      ['healthcare', 'Healthcare', ['Clinical Notes', 'Patient Intake', 'Medical Coding']],
+      ['legal', 'Legal', ['Contract Review', 'Case Law', 'Compliance']],
+      ['real-estate', 'Real estate', ['Listing', 'Tenant', 'Valuation']],
+      ['ecommerce', 'E-commerce', ['Product Feed', 'Cart Recovery', 'Catalog']],
+      ['education', 'Education', ['Lesson Plan', 'Grading', 'Homework']],
+      ['insurance', 'Insurance', ['Claims', 'Underwriting', 'Policyholder']],
       ['hospitality', 'Hospitality', ['Reservation', 'Guest', 'Menu']],
     ],
   },
@@ -202,17 +277,200 @@ const NEW_ROOTS: { slug: string; name: string; description: string; children: [s
 const NEW_CATEGORIES = NEW_ROOTS.flatMap((root, rootIndex) => {
   const rootId = datasetId('category', root.slug);
   return [
-    { id: rootId, slug: root.slug, name: root.name, description: root.description, parentId: null as string | null, position: 3 + rootIndex },
-    ...root.children.map(([slug, name], position) => ({ id: datasetId('category', slug), slug, name, description: `${name}: ${root.description.toLowerCase()}`, parentId: rootId, position })),
+    {
+      id: rootId,
+      slug: root.slug,
+      name: root.name,
+      description: root.description,
+      parentId: null as string | null,
+      position: 3 + rootIndex,
+    },
+    ...root.children.map(([slug, name], position) => ({
+      id: datasetId('category', slug),
+      slug,
+      name,
+      description: `${name}: ${root.description.toLowerCase()}`,
+      parentId: rootId,
+      position,
+    })),
   ];
 });
 
-const LEAVES: Leaf[] = [...SEEDED_LEAVES, ...NEW_ROOTS.flatMap((root) => root.children.map(([slug, , topics]) => ({ id: datasetId('category', slug), slug, kind: null, topics })))];
+const LEAVES: Leaf[] = [
+  ...SEEDED_LEAVES,
+  ...NEW_ROOTS.flatMap((root) =>
+    root.children.map(([slug, , topics]) => ({ id: datasetId('category', slug), slug, kind: null, topics })),
+  ),
+];
 
-const FIRST_NAMES = ['Ada', 'Alan', 'Grace', 'Linus', 'Margaret', 'Dennis', 'Barbara', 'Ken', 'Frances', 'Edsger', 'Radia', 'Tim', 'Katherine', 'Donald', 'Hedy', 'John', 'Sophie', 'Guido', 'Anita', 'Bjarne', 'Jean', 'Niklaus', 'Karen', 'James', 'Shafi', 'Yukihiro', 'Mary', 'Leslie', 'Lynn', 'Brian', 'Carol', 'Whitfield', 'Evelyn', 'Vint', 'Adele', 'Rasmus', 'Marissa', 'Larry', 'Susan', 'Robin', 'Joan', 'Andrew', 'Elena', 'Omar', 'Priya', 'Mateo', 'Yara', 'Kofi', 'Ingrid', 'Hiro'];
-const LAST_NAMES = ['Lovelace', 'Turing', 'Hopper', 'Torvalds', 'Hamilton', 'Ritchie', 'Liskov', 'Thompson', 'Allen', 'Dijkstra', 'Perlman', 'Berners-Lee', 'Johnson', 'Knuth', 'Lamarr', 'McCarthy', 'Wilson', 'van Rossum', 'Borg', 'Stroustrup', 'Sammet', 'Wirth', 'Jones', 'Gosling', 'Goldwasser', 'Matsumoto', 'Keller', 'Lamport', 'Conway', 'Kernighan', 'Shaw', 'Diffie', 'Berezin', 'Cerf', 'Goldberg', 'Lerdorf', 'Mayer', 'Page', 'Kare', 'Milner', 'Clarke', 'Tanenbaum', 'Petrova', 'Haddad', 'Raman', 'Garcia', 'Nasser', 'Mensah', 'Larsen', 'Tanaka'];
-const VENDOR_PREFIXES = ['Northwind', 'Bluebird', 'Lumen', 'Quill', 'Cobalt', 'Meridian', 'Tessellate', 'Orbit', 'Juniper', 'Halcyon', 'Granite', 'Vector', 'Aurora', 'Pinecone', 'Kestrel', 'Monarch', 'Saffron', 'Driftwood', 'Atlas', 'Beacon', 'Cinder', 'Delta', 'Ember', 'Fathom', 'Glacier', 'Harbor', 'Indigo', 'Jasper', 'Keystone', 'Lattice', 'Mosaic', 'Nimbus', 'Onyx', 'Prism', 'Quasar', 'Redwood', 'Sable', 'Tundra', 'Umber', 'Willow'];
-const VENDOR_SUFFIXES = ['Labs', 'AI', 'Automation', 'Works', 'Systems', 'Studio', 'Robotics', 'Analytics', 'Software', 'Collective', 'Digital', 'Intelligence', 'Tools', 'Agents', 'Flow', 'Foundry', 'Partners', 'Logic', 'Dynamics', 'Cloud'];
+const FIRST_NAMES = [
+  'Ada',
+  'Alan',
+  'Grace',
+  'Linus',
+  'Margaret',
+  'Dennis',
+  'Barbara',
+  'Ken',
+  'Frances',
+  'Edsger',
+  'Radia',
+  'Tim',
+  'Katherine',
+  'Donald',
+  'Hedy',
+  'John',
+  'Sophie',
+  'Guido',
+  'Anita',
+  'Bjarne',
+  'Jean',
+  'Niklaus',
+  'Karen',
+  'James',
+  'Shafi',
+  'Yukihiro',
+  'Mary',
+  'Leslie',
+  'Lynn',
+  'Brian',
+  'Carol',
+  'Whitfield',
+  'Evelyn',
+  'Vint',
+  'Adele',
+  'Rasmus',
+  'Marissa',
+  'Larry',
+  'Susan',
+  'Robin',
+  'Joan',
+  'Andrew',
+  'Elena',
+  'Omar',
+  'Priya',
+  'Mateo',
+  'Yara',
+  'Kofi',
+  'Ingrid',
+  'Hiro',
+];
+const LAST_NAMES = [
+  'Lovelace',
+  'Turing',
+  'Hopper',
+  'Torvalds',
+  'Hamilton',
+  'Ritchie',
+  'Liskov',
+  'Thompson',
+  'Allen',
+  'Dijkstra',
+  'Perlman',
+  'Berners-Lee',
+  'Johnson',
+  'Knuth',
+  'Lamarr',
+  'McCarthy',
+  'Wilson',
+  'van Rossum',
+  'Borg',
+  'Stroustrup',
+  'Sammet',
+  'Wirth',
+  'Jones',
+  'Gosling',
+  'Goldwasser',
+  'Matsumoto',
+  'Keller',
+  'Lamport',
+  'Conway',
+  'Kernighan',
+  'Shaw',
+  'Diffie',
+  'Berezin',
+  'Cerf',
+  'Goldberg',
+  'Lerdorf',
+  'Mayer',
+  'Page',
+  'Kare',
+  'Milner',
+  'Clarke',
+  'Tanenbaum',
+  'Petrova',
+  'Haddad',
+  'Raman',
+  'Garcia',
+  'Nasser',
+  'Mensah',
+  'Larsen',
+  'Tanaka',
+];
+const VENDOR_PREFIXES = [
+  'Northwind',
+  'Bluebird',
+  'Lumen',
+  'Quill',
+  'Cobalt',
+  'Meridian',
+  'Tessellate',
+  'Orbit',
+  'Juniper',
+  'Halcyon',
+  'Granite',
+  'Vector',
+  'Aurora',
+  'Pinecone',
+  'Kestrel',
+  'Monarch',
+  'Saffron',
+  'Driftwood',
+  'Atlas',
+  'Beacon',
+  'Cinder',
+  'Delta',
+  'Ember',
+  'Fathom',
+  'Glacier',
+  'Harbor',
+  'Indigo',
+  'Jasper',
+  'Keystone',
+  'Lattice',
+  'Mosaic',
+  'Nimbus',
+  'Onyx',
+  'Prism',
+  'Quasar',
+  'Redwood',
+  'Sable',
+  'Tundra',
+  'Umber',
+  'Willow',
+];
+const VENDOR_SUFFIXES = [
+  'Labs',
+  'AI',
+  'Automation',
+  'Works',
+  'Systems',
+  'Studio',
+  'Robotics',
+  'Analytics',
+  'Software',
+  'Collective',
+  'Digital',
+  'Intelligence',
+  'Tools',
+  'Agents',
+  'Flow',
+  'Foundry',
+  'Partners',
+  'Logic',
+  'Dynamics',
+  'Cloud',
+];
 const VENDOR_BIOS = [
   'We build dependable automation for small teams and test every release on real workloads.',
   'Former consultants packaging the workflows we kept rebuilding for clients.',
@@ -220,15 +478,71 @@ const VENDOR_BIOS = [
   'An independent studio shipping focused AI products since the first LLM APIs.',
   'Open-source maintainers selling the polished, supported versions of our tools.',
 ];
-const ADJECTIVES = ['Swift', 'Smart', 'Auto', 'Precise', 'Tidy', 'Rapid', 'Clear', 'Bright', 'Steady', 'Nimble', 'Quiet', 'Bold', 'Lucid', 'Keen', 'Agile', 'Sharp', 'Calm', 'Deep', 'Lean', 'True', 'Prime', 'Open', 'Solid', 'Brisk', 'Crisp', 'Vivid', 'Zen', 'Polar', 'Astral', 'Neon'];
+const ADJECTIVES = [
+  'Swift',
+  'Smart',
+  'Auto',
+  'Precise',
+  'Tidy',
+  'Rapid',
+  'Clear',
+  'Bright',
+  'Steady',
+  'Nimble',
+  'Quiet',
+  'Bold',
+  'Lucid',
+  'Keen',
+  'Agile',
+  'Sharp',
+  'Calm',
+  'Deep',
+  'Lean',
+  'True',
+  'Prime',
+  'Open',
+  'Solid',
+  'Brisk',
+  'Crisp',
+  'Vivid',
+  'Zen',
+  'Polar',
+  'Astral',
+  'Neon',
+];
 const NOUNS: Record<'AGENT' | 'WORKFLOW' | 'TOOL', string[]> = {
   AGENT: ['Agent', 'Assistant', 'Copilot', 'Analyst', 'Concierge', 'Researcher'],
   WORKFLOW: ['Workflow', 'Pipeline', 'Automation', 'Playbook', 'Sync', 'Flow'],
   TOOL: ['Toolkit', 'Inspector', 'Connector', 'Studio', 'Kit', 'Linter'],
 };
-const VERBS = ['Automates', 'Speeds up', 'Takes care of', 'Streamlines', 'Checks', 'Organises', 'Simplifies', 'Handles'];
-const OBJECTS = ['work end to end', 'tasks without manual steps', 'requests around the clock', 'busywork and hand-offs', 'reviews and approvals', 'the repetitive parts'];
-const AUDIENCES = ['small teams', 'agencies', 'startups', 'enterprises', 'freelancers', 'operations teams', 'developers', 'support teams'];
+const VERBS = [
+  'Automates',
+  'Speeds up',
+  'Takes care of',
+  'Streamlines',
+  'Checks',
+  'Organises',
+  'Simplifies',
+  'Handles',
+];
+const OBJECTS = [
+  'work end to end',
+  'tasks without manual steps',
+  'requests around the clock',
+  'busywork and hand-offs',
+  'reviews and approvals',
+  'the repetitive parts',
+];
+const AUDIENCES = [
+  'small teams',
+  'agencies',
+  'startups',
+  'enterprises',
+  'freelancers',
+  'operations teams',
+  'developers',
+  'support teams',
+];
 const CLOSERS = [
   'Connects to the tools you already use and works in minutes.',
   'Ships with sensible defaults, detailed logs and a rollback switch.',
@@ -237,16 +551,47 @@ const CLOSERS = [
   'Tested on thousands of real cases before release.',
   'Updated monthly with new integrations.',
 ];
-const GENERAL_TAGS = ['automation', 'llm', 'gpt', 'no-code', 'api', 'self-hosted', 'open-source', 'enterprise', 'productivity', 'ai'];
+const GENERAL_TAGS = [
+  'automation',
+  'llm',
+  'gpt',
+  'no-code',
+  'api',
+  'self-hosted',
+  'open-source',
+  'enterprise',
+  'productivity',
+  'ai',
+];
 const PRICES = [499, 900, 1499, 1900, 2500, 2900, 3900, 4900, 7900, 9900, 14900, 29900];
 const MAX_ACTIVATIONS = [1, 1, 2, 3, 3, 3, 3, 5, 5, 10, 25, 100];
-const REJECTION_REASONS = ['The description does not explain what the product does.', 'Please add a screenshot of a real run.', 'The price does not match the listed features.'];
+const REJECTION_REASONS = [
+  'The description does not explain what the product does.',
+  'Please add a screenshot of a real run.',
+  'The price does not match the listed features.',
+];
 const REVIEW_BODIES: string[][] = [
-  ['Did not work for us at all.', 'Broke on the first real run; refund requested.', 'Not what the description promises.'],
-  ['Works, but setup took far too long.', 'Too many rough edges for the price.', 'Support answered, the bug is still there.'],
+  [
+    'Did not work for us at all.',
+    'Broke on the first real run; refund requested.',
+    'Not what the description promises.',
+  ],
+  [
+    'Works, but setup took far too long.',
+    'Too many rough edges for the price.',
+    'Support answered, the bug is still there.',
+  ],
   ['Does the job, nothing more.', 'Decent, though the docs could be clearer.', 'Fine for simple cases.'],
-  ['Solid product, saves us a few hours a week.', 'Good value; a couple of small bugs.', 'Easy to set up and reliable so far.'],
-  ['Excellent: it replaced a whole manual process.', 'Exactly what we needed, great support.', 'Best purchase this quarter, highly recommended.'],
+  [
+    'Solid product, saves us a few hours a week.',
+    'Good value; a couple of small bugs.',
+    'Easy to set up and reliable so far.',
+  ],
+  [
+    'Excellent: it replaced a whole manual process.',
+    'Exactly what we needed, great support.',
+    'Best purchase this quarter, highly recommended.',
+  ],
 ];
 
 // ---------------------------------------------------------------------------------------
@@ -257,11 +602,14 @@ const quote = (text: string) => `'${text.replace(/'/g, "''")}'`;
 const textArray = (items: readonly string[]) => `ARRAY[${items.map(quote).join(', ')}]::text[]`;
 const intArray = (items: readonly number[]) => `ARRAY[${items.join(', ')}]::int[]`;
 /** 0 … 2^32−1 from md5 of salt and key. */
-const hash = (salt: string, key: string) => `(('x' || substr(md5('${salt}:' || (${key})::text), 1, 8))::bit(32)::bigint)`;
+const hash = (salt: string, key: string) =>
+  `(('x' || substr(md5('${salt}:' || (${key})::text), 1, 8))::bit(32)::bigint)`;
 /** The uuid datasetId(kind, key) gives. */
 const id = (kind: string, key: string) => `md5('bench:${kind}:' || (${key})::text)::uuid`;
-const pick = (array: string, length: number, salt: string, key: string) => `(${array})[1 + ${hash(salt, key)} % ${length}]`;
-const pickText = (items: readonly string[], salt: string, key: string) => pick(textArray(items), items.length, salt, key);
+const pick = (array: string, length: number, salt: string, key: string) =>
+  `(${array})[1 + ${hash(salt, key)} % ${length}]`;
+const pickText = (items: readonly string[], salt: string, key: string) =>
+  pick(textArray(items), items.length, salt, key);
 /** Epoch milliseconds → timestamptz (exact to the millisecond). */
 const ts = (ms: string) => `to_timestamp((${ms})::float8 / 1000)`;
 
@@ -309,7 +657,10 @@ class Plan {
   }
 
   leafTable(): string {
-    const rows = LEAVES.map((leaf, index) => `(${index + 1}, '${leaf.id}'::uuid, ${leaf.kind ? quote(leaf.kind) : 'NULL'}, ${textArray(leaf.topics)})`);
+    const rows = LEAVES.map(
+      (leaf, index) =>
+        `(${index + 1}, '${leaf.id}'::uuid, ${leaf.kind ? quote(leaf.kind) : 'NULL'}, ${textArray(leaf.topics)})`,
+    );
     return `CREATE TEMP TABLE bench_leaf ON COMMIT DROP AS SELECT * FROM (VALUES ${rows.join(', ')}) AS l(idx, id, kind, topics)`;
   }
 
@@ -424,7 +775,9 @@ class Plan {
 
   /** About 30 % of the licenses of kept orders get a review, one per customer and product. */
   reviewTable(): string {
-    const bodies = REVIEW_BODIES.map((list, index) => `WHEN ${index + 1} THEN ${pickText(list, 'rbody', 'key')}`).join(' ');
+    const bodies = REVIEW_BODIES.map((list, index) => `WHEN ${index + 1} THEN ${pickText(list, 'rbody', 'key')}`).join(
+      ' ',
+    );
     return `CREATE TEMP TABLE bench_reviews ON COMMIT DROP AS
       SELECT ${id('review', 'key')} AS id, product_id, user_id AS author_id, rating, CASE rating ${bodies} END AS body,
              issue_ms + least((1 + ${hash('rtime', 'key')} % 20) * ${DAY}, (${this.anchor - HOUR} - issue_ms) / 2) AS created_ms
@@ -441,7 +794,13 @@ class Plan {
 type Step = (name: string, work: () => Promise<unknown>) => Promise<void>;
 
 /** Runs a subgraph's load in one transaction (temp tables die with it), timing each step. */
-async function inTransaction(db: DataSource, subgraph: string, phases: DatasetReport['phases'], log: (line: string) => void, work: (manager: EntityManager, step: Step) => Promise<void>) {
+async function inTransaction(
+  db: DataSource,
+  subgraph: string,
+  phases: DatasetReport['phases'],
+  log: (line: string) => void,
+  work: (manager: EntityManager, step: Step) => Promise<void>,
+) {
   const started = performance.now();
   await db.transaction(async (manager) => {
     await manager.query(`SET LOCAL work_mem = '64MB'`);
@@ -460,7 +819,11 @@ async function inTransaction(db: DataSource, subgraph: string, phases: DatasetRe
 }
 
 /** Builds the shared temp tables a subgraph's statements read (what each subgraph derives alike). */
-async function canonical(manager: EntityManager, plan: Plan, upTo: 'vendors' | 'products' | 'orders' | 'reviews'): Promise<void> {
+async function canonical(
+  manager: EntityManager,
+  plan: Plan,
+  upTo: 'vendors' | 'products' | 'orders' | 'reviews',
+): Promise<void> {
   const run = async (sql: string, table: string, index?: string) => {
     await manager.query(sql);
     if (index) await manager.query(`CREATE INDEX ON ${table} (${index})`);
@@ -677,7 +1040,12 @@ async function loadPayments(manager: EntityManager, step: Step, plan: Plan) {
   );
 }
 
-async function loadLicensing(manager: EntityManager, step: Step, plan: Plan, options: Required<Pick<DatasetOptions, 'signingKey' | 'licenseValidityDays' | 'licenseBatchSize'>>) {
+async function loadLicensing(
+  manager: EntityManager,
+  step: Step,
+  plan: Plan,
+  options: Required<Pick<DatasetOptions, 'signingKey' | 'licenseValidityDays' | 'licenseBatchSize'>>,
+) {
   await step('derive', () => canonical(manager, plan, 'orders'));
   await manager.query(`CREATE INDEX ON bench_lines (license_id)`);
   // product.published carries the policy; product.archived does not reach licensing.
@@ -712,12 +1080,29 @@ async function loadLicensing(manager: EntityManager, step: Step, plan: Plan, opt
       const batch = lines.slice(from, from + options.licenseBatchSize);
       const keys = batch.map((line) => {
         const iat = Number(line.iat);
-        return signLicenseKey({ v: 1, lid: line.id, pid: line.pid, sub: line.sub, max: line.max, iat, exp: validity > 0 ? iat + validity : null, kid: keyId }, privateKey);
+        return signLicenseKey(
+          {
+            v: 1,
+            lid: line.id,
+            pid: line.pid,
+            sub: line.sub,
+            max: line.max,
+            iat,
+            exp: validity > 0 ? iat + validity : null,
+            kid: keyId,
+          },
+          privateKey,
+        );
       });
       const digests = keys.map((key) => createHash('sha256').update(key.trim()).digest('hex'));
       const expires = batch.map((line) => (validity > 0 ? Number(line.iat) + validity : null));
       await pending;
-      pending = insert(batch.map((line) => line.id), keys, digests, expires);
+      pending = insert(
+        batch.map((line) => line.id),
+        keys,
+        digests,
+        expires,
+      );
     }
     await pending;
   });
@@ -732,15 +1117,23 @@ async function loadLicensing(manager: EntityManager, step: Step, plan: Plan, opt
 /** Refuses anything but a freshly migrated supergraph (the demo seed may have run: it does not collide). */
 async function checkFresh(dbs: DatasetDatabases): Promise<void> {
   const [{ orders }] = await dbs.orders.query(`SELECT count(*)::int AS orders FROM orders`);
-  const [{ users }] = await dbs.users.query(`SELECT count(*)::int AS users FROM users WHERE email LIKE '%@${DATASET_EMAIL_DOMAIN}'`);
-  if (orders > 0 || users > 0) throw new Error(`loadDataset needs a fresh database (found ${orders} orders, ${users} generated users)`);
+  const [{ users }] = await dbs.users.query(
+    `SELECT count(*)::int AS users FROM users WHERE email LIKE '%@${DATASET_EMAIL_DOMAIN}'`,
+  );
+  if (orders > 0 || users > 0)
+    throw new Error(`loadDataset needs a fresh database (found ${orders} orders, ${users} generated users)`);
 }
 
 /**
  * Fills every subgraph's tables with the data set at `scale` (1 = 50,000 products, 20,000
  * users, 100,000 orders). The subgraphs load in parallel, each in one transaction.
  */
-export async function loadDataset(dbs: DatasetDatabases, scale = 1, log: (line: string) => void = () => undefined, options: DatasetOptions = {}): Promise<DatasetReport> {
+export async function loadDataset(
+  dbs: DatasetDatabases,
+  scale = 1,
+  log: (line: string) => void = () => undefined,
+  options: DatasetOptions = {},
+): Promise<DatasetReport> {
   const env = envReader();
   const anchor = options.anchor ?? new Date(Math.floor(Date.now() / DAY) * DAY);
   const plan = new Plan(
@@ -760,10 +1153,13 @@ export async function loadDataset(dbs: DatasetDatabases, scale = 1, log: (line: 
   log(`loading the data set at scale ${scale}: ${JSON.stringify(plan.c)}, anchored at ${anchor.toISOString()}`);
 
   const hashStarted = performance.now();
-  const passwordHash = await new PasswordHasher(options.passwordHashCost ?? env.int('PASSWORD_HASH_COST', 15, { min: 10, max: 20 })).hash(DATASET_PASSWORD);
+  const passwordHash = await new PasswordHasher(
+    options.passwordHashCost ?? env.int('PASSWORD_HASH_COST', 15, { min: 10, max: 20 }),
+  ).hash(DATASET_PASSWORD);
   phases.push({ name: 'password hash', seconds: (performance.now() - hashStarted) / 1000 });
 
-  const run = (name: keyof DatasetDatabases, work: (manager: EntityManager, step: Step) => Promise<void>) => inTransaction(dbs[name], name, phases, log, work);
+  const run = (name: keyof DatasetDatabases, work: (manager: EntityManager, step: Step) => Promise<void>) =>
+    inTransaction(dbs[name], name, phases, log, work);
   await Promise.all([
     run('users', (manager, step) => loadUsers(manager, step, plan, passwordHash)),
     run('vendor', (manager, step) => loadVendor(manager, step, plan)),
@@ -801,7 +1197,11 @@ export async function countRows(dbs: DatasetDatabases): Promise<Record<string, n
 
 /** Fresh statistics for the planner after the bulk load. */
 export async function analyzeDataset(dbs: DatasetDatabases): Promise<void> {
-  await Promise.all((Object.entries(DATASET_TABLES) as [keyof DatasetDatabases, string[]][]).map(([subgraph, tables]) => dbs[subgraph].query(`ANALYZE ${tables.join(', ')}`)));
+  await Promise.all(
+    (Object.entries(DATASET_TABLES) as [keyof DatasetDatabases, string[]][]).map(([subgraph, tables]) =>
+      dbs[subgraph].query(`ANALYZE ${tables.join(', ')}`),
+    ),
+  );
 }
 
 // ---------------------------------------------------------------------------------------
@@ -814,7 +1214,9 @@ async function main() {
   const database = await ensureDatabaseServer('bench-dataset');
   const passwordHashCost = process.env.PASSWORD_HASH_COST ?? '15';
   const supergraph = await startTestSupergraph({ LOG_LEVEL: 'warn', PASSWORD_HASH_COST: passwordHashCost });
-  const dbs = Object.fromEntries(SUBGRAPH_NAMES.map((name) => [name, supergraph.subgraphs.get(name)!.deps.db])) as DatasetDatabases;
+  const dbs = Object.fromEntries(
+    SUBGRAPH_NAMES.map((name) => [name, supergraph.subgraphs.get(name)!.deps.db]),
+  ) as DatasetDatabases;
   const write = (line: string) => process.stdout.write(`${line}\n`);
   try {
     const report = await loadDataset(dbs, scale, write, { passwordHashCost: Number(passwordHashCost) });
@@ -830,7 +1232,9 @@ async function main() {
     write('| phase | seconds |');
     write('|---|---|');
     const rank = (name: string) => ['password hash', ...SUBGRAPH_NAMES].findIndex((prefix) => name.startsWith(prefix));
-    const phases = report.phases.map((phase, index) => ({ ...phase, index })).sort((a, b) => rank(a.name) - rank(b.name) || a.index - b.index);
+    const phases = report.phases
+      .map((phase, index) => ({ ...phase, index }))
+      .sort((a, b) => rank(a.name) - rank(b.name) || a.index - b.index);
     for (const phase of phases) write(`| ${phase.name} | ${phase.seconds.toFixed(2)} |`);
     write(`| load (wall, subgraphs in parallel) | ${report.seconds.toFixed(2)} |`);
     write(`| ANALYZE | ${analyzeSeconds.toFixed(2)} |`);

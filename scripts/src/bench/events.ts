@@ -10,7 +10,14 @@
  * Knobs: BENCH_EVENTS (5000), BENCH_LATENCY_EVENTS (300), DATABASE_URL (else embedded).
  */
 import { eventHandler, queryRows } from '@marketplace/kit';
-import { EventNode, ProbeHappened, createTestDatabase, eventually, isolatedInfrastructure, startEventNode } from '@marketplace/kit/testing';
+import {
+  EventNode,
+  ProbeHappened,
+  createTestDatabase,
+  eventually,
+  isolatedInfrastructure,
+  startEventNode,
+} from '@marketplace/kit/testing';
 import { ensureDatabaseServer } from './harness';
 import { percentile } from './stats';
 
@@ -20,29 +27,55 @@ const BATCH = 50;
 const LATENCY_PACE_MS = 5;
 
 const recordEffect = eventHandler('bench-effect', ProbeHappened, async (event, { manager }) => {
-  await manager.query('INSERT INTO effects (event_id, aggregate, n) VALUES ($1, $2, $3)', [event.id, event.payload.aggregate, event.payload.n]);
+  await manager.query('INSERT INTO effects (event_id, aggregate, n) VALUES ($1, $2, $3)', [
+    event.id,
+    event.payload.aggregate,
+    event.payload.n,
+  ]);
 });
 
 async function measure(label: string, transportEnv: Record<string, string>, databaseUrl: string, run: number) {
-  const env = { ...isolatedInfrastructure(`bench_${process.pid}_${run}`), LOG_LEVEL: 'silent', OUTBOX_POLL_MS: '1000', ...transportEnv };
+  const env = {
+    ...isolatedInfrastructure(`bench_${process.pid}_${run}`),
+    LOG_LEVEL: 'silent',
+    OUTBOX_POLL_MS: '1000',
+    ...transportEnv,
+  };
   const consumer = await startEventNode({ name: `bench_consumer_${run}`, databaseUrl, handlers: [recordEffect], env });
   const producer = await startEventNode({ name: `bench_producer_${run}`, databaseUrl, env });
-  const handled = async () => (await queryRows<{ n: number }>(consumer.db, 'SELECT count(*)::int AS n FROM effects'))[0].n;
+  const handled = async () =>
+    (await queryRows<{ n: number }>(consumer.db, 'SELECT count(*)::int AS n FROM effects'))[0].n;
   try {
     const started = performance.now();
     for (let first = 0; first < EVENTS; first += BATCH) {
       await producer.db.transaction(async (manager) => {
         for (let n = first; n < Math.min(EVENTS, first + BATCH); n += 1) {
-          await producer.backbone.outbox.record(manager, ProbeHappened, { aggregate: `a${n % 20}`, n }, { aggregateId: `a${n % 20}`, correlationId: 'bench' });
+          await producer.backbone.outbox.record(
+            manager,
+            ProbeHappened,
+            { aggregate: `a${n % 20}`, n },
+            { aggregateId: `a${n % 20}`, correlationId: 'bench' },
+          );
         }
       });
     }
-    await eventually(async () => (await handled()) >= EVENTS, 300_000, () => `${EVENTS} handled events`);
+    await eventually(
+      async () => (await handled()) >= EVENTS,
+      300_000,
+      () => `${EVENTS} handled events`,
+    );
     const seconds = (performance.now() - started) / 1000;
 
     await consumer.db.query('TRUNCATE effects');
     for (let n = 0; n < LATENCY_EVENTS; n += 1) {
-      await producer.db.transaction((manager) => producer.backbone.outbox.record(manager, ProbeHappened, { aggregate: 'latency', n }, { aggregateId: 'latency', correlationId: 'bench' }));
+      await producer.db.transaction((manager) =>
+        producer.backbone.outbox.record(
+          manager,
+          ProbeHappened,
+          { aggregate: 'latency', n },
+          { aggregateId: 'latency', correlationId: 'bench' },
+        ),
+      );
       await new Promise((resolve) => setTimeout(resolve, LATENCY_PACE_MS));
     }
     await eventually(async () => (await handled()) >= LATENCY_EVENTS, 120_000);

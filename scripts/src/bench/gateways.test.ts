@@ -26,7 +26,11 @@ beforeAll(async () => {
   subgraphUrls = Object.fromEntries([...supergraph.subgraphs].map(([name, subgraph]) => [name, subgraph.url]));
   // The children inherit DATA_DIR (the run's token keys) and NODE_ENV from this process;
   // the Redis/RabbitMQ names are the test supergraph's own.
-  const options = { supergraphSdl: SUPERGRAPH_SDL, subgraphUrls, env: { LOG_LEVEL: 'warn', ...isolatedInfrastructure(supergraph.database.name) } };
+  const options = {
+    supergraphSdl: SUPERGRAPH_SDL,
+    subgraphUrls,
+    env: { LOG_LEVEL: 'warn', ...isolatedInfrastructure(supergraph.database.name) },
+  };
   const started = await Promise.allSettled(GATEWAY_KINDS.map((kind) => startGatewayProcess(kind, options)));
   for (const result of started) if (result.status === 'fulfilled') gateways.set(result.value.kind, result.value);
   const failed = started.find((result): result is PromiseRejectedResult => result.status === 'rejected');
@@ -49,14 +53,17 @@ describe('supergraphWithUrls', () => {
 
   it('points every join__graph at the given URL', () => {
     const rewritten = supergraphWithUrls(SUPERGRAPH_SDL, urls());
-    for (const [name, url] of Object.entries(urls())) expect(rewritten).toContain(`@join__graph(name: "${name}", url: "${url}")`);
+    for (const [name, url] of Object.entries(urls()))
+      expect(rewritten).toContain(`@join__graph(name: "${name}", url: "${url}")`);
     expect(rewritten).not.toContain('localhost:400');
   });
 
   it('refuses a graph without a URL and a URL without a graph', () => {
     const { users: _users, ...withoutUsers } = urls();
     expect(() => supergraphWithUrls(SUPERGRAPH_SDL, withoutUsers)).toThrow('no URL for subgraph(s) users');
-    expect(() => supergraphWithUrls(SUPERGRAPH_SDL, { ...urls(), userz: 'http://127.0.0.1:1/graphql' })).toThrow('no subgraph(s) userz');
+    expect(() => supergraphWithUrls(SUPERGRAPH_SDL, { ...urls(), userz: 'http://127.0.0.1:1/graphql' })).toThrow(
+      'no subgraph(s) userz',
+    );
   });
 });
 
@@ -96,17 +103,33 @@ describe.each(GATEWAY_KINDS)('%s', (kind) => {
 
 describe('the pass-through proxy', () => {
   const post = (url: string, query: string, token?: string) =>
-    fetch(url, { method: 'POST', headers: { 'content-type': 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}) }, body: JSON.stringify({ query }) });
+    fetch(url, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}) },
+      body: JSON.stringify({ query }),
+    });
 
   it('answers POST /<subgraph> with exactly what that subgraph answers, token included', async () => {
     const token = tokenFor(DemoIds.users.alan, 'CUSTOMER');
-    for (const [subgraph, query, asking] of [['users', ME, token], ['catalog', STOREFRONT.replace(/ vendor \{ displayName \}/, ''), undefined]] as const) {
-      const [direct, forwarded] = await Promise.all([post(subgraphUrls[subgraph], query, asking), post(`${hop!.url}/${subgraph}`, query, asking)]);
+    for (const [subgraph, query, asking] of [
+      ['users', ME, token],
+      ['catalog', STOREFRONT.replace(/ vendor \{ displayName \}/, ''), undefined],
+    ] as const) {
+      const [direct, forwarded] = await Promise.all([
+        post(subgraphUrls[subgraph], query, asking),
+        post(`${hop!.url}/${subgraph}`, query, asking),
+      ]);
       const body = await forwarded.text();
-      expect({ status: forwarded.status, type: forwarded.headers.get('content-type'), body }).toEqual({ status: direct.status, type: direct.headers.get('content-type'), body: await direct.text() });
+      expect({ status: forwarded.status, type: forwarded.headers.get('content-type'), body }).toEqual({
+        status: direct.status,
+        type: direct.headers.get('content-type'),
+        body: await direct.text(),
+      });
       expect(JSON.parse(body).errors).toBeUndefined();
     }
-    expect(JSON.parse(await (await post(`${hop!.url}/users`, ME, token)).text())).toEqual({ data: { me: { id: DemoIds.users.alan, displayName: expect.any(String) } } });
+    expect(JSON.parse(await (await post(`${hop!.url}/users`, ME, token)).text())).toEqual({
+      data: { me: { id: DemoIds.users.alan, displayName: expect.any(String) } },
+    });
   });
 
   it('answers 404, naming the subgraphs, for a path that is not one, and for anything but POST', async () => {
@@ -118,9 +141,13 @@ describe('the pass-through proxy', () => {
 });
 
 it('a gateway that cannot start rejects with its reason, and leaves no process behind', async () => {
-  await expect(startGatewayProcess('apollo', { supergraphSdl: 'type Query { broken: Int }', subgraphUrls: {}, env: { LOG_LEVEL: 'silent' } })).rejects.toThrow(
-    /^stock @apollo\/gateway exited with code 1 before it was ready: ./,
-  );
+  await expect(
+    startGatewayProcess('apollo', {
+      supergraphSdl: 'type Query { broken: Int }',
+      subgraphUrls: {},
+      env: { LOG_LEVEL: 'silent' },
+    }),
+  ).rejects.toThrow(/^stock @apollo\/gateway exited with code 1 before it was ready: ./);
 });
 
 it('close() ends each child process', async () => {

@@ -64,7 +64,10 @@ const ENV_PORT = 'PEER_PORT';
 /** What a peer tells its parent over IPC. */
 type PeerMessage = { type: 'ready'; url: string } | { type: 'failed'; message: string };
 
-export async function startGatewayProcess<Kind extends PeerKind>(kind: Kind, options: GatewayProcessOptions): Promise<GatewayProcess<Kind>> {
+export async function startGatewayProcess<Kind extends PeerKind>(
+  kind: Kind,
+  options: GatewayProcessOptions,
+): Promise<GatewayProcess<Kind>> {
   const dir = mkdtempSync(join(tmpdir(), `marketplace-gateway-${kind}-`));
   const removeDir = () => rmSync(dir, { recursive: true, force: true });
   let child: ChildProcess;
@@ -146,8 +149,12 @@ function waitForReady(kind: PeerKind, child: ChildProcess, timeoutMs: number): P
       const how = signal ? `was killed by ${signal}` : `exited with code ${code}`;
       settle(() => reject(new Error(`${title} ${how} before it was ready: ${failure ?? 'see its stderr above'}`)));
     };
-    const onError = (error: Error) => settle(() => reject(new Error(`${title} could not be started: ${error.message}`)));
-    const timer = setTimeout(() => settle(() => reject(new Error(`${title} was not ready after ${timeoutMs} ms`))), timeoutMs);
+    const onError = (error: Error) =>
+      settle(() => reject(new Error(`${title} could not be started: ${error.message}`)));
+    const timer = setTimeout(
+      () => settle(() => reject(new Error(`${title} was not ready after ${timeoutMs} ms`))),
+      timeoutMs,
+    );
     child.on('message', onMessage);
     child.on('exit', onExit);
     child.on('error', onError);
@@ -260,8 +267,16 @@ export function runPeer(kind: PeerKind, start: (settings: PeerSettings) => Promi
 function peerSettings(env: NodeJS.ProcessEnv = process.env): PeerSettings {
   const supergraphPath = env[ENV_SUPERGRAPH_PATH];
   const urls = env[ENV_SUBGRAPH_URLS];
-  if (!supergraphPath || !urls) throw new Error(`${ENV_SUPERGRAPH_PATH} and ${ENV_SUBGRAPH_URLS} must be set (start peers with startGatewayProcess)`);
-  return { supergraphPath, subgraphUrls: JSON.parse(urls) as Record<string, string>, port: Number(env[ENV_PORT] ?? 0), host: PEER_HOST };
+  if (!supergraphPath || !urls)
+    throw new Error(
+      `${ENV_SUPERGRAPH_PATH} and ${ENV_SUBGRAPH_URLS} must be set (start peers with startGatewayProcess)`,
+    );
+  return {
+    supergraphPath,
+    subgraphUrls: JSON.parse(urls) as Record<string, string>,
+    port: Number(env[ENV_PORT] ?? 0),
+    host: PEER_HOST,
+  };
 }
 
 function report(message: PeerMessage): Promise<void> {

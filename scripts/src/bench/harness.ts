@@ -19,7 +19,9 @@ const WORKER_ANSWER_SLACK_MS = 30_000;
  * in a fresh temp folder (world-writable: as root it runs as the `postgres` user).
  * Returns how to stop what it started, and which kind of server this is.
  */
-export async function ensureDatabaseServer(prefix: string): Promise<{ kind: 'DATABASE_URL' | 'embedded'; stop(): Promise<void> }> {
+export async function ensureDatabaseServer(
+  prefix: string,
+): Promise<{ kind: 'DATABASE_URL' | 'embedded'; stop(): Promise<void> }> {
   if (process.env.DATABASE_URL) return { kind: 'DATABASE_URL', stop: async () => undefined };
   const dir = mkdtempSync(join(tmpdir(), `${prefix}-`));
   chmodSync(dir, 0o777);
@@ -42,8 +44,12 @@ export function forkLoadGenerator(): ChildProcess {
 
 export function runInWorker(worker: ChildProcess, job: Job): Promise<RunResult> {
   return new Promise((resolveRun, reject) => {
-    const timer = setTimeout(() => done(new Error('load generator did not answer in time')), job.warmupMs + job.durationMs + job.timeoutMs + WORKER_ANSWER_SLACK_MS);
-    const onMessage = (message: WorkerMessage) => done(message.type === 'result' ? undefined : new Error(`load generator failed: ${message.message}`), message);
+    const timer = setTimeout(
+      () => done(new Error('load generator did not answer in time')),
+      job.warmupMs + job.durationMs + job.timeoutMs + WORKER_ANSWER_SLACK_MS,
+    );
+    const onMessage = (message: WorkerMessage) =>
+      done(message.type === 'result' ? undefined : new Error(`load generator failed: ${message.message}`), message);
     const onExit = (code: number | null) => done(new Error(`load generator exited (code ${code})`));
     function done(error: Error | undefined, message?: WorkerMessage) {
       clearTimeout(timer);
@@ -80,7 +86,9 @@ export function machineLine(): string {
 export function concurrencyList(values: string[], name: string): number[] {
   const levels = values.map(Number);
   if (levels.length === 0 || levels.some((level) => !Number.isInteger(level) || level < 1 || level > 1000)) {
-    throw new Error(`config: ${name} must be a comma-separated list of integers between 1 and 1000 (got "${values.join(',')}")`);
+    throw new Error(
+      `config: ${name} must be a comma-separated list of integers between 1 and 1000 (got "${values.join(',')}")`,
+    );
   }
   return levels;
 }
@@ -90,7 +98,13 @@ export function log(line: string): void {
 }
 
 /** One line per run, as the runs go. */
-export function report(operation: string, target: string, clients: number, summary: RunSummary, cpuMsPerRequest?: number): void {
+export function report(
+  operation: string,
+  target: string,
+  clients: number,
+  summary: RunSummary,
+  cpuMsPerRequest?: number,
+): void {
   const cpu = cpuMsPerRequest === undefined ? '' : `  CPU ${num(cpuMsPerRequest)} ms/req`;
   log(
     `  ${operation.padEnd(24)} ${target.padEnd(8)} c=${String(clients).padEnd(3)} ${num(summary.rps).padStart(6)} req/s  p50 ${num(summary.p50)} ms  p99 ${num(summary.p99)} ms  errors ${summary.errors}  load-gen CPU ${Math.round(summary.generatorCpuPercent)} %${cpu}`,

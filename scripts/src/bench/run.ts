@@ -37,7 +37,12 @@ const FIXED_BUDGET_MS = 180_000;
 const RESULTS_PATH = resolve(__dirname, '..', '..', 'bench-results.md');
 
 const USER_FIELDS = 'id email displayName role';
-const expectedUser = (user: SeededUser) => ({ id: user.id, email: user.email, displayName: user.displayName, role: user.role });
+const expectedUser = (user: SeededUser) => ({
+  id: user.id,
+  email: user.email,
+  displayName: user.displayName,
+  role: user.role,
+});
 const bearer = (token: string) => ({ authorization: `Bearer ${token}` });
 const body = (query: string, variables?: Record<string, unknown>) => JSON.stringify({ query, variables });
 
@@ -54,7 +59,12 @@ function operations(levels: number[], loginLevels: number[]): Operation[] {
       name: '`me` (authenticated)',
       levels,
       timeoutMs: REQUEST_TIMEOUT_MS,
-      requests: ({ users }) => users.map((user) => ({ body: body(`{ me { ${USER_FIELDS} } }`), headers: bearer(user.token), expect: { me: expectedUser(user) } })),
+      requests: ({ users }) =>
+        users.map((user) => ({
+          body: body(`{ me { ${USER_FIELDS} } }`),
+          headers: bearer(user.token),
+          expect: { me: expectedUser(user) },
+        })),
     },
     {
       name: '`user(id)` as admin',
@@ -74,10 +84,13 @@ function operations(levels: number[], loginLevels: number[]): Operation[] {
       // Client i signs in as users i, i + c, …: no two clients share an account (the per-account limit counts attempts).
       requests: ({ users, password }) =>
         users.map((user) => ({
-          body: body(`mutation Login($email: String!, $password: String!) { login(email: $email, password: $password) { accessToken refreshToken user { id } } }`, {
-            email: user.email,
-            password,
-          }),
+          body: body(
+            `mutation Login($email: String!, $password: String!) { login(email: $email, password: $password) { accessToken refreshToken user { id } } }`,
+            {
+              email: user.email,
+              password,
+            },
+          ),
           headers: {},
           expect: { login: { accessToken: ANY_STRING, refreshToken: ANY_STRING, user: { id: user.id } } },
         })),
@@ -99,7 +112,11 @@ async function main(): Promise<number> {
   const levels = concurrencyList(env.list('BENCH_CONCURRENCY', ['1', '10', '50']), 'BENCH_CONCURRENCY');
   const loginLevels = concurrencyList(env.list('BENCH_LOGIN_CONCURRENCY', ['1', '10']), 'BENCH_LOGIN_CONCURRENCY');
   const userCount = env.int('BENCH_USERS', 200, { min: Math.max(1, ...loginLevels), max: 100_000 });
-  const logLevel = env.oneOf('BENCH_LOG_LEVEL', ['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent'] as const, 'warn');
+  const logLevel = env.oneOf(
+    'BENCH_LOG_LEVEL',
+    ['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent'] as const,
+    'warn',
+  );
   const ops = operations(levels, loginLevels);
   const runCount = ops.reduce((sum, op) => sum + 2 * op.levels.length, 0);
   const budgetMs = FIXED_BUDGET_MS + runCount * (warmupMs + durationMs) * 1.5;
@@ -110,8 +127,11 @@ async function main(): Promise<number> {
   watchdog.unref();
 
   const loadBefore = loadavg()[0];
-  if (loadBefore > availableParallelism() / 2) log(`bench: warning: load average ${loadBefore.toFixed(2)} before start, other processes will skew the numbers`);
-  log(`bench: ${runCount} runs of ${warmupMs / 1000} + ${durationMs / 1000} s; starting the stack (${process.env.DATABASE_URL ? 'DATABASE_URL' : 'embedded Postgres'})`);
+  if (loadBefore > availableParallelism() / 2)
+    log(`bench: warning: load average ${loadBefore.toFixed(2)} before start, other processes will skew the numbers`);
+  log(
+    `bench: ${runCount} runs of ${warmupMs / 1000} + ${durationMs / 1000} s; starting the stack (${process.env.DATABASE_URL ? 'DATABASE_URL' : 'embedded Postgres'})`,
+  );
   const stack = await startStack({ userCount, passwordHashCost: PASSWORD_HASH_COST, logLevel });
   const worker = forkLoadGenerator();
   let stopped: Promise<void> | undefined;
@@ -128,7 +148,14 @@ async function main(): Promise<number> {
     for (const op of ops) {
       const requests = op.requests(stack);
       for (const clients of op.levels) {
-        const job = (url: string): Job => ({ url, requests, concurrency: clients, warmupMs, durationMs, timeoutMs: op.timeoutMs });
+        const job = (url: string): Job => ({
+          url,
+          requests,
+          concurrency: clients,
+          warmupMs,
+          durationMs,
+          timeoutMs: op.timeoutMs,
+        });
         // Direct first, then through the gateway, level by level: any drift hits both alike.
         const { summary: direct } = await runInWorker(worker, job(stack.usersUrl));
         report(op.name, 'direct ', clients, direct);
@@ -140,7 +167,14 @@ async function main(): Promise<number> {
   } finally {
     await stopAll();
   }
-  const markdown = renderMarkdown(rows, { durationMs, warmupMs, userCount, logLevel, databaseKind: stack.databaseKind, loadBefore });
+  const markdown = renderMarkdown(rows, {
+    durationMs,
+    warmupMs,
+    userCount,
+    logLevel,
+    databaseKind: stack.databaseKind,
+    loadBefore,
+  });
   process.stdout.write(`\n${markdown}`);
   writeFileSync(RESULTS_PATH, markdown);
   log(`bench: written to ${RESULTS_PATH}`);
@@ -149,8 +183,17 @@ async function main(): Promise<number> {
   return failed > 0 ? 1 : 0;
 }
 
-
-function renderMarkdown(rows: Row[], settings: { durationMs: number; warmupMs: number; userCount: number; logLevel: string; databaseKind: string; loadBefore: number }): string {
+function renderMarkdown(
+  rows: Row[],
+  settings: {
+    durationMs: number;
+    warmupMs: number;
+    userCount: number;
+    logLevel: string;
+    databaseKind: string;
+    loadBefore: number;
+  },
+): string {
   const header =
     '| operation | clients | direct req/s | direct p50 ms | direct p99 ms | gateway req/s | gateway p50 ms | gateway p99 ms | errors direct / gateway | p50 gateway/direct | req/s gateway/direct | load-gen CPU direct / gateway |';
   const lines = rows.map((row) =>
@@ -180,16 +223,15 @@ function renderMarkdown(rows: Row[], settings: { durationMs: number; warmupMs: n
     'req/s counts responses that passed every check (HTTP 200, no `errors`, expected data); latencies are client-side, nearest-rank percentiles.',
     '',
     header,
-    `|${header.split('|').slice(1, -1).map(() => '---').join('|')}|`,
+    `|${header
+      .split('|')
+      .slice(1, -1)
+      .map(() => '---')
+      .join('|')}|`,
     ...lines.map((line) => `| ${line} |`),
     '',
   ].join('\n');
 }
-
-
-
-
-
 
 /** Set by SIGINT/SIGTERM; from then on the signal handler owns shutdown and the exit code. */
 let interrupted = false;
@@ -211,7 +253,7 @@ main().then(
   (error: unknown) => {
     // Once the stack is up, the signal handler owns the exit (the worker it killed lands here too).
     if (interrupted && stopAll) return;
-    log(`bench failed: ${error instanceof Error ? error.stack ?? error.message : String(error)}`);
+    log(`bench failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`);
     process.exit(interrupted ? 130 : 1);
   },
 );

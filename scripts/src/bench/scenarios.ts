@@ -7,7 +7,13 @@
 import { queryRows } from '@marketplace/kit';
 import { tokenFor } from '@marketplace/kit/testing';
 import {
-  BenchmarkOperation, CHECKOUT, MY_ORDERS, PRODUCT_PAGE, STOREFRONT, STOREFRONT_SEARCH, VENDOR_DASHBOARD,
+  BenchmarkOperation,
+  CHECKOUT,
+  MY_ORDERS,
+  PRODUCT_PAGE,
+  STOREFRONT,
+  STOREFRONT_SEARCH,
+  VENDOR_DASHBOARD,
 } from '../testing/benchmark-operations';
 import { PlannedFetch, planOf } from '../testing/query-plan';
 import type { TestSupergraph } from '../testing/supergraph';
@@ -41,7 +47,8 @@ export const PRODUCT_CARD: BenchmarkOperation = {
  * Figures that move with the clock while the data stand still: sales drop out of the last
  * 30 days and held earnings become available as time passes. Checked for shape, not value.
  */
-const CLOCK_DEPENDENT: Record<string, (data: any) => void> = { // eslint-disable-line @typescript-eslint/no-explicit-any
+const CLOCK_DEPENDENT: Record<string, (data: any) => void> = {
+  // eslint-disable-line @typescript-eslint/no-explicit-any
   [VENDOR_DASHBOARD.name]: ({ me: { vendor } }) => {
     vendor.balance.available.amount = ANY_NUMBER;
     vendor.balance.pending.amount = ANY_NUMBER;
@@ -69,15 +76,21 @@ export interface Scenario {
 
 export async function buildScenarios(supergraph: TestSupergraph, dbs: DatasetDatabases): Promise<Scenario[]> {
   const [products, reviewed, customers, vendors, words] = await Promise.all([
-    queryRows<{ id: string }>(dbs.catalog, `SELECT id FROM products WHERE status = 'PUBLISHED' ORDER BY md5(id::text) LIMIT $1`, [VARIANTS]),
-    queryRows<{ id: string }>(dbs.catalog, `SELECT product_id AS id FROM reviews GROUP BY product_id HAVING count(*) >= $1 ORDER BY count(*) DESC, product_id LIMIT $2`, [
-      PRODUCT_PAGE_SIZE,
-      VARIANTS,
-    ]),
-    queryRows<{ id: string }>(dbs.orders, `SELECT user_id AS id FROM orders GROUP BY user_id HAVING count(*) >= $1 ORDER BY count(*) DESC, user_id LIMIT $2`, [
-      MY_ORDERS_PAGE_SIZE,
-      VARIANTS,
-    ]),
+    queryRows<{ id: string }>(
+      dbs.catalog,
+      `SELECT id FROM products WHERE status = 'PUBLISHED' ORDER BY md5(id::text) LIMIT $1`,
+      [VARIANTS],
+    ),
+    queryRows<{ id: string }>(
+      dbs.catalog,
+      `SELECT product_id AS id FROM reviews GROUP BY product_id HAVING count(*) >= $1 ORDER BY count(*) DESC, product_id LIMIT $2`,
+      [PRODUCT_PAGE_SIZE, VARIANTS],
+    ),
+    queryRows<{ id: string }>(
+      dbs.orders,
+      `SELECT user_id AS id FROM orders GROUP BY user_id HAVING count(*) >= $1 ORDER BY count(*) DESC, user_id LIMIT $2`,
+      [MY_ORDERS_PAGE_SIZE, VARIANTS],
+    ),
     queryRows<{ id: string }>(
       dbs.vendor,
       `SELECT v.user_id AS id FROM vendors v JOIN ledger_entries e ON e.vendor_id = v.id GROUP BY v.user_id HAVING count(*) >= $1 ORDER BY count(*) DESC, v.user_id LIMIT $2`,
@@ -96,21 +109,47 @@ export async function buildScenarios(supergraph: TestSupergraph, dbs: DatasetDat
   const plans: [BenchmarkOperation, number, Variant[]][] = [
     [PRODUCT_CARD, 1, products.map(({ id }) => ({ variables: { id } }))],
     [STOREFRONT, SEARCH_PAGE_SIZE, [{ variables: { first: SEARCH_PAGE_SIZE } }]],
-    [STOREFRONT_SEARCH, SEARCH_PAGE_SIZE, words.map(({ word }) => ({ variables: { first: SEARCH_PAGE_SIZE, search: word } }))],
+    [
+      STOREFRONT_SEARCH,
+      SEARCH_PAGE_SIZE,
+      words.map(({ word }) => ({ variables: { first: SEARCH_PAGE_SIZE, search: word } })),
+    ],
     [PRODUCT_PAGE, PRODUCT_PAGE_SIZE, reviewed.map(({ id }) => ({ variables: { id, first: PRODUCT_PAGE_SIZE } }))],
-    [MY_ORDERS, MY_ORDERS_PAGE_SIZE, customers.map(({ id }) => ({ variables: { first: MY_ORDERS_PAGE_SIZE }, token: customer(id) }))],
-    [VENDOR_DASHBOARD, LEDGER_PAGE_SIZE, vendors.map(({ id }) => ({ variables: { first: LEDGER_PAGE_SIZE }, token: vendor(id) }))],
-    [CHECKOUT, CHECKOUT_LINES, await placeCheckouts(supergraph, dbs, products.map(({ id }) => id))],
+    [
+      MY_ORDERS,
+      MY_ORDERS_PAGE_SIZE,
+      customers.map(({ id }) => ({ variables: { first: MY_ORDERS_PAGE_SIZE }, token: customer(id) })),
+    ],
+    [
+      VENDOR_DASHBOARD,
+      LEDGER_PAGE_SIZE,
+      vendors.map(({ id }) => ({ variables: { first: LEDGER_PAGE_SIZE }, token: vendor(id) })),
+    ],
+    [
+      CHECKOUT,
+      CHECKOUT_LINES,
+      await placeCheckouts(
+        supergraph,
+        dbs,
+        products.map(({ id }) => id),
+      ),
+    ],
   ];
   const scenarios: Scenario[] = [];
   for (const [operation, pageSize, variants] of plans) {
-    if (variants.length === 0) throw new Error(`${operation.title}: the data set has nothing to ask for (is it loaded?)`);
+    if (variants.length === 0)
+      throw new Error(`${operation.title}: the data set has nothing to ask for (is it loaded?)`);
     scenarios.push(await scenario(supergraph, operation, pageSize, variants));
   }
   return scenarios;
 }
 
-async function scenario(supergraph: TestSupergraph, operation: BenchmarkOperation, pageSize: number, variants: Variant[]): Promise<Scenario> {
+async function scenario(
+  supergraph: TestSupergraph,
+  operation: BenchmarkOperation,
+  pageSize: number,
+  variants: Variant[],
+): Promise<Scenario> {
   const { fetches } = planOf(operation.query);
   const root = fetches.find((fetch) => fetch.step === 0 && !fetch.entities);
   const rootUrl = root && supergraph.subgraphs.get(root.subgraph)?.url;
@@ -119,15 +158,38 @@ async function scenario(supergraph: TestSupergraph, operation: BenchmarkOperatio
   const direct: BenchRequest[] = [];
   for (const variant of variants) {
     const headers: Record<string, string> = variant.token ? { authorization: `Bearer ${variant.token}` } : {};
-    const data = await referenceData(supergraph.client.url, operation.query, variant.variables, headers, operation.title);
+    const data = await referenceData(
+      supergraph.client.url,
+      operation.query,
+      variant.variables,
+      headers,
+      operation.title,
+    );
     const page = operation.page(data);
-    if (page.length < pageSize) throw new Error(`${operation.title}: ${JSON.stringify(variant.variables)} gives ${page.length} items, the bench needs ${pageSize}`);
+    if (page.length < pageSize)
+      throw new Error(
+        `${operation.title}: ${JSON.stringify(variant.variables)} gives ${page.length} items, the bench needs ${pageSize}`,
+      );
     CLOCK_DEPENDENT[operation.name]?.(data);
-    requests.push({ body: JSON.stringify({ query: operation.query, variables: variant.variables }), headers, expect: data });
+    requests.push({
+      body: JSON.stringify({ query: operation.query, variables: variant.variables }),
+      headers,
+      expect: data,
+    });
 
     const rootVariables = Object.fromEntries(root.variables.map((name) => [name, variant.variables[name]]));
-    const directData = await referenceData(rootUrl, root.operation, rootVariables, headers, `${operation.title} (direct to ${root.subgraph})`);
-    direct.push({ body: JSON.stringify({ query: root.operation, variables: rootVariables }), headers, expect: directData });
+    const directData = await referenceData(
+      rootUrl,
+      root.operation,
+      rootVariables,
+      headers,
+      `${operation.title} (direct to ${root.subgraph})`,
+    );
+    direct.push({
+      body: JSON.stringify({ query: root.operation, variables: rootVariables }),
+      headers,
+      expect: directData,
+    });
   }
   return { operation, pageSize, requests, direct: { subgraph: root.subgraph, requests: direct }, fetches };
 }
@@ -136,13 +198,24 @@ async function scenario(supergraph: TestSupergraph, operation: BenchmarkOperatio
  * One order per customer, checked out through the gateway from a cart of CHECKOUT_LINES
  * products; the variants replay those checkouts with their idempotency keys.
  */
-async function placeCheckouts(supergraph: TestSupergraph, dbs: DatasetDatabases, productIds: string[]): Promise<Variant[]> {
-  const buyers = await queryRows<{ id: string }>(dbs.users, `SELECT id FROM users WHERE role = 'CUSTOMER' ORDER BY md5(id::text) LIMIT $1`, [VARIANTS]);
+async function placeCheckouts(
+  supergraph: TestSupergraph,
+  dbs: DatasetDatabases,
+  productIds: string[],
+): Promise<Variant[]> {
+  const buyers = await queryRows<{ id: string }>(
+    dbs.users,
+    `SELECT id FROM users WHERE role = 'CUSTOMER' ORDER BY md5(id::text) LIMIT $1`,
+    [VARIANTS],
+  );
   return Promise.all(
     buyers.map(async ({ id }, i) => {
       const token = tokenFor(id, 'CUSTOMER', TOKEN_TTL_SECONDS);
       for (let line = 0; line < CHECKOUT_LINES; line += 1) {
-        await supergraph.client.data(`mutation($p: ID!) { addToCart(productId: $p) { itemCount } }`, { variables: { p: productIds[(i + line) % productIds.length] }, token });
+        await supergraph.client.data(`mutation($p: ID!) { addToCart(productId: $p) { itemCount } }`, {
+          variables: { p: productIds[(i + line) % productIds.length] },
+          token,
+        });
       }
       const key = `bench-checkout-${i}`;
       await supergraph.client.data(CHECKOUT.query, { variables: { key }, token });
@@ -151,14 +224,30 @@ async function placeCheckouts(supergraph: TestSupergraph, dbs: DatasetDatabases,
   );
 }
 
-function referenceData(url: string, query: string, variables: Record<string, unknown>, headers: Record<string, string>, what: string): Promise<unknown> {
+function referenceData(
+  url: string,
+  query: string,
+  variables: Record<string, unknown>,
+  headers: Record<string, string>,
+  what: string,
+): Promise<unknown> {
   return dataOf(url, JSON.stringify({ query, variables }), headers, `${what}: the reference answer`);
 }
 
 /** POSTs a GraphQL body and returns its `data`; anything but HTTP 200 with data and no errors throws, naming `what`. */
-export async function dataOf(url: string, body: string, headers: Record<string, string>, what: string): Promise<unknown> {
-  const response = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body });
+export async function dataOf(
+  url: string,
+  body: string,
+  headers: Record<string, string>,
+  what: string,
+): Promise<unknown> {
+  const response = await fetch(url, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', ...headers },
+    body,
+  });
   const answer = (await response.json()) as { data?: unknown; errors?: unknown[] };
-  if (response.status !== 200 || answer.errors || !answer.data) throw new Error(`${what} failed (HTTP ${response.status}): ${JSON.stringify(answer).slice(0, 300)}`);
+  if (response.status !== 200 || answer.errors || !answer.data)
+    throw new Error(`${what} failed (HTTP ${response.status}): ${JSON.stringify(answer).slice(0, 300)}`);
   return answer.data;
 }

@@ -47,7 +47,8 @@ const ADMIN_EMAIL = 'admin@marketplace.local';
 export async function startStack(options: StackOptions): Promise<BenchStack> {
   const stops: (() => Promise<void>)[] = [];
   const close = async () => {
-    for (const stop of stops.reverse()) await stop().catch((error) => process.stderr.write(`bench: cleanup step failed: ${String(error)}\n`));
+    for (const stop of stops.reverse())
+      await stop().catch((error) => process.stderr.write(`bench: cleanup step failed: ${String(error)}\n`));
   };
   const dir = mkdtempSync(join(tmpdir(), 'marketplace-bench-'));
   stops.push(async () => rmSync(dir, { recursive: true, force: true }));
@@ -72,9 +73,19 @@ export async function startStack(options: StackOptions): Promise<BenchStack> {
       REDIS_KEY_PREFIX: `bench:${database.name}`,
       PASSWORD_HASH_COST: String(options.passwordHashCost),
     };
-    const subgraph = await startSubgraph(usersSubgraph, { env: envReader(env), port: 0, host: '127.0.0.1', databaseUrl: database.url, seed: true });
+    const subgraph = await startSubgraph(usersSubgraph, {
+      env: envReader(env),
+      port: 0,
+      host: '127.0.0.1',
+      databaseUrl: database.url,
+      seed: true,
+    });
     stops.push(() => subgraph.close());
-    const gateway = await startGateway({ env: envReader({ ...env, USERS_URL: subgraph.url, RATE_LIMIT_ENABLED: 'false' }), port: 0, host: '127.0.0.1' });
+    const gateway = await startGateway({
+      env: envReader({ ...env, USERS_URL: subgraph.url, RATE_LIMIT_ENABLED: 'false' }),
+      port: 0,
+      host: '127.0.0.1',
+    });
     stops.push(() => gateway.close());
 
     const { db, keys, config } = subgraph.deps;
@@ -97,9 +108,22 @@ export async function startStack(options: StackOptions): Promise<BenchStack> {
       token: signer.sign({ id: row.id, role: row.role }, TOKEN_TTL_SECONDS),
     }));
     const admin = seeded.find((user) => user.email === ADMIN_EMAIL);
-    const users = seeded.filter((user) => user.email !== ADMIN_EMAIL).sort((a, b) => a.email.localeCompare(b.email, 'en', { numeric: true }));
-    if (!admin || users.length !== options.userCount) throw new Error(`seeding failed: ${users.length} of ${options.userCount} users, admin ${admin ? 'found' : 'missing'}`);
-    return { gatewayUrl: gateway.url, usersUrl: subgraph.url, databaseKind, users, admin, password: DEMO_PASSWORD, close };
+    const users = seeded
+      .filter((user) => user.email !== ADMIN_EMAIL)
+      .sort((a, b) => a.email.localeCompare(b.email, 'en', { numeric: true }));
+    if (!admin || users.length !== options.userCount)
+      throw new Error(
+        `seeding failed: ${users.length} of ${options.userCount} users, admin ${admin ? 'found' : 'missing'}`,
+      );
+    return {
+      gatewayUrl: gateway.url,
+      usersUrl: subgraph.url,
+      databaseKind,
+      users,
+      admin,
+      password: DEMO_PASSWORD,
+      close,
+    };
   } catch (error) {
     await close();
     throw error;

@@ -1,8 +1,23 @@
 import { MAX_ERROR_SAMPLES, RunResult, combineRuns, percentile, ratio, summarize } from './stats';
 
 /** A run as the load generator reports it, from its latencies. */
-function runOf(latenciesMs: number[], options: { errors?: number; samples?: string[]; elapsedMs?: number; cpuMicros?: number; warmupResponses?: number } = {}): RunResult {
-  const summary = summarize(latenciesMs, options.errors ?? 0, options.samples ?? [], options.elapsedMs ?? 1000, options.cpuMicros ?? 0);
+function runOf(
+  latenciesMs: number[],
+  options: {
+    errors?: number;
+    samples?: string[];
+    elapsedMs?: number;
+    cpuMicros?: number;
+    warmupResponses?: number;
+  } = {},
+): RunResult {
+  const summary = summarize(
+    latenciesMs,
+    options.errors ?? 0,
+    options.samples ?? [],
+    options.elapsedMs ?? 1000,
+    options.cpuMicros ?? 0,
+  );
   return { summary: { ...summary, warmupResponses: options.warmupResponses ?? 0 }, latenciesMs };
 }
 
@@ -10,7 +25,12 @@ describe('percentile', () => {
   it('takes the nearest rank: always a measured value', () => {
     expect(percentile([1, 2, 3, 4], 50)).toBe(2);
     expect(percentile([1, 2, 3, 4], 100)).toBe(4);
-    expect(percentile(Array.from({ length: 100 }, (_, i) => i + 1), 99)).toBe(99);
+    expect(
+      percentile(
+        Array.from({ length: 100 }, (_, i) => i + 1),
+        99,
+      ),
+    ).toBe(99);
     expect(percentile([7], 1)).toBe(7);
   });
 
@@ -24,7 +44,17 @@ describe('percentile', () => {
 describe('summarize', () => {
   it('sorts the latencies it is given and reports throughput over the elapsed time', () => {
     const summary = summarize([3, 1, 2, 10], 1, ['HTTP 500 without errors'], 2000, 500_000);
-    expect(summary).toMatchObject({ ok: 4, errors: 1, rps: 2, p50: 2, p99: 10, mean: 4, max: 10, generatorCpuPercent: 25, errorSamples: ['HTTP 500 without errors'] });
+    expect(summary).toMatchObject({
+      ok: 4,
+      errors: 1,
+      rps: 2,
+      p50: 2,
+      p99: 10,
+      mean: 4,
+      max: 10,
+      generatorCpuPercent: 25,
+      errorSamples: ['HTTP 500 without errors'],
+    });
   });
 
   it('reports an empty run as NaN latencies and zero throughput', () => {

@@ -37,7 +37,13 @@ export interface RunSummary {
   warmupResponses: number;
 }
 
-export function summarize(latenciesMs: number[], errors: number, errorSamples: string[], elapsedMs: number, cpuMicros: number): RunSummary {
+export function summarize(
+  latenciesMs: number[],
+  errors: number,
+  errorSamples: string[],
+  elapsedMs: number,
+  cpuMicros: number,
+): RunSummary {
   const sorted = Float64Array.from(latenciesMs).sort();
   const values = Array.from(sorted);
   const total = values.reduce((sum, value) => sum + value, 0);
@@ -74,7 +80,13 @@ export function combineRuns(runs: readonly RunResult[]): RunSummary {
   const errorSamples = [...new Set(runs.flatMap((run) => run.summary.errorSamples))].slice(0, MAX_ERROR_SAMPLES);
   const errors = runs.reduce((sum, run) => sum + run.summary.errors, 0);
   return {
-    ...summarize(runs.flatMap((run) => run.latenciesMs), errors, errorSamples, elapsedMs, cpuMicros),
+    ...summarize(
+      runs.flatMap((run) => run.latenciesMs),
+      errors,
+      errorSamples,
+      elapsedMs,
+      cpuMicros,
+    ),
     warmupResponses: runs.reduce((sum, run) => sum + run.summary.warmupResponses, 0),
   };
 }

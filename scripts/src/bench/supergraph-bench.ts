@@ -36,7 +36,15 @@ import { costOf, quiesce, statementCounts } from '../testing/statements';
 import { startTestSupergraph } from '../testing/supergraph';
 import { DatasetDatabases, SUBGRAPH_NAMES, analyzeDataset, loadDataset } from './dataset';
 import { GATEWAY_TITLES, GatewayKind, GatewayProcess, startGatewayProcess } from './gateways';
-import { concurrencyList, ensureDatabaseServer, forkLoadGenerator, log, machineLine, report, runInWorker } from './harness';
+import {
+  concurrencyList,
+  ensureDatabaseServer,
+  forkLoadGenerator,
+  log,
+  machineLine,
+  report,
+  runInWorker,
+} from './harness';
 import { renderReport, rowErrors, Row, SoakResult, StressRow, CostRow } from './supergraph-report';
 import type { BenchRequest, Job } from './protocol';
 import { buildScenarios, dataOf } from './scenarios';
@@ -81,7 +89,8 @@ async function main(): Promise<number> {
     stressClients: env.int('BENCH_STRESS_CLIENTS', 100, { min: 0, max: 1000 }),
     stressMs: env.int('BENCH_STRESS_S', 3, { min: 1, max: 600 }) * 1000,
     gateways: env.list('BENCH_GATEWAYS', ALL_GATEWAYS).map((kind) => {
-      if (!ALL_GATEWAYS.includes(kind as GatewayKind)) throw new Error(`config: BENCH_GATEWAYS lists "${kind}"; known: ${ALL_GATEWAYS.join(', ')}`);
+      if (!ALL_GATEWAYS.includes(kind as GatewayKind))
+        throw new Error(`config: BENCH_GATEWAYS lists "${kind}"; known: ${ALL_GATEWAYS.join(', ')}`);
       return kind as GatewayKind;
     }),
     operations: env.list('BENCH_OPERATIONS', []),
@@ -90,32 +99,57 @@ async function main(): Promise<number> {
     rounds: env.int('BENCH_ROUNDS', 5, { min: 1, max: 100 }),
   };
   if (settings.durationMs / settings.rounds < MIN_SLICE_MS) {
-    throw new Error(`config: BENCH_DURATION_S / BENCH_ROUNDS gives each target slices of ${settings.durationMs / settings.rounds} ms; at least ${MIN_SLICE_MS} ms`);
+    throw new Error(
+      `config: BENCH_DURATION_S / BENCH_ROUNDS gives each target slices of ${settings.durationMs / settings.rounds} ms; at least ${MIN_SLICE_MS} ms`,
+    );
   }
   const profileDir = env.optionalString('BENCH_PROFILE_DIR');
-  const profilingFlags = (name: string) => (profileDir ? ['--cpu-prof', `--cpu-prof-dir=${resolve(profileDir)}`, `--cpu-prof-name=${name}.cpuprofile`] : []);
+  const profilingFlags = (name: string) =>
+    profileDir ? ['--cpu-prof', `--cpu-prof-dir=${resolve(profileDir)}`, `--cpu-prof-name=${name}.cpuprofile`] : [];
   const loadBefore = loadavg()[0];
-  if (loadBefore > availableParallelism() / 2) log(`bench: warning: load average ${loadBefore.toFixed(2)} before start, other processes will skew the numbers`);
+  if (loadBefore > availableParallelism() / 2)
+    log(`bench: warning: load average ${loadBefore.toFixed(2)} before start, other processes will skew the numbers`);
 
   const database = await ensureDatabaseServer('bench-supergraph');
   const stops: (() => Promise<unknown>)[] = [() => database.stop()];
   stopAll = async () => {
-    for (const stop of stops.splice(0).reverse()) await stop().catch((error) => log(`bench: cleanup step failed: ${String(error)}`));
+    for (const stop of stops.splice(0).reverse())
+      await stop().catch((error) => log(`bench: cleanup step failed: ${String(error)}`));
   };
   try {
-    const supergraph = await startTestSupergraph({ LOG_LEVEL: 'warn', PASSWORD_HASH_COST: '10', ORDER_EXPIRY_CHECK_SECONDS: '3600' });
+    const supergraph = await startTestSupergraph({
+      LOG_LEVEL: 'warn',
+      PASSWORD_HASH_COST: '10',
+      ORDER_EXPIRY_CHECK_SECONDS: '3600',
+    });
     stops.push(() => supergraph.close());
-    const dbs = Object.fromEntries(SUBGRAPH_NAMES.map((name) => [name, supergraph.subgraphs.get(name)!.deps.db])) as DatasetDatabases;
+    const dbs = Object.fromEntries(
+      SUBGRAPH_NAMES.map((name) => [name, supergraph.subgraphs.get(name)!.deps.db]),
+    ) as DatasetDatabases;
     const dataset = await loadDataset(dbs, settings.scale, log, { passwordHashCost: 10 });
     await analyzeDataset(dbs);
 
-    const scenarios = (await buildScenarios(supergraph, dbs)).filter((s) => settings.operations.length === 0 || settings.operations.includes(s.operation.name));
+    const scenarios = (await buildScenarios(supergraph, dbs)).filter(
+      (s) => settings.operations.length === 0 || settings.operations.includes(s.operation.name),
+    );
     await quiesce(supergraph);
     const costs: CostRow[] = [];
     for (const scenario of scenarios) {
       const [request] = scenario.requests;
-      const { cost } = await costOf(supergraph, (requestId) => dataOf(supergraph.client.url, request.body, { ...request.headers, 'x-request-id': requestId }, 'cost measurement'));
-      costs.push({ operation: scenario.operation.title, pageSize: scenario.pageSize, statements: statementCounts(cost), fetches: scenario.fetches });
+      const { cost } = await costOf(supergraph, (requestId) =>
+        dataOf(
+          supergraph.client.url,
+          request.body,
+          { ...request.headers, 'x-request-id': requestId },
+          'cost measurement',
+        ),
+      );
+      costs.push({
+        operation: scenario.operation.title,
+        pageSize: scenario.pageSize,
+        statements: statementCounts(cost),
+        fetches: scenario.fetches,
+      });
     }
 
     const subgraphUrls = Object.fromEntries([...supergraph.subgraphs].map(([name, subgraph]) => [name, subgraph.url]));
@@ -125,17 +159,37 @@ async function main(): Promise<number> {
       const profiling = profilingFlags(kind);
       // Ours runs as it is deployed; the peers with their own defaults.
       const execArgv = kind === 'ours' ? [...GATEWAY_NODE_FLAGS, ...profiling] : profiling;
-      const gateway = await startGatewayProcess(kind, { supergraphSdl, subgraphUrls, env: { LOG_LEVEL: 'warn' }, execArgv });
+      const gateway = await startGatewayProcess(kind, {
+        supergraphSdl,
+        subgraphUrls,
+        env: { LOG_LEVEL: 'warn' },
+        execArgv,
+      });
       stops.push(() => gateway.close());
       gateways.push(gateway);
       log(`bench: ${GATEWAY_TITLES[kind]} at ${gateway.url} (pid ${gateway.pid})`);
     }
-    const hop = settings.hop ? await startGatewayProcess('hop', { supergraphSdl, subgraphUrls, execArgv: profilingFlags('hop') }) : undefined;
+    const hop = settings.hop
+      ? await startGatewayProcess('hop', { supergraphSdl, subgraphUrls, execArgv: profilingFlags('hop') })
+      : undefined;
     if (hop) stops.push(() => hop.close());
     const worker = forkLoadGenerator();
     stops.push(async () => worker.exitCode === null && worker.signalCode === null && worker.kill());
-    const run = (url: string, requests: BenchRequest[], concurrency: number, durationMs = settings.durationMs, warmupMs = settings.warmupMs): Promise<RunResult> =>
-      runInWorker(worker, { url, requests, concurrency, warmupMs, durationMs, timeoutMs: REQUEST_TIMEOUT_MS } satisfies Job);
+    const run = (
+      url: string,
+      requests: BenchRequest[],
+      concurrency: number,
+      durationMs = settings.durationMs,
+      warmupMs = settings.warmupMs,
+    ): Promise<RunResult> =>
+      runInWorker(worker, {
+        url,
+        requests,
+        concurrency,
+        warmupMs,
+        durationMs,
+        timeoutMs: REQUEST_TIMEOUT_MS,
+      } satisfies Job);
     const sliceMs = Math.round(settings.durationMs / settings.rounds);
     // This process hosts the subgraphs: its CPU over the direct slices is what the subgraph spent.
     const ownCpuMs = () => {
@@ -149,8 +203,23 @@ async function main(): Promise<number> {
       const directUrl = supergraph.subgraphs.get(scenario.direct.subgraph)!.url;
       const targets: Target[] = [
         { name: scenario.direct.subgraph, url: directUrl, requests: scenario.direct.requests, cpuMs: ownCpuMs },
-        ...(hop ? [{ name: 'one hop', url: `${hop.url}/${scenario.direct.subgraph}`, requests: scenario.direct.requests, cpuMs: () => hop.cpuMs() }] : []),
-        ...gateways.map((gateway) => ({ name: gateway.kind, url: gateway.url, requests: scenario.requests, cpuMs: () => gateway.cpuMs(), gateway: gateway.kind })),
+        ...(hop
+          ? [
+              {
+                name: 'one hop',
+                url: `${hop.url}/${scenario.direct.subgraph}`,
+                requests: scenario.direct.requests,
+                cpuMs: () => hop.cpuMs(),
+              },
+            ]
+          : []),
+        ...gateways.map((gateway) => ({
+          name: gateway.kind,
+          url: gateway.url,
+          requests: scenario.requests,
+          cpuMs: () => gateway.cpuMs(),
+          gateway: gateway.kind,
+        })),
       ];
       for (const clients of settings.levels) {
         // Every target in turn, slice by slice: drift of the shared machine, which moves a whole
@@ -159,7 +228,15 @@ async function main(): Promise<number> {
         for (let round = 0; round < settings.rounds; round++) {
           for (const [index, target] of targets.entries()) {
             const cpuBefore = target.cpuMs();
-            slices[index].runs.push(await run(target.url, target.requests, clients, sliceMs, round === 0 ? settings.warmupMs : settings.sliceWarmupMs));
+            slices[index].runs.push(
+              await run(
+                target.url,
+                target.requests,
+                clients,
+                sliceMs,
+                round === 0 ? settings.warmupMs : settings.sliceWarmupMs,
+              ),
+            );
             slices[index].cpuMs += target.cpuMs() - cpuBefore;
           }
         }
@@ -177,7 +254,17 @@ async function main(): Promise<number> {
           byGateway[target.gateway] = summary;
           gatewayCpuMs[target.gateway] = cpuMs;
         }
-        rows.push({ operation: title, clients, directSubgraph: scenario.direct.subgraph, direct: direct.summary, hop: viaHop?.summary, directCpuMs: direct.cpuMs, hopCpuMs: viaHop?.cpuMs, gateways: byGateway, gatewayCpuMs });
+        rows.push({
+          operation: title,
+          clients,
+          directSubgraph: scenario.direct.subgraph,
+          direct: direct.summary,
+          hop: viaHop?.summary,
+          directCpuMs: direct.cpuMs,
+          hopCpuMs: viaHop?.cpuMs,
+          gateways: byGateway,
+          gatewayCpuMs,
+        });
       }
     }
 
@@ -187,19 +274,43 @@ async function main(): Promise<number> {
         for (const gateway of gateways) {
           const { summary } = await run(gateway.url, scenario.requests, settings.stressClients, settings.stressMs);
           report(scenario.operation.title, gateway.kind, settings.stressClients, summary);
-          stress.push({ operation: scenario.operation.title, gateway: gateway.kind, clients: settings.stressClients, summary });
+          stress.push({
+            operation: scenario.operation.title,
+            gateway: gateway.kind,
+            clients: settings.stressClients,
+            summary,
+          });
         }
       }
     }
 
     const ours = gateways.find((gateway) => gateway.kind === 'ours');
-    const soak = settings.soakMs > 0 && ours ? await soakTest(ours, interleave(scenarios.map((s) => s.requests)), settings.soakMs, async (requests, ms) => (await run(ours.url, requests, SOAK_CLIENTS, ms)).summary) : undefined;
+    const soak =
+      settings.soakMs > 0 && ours
+        ? await soakTest(
+            ours,
+            interleave(scenarios.map((s) => s.requests)),
+            settings.soakMs,
+            async (requests, ms) => (await run(ours.url, requests, SOAK_CLIENTS, ms)).summary,
+          )
+        : undefined;
 
-    const markdown = renderReport({ settings, rows, stress, costs, soak, dataset: dataset.counts, databaseKind: database.kind, loadBefore, machine: machineLine() });
+    const markdown = renderReport({
+      settings,
+      rows,
+      stress,
+      costs,
+      soak,
+      dataset: dataset.counts,
+      databaseKind: database.kind,
+      loadBefore,
+      machine: machineLine(),
+    });
     process.stdout.write(`\n${markdown}`);
     writeFileSync(RESULTS_PATH, markdown);
     log(`bench: written to ${RESULTS_PATH}`);
-    const failed = rows.reduce((sum, row) => sum + rowErrors(row), 0) + stress.reduce((sum, row) => sum + row.summary.errors, 0);
+    const failed =
+      rows.reduce((sum, row) => sum + rowErrors(row), 0) + stress.reduce((sum, row) => sum + row.summary.errors, 0);
     if (failed > 0) log(`bench: ${failed} requests failed (see the errors columns)`);
     return failed > 0 ? 1 : 0;
   } finally {
@@ -220,11 +331,19 @@ function interleave(lists: BenchRequest[][]): BenchRequest[] {
 }
 
 /** Mixed load for `durationMs`, sampling the gateway's RSS meanwhile. */
-async function soakTest(gateway: GatewayProcess, requests: BenchRequest[], durationMs: number, load: (requests: BenchRequest[], ms: number) => Promise<RunSummary>): Promise<SoakResult> {
+async function soakTest(
+  gateway: GatewayProcess,
+  requests: BenchRequest[],
+  durationMs: number,
+  load: (requests: BenchRequest[], ms: number) => Promise<RunSummary>,
+): Promise<SoakResult> {
   const samples: { atMs: number; rssBytes: number }[] = [{ atMs: 0, rssBytes: gateway.rssBytes() }];
   const started = Date.now();
   const cpuBefore = gateway.cpuMs();
-  const sampler = setInterval(() => samples.push({ atMs: Date.now() - started, rssBytes: gateway.rssBytes() }), SOAK_SAMPLE_MS);
+  const sampler = setInterval(
+    () => samples.push({ atMs: Date.now() - started, rssBytes: gateway.rssBytes() }),
+    SOAK_SAMPLE_MS,
+  );
   log(`bench: soak, ${SOAK_CLIENTS} clients on our gateway for ${durationMs / 1000} s`);
   try {
     const summary = await load(requests, durationMs);
@@ -248,7 +367,11 @@ async function soakTest(gateway: GatewayProcess, requests: BenchRequest[], durat
 }
 
 /** The median RSS of the samples taken between `fromMs` and `toMs`, dated at the window's middle. */
-function medianRss(samples: { atMs: number; rssBytes: number }[], fromMs: number, toMs: number): { atMs: number; rssBytes: number } {
+function medianRss(
+  samples: { atMs: number; rssBytes: number }[],
+  fromMs: number,
+  toMs: number,
+): { atMs: number; rssBytes: number } {
   const inWindow = samples.filter((sample) => sample.atMs >= fromMs && sample.atMs <= toMs);
   const chosen = inWindow.length > 0 ? inWindow : [samples[samples.length - 1]];
   const sorted = chosen.map((sample) => sample.rssBytes).sort((a, b) => a - b);
@@ -268,7 +391,7 @@ for (const signal of ['SIGINT', 'SIGTERM'] as const) {
 main().then(
   (code) => process.exit(code),
   (error: unknown) => {
-    log(`bench failed: ${error instanceof Error ? error.stack ?? error.message : String(error)}`);
+    log(`bench failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`);
     process.exit(1);
   },
 );

@@ -51,7 +51,14 @@ export interface SoakResult {
 }
 
 export interface ReportInput {
-  settings: { scale: number; durationMs: number; warmupMs: number; rounds: number; sliceWarmupMs: number; gateways: GatewayKind[] };
+  settings: {
+    scale: number;
+    durationMs: number;
+    warmupMs: number;
+    rounds: number;
+    sliceWarmupMs: number;
+    gateways: GatewayKind[];
+  };
   rows: Row[];
   stress: StressRow[];
   costs: CostRow[];
@@ -93,21 +100,36 @@ export function renderReport(input: ReportInput): string {
 }
 
 function table(header: string[], lines: (string | number)[][]): string[] {
-  return [`| ${header.join(' | ')} |`, `|${header.map(() => '---').join('|')}|`, ...lines.map((line) => `| ${line.join(' | ')} |`)];
+  return [
+    `| ${header.join(' | ')} |`,
+    `|${header.map(() => '---').join('|')}|`,
+    ...lines.map((line) => `| ${line.join(' | ')} |`),
+  ];
 }
 
-const cell = (summary: RunSummary | undefined) => (summary ? `${num(summary.rps)} · ${num(summary.p50)} · ${num(summary.p99)}` : '–');
+const cell = (summary: RunSummary | undefined) =>
+  summary ? `${num(summary.rps)} · ${num(summary.p50)} · ${num(summary.p99)}` : '–';
 const times = (value: number) => (Number.isFinite(value) ? `${value.toFixed(2)}×` : '–');
 
 /** Failed requests of one row: the direct run, the proxy's and every gateway's. */
 export function rowErrors(row: Row): number {
-  return [row.direct, row.hop, ...Object.values(row.gateways)].reduce((sum, summary) => sum + (summary?.errors ?? 0), 0);
+  return [row.direct, row.hop, ...Object.values(row.gateways)].reduce(
+    (sum, summary) => sum + (summary?.errors ?? 0),
+    0,
+  );
 }
 
 function latencyTable({ rows, settings }: ReportInput): string[] {
   const withHop = rows.some((row) => row.hop);
   return table(
-    ['operation', 'clients', 'direct', ...(withHop ? ['one hop'] : []), ...settings.gateways.map((kind) => GATEWAY_TITLES[kind]), 'errors'],
+    [
+      'operation',
+      'clients',
+      'direct',
+      ...(withHop ? ['one hop'] : []),
+      ...settings.gateways.map((kind) => GATEWAY_TITLES[kind]),
+      'errors',
+    ],
     rows.map((row) => [
       row.operation,
       row.clients,
@@ -122,7 +144,15 @@ function latencyTable({ rows, settings }: ReportInput): string[] {
 function ratioTable({ rows }: ReportInput): string[] {
   const withHop = rows.some((row) => row.hop);
   return table(
-    ['operation', 'clients', ...(withHop ? ['one hop p50 ÷ direct p50'] : []), 'our p50 ÷ direct p50', 'our req/s ÷ stock Apollo', 'our req/s ÷ Hive', 'our p99 ÷ Hive p99'],
+    [
+      'operation',
+      'clients',
+      ...(withHop ? ['one hop p50 ÷ direct p50'] : []),
+      'our p50 ÷ direct p50',
+      'our req/s ÷ stock Apollo',
+      'our req/s ÷ Hive',
+      'our p99 ÷ Hive p99',
+    ],
     rows.map((row) => {
       const { ours, apollo, hive } = row.gateways;
       return [
@@ -146,7 +176,14 @@ function cpuTable({ rows, settings }: ReportInput): string[] {
     'CPU per request in ms (each gateway process alone; "subgraph" is what the subgraphs spent on the direct call, "one hop" the proxy):',
     '',
     ...table(
-      ['operation', 'clients', 'subgraph (direct)', ...(withHop ? ['one hop'] : []), ...settings.gateways.map((kind) => GATEWAY_TITLES[kind]), 'our CPU ÷ Hive\'s'],
+      [
+        'operation',
+        'clients',
+        'subgraph (direct)',
+        ...(withHop ? ['one hop'] : []),
+        ...settings.gateways.map((kind) => GATEWAY_TITLES[kind]),
+        "our CPU ÷ Hive's",
+      ],
       rows.map((row) => [
         row.operation,
         row.clients,
@@ -166,7 +203,14 @@ function stressTable(stress: StressRow[]): string[] {
     '',
     ...table(
       ['operation', 'gateway', 'req/s', 'p50 ms', 'p99 ms', 'errors'],
-      stress.map((row) => [row.operation, GATEWAY_TITLES[row.gateway], num(row.summary.rps), num(row.summary.p50), num(row.summary.p99), `${row.summary.errors}${row.summary.errorSamples[0] ? ` (${row.summary.errorSamples[0]})` : ''}`]),
+      stress.map((row) => [
+        row.operation,
+        GATEWAY_TITLES[row.gateway],
+        num(row.summary.rps),
+        num(row.summary.p50),
+        num(row.summary.p99),
+        `${row.summary.errors}${row.summary.errorSamples[0] ? ` (${row.summary.errorSamples[0]})` : ''}`,
+      ]),
     ),
   ];
 }
@@ -186,7 +230,13 @@ function costTable(costs: CostRow[]): string[] {
         const fetches: Record<string, number> = {};
         for (const fetch of cost.fetches) fetches[fetch.subgraph] = (fetches[fetch.subgraph] ?? 0) + 1;
         const total = Object.values(cost.statements).reduce((sum, n) => sum + n, 0);
-        return [cost.operation, cost.pageSize, `${total} (${bySubgraph(cost.statements)})`, `${cost.fetches.length} (${bySubgraph(fetches)})`, Math.max(0, ...cost.fetches.map((f) => f.step + 1))];
+        return [
+          cost.operation,
+          cost.pageSize,
+          `${total} (${bySubgraph(cost.statements)})`,
+          `${cost.fetches.length} (${bySubgraph(fetches)})`,
+          Math.max(0, ...cost.fetches.map((f) => f.step + 1)),
+        ];
       }),
     ),
   ];

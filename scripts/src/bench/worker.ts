@@ -26,7 +26,14 @@ async function runJob(job: Job): Promise<RunResult> {
     const measured = { ...summary, warmupResponses: warmup ? warmup.ok + warmup.errors : 0 };
     if (!warmup?.errors) return { summary: measured, latenciesMs };
     const samples = [...new Set([...warmup.errorSamples.map((s) => `(warm-up) ${s}`), ...measured.errorSamples])];
-    return { summary: { ...measured, errors: measured.errors + warmup.errors, errorSamples: samples.slice(0, MAX_ERROR_SAMPLES) }, latenciesMs };
+    return {
+      summary: {
+        ...measured,
+        errors: measured.errors + warmup.errors,
+        errorSamples: samples.slice(0, MAX_ERROR_SAMPLES),
+      },
+      latenciesMs,
+    };
   } finally {
     agent.destroy();
   }
@@ -54,12 +61,19 @@ async function drive(job: Job, url: URL, agent: Agent, requests: Prepared[], dur
   await Promise.all(Array.from({ length: job.concurrency }, (_, index) => client(index)));
   const elapsedMs = performance.now() - startedAt;
   const cpu = process.cpuUsage(cpuBefore);
-  return { summary: summarize(latencies, errors, [...samples], elapsedMs, cpu.user + cpu.system), latenciesMs: latencies };
+  return {
+    summary: summarize(latencies, errors, [...samples], elapsedMs, cpu.user + cpu.system),
+    latenciesMs: latencies,
+  };
 }
 
 function prepare(request: BenchRequest): Prepared {
   const body = Buffer.from(request.body);
-  return { body, headers: { 'content-type': 'application/json', 'content-length': body.length, ...request.headers }, expect: request.expect };
+  return {
+    body,
+    headers: { 'content-type': 'application/json', 'content-length': body.length, ...request.headers },
+    expect: request.expect,
+  };
 }
 
 /** Sends one request; undefined when the response passed every check, else why it did not. */
@@ -86,7 +100,12 @@ async function send(url: URL, agent: Agent, prepared: Prepared, timeoutMs: numbe
   return mismatch && `wrong shape: ${mismatch}`;
 }
 
-function post(url: URL, agent: Agent, prepared: Prepared, timeoutMs: number): Promise<{ status: number; text: string }> {
+function post(
+  url: URL,
+  agent: Agent,
+  prepared: Prepared,
+  timeoutMs: number,
+): Promise<{ status: number; text: string }> {
   return new Promise((resolve, reject) => {
     const req = request(url, { method: 'POST', agent, headers: prepared.headers }, (res) => {
       const chunks: Buffer[] = [];
@@ -102,10 +121,13 @@ function post(url: URL, agent: Agent, prepared: Prepared, timeoutMs: number): Pr
 
 /** Where `actual` departs from `expected` (see BenchRequest.expect), or undefined. */
 export function mismatchOf(actual: unknown, expected: unknown, path: string): string | undefined {
-  if (expected === ANY_STRING) return typeof actual === 'string' && actual.length > 0 ? undefined : `${path} is not a non-empty string`;
-  if (expected === ANY_NUMBER) return typeof actual === 'number' ? undefined : `${path} is ${JSON.stringify(actual)}, expected a number`;
+  if (expected === ANY_STRING)
+    return typeof actual === 'string' && actual.length > 0 ? undefined : `${path} is not a non-empty string`;
+  if (expected === ANY_NUMBER)
+    return typeof actual === 'number' ? undefined : `${path} is ${JSON.stringify(actual)}, expected a number`;
   if (expected !== null && typeof expected === 'object') {
-    if (actual === null || typeof actual !== 'object') return `${path} is ${JSON.stringify(actual)}, expected an object`;
+    if (actual === null || typeof actual !== 'object')
+      return `${path} is ${JSON.stringify(actual)}, expected an object`;
     for (const [key, value] of Object.entries(expected)) {
       const mismatch = mismatchOf((actual as Record<string, unknown>)[key], value, `${path}.${key}`);
       if (mismatch) return mismatch;
@@ -120,7 +142,8 @@ if (process.send) {
   process.on('message', (job: Job) => {
     runJob(job).then(
       (result) => reply({ type: 'result', ...result }),
-      (error: unknown) => reply({ type: 'failed', message: error instanceof Error ? error.stack ?? error.message : String(error) }),
+      (error: unknown) =>
+        reply({ type: 'failed', message: error instanceof Error ? (error.stack ?? error.message) : String(error) }),
     );
   });
   // The parent went away (finished, crashed or was killed): nothing left to do.

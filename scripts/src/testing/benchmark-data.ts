@@ -44,14 +44,25 @@ export async function seedBenchmarkData(supergraph: TestSupergraph): Promise<Ben
     reviewByDistinctCustomers(supergraph, reviewedProductId, REVIEWS),
   ]);
   await until(
-    async () => ((await countIn(supergraph, 'vendor', `SELECT count(*)::int AS n FROM ledger_entries WHERE vendor_id = $1`, [DemoIds.vendors.ada])) >= 2 * ORDERS ? true : undefined),
+    async () =>
+      (await countIn(supergraph, 'vendor', `SELECT count(*)::int AS n FROM ledger_entries WHERE vendor_id = $1`, [
+        DemoIds.vendors.ada,
+      ])) >=
+      2 * ORDERS
+        ? true
+        : undefined,
     `the ledger to credit ${ORDERS} orders`,
     30_000,
   );
   return { customerToken, vendorToken, reviewedProductId, orderCount, reviewCount };
 }
 
-async function countIn(supergraph: TestSupergraph, subgraph: string, sql: string, parameters: unknown[] = []): Promise<number> {
+async function countIn(
+  supergraph: TestSupergraph,
+  subgraph: string,
+  sql: string,
+  parameters: unknown[] = [],
+): Promise<number> {
   const [row] = await queryRows<{ n: number }>(supergraph.subgraphs.get(subgraph)!.deps.db, sql, parameters);
   return row.n;
 }
@@ -75,7 +86,10 @@ async function inParallel<T, R>(items: T[], limit: number, task: (item: T, index
 async function dealProducts(supergraph: TestSupergraph): Promise<{ ada: string[]; others: string[] }> {
   const catalog = supergraph.subgraphs.get('catalog')!.deps;
   const vendor = supergraph.subgraphs.get('vendor')!.deps;
-  const products = await queryRows<{ id: string }>(catalog.db, `SELECT id FROM products WHERE status = 'PUBLISHED' ORDER BY published_at DESC, id DESC`);
+  const products = await queryRows<{ id: string }>(
+    catalog.db,
+    `SELECT id FROM products WHERE status = 'PUBLISHED' ORDER BY published_at DESC, id DESC`,
+  );
   const extra = Array.from({ length: Math.floor(products.length / 2) }, (_, i) => ({
     vendorId: randomUUID(),
     userId: randomUUID(),
@@ -90,16 +104,37 @@ async function dealProducts(supergraph: TestSupergraph): Promise<{ ada: string[]
        FROM jsonb_to_recordset($1::jsonb) AS v("vendorId" uuid, "userId" uuid, "displayName" text, slug text, "commissionBps" int)`,
       [JSON.stringify(extra)],
     );
-    for (const payload of extra) await vendor.outbox.record(manager, Events.VendorApproved, payload, { aggregateId: payload.vendorId, correlationId: CORRELATION });
+    for (const payload of extra)
+      await vendor.outbox.record(manager, Events.VendorApproved, payload, {
+        aggregateId: payload.vendorId,
+        correlationId: CORRELATION,
+      });
   });
   await until(
-    async () => ((await countIn(supergraph, 'catalog', `SELECT count(*)::int AS n FROM vendors WHERE status = 'ACTIVE'`)) >= extra.length + 2 ? true : undefined),
+    async () =>
+      (await countIn(supergraph, 'catalog', `SELECT count(*)::int AS n FROM vendors WHERE status = 'ACTIVE'`)) >=
+      extra.length + 2
+        ? true
+        : undefined,
     'catalog to replicate the new vendors',
   );
 
-  const deal = products.map((product, i) => ({ id: product.id, vendorId: i % 2 === 0 ? DemoIds.vendors.ada : extra[(i - 1) / 2].vendorId }));
+  const deal = products.map((product, i) => ({
+    id: product.id,
+    vendorId: i % 2 === 0 ? DemoIds.vendors.ada : extra[(i - 1) / 2].vendorId,
+  }));
   await catalog.db.transaction(async (manager) => {
-    const rows = await queryRows<{ id: string; vendorId: string; slug: string; name: string; kind: 'AGENT' | 'WORKFLOW' | 'TOOL'; amount: number; currency: string; maxActivations: number; revision: number }>(
+    const rows = await queryRows<{
+      id: string;
+      vendorId: string;
+      slug: string;
+      name: string;
+      kind: 'AGENT' | 'WORKFLOW' | 'TOOL';
+      amount: number;
+      currency: string;
+      maxActivations: number;
+      revision: number;
+    }>(
       manager,
       `UPDATE products p SET vendor_id = d."vendorId", revision = p.revision + 1, updated_at = now()
        FROM jsonb_to_recordset($1::jsonb) AS d(id uuid, "vendorId" uuid)
@@ -129,36 +164,69 @@ async function dealProducts(supergraph: TestSupergraph): Promise<{ ada: string[]
   });
   for (const replica of ['orders', 'licensing']) {
     await until(
-      async () => ((await countIn(supergraph, replica, `SELECT count(*)::int AS n FROM products WHERE revision >= 2`)) >= products.length ? true : undefined),
+      async () =>
+        (await countIn(supergraph, replica, `SELECT count(*)::int AS n FROM products WHERE revision >= 2`)) >=
+        products.length
+          ? true
+          : undefined,
       `the ${replica} product replica to learn the new vendors`,
     );
   }
-  return { ada: deal.filter((d) => d.vendorId === DemoIds.vendors.ada).map((d) => d.id), others: deal.filter((d) => d.vendorId !== DemoIds.vendors.ada).map((d) => d.id) };
+  return {
+    ada: deal.filter((d) => d.vendorId === DemoIds.vendors.ada).map((d) => d.id),
+    others: deal.filter((d) => d.vendorId !== DemoIds.vendors.ada).map((d) => d.id),
+  };
 }
 
 /** The real purchase path through the gateway, one order per (Ada product, other product) pair. */
-async function placePaidOrders(supergraph: TestSupergraph, token: string, ada: string[], others: string[]): Promise<number> {
+async function placePaidOrders(
+  supergraph: TestSupergraph,
+  token: string,
+  ada: string[],
+  others: string[],
+): Promise<number> {
   const gql = supergraph.client;
-  if (ada.length < ORDERS || others.length < ORDERS) throw new Error(`need ${ORDERS} products of Ada and of others, have ${ada.length} and ${others.length}`);
+  if (ada.length < ORDERS || others.length < ORDERS)
+    throw new Error(`need ${ORDERS} products of Ada and of others, have ${ada.length} and ${others.length}`);
   const orderIds: string[] = [];
   for (let k = 0; k < ORDERS; k++) {
     for (const productId of [ada[k], others[k]]) {
-      await gql.data(`mutation($p: ID!) { addToCart(productId: $p) { itemCount } }`, { variables: { p: productId }, token });
+      await gql.data(`mutation($p: ID!) { addToCart(productId: $p) { itemCount } }`, {
+        variables: { p: productId },
+        token,
+      });
     }
-    const { checkout } = await gql.data(`mutation($k: String!) { checkout(input: { idempotencyKey: $k }) { id } }`, { variables: { k: `n1-order-${k}` }, token });
+    const { checkout } = await gql.data(`mutation($k: String!) { checkout(input: { idempotencyKey: $k }) { id } }`, {
+      variables: { k: `n1-order-${k}` },
+      token,
+    });
     orderIds.push(checkout.id);
   }
   await inParallel(orderIds, CONCURRENCY, async (orderId) => {
     await until(async () => {
-      const result = await gql.request(`mutation($o: ID!) { createPaymentIntent(orderId: $o) { payment { id } } }`, { variables: { o: orderId }, token });
+      const result = await gql.request(`mutation($o: ID!) { createPaymentIntent(orderId: $o) { payment { id } } }`, {
+        variables: { o: orderId },
+        token,
+      });
       if (result.errors?.[0]?.extensions?.code === 'NOT_FOUND') return undefined;
       if (!result.data) throw new Error(JSON.stringify(result.errors));
       return true;
     }, `payments to know order ${orderId}`);
-    await gql.data(`mutation($o: ID!) { simulatePayment(orderId: $o, outcome: SUCCEEDED) { status } }`, { variables: { o: orderId }, token });
+    await gql.data(`mutation($o: ID!) { simulatePayment(orderId: $o, outcome: SUCCEEDED) { status } }`, {
+      variables: { o: orderId },
+      token,
+    });
   });
   await until(
-    async () => ((await countIn(supergraph, 'orders', `SELECT count(*)::int AS n FROM orders WHERE status = 'FULFILLED' AND id = ANY($1::uuid[])`, [orderIds])) === ORDERS ? true : undefined),
+    async () =>
+      (await countIn(
+        supergraph,
+        'orders',
+        `SELECT count(*)::int AS n FROM orders WHERE status = 'FULFILLED' AND id = ANY($1::uuid[])`,
+        [orderIds],
+      )) === ORDERS
+        ? true
+        : undefined,
     `${ORDERS} orders to be fulfilled`,
     45_000,
   );
@@ -166,23 +234,52 @@ async function placePaidOrders(supergraph: TestSupergraph, token: string, ada: s
 }
 
 /** Customers who registered, hold a license of the product (catalog learns it from license.issued) and review it. */
-async function reviewByDistinctCustomers(supergraph: TestSupergraph, productId: string, count: number): Promise<number> {
+async function reviewByDistinctCustomers(
+  supergraph: TestSupergraph,
+  productId: string,
+  count: number,
+): Promise<number> {
   const gql = supergraph.client;
   const catalog = supergraph.subgraphs.get('catalog')!;
-  const reviewers = await inParallel(Array.from({ length: count }, (_, i) => i), CONCURRENCY, async (i) => {
-    const { register } = await gql.data(`mutation($i: RegisterInput!) { register(input: $i) { accessToken user { id } } }`, {
-      variables: { i: { email: `reviewer.${i}.${randomUUID()}@example.com`, password: 'a long reviewer passphrase', displayName: `Reviewer ${i + 1}` } },
-    });
-    return { id: register.user.id as string, token: register.accessToken as string };
-  });
+  const reviewers = await inParallel(
+    Array.from({ length: count }, (_, i) => i),
+    CONCURRENCY,
+    async (i) => {
+      const { register } = await gql.data(
+        `mutation($i: RegisterInput!) { register(input: $i) { accessToken user { id } } }`,
+        {
+          variables: {
+            i: {
+              email: `reviewer.${i}.${randomUUID()}@example.com`,
+              password: 'a long reviewer passphrase',
+              displayName: `Reviewer ${i + 1}`,
+            },
+          },
+        },
+      );
+      return { id: register.user.id as string, token: register.accessToken as string };
+    },
+  );
   for (const reviewer of reviewers) {
     const licenseId = randomUUID();
-    const envelope = createEnvelope(Events.LicenseIssued, { licenseId, productId, ownerId: reviewer.id, orderId: randomUUID() }, { source: 'licensing', correlationId: CORRELATION, aggregateId: licenseId });
+    const envelope = createEnvelope(
+      Events.LicenseIssued,
+      { licenseId, productId, ownerId: reviewer.id, orderId: randomUUID() },
+      { source: 'licensing', correlationId: CORRELATION, aggregateId: licenseId },
+    );
     await catalog.events.transport.publish(envelope);
   }
   const holders = reviewers.map((reviewer) => reviewer.id);
   await until(
-    async () => ((await countIn(supergraph, 'catalog', `SELECT count(*)::int AS n FROM licenses WHERE product_id = $1 AND owner_id = ANY($2::uuid[])`, [productId, holders])) === count ? true : undefined),
+    async () =>
+      (await countIn(
+        supergraph,
+        'catalog',
+        `SELECT count(*)::int AS n FROM licenses WHERE product_id = $1 AND owner_id = ANY($2::uuid[])`,
+        [productId, holders],
+      )) === count
+        ? true
+        : undefined,
     `catalog to record ${count} licenses`,
   );
   await inParallel(reviewers, CONCURRENCY, (reviewer, i) =>

@@ -56,7 +56,10 @@ export function planOf(query: string): { fetches: PlannedFetch[]; pretty: string
       case 'Condition':
         return Math.max(walk(node.ifClause, step, path), walk(node.elseClause, step, path));
       case 'Defer':
-        return Math.max(walk(node.primary.node, step, path), ...node.deferred.map((deferred) => walk(deferred.node, step + 1, path)));
+        return Math.max(
+          walk(node.primary.node, step, path),
+          ...node.deferred.map((deferred) => walk(deferred.node, step + 1, path)),
+        );
     }
   };
   const root = plan.node;

@@ -24,8 +24,10 @@ function markConsumerAsBackground(subgraph: RunningSubgraph): void {
   const consumer = subgraph.events.consumer as unknown as { onDelivery: DeliveryHandler };
   if (marked.has(consumer)) return;
   const original = consumer.onDelivery;
-  if (typeof original !== 'function') throw new Error(`${subgraph.name}: the event consumer has no onDelivery to mark as background work`);
-  consumer.onDelivery = (delivery) => backgroundWork.run(`${subgraph.name} consumer`, () => original.call(consumer, delivery));
+  if (typeof original !== 'function')
+    throw new Error(`${subgraph.name}: the event consumer has no onDelivery to mark as background work`);
+  consumer.onDelivery = (delivery) =>
+    backgroundWork.run(`${subgraph.name} consumer`, () => original.call(consumer, delivery));
   marked.add(consumer);
 }
 
@@ -65,7 +67,10 @@ function countsOf(bySubgraph: Record<string, string[]>): Record<string, number> 
  * Fetches: every subgraph logs one `graphql operation` line per request it serves, with the
  * request id the gateway forwarded; the lines of this request id are the fetches.
  */
-export async function costOf<T>(supergraph: TestSupergraph, work: (requestId: string) => Promise<T>): Promise<{ result: T; cost: OperationCost }> {
+export async function costOf<T>(
+  supergraph: TestSupergraph,
+  work: (requestId: string) => Promise<T>,
+): Promise<{ result: T; cost: OperationCost }> {
   const requestId = `n1-${randomUUID()}`;
   const statements: Record<string, string[]> = {};
   const background: Record<string, string[]> = {};
@@ -77,7 +82,9 @@ export async function costOf<T>(supergraph: TestSupergraph, work: (requestId: st
     const logger = subgraph.deps.db.logger;
     const original = logger.logQuery;
     logger.logQuery = function (query, ...rest) {
-      (backgroundWork.getStore() !== undefined || BACKGROUND_STATEMENT.test(query) ? background : statements)[name].push(query);
+      (backgroundWork.getStore() !== undefined || BACKGROUND_STATEMENT.test(query) ? background : statements)[
+        name
+      ].push(query);
       return original.call(this, query, ...rest);
     };
     restore.push(() => (logger.logQuery = original));
@@ -89,11 +96,20 @@ export async function costOf<T>(supergraph: TestSupergraph, work: (requestId: st
   } finally {
     for (const undo of restore) undo();
   }
-  const fetches: Record<string, string[]> = Object.fromEntries([...supergraph.subgraphs.keys()].map((name) => [name, [] as string[]]));
+  const fetches: Record<string, string[]> = Object.fromEntries(
+    [...supergraph.subgraphs.keys()].map((name) => [name, [] as string[]]),
+  );
   for (const line of supergraph.logs.lines.slice(firstLine)) {
-    const record = JSON.parse(line) as { service?: string; name?: string; requestId?: string; msg?: string; operationName?: string };
+    const record = JSON.parse(line) as {
+      service?: string;
+      name?: string;
+      requestId?: string;
+      msg?: string;
+      operationName?: string;
+    };
     const service = record.service ?? record.name;
-    if (record.requestId !== requestId || record.msg !== 'graphql operation' || !service || !(service in fetches)) continue;
+    if (record.requestId !== requestId || record.msg !== 'graphql operation' || !service || !(service in fetches))
+      continue;
     fetches[service].push(record.operationName ?? 'anonymous');
   }
   return { result, cost: { requestId, statements, fetches, background } };
@@ -127,7 +143,8 @@ export async function quiesce(supergraph: TestSupergraph, { timeoutMs = 30_000, 
       previous = key;
       stableSince = Date.now();
     }
-    if (Date.now() > deadline) throw new Error(`the supergraph did not quiesce within ${timeoutMs} ms (${unsent} unsent events; ${key})`);
+    if (Date.now() > deadline)
+      throw new Error(`the supergraph did not quiesce within ${timeoutMs} ms (${unsent} unsent events; ${key})`);
     await new Promise((resolve) => setTimeout(resolve, 50));
   }
 }

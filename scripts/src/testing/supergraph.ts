@@ -1,4 +1,10 @@
-import { LogCapture, GraphQLTestClient, TestDatabase, createTestDatabase, isolatedInfrastructure } from '@marketplace/kit/testing';
+import {
+  LogCapture,
+  GraphQLTestClient,
+  TestDatabase,
+  createTestDatabase,
+  isolatedInfrastructure,
+} from '@marketplace/kit/testing';
 import { RunningSubgraph, SubgraphModule, envReader, startSubgraph } from '@marketplace/kit';
 import { RunningGateway, startGateway } from '@marketplace/gateway';
 import { subgraphs as allSubgraphs } from '../subgraphs';
@@ -19,10 +25,19 @@ export interface TestSupergraph {
  * namespace (in-process, or RabbitMQ when AMQP_URL is set), behind the gateway serving the
  * committed `schema/supergraph.graphql` — the same contract clients get.
  */
-export async function startTestSupergraph(env: Record<string, string> = {}, modules: SubgraphModule[] = allSubgraphs): Promise<TestSupergraph> {
+export async function startTestSupergraph(
+  env: Record<string, string> = {},
+  modules: SubgraphModule[] = allSubgraphs,
+): Promise<TestSupergraph> {
   const database = await createTestDatabase();
   const logs = new LogCapture();
-  const shared = { ...process.env, LOG_LEVEL: 'info', PASSWORD_HASH_COST: '10', ...isolatedInfrastructure(database.name), ...env };
+  const shared = {
+    ...process.env,
+    LOG_LEVEL: 'info',
+    PASSWORD_HASH_COST: '10',
+    ...isolatedInfrastructure(database.name),
+    ...env,
+  };
   const running = new Map<string, RunningSubgraph>();
   const closeAll = async () => {
     for (const subgraph of [...running.values()].reverse()) await subgraph.close();
@@ -30,11 +45,25 @@ export async function startTestSupergraph(env: Record<string, string> = {}, modu
   };
   try {
     for (const module of modules) {
-      running.set(module.name, await startSubgraph(module, { env: envReader(shared), port: 0, databaseUrl: database.url, logDestination: logs, startRelay: false }));
+      running.set(
+        module.name,
+        await startSubgraph(module, {
+          env: envReader(shared),
+          port: 0,
+          databaseUrl: database.url,
+          logDestination: logs,
+          startRelay: false,
+        }),
+      );
     }
     for (const subgraph of running.values()) subgraph.events.relay.start();
     const urls = Object.fromEntries([...running.values()].map((s) => [`${s.name.toUpperCase()}_URL`, s.url]));
-    const gatewayWith = (extra: Record<string, string>) => startGateway({ env: envReader({ ...shared, ...urls, RATE_LIMIT_ENABLED: 'false', ...extra }), port: 0, logDestination: logs });
+    const gatewayWith = (extra: Record<string, string>) =>
+      startGateway({
+        env: envReader({ ...shared, ...urls, RATE_LIMIT_ENABLED: 'false', ...extra }),
+        port: 0,
+        logDestination: logs,
+      });
     const gateway = await gatewayWith({});
     const others: RunningGateway[] = [];
     return {

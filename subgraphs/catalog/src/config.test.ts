@@ -1,7 +1,8 @@
 import { ConfigError, envReader } from '@marketplace/kit';
 import { readCatalogConfig } from './config';
 
-const read = (env: Record<string, string>) => readCatalogConfig(envReader({ DATA_DIR: '/tmp/catalog-config-test', ...env }));
+const read = (env: Record<string, string>) =>
+  readCatalogConfig(envReader({ DATA_DIR: '/tmp/catalog-config-test', ...env }));
 const SECRET = 'ab'.repeat(32);
 
 it('has defaults: gateway URL, 100 MiB, 15 minutes, 60 s cache, artifacts under DATA_DIR', () => {
@@ -16,9 +17,18 @@ it('has defaults: gateway URL, 100 MiB, 15 minutes, 60 s cache, artifacts under 
 
 it('reads every setting, trimming a trailing slash of PUBLIC_URL', () => {
   const config = read({
-    URL_SIGNING_SECRET: SECRET, PUBLIC_URL: 'https://api.example.com/', ARTIFACT_STORAGE_DIR: '/srv/artifacts', ARTIFACT_MAX_BYTES: '1024', ARTIFACT_UPLOAD_TTL_SECONDS: '60', CATALOG_CACHE_TTL_SECONDS: '0',
+    URL_SIGNING_SECRET: SECRET,
+    PUBLIC_URL: 'https://api.example.com/',
+    ARTIFACT_STORAGE_DIR: '/srv/artifacts',
+    ARTIFACT_MAX_BYTES: '1024',
+    ARTIFACT_UPLOAD_TTL_SECONDS: '60',
+    CATALOG_CACHE_TTL_SECONDS: '0',
   });
-  expect(config).toMatchObject({ publicUrl: 'https://api.example.com', artifacts: { storageDir: '/srv/artifacts', maxBytes: 1024, uploadTtlSeconds: 60 }, cacheTtlSeconds: 0 });
+  expect(config).toMatchObject({
+    publicUrl: 'https://api.example.com',
+    artifacts: { storageDir: '/srv/artifacts', maxBytes: 1024, uploadTtlSeconds: 60 },
+    cacheTtlSeconds: 0,
+  });
 });
 
 it.each([

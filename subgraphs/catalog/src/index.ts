@@ -40,11 +40,31 @@ export const catalogSubgraph: SubgraphModule<CatalogConfig> = {
   name: 'catalog',
   defaultPort: 4002,
   entities: [VendorReplica, Category, Product],
-  migrations: [CreateCatalog1763800000000, SeedCategories1763800000001, VendorProfile1763800000002, Reviews1763800000003, Artifacts1763800000004, MaxActivations1763800000005],
-  resolvers: [ProductResolver, CategoryResolver, VendorResolver, ReviewResolver, ProductReviewsResolver, ArtifactResolver],
+  migrations: [
+    CreateCatalog1763800000000,
+    SeedCategories1763800000001,
+    VendorProfile1763800000002,
+    Reviews1763800000003,
+    Artifacts1763800000004,
+    MaxActivations1763800000005,
+  ],
+  resolvers: [
+    ProductResolver,
+    CategoryResolver,
+    VendorResolver,
+    ReviewResolver,
+    ProductReviewsResolver,
+    ArtifactResolver,
+  ],
   readSettings: readCatalogConfig,
   wire({ db, log, outbox, store: keyValues, afterCommit, changes }, settings) {
-    const cache = new StorefrontCache(keyValues, settings.cacheTtlSeconds, afterCommit, log, publicDataAnnouncer(changes, log));
+    const cache = new StorefrontCache(
+      keyValues,
+      settings.cacheTtlSeconds,
+      afterCommit,
+      log,
+      publicDataAnnouncer(changes, log),
+    );
     const vendors = new VendorReplicaService((manager) => cache.storefrontChanged(manager));
     const categories = new CategoryService(db, cache);
     const store = new ProductStore(db, (manager, productId) => cache.productChanged(manager, productId));
@@ -54,7 +74,15 @@ export const catalogSubgraph: SubgraphModule<CatalogConfig> = {
     const searching = new ProductSearchService(db, cache);
     const licenses = new LicenseService();
     const reviews = new ReviewService(db, new ReviewStore(db), store, licenses, cache);
-    const artifacts = new ArtifactService(db, store, new LocalDirectoryStorage(settings.artifacts.storageDir), new UrlTokenSigner(settings.urlSigningSecret), settings, cache, outbox);
+    const artifacts = new ArtifactService(
+      db,
+      store,
+      new LocalDirectoryStorage(settings.artifacts.storageDir),
+      new UrlTokenSigner(settings.urlSigningSecret),
+      settings,
+      cache,
+      outbox,
+    );
     return {
       resolvers: [
         new ProductResolver(products, workflow, searching, categories),

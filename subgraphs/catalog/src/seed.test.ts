@@ -17,7 +17,12 @@ it('seeds the demo vendors and 200+ published products with their product.publis
   await catalog.subgraph.wiring.seed!();
   expect(Date.now() - started).toBeLessThan(3_000);
 
-  expect(await queryRows(db(), `SELECT id, user_id AS "userId", display_name AS "displayName", status FROM vendors ORDER BY display_name`)).toEqual([
+  expect(
+    await queryRows(
+      db(),
+      `SELECT id, user_id AS "userId", display_name AS "displayName", status FROM vendors ORDER BY display_name`,
+    ),
+  ).toEqual([
     { id: DemoIds.vendors.ada, userId: DemoIds.users.ada, displayName: 'Ada Agents', status: 'ACTIVE' },
     { id: DemoIds.vendors.grace, userId: DemoIds.users.grace, displayName: 'Grace Workflows', status: 'ACTIVE' },
   ]);
@@ -29,31 +34,52 @@ it('seeds the demo vendors and 200+ published products with their product.publis
   expect(events).toHaveLength(products);
   for (const { envelope } of events) {
     expect(() => validatePayload(Events.ProductPublished, envelope.payload)).not.toThrow();
-    expect(envelope).toMatchObject({ source: 'catalog', aggregateId: envelope.payload.productId, payload: { status: 'PUBLISHED', revision: 1 } });
+    expect(envelope).toMatchObject({
+      source: 'catalog',
+      aggregateId: envelope.payload.productId,
+      payload: { status: 'PUBLISHED', revision: 1 },
+    });
   }
 });
 
 it('is idempotent: a second run adds no rows and no events', async () => {
   await catalog.subgraph.wiring.seed!();
-  const before = { products: await count(`SELECT count(*)::int AS n FROM products`), events: await count(`SELECT count(*)::int AS n FROM outbox`) };
+  const before = {
+    products: await count(`SELECT count(*)::int AS n FROM products`),
+    events: await count(`SELECT count(*)::int AS n FROM outbox`),
+  };
   await catalog.subgraph.wiring.seed!();
-  expect({ products: await count(`SELECT count(*)::int AS n FROM products`), events: await count(`SELECT count(*)::int AS n FROM outbox`) }).toEqual(before);
+  expect({
+    products: await count(`SELECT count(*)::int AS n FROM products`),
+    events: await count(`SELECT count(*)::int AS n FROM outbox`),
+  }).toEqual(before);
 });
 
 it('leaves a replica that events changed as it is (a suspended demo vendor stays suspended)', async () => {
   await db().query(`UPDATE vendors SET status = 'SUSPENDED' WHERE id = $1`, [DemoIds.vendors.grace]);
   await catalog.subgraph.wiring.seed!();
-  expect((await queryRows(db(), `SELECT status FROM vendors WHERE id = $1`, [DemoIds.vendors.grace]))[0].status).toBe('SUSPENDED');
+  expect((await queryRows(db(), `SELECT status FROM vendors WHERE id = $1`, [DemoIds.vendors.grace]))[0].status).toBe(
+    'SUSPENDED',
+  );
   await db().query(`UPDATE vendors SET status = 'ACTIVE' WHERE id = $1`, [DemoIds.vendors.grace]);
 });
 
 it('spreads the products over every sub-category, all kinds, many prices and tags, with real descriptions', async () => {
-  const perCategory = await queryRows(db(), `SELECT c.slug, count(p.id)::int AS n FROM categories c LEFT JOIN products p ON p.category_id = c.id WHERE c.parent_id IS NOT NULL GROUP BY c.slug`);
+  const perCategory = await queryRows(
+    db(),
+    `SELECT c.slug, count(p.id)::int AS n FROM categories c LEFT JOIN products p ON p.category_id = c.id WHERE c.parent_id IS NOT NULL GROUP BY c.slug`,
+  );
   expect(perCategory).toHaveLength(9);
   perCategory.forEach(({ n }) => expect(n).toBeGreaterThanOrEqual(20));
-  expect((await queryRows(db(), `SELECT DISTINCT kind FROM products ORDER BY kind`)).map((r) => r.kind)).toEqual(['AGENT', 'TOOL', 'WORKFLOW']);
+  expect((await queryRows(db(), `SELECT DISTINCT kind FROM products ORDER BY kind`)).map((r) => r.kind)).toEqual([
+    'AGENT',
+    'TOOL',
+    'WORKFLOW',
+  ]);
   expect(await count(`SELECT count(DISTINCT price_amount)::int AS n FROM products`)).toBeGreaterThanOrEqual(10);
-  expect(await count(`SELECT count(DISTINCT tag)::int AS n FROM products, unnest(tags) AS tag`)).toBeGreaterThanOrEqual(40);
+  expect(await count(`SELECT count(DISTINCT tag)::int AS n FROM products, unnest(tags) AS tag`)).toBeGreaterThanOrEqual(
+    40,
+  );
   expect(await count(`SELECT count(*)::int AS n FROM products WHERE length(description) < 120`)).toBe(0);
   expect(await count(`SELECT count(DISTINCT vendor_id)::int AS n FROM products`)).toBe(2);
 });
@@ -61,10 +87,13 @@ it('spreads the products over every sub-category, all kinds, many prices and tag
 it('makes the demo products visible in the storefront and manageable by their vendor', async () => {
   const page = await catalog.client.data(`{ products(first: 5) { totalCount edges { node { name vendor { id } } } } }`);
   expect(page.products.totalCount).toBe(demoProducts().length);
-  const ada = await catalog.client.data(`query($r: [_Any!]!) { _entities(representations: $r) { ... on Vendor { products { totalCount } } } }`, {
-    variables: { r: [{ __typename: 'Vendor', id: DemoIds.vendors.ada }] },
-    token: tokenFor(DemoIds.users.ada, 'VENDOR'),
-  });
+  const ada = await catalog.client.data(
+    `query($r: [_Any!]!) { _entities(representations: $r) { ... on Vendor { products { totalCount } } } }`,
+    {
+      variables: { r: [{ __typename: 'Vendor', id: DemoIds.vendors.ada }] },
+      token: tokenFor(DemoIds.users.ada, 'VENDOR'),
+    },
+  );
   expect(ada._entities[0].products.totalCount).toBe(demoProducts().filter((p) => p.vendor === 'ada').length);
 });
 
@@ -72,5 +101,7 @@ it('generates unique names and slugs, the same on every run', () => {
   const products = demoProducts();
   expect(new Set(products.map((p) => p.slug)).size).toBe(products.length);
   expect(demoProducts()).toEqual(products);
-  expect(products.map((p) => p.name)).toEqual(expect.arrayContaining(['Customer Support Assistant', 'SQL Query Copilot', 'Lead Enrichment Workflow']));
+  expect(products.map((p) => p.name)).toEqual(
+    expect.arrayContaining(['Customer Support Assistant', 'SQL Query Copilot', 'Lead Enrichment Workflow']),
+  );
 });

@@ -45,7 +45,8 @@ export async function seedCatalog(db: DataSource, events: ProductEvents, log: Lo
        RETURNING id, vendor_id AS "vendorId", slug, name, kind, price_amount AS "priceAmount", price_currency AS "priceCurrency", status, revision`,
       [JSON.stringify(products)],
     );
-    for (const row of rows) await events.published(manager, { requestId: 'seed-catalog' }, Object.assign(new Product(), row));
+    for (const row of rows)
+      await events.published(manager, { requestId: 'seed-catalog' }, Object.assign(new Product(), row));
     return rows.length;
   });
   log.info({ products: inserted, ms: Date.now() - started }, 'catalog demo data seeded');

@@ -17,16 +17,19 @@ export interface TestVendor {
 /** A vendor in the replica, written directly (tests of the replica itself go through events). */
 export async function addVendor(catalog: TestSubgraph, status: 'ACTIVE' | 'SUSPENDED' = 'ACTIVE'): Promise<TestVendor> {
   const vendor = { vendorId: randomUUID(), userId: randomUUID() };
-  await catalog.subgraph.deps.db.query(`INSERT INTO vendors (id, user_id, display_name, status, status_changed_at) VALUES ($1, $2, 'Test Vendor', $3, now())`, [
-    vendor.vendorId,
-    vendor.userId,
-    status,
-  ]);
+  await catalog.subgraph.deps.db.query(
+    `INSERT INTO vendors (id, user_id, display_name, status, status_changed_at) VALUES ($1, $2, 'Test Vendor', $3, now())`,
+    [vendor.vendorId, vendor.userId, status],
+  );
   return { ...vendor, token: tokenFor(vendor.userId, 'VENDOR') };
 }
 
 /** Writes the replica directly, then supersedes the storefront cache as the vendor events' handlers do. */
-export async function setVendorStatus(catalog: TestSubgraph, vendorId: string, status: 'ACTIVE' | 'SUSPENDED'): Promise<void> {
+export async function setVendorStatus(
+  catalog: TestSubgraph,
+  vendorId: string,
+  status: 'ACTIVE' | 'SUSPENDED',
+): Promise<void> {
   await catalog.subgraph.deps.db.query(`UPDATE vendors SET status = $2 WHERE id = $1`, [vendorId, status]);
   await catalog.subgraph.deps.store.increment(STOREFRONT_VERSION_KEY, VERSION_LIFETIME_MS);
 }
@@ -35,8 +38,17 @@ export const admin = () => tokenFor(randomUUID(), 'ADMIN');
 export const customer = () => tokenFor(randomUUID(), 'CUSTOMER');
 
 /** Builds an envelope of `definition` (optionally dated `occurredAt`) and waits until the catalog handled it. */
-export async function deliverEvent<T>(catalog: TestSubgraph, definition: EventDefinition<T>, payload: T, options: { occurredAt?: string; aggregateId?: string } = {}) {
-  const envelope = createEnvelope(definition, payload, { source: 'test', correlationId: `test-${randomUUID()}`, aggregateId: options.aggregateId ?? randomUUID() });
+export async function deliverEvent<T>(
+  catalog: TestSubgraph,
+  definition: EventDefinition<T>,
+  payload: T,
+  options: { occurredAt?: string; aggregateId?: string } = {},
+) {
+  const envelope = createEnvelope(definition, payload, {
+    source: 'test',
+    correlationId: `test-${randomUUID()}`,
+    aggregateId: options.aggregateId ?? randomUUID(),
+  });
   if (options.occurredAt) envelope.occurredAt = options.occurredAt;
   await deliver(catalog, envelope);
   return envelope;
@@ -97,16 +109,30 @@ const CREATE = `mutation($input: CreateProductInput!) { createProduct(input: $in
 const SUBMIT = `mutation($id: ID!) { submitProductForReview(id: $id) { id status } }`;
 const APPROVE = `mutation($id: ID!) { approveProduct(id: $id) { ${PRODUCT_FIELDS} } }`;
 
-export async function createProduct(catalog: TestSubgraph, vendor: TestVendor, overrides: Record<string, unknown> = {}): Promise<ProductShape> {
-  const { createProduct: product } = await catalog.client.data<{ createProduct: ProductShape }>(CREATE, { variables: { input: productInput(overrides) }, token: vendor.token });
+export async function createProduct(
+  catalog: TestSubgraph,
+  vendor: TestVendor,
+  overrides: Record<string, unknown> = {},
+): Promise<ProductShape> {
+  const { createProduct: product } = await catalog.client.data<{ createProduct: ProductShape }>(CREATE, {
+    variables: { input: productInput(overrides) },
+    token: vendor.token,
+  });
   return product;
 }
 
 /** Created, submitted and approved through the API. */
-export async function publishedProduct(catalog: TestSubgraph, vendor: TestVendor, overrides: Record<string, unknown> = {}): Promise<ProductShape> {
+export async function publishedProduct(
+  catalog: TestSubgraph,
+  vendor: TestVendor,
+  overrides: Record<string, unknown> = {},
+): Promise<ProductShape> {
   const product = await createProduct(catalog, vendor, overrides);
   await catalog.client.data(SUBMIT, { variables: { id: product.id }, token: vendor.token });
-  const { approveProduct } = await catalog.client.data<{ approveProduct: ProductShape }>(APPROVE, { variables: { id: product.id }, token: admin() });
+  const { approveProduct } = await catalog.client.data<{ approveProduct: ProductShape }>(APPROVE, {
+    variables: { id: product.id },
+    token: admin(),
+  });
   return approveProduct;
 }
 
@@ -116,8 +142,17 @@ export interface TestCustomer {
 }
 
 /** A customer holding a license for the product, told to the catalog as licensing would: a `license.issued` event. */
-export async function licensedCustomer(catalog: TestSubgraph, productId: string, userId: string = randomUUID()): Promise<TestCustomer> {
-  await deliverEvent(catalog, Events.LicenseIssued, { licenseId: randomUUID(), productId, ownerId: userId, orderId: randomUUID() });
+export async function licensedCustomer(
+  catalog: TestSubgraph,
+  productId: string,
+  userId: string = randomUUID(),
+): Promise<TestCustomer> {
+  await deliverEvent(catalog, Events.LicenseIssued, {
+    licenseId: randomUUID(),
+    productId,
+    ownerId: userId,
+    orderId: randomUUID(),
+  });
   return { userId, token: tokenFor(userId, 'CUSTOMER') };
 }
 

@@ -33,14 +33,30 @@ export const licensingSubgraph: SubgraphModule<LicensingConfig> = {
     const products = new ProductReplicaService();
     const licenseStore = new LicenseStore();
     const licenses = new LicenseService(db, licenseStore, products, outbox, settings.signingKey, settings);
-    const validateLimiter = new RateLimiter(store, { name: 'license-validate-ip', limit: settings.validatePerMinute, windowMs: VALIDATE_WINDOW_MS });
+    const validateLimiter = new RateLimiter(store, {
+      name: 'license-validate-ip',
+      limit: settings.validatePerMinute,
+      windowMs: VALIDATE_WINDOW_MS,
+    });
     const activations = new ActivationService(db, licenseStore, settings.signingKey, validateLimiter);
     const storage = new LocalDirectoryStorage(settings.storageDir);
-    const downloads = new DownloadService(db, licenseStore, products, storage, new UrlTokenSigner(settings.urlSigningSecret), settings);
+    const downloads = new DownloadService(
+      db,
+      licenseStore,
+      products,
+      storage,
+      new UrlTokenSigner(settings.urlSigningSecret),
+      settings,
+    );
     const publicKey = publicKeyOf(settings.signingKey);
     log.info({ keyId: publicKey.keyId }, 'license signing key loaded');
     return {
-      resolvers: [new LicenseResolver(licenses, activations, downloads), new OrderLicensesResolver(licenses), new UserLicensesResolver(licenses), new PublicKeyResolver(publicKey)],
+      resolvers: [
+        new LicenseResolver(licenses, activations, downloads),
+        new OrderLicensesResolver(licenses),
+        new UserLicensesResolver(licenses),
+        new PublicKeyResolver(publicKey),
+      ],
       references: { ...licenseReferences(licenses), ...entityStubReferences },
       routes: (app) => {
         publicKeyRoutes(publicKey)(app);

@@ -2,7 +2,20 @@ import { buildSubgraphSchemaOf, printSubgraphSdl } from '@marketplace/kit';
 import { isEnumType, isObjectType } from 'graphql';
 import { licensingSubgraph } from './index';
 
-const OWN_TYPES = ['Query', 'Mutation', 'License', 'Activation', 'LicenseValidation', 'DownloadLink', 'LicensePublicKey', 'LicenseConnection', 'LicenseEdge', 'Order', 'User', 'Product'];
+const OWN_TYPES = [
+  'Query',
+  'Mutation',
+  'License',
+  'Activation',
+  'LicenseValidation',
+  'DownloadLink',
+  'LicensePublicKey',
+  'LicenseConnection',
+  'LicenseEdge',
+  'Order',
+  'User',
+  'Product',
+];
 
 it('describes every type, field, argument and enum value of its own', async () => {
   const schema = await buildSubgraphSchemaOf(licensingSubgraph);
@@ -31,13 +44,23 @@ it('declares the shared entities exactly as their owners do, and License as an e
   expect(sdl).toContain(
     '""" An order: the products of a cart at the prices of checkout, paid once and fulfilled with licenses. """ type Order @key(fields: "id") @cacheControl(maxAge: 60) { """Stable identifier (UUID).""" id: ID!',
   );
-  expect(sdl).toMatch(/type Order @key\(fields: "id"\) @cacheControl\(maxAge: 60\) \{ """Stable identifier \(UUID\).""" id: ID! """[^"]+""" licenses: \[License!\]! \}/);
-  expect(sdl).toContain('"""A person with an account on the marketplace.""" type User @key(fields: "id") @cacheControl(maxAge: 60) { """Stable identifier (UUID).""" id: ID!');
+  expect(sdl).toMatch(
+    /type Order @key\(fields: "id"\) @cacheControl\(maxAge: 60\) \{ """Stable identifier \(UUID\).""" id: ID! """[^"]+""" licenses: \[License!\]! \}/,
+  );
+  expect(sdl).toContain(
+    '"""A person with an account on the marketplace.""" type User @key(fields: "id") @cacheControl(maxAge: 60) { """Stable identifier (UUID).""" id: ID!',
+  );
   expect(sdl).toMatch(/licenses\( """[^"]+""" first: Int! = 20 """[^"]+""" after: String \): LicenseConnection \}/);
-  expect(sdl).toContain('"""Something vendors sell: an AI agent, a workflow or a tool.""" type Product @key(fields: "id") @cacheControl(maxAge: 60) { """Stable identifier (UUID).""" id: ID! }');
+  expect(sdl).toContain(
+    '"""Something vendors sell: an AI agent, a workflow or a tool.""" type Product @key(fields: "id") @cacheControl(maxAge: 60) { """Stable identifier (UUID).""" id: ID! }',
+  );
   expect(sdl).toContain('type License @key(fields: "id")');
-  expect(sdl).toMatch(/validateLicense\( """[^"]+""" key: String! """[^"]+""" fingerprint: String! \): LicenseValidation!/);
-  expect(sdl).toMatch(/activateLicense\( """.+?""" key: String! """.+?""" fingerprint: String! """.+?""" label: String \): License!/);
+  expect(sdl).toMatch(
+    /validateLicense\( """[^"]+""" key: String! """[^"]+""" fingerprint: String! \): LicenseValidation!/,
+  );
+  expect(sdl).toMatch(
+    /activateLicense\( """.+?""" key: String! """.+?""" fingerprint: String! """.+?""" label: String \): License!/,
+  );
   expect(sdl).toMatch(/createDownloadLink\( """[^"]+""" licenseId: ID! \): DownloadLink!/);
   expect(sdl).toContain('licensePublicKey: LicensePublicKey!');
 });

@@ -23,9 +23,18 @@ export type OrderPaid = PayloadOf<typeof Events.OrderPaid>;
 export type ProductState = PayloadOf<typeof Events.ProductPublished>;
 
 /** Hands `payload` to the subgraph as its producer would and waits until it was handled. */
-export async function deliverEvent<T>(licensing: TestSubgraph, definition: EventDefinition<T>, payload: T, options: { aggregateId?: string; occurredAt?: string } = {}): Promise<Envelope<T>> {
+export async function deliverEvent<T>(
+  licensing: TestSubgraph,
+  definition: EventDefinition<T>,
+  payload: T,
+  options: { aggregateId?: string; occurredAt?: string } = {},
+): Promise<Envelope<T>> {
   const { productId, orderId } = payload as { productId?: string; orderId?: string };
-  const envelope = createEnvelope(definition, payload, { source: 'test', correlationId: `test-${randomUUID()}`, aggregateId: options.aggregateId ?? orderId ?? productId! });
+  const envelope = createEnvelope(definition, payload, {
+    source: 'test',
+    correlationId: `test-${randomUUID()}`,
+    aggregateId: options.aggregateId ?? orderId ?? productId!,
+  });
   if (options.occurredAt) envelope.occurredAt = options.occurredAt;
   await deliver(licensing, envelope);
   return envelope;
@@ -40,16 +49,32 @@ export function orderPaid(owner: Person, productIds: string[] = [randomUUID()]):
     userId: owner.id,
     paymentId: randomUUID(),
     total: { amount: 1500 * productIds.length, currency: 'USD' },
-    items: productIds.map((productId, index) => ({ productId, vendorId: randomUUID(), name: `Product ${index + 1}`, unitPrice: { amount: 1500, currency: 'USD' } })),
+    items: productIds.map((productId, index) => ({
+      productId,
+      vendorId: randomUUID(),
+      name: `Product ${index + 1}`,
+      unitPrice: { amount: 1500, currency: 'USD' },
+    })),
   };
 }
 
 export function productState(overrides: Partial<ProductState> = {}): ProductState {
   const productId = overrides.productId ?? randomUUID();
-  return { productId, vendorId: randomUUID(), slug: `p-${productId.slice(0, 8)}`, name: 'Licensed Agent', kind: 'AGENT', price: { amount: 1500, currency: 'USD' }, status: 'PUBLISHED', revision: 1, ...overrides };
+  return {
+    productId,
+    vendorId: randomUUID(),
+    slug: `p-${productId.slice(0, 8)}`,
+    name: 'Licensed Agent',
+    kind: 'AGENT',
+    price: { amount: 1500, currency: 'USD' },
+    status: 'PUBLISHED',
+    revision: 1,
+    ...overrides,
+  };
 }
 
-export const LICENSE_FIELDS = 'id key status maxActivations issuedAt expiresAt product { id } order { id } owner { id } activations { fingerprint label createdAt }';
+export const LICENSE_FIELDS =
+  'id key status maxActivations issuedAt expiresAt product { id } order { id } owner { id } activations { fingerprint label createdAt }';
 
 export interface LicenseView {
   id: string;
@@ -67,8 +92,15 @@ export interface LicenseView {
 const ORDER_LICENSES = `query($reps: [_Any!]!) { _entities(representations: $reps) { ... on Order { id licenses { ${LICENSE_FIELDS} } } } }`;
 
 /** The order's licenses as `viewer` sees them through `Order.licenses`. */
-export async function licensesOf(licensing: TestSubgraph, orderId: string, token: string | undefined): Promise<LicenseView[]> {
-  const data = await licensing.client.data<{ _entities: { licenses: LicenseView[] }[] }>(ORDER_LICENSES, { variables: { reps: [{ __typename: 'Order', id: orderId }] }, token });
+export async function licensesOf(
+  licensing: TestSubgraph,
+  orderId: string,
+  token: string | undefined,
+): Promise<LicenseView[]> {
+  const data = await licensing.client.data<{ _entities: { licenses: LicenseView[] }[] }>(ORDER_LICENSES, {
+    variables: { reps: [{ __typename: 'Order', id: orderId }] },
+    token,
+  });
   return data._entities[0].licenses;
 }
 
@@ -90,7 +122,12 @@ export interface ValidationView {
   license: { id: string; status: string } | null;
 }
 
-export async function validate(licensing: TestSubgraph, key: string, fingerprint: string, options: { token?: string; ip?: string } = {}): Promise<ValidationView> {
+export async function validate(
+  licensing: TestSubgraph,
+  key: string,
+  fingerprint: string,
+  options: { token?: string; ip?: string } = {},
+): Promise<ValidationView> {
   const data = await licensing.client.data<{ validateLicense: ValidationView }>(VALIDATE, {
     variables: { key, fingerprint },
     token: options.token,
@@ -100,8 +137,17 @@ export async function validate(licensing: TestSubgraph, key: string, fingerprint
   return data.validateLicense;
 }
 
-export const activate = (licensing: TestSubgraph, key: string, fingerprint: string, token: string | undefined, label?: string) =>
-  licensing.client.request<{ activateLicense: LicenseView }>(ACTIVATE, { variables: { key, fingerprint, label }, token });
+export const activate = (
+  licensing: TestSubgraph,
+  key: string,
+  fingerprint: string,
+  token: string | undefined,
+  label?: string,
+) =>
+  licensing.client.request<{ activateLicense: LicenseView }>(ACTIVATE, {
+    variables: { key, fingerprint, label },
+    token,
+  });
 
 /** The signing key the subgraph uses (the generated development one unless configured). */
 export const signingKeyOf = (licensing: TestSubgraph) => readLicensingConfig(licensing.subgraph.deps.env).signingKey;

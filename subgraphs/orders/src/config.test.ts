@@ -7,7 +7,9 @@ describe('readOrdersConfig', () => {
   });
 
   it('reads both settings', () => {
-    expect(readOrdersConfig(envReader({ ORDER_PAYMENT_TIMEOUT_MINUTES: '5', ORDER_EXPIRY_CHECK_SECONDS: '10' }))).toEqual({ paymentTimeoutMinutes: 5, expiryCheckSeconds: 10 });
+    expect(
+      readOrdersConfig(envReader({ ORDER_PAYMENT_TIMEOUT_MINUTES: '5', ORDER_EXPIRY_CHECK_SECONDS: '10' })),
+    ).toEqual({ paymentTimeoutMinutes: 5, expiryCheckSeconds: 10 });
   });
 
   it.each([

@@ -9,11 +9,20 @@ export function startOrders(env: Record<string, string> = {}): Promise<TestSubgr
 
 export const customer = () => tokenFor(randomUUID(), 'CUSTOMER');
 
-export async function deliverEvent<T>(orders: TestSubgraph, definition: EventDefinition<T>, payload: T, occurredAt?: string): Promise<Envelope<T>> {
+export async function deliverEvent<T>(
+  orders: TestSubgraph,
+  definition: EventDefinition<T>,
+  payload: T,
+  occurredAt?: string,
+): Promise<Envelope<T>> {
   // Product events belong to their product, payment and license events to their order.
   const { productId, orderId } = payload as { productId?: string; orderId?: string };
   const aggregateId = definition.type.startsWith('product.') ? productId! : (orderId ?? productId!);
-  const envelope = createEnvelope(definition, payload, { source: 'test', correlationId: `test-${randomUUID()}`, aggregateId });
+  const envelope = createEnvelope(definition, payload, {
+    source: 'test',
+    correlationId: `test-${randomUUID()}`,
+    aggregateId,
+  });
   if (occurredAt) envelope.occurredAt = occurredAt;
   await deliver(orders, envelope);
   return envelope;
@@ -23,7 +32,17 @@ export type ProductState = PayloadOf<typeof Events.ProductPublished>;
 
 export function productState(overrides: Partial<ProductState> = {}): ProductState {
   const productId = overrides.productId ?? randomUUID();
-  return { productId, vendorId: randomUUID(), slug: `p-${productId.slice(0, 8)}`, name: 'Replica Agent', kind: 'AGENT', price: { amount: 1500, currency: 'USD' }, status: 'PUBLISHED', revision: 1, ...overrides };
+  return {
+    productId,
+    vendorId: randomUUID(),
+    slug: `p-${productId.slice(0, 8)}`,
+    name: 'Replica Agent',
+    kind: 'AGENT',
+    price: { amount: 1500, currency: 'USD' },
+    status: 'PUBLISHED',
+    revision: 1,
+    ...overrides,
+  };
 }
 
 /** A product published in the orders subgraph's replica, through the catalog's event. */
@@ -37,18 +56,28 @@ export const archive = (orders: TestSubgraph, state: ProductState, occurredAt?: 
   deliverEvent(orders, Events.ProductArchived, { productId: state.productId, vendorId: state.vendorId }, occurredAt);
 
 export async function replicaOf(orders: TestSubgraph, productId: string) {
-  const [row] = await queryRows(orders.subgraph.deps.db, `SELECT name, price_amount AS amount, status, revision FROM products WHERE id = $1`, [productId]);
+  const [row] = await queryRows(
+    orders.subgraph.deps.db,
+    `SELECT name, price_amount AS amount, status, revision FROM products WHERE id = $1`,
+    [productId],
+  );
   return row;
 }
 
-export const CART_FIELDS = 'id itemCount updatedAt subtotal { amount currency } items { product { id } unitPrice { amount currency } available addedAt }';
+export const CART_FIELDS =
+  'id itemCount updatedAt subtotal { amount currency } items { product { id } unitPrice { amount currency } available addedAt }';
 
 export interface CartView {
   id: string;
   itemCount: number;
   updatedAt: string;
   subtotal: { amount: number; currency: string };
-  items: { product: { id: string }; unitPrice: { amount: number; currency: string }; available: boolean; addedAt: string }[];
+  items: {
+    product: { id: string };
+    unitPrice: { amount: number; currency: string };
+    available: boolean;
+    addedAt: string;
+  }[];
 }
 
 export const CART = `{ cart { ${CART_FIELDS} } }`;
@@ -68,7 +97,13 @@ export interface OrderView {
   updatedAt: string;
   subtotal: { amount: number; currency: string };
   total: { amount: number; currency: string };
-  items: { product: { id: string }; vendor: { id: string }; name: string; unitPrice: { amount: number; currency: string }; quantity: number }[];
+  items: {
+    product: { id: string };
+    vendor: { id: string };
+    name: string;
+    unitPrice: { amount: number; currency: string };
+    quantity: number;
+  }[];
   statusHistory: { from: string | null; to: string; reason: string; at: string }[];
 }
 
@@ -82,10 +117,17 @@ export const checkout = (orders: TestSubgraph, token: string | undefined, key = 
   orders.client.request<{ checkout: OrderView }>(CHECKOUT, { variables: { key }, token });
 
 /** The signed-in user of `token` buys `products` (published with defaults when none are given). */
-export async function placeOrder(orders: TestSubgraph, token: string, products?: ProductState[]): Promise<{ order: OrderView; products: ProductState[] }> {
+export async function placeOrder(
+  orders: TestSubgraph,
+  token: string,
+  products?: ProductState[],
+): Promise<{ order: OrderView; products: ProductState[] }> {
   const bought = products ?? [await published(orders)];
   for (const product of bought) await orders.client.data(ADD, { variables: { productId: product.productId }, token });
-  const { checkout: order } = await orders.client.data<{ checkout: OrderView }>(CHECKOUT, { variables: { key: newKey() }, token });
+  const { checkout: order } = await orders.client.data<{ checkout: OrderView }>(CHECKOUT, {
+    variables: { key: newKey() },
+    token,
+  });
   return { order, products: bought };
 }
 
@@ -94,20 +136,29 @@ export async function orderAs(orders: TestSubgraph, id: string, token: string): 
 }
 
 export async function statusOf(orders: TestSubgraph, orderId: string): Promise<string> {
-  const [row] = await queryRows<{ status: string }>(orders.subgraph.deps.db, `SELECT status FROM orders WHERE id = $1`, [orderId]);
+  const [row] = await queryRows<{ status: string }>(
+    orders.subgraph.deps.db,
+    `SELECT status FROM orders WHERE id = $1`,
+    [orderId],
+  );
   return row.status;
 }
 
-export const paymentOf = (order: { id: string; total: { amount: number; currency: string } }, paymentId: string = randomUUID()) => ({
+export const paymentOf = (
+  order: { id: string; total: { amount: number; currency: string } },
+  paymentId: string = randomUUID(),
+) => ({
   paymentId,
   orderId: order.id,
   amount: order.total,
   providerRef: `pi_${paymentId.slice(0, 8)}`,
 });
 
-export const paid = (orders: TestSubgraph, order: OrderView, paymentId?: string) => deliverEvent(orders, Events.PaymentSucceeded, paymentOf(order, paymentId));
+export const paid = (orders: TestSubgraph, order: OrderView, paymentId?: string) =>
+  deliverEvent(orders, Events.PaymentSucceeded, paymentOf(order, paymentId));
 
 /** The subgraph's warnings that mention this order. */
-export const warningsAbout = (orders: TestSubgraph, orderId: string) => orders.logs.records().filter((r) => r.level === 'warn' && r.orderId === orderId);
+export const warningsAbout = (orders: TestSubgraph, orderId: string) =>
+  orders.logs.records().filter((r) => r.level === 'warn' && r.orderId === orderId);
 
 export { sqlDuring, tokenFor } from '@marketplace/kit/testing';

@@ -11,7 +11,13 @@ describe('readPaymentsConfig', () => {
   it('without Stripe keys: local mode, a generated whsec_ secret kept in DATA_DIR/keys, tolerance 300 s', () => {
     const dir = dataDir();
     const first = readPaymentsConfig(envReader({ DATA_DIR: dir }));
-    expect(first).toMatchObject({ stripeSecretKey: undefined, stripeApiBase: undefined, webhookToleranceSeconds: 300, webhookUrl: undefined, production: false });
+    expect(first).toMatchObject({
+      stripeSecretKey: undefined,
+      stripeApiBase: undefined,
+      webhookToleranceSeconds: 300,
+      webhookUrl: undefined,
+      production: false,
+    });
     expect(first.webhookSecret).toMatch(/^whsec_[A-Za-z0-9_-]{40,}$/);
     expect(readFileSync(join(dir, 'keys', 'stripe-webhook-secret'), 'utf8')).toBe(first.webhookSecret);
     // Another process (the CLI) reads the same secret.
@@ -43,12 +49,27 @@ describe('readPaymentsConfig', () => {
 
   it.each<[Record<string, string>, RegExp]>([
     [{ STRIPE_SECRET_KEY: 'sk_test_abc' }, /^config: STRIPE_WEBHOOK_SECRET is required when STRIPE_SECRET_KEY is set$/],
-    [{ STRIPE_SECRET_KEY: 'pk_test_abc', STRIPE_WEBHOOK_SECRET: 'whsec_x' }, /^config: STRIPE_SECRET_KEY must be a Stripe secret or restricted key/],
-    [{ STRIPE_WEBHOOK_SECRET: 'not-a-secret' }, /^config: STRIPE_WEBHOOK_SECRET must be a Stripe webhook signing secret/],
+    [
+      { STRIPE_SECRET_KEY: 'pk_test_abc', STRIPE_WEBHOOK_SECRET: 'whsec_x' },
+      /^config: STRIPE_SECRET_KEY must be a Stripe secret or restricted key/,
+    ],
+    [
+      { STRIPE_WEBHOOK_SECRET: 'not-a-secret' },
+      /^config: STRIPE_WEBHOOK_SECRET must be a Stripe webhook signing secret/,
+    ],
     [{ STRIPE_API_BASE: 'http://127.0.0.1:12111' }, /^config: STRIPE_API_BASE is set but STRIPE_SECRET_KEY is not/],
-    [{ STRIPE_SECRET_KEY: 'sk_test_abc', STRIPE_WEBHOOK_SECRET: 'whsec_x', STRIPE_API_BASE: 'ftp://stripe' }, /^config: STRIPE_API_BASE must use http or https/],
-    [{ STRIPE_SECRET_KEY: 'sk_test_abc', STRIPE_WEBHOOK_SECRET: 'whsec_x', STRIPE_API_BASE: 'not a url' }, /^config: STRIPE_API_BASE must be a URL/],
-    [{ STRIPE_WEBHOOK_TOLERANCE_SECONDS: '0' }, /^config: STRIPE_WEBHOOK_TOLERANCE_SECONDS must be an integer between 1 and 86400/],
+    [
+      { STRIPE_SECRET_KEY: 'sk_test_abc', STRIPE_WEBHOOK_SECRET: 'whsec_x', STRIPE_API_BASE: 'ftp://stripe' },
+      /^config: STRIPE_API_BASE must use http or https/,
+    ],
+    [
+      { STRIPE_SECRET_KEY: 'sk_test_abc', STRIPE_WEBHOOK_SECRET: 'whsec_x', STRIPE_API_BASE: 'not a url' },
+      /^config: STRIPE_API_BASE must be a URL/,
+    ],
+    [
+      { STRIPE_WEBHOOK_TOLERANCE_SECONDS: '0' },
+      /^config: STRIPE_WEBHOOK_TOLERANCE_SECONDS must be an integer between 1 and 86400/,
+    ],
     [{ STRIPE_WEBHOOK_TOLERANCE_SECONDS: '5m' }, /^config: STRIPE_WEBHOOK_TOLERANCE_SECONDS must be an integer/],
     [{ STRIPE_WEBHOOK_URL: 'mailto:x@y' }, /^config: STRIPE_WEBHOOK_URL must use http or https/],
     [{ NODE_ENV: 'production' }, /^config: STRIPE_WEBHOOK_SECRET is required in production/],

@@ -38,7 +38,12 @@ export function readPaymentsConfig(env: EnvReader): PaymentsConfig {
   return {
     stripeSecretKey,
     stripeApiBase: apiBase === undefined ? undefined : parseApiBase(apiBase),
-    webhookSecret: webhookSecret(env, stripeSecretKey !== undefined, common.environment === 'production', common.dataDir),
+    webhookSecret: webhookSecret(
+      env,
+      stripeSecretKey !== undefined,
+      common.environment === 'production',
+      common.dataDir,
+    ),
     webhookToleranceSeconds: env.int('STRIPE_WEBHOOK_TOLERANCE_SECONDS', 300, { min: 1, max: 24 * 3600 }),
     webhookUrl: env.url('STRIPE_WEBHOOK_URL', ['http', 'https']),
     production: common.environment === 'production',
@@ -59,11 +64,16 @@ function parseApiBase(value: string): StripeApiBase {
 function webhookSecret(env: EnvReader, stripeMode: boolean, production: boolean, dataDir: string): string {
   const configured = env.optionalString('STRIPE_WEBHOOK_SECRET');
   if (configured !== undefined) {
-    if (!/^whsec_\S+$/.test(configured)) throw new ConfigError('STRIPE_WEBHOOK_SECRET', 'must be a Stripe webhook signing secret (whsec_…)');
+    if (!/^whsec_\S+$/.test(configured))
+      throw new ConfigError('STRIPE_WEBHOOK_SECRET', 'must be a Stripe webhook signing secret (whsec_…)');
     return configured;
   }
   if (stripeMode) throw new ConfigError('STRIPE_WEBHOOK_SECRET', 'is required when STRIPE_SECRET_KEY is set');
-  if (production) throw new ConfigError('STRIPE_WEBHOOK_SECRET', 'is required in production (a generated secret is for development only)');
+  if (production)
+    throw new ConfigError(
+      'STRIPE_WEBHOOK_SECRET',
+      'is required in production (a generated secret is for development only)',
+    );
   const path = join(dataDir, 'keys', 'stripe-webhook-secret');
   if (!existsSync(path)) writeOnce(path, `whsec_${randomBytes(32).toString('base64url')}`, 0o600);
   return readFileSync(path, 'utf8').trim();

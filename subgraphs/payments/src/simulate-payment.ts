@@ -12,16 +12,35 @@ import { SimulatedOutcome, deliverSigned, paymentIntentEvent } from './webhook/s
 const EMBEDDED_DATABASE_URL = 'postgres://postgres:postgres@127.0.0.1:54320/marketplace';
 
 async function main([orderId, outcome]: string[]): Promise<void> {
-  if (!isUuid(orderId) || (outcome !== 'succeeded' && outcome !== 'failed')) throw new Error('usage: node subgraphs/payments/dist/simulate-payment.js <orderId (UUID)> succeeded|failed');
+  if (!isUuid(orderId) || (outcome !== 'succeeded' && outcome !== 'failed'))
+    throw new Error('usage: node subgraphs/payments/dist/simulate-payment.js <orderId (UUID)> succeeded|failed');
   const env = envReader();
   const settings = readPaymentsConfig(env);
-  if (settings.production || settings.stripeSecretKey) throw new Error('simulate-payment is for development only (refused in production and with STRIPE_SECRET_KEY)');
-  const db = new DataSource({ type: 'postgres', url: env.url('DATABASE_URL', ['postgres', 'postgresql']) ?? EMBEDDED_DATABASE_URL, schema: 'payments' });
+  if (settings.production || settings.stripeSecretKey)
+    throw new Error('simulate-payment is for development only (refused in production and with STRIPE_SECRET_KEY)');
+  const db = new DataSource({
+    type: 'postgres',
+    url: env.url('DATABASE_URL', ['postgres', 'postgresql']) ?? EMBEDDED_DATABASE_URL,
+    schema: 'payments',
+  });
   await db.initialize();
   try {
-    const [payment] = await queryRows(db, `SELECT id, provider_ref AS "providerRef", amount, currency, status FROM payments.payments WHERE order_id = $1`, [orderId]);
-    if (!payment?.providerRef) throw new Error(`no payment intent for order ${orderId}: call createPaymentIntent first`);
-    const event = paymentIntentEvent({ paymentIntentId: payment.providerRef, amount: payment.amount, currency: payment.currency, metadata: { paymentId: payment.id, orderId } }, outcome as SimulatedOutcome);
+    const [payment] = await queryRows(
+      db,
+      `SELECT id, provider_ref AS "providerRef", amount, currency, status FROM payments.payments WHERE order_id = $1`,
+      [orderId],
+    );
+    if (!payment?.providerRef)
+      throw new Error(`no payment intent for order ${orderId}: call createPaymentIntent first`);
+    const event = paymentIntentEvent(
+      {
+        paymentIntentId: payment.providerRef,
+        amount: payment.amount,
+        currency: payment.currency,
+        metadata: { paymentId: payment.id, orderId },
+      },
+      outcome as SimulatedOutcome,
+    );
     await deliverSigned(settings.webhookUrl ?? 'http://127.0.0.1:4000/webhooks/stripe', event, settings.webhookSecret);
     console.log(`${event.type} ${event.id} delivered for payment ${payment.id} (was ${payment.status})`);
   } finally {

@@ -24,7 +24,11 @@ export function person(role: Role = Role.CUSTOMER): Person {
 export type OrderCreated = PayloadOf<typeof Events.OrderCreated>;
 
 /** An order placed by `owner`, as the orders subgraph announces it. */
-export async function orderPlaced(payments: TestSubgraph, owner: Person, total = { amount: 2500, currency: 'USD' }): Promise<OrderCreated> {
+export async function orderPlaced(
+  payments: TestSubgraph,
+  owner: Person,
+  total = { amount: 2500, currency: 'USD' },
+): Promise<OrderCreated> {
   const orderId = randomUUID();
   const payload: OrderCreated = {
     orderId,
@@ -33,16 +37,31 @@ export async function orderPlaced(payments: TestSubgraph, owner: Person, total =
     total,
     items: [{ productId: randomUUID(), vendorId: randomUUID(), name: 'Research Agent', unitPrice: total }],
   };
-  await deliver(payments, createEnvelope(Events.OrderCreated, payload, { source: 'test', correlationId: `test-${orderId}`, aggregateId: orderId }));
+  await deliver(
+    payments,
+    createEnvelope(Events.OrderCreated, payload, {
+      source: 'test',
+      correlationId: `test-${orderId}`,
+      aggregateId: orderId,
+    }),
+  );
   return payload;
 }
 
 export async function orderCancelled(payments: TestSubgraph, order: OrderCreated): Promise<void> {
   const payload = { orderId: order.orderId, userId: order.userId, reason: 'CUSTOMER' as const };
-  await deliver(payments, createEnvelope(Events.OrderCancelled, payload, { source: 'test', correlationId: `test-${order.orderId}`, aggregateId: order.orderId }));
+  await deliver(
+    payments,
+    createEnvelope(Events.OrderCancelled, payload, {
+      source: 'test',
+      correlationId: `test-${order.orderId}`,
+      aggregateId: order.orderId,
+    }),
+  );
 }
 
-export const PAYMENT_FIELDS = 'id status provider providerRef failureReason disputed refundedAt createdAt updatedAt amount { amount currency } order { id }';
+export const PAYMENT_FIELDS =
+  'id status provider providerRef failureReason disputed refundedAt createdAt updatedAt amount { amount currency } order { id }';
 
 export interface PaymentView {
   id: string;
@@ -68,7 +87,10 @@ export const REFUND = `mutation($orderId: ID!, $reason: String!) { refundOrder(o
 export const SIMULATE = `mutation($orderId: ID!, $outcome: SimulatedOutcome!) { simulatePayment(orderId: $orderId, outcome: $outcome) { ${PAYMENT_FIELDS} } }`;
 
 export async function createIntent(payments: TestSubgraph, order: OrderCreated, owner: Person): Promise<IntentView> {
-  const data = await payments.client.data<{ createPaymentIntent: IntentView }>(CREATE_INTENT, { variables: { orderId: order.orderId }, token: owner.token });
+  const data = await payments.client.data<{ createPaymentIntent: IntentView }>(CREATE_INTENT, {
+    variables: { orderId: order.orderId },
+    token: owner.token,
+  });
   return data.createPaymentIntent;
 }
 
@@ -102,9 +124,18 @@ export async function postEvent(
 }
 
 /** Stripe's event for the payment's intent, with the metadata payments put on it. */
-export function intentEvent(payment: PaymentView, outcome: 'succeeded' | 'failed', withMetadata = true): StripeEventShape {
+export function intentEvent(
+  payment: PaymentView,
+  outcome: 'succeeded' | 'failed',
+  withMetadata = true,
+): StripeEventShape {
   const event = paymentIntentEvent(
-    { paymentIntentId: payment.providerRef!, amount: payment.amount.amount, currency: payment.amount.currency, metadata: { paymentId: payment.id, orderId: payment.order.id } },
+    {
+      paymentIntentId: payment.providerRef!,
+      amount: payment.amount.amount,
+      currency: payment.amount.currency,
+      metadata: { paymentId: payment.id, orderId: payment.order.id },
+    },
     outcome,
   );
   if (!withMetadata) (event.data.object as { metadata: object }).metadata = {};
@@ -119,7 +150,17 @@ export function disputeEvent(payment: PaymentView): StripeEventShape {
     created: Math.floor(Date.now() / 1000),
     type: 'charge.dispute.created',
     livemode: false,
-    data: { object: { id: `dp_${randomUUID()}`, object: 'dispute', amount: payment.amount.amount, charge: 'ch_test', payment_intent: payment.providerRef, reason: 'fraudulent', metadata: {} } },
+    data: {
+      object: {
+        id: `dp_${randomUUID()}`,
+        object: 'dispute',
+        amount: payment.amount.amount,
+        charge: 'ch_test',
+        payment_intent: payment.providerRef,
+        reason: 'fraudulent',
+        metadata: {},
+      },
+    },
   };
 }
 

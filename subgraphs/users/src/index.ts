@@ -29,18 +29,49 @@ export const usersSubgraph: SubgraphModule<UsersConfig> = {
   resolvers: [UserResolver, AuthResolver],
   readSettings: readUsersConfig,
   wire({ config, keys, db, store, log, outbox, changes }, settings) {
-    if (!keys.privateKeyPem) throw new Error('config: JWT_PRIVATE_KEY is required by the users subgraph (it signs access tokens)');
+    if (!keys.privateKeyPem)
+      throw new Error('config: JWT_PRIVATE_KEY is required by the users subgraph (it signs access tokens)');
     const hasher = new PasswordHasher(settings.passwordHashCost);
     const emails = new AccountEmails(new EmailTokenService(), new LogMailer(log), settings, log);
     const users = new UserService(db, emails, publicDataAnnouncer(changes, log));
-    const sessions = new SessionService(db, new AccessTokenSigner(keys.privateKeyPem, config.jwt), settings.refreshTokenTtlDays, log);
+    const sessions = new SessionService(
+      db,
+      new AccessTokenSigner(keys.privateKeyPem, config.jwt),
+      settings.refreshTokenTtlDays,
+      log,
+    );
     const loginWindowMs = settings.login.windowMinutes * MINUTE_MS;
-    const auth = new AuthService(db, users, hasher, sessions, new EmailTokenService(), emails, {
-      loginPerAccount: new RateLimiter(store, { name: 'login-account', limit: settings.login.maxFailuresPerAccount, windowMs: loginWindowMs }),
-      loginFailuresPerIp: new RateLimiter(store, { name: 'login-ip', limit: settings.login.maxAttemptsPerIp, windowMs: loginWindowMs }),
-      registrationsPerIp: new RateLimiter(store, { name: 'register-ip', limit: settings.registrationsPerIpPerHour, windowMs: HOUR_MS }),
-      passwordResetsPerEmail: new RateLimiter(store, { name: 'password-reset', limit: settings.passwordResetRequestsPerHour, windowMs: HOUR_MS }),
-    }, outbox);
+    const auth = new AuthService(
+      db,
+      users,
+      hasher,
+      sessions,
+      new EmailTokenService(),
+      emails,
+      {
+        loginPerAccount: new RateLimiter(store, {
+          name: 'login-account',
+          limit: settings.login.maxFailuresPerAccount,
+          windowMs: loginWindowMs,
+        }),
+        loginFailuresPerIp: new RateLimiter(store, {
+          name: 'login-ip',
+          limit: settings.login.maxAttemptsPerIp,
+          windowMs: loginWindowMs,
+        }),
+        registrationsPerIp: new RateLimiter(store, {
+          name: 'register-ip',
+          limit: settings.registrationsPerIpPerHour,
+          windowMs: HOUR_MS,
+        }),
+        passwordResetsPerEmail: new RateLimiter(store, {
+          name: 'password-reset',
+          limit: settings.passwordResetRequestsPerHour,
+          windowMs: HOUR_MS,
+        }),
+      },
+      outbox,
+    );
     return {
       resolvers: [new UserResolver(users), new AuthResolver(auth)],
       references: userReferences(users),

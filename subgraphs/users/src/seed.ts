@@ -15,10 +15,18 @@ export const DEMO_USERS = [
 /** Idempotent: existing accounts are left as they are. */
 export async function seedUsers(db: DataSource, hasher: PasswordHasher, config: UsersConfig): Promise<void> {
   const accounts = [
-    { id: DemoIds.users.admin, email: config.seedAdmin.email, displayName: 'Marketplace Admin', role: Role.ADMIN, password: config.seedAdmin.password },
+    {
+      id: DemoIds.users.admin,
+      email: config.seedAdmin.email,
+      displayName: 'Marketplace Admin',
+      role: Role.ADMIN,
+      password: config.seedAdmin.password,
+    },
     ...DEMO_USERS.map((user) => ({ ...user, password: DEMO_PASSWORD })),
   ];
-  const existing = await db.getRepository(User).find({ select: { email: true }, where: accounts.map(({ email }) => ({ email })) });
+  const existing = await db
+    .getRepository(User)
+    .find({ select: { email: true }, where: accounts.map(({ email }) => ({ email })) });
   const known = new Set(existing.map((user) => user.email));
   for (const account of accounts.filter(({ email }) => !known.has(email))) {
     const passwordHash = await hasher.hash(account.password);
@@ -26,7 +34,14 @@ export async function seedUsers(db: DataSource, hasher: PasswordHasher, config: 
       .createQueryBuilder()
       .insert()
       .into(User)
-      .values({ id: account.id, email: account.email, displayName: account.displayName, role: account.role, passwordHash, emailVerifiedAt: new Date() })
+      .values({
+        id: account.id,
+        email: account.email,
+        displayName: account.displayName,
+        role: account.role,
+        passwordHash,
+        emailVerifiedAt: new Date(),
+      })
       .orIgnore()
       .execute();
   }

@@ -30,24 +30,44 @@ export const VERIFICATION_SUBJECT = 'Confirm your email address';
  * Registers through the API and waits for the verification mail, which `user.registered`
  * sends through the event backbone (so tests that read it never race the consumer).
  */
-export async function register(users: TestSubgraph, email = uniqueEmail(), password = STRONG_PASSWORD, displayName = 'Test User'): Promise<Session> {
+export async function register(
+  users: TestSubgraph,
+  email = uniqueEmail(),
+  password = STRONG_PASSWORD,
+  displayName = 'Test User',
+): Promise<Session> {
   const data = await users.client.data<{ register: Session }>(
     `mutation($input: RegisterInput!) { register(input: $input) { ${AUTH_FIELDS} } }`,
-    { variables: { input: { email, password, displayName } }, headers: { 'x-client-ip': `10.0.${counter % 250}.${Math.floor(Math.random() * 250)}` } },
+    {
+      variables: { input: { email, password, displayName } },
+      headers: { 'x-client-ip': `10.0.${counter % 250}.${Math.floor(Math.random() * 250)}` },
+    },
   );
   await waitForMail(users, data.register.user.email, VERIFICATION_SUBJECT);
   return data.register;
 }
 
 export function waitForMail(users: TestSubgraph, email: string, subject: string, timeoutMs = 10_000) {
-  return until(() => mailsTo(users, email).find((m) => m.subject === subject), `a "${subject}" mail to ${email}`, timeoutMs);
+  return until(
+    () => mailsTo(users, email).find((m) => m.subject === subject),
+    `a "${subject}" mail to ${email}`,
+    timeoutMs,
+  );
 }
 
-export async function login(client: GraphQLTestClient, email: string, password = STRONG_PASSWORD, clientIp = '10.1.0.1') {
-  return client.request<{ login: Session }>(`mutation($email: String!, $password: String!) { login(email: $email, password: $password) { ${AUTH_FIELDS} } }`, {
-    variables: { email, password },
-    headers: { 'x-client-ip': clientIp },
-  });
+export async function login(
+  client: GraphQLTestClient,
+  email: string,
+  password = STRONG_PASSWORD,
+  clientIp = '10.1.0.1',
+) {
+  return client.request<{ login: Session }>(
+    `mutation($email: String!, $password: String!) { login(email: $email, password: $password) { ${AUTH_FIELDS} } }`,
+    {
+      variables: { email, password },
+      headers: { 'x-client-ip': clientIp },
+    },
+  );
 }
 
 /** Signs in as the seeded admin (seeding is idempotent). */
@@ -60,7 +80,10 @@ export async function loginAsAdmin(users: TestSubgraph): Promise<Session> {
 
 /** The mails the development mailer wrote to the log. */
 export function mailsTo(users: TestSubgraph, email: string): { subject: string; text: string }[] {
-  return users.logs.records().filter((record) => record.mail?.to === email).map((record) => record.mail);
+  return users.logs
+    .records()
+    .filter((record) => record.mail?.to === email)
+    .map((record) => record.mail);
 }
 
 export function tokenFrom(mail: { text: string }): string {
@@ -75,11 +98,16 @@ const REFRESH = `mutation($t: String!) { refreshToken(refreshToken: $t) { ${AUTH
  * A fresh account with `role`, set directly in the database (so tests of `setUserRole` do
  * not depend on it), and a session refreshed so that its access token carries the role.
  */
-export async function registerAs(users: TestSubgraph, role: 'CUSTOMER' | 'VENDOR' | 'ADMIN', email = uniqueEmail(role.toLowerCase())): Promise<Session> {
+export async function registerAs(
+  users: TestSubgraph,
+  role: 'CUSTOMER' | 'VENDOR' | 'ADMIN',
+  email = uniqueEmail(role.toLowerCase()),
+): Promise<Session> {
   const session = await register(users, email);
   if (role === 'CUSTOMER') return session;
   await users.subgraph.deps.db.query('UPDATE users SET role = $2 WHERE id = $1', [session.user.id, role]);
-  return (await users.client.data<{ refreshToken: Session }>(REFRESH, { variables: { t: session.refreshToken } })).refreshToken;
+  return (await users.client.data<{ refreshToken: Session }>(REFRESH, { variables: { t: session.refreshToken } }))
+    .refreshToken;
 }
 
 /** The claims of a JWT, read without verifying it (tests only). */

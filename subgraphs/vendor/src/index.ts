@@ -25,7 +25,15 @@ export const vendorSubgraph: SubgraphModule<VendorConfig> = {
   defaultPort: 4006,
   entities: [Vendor],
   migrations: [CreateVendors1763780000000, CreateLedger1763810000000],
-  resolvers: [VendorResolver, UserVendorResolver, VendorLedgerResolver, LedgerEntryResolver, TopProductResolver, PayoutResolver, VendorPayoutsResolver],
+  resolvers: [
+    VendorResolver,
+    UserVendorResolver,
+    VendorLedgerResolver,
+    LedgerEntryResolver,
+    TopProductResolver,
+    PayoutResolver,
+    VendorPayoutsResolver,
+  ],
   readSettings: readVendorConfig,
   wire({ db, outbox, changes, log }, settings) {
     const announce = publicDataAnnouncer(changes, log);

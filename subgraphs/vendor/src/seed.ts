@@ -33,13 +33,21 @@ export async function seedVendors(db: DataSource, outbox: Outbox, config: Vendor
         .createQueryBuilder()
         .insert()
         .into(Vendor)
-        .values({ ...demo, status: VendorStatus.ACTIVE, commissionBps: config.defaultCommissionBps, approvedAt: new Date() })
+        .values({
+          ...demo,
+          status: VendorStatus.ACTIVE,
+          commissionBps: config.defaultCommissionBps,
+          approvedAt: new Date(),
+        })
         .orIgnore()
         .returning('*')
         .execute();
       if (inserted.raw.length === 0) continue;
       const vendor = manager.create(Vendor, { ...demo, commissionBps: config.defaultCommissionBps });
-      await outbox.record(manager, Events.VendorApproved, approvedPayload(vendor), { aggregateId: vendor.id, correlationId: 'seed' });
+      await outbox.record(manager, Events.VendorApproved, approvedPayload(vendor), {
+        aggregateId: vendor.id,
+        correlationId: 'seed',
+      });
     }
   });
 }

@@ -7,7 +7,6 @@ export function startVendor(env: Record<string, string> = {}): Promise<TestSubgr
   return startTestSubgraph(vendorSubgraph, env);
 }
 
-
 /** A signed-in user the vendor subgraph has never heard of. */
 export interface Person {
   id: string;
@@ -20,7 +19,8 @@ export function person(role: Role = Role.CUSTOMER): Person {
   return { id, role, token: tokenFor(id, role) };
 }
 
-export const VENDOR_FIELDS = 'id displayName slug bio status commissionRate rejectionReason suspensionReason createdAt approvedAt user { id }';
+export const VENDOR_FIELDS =
+  'id displayName slug bio status commissionRate rejectionReason suspensionReason createdAt approvedAt user { id }';
 
 export interface VendorView {
   id: string;
@@ -50,16 +50,32 @@ export function uniqueName(prefix = 'Shop'): string {
 }
 
 /** Applies through the API as `who` (a new customer by default). */
-export async function applyAs(vendor: TestSubgraph, who: Person = person(), input: Record<string, unknown> = {}): Promise<{ owner: Person; vendor: VendorView }> {
-  const data = await vendor.client.data<{ applyAsVendor: VendorView }>(APPLY, { variables: { input: { displayName: uniqueName(), ...input } }, token: who.token });
+export async function applyAs(
+  vendor: TestSubgraph,
+  who: Person = person(),
+  input: Record<string, unknown> = {},
+): Promise<{ owner: Person; vendor: VendorView }> {
+  const data = await vendor.client.data<{ applyAsVendor: VendorView }>(APPLY, {
+    variables: { input: { displayName: uniqueName(), ...input } },
+    token: who.token,
+  });
   return { owner: who, vendor: data.applyAsVendor };
 }
 
 /** A vendor brought to `status` through the API, as an admin would. */
-export async function vendorIn(vendor: TestSubgraph, status: VendorView['status'], admin: Person): Promise<{ owner: Person; vendor: VendorView }> {
+export async function vendorIn(
+  vendor: TestSubgraph,
+  status: VendorView['status'],
+  admin: Person,
+): Promise<{ owner: Person; vendor: VendorView }> {
   const made = await applyAs(vendor);
   const run = async (query: string, variables: Record<string, unknown> = {}) =>
-    Object.values(await vendor.client.data<Record<string, VendorView>>(query, { variables: { id: made.vendor.id, ...variables }, token: admin.token }))[0];
+    Object.values(
+      await vendor.client.data<Record<string, VendorView>>(query, {
+        variables: { id: made.vendor.id, ...variables },
+        token: admin.token,
+      }),
+    )[0];
   if (status === 'REJECTED') made.vendor = await run(REJECT, { reason: 'Not a fit for the marketplace yet.' });
   if (status === 'ACTIVE' || status === 'SUSPENDED') made.vendor = await run(APPROVE);
   if (status === 'SUSPENDED') made.vendor = await run(SUSPEND, { reason: 'Chargebacks under review.' });
@@ -68,16 +84,26 @@ export async function vendorIn(vendor: TestSubgraph, status: VendorView['status'
 
 /** The events this subgraph recorded for one aggregate, oldest first. */
 export async function outboxEnvelopes(vendor: TestSubgraph, aggregateId: string): Promise<Envelope[]> {
-  const rows = await queryRows<{ envelope: Envelope }>(vendor.subgraph.deps.db, `SELECT envelope FROM outbox WHERE aggregate_id = $1 ORDER BY position`, [aggregateId]);
+  const rows = await queryRows<{ envelope: Envelope }>(
+    vendor.subgraph.deps.db,
+    `SELECT envelope FROM outbox WHERE aggregate_id = $1 ORDER BY position`,
+    [aggregateId],
+  );
   return rows.map((row) => row.envelope);
 }
 
 export { sqlDuring, tokenFor } from '@marketplace/kit/testing';
 
 /** An approved vendor whose user holds a fresh VENDOR token (roles change at the next token). */
-export async function activeVendor(vendor: TestSubgraph, admin: Person): Promise<{ owner: Person; vendor: VendorView }> {
+export async function activeVendor(
+  vendor: TestSubgraph,
+  admin: Person,
+): Promise<{ owner: Person; vendor: VendorView }> {
   const made = await vendorIn(vendor, 'ACTIVE', admin);
-  return { owner: { ...made.owner, role: Role.VENDOR, token: tokenFor(made.owner.id, Role.VENDOR) }, vendor: made.vendor };
+  return {
+    owner: { ...made.owner, role: Role.VENDOR, token: tokenFor(made.owner.id, Role.VENDOR) },
+    vendor: made.vendor,
+  };
 }
 
 /** One line of an `order.paid` event: a product of `vendorId` at `price` minor units. */
@@ -110,22 +136,43 @@ export function orderPaidEvent(lines: LineSpec[], occurredAt?: Date): Envelope<O
     items,
     paymentId: randomUUID(),
   };
-  const envelope = createEnvelope(Events.OrderPaid, payload, { source: 'orders', correlationId: `test-${randomUUID()}`, aggregateId: payload.orderId });
+  const envelope = createEnvelope(Events.OrderPaid, payload, {
+    source: 'orders',
+    correlationId: `test-${randomUUID()}`,
+    aggregateId: payload.orderId,
+  });
   if (occurredAt) envelope.occurredAt = occurredAt.toISOString();
   return envelope;
 }
 
 /** The `payment.refunded` that follows a paid order (not delivered). */
-export function refundEvent(paid: Envelope<OrderPaidPayload>, occurredAt?: Date): Envelope<PayloadOf<typeof Events.PaymentRefunded>> {
+export function refundEvent(
+  paid: Envelope<OrderPaidPayload>,
+  occurredAt?: Date,
+): Envelope<PayloadOf<typeof Events.PaymentRefunded>> {
   const { orderId, paymentId, total } = paid.payload;
-  const payload = { orderId, paymentId, amount: total, providerRef: `re_${randomUUID().slice(0, 8)}`, reason: 'requested_by_customer' };
-  const envelope = createEnvelope(Events.PaymentRefunded, payload, { source: 'payments', correlationId: paid.correlationId, aggregateId: orderId });
+  const payload = {
+    orderId,
+    paymentId,
+    amount: total,
+    providerRef: `re_${randomUUID().slice(0, 8)}`,
+    reason: 'requested_by_customer',
+  };
+  const envelope = createEnvelope(Events.PaymentRefunded, payload, {
+    source: 'payments',
+    correlationId: paid.correlationId,
+    aggregateId: orderId,
+  });
   if (occurredAt) envelope.occurredAt = occurredAt.toISOString();
   return envelope;
 }
 
 /** Delivers an order.paid and waits until it is handled. */
-export async function paidOrder(vendor: TestSubgraph, lines: LineSpec[], occurredAt?: Date): Promise<Envelope<OrderPaidPayload>> {
+export async function paidOrder(
+  vendor: TestSubgraph,
+  lines: LineSpec[],
+  occurredAt?: Date,
+): Promise<Envelope<OrderPaidPayload>> {
   const envelope = orderPaidEvent(lines, occurredAt);
   await deliver(vendor, envelope);
   return envelope;
@@ -135,7 +182,15 @@ export const daysAgo = (days: number) => new Date(Date.now() - days * 24 * 60 * 
 
 /** Ledger rows of a vendor straight from the table, oldest first. */
 export async function ledgerRows(vendor: TestSubgraph, vendorId: string) {
-  const rows = await queryRows<{ kind: string; amount: string; currency: string; order_id: string | null; product_id: string | null; payout_id: string | null; available_at: Date }>(
+  const rows = await queryRows<{
+    kind: string;
+    amount: string;
+    currency: string;
+    order_id: string | null;
+    product_id: string | null;
+    payout_id: string | null;
+    available_at: Date;
+  }>(
     vendor.subgraph.deps.db,
     `SELECT kind, amount, currency, order_id, product_id, payout_id, available_at FROM ledger_entries WHERE vendor_id = $1 ORDER BY created_at, kind`,
     [vendorId],

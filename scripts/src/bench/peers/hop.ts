@@ -16,19 +16,29 @@ runPeer('hop', async ({ subgraphUrls, port, host }) => {
   const agent = new Agent({ keepAlive: true });
   const server = createServer((req, res) => {
     const target = req.method === 'POST' ? subgraphUrls[(req.url ?? '').slice(1)] : undefined;
-    const fail = (status: number, message: string) => (res.headersSent ? res.destroy() : res.writeHead(status, { 'content-type': 'text/plain' }).end(message));
-    void bodyOf(req).then((body) => {
-      if (!target) return fail(404, `POST /<subgraph>, one of: ${Object.keys(subgraphUrls).join(', ')}`);
-      const headers: Record<string, string | number> = { 'content-length': body.length };
-      for (const name of FORWARDED_HEADERS) if (typeof req.headers[name] === 'string') headers[name] = req.headers[name];
-      const upstream = request(target, { method: 'POST', agent, headers }, (answer) => {
-        void bodyOf(answer).then((answerBody) =>
-          res.writeHead(answer.statusCode ?? 502, { 'content-type': answer.headers['content-type'] ?? 'application/json', 'content-length': answerBody.length }).end(answerBody),
-        );
-      });
-      upstream.on('error', (error) => fail(502, error.message));
-      upstream.end(body);
-    }, (error: Error) => fail(400, error.message));
+    const fail = (status: number, message: string) =>
+      res.headersSent ? res.destroy() : res.writeHead(status, { 'content-type': 'text/plain' }).end(message);
+    void bodyOf(req).then(
+      (body) => {
+        if (!target) return fail(404, `POST /<subgraph>, one of: ${Object.keys(subgraphUrls).join(', ')}`);
+        const headers: Record<string, string | number> = { 'content-length': body.length };
+        for (const name of FORWARDED_HEADERS)
+          if (typeof req.headers[name] === 'string') headers[name] = req.headers[name];
+        const upstream = request(target, { method: 'POST', agent, headers }, (answer) => {
+          void bodyOf(answer).then((answerBody) =>
+            res
+              .writeHead(answer.statusCode ?? 502, {
+                'content-type': answer.headers['content-type'] ?? 'application/json',
+                'content-length': answerBody.length,
+              })
+              .end(answerBody),
+          );
+        });
+        upstream.on('error', (error) => fail(502, error.message));
+        upstream.end(body);
+      },
+      (error: Error) => fail(400, error.message),
+    );
   });
   await new Promise<void>((resolve, reject) => server.once('error', reject).listen(port, host, resolve));
   return {

@@ -8,7 +8,9 @@ import { startGateway, subgraphEnvPrefix } from '@marketplace/gateway';
 import { runPeer } from '../gateways';
 
 runPeer('ours', async ({ supergraphPath, subgraphUrls, port, host }) => {
-  const urls = Object.fromEntries(Object.entries(subgraphUrls).map(([name, url]) => [`${subgraphEnvPrefix(name)}_URL`, url]));
+  const urls = Object.fromEntries(
+    Object.entries(subgraphUrls).map(([name, url]) => [`${subgraphEnvPrefix(name)}_URL`, url]),
+  );
   const gateway = await startGateway({
     env: envReader({ ...process.env, SUPERGRAPH_PATH: supergraphPath, ...urls, RATE_LIMIT_ENABLED: 'false' }),
     port,

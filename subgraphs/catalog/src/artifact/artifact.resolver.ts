@@ -10,9 +10,13 @@ export class ArtifactResolver {
 
   @Authorized()
   @Mutation(() => ArtifactUpload, {
-    description: 'A signed URL to PUT a new build of your product to (its vendor only, not while suspended, not for an archived product). The upload replaces the product\'s current artifact; earlier builds stay available to their buyers.',
+    description:
+      "A signed URL to PUT a new build of your product to (its vendor only, not while suspended, not for an archived product). The upload replaces the product's current artifact; earlier builds stay available to their buyers.",
   })
-  createArtifactUpload(@Args() { productId, version }: CreateArtifactUploadArgs, @Ctx() context: RequestContext): Promise<ArtifactUpload> {
+  createArtifactUpload(
+    @Args() { productId, version }: CreateArtifactUploadArgs,
+    @Ctx() context: RequestContext,
+  ): Promise<ArtifactUpload> {
     return this.artifacts.createUpload(context, productId, version);
   }
 }

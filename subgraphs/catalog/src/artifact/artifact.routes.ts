@@ -17,9 +17,18 @@ export function artifactRoutes(artifacts: ArtifactService, log: Logger) {
       try {
         const claims = artifacts.claimsOf(req.params.token);
         const declared = Number(req.headers['content-length']);
-        if (Number.isFinite(declared) && declared > artifacts.maxBytes) throw new UploadRefused(413, 'PAYLOAD_TOO_LARGE', `The artifact is larger than ${artifacts.maxBytes} bytes`);
+        if (Number.isFinite(declared) && declared > artifacts.maxBytes)
+          throw new UploadRefused(413, 'PAYLOAD_TOO_LARGE', `The artifact is larger than ${artifacts.maxBytes} bytes`);
         await artifacts.precheck(claims);
-        res.json(await artifacts.receive(claims, bodyOf(req), requestLog, contentTypeOf(req.headers['content-type']), requestId));
+        res.json(
+          await artifacts.receive(
+            claims,
+            bodyOf(req),
+            requestLog,
+            contentTypeOf(req.headers['content-type']),
+            requestId,
+          ),
+        );
       } catch (error) {
         if (res.headersSent || !res.socket || res.socket.destroyed) {
           // A client gone mid-upload gets no answer; the storage kept nothing.
@@ -33,13 +42,21 @@ export function artifactRoutes(artifacts: ArtifactService, log: Logger) {
           res.status(error.status).json({ errors: [{ message: error.message, extensions: { code: error.code } }] });
         } else {
           requestLog.error({ err: error }, 'artifact upload failed');
-          res.status(500).json({ errors: [{ message: 'Internal server error', extensions: { code: 'INTERNAL_SERVER_ERROR' } }] });
+          res
+            .status(500)
+            .json({ errors: [{ message: 'Internal server error', extensions: { code: 'INTERNAL_SERVER_ERROR' } }] });
         }
       }
     });
     app.all('/uploads/:token', (_req, res) => {
       res.setHeader('allow', 'PUT');
-      res.status(405).json({ errors: [{ message: 'Upload links take one PUT of the artifact', extensions: { code: 'METHOD_NOT_ALLOWED' } }] });
+      res
+        .status(405)
+        .json({
+          errors: [
+            { message: 'Upload links take one PUT of the artifact', extensions: { code: 'METHOD_NOT_ALLOWED' } },
+          ],
+        });
     });
   };
 }

@@ -1,7 +1,20 @@
 import { randomUUID } from 'node:crypto';
 import type { Readable } from 'node:stream';
 import {
-  Events, Logger, ObjectStorage, Outbox, ObjectTooLargeError, RequestContext, UrlTokenSigner, conflict, forbidden, isUniqueViolation, isUuid, notFound, queryRows, requireViewer,
+  Events,
+  Logger,
+  ObjectStorage,
+  Outbox,
+  ObjectTooLargeError,
+  RequestContext,
+  UrlTokenSigner,
+  conflict,
+  forbidden,
+  isUniqueViolation,
+  isUuid,
+  notFound,
+  queryRows,
+  requireViewer,
 } from '@marketplace/kit';
 import type { DataSource, EntityManager } from 'typeorm';
 import type { StorefrontCache } from '../cache/storefront-cache';
@@ -35,7 +48,11 @@ export interface UploadClaims {
 
 /** Why an upload was refused, as the HTTP status and error code the route answers. */
 export class UploadRefused extends Error {
-  constructor(readonly status: number, readonly code: string, message: string) {
+  constructor(
+    readonly status: number,
+    readonly code: string,
+    message: string,
+  ) {
     super(message);
   }
 }
@@ -75,7 +92,7 @@ export class ArtifactService {
     check.done();
     const [product] = isUuid(productId) ? await this.products.findByIds([productId]) : [];
     if (!product || !canView(viewer, product)) throw notFound('Product');
-    if (!isOwner(viewer, product)) throw forbidden('Only the product\'s vendor can upload its artifact');
+    if (!isOwner(viewer, product)) throw forbidden("Only the product's vendor can upload its artifact");
     await this.expectUploadable(this.db.manager, product, version);
     const ttl = this.settings.artifacts.uploadTtlSeconds;
     const expiresAt = new Date((Math.floor(Date.now() / 1000) + ttl) * 1000);
@@ -88,7 +105,13 @@ export class ArtifactService {
   /** The token's claims, or refused (403) when it is forged, expired, for another purpose or malformed. */
   claimsOf(token: string): UploadClaims {
     const claims = this.signer.verify<UploadClaims>(UPLOAD_PURPOSE, token);
-    if (!claims || !isUuid(claims.id) || !isUuid(claims.productId) || !isUuid(claims.by) || !isVersion(claims.version)) {
+    if (
+      !claims ||
+      !isUuid(claims.id) ||
+      !isUuid(claims.productId) ||
+      !isUuid(claims.by) ||
+      !isVersion(claims.version)
+    ) {
       throw new UploadRefused(403, 'FORBIDDEN', 'This upload link is invalid or has expired');
     }
     return claims;
@@ -102,28 +125,46 @@ export class ArtifactService {
   }
 
   /** Streams the body into storage, then records it; the loser of a race on one token deletes its copy. */
-  async receive(claims: UploadClaims, body: Readable, log: Logger, contentType = DEFAULT_CONTENT_TYPE, requestId?: string): Promise<StoredArtifact> {
+  async receive(
+    claims: UploadClaims,
+    body: Readable,
+    log: Logger,
+    contentType = DEFAULT_CONTENT_TYPE,
+    requestId?: string,
+  ): Promise<StoredArtifact> {
     const key = `products/${claims.productId}/${claims.version}/${randomUUID()}`;
     let stored: { sha256: string; size: number };
     try {
       stored = await this.storage.put(key, body, { maxBytes: this.maxBytes });
     } catch (error) {
-      if (error instanceof ObjectTooLargeError) throw new UploadRefused(413, 'PAYLOAD_TOO_LARGE', `The artifact is larger than ${this.maxBytes} bytes`);
+      if (error instanceof ObjectTooLargeError)
+        throw new UploadRefused(413, 'PAYLOAD_TOO_LARGE', `The artifact is larger than ${this.maxBytes} bytes`);
       throw error;
     }
     try {
       if (stored.size === 0) throw new UploadRefused(400, 'BAD_REQUEST', 'The artifact is empty');
       await this.refusedAs(() => this.record(claims, key, stored, contentType, requestId ?? claims.id));
     } catch (error) {
-      await this.storage.delete(key).catch((cause) => log.warn({ err: cause, key }, 'could not delete a refused artifact'));
+      await this.storage
+        .delete(key)
+        .catch((cause) => log.warn({ err: cause, key }, 'could not delete a refused artifact'));
       throw error;
     }
-    log.info({ productId: claims.productId, version: claims.version, size: stored.size, uploadId: claims.id }, 'artifact uploaded');
+    log.info(
+      { productId: claims.productId, version: claims.version, size: stored.size, uploadId: claims.id },
+      'artifact uploaded',
+    );
     return { sha256: stored.sha256, size: stored.size, version: claims.version };
   }
 
   /** Uses the token up and makes the build the product's current artifact, in one transaction under the product's lock. */
-  private async record(claims: UploadClaims, key: string, stored: { sha256: string; size: number }, contentType: string, correlationId: string): Promise<void> {
+  private async record(
+    claims: UploadClaims,
+    key: string,
+    stored: { sha256: string; size: number },
+    contentType: string,
+    correlationId: string,
+  ): Promise<void> {
     try {
       await this.db.transaction(async (manager) => {
         const product = await this.products.lock(manager, claims.productId);
@@ -134,14 +175,23 @@ export class ArtifactService {
            RETURNING uploaded_at AS "uploadedAt"`,
           [claims.productId, claims.version, claims.id, key, stored.sha256, stored.size, claims.by],
         );
-        await manager.query(`UPDATE products SET artifact_version = $2, artifact_sha256 = $3, artifact_size = $4, artifact_uploaded_at = $5 WHERE id = $1`, [
-          claims.productId, claims.version, stored.sha256, stored.size, row.uploadedAt,
-        ]);
+        await manager.query(
+          `UPDATE products SET artifact_version = $2, artifact_sha256 = $3, artifact_size = $4, artifact_uploaded_at = $5 WHERE id = $1`,
+          [claims.productId, claims.version, stored.sha256, stored.size, row.uploadedAt],
+        );
         this.cache?.productChanged(manager, claims.productId);
         await this.outbox?.record(
           manager,
           Events.ProductArtifactUploaded,
-          { productId: claims.productId, vendorId: product.vendorId, version: claims.version, storageKey: key, sha256: stored.sha256, size: stored.size, contentType },
+          {
+            productId: claims.productId,
+            vendorId: product.vendorId,
+            version: claims.version,
+            storageKey: key,
+            sha256: stored.sha256,
+            size: stored.size,
+            contentType,
+          },
           { aggregateId: claims.productId, correlationId },
         );
       });
@@ -154,12 +204,20 @@ export class ArtifactService {
   }
 
   /** The vendor may sell, the product is not archived, the version (and the upload link) not used yet. */
-  private async expectUploadable(manager: EntityManager, product: Product, version: string, uploadId?: string): Promise<void> {
+  private async expectUploadable(
+    manager: EntityManager,
+    product: Product,
+    version: string,
+    uploadId?: string,
+  ): Promise<void> {
     if (product.vendorStatus !== VendorStatus.ACTIVE) throw forbidden('Your vendor account is suspended');
-    if (product.status === ProductStatus.ARCHIVED) throw conflict('An archived product takes no new artifacts', { status: product.status });
-    const used = await queryRows<{ sameUpload: boolean }>(manager, `SELECT upload_id = $3 AS "sameUpload" FROM artifacts WHERE (product_id = $1 AND version = $2) OR upload_id = $3`, [
-      product.id, version, uploadId ?? null,
-    ]);
+    if (product.status === ProductStatus.ARCHIVED)
+      throw conflict('An archived product takes no new artifacts', { status: product.status });
+    const used = await queryRows<{ sameUpload: boolean }>(
+      manager,
+      `SELECT upload_id = $3 AS "sameUpload" FROM artifacts WHERE (product_id = $1 AND version = $2) OR upload_id = $3`,
+      [product.id, version, uploadId ?? null],
+    );
     if (used.some((row) => row.sameUpload)) throw conflict('This upload link was already used');
     if (used.length > 0) throw conflict(`Version ${version} was already uploaded`, { field: 'version' });
   }

@@ -8,16 +8,19 @@ export class Artifact {
   @Field(() => Int, { description: 'Size in bytes.' })
   size: number;
 
-  @Field({ description: 'The vendor\'s version label of this build, e.g. `1.4.0`.' })
+  @Field({ description: "The vendor's version label of this build, e.g. `1.4.0`." })
   version: string;
 
   @Field({ description: 'When this build was uploaded.' })
   uploadedAt: Date;
 }
 
-@ObjectType({ description: 'Where and until when to PUT a product\'s new artifact: a single-use signed URL.' })
+@ObjectType({ description: "Where and until when to PUT a product's new artifact: a single-use signed URL." })
 export class ArtifactUpload {
-  @Field({ description: 'Send the file\'s bytes as the body of one HTTP PUT to this URL (no other authorization needed); it answers `{ sha256, size, version }`.' })
+  @Field({
+    description:
+      "Send the file's bytes as the body of one HTTP PUT to this URL (no other authorization needed); it answers `{ sha256, size, version }`.",
+  })
   uploadUrl: string;
 
   @Field({ description: 'The URL stops working at this time.' })

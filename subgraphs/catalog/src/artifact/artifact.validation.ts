@@ -13,7 +13,8 @@ export class ArtifactInputCheck extends InputCheck {
     const version = raw.trim();
     if (version.length === 0) this.add(field, 'must not be empty');
     else if (version.length > VERSION_MAX_LENGTH) this.add(field, `must be at most ${VERSION_MAX_LENGTH} characters`);
-    else if (!VERSION_PATTERN.test(version)) this.add(field, 'must be letters and digits in groups joined by "." or "-"');
+    else if (!VERSION_PATTERN.test(version))
+      this.add(field, 'must be letters and digits in groups joined by "." or "-"');
     return version;
   }
 }

@@ -20,7 +20,9 @@ afterAll(async () => {
 });
 
 /** Runs after-commit work at once: these tests have no transactions. */
-const immediately = { run: (_manager: EntityManager, work: () => Promise<void>) => void work() } as unknown as AfterCommit;
+const immediately = {
+  run: (_manager: EntityManager, work: () => Promise<void>) => void work(),
+} as unknown as AfterCommit;
 const noManager = {} as EntityManager;
 const codec: CacheCodec<{ name: string }> = { encode: (v) => v, decode: (raw) => raw };
 const PRODUCT = '00000000-0000-4000-8000-000000000001';
@@ -63,13 +65,19 @@ describe.each(REDIS_URL ? ['memory', 'redis'] : ['memory'])('%s store', (kind) =
     const nothing = () => cache.read({ name: 'n' }, codec, async () => (loads.push('n'), null));
     await nothing();
     await nothing();
-    const refused = () => cache.read({ name: 'r' }, codec, async () => (loads.push('r'), { name: 'draft' }), (v) => v.name !== 'draft');
+    const refused = () =>
+      cache.read(
+        { name: 'r' },
+        codec,
+        async () => (loads.push('r'), { name: 'draft' }),
+        (v) => v.name !== 'draft',
+      );
     await refused();
     await refused();
     expect(loads).toEqual(['n', 'n', 'r', 'r']);
   });
 
-  it('a product change supersedes that product\'s entries only; a storefront change supersedes all', async () => {
+  it("a product change supersedes that product's entries only; a storefront change supersedes all", async () => {
     await read('p', 'old', PRODUCT);
     await read('other', 'old', '00000000-0000-4000-8000-000000000002');
     await read('global', 'old');
@@ -96,7 +104,8 @@ describe.each(REDIS_URL ? ['memory', 'redis'] : ['memory'])('%s store', (kind) =
 
   it('is off with a TTL of 0: every read loads', async () => {
     const off = new StorefrontCache(store, 0, immediately, createLogger({ name: 'test', level: 'silent' }));
-    for (let i = 0; i < 2; i += 1) await off.read({ name: 'off' }, codec, async () => (loads.push('off'), { name: 'x' }));
+    for (let i = 0; i < 2; i += 1)
+      await off.read({ name: 'off' }, codec, async () => (loads.push('off'), { name: 'x' }));
     expect(loads).toEqual(['off', 'off']);
   });
 });
@@ -105,10 +114,20 @@ it('falls back to the database while the store is down, warning once per 10 s', 
   const logs = new LogCapture();
   const down = new RedisStore('redis://127.0.0.1:1', `${namespace}:down`);
   opened.push(down);
-  const cache = new StorefrontCache(down, 60, immediately, createLogger({ name: 'test', level: 'info', destination: logs }));
+  const cache = new StorefrontCache(
+    down,
+    60,
+    immediately,
+    createLogger({ name: 'test', level: 'info', destination: logs }),
+  );
   let loads = 0;
-  for (let i = 0; i < 3; i += 1) expect(await cache.read({ name: 'x' }, codec, async () => (loads += 1, { name: 'from db' }))).toEqual({ name: 'from db' });
+  for (let i = 0; i < 3; i += 1)
+    expect(await cache.read({ name: 'x' }, codec, async () => ((loads += 1), { name: 'from db' }))).toEqual({
+      name: 'from db',
+    });
   await cache.bump(STOREFRONT_VERSION_KEY); // a failed bump is logged, not thrown
   expect(loads).toBe(3);
-  expect(logs.records().filter((r) => r.msg === 'storefront cache unavailable; reading from the database')).toHaveLength(1);
+  expect(
+    logs.records().filter((r) => r.msg === 'storefront cache unavailable; reading from the database'),
+  ).toHaveLength(1);
 });

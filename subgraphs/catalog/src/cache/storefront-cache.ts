@@ -56,15 +56,29 @@ export class StorefrontCache {
    * The cached values of `keys`; `load` gets the positions of the misses and answers them
    * (null: nothing to cache). `keep` says which loaded values may be stored.
    */
-  async readMany<T>(keys: CacheKey[], codec: CacheCodec<T>, load: (missing: number[]) => Promise<(T | null)[]>, keep: (value: T) => boolean = () => true): Promise<(T | null)[]> {
+  async readMany<T>(
+    keys: CacheKey[],
+    codec: CacheCodec<T>,
+    load: (missing: number[]) => Promise<(T | null)[]>,
+    keep: (value: T) => boolean = () => true,
+  ): Promise<(T | null)[]> {
     if (!this.enabled || keys.length === 0) return keys.length ? load(keys.map((_, i) => i)) : [];
     let entryKeys: string[];
     let cached: (string | null)[];
     try {
       const productIds = [...new Set(keys.flatMap((key) => (key.productId ? [key.productId] : [])))];
-      const [storefront, listing, ...products] = await this.store.getMany([STOREFRONT_VERSION_KEY, LISTING_VERSION_KEY, ...productIds.map(productVersionKey)]);
+      const [storefront, listing, ...products] = await this.store.getMany([
+        STOREFRONT_VERSION_KEY,
+        LISTING_VERSION_KEY,
+        ...productIds.map(productVersionKey),
+      ]);
       const versionOf = new Map(productIds.map((id, i) => [id, products[i] ?? '0']));
-      const scope = (key: CacheKey) => (key.productId ? `${key.productId}:${versionOf.get(key.productId)}:` : key.listing ? `listing:${listing ?? '0'}:` : '');
+      const scope = (key: CacheKey) =>
+        key.productId
+          ? `${key.productId}:${versionOf.get(key.productId)}:`
+          : key.listing
+            ? `listing:${listing ?? '0'}:`
+            : '';
       entryKeys = keys.map((key) => `cache:${storefront ?? '0'}:${scope(key)}${key.name}`);
       cached = await this.store.getMany(entryKeys);
     } catch (error) {
@@ -79,13 +93,19 @@ export class StorefrontCache {
     missing.forEach((position, i) => {
       const value = loaded[i];
       values[position] = value;
-      if (value !== null && keep(value)) writes.push(this.store.set(entryKeys[position], JSON.stringify(codec.encode(value)), this.ttlSeconds * 1000));
+      if (value !== null && keep(value))
+        writes.push(this.store.set(entryKeys[position], JSON.stringify(codec.encode(value)), this.ttlSeconds * 1000));
     });
     await Promise.all(writes).catch((error) => this.warn(error));
     return values;
   }
 
-  async read<T>(key: CacheKey, codec: CacheCodec<T>, load: () => Promise<T | null>, keep?: (value: T) => boolean): Promise<T | null> {
+  async read<T>(
+    key: CacheKey,
+    codec: CacheCodec<T>,
+    load: () => Promise<T | null>,
+    keep?: (value: T) => boolean,
+  ): Promise<T | null> {
     const [value] = await this.readMany([key], codec, async () => [await load()], keep);
     return value;
   }
@@ -128,7 +148,9 @@ export function withDates<T extends object>(make: () => T, fields: string[]): Ca
     encode: (value) => value,
     decode: (raw) => {
       const value = Object.assign(make(), raw);
-      for (const field of fields) if (raw[field] !== null && raw[field] !== undefined) (value as Record<string, unknown>)[field] = new Date(raw[field]);
+      for (const field of fields)
+        if (raw[field] !== null && raw[field] !== undefined)
+          (value as Record<string, unknown>)[field] = new Date(raw[field]);
       return value;
     },
   };

@@ -4,7 +4,15 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Events } from '@marketplace/kit';
 import { TestSubgraph, sqlDuring } from '@marketplace/kit/testing';
-import { TestVendor, addVendor, customer, deliverEvent, licensedCustomer, publishedProduct, startCatalog } from '../testing';
+import {
+  TestVendor,
+  addVendor,
+  customer,
+  deliverEvent,
+  licensedCustomer,
+  publishedProduct,
+  startCatalog,
+} from '../testing';
 
 /**
  * Anonymous storefront reads come from the cache (memory, or Redis when REDIS_URL is set)
@@ -41,7 +49,8 @@ const UPLOAD = `mutation($productId: ID!, $version: String!) { createArtifactUpl
 const anonymous = (variables: Record<string, unknown>) => catalog.client.request(PAGE, { variables });
 const productOf = async (variables: Record<string, unknown>) => (await anonymous(variables)).data?.product;
 /** Statements about the storefront's data (the event machinery's own are left out by sqlDuring). */
-const storefrontSql = (statements: string[]) => statements.filter((sql) => /\b(products|reviews|categories|vendors|artifacts)\b/.test(sql));
+const storefrontSql = (statements: string[]) =>
+  statements.filter((sql) => /\b(products|reviews|categories|vendors|artifacts)\b/.test(sql));
 
 describe('anonymous reads', () => {
   it('answer product(id) the second time without touching the database: product, category, reviews and all', async () => {
@@ -50,7 +59,12 @@ describe('anonymous reads', () => {
     expect(storefrontSql(first.statements).length).toBeGreaterThan(0);
     const second = await sqlDuring(catalog, () => anonymous({ id: product.id }));
     expect(second.result.data).toEqual(first.result.data);
-    expect(second.result.data?.product).toMatchObject({ id: product.id, name: product.name, category: { slug: 'customer-support', parent: { slug: 'agents' } }, reviews: { totalCount: 0 } });
+    expect(second.result.data?.product).toMatchObject({
+      id: product.id,
+      name: product.name,
+      category: { slug: 'customer-support', parent: { slug: 'agents' } },
+      reviews: { totalCount: 0 },
+    });
     expect(second.statements).toEqual([]);
   });
 
@@ -81,12 +95,14 @@ describe('anonymous reads', () => {
 });
 
 describe('signed-in reads bypass the cache', () => {
-  it('a customer\'s and the owner\'s reads go to the database every time; the owner sees private fields', async () => {
+  it("a customer's and the owner's reads go to the database every time; the owner sees private fields", async () => {
     const product = await publishedProduct(catalog, vendor);
     await anonymous({ id: product.id });
     for (const token of [customer(), vendor.token]) {
       for (let i = 0; i < 2; i += 1) {
-        const { statements } = await sqlDuring(catalog, () => catalog.client.data(PAGE, { variables: { id: product.id }, token }));
+        const { statements } = await sqlDuring(catalog, () =>
+          catalog.client.data(PAGE, { variables: { id: product.id }, token }),
+        );
         expect(storefrontSql(statements).length).toBeGreaterThan(0);
       }
     }
@@ -102,15 +118,25 @@ describe('every change shows on the next anonymous read', () => {
   });
 
   it('updateProduct', async () => {
-    await catalog.client.data(UPDATE, { variables: { id: product.id, input: { name: `Renamed ${randomUUID()}`, price: { amount: 777, currency: 'EUR' } } }, token: vendor.token });
-    expect(await productOf({ id: product.id })).toMatchObject({ name: expect.stringMatching(/^Renamed /), price: { amount: 777, currency: 'EUR' } });
+    await catalog.client.data(UPDATE, {
+      variables: {
+        id: product.id,
+        input: { name: `Renamed ${randomUUID()}`, price: { amount: 777, currency: 'EUR' } },
+      },
+      token: vendor.token,
+    });
+    expect(await productOf({ id: product.id })).toMatchObject({
+      name: expect.stringMatching(/^Renamed /),
+      price: { amount: 777, currency: 'EUR' },
+    });
   });
 
   it('archiveProduct (by id and by slug)', async () => {
     const slug = (await productOf({ id: product.id })).slug;
     await anonymous({ slug });
     await catalog.client.data(ARCHIVE, { variables: { id: product.id }, token: vendor.token });
-    for (const variables of [{ id: product.id }, { slug }]) expect((await anonymous(variables)).errors?.[0].extensions?.code).toBe('NOT_FOUND');
+    for (const variables of [{ id: product.id }, { slug }])
+      expect((await anonymous(variables)).errors?.[0].extensions?.code).toBe('NOT_FOUND');
   });
 
   it('vendor.suspended and vendor.reinstated (events), and vendor.updated supersedes the storefront too', async () => {
@@ -125,23 +151,49 @@ describe('every change shows on the next anonymous read', () => {
     expect((await productOf({ id: own.id })).id).toBe(own.id);
     const { statements } = await sqlDuring(catalog, () => anonymous({ id: own.id }));
     expect(statements).toEqual([]);
-    await deliverEvent(catalog, Events.VendorUpdated, { ...ids, displayName: 'New Name', slug: `new-${randomUUID().slice(0, 8)}` });
-    expect(storefrontSql((await sqlDuring(catalog, () => anonymous({ id: own.id }))).statements).length).toBeGreaterThan(0);
+    await deliverEvent(catalog, Events.VendorUpdated, {
+      ...ids,
+      displayName: 'New Name',
+      slug: `new-${randomUUID().slice(0, 8)}`,
+    });
+    expect(
+      storefrontSql((await sqlDuring(catalog, () => anonymous({ id: own.id }))).statements).length,
+    ).toBeGreaterThan(0);
   });
 
   it('addReview, updateReview and deleteReview', async () => {
     const author = await licensedCustomer(catalog, product.id);
-    const { addReview } = await catalog.client.data(ADD_REVIEW, { variables: { productId: product.id, rating: 2, body: 'Hm.' }, token: author.token });
-    expect(await productOf({ id: product.id })).toMatchObject({ rating: 2, reviewCount: 1, reviews: { totalCount: 1, edges: [{ node: { rating: 2, body: 'Hm.' } }] } });
+    const { addReview } = await catalog.client.data(ADD_REVIEW, {
+      variables: { productId: product.id, rating: 2, body: 'Hm.' },
+      token: author.token,
+    });
+    expect(await productOf({ id: product.id })).toMatchObject({
+      rating: 2,
+      reviewCount: 1,
+      reviews: { totalCount: 1, edges: [{ node: { rating: 2, body: 'Hm.' } }] },
+    });
     await catalog.client.data(UPDATE_REVIEW, { variables: { id: addReview.id, rating: 5 }, token: author.token });
-    expect(await productOf({ id: product.id })).toMatchObject({ rating: 5, reviews: { edges: [{ node: { rating: 5 } }] } });
+    expect(await productOf({ id: product.id })).toMatchObject({
+      rating: 5,
+      reviews: { edges: [{ node: { rating: 5 } }] },
+    });
     await catalog.client.data(DELETE_REVIEW, { variables: { id: addReview.id }, token: author.token });
-    expect(await productOf({ id: product.id })).toMatchObject({ rating: null, reviewCount: 0, reviews: { totalCount: 0 } });
+    expect(await productOf({ id: product.id })).toMatchObject({
+      rating: null,
+      reviewCount: 0,
+      reviews: { totalCount: 0 },
+    });
   });
 
   it('an artifact upload', async () => {
-    const { createArtifactUpload } = await catalog.client.data(UPLOAD, { variables: { productId: product.id, version: '1.0.0' }, token: vendor.token });
-    const response = await fetch(catalog.subgraph.url.replace(/\/graphql$/, '') + new URL(createArtifactUpload.uploadUrl).pathname, { method: 'PUT', body: randomBytes(100) });
+    const { createArtifactUpload } = await catalog.client.data(UPLOAD, {
+      variables: { productId: product.id, version: '1.0.0' },
+      token: vendor.token,
+    });
+    const response = await fetch(
+      catalog.subgraph.url.replace(/\/graphql$/, '') + new URL(createArtifactUpload.uploadUrl).pathname,
+      { method: 'PUT', body: randomBytes(100) },
+    );
     expect(response.status).toBe(200);
     expect((await productOf({ id: product.id })).artifact).toMatchObject({ size: 100, version: '1.0.0' });
   });
@@ -164,7 +216,8 @@ describe('listing pages (browse and search) are shared until any product or vend
   let seller: TestVendor;
   let word: string;
   let listed: { id: string; name: string };
-  const listing = async (variables: Record<string, unknown>) => (await catalog.client.data(LISTING, { variables })).products;
+  const listing = async (variables: Record<string, unknown>) =>
+    (await catalog.client.data(LISTING, { variables })).products;
   const ofSeller = () => listing({ vendorId: seller.vendorId });
   const found = () => listing({ search: word });
   beforeEach(async () => {
@@ -177,7 +230,12 @@ describe('listing pages (browse and search) are shared until any product or vend
   });
 
   it('answer the same page again without touching the database, signed in or not', async () => {
-    for (const read of [ofSeller, found, () => catalog.client.data(LISTING, { variables: { search: word }, token: customer() }).then((data) => data.products)]) {
+    for (const read of [
+      ofSeller,
+      found,
+      () =>
+        catalog.client.data(LISTING, { variables: { search: word }, token: customer() }).then((data) => data.products),
+    ]) {
       const { result, statements } = await sqlDuring(catalog, read);
       expect(result.totalCount).toBe(1);
       expect(storefrontSql(statements)).toEqual([]);
@@ -189,18 +247,25 @@ describe('listing pages (browse and search) are shared until any product or vend
     expect(await found()).toMatchObject({ totalCount: 2 });
     expect((await ofSeller()).totalCount).toBe(2);
 
-    await catalog.client.data(UPDATE, { variables: { id: listed.id, input: { name: `Renamed ${word} agent` } }, token: seller.token });
-    expect((await found()).edges.map((edge: { node: { name: string } }) => edge.node.name)).toContain(`Renamed ${word} agent`);
+    await catalog.client.data(UPDATE, {
+      variables: { id: listed.id, input: { name: `Renamed ${word} agent` } },
+      token: seller.token,
+    });
+    expect((await found()).edges.map((edge: { node: { name: string } }) => edge.node.name)).toContain(
+      `Renamed ${word} agent`,
+    );
 
     const author = await licensedCustomer(catalog, second.id);
     await catalog.client.data(ADD_REVIEW, { variables: { productId: second.id, rating: 4 }, token: author.token });
-    expect((await ofSeller()).edges.find((edge: { node: { id: string } }) => edge.node.id === second.id).node.rating).toBe(4);
+    expect(
+      (await ofSeller()).edges.find((edge: { node: { id: string } }) => edge.node.id === second.id).node.rating,
+    ).toBe(4);
 
     await catalog.client.data(ARCHIVE, { variables: { id: second.id }, token: seller.token });
     expect(await found()).toMatchObject({ totalCount: 1, edges: [{ node: { id: listed.id } }] });
   });
 
-  it('drop a suspended vendor\'s products on the next read', async () => {
+  it("drop a suspended vendor's products on the next read", async () => {
     await deliverEvent(catalog, Events.VendorSuspended, { vendorId: seller.vendorId, userId: seller.userId });
     expect(await found()).toMatchObject({ totalCount: 0, edges: [] });
   });

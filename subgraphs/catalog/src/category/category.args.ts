@@ -2,6 +2,6 @@ import { ArgsType, Field } from 'type-graphql';
 
 @ArgsType()
 export class CategoryArgs {
-  @Field({ description: 'The category\'s slug, e.g. `customer-support`.' })
+  @Field({ description: "The category's slug, e.g. `customer-support`." })
   slug: string;
 }

@@ -2,7 +2,7 @@ import { PublicData } from '@marketplace/kit';
 import { Field, ID, ObjectType } from 'type-graphql';
 import { Column, Entity, PrimaryGeneratedColumn } from 'typeorm';
 
-@ObjectType({ description: 'A place in the catalog\'s tree of categories, e.g. Agents › Customer support.' })
+@ObjectType({ description: "A place in the catalog's tree of categories, e.g. Agents › Customer support." })
 @PublicData()
 @Entity({ name: 'categories' })
 export class Category {

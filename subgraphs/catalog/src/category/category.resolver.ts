@@ -18,7 +18,10 @@ export class CategoryResolver {
     return this.categoryService.bySlug(context, slug);
   }
 
-  @FieldResolver(() => Category, { nullable: true, description: 'The category this one belongs to; null for a top-level category.' })
+  @FieldResolver(() => Category, {
+    nullable: true,
+    description: 'The category this one belongs to; null for a top-level category.',
+  })
   parent(@Root() category: Category, @Ctx() context: RequestContext): Promise<Category | null> | null {
     return category.parentId ? this.categoryService.byId(context).load(category.parentId) : null;
   }

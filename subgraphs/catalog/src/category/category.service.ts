@@ -4,7 +4,10 @@ import { CacheCodec, StorefrontCache } from '../cache/storefront-cache';
 import { Category } from './category.entity';
 
 const ORDER = { position: 'ASC', name: 'ASC' } as const;
-const TREE_CODEC: CacheCodec<Category[]> = { encode: (tree) => tree, decode: (raw: object[]) => raw.map((row) => Object.assign(new Category(), row)) };
+const TREE_CODEC: CacheCodec<Category[]> = {
+  encode: (tree) => tree,
+  decode: (raw: object[]) => raw.map((row) => Object.assign(new Category(), row)),
+};
 
 /**
  * The category tree: read-only here (a migration creates it). Anonymous viewers get the
@@ -28,19 +31,25 @@ export class CategoryService {
 
   /** Children of many parents, one query per request tick. */
   readonly childrenOf = defineLoader<string, Category[]>(async (parentIds, context) => {
-    const rows = (await this.tree(context)) ?? (await this.db.getRepository(Category).find({ where: { parentId: In([...parentIds]) }, order: ORDER }));
+    const rows =
+      (await this.tree(context)) ??
+      (await this.db.getRepository(Category).find({ where: { parentId: In([...parentIds]) }, order: ORDER }));
     return parentIds.map((id) => rows.filter((row) => row.parentId === id));
   });
 
   async roots(context: RequestContext): Promise<Category[]> {
     const tree = await this.tree(context);
-    return tree ? tree.filter((category) => category.parentId === null) : this.db.getRepository(Category).find({ where: { parentId: IsNull() }, order: ORDER });
+    return tree
+      ? tree.filter((category) => category.parentId === null)
+      : this.db.getRepository(Category).find({ where: { parentId: IsNull() }, order: ORDER });
   }
 
   async bySlug(context: RequestContext, slug: string): Promise<Category> {
     const wanted = slug.trim().toLowerCase();
     const tree = await this.tree(context);
-    const category = tree ? tree.find((candidate) => candidate.slug === wanted) : await this.db.getRepository(Category).findOneBy({ slug: wanted });
+    const category = tree
+      ? tree.find((candidate) => candidate.slug === wanted)
+      : await this.db.getRepository(Category).findOneBy({ slug: wanted });
     if (!category) throw notFound('Category');
     return category;
   }
@@ -58,7 +67,9 @@ export class CategoryService {
   }
 
   private readonly treeLoader = defineLoader<string, Category[]>(async (keys) => {
-    const tree = await this.cache!.read({ name: 'categories' }, TREE_CODEC, () => this.db.getRepository(Category).find({ order: ORDER }));
+    const tree = await this.cache!.read({ name: 'categories' }, TREE_CODEC, () =>
+      this.db.getRepository(Category).find({ order: ORDER }),
+    );
     return keys.map(() => tree ?? []);
   });
 }

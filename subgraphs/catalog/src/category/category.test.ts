@@ -36,12 +36,21 @@ describe('categories', () => {
 describe('category(slug)', () => {
   it('finds a sub-category with its parent', async () => {
     const { category } = await catalog.client.data(CATEGORY, { variables: { slug: 'customer-support' } });
-    expect(category).toEqual({ slug: 'customer-support', name: 'Customer support', parent: { slug: 'agents', name: 'Agents' }, children: [] });
+    expect(category).toEqual({
+      slug: 'customer-support',
+      name: 'Customer support',
+      parent: { slug: 'agents', name: 'Agents' },
+      children: [],
+    });
   });
 
   it('ignores case and surrounding spaces', async () => {
     const { category } = await catalog.client.data(CATEGORY, { variables: { slug: '  Workflows ' } });
-    expect(category.children.map((c: { slug: string }) => c.slug)).toEqual(['marketing', 'data-pipelines', 'sales-operations']);
+    expect(category.children.map((c: { slug: string }) => c.slug)).toEqual([
+      'marketing',
+      'data-pipelines',
+      'sales-operations',
+    ]);
   });
 
   it.each(['nope', '', "' OR 1=1 --", 'x'.repeat(5000)])('answers NOT_FOUND for an unknown slug %#', async (slug) => {

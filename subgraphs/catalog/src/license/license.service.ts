@@ -18,7 +18,11 @@ export class LicenseService {
    * Marks a license revoked (a refund): it no longer entitles its owner to review. A
    * revocation that overtakes the issue is kept as a revoked row, so the late issue adds nothing.
    */
-  async revoked(manager: EntityManager, license: PayloadOf<typeof Events.LicenseRevoked>, at: string): Promise<boolean> {
+  async revoked(
+    manager: EntityManager,
+    license: PayloadOf<typeof Events.LicenseRevoked>,
+    at: string,
+  ): Promise<boolean> {
     const changed = await queryRows(
       manager,
       `INSERT INTO licenses AS l (id, product_id, owner_id, order_id, issued_at, revoked_at) VALUES ($1, $2, $3, $4, $5, $5)
@@ -30,7 +34,11 @@ export class LicenseService {
 
   /** Whether the user holds a license of the product that is not revoked. */
   async holds(manager: EntityManager, ownerId: string, productId: string): Promise<boolean> {
-    const [row] = await queryRows(manager, `SELECT 1 FROM licenses WHERE owner_id = $1 AND product_id = $2 AND revoked_at IS NULL LIMIT 1`, [ownerId, productId]);
+    const [row] = await queryRows(
+      manager,
+      `SELECT 1 FROM licenses WHERE owner_id = $1 AND product_id = $2 AND revoked_at IS NULL LIMIT 1`,
+      [ownerId, productId],
+    );
     return row !== undefined;
   }
 }

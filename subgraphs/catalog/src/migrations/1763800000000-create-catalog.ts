@@ -77,13 +77,21 @@ export class CreateCatalog1763800000000 implements MigrationInterface {
     await db.query(`CREATE INDEX products_vendor_idx ON products (vendor_id, created_at DESC, id DESC)`);
     await db.query(`CREATE INDEX products_category_idx ON products (category_id)`);
     // The storefront only ever lists published products: partial indexes per sort.
-    await db.query(`CREATE INDEX products_newest_idx ON products (published_at DESC, id DESC) WHERE status = 'PUBLISHED'`);
+    await db.query(
+      `CREATE INDEX products_newest_idx ON products (published_at DESC, id DESC) WHERE status = 'PUBLISHED'`,
+    );
     await db.query(`CREATE INDEX products_price_idx ON products (price_amount, id) WHERE status = 'PUBLISHED'`);
-    await db.query(`CREATE INDEX products_rating_idx ON products (rating DESC, review_count DESC, id DESC) WHERE status = 'PUBLISHED'`);
-    await db.query(`CREATE INDEX products_sales_idx ON products (sales_count DESC, id DESC) WHERE status = 'PUBLISHED'`);
+    await db.query(
+      `CREATE INDEX products_rating_idx ON products (rating DESC, review_count DESC, id DESC) WHERE status = 'PUBLISHED'`,
+    );
+    await db.query(
+      `CREATE INDEX products_sales_idx ON products (sales_count DESC, id DESC) WHERE status = 'PUBLISHED'`,
+    );
 
     await db.query(`CREATE TABLE search_terms (term text PRIMARY KEY)`);
-    await db.query(`CREATE INDEX search_terms_trgm_idx ON search_terms USING gin (term gin_trgm_ops) WITH (fastupdate = off)`);
+    await db.query(
+      `CREATE INDEX search_terms_trgm_idx ON search_terms USING gin (term gin_trgm_ops) WITH (fastupdate = off)`,
+    );
     await db.query(`
       CREATE FUNCTION collect_search_terms() RETURNS trigger LANGUAGE plpgsql AS $$
       BEGIN

@@ -31,7 +31,9 @@ export class Artifacts1763800000004 implements MigrationInterface {
   }
 
   async down(db: QueryRunner): Promise<void> {
-    await db.query(`ALTER TABLE products DROP COLUMN artifact_version, DROP COLUMN artifact_sha256, DROP COLUMN artifact_size, DROP COLUMN artifact_uploaded_at`);
+    await db.query(
+      `ALTER TABLE products DROP COLUMN artifact_version, DROP COLUMN artifact_sha256, DROP COLUMN artifact_size, DROP COLUMN artifact_uploaded_at`,
+    );
     await db.query('DROP TABLE artifacts');
   }
 }

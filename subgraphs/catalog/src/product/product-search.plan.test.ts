@@ -34,7 +34,10 @@ async function statementsOf(search: Record<string, unknown>): Promise<{ sql: str
     return original.call(this, query, parameters, ...rest);
   };
   try {
-    await catalog.client.data(`query($filter: ProductFilter) { products(filter: $filter, first: 10) { totalCount edges { node { id } } } }`, { variables: { filter: search } });
+    await catalog.client.data(
+      `query($filter: ProductFilter) { products(filter: $filter, first: 10) { totalCount edges { node { id } } } }`,
+      { variables: { filter: search } },
+    );
   } finally {
     logger.logQuery = original;
   }
@@ -42,7 +45,11 @@ async function statementsOf(search: Record<string, unknown>): Promise<{ sql: str
 }
 
 async function planOf(statement: { sql: string; parameters: unknown[] }): Promise<string> {
-  const [row] = await queryRows(catalog.subgraph.deps.db, `EXPLAIN (FORMAT JSON) ${statement.sql}`, statement.parameters);
+  const [row] = await queryRows(
+    catalog.subgraph.deps.db,
+    `EXPLAIN (FORMAT JSON) ${statement.sql}`,
+    statement.parameters,
+  );
   return JSON.stringify(row['QUERY PLAN']);
 }
 
@@ -62,7 +69,9 @@ it('filters tags through the GIN index on tags', async () => {
 
 it('still answers a typo among 6,000 more products, quickly', async () => {
   const started = Date.now();
-  const { products } = await catalog.client.data(`{ products(filter: { search: "custmer suport asistant" }, first: 3) { totalCount edges { node { name } } } }`);
+  const { products } = await catalog.client.data(
+    `{ products(filter: { search: "custmer suport asistant" }, first: 3) { totalCount edges { node { name } } } }`,
+  );
   expect(products.edges[0].node.name).toBe('Customer Support Assistant');
   expect(Date.now() - started).toBeLessThan(1_000);
 });

@@ -1,4 +1,16 @@
-import { ConnectionShape, PageArgs, RequestContext, Role, decodeCursor, defineLoader, isCursorTime, isTimeIdCursor, isUuid, queryRows, toConnection } from '@marketplace/kit';
+import {
+  ConnectionShape,
+  PageArgs,
+  RequestContext,
+  Role,
+  decodeCursor,
+  defineLoader,
+  isCursorTime,
+  isTimeIdCursor,
+  isUuid,
+  queryRows,
+  toConnection,
+} from '@marketplace/kit';
 import { createHash } from 'node:crypto';
 import type { DataSource } from 'typeorm';
 import type { CacheCodec, StorefrontCache } from '../cache/storefront-cache';
@@ -47,10 +59,17 @@ const TEXT_QUERY = `
 type ListingPage = { rows: Ranked[]; total: number };
 const LISTING_CODEC: CacheCodec<ListingPage> = {
   encode: (page) => page,
-  decode: (raw) => ({ total: raw.total, rows: raw.rows.map((row: Ranked) => Object.assign(PRODUCT_CODEC.decode(row), { rank: row.rank })) }),
+  decode: (raw) => ({
+    total: raw.total,
+    rows: raw.rows.map((row: Ranked) => Object.assign(PRODUCT_CODEC.decode(row), { rank: row.rank })),
+  }),
 };
 
-type Key = { column: string; type: 'float8' | 'timestamptz' | 'int' | 'numeric' | 'uuid'; valueOf: (row: Ranked) => string | number };
+type Key = {
+  column: string;
+  type: 'float8' | 'timestamptz' | 'int' | 'numeric' | 'uuid';
+  valueOf: (row: Ranked) => string | number;
+};
 type Ranked = Product & { rank: number };
 export type VendorPage = PageArgs & { vendorId: string };
 
@@ -58,22 +77,46 @@ const ID_KEY: Key = { column: 'id', type: 'uuid', valueOf: (row) => row.id };
 /** Keyset orders: every sort ends with the id, so the order is total and a cursor resumes exactly. */
 const ORDERS: Record<ProductSort, { direction: 'ASC' | 'DESC'; keys: Key[] }> = {
   RELEVANCE: { direction: 'DESC', keys: [{ column: 'rank', type: 'float8', valueOf: (row) => row.rank }, ID_KEY] },
-  NEWEST: { direction: 'DESC', keys: [{ column: '"publishedAt"', type: 'timestamptz', valueOf: (row) => row.publishedAt!.toISOString() }, ID_KEY] },
-  PRICE_ASC: { direction: 'ASC', keys: [{ column: '"priceAmount"', type: 'int', valueOf: (row) => row.priceAmount }, ID_KEY] },
-  PRICE_DESC: { direction: 'DESC', keys: [{ column: '"priceAmount"', type: 'int', valueOf: (row) => row.priceAmount }, ID_KEY] },
+  NEWEST: {
+    direction: 'DESC',
+    keys: [{ column: '"publishedAt"', type: 'timestamptz', valueOf: (row) => row.publishedAt!.toISOString() }, ID_KEY],
+  },
+  PRICE_ASC: {
+    direction: 'ASC',
+    keys: [{ column: '"priceAmount"', type: 'int', valueOf: (row) => row.priceAmount }, ID_KEY],
+  },
+  PRICE_DESC: {
+    direction: 'DESC',
+    keys: [{ column: '"priceAmount"', type: 'int', valueOf: (row) => row.priceAmount }, ID_KEY],
+  },
   RATING: {
     direction: 'DESC',
-    keys: [{ column: 'rating', type: 'numeric', valueOf: (row) => row.rating }, { column: '"reviewCount"', type: 'int', valueOf: (row) => row.reviewCount }, ID_KEY],
+    keys: [
+      { column: 'rating', type: 'numeric', valueOf: (row) => row.rating },
+      { column: '"reviewCount"', type: 'int', valueOf: (row) => row.reviewCount },
+      ID_KEY,
+    ],
   },
-  BEST_SELLING: { direction: 'DESC', keys: [{ column: '"salesCount"', type: 'int', valueOf: (row) => row.salesCount }, ID_KEY] },
+  BEST_SELLING: {
+    direction: 'DESC',
+    keys: [{ column: '"salesCount"', type: 'int', valueOf: (row) => row.salesCount }, ID_KEY],
+  },
 };
 
 /** The storefront's product list: filters, full-text search with typo tolerance, sorts, keyset pages. */
 export class ProductSearchService {
   /** With a cache, listing pages are shared by every viewer (the storefront shows everyone the same) until any product or vendor changes. */
-  constructor(private readonly db: DataSource, private readonly cache?: StorefrontCache) {}
+  constructor(
+    private readonly db: DataSource,
+    private readonly cache?: StorefrontCache,
+  ) {}
 
-  async search(_context: RequestContext, filter: ProductFilter, requestedSort: ProductSort, page: PageArgs): Promise<ConnectionShape<Product>> {
+  async search(
+    _context: RequestContext,
+    filter: ProductFilter,
+    requestedSort: ProductSort,
+    page: PageArgs,
+  ): Promise<ConnectionShape<Product>> {
     const check = new ProductInputCheck();
     const search = filter.search ? check.search('filter.search', filter.search) : '';
     const tags = filter.tags ? check.tags('filter.tags', filter.tags) : [];
@@ -82,17 +125,37 @@ export class ProductSearchService {
     check.done();
     const sort = requestedSort === ProductSort.RELEVANCE && !search ? ProductSort.NEWEST : requestedSort;
     const order = ORDERS[sort];
-    const after = page.after ? decodeCursor(page.after, order.keys.length + 1, (values) => values[0] === sort && order.keys.every((key, i) => isKeyValue(key, values[i + 1]))) : null;
+    const after = page.after
+      ? decodeCursor(
+          page.after,
+          order.keys.length + 1,
+          (values) => values[0] === sort && order.keys.every((key, i) => isKeyValue(key, values[i + 1])),
+        )
+      : null;
     const load = () => this.loadPage({ ...filter, search, tags }, sort, page.first, after);
     const listing = this.cache?.enabled
-      ? await this.cache.read({ name: `search:${createHash('sha256').update(JSON.stringify([filter, search, tags, sort, page.first, page.after ?? null])).digest('base64url')}`, listing: true }, LISTING_CODEC, load)
+      ? await this.cache.read(
+          {
+            name: `search:${createHash('sha256')
+              .update(JSON.stringify([filter, search, tags, sort, page.first, page.after ?? null]))
+              .digest('base64url')}`,
+            listing: true,
+          },
+          LISTING_CODEC,
+          load,
+        )
       : await load();
     const { rows, total } = listing!;
     return toConnection(rows, page, total, (row) => [sort, ...order.keys.map((key) => key.valueOf(row))]);
   }
 
   /** The page and the total from the database. */
-  private async loadPage(filter: ProductFilter & { search: string; tags: string[] }, sort: ProductSort, first: number, after: unknown[] | null): Promise<ListingPage> {
+  private async loadPage(
+    filter: ProductFilter & { search: string; tags: string[] },
+    sort: ProductSort,
+    first: number,
+    after: unknown[] | null,
+  ): Promise<ListingPage> {
     const { search, tags } = filter;
     const order = ORDERS[sort];
 
@@ -101,8 +164,10 @@ export class ProductSearchService {
     const params: unknown[] = [];
     const param = (value: unknown, type: string) => `$${params.push(value)}::${type}`;
     if (filter.kind) where.push(`p.kind = ${param(filter.kind, 'text')}`);
-    if (filter.minPrice !== null && filter.minPrice !== undefined) where.push(`p.price_amount >= ${param(filter.minPrice, 'int')}`);
-    if (filter.maxPrice !== null && filter.maxPrice !== undefined) where.push(`p.price_amount <= ${param(filter.maxPrice, 'int')}`);
+    if (filter.minPrice !== null && filter.minPrice !== undefined)
+      where.push(`p.price_amount >= ${param(filter.minPrice, 'int')}`);
+    if (filter.maxPrice !== null && filter.maxPrice !== undefined)
+      where.push(`p.price_amount <= ${param(filter.maxPrice, 'int')}`);
     if (tags.length > 0) where.push(`p.tags @> ${param(tags, 'text[]')}`);
     if (filter.vendorId) where.push(`p.vendor_id = ${param(filter.vendorId, 'uuid')}`);
     if (filter.categorySlug) {
@@ -116,9 +181,18 @@ export class ProductSearchService {
     if (query && !query.exact && !query.fuzzy) return { rows: [], total: 0 };
     const exact = query?.exact ? param(query.exact, 'tsquery') : null;
     const fuzzy = query?.fuzzy ? param(query.fuzzy, 'tsquery') : null;
-    if (query) where.push(`(${[exact, fuzzy].filter(Boolean).map((q) => `p.search @@ ${q}`).join(' OR ')})`);
+    if (query)
+      where.push(
+        `(${[exact, fuzzy]
+          .filter(Boolean)
+          .map((q) => `p.search @@ ${q}`)
+          .join(' OR ')})`,
+      );
     // An exact hit counts double: the typo-tolerant query only adds what the exact one missed.
-    const ranks = [exact ? `2 * ts_rank_cd(${RANK_WEIGHTS}, p.search, ${exact})` : null, fuzzy ? `ts_rank_cd(${RANK_WEIGHTS}, p.search, ${fuzzy})` : null].filter(Boolean);
+    const ranks = [
+      exact ? `2 * ts_rank_cd(${RANK_WEIGHTS}, p.search, ${exact})` : null,
+      fuzzy ? `ts_rank_cd(${RANK_WEIGHTS}, p.search, ${fuzzy})` : null,
+    ].filter(Boolean);
     const rank = ranks.length ? `(${ranks.join(' + ')})::float8` : '0::float8';
     const filterSql = `FROM ${PRODUCTS_WITH_VENDOR} WHERE ${where.join(' AND ')}`;
     const columns = order.keys.map((key) => `s.${key.column}`).join(', ');
@@ -166,8 +240,14 @@ export class ProductSearchService {
     await Promise.all(
       [...groups.values()].map(async (group) => {
         try {
-          const connections = await this.vendorPages(context, group.map((page) => page.vendorId), group[0]);
-          group.forEach((page) => results.set(page, connections.get(page.vendorId) ?? toConnection([], page, 0, () => [])));
+          const connections = await this.vendorPages(
+            context,
+            group.map((page) => page.vendorId),
+            group[0],
+          );
+          group.forEach((page) =>
+            results.set(page, connections.get(page.vendorId) ?? toConnection([], page, 0, () => [])),
+          );
         } catch (error) {
           group.forEach((page) => results.set(page, error as Error));
         }
@@ -177,11 +257,19 @@ export class ProductSearchService {
   });
 
   vendorProducts(context: RequestContext, page: VendorPage): Promise<ConnectionShape<Product>> {
-    return this.vendorPageLoader(context).load(JSON.stringify({ vendorId: page.vendorId, first: page.first, after: page.after ?? null }));
+    return this.vendorPageLoader(context).load(
+      JSON.stringify({ vendorId: page.vendorId, first: page.first, after: page.after ?? null }),
+    );
   }
 
-  private async vendorPages(context: RequestContext, vendorIds: string[], page: PageArgs): Promise<Map<string, ConnectionShape<Product>>> {
-    const after = page.after ? decodeCursor(page.after, 3, ([tag, ...key]) => tag === 'VENDOR' && isTimeIdCursor(key)) : [null, null, null];
+  private async vendorPages(
+    context: RequestContext,
+    vendorIds: string[],
+    page: PageArgs,
+  ): Promise<Map<string, ConnectionShape<Product>>> {
+    const after = page.after
+      ? decodeCursor(page.after, 3, ([tag, ...key]) => tag === 'VENDOR' && isTimeIdCursor(key))
+      : [null, null, null];
     const ids = [...new Set(vendorIds.filter(isUuid))];
     if (ids.length === 0) return new Map();
     const rows = await queryRows<ProductRow & { total: number; pageVendorId: string }>(
@@ -208,13 +296,18 @@ export class ProductSearchService {
       byVendor.set(row.pageVendorId, entry);
     }
     return new Map(
-      [...byVendor].map(([vendorId, { total, products }]) => [vendorId, toConnection(products, page, total, (product) => ['VENDOR', product.createdAt.toISOString(), product.id])]),
+      [...byVendor].map(([vendorId, { total, products }]) => [
+        vendorId,
+        toConnection(products, page, total, (product) => ['VENDOR', product.createdAt.toISOString(), product.id]),
+      ]),
     );
   }
 
   /** The exact and the typo-tolerant tsquery of a search, as text; null when it has no searchable word. */
   async textQuery(search: string): Promise<{ exact: string | null; fuzzy: string | null }> {
-    const words = usesOperators(search) ? [] : [...new Set(search.toLowerCase().match(/[\p{L}\p{N}]+/gu) ?? [])].slice(0, MAX_FUZZY_WORDS);
+    const words = usesOperators(search)
+      ? []
+      : [...new Set(search.toLowerCase().match(/[\p{L}\p{N}]+/gu) ?? [])].slice(0, MAX_FUZZY_WORDS);
     const [row] = await queryRows<{ exact: string | null; fuzzy: string | null }>(this.db, TEXT_QUERY, [search, words]);
     return row;
   }

@@ -1,6 +1,15 @@
 import { queryRows } from '@marketplace/kit';
 import { TestSubgraph } from '@marketplace/kit/testing';
-import { CATEGORY_IDS, TestVendor, addVendor, admin, createProduct, publishedProduct, setVendorStatus, startCatalog } from '../testing';
+import {
+  CATEGORY_IDS,
+  TestVendor,
+  addVendor,
+  admin,
+  createProduct,
+  publishedProduct,
+  setVendorStatus,
+  startCatalog,
+} from '../testing';
 
 /** The storefront's list over the 207 demo products plus a few made for each test. */
 let catalog: TestSubgraph;
@@ -26,8 +35,22 @@ const SEARCH = `query($filter: ProductFilter, $sort: ProductSort, $first: Int, $
   }
 }`;
 
-interface Node { id: string; name: string; description: string; tags: string[]; kind: string; price: { amount: number }; rating: number | null; category: { slug: string }; vendor: { id: string } }
-interface Page { totalCount: number; edges: { cursor: string; node: Node }[]; pageInfo: { hasNextPage: boolean; hasPreviousPage: boolean; startCursor: string | null; endCursor: string | null } }
+interface Node {
+  id: string;
+  name: string;
+  description: string;
+  tags: string[];
+  kind: string;
+  price: { amount: number };
+  rating: number | null;
+  category: { slug: string };
+  vendor: { id: string };
+}
+interface Page {
+  totalCount: number;
+  edges: { cursor: string; node: Node }[];
+  pageInfo: { hasNextPage: boolean; hasPreviousPage: boolean; startCursor: string | null; endCursor: string | null };
+}
 
 async function page(variables: Record<string, unknown>, token?: string): Promise<Page> {
   return (await catalog.client.data<{ products: Page }>(SEARCH, { variables, token })).products;
@@ -45,7 +68,11 @@ async function all(variables: Record<string, unknown>, first = 100): Promise<Nod
     if (!result.pageInfo.hasNextPage) {
       expect(nodes.length).toBe(result.totalCount);
       // Past the last page: no rows, and still the whole total.
-      if (result.pageInfo.endCursor) expect(await page({ ...variables, first, after: result.pageInfo.endCursor })).toMatchObject({ edges: [], totalCount: result.totalCount });
+      if (result.pageInfo.endCursor)
+        expect(await page({ ...variables, first, after: result.pageInfo.endCursor })).toMatchObject({
+          edges: [],
+          totalCount: result.totalCount,
+        });
       return nodes;
     }
     expect(result.edges).toHaveLength(first);
@@ -56,12 +83,16 @@ async function all(variables: Record<string, unknown>, first = 100): Promise<Nod
 
 const ids = (nodes: Node[]) => nodes.map((node) => node.id);
 const storefront = `FROM products p JOIN vendors v ON v.id = p.vendor_id WHERE p.status = 'PUBLISHED' AND v.status = 'ACTIVE'`;
-const expectedIds = async (sql: string, params: unknown[] = []) => (await queryRows(catalog.subgraph.deps.db, sql, params)).map((row) => row.id as string);
+const expectedIds = async (sql: string, params: unknown[] = []) =>
+  (await queryRows(catalog.subgraph.deps.db, sql, params)).map((row) => row.id as string);
 
 describe('relevance', () => {
   it('ranks a name match above a tag match above a description match', async () => {
     const word = `zorblax${Date.now().toString(36)}`;
-    const inDescription = await publishedProduct(catalog, vendor, { name: 'Quiet Ledger Helper', description: `Reads ${word} files and keeps your books tidy.` });
+    const inDescription = await publishedProduct(catalog, vendor, {
+      name: 'Quiet Ledger Helper',
+      description: `Reads ${word} files and keeps your books tidy.`,
+    });
     const inName = await publishedProduct(catalog, vendor, { name: `The ${word} Keeper`, description: 'Keeps books.' });
     const inTags = await publishedProduct(catalog, vendor, { name: 'Bookkeeping Buddy', tags: [word, 'books'] });
     const result = await page({ filter: { search: word }, sort: 'RELEVANCE' });
@@ -70,7 +101,11 @@ describe('relevance', () => {
   });
 
   it('puts the product named like the query first among the demo products', async () => {
-    for (const [search, first] of [['customer support assistant', 'Customer Support Assistant'], ['sql query copilot', 'SQL Query Copilot'], ['lead enrichment workflow', 'Lead Enrichment Workflow']]) {
+    for (const [search, first] of [
+      ['customer support assistant', 'Customer Support Assistant'],
+      ['sql query copilot', 'SQL Query Copilot'],
+      ['lead enrichment workflow', 'Lead Enrichment Workflow'],
+    ]) {
       expect((await page({ filter: { search } })).edges[0].node.name).toBe(first);
     }
   });
@@ -82,13 +117,16 @@ describe('relevance', () => {
   });
 
   it('supports "quoted phrases", or and -exclusions', async () => {
-    const text = (node: Node) => `${node.name} ${node.description} ${node.tags.join(' ').replace(/-/g, ' ')}`.toLowerCase();
+    const text = (node: Node) =>
+      `${node.name} ${node.description} ${node.tags.join(' ').replace(/-/g, ' ')}`.toLowerCase();
     const phrase = await all({ filter: { search: '"code review"' } });
     expect(phrase.length).toBeGreaterThan(0);
     phrase.forEach((node) => expect(text(node)).toMatch(/code review/));
     const either = await all({ filter: { search: 'invoice or receipt' } });
     either.forEach((node) => expect(text(node)).toMatch(/invoice|receipt/));
-    expect(either.map((n) => n.name)).toEqual(expect.arrayContaining(['Invoice Extraction Workflow', 'Receipt Scanning Workflow']));
+    expect(either.map((n) => n.name)).toEqual(
+      expect.arrayContaining(['Invoice Extraction Workflow', 'Receipt Scanning Workflow']),
+    );
     const without = await all({ filter: { search: 'agent -support' } });
     expect(without.length).toBeGreaterThan(0);
     without.forEach((node) => expect(text(node)).not.toMatch(/support/));
@@ -102,12 +140,15 @@ describe('typo tolerance', () => {
     ['custmer suport', 'customer support'],
     ['enrichmnt', 'enrichment'],
   ])('"%s" finds what "%s" finds, ranked the same', async (typo, correct) => {
-    const [misspelled, right] = await Promise.all([all({ filter: { search: typo } }), all({ filter: { search: correct } })]);
+    const [misspelled, right] = await Promise.all([
+      all({ filter: { search: typo } }),
+      all({ filter: { search: correct } }),
+    ]);
     expect(right.length).toBeGreaterThan(0);
     expect(ids(misspelled)).toEqual(ids(right));
   });
 
-  it('finds a vendor\'s new product by a misspelling of its name, and nothing for gibberish', async () => {
+  it("finds a vendor's new product by a misspelling of its name, and nothing for gibberish", async () => {
     const suffix = Date.now().toString(36);
     const product = await publishedProduct(catalog, vendor, { name: `Plonkster ${suffix} Helper` });
     expect(ids(await all({ filter: { search: 'plonkster' } }))).toEqual([product.id]);
@@ -124,23 +165,70 @@ describe('typo tolerance', () => {
 
 describe('hostile search strings', () => {
   const hostile = [
-    "'", '&', '|', '!', ':*', '\\', '(', ')', '"', '""', '<->', '!!!', "a:* & b | !c", "O'Reilly", 'foo & | bar', '((((', '-', '- -', 'or', 'and',
-    '"unterminated', 'a\\b', '%', '_', "'; DROP TABLE products; --", '\u0000', 'tab\there', 'emoji 🤖 agent', 'x'.repeat(200), 'ü'.repeat(200), 'the', 'a an the',
-    'SELECT * FROM', '$1', '::tsquery', '<script>', 'ª', '\ud83e', 'a:A', 'customer:* support:B',
+    "'",
+    '&',
+    '|',
+    '!',
+    ':*',
+    '\\',
+    '(',
+    ')',
+    '"',
+    '""',
+    '<->',
+    '!!!',
+    'a:* & b | !c',
+    "O'Reilly",
+    'foo & | bar',
+    '((((',
+    '-',
+    '- -',
+    'or',
+    'and',
+    '"unterminated',
+    'a\\b',
+    '%',
+    '_',
+    "'; DROP TABLE products; --",
+    '\u0000',
+    'tab\there',
+    'emoji 🤖 agent',
+    'x'.repeat(200),
+    'ü'.repeat(200),
+    'the',
+    'a an the',
+    'SELECT * FROM',
+    '$1',
+    '::tsquery',
+    '<script>',
+    'ª',
+    '\ud83e',
+    'a:A',
+    'customer:* support:B',
   ];
-  it.each(hostile.map((s) => [JSON.stringify(s).slice(0, 40), s]))('answers %s with a correct (possibly empty) list', async (_label, search) => {
-    const result = await catalog.client.request<{ products: Page }>(SEARCH, { variables: { filter: { search }, first: 5 } });
-    expect(result.errors).toBeUndefined();
-    expect(result.data!.products.totalCount).toBeGreaterThanOrEqual(result.data!.products.edges.length);
-  });
+  it.each(hostile.map((s) => [JSON.stringify(s).slice(0, 40), s]))(
+    'answers %s with a correct (possibly empty) list',
+    async (_label, search) => {
+      const result = await catalog.client.request<{ products: Page }>(SEARCH, {
+        variables: { filter: { search }, first: 5 },
+      });
+      expect(result.errors).toBeUndefined();
+      expect(result.data!.products.totalCount).toBeGreaterThanOrEqual(result.data!.products.edges.length);
+    },
+  );
 
   it('refuses a search over 200 characters as BAD_USER_INPUT on filter.search', async () => {
     const result = await catalog.client.request(SEARCH, { variables: { filter: { search: 'a'.repeat(201) } } });
-    expect(result.errors?.[0].extensions).toMatchObject({ code: 'BAD_USER_INPUT', fields: [{ field: 'filter.search', message: 'must be at most 200 characters' }] });
+    expect(result.errors?.[0].extensions).toMatchObject({
+      code: 'BAD_USER_INPUT',
+      fields: [{ field: 'filter.search', message: 'must be at most 200 characters' }],
+    });
   });
 
   it('treats a blank search as no search', async () => {
-    expect((await page({ filter: { search: '   ' }, first: 1 })).totalCount).toBe((await page({ first: 1 })).totalCount);
+    expect((await page({ filter: { search: '   ' }, first: 1 })).totalCount).toBe(
+      (await page({ first: 1 })).totalCount,
+    );
   });
 });
 
@@ -149,7 +237,12 @@ describe('filters', () => {
     const agents = await all({ filter: { categorySlug: 'agents' } });
     expect(new Set(agents.map((n) => n.category.slug))).toEqual(new Set(['customer-support', 'coding', 'research']));
     expect(ids(agents).sort()).toEqual(
-      (await expectedIds(`SELECT p.id ${storefront} AND p.category_id IN (SELECT id FROM categories WHERE $1 IN (id, parent_id))`, [CATEGORY_IDS.agents])).sort(),
+      (
+        await expectedIds(
+          `SELECT p.id ${storefront} AND p.category_id IN (SELECT id FROM categories WHERE $1 IN (id, parent_id))`,
+          [CATEGORY_IDS.agents],
+        )
+      ).sort(),
     );
     const coding = await all({ filter: { categorySlug: 'coding' } });
     expect(coding.length).toBeGreaterThan(0);
@@ -163,7 +256,9 @@ describe('filters', () => {
     tools.forEach((n) => expect(n.kind).toBe('TOOL'));
 
     const priced = await all({ filter: { minPrice: 1000, maxPrice: 4900 } });
-    expect(priced.length).toBe((await expectedIds(`SELECT p.id ${storefront} AND p.price_amount BETWEEN 1000 AND 4900`)).length);
+    expect(priced.length).toBe(
+      (await expectedIds(`SELECT p.id ${storefront} AND p.price_amount BETWEEN 1000 AND 4900`)).length,
+    );
     priced.forEach((n) => expect(n.price.amount >= 1000 && n.price.amount <= 4900).toBe(true));
     expect((await all({ filter: { minPrice: 0, maxPrice: 0 } })).every((n) => n.price.amount === 0)).toBe(true);
 
@@ -171,15 +266,39 @@ describe('filters', () => {
     expect(tagged.length).toBeGreaterThan(0);
     tagged.forEach((n) => expect(n.tags).toEqual(expect.arrayContaining(['crm', 'hubspot'])));
 
-    const mine = await publishedProduct(catalog, vendor, { kind: 'TOOL', categoryId: CATEGORY_IDS.developerTools, price: { amount: 1234, currency: 'USD' }, tags: ['cli'] });
-    expect(ids(await all({ filter: { vendorId: vendor.vendorId, kind: 'TOOL', categorySlug: 'tools', minPrice: 1234, maxPrice: 1234, tags: ['cli'] } }))).toEqual([mine.id]);
+    const mine = await publishedProduct(catalog, vendor, {
+      kind: 'TOOL',
+      categoryId: CATEGORY_IDS.developerTools,
+      price: { amount: 1234, currency: 'USD' },
+      tags: ['cli'],
+    });
+    expect(
+      ids(
+        await all({
+          filter: {
+            vendorId: vendor.vendorId,
+            kind: 'TOOL',
+            categorySlug: 'tools',
+            minPrice: 1234,
+            maxPrice: 1234,
+            tags: ['cli'],
+          },
+        }),
+      ),
+    ).toEqual([mine.id]);
     expect((await all({ filter: { vendorId: vendor.vendorId, kind: 'AGENT', tags: ['cli'] } })).length).toBe(0);
   });
 
   it('combines a search with filters', async () => {
     const result = await all({ filter: { search: 'assistant', categorySlug: 'customer-support', maxPrice: 2000 } });
     expect(result.length).toBeGreaterThan(0);
-    result.forEach((n) => expect([n.category.slug, /assistant/i.test(n.name), n.price.amount <= 2000]).toEqual(['customer-support', true, true]));
+    result.forEach((n) =>
+      expect([n.category.slug, /assistant/i.test(n.name), n.price.amount <= 2000]).toEqual([
+        'customer-support',
+        true,
+        true,
+      ]),
+    );
   });
 
   it.each<[string, Record<string, unknown>, string[]]>([
@@ -199,8 +318,12 @@ describe('filters', () => {
     const draft = await createProduct(catalog, seller, { name: `${word} draft` });
     const live = await publishedProduct(catalog, seller, { name: `${word} live` });
     const archived = await publishedProduct(catalog, seller, { name: `${word} gone` });
-    await catalog.client.data(`mutation($id: ID!) { archiveProduct(id: $id) { id } }`, { variables: { id: archived.id }, token: seller.token });
-    for (const token of [undefined, seller.token, admin()]) expect(ids((await page({ filter: { search: word } }, token)).edges.map((e) => e.node))).toEqual([live.id]);
+    await catalog.client.data(`mutation($id: ID!) { archiveProduct(id: $id) { id } }`, {
+      variables: { id: archived.id },
+      token: seller.token,
+    });
+    for (const token of [undefined, seller.token, admin()])
+      expect(ids((await page({ filter: { search: word } }, token)).edges.map((e) => e.node))).toEqual([live.id]);
     expect(draft.status).toBe('DRAFT');
 
     await setVendorStatus(catalog, seller.vendorId, 'SUSPENDED');
@@ -221,14 +344,17 @@ describe('sorts and pages', () => {
     ['RELEVANCE', 'p.published_at DESC, p.id DESC'], // without a search: like NEWEST
   ];
 
-  it.each(orders)('%s orders the whole storefront, and pages of 13 visit every product exactly once', async (sort, orderBy) => {
-    const expected = await expectedIds(`SELECT p.id ${storefront} ORDER BY ${orderBy}`);
-    expect(expected.length).toBeGreaterThan(200);
-    expect(ids(await all({ sort }, 100))).toEqual(expected);
-    const visited = ids(await all({ sort }, 13));
-    expect(visited).toEqual(expected);
-    expect(new Set(visited).size).toBe(visited.length);
-  });
+  it.each(orders)(
+    '%s orders the whole storefront, and pages of 13 visit every product exactly once',
+    async (sort, orderBy) => {
+      const expected = await expectedIds(`SELECT p.id ${storefront} ORDER BY ${orderBy}`);
+      expect(expected.length).toBeGreaterThan(200);
+      expect(ids(await all({ sort }, 100))).toEqual(expected);
+      const visited = ids(await all({ sort }, 13));
+      expect(visited).toEqual(expected);
+      expect(new Set(visited).size).toBe(visited.length);
+    },
+  );
 
   it.each(orders.map(([sort]) => sort))('%s pages a filtered search exactly once too', async (sort) => {
     const filter = { search: 'automation workflow or pipeline', maxPrice: 20000 };
@@ -241,7 +367,10 @@ describe('sorts and pages', () => {
     const [top] = (await page({ sort: 'RATING', first: 1 })).edges;
     expect(top.node.rating).toBe(5);
     const fresh = await publishedProduct(catalog, vendor);
-    expect((await catalog.client.data(`query($id: ID!) { product(id: $id) { rating } }`, { variables: { id: fresh.id } })).product.rating).toBeNull();
+    expect(
+      (await catalog.client.data(`query($id: ID!) { product(id: $id) { rating } }`, { variables: { id: fresh.id } }))
+        .product.rating,
+    ).toBeNull();
   });
 
   it('refuses forged cursors as BAD_USER_INPUT', async () => {
@@ -257,9 +386,14 @@ describe('sorts and pages', () => {
       encode(['RELEVANCE', 'NaN', first.edges[0].node.id]),
       encode({ sort: 'PRICE_ASC' }),
     ];
-    for (const after of forged) expect(await catalog.client.errorCode(SEARCH, { variables: { sort: 'PRICE_ASC', after } })).toBe('BAD_USER_INPUT');
+    for (const after of forged)
+      expect(await catalog.client.errorCode(SEARCH, { variables: { sort: 'PRICE_ASC', after } })).toBe(
+        'BAD_USER_INPUT',
+      );
     // A real cursor of another order is refused too.
-    expect(await catalog.client.errorCode(SEARCH, { variables: { sort: 'NEWEST', after: first.pageInfo.endCursor } })).toBe('BAD_USER_INPUT');
+    expect(
+      await catalog.client.errorCode(SEARCH, { variables: { sort: 'NEWEST', after: first.pageInfo.endCursor } }),
+    ).toBe('BAD_USER_INPUT');
   });
 
   it.each([0, 101, -1])('refuses first: %s', async (first) => {
@@ -274,6 +408,9 @@ describe('sorts and pages', () => {
       after = result.pageInfo.endCursor;
     } while (result.pageInfo.hasNextPage);
     const end = await page({ sort: 'PRICE_DESC', first: 100, after });
-    expect(end).toMatchObject({ edges: [], pageInfo: { hasNextPage: false, hasPreviousPage: true, startCursor: null, endCursor: null } });
+    expect(end).toMatchObject({
+      edges: [],
+      pageInfo: { hasNextPage: false, hasPreviousPage: true, startCursor: null, endCursor: null },
+    });
   });
 });

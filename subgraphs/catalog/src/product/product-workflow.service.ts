@@ -25,7 +25,7 @@ export class ProductWorkflowService {
   submitForReview(context: RequestContext, id: string): Promise<Product> {
     const viewer = requireViewer(context);
     return this.transition(context, id, async (manager, product) => {
-      if (!isOwner(viewer, product)) throw forbidden('Only the product\'s vendor can submit it');
+      if (!isOwner(viewer, product)) throw forbidden("Only the product's vendor can submit it");
       expectStatus(product, [ProductStatus.DRAFT, ProductStatus.REJECTED], 'submitted for review');
       if (!(await this.vendorIsActive(manager, product))) throw forbidden('Your vendor account is suspended');
       product.status = ProductStatus.IN_REVIEW;
@@ -39,7 +39,8 @@ export class ProductWorkflowService {
     requireAdmin(context);
     return this.transition(context, id, async (manager, product) => {
       expectStatus(product, [ProductStatus.IN_REVIEW], 'approved');
-      if (!(await this.vendorIsActive(manager, product))) throw conflict('The product\'s vendor is suspended', { vendorStatus: 'SUSPENDED' });
+      if (!(await this.vendorIsActive(manager, product)))
+        throw conflict("The product's vendor is suspended", { vendorStatus: 'SUSPENDED' });
       product.status = ProductStatus.PUBLISHED;
       const saved = await this.store.save(manager, product, { published: true });
       await this.events.published(manager, context, saved);
@@ -65,9 +66,13 @@ export class ProductWorkflowService {
   archive(context: RequestContext, id: string): Promise<Product> {
     const viewer = requireViewer(context);
     return this.transition(context, id, async (manager, product) => {
-      if (!canManage(viewer, product)) throw forbidden('Only the product\'s vendor or an admin can archive it');
+      if (!canManage(viewer, product)) throw forbidden("Only the product's vendor or an admin can archive it");
       const wasPublished = product.status === ProductStatus.PUBLISHED;
-      expectStatus(product, [ProductStatus.DRAFT, ProductStatus.IN_REVIEW, ProductStatus.PUBLISHED, ProductStatus.REJECTED], 'archived');
+      expectStatus(
+        product,
+        [ProductStatus.DRAFT, ProductStatus.IN_REVIEW, ProductStatus.PUBLISHED, ProductStatus.REJECTED],
+        'archived',
+      );
       product.status = ProductStatus.ARCHIVED;
       const saved = await this.store.save(manager, product);
       if (wasPublished) await this.events.archived(manager, context, saved);
@@ -75,7 +80,11 @@ export class ProductWorkflowService {
     });
   }
 
-  private async transition(context: RequestContext, id: string, apply: (manager: EntityManager, product: Product) => Promise<Product>): Promise<Product> {
+  private async transition(
+    context: RequestContext,
+    id: string,
+    apply: (manager: EntityManager, product: Product) => Promise<Product>,
+  ): Promise<Product> {
     if (!isUuid(id)) throw notFound('Product');
     const saved = await this.db.transaction(async (manager) => apply(manager, await this.store.lock(manager, id)));
     context.log.info({ productId: saved.id, status: saved.status, revision: saved.revision }, 'product status changed');
@@ -94,5 +103,6 @@ function requireAdmin(context: RequestContext): void {
 }
 
 function expectStatus(product: Product, allowed: ProductStatus[], action: string): void {
-  if (!allowed.includes(product.status)) throw conflict(`A product that is ${product.status} cannot be ${action}`, { status: product.status });
+  if (!allowed.includes(product.status))
+    throw conflict(`A product that is ${product.status} cannot be ${action}`, { status: product.status });
 }

@@ -1,6 +1,17 @@
 import { randomUUID } from 'node:crypto';
 import { outboxOf, TestSubgraph } from '@marketplace/kit/testing';
-import { PRODUCT_FIELDS, ProductShape, TestVendor, addVendor, admin, createProduct, customer, publishedProduct, setVendorStatus, startCatalog } from '../testing';
+import {
+  PRODUCT_FIELDS,
+  ProductShape,
+  TestVendor,
+  addVendor,
+  admin,
+  createProduct,
+  customer,
+  publishedProduct,
+  setVendorStatus,
+  startCatalog,
+} from '../testing';
 
 let catalog: TestSubgraph;
 let vendor: TestVendor;
@@ -19,12 +30,20 @@ const ARCHIVE = `mutation($id: ID!) { archiveProduct(id: $id) { ${PRODUCT_FIELDS
 const PRODUCT = `query($id: ID!) { product(id: $id) { ${PRODUCT_FIELDS} } }`;
 
 type Who = 'anonymous' | 'customer' | 'owner' | 'other vendor' | 'admin';
-const tokenOf = (who: Who) => ({ anonymous: undefined, customer: customer(), owner: vendor.token, 'other vendor': otherVendor.token, admin: admin() })[who];
+const tokenOf = (who: Who) =>
+  ({
+    anonymous: undefined,
+    customer: customer(),
+    owner: vendor.token,
+    'other vendor': otherVendor.token,
+    admin: admin(),
+  })[who];
 
 async function run(mutation: string, variables: Record<string, unknown>, who: Who) {
   return catalog.client.request<Record<string, ProductShape>>(mutation, { variables, token: tokenOf(who) });
 }
-const codeOf = (result: { errors?: { extensions?: { code?: string } }[] }) => result.errors?.[0].extensions?.code ?? 'OK';
+const codeOf = (result: { errors?: { extensions?: { code?: string } }[] }) =>
+  result.errors?.[0].extensions?.code ?? 'OK';
 
 async function inReview(owner = vendor): Promise<ProductShape> {
   const product = await createProduct(catalog, owner);
@@ -33,11 +52,59 @@ async function inReview(owner = vendor): Promise<ProductShape> {
 }
 
 describe('authorization', () => {
-  const matrix: [string, string, (id: string) => Record<string, unknown>, () => Promise<ProductShape>, Record<Who, string>][] = [
-    ['submitProductForReview', SUBMIT, (id) => ({ id }), () => createProduct(catalog, vendor), { anonymous: 'UNAUTHENTICATED', customer: 'FORBIDDEN', 'other vendor': 'FORBIDDEN', admin: 'FORBIDDEN', owner: 'OK' }],
-    ['approveProduct', APPROVE, (id) => ({ id }), () => inReview(), { anonymous: 'UNAUTHENTICATED', customer: 'FORBIDDEN', 'other vendor': 'FORBIDDEN', owner: 'FORBIDDEN', admin: 'OK' }],
-    ['rejectProduct', REJECT, (id) => ({ id, reason: 'Needs screenshots' }), () => inReview(), { anonymous: 'UNAUTHENTICATED', customer: 'FORBIDDEN', 'other vendor': 'FORBIDDEN', owner: 'FORBIDDEN', admin: 'OK' }],
-    ['archiveProduct', ARCHIVE, (id) => ({ id }), () => publishedProduct(catalog, vendor), { anonymous: 'UNAUTHENTICATED', customer: 'FORBIDDEN', 'other vendor': 'FORBIDDEN', owner: 'OK', admin: 'OK' }],
+  const matrix: [
+    string,
+    string,
+    (id: string) => Record<string, unknown>,
+    () => Promise<ProductShape>,
+    Record<Who, string>,
+  ][] = [
+    [
+      'submitProductForReview',
+      SUBMIT,
+      (id) => ({ id }),
+      () => createProduct(catalog, vendor),
+      {
+        anonymous: 'UNAUTHENTICATED',
+        customer: 'FORBIDDEN',
+        'other vendor': 'FORBIDDEN',
+        admin: 'FORBIDDEN',
+        owner: 'OK',
+      },
+    ],
+    [
+      'approveProduct',
+      APPROVE,
+      (id) => ({ id }),
+      () => inReview(),
+      {
+        anonymous: 'UNAUTHENTICATED',
+        customer: 'FORBIDDEN',
+        'other vendor': 'FORBIDDEN',
+        owner: 'FORBIDDEN',
+        admin: 'OK',
+      },
+    ],
+    [
+      'rejectProduct',
+      REJECT,
+      (id) => ({ id, reason: 'Needs screenshots' }),
+      () => inReview(),
+      {
+        anonymous: 'UNAUTHENTICATED',
+        customer: 'FORBIDDEN',
+        'other vendor': 'FORBIDDEN',
+        owner: 'FORBIDDEN',
+        admin: 'OK',
+      },
+    ],
+    [
+      'archiveProduct',
+      ARCHIVE,
+      (id) => ({ id }),
+      () => publishedProduct(catalog, vendor),
+      { anonymous: 'UNAUTHENTICATED', customer: 'FORBIDDEN', 'other vendor': 'FORBIDDEN', owner: 'OK', admin: 'OK' },
+    ],
   ];
   for (const [name, mutation, variables, prepare, expected] of matrix) {
     it.each(Object.entries(expected) as [Who, string][])(`${name}: %s → %s`, async (who, code) => {
@@ -46,7 +113,10 @@ describe('authorization', () => {
       expect(codeOf(result)).toBe(code);
       if (code !== 'OK') {
         expect(result.data).toBeNull();
-        const { product: after } = await catalog.client.data(PRODUCT, { variables: { id: product.id }, token: admin() });
+        const { product: after } = await catalog.client.data(PRODUCT, {
+          variables: { id: product.id },
+          token: admin(),
+        });
         expect(after.version).toBe(product.version + (name === 'approveProduct' || name === 'rejectProduct' ? 1 : 0));
       }
     });
@@ -54,7 +124,8 @@ describe('authorization', () => {
 
   it.each([SUBMIT, APPROVE, ARCHIVE])('answers NOT_FOUND for unknown and malformed ids %#', async (mutation) => {
     const token = mutation === SUBMIT ? vendor.token : admin();
-    for (const id of [randomUUID(), 'nope']) expect(await catalog.client.errorCode(mutation, { variables: { id }, token })).toBe('NOT_FOUND');
+    for (const id of [randomUUID(), 'nope'])
+      expect(await catalog.client.errorCode(mutation, { variables: { id }, token })).toBe('NOT_FOUND');
   });
 });
 
@@ -71,10 +142,16 @@ describe('transitions', () => {
 
   it('IN_REVIEW → REJECTED with a reason only its vendor and admins read → IN_REVIEW again (reason cleared) → PUBLISHED', async () => {
     const product = await inReview();
-    const rejected = (await run(REJECT, { id: product.id, reason: '  Add a clearer description.  ' }, 'admin')).data!.rejectProduct;
+    const rejected = (await run(REJECT, { id: product.id, reason: '  Add a clearer description.  ' }, 'admin')).data!
+      .rejectProduct;
     expect(rejected).toMatchObject({ status: 'REJECTED', rejectionReason: 'Add a clearer description.' });
-    expect((await catalog.client.data(PRODUCT, { variables: { id: product.id }, token: vendor.token })).product.rejectionReason).toBe('Add a clearer description.');
-    expect(await catalog.client.errorCode(PRODUCT, { variables: { id: product.id }, token: otherVendor.token })).toBe('NOT_FOUND');
+    expect(
+      (await catalog.client.data(PRODUCT, { variables: { id: product.id }, token: vendor.token })).product
+        .rejectionReason,
+    ).toBe('Add a clearer description.');
+    expect(await catalog.client.errorCode(PRODUCT, { variables: { id: product.id }, token: otherVendor.token })).toBe(
+      'NOT_FOUND',
+    );
     const again = (await run(SUBMIT, { id: product.id }, 'owner')).data!.submitProductForReview;
     expect(again).toMatchObject({ status: 'IN_REVIEW', rejectionReason: null });
     expect((await run(APPROVE, { id: product.id }, 'admin')).data!.approveProduct.status).toBe('PUBLISHED');
@@ -84,8 +161,12 @@ describe('transitions', () => {
     const product = await inReview();
     await run(REJECT, { id: product.id, reason: 'Private note' }, 'admin');
     const PRIVATE = `query($id: ID!) { product(id: $id) { rejectionReason } }`;
-    expect((await catalog.client.data(PRIVATE, { variables: { id: product.id }, token: admin() })).product.rejectionReason).toBe('Private note');
-    expect((await catalog.client.request(PRIVATE, { variables: { id: product.id }, token: customer() })).data).toEqual({ product: null });
+    expect(
+      (await catalog.client.data(PRIVATE, { variables: { id: product.id }, token: admin() })).product.rejectionReason,
+    ).toBe('Private note');
+    expect((await catalog.client.request(PRIVATE, { variables: { id: product.id }, token: customer() })).data).toEqual({
+      product: null,
+    });
   });
 
   it.each<[string, () => Promise<ProductShape>, string, Who, string]>([
@@ -104,10 +185,22 @@ describe('transitions', () => {
   it('archives from every status but ARCHIVED, which is final', async () => {
     const rejected = await inReview();
     await run(REJECT, { id: rejected.id, reason: 'no' }, 'admin');
-    for (const product of [await createProduct(catalog, vendor), await inReview(), rejected, await publishedProduct(catalog, vendor)]) {
+    for (const product of [
+      await createProduct(catalog, vendor),
+      await inReview(),
+      rejected,
+      await publishedProduct(catalog, vendor),
+    ]) {
       expect((await run(ARCHIVE, { id: product.id }, 'owner')).data!.archiveProduct.status).toBe('ARCHIVED');
-      for (const [mutation, who] of [[ARCHIVE, 'admin'], [SUBMIT, 'owner'], [APPROVE, 'admin']] as const) {
-        expect((await run(mutation, { id: product.id }, who)).errors?.[0].extensions).toMatchObject({ code: 'CONFLICT', status: 'ARCHIVED' });
+      for (const [mutation, who] of [
+        [ARCHIVE, 'admin'],
+        [SUBMIT, 'owner'],
+        [APPROVE, 'admin'],
+      ] as const) {
+        expect((await run(mutation, { id: product.id }, who)).errors?.[0].extensions).toMatchObject({
+          code: 'CONFLICT',
+          status: 'ARCHIVED',
+        });
       }
     }
   });
@@ -131,11 +224,15 @@ describe('transitions', () => {
     const draft = await createProduct(catalog, seller);
     const waiting = await inReview(seller);
     await setVendorStatus(catalog, seller.vendorId, 'SUSPENDED');
-    expect(await catalog.client.errorCode(SUBMIT, { variables: { id: draft.id }, token: seller.token })).toBe('FORBIDDEN');
+    expect(await catalog.client.errorCode(SUBMIT, { variables: { id: draft.id }, token: seller.token })).toBe(
+      'FORBIDDEN',
+    );
     const approval = await run(APPROVE, { id: waiting.id }, 'admin');
     expect(approval.errors?.[0].extensions).toMatchObject({ code: 'CONFLICT', vendorStatus: 'SUSPENDED' });
     // Archiving is still possible, for both.
-    expect((await catalog.client.data(ARCHIVE, { variables: { id: draft.id }, token: seller.token })).archiveProduct.status).toBe('ARCHIVED');
+    expect(
+      (await catalog.client.data(ARCHIVE, { variables: { id: draft.id }, token: seller.token })).archiveProduct.status,
+    ).toBe('ARCHIVED');
   });
 });
 
@@ -143,18 +240,54 @@ describe('events', () => {
   it('records product.published, product.updated and product.archived with the state, an increasing revision and the request id', async () => {
     const product = await inReview();
     const headers = (id: string) => ({ 'x-request-id': id });
-    const approved = await catalog.client.data(APPROVE, { variables: { id: product.id }, token: admin(), headers: headers('approve-1') });
+    const approved = await catalog.client.data(APPROVE, {
+      variables: { id: product.id },
+      token: admin(),
+      headers: headers('approve-1'),
+    });
     const UPDATE = `mutation($id: ID!, $input: UpdateProductInput!) { updateProduct(id: $id, input: $input) { version } }`;
-    await catalog.client.data(UPDATE, { variables: { id: product.id, input: { kind: 'TOOL' } }, token: vendor.token, headers: headers('update-2') });
-    await catalog.client.data(ARCHIVE, { variables: { id: product.id }, token: vendor.token, headers: headers('archive-3') });
+    await catalog.client.data(UPDATE, {
+      variables: { id: product.id, input: { kind: 'TOOL' } },
+      token: vendor.token,
+      headers: headers('update-2'),
+    });
+    await catalog.client.data(ARCHIVE, {
+      variables: { id: product.id },
+      token: vendor.token,
+      headers: headers('archive-3'),
+    });
     const events = await outboxOf(catalog, product.id);
-    const state = { productId: product.id, vendorId: vendor.vendorId, slug: product.slug, name: product.name, price: product.price, maxActivations: 3 };
+    const state = {
+      productId: product.id,
+      vendorId: vendor.vendorId,
+      slug: product.slug,
+      name: product.name,
+      price: product.price,
+      maxActivations: 3,
+    };
     expect(events).toEqual([
-      expect.objectContaining({ type: 'product.published', correlationId: 'approve-1', payload: { ...state, kind: 'AGENT', status: 'PUBLISHED', revision: approved.approveProduct.version } }),
-      expect.objectContaining({ type: 'product.updated', correlationId: 'update-2', payload: { ...state, kind: 'TOOL', status: 'PUBLISHED', revision: approved.approveProduct.version + 1 } }),
-      expect.objectContaining({ type: 'product.archived', correlationId: 'archive-3', payload: { productId: product.id, vendorId: vendor.vendorId } }),
+      expect.objectContaining({
+        type: 'product.published',
+        correlationId: 'approve-1',
+        payload: { ...state, kind: 'AGENT', status: 'PUBLISHED', revision: approved.approveProduct.version },
+      }),
+      expect.objectContaining({
+        type: 'product.updated',
+        correlationId: 'update-2',
+        payload: { ...state, kind: 'TOOL', status: 'PUBLISHED', revision: approved.approveProduct.version + 1 },
+      }),
+      expect.objectContaining({
+        type: 'product.archived',
+        correlationId: 'archive-3',
+        payload: { productId: product.id, vendorId: vendor.vendorId },
+      }),
     ]);
-    expect(events.every((e) => (e as { aggregateId?: string }).aggregateId === product.id && (e as { source?: string }).source === 'catalog')).toBe(true);
+    expect(
+      events.every(
+        (e) =>
+          (e as { aggregateId?: string }).aggregateId === product.id && (e as { source?: string }).source === 'catalog',
+      ),
+    ).toBe(true);
   });
 
   it('records nothing for drafts, reviews, rejections and archiving an unpublished product', async () => {
@@ -177,7 +310,10 @@ describe('concurrency', () => {
 
   it('serialises an approval and a rejection racing for one product: exactly one applies', async () => {
     const product = await inReview();
-    const [approval, rejection] = await Promise.all([run(APPROVE, { id: product.id }, 'admin'), run(REJECT, { id: product.id, reason: 'late' }, 'admin')]);
+    const [approval, rejection] = await Promise.all([
+      run(APPROVE, { id: product.id }, 'admin'),
+      run(REJECT, { id: product.id, reason: 'late' }, 'admin'),
+    ]);
     expect([codeOf(approval), codeOf(rejection)].sort()).toEqual(['CONFLICT', 'OK']);
     const { product: after } = await catalog.client.data(PRODUCT, { variables: { id: product.id }, token: admin() });
     expect(after.status).toBe(codeOf(approval) === 'OK' ? 'PUBLISHED' : 'REJECTED');
@@ -189,10 +325,17 @@ describe('concurrency', () => {
     const product = await publishedProduct(catalog, vendor);
     const UPDATE = `mutation($id: ID!, $input: UpdateProductInput!) { updateProduct(id: $id, input: $input) { version } }`;
     const results = await Promise.all(
-      Array.from({ length: 5 }, (_, i) => catalog.client.data(UPDATE, { variables: { id: product.id, input: { price: { amount: 100 + i, currency: 'USD' } } }, token: vendor.token })),
+      Array.from({ length: 5 }, (_, i) =>
+        catalog.client.data(UPDATE, {
+          variables: { id: product.id, input: { price: { amount: 100 + i, currency: 'USD' } } },
+          token: vendor.token,
+        }),
+      ),
     );
     expect(results.map((r) => r.updateProduct.version).sort()).toEqual([1, 2, 3, 4, 5].map((n) => product.version + n));
-    const revisions = (await outboxOf(catalog, product.id)).filter((e) => e.type === 'product.updated').map((e) => e.payload.revision);
+    const revisions = (await outboxOf(catalog, product.id))
+      .filter((e) => e.type === 'product.updated')
+      .map((e) => e.payload.revision);
     expect(revisions).toEqual([1, 2, 3, 4, 5].map((n) => product.version + n));
   });
 });

@@ -7,10 +7,10 @@ export const ProductConnection = Connection(Product, 'Product');
 
 @ArgsType()
 export class ProductArgs {
-  @Field(() => ID, { nullable: true, description: 'The product\'s id; give either this or `slug`.' })
+  @Field(() => ID, { nullable: true, description: "The product's id; give either this or `slug`." })
   id?: string | null;
 
-  @Field(() => String, { nullable: true, description: 'The product\'s slug; give either this or `id`.' })
+  @Field(() => String, { nullable: true, description: "The product's slug; give either this or `id`." })
   slug?: string | null;
 }
 
@@ -25,7 +25,7 @@ export class ProductsArgs extends PageArgs {
 
 @ArgsType()
 export class ProductIdArgs {
-  @Field(() => ID, { description: 'The product\'s id.' })
+  @Field(() => ID, { description: "The product's id." })
   id: string;
 }
 

@@ -29,7 +29,9 @@ interface Line {
 
 const LINES: Line[] = [
   {
-    categorySlug: 'customer-support', kind: ProductKind.AGENT, vendor: 'ada',
+    categorySlug: 'customer-support',
+    kind: ProductKind.AGENT,
+    vendor: 'ada',
     subjects: [
       ['Customer Support', 'answers customer questions from your help center articles and past tickets'],
       ['Refund Request', 'handles refund requests against your refund policy and prepares the refund for approval'],
@@ -43,7 +45,7 @@ const LINES: Line[] = [
       ['Assistant', 'It drafts every answer for a human to approve until you let it reply on its own.'],
       ['Agent', 'It works unattended around the clock and hands over to a person with a summary when it is unsure.'],
       ['Copilot', 'It sits inside your help desk and suggests replies, macros and next steps as agents type.'],
-      ['Concierge', 'It speaks 30 languages and keeps your brand\'s tone of voice.'],
+      ['Concierge', "It speaks 30 languages and keeps your brand's tone of voice."],
     ],
     tags: ['customer-support', 'helpdesk', 'zendesk', 'intercom', 'chat', 'email', 'multilingual', 'tickets'],
     closers: [
@@ -53,7 +55,9 @@ const LINES: Line[] = [
     ],
   },
   {
-    categorySlug: 'coding', kind: ProductKind.AGENT, vendor: 'ada',
+    categorySlug: 'coding',
+    kind: ProductKind.AGENT,
+    vendor: 'ada',
     subjects: [
       ['SQL Query', 'writes and explains SQL for Postgres, MySQL and BigQuery from a plain-English question'],
       ['Code Review', 'reviews pull requests for bugs, security issues and style, and explains each finding'],
@@ -77,12 +81,14 @@ const LINES: Line[] = [
     ],
   },
   {
-    categorySlug: 'research', kind: ProductKind.AGENT, vendor: 'ada',
+    categorySlug: 'research',
+    kind: ProductKind.AGENT,
+    vendor: 'ada',
     subjects: [
       ['Market Research', 'maps a market: competitors, pricing, positioning and recent funding'],
       ['Literature Review', 'searches papers, reads the relevant ones and writes a structured review with citations'],
-      ['Competitor Watch', 'follows your competitors\' websites, changelogs and job posts and reports what changed'],
-      ['Patent Search', 'finds prior art for an invention and summarises each patent\'s claims'],
+      ['Competitor Watch', "follows your competitors' websites, changelogs and job posts and reports what changed"],
+      ['Patent Search', "finds prior art for an invention and summarises each patent's claims"],
       ['Due Diligence', 'collects public information on a company and flags risks'],
       ['News Digest', 'reads the news on your topics every morning and writes a one-page brief'],
     ],
@@ -100,11 +106,13 @@ const LINES: Line[] = [
     ],
   },
   {
-    categorySlug: 'marketing', kind: ProductKind.WORKFLOW, vendor: 'grace',
+    categorySlug: 'marketing',
+    kind: ProductKind.WORKFLOW,
+    vendor: 'grace',
     subjects: [
       ['Content Calendar', 'plans a month of posts from your blog and product updates'],
       ['Social Media Scheduler', 'turns each new blog post into posts for LinkedIn, X and Mastodon and schedules them'],
-      ['Newsletter', 'collects the week\'s highlights and drafts your newsletter in your voice'],
+      ['Newsletter', "collects the week's highlights and drafts your newsletter in your voice"],
       ['SEO Audit', 'crawls your site, finds missing titles, broken links and slow pages, and files tasks'],
       ['Campaign Report', 'pulls ad spend and conversions from every channel into one weekly report'],
       ['Product Launch', 'coordinates launch posts, emails and changelog entries from one brief'],
@@ -123,9 +131,14 @@ const LINES: Line[] = [
     ],
   },
   {
-    categorySlug: 'data-pipelines', kind: ProductKind.WORKFLOW, vendor: 'grace',
+    categorySlug: 'data-pipelines',
+    kind: ProductKind.WORKFLOW,
+    vendor: 'grace',
     subjects: [
-      ['Invoice Extraction', 'reads invoices from an inbox, extracts the line items and posts them to your accounting system'],
+      [
+        'Invoice Extraction',
+        'reads invoices from an inbox, extracts the line items and posts them to your accounting system',
+      ],
       ['CSV Cleanup', 'deduplicates, normalises and validates CSV exports before they reach your warehouse'],
       ['Data Warehouse Sync', 'copies tables from your SaaS tools into Postgres, BigQuery or Snowflake every hour'],
       ['Document Classification', 'sorts incoming documents by type and routes them to the right folder'],
@@ -146,7 +159,9 @@ const LINES: Line[] = [
     ],
   },
   {
-    categorySlug: 'sales-operations', kind: ProductKind.WORKFLOW, vendor: 'grace',
+    categorySlug: 'sales-operations',
+    kind: ProductKind.WORKFLOW,
+    vendor: 'grace',
     subjects: [
       ['Lead Enrichment', 'adds company size, industry and tech stack to every new lead'],
       ['Lead Routing', 'assigns inbound leads to the right rep by territory, size and workload'],
@@ -157,7 +172,7 @@ const LINES: Line[] = [
     ],
     forms: [
       ['Workflow', 'It never overwrites a field a person edited.'],
-      ['Automation', 'It logs every change it makes in the CRM\'s history.'],
+      ['Automation', "It logs every change it makes in the CRM's history."],
       ['Playbook', 'Your team can adjust each step without writing code.'],
       ['Pipeline', 'It processes new records within a minute of their arrival.'],
     ],
@@ -165,11 +180,13 @@ const LINES: Line[] = [
     closers: [
       'Works with Salesforce, HubSpot and Pipedrive.',
       'Comes with a dashboard of what it did this week.',
-      'Respects your CRM\'s permissions.',
+      "Respects your CRM's permissions.",
     ],
   },
   {
-    categorySlug: 'developer-tools', kind: ProductKind.TOOL, vendor: 'ada',
+    categorySlug: 'developer-tools',
+    kind: ProductKind.TOOL,
+    vendor: 'ada',
     subjects: [
       ['Prompt Testing', 'runs your prompts against a suite of test cases and compares model versions'],
       ['LLM Evaluation', 'scores model outputs for accuracy, tone and safety with configurable judges'],
@@ -192,7 +209,9 @@ const LINES: Line[] = [
     ],
   },
   {
-    categorySlug: 'productivity', kind: ProductKind.TOOL, vendor: 'grace',
+    categorySlug: 'productivity',
+    kind: ProductKind.TOOL,
+    vendor: 'grace',
     subjects: [
       ['Meeting Notes', 'records, transcribes and summarises meetings with decisions and action items'],
       ['Email Triage', 'sorts your inbox into what needs you today, later, or never'],
@@ -215,7 +234,9 @@ const LINES: Line[] = [
     ],
   },
   {
-    categorySlug: 'security', kind: ProductKind.TOOL, vendor: 'ada',
+    categorySlug: 'security',
+    kind: ProductKind.TOOL,
+    vendor: 'ada',
     subjects: [
       ['PII Redaction', 'finds and masks names, emails, phone numbers and card numbers before text reaches a model'],
       ['Prompt Injection', 'detects prompt-injection attempts in user input and retrieved documents'],
@@ -251,13 +272,19 @@ export function demoProductId(slug: string): string {
 /** 207 products: 23 per sub-category, every subject × form combination, interleaved. */
 export function demoProducts(): DemoProduct[] {
   return LINES.flatMap((line, lineIndex) => {
-    const combinations = line.subjects.flatMap((subject, s) => line.forms.map((form, f) => ({ subject, form, n: s + f * line.subjects.length })));
+    const combinations = line.subjects.flatMap((subject, s) =>
+      line.forms.map((form, f) => ({ subject, form, n: s + f * line.subjects.length })),
+    );
     combinations.sort((a, b) => a.n - b.n);
     return combinations.slice(0, PER_LINE).map(({ subject: [prefix, does], form: [suffix, how] }, i) => {
       const name = `${prefix} ${suffix}`;
       const slug = slugify(name);
       const seed = lineIndex * 31 + i * 7;
-      const tags = [line.tags[0], line.tags[1 + (i % (line.tags.length - 1))], line.tags[1 + ((i * 3 + 2) % (line.tags.length - 1))]];
+      const tags = [
+        line.tags[0],
+        line.tags[1 + (i % (line.tags.length - 1))],
+        line.tags[1 + ((i * 3 + 2) % (line.tags.length - 1))],
+      ];
       return {
         id: demoProductId(slug),
         slug,

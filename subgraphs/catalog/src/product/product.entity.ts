@@ -23,14 +23,15 @@ registerEnumType(ProductKind, {
   description: 'What a product is.',
   valuesConfig: {
     AGENT: { description: 'An AI agent that works towards a goal on its own.' },
-    WORKFLOW: { description: 'A multi-step automation connected to the buyer\'s accounts.' },
+    WORKFLOW: { description: "A multi-step automation connected to the buyer's accounts." },
     TOOL: { description: 'A single-purpose building block: connector, evaluator, CLI.' },
   },
 });
 
 registerEnumType(ProductStatus, {
   name: 'ProductStatus',
-  description: 'Where a product is in moderation: DRAFT → IN_REVIEW → PUBLISHED (or REJECTED → IN_REVIEW again); ARCHIVED is final.',
+  description:
+    'Where a product is in moderation: DRAFT → IN_REVIEW → PUBLISHED (or REJECTED → IN_REVIEW again); ARCHIVED is final.',
   valuesConfig: {
     DRAFT: { description: 'Being written by its vendor; only the vendor and admins see it.' },
     IN_REVIEW: { description: 'Submitted, waiting for an admin.' },
@@ -94,14 +95,22 @@ export class Product {
   categoryId: string;
 
   /** Average review rating, 0 until the first review. */
-  @Column({ type: 'numeric', precision: 3, scale: 2, transformer: { to: (value: number) => value, from: (value: string | number) => Number(value) } })
+  @Column({
+    type: 'numeric',
+    precision: 3,
+    scale: 2,
+    transformer: { to: (value: number) => value, from: (value: string | number) => Number(value) },
+  })
   rating: number;
 
   @Field(() => Int, { description: 'Number of reviews.' })
   @Column({ name: 'review_count', type: 'int' })
   reviewCount: number;
 
-  @Field(() => Int, { description: 'Machines one license of this product may be activated on at once (the vendor\'s policy, 1 to 1,000; default 3).' })
+  @Field(() => Int, {
+    description:
+      "Machines one license of this product may be activated on at once (the vendor's policy, 1 to 1,000; default 3).",
+  })
   @Column({ name: 'max_activations', type: 'int' })
   maxActivations: number;
 
@@ -143,19 +152,35 @@ export class Product {
     return Money.of(this.priceAmount, this.priceCurrency);
   }
 
-  @Field(() => Int, { description: 'Revision of the product: starts at 1 and increases with every change (events carry it as `revision`).' })
+  @Field(() => Int, {
+    description:
+      'Revision of the product: starts at 1 and increases with every change (events carry it as `revision`).',
+  })
   get version(): number {
     return this.revision;
   }
 
-  @Field(() => Float, { name: 'rating', nullable: true, description: 'Average review rating from 1 to 5, to one decimal; null until the first review.' })
+  @Field(() => Float, {
+    name: 'rating',
+    nullable: true,
+    description: 'Average review rating from 1 to 5, to one decimal; null until the first review.',
+  })
   get averageRating(): number | null {
     return this.reviewCount > 0 ? this.rating : null;
   }
 
-  @Field(() => Artifact, { nullable: true, description: 'The build buyers download (its checksum, size and version, never the bytes); null until the vendor uploads one.' })
+  @Field(() => Artifact, {
+    nullable: true,
+    description:
+      'The build buyers download (its checksum, size and version, never the bytes); null until the vendor uploads one.',
+  })
   get artifact(): Artifact | null {
     if (this.artifactVersion === null || this.artifactVersion === undefined) return null;
-    return { version: this.artifactVersion, sha256: this.artifactSha256!, size: this.artifactSize!, uploadedAt: this.artifactUploadedAt! };
+    return {
+      version: this.artifactVersion,
+      sha256: this.artifactSha256!,
+      size: this.artifactSize!,
+      uploadedAt: this.artifactUploadedAt!,
+    };
   }
 }

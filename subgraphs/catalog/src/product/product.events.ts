@@ -22,14 +22,25 @@ export class ProductEvents {
   constructor(private readonly outbox: Outbox) {}
 
   published(manager: EntityManager, context: Pick<RequestContext, 'requestId'>, product: Product) {
-    return this.outbox.record(manager, Events.ProductPublished, productState(product), { aggregateId: product.id, correlationId: context.requestId });
+    return this.outbox.record(manager, Events.ProductPublished, productState(product), {
+      aggregateId: product.id,
+      correlationId: context.requestId,
+    });
   }
 
   updated(manager: EntityManager, context: Pick<RequestContext, 'requestId'>, product: Product) {
-    return this.outbox.record(manager, Events.ProductUpdated, productState(product), { aggregateId: product.id, correlationId: context.requestId });
+    return this.outbox.record(manager, Events.ProductUpdated, productState(product), {
+      aggregateId: product.id,
+      correlationId: context.requestId,
+    });
   }
 
   archived(manager: EntityManager, context: Pick<RequestContext, 'requestId'>, product: Product) {
-    return this.outbox.record(manager, Events.ProductArchived, { productId: product.id, vendorId: product.vendorId }, { aggregateId: product.id, correlationId: context.requestId });
+    return this.outbox.record(
+      manager,
+      Events.ProductArchived,
+      { productId: product.id, vendorId: product.vendorId },
+      { aggregateId: product.id, correlationId: context.requestId },
+    );
   }
 }

@@ -14,7 +14,10 @@ registerEnumType(ProductSort, {
   name: 'ProductSort',
   description: 'Order of a product list.',
   valuesConfig: {
-    RELEVANCE: { description: 'Best match for `filter.search` first (name above tags above description); without a search, like NEWEST.' },
+    RELEVANCE: {
+      description:
+        'Best match for `filter.search` first (name above tags above description); without a search, like NEWEST.',
+    },
     NEWEST: { description: 'Most recently published first.' },
     PRICE_ASC: { description: 'Cheapest first (compares minor units).' },
     PRICE_DESC: { description: 'Most expensive first (compares minor units).' },
@@ -49,16 +52,25 @@ export class CreateProductInput {
   @Field(() => ID, { description: 'The category (any level of the tree).' })
   categoryId: string;
 
-  @Field(() => [String], { nullable: true, description: 'Up to 10 keywords of 1 to 32 characters a-z, 0-9 and "-" (lower-cased).' })
+  @Field(() => [String], {
+    nullable: true,
+    description: 'Up to 10 keywords of 1 to 32 characters a-z, 0-9 and "-" (lower-cased).',
+  })
   tags?: string[] | null;
 
-  @Field(() => Int, { nullable: true, description: 'Machines one license may be activated on at once, 1 to 1,000 (default 3).' })
+  @Field(() => Int, {
+    nullable: true,
+    description: 'Machines one license may be activated on at once, 1 to 1,000 (default 3).',
+  })
   maxActivations?: number | null;
 }
 
 @InputType({ description: 'Changes to a product; omitted (or null) fields stay as they are.' })
 export class UpdateProductInput {
-  @Field(() => String, { nullable: true, description: 'New name. The slug follows it until the product is first published.' })
+  @Field(() => String, {
+    nullable: true,
+    description: 'New name. The slug follows it until the product is first published.',
+  })
   name?: string | null;
 
   @Field(() => String, { nullable: true, description: 'New description.' })
@@ -76,13 +88,21 @@ export class UpdateProductInput {
   @Field(() => [String], { nullable: true, description: 'New tags (replace the old ones; [] removes them all).' })
   tags?: string[] | null;
 
-  @Field(() => Int, { nullable: true, description: 'New license policy: machines one license may be activated on, 1 to 1,000 (licenses issued from now on).' })
+  @Field(() => Int, {
+    nullable: true,
+    description:
+      'New license policy: machines one license may be activated on, 1 to 1,000 (licenses issued from now on).',
+  })
   maxActivations?: number | null;
 }
 
-@InputType({ description: 'Narrows the storefront\'s product list; every given condition must hold.' })
+@InputType({ description: "Narrows the storefront's product list; every given condition must hold." })
 export class ProductFilter {
-  @Field(() => String, { nullable: true, description: 'Full-text search over name, tags and description, tolerant of typos; supports "quoted phrases", `or` and -exclusions. At most 200 characters.' })
+  @Field(() => String, {
+    nullable: true,
+    description:
+      'Full-text search over name, tags and description, tolerant of typos; supports "quoted phrases", `or` and -exclusions. At most 200 characters.',
+  })
   search?: string | null;
 
   @Field(() => String, { nullable: true, description: 'Only products in this category or any of its sub-categories.' })

@@ -14,23 +14,51 @@ const CREATE = `mutation($input: CreateProductInput!) { createProduct(input: $in
 const UPDATE = `mutation($id: ID!, $input: UpdateProductInput!) { updateProduct(id: $id, input: $input) { maxActivations version } }`;
 
 it('defaults to 3 machines per license; the vendor may set 1 to 1,000 when creating', async () => {
-  expect((await catalog.client.data(CREATE, { variables: { input: productInput() }, token: vendor.token })).createProduct.maxActivations).toBe(3);
+  expect(
+    (await catalog.client.data(CREATE, { variables: { input: productInput() }, token: vendor.token })).createProduct
+      .maxActivations,
+  ).toBe(3);
   for (const maxActivations of [1, 1000]) {
-    expect((await catalog.client.data(CREATE, { variables: { input: productInput({ maxActivations }) }, token: vendor.token })).createProduct.maxActivations).toBe(maxActivations);
+    expect(
+      (
+        await catalog.client.data(CREATE, {
+          variables: { input: productInput({ maxActivations }) },
+          token: vendor.token,
+        })
+      ).createProduct.maxActivations,
+    ).toBe(maxActivations);
   }
 });
 
-it.each([0, 1001, -3])('refuses %d with BAD_USER_INPUT on input.maxActivations, in create and update', async (maxActivations) => {
-  const created = await catalog.client.request(CREATE, { variables: { input: productInput({ maxActivations }) }, token: vendor.token });
-  expect(created.errors?.[0].extensions).toMatchObject({ code: 'BAD_USER_INPUT', fields: [{ field: 'input.maxActivations', message: 'must be a whole number from 1 to 1000' }] });
-  const product = await createProduct(catalog, vendor);
-  const updated = await catalog.client.request(UPDATE, { variables: { id: product.id, input: { maxActivations } }, token: vendor.token });
-  expect(updated.errors?.[0].extensions).toMatchObject({ code: 'BAD_USER_INPUT', fields: [{ field: 'input.maxActivations' }] });
-});
+it.each([0, 1001, -3])(
+  'refuses %d with BAD_USER_INPUT on input.maxActivations, in create and update',
+  async (maxActivations) => {
+    const created = await catalog.client.request(CREATE, {
+      variables: { input: productInput({ maxActivations }) },
+      token: vendor.token,
+    });
+    expect(created.errors?.[0].extensions).toMatchObject({
+      code: 'BAD_USER_INPUT',
+      fields: [{ field: 'input.maxActivations', message: 'must be a whole number from 1 to 1000' }],
+    });
+    const product = await createProduct(catalog, vendor);
+    const updated = await catalog.client.request(UPDATE, {
+      variables: { id: product.id, input: { maxActivations } },
+      token: vendor.token,
+    });
+    expect(updated.errors?.[0].extensions).toMatchObject({
+      code: 'BAD_USER_INPUT',
+      fields: [{ field: 'input.maxActivations' }],
+    });
+  },
+);
 
 it('is carried by product.published and product.updated; changing it is a new revision', async () => {
   const product = await publishedProduct(catalog, vendor, { maxActivations: 5 });
-  const { updateProduct } = await catalog.client.data(UPDATE, { variables: { id: product.id, input: { maxActivations: 2 } }, token: vendor.token });
+  const { updateProduct } = await catalog.client.data(UPDATE, {
+    variables: { id: product.id, input: { maxActivations: 2 } },
+    token: vendor.token,
+  });
   expect(updateProduct).toEqual({ maxActivations: 2, version: product.version + 1 });
   const events = await outboxOf(catalog, product.id);
   expect(events.map((e) => [e.type, e.payload.maxActivations, e.payload.revision])).toEqual([
@@ -38,6 +66,13 @@ it('is carried by product.published and product.updated; changing it is a new re
     ['product.updated', 2, product.version + 1],
   ]);
   // The same value again is no change: no revision, no event.
-  expect((await catalog.client.data(UPDATE, { variables: { id: product.id, input: { maxActivations: 2 } }, token: vendor.token })).updateProduct.version).toBe(product.version + 1);
+  expect(
+    (
+      await catalog.client.data(UPDATE, {
+        variables: { id: product.id, input: { maxActivations: 2 } },
+        token: vendor.token,
+      })
+    ).updateProduct.version,
+  ).toBe(product.version + 1);
   expect(await outboxOf(catalog, product.id)).toHaveLength(2);
 });

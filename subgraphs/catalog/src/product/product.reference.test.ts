@@ -1,7 +1,17 @@
 import { randomUUID } from 'node:crypto';
 import { PUBLIC_DATA_MAX_AGE_SECONDS } from '@marketplace/kit';
 import { sqlDuring, TestSubgraph } from '@marketplace/kit/testing';
-import { ProductShape, TestVendor, addVendor, admin, createProduct, customer, publishedProduct, setVendorStatus, startCatalog } from '../testing';
+import {
+  ProductShape,
+  TestVendor,
+  addVendor,
+  admin,
+  createProduct,
+  customer,
+  publishedProduct,
+  setVendorStatus,
+  startCatalog,
+} from '../testing';
 
 /** Entities other subgraphs point at: products (order lines, licenses) and the products of a vendor. */
 let catalog: TestSubgraph;
@@ -26,8 +36,19 @@ const productSql = (statements: string[]) => statements.filter((sql) => /\bprodu
 describe('Product references', () => {
   it('resolves many representations, unknown and malformed ones as null, in one SQL statement', async () => {
     const products = await Promise.all(Array.from({ length: 6 }, () => publishedProduct(catalog, vendor)));
-    const ids = [products[0].id, randomUUID(), 'not-a-uuid', '', products[1].id, ...products.slice(2).map((p) => p.id), products[0].id, "'; DROP TABLE products; --"];
-    const { result, statements } = await sqlDuring(catalog, () => catalog.client.data(PRODUCTS, { variables: { r: ids.map((id) => ({ __typename: 'Product', id })) } }));
+    const ids = [
+      products[0].id,
+      randomUUID(),
+      'not-a-uuid',
+      '',
+      products[1].id,
+      ...products.slice(2).map((p) => p.id),
+      products[0].id,
+      "'; DROP TABLE products; --",
+    ];
+    const { result, statements } = await sqlDuring(catalog, () =>
+      catalog.client.data(PRODUCTS, { variables: { r: ids.map((id) => ({ __typename: 'Product', id })) } }),
+    );
     expect(result._entities).toEqual(
       ids.map((id) => {
         const product = products.find((p) => p.id === id);
@@ -46,7 +67,10 @@ describe('Product references', () => {
     const live = await publishedProduct(catalog, seller);
     await setVendorStatus(catalog, seller.vendorId, 'SUSPENDED');
     const r = [draft, archived, live].map((p) => ({ __typename: 'Product', id: p.id }));
-    const statusOf = async (token?: string) => (await catalog.client.data(PRODUCTS, { variables: { r }, token }))._entities.map((e: ProductShape | null) => e?.status ?? null);
+    const statusOf = async (token?: string) =>
+      (await catalog.client.data(PRODUCTS, { variables: { r }, token }))._entities.map(
+        (e: ProductShape | null) => e?.status ?? null,
+      );
     expect(await statusOf()).toEqual([null, 'ARCHIVED', 'PUBLISHED']);
     expect(await statusOf(customer())).toEqual([null, 'ARCHIVED', 'PUBLISHED']);
     expect(await statusOf(seller.token)).toEqual(['DRAFT', 'ARCHIVED', 'PUBLISHED']);
@@ -55,33 +79,51 @@ describe('Product references', () => {
 });
 
 describe('cache policy of entity answers (what gateways may share across viewers)', () => {
-  const cacheControlOf = async (query: string, r: unknown[], token?: string) => (await catalog.client.request(query, { variables: { r }, token })).headers.get('cache-control');
+  const cacheControlOf = async (query: string, r: unknown[], token?: string) =>
+    (await catalog.client.request(query, { variables: { r }, token })).headers.get('cache-control');
   const PUBLIC = `max-age=${PUBLIC_DATA_MAX_AGE_SECONDS}, public`;
 
   it('declares published products, their category, vendor key and price public, for every viewer', async () => {
     const product = await publishedProduct(catalog, vendor);
     const r = [{ __typename: 'Product', id: product.id }];
     const query = `query($r: [_Any!]!) { _entities(representations: $r) { ... on Product { id name rating price { amount currency } category { name parent { name } } vendor { id } } } }`;
-    for (const token of [undefined, customer(), vendor.token, admin()]) expect(await cacheControlOf(query, r, token)).toBe(PUBLIC);
+    for (const token of [undefined, customer(), vendor.token, admin()])
+      expect(await cacheControlOf(query, r, token)).toBe(PUBLIC);
   });
 
-  it('never shares an answer who asks shaped: a draft (null or the vendor\'s own), a rejection reason, an unknown id', async () => {
+  it("never shares an answer who asks shaped: a draft (null or the vendor's own), a rejection reason, an unknown id", async () => {
     const draft = await createProduct(catalog, vendor);
     const published = await publishedProduct(catalog, vendor);
     for (const token of [undefined, customer(), vendor.token, admin()]) {
       expect(await cacheControlOf(PRODUCTS, [{ __typename: 'Product', id: draft.id }], token)).toBe('no-store');
-      expect(await cacheControlOf(PRODUCTS, [{ __typename: 'Product', id: published.id }, { __typename: 'Product', id: draft.id }], token)).toBe('no-store');
+      expect(
+        await cacheControlOf(
+          PRODUCTS,
+          [
+            { __typename: 'Product', id: published.id },
+            { __typename: 'Product', id: draft.id },
+          ],
+          token,
+        ),
+      ).toBe('no-store');
       expect(await cacheControlOf(PRODUCTS, [{ __typename: 'Product', id: randomUUID() }], token)).toBe('no-store');
       const withReason = `query($r: [_Any!]!) { _entities(representations: $r) { ... on Product { id rejectionReason } } }`;
       expect(await cacheControlOf(withReason, [{ __typename: 'Product', id: published.id }], token)).toBe('no-store');
     }
   });
 
-  it('never shares what is not declared: a vendor\'s product list, artifacts, root fields, writes', async () => {
+  it("never shares what is not declared: a vendor's product list, artifacts, root fields, writes", async () => {
     const product = await publishedProduct(catalog, vendor);
     expect(await cacheControlOf(VENDORS, [{ __typename: 'Vendor', id: vendor.vendorId }])).toBe('no-store');
-    expect(await cacheControlOf(`query($r: [_Any!]!) { _entities(representations: $r) { ... on Product { artifact { sha256 } } } }`, [{ __typename: 'Product', id: product.id }])).toBe('no-store');
-    const root = await catalog.client.request(`query($id: ID!) { product(id: $id) { id name } }`, { variables: { id: product.id } });
+    expect(
+      await cacheControlOf(
+        `query($r: [_Any!]!) { _entities(representations: $r) { ... on Product { artifact { sha256 } } } }`,
+        [{ __typename: 'Product', id: product.id }],
+      ),
+    ).toBe('no-store');
+    const root = await catalog.client.request(`query($id: ID!) { product(id: $id) { id name } }`, {
+      variables: { id: product.id },
+    });
     expect(root.headers.get('cache-control')).toBe('no-store');
     const write = await catalog.client.request(ARCHIVE, { variables: { id: product.id }, token: vendor.token });
     expect(write.headers.get('cache-control')).toBe('no-store');
@@ -100,7 +142,10 @@ describe('Vendor.products', () => {
   });
 
   const productsOf = async (vendorId: string, token?: string, first = 20, after?: string) => {
-    const { _entities } = await catalog.client.data(VENDORS, { variables: { r: [{ __typename: 'Vendor', id: vendorId }], first, after }, token });
+    const { _entities } = await catalog.client.data(VENDORS, {
+      variables: { r: [{ __typename: 'Vendor', id: vendorId }], first, after },
+      token,
+    });
     return _entities[0].products;
   };
 
@@ -140,9 +185,15 @@ describe('Vendor.products', () => {
   });
 
   it('is empty for an unknown or malformed vendor id, and refuses a forged cursor', async () => {
-    expect(await productsOf(randomUUID())).toEqual({ totalCount: 0, edges: [], pageInfo: { hasNextPage: false, endCursor: null } });
+    expect(await productsOf(randomUUID())).toEqual({
+      totalCount: 0,
+      edges: [],
+      pageInfo: { hasNextPage: false, endCursor: null },
+    });
     expect((await productsOf('not-a-uuid')).totalCount).toBe(0);
-    const forged = await catalog.client.request(VENDORS, { variables: { r: [{ __typename: 'Vendor', id: seller.vendorId }], after: 'bm9wZQ' } });
+    const forged = await catalog.client.request(VENDORS, {
+      variables: { r: [{ __typename: 'Vendor', id: seller.vendorId }], after: 'bm9wZQ' },
+    });
     expect(forged.errors?.[0].extensions?.code).toBe('BAD_USER_INPUT');
   });
 
@@ -150,8 +201,12 @@ describe('Vendor.products', () => {
     const others = await Promise.all(Array.from({ length: 3 }, () => addVendor(catalog)));
     for (const other of others) await publishedProduct(catalog, other);
     const r = [seller, ...others, seller].map((v) => ({ __typename: 'Vendor', id: v.vendorId }));
-    const { result, statements } = await sqlDuring(catalog, () => catalog.client.data(VENDORS, { variables: { r, first: 2 } }));
-    expect(result._entities.map((e: { products: { totalCount: number } }) => e.products.totalCount)).toEqual([5, 1, 1, 1, 5]);
+    const { result, statements } = await sqlDuring(catalog, () =>
+      catalog.client.data(VENDORS, { variables: { r, first: 2 } }),
+    );
+    expect(result._entities.map((e: { products: { totalCount: number } }) => e.products.totalCount)).toEqual([
+      5, 1, 1, 1, 5,
+    ]);
     expect(result._entities[0].products.edges).toHaveLength(2);
     expect(result._entities[0].products.pageInfo.hasNextPage).toBe(true);
     expect(productSql(statements)).toHaveLength(1);

@@ -3,7 +3,15 @@ import { Args, Authorized, Ctx, FieldResolver, Mutation, Query, Resolver, Root }
 import { Category } from '../category/category.entity';
 import { CategoryService } from '../category/category.service';
 import { Vendor } from '../entity-stubs';
-import { CreateProductArgs, ProductArgs, ProductConnection, ProductIdArgs, ProductsArgs, RejectProductArgs, UpdateProductArgs } from './product.args';
+import {
+  CreateProductArgs,
+  ProductArgs,
+  ProductConnection,
+  ProductIdArgs,
+  ProductsArgs,
+  RejectProductArgs,
+  UpdateProductArgs,
+} from './product.args';
 import { Product } from './product.entity';
 import { ProductSearchService } from './product-search.service';
 import { ProductService } from './product.service';
@@ -18,30 +26,42 @@ export class ProductResolver {
     private readonly categoryService: CategoryService,
   ) {}
 
-  @Query(() => ProductConnection, { description: 'The storefront: published products of active vendors, filtered, searched and sorted.' })
+  @Query(() => ProductConnection, {
+    description: 'The storefront: published products of active vendors, filtered, searched and sorted.',
+  })
   products(@Args() { filter, sort, ...page }: ProductsArgs, @Ctx() context: RequestContext) {
     return this.searching.search(context, filter ?? {}, sort, page as PageArgs);
   }
 
-  @Query(() => Product, { nullable: true, description: 'One product by id or slug (exactly one of them). Others\' unpublished products are NOT_FOUND.' })
+  @Query(() => Product, {
+    nullable: true,
+    description: "One product by id or slug (exactly one of them). Others' unpublished products are NOT_FOUND.",
+  })
   product(@Args() { id, slug }: ProductArgs, @Ctx() context: RequestContext): Promise<Product> {
     return this.productService.get(context, { id, slug });
   }
 
   @Authorized()
-  @Mutation(() => Product, { description: 'Creates a DRAFT product of the signed-in vendor (an approved vendor that is not suspended).' })
+  @Mutation(() => Product, {
+    description: 'Creates a DRAFT product of the signed-in vendor (an approved vendor that is not suspended).',
+  })
   createProduct(@Args() { input }: CreateProductArgs, @Ctx() context: RequestContext): Promise<Product> {
     return this.productService.create(context, input);
   }
 
   @Authorized()
-  @Mutation(() => Product, { description: 'Changes a product (its vendor only, not while suspended; ARCHIVED products are final). A published product\'s change reaches the storefront at once.' })
+  @Mutation(() => Product, {
+    description:
+      "Changes a product (its vendor only, not while suspended; ARCHIVED products are final). A published product's change reaches the storefront at once.",
+  })
   updateProduct(@Args() { id, input }: UpdateProductArgs, @Ctx() context: RequestContext): Promise<Product> {
     return this.productService.update(context, id, input);
   }
 
   @Authorized()
-  @Mutation(() => Product, { description: 'Sends a DRAFT or REJECTED product to review (its vendor only; the vendor must be active).' })
+  @Mutation(() => Product, {
+    description: 'Sends a DRAFT or REJECTED product to review (its vendor only; the vendor must be active).',
+  })
   submitProductForReview(@Args() { id }: ProductIdArgs, @Ctx() context: RequestContext): Promise<Product> {
     return this.workflow.submitForReview(context, id);
   }
@@ -75,7 +95,10 @@ export class ProductResolver {
   }
 
   @ViewerDependent()
-  @FieldResolver(() => String, { nullable: true, description: 'Why an admin rejected it; visible to its vendor and admins, null for everyone else.' })
+  @FieldResolver(() => String, {
+    nullable: true,
+    description: 'Why an admin rejected it; visible to its vendor and admins, null for everyone else.',
+  })
   rejectionReason(@Root() product: Product, @Ctx() context: RequestContext): string | null {
     return this.productService.canSeePrivateFields(context, product) ? product.rejectionReason : null;
   }

@@ -1,4 +1,15 @@
-import { RequestContext, alignToKeys, badInput, conflict, defineLoader, forbidden, isUuid, notFound, queryRows, requireViewer } from '@marketplace/kit';
+import {
+  RequestContext,
+  alignToKeys,
+  badInput,
+  conflict,
+  defineLoader,
+  forbidden,
+  isUuid,
+  notFound,
+  queryRows,
+  requireViewer,
+} from '@marketplace/kit';
 import type { DataSource, EntityManager } from 'typeorm';
 import { CacheCodec, StorefrontCache, withDates } from '../cache/storefront-cache';
 import { VendorStatus } from '../vendor-replica/vendor-replica.entity';
@@ -11,7 +22,10 @@ import { EDITABLE_STATUSES, ProductStore } from './product.store';
 import { DEFAULT_MAX_ACTIVATIONS, ProductInputCheck, slugify } from './product.validation';
 
 /** A product as the storefront cache stores it (its dates come back as Dates). */
-export const PRODUCT_CODEC = withDates(() => new Product(), ['createdAt', 'updatedAt', 'publishedAt', 'artifactUploadedAt']);
+export const PRODUCT_CODEC = withDates(
+  () => new Product(),
+  ['createdAt', 'updatedAt', 'publishedAt', 'artifactUploadedAt'],
+);
 const SLUG_CODEC: CacheCodec<{ id: string; published: boolean }> = { encode: (entry) => entry, decode: (raw) => raw };
 
 /** Reading one product, creating and editing products. Status changes live in ProductWorkflowService. */
@@ -31,19 +45,34 @@ export class ProductService {
   readonly byId = defineLoader<string, Product | null>(async (keys, context) => {
     const ids = [...new Set(keys.filter(isUuid))];
     const rows = this.cached(context)
-      ? await this.cache!.readMany(ids.map((id) => ({ name: 'product', productId: id })), PRODUCT_CODEC, async (missing) => {
-          const found = await this.store.findByIds(missing.map((i) => ids[i]));
-          return alignToKeys(missing.map((i) => ids[i]), found, (product) => product.id);
-        })
+      ? await this.cache!.readMany(
+          ids.map((id) => ({ name: 'product', productId: id })),
+          PRODUCT_CODEC,
+          async (missing) => {
+            const found = await this.store.findByIds(missing.map((i) => ids[i]));
+            return alignToKeys(
+              missing.map((i) => ids[i]),
+              found,
+              (product) => product.id,
+            );
+          },
+        )
       : await this.store.findByIds(ids);
-    return alignToKeys(keys, rows.filter((row): row is Product => row !== null), (product) => product.id);
+    return alignToKeys(
+      keys,
+      rows.filter((row): row is Product => row !== null),
+      (product) => product.id,
+    );
   });
 
   /** `product(id|slug)`: exactly one of the two; NOT_FOUND for what the viewer may not see. */
   async get(context: RequestContext, by: { id?: string | null; slug?: string | null }): Promise<Product> {
     const given = [by.id, by.slug].filter((value) => value !== null && value !== undefined).length;
     if (given !== 1) throw badInput([{ field: 'id', message: 'give either id or slug, not both or neither' }]);
-    const product = by.id !== null && by.id !== undefined ? await this.byId(context).load(by.id) : await this.bySlug(context, by.slug!.trim().toLowerCase());
+    const product =
+      by.id !== null && by.id !== undefined
+        ? await this.byId(context).load(by.id)
+        : await this.bySlug(context, by.slug!.trim().toLowerCase());
     if (!product || !canView(context.viewer, product)) throw notFound('Product');
     return product;
   }
@@ -54,10 +83,15 @@ export class ProductService {
    */
   private async bySlug(context: RequestContext, slug: string): Promise<Product | null> {
     if (!this.cached(context)) return this.store.findBySlug(slug);
-    const found = await this.cache!.read({ name: `slug:${slug}` }, SLUG_CODEC, async () => {
-      const product = await this.store.findBySlug(slug);
-      return product ? { id: product.id, published: product.publishedAt !== null } : null;
-    }, (entry) => entry.published);
+    const found = await this.cache!.read(
+      { name: `slug:${slug}` },
+      SLUG_CODEC,
+      async () => {
+        const product = await this.store.findBySlug(slug);
+        return product ? { id: product.id, published: product.publishedAt !== null } : null;
+      },
+      (entry) => entry.published,
+    );
     return found ? this.byId(context).load(found.id) : null;
   }
 
@@ -89,7 +123,10 @@ export class ProductService {
       price: check.price('input.price', input.price),
       tags: check.tags('input.tags', input.tags ?? []),
       categoryId: check.id('input.categoryId', input.categoryId),
-      maxActivations: input.maxActivations === null || input.maxActivations === undefined ? DEFAULT_MAX_ACTIVATIONS : check.maxActivations('input.maxActivations', input.maxActivations),
+      maxActivations:
+        input.maxActivations === null || input.maxActivations === undefined
+          ? DEFAULT_MAX_ACTIVATIONS
+          : check.maxActivations('input.maxActivations', input.maxActivations),
     };
     return this.db.transaction(async (manager) => {
       const vendor = await this.vendors.requireSellingVendor(context, manager);
@@ -129,15 +166,19 @@ export class ProductService {
       price: given(input.price) ? check.price('input.price', input.price) : undefined,
       tags: given(input.tags) ? check.tags('input.tags', input.tags) : undefined,
       categoryId: given(input.categoryId) ? check.id('input.categoryId', input.categoryId) : undefined,
-      maxActivations: given(input.maxActivations) ? check.maxActivations('input.maxActivations', input.maxActivations) : undefined,
+      maxActivations: given(input.maxActivations)
+        ? check.maxActivations('input.maxActivations', input.maxActivations)
+        : undefined,
     };
     return this.db.transaction(async (manager) => {
       const product = await this.store.lock(manager, id);
-      if (!isOwner(viewer, product)) throw forbidden('Only the product\'s vendor can edit it');
+      if (!isOwner(viewer, product)) throw forbidden("Only the product's vendor can edit it");
       const vendor = await this.vendors.lockShared(manager, product.vendorId);
       if (vendor?.status !== VendorStatus.ACTIVE) throw forbidden('Your vendor account is suspended');
-      if (!EDITABLE_STATUSES.includes(product.status)) throw conflict(`A product that is ${product.status} cannot be edited`, { status: product.status });
-      if (changes.categoryId !== undefined) await this.checkCategory(manager, check, 'input.categoryId', changes.categoryId);
+      if (!EDITABLE_STATUSES.includes(product.status))
+        throw conflict(`A product that is ${product.status} cannot be edited`, { status: product.status });
+      if (changes.categoryId !== undefined)
+        await this.checkCategory(manager, check, 'input.categoryId', changes.categoryId);
       check.done();
       const before = JSON.stringify(editableState(product));
       if (changes.name !== undefined) {
@@ -146,7 +187,8 @@ export class ProductService {
       }
       if (changes.description !== undefined) product.description = changes.description;
       if (changes.kind !== undefined) product.kind = changes.kind;
-      if (changes.price !== undefined) Object.assign(product, { priceAmount: changes.price.amount, priceCurrency: changes.price.currency });
+      if (changes.price !== undefined)
+        Object.assign(product, { priceAmount: changes.price.amount, priceCurrency: changes.price.currency });
       if (changes.tags !== undefined) product.tags = changes.tags;
       if (changes.categoryId !== undefined) product.categoryId = changes.categoryId;
       if (changes.maxActivations !== undefined) product.maxActivations = changes.maxActivations;
@@ -159,7 +201,12 @@ export class ProductService {
     });
   }
 
-  private async checkCategory(manager: EntityManager, check: ProductInputCheck, field: string, categoryId: string): Promise<void> {
+  private async checkCategory(
+    manager: EntityManager,
+    check: ProductInputCheck,
+    field: string,
+    categoryId: string,
+  ): Promise<void> {
     if (!isUuid(categoryId)) return; // already reported
     const [row] = await queryRows(manager, `SELECT 1 FROM categories WHERE id = $1`, [categoryId]);
     if (!row) check.add(field, 'is not a category');

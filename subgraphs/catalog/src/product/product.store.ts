@@ -13,7 +13,9 @@ export const PRODUCT_COLUMNS = `
 
 export const PRODUCTS_WITH_VENDOR = `products p JOIN vendors v ON v.id = p.vendor_id`;
 
-export type ProductRow = Omit<Product, 'rating' | 'price' | 'version' | 'averageRating' | 'artifact'> & { rating: string | number };
+export type ProductRow = Omit<Product, 'rating' | 'price' | 'version' | 'averageRating' | 'artifact'> & {
+  rating: string | number;
+};
 
 export function toProduct<T extends ProductRow>(row: T): Product & Omit<T, keyof ProductRow> {
   return Object.assign(new Product(), row, { rating: Number(row.rating) });
@@ -43,12 +45,20 @@ export class ProductStore {
   /** Many products in one statement, in no particular order. */
   async findByIds(ids: readonly string[]): Promise<Product[]> {
     if (ids.length === 0) return [];
-    const rows = await queryRows<ProductRow>(this.db, `SELECT ${PRODUCT_COLUMNS} FROM ${PRODUCTS_WITH_VENDOR} WHERE p.id = ANY($1::uuid[])`, [ids]);
+    const rows = await queryRows<ProductRow>(
+      this.db,
+      `SELECT ${PRODUCT_COLUMNS} FROM ${PRODUCTS_WITH_VENDOR} WHERE p.id = ANY($1::uuid[])`,
+      [ids],
+    );
     return rows.map(toProduct);
   }
 
   async findBySlug(slug: string): Promise<Product | null> {
-    const [row] = await queryRows<ProductRow>(this.db, `SELECT ${PRODUCT_COLUMNS} FROM ${PRODUCTS_WITH_VENDOR} WHERE p.slug = $1`, [slug]);
+    const [row] = await queryRows<ProductRow>(
+      this.db,
+      `SELECT ${PRODUCT_COLUMNS} FROM ${PRODUCTS_WITH_VENDOR} WHERE p.slug = $1`,
+      [slug],
+    );
     return row ? toProduct(row) : null;
   }
 
@@ -57,7 +67,11 @@ export class ProductStore {
    * product apply one after the other (the vendor row is not locked).
    */
   async lock(manager: EntityManager, id: string): Promise<Product> {
-    const [row] = await queryRows<ProductRow>(manager, `SELECT ${PRODUCT_COLUMNS} FROM ${PRODUCTS_WITH_VENDOR} WHERE p.id = $1 FOR UPDATE OF p`, [id]);
+    const [row] = await queryRows<ProductRow>(
+      manager,
+      `SELECT ${PRODUCT_COLUMNS} FROM ${PRODUCTS_WITH_VENDOR} WHERE p.id = $1 FOR UPDATE OF p`,
+      [id],
+    );
     if (!row) throw notFound('Product');
     return toProduct(row);
   }
@@ -68,7 +82,18 @@ export class ProductStore {
         manager,
         `INSERT INTO products (vendor_id, category_id, slug, name, description, kind, price_amount, price_currency, tags, max_activations)
          VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) RETURNING id`,
-        [product.vendorId, product.categoryId, product.slug, product.name, product.description, product.kind, product.priceAmount, product.priceCurrency, product.tags, product.maxActivations],
+        [
+          product.vendorId,
+          product.categoryId,
+          product.slug,
+          product.name,
+          product.description,
+          product.kind,
+          product.priceAmount,
+          product.priceCurrency,
+          product.tags,
+          product.maxActivations,
+        ],
       ),
     );
     return this.lock(manager, id);
@@ -89,8 +114,19 @@ export class ProductStore {
          WHERE id = $1
          RETURNING revision, updated_at AS "updatedAt", published_at AS "publishedAt"`,
         [
-          product.id, product.slug, product.name, product.description, product.kind, product.priceAmount, product.priceCurrency,
-          product.categoryId, product.tags, product.status, product.rejectionReason, options.published ?? false, product.maxActivations,
+          product.id,
+          product.slug,
+          product.name,
+          product.description,
+          product.kind,
+          product.priceAmount,
+          product.priceCurrency,
+          product.categoryId,
+          product.tags,
+          product.status,
+          product.rejectionReason,
+          options.published ?? false,
+          product.maxActivations,
         ],
       ),
     );
@@ -103,10 +139,16 @@ export class ProductStore {
     try {
       return await write();
     } catch (error) {
-      if (isUniqueViolation(error, 'products_slug_key')) throw conflict('A product with this name already exists', { field: 'input.name' });
+      if (isUniqueViolation(error, 'products_slug_key'))
+        throw conflict('A product with this name already exists', { field: 'input.name' });
       throw error;
     }
   }
 }
 
-export const EDITABLE_STATUSES: readonly ProductStatus[] = [ProductStatus.DRAFT, ProductStatus.IN_REVIEW, ProductStatus.REJECTED, ProductStatus.PUBLISHED];
+export const EDITABLE_STATUSES: readonly ProductStatus[] = [
+  ProductStatus.DRAFT,
+  ProductStatus.IN_REVIEW,
+  ProductStatus.REJECTED,
+  ProductStatus.PUBLISHED,
+];

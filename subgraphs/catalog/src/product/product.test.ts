@@ -38,7 +38,13 @@ describe('createProduct', () => {
   it('creates a DRAFT of the signed-in vendor, version 1, normalising tags and currency', async () => {
     const name = uniqueName('Customer Support Assistant');
     const { createProduct: product } = await catalog.client.data<{ createProduct: ProductShape }>(CREATE, {
-      variables: { input: productInput({ name: `  ${name} `, tags: ['Support', 'support', 'help-desk', ' AI '], price: { amount: 4900, currency: 'eur' } }) },
+      variables: {
+        input: productInput({
+          name: `  ${name} `,
+          tags: ['Support', 'support', 'help-desk', ' AI '],
+          price: { amount: 4900, currency: 'eur' },
+        }),
+      },
       token: vendor.token,
     });
     expect(product).toMatchObject({
@@ -77,8 +83,14 @@ describe('createProduct', () => {
 
   it('refuses a suspended vendor', async () => {
     const suspended = await addVendor(catalog, 'SUSPENDED');
-    expect(await catalog.client.errorCode(CREATE, { variables: { input: productInput() }, token: suspended.token })).toBe('FORBIDDEN');
-    const [{ n }] = await queryRows(catalog.subgraph.deps.db, `SELECT count(*)::int AS n FROM products WHERE vendor_id = $1`, [suspended.vendorId]);
+    expect(
+      await catalog.client.errorCode(CREATE, { variables: { input: productInput() }, token: suspended.token }),
+    ).toBe('FORBIDDEN');
+    const [{ n }] = await queryRows(
+      catalog.subgraph.deps.db,
+      `SELECT count(*)::int AS n FROM products WHERE vendor_id = $1`,
+      [suspended.vendorId],
+    );
     expect(n).toBe(0);
   });
 
@@ -111,15 +123,42 @@ describe('createProduct', () => {
   });
 
   it.each<[string, Record<string, unknown>, { field: string; message: string }]>([
-    ['a name over 120 characters', { name: 'n'.repeat(121) }, { field: 'input.name', message: 'must be at most 120 characters' }],
-    ['a name without letters or digits', { name: '!!! ---' }, { field: 'input.name', message: 'must contain a letter or a digit' }],
-    ['a name with control characters', { name: 'Bad\u0007Name' }, { field: 'input.name', message: 'must not contain control characters' }],
-    ['a price over 10,000,000', { price: { amount: 10_000_001, currency: 'USD' } }, { field: 'input.price.amount', message: 'must be a whole number of minor units from 0 to 10000000' }],
-    ['eleven tags', { tags: Array.from({ length: 11 }, (_, i) => `tag-${i}`) }, { field: 'input.tags', message: 'must hold at most 10 tags' }],
-    ['a malformed category id', { categoryId: 'not-a-uuid' }, { field: 'input.categoryId', message: 'is not a valid id' }],
+    [
+      'a name over 120 characters',
+      { name: 'n'.repeat(121) },
+      { field: 'input.name', message: 'must be at most 120 characters' },
+    ],
+    [
+      'a name without letters or digits',
+      { name: '!!! ---' },
+      { field: 'input.name', message: 'must contain a letter or a digit' },
+    ],
+    [
+      'a name with control characters',
+      { name: 'Bad\u0007Name' },
+      { field: 'input.name', message: 'must not contain control characters' },
+    ],
+    [
+      'a price over 10,000,000',
+      { price: { amount: 10_000_001, currency: 'USD' } },
+      { field: 'input.price.amount', message: 'must be a whole number of minor units from 0 to 10000000' },
+    ],
+    [
+      'eleven tags',
+      { tags: Array.from({ length: 11 }, (_, i) => `tag-${i}`) },
+      { field: 'input.tags', message: 'must hold at most 10 tags' },
+    ],
+    [
+      'a malformed category id',
+      { categoryId: 'not-a-uuid' },
+      { field: 'input.categoryId', message: 'is not a valid id' },
+    ],
     ['an unknown category', { categoryId: randomUUID() }, { field: 'input.categoryId', message: 'is not a category' }],
   ])('refuses %s as BAD_USER_INPUT on that field', async (_label, overrides, problem) => {
-    const result = await catalog.client.request(CREATE, { variables: { input: productInput(overrides) }, token: vendor.token });
+    const result = await catalog.client.request(CREATE, {
+      variables: { input: productInput(overrides) },
+      token: vendor.token,
+    });
     expect(result.errors?.[0].extensions?.code).toBe('BAD_USER_INPUT');
     expect(fieldsOf(result)).toEqual([problem]);
   });
@@ -128,7 +167,12 @@ describe('createProduct', () => {
     const tags = Array.from({ length: 10 }, (_, i) => `${i}`.padEnd(32, 'x'));
     for (const amount of [0, 10_000_000]) {
       const name = `${randomUUID()}`.padEnd(120, 'n');
-      const product = await createProduct(catalog, vendor, { name, description: 'd'.repeat(10_000), price: { amount, currency: 'GBP' }, tags });
+      const product = await createProduct(catalog, vendor, {
+        name,
+        description: 'd'.repeat(10_000),
+        price: { amount, currency: 'GBP' },
+        tags,
+      });
       expect(product).toMatchObject({ name, price: { amount, currency: 'GBP' }, tags });
     }
   });
@@ -136,8 +180,14 @@ describe('createProduct', () => {
   it('refuses a name whose slug is taken with CONFLICT on input.name', async () => {
     const name = uniqueName('Duplicate');
     await createProduct(catalog, vendor, { name });
-    for (const [who, clash] of [[vendor, name], [otherVendor, name.toUpperCase().replace(/ /g, '  -  ')]] as const) {
-      const result = await catalog.client.request(CREATE, { variables: { input: productInput({ name: clash }) }, token: who.token });
+    for (const [who, clash] of [
+      [vendor, name],
+      [otherVendor, name.toUpperCase().replace(/ /g, '  -  ')],
+    ] as const) {
+      const result = await catalog.client.request(CREATE, {
+        variables: { input: productInput({ name: clash }) },
+        token: who.token,
+      });
       expect(result.errors?.[0].extensions).toMatchObject({ code: 'CONFLICT', field: 'input.name' });
     }
   });
@@ -145,11 +195,20 @@ describe('createProduct', () => {
   it('lets exactly one of many concurrent creations with one name win', async () => {
     const name = uniqueName('Race');
     const results = await Promise.all(
-      Array.from({ length: 8 }, (_, i) => catalog.client.request(CREATE, { variables: { input: productInput({ name }) }, token: (i % 2 ? vendor : otherVendor).token })),
+      Array.from({ length: 8 }, (_, i) =>
+        catalog.client.request(CREATE, {
+          variables: { input: productInput({ name }) },
+          token: (i % 2 ? vendor : otherVendor).token,
+        }),
+      ),
     );
     expect(results.filter((r) => r.data?.createProduct).length).toBe(1);
     expect(results.filter((r) => r.errors?.[0].extensions?.code === 'CONFLICT').length).toBe(7);
-    const [{ n }] = await queryRows(catalog.subgraph.deps.db, `SELECT count(*)::int AS n FROM products WHERE name = $1`, [name]);
+    const [{ n }] = await queryRows(
+      catalog.subgraph.deps.db,
+      `SELECT count(*)::int AS n FROM products WHERE name = $1`,
+      [name],
+    );
     expect(n).toBe(1);
   });
 });
@@ -159,7 +218,17 @@ describe('updateProduct', () => {
     const product = await createProduct(catalog, vendor);
     const name = uniqueName('Renamed');
     const { updateProduct } = await catalog.client.data<{ updateProduct: ProductShape }>(UPDATE, {
-      variables: { id: product.id, input: { name, description: 'New words.', kind: 'WORKFLOW', price: { amount: 100, currency: 'GBP' }, categoryId: CATEGORY_IDS.marketing, tags: ['New'] } },
+      variables: {
+        id: product.id,
+        input: {
+          name,
+          description: 'New words.',
+          kind: 'WORKFLOW',
+          price: { amount: 100, currency: 'GBP' },
+          categoryId: CATEGORY_IDS.marketing,
+          tags: ['New'],
+        },
+      },
       token: vendor.token,
     });
     expect(updateProduct).toMatchObject({
@@ -182,7 +251,13 @@ describe('updateProduct', () => {
       variables: { id: product.id, input: { description: null, tags: null, name: product.name } },
       token: vendor.token,
     });
-    expect(updateProduct).toMatchObject({ name: product.name, description: product.description, tags: ['keep'], version: 1, updatedAt: product.updatedAt });
+    expect(updateProduct).toMatchObject({
+      name: product.name,
+      description: product.description,
+      tags: ['keep'],
+      version: 1,
+      updatedAt: product.updatedAt,
+    });
   });
 
   it('records product.updated with the full new state for a published product, and keeps its slug', async () => {
@@ -194,12 +269,27 @@ describe('updateProduct', () => {
       headers: { 'x-request-id': 'update-req-7' },
     });
     const updated = result.data!.updateProduct;
-    expect(updated).toMatchObject({ name, slug: product.slug, status: 'PUBLISHED', version: product.version + 1, publishedAt: product.publishedAt });
+    expect(updated).toMatchObject({
+      name,
+      slug: product.slug,
+      status: 'PUBLISHED',
+      version: product.version + 1,
+      publishedAt: product.publishedAt,
+    });
     const events = await outboxOf(catalog, product.id);
     expect(events.map((e) => e.type)).toEqual(['product.published', 'product.updated']);
     expect(events[1]).toMatchObject({
       correlationId: 'update-req-7',
-      payload: { productId: product.id, vendorId: vendor.vendorId, slug: product.slug, name, kind: 'AGENT', price: { amount: 2500, currency: 'USD' }, status: 'PUBLISHED', revision: updated.version },
+      payload: {
+        productId: product.id,
+        vendorId: vendor.vendorId,
+        slug: product.slug,
+        name,
+        kind: 'AGENT',
+        price: { amount: 2500, currency: 'USD' },
+        status: 'PUBLISHED',
+        revision: updated.version,
+      },
     });
   });
 
@@ -210,9 +300,15 @@ describe('updateProduct', () => {
     ['an admin', 'FORBIDDEN', admin],
   ])('refuses %s with %s and changes nothing', async (_who, code, token) => {
     const product = await createProduct(catalog, vendor);
-    const result = await catalog.client.request(UPDATE, { variables: { id: product.id, input: { name: uniqueName('Hijack') } }, token: token() });
+    const result = await catalog.client.request(UPDATE, {
+      variables: { id: product.id, input: { name: uniqueName('Hijack') } },
+      token: token(),
+    });
     expect(result.errors?.[0].extensions?.code).toBe(code);
-    const { product: after } = await catalog.client.data(PRODUCT, { variables: { id: product.id }, token: vendor.token });
+    const { product: after } = await catalog.client.data(PRODUCT, {
+      variables: { id: product.id },
+      token: vendor.token,
+    });
     expect(after).toEqual(product);
   });
 
@@ -220,32 +316,50 @@ describe('updateProduct', () => {
     const seller = await addVendor(catalog);
     const product = await createProduct(catalog, seller);
     await setVendorStatus(catalog, seller.vendorId, 'SUSPENDED');
-    expect(await catalog.client.errorCode(UPDATE, { variables: { id: product.id, input: { description: 'x' } }, token: seller.token })).toBe('FORBIDDEN');
+    expect(
+      await catalog.client.errorCode(UPDATE, {
+        variables: { id: product.id, input: { description: 'x' } },
+        token: seller.token,
+      }),
+    ).toBe('FORBIDDEN');
   });
 
   it.each([randomUUID(), 'not-a-uuid', ''])('answers NOT_FOUND for an unknown or malformed id %#', async (id) => {
-    expect(await catalog.client.errorCode(UPDATE, { variables: { id, input: { description: 'x' } }, token: vendor.token })).toBe('NOT_FOUND');
+    expect(
+      await catalog.client.errorCode(UPDATE, { variables: { id, input: { description: 'x' } }, token: vendor.token }),
+    ).toBe('NOT_FOUND');
   });
 
   it('validates like createProduct, after checking ownership', async () => {
     const product = await createProduct(catalog, vendor);
     const bad = { name: '', price: { amount: 1, currency: 'usd ' }, tags: ['ÜBER'], categoryId: randomUUID() };
-    const result = await catalog.client.request(UPDATE, { variables: { id: product.id, input: bad }, token: vendor.token });
+    const result = await catalog.client.request(UPDATE, {
+      variables: { id: product.id, input: bad },
+      token: vendor.token,
+    });
     expect(fieldsOf(result)).toEqual([
       { field: 'input.name', message: 'must not be empty' },
       { field: 'input.tags.0', message: 'may only contain a-z, 0-9 and "-"' },
       { field: 'input.categoryId', message: 'is not a category' },
     ]);
-    expect(await catalog.client.errorCode(UPDATE, { variables: { id: product.id, input: bad }, token: otherVendor.token })).toBe('FORBIDDEN');
+    expect(
+      await catalog.client.errorCode(UPDATE, { variables: { id: product.id, input: bad }, token: otherVendor.token }),
+    ).toBe('FORBIDDEN');
   });
 
   it('answers CONFLICT for a rename onto a taken slug, and for an archived product', async () => {
     const taken = await createProduct(catalog, otherVendor);
     const product = await createProduct(catalog, vendor);
-    const clash = await catalog.client.request(UPDATE, { variables: { id: product.id, input: { name: taken.name } }, token: vendor.token });
+    const clash = await catalog.client.request(UPDATE, {
+      variables: { id: product.id, input: { name: taken.name } },
+      token: vendor.token,
+    });
     expect(clash.errors?.[0].extensions).toMatchObject({ code: 'CONFLICT', field: 'input.name' });
     await catalog.client.data(ARCHIVE, { variables: { id: product.id }, token: vendor.token });
-    const archived = await catalog.client.request(UPDATE, { variables: { id: product.id, input: { description: 'x' } }, token: vendor.token });
+    const archived = await catalog.client.request(UPDATE, {
+      variables: { id: product.id, input: { description: 'x' } },
+      token: vendor.token,
+    });
     expect(archived.errors?.[0].extensions).toMatchObject({ code: 'CONFLICT', status: 'ARCHIVED' });
   });
 });
@@ -282,7 +396,10 @@ describe('product(id | slug)', () => {
     }
   });
 
-  it.each([randomUUID(), 'not-a-uuid', "'; DROP TABLE products; --", 'x'.repeat(5000)])('answers NOT_FOUND for an unknown or malformed id %#', async (id) => {
-    expect(await catalog.client.errorCode(PRODUCT, { variables: { id } })).toBe('NOT_FOUND');
-  });
+  it.each([randomUUID(), 'not-a-uuid', "'; DROP TABLE products; --", 'x'.repeat(5000)])(
+    'answers NOT_FOUND for an unknown or malformed id %#',
+    async (id) => {
+      expect(await catalog.client.errorCode(PRODUCT, { variables: { id } })).toBe('NOT_FOUND');
+    },
+  );
 });

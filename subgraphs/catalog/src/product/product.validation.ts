@@ -31,8 +31,10 @@ export class ProductInputCheck extends InputCheck {
 
   description(field: string, raw: string): string {
     const description = raw.trim();
-    if (description.length > DESCRIPTION_MAX_LENGTH) this.add(field, `must be at most ${DESCRIPTION_MAX_LENGTH} characters`);
-    else if (CONTROL_CHARACTERS_BUT_WHITESPACE.test(description)) this.add(field, 'must not contain control characters');
+    if (description.length > DESCRIPTION_MAX_LENGTH)
+      this.add(field, `must be at most ${DESCRIPTION_MAX_LENGTH} characters`);
+    else if (CONTROL_CHARACTERS_BUT_WHITESPACE.test(description))
+      this.add(field, 'must not contain control characters');
     return description;
   }
 
@@ -41,7 +43,8 @@ export class ProductInputCheck extends InputCheck {
     if (!Number.isInteger(raw.amount) || raw.amount < 0 || raw.amount > PRICE_MAX_AMOUNT) {
       this.add(`${field}.amount`, `must be a whole number of minor units from 0 to ${PRICE_MAX_AMOUNT}`);
     }
-    if (!(SUPPORTED_CURRENCIES as readonly string[]).includes(currency)) this.add(`${field}.currency`, `must be one of ${SUPPORTED_CURRENCIES.join(', ')}`);
+    if (!(SUPPORTED_CURRENCIES as readonly string[]).includes(currency))
+      this.add(`${field}.currency`, `must be one of ${SUPPORTED_CURRENCIES.join(', ')}`);
     return { amount: raw.amount, currency };
   }
 
@@ -50,14 +53,16 @@ export class ProductInputCheck extends InputCheck {
     const tags = [...new Set(raw.map((tag) => tag.trim().toLowerCase()))];
     if (tags.length > TAGS_MAX) this.add(field, `must hold at most ${TAGS_MAX} tags`);
     tags.forEach((tag, index) => {
-      if (tag.length === 0 || tag.length > TAG_MAX_LENGTH) this.add(`${field}.${index}`, `must be 1 to ${TAG_MAX_LENGTH} characters`);
+      if (tag.length === 0 || tag.length > TAG_MAX_LENGTH)
+        this.add(`${field}.${index}`, `must be 1 to ${TAG_MAX_LENGTH} characters`);
       else if (!TAG_PATTERN.test(tag)) this.add(`${field}.${index}`, 'may only contain a-z, 0-9 and "-"');
     });
     return tags;
   }
 
   maxActivations(field: string, raw: number): number {
-    if (!Number.isInteger(raw) || raw < 1 || raw > MAX_ACTIVATIONS_LIMIT) this.add(field, `must be a whole number from 1 to ${MAX_ACTIVATIONS_LIMIT}`);
+    if (!Number.isInteger(raw) || raw < 1 || raw > MAX_ACTIVATIONS_LIMIT)
+      this.add(field, `must be a whole number from 1 to ${MAX_ACTIVATIONS_LIMIT}`);
     return raw;
   }
 
@@ -81,10 +86,15 @@ export class ProductInputCheck extends InputCheck {
   }
 
   priceRange(field: string, min: number | null | undefined, max: number | null | undefined): void {
-    for (const [name, value] of [['minPrice', min], ['maxPrice', max]] as const) {
-      if (value !== null && value !== undefined && (value < 0 || value > PRICE_MAX_AMOUNT)) this.add(`${field}.${name}`, `must be from 0 to ${PRICE_MAX_AMOUNT}`);
+    for (const [name, value] of [
+      ['minPrice', min],
+      ['maxPrice', max],
+    ] as const) {
+      if (value !== null && value !== undefined && (value < 0 || value > PRICE_MAX_AMOUNT))
+        this.add(`${field}.${name}`, `must be from 0 to ${PRICE_MAX_AMOUNT}`);
     }
-    if (min !== null && min !== undefined && max !== null && max !== undefined && min > max) this.add(`${field}.maxPrice`, 'must not be below minPrice');
+    if (min !== null && min !== undefined && max !== null && max !== undefined && min > max)
+      this.add(`${field}.maxPrice`, 'must not be below minPrice');
   }
 }
 

@@ -12,7 +12,10 @@ export class AddReviewArgs {
   @Field(() => Int, { description: 'Stars, 1 to 5.' })
   rating: number;
 
-  @Field(() => String, { nullable: true, description: 'What you think of it, up to 4,000 characters; omit to only rate.' })
+  @Field(() => String, {
+    nullable: true,
+    description: 'What you think of it, up to 4,000 characters; omit to only rate.',
+  })
   body?: string | null;
 }
 
@@ -24,7 +27,10 @@ export class UpdateReviewArgs {
   @Field(() => Int, { nullable: true, description: 'New stars, 1 to 5; omitted or null keeps them.' })
   rating?: number | null;
 
-  @Field(() => String, { nullable: true, description: 'New text, up to 4,000 characters; omitted or null keeps it, "" removes it.' })
+  @Field(() => String, {
+    nullable: true,
+    description: 'New text, up to 4,000 characters; omitted or null keeps it, "" removes it.',
+  })
   body?: string | null;
 }
 

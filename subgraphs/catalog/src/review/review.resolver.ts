@@ -16,20 +16,26 @@ export class ReviewResolver {
 
   @Authorized()
   @Mutation(() => Review, {
-    description: 'Reviews a published product you hold a license for, once (a second review is a CONFLICT; change the first with updateReview). Its vendor cannot review it.',
+    description:
+      'Reviews a published product you hold a license for, once (a second review is a CONFLICT; change the first with updateReview). Its vendor cannot review it.',
   })
   addReview(@Args() args: AddReviewArgs, @Ctx() context: RequestContext): Promise<Review> {
     return this.reviews.add(context, args);
   }
 
   @Authorized()
-  @Mutation(() => Review, { description: 'Changes your own review while the product is in the storefront; omitted fields stay as they are.' })
+  @Mutation(() => Review, {
+    description: 'Changes your own review while the product is in the storefront; omitted fields stay as they are.',
+  })
   updateReview(@Args() { id, rating, body }: UpdateReviewArgs, @Ctx() context: RequestContext): Promise<Review> {
     return this.reviews.update(context, id, { rating, body });
   }
 
   @Authorized()
-  @Mutation(() => Product, { description: 'Removes a review (its author or an admin) and answers the product with its rating and review count after the removal.' })
+  @Mutation(() => Product, {
+    description:
+      'Removes a review (its author or an admin) and answers the product with its rating and review count after the removal.',
+  })
   deleteReview(@Args() { id }: ReviewIdArgs, @Ctx() context: RequestContext): Promise<Product> {
     return this.reviews.delete(context, id);
   }

@@ -1,5 +1,18 @@
 import {
-  ConnectionShape, PageArgs, RequestContext, Role, Viewer, conflict, decodeCursor, defineLoader, forbidden, isTimeIdCursor, isUuid, notFound, requireViewer, toConnection,
+  ConnectionShape,
+  PageArgs,
+  RequestContext,
+  Role,
+  Viewer,
+  conflict,
+  decodeCursor,
+  defineLoader,
+  forbidden,
+  isTimeIdCursor,
+  isUuid,
+  notFound,
+  requireViewer,
+  toConnection,
 } from '@marketplace/kit';
 import type { DataSource, EntityManager } from 'typeorm';
 import type { LicenseService } from '../license/license.service';
@@ -16,7 +29,13 @@ type PageKey = { productId: string; first: number; after: string | null };
 const reviewCodec = withDates(() => ({}) as Review, ['createdAt', 'updatedAt']);
 const PAGE_CODEC: CacheCodec<ConnectionShape<Review> | Error> = {
   encode: (page) => page,
-  decode: (raw) => ({ ...raw, edges: raw.edges.map((edge: { cursor: string; node: unknown }) => ({ cursor: edge.cursor, node: reviewCodec.decode(edge.node) })) }),
+  decode: (raw) => ({
+    ...raw,
+    edges: raw.edges.map((edge: { cursor: string; node: unknown }) => ({
+      cursor: edge.cursor,
+      node: reviewCodec.decode(edge.node),
+    })),
+  }),
 };
 
 /**
@@ -34,7 +53,10 @@ export class ReviewService {
     private readonly cache?: StorefrontCache,
   ) {}
 
-  async add(context: RequestContext, input: { productId: string; rating: number; body?: string | null }): Promise<Review> {
+  async add(
+    context: RequestContext,
+    input: { productId: string; rating: number; body?: string | null },
+  ): Promise<Review> {
     const viewer = requireViewer(context);
     const check = new ReviewInputCheck();
     const rating = check.rating('rating', input.rating);
@@ -44,7 +66,8 @@ export class ReviewService {
     const review = await this.db.transaction(async (manager) => {
       const product = await this.lockReviewable(manager, viewer, input.productId);
       if (isOwner(viewer, product)) throw forbidden('Vendors cannot review their own products');
-      if (!(await this.licenses.holds(manager, viewer.id, product.id))) throw forbidden('Only customers holding a license for this product can review it');
+      if (!(await this.licenses.holds(manager, viewer.id, product.id)))
+        throw forbidden('Only customers holding a license for this product can review it');
       const added = await this.store.insert(manager, { productId: product.id, authorId: viewer.id, rating, body });
       if (!added) throw conflict('You have already reviewed this product', { field: 'productId' });
       await this.store.refreshAggregate(manager, product.id);
@@ -56,17 +79,22 @@ export class ReviewService {
   }
 
   /** The author changes the stars or the text; nothing differing means no change at all. */
-  async update(context: RequestContext, id: string, input: { rating?: number | null; body?: string | null }): Promise<Review> {
+  async update(
+    context: RequestContext,
+    id: string,
+    input: { rating?: number | null; body?: string | null },
+  ): Promise<Review> {
     const viewer = requireViewer(context);
     const check = new ReviewInputCheck();
-    const rating = input.rating === null || input.rating === undefined ? undefined : check.rating('rating', input.rating);
+    const rating =
+      input.rating === null || input.rating === undefined ? undefined : check.rating('rating', input.rating);
     const body = input.body === null || input.body === undefined ? undefined : check.body('body', input.body);
     check.done();
     if (!isUuid(id)) throw notFound('Review');
     const { review, changed } = await this.db.transaction(async (manager) => {
       const existing = await this.store.find(manager, id);
       if (!existing) throw notFound('Review');
-      if (existing.authorId !== viewer.id) throw forbidden('Only the review\'s author can change it');
+      if (existing.authorId !== viewer.id) throw forbidden("Only the review's author can change it");
       await this.lockReviewable(manager, viewer, existing.productId);
       const current = await this.store.find(manager, id, true);
       if (!current) throw notFound('Review'); // deleted meanwhile
@@ -90,7 +118,8 @@ export class ReviewService {
     const product = await this.db.transaction(async (manager) => {
       const existing = await this.store.find(manager, id);
       if (!existing) throw notFound('Review');
-      if (existing.authorId !== viewer.id && viewer.role !== Role.ADMIN) throw forbidden('Only the review\'s author or an admin can delete it');
+      if (existing.authorId !== viewer.id && viewer.role !== Role.ADMIN)
+        throw forbidden("Only the review's author or an admin can delete it");
       const locked = await this.products.lock(manager, existing.productId);
       if (!(await this.store.delete(manager, id))) throw notFound('Review'); // deleted meanwhile
       this.cache?.productChanged(manager, locked.id);
@@ -102,7 +131,9 @@ export class ReviewService {
 
   /** `Product.reviews`: newest first; one statement for every product asked with the same page arguments in one tick. */
   productReviews(context: RequestContext, productId: string, page: PageArgs): Promise<ConnectionShape<Review>> {
-    return this.pageLoader(context).load(JSON.stringify({ productId, first: page.first, after: page.after ?? null } satisfies PageKey));
+    return this.pageLoader(context).load(
+      JSON.stringify({ productId, first: page.first, after: page.after ?? null } satisfies PageKey),
+    );
   }
 
   /** Anonymous viewers read pages through the storefront cache (keyed by the product's version). */
@@ -129,11 +160,24 @@ export class ReviewService {
       [...groups.values()].map(async (group) => {
         const { first, after } = group[0];
         try {
-          const [, time, id] = after ? decodeCursor(after, 3, ([tag, ...key]) => tag === 'REVIEW' && isTimeIdCursor(key)) : [];
-          const pages = await this.store.pages([...new Set(group.map((key) => key.productId))], first, after ? { time: String(time), id: String(id) } : null);
+          const [, time, id] = after
+            ? decodeCursor(after, 3, ([tag, ...key]) => tag === 'REVIEW' && isTimeIdCursor(key))
+            : [];
+          const pages = await this.store.pages(
+            [...new Set(group.map((key) => key.productId))],
+            first,
+            after ? { time: String(time), id: String(id) } : null,
+          );
           for (const key of group) {
             const page = pages.get(key.productId) ?? { total: 0, reviews: [] };
-            results.set(key, toConnection(page.reviews, key, page.total, (review) => ['REVIEW', review.createdAt.toISOString(), review.id]));
+            results.set(
+              key,
+              toConnection(page.reviews, key, page.total, (review) => [
+                'REVIEW',
+                review.createdAt.toISOString(),
+                review.id,
+              ]),
+            );
           }
         } catch (error) {
           group.forEach((key) => results.set(key, error as Error));

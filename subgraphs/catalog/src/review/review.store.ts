@@ -15,12 +15,19 @@ export class ReviewStore {
   constructor(private readonly db: DataSource) {}
 
   async find(manager: EntityManager, id: string, lock = false): Promise<Review | null> {
-    const [row] = await queryRows<Review>(manager, `SELECT ${COLUMNS} FROM reviews r WHERE r.id = $1${lock ? ' FOR UPDATE' : ''}`, [id]);
+    const [row] = await queryRows<Review>(
+      manager,
+      `SELECT ${COLUMNS} FROM reviews r WHERE r.id = $1${lock ? ' FOR UPDATE' : ''}`,
+      [id],
+    );
     return row ?? null;
   }
 
   /** The new review, or null when the author already reviewed the product. */
-  async insert(manager: EntityManager, review: Pick<Review, 'productId' | 'authorId' | 'rating' | 'body'>): Promise<Review | null> {
+  async insert(
+    manager: EntityManager,
+    review: Pick<Review, 'productId' | 'authorId' | 'rating' | 'body'>,
+  ): Promise<Review | null> {
     const [row] = await queryRows<Review>(
       manager,
       `INSERT INTO reviews AS r (product_id, author_id, rating, body) VALUES ($1, $2, $3, $4)
@@ -32,11 +39,11 @@ export class ReviewStore {
   }
 
   async update(manager: EntityManager, id: string, changes: { rating: number; body: string }): Promise<Review> {
-    const [row] = await queryRows<Review>(manager, `UPDATE reviews r SET rating = $2, body = $3, updated_at = now() WHERE r.id = $1 RETURNING ${COLUMNS}`, [
-      id,
-      changes.rating,
-      changes.body,
-    ]);
+    const [row] = await queryRows<Review>(
+      manager,
+      `UPDATE reviews r SET rating = $2, body = $3, updated_at = now() WHERE r.id = $1 RETURNING ${COLUMNS}`,
+      [id, changes.rating, changes.body],
+    );
     return row;
   }
 
@@ -61,7 +68,11 @@ export class ReviewStore {
   }
 
   /** A page of reviews of each product, newest first, after one cursor: one statement for them all. */
-  async pages(productIds: string[], first: number, after: { time: string; id: string } | null): Promise<Map<string, ReviewPage>> {
+  async pages(
+    productIds: string[],
+    first: number,
+    after: { time: string; id: string } | null,
+  ): Promise<Map<string, ReviewPage>> {
     const rows = await queryRows<Review & { total: number; pageProductId: string }>(
       this.db,
       `SELECT k.id AS "pageProductId", t.total, page.*

@@ -1,7 +1,10 @@
 import { Field, ID, Int, ObjectType } from 'type-graphql';
 
 /** One customer's verdict on a product they hold a license for. */
-@ObjectType({ description: 'A verified review: written by a customer holding a license for the product, at most one per customer and product.' })
+@ObjectType({
+  description:
+    'A verified review: written by a customer holding a license for the product, at most one per customer and product.',
+})
 export class Review {
   @Field(() => ID, { description: 'Stable identifier (UUID).' })
   id: string;

@@ -11,7 +11,8 @@ const CONTROL_CHARACTERS_BUT_WHITESPACE = /[\u0000-\u0008\u000b\u000c\u000e-\u00
 /** The rules of a review's fields on top of the kit's problem collector. */
 export class ReviewInputCheck extends InputCheck {
   rating(field: string, raw: number): number {
-    if (!Number.isInteger(raw) || raw < RATING_MIN || raw > RATING_MAX) this.add(field, `must be a whole number from ${RATING_MIN} to ${RATING_MAX}`);
+    if (!Number.isInteger(raw) || raw < RATING_MIN || raw > RATING_MAX)
+      this.add(field, `must be a whole number from ${RATING_MIN} to ${RATING_MAX}`);
     return raw;
   }
 

@@ -44,7 +44,14 @@ export class VendorReplicaService {
          status_changed_at = greatest(v.status_changed_at, EXCLUDED.status_changed_at),
          updated_at = now()
        RETURNING ${COLUMNS}`,
-      [change.vendorId, change.userId, change.displayName ?? null, change.slug ?? null, change.status ?? null, change.at],
+      [
+        change.vendorId,
+        change.userId,
+        change.displayName ?? null,
+        change.slug ?? null,
+        change.status ?? null,
+        change.at,
+      ],
     );
     this.onChange(manager);
     return row;
@@ -52,13 +59,19 @@ export class VendorReplicaService {
 
   /** The vendor the user runs, if any. `lock` holds its status until the transaction ends. */
   async ofUser(manager: DataSource | EntityManager, userId: string, lock = false): Promise<VendorReplica | null> {
-    const [row] = await queryRows<VendorReplica>(manager, `SELECT ${COLUMNS} FROM vendors WHERE user_id = $1${lock ? ' FOR SHARE' : ''}`, [userId]);
+    const [row] = await queryRows<VendorReplica>(
+      manager,
+      `SELECT ${COLUMNS} FROM vendors WHERE user_id = $1${lock ? ' FOR SHARE' : ''}`,
+      [userId],
+    );
     return row ?? null;
   }
 
   /** One vendor by id, its row shared-locked: a suspension waits for the caller's transaction, and vice versa. */
   async lockShared(manager: EntityManager, vendorId: string): Promise<VendorReplica | null> {
-    const [row] = await queryRows<VendorReplica>(manager, `SELECT ${COLUMNS} FROM vendors WHERE id = $1 FOR SHARE`, [vendorId]);
+    const [row] = await queryRows<VendorReplica>(manager, `SELECT ${COLUMNS} FROM vendors WHERE id = $1 FOR SHARE`, [
+      vendorId,
+    ]);
     return row ?? null;
   }
 

@@ -8,7 +8,10 @@ import { Vendor } from '../entity-stubs';
 export class VendorResolver {
   constructor(private readonly searching: ProductSearchService) {}
 
-  @FieldResolver(() => ProductConnection, { description: 'The vendor\'s products, newest first: published ones for everyone (none while the vendor is suspended), all of them for the vendor and admins.' })
+  @FieldResolver(() => ProductConnection, {
+    description:
+      "The vendor's products, newest first: published ones for everyone (none while the vendor is suspended), all of them for the vendor and admins.",
+  })
   products(@Root() vendor: Vendor, @Args() { first, after }: PageArgs, @Ctx() context: RequestContext) {
     return this.searching.vendorProducts(context, { vendorId: vendor.id, first, after });
   }

@@ -1,4 +1,13 @@
-import { RateLimiter, RequestContext, Role, conflict, forbidden, notFound, queryRows, requireViewer } from '@marketplace/kit';
+import {
+  RateLimiter,
+  RequestContext,
+  Role,
+  conflict,
+  forbidden,
+  notFound,
+  queryRows,
+  requireViewer,
+} from '@marketplace/kit';
 import type { DataSource, EntityManager } from 'typeorm';
 import { keyDigest, verifyLicenseKey } from '../key/license-key';
 import type { LicenseSigningKey } from '../key/signing-key';
@@ -34,7 +43,8 @@ export class ActivationService {
     const license = await this.store.byDigest(this.db, keyDigest(rawKey));
     if (!license) return result(LicenseValidationCode.NOT_FOUND, null);
     const mine = context.viewer?.role === Role.ADMIN || context.viewer?.id === license.ownerId;
-    const shown = (code: LicenseValidationCode) => result(code, code === LicenseValidationCode.VALID || mine ? license : null);
+    const shown = (code: LicenseValidationCode) =>
+      result(code, code === LicenseValidationCode.VALID || mine ? license : null);
     if (license.status === LicenseStatus.REVOKED) return shown(LicenseValidationCode.REVOKED);
     if (license.status === LicenseStatus.EXPIRED) return shown(LicenseValidationCode.EXPIRED);
     const [{ activated, count }] = await queryRows<{ activated: boolean; count: number }>(
@@ -43,11 +53,20 @@ export class ActivationService {
       [license.id, fingerprint],
     );
     if (activated) return shown(LicenseValidationCode.VALID);
-    return shown(count >= license.maxActivations ? LicenseValidationCode.TOO_MANY_ACTIVATIONS : LicenseValidationCode.NOT_ACTIVATED);
+    return shown(
+      count >= license.maxActivations
+        ? LicenseValidationCode.TOO_MANY_ACTIVATIONS
+        : LicenseValidationCode.NOT_ACTIVATED,
+    );
   }
 
   /** The owner activates the license on a machine; the same machine again changes nothing. */
-  async activate(context: RequestContext, rawKey: string, rawFingerprint: string, rawLabel: string | null | undefined): Promise<License> {
+  async activate(
+    context: RequestContext,
+    rawKey: string,
+    rawFingerprint: string,
+    rawLabel: string | null | undefined,
+  ): Promise<License> {
     const check = new ActivationInputCheck();
     const key = check.key('key', rawKey);
     const fingerprint = check.fingerprint('fingerprint', rawFingerprint);
@@ -55,16 +74,28 @@ export class ActivationService {
     check.done();
     const license = await this.db.transaction(async (manager) => {
       const license = await this.ownLicense(context, manager, key, 'activate');
-      if (license.status !== LicenseStatus.ACTIVE) throw conflict(`This license is ${license.status} and can no longer be activated`, { status: license.status });
-      const activations = await queryRows<{ fingerprint: string }>(manager, `SELECT fingerprint FROM activations WHERE license_id = $1`, [license.id]);
+      if (license.status !== LicenseStatus.ACTIVE)
+        throw conflict(`This license is ${license.status} and can no longer be activated`, { status: license.status });
+      const activations = await queryRows<{ fingerprint: string }>(
+        manager,
+        `SELECT fingerprint FROM activations WHERE license_id = $1`,
+        [license.id],
+      );
       if (activations.some((activation) => activation.fingerprint === fingerprint)) return license;
       if (activations.length >= license.maxActivations) {
-        throw conflict(`This license is already activated on ${activations.length} of ${license.maxActivations} machines; deactivate one first`, {
-          reason: LicenseValidationCode.TOO_MANY_ACTIVATIONS,
-          maxActivations: license.maxActivations,
-        });
+        throw conflict(
+          `This license is already activated on ${activations.length} of ${license.maxActivations} machines; deactivate one first`,
+          {
+            reason: LicenseValidationCode.TOO_MANY_ACTIVATIONS,
+            maxActivations: license.maxActivations,
+          },
+        );
       }
-      await manager.query(`INSERT INTO activations (license_id, fingerprint, label) VALUES ($1, $2, $3)`, [license.id, fingerprint, label]);
+      await manager.query(`INSERT INTO activations (license_id, fingerprint, label) VALUES ($1, $2, $3)`, [
+        license.id,
+        fingerprint,
+        label,
+      ]);
       context.log.info({ licenseId: license.id, activations: activations.length + 1 }, 'license activated');
       return license;
     });
@@ -79,7 +110,11 @@ export class ActivationService {
     check.done();
     return this.db.transaction(async (manager) => {
       const license = await this.ownLicense(context, manager, key, 'deactivate');
-      const removed = await queryRows(manager, `DELETE FROM activations WHERE license_id = $1 AND fingerprint = $2 RETURNING fingerprint`, [license.id, fingerprint]);
+      const removed = await queryRows(
+        manager,
+        `DELETE FROM activations WHERE license_id = $1 AND fingerprint = $2 RETURNING fingerprint`,
+        [license.id, fingerprint],
+      );
       if (removed.length > 0) context.log.info({ licenseId: license.id }, 'license deactivated');
       return license;
     });
@@ -89,7 +124,12 @@ export class ActivationService {
    * The key's license, locked, when the signed-in viewer owns it. The key is a secret, but a
    * customer trying someone else's key gets a clear FORBIDDEN rather than a silent failure.
    */
-  private async ownLicense(context: RequestContext, manager: EntityManager, key: string, action: string): Promise<License> {
+  private async ownLicense(
+    context: RequestContext,
+    manager: EntityManager,
+    key: string,
+    action: string,
+  ): Promise<License> {
     const viewer = requireViewer(context);
     if (!this.verified(key)) {
       const check = new ActivationInputCheck();
@@ -98,7 +138,8 @@ export class ActivationService {
     }
     const license = await this.store.byDigest(manager, keyDigest(key), true);
     if (!license) throw notFound('License');
-    if (license.ownerId !== viewer.id) throw forbidden(`This license key belongs to another customer; only its owner can ${action} it`);
+    if (license.ownerId !== viewer.id)
+      throw forbidden(`This license key belongs to another customer; only its owner can ${action} it`);
     return license;
   }
 

@@ -2,7 +2,18 @@ import { randomUUID } from 'node:crypto';
 import { Events } from '@marketplace/kit';
 import { TestSubgraph } from '@marketplace/kit/testing';
 import { signLicenseKey } from '../key/license-key';
-import { DEACTIVATE, LicenseView, activate, deliverEvent, licensed, person, productState, signingKeyOf, startLicensing, validate } from '../testing';
+import {
+  DEACTIVATE,
+  LicenseView,
+  activate,
+  deliverEvent,
+  licensed,
+  person,
+  productState,
+  signingKeyOf,
+  startLicensing,
+  validate,
+} from '../testing';
 
 /** Activations under concurrency, their owner-only rule, and every validation code. */
 let licensing: TestSubgraph;
@@ -18,13 +29,21 @@ describe('activateLicense', () => {
   it('20 parallel activations on distinct machines with a limit of 3: exactly 3 succeed, the rest CONFLICT TOO_MANY_ACTIVATIONS', async () => {
     const { owner, key, license } = await licensed(licensing);
     expect(license.maxActivations).toBe(3);
-    const results = await Promise.all(Array.from({ length: 20 }, (_, i) => activate(licensing, key, `machine-${i}`, owner.token)));
+    const results = await Promise.all(
+      Array.from({ length: 20 }, (_, i) => activate(licensing, key, `machine-${i}`, owner.token)),
+    );
     const succeeded = results.filter((r) => r.data?.activateLicense);
     expect(succeeded).toHaveLength(3);
     const refusals = results.filter((r) => r.errors).map((r) => r.errors![0].extensions);
     expect(refusals).toHaveLength(17);
-    for (const refusal of refusals) expect(refusal).toMatchObject({ code: 'CONFLICT', reason: 'TOO_MANY_ACTIVATIONS', maxActivations: 3 });
-    const last = await activate(licensing, key, succeeded[0].data!.activateLicense.activations[0].fingerprint, owner.token);
+    for (const refusal of refusals)
+      expect(refusal).toMatchObject({ code: 'CONFLICT', reason: 'TOO_MANY_ACTIVATIONS', maxActivations: 3 });
+    const last = await activate(
+      licensing,
+      key,
+      succeeded[0].data!.activateLicense.activations[0].fingerprint,
+      owner.token,
+    );
     expect(last.data?.activateLicense.activations).toHaveLength(3);
   });
 
@@ -32,16 +51,21 @@ describe('activateLicense', () => {
     const { owner, key } = await licensed(licensing);
     const first = await activate(licensing, key, 'laptop-fp', owner.token, 'work laptop');
     const second = await activate(licensing, key, 'laptop-fp', owner.token, 'renamed');
-    expect(first.data?.activateLicense.activations).toEqual([{ fingerprint: 'laptop-fp', label: 'work laptop', createdAt: expect.any(String) }]);
+    expect(first.data?.activateLicense.activations).toEqual([
+      { fingerprint: 'laptop-fp', label: 'work laptop', createdAt: expect.any(String) },
+    ]);
     expect(second.data?.activateLicense.activations).toEqual(first.data?.activateLicense.activations);
   });
 
-  it('the vendor\'s policy sets the limit (1 machine here)', async () => {
+  it("the vendor's policy sets the limit (1 machine here)", async () => {
     const state = productState({ maxActivations: 1 });
     await deliverEvent(licensing, Events.ProductPublished, state);
     const { owner, key } = await licensed(licensing, [state.productId]);
     expect((await activate(licensing, key, 'a', owner.token)).errors).toBeUndefined();
-    expect((await activate(licensing, key, 'b', owner.token)).errors?.[0].extensions).toMatchObject({ code: 'CONFLICT', maxActivations: 1 });
+    expect((await activate(licensing, key, 'b', owner.token)).errors?.[0].extensions).toMatchObject({
+      code: 'CONFLICT',
+      maxActivations: 1,
+    });
   });
 
   it('deactivating frees a slot; deactivating an unknown machine changes nothing', async () => {
@@ -51,14 +75,19 @@ describe('activateLicense', () => {
     const after = await deactivate(key, 'b', owner.token);
     expect(after.data?.deactivateLicense.activations.map((a) => a.fingerprint)).toEqual(['a', 'c']);
     expect((await deactivate(key, 'never-activated', owner.token)).data?.deactivateLicense.activations).toHaveLength(2);
-    expect((await activate(licensing, key, 'd', owner.token)).data?.activateLicense.activations.map((a) => a.fingerprint)).toEqual(['a', 'c', 'd']);
+    expect(
+      (await activate(licensing, key, 'd', owner.token)).data?.activateLicense.activations.map((a) => a.fingerprint),
+    ).toEqual(['a', 'c', 'd']);
   });
 
-  it('another customer\'s key is FORBIDDEN (also to deactivate), signed out is UNAUTHENTICATED; nothing changes', async () => {
+  it("another customer's key is FORBIDDEN (also to deactivate), signed out is UNAUTHENTICATED; nothing changes", async () => {
     const { owner, key } = await licensed(licensing);
     const other = person();
     const refused = await activate(licensing, key, 'thief', other.token);
-    expect(refused.errors?.[0]).toMatchObject({ message: expect.stringMatching(/belongs to another customer/), extensions: { code: 'FORBIDDEN' } });
+    expect(refused.errors?.[0]).toMatchObject({
+      message: expect.stringMatching(/belongs to another customer/),
+      extensions: { code: 'FORBIDDEN' },
+    });
     expect((await activate(licensing, key, 'anon', undefined)).errors?.[0].extensions?.code).toBe('UNAUTHENTICATED');
     await activate(licensing, key, 'mine', owner.token);
     expect((await deactivate(key, 'mine', other.token)).errors?.[0].extensions?.code).toBe('FORBIDDEN');
@@ -69,35 +98,76 @@ describe('activateLicense', () => {
   it('refuses a tampered key (BAD_USER_INPUT on key), an unknown key (NOT_FOUND), bad fingerprints and labels', async () => {
     const { owner, key } = await licensed(licensing);
     const tampered = key.slice(0, -2) + (key.endsWith('AA') ? 'BB' : 'AA');
-    expect((await activate(licensing, tampered, 'fp', owner.token)).errors?.[0].extensions).toMatchObject({ code: 'BAD_USER_INPUT', fields: [{ field: 'key' }] });
-    expect((await activate(licensing, unknownKey(owner.id), 'fp', owner.token)).errors?.[0].extensions?.code).toBe('NOT_FOUND');
+    expect((await activate(licensing, tampered, 'fp', owner.token)).errors?.[0].extensions).toMatchObject({
+      code: 'BAD_USER_INPUT',
+      fields: [{ field: 'key' }],
+    });
+    expect((await activate(licensing, unknownKey(owner.id), 'fp', owner.token)).errors?.[0].extensions?.code).toBe(
+      'NOT_FOUND',
+    );
     const bad = await activate(licensing, key, ' ', owner.token, 'x'.repeat(101));
-    expect(bad.errors?.[0].extensions).toMatchObject({ code: 'BAD_USER_INPUT', fields: [{ field: 'fingerprint', message: 'must not be empty' }, { field: 'label', message: 'must be at most 100 characters' }] });
+    expect(bad.errors?.[0].extensions).toMatchObject({
+      code: 'BAD_USER_INPUT',
+      fields: [
+        { field: 'fingerprint', message: 'must not be empty' },
+        { field: 'label', message: 'must be at most 100 characters' },
+      ],
+    });
   });
 
   it('a revoked or expired license is CONFLICT with its status', async () => {
     const revoked = await licensed(licensing);
-    await licensing.subgraph.deps.db.query(`UPDATE licenses SET status = 'REVOKED', revoked_at = now() WHERE id = $1`, [revoked.license.id]);
-    expect((await activate(licensing, revoked.key, 'fp', revoked.owner.token)).errors?.[0].extensions).toMatchObject({ code: 'CONFLICT', status: 'REVOKED' });
+    await licensing.subgraph.deps.db.query(`UPDATE licenses SET status = 'REVOKED', revoked_at = now() WHERE id = $1`, [
+      revoked.license.id,
+    ]);
+    expect((await activate(licensing, revoked.key, 'fp', revoked.owner.token)).errors?.[0].extensions).toMatchObject({
+      code: 'CONFLICT',
+      status: 'REVOKED',
+    });
     const expired = await licensed(licensing);
-    await licensing.subgraph.deps.db.query(`UPDATE licenses SET expires_at = now() - interval '1 day' WHERE id = $1`, [expired.license.id]);
-    expect((await activate(licensing, expired.key, 'fp', expired.owner.token)).errors?.[0].extensions).toMatchObject({ code: 'CONFLICT', status: 'EXPIRED' });
+    await licensing.subgraph.deps.db.query(`UPDATE licenses SET expires_at = now() - interval '1 day' WHERE id = $1`, [
+      expired.license.id,
+    ]);
+    expect((await activate(licensing, expired.key, 'fp', expired.owner.token)).errors?.[0].extensions).toMatchObject({
+      code: 'CONFLICT',
+      status: 'EXPIRED',
+    });
   });
 });
 
 /** A correctly signed key for a license that does not exist. */
 function unknownKey(ownerId: string): string {
   const signing = signingKeyOf(licensing);
-  return signLicenseKey({ v: 1, lid: randomUUID(), pid: randomUUID(), sub: ownerId, max: 3, iat: Math.floor(Date.now() / 1000), exp: null, kid: signing.keyId }, signing.privateKey);
+  return signLicenseKey(
+    {
+      v: 1,
+      lid: randomUUID(),
+      pid: randomUUID(),
+      sub: ownerId,
+      max: 3,
+      iat: Math.floor(Date.now() / 1000),
+      exp: null,
+      kid: signing.keyId,
+    },
+    signing.privateKey,
+  );
 }
 
 describe('validateLicense', () => {
   it('VALID on an activated machine (the license shown to anyone holding the key), NOT_ACTIVATED on another while slots remain', async () => {
     const { owner, key, license } = await licensed(licensing);
     expect(await validate(licensing, key, 'desk')).toEqual({ valid: false, code: 'NOT_ACTIVATED', license: null });
-    expect(await validate(licensing, key, 'desk', { token: owner.token })).toEqual({ valid: false, code: 'NOT_ACTIVATED', license: { id: license.id, status: 'ACTIVE' } });
+    expect(await validate(licensing, key, 'desk', { token: owner.token })).toEqual({
+      valid: false,
+      code: 'NOT_ACTIVATED',
+      license: { id: license.id, status: 'ACTIVE' },
+    });
     await activate(licensing, key, 'desk', owner.token);
-    expect(await validate(licensing, key, 'desk')).toEqual({ valid: true, code: 'VALID', license: { id: license.id, status: 'ACTIVE' } });
+    expect(await validate(licensing, key, 'desk')).toEqual({
+      valid: true,
+      code: 'VALID',
+      license: { id: license.id, status: 'ACTIVE' },
+    });
   });
 
   it('TOO_MANY_ACTIVATIONS on a new machine once every slot is taken', async () => {
@@ -108,22 +178,37 @@ describe('validateLicense', () => {
   });
 
   it('NOT_FOUND for a correctly signed key of no license', async () => {
-    expect(await validate(licensing, unknownKey(randomUUID()), 'fp')).toEqual({ valid: false, code: 'NOT_FOUND', license: null });
+    expect(await validate(licensing, unknownKey(randomUUID()), 'fp')).toEqual({
+      valid: false,
+      code: 'NOT_FOUND',
+      license: null,
+    });
   });
 
   it('REVOKED, and EXPIRED once the expiry passed, even on an activated machine', async () => {
     const { owner, key, license } = await licensed(licensing);
     await activate(licensing, key, 'fp', owner.token);
-    await licensing.subgraph.deps.db.query(`UPDATE licenses SET expires_at = now() - interval '1 second' WHERE id = $1`, [license.id]);
+    await licensing.subgraph.deps.db.query(
+      `UPDATE licenses SET expires_at = now() - interval '1 second' WHERE id = $1`,
+      [license.id],
+    );
     expect(await validate(licensing, key, 'fp')).toEqual({ valid: false, code: 'EXPIRED', license: null });
-    expect((await validate(licensing, key, 'fp', { token: owner.token })).license).toEqual({ id: license.id, status: 'EXPIRED' });
-    await licensing.subgraph.deps.db.query(`UPDATE licenses SET status = 'REVOKED', revoked_at = now() WHERE id = $1`, [license.id]);
+    expect((await validate(licensing, key, 'fp', { token: owner.token })).license).toEqual({
+      id: license.id,
+      status: 'EXPIRED',
+    });
+    await licensing.subgraph.deps.db.query(`UPDATE licenses SET status = 'REVOKED', revoked_at = now() WHERE id = $1`, [
+      license.id,
+    ]);
     expect(await validate(licensing, key, 'fp')).toEqual({ valid: false, code: 'REVOKED', license: null });
   });
 
   it('is BAD_USER_INPUT for an empty fingerprint', async () => {
     const { key } = await licensed(licensing);
-    const result = await licensing.client.request(`query($key: String!) { validateLicense(key: $key, fingerprint: "") { code } }`, { variables: { key } });
+    const result = await licensing.client.request(
+      `query($key: String!) { validateLicense(key: $key, fingerprint: "") { code } }`,
+      { variables: { key } },
+    );
     expect(result.errors?.[0].extensions).toMatchObject({ code: 'BAD_USER_INPUT', fields: [{ field: 'fingerprint' }] });
   });
 });
@@ -138,10 +223,15 @@ describe('validation rate limit', () => {
   it('per client IP: RATE_LIMITED with retryAfterSeconds after the limit, other IPs unaffected', async () => {
     const ip = `203.0.113.${Math.floor(Math.random() * 250)}`;
     const ask = (from: string) =>
-      limited.client.request(`query { validateLicense(key: "MP1.x.y", fingerprint: "fp") { code } }`, { headers: { 'x-client-ip': from } });
+      limited.client.request(`query { validateLicense(key: "MP1.x.y", fingerprint: "fp") { code } }`, {
+        headers: { 'x-client-ip': from },
+      });
     for (let i = 0; i < 3; i += 1) expect((await ask(ip)).data?.validateLicense.code).toBe('INVALID_SIGNATURE');
     const refused = await ask(ip);
-    expect(refused.errors?.[0].extensions).toMatchObject({ code: 'RATE_LIMITED', retryAfterSeconds: expect.any(Number) });
+    expect(refused.errors?.[0].extensions).toMatchObject({
+      code: 'RATE_LIMITED',
+      retryAfterSeconds: expect.any(Number),
+    });
     expect((await ask('198.51.100.7')).data?.validateLicense.code).toBe('INVALID_SIGNATURE');
   });
 });

@@ -17,11 +17,18 @@ registerEnumType(LicenseValidationCode, {
   valuesConfig: {
     VALID: { description: 'The license is active and activated on this machine.' },
     NOT_FOUND: { description: 'A correctly signed key the marketplace has no license for.' },
-    INVALID_SIGNATURE: { description: 'Not a license key of this marketplace: malformed, tampered with, or signed by another key.' },
+    INVALID_SIGNATURE: {
+      description: 'Not a license key of this marketplace: malformed, tampered with, or signed by another key.',
+    },
     REVOKED: { description: 'The license was revoked (its order was refunded).' },
     EXPIRED: { description: 'The license is past its expiry date.' },
-    NOT_ACTIVATED: { description: 'The license is active but not activated on this machine; a free slot remains (activateLicense).' },
-    TOO_MANY_ACTIVATIONS: { description: 'The license is active but not on this machine, and every activation slot is taken (deactivate another machine first).' },
+    NOT_ACTIVATED: {
+      description: 'The license is active but not activated on this machine; a free slot remains (activateLicense).',
+    },
+    TOO_MANY_ACTIVATIONS: {
+      description:
+        'The license is active but not on this machine, and every activation slot is taken (deactivate another machine first).',
+    },
   },
 });
 
@@ -33,6 +40,9 @@ export class LicenseValidation {
   @Field(() => LicenseValidationCode, { description: 'Why the key is or is not valid on this machine.' })
   code: LicenseValidationCode;
 
-  @Field(() => License, { nullable: true, description: 'The license, when the key is VALID or the viewer is its owner (or an admin); null otherwise.' })
+  @Field(() => License, {
+    nullable: true,
+    description: 'The license, when the key is VALID or the viewer is its owner (or an admin); null otherwise.',
+  })
   license: License | null;
 }

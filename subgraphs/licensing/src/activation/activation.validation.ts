@@ -11,7 +11,8 @@ export class ActivationInputCheck extends InputCheck {
   fingerprint(field: string, raw: string): string {
     const fingerprint = raw.trim();
     if (fingerprint.length === 0) this.add(field, 'must not be empty');
-    else if (fingerprint.length > FINGERPRINT_MAX_LENGTH) this.add(field, `must be at most ${FINGERPRINT_MAX_LENGTH} characters`);
+    else if (fingerprint.length > FINGERPRINT_MAX_LENGTH)
+      this.add(field, `must be at most ${FINGERPRINT_MAX_LENGTH} characters`);
     else if (CONTROL_CHARACTERS.test(fingerprint)) this.add(field, 'must not contain control characters');
     return fingerprint;
   }

@@ -57,7 +57,9 @@ export function downloadRoutes(downloads: DownloadService, log: Logger) {
           res.status(error.status).json({ errors: [{ message: error.message, extensions: { code: error.code } }] });
         } else {
           requestLog.error({ err: error }, 'download failed');
-          res.status(500).json({ errors: [{ message: 'Internal server error', extensions: { code: 'INTERNAL_SERVER_ERROR' } }] });
+          res
+            .status(500)
+            .json({ errors: [{ message: 'Internal server error', extensions: { code: 'INTERNAL_SERVER_ERROR' } }] });
         }
       }
     });

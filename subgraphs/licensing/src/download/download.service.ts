@@ -1,6 +1,16 @@
 import type { Readable } from 'node:stream';
 import {
-  ByteRange, InputCheck, ObjectStorage, RequestContext, UrlTokenSigner, conflict, forbidden, isUuid, notFound, queryRows, requireViewer,
+  ByteRange,
+  InputCheck,
+  ObjectStorage,
+  RequestContext,
+  UrlTokenSigner,
+  conflict,
+  forbidden,
+  isUuid,
+  notFound,
+  queryRows,
+  requireViewer,
 } from '@marketplace/kit';
 import type { DataSource } from 'typeorm';
 import type { LicenseStore } from '../license/license.store';
@@ -32,7 +42,11 @@ export interface DownloadClaims {
 
 /** Why a download was refused, as the HTTP status and error code the route answers. */
 export class DownloadRefused extends Error {
-  constructor(readonly status: number, readonly code: string, message: string) {
+  constructor(
+    readonly status: number,
+    readonly code: string,
+    message: string,
+  ) {
     super(message);
   }
 }
@@ -56,8 +70,9 @@ export class DownloadService {
     check.done();
     const [license] = await this.licenses.byIds(this.db, [licenseId]);
     if (!license) throw notFound('License');
-    if (license.ownerId !== viewer.id) throw forbidden('Only the license\'s owner can download with it');
-    if (license.status !== LicenseStatus.ACTIVE) throw conflict(`This license is ${license.status}; its downloads are closed`, { status: license.status });
+    if (license.ownerId !== viewer.id) throw forbidden("Only the license's owner can download with it");
+    if (license.status !== LicenseStatus.ACTIVE)
+      throw conflict(`This license is ${license.status}; its downloads are closed`, { status: license.status });
     const artifact = await this.products.currentArtifact(this.db, license.productId);
     if (!artifact) throw notFound('Artifact (the vendor has not uploaded a build of this product yet)');
     const ttl = this.settings.downloadLinkTtlSeconds;
@@ -89,11 +104,16 @@ export class DownloadService {
     if (!claims || !isUuid(claims.lid) || typeof claims.storageKey !== 'string' || typeof claims.exp !== 'number') {
       throw new DownloadRefused(403, 'FORBIDDEN', 'This download link is invalid');
     }
-    if (claims.exp < Date.now() / 1000) throw new DownloadRefused(410, 'LINK_EXPIRED', 'This download link has expired; ask for a new one');
+    if (claims.exp < Date.now() / 1000)
+      throw new DownloadRefused(410, 'LINK_EXPIRED', 'This download link has expired; ask for a new one');
     // Re-checked at download time: a refund revokes the license, and its live links stop at once.
     const [license] = await this.licenses.byIds(this.db, [claims.lid]);
     if (!license || license.status !== LicenseStatus.ACTIVE) {
-      throw new DownloadRefused(403, 'LICENSE_NOT_ACTIVE', `This license is ${license?.status ?? 'unknown'}; its downloads are closed`);
+      throw new DownloadRefused(
+        403,
+        'LICENSE_NOT_ACTIVE',
+        `This license is ${license?.status ?? 'unknown'}; its downloads are closed`,
+      );
     }
     return claims;
   }
@@ -115,6 +135,10 @@ export class DownloadService {
 
 /** `<product-name>-<version>` in safe characters, for `content-disposition`. */
 function fileName(productName: string | null, version: string): string {
-  const safe = (text: string) => text.normalize('NFKD').replace(/[^A-Za-z0-9._-]+/g, '-').replace(/^-+|-+$/g, '');
+  const safe = (text: string) =>
+    text
+      .normalize('NFKD')
+      .replace(/[^A-Za-z0-9._-]+/g, '-')
+      .replace(/^-+|-+$/g, '');
   return `${safe(productName ?? '') || 'artifact'}-${safe(version) || 'build'}`;
 }

@@ -11,7 +11,12 @@ const storageDir = mkdtempSync(join(tmpdir(), 'licensing-artifacts-'));
 
 let licensing: TestSubgraph;
 beforeAll(async () => {
-  licensing = await startLicensing({ URL_SIGNING_SECRET: SECRET, ARTIFACT_STORAGE_DIR: storageDir, PUBLIC_URL: 'http://gateway.test:4000/', DOWNLOAD_LINK_TTL_SECONDS: '120' });
+  licensing = await startLicensing({
+    URL_SIGNING_SECRET: SECRET,
+    ARTIFACT_STORAGE_DIR: storageDir,
+    PUBLIC_URL: 'http://gateway.test:4000/',
+    DOWNLOAD_LINK_TTL_SECONDS: '120',
+  });
 });
 afterAll(async () => {
   await licensing.close();
@@ -29,17 +34,26 @@ async function productWithBuild(bytes = randomBytes(50_000), version = '1.2.0') 
   mkdirSync(dirname(join(storageDir, storageKey)), { recursive: true });
   writeFileSync(join(storageDir, storageKey), bytes);
   await deliverEvent(licensing, Events.ProductArtifactUploaded, {
-    productId: state.productId, vendorId: state.vendorId, version, storageKey, sha256: sha256(bytes), size: bytes.length, contentType: 'application/zip',
+    productId: state.productId,
+    vendorId: state.vendorId,
+    version,
+    storageKey,
+    sha256: sha256(bytes),
+    size: bytes.length,
+    contentType: 'application/zip',
   });
   return { state, bytes, storageKey };
 }
 
 async function linkFor(licenseId: string, token: string) {
-  return licensing.client.request<{ createDownloadLink: { url: string; expiresAt: string; sha256: string; size: number; version: string } }>(CREATE_LINK, { variables: { licenseId }, token });
+  return licensing.client.request<{
+    createDownloadLink: { url: string; expiresAt: string; sha256: string; size: number; version: string };
+  }>(CREATE_LINK, { variables: { licenseId }, token });
 }
 
 /** GETs the subgraph directly, on the path of the URL the API gave (the gateway forwards it unchanged). */
-const get = (url: string, headers: Record<string, string> = {}) => fetch(`${baseUrl(licensing)}${new URL(url).pathname}`, { headers });
+const get = (url: string, headers: Record<string, string> = {}) =>
+  fetch(`${baseUrl(licensing)}${new URL(url).pathname}`, { headers });
 
 describe('createDownloadLink and GET /downloads/:token', () => {
   it('gives the owner a signed URL on PUBLIC_URL that streams the exact bytes with checksum headers, counted', async () => {
@@ -52,7 +66,13 @@ describe('createDownloadLink and GET /downloads/:token', () => {
     expect(new Date(link.expiresAt).getTime()).toBeGreaterThanOrEqual(Math.floor(before / 1000) * 1000 + 119_000);
     const response = await get(link.url);
     expect(response.status).toBe(200);
-    expect(Object.fromEntries(['content-length', 'etag', 'x-checksum-sha256', 'content-disposition', 'content-type', 'accept-ranges'].map((h) => [h, response.headers.get(h)]))).toEqual({
+    expect(
+      Object.fromEntries(
+        ['content-length', 'etag', 'x-checksum-sha256', 'content-disposition', 'content-type', 'accept-ranges'].map(
+          (h) => [h, response.headers.get(h)],
+        ),
+      ),
+    ).toEqual({
       'content-length': String(bytes.length),
       etag: `"${sha256(bytes)}"`,
       'x-checksum-sha256': sha256(bytes),
@@ -78,7 +98,9 @@ describe('createDownloadLink and GET /downloads/:token', () => {
     const beyond = await get(url, { range: 'bytes=10000-' });
     expect(beyond.status).toBe(416);
     expect(beyond.headers.get('content-range')).toBe('bytes */10000');
-    expect(await beyond.json()).toEqual({ errors: [{ message: 'The file has 10000 bytes', extensions: { code: 'RANGE_NOT_SATISFIABLE' } }] });
+    expect(await beyond.json()).toEqual({
+      errors: [{ message: 'The file has 10000 bytes', extensions: { code: 'RANGE_NOT_SATISFIABLE' } }],
+    });
     expect(await downloadsOf(licensing, license.id)).toEqual([
       { bytes: 1000, range: '100-1099', version: '1.2.0' },
       { bytes: 10, range: '9990-9999', version: '1.2.0' },
@@ -90,7 +112,15 @@ describe('createDownloadLink and GET /downloads/:token', () => {
     await deliverEvent(
       licensing,
       Events.ProductArtifactUploaded,
-      { productId: state.productId, vendorId: state.vendorId, version: '1.0.0', storageKey: 'products/old', sha256: 'a'.repeat(64), size: 1, contentType: 'application/zip' },
+      {
+        productId: state.productId,
+        vendorId: state.vendorId,
+        version: '1.0.0',
+        storageKey: 'products/old',
+        sha256: 'a'.repeat(64),
+        size: 1,
+        contentType: 'application/zip',
+      },
       { occurredAt: '2020-01-01T00:00:00.000Z' },
     );
     const { owner, license } = await licensed(licensing, [state.productId]);
@@ -107,7 +137,9 @@ describe('createDownloadLink and GET /downloads/:token', () => {
     const expired = signer.sign('license-download', { ...claims, exp: Math.floor(Date.now() / 1000) - 1 }, 3600);
     const response = await get(`http://x/downloads/${expired}`);
     expect(response.status).toBe(410);
-    expect(await response.json()).toEqual({ errors: [{ message: 'This download link has expired; ask for a new one', extensions: { code: 'LINK_EXPIRED' } }] });
+    expect(await response.json()).toEqual({
+      errors: [{ message: 'This download link has expired; ask for a new one', extensions: { code: 'LINK_EXPIRED' } }],
+    });
     const [body, mac] = token.split('.');
     const forged = `${Buffer.from(JSON.stringify({ ...JSON.parse(Buffer.from(body, 'base64url').toString()), d: { ...claims, storageKey: '../../etc/passwd' } })).toString('base64url')}.${mac}`;
     const uploadToken = signer.sign('artifact-upload', claims, 60);
@@ -115,7 +147,9 @@ describe('createDownloadLink and GET /downloads/:token', () => {
       const refused = await get(`http://x/downloads/${bad}`);
       expect(refused.status).toBe(403);
       const text = await refused.text();
-      expect(JSON.parse(text)).toEqual({ errors: [{ message: 'This download link is invalid', extensions: { code: 'FORBIDDEN' } }] });
+      expect(JSON.parse(text)).toEqual({
+        errors: [{ message: 'This download link is invalid', extensions: { code: 'FORBIDDEN' } }],
+      });
       expect(text).not.toMatch(/at .*\.js/);
     }
     expect(await downloadsOf(licensing, license.id)).toEqual([]);
@@ -126,12 +160,23 @@ describe('createDownloadLink and GET /downloads/:token', () => {
     const { owner, order, license } = await licensed(licensing, [state.productId]);
     const { url } = (await linkFor(license.id, owner.token)).data!.createDownloadLink;
     expect((await get(url)).status).toBe(200);
-    await deliverEvent(licensing, Events.PaymentRefunded, { paymentId: randomUUID(), orderId: order.orderId, amount: { amount: 1500, currency: 'USD' }, providerRef: 'pi_x', reason: 'refund' });
+    await deliverEvent(licensing, Events.PaymentRefunded, {
+      paymentId: randomUUID(),
+      orderId: order.orderId,
+      amount: { amount: 1500, currency: 'USD' },
+      providerRef: 'pi_x',
+      reason: 'refund',
+    });
     const refused = await get(url);
     expect(refused.status).toBe(403);
-    expect(((await refused.json()) as { errors: { extensions: { code: string } }[] }).errors[0].extensions.code).toBe('LICENSE_NOT_ACTIVE');
+    expect(((await refused.json()) as { errors: { extensions: { code: string } }[] }).errors[0].extensions.code).toBe(
+      'LICENSE_NOT_ACTIVE',
+    );
     expect(await downloadsOf(licensing, license.id)).toHaveLength(1);
-    expect((await linkFor(license.id, owner.token)).errors?.[0].extensions).toMatchObject({ code: 'CONFLICT', status: 'REVOKED' });
+    expect((await linkFor(license.id, owner.token)).errors?.[0].extensions).toMatchObject({
+      code: 'CONFLICT',
+      status: 'REVOKED',
+    });
   });
 
   it('createDownloadLink: FORBIDDEN for another customer and an admin, UNAUTHENTICATED signed out, NOT_FOUND without a build or license, BAD_USER_INPUT for a bad id', async () => {
@@ -139,10 +184,16 @@ describe('createDownloadLink and GET /downloads/:token', () => {
     const { license } = await licensed(licensing, [state.productId]);
     expect((await linkFor(license.id, person().token)).errors?.[0].extensions?.code).toBe('FORBIDDEN');
     expect((await linkFor(license.id, person('ADMIN').token)).errors?.[0].extensions?.code).toBe('FORBIDDEN');
-    expect((await licensing.client.request(CREATE_LINK, { variables: { licenseId: license.id } })).errors?.[0].extensions?.code).toBe('UNAUTHENTICATED');
+    expect(
+      (await licensing.client.request(CREATE_LINK, { variables: { licenseId: license.id } })).errors?.[0].extensions
+        ?.code,
+    ).toBe('UNAUTHENTICATED');
     const noBuild = await licensed(licensing);
     expect((await linkFor(noBuild.license.id, noBuild.owner.token)).errors?.[0].extensions?.code).toBe('NOT_FOUND');
     expect((await linkFor(randomUUID(), noBuild.owner.token)).errors?.[0].extensions?.code).toBe('NOT_FOUND');
-    expect((await linkFor('nope', noBuild.owner.token)).errors?.[0].extensions).toMatchObject({ code: 'BAD_USER_INPUT', fields: [{ field: 'licenseId' }] });
+    expect((await linkFor('nope', noBuild.owner.token)).errors?.[0].extensions).toMatchObject({
+      code: 'BAD_USER_INPUT',
+      fields: [{ field: 'licenseId' }],
+    });
   });
 });

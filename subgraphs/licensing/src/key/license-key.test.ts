@@ -13,7 +13,8 @@ afterAll(() => licensing.close());
 function verifyOffline(key: string, publicKeyPem: string): Record<string, unknown> | null {
   const [prefix, payload, signature] = key.split('.');
   if (prefix !== 'MP1' || !payload || !signature) return null;
-  if (!verify(null, Buffer.from(payload), createPublicKey(publicKeyPem), Buffer.from(signature, 'base64url'))) return null;
+  if (!verify(null, Buffer.from(payload), createPublicKey(publicKeyPem), Buffer.from(signature, 'base64url')))
+    return null;
   const claims = JSON.parse(Buffer.from(payload, 'base64url').toString('utf8'));
   if (claims.exp !== null && claims.exp < Date.now() / 1000) return null;
   return claims;
@@ -34,16 +35,30 @@ it('publishes the public key by REST and GraphQL, the same one', async () => {
   expect(rest.algorithm).toBe('Ed25519');
   expect(rest.publicKeyPem).toMatch(/^-----BEGIN PUBLIC KEY-----\n/);
   expect(rest.keyId).toMatch(/^[0-9a-f]{16}$/);
-  const { licensePublicKey } = await licensing.client.data<{ licensePublicKey: typeof rest }>('{ licensePublicKey { algorithm publicKeyPem keyId } }');
+  const { licensePublicKey } = await licensing.client.data<{ licensePublicKey: typeof rest }>(
+    '{ licensePublicKey { algorithm publicKeyPem keyId } }',
+  );
   expect(licensePublicKey).toEqual(rest);
 });
 
 it('a key carries license, product, owner, limit and expiry, and verifies with the public key alone', async () => {
-  const { publicKeyPem, keyId } = (await (await fetch(`${baseUrl(licensing)}/licensing/public-key`)).json()) as { publicKeyPem: string; keyId: string };
+  const { publicKeyPem, keyId } = (await (await fetch(`${baseUrl(licensing)}/licensing/public-key`)).json()) as {
+    publicKeyPem: string;
+    keyId: string;
+  };
   const { owner, order, license, key } = await licensed(licensing);
   expect(key).toMatch(/^MP1\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+$/);
   const claims = verifyOffline(key, publicKeyPem);
-  expect(claims).toEqual({ v: 1, lid: license.id, pid: order.items[0].productId, sub: owner.id, max: 3, iat: expect.any(Number), exp: expect.any(Number), kid: keyId });
+  expect(claims).toEqual({
+    v: 1,
+    lid: license.id,
+    pid: order.items[0].productId,
+    sub: owner.id,
+    max: 3,
+    iat: expect.any(Number),
+    exp: expect.any(Number),
+    kid: keyId,
+  });
   // LICENSE_VALIDITY_DAYS=30: the key and the license expire together.
   expect((claims!.exp as number) - (claims!.iat as number)).toBe(30 * 86_400);
   expect(new Date(license.expiresAt!).getTime()).toBe((claims!.exp as number) * 1000);
@@ -58,7 +73,9 @@ it.each([
   ['garbage', () => 'not a key at all'],
   ['an overlong key', (key: string) => key + 'A'.repeat(5000)],
 ])('%s fails offline and is INVALID_SIGNATURE, answered without the database', async (_case, change) => {
-  const { publicKeyPem } = (await (await fetch(`${baseUrl(licensing)}/licensing/public-key`)).json()) as { publicKeyPem: string };
+  const { publicKeyPem } = (await (await fetch(`${baseUrl(licensing)}/licensing/public-key`)).json()) as {
+    publicKeyPem: string;
+  };
   const { key } = await licensed(licensing);
   const bad = change(key);
   expect(verifyOffline(bad, publicKeyPem)).toBeNull();

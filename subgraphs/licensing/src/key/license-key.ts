@@ -54,8 +54,16 @@ export function verifyLicenseKey(key: string, publicKey: KeyObject): LicenseKeyP
 
 function isPayload(value: LicenseKeyPayload): boolean {
   return (
-    typeof value === 'object' && value !== null && value.v === 1 && isUuid(value.lid) && isUuid(value.pid) && isUuid(value.sub) &&
-    Number.isInteger(value.max) && Number.isInteger(value.iat) && (value.exp === null || Number.isInteger(value.exp)) && typeof value.kid === 'string'
+    typeof value === 'object' &&
+    value !== null &&
+    value.v === 1 &&
+    isUuid(value.lid) &&
+    isUuid(value.pid) &&
+    isUuid(value.sub) &&
+    Number.isInteger(value.max) &&
+    Number.isInteger(value.iat) &&
+    (value.exp === null || Number.isInteger(value.exp)) &&
+    typeof value.kid === 'string'
   );
 }
 

@@ -2,7 +2,10 @@ import type { Express } from 'express';
 import { Field, ObjectType, Query, Resolver } from 'type-graphql';
 import type { LicenseSigningKey } from './signing-key';
 
-@ObjectType({ description: 'The marketplace\'s public key: products verify license keys offline with it (see the verification example).' })
+@ObjectType({
+  description:
+    "The marketplace's public key: products verify license keys offline with it (see the verification example).",
+})
 export class LicensePublicKey {
   @Field({ description: 'Signature algorithm of license keys: always Ed25519.' })
   algorithm: string;
@@ -15,14 +18,20 @@ export class LicensePublicKey {
 }
 
 export function publicKeyOf(key: LicenseSigningKey): LicensePublicKey {
-  return Object.assign(new LicensePublicKey(), { algorithm: 'Ed25519', publicKeyPem: key.publicKeyPem, keyId: key.keyId });
+  return Object.assign(new LicensePublicKey(), {
+    algorithm: 'Ed25519',
+    publicKeyPem: key.publicKeyPem,
+    keyId: key.keyId,
+  });
 }
 
 @Resolver()
 export class PublicKeyResolver {
   constructor(private readonly key: LicensePublicKey) {}
 
-  @Query(() => LicensePublicKey, { description: 'The public key license keys are signed with, for verifying them offline. Public.' })
+  @Query(() => LicensePublicKey, {
+    description: 'The public key license keys are signed with, for verifying them offline. Public.',
+  })
   licensePublicKey(): LicensePublicKey {
     return this.key;
   }

@@ -20,9 +20,13 @@ const VARIABLE = 'LICENSE_SIGNING_KEY';
  * production, a development key generated once into `<DATA_DIR>/keys/license-ed25519.pem`
  * (every process of a local run signs with the same one).
  */
-export function loadLicenseSigningKey(config: Pick<CommonConfig, 'environment' | 'dataDir'>, configured: string | undefined): LicenseSigningKey {
+export function loadLicenseSigningKey(
+  config: Pick<CommonConfig, 'environment' | 'dataDir'>,
+  configured: string | undefined,
+): LicenseSigningKey {
   if (configured !== undefined) return fromPem(configured.replace(/\\n/g, '\n'));
-  if (config.environment === 'production') throw new ConfigError(VARIABLE, 'is required in production (a generated key is for development only)');
+  if (config.environment === 'production')
+    throw new ConfigError(VARIABLE, 'is required in production (a generated key is for development only)');
   const path = join(config.dataDir, 'keys', 'license-ed25519.pem');
   if (!existsSync(path)) {
     const { privateKey } = generateKeyPairSync('ed25519');
@@ -39,7 +43,8 @@ function fromPem(pem: string): LicenseSigningKey {
   } catch {
     throw new ConfigError(VARIABLE, 'must be a PKCS8 PEM private key (-----BEGIN PRIVATE KEY-----)');
   }
-  if (privateKey.asymmetricKeyType !== 'ed25519') throw new ConfigError(VARIABLE, `must be an Ed25519 key (got ${privateKey.asymmetricKeyType})`);
+  if (privateKey.asymmetricKeyType !== 'ed25519')
+    throw new ConfigError(VARIABLE, `must be an Ed25519 key (got ${privateKey.asymmetricKeyType})`);
   const publicKey = createPublicKey(privateKey);
   return {
     privateKey,
@@ -50,5 +55,8 @@ function fromPem(pem: string): LicenseSigningKey {
 }
 
 export function keyIdOf(publicKey: KeyObject): string {
-  return createHash('sha256').update(publicKey.export({ type: 'spki', format: 'der' })).digest('hex').slice(0, 16);
+  return createHash('sha256')
+    .update(publicKey.export({ type: 'spki', format: 'der' }))
+    .digest('hex')
+    .slice(0, 16);
 }

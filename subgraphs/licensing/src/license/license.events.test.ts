@@ -1,7 +1,18 @@
 import { randomUUID } from 'node:crypto';
 import { Events, createEnvelope, queryRows } from '@marketplace/kit';
 import { TestSubgraph, deliver } from '@marketplace/kit/testing';
-import { deliverEvent, licensed, licensesOf, orderPaid, outboxOf, person, productState, startLicensing, until, validate } from '../testing';
+import {
+  deliverEvent,
+  licensed,
+  licensesOf,
+  orderPaid,
+  outboxOf,
+  person,
+  productState,
+  startLicensing,
+  until,
+  validate,
+} from '../testing';
 
 /** The saga's licensing steps: issue on order.paid, revoke on payment.refunded, each exactly once. */
 let licensing: TestSubgraph;
@@ -11,10 +22,20 @@ beforeAll(async () => {
 afterAll(() => licensing.close());
 
 const licenseRows = (orderId: string) =>
-  queryRows(licensing.subgraph.deps.db, `SELECT id, product_id AS "productId", owner_id AS "ownerId", status, max_activations AS max FROM licenses WHERE order_id = $1 ORDER BY product_id`, [orderId]);
+  queryRows(
+    licensing.subgraph.deps.db,
+    `SELECT id, product_id AS "productId", owner_id AS "ownerId", status, max_activations AS max FROM licenses WHERE order_id = $1 ORDER BY product_id`,
+    [orderId],
+  );
 
 const refund = (orderId: string, reason = 'customer asked') =>
-  deliverEvent(licensing, Events.PaymentRefunded, { paymentId: randomUUID(), orderId, amount: { amount: 3000, currency: 'USD' }, providerRef: 'pi_test', reason });
+  deliverEvent(licensing, Events.PaymentRefunded, {
+    paymentId: randomUUID(),
+    orderId,
+    amount: { amount: 3000, currency: 'USD' },
+    providerRef: 'pi_test',
+    reason,
+  });
 
 describe('order.paid', () => {
   it('issues one ACTIVE license per line and records license.issued for each', async () => {
@@ -40,7 +61,11 @@ describe('order.paid', () => {
   it('delivered again (same event, or a new event for the same order) issues nothing new', async () => {
     const owner = person();
     const order = orderPaid(owner, [randomUUID(), randomUUID()]);
-    const envelope = createEnvelope(Events.OrderPaid, order, { source: 'test', correlationId: 'test', aggregateId: order.orderId });
+    const envelope = createEnvelope(Events.OrderPaid, order, {
+      source: 'test',
+      correlationId: 'test',
+      aggregateId: order.orderId,
+    });
     await deliver(licensing, envelope);
     await deliver(licensing, envelope);
     await deliverEvent(licensing, Events.OrderPaid, order);
@@ -48,7 +73,7 @@ describe('order.paid', () => {
     expect((await outboxOf(licensing, order.orderId)).map((e) => e.type)).toEqual(['license.issued', 'license.issued']);
   });
 
-  it('uses the vendor\'s policy from the product replica; a product not replicated yet gets the default 3', async () => {
+  it("uses the vendor's policy from the product replica; a product not replicated yet gets the default 3", async () => {
     const state = productState({ maxActivations: 5, revision: 2 });
     await deliverEvent(licensing, Events.ProductPublished, state);
     // An older revision arriving late does not undo the newer policy.
@@ -56,7 +81,10 @@ describe('order.paid', () => {
     const unknown = randomUUID();
     const { order } = await licensed(licensing, [state.productId, unknown]);
     const rows = await licenseRows(order.orderId);
-    expect(Object.fromEntries(rows.map((row) => [row.productId, row.max]))).toEqual({ [state.productId]: 5, [unknown]: 3 });
+    expect(Object.fromEntries(rows.map((row) => [row.productId, row.max]))).toEqual({
+      [state.productId]: 5,
+      [unknown]: 3,
+    });
   });
 
   it('a product state without maxActivations (older catalog) means the default', async () => {
@@ -68,13 +96,17 @@ describe('order.paid', () => {
 });
 
 describe('payment.refunded', () => {
-  it('revokes the order\'s licenses with license.revoked each (the reason from the payload); the key then fails validation', async () => {
+  it("revokes the order's licenses with license.revoked each (the reason from the payload); the key then fails validation", async () => {
     const { order, licenses, key } = await licensed(licensing, [randomUUID(), randomUUID()]);
     await refund(order.orderId, 'duplicate purchase');
     expect((await licenseRows(order.orderId)).map((row) => row.status)).toEqual(['REVOKED', 'REVOKED']);
     const revoked = (await outboxOf(licensing, order.orderId)).filter((e) => e.type === 'license.revoked');
     expect(revoked.map((e) => e.payload.licenseId).sort()).toEqual(licenses.map((l) => l.id).sort());
-    expect(revoked[0].payload).toMatchObject({ orderId: order.orderId, reason: 'duplicate purchase', ownerId: order.userId });
+    expect(revoked[0].payload).toMatchObject({
+      orderId: order.orderId,
+      reason: 'duplicate purchase',
+      ownerId: order.userId,
+    });
     expect(await validate(licensing, key, 'machine-1')).toEqual({ valid: false, code: 'REVOKED', license: null });
   });
 
@@ -82,10 +114,13 @@ describe('payment.refunded', () => {
     const { order } = await licensed(licensing);
     await refund(order.orderId);
     await refund(order.orderId);
-    expect((await outboxOf(licensing, order.orderId)).map((e) => e.type)).toEqual(['license.issued', 'license.revoked']);
+    expect((await outboxOf(licensing, order.orderId)).map((e) => e.type)).toEqual([
+      'license.issued',
+      'license.revoked',
+    ]);
   });
 
-  it('arriving before order.paid: the order\'s licenses are never issued', async () => {
+  it("arriving before order.paid: the order's licenses are never issued", async () => {
     const owner = person();
     const order = orderPaid(owner);
     await refund(order.orderId);

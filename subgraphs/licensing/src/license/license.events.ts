@@ -7,10 +7,18 @@ import type { LicenseService } from './license.service';
  * events in that same transaction.
  */
 export const licenseHandlers = (licenses: LicenseService) => [
-  eventHandler('issue-licenses-on-order-paid', Events.OrderPaid, async ({ payload }, { manager, log, correlationId }) => {
-    await licenses.issueForOrder(manager, payload, correlationId, log);
-  }),
-  eventHandler('revoke-licenses-on-payment-refunded', Events.PaymentRefunded, async ({ payload }, { manager, log, correlationId }) => {
-    await licenses.revokeForOrder(manager, payload.orderId, payload.reason, correlationId, log);
-  }),
+  eventHandler(
+    'issue-licenses-on-order-paid',
+    Events.OrderPaid,
+    async ({ payload }, { manager, log, correlationId }) => {
+      await licenses.issueForOrder(manager, payload, correlationId, log);
+    },
+  ),
+  eventHandler(
+    'revoke-licenses-on-payment-refunded',
+    Events.PaymentRefunded,
+    async ({ payload }, { manager, log, correlationId }) => {
+      await licenses.revokeForOrder(manager, payload.orderId, payload.reason, correlationId, log);
+    },
+  ),
 ];

@@ -11,10 +11,14 @@ import { Activation, License, LicenseConnection } from './license.type';
 
 @Resolver(() => License)
 export class LicenseResolver {
-  constructor(private readonly licenses: LicenseService, private readonly activationService: ActivationService, private readonly downloads: DownloadService) {}
+  constructor(
+    private readonly licenses: LicenseService,
+    private readonly activationService: ActivationService,
+    private readonly downloads: DownloadService,
+  ) {}
 
   @Authorized()
-  @Query(() => LicenseConnection, { description: 'The signed-in user\'s licenses, newest first.' })
+  @Query(() => LicenseConnection, { description: "The signed-in user's licenses, newest first." })
   myLicenses(@Args() page: PageArgs, @Ctx() context: RequestContext) {
     return this.licenses.list(context, context.viewer!.id, page);
   }
@@ -23,34 +27,50 @@ export class LicenseResolver {
     description:
       'Whether a key may be used on a machine: what a product asks at start-up. Public (no sign-in), limited per client IP (RATE_LIMITED). A malformed or tampered key is INVALID_SIGNATURE.',
   })
-  validateLicense(@Args() { key, fingerprint }: ValidateLicenseArgs, @Ctx() context: RequestContext): Promise<LicenseValidation> {
+  validateLicense(
+    @Args() { key, fingerprint }: ValidateLicenseArgs,
+    @Ctx() context: RequestContext,
+  ): Promise<LicenseValidation> {
     return this.activationService.validate(context, key, fingerprint);
   }
 
   @Authorized()
   @Mutation(() => License, {
     description:
-      'Activates the signed-in owner\'s license on a machine; the same machine again changes nothing. CONFLICT (reason TOO_MANY_ACTIVATIONS) when every slot is taken, or when the license is not ACTIVE; FORBIDDEN for another customer\'s key.',
+      "Activates the signed-in owner's license on a machine; the same machine again changes nothing. CONFLICT (reason TOO_MANY_ACTIVATIONS) when every slot is taken, or when the license is not ACTIVE; FORBIDDEN for another customer's key.",
   })
-  activateLicense(@Args() { key, fingerprint, label }: ActivateLicenseArgs, @Ctx() context: RequestContext): Promise<License> {
+  activateLicense(
+    @Args() { key, fingerprint, label }: ActivateLicenseArgs,
+    @Ctx() context: RequestContext,
+  ): Promise<License> {
     return this.activationService.activate(context, key, fingerprint, label);
   }
 
   @Authorized()
-  @Mutation(() => License, { description: 'Frees a machine\'s activation slot (the signed-in owner only); a machine that was not activated changes nothing.' })
-  deactivateLicense(@Args() { key, fingerprint }: DeactivateLicenseArgs, @Ctx() context: RequestContext): Promise<License> {
+  @Mutation(() => License, {
+    description:
+      "Frees a machine's activation slot (the signed-in owner only); a machine that was not activated changes nothing.",
+  })
+  deactivateLicense(
+    @Args() { key, fingerprint }: DeactivateLicenseArgs,
+    @Ctx() context: RequestContext,
+  ): Promise<License> {
     return this.activationService.deactivate(context, key, fingerprint);
   }
 
   @Authorized()
   @Mutation(() => DownloadLink, {
-    description: 'A signed URL to download the product\'s current build, valid for a few minutes: the owner of an ACTIVE license only, once the vendor uploaded a build.',
+    description:
+      "A signed URL to download the product's current build, valid for a few minutes: the owner of an ACTIVE license only, once the vendor uploaded a build.",
   })
   createDownloadLink(@Args() { licenseId }: LicenseIdArgs, @Ctx() context: RequestContext): Promise<DownloadLink> {
     return this.downloads.createLink(context, licenseId);
   }
 
-  @FieldResolver(() => String, { nullable: true, description: 'The signed license key (`MP1.…`): for its owner and admins only, null for anyone else.' })
+  @FieldResolver(() => String, {
+    nullable: true,
+    description: 'The signed license key (`MP1.…`): for its owner and admins only, null for anyone else.',
+  })
   key(@Root() license: License, @Ctx() context: RequestContext): string | null {
     const viewer = context.viewer;
     return viewer?.role === Role.ADMIN || viewer?.id === license.ownerId ? license.licenseKey : null;

@@ -1,7 +1,23 @@
 import { randomUUID } from 'node:crypto';
 import {
-  ConnectionShape, Events, Logger, Outbox, PageArgs, PayloadOf, RequestContext, Role, Viewer, alignToKeys, decodeCursor, defineLoader, forbidden, isTimeIdCursor,
-  isUuid, queryRows, requireViewer, toConnection,
+  ConnectionShape,
+  Events,
+  Logger,
+  Outbox,
+  PageArgs,
+  PayloadOf,
+  RequestContext,
+  Role,
+  Viewer,
+  alignToKeys,
+  decodeCursor,
+  defineLoader,
+  forbidden,
+  isTimeIdCursor,
+  isUuid,
+  queryRows,
+  requireViewer,
+  toConnection,
 } from '@marketplace/kit';
 import type { DataSource, EntityManager } from 'typeorm';
 import { keyDigest, signLicenseKey } from '../key/license-key';
@@ -27,7 +43,9 @@ export class LicenseService {
   readonly byId = defineLoader<string, License | null>(async (ids, context) => {
     const valid = [...new Set(ids.filter(isUuid))];
     const licenses = await this.store.byIds(this.db, valid);
-    return alignToKeys(ids, licenses, (license) => license.id).map((license) => (license && this.canSee(context.viewer, license) ? license : null));
+    return alignToKeys(ids, licenses, (license) => license.id).map((license) =>
+      license && this.canSee(context.viewer, license) ? license : null,
+    );
   });
 
   /** `Order.licenses`: per order, the licenses the viewer owns (all of them for admins); [] otherwise. */
@@ -52,8 +70,13 @@ export class LicenseService {
   /** `myLicenses` and `User.licenses`: newest first, keyset-paged on (issued_at, id); the user or an admin only. */
   async list(context: RequestContext, userId: string, page: PageArgs): Promise<ConnectionShape<License>> {
     const viewer = requireViewer(context);
-    if (viewer.id !== userId && viewer.role !== Role.ADMIN) throw forbidden('Only the user or an admin may list their licenses');
-    const [{ count }] = await queryRows<{ count: number }>(this.db, `SELECT count(*)::int AS count FROM licenses WHERE owner_id = $1`, [userId]);
+    if (viewer.id !== userId && viewer.role !== Role.ADMIN)
+      throw forbidden('Only the user or an admin may list their licenses');
+    const [{ count }] = await queryRows<{ count: number }>(
+      this.db,
+      `SELECT count(*)::int AS count FROM licenses WHERE owner_id = $1`,
+      [userId],
+    );
     const parameters: unknown[] = [userId];
     let after = '';
     if (page.after) {
@@ -76,7 +99,9 @@ export class LicenseService {
    * fulfilment never waits for the catalog.
    */
   async issueForOrder(manager: EntityManager, order: OrderPaid, correlationId: string, log: Logger): Promise<string[]> {
-    const [refunded] = await queryRows(manager, `SELECT reason FROM refunded_orders WHERE order_id = $1`, [order.orderId]);
+    const [refunded] = await queryRows(manager, `SELECT reason FROM refunded_orders WHERE order_id = $1`, [
+      order.orderId,
+    ]);
     if (refunded) {
       log.warn({ orderId: order.orderId }, 'order.paid for an order already refunded; no licenses issued');
       return [];
@@ -90,7 +115,10 @@ export class LicenseService {
     for (const productId of productIds) {
       const id = randomUUID();
       const max = policies.get(productId)!;
-      const key = signLicenseKey({ v: 1, lid: id, pid: productId, sub: order.userId, max, iat, exp, kid: this.signingKey.keyId }, this.signingKey.privateKey);
+      const key = signLicenseKey(
+        { v: 1, lid: id, pid: productId, sub: order.userId, max, iat, exp, kid: this.signingKey.keyId },
+        this.signingKey.privateKey,
+      );
       const rows = await queryRows(
         manager,
         `INSERT INTO licenses (id, order_id, product_id, owner_id, max_activations, license_key, key_sha256, issued_at, expires_at)
@@ -100,7 +128,12 @@ export class LicenseService {
         [id, order.orderId, productId, order.userId, max, key, keyDigest(key), iat, exp],
       );
       if (rows.length === 0) continue;
-      await this.outbox.record(manager, Events.LicenseIssued, { licenseId: id, productId, ownerId: order.userId, orderId: order.orderId }, { aggregateId: order.orderId, correlationId });
+      await this.outbox.record(
+        manager,
+        Events.LicenseIssued,
+        { licenseId: id, productId, ownerId: order.userId, orderId: order.orderId },
+        { aggregateId: order.orderId, correlationId },
+      );
       issued.push(id);
     }
     log.info({ orderId: order.orderId, issued: issued.length, lines: productIds.length }, 'licenses issued');
@@ -108,8 +141,17 @@ export class LicenseService {
   }
 
   /** A refund revokes the order's licenses (license.revoked each); a refund seen first keeps them from being issued at all. */
-  async revokeForOrder(manager: EntityManager, orderId: string, reason: string, correlationId: string, log: Logger): Promise<number> {
-    await manager.query(`INSERT INTO refunded_orders (order_id, reason) VALUES ($1, $2) ON CONFLICT (order_id) DO NOTHING`, [orderId, reason]);
+  async revokeForOrder(
+    manager: EntityManager,
+    orderId: string,
+    reason: string,
+    correlationId: string,
+    log: Logger,
+  ): Promise<number> {
+    await manager.query(
+      `INSERT INTO refunded_orders (order_id, reason) VALUES ($1, $2) ON CONFLICT (order_id) DO NOTHING`,
+      [orderId, reason],
+    );
     const rows = await queryRows<{ id: string; productId: string; ownerId: string }>(
       manager,
       `UPDATE licenses SET status = 'REVOKED', revoked_at = now(), revoke_reason = $2 WHERE order_id = $1 AND status = 'ACTIVE'
@@ -117,7 +159,12 @@ export class LicenseService {
       [orderId, reason],
     );
     for (const row of rows) {
-      await this.outbox.record(manager, Events.LicenseRevoked, { licenseId: row.id, productId: row.productId, ownerId: row.ownerId, orderId, reason }, { aggregateId: orderId, correlationId });
+      await this.outbox.record(
+        manager,
+        Events.LicenseRevoked,
+        { licenseId: row.id, productId: row.productId, ownerId: row.ownerId, orderId, reason },
+        { aggregateId: orderId, correlationId },
+      );
     }
     log.info({ orderId, revoked: rows.length }, 'licenses revoked');
     return rows.length;

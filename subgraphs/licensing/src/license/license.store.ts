@@ -15,7 +15,9 @@ type Db = DataSource | EntityManager;
 export class LicenseStore {
   async byIds(db: Db, ids: readonly string[]): Promise<License[]> {
     if (ids.length === 0) return [];
-    return (await queryRows(db, `SELECT ${LICENSE_COLUMNS} FROM licenses l WHERE l.id = ANY($1::uuid[])`, [ids])).map(toLicense);
+    return (await queryRows(db, `SELECT ${LICENSE_COLUMNS} FROM licenses l WHERE l.id = ANY($1::uuid[])`, [ids])).map(
+      toLicense,
+    );
   }
 
   /** Licenses of these orders, optionally only those of one owner; oldest first per order. */
@@ -31,7 +33,11 @@ export class LicenseStore {
 
   /** The license of a key (by its digest); `lock` holds the row (FOR UPDATE) until the transaction ends. */
   async byDigest(db: Db, digest: string, lock = false): Promise<License | null> {
-    const [row] = await queryRows(db, `SELECT ${LICENSE_COLUMNS} FROM licenses l WHERE l.key_sha256 = $1${lock ? ' FOR UPDATE' : ''}`, [digest]);
+    const [row] = await queryRows(
+      db,
+      `SELECT ${LICENSE_COLUMNS} FROM licenses l WHERE l.key_sha256 = $1${lock ? ' FOR UPDATE' : ''}`,
+      [digest],
+    );
     return row ? toLicense(row) : null;
   }
 
@@ -43,7 +49,8 @@ export class LicenseStore {
       `SELECT license_id AS "licenseId", fingerprint, label, created_at AS "createdAt" FROM activations WHERE license_id = ANY($1::uuid[]) ORDER BY created_at, fingerprint`,
       [licenseIds],
     );
-    for (const { licenseId, ...activation } of rows) groups.set(licenseId, [...(groups.get(licenseId) ?? []), Object.assign(new Activation(), activation)]);
+    for (const { licenseId, ...activation } of rows)
+      groups.set(licenseId, [...(groups.get(licenseId) ?? []), Object.assign(new Activation(), activation)]);
     return groups;
   }
 }

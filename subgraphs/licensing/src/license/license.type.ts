@@ -19,7 +19,7 @@ registerEnumType(LicenseStatus, {
 
 @ObjectType({ description: 'One machine a license is activated on.' })
 export class Activation {
-  @Field({ description: 'The machine\'s fingerprint, as the product computed it (opaque to the marketplace).' })
+  @Field({ description: "The machine's fingerprint, as the product computed it (opaque to the marketplace)." })
   fingerprint: string;
 
   @Field(() => String, { nullable: true, description: 'A name the customer gave the machine, e.g. "work laptop".' })
@@ -29,7 +29,10 @@ export class Activation {
   createdAt: Date;
 }
 
-@ObjectType({ description: 'The right to use one product, issued for one paid order line: a signed key, activations on machines and downloads.' })
+@ObjectType({
+  description:
+    'The right to use one product, issued for one paid order line: a signed key, activations on machines and downloads.',
+})
 @Directive('@key(fields: "id")')
 export class License {
   @Field(() => ID, { description: 'Stable identifier (UUID).' })
@@ -44,13 +47,18 @@ export class License {
   @Field(() => LicenseStatus, { description: 'ACTIVE, REVOKED or EXPIRED (past `expiresAt`).' })
   status: LicenseStatus;
 
-  @Field(() => Int, { description: 'Machines this license may be activated on at once (the vendor\'s policy when it was issued).' })
+  @Field(() => Int, {
+    description: "Machines this license may be activated on at once (the vendor's policy when it was issued).",
+  })
   maxActivations: number;
 
   @Field({ description: 'When the license was issued (the order was paid).' })
   issuedAt: Date;
 
-  @Field(() => Date, { nullable: true, description: 'When the license stops being valid; null for a perpetual license.' })
+  @Field(() => Date, {
+    nullable: true,
+    description: 'When the license stops being valid; null for a perpetual license.',
+  })
   expiresAt: Date | null;
 }
 

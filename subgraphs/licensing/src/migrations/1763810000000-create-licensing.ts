@@ -83,6 +83,7 @@ export class CreateLicensing1763810000000 implements MigrationInterface {
   }
 
   async down(db: QueryRunner): Promise<void> {
-    for (const table of ['downloads', 'refunded_orders', 'activations', 'licenses', 'artifacts', 'products']) await db.query(`DROP TABLE ${table}`);
+    for (const table of ['downloads', 'refunded_orders', 'activations', 'licenses', 'artifacts', 'products'])
+      await db.query(`DROP TABLE ${table}`);
   }
 }

@@ -9,7 +9,10 @@ import { Order } from '../entity-stubs';
 export class OrderLicensesResolver {
   constructor(private readonly licenseService: LicenseService) {}
 
-  @FieldResolver(() => [License], { description: 'The licenses issued for the order\'s lines, for the order\'s owner and admins; empty for everyone else.' })
+  @FieldResolver(() => [License], {
+    description:
+      "The licenses issued for the order's lines, for the order's owner and admins; empty for everyone else.",
+  })
   licenses(@Root() order: Order, @Ctx() context: RequestContext): Promise<License[]> {
     return this.licenseService.byOrderId(context).load(order.id);
   }

@@ -33,7 +33,14 @@ export class ProductReplicaService {
          max_activations = EXCLUDED.max_activations, revision = EXCLUDED.revision, updated_at = now()
        WHERE EXCLUDED.revision > p.revision
        RETURNING id`,
-      [state.productId, state.vendorId, state.name, state.status, state.maxActivations ?? DEFAULT_MAX_ACTIVATIONS, state.revision],
+      [
+        state.productId,
+        state.vendorId,
+        state.name,
+        state.status,
+        state.maxActivations ?? DEFAULT_MAX_ACTIVATIONS,
+        state.revision,
+      ],
     );
     return rows.length > 0;
   }
@@ -46,14 +53,26 @@ export class ProductReplicaService {
          size = EXCLUDED.size, content_type = EXCLUDED.content_type, uploaded_at = EXCLUDED.uploaded_at
        WHERE EXCLUDED.uploaded_at > a.uploaded_at
        RETURNING product_id`,
-      [artifact.productId, artifact.version, artifact.storageKey, artifact.sha256, artifact.size, artifact.contentType, at],
+      [
+        artifact.productId,
+        artifact.version,
+        artifact.storageKey,
+        artifact.sha256,
+        artifact.size,
+        artifact.contentType,
+        at,
+      ],
     );
     return rows.length > 0;
   }
 
   /** The policy of each product, the default for products not known yet. */
   async maxActivationsOf(manager: EntityManager, productIds: readonly string[]): Promise<Map<string, number>> {
-    const rows = await queryRows<{ id: string; max: number }>(manager, `SELECT id, max_activations AS max FROM products WHERE id = ANY($1::uuid[])`, [productIds]);
+    const rows = await queryRows<{ id: string; max: number }>(
+      manager,
+      `SELECT id, max_activations AS max FROM products WHERE id = ANY($1::uuid[])`,
+      [productIds],
+    );
     const known = new Map(rows.map((row) => [row.id, row.max]));
     return new Map(productIds.map((id) => [id, known.get(id) ?? DEFAULT_MAX_ACTIVATIONS]));
   }

@@ -12,7 +12,7 @@ export class UserLicensesResolver {
   // Nullable: a refusal here must not null the whole user other subgraphs contributed to.
   @FieldResolver(() => LicenseConnection, {
     nullable: true,
-    description: 'The user\'s licenses, newest first: for the user and admins only (FORBIDDEN for anyone else).',
+    description: "The user's licenses, newest first: for the user and admins only (FORBIDDEN for anyone else).",
   })
   licenses(@Root() user: User, @Args() page: PageArgs, @Ctx() context: RequestContext) {
     return this.licenseService.list(context, user.id, page);

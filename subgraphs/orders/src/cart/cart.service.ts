@@ -17,7 +17,10 @@ interface ItemRow {
 
 /** Carts: one per signed-in user, created on first use. */
 export class CartService {
-  constructor(private readonly db: DataSource, private readonly products: ProductReplicaService) {}
+  constructor(
+    private readonly db: DataSource,
+    private readonly products: ProductReplicaService,
+  ) {}
 
   async get(context: RequestContext): Promise<Cart> {
     const viewer = requireViewer(context);
@@ -45,7 +48,10 @@ export class CartService {
         check.add('productId', `is priced in ${product.priceCurrency} but the cart is in ${currency}`);
         check.done();
       }
-      await manager.query(`INSERT INTO cart_items (cart_id, product_id) VALUES ($1, $2) ON CONFLICT DO NOTHING`, [cart.id, productId]);
+      await manager.query(`INSERT INTO cart_items (cart_id, product_id) VALUES ($1, $2) ON CONFLICT DO NOTHING`, [
+        cart.id,
+        productId,
+      ]);
       await manager.query(`UPDATE carts SET updated_at = now() WHERE id = $1`, [cart.id]);
       return this.view(manager, cart);
     });
@@ -75,7 +81,11 @@ export class CartService {
   /** The user's cart, created if missing; `lock` holds its row until the transaction ends. */
   async open(manager: EntityManager, userId: string, lock: boolean): Promise<{ id: string }> {
     await manager.query(`INSERT INTO carts (user_id) VALUES ($1) ON CONFLICT (user_id) DO NOTHING`, [userId]);
-    const [cart] = await queryRows<{ id: string }>(manager, `SELECT id FROM carts WHERE user_id = $1${lock ? ' FOR UPDATE' : ''}`, [userId]);
+    const [cart] = await queryRows<{ id: string }>(
+      manager,
+      `SELECT id FROM carts WHERE user_id = $1${lock ? ' FOR UPDATE' : ''}`,
+      [userId],
+    );
     return cart;
   }
 
@@ -97,7 +107,11 @@ export class CartService {
 
   private async view(manager: EntityManager, cart: { id: string }): Promise<Cart> {
     const rows = await this.items(manager, cart.id);
-    const [{ updatedAt }] = await queryRows<{ updatedAt: Date }>(manager, `SELECT updated_at AS "updatedAt" FROM carts WHERE id = $1`, [cart.id]);
+    const [{ updatedAt }] = await queryRows<{ updatedAt: Date }>(
+      manager,
+      `SELECT updated_at AS "updatedAt" FROM carts WHERE id = $1`,
+      [cart.id],
+    );
     const items = rows.map((row) =>
       Object.assign(new CartItem(), {
         product: Product.of(row.productId),
@@ -107,8 +121,16 @@ export class CartService {
       }),
     );
     const currency = items.find((item) => item.available)?.unitPrice.currency ?? DEFAULT_CURRENCY;
-    const amount = items.filter((item) => item.available && item.unitPrice.currency === currency).reduce((sum, item) => sum + item.unitPrice.amount, 0);
-    return Object.assign(new Cart(), { id: cart.id, items, subtotal: Money.of(amount, currency), itemCount: items.length, updatedAt });
+    const amount = items
+      .filter((item) => item.available && item.unitPrice.currency === currency)
+      .reduce((sum, item) => sum + item.unitPrice.amount, 0);
+    return Object.assign(new Cart(), {
+      id: cart.id,
+      items,
+      subtotal: Money.of(amount, currency),
+      itemCount: items.length,
+      updatedAt,
+    });
   }
 }
 

@@ -1,7 +1,19 @@
 import { randomUUID } from 'node:crypto';
 import { Events } from '@marketplace/kit';
 import { TestSubgraph } from '@marketplace/kit/testing';
-import { ADD, CART, CLEAR, CartView, REMOVE, archive, customer, deliverEvent, productState, published, startOrders } from '../testing';
+import {
+  ADD,
+  CART,
+  CLEAR,
+  CartView,
+  REMOVE,
+  archive,
+  customer,
+  deliverEvent,
+  productState,
+  published,
+  startOrders,
+} from '../testing';
 
 let orders: TestSubgraph;
 beforeAll(async () => {
@@ -9,8 +21,10 @@ beforeAll(async () => {
 });
 afterAll(() => orders.close());
 
-const add = (token: string | undefined, productId: string) => orders.client.request<{ addToCart: CartView }>(ADD, { variables: { productId }, token });
-const addOk = async (token: string, productId: string) => (await orders.client.data<{ addToCart: CartView }>(ADD, { variables: { productId }, token })).addToCart;
+const add = (token: string | undefined, productId: string) =>
+  orders.client.request<{ addToCart: CartView }>(ADD, { variables: { productId }, token });
+const addOk = async (token: string, productId: string) =>
+  (await orders.client.data<{ addToCart: CartView }>(ADD, { variables: { productId }, token })).addToCart;
 const cartOf = async (token: string) => (await orders.client.data<{ cart: CartView }>(CART, { token })).cart;
 
 describe('authorization', () => {
@@ -41,7 +55,10 @@ describe('addToCart', () => {
     const b = await published(orders, { price: { amount: 250, currency: 'USD' } });
     await addOk(token, a.productId);
     const cart = await addOk(token, b.productId);
-    expect(cart.items.map((i) => [i.product.id, i.unitPrice.amount, i.available])).toEqual([[a.productId, 1500, true], [b.productId, 250, true]]);
+    expect(cart.items.map((i) => [i.product.id, i.unitPrice.amount, i.available])).toEqual([
+      [a.productId, 1500, true],
+      [b.productId, 250, true],
+    ]);
     expect(cart).toMatchObject({ itemCount: 2, subtotal: { amount: 1750, currency: 'USD' } });
   });
 
@@ -57,7 +74,7 @@ describe('addToCart', () => {
     const p = await published(orders);
     await addOk(token, p.productId);
     await deliverEvent(orders, Events.ProductUpdated, { ...p, price: { amount: 999, currency: 'USD' }, revision: 2 });
-    expect((await cartOf(token))).toMatchObject({ items: [{ unitPrice: { amount: 999 } }], subtotal: { amount: 999 } });
+    expect(await cartOf(token)).toMatchObject({ items: [{ unitPrice: { amount: 999 } }], subtotal: { amount: 999 } });
   });
 
   it('refuses a malformed product id with BAD_USER_INPUT on productId', async () => {
@@ -77,7 +94,7 @@ describe('addToCart', () => {
     expect((await cartOf(token)).itemCount).toBe(0);
   });
 
-  it('refuses a product in another currency than the cart\'s with BAD_USER_INPUT', async () => {
+  it("refuses a product in another currency than the cart's with BAD_USER_INPUT", async () => {
     const token = customer();
     await addOk(token, (await published(orders)).productId);
     const euro = await published(orders, { price: { amount: 800, currency: 'EUR' } });
@@ -106,7 +123,10 @@ describe('archived after being added', () => {
     await addOk(token, gone.productId);
     await archive(orders, gone);
     const cart = await cartOf(token);
-    expect(cart.items.map((i) => [i.product.id, i.available])).toEqual([[kept.productId, true], [gone.productId, false]]);
+    expect(cart.items.map((i) => [i.product.id, i.available])).toEqual([
+      [kept.productId, true],
+      [gone.productId, false],
+    ]);
     expect(cart).toMatchObject({ itemCount: 2, subtotal: { amount: 100, currency: 'USD' } });
   });
 });
@@ -118,9 +138,15 @@ describe('removeFromCart and clearCart', () => {
     const b = await published(orders);
     await addOk(token, a.productId);
     await addOk(token, b.productId);
-    const { removeFromCart } = await orders.client.data<{ removeFromCart: CartView }>(REMOVE, { variables: { productId: a.productId }, token });
+    const { removeFromCart } = await orders.client.data<{ removeFromCart: CartView }>(REMOVE, {
+      variables: { productId: a.productId },
+      token,
+    });
     expect(removeFromCart.items.map((i) => i.product.id)).toEqual([b.productId]);
-    const again = await orders.client.data<{ removeFromCart: CartView }>(REMOVE, { variables: { productId: randomUUID() }, token });
+    const again = await orders.client.data<{ removeFromCart: CartView }>(REMOVE, {
+      variables: { productId: randomUUID() },
+      token,
+    });
     expect(again.removeFromCart.itemCount).toBe(1);
   });
 
@@ -129,7 +155,7 @@ describe('removeFromCart and clearCart', () => {
     expect(result.errors?.[0].extensions).toMatchObject({ code: 'BAD_USER_INPUT', fields: [{ field: 'productId' }] });
   });
 
-  it('clear empties the cart and touches no one else\'s', async () => {
+  it("clear empties the cart and touches no one else's", async () => {
     const token = customer();
     const other = customer();
     const p = await published(orders);

@@ -2,22 +2,29 @@ import { Money } from '@marketplace/kit';
 import { Field, ID, Int, ObjectType } from 'type-graphql';
 import { Product } from '../entity-stubs';
 
-@ObjectType({ description: 'One product in a cart, priced from the marketplace\'s own copy of the catalog at read time.' })
+@ObjectType({
+  description: "One product in a cart, priced from the marketplace's own copy of the catalog at read time.",
+})
 export class CartItem {
   @Field(() => Product, { description: 'The product.' })
   product: Product;
 
-  @Field(() => Money, { description: 'The product\'s current price (never a price sent by a client).' })
+  @Field(() => Money, { description: "The product's current price (never a price sent by a client)." })
   unitPrice: Money;
 
-  @Field({ description: 'False when the product left the storefront after it was added: it is shown but not counted in the subtotal and cannot be bought.' })
+  @Field({
+    description:
+      'False when the product left the storefront after it was added: it is shown but not counted in the subtotal and cannot be bought.',
+  })
   available: boolean;
 
   @Field({ description: 'When the product was put in the cart.' })
   addedAt: Date;
 }
 
-@ObjectType({ description: 'The signed-in user\'s shopping cart: each product at most once (digital goods have no quantity).' })
+@ObjectType({
+  description: "The signed-in user's shopping cart: each product at most once (digital goods have no quantity).",
+})
 export class Cart {
   @Field(() => ID, { description: 'Stable identifier (UUID).' })
   id: string;
@@ -26,7 +33,8 @@ export class Cart {
   items: CartItem[];
 
   @Field(() => Money, {
-    description: 'Sum of the available items\' current prices, in the currency of the first item (USD when empty); items in another currency are left out.',
+    description:
+      "Sum of the available items' current prices, in the currency of the first item (USD when empty); items in another currency are left out.",
   })
   subtotal: Money;
 

@@ -26,7 +26,9 @@ export class CreateOrders1763790000002 implements MigrationInterface {
     // myOrders / User.orders: newest first per user, optionally one status.
     await db.query(`CREATE INDEX orders_user_created_idx ON orders (user_id, created_at DESC, id DESC)`);
     // The expiry job looks only at unpaid orders.
-    await db.query(`CREATE INDEX orders_unpaid_created_idx ON orders (created_at) WHERE status IN ('PENDING_PAYMENT', 'PAYMENT_FAILED')`);
+    await db.query(
+      `CREATE INDEX orders_unpaid_created_idx ON orders (created_at) WHERE status IN ('PENDING_PAYMENT', 'PAYMENT_FAILED')`,
+    );
     await db.query(`
       CREATE TABLE order_items (
         order_id uuid NOT NULL REFERENCES orders (id) ON DELETE CASCADE,

@@ -1,4 +1,12 @@
-import { Events, InputCheck, Outbox, RequestContext, isUniqueViolation, queryRows, requireViewer } from '@marketplace/kit';
+import {
+  Events,
+  InputCheck,
+  Outbox,
+  RequestContext,
+  isUniqueViolation,
+  queryRows,
+  requireViewer,
+} from '@marketplace/kit';
 import type { DataSource, EntityManager } from 'typeorm';
 import type { CartService } from '../cart/cart.service';
 import { OrderStatus } from './order-status';
@@ -37,7 +45,8 @@ export class CheckoutService {
     const viewer = requireViewer(context);
     const key = input.idempotencyKey;
     const check = new InputCheck();
-    if (!IDEMPOTENCY_KEY.test(key)) check.add('input.idempotencyKey', 'must be 8 to 100 of the characters A-Z a-z 0-9 _ : -');
+    if (!IDEMPOTENCY_KEY.test(key))
+      check.add('input.idempotencyKey', 'must be 8 to 100 of the characters A-Z a-z 0-9 _ : -');
     check.done();
     try {
       const orderId = await this.db.transaction(async (manager) => {
@@ -69,11 +78,22 @@ export class CheckoutService {
   }
 
   private async byKey(manager: EntityManager, userId: string, key: string): Promise<string | null> {
-    const [row] = await queryRows<{ id: string }>(manager, `SELECT id FROM orders WHERE user_id = $1 AND idempotency_key = $2`, [userId, key]);
+    const [row] = await queryRows<{ id: string }>(
+      manager,
+      `SELECT id FROM orders WHERE user_id = $1 AND idempotency_key = $2`,
+      [userId, key],
+    );
     return row?.id ?? null;
   }
 
-  private async create(manager: EntityManager, context: RequestContext, userId: string, key: string, lines: CartLine[], currency: string): Promise<string> {
+  private async create(
+    manager: EntityManager,
+    context: RequestContext,
+    userId: string,
+    key: string,
+    lines: CartLine[],
+    currency: string,
+  ): Promise<string> {
     const subtotal = lines.reduce((sum, line) => sum + line.amount!, 0);
     const [{ n }] = await queryRows<{ n: string }>(manager, `SELECT nextval('order_number_seq') AS n`);
     // padStart never truncates: order 1,000,000 is MP-1000000.
@@ -88,12 +108,29 @@ export class CheckoutService {
       `INSERT INTO order_items (order_id, product_id, vendor_id, name, unit_price, currency, position)
        SELECT $1, line.product_id, line.vendor_id, line.name, line.unit_price, $2, line.position
        FROM unnest($3::uuid[], $4::uuid[], $5::text[], $6::int[]) WITH ORDINALITY AS line (product_id, vendor_id, name, unit_price, position)`,
-      [id, currency, lines.map((l) => l.productId), lines.map((l) => l.vendorId), lines.map((l) => l.name), lines.map((l) => l.amount)],
+      [
+        id,
+        currency,
+        lines.map((l) => l.productId),
+        lines.map((l) => l.vendorId),
+        lines.map((l) => l.name),
+        lines.map((l) => l.amount),
+      ],
     );
     await appendHistory(manager, id, null, OrderStatus.PENDING_PAYMENT, 'checkout');
     const total = { amount: subtotal, currency };
-    const items = lines.map((line) => ({ productId: line.productId, vendorId: line.vendorId, name: line.name!, unitPrice: { amount: line.amount!, currency } }));
-    await this.outbox.record(manager, Events.OrderCreated, { orderId: id, number, userId, total, items }, { aggregateId: id, correlationId: context.requestId });
+    const items = lines.map((line) => ({
+      productId: line.productId,
+      vendorId: line.vendorId,
+      name: line.name!,
+      unitPrice: { amount: line.amount!, currency },
+    }));
+    await this.outbox.record(
+      manager,
+      Events.OrderCreated,
+      { orderId: id, number, userId, total, items },
+      { aggregateId: id, correlationId: context.requestId },
+    );
     context.log.info({ orderId: id, number, total, lines: lines.length }, 'order created');
     return id;
   }
@@ -103,12 +140,18 @@ export class CheckoutService {
 function checkLines(lines: CartLine[]): string {
   const check = new InputCheck();
   if (lines.length === 0) check.add('cart', 'is empty');
-  const unavailable = lines.filter((line) => line.status !== 'PUBLISHED' || line.amount === null || line.currency === null || !line.name);
+  const unavailable = lines.filter(
+    (line) => line.status !== 'PUBLISHED' || line.amount === null || line.currency === null || !line.name,
+  );
   if (unavailable.length > 0) {
-    check.add('cart', `holds products that are no longer for sale: ${unavailable.map((line) => line.productId).join(', ')}`);
+    check.add(
+      'cart',
+      `holds products that are no longer for sale: ${unavailable.map((line) => line.productId).join(', ')}`,
+    );
   }
   const currencies = [...new Set(lines.map((line) => line.currency).filter((c): c is string => c !== null))];
-  if (currencies.length > 1) check.add('cart', `mixes currencies (${currencies.join(', ')}); one order is charged in one currency`);
+  if (currencies.length > 1)
+    check.add('cart', `mixes currencies (${currencies.join(', ')}); one order is charged in one currency`);
   check.done();
   return currencies[0];
 }

@@ -1,6 +1,19 @@
 import { Events, queryRows } from '@marketplace/kit';
 import { TestSubgraph, outboxOf } from '@marketplace/kit/testing';
-import { ADD, CART, CHECKOUT, CartView, archive, checkout, customer, deliverEvent, newKey, orderAs, published, startOrders } from '../testing';
+import {
+  ADD,
+  CART,
+  CHECKOUT,
+  CartView,
+  archive,
+  checkout,
+  customer,
+  deliverEvent,
+  newKey,
+  orderAs,
+  published,
+  startOrders,
+} from '../testing';
 
 let orders: TestSubgraph;
 beforeAll(async () => {
@@ -15,7 +28,8 @@ const checkoutOk = async (token: string, key = newKey()) => {
   if (result.errors) throw new Error(JSON.stringify(result.errors));
   return result.data!.checkout;
 };
-const ordersOfUser = (userId: string) => queryRows(orders.subgraph.deps.db, `SELECT id FROM orders WHERE user_id = $1`, [userId]);
+const ordersOfUser = (userId: string) =>
+  queryRows(orders.subgraph.deps.db, `SELECT id FROM orders WHERE user_id = $1`, [userId]);
 const userOf = (token: string) => JSON.parse(Buffer.from(token.split('.')[1], 'base64url').toString()).sub as string;
 
 describe('checkout', () => {
@@ -34,8 +48,20 @@ describe('checkout', () => {
       subtotal: { amount: 1750, currency: 'USD' },
       total: { amount: 1750, currency: 'USD' },
       items: [
-        { product: { id: a.productId }, vendor: { id: a.vendorId }, name: 'Agent A', unitPrice: { amount: 1500, currency: 'USD' }, quantity: 1 },
-        { product: { id: b.productId }, vendor: { id: b.vendorId }, name: 'Workflow B', unitPrice: { amount: 250, currency: 'USD' }, quantity: 1 },
+        {
+          product: { id: a.productId },
+          vendor: { id: a.vendorId },
+          name: 'Agent A',
+          unitPrice: { amount: 1500, currency: 'USD' },
+          quantity: 1,
+        },
+        {
+          product: { id: b.productId },
+          vendor: { id: b.vendorId },
+          name: 'Workflow B',
+          unitPrice: { amount: 250, currency: 'USD' },
+          quantity: 1,
+        },
       ],
       statusHistory: [{ from: null, to: 'PENDING_PAYMENT', reason: 'checkout' }],
     });
@@ -51,7 +77,12 @@ describe('checkout', () => {
       total: { amount: 1750, currency: 'USD' },
       items: [
         { productId: a.productId, vendorId: a.vendorId, name: 'Agent A', unitPrice: { amount: 1500, currency: 'USD' } },
-        { productId: b.productId, vendorId: b.vendorId, name: 'Workflow B', unitPrice: { amount: 250, currency: 'USD' } },
+        {
+          productId: b.productId,
+          vendorId: b.vendorId,
+          name: 'Workflow B',
+          unitPrice: { amount: 250, currency: 'USD' },
+        },
       ],
     });
   });
@@ -60,7 +91,10 @@ describe('checkout', () => {
     const token = customer();
     const p = await published(orders);
     await addOk(token, p.productId);
-    const result = await orders.client.request(`mutation { checkout(input: { idempotencyKey: "client-price-1", total: 1 }) { id } }`, { token });
+    const result = await orders.client.request(
+      `mutation { checkout(input: { idempotencyKey: "client-price-1", total: 1 }) { id } }`,
+      { token },
+    );
     expect(result.errors?.[0].extensions?.code).toMatch(/GRAPHQL_VALIDATION_FAILED|BAD_USER_INPUT/);
     expect(await ordersOfUser(userOf(token))).toEqual([]);
   });
@@ -70,8 +104,16 @@ describe('checkout', () => {
     const p = await published(orders, { name: 'Before', price: { amount: 700, currency: 'USD' } });
     await addOk(token, p.productId);
     const order = await checkoutOk(token);
-    await deliverEvent(orders, Events.ProductUpdated, { ...p, name: 'After', price: { amount: 9900, currency: 'USD' }, revision: 2 });
-    expect(await orderAs(orders, order.id, token)).toMatchObject({ total: { amount: 700 }, items: [{ name: 'Before', unitPrice: { amount: 700 } }] });
+    await deliverEvent(orders, Events.ProductUpdated, {
+      ...p,
+      name: 'After',
+      price: { amount: 9900, currency: 'USD' },
+      revision: 2,
+    });
+    expect(await orderAs(orders, order.id, token)).toMatchObject({
+      total: { amount: 700 },
+      items: [{ name: 'Before', unitPrice: { amount: 700 } }],
+    });
   });
 
   it('numbers orders increasingly', async () => {
@@ -116,7 +158,9 @@ describe('idempotency', () => {
     const won = results.filter((r) => !r.errors);
     const lost = results.filter((r) => r.errors);
     expect(won).toHaveLength(1);
-    expect(lost.map((r) => r.errors![0].extensions)).toEqual([expect.objectContaining({ code: 'BAD_USER_INPUT', fields: [{ field: 'cart', message: 'is empty' }] })]);
+    expect(lost.map((r) => r.errors![0].extensions)).toEqual([
+      expect.objectContaining({ code: 'BAD_USER_INPUT', fields: [{ field: 'cart', message: 'is empty' }] }),
+    ]);
     expect(await ordersOfUser(userOf(token))).toHaveLength(1);
     expect(await outboxOf(orders, won[0].data!.checkout.id)).toHaveLength(1);
   });
@@ -135,7 +179,10 @@ describe('idempotency', () => {
 describe('refusals', () => {
   it('an empty cart is BAD_USER_INPUT on cart', async () => {
     const result = await checkout(orders, customer());
-    expect(result.errors?.[0].extensions).toMatchObject({ code: 'BAD_USER_INPUT', fields: [{ field: 'cart', message: 'is empty' }] });
+    expect(result.errors?.[0].extensions).toMatchObject({
+      code: 'BAD_USER_INPUT',
+      fields: [{ field: 'cart', message: 'is empty' }],
+    });
   });
 
   it('a product archived since it was added is BAD_USER_INPUT naming it, and nothing is written', async () => {
@@ -170,12 +217,18 @@ describe('refusals', () => {
     expect(await ordersOfUser(userOf(token))).toEqual([]);
   });
 
-  it.each(['', 'short', 'has spaces in it', 'semi;colon-key', 'x'.repeat(101)])('refuses the idempotency key %j with BAD_USER_INPUT', async (key) => {
-    const token = customer();
-    await addOk(token, (await published(orders)).productId);
-    const result = await orders.client.request(CHECKOUT, { variables: { key }, token });
-    expect(result.errors?.[0].extensions).toMatchObject({ code: 'BAD_USER_INPUT', fields: [{ field: 'input.idempotencyKey' }] });
-  });
+  it.each(['', 'short', 'has spaces in it', 'semi;colon-key', 'x'.repeat(101)])(
+    'refuses the idempotency key %j with BAD_USER_INPUT',
+    async (key) => {
+      const token = customer();
+      await addOk(token, (await published(orders)).productId);
+      const result = await orders.client.request(CHECKOUT, { variables: { key }, token });
+      expect(result.errors?.[0].extensions).toMatchObject({
+        code: 'BAD_USER_INPUT',
+        fields: [{ field: 'input.idempotencyKey' }],
+      });
+    },
+  );
 
   it.each(['abc:DEF_12-3', 'k'.repeat(100)])('accepts the idempotency key %j', async (key) => {
     const token = customer();

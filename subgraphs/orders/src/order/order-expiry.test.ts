@@ -14,7 +14,11 @@ beforeAll(async () => {
 afterAll(() => orders.close());
 
 const minutesFromNow = (minutes: number) => new Date(Date.now() + minutes * 60_000);
-const unpaid = () => queryRows<{ id: string }>(orders.subgraph.deps.db, `SELECT id FROM orders WHERE status IN ('PENDING_PAYMENT', 'PAYMENT_FAILED')`);
+const unpaid = () =>
+  queryRows<{ id: string }>(
+    orders.subgraph.deps.db,
+    `SELECT id FROM orders WHERE status IN ('PENDING_PAYMENT', 'PAYMENT_FAILED')`,
+  );
 
 describe('expireUnpaid', () => {
   it('cancels unpaid orders older than the timeout, with reason PAYMENT_TIMEOUT, and leaves the rest', async () => {
@@ -32,8 +36,15 @@ describe('expireUnpaid', () => {
     expect(await statusOf(orders, failed.id)).toBe('CANCELLED');
     expect(await statusOf(orders, paidOrder.id)).toBe('PAID');
     const [, cancelled] = await outboxOf(orders, pending.id);
-    expect(cancelled).toMatchObject({ type: 'order.cancelled', payload: { orderId: pending.id, reason: 'PAYMENT_TIMEOUT' } });
-    const [history] = await queryRows(orders.subgraph.deps.db, `SELECT from_status, reason FROM order_status_history WHERE order_id = $1 AND to_status = 'CANCELLED'`, [failed.id]);
+    expect(cancelled).toMatchObject({
+      type: 'order.cancelled',
+      payload: { orderId: pending.id, reason: 'PAYMENT_TIMEOUT' },
+    });
+    const [history] = await queryRows(
+      orders.subgraph.deps.db,
+      `SELECT from_status, reason FROM order_status_history WHERE order_id = $1 AND to_status = 'CANCELLED'`,
+      [failed.id],
+    );
     expect(history).toEqual({ from_status: 'PAYMENT_FAILED', reason: 'PAYMENT_TIMEOUT' });
     expect(await service.expireUnpaid(minutesFromNow(31))).toBe(0);
   });
@@ -56,7 +67,14 @@ describe('expireUnpaid', () => {
 describe('the expiry timer', () => {
   it('runs every ORDER_EXPIRY_CHECK_SECONDS and cancels an order past the timeout', async () => {
     const { order } = await placeOrder(orders, customer());
-    await orders.subgraph.deps.db.query(`UPDATE orders SET created_at = created_at - interval '31 minutes' WHERE id = $1`, [order.id]);
-    await until(async () => ((await statusOf(orders, order.id)) === 'CANCELLED' ? true : undefined), 'the timer to expire the order', 10_000);
+    await orders.subgraph.deps.db.query(
+      `UPDATE orders SET created_at = created_at - interval '31 minutes' WHERE id = $1`,
+      [order.id],
+    );
+    await until(
+      async () => ((await statusOf(orders, order.id)) === 'CANCELLED' ? true : undefined),
+      'the timer to expire the order',
+      10_000,
+    );
   });
 });

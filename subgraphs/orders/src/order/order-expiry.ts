@@ -6,7 +6,11 @@ import type { OrderService } from './order.service';
  * them apart); a round never overlaps the previous one. Returns the stop function, which
  * waits for a round in progress so the database is not closed under it.
  */
-export function startExpiryJob(orders: Pick<OrderService, 'expireUnpaid'>, settings: { expiryCheckSeconds: number }, log: Logger): () => Promise<void> {
+export function startExpiryJob(
+  orders: Pick<OrderService, 'expireUnpaid'>,
+  settings: { expiryCheckSeconds: number },
+  log: Logger,
+): () => Promise<void> {
   let running: Promise<void> | null = null;
   const timer = setInterval(() => {
     if (running) return;

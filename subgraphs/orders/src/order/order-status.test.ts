@@ -18,7 +18,12 @@ it('allows exactly the moves of the saga', () => {
   expect(moves.sort()).toEqual([...allowed].sort());
 });
 
-it.each([[PAID, PAID], [CANCELLED, PAID], [REFUNDED, PAID], [FULFILLED, PAID], [PAID, CANCELLED], [PENDING_PAYMENT, FULFILLED], [PENDING_PAYMENT, REFUNDED]])(
-  'refuses %s → %s',
-  (from, to) => expect(canMove(from, to)).toBe(false),
-);
+it.each([
+  [PAID, PAID],
+  [CANCELLED, PAID],
+  [REFUNDED, PAID],
+  [FULFILLED, PAID],
+  [PAID, CANCELLED],
+  [PENDING_PAYMENT, FULFILLED],
+  [PENDING_PAYMENT, REFUNDED],
+])('refuses %s → %s', (from, to) => expect(canMove(from, to)).toBe(false));

@@ -12,7 +12,8 @@ export enum OrderStatus {
 
 registerEnumType(OrderStatus, {
   name: 'OrderStatus',
-  description: 'Where an order is: awaiting payment, paid, fulfilled with licenses, cancelled, failed to pay, or refunded.',
+  description:
+    'Where an order is: awaiting payment, paid, fulfilled with licenses, cancelled, failed to pay, or refunded.',
   valuesConfig: {
     PENDING_PAYMENT: { description: 'Created at checkout; waiting for the payment.' },
     PAID: { description: 'The payment succeeded; licenses are being issued.' },

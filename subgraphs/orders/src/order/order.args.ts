@@ -4,7 +4,7 @@ import { OrderStatus } from './order-status';
 
 @ArgsType()
 export class OrderIdArgs {
-  @Field(() => ID, { description: 'The order\'s id (UUID).' })
+  @Field(() => ID, { description: "The order's id (UUID)." })
   id: string;
 }
 

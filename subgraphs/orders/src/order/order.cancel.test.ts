@@ -1,7 +1,17 @@
 import { randomUUID } from 'node:crypto';
 import { Events } from '@marketplace/kit';
 import { TestSubgraph, outboxOf } from '@marketplace/kit/testing';
-import { CANCEL, OrderView, customer, deliverEvent, paid, paymentOf, placeOrder, startOrders, tokenFor } from '../testing';
+import {
+  CANCEL,
+  OrderView,
+  customer,
+  deliverEvent,
+  paid,
+  paymentOf,
+  placeOrder,
+  startOrders,
+  tokenFor,
+} from '../testing';
 
 let orders: TestSubgraph;
 beforeAll(async () => {
@@ -9,7 +19,8 @@ beforeAll(async () => {
 });
 afterAll(() => orders.close());
 
-const cancel = (id: string, token?: string) => orders.client.request<{ cancelOrder: OrderView }>(CANCEL, { variables: { id }, token });
+const cancel = (id: string, token?: string) =>
+  orders.client.request<{ cancelOrder: OrderView }>(CANCEL, { variables: { id }, token });
 
 describe('cancelOrder', () => {
   it('the owner cancels a PENDING_PAYMENT order: CANCELLED, history reason CUSTOMER, order.cancelled recorded', async () => {
@@ -17,13 +28,17 @@ describe('cancelOrder', () => {
     const { order } = await placeOrder(orders, token);
     const { data } = await cancel(order.id, token);
     expect(data!.cancelOrder.status).toBe('CANCELLED');
-    expect(data!.cancelOrder.statusHistory.at(-1)).toMatchObject({ from: 'PENDING_PAYMENT', to: 'CANCELLED', reason: 'CUSTOMER' });
+    expect(data!.cancelOrder.statusHistory.at(-1)).toMatchObject({
+      from: 'PENDING_PAYMENT',
+      to: 'CANCELLED',
+      reason: 'CUSTOMER',
+    });
     const events = await outboxOf(orders, order.id);
     expect(events.map((e) => e.type)).toEqual(['order.created', 'order.cancelled']);
     expect(events[1].payload).toEqual({ orderId: order.id, userId: order.user.id, reason: 'CUSTOMER' });
   });
 
-  it('an admin may cancel someone\'s unpaid order; so may the owner after a failed payment', async () => {
+  it("an admin may cancel someone's unpaid order; so may the owner after a failed payment", async () => {
     const { order } = await placeOrder(orders, customer());
     expect((await cancel(order.id, tokenFor(randomUUID(), 'ADMIN'))).data!.cancelOrder.status).toBe('CANCELLED');
     const token = customer();
@@ -39,7 +54,10 @@ describe('cancelOrder', () => {
     expect((await cancel(order.id, token)).errors?.[0].extensions).toMatchObject({ code: 'CONFLICT', status: 'PAID' });
     const other = (await placeOrder(orders, token)).order;
     await cancel(other.id, token);
-    expect((await cancel(other.id, token)).errors?.[0].extensions).toMatchObject({ code: 'CONFLICT', status: 'CANCELLED' });
+    expect((await cancel(other.id, token)).errors?.[0].extensions).toMatchObject({
+      code: 'CONFLICT',
+      status: 'CANCELLED',
+    });
     expect((await outboxOf(orders, other.id)).map((e) => e.type)).toEqual(['order.created', 'order.cancelled']);
   });
 

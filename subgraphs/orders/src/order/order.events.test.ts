@@ -1,7 +1,20 @@
 import { randomUUID } from 'node:crypto';
 import { Events, createEnvelope, queryRows } from '@marketplace/kit';
 import { TestSubgraph, deliver, outboxOf, until } from '@marketplace/kit/testing';
-import { CANCEL, customer, deliverEvent, orderAs, paid, paymentOf, placeOrder, published, startOrders, statusOf, tokenFor, warningsAbout } from '../testing';
+import {
+  CANCEL,
+  customer,
+  deliverEvent,
+  orderAs,
+  paid,
+  paymentOf,
+  placeOrder,
+  published,
+  startOrders,
+  statusOf,
+  tokenFor,
+  warningsAbout,
+} from '../testing';
 
 let orders: TestSubgraph;
 beforeAll(async () => {
@@ -11,14 +24,18 @@ beforeAll(async () => {
 afterAll(() => orders.close());
 
 const eventTypes = async (orderId: string) => (await outboxOf(orders, orderId)).map((e) => e.type);
-const history = async (orderId: string, token: string) => (await orderAs(orders, orderId, token)).statusHistory.map(({ from, to, reason }) => [from, to, reason]);
+const history = async (orderId: string, token: string) =>
+  (await orderAs(orders, orderId, token)).statusHistory.map(({ from, to, reason }) => [from, to, reason]);
 const licensed = (orderId: string, productId: string, ownerId = randomUUID()) =>
   deliverEvent(orders, Events.LicenseIssued, { licenseId: randomUUID(), productId, ownerId, orderId });
 
 describe('payment.succeeded', () => {
   it('makes the order PAID and records order.paid with the lines and the payment id', async () => {
     const token = customer();
-    const { order, products } = await placeOrder(orders, token, [await published(orders, { name: 'One' }), await published(orders, { name: 'Two' })]);
+    const { order, products } = await placeOrder(orders, token, [
+      await published(orders, { name: 'One' }),
+      await published(orders, { name: 'Two' }),
+    ]);
     const paymentId = randomUUID();
     await paid(orders, order, paymentId);
     expect(await statusOf(orders, order.id)).toBe('PAID');
@@ -38,7 +55,11 @@ describe('payment.succeeded', () => {
     const token = customer();
     const { order } = await placeOrder(orders, token);
     const payment = paymentOf(order);
-    const envelope = createEnvelope(Events.PaymentSucceeded, payment, { source: 'test', correlationId: 'dup', aggregateId: order.id });
+    const envelope = createEnvelope(Events.PaymentSucceeded, payment, {
+      source: 'test',
+      correlationId: 'dup',
+      aggregateId: order.id,
+    });
     await deliver(orders, envelope);
     await deliver(orders, envelope);
     await deliverEvent(orders, Events.PaymentSucceeded, payment);
@@ -47,7 +68,9 @@ describe('payment.succeeded', () => {
       [null, 'PENDING_PAYMENT', 'checkout'],
       ['PENDING_PAYMENT', 'PAID', 'payment.succeeded'],
     ]);
-    expect(warningsAbout(orders, order.id)).toEqual([expect.objectContaining({ from: 'PAID', to: 'PAID', msg: 'order transition refused' })]);
+    expect(warningsAbout(orders, order.id)).toEqual([
+      expect.objectContaining({ from: 'PAID', to: 'PAID', msg: 'order transition refused' }),
+    ]);
   });
 });
 
@@ -71,12 +94,19 @@ describe('payment.failed', () => {
     await paid(orders, order);
     await deliverEvent(orders, Events.PaymentFailed, { ...paymentOf(order), reason: 'late' });
     expect(await statusOf(orders, order.id)).toBe('PAID');
-    expect(warningsAbout(orders, order.id)).toEqual([expect.objectContaining({ orderId: order.id, from: 'PAID', to: 'PAYMENT_FAILED', msg: 'order transition refused' })]);
+    expect(warningsAbout(orders, order.id)).toEqual([
+      expect.objectContaining({
+        orderId: order.id,
+        from: 'PAID',
+        to: 'PAYMENT_FAILED',
+        msg: 'order transition refused',
+      }),
+    ]);
   });
 });
 
 describe('license.issued', () => {
-  it('records each line\'s license and fulfils the order when the last line has one', async () => {
+  it("records each line's license and fulfils the order when the last line has one", async () => {
     const token = customer();
     const { order, products } = await placeOrder(orders, token, [await published(orders), await published(orders)]);
     await paid(orders, order);
@@ -84,7 +114,9 @@ describe('license.issued', () => {
     expect(await statusOf(orders, order.id)).toBe('PAID');
     await licensed(order.id, products[1].productId);
     expect(await statusOf(orders, order.id)).toBe('FULFILLED');
-    const rows = await queryRows(orders.subgraph.deps.db, `SELECT license_id FROM order_items WHERE order_id = $1`, [order.id]);
+    const rows = await queryRows(orders.subgraph.deps.db, `SELECT license_id FROM order_items WHERE order_id = $1`, [
+      order.id,
+    ]);
     expect(rows.every((row) => row.license_id)).toBe(true);
     expect((await history(order.id, token)).at(-1)).toEqual(['PAID', 'FULFILLED', 'license.issued']);
   });
@@ -124,12 +156,27 @@ describe('payment.refunded', () => {
     const token = customer();
     const { order } = await placeOrder(orders, token);
     const payment = paymentOf(order);
-    const refund = createEnvelope(Events.PaymentRefunded, { ...payment, reason: 'fraud' }, { source: 'test', correlationId: 'early', aggregateId: order.id });
+    const refund = createEnvelope(
+      Events.PaymentRefunded,
+      { ...payment, reason: 'fraud' },
+      { source: 'test', correlationId: 'early', aggregateId: order.id },
+    );
     await orders.subgraph.events.transport.publish(refund);
-    await until(() => (orders.logs.records().some((r) => r.msg === 'event handler failed; retrying' && String(r.err?.message).includes(order.id)) ? true : undefined), 'the early refund to be retried');
+    await until(
+      () =>
+        orders.logs
+          .records()
+          .some((r) => r.msg === 'event handler failed; retrying' && String(r.err?.message).includes(order.id))
+          ? true
+          : undefined,
+      'the early refund to be retried',
+    );
     expect(await statusOf(orders, order.id)).toBe('PENDING_PAYMENT');
     await deliverEvent(orders, Events.PaymentSucceeded, payment);
-    await until(async () => ((await statusOf(orders, order.id)) === 'REFUNDED' ? true : undefined), 'the order to be refunded');
+    await until(
+      async () => ((await statusOf(orders, order.id)) === 'REFUNDED' ? true : undefined),
+      'the order to be refunded',
+    );
     expect((await history(order.id, token)).map(([, to]) => to)).toEqual(['PENDING_PAYMENT', 'PAID', 'REFUNDED']);
   });
 });
@@ -155,9 +202,20 @@ describe('refused transitions', () => {
     const fake = { id: orderId, total: { amount: 100, currency: 'USD' } };
     await deliverEvent(orders, Events.PaymentSucceeded, paymentOf(fake));
     await deliverEvent(orders, Events.PaymentRefunded, { ...paymentOf(fake), reason: 'x' });
-    await deliverEvent(orders, Events.LicenseIssued, { licenseId: randomUUID(), productId: randomUUID(), ownerId: randomUUID(), orderId });
+    await deliverEvent(orders, Events.LicenseIssued, {
+      licenseId: randomUUID(),
+      productId: randomUUID(),
+      ownerId: randomUUID(),
+      orderId,
+    });
     expect(warningsAbout(orders, orderId)).toHaveLength(3);
-    expect(await queryRows(orders.subgraph.deps.db, `SELECT 1 FROM dead_letters WHERE body::jsonb->'payload'->>'orderId' = $1`, [orderId])).toEqual([]);
+    expect(
+      await queryRows(
+        orders.subgraph.deps.db,
+        `SELECT 1 FROM dead_letters WHERE body::jsonb->'payload'->>'orderId' = $1`,
+        [orderId],
+      ),
+    ).toEqual([]);
   });
 });
 

@@ -31,7 +31,10 @@ describe('order(id)', () => {
 
   it('shows the order to its owner and to an admin', async () => {
     for (const token of [owner, admin()]) {
-      const { order: seen } = await orders.client.data<{ order: OrderView }>(ORDER, { variables: { id: order.id }, token });
+      const { order: seen } = await orders.client.data<{ order: OrderView }>(ORDER, {
+        variables: { id: order.id },
+        token,
+      });
       expect(seen).toMatchObject({ id: order.id, number: order.number, user: { id: userOf(owner) } });
     }
   });
@@ -50,9 +53,13 @@ describe('order(id)', () => {
   it('as an entity reference: the order for its owner or an admin, null for anyone else', async () => {
     const reps = [{ __typename: 'Order', id: order.id }];
     for (const token of [owner, admin()]) {
-      expect((await orders.client.data(ORDER_ENTITY, { variables: { reps }, token }))._entities).toEqual([{ id: order.id, number: order.number, status: 'PENDING_PAYMENT' }]);
+      expect((await orders.client.data(ORDER_ENTITY, { variables: { reps }, token }))._entities).toEqual([
+        { id: order.id, number: order.number, status: 'PENDING_PAYMENT' },
+      ]);
     }
-    expect((await orders.client.data(ORDER_ENTITY, { variables: { reps }, token: customer() }))._entities).toEqual([null]);
+    expect((await orders.client.data(ORDER_ENTITY, { variables: { reps }, token: customer() }))._entities).toEqual([
+      null,
+    ]);
     expect((await orders.client.data(ORDER_ENTITY, { variables: { reps } }))._entities).toEqual([null]);
   });
 });
@@ -64,16 +71,22 @@ describe('myOrders and User.orders', () => {
     token = customer();
     placed = [];
     for (let i = 0; i < 5; i += 1) placed.push((await placeOrder(orders, token)).order);
-    await orders.client.data(`mutation($id: ID!) { cancelOrder(id: $id) { id } }`, { variables: { id: placed[1].id }, token });
+    await orders.client.data(`mutation($id: ID!) { cancelOrder(id: $id) { id } }`, {
+      variables: { id: placed[1].id },
+      token,
+    });
     await placeOrder(orders, customer()); // someone else's order is never listed
   });
 
-  it('pages through the user\'s orders newest first', async () => {
+  it("pages through the user's orders newest first", async () => {
     const newestFirst = [...placed].reverse().map((o) => o.id);
     const seen: string[] = [];
     let after: string | null = null;
     for (let pages = 0; pages < 3; pages += 1) {
-      const { myOrders }: { myOrders: Page } = await orders.client.data<{ myOrders: Page }>(MY_ORDERS, { variables: { first: 2, after }, token });
+      const { myOrders }: { myOrders: Page } = await orders.client.data<{ myOrders: Page }>(MY_ORDERS, {
+        variables: { first: 2, after },
+        token,
+      });
       expect(myOrders.totalCount).toBe(5);
       seen.push(...myOrders.edges.map((e) => e.node.id));
       expect(myOrders.pageInfo.hasNextPage).toBe(pages < 2);
@@ -83,7 +96,10 @@ describe('myOrders and User.orders', () => {
   });
 
   it('filters by status', async () => {
-    const { myOrders } = await orders.client.data<{ myOrders: Page }>(MY_ORDERS, { variables: { status: 'CANCELLED' }, token });
+    const { myOrders } = await orders.client.data<{ myOrders: Page }>(MY_ORDERS, {
+      variables: { status: 'CANCELLED' },
+      token,
+    });
     expect(myOrders).toMatchObject({ totalCount: 1, edges: [{ node: { id: placed[1].id, status: 'CANCELLED' } }] });
   });
 
@@ -94,7 +110,7 @@ describe('myOrders and User.orders', () => {
     expect(await orders.client.errorCode(MY_ORDERS, {})).toBe('UNAUTHENTICATED');
   });
 
-  it('User.orders shows a user\'s orders to that user and to admins, FORBIDDEN to anyone else', async () => {
+  it("User.orders shows a user's orders to that user and to admins, FORBIDDEN to anyone else", async () => {
     const reps = [{ __typename: 'User', id: userOf(token) }];
     for (const viewer of [token, admin()]) {
       const { _entities } = await orders.client.data(USER_ORDERS, { variables: { reps }, token: viewer });
@@ -109,8 +125,12 @@ describe('myOrders and User.orders', () => {
 
   it('loads items and history of a whole page in one statement each', async () => {
     const query = `{ myOrders(first: 5) { edges { node { ${ORDER_FIELDS} } } } }`;
-    const { result, statements } = await sqlDuring(orders, () => orders.client.data<{ myOrders: { edges: { node: OrderView }[] } }>(query, { token }));
-    expect(result.myOrders.edges.every((e) => e.node.items.length === 1 && e.node.statusHistory.length >= 1)).toBe(true);
+    const { result, statements } = await sqlDuring(orders, () =>
+      orders.client.data<{ myOrders: { edges: { node: OrderView }[] } }>(query, { token }),
+    );
+    expect(result.myOrders.edges.every((e) => e.node.items.length === 1 && e.node.statusHistory.length >= 1)).toBe(
+      true,
+    );
     expect(statements.filter((s) => /FROM order_items/.test(s))).toHaveLength(1);
     expect(statements.filter((s) => /FROM order_status_history/.test(s))).toHaveLength(1);
   });

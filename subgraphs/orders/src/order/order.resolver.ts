@@ -11,16 +11,22 @@ export const OrderConnection = Connection(Order, 'Order');
 
 @Resolver(() => Order)
 export class OrderResolver {
-  constructor(private readonly orders: OrderService, private readonly checkoutService: CheckoutService) {}
+  constructor(
+    private readonly orders: OrderService,
+    private readonly checkoutService: CheckoutService,
+  ) {}
 
   @Authorized()
-  @Query(() => Order, { nullable: true, description: 'One order, for its owner or an admin (FORBIDDEN for anyone else, NOT_FOUND when unknown).' })
+  @Query(() => Order, {
+    nullable: true,
+    description: 'One order, for its owner or an admin (FORBIDDEN for anyone else, NOT_FOUND when unknown).',
+  })
   order(@Args() { id }: OrderIdArgs, @Ctx() context: RequestContext): Promise<Order> {
     return this.orders.get(context, id);
   }
 
   @Authorized()
-  @Query(() => OrderConnection, { description: 'The signed-in user\'s orders, newest first.' })
+  @Query(() => OrderConnection, { description: "The signed-in user's orders, newest first." })
   myOrders(@Args() { status, ...page }: OrdersArgs, @Ctx() context: RequestContext) {
     return this.orders.list(context, context.viewer!.id, status, page);
   }
@@ -28,14 +34,20 @@ export class OrderResolver {
   @Authorized()
   @Mutation(() => Order, {
     description:
-      'Turns the signed-in user\'s cart into an order awaiting payment, at the marketplace\'s current prices, and empties the cart. Retrying with the same idempotency key returns the same order.',
+      "Turns the signed-in user's cart into an order awaiting payment, at the marketplace's current prices, and empties the cart. Retrying with the same idempotency key returns the same order.",
   })
-  checkout(@Arg('input', { description: 'The purchase attempt\'s idempotency key.' }) input: CheckoutInput, @Ctx() context: RequestContext): Promise<Order> {
+  checkout(
+    @Arg('input', { description: "The purchase attempt's idempotency key." }) input: CheckoutInput,
+    @Ctx() context: RequestContext,
+  ): Promise<Order> {
     return this.checkoutService.checkout(context, input);
   }
 
   @Authorized()
-  @Mutation(() => Order, { description: 'Cancels an order nobody has paid yet (PENDING_PAYMENT or PAYMENT_FAILED), by its owner or an admin; CONFLICT otherwise.' })
+  @Mutation(() => Order, {
+    description:
+      'Cancels an order nobody has paid yet (PENDING_PAYMENT or PAYMENT_FAILED), by its owner or an admin; CONFLICT otherwise.',
+  })
   cancelOrder(@Args() { id }: OrderIdArgs, @Ctx() context: RequestContext): Promise<Order> {
     return this.orders.cancel(context, id);
   }

@@ -67,7 +67,7 @@ export class OrderService {
     check.done();
     const order = await this.byId(context).load(id);
     if (!order) throw notFound('Order');
-    if (!this.canSee(viewer, order)) throw forbidden('Only the order\'s owner or an admin may see it');
+    if (!this.canSee(viewer, order)) throw forbidden("Only the order's owner or an admin may see it");
     return order;
   }
 
@@ -83,12 +83,22 @@ export class OrderService {
   }
 
   /** `myOrders` and `User.orders`: one user's orders, newest first, keyset-paged on (created_at, id). */
-  async list(context: RequestContext, userId: string, status: OrderStatus | null | undefined, page: PageArgs): Promise<ConnectionShape<Order>> {
+  async list(
+    context: RequestContext,
+    userId: string,
+    status: OrderStatus | null | undefined,
+    page: PageArgs,
+  ): Promise<ConnectionShape<Order>> {
     const viewer = requireViewer(context);
-    if (viewer.id !== userId && viewer.role !== Role.ADMIN) throw forbidden('Only the user or an admin may list their orders');
+    if (viewer.id !== userId && viewer.role !== Role.ADMIN)
+      throw forbidden('Only the user or an admin may list their orders');
     const filter = status ? ` AND o.status = $2` : '';
     const parameters: unknown[] = status ? [userId, status] : [userId];
-    const [{ count }] = await queryRows<{ count: number }>(this.db, `SELECT count(*)::int AS count FROM orders o WHERE o.user_id = $1${filter}`, parameters);
+    const [{ count }] = await queryRows<{ count: number }>(
+      this.db,
+      `SELECT count(*)::int AS count FROM orders o WHERE o.user_id = $1${filter}`,
+      parameters,
+    );
     let after = '';
     if (page.after) {
       const [createdAt, id] = decodeCursor(page.after, 2, isTimeIdCursor);
@@ -108,9 +118,16 @@ export class OrderService {
     await this.get(context, id);
     await this.db.transaction(async (manager) => {
       // The status is read again under the transition's lock: a payment may have landed meanwhile.
-      const [row] = await queryRows<{ status: OrderStatus }>(manager, `SELECT status FROM orders WHERE id = $1 FOR UPDATE`, [id]);
-      if (!UNPAID.includes(row.status)) throw conflict(`Only an unpaid order can be cancelled; this one is ${row.status}`, { status: row.status });
-      await this.transitions.transition(manager, id, OrderStatus.CANCELLED, 'CUSTOMER', { correlationId: context.requestId });
+      const [row] = await queryRows<{ status: OrderStatus }>(
+        manager,
+        `SELECT status FROM orders WHERE id = $1 FOR UPDATE`,
+        [id],
+      );
+      if (!UNPAID.includes(row.status))
+        throw conflict(`Only an unpaid order can be cancelled; this one is ${row.status}`, { status: row.status });
+      await this.transitions.transition(manager, id, OrderStatus.CANCELLED, 'CUSTOMER', {
+        correlationId: context.requestId,
+      });
     });
     context.log.info({ orderId: id }, 'order cancelled by customer');
     return (await this.current(id))!;
@@ -132,7 +149,9 @@ export class OrderService {
           [UNPAID, cutoff],
         );
         for (const { id } of rows) {
-          await this.transitions.transition(manager, id, OrderStatus.CANCELLED, 'PAYMENT_TIMEOUT', { correlationId: `order-expiry-${now.toISOString()}` });
+          await this.transitions.transition(manager, id, OrderStatus.CANCELLED, 'PAYMENT_TIMEOUT', {
+            correlationId: `order-expiry-${now.toISOString()}`,
+          });
         }
         return rows.length;
       });

@@ -36,13 +36,17 @@ export function toOrder(row: OrderRow): Order {
 }
 
 export async function ordersByIds(db: Db, ids: readonly string[]): Promise<Order[]> {
-  const rows = await queryRows<OrderRow>(db, `SELECT ${ORDER_COLUMNS} FROM orders o WHERE o.id = ANY($1::uuid[])`, [ids]);
+  const rows = await queryRows<OrderRow>(db, `SELECT ${ORDER_COLUMNS} FROM orders o WHERE o.id = ANY($1::uuid[])`, [
+    ids,
+  ]);
   return rows.map(toOrder);
 }
 
 /** One order, its row locked (FOR UPDATE) until the transaction ends; null when unknown. */
 export async function lockOrder(manager: EntityManager, orderId: string): Promise<Order | null> {
-  const [row] = await queryRows<OrderRow>(manager, `SELECT ${ORDER_COLUMNS} FROM orders o WHERE o.id = $1 FOR UPDATE`, [orderId]);
+  const [row] = await queryRows<OrderRow>(manager, `SELECT ${ORDER_COLUMNS} FROM orders o WHERE o.id = $1 FOR UPDATE`, [
+    orderId,
+  ]);
   return row ? toOrder(row) : null;
 }
 
@@ -91,18 +95,30 @@ export async function historyOf(db: Db, orderIds: readonly string[]): Promise<Ma
      FROM order_status_history WHERE order_id = ANY($1::uuid[]) ORDER BY order_id, id`,
     [orderIds],
   );
-  return groupBy(orderIds, rows, ({ from, to, reason, at }) => Object.assign(new OrderStatusChange(), { from, to, reason, at }));
+  return groupBy(orderIds, rows, ({ from, to, reason, at }) =>
+    Object.assign(new OrderStatusChange(), { from, to, reason, at }),
+  );
 }
 
 /** Call after writing the order row: the step takes the row's `updated_at`, so the latest step and `updatedAt` are one instant. */
-export function appendHistory(manager: EntityManager, orderId: string, from: OrderStatus | null, to: OrderStatus, reason: string): Promise<unknown> {
+export function appendHistory(
+  manager: EntityManager,
+  orderId: string,
+  from: OrderStatus | null,
+  to: OrderStatus,
+  reason: string,
+): Promise<unknown> {
   return manager.query(
     `INSERT INTO order_status_history (order_id, from_status, to_status, reason, at) SELECT id, $2, $3, $4, updated_at FROM orders WHERE id = $1`,
     [orderId, from, to, reason],
   );
 }
 
-function groupBy<R extends { orderId: string }, T>(orderIds: readonly string[], rows: R[], map: (row: R) => T): Map<string, T[]> {
+function groupBy<R extends { orderId: string }, T>(
+  orderIds: readonly string[],
+  rows: R[],
+  map: (row: R) => T,
+): Map<string, T[]> {
   const groups = new Map<string, T[]>(orderIds.map((id) => [id, []]));
   for (const row of rows) groups.get(row.orderId)?.push(map(row));
   return groups;

@@ -4,7 +4,17 @@ import { TestSubgraph } from '@marketplace/kit/testing';
 import type { FormattedExecutionResult } from 'graphql-ws';
 import { Client, createClient } from 'graphql-ws';
 import WebSocket from 'ws';
-import { CANCEL, OrderView, customer, deliverEvent, paid, paymentOf, placeOrder, startOrders, tokenFor } from '../testing';
+import {
+  CANCEL,
+  OrderView,
+  customer,
+  deliverEvent,
+  paid,
+  paymentOf,
+  placeOrder,
+  startOrders,
+  tokenFor,
+} from '../testing';
 
 let orders: TestSubgraph;
 const clients: Client[] = [];
@@ -53,11 +63,24 @@ describe('orderUpdated', () => {
     const stream = follow(connect(token), order.id);
 
     const first = await stream.next();
-    expect(first.value).toEqual({ data: { orderUpdated: { id: order.id, status: 'PENDING_PAYMENT', items: order.items.map(({ name }) => ({ name })), statusHistory: [{ to: 'PENDING_PAYMENT', reason: 'checkout' }] } } });
+    expect(first.value).toEqual({
+      data: {
+        orderUpdated: {
+          id: order.id,
+          status: 'PENDING_PAYMENT',
+          items: order.items.map(({ name }) => ({ name })),
+          statusHistory: [{ to: 'PENDING_PAYMENT', reason: 'checkout' }],
+        },
+      },
+    });
 
     await paid(orders, order);
     const second = await stream.next();
-    expect(second.value.data?.orderUpdated).toMatchObject({ id: order.id, status: 'PAID', statusHistory: [{ to: 'PENDING_PAYMENT' }, { to: 'PAID', reason: 'payment.succeeded' }] });
+    expect(second.value.data?.orderUpdated).toMatchObject({
+      id: order.id,
+      status: 'PAID',
+      statusHistory: [{ to: 'PENDING_PAYMENT' }, { to: 'PAID', reason: 'payment.succeeded' }],
+    });
     await stream.return?.();
   });
 

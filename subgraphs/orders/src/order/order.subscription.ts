@@ -13,20 +13,37 @@ const OPEN = Symbol('open the order stream');
  * this subgraph's database and change feed. So `subscribe` calls the field's own resolver
  * with OPEN as root: type-graphql finds the instance wired for this very schema (no global).
  */
-function subscribeThroughResolver({ args, context, info }: { args: unknown; context: unknown; info: GraphQLResolveInfo }) {
-  return info.parentType.getFields()[info.fieldName].resolve!(OPEN, args, context, info) as Promise<AsyncIterable<void>>;
+function subscribeThroughResolver({
+  args,
+  context,
+  info,
+}: {
+  args: unknown;
+  context: unknown;
+  info: GraphQLResolveInfo;
+}) {
+  return info.parentType.getFields()[info.fieldName].resolve!(OPEN, args, context, info) as Promise<
+    AsyncIterable<void>
+  >;
 }
 
 @Resolver(() => Order)
 export class OrderSubscriptionResolver {
-  constructor(private readonly orders: OrderService, private readonly changes: ChangeFeed) {}
+  constructor(
+    private readonly orders: OrderService,
+    private readonly changes: ChangeFeed,
+  ) {}
 
   @Subscription(() => Order, {
     description:
       'The order now, then again after each change (status, licenses…), for its owner or an admin. A client that reconnects gets the current state first.',
     subscribe: subscribeThroughResolver,
   })
-  async orderUpdated(@Root() root: unknown, @Args() { orderId }: OrderUpdatedArgs, @Ctx() context: RequestContext): Promise<Order | AsyncIterable<void>> {
+  async orderUpdated(
+    @Root() root: unknown,
+    @Args() { orderId }: OrderUpdatedArgs,
+    @Ctx() context: RequestContext,
+  ): Promise<Order | AsyncIterable<void>> {
     if (root === OPEN) {
       // UNAUTHENTICATED, BAD_USER_INPUT, NOT_FOUND or FORBIDDEN before anything is subscribed.
       await this.orders.get(context, orderId, 'orderId');

@@ -22,7 +22,13 @@ export class OrderTransitions {
   constructor(private readonly deps: Deps) {}
 
   /** True when the order moved; false (and a warning) when it is unknown or the move is not allowed from its status. */
-  async transition(manager: EntityManager, orderId: string, to: OrderStatus, reason: string, options: TransitionOptions): Promise<boolean> {
+  async transition(
+    manager: EntityManager,
+    orderId: string,
+    to: OrderStatus,
+    reason: string,
+    options: TransitionOptions,
+  ): Promise<boolean> {
     const order = await lockOrder(manager, orderId);
     if (!order) {
       this.deps.log.warn({ orderId, to, reason }, 'order transition refused: unknown order');
@@ -46,7 +52,12 @@ export class OrderTransitions {
           number: order.number,
           userId: order.userId,
           total: { amount: order.total.amount, currency: order.total.currency },
-          items: items.map((item) => ({ productId: item.product.id, vendorId: item.vendor.id, name: item.name, unitPrice: { amount: item.unitPrice.amount, currency: item.unitPrice.currency } })),
+          items: items.map((item) => ({
+            productId: item.product.id,
+            vendorId: item.vendor.id,
+            name: item.name,
+            unitPrice: { amount: item.unitPrice.amount, currency: item.unitPrice.currency },
+          })),
           paymentId: options.paymentId,
         },
         meta,
@@ -54,7 +65,12 @@ export class OrderTransitions {
     }
     if (to === OrderStatus.CANCELLED) {
       const cancelReason = reason === 'PAYMENT_TIMEOUT' ? 'PAYMENT_TIMEOUT' : 'CUSTOMER';
-      await this.deps.outbox.record(manager, Events.OrderCancelled, { orderId, userId: order.userId, reason: cancelReason }, meta);
+      await this.deps.outbox.record(
+        manager,
+        Events.OrderCancelled,
+        { orderId, userId: order.userId, reason: cancelReason },
+        meta,
+      );
     }
     this.notify(manager, orderId);
     this.deps.log.info({ orderId, from: order.status, to, reason }, 'order status changed');

@@ -11,7 +11,7 @@ export class OrderItem {
   @Field(() => Vendor, { description: 'The vendor who sold it.' })
   vendor: Vendor;
 
-  @Field({ description: 'The product\'s name at checkout.' })
+  @Field({ description: "The product's name at checkout." })
   name: string;
 
   @Field(() => Money, { description: 'The price paid for one, as it was at checkout.' })
@@ -24,15 +24,18 @@ export class OrderItem {
   licenseId: string | null;
 }
 
-@ObjectType({ description: 'One step in an order\'s life: the status it left, the one it entered, and why.' })
+@ObjectType({ description: "One step in an order's life: the status it left, the one it entered, and why." })
 export class OrderStatusChange {
-  @Field(() => OrderStatus, { nullable: true, description: 'The status before; null for the order\'s creation.' })
+  @Field(() => OrderStatus, { nullable: true, description: "The status before; null for the order's creation." })
   from: OrderStatus | null;
 
   @Field(() => OrderStatus, { description: 'The status after.' })
   to: OrderStatus;
 
-  @Field({ description: 'Why: checkout, CUSTOMER, PAYMENT_TIMEOUT, payment.succeeded, payment.failed, payment.refunded, license.issued.' })
+  @Field({
+    description:
+      'Why: checkout, CUSTOMER, PAYMENT_TIMEOUT, payment.succeeded, payment.failed, payment.refunded, license.issued.',
+  })
   reason: string;
 
   @Field({ description: 'When it happened.' })
@@ -61,13 +64,15 @@ export class Order {
   @Field(() => OrderStatus, { description: 'Where the order is in its life.' })
   status: OrderStatus;
 
-  @Field(() => Money, { description: 'Sum of the lines\' prices.' })
+  @Field(() => Money, { description: "Sum of the lines' prices." })
   subtotal: Money;
 
   @Field(() => Money, { description: 'What the customer pays: the subtotal (no taxes or discounts yet).' })
   total: Money;
 
-  @Field(() => [OrderStatusChange], { description: 'Every status the order went through, oldest first, starting with its creation.' })
+  @Field(() => [OrderStatusChange], {
+    description: 'Every status the order went through, oldest first, starting with its creation.',
+  })
   statusHistory: OrderStatusChange[];
 
   @Field({ description: 'When the order was placed (checkout).' })

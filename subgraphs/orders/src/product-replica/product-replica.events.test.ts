@@ -13,15 +13,35 @@ const t = (minutes: number) => new Date(Date.UTC(2026, 0, 1, 12, minutes)).toISO
 
 it('product.published stores the product as PUBLISHED with its price and revision', async () => {
   const state = await published(orders, { revision: 4 });
-  expect(await replicaOf(orders, state.productId)).toEqual({ name: 'Replica Agent', amount: 1500, status: 'PUBLISHED', revision: 4 });
+  expect(await replicaOf(orders, state.productId)).toEqual({
+    name: 'Replica Agent',
+    amount: 1500,
+    status: 'PUBLISHED',
+    revision: 4,
+  });
 });
 
 it('keeps revision 3 when revision 2 arrives after it', async () => {
   const state = productState();
-  await deliverEvent(orders, Events.ProductUpdated, { ...state, name: 'Third', price: { amount: 300, currency: 'USD' }, revision: 3 }, t(3));
-  await deliverEvent(orders, Events.ProductUpdated, { ...state, name: 'Second', price: { amount: 200, currency: 'USD' }, revision: 2 }, t(2));
+  await deliverEvent(
+    orders,
+    Events.ProductUpdated,
+    { ...state, name: 'Third', price: { amount: 300, currency: 'USD' }, revision: 3 },
+    t(3),
+  );
+  await deliverEvent(
+    orders,
+    Events.ProductUpdated,
+    { ...state, name: 'Second', price: { amount: 200, currency: 'USD' }, revision: 2 },
+    t(2),
+  );
   await deliverEvent(orders, Events.ProductPublished, { ...state, name: 'First', revision: 1 }, t(1));
-  expect(await replicaOf(orders, state.productId)).toEqual({ name: 'Third', amount: 300, status: 'PUBLISHED', revision: 3 });
+  expect(await replicaOf(orders, state.productId)).toEqual({
+    name: 'Third',
+    amount: 300,
+    status: 'PUBLISHED',
+    revision: 3,
+  });
 });
 
 it('ignores a repeated revision', async () => {
@@ -44,7 +64,11 @@ it('a late state from before the archive does not bring the product back', async
   await deliverEvent(orders, Events.ProductPublished, state, t(20));
   await archive(orders, state, t(22));
   await deliverEvent(orders, Events.ProductUpdated, { ...state, name: 'Late', revision: 2 }, t(21));
-  expect(await replicaOf(orders, state.productId)).toMatchObject({ name: 'Replica Agent', status: 'ARCHIVED', revision: 1 });
+  expect(await replicaOf(orders, state.productId)).toMatchObject({
+    name: 'Replica Agent',
+    status: 'ARCHIVED',
+    revision: 1,
+  });
 });
 
 it('an archive that overtook the publication keeps the product archived', async () => {
@@ -65,5 +89,7 @@ it('applies a redelivered event once', async () => {
   const state = productState();
   const envelope = await deliverEvent(orders, Events.ProductPublished, state);
   await deliver(orders, envelope);
-  expect(await queryRows(orders.subgraph.deps.db, `SELECT handler FROM inbox WHERE event_id = $1`, [envelope.id])).toEqual([{ handler: 'replicate-product-published' }]);
+  expect(
+    await queryRows(orders.subgraph.deps.db, `SELECT handler FROM inbox WHERE event_id = $1`, [envelope.id]),
+  ).toEqual([{ handler: 'replicate-product-published' }]);
 });

@@ -48,7 +48,18 @@ export class ProductReplicaService {
          revision = EXCLUDED.revision, changed_at = EXCLUDED.changed_at, updated_at = now()
        WHERE EXCLUDED.revision > p.revision AND (p.status <> 'ARCHIVED' OR EXCLUDED.changed_at >= p.changed_at)
        RETURNING id`,
-      [change.productId, change.vendorId, change.slug, change.name, change.kind, change.price.amount, change.price.currency, change.status, change.revision, change.at],
+      [
+        change.productId,
+        change.vendorId,
+        change.slug,
+        change.name,
+        change.kind,
+        change.price.amount,
+        change.price.currency,
+        change.status,
+        change.revision,
+        change.at,
+      ],
     );
     return rows.length > 0;
   }
@@ -68,7 +79,11 @@ export class ProductReplicaService {
 
   /** One product; `share` holds it (FOR SHARE) until the transaction ends, so it cannot change meanwhile. */
   async find(manager: DataSource | EntityManager, productId: string, share = false): Promise<ReplicaProduct | null> {
-    const [row] = await queryRows<ReplicaProduct>(manager, `SELECT ${COLUMNS} FROM products WHERE id = $1${share ? ' FOR SHARE' : ''}`, [productId]);
+    const [row] = await queryRows<ReplicaProduct>(
+      manager,
+      `SELECT ${COLUMNS} FROM products WHERE id = $1${share ? ' FOR SHARE' : ''}`,
+      [productId],
+    );
     return row ?? null;
   }
 }

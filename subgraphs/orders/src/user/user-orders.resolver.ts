@@ -13,7 +13,7 @@ export class UserOrdersResolver {
   // Nullable: a refusal here must not null the whole user other subgraphs contributed to.
   @FieldResolver(() => OrderConnection, {
     nullable: true,
-    description: 'The user\'s orders, newest first: for the user and admins only (FORBIDDEN for anyone else).',
+    description: "The user's orders, newest first: for the user and admins only (FORBIDDEN for anyone else).",
   })
   orders(@Root() user: User, @Args() { status, ...page }: OrdersArgs, @Ctx() context: RequestContext) {
     return this.orderService.list(context, user.id, status, page);

@@ -9,7 +9,9 @@ import { Order } from '../entity-stubs';
 export class OrderPaymentsResolver {
   constructor(private readonly paymentService: PaymentService) {}
 
-  @FieldResolver(() => [Payment], { description: 'The order\'s payments (at most one), for the order\'s owner and admins; empty for everyone else.' })
+  @FieldResolver(() => [Payment], {
+    description: "The order's payments (at most one), for the order's owner and admins; empty for everyone else.",
+  })
   payments(@Root() order: Order, @Ctx() context: RequestContext): Promise<Payment[]> {
     return this.paymentService.byOrderId(context).load(order.id);
   }

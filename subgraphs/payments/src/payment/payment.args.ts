@@ -22,7 +22,9 @@ export class OrderIdArgs {
 
 @ArgsType()
 export class RefundOrderArgs extends OrderIdArgs {
-  @Field({ description: 'Why the money goes back, 1 to 500 characters; kept with the payment and sent with payment.refunded.' })
+  @Field({
+    description: 'Why the money goes back, 1 to 500 characters; kept with the payment and sent with payment.refunded.',
+  })
   reason: string;
 }
 

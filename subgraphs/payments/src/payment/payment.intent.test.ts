@@ -1,6 +1,17 @@
 import { Role, queryRows } from '@marketplace/kit';
 import type { TestSubgraph } from '@marketplace/kit/testing';
-import { CREATE_INTENT, IntentView, PAYMENT_FIELDS, createIntent, orderCancelled, orderPlaced, pendingPayment, person, sqlDuring, startPayments } from '../testing';
+import {
+  CREATE_INTENT,
+  IntentView,
+  PAYMENT_FIELDS,
+  createIntent,
+  orderCancelled,
+  orderPlaced,
+  pendingPayment,
+  person,
+  sqlDuring,
+  startPayments,
+} from '../testing';
 
 /** createPaymentIntent, Order.payments and Payment references, in local provider mode. */
 let payments: TestSubgraph;
@@ -9,14 +20,23 @@ beforeAll(async () => {
 });
 afterAll(() => payments.close());
 
-const create = (orderId: unknown, token?: string) => payments.client.request<{ createPaymentIntent: IntentView }>(CREATE_INTENT, { variables: { orderId }, token });
+const create = (orderId: unknown, token?: string) =>
+  payments.client.request<{ createPaymentIntent: IntentView }>(CREATE_INTENT, { variables: { orderId }, token });
 
 describe('createPaymentIntent', () => {
   it('gives the owner a REQUIRES_PAYMENT payment for the amount of order.created, with a local intent', async () => {
     const owner = person();
     const order = await orderPlaced(payments, owner, { amount: 4200, currency: 'EUR' });
     const { payment, clientSecret } = await createIntent(payments, order, owner);
-    expect(payment).toMatchObject({ status: 'REQUIRES_PAYMENT', provider: 'LOCAL', amount: { amount: 4200, currency: 'EUR' }, order: { id: order.orderId }, disputed: false, failureReason: null, refundedAt: null });
+    expect(payment).toMatchObject({
+      status: 'REQUIRES_PAYMENT',
+      provider: 'LOCAL',
+      amount: { amount: 4200, currency: 'EUR' },
+      order: { id: order.orderId },
+      disputed: false,
+      failureReason: null,
+      refundedAt: null,
+    });
     expect(payment.providerRef).toMatch(/^pi_local_[0-9a-f]+$/);
     expect(clientSecret).toMatch(new RegExp(`^${payment.providerRef}_secret_[0-9a-f]+$`));
   });
@@ -32,7 +52,9 @@ describe('createPaymentIntent', () => {
     const results = await Promise.all(Array.from({ length: 5 }, () => createIntent(payments, order, owner)));
     expect(new Set(results.map((result) => result.payment.id)).size).toBe(1);
     expect(new Set(results.map((result) => result.clientSecret)).size).toBe(1);
-    const rows = await queryRows(payments.subgraph.deps.db, `SELECT id FROM payments WHERE order_id = $1`, [order.orderId]);
+    const rows = await queryRows(payments.subgraph.deps.db, `SELECT id FROM payments WHERE order_id = $1`, [
+      order.orderId,
+    ]);
     expect(rows).toHaveLength(1);
   });
 
@@ -42,12 +64,16 @@ describe('createPaymentIntent', () => {
       const result = await create(order.orderId, other.token);
       expect(result.errors?.[0].extensions?.code).toBe('FORBIDDEN');
     }
-    expect(await queryRows(payments.subgraph.deps.db, `SELECT id FROM payments WHERE order_id = $1`, [order.orderId])).toEqual([]);
+    expect(
+      await queryRows(payments.subgraph.deps.db, `SELECT id FROM payments WHERE order_id = $1`, [order.orderId]),
+    ).toEqual([]);
   });
 
   it('is UNAUTHENTICATED when signed out', async () => {
     const order = await orderPlaced(payments, person());
-    expect(await payments.client.errorCode(CREATE_INTENT, { variables: { orderId: order.orderId } })).toBe('UNAUTHENTICATED');
+    expect(await payments.client.errorCode(CREATE_INTENT, { variables: { orderId: order.orderId } })).toBe(
+      'UNAUTHENTICATED',
+    );
   });
 
   it('is NOT_FOUND for an order payments has not heard of, saying it may still be on its way', async () => {
@@ -58,7 +84,10 @@ describe('createPaymentIntent', () => {
 
   it.each(['not-a-uuid', '', "1' OR '1'='1"])('is BAD_USER_INPUT on orderId for %j', async (orderId) => {
     const result = await create(orderId, person().token);
-    expect(result.errors?.[0].extensions).toMatchObject({ code: 'BAD_USER_INPUT', fields: [{ field: 'orderId', message: 'must be a UUID' }] });
+    expect(result.errors?.[0].extensions).toMatchObject({
+      code: 'BAD_USER_INPUT',
+      fields: [{ field: 'orderId', message: 'must be a UUID' }],
+    });
   });
 
   it('is CONFLICT for a cancelled order, also when the cancellation overtook the creation', async () => {
@@ -81,12 +110,17 @@ describe('Order.payments and Payment references', () => {
   const ORDERS = `query($reps: [_Any!]!) { _entities(representations: $reps) { ... on Order { id payments { ${PAYMENT_FIELDS} } } } }`;
   const PAYMENTS = `query($reps: [_Any!]!) { _entities(representations: $reps) { ... on Payment { id status amount { amount } } } }`;
 
-  it('shows an order\'s payment to its owner and admins, [] to others and signed-out viewers, in one batch', async () => {
+  it("shows an order's payment to its owner and admins, [] to others and signed-out viewers, in one batch", async () => {
     const a = await pendingPayment(payments);
     const b = await pendingPayment(payments);
     const reps = [a, b].map(({ order }) => ({ __typename: 'Order', id: order.orderId }));
     const as = async (token?: string) =>
-      (await payments.client.data<{ _entities: { id: string; payments: { id: string }[] }[] }>(ORDERS, { variables: { reps }, token }))._entities.map((order) => order.payments.map((p) => p.id));
+      (
+        await payments.client.data<{ _entities: { id: string; payments: { id: string }[] }[] }>(ORDERS, {
+          variables: { reps },
+          token,
+        })
+      )._entities.map((order) => order.payments.map((p) => p.id));
     expect(await as(a.owner.token)).toEqual([[a.payment.id], []]);
     expect(await as(person(Role.ADMIN).token)).toEqual([[a.payment.id], [b.payment.id]]);
     expect(await as(person().token)).toEqual([[], []]);
@@ -97,9 +131,16 @@ describe('Order.payments and Payment references', () => {
 
   it('resolves a Payment reference for its owner or an admin, null for anyone else', async () => {
     const { owner, payment } = await pendingPayment(payments);
-    const reps = [{ __typename: 'Payment', id: payment.id }, { __typename: 'Payment', id: 'not-a-uuid' }];
-    const as = async (token?: string) => (await payments.client.data<{ _entities: unknown[] }>(PAYMENTS, { variables: { reps }, token }))._entities;
-    expect(await as(owner.token)).toEqual([{ id: payment.id, status: 'REQUIRES_PAYMENT', amount: { amount: 2500 } }, null]);
+    const reps = [
+      { __typename: 'Payment', id: payment.id },
+      { __typename: 'Payment', id: 'not-a-uuid' },
+    ];
+    const as = async (token?: string) =>
+      (await payments.client.data<{ _entities: unknown[] }>(PAYMENTS, { variables: { reps }, token }))._entities;
+    expect(await as(owner.token)).toEqual([
+      { id: payment.id, status: 'REQUIRES_PAYMENT', amount: { amount: 2500 } },
+      null,
+    ]);
     expect((await as(person(Role.ADMIN).token))[0]).toMatchObject({ id: payment.id });
     expect(await as(person().token)).toEqual([null, null]);
     expect(await as()).toEqual([null, null]);

@@ -9,11 +9,15 @@ import { SimulationService } from './simulate.service';
 
 @Resolver(() => Payment)
 export class PaymentResolver {
-  constructor(private readonly payments: PaymentService, private readonly refunds: RefundService, private readonly simulation: SimulationService) {}
+  constructor(
+    private readonly payments: PaymentService,
+    private readonly refunds: RefundService,
+    private readonly simulation: SimulationService,
+  ) {}
 
   @Mutation(() => PaymentIntent, {
     description:
-      'Starts paying an order (its owner only): the order\'s one payment and the client secret to confirm it with. Asking again returns the same payment and secret. The amount is the order\'s total as placed.',
+      "Starts paying an order (its owner only): the order's one payment and the client secret to confirm it with. Asking again returns the same payment and secret. The amount is the order's total as placed.",
   })
   createPaymentIntent(@Args() { orderId }: OrderIdArgs, @Ctx() context: RequestContext): Promise<PaymentIntent> {
     return this.payments.createIntent(context, orderId);
@@ -21,7 +25,8 @@ export class PaymentResolver {
 
   @Authorized(Role.ADMIN)
   @Mutation(() => Payment, {
-    description: 'Refunds an order\'s SUCCEEDED payment in full (admin). The payment becomes REFUNDED when the provider confirms it (at once with the local provider).',
+    description:
+      "Refunds an order's SUCCEEDED payment in full (admin). The payment becomes REFUNDED when the provider confirms it (at once with the local provider).",
   })
   refundOrder(@Args() { orderId, reason }: RefundOrderArgs, @Ctx() context: RequestContext): Promise<Payment> {
     return this.refunds.refundOrder(context, orderId, reason);
@@ -29,10 +34,14 @@ export class PaymentResolver {
 
   @Mutation(() => Payment, {
     description:
-      'Development only (refused in production and with a Stripe key): delivers the signed Stripe event of a payment attempt to the webhook, as Stripe would, for the order\'s owner or an admin. Returns the payment as stored afterwards.',
+      "Development only (refused in production and with a Stripe key): delivers the signed Stripe event of a payment attempt to the webhook, as Stripe would, for the order's owner or an admin. Returns the payment as stored afterwards.",
   })
   simulatePayment(@Args() { orderId, outcome }: SimulatePaymentArgs, @Ctx() context: RequestContext): Promise<Payment> {
-    return this.simulation.simulate(context, orderId, outcome === SimulatedOutcomeArg.SUCCEEDED ? 'succeeded' : 'failed');
+    return this.simulation.simulate(
+      context,
+      orderId,
+      outcome === SimulatedOutcomeArg.SUCCEEDED ? 'succeeded' : 'failed',
+    );
   }
 
   @FieldResolver(() => Order, { description: 'The order this payment pays.' })

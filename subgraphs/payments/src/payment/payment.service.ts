@@ -21,17 +21,28 @@ const FROM = `FROM payments p JOIN orders o ON o.id = p.order_id`;
 
 /** order.created travels through the broker: a brand-new order may not have reached payments yet. */
 export const orderNotHeardOf = () =>
-  new AppError('NOT_FOUND', 'Order not found: payments has not heard of this order (a new order takes a moment to reach payments; try again shortly)');
+  new AppError(
+    'NOT_FOUND',
+    'Order not found: payments has not heard of this order (a new order takes a moment to reach payments; try again shortly)',
+  );
 
 /** Payments: one per order, created with its provider's intent. */
 export class PaymentService {
-  constructor(private readonly db: DataSource, private readonly orders: OrderRecords, private readonly provider: PaymentProvider) {}
+  constructor(
+    private readonly db: DataSource,
+    private readonly orders: OrderRecords,
+    private readonly provider: PaymentProvider,
+  ) {}
 
   /** Payments by id the viewer may see (owner or admin), one query per request tick; others are null. */
   readonly byId = defineLoader<string, Payment | null>(async (ids, context) => {
     const valid = [...new Set(ids.filter(isUuid))];
-    const rows = valid.length ? await queryRows(this.db, `SELECT ${PAYMENT_COLUMNS} ${FROM} WHERE p.id = ANY($1::uuid[])`, [valid]) : [];
-    return alignToKeys(ids, rows.map(toPayment), (payment) => payment.id).map((payment) => (payment && this.canSee(context, payment) ? payment : null));
+    const rows = valid.length
+      ? await queryRows(this.db, `SELECT ${PAYMENT_COLUMNS} ${FROM} WHERE p.id = ANY($1::uuid[])`, [valid])
+      : [];
+    return alignToKeys(ids, rows.map(toPayment), (payment) => payment.id).map((payment) =>
+      payment && this.canSee(context, payment) ? payment : null,
+    );
   });
 
   /** `Order.payments`: per order, the payments of orders the viewer owns (all for admins); [] otherwise. */
@@ -55,17 +66,29 @@ export class PaymentService {
 
   /** The order's payment; `lock` holds the payment row (FOR UPDATE) until the transaction ends. */
   async ofOrder(manager: DataSource | EntityManager, orderId: string, lock = false): Promise<Payment | null> {
-    const [row] = await queryRows(manager, `SELECT ${PAYMENT_COLUMNS} ${FROM} WHERE p.order_id = $1${lock ? ' FOR UPDATE OF p' : ''}`, [orderId]);
+    const [row] = await queryRows(
+      manager,
+      `SELECT ${PAYMENT_COLUMNS} ${FROM} WHERE p.order_id = $1${lock ? ' FOR UPDATE OF p' : ''}`,
+      [orderId],
+    );
     return row ? toPayment(row) : null;
   }
 
   async find(manager: DataSource | EntityManager, paymentId: string, lock = false): Promise<Payment | null> {
-    const [row] = await queryRows(manager, `SELECT ${PAYMENT_COLUMNS} ${FROM} WHERE p.id = $1${lock ? ' FOR UPDATE OF p' : ''}`, [paymentId]);
+    const [row] = await queryRows(
+      manager,
+      `SELECT ${PAYMENT_COLUMNS} ${FROM} WHERE p.id = $1${lock ? ' FOR UPDATE OF p' : ''}`,
+      [paymentId],
+    );
     return row ? toPayment(row) : null;
   }
 
   async findByProviderRef(manager: EntityManager, providerRef: string): Promise<Payment | null> {
-    const [row] = await queryRows(manager, `SELECT ${PAYMENT_COLUMNS} ${FROM} WHERE p.provider_ref = $1 FOR UPDATE OF p`, [providerRef]);
+    const [row] = await queryRows(
+      manager,
+      `SELECT ${PAYMENT_COLUMNS} ${FROM} WHERE p.provider_ref = $1 FOR UPDATE OF p`,
+      [providerRef],
+    );
     return row ? toPayment(row) : null;
   }
 
@@ -81,11 +104,18 @@ export class PaymentService {
       const order = await this.orders.find(manager, orderId, true);
       if (!order) throw orderNotHeardOf();
       if (order.userId !== viewer.id) throw forbidden('Only the customer who placed the order can pay for it');
-      if (order.status === 'CANCELLED') throw conflict('This order was cancelled; it can no longer be paid', { status: 'CANCELLED' });
+      if (order.status === 'CANCELLED')
+        throw conflict('This order was cancelled; it can no longer be paid', { status: 'CANCELLED' });
       const existing = await this.ofOrder(manager, orderId);
-      if (existing && isPaid(existing.status)) throw conflict('This order is already paid', { status: existing.status });
+      if (existing && isPaid(existing.status))
+        throw conflict('This order is already paid', { status: existing.status });
       if (existing) return existing;
-      await manager.query(`INSERT INTO payments (order_id, amount, currency, provider) VALUES ($1, $2, $3, $4)`, [orderId, order.amount, order.currency, this.provider.kind]);
+      await manager.query(`INSERT INTO payments (order_id, amount, currency, provider) VALUES ($1, $2, $3, $4)`, [
+        orderId,
+        order.amount,
+        order.currency,
+        this.provider.kind,
+      ]);
       return (await this.ofOrder(manager, orderId))!;
     });
     const ready = payment.clientSecret ? payment : await this.attachIntent(payment);
@@ -108,7 +138,10 @@ export class PaymentService {
         metadata: { paymentId: locked.id, orderId: locked.orderId },
         idempotencyKey: `payment-intent:${locked.orderId}:${locked.amountMinor}${locked.currency}`,
       });
-      await manager.query(`UPDATE payments SET provider_ref = $2, client_secret = $3, updated_at = now() WHERE id = $1`, [locked.id, intent.id, intent.clientSecret]);
+      await manager.query(
+        `UPDATE payments SET provider_ref = $2, client_secret = $3, updated_at = now() WHERE id = $1`,
+        [locked.id, intent.id, intent.clientSecret],
+      );
       return (await this.find(manager, locked.id))!;
     });
   }

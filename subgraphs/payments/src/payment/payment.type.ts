@@ -58,13 +58,19 @@ export class Payment {
   @Field(() => ProviderKind, { description: 'Who handles the money.' })
   provider: ProviderKind;
 
-  @Field(() => String, { nullable: true, description: 'The provider\'s id of the payment (the Stripe PaymentIntent id); null until the intent is created.' })
+  @Field(() => String, {
+    nullable: true,
+    description: "The provider's id of the payment (the Stripe PaymentIntent id); null until the intent is created.",
+  })
   providerRef: string | null;
 
   /** Returned by createPaymentIntent only, never as a field. */
   clientSecret: string | null;
 
-  @Field(() => String, { nullable: true, description: 'Why the last attempt failed, as the provider said; null unless FAILED.' })
+  @Field(() => String, {
+    nullable: true,
+    description: 'Why the last attempt failed, as the provider said; null unless FAILED.',
+  })
   failureReason: string | null;
 
   @Field({ description: 'Whether the cardholder disputed the charge.' })
@@ -82,7 +88,7 @@ export class Payment {
   @Field({ description: 'When the payment last changed.' })
   updatedAt: Date;
 
-  @Field(() => Money, { description: 'What is charged: the order\'s total when it was placed.' })
+  @Field(() => Money, { description: "What is charged: the order's total when it was placed." })
   get amount(): Money {
     return Money.of(this.amountMinor, this.currency);
   }
@@ -90,10 +96,13 @@ export class Payment {
 
 @ObjectType({ description: 'A payment ready to be paid: what a checkout page needs to confirm it with the provider.' })
 export class PaymentIntent {
-  @Field(() => Payment, { description: 'The order\'s payment.' })
+  @Field(() => Payment, { description: "The order's payment." })
   payment: Payment;
 
-  @Field({ description: 'Secret the client confirms the payment with (Stripe.js `confirmPayment`); show it to the order\'s owner only.' })
+  @Field({
+    description:
+      "Secret the client confirms the payment with (Stripe.js `confirmPayment`); show it to the order's owner only.",
+  })
   clientSecret: string;
 }
 

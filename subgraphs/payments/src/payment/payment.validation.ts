@@ -13,7 +13,8 @@ export function checkRefund(orderId: string, reason: string): string {
   checkOrderId(orderId, check, false);
   const trimmed = reason.trim();
   if (trimmed.length === 0) check.add('reason', 'must not be empty');
-  if (trimmed.length > REFUND_REASON_MAX_LENGTH) check.add('reason', `must be at most ${REFUND_REASON_MAX_LENGTH} characters`);
+  if (trimmed.length > REFUND_REASON_MAX_LENGTH)
+    check.add('reason', `must be at most ${REFUND_REASON_MAX_LENGTH} characters`);
   check.done();
   return trimmed;
 }

@@ -26,9 +26,14 @@ export class RefundService {
       const payment = await this.payments.ofOrder(manager, orderId, true);
       if (!payment) throw notFound('Payment');
       if (payment.status !== PaymentStatus.SUCCEEDED || !payment.providerRef) {
-        throw conflict(`Only a SUCCEEDED payment can be refunded; this one is ${payment.status}`, { status: payment.status });
+        throw conflict(`Only a SUCCEEDED payment can be refunded; this one is ${payment.status}`, {
+          status: payment.status,
+        });
       }
-      await manager.query(`UPDATE payments SET refund_reason = $2, refund_requested_at = now(), updated_at = now() WHERE id = $1`, [payment.id, why]);
+      await manager.query(
+        `UPDATE payments SET refund_reason = $2, refund_requested_at = now(), updated_at = now() WHERE id = $1`,
+        [payment.id, why],
+      );
       return payment;
     });
     await this.provider.refund(refundRequest(payment, why));
@@ -47,11 +52,18 @@ export class RefundService {
       [payment.id, AUTOMATIC_REFUND_REASON],
     );
     if (rows.length === 0 || !payment.providerRef) return;
-    log.warn({ paymentId: payment.id, orderId: payment.orderId }, 'payment succeeded for a cancelled order; refunding it');
+    log.warn(
+      { paymentId: payment.id, orderId: payment.orderId },
+      'payment succeeded for a cancelled order; refunding it',
+    );
     const request = refundRequest(payment, AUTOMATIC_REFUND_REASON);
     // Not awaited: the webhook answers Stripe without waiting for a second API call.
     this.afterCommit.run(manager, async () => {
-      this.provider.refund(request).catch((error) => log.error({ err: error, paymentId: payment.id }, 'automatic refund failed; refund it with refundOrder'));
+      this.provider
+        .refund(request)
+        .catch((error) =>
+          log.error({ err: error, paymentId: payment.id }, 'automatic refund failed; refund it with refundOrder'),
+        );
     });
   }
 }

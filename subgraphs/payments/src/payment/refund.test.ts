@@ -1,7 +1,22 @@
 import { Role } from '@marketplace/kit';
 import type { TestSubgraph } from '@marketplace/kit/testing';
 import { AUTOMATIC_REFUND_REASON } from './refund.service';
-import { PaymentView, REFUND, createIntent, eventTypes, intentEvent, orderCancelled, orderPlaced, outboxOf, pendingPayment, person, postEvent, startPayments, stored, until } from '../testing';
+import {
+  PaymentView,
+  REFUND,
+  createIntent,
+  eventTypes,
+  intentEvent,
+  orderCancelled,
+  orderPlaced,
+  outboxOf,
+  pendingPayment,
+  person,
+  postEvent,
+  startPayments,
+  stored,
+  until,
+} from '../testing';
 
 /** refundOrder and automatic refunds, with the local provider (its refund comes back through the webhook). */
 let payments: TestSubgraph;
@@ -11,7 +26,8 @@ beforeAll(async () => {
 afterAll(() => payments.close());
 
 const admin = person(Role.ADMIN);
-const refund = (orderId: string, reason: string, token?: string) => payments.client.request<{ refundOrder: PaymentView }>(REFUND, { variables: { orderId, reason }, token });
+const refund = (orderId: string, reason: string, token?: string) =>
+  payments.client.request<{ refundOrder: PaymentView }>(REFUND, { variables: { orderId, reason }, token });
 
 async function paidPayment() {
   const made = await pendingPayment(payments);
@@ -20,20 +36,32 @@ async function paidPayment() {
 }
 
 describe('refundOrder', () => {
-  it('admin: the local provider\'s signed charge.refunded lands before the answer: REFUNDED, payment.refunded with the reason', async () => {
+  it("admin: the local provider's signed charge.refunded lands before the answer: REFUNDED, payment.refunded with the reason", async () => {
     const { order, payment } = await paidPayment();
     const result = await refund(order.orderId, '  Customer asked within 14 days  ', admin.token);
     expect(result.errors).toBeUndefined();
-    expect(result.data?.refundOrder).toMatchObject({ id: payment.id, status: 'REFUNDED', refundedAt: expect.any(String) });
+    expect(result.data?.refundOrder).toMatchObject({
+      id: payment.id,
+      status: 'REFUNDED',
+      refundedAt: expect.any(String),
+    });
     const envelopes = await outboxOf(payments, payment.id);
     expect(envelopes.map((e) => e.type)).toEqual(['payment.succeeded', 'payment.refunded']);
-    expect(envelopes[1].payload).toMatchObject({ paymentId: payment.id, orderId: order.orderId, reason: 'Customer asked within 14 days', amount: { amount: 2500, currency: 'USD' } });
+    expect(envelopes[1].payload).toMatchObject({
+      paymentId: payment.id,
+      orderId: order.orderId,
+      reason: 'Customer asked within 14 days',
+      amount: { amount: 2500, currency: 'USD' },
+    });
     // A second refund finds nothing left to refund.
-    expect((await refund(order.orderId, 'again', admin.token)).errors?.[0].extensions).toMatchObject({ code: 'CONFLICT', status: 'REFUNDED' });
+    expect((await refund(order.orderId, 'again', admin.token)).errors?.[0].extensions).toMatchObject({
+      code: 'CONFLICT',
+      status: 'REFUNDED',
+    });
   });
 
   it.each([
-    ['the order\'s owner', 'owner', 'FORBIDDEN'],
+    ["the order's owner", 'owner', 'FORBIDDEN'],
     ['another customer', Role.CUSTOMER, 'FORBIDDEN'],
     ['a vendor', Role.VENDOR, 'FORBIDDEN'],
     ['a signed-out visitor', null, 'UNAUTHENTICATED'],
@@ -46,17 +74,31 @@ describe('refundOrder', () => {
 
   it('is CONFLICT unless SUCCEEDED, NOT_FOUND without a payment', async () => {
     const { order } = await pendingPayment(payments);
-    expect((await refund(order.orderId, 'too early', admin.token)).errors?.[0].extensions).toMatchObject({ code: 'CONFLICT', status: 'REQUIRES_PAYMENT' });
+    expect((await refund(order.orderId, 'too early', admin.token)).errors?.[0].extensions).toMatchObject({
+      code: 'CONFLICT',
+      status: 'REQUIRES_PAYMENT',
+    });
     const noIntent = await orderPlaced(payments, person());
-    expect((await refund(noIntent.orderId, 'nothing paid', admin.token)).errors?.[0].extensions?.code).toBe('NOT_FOUND');
-    expect((await refund('00000000-0000-4000-8000-000000000001', 'unknown', admin.token)).errors?.[0].extensions?.code).toBe('NOT_FOUND');
+    expect((await refund(noIntent.orderId, 'nothing paid', admin.token)).errors?.[0].extensions?.code).toBe(
+      'NOT_FOUND',
+    );
+    expect(
+      (await refund('00000000-0000-4000-8000-000000000001', 'unknown', admin.token)).errors?.[0].extensions?.code,
+    ).toBe('NOT_FOUND');
   });
 
   it.each<[string, string, { field: string; message: string }[]]>([
     ['ok-order', '', [{ field: 'reason', message: 'must not be empty' }]],
     ['ok-order', '   ', [{ field: 'reason', message: 'must not be empty' }]],
     ['ok-order', 'x'.repeat(501), [{ field: 'reason', message: 'must be at most 500 characters' }]],
-    ['bad', '', [{ field: 'orderId', message: 'must be a UUID' }, { field: 'reason', message: 'must not be empty' }]],
+    [
+      'bad',
+      '',
+      [
+        { field: 'orderId', message: 'must be a UUID' },
+        { field: 'reason', message: 'must not be empty' },
+      ],
+    ],
   ])('orderId %s with a %#th bad reason → BAD_USER_INPUT listing every field', async (orderId, reason, fields) => {
     const { order, payment } = await paidPayment();
     const result = await refund(orderId === 'ok-order' ? order.orderId : 'not-a-uuid', reason, admin.token);
@@ -75,7 +117,10 @@ describe('automatic refunds: no money kept for a cancelled order', () => {
     const { order, payment } = await pendingPayment(payments);
     await orderCancelled(payments, order);
     expect((await postEvent(payments, intentEvent(payment, 'succeeded'))).body.outcome).toBe('applied');
-    await until(async () => ((await stored(payments, payment.id)).status === 'REFUNDED' ? true : undefined), 'the automatic refund');
+    await until(
+      async () => ((await stored(payments, payment.id)).status === 'REFUNDED' ? true : undefined),
+      'the automatic refund',
+    );
     expect(await stored(payments, payment.id)).toMatchObject({ refundReason: AUTOMATIC_REFUND_REASON });
     expect(await eventTypes(payments, payment.id)).toEqual(['payment.succeeded', 'payment.refunded']);
     expect((await outboxOf(payments, payment.id))[1].payload.reason).toBe(AUTOMATIC_REFUND_REASON);
@@ -88,7 +133,10 @@ describe('automatic refunds: no money kept for a cancelled order', () => {
     await postEvent(payments, intentEvent(payment, 'succeeded'));
     await orderCancelled(payments, order);
     await orderCancelled(payments, order);
-    await until(async () => ((await stored(payments, payment.id)).status === 'REFUNDED' ? true : undefined), 'the automatic refund');
+    await until(
+      async () => ((await stored(payments, payment.id)).status === 'REFUNDED' ? true : undefined),
+      'the automatic refund',
+    );
     expect(await eventTypes(payments, payment.id)).toEqual(['payment.succeeded', 'payment.refunded']);
   });
 });

@@ -24,17 +24,25 @@ export class SimulationService {
   async simulate(context: RequestContext, orderId: string, outcome: SimulatedOutcome): Promise<Payment> {
     const viewer = requireViewer(context);
     if (!this.webhook.enabled) {
-      throw forbidden('simulatePayment is for development only: it is refused in production and when STRIPE_SECRET_KEY is set (Stripe sends the real events)');
+      throw forbidden(
+        'simulatePayment is for development only: it is refused in production and when STRIPE_SECRET_KEY is set (Stripe sends the real events)',
+      );
     }
     checkOrderId(orderId);
     const order = await this.orders.find(this.db.manager, orderId);
     if (!order) throw orderNotHeardOf();
-    if (order.userId !== viewer.id && viewer.role !== Role.ADMIN) throw forbidden('Only the customer who placed the order (or an admin) can simulate its payment');
+    if (order.userId !== viewer.id && viewer.role !== Role.ADMIN)
+      throw forbidden('Only the customer who placed the order (or an admin) can simulate its payment');
     const payment = await this.payments.ofOrder(this.db, orderId);
     if (!payment?.providerRef) throw new AppError('NOT_FOUND', NO_INTENT_YET);
     if (isPaid(payment.status)) throw conflict('This order is already paid', { status: payment.status });
     const event = paymentIntentEvent(
-      { paymentIntentId: payment.providerRef, amount: payment.amountMinor, currency: payment.currency, metadata: { paymentId: payment.id, orderId } },
+      {
+        paymentIntentId: payment.providerRef,
+        amount: payment.amountMinor,
+        currency: payment.currency,
+        metadata: { paymentId: payment.id, orderId },
+      },
       outcome,
     );
     await deliverSigned(this.webhook.url(), event, this.webhook.secret);

@@ -29,7 +29,11 @@ export class LocalProvider implements PaymentProvider {
   async refund(request: RefundRequest): Promise<{ id: string }> {
     // Derived from the key, so a repeated refund is the same Stripe event: applied once.
     const suffix = createHash('sha256').update(request.idempotencyKey).digest('hex').slice(0, 24);
-    const event = chargeRefundedEvent({ ...request, chargeId: `ch_local_${suffix}`, eventId: `evt_local_refund_${suffix}` });
+    const event = chargeRefundedEvent({
+      ...request,
+      chargeId: `ch_local_${suffix}`,
+      eventId: `evt_local_refund_${suffix}`,
+    });
     await deliverSigned(this.webhook.url(), event, this.webhook.secret);
     return { id: `re_local_${suffix}` };
   }

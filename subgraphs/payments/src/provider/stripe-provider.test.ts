@@ -3,7 +3,18 @@ import type { AddressInfo } from 'node:net';
 import { Role } from '@marketplace/kit';
 import type { TestSubgraph } from '@marketplace/kit/testing';
 import { chargeRefundedEvent } from '../webhook/stripe-event';
-import { REFUND, SIMULATE, createIntent, eventTypes, intentEvent, orderPlaced, person, postEvent, startPayments, stored } from '../testing';
+import {
+  REFUND,
+  SIMULATE,
+  createIntent,
+  eventTypes,
+  intentEvent,
+  orderPlaced,
+  person,
+  postEvent,
+  startPayments,
+  stored,
+} from '../testing';
 
 /** StripeProvider through the real `stripe` SDK, against a tiny server speaking enough of Stripe's API. */
 interface Recorded {
@@ -29,17 +40,44 @@ const read = (req: IncomingMessage) =>
 beforeAll(async () => {
   server = createServer(async (req, res) => {
     const form = Object.fromEntries(new URLSearchParams(await read(req)));
-    requests.push({ method: req.method!, path: req.url!, idempotencyKey: req.headers['idempotency-key'] as string, authorization: req.headers.authorization, form });
+    requests.push({
+      method: req.method!,
+      path: req.url!,
+      idempotencyKey: req.headers['idempotency-key'] as string,
+      authorization: req.headers.authorization,
+      form,
+    });
     const n = requests.length;
     res.setHeader('content-type', 'application/json');
     if (req.method === 'POST' && req.url === '/v1/payment_intents') {
       const id = `pi_mock_${n}`;
-      res.end(JSON.stringify({ id, object: 'payment_intent', amount: Number(form.amount), currency: form.currency, status: 'requires_payment_method', client_secret: `${id}_secret_mock${n}`, metadata: { paymentId: form['metadata[paymentId]'], orderId: form['metadata[orderId]'] } }));
+      res.end(
+        JSON.stringify({
+          id,
+          object: 'payment_intent',
+          amount: Number(form.amount),
+          currency: form.currency,
+          status: 'requires_payment_method',
+          client_secret: `${id}_secret_mock${n}`,
+          metadata: { paymentId: form['metadata[paymentId]'], orderId: form['metadata[orderId]'] },
+        }),
+      );
     } else if (req.method === 'POST' && req.url === '/v1/refunds') {
-      res.end(JSON.stringify({ id: `re_mock_${n}`, object: 'refund', status: 'pending', payment_intent: form.payment_intent }));
+      res.end(
+        JSON.stringify({
+          id: `re_mock_${n}`,
+          object: 'refund',
+          status: 'pending',
+          payment_intent: form.payment_intent,
+        }),
+      );
     } else {
       res.statusCode = 404;
-      res.end(JSON.stringify({ error: { type: 'invalid_request_error', message: `Unrecognized request URL (${req.method}: ${req.url})` } }));
+      res.end(
+        JSON.stringify({
+          error: { type: 'invalid_request_error', message: `Unrecognized request URL (${req.method}: ${req.url})` },
+        }),
+      );
     }
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
@@ -66,12 +104,25 @@ it('createPaymentIntent asks Stripe once, with the amount, currency, metadata an
     path: '/v1/payment_intents',
     idempotencyKey: `payment-intent:${order.orderId}:1999EUR`,
     authorization: 'Bearer sk_test_mock_key',
-    form: { amount: '1999', currency: 'eur', 'metadata[paymentId]': payment.id, 'metadata[orderId]': order.orderId, 'automatic_payment_methods[enabled]': 'true' },
+    form: {
+      amount: '1999',
+      currency: 'eur',
+      'metadata[paymentId]': payment.id,
+      'metadata[orderId]': order.orderId,
+      'automatic_payment_methods[enabled]': 'true',
+    },
   });
-  expect(payment).toMatchObject({ provider: 'STRIPE', providerRef: `pi_mock_${before + 1}`, status: 'REQUIRES_PAYMENT' });
+  expect(payment).toMatchObject({
+    provider: 'STRIPE',
+    providerRef: `pi_mock_${before + 1}`,
+    status: 'REQUIRES_PAYMENT',
+  });
   expect(clientSecret).toBe(`pi_mock_${before + 1}_secret_mock${before + 1}`);
   // Asking again reuses the stored intent: Stripe is not called a second time.
-  expect(await createIntent(payments, order, owner)).toEqual({ payment: expect.objectContaining({ id: payment.id }), clientSecret });
+  expect(await createIntent(payments, order, owner)).toEqual({
+    payment: expect.objectContaining({ id: payment.id }),
+    clientSecret,
+  });
   expect(requests).toHaveLength(before + 1);
 });
 
@@ -81,17 +132,30 @@ it('refundOrder asks Stripe for a refund keyed by the payment; the charge.refund
   const { payment } = await createIntent(payments, order, owner);
   expect((await postEvent(payments, intentEvent(payment, 'succeeded'), { secret: WEBHOOK_SECRET })).status).toBe(200);
   const before = requests.length;
-  const result = await payments.client.data<{ refundOrder: { status: string } }>(REFUND, { variables: { orderId: order.orderId, reason: 'Duplicate purchase' }, token: person(Role.ADMIN).token });
+  const result = await payments.client.data<{ refundOrder: { status: string } }>(REFUND, {
+    variables: { orderId: order.orderId, reason: 'Duplicate purchase' },
+    token: person(Role.ADMIN).token,
+  });
   // Stripe has not confirmed yet: the payment stays SUCCEEDED until the webhook says so.
   expect(result.refundOrder.status).toBe('SUCCEEDED');
   expect(requests.slice(before)).toEqual([
     expect.objectContaining({
       path: '/v1/refunds',
       idempotencyKey: `refund:${payment.id}`,
-      form: expect.objectContaining({ payment_intent: payment.providerRef, 'metadata[paymentId]': payment.id, 'metadata[reason]': 'Duplicate purchase' }),
+      form: expect.objectContaining({
+        payment_intent: payment.providerRef,
+        'metadata[paymentId]': payment.id,
+        'metadata[reason]': 'Duplicate purchase',
+      }),
     }),
   ]);
-  const refunded = chargeRefundedEvent({ paymentIntentId: payment.providerRef!, amount: 2500, currency: 'USD', metadata: { paymentId: payment.id, orderId: order.orderId }, chargeId: 'ch_mock_1' });
+  const refunded = chargeRefundedEvent({
+    paymentIntentId: payment.providerRef!,
+    amount: 2500,
+    currency: 'USD',
+    metadata: { paymentId: payment.id, orderId: order.orderId },
+    chargeId: 'ch_mock_1',
+  });
   expect((await postEvent(payments, refunded, { secret: WEBHOOK_SECRET })).status).toBe(200);
   expect(await stored(payments, payment.id)).toMatchObject({ status: 'REFUNDED', refundReason: 'Duplicate purchase' });
   expect(await eventTypes(payments, payment.id)).toEqual(['payment.succeeded', 'payment.refunded']);
@@ -101,8 +165,14 @@ it('with a real Stripe key configured, simulatePayment is refused (FORBIDDEN) an
   const owner = person();
   const order = await orderPlaced(payments, owner);
   const { payment } = await createIntent(payments, order, owner);
-  const result = await payments.client.request(SIMULATE, { variables: { orderId: order.orderId, outcome: 'SUCCEEDED' }, token: owner.token });
-  expect(result.errors?.[0]).toMatchObject({ extensions: { code: 'FORBIDDEN' }, message: expect.stringMatching(/development only.*STRIPE_SECRET_KEY/) });
+  const result = await payments.client.request(SIMULATE, {
+    variables: { orderId: order.orderId, outcome: 'SUCCEEDED' },
+    token: owner.token,
+  });
+  expect(result.errors?.[0]).toMatchObject({
+    extensions: { code: 'FORBIDDEN' },
+    message: expect.stringMatching(/development only.*STRIPE_SECRET_KEY/),
+  });
   expect(await stored(payments, payment.id)).toMatchObject({ status: 'REQUIRES_PAYMENT' });
 });
 
@@ -110,6 +180,8 @@ it('verifies webhooks with STRIPE_WEBHOOK_SECRET: the generated development secr
   const owner = person();
   const order = await orderPlaced(payments, owner);
   const { payment } = await createIntent(payments, order, owner);
-  expect((await postEvent(payments, intentEvent(payment, 'succeeded'), { secret: 'whsec_some_other_secret' })).status).toBe(400);
+  expect(
+    (await postEvent(payments, intentEvent(payment, 'succeeded'), { secret: 'whsec_some_other_secret' })).status,
+  ).toBe(400);
   expect(await stored(payments, payment.id)).toMatchObject({ status: 'REQUIRES_PAYMENT' });
 });

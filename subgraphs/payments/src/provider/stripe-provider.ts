@@ -15,7 +15,12 @@ export class StripeProvider implements PaymentProvider {
 
   async createIntent({ amount, currency, metadata, idempotencyKey }: IntentRequest): Promise<CreatedIntent> {
     const intent = await this.stripe.paymentIntents.create(
-      { amount, currency: currency.toLowerCase(), metadata: { ...metadata }, automatic_payment_methods: { enabled: true } },
+      {
+        amount,
+        currency: currency.toLowerCase(),
+        metadata: { ...metadata },
+        automatic_payment_methods: { enabled: true },
+      },
       { idempotencyKey },
     );
     if (!intent.client_secret) throw new Error(`Stripe returned payment intent ${intent.id} without a client secret`);
@@ -25,7 +30,11 @@ export class StripeProvider implements PaymentProvider {
   async refund({ paymentIntentId, metadata, reason, idempotencyKey }: RefundRequest): Promise<{ id: string }> {
     // Stripe's own `reason` is an enum; ours is free text and travels in metadata.
     const refund = await this.stripe.refunds.create(
-      { payment_intent: paymentIntentId, reason: 'requested_by_customer', metadata: { ...metadata, reason: reason.slice(0, 500) } },
+      {
+        payment_intent: paymentIntentId,
+        reason: 'requested_by_customer',
+        metadata: { ...metadata, reason: reason.slice(0, 500) },
+      },
       { idempotencyKey },
     );
     return { id: refund.id };

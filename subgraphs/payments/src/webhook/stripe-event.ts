@@ -24,8 +24,20 @@ export type SimulatedOutcome = 'succeeded' | 'failed';
 /** The message a simulated card decline carries, as Stripe words it. */
 export const SIMULATED_DECLINE = 'Your card was declined. (simulated)';
 
-function event(type: string, object: Record<string, unknown>, id = `evt_local_${randomBytes(12).toString('hex')}`): StripeEventShape {
-  return { id, object: 'event', api_version: Stripe.API_VERSION, created: Math.floor(Date.now() / 1000), type, livemode: false, data: { object } };
+function event(
+  type: string,
+  object: Record<string, unknown>,
+  id = `evt_local_${randomBytes(12).toString('hex')}`,
+): StripeEventShape {
+  return {
+    id,
+    object: 'event',
+    api_version: Stripe.API_VERSION,
+    created: Math.floor(Date.now() / 1000),
+    type,
+    livemode: false,
+    data: { object },
+  };
 }
 
 /** `payment_intent.succeeded` or `payment_intent.payment_failed`, as Stripe would send it. */
@@ -40,7 +52,8 @@ export function paymentIntentEvent(intent: IntentFacts, outcome: SimulatedOutcom
     metadata: { ...intent.metadata },
     livemode: false,
   };
-  if (outcome === 'failed') object.last_payment_error = { type: 'card_error', code: 'card_declined', message: SIMULATED_DECLINE };
+  if (outcome === 'failed')
+    object.last_payment_error = { type: 'card_error', code: 'card_declined', message: SIMULATED_DECLINE };
   return event(outcome === 'succeeded' ? 'payment_intent.succeeded' : 'payment_intent.payment_failed', object);
 }
 
@@ -64,7 +77,11 @@ export function chargeRefundedEvent(facts: IntentFacts & { chargeId: string; eve
 }
 
 /** The body and `Stripe-Signature` header Stripe would send for `payload`. */
-export async function signed(payload: StripeEventShape, secret: string, timestamp?: number): Promise<{ body: string; signature: string }> {
+export async function signed(
+  payload: StripeEventShape,
+  secret: string,
+  timestamp?: number,
+): Promise<{ body: string; signature: string }> {
   const body = JSON.stringify(payload, null, 2);
   return { body, signature: await Stripe.webhooks.generateTestHeaderStringAsync({ payload: body, secret, timestamp }) };
 }
@@ -72,6 +89,13 @@ export async function signed(payload: StripeEventShape, secret: string, timestam
 /** Delivers a signed event like Stripe does; anything but 2xx is an error (Stripe would retry). */
 export async function deliverSigned(url: string, payload: StripeEventShape, secret: string): Promise<void> {
   const { body, signature } = await signed(payload, secret);
-  const response = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json', 'stripe-signature': signature }, body });
-  if (!response.ok) throw new Error(`webhook ${url} answered ${response.status} to ${payload.type} ${payload.id}: ${(await response.text()).slice(0, 200)}`);
+  const response = await fetch(url, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', 'stripe-signature': signature },
+    body,
+  });
+  if (!response.ok)
+    throw new Error(
+      `webhook ${url} answered ${response.status} to ${payload.type} ${payload.id}: ${(await response.text()).slice(0, 200)}`,
+    );
 }

@@ -25,15 +25,24 @@ export function changeOf(event: Pick<StripeEventShape, 'type' | 'data'>): Webhoo
     case 'payment_intent.succeeded':
       return { kind: 'succeeded', intentId: object.id, paymentId: paymentIdOf(object) };
     case 'payment_intent.payment_failed':
-      return { kind: 'failed', intentId: object.id, paymentId: paymentIdOf(object), reason: object.last_payment_error?.message ?? null };
+      return {
+        kind: 'failed',
+        intentId: object.id,
+        paymentId: paymentIdOf(object),
+        reason: object.last_payment_error?.message ?? null,
+      };
     case 'charge.refunded': {
       const intentId = intentOf(object);
-      return intentId && object.refunded === true ? { kind: 'refunded', intentId, paymentId: paymentIdOf(object), reason: null } : null;
+      return intentId && object.refunded === true
+        ? { kind: 'refunded', intentId, paymentId: paymentIdOf(object), reason: null }
+        : null;
     }
     case 'charge.dispute.created': {
       const intentId = intentOf(object);
       // A dispute's metadata is the dispute's own: only its intent leads to the payment.
-      return intentId ? { kind: 'disputed', intentId, reason: typeof object.reason === 'string' ? object.reason : null } : null;
+      return intentId
+        ? { kind: 'disputed', intentId, reason: typeof object.reason === 'string' ? object.reason : null }
+        : null;
     }
     default:
       return null;

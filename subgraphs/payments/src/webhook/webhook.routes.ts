@@ -16,7 +16,11 @@ const BODY_LIMIT = '512kb';
  * changes), 404 for an unknown payment and 500 for anything unexpected (Stripe retries
  * both), 200 only once the effect has committed.
  */
-export function webhookRoutes(webhooks: WebhookService, settings: Pick<PaymentsConfig, 'webhookSecret' | 'webhookToleranceSeconds'>, log: Logger) {
+export function webhookRoutes(
+  webhooks: WebhookService,
+  settings: Pick<PaymentsConfig, 'webhookSecret' | 'webhookToleranceSeconds'>,
+  log: Logger,
+) {
   return (app: Express): void => {
     app.post(WEBHOOK_PATH, express.raw({ type: '*/*', limit: BODY_LIMIT }), async (req: Request, res: Response) => {
       const requestId = requestIdFrom(req.headers);
@@ -37,7 +41,11 @@ export function webhookRoutes(webhooks: WebhookService, settings: Pick<PaymentsC
         return;
       }
       try {
-        const outcome = await webhooks.handle(event as unknown as StripeEventShape, requestId, requestLog.child({ eventId: event.id, type: event.type }));
+        const outcome = await webhooks.handle(
+          event as unknown as StripeEventShape,
+          requestId,
+          requestLog.child({ eventId: event.id, type: event.type }),
+        );
         res.json({ received: true, outcome });
       } catch (error) {
         if (error instanceof UnknownPayment) {
@@ -45,7 +53,10 @@ export function webhookRoutes(webhooks: WebhookService, settings: Pick<PaymentsC
           res.status(404).json({ error: error.message });
           return;
         }
-        requestLog.error({ err: error, eventId: event.id, type: event.type }, 'stripe webhook failed; Stripe will retry');
+        requestLog.error(
+          { err: error, eventId: event.id, type: event.type },
+          'stripe webhook failed; Stripe will retry',
+        );
         res.status(500).json({ error: 'Internal error; the event was not applied' });
       }
     });

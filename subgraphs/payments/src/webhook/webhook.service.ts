@@ -28,17 +28,29 @@ export class WebhookService {
     private readonly outbox: Outbox,
   ) {}
 
-  async handle(event: Pick<StripeEventShape, 'id' | 'type' | 'data'>, correlationId: string, log: Logger): Promise<WebhookOutcome> {
+  async handle(
+    event: Pick<StripeEventShape, 'id' | 'type' | 'data'>,
+    correlationId: string,
+    log: Logger,
+  ): Promise<WebhookOutcome> {
     const change = changeOf(event);
     if (!change) return 'ignored';
     return this.db.transaction(async (manager) => {
-      const fresh = await queryRows(manager, `INSERT INTO stripe_events (id, type) VALUES ($1, $2) ON CONFLICT (id) DO NOTHING RETURNING id`, [event.id, event.type]);
+      const fresh = await queryRows(
+        manager,
+        `INSERT INTO stripe_events (id, type) VALUES ($1, $2) ON CONFLICT (id) DO NOTHING RETURNING id`,
+        [event.id, event.type],
+      );
       if (fresh.length === 0) return 'duplicate';
       const payment = await this.locate(manager, change);
-      if (!payment) throw new UnknownPayment(`No payment for ${event.type} ${event.id} (payment intent ${change.intentId})`);
+      if (!payment)
+        throw new UnknownPayment(`No payment for ${event.type} ${event.id} (payment intent ${change.intentId})`);
       await manager.query(`UPDATE stripe_events SET payment_id = $2 WHERE id = $1`, [event.id, payment.id]);
       const applied = await this.apply(manager, payment, change, { correlationId, log });
-      log.info({ eventId: event.id, type: event.type, paymentId: payment.id, from: payment.status, applied }, 'stripe event handled');
+      log.info(
+        { eventId: event.id, type: event.type, paymentId: payment.id, from: payment.status, applied },
+        'stripe event handled',
+      );
       return applied ? 'applied' : 'unchanged';
     });
   }
@@ -52,12 +64,21 @@ export class WebhookService {
     return this.payments.findByProviderRef(manager, change.intentId);
   }
 
-  private async apply(manager: EntityManager, payment: Payment, change: WebhookChange, meta: { correlationId: string; log: Logger }): Promise<boolean> {
+  private async apply(
+    manager: EntityManager,
+    payment: Payment,
+    change: WebhookChange,
+    meta: { correlationId: string; log: Logger },
+  ): Promise<boolean> {
     const record = <T>(definition: EventDefinition<T>, payload: T) =>
       this.outbox.record(manager, definition, payload, { aggregateId: payment.id, correlationId: meta.correlationId });
     const base = outcomePayload(payment, change.intentId);
     const setStatus = (status: PaymentStatus, extra = '', parameters: unknown[] = []) =>
-      manager.query(`UPDATE payments SET status = $2${extra}, updated_at = now() WHERE id = $1`, [payment.id, status, ...parameters]);
+      manager.query(`UPDATE payments SET status = $2${extra}, updated_at = now() WHERE id = $1`, [
+        payment.id,
+        status,
+        ...parameters,
+      ]);
 
     switch (change.kind) {
       case 'processing':
@@ -69,7 +90,11 @@ export class WebhookService {
         await setStatus(PaymentStatus.SUCCEEDED, ', failure_reason = NULL');
         await record(Events.PaymentSucceeded, base);
         if ((await this.orders.find(manager, payment.orderId))?.status === 'CANCELLED') {
-          await this.refunds.requestAutomatic(manager, { ...payment, providerRef: payment.providerRef ?? change.intentId } as Payment, meta.log);
+          await this.refunds.requestAutomatic(
+            manager,
+            { ...payment, providerRef: payment.providerRef ?? change.intentId } as Payment,
+            meta.log,
+          );
         }
         return true;
       case 'failed': {
@@ -84,7 +109,10 @@ export class WebhookService {
         // The refund overtook the success: the others must still hear of the money first.
         if (payment.status !== PaymentStatus.SUCCEEDED) await record(Events.PaymentSucceeded, base);
         await setStatus(PaymentStatus.REFUNDED, ', failure_reason = NULL, refunded_at = now()');
-        await record(Events.PaymentRefunded, { ...base, reason: payment.refundReason ?? 'Refunded at the payment provider' });
+        await record(Events.PaymentRefunded, {
+          ...base,
+          reason: payment.refundReason ?? 'Refunded at the payment provider',
+        });
         return true;
       case 'disputed':
         if (payment.disputed) return false;

@@ -2,7 +2,19 @@ import { randomUUID } from 'node:crypto';
 import { queryRows } from '@marketplace/kit';
 import type { TestSubgraph } from '@marketplace/kit/testing';
 import { chargeRefundedEvent, signed } from './stripe-event';
-import { PaymentView, disputeEvent, eventTypes, intentEvent, outboxOf, pendingPayment, postEvent, startPayments, stored, webhookSecretOf, webhookUrl } from '../testing';
+import {
+  PaymentView,
+  disputeEvent,
+  eventTypes,
+  intentEvent,
+  outboxOf,
+  pendingPayment,
+  postEvent,
+  startPayments,
+  stored,
+  webhookSecretOf,
+  webhookUrl,
+} from '../testing';
 
 /** POST /webhooks/stripe: verified, applied once, forward only. */
 let payments: TestSubgraph;
@@ -28,14 +40,23 @@ describe('signature', () => {
     expect(await stored(payments, payment.id)).toMatchObject({ status: 'SUCCEEDED', failureReason: null });
     const envelopes = await outboxOf(payments, payment.id);
     expect(envelopes.map((e) => e.type)).toEqual(['payment.succeeded']);
-    expect(envelopes[0].payload).toEqual({ paymentId: payment.id, orderId: payment.order.id, amount: { amount: 2500, currency: 'USD' }, providerRef: payment.providerRef });
+    expect(envelopes[0].payload).toEqual({
+      paymentId: payment.id,
+      orderId: payment.order.id,
+      amount: { amount: 2500, currency: 'USD' },
+      providerRef: payment.providerRef,
+    });
   });
 
   it.each<[string, { secret?: string; timestamp?: number; signature?: string | null }, RegExp]>([
     ['forged (another secret)', { secret: 'whsec_forged_forged_forged' }, /Invalid Stripe-Signature/],
     ['missing', { signature: null }, /Missing Stripe-Signature/],
     ['malformed', { signature: 'garbage' }, /Invalid Stripe-Signature/],
-    ['stale (10 minutes old)', { timestamp: Math.floor(Date.now() / 1000) - 600 }, /Invalid Stripe-Signature: Timestamp outside the tolerance zone/],
+    [
+      'stale (10 minutes old)',
+      { timestamp: Math.floor(Date.now() / 1000) - 600 },
+      /Invalid Stripe-Signature: Timestamp outside the tolerance zone/,
+    ],
   ])('%s → 400 and no change', async (_case, options, message) => {
     const { payment } = await pendingPayment(payments);
     const response = await postEvent(payments, intentEvent(payment, 'succeeded'), options);
@@ -43,7 +64,9 @@ describe('signature', () => {
     expect(String(response.body.error)).toMatch(message);
     expect(await stored(payments, payment.id)).toMatchObject({ status: 'REQUIRES_PAYMENT' });
     expect(await outboxOf(payments, payment.id)).toEqual([]);
-    expect(await queryRows(payments.subgraph.deps.db, `SELECT id FROM stripe_events WHERE payment_id = $1`, [payment.id])).toEqual([]);
+    expect(
+      await queryRows(payments.subgraph.deps.db, `SELECT id FROM stripe_events WHERE payment_id = $1`, [payment.id]),
+    ).toEqual([]);
   });
 
   it('a body changed after signing → 400 (the exact bytes are verified)', async () => {
@@ -75,7 +98,13 @@ describe('each event once', () => {
     const event = intentEvent(payment, 'succeeded');
     const responses = await Promise.all(Array.from({ length: 5 }, () => postEvent(payments, event)));
     expect(responses.map((r) => r.status)).toEqual([200, 200, 200, 200, 200]);
-    expect(responses.map((r) => r.body.outcome).sort()).toEqual(['applied', 'duplicate', 'duplicate', 'duplicate', 'duplicate']);
+    expect(responses.map((r) => r.body.outcome).sort()).toEqual([
+      'applied',
+      'duplicate',
+      'duplicate',
+      'duplicate',
+      'duplicate',
+    ]);
     expect(await stored(payments, payment.id)).toMatchObject({ status: 'SUCCEEDED' });
     expect(await eventTypes(payments, payment.id)).toEqual(['payment.succeeded']);
   });
@@ -92,7 +121,10 @@ describe('order of arrival', () => {
   it('failed, then succeeded (the customer retried the card): FAILED with the reason, then SUCCEEDED', async () => {
     const { payment } = await pendingPayment(payments);
     await postEvent(payments, intentEvent(payment, 'failed'));
-    expect(await stored(payments, payment.id)).toMatchObject({ status: 'FAILED', failureReason: 'Your card was declined. (simulated)' });
+    expect(await stored(payments, payment.id)).toMatchObject({
+      status: 'FAILED',
+      failureReason: 'Your card was declined. (simulated)',
+    });
     await postEvent(payments, intentEvent(payment, 'succeeded'));
     expect(await stored(payments, payment.id)).toMatchObject({ status: 'SUCCEEDED', failureReason: null });
     const envelopes = await outboxOf(payments, payment.id);
@@ -103,7 +135,10 @@ describe('order of arrival', () => {
   it('succeeded, then a late failure: stays SUCCEEDED, no payment.failed', async () => {
     const { payment } = await pendingPayment(payments);
     await postEvent(payments, intentEvent(payment, 'succeeded'));
-    expect((await postEvent(payments, intentEvent(payment, 'failed'))).body).toEqual({ received: true, outcome: 'unchanged' });
+    expect((await postEvent(payments, intentEvent(payment, 'failed'))).body).toEqual({
+      received: true,
+      outcome: 'unchanged',
+    });
     expect(await stored(payments, payment.id)).toMatchObject({ status: 'SUCCEEDED' });
     expect(await eventTypes(payments, payment.id)).toEqual(['payment.succeeded']);
   });
@@ -112,7 +147,9 @@ describe('order of arrival', () => {
     const { payment } = await pendingPayment(payments);
     const success = intentEvent(payment, 'succeeded');
     const failure = intentEvent(payment, 'failed');
-    const responses = await Promise.all([success, failure, success, failure, success, failure].map((event) => postEvent(payments, event)));
+    const responses = await Promise.all(
+      [success, failure, success, failure, success, failure].map((event) => postEvent(payments, event)),
+    );
     expect(responses.map((r) => r.status)).toEqual([200, 200, 200, 200, 200, 200]);
     expect(await stored(payments, payment.id)).toMatchObject({ status: 'SUCCEEDED', failureReason: null });
     // The failure counts only when it took the payment's row lock first.
@@ -158,7 +195,9 @@ describe('other events', () => {
     const response = await postEvent(payments, event);
     expect(response.status).toBe(404);
     expect(String(response.body.error)).toMatch(/No payment for payment_intent.succeeded/);
-    expect(await queryRows(payments.subgraph.deps.db, `SELECT id FROM stripe_events WHERE id = $1`, [event.id])).toEqual([]);
+    expect(
+      await queryRows(payments.subgraph.deps.db, `SELECT id FROM stripe_events WHERE id = $1`, [event.id]),
+    ).toEqual([]);
     expect(payments.logs.records().some((r) => r.eventId === event.id && /No payment for/.test(r.msg))).toBe(true);
   });
 

@@ -25,7 +25,15 @@ afterAll(() => users.close());
 const ME = `{ me { id role } }`;
 const b64 = (value: object) => Buffer.from(JSON.stringify(value)).toString('base64url');
 const now = () => Math.floor(Date.now() / 1000);
-const claimsFor = (viewer: Viewer) => ({ sub: viewer.id, role: viewer.role, iss: settings.issuer, aud: settings.audience, iat: now(), exp: now() + 600, jti: randomUUID() });
+const claimsFor = (viewer: Viewer) => ({
+  sub: viewer.id,
+  role: viewer.role,
+  iss: settings.issuer,
+  aud: settings.audience,
+  iat: now(),
+  exp: now() + 600,
+  jti: randomUUID(),
+});
 
 function meWith(authorization: string) {
   return users.client.request<{ me: { id: string; role: string } | null }>(ME, { headers: { authorization } });
@@ -49,9 +57,13 @@ describe('a valid access token', () => {
   it('carries its role to authorization checks', async () => {
     const session = await register(users);
     const USERS = `{ users(first: 1) { totalCount } }`;
-    const asAdmin = await users.client.request(USERS, { token: signer.sign({ id: session.user.id, role: Role.ADMIN }) });
+    const asAdmin = await users.client.request(USERS, {
+      token: signer.sign({ id: session.user.id, role: Role.ADMIN }),
+    });
     expect(asAdmin.data?.users.totalCount).toBeGreaterThan(0);
-    const asCustomer = await users.client.request(USERS, { token: signer.sign({ id: session.user.id, role: Role.CUSTOMER }) });
+    const asCustomer = await users.client.request(USERS, {
+      token: signer.sign({ id: session.user.id, role: Role.CUSTOMER }),
+    });
     expect(asCustomer.errors?.[0].extensions?.code).toBe('FORBIDDEN');
   });
 
@@ -73,16 +85,23 @@ describe('refused access tokens', () => {
     ['not a JWT', 'not-a-jwt'],
     ['three garbage parts', 'aaa.bbb.ccc'],
     ['a truncated signature', () => signer.sign(viewer).slice(0, -10)],
-    ['a tampered payload', () => {
-      const [header, , signature] = signer.sign(viewer).split('.');
-      return `${header}.${b64({ ...claimsFor(viewer), role: Role.ADMIN })}.${signature}`;
-    }],
+    [
+      'a tampered payload',
+      () => {
+        const [header, , signature] = signer.sign(viewer).split('.');
+        return `${header}.${b64({ ...claimsFor(viewer), role: Role.ADMIN })}.${signature}`;
+      },
+    ],
   ])('a malformed token: %s', async (_label, token) => {
     await expectRefused(`Bearer ${typeof token === 'function' ? token() : token}`, 'Invalid access token');
   });
 
   it('a token signed with another RSA key', async () => {
-    const { privateKey } = generateKeyPairSync('rsa', { modulusLength: 2048, privateKeyEncoding: { type: 'pkcs8', format: 'pem' }, publicKeyEncoding: { type: 'spki', format: 'pem' } });
+    const { privateKey } = generateKeyPairSync('rsa', {
+      modulusLength: 2048,
+      privateKeyEncoding: { type: 'pkcs8', format: 'pem' },
+      publicKeyEncoding: { type: 'spki', format: 'pem' },
+    });
     await expectRefused(`Bearer ${new AccessTokenSigner(privateKey, settings).sign(viewer)}`, 'Invalid access token');
   });
 
@@ -102,7 +121,10 @@ describe('refused access tokens', () => {
     ['another audience', { ...settings, audience: 'another-app' }],
   ])('a token for %s', async (_label, otherSettings) => {
     const keys = loadTokenKeys(config);
-    await expectRefused(`Bearer ${new AccessTokenSigner(keys.privateKeyPem!, otherSettings).sign(viewer)}`, 'Invalid access token');
+    await expectRefused(
+      `Bearer ${new AccessTokenSigner(keys.privateKeyPem!, otherSettings).sign(viewer)}`,
+      'Invalid access token',
+    );
   });
 
   it('a token with an unknown role claim', async () => {
@@ -117,11 +139,16 @@ describe('refused access tokens', () => {
     ['characters no JWT has', 'Bearer abc$def.ghi'],
     ['two tokens', 'Bearer TOKEN_PLACEHOLDER TOKEN_PLACEHOLDER'],
   ])('a non-Bearer Authorization header: %s', async (_label, header) => {
-    await expectRefused(header.replace(/TOKEN_PLACEHOLDER/g, signer.sign(viewer)), 'Authorization header must be "Bearer <token>"');
+    await expectRefused(
+      header.replace(/TOKEN_PLACEHOLDER/g, signer.sign(viewer)),
+      'Authorization header must be "Bearer <token>"',
+    );
   });
 
   it('fails the request before any resolver runs, even one that needs no viewer', async () => {
-    const result = await users.client.request('{ __typename }', { headers: { authorization: `Bearer ${signer.sign(viewer, -10)}` } });
+    const result = await users.client.request('{ __typename }', {
+      headers: { authorization: `Bearer ${signer.sign(viewer, -10)}` },
+    });
     expect(result.status).toBe(401);
     expect(result.data).toBeUndefined();
   });
@@ -131,7 +158,10 @@ describe('concurrent requests', () => {
   it('each get their own viewer, or their own refusal', async () => {
     const sessions = await Promise.all(Array.from({ length: 6 }, () => register(users)));
     const requests = sessions.flatMap((session, i) => [
-      { expected: session.user.id, authorization: `Bearer ${signer.sign({ id: session.user.id, role: Role.CUSTOMER })}` },
+      {
+        expected: session.user.id,
+        authorization: `Bearer ${signer.sign({ id: session.user.id, role: Role.CUSTOMER })}`,
+      },
       { expected: null, authorization: `Bearer ${signer.sign({ id: session.user.id, role: Role.CUSTOMER }, -10 - i)}` },
     ]);
     const results = await Promise.all(requests.map((request) => meWith(request.authorization)));

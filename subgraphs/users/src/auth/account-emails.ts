@@ -20,7 +20,12 @@ export class AccountEmails {
   ) {}
 
   async verification(manager: EntityManager, user: { id: string; email: string; displayName: string }): Promise<Mail> {
-    const token = await this.tokens.create(manager, user, 'VERIFY_EMAIL', this.config.emailVerificationTtlHours * HOUR_MS);
+    const token = await this.tokens.create(
+      manager,
+      user,
+      'VERIFY_EMAIL',
+      this.config.emailVerificationTtlHours * HOUR_MS,
+    );
     return {
       to: user.email,
       subject: 'Confirm your email address',
@@ -29,7 +34,12 @@ export class AccountEmails {
   }
 
   async passwordReset(manager: EntityManager, user: { id: string; email: string; displayName: string }): Promise<Mail> {
-    const token = await this.tokens.create(manager, user, 'RESET_PASSWORD', this.config.passwordResetTtlMinutes * MINUTE_MS);
+    const token = await this.tokens.create(
+      manager,
+      user,
+      'RESET_PASSWORD',
+      this.config.passwordResetTtlMinutes * MINUTE_MS,
+    );
     return {
       to: user.email,
       subject: 'Reset your password',

@@ -2,7 +2,14 @@ import { RequestContext } from '@marketplace/kit';
 import { Arg, Args, Authorized, Ctx, Mutation, Resolver } from 'type-graphql';
 import { User } from '../user/user.entity';
 import { RegisterInput } from '../user/user.inputs';
-import { ChangePasswordArgs, LoginArgs, RefreshTokenArgs, RequestPasswordResetArgs, ResetPasswordArgs, VerifyEmailArgs } from './auth.args';
+import {
+  ChangePasswordArgs,
+  LoginArgs,
+  RefreshTokenArgs,
+  RequestPasswordResetArgs,
+  ResetPasswordArgs,
+  VerifyEmailArgs,
+} from './auth.args';
 import { AuthService } from './auth.service';
 import { AuthPayload } from './auth.types';
 
@@ -10,17 +17,26 @@ import { AuthPayload } from './auth.types';
 export class AuthResolver {
   constructor(private readonly auth: AuthService) {}
 
-  @Mutation(() => AuthPayload, { description: 'Creates a customer account, signs it in and emails a verification link.' })
-  register(@Arg('input', { description: 'The new account.' }) input: RegisterInput, @Ctx() context: RequestContext): Promise<AuthPayload> {
+  @Mutation(() => AuthPayload, {
+    description: 'Creates a customer account, signs it in and emails a verification link.',
+  })
+  register(
+    @Arg('input', { description: 'The new account.' }) input: RegisterInput,
+    @Ctx() context: RequestContext,
+  ): Promise<AuthPayload> {
     return this.auth.register(context, input);
   }
 
-  @Mutation(() => AuthPayload, { description: 'Signs in. Wrong email or password give the same error; repeated failures are rate limited.' })
+  @Mutation(() => AuthPayload, {
+    description: 'Signs in. Wrong email or password give the same error; repeated failures are rate limited.',
+  })
   login(@Args() { email, password }: LoginArgs, @Ctx() context: RequestContext): Promise<AuthPayload> {
     return this.auth.login(context, email, password);
   }
 
-  @Mutation(() => AuthPayload, { description: 'Trades a refresh token for a new session pair. Each refresh token works once.' })
+  @Mutation(() => AuthPayload, {
+    description: 'Trades a refresh token for a new session pair. Each refresh token works once.',
+  })
   refreshToken(@Args() { refreshToken }: RefreshTokenArgs, @Ctx() context: RequestContext): Promise<AuthPayload> {
     return this.auth.refresh(context, refreshToken);
   }
@@ -32,7 +48,10 @@ export class AuthResolver {
 
   @Authorized()
   @Mutation(() => AuthPayload, { description: 'Changes the password, ends every other session and returns a new one.' })
-  changePassword(@Args() { currentPassword, newPassword }: ChangePasswordArgs, @Ctx() context: RequestContext): Promise<AuthPayload> {
+  changePassword(
+    @Args() { currentPassword, newPassword }: ChangePasswordArgs,
+    @Ctx() context: RequestContext,
+  ): Promise<AuthPayload> {
     return this.auth.changePassword(context, currentPassword, newPassword);
   }
 

@@ -1,4 +1,13 @@
-import { Events, Outbox, RateLimiter, RequestContext, Role, badInput, requireViewer, unauthenticated } from '@marketplace/kit';
+import {
+  Events,
+  Outbox,
+  RateLimiter,
+  RequestContext,
+  Role,
+  badInput,
+  requireViewer,
+  unauthenticated,
+} from '@marketplace/kit';
 import type { DataSource, EntityManager } from 'typeorm';
 import { User } from '../user/user.entity';
 import { RegisterInput } from '../user/user.inputs';
@@ -43,10 +52,17 @@ export class AuthService {
     await this.limits.registrationsPerIp.consume(context.clientIp);
     const passwordHash = await this.hasher.hash(password);
     const payload = await this.db.transaction(async (manager) => {
-      const user = manager.getRepository(User).create({ email, displayName, passwordHash, role: Role.CUSTOMER, emailVerifiedAt: null });
+      const user = manager
+        .getRepository(User)
+        .create({ email, displayName, passwordHash, role: Role.CUSTOMER, emailVerifiedAt: null });
       const saved = await this.users.saveUnique(manager, user);
       // The verification email follows from this event (see user.events.ts): sent if and only if the account exists.
-      await this.outbox.record(manager, Events.UserRegistered, { userId: saved.id, email, displayName, role: saved.role }, { aggregateId: saved.id, correlationId: context.requestId });
+      await this.outbox.record(
+        manager,
+        Events.UserRegistered,
+        { userId: saved.id, email, displayName, role: saved.role },
+        { aggregateId: saved.id, correlationId: context.requestId },
+      );
       return this.sessions.start(manager, saved);
     });
     context.log.info({ userId: payload.user.id }, 'user registered');
@@ -81,7 +97,10 @@ export class AuthService {
   }
 
   async refresh(context: RequestContext, refreshToken: string): Promise<AuthPayload> {
-    return signedIn(context, await this.sessions.rotate(refreshToken, (manager, id) => this.users.lockForUpdate(manager, id)));
+    return signedIn(
+      context,
+      await this.sessions.rotate(refreshToken, (manager, id) => this.users.lockForUpdate(manager, id)),
+    );
   }
 
   async logout(refreshToken: string): Promise<boolean> {
@@ -148,7 +167,10 @@ export class AuthService {
     const userId = await this.db.transaction(async (manager) => {
       const id = await this.emailTokens.consume(manager, token, 'VERIFY_EMAIL');
       if (!id) throw invalidToken();
-      await manager.query(`UPDATE users SET email_verified_at = coalesce(email_verified_at, now()), updated_at = now() WHERE id = $1`, [id]);
+      await manager.query(
+        `UPDATE users SET email_verified_at = coalesce(email_verified_at, now()), updated_at = now() WHERE id = $1`,
+        [id],
+      );
       return id;
     });
     this.users.byId(context).clear(userId);

@@ -1,5 +1,15 @@
 import { TestSubgraph } from '@marketplace/kit/testing';
-import { AUTH_FIELDS, STRONG_PASSWORD, Session, login, mailsTo, register, startUsers, tokenFrom, uniqueEmail } from '../testing';
+import {
+  AUTH_FIELDS,
+  STRONG_PASSWORD,
+  Session,
+  login,
+  mailsTo,
+  register,
+  startUsers,
+  tokenFrom,
+  uniqueEmail,
+} from '../testing';
 
 let users: TestSubgraph;
 beforeAll(async () => {
@@ -31,7 +41,9 @@ describe('register', () => {
   it('refuses a duplicate email, whatever its case, with CONFLICT and writes nothing', async () => {
     const email = uniqueEmail();
     await register(users, email);
-    const result = await users.client.request(REGISTER, { variables: { input: { email: email.toUpperCase(), password: STRONG_PASSWORD, displayName: 'Again' } } });
+    const result = await users.client.request(REGISTER, {
+      variables: { input: { email: email.toUpperCase(), password: STRONG_PASSWORD, displayName: 'Again' } },
+    });
     expect(result.errors?.[0].extensions).toMatchObject({ code: 'CONFLICT', field: 'email' });
     expect(await userCount(email)).toBe(1);
   });
@@ -42,7 +54,11 @@ describe('register', () => {
     });
     const error = result.errors?.[0];
     expect(error?.extensions?.code).toBe('BAD_USER_INPUT');
-    expect((error?.extensions?.fields as { field: string }[]).map((f) => f.field).sort()).toEqual(['input.displayName', 'input.email', 'input.password']);
+    expect((error?.extensions?.fields as { field: string }[]).map((f) => f.field).sort()).toEqual([
+      'input.displayName',
+      'input.email',
+      'input.password',
+    ]);
     expect(error).not.toHaveProperty('extensions.stacktrace');
     expect(await userCount('not-an-email')).toBe(0);
   });
@@ -57,14 +73,20 @@ describe('register', () => {
   ])('refuses %s', async (_label, override, field) => {
     const input = { email: uniqueEmail(), password: STRONG_PASSWORD, displayName: 'Valid Name', ...override };
     const result = await users.client.request(REGISTER, { variables: { input } });
-    expect(result.errors?.[0].extensions).toMatchObject({ code: 'BAD_USER_INPUT', fields: [expect.objectContaining({ field })] });
+    expect(result.errors?.[0].extensions).toMatchObject({
+      code: 'BAD_USER_INPUT',
+      fields: [expect.objectContaining({ field })],
+    });
   });
 
   it('creates exactly one account when the same email registers concurrently', async () => {
     const email = uniqueEmail('race');
     const results = await Promise.all(
       Array.from({ length: 8 }, (_, i) =>
-        users.client.request(REGISTER, { variables: { input: { email, password: STRONG_PASSWORD, displayName: `Racer ${i}` } }, headers: { 'x-client-ip': `10.2.0.${i}` } }),
+        users.client.request(REGISTER, {
+          variables: { input: { email, password: STRONG_PASSWORD, displayName: `Racer ${i}` } },
+          headers: { 'x-client-ip': `10.2.0.${i}` },
+        }),
       ),
     );
     expect(results.filter((r) => r.data?.register).length).toBe(1);
@@ -111,10 +133,15 @@ describe('login', () => {
     const email = uniqueEmail();
     await register(users, email);
     for (let i = 0; i < 5; i += 1) {
-      expect((await login(users.client, email, 'wrong password!!', `10.4.0.${i}`)).errors?.[0].extensions?.code).toBe('UNAUTHENTICATED');
+      expect((await login(users.client, email, 'wrong password!!', `10.4.0.${i}`)).errors?.[0].extensions?.code).toBe(
+        'UNAUTHENTICATED',
+      );
     }
     const blocked = await login(users.client, email, STRONG_PASSWORD, '10.4.1.1');
-    expect(blocked.errors?.[0].extensions).toMatchObject({ code: 'RATE_LIMITED', retryAfterSeconds: expect.any(Number) });
+    expect(blocked.errors?.[0].extensions).toMatchObject({
+      code: 'RATE_LIMITED',
+      retryAfterSeconds: expect.any(Number),
+    });
     const other = uniqueEmail();
     await register(users, other);
     expect((await login(users.client, other, STRONG_PASSWORD, '10.4.1.2')).data?.login.user.email).toBe(other);
@@ -132,7 +159,9 @@ describe('login', () => {
   it('lets no more than the limit through when attempts race', async () => {
     const email = uniqueEmail();
     await register(users, email);
-    const results = await Promise.all(Array.from({ length: 20 }, (_, i) => login(users.client, email, 'wrong password!!', `10.6.0.${i}`)));
+    const results = await Promise.all(
+      Array.from({ length: 20 }, (_, i) => login(users.client, email, 'wrong password!!', `10.6.0.${i}`)),
+    );
     const codes = results.map((r) => r.errors?.[0].extensions?.code);
     expect(codes.filter((c) => c === 'UNAUTHENTICATED')).toHaveLength(5);
     expect(codes.filter((c) => c === 'RATE_LIMITED')).toHaveLength(15);
@@ -142,31 +171,48 @@ describe('login', () => {
 describe('refresh tokens', () => {
   it('rotate: each refresh returns a new pair and the old token stops working', async () => {
     const session = await register(users);
-    const next = (await users.client.data<{ refreshToken: Session }>(REFRESH, { variables: { t: session.refreshToken } })).refreshToken;
+    const next = (
+      await users.client.data<{ refreshToken: Session }>(REFRESH, { variables: { t: session.refreshToken } })
+    ).refreshToken;
     expect(next.refreshToken).not.toBe(session.refreshToken);
     expect(next.user.id).toBe(session.user.id);
-    const third = (await users.client.data<{ refreshToken: Session }>(REFRESH, { variables: { t: next.refreshToken } })).refreshToken;
+    const third = (await users.client.data<{ refreshToken: Session }>(REFRESH, { variables: { t: next.refreshToken } }))
+      .refreshToken;
     expect(third.refreshToken).not.toBe(next.refreshToken);
   });
 
   it('reuse of a rotated token revokes the whole family', async () => {
     const session = await register(users);
-    const next = (await users.client.data<{ refreshToken: Session }>(REFRESH, { variables: { t: session.refreshToken } })).refreshToken;
+    const next = (
+      await users.client.data<{ refreshToken: Session }>(REFRESH, { variables: { t: session.refreshToken } })
+    ).refreshToken;
     expect(await users.client.errorCode(REFRESH, { variables: { t: session.refreshToken } })).toBe('UNAUTHENTICATED');
     // The thief's reuse also ended the legitimate holder's newer token.
     expect(await users.client.errorCode(REFRESH, { variables: { t: next.refreshToken } })).toBe('UNAUTHENTICATED');
     // Other sessions of the same user are separate families and survive.
     const other = await login(users.client, session.user.email);
-    expect((await users.client.data<{ refreshToken: Session }>(REFRESH, { variables: { t: other.data!.login.refreshToken } })).refreshToken).toBeTruthy();
+    expect(
+      (
+        await users.client.data<{ refreshToken: Session }>(REFRESH, {
+          variables: { t: other.data!.login.refreshToken },
+        })
+      ).refreshToken,
+    ).toBeTruthy();
   });
 
   it('two concurrent refreshes with one token: one wins, and the race counts as reuse', async () => {
     const session = await register(users);
-    const results = await Promise.all(Array.from({ length: 5 }, () => users.client.request<{ refreshToken: Session }>(REFRESH, { variables: { t: session.refreshToken } })));
+    const results = await Promise.all(
+      Array.from({ length: 5 }, () =>
+        users.client.request<{ refreshToken: Session }>(REFRESH, { variables: { t: session.refreshToken } }),
+      ),
+    );
     const winners = results.filter((r) => r.data?.refreshToken);
     expect(winners).toHaveLength(1);
     expect(results.filter((r) => r.errors?.[0].extensions?.code === 'UNAUTHENTICATED')).toHaveLength(4);
-    expect(await users.client.errorCode(REFRESH, { variables: { t: winners[0].data!.refreshToken.refreshToken } })).toBe('UNAUTHENTICATED');
+    expect(
+      await users.client.errorCode(REFRESH, { variables: { t: winners[0].data!.refreshToken.refreshToken } }),
+    ).toBe('UNAUTHENTICATED');
   });
 
   it('refuses unknown, garbage and empty tokens', async () => {
@@ -178,10 +224,17 @@ describe('refresh tokens', () => {
   it('picks up a role change on refresh', async () => {
     const session = await register(users);
     await users.subgraph.deps.db.query(`UPDATE users SET role = 'VENDOR' WHERE id = $1`, [session.user.id]);
-    const next = (await users.client.data<{ refreshToken: Session }>(REFRESH, { variables: { t: session.refreshToken } })).refreshToken;
+    const next = (
+      await users.client.data<{ refreshToken: Session }>(REFRESH, { variables: { t: session.refreshToken } })
+    ).refreshToken;
     expect(next.user.role).toBe('VENDOR');
     const claims = JSON.parse(Buffer.from(next.accessToken.split('.')[1], 'base64url').toString());
-    expect(claims).toMatchObject({ sub: session.user.id, role: 'VENDOR', iss: 'marketplace-users', aud: 'marketplace' });
+    expect(claims).toMatchObject({
+      sub: session.user.id,
+      role: 'VENDOR',
+      iss: 'marketplace-users',
+      aud: 'marketplace',
+    });
     expect(claims.exp - claims.iat).toBe(900);
   });
 });
@@ -202,17 +255,23 @@ describe('changePassword', () => {
   const CHANGE = `mutation($c: String!, $n: String!) { changePassword(currentPassword: $c, newPassword: $n) { ${AUTH_FIELDS} } }`;
 
   it('needs a signed-in user', async () => {
-    expect(await users.client.errorCode(CHANGE, { variables: { c: STRONG_PASSWORD, n: 'a brand new passphrase' } })).toBe('UNAUTHENTICATED');
+    expect(
+      await users.client.errorCode(CHANGE, { variables: { c: STRONG_PASSWORD, n: 'a brand new passphrase' } }),
+    ).toBe('UNAUTHENTICATED');
   });
 
   it('refuses a wrong current password and a weak or unchanged new one', async () => {
     const session = await register(users);
-    const attempt = (c: string, n: string) => users.client.request(CHANGE, { variables: { c, n }, token: session.accessToken });
+    const attempt = (c: string, n: string) =>
+      users.client.request(CHANGE, { variables: { c, n }, token: session.accessToken });
     expect((await attempt('not my password', 'a brand new passphrase')).errors?.[0].extensions).toMatchObject({
       code: 'BAD_USER_INPUT',
       fields: [{ field: 'currentPassword', message: 'is not your current password' }],
     });
-    expect((await attempt(STRONG_PASSWORD, 'short')).errors?.[0].extensions).toMatchObject({ code: 'BAD_USER_INPUT', fields: [expect.objectContaining({ field: 'newPassword' })] });
+    expect((await attempt(STRONG_PASSWORD, 'short')).errors?.[0].extensions).toMatchObject({
+      code: 'BAD_USER_INPUT',
+      fields: [expect.objectContaining({ field: 'newPassword' })],
+    });
     expect((await attempt(STRONG_PASSWORD, STRONG_PASSWORD)).errors?.[0].extensions?.code).toBe('BAD_USER_INPUT');
     expect((await login(users.client, session.user.email)).data?.login).toBeTruthy();
   });
@@ -220,10 +279,17 @@ describe('changePassword', () => {
   it('changes the password, ends other sessions and returns a fresh one', async () => {
     const session = await register(users);
     const newPassword = 'a brand new passphrase';
-    const changed = (await users.client.data<{ changePassword: Session }>(CHANGE, { variables: { c: STRONG_PASSWORD, n: newPassword }, token: session.accessToken })).changePassword;
+    const changed = (
+      await users.client.data<{ changePassword: Session }>(CHANGE, {
+        variables: { c: STRONG_PASSWORD, n: newPassword },
+        token: session.accessToken,
+      })
+    ).changePassword;
     expect(await users.client.errorCode(REFRESH, { variables: { t: session.refreshToken } })).toBe('UNAUTHENTICATED');
     expect((await users.client.data(REFRESH, { variables: { t: changed.refreshToken } })).refreshToken).toBeTruthy();
-    expect((await login(users.client, session.user.email, STRONG_PASSWORD, '10.7.0.1')).errors?.[0].extensions?.code).toBe('UNAUTHENTICATED');
+    expect(
+      (await login(users.client, session.user.email, STRONG_PASSWORD, '10.7.0.1')).errors?.[0].extensions?.code,
+    ).toBe('UNAUTHENTICATED');
     expect((await login(users.client, session.user.email, newPassword, '10.7.0.2')).data?.login).toBeTruthy();
   });
 });
@@ -245,9 +311,16 @@ describe('password reset', () => {
     const token = tokenFrom(mail);
 
     // A weak password is refused before the token is used up.
-    expect((await users.client.request(RESET, { variables: { t: token, p: 'weak' } })).errors?.[0].extensions?.code).toBe('BAD_USER_INPUT');
-    expect((await users.client.data(RESET, { variables: { t: token, p: 'reset passphrase 42' } })).resetPassword).toBe(true);
-    expect((await users.client.request(RESET, { variables: { t: token, p: 'another passphrase 43' } })).errors?.[0].extensions).toMatchObject({
+    expect(
+      (await users.client.request(RESET, { variables: { t: token, p: 'weak' } })).errors?.[0].extensions?.code,
+    ).toBe('BAD_USER_INPUT');
+    expect((await users.client.data(RESET, { variables: { t: token, p: 'reset passphrase 42' } })).resetPassword).toBe(
+      true,
+    );
+    expect(
+      (await users.client.request(RESET, { variables: { t: token, p: 'another passphrase 43' } })).errors?.[0]
+        .extensions,
+    ).toMatchObject({
       code: 'BAD_USER_INPUT',
       fields: [{ field: 'token', message: 'is invalid, used or expired' }],
     });
@@ -260,17 +333,28 @@ describe('password reset', () => {
     const session = await register(users);
     await users.client.data(REQUEST, { variables: { e: session.user.email } });
     await users.client.data(REQUEST, { variables: { e: session.user.email } });
-    const [first, second] = mailsTo(users, session.user.email).filter((m) => m.subject === 'Reset your password').map(tokenFrom);
-    expect(await users.client.errorCode(RESET, { variables: { t: first, p: 'reset passphrase 42' } })).toBe('BAD_USER_INPUT');
-    await users.subgraph.deps.db.query(`UPDATE email_tokens SET expires_at = now() - interval '1 second' WHERE user_id = $1`, [session.user.id]);
-    expect(await users.client.errorCode(RESET, { variables: { t: second, p: 'reset passphrase 42' } })).toBe('BAD_USER_INPUT');
+    const [first, second] = mailsTo(users, session.user.email)
+      .filter((m) => m.subject === 'Reset your password')
+      .map(tokenFrom);
+    expect(await users.client.errorCode(RESET, { variables: { t: first, p: 'reset passphrase 42' } })).toBe(
+      'BAD_USER_INPUT',
+    );
+    await users.subgraph.deps.db.query(
+      `UPDATE email_tokens SET expires_at = now() - interval '1 second' WHERE user_id = $1`,
+      [session.user.id],
+    );
+    expect(await users.client.errorCode(RESET, { variables: { t: second, p: 'reset passphrase 42' } })).toBe(
+      'BAD_USER_INPUT',
+    );
   });
 
   it('stores only token hashes', async () => {
     const session = await register(users);
     await users.client.data(REQUEST, { variables: { e: session.user.email } });
     const token = tokenFrom(mailsTo(users, session.user.email).find((m) => m.subject === 'Reset your password')!);
-    const rows = await users.subgraph.deps.db.query(`SELECT token_hash FROM email_tokens UNION ALL SELECT token_hash FROM refresh_tokens`);
+    const rows = await users.subgraph.deps.db.query(
+      `SELECT token_hash FROM email_tokens UNION ALL SELECT token_hash FROM refresh_tokens`,
+    );
     const stored = JSON.stringify(rows);
     expect(stored).not.toContain(token);
     expect(stored).not.toContain(session.refreshToken);
@@ -278,8 +362,11 @@ describe('password reset', () => {
 
   it('is rate limited per email', async () => {
     const email = uniqueEmail();
-    for (let i = 0; i < 5; i += 1) await users.client.data(REQUEST, { variables: { e: email }, headers: { 'x-client-ip': `10.10.0.${i}` } });
-    expect(await users.client.errorCode(REQUEST, { variables: { e: email }, headers: { 'x-client-ip': '10.10.1.1' } })).toBe('RATE_LIMITED');
+    for (let i = 0; i < 5; i += 1)
+      await users.client.data(REQUEST, { variables: { e: email }, headers: { 'x-client-ip': `10.10.0.${i}` } });
+    expect(
+      await users.client.errorCode(REQUEST, { variables: { e: email }, headers: { 'x-client-ip': '10.10.1.1' } }),
+    ).toBe('RATE_LIMITED');
   });
 });
 
@@ -289,7 +376,10 @@ describe('verifyEmail', () => {
   it('verifies with the registration token, once', async () => {
     const session = await register(users);
     const token = tokenFrom(mailsTo(users, session.user.email)[0]);
-    expect((await users.client.data(VERIFY, { variables: { t: token } })).verifyEmail).toEqual({ id: session.user.id, emailVerified: true });
+    expect((await users.client.data(VERIFY, { variables: { t: token } })).verifyEmail).toEqual({
+      id: session.user.id,
+      emailVerified: true,
+    });
     expect(await users.client.errorCode(VERIFY, { variables: { t: token } })).toBe('BAD_USER_INPUT');
     expect(await users.client.errorCode(VERIFY, { variables: { t: 'made-up' } })).toBe('BAD_USER_INPUT');
   });

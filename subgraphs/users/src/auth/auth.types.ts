@@ -6,7 +6,10 @@ export class AuthPayload {
   @Field({ description: 'RS256 JWT for `Authorization: Bearer`; valid for `expiresIn` seconds.' })
   accessToken: string;
 
-  @Field({ description: 'Single-use token for `refreshToken`; each use returns a new one. Reusing an old one ends the session.' })
+  @Field({
+    description:
+      'Single-use token for `refreshToken`; each use returns a new one. Reusing an old one ends the session.',
+  })
   refreshToken: string;
 
   @Field(() => Int, { description: 'Seconds until the access token expires.' })

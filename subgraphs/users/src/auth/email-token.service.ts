@@ -9,22 +9,28 @@ export type EmailTokenPurpose = 'VERIFY_EMAIL' | 'RESET_PASSWORD';
  * to the address they were sent to, expiring, and superseded by a newer token of the same kind.
  */
 export class EmailTokenService {
-  async create(manager: EntityManager, user: { id: string; email: string }, purpose: EmailTokenPurpose, ttlMs: number): Promise<string> {
-    await manager.query(`UPDATE email_tokens SET used_at = now() WHERE user_id = $1 AND purpose = $2 AND used_at IS NULL`, [user.id, purpose]);
+  async create(
+    manager: EntityManager,
+    user: { id: string; email: string },
+    purpose: EmailTokenPurpose,
+    ttlMs: number,
+  ): Promise<string> {
+    await manager.query(
+      `UPDATE email_tokens SET used_at = now() WHERE user_id = $1 AND purpose = $2 AND used_at IS NULL`,
+      [user.id, purpose],
+    );
     const { token, hash } = newSecretToken();
-    await manager.query(`INSERT INTO email_tokens (user_id, purpose, email, token_hash, expires_at) VALUES ($1, $2, $3, $4, $5)`, [
-      user.id,
-      purpose,
-      user.email,
-      hash,
-      new Date(Date.now() + ttlMs),
-    ]);
+    await manager.query(
+      `INSERT INTO email_tokens (user_id, purpose, email, token_hash, expires_at) VALUES ($1, $2, $3, $4, $5)`,
+      [user.id, purpose, user.email, hash, new Date(Date.now() + ttlMs)],
+    );
     return token;
   }
 
   /** Uses a token up; returns its user id, or null when it is unknown, used, expired or for an old address. */
   async consume(manager: EntityManager, token: string, purpose: EmailTokenPurpose): Promise<string | null> {
-    const [row] = await queryRows(manager,
+    const [row] = await queryRows(
+      manager,
       `UPDATE email_tokens t SET used_at = now()
          FROM users u
         WHERE t.token_hash = $1 AND t.purpose = $2 AND t.used_at IS NULL AND t.expires_at > now()

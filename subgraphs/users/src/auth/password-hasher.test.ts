@@ -5,7 +5,10 @@ const PASSWORD = 'correct horse battery staple';
 
 /** Counts scrypt derivations, the expensive step whose count must not depend on the account existing. */
 function countDerivations() {
-  return jest.spyOn(PasswordHasher.prototype as unknown as { derive: (...args: unknown[]) => Promise<Buffer> }, 'derive');
+  return jest.spyOn(
+    PasswordHasher.prototype as unknown as { derive: (...args: unknown[]) => Promise<Buffer> },
+    'derive',
+  );
 }
 
 afterEach(() => jest.restoreAllMocks());

@@ -1,7 +1,12 @@
 import { randomBytes, scrypt, timingSafeEqual } from 'node:crypto';
 import { promisify } from 'node:util';
 
-const scryptAsync = promisify(scrypt) as (password: string, salt: Buffer, keylen: number, options: object) => Promise<Buffer>;
+const scryptAsync = promisify(scrypt) as (
+  password: string,
+  salt: Buffer,
+  keylen: number,
+  options: object,
+) => Promise<Buffer>;
 
 const KEY_LENGTH_BYTES = 32;
 const SALT_LENGTH_BYTES = 16;
@@ -21,7 +26,9 @@ export class PasswordHasher {
   async hash(password: string): Promise<string> {
     const salt = randomBytes(SALT_LENGTH_BYTES);
     const key = await this.derive(password, salt, this.log2Cost, BLOCK_SIZE, PARALLELISM);
-    return ['scrypt', this.log2Cost, BLOCK_SIZE, PARALLELISM, salt.toString('base64'), key.toString('base64')].join('$');
+    return ['scrypt', this.log2Cost, BLOCK_SIZE, PARALLELISM, salt.toString('base64'), key.toString('base64')].join(
+      '$',
+    );
   }
 
   async verify(password: string, stored: string | undefined): Promise<boolean> {
@@ -29,7 +36,13 @@ export class PasswordHasher {
     const [scheme, cost, blockSize, parallelism, salt, expected] = (stored ?? (await this.dummyHash)).split('$');
     if (scheme !== 'scrypt') return false;
     const expectedKey = Buffer.from(expected, 'base64');
-    const key = await this.derive(password, Buffer.from(salt, 'base64'), Number(cost), Number(blockSize), Number(parallelism));
+    const key = await this.derive(
+      password,
+      Buffer.from(salt, 'base64'),
+      Number(cost),
+      Number(blockSize),
+      Number(parallelism),
+    );
     return stored !== undefined && key.length === expectedKey.length && timingSafeEqual(key, expectedKey);
   }
 
@@ -37,7 +50,13 @@ export class PasswordHasher {
     return Number(stored.split('$')[1]) < this.log2Cost;
   }
 
-  private derive(password: string, salt: Buffer, log2Cost: number, blockSize: number, parallelism: number): Promise<Buffer> {
+  private derive(
+    password: string,
+    salt: Buffer,
+    log2Cost: number,
+    blockSize: number,
+    parallelism: number,
+  ): Promise<Buffer> {
     const N = 2 ** log2Cost;
     // scrypt needs 128 * N * r bytes; give it room above that.
     const maxmem = 256 * N * blockSize;

@@ -26,10 +26,14 @@ export class SessionService {
   }
 
   /** Uses a refresh token up and returns the next one of its family. */
-  async rotate(refreshToken: string, loadUser: (manager: EntityManager, id: string) => Promise<User>): Promise<AuthPayload> {
+  async rotate(
+    refreshToken: string,
+    loadUser: (manager: EntityManager, id: string) => Promise<User>,
+  ): Promise<AuthPayload> {
     const hash = hashSecretToken(refreshToken);
     const rotated = await this.db.transaction(async (manager) => {
-      const [row] = await queryRows(manager,
+      const [row] = await queryRows(
+        manager,
         `UPDATE refresh_tokens SET used_at = now()
           WHERE token_hash = $1 AND used_at IS NULL AND revoked_at IS NULL AND expires_at > now()
           RETURNING user_id, family_id`,
@@ -54,28 +58,30 @@ export class SessionService {
 
   /** Signs every session of a user out (password changed or reset). */
   async endAll(manager: EntityManager, userId: string): Promise<void> {
-    await manager.query(`UPDATE refresh_tokens SET revoked_at = now() WHERE user_id = $1 AND revoked_at IS NULL`, [userId]);
+    await manager.query(`UPDATE refresh_tokens SET revoked_at = now() WHERE user_id = $1 AND revoked_at IS NULL`, [
+      userId,
+    ]);
   }
 
   private async revokeIfReused(hash: string): Promise<void> {
-    const [revoked] = await queryRows(this.db,
+    const [revoked] = await queryRows(
+      this.db,
       `UPDATE refresh_tokens SET revoked_at = now()
         WHERE revoked_at IS NULL
           AND family_id = (SELECT family_id FROM refresh_tokens WHERE token_hash = $1 AND used_at IS NOT NULL)
         RETURNING user_id, family_id`,
       [hash],
     );
-    if (revoked) this.log.warn({ userId: revoked.user_id, familyId: revoked.family_id }, 'refresh token reuse: session revoked');
+    if (revoked)
+      this.log.warn({ userId: revoked.user_id, familyId: revoked.family_id }, 'refresh token reuse: session revoked');
   }
 
   private async issue(manager: EntityManager, user: User, familyId: string): Promise<AuthPayload> {
     const { token, hash } = newSecretToken();
-    await manager.query(`INSERT INTO refresh_tokens (user_id, family_id, token_hash, expires_at) VALUES ($1, $2, $3, $4)`, [
-      user.id,
-      familyId,
-      hash,
-      new Date(Date.now() + this.refreshTokenTtlDays * DAY_MS),
-    ]);
+    await manager.query(
+      `INSERT INTO refresh_tokens (user_id, family_id, token_hash, expires_at) VALUES ($1, $2, $3, $4)`,
+      [user.id, familyId, hash, new Date(Date.now() + this.refreshTokenTtlDays * DAY_MS)],
+    );
     return {
       accessToken: this.signer.sign({ id: user.id, role: user.role }),
       refreshToken: token,

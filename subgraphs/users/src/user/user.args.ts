@@ -4,7 +4,7 @@ import { UsersFilter } from './user.inputs';
 
 @ArgsType()
 export class UserArgs {
-  @Field(() => ID, { description: 'The user\'s id.' })
+  @Field(() => ID, { description: "The user's id." })
   id: string;
 }
 

@@ -31,7 +31,11 @@ it('records user.registered in the registering transaction, carrying the request
   await waitForMail(users, email, VERIFICATION_SUBJECT);
   expect(mailsTo(users, email).map((m) => m.subject)).toEqual([VERIFICATION_SUBJECT]);
   const handled = users.logs.records().find((r) => r.msg === 'verification email sent' && r.userId === userId);
-  expect(handled).toMatchObject({ correlationId: 'register-req-42', handler: 'send-verification-email', eventType: 'user.registered' });
+  expect(handled).toMatchObject({
+    correlationId: 'register-req-42',
+    handler: 'send-verification-email',
+    eventType: 'user.registered',
+  });
   // The mail goes out inside the handler's transaction, so its inbox row commits a moment later.
   const inbox = await until(async () => {
     const rows = await queryRows(db(), `SELECT handler FROM inbox WHERE event_id = $1`, [outboxRow.envelope.id]);
@@ -54,7 +58,9 @@ it('writes no event for a registration that fails', async () => {
 it('sends no second email when user.registered is delivered again', async () => {
   const email = uniqueEmail('again');
   const session = await register(users, email);
-  const [{ envelope }] = await queryRows(db(), `SELECT envelope FROM outbox WHERE aggregate_id = $1`, [session.user.id]);
+  const [{ envelope }] = await queryRows(db(), `SELECT envelope FROM outbox WHERE aggregate_id = $1`, [
+    session.user.id,
+  ]);
   const duplicates = async () => {
     const { values } = await users.subgraph.events.metrics.consumed.get();
     return values.find((v) => v.labels.outcome === 'duplicate' && v.labels.type === 'user.registered')?.value ?? 0;
@@ -68,11 +74,21 @@ it('sends no second email when user.registered is delivered again', async () => 
 
 describe('vendor.approved', () => {
   async function approve(userId: string) {
-    const envelope = createEnvelope(Events.VendorApproved, { vendorId: '00000000-0000-4000-8000-0000000000f1', userId, displayName: 'Shop', slug: 'shop', commissionBps: 1500 }, {
-      source: 'vendor',
-      correlationId: 'approve-test',
-      aggregateId: userId,
-    });
+    const envelope = createEnvelope(
+      Events.VendorApproved,
+      {
+        vendorId: '00000000-0000-4000-8000-0000000000f1',
+        userId,
+        displayName: 'Shop',
+        slug: 'shop',
+        commissionBps: 1500,
+      },
+      {
+        source: 'vendor',
+        correlationId: 'approve-test',
+        aggregateId: userId,
+      },
+    );
     await deliver(users, envelope);
   }
   const roleOf = async (id: string) => (await queryRows(db(), `SELECT role FROM users WHERE id = $1`, [id]))[0]?.role;

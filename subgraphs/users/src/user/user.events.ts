@@ -8,13 +8,24 @@ import type { AccountEmails } from '../auth/account-emails';
  */
 export const sendVerificationEmail = (emails: AccountEmails) =>
   eventHandler('send-verification-email', Events.UserRegistered, async ({ payload }, { manager, log }) => {
-    const mail = await emails.verification(manager, { id: payload.userId, email: payload.email, displayName: payload.displayName });
+    const mail = await emails.verification(manager, {
+      id: payload.userId,
+      email: payload.email,
+      displayName: payload.displayName,
+    });
     await emails.deliver(mail);
     log.info({ userId: payload.userId }, 'verification email sent');
   });
 
 /** `vendor.approved` → the user becomes a VENDOR (admins keep their role); effective at their next token refresh. */
-export const grantVendorRole = eventHandler('grant-vendor-role', Events.VendorApproved, async ({ payload }, { manager, log }) => {
-  const [, changed] = await manager.query(`UPDATE users SET role = $2, updated_at = now() WHERE id = $1 AND role = $3`, [payload.userId, Role.VENDOR, Role.CUSTOMER]);
-  log.info({ userId: payload.userId, vendorId: payload.vendorId, changed: changed > 0 }, 'vendor role granted');
-});
+export const grantVendorRole = eventHandler(
+  'grant-vendor-role',
+  Events.VendorApproved,
+  async ({ payload }, { manager, log }) => {
+    const [, changed] = await manager.query(
+      `UPDATE users SET role = $2, updated_at = now() WHERE id = $1 AND role = $3`,
+      [payload.userId, Role.VENDOR, Role.CUSTOMER],
+    );
+    log.info({ userId: payload.userId, vendorId: payload.vendorId, changed: changed > 0 }, 'vendor role granted');
+  },
+);

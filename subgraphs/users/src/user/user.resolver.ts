@@ -29,18 +29,26 @@ export class UserResolver {
   }
 
   @Authorized()
-  @Mutation(() => User, { description: 'Changes the signed-in user\'s profile. A new email must be verified again.' })
-  updateProfile(@Arg('input', { description: 'The changes.' }) input: UpdateProfileInput, @Ctx() context: RequestContext): Promise<User> {
+  @Mutation(() => User, { description: "Changes the signed-in user's profile. A new email must be verified again." })
+  updateProfile(
+    @Arg('input', { description: 'The changes.' }) input: UpdateProfileInput,
+    @Ctx() context: RequestContext,
+  ): Promise<User> {
     return this.userService.updateProfile(context, input);
   }
 
   @Authorized(Role.ADMIN)
-  @Mutation(() => User, { description: 'Gives a user another role (admin; not your own). Takes effect at their next token refresh.' })
+  @Mutation(() => User, {
+    description: 'Gives a user another role (admin; not your own). Takes effect at their next token refresh.',
+  })
   setUserRole(@Args() { userId, role }: SetUserRoleArgs, @Ctx() context: RequestContext): Promise<User> {
     return this.userService.setRole(context, userId, role);
   }
 
-  @FieldResolver(() => String, { nullable: true, description: 'Email address; visible to the user and to admins, null for everyone else.' })
+  @FieldResolver(() => String, {
+    nullable: true,
+    description: 'Email address; visible to the user and to admins, null for everyone else.',
+  })
   email(@Root() user: User, @Ctx() context: RequestContext): string | null {
     return this.userService.canSeePrivateFields(context, user) ? user.email : null;
   }

@@ -66,15 +66,23 @@ export class UserService {
       const [createdAt, id] = decodeCursor(page.after, 2, isTimeIdCursor);
       query.andWhere('(u.created_at, u.id) < (:createdAt, :id)', { createdAt, id });
     }
-    const rows = await query.orderBy('u.created_at', 'DESC').addOrderBy('u.id', 'DESC').take(page.first + 1).getMany();
+    const rows = await query
+      .orderBy('u.created_at', 'DESC')
+      .addOrderBy('u.id', 'DESC')
+      .take(page.first + 1)
+      .getMany();
     return toConnection(rows, page, totalCount, (user) => [user.createdAt.toISOString(), user.id]);
   }
 
   async updateProfile(context: RequestContext, input: UpdateProfileInput): Promise<User> {
     const viewer = requireViewer(context);
     const check = new UserInputCheck();
-    const displayName = input.displayName === undefined || input.displayName === null ? undefined : check.displayName('input.displayName', input.displayName);
-    const email = input.email === undefined || input.email === null ? undefined : check.email('input.email', input.email);
+    const displayName =
+      input.displayName === undefined || input.displayName === null
+        ? undefined
+        : check.displayName('input.displayName', input.displayName);
+    const email =
+      input.email === undefined || input.email === null ? undefined : check.email('input.email', input.email);
     check.done();
     const { user, mail } = await this.db.transaction(async (manager) => {
       const current = await this.lockForUpdate(manager, viewer.id);
@@ -119,9 +127,9 @@ export class UserService {
     try {
       return await manager.save(user);
     } catch (error) {
-      if (isUniqueViolation(error, 'users_email_key')) throw conflict('An account with this email already exists', { field: 'email' });
+      if (isUniqueViolation(error, 'users_email_key'))
+        throw conflict('An account with this email already exists', { field: 'email' });
       throw error;
     }
   }
 }
-

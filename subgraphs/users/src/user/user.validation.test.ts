@@ -1,5 +1,12 @@
 import { AppError } from '@marketplace/kit';
-import { DISPLAY_NAME_MAX_LENGTH, EMAIL_MAX_LENGTH, UserInputCheck, PASSWORD_MAX_LENGTH, PASSWORD_MIN_LENGTH, normalizeEmail } from './user.validation';
+import {
+  DISPLAY_NAME_MAX_LENGTH,
+  EMAIL_MAX_LENGTH,
+  UserInputCheck,
+  PASSWORD_MAX_LENGTH,
+  PASSWORD_MIN_LENGTH,
+  normalizeEmail,
+} from './user.validation';
 
 /** Runs one check and returns the problems `done()` reports (empty when the input is fine). */
 function problemsOf(run: (check: UserInputCheck) => unknown): { field: string; message: string }[] {
@@ -23,9 +30,12 @@ describe('InputCheck.email', () => {
     expect(normalizeEmail(' A@B.C ')).toBe('a@b.c');
   });
 
-  it.each(['a@b.co', "o'brien+tag@sub.example.org", `${'a'.repeat(EMAIL_MAX_LENGTH - 12)}@example.com`])('accepts %s', (email) => {
-    expect(problemsOf((check) => check.email('input.email', email))).toEqual([]);
-  });
+  it.each(['a@b.co', "o'brien+tag@sub.example.org", `${'a'.repeat(EMAIL_MAX_LENGTH - 12)}@example.com`])(
+    'accepts %s',
+    (email) => {
+      expect(problemsOf((check) => check.email('input.email', email))).toEqual([]);
+    },
+  );
 
   it.each([
     ['no @', 'ada.example.com', 'must be a valid email address'],
@@ -34,7 +44,11 @@ describe('InputCheck.email', () => {
     ['a space inside', 'ada lovelace@example.com', 'must be a valid email address'],
     ['an empty local part', '@example.com', 'must be a valid email address'],
     ['only spaces', '   ', 'must be a valid email address'],
-    ['one character too many', `${'a'.repeat(EMAIL_MAX_LENGTH - 11)}@example.com`, `must be at most ${EMAIL_MAX_LENGTH} characters`],
+    [
+      'one character too many',
+      `${'a'.repeat(EMAIL_MAX_LENGTH - 11)}@example.com`,
+      `must be at most ${EMAIL_MAX_LENGTH} characters`,
+    ],
   ])('refuses %s', (_label, email, message) => {
     expect(problemsOf((check) => check.email('input.email', email))).toEqual([{ field: 'input.email', message }]);
   });
@@ -56,7 +70,9 @@ describe('InputCheck.displayName', () => {
     ['an inner newline', 'two\nlines', 'must not contain control characters'],
     ['DEL', 'del\u007fete', 'must not contain control characters'],
   ])('refuses a name that is %s', (_label, name, message) => {
-    expect(problemsOf((check) => check.displayName('input.displayName', name))).toEqual([{ field: 'input.displayName', message }]);
+    expect(problemsOf((check) => check.displayName('input.displayName', name))).toEqual([
+      { field: 'input.displayName', message },
+    ]);
   });
 
   it('judges the trimmed length', () => {
@@ -79,18 +95,22 @@ describe('InputCheck.password', () => {
     ['a common password', 'Password123', 'is too common'],
     ['another common one', 'qwertyuiop', 'is too common'],
   ])('refuses a password that is %s', (_label, password, message) => {
-    expect(problemsOf((check) => check.password('input.password', password))).toEqual([{ field: 'input.password', message }]);
+    expect(problemsOf((check) => check.password('input.password', password))).toEqual([
+      { field: 'input.password', message },
+    ]);
   });
 
   it('accepts exactly the minimum and maximum lengths', () => {
     expect(problemsOf((check) => check.password('p', 'kestrel-42'.slice(0, PASSWORD_MIN_LENGTH)))).toEqual([]);
-    expect(problemsOf((check) => check.password('p', 'kestrel-42'.repeat(13).slice(0, PASSWORD_MAX_LENGTH)))).toEqual([]);
+    expect(problemsOf((check) => check.password('p', 'kestrel-42'.repeat(13).slice(0, PASSWORD_MAX_LENGTH)))).toEqual(
+      [],
+    );
   });
 
   it('refuses a password containing the email local part (4 characters or more), in any case', () => {
-    expect(problemsOf((check) => check.password('p', 'my LOVELACE secret', { email: 'lovelace@example.com' }))).toEqual([
-      { field: 'p', message: 'must not contain your email address' },
-    ]);
+    expect(problemsOf((check) => check.password('p', 'my LOVELACE secret', { email: 'lovelace@example.com' }))).toEqual(
+      [{ field: 'p', message: 'must not contain your email address' }],
+    );
     // Very short local parts would refuse too many good passwords.
     expect(problemsOf((check) => check.password('p', 'bob is a builder 42', { email: 'bob@example.com' }))).toEqual([]);
   });

@@ -12,9 +12,27 @@ const EMAIL_PATTERN = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
 // eslint-disable-next-line no-control-regex
 const CONTROL_CHARACTERS = /[\u0000-\u001f\u007f]/;
 const COMMON_PASSWORDS = new Set([
-  '1234567890', '12345678910', '0123456789', 'qwertyuiop', 'password123', 'password1234', 'passw0rd123',
-  'iloveyou123', 'letmein1234', 'welcome1234', 'administrator', 'qwerty12345', 'abcdefghij', '1q2w3e4r5t',
-  'changeme123', 'football123', 'baseball123', 'monkey12345', 'dragon12345', 'sunshine123', 'princess123',
+  '1234567890',
+  '12345678910',
+  '0123456789',
+  'qwertyuiop',
+  'password123',
+  'password1234',
+  'passw0rd123',
+  'iloveyou123',
+  'letmein1234',
+  'welcome1234',
+  'administrator',
+  'qwerty12345',
+  'abcdefghij',
+  '1q2w3e4r5t',
+  'changeme123',
+  'football123',
+  'baseball123',
+  'monkey12345',
+  'dragon12345',
+  'sunshine123',
+  'princess123',
 ]);
 
 /** The users subgraph's field rules on top of the kit's problem collector. */
@@ -29,7 +47,8 @@ export class UserInputCheck extends InputCheck {
   displayName(field: string, raw: string): string {
     const name = raw.trim();
     if (name.length === 0) this.add(field, 'must not be empty');
-    else if (name.length > DISPLAY_NAME_MAX_LENGTH) this.add(field, `must be at most ${DISPLAY_NAME_MAX_LENGTH} characters`);
+    else if (name.length > DISPLAY_NAME_MAX_LENGTH)
+      this.add(field, `must be at most ${DISPLAY_NAME_MAX_LENGTH} characters`);
     else if (CONTROL_CHARACTERS.test(name)) this.add(field, 'must not contain control characters');
     return name;
   }
@@ -39,7 +58,6 @@ export class UserInputCheck extends InputCheck {
     if (problem) this.add(field, problem);
     return password;
   }
-
 }
 
 export function normalizeEmail(raw: string): string {
@@ -49,10 +67,11 @@ export function normalizeEmail(raw: string): string {
 function passwordProblem(password: string, email?: string): string | null {
   if (password.length < PASSWORD_MIN_LENGTH) return `must be at least ${PASSWORD_MIN_LENGTH} characters`;
   if (password.length > PASSWORD_MAX_LENGTH) return `must be at most ${PASSWORD_MAX_LENGTH} characters`;
-  if (new Set(password).size < PASSWORD_MIN_DISTINCT_CHARACTERS) return `must use at least ${PASSWORD_MIN_DISTINCT_CHARACTERS} different characters`;
+  if (new Set(password).size < PASSWORD_MIN_DISTINCT_CHARACTERS)
+    return `must use at least ${PASSWORD_MIN_DISTINCT_CHARACTERS} different characters`;
   if (COMMON_PASSWORDS.has(password.toLowerCase())) return 'is too common';
   const localPart = email?.split('@')[0];
-  if (localPart && localPart.length >= 4 && password.toLowerCase().includes(localPart)) return 'must not contain your email address';
+  if (localPart && localPart.length >= 4 && password.toLowerCase().includes(localPart))
+    return 'must not contain your email address';
   return null;
 }
-

@@ -5,7 +5,11 @@ import { EarningsPeriod } from './ledger.types';
 
 @ArgsType()
 export class CurrencyArgs {
-  @Field(() => String, { nullable: true, description: 'ISO 4217 currency code; the vendor\'s primary currency (the one most of its entries are in; USD before the first sale) when omitted.' })
+  @Field(() => String, {
+    nullable: true,
+    description:
+      "ISO 4217 currency code; the vendor's primary currency (the one most of its entries are in; USD before the first sale) when omitted.",
+  })
   currency?: string | null;
 }
 
@@ -14,7 +18,10 @@ export class PeriodArgs {
   @Field(() => EarningsPeriod, { description: 'The window of time to count, ending now.' })
   period: EarningsPeriod;
 
-  @Field(() => String, { nullable: true, description: 'ISO 4217 currency code; the vendor\'s primary currency when omitted.' })
+  @Field(() => String, {
+    nullable: true,
+    description: "ISO 4217 currency code; the vendor's primary currency when omitted.",
+  })
   currency?: string | null;
 }
 

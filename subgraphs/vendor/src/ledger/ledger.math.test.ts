@@ -29,7 +29,8 @@ describe('commissionOf', () => {
 
   it('agrees with rounding price × bps / 10000 half up for every price up to 5000', () => {
     for (const bps of [1500, 333, 2500]) {
-      for (let price = 0; price <= 5000; price += 1) expect(commissionOf(price, bps)).toBe(Math.round((price * bps) / 10_000));
+      for (let price = 0; price <= 5000; price += 1)
+        expect(commissionOf(price, bps)).toBe(Math.round((price * bps) / 10_000));
     }
   });
 });

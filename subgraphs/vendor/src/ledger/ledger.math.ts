@@ -2,8 +2,10 @@ import { BPS_PER_UNIT } from '../vendor/vendor.entity';
 
 /** The platform's commission on `price` minor units at `bps` basis points, rounded half up to a whole minor unit. */
 export function commissionOf(price: number, bps: number): number {
-  if (!Number.isSafeInteger(price) || price < 0) throw new RangeError(`price must be a non-negative integer, got ${price}`);
-  if (!Number.isInteger(bps) || bps < 0 || bps > BPS_PER_UNIT) throw new RangeError(`bps must be an integer between 0 and ${BPS_PER_UNIT}, got ${bps}`);
+  if (!Number.isSafeInteger(price) || price < 0)
+    throw new RangeError(`price must be a non-negative integer, got ${price}`);
+  if (!Number.isInteger(bps) || bps < 0 || bps > BPS_PER_UNIT)
+    throw new RangeError(`bps must be an integer between 0 and ${BPS_PER_UNIT}, got ${bps}`);
   // Integers throughout: (price × bps + 5000) / 10000, floored, is price × bps / 10000 rounded half up.
   return Number((BigInt(price) * BigInt(bps) + BigInt(BPS_PER_UNIT / 2)) / BigInt(BPS_PER_UNIT));
 }

@@ -18,7 +18,16 @@ import {
 import type { DataSource, EntityManager } from 'typeorm';
 import type { VendorConfig } from '../config';
 import { availableFrom, commissionOf, toAmount } from './ledger.math';
-import { EarningsPeriod, LedgerEntry, LedgerEntryKind, PERIOD_DAYS, TopProduct, VendorBalance, VendorEarnings, VendorStats } from './ledger.types';
+import {
+  EarningsPeriod,
+  LedgerEntry,
+  LedgerEntryKind,
+  PERIOD_DAYS,
+  TopProduct,
+  VendorBalance,
+  VendorEarnings,
+  VendorStats,
+} from './ledger.types';
 
 /** The currency of a vendor with no ledger entries yet (the marketplace sells mostly in USD). */
 export const DEFAULT_CURRENCY = 'USD';
@@ -49,7 +58,8 @@ export interface LedgerEntryRow {
   created_at: Date;
 }
 
-export const LEDGER_COLUMNS = 'id, vendor_id, kind, amount, currency, order_id, product_id, product_name, payout_id, occurred_at, available_at, created_at';
+export const LEDGER_COLUMNS =
+  'id, vendor_id, kind, amount, currency, order_id, product_id, product_name, payout_id, occurred_at, available_at, created_at';
 
 export function toLedgerEntry(row: LedgerEntryRow): LedgerEntry {
   return Object.assign(new LedgerEntry(), {
@@ -83,31 +93,39 @@ interface Totals {
  * replayed. Reads (balances, earnings, stats) are batched per request.
  */
 export class LedgerService {
-  constructor(private readonly db: DataSource, private readonly settings: VendorConfig) {}
+  constructor(
+    private readonly db: DataSource,
+    private readonly settings: VendorConfig,
+  ) {}
 
   /** Credits every line of a paid order to its vendor; lines of vendors unknown here are logged and skipped. Returns the entries written. */
   async creditPaidOrder(manager: EntityManager, event: Envelope<OrderPaid>, log: Logger): Promise<number> {
     const { orderId, number, paymentId, items } = event.payload;
     const paidAt = new Date(event.occurredAt);
-    await manager.query(`INSERT INTO ledger_orders (order_id, number, payment_id, paid_at) VALUES ($1, $2, $3, $4) ON CONFLICT (order_id) DO NOTHING`, [
-      orderId,
-      number,
-      paymentId,
-      paidAt,
-    ]);
+    await manager.query(
+      `INSERT INTO ledger_orders (order_id, number, payment_id, paid_at) VALUES ($1, $2, $3, $4) ON CONFLICT (order_id) DO NOTHING`,
+      [orderId, number, paymentId, paidAt],
+    );
     const vendorIds = [...new Set(items.map((item) => item.vendorId))];
     // The commission rate at the time of the sale; a later change of rate does not touch recorded sales.
     const rates = new Map(
-      (await queryRows<{ id: string; commission_bps: number }>(manager, `SELECT id, commission_bps FROM vendors WHERE id = ANY($1::uuid[])`, [vendorIds])).map(
-        (row) => [row.id, row.commission_bps] as const,
-      ),
+      (
+        await queryRows<{ id: string; commission_bps: number }>(
+          manager,
+          `SELECT id, commission_bps FROM vendors WHERE id = ANY($1::uuid[])`,
+          [vendorIds],
+        )
+      ).map((row) => [row.id, row.commission_bps] as const),
     );
     const availableAt = availableFrom(paidAt, this.settings.earningsHoldDays);
     let written = 0;
     for (const item of items) {
       const bps = rates.get(item.vendorId);
       if (bps === undefined) {
-        log.warn({ orderId, productId: item.productId, vendorId: item.vendorId }, 'order.paid line of a vendor unknown here; not credited');
+        log.warn(
+          { orderId, productId: item.productId, vendorId: item.vendorId },
+          'order.paid line of a vendor unknown here; not credited',
+        );
         continue;
       }
       const price = item.unitPrice.amount;
@@ -117,7 +135,17 @@ export class LedgerService {
         `INSERT INTO ledger_entries (vendor_id, kind, amount, currency, order_id, product_id, product_name, occurred_at, available_at)
          VALUES ($1, 'SALE', $2, $3, $4, $5, $6, $7, $8), ($1, 'COMMISSION', $9, $3, $4, $5, $6, $7, $8)
          ON CONFLICT DO NOTHING RETURNING id`,
-        [item.vendorId, price, item.unitPrice.currency, orderId, item.productId, item.name, paidAt, availableAt, -commission],
+        [
+          item.vendorId,
+          price,
+          item.unitPrice.currency,
+          orderId,
+          item.productId,
+          item.name,
+          paidAt,
+          availableAt,
+          -commission,
+        ],
       );
       if (rows.length === 0) log.info({ orderId, productId: item.productId }, 'order line already credited');
       written += rows.length;
@@ -132,11 +160,22 @@ export class LedgerService {
    */
   async debitRefund(manager: EntityManager, event: Envelope<PaymentRefunded>, log: Logger): Promise<number> {
     const { orderId, paymentId, amount } = event.payload;
-    const [order] = await queryRows<{ payment_id: string }>(manager, `SELECT payment_id FROM ledger_orders WHERE order_id = $1 FOR UPDATE`, [orderId]);
+    const [order] = await queryRows<{ payment_id: string }>(
+      manager,
+      `SELECT payment_id FROM ledger_orders WHERE order_id = $1 FOR UPDATE`,
+      [orderId],
+    );
     if (!order) throw new EventTooEarlyError(`payment.refunded for order ${orderId} arrived before its order.paid`);
-    if (order.payment_id !== paymentId) log.warn({ orderId, paymentId, paidWith: order.payment_id }, 'refund of another payment than the one that paid the order; debiting the order');
+    if (order.payment_id !== paymentId)
+      log.warn(
+        { orderId, paymentId, paidWith: order.payment_id },
+        'refund of another payment than the one that paid the order; debiting the order',
+      );
     const refundedAt = new Date(event.occurredAt);
-    await manager.query(`UPDATE ledger_orders SET refunded_at = COALESCE(refunded_at, $2) WHERE order_id = $1`, [orderId, refundedAt]);
+    await manager.query(`UPDATE ledger_orders SET refunded_at = COALESCE(refunded_at, $2) WHERE order_id = $1`, [
+      orderId,
+      refundedAt,
+    ]);
     // A refund inside the hold cancels pending money (same available_at as the sale); after it, it is debited from available.
     const rows = await queryRows<{ amount: string; kind: string }>(
       manager,
@@ -149,7 +188,10 @@ export class LedgerService {
     );
     const debited = -rows.filter((row) => row.kind === 'REFUND').reduce((sum, row) => sum + toAmount(row.amount), 0);
     if (rows.length > 0 && debited !== amount.amount) {
-      log.warn({ orderId, refunded: amount.amount, debited }, 'refund amount differs from the lines credited here; every credited line debited');
+      log.warn(
+        { orderId, refunded: amount.amount, debited },
+        'refund amount differs from the lines credited here; every credited line debited',
+      );
     }
     log.info({ orderId, entries: rows.length }, 'refund debited from vendors');
     return rows.length;
@@ -172,7 +214,9 @@ export class LedgerService {
         )
       : [];
     return vendorIds.map((id) =>
-      rows.filter((row) => row.vendor_id === id).map((row) => balanceOf(row.currency, toAmount(row.available), toAmount(row.pending))),
+      rows
+        .filter((row) => row.vendor_id === id)
+        .map((row) => balanceOf(row.currency, toAmount(row.available), toAmount(row.pending))),
     );
   });
 
@@ -193,7 +237,15 @@ export class LedgerService {
     }
     const results = new Map<string, Totals[]>();
     for (const [period, vendorIds] of byPeriod) {
-      const rows = await queryRows<{ vendor_id: string; currency: string; gross: string; commission: string; refunds: string; sales: number; refund_count: number }>(
+      const rows = await queryRows<{
+        vendor_id: string;
+        currency: string;
+        gross: string;
+        commission: string;
+        refunds: string;
+        sales: number;
+        refund_count: number;
+      }>(
         this.db,
         `SELECT vendor_id, currency,
                 COALESCE(sum(amount) FILTER (WHERE kind = 'SALE'), 0)::text AS gross,
@@ -233,7 +285,14 @@ export class LedgerService {
     }
     const results = new Map<string, (TopProduct & { currency: string })[]>();
     for (const [period, vendorIds] of byPeriod) {
-      const rows = await queryRows<{ vendor_id: string; currency: string; product_id: string; name: string; sales: number; revenue: string }>(
+      const rows = await queryRows<{
+        vendor_id: string;
+        currency: string;
+        product_id: string;
+        name: string;
+        sales: number;
+        revenue: string;
+      }>(
         this.db,
         `SELECT vendor_id, currency, product_id, name, sales, revenue FROM (
            SELECT vendor_id, currency, product_id,
@@ -261,9 +320,16 @@ export class LedgerService {
     return keys.map((key) => results.get(key) ?? []);
   });
 
-  async earnings(context: RequestContext, vendorId: string, period: EarningsPeriod, currency?: string | null): Promise<VendorEarnings> {
+  async earnings(
+    context: RequestContext,
+    vendorId: string,
+    period: EarningsPeriod,
+    currency?: string | null,
+  ): Promise<VendorEarnings> {
     const chosen = await this.currencyOf(context, vendorId, currency);
-    const totals = (await this.totalsOf(context).load(`${period}|${vendorId}`)).find((t) => t.currency === chosen) ?? emptyTotals(chosen);
+    const totals =
+      (await this.totalsOf(context).load(`${period}|${vendorId}`)).find((t) => t.currency === chosen) ??
+      emptyTotals(chosen);
     return Object.assign(new VendorEarnings(), {
       period,
       currency: chosen,
@@ -274,10 +340,18 @@ export class LedgerService {
     });
   }
 
-  async stats(context: RequestContext, vendorId: string, period: EarningsPeriod, currency?: string | null): Promise<VendorStats> {
+  async stats(
+    context: RequestContext,
+    vendorId: string,
+    period: EarningsPeriod,
+    currency?: string | null,
+  ): Promise<VendorStats> {
     const chosen = await this.currencyOf(context, vendorId, currency);
     const key = `${period}|${vendorId}`;
-    const [allTotals, allTop] = await Promise.all([this.totalsOf(context).load(key), this.topProductsOf(context).load(key)]);
+    const [allTotals, allTop] = await Promise.all([
+      this.totalsOf(context).load(key),
+      this.topProductsOf(context).load(key),
+    ]);
     const totals = allTotals.find((t) => t.currency === chosen) ?? emptyTotals(chosen);
     return Object.assign(new VendorStats(), {
       period,
@@ -292,7 +366,11 @@ export class LedgerService {
 
   /** A vendor's entries, newest first, keyset-paged on (created_at, id). */
   async ledger(vendorId: string, page: PageArgs): Promise<ConnectionShape<LedgerEntry>> {
-    const [{ total }] = await queryRows<{ total: number }>(this.db, `SELECT count(*)::int AS total FROM ledger_entries WHERE vendor_id = $1`, [vendorId]);
+    const [{ total }] = await queryRows<{ total: number }>(
+      this.db,
+      `SELECT count(*)::int AS total FROM ledger_entries WHERE vendor_id = $1`,
+      [vendorId],
+    );
     const parameters: unknown[] = [vendorId, page.first + 1];
     let after = '';
     if (page.after) {
@@ -320,7 +398,11 @@ function periodFilter(days: string): string {
 }
 
 function balanceOf(currency: string, available: number, pending: number): VendorBalance {
-  return Object.assign(new VendorBalance(), { currency, available: Money.of(available, currency), pending: Money.of(pending, currency) });
+  return Object.assign(new VendorBalance(), {
+    currency,
+    available: Money.of(available, currency),
+    pending: Money.of(pending, currency),
+  });
 }
 
 function emptyTotals(currency: string): Totals {
@@ -330,7 +412,8 @@ function emptyTotals(currency: string): Totals {
 /** An ISO 4217 code (three capitals), or BAD_USER_INPUT on `field`; null/undefined pass through. */
 export function checkCurrency(currency: string | null | undefined, field = 'currency'): string | undefined {
   if (currency == null) return undefined;
-  if (!CURRENCY_PATTERN.test(currency)) throw badInput([{ field, message: 'must be an ISO 4217 code in capitals, e.g. USD' }]);
+  if (!CURRENCY_PATTERN.test(currency))
+    throw badInput([{ field, message: 'must be an ISO 4217 code in capitals, e.g. USD' }]);
   return currency;
 }
 

@@ -13,19 +13,24 @@ export enum LedgerEntryKind {
 
 registerEnumType(LedgerEntryKind, {
   name: 'LedgerEntryKind',
-  description: 'What moved a vendor\'s money.',
+  description: "What moved a vendor's money.",
   valuesConfig: {
     SALE: { description: 'A paid order line: its full price, credited (positive).' },
-    COMMISSION: { description: 'The platform\'s commission on a sale, debited (negative).' },
+    COMMISSION: { description: "The platform's commission on a sale, debited (negative)." },
     REFUND: { description: 'A refunded order line: its full price, debited (negative).' },
     REFUND_COMMISSION: { description: 'The commission of a refunded sale, given back (positive).' },
     PAYOUT: { description: 'Money requested as a payout, debited at once (negative).' },
-    PAYOUT_REVERSAL: { description: 'A rejected payout\'s money, returned (positive).' },
+    PAYOUT_REVERSAL: { description: "A rejected payout's money, returned (positive)." },
   },
 });
 
 /** The kinds that belong to an order line (the others belong to a payout). */
-export const ORDER_KINDS = [LedgerEntryKind.SALE, LedgerEntryKind.COMMISSION, LedgerEntryKind.REFUND, LedgerEntryKind.REFUND_COMMISSION] as const;
+export const ORDER_KINDS = [
+  LedgerEntryKind.SALE,
+  LedgerEntryKind.COMMISSION,
+  LedgerEntryKind.REFUND,
+  LedgerEntryKind.REFUND_COMMISSION,
+] as const;
 
 export enum EarningsPeriod {
   LAST_7_DAYS = 'LAST_7_DAYS',
@@ -41,7 +46,7 @@ registerEnumType(EarningsPeriod, {
     LAST_7_DAYS: { description: 'The last 7 × 24 hours.' },
     LAST_30_DAYS: { description: 'The last 30 × 24 hours.' },
     LAST_365_DAYS: { description: 'The last 365 × 24 hours.' },
-    ALL_TIME: { description: 'Everything since the vendor\'s first sale.' },
+    ALL_TIME: { description: "Everything since the vendor's first sale." },
   },
 });
 
@@ -53,7 +58,10 @@ export const PERIOD_DAYS: Record<EarningsPeriod, number | null> = {
   ALL_TIME: null,
 };
 
-@ObjectType({ description: 'One movement of a vendor\'s money, traceable to the order line or the payout behind it. Entries are never edited: a correction is a new entry.' })
+@ObjectType({
+  description:
+    "One movement of a vendor's money, traceable to the order line or the payout behind it. Entries are never edited: a correction is a new entry.",
+})
 export class LedgerEntry {
   @Field(() => ID, { description: 'Stable identifier (UUID).' })
   id: string;
@@ -70,35 +78,49 @@ export class LedgerEntry {
   /** Exposed as `product`, with `orderId`. */
   productId: string | null;
 
-  @Field(() => String, { nullable: true, description: 'Name of the product as it was sold; null for payout movements.' })
+  @Field(() => String, {
+    nullable: true,
+    description: 'Name of the product as it was sold; null for payout movements.',
+  })
   productName: string | null;
 
   /** Exposed as `payout` (PAYOUT, PAYOUT_REVERSAL). */
   payoutId: string | null;
 
-  @Field({ description: 'When the movement happened: the order was paid or refunded, the payout requested or rejected.' })
+  @Field({
+    description: 'When the movement happened: the order was paid or refunded, the payout requested or rejected.',
+  })
   occurredAt: Date;
 
-  @Field({ description: 'From when the amount counts as available for payouts; until then it is pending (the hold after a sale).' })
+  @Field({
+    description:
+      'From when the amount counts as available for payouts; until then it is pending (the hold after a sale).',
+  })
   availableAt: Date;
 
   @Field({ description: 'When the entry was recorded.' })
   createdAt: Date;
 }
 
-@ObjectType({ description: 'A vendor\'s money in one currency.' })
+@ObjectType({ description: "A vendor's money in one currency." })
 export class VendorBalance {
   @Field({ description: 'ISO 4217 currency code of the amounts below.' })
   currency: string;
 
-  @Field(() => Money, { description: 'Earnings past their hold, minus payouts requested (and not rejected): what a payout may ask for. Negative when refunds came after a payout.' })
+  @Field(() => Money, {
+    description:
+      'Earnings past their hold, minus payouts requested (and not rejected): what a payout may ask for. Negative when refunds came after a payout.',
+  })
   available: Money;
 
-  @Field(() => Money, { description: 'Earnings still in their hold (VENDOR_EARNINGS_HOLD_DAYS after the sale), net of commission and of refunds of those sales.' })
+  @Field(() => Money, {
+    description:
+      'Earnings still in their hold (VENDOR_EARNINGS_HOLD_DAYS after the sale), net of commission and of refunds of those sales.',
+  })
   pending: Money;
 }
 
-@ObjectType({ description: 'A vendor\'s earnings over a period, in one currency. net = gross − commission − refunds.' })
+@ObjectType({ description: "A vendor's earnings over a period, in one currency. net = gross − commission − refunds." })
 export class VendorEarnings {
   @Field(() => EarningsPeriod, { description: 'The period counted.' })
   period: EarningsPeriod;
@@ -119,12 +141,12 @@ export class VendorEarnings {
   net: Money;
 }
 
-@ObjectType({ description: 'One of a vendor\'s best-selling products over a period.' })
+@ObjectType({ description: "One of a vendor's best-selling products over a period." })
 export class TopProduct {
   /** Exposed as `product`. */
   productId: string;
 
-  @Field({ description: 'The product\'s name at its latest sale.' })
+  @Field({ description: "The product's name at its latest sale." })
   name: string;
 
   @Field(() => Int, { description: 'Lines sold (refunded ones included; see VendorStats.refunds).' })
@@ -134,7 +156,7 @@ export class TopProduct {
   revenue: Money;
 }
 
-@ObjectType({ description: 'A vendor\'s sales over a period, in one currency.' })
+@ObjectType({ description: "A vendor's sales over a period, in one currency." })
 export class VendorStats {
   @Field(() => EarningsPeriod, { description: 'The period counted.' })
   period: EarningsPeriod;

@@ -68,8 +68,12 @@ export class CreateLedger1763810000000 implements MigrationInterface {
             ELSE amount > 0
           END)
       )`);
-    await db.query(`CREATE INDEX ledger_entries_vendor_created_at_idx ON ledger_entries (vendor_id, created_at DESC, id DESC)`);
-    await db.query(`CREATE INDEX ledger_entries_vendor_occurred_at_idx ON ledger_entries (vendor_id, currency, occurred_at)`);
+    await db.query(
+      `CREATE INDEX ledger_entries_vendor_created_at_idx ON ledger_entries (vendor_id, created_at DESC, id DESC)`,
+    );
+    await db.query(
+      `CREATE INDEX ledger_entries_vendor_occurred_at_idx ON ledger_entries (vendor_id, currency, occurred_at)`,
+    );
     await db.query(`CREATE INDEX ledger_entries_order_id_idx ON ledger_entries (order_id) WHERE order_id IS NOT NULL`);
     // Append-only: a correction is a new entry, never an edit.
     await db.query(`
@@ -77,7 +81,9 @@ export class CreateLedger1763810000000 implements MigrationInterface {
       BEGIN
         RAISE EXCEPTION 'ledger_entries is append-only';
       END $$`);
-    await db.query(`CREATE TRIGGER ledger_entries_append_only BEFORE UPDATE OR DELETE ON ledger_entries FOR EACH ROW EXECUTE FUNCTION ledger_entries_append_only()`);
+    await db.query(
+      `CREATE TRIGGER ledger_entries_append_only BEFORE UPDATE OR DELETE ON ledger_entries FOR EACH ROW EXECUTE FUNCTION ledger_entries_append_only()`,
+    );
   }
 
   async down(db: QueryRunner): Promise<void> {

@@ -19,10 +19,15 @@ export class PayoutsArgs implements PageArgs {
 
 @ArgsType()
 export class RequestPayoutArgs {
-  @Field(() => Int, { description: 'How much, in minor units (1999 = 19.99): more than 0 and at most the available balance.' })
+  @Field(() => Int, {
+    description: 'How much, in minor units (1999 = 19.99): more than 0 and at most the available balance.',
+  })
   amount: number;
 
-  @Field(() => String, { nullable: true, description: 'ISO 4217 currency of the balance to pay out of; the vendor\'s primary currency when omitted.' })
+  @Field(() => String, {
+    nullable: true,
+    description: "ISO 4217 currency of the balance to pay out of; the vendor's primary currency when omitted.",
+  })
   currency?: string | null;
 }
 

@@ -30,12 +30,17 @@ import { PAYOUT_COLUMNS, Payout, PayoutRow, PayoutStatus, toPayout } from './pay
  * (a PAYOUT entry) and comes back if an admin rejects it (a PAYOUT_REVERSAL entry).
  */
 export class PayoutService {
-  constructor(private readonly db: DataSource, private readonly vendors: VendorService) {}
+  constructor(
+    private readonly db: DataSource,
+    private readonly vendors: VendorService,
+  ) {}
 
   /** Payouts by id, one query per request tick (`LedgerEntry.payout`). */
   readonly byId = defineLoader<string, Payout | null>(async (ids) => {
     const valid = [...new Set(ids.filter(isUuid))];
-    const rows = valid.length ? await queryRows<PayoutRow>(this.db, `SELECT ${PAYOUT_COLUMNS} FROM payouts WHERE id = ANY($1::uuid[])`, [valid]) : [];
+    const rows = valid.length
+      ? await queryRows<PayoutRow>(this.db, `SELECT ${PAYOUT_COLUMNS} FROM payouts WHERE id = ANY($1::uuid[])`, [valid])
+      : [];
     return alignToKeys(ids, rows.map(toPayout), (payout) => payout.id);
   });
 
@@ -48,10 +53,17 @@ export class PayoutService {
   }
 
   /** Newest request first, keyset-paged on (requested_at, id); one vendor's or everyone's. */
-  async list(filter: { vendorId?: string; status?: PayoutStatus | null }, page: PageArgs): Promise<ConnectionShape<Payout>> {
+  async list(
+    filter: { vendorId?: string; status?: PayoutStatus | null },
+    page: PageArgs,
+  ): Promise<ConnectionShape<Payout>> {
     const where = `($1::uuid IS NULL OR vendor_id = $1) AND ($2::text IS NULL OR status = $2)`;
     const base = [filter.vendorId ?? null, filter.status ?? null];
-    const [{ total }] = await queryRows<{ total: number }>(this.db, `SELECT count(*)::int AS total FROM payouts WHERE ${where}`, base);
+    const [{ total }] = await queryRows<{ total: number }>(
+      this.db,
+      `SELECT count(*)::int AS total FROM payouts WHERE ${where}`,
+      base,
+    );
     const parameters: unknown[] = [...base, page.first + 1];
     let after = '';
     if (page.after) {
@@ -71,7 +83,8 @@ export class PayoutService {
   async request(context: RequestContext, amount: number, rawCurrency?: string | null): Promise<Payout> {
     const viewer = requireViewer(context);
     const check = new VendorInputCheck();
-    if (!Number.isSafeInteger(amount) || amount <= 0) check.add('amount', 'must be a whole number of minor units greater than 0');
+    if (!Number.isSafeInteger(amount) || amount <= 0)
+      check.add('amount', 'must be a whole number of minor units greater than 0');
     let currency: string | undefined;
     try {
       currency = checkCurrency(rawCurrency);
@@ -81,11 +94,18 @@ export class PayoutService {
     check.done();
     const payout = await this.db.transaction(async (manager) => {
       // Requests of one vendor queue here; each sees every payout committed before it.
-      const [vendor] = await queryRows<{ id: string; status: VendorStatus }>(manager, `SELECT id, status FROM vendors WHERE user_id = $1 FOR UPDATE`, [viewer.id]);
+      const [vendor] = await queryRows<{ id: string; status: VendorStatus }>(
+        manager,
+        `SELECT id, status FROM vendors WHERE user_id = $1 FOR UPDATE`,
+        [viewer.id],
+      );
       if (!vendor) throw forbidden('Only vendors can request payouts');
       if (vendor.status !== VendorStatus.ACTIVE) throw forbidden(`A ${vendor.status} vendor cannot request payouts`);
       // The time after the lock: later than every earlier payout's entry, whenever this transaction began.
-      const [{ at }] = await queryRows<{ at: Date }>(manager, `SELECT date_trunc('milliseconds', clock_timestamp()) AS at`);
+      const [{ at }] = await queryRows<{ at: Date }>(
+        manager,
+        `SELECT date_trunc('milliseconds', clock_timestamp()) AS at`,
+      );
       currency ??= await primaryCurrency(manager, vendor.id);
       const [{ available }] = await queryRows<{ available: string }>(
         manager,
@@ -94,7 +114,9 @@ export class PayoutService {
       );
       const availableAmount = toAmount(available);
       if (amount > availableAmount) {
-        throw conflict(`At most ${availableAmount} ${currency} (minor units) is available for a payout`, { available: { amount: availableAmount, currency } });
+        throw conflict(`At most ${availableAmount} ${currency} (minor units) is available for a payout`, {
+          available: { amount: availableAmount, currency },
+        });
       }
       const [row] = await queryRows<PayoutRow>(
         manager,
@@ -107,14 +129,21 @@ export class PayoutService {
       );
       return toPayout(row);
     });
-    context.log.info({ payoutId: payout.id, vendorId: payout.vendorId, amount, currency: payout.amount.currency }, 'payout requested');
+    context.log.info(
+      { payoutId: payout.id, vendorId: payout.vendorId, amount, currency: payout.amount.currency },
+      'payout requested',
+    );
     return payout;
   }
 
   /** REQUESTED → PAID (admin): the money was sent; the balance already went down at the request. */
   markPaid(context: RequestContext, id: string): Promise<Payout> {
     return this.transition(context, id, 'pay', async (manager, payout, at) => {
-      return queryRows<PayoutRow>(manager, `UPDATE payouts SET status = 'PAID', paid_at = $2 WHERE id = $1 RETURNING ${PAYOUT_COLUMNS}`, [payout.id, at]);
+      return queryRows<PayoutRow>(
+        manager,
+        `UPDATE payouts SET status = 'PAID', paid_at = $2 WHERE id = $1 RETURNING ${PAYOUT_COLUMNS}`,
+        [payout.id, at],
+      );
     });
   }
 
@@ -124,11 +153,11 @@ export class PayoutService {
     const reason = check.requiredText('reason', rawReason, REASON_MAX_LENGTH);
     check.done();
     return this.transition(context, id, 'reject', async (manager, payout, at) => {
-      const rows = await queryRows<PayoutRow>(manager, `UPDATE payouts SET status = 'REJECTED', reason = $2, rejected_at = $3 WHERE id = $1 RETURNING ${PAYOUT_COLUMNS}`, [
-        payout.id,
-        reason,
-        at,
-      ]);
+      const rows = await queryRows<PayoutRow>(
+        manager,
+        `UPDATE payouts SET status = 'REJECTED', reason = $2, rejected_at = $3 WHERE id = $1 RETURNING ${PAYOUT_COLUMNS}`,
+        [payout.id, reason, at],
+      );
       await manager.query(
         `INSERT INTO ledger_entries (vendor_id, kind, amount, currency, payout_id, occurred_at, available_at) VALUES ($1, 'PAYOUT_REVERSAL', $2, $3, $4, $5, $5)`,
         [payout.vendor_id, payout.amount, payout.currency, payout.id, at],
@@ -146,10 +175,17 @@ export class PayoutService {
   ): Promise<Payout> {
     if (!isUuid(id)) throw notFound('Payout');
     const { payout, from } = await this.db.transaction(async (manager) => {
-      const [locked] = await queryRows<PayoutRow>(manager, `SELECT ${PAYOUT_COLUMNS} FROM payouts WHERE id = $1 FOR UPDATE`, [id]);
+      const [locked] = await queryRows<PayoutRow>(
+        manager,
+        `SELECT ${PAYOUT_COLUMNS} FROM payouts WHERE id = $1 FOR UPDATE`,
+        [id],
+      );
       if (!locked) throw notFound('Payout');
       nextPayoutStatus(locked.status, name);
-      const [{ at }] = await queryRows<{ at: Date }>(manager, `SELECT date_trunc('milliseconds', clock_timestamp()) AS at`);
+      const [{ at }] = await queryRows<{ at: Date }>(
+        manager,
+        `SELECT date_trunc('milliseconds', clock_timestamp()) AS at`,
+      );
       const [updated] = await apply(manager, locked, at);
       return { payout: toPayout(updated), from: locked.status };
     });

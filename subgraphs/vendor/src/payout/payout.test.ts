@@ -2,7 +2,19 @@ import { randomUUID } from 'node:crypto';
 import { Role } from '@marketplace/kit';
 import type { QueryRunner } from 'typeorm';
 import { TestSubgraph, deliver } from '@marketplace/kit/testing';
-import { BALANCE, Person, SUSPEND, activeVendor, ledgerRows, paidOrder, person, refundEvent, startVendor, tokenFor, vendorIn } from '../testing';
+import {
+  BALANCE,
+  Person,
+  SUSPEND,
+  activeVendor,
+  ledgerRows,
+  paidOrder,
+  person,
+  refundEvent,
+  startVendor,
+  tokenFor,
+  vendorIn,
+} from '../testing';
 import { nextPayoutStatus } from './payout.transitions';
 import { PayoutStatus } from './payout.type';
 
@@ -27,7 +39,12 @@ async function funded(price = 10_000): Promise<{ owner: Person; vendorId: string
 }
 
 async function balanceOf(vendorId: string) {
-  return (await vendor.client.data<{ vendor: any }>(`query($id: ID!) { vendor(id: $id) { ${BALANCE} } }`, { variables: { id: vendorId }, token: admin.token })).vendor.balance;
+  return (
+    await vendor.client.data<{ vendor: any }>(`query($id: ID!) { vendor(id: $id) { ${BALANCE} } }`, {
+      variables: { id: vendorId },
+      token: admin.token,
+    })
+  ).vendor.balance;
 }
 
 /**
@@ -44,7 +61,9 @@ async function lockWaiters(holder: QueryRunner): Promise<number> {
 }
 
 async function request(owner: Person, amount: number, currency?: string) {
-  return (await vendor.client.data<{ requestPayout: any }>(REQUEST, { variables: { amount, currency }, token: owner.token })).requestPayout;
+  return (
+    await vendor.client.data<{ requestPayout: any }>(REQUEST, { variables: { amount, currency }, token: owner.token })
+  ).requestPayout;
 }
 
 describe('requestPayout', () => {
@@ -52,12 +71,27 @@ describe('requestPayout', () => {
     const { owner, vendorId } = await funded();
     expect(await balanceOf(vendorId)).toMatchObject({ available: { amount: 8500 }, pending: { amount: 0 } });
     const payout = await request(owner, 3000);
-    expect(payout).toMatchObject({ status: 'REQUESTED', reason: null, amount: { amount: 3000, currency: 'USD' }, paidAt: null, rejectedAt: null, vendor: { id: vendorId } });
+    expect(payout).toMatchObject({
+      status: 'REQUESTED',
+      reason: null,
+      amount: { amount: 3000, currency: 'USD' },
+      paidAt: null,
+      rejectedAt: null,
+      vendor: { id: vendorId },
+    });
     expect(await balanceOf(vendorId)).toMatchObject({ available: { amount: 5500 } });
     const entry = (await ledgerRows(vendor, vendorId)).find((row) => row.kind === 'PAYOUT');
-    expect(entry).toMatchObject({ amount: -3000, currency: 'USD', payout_id: payout.id, order_id: null, product_id: null });
+    expect(entry).toMatchObject({
+      amount: -3000,
+      currency: 'USD',
+      payout_id: payout.id,
+      order_id: null,
+      product_id: null,
+    });
     // The whole rest may be asked for; one minor unit more may not.
-    expect(await vendor.client.errorCode(REQUEST, { variables: { amount: 5501 }, token: owner.token })).toBe('CONFLICT');
+    expect(await vendor.client.errorCode(REQUEST, { variables: { amount: 5501 }, token: owner.token })).toBe(
+      'CONFLICT',
+    );
     expect((await request(owner, 5500)).status).toBe('REQUESTED');
     expect(await balanceOf(vendorId)).toMatchObject({ available: { amount: 0 } });
   });
@@ -85,16 +119,14 @@ describe('requestPayout', () => {
     expect((await ledgerRows(vendor, vendorId)).filter((row) => row.kind === 'PAYOUT')).toEqual([]);
   });
 
-  it.each([
-    [{ amount: 2 ** 31 }],
-    [{ amount: 1.5 }],
-    [{ amount: '100' }],
-    [{}],
-  ])('refuses malformed %j before it reaches the service', async (variables) => {
-    const { owner } = await funded();
-    const result = await vendor.client.request(REQUEST, { variables, token: owner.token });
-    expect(result.errors?.[0].extensions?.code).toBe('BAD_USER_INPUT');
-  });
+  it.each([[{ amount: 2 ** 31 }], [{ amount: 1.5 }], [{ amount: '100' }], [{}]])(
+    'refuses malformed %j before it reaches the service',
+    async (variables) => {
+      const { owner } = await funded();
+      const result = await vendor.client.request(REQUEST, { variables, token: owner.token });
+      expect(result.errors?.[0].extensions?.code).toBe('BAD_USER_INPUT');
+    },
+  );
 
   it('10 concurrent requests of 40 % of the balance each: exactly 2 succeed, the rest CONFLICT, nothing overdrawn', async () => {
     const { owner, vendorId } = await funded(); // 8500 available
@@ -103,10 +135,15 @@ describe('requestPayout', () => {
     await holder.connect();
     await holder.startTransaction();
     await holder.query(`SELECT id FROM vendors WHERE id = $1 FOR UPDATE`, [vendorId]);
-    const racing = Promise.all(Array.from({ length: 10 }, () => vendor.client.request(REQUEST, { variables: { amount: 3400 }, token: owner.token })));
+    const racing = Promise.all(
+      Array.from({ length: 10 }, () =>
+        vendor.client.request(REQUEST, { variables: { amount: 3400 }, token: owner.token }),
+      ),
+    );
     // Without the lock in requestPayout nothing would wait here, and all ten would see 8500 available.
     const deadline = Date.now() + 3000;
-    while (Date.now() < deadline && (await lockWaiters(holder)) < 3) await new Promise((resolve) => setTimeout(resolve, 20));
+    while (Date.now() < deadline && (await lockWaiters(holder)) < 3)
+      await new Promise((resolve) => setTimeout(resolve, 20));
     await holder.commitTransaction();
     await holder.release();
     const results = await racing;
@@ -114,30 +151,52 @@ describe('requestPayout', () => {
     const refused = results.filter((r) => r.errors);
     expect(ok).toHaveLength(2);
     expect(refused).toHaveLength(8);
-    for (const r of refused) expect(r.errors![0].extensions).toEqual({ code: 'CONFLICT', available: { amount: 1700, currency: 'USD' } });
+    for (const r of refused)
+      expect(r.errors![0].extensions).toEqual({ code: 'CONFLICT', available: { amount: 1700, currency: 'USD' } });
     expect(await balanceOf(vendorId)).toMatchObject({ available: { amount: 1700 } });
-    expect((await ledgerRows(vendor, vendorId)).filter((row) => row.kind === 'PAYOUT').map((row) => row.amount)).toEqual([-3400, -3400]);
+    expect(
+      (await ledgerRows(vendor, vendorId)).filter((row) => row.kind === 'PAYOUT').map((row) => row.amount),
+    ).toEqual([-3400, -3400]);
   });
 
   it('who may ask: the owner of an ACTIVE vendor with the VENDOR role only', async () => {
     const { owner } = await funded();
     expect(await vendor.client.errorCode(REQUEST, { variables: { amount: 100 } })).toBe('UNAUTHENTICATED');
     // The same user with an older CUSTOMER token: the role comes with the next token.
-    expect(await vendor.client.errorCode(REQUEST, { variables: { amount: 100 }, token: tokenFor(owner.id, Role.CUSTOMER) })).toBe('FORBIDDEN');
-    expect(await vendor.client.errorCode(REQUEST, { variables: { amount: 100 }, token: person(Role.CUSTOMER).token })).toBe('FORBIDDEN');
-    expect(await vendor.client.errorCode(REQUEST, { variables: { amount: 100 }, token: person(Role.VENDOR).token })).toBe('FORBIDDEN'); // no vendor profile
-    expect(await vendor.client.errorCode(REQUEST, { variables: { amount: 100 }, token: admin.token })).toBe('FORBIDDEN');
+    expect(
+      await vendor.client.errorCode(REQUEST, { variables: { amount: 100 }, token: tokenFor(owner.id, Role.CUSTOMER) }),
+    ).toBe('FORBIDDEN');
+    expect(
+      await vendor.client.errorCode(REQUEST, { variables: { amount: 100 }, token: person(Role.CUSTOMER).token }),
+    ).toBe('FORBIDDEN');
+    expect(
+      await vendor.client.errorCode(REQUEST, { variables: { amount: 100 }, token: person(Role.VENDOR).token }),
+    ).toBe('FORBIDDEN'); // no vendor profile
+    expect(await vendor.client.errorCode(REQUEST, { variables: { amount: 100 }, token: admin.token })).toBe(
+      'FORBIDDEN',
+    );
     const pending = await vendorIn(vendor, 'PENDING', admin);
-    expect(await vendor.client.errorCode(REQUEST, { variables: { amount: 100 }, token: tokenFor(pending.owner.id, Role.VENDOR) })).toBe('FORBIDDEN');
+    expect(
+      await vendor.client.errorCode(REQUEST, {
+        variables: { amount: 100 },
+        token: tokenFor(pending.owner.id, Role.VENDOR),
+      }),
+    ).toBe('FORBIDDEN');
   });
 
   it('a suspended vendor is refused FORBIDDEN, and may ask again once reinstated', async () => {
     const { owner, vendorId } = await funded();
-    await vendor.client.data(SUSPEND, { variables: { id: vendorId, reason: 'Chargebacks under review.' }, token: admin.token });
+    await vendor.client.data(SUSPEND, {
+      variables: { id: vendorId, reason: 'Chargebacks under review.' },
+      token: admin.token,
+    });
     const result = await vendor.client.request(REQUEST, { variables: { amount: 100 }, token: owner.token });
     expect(result.errors?.[0].extensions?.code).toBe('FORBIDDEN');
     expect(result.errors?.[0].message).toMatch(/SUSPENDED/);
-    await vendor.client.data(`mutation($id: ID!) { reinstateVendor(id: $id) { id } }`, { variables: { id: vendorId }, token: admin.token });
+    await vendor.client.data(`mutation($id: ID!) { reinstateVendor(id: $id) { id } }`, {
+      variables: { id: vendorId },
+      token: admin.token,
+    });
     expect((await request(owner, 100)).status).toBe('REQUESTED');
   });
 
@@ -156,27 +215,40 @@ describe('markPayoutPaid and rejectPayout', () => {
   it.each([
     ['markPayoutPaid', PAY, {}],
     ['rejectPayout', REJECT, { reason: 'Bank details missing.' }],
-  ])('%s: anonymous UNAUTHENTICATED; the owner, another vendor and a customer FORBIDDEN; an admin may', async (_name, mutation, extra) => {
-    const { owner } = await funded();
-    const payout = await request(owner, 1000);
-    const variables = { id: payout.id, ...extra };
-    expect(await vendor.client.errorCode(mutation, { variables })).toBe('UNAUTHENTICATED');
-    for (const token of [owner.token, person(Role.VENDOR).token, person(Role.CUSTOMER).token]) {
-      expect(await vendor.client.errorCode(mutation, { variables, token })).toBe('FORBIDDEN');
-    }
-    const done = Object.values(await vendor.client.data<Record<string, any>>(mutation, { variables, token: admin.token }))[0];
-    expect(done.status).toBe(mutation === PAY ? 'PAID' : 'REJECTED');
-  });
+  ])(
+    '%s: anonymous UNAUTHENTICATED; the owner, another vendor and a customer FORBIDDEN; an admin may',
+    async (_name, mutation, extra) => {
+      const { owner } = await funded();
+      const payout = await request(owner, 1000);
+      const variables = { id: payout.id, ...extra };
+      expect(await vendor.client.errorCode(mutation, { variables })).toBe('UNAUTHENTICATED');
+      for (const token of [owner.token, person(Role.VENDOR).token, person(Role.CUSTOMER).token]) {
+        expect(await vendor.client.errorCode(mutation, { variables, token })).toBe('FORBIDDEN');
+      }
+      const done = Object.values(
+        await vendor.client.data<Record<string, any>>(mutation, { variables, token: admin.token }),
+      )[0];
+      expect(done.status).toBe(mutation === PAY ? 'PAID' : 'REJECTED');
+    },
+  );
 
   it('PAID: stamped, the balance unchanged; a second decision of either kind is CONFLICT', async () => {
     const { owner, vendorId } = await funded();
     const payout = await request(owner, 2000);
-    const paid = (await vendor.client.data<{ markPayoutPaid: any }>(PAY, { variables: { id: payout.id }, token: admin.token })).markPayoutPaid;
+    const paid = (
+      await vendor.client.data<{ markPayoutPaid: any }>(PAY, { variables: { id: payout.id }, token: admin.token })
+    ).markPayoutPaid;
     expect(paid).toMatchObject({ id: payout.id, status: 'PAID', reason: null, rejectedAt: null });
     expect(new Date(paid.paidAt).getTime()).toBeGreaterThanOrEqual(new Date(payout.requestedAt).getTime());
     expect(await balanceOf(vendorId)).toMatchObject({ available: { amount: 6500 } });
-    for (const [mutation, extra] of [[PAY, {}], [REJECT, { reason: 'Too late.' }]] as const) {
-      const result = await vendor.client.request(mutation, { variables: { id: payout.id, ...extra }, token: admin.token });
+    for (const [mutation, extra] of [
+      [PAY, {}],
+      [REJECT, { reason: 'Too late.' }],
+    ] as const) {
+      const result = await vendor.client.request(mutation, {
+        variables: { id: payout.id, ...extra },
+        token: admin.token,
+      });
       expect(result.errors?.[0].extensions).toEqual({ code: 'CONFLICT', status: 'PAID' });
     }
   });
@@ -185,14 +257,28 @@ describe('markPayoutPaid and rejectPayout', () => {
     const { owner, vendorId } = await funded();
     const payout = await request(owner, 2000);
     expect(await balanceOf(vendorId)).toMatchObject({ available: { amount: 6500 } });
-    const rejected = (await vendor.client.data<{ rejectPayout: any }>(REJECT, { variables: { id: payout.id, reason: '  Bank details missing.  ' }, token: admin.token })).rejectPayout;
+    const rejected = (
+      await vendor.client.data<{ rejectPayout: any }>(REJECT, {
+        variables: { id: payout.id, reason: '  Bank details missing.  ' },
+        token: admin.token,
+      })
+    ).rejectPayout;
     expect(rejected).toMatchObject({ status: 'REJECTED', reason: 'Bank details missing.', paidAt: null });
     expect(rejected.rejectedAt).toEqual(expect.any(String));
     expect(await balanceOf(vendorId)).toMatchObject({ available: { amount: 8500 } });
     const payoutRows = (await ledgerRows(vendor, vendorId)).filter((row) => row.payout_id === payout.id);
-    expect(payoutRows.map((row) => [row.kind, row.amount])).toEqual([['PAYOUT', -2000], ['PAYOUT_REVERSAL', 2000]]);
-    for (const [mutation, extra] of [[PAY, {}], [REJECT, { reason: 'Again.' }]] as const) {
-      const result = await vendor.client.request(mutation, { variables: { id: payout.id, ...extra }, token: admin.token });
+    expect(payoutRows.map((row) => [row.kind, row.amount])).toEqual([
+      ['PAYOUT', -2000],
+      ['PAYOUT_REVERSAL', 2000],
+    ]);
+    for (const [mutation, extra] of [
+      [PAY, {}],
+      [REJECT, { reason: 'Again.' }],
+    ] as const) {
+      const result = await vendor.client.request(mutation, {
+        variables: { id: payout.id, ...extra },
+        token: admin.token,
+      });
       expect(result.errors?.[0].extensions).toEqual({ code: 'CONFLICT', status: 'REJECTED' });
     }
     // The returned money can be asked for again.
@@ -202,14 +288,30 @@ describe('markPayoutPaid and rejectPayout', () => {
   it('bad inputs: unknown or malformed id NOT_FOUND, empty or overlong reason BAD_USER_INPUT', async () => {
     const { owner } = await funded();
     const payout = await request(owner, 100);
-    expect(await vendor.client.errorCode(PAY, { variables: { id: randomUUID() }, token: admin.token })).toBe('NOT_FOUND');
-    expect(await vendor.client.errorCode(PAY, { variables: { id: 'not-a-uuid' }, token: admin.token })).toBe('NOT_FOUND');
-    expect(await vendor.client.errorCode(REJECT, { variables: { id: randomUUID(), reason: 'x' }, token: admin.token })).toBe('NOT_FOUND');
+    expect(await vendor.client.errorCode(PAY, { variables: { id: randomUUID() }, token: admin.token })).toBe(
+      'NOT_FOUND',
+    );
+    expect(await vendor.client.errorCode(PAY, { variables: { id: 'not-a-uuid' }, token: admin.token })).toBe(
+      'NOT_FOUND',
+    );
+    expect(
+      await vendor.client.errorCode(REJECT, { variables: { id: randomUUID(), reason: 'x' }, token: admin.token }),
+    ).toBe('NOT_FOUND');
     for (const reason of ['', '   ', 'x'.repeat(2001), 'bad\u0000reason']) {
       const result = await vendor.client.request(REJECT, { variables: { id: payout.id, reason }, token: admin.token });
-      expect(result.errors?.[0].extensions).toMatchObject({ code: 'BAD_USER_INPUT', fields: [{ field: 'reason', message: expect.any(String) }] });
+      expect(result.errors?.[0].extensions).toMatchObject({
+        code: 'BAD_USER_INPUT',
+        fields: [{ field: 'reason', message: expect.any(String) }],
+      });
     }
-    expect((await vendor.client.data<{ payout: any }>(`query($id: ID!) { payout(id: $id) { status } }`, { variables: { id: payout.id }, token: admin.token })).payout.status).toBe('REQUESTED');
+    expect(
+      (
+        await vendor.client.data<{ payout: any }>(`query($id: ID!) { payout(id: $id) { status } }`, {
+          variables: { id: payout.id },
+          token: admin.token,
+        })
+      ).payout.status,
+    ).toBe('REQUESTED');
   });
 
   it('two admins racing (pay and reject) get one decision and one CONFLICT', async () => {
@@ -217,7 +319,10 @@ describe('markPayoutPaid and rejectPayout', () => {
     const payout = await request(owner, 1000);
     const results = await Promise.all([
       vendor.client.request(PAY, { variables: { id: payout.id }, token: admin.token }),
-      vendor.client.request(REJECT, { variables: { id: payout.id, reason: 'Racing.' }, token: person(Role.ADMIN).token }),
+      vendor.client.request(REJECT, {
+        variables: { id: payout.id, reason: 'Racing.' },
+        token: person(Role.ADMIN).token,
+      }),
     ]);
     expect(results.filter((r) => !r.errors)).toHaveLength(1);
     expect(results.filter((r) => r.errors?.[0].extensions?.code === 'CONFLICT')).toHaveLength(1);
@@ -230,7 +335,10 @@ describe('markPayoutPaid and rejectPayout', () => {
     expect(nextPayoutStatus(PayoutStatus.REQUESTED, 'pay')).toBe(PayoutStatus.PAID);
     expect(nextPayoutStatus(PayoutStatus.REQUESTED, 'reject')).toBe(PayoutStatus.REJECTED);
     for (const from of [PayoutStatus.PAID, PayoutStatus.REJECTED]) {
-      for (const name of ['pay', 'reject'] as const) expect(() => nextPayoutStatus(from, name)).toThrow(expect.objectContaining({ extensions: expect.objectContaining({ code: 'CONFLICT', status: from }) }));
+      for (const name of ['pay', 'reject'] as const)
+        expect(() => nextPayoutStatus(from, name)).toThrow(
+          expect.objectContaining({ extensions: expect.objectContaining({ code: 'CONFLICT', status: from }) }),
+        );
     }
   });
 });
@@ -242,13 +350,19 @@ describe('reading payouts', () => {
     const query = `query($id: ID!) { payout(id: $id) { id status } }`;
     expect(await vendor.client.errorCode(query, { variables: { id: payout.id } })).toBe('UNAUTHENTICATED');
     for (const token of [owner.token, admin.token]) {
-      expect(await vendor.client.data(query, { variables: { id: payout.id }, token })).toEqual({ payout: { id: payout.id, status: 'REQUESTED' } });
+      expect(await vendor.client.data(query, { variables: { id: payout.id }, token })).toEqual({
+        payout: { id: payout.id, status: 'REQUESTED' },
+      });
     }
     for (const token of [person(Role.VENDOR).token, person(Role.CUSTOMER).token, (await funded()).owner.token]) {
       expect(await vendor.client.data(query, { variables: { id: payout.id }, token })).toEqual({ payout: null });
     }
-    expect(await vendor.client.data(query, { variables: { id: randomUUID() }, token: admin.token })).toEqual({ payout: null });
-    expect(await vendor.client.data(query, { variables: { id: 'nope' }, token: admin.token })).toEqual({ payout: null });
+    expect(await vendor.client.data(query, { variables: { id: randomUUID() }, token: admin.token })).toEqual({
+      payout: null,
+    });
+    expect(await vendor.client.data(query, { variables: { id: 'nope' }, token: admin.token })).toEqual({
+      payout: null,
+    });
   });
 
   it('Vendor.payouts pages newest first and filters by status; the admin list spans vendors; only admins may list', async () => {
@@ -267,10 +381,14 @@ describe('reading payouts', () => {
     const second = await page({ after: first.pageInfo.endCursor });
     expect([...first.edges, ...second.edges].map((e: any) => e.node.id)).toEqual([made[2].id, made[1].id, made[0].id]);
     expect(second.pageInfo.hasNextPage).toBe(false);
-    expect((await page({ status: 'PAID' })).edges.map((e: any) => e.node)).toEqual([{ id: made[0].id, status: 'PAID' }]);
+    expect((await page({ status: 'PAID' })).edges.map((e: any) => e.node)).toEqual([
+      { id: made[0].id, status: 'PAID' },
+    ]);
 
     const all = `query($status: PayoutStatus) { payouts(status: $status, first: 100) { totalCount edges { node { id vendor { id } } } } }`;
-    const requested = (await vendor.client.data<{ payouts: any }>(all, { variables: { status: 'REQUESTED' }, token: admin.token })).payouts;
+    const requested = (
+      await vendor.client.data<{ payouts: any }>(all, { variables: { status: 'REQUESTED' }, token: admin.token })
+    ).payouts;
     expect(requested.edges.map((e: any) => e.node.id)).toEqual(expect.arrayContaining([made[1].id, made[2].id]));
     expect(requested.edges.map((e: any) => e.node.id)).not.toContain(made[0].id);
     expect(await vendor.client.errorCode(all, { token: owner.token })).toBe('FORBIDDEN');
@@ -292,7 +410,9 @@ describe('reading payouts', () => {
       expect(node.order !== null && node.product !== null).toBe(fromOrder);
       expect(node.payout !== null).toBe(!fromOrder);
     }
-    expect(nodes.filter((n: any) => n.payout).map((n: any) => [n.kind, n.amount.amount, n.payout.id, n.payout.status])).toEqual(
+    expect(
+      nodes.filter((n: any) => n.payout).map((n: any) => [n.kind, n.amount.amount, n.payout.id, n.payout.status]),
+    ).toEqual(
       expect.arrayContaining([
         ['PAYOUT', -1000, kept.id, 'REQUESTED'],
         ['PAYOUT', -500, returned.id, 'REJECTED'],

@@ -13,7 +13,9 @@ export type PayoutTransitionName = keyof typeof PayoutTransitions;
 export function nextPayoutStatus(current: PayoutStatus, name: PayoutTransitionName): PayoutStatus {
   const transition = PayoutTransitions[name];
   if (current !== transition.from) {
-    throw conflict(`Cannot ${name} a payout that is ${current}; only a ${transition.from} payout can be`, { status: current });
+    throw conflict(`Cannot ${name} a payout that is ${current}; only a ${transition.from} payout can be`, {
+      status: current,
+    });
   }
   return transition.to;
 }

@@ -11,7 +11,9 @@ registerEnumType(PayoutStatus, {
   name: 'PayoutStatus',
   description: 'Where a payout stands.',
   valuesConfig: {
-    REQUESTED: { description: 'Asked for by the vendor; its amount has left the available balance. Waiting for an admin.' },
+    REQUESTED: {
+      description: 'Asked for by the vendor; its amount has left the available balance. Waiting for an admin.',
+    },
     PAID: { description: 'An admin sent the money.' },
     REJECTED: { description: 'An admin refused it; the amount went back to the available balance.' },
   },

@@ -12,7 +12,8 @@ export class UserVendorResolver {
   @ViewerDependent()
   @FieldResolver(() => Vendor, {
     nullable: true,
-    description: 'The user\'s vendor profile: shown to everyone when ACTIVE, in any status to the user and admins; null when there is none to show.',
+    description:
+      "The user's vendor profile: shown to everyone when ACTIVE, in any status to the user and admins; null when there is none to show.",
   })
   vendor(@Root() user: User, @Ctx() context: RequestContext): Promise<Vendor | null> {
     return this.vendorService.ofUser(context, user.id);

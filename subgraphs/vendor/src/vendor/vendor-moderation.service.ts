@@ -32,7 +32,12 @@ export class VendorModerationService {
     return this.transition(context, id, 'reject', async (vendor, manager) => {
       vendor.rejectionReason = reason;
       await manager.save(vendor);
-      await this.outbox.record(manager, Events.VendorRejected, { vendorId: vendor.id, userId: vendor.userId, reason }, this.origin(context, vendor));
+      await this.outbox.record(
+        manager,
+        Events.VendorRejected,
+        { vendorId: vendor.id, userId: vendor.userId, reason },
+        this.origin(context, vendor),
+      );
     });
   }
 
@@ -43,7 +48,12 @@ export class VendorModerationService {
     return this.transition(context, id, 'suspend', async (vendor, manager) => {
       vendor.suspensionReason = reason;
       await manager.save(vendor);
-      await this.outbox.record(manager, Events.VendorSuspended, { vendorId: vendor.id, userId: vendor.userId }, this.origin(context, vendor));
+      await this.outbox.record(
+        manager,
+        Events.VendorSuspended,
+        { vendorId: vendor.id, userId: vendor.userId },
+        this.origin(context, vendor),
+      );
     });
   }
 
@@ -51,7 +61,12 @@ export class VendorModerationService {
     return this.transition(context, id, 'reinstate', async (vendor, manager) => {
       vendor.suspensionReason = null;
       await manager.save(vendor);
-      await this.outbox.record(manager, Events.VendorReinstated, { vendorId: vendor.id, userId: vendor.userId }, this.origin(context, vendor));
+      await this.outbox.record(
+        manager,
+        Events.VendorReinstated,
+        { vendorId: vendor.id, userId: vendor.userId },
+        this.origin(context, vendor),
+      );
     });
   }
 
@@ -64,7 +79,9 @@ export class VendorModerationService {
   ): Promise<Vendor> {
     if (!isUuid(id)) throw notFound('Vendor');
     const { vendor, from } = await this.db.transaction(async (manager) => {
-      const locked = await manager.getRepository(Vendor).findOne({ where: { id }, lock: { mode: 'pessimistic_write' } });
+      const locked = await manager
+        .getRepository(Vendor)
+        .findOne({ where: { id }, lock: { mode: 'pessimistic_write' } });
       if (!locked) throw notFound('Vendor');
       const current: VendorStatus = locked.status;
       locked.status = nextStatus(current, name);

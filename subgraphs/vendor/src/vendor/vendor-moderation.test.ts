@@ -1,7 +1,19 @@
 import { randomUUID } from 'node:crypto';
 import { Envelope, Role, queryRows } from '@marketplace/kit';
 import { TestSubgraph, eventually } from '@marketplace/kit/testing';
-import { APPROVE, REINSTATE, REJECT, SUSPEND, VendorView, applyAs, outboxEnvelopes, person, startVendor, tokenFor, vendorIn } from '../testing';
+import {
+  APPROVE,
+  REINSTATE,
+  REJECT,
+  SUSPEND,
+  VendorView,
+  applyAs,
+  outboxEnvelopes,
+  person,
+  startVendor,
+  tokenFor,
+  vendorIn,
+} from '../testing';
 
 let vendor: TestSubgraph;
 const admin = person(Role.ADMIN);
@@ -12,13 +24,26 @@ afterAll(() => vendor.close());
 
 const db = () => vendor.subgraph.deps.db;
 type Status = VendorView['status'];
-const statusOf = async (id: string) => (await queryRows(db(), 'SELECT status FROM vendors WHERE id = $1', [id]))[0]?.status;
+const statusOf = async (id: string) =>
+  (await queryRows(db(), 'SELECT status FROM vendors WHERE id = $1', [id]))[0]?.status;
 
 /** Each move: its mutation, extra arguments, the status it starts from and the one it leads to. */
 const MOVES = {
   approveVendor: { query: APPROVE, args: {}, from: 'PENDING', to: 'ACTIVE', event: 'vendor.approved' },
-  rejectVendor: { query: REJECT, args: { reason: 'Your products need documentation.' }, from: 'PENDING', to: 'REJECTED', event: 'vendor.rejected' },
-  suspendVendor: { query: SUSPEND, args: { reason: 'Too many refunds.' }, from: 'ACTIVE', to: 'SUSPENDED', event: 'vendor.suspended' },
+  rejectVendor: {
+    query: REJECT,
+    args: { reason: 'Your products need documentation.' },
+    from: 'PENDING',
+    to: 'REJECTED',
+    event: 'vendor.rejected',
+  },
+  suspendVendor: {
+    query: SUSPEND,
+    args: { reason: 'Too many refunds.' },
+    from: 'ACTIVE',
+    to: 'SUSPENDED',
+    event: 'vendor.suspended',
+  },
   reinstateVendor: { query: REINSTATE, args: {}, from: 'SUSPENDED', to: 'ACTIVE', event: 'vendor.reinstated' },
 } as const;
 type MoveName = keyof typeof MOVES;
@@ -26,7 +51,11 @@ const moveNames = Object.keys(MOVES) as MoveName[];
 
 function run(name: MoveName, id: string, token?: string, headers?: Record<string, string>) {
   const move = MOVES[name];
-  return vendor.client.request<Record<string, VendorView>>(move.query, { variables: { id, ...move.args }, token, headers });
+  return vendor.client.request<Record<string, VendorView>>(move.query, {
+    variables: { id, ...move.args },
+    token,
+    headers,
+  });
 }
 
 describe.each(moveNames)('%s', (name) => {
@@ -44,9 +73,14 @@ describe.each(moveNames)('%s', (name) => {
     expect(await statusOf(target.id)).toBe(move.from);
   });
 
-  it('refuses the vendor\'s own user (who is no admin) with FORBIDDEN', async () => {
+  it("refuses the vendor's own user (who is no admin) with FORBIDDEN", async () => {
     const { owner, vendor: target } = await vendorIn(vendor, move.from as Status, admin);
-    expect(await vendor.client.errorCode(move.query, { variables: { id: target.id, ...move.args }, token: tokenFor(owner.id, Role.VENDOR) })).toBe('FORBIDDEN');
+    expect(
+      await vendor.client.errorCode(move.query, {
+        variables: { id: target.id, ...move.args },
+        token: tokenFor(owner.id, Role.VENDOR),
+      }),
+    ).toBe('FORBIDDEN');
     expect(await statusOf(target.id)).toBe(move.from);
   });
 
@@ -80,19 +114,26 @@ describe.each(moveNames)('%s', (name) => {
     });
   });
 
-  const illegalFrom = (['PENDING', 'ACTIVE', 'REJECTED', 'SUSPENDED'] as const).filter((status) => status !== move.from);
-  it.each(illegalFrom)('refuses a %s vendor with CONFLICT carrying the current status, and records nothing', async (status) => {
-    const { vendor: target } = await vendorIn(vendor, status, admin);
-    const before = await outboxEnvelopes(vendor, target.id);
-    const result = await run(name, target.id, admin.token);
-    expect(result.errors?.[0].extensions).toMatchObject({ code: 'CONFLICT', status });
-    expect(result.data).toBeNull();
-    expect(await statusOf(target.id)).toBe(status);
-    expect(await outboxEnvelopes(vendor, target.id)).toEqual(before);
-  });
+  const illegalFrom = (['PENDING', 'ACTIVE', 'REJECTED', 'SUSPENDED'] as const).filter(
+    (status) => status !== move.from,
+  );
+  it.each(illegalFrom)(
+    'refuses a %s vendor with CONFLICT carrying the current status, and records nothing',
+    async (status) => {
+      const { vendor: target } = await vendorIn(vendor, status, admin);
+      const before = await outboxEnvelopes(vendor, target.id);
+      const result = await run(name, target.id, admin.token);
+      expect(result.errors?.[0].extensions).toMatchObject({ code: 'CONFLICT', status });
+      expect(result.data).toBeNull();
+      expect(await statusOf(target.id)).toBe(status);
+      expect(await outboxEnvelopes(vendor, target.id)).toEqual(before);
+    },
+  );
 
   it.each([randomUUID(), 'not-a-uuid', ''])('answers NOT_FOUND for an unknown or malformed id %j', async (id) => {
-    expect(await vendor.client.errorCode(move.query, { variables: { id, ...move.args }, token: admin.token })).toBe('NOT_FOUND');
+    expect(await vendor.client.errorCode(move.query, { variables: { id, ...move.args }, token: admin.token })).toBe(
+      'NOT_FOUND',
+    );
   });
 
   it('lets exactly one of several racing admins make the move', async () => {
@@ -127,7 +168,9 @@ describe('approveVendor', () => {
         IF NEW.aggregate_id = '${target.id}' THEN RAISE EXCEPTION 'outbox unavailable'; END IF;
         RETURN NEW;
       END $$`);
-    await db().query(`CREATE TRIGGER fail_outbox_for_test BEFORE INSERT ON outbox FOR EACH ROW EXECUTE FUNCTION fail_outbox_for_test()`);
+    await db().query(
+      `CREATE TRIGGER fail_outbox_for_test BEFORE INSERT ON outbox FOR EACH ROW EXECUTE FUNCTION fail_outbox_for_test()`,
+    );
     try {
       const result = await run('approveVendor', target.id, admin.token);
       expect(result.errors?.[0].extensions?.code).toBe('INTERNAL_SERVER_ERROR');
@@ -146,25 +189,38 @@ describe('rejectVendor and suspendVendor reasons', () => {
     ['empty', ''],
     ['blank', ' \n\t '],
     ['over-long', 'x'.repeat(2001)],
-  ])('refuses an %s rejection reason with BAD_USER_INPUT on reason, before touching the vendor', async (_label, reason) => {
-    const { vendor: target } = await applyAs(vendor);
-    const result = await vendor.client.request(REJECT, { variables: { id: target.id, reason }, token: admin.token });
-    expect(result.errors?.[0].extensions).toMatchObject({ code: 'BAD_USER_INPUT', fields: [{ field: 'reason' }] });
-    expect(await statusOf(target.id)).toBe('PENDING');
-  });
+  ])(
+    'refuses an %s rejection reason with BAD_USER_INPUT on reason, before touching the vendor',
+    async (_label, reason) => {
+      const { vendor: target } = await applyAs(vendor);
+      const result = await vendor.client.request(REJECT, { variables: { id: target.id, reason }, token: admin.token });
+      expect(result.errors?.[0].extensions).toMatchObject({ code: 'BAD_USER_INPUT', fields: [{ field: 'reason' }] });
+      expect(await statusOf(target.id)).toBe('PENDING');
+    },
+  );
 
   it('shows the rejection reason to the applicant and admins only, trimmed', async () => {
     const { owner, vendor: target } = await applyAs(vendor);
-    await vendor.client.data(REJECT, { variables: { id: target.id, reason: '  Please add a refund policy.  ' }, token: admin.token });
-    const read = async (token?: string) => (await vendor.client.data(`{ myVendor { rejectionReason } }`, { token })).myVendor?.rejectionReason;
+    await vendor.client.data(REJECT, {
+      variables: { id: target.id, reason: '  Please add a refund policy.  ' },
+      token: admin.token,
+    });
+    const read = async (token?: string) =>
+      (await vendor.client.data(`{ myVendor { rejectionReason } }`, { token })).myVendor?.rejectionReason;
     expect(await read(owner.token)).toBe('Please add a refund policy.');
-    const asAdmin = await vendor.client.data(`query($id: ID!) { vendor(id: $id) { rejectionReason } }`, { variables: { id: target.id }, token: admin.token });
+    const asAdmin = await vendor.client.data(`query($id: ID!) { vendor(id: $id) { rejectionReason } }`, {
+      variables: { id: target.id },
+      token: admin.token,
+    });
     expect(asAdmin.vendor.rejectionReason).toBe('Please add a refund policy.');
   });
 
   it('suspends without a reason, and refuses an over-long one', async () => {
     const { vendor: target } = await vendorIn(vendor, 'ACTIVE', admin);
-    const tooLong = await vendor.client.request(SUSPEND, { variables: { id: target.id, reason: 'x'.repeat(2001) }, token: admin.token });
+    const tooLong = await vendor.client.request(SUSPEND, {
+      variables: { id: target.id, reason: 'x'.repeat(2001) },
+      token: admin.token,
+    });
     expect(tooLong.errors?.[0].extensions).toMatchObject({ code: 'BAD_USER_INPUT', fields: [{ field: 'reason' }] });
     const suspended = await vendor.client.data(SUSPEND, { variables: { id: target.id }, token: admin.token });
     expect(suspended.suspendVendor).toMatchObject({ status: 'SUSPENDED', suspensionReason: null });
@@ -172,7 +228,7 @@ describe('rejectVendor and suspendVendor reasons', () => {
 });
 
 describe('delivery', () => {
-  it('publishes a vendor\'s events through the transport in the order they were recorded', async () => {
+  it("publishes a vendor's events through the transport in the order they were recorded", async () => {
     const received: Envelope[] = [];
     const probe = await vendor.subgraph.events.transport.consume(
       'vendor-events-probe',
@@ -190,12 +246,31 @@ describe('delivery', () => {
       }
       const recorded = await outboxEnvelopes(vendor, target.id);
       const mine = () => received.filter((envelope) => envelope.aggregateId === target.id);
-      await eventually(async () => mine().length === 3, 15_000, () => `3 events, got ${mine().length} (${vendor.subgraph.events.transport.kind})`);
+      await eventually(
+        async () => mine().length === 3,
+        15_000,
+        () => `3 events, got ${mine().length} (${vendor.subgraph.events.transport.kind})`,
+      );
       expect(mine()).toEqual(recorded);
-      expect(mine().map((envelope) => envelope.type)).toEqual(['vendor.approved', 'vendor.suspended', 'vendor.reinstated']);
+      expect(mine().map((envelope) => envelope.type)).toEqual([
+        'vendor.approved',
+        'vendor.suspended',
+        'vendor.reinstated',
+      ]);
       // The broker may deliver before the relay has marked the rows sent (it does so after the confirm).
-      const unsent = async () => (await queryRows(db(), 'SELECT count(*)::int AS unsent FROM outbox WHERE aggregate_id = $1 AND sent_at IS NULL', [target.id]))[0].unsent;
-      await eventually(async () => (await unsent()) === 0, 15_000, () => 'the relay to mark the events sent');
+      const unsent = async () =>
+        (
+          await queryRows(
+            db(),
+            'SELECT count(*)::int AS unsent FROM outbox WHERE aggregate_id = $1 AND sent_at IS NULL',
+            [target.id],
+          )
+        )[0].unsent;
+      await eventually(
+        async () => (await unsent()) === 0,
+        15_000,
+        () => 'the relay to mark the events sent',
+      );
       expect(await unsent()).toBe(0);
     } finally {
       await probe.cancel();

@@ -5,10 +5,10 @@ import { VendorStatus } from './vendor.entity';
 
 @ArgsType()
 export class VendorLookupArgs {
-  @Field(() => ID, { nullable: true, description: 'The vendor\'s id; give either this or `slug`.' })
+  @Field(() => ID, { nullable: true, description: "The vendor's id; give either this or `slug`." })
   id?: string | null;
 
-  @Field(() => String, { nullable: true, description: 'The vendor\'s slug; give either this or `id`.' })
+  @Field(() => String, { nullable: true, description: "The vendor's slug; give either this or `id`." })
   slug?: string | null;
 }
 

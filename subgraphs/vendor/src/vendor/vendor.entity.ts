@@ -44,7 +44,10 @@ export class Vendor {
   @Column({ type: 'text' })
   slug: string;
 
-  @Field(() => String, { nullable: true, description: 'What the vendor sells and who they are, up to 2000 characters.' })
+  @Field(() => String, {
+    nullable: true,
+    description: 'What the vendor sells and who they are, up to 2000 characters.',
+  })
   @Column({ type: 'text', nullable: true })
   bio: string | null;
 

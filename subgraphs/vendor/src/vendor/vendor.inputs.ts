@@ -5,7 +5,11 @@ export class ApplyAsVendorInput {
   @Field({ description: 'Name of the storefront, 1 to 80 characters.' })
   displayName: string;
 
-  @Field(() => String, { nullable: true, description: 'Storefront address (3 to 48 lower-case letters, digits and single hyphens); made from the name when omitted.' })
+  @Field(() => String, {
+    nullable: true,
+    description:
+      'Storefront address (3 to 48 lower-case letters, digits and single hyphens); made from the name when omitted.',
+  })
   slug?: string | null;
 
   @Field(() => String, { nullable: true, description: 'What you sell and who you are, up to 2000 characters.' })

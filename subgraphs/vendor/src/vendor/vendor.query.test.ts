@@ -64,12 +64,19 @@ describe('vendor(id | slug)', () => {
   it('shows the seeded vendors to everyone', async () => {
     await vendor.subgraph.wiring.seed!();
     const { vendor: ada } = await vendor.client.data(VENDOR, { variables: { slug: 'ada-agents' } });
-    expect(ada).toMatchObject({ displayName: 'Ada Agents', status: 'ACTIVE', commissionRate: 0.15, rejectionReason: null });
+    expect(ada).toMatchObject({
+      displayName: 'Ada Agents',
+      status: 'ACTIVE',
+      commissionRate: 0.15,
+      rejectionReason: null,
+    });
   });
 
   it('finds a slug whatever its case and surrounding spaces', async () => {
     const { vendor: made } = await vendorIn(vendor, 'ACTIVE', admin);
-    const { vendor: found } = await vendor.client.data(VENDOR, { variables: { slug: `  ${made.slug.toUpperCase()} ` } });
+    const { vendor: found } = await vendor.client.data(VENDOR, {
+      variables: { slug: `  ${made.slug.toUpperCase()} ` },
+    });
     expect(found.id).toBe(made.id);
   });
 
@@ -78,17 +85,24 @@ describe('vendor(id | slug)', () => {
     ['both', { id: randomUUID(), slug: 'ada-agents' }],
   ])('refuses %s of id and slug with BAD_USER_INPUT', async (_label, variables) => {
     const result = await vendor.client.request(VENDOR, { variables });
-    expect(result.errors?.[0].extensions).toMatchObject({ code: 'BAD_USER_INPUT', fields: [{ field: 'id' }, { field: 'slug' }] });
+    expect(result.errors?.[0].extensions).toMatchObject({
+      code: 'BAD_USER_INPUT',
+      fields: [{ field: 'id' }, { field: 'slug' }],
+    });
   });
 
-  it.each([{ id: randomUUID() }, { id: 'not-a-uuid' }, { id: "' OR 1=1 --" }, { slug: 'no-such-vendor' }, { slug: 'bad slug %' }, { slug: 'x'.repeat(5000) }])(
-    'answers null (never an error) for an unknown or malformed key %#',
-    async (variables) => {
-      const result = await vendor.client.request(VENDOR, { variables, token: admin.token });
-      expect(result.errors).toBeUndefined();
-      expect(result.data).toEqual({ vendor: null });
-    },
-  );
+  it.each([
+    { id: randomUUID() },
+    { id: 'not-a-uuid' },
+    { id: "' OR 1=1 --" },
+    { slug: 'no-such-vendor' },
+    { slug: 'bad slug %' },
+    { slug: 'x'.repeat(5000) },
+  ])('answers null (never an error) for an unknown or malformed key %#', async (variables) => {
+    const result = await vendor.client.request(VENDOR, { variables, token: admin.token });
+    expect(result.errors).toBeUndefined();
+    expect(result.data).toEqual({ vendor: null });
+  });
 });
 
 describe('vendors', () => {
@@ -97,7 +111,10 @@ describe('vendors', () => {
     ['customer', 'FORBIDDEN'],
     ['other vendor', 'FORBIDDEN'],
   ])('refuses %s with %s and no data', async (viewer, code) => {
-    const result = await vendor.client.request(VENDORS, { variables: { first: 5 }, token: viewerToken(viewer, person()) });
+    const result = await vendor.client.request(VENDORS, {
+      variables: { first: 5 },
+      token: viewerToken(viewer, person()),
+    });
     expect(result.errors?.[0].extensions?.code).toBe(code);
     expect(result.data).toBeNull();
   });
@@ -110,7 +127,12 @@ describe('vendors', () => {
     expect(page.edges[1].node.rejectionReason).toBe('Not a fit for the marketplace yet.');
     const [{ n }] = await queryRows(db(), 'SELECT count(*)::int AS n FROM vendors');
     expect(page.totalCount).toBe(n);
-    expect(page.pageInfo).toMatchObject({ hasNextPage: true, hasPreviousPage: false, startCursor: page.edges[0].cursor, endCursor: page.edges[1].cursor });
+    expect(page.pageInfo).toMatchObject({
+      hasNextPage: true,
+      hasPreviousPage: false,
+      startCursor: page.edges[0].cursor,
+      endCursor: page.edges[1].cursor,
+    });
   });
 
   it('filters by status, counting only that status', async () => {
@@ -126,8 +148,15 @@ describe('vendors', () => {
     const made: string[] = [];
     for (let i = 0; i < 7; i += 1) made.push((await vendorIn(vendor, 'REJECTED', admin)).vendor.id);
     // Five share one millisecond (and sort before everything else), so only the id orders them.
-    await db().query(`UPDATE vendors SET created_at = '2001-06-01T12:00:00.000Z' WHERE id = ANY($1)`, [made.slice(0, 5)]);
-    const expected = (await queryRows<{ id: string }>(db(), `SELECT id FROM vendors WHERE status = 'REJECTED' ORDER BY created_at DESC, id DESC`)).map((r) => r.id);
+    await db().query(`UPDATE vendors SET created_at = '2001-06-01T12:00:00.000Z' WHERE id = ANY($1)`, [
+      made.slice(0, 5),
+    ]);
+    const expected = (
+      await queryRows<{ id: string }>(
+        db(),
+        `SELECT id FROM vendors WHERE status = 'REJECTED' ORDER BY created_at DESC, id DESC`,
+      )
+    ).map((r) => r.id);
 
     const seen: string[] = [];
     let after: string | null = null;
@@ -147,7 +176,10 @@ describe('vendors', () => {
     ['not base64 JSON', 'nope'],
     ['a wrong shape', Buffer.from(JSON.stringify(['x'])).toString('base64url')],
     ['a forged time', Buffer.from(JSON.stringify(['2024-13-45T00:00:00.000Z', randomUUID()])).toString('base64url')],
-    ['a forged id', Buffer.from(JSON.stringify([new Date().toISOString(), "'; DROP TABLE vendors; --"])).toString('base64url')],
+    [
+      'a forged id',
+      Buffer.from(JSON.stringify([new Date().toISOString(), "'; DROP TABLE vendors; --"])).toString('base64url'),
+    ],
   ])('refuses a cursor with %s as BAD_USER_INPUT on after', async (_label, after) => {
     const result = await vendor.client.request(VENDORS, { variables: { after }, token: admin.token });
     expect(result.errors?.[0].extensions).toMatchObject({ code: 'BAD_USER_INPUT', fields: [{ field: 'after' }] });

@@ -11,18 +11,25 @@ export const VendorConnection = Connection(Vendor, 'Vendor');
 
 @Resolver(() => Vendor)
 export class VendorResolver {
-  constructor(private readonly vendorService: VendorService, private readonly moderation: VendorModerationService) {}
+  constructor(
+    private readonly vendorService: VendorService,
+    private readonly moderation: VendorModerationService,
+  ) {}
 
   @Query(() => Vendor, {
     nullable: true,
-    description: 'One vendor by id or by slug (give exactly one). Everyone sees ACTIVE vendors; the vendor\'s user and admins see any status. Null when unknown or hidden.',
+    description:
+      "One vendor by id or by slug (give exactly one). Everyone sees ACTIVE vendors; the vendor's user and admins see any status. Null when unknown or hidden.",
   })
   vendor(@Args() { id, slug }: VendorLookupArgs, @Ctx() context: RequestContext): Promise<Vendor | null> {
     return this.vendorService.find(context, { id, slug });
   }
 
   @Authorized()
-  @Query(() => Vendor, { nullable: true, description: 'The signed-in user\'s vendor profile, whatever its status; null when they never applied.' })
+  @Query(() => Vendor, {
+    nullable: true,
+    description: "The signed-in user's vendor profile, whatever its status; null when they never applied.",
+  })
   myVendor(@Ctx() context: RequestContext): Promise<Vendor | null> {
     return this.vendorService.mine(context);
   }
@@ -34,19 +41,30 @@ export class VendorResolver {
   }
 
   @Authorized()
-  @Mutation(() => Vendor, { description: 'Applies to sell on the marketplace: one vendor per user, PENDING until an admin decides. A rejected applicant may apply again.' })
-  applyAsVendor(@Arg('input', { description: 'The application.' }) input: ApplyAsVendorInput, @Ctx() context: RequestContext): Promise<Vendor> {
+  @Mutation(() => Vendor, {
+    description:
+      'Applies to sell on the marketplace: one vendor per user, PENDING until an admin decides. A rejected applicant may apply again.',
+  })
+  applyAsVendor(
+    @Arg('input', { description: 'The application.' }) input: ApplyAsVendorInput,
+    @Ctx() context: RequestContext,
+  ): Promise<Vendor> {
     return this.vendorService.apply(context, input);
   }
 
   @Authorized()
-  @Mutation(() => Vendor, { description: 'Changes the signed-in user\'s vendor profile.' })
-  updateVendorProfile(@Arg('input', { description: 'The changes.' }) input: UpdateVendorProfileInput, @Ctx() context: RequestContext): Promise<Vendor> {
+  @Mutation(() => Vendor, { description: "Changes the signed-in user's vendor profile." })
+  updateVendorProfile(
+    @Arg('input', { description: 'The changes.' }) input: UpdateVendorProfileInput,
+    @Ctx() context: RequestContext,
+  ): Promise<Vendor> {
     return this.vendorService.updateProfile(context, input);
   }
 
   @Authorized(Role.ADMIN)
-  @Mutation(() => Vendor, { description: 'Approves a PENDING vendor (admin): it becomes ACTIVE and its user a VENDOR.' })
+  @Mutation(() => Vendor, {
+    description: 'Approves a PENDING vendor (admin): it becomes ACTIVE and its user a VENDOR.',
+  })
   approveVendor(@Args() { id }: VendorIdArgs, @Ctx() context: RequestContext): Promise<Vendor> {
     return this.moderation.approve(context, id);
   }
@@ -58,7 +76,9 @@ export class VendorResolver {
   }
 
   @Authorized(Role.ADMIN)
-  @Mutation(() => Vendor, { description: 'Suspends an ACTIVE vendor (admin): hidden from the public until reinstated.' })
+  @Mutation(() => Vendor, {
+    description: 'Suspends an ACTIVE vendor (admin): hidden from the public until reinstated.',
+  })
   suspendVendor(@Args() { id, reason }: SuspendVendorArgs, @Ctx() context: RequestContext): Promise<Vendor> {
     return this.moderation.suspend(context, id, reason);
   }
@@ -75,13 +95,20 @@ export class VendorResolver {
   }
 
   @ViewerDependent()
-  @FieldResolver(() => String, { nullable: true, description: 'Why the application was rejected; visible to the vendor\'s user and admins, null for everyone else.' })
+  @FieldResolver(() => String, {
+    nullable: true,
+    description: "Why the application was rejected; visible to the vendor's user and admins, null for everyone else.",
+  })
   rejectionReason(@Root() vendor: Vendor, @Ctx() context: RequestContext): string | null {
     return this.vendorService.canSeePrivateFields(context, vendor) ? vendor.rejectionReason : null;
   }
 
   @ViewerDependent()
-  @FieldResolver(() => String, { nullable: true, description: 'Why the vendor is suspended, when the admin said; visible to the vendor\'s user and admins, null for everyone else.' })
+  @FieldResolver(() => String, {
+    nullable: true,
+    description:
+      "Why the vendor is suspended, when the admin said; visible to the vendor's user and admins, null for everyone else.",
+  })
   suspensionReason(@Root() vendor: Vendor, @Ctx() context: RequestContext): string | null {
     return this.vendorService.canSeePrivateFields(context, vendor) ? vendor.suspensionReason : null;
   }

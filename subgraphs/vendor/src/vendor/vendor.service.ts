@@ -60,10 +60,16 @@ export class VendorService {
   }
 
   /** By id or by slug (exactly one); null when unknown or not visible to the viewer, alike. */
-  async find(context: RequestContext, { id, slug }: { id?: string | null; slug?: string | null }): Promise<Vendor | null> {
+  async find(
+    context: RequestContext,
+    { id, slug }: { id?: string | null; slug?: string | null },
+  ): Promise<Vendor | null> {
     if ((id == null) === (slug == null)) {
       const message = 'exactly one of id and slug is required';
-      throw badInput([{ field: 'id', message }, { field: 'slug', message }]);
+      throw badInput([
+        { field: 'id', message },
+        { field: 'slug', message },
+      ]);
     }
     let vendor: Vendor | null;
     if (id != null) {
@@ -87,7 +93,11 @@ export class VendorService {
   }
 
   /** Admin list, newest first, keyset-paged on (created_at, id). */
-  async list(_context: RequestContext, status: VendorStatus | null | undefined, page: PageArgs): Promise<ConnectionShape<Vendor>> {
+  async list(
+    _context: RequestContext,
+    status: VendorStatus | null | undefined,
+    page: PageArgs,
+  ): Promise<ConnectionShape<Vendor>> {
     const query = this.db.getRepository(Vendor).createQueryBuilder('v');
     if (status) query.andWhere('v.status = :status', { status });
     const totalCount = await query.clone().getCount();
@@ -95,7 +105,11 @@ export class VendorService {
       const [createdAt, id] = decodeCursor(page.after, 2, isTimeIdCursor);
       query.andWhere('(v.created_at, v.id) < (:createdAt, :id)', { createdAt, id });
     }
-    const rows = await query.orderBy('v.created_at', 'DESC').addOrderBy('v.id', 'DESC').take(page.first + 1).getMany();
+    const rows = await query
+      .orderBy('v.created_at', 'DESC')
+      .addOrderBy('v.id', 'DESC')
+      .take(page.first + 1)
+      .getMany();
     return toConnection(rows, page, totalCount, (vendor) => [vendor.createdAt.toISOString(), vendor.id]);
   }
 
@@ -113,10 +127,24 @@ export class VendorService {
     for (let attempt = 1; ; attempt += 1) {
       try {
         const vendor = await this.db.transaction(async (manager) => {
-          const existing = await manager.getRepository(Vendor).findOne({ where: { userId: viewer.id }, lock: { mode: 'pessimistic_write' } });
+          const existing = await manager
+            .getRepository(Vendor)
+            .findOne({ where: { userId: viewer.id }, lock: { mode: 'pessimistic_write' } });
           if (existing && existing.status !== VendorStatus.REJECTED) throw alreadyAVendor(existing.status);
-          const vendor = existing ?? manager.create(Vendor, { userId: viewer.id, commissionBps: this.settings.defaultCommissionBps, approvedAt: null });
-          Object.assign(vendor, { displayName, bio, status: VendorStatus.PENDING, rejectionReason: null, suspensionReason: null });
+          const vendor =
+            existing ??
+            manager.create(Vendor, {
+              userId: viewer.id,
+              commissionBps: this.settings.defaultCommissionBps,
+              approvedAt: null,
+            });
+          Object.assign(vendor, {
+            displayName,
+            bio,
+            status: VendorStatus.PENDING,
+            rejectionReason: null,
+            suspensionReason: null,
+          });
           vendor.slug = slug ?? (await this.freeSlug(manager, slugFrom(displayName), existing?.id));
           return manager.save(vendor);
         });
@@ -124,7 +152,8 @@ export class VendorService {
         return vendor;
       } catch (error) {
         if (isUniqueViolation(error, 'vendors_user_id_key')) throw alreadyAVendor();
-        if (isUniqueViolation(error, 'vendors_slug_key') && slug === undefined && attempt < GENERATED_SLUG_ATTEMPTS) continue;
+        if (isUniqueViolation(error, 'vendors_slug_key') && slug === undefined && attempt < GENERATED_SLUG_ATTEMPTS)
+          continue;
         throw slugConflict(error);
       }
     }
@@ -134,23 +163,36 @@ export class VendorService {
   async updateProfile(context: RequestContext, input: UpdateVendorProfileInput): Promise<Vendor> {
     const viewer = requireViewer(context);
     const check = new VendorInputCheck();
-    const displayName = input.displayName == null ? undefined : check.displayName('input.displayName', input.displayName);
+    const displayName =
+      input.displayName == null ? undefined : check.displayName('input.displayName', input.displayName);
     const slug = input.slug == null ? undefined : check.slug('input.slug', input.slug);
     const bio = input.bio == null ? undefined : check.text('input.bio', input.bio, BIO_MAX_LENGTH);
     check.done();
     let saved: Vendor;
     try {
       saved = await this.db.transaction(async (manager) => {
-        const vendor = await manager.getRepository(Vendor).findOne({ where: { userId: viewer.id }, lock: { mode: 'pessimistic_write' } });
+        const vendor = await manager
+          .getRepository(Vendor)
+          .findOne({ where: { userId: viewer.id }, lock: { mode: 'pessimistic_write' } });
         if (!vendor) throw notFound('Vendor');
-        const publicChange = (displayName !== undefined && displayName !== vendor.displayName) || (slug !== undefined && slug !== vendor.slug);
+        const publicChange =
+          (displayName !== undefined && displayName !== vendor.displayName) ||
+          (slug !== undefined && slug !== vendor.slug);
         if (displayName !== undefined) vendor.displayName = displayName;
         if (slug !== undefined) vendor.slug = slug;
         if (bio !== undefined) vendor.bio = bio;
         const saved = await manager.save(vendor);
         if (publicChange) {
-          const payload = { vendorId: saved.id, userId: saved.userId, displayName: saved.displayName, slug: saved.slug };
-          await this.outbox.record(manager, Events.VendorUpdated, payload, { aggregateId: saved.id, correlationId: context.requestId });
+          const payload = {
+            vendorId: saved.id,
+            userId: saved.userId,
+            displayName: saved.displayName,
+            slug: saved.slug,
+          };
+          await this.outbox.record(manager, Events.VendorUpdated, payload, {
+            aggregateId: saved.id,
+            correlationId: context.requestId,
+          });
         }
         return saved;
       });
@@ -167,7 +209,11 @@ export class VendorService {
     // Applicants with one name take turns until commit, so each sees the slugs the others took.
     await manager.query('SELECT pg_advisory_xact_lock(hashtext($1))', [`vendor-slug:${base}`]);
     // Every candidate starts with these 40 characters, and a slug holds no LIKE wildcards (`%`, `_`).
-    const query = manager.getRepository(Vendor).createQueryBuilder('v').select('v.slug', 'slug').where('v.slug LIKE :prefix', { prefix: `${base.slice(0, 40)}%` });
+    const query = manager
+      .getRepository(Vendor)
+      .createQueryBuilder('v')
+      .select('v.slug', 'slug')
+      .where('v.slug LIKE :prefix', { prefix: `${base.slice(0, 40)}%` });
     if (ownId) query.andWhere('v.id <> :ownId', { ownId });
     const used = new Set((await query.getRawMany<{ slug: string }>()).map((row) => row.slug));
     if (!used.has(base)) return base;
@@ -184,5 +230,7 @@ function alreadyAVendor(status?: VendorStatus) {
 
 /** The slug unique constraint as a CONFLICT on the slug field; any other error as it is. */
 function slugConflict(error: unknown): unknown {
-  return isUniqueViolation(error, 'vendors_slug_key') ? conflict('This slug is taken by another vendor', { field: 'input.slug' }) : error;
+  return isUniqueViolation(error, 'vendors_slug_key')
+    ? conflict('This slug is taken by another vendor', { field: 'input.slug' })
+    : error;
 }

@@ -15,7 +15,9 @@ describe('nextStatus', () => {
     expect(nextStatus(from, name)).toBe(to);
   });
 
-  const illegal = statuses.flatMap((from) => names.filter((name) => Transitions[name].from !== from).map((name) => [from, name] as const));
+  const illegal = statuses.flatMap((from) =>
+    names.filter((name) => Transitions[name].from !== from).map((name) => [from, name] as const),
+  );
 
   it('has exactly 12 illegal moves out of 16', () => {
     expect(illegal).toHaveLength(12);

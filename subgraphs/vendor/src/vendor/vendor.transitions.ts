@@ -15,7 +15,9 @@ export type TransitionName = keyof typeof Transitions;
 export function nextStatus(current: VendorStatus, name: TransitionName): VendorStatus {
   const transition = Transitions[name];
   if (current !== transition.from) {
-    throw conflict(`Cannot ${name} a vendor that is ${current}; only a ${transition.from} vendor can be`, { status: current });
+    throw conflict(`Cannot ${name} a vendor that is ${current}; only a ${transition.from} vendor can be`, {
+      status: current,
+    });
   }
   return transition.to;
 }

@@ -1,5 +1,13 @@
 import { AppError } from '@marketplace/kit';
-import { BIO_MAX_LENGTH, DISPLAY_NAME_MAX_LENGTH, VendorInputCheck, SLUG_MAX_LENGTH, isSlug, slugFrom, slugWithSuffix } from './vendor.validation';
+import {
+  BIO_MAX_LENGTH,
+  DISPLAY_NAME_MAX_LENGTH,
+  VendorInputCheck,
+  SLUG_MAX_LENGTH,
+  isSlug,
+  slugFrom,
+  slugWithSuffix,
+} from './vendor.validation';
 
 /** Runs one check and returns the problems `done()` reports (empty when the input is fine). */
 function problemsOf(run: (check: VendorInputCheck) => unknown): { field: string; message: string }[] {
@@ -28,14 +36,46 @@ describe('InputCheck.slug', () => {
   it.each([
     ['too short', 'ab', 'must be 3 to 48 characters'],
     ['too long', 'x'.repeat(SLUG_MAX_LENGTH + 1), 'must be 3 to 48 characters'],
-    ['upper case', 'Ada-Agents', 'must be lower-case letters, digits and single hyphens, starting and ending with a letter or digit'],
-    ['an underscore', 'ada_agents', 'must be lower-case letters, digits and single hyphens, starting and ending with a letter or digit'],
-    ['a space', 'ada agents', 'must be lower-case letters, digits and single hyphens, starting and ending with a letter or digit'],
-    ['a leading hyphen', '-ada', 'must be lower-case letters, digits and single hyphens, starting and ending with a letter or digit'],
-    ['a trailing hyphen', 'ada-', 'must be lower-case letters, digits and single hyphens, starting and ending with a letter or digit'],
-    ['a double hyphen', 'ada--agents', 'must be lower-case letters, digits and single hyphens, starting and ending with a letter or digit'],
-    ['an accent', 'café-ada', 'must be lower-case letters, digits and single hyphens, starting and ending with a letter or digit'],
-    ['a LIKE wildcard', 'ada%', 'must be lower-case letters, digits and single hyphens, starting and ending with a letter or digit'],
+    [
+      'upper case',
+      'Ada-Agents',
+      'must be lower-case letters, digits and single hyphens, starting and ending with a letter or digit',
+    ],
+    [
+      'an underscore',
+      'ada_agents',
+      'must be lower-case letters, digits and single hyphens, starting and ending with a letter or digit',
+    ],
+    [
+      'a space',
+      'ada agents',
+      'must be lower-case letters, digits and single hyphens, starting and ending with a letter or digit',
+    ],
+    [
+      'a leading hyphen',
+      '-ada',
+      'must be lower-case letters, digits and single hyphens, starting and ending with a letter or digit',
+    ],
+    [
+      'a trailing hyphen',
+      'ada-',
+      'must be lower-case letters, digits and single hyphens, starting and ending with a letter or digit',
+    ],
+    [
+      'a double hyphen',
+      'ada--agents',
+      'must be lower-case letters, digits and single hyphens, starting and ending with a letter or digit',
+    ],
+    [
+      'an accent',
+      'café-ada',
+      'must be lower-case letters, digits and single hyphens, starting and ending with a letter or digit',
+    ],
+    [
+      'a LIKE wildcard',
+      'ada%',
+      'must be lower-case letters, digits and single hyphens, starting and ending with a letter or digit',
+    ],
   ])('refuses a slug with %s', (_label, slug, message) => {
     expect(problemsOf((check) => check.slug('input.slug', slug))).toEqual([{ field: 'input.slug', message }]);
   });
@@ -48,7 +88,9 @@ describe('InputCheck.displayName', () => {
     ['too long', 'x'.repeat(DISPLAY_NAME_MAX_LENGTH + 1), `must be at most ${DISPLAY_NAME_MAX_LENGTH} characters`],
     ['a newline', 'two\nlines', 'must not contain control characters'],
   ])('refuses a name that is %s', (_label, name, message) => {
-    expect(problemsOf((check) => check.displayName('input.displayName', name))).toEqual([{ field: 'input.displayName', message }]);
+    expect(problemsOf((check) => check.displayName('input.displayName', name))).toEqual([
+      { field: 'input.displayName', message },
+    ]);
   });
 
   it('trims and accepts the maximum length', () => {
@@ -70,11 +112,15 @@ describe('InputCheck.text and requiredText', () => {
     expect(problemsOf((check) => check.text('input.bio', 'x'.repeat(BIO_MAX_LENGTH + 1), BIO_MAX_LENGTH))).toEqual([
       { field: 'input.bio', message: `must be at most ${BIO_MAX_LENGTH} characters` },
     ]);
-    expect(problemsOf((check) => check.text('input.bio', 'bell\u0007', BIO_MAX_LENGTH))).toEqual([{ field: 'input.bio', message: 'must not contain control characters' }]);
+    expect(problemsOf((check) => check.text('input.bio', 'bell\u0007', BIO_MAX_LENGTH))).toEqual([
+      { field: 'input.bio', message: 'must not contain control characters' },
+    ]);
   });
 
   it('requires something for a required text', () => {
-    expect(problemsOf((check) => check.requiredText('reason', ' \n ', 10))).toEqual([{ field: 'reason', message: 'must not be empty' }]);
+    expect(problemsOf((check) => check.requiredText('reason', ' \n ', 10))).toEqual([
+      { field: 'reason', message: 'must not be empty' },
+    ]);
   });
 
   it('reports every problem at once, in the order found', () => {
@@ -119,4 +165,3 @@ describe('slugWithSuffix', () => {
     expect(isSlug(cut)).toBe(true);
   });
 });
-

@@ -19,15 +19,21 @@ export class VendorInputCheck extends InputCheck {
   displayName(field: string, raw: string): string {
     const name = raw.trim();
     if (name.length === 0) this.add(field, 'must not be empty');
-    else if (name.length > DISPLAY_NAME_MAX_LENGTH) this.add(field, `must be at most ${DISPLAY_NAME_MAX_LENGTH} characters`);
+    else if (name.length > DISPLAY_NAME_MAX_LENGTH)
+      this.add(field, `must be at most ${DISPLAY_NAME_MAX_LENGTH} characters`);
     else if (CONTROL_CHARACTERS.test(name)) this.add(field, 'must not contain control characters');
     return name;
   }
 
   slug(field: string, raw: string): string {
     const slug = raw.trim();
-    if (slug.length < SLUG_MIN_LENGTH || slug.length > SLUG_MAX_LENGTH) this.add(field, `must be ${SLUG_MIN_LENGTH} to ${SLUG_MAX_LENGTH} characters`);
-    else if (!SLUG_PATTERN.test(slug)) this.add(field, 'must be lower-case letters, digits and single hyphens, starting and ending with a letter or digit');
+    if (slug.length < SLUG_MIN_LENGTH || slug.length > SLUG_MAX_LENGTH)
+      this.add(field, `must be ${SLUG_MIN_LENGTH} to ${SLUG_MAX_LENGTH} characters`);
+    else if (!SLUG_PATTERN.test(slug))
+      this.add(
+        field,
+        'must be lower-case letters, digits and single hyphens, starting and ending with a letter or digit',
+      );
     return slug;
   }
 
