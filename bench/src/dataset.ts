@@ -33,9 +33,9 @@
 import { createHash, KeyObject } from 'node:crypto';
 import { envReader } from '@marketplace/kit';
 import { readLicensingConfig, signLicenseKey } from '@marketplace/licensing';
-import { PasswordHasher } from '@marketplace/users/dist/auth/password-hasher';
+import { PasswordHasher } from '@marketplace/users';
 import type { DataSource, EntityManager } from 'typeorm';
-import { startTestSupergraph } from '../testing/supergraph';
+import { startTestSupergraph } from '@marketplace/e2e/testing';
 import { ensureDatabaseServer } from './harness';
 
 /** The password of every generated account. */

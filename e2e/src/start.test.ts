@@ -4,7 +4,7 @@ import { Server, createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { GraphQLTestClient, freePort } from '@marketplace/kit/testing';
-import { REPO_ROOT } from './schema';
+import { REPO_ROOT } from '@marketplace/scripts';
 
 /** `npm start` as a newcomer meets it: the real entry point in a child process, embedded Postgres included. */
 const START_TIMEOUT_MS = 60_000;
