@@ -1,3 +1,4 @@
+export { DEFAULT_EMBEDDED_POSTGRES_PORT } from './embedded-database';
 export { subgraphs } from './subgraphs';
 export type { PrintedSubgraph } from './schema';
 export {
