@@ -11,6 +11,8 @@ import { DEFAULT_EMBEDDED_POSTGRES_PORT, REPO_ROOT, subgraphs } from '@marketpla
 /** `npm start` as a newcomer meets it: the real entry point in a child process, embedded Postgres included. */
 const START_TIMEOUT_MS = 60_000;
 const STOP_TIMEOUT_MS = 20_000;
+// A test starts at most twice: these deadlines bound it, not Jest's 30 s (a loaded machine needs more).
+jest.setTimeout(2 * (START_TIMEOUT_MS + STOP_TIMEOUT_MS));
 
 interface Started {
   child: ChildProcess;
