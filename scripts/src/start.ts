@@ -5,20 +5,13 @@ import {
   readCommonConfig,
   redactUrl,
   runUntilSignal,
-  startEmbeddedPostgres,
   startSubgraph,
   subgraphPort,
 } from '@marketplace/kit';
 import { readGatewayConfig, startGateway } from '@marketplace/gateway';
 import { DEMO_PASSWORD, DEMO_USERS } from '@marketplace/users';
-import { Client } from 'pg';
-import { join, resolve } from 'node:path';
-import { chmodSync, mkdirSync } from 'node:fs';
+import { DEFAULT_EMBEDDED_POSTGRES_PORT, embeddedDatabase } from './embedded-database';
 import { subgraphs } from './subgraphs';
-
-/** Embedded Postgres listens here unless EMBEDDED_POSTGRES_PORT says otherwise (5432 is often taken). */
-const DEFAULT_EMBEDDED_POSTGRES_PORT = 54320;
-const DATABASE_NAME = 'marketplace';
 
 /**
  * `npm start`: the whole supergraph in one process. Embedded Postgres (unless DATABASE_URL
@@ -59,24 +52,6 @@ async function start() {
     await stopAll();
     throw error;
   }
-}
-
-async function embeddedDatabase(config: CommonConfig, port: number, stops: (() => Promise<void>)[]): Promise<string> {
-  const dataDir = resolve(config.dataDir);
-  mkdirSync(dataDir, { recursive: true });
-  // Postgres refuses to run as root; it then runs as `postgres`, which must reach this folder.
-  chmodSync(dataDir, 0o755);
-  const server = await startEmbeddedPostgres({ dir: join(dataDir, 'postgres'), port });
-  stops.push(() => server.stop());
-  const admin = new Client({ connectionString: server.url });
-  await admin.connect();
-  try {
-    const { rowCount } = await admin.query('SELECT 1 FROM pg_database WHERE datname = $1', [DATABASE_NAME]);
-    if (!rowCount) await admin.query(`CREATE DATABASE ${DATABASE_NAME}`);
-  } finally {
-    await admin.end();
-  }
-  return server.url.replace(/\/postgres$/, `/${DATABASE_NAME}`);
 }
 
 function printBanner(

@@ -16,6 +16,7 @@ import { UserResolver } from './user/user.resolver';
 import { UserService } from './user/user.service';
 
 export { DEMO_PASSWORD, DEMO_USERS } from './seed';
+export { PasswordHasher } from './auth/password-hasher';
 
 const MINUTE_MS = 60_000;
 const HOUR_MS = 60 * MINUTE_MS;

@@ -1,7 +1,7 @@
 import { envReader } from '@marketplace/kit';
 import { GraphQLTestClient, TestSubgraph } from '@marketplace/kit/testing';
 import { startGateway } from '@marketplace/gateway';
-import { startUsers } from '@marketplace/users/dist/testing';
+import { startUsers } from '@marketplace/users/testing';
 
 /**
  * The whole supergraph as a client sees it: the committed supergraph.graphql served by the

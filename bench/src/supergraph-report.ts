@@ -1,5 +1,5 @@
 /** The supergraph benchmark's report, as Markdown. Pure: numbers in, text out. */
-import type { PlannedFetch } from '../testing/query-plan';
+import type { PlannedFetch } from '@marketplace/e2e/testing';
 import type { DatasetCounts } from './dataset';
 import { GATEWAY_TITLES, GatewayKind } from './gateways';
 import { num } from './harness';

@@ -17,7 +17,7 @@
 import { randomUUID } from 'node:crypto';
 import { subscribe, subscriptionClient, until } from '@marketplace/kit/testing';
 import { paymentIntentEvent, signed } from '@marketplace/payments';
-import { TestSupergraph, startTestSupergraph } from '../testing/supergraph';
+import { TestSupergraph, startTestSupergraph } from '@marketplace/e2e/testing';
 import { ensureDatabaseServer } from './harness';
 import { percentile } from './stats';
 

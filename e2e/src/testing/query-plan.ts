@@ -4,7 +4,7 @@ import { Supergraph, operationFromDocument } from '@apollo/federation-internals'
 import { PlanNode, QueryPlanner, prettyFormatQueryPlan } from '@apollo/query-planner';
 import { parse } from 'graphql';
 
-/** scripts/dist/testing → the repository root → the committed supergraph the gateway serves. */
+/** e2e/dist/testing → the repository root → the committed supergraph the gateway serves. */
 export const SUPERGRAPH_PATH = resolve(__dirname, '..', '..', '..', 'schema', 'supergraph.graphql');
 
 /** One fetch of a query plan: which subgraph, at which step (fetches of one step run in parallel), root or `_entities`. */

@@ -7,7 +7,7 @@ import {
 } from '@marketplace/kit/testing';
 import { RunningSubgraph, SubgraphModule, envReader, startSubgraph } from '@marketplace/kit';
 import { RunningGateway, startGateway } from '@marketplace/gateway';
-import { subgraphs as allSubgraphs } from '../subgraphs';
+import { subgraphs as allSubgraphs } from '@marketplace/scripts';
 
 export interface TestSupergraph {
   client: GraphQLTestClient;

@@ -3,7 +3,7 @@
  * our gateway, a stock @apollo/gateway and Hive Gateway, and straight to the subgraph that
  * owns each operation's root field.
  *
- *   npm run build && node scripts/dist/bench/supergraph-bench.js
+ *   npm run build && node bench/dist/supergraph-bench.js
  *
  * One process holds every subgraph (on a fresh database loaded with dataset.ts); each gateway
  * runs in its own process (gateways.ts), and so does the load generator (worker.ts). Every
@@ -11,7 +11,7 @@
  * prints requests/s, p50 and p99 at each client count for each target, the ratios the
  * performance targets are stated in, SQL statements and planned subgraph fetches, a stress
  * run per gateway, and (BENCH_SOAK_S) the gateway's memory under sustained load. Writes the
- * report to scripts/bench-supergraph-results.md; exits 1 when any request failed.
+ * report to bench/supergraph-results.md; exits 1 when any request failed.
  *
  * Settings (environment):
  *   BENCH_SCALE            data set scale (default 1: 50,000 products, 100,000 orders)
@@ -31,9 +31,7 @@ import { availableParallelism, loadavg } from 'node:os';
 import { resolve } from 'node:path';
 import { envReader } from '@marketplace/kit';
 import { GATEWAY_NODE_FLAGS } from '@marketplace/gateway';
-import { SUPERGRAPH_PATH } from '../testing/query-plan';
-import { costOf, quiesce, statementCounts } from '../testing/statements';
-import { startTestSupergraph } from '../testing/supergraph';
+import { SUPERGRAPH_PATH, costOf, quiesce, startTestSupergraph, statementCounts } from '@marketplace/e2e/testing';
 import { DatasetDatabases, SUBGRAPH_NAMES, analyzeDataset, loadDataset } from './dataset';
 import { GATEWAY_TITLES, GatewayKind, GatewayProcess, startGatewayProcess } from './gateways';
 import {
@@ -50,7 +48,7 @@ import type { BenchRequest, Job } from './protocol';
 import { buildScenarios, dataOf } from './scenarios';
 import { RunResult, RunSummary, combineRuns } from './stats';
 
-const RESULTS_PATH = resolve(__dirname, '..', '..', 'bench-supergraph-results.md');
+const RESULTS_PATH = resolve(__dirname, '..', 'supergraph-results.md');
 const REQUEST_TIMEOUT_MS = 10_000;
 const SOAK_CLIENTS = 50;
 const SOAK_SAMPLE_MS = 5_000;

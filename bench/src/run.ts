@@ -1,13 +1,13 @@
 /**
  * Benchmark of the supergraph: the gateway against the users subgraph called directly.
  *
- *   npm run build && node scripts/dist/bench/run.js
+ *   npm run build && node bench/dist/run.js
  *
  * Starts its own stack in this process (stack.ts: fresh database on DATABASE_URL, or an
  * embedded Postgres in a temp dir when unset; users subgraph; gateway), forks the load
  * generator (worker.ts) so it never shares an event loop with the servers, runs every
  * operation at every concurrency level against both targets, prints a Markdown table and
- * writes it to scripts/bench-results.md. Always stops everything; exits 1 if any request
+ * writes it to bench/results.md. Always stops everything; exits 1 if any request
  * failed, 2 when the whole run overran its time budget.
  *
  * Settings (environment):
@@ -34,7 +34,7 @@ const REQUEST_TIMEOUT_MS = 10_000;
 const LOGIN_TIMEOUT_MS = 30_000;
 /** Start-up, shutdown and slack on top of the runs themselves. */
 const FIXED_BUDGET_MS = 180_000;
-const RESULTS_PATH = resolve(__dirname, '..', '..', 'bench-results.md');
+const RESULTS_PATH = resolve(__dirname, '..', 'results.md');
 
 const USER_FIELDS = 'id email displayName role';
 const expectedUser = (user: SeededUser) => ({

@@ -11,12 +11,13 @@ import {
   CHECKOUT,
   MY_ORDERS,
   PRODUCT_PAGE,
+  PlannedFetch,
   STOREFRONT,
   STOREFRONT_SEARCH,
+  TestSupergraph,
   VENDOR_DASHBOARD,
-} from '../testing/benchmark-operations';
-import { PlannedFetch, planOf } from '../testing/query-plan';
-import type { TestSupergraph } from '../testing/supergraph';
+  planOf,
+} from '@marketplace/e2e/testing';
 import type { DatasetDatabases } from './dataset';
 import { ANY_NUMBER, BenchRequest } from './protocol';
 

@@ -1,8 +1,7 @@
 import { readFileSync } from 'node:fs';
-import { resolve } from 'node:path';
 import { DemoIds } from '@marketplace/kit';
 import { GraphQLTestClient, isolatedInfrastructure, tokenFor } from '@marketplace/kit/testing';
-import { TestSupergraph, startTestSupergraph } from '../testing/supergraph';
+import { SUPERGRAPH_PATH, TestSupergraph, startTestSupergraph } from '@marketplace/e2e/testing';
 import { GATEWAY_KINDS, GatewayKind, GatewayProcess, startGatewayProcess, supergraphWithUrls } from './gateways';
 
 /**
@@ -11,7 +10,7 @@ import { GATEWAY_KINDS, GatewayKind, GatewayProcess, startGatewayProcess, superg
  * so that the benchmark compares the same work. The pass-through proxy must answer
  * exactly what the subgraph it forwards to answers.
  */
-const SUPERGRAPH_SDL = readFileSync(resolve(__dirname, '..', '..', '..', 'schema', 'supergraph.graphql'), 'utf8');
+const SUPERGRAPH_SDL = readFileSync(SUPERGRAPH_PATH, 'utf8');
 const STOREFRONT = `{ products(first: 5) { edges { node { id name vendor { displayName } category { name } } } } }`;
 const ME = `{ me { id displayName } }`;
 

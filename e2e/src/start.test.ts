@@ -3,12 +3,16 @@ import { chmodSync, mkdtempSync, rmSync } from 'node:fs';
 import { Server, createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { envReader } from '@marketplace/kit';
 import { GraphQLTestClient, freePort } from '@marketplace/kit/testing';
-import { REPO_ROOT } from './schema';
+import { readGatewayConfig } from '@marketplace/gateway';
+import { DEFAULT_EMBEDDED_POSTGRES_PORT, REPO_ROOT, subgraphs } from '@marketplace/scripts';
 
 /** `npm start` as a newcomer meets it: the real entry point in a child process, embedded Postgres included. */
 const START_TIMEOUT_MS = 60_000;
 const STOP_TIMEOUT_MS = 20_000;
+// A test starts at most twice: these deadlines bound it, not Jest's 30 s (a loaded machine needs more).
+jest.setTimeout(2 * (START_TIMEOUT_MS + STOP_TIMEOUT_MS));
 
 interface Started {
   child: ChildProcess;
@@ -16,12 +20,26 @@ interface Started {
   exited: Promise<number | null>;
 }
 
-async function freePorts() {
-  return {
-    GATEWAY_PORT: String(await freePort()),
-    USERS_PORT: String(await freePort()),
-    EMBEDDED_POSTGRES_PORT: String(await freePort()),
-  };
+/** The variable that sets each port `npm start` listens on (a subgraph's is `<NAME>_PORT`). */
+const PORT_VARIABLES = [
+  'GATEWAY_PORT',
+  ...subgraphs.map((module) => `${module.name.toUpperCase()}_PORT`),
+  'EMBEDDED_POSTGRES_PORT',
+];
+
+/** Where `npm start` listens when told nothing: a developer's own run may well hold these. */
+const DEFAULT_PORTS = [
+  readGatewayConfig(envReader({})).port,
+  ...subgraphs.map((module) => module.defaultPort),
+  DEFAULT_EMBEDDED_POSTGRES_PORT,
+];
+
+/** A distinct free port for every process `npm start` starts, so that none listens on a default one. */
+async function freePorts(): Promise<Record<string, string>> {
+  const ports = new Set<number>();
+  while (ports.size < PORT_VARIABLES.length) ports.add(await freePort());
+  const drawn = [...ports];
+  return Object.fromEntries(PORT_VARIABLES.map((variable, index) => [variable, String(drawn[index])]));
 }
 
 function launch(env: Record<string, string>): Started {
@@ -32,8 +50,8 @@ function launch(env: Record<string, string>): Started {
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let output = '';
-  child.stdout!.on('data', (chunk) => (output += chunk));
-  child.stderr!.on('data', (chunk) => (output += chunk));
+  child.stdout.on('data', (chunk) => (output += chunk));
+  child.stderr.on('data', (chunk) => (output += chunk));
   const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
   return { child, output: () => output, exited };
 }
@@ -65,6 +83,17 @@ function occupy(port: number): Promise<Server> {
   });
 }
 
+/** Listens on `port` unless something already does (which takes it just as well). */
+function occupyUnlessTaken(port: number): Promise<Server | undefined> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.once('error', (error: NodeJS.ErrnoException) =>
+      error.code === 'EADDRINUSE' ? resolve(undefined) : reject(error),
+    );
+    server.listen(port, '127.0.0.1', () => resolve(server));
+  });
+}
+
 describe('npm start (embedded mode)', () => {
   let dataDir: string;
   beforeEach(() => {
@@ -75,10 +104,24 @@ describe('npm start (embedded mode)', () => {
   afterEach(() => rmSync(dataDir, { recursive: true, force: true }));
 
   it('starts, serves the playground and API, stops on Ctrl-C, and a second start reuses the data', async () => {
+    // Every default port is taken (here, or by whatever already listened there): each process must use the port it is given.
+    const blockers = (await Promise.all(DEFAULT_PORTS.map(occupyUnlessTaken))).filter((server) => server !== undefined);
+    try {
+      await startTwiceOnTheSameData();
+    } finally {
+      for (const blocker of blockers) blocker.close();
+    }
+  });
+
+  async function startTwiceOnTheSameData() {
     const ports = await freePorts();
     const env = { ...ports, DATA_DIR: dataDir };
     const first = launch(env);
     await untilUp(first);
+    for (const module of subgraphs) {
+      const port = ports[`${module.name.toUpperCase()}_PORT`];
+      expect(first.output()).toMatch(new RegExp(`${module.name} subgraph +http://[^ ]+:${port}/graphql\n`));
+    }
     const gateway = new GraphQLTestClient(`http://127.0.0.1:${ports.GATEWAY_PORT}/graphql`);
     const playground = await fetch(gateway.url, { headers: { accept: 'text/html' } });
     expect(playground.status).toBe(200);
@@ -104,7 +147,7 @@ describe('npm start (embedded mode)', () => {
     );
     expect(admin.login.user.role).toBe('ADMIN');
     expect(await stop(second)).toBe(0);
-  });
+  }
 
   it('stops with one line naming a malformed setting, before starting anything', async () => {
     const started = launch({ ...(await freePorts()), DATA_DIR: dataDir, GATEWAY_PORT: 'abc' });

@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parse as parseGraphQL } from 'graphql';
 import { parse } from 'yaml';
-import { REPO_ROOT, SCHEMA_DIR, composeSupergraph, printSubgraphs, unexplainedHints } from './schema';
+import { REPO_ROOT, SCHEMA_DIR, composeSupergraph, printSubgraphs, unexplainedHints } from '@marketplace/scripts';
 
 /** The committed SDL is the contract: it must be exactly what the code prints and composes. */
 describe('schema pipeline', () => {

@@ -1,6 +1,6 @@
 import { createPublicKey, verify } from 'node:crypto';
 import { queryRows } from '@marketplace/kit';
-import { TestSupergraph, startTestSupergraph } from '../testing/supergraph';
+import { TestSupergraph, startTestSupergraph } from '@marketplace/e2e/testing';
 import {
   DATASET_PASSWORD,
   DatasetDatabases,

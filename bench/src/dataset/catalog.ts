@@ -1,0 +1,50 @@
+import type { EntityManager } from 'typeorm';
+import { NEW_CATEGORIES } from './categories';
+import { Plan, canonical } from './plan';
+import { ts } from './sql';
+import type { Step } from './transaction';
+
+export async function loadCatalog(manager: EntityManager, step: Step, plan: Plan) {
+  await step('derive', () => canonical(manager, plan, 'reviews'));
+  await step('vendors', () =>
+    manager.query(
+      `INSERT INTO vendors (id, user_id, display_name, slug, status, status_changed_at, profile_changed_at, updated_at)
+       SELECT id, user_id, name, slug, 'ACTIVE', ${ts('approved_ms')}, ${ts('approved_ms')}, ${ts('approved_ms + 100')} FROM bench_vendors ORDER BY k`,
+    ),
+  );
+  await step('categories', () =>
+    manager.query(
+      `INSERT INTO categories (id, slug, name, description, parent_id, position)
+       SELECT id, slug, name, description, "parentId", position
+       FROM jsonb_to_recordset($1::jsonb) AS c(id uuid, slug text, name text, description text, "parentId" uuid, position int)
+       ORDER BY "parentId" NULLS FIRST, position`,
+      [JSON.stringify(NEW_CATEGORIES)],
+    ),
+  );
+  // `search` is a generated column; the row trigger adds names and tags to search_terms (typo tolerance).
+  await step('products', () =>
+    manager.query(
+      `INSERT INTO products (id, vendor_id, category_id, slug, name, description, kind, price_amount, price_currency, tags, status, rejection_reason,
+                             revision, rating, review_count, sales_count, max_activations, created_at, updated_at, published_at)
+       SELECT p.id, p.vendor_id, p.category_id, p.slug, p.name, p.description, p.kind, p.price, 'USD', p.tags, p.status, p.rejection_reason,
+              p.revision, coalesce(r.rating, 0), coalesce(r.count, 0), 0, p.max_activations,
+              ${ts('p.created_ms')}, ${ts('p.updated_ms')}, ${ts('p.published_ms')}
+       FROM bench_products p
+       LEFT JOIN (SELECT product_id, round(avg(rating), 1) AS rating, count(*)::int AS count FROM bench_reviews GROUP BY product_id) r ON r.product_id = p.id
+       ORDER BY p.p`,
+    ),
+  );
+  await step('licenses', () =>
+    manager.query(
+      `INSERT INTO licenses (id, product_id, owner_id, order_id, issued_at, revoked_at)
+       SELECT license_id, product_id, user_id, order_id, ${ts('issue_ms + 30')}, CASE WHEN kind = 'REFUNDED' THEN ${ts('refunded_ms + 100')} END
+       FROM bench_lines WHERE kind IN ('FULFILLED', 'REFUNDED') ORDER BY o, position`,
+    ),
+  );
+  await step('reviews', () =>
+    manager.query(
+      `INSERT INTO reviews (id, product_id, author_id, rating, body, created_at, updated_at)
+       SELECT id, product_id, author_id, rating, body, ${ts('created_ms')}, ${ts('created_ms')} FROM bench_reviews ORDER BY created_ms`,
+    ),
+  );
+}
