@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import type { IncomingMessage, Server } from 'node:http';
+import type { Server } from 'node:http';
 import type { ApolloServer } from '@apollo/server';
 import {
   DocumentNode,
@@ -23,8 +23,8 @@ import {
   changeStream,
   serveGraphQLOverWebSocket,
 } from '@marketplace/kit';
-import type { GatewayContext } from '../context';
-import { OperationLimits, limitRules } from '../limits';
+import { OperationLimits, limitRules } from '../edge/limits';
+import { GatewayContext, socketPeerOf } from '../edge/request-context';
 import { LiveQuery, toLiveQuery } from './live-query';
 
 /** What a WebSocket connection carries once `connection_init` was accepted. */
@@ -99,7 +99,7 @@ export function serveLiveSubscriptions(
       contexts.set(ctx, {
         viewer,
         authorization: viewer ? authorization : undefined,
-        clientIp: socketAddressOf(ctx.extra.request),
+        clientIp: socketPeerOf(ctx.extra.request),
       });
       return true;
     },
@@ -148,12 +148,6 @@ export function serveLiveSubscriptions(
       return pushes(first, changes, () => run(state, live.query, live.operationName, variables));
     },
   });
-}
-
-/** The socket peer (used in logs): the upgrade request does not pass through Express, so TRUST_PROXY does not apply. */
-function socketAddressOf(request: IncomingMessage): string {
-  const address = request.socket.remoteAddress ?? 'unknown';
-  return address.startsWith('::ffff:') ? address.slice('::ffff:'.length) : address;
 }
 
 /** A result without data for its root field: the subscription cannot go on. */

@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import type { ApolloServerPlugin, GraphQLRequestContext } from '@apollo/server';
 import type { FormattedExecutionResult, OperationDefinitionNode } from 'graphql';
-import type { GatewayContext } from './context';
+import type { GatewayContext } from '../edge/request-context';
 import { PublicCacheSettings, PublicDataCache } from './public-cache';
 
 /** Response header telling whether an answer came from the cache (`HIT`), was stored (`MISS`) or could not be (absent). */

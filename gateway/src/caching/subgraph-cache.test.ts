@@ -1,6 +1,6 @@
 import { Server, createServer } from 'node:http';
 import { PublicCacheSettings, PublicDataCache } from './public-cache';
-import { SubgraphAnswer, createSubgraphFetcher, publicMaxAgeSeconds } from './subgraph-fetcher';
+import { SubgraphAnswer, createSubgraphFetcher, publicMaxAgeSeconds } from '../subgraph-io/subgraph-fetcher';
 
 /** The test subgraph answers with the Cache-Control its request names in `variables.cacheControl`, and `status` likewise. */
 let server: Server;

@@ -1,6 +1,6 @@
 import { Socket } from 'node:net';
 import { APOLLO_TELEMETRY_VARIABLE, constructedWithApolloTelemetry } from './apollo-telemetry';
-import { startProbeStack } from './testing/stack';
+import { startProbeStack } from '../testing/stack';
 
 describe('constructedWithApolloTelemetry', () => {
   const original = process.env[APOLLO_TELEMETRY_VARIABLE];

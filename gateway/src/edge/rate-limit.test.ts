@@ -1,7 +1,7 @@
 import { KeyValueStore, MemoryStore, RedisStore, Role, createLogger } from '@marketplace/kit';
 import { LogCapture } from '@marketplace/kit/testing';
 import { OUTAGE_WARNING_INTERVAL_MS, RequestRateLimiter, STORE_RETRY_AFTER_FAILURE_MS } from './rate-limit';
-import { ProbeStack, TestGateway, startProbeStack, startTestGateway } from './testing/stack';
+import { ProbeStack, TestGateway, startProbeStack, startTestGateway } from '../testing/stack';
 
 /**
  * Every gateway here gets its own REDIS_KEY_PREFIX from the harness, so these run the same
