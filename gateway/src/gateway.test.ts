@@ -1,6 +1,6 @@
 import { createHmac, generateKeyPairSync } from 'node:crypto';
 import { readFileSync } from 'node:fs';
-import { getIntrospectionQuery } from 'graphql';
+import { IntrospectionQuery, getIntrospectionQuery } from 'graphql';
 import { AccessTokenSigner, Role } from '@marketplace/kit';
 import { ProbeStack, startProbeStack, startTestGateway } from './testing/stack';
 
@@ -214,9 +214,9 @@ describe('operation limits', () => {
   });
 
   it('answers GraphiQL’s full introspection query at the default limits, from the gateway alone', async () => {
-    let data: Record<string, any> | undefined;
+    let data: IntrospectionQuery | undefined;
     const calls = await subgraphCallsDuring(async () => {
-      data = await stack.client.data(
+      data = await stack.client.data<IntrospectionQuery>(
         getIntrospectionQuery({
           descriptions: true,
           specifiedByUrl: true,
@@ -228,7 +228,7 @@ describe('operation limits', () => {
     });
     expect(calls).toBe(0);
     expect(data?.__schema.queryType.name).toBe('Query');
-    expect(data?.__schema.types.map((type: { name: string }) => type.name)).toContain('Probe');
+    expect(data?.__schema.types.map((type) => type.name)).toContain('Probe');
   });
 
   it('still counts introspection fields toward depth', async () => {

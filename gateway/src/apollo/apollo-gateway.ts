@@ -13,7 +13,7 @@ export interface ApolloGatewayParts {
   /** Subgraph name → the URL the gateway actually calls (after `<NAME>_URL` overrides), filled in as the supergraph loads. */
   subgraphs: ReadonlyMap<string, string>;
   /** The API schema of the loaded supergraph; throws before it is loaded. */
-  apiSchema(): GraphQLSchema;
+  apiSchema: () => GraphQLSchema;
 }
 
 export function buildApolloGateway(

@@ -39,7 +39,10 @@ async function withGateway(env: Record<string, string>, work: (gateway: TestGate
 interface Sent {
   status: number;
   headers: Headers;
-  body: { data?: Record<string, any> | null; errors?: { message: string; extensions?: Record<string, unknown> }[] };
+  body: {
+    data?: { whoami: { viewerId: string | null; clientIp: string } } | null;
+    errors?: { message: string; extensions?: Record<string, unknown> }[];
+  };
 }
 
 async function send(
@@ -277,7 +280,7 @@ if (REDIS_URL) {
         expectServed(await send(gateway, { ip: '198.51.100.60' }));
         expectServed(await send(gateway, { ip: '198.51.100.60' }));
       });
-      const store = new RedisStore(REDIS_URL!, `${prefix}:gateway`);
+      const store = new RedisStore(REDIS_URL, `${prefix}:gateway`);
       try {
         const { count, resetInMs } = await store.count('ratelimit:requests:ip:198.51.100.60');
         expect(count).toBe(2);

@@ -55,7 +55,7 @@ export class SubgraphDataSource implements GraphQLDataSource<GatewayContext> {
       const body = jsonOf(answer);
       if (body === null || typeof body !== 'object' || Array.isArray(body))
         throw new Error(`Expected a JSON object from the ${this.name} service`);
-      response = body as SubgraphResponse;
+      response = body;
     } catch (error) {
       throw this.failure(error, context);
     }

@@ -19,7 +19,7 @@ beforeAll(async () => {
   stack = await startProbeStack();
 });
 afterAll(async () => {
-  await Promise.all(clients.map((client) => client.dispose()));
+  await Promise.all(clients.map(async (client) => client.dispose()));
   await stack.close();
 });
 

@@ -152,7 +152,7 @@ export function serveLiveSubscriptions(
 
 /** A result without data for its root field: the subscription cannot go on. */
 function isFinal(result: ExecutionResult): boolean {
-  const data = result.data as Record<string, unknown> | null | undefined;
+  const data = result.data;
   return !data || Object.values(data).every((value) => value === null || value === undefined);
 }
 
