@@ -3,13 +3,12 @@ import type { ApolloGateway } from '@apollo/gateway';
 import { ApolloServer, ApolloServerPlugin } from '@apollo/server';
 import { ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
 import { ApolloServerPluginDrainHttpServer } from '@apollo/server/plugin/drainHttpServer';
-import { GraphQLError, GraphQLFormattedError, getOperationAST } from 'graphql';
+import { GraphQLError, GraphQLFormattedError, OperationTypeNode } from 'graphql';
 import { FormatError, Logger, createErrorFormatter, operationLogPlugin } from '@marketplace/kit';
 import type { GatewayConfig } from '../config';
 import { limitRules } from '../edge/limits';
 import type { GatewayContext } from '../edge/request-context';
 import { GRAPHQL_PATH } from '../edge/routes';
-import { isSubscriptionOperation } from '../subscriptions/live-subscriptions';
 
 export interface ApolloServerDeps {
   gateway: ApolloGateway;
@@ -67,13 +66,14 @@ function operationChecks(): ApolloServerPlugin<GatewayContext> {
   return {
     async requestDidStart() {
       return {
-        async didResolveOperation({ document, request }) {
-          if (request.operationName && !getOperationAST(document, request.operationName)) {
+        // Apollo Server has already picked the operation the request names (`operation`), if the document has it.
+        async didResolveOperation({ operation, request }) {
+          if (request.operationName && !operation) {
             throw new GraphQLError(`Unknown operation named "${request.operationName}"`, {
               extensions: { code: 'BAD_REQUEST', http: { status: 400 } },
             });
           }
-          if (isSubscriptionOperation(document, request.operationName)) {
+          if (operation?.operation === OperationTypeNode.SUBSCRIPTION) {
             throw new GraphQLError(`Subscriptions are served over WebSocket (graphql-ws) on ${GRAPHQL_PATH}`, {
               extensions: { code: 'BAD_REQUEST', http: { status: 400 } },
             });

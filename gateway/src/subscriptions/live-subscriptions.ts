@@ -7,8 +7,6 @@ import {
   ExecutionResult,
   GraphQLError,
   GraphQLSchema,
-  OperationTypeNode,
-  getOperationAST,
   parse,
   specifiedRules,
   validate,
@@ -174,9 +172,4 @@ async function* pushes(
   } finally {
     await changes.return?.();
   }
-}
-
-/** True for a document whose selected operation is a subscription (HTTP refuses those). */
-export function isSubscriptionOperation(document: DocumentNode, operationName: string | undefined | null): boolean {
-  return getOperationAST(document, operationName ?? undefined)?.operation === OperationTypeNode.SUBSCRIPTION;
 }
