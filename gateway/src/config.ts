@@ -5,11 +5,11 @@ import {
   DEFAULT_REST_EDGE_TIMEOUT_MS,
   RestEdgeRoute,
   parseRestEdgeRoutes,
-} from './rest-edge';
-import type { RateLimitSettings } from './rate-limit';
-import type { ResponseCacheSettings } from './response-cache';
-import type { PublicCacheSettings } from './public-cache';
-import { APOLLO_TELEMETRY_VARIABLE } from './apollo-telemetry';
+} from './edge/rest-edge';
+import type { RateLimitSettings } from './edge/rate-limit';
+import type { ResponseCacheSettings } from './caching/response-cache';
+import type { PublicCacheSettings } from './caching/public-cache';
+import { APOLLO_TELEMETRY_VARIABLE } from './apollo/apollo-telemetry';
 
 export const DEFAULT_GATEWAY_PORT = 4000;
 export const DEFAULT_MAX_DEPTH = 12;
@@ -50,17 +50,13 @@ export interface GatewayConfig {
   /** Exact origins allowed by CORS; `undefined` means "localhost only" (non-production default). */
   corsOrigins: string[] | undefined;
   introspection: boolean;
+  /** Unexpected errors' messages reach the client (development only, `EXPOSE_INTERNAL_ERRORS=true`). */
+  exposeInternalErrors: boolean;
   limits: { maxDepth: number; maxAliases: number; maxTokens: number };
   healthTimeoutMs: number;
   /** REST routes streamed to the subgraph that owns them (webhooks, uploads, downloads). */
   restEdge: { routes: RestEdgeRoute[]; timeoutMs: number };
   subgraphTimeoutMs: number;
-  singleFetch: {
-    /** Operations one subgraph answers whole skip the query-plan executor (see SingleFetchShortcut). */
-    shortcut: boolean;
-    /** Such operations, once learned and posted as plain JSON, skip Apollo Server's request pipeline too (see SingleFetchLane). */
-    skipPipeline: boolean;
-  };
   /** Identical reads in flight to a subgraph at once share one round trip (see createSubgraphFetcher). */
   subgraphSingleFlight: boolean;
   /** Whole answers to anonymous queries of public data, dropped on every `public-data` change notice. */
@@ -88,6 +84,7 @@ export function readGatewayConfig(env: EnvReader): GatewayConfig {
     trustProxy: parseTrustProxy(env.optionalString('TRUST_PROXY')),
     corsOrigins: corsOrigins(env, common),
     introspection: env.bool('GRAPHQL_INTROSPECTION', common.environment !== 'production'),
+    exposeInternalErrors: common.environment === 'development' && env.bool('EXPOSE_INTERNAL_ERRORS', false),
     limits: {
       maxDepth: env.int('GRAPHQL_MAX_DEPTH', DEFAULT_MAX_DEPTH, { min: 1, max: 1_000 }),
       maxAliases: env.int('GRAPHQL_MAX_ALIASES', DEFAULT_MAX_ALIASES, { min: 0, max: 10_000 }),
@@ -100,10 +97,6 @@ export function readGatewayConfig(env: EnvReader): GatewayConfig {
     },
     subgraphTimeoutMs: env.int('SUBGRAPH_TIMEOUT_MS', DEFAULT_SUBGRAPH_TIMEOUT_MS, { min: 1, max: 600_000 }),
     subgraphSingleFlight: env.bool('SUBGRAPH_SINGLE_FLIGHT', true),
-    singleFetch: {
-      shortcut: env.bool('SINGLE_FETCH_SHORTCUT', true),
-      skipPipeline: env.bool('SINGLE_FETCH_SKIP_PIPELINE', true),
-    },
     responseCache: {
       ttlSeconds: env.int('RESPONSE_CACHE_TTL_SECONDS', DEFAULT_RESPONSE_CACHE_TTL_SECONDS, { min: 0, max: 24 * 3600 }),
       maxEntries: env.int('RESPONSE_CACHE_MAX_ENTRIES', DEFAULT_RESPONSE_CACHE_MAX_ENTRIES, { min: 1, max: 1_000_000 }),

@@ -1,8 +1,13 @@
 export { GRAPHQL_PATH, GatewayOptions, RunningGateway, startGateway } from './gateway';
 export { GatewayConfig, readGatewayConfig, subgraphEnvPrefix } from './config';
-export { GatewayContext } from './context';
-export { OperationLimits, limitRules, maxAliasesRule, maxDepthRule } from './limits';
-export { PLAYGROUND_ASSETS, PLAYGROUND_ASSET_PATH } from './playground';
-export { SubgraphDataSource } from './remote-data-source';
-export { RESPONSE_CACHE_HEADER, ResponseCache, ResponseCacheSettings, responseCachePlugin } from './response-cache';
+export { GatewayContext } from './edge/request-context';
+export { OperationLimits, limitRules, maxAliasesRule, maxDepthRule } from './edge/limits';
+export { PLAYGROUND_ASSETS, PLAYGROUND_ASSET_PATH } from './edge/playground';
+export { SubgraphDataSource } from './subgraph-io/subgraph-data-source';
+export {
+  RESPONSE_CACHE_HEADER,
+  ResponseCache,
+  ResponseCacheSettings,
+  responseCachePlugin,
+} from './caching/response-cache';
 export { GATEWAY_NODE_FLAGS } from './node-flags';

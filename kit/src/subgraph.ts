@@ -1,33 +1,27 @@
-import { ApolloServer } from '@apollo/server';
-import { expressMiddleware } from '@as-integrations/express5';
-import { ApolloServerPluginDrainHttpServer } from '@apollo/server/plugin/drainHttpServer';
-import {
-  ApolloServerPluginInlineTraceDisabled,
-  ApolloServerPluginLandingPageDisabled,
-} from '@apollo/server/plugin/disabled';
-import express, { Express } from 'express';
+import type { Express } from 'express';
+import type { DestinationStream } from 'pino';
 import type { DataSource } from 'typeorm';
-import type { NonEmptyArray } from 'type-graphql';
+import type { ClassType, NonEmptyArray } from 'type-graphql';
 import { AccessTokenVerifier } from './auth/access-token';
 import { TokenKeys, loadTokenKeys } from './auth/keys';
 import { CommonConfig, EnvReader, envReader, readCommonConfig } from './config';
-import { RequestContext, createRequestContext } from './context';
-import { openDatabase } from './data/database';
+import { AfterCommit } from './data/after-commit';
 import { createErrorFormatter } from './errors';
-import { entityAnswersOnlyShareable } from './cache-hints';
+import type { ChangeFeed } from './changes/change-feed';
+import type { EventBackbone } from './events/backbone';
+import type { EventHandler } from './events/consumer';
+import type { Outbox } from './events/outbox';
 import { ReferenceResolvers, buildFederatedSchema } from './federation';
-import { closeServer, createHttpServer, jsonErrorHandler, listen, portOf } from './http/express';
-import { operationLogPlugin } from './http/operation-log';
+import { closeServer, createHttpServer, listen, portOf } from './http/express';
 import { Logger, createLogger } from './logger';
 import { Metrics } from './metrics';
-import { KeyValueStore, createStore } from './store';
-import { EventBackbone } from './events/backbone';
-import type { EventHandler } from './events/consumer';
-import { CreateEventTables1763700000000 } from './events/event-tables.migration';
-import type { Outbox } from './events/outbox';
-import { ChangeFeed, createChangeFeed } from './changes/change-feed';
-import { AfterCommit } from './data/after-commit';
-import { authorizationFrom, serveGraphQLOverWebSocket } from './http/graphql-ws';
+import { SubgraphConnections, openConnections } from './server/connections';
+import { RequestContextDeps, buildSubgraphApolloServer, serveSubgraphSubscriptions } from './server/graphql-server';
+import { buildSubgraphApp, mountSubgraphRoutes } from './server/routes';
+import type { KeyValueStore } from './store';
+
+export { changeFeedNamespace } from './server/connections';
+export { readinessChecks } from './server/readiness';
 
 /** What a subgraph's wiring receives: its configuration and its own connections. */
 export interface SubgraphDeps {
@@ -67,10 +61,10 @@ export interface SubgraphModule<Settings = unknown> {
   /** Name in the supergraph, Postgres schema name, log and metric label. */
   name: string;
   defaultPort: number;
-  entities: Function[];
-  migrations: Function[];
-  resolvers: NonEmptyArray<Function>;
-  orphanedTypes?: Function[];
+  entities: ClassType[];
+  migrations: ClassType[];
+  resolvers: NonEmptyArray<ClassType>;
+  orphanedTypes?: ClassType[];
   /** Reads and validates the subgraph's own settings; runs before anything starts, so a bad one costs nothing. */
   readSettings?(env: EnvReader): Settings;
   wire(deps: SubgraphDeps, settings: Settings): SubgraphWiring;
@@ -82,7 +76,7 @@ export interface StartOptions {
   host?: string;
   /** Overrides DATABASE_URL (embedded mode and tests). */
   databaseUrl?: string;
-  logDestination?: import('pino').DestinationStream;
+  logDestination?: DestinationStream;
   seed?: boolean;
   /**
    * Start publishing the outbox right away (default). The embedded run starts every
@@ -112,12 +106,11 @@ export function buildSubgraphSchemaOf(module: SubgraphModule, wiring?: SubgraphW
     resolvers: module.resolvers,
     orphanedTypes: module.orphanedTypes,
     references: wiring?.references,
-    container: wiring
-      ? { get: (someClass) => instances.get(someClass as Function) ?? new (someClass as new () => object)() }
-      : undefined,
+    container: wiring ? { get: (someClass: ClassType) => instances.get(someClass) ?? new someClass() } : undefined,
   });
 }
 
+/** Connections, wiring, Express, Apollo Server and graphql-ws for one subgraph module, listening on its port. */
 export async function startSubgraph(module: SubgraphModule, options: StartOptions = {}): Promise<RunningSubgraph> {
   const env = options.env ?? envReader();
   const config = readCommonConfig(env);
@@ -128,31 +121,71 @@ export async function startSubgraph(module: SubgraphModule, options: StartOption
   const databaseUrl = options.databaseUrl ?? config.databaseUrl;
   if (!databaseUrl) throw new Error(`${module.name}: DATABASE_URL is not set (npm start provides embedded Postgres)`);
   const keys = loadTokenKeys(config);
-  const verifier = new AccessTokenVerifier(keys.publicKeyPem, config.jwt);
-
-  const db = await openDatabase({
-    url: databaseUrl,
-    schema: module.name,
-    entities: module.entities,
-    // Every subgraph gets the outbox, inbox and dead-letter tables before its own.
-    migrations: [CreateEventTables1763700000000, ...module.migrations],
+  const context: RequestContextDeps = {
+    verifier: new AccessTokenVerifier(keys.publicKeyPem, config.jwt),
     log,
-    poolSize: config.databasePoolSize,
-  });
-  const store = createStore(config.redisUrl, `${config.redisKeyPrefix}:${module.name}`);
+    trustForwardedClientIp: env.bool('TRUST_FORWARDED_CLIENT_IP', true),
+  };
   const metrics = new Metrics(module.name);
-  const events = new EventBackbone({
-    name: module.name,
-    db,
-    databaseUrl,
-    amqpUrl: config.amqpUrl,
-    settings: config.events,
-    log,
-    metrics,
+  const app = buildSubgraphApp(metrics);
+  const httpServer = createHttpServer(app);
+  const origin = () => (httpServer.listening ? `http://${host}:${portOf(httpServer)}` : undefined);
+  const connections = await openConnections(module, { config, databaseUrl, log, metrics });
+  const deps = subgraphDeps(module, { env, config, keys, log, connections, origin });
+  const wiring = module.wire(deps, settings);
+
+  const schema = await buildSubgraphSchemaOf(module, wiring);
+  const formatError = createErrorFormatter(log, {
+    exposeInternals: config.environment === 'development' && env.bool('EXPOSE_INTERNAL_ERRORS', false),
   });
-  const changes = createChangeFeed(config.redisUrl, changeFeedNamespace(config), log);
-  let origin: string | undefined;
-  const deps: SubgraphDeps = {
+  const closeWebSockets = serveSubgraphSubscriptions(httpServer, schema, { formatError, context });
+  const apollo = buildSubgraphApolloServer(schema, { httpServer, formatError, metrics });
+  await apollo.start();
+  mountSubgraphRoutes(app, {
+    name: module.name,
+    apollo,
+    metrics,
+    context,
+    readiness: connections.readinessChecks,
+    routes: (routesApp) => wiring.routes?.(routesApp),
+  });
+
+  if (options.seed) await wiring.seed?.();
+  try {
+    await connections.events.start(wiring.handlers ?? [], { startRelay: options.startRelay ?? true });
+    await listen(httpServer, port, host, module.name);
+  } catch (error) {
+    await closeWebSockets();
+    await apollo.stop();
+    await connections.events.stop();
+    await connections.close();
+    throw error;
+  }
+  const actualPort = portOf(httpServer);
+  log.info({ port: actualPort }, `${module.name} subgraph ready`);
+  const close = async () => {
+    await closeWebSockets();
+    await closeServer(httpServer);
+    await apollo.stop();
+    await connections.events.stop();
+    await wiring.close?.();
+    await connections.close();
+  };
+  const url = `http://${host}:${actualPort}/graphql`;
+  return { name: module.name, port: actualPort, url, deps, wiring, events: connections.events, close };
+}
+
+/** What `wire` receives; `origin` is known once the subgraph listens. */
+function subgraphDeps(
+  module: SubgraphModule,
+  parts: Pick<SubgraphDeps, 'env' | 'config' | 'keys' | 'log'> & {
+    connections: SubgraphConnections;
+    origin: () => string | undefined;
+  },
+): SubgraphDeps {
+  const { env, config, keys, log, connections } = parts;
+  const { db, store, events, changes } = connections;
+  return {
     name: module.name,
     env,
     config,
@@ -164,134 +197,9 @@ export async function startSubgraph(module: SubgraphModule, options: StartOption
     changes,
     afterCommit: new AfterCommit(db, log),
     origin: () => {
+      const origin = parts.origin();
       if (!origin) throw new Error(`${module.name}: origin() is known only once the subgraph listens`);
       return origin;
     },
   };
-  const wiring = module.wire(deps, settings);
-
-  const app = express();
-  app.disable('x-powered-by');
-  app.use(metrics.httpMiddleware());
-  const httpServer = createHttpServer(app);
-  const schema = await buildSubgraphSchemaOf(module, wiring);
-  const formatError = createErrorFormatter(log, {
-    exposeInternals: config.environment === 'development' && env.bool('EXPOSE_INTERNAL_ERRORS', false),
-  });
-  const trustForwardedClientIp = env.bool('TRUST_FORWARDED_CLIENT_IP', true);
-  // A subgraph with a Subscription type serves it over graphql-ws itself, so Apollo Router can pass subscriptions through.
-  const closeWebSockets = schema.getSubscriptionType()
-    ? serveGraphQLOverWebSocket(httpServer, '/graphql', {
-        schema,
-        formatError,
-        context: ({ connectionParams, extra }) =>
-          createRequestContext(
-            {
-              // A browser sends the token in connectionParams; Apollo Router (passthrough) may propagate it as an upgrade header.
-              headers: {
-                ...extra.request.headers,
-                authorization: authorizationFrom(connectionParams) ?? extra.request.headers.authorization,
-              },
-              remoteAddress: extra.request.socket.remoteAddress,
-            },
-            { verifier, log, trustForwardedClientIp },
-          ) as unknown as Record<string, unknown>,
-      })
-    : async () => undefined;
-  const apollo = new ApolloServer<RequestContext>({
-    // Shutdown belongs to the process (runUntilSignal): Apollo's own handler would re-raise the signal mid-drain.
-    stopOnTerminationSignals: false,
-    schema,
-    formatError,
-    includeStacktraceInErrorResponses: false,
-    csrfPrevention: true,
-    plugins: [
-      ApolloServerPluginLandingPageDisabled(),
-      ApolloServerPluginInlineTraceDisabled(),
-      ApolloServerPluginDrainHttpServer({ httpServer }),
-      entityAnswersOnlyShareable(),
-      metrics.apolloPlugin(),
-      operationLogPlugin(),
-    ],
-  });
-  await apollo.start();
-
-  app.get('/health', (_req, res) => void res.json({ status: 'ok', service: module.name }));
-  app.get('/ready', async (_req, res) => {
-    const checks = await readinessChecks({
-      database: () => db.query('SELECT 1'),
-      store: () => store.ping(),
-      broker: () => events.transport.check(),
-    });
-    res.status(checks.ready ? 200 : 503).json({ service: module.name, ...checks });
-  });
-  app.get('/metrics', metrics.handler());
-  wiring.routes?.(app);
-  app.use(
-    '/graphql',
-    express.json({ limit: '1mb' }),
-    expressMiddleware(apollo, {
-      context: async ({ req }) =>
-        createRequestContext(
-          { headers: req.headers, remoteAddress: req.socket.remoteAddress },
-          { verifier, log, trustForwardedClientIp },
-        ),
-    }),
-  );
-  app.use(jsonErrorHandler);
-
-  if (options.seed) await wiring.seed?.();
-  try {
-    await events.start(wiring.handlers ?? [], { startRelay: options.startRelay ?? true });
-    await listen(httpServer, port, host, module.name);
-  } catch (error) {
-    await closeWebSockets();
-    await apollo.stop();
-    await events.stop();
-    await Promise.allSettled([db.destroy(), store.close(), changes.close()]);
-    throw error;
-  }
-  const actualPort = portOf(httpServer);
-  origin = `http://${host}:${actualPort}`;
-  log.info({ port: actualPort }, `${module.name} subgraph ready`);
-
-  return {
-    name: module.name,
-    port: actualPort,
-    url: `http://${host}:${actualPort}/graphql`,
-    deps,
-    wiring,
-    events,
-    close: async () => {
-      await closeWebSockets();
-      await closeServer(httpServer);
-      await apollo.stop();
-      await events.stop();
-      await wiring.close?.();
-      await Promise.allSettled([db.destroy(), store.close(), changes.close()]);
-    },
-  };
-}
-
-/** Every process of one deployment (subgraphs and gateways) shares the change feed's namespace. */
-export function changeFeedNamespace(config: CommonConfig): string {
-  return `${config.redisKeyPrefix}:changes`;
-}
-
-/** Runs every dependency check, each bounded in time, and reports each one. */
-export async function readinessChecks(checks: Record<string, () => Promise<unknown>>, timeoutMs = 2_000) {
-  const results = await Promise.all(
-    Object.entries(checks).map(async ([name, check]) => {
-      try {
-        await Promise.race([
-          check(),
-          new Promise((_, reject) => setTimeout(() => reject(new Error('timed out')), timeoutMs).unref()),
-        ]);
-        return [name, { ok: true }] as const;
-      } catch (error) {
-        return [name, { ok: false, error: error instanceof Error ? error.message : String(error) }] as const;
-      }
-    }),
-  );
-  return { ready: results.every(([, result]) => result.ok), checks: Object.fromEntries(results) };
 }

@@ -34,7 +34,7 @@ export function toLiveQuery(
 ): LiveQuery {
   const operation = getOperationAST(document, operationName);
   const subscriptionType = schema.getSubscriptionType();
-  if (!operation || operation.operation !== 'subscription' || !subscriptionType)
+  if (!operation || operation.operation !== OperationTypeNode.SUBSCRIPTION || !subscriptionType)
     throw new Error('toLiveQuery needs a validated subscription operation');
   // Validation (SingleFieldSubscriptionsRule) guarantees exactly one root field.
   const field = operation.selectionSet.selections[0] as FieldNode;

@@ -19,7 +19,7 @@ beforeAll(async () => {
   stack = await startProbeStack();
 });
 afterAll(async () => {
-  await Promise.all(clients.map((client) => client.dispose()));
+  await Promise.all(clients.map(async (client) => client.dispose()));
   await stack.close();
 });
 
@@ -186,4 +186,19 @@ describe('subscriptions through the gateway (graphql-ws on /graphql)', () => {
     expect((await direct.push(2)).data?.orderUpdated.status).toBe('PAID');
     expect((await proxied.push(2)).data?.orderUpdated.status).toBe('PAID');
   });
+});
+
+it('refuses a subscription sent over HTTP with a 400 naming the WebSocket endpoint, calling no subgraph', async () => {
+  let result: Awaited<ReturnType<typeof stack.client.request>> | undefined;
+  const calls = await stack.subgraphCallsDuring(async () => {
+    result = await stack.client.request(ORDER_UPDATED, { variables: { id: 'order-1' }, token: stack.token() });
+  });
+  expect(calls).toBe(0);
+  expect(result?.status).toBe(400);
+  expect(result?.errors).toEqual([
+    {
+      message: 'Subscriptions are served over WebSocket (graphql-ws) on /graphql',
+      extensions: { code: 'BAD_REQUEST' },
+    },
+  ]);
 });

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import type { IncomingMessage, Server } from 'node:http';
+import type { Server } from 'node:http';
 import type { ApolloServer } from '@apollo/server';
 import {
   DocumentNode,
@@ -7,8 +7,6 @@ import {
   ExecutionResult,
   GraphQLError,
   GraphQLSchema,
-  OperationTypeNode,
-  getOperationAST,
   parse,
   specifiedRules,
   validate,
@@ -23,8 +21,8 @@ import {
   changeStream,
   serveGraphQLOverWebSocket,
 } from '@marketplace/kit';
-import type { GatewayContext } from '../context';
-import { OperationLimits, limitRules } from '../limits';
+import { OperationLimits, limitRules } from '../edge/limits';
+import { GatewayContext, socketPeerOf } from '../edge/request-context';
 import { LiveQuery, toLiveQuery } from './live-query';
 
 /** What a WebSocket connection carries once `connection_init` was accepted. */
@@ -99,7 +97,7 @@ export function serveLiveSubscriptions(
       contexts.set(ctx, {
         viewer,
         authorization: viewer ? authorization : undefined,
-        clientIp: socketAddressOf(ctx.extra.request),
+        clientIp: socketPeerOf(ctx.extra.request),
       });
       return true;
     },
@@ -150,15 +148,9 @@ export function serveLiveSubscriptions(
   });
 }
 
-/** The socket peer (used in logs): the upgrade request does not pass through Express, so TRUST_PROXY does not apply. */
-function socketAddressOf(request: IncomingMessage): string {
-  const address = request.socket.remoteAddress ?? 'unknown';
-  return address.startsWith('::ffff:') ? address.slice('::ffff:'.length) : address;
-}
-
 /** A result without data for its root field: the subscription cannot go on. */
 function isFinal(result: ExecutionResult): boolean {
-  const data = result.data as Record<string, unknown> | null | undefined;
+  const data = result.data;
   return !data || Object.values(data).every((value) => value === null || value === undefined);
 }
 
@@ -180,9 +172,4 @@ async function* pushes(
   } finally {
     await changes.return?.();
   }
-}
-
-/** True for a document whose selected operation is a subscription (HTTP refuses those). */
-export function isSubscriptionOperation(document: DocumentNode, operationName: string | undefined | null): boolean {
-  return getOperationAST(document, operationName ?? undefined)?.operation === OperationTypeNode.SUBSCRIPTION;
 }

@@ -191,15 +191,13 @@ export function createProbeSubgraph(): { module: SubgraphModule; stats: ProbeSta
               hash.update(chunk);
             });
             req.on('end', () =>
-              res
-                .status(201)
-                .json({
-                  name: req.params.name,
-                  query: req.query,
-                  size,
-                  sha256: hash.digest('hex'),
-                  headers: req.headers,
-                }),
+              res.status(201).json({
+                name: req.params.name,
+                query: req.query,
+                size,
+                sha256: hash.digest('hex'),
+                headers: req.headers,
+              }),
             );
           });
           app.get('/files/:name', (req, res) => {

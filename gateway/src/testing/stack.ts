@@ -70,6 +70,8 @@ export interface ProbeStack extends TestGateway {
   token(role?: Role, ttlSeconds?: number): string;
   /** Stops the probe subgraph (idempotent), leaving the gateway running. */
   stopSubgraph(): Promise<void>;
+  /** Requests the probe subgraph received while `work` ran. */
+  subgraphCallsDuring(work: () => Promise<unknown>): Promise<number>;
 }
 
 export async function startProbeStack(gatewayEnv: Record<string, string> = {}): Promise<ProbeStack> {
@@ -100,6 +102,11 @@ export async function startProbeStack(gatewayEnv: Record<string, string> = {}): 
       signer,
       token: (role = Role.CUSTOMER, ttlSeconds) => signer.sign({ id: `user-${role.toLowerCase()}`, role }, ttlSeconds),
       stopSubgraph,
+      subgraphCallsDuring: async (work) => {
+        const before = stats.graphqlRequests;
+        await work();
+        return stats.graphqlRequests - before;
+      },
       close: async () => {
         await gateway.close();
         await stopSubgraph();

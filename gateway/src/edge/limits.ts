@@ -93,7 +93,7 @@ class DepthMeter {
   private selectionSetDepth(selectionSet: SelectionSetNode, parentType: GraphQLNamedType | undefined): number {
     let deepest = 0;
     for (const selection of selectionSet.selections) {
-      let depth = 0;
+      let depth: number;
       if (selection.kind === Kind.FIELD) {
         const name = selection.name.value;
         const own = parentType?.name === '__Type' && name === 'ofType' ? 0 : 1;

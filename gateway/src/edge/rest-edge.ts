@@ -2,7 +2,7 @@ import type { Express, Request, Response } from 'express';
 import { request as httpRequest, IncomingHttpHeaders } from 'node:http';
 import { request as httpsRequest } from 'node:https';
 import { ConfigError, Headers, Logger } from '@marketplace/kit';
-import { clientIpOf } from './context';
+import { clientIpOf, requestIdOf } from './request-context';
 
 /** A REST route the gateway forwards, byte for byte, to the subgraph that owns it. */
 export interface RestEdgeRoute {
@@ -72,7 +72,7 @@ export function mountRestEdge(
 function forward(req: Request, res: Response, target: URL, options: { timeoutMs: number; log: Logger }) {
   const headers: IncomingHttpHeaders = {};
   for (const [name, value] of Object.entries(req.headers)) if (!NOT_FORWARDED.has(name)) headers[name] = value;
-  headers[Headers.requestId] = String(res.locals.requestId);
+  headers[Headers.requestId] = requestIdOf(res);
   headers[Headers.clientIp] = clientIpOf(req);
   headers['x-forwarded-proto'] = req.protocol;
   if (req.headers.host) headers['x-forwarded-host'] = req.headers.host;

@@ -1,6 +1,6 @@
 import { Socket } from 'node:net';
 import { APOLLO_TELEMETRY_VARIABLE, constructedWithApolloTelemetry } from './apollo-telemetry';
-import { startProbeStack } from './testing/stack';
+import { startProbeStack } from '../testing/stack';
 
 describe('constructedWithApolloTelemetry', () => {
   const original = process.env[APOLLO_TELEMETRY_VARIABLE];
@@ -31,20 +31,22 @@ describe('constructedWithApolloTelemetry', () => {
 });
 
 /** Where `net.Socket#connect` was asked to go: a host (or a Unix socket path) for each call. */
-function recordConnections(): { destinations: string[]; restore(): void } {
-  const destinations: string[] = [];
-  const connect = Socket.prototype.connect;
-  Socket.prototype.connect = function (this: Socket, ...args: unknown[]) {
-    // net.createConnection hands over its normalised [options, callback] pair; pg passes (port, host).
-    const first = Array.isArray(args[0]) ? args[0][0] : args[0];
-    const target =
-      typeof first === 'object' && first !== null
-        ? (first as { host?: string; path?: string })
-        : { host: typeof args[1] === 'string' ? args[1] : 'localhost' };
-    destinations.push(target.path ?? `${target.host ?? 'localhost'}:${(first as { port?: number })?.port ?? first}`);
-    return (connect as (...a: unknown[]) => Socket).apply(this, args);
-  } as typeof connect;
-  return { destinations, restore: () => (Socket.prototype.connect = connect) };
+function recordConnections(): { destinations(): string[]; restore(): void } {
+  const connect = jest.spyOn(Socket.prototype, 'connect');
+  return {
+    destinations: () => connect.mock.calls.map((args: unknown[]) => destinationOf(args)),
+    restore: () => connect.mockRestore(),
+  };
+}
+
+function destinationOf(args: unknown[]): string {
+  // net.createConnection hands over its normalised [options, callback] pair; pg passes (port, host).
+  const first: unknown = Array.isArray(args[0]) ? args[0][0] : args[0];
+  if (typeof first === 'object' && first !== null) {
+    const { host, path, port } = first as { host?: string; path?: string; port?: number };
+    return path ?? `${host ?? 'localhost'}:${port}`;
+  }
+  return `${typeof args[1] === 'string' ? args[1] : 'localhost'}:${String(first)}`;
 }
 
 const LOCAL = /^(127\.0\.0\.1|localhost|::1|\[::1\]):|^\//;
@@ -63,8 +65,8 @@ it('starts, serves and stops without connecting anywhere but its own subgraphs a
       await stack.close();
     }
     // The recorder saw the gateway's own call to the probe subgraph, so it sees what the gateway opens.
-    expect(recorder.destinations.some((destination) => destination.startsWith('127.0.0.1:'))).toBe(true);
-    expect(recorder.destinations.filter((destination) => !LOCAL.test(destination))).toEqual([]);
+    expect(recorder.destinations().some((destination) => destination.startsWith('127.0.0.1:'))).toBe(true);
+    expect(recorder.destinations().filter((destination) => !LOCAL.test(destination))).toEqual([]);
   } finally {
     recorder.restore();
   }

@@ -1,16 +1,14 @@
 import type { GraphQLDataSource, GraphQLDataSourceProcessOptions } from '@apollo/gateway';
+import type { GraphQLRequestContext } from '@apollo/server';
 import { GraphQLError } from 'graphql';
 import { Headers, Logger } from '@marketplace/kit';
-import type { GatewayContext } from './context';
+import type { GatewayContext } from '../edge/request-context';
 import { SubgraphAnswer, SubgraphFetcher, cacheControlDirectives } from './subgraph-fetcher';
 
 type SubgraphResponse = Awaited<ReturnType<GraphQLDataSource['process']>>;
-/** A client's operation as the executor hands it to a data source (health checks and schema loads have none). */
-export type IncomingOperation = Extract<
-  GraphQLDataSourceProcessOptions<GatewayContext>,
-  { incomingRequestContext: unknown }
->;
-type CachePolicy = NonNullable<IncomingOperation['incomingRequestContext']['overallCachePolicy']>;
+type ProcessOptions = GraphQLDataSourceProcessOptions<GatewayContext>;
+/** The operation's cache policy as Apollo Server hands it over (the gateway interface declares it `any`). */
+type CachePolicy = GraphQLRequestContext<GatewayContext>['overallCachePolicy'];
 
 /** Code the kit's error formatter passes through for a subgraph the gateway could not use. */
 export const DOWNSTREAM_SERVICE_ERROR = 'DOWNSTREAM_SERVICE_ERROR';
@@ -33,7 +31,7 @@ export class SubgraphDataSource implements GraphQLDataSource<GatewayContext> {
     private readonly log: Logger,
   ) {}
 
-  async process(options: GraphQLDataSourceProcessOptions<GatewayContext>): Promise<SubgraphResponse> {
+  async process(options: ProcessOptions): Promise<SubgraphResponse> {
     const { request } = options;
     if (!request.query) throw new Error('Missing query');
     const headers: Record<string, string> = {};
@@ -57,12 +55,12 @@ export class SubgraphDataSource implements GraphQLDataSource<GatewayContext> {
       const body = jsonOf(answer);
       if (body === null || typeof body !== 'object' || Array.isArray(body))
         throw new Error(`Expected a JSON object from the ${this.name} service`);
-      response = body as SubgraphResponse;
+      response = body;
     } catch (error) {
-      throw this.failure(error as Error, context);
+      throw this.failure(error, context);
     }
-    const policy = incoming?.incomingRequestContext.overallCachePolicy;
-    if (policy && 'restrict' in policy) restrictCachePolicy(policy, answer.headers['cache-control']);
+    const policy = cachePolicyOf(options);
+    if (policy) restrictCachePolicy(policy, answer.headers['cache-control']);
     return response;
   }
 
@@ -81,13 +79,16 @@ export class SubgraphDataSource implements GraphQLDataSource<GatewayContext> {
     });
   }
 
-  private failure(error: Error, context: GatewayContext | undefined): GraphQLError {
+  private failure(error: unknown, context: GatewayContext | undefined): GraphQLError {
     const log = context?.log ?? this.log;
     if (error instanceof GraphQLError) {
       log.warn({ subgraph: this.name, code: error.extensions.code, message: error.message }, 'subgraph request failed');
       return error;
     }
-    log.warn({ subgraph: this.name, err: error.message }, 'subgraph unreachable');
+    log.warn(
+      { subgraph: this.name, err: error instanceof Error ? error.message : String(error) },
+      'subgraph unreachable',
+    );
     return new GraphQLError('A backing service is unavailable; try again shortly', {
       extensions: { code: DOWNSTREAM_SERVICE_ERROR },
     });
@@ -104,6 +105,17 @@ function jsonOf(answer: SubgraphAnswer): unknown {
   )
     return undefined;
   return JSON.parse(answer.body.toString('utf8'));
+}
+
+/** The incoming operation's cache policy; health checks and schema loads have none. */
+function cachePolicyOf(options: ProcessOptions): CachePolicy | undefined {
+  if (!('incomingRequestContext' in options)) return undefined;
+  const policy: unknown = options.incomingRequestContext.overallCachePolicy;
+  return isCachePolicy(policy) ? policy : undefined;
+}
+
+function isCachePolicy(value: unknown): value is CachePolicy {
+  return typeof value === 'object' && value !== null && 'restrict' in value && typeof value.restrict === 'function';
 }
 
 /** As @apollo/gateway does: the whole operation may be cached no longer, nor more widely, than any subgraph answer in it. */

@@ -1,5 +1,5 @@
 import { Server, Socket, createServer } from 'node:net';
-import { ProbeStack, startProbeStack, startTestGateway } from './testing/stack';
+import { ProbeStack, startProbeStack, startTestGateway } from '../testing/stack';
 import { readyUrlOf } from './health';
 
 let stack: ProbeStack;

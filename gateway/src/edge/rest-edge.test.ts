@@ -1,5 +1,5 @@
 import { createHash, randomBytes } from 'node:crypto';
-import { ProbeStack, startProbeStack } from './testing/stack';
+import { ProbeStack, startProbeStack } from '../testing/stack';
 
 /** The gateway's REST edge: bytes streamed to the owning subgraph, untouched, with the gateway's headers. */
 describe('REST edge', () => {

@@ -1,6 +1,6 @@
 import { buildSchema, getIntrospectionQuery, parse, specifiedRules, validate } from 'graphql';
 import { maxAliasesRule, maxDepthRule } from './limits';
-import { DEFAULT_MAX_ALIASES, DEFAULT_MAX_DEPTH } from './config';
+import { DEFAULT_MAX_ALIASES, DEFAULT_MAX_DEPTH } from '../config';
 
 const schema = buildSchema(`
   type Query { node(id: ID!): Node, nodes: [Node!]! }

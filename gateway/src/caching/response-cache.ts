@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import type { ApolloServerPlugin, GraphQLRequestContext } from '@apollo/server';
-import type { FormattedExecutionResult, OperationDefinitionNode } from 'graphql';
-import type { GatewayContext } from './context';
+import { FormattedExecutionResult, Kind, OperationDefinitionNode, OperationTypeNode } from 'graphql';
+import type { GatewayContext } from '../edge/request-context';
 import { PublicCacheSettings, PublicDataCache } from './public-cache';
 
 /** Response header telling whether an answer came from the cache (`HIT`), was stored (`MISS`) or could not be (absent). */
@@ -28,11 +28,17 @@ export class ResponseCache extends PublicDataCache<FormattedExecutionResult> {
   /** Whether this cache answers or keeps the operation for this caller: an anonymous query of public data only, while the cache is on. */
   consults(operation: OperationDefinitionNode | undefined, context: GatewayContext): boolean {
     // Anyone signed in may see more than the public (their own drafts, an admin's view).
-    if (!this.enabled || !operation || operation.operation !== 'query' || context.viewer || context.authorization)
+    if (
+      !this.enabled ||
+      !operation ||
+      operation.operation !== OperationTypeNode.QUERY ||
+      context.viewer ||
+      context.authorization
+    )
       return false;
     return operation.selectionSet.selections.every(
       (selection) =>
-        selection.kind === 'Field' &&
+        selection.kind === Kind.FIELD &&
         (selection.name.value === '__typename' || this.settings.rootFields.has(selection.name.value)) &&
         !selection.directives?.length,
     );

@@ -1,7 +1,10 @@
 import http from 'node:http';
 import https from 'node:https';
 import { urlToHttpOptions } from 'node:url';
-import type { PublicDataCache } from './public-cache';
+import type { Metrics } from '@marketplace/kit';
+import type { GatewayCaches } from '../caching/caches';
+import type { PublicDataCache } from '../caching/public-cache';
+import type { GatewayConfig } from '../config';
 
 /** Idle connections kept open per subgraph; enough for bursts without hoarding sockets. */
 const MAX_FREE_SOCKETS_PER_HOST = 64;
@@ -9,7 +12,8 @@ const MAX_FREE_SOCKETS_PER_HOST = 64;
 const IDLE_SOCKET_TIMEOUT_MS = 30_000;
 
 export interface SubgraphFetcher {
-  send(url: string, request: SubgraphRequest): Promise<SubgraphAnswer>;
+  /** A function, not a method: each data source holds it on its own. */
+  send: (url: string, request: SubgraphRequest) => Promise<SubgraphAnswer>;
   close(): void;
 }
 
@@ -147,6 +151,25 @@ export function createSubgraphFetcher(options: SubgraphFetcherOptions): Subgraph
       agents.https.destroy();
     },
   };
+}
+
+/** The gateway's fetcher, as configured, counting joined reads and lookups in the shared subgraph cache. */
+export function buildSubgraphFetcher(
+  config: GatewayConfig,
+  metrics: Metrics,
+  caches: Pick<GatewayCaches, 'subgraphCache' | 'onSubgraphCacheLookup'>,
+): SubgraphFetcher {
+  const joinedFetches = metrics.counter(
+    'gateway_subgraph_fetches_joined_total',
+    'Subgraph reads answered by joining an identical one in flight (single flight)',
+  );
+  return createSubgraphFetcher({
+    timeoutMs: config.subgraphTimeoutMs,
+    singleFlight: config.subgraphSingleFlight,
+    onJoin: () => joinedFetches.inc(),
+    sharedCache: caches.subgraphCache,
+    onCacheLookup: caches.onSubgraphCacheLookup,
+  });
 }
 
 /** Where a subgraph URL points, as `http.request` takes it, with the agent for its protocol. */

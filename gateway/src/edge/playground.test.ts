@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { PLAYGROUND_ASSETS, PLAYGROUND_ASSET_PATH } from './playground';
-import { ProbeStack, startProbeStack } from './testing/stack';
+import { ProbeStack, startProbeStack } from '../testing/stack';
 
 const BROWSER_ACCEPT = 'text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8';
 

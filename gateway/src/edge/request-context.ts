@@ -1,7 +1,15 @@
-import type { IncomingHttpHeaders, ServerResponse } from 'node:http';
-import type { Request, RequestHandler } from 'express';
-import { AccessTokenVerifier, Headers, Logger, Viewer, requestIdFrom } from '@marketplace/kit';
-import type { RateLimitSubject } from './rate-limit';
+import type { IncomingMessage } from 'node:http';
+import type { Request, RequestHandler, Response } from 'express';
+import {
+  AccessTokenVerifier,
+  CommonConfig,
+  Headers,
+  Logger,
+  Viewer,
+  loadTokenKeys,
+  requestIdFrom,
+} from '@marketplace/kit';
+import type { RequestRateLimiter } from './rate-limit';
 
 /** What the gateway knows about one incoming operation; the data source forwards parts of it. */
 export interface GatewayContext {
@@ -13,6 +21,20 @@ export interface GatewayContext {
   log: Logger;
 }
 
+/** What building a context needs besides the request itself. */
+export interface ContextDeps {
+  verifier: AccessTokenVerifier;
+  log: Logger;
+  /** Absent when rate limits are off. */
+  rateLimiter?: Pick<RequestRateLimiter, 'enforce'>;
+}
+
+/** Checks access tokens against the users subgraph's public key, issuer and audience. */
+export function buildTokenVerifier(config: CommonConfig): AccessTokenVerifier {
+  const keys = loadTokenKeys(config);
+  return new AccessTokenVerifier(keys.publicKeyPem, { issuer: config.jwt.issuer, audience: config.jwt.audience });
+}
+
 /** Assigns the request id first, so every response (errors and playground included) carries it back. */
 export const requestIdMiddleware: RequestHandler = (req, res, next) => {
   const requestId = requestIdFrom(req.headers);
@@ -21,38 +43,28 @@ export const requestIdMiddleware: RequestHandler = (req, res, next) => {
   next();
 };
 
+/** The id `requestIdMiddleware` gave this request. */
+export function requestIdOf(res: Response): string {
+  return String(res.locals.requestId);
+}
+
 /**
  * The client as the gateway sees it: the socket peer, or the X-Forwarded-For client when
  * `TRUST_PROXY` says which proxies to believe (Express resolves that into `req.ip`).
  */
 export function clientIpOf(req: Request): string {
-  return plainIp(req.ip ?? req.socket.remoteAddress);
+  return withoutIpv4MappedPrefix(req.ip ?? req.socket.remoteAddress);
+}
+
+/** The socket peer of a request Express never sees (a WebSocket upgrade), so `TRUST_PROXY` does not apply. */
+export function socketPeerOf(req: IncomingMessage): string {
+  return withoutIpv4MappedPrefix(req.socket.remoteAddress);
 }
 
 /** An address as people write it: IPv4 without the `::ffff:` of an IPv4-mapped IPv6 socket. */
-export function plainIp(address: string | undefined): string {
+function withoutIpv4MappedPrefix(address: string | undefined): string {
   const ip = address ?? 'unknown';
   return ip.startsWith('::ffff:') ? ip.slice('::ffff:'.length) : ip;
-}
-
-/** Where the rate limit's headers go: the HTTP response being prepared. */
-export type HeaderSink = Pick<ServerResponse, 'setHeader'>;
-
-/** Counts one request for its subject; throws the 429 error when the subject is over its limit. */
-export interface RateLimitGuard {
-  enforce(subject: RateLimitSubject, res: HeaderSink, log: Logger): Promise<void>;
-}
-
-/** What the gateway reads off one HTTP request, whichever path (Express or the lean POST path) served it. */
-export interface IncomingCall {
-  headers: IncomingHttpHeaders;
-  requestId: string;
-  clientIp: string;
-}
-
-/** The call as Express resolved it (`TRUST_PROXY` included). */
-export function incomingCallOf(req: Request, res: { locals: Record<string, unknown> }): IncomingCall {
-  return { headers: req.headers, requestId: String(res.locals.requestId), clientIp: clientIpOf(req) };
 }
 
 /**
@@ -64,18 +76,16 @@ export function incomingCallOf(req: Request, res: { locals: Record<string, unkno
  * against its IP before it is refused, so guessing tokens spends the same budget as any
  * other anonymous request (and is answered 429 once that is spent).
  */
-export async function createGatewayContext(
-  call: IncomingCall,
-  res: HeaderSink,
-  deps: { verifier: AccessTokenVerifier; log: Logger; rateLimiter?: RateLimitGuard },
-): Promise<GatewayContext> {
-  const { requestId, clientIp } = call;
-  const authorization = call.headers.authorization;
+export async function createGatewayContext(req: Request, res: Response, deps: ContextDeps): Promise<GatewayContext> {
+  const requestId = requestIdOf(res);
+  const clientIp = clientIpOf(req);
+  const authorization = req.headers.authorization;
   let viewer: Viewer | null = null;
-  let tokenError: unknown;
+  let tokenError: Error | undefined;
   try {
     viewer = deps.verifier.fromAuthorizationHeader(authorization);
   } catch (error) {
+    if (!(error instanceof Error)) throw error;
     tokenError = error;
   }
   // One child logger per request: building pino bindings is a measurable share of the gateway's CPU per operation.
@@ -85,11 +95,8 @@ export async function createGatewayContext(
     res,
     log,
   );
-  if (tokenError !== undefined) {
-    log.info(
-      { reason: tokenError instanceof Error ? tokenError.message : String(tokenError) },
-      'graphql request rejected: bad access token',
-    );
+  if (tokenError) {
+    log.info({ reason: tokenError.message }, 'graphql request rejected: bad access token');
     throw tokenError;
   }
   return { requestId, clientIp, viewer, authorization: viewer ? authorization : undefined, log };

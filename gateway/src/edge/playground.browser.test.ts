@@ -1,6 +1,6 @@
 import { Browser, Page, chromium } from 'playwright-core';
 import { Role } from '@marketplace/kit';
-import { ProbeStack, startProbeStack } from './testing/stack';
+import { ProbeStack, startProbeStack } from '../testing/stack';
 
 /** Flags for a headless run in a container with no network beyond localhost. */
 const CHROMIUM_ARGS = [

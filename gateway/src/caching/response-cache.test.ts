@@ -1,5 +1,5 @@
 import { parse, OperationDefinitionNode } from 'graphql';
-import type { GatewayContext } from './context';
+import type { GatewayContext } from '../edge/request-context';
 import { ResponseCache } from './response-cache';
 
 const settings = {

@@ -1,8 +1,8 @@
 import { Server, createServer } from 'node:http';
 import type { GraphQLDataSourceProcessOptions } from '@apollo/gateway';
 import { createLogger } from '@marketplace/kit';
-import type { GatewayContext } from './context';
-import { SubgraphDataSource } from './remote-data-source';
+import type { GatewayContext } from '../edge/request-context';
+import { SubgraphDataSource } from './subgraph-data-source';
 import { createSubgraphFetcher } from './subgraph-fetcher';
 
 /** The test subgraph answers with the status, content type, body and Cache-Control the request's variables name. */

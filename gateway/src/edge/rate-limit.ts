@@ -1,5 +1,6 @@
-import { AppError, ErrorCode, KeyValueStore, Logger } from '@marketplace/kit';
-import type { HeaderSink } from './context';
+import type { ServerResponse } from 'node:http';
+import { AppError, ErrorCode, KeyValueStore, Logger, createStore } from '@marketplace/kit';
+import type { GatewayConfig } from '../config';
 
 /**
  * Per-user and per-IP request limits, checked once per HTTP GraphQL request while the
@@ -33,6 +34,9 @@ export interface RateLimitSettings {
   perUserPerMinute: number;
   perIpPerMinute: number;
 }
+
+/** Where the rate limit's headers go: the HTTP response being prepared. */
+export type HeaderSink = Pick<ServerResponse, 'setHeader'>;
 
 export type RateLimitSubject = { kind: 'user'; id: string } | { kind: 'ip'; address: string };
 
@@ -151,6 +155,35 @@ export class RequestRateLimiter {
     }
     return null;
   }
+}
+
+/** The limiter and the store it counts in, unless rate limits are off. */
+export interface GatewayRateLimit {
+  limiter: RequestRateLimiter;
+  /** Redis with `REDIS_URL`, else memory; `/health` reports it. */
+  store: KeyValueStore;
+}
+
+export function buildRateLimit(config: GatewayConfig, log: Logger): GatewayRateLimit | undefined {
+  if (!config.rateLimit.enabled) return undefined;
+  const store = createStore(config.common.redisUrl, storeNamespace(config));
+  return {
+    store,
+    limiter: new RequestRateLimiter(store, config.rateLimit, { log: log.child({ component: 'rate-limit' }) }),
+  };
+}
+
+/** `<REDIS_KEY_PREFIX>:gateway`, as subgraphs use `<REDIS_KEY_PREFIX>:<name>`: deployments and test runs sharing a Redis stay apart. */
+export function storeNamespace(config: GatewayConfig): string {
+  return `${config.common.redisKeyPrefix}:gateway`;
+}
+
+/** The limits in effect, for the start-up log line. */
+export function describeRateLimit(config: GatewayConfig) {
+  const { enabled, perUserPerMinute, perIpPerMinute } = config.rateLimit;
+  return enabled
+    ? { perUserPerMinute, perIpPerMinute, store: config.common.redisUrl ? 'redis' : 'memory' }
+    : 'disabled';
 }
 
 /** The kit's RATE_LIMITED error, answered with HTTP 429 (Apollo reads `extensions.http`; the formatter never sends it). */

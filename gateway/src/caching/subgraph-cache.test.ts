@@ -1,6 +1,6 @@
 import { Server, createServer } from 'node:http';
 import { PublicCacheSettings, PublicDataCache } from './public-cache';
-import { SubgraphAnswer, createSubgraphFetcher, publicMaxAgeSeconds } from './subgraph-fetcher';
+import { SubgraphAnswer, createSubgraphFetcher, publicMaxAgeSeconds } from '../subgraph-io/subgraph-fetcher';
 
 /** The test subgraph answers with the Cache-Control its request names in `variables.cacheControl`, and `status` likewise. */
 let server: Server;
@@ -14,8 +14,8 @@ beforeAll(async () => {
     const n = (requests += 1);
     let body = '';
     req.on('data', (chunk) => (body += chunk));
-    req.on('end', async () => {
-      await gate;
+    req.on('end', () => void Promise.resolve(gate).then(() => answer()));
+    const answer = () => {
       const { variables } = JSON.parse(body) as {
         variables: { cacheControl?: string; status?: number; padding?: number };
       };
@@ -27,7 +27,7 @@ beforeAll(async () => {
           data: { n, authorization: req.headers.authorization ?? null, padding: 'x'.repeat(variables.padding ?? 0) },
         }),
       );
-    });
+    };
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   url = `http://127.0.0.1:${(server.address() as { port: number }).port}/graphql`;

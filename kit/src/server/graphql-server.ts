@@ -1,0 +1,74 @@
+import type { Server } from 'node:http';
+import { ApolloServer } from '@apollo/server';
+import { ApolloServerPluginDrainHttpServer } from '@apollo/server/plugin/drainHttpServer';
+import {
+  ApolloServerPluginInlineTraceDisabled,
+  ApolloServerPluginLandingPageDisabled,
+} from '@apollo/server/plugin/disabled';
+import type { GraphQLSchema } from 'graphql';
+import type { AccessTokenVerifier } from '../auth/access-token';
+import { entityAnswersOnlyShareable } from '../cache-hints';
+import { RequestContext, createRequestContext } from '../context';
+import { FormatError, authorizationFrom, serveGraphQLOverWebSocket } from '../http/graphql-ws';
+import { operationLogPlugin } from '../http/operation-log';
+import type { Logger } from '../logger';
+import type { Metrics } from '../metrics';
+
+/** What building a request context needs besides the request. */
+export interface RequestContextDeps {
+  verifier: AccessTokenVerifier;
+  log: Logger;
+  /** Believe the gateway's `x-client-ip` (the default: subgraphs sit behind the gateway). */
+  trustForwardedClientIp: boolean;
+}
+
+/** Apollo Server on the subgraph's schema: no landing page, no inline traces, cache hints for entity answers only. */
+export function buildSubgraphApolloServer(
+  schema: GraphQLSchema,
+  deps: { httpServer: Server; formatError: FormatError; metrics: Metrics },
+): ApolloServer<RequestContext> {
+  return new ApolloServer<RequestContext>({
+    // Shutdown belongs to the process (runUntilSignal): Apollo's own handler would re-raise the signal mid-drain.
+    stopOnTerminationSignals: false,
+    schema,
+    formatError: deps.formatError,
+    includeStacktraceInErrorResponses: false,
+    csrfPrevention: true,
+    plugins: [
+      ApolloServerPluginLandingPageDisabled(),
+      ApolloServerPluginInlineTraceDisabled(),
+      ApolloServerPluginDrainHttpServer({ httpServer: deps.httpServer }),
+      entityAnswersOnlyShareable(),
+      deps.metrics.apolloPlugin(),
+      operationLogPlugin(),
+    ],
+  });
+}
+
+/**
+ * A subgraph with a Subscription type serves it over graphql-ws itself, so Apollo Router can
+ * pass subscriptions through. Returns the function that closes every socket.
+ */
+export function serveSubgraphSubscriptions(
+  httpServer: Server,
+  schema: GraphQLSchema,
+  deps: { formatError: FormatError; context: RequestContextDeps },
+): () => Promise<void> {
+  if (!schema.getSubscriptionType()) return async () => undefined;
+  return serveGraphQLOverWebSocket(httpServer, '/graphql', {
+    schema,
+    formatError: deps.formatError,
+    context: ({ connectionParams, extra }) =>
+      createRequestContext(
+        {
+          // A browser sends the token in connectionParams; Apollo Router (passthrough) may propagate it as an upgrade header.
+          headers: {
+            ...extra.request.headers,
+            authorization: authorizationFrom(connectionParams) ?? extra.request.headers.authorization,
+          },
+          remoteAddress: extra.request.socket.remoteAddress,
+        },
+        deps.context,
+      ),
+  });
+}

@@ -1,0 +1,47 @@
+import type { ApolloServer } from '@apollo/server';
+import { expressMiddleware } from '@as-integrations/express5';
+import express, { Express } from 'express';
+import { RequestContext, createRequestContext } from '../context';
+import { jsonErrorHandler } from '../http/express';
+import type { Metrics } from '../metrics';
+import type { RequestContextDeps } from './graphql-server';
+import { readinessChecks } from './readiness';
+
+/** The Express app the HTTP server serves, timing every request; routes are mounted once Apollo Server has started. */
+export function buildSubgraphApp(metrics: Metrics): Express {
+  const app = express();
+  app.disable('x-powered-by');
+  app.use(metrics.httpMiddleware());
+  return app;
+}
+
+export interface SubgraphRouteDeps {
+  name: string;
+  apollo: ApolloServer<RequestContext>;
+  metrics: Metrics;
+  /** `/ready` reports each of these. */
+  readiness: Record<string, () => Promise<unknown>>;
+  /** The subgraph's own REST routes; mounted before `/graphql`. */
+  routes?: (app: Express) => void;
+  context: RequestContextDeps;
+}
+
+/** `/health` (the process answers), `/ready` (its connections answer), `/metrics`, the subgraph's own routes, then GraphQL. */
+export function mountSubgraphRoutes(app: Express, deps: SubgraphRouteDeps): void {
+  app.get('/health', (_req, res) => void res.json({ status: 'ok', service: deps.name }));
+  app.get('/ready', async (_req, res) => {
+    const checks = await readinessChecks(deps.readiness);
+    res.status(checks.ready ? 200 : 503).json({ service: deps.name, ...checks });
+  });
+  app.get('/metrics', deps.metrics.handler());
+  deps.routes?.(app);
+  app.use(
+    '/graphql',
+    express.json({ limit: '1mb' }),
+    expressMiddleware(deps.apollo, {
+      context: async ({ req }) =>
+        createRequestContext({ headers: req.headers, remoteAddress: req.socket.remoteAddress }, deps.context),
+    }),
+  );
+  app.use(jsonErrorHandler);
+}
