@@ -1,6 +1,6 @@
 /**
  * Node flags of every launcher of the gateway process: `npm run start:gateway`, the
- * container entry point and the benchmark (scripts/src/infra.test.ts keeps them equal).
+ * container entry point and the benchmark (e2e/src/infra.test.ts keeps them equal).
  * They must be on the command line: V8 sizes its heap, and decides how it grows, when it
  * sets the heap up, so flags set from inside the process change nothing there.
  *

@@ -8,7 +8,7 @@ import { SimulatedOutcome, deliverSigned, paymentIntentEvent } from './webhook/s
  * signed Stripe event of a payment attempt to the webhook (through the gateway by default),
  * for a local run without Stripe keys. The order needs a payment intent first.
  */
-/** What `npm start` runs (scripts/src/start.ts): embedded Postgres on 54320, database `marketplace`. */
+/** What `npm start` runs (scripts/src/embedded-database.ts): embedded Postgres on 54320, database `marketplace`. */
 const EMBEDDED_DATABASE_URL = 'postgres://postgres:postgres@127.0.0.1:54320/marketplace';
 
 async function main([orderId, outcome]: string[]): Promise<void> {
