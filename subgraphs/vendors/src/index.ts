@@ -10,14 +10,14 @@ import { PayoutResolver, VendorPayoutsResolver } from './payout/payout.resolver'
 import { PayoutService } from './payout/payout.service';
 import { seedVendors } from './seed';
 import { UserVendorResolver } from './user/user.resolver';
-import { VendorModerationService } from './vendor/vendor-moderation.service';
-import { Vendor } from './vendor/vendor.entity';
-import { vendorReferences } from './vendor/vendor.reference';
-import { VendorResolver } from './vendor/vendor.resolver';
-import { VendorService } from './vendor/vendor.service';
+import { VendorModerationService } from './vendor-account/vendor-moderation.service';
+import { Vendor } from './vendor-account/vendor.entity';
+import { vendorReferences } from './vendor-account/vendor.reference';
+import { VendorResolver } from './vendor-account/vendor.resolver';
+import { VendorService } from './vendor-account/vendor.service';
 
 export { DEMO_VENDORS } from './seed';
-export { VendorStatus } from './vendor/vendor.entity';
+export { VendorStatus } from './vendor-account/vendor.entity';
 
 /** Vendor applications, storefront profiles and their moderation; earnings (the ledger) and payouts. */
 export const vendorSubgraph: SubgraphModule<VendorConfig> = {

@@ -1,8 +1,8 @@
 import { DemoIds, Events, Outbox } from '@marketplace/kit';
 import type { DataSource } from 'typeorm';
 import type { VendorConfig } from './config';
-import { Vendor, VendorStatus } from './vendor/vendor.entity';
-import { approvedPayload } from './vendor/vendor.events';
+import { Vendor, VendorStatus } from './vendor-account/vendor.entity';
+import { approvedPayload } from './vendor-account/vendor.events';
 
 /** The demo vendors `npm start` shows, owned by the users subgraph's demo vendors. */
 export const DEMO_VENDORS = [

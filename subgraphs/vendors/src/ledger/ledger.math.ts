@@ -1,4 +1,4 @@
-import { BPS_PER_UNIT } from '../vendor/vendor.entity';
+import { BPS_PER_UNIT } from '../vendor-account/vendor.entity';
 
 /** The platform's commission on `price` minor units at `bps` basis points, rounded half up to a whole minor unit. */
 export function commissionOf(price: number, bps: number): number {

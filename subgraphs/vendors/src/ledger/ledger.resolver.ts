@@ -3,8 +3,8 @@ import { Args, Authorized, Ctx, FieldResolver, Query, Resolver, Root } from 'typ
 import { Order, Product } from '../entity-stubs';
 import { PayoutService } from '../payout/payout.service';
 import { Payout } from '../payout/payout.type';
-import { Vendor } from '../vendor/vendor.entity';
-import { VendorService } from '../vendor/vendor.service';
+import { Vendor } from '../vendor-account/vendor.entity';
+import { VendorService } from '../vendor-account/vendor.service';
 import { CurrencyArgs, LedgerArgs, PeriodArgs } from './ledger.args';
 import { LedgerService } from './ledger.service';
 import { LedgerEntry, TopProduct, VendorBalance, VendorEarnings, VendorStats } from './ledger.types';

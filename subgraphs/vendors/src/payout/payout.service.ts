@@ -17,9 +17,9 @@ import {
 import type { DataSource, EntityManager } from 'typeorm';
 import { DEFAULT_CURRENCY, checkCurrency } from '../ledger/ledger.service';
 import { toAmount } from '../ledger/ledger.math';
-import { VendorStatus } from '../vendor/vendor.entity';
-import type { VendorService } from '../vendor/vendor.service';
-import { REASON_MAX_LENGTH, VendorInputCheck } from '../vendor/vendor.validation';
+import { VendorStatus } from '../vendor-account/vendor.entity';
+import type { VendorService } from '../vendor-account/vendor.service';
+import { REASON_MAX_LENGTH, VendorInputCheck } from '../vendor-account/vendor.validation';
 import { PayoutTransitionName, nextPayoutStatus } from './payout.transitions';
 import { PAYOUT_COLUMNS, Payout, PayoutRow, PayoutStatus, toPayout } from './payout.type';
 

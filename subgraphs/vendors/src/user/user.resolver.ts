@@ -1,7 +1,7 @@
 import { RequestContext, ViewerDependent } from '@marketplace/kit';
 import { Ctx, FieldResolver, Resolver, Root } from 'type-graphql';
-import { Vendor } from '../vendor/vendor.entity';
-import { VendorService } from '../vendor/vendor.service';
+import { Vendor } from '../vendor-account/vendor.entity';
+import { VendorService } from '../vendor-account/vendor.service';
 import { User } from '../entity-stubs';
 
 /** What this subgraph adds to the users subgraph's `User`. */
