@@ -1,5 +1,6 @@
 import 'reflect-metadata';
 
+export * from './contracts';
 export * from './config';
 export * from './logger';
 export * from './errors';
@@ -13,7 +14,6 @@ export * from './federation';
 export * from './entity-stubs';
 export * from './process';
 export * from './subgraph';
-export * from './auth/roles';
 export * from './auth/keys';
 export * from './auth/access-token';
 export * from './auth/auth-checker';
@@ -24,8 +24,6 @@ export * from './http/operation-log';
 export * from './data/sql';
 export * from './data/after-commit';
 export * from './events';
-export * from './money';
-export * from './demo';
 export * from './storage/object-storage';
 export * from './storage/local-directory-storage';
 export * from './auth/signed-token';

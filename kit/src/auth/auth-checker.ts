@@ -1,7 +1,7 @@
 import type { AuthChecker } from 'type-graphql';
 import { forbidden, unauthenticated } from '../errors';
 import type { RequestContext } from '../context';
-import type { Role, Viewer } from './roles';
+import type { Role, Viewer } from '../contracts/roles';
 
 /** `@Authorized()` needs a signed-in viewer; `@Authorized(Role.ADMIN)` also one of the roles. */
 export const authChecker: AuthChecker<RequestContext, Role> = ({ context }, roles) => {

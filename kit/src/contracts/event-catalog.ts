@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { defineEvent } from './envelope';
+import { PayloadOf, defineEvent } from '../events/envelope';
 
 /**
  * The event catalog: every event of the marketplace, its routing key, version and payload.
@@ -204,3 +204,6 @@ function productState() {
 }
 
 export type EventName = keyof typeof Events;
+
+/** A product as product.published and product.updated carry it: all a replica keeps of it. */
+export type ProductState = PayloadOf<typeof Events.ProductPublished>;

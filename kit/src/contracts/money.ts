@@ -1,5 +1,5 @@
 import { Directive, Field, Int, ObjectType } from 'type-graphql';
-import { InheritsCacheHint } from './cache-hints';
+import { InheritsCacheHint } from '../cache-hints';
 
 /** Currencies the marketplace prices in (ISO 4217). */
 export const SUPPORTED_CURRENCIES = ['USD', 'EUR', 'GBP'] as const;

@@ -1,5 +1,4 @@
 export * from './envelope';
-export * from './catalog';
 export * from './transport';
 export * from './outbox';
 export * from './relay';

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { AccessTokenSigner } from '../auth/access-token';
 import { loadTokenKeys } from '../auth/keys';
-import type { Role } from '../auth/roles';
+import type { Role } from '../contracts/roles';
 import { readCommonConfig } from '../config';
 import { queryRows } from '../data/sql';
 import type { Envelope } from '../events/envelope';

@@ -1,7 +1,7 @@
 import { SubgraphModule, publicDataAnnouncer } from '@marketplace/kit';
 import { VendorConfig, readVendorConfig } from './config';
 import { entityStubReferences } from './entity-stubs';
-import { ledgerHandlers } from './ledger/ledger.events';
+import { ledgerHandlers } from './ledger/ledger.handlers';
 import { LedgerEntryResolver, TopProductResolver, VendorLedgerResolver } from './ledger/ledger.resolver';
 import { LedgerService } from './ledger/ledger.service';
 import { CreateVendors1763780000000 } from './migrations/1763780000000-create-vendors';
@@ -9,7 +9,7 @@ import { CreateLedger1763810000000 } from './migrations/1763810000000-create-led
 import { PayoutResolver, VendorPayoutsResolver } from './payout/payout.resolver';
 import { PayoutService } from './payout/payout.service';
 import { seedVendors } from './seed';
-import { UserVendorResolver } from './user/user.resolver';
+import { UserVendorResolver } from './user/user-vendor.resolver';
 import { VendorModerationService } from './vendor-account/vendor-moderation.service';
 import { Vendor } from './vendor-account/vendor.entity';
 import { vendorReferences } from './vendor-account/vendor.reference';

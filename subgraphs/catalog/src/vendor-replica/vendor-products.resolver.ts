@@ -5,7 +5,7 @@ import { ProductSearchService } from '../product/product-search.service';
 import { Vendor } from '../entity-stubs';
 
 @Resolver(() => Vendor)
-export class VendorResolver {
+export class VendorProductsResolver {
   constructor(private readonly searching: ProductSearchService) {}
 
   @FieldResolver(() => ProductConnection, {

@@ -1,12 +1,7 @@
-import { Events, eventHandler, queryRows } from '@marketplace/kit';
-import { OrderStatus, UNPAID } from './order-status';
+import { EventTooEarlyError, Events, eventHandler, queryRows } from '@marketplace/kit';
 import { lockOrder } from './order.store';
-import type { OrderTransitions } from './order.transition';
-
-/** Thrown so the kit retries the event later: it arrived before the one it depends on. */
-export class EventTooEarlyError extends Error {
-  override name = 'EventTooEarlyError';
-}
+import { OrderTransitions, UNPAID } from './order.transitions';
+import { OrderStatus } from './order.type';
 
 /**
  * The saga's answers to orders (ARCHITECTURE §4). Each runs in the kit's transaction with

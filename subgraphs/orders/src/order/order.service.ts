@@ -19,10 +19,9 @@ import {
   toConnection,
 } from '@marketplace/kit';
 import type { DataSource } from 'typeorm';
-import { OrderStatus, UNPAID } from './order-status';
 import { ORDER_COLUMNS, OrderRow, historyOf, itemsOf, ordersByIds, toOrder } from './order.store';
-import type { OrderTransitions } from './order.transition';
-import { Order, OrderItem, OrderStatusChange } from './order.type';
+import { OrderTransitions, UNPAID } from './order.transitions';
+import { Order, OrderItem, OrderStatus, OrderStatusChange } from './order.type';
 
 /** Unpaid orders the expiry job cancels per transaction (several replicas each take their own batch). */
 const EXPIRY_BATCH_SIZE = 50;

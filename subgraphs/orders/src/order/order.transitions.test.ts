@@ -1,4 +1,5 @@
-import { OrderStatus, canMove } from './order-status';
+import { canMove } from './order.transitions';
+import { OrderStatus } from './order.type';
 
 const { PENDING_PAYMENT, PAID, FULFILLED, CANCELLED, PAYMENT_FAILED, REFUNDED } = OrderStatus;
 const allowed: [OrderStatus, OrderStatus][] = [

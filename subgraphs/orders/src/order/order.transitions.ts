@@ -1,7 +1,27 @@
 import { ChangeTopics, Events, SubgraphDeps } from '@marketplace/kit';
 import type { EntityManager } from 'typeorm';
-import { OrderStatus, canMove } from './order-status';
 import { appendHistory, itemsOf, lockOrder } from './order.store';
+import { OrderStatus } from './order.type';
+
+/**
+ * The only moves an order can make. PAYMENT_FAILED → PAID because a customer may retry the
+ * card on the same payment intent; CANCELLED is only for unpaid orders (a paid one is refunded).
+ */
+const NEXT: Record<OrderStatus, readonly OrderStatus[]> = {
+  PENDING_PAYMENT: [OrderStatus.PAID, OrderStatus.PAYMENT_FAILED, OrderStatus.CANCELLED],
+  PAYMENT_FAILED: [OrderStatus.PAID, OrderStatus.CANCELLED],
+  PAID: [OrderStatus.FULFILLED, OrderStatus.REFUNDED],
+  FULFILLED: [OrderStatus.REFUNDED],
+  CANCELLED: [],
+  REFUNDED: [],
+};
+
+export function canMove(from: OrderStatus, to: OrderStatus): boolean {
+  return NEXT[from].includes(to);
+}
+
+/** Statuses in which nothing has been paid yet: the customer may cancel, the expiry job may. */
+export const UNPAID: readonly OrderStatus[] = [OrderStatus.PENDING_PAYMENT, OrderStatus.PAYMENT_FAILED];
 
 export interface TransitionOptions {
   /** The request or event this change follows from (carried by the events it records). */

@@ -4,7 +4,7 @@ import type { EntityManager } from 'typeorm';
 export type OrderStatus = 'OPEN' | 'CANCELLED';
 
 /** An order as payments knows it: who may pay it and how much (from order.created only). */
-export interface OrderRecord {
+export interface ReplicaOrder {
   id: string;
   userId: string;
   amount: number | null;
@@ -13,7 +13,7 @@ export interface OrderRecord {
 }
 
 /** Payments' replica of orders; events may arrive in any order and more than once. */
-export class OrderRecords {
+export class OrderReplicaService {
   async created(manager: EntityManager, order: PayloadOf<typeof Events.OrderCreated>): Promise<void> {
     // A cancellation that overtook the creation keeps the order CANCELLED; it only learns its amount.
     await manager.query(
@@ -33,8 +33,8 @@ export class OrderRecords {
   }
 
   /** One order; `lock` holds its row (FOR UPDATE) until the transaction ends. */
-  async find(manager: EntityManager, orderId: string, lock = false): Promise<OrderRecord | null> {
-    const [row] = await queryRows<OrderRecord>(
+  async find(manager: EntityManager, orderId: string, lock = false): Promise<ReplicaOrder | null> {
+    const [row] = await queryRows<ReplicaOrder>(
       manager,
       `SELECT id, user_id AS "userId", amount, currency, status FROM orders WHERE id = $1${lock ? ' FOR UPDATE' : ''}`,
       [orderId],

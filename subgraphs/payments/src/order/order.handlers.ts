@@ -1,10 +1,10 @@
 import { Events, eventHandler } from '@marketplace/kit';
 import type { RefundService } from '../payment/refund.service';
 import type { PaymentService } from '../payment/payment.service';
-import type { OrderRecords } from './order.service';
+import type { OrderReplicaService } from './order-replica.service';
 
 /** Orders tells payments what may be charged (order.created) and what may no longer be (order.cancelled). */
-export const orderHandlers = (orders: OrderRecords, payments: PaymentService, refunds: RefundService) => [
+export const orderHandlers = (orders: OrderReplicaService, payments: PaymentService, refunds: RefundService) => [
   eventHandler('record-order-created', Events.OrderCreated, async ({ payload }, { manager, log }) => {
     await orders.created(manager, payload);
     log.info({ orderId: payload.orderId, amount: payload.total }, 'order recorded for payment');

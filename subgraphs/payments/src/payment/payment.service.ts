@@ -11,7 +11,7 @@ import {
   requireViewer,
 } from '@marketplace/kit';
 import type { DataSource, EntityManager } from 'typeorm';
-import type { OrderRecords } from '../order/order.service';
+import type { OrderReplicaService } from '../order/order-replica.service';
 import type { PaymentProvider } from '../provider/payment-provider';
 import { checkOrderId } from './payment.validation';
 import { isPaid } from './payment.transitions';
@@ -30,7 +30,7 @@ export const orderNotHeardOf = () =>
 export class PaymentService {
   constructor(
     private readonly db: DataSource,
-    private readonly orders: OrderRecords,
+    private readonly orders: OrderReplicaService,
     private readonly provider: PaymentProvider,
   ) {}
 

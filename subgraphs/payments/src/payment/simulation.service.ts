@@ -1,6 +1,6 @@
 import { AppError, RequestContext, Role, conflict, forbidden, requireViewer } from '@marketplace/kit';
 import type { DataSource } from 'typeorm';
-import type { OrderRecords } from '../order/order.service';
+import type { OrderReplicaService } from '../order/order-replica.service';
 import { SimulatedOutcome, deliverSigned, paymentIntentEvent } from '../webhook/stripe-event';
 import { checkOrderId } from './payment.validation';
 import { PaymentService, orderNotHeardOf } from './payment.service';
@@ -16,7 +16,7 @@ export const NO_INTENT_YET = 'No payment intent for this order yet: call createP
 export class SimulationService {
   constructor(
     private readonly db: DataSource,
-    private readonly orders: OrderRecords,
+    private readonly orders: OrderReplicaService,
     private readonly payments: PaymentService,
     private readonly webhook: { enabled: boolean; url(): string; secret: string },
   ) {}

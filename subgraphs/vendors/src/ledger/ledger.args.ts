@@ -1,7 +1,7 @@
 import { DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE, PageArgs } from '@marketplace/kit';
 import { Max, Min } from 'class-validator';
 import { ArgsType, Field, Int } from 'type-graphql';
-import { EarningsPeriod } from './ledger.types';
+import { EarningsPeriod } from './ledger.type';
 
 @ArgsType()
 export class CurrencyArgs {

@@ -7,7 +7,7 @@ import { Vendor } from '../vendor-account/vendor.entity';
 import { VendorService } from '../vendor-account/vendor.service';
 import { CurrencyArgs, LedgerArgs, PeriodArgs } from './ledger.args';
 import { LedgerService } from './ledger.service';
-import { LedgerEntry, TopProduct, VendorBalance, VendorEarnings, VendorStats } from './ledger.types';
+import { LedgerEntry, TopProduct, VendorBalance, VendorEarnings, VendorStats } from './ledger.type';
 
 export const LedgerEntryConnection = Connection(LedgerEntry, 'LedgerEntry');
 

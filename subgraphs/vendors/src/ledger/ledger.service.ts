@@ -1,6 +1,7 @@
 import {
   ConnectionShape,
   Envelope,
+  EventTooEarlyError,
   Events,
   Logger,
   Money,
@@ -27,17 +28,12 @@ import {
   VendorBalance,
   VendorEarnings,
   VendorStats,
-} from './ledger.types';
+} from './ledger.type';
 
 /** The currency of a vendor with no ledger entries yet (the marketplace sells mostly in USD). */
 export const DEFAULT_CURRENCY = 'USD';
 /** How many products `VendorStats.topProducts` lists. */
 export const TOP_PRODUCTS = 5;
-
-/** Thrown so the kit retries the event later: it arrived before the one it depends on. */
-export class EventTooEarlyError extends Error {
-  override name = 'EventTooEarlyError';
-}
 
 type OrderPaid = PayloadOf<typeof Events.OrderPaid>;
 type PaymentRefunded = PayloadOf<typeof Events.PaymentRefunded>;
