@@ -1,22 +1,10 @@
 import { randomUUID } from 'node:crypto';
 import { Envelope, Events, PayloadOf, Role, createEnvelope, queryRows } from '@marketplace/kit';
-import { TestSubgraph, deliver, startTestSubgraph, tokenFor } from '@marketplace/kit/testing';
+import { Person, TestSubgraph, deliver, person, startTestSubgraph, tokenFor } from '@marketplace/kit/testing';
 import { vendorSubgraph } from './index';
 
 export function startVendor(env: Record<string, string> = {}): Promise<TestSubgraph> {
   return startTestSubgraph(vendorSubgraph, env);
-}
-
-/** A signed-in user the vendor subgraph has never heard of. */
-export interface Person {
-  id: string;
-  role: Role;
-  token: string;
-}
-
-export function person(role: Role = Role.CUSTOMER): Person {
-  const id = randomUUID();
-  return { id, role, token: tokenFor(id, role) };
 }
 
 export const VENDOR_FIELDS =

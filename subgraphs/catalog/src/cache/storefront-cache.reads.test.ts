@@ -3,16 +3,8 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Events } from '@marketplace/kit';
-import { TestSubgraph, sqlDuring } from '@marketplace/kit/testing';
-import {
-  TestVendor,
-  addVendor,
-  customer,
-  deliverEvent,
-  licensedCustomer,
-  publishedProduct,
-  startCatalog,
-} from '../testing';
+import { TestSubgraph, deliverEvent, sqlDuring } from '@marketplace/kit/testing';
+import { TestVendor, addVendor, customer, licensedCustomer, publishedProduct, startCatalog } from '../testing';
 
 /**
  * Anonymous storefront reads come from the cache (memory, or Redis when REDIS_URL is set)

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { Events, createEnvelope, queryRows } from '@marketplace/kit';
-import { TestSubgraph, deliver } from '@marketplace/kit/testing';
-import { deliverEvent, startCatalog } from '../testing';
+import { TestSubgraph, deliver, deliverEvent } from '@marketplace/kit/testing';
+import { startCatalog } from '../testing';
 
 /** license.issued (licensing → catalog) becomes a local record: proof of purchase for reviews. */
 let catalog: TestSubgraph;

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { Events, createEnvelope, queryRows } from '@marketplace/kit';
-import { TestSubgraph, deliver, tokenFor, until } from '@marketplace/kit/testing';
-import { admin, deliverEvent, publishedProduct, startCatalog } from '../testing';
+import { TestSubgraph, deliver, deliverEvent, tokenFor, until } from '@marketplace/kit/testing';
+import { admin, publishedProduct, startCatalog } from '../testing';
 
 /** The replica of vendors follows the vendor subgraph's events, in whatever order they arrive. */
 let catalog: TestSubgraph;

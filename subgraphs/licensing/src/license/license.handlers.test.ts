@@ -1,18 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { Events, createEnvelope, queryRows } from '@marketplace/kit';
-import { TestSubgraph, deliver } from '@marketplace/kit/testing';
-import {
-  deliverEvent,
-  licensed,
-  licensesOf,
-  orderPaid,
-  outboxOf,
-  person,
-  productState,
-  startLicensing,
-  until,
-  validate,
-} from '../testing';
+import { TestSubgraph, deliver, deliverEvent, person, productState } from '@marketplace/kit/testing';
+import { licensed, licensesOf, orderPaid, outboxOf, startLicensing, until, validate } from '../testing';
 
 /** The saga's licensing steps: issue on order.paid, revoke on payment.refunded, each exactly once. */
 let licensing: TestSubgraph;

@@ -1,10 +1,9 @@
 import { randomUUID } from 'node:crypto';
 import { Events, createEnvelope, queryRows } from '@marketplace/kit';
-import { TestSubgraph, deliver, outboxOf, until } from '@marketplace/kit/testing';
+import { TestSubgraph, deliver, deliverEvent, outboxOf, until } from '@marketplace/kit/testing';
 import {
   CANCEL,
   customer,
-  deliverEvent,
   orderAs,
   paid,
   paymentOf,

@@ -1,6 +1,7 @@
 import { Role } from '@marketplace/kit';
 import type { TestSubgraph } from '@marketplace/kit/testing';
-import { PaymentView, SIMULATE, eventTypes, orderPlaced, pendingPayment, person, startPayments } from '../testing';
+import { person } from '@marketplace/kit/testing';
+import { PaymentView, SIMULATE, eventTypes, orderPlaced, pendingPayment, startPayments } from '../testing';
 import { NO_INTENT_YET } from './simulation.service';
 
 /** simulatePayment: the signed Stripe event, through the real webhook endpoint. */

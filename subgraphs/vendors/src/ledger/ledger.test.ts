@@ -1,16 +1,14 @@
 import { randomUUID } from 'node:crypto';
 import { Role, queryRows } from '@marketplace/kit';
-import { TestSubgraph, deliver, sqlDuring, until } from '@marketplace/kit/testing';
+import { Person, TestSubgraph, deliver, person, sqlDuring, until } from '@marketplace/kit/testing';
 import {
   BALANCE,
   ENTRY_FIELDS,
-  Person,
   activeVendor,
   daysAgo,
   ledgerRows,
   orderPaidEvent,
   paidOrder,
-  person,
   refundEvent,
   startVendor,
   vendorIn,

@@ -150,7 +150,7 @@ export class PayoutService {
   /** REQUESTED → REJECTED (admin) with a reason; the amount goes back to the available balance. */
   reject(context: RequestContext, id: string, rawReason: string): Promise<Payout> {
     const check = new VendorInputCheck();
-    const reason = check.requiredText('reason', rawReason, REASON_MAX_LENGTH);
+    const reason = check.multiLineText('reason', rawReason, REASON_MAX_LENGTH, { required: true });
     check.done();
     return this.transition(context, id, 'reject', async (manager, payout, at) => {
       const rows = await queryRows<PayoutRow>(

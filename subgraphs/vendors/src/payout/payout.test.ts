@@ -1,15 +1,13 @@
 import { randomUUID } from 'node:crypto';
 import { Role } from '@marketplace/kit';
 import type { QueryRunner } from 'typeorm';
-import { TestSubgraph, deliver } from '@marketplace/kit/testing';
+import { Person, TestSubgraph, deliver, person } from '@marketplace/kit/testing';
 import {
   BALANCE,
-  Person,
   SUSPEND,
   activeVendor,
   ledgerRows,
   paidOrder,
-  person,
   refundEvent,
   startVendor,
   tokenFor,

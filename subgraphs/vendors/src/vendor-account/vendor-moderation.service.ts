@@ -27,7 +27,7 @@ export class VendorModerationService {
 
   reject(context: RequestContext, id: string, rawReason: string): Promise<Vendor> {
     const check = new VendorInputCheck();
-    const reason = check.requiredText('reason', rawReason, REASON_MAX_LENGTH);
+    const reason = check.multiLineText('reason', rawReason, REASON_MAX_LENGTH, { required: true });
     check.done();
     return this.transition(context, id, 'reject', async (vendor, manager) => {
       vendor.rejectionReason = reason;
@@ -43,7 +43,7 @@ export class VendorModerationService {
 
   suspend(context: RequestContext, id: string, rawReason?: string | null): Promise<Vendor> {
     const check = new VendorInputCheck();
-    const reason = rawReason == null ? null : check.text('reason', rawReason, REASON_MAX_LENGTH);
+    const reason = rawReason == null ? null : check.multiLineText('reason', rawReason, REASON_MAX_LENGTH) || null;
     check.done();
     return this.transition(context, id, 'suspend', async (vendor, manager) => {
       vendor.suspensionReason = reason;

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { Envelope, Role, queryRows } from '@marketplace/kit';
-import { TestSubgraph, eventually } from '@marketplace/kit/testing';
+import { TestSubgraph, eventually, person } from '@marketplace/kit/testing';
 import {
   APPROVE,
   REINSTATE,
@@ -9,7 +9,6 @@ import {
   VendorView,
   applyAs,
   outboxEnvelopes,
-  person,
   startVendor,
   tokenFor,
   vendorIn,

@@ -1,13 +1,11 @@
 import { Role, queryRows } from '@marketplace/kit';
-import { TestSubgraph } from '@marketplace/kit/testing';
+import { Person, TestSubgraph, person } from '@marketplace/kit/testing';
 import {
   APPLY,
-  Person,
   VENDOR_FIELDS,
   VendorView,
   applyAs,
   outboxEnvelopes,
-  person,
   startVendor,
   uniqueName,
   vendorIn,

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { Role, queryRows } from '@marketplace/kit';
-import { TestSubgraph } from '@marketplace/kit/testing';
-import { Person, VENDOR_FIELDS, VendorView, applyAs, person, startVendor, vendorIn } from '../testing';
+import { Person, TestSubgraph, person } from '@marketplace/kit/testing';
+import { VENDOR_FIELDS, VendorView, applyAs, startVendor, vendorIn } from '../testing';
 
 let vendor: TestSubgraph;
 const admin = person(Role.ADMIN);

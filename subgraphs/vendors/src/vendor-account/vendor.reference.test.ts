@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { PUBLIC_DATA_MAX_AGE_SECONDS, Role } from '@marketplace/kit';
-import { TestSubgraph } from '@marketplace/kit/testing';
-import { VendorView, applyAs, person, sqlDuring, startVendor, vendorIn } from '../testing';
+import { TestSubgraph, person } from '@marketplace/kit/testing';
+import { VendorView, applyAs, sqlDuring, startVendor, vendorIn } from '../testing';
 
 let vendor: TestSubgraph;
 const admin = person(Role.ADMIN);

@@ -122,7 +122,7 @@ export class VendorService {
     const check = new VendorInputCheck();
     const displayName = check.displayName('input.displayName', input.displayName);
     const slug = input.slug == null ? undefined : check.slug('input.slug', input.slug);
-    const bio = input.bio == null ? null : check.text('input.bio', input.bio, BIO_MAX_LENGTH);
+    const bio = input.bio == null ? null : check.multiLineText('input.bio', input.bio, BIO_MAX_LENGTH) || null;
     check.done();
     for (let attempt = 1; ; attempt += 1) {
       try {
@@ -166,7 +166,7 @@ export class VendorService {
     const displayName =
       input.displayName == null ? undefined : check.displayName('input.displayName', input.displayName);
     const slug = input.slug == null ? undefined : check.slug('input.slug', input.slug);
-    const bio = input.bio == null ? undefined : check.text('input.bio', input.bio, BIO_MAX_LENGTH);
+    const bio = input.bio == null ? undefined : check.multiLineText('input.bio', input.bio, BIO_MAX_LENGTH) || null;
     check.done();
     let saved: Vendor;
     try {

@@ -1,4 +1,4 @@
-import { AppError } from '@marketplace/kit';
+import { inputProblems } from '@marketplace/kit/testing';
 import {
   BIO_MAX_LENGTH,
   DISPLAY_NAME_MAX_LENGTH,
@@ -10,18 +10,7 @@ import {
 } from './vendor.validation';
 
 /** Runs one check and returns the problems `done()` reports (empty when the input is fine). */
-function problemsOf(run: (check: VendorInputCheck) => unknown): { field: string; message: string }[] {
-  const check = new VendorInputCheck();
-  run(check);
-  try {
-    check.done();
-    return [];
-  } catch (error) {
-    if (!(error instanceof AppError)) throw error;
-    expect(error.extensions.code).toBe('BAD_USER_INPUT');
-    return error.extensions.fields as { field: string; message: string }[];
-  }
-}
+const problemsOf = (run: (check: VendorInputCheck) => unknown) => inputProblems(new VendorInputCheck(), run);
 
 describe('InputCheck.slug', () => {
   it.each(['abc', 'ada-agents', 'a1-b2-c3', '123', 'x'.repeat(SLUG_MAX_LENGTH)])('accepts %s', (slug) => {
@@ -100,25 +89,25 @@ describe('InputCheck.displayName', () => {
   });
 });
 
-describe('InputCheck.text and requiredText', () => {
-  it('keeps line breaks, trims, and turns blank into null', () => {
+describe('InputCheck.multiLineText (bios and reasons)', () => {
+  it('keeps line breaks, trims, and lets blank be empty', () => {
     const check = new VendorInputCheck();
-    expect(check.text('b', '  line one\n\tline two  ', BIO_MAX_LENGTH)).toBe('line one\n\tline two');
-    expect(check.text('b', '   ', BIO_MAX_LENGTH)).toBeNull();
+    expect(check.multiLineText('b', '  line one\n\tline two  ', BIO_MAX_LENGTH)).toBe('line one\n\tline two');
+    expect(check.multiLineText('b', '   ', BIO_MAX_LENGTH)).toBe('');
     expect(() => check.done()).not.toThrow();
   });
 
   it('refuses over-long text and other control characters', () => {
-    expect(problemsOf((check) => check.text('input.bio', 'x'.repeat(BIO_MAX_LENGTH + 1), BIO_MAX_LENGTH))).toEqual([
-      { field: 'input.bio', message: `must be at most ${BIO_MAX_LENGTH} characters` },
-    ]);
-    expect(problemsOf((check) => check.text('input.bio', 'bell\u0007', BIO_MAX_LENGTH))).toEqual([
+    expect(
+      problemsOf((check) => check.multiLineText('input.bio', 'x'.repeat(BIO_MAX_LENGTH + 1), BIO_MAX_LENGTH)),
+    ).toEqual([{ field: 'input.bio', message: `must be at most ${BIO_MAX_LENGTH} characters` }]);
+    expect(problemsOf((check) => check.multiLineText('input.bio', 'bell\u0007', BIO_MAX_LENGTH))).toEqual([
       { field: 'input.bio', message: 'must not contain control characters' },
     ]);
   });
 
   it('requires something for a required text', () => {
-    expect(problemsOf((check) => check.requiredText('reason', ' \n ', 10))).toEqual([
+    expect(problemsOf((check) => check.multiLineText('reason', ' \n ', 10, { required: true }))).toEqual([
       { field: 'reason', message: 'must not be empty' },
     ]);
   });
@@ -127,7 +116,7 @@ describe('InputCheck.text and requiredText', () => {
     const problems = problemsOf((check) => {
       check.displayName('input.displayName', '');
       check.slug('input.slug', 'NO');
-      check.text('input.bio', 'x'.repeat(BIO_MAX_LENGTH + 1), BIO_MAX_LENGTH);
+      check.multiLineText('input.bio', 'x'.repeat(BIO_MAX_LENGTH + 1), BIO_MAX_LENGTH);
     });
     expect(problems.map((p) => p.field)).toEqual(['input.displayName', 'input.slug', 'input.bio']);
   });

@@ -8,21 +8,11 @@ export const REASON_MAX_LENGTH = 2000;
 
 /** Lower-case letters and digits in groups joined by single hyphens (the table checks the same). */
 const SLUG_PATTERN = /^[a-z0-9]+(-[a-z0-9]+)*$/;
-// eslint-disable-next-line no-control-regex
-const CONTROL_CHARACTERS = /[\u0000-\u001f\u007f]/;
-/** Text that may span lines: tabs and line breaks are fine, other control characters are not. */
-// eslint-disable-next-line no-control-regex
-const CONTROL_CHARACTERS_EXCEPT_LINES = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f]/;
 
 /** The vendor subgraph's field rules on top of the kit's problem collector. */
 export class VendorInputCheck extends InputCheck {
   displayName(field: string, raw: string): string {
-    const name = raw.trim();
-    if (name.length === 0) this.add(field, 'must not be empty');
-    else if (name.length > DISPLAY_NAME_MAX_LENGTH)
-      this.add(field, `must be at most ${DISPLAY_NAME_MAX_LENGTH} characters`);
-    else if (CONTROL_CHARACTERS.test(name)) this.add(field, 'must not contain control characters');
-    return name;
+    return this.singleLineText(field, raw, DISPLAY_NAME_MAX_LENGTH);
   }
 
   slug(field: string, raw: string): string {
@@ -35,21 +25,6 @@ export class VendorInputCheck extends InputCheck {
         'must be lower-case letters, digits and single hyphens, starting and ending with a letter or digit',
       );
     return slug;
-  }
-
-  /** Optional long text: trimmed; empty means none. */
-  text(field: string, raw: string, maxLength: number): string | null {
-    const text = raw.trim();
-    if (text.length > maxLength) this.add(field, `must be at most ${maxLength} characters`);
-    else if (CONTROL_CHARACTERS_EXCEPT_LINES.test(text)) this.add(field, 'must not contain control characters');
-    return text.length > 0 ? text : null;
-  }
-
-  /** Required long text, such as a rejection reason. */
-  requiredText(field: string, raw: string, maxLength: number): string {
-    const text = this.text(field, raw, maxLength);
-    if (text === null) this.add(field, 'must not be empty');
-    return text ?? '';
   }
 }
 
