@@ -9,3 +9,4 @@ export * from './amqp-transport';
 export * from './topic';
 export * from './event-tables.migration';
 export * from './backbone';
+export * from './product-state-handlers';

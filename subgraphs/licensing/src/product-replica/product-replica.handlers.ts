@@ -1,12 +1,9 @@
-import { Envelope, Events, HandlerContext, PayloadOf, eventHandler } from '@marketplace/kit';
+import { Events, eventHandler, productStateHandlers } from '@marketplace/kit';
 import type { ProductReplicaService } from './product-replica.service';
 
 /** The replica follows the catalog: license policy from product state events, the current build from uploads. */
-export const productReplicaHandlers = (products: ProductReplicaService) => {
-  const applyState = async (
-    { payload, type }: Envelope<PayloadOf<typeof Events.ProductPublished>>,
-    { manager, log }: HandlerContext,
-  ) => {
+export const productReplicaHandlers = (products: ProductReplicaService) => [
+  ...productStateHandlers('replicate-product', async ({ payload, type }, { manager, log }) => {
     const applied = await products.applyState(manager, payload);
     log.info(
       {
@@ -18,17 +15,13 @@ export const productReplicaHandlers = (products: ProductReplicaService) => {
       },
       'product policy replicated',
     );
-  };
-  return [
-    eventHandler('replicate-product-published', Events.ProductPublished, applyState),
-    eventHandler('replicate-product-updated', Events.ProductUpdated, applyState),
-    eventHandler(
-      'replicate-product-artifact',
-      Events.ProductArtifactUploaded,
-      async ({ payload, occurredAt }, { manager, log }) => {
-        const applied = await products.applyArtifact(manager, payload, occurredAt);
-        log.info({ productId: payload.productId, version: payload.version, applied }, 'product artifact replicated');
-      },
-    ),
-  ];
-};
+  }),
+  eventHandler(
+    'replicate-product-artifact',
+    Events.ProductArtifactUploaded,
+    async ({ payload, occurredAt }, { manager, log }) => {
+      const applied = await products.applyArtifact(manager, payload, occurredAt);
+      log.info({ productId: payload.productId, version: payload.version, applied }, 'product artifact replicated');
+    },
+  ),
+];

@@ -1,10 +1,9 @@
-import { Events, PayloadOf, queryRows } from '@marketplace/kit';
+import { Events, PayloadOf, ProductState, queryRows } from '@marketplace/kit';
 import type { DataSource, EntityManager } from 'typeorm';
 
 /** Machines a license may be activated on when the vendor set no policy (or licensing has not heard of the product yet). */
 export const DEFAULT_MAX_ACTIVATIONS = 3;
 
-type ProductState = PayloadOf<typeof Events.ProductPublished>;
 type ArtifactUploaded = PayloadOf<typeof Events.ProductArtifactUploaded>;
 
 /** The product's current build as licensing serves it. */

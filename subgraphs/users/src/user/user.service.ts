@@ -5,15 +5,13 @@ import {
   Role,
   alignToKeys,
   conflict,
-  decodeCursor,
   defineLoader,
   forbidden,
-  isTimeIdCursor,
   isUniqueViolation,
   isUuid,
+  newestFirstEntities,
   notFound,
   requireViewer,
-  toConnection,
 } from '@marketplace/kit';
 import { DataSource, EntityManager, In } from 'typeorm';
 import type { AccountEmails } from '../auth/account-emails';
@@ -61,17 +59,7 @@ export class UserService {
       const prefix = `${search.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
       query.andWhere('(u.email LIKE lower(:prefix) OR u.display_name ILIKE :prefix)', { prefix });
     }
-    const totalCount = await query.clone().getCount();
-    if (page.after) {
-      const [createdAt, id] = decodeCursor(page.after, 2, isTimeIdCursor);
-      query.andWhere('(u.created_at, u.id) < (:createdAt, :id)', { createdAt, id });
-    }
-    const rows = await query
-      .orderBy('u.created_at', 'DESC')
-      .addOrderBy('u.id', 'DESC')
-      .take(page.first + 1)
-      .getMany();
-    return toConnection(rows, page, totalCount, (user) => [user.createdAt.toISOString(), user.id]);
+    return newestFirstEntities(query, ['u.created_at', 'u.id'], page, (user) => user.createdAt);
   }
 
   async updateProfile(context: RequestContext, input: UpdateProfileInput): Promise<User> {

@@ -1,11 +1,11 @@
-import { Connection, ConnectionShape, RequestContext, forbidden } from '@marketplace/kit';
+import { Connection, ConnectionShape, PageArgs, RequestContext, forbidden } from '@marketplace/kit';
 import { Args, Authorized, Ctx, FieldResolver, Query, Resolver, Root } from 'type-graphql';
 import { Order, Product } from '../entity-stubs';
 import { PayoutService } from '../payout/payout.service';
 import { Payout } from '../payout/payout.type';
 import { Vendor } from '../vendor-account/vendor.entity';
 import { VendorService } from '../vendor-account/vendor.service';
-import { CurrencyArgs, LedgerArgs, PeriodArgs } from './ledger.args';
+import { CurrencyArgs, PeriodArgs } from './ledger.args';
 import { LedgerService } from './ledger.service';
 import { LedgerEntry, TopProduct, VendorBalance, VendorEarnings, VendorStats } from './ledger.type';
 
@@ -79,7 +79,7 @@ export class VendorLedgerResolver {
   })
   ledger(
     @Root() vendor: Vendor,
-    @Args() page: LedgerArgs,
+    @Args() page: PageArgs,
     @Ctx() context: RequestContext,
   ): Promise<ConnectionShape<LedgerEntry>> | null {
     return this.vendors.canSeePrivateFields(context, vendor) ? this.ledgerService.ledger(vendor.id, page) : null;

@@ -9,12 +9,10 @@ import {
   PayloadOf,
   RequestContext,
   badInput,
-  decodeCursor,
   defineLoader,
-  isTimeIdCursor,
   isUuid,
+  newestFirstPage,
   queryRows,
-  toConnection,
 } from '@marketplace/kit';
 import type { DataSource, EntityManager } from 'typeorm';
 import type { VendorConfig } from '../config';
@@ -362,24 +360,19 @@ export class LedgerService {
 
   /** A vendor's entries, newest first, keyset-paged on (created_at, id). */
   async ledger(vendorId: string, page: PageArgs): Promise<ConnectionShape<LedgerEntry>> {
-    const [{ total }] = await queryRows<{ total: number }>(
+    return newestFirstPage(
       this.db,
-      `SELECT count(*)::int AS total FROM ledger_entries WHERE vendor_id = $1`,
-      [vendorId],
+      {
+        columns: LEDGER_COLUMNS,
+        from: 'ledger_entries',
+        where: 'vendor_id = $1',
+        parameters: [vendorId],
+        orderBy: ['created_at', 'id'],
+      },
+      page,
+      toLedgerEntry,
+      (entry) => entry.createdAt,
     );
-    const parameters: unknown[] = [vendorId, page.first + 1];
-    let after = '';
-    if (page.after) {
-      const [createdAt, id] = decodeCursor(page.after, 2, isTimeIdCursor);
-      parameters.push(createdAt, id);
-      after = 'AND (created_at, id) < ($3, $4)';
-    }
-    const rows = await queryRows<LedgerEntryRow>(
-      this.db,
-      `SELECT ${LEDGER_COLUMNS} FROM ledger_entries WHERE vendor_id = $1 ${after} ORDER BY created_at DESC, id DESC LIMIT $2`,
-      parameters,
-    );
-    return toConnection(rows.map(toLedgerEntry), page, total, (entry) => [entry.createdAt.toISOString(), entry.id]);
   }
 
   /** `currency` when given (checked), else the vendor's primary currency. */

@@ -1,21 +1,15 @@
-import { DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE, PageArgs } from '@marketplace/kit';
-import { Max, Min } from 'class-validator';
+import { FilteredPageArgs } from '@marketplace/kit';
 import { ArgsType, Field, ID, Int } from 'type-graphql';
 import { PayoutStatus } from './payout.type';
 
 @ArgsType()
-export class PayoutsArgs implements PageArgs {
+class PayoutFilter {
   @Field(() => PayoutStatus, { nullable: true, description: 'Only payouts with this status.' })
   status?: PayoutStatus | null;
-
-  @Field(() => Int, { defaultValue: DEFAULT_PAGE_SIZE, description: `Page size, 1 to ${MAX_PAGE_SIZE}.` })
-  @Min(1)
-  @Max(MAX_PAGE_SIZE)
-  first: number = DEFAULT_PAGE_SIZE;
-
-  @Field(() => String, { nullable: true, description: 'Return items after this cursor (an `endCursor`).' })
-  after?: string | null;
 }
+
+@ArgsType()
+export class PayoutsArgs extends FilteredPageArgs(PayoutFilter) {}
 
 @ArgsType()
 export class RequestPayoutArgs {

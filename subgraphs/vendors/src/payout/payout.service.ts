@@ -4,15 +4,13 @@ import {
   RequestContext,
   alignToKeys,
   conflict,
-  decodeCursor,
   defineLoader,
   forbidden,
-  isTimeIdCursor,
   isUuid,
+  newestFirstPage,
   notFound,
   queryRows,
   requireViewer,
-  toConnection,
 } from '@marketplace/kit';
 import type { DataSource, EntityManager } from 'typeorm';
 import { DEFAULT_CURRENCY, checkCurrency } from '../ledger/ledger.service';
@@ -57,26 +55,19 @@ export class PayoutService {
     filter: { vendorId?: string; status?: PayoutStatus | null },
     page: PageArgs,
   ): Promise<ConnectionShape<Payout>> {
-    const where = `($1::uuid IS NULL OR vendor_id = $1) AND ($2::text IS NULL OR status = $2)`;
-    const base = [filter.vendorId ?? null, filter.status ?? null];
-    const [{ total }] = await queryRows<{ total: number }>(
+    return newestFirstPage(
       this.db,
-      `SELECT count(*)::int AS total FROM payouts WHERE ${where}`,
-      base,
+      {
+        columns: PAYOUT_COLUMNS,
+        from: 'payouts',
+        where: '($1::uuid IS NULL OR vendor_id = $1) AND ($2::text IS NULL OR status = $2)',
+        parameters: [filter.vendorId ?? null, filter.status ?? null],
+        orderBy: ['requested_at', 'id'],
+      },
+      page,
+      toPayout,
+      (payout) => payout.requestedAt,
     );
-    const parameters: unknown[] = [...base, page.first + 1];
-    let after = '';
-    if (page.after) {
-      const [requestedAt, id] = decodeCursor(page.after, 2, isTimeIdCursor);
-      parameters.push(requestedAt, id);
-      after = 'AND (requested_at, id) < ($4, $5)';
-    }
-    const rows = await queryRows<PayoutRow>(
-      this.db,
-      `SELECT ${PAYOUT_COLUMNS} FROM payouts WHERE ${where} ${after} ORDER BY requested_at DESC, id DESC LIMIT $3`,
-      parameters,
-    );
-    return toConnection(rows.map(toPayout), page, total, (payout) => [payout.requestedAt.toISOString(), payout.id]);
   }
 
   /** The signed-in vendor asks for `amount` of its available balance in `currency` (its primary currency by default). */

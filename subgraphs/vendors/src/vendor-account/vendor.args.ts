@@ -1,6 +1,5 @@
-import { MAX_PAGE_SIZE, DEFAULT_PAGE_SIZE, PageArgs } from '@marketplace/kit';
-import { Max, Min } from 'class-validator';
-import { ArgsType, Field, ID, Int } from 'type-graphql';
+import { FilteredPageArgs } from '@marketplace/kit';
+import { ArgsType, Field, ID } from 'type-graphql';
 import { VendorStatus } from './vendor.entity';
 
 @ArgsType()
@@ -12,20 +11,14 @@ export class VendorLookupArgs {
   slug?: string | null;
 }
 
-/** Declared in full (not extending PageArgs) so that the filter comes first in the schema. */
 @ArgsType()
-export class VendorsArgs implements PageArgs {
+class VendorFilter {
   @Field(() => VendorStatus, { nullable: true, description: 'Only vendors with this status.' })
   status?: VendorStatus | null;
-
-  @Field(() => Int, { defaultValue: DEFAULT_PAGE_SIZE, description: `Page size, 1 to ${MAX_PAGE_SIZE}.` })
-  @Min(1)
-  @Max(MAX_PAGE_SIZE)
-  first: number = DEFAULT_PAGE_SIZE;
-
-  @Field(() => String, { nullable: true, description: 'Return items after this cursor (an `endCursor`).' })
-  after?: string | null;
 }
+
+@ArgsType()
+export class VendorsArgs extends FilteredPageArgs(VendorFilter) {}
 
 @ArgsType()
 export class VendorIdArgs {

@@ -8,14 +8,12 @@ import {
   alignToKeys,
   badInput,
   conflict,
-  decodeCursor,
   defineLoader,
   isUniqueViolation,
+  isUuid,
+  newestFirstEntities,
   notFound,
   requireViewer,
-  isTimeIdCursor,
-  isUuid,
-  toConnection,
 } from '@marketplace/kit';
 import { DataSource, EntityManager, In } from 'typeorm';
 import type { VendorConfig } from '../config';
@@ -100,17 +98,7 @@ export class VendorService {
   ): Promise<ConnectionShape<Vendor>> {
     const query = this.db.getRepository(Vendor).createQueryBuilder('v');
     if (status) query.andWhere('v.status = :status', { status });
-    const totalCount = await query.clone().getCount();
-    if (page.after) {
-      const [createdAt, id] = decodeCursor(page.after, 2, isTimeIdCursor);
-      query.andWhere('(v.created_at, v.id) < (:createdAt, :id)', { createdAt, id });
-    }
-    const rows = await query
-      .orderBy('v.created_at', 'DESC')
-      .addOrderBy('v.id', 'DESC')
-      .take(page.first + 1)
-      .getMany();
-    return toConnection(rows, page, totalCount, (vendor) => [vendor.createdAt.toISOString(), vendor.id]);
+    return newestFirstEntities(query, ['v.created_at', 'v.id'], page, (vendor) => vendor.createdAt);
   }
 
   /**
