@@ -1,6 +1,6 @@
 import { PageArgs, RequestContext } from '@marketplace/kit';
 import { Args, Ctx, FieldResolver, Resolver, Root } from 'type-graphql';
-import { ProductConnection } from '../product/product.args';
+import { ProductConnection } from '../product/product.entity';
 import { ProductSearchService } from '../product/product-search.service';
 import { Vendor } from '../entity-stubs';
 

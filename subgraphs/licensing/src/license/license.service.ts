@@ -12,6 +12,7 @@ import {
   alignToKeys,
   defineLoader,
   forbidden,
+  isSelfOrAdmin,
   isUuid,
   newestFirstPage,
   queryRows,
@@ -62,14 +63,13 @@ export class LicenseService {
   });
 
   canSee(viewer: Viewer | null, license: License): boolean {
-    return viewer?.role === Role.ADMIN || (viewer !== null && viewer.id === license.ownerId);
+    return isSelfOrAdmin(viewer, license.ownerId);
   }
 
   /** `myLicenses` and `User.licenses`: newest first, keyset-paged on (issued_at, id); the user or an admin only. */
   async list(context: RequestContext, userId: string, page: PageArgs): Promise<ConnectionShape<License>> {
     const viewer = requireViewer(context);
-    if (viewer.id !== userId && viewer.role !== Role.ADMIN)
-      throw forbidden('Only the user or an admin may list their licenses');
+    if (!isSelfOrAdmin(viewer, userId)) throw forbidden('Only the user or an admin may list their licenses');
     return newestFirstPage(
       this.db,
       {

@@ -4,12 +4,12 @@ import {
   Logger,
   PageArgs,
   RequestContext,
-  Role,
   Viewer,
   alignToKeys,
   conflict,
   defineLoader,
   forbidden,
+  isSelfOrAdmin,
   isUuid,
   newestFirstPage,
   notFound,
@@ -53,7 +53,7 @@ export class OrderService {
 
   /** The owner and admins see an order; nobody else learns anything about it. */
   canSee(viewer: Viewer | null, order: Order): boolean {
-    return viewer?.role === Role.ADMIN || viewer?.id === order.userId;
+    return isSelfOrAdmin(viewer, order.userId);
   }
 
   /** `order(id)`: BAD_USER_INPUT for a malformed id, NOT_FOUND, FORBIDDEN for anyone but the owner or an admin. */
@@ -87,8 +87,7 @@ export class OrderService {
     page: PageArgs,
   ): Promise<ConnectionShape<Order>> {
     const viewer = requireViewer(context);
-    if (viewer.id !== userId && viewer.role !== Role.ADMIN)
-      throw forbidden('Only the user or an admin may list their orders');
+    if (!isSelfOrAdmin(viewer, userId)) throw forbidden('Only the user or an admin may list their orders');
     return newestFirstPage(
       this.db,
       {

@@ -1,4 +1,4 @@
-import { EntityDescriptions, Money } from '@marketplace/kit';
+import { Connection, EntityDescriptions, Money } from '@marketplace/kit';
 import { Directive, Field, ID, Int, ObjectType, registerEnumType } from 'type-graphql';
 import { Product, User, Vendor } from '../entity-stubs';
 
@@ -104,3 +104,5 @@ export class Order {
   @Field({ description: 'When the order last changed.' })
   updatedAt: Date;
 }
+
+export const OrderConnection = Connection(Order, 'Order');

@@ -6,6 +6,7 @@ import {
   conflict,
   defineLoader,
   forbidden,
+  isSelfOrAdmin,
   isUuid,
   queryRows,
   requireViewer,
@@ -61,7 +62,7 @@ export class PaymentService {
   });
 
   canSee(context: RequestContext, payment: Payment): boolean {
-    return context.viewer?.role === Role.ADMIN || context.viewer?.id === payment.userId;
+    return isSelfOrAdmin(context.viewer, payment.userId);
   }
 
   /** The order's payment; `lock` holds the payment row (FOR UPDATE) until the transaction ends. */

@@ -1,4 +1,4 @@
-import { AppError, RequestContext, Role, conflict, forbidden, requireViewer } from '@marketplace/kit';
+import { AppError, RequestContext, conflict, forbidden, isSelfOrAdmin, requireViewer } from '@marketplace/kit';
 import type { DataSource } from 'typeorm';
 import type { OrderReplicaService } from '../order/order-replica.service';
 import { SimulatedOutcome, deliverSigned, paymentIntentEvent } from '../webhook/stripe-event';
@@ -31,7 +31,7 @@ export class SimulationService {
     checkOrderId(orderId);
     const order = await this.orders.find(this.db.manager, orderId);
     if (!order) throw orderNotHeardOf();
-    if (order.userId !== viewer.id && viewer.role !== Role.ADMIN)
+    if (!isSelfOrAdmin(viewer, order.userId))
       throw forbidden('Only the customer who placed the order (or an admin) can simulate its payment');
     const payment = await this.payments.ofOrder(this.db, orderId);
     if (!payment?.providerRef) throw new AppError('NOT_FOUND', NO_INTENT_YET);

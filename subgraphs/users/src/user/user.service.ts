@@ -7,6 +7,7 @@ import {
   conflict,
   defineLoader,
   forbidden,
+  isSelfOrAdmin,
   isUniqueViolation,
   isUuid,
   newestFirstEntities,
@@ -43,12 +44,12 @@ export class UserService {
   /** Admins see anyone; everyone else only themselves (and learns nothing about other ids). */
   async getVisible(context: RequestContext, id: string): Promise<User> {
     const viewer = requireViewer(context);
-    if (viewer.role !== Role.ADMIN && viewer.id !== id) throw forbidden();
+    if (!isSelfOrAdmin(viewer, id)) throw forbidden();
     return this.get(context, id);
   }
 
   canSeePrivateFields(context: RequestContext, user: User): boolean {
-    return context.viewer?.role === Role.ADMIN || context.viewer?.id === user.id;
+    return isSelfOrAdmin(context.viewer, user.id);
   }
 
   async list(_context: RequestContext, filter: UsersFilter = {}, page: PageArgs): Promise<ConnectionShape<User>> {

@@ -1,4 +1,4 @@
-import { Connection, ConnectionShape, PageArgs, RequestContext, forbidden } from '@marketplace/kit';
+import { ConnectionShape, PageArgs, RequestContext, forbidden } from '@marketplace/kit';
 import { Args, Authorized, Ctx, FieldResolver, Query, Resolver, Root } from 'type-graphql';
 import { Order, Product } from '../entity-stubs';
 import { PayoutService } from '../payout/payout.service';
@@ -7,9 +7,14 @@ import { Vendor } from '../vendor-account/vendor.entity';
 import { VendorService } from '../vendor-account/vendor.service';
 import { CurrencyArgs, PeriodArgs } from './ledger.args';
 import { LedgerService } from './ledger.service';
-import { LedgerEntry, TopProduct, VendorBalance, VendorEarnings, VendorStats } from './ledger.type';
-
-export const LedgerEntryConnection = Connection(LedgerEntry, 'LedgerEntry');
+import {
+  LedgerEntry,
+  LedgerEntryConnection,
+  TopProduct,
+  VendorBalance,
+  VendorEarnings,
+  VendorStats,
+} from './ledger.type';
 
 const PRIVATE = "visible to the vendor's user and admins, null for everyone else";
 

@@ -1,4 +1,4 @@
-import { Money } from '@marketplace/kit';
+import { Connection, Money } from '@marketplace/kit';
 import { Field, ID, Int, ObjectType, registerEnumType } from 'type-graphql';
 
 /** What moved a vendor's money; the migration checks each kind's sign and what it points at. */
@@ -179,3 +179,5 @@ export class VendorStats {
   @Field(() => [TopProduct], { description: 'Up to 5 products with the highest revenue, best first.' })
   topProducts: TopProduct[];
 }
+
+export const LedgerEntryConnection = Connection(LedgerEntry, 'LedgerEntry');

@@ -1,12 +1,10 @@
-import { Connection, ConnectionShape, RequestContext, Role } from '@marketplace/kit';
+import { ConnectionShape, RequestContext, Role } from '@marketplace/kit';
 import { Arg, Args, Authorized, Ctx, FieldResolver, ID, Mutation, Query, Resolver, Root } from 'type-graphql';
 import { Vendor } from '../vendor-account/vendor.entity';
 import { VendorService } from '../vendor-account/vendor.service';
 import { PayoutIdArgs, PayoutsArgs, RejectPayoutArgs, RequestPayoutArgs } from './payout.args';
 import { PayoutService } from './payout.service';
-import { Payout } from './payout.type';
-
-export const PayoutConnection = Connection(Payout, 'Payout');
+import { Payout, PayoutConnection } from './payout.type';
 
 @Resolver(() => Payout)
 export class PayoutResolver {

@@ -1,4 +1,4 @@
-import { Money } from '@marketplace/kit';
+import { Connection, Money } from '@marketplace/kit';
 import { Field, ID, ObjectType, registerEnumType } from 'type-graphql';
 
 export enum PayoutStatus {
@@ -73,3 +73,5 @@ export function toPayout(row: PayoutRow): Payout {
     rejectedAt: row.rejected_at,
   });
 }
+
+export const PayoutConnection = Connection(Payout, 'Payout');

@@ -1,4 +1,4 @@
-import { EntityDescriptions, PublicData } from '@marketplace/kit';
+import { Connection, EntityDescriptions, PublicData } from '@marketplace/kit';
 import { Directive, Field, Float, ID, ObjectType, registerEnumType } from 'type-graphql';
 import { Column, CreateDateColumn, Entity, PrimaryGeneratedColumn, UpdateDateColumn } from 'typeorm';
 
@@ -83,3 +83,5 @@ export class Vendor {
     return this.commissionBps / BPS_PER_UNIT;
   }
 }
+
+export const VendorConnection = Connection(Vendor, 'Vendor');

@@ -1,13 +1,11 @@
-import { Connection, RequestContext, Role, ViewerDependent } from '@marketplace/kit';
+import { RequestContext, Role, ViewerDependent } from '@marketplace/kit';
 import { Arg, Args, Authorized, Ctx, FieldResolver, Mutation, Query, Resolver, Root } from 'type-graphql';
 import { User } from '../entity-stubs';
 import { RejectVendorArgs, SuspendVendorArgs, VendorIdArgs, VendorLookupArgs, VendorsArgs } from './vendor.args';
-import { Vendor } from './vendor.entity';
+import { Vendor, VendorConnection } from './vendor.entity';
 import { ApplyAsVendorInput, UpdateVendorProfileInput } from './vendor.inputs';
 import { VendorModerationService } from './vendor-moderation.service';
 import { VendorService } from './vendor.service';
-
-export const VendorConnection = Connection(Vendor, 'Vendor');
 
 @Resolver(() => Vendor)
 export class VendorResolver {

@@ -4,11 +4,11 @@ import {
   Outbox,
   PageArgs,
   RequestContext,
-  Role,
   alignToKeys,
   badInput,
   conflict,
   defineLoader,
+  isSelfOrAdmin,
   isUniqueViolation,
   isUuid,
   newestFirstEntities,
@@ -49,7 +49,7 @@ export class VendorService {
 
   /** The vendor's own user and admins see everything about it. */
   canSeePrivateFields(context: RequestContext, vendor: Vendor): boolean {
-    return context.viewer?.role === Role.ADMIN || context.viewer?.id === vendor.userId;
+    return isSelfOrAdmin(context.viewer, vendor.userId);
   }
 
   /** Everyone sees ACTIVE vendors; other statuses only their user and admins. */
