@@ -19,13 +19,14 @@ import type { VendorConfig } from '../config';
 import { availableFrom, commissionOf, toAmount } from './ledger.math';
 import {
   EarningsPeriod,
+  LEDGER_COLUMNS,
   LedgerEntry,
-  LedgerEntryKind,
   PERIOD_DAYS,
   TopProduct,
   VendorBalance,
   VendorEarnings,
   VendorStats,
+  toLedgerEntry,
 } from './ledger.type';
 
 /** The currency of a vendor with no ledger entries yet (the marketplace sells mostly in USD). */
@@ -35,40 +36,6 @@ export const TOP_PRODUCTS = 5;
 
 type OrderPaid = PayloadOf<typeof Events.OrderPaid>;
 type PaymentRefunded = PayloadOf<typeof Events.PaymentRefunded>;
-
-/** A `ledger_entries` row as SQL returns it (bigint amounts as strings). */
-export interface LedgerEntryRow {
-  id: string;
-  vendor_id: string;
-  kind: LedgerEntryKind;
-  amount: string;
-  currency: string;
-  order_id: string | null;
-  product_id: string | null;
-  product_name: string | null;
-  payout_id: string | null;
-  occurred_at: Date;
-  available_at: Date;
-  created_at: Date;
-}
-
-export const LEDGER_COLUMNS =
-  'id, vendor_id, kind, amount, currency, order_id, product_id, product_name, payout_id, occurred_at, available_at, created_at';
-
-export function toLedgerEntry(row: LedgerEntryRow): LedgerEntry {
-  return Object.assign(new LedgerEntry(), {
-    id: row.id,
-    kind: row.kind,
-    amount: Money.of(toAmount(row.amount), row.currency),
-    orderId: row.order_id,
-    productId: row.product_id,
-    productName: row.product_name,
-    payoutId: row.payout_id,
-    occurredAt: row.occurred_at,
-    availableAt: row.available_at,
-    createdAt: row.created_at,
-  });
-}
 
 /** Order-line totals of one vendor in one currency over a period. */
 interface Totals {

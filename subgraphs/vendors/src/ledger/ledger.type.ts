@@ -1,5 +1,6 @@
 import { Connection, Money } from '@marketplace/kit';
 import { Field, ID, Int, ObjectType, registerEnumType } from 'type-graphql';
+import { toAmount } from './ledger.math';
 
 /** What moved a vendor's money; the migration checks each kind's sign and what it points at. */
 export enum LedgerEntryKind {
@@ -178,6 +179,40 @@ export class VendorStats {
 
   @Field(() => [TopProduct], { description: 'Up to 5 products with the highest revenue, best first.' })
   topProducts: TopProduct[];
+}
+
+/** A `ledger_entries` row as SQL returns it (bigint amounts as strings). */
+export interface LedgerEntryRow {
+  id: string;
+  vendor_id: string;
+  kind: LedgerEntryKind;
+  amount: string;
+  currency: string;
+  order_id: string | null;
+  product_id: string | null;
+  product_name: string | null;
+  payout_id: string | null;
+  occurred_at: Date;
+  available_at: Date;
+  created_at: Date;
+}
+
+export const LEDGER_COLUMNS =
+  'id, vendor_id, kind, amount, currency, order_id, product_id, product_name, payout_id, occurred_at, available_at, created_at';
+
+export function toLedgerEntry(row: LedgerEntryRow): LedgerEntry {
+  return Object.assign(new LedgerEntry(), {
+    id: row.id,
+    kind: row.kind,
+    amount: Money.of(toAmount(row.amount), row.currency),
+    orderId: row.order_id,
+    productId: row.product_id,
+    productName: row.product_name,
+    payoutId: row.payout_id,
+    occurredAt: row.occurred_at,
+    availableAt: row.available_at,
+    createdAt: row.created_at,
+  });
 }
 
 export const LedgerEntryConnection = Connection(LedgerEntry, 'LedgerEntry');
