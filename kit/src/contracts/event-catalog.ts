@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { PayloadOf, defineEvent } from '../events/envelope';
+import { LicensePolicy } from './license-policy';
 
 /**
  * The event catalog: every event of the marketplace, its routing key, version and payload.
@@ -196,8 +197,8 @@ function productState() {
     kind: z.enum(['AGENT', 'WORKFLOW', 'TOOL']),
     price: money(),
     status: z.enum(['DRAFT', 'IN_REVIEW', 'PUBLISHED', 'REJECTED', 'ARCHIVED']),
-    /** The vendor's license policy: machines one license may be activated on (licensing; default 3 when absent). */
-    maxActivations: z.number().int().min(1).max(1_000).optional(),
+    /** The vendor's license policy: machines one license may be activated on (licensing; the default when absent). */
+    maxActivations: z.number().int().min(1).max(LicensePolicy.maxActivationsLimit).optional(),
     /** Increases with every change, so a replica can ignore an older state arriving late. */
     revision: z.number().int().min(1),
   });

@@ -8,3 +8,4 @@ export * from './roles';
 export * from './money';
 export * from './entities';
 export * from './demo-ids';
+export * from './license-policy';

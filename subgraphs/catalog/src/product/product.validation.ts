@@ -1,4 +1,4 @@
-import { InputCheck, SUPPORTED_CURRENCIES, isUuid } from '@marketplace/kit';
+import { InputCheck, LicensePolicy, SUPPORTED_CURRENCIES, isUuid } from '@marketplace/kit';
 
 export const NAME_MAX_LENGTH = 120;
 export const DESCRIPTION_MAX_LENGTH = 10_000;
@@ -7,8 +7,6 @@ export const TAGS_MAX = 10;
 export const TAG_MAX_LENGTH = 32;
 export const SEARCH_MAX_LENGTH = 200;
 export const REASON_MAX_LENGTH = 1_000;
-export const MAX_ACTIVATIONS_LIMIT = 1_000;
-export const DEFAULT_MAX_ACTIVATIONS = 3;
 const SLUG_MAX_LENGTH = 80;
 
 const TAG_PATTERN = /^[a-z0-9-]+$/;
@@ -48,8 +46,8 @@ export class ProductInputCheck extends InputCheck {
   }
 
   maxActivations(field: string, raw: number): number {
-    if (!Number.isInteger(raw) || raw < 1 || raw > MAX_ACTIVATIONS_LIMIT)
-      this.add(field, `must be a whole number from 1 to ${MAX_ACTIVATIONS_LIMIT}`);
+    const limit = LicensePolicy.maxActivationsLimit;
+    if (!Number.isInteger(raw) || raw < 1 || raw > limit) this.add(field, `must be a whole number from 1 to ${limit}`);
     return raw;
   }
 
