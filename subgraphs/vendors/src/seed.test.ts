@@ -1,6 +1,6 @@
 import { DemoIds, queryRows } from '@marketplace/kit';
-import { TestSubgraph } from '@marketplace/kit/testing';
-import { outboxEnvelopes, startVendor } from './testing';
+import { TestSubgraph, outboxOf } from '@marketplace/kit/testing';
+import { startVendor } from './testing';
 
 let vendor: TestSubgraph;
 beforeAll(async () => {
@@ -43,7 +43,7 @@ it('creates the two demo vendors ACTIVE and records vendor.approved for each, on
     ['ada', 'Ada Agents', 'ada-agents'],
     ['grace', 'Grace Workflows', 'grace-workflows'],
   ] as const) {
-    const envelopes = await outboxEnvelopes(vendor, DemoIds.vendors[key]);
+    const envelopes = await outboxOf(vendor, DemoIds.vendors[key]);
     expect(envelopes).toEqual([
       expect.objectContaining({
         type: 'vendor.approved',
@@ -69,5 +69,5 @@ it('leaves a demo vendor an admin changed as it is', async () => {
   await vendor.subgraph.wiring.seed!();
   const [row] = await queryRows(db(), 'SELECT status FROM vendors WHERE id = $1', [DemoIds.vendors.grace]);
   expect(row.status).toBe('SUSPENDED');
-  expect(await outboxEnvelopes(vendor, DemoIds.vendors.grace)).toHaveLength(1);
+  expect(await outboxOf(vendor, DemoIds.vendors.grace)).toHaveLength(1);
 });

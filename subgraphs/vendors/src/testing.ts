@@ -70,16 +70,6 @@ export async function vendorIn(
   return made;
 }
 
-/** The events this subgraph recorded for one aggregate, oldest first. */
-export async function outboxEnvelopes(vendor: TestSubgraph, aggregateId: string): Promise<Envelope[]> {
-  const rows = await queryRows<{ envelope: Envelope }>(
-    vendor.subgraph.deps.db,
-    `SELECT envelope FROM outbox WHERE aggregate_id = $1 ORDER BY position`,
-    [aggregateId],
-  );
-  return rows.map((row) => row.envelope);
-}
-
 export { sqlDuring, tokenFor } from '@marketplace/kit/testing';
 
 /** An approved vendor whose user holds a fresh VENDOR token (roles change at the next token). */

@@ -1,18 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { Envelope, Role, queryRows } from '@marketplace/kit';
-import { TestSubgraph, eventually, person } from '@marketplace/kit/testing';
-import {
-  APPROVE,
-  REINSTATE,
-  REJECT,
-  SUSPEND,
-  VendorView,
-  applyAs,
-  outboxEnvelopes,
-  startVendor,
-  tokenFor,
-  vendorIn,
-} from '../testing';
+import { TestSubgraph, eventually, outboxOf, person } from '@marketplace/kit/testing';
+import { APPROVE, REINSTATE, REJECT, SUSPEND, VendorView, applyAs, startVendor, tokenFor, vendorIn } from '../testing';
 
 let vendor: TestSubgraph;
 const admin = person(Role.ADMIN);
@@ -85,14 +74,14 @@ describe.each(moveNames)('%s', (name) => {
 
   it(`moves a ${move.from} vendor to ${move.to} and records ${move.event} in the same transaction, with the request id`, async () => {
     const { owner, vendor: target } = await vendorIn(vendor, move.from as Status, admin);
-    const before = await outboxEnvelopes(vendor, target.id);
+    const before = await outboxOf(vendor, target.id);
     const requestId = `moderation-${name}-${Date.now()}`;
     const result = await run(name, target.id, admin.token, { 'x-request-id': requestId });
     expect(result.errors).toBeUndefined();
     expect(result.data![name]).toMatchObject({ id: target.id, status: move.to });
     expect(await statusOf(target.id)).toBe(move.to);
 
-    const recorded = (await outboxEnvelopes(vendor, target.id)).slice(before.length);
+    const recorded = (await outboxOf(vendor, target.id)).slice(before.length);
     expect(recorded).toHaveLength(1);
     const base = { vendorId: target.id, userId: owner.id };
     const payload = {
@@ -120,12 +109,12 @@ describe.each(moveNames)('%s', (name) => {
     'refuses a %s vendor with CONFLICT carrying the current status, and records nothing',
     async (status) => {
       const { vendor: target } = await vendorIn(vendor, status, admin);
-      const before = await outboxEnvelopes(vendor, target.id);
+      const before = await outboxOf(vendor, target.id);
       const result = await run(name, target.id, admin.token);
       expect(result.errors?.[0].extensions).toMatchObject({ code: 'CONFLICT', status });
       expect(result.data).toBeNull();
       expect(await statusOf(target.id)).toBe(status);
-      expect(await outboxEnvelopes(vendor, target.id)).toEqual(before);
+      expect(await outboxOf(vendor, target.id)).toEqual(before);
     },
   );
 
@@ -137,14 +126,14 @@ describe.each(moveNames)('%s', (name) => {
 
   it('lets exactly one of several racing admins make the move', async () => {
     const { vendor: target } = await vendorIn(vendor, move.from as Status, admin);
-    const before = await outboxEnvelopes(vendor, target.id);
+    const before = await outboxOf(vendor, target.id);
     const admins = Array.from({ length: 5 }, () => person(Role.ADMIN));
     const results = await Promise.all(admins.map((a) => run(name, target.id, a.token)));
     expect(results.filter((r) => r.data?.[name]?.status === move.to)).toHaveLength(1);
     const conflicts = results.filter((r) => r.errors?.[0].extensions?.code === 'CONFLICT');
     expect(conflicts).toHaveLength(4);
     conflicts.forEach((r) => expect(r.errors?.[0].extensions?.status).toBe(move.to));
-    expect((await outboxEnvelopes(vendor, target.id)).slice(before.length).map((e) => e.type)).toEqual([move.event]);
+    expect((await outboxOf(vendor, target.id)).slice(before.length).map((e) => e.type)).toEqual([move.event]);
   });
 });
 
@@ -174,7 +163,7 @@ describe('approveVendor', () => {
       const result = await run('approveVendor', target.id, admin.token);
       expect(result.errors?.[0].extensions?.code).toBe('INTERNAL_SERVER_ERROR');
       expect(await statusOf(target.id)).toBe('PENDING');
-      expect(await outboxEnvelopes(vendor, target.id)).toEqual([]);
+      expect(await outboxOf(vendor, target.id)).toEqual([]);
     } finally {
       await db().query('DROP TRIGGER fail_outbox_for_test ON outbox');
       await db().query('DROP FUNCTION fail_outbox_for_test()');
@@ -243,7 +232,7 @@ describe('delivery', () => {
       for (const name of ['approveVendor', 'suspendVendor', 'reinstateVendor'] as const) {
         expect((await run(name, target.id, admin.token)).errors).toBeUndefined();
       }
-      const recorded = await outboxEnvelopes(vendor, target.id);
+      const recorded = await outboxOf(vendor, target.id);
       const mine = () => received.filter((envelope) => envelope.aggregateId === target.id);
       await eventually(
         async () => mine().length === 3,

@@ -1,15 +1,6 @@
 import { Role, queryRows } from '@marketplace/kit';
-import { Person, TestSubgraph, person } from '@marketplace/kit/testing';
-import {
-  APPLY,
-  VENDOR_FIELDS,
-  VendorView,
-  applyAs,
-  outboxEnvelopes,
-  startVendor,
-  uniqueName,
-  vendorIn,
-} from '../testing';
+import { Person, TestSubgraph, outboxOf, person } from '@marketplace/kit/testing';
+import { APPLY, VENDOR_FIELDS, VendorView, applyAs, startVendor, uniqueName, vendorIn } from '../testing';
 
 let vendor: TestSubgraph;
 const admin = person(Role.ADMIN);
@@ -219,15 +210,15 @@ describe('updateVendorProfile', () => {
 
   it('records vendor.updated when the public name or slug changes, and nothing for a bio edit', async () => {
     const { owner, vendor: mine } = await vendorIn(vendor, 'ACTIVE', admin);
-    const before = (await outboxEnvelopes(vendor, mine.id)).length;
+    const before = (await outboxOf(vendor, mine.id)).length;
     await vendor.client.data(UPDATE, { variables: { input: { bio: 'Only the bio' } }, token: owner.token });
-    expect(await outboxEnvelopes(vendor, mine.id)).toHaveLength(before);
+    expect(await outboxOf(vendor, mine.id)).toHaveLength(before);
     await vendor.client.data(UPDATE, {
       variables: { input: { displayName: 'Brand New Name' } },
       token: owner.token,
       headers: { 'x-request-id': 'rename-1' },
     });
-    const events = await outboxEnvelopes(vendor, mine.id);
+    const events = await outboxOf(vendor, mine.id);
     expect(events).toHaveLength(before + 1);
     expect(events.at(-1)).toMatchObject({
       type: 'vendor.updated',
