@@ -65,10 +65,14 @@ const services = Object.entries(compose.services);
 const router = readYaml<RouterConfig>('router.yaml');
 const rover = readYaml<RoverConfig>('rover.yaml');
 
-/** Subgraph folders: every folder under subgraphs/ that is a package. */
+/**
+ * Subgraph names: every folder under subgraphs/ that is a package, by its package name
+ * (`@marketplace/vendor` lives in subgraphs/vendors: tools hide folders named vendor/).
+ */
 const subgraphs = readdirSync(join(root, 'subgraphs'), { withFileTypes: true })
   .filter((entry) => entry.isDirectory() && existsSync(join(root, 'subgraphs', entry.name, 'package.json')))
-  .map((entry) => entry.name)
+  .map((entry) => (JSON.parse(read(`subgraphs/${entry.name}/package.json`)) as { name: string }).name)
+  .map((name) => name.replace(/^@marketplace\//, ''))
   .sort();
 
 describe('docker-compose.yml', () => {
@@ -228,6 +232,10 @@ describe('the gateway process', () => {
 
   it('is the only one they are for', () => {
     expect(command('users')).toBe('entrypoint: SERVICE=users runs node subgraphs/users/dist/main.js');
+  });
+
+  it('runs any other service from its subgraph package, wherever the folder is', () => {
+    expect(command('vendor')).toBe('entrypoint: SERVICE=vendor runs node subgraphs/vendors/dist/main.js');
   });
 
   it('starts with them: node accepts each flag', () => {

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { IncomingHttpHeaders } from 'node:http';
 import type { AccessTokenVerifier } from './auth/access-token';
-import type { Viewer } from './auth/roles';
+import type { Viewer } from './contracts/roles';
 import { LoaderRegistry } from './loaders';
 import type { Logger } from './logger';
 

@@ -1,7 +1,8 @@
 import 'reflect-metadata';
 import { graphql } from 'graphql';
 import { Arg, FieldResolver, ID, Query, Resolver, Root } from 'type-graphql';
-import { ENTITY_ID_DESCRIPTION, EntityDescriptions, entityStub, stubReferences } from './entity-stubs';
+import { ENTITY_ID_DESCRIPTION, EntityDescriptions } from './contracts/entities';
+import { entityStub, entityStubs, stubReferences } from './entity-stubs';
 import { PUBLIC_DATA_MAX_AGE_SECONDS } from './cache-hints';
 import { buildFederatedSchema, printSubgraphSdl } from './federation';
 
@@ -76,5 +77,15 @@ describe('entity stubs', () => {
     const vendor = references.Vendor.__resolveReference({ id: 'v1' });
     expect(vendor).toBeInstanceOf(Vendor);
     expect(vendor).toEqual(Object.assign(new Vendor(), { id: 'v1' }));
+  });
+
+  it('entityStubs makes one fresh stub per name and the reference resolvers of them all', () => {
+    const { Product, User, references } = entityStubs('Product', 'User');
+    expect([Product.entityName, User.entityName]).toEqual(['Product', 'User']);
+    expect(Product).not.toBe(entityStubs('Product').Product);
+    const resolvers = references as Record<string, { __resolveReference: (reference: { id: string }) => unknown }>;
+    expect(Object.keys(resolvers)).toEqual(['Product', 'User']);
+    expect(resolvers.User.__resolveReference({ id: 'u1' })).toEqual(User.of('u1'));
+    expect(resolvers.User.__resolveReference({ id: 'u1' })).toBeInstanceOf(User);
   });
 });

@@ -1,24 +1,7 @@
 import { Directive, Field, ID, ObjectType } from 'type-graphql';
 import { PublicData } from './cache-hints';
+import { ENTITY_ID_DESCRIPTION, EntityDescriptions, EntityName } from './contracts/entities';
 import type { ReferenceResolvers } from './federation';
-
-/**
- * The descriptions of the entities several subgraphs share, as the supergraph shows them.
- * The owner's full type and every other subgraph's stub use these, so composition has
- * nothing to reconcile and the text lives once.
- */
-export const EntityDescriptions = {
-  User: 'A person with an account on the marketplace.',
-  Vendor: 'A seller on the marketplace: the storefront profile of one user.',
-  Product: 'Something vendors sell: an AI agent, a workflow or a tool.',
-  Order: 'An order: the products of a cart at the prices of checkout, paid once and fulfilled with licenses.',
-} as const;
-
-/** A shared entity's type name. */
-export type EntityName = keyof typeof EntityDescriptions;
-
-/** The description of every entity's `id` key. */
-export const ENTITY_ID_DESCRIPTION = 'Stable identifier (UUID).';
 
 /** What a stub is: an entity another subgraph owns, known here only by its key. */
 export interface EntityStub {
@@ -38,10 +21,8 @@ export interface EntityStubClass<N extends EntityName = EntityName> {
  * An entity another subgraph owns, as this subgraph knows it: its key and nothing else
  * (`type X @key(fields: "id") { id: ID! }`). A subgraph may still add fields with a
  * `@Resolver(() => X)` class; its key is public data (`PublicData`), so a scalar field added
- * that depends on the viewer must be `@ViewerDependent()`. Each call makes a new class, so each subgraph has its own:
- *
- *     export const Order = entityStub('Order');
- *     export type Order = InstanceType<typeof Order>;
+ * that depends on the viewer must be `@ViewerDependent()`. Each call makes a new class, so
+ * each subgraph has its own.
  */
 export function entityStub<N extends EntityName>(name: N): EntityStubClass<N> {
   @ObjectType(name, { description: EntityDescriptions[name] })
@@ -74,4 +55,22 @@ export function stubReferences(...stubs: EntityStubClass[]): ReferenceResolvers 
     };
   }
   return references;
+}
+
+/** One subgraph's stubs by entity name, and the reference resolvers of them all. */
+export type EntityStubs<N extends EntityName> = { [K in N]: EntityStubClass<K> } & {
+  references: ReferenceResolvers;
+};
+
+/**
+ * Every stub a subgraph needs, in one call:
+ *
+ *     export const { Order, User, references: entityStubReferences } = entityStubs('Order', 'User');
+ *     export type Order = EntityStub;
+ */
+export function entityStubs<N extends EntityName>(...names: N[]): EntityStubs<N> {
+  const stubs = Object.fromEntries(names.map((name) => [name, entityStub(name)])) as {
+    [K in N]: EntityStubClass<K>;
+  };
+  return { ...stubs, references: stubReferences(...Object.values<EntityStubClass>(stubs)) };
 }

@@ -24,16 +24,35 @@ export class PageInfo {
   endCursor: string | null;
 }
 
-@ArgsType()
-export class PageArgs {
-  @Field(() => Int, { defaultValue: DEFAULT_PAGE_SIZE, description: `Page size, 1 to ${MAX_PAGE_SIZE}.` })
-  @Min(1)
-  @Max(MAX_PAGE_SIZE)
-  first: number = DEFAULT_PAGE_SIZE;
-
-  @Field(() => String, { nullable: true, description: 'Return items after this cursor (an `endCursor`).' })
+/** The arguments of one page of a list. */
+export interface PageFields {
+  first: number;
   after?: string | null;
 }
+
+/**
+ * The arguments of `Filter`, then those of a page: a list's filter comes first in the
+ * schema, where a class extending `PageArgs` would list it after `first` and `after`.
+ */
+export function FilteredPageArgs<F extends object>(Filter: ClassType<F>): ClassType<F & PageFields> {
+  @ArgsType()
+  class Filtered extends (Filter as ClassType<object>) implements PageFields {
+    @Field(() => Int, { defaultValue: DEFAULT_PAGE_SIZE, description: `Page size, 1 to ${MAX_PAGE_SIZE}.` })
+    @Min(1)
+    @Max(MAX_PAGE_SIZE)
+    first: number = DEFAULT_PAGE_SIZE;
+
+    @Field(() => String, { nullable: true, description: 'Return items after this cursor (an `endCursor`).' })
+    after?: string | null;
+  }
+  return Filtered as ClassType<F & PageFields>;
+}
+
+@ArgsType()
+class NoFilter {}
+
+@ArgsType()
+export class PageArgs extends FilteredPageArgs(NoFilter) {}
 
 export interface Edge<T> {
   node: T;

@@ -3,7 +3,7 @@ import { Authorized, Ctx, Field, ObjectType, Query, Resolver } from 'type-graphq
 import type { MigrationInterface, QueryRunner } from 'typeorm';
 import { AccessTokenSigner } from './auth/access-token';
 import { loadTokenKeys } from './auth/keys';
-import { Role } from './auth/roles';
+import { Role } from './contracts/roles';
 import { envReader, readCommonConfig } from './config';
 import type { RequestContext } from './context';
 import { SubgraphModule, startSubgraph } from './subgraph';

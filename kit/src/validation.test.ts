@@ -1,4 +1,5 @@
 import { AppError } from './errors';
+import { inputProblems } from './testing/helpers';
 import { InputCheck, isCursorTime, isTimeIdCursor, isUuid } from './validation';
 
 describe('isUuid', () => {
@@ -68,5 +69,44 @@ describe('InputCheck', () => {
         ],
       });
     }
+  });
+});
+
+describe('InputCheck text rules', () => {
+  it('trims a single line and refuses it empty, too long or with any control character', () => {
+    const problems = inputProblems(new InputCheck(), (check) => {
+      expect(check.singleLineText('ok', '  Ada  ', 5)).toBe('Ada');
+      check.singleLineText('empty', '   ', 5);
+      check.singleLineText('long', 'abcdef', 5);
+      check.singleLineText('tab', 'a\tb', 5);
+      expect(check.singleLineText('optional', ' ', 5, { optional: true })).toBe('');
+    });
+    expect(problems).toEqual([
+      { field: 'empty', message: 'must not be empty' },
+      { field: 'long', message: 'must be at most 5 characters' },
+      { field: 'tab', message: 'must not contain control characters' },
+    ]);
+  });
+
+  it('lets multi-line text hold tabs and line breaks but no other control character, and empty unless required', () => {
+    const problems = inputProblems(new InputCheck(), (check) => {
+      expect(check.multiLineText('ok', ' a\n\tb ', 10)).toBe('a\n\tb');
+      expect(check.multiLineText('blank', '  ', 10)).toBe('');
+      check.multiLineText('required', '  ', 10, { required: true });
+      check.multiLineText('nul', 'a\u0000b', 10);
+      check.multiLineText('long', 'a'.repeat(11), 10);
+    });
+    expect(problems).toEqual([
+      { field: 'required', message: 'must not be empty' },
+      { field: 'nul', message: 'must not contain control characters' },
+      { field: 'long', message: 'must be at most 10 characters' },
+    ]);
+  });
+
+  it('says which fields have a problem already', () => {
+    const check = new InputCheck();
+    check.add('input.name', 'is wrong');
+    expect(check.has('input.name')).toBe(true);
+    expect(check.has('input.other')).toBe(false);
   });
 });

@@ -1,6 +1,11 @@
 import { FieldError, badInput } from './errors';
 
 const UUID_PATTERN = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+// eslint-disable-next-line no-control-regex
+const CONTROL_CHARACTERS = /[\u0000-\u001f\u007f]/;
+/** Text that may span lines: tabs and line breaks are fine, other control characters are not. */
+// eslint-disable-next-line no-control-regex
+const CONTROL_CHARACTERS_EXCEPT_LINES = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f]/;
 
 /** Ids are UUIDs; anything else can be answered without asking the database (which would fail on it). */
 export function isUuid(value: unknown): value is string {
@@ -36,6 +41,37 @@ export class InputCheck {
 
   get valid(): boolean {
     return this.problems.length === 0;
+  }
+
+  /** Whether `field` has a problem already, so a finer rule need not pile another on it. */
+  has(field: string): boolean {
+    return this.problems.some((problem) => problem.field === field);
+  }
+
+  /**
+   * One line of text (a name, a label): trimmed, at most `maxLength` characters, no control
+   * characters. Empty is a problem unless `optional`.
+   */
+  singleLineText(field: string, raw: string, maxLength: number, { optional = false } = {}): string {
+    return this.text(field, raw, maxLength, CONTROL_CHARACTERS, !optional);
+  }
+
+  /**
+   * Text that may span lines (a description, a bio, a reason): trimmed, at most `maxLength`
+   * characters, tabs and line breaks but no other control characters. Empty is a problem
+   * only when `required`.
+   */
+  multiLineText(field: string, raw: string, maxLength: number, { required = false } = {}): string {
+    return this.text(field, raw, maxLength, CONTROL_CHARACTERS_EXCEPT_LINES, required);
+  }
+
+  private text(field: string, raw: string, maxLength: number, forbidden: RegExp, required: boolean): string {
+    const text = raw.trim();
+    if (text.length === 0) {
+      if (required) this.add(field, 'must not be empty');
+    } else if (text.length > maxLength) this.add(field, `must be at most ${maxLength} characters`);
+    else if (forbidden.test(text)) this.add(field, 'must not contain control characters');
+    return text;
   }
 
   /** Throws BAD_USER_INPUT listing every problem found, if any. */

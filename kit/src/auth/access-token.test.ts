@@ -1,7 +1,7 @@
 import { generateKeyPairSync } from 'node:crypto';
 import jwt from 'jsonwebtoken';
 import { AccessTokenSigner, AccessTokenVerifier } from './access-token';
-import { Role } from './roles';
+import { Role } from '../contracts/roles';
 
 const settings = { issuer: 'marketplace-test', audience: 'marketplace-test-api' };
 const { publicKey, privateKey } = generateKeyPairSync('rsa', { modulusLength: 2048 });

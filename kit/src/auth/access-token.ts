@@ -1,7 +1,7 @@
 import { KeyObject, createPublicKey, randomUUID } from 'node:crypto';
 import jwt from 'jsonwebtoken';
 import { unauthenticated } from '../errors';
-import { Role, Viewer } from './roles';
+import { Role, Viewer } from '../contracts/roles';
 
 export const ACCESS_TOKEN_TTL_SECONDS = 15 * 60;
 const ALGORITHM = 'RS256';

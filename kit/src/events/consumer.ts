@@ -31,6 +31,15 @@ export function eventHandler<T>(
   return { name, event, handle };
 }
 
+/**
+ * Thrown by a handler whose event arrived before the one it depends on (a refund before
+ * the payment): the consumer retries it with back-off like any failure, and the name says
+ * in the log that it is waiting, not broken.
+ */
+export class EventTooEarlyError extends Error {
+  override name = 'EventTooEarlyError';
+}
+
 export interface RetryPolicy {
   maxAttempts: number;
   baseDelayMs: number;

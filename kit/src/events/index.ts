@@ -1,5 +1,4 @@
 export * from './envelope';
-export * from './catalog';
 export * from './transport';
 export * from './outbox';
 export * from './relay';
@@ -10,3 +9,4 @@ export * from './amqp-transport';
 export * from './topic';
 export * from './event-tables.migration';
 export * from './backbone';
+export * from './product-state-handlers';

@@ -3,10 +3,12 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { AccessTokenSigner } from '../auth/access-token';
 import { loadTokenKeys } from '../auth/keys';
-import type { Role } from '../auth/roles';
+import type { Role } from '../contracts/roles';
 import { readCommonConfig } from '../config';
 import { queryRows } from '../data/sql';
+import { AppError, FieldError } from '../errors';
 import type { Envelope } from '../events/envelope';
+import type { InputCheck } from '../validation';
 import type { TestSubgraph } from './subgraph';
 
 /**
@@ -101,4 +103,17 @@ export async function deliver(target: TestSubgraph, envelope: Envelope, timeoutM
     `${envelope.type} ${envelope.id} to be handled`,
     timeoutMs,
   );
+}
+
+/** Runs `run` on `check` and returns the problems `done()` reports as BAD_USER_INPUT (empty when the input is fine). */
+export function inputProblems<C extends InputCheck>(check: C, run: (check: C) => unknown): FieldError[] {
+  run(check);
+  try {
+    check.done();
+    return [];
+  } catch (error) {
+    if (!(error instanceof AppError)) throw error;
+    expect(error.extensions.code).toBe('BAD_USER_INPUT');
+    return error.extensions.fields as FieldError[];
+  }
 }

@@ -7,4 +7,5 @@ export { freePort } from './global-setup';
 export * from './tcp-proxy';
 export * from '../events/testing';
 export * from './helpers';
+export * from './fixtures';
 export * from './subscription-client';

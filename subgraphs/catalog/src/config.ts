@@ -1,5 +1,4 @@
-import { join } from 'node:path';
-import { EnvReader, loadUrlSigningSecret, readCommonConfig } from '@marketplace/kit';
+import { EnvReader, readArtifactExchangeConfig } from '@marketplace/kit';
 
 /** Settings of the catalog subgraph, read and checked once at start-up. */
 export interface CatalogConfig {
@@ -24,15 +23,15 @@ export const DEFAULT_ARTIFACT_MAX_BYTES = 100 * 1024 * 1024;
 const LARGEST_ARTIFACT = 2_147_483_647;
 
 export function readCatalogConfig(env: EnvReader): CatalogConfig {
-  const common = readCommonConfig(env);
+  const { publicUrl, storageDir, urlSigningSecret } = readArtifactExchangeConfig(env);
   return {
-    publicUrl: (env.url('PUBLIC_URL', ['http', 'https']) ?? 'http://127.0.0.1:4000').replace(/\/+$/, ''),
+    publicUrl,
     artifacts: {
-      storageDir: env.string('ARTIFACT_STORAGE_DIR', join(common.dataDir, 'artifacts')),
+      storageDir,
       maxBytes: env.int('ARTIFACT_MAX_BYTES', DEFAULT_ARTIFACT_MAX_BYTES, { min: 1, max: LARGEST_ARTIFACT }),
       uploadTtlSeconds: env.int('ARTIFACT_UPLOAD_TTL_SECONDS', 900, { min: 1, max: 7 * 24 * 3600 }),
     },
     cacheTtlSeconds: env.int('CATALOG_CACHE_TTL_SECONDS', 60, { min: 0, max: 24 * 3600 }),
-    urlSigningSecret: loadUrlSigningSecret(common, env.optionalString('URL_SIGNING_SECRET')),
+    urlSigningSecret,
   };
 }

@@ -14,7 +14,7 @@ import { VendorProfile1763800000002 } from './migrations/1763800000002-vendor-pr
 import { Reviews1763800000003 } from './migrations/1763800000003-reviews';
 import { Artifacts1763800000004 } from './migrations/1763800000004-artifacts';
 import { MaxActivations1763800000005 } from './migrations/1763800000005-max-activations';
-import { licenseHandlers } from './license/license.events';
+import { licenseHandlers } from './license/license.handlers';
 import { LicenseService } from './license/license.service';
 import { ProductReviewsResolver, ReviewResolver } from './review/review.resolver';
 import { ReviewService } from './review/review.service';
@@ -29,9 +29,9 @@ import { ProductService } from './product/product.service';
 import { ProductStore } from './product/product.store';
 import { seedCatalog } from './seed';
 import { VendorReplica } from './vendor-replica/vendor-replica.entity';
-import { vendorReplicaHandlers } from './vendor-replica/vendor-replica.events';
+import { vendorReplicaHandlers } from './vendor-replica/vendor-replica.handlers';
 import { VendorReplicaService } from './vendor-replica/vendor-replica.service';
-import { VendorResolver } from './vendor-replica/vendor.resolver';
+import { VendorProductsResolver } from './vendor-replica/vendor-products.resolver';
 
 export { DEMO_VENDORS } from './seed';
 
@@ -51,7 +51,7 @@ export const catalogSubgraph: SubgraphModule<CatalogConfig> = {
   resolvers: [
     ProductResolver,
     CategoryResolver,
-    VendorResolver,
+    VendorProductsResolver,
     ReviewResolver,
     ProductReviewsResolver,
     ArtifactResolver,
@@ -87,7 +87,7 @@ export const catalogSubgraph: SubgraphModule<CatalogConfig> = {
       resolvers: [
         new ProductResolver(products, workflow, searching, categories),
         new CategoryResolver(categories),
-        new VendorResolver(searching),
+        new VendorProductsResolver(searching),
         new ReviewResolver(reviews, products),
         new ProductReviewsResolver(reviews),
         new ArtifactResolver(artifacts),

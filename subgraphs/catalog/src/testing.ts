@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
-import { EventDefinition, Events, createEnvelope } from '@marketplace/kit';
-import { TestSubgraph, deliver, startTestSubgraph, tokenFor } from '@marketplace/kit/testing';
+import { Events } from '@marketplace/kit';
+import { TestSubgraph, deliverEvent, startTestSubgraph, tokenFor } from '@marketplace/kit/testing';
 import { STOREFRONT_VERSION_KEY, VERSION_LIFETIME_MS } from './cache/storefront-cache';
 import { catalogSubgraph } from './index';
 
@@ -36,23 +36,6 @@ export async function setVendorStatus(
 
 export const admin = () => tokenFor(randomUUID(), 'ADMIN');
 export const customer = () => tokenFor(randomUUID(), 'CUSTOMER');
-
-/** Builds an envelope of `definition` (optionally dated `occurredAt`) and waits until the catalog handled it. */
-export async function deliverEvent<T>(
-  catalog: TestSubgraph,
-  definition: EventDefinition<T>,
-  payload: T,
-  options: { occurredAt?: string; aggregateId?: string } = {},
-) {
-  const envelope = createEnvelope(definition, payload, {
-    source: 'test',
-    correlationId: `test-${randomUUID()}`,
-    aggregateId: options.aggregateId ?? randomUUID(),
-  });
-  if (options.occurredAt) envelope.occurredAt = options.occurredAt;
-  await deliver(catalog, envelope);
-  return envelope;
-}
 
 export const PRODUCT_FIELDS = `id slug name description kind price { amount currency } category { slug } tags status vendor { id } rejectionReason version createdAt updatedAt publishedAt`;
 

@@ -5,14 +5,14 @@ import { downloadRoutes } from './download/download.routes';
 import { DownloadService } from './download/download.service';
 import { entityStubReferences } from './entity-stubs';
 import { PublicKeyResolver, publicKeyOf, publicKeyRoutes } from './key/public-key';
-import { licenseHandlers } from './license/license.events';
+import { licenseHandlers } from './license/license.handlers';
 import { licenseReferences } from './license/license.reference';
 import { LicenseResolver } from './license/license.resolver';
 import { LicenseService } from './license/license.service';
 import { LicenseStore } from './license/license.store';
 import { CreateLicensing1763810000000 } from './migrations/1763810000000-create-licensing';
 import { OrderLicensesResolver } from './order/order-licenses.resolver';
-import { productReplicaHandlers } from './product-replica/product-replica.events';
+import { productReplicaHandlers } from './product-replica/product-replica.handlers';
 import { ProductReplicaService } from './product-replica/product-replica.service';
 import { UserLicensesResolver } from './user/user-licenses.resolver';
 

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
-import { Envelope, EventDefinition, Events, PayloadOf, createEnvelope, queryRows } from '@marketplace/kit';
-import { TestSubgraph, deliver, startTestSubgraph, tokenFor } from '@marketplace/kit/testing';
+import { Events, PayloadOf, queryRows } from '@marketplace/kit';
+import { Person, TestSubgraph, deliverEvent, person, startTestSubgraph } from '@marketplace/kit/testing';
 import { readLicensingConfig } from './config';
 import { licensingSubgraph } from './index';
 
@@ -8,37 +8,7 @@ export function startLicensing(env: Record<string, string> = {}): Promise<TestSu
   return startTestSubgraph(licensingSubgraph, env);
 }
 
-/** A signed-in user; licensing knows people only through their orders. */
-export interface Person {
-  id: string;
-  token: string;
-}
-
-export function person(role: 'CUSTOMER' | 'VENDOR' | 'ADMIN' = 'CUSTOMER'): Person {
-  const id = randomUUID();
-  return { id, token: tokenFor(id, role) };
-}
-
 export type OrderPaid = PayloadOf<typeof Events.OrderPaid>;
-export type ProductState = PayloadOf<typeof Events.ProductPublished>;
-
-/** Hands `payload` to the subgraph as its producer would and waits until it was handled. */
-export async function deliverEvent<T>(
-  licensing: TestSubgraph,
-  definition: EventDefinition<T>,
-  payload: T,
-  options: { aggregateId?: string; occurredAt?: string } = {},
-): Promise<Envelope<T>> {
-  const { productId, orderId } = payload as { productId?: string; orderId?: string };
-  const envelope = createEnvelope(definition, payload, {
-    source: 'test',
-    correlationId: `test-${randomUUID()}`,
-    aggregateId: options.aggregateId ?? orderId ?? productId!,
-  });
-  if (options.occurredAt) envelope.occurredAt = options.occurredAt;
-  await deliver(licensing, envelope);
-  return envelope;
-}
 
 /** An order of `owner` for `lines` products (new ones unless given), as orders announces it when paid. */
 export function orderPaid(owner: Person, productIds: string[] = [randomUUID()]): OrderPaid {
@@ -55,21 +25,6 @@ export function orderPaid(owner: Person, productIds: string[] = [randomUUID()]):
       name: `Product ${index + 1}`,
       unitPrice: { amount: 1500, currency: 'USD' },
     })),
-  };
-}
-
-export function productState(overrides: Partial<ProductState> = {}): ProductState {
-  const productId = overrides.productId ?? randomUUID();
-  return {
-    productId,
-    vendorId: randomUUID(),
-    slug: `p-${productId.slice(0, 8)}`,
-    name: 'Licensed Agent',
-    kind: 'AGENT',
-    price: { amount: 1500, currency: 'USD' },
-    status: 'PUBLISHED',
-    revision: 1,
-    ...overrides,
   };
 }
 

@@ -1,17 +1,11 @@
-import { entityStub, stubReferences } from '@marketplace/kit';
+import { EntityStub, entityStubs } from '@marketplace/kit';
 
 /**
  * Entities other subgraphs own, known here only by their key: an order points at its `User`
  * (and contributes `User.orders`), an order line at its `Product` (catalog) and `Vendor`.
+ * A representation needs no lookup: its key is all `User.orders` needs.
  */
-export const User = entityStub('User');
-export type User = InstanceType<typeof User>;
-
-export const Product = entityStub('Product');
-export type Product = InstanceType<typeof Product>;
-
-export const Vendor = entityStub('Vendor');
-export type Vendor = InstanceType<typeof Vendor>;
-
-/** A representation needs no lookup here: its key is all `User.orders` needs. */
-export const entityStubReferences = stubReferences(User, Product, Vendor);
+export const { User, Product, Vendor, references: entityStubReferences } = entityStubs('User', 'Product', 'Vendor');
+export type User = EntityStub;
+export type Product = EntityStub;
+export type Vendor = EntityStub;

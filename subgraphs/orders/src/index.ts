@@ -8,13 +8,13 @@ import { CreateCarts1763790000001 } from './migrations/1763790000001-create-cart
 import { CreateOrders1763790000002 } from './migrations/1763790000002-create-orders';
 import { CheckoutService } from './order/checkout.service';
 import { startExpiryJob } from './order/order-expiry';
-import { orderHandlers } from './order/order.events';
+import { orderHandlers } from './order/order.handlers';
 import { orderReferences } from './order/order.reference';
 import { OrderResolver } from './order/order.resolver';
 import { OrderService } from './order/order.service';
 import { OrderSubscriptionResolver } from './order/order.subscription';
-import { OrderTransitions } from './order/order.transition';
-import { productReplicaHandlers } from './product-replica/product-replica.events';
+import { OrderTransitions } from './order/order.transitions';
+import { productReplicaHandlers } from './product-replica/product-replica.handlers';
 import { ProductReplicaService } from './product-replica/product-replica.service';
 import { UserOrdersResolver } from './user/user-orders.resolver';
 

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
-import { Envelope, EventDefinition, Events, PayloadOf, createEnvelope, queryRows } from '@marketplace/kit';
-import { TestSubgraph, deliver, startTestSubgraph, tokenFor } from '@marketplace/kit/testing';
+import { Events, ProductState, queryRows } from '@marketplace/kit';
+import { TestSubgraph, deliverEvent, productState, startTestSubgraph, tokenFor } from '@marketplace/kit/testing';
 import { ordersSubgraph } from './index';
 
 export function startOrders(env: Record<string, string> = {}): Promise<TestSubgraph> {
@@ -8,42 +8,6 @@ export function startOrders(env: Record<string, string> = {}): Promise<TestSubgr
 }
 
 export const customer = () => tokenFor(randomUUID(), 'CUSTOMER');
-
-export async function deliverEvent<T>(
-  orders: TestSubgraph,
-  definition: EventDefinition<T>,
-  payload: T,
-  occurredAt?: string,
-): Promise<Envelope<T>> {
-  // Product events belong to their product, payment and license events to their order.
-  const { productId, orderId } = payload as { productId?: string; orderId?: string };
-  const aggregateId = definition.type.startsWith('product.') ? productId! : (orderId ?? productId!);
-  const envelope = createEnvelope(definition, payload, {
-    source: 'test',
-    correlationId: `test-${randomUUID()}`,
-    aggregateId,
-  });
-  if (occurredAt) envelope.occurredAt = occurredAt;
-  await deliver(orders, envelope);
-  return envelope;
-}
-
-export type ProductState = PayloadOf<typeof Events.ProductPublished>;
-
-export function productState(overrides: Partial<ProductState> = {}): ProductState {
-  const productId = overrides.productId ?? randomUUID();
-  return {
-    productId,
-    vendorId: randomUUID(),
-    slug: `p-${productId.slice(0, 8)}`,
-    name: 'Replica Agent',
-    kind: 'AGENT',
-    price: { amount: 1500, currency: 'USD' },
-    status: 'PUBLISHED',
-    revision: 1,
-    ...overrides,
-  };
-}
 
 /** A product published in the orders subgraph's replica, through the catalog's event. */
 export async function published(orders: TestSubgraph, overrides: Partial<ProductState> = {}): Promise<ProductState> {
@@ -53,7 +17,12 @@ export async function published(orders: TestSubgraph, overrides: Partial<Product
 }
 
 export const archive = (orders: TestSubgraph, state: ProductState, occurredAt?: string) =>
-  deliverEvent(orders, Events.ProductArchived, { productId: state.productId, vendorId: state.vendorId }, occurredAt);
+  deliverEvent(
+    orders,
+    Events.ProductArchived,
+    { productId: state.productId, vendorId: state.vendorId },
+    { occurredAt },
+  );
 
 export async function replicaOf(orders: TestSubgraph, productId: string) {
   const [row] = await queryRows(

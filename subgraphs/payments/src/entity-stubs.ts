@@ -1,8 +1,8 @@
-import { entityStub, stubReferences } from '@marketplace/kit';
+import { EntityStub, entityStubs } from '@marketplace/kit';
 
-/** The orders subgraph owns `Order`; payments knows only its key and adds `Order.payments`. */
-export const Order = entityStub('Order');
-export type Order = InstanceType<typeof Order>;
-
-/** An `Order` representation needs no lookup: its key is all `Order.payments` needs, and that field batches. */
-export const entityStubReferences = stubReferences(Order);
+/**
+ * The orders subgraph owns `Order`; payments knows only its key and adds `Order.payments`.
+ * A representation needs no lookup: its key is all that field needs, and it batches.
+ */
+export const { Order, references: entityStubReferences } = entityStubs('Order');
+export type Order = EntityStub;

@@ -3,14 +3,14 @@ import { PaymentsConfig, readPaymentsConfig } from './config';
 import { entityStubReferences } from './entity-stubs';
 import { CreateOrders1763800000000 } from './migrations/1763800000000-create-orders';
 import { CreatePayments1763800000001 } from './migrations/1763800000001-create-payments';
-import { orderHandlers } from './order/order.events';
-import { OrderPaymentsResolver } from './order/order.resolver';
-import { OrderRecords } from './order/order.service';
+import { orderHandlers } from './order/order.handlers';
+import { OrderPaymentsResolver } from './order/order-payments.resolver';
+import { OrderReplicaService } from './order/order-replica.service';
 import { paymentReferences } from './payment/payment.reference';
 import { PaymentResolver } from './payment/payment.resolver';
 import { PaymentService } from './payment/payment.service';
 import { RefundService } from './payment/refund.service';
-import { SimulationService } from './payment/simulate.service';
+import { SimulationService } from './payment/simulation.service';
 import { createProvider } from './provider/provider';
 import { WEBHOOK_PATH, webhookRoutes } from './webhook/webhook.routes';
 import { WebhookService } from './webhook/webhook.service';
@@ -29,7 +29,7 @@ export const paymentsSubgraph: SubgraphModule<PaymentsConfig> = {
   wire({ db, outbox, afterCommit, log, origin }, settings) {
     const webhookUrl = () => settings.webhookUrl ?? `${origin()}${WEBHOOK_PATH}`;
     const provider = createProvider(settings, webhookUrl);
-    const orders = new OrderRecords();
+    const orders = new OrderReplicaService();
     const payments = new PaymentService(db, orders, provider);
     const refunds = new RefundService(db, payments, provider, afterCommit);
     const simulation = new SimulationService(db, orders, payments, {

@@ -1,24 +1,12 @@
 import { randomUUID } from 'node:crypto';
-import { Events, PayloadOf, Role, createEnvelope, queryRows } from '@marketplace/kit';
-import { TestSubgraph, deliver, outboxOf, startTestSubgraph, tokenFor } from '@marketplace/kit/testing';
+import { Events, PayloadOf, createEnvelope, queryRows } from '@marketplace/kit';
+import { Person, TestSubgraph, deliver, outboxOf, person, startTestSubgraph } from '@marketplace/kit/testing';
 import { readPaymentsConfig } from './config';
 import { paymentsSubgraph } from './index';
 import { StripeEventShape, paymentIntentEvent, signed } from './webhook/stripe-event';
 
 export function startPayments(env: Record<string, string> = {}): Promise<TestSubgraph> {
   return startTestSubgraph(paymentsSubgraph, env);
-}
-
-/** A signed-in user; payments knows people only through their orders. */
-export interface Person {
-  id: string;
-  role: Role;
-  token: string;
-}
-
-export function person(role: Role = Role.CUSTOMER): Person {
-  const id = randomUUID();
-  return { id, role, token: tokenFor(id, role) };
 }
 
 export type OrderCreated = PayloadOf<typeof Events.OrderCreated>;

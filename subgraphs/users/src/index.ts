@@ -10,7 +10,7 @@ import { UsersConfig, readUsersConfig } from './config';
 import { CreateUsers1763770000000 } from './migrations/1763770000000-create-users';
 import { seedUsers } from './seed';
 import { User } from './user/user.entity';
-import { grantVendorRole, sendVerificationEmail } from './user/user.events';
+import { grantVendorRole, sendVerificationEmail } from './user/user.handlers';
 import { userReferences } from './user/user.reference';
 import { UserResolver } from './user/user.resolver';
 import { UserService } from './user/user.service';

@@ -1,6 +1,6 @@
 import { PassThrough, Readable } from 'node:stream';
 import type { Express, Request, Response } from 'express';
-import { Logger, requestIdFrom } from '@marketplace/kit';
+import { Logger, answerRouteError, requestIdFrom, routeErrorBody } from '@marketplace/kit';
 import { ArtifactService, UploadRefused, contentTypeOf } from './artifact.service';
 
 /**
@@ -37,26 +37,12 @@ export function artifactRoutes(artifacts: ArtifactService, log: Logger) {
         }
         // Bytes not read yet stay unread: the connection closes after the answer.
         if (!req.complete) res.setHeader('connection', 'close');
-        if (error instanceof UploadRefused) {
-          requestLog.info({ status: error.status, reason: error.message }, 'artifact upload refused');
-          res.status(error.status).json({ errors: [{ message: error.message, extensions: { code: error.code } }] });
-        } else {
-          requestLog.error({ err: error }, 'artifact upload failed');
-          res
-            .status(500)
-            .json({ errors: [{ message: 'Internal server error', extensions: { code: 'INTERNAL_SERVER_ERROR' } }] });
-        }
+        answerRouteError(res, error, requestLog, 'artifact upload');
       }
     });
     app.all('/uploads/:token', (_req, res) => {
       res.setHeader('allow', 'PUT');
-      res
-        .status(405)
-        .json({
-          errors: [
-            { message: 'Upload links take one PUT of the artifact', extensions: { code: 'METHOD_NOT_ALLOWED' } },
-          ],
-        });
+      res.status(405).json(routeErrorBody('Upload links take one PUT of the artifact', 'METHOD_NOT_ALLOWED'));
     });
   };
 }

@@ -7,6 +7,7 @@ import {
   Outbox,
   ObjectTooLargeError,
   RequestContext,
+  RouteRefusal,
   UrlTokenSigner,
   conflict,
   forbidden,
@@ -47,15 +48,7 @@ export interface UploadClaims {
 }
 
 /** Why an upload was refused, as the HTTP status and error code the route answers. */
-export class UploadRefused extends Error {
-  constructor(
-    readonly status: number,
-    readonly code: string,
-    message: string,
-  ) {
-    super(message);
-  }
-}
+export class UploadRefused extends RouteRefusal {}
 
 export interface StoredArtifact {
   sha256: string;

@@ -1,9 +1,6 @@
-import { Connection, PageArgs } from '@marketplace/kit';
+import { PageArgs } from '@marketplace/kit';
 import { ArgsType, Field, ID } from 'type-graphql';
-import { Product } from './product.entity';
 import { CreateProductInput, ProductFilter, ProductSort, UpdateProductInput } from './product.inputs';
-
-export const ProductConnection = Connection(Product, 'Product');
 
 @ArgsType()
 export class ProductArgs {

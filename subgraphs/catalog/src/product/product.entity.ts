@@ -1,4 +1,4 @@
-import { EntityDescriptions, Money, PublicData } from '@marketplace/kit';
+import { Connection, EntityDescriptions, Money, PublicData } from '@marketplace/kit';
 import { Directive, Field, Float, ID, Int, ObjectType, registerEnumType } from 'type-graphql';
 import { Column, Entity, PrimaryGeneratedColumn } from 'typeorm';
 import { Artifact } from '../artifact/artifact.type';
@@ -184,3 +184,5 @@ export class Product {
     };
   }
 }
+
+export const ProductConnection = Connection(Product, 'Product');

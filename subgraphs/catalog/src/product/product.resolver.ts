@@ -6,13 +6,12 @@ import { Vendor } from '../entity-stubs';
 import {
   CreateProductArgs,
   ProductArgs,
-  ProductConnection,
   ProductIdArgs,
   ProductsArgs,
   RejectProductArgs,
   UpdateProductArgs,
 } from './product.args';
-import { Product } from './product.entity';
+import { Product, ProductConnection } from './product.entity';
 import { ProductSearchService } from './product-search.service';
 import { ProductService } from './product.service';
 import { ProductWorkflowService } from './product-workflow.service';

@@ -1,4 +1,5 @@
 import {
+  LicensePolicy,
   RequestContext,
   alignToKeys,
   badInput,
@@ -19,7 +20,7 @@ import { Product, ProductStatus } from './product.entity';
 import type { ProductEvents } from './product.events';
 import { CreateProductInput, UpdateProductInput } from './product.inputs';
 import { EDITABLE_STATUSES, ProductStore } from './product.store';
-import { DEFAULT_MAX_ACTIVATIONS, ProductInputCheck, slugify } from './product.validation';
+import { ProductInputCheck, slugify } from './product.validation';
 
 /** A product as the storefront cache stores it (its dates come back as Dates). */
 export const PRODUCT_CODEC = withDates(
@@ -125,7 +126,7 @@ export class ProductService {
       categoryId: check.id('input.categoryId', input.categoryId),
       maxActivations:
         input.maxActivations === null || input.maxActivations === undefined
-          ? DEFAULT_MAX_ACTIVATIONS
+          ? LicensePolicy.defaultMaxActivations
           : check.maxActivations('input.maxActivations', input.maxActivations),
     };
     return this.db.transaction(async (manager) => {

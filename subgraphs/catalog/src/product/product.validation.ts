@@ -1,4 +1,4 @@
-import { InputCheck, SUPPORTED_CURRENCIES, isUuid } from '@marketplace/kit';
+import { InputCheck, LicensePolicy, SUPPORTED_CURRENCIES, isUuid } from '@marketplace/kit';
 
 export const NAME_MAX_LENGTH = 120;
 export const DESCRIPTION_MAX_LENGTH = 10_000;
@@ -7,35 +7,20 @@ export const TAGS_MAX = 10;
 export const TAG_MAX_LENGTH = 32;
 export const SEARCH_MAX_LENGTH = 200;
 export const REASON_MAX_LENGTH = 1_000;
-export const MAX_ACTIVATIONS_LIMIT = 1_000;
-export const DEFAULT_MAX_ACTIVATIONS = 3;
 const SLUG_MAX_LENGTH = 80;
 
 const TAG_PATTERN = /^[a-z0-9-]+$/;
-// eslint-disable-next-line no-control-regex
-const CONTROL_CHARACTERS = /[\u0000-\u001f\u007f]/;
-// Descriptions may hold line breaks and tabs, nothing else below the space.
-// eslint-disable-next-line no-control-regex
-const CONTROL_CHARACTERS_BUT_WHITESPACE = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f]/;
 
 /** The catalog's field rules on top of the kit's problem collector (`add`, `valid`, `done`). */
 export class ProductInputCheck extends InputCheck {
   name(field: string, raw: string): string {
-    const name = raw.trim();
-    if (name.length === 0) this.add(field, 'must not be empty');
-    else if (name.length > NAME_MAX_LENGTH) this.add(field, `must be at most ${NAME_MAX_LENGTH} characters`);
-    else if (CONTROL_CHARACTERS.test(name)) this.add(field, 'must not contain control characters');
-    else if (slugify(name) === '') this.add(field, 'must contain a letter or a digit');
+    const name = this.singleLineText(field, raw, NAME_MAX_LENGTH);
+    if (!this.has(field) && slugify(name) === '') this.add(field, 'must contain a letter or a digit');
     return name;
   }
 
   description(field: string, raw: string): string {
-    const description = raw.trim();
-    if (description.length > DESCRIPTION_MAX_LENGTH)
-      this.add(field, `must be at most ${DESCRIPTION_MAX_LENGTH} characters`);
-    else if (CONTROL_CHARACTERS_BUT_WHITESPACE.test(description))
-      this.add(field, 'must not contain control characters');
-    return description;
+    return this.multiLineText(field, raw, DESCRIPTION_MAX_LENGTH);
   }
 
   price(field: string, raw: { amount: number; currency: string }): { amount: number; currency: string } {
@@ -61,8 +46,8 @@ export class ProductInputCheck extends InputCheck {
   }
 
   maxActivations(field: string, raw: number): number {
-    if (!Number.isInteger(raw) || raw < 1 || raw > MAX_ACTIVATIONS_LIMIT)
-      this.add(field, `must be a whole number from 1 to ${MAX_ACTIVATIONS_LIMIT}`);
+    const limit = LicensePolicy.maxActivationsLimit;
+    if (!Number.isInteger(raw) || raw < 1 || raw > limit) this.add(field, `must be a whole number from 1 to ${limit}`);
     return raw;
   }
 
@@ -72,10 +57,7 @@ export class ProductInputCheck extends InputCheck {
   }
 
   reason(field: string, raw: string): string {
-    const reason = raw.trim();
-    if (reason.length === 0) this.add(field, 'must not be empty');
-    else if (reason.length > REASON_MAX_LENGTH) this.add(field, `must be at most ${REASON_MAX_LENGTH} characters`);
-    return reason;
+    return this.multiLineText(field, raw, REASON_MAX_LENGTH, { required: true });
   }
 
   /** Search text: control characters become spaces; anything else is fine (the query parser never fails). */

@@ -1,8 +1,4 @@
-import { Connection } from '@marketplace/kit';
 import { ArgsType, Field, ID, Int } from 'type-graphql';
-import { Review } from './review.type';
-
-export const ReviewConnection = Connection(Review, 'Review');
 
 @ArgsType()
 export class AddReviewArgs {

@@ -3,9 +3,9 @@ import { Args, Authorized, Ctx, FieldResolver, Mutation, Resolver, Root } from '
 import { Product } from '../product/product.entity';
 import type { ProductService } from '../product/product.service';
 import { User } from '../entity-stubs';
-import { AddReviewArgs, ReviewConnection, ReviewIdArgs, UpdateReviewArgs } from './review.args';
+import { AddReviewArgs, ReviewIdArgs, UpdateReviewArgs } from './review.args';
 import type { ReviewService } from './review.service';
-import { Review } from './review.type';
+import { Review, ReviewConnection } from './review.type';
 
 @Resolver(() => Review)
 export class ReviewResolver {

@@ -2,12 +2,12 @@ import {
   ConnectionShape,
   PageArgs,
   RequestContext,
-  Role,
   Viewer,
   conflict,
   decodeCursor,
   defineLoader,
   forbidden,
+  isSelfOrAdmin,
   isTimeIdCursor,
   isUuid,
   notFound,
@@ -118,7 +118,7 @@ export class ReviewService {
     const product = await this.db.transaction(async (manager) => {
       const existing = await this.store.find(manager, id);
       if (!existing) throw notFound('Review');
-      if (existing.authorId !== viewer.id && viewer.role !== Role.ADMIN)
+      if (!isSelfOrAdmin(viewer, existing.authorId))
         throw forbidden("Only the review's author or an admin can delete it");
       const locked = await this.products.lock(manager, existing.productId);
       if (!(await this.store.delete(manager, id))) throw notFound('Review'); // deleted meanwhile

@@ -1,3 +1,4 @@
+import { Connection } from '@marketplace/kit';
 import { Field, ID, Int, ObjectType } from 'type-graphql';
 
 /** One customer's verdict on a product they hold a license for. */
@@ -24,3 +25,5 @@ export class Review {
   productId: string;
   authorId: string;
 }
+
+export const ReviewConnection = Connection(Review, 'Review');

@@ -1,18 +1,16 @@
-import { RequestContext, forbidden, queryRows, requireViewer } from '@marketplace/kit';
+import { Events, PayloadOf, RequestContext, forbidden, queryRows, requireViewer } from '@marketplace/kit';
 import type { DataSource, EntityManager } from 'typeorm';
 import { VendorReplica, VendorStatus } from './vendor-replica.entity';
 
-export interface VendorChange {
-  vendorId: string;
-  userId: string;
-  /** Profile: given by vendor.approved and vendor.updated. */
-  displayName?: string;
-  slug?: string;
-  /** Given by status events; absent for a profile change. */
-  status?: VendorStatus;
-  /** When the vendor subgraph made the change (the event's occurredAt). */
-  at: string;
-}
+type VendorProfile = PayloadOf<typeof Events.VendorUpdated>;
+
+/**
+ * What one vendor event tells the replica: the profile (given by vendor.approved and
+ * vendor.updated), the status (given by status events), and when the vendor subgraph made
+ * the change (the event's occurredAt).
+ */
+export type VendorChange = Pick<VendorProfile, 'vendorId' | 'userId'> &
+  Partial<Pick<VendorProfile, 'displayName' | 'slug'>> & { status?: VendorStatus; at: string };
 
 const COLUMNS = `id, user_id AS "userId", display_name AS "displayName", slug, status, status_changed_at AS "statusChangedAt",
   profile_changed_at AS "profileChangedAt", updated_at AS "updatedAt"`;

@@ -1,9 +1,9 @@
 import {
   RateLimiter,
   RequestContext,
-  Role,
   conflict,
   forbidden,
+  isSelfOrAdmin,
   notFound,
   queryRows,
   requireViewer,
@@ -42,7 +42,7 @@ export class ActivationService {
     if (!this.verified(rawKey)) return result(LicenseValidationCode.INVALID_SIGNATURE, null);
     const license = await this.store.byDigest(this.db, keyDigest(rawKey));
     if (!license) return result(LicenseValidationCode.NOT_FOUND, null);
-    const mine = context.viewer?.role === Role.ADMIN || context.viewer?.id === license.ownerId;
+    const mine = isSelfOrAdmin(context.viewer, license.ownerId);
     const shown = (code: LicenseValidationCode) =>
       result(code, code === LicenseValidationCode.VALID || mine ? license : null);
     if (license.status === LicenseStatus.REVOKED) return shown(LicenseValidationCode.REVOKED);

@@ -1,19 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import { Events } from '@marketplace/kit';
-import { TestSubgraph } from '@marketplace/kit/testing';
+import { TestSubgraph, deliverEvent, person, productState } from '@marketplace/kit/testing';
 import { signLicenseKey } from '../key/license-key';
-import {
-  DEACTIVATE,
-  LicenseView,
-  activate,
-  deliverEvent,
-  licensed,
-  person,
-  productState,
-  signingKeyOf,
-  startLicensing,
-  validate,
-} from '../testing';
+import { DEACTIVATE, LicenseView, activate, licensed, signingKeyOf, startLicensing, validate } from '../testing';
 
 /** Activations under concurrency, their owner-only rule, and every validation code. */
 let licensing: TestSubgraph;

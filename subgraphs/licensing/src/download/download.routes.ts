@@ -1,6 +1,6 @@
 import { pipeline } from 'node:stream/promises';
 import type { Express, Request, Response } from 'express';
-import { Logger, requestIdFrom } from '@marketplace/kit';
+import { Logger, answerRouteError, requestIdFrom } from '@marketplace/kit';
 import { parseRange } from './byte-range';
 import { DownloadRefused, DownloadService } from './download.service';
 
@@ -52,15 +52,7 @@ export function downloadRoutes(downloads: DownloadService, log: Logger) {
           res.destroy();
           return;
         }
-        if (error instanceof DownloadRefused) {
-          requestLog.info({ status: error.status, reason: error.message }, 'download refused');
-          res.status(error.status).json({ errors: [{ message: error.message, extensions: { code: error.code } }] });
-        } else {
-          requestLog.error({ err: error }, 'download failed');
-          res
-            .status(500)
-            .json({ errors: [{ message: 'Internal server error', extensions: { code: 'INTERNAL_SERVER_ERROR' } }] });
-        }
+        answerRouteError(res, error, requestLog, 'download');
       }
     });
   };

@@ -4,6 +4,7 @@ import {
   InputCheck,
   ObjectStorage,
   RequestContext,
+  RouteRefusal,
   UrlTokenSigner,
   conflict,
   forbidden,
@@ -41,15 +42,7 @@ export interface DownloadClaims {
 }
 
 /** Why a download was refused, as the HTTP status and error code the route answers. */
-export class DownloadRefused extends Error {
-  constructor(
-    readonly status: number,
-    readonly code: string,
-    message: string,
-  ) {
-    super(message);
-  }
-}
+export class DownloadRefused extends RouteRefusal {}
 
 /** Download links for a license's owner, and what `GET /downloads/:token` needs to serve one. */
 export class DownloadService {

@@ -3,8 +3,8 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { Events, UrlTokenSigner } from '@marketplace/kit';
-import { TestSubgraph } from '@marketplace/kit/testing';
-import { baseUrl, deliverEvent, downloadsOf, licensed, person, productState, startLicensing } from '../testing';
+import { TestSubgraph, deliverEvent, person, productState } from '@marketplace/kit/testing';
+import { baseUrl, downloadsOf, licensed, startLicensing } from '../testing';
 
 const SECRET = randomBytes(32).toString('hex');
 const storageDir = mkdtempSync(join(tmpdir(), 'licensing-artifacts-'));

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
-import { TestSubgraph } from '@marketplace/kit/testing';
-import { LICENSE_FIELDS, LicenseView, licensed, licensesOf, person, sqlDuring, startLicensing } from '../testing';
+import { TestSubgraph, person } from '@marketplace/kit/testing';
+import { LICENSE_FIELDS, LicenseView, licensed, licensesOf, sqlDuring, startLicensing } from '../testing';
 
 /** Who sees which license, and how: keys for owners and admins only. */
 let licensing: TestSubgraph;

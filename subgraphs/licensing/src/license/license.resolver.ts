@@ -1,4 +1,4 @@
-import { PageArgs, RequestContext, Role } from '@marketplace/kit';
+import { PageArgs, RequestContext, isSelfOrAdmin } from '@marketplace/kit';
 import { Args, Authorized, Ctx, FieldResolver, Mutation, Query, Resolver, Root } from 'type-graphql';
 import { ActivationService } from '../activation/activation.service';
 import { LicenseValidation } from '../activation/activation.type';
@@ -73,7 +73,7 @@ export class LicenseResolver {
   })
   key(@Root() license: License, @Ctx() context: RequestContext): string | null {
     const viewer = context.viewer;
-    return viewer?.role === Role.ADMIN || viewer?.id === license.ownerId ? license.licenseKey : null;
+    return isSelfOrAdmin(viewer, license.ownerId) ? license.licenseKey : null;
   }
 
   @FieldResolver(() => Product, { description: 'The product the license is for.' })

@@ -10,14 +10,13 @@ import {
   Role,
   Viewer,
   alignToKeys,
-  decodeCursor,
   defineLoader,
   forbidden,
-  isTimeIdCursor,
+  isSelfOrAdmin,
   isUuid,
+  newestFirstPage,
   queryRows,
   requireViewer,
-  toConnection,
 } from '@marketplace/kit';
 import type { DataSource, EntityManager } from 'typeorm';
 import { keyDigest, signLicenseKey } from '../key/license-key';
@@ -64,32 +63,26 @@ export class LicenseService {
   });
 
   canSee(viewer: Viewer | null, license: License): boolean {
-    return viewer?.role === Role.ADMIN || (viewer !== null && viewer.id === license.ownerId);
+    return isSelfOrAdmin(viewer, license.ownerId);
   }
 
   /** `myLicenses` and `User.licenses`: newest first, keyset-paged on (issued_at, id); the user or an admin only. */
   async list(context: RequestContext, userId: string, page: PageArgs): Promise<ConnectionShape<License>> {
     const viewer = requireViewer(context);
-    if (viewer.id !== userId && viewer.role !== Role.ADMIN)
-      throw forbidden('Only the user or an admin may list their licenses');
-    const [{ count }] = await queryRows<{ count: number }>(
+    if (!isSelfOrAdmin(viewer, userId)) throw forbidden('Only the user or an admin may list their licenses');
+    return newestFirstPage(
       this.db,
-      `SELECT count(*)::int AS count FROM licenses WHERE owner_id = $1`,
-      [userId],
+      {
+        columns: LICENSE_COLUMNS,
+        from: 'licenses l',
+        where: 'l.owner_id = $1',
+        parameters: [userId],
+        orderBy: ['l.issued_at', 'l.id'],
+      },
+      page,
+      toLicense,
+      (license) => license.issuedAt,
     );
-    const parameters: unknown[] = [userId];
-    let after = '';
-    if (page.after) {
-      const [issuedAt, id] = decodeCursor(page.after, 2, isTimeIdCursor);
-      after = ` AND (l.issued_at, l.id) < ($2::timestamptz, $3::uuid)`;
-      parameters.push(issuedAt, id);
-    }
-    const rows = await queryRows(
-      this.db,
-      `SELECT ${LICENSE_COLUMNS} FROM licenses l WHERE l.owner_id = $1${after} ORDER BY l.issued_at DESC, l.id DESC LIMIT ${page.first + 1}`,
-      parameters,
-    );
-    return toConnection(rows.map(toLicense), page, count, (license) => [license.issuedAt.toISOString(), license.id]);
   }
 
   /**

@@ -1,10 +1,6 @@
-import { Events, PayloadOf, queryRows } from '@marketplace/kit';
+import { Events, LicensePolicy, PayloadOf, ProductState, queryRows } from '@marketplace/kit';
 import type { DataSource, EntityManager } from 'typeorm';
 
-/** Machines a license may be activated on when the vendor set no policy (or licensing has not heard of the product yet). */
-export const DEFAULT_MAX_ACTIVATIONS = 3;
-
-type ProductState = PayloadOf<typeof Events.ProductPublished>;
 type ArtifactUploaded = PayloadOf<typeof Events.ProductArtifactUploaded>;
 
 /** The product's current build as licensing serves it. */
@@ -38,7 +34,7 @@ export class ProductReplicaService {
         state.vendorId,
         state.name,
         state.status,
-        state.maxActivations ?? DEFAULT_MAX_ACTIVATIONS,
+        state.maxActivations ?? LicensePolicy.defaultMaxActivations,
         state.revision,
       ],
     );
@@ -74,7 +70,7 @@ export class ProductReplicaService {
       [productIds],
     );
     const known = new Map(rows.map((row) => [row.id, row.max]));
-    return new Map(productIds.map((id) => [id, known.get(id) ?? DEFAULT_MAX_ACTIVATIONS]));
+    return new Map(productIds.map((id) => [id, known.get(id) ?? LicensePolicy.defaultMaxActivations]));
   }
 
   async currentArtifact(db: DataSource | EntityManager, productId: string): Promise<CurrentArtifact | null> {

@@ -1,19 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { Events } from '@marketplace/kit';
-import { TestSubgraph } from '@marketplace/kit/testing';
-import {
-  ADD,
-  CART,
-  CLEAR,
-  CartView,
-  REMOVE,
-  archive,
-  customer,
-  deliverEvent,
-  productState,
-  published,
-  startOrders,
-} from '../testing';
+import { TestSubgraph, deliverEvent, productState } from '@marketplace/kit/testing';
+import { ADD, CART, CLEAR, CartView, REMOVE, archive, customer, published, startOrders } from '../testing';
 
 let orders: TestSubgraph;
 beforeAll(async () => {

@@ -9,11 +9,10 @@ import {
 } from '@marketplace/kit';
 import type { DataSource, EntityManager } from 'typeorm';
 import type { CartService } from '../cart/cart.service';
-import { OrderStatus } from './order-status';
 import { CheckoutInput } from './order.inputs';
 import { appendHistory, ordersByIds } from './order.store';
-import type { OrderTransitions } from './order.transition';
-import { Order } from './order.type';
+import type { OrderTransitions } from './order.transitions';
+import { Order, OrderStatus } from './order.type';
 
 const IDEMPOTENCY_KEY = /^[A-Za-z0-9_:-]{8,100}$/;
 const KEY_CONSTRAINT = 'orders_user_id_idempotency_key_key';

@@ -1,5 +1,5 @@
 import { Events, queryRows } from '@marketplace/kit';
-import { TestSubgraph, outboxOf } from '@marketplace/kit/testing';
+import { TestSubgraph, deliverEvent, outboxOf } from '@marketplace/kit/testing';
 import {
   ADD,
   CART,
@@ -8,7 +8,6 @@ import {
   archive,
   checkout,
   customer,
-  deliverEvent,
   newKey,
   orderAs,
   published,

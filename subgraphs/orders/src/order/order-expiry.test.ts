@@ -1,8 +1,8 @@
 import { Events, queryRows } from '@marketplace/kit';
-import { TestSubgraph, outboxOf, until } from '@marketplace/kit/testing';
-import { customer, deliverEvent, paid, paymentOf, placeOrder, startOrders, statusOf } from '../testing';
+import { TestSubgraph, deliverEvent, outboxOf, until } from '@marketplace/kit/testing';
+import { customer, paid, paymentOf, placeOrder, startOrders, statusOf } from '../testing';
 import { OrderService } from './order.service';
-import { OrderTransitions } from './order.transition';
+import { OrderTransitions } from './order.transitions';
 
 let orders: TestSubgraph;
 let service: OrderService;

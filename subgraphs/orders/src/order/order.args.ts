@@ -1,6 +1,6 @@
 import { PageArgs } from '@marketplace/kit';
 import { ArgsType, Field, ID } from 'type-graphql';
-import { OrderStatus } from './order-status';
+import { OrderStatus } from './order.type';
 
 @ArgsType()
 export class OrderIdArgs {

@@ -1,17 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { Events } from '@marketplace/kit';
-import { TestSubgraph, outboxOf } from '@marketplace/kit/testing';
-import {
-  CANCEL,
-  OrderView,
-  customer,
-  deliverEvent,
-  paid,
-  paymentOf,
-  placeOrder,
-  startOrders,
-  tokenFor,
-} from '../testing';
+import { TestSubgraph, deliverEvent, outboxOf } from '@marketplace/kit/testing';
+import { CANCEL, OrderView, customer, paid, paymentOf, placeOrder, startOrders, tokenFor } from '../testing';
 
 let orders: TestSubgraph;
 beforeAll(async () => {

@@ -1,13 +1,11 @@
-import { Connection, RequestContext } from '@marketplace/kit';
+import { RequestContext } from '@marketplace/kit';
 import { Arg, Args, Authorized, Ctx, FieldResolver, Mutation, Query, Resolver, Root } from 'type-graphql';
 import { User } from '../entity-stubs';
 import { CheckoutService } from './checkout.service';
 import { OrderIdArgs, OrdersArgs } from './order.args';
 import { CheckoutInput } from './order.inputs';
 import { OrderService } from './order.service';
-import { Order, OrderItem, OrderStatusChange } from './order.type';
-
-export const OrderConnection = Connection(Order, 'Order');
+import { Order, OrderConnection, OrderItem, OrderStatusChange } from './order.type';
 
 @Resolver(() => Order)
 export class OrderResolver {

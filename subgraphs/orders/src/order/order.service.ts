@@ -4,25 +4,22 @@ import {
   Logger,
   PageArgs,
   RequestContext,
-  Role,
   Viewer,
   alignToKeys,
   conflict,
-  decodeCursor,
   defineLoader,
   forbidden,
-  isTimeIdCursor,
+  isSelfOrAdmin,
   isUuid,
+  newestFirstPage,
   notFound,
   queryRows,
   requireViewer,
-  toConnection,
 } from '@marketplace/kit';
 import type { DataSource } from 'typeorm';
-import { OrderStatus, UNPAID } from './order-status';
-import { ORDER_COLUMNS, OrderRow, historyOf, itemsOf, ordersByIds, toOrder } from './order.store';
-import type { OrderTransitions } from './order.transition';
-import { Order, OrderItem, OrderStatusChange } from './order.type';
+import { ORDER_COLUMNS, historyOf, itemsOf, ordersByIds, toOrder } from './order.store';
+import { OrderTransitions, UNPAID } from './order.transitions';
+import { Order, OrderItem, OrderStatus, OrderStatusChange } from './order.type';
 
 /** Unpaid orders the expiry job cancels per transaction (several replicas each take their own batch). */
 const EXPIRY_BATCH_SIZE = 50;
@@ -56,7 +53,7 @@ export class OrderService {
 
   /** The owner and admins see an order; nobody else learns anything about it. */
   canSee(viewer: Viewer | null, order: Order): boolean {
-    return viewer?.role === Role.ADMIN || viewer?.id === order.userId;
+    return isSelfOrAdmin(viewer, order.userId);
   }
 
   /** `order(id)`: BAD_USER_INPUT for a malformed id, NOT_FOUND, FORBIDDEN for anyone but the owner or an admin. */
@@ -90,27 +87,20 @@ export class OrderService {
     page: PageArgs,
   ): Promise<ConnectionShape<Order>> {
     const viewer = requireViewer(context);
-    if (viewer.id !== userId && viewer.role !== Role.ADMIN)
-      throw forbidden('Only the user or an admin may list their orders');
-    const filter = status ? ` AND o.status = $2` : '';
-    const parameters: unknown[] = status ? [userId, status] : [userId];
-    const [{ count }] = await queryRows<{ count: number }>(
+    if (!isSelfOrAdmin(viewer, userId)) throw forbidden('Only the user or an admin may list their orders');
+    return newestFirstPage(
       this.db,
-      `SELECT count(*)::int AS count FROM orders o WHERE o.user_id = $1${filter}`,
-      parameters,
+      {
+        columns: ORDER_COLUMNS,
+        from: 'orders o',
+        where: status ? 'o.user_id = $1 AND o.status = $2' : 'o.user_id = $1',
+        parameters: status ? [userId, status] : [userId],
+        orderBy: ['o.created_at', 'o.id'],
+      },
+      page,
+      toOrder,
+      (order) => order.createdAt,
     );
-    let after = '';
-    if (page.after) {
-      const [createdAt, id] = decodeCursor(page.after, 2, isTimeIdCursor);
-      after = ` AND (o.created_at, o.id) < ($${parameters.length + 1}::timestamptz, $${parameters.length + 2}::uuid)`;
-      parameters.push(createdAt, id);
-    }
-    const rows = await queryRows<OrderRow>(
-      this.db,
-      `SELECT ${ORDER_COLUMNS} FROM orders o WHERE o.user_id = $1${filter}${after} ORDER BY o.created_at DESC, o.id DESC LIMIT ${page.first + 1}`,
-      parameters,
-    );
-    return toConnection(rows.map(toOrder), page, count, (order) => [order.createdAt.toISOString(), order.id]);
   }
 
   /** The owner (or an admin) cancels an order nobody has paid yet. */

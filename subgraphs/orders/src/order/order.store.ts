@@ -1,7 +1,7 @@
 import { Money, queryRows } from '@marketplace/kit';
 import type { DataSource, EntityManager } from 'typeorm';
 import { Product, Vendor } from '../entity-stubs';
-import type { OrderStatus } from './order-status';
+import type { OrderStatus } from './order.type';
 import { Order, OrderItem, OrderStatusChange } from './order.type';
 
 /** SQL of the order aggregate, shared by the services that read and change orders. */

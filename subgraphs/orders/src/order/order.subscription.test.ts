@@ -1,20 +1,10 @@
 import { randomUUID } from 'node:crypto';
 import { Events } from '@marketplace/kit';
-import { TestSubgraph } from '@marketplace/kit/testing';
+import { TestSubgraph, deliverEvent } from '@marketplace/kit/testing';
 import type { FormattedExecutionResult } from 'graphql-ws';
 import { Client, createClient } from 'graphql-ws';
 import WebSocket from 'ws';
-import {
-  CANCEL,
-  OrderView,
-  customer,
-  deliverEvent,
-  paid,
-  paymentOf,
-  placeOrder,
-  startOrders,
-  tokenFor,
-} from '../testing';
+import { CANCEL, OrderView, customer, paid, paymentOf, placeOrder, startOrders, tokenFor } from '../testing';
 
 let orders: TestSubgraph;
 const clients: Client[] = [];

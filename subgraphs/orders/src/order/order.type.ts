@@ -1,7 +1,30 @@
-import { EntityDescriptions, Money } from '@marketplace/kit';
-import { Directive, Field, ID, Int, ObjectType } from 'type-graphql';
+import { Connection, EntityDescriptions, Money } from '@marketplace/kit';
+import { Directive, Field, ID, Int, ObjectType, registerEnumType } from 'type-graphql';
 import { Product, User, Vendor } from '../entity-stubs';
-import { OrderStatus } from './order-status';
+
+/** Where an order is in the checkout saga (ARCHITECTURE §4). */
+export enum OrderStatus {
+  PENDING_PAYMENT = 'PENDING_PAYMENT',
+  PAID = 'PAID',
+  FULFILLED = 'FULFILLED',
+  CANCELLED = 'CANCELLED',
+  PAYMENT_FAILED = 'PAYMENT_FAILED',
+  REFUNDED = 'REFUNDED',
+}
+
+registerEnumType(OrderStatus, {
+  name: 'OrderStatus',
+  description:
+    'Where an order is: awaiting payment, paid, fulfilled with licenses, cancelled, failed to pay, or refunded.',
+  valuesConfig: {
+    PENDING_PAYMENT: { description: 'Created at checkout; waiting for the payment.' },
+    PAID: { description: 'The payment succeeded; licenses are being issued.' },
+    FULFILLED: { description: 'Every line has its license.' },
+    CANCELLED: { description: 'Cancelled before it was paid, by the customer or because payment took too long.' },
+    PAYMENT_FAILED: { description: 'The last payment attempt failed; the customer may try again.' },
+    REFUNDED: { description: 'The payment was given back.' },
+  },
+});
 
 @ObjectType({ description: 'One product of an order, at the name and price it had at checkout.' })
 export class OrderItem {
@@ -81,3 +104,5 @@ export class Order {
   @Field({ description: 'When the order last changed.' })
   updatedAt: Date;
 }
+
+export const OrderConnection = Connection(Order, 'Order');

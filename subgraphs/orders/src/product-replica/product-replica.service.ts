@@ -1,4 +1,4 @@
-import { queryRows } from '@marketplace/kit';
+import { ProductState, queryRows } from '@marketplace/kit';
 import type { DataSource, EntityManager } from 'typeorm';
 
 /** A product as the orders subgraph knows it: what it needs to sell it. */
@@ -12,18 +12,8 @@ export interface ReplicaProduct {
   revision: number;
 }
 
-export interface ProductStateChange {
-  productId: string;
-  vendorId: string;
-  slug: string;
-  name: string;
-  kind: string;
-  price: { amount: number; currency: string };
-  status: string;
-  revision: number;
-  /** When the catalog made the change (the event's occurredAt). */
-  at: string;
-}
+/** A product's state as the catalog announced it, and when the catalog made the change (the event's occurredAt). */
+export type ProductStateChange = ProductState & { at: string };
 
 const COLUMNS = `id, vendor_id AS "vendorId", name, price_amount AS "priceAmount", price_currency AS "priceCurrency", status, revision`;
 

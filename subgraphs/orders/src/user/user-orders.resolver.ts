@@ -1,7 +1,7 @@
 import type { RequestContext } from '@marketplace/kit';
 import { Args, Ctx, FieldResolver, Resolver, Root } from 'type-graphql';
 import { OrdersArgs } from '../order/order.args';
-import { OrderConnection } from '../order/order.resolver';
+import { OrderConnection } from '../order/order.type';
 import { OrderService } from '../order/order.service';
 import { User } from '../entity-stubs';
 

@@ -1,5 +1,6 @@
 import { Role, queryRows } from '@marketplace/kit';
 import type { TestSubgraph } from '@marketplace/kit/testing';
+import { person } from '@marketplace/kit/testing';
 import {
   CREATE_INTENT,
   IntentView,
@@ -8,7 +9,6 @@ import {
   orderCancelled,
   orderPlaced,
   pendingPayment,
-  person,
   sqlDuring,
   startPayments,
 } from '../testing';

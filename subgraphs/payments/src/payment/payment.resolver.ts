@@ -5,7 +5,7 @@ import { OrderIdArgs, RefundOrderArgs, SimulatePaymentArgs, SimulatedOutcomeArg 
 import { PaymentService } from './payment.service';
 import { Payment, PaymentIntent } from './payment.type';
 import { RefundService } from './refund.service';
-import { SimulationService } from './simulate.service';
+import { SimulationService } from './simulation.service';
 
 @Resolver(() => Payment)
 export class PaymentResolver {

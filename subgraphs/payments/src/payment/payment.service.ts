@@ -6,12 +6,13 @@ import {
   conflict,
   defineLoader,
   forbidden,
+  isSelfOrAdmin,
   isUuid,
   queryRows,
   requireViewer,
 } from '@marketplace/kit';
 import type { DataSource, EntityManager } from 'typeorm';
-import type { OrderRecords } from '../order/order.service';
+import type { OrderReplicaService } from '../order/order-replica.service';
 import type { PaymentProvider } from '../provider/payment-provider';
 import { checkOrderId } from './payment.validation';
 import { isPaid } from './payment.transitions';
@@ -30,7 +31,7 @@ export const orderNotHeardOf = () =>
 export class PaymentService {
   constructor(
     private readonly db: DataSource,
-    private readonly orders: OrderRecords,
+    private readonly orders: OrderReplicaService,
     private readonly provider: PaymentProvider,
   ) {}
 
@@ -61,7 +62,7 @@ export class PaymentService {
   });
 
   canSee(context: RequestContext, payment: Payment): boolean {
-    return context.viewer?.role === Role.ADMIN || context.viewer?.id === payment.userId;
+    return isSelfOrAdmin(context.viewer, payment.userId);
   }
 
   /** The order's payment; `lock` holds the payment row (FOR UPDATE) until the transaction ends. */

@@ -11,10 +11,7 @@ export function checkOrderId(orderId: string, check = new InputCheck(), done = t
 export function checkRefund(orderId: string, reason: string): string {
   const check = new InputCheck();
   checkOrderId(orderId, check, false);
-  const trimmed = reason.trim();
-  if (trimmed.length === 0) check.add('reason', 'must not be empty');
-  if (trimmed.length > REFUND_REASON_MAX_LENGTH)
-    check.add('reason', `must be at most ${REFUND_REASON_MAX_LENGTH} characters`);
+  const trimmed = check.multiLineText('reason', reason, REFUND_REASON_MAX_LENGTH, { required: true });
   check.done();
   return trimmed;
 }

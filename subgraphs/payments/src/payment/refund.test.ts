@@ -1,6 +1,7 @@
 import { Role } from '@marketplace/kit';
 import type { TestSubgraph } from '@marketplace/kit/testing';
 import { AUTOMATIC_REFUND_REASON } from './refund.service';
+import { person } from '@marketplace/kit/testing';
 import {
   PaymentView,
   REFUND,
@@ -11,7 +12,6 @@ import {
   orderPlaced,
   outboxOf,
   pendingPayment,
-  person,
   postEvent,
   startPayments,
   stored,

@@ -3,6 +3,7 @@ import type { AddressInfo } from 'node:net';
 import { Role } from '@marketplace/kit';
 import type { TestSubgraph } from '@marketplace/kit/testing';
 import { chargeRefundedEvent } from '../webhook/stripe-event';
+import { person } from '@marketplace/kit/testing';
 import {
   REFUND,
   SIMULATE,
@@ -10,7 +11,6 @@ import {
   eventTypes,
   intentEvent,
   orderPlaced,
-  person,
   postEvent,
   startPayments,
   stored,

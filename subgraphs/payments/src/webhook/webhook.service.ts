@@ -1,6 +1,6 @@
 import { EventDefinition, Events, Logger, Outbox, isUuid, queryRows } from '@marketplace/kit';
 import type { DataSource, EntityManager } from 'typeorm';
-import type { OrderRecords } from '../order/order.service';
+import type { OrderReplicaService } from '../order/order-replica.service';
 import { outcomePayload } from '../payment/payment.events';
 import type { PaymentService } from '../payment/payment.service';
 import { movesForward } from '../payment/payment.transitions';
@@ -23,7 +23,7 @@ export class WebhookService {
   constructor(
     private readonly db: DataSource,
     private readonly payments: PaymentService,
-    private readonly orders: OrderRecords,
+    private readonly orders: OrderReplicaService,
     private readonly refunds: RefundService,
     private readonly outbox: Outbox,
   ) {}

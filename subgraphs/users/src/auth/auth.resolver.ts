@@ -11,7 +11,7 @@ import {
   VerifyEmailArgs,
 } from './auth.args';
 import { AuthService } from './auth.service';
-import { AuthPayload } from './auth.types';
+import { AuthPayload } from './auth.type';
 
 @Resolver()
 export class AuthResolver {

@@ -14,7 +14,7 @@ import { RegisterInput } from '../user/user.inputs';
 import type { UserService } from '../user/user.service';
 import { UserInputCheck, normalizeEmail } from '../user/user.validation';
 import type { AccountEmails } from './account-emails';
-import type { AuthPayload } from './auth.types';
+import type { AuthPayload } from './auth.type';
 import type { EmailTokenService } from './email-token.service';
 import type { PasswordHasher } from './password-hasher';
 import type { SessionService } from './session.service';

@@ -2,7 +2,7 @@ import { ACCESS_TOKEN_TTL_SECONDS, AccessTokenSigner, Logger, queryRows, unauthe
 import { randomUUID } from 'node:crypto';
 import type { DataSource, EntityManager } from 'typeorm';
 import type { User } from '../user/user.entity';
-import type { AuthPayload } from './auth.types';
+import type { AuthPayload } from './auth.type';
 import { hashSecretToken, newSecretToken } from './secret-token';
 
 const DAY_MS = 24 * 60 * 60 * 1000;

@@ -1,4 +1,4 @@
-import { EntityDescriptions, Role } from '@marketplace/kit';
+import { Connection, EntityDescriptions, Role } from '@marketplace/kit';
 import { Directive, Field, ID, ObjectType, registerEnumType } from 'type-graphql';
 import { Column, CreateDateColumn, Entity, PrimaryGeneratedColumn, UpdateDateColumn } from 'typeorm';
 
@@ -50,3 +50,5 @@ export class User {
     return this.emailVerifiedAt !== null;
   }
 }
+
+export const UserConnection = Connection(User, 'User');

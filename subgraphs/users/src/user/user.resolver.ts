@@ -1,11 +1,9 @@
-import { Connection, RequestContext, Role } from '@marketplace/kit';
+import { RequestContext, Role } from '@marketplace/kit';
 import { Arg, Args, Authorized, Ctx, FieldResolver, Mutation, Query, Resolver, Root } from 'type-graphql';
 import { SetUserRoleArgs, UserArgs, UsersArgs } from './user.args';
-import { User } from './user.entity';
+import { User, UserConnection } from './user.entity';
 import { UpdateProfileInput } from './user.inputs';
 import { UserService } from './user.service';
-
-export const UserConnection = Connection(User, 'User');
 
 @Resolver(() => User)
 export class UserResolver {

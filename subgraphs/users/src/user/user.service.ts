@@ -5,15 +5,14 @@ import {
   Role,
   alignToKeys,
   conflict,
-  decodeCursor,
   defineLoader,
   forbidden,
-  isTimeIdCursor,
+  isSelfOrAdmin,
   isUniqueViolation,
   isUuid,
+  newestFirstEntities,
   notFound,
   requireViewer,
-  toConnection,
 } from '@marketplace/kit';
 import { DataSource, EntityManager, In } from 'typeorm';
 import type { AccountEmails } from '../auth/account-emails';
@@ -45,12 +44,12 @@ export class UserService {
   /** Admins see anyone; everyone else only themselves (and learns nothing about other ids). */
   async getVisible(context: RequestContext, id: string): Promise<User> {
     const viewer = requireViewer(context);
-    if (viewer.role !== Role.ADMIN && viewer.id !== id) throw forbidden();
+    if (!isSelfOrAdmin(viewer, id)) throw forbidden();
     return this.get(context, id);
   }
 
   canSeePrivateFields(context: RequestContext, user: User): boolean {
-    return context.viewer?.role === Role.ADMIN || context.viewer?.id === user.id;
+    return isSelfOrAdmin(context.viewer, user.id);
   }
 
   async list(_context: RequestContext, filter: UsersFilter = {}, page: PageArgs): Promise<ConnectionShape<User>> {
@@ -61,17 +60,7 @@ export class UserService {
       const prefix = `${search.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
       query.andWhere('(u.email LIKE lower(:prefix) OR u.display_name ILIKE :prefix)', { prefix });
     }
-    const totalCount = await query.clone().getCount();
-    if (page.after) {
-      const [createdAt, id] = decodeCursor(page.after, 2, isTimeIdCursor);
-      query.andWhere('(u.created_at, u.id) < (:createdAt, :id)', { createdAt, id });
-    }
-    const rows = await query
-      .orderBy('u.created_at', 'DESC')
-      .addOrderBy('u.id', 'DESC')
-      .take(page.first + 1)
-      .getMany();
-    return toConnection(rows, page, totalCount, (user) => [user.createdAt.toISOString(), user.id]);
+    return newestFirstEntities(query, ['u.created_at', 'u.id'], page, (user) => user.createdAt);
   }
 
   async updateProfile(context: RequestContext, input: UpdateProfileInput): Promise<User> {

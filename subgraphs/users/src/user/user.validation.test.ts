@@ -1,4 +1,4 @@
-import { AppError } from '@marketplace/kit';
+import { inputProblems } from '@marketplace/kit/testing';
 import {
   DISPLAY_NAME_MAX_LENGTH,
   EMAIL_MAX_LENGTH,
@@ -9,18 +9,7 @@ import {
 } from './user.validation';
 
 /** Runs one check and returns the problems `done()` reports (empty when the input is fine). */
-function problemsOf(run: (check: UserInputCheck) => unknown): { field: string; message: string }[] {
-  const check = new UserInputCheck();
-  run(check);
-  try {
-    check.done();
-    return [];
-  } catch (error) {
-    if (!(error instanceof AppError)) throw error;
-    expect(error.extensions.code).toBe('BAD_USER_INPUT');
-    return error.extensions.fields as { field: string; message: string }[];
-  }
-}
+const problemsOf = (run: (check: UserInputCheck) => unknown) => inputProblems(new UserInputCheck(), run);
 
 describe('InputCheck.email', () => {
   it('trims and lower-cases', () => {

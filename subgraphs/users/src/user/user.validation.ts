@@ -9,8 +9,6 @@ const PASSWORD_MIN_DISTINCT_CHARACTERS = 5;
 
 // Deliberately pragmatic: one @, no spaces, a dot in the domain. Deliverability is proven by verifyEmail.
 const EMAIL_PATTERN = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
-// eslint-disable-next-line no-control-regex
-const CONTROL_CHARACTERS = /[\u0000-\u001f\u007f]/;
 const COMMON_PASSWORDS = new Set([
   '1234567890',
   '12345678910',
@@ -45,12 +43,7 @@ export class UserInputCheck extends InputCheck {
   }
 
   displayName(field: string, raw: string): string {
-    const name = raw.trim();
-    if (name.length === 0) this.add(field, 'must not be empty');
-    else if (name.length > DISPLAY_NAME_MAX_LENGTH)
-      this.add(field, `must be at most ${DISPLAY_NAME_MAX_LENGTH} characters`);
-    else if (CONTROL_CHARACTERS.test(name)) this.add(field, 'must not contain control characters');
-    return name;
+    return this.singleLineText(field, raw, DISPLAY_NAME_MAX_LENGTH);
   }
 
   password(field: string, password: string, context: { email?: string } = {}): string {

@@ -1,0 +1,210 @@
+import { z } from 'zod';
+import { PayloadOf, defineEvent } from '../events/envelope';
+import { LicensePolicy } from './license-policy';
+
+/**
+ * The event catalog: every event of the marketplace, its routing key, version and payload.
+ * Producers validate on publish, consumers on receipt. A breaking payload change is a new
+ * version, never an edit of an existing one.
+ */
+export const Events = {
+  /** A customer account was created (users). */
+  UserRegistered: defineEvent(
+    'user.registered',
+    1,
+    z.object({
+      userId: z.string().uuid(),
+      email: z.string().email(),
+      displayName: z.string().min(1),
+      role: z.enum(['CUSTOMER', 'VENDOR', 'ADMIN']),
+    }),
+  ),
+
+  /** An application was approved: the vendor may sell (vendor → users: role VENDOR; catalog: vendor replica). */
+  VendorApproved: defineEvent(
+    'vendor.approved',
+    1,
+    z.object({
+      vendorId: z.string().uuid(),
+      userId: z.string().uuid(),
+      displayName: z.string().min(1),
+      slug: z.string().min(1),
+      /** Platform commission in basis points (1500 = 15 %). */
+      commissionBps: z.number().int().min(0).max(10_000),
+    }),
+  ),
+
+  /** An application was rejected, with the admin's reason. */
+  VendorRejected: defineEvent(
+    'vendor.rejected',
+    1,
+    z.object({ vendorId: z.string().uuid(), userId: z.string().uuid(), reason: z.string().min(1) }),
+  ),
+
+  /** A vendor's public profile changed (catalog keeps names in its replica). */
+  VendorUpdated: defineEvent(
+    'vendor.updated',
+    1,
+    z.object({
+      vendorId: z.string().uuid(),
+      userId: z.string().uuid(),
+      displayName: z.string().min(1),
+      slug: z.string().min(1),
+    }),
+  ),
+
+  /** A vendor was suspended: its products leave the storefront (catalog). */
+  VendorSuspended: defineEvent(
+    'vendor.suspended',
+    1,
+    z.object({ vendorId: z.string().uuid(), userId: z.string().uuid() }),
+  ),
+
+  /** A vendor was reinstated after a suspension. */
+  VendorReinstated: defineEvent(
+    'vendor.reinstated',
+    1,
+    z.object({ vendorId: z.string().uuid(), userId: z.string().uuid() }),
+  ),
+
+  /** A product became visible in the storefront (catalog → orders' product replica). */
+  ProductPublished: defineEvent('product.published', 1, productState()),
+
+  /** A published product changed (name, price…); carries the full new state. */
+  ProductUpdated: defineEvent('product.updated', 1, productState()),
+
+  /** A product left the storefront for good. */
+  ProductArchived: defineEvent(
+    'product.archived',
+    1,
+    z.object({ productId: z.string().uuid(), vendorId: z.string().uuid() }),
+  ),
+
+  /** A license was issued for a paid order line (licensing → catalog: verified reviews). */
+  LicenseIssued: defineEvent(
+    'license.issued',
+    1,
+    z.object({
+      licenseId: z.string().uuid(),
+      productId: z.string().uuid(),
+      ownerId: z.string().uuid(),
+      orderId: z.string().uuid(),
+    }),
+  ),
+
+  /** A cart became an order awaiting payment (orders → payments: the amount to charge). */
+  OrderCreated: defineEvent('order.created', 1, orderSummary()),
+
+  /** A license was revoked (refund, admin): catalog stops counting it for reviews; downloads stop. */
+  LicenseRevoked: defineEvent(
+    'license.revoked',
+    1,
+    z.object({
+      licenseId: z.string().uuid(),
+      productId: z.string().uuid(),
+      ownerId: z.string().uuid(),
+      orderId: z.string().uuid(),
+      reason: z.string().min(1),
+    }),
+  ),
+
+  /** A vendor uploaded a product's build (catalog → licensing: what downloads stream). */
+  ProductArtifactUploaded: defineEvent(
+    'product.artifact_uploaded',
+    1,
+    z.object({
+      productId: z.string().uuid(),
+      vendorId: z.string().uuid(),
+      version: z.string().min(1),
+      /** Where the bytes are in the shared object storage (ARTIFACT_STORAGE_DIR). */
+      storageKey: z.string().min(1),
+      sha256: z.string().regex(/^[0-9a-f]{64}$/),
+      size: z.number().int().min(0),
+      contentType: z.string().min(1),
+    }),
+  ),
+
+  /** An order's payment succeeded (orders → licensing: issue per line; vendor: ledger credit per line). */
+  OrderPaid: defineEvent('order.paid', 1, orderSummary().extend({ paymentId: z.string().uuid() })),
+
+  /** An unpaid order was cancelled, by its owner or by the payment timeout (orders → payments: no more intents). */
+  OrderCancelled: defineEvent(
+    'order.cancelled',
+    1,
+    z.object({
+      orderId: z.string().uuid(),
+      userId: z.string().uuid(),
+      reason: z.enum(['CUSTOMER', 'PAYMENT_TIMEOUT']),
+    }),
+  ),
+
+  /** Money was received for an order (payments → orders: PAID). */
+  PaymentSucceeded: defineEvent('payment.succeeded', 1, paymentOutcome()),
+
+  /** An attempt to pay failed; the customer may retry with the same intent (payments → orders: PAYMENT_FAILED). */
+  PaymentFailed: defineEvent('payment.failed', 1, paymentOutcome().extend({ reason: z.string().min(1) })),
+
+  /** A succeeded payment was refunded (payments → orders: REFUNDED; licensing: revoke; vendor: ledger debit). */
+  PaymentRefunded: defineEvent('payment.refunded', 1, paymentOutcome().extend({ reason: z.string().min(1) })),
+
+  /** The cardholder disputed a charge (payments → vendor: hold the funds). */
+  PaymentDisputed: defineEvent('payment.disputed', 1, paymentOutcome().extend({ reason: z.string().min(1) })),
+} as const;
+
+/** An amount in minor units of an ISO 4217 currency. */
+function money() {
+  return z.object({ amount: z.number().int().min(0), currency: z.string().regex(/^[A-Z]{3}$/) });
+}
+
+/** An order as the saga's other participants need it: who, how much, and which lines. */
+function orderSummary() {
+  return z.object({
+    orderId: z.string().uuid(),
+    /** Human-friendly order number shown on receipts. */
+    number: z.string().min(1),
+    userId: z.string().uuid(),
+    total: money(),
+    items: z
+      .array(
+        z.object({
+          productId: z.string().uuid(),
+          vendorId: z.string().uuid(),
+          name: z.string().min(1),
+          unitPrice: money(),
+        }),
+      )
+      .min(1),
+  });
+}
+
+/** What payments tells about one payment of one order. */
+function paymentOutcome() {
+  return z.object({
+    paymentId: z.string().uuid(),
+    orderId: z.string().uuid(),
+    amount: money(),
+    providerRef: z.string().min(1),
+  });
+}
+
+/** What other subgraphs need to know about a product to sell it. */
+function productState() {
+  return z.object({
+    productId: z.string().uuid(),
+    vendorId: z.string().uuid(),
+    slug: z.string().min(1),
+    name: z.string().min(1),
+    kind: z.enum(['AGENT', 'WORKFLOW', 'TOOL']),
+    price: money(),
+    status: z.enum(['DRAFT', 'IN_REVIEW', 'PUBLISHED', 'REJECTED', 'ARCHIVED']),
+    /** The vendor's license policy: machines one license may be activated on (licensing; the default when absent). */
+    maxActivations: z.number().int().min(1).max(LicensePolicy.maxActivationsLimit).optional(),
+    /** Increases with every change, so a replica can ignore an older state arriving late. */
+    revision: z.number().int().min(1),
+  });
+}
+
+export type EventName = keyof typeof Events;
+
+/** A product as product.published and product.updated carry it: all a replica keeps of it. */
+export type ProductState = PayloadOf<typeof Events.ProductPublished>;

@@ -1,0 +1,71 @@
+import type { DataSource, EntityManager, ObjectLiteral, SelectQueryBuilder } from 'typeorm';
+import { ConnectionShape, PageFields, decodeCursor, toConnection } from '../pagination';
+import { isTimeIdCursor } from '../validation';
+import { queryRows } from './sql';
+
+/** The columns a "newest first" list is ordered by: a time, then the id that breaks its ties. */
+export type NewestFirstOrder = [time: string, id: string];
+
+/** A "newest first" list in SQL. */
+export interface NewestFirstQuery {
+  /** What one row holds, e.g. `${ORDER_COLUMNS}`. */
+  columns: string;
+  /** The table, with its alias if `columns` uses one. */
+  from: string;
+  /** Which rows make the list, with `$1`… standing for `parameters`. */
+  where: string;
+  parameters: unknown[];
+  orderBy: NewestFirstOrder;
+}
+
+/**
+ * One page of a "newest first" list, keyset-paged on (time, id): the count of the whole
+ * list, then `first + 1` rows after the cursor (the extra one tells whether more follow).
+ */
+export async function newestFirstPage<Row, Node extends { id: string }>(
+  db: DataSource | EntityManager,
+  query: NewestFirstQuery,
+  page: PageFields,
+  toNode: (row: Row) => Node,
+  timeOf: (node: Node) => Date,
+): Promise<ConnectionShape<Node>> {
+  const [{ count }] = await queryRows<{ count: number }>(
+    db,
+    `SELECT count(*)::int AS count FROM ${query.from} WHERE ${query.where}`,
+    query.parameters,
+  );
+  const [time, id] = query.orderBy;
+  const parameters = [...query.parameters];
+  let after = '';
+  if (page.after) {
+    parameters.push(...decodeCursor(page.after, 2, isTimeIdCursor));
+    after = ` AND (${time}, ${id}) < ($${parameters.length - 1}::timestamptz, $${parameters.length}::uuid)`;
+  }
+  const rows = await queryRows<Row>(
+    db,
+    `SELECT ${query.columns} FROM ${query.from} WHERE (${query.where})${after} ORDER BY ${time} DESC, ${id} DESC LIMIT ${page.first + 1}`,
+    parameters,
+  );
+  return toConnection(rows.map(toNode), page, count, (node) => [timeOf(node).toISOString(), node.id]);
+}
+
+/** `newestFirstPage` for a TypeORM query of entities; `query` selects the whole list. */
+export async function newestFirstEntities<Entity extends ObjectLiteral & { id: string }>(
+  query: SelectQueryBuilder<Entity>,
+  orderBy: NewestFirstOrder,
+  page: PageFields,
+  timeOf: (entity: Entity) => Date,
+): Promise<ConnectionShape<Entity>> {
+  const [time, id] = orderBy;
+  const totalCount = await query.clone().getCount();
+  if (page.after) {
+    const [afterTime, afterId] = decodeCursor(page.after, 2, isTimeIdCursor);
+    query.andWhere(`(${time}, ${id}) < (:afterTime, :afterId)`, { afterTime, afterId });
+  }
+  const rows = await query
+    .orderBy(time, 'DESC')
+    .addOrderBy(id, 'DESC')
+    .take(page.first + 1)
+    .getMany();
+  return toConnection(rows, page, totalCount, (entity) => [timeOf(entity).toISOString(), entity.id]);
+}

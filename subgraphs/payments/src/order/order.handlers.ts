@@ -1,0 +1,19 @@
+import { Events, eventHandler } from '@marketplace/kit';
+import type { RefundService } from '../payment/refund.service';
+import type { PaymentService } from '../payment/payment.service';
+import type { OrderReplicaService } from './order-replica.service';
+
+/** Orders tells payments what may be charged (order.created) and what may no longer be (order.cancelled). */
+export const orderHandlers = (orders: OrderReplicaService, payments: PaymentService, refunds: RefundService) => [
+  eventHandler('record-order-created', Events.OrderCreated, async ({ payload }, { manager, log }) => {
+    await orders.created(manager, payload);
+    log.info({ orderId: payload.orderId, amount: payload.total }, 'order recorded for payment');
+  }),
+  eventHandler('record-order-cancelled', Events.OrderCancelled, async ({ payload }, { manager, log }) => {
+    await orders.cancelled(manager, payload);
+    // Money that arrived while the cancellation was on its way goes back.
+    const payment = await payments.ofOrder(manager, payload.orderId, true);
+    if (payment?.status === 'SUCCEEDED') await refunds.requestAutomatic(manager, payment, log);
+    log.info({ orderId: payload.orderId, reason: payload.reason }, 'order cancelled; no more payment intents');
+  }),
+];

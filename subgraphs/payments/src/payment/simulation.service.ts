@@ -1,0 +1,52 @@
+import { AppError, RequestContext, conflict, forbidden, isSelfOrAdmin, requireViewer } from '@marketplace/kit';
+import type { DataSource } from 'typeorm';
+import type { OrderReplicaService } from '../order/order-replica.service';
+import { SimulatedOutcome, deliverSigned, paymentIntentEvent } from '../webhook/stripe-event';
+import { checkOrderId } from './payment.validation';
+import { PaymentService, orderNotHeardOf } from './payment.service';
+import { isPaid } from './payment.transitions';
+import type { Payment } from './payment.type';
+
+export const NO_INTENT_YET = 'No payment intent for this order yet: call createPaymentIntent first';
+
+/**
+ * Development without Stripe: plays the customer paying (or failing to) by sending the
+ * signed event Stripe would send to the webhook endpoint, so the real path runs.
+ */
+export class SimulationService {
+  constructor(
+    private readonly db: DataSource,
+    private readonly orders: OrderReplicaService,
+    private readonly payments: PaymentService,
+    private readonly webhook: { enabled: boolean; url(): string; secret: string },
+  ) {}
+
+  async simulate(context: RequestContext, orderId: string, outcome: SimulatedOutcome): Promise<Payment> {
+    const viewer = requireViewer(context);
+    if (!this.webhook.enabled) {
+      throw forbidden(
+        'simulatePayment is for development only: it is refused in production and when STRIPE_SECRET_KEY is set (Stripe sends the real events)',
+      );
+    }
+    checkOrderId(orderId);
+    const order = await this.orders.find(this.db.manager, orderId);
+    if (!order) throw orderNotHeardOf();
+    if (!isSelfOrAdmin(viewer, order.userId))
+      throw forbidden('Only the customer who placed the order (or an admin) can simulate its payment');
+    const payment = await this.payments.ofOrder(this.db, orderId);
+    if (!payment?.providerRef) throw new AppError('NOT_FOUND', NO_INTENT_YET);
+    if (isPaid(payment.status)) throw conflict('This order is already paid', { status: payment.status });
+    const event = paymentIntentEvent(
+      {
+        paymentIntentId: payment.providerRef,
+        amount: payment.amountMinor,
+        currency: payment.currency,
+        metadata: { paymentId: payment.id, orderId },
+      },
+      outcome,
+    );
+    await deliverSigned(this.webhook.url(), event, this.webhook.secret);
+    context.log.info({ paymentId: payment.id, orderId, outcome, eventId: event.id }, 'payment simulated');
+    return (await this.payments.find(this.db, payment.id))!;
+  }
+}

@@ -1,0 +1,71 @@
+import { Role } from '@marketplace/kit';
+import type { TestSubgraph } from '@marketplace/kit/testing';
+import { person } from '@marketplace/kit/testing';
+import { PaymentView, SIMULATE, eventTypes, orderPlaced, pendingPayment, startPayments } from '../testing';
+import { NO_INTENT_YET } from './simulation.service';
+
+/** simulatePayment: the signed Stripe event, through the real webhook endpoint. */
+let payments: TestSubgraph;
+beforeAll(async () => {
+  payments = await startPayments();
+});
+afterAll(() => payments.close());
+
+const simulate = (orderId: string, outcome: 'SUCCEEDED' | 'FAILED', token?: string) =>
+  payments.client.request<{ simulatePayment: PaymentView }>(SIMULATE, { variables: { orderId, outcome }, token });
+
+it('the owner pays: SUCCEEDED and payment.succeeded, through the webhook', async () => {
+  const { owner, order, payment } = await pendingPayment(payments);
+  const result = await simulate(order.orderId, 'SUCCEEDED', owner.token);
+  expect(result.data?.simulatePayment).toMatchObject({ id: payment.id, status: 'SUCCEEDED', failureReason: null });
+  expect(await eventTypes(payments, payment.id)).toEqual(['payment.succeeded']);
+  expect(
+    payments.logs
+      .records()
+      .some((r) => r.route === 'stripe-webhook' && r.paymentId === payment.id && r.msg === 'stripe event handled'),
+  ).toBe(true);
+});
+
+it("the owner's card is declined: FAILED with the reason; a retry then succeeds", async () => {
+  const { owner, order, payment } = await pendingPayment(payments);
+  expect((await simulate(order.orderId, 'FAILED', owner.token)).data?.simulatePayment).toMatchObject({
+    status: 'FAILED',
+    failureReason: 'Your card was declined. (simulated)',
+  });
+  expect((await simulate(order.orderId, 'SUCCEEDED', owner.token)).data?.simulatePayment.status).toBe('SUCCEEDED');
+  expect(await eventTypes(payments, payment.id)).toEqual(['payment.failed', 'payment.succeeded']);
+});
+
+it('an admin may simulate for any order', async () => {
+  const { order } = await pendingPayment(payments);
+  expect((await simulate(order.orderId, 'SUCCEEDED', person(Role.ADMIN).token)).data?.simulatePayment.status).toBe(
+    'SUCCEEDED',
+  );
+});
+
+it('another customer is FORBIDDEN, a signed-out visitor UNAUTHENTICATED; nothing changes', async () => {
+  const { order, payment } = await pendingPayment(payments);
+  expect((await simulate(order.orderId, 'SUCCEEDED', person().token)).errors?.[0].extensions?.code).toBe('FORBIDDEN');
+  expect((await simulate(order.orderId, 'SUCCEEDED')).errors?.[0].extensions?.code).toBe('UNAUTHENTICATED');
+  expect(await eventTypes(payments, payment.id)).toEqual([]);
+});
+
+it('needs an intent (NOT_FOUND), a known order (NOT_FOUND), a UUID (BAD_USER_INPUT) and an unpaid order (CONFLICT)', async () => {
+  const owner = person();
+  const order = await orderPlaced(payments, owner);
+  const noIntent = await simulate(order.orderId, 'SUCCEEDED', owner.token);
+  expect(noIntent.errors?.[0]).toMatchObject({ message: NO_INTENT_YET, extensions: { code: 'NOT_FOUND' } });
+  expect(
+    (await simulate('00000000-0000-4000-8000-000000000002', 'SUCCEEDED', owner.token)).errors?.[0].extensions?.code,
+  ).toBe('NOT_FOUND');
+  expect((await simulate('nope', 'SUCCEEDED', owner.token)).errors?.[0].extensions).toMatchObject({
+    code: 'BAD_USER_INPUT',
+    fields: [{ field: 'orderId' }],
+  });
+  const paid = await pendingPayment(payments);
+  await simulate(paid.order.orderId, 'SUCCEEDED', paid.owner.token);
+  expect((await simulate(paid.order.orderId, 'FAILED', paid.owner.token)).errors?.[0].extensions).toMatchObject({
+    code: 'CONFLICT',
+    status: 'SUCCEEDED',
+  });
+});

@@ -1,0 +1,59 @@
+import { SubgraphModule, publicDataAnnouncer } from '@marketplace/kit';
+import { VendorConfig, readVendorConfig } from './config';
+import { entityStubReferences } from './entity-stubs';
+import { ledgerHandlers } from './ledger/ledger.handlers';
+import { LedgerEntryResolver, TopProductResolver, VendorLedgerResolver } from './ledger/ledger.resolver';
+import { LedgerService } from './ledger/ledger.service';
+import { CreateVendors1763780000000 } from './migrations/1763780000000-create-vendors';
+import { CreateLedger1763810000000 } from './migrations/1763810000000-create-ledger';
+import { PayoutResolver, VendorPayoutsResolver } from './payout/payout.resolver';
+import { PayoutService } from './payout/payout.service';
+import { seedVendors } from './seed';
+import { UserVendorResolver } from './user/user-vendor.resolver';
+import { VendorModerationService } from './vendor-account/vendor-moderation.service';
+import { Vendor } from './vendor-account/vendor.entity';
+import { vendorReferences } from './vendor-account/vendor.reference';
+import { VendorResolver } from './vendor-account/vendor.resolver';
+import { VendorService } from './vendor-account/vendor.service';
+
+export { DEMO_VENDORS } from './seed';
+export { VendorStatus } from './vendor-account/vendor.entity';
+
+/** Vendor applications, storefront profiles and their moderation; earnings (the ledger) and payouts. */
+export const vendorSubgraph: SubgraphModule<VendorConfig> = {
+  name: 'vendor',
+  defaultPort: 4006,
+  entities: [Vendor],
+  migrations: [CreateVendors1763780000000, CreateLedger1763810000000],
+  resolvers: [
+    VendorResolver,
+    UserVendorResolver,
+    VendorLedgerResolver,
+    LedgerEntryResolver,
+    TopProductResolver,
+    PayoutResolver,
+    VendorPayoutsResolver,
+  ],
+  readSettings: readVendorConfig,
+  wire({ db, outbox, changes, log }, settings) {
+    const announce = publicDataAnnouncer(changes, log);
+    const vendors = new VendorService(db, settings, outbox, announce);
+    const moderation = new VendorModerationService(db, outbox, announce);
+    const ledger = new LedgerService(db, settings);
+    const payouts = new PayoutService(db, vendors);
+    return {
+      resolvers: [
+        new VendorResolver(vendors, moderation),
+        new UserVendorResolver(vendors),
+        new VendorLedgerResolver(ledger, vendors),
+        new LedgerEntryResolver(payouts),
+        new TopProductResolver(),
+        new PayoutResolver(payouts, vendors),
+        new VendorPayoutsResolver(payouts, vendors),
+      ],
+      references: { ...vendorReferences(vendors), ...entityStubReferences },
+      handlers: ledgerHandlers(ledger),
+      seed: () => seedVendors(db, outbox, settings),
+    };
+  },
+};

@@ -1,0 +1,181 @@
+import { randomUUID } from 'node:crypto';
+import { Envelope, Events, PayloadOf, Role, createEnvelope, queryRows } from '@marketplace/kit';
+import { Person, TestSubgraph, deliver, person, startTestSubgraph, tokenFor } from '@marketplace/kit/testing';
+import { vendorSubgraph } from './index';
+
+export function startVendor(env: Record<string, string> = {}): Promise<TestSubgraph> {
+  return startTestSubgraph(vendorSubgraph, env);
+}
+
+export const VENDOR_FIELDS =
+  'id displayName slug bio status commissionRate rejectionReason suspensionReason createdAt approvedAt user { id }';
+
+export interface VendorView {
+  id: string;
+  displayName: string;
+  slug: string;
+  bio: string | null;
+  status: 'PENDING' | 'ACTIVE' | 'REJECTED' | 'SUSPENDED';
+  commissionRate: number;
+  rejectionReason: string | null;
+  suspensionReason: string | null;
+  createdAt: string;
+  approvedAt: string | null;
+  user: { id: string };
+}
+
+export const APPLY = `mutation($input: ApplyAsVendorInput!) { applyAsVendor(input: $input) { ${VENDOR_FIELDS} } }`;
+export const APPROVE = `mutation($id: ID!) { approveVendor(id: $id) { ${VENDOR_FIELDS} } }`;
+export const REJECT = `mutation($id: ID!, $reason: String!) { rejectVendor(id: $id, reason: $reason) { ${VENDOR_FIELDS} } }`;
+export const SUSPEND = `mutation($id: ID!, $reason: String) { suspendVendor(id: $id, reason: $reason) { ${VENDOR_FIELDS} } }`;
+export const REINSTATE = `mutation($id: ID!) { reinstateVendor(id: $id) { ${VENDOR_FIELDS} } }`;
+
+let counter = 0;
+/** A display name no other test uses, so generated slugs never collide by accident. */
+export function uniqueName(prefix = 'Shop'): string {
+  counter += 1;
+  return `${prefix} ${process.pid} ${Date.now().toString(36)} ${counter}`;
+}
+
+/** Applies through the API as `who` (a new customer by default). */
+export async function applyAs(
+  vendor: TestSubgraph,
+  who: Person = person(),
+  input: Record<string, unknown> = {},
+): Promise<{ owner: Person; vendor: VendorView }> {
+  const data = await vendor.client.data<{ applyAsVendor: VendorView }>(APPLY, {
+    variables: { input: { displayName: uniqueName(), ...input } },
+    token: who.token,
+  });
+  return { owner: who, vendor: data.applyAsVendor };
+}
+
+/** A vendor brought to `status` through the API, as an admin would. */
+export async function vendorIn(
+  vendor: TestSubgraph,
+  status: VendorView['status'],
+  admin: Person,
+): Promise<{ owner: Person; vendor: VendorView }> {
+  const made = await applyAs(vendor);
+  const run = async (query: string, variables: Record<string, unknown> = {}) =>
+    Object.values(
+      await vendor.client.data<Record<string, VendorView>>(query, {
+        variables: { id: made.vendor.id, ...variables },
+        token: admin.token,
+      }),
+    )[0];
+  if (status === 'REJECTED') made.vendor = await run(REJECT, { reason: 'Not a fit for the marketplace yet.' });
+  if (status === 'ACTIVE' || status === 'SUSPENDED') made.vendor = await run(APPROVE);
+  if (status === 'SUSPENDED') made.vendor = await run(SUSPEND, { reason: 'Chargebacks under review.' });
+  return made;
+}
+
+export { sqlDuring, tokenFor } from '@marketplace/kit/testing';
+
+/** An approved vendor whose user holds a fresh VENDOR token (roles change at the next token). */
+export async function activeVendor(
+  vendor: TestSubgraph,
+  admin: Person,
+): Promise<{ owner: Person; vendor: VendorView }> {
+  const made = await vendorIn(vendor, 'ACTIVE', admin);
+  return {
+    owner: { ...made.owner, role: Role.VENDOR, token: tokenFor(made.owner.id, Role.VENDOR) },
+    vendor: made.vendor,
+  };
+}
+
+/** One line of an `order.paid` event: a product of `vendorId` at `price` minor units. */
+export interface LineSpec {
+  vendorId: string;
+  price: number;
+  currency?: string;
+  productId?: string;
+  name?: string;
+}
+
+export type OrderPaidPayload = PayloadOf<typeof Events.OrderPaid>;
+
+let orderNumber = 0;
+/** An `order.paid` envelope as the orders subgraph records it (not delivered). */
+export function orderPaidEvent(lines: LineSpec[], occurredAt?: Date): Envelope<OrderPaidPayload> {
+  orderNumber += 1;
+  const items = lines.map((line, index) => ({
+    productId: line.productId ?? randomUUID(),
+    vendorId: line.vendorId,
+    name: line.name ?? `Product ${orderNumber}.${index + 1}`,
+    unitPrice: { amount: line.price, currency: line.currency ?? 'USD' },
+  }));
+  const currency = items[0].unitPrice.currency;
+  const payload: OrderPaidPayload = {
+    orderId: randomUUID(),
+    number: `MP-${String(orderNumber).padStart(6, '0')}`,
+    userId: randomUUID(),
+    total: { amount: items.reduce((sum, item) => sum + item.unitPrice.amount, 0), currency },
+    items,
+    paymentId: randomUUID(),
+  };
+  const envelope = createEnvelope(Events.OrderPaid, payload, {
+    source: 'orders',
+    correlationId: `test-${randomUUID()}`,
+    aggregateId: payload.orderId,
+  });
+  if (occurredAt) envelope.occurredAt = occurredAt.toISOString();
+  return envelope;
+}
+
+/** The `payment.refunded` that follows a paid order (not delivered). */
+export function refundEvent(
+  paid: Envelope<OrderPaidPayload>,
+  occurredAt?: Date,
+): Envelope<PayloadOf<typeof Events.PaymentRefunded>> {
+  const { orderId, paymentId, total } = paid.payload;
+  const payload = {
+    orderId,
+    paymentId,
+    amount: total,
+    providerRef: `re_${randomUUID().slice(0, 8)}`,
+    reason: 'requested_by_customer',
+  };
+  const envelope = createEnvelope(Events.PaymentRefunded, payload, {
+    source: 'payments',
+    correlationId: paid.correlationId,
+    aggregateId: orderId,
+  });
+  if (occurredAt) envelope.occurredAt = occurredAt.toISOString();
+  return envelope;
+}
+
+/** Delivers an order.paid and waits until it is handled. */
+export async function paidOrder(
+  vendor: TestSubgraph,
+  lines: LineSpec[],
+  occurredAt?: Date,
+): Promise<Envelope<OrderPaidPayload>> {
+  const envelope = orderPaidEvent(lines, occurredAt);
+  await deliver(vendor, envelope);
+  return envelope;
+}
+
+export const daysAgo = (days: number) => new Date(Date.now() - days * 24 * 60 * 60 * 1000);
+
+/** Ledger rows of a vendor straight from the table, oldest first. */
+export async function ledgerRows(vendor: TestSubgraph, vendorId: string) {
+  const rows = await queryRows<{
+    kind: string;
+    amount: string;
+    currency: string;
+    order_id: string | null;
+    product_id: string | null;
+    payout_id: string | null;
+    available_at: Date;
+  }>(
+    vendor.subgraph.deps.db,
+    `SELECT kind, amount, currency, order_id, product_id, payout_id, available_at FROM ledger_entries WHERE vendor_id = $1 ORDER BY created_at, kind`,
+    [vendorId],
+  );
+  return rows.map((row) => ({ ...row, amount: Number(row.amount) }));
+}
+
+export const MONEY = 'amount currency';
+export const BALANCE = `balance { currency available { ${MONEY} } pending { ${MONEY} } }`;
+export const ENTRY_FIELDS = `id kind amount { ${MONEY} } productName order { id } product { id } payout { id status amount { ${MONEY} } } occurredAt availableAt createdAt`;

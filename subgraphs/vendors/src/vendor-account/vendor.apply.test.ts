@@ -1,0 +1,265 @@
+import { Role, queryRows } from '@marketplace/kit';
+import { Person, TestSubgraph, outboxOf, person } from '@marketplace/kit/testing';
+import { APPLY, VENDOR_FIELDS, VendorView, applyAs, startVendor, uniqueName, vendorIn } from '../testing';
+
+let vendor: TestSubgraph;
+const admin = person(Role.ADMIN);
+beforeAll(async () => {
+  vendor = await startVendor({ VENDOR_DEFAULT_COMMISSION_BPS: '1250' });
+});
+afterAll(() => vendor.close());
+
+const MY_VENDOR = `{ myVendor { ${VENDOR_FIELDS} } }`;
+const UPDATE = `mutation($input: UpdateVendorProfileInput!) { updateVendorProfile(input: $input) { ${VENDOR_FIELDS} } }`;
+const db = () => vendor.subgraph.deps.db;
+const apply = (who: Person | undefined, input: Record<string, unknown>) =>
+  vendor.client.request<{ applyAsVendor: VendorView }>(APPLY, { variables: { input }, token: who?.token });
+const vendorsOf = (userId: string) =>
+  queryRows(db(), 'SELECT id, status, slug FROM vendors WHERE user_id = $1', [userId]);
+
+describe('applyAsVendor', () => {
+  it('refuses an anonymous caller with UNAUTHENTICATED and stores nothing', async () => {
+    const result = await apply(undefined, { displayName: uniqueName() });
+    expect(result.errors?.[0].extensions?.code).toBe('UNAUTHENTICATED');
+    expect(result.data).toBeNull();
+  });
+
+  it('creates a PENDING vendor for a customer, with a slug made from the name and the configured commission', async () => {
+    const customer = person();
+    const result = await apply(customer, {
+      displayName: '  Ada   Lovelace Labs ',
+      bio: '  Analytical engines, as a service.\nSince 1843. ',
+    });
+    expect(result.errors).toBeUndefined();
+    expect(result.data!.applyAsVendor).toMatchObject({
+      displayName: 'Ada   Lovelace Labs',
+      slug: 'ada-lovelace-labs',
+      bio: 'Analytical engines, as a service.\nSince 1843.',
+      status: 'PENDING',
+      commissionRate: 0.125,
+      rejectionReason: null,
+      suspensionReason: null,
+      approvedAt: null,
+      user: { id: customer.id },
+    });
+    expect(new Date(result.data!.applyAsVendor.createdAt).getTime()).toBeGreaterThan(Date.now() - 60_000);
+    expect(await vendorsOf(customer.id)).toEqual([
+      { id: result.data!.applyAsVendor.id, status: 'PENDING', slug: 'ada-lovelace-labs' },
+    ]);
+  });
+
+  it.each([Role.VENDOR, Role.ADMIN])('accepts a %s who has no vendor yet', async (role) => {
+    const { vendor: created, owner } = await applyAs(vendor, person(role));
+    expect(created).toMatchObject({ status: 'PENDING', user: { id: owner.id } });
+  });
+
+  it('keeps a chosen slug and an omitted bio empty', async () => {
+    const slug = `chosen-${Date.now().toString(36)}`;
+    const { vendor: created } = await applyAs(vendor, person(), { slug, bio: null });
+    expect(created).toMatchObject({ slug, bio: null });
+  });
+
+  it('de-duplicates a generated slug with a numeric suffix', async () => {
+    const name = uniqueName('Same Name');
+    const first = await applyAs(vendor, person(), { displayName: name });
+    const second = await applyAs(vendor, person(), { displayName: name });
+    const third = await applyAs(vendor, person(), { displayName: name });
+    expect([first, second, third].map((made) => made.vendor.slug)).toEqual([
+      first.vendor.slug,
+      `${first.vendor.slug}-2`,
+      `${first.vendor.slug}-3`,
+    ]);
+  });
+
+  it('refuses a chosen slug another vendor has, as CONFLICT on input.slug', async () => {
+    const taken = await applyAs(vendor);
+    const applicant = person();
+    const result = await apply(applicant, { displayName: uniqueName(), slug: taken.vendor.slug });
+    expect(result.errors?.[0].extensions).toMatchObject({ code: 'CONFLICT', field: 'input.slug' });
+    expect(await vendorsOf(applicant.id)).toEqual([]);
+  });
+
+  it.each([
+    ['an empty name', { displayName: '' }, ['input.displayName']],
+    ['a blank name', { displayName: '   ' }, ['input.displayName']],
+    ['an over-long name', { displayName: 'x'.repeat(81) }, ['input.displayName']],
+    ['a slug with upper case', { slug: 'Ada-Agents' }, ['input.slug']],
+    ['a slug with an underscore', { slug: 'ada_agents' }, ['input.slug']],
+    ['a two-character slug', { slug: 'ab' }, ['input.slug']],
+    ['a 49-character slug', { slug: 'x'.repeat(49) }, ['input.slug']],
+    ['an over-long bio', { bio: 'x'.repeat(2001) }, ['input.bio']],
+    [
+      'everything wrong at once',
+      { displayName: '', slug: 'NO!', bio: 'x'.repeat(2001) },
+      ['input.displayName', 'input.slug', 'input.bio'],
+    ],
+  ])('refuses %s with BAD_USER_INPUT naming every field', async (_label, override, fields) => {
+    const applicant = person();
+    const result = await apply(applicant, { displayName: uniqueName(), ...override });
+    expect(result.errors?.[0].extensions?.code).toBe('BAD_USER_INPUT');
+    expect((result.errors?.[0].extensions?.fields as { field: string }[]).map((f) => f.field)).toEqual(fields);
+    expect(await vendorsOf(applicant.id)).toEqual([]);
+  });
+
+  it.each(['PENDING', 'ACTIVE', 'SUSPENDED'] as const)(
+    'refuses a second application while the first is %s, as CONFLICT with its status',
+    async (status) => {
+      const { owner, vendor: first } = await vendorIn(vendor, status, admin);
+      const result = await apply(owner, { displayName: uniqueName() });
+      expect(result.errors?.[0].extensions).toMatchObject({ code: 'CONFLICT', status });
+      expect(await vendorsOf(owner.id)).toEqual([{ id: first.id, status, slug: first.slug }]);
+    },
+  );
+
+  it('lets a rejected applicant apply again: the same row goes back to PENDING, reason cleared', async () => {
+    const { owner, vendor: rejected } = await vendorIn(vendor, 'REJECTED', admin);
+    expect(rejected.rejectionReason).toBe('Not a fit for the marketplace yet.');
+    const again = await apply(owner, { displayName: 'Second Try Studio', slug: rejected.slug, bio: 'Now with tests.' });
+    expect(again.errors).toBeUndefined();
+    expect(again.data!.applyAsVendor).toMatchObject({
+      id: rejected.id,
+      status: 'PENDING',
+      displayName: 'Second Try Studio',
+      slug: rejected.slug,
+      bio: 'Now with tests.',
+      rejectionReason: null,
+    });
+    expect(await vendorsOf(owner.id)).toHaveLength(1);
+  });
+
+  it("keeps a re-applicant's own generated slug rather than suffixing it", async () => {
+    const name = uniqueName('Again');
+    const { owner, vendor: first } = await applyAs(vendor, person(), { displayName: name });
+    await vendor.client.data(`mutation($id: ID!) { rejectVendor(id: $id, reason: "Incomplete") { id } }`, {
+      variables: { id: first.id },
+      token: admin.token,
+    });
+    const again = await vendor.client.data<{ applyAsVendor: VendorView }>(APPLY, {
+      variables: { input: { displayName: name } },
+      token: owner.token,
+    });
+    expect(again.applyAsVendor.slug).toBe(first.slug);
+  });
+
+  it('creates one vendor when a user applies many times at once', async () => {
+    const applicant = person();
+    const results = await Promise.all(
+      Array.from({ length: 8 }, (_, i) => apply(applicant, { displayName: `Racer ${i} ${uniqueName()}` })),
+    );
+    expect(results.filter((r) => r.data?.applyAsVendor).length).toBe(1);
+    expect(results.filter((r) => r.errors?.[0].extensions?.code === 'CONFLICT').length).toBe(7);
+    expect(await vendorsOf(applicant.id)).toHaveLength(1);
+  });
+
+  it('gives concurrent applicants with one name distinct generated slugs', async () => {
+    const name = uniqueName('Crowd');
+    const results = await Promise.all(Array.from({ length: 6 }, () => apply(person(), { displayName: name })));
+    expect(results.map((r) => r.errors)).toEqual(results.map(() => undefined));
+    const slugs = results.map((r) => r.data!.applyAsVendor.slug);
+    expect(new Set(slugs).size).toBe(6);
+  });
+});
+
+describe('myVendor', () => {
+  it('refuses an anonymous caller with UNAUTHENTICATED', async () => {
+    expect(await vendor.client.errorCode(MY_VENDOR)).toBe('UNAUTHENTICATED');
+  });
+
+  it('is null for a user who never applied', async () => {
+    expect(await vendor.client.data(MY_VENDOR, { token: person().token })).toEqual({ myVendor: null });
+  });
+
+  it.each(['PENDING', 'ACTIVE', 'REJECTED', 'SUSPENDED'] as const)(
+    'shows the owner their %s vendor with its private fields',
+    async (status) => {
+      const { owner, vendor: made } = await vendorIn(vendor, status, admin);
+      const { myVendor } = await vendor.client.data<{ myVendor: VendorView }>(MY_VENDOR, { token: owner.token });
+      expect(myVendor).toEqual(made);
+      if (status === 'REJECTED') expect(myVendor.rejectionReason).toBe('Not a fit for the marketplace yet.');
+      if (status === 'SUSPENDED') expect(myVendor.suspensionReason).toBe('Chargebacks under review.');
+    },
+  );
+});
+
+describe('updateVendorProfile', () => {
+  it('refuses an anonymous caller with UNAUTHENTICATED', async () => {
+    expect(await vendor.client.errorCode(UPDATE, { variables: { input: { bio: 'x' } } })).toBe('UNAUTHENTICATED');
+  });
+
+  it('answers NOT_FOUND to a user without a vendor, even an admin', async () => {
+    expect(await vendor.client.errorCode(UPDATE, { variables: { input: { bio: 'x' } }, token: person().token })).toBe(
+      'NOT_FOUND',
+    );
+    expect(await vendor.client.errorCode(UPDATE, { variables: { input: { bio: 'x' } }, token: admin.token })).toBe(
+      'NOT_FOUND',
+    );
+  });
+
+  it("changes only the owner's own vendor, leaving omitted fields as they are", async () => {
+    const { owner, vendor: mine } = await vendorIn(vendor, 'ACTIVE', admin);
+    const other = await applyAs(vendor);
+    const slug = `renamed-${Date.now().toString(36)}`;
+    const { updateVendorProfile } = await vendor.client.data<{ updateVendorProfile: VendorView }>(UPDATE, {
+      variables: { input: { displayName: ' Renamed Shop ', slug } },
+      token: owner.token,
+    });
+    expect(updateVendorProfile).toEqual({ ...mine, displayName: 'Renamed Shop', slug });
+    const [otherRow] = await queryRows(db(), 'SELECT display_name, slug FROM vendors WHERE id = $1', [other.vendor.id]);
+    expect(otherRow).toEqual({ display_name: other.vendor.displayName, slug: other.vendor.slug });
+  });
+
+  it('records vendor.updated when the public name or slug changes, and nothing for a bio edit', async () => {
+    const { owner, vendor: mine } = await vendorIn(vendor, 'ACTIVE', admin);
+    const before = (await outboxOf(vendor, mine.id)).length;
+    await vendor.client.data(UPDATE, { variables: { input: { bio: 'Only the bio' } }, token: owner.token });
+    expect(await outboxOf(vendor, mine.id)).toHaveLength(before);
+    await vendor.client.data(UPDATE, {
+      variables: { input: { displayName: 'Brand New Name' } },
+      token: owner.token,
+      headers: { 'x-request-id': 'rename-1' },
+    });
+    const events = await outboxOf(vendor, mine.id);
+    expect(events).toHaveLength(before + 1);
+    expect(events.at(-1)).toMatchObject({
+      type: 'vendor.updated',
+      correlationId: 'rename-1',
+      payload: { vendorId: mine.id, userId: owner.id, displayName: 'Brand New Name', slug: mine.slug },
+    });
+  });
+
+  it('removes the bio with an empty string and keeps it with null', async () => {
+    const { owner } = await applyAs(vendor, person(), { bio: 'Original bio' });
+    const keep = await vendor.client.data<{ updateVendorProfile: VendorView }>(UPDATE, {
+      variables: { input: { bio: null, displayName: 'Kept Bio' } },
+      token: owner.token,
+    });
+    expect(keep.updateVendorProfile.bio).toBe('Original bio');
+    const cleared = await vendor.client.data<{ updateVendorProfile: VendorView }>(UPDATE, {
+      variables: { input: { bio: '  ' } },
+      token: owner.token,
+    });
+    expect(cleared.updateVendorProfile.bio).toBeNull();
+  });
+
+  it('refuses bad input, naming every field, and a taken slug as CONFLICT on input.slug', async () => {
+    const { owner, vendor: mine } = await applyAs(vendor);
+    const taken = await applyAs(vendor);
+    const bad = await vendor.client.request(UPDATE, {
+      variables: { input: { displayName: '', slug: 'bad slug', bio: 'x'.repeat(2001) } },
+      token: owner.token,
+    });
+    expect(bad.errors?.[0].extensions?.code).toBe('BAD_USER_INPUT');
+    expect((bad.errors?.[0].extensions?.fields as { field: string }[]).map((f) => f.field)).toEqual([
+      'input.displayName',
+      'input.slug',
+      'input.bio',
+    ]);
+    const clash = await vendor.client.request(UPDATE, {
+      variables: { input: { slug: taken.vendor.slug } },
+      token: owner.token,
+    });
+    expect(clash.errors?.[0].extensions).toMatchObject({ code: 'CONFLICT', field: 'input.slug' });
+    const [row] = await queryRows(db(), 'SELECT slug, display_name FROM vendors WHERE id = $1', [mine.id]);
+    expect(row).toEqual({ slug: mine.slug, display_name: mine.displayName });
+  });
+});

@@ -1,0 +1,224 @@
+import {
+  ConnectionShape,
+  Events,
+  Outbox,
+  PageArgs,
+  RequestContext,
+  alignToKeys,
+  badInput,
+  conflict,
+  defineLoader,
+  isSelfOrAdmin,
+  isUniqueViolation,
+  isUuid,
+  newestFirstEntities,
+  notFound,
+  requireViewer,
+} from '@marketplace/kit';
+import { DataSource, EntityManager, In } from 'typeorm';
+import type { VendorConfig } from '../config';
+import { Vendor, VendorStatus } from './vendor.entity';
+import { ApplyAsVendorInput, UpdateVendorProfileInput } from './vendor.inputs';
+import { BIO_MAX_LENGTH, VendorInputCheck, isSlug, slugFrom, slugWithSuffix } from './vendor.validation';
+
+/** Attempts at a generated slug when a concurrent applicant chose the one we picked. */
+const GENERATED_SLUG_ATTEMPTS = 5;
+
+export class VendorService {
+  constructor(
+    private readonly db: DataSource,
+    private readonly settings: VendorConfig,
+    private readonly outbox: Outbox,
+    /** After a committed profile change: the profile is public. */
+    private readonly announcePublicChange: () => Promise<void> = async () => undefined,
+  ) {}
+
+  /** Vendors by id, one query per request tick (references from other subgraphs land here). */
+  readonly byId = defineLoader<string, Vendor | null>(async (ids) => {
+    const valid = [...new Set(ids.filter(isUuid))];
+    const rows = valid.length ? await this.db.getRepository(Vendor).findBy({ id: In(valid) }) : [];
+    return alignToKeys(ids, rows, (vendor) => vendor.id);
+  });
+
+  /** Vendors by their user's id, one query per request tick (`User.vendor`). */
+  readonly byUserId = defineLoader<string, Vendor | null>(async (userIds) => {
+    const valid = [...new Set(userIds.filter(isUuid))];
+    const rows = valid.length ? await this.db.getRepository(Vendor).findBy({ userId: In(valid) }) : [];
+    return alignToKeys(userIds, rows, (vendor) => vendor.userId);
+  });
+
+  /** The vendor's own user and admins see everything about it. */
+  canSeePrivateFields(context: RequestContext, vendor: Vendor): boolean {
+    return isSelfOrAdmin(context.viewer, vendor.userId);
+  }
+
+  /** Everyone sees ACTIVE vendors; other statuses only their user and admins. */
+  isVisible(context: RequestContext, vendor: Vendor): boolean {
+    return vendor.status === VendorStatus.ACTIVE || this.canSeePrivateFields(context, vendor);
+  }
+
+  /** By id or by slug (exactly one); null when unknown or not visible to the viewer, alike. */
+  async find(
+    context: RequestContext,
+    { id, slug }: { id?: string | null; slug?: string | null },
+  ): Promise<Vendor | null> {
+    if ((id == null) === (slug == null)) {
+      const message = 'exactly one of id and slug is required';
+      throw badInput([
+        { field: 'id', message },
+        { field: 'slug', message },
+      ]);
+    }
+    let vendor: Vendor | null;
+    if (id != null) {
+      vendor = await this.byId(context).load(id);
+    } else {
+      const wanted = slug!.trim().toLowerCase();
+      vendor = isSlug(wanted) ? await this.db.getRepository(Vendor).findOneBy({ slug: wanted }) : null;
+    }
+    return vendor && this.isVisible(context, vendor) ? vendor : null;
+  }
+
+  /** The signed-in user's vendor, whatever its status; null when they never applied. */
+  mine(context: RequestContext): Promise<Vendor | null> {
+    return this.byUserId(context).load(requireViewer(context).id);
+  }
+
+  /** `User.vendor`: the user's vendor when the viewer may see it. */
+  async ofUser(context: RequestContext, userId: string): Promise<Vendor | null> {
+    const vendor = await this.byUserId(context).load(userId);
+    return vendor && this.isVisible(context, vendor) ? vendor : null;
+  }
+
+  /** Admin list, newest first, keyset-paged on (created_at, id). */
+  async list(
+    _context: RequestContext,
+    status: VendorStatus | null | undefined,
+    page: PageArgs,
+  ): Promise<ConnectionShape<Vendor>> {
+    const query = this.db.getRepository(Vendor).createQueryBuilder('v');
+    if (status) query.andWhere('v.status = :status', { status });
+    return newestFirstEntities(query, ['v.created_at', 'v.id'], page, (vendor) => vendor.createdAt);
+  }
+
+  /**
+   * A new PENDING vendor for the signed-in user, one per user. A rejected applicant applies
+   * again with the same row, which goes back to PENDING.
+   */
+  async apply(context: RequestContext, input: ApplyAsVendorInput): Promise<Vendor> {
+    const viewer = requireViewer(context);
+    const check = new VendorInputCheck();
+    const displayName = check.displayName('input.displayName', input.displayName);
+    const slug = input.slug == null ? undefined : check.slug('input.slug', input.slug);
+    const bio = input.bio == null ? null : check.multiLineText('input.bio', input.bio, BIO_MAX_LENGTH) || null;
+    check.done();
+    for (let attempt = 1; ; attempt += 1) {
+      try {
+        const vendor = await this.db.transaction(async (manager) => {
+          const existing = await manager
+            .getRepository(Vendor)
+            .findOne({ where: { userId: viewer.id }, lock: { mode: 'pessimistic_write' } });
+          if (existing && existing.status !== VendorStatus.REJECTED) throw alreadyAVendor(existing.status);
+          const vendor =
+            existing ??
+            manager.create(Vendor, {
+              userId: viewer.id,
+              commissionBps: this.settings.defaultCommissionBps,
+              approvedAt: null,
+            });
+          Object.assign(vendor, {
+            displayName,
+            bio,
+            status: VendorStatus.PENDING,
+            rejectionReason: null,
+            suspensionReason: null,
+          });
+          vendor.slug = slug ?? (await this.freeSlug(manager, slugFrom(displayName), existing?.id));
+          return manager.save(vendor);
+        });
+        context.log.info({ vendorId: vendor.id, slug: vendor.slug }, 'vendor application received');
+        return vendor;
+      } catch (error) {
+        if (isUniqueViolation(error, 'vendors_user_id_key')) throw alreadyAVendor();
+        if (isUniqueViolation(error, 'vendors_slug_key') && slug === undefined && attempt < GENERATED_SLUG_ATTEMPTS)
+          continue;
+        throw slugConflict(error);
+      }
+    }
+  }
+
+  /** Changes the signed-in user's vendor profile. */
+  async updateProfile(context: RequestContext, input: UpdateVendorProfileInput): Promise<Vendor> {
+    const viewer = requireViewer(context);
+    const check = new VendorInputCheck();
+    const displayName =
+      input.displayName == null ? undefined : check.displayName('input.displayName', input.displayName);
+    const slug = input.slug == null ? undefined : check.slug('input.slug', input.slug);
+    const bio = input.bio == null ? undefined : check.multiLineText('input.bio', input.bio, BIO_MAX_LENGTH) || null;
+    check.done();
+    let saved: Vendor;
+    try {
+      saved = await this.db.transaction(async (manager) => {
+        const vendor = await manager
+          .getRepository(Vendor)
+          .findOne({ where: { userId: viewer.id }, lock: { mode: 'pessimistic_write' } });
+        if (!vendor) throw notFound('Vendor');
+        const publicChange =
+          (displayName !== undefined && displayName !== vendor.displayName) ||
+          (slug !== undefined && slug !== vendor.slug);
+        if (displayName !== undefined) vendor.displayName = displayName;
+        if (slug !== undefined) vendor.slug = slug;
+        if (bio !== undefined) vendor.bio = bio;
+        const saved = await manager.save(vendor);
+        if (publicChange) {
+          const payload = {
+            vendorId: saved.id,
+            userId: saved.userId,
+            displayName: saved.displayName,
+            slug: saved.slug,
+          };
+          await this.outbox.record(manager, Events.VendorUpdated, payload, {
+            aggregateId: saved.id,
+            correlationId: context.requestId,
+          });
+        }
+        return saved;
+      });
+    } catch (error) {
+      throw slugConflict(error);
+    }
+    // The whole profile is public, the bio included.
+    await this.announcePublicChange();
+    return saved;
+  }
+
+  /** `base`, or `base-2`, `base-3`… whichever is free first (`ownId`'s own slug counts as free). */
+  private async freeSlug(manager: EntityManager, base: string, ownId?: string): Promise<string> {
+    // Applicants with one name take turns until commit, so each sees the slugs the others took.
+    await manager.query('SELECT pg_advisory_xact_lock(hashtext($1))', [`vendor-slug:${base}`]);
+    // Every candidate starts with these 40 characters, and a slug holds no LIKE wildcards (`%`, `_`).
+    const query = manager
+      .getRepository(Vendor)
+      .createQueryBuilder('v')
+      .select('v.slug', 'slug')
+      .where('v.slug LIKE :prefix', { prefix: `${base.slice(0, 40)}%` });
+    if (ownId) query.andWhere('v.id <> :ownId', { ownId });
+    const used = new Set((await query.getRawMany<{ slug: string }>()).map((row) => row.slug));
+    if (!used.has(base)) return base;
+    for (let n = 2; ; n += 1) {
+      const candidate = slugWithSuffix(base, n);
+      if (!used.has(candidate)) return candidate;
+    }
+  }
+}
+
+function alreadyAVendor(status?: VendorStatus) {
+  return conflict('You already have a vendor profile', status ? { status } : undefined);
+}
+
+/** The slug unique constraint as a CONFLICT on the slug field; any other error as it is. */
+function slugConflict(error: unknown): unknown {
+  return isUniqueViolation(error, 'vendors_slug_key')
+    ? conflict('This slug is taken by another vendor', { field: 'input.slug' })
+    : error;
+}
