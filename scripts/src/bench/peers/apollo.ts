@@ -28,7 +28,9 @@ runPeer('apollo', async ({ supergraphPath, port, host }) => {
       new RemoteGraphQLDataSource<Context>({
         url,
         willSendRequest({ request, context }) {
-          if (context.authorization) request.http?.headers.set('authorization', context.authorization);
+          // Schema loads and health checks carry no caller's context: only strings are forwarded.
+          if (typeof context.authorization === 'string' && context.authorization)
+            request.http?.headers.set('authorization', context.authorization);
         },
       }),
   });

@@ -22,10 +22,11 @@ export const grantVendorRole = eventHandler(
   'grant-vendor-role',
   Events.VendorApproved,
   async ({ payload }, { manager, log }) => {
-    const [, changed] = await manager.query(
+    // TypeORM's Postgres driver answers an UPDATE with [rows, rowCount].
+    const [, changed] = (await manager.query(
       `UPDATE users SET role = $2, updated_at = now() WHERE id = $1 AND role = $3`,
       [payload.userId, Role.VENDOR, Role.CUSTOMER],
-    );
+    )) as [unknown[], number];
     log.info({ userId: payload.userId, vendorId: payload.vendorId, changed: changed > 0 }, 'vendor role granted');
   },
 );
