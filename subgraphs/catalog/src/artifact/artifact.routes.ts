@@ -50,13 +50,9 @@ export function artifactRoutes(artifacts: ArtifactService, log: Logger) {
     });
     app.all('/uploads/:token', (_req, res) => {
       res.setHeader('allow', 'PUT');
-      res
-        .status(405)
-        .json({
-          errors: [
-            { message: 'Upload links take one PUT of the artifact', extensions: { code: 'METHOD_NOT_ALLOWED' } },
-          ],
-        });
+      res.status(405).json({
+        errors: [{ message: 'Upload links take one PUT of the artifact', extensions: { code: 'METHOD_NOT_ALLOWED' } }],
+      });
     });
   };
 }

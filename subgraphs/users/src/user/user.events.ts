@@ -23,10 +23,10 @@ export const grantVendorRole = eventHandler(
   Events.VendorApproved,
   async ({ payload }, { manager, log }) => {
     // TypeORM's Postgres driver answers an UPDATE with [rows, rowCount].
-    const [, changed] = (await manager.query(
+    const [, changed] = await manager.query<[unknown[], number]>(
       `UPDATE users SET role = $2, updated_at = now() WHERE id = $1 AND role = $3`,
       [payload.userId, Role.VENDOR, Role.CUSTOMER],
-    )) as [unknown[], number];
+    );
     log.info({ userId: payload.userId, vendorId: payload.vendorId, changed: changed > 0 }, 'vendor role granted');
   },
 );
