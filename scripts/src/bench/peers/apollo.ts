@@ -28,7 +28,7 @@ runPeer('apollo', async ({ supergraphPath, port, host }) => {
       new RemoteGraphQLDataSource<Context>({
         url,
         willSendRequest({ request, context }) {
-          // Schema loads and health checks carry no caller's context: only strings are forwarded.
+          // Only a client's operation carries its context; health checks get an empty one.
           if (typeof context.authorization === 'string' && context.authorization)
             request.http?.headers.set('authorization', context.authorization);
         },

@@ -339,7 +339,7 @@ describe('earnings and stats', () => {
     });
     // Primary currency is USD (most entries); EUR on request, and listed in balances.
     expect(all.balances.map((b) => b.currency)).toEqual(['USD', 'EUR']);
-    const eur = await vendor.client.data(
+    const eur = await vendor.client.data<{ vendor: unknown }>(
       `query($id: ID!) { vendor(id: $id) { earnings(period: ALL_TIME, currency: "EUR") { gross { amount currency } net { amount } } balance(currency: "EUR") { pending { amount currency } } } }`,
       { variables: { id: a.vendor.id }, token: a.owner.token },
     );
@@ -348,7 +348,7 @@ describe('earnings and stats', () => {
       balance: { pending: { amount: 8499, currency: 'EUR' } },
     });
 
-    const mine = await vendor.client.data(
+    const mine = await vendor.client.data<{ vendorStats: unknown }>(
       `{ vendorStats(period: LAST_7_DAYS) { sales refunds revenue { amount currency } topProducts { name } } }`,
       { token: a.owner.token },
     );
@@ -407,7 +407,7 @@ describe('who sees the money', () => {
     ['a customer', () => person(Role.CUSTOMER).token],
     ['another vendor', () => person(Role.VENDOR).token],
   ])('%s gets null for every money field of a public vendor', async (_who, token) => {
-    const result = await vendor.client.request(PRIVATE, {
+    const result = await vendor.client.request<{ vendor: unknown }>(PRIVATE, {
       variables: { id: vendorId },
       token: token(),
     });
@@ -427,7 +427,7 @@ describe('who sees the money', () => {
     ['its owner', () => owner.token],
     ['an admin', () => admin.token],
   ])('%s sees them', async (_who, token) => {
-    const { vendor: seen } = await vendor.client.data(PRIVATE, {
+    const { vendor: seen } = await vendor.client.data<{ vendor: unknown }>(PRIVATE, {
       variables: { id: vendorId },
       token: token(),
     });
