@@ -27,8 +27,15 @@ const WEBHOOK_SECRET = `whsec_bench${randomUUID().replace(/-/g, '')}`;
 const PHASES = ['checkout', 'intent', 'webhook', 'push'] as const;
 type Timings = Record<(typeof PHASES)[number], number>;
 
+/** The payment `createPaymentIntent` answers, as the simulated webhook needs it. */
+interface PaymentIntentAnswer {
+  id: string;
+  providerRef: string;
+  amount: { amount: number; currency: string };
+}
+
 async function buyer(supergraph: TestSupergraph, index: number) {
-  const { register } = await supergraph.client.data(
+  const { register } = await supergraph.client.data<{ register: { accessToken: string } }>(
     `mutation($i: RegisterInput!) { register(input: $i) { accessToken } }`,
     {
       variables: {
@@ -40,29 +47,37 @@ async function buyer(supergraph: TestSupergraph, index: number) {
       },
     },
   );
-  return register.accessToken as string;
+  return register.accessToken;
 }
 
 async function purchase(supergraph: TestSupergraph, token: string, productId: string): Promise<Timings> {
-  const gql = (query: string, variables: Record<string, unknown>) =>
-    supergraph.client.request(query, { variables, token });
+  const gql = <T>(query: string, variables: Record<string, unknown>) =>
+    supergraph.client.request<T>(query, { variables, token });
   await until(
     async () =>
-      (await gql(`mutation($p: ID!) { addToCart(productId: $p) { itemCount } }`, { p: productId })).data ?? undefined,
+      (
+        await gql<{ addToCart: { itemCount: number } }>(
+          `mutation($p: ID!) { addToCart(productId: $p) { itemCount } }`,
+          { p: productId },
+        )
+      ).data ?? undefined,
     'the replica',
   );
   let mark = performance.now();
-  const { data } = await gql(`mutation($k: String!) { checkout(input: { idempotencyKey: $k }) { id } }`, {
-    k: randomUUID(),
-  });
-  const orderId = data!.checkout.id as string;
+  const { data } = await gql<{ checkout: { id: string } }>(
+    `mutation($k: String!) { checkout(input: { idempotencyKey: $k }) { id } }`,
+    {
+      k: randomUUID(),
+    },
+  );
+  const orderId = data!.checkout.id;
   const timings = { checkout: performance.now() - mark } as Timings;
 
   mark = performance.now();
   const intent = await until(
     async () =>
       (
-        await gql(
+        await gql<{ createPaymentIntent: { payment: PaymentIntentAnswer } }>(
           `mutation($o: ID!) { createPaymentIntent(orderId: $o) { payment { id providerRef amount { amount currency } } } }`,
           { o: orderId },
         )
@@ -120,8 +135,10 @@ async function main() {
   ];
   try {
     for (const name of ['users', 'vendor', 'catalog']) await supergraph.subgraphs.get(name)!.wiring.seed?.();
-    const { products } = await supergraph.client.data(`{ products(first: 50) { edges { node { id } } } }`);
-    const productIds: string[] = products.edges.map((edge: { node: { id: string } }) => edge.node.id);
+    const { products } = await supergraph.client.data<{ products: { edges: { node: { id: string } }[] } }>(
+      `{ products(first: 50) { edges { node { id } } } }`,
+    );
+    const productIds = products.edges.map((edge) => edge.node.id);
     for (const parallel of [1, BUYERS]) {
       const tokens = await Promise.all(Array.from({ length: parallel }, (_, index) => buyer(supergraph, index)));
       const perBuyer = Math.max(1, Math.floor(PURCHASES / parallel));

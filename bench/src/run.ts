@@ -243,7 +243,11 @@ for (const signal of ['SIGINT', 'SIGTERM'] as const) {
     interrupted = true;
     log(`bench: ${signal}, stopping`);
     // During start-up, main() sees the flag once the stack is up and waits here.
-    const waitForStack = () => (stopAll ? stopAll().finally(() => process.exit(130)) : setTimeout(waitForStack, 100));
+    const waitForStack = (): void => {
+      // The process exits once the stack has stopped, whether stopping succeeded or not.
+      if (stopAll) void stopAll().finally(() => process.exit(130));
+      else setTimeout(waitForStack, 100);
+    };
     waitForStack();
   });
 }

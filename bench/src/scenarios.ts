@@ -41,16 +41,26 @@ export const PRODUCT_CARD: BenchmarkOperation = {
   query: `query ProductCard($id: ID!) {
     product(id: $id) { id name description kind price { amount currency } rating reviewCount category { name } }
   }`,
-  page: (data) => [data.product],
+  page: (data: { product: unknown }) => [data.product],
 };
+
+/** The figures of VENDOR_DASHBOARD's answer that move with the clock. */
+interface VendorDashboardFigures {
+  me: {
+    vendor: {
+      balance: { available: { amount: unknown }; pending: { amount: unknown } };
+      stats: { sales: unknown; revenue: { amount: unknown }; topProducts: unknown[] };
+    };
+  };
+}
 
 /**
  * Figures that move with the clock while the data stand still: sales drop out of the last
  * 30 days and held earnings become available as time passes. Checked for shape, not value.
  */
-const CLOCK_DEPENDENT: Record<string, (data: any) => void> = {
-  // eslint-disable-line @typescript-eslint/no-explicit-any
-  [VENDOR_DASHBOARD.name]: ({ me: { vendor } }) => {
+const CLOCK_DEPENDENT: Record<string, (data: unknown) => void> = {
+  [VENDOR_DASHBOARD.name]: (data) => {
+    const { vendor } = (data as VendorDashboardFigures).me;
     vendor.balance.available.amount = ANY_NUMBER;
     vendor.balance.pending.amount = ANY_NUMBER;
     vendor.stats.sales = ANY_NUMBER;

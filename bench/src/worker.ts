@@ -85,12 +85,13 @@ async function send(url: URL, agent: Agent, prepared: Prepared, timeoutMs: numbe
   } catch (error) {
     return `transport: ${error instanceof Error ? error.message : String(error)}`;
   }
-  let response: { data?: unknown; errors?: { message?: string; extensions?: { code?: string } }[] };
+  let response: unknown;
   try {
     response = JSON.parse(text);
   } catch {
     return `HTTP ${status}: not JSON: ${text.slice(0, 120)}`;
   }
+  if (!isGraphQLAnswer(response)) return `HTTP ${status}: not a GraphQL answer: ${text.slice(0, 120)}`;
   if (response.errors !== undefined) {
     const first = response.errors[0];
     return `HTTP ${status}: errors: ${first?.extensions?.code ?? '?'} ${first?.message ?? JSON.stringify(response.errors).slice(0, 120)}`;
@@ -98,6 +99,16 @@ async function send(url: URL, agent: Agent, prepared: Prepared, timeoutMs: numbe
   if (status !== 200) return `HTTP ${status} without errors`;
   const mismatch = mismatchOf(response.data, prepared.expect, 'data');
   return mismatch && `wrong shape: ${mismatch}`;
+}
+
+interface GraphQLAnswer {
+  data?: unknown;
+  errors?: { message?: string; extensions?: { code?: string } }[];
+}
+
+/** An object whose `errors`, when present, is a list: what a GraphQL server answers. */
+function isGraphQLAnswer(value: unknown): value is GraphQLAnswer {
+  return typeof value === 'object' && value !== null && (!('errors' in value) || Array.isArray(value.errors));
 }
 
 function post(

@@ -39,7 +39,7 @@ beforeAll(async () => {
   productIds = products.edges.map((edge: { node: { id: string } }) => edge.node.id);
 }, 60_000);
 afterAll(async () => {
-  await Promise.all(sockets.map((socket) => socket.dispose()));
+  await Promise.all(sockets.map(async (socket) => socket.dispose()));
   await supergraph?.close();
 });
 

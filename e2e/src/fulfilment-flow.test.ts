@@ -27,7 +27,7 @@ beforeAll(async () => {
   for (const name of ['users', 'vendor', 'catalog']) await supergraph.subgraphs.get(name)!.wiring.seed?.();
 }, 60_000);
 afterAll(async () => {
-  await Promise.all(sockets.map((socket) => socket.dispose()));
+  await Promise.all(sockets.map(async (socket) => socket.dispose()));
   await supergraph?.close();
 });
 

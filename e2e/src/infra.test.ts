@@ -46,7 +46,9 @@ function readYaml<T>(file: string): T {
 }
 
 /** `KEY: value` maps and `KEY=value` lists alike. */
-function keyValues(value: string[] | Record<string, unknown> | undefined): Record<string, string> {
+function keyValues(
+  value: string[] | Record<string, string | number | boolean | null> | undefined,
+): Record<string, string> {
   if (!value) return {};
   if (Array.isArray(value)) {
     return Object.fromEntries(value.map((item) => [item.split('=')[0], item.slice(item.indexOf('=') + 1)]));

@@ -15,6 +15,11 @@ const vendorToken = () => tokenFor(DemoIds.users.ada, 'VENDOR');
 const adminToken = () => tokenFor(DemoIds.users.admin, 'ADMIN');
 
 const PAGE = `query Page($id: ID!) { product(id: $id) { id name vendor { displayName } } }`;
+interface PageProduct {
+  id: string;
+  name: string;
+  vendor: { displayName: string };
+}
 
 async function read(query: string, variables: Record<string, unknown>, token?: string) {
   const response = await fetch(supergraph.client.url, {
@@ -36,8 +41,7 @@ const gatewayMetrics = () => scrapeMetrics(supergraph.gateway.url);
 const hitLookups = (metrics: string) => metricSum(metrics, 'gateway_response_cache_lookups_total', { result: 'hit' });
 const cacheHits = async () => hitLookups(await gatewayMetrics());
 /** Reads until the anonymous page shows what `shows` expects; the notice travels after the commit. */
-const eventually = (shows: (product: any) => boolean, what: string) =>
-  // eslint-disable-line @typescript-eslint/no-explicit-any
+const eventually = (shows: (product: PageProduct) => boolean, what: string) =>
   until(
     async () => {
       const { data } = await page();

@@ -1,6 +1,6 @@
 import { maybeCacheControlFromInfo } from '@apollo/cache-control-types';
 import type { ApolloServerPlugin } from '@apollo/server';
-import type { GraphQLResolveInfo } from 'graphql';
+import { GraphQLResolveInfo, Kind, OperationTypeNode } from 'graphql';
 import { Directive } from 'type-graphql';
 
 /**
@@ -55,10 +55,10 @@ export function entityAnswersOnlyShareable<TContext extends object>(): ApolloSer
       return {
         async didResolveOperation({ operation, overallCachePolicy }) {
           const entitiesOnly =
-            operation?.operation === 'query' &&
+            operation?.operation === OperationTypeNode.QUERY &&
             operation.selectionSet.selections.every(
               (selection) =>
-                selection.kind === 'Field' &&
+                selection.kind === Kind.FIELD &&
                 (selection.name.value === '_entities' || selection.name.value === '__typename'),
             );
           if (!entitiesOnly) overallCachePolicy.restrict({ maxAge: 0 });

@@ -107,7 +107,7 @@ describe('createErrorFormatter', () => {
       msg: 'unexpected error',
       err: { message: secret.message, type: 'Error' },
     });
-    expect(record.err.stack).toContain('errors.test');
+    expect(record.err?.stack).toContain('errors.test');
   });
 
   it('masks errors carrying an unknown code, and non-Error values', () => {

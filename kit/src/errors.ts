@@ -78,9 +78,7 @@ export function createErrorFormatter(log: Logger, options: { exposeInternals: bo
     const error = unwrapResolverError(raw);
     const { stacktrace: _stacktrace, ...extensions } = formatted.extensions ?? {};
     if (error instanceof ArgumentValidationError) {
-      const { message, extensions: details } = badInput(
-        flattenValidationErrors(error.extensions.validationErrors as ValidationError[]),
-      );
+      const { message, extensions: details } = badInput(flattenValidationErrors(error.extensions.validationErrors));
       return { message, locations: formatted.locations, path: formatted.path, extensions: details };
     }
     const code = extensions.code as string | undefined;

@@ -11,9 +11,22 @@ import type { RequestContext } from './context';
 export const FEDERATION_LINK =
   'extend schema @link(url: "https://specs.apollo.dev/federation/v2.5", import: ["@key", "@shareable", "@external", "@requires", "@provides", "@inaccessible", "@tag"])';
 
-/** Turns an entity representation (`{ __typename, id }`) into the subgraph's object, or null. */
-/* `any`: each entity has its own representation shape. */
-export type ReferenceResolver = (reference: any, context: RequestContext, info: GraphQLResolveInfo) => unknown;
+/**
+ * What the router sends for an entity: its type name and key (every entity here is keyed by
+ * `id`), plus any `@requires` fields, which a resolver checks before use.
+ */
+export interface EntityRepresentation {
+  __typename: string;
+  id: string;
+  [field: string]: unknown;
+}
+
+/** Turns an entity representation into the subgraph's object, or null. */
+export type ReferenceResolver = (
+  reference: EntityRepresentation,
+  context: RequestContext,
+  info: GraphQLResolveInfo,
+) => unknown;
 
 /** Entity type name → how this subgraph resolves its representations. */
 export type ReferenceResolvers = Record<string, { __resolveReference: ReferenceResolver }>;
@@ -61,7 +74,7 @@ export async function buildFederatedSchema(options: FederatedSchemaOptions): Pro
   });
   const resolvers = createResolversMap(schema) as GraphQLResolverMap<RequestContext>;
   for (const [typeName, typeResolvers] of Object.entries(options.references ?? {})) {
-    resolvers[typeName] = { ...(resolvers[typeName] as object), ...(typeResolvers as object) } as never;
+    resolvers[typeName] = { ...resolvers[typeName], ...(typeResolvers as object) } as never;
   }
   return buildSubgraphSchema({
     typeDefs: parse(`${FEDERATION_LINK}\n${CACHE_CONTROL_DIRECTIVE}\n${printSchemaWithDirectives(schema)}`),

@@ -9,7 +9,7 @@ export class LoaderRegistry {
     let loader = this.loaders.get(token) as DataLoader<K, V> | undefined;
     if (!loader) {
       loader = create();
-      this.loaders.set(token, loader as DataLoader<unknown, unknown>);
+      this.loaders.set(token, loader);
     }
     return loader;
   }

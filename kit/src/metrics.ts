@@ -1,6 +1,6 @@
 import type { ServerResponse } from 'node:http';
 import type { ApolloServerPlugin } from '@apollo/server';
-import type { RequestHandler } from 'express';
+import type { Request, RequestHandler } from 'express';
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
 
 /** Operation names come from clients: past this many distinct names, new ones count as "other". */
@@ -61,7 +61,7 @@ export class Metrics {
   /** Times every HTTP request; the route label is the matched path, never the raw URL (bounded cardinality). */
   httpMiddleware(): RequestHandler {
     return (req, res, next) => {
-      this.timeHttpRequest(req.method, res, () => req.route?.path ?? (req.baseUrl || 'unmatched'));
+      this.timeHttpRequest(req.method, res, () => matchedRoute(req) ?? (req.baseUrl || 'unmatched'));
       next();
     };
   }
@@ -116,4 +116,12 @@ export class Metrics {
       },
     };
   }
+}
+
+/** The path of the route a request matched, if any (Express types `req.route` as `any`). */
+function matchedRoute(req: Request): string | undefined {
+  const route: unknown = req.route;
+  return typeof route === 'object' && route !== null && 'path' in route && typeof route.path === 'string'
+    ? route.path
+    : undefined;
 }

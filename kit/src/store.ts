@@ -44,7 +44,8 @@ export class RedisStore implements KeyValueStore {
     const result = await this.redis.multi().incr(key).pexpire(key, windowMs, 'NX').pttl(key).exec();
     if (!result) throw new Error('redis transaction aborted');
     const [[incrError, count], , [ttlError, ttl]] = result;
-    if (incrError || ttlError) throw incrError ?? ttlError;
+    if (incrError) throw incrError;
+    if (ttlError) throw ttlError;
     return { count: Number(count), resetInMs: Math.max(0, Number(ttl)) };
   }
 

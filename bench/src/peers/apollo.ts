@@ -28,7 +28,9 @@ runPeer('apollo', async ({ supergraphPath, port, host }) => {
       new RemoteGraphQLDataSource<Context>({
         url,
         willSendRequest({ request, context }) {
-          if (context.authorization) request.http?.headers.set('authorization', context.authorization);
+          // Only a client's operation carries its context; health checks get an empty one.
+          if (typeof context.authorization === 'string' && context.authorization)
+            request.http?.headers.set('authorization', context.authorization);
         },
       }),
   });

@@ -42,7 +42,7 @@ runPeer('hive', async ({ supergraphPath, port, host }) => {
     },
   });
   await runtime.getSchema();
-  const server = createServer(runtime);
+  const server = createServer(runtime.requestListener);
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(port, host, () => resolve());

@@ -80,12 +80,12 @@ export async function costOf<T>(
     statements[name] = [];
     background[name] = [];
     const logger = subgraph.deps.db.logger;
-    const original = logger.logQuery;
-    logger.logQuery = function (query, ...rest) {
+    const original = logger.logQuery.bind(logger);
+    logger.logQuery = (query, ...rest) => {
       (backgroundWork.getStore() !== undefined || BACKGROUND_STATEMENT.test(query) ? background : statements)[
         name
       ].push(query);
-      return original.call(this, query, ...rest);
+      return original(query, ...rest);
     };
     restore.push(() => (logger.logQuery = original));
   }

@@ -1,12 +1,14 @@
-import { DataSource, EntitySchema, MixedList } from 'typeorm';
+import { DataSource, DataSourceOptions } from 'typeorm';
 import type { Logger } from '../logger';
 
 export interface DatabaseOptions {
   url: string;
   /** The subgraph's own Postgres schema; nothing else writes to it. */
   schema: string;
-  entities: MixedList<Function | string | EntitySchema>;
-  migrations: MixedList<Function | string>;
+  /** Entity classes (or schemas), as TypeORM takes them. */
+  entities: NonNullable<DataSourceOptions['entities']>;
+  /** Migration classes, as TypeORM takes them. */
+  migrations: NonNullable<DataSourceOptions['migrations']>;
   log: Logger;
   poolSize?: number;
 }

@@ -52,7 +52,9 @@ export async function startEmbeddedPostgres(options: {
         .filter((l) => /FATAL|ERROR|error/i.test(l))
         .join(' ')
         .trim();
-    throw new Error(`embedded Postgres did not start in ${dir}: ${detail || 'the server exited early'}`);
+    throw new Error(`embedded Postgres did not start in ${dir}: ${detail || 'the server exited early'}`, {
+      cause: error,
+    });
   }
   return {
     url: `postgres://${USER}:${PASSWORD}@127.0.0.1:${options.port}/postgres`,

@@ -158,7 +158,7 @@ export class AmqpTransport implements EventTransport {
     const url = new URL(this.url);
     if (!url.searchParams.has('heartbeat')) url.searchParams.set('heartbeat', String(HEARTBEAT_SECONDS));
     const connection = await amqp.connect(url.toString());
-    connection.on('error', (error) => (this.lastError = error.message));
+    connection.on('error', (error: Error) => (this.lastError = error.message));
     connection.on('close', () => {
       if (this.connection !== connection) return;
       this.connection = undefined;
@@ -169,7 +169,7 @@ export class AmqpTransport implements EventTransport {
       }
     });
     const publisher = await connection.createConfirmChannel();
-    publisher.on('error', (error) => (this.lastError = error.message));
+    publisher.on('error', (error: Error) => (this.lastError = error.message));
     await publisher.assertExchange(this.topology.exchange, 'topic', {
       durable: true,
       autoDelete: this.topology.temporary,
@@ -203,7 +203,7 @@ export class AmqpTransport implements EventTransport {
 
   private async startConsumer(spec: ConsumerSpec): Promise<void> {
     const channel = await this.connection!.createChannel();
-    channel.on('error', (error) => (this.lastError = error.message));
+    channel.on('error', (error: Error) => (this.lastError = error.message));
     const queueArguments = this.topology.temporary ? { 'x-expires': TEMPORARY_QUEUE_EXPIRES_MS } : {};
     await channel.assertQueue(spec.queue, { durable: true, arguments: queueArguments });
     for (const key of spec.routingKeys) await channel.bindQueue(spec.queue, this.topology.exchange, key);

@@ -13,10 +13,10 @@ export interface HandlerContext {
   log: Logger;
   correlationId: string;
   /** Records a follow-up event in the same transaction, carrying this event's correlation id. */
-  emit<T>(definition: EventDefinition<T>, payload: T, aggregateId: string): Promise<Envelope<T>>;
+  emit: <T>(definition: EventDefinition<T>, payload: T, aggregateId: string) => Promise<Envelope<T>>;
 }
 
-export interface EventHandler<T = any> {
+export interface EventHandler<T = unknown> {
   /** Stable name: the inbox key, so renaming a handler replays history into it. */
   name: string;
   event: EventDefinition<T>;

@@ -105,7 +105,7 @@ export class OutboxRelay {
     session.on('error', () => undefined);
     await session.connect();
     const [{ locked }] = (
-      await session.query('SELECT pg_try_advisory_lock(hashtext($1)) AS locked', [
+      await session.query<{ locked: boolean }>('SELECT pg_try_advisory_lock(hashtext($1)) AS locked', [
         `outbox-relay:${this.options.schema}`,
       ])
     ).rows;
@@ -141,7 +141,8 @@ export class OutboxRelay {
       for (const row of published) this.options.metrics.published.inc({ type: row.envelope.type });
     }
     if (firstFailure !== -1) {
-      const reason = String((outcomes[firstFailure] as PromiseRejectedResult).reason?.message ?? 'publish failed');
+      const failure: unknown = (outcomes[firstFailure] as PromiseRejectedResult).reason;
+      const reason = failure instanceof Error ? failure.message : 'publish failed';
       await this.options.db.query(
         `UPDATE outbox SET publish_attempts = publish_attempts + 1, last_error = $2 WHERE position = $1`,
         [rows[firstFailure].position, reason],

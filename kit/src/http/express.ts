@@ -3,11 +3,17 @@ import { RequestListener, createServer, Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 
 /** Malformed JSON, oversized bodies and the like become a GraphQL-shaped 4xx, never a stack trace. */
-export const jsonErrorHandler: ErrorRequestHandler = (error, _req, res, next) => {
+export const jsonErrorHandler: ErrorRequestHandler = (error: unknown, _req, res, next) => {
   if (res.headersSent) return next(error);
-  const status = typeof error?.status === 'number' && error.status >= 400 && error.status < 500 ? error.status : 500;
-  res.status(status).json(requestErrorBody(status, String(error.message)));
+  const status = clientErrorStatus(error);
+  res.status(status).json(requestErrorBody(status, error instanceof Error ? error.message : String(error)));
 };
+
+/** The 4xx an error carries (body-parser's and http-errors' `status`), else 500. */
+function clientErrorStatus(error: unknown): number {
+  const status = typeof error === 'object' && error !== null && 'status' in error ? error.status : undefined;
+  return typeof status === 'number' && status >= 400 && status < 500 ? status : 500;
+}
 
 /** The body of a request that could not be read: its message for a 4xx, nothing internal for a 5xx. */
 export function requestErrorBody(status: number, message: string) {

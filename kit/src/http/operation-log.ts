@@ -24,7 +24,9 @@ export function operationLogPlugin<TContext extends { log: Logger }>(): ApolloSe
       const startedAt = performance.now();
       return {
         willSendResponse: async ({ operationName, operation, errors }) => {
-          const codes = errors?.map((error) => String(error.extensions?.code ?? 'INTERNAL_SERVER_ERROR'));
+          const codes = errors?.map((error) =>
+            typeof error.extensions?.code === 'string' ? error.extensions.code : 'INTERNAL_SERVER_ERROR',
+          );
           logOperation(contextValue.log, {
             operationName,
             operationType: operation?.operation,

@@ -5,7 +5,14 @@ export interface GraphQLErrorShape {
   extensions?: { code?: string; [key: string]: unknown };
 }
 
-export interface GraphQLResponse<T = Record<string, any>> {
+/**
+ * An answer's `data` as tests read it when they do not declare its type: navigated freely,
+ * its shape checked by `expect` (which is what such a test is about).
+ */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- tests navigate undeclared answers; expect checks them
+export type AnswerData = Record<string, any>;
+
+export interface GraphQLResponse<T = AnswerData> {
   status: number;
   headers: Headers;
   data: T | null | undefined;
@@ -22,7 +29,7 @@ export interface RequestOptions {
 export class GraphQLTestClient {
   constructor(readonly url: string) {}
 
-  async request<T = Record<string, any>>(query: string, options: RequestOptions = {}): Promise<GraphQLResponse<T>> {
+  async request<T = AnswerData>(query: string, options: RequestOptions = {}): Promise<GraphQLResponse<T>> {
     const response = await fetch(this.url, {
       method: 'POST',
       headers: {
@@ -37,7 +44,7 @@ export class GraphQLTestClient {
   }
 
   /** Runs an operation that must succeed and returns its data. */
-  async data<T = Record<string, any>>(query: string, options: RequestOptions = {}): Promise<T> {
+  async data<T = AnswerData>(query: string, options: RequestOptions = {}): Promise<T> {
     const result = await this.request<T>(query, options);
     if (result.errors?.length || !result.data) {
       throw new Error(`expected data, got ${result.status}: ${JSON.stringify(result.errors)}`);

@@ -65,10 +65,10 @@ export async function sqlDuring<T>(
 ): Promise<{ result: T; statements: string[] }> {
   const logger = target.subgraph.deps.db.logger;
   const statements: string[] = [];
-  const original = logger.logQuery;
-  logger.logQuery = function (query, ...rest) {
+  const original = logger.logQuery.bind(logger);
+  logger.logQuery = (query, ...rest) => {
     if (!/\b(outbox|inbox)\b/.test(query)) statements.push(query);
-    return original.call(this, query, ...rest);
+    return original(query, ...rest);
   };
   try {
     return { result: await work(), statements };
@@ -77,9 +77,12 @@ export async function sqlDuring<T>(
   }
 }
 
-/** The envelopes a subgraph recorded for one aggregate, in write order. */
-export async function outboxOf(target: TestSubgraph, aggregateId: string): Promise<Envelope<any>[]> {
-  const rows = await queryRows<{ envelope: Envelope<any> }>(
+/** The envelopes a subgraph recorded for one aggregate, in write order (`Payload`: what the caller knows they carry). */
+export async function outboxOf<Payload = Record<string, unknown>>(
+  target: TestSubgraph,
+  aggregateId: string,
+): Promise<Envelope<Payload>[]> {
+  const rows = await queryRows<{ envelope: Envelope<Payload> }>(
     target.subgraph.deps.db,
     `SELECT envelope FROM outbox WHERE aggregate_id = $1 ORDER BY position`,
     [aggregateId],

@@ -1,4 +1,4 @@
-import { DemoIds, Events, queryRows, validatePayload } from '@marketplace/kit';
+import { DemoIds, Envelope, Events, queryRows, validatePayload } from '@marketplace/kit';
 import { TestSubgraph, tokenFor } from '@marketplace/kit/testing';
 import { demoProducts } from './product/product.demo-data';
 import { startCatalog } from './testing';
@@ -30,7 +30,10 @@ it('seeds the demo vendors and 200+ published products with their product.publis
   expect(products).toBeGreaterThanOrEqual(200);
   expect(products).toBe(demoProducts().length);
 
-  const events = await queryRows(db(), `SELECT envelope FROM outbox WHERE type = 'product.published'`);
+  const events = await queryRows<{ envelope: Envelope<Record<string, unknown>> }>(
+    db(),
+    `SELECT envelope FROM outbox WHERE type = 'product.published'`,
+  );
   expect(events).toHaveLength(products);
   for (const { envelope } of events) {
     expect(() => validatePayload(Events.ProductPublished, envelope.payload)).not.toThrow();

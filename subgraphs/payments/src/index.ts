@@ -26,8 +26,9 @@ export const paymentsSubgraph: SubgraphModule<PaymentsConfig> = {
   migrations: [CreateOrders1763800000000, CreatePayments1763800000001],
   resolvers: [PaymentResolver, OrderPaymentsResolver],
   readSettings: readPaymentsConfig,
-  wire({ db, outbox, afterCommit, log, origin }, settings) {
-    const webhookUrl = () => settings.webhookUrl ?? `${origin()}${WEBHOOK_PATH}`;
+  wire(deps, settings) {
+    const { db, outbox, afterCommit, log } = deps;
+    const webhookUrl = () => settings.webhookUrl ?? `${deps.origin()}${WEBHOOK_PATH}`;
     const provider = createProvider(settings, webhookUrl);
     const orders = new OrderReplicaService();
     const payments = new PaymentService(db, orders, provider);

@@ -1,7 +1,7 @@
 import { envReader, isUuid, queryRows } from '@marketplace/kit';
 import { DataSource } from 'typeorm';
 import { readPaymentsConfig } from './config';
-import { SimulatedOutcome, deliverSigned, paymentIntentEvent } from './webhook/stripe-event';
+import { deliverSigned, paymentIntentEvent } from './webhook/stripe-event';
 
 /**
  * `node subgraphs/payments/dist/simulate-payment.js <orderId> succeeded|failed`: sends the
@@ -25,7 +25,13 @@ async function main([orderId, outcome]: string[]): Promise<void> {
   });
   await db.initialize();
   try {
-    const [payment] = await queryRows(
+    const [payment] = await queryRows<{
+      id: string;
+      providerRef: string | null;
+      amount: number;
+      currency: string;
+      status: string;
+    }>(
       db,
       `SELECT id, provider_ref AS "providerRef", amount, currency, status FROM payments.payments WHERE order_id = $1`,
       [orderId],
@@ -39,7 +45,7 @@ async function main([orderId, outcome]: string[]): Promise<void> {
         currency: payment.currency,
         metadata: { paymentId: payment.id, orderId },
       },
-      outcome as SimulatedOutcome,
+      outcome,
     );
     await deliverSigned(settings.webhookUrl ?? 'http://127.0.0.1:4000/webhooks/stripe', event, settings.webhookSecret);
     console.log(`${event.type} ${event.id} delivered for payment ${payment.id} (was ${payment.status})`);

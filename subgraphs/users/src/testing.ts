@@ -1,5 +1,6 @@
 import { GraphQLTestClient, TestSubgraph, startTestSubgraph, until } from '@marketplace/kit/testing';
 import { usersSubgraph } from './index';
+import type { Mail } from './auth/mailer';
 
 /** Cheap hashing keeps the suite fast; the cost parameter is covered by its own test. */
 export const TEST_ENV = { PASSWORD_HASH_COST: '10' };
@@ -79,11 +80,22 @@ export async function loginAsAdmin(users: TestSubgraph): Promise<Session> {
 }
 
 /** The mails the development mailer wrote to the log. */
-export function mailsTo(users: TestSubgraph, email: string): { subject: string; text: string }[] {
-  return users.logs
-    .records()
-    .filter((record) => record.mail?.to === email)
-    .map((record) => record.mail);
+export function mailsTo(users: TestSubgraph, email: string): Mail[] {
+  return users.logs.records().flatMap(({ mail }) => (isMail(mail) && mail.to === email ? [mail] : []));
+}
+
+/** A `mail` field as LogMailer logs it. */
+function isMail(value: unknown): value is Mail {
+  return (
+    typeof value === 'object' &&
+    value !== null &&
+    'to' in value &&
+    typeof value.to === 'string' &&
+    'subject' in value &&
+    typeof value.subject === 'string' &&
+    'text' in value &&
+    typeof value.text === 'string'
+  );
 }
 
 export function tokenFrom(mail: { text: string }): string {
@@ -112,7 +124,7 @@ export async function registerAs(
 
 /** The claims of a JWT, read without verifying it (tests only). */
 export function claimsOf(token: string): Record<string, unknown> {
-  return JSON.parse(Buffer.from(token.split('.')[1], 'base64url').toString('utf8'));
+  return JSON.parse(Buffer.from(token.split('.')[1], 'base64url').toString('utf8')) as Record<string, unknown>;
 }
 
 export { sqlDuring, tokenFor } from '@marketplace/kit/testing';

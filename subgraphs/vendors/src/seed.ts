@@ -42,7 +42,7 @@ export async function seedVendors(db: DataSource, outbox: Outbox, config: Vendor
         .orIgnore()
         .returning('*')
         .execute();
-      if (inserted.raw.length === 0) continue;
+      if (Array.isArray(inserted.raw) && inserted.raw.length === 0) continue;
       const vendor = manager.create(Vendor, { ...demo, commissionBps: config.defaultCommissionBps });
       await outbox.record(manager, Events.VendorApproved, approvedPayload(vendor), {
         aggregateId: vendor.id,

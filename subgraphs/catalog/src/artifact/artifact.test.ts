@@ -62,8 +62,8 @@ async function put(url: string, body: Buffer | ReadableStream, init: RequestInit
     body,
     ...init,
     ...(body instanceof ReadableStream ? { duplex: 'half' } : {}),
-  } as RequestInit);
-  return { status: response.status, body: (await response.json()) as any };
+  });
+  return { status: response.status, body: (await response.json()) as Record<string, unknown> };
 }
 
 const tokenUrl = (token: string) => `http://gateway.test:4000/uploads/${token}`;
@@ -77,7 +77,7 @@ const objectsOf = (productId: string) => {
   }
 };
 const artifactRows = (productId: string) =>
-  queryRows(
+  queryRows<{ version: string; objectKey: string; sha256: string; size: number }>(
     catalog.subgraph.deps.db,
     `SELECT version, object_key AS "objectKey", sha256, size::int AS size FROM artifacts WHERE product_id = $1 ORDER BY uploaded_at`,
     [productId],

@@ -24,7 +24,7 @@ const immediately = {
   run: (_manager: EntityManager, work: () => Promise<void>) => void work(),
 } as unknown as AfterCommit;
 const noManager = {} as EntityManager;
-const codec: CacheCodec<{ name: string }> = { encode: (v) => v, decode: (raw) => raw };
+const codec: CacheCodec<{ name: string }> = { encode: (v) => v, decode: (raw: { name: string }) => raw };
 const PRODUCT = '00000000-0000-4000-8000-000000000001';
 
 describe.each(REDIS_URL ? ['memory', 'redis'] : ['memory'])('%s store', (kind) => {

@@ -13,7 +13,8 @@ export interface CacheKey {
 /** How a value goes into JSON and comes back (dates!). */
 export interface CacheCodec<T> {
   encode(value: T): unknown;
-  decode(raw: any): T; // eslint-disable-line @typescript-eslint/no-explicit-any
+  /** Rebuilds a value from what `encode` gave, back from JSON; each codec declares the `raw` it reads. */
+  decode(raw: unknown): T;
 }
 
 export const STOREFRONT_VERSION_KEY = 'cache:version:storefront';
@@ -146,11 +147,13 @@ export class StorefrontCache {
 export function withDates<T extends object>(make: () => T, fields: string[]): CacheCodec<T> {
   return {
     encode: (value) => value,
-    decode: (raw) => {
+    decode: (raw: Record<string, unknown>) => {
       const value = Object.assign(make(), raw);
-      for (const field of fields)
-        if (raw[field] !== null && raw[field] !== undefined)
-          (value as Record<string, unknown>)[field] = new Date(raw[field]);
+      for (const field of fields) {
+        // JSON writes a Date as its ISO string.
+        const written = raw[field];
+        if (typeof written === 'string') (value as Record<string, unknown>)[field] = new Date(written);
+      }
       return value;
     },
   };

@@ -28,10 +28,10 @@ afterAll(() => catalog.close());
 async function statementsOf(search: Record<string, unknown>): Promise<{ sql: string; parameters: unknown[] }[]> {
   const logger = catalog.subgraph.deps.db.logger;
   const statements: { sql: string; parameters: unknown[] }[] = [];
-  const original = logger.logQuery;
-  logger.logQuery = function (query, parameters, ...rest) {
+  const original = logger.logQuery.bind(logger);
+  logger.logQuery = (query, parameters, ...rest) => {
     statements.push({ sql: query, parameters: parameters ?? [] });
-    return original.call(this, query, parameters, ...rest);
+    return original(query, parameters, ...rest);
   };
   try {
     await catalog.client.data(

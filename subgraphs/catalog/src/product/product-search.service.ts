@@ -59,9 +59,9 @@ const TEXT_QUERY = `
 type ListingPage = { rows: Ranked[]; total: number };
 const LISTING_CODEC: CacheCodec<ListingPage> = {
   encode: (page) => page,
-  decode: (raw) => ({
+  decode: (raw: { total: number; rows: { rank: number }[] }) => ({
     total: raw.total,
-    rows: raw.rows.map((row: Ranked) => Object.assign(PRODUCT_CODEC.decode(row), { rank: row.rank })),
+    rows: raw.rows.map((row) => Object.assign(PRODUCT_CODEC.decode(row), { rank: row.rank })),
   }),
 };
 
@@ -221,7 +221,7 @@ export class ProductSearchService {
       queryRows<ProductRow & { rank: number }>(this.db, pageSql, params),
       queryRows<{ total: number }>(this.db, countSql, countParams),
     ]);
-    return { rows: rows.map(toProduct) as Ranked[], total };
+    return { rows: rows.map(toProduct), total };
   }
 
   /**

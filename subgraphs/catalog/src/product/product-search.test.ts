@@ -159,7 +159,9 @@ describe('typo tolerance', () => {
 
   it('leaves known words alone: no fuzzy widening of a correctly spelled word', async () => {
     const agents = await all({ filter: { search: 'refund' } });
-    agents.forEach((node) => expect(`${node.name} ${node.description} ${node.tags}`.toLowerCase()).toMatch(/refund/));
+    agents.forEach((node) =>
+      expect(`${node.name} ${node.description} ${node.tags.join(' ')}`.toLowerCase()).toMatch(/refund/),
+    );
   });
 });
 

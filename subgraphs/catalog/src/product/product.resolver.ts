@@ -1,4 +1,4 @@
-import { PageArgs, RequestContext, Role, ViewerDependent } from '@marketplace/kit';
+import { RequestContext, Role, ViewerDependent } from '@marketplace/kit';
 import { Args, Authorized, Ctx, FieldResolver, Mutation, Query, Resolver, Root } from 'type-graphql';
 import { Category } from '../category/category.entity';
 import { CategoryService } from '../category/category.service';
@@ -29,7 +29,7 @@ export class ProductResolver {
     description: 'The storefront: published products of active vendors, filtered, searched and sorted.',
   })
   products(@Args() { filter, sort, ...page }: ProductsArgs, @Ctx() context: RequestContext) {
-    return this.searching.search(context, filter ?? {}, sort, page as PageArgs);
+    return this.searching.search(context, filter ?? {}, sort, page);
   }
 
   @Query(() => Product, {

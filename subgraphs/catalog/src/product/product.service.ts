@@ -27,7 +27,8 @@ export const PRODUCT_CODEC = withDates(
   () => new Product(),
   ['createdAt', 'updatedAt', 'publishedAt', 'artifactUploadedAt'],
 );
-const SLUG_CODEC: CacheCodec<{ id: string; published: boolean }> = { encode: (entry) => entry, decode: (raw) => raw };
+type SlugEntry = { id: string; published: boolean };
+const SLUG_CODEC: CacheCodec<SlugEntry> = { encode: (entry) => entry, decode: (raw: SlugEntry) => raw };
 
 /** Reading one product, creating and editing products. Status changes live in ProductWorkflowService. */
 export class ProductService {

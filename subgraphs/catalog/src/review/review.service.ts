@@ -29,9 +29,9 @@ type PageKey = { productId: string; first: number; after: string | null };
 const reviewCodec = withDates(() => ({}) as Review, ['createdAt', 'updatedAt']);
 const PAGE_CODEC: CacheCodec<ConnectionShape<Review> | Error> = {
   encode: (page) => page,
-  decode: (raw) => ({
+  decode: (raw: Omit<ConnectionShape<Review>, 'edges'> & { edges: { cursor: string; node: unknown }[] }) => ({
     ...raw,
-    edges: raw.edges.map((edge: { cursor: string; node: unknown }) => ({
+    edges: raw.edges.map((edge) => ({
       cursor: edge.cursor,
       node: reviewCodec.decode(edge.node),
     })),

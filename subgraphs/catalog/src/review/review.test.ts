@@ -29,6 +29,14 @@ const DELETE = `mutation($id: ID!) { deleteReview(id: $id) { id rating reviewCou
 const REVIEWS = `query($id: ID!, $first: Int, $after: String) {
   product(id: $id) { rating reviewCount reviews(first: $first, after: $after) { totalCount edges { cursor node { id rating body author { id } } } pageInfo { hasNextPage endCursor } } }
 }`;
+/** The page of reviews REVIEWS answers, as the paging test walks it. */
+interface ReviewsPage {
+  reviews: {
+    totalCount: number;
+    edges: { node: { id: string } }[];
+    pageInfo: { hasNextPage: boolean; endCursor: string | null };
+  };
+}
 const ARCHIVE = `mutation($id: ID!) { archiveProduct(id: $id) { id } }`;
 
 const codeOf = (result: { errors?: { extensions?: { code?: string } }[] }) =>
@@ -334,11 +342,11 @@ describe('Product.reviews', () => {
     const seen: string[] = [];
     let after: string | null = null;
     for (let pages = 0; pages < 3; pages += 1) {
-      const { product: page }: { product: any } = await catalog.client.data(REVIEWS, {
+      const { product: page }: { product: ReviewsPage } = await catalog.client.data(REVIEWS, {
         variables: { id: product.id, first: 2, after },
       });
       expect(page.reviews.totalCount).toBe(5);
-      seen.push(...page.reviews.edges.map((e: { node: { id: string } }) => e.node.id));
+      seen.push(...page.reviews.edges.map((e) => e.node.id));
       expect(page.reviews.pageInfo.hasNextPage).toBe(pages < 2);
       after = page.reviews.pageInfo.endCursor;
     }

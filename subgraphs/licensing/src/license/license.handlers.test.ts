@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { Events, createEnvelope, queryRows } from '@marketplace/kit';
+import { Events, PayloadOf, createEnvelope, queryRows } from '@marketplace/kit';
 import { TestSubgraph, deliver, deliverEvent, person, productState } from '@marketplace/kit/testing';
 import { licensed, licensesOf, orderPaid, outboxOf, startLicensing, until, validate } from '../testing';
 
@@ -38,7 +38,7 @@ describe('order.paid', () => {
       { id: expect.any(String), productId: b, ownerId: owner.id, status: 'ACTIVE', max: 3 },
     ]);
     const envelopes = await until(async () => {
-      const found = await outboxOf(licensing, order.orderId);
+      const found = await outboxOf<PayloadOf<typeof Events.LicenseIssued>>(licensing, order.orderId);
       return found.length === 2 ? found : undefined;
     }, 'two license.issued events');
     expect(envelopes.map((e) => e.type)).toEqual(['license.issued', 'license.issued']);

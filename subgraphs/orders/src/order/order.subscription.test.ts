@@ -12,7 +12,7 @@ beforeAll(async () => {
   orders = await startOrders();
 });
 afterAll(async () => {
-  await Promise.all(clients.map((client) => client.dispose()));
+  await Promise.all(clients.map(async (client) => client.dispose()));
   await orders.close();
 });
 

@@ -1,6 +1,7 @@
 import { Events, eventHandler } from '@marketplace/kit';
 import type { RefundService } from '../payment/refund.service';
 import type { PaymentService } from '../payment/payment.service';
+import { PaymentStatus } from '../payment/payment.type';
 import type { OrderReplicaService } from './order-replica.service';
 
 /** Orders tells payments what may be charged (order.created) and what may no longer be (order.cancelled). */
@@ -13,7 +14,7 @@ export const orderHandlers = (orders: OrderReplicaService, payments: PaymentServ
     await orders.cancelled(manager, payload);
     // Money that arrived while the cancellation was on its way goes back.
     const payment = await payments.ofOrder(manager, payload.orderId, true);
-    if (payment?.status === 'SUCCEEDED') await refunds.requestAutomatic(manager, payment, log);
+    if (payment?.status === PaymentStatus.SUCCEEDED) await refunds.requestAutomatic(manager, payment, log);
     log.info({ orderId: payload.orderId, reason: payload.reason }, 'order cancelled; no more payment intents');
   }),
 ];

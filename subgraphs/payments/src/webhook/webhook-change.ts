@@ -5,45 +5,43 @@ export type WebhookChange =
   | { kind: 'processing' | 'succeeded'; intentId: string; paymentId?: string }
   | { kind: 'failed' | 'refunded' | 'disputed'; intentId: string; paymentId?: string; reason: string | null };
 
-type StripeObject = Record<string, any>;
+type StripeObject = Record<string, unknown>;
+
+const isStripeObject = (value: unknown): value is StripeObject => typeof value === 'object' && value !== null;
+const stringOf = (value: unknown): string | undefined => (typeof value === 'string' ? value : undefined);
 
 /** The payment intent id a charge or dispute points at (a string, or the object when expanded). */
 const intentOf = (object: StripeObject): string | undefined => {
   const value = object.payment_intent;
-  return typeof value === 'string' ? value : typeof value?.id === 'string' ? value.id : undefined;
+  return typeof value === 'string' ? value : isStripeObject(value) ? stringOf(value.id) : undefined;
 };
 
 const paymentIdOf = (object: StripeObject): string | undefined =>
-  typeof object.metadata?.paymentId === 'string' ? object.metadata.paymentId : undefined;
+  isStripeObject(object.metadata) ? stringOf(object.metadata.paymentId) : undefined;
+
+const failureOf = (object: StripeObject): string | null =>
+  isStripeObject(object.last_payment_error) ? (stringOf(object.last_payment_error.message) ?? null) : null;
 
 /** Null for event types payments does not act on (and for partial refunds, which it never asks for). */
 export function changeOf(event: Pick<StripeEventShape, 'type' | 'data'>): WebhookChange | null {
-  const object = event.data.object as StripeObject;
+  const object = event.data.object;
+  // A payment intent event carries the intent itself; a charge or a dispute points at it.
+  const intentId = event.type.startsWith('payment_intent.') ? stringOf(object.id) : intentOf(object);
+  if (!intentId) return null;
   switch (event.type) {
     case 'payment_intent.processing':
-      return { kind: 'processing', intentId: object.id, paymentId: paymentIdOf(object) };
+      return { kind: 'processing', intentId, paymentId: paymentIdOf(object) };
     case 'payment_intent.succeeded':
-      return { kind: 'succeeded', intentId: object.id, paymentId: paymentIdOf(object) };
+      return { kind: 'succeeded', intentId, paymentId: paymentIdOf(object) };
     case 'payment_intent.payment_failed':
-      return {
-        kind: 'failed',
-        intentId: object.id,
-        paymentId: paymentIdOf(object),
-        reason: object.last_payment_error?.message ?? null,
-      };
-    case 'charge.refunded': {
-      const intentId = intentOf(object);
-      return intentId && object.refunded === true
+      return { kind: 'failed', intentId, paymentId: paymentIdOf(object), reason: failureOf(object) };
+    case 'charge.refunded':
+      return object.refunded === true
         ? { kind: 'refunded', intentId, paymentId: paymentIdOf(object), reason: null }
         : null;
-    }
-    case 'charge.dispute.created': {
-      const intentId = intentOf(object);
+    case 'charge.dispute.created':
       // A dispute's metadata is the dispute's own: only its intent leads to the payment.
-      return intentId
-        ? { kind: 'disputed', intentId, reason: typeof object.reason === 'string' ? object.reason : null }
-        : null;
-    }
+      return { kind: 'disputed', intentId, reason: stringOf(object.reason) ?? null };
     default:
       return null;
   }

@@ -198,7 +198,9 @@ describe('other events', () => {
     expect(
       await queryRows(payments.subgraph.deps.db, `SELECT id FROM stripe_events WHERE id = $1`, [event.id]),
     ).toEqual([]);
-    expect(payments.logs.records().some((r) => r.eventId === event.id && /No payment for/.test(r.msg))).toBe(true);
+    expect(payments.logs.records().some((r) => r.eventId === event.id && /No payment for/.test(r.msg ?? ''))).toBe(
+      true,
+    );
   });
 
   it('an event type payments does not act on → 200 ignored', async () => {

@@ -29,7 +29,7 @@ export class EmailTokenService {
 
   /** Uses a token up; returns its user id, or null when it is unknown, used, expired or for an old address. */
   async consume(manager: EntityManager, token: string, purpose: EmailTokenPurpose): Promise<string | null> {
-    const [row] = await queryRows(
+    const [row] = await queryRows<{ user_id: string }>(
       manager,
       `UPDATE email_tokens t SET used_at = now()
          FROM users u

@@ -32,7 +32,7 @@ export class SessionService {
   ): Promise<AuthPayload> {
     const hash = hashSecretToken(refreshToken);
     const rotated = await this.db.transaction(async (manager) => {
-      const [row] = await queryRows(
+      const [row] = await queryRows<{ user_id: string; family_id: string }>(
         manager,
         `UPDATE refresh_tokens SET used_at = now()
           WHERE token_hash = $1 AND used_at IS NULL AND revoked_at IS NULL AND expires_at > now()

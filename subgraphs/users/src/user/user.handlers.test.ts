@@ -1,4 +1,4 @@
-import { DemoIds, Events, createEnvelope, queryRows } from '@marketplace/kit';
+import { DemoIds, Envelope, Events, createEnvelope, queryRows } from '@marketplace/kit';
 import { TestSubgraph, deliver, until } from '@marketplace/kit/testing';
 import { VERIFICATION_SUBJECT, mailsTo, register, startUsers, uniqueEmail, waitForMail } from '../testing';
 
@@ -18,7 +18,11 @@ it('records user.registered in the registering transaction, carrying the request
     headers: { 'x-request-id': 'register-req-42' },
   });
   const userId = result.data!.register.user.id;
-  const [outboxRow] = await queryRows(db(), `SELECT envelope FROM outbox WHERE aggregate_id = $1`, [userId]);
+  const [outboxRow] = await queryRows<{ envelope: Envelope }>(
+    db(),
+    `SELECT envelope FROM outbox WHERE aggregate_id = $1`,
+    [userId],
+  );
   expect(outboxRow.envelope).toMatchObject({
     type: 'user.registered',
     version: 1,
@@ -58,9 +62,11 @@ it('writes no event for a registration that fails', async () => {
 it('sends no second email when user.registered is delivered again', async () => {
   const email = uniqueEmail('again');
   const session = await register(users, email);
-  const [{ envelope }] = await queryRows(db(), `SELECT envelope FROM outbox WHERE aggregate_id = $1`, [
-    session.user.id,
-  ]);
+  const [{ envelope }] = await queryRows<{ envelope: Envelope }>(
+    db(),
+    `SELECT envelope FROM outbox WHERE aggregate_id = $1`,
+    [session.user.id],
+  );
   const duplicates = async () => {
     const { values } = await users.subgraph.events.metrics.consumed.get();
     return values.find((v) => v.labels.outcome === 'duplicate' && v.labels.type === 'user.registered')?.value ?? 0;

@@ -22,7 +22,8 @@ export const grantVendorRole = eventHandler(
   'grant-vendor-role',
   Events.VendorApproved,
   async ({ payload }, { manager, log }) => {
-    const [, changed] = await manager.query(
+    // TypeORM's Postgres driver answers an UPDATE with [rows, rowCount].
+    const [, changed] = await manager.query<[unknown[], number]>(
       `UPDATE users SET role = $2, updated_at = now() WHERE id = $1 AND role = $3`,
       [payload.userId, Role.VENDOR, Role.CUSTOMER],
     );

@@ -30,8 +30,26 @@ const VIEW = `query($id: ID!, $period: EarningsPeriod!) { vendor(id: $id) {
   ledger(first: 100) { totalCount edges { node { ${ENTRY_FIELDS} } } }
 } }`;
 
+interface Money {
+  amount: number;
+  currency: string;
+}
+
+/** VIEW's answer: the fields the tests walk are typed, the rest is compared whole. */
+interface VendorMoney {
+  balance: { currency: string; available: Money; pending: Money };
+  balances: { currency: string }[];
+  earnings: { gross: Money; net: unknown };
+  stats: { sales: number; topProducts: { product: { id: string }; name: string }[] };
+  ledger: {
+    totalCount: number;
+    edges: { node: { productName: string; order: unknown; payout: unknown; availableAt: string } }[];
+  };
+}
+
 async function view(vendorId: string, token: string = admin.token, period = 'ALL_TIME') {
-  return (await vendor.client.data<{ vendor: any }>(VIEW, { variables: { id: vendorId, period }, token })).vendor;
+  return (await vendor.client.data<{ vendor: VendorMoney }>(VIEW, { variables: { id: vendorId, period }, token }))
+    .vendor;
 }
 
 const kindsAndAmounts = (rows: { kind: string; amount: number; product_id: string | null }[]) =>
@@ -84,7 +102,7 @@ describe('order.paid', () => {
       expect(node.payout).toBeNull();
       expect(new Date(node.availableAt).getTime()).toBe(new Date(paid.occurredAt).getTime() + 7 * 24 * 3600 * 1000);
     }
-    expect(seen.ledger.edges.map((e: any) => e.node.productName).sort()).toEqual(
+    expect(seen.ledger.edges.map((e) => e.node.productName).sort()).toEqual(
       [lineA1.name, lineA1.name, lineA2.name, lineA2.name].sort(),
     );
   });
@@ -311,15 +329,15 @@ describe('earnings and stats', () => {
     });
     const all = await view(a.vendor.id, a.owner.token, 'ALL_TIME');
     expect(all.stats.sales).toBe(10);
-    expect(all.stats.topProducts.find((t: any) => t.product.id === products[0].productId)).toEqual({
+    expect(all.stats.topProducts.find((t) => t.product.id === products[0].productId)).toEqual({
       product: { id: products[0].productId },
       name: 'Agent 1',
       sales: 3,
       revenue: { amount: 3000, currency: 'USD' },
     });
     // Primary currency is USD (most entries); EUR on request, and listed in balances.
-    expect(all.balances.map((b: any) => b.currency)).toEqual(['USD', 'EUR']);
-    const eur = await vendor.client.data<{ vendor: any }>(
+    expect(all.balances.map((b) => b.currency)).toEqual(['USD', 'EUR']);
+    const eur = await vendor.client.data<{ vendor: unknown }>(
       `query($id: ID!) { vendor(id: $id) { earnings(period: ALL_TIME, currency: "EUR") { gross { amount currency } net { amount } } balance(currency: "EUR") { pending { amount currency } } } }`,
       { variables: { id: a.vendor.id }, token: a.owner.token },
     );
@@ -328,7 +346,7 @@ describe('earnings and stats', () => {
       balance: { pending: { amount: 8499, currency: 'EUR' } },
     });
 
-    const mine = await vendor.client.data<{ vendorStats: any }>(
+    const mine = await vendor.client.data<{ vendorStats: unknown }>(
       `{ vendorStats(period: LAST_7_DAYS) { sales refunds revenue { amount currency } topProducts { name } } }`,
       { token: a.owner.token },
     );
@@ -336,7 +354,7 @@ describe('earnings and stats', () => {
       sales: 8,
       refunds: 1,
       revenue: { amount: 28_500, currency: 'USD' },
-      topProducts: week.stats.topProducts.map((t: any) => ({ name: t.name })),
+      topProducts: week.stats.topProducts.map((t) => ({ name: t.name })),
     });
   });
 
@@ -387,7 +405,7 @@ describe('who sees the money', () => {
     ['a customer', () => person(Role.CUSTOMER).token],
     ['another vendor', () => person(Role.VENDOR).token],
   ])('%s gets null for every money field of a public vendor', async (_who, token) => {
-    const result = await vendor.client.request<{ vendor: any }>(PRIVATE, {
+    const result = await vendor.client.request<{ vendor: unknown }>(PRIVATE, {
       variables: { id: vendorId },
       token: token(),
     });
@@ -407,7 +425,7 @@ describe('who sees the money', () => {
     ['its owner', () => owner.token],
     ['an admin', () => admin.token],
   ])('%s sees them', async (_who, token) => {
-    const { vendor: seen } = await vendor.client.data<{ vendor: any }>(PRIVATE, {
+    const { vendor: seen } = await vendor.client.data<{ vendor: unknown }>(PRIVATE, {
       variables: { id: vendorId },
       token: token(),
     });
@@ -435,6 +453,13 @@ describe('who sees the money', () => {
   });
 });
 
+/** A page of the ledger as the paging test asks for it. */
+interface LedgerPage {
+  totalCount: number;
+  pageInfo: { hasNextPage: boolean; endCursor: string };
+  edges: { node: { kind: string; order: { id: string }; product: { id: string }; payout: { id: string } | null } }[];
+}
+
 describe('the ledger', () => {
   it('pages newest first, every entry pointing at its order and product', async () => {
     const a = await activeVendor(vendor, admin);
@@ -442,7 +467,7 @@ describe('the ledger', () => {
     for (let i = 0; i < 3; i += 1) orders.push(await paidOrder(vendor, [{ vendorId: a.vendor.id, price: 1000 + i }]));
     const page = async (after?: string) =>
       (
-        await vendor.client.data<{ vendor: any }>(
+        await vendor.client.data<{ vendor: { ledger: LedgerPage } }>(
           `query($id: ID!, $after: String) { vendor(id: $id) { ledger(first: 4, after: $after) { totalCount pageInfo { hasNextPage endCursor } edges { node { kind order { id } product { id } payout { id } } } } } }`,
           {
             variables: { id: a.vendor.id, after },
@@ -455,13 +480,11 @@ describe('the ledger', () => {
     expect(first.pageInfo.hasNextPage).toBe(true);
     const second = await page(first.pageInfo.endCursor);
     expect(second.pageInfo.hasNextPage).toBe(false);
-    const nodes = [...first.edges, ...second.edges].map((e: any) => e.node);
+    const nodes = [...first.edges, ...second.edges].map((e) => e.node);
     expect(nodes).toHaveLength(6);
-    expect(nodes.map((n: any) => n.order.id)).toEqual([2, 2, 1, 1, 0, 0].map((i) => orders[i].payload.orderId));
-    expect(nodes.map((n: any) => n.product.id)).toEqual(
-      [2, 2, 1, 1, 0, 0].map((i) => orders[i].payload.items[0].productId),
-    );
-    expect(nodes.every((n: any) => n.payout === null)).toBe(true);
+    expect(nodes.map((n) => n.order.id)).toEqual([2, 2, 1, 1, 0, 0].map((i) => orders[i].payload.orderId));
+    expect(nodes.map((n) => n.product.id)).toEqual([2, 2, 1, 1, 0, 0].map((i) => orders[i].payload.items[0].productId));
+    expect(nodes.every((n) => n.payout === null)).toBe(true);
     expect(
       await vendor.client.errorCode(`query($id: ID!) { vendor(id: $id) { ledger(after: "bm9wZQ") { totalCount } } }`, {
         variables: { id: a.vendor.id },
@@ -497,15 +520,13 @@ describe('the ledger', () => {
     const made = await Promise.all([1, 2, 3].map(() => activeVendor(vendor, admin)));
     for (const m of made) await paidOrder(vendor, [{ vendorId: m.vendor.id, price: 1000 }]);
     const { result, statements } = await sqlDuring(vendor, () =>
-      vendor.client.data<{ vendors: any }>(
+      vendor.client.data<{ vendors: { edges: { node: { id: string; balance: { pending: Money } } }[] } }>(
         `{ vendors(first: 100) { edges { node { id ${BALANCE} earnings(period: ALL_TIME) { net { amount } } } } } }`,
         { token: admin.token },
       ),
     );
-    const nodes = result.vendors.edges
-      .map((e: any) => e.node)
-      .filter((n: any) => made.some((m) => m.vendor.id === n.id));
-    expect(nodes.map((n: any) => n.balance.pending.amount)).toEqual([850, 850, 850]);
+    const nodes = result.vendors.edges.map((e) => e.node).filter((n) => made.some((m) => m.vendor.id === n.id));
+    expect(nodes.map((n) => n.balance.pending.amount)).toEqual([850, 850, 850]);
     expect(statements.filter((sql) => /FROM ledger_entries/.test(sql))).toHaveLength(2); // balances + earnings totals, whatever the page size
   });
 });

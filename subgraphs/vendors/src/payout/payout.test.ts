@@ -26,6 +26,23 @@ afterAll(() => vendor.close());
 
 const PAYOUT_FIELDS = 'id status reason amount { amount currency } requestedAt paidAt rejectedAt vendor { id }';
 const REQUEST = `mutation($amount: Int!, $currency: String) { requestPayout(amount: $amount, currency: $currency) { ${PAYOUT_FIELDS} } }`;
+/** A payout as PAYOUT_FIELDS asks for it. */
+interface PayoutView {
+  id: string;
+  status: string;
+  reason: string | null;
+  amount: { amount: number; currency: string };
+  requestedAt: string;
+  paidAt: string | null;
+  rejectedAt: string | null;
+  vendor: { id: string };
+}
+/** A list of nodes as the listing tests ask for it. */
+interface Listing<Node> {
+  totalCount: number;
+  edges: { node: Node }[];
+}
+type Paged<Node> = Listing<Node> & { pageInfo: { hasNextPage: boolean; endCursor: string } };
 const PAY = `mutation($id: ID!) { markPayoutPaid(id: $id) { ${PAYOUT_FIELDS} } }`;
 const REJECT = `mutation($id: ID!, $reason: String!) { rejectPayout(id: $id, reason: $reason) { ${PAYOUT_FIELDS} } }`;
 
@@ -38,7 +55,7 @@ async function funded(price = 10_000): Promise<{ owner: Person; vendorId: string
 
 async function balanceOf(vendorId: string) {
   return (
-    await vendor.client.data<{ vendor: any }>(`query($id: ID!) { vendor(id: $id) { ${BALANCE} } }`, {
+    await vendor.client.data<{ vendor: { balance: unknown } }>(`query($id: ID!) { vendor(id: $id) { ${BALANCE} } }`, {
       variables: { id: vendorId },
       token: admin.token,
     })
@@ -60,7 +77,10 @@ async function lockWaiters(holder: QueryRunner): Promise<number> {
 
 async function request(owner: Person, amount: number, currency?: string) {
   return (
-    await vendor.client.data<{ requestPayout: any }>(REQUEST, { variables: { amount, currency }, token: owner.token })
+    await vendor.client.data<{ requestPayout: PayoutView }>(REQUEST, {
+      variables: { amount, currency },
+      token: owner.token,
+    })
   ).requestPayout;
 }
 
@@ -224,7 +244,7 @@ describe('markPayoutPaid and rejectPayout', () => {
         expect(await vendor.client.errorCode(mutation, { variables, token })).toBe('FORBIDDEN');
       }
       const done = Object.values(
-        await vendor.client.data<Record<string, any>>(mutation, { variables, token: admin.token }),
+        await vendor.client.data<Record<string, PayoutView>>(mutation, { variables, token: admin.token }),
       )[0];
       expect(done.status).toBe(mutation === PAY ? 'PAID' : 'REJECTED');
     },
@@ -234,10 +254,13 @@ describe('markPayoutPaid and rejectPayout', () => {
     const { owner, vendorId } = await funded();
     const payout = await request(owner, 2000);
     const paid = (
-      await vendor.client.data<{ markPayoutPaid: any }>(PAY, { variables: { id: payout.id }, token: admin.token })
+      await vendor.client.data<{ markPayoutPaid: PayoutView }>(PAY, {
+        variables: { id: payout.id },
+        token: admin.token,
+      })
     ).markPayoutPaid;
     expect(paid).toMatchObject({ id: payout.id, status: 'PAID', reason: null, rejectedAt: null });
-    expect(new Date(paid.paidAt).getTime()).toBeGreaterThanOrEqual(new Date(payout.requestedAt).getTime());
+    expect(new Date(paid.paidAt!).getTime()).toBeGreaterThanOrEqual(new Date(payout.requestedAt).getTime());
     expect(await balanceOf(vendorId)).toMatchObject({ available: { amount: 6500 } });
     for (const [mutation, extra] of [
       [PAY, {}],
@@ -256,7 +279,7 @@ describe('markPayoutPaid and rejectPayout', () => {
     const payout = await request(owner, 2000);
     expect(await balanceOf(vendorId)).toMatchObject({ available: { amount: 6500 } });
     const rejected = (
-      await vendor.client.data<{ rejectPayout: any }>(REJECT, {
+      await vendor.client.data<{ rejectPayout: PayoutView }>(REJECT, {
         variables: { id: payout.id, reason: '  Bank details missing.  ' },
         token: admin.token,
       })
@@ -304,7 +327,7 @@ describe('markPayoutPaid and rejectPayout', () => {
     }
     expect(
       (
-        await vendor.client.data<{ payout: any }>(`query($id: ID!) { payout(id: $id) { status } }`, {
+        await vendor.client.data<{ payout: { status: string } }>(`query($id: ID!) { payout(id: $id) { status } }`, {
           variables: { id: payout.id },
           token: admin.token,
         })
@@ -316,15 +339,15 @@ describe('markPayoutPaid and rejectPayout', () => {
     const { owner, vendorId } = await funded();
     const payout = await request(owner, 1000);
     const results = await Promise.all([
-      vendor.client.request(PAY, { variables: { id: payout.id }, token: admin.token }),
-      vendor.client.request(REJECT, {
+      vendor.client.request<Record<string, PayoutView>>(PAY, { variables: { id: payout.id }, token: admin.token }),
+      vendor.client.request<Record<string, PayoutView>>(REJECT, {
         variables: { id: payout.id, reason: 'Racing.' },
         token: person(Role.ADMIN).token,
       }),
     ]);
     expect(results.filter((r) => !r.errors)).toHaveLength(1);
     expect(results.filter((r) => r.errors?.[0].extensions?.code === 'CONFLICT')).toHaveLength(1);
-    const won = results.find((r) => !r.errors)!.data as Record<string, any>;
+    const won = results.find((r) => !r.errors)!.data!;
     const reversals = (await ledgerRows(vendor, vendorId)).filter((row) => row.kind === 'PAYOUT_REVERSAL');
     expect(reversals).toHaveLength(won.rejectPayout ? 1 : 0);
   });
@@ -340,6 +363,15 @@ describe('markPayoutPaid and rejectPayout', () => {
     }
   });
 });
+
+/** A ledger entry with what it points at. */
+interface LedgerNode {
+  kind: string;
+  amount: { amount: number };
+  order: { id: string } | null;
+  product: { id: string } | null;
+  payout: { id: string; status: string; amount: { amount: number } } | null;
+}
 
 describe('reading payouts', () => {
   it('payout(id): the owner and admins; anyone else gets null, like an unknown id', async () => {
@@ -369,7 +401,7 @@ describe('reading payouts', () => {
     await vendor.client.data(PAY, { variables: { id: made[0].id }, token: admin.token });
     const page = async (variables: Record<string, unknown>) =>
       (
-        await vendor.client.data<{ vendor: any }>(
+        await vendor.client.data<{ vendor: { payouts: Paged<{ id: string; status: string }> } }>(
           `query($id: ID!, $status: PayoutStatus, $after: String) { vendor(id: $id) { payouts(status: $status, first: 2, after: $after) { totalCount pageInfo { hasNextPage endCursor } edges { node { id status } } } } }`,
           { variables: { id: vendorId, ...variables }, token: owner.token },
         )
@@ -377,18 +409,19 @@ describe('reading payouts', () => {
     const first = await page({});
     expect(first.totalCount).toBe(3);
     const second = await page({ after: first.pageInfo.endCursor });
-    expect([...first.edges, ...second.edges].map((e: any) => e.node.id)).toEqual([made[2].id, made[1].id, made[0].id]);
+    expect([...first.edges, ...second.edges].map((e) => e.node.id)).toEqual([made[2].id, made[1].id, made[0].id]);
     expect(second.pageInfo.hasNextPage).toBe(false);
-    expect((await page({ status: 'PAID' })).edges.map((e: any) => e.node)).toEqual([
-      { id: made[0].id, status: 'PAID' },
-    ]);
+    expect((await page({ status: 'PAID' })).edges.map((e) => e.node)).toEqual([{ id: made[0].id, status: 'PAID' }]);
 
     const all = `query($status: PayoutStatus) { payouts(status: $status, first: 100) { totalCount edges { node { id vendor { id } } } } }`;
     const requested = (
-      await vendor.client.data<{ payouts: any }>(all, { variables: { status: 'REQUESTED' }, token: admin.token })
+      await vendor.client.data<{ payouts: Listing<{ id: string }> }>(all, {
+        variables: { status: 'REQUESTED' },
+        token: admin.token,
+      })
     ).payouts;
-    expect(requested.edges.map((e: any) => e.node.id)).toEqual(expect.arrayContaining([made[1].id, made[2].id]));
-    expect(requested.edges.map((e: any) => e.node.id)).not.toContain(made[0].id);
+    expect(requested.edges.map((e) => e.node.id)).toEqual(expect.arrayContaining([made[1].id, made[2].id]));
+    expect(requested.edges.map((e) => e.node.id)).not.toContain(made[0].id);
     expect(await vendor.client.errorCode(all, { token: owner.token })).toBe('FORBIDDEN');
   });
 
@@ -397,20 +430,18 @@ describe('reading payouts', () => {
     const kept = await request(owner, 1000);
     const returned = await request(owner, 500);
     await vendor.client.data(REJECT, { variables: { id: returned.id, reason: 'No.' }, token: admin.token });
-    const { vendor: seen } = await vendor.client.data<{ vendor: any }>(
+    const { vendor: seen } = await vendor.client.data<{ vendor: { ledger: Listing<LedgerNode> } }>(
       `query($id: ID!) { vendor(id: $id) { ledger(first: 100) { edges { node { kind amount { amount } order { id } product { id } payout { id status amount { amount } } } } } } }`,
       { variables: { id: vendorId }, token: owner.token },
     );
-    const nodes = seen.ledger.edges.map((e: any) => e.node);
+    const nodes = seen.ledger.edges.map((e) => e.node);
     expect(nodes).toHaveLength(5);
     for (const node of nodes) {
       const fromOrder = ['SALE', 'COMMISSION', 'REFUND', 'REFUND_COMMISSION'].includes(node.kind);
       expect(node.order !== null && node.product !== null).toBe(fromOrder);
       expect(node.payout !== null).toBe(!fromOrder);
     }
-    expect(
-      nodes.filter((n: any) => n.payout).map((n: any) => [n.kind, n.amount.amount, n.payout.id, n.payout.status]),
-    ).toEqual(
+    expect(nodes.flatMap((n) => (n.payout ? [[n.kind, n.amount.amount, n.payout.id, n.payout.status]] : []))).toEqual(
       expect.arrayContaining([
         ['PAYOUT', -1000, kept.id, 'REQUESTED'],
         ['PAYOUT', -500, returned.id, 'REJECTED'],

@@ -11,7 +11,6 @@ beforeAll(async () => {
 afterAll(() => vendor.close());
 
 const db = () => vendor.subgraph.deps.db;
-type Status = VendorView['status'];
 const statusOf = async (id: string) =>
   (await queryRows(db(), 'SELECT status FROM vendors WHERE id = $1', [id]))[0]?.status;
 
@@ -54,7 +53,7 @@ describe.each(moveNames)('%s', (name) => {
     ['a customer', Role.CUSTOMER, 'FORBIDDEN'],
     ['a vendor', Role.VENDOR, 'FORBIDDEN'],
   ] as const)('refuses %s with %s and changes nothing', async (_label, role, code) => {
-    const { vendor: target } = await vendorIn(vendor, move.from as Status, admin);
+    const { vendor: target } = await vendorIn(vendor, move.from, admin);
     const result = await run(name, target.id, role ? person(role).token : undefined);
     expect(result.errors?.[0].extensions?.code).toBe(code);
     expect(result.data).toBeNull();
@@ -62,7 +61,7 @@ describe.each(moveNames)('%s', (name) => {
   });
 
   it("refuses the vendor's own user (who is no admin) with FORBIDDEN", async () => {
-    const { owner, vendor: target } = await vendorIn(vendor, move.from as Status, admin);
+    const { owner, vendor: target } = await vendorIn(vendor, move.from, admin);
     expect(
       await vendor.client.errorCode(move.query, {
         variables: { id: target.id, ...move.args },
@@ -73,7 +72,7 @@ describe.each(moveNames)('%s', (name) => {
   });
 
   it(`moves a ${move.from} vendor to ${move.to} and records ${move.event} in the same transaction, with the request id`, async () => {
-    const { owner, vendor: target } = await vendorIn(vendor, move.from as Status, admin);
+    const { owner, vendor: target } = await vendorIn(vendor, move.from, admin);
     const before = await outboxOf(vendor, target.id);
     const requestId = `moderation-${name}-${Date.now()}`;
     const result = await run(name, target.id, admin.token, { 'x-request-id': requestId });
@@ -125,7 +124,7 @@ describe.each(moveNames)('%s', (name) => {
   });
 
   it('lets exactly one of several racing admins make the move', async () => {
-    const { vendor: target } = await vendorIn(vendor, move.from as Status, admin);
+    const { vendor: target } = await vendorIn(vendor, move.from, admin);
     const before = await outboxOf(vendor, target.id);
     const admins = Array.from({ length: 5 }, () => person(Role.ADMIN));
     const results = await Promise.all(admins.map((a) => run(name, target.id, a.token)));
