@@ -1,4 +1,3 @@
-import type { ServerResponse } from 'node:http';
 import type { ApolloServerPlugin } from '@apollo/server';
 import type { Request, RequestHandler } from 'express';
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
@@ -61,15 +60,12 @@ export class Metrics {
   /** Times every HTTP request; the route label is the matched path, never the raw URL (bounded cardinality). */
   httpMiddleware(): RequestHandler {
     return (req, res, next) => {
-      this.timeHttpRequest(req.method, res, () => matchedRoute(req) ?? (req.baseUrl || 'unmatched'));
+      const end = this.httpDuration.startTimer({ method: req.method });
+      res.on('finish', () =>
+        end({ route: matchedRoute(req) ?? (req.baseUrl || 'unmatched'), status: String(res.statusCode) }),
+      );
       next();
     };
-  }
-
-  /** Times one HTTP request until its response is sent, labelled by the route it took. */
-  timeHttpRequest(method: string | undefined, res: ServerResponse, route: () => string): void {
-    const end = this.httpDuration.startTimer({ method });
-    res.on('finish', () => end({ route: route(), status: String(res.statusCode) }));
   }
 
   handler(): RequestHandler {
@@ -79,8 +75,7 @@ export class Metrics {
     };
   }
 
-  /** One GraphQL operation served: what the Apollo plugin records, and what a path that skips Apollo's plugins records itself. */
-  recordOperation(
+  private recordOperation(
     operationName: string | null | undefined,
     type: string | undefined,
     outcome: 'ok' | 'error',
