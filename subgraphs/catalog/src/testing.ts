@@ -1,5 +1,8 @@
-import { randomUUID } from 'node:crypto';
-import { Events } from '@marketplace/kit';
+import { createHash, randomBytes, randomUUID } from 'node:crypto';
+import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Events, UrlTokenSigner, queryRows } from '@marketplace/kit';
 import { TestSubgraph, deliverEvent, startTestSubgraph, tokenFor } from '@marketplace/kit/testing';
 import { STOREFRONT_VERSION_KEY, VERSION_LIFETIME_MS } from './cache/storefront-cache';
 import { catalogSubgraph } from './index';
@@ -22,6 +25,18 @@ export async function addVendor(catalog: TestSubgraph, status: 'ACTIVE' | 'SUSPE
     [vendor.vendorId, vendor.userId, status],
   );
   return { ...vendor, token: tokenFor(vendor.userId, 'VENDOR') };
+}
+
+/** A catalog with two active vendors in its replica. */
+export async function startCatalogWithVendors(): Promise<{
+  catalog: TestSubgraph;
+  vendor: TestVendor;
+  otherVendor: TestVendor;
+}> {
+  const catalog = await startCatalog();
+  const vendor = await addVendor(catalog);
+  const otherVendor = await addVendor(catalog);
+  return { catalog, vendor, otherVendor };
 }
 
 /** Writes the replica directly, then supersedes the storefront cache as the vendor events' handlers do. */
@@ -150,3 +165,172 @@ export interface ReviewShape {
   author: { id: string };
   product: { id: string; rating: number | null; reviewCount: number };
 }
+
+/** The storefront's list, over the 207 demo products plus what a test adds. */
+export const PRODUCT_SEARCH = `query($filter: ProductFilter, $sort: ProductSort, $first: Int, $after: String) {
+  products(filter: $filter, sort: $sort, first: $first, after: $after) {
+    totalCount
+    edges { cursor node { id name description tags kind price { amount currency } rating publishedAt category { slug } vendor { id } } }
+    pageInfo { hasNextPage hasPreviousPage startCursor endCursor }
+  }
+}`;
+
+export interface SearchNode {
+  id: string;
+  name: string;
+  description: string;
+  tags: string[];
+  kind: string;
+  price: { amount: number };
+  rating: number | null;
+  category: { slug: string };
+  vendor: { id: string };
+}
+
+export interface SearchPage {
+  totalCount: number;
+  edges: { cursor: string; node: SearchNode }[];
+  pageInfo: { hasNextPage: boolean; hasPreviousPage: boolean; startCursor: string | null; endCursor: string | null };
+}
+
+/** A catalog with the demo products, a vendor of its own, and ratings, review and sales counts with plenty of ties. */
+export async function startSearchCatalog(): Promise<{ catalog: TestSubgraph; vendor: TestVendor }> {
+  const catalog = await startCatalog();
+  await catalog.subgraph.wiring.seed!();
+  const vendor = await addVendor(catalog);
+  await catalog.subgraph.deps.db.query(`
+    UPDATE products SET
+      rating = (abs(hashtext(id::text)) % 5) + 1 - (abs(hashtext(slug)) % 2) * 0.5,
+      review_count = abs(hashtext(name)) % 7 + 1,
+      sales_count = abs(hashtext(id::text || 'sales')) % 40`);
+  return { catalog, vendor };
+}
+
+export async function searchPage(
+  catalog: TestSubgraph,
+  variables: Record<string, unknown>,
+  token?: string,
+): Promise<SearchPage> {
+  return (await catalog.client.data<{ products: SearchPage }>(PRODUCT_SEARCH, { variables, token })).products;
+}
+
+/** Every result, page by page; checks each page's bookkeeping on the way. */
+export async function searchAll(
+  catalog: TestSubgraph,
+  variables: Record<string, unknown>,
+  first = 100,
+): Promise<SearchNode[]> {
+  const nodes: SearchNode[] = [];
+  let after: string | null = null;
+  for (let pages = 0; pages < 100; pages += 1) {
+    const result: SearchPage = await searchPage(catalog, { ...variables, first, after });
+    expect(result.edges.length).toBeLessThanOrEqual(first);
+    expect(result.pageInfo.hasPreviousPage).toBe(after !== null);
+    nodes.push(...result.edges.map((edge) => edge.node));
+    if (!result.pageInfo.hasNextPage) {
+      expect(nodes.length).toBe(result.totalCount);
+      // Past the last page: no rows, and still the whole total.
+      if (result.pageInfo.endCursor)
+        expect(await searchPage(catalog, { ...variables, first, after: result.pageInfo.endCursor })).toMatchObject({
+          edges: [],
+          totalCount: result.totalCount,
+        });
+      return nodes;
+    }
+    expect(result.edges).toHaveLength(first);
+    after = result.pageInfo.endCursor;
+  }
+  throw new Error('more than 100 pages');
+}
+
+export const idsOf = (nodes: { id: string }[]) => nodes.map((node) => node.id);
+
+/** The FROM and WHERE of what the storefront lists, for the expected answer straight from the tables. */
+export const STOREFRONT = `FROM products p JOIN vendors v ON v.id = p.vendor_id WHERE p.status = 'PUBLISHED' AND v.status = 'ACTIVE'`;
+
+export async function expectedIds(catalog: TestSubgraph, sql: string, params: unknown[] = []): Promise<string[]> {
+  return (await queryRows(catalog.subgraph.deps.db, sql, params)).map((row) => row.id as string);
+}
+
+export const ARTIFACT_MAX_BYTES = 64 * 1024;
+export const CREATE_ARTIFACT_UPLOAD = `mutation($productId: ID!, $version: String!) { createArtifactUpload(productId: $productId, version: $version) { uploadUrl expiresAt maxBytes } }`;
+
+/** A catalog that takes artifact uploads, with the signer of its links and the directory it stores them in. */
+export interface ArtifactCatalog extends TestSubgraph {
+  signer: UrlTokenSigner;
+  storageDir: string;
+}
+
+/** Its own signing secret and storage directory (removed on close), ARTIFACT_MAX_BYTES, links on a gateway URL. */
+export async function startArtifactCatalog(): Promise<ArtifactCatalog> {
+  const secret = randomBytes(32).toString('hex');
+  const storageDir = mkdtempSync(join(tmpdir(), 'catalog-artifacts-'));
+  const catalog = await startCatalog({
+    URL_SIGNING_SECRET: secret,
+    ARTIFACT_STORAGE_DIR: storageDir,
+    ARTIFACT_MAX_BYTES: String(ARTIFACT_MAX_BYTES),
+    PUBLIC_URL: 'http://gateway.test:4000/',
+  });
+  return {
+    ...catalog,
+    signer: new UrlTokenSigner(Buffer.from(secret, 'hex')),
+    storageDir,
+    close: async () => {
+      await catalog.close();
+      rmSync(storageDir, { recursive: true, force: true });
+    },
+  };
+}
+
+export async function uploadUrl(
+  catalog: TestSubgraph,
+  owner: TestVendor,
+  productId: string,
+  version = '1.0.0',
+): Promise<string> {
+  const { createArtifactUpload } = await catalog.client.data<{ createArtifactUpload: { uploadUrl: string } }>(
+    CREATE_ARTIFACT_UPLOAD,
+    { variables: { productId, version }, token: owner.token },
+  );
+  return createArtifactUpload.uploadUrl;
+}
+
+/** The upload link a gateway would hand out for `token`. */
+export const uploadLink = (token: string) => `http://gateway.test:4000/uploads/${token}`;
+
+/** PUTs to the subgraph directly, on the path of the URL the API gave (the gateway forwards it unchanged). */
+export async function putArtifact(
+  catalog: TestSubgraph,
+  url: string,
+  body: Buffer | ReadableStream,
+  init: RequestInit = {},
+) {
+  const response = await fetch(`${catalog.subgraph.url.replace(/\/graphql$/, '')}${new URL(url).pathname}`, {
+    method: 'PUT',
+    body,
+    ...init,
+    ...(body instanceof ReadableStream ? { duplex: 'half' } : {}),
+  });
+  return { status: response.status, body: (await response.json()) as Record<string, unknown> };
+}
+
+/** The files kept in storage for a product. */
+export function storedObjects(catalog: ArtifactCatalog, productId: string): string[] {
+  try {
+    return readdirSync(join(catalog.storageDir, 'products', productId), { recursive: true, withFileTypes: true })
+      .filter((entry) => entry.isFile())
+      .map((entry) => entry.name);
+  } catch {
+    return [];
+  }
+}
+
+export function artifactRows(catalog: TestSubgraph, productId: string) {
+  return queryRows<{ version: string; objectKey: string; sha256: string; size: number }>(
+    catalog.subgraph.deps.db,
+    `SELECT version, object_key AS "objectKey", sha256, size::int AS size FROM artifacts WHERE product_id = $1 ORDER BY uploaded_at`,
+    [productId],
+  );
+}
+
+export const sha256 = (bytes: Buffer) => createHash('sha256').update(bytes).digest('hex');

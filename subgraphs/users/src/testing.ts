@@ -11,6 +11,7 @@ export function startUsers(env: Record<string, string> = {}): Promise<TestSubgra
 }
 
 export const AUTH_FIELDS = 'accessToken refreshToken expiresIn user { id email displayName role emailVerified }';
+export const REGISTER = `mutation($input: RegisterInput!) { register(input: $input) { ${AUTH_FIELDS} } }`;
 
 export interface Session {
   accessToken: string;
@@ -37,13 +38,10 @@ export async function register(
   password = STRONG_PASSWORD,
   displayName = 'Test User',
 ): Promise<Session> {
-  const data = await users.client.data<{ register: Session }>(
-    `mutation($input: RegisterInput!) { register(input: $input) { ${AUTH_FIELDS} } }`,
-    {
-      variables: { input: { email, password, displayName } },
-      headers: { 'x-client-ip': `10.0.${counter % 250}.${Math.floor(Math.random() * 250)}` },
-    },
-  );
+  const data = await users.client.data<{ register: Session }>(REGISTER, {
+    variables: { input: { email, password, displayName } },
+    headers: { 'x-client-ip': `10.0.${counter % 250}.${Math.floor(Math.random() * 250)}` },
+  });
   await waitForMail(users, data.register.user.email, VERIFICATION_SUBJECT);
   return data.register;
 }
@@ -104,7 +102,9 @@ export function tokenFrom(mail: { text: string }): string {
   return match[1];
 }
 
-const REFRESH = `mutation($t: String!) { refreshToken(refreshToken: $t) { ${AUTH_FIELDS} } }`;
+export const REFRESH = `mutation($t: String!) { refreshToken(refreshToken: $t) { ${AUTH_FIELDS} } }`;
+export const ME = `{ me { id email displayName role emailVerified } }`;
+export const VERIFY = `mutation($t: String!) { verifyEmail(token: $t) { id emailVerified } }`;
 
 /**
  * A fresh account with `role`, set directly in the database (so tests of `setUserRole` do
@@ -120,6 +120,29 @@ export async function registerAs(
   await users.subgraph.deps.db.query('UPDATE users SET role = $2 WHERE id = $1', [session.user.id, role]);
   return (await users.client.data<{ refreshToken: Session }>(REFRESH, { variables: { t: session.refreshToken } }))
     .refreshToken;
+}
+
+export type Who = 'anonymous' | 'customer' | 'vendor' | 'admin';
+
+/** One signed-in account of each role: the seeded admin, a fresh customer and a fresh vendor. */
+export interface SignedInRoles {
+  admin: Session;
+  customer: Session;
+  vendor: Session;
+}
+
+/** A users subgraph started with one signed-in account of each role. */
+export async function startUsersWithRoles(): Promise<{ users: TestSubgraph; roles: SignedInRoles }> {
+  const users = await startUsers();
+  const admin = await loginAsAdmin(users);
+  const customer = await registerAs(users, 'CUSTOMER');
+  const vendor = await registerAs(users, 'VENDOR');
+  return { users, roles: { admin, customer, vendor } };
+}
+
+/** The access token `who` sends: none for an anonymous caller. */
+export function tokenOf(roles: SignedInRoles, who: Who): string | undefined {
+  return who === 'anonymous' ? undefined : roles[who].accessToken;
 }
 
 /** The claims of a JWT, read without verifying it (tests only). */

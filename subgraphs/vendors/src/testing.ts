@@ -7,6 +7,11 @@ export function startVendor(env: Record<string, string> = {}): Promise<TestSubgr
   return startTestSubgraph(vendorSubgraph, env);
 }
 
+/** A vendors subgraph without the earnings hold: a sale is available at once. */
+export function startVendorWithoutHold(): Promise<TestSubgraph> {
+  return startVendor({ VENDOR_EARNINGS_HOLD_DAYS: '0' });
+}
+
 export const VENDOR_FIELDS =
   'id displayName slug bio status commissionRate rejectionReason suspensionReason createdAt approvedAt user { id }';
 
@@ -179,3 +184,82 @@ export async function ledgerRows(vendor: TestSubgraph, vendorId: string) {
 export const MONEY = 'amount currency';
 export const BALANCE = `balance { currency available { ${MONEY} } pending { ${MONEY} } }`;
 export const ENTRY_FIELDS = `id kind amount { ${MONEY} } productName order { id } product { id } payout { id status amount { ${MONEY} } } occurredAt availableAt createdAt`;
+
+export interface Money {
+  amount: number;
+  currency: string;
+}
+
+const MONEY_VIEW = `query($id: ID!, $period: EarningsPeriod!) { vendor(id: $id) {
+  ${BALANCE}
+  balances { currency available { amount currency } pending { amount currency } }
+  earnings(period: $period) { period currency gross { amount currency } commission { amount } refunds { amount } net { amount } }
+  stats(period: $period) { period currency sales refunds revenue { amount } net { amount } topProducts { product { id } name sales revenue { amount currency } } }
+  ledger(first: 100) { totalCount edges { node { ${ENTRY_FIELDS} } } }
+} }`;
+
+/** MONEY_VIEW's answer: the fields the tests walk are typed, the rest is compared whole. */
+export interface VendorMoney {
+  balance: { currency: string; available: Money; pending: Money };
+  balances: { currency: string }[];
+  earnings: { gross: Money; net: unknown };
+  stats: { sales: number; topProducts: { product: { id: string }; name: string }[] };
+  ledger: {
+    totalCount: number;
+    edges: { node: { productName: string; order: unknown; payout: unknown; availableAt: string } }[];
+  };
+}
+
+/** A vendor's balances, earnings, stats and ledger for `period`, as `token` sees them. */
+export async function moneyOf(vendor: TestSubgraph, vendorId: string, token: string, period = 'ALL_TIME') {
+  return (await vendor.client.data<{ vendor: VendorMoney }>(MONEY_VIEW, { variables: { id: vendorId, period }, token }))
+    .vendor;
+}
+
+export const PAYOUT_FIELDS = 'id status reason amount { amount currency } requestedAt paidAt rejectedAt vendor { id }';
+export const REQUEST_PAYOUT = `mutation($amount: Int!, $currency: String) { requestPayout(amount: $amount, currency: $currency) { ${PAYOUT_FIELDS} } }`;
+export const MARK_PAYOUT_PAID = `mutation($id: ID!) { markPayoutPaid(id: $id) { ${PAYOUT_FIELDS} } }`;
+export const REJECT_PAYOUT = `mutation($id: ID!, $reason: String!) { rejectPayout(id: $id, reason: $reason) { ${PAYOUT_FIELDS} } }`;
+
+/** A payout as PAYOUT_FIELDS asks for it. */
+export interface PayoutView {
+  id: string;
+  status: string;
+  reason: string | null;
+  amount: Money;
+  requestedAt: string;
+  paidAt: string | null;
+  rejectedAt: string | null;
+  vendor: { id: string };
+}
+
+/** An active vendor with a sale of `price` (available at once when the hold is 0 days: `price` − 15 %). */
+export async function fundedVendor(
+  vendor: TestSubgraph,
+  admin: Person,
+  price = 10_000,
+): Promise<{ owner: Person; vendorId: string }> {
+  const made = await activeVendor(vendor, admin);
+  await paidOrder(vendor, [{ vendorId: made.vendor.id, price }]);
+  return { owner: made.owner, vendorId: made.vendor.id };
+}
+
+/** The default-currency balance of a vendor, as an admin sees it. */
+export async function balanceOf(vendor: TestSubgraph, admin: Person, vendorId: string) {
+  return (
+    await vendor.client.data<{ vendor: { balance: unknown } }>(`query($id: ID!) { vendor(id: $id) { ${BALANCE} } }`, {
+      variables: { id: vendorId },
+      token: admin.token,
+    })
+  ).vendor.balance;
+}
+
+/** Asks for a payout as `owner` and returns it (fails the test if refused). */
+export async function requestPayout(vendor: TestSubgraph, owner: Person, amount: number, currency?: string) {
+  return (
+    await vendor.client.data<{ requestPayout: PayoutView }>(REQUEST_PAYOUT, {
+      variables: { amount, currency },
+      token: owner.token,
+    })
+  ).requestPayout;
+}

@@ -1,0 +1,193 @@
+import { randomUUID } from 'node:crypto';
+import { TestSubgraph } from '@marketplace/kit/testing';
+import type { Session, SignedInRoles, Who } from '../testing';
+import { ME, register, sqlDuring, startUsersWithRoles, tokenOf } from '../testing';
+
+/** What one user reads: me, user(id), and users through _entities (whose email, batched how). */
+let users: TestSubgraph;
+let roles: SignedInRoles;
+beforeAll(async () => {
+  ({ users, roles } = await startUsersWithRoles());
+});
+afterAll(() => users.close());
+
+const USER = `query($id: ID!) { user(id: $id) { id email displayName role } }`;
+const ENTITIES = `query($r: [_Any!]!) { _entities(representations: $r) { ... on User { id email displayName } } }`;
+
+describe('me', () => {
+  it('is null for an anonymous caller', async () => {
+    const result = await users.client.request(ME);
+    expect(result.errors).toBeUndefined();
+    expect(result.data).toEqual({ me: null });
+  });
+
+  it.each<Who>(['customer', 'vendor', 'admin'])('is the signed-in %s, with their own email', async (who) => {
+    const session = roles[who as 'customer' | 'vendor' | 'admin'];
+    const { me } = await users.client.data(ME, { token: tokenOf(roles, who) });
+    expect(me).toEqual({
+      id: session.user.id,
+      email: session.user.email,
+      displayName: session.user.displayName,
+      role: who.toUpperCase(),
+      emailVerified: session.user.emailVerified,
+    });
+  });
+});
+
+describe('user(id)', () => {
+  it('lets a user read themself', async () => {
+    const { user } = await users.client.data(USER, {
+      variables: { id: roles.customer.user.id },
+      token: roles.customer.accessToken,
+    });
+    expect(user).toEqual({
+      id: roles.customer.user.id,
+      email: roles.customer.user.email,
+      displayName: roles.customer.user.displayName,
+      role: 'CUSTOMER',
+    });
+  });
+
+  it('lets an admin read anyone, email included', async () => {
+    const { admin, vendor } = roles;
+    const { user } = await users.client.data(USER, { variables: { id: vendor.user.id }, token: admin.accessToken });
+    expect(user).toEqual({
+      id: vendor.user.id,
+      email: vendor.user.email,
+      displayName: vendor.user.displayName,
+      role: 'VENDOR',
+    });
+  });
+
+  it.each<[Who, string]>([
+    ['anonymous', 'UNAUTHENTICATED'],
+    ['customer', 'FORBIDDEN'],
+    ['vendor', 'FORBIDDEN'],
+  ])('refuses %s reading another user with %s and no data', async (who, code) => {
+    const result = await users.client.request(USER, {
+      variables: { id: roles.admin.user.id },
+      token: tokenOf(roles, who),
+    });
+    expect(result.errors?.[0].extensions?.code).toBe(code);
+    expect(result.data).toBeNull();
+  });
+
+  it('gives a customer the same answer for an unknown id as for someone else (no existence oracle)', async () => {
+    const unknown = await users.client.request(USER, {
+      variables: { id: randomUUID() },
+      token: roles.customer.accessToken,
+    });
+    const existing = await users.client.request(USER, {
+      variables: { id: roles.vendor.user.id },
+      token: roles.customer.accessToken,
+    });
+    expect(unknown.errors?.[0]).toEqual(existing.errors?.[0]);
+    expect(unknown.errors?.[0].extensions?.code).toBe('FORBIDDEN');
+  });
+
+  it('answers NOT_FOUND to an admin asking for an unknown id', async () => {
+    expect(
+      await users.client.errorCode(USER, { variables: { id: randomUUID() }, token: roles.admin.accessToken }),
+    ).toBe('NOT_FOUND');
+  });
+
+  it.each(['not-a-uuid', '', '123', "' OR '1'='1", 'a0eebc99-9c0b-4ef8-bb6d-6bb9bd380a1z', 'x'.repeat(5000)])(
+    'answers NOT_FOUND or BAD_USER_INPUT (never an internal error) to a malformed id %#',
+    async (id) => {
+      const result = await users.client.request(USER, { variables: { id }, token: roles.admin.accessToken });
+      expect(['NOT_FOUND', 'BAD_USER_INPUT']).toContain(result.errors?.[0].extensions?.code);
+      expect(result.data).toBeNull();
+    },
+  );
+});
+
+describe('email privacy through _entities', () => {
+  let subject: Session;
+  beforeAll(async () => {
+    subject = await register(users);
+  });
+
+  it.each<[string, () => string | undefined, boolean]>([
+    ['anonymous callers', () => undefined, false],
+    ['another customer', () => roles.customer.accessToken, false],
+    ['a vendor', () => roles.vendor.accessToken, false],
+    ['the user themself', () => subject.accessToken, true],
+    ['an admin', () => roles.admin.accessToken, true],
+  ])('%s %#', async (_label, token, seesEmail) => {
+    const { _entities } = await users.client.data(ENTITIES, {
+      variables: { r: [{ __typename: 'User', id: subject.user.id }] },
+      token: token(),
+    });
+    expect(_entities).toEqual([
+      { id: subject.user.id, displayName: 'Test User', email: seesEmail ? subject.user.email : null },
+    ]);
+  });
+
+  it('keeps concurrent requests apart: the owner sees the email, others do not', async () => {
+    const ask = (token?: string) =>
+      users.client.data(ENTITIES, { variables: { r: [{ __typename: 'User', id: subject.user.id }] }, token });
+    const results = await Promise.all(
+      Array.from({ length: 10 }, (_, i) => ask(i % 2 ? subject.accessToken : roles.customer.accessToken)),
+    );
+    results.forEach((result, i) => expect(result._entities[0].email).toBe(i % 2 ? subject.user.email : null));
+  });
+});
+
+describe('_entities batching', () => {
+  it('resolves many representations, unknown and malformed ones as null, in one SQL statement', async () => {
+    const people = await Promise.all(Array.from({ length: 10 }, () => register(users)));
+    const ids = [
+      ...people.slice(0, 5).map((p) => p.user.id),
+      randomUUID(),
+      'not-a-uuid',
+      '',
+      people[2].user.id,
+      ...people.slice(5).map((p) => p.user.id),
+      "'; DROP TABLE users; --",
+    ];
+    const { result, statements } = await sqlDuring(users, () =>
+      users.client.data(ENTITIES, {
+        variables: { r: ids.map((id) => ({ __typename: 'User', id })) },
+        token: roles.admin.accessToken,
+      }),
+    );
+    expect(result._entities).toEqual(
+      ids.map((id) => {
+        const person = people.find((p) => p.user.id === id);
+        return person ? { id, email: person.user.email, displayName: 'Test User' } : null;
+      }),
+    );
+    expect(statements).toHaveLength(1);
+    expect(statements[0]).toMatch(/^SELECT .* FROM "users"/);
+  });
+
+  it('sends no SQL at all when every id is malformed', async () => {
+    const { result, statements } = await sqlDuring(users, () =>
+      users.client.data(ENTITIES, { variables: { r: ['x', '1', 'null'].map((id) => ({ __typename: 'User', id })) } }),
+    );
+    expect(result._entities).toEqual([null, null, null]);
+    expect(statements).toEqual([]);
+  });
+
+  it('batches per request: concurrent requests each send their own single statement', async () => {
+    const people = await Promise.all(Array.from({ length: 4 }, () => register(users)));
+    const { result, statements } = await sqlDuring(users, () =>
+      Promise.all(
+        people.map((p) =>
+          users.client.data(ENTITIES, {
+            variables: { r: [p, ...people].map((q) => ({ __typename: 'User', id: q.user.id })) },
+            token: p.accessToken,
+          }),
+        ),
+      ),
+    );
+    expect(statements).toHaveLength(4);
+    result.forEach(({ _entities }, i) => {
+      expect(_entities.map((e: { id: string }) => e.id)).toEqual([people[i], ...people].map((p) => p.user.id));
+      expect(_entities.filter((e: { email: string | null }) => e.email !== null)).toEqual([
+        _entities[0],
+        _entities[i + 1],
+      ]);
+    });
+  });
+});

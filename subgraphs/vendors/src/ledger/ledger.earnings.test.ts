@@ -1,0 +1,165 @@
+import { randomUUID } from 'node:crypto';
+import { Role } from '@marketplace/kit';
+import { TestSubgraph, deliver, person } from '@marketplace/kit/testing';
+import { activeVendor, daysAgo, moneyOf, paidOrder, refundEvent, startVendor } from '../testing';
+
+/** Balances under the earnings hold, and the earnings and stats by period. */
+let vendor: TestSubgraph;
+const admin = person(Role.ADMIN);
+beforeAll(async () => {
+  vendor = await startVendor(); // the default hold: 7 days
+});
+afterAll(() => vendor.close());
+
+describe('hold', () => {
+  it('keeps a sale pending for VENDOR_EARNINGS_HOLD_DAYS (7), then makes it available', async () => {
+    const a = await activeVendor(vendor, admin);
+    await paidOrder(vendor, [{ vendorId: a.vendor.id, price: 1000 }], daysAgo(8)); // past the hold: 850 available
+    await paidOrder(vendor, [{ vendorId: a.vendor.id, price: 2000 }], daysAgo(6)); // inside it: 1700 pending
+    await paidOrder(vendor, [{ vendorId: a.vendor.id, price: 3000 }]); // just now: 2550 pending
+    expect((await moneyOf(vendor, a.vendor.id, a.owner.token)).balance).toEqual({
+      currency: 'USD',
+      available: { amount: 850, currency: 'USD' },
+      pending: { amount: 4250, currency: 'USD' },
+    });
+  });
+
+  it('pending money cannot be paid out: requestPayout is CONFLICT with 0 available', async () => {
+    const a = await activeVendor(vendor, admin);
+    await paidOrder(vendor, [{ vendorId: a.vendor.id, price: 10_000 }]);
+    const result = await vendor.client.request(`mutation { requestPayout(amount: 1) { id } }`, {
+      token: a.owner.token,
+    });
+    expect(result.errors?.[0].extensions).toEqual({ code: 'CONFLICT', available: { amount: 0, currency: 'USD' } });
+  });
+
+  it('a refund inside the hold cancels pending money; after it, it comes out of available', async () => {
+    const a = await activeVendor(vendor, admin);
+    const old = await paidOrder(vendor, [{ vendorId: a.vendor.id, price: 1000 }], daysAgo(10));
+    const recent = await paidOrder(vendor, [{ vendorId: a.vendor.id, price: 2000 }], daysAgo(1));
+    expect((await moneyOf(vendor, a.vendor.id, admin.token)).balance).toMatchObject({
+      available: { amount: 850 },
+      pending: { amount: 1700 },
+    });
+    await deliver(vendor, refundEvent(recent));
+    expect((await moneyOf(vendor, a.vendor.id, admin.token)).balance).toMatchObject({
+      available: { amount: 850 },
+      pending: { amount: 0 },
+    });
+    await deliver(vendor, refundEvent(old));
+    expect((await moneyOf(vendor, a.vendor.id, admin.token)).balance).toMatchObject({
+      available: { amount: 0 },
+      pending: { amount: 0 },
+    });
+  });
+});
+
+describe('earnings and stats', () => {
+  it('count by period, per currency, with the top 5 products by revenue', async () => {
+    const a = await activeVendor(vendor, admin);
+    const products = Array.from({ length: 7 }, (_, i) => ({ productId: randomUUID(), name: `Agent ${i + 1}` }));
+    // Product i sells at (i + 1) × 1000 today; product 0 also sold 40 and 400 days ago; product 6 is refunded.
+    for (const [i, product] of products.entries())
+      await paidOrder(vendor, [{ vendorId: a.vendor.id, price: (i + 1) * 1000, ...product }]);
+    await paidOrder(
+      vendor,
+      [{ vendorId: a.vendor.id, price: 1000, ...products[0], name: 'Agent 1 (old name)' }],
+      daysAgo(40),
+    );
+    await paidOrder(
+      vendor,
+      [{ vendorId: a.vendor.id, price: 1000, ...products[0], name: 'Agent 1 (older name)' }],
+      daysAgo(400),
+    );
+    const refunded = await paidOrder(vendor, [{ vendorId: a.vendor.id, price: 500, ...products[6] }], daysAgo(3));
+    await deliver(vendor, refundEvent(refunded));
+    await paidOrder(vendor, [{ vendorId: a.vendor.id, price: 9999, currency: 'EUR' }]);
+
+    const week = await moneyOf(vendor, a.vendor.id, a.owner.token, 'LAST_7_DAYS');
+    // USD today: 1000 + … + 7000 = 28000, plus the refunded 500; commission 15 % of each.
+    expect(week.earnings).toEqual({
+      period: 'LAST_7_DAYS',
+      currency: 'USD',
+      gross: { amount: 28_500, currency: 'USD' },
+      commission: { amount: 4200 },
+      refunds: { amount: 500 },
+      net: { amount: 23_800 },
+    });
+    expect(week.stats).toMatchObject({ sales: 8, refunds: 1, revenue: { amount: 28_500 }, net: { amount: 23_800 } });
+    expect(week.stats.topProducts).toEqual(
+      [6, 5, 4, 3, 2].map((i) => ({
+        product: { id: products[i].productId },
+        name: products[i].name,
+        sales: i === 6 ? 2 : 1,
+        revenue: { amount: (i + 1) * 1000 + (i === 6 ? 500 : 0), currency: 'USD' },
+      })),
+    );
+
+    const month = await moneyOf(vendor, a.vendor.id, a.owner.token, 'LAST_30_DAYS');
+    expect(month.earnings.gross.amount).toBe(28_500);
+    const year = await moneyOf(vendor, a.vendor.id, a.owner.token, 'LAST_365_DAYS');
+    expect(year.earnings).toMatchObject({
+      gross: { amount: 29_500 },
+      commission: { amount: 4350 },
+      net: { amount: 24_650 },
+    });
+    const all = await moneyOf(vendor, a.vendor.id, a.owner.token, 'ALL_TIME');
+    expect(all.stats.sales).toBe(10);
+    expect(all.stats.topProducts.find((t) => t.product.id === products[0].productId)).toEqual({
+      product: { id: products[0].productId },
+      name: 'Agent 1',
+      sales: 3,
+      revenue: { amount: 3000, currency: 'USD' },
+    });
+    // Primary currency is USD (most entries); EUR on request, and listed in balances.
+    expect(all.balances.map((b) => b.currency)).toEqual(['USD', 'EUR']);
+    const eur = await vendor.client.data<{ vendor: unknown }>(
+      `query($id: ID!) { vendor(id: $id) { earnings(period: ALL_TIME, currency: "EUR") { gross { amount currency } net { amount } } balance(currency: "EUR") { pending { amount currency } } } }`,
+      { variables: { id: a.vendor.id }, token: a.owner.token },
+    );
+    expect(eur.vendor).toEqual({
+      earnings: { gross: { amount: 9999, currency: 'EUR' }, net: { amount: 8499 } },
+      balance: { pending: { amount: 8499, currency: 'EUR' } },
+    });
+
+    const mine = await vendor.client.data<{ vendorStats: unknown }>(
+      `{ vendorStats(period: LAST_7_DAYS) { sales refunds revenue { amount currency } topProducts { name } } }`,
+      { token: a.owner.token },
+    );
+    expect(mine.vendorStats).toEqual({
+      sales: 8,
+      refunds: 1,
+      revenue: { amount: 28_500, currency: 'USD' },
+      topProducts: week.stats.topProducts.map((t) => ({ name: t.name })),
+    });
+  });
+
+  it('are zero in USD for a vendor with no sales', async () => {
+    const a = await activeVendor(vendor, admin);
+    const seen = await moneyOf(vendor, a.vendor.id, a.owner.token);
+    expect(seen.balance).toEqual({
+      currency: 'USD',
+      available: { amount: 0, currency: 'USD' },
+      pending: { amount: 0, currency: 'USD' },
+    });
+    expect(seen.balances).toEqual([]);
+    expect(seen.earnings.net).toEqual({ amount: 0 });
+    expect(seen.stats).toMatchObject({ sales: 0, refunds: 0, topProducts: [] });
+    expect(seen.ledger).toEqual({ totalCount: 0, edges: [] });
+  });
+
+  it('refuse a malformed currency', async () => {
+    const a = await activeVendor(vendor, admin);
+    const result = await vendor.client.request(
+      `query($id: ID!) { vendor(id: $id) { earnings(period: ALL_TIME, currency: "usd") { net { amount } } } }`,
+      {
+        variables: { id: a.vendor.id },
+        token: a.owner.token,
+      },
+    );
+    expect(result.errors?.[0].extensions).toMatchObject({
+      code: 'BAD_USER_INPUT',
+      fields: [{ field: 'currency', message: expect.any(String) }],
+    });
+  });
+});

@@ -1,0 +1,156 @@
+import { randomUUID } from 'node:crypto';
+import { Role } from '@marketplace/kit';
+import { Person, TestSubgraph, person, sqlDuring } from '@marketplace/kit/testing';
+import type { Money } from '../testing';
+import { BALANCE, activeVendor, paidOrder, startVendor, vendorIn } from '../testing';
+
+/** Who may read a vendor's money, and the ledger itself: its pages, its guarantees, its loading. */
+let vendor: TestSubgraph;
+const admin = person(Role.ADMIN);
+beforeAll(async () => {
+  vendor = await startVendor(); // the default hold: 7 days
+});
+afterAll(() => vendor.close());
+
+describe('who sees the money', () => {
+  let owner: Person;
+  let vendorId: string;
+  beforeAll(async () => {
+    const a = await activeVendor(vendor, admin);
+    owner = a.owner;
+    vendorId = a.vendor.id;
+    await paidOrder(vendor, [{ vendorId, price: 1000 }]);
+  });
+
+  const PRIVATE = `query($id: ID!) { vendor(id: $id) { id ${BALANCE} balances { currency } earnings(period: ALL_TIME) { net { amount } } stats(period: ALL_TIME) { sales } ledger { totalCount } payouts { totalCount } } }`;
+
+  it.each([
+    ['anonymous', () => undefined],
+    ['a customer', () => person(Role.CUSTOMER).token],
+    ['another vendor', () => person(Role.VENDOR).token],
+  ])('%s gets null for every money field of a public vendor', async (_who, token) => {
+    const result = await vendor.client.request<{ vendor: unknown }>(PRIVATE, {
+      variables: { id: vendorId },
+      token: token(),
+    });
+    expect(result.errors).toBeUndefined();
+    expect(result.data!.vendor).toEqual({
+      id: vendorId,
+      balance: null,
+      balances: null,
+      earnings: null,
+      stats: null,
+      ledger: null,
+      payouts: null,
+    });
+  });
+
+  it.each([
+    ['its owner', () => owner.token],
+    ['an admin', () => admin.token],
+  ])('%s sees them', async (_who, token) => {
+    const { vendor: seen } = await vendor.client.data<{ vendor: unknown }>(PRIVATE, {
+      variables: { id: vendorId },
+      token: token(),
+    });
+    expect(seen).toEqual({
+      id: vendorId,
+      balance: {
+        currency: 'USD',
+        available: { amount: 0, currency: 'USD' },
+        pending: { amount: 850, currency: 'USD' },
+      },
+      balances: [{ currency: 'USD' }],
+      earnings: { net: { amount: 850 } },
+      stats: { sales: 1 },
+      ledger: { totalCount: 2 },
+      payouts: { totalCount: 0 },
+    });
+  });
+
+  it('vendorStats: UNAUTHENTICATED when signed out, FORBIDDEN without a vendor profile', async () => {
+    const query = `{ vendorStats(period: ALL_TIME) { sales } }`;
+    expect(await vendor.client.errorCode(query)).toBe('UNAUTHENTICATED');
+    expect(await vendor.client.errorCode(query, { token: person().token })).toBe('FORBIDDEN');
+    const pending = await vendorIn(vendor, 'PENDING', admin);
+    expect(await vendor.client.data(query, { token: pending.owner.token })).toEqual({ vendorStats: { sales: 0 } });
+  });
+});
+
+/** A page of the ledger as the paging test asks for it. */
+interface LedgerPage {
+  totalCount: number;
+  pageInfo: { hasNextPage: boolean; endCursor: string };
+  edges: { node: { kind: string; order: { id: string }; product: { id: string }; payout: { id: string } | null } }[];
+}
+
+describe('the ledger', () => {
+  it('pages newest first, every entry pointing at its order and product', async () => {
+    const a = await activeVendor(vendor, admin);
+    const orders: Awaited<ReturnType<typeof paidOrder>>[] = [];
+    for (let i = 0; i < 3; i += 1) orders.push(await paidOrder(vendor, [{ vendorId: a.vendor.id, price: 1000 + i }]));
+    const page = async (after?: string) =>
+      (
+        await vendor.client.data<{ vendor: { ledger: LedgerPage } }>(
+          `query($id: ID!, $after: String) { vendor(id: $id) { ledger(first: 4, after: $after) { totalCount pageInfo { hasNextPage endCursor } edges { node { kind order { id } product { id } payout { id } } } } } }`,
+          {
+            variables: { id: a.vendor.id, after },
+            token: a.owner.token,
+          },
+        )
+      ).vendor.ledger;
+    const first = await page();
+    expect(first.totalCount).toBe(6);
+    expect(first.pageInfo.hasNextPage).toBe(true);
+    const second = await page(first.pageInfo.endCursor);
+    expect(second.pageInfo.hasNextPage).toBe(false);
+    const nodes = [...first.edges, ...second.edges].map((e) => e.node);
+    expect(nodes).toHaveLength(6);
+    expect(nodes.map((n) => n.order.id)).toEqual([2, 2, 1, 1, 0, 0].map((i) => orders[i].payload.orderId));
+    expect(nodes.map((n) => n.product.id)).toEqual([2, 2, 1, 1, 0, 0].map((i) => orders[i].payload.items[0].productId));
+    expect(nodes.every((n) => n.payout === null)).toBe(true);
+    expect(
+      await vendor.client.errorCode(`query($id: ID!) { vendor(id: $id) { ledger(after: "bm9wZQ") { totalCount } } }`, {
+        variables: { id: a.vendor.id },
+        token: a.owner.token,
+      }),
+    ).toBe('BAD_USER_INPUT');
+  });
+
+  it('refuses an untraceable entry, a wrong sign, a second credit of a line, and any edit', async () => {
+    const a = await activeVendor(vendor, admin);
+    const paid = await paidOrder(vendor, [{ vendorId: a.vendor.id, price: 1000 }]);
+    const db = vendor.subgraph.deps.db;
+    const insert = (kind: string, amount: number, orderId: string | null, productId: string | null) =>
+      db.query(
+        `INSERT INTO ledger_entries (vendor_id, kind, amount, currency, order_id, product_id, occurred_at, available_at) VALUES ($1, $2, $3, 'USD', $4, $5, now(), now())`,
+        [a.vendor.id, kind, amount, orderId, productId],
+      );
+    await expect(insert('SALE', 100, null, null)).rejects.toThrow(/ledger_entries_traceable/);
+    await expect(insert('PAYOUT', -100, null, null)).rejects.toThrow(/ledger_entries_traceable/);
+    await expect(insert('SALE', -100, paid.payload.orderId, randomUUID())).rejects.toThrow(/ledger_entries_sign/);
+    await expect(insert('SALE', 1000, paid.payload.orderId, paid.payload.items[0].productId)).rejects.toThrow(
+      /ledger_entries_line_once/,
+    );
+    await expect(db.query(`UPDATE ledger_entries SET amount = 1 WHERE vendor_id = $1`, [a.vendor.id])).rejects.toThrow(
+      /append-only/,
+    );
+    await expect(db.query(`DELETE FROM ledger_entries WHERE vendor_id = $1`, [a.vendor.id])).rejects.toThrow(
+      /append-only/,
+    );
+  });
+
+  it('loads the balances of a page of vendors in one statement', async () => {
+    const made = await Promise.all([1, 2, 3].map(() => activeVendor(vendor, admin)));
+    for (const m of made) await paidOrder(vendor, [{ vendorId: m.vendor.id, price: 1000 }]);
+    const { result, statements } = await sqlDuring(vendor, () =>
+      vendor.client.data<{ vendors: { edges: { node: { id: string; balance: { pending: Money } } }[] } }>(
+        `{ vendors(first: 100) { edges { node { id ${BALANCE} earnings(period: ALL_TIME) { net { amount } } } } } }`,
+        { token: admin.token },
+      ),
+    );
+    const nodes = result.vendors.edges.map((e) => e.node).filter((n) => made.some((m) => m.vendor.id === n.id));
+    expect(nodes.map((n) => n.balance.pending.amount)).toEqual([850, 850, 850]);
+    expect(statements.filter((sql) => /FROM ledger_entries/.test(sql))).toHaveLength(2); // balances + earnings totals, whatever the page size
+  });
+});
