@@ -1,5 +1,4 @@
 import { buildSubgraphSchema, printSubgraphSchema } from '@apollo/subgraph';
-import type { GraphQLResolverMap } from '@apollo/subgraph/dist/schema-helper';
 import { printSchemaWithDirectives } from '@graphql-tools/utils';
 import { GraphQLResolveInfo, GraphQLSchema, parse } from 'graphql';
 import { BuildSchemaOptions, PubSub, buildSchema, createResolversMap } from 'type-graphql';
@@ -72,15 +71,20 @@ export async function buildFederatedSchema(options: FederatedSchemaOptions): Pro
     skipCheck: true,
     pubSub: changeFeedOnly,
   });
-  const resolvers = createResolversMap(schema) as GraphQLResolverMap<RequestContext>;
+  const resolvers = createResolversMap(schema) as SubgraphResolvers;
   for (const [typeName, typeResolvers] of Object.entries(options.references ?? {})) {
     resolvers[typeName] = { ...resolvers[typeName], ...(typeResolvers as object) } as never;
   }
   return buildSubgraphSchema({
     typeDefs: parse(`${FEDERATION_LINK}\n${CACHE_CONTROL_DIRECTIVE}\n${printSchemaWithDirectives(schema)}`),
-    resolvers: resolvers as GraphQLResolverMap<unknown>,
+    resolvers,
   });
 }
+
+/** The resolver map `buildSubgraphSchema` takes, named through its public signature (the type itself is not exported). */
+type SubgraphResolvers = NonNullable<
+  Extract<Parameters<typeof buildSubgraphSchema>[0], { typeDefs: unknown }>['resolvers']
+>;
 
 /** The SDL a subgraph contributes to composition (what `npm run schema` writes). */
 export function printSubgraphSdl(schema: GraphQLSchema): string {

@@ -75,4 +75,11 @@ export const orderHandlers = (transitions: OrderTransitions) => [
       await transitions.transition(manager, order.id, OrderStatus.FULFILLED, 'license.issued', { correlationId });
     }
   }),
+
+  // The order turned REFUNDED on payment.refunded, which licensing hears at the same time: a
+  // subscriber's push may have read the license before licensing revoked it. Nothing of the
+  // order changes here; its subscribers are told again, so their view ends with the revocation.
+  eventHandler('order-line-revoked', Events.LicenseRevoked, async ({ payload }, { manager }) => {
+    transitions.notify(manager, payload.orderId);
+  }),
 ];

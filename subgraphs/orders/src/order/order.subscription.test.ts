@@ -86,6 +86,23 @@ describe('orderUpdated', () => {
     await stream.return?.();
   });
 
+  it('pushes the order again when licensing revokes one of its licenses (the status itself moved earlier)', async () => {
+    const token = customer();
+    const { order, products } = await placeOrder(orders, token);
+    await paid(orders, order);
+    const stream = follow(connect(token), order.id);
+    expect((await stream.next()).value.data?.orderUpdated.status).toBe('PAID');
+    await deliverEvent(orders, Events.LicenseRevoked, {
+      licenseId: randomUUID(),
+      productId: products[0].productId,
+      ownerId: order.user.id,
+      orderId: order.id,
+      reason: 'REFUNDED',
+    });
+    expect((await stream.next()).value.data?.orderUpdated.status).toBe('PAID');
+    await stream.return?.();
+  });
+
   it('lets an admin follow any order', async () => {
     const { order } = await placeOrder(orders, customer());
     const stream = follow(connect(tokenFor(randomUUID(), 'ADMIN')), order.id);
