@@ -31,6 +31,7 @@ export * from './storage/artifact-exchange';
 export * from './auth/signed-token';
 export * from './validation';
 export * from './route-refusal';
+export * from './named-moves';
 export * from './changes';
 export * from './http/graphql-ws';
 export * from './data/write-once';

@@ -1,4 +1,4 @@
-import { conflict } from '@marketplace/kit';
+import { namedMoves } from '@marketplace/kit';
 import { PayoutStatus } from './payout.type';
 
 /** The admin moves on a payout: each starts from REQUESTED, so a payout is decided once. */
@@ -9,13 +9,5 @@ export const PayoutTransitions = {
 
 export type PayoutTransitionName = keyof typeof PayoutTransitions;
 
-/** The status after `name`, or CONFLICT naming the current status (in `extensions.status`). */
-export function nextPayoutStatus(current: PayoutStatus, name: PayoutTransitionName): PayoutStatus {
-  const transition = PayoutTransitions[name];
-  if (current !== transition.from) {
-    throw conflict(`Cannot ${name} a payout that is ${current}; only a ${transition.from} payout can be`, {
-      status: current,
-    });
-  }
-  return transition.to;
-}
+/** The status after the move, or CONFLICT naming the current status (in `extensions.status`). */
+export const nextPayoutStatus = namedMoves<PayoutStatus, PayoutTransitionName>('payout', PayoutTransitions);

@@ -1,4 +1,4 @@
-import { conflict } from '@marketplace/kit';
+import { namedMoves } from '@marketplace/kit';
 import { VendorStatus } from './vendor.entity';
 
 /** The moderation moves an admin can make, and the one status each starts from. */
@@ -11,13 +11,5 @@ export const Transitions = {
 
 export type TransitionName = keyof typeof Transitions;
 
-/** Returns the status after `name`, or throws CONFLICT naming the current status (in `extensions.status`). */
-export function nextStatus(current: VendorStatus, name: TransitionName): VendorStatus {
-  const transition = Transitions[name];
-  if (current !== transition.from) {
-    throw conflict(`Cannot ${name} a vendor that is ${current}; only a ${transition.from} vendor can be`, {
-      status: current,
-    });
-  }
-  return transition.to;
-}
+/** The status after the move, or CONFLICT naming the current status (in `extensions.status`). */
+export const nextStatus = namedMoves<VendorStatus, TransitionName>('vendor', Transitions);
