@@ -50,8 +50,6 @@ export interface GatewayConfig {
   /** Exact origins allowed by CORS; `undefined` means "localhost only" (non-production default). */
   corsOrigins: string[] | undefined;
   introspection: boolean;
-  /** Unexpected errors' messages reach the client (development only, `EXPOSE_INTERNAL_ERRORS=true`). */
-  exposeInternalErrors: boolean;
   limits: { maxDepth: number; maxAliases: number; maxTokens: number };
   healthTimeoutMs: number;
   /** REST routes streamed to the subgraph that owns them (webhooks, uploads, downloads). */
@@ -84,7 +82,6 @@ export function readGatewayConfig(env: EnvReader): GatewayConfig {
     trustProxy: parseTrustProxy(env.optionalString('TRUST_PROXY')),
     corsOrigins: corsOrigins(env, common),
     introspection: env.bool('GRAPHQL_INTROSPECTION', common.environment !== 'production'),
-    exposeInternalErrors: common.environment === 'development' && env.bool('EXPOSE_INTERNAL_ERRORS', false),
     limits: {
       maxDepth: env.int('GRAPHQL_MAX_DEPTH', DEFAULT_MAX_DEPTH, { min: 1, max: 1_000 }),
       maxAliases: env.int('GRAPHQL_MAX_ALIASES', DEFAULT_MAX_ALIASES, { min: 0, max: 10_000 }),

@@ -10,6 +10,7 @@ import {
   envReader,
   listen,
   portOf,
+  undoingOnFailure,
 } from '@marketplace/kit';
 import { buildApolloGateway, readSupergraph } from './apollo/apollo-gateway';
 import { buildApolloServer, gatewayErrorFormatter } from './apollo/apollo-server';
@@ -59,7 +60,7 @@ export async function startGateway(options: GatewayOptions = {}): Promise<Runnin
   const { gateway, subgraphs, apiSchema } = buildApolloGateway(config, { supergraphSdl, send: fetcher.send, log });
   const app = buildExpressApp(config);
   const httpServer = createHttpServer(app);
-  const formatError = gatewayErrorFormatter(log, config.exposeInternalErrors);
+  const formatError = gatewayErrorFormatter(log, config.common.exposeInternalErrors);
   const plugins = [caches.responseCachePlugin, metrics.apolloPlugin()];
   const apollo = buildApolloServer(config, { gateway, httpServer, formatError, plugins, log });
   const rateLimit = buildRateLimit(config, log);
@@ -94,14 +95,4 @@ export async function startGateway(options: GatewayOptions = {}): Promise<Runnin
   log.info({ url, subgraphs: Object.fromEntries(subgraphs), rateLimit: describeRateLimit(config) }, 'gateway ready');
   const { responseCache, subgraphCache } = caches;
   return { url, port: actualPort, responseCache, subgraphCache, subgraphs, close: () => stop('listening') };
-}
-
-/** Waits for a start-up step; when it fails, closes what was opened before it and passes the failure on. */
-async function undoingOnFailure<T>(step: Promise<T>, undo: () => Promise<void>): Promise<T> {
-  try {
-    return await step;
-  } catch (error) {
-    await undo();
-    throw error;
-  }
 }

@@ -205,7 +205,16 @@ describe('readCommonConfig', () => {
         outboxPollMs: 1000,
       },
       jwt: { publicKeyPem: undefined, privateKeyPem: undefined, issuer: 'marketplace-users', audience: 'marketplace' },
+      exposeInternalErrors: false,
     });
+  });
+
+  it('exposes internal error messages only in development, and only when asked to', () => {
+    const expose = (env: Record<string, string>) => readCommonConfig(envReader(env)).exposeInternalErrors;
+    expect(expose({ EXPOSE_INTERNAL_ERRORS: 'true' })).toBe(true);
+    expect(expose({ NODE_ENV: 'development', EXPOSE_INTERNAL_ERRORS: 'false' })).toBe(false);
+    expect(expose({ NODE_ENV: 'test', EXPOSE_INTERNAL_ERRORS: 'true' })).toBe(false);
+    expect(expose({ NODE_ENV: 'production', EXPOSE_INTERNAL_ERRORS: 'true' })).toBe(false);
   });
 
   it('accepts PEM keys written with literal \\n and refuses anything that is not PEM', () => {

@@ -119,6 +119,8 @@ export interface CommonConfig {
   dataDir: string;
   events: EventSettings;
   jwt: { publicKeyPem: string | undefined; privateKeyPem: string | undefined; issuer: string; audience: string };
+  /** Unexpected errors' messages reach the client (development only, `EXPOSE_INTERNAL_ERRORS=true`). */
+  exposeInternalErrors: boolean;
 }
 
 /** The event backbone's settings (ARCHITECTURE §4). */
@@ -137,8 +139,9 @@ export interface EventSettings {
 }
 
 export function readCommonConfig(env: EnvReader = envReader()): CommonConfig {
+  const environment = env.oneOf('NODE_ENV', ['development', 'test', 'production'] as const, 'development');
   return {
-    environment: env.oneOf('NODE_ENV', ['development', 'test', 'production'] as const, 'development'),
+    environment,
     logLevel: env.oneOf('LOG_LEVEL', ['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent'] as const, 'info'),
     databaseUrl: env.url('DATABASE_URL', ['postgres', 'postgresql']),
     databasePoolSize: env.int('DATABASE_POOL_SIZE', DEFAULT_POOL_SIZE, { min: 1, max: 1_000 }),
@@ -164,6 +167,7 @@ export function readCommonConfig(env: EnvReader = envReader()): CommonConfig {
       issuer: env.string('JWT_ISSUER', 'marketplace-users'),
       audience: env.string('JWT_AUDIENCE', 'marketplace'),
     },
+    exposeInternalErrors: environment === 'development' && env.bool('EXPOSE_INTERNAL_ERRORS', false),
   };
 }
 

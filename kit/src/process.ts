@@ -50,3 +50,13 @@ export function describeStartupError(error: unknown): string {
   if (err?.code === 'ENOTFOUND') return `cannot resolve host ${(err as { hostname?: string }).hostname ?? ''}`.trim();
   return err instanceof Error ? err.message : String(error);
 }
+
+/** Waits for a start-up step; when it fails, closes what was opened before it and passes the failure on. */
+export async function undoingOnFailure<T>(step: Promise<T>, undo: () => Promise<void>): Promise<T> {
+  try {
+    return await step;
+  } catch (error) {
+    await undo();
+    throw error;
+  }
+}

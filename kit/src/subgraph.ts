@@ -15,6 +15,7 @@ import { ReferenceResolvers, buildFederatedSchema } from './federation';
 import { closeServer, createHttpServer, listen, portOf } from './http/express';
 import { Logger, createLogger } from './logger';
 import { Metrics } from './metrics';
+import { undoingOnFailure } from './process';
 import { SubgraphConnections, openConnections } from './server/connections';
 import { RequestContextDeps, buildSubgraphApolloServer, serveSubgraphSubscriptions } from './server/graphql-server';
 import { buildSubgraphApp, mountSubgraphRoutes } from './server/routes';
@@ -135,9 +136,7 @@ export async function startSubgraph(module: SubgraphModule, options: StartOption
   const wiring = module.wire(deps, settings);
 
   const schema = await buildSubgraphSchemaOf(module, wiring);
-  const formatError = createErrorFormatter(log, {
-    exposeInternals: config.environment === 'development' && env.bool('EXPOSE_INTERNAL_ERRORS', false),
-  });
+  const formatError = createErrorFormatter(log, { exposeInternals: config.exposeInternalErrors });
   const closeWebSockets = serveSubgraphSubscriptions(httpServer, schema, { formatError, context });
   const apollo = buildSubgraphApolloServer(schema, { httpServer, formatError, metrics });
   await apollo.start();
@@ -151,27 +150,23 @@ export async function startSubgraph(module: SubgraphModule, options: StartOption
   });
 
   if (options.seed) await wiring.seed?.();
-  try {
-    await connections.events.start(wiring.handlers ?? [], { startRelay: options.startRelay ?? true });
-    await listen(httpServer, port, host, module.name);
-  } catch (error) {
+  const stop = async (server: 'listening' | 'not listening') => {
     await closeWebSockets();
-    await apollo.stop();
-    await connections.events.stop();
-    await connections.close();
-    throw error;
-  }
-  const actualPort = portOf(httpServer);
-  log.info({ port: actualPort }, `${module.name} subgraph ready`);
-  const close = async () => {
-    await closeWebSockets();
-    await closeServer(httpServer);
+    if (server === 'listening') await closeServer(httpServer);
     await apollo.stop();
     await connections.events.stop();
     await wiring.close?.();
     await connections.close();
   };
+  const startEventsThenListen = async () => {
+    await connections.events.start(wiring.handlers ?? [], { startRelay: options.startRelay ?? true });
+    await listen(httpServer, port, host, module.name);
+  };
+  await undoingOnFailure(startEventsThenListen(), () => stop('not listening'));
+  const actualPort = portOf(httpServer);
+  log.info({ port: actualPort }, `${module.name} subgraph ready`);
   const url = `http://${host}:${actualPort}/graphql`;
+  const close = () => stop('listening');
   return { name: module.name, port: actualPort, url, deps, wiring, events: connections.events, close };
 }
 
