@@ -15,6 +15,12 @@ export const DEFAULT_GATEWAY_PORT = 4000;
 export const DEFAULT_MAX_DEPTH = 12;
 export const DEFAULT_MAX_ALIASES = 30;
 export const DEFAULT_MAX_TOKENS = 5_000;
+/** Catalog's default `ARTIFACT_MAX_BYTES`: the gateway refuses a larger declared upload before forwarding it. */
+export const DEFAULT_ARTIFACT_MAX_BYTES = 100 * 2 ** 20;
+/** Every other REST edge route (Stripe webhooks; downloads take no body). Payments caps webhooks lower itself. */
+export const DEFAULT_REST_EDGE_MAX_BODY_BYTES = 2 ** 20;
+/** GraphQL's Int is 32-bit: catalog cannot report a larger artifact, so it accepts none (same bound as catalog). */
+const LARGEST_ARTIFACT_BYTES = 2_147_483_647;
 /** Per subgraph `/ready` probe behind `/health`; a hung subgraph must not hang the probe. */
 export const DEFAULT_HEALTH_TIMEOUT_MS = 2_000;
 /** One subgraph fetch; longer than any sane resolver, shorter than client timeouts. */
@@ -52,7 +58,10 @@ export interface GatewayConfig {
   introspection: boolean;
   limits: { maxDepth: number; maxAliases: number; maxTokens: number };
   healthTimeoutMs: number;
-  /** REST routes streamed to the subgraph that owns them (webhooks, uploads, downloads). */
+  /**
+   * REST routes streamed to the subgraph that owns them (webhooks, uploads, downloads), each
+   * with its body limit: `ARTIFACT_MAX_BYTES` for `/uploads`, `REST_EDGE_MAX_BODY_BYTES` for the others.
+   */
   restEdge: { routes: RestEdgeRoute[]; timeoutMs: number };
   subgraphTimeoutMs: number;
   /** Identical reads in flight to a subgraph at once share one round trip (see createSubgraphFetcher). */
@@ -89,7 +98,16 @@ export function readGatewayConfig(env: EnvReader): GatewayConfig {
     },
     healthTimeoutMs: env.int('HEALTH_TIMEOUT_MS', DEFAULT_HEALTH_TIMEOUT_MS, { min: 1, max: 60_000 }),
     restEdge: {
-      routes: parseRestEdgeRoutes(env.string('REST_EDGE_ROUTES', DEFAULT_REST_EDGE_ROUTES)),
+      routes: parseRestEdgeRoutes(env.string('REST_EDGE_ROUTES', DEFAULT_REST_EDGE_ROUTES), {
+        artifactMaxBytes: env.int('ARTIFACT_MAX_BYTES', DEFAULT_ARTIFACT_MAX_BYTES, {
+          min: 1,
+          max: LARGEST_ARTIFACT_BYTES,
+        }),
+        maxBodyBytes: env.int('REST_EDGE_MAX_BODY_BYTES', DEFAULT_REST_EDGE_MAX_BODY_BYTES, {
+          min: 1,
+          max: LARGEST_ARTIFACT_BYTES,
+        }),
+      }),
       timeoutMs: env.int('REST_EDGE_TIMEOUT_MS', DEFAULT_REST_EDGE_TIMEOUT_MS, { min: 1, max: 3_600_000 }),
     },
     subgraphTimeoutMs: env.int('SUBGRAPH_TIMEOUT_MS', DEFAULT_SUBGRAPH_TIMEOUT_MS, { min: 1, max: 600_000 }),

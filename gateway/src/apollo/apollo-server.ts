@@ -3,12 +3,13 @@ import type { ApolloGateway } from '@apollo/gateway';
 import { ApolloServer, ApolloServerPlugin } from '@apollo/server';
 import { ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
 import { ApolloServerPluginDrainHttpServer } from '@apollo/server/plugin/drainHttpServer';
-import { GraphQLError, GraphQLFormattedError, OperationTypeNode } from 'graphql';
+import type { GraphQLFormattedError } from 'graphql';
 import { FormatError, Logger, createErrorFormatter, operationLogPlugin } from '@marketplace/kit';
 import type { GatewayConfig } from '../config';
 import { limitRules } from '../edge/limits';
 import type { GatewayContext } from '../edge/request-context';
 import { GRAPHQL_PATH } from '../edge/routes';
+import { REQUEST_REFUSAL_CODES, operationChecks } from './operation-checks';
 
 export interface ApolloServerDeps {
   gateway: ApolloGateway;
@@ -34,7 +35,7 @@ export function buildApolloServer(config: GatewayConfig, deps: ApolloServerDeps)
     validationRules: limitRules(config.limits),
     formatError: deps.formatError,
     plugins: [
-      operationChecks(),
+      operationChecks(GRAPHQL_PATH),
       ...deps.plugins,
       ApolloServerPluginLandingPageDisabled(),
       ApolloServerPluginDrainHttpServer({ httpServer: deps.httpServer }),
@@ -46,40 +47,19 @@ export function buildApolloServer(config: GatewayConfig, deps: ApolloServerDeps)
 /**
  * The kit's formatter keeps known codes and their details (`fields`, …) and hides the rest.
  * @apollo/gateway stamps every subgraph error with `serviceName`; that is topology, logged, not sent.
+ * The gateway's own refusals of malformed requests (operation-checks.ts) keep their codes.
  */
 export function gatewayErrorFormatter(log: Logger, exposeInternals: boolean): FormatError {
   const format = createErrorFormatter(log, { exposeInternals });
   return (formatted: GraphQLFormattedError, raw: unknown): GraphQLFormattedError => {
+    const code = formatted.extensions?.code;
+    if (typeof code === 'string' && REQUEST_REFUSAL_CODES.has(code)) {
+      const { http: _http, ...extensions } = formatted.extensions ?? {};
+      return { ...formatted, extensions };
+    }
     const result = format(formatted, raw);
     if (!result.extensions || !('serviceName' in result.extensions)) return result;
     const { serviceName: _serviceName, ...extensions } = result.extensions;
     return { ...result, extensions };
-  };
-}
-
-/**
- * Refusals @apollo/gateway would otherwise answer with a 500: a subscription over HTTP (it
- * cannot execute them; they are served over WebSocket) and an operation name the document
- * does not contain (a client bug, so a 400 naming it).
- */
-function operationChecks(): ApolloServerPlugin<GatewayContext> {
-  return {
-    async requestDidStart() {
-      return {
-        // Apollo Server has already picked the operation the request names (`operation`), if the document has it.
-        async didResolveOperation({ operation, request }) {
-          if (request.operationName && !operation) {
-            throw new GraphQLError(`Unknown operation named "${request.operationName}"`, {
-              extensions: { code: 'BAD_REQUEST', http: { status: 400 } },
-            });
-          }
-          if (operation?.operation === OperationTypeNode.SUBSCRIPTION) {
-            throw new GraphQLError(`Subscriptions are served over WebSocket (graphql-ws) on ${GRAPHQL_PATH}`, {
-              extensions: { code: 'BAD_REQUEST', http: { status: 400 } },
-            });
-          }
-        },
-      };
-    },
   };
 }

@@ -1,13 +1,18 @@
-import type { Express, Request, Response } from 'express';
-import { request as httpRequest, IncomingHttpHeaders } from 'node:http';
-import { request as httpsRequest } from 'node:https';
-import { ConfigError, Headers, Logger } from '@marketplace/kit';
+import type { Express, Request, RequestHandler, Response } from 'express';
+import type { ClientRequest, IncomingMessage, ServerResponse } from 'node:http';
+import type { Socket } from 'node:net';
+import { createProxyMiddleware } from 'http-proxy-middleware';
+import { ConfigError, Headers, Logger, routeErrorBody } from '@marketplace/kit';
+import { refuseDeclaredOversize } from './body-size';
+import { pathRefusal } from './forward-path';
 import { clientIpOf, requestIdOf } from './request-context';
 
 /** A REST route the gateway forwards, byte for byte, to the subgraph that owns it. */
 export interface RestEdgeRoute {
   prefix: string;
   subgraph: string;
+  /** A declared `Content-Length` above this is refused with 413 before anything is forwarded. */
+  maxBodyBytes: number;
 }
 
 /** Uploads and downloads stream large bodies; a stalled peer is cut after this long. */
@@ -17,8 +22,18 @@ export const DEFAULT_REST_EDGE_TIMEOUT_MS = 120_000;
 export const DEFAULT_REST_EDGE_ROUTES =
   '/webhooks/stripe=payments,/uploads=catalog,/downloads=licensing,/licensing=licensing';
 
-// RFC 9110 §7.6.1 connection-specific headers, plus what the gateway sets itself.
-const NOT_FORWARDED = new Set([
+/** The route artifact uploads take: its body limit is catalog's `ARTIFACT_MAX_BYTES`. */
+export const ARTIFACT_UPLOAD_PREFIX = '/uploads';
+
+/** Body limits by route: artifact uploads have their own, every other route (webhooks) the general one. */
+export interface RestEdgeBodyLimits {
+  artifactMaxBytes: number;
+  maxBodyBytes: number;
+}
+
+// RFC 9110 §7.6.1 connection-specific headers. `expect` too: the gateway's own server has
+// already answered the client's 100-continue, and the subgraph need not be asked again.
+const HOP_BY_HOP = [
   'connection',
   'keep-alive',
   'proxy-connection',
@@ -28,13 +43,11 @@ const NOT_FORWARDED = new Set([
   'trailer',
   'transfer-encoding',
   'upgrade',
-  'host',
-  Headers.clientIp,
-  Headers.requestId,
-]);
+];
+const NOT_FORWARDED_TO_SUBGRAPH = [...HOP_BY_HOP, 'expect'];
 
 /** `REST_EDGE_ROUTES`, e.g. `/uploads=catalog,/downloads=licensing`. */
-export function parseRestEdgeRoutes(value: string): RestEdgeRoute[] {
+export function parseRestEdgeRoutes(value: string, limits: RestEdgeBodyLimits): RestEdgeRoute[] {
   return value
     .split(',')
     .map((entry) => entry.trim())
@@ -43,14 +56,28 @@ export function parseRestEdgeRoutes(value: string): RestEdgeRoute[] {
       const [prefix, subgraph] = entry.split('=').map((part) => part.trim());
       if (!prefix?.startsWith('/') || !subgraph)
         throw new ConfigError('REST_EDGE_ROUTES', `entry "${entry}" must look like /path=subgraph`);
-      return { prefix: prefix.replace(/\/+$/, ''), subgraph };
+      const path = prefix.replace(/\/+$/, '');
+      if (pathRefusal(path, path))
+        throw new ConfigError('REST_EDGE_ROUTES', `entry "${entry}" must be a plain path (no dots, %, ; or \\)`);
+      const maxBodyBytes = path === ARTIFACT_UPLOAD_PREFIX ? limits.artifactMaxBytes : limits.maxBodyBytes;
+      return { prefix: path, subgraph, maxBodyBytes };
     });
 }
 
 /**
- * Mounts each route as a streaming reverse proxy (no body parsing: Stripe signatures are
- * over the raw bytes, uploads may be large). The subgraph sees the same path, the caller's
- * headers, and the gateway's request id and client IP.
+ * The identity the gateway vouches for to the subgraph: the request id it assigned and the
+ * client IP it saw. Whatever the client sent under these names is replaced, never passed on.
+ */
+export function forwardedIdentityHeaders(req: Request, res: Response): Record<string, string> {
+  return { [Headers.requestId]: requestIdOf(res), [Headers.clientIp]: clientIpOf(req) };
+}
+
+/**
+ * Mounts each route as a streaming reverse proxy (http-proxy-middleware; no body parsing:
+ * Stripe signatures are over the raw bytes, uploads may be large). Before anything is
+ * forwarded the path must stay under the route's prefix (else 400) and a declared body
+ * must fit the route's limit (else 413). The subgraph sees the same path and query, the
+ * caller's headers without hop-by-hop ones, and the gateway's identity headers.
  */
 export function mountRestEdge(
   app: Express,
@@ -58,39 +85,87 @@ export function mountRestEdge(
   options: { subgraphUrl: (name: string) => string | undefined; timeoutMs: number; log: Logger },
 ) {
   for (const route of routes) {
-    app.use(route.prefix, (req, res) => {
-      const graphqlUrl = options.subgraphUrl(route.subgraph);
-      if (!graphqlUrl) {
-        res.status(404).json({ error: `no ${route.subgraph} subgraph in this supergraph` });
-        return;
-      }
-      forward(req, res, new URL(req.originalUrl, graphqlUrl), options);
-    });
+    app.use(
+      route.prefix,
+      refuseUnsafePath(route, options.subgraphUrl),
+      refuseDeclaredOversize(route.maxBodyBytes, 'request body'),
+      prepareForwarding,
+      proxyTo(route, options),
+    );
   }
 }
 
-function forward(req: Request, res: Response, target: URL, options: { timeoutMs: number; log: Logger }) {
-  const headers: IncomingHttpHeaders = {};
-  for (const [name, value] of Object.entries(req.headers)) if (!NOT_FORWARDED.has(name)) headers[name] = value;
-  headers[Headers.requestId] = requestIdOf(res);
-  headers[Headers.clientIp] = clientIpOf(req);
-  headers['x-forwarded-proto'] = req.protocol;
-  if (req.headers.host) headers['x-forwarded-host'] = req.headers.host;
-  const send = target.protocol === 'https:' ? httpsRequest : httpRequest;
-  const upstream = send(target, { method: req.method, headers, timeout: options.timeoutMs }, (answer) => {
-    res.writeHead(
-      answer.statusCode ?? 502,
-      answer.statusMessage,
-      Object.fromEntries(Object.entries(answer.headers).filter(([name]) => !NOT_FORWARDED.has(name))),
-    );
-    answer.pipe(res);
+function refuseUnsafePath(route: RestEdgeRoute, subgraphUrl: (name: string) => string | undefined): RequestHandler {
+  return (req, res, next) => {
+    const refusal = pathRefusal(req.originalUrl, route.prefix);
+    if (refusal) {
+      res.setHeader('connection', 'close');
+      res.status(400).json(routeErrorBody(`Refused: ${refusal}`, 'BAD_REQUEST'));
+      return;
+    }
+    if (!subgraphUrl(route.subgraph)) {
+      res.status(404).json(routeErrorBody(`No ${route.subgraph} subgraph in this supergraph`, 'NOT_FOUND'));
+      return;
+    }
+    next();
+  };
+}
+
+/**
+ * http-proxy forwards `req.headers`: what the subgraph must not see goes, the gateway's
+ * identity and `x-forwarded-*` are set. `Host` becomes the subgraph's (`changeOrigin`).
+ */
+const prepareForwarding: RequestHandler = (req, res, next) => {
+  const host = req.headers.host;
+  for (const name of NOT_FORWARDED_TO_SUBGRAPH) delete req.headers[name];
+  Object.assign(req.headers, forwardedIdentityHeaders(req, res));
+  req.headers['x-forwarded-proto'] = req.protocol;
+  if (host) req.headers['x-forwarded-host'] = host;
+  next();
+};
+
+class UpstreamTimeout extends Error {
+  constructor(timeoutMs: number) {
+    super(`no answer within ${timeoutMs} ms`);
+  }
+}
+
+function proxyTo(
+  route: RestEdgeRoute,
+  options: { subgraphUrl: (name: string) => string | undefined; timeoutMs: number; log: Logger },
+) {
+  return createProxyMiddleware<Request, Response>({
+    // The subgraph's origin, looked up per request: URLs are filled in as the supergraph loads.
+    router: () => new URL(options.subgraphUrl(route.subgraph)!).origin,
+    // Mounted under the prefix, Express strips it from req.url; the subgraph gets the full, checked path.
+    pathRewrite: (_path, req) => req.originalUrl,
+    changeOrigin: true,
+    on: {
+      proxyReq: (proxyReq: ClientRequest) => {
+        proxyReq.setTimeout(options.timeoutMs, () => proxyReq.destroy(new UpstreamTimeout(options.timeoutMs)));
+      },
+      proxyRes: (proxyRes: IncomingMessage) => {
+        for (const name of HOP_BY_HOP) delete proxyRes.headers[name];
+      },
+      error: (error: Error, req: Request, res: Response | Socket) => {
+        const timedOut = error instanceof UpstreamTimeout;
+        options.log.warn({ route: route.prefix, path: req.originalUrl, err: error }, 'REST edge upstream failed');
+        if (!isResponse(res) || res.headersSent) {
+          res.destroy();
+          return;
+        }
+        res
+          .status(timedOut ? 504 : 502)
+          .json(
+            timedOut
+              ? routeErrorBody(`The ${route.subgraph} service did not answer in time`, 'GATEWAY_TIMEOUT')
+              : routeErrorBody(`The ${route.subgraph} service is unavailable`, 'BAD_GATEWAY'),
+          );
+      },
+    },
   });
-  upstream.on('timeout', () => upstream.destroy(new Error(`no answer within ${options.timeoutMs} ms`)));
-  upstream.on('error', (error) => {
-    options.log.warn({ target: target.pathname, err: error }, 'REST edge upstream failed');
-    if (!res.headersSent) res.status(502).json({ error: 'upstream service unavailable' });
-    else res.destroy();
-  });
-  req.on('aborted', () => upstream.destroy());
-  req.pipe(upstream);
+}
+
+function isResponse(res: ServerResponse | Socket): res is Response {
+  return 'writeHead' in res;
 }

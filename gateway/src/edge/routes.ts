@@ -8,7 +8,10 @@ import { healthHandler } from './health';
 import { mountPlayground } from './playground';
 import type { GatewayRateLimit } from './rate-limit';
 import { GatewayContext, createGatewayContext, requestIdMiddleware } from './request-context';
+import { refuseDeclaredOversize } from './body-size';
+import { persistedQueryChecks } from './persisted-query';
 import { mountRestEdge } from './rest-edge';
+import { securityHeaders } from './security-headers';
 
 export const GRAPHQL_PATH = '/graphql';
 /** Operations are small; variables may carry a few form fields, never files (uploads have their own route). */
@@ -34,14 +37,15 @@ export interface RouteDeps {
 }
 
 /**
- * Every HTTP route, in the order a request meets them: metrics and the request id first (so
- * every answer is timed and carries its id), then `/health`, `/metrics` and the REST edge,
+ * Every HTTP route, in the order a request meets them: security headers, metrics and the
+ * request id first (so every answer has them, is timed and carries its id), then `/health`, `/metrics` and the REST edge,
  * then CORS, the playground and GraphQL on `/graphql`, and last the handler that turns an
  * unreadable body into a GraphQL-shaped 4xx.
  */
 export function mountRoutes(app: Express, deps: RouteDeps): void {
   const { config, apollo, metrics, verifier, rateLimit, subgraphs, log } = deps;
   const store = rateLimit?.store;
+  app.use(securityHeaders(config.common.environment === 'production'));
   app.use(metrics.httpMiddleware());
   app.use(requestIdMiddleware);
   app.get(
@@ -59,7 +63,10 @@ export function mountRoutes(app: Express, deps: RouteDeps): void {
   const contextDeps = { verifier, log, rateLimiter: rateLimit?.limiter };
   app.use(
     GRAPHQL_PATH,
+    // express.json refuses a declared oversize body only once the body has arrived; this answers from the header.
+    refuseDeclaredOversize(MAX_BODY_BYTES, 'operation'),
     express.json({ limit: MAX_BODY_BYTES }),
+    persistedQueryChecks,
     expressMiddleware(apollo, { context: ({ req, res }) => createGatewayContext(req, res, contextDeps) }),
   );
   app.use(jsonErrorHandler);

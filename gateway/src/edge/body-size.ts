@@ -1,0 +1,19 @@
+import type { RequestHandler } from 'express';
+import { routeErrorBody } from '@marketplace/kit';
+
+/**
+ * Refuses a request whose declared `Content-Length` is over `maxBytes` with a 413 at once,
+ * from the header, without reading (or waiting for) the body and before anything is
+ * proxied: a client that announces 100 MiB + 1 and sends nothing gets its answer now,
+ * not when a timeout fires. A body sent chunked (no length) is bounded by whoever reads
+ * it (express.json for GraphQL, the subgraph for REST routes).
+ */
+export function refuseDeclaredOversize(maxBytes: number, what: string): RequestHandler {
+  return (req, res, next) => {
+    const declared = Number(req.headers['content-length']);
+    if (!Number.isFinite(declared) || declared <= maxBytes) return next();
+    // The body stays unread: close the connection after the answer instead of draining it.
+    res.setHeader('connection', 'close');
+    res.status(413).json(routeErrorBody(`The ${what} is larger than ${maxBytes} bytes`, 'PAYLOAD_TOO_LARGE'));
+  };
+}
