@@ -183,7 +183,8 @@ export function createProbeSubgraph(): { module: SubgraphModule; stats: ProbeSta
             next();
           });
           // REST edge fixtures: an upload that hashes what arrives, a large download, a hung endpoint.
-          app.put('/files/:name', (req, res) => {
+          // Also under /uploads, so the gateway's artifact body limit is exercised on its real route.
+          app.put(['/files/:name', '/uploads/:name'], (req, res) => {
             const hash = createHash('sha256');
             let size = 0;
             req.on('data', (chunk: Buffer) => {
