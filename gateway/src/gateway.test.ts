@@ -83,7 +83,7 @@ describe('operation limits', () => {
     });
     expect(response?.status).toBe(400);
     expect(JSON.parse(response!.text).errors).toEqual([
-      { message: 'Unknown operation named "Hello"', extensions: { code: 'BAD_REQUEST' } },
+      { message: 'Unknown operation named "Hello"', extensions: { code: 'UNKNOWN_OPERATION_NAME' } },
     ]);
     expect(calls).toBe(0);
   });

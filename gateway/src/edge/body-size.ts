@@ -1,4 +1,4 @@
-import type { RequestHandler } from 'express';
+import type { ErrorRequestHandler, RequestHandler } from 'express';
 import { routeErrorBody } from '@marketplace/kit';
 
 /**
@@ -17,3 +17,11 @@ export function refuseDeclaredOversize(maxBytes: number, what: string): RequestH
     res.status(413).json(routeErrorBody(`The ${what} is larger than ${maxBytes} bytes`, 'PAYLOAD_TOO_LARGE'));
   };
 }
+
+/** body-parser's refusal of a body that grew past its limit (sent chunked, so no length to refuse up front). */
+export const payloadTooLargeHandler: ErrorRequestHandler = (error: unknown, _req, res, next) => {
+  const type = typeof error === 'object' && error !== null && 'type' in error ? error.type : undefined;
+  if (type !== 'entity.too.large' || res.headersSent) return next(error);
+  res.setHeader('connection', 'close');
+  res.status(413).json(routeErrorBody((error as Error).message, 'PAYLOAD_TOO_LARGE'));
+};

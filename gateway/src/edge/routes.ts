@@ -1,14 +1,14 @@
 import type { ApolloServer } from '@apollo/server';
 import { expressMiddleware } from '@as-integrations/express5';
-import express, { Express } from 'express';
-import { AccessTokenVerifier, Logger, Metrics, jsonErrorHandler } from '@marketplace/kit';
+import express, { Express, Request, Response } from 'express';
+import { AccessTokenVerifier, Logger, Metrics, jsonErrorHandler, routeErrorBody } from '@marketplace/kit';
 import type { GatewayConfig } from '../config';
 import { corsMiddleware } from './cors';
 import { healthHandler } from './health';
 import { mountPlayground } from './playground';
 import type { GatewayRateLimit } from './rate-limit';
 import { GatewayContext, createGatewayContext, requestIdMiddleware } from './request-context';
-import { refuseDeclaredOversize } from './body-size';
+import { payloadTooLargeHandler, refuseDeclaredOversize } from './body-size';
 import { persistedQueryChecks } from './persisted-query';
 import { mountRestEdge } from './rest-edge';
 import { securityHeaders } from './security-headers';
@@ -39,8 +39,8 @@ export interface RouteDeps {
 /**
  * Every HTTP route, in the order a request meets them: security headers, metrics and the
  * request id first (so every answer has them, is timed and carries its id), then `/health`, `/metrics` and the REST edge,
- * then CORS, the playground and GraphQL on `/graphql`, and last the handler that turns an
- * unreadable body into a GraphQL-shaped 4xx.
+ * then CORS, the playground and GraphQL on `/graphql`, then a JSON 404, and last the handlers
+ * that turn an unreadable or oversize body into a GraphQL-shaped 4xx.
  */
 export function mountRoutes(app: Express, deps: RouteDeps): void {
   const { config, apollo, metrics, verifier, rateLimit, subgraphs, log } = deps;
@@ -69,5 +69,9 @@ export function mountRoutes(app: Express, deps: RouteDeps): void {
     persistedQueryChecks,
     expressMiddleware(apollo, { context: ({ req, res }) => createGatewayContext(req, res, contextDeps) }),
   );
-  app.use(jsonErrorHandler);
+  // A JSON 404 of our own: Express's default one replaces the security headers' CSP with its own.
+  app.use((_req: Request, res: Response) => {
+    res.status(404).json(routeErrorBody('No such route', 'NOT_FOUND'));
+  });
+  app.use(payloadTooLargeHandler, jsonErrorHandler);
 }
