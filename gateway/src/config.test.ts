@@ -65,6 +65,33 @@ describe('readGatewayConfig', () => {
     expect(subgraphEnvPrefix('order-history')).toBe('ORDER_HISTORY');
   });
 
+  it("gives artifact uploads catalog's ARTIFACT_MAX_BYTES (100 MiB by default) and every other REST route REST_EDGE_MAX_BODY_BYTES (1 MiB)", () => {
+    expect(configOf({}).restEdge.routes).toEqual([
+      { prefix: '/webhooks/stripe', subgraph: 'payments', maxBodyBytes: 2 ** 20 },
+      { prefix: '/uploads', subgraph: 'catalog', maxBodyBytes: 100 * 2 ** 20 },
+      { prefix: '/downloads', subgraph: 'licensing', maxBodyBytes: 2 ** 20 },
+      { prefix: '/licensing', subgraph: 'licensing', maxBodyBytes: 2 ** 20 },
+    ]);
+    const limited = configOf({
+      REST_EDGE_ROUTES: '/uploads/=catalog,/hooks=payments',
+      ARTIFACT_MAX_BYTES: '5000',
+      REST_EDGE_MAX_BODY_BYTES: '70',
+    });
+    expect(limited.restEdge.routes).toEqual([
+      { prefix: '/uploads', subgraph: 'catalog', maxBodyBytes: 5000 },
+      { prefix: '/hooks', subgraph: 'payments', maxBodyBytes: 70 },
+    ]);
+    expect(() => configOf({ ARTIFACT_MAX_BYTES: '0' })).toThrow('ARTIFACT_MAX_BYTES');
+    expect(() => configOf({ REST_EDGE_MAX_BODY_BYTES: 'big' })).toThrow('REST_EDGE_MAX_BODY_BYTES');
+  });
+
+  it.each(['/files/..=probe', '/a%2fb=probe', '/a;b=probe', 'files=probe', '/files'])(
+    'refuses the REST_EDGE_ROUTES entry %s',
+    (entry) => {
+      expect(() => configOf({ REST_EDGE_ROUTES: entry })).toThrow('REST_EDGE_ROUTES');
+    },
+  );
+
   it('refuses out-of-range limits with the variable named', () => {
     expect(() => configOf({ GRAPHQL_MAX_DEPTH: '0' })).toThrow('GRAPHQL_MAX_DEPTH');
     expect(() => configOf({ GRAPHQL_MAX_TOKENS: 'lots' })).toThrow('GRAPHQL_MAX_TOKENS');
