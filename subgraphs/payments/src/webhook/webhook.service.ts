@@ -141,6 +141,8 @@ export class WebhookService {
         await record(Events.PaymentRefunded, {
           ...base,
           reason: payment.refundReason ?? 'Refunded at the payment provider',
+          // Orders cancels only unpaid orders and never pays a cancelled one: its money was never credited.
+          orderCancelled: (await this.orders.find(manager, payment.orderId))?.status === 'CANCELLED',
         });
         return true;
       case 'disputed':
