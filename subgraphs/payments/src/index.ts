@@ -35,7 +35,7 @@ export const paymentsSubgraph: SubgraphModule<PaymentsConfig> = {
     const payments = new PaymentService(db, orders, provider);
     const refunds = new RefundService(db, payments, provider, afterCommit);
     const simulation = new SimulationService(db, orders, payments, {
-      enabled: !settings.production && !settings.stripeSecretKey,
+      enabled: settings.simulationEnabled,
       url: webhookUrl,
       secret: settings.webhookSecret,
     });
