@@ -108,6 +108,81 @@ describe('docker-compose.yml', () => {
   });
 });
 
+/** What a compose value is when the variable is not set: `${X:-d}` → d, `${X}` / `${X:-}` → '', a literal → itself. */
+function defaultOf(value: string | undefined): string | undefined {
+  if (value === undefined) return undefined;
+  return value.replace(/\$\{[A-Z0-9_]+(?::?-([^}]*))?\}/g, (_match, fallback?: string) => fallback ?? '');
+}
+
+const nodeServices = services.filter(([, service]) => service.build !== undefined).map(([name]) => name);
+const environmentOf = (name: string) => keyValues(compose.services[name]?.environment);
+
+describe('docker-compose.yml defaults to production behaviour', () => {
+  it('runs Node services', () => {
+    expect(nodeServices).toEqual(expect.arrayContaining(['gateway', 'payments', 'users']));
+  });
+
+  it.each(nodeServices)('%s runs with NODE_ENV=production unless told otherwise', (name) => {
+    expect(defaultOf(environmentOf(name).NODE_ENV)).toBe('production');
+  });
+
+  it.each(nodeServices)('%s never simulates payments by default', (name) => {
+    expect(['', 'false', undefined]).toContain(defaultOf(environmentOf(name).PAYMENT_SIMULATION_ENABLED));
+  });
+
+  it('payments says so explicitly: PAYMENT_SIMULATION_ENABLED=false', () => {
+    expect(environmentOf('payments').PAYMENT_SIMULATION_ENABLED).toBe('false');
+  });
+
+  it.each([
+    ['JWT_PUBLIC_KEY', nodeServices],
+    ['JWT_PRIVATE_KEY', ['users']],
+    ['URL_SIGNING_SECRET', ['catalog', 'licensing']],
+    ['LICENSE_SIGNING_KEY', ['licensing']],
+    ['STRIPE_WEBHOOK_SECRET', ['payments']],
+    ['STRIPE_SECRET_KEY', ['payments']],
+  ])('%s comes from the environment, with no default, for %j', (variable, names) => {
+    for (const name of names) {
+      const value = environmentOf(name)[variable];
+      expect({ name, value }).toEqual({
+        name,
+        value: expect.stringMatching(new RegExp(`^\\$\\{${variable}(:?-)?\\}$`)),
+      });
+    }
+  });
+});
+
+describe('docker-compose.dev.yml', () => {
+  const file = 'docker-compose.dev.yml';
+  const dev = existsSync(join(root, file))
+    ? readYaml<{ services?: Record<string, ComposeService & Record<string, unknown>> }>(file)
+    : {};
+  const devServices = Object.entries(dev.services ?? {});
+
+  it('exists beside docker-compose.yml', () => {
+    expect(existsSync(join(root, file))).toBe(true);
+  });
+
+  it('only overrides services of docker-compose.yml, and only their environment', () => {
+    expect(devServices.length).toBeGreaterThan(0);
+    for (const [name, service] of devServices) {
+      expect({ name, known: compose.services[name] !== undefined }).toEqual({ name, known: true });
+      expect({ name, keys: Object.keys(service) }).toEqual({ name, keys: ['environment'] });
+    }
+  });
+
+  it.each(nodeServices)('switches %s to NODE_ENV=development', (name) => {
+    expect(keyValues(dev.services?.[name]?.environment).NODE_ENV).toBe('development');
+  });
+
+  it('enables the payment simulation in payments, and nowhere else', () => {
+    const enabled = devServices
+      .filter(([, service]) => keyValues(service.environment).PAYMENT_SIMULATION_ENABLED === 'true')
+      .map(([name]) => name);
+    expect(enabled).toEqual(['payments']);
+  });
+});
+
 describe('router.yaml', () => {
   const request = router.headers?.all?.request;
   const rules = (Array.isArray(request) ? request : request?.operations) ?? [];

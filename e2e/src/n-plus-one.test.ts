@@ -70,6 +70,8 @@ beforeAll(async () => {
     CATALOG_CACHE_TTL_SECONDS: '0',
     RESPONSE_CACHE_TTL_SECONDS: '0',
     SUBGRAPH_CACHE_TTL_SECONDS: '0',
+    // The 100 paid orders are paid with simulatePayment, which answers only when enabled.
+    PAYMENT_SIMULATION_ENABLED: 'true',
   });
   data = await seedBenchmarkData(supergraph);
   await quiesce(supergraph);

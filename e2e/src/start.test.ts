@@ -127,9 +127,16 @@ describe('npm start (embedded mode)', () => {
     expect(playground.status).toBe(200);
     expect(await playground.text()).toContain('graphiql');
     const email = `returning.${Date.now()}@example.com`;
-    await gateway.data(`mutation($i: RegisterInput!) { register(input: $i) { accessToken } }`, {
+    const { register } = await gateway.data(`mutation($i: RegisterInput!) { register(input: $i) { accessToken } }`, {
       variables: { i: { email, password: 'persisted passphrase', displayName: 'Returning' } },
     });
+    // The README's tour pays with simulatePayment: npm start enables it (an unknown order, not FORBIDDEN).
+    expect(
+      await gateway.errorCode(
+        `mutation { simulatePayment(orderId: "00000000-0000-4000-8000-0000000000ff", outcome: SUCCEEDED) { status } }`,
+        { token: register.accessToken },
+      ),
+    ).toBe('NOT_FOUND');
     expect(first.output()).toContain('admin@marketplace.local / admin-password-123');
     expect(await stop(first)).toBe(0);
 

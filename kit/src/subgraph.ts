@@ -39,6 +39,8 @@ export interface SubgraphDeps {
   changes: ChangeFeed;
   /** Registers work (notifications, cache invalidation) to run once the current transaction commits. */
   afterCommit: AfterCommit;
+  /** The subgraph's Prometheus registry (served on /metrics): its own counters go here. */
+  metrics: Metrics;
   /** This subgraph's own `http://host:port`; known once it listens (call it from resolvers, not from wire). */
   origin(): string;
 }
@@ -132,7 +134,7 @@ export async function startSubgraph(module: SubgraphModule, options: StartOption
   const httpServer = createHttpServer(app);
   const origin = () => (httpServer.listening ? `http://${host}:${portOf(httpServer)}` : undefined);
   const connections = await openConnections(module, { config, databaseUrl, log, metrics });
-  const deps = subgraphDeps(module, { env, config, keys, log, connections, origin });
+  const deps = subgraphDeps(module, { env, config, keys, log, metrics, connections, origin });
   const wiring = module.wire(deps, settings);
 
   const schema = await buildSubgraphSchemaOf(module, wiring);
@@ -173,12 +175,12 @@ export async function startSubgraph(module: SubgraphModule, options: StartOption
 /** What `wire` receives; `origin` is known once the subgraph listens. */
 function subgraphDeps(
   module: SubgraphModule,
-  parts: Pick<SubgraphDeps, 'env' | 'config' | 'keys' | 'log'> & {
+  parts: Pick<SubgraphDeps, 'env' | 'config' | 'keys' | 'log' | 'metrics'> & {
     connections: SubgraphConnections;
     origin: () => string | undefined;
   },
 ): SubgraphDeps {
-  const { env, config, keys, log, connections } = parts;
+  const { env, config, keys, log, metrics, connections } = parts;
   const { db, store, events, changes } = connections;
   return {
     name: module.name,
@@ -188,6 +190,7 @@ function subgraphDeps(
     db,
     store,
     log,
+    metrics,
     outbox: events.outbox,
     changes,
     afterCommit: new AfterCommit(db, log),

@@ -19,7 +19,7 @@ import { subgraphs } from './subgraphs';
  */
 async function start() {
   const startedAt = Date.now();
-  const env = envReader();
+  const env = envReader(demoEnvironment(process.env));
   const config = readCommonConfig(env);
   // Every setting is checked before anything starts: a typo costs no Postgres start-up.
   readGatewayConfig(env);
@@ -52,6 +52,17 @@ async function start() {
     await stopAll();
     throw error;
   }
+}
+
+/**
+ * The embedded demo pays with `simulatePayment` (the README's tour), which is off unless
+ * enabled: `npm start` enables it outside production, unless PAYMENT_SIMULATION_ENABLED or a
+ * Stripe key says otherwise.
+ */
+function demoEnvironment(env: NodeJS.ProcessEnv): NodeJS.ProcessEnv {
+  const production = readCommonConfig(envReader(env)).environment === 'production';
+  if (production || env.STRIPE_SECRET_KEY || env.PAYMENT_SIMULATION_ENABLED !== undefined) return env;
+  return { ...env, PAYMENT_SIMULATION_ENABLED: 'true' };
 }
 
 function printBanner(

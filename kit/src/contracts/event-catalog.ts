@@ -145,7 +145,19 @@ export const Events = {
   PaymentFailed: defineEvent('payment.failed', 1, paymentOutcome().extend({ reason: z.string().min(1) })),
 
   /** A succeeded payment was refunded (payments → orders: REFUNDED; licensing: revoke; vendor: ledger debit). */
-  PaymentRefunded: defineEvent('payment.refunded', 1, paymentOutcome().extend({ reason: z.string().min(1) })),
+  PaymentRefunded: defineEvent(
+    'payment.refunded',
+    1,
+    paymentOutcome().extend({
+      reason: z.string().min(1),
+      /**
+       * True when the money came for an order that had already been cancelled: orders never
+       * marked it paid, so nothing was fulfilled or credited and there is nothing to undo.
+       * Optional (absent means false), so v1 producers and consumers without it still agree.
+       */
+      orderCancelled: z.boolean().optional(),
+    }),
+  ),
 
   /** The cardholder disputed a charge (payments → vendor: hold the funds). */
   PaymentDisputed: defineEvent('payment.disputed', 1, paymentOutcome().extend({ reason: z.string().min(1) })),

@@ -17,6 +17,8 @@ describe('readPaymentsConfig', () => {
       webhookToleranceSeconds: 300,
       webhookUrl: undefined,
       production: false,
+      // The simulation pays orders for free: off unless asked for, even in development.
+      simulationEnabled: false,
     });
     expect(first.webhookSecret).toMatch(/^whsec_[A-Za-z0-9_-]{40,}$/);
     expect(readFileSync(join(dir, 'keys', 'stripe-webhook-secret'), 'utf8')).toBe(first.webhookSecret);
@@ -43,8 +45,18 @@ describe('readPaymentsConfig', () => {
       webhookToleranceSeconds: 60,
       webhookUrl: 'https://example.test/webhooks/stripe',
       production: false,
+      simulationEnabled: false,
     });
     expect(existsSync(join(dir, 'keys', 'stripe-webhook-secret'))).toBe(false);
+  });
+
+  it.each([
+    ['true', true],
+    ['1', true],
+    ['false', false],
+    ['', false],
+  ])('PAYMENT_SIMULATION_ENABLED=%j in development → simulationEnabled %s', (value, enabled) => {
+    expect(read({ PAYMENT_SIMULATION_ENABLED: value }).simulationEnabled).toBe(enabled);
   });
 
   it.each<[Record<string, string>, RegExp]>([
@@ -73,6 +85,15 @@ describe('readPaymentsConfig', () => {
     [{ STRIPE_WEBHOOK_TOLERANCE_SECONDS: '5m' }, /^config: STRIPE_WEBHOOK_TOLERANCE_SECONDS must be an integer/],
     [{ STRIPE_WEBHOOK_URL: 'mailto:x@y' }, /^config: STRIPE_WEBHOOK_URL must use http or https/],
     [{ NODE_ENV: 'production' }, /^config: STRIPE_WEBHOOK_SECRET is required in production/],
+    [
+      { NODE_ENV: 'production', STRIPE_WEBHOOK_SECRET: 'whsec_x', PAYMENT_SIMULATION_ENABLED: 'true' },
+      /^config: PAYMENT_SIMULATION_ENABLED must not be true in production/,
+    ],
+    [
+      { STRIPE_SECRET_KEY: 'sk_test_abc', STRIPE_WEBHOOK_SECRET: 'whsec_x', PAYMENT_SIMULATION_ENABLED: 'true' },
+      /^config: PAYMENT_SIMULATION_ENABLED must not be true with STRIPE_SECRET_KEY/,
+    ],
+    [{ PAYMENT_SIMULATION_ENABLED: 'sometimes' }, /^config: PAYMENT_SIMULATION_ENABLED must be/],
   ])('stops on %j with one line naming the variable', (env, message) => {
     expect(() => read(env)).toThrow(ConfigError);
     expect(() => read(env)).toThrow(message);

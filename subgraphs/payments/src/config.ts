@@ -23,6 +23,11 @@ export interface PaymentsConfig {
   webhookUrl: string | undefined;
   /** `production`: the dev-only simulation is refused. */
   production: boolean;
+  /**
+   * `simulatePayment` answers (PAYMENT_SIMULATION_ENABLED=true): off unless asked for, and
+   * never with real Stripe or in production, where it would mark orders paid for free.
+   */
+  simulationEnabled: boolean;
 }
 
 export function readPaymentsConfig(env: EnvReader): PaymentsConfig {
@@ -35,18 +40,23 @@ export function readPaymentsConfig(env: EnvReader): PaymentsConfig {
   if (apiBase !== undefined && stripeSecretKey === undefined) {
     throw new ConfigError('STRIPE_API_BASE', 'is set but STRIPE_SECRET_KEY is not (the local provider calls no API)');
   }
+  const production = common.environment === 'production';
+  const simulationEnabled = env.bool('PAYMENT_SIMULATION_ENABLED', false);
+  if (simulationEnabled && production)
+    throw new ConfigError('PAYMENT_SIMULATION_ENABLED', 'must not be true in production (it pays orders for free)');
+  if (simulationEnabled && stripeSecretKey !== undefined)
+    throw new ConfigError(
+      'PAYMENT_SIMULATION_ENABLED',
+      'must not be true with STRIPE_SECRET_KEY (Stripe sends the real events; a simulation would forge them)',
+    );
   return {
     stripeSecretKey,
     stripeApiBase: apiBase === undefined ? undefined : parseApiBase(apiBase),
-    webhookSecret: webhookSecret(
-      env,
-      stripeSecretKey !== undefined,
-      common.environment === 'production',
-      common.dataDir,
-    ),
+    webhookSecret: webhookSecret(env, stripeSecretKey !== undefined, production, common.dataDir),
     webhookToleranceSeconds: env.int('STRIPE_WEBHOOK_TOLERANCE_SECONDS', 300, { min: 1, max: 24 * 3600 }),
     webhookUrl: env.url('STRIPE_WEBHOOK_URL', ['http', 'https']),
-    production: common.environment === 'production',
+    production,
+    simulationEnabled,
   };
 }
 

@@ -3,6 +3,7 @@ import { PaymentsConfig, readPaymentsConfig } from './config';
 import { entityStubReferences } from './entity-stubs';
 import { CreateOrders1763800000000 } from './migrations/1763800000000-create-orders';
 import { CreatePayments1763800000001 } from './migrations/1763800000001-create-payments';
+import { CreateAmountMismatches1763800000002 } from './migrations/1763800000002-create-amount-mismatches';
 import { orderHandlers } from './order/order.handlers';
 import { OrderPaymentsResolver } from './order/order-payments.resolver';
 import { OrderReplicaService } from './order/order-replica.service';
@@ -13,7 +14,7 @@ import { RefundService } from './payment/refund.service';
 import { SimulationService } from './payment/simulation.service';
 import { createProvider } from './provider/provider';
 import { WEBHOOK_PATH, webhookRoutes } from './webhook/webhook.routes';
-import { WebhookService } from './webhook/webhook.service';
+import { AMOUNT_MISMATCH_METRIC, WebhookService } from './webhook/webhook.service';
 
 export { PaymentsConfig, readPaymentsConfig } from './config';
 export { PaymentStatus } from './payment/payment.type';
@@ -23,7 +24,7 @@ export const paymentsSubgraph: SubgraphModule<PaymentsConfig> = {
   name: 'payments',
   defaultPort: 4004,
   entities: [],
-  migrations: [CreateOrders1763800000000, CreatePayments1763800000001],
+  migrations: [CreateOrders1763800000000, CreatePayments1763800000001, CreateAmountMismatches1763800000002],
   resolvers: [PaymentResolver, OrderPaymentsResolver],
   readSettings: readPaymentsConfig,
   wire(deps, settings) {
@@ -34,11 +35,16 @@ export const paymentsSubgraph: SubgraphModule<PaymentsConfig> = {
     const payments = new PaymentService(db, orders, provider);
     const refunds = new RefundService(db, payments, provider, afterCommit);
     const simulation = new SimulationService(db, orders, payments, {
-      enabled: !settings.production && !settings.stripeSecretKey,
+      enabled: settings.simulationEnabled,
       url: webhookUrl,
       secret: settings.webhookSecret,
     });
-    const webhooks = new WebhookService(db, payments, orders, refunds, outbox);
+    const mismatches = deps.metrics.counter(
+      AMOUNT_MISMATCH_METRIC,
+      'Signed Stripe events whose amount or currency differs from their payment (recorded, not applied)',
+      ['type'],
+    );
+    const webhooks = new WebhookService(db, payments, orders, refunds, outbox, mismatches);
     log.info({ provider: provider.kind }, 'payment provider chosen');
     return {
       resolvers: [new PaymentResolver(payments, refunds, simulation), new OrderPaymentsResolver(payments)],

@@ -52,6 +52,7 @@ describe('refundOrder', () => {
       orderId: order.orderId,
       reason: 'Customer asked within 14 days',
       amount: { amount: 2500, currency: 'USD' },
+      orderCancelled: false,
     });
     // A second refund finds nothing left to refund.
     expect((await refund(order.orderId, 'again', admin.token)).errors?.[0].extensions).toMatchObject({
@@ -123,7 +124,11 @@ describe('automatic refunds: no money kept for a cancelled order', () => {
     );
     expect(await stored(payments, payment.id)).toMatchObject({ refundReason: AUTOMATIC_REFUND_REASON });
     expect(await eventTypes(payments, payment.id)).toEqual(['payment.succeeded', 'payment.refunded']);
-    expect((await outboxOf(payments, payment.id))[1].payload.reason).toBe(AUTOMATIC_REFUND_REASON);
+    // The ledger reads orderCancelled: no order.paid will ever come, so there is nothing to debit.
+    expect((await outboxOf(payments, payment.id))[1].payload).toMatchObject({
+      reason: AUTOMATIC_REFUND_REASON,
+      orderCancelled: true,
+    });
   });
 
   it('an order cancelled after its payment succeeded (the cancellation raced it) is refunded too, once', async () => {
@@ -138,5 +143,6 @@ describe('automatic refunds: no money kept for a cancelled order', () => {
       'the automatic refund',
     );
     expect(await eventTypes(payments, payment.id)).toEqual(['payment.succeeded', 'payment.refunded']);
+    expect((await outboxOf(payments, payment.id))[1].payload).toMatchObject({ orderCancelled: true });
   });
 });

@@ -25,7 +25,7 @@ export class SimulationService {
     const viewer = requireViewer(context);
     if (!this.webhook.enabled) {
       throw forbidden(
-        'simulatePayment is for development only: it is refused in production and when STRIPE_SECRET_KEY is set (Stripe sends the real events)',
+        'simulatePayment is for development only and off unless PAYMENT_SIMULATION_ENABLED=true; never in production or with STRIPE_SECRET_KEY (Stripe sends the real events)',
       );
     }
     checkOrderId(orderId);

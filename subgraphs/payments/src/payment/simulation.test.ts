@@ -1,13 +1,13 @@
 import { Role } from '@marketplace/kit';
 import type { TestSubgraph } from '@marketplace/kit/testing';
 import { person } from '@marketplace/kit/testing';
-import { PaymentView, SIMULATE, eventTypes, orderPlaced, pendingPayment, startPayments } from '../testing';
+import { PaymentView, SIMULATE, eventTypes, orderPlaced, pendingPayment, startPayments, stored } from '../testing';
 import { NO_INTENT_YET } from './simulation.service';
 
-/** simulatePayment: the signed Stripe event, through the real webhook endpoint. */
+/** simulatePayment: the signed Stripe event, through the real webhook endpoint, when explicitly enabled. */
 let payments: TestSubgraph;
 beforeAll(async () => {
-  payments = await startPayments();
+  payments = await startPayments({ PAYMENT_SIMULATION_ENABLED: 'true' });
 });
 afterAll(() => payments.close());
 
@@ -67,5 +67,31 @@ it('needs an intent (NOT_FOUND), a known order (NOT_FOUND), a UUID (BAD_USER_INP
   expect((await simulate(paid.order.orderId, 'FAILED', paid.owner.token)).errors?.[0].extensions).toMatchObject({
     code: 'CONFLICT',
     status: 'SUCCEEDED',
+  });
+});
+
+describe('without PAYMENT_SIMULATION_ENABLED (the default, in development too)', () => {
+  let unset: TestSubgraph;
+  beforeAll(async () => {
+    unset = await startPayments({ NODE_ENV: 'development' });
+  });
+  afterAll(() => unset.close());
+
+  it.each([
+    ['the owner', 'owner'],
+    ['an admin', Role.ADMIN],
+  ] as const)('%s is FORBIDDEN and nothing is sent: no free orders', async (_who, role) => {
+    const { owner, order, payment } = await pendingPayment(unset);
+    const token = role === 'owner' ? owner.token : person(role).token;
+    const result = await unset.client.request(SIMULATE, {
+      variables: { orderId: order.orderId, outcome: 'SUCCEEDED' },
+      token,
+    });
+    expect(result.errors?.[0]).toMatchObject({
+      extensions: { code: 'FORBIDDEN' },
+      message: expect.stringMatching(/PAYMENT_SIMULATION_ENABLED=true/),
+    });
+    expect(await eventTypes(unset, payment.id)).toEqual([]);
+    expect(await stored(unset, payment.id)).toMatchObject({ status: 'REQUIRES_PAYMENT' });
   });
 });

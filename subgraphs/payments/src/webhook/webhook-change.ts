@@ -1,9 +1,20 @@
 import type { StripeEventShape } from './stripe-event';
 
+/**
+ * The money an event says moved, as Stripe states it: minor units and the ISO code in
+ * capitals; null where the event does not say (which never matches a payment).
+ */
+export interface ReceivedMoney {
+  amount: number | null;
+  currency: string | null;
+}
+
 /** What one Stripe event means for a payment, whatever object it came on. */
 export type WebhookChange =
-  | { kind: 'processing' | 'succeeded'; intentId: string; paymentId?: string }
-  | { kind: 'failed' | 'refunded' | 'disputed'; intentId: string; paymentId?: string; reason: string | null };
+  | { kind: 'processing'; intentId: string; paymentId?: string }
+  | { kind: 'succeeded'; intentId: string; paymentId?: string; received: ReceivedMoney }
+  | { kind: 'refunded'; intentId: string; paymentId?: string; reason: string | null; received: ReceivedMoney }
+  | { kind: 'failed' | 'disputed'; intentId: string; paymentId?: string; reason: string | null };
 
 type StripeObject = Record<string, unknown>;
 
@@ -19,8 +30,38 @@ const intentOf = (object: StripeObject): string | undefined => {
 const paymentIdOf = (object: StripeObject): string | undefined =>
   isStripeObject(object.metadata) ? stringOf(object.metadata.paymentId) : undefined;
 
+const amountOf = (value: unknown): number | null =>
+  typeof value === 'number' && Number.isSafeInteger(value) ? value : null;
+const currencyOf = (object: StripeObject): string | null =>
+  typeof object.currency === 'string' ? object.currency.toUpperCase() : null;
+
+/** A payment intent says what was received in `amount_received` (`amount` is what was asked). */
+const receivedBy = (intent: StripeObject): ReceivedMoney => ({
+  amount: amountOf(intent.amount_received) ?? amountOf(intent.amount),
+  currency: currencyOf(intent),
+});
+
+/** Only full refunds reach here, so a charge's `amount` is what went back. */
+const refundedBy = (charge: StripeObject): ReceivedMoney => ({
+  amount: amountOf(charge.amount),
+  currency: currencyOf(charge),
+});
+
 const failureOf = (object: StripeObject): string | null =>
   isStripeObject(object.last_payment_error) ? (stringOf(object.last_payment_error.message) ?? null) : null;
+
+/**
+ * Why a verified event cannot be read, or null when it can: a signature proves who sent the
+ * bytes, not that they carry an object (answered 400 rather than failing further in).
+ */
+export function malformationOf(event: unknown): string | null {
+  if (!isStripeObject(event)) return 'the event is not a JSON object';
+  if (typeof event.id !== 'string' || event.id === '') return 'the event has no id';
+  if (typeof event.type !== 'string' || event.type === '') return 'the event has no type';
+  if (!isStripeObject(event.data)) return 'the event has no data';
+  if (!isStripeObject(event.data.object) || Array.isArray(event.data.object)) return 'the event has no data.object';
+  return null;
+}
 
 /** Null for event types payments does not act on (and for partial refunds, which it never asks for). */
 export function changeOf(event: Pick<StripeEventShape, 'type' | 'data'>): WebhookChange | null {
@@ -32,12 +73,12 @@ export function changeOf(event: Pick<StripeEventShape, 'type' | 'data'>): Webhoo
     case 'payment_intent.processing':
       return { kind: 'processing', intentId, paymentId: paymentIdOf(object) };
     case 'payment_intent.succeeded':
-      return { kind: 'succeeded', intentId, paymentId: paymentIdOf(object) };
+      return { kind: 'succeeded', intentId, paymentId: paymentIdOf(object), received: receivedBy(object) };
     case 'payment_intent.payment_failed':
       return { kind: 'failed', intentId, paymentId: paymentIdOf(object), reason: failureOf(object) };
     case 'charge.refunded':
       return object.refunded === true
-        ? { kind: 'refunded', intentId, paymentId: paymentIdOf(object), reason: null }
+        ? { kind: 'refunded', intentId, paymentId: paymentIdOf(object), reason: null, received: refundedBy(object) }
         : null;
     case 'charge.dispute.created':
       // A dispute's metadata is the dispute's own: only its intent leads to the payment.

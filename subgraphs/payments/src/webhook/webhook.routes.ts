@@ -3,6 +3,7 @@ import Stripe from 'stripe';
 import { Logger, requestIdFrom } from '@marketplace/kit';
 import type { PaymentsConfig } from '../config';
 import type { StripeEventShape } from './stripe-event';
+import { malformationOf } from './webhook-change';
 import { UnknownPayment, WebhookService } from './webhook.service';
 
 export const WEBHOOK_PATH = '/webhooks/stripe';
@@ -12,9 +13,10 @@ const BODY_LIMIT = '512kb';
 
 /**
  * `POST /webhooks/stripe`: the exact bytes Stripe signed (never re-serialised JSON) are
- * verified against `Stripe-Signature`. 400 for a bad, missing or stale signature (nothing
- * changes), 404 for an unknown payment and 500 for anything unexpected (Stripe retries
- * both), 200 only once the effect has committed.
+ * verified against `Stripe-Signature`. 400 for a bad, missing or stale signature or a signed
+ * event without its object (nothing changes), 404 for an unknown payment and 500 for anything
+ * unexpected (Stripe retries both), 200 only once the effect (or the record of an amount
+ * mismatch) has committed.
  */
 export function webhookRoutes(
   webhooks: WebhookService,
@@ -38,6 +40,12 @@ export function webhookRoutes(
       } catch (error) {
         requestLog.warn({ reason: (error as Error).message }, 'stripe webhook signature refused');
         res.status(400).json({ error: `Invalid Stripe-Signature: ${(error as Error).message}` });
+        return;
+      }
+      const malformation = malformationOf(event);
+      if (malformation) {
+        requestLog.warn({ reason: malformation }, 'signed stripe webhook without a readable event refused');
+        res.status(400).json({ error: `Malformed Stripe event: ${malformation}` });
         return;
       }
       try {

@@ -1,4 +1,5 @@
 import { EventDefinition, Events, Logger, Outbox, isUuid, queryRows } from '@marketplace/kit';
+import type { Counter } from 'prom-client';
 import type { DataSource, EntityManager } from 'typeorm';
 import type { OrderReplicaService } from '../order/order-replica.service';
 import { outcomePayload } from '../payment/payment.events';
@@ -7,9 +8,21 @@ import { movesForward } from '../payment/payment.transitions';
 import { Payment, PaymentStatus } from '../payment/payment.type';
 import type { RefundService } from '../payment/refund.service';
 import type { StripeEventShape } from './stripe-event';
-import { WebhookChange, changeOf } from './webhook-change';
+import { ReceivedMoney, WebhookChange, changeOf } from './webhook-change';
 
-export type WebhookOutcome = 'applied' | 'unchanged' | 'duplicate' | 'ignored';
+/** `mismatch`: the event's amount or currency is not the payment's; recorded, not applied. */
+export type WebhookOutcome = 'applied' | 'unchanged' | 'duplicate' | 'ignored' | 'mismatch';
+
+/** An event's money against the payment's, when they differ. */
+interface Mismatch {
+  paymentId: string;
+  orderId: string;
+  expected: { amount: number; currency: string };
+  received: ReceivedMoney;
+}
+
+/** Name of the counter an alert on forged or mistaken amounts watches. */
+export const AMOUNT_MISMATCH_METRIC = 'payments_amount_mismatch_total';
 
 /** No payment matches the event: answered 404 so Stripe delivers it again later. */
 export class UnknownPayment extends Error {}
@@ -26,6 +39,7 @@ export class WebhookService {
     private readonly orders: OrderReplicaService,
     private readonly refunds: RefundService,
     private readonly outbox: Outbox,
+    private readonly mismatches: Counter<'type'>,
   ) {}
 
   async handle(
@@ -35,7 +49,8 @@ export class WebhookService {
   ): Promise<WebhookOutcome> {
     const change = changeOf(event);
     if (!change) return 'ignored';
-    return this.db.transaction(async (manager) => {
+    let mismatch: Mismatch | null = null;
+    const outcome = await this.db.transaction(async (manager): Promise<WebhookOutcome> => {
       const fresh = await queryRows(
         manager,
         `INSERT INTO stripe_events (id, type) VALUES ($1, $2) ON CONFLICT (id) DO NOTHING RETURNING id`,
@@ -46,6 +61,11 @@ export class WebhookService {
       if (!payment)
         throw new UnknownPayment(`No payment for ${event.type} ${event.id} (payment intent ${change.intentId})`);
       await manager.query(`UPDATE stripe_events SET payment_id = $2 WHERE id = $1`, [event.id, payment.id]);
+      mismatch = mismatchOf(payment, change);
+      if (mismatch) {
+        await recordMismatch(manager, event, mismatch);
+        return 'mismatch';
+      }
       const applied = await this.apply(manager, payment, change, { correlationId, log });
       log.info(
         { eventId: event.id, type: event.type, paymentId: payment.id, from: payment.status, applied },
@@ -53,6 +73,15 @@ export class WebhookService {
       );
       return applied ? 'applied' : 'unchanged';
     });
+    if (mismatch) {
+      // Counted and logged once committed: a replay of the event is a duplicate and says nothing more.
+      this.mismatches.inc({ type: event.type });
+      log.error(
+        { eventId: event.id, type: event.type, ...(mismatch as Mismatch) },
+        'stripe event amount or currency differs from the payment; not applied',
+      );
+    }
+    return outcome;
   }
 
   /** By our id in the intent's metadata first (when it agrees with the intent), else by the intent id. */
@@ -112,6 +141,8 @@ export class WebhookService {
         await record(Events.PaymentRefunded, {
           ...base,
           reason: payment.refundReason ?? 'Refunded at the payment provider',
+          // Orders cancels only unpaid orders and never pays a cancelled one: its money was never credited.
+          orderCancelled: (await this.orders.find(manager, payment.orderId))?.status === 'CANCELLED',
         });
         return true;
       case 'disputed':
@@ -121,4 +152,37 @@ export class WebhookService {
         return true;
     }
   }
+}
+
+/** Null when the event moves no money or moves exactly the payment's amount in its currency. */
+function mismatchOf(payment: Payment, change: WebhookChange): Mismatch | null {
+  if (change.kind !== 'succeeded' && change.kind !== 'refunded') return null;
+  const { received } = change;
+  if (received.amount === payment.amountMinor && received.currency === payment.currency) return null;
+  return {
+    paymentId: payment.id,
+    orderId: payment.orderId,
+    expected: { amount: payment.amountMinor, currency: payment.currency },
+    received,
+  };
+}
+
+async function recordMismatch(
+  manager: EntityManager,
+  event: Pick<StripeEventShape, 'id' | 'type'>,
+  mismatch: Mismatch,
+): Promise<void> {
+  await manager.query(
+    `INSERT INTO payment_amount_mismatches (stripe_event_id, event_type, payment_id, expected_amount, expected_currency, received_amount, received_currency)
+     VALUES ($1, $2, $3, $4, $5, $6, $7)`,
+    [
+      event.id,
+      event.type,
+      mismatch.paymentId,
+      mismatch.expected.amount,
+      mismatch.expected.currency,
+      mismatch.received.amount,
+      mismatch.received.currency,
+    ],
+  );
 }

@@ -202,4 +202,41 @@ describe('payment.refunded', () => {
     await deliver(vendor, { ...paid, id: randomUUID() });
     expect(await ledgerRows(vendor, a.vendor.id)).toHaveLength(8);
   });
+
+  it('for a cancelled order (money that came late, refunded at once): handled as a no-op, no entry, no dead letter', async () => {
+    const a = await activeVendor(vendor, admin);
+    // Orders never pays a cancelled order: no order.paid exists for it, none ever comes.
+    const neverPaid = orderPaidEvent([{ vendorId: a.vendor.id, price: 19_900 }]);
+    const refund = refundEvent(neverPaid);
+    refund.payload.orderCancelled = true;
+    refund.payload.reason = 'order cancelled before payment completed';
+    await deliver(vendor, refund);
+    const [{ handled, dead }] = await queryRows<{ handled: number; dead: number }>(
+      vendor.subgraph.deps.db,
+      `SELECT (SELECT count(*)::int FROM inbox WHERE event_id = $1) AS handled,
+              (SELECT count(*)::int FROM dead_letters WHERE body::jsonb->>'id' = $1::text) AS dead`,
+      [refund.id],
+    );
+    expect({ handled, dead }).toEqual({ handled: 1, dead: 0 });
+    expect(await ledgerRows(vendor, a.vendor.id)).toEqual([]);
+    expect(
+      await queryRows(vendor.subgraph.deps.db, `SELECT order_id FROM ledger_orders WHERE order_id = $1`, [
+        neverPaid.payload.orderId,
+      ]),
+    ).toEqual([]);
+    expect(
+      vendor.logs.records().some((r) => r.eventId === refund.id && r.msg === 'event handler failed; retrying'),
+    ).toBe(false);
+  });
+
+  it('says the order was cancelled yet its order.paid was credited: debited all the same (money is never left credited)', async () => {
+    const a = await activeVendor(vendor, admin);
+    const paid = await paidOrder(vendor, [{ vendorId: a.vendor.id, price: 1000 }]);
+    const refund = refundEvent(paid);
+    refund.payload.orderCancelled = true;
+    await deliver(vendor, refund);
+    const rows = await ledgerRows(vendor, a.vendor.id);
+    expect(rows.map((row) => row.kind).sort()).toEqual(['COMMISSION', 'REFUND', 'REFUND_COMMISSION', 'SALE']);
+    expect(rows.reduce((sum, row) => sum + row.amount, 0)).toBe(0);
+  });
 });

@@ -12,7 +12,8 @@ export const ledgerHandlers = (ledger: LedgerService) => [
   }),
 
   eventHandler('ledger-debit-on-payment-refunded', Events.PaymentRefunded, async (event, { manager, log }) => {
-    // Delivered before order.paid, it throws and is retried with back-off until order.paid was handled.
+    // Delivered before order.paid, it throws and is retried with back-off until order.paid was handled;
+    // a refund of money for a cancelled order (which is never paid) changes nothing.
     await ledger.debitRefund(manager, event, log);
   }),
 ];

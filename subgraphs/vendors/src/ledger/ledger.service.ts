@@ -117,15 +117,23 @@ export class LedgerService {
 
   /**
    * Debits every line the refunded order credited: REFUND (−price) and REFUND_COMMISSION
-   * (+commission). Before `order.paid` was seen it throws, so the kit retries it after.
+   * (+commission). Before `order.paid` was seen it throws, so the kit retries it after;
+   * unless the money came for a cancelled order, which is never paid: nothing to debit.
    */
   async debitRefund(manager: EntityManager, event: Envelope<PaymentRefunded>, log: Logger): Promise<number> {
-    const { orderId, paymentId, amount } = event.payload;
+    const { orderId, paymentId, amount, orderCancelled } = event.payload;
     const [order] = await queryRows<{ payment_id: string }>(
       manager,
       `SELECT payment_id FROM ledger_orders WHERE order_id = $1 FOR UPDATE`,
       [orderId],
     );
+    if (!order && orderCancelled) {
+      log.info(
+        { orderId, paymentId },
+        'refund of a payment for a cancelled order: nothing was credited, nothing to debit',
+      );
+      return 0;
+    }
     if (!order) throw new EventTooEarlyError(`payment.refunded for order ${orderId} arrived before its order.paid`);
     if (order.payment_id !== paymentId)
       log.warn(
