@@ -12,7 +12,7 @@ import {
   RestEdgeRoute,
   parseRestEdgeRoutes,
 } from './edge/rest-edge';
-import type { RateLimitSettings } from './edge/rate-limit';
+import { DEFAULT_STORE_TIMEOUT_MS, RateLimitSettings } from './edge/rate-limit';
 import type { ResponseCacheSettings } from './caching/response-cache';
 import type { PublicCacheSettings } from './caching/public-cache';
 import { APOLLO_TELEMETRY_VARIABLE } from './apollo/apollo-telemetry';
@@ -76,7 +76,7 @@ export interface GatewayConfig {
    */
   subgraphCache: PublicCacheSettings;
   /** Per-user / per-IP request limits, counted in Redis (`REDIS_URL`) or in memory. */
-  rateLimit: RateLimitSettings;
+  rateLimit: RateLimitSettings & { storeTimeoutMs: number };
   /** graphql-ws on `/graphql`: message size, sockets per user and per IP, operations in flight per socket. */
   webSocket: WebSocketSettings;
   /** `USERS_URL` and friends: where a subgraph really lives when it differs from the supergraph's routing URL. */
@@ -136,6 +136,7 @@ export function readGatewayConfig(env: EnvReader): GatewayConfig {
         min: 1,
         max: MAX_RATE_LIMIT_PER_MINUTE,
       }),
+      storeTimeoutMs: env.int('RATE_LIMIT_STORE_TIMEOUT_MS', DEFAULT_STORE_TIMEOUT_MS, { min: 1, max: 60_000 }),
     },
     webSocket: {
       maxMessageBytes: env.int('WS_MAX_MESSAGE_BYTES', DEFAULT_WEBSOCKET_MAX_MESSAGE_BYTES, {

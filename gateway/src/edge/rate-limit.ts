@@ -180,7 +180,10 @@ export function buildRateLimit(config: GatewayConfig, log: Logger): GatewayRateL
   const store = createStore(config.common.redisUrl, storeNamespace(config));
   return {
     store,
-    limiter: new RequestRateLimiter(store, config.rateLimit, { log: log.child({ component: 'rate-limit' }) }),
+    limiter: new RequestRateLimiter(store, config.rateLimit, {
+      log: log.child({ component: 'rate-limit' }),
+      storeTimeoutMs: config.rateLimit.storeTimeoutMs,
+    }),
   };
 }
 

@@ -210,7 +210,27 @@ function isFinal(result: ExecutionResult): boolean {
   return !data || Object.values(data).every((value) => value === null || value === undefined);
 }
 
-async function* pushes(
+/**
+ * The pushes of one subscription. An async generator's `return()` (the client's `complete`)
+ * waits for its pending `next()`, which waits for a change that may never come: the
+ * subscription would hold its change-feed listener and its place in flight until then. So
+ * `return()` ends the change stream first, which ends that wait at once.
+ */
+function pushes(
+  first: ExecutionResult,
+  changes: AsyncIterableIterator<void>,
+  rerun: () => Promise<ExecutionResult>,
+): AsyncGenerator<ExecutionResult> {
+  const generator = pushesOf(first, changes, rerun);
+  const end = generator.return.bind(generator);
+  generator.return = async (value) => {
+    await changes.return?.();
+    return end(value);
+  };
+  return generator;
+}
+
+async function* pushesOf(
   first: ExecutionResult,
   changes: AsyncIterableIterator<void>,
   rerun: () => Promise<ExecutionResult>,
