@@ -1,5 +1,5 @@
 import { Role } from '@marketplace/kit';
-import { TestSubscription, subscribe, subscriptionClient } from '@marketplace/kit/testing';
+import { RawGraphQLSocket, TestSubscription, subscribe, subscriptionClient } from '@marketplace/kit/testing';
 import { Client, createClient } from 'graphql-ws';
 import WebSocket from 'ws';
 import { ProbeStack, TestGateway, startProbeStack, startTestGateway } from '../testing/stack';
@@ -18,7 +18,7 @@ const ORDER_UPDATED = 'subscription($id: ID!) { orderUpdated(orderId: $id) { id 
 
 let stack: ProbeStack;
 const clients: Client[] = [];
-const sockets: RawSocket[] = [];
+const sockets: RawGraphQLSocket[] = [];
 
 beforeAll(async () => {
   stack = await startProbeStack();
@@ -42,6 +42,12 @@ async function withGateway(env: Record<string, string>, work: (gateway: TestGate
   } finally {
     await gateway.close();
   }
+}
+
+function rawSocket(url: string, headers?: Record<string, string>): RawGraphQLSocket {
+  const socket = new RawGraphQLSocket(url, headers);
+  sockets.push(socket);
+  return socket;
 }
 
 /** A graphql-ws client; `ip` is sent as X-Forwarded-For on the upgrade request, as a proxy would. */
@@ -98,61 +104,6 @@ async function burst(client: Client, count: number, query = ME) {
   const answered = sent.filter((live, n) => ended[n].length === 0 && live.pushes[0]?.data);
   const refused = ended.filter((errors) => errors.length > 0).map((errors) => errors[0]);
   return { answered, refused };
-}
-
-/** graphql-ws spoken by hand over `ws`, for what its client cannot send (oversized frames) or hides (close codes). */
-class RawSocket {
-  readonly socket: WebSocket;
-  readonly closed: Promise<{ code: number; reason: string }>;
-  private readonly received: { type: string; id?: string; payload?: unknown }[] = [];
-  private readonly waiters = new Set<() => void>();
-
-  constructor(url: string, headers: Record<string, string> = {}) {
-    this.socket = new WebSocket(url.replace(/^http/, 'ws'), 'graphql-transport-ws', { headers });
-    sockets.push(this);
-    this.socket.on('error', () => undefined);
-    this.socket.on('message', (data: Buffer) => {
-      this.received.push(JSON.parse(data.toString()) as RawSocket['received'][number]);
-      this.waiters.forEach((waiter) => waiter());
-    });
-    this.closed = new Promise((resolve) =>
-      this.socket.once('close', (code: number, reason: Buffer) => {
-        resolve({ code, reason: reason.toString() });
-        this.waiters.forEach((waiter) => waiter());
-      }),
-    );
-  }
-
-  send(message: unknown): void {
-    this.socket.send(typeof message === 'string' ? message : JSON.stringify(message));
-  }
-
-  /** `acked` once the server acknowledged `connection_init`, else how it closed the socket. */
-  async init(token?: string): Promise<'acked' | { code: number; reason: string }> {
-    await new Promise<void>((resolve, reject) => {
-      if (this.socket.readyState === WebSocket.OPEN) return resolve();
-      this.socket.once('open', () => resolve());
-      this.socket.once('close', () => resolve());
-      this.socket.once('error', reject);
-    });
-    if (this.socket.readyState === WebSocket.OPEN) {
-      this.send({ type: 'connection_init', payload: token ? { authorization: `Bearer ${token}` } : {} });
-    }
-    return Promise.race([this.next('connection_ack').then(() => 'acked' as const), this.closed]);
-  }
-
-  next(type: string, id?: string): Promise<RawSocket['received'][number]> {
-    return new Promise((resolve) => {
-      const check = () => {
-        const found = this.received.find((message) => message.type === type && (id === undefined || message.id === id));
-        if (!found) return;
-        this.waiters.delete(check);
-        resolve(found);
-      };
-      this.waiters.add(check);
-      check();
-    });
-  }
 }
 
 describe('one budget for HTTP and WebSocket', () => {
@@ -219,7 +170,7 @@ describe('one budget for HTTP and WebSocket', () => {
   it('counts a connection_init with a bad token against its IP, as HTTP counts a bad token', async () => {
     await withGateway({ RATE_LIMIT_PER_IP_PER_MINUTE: '2' }, async (gateway) => {
       for (let n = 0; n < 2; n += 1) {
-        expect(await new RawSocket(gateway.gateway.url).init('not-a-token')).toEqual({
+        expect(await rawSocket(gateway.gateway.url).init('not-a-token')).toEqual({
           code: 4403,
           reason: 'Forbidden',
         });
@@ -266,7 +217,7 @@ describe('message size', () => {
   it('accepts 1 MiB, closes the socket with 1009 on 1 MiB + 1 byte and on the issue’s 20 MB, and stays healthy', async () => {
     await withGateway({}, async (gateway) => {
       const token = stack.token();
-      const socket = new RawSocket(gateway.gateway.url);
+      const socket = rawSocket(gateway.gateway.url);
       expect(await socket.init(token)).toBe('acked');
       const exact = subscribeMessage('exact', MiB);
       expect(Buffer.byteLength(exact)).toBe(MiB);
@@ -276,7 +227,7 @@ describe('message size', () => {
       socket.send(subscribeMessage('over', MiB + 1));
       expect((await socket.closed).code).toBe(MESSAGE_TOO_BIG);
 
-      const huge = new RawSocket(gateway.gateway.url);
+      const huge = rawSocket(gateway.gateway.url);
       expect(await huge.init(token)).toBe('acked');
       huge.send(subscribeMessage('huge', 20 * 10 ** 6));
       expect((await huge.closed).code).toBe(MESSAGE_TOO_BIG);
@@ -296,7 +247,7 @@ describe('message size', () => {
   });
 
   it('caps a subgraph’s own graphql-ws port at 1 MiB too', async () => {
-    const socket = new RawSocket(stack.probe.subgraph.url);
+    const socket = rawSocket(stack.probe.subgraph.url);
     expect(await socket.init(stack.token())).toBe('acked');
     socket.send(subscribeMessage('over', MiB + 1));
     expect((await socket.closed).code).toBe(MESSAGE_TOO_BIG);
@@ -307,28 +258,28 @@ describe('sockets per IP and per user', () => {
   it('closes the socket over the per-IP cap with 4429 and admits another once one closes', async () => {
     await withGateway({ WS_MAX_SOCKETS_PER_IP: '3', TRUST_PROXY: 'true' }, async (gateway) => {
       const from = { 'x-forwarded-for': '198.51.100.9' };
-      const open = [0, 1, 2].map(() => new RawSocket(gateway.gateway.url, from));
+      const open = [0, 1, 2].map(() => rawSocket(gateway.gateway.url, from));
       expect(await Promise.all(open.map(async (socket) => socket.init()))).toEqual(['acked', 'acked', 'acked']);
-      expect(await new RawSocket(gateway.gateway.url, from).init()).toEqual({
+      expect(await rawSocket(gateway.gateway.url, from).init()).toEqual({
         code: TOO_MANY_CONNECTIONS_CLOSE_CODE,
         reason: 'Too many connections from this address',
       });
       // Another address is not affected.
-      expect(await new RawSocket(gateway.gateway.url, { 'x-forwarded-for': '198.51.100.10' }).init()).toBe('acked');
+      expect(await rawSocket(gateway.gateway.url, { 'x-forwarded-for': '198.51.100.10' }).init()).toBe('acked');
 
       open[0].socket.close();
       await open[0].closed;
-      expect(await new RawSocket(gateway.gateway.url, from).init()).toBe('acked');
+      expect(await rawSocket(gateway.gateway.url, from).init()).toBe('acked');
     });
   });
 
   it('counts a signed-in socket against its user, not its IP', async () => {
     await withGateway({ WS_MAX_SOCKETS_PER_IP: '2' }, async (gateway) => {
       const users = [Role.CUSTOMER, Role.VENDOR, Role.ADMIN].map((role) => stack.token(role));
-      for (const token of users) expect(await new RawSocket(gateway.gateway.url).init(token)).toBe('acked');
-      const anonymous = [new RawSocket(gateway.gateway.url), new RawSocket(gateway.gateway.url)];
+      for (const token of users) expect(await rawSocket(gateway.gateway.url).init(token)).toBe('acked');
+      const anonymous = [rawSocket(gateway.gateway.url), rawSocket(gateway.gateway.url)];
       expect(await Promise.all(anonymous.map(async (socket) => socket.init()))).toEqual(['acked', 'acked']);
-      expect((await new RawSocket(gateway.gateway.url).init()) as { code: number }).toMatchObject({
+      expect((await rawSocket(gateway.gateway.url).init()) as { code: number }).toMatchObject({
         code: TOO_MANY_CONNECTIONS_CLOSE_CODE,
       });
     });
@@ -337,18 +288,18 @@ describe('sockets per IP and per user', () => {
   it('closes a user’s socket over the per-user cap with 4429, wherever it comes from; other users are not affected', async () => {
     await withGateway({ WS_MAX_SOCKETS_PER_USER: '2', TRUST_PROXY: 'true' }, async (gateway) => {
       const token = stack.token(Role.CUSTOMER);
-      const first = new RawSocket(gateway.gateway.url, { 'x-forwarded-for': '198.51.100.20' });
-      const second = new RawSocket(gateway.gateway.url, { 'x-forwarded-for': '198.51.100.21' });
+      const first = rawSocket(gateway.gateway.url, { 'x-forwarded-for': '198.51.100.20' });
+      const second = rawSocket(gateway.gateway.url, { 'x-forwarded-for': '198.51.100.21' });
       expect([await first.init(token), await second.init(token)]).toEqual(['acked', 'acked']);
-      expect(await new RawSocket(gateway.gateway.url, { 'x-forwarded-for': '198.51.100.22' }).init(token)).toEqual({
+      expect(await rawSocket(gateway.gateway.url, { 'x-forwarded-for': '198.51.100.22' }).init(token)).toEqual({
         code: TOO_MANY_CONNECTIONS_CLOSE_CODE,
         reason: 'Too many connections for this user',
       });
-      expect(await new RawSocket(gateway.gateway.url).init(stack.token(Role.VENDOR))).toBe('acked');
+      expect(await rawSocket(gateway.gateway.url).init(stack.token(Role.VENDOR))).toBe('acked');
 
       first.socket.close();
       await first.closed;
-      expect(await new RawSocket(gateway.gateway.url).init(token)).toBe('acked');
+      expect(await rawSocket(gateway.gateway.url).init(token)).toBe('acked');
       expect(gateway.logs.records().filter((record) => record.msg === 'websocket refused: too many sockets')).toEqual([
         expect.objectContaining({ holder: 'user:user-customer', reason: 'Too many connections for this user' }),
       ]);
