@@ -172,7 +172,7 @@ export function serveLiveSubscriptions(
         document,
         operationName: payload.operationName ?? undefined,
         variableValues: payload.variables ?? undefined,
-        contextValue: { state, query: payload.query },
+        contextValue: { state: contexts.get(ctx), query: payload.query },
       };
       return args;
     },
