@@ -115,7 +115,27 @@ describe('readGatewayConfig', () => {
       enabled: true,
       perUserPerMinute: 1200,
       perIpPerMinute: 60,
+      storeTimeoutMs: 250,
     });
     expect(configOf({ RATE_LIMIT_ENABLED: 'false' }).rateLimit.enabled).toBe(false);
+    expect(configOf({ RATE_LIMIT_STORE_TIMEOUT_MS: '1000' }).rateLimit.storeTimeoutMs).toBe(1000);
+  });
+
+  it('reads the WebSocket limits, 1 MiB messages by default like HTTP bodies', () => {
+    expect(configOf({}).webSocket).toEqual({
+      maxMessageBytes: 1_048_576,
+      maxOperationsInFlight: 100,
+      maxSocketsPerUser: 10,
+      maxSocketsPerIp: 50,
+    });
+    expect(
+      configOf({
+        WS_MAX_MESSAGE_BYTES: '65536',
+        WS_MAX_OPERATIONS_IN_FLIGHT: '5',
+        WS_MAX_SOCKETS_PER_USER: '2',
+        WS_MAX_SOCKETS_PER_IP: '20',
+      }).webSocket,
+    ).toEqual({ maxMessageBytes: 65_536, maxOperationsInFlight: 5, maxSocketsPerUser: 2, maxSocketsPerIp: 20 });
+    expect(() => configOf({ WS_MAX_SOCKETS_PER_USER: '0' })).toThrow(/WS_MAX_SOCKETS_PER_USER/);
   });
 });

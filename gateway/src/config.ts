@@ -1,15 +1,22 @@
 import { resolve } from 'node:path';
-import { CommonConfig, EnvReader, readCommonConfig } from '@marketplace/kit';
+import {
+  CommonConfig,
+  DEFAULT_WEBSOCKET_MAX_MESSAGE_BYTES,
+  DEFAULT_WEBSOCKET_MAX_OPERATIONS_IN_FLIGHT,
+  EnvReader,
+  readCommonConfig,
+} from '@marketplace/kit';
 import {
   DEFAULT_REST_EDGE_ROUTES,
   DEFAULT_REST_EDGE_TIMEOUT_MS,
   RestEdgeRoute,
   parseRestEdgeRoutes,
 } from './edge/rest-edge';
-import type { RateLimitSettings } from './edge/rate-limit';
+import { DEFAULT_STORE_TIMEOUT_MS, RateLimitSettings } from './edge/rate-limit';
 import type { ResponseCacheSettings } from './caching/response-cache';
 import type { PublicCacheSettings } from './caching/public-cache';
 import { APOLLO_TELEMETRY_VARIABLE } from './apollo/apollo-telemetry';
+import type { WebSocketSettings } from './subscriptions/socket-limits';
 
 export const DEFAULT_GATEWAY_PORT = 4000;
 export const DEFAULT_MAX_DEPTH = 12;
@@ -29,6 +36,10 @@ export const DEFAULT_SUBGRAPH_TIMEOUT_MS = 30_000;
 export const DEFAULT_RATE_LIMIT_PER_USER_PER_MINUTE = 600;
 export const DEFAULT_RATE_LIMIT_PER_IP_PER_MINUTE = 300;
 const MAX_RATE_LIMIT_PER_MINUTE = 1_000_000;
+/** Sockets a signed-in user may hold open on one gateway at once: tabs and devices, each with one socket. */
+export const DEFAULT_WS_MAX_SOCKETS_PER_USER = 10;
+/** Sockets one client IP may hold open before signing in, or without signing in: room for a NAT of visitors. */
+export const DEFAULT_WS_MAX_SOCKETS_PER_IP = 50;
 /** Change notices drop cached answers at once; the TTL only bounds a notice lost with a Redis outage. */
 export const DEFAULT_RESPONSE_CACHE_TTL_SECONDS = 60;
 export const DEFAULT_RESPONSE_CACHE_MAX_ENTRIES = 10_000;
@@ -74,7 +85,9 @@ export interface GatewayConfig {
    */
   subgraphCache: PublicCacheSettings;
   /** Per-user / per-IP request limits, counted in Redis (`REDIS_URL`) or in memory. */
-  rateLimit: RateLimitSettings;
+  rateLimit: RateLimitSettings & { storeTimeoutMs: number };
+  /** graphql-ws on `/graphql`: message size, sockets per user and per IP, operations in flight per socket. */
+  webSocket: WebSocketSettings;
   /** `USERS_URL` and friends: where a subgraph really lives when it differs from the supergraph's routing URL. */
   subgraphUrlOverride(name: string): string | undefined;
   /** @apollo/gateway's usage reports to Apollo and the cloud-metadata probes behind them; off unless `APOLLO_TELEMETRY_DISABLED=false`. */
@@ -141,6 +154,19 @@ export function readGatewayConfig(env: EnvReader): GatewayConfig {
         min: 1,
         max: MAX_RATE_LIMIT_PER_MINUTE,
       }),
+      storeTimeoutMs: env.int('RATE_LIMIT_STORE_TIMEOUT_MS', DEFAULT_STORE_TIMEOUT_MS, { min: 1, max: 60_000 }),
+    },
+    webSocket: {
+      maxMessageBytes: env.int('WS_MAX_MESSAGE_BYTES', DEFAULT_WEBSOCKET_MAX_MESSAGE_BYTES, {
+        min: 1_024,
+        max: 64 * 2 ** 20,
+      }),
+      maxOperationsInFlight: env.int('WS_MAX_OPERATIONS_IN_FLIGHT', DEFAULT_WEBSOCKET_MAX_OPERATIONS_IN_FLIGHT, {
+        min: 1,
+        max: 100_000,
+      }),
+      maxSocketsPerUser: env.int('WS_MAX_SOCKETS_PER_USER', DEFAULT_WS_MAX_SOCKETS_PER_USER, { min: 1, max: 100_000 }),
+      maxSocketsPerIp: env.int('WS_MAX_SOCKETS_PER_IP', DEFAULT_WS_MAX_SOCKETS_PER_IP, { min: 1, max: 1_000_000 }),
     },
     subgraphUrlOverride: (name) => env.url(`${subgraphEnvPrefix(name)}_URL`, ['http', 'https']),
     apolloTelemetry: !env.bool(APOLLO_TELEMETRY_VARIABLE, true),

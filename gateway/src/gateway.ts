@@ -23,6 +23,7 @@ import { buildTokenVerifier } from './edge/request-context';
 import { GRAPHQL_PATH, buildExpressApp, mountRoutes } from './edge/routes';
 import { SubgraphAnswer, buildSubgraphFetcher } from './subgraph-io/subgraph-fetcher';
 import { serveLiveSubscriptions } from './subscriptions/live-subscriptions';
+import { TrustProxyFn, upgradeClientIp } from './subscriptions/socket-limits';
 
 export { GRAPHQL_PATH } from './edge/routes';
 
@@ -81,6 +82,9 @@ export async function startGateway(options: GatewayOptions = {}): Promise<Runnin
     limits: config.limits,
     formatError,
     log: log.child({ component: 'subscriptions' }),
+    rateLimiter: rateLimit?.limiter,
+    webSocket: config.webSocket,
+    clientIpOf: (request) => upgradeClientIp(request, app.get('trust proxy fn') as TrustProxyFn),
   });
   const stop = async (server: 'listening' | 'not listening') => {
     await closeWebSockets();

@@ -5,7 +5,8 @@ import type { GatewayConfig } from '../config';
 /**
  * Per-user and per-IP request limits, checked once per HTTP GraphQL request while the
  * context is created: after CSRF prevention, before parsing, validation and planning, so a
- * refused request costs one counter increment and reaches no subgraph.
+ * refused request costs one counter increment and reaches no subgraph. Each operation sent
+ * over WebSocket counts against the same counter (see live-subscriptions.ts): one budget.
  *
  * Fixed one-minute windows on the kit's KeyValueStore (`INCR` + `PEXPIRE NX` in one Redis
  * transaction, so concurrent requests each get a distinct count and exactly `limit` pass).
@@ -122,21 +123,31 @@ export class RequestRateLimiter {
    * RATE_LIMITED error when the subject is over its limit.
    */
   async enforce(subject: RateLimitSubject, res: HeaderSink, log: Logger): Promise<void> {
-    const decision = await this.consume(subject);
+    const decision = await this.limit(subject, log);
     if (!decision) return;
     res.setHeader(RateLimitHeaders.limit, String(decision.limit));
     res.setHeader(RateLimitHeaders.remaining, String(decision.remaining));
     res.setHeader(RateLimitHeaders.reset, String(decision.resetSeconds));
     if (decision.allowed) return;
     res.setHeader(RateLimitHeaders.retryAfter, String(decision.resetSeconds));
+    throw tooManyRequests(decision.resetSeconds);
+  }
+
+  /**
+   * Counts one operation against the same budget as `enforce`, for callers with no HTTP
+   * response to put headers on (an operation sent over WebSocket): the decision, to be
+   * refused with `tooManyRequests` when not allowed, or `null` while the store is down.
+   */
+  async limit(subject: RateLimitSubject, log: Logger): Promise<RateLimitDecision | null> {
+    const decision = await this.consume(subject);
     // One line per subject per window (its first refusal), however hard it keeps hammering.
-    if (decision.count === decision.limit + 1) {
+    if (decision && decision.count === decision.limit + 1) {
       log.info(
         { rateLimitSubject: subjectKey(subject), limit: decision.limit, retryAfterSeconds: decision.resetSeconds },
         'graphql requests rate limited',
       );
     }
-    throw tooManyRequests(decision.resetSeconds);
+    return decision;
   }
 
   private failedOpen(error: unknown): null {
@@ -169,7 +180,10 @@ export function buildRateLimit(config: GatewayConfig, log: Logger): GatewayRateL
   const store = createStore(config.common.redisUrl, storeNamespace(config));
   return {
     store,
-    limiter: new RequestRateLimiter(store, config.rateLimit, { log: log.child({ component: 'rate-limit' }) }),
+    limiter: new RequestRateLimiter(store, config.rateLimit, {
+      log: log.child({ component: 'rate-limit' }),
+      storeTimeoutMs: config.rateLimit.storeTimeoutMs,
+    }),
   };
 }
 

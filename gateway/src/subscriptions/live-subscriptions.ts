@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import type { Server } from 'node:http';
+import type { IncomingMessage, Server } from 'node:http';
 import type { ApolloServer } from '@apollo/server';
 import {
   DocumentNode,
@@ -21,9 +21,12 @@ import {
   changeStream,
   serveGraphQLOverWebSocket,
 } from '@marketplace/kit';
+import { WebSocket } from 'ws';
 import { OperationLimits, limitRules } from '../edge/limits';
+import { RequestRateLimiter, tooManyRequests } from '../edge/rate-limit';
 import { GatewayContext, socketPeerOf } from '../edge/request-context';
 import { LiveQuery, toLiveQuery } from './live-query';
+import { OpenSockets, TOO_MANY_CONNECTIONS_CLOSE_CODE, WebSocketSettings } from './socket-limits';
 
 /** What a WebSocket connection carries once `connection_init` was accepted. */
 interface ConnectionState {
@@ -41,6 +44,11 @@ export interface LiveSubscriptionOptions {
   limits: OperationLimits & { maxTokens: number };
   formatError: FormatError;
   log: Logger;
+  /** The HTTP limiter: each operation sent over a socket spends the same budget. Absent when rate limits are off. */
+  rateLimiter?: Pick<RequestRateLimiter, 'limit'>;
+  webSocket: WebSocketSettings;
+  /** The client of an upgrade request, as `TRUST_PROXY` resolves it; the socket peer by default. */
+  clientIpOf?: (request: IncomingMessage) => string;
 }
 
 /**
@@ -51,14 +59,40 @@ export interface LiveSubscriptionOptions {
  * at the start (a new or reconnecting client gets the current state first) and again on
  * every change notification; a result equal to the last one pushed is not pushed again.
  * Queries and mutations sent over the socket run once through the same pipeline.
+ *
+ * Limits, as over HTTP and on the same counters: every `subscribe` message spends one request
+ * of its user's budget (or its IP's, anonymous) before it is parsed, and over the budget it
+ * gets an `error` message with RATE_LIMITED and `retryAfterSeconds`, the socket staying open;
+ * a subscription's re-runs on change notices are the server's doing and spend nothing. The
+ * kit caps message size and operations in flight per socket; sockets are capped here, per IP
+ * from the moment a socket opens and per user once `connection_init` names one (a signed-in
+ * socket then leaves its IP's count, as its operations do): one more is closed with 4429.
  */
 export function serveLiveSubscriptions(
   server: Server,
   path: string,
   options: LiveSubscriptionOptions,
 ): () => Promise<void> {
-  const { apollo, verifier, log } = options;
+  const { apollo, verifier, log, rateLimiter, webSocket, clientIpOf = socketPeerOf } = options;
   const contexts = new WeakMap<object, ConnectionState>();
+  const socketsPerIp = new OpenSockets(webSocket.maxSocketsPerIp);
+  const socketsPerUser = new OpenSockets(webSocket.maxSocketsPerUser);
+  /** A socket's place in its IP's count, given back when it signs in. */
+  const ipPlaces = new WeakMap<WebSocket, () => void>();
+
+  const refuseSocket = (socket: WebSocket, holder: string, reason: string) => {
+    log.info({ holder, reason }, 'websocket refused: too many sockets');
+    socket.close(TOO_MANY_CONNECTIONS_CLOSE_CODE, reason);
+  };
+
+  /** RATE_LIMITED when this operation is over its subject's budget; nothing while the store is down (fail open). */
+  const overBudget = async (state: ConnectionState) => {
+    const decision = await rateLimiter?.limit(
+      state.viewer ? { kind: 'user', id: state.viewer.id } : { kind: 'ip', address: state.clientIp },
+      log,
+    );
+    return decision && !decision.allowed ? tooManyRequests(decision.resetSeconds) : undefined;
+  };
 
   const run = async (
     state: ConnectionState,
@@ -81,12 +115,26 @@ export function serveLiveSubscriptions(
 
   return serveGraphQLOverWebSocket(server, path, {
     formatError: options.formatError,
-    onConnect: (ctx) => {
+    log,
+    limits: { maxMessageBytes: webSocket.maxMessageBytes, maxOperationsInFlight: webSocket.maxOperationsInFlight },
+    onSocketOpen: (socket, request) => {
+      const clientIp = clientIpOf(request);
+      const place = socketsPerIp.admit(clientIp, socket);
+      if (place) ipPlaces.set(socket, place);
+      else refuseSocket(socket, `ip:${clientIp}`, 'Too many connections from this address');
+    },
+    onConnect: async (ctx) => {
+      const { socket, request } = ctx.extra;
+      // Refused as it opened; a connection_init it sent at once must not count it again.
+      if (socket.readyState !== WebSocket.OPEN) return false;
+      const clientIp = clientIpOf(request);
       const authorization = authorizationFrom(ctx.connectionParams);
       let viewer: Viewer | null;
       try {
         viewer = verifier.fromAuthorizationHeader(authorization);
       } catch (error) {
+        // As over HTTP, a bad token spends its IP's budget before it is refused.
+        await rateLimiter?.limit({ kind: 'ip', address: clientIp }, log);
         log.info(
           { reason: error instanceof Error ? error.message : String(error) },
           'websocket refused: bad access token',
@@ -94,14 +142,22 @@ export function serveLiveSubscriptions(
         // graphql-ws closes with 4403 Forbidden; the client sees why in the close reason.
         return false;
       }
-      contexts.set(ctx, {
-        viewer,
-        authorization: viewer ? authorization : undefined,
-        clientIp: socketPeerOf(ctx.extra.request),
-      });
+      if (viewer) {
+        if (!socketsPerUser.admit(viewer.id, socket)) {
+          refuseSocket(socket, `user:${viewer.id}`, 'Too many connections for this user');
+          return false;
+        }
+        ipPlaces.get(socket)?.();
+      }
+      contexts.set(ctx, { viewer, authorization: viewer ? authorization : undefined, clientIp });
       return true;
     },
-    onSubscribe: (ctx, _id, payload) => {
+    onSubscribe: async (ctx, _id, payload) => {
+      const state = contexts.get(ctx);
+      // graphql-ws accepts `subscribe` only after onConnect said yes, which stored the state.
+      if (!state) return [new GraphQLError('Unauthorized')];
+      const refused = await overBudget(state);
+      if (refused) return [refused];
       const schema = options.schema();
       let document: DocumentNode;
       try {
@@ -154,7 +210,27 @@ function isFinal(result: ExecutionResult): boolean {
   return !data || Object.values(data).every((value) => value === null || value === undefined);
 }
 
-async function* pushes(
+/**
+ * The pushes of one subscription. An async generator's `return()` (the client's `complete`)
+ * waits for its pending `next()`, which waits for a change that may never come: the
+ * subscription would hold its change-feed listener and its place in flight until then. So
+ * `return()` ends the change stream first, which ends that wait at once.
+ */
+function pushes(
+  first: ExecutionResult,
+  changes: AsyncIterableIterator<void>,
+  rerun: () => Promise<ExecutionResult>,
+): AsyncGenerator<ExecutionResult> {
+  const generator = pushesOf(first, changes, rerun);
+  const end = generator.return.bind(generator);
+  generator.return = async (value) => {
+    await changes.return?.();
+    return end(value);
+  };
+  return generator;
+}
+
+async function* pushesOf(
   first: ExecutionResult,
   changes: AsyncIterableIterator<void>,
   rerun: () => Promise<ExecutionResult>,

@@ -48,6 +48,13 @@ export class Whoami {
   clientIp: string;
 }
 
+/** The signed-in caller, shaped as the users subgraph answers `{ me { id } }`: probes can be sent as written. */
+@ObjectType()
+export class ProbeMe {
+  @Field(() => ID)
+  id: string;
+}
+
 @Directive('@key(fields: "id")')
 @ObjectType()
 export class Probe {
@@ -129,6 +136,11 @@ export class ProbeResolver {
       requestId: context.requestId,
       clientIp: context.clientIp,
     };
+  }
+
+  @Query(() => ProbeMe, { nullable: true })
+  me(@Ctx() context: RequestContext): ProbeMe | null {
+    return context.viewer ? { id: context.viewer.id } : null;
   }
 
   @Query(() => Probe)

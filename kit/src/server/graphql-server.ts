@@ -58,6 +58,7 @@ export function serveSubgraphSubscriptions(
   return serveGraphQLOverWebSocket(httpServer, '/graphql', {
     schema,
     formatError: deps.formatError,
+    log: deps.context.log,
     context: ({ connectionParams, extra }) =>
       createRequestContext(
         {

@@ -94,3 +94,60 @@ function describeClose(error: unknown): string {
   const event = error as { code?: number; reason?: string };
   return event?.code !== undefined ? `closed ${event.code} ${event.reason ?? ''}`.trim() : String(error);
 }
+
+/**
+ * graphql-ws spoken by hand over `ws`, for what its client cannot send (oversized frames) or
+ * hides (close codes). The test terminates it (`socket.terminate()`) when done.
+ */
+export class RawGraphQLSocket {
+  readonly socket: WebSocket;
+  readonly closed: Promise<{ code: number; reason: string }>;
+  private readonly received: { type: string; id?: string; payload?: unknown }[] = [];
+  private readonly waiters = new Set<() => void>();
+
+  constructor(url: string, headers: Record<string, string> = {}) {
+    this.socket = new WebSocket(url.replace(/^http/, 'ws'), 'graphql-transport-ws', { headers });
+    this.socket.on('error', () => undefined);
+    this.socket.on('message', (data: Buffer) => {
+      this.received.push(JSON.parse(data.toString()) as RawGraphQLSocket['received'][number]);
+      this.waiters.forEach((waiter) => waiter());
+    });
+    this.closed = new Promise((resolve) =>
+      this.socket.once('close', (code: number, reason: Buffer) => {
+        resolve({ code, reason: reason.toString() });
+        this.waiters.forEach((waiter) => waiter());
+      }),
+    );
+  }
+
+  send(message: unknown): void {
+    this.socket.send(typeof message === 'string' ? message : JSON.stringify(message));
+  }
+
+  /** `acked` once the server acknowledged `connection_init`, else how it closed the socket. */
+  async init(token?: string): Promise<'acked' | { code: number; reason: string }> {
+    await new Promise<void>((resolve, reject) => {
+      if (this.socket.readyState === WebSocket.OPEN) return resolve();
+      this.socket.once('open', () => resolve());
+      this.socket.once('close', () => resolve());
+      this.socket.once('error', reject);
+    });
+    if (this.socket.readyState === WebSocket.OPEN) {
+      this.send({ type: 'connection_init', payload: token ? { authorization: `Bearer ${token}` } : {} });
+    }
+    return Promise.race([this.next('connection_ack').then(() => 'acked' as const), this.closed]);
+  }
+
+  next(type: string, id?: string): Promise<RawGraphQLSocket['received'][number]> {
+    return new Promise((resolve) => {
+      const check = () => {
+        const found = this.received.find((message) => message.type === type && (id === undefined || message.id === id));
+        if (!found) return;
+        this.waiters.delete(check);
+        resolve(found);
+      };
+      this.waiters.add(check);
+      check();
+    });
+  }
+}
