@@ -14,8 +14,8 @@ export const AssumedListSize = {
   orderLines: 10,
   /** Status changes of one order: the status machine has fewer moves. */
   statusHistory: 10,
-  /** Categories at one level of the tree. */
-  categories: 20,
+  /** Categories at one level of the tree (a fixed tree of 3 × 3, set by migrations). */
+  categories: 10,
   /** Currencies a vendor holds money in. */
   currencies: 3,
   /** Payments of one order (at most one succeeds; retries add failed ones). */
