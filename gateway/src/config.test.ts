@@ -13,7 +13,15 @@ describe('readGatewayConfig', () => {
       trustProxy: false,
       corsOrigins: undefined,
       introspection: true,
-      limits: { maxDepth: 12, maxAliases: 30, maxTokens: 5000 },
+      limits: {
+        maxDepth: 12,
+        maxAliases: 30,
+        maxTokens: 5000,
+        maxDirectives: 50,
+        maxCost: 10_000,
+        maxCostAnonymous: 3_000,
+        maxResponseBytes: 2 * 2 ** 20,
+      },
       healthTimeoutMs: 2000,
       subgraphTimeoutMs: 30000,
       rateLimit: { enabled: true, perUserPerMinute: 600, perIpPerMinute: 300 },
@@ -28,12 +36,24 @@ describe('readGatewayConfig', () => {
       GRAPHQL_MAX_DEPTH: '8',
       GRAPHQL_MAX_ALIASES: '5',
       GRAPHQL_MAX_TOKENS: '900',
+      GRAPHQL_MAX_DIRECTIVES: '7',
+      GRAPHQL_MAX_COST: '2000',
+      GRAPHQL_MAX_COST_ANONYMOUS: '500',
+      GRAPHQL_MAX_RESPONSE_BYTES: '65536',
       SUPERGRAPH_PATH: '/srv/supergraph.graphql',
     });
     expect(config).toMatchObject({
       port: 8080,
       host: '0.0.0.0',
-      limits: { maxDepth: 8, maxAliases: 5, maxTokens: 900 },
+      limits: {
+        maxDepth: 8,
+        maxAliases: 5,
+        maxTokens: 900,
+        maxDirectives: 7,
+        maxCost: 2000,
+        maxCostAnonymous: 500,
+        maxResponseBytes: 65536,
+      },
       supergraphPath: '/srv/supergraph.graphql',
     });
   });
@@ -95,9 +115,18 @@ describe('readGatewayConfig', () => {
   it('refuses out-of-range limits with the variable named', () => {
     expect(() => configOf({ GRAPHQL_MAX_DEPTH: '0' })).toThrow('GRAPHQL_MAX_DEPTH');
     expect(() => configOf({ GRAPHQL_MAX_TOKENS: 'lots' })).toThrow('GRAPHQL_MAX_TOKENS');
+    expect(() => configOf({ GRAPHQL_MAX_COST: '0' })).toThrow('GRAPHQL_MAX_COST');
+    expect(() => configOf({ GRAPHQL_MAX_RESPONSE_BYTES: '10' })).toThrow('GRAPHQL_MAX_RESPONSE_BYTES');
     expect(() => configOf({ RATE_LIMIT_PER_USER_PER_MINUTE: '0' })).toThrow('RATE_LIMIT_PER_USER_PER_MINUTE');
     expect(() => configOf({ RATE_LIMIT_PER_IP_PER_MINUTE: '10/s' })).toThrow('RATE_LIMIT_PER_IP_PER_MINUTE');
     expect(() => configOf({ RATE_LIMIT_ENABLED: 'maybe' })).toThrow('RATE_LIMIT_ENABLED must be true or false');
+  });
+
+  it('keeps the anonymous cost budget at or under the signed-in one', () => {
+    expect(configOf({ GRAPHQL_MAX_COST: '1000' }).limits).toMatchObject({ maxCost: 1000, maxCostAnonymous: 1000 });
+    expect(() => configOf({ GRAPHQL_MAX_COST: '1000', GRAPHQL_MAX_COST_ANONYMOUS: '1001' })).toThrow(
+      'GRAPHQL_MAX_COST_ANONYMOUS must not exceed GRAPHQL_MAX_COST (1000)',
+    );
   });
 
   it("keeps @apollo/gateway's usage reports to Apollo off unless APOLLO_TELEMETRY_DISABLED=false, and refuses a value that is no boolean", () => {

@@ -1,6 +1,7 @@
 import { resolve } from 'node:path';
 import {
   CommonConfig,
+  ConfigError,
   DEFAULT_WEBSOCKET_MAX_MESSAGE_BYTES,
   DEFAULT_WEBSOCKET_MAX_OPERATIONS_IN_FLIGHT,
   EnvReader,
@@ -12,6 +13,7 @@ import {
   RestEdgeRoute,
   parseRestEdgeRoutes,
 } from './edge/rest-edge';
+import type { OperationLimits } from './edge/limits';
 import { DEFAULT_STORE_TIMEOUT_MS, RateLimitSettings } from './edge/rate-limit';
 import type { ResponseCacheSettings } from './caching/response-cache';
 import type { PublicCacheSettings } from './caching/public-cache';
@@ -28,6 +30,13 @@ export const DEFAULT_ARTIFACT_MAX_BYTES = 100 * 2 ** 20;
 export const DEFAULT_REST_EDGE_MAX_BODY_BYTES = 2 ** 20;
 /** GraphQL's Int is 32-bit: catalog cannot report a larger artifact, so it accepts none (same bound as catalog). */
 const LARGEST_ARTIFACT_BYTES = 2_147_483_647;
+/** `@include`/`@skip` and friends in one operation: a real client needs a handful. */
+export const DEFAULT_MAX_DIRECTIVES = 50;
+/** Cost budgets of one operation (gateway/src/edge/cost.ts); see docs/security.md for how they were chosen. */
+export const DEFAULT_MAX_COST = 10_000;
+export const DEFAULT_MAX_COST_ANONYMOUS = 3_000;
+/** A serialized GraphQL response larger than this is replaced by a RESPONSE_TOO_LARGE error. */
+export const DEFAULT_MAX_RESPONSE_BYTES = 2 * 2 ** 20;
 /** Per subgraph `/ready` probe behind `/health`; a hung subgraph must not hang the probe. */
 export const DEFAULT_HEALTH_TIMEOUT_MS = 2_000;
 /** One subgraph fetch; longer than any sane resolver, shorter than client timeouts. */
@@ -40,6 +49,7 @@ const MAX_RATE_LIMIT_PER_MINUTE = 1_000_000;
 export const DEFAULT_WS_MAX_SOCKETS_PER_USER = 10;
 /** Sockets one client IP may hold open before signing in, or without signing in: room for a NAT of visitors. */
 export const DEFAULT_WS_MAX_SOCKETS_PER_IP = 50;
+const MAX_COST_SETTING = 1_000_000_000;
 /** Change notices drop cached answers at once; the TTL only bounds a notice lost with a Redis outage. */
 export const DEFAULT_RESPONSE_CACHE_TTL_SECONDS = 60;
 export const DEFAULT_RESPONSE_CACHE_MAX_ENTRIES = 10_000;
@@ -67,7 +77,8 @@ export interface GatewayConfig {
   /** Exact origins allowed by CORS; `undefined` means "localhost only" (non-production default). */
   corsOrigins: string[] | undefined;
   introspection: boolean;
-  limits: { maxDepth: number; maxAliases: number; maxTokens: number };
+  /** Checked before planning (limits.ts, cost.ts), over HTTP and WebSocket alike; the response size after execution. */
+  limits: OperationLimits & { maxTokens: number; maxResponseBytes: number };
   healthTimeoutMs: number;
   /**
    * REST routes streamed to the subgraph that owns them (webhooks, uploads, downloads), each
@@ -104,11 +115,7 @@ export function readGatewayConfig(env: EnvReader): GatewayConfig {
     trustProxy: parseTrustProxy(env.optionalString('TRUST_PROXY')),
     corsOrigins: corsOrigins(env, common),
     introspection: env.bool('GRAPHQL_INTROSPECTION', common.environment !== 'production'),
-    limits: {
-      maxDepth: env.int('GRAPHQL_MAX_DEPTH', DEFAULT_MAX_DEPTH, { min: 1, max: 1_000 }),
-      maxAliases: env.int('GRAPHQL_MAX_ALIASES', DEFAULT_MAX_ALIASES, { min: 0, max: 10_000 }),
-      maxTokens: env.int('GRAPHQL_MAX_TOKENS', DEFAULT_MAX_TOKENS, { min: 100, max: 1_000_000 }),
-    },
+    limits: readLimits(env),
     healthTimeoutMs: env.int('HEALTH_TIMEOUT_MS', DEFAULT_HEALTH_TIMEOUT_MS, { min: 1, max: 60_000 }),
     restEdge: {
       routes: parseRestEdgeRoutes(env.string('REST_EDGE_ROUTES', DEFAULT_REST_EDGE_ROUTES), {
@@ -170,6 +177,28 @@ export function readGatewayConfig(env: EnvReader): GatewayConfig {
     },
     subgraphUrlOverride: (name) => env.url(`${subgraphEnvPrefix(name)}_URL`, ['http', 'https']),
     apolloTelemetry: !env.bool(APOLLO_TELEMETRY_VARIABLE, true),
+  };
+}
+
+function readLimits(env: EnvReader): GatewayConfig['limits'] {
+  const maxCost = env.int('GRAPHQL_MAX_COST', DEFAULT_MAX_COST, { min: 1, max: MAX_COST_SETTING });
+  const maxCostAnonymous = env.int('GRAPHQL_MAX_COST_ANONYMOUS', Math.min(DEFAULT_MAX_COST_ANONYMOUS, maxCost), {
+    min: 1,
+    max: MAX_COST_SETTING,
+  });
+  if (maxCostAnonymous > maxCost)
+    throw new ConfigError('GRAPHQL_MAX_COST_ANONYMOUS', `must not exceed GRAPHQL_MAX_COST (${maxCost})`);
+  return {
+    maxDepth: env.int('GRAPHQL_MAX_DEPTH', DEFAULT_MAX_DEPTH, { min: 1, max: 1_000 }),
+    maxAliases: env.int('GRAPHQL_MAX_ALIASES', DEFAULT_MAX_ALIASES, { min: 0, max: 10_000 }),
+    maxTokens: env.int('GRAPHQL_MAX_TOKENS', DEFAULT_MAX_TOKENS, { min: 100, max: 1_000_000 }),
+    maxDirectives: env.int('GRAPHQL_MAX_DIRECTIVES', DEFAULT_MAX_DIRECTIVES, { min: 0, max: 10_000 }),
+    maxCost,
+    maxCostAnonymous,
+    maxResponseBytes: env.int('GRAPHQL_MAX_RESPONSE_BYTES', DEFAULT_MAX_RESPONSE_BYTES, {
+      min: 1_024,
+      max: 1_024 * 2 ** 20,
+    }),
   };
 }
 

@@ -71,7 +71,7 @@ describe('operation limits', () => {
     });
     expect(calls).toBe(0);
     expect(result?.errors?.[0]).toMatchObject({
-      message: 'The operation uses 31 aliases; the limit is 30',
+      message: 'Aliases limit of 30 exceeded, found 31.',
       extensions: { code: 'GRAPHQL_VALIDATION_FAILED' },
     });
   });

@@ -41,8 +41,13 @@ export const rateLimited = (retryAfterSeconds: number) =>
 export const badInput = (fields: FieldError[], message = 'Invalid input') =>
   new AppError('BAD_USER_INPUT', `${message}: ${fields.map((f) => `${f.field} ${f.message}`).join('; ')}`, { fields });
 
-/** Codes produced by graphql-js and Apollo Server for malformed requests; passed through as they are. */
+/**
+ * Codes produced by graphql-js and Apollo Server for malformed requests, and by the gateway
+ * for requests over its limits (cost, response size); passed through as they are.
+ */
 const PROTOCOL_CODES = new Set([
+  'COST_LIMIT_EXCEEDED',
+  'RESPONSE_TOO_LARGE',
   'GRAPHQL_PARSE_FAILED',
   'GRAPHQL_VALIDATION_FAILED',
   'BAD_REQUEST',

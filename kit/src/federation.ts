@@ -6,9 +6,12 @@ import { authChecker } from './auth/auth-checker';
 import { CACHE_CONTROL_DIRECTIVE } from './cache-hints';
 import type { RequestContext } from './context';
 
-/** Federation 2 features the subgraphs may use; one `@link` for all of them. */
+/**
+ * Federation 2 features the subgraphs may use; one `@link` for all of them. v2.9 brings the
+ * demand-control directives `@cost` and `@listSize` (see demand-control.ts).
+ */
 export const FEDERATION_LINK =
-  'extend schema @link(url: "https://specs.apollo.dev/federation/v2.5", import: ["@key", "@shareable", "@external", "@requires", "@provides", "@inaccessible", "@tag"])';
+  'extend schema @link(url: "https://specs.apollo.dev/federation/v2.9", import: ["@key", "@shareable", "@external", "@requires", "@provides", "@inaccessible", "@tag", "@cost", "@listSize"])';
 
 /**
  * What the router sends for an entity: its type name and key (every entity here is keyed by

@@ -9,6 +9,7 @@ export * from './loaders';
 export * from './store';
 export * from './metrics';
 export * from './pagination';
+export * from './demand-control';
 export * from './cache-hints';
 export * from './federation';
 export * from './entity-stubs';

@@ -1,5 +1,6 @@
 import { ArgsType, ClassType, Directive, Field, Int, ObjectType } from 'type-graphql';
 import { Max, Min } from 'class-validator';
+import { COUNT_COST, Cost } from './demand-control';
 import { badInput } from './errors';
 
 export const DEFAULT_PAGE_SIZE = 20;
@@ -23,6 +24,16 @@ export class PageInfo {
   })
   endCursor: string | null;
 }
+
+/**
+ * On a field returning a Connection: its `edges` hold `first` items, the default page size
+ * when `first` is left out (so no slicing argument is required). Apollo Router's demand
+ * control and the gateway's cost limit multiply by it.
+ */
+export const PagedList = (): MethodDecorator & PropertyDecorator =>
+  Directive(
+    `@listSize(assumedSize: ${DEFAULT_PAGE_SIZE}, slicingArguments: ["first"], sizedFields: ["edges"], requireOneSlicingArgument: false)`,
+  );
 
 /** The arguments of one page of a list. */
 export interface PageFields {
@@ -85,6 +96,7 @@ export function Connection<T extends object>(node: ClassType<T>, name: string) {
     pageInfo: PageInfo;
 
     @Field(() => Int, { description: 'Items in the whole list, across pages.' })
+    @Cost(COUNT_COST)
     totalCount: number;
   }
   return ConnectionType;

@@ -3,6 +3,7 @@ import { ApolloGateway } from '@apollo/gateway';
 import type { GraphQLSchema } from 'graphql';
 import { ConfigError, Logger } from '@marketplace/kit';
 import { GatewayConfig, subgraphEnvPrefix } from '../config';
+import { declareCostDirectives } from '../edge/cost-directives';
 import { SubgraphDataSource } from '../subgraph-io/subgraph-data-source';
 import type { SubgraphFetcher } from '../subgraph-io/subgraph-fetcher';
 import { constructedWithApolloTelemetry } from './apollo-telemetry';
@@ -40,7 +41,11 @@ export function buildApolloGateway(
       }),
   );
   let apiSchema: GraphQLSchema | undefined;
-  gateway.onSchemaLoadOrUpdate(({ apiSchema: loaded }) => (apiSchema = loaded));
+  gateway.onSchemaLoadOrUpdate(({ apiSchema: loaded, coreSupergraphSdl }) => {
+    // The API schema drops @cost/@listSize; the cost limit reads them from the supergraph it came from.
+    declareCostDirectives(loaded, coreSupergraphSdl);
+    apiSchema = loaded;
+  });
   return {
     gateway,
     subgraphs,

@@ -6,8 +6,10 @@ import { ApolloServerPluginDrainHttpServer } from '@apollo/server/plugin/drainHt
 import type { GraphQLFormattedError } from 'graphql';
 import { FormatError, Logger, createErrorFormatter, operationLogPlugin } from '@marketplace/kit';
 import type { GatewayConfig } from '../config';
+import { costLimitPlugin } from '../edge/cost';
 import { limitRules } from '../edge/limits';
 import type { GatewayContext } from '../edge/request-context';
+import { responseSizePlugin } from '../edge/response-size';
 import { GRAPHQL_PATH } from '../edge/routes';
 import { REQUEST_REFUSAL_CODES, operationChecks } from './operation-checks';
 
@@ -21,7 +23,10 @@ export interface ApolloServerDeps {
   log: Logger;
 }
 
-/** The one request pipeline: parsing, validation with the operation limits, plugins, then @apollo/gateway's plan and execution. */
+/**
+ * The one request pipeline: parsing (token limit), validation with the operation limits, the
+ * cost limit, plugins, then @apollo/gateway's plan and execution; the response size is checked last.
+ */
 export function buildApolloServer(config: GatewayConfig, deps: ApolloServerDeps): ApolloServer<GatewayContext> {
   return new ApolloServer<GatewayContext>({
     // Shutdown belongs to the process (runUntilSignal): Apollo's own handler would re-raise the signal mid-drain.
@@ -36,6 +41,8 @@ export function buildApolloServer(config: GatewayConfig, deps: ApolloServerDeps)
     formatError: deps.formatError,
     plugins: [
       operationChecks(GRAPHQL_PATH),
+      costLimitPlugin(config.limits),
+      responseSizePlugin(config.limits.maxResponseBytes),
       ...deps.plugins,
       ApolloServerPluginLandingPageDisabled(),
       ApolloServerPluginDrainHttpServer({ httpServer: deps.httpServer }),

@@ -1,6 +1,6 @@
 import { buildSchema, getIntrospectionQuery, parse, specifiedRules, validate } from 'graphql';
-import { maxAliasesRule, maxDepthRule } from './limits';
-import { DEFAULT_MAX_ALIASES, DEFAULT_MAX_DEPTH } from '../config';
+import { maxAliasesRule, maxDepthRule, maxDirectivesRule } from './limits';
+import { DEFAULT_MAX_ALIASES, DEFAULT_MAX_DEPTH, DEFAULT_MAX_DIRECTIVES } from '../config';
 
 const schema = buildSchema(`
   type Query { node(id: ID!): Node, nodes: [Node!]! }
@@ -81,12 +81,44 @@ describe('maxAliasesRule', () => {
 
   it('allows the limit and refuses one more', () => {
     expect(errorsOf(aliased(30), rule)).toEqual([]);
-    expect(errorsOf(aliased(31), rule)).toEqual(['The operation uses 31 aliases; the limit is 30']);
+    expect(errorsOf(aliased(31), rule)).toEqual(['Aliases limit of 30 exceeded, found 31.']);
   });
 
   it('counts a fragment’s aliases each time it is spread', () => {
     const query = `query Q { node(id: 1) { ...A parent { ...A } children { ...A } } } fragment A on Node { x: id y: name }`;
     expect(errorsOf(query, maxAliasesRule(6))).toEqual([]);
-    expect(errorsOf(query, maxAliasesRule(5))).toEqual(['Operation "Q" uses 6 aliases; the limit is 5']);
+    expect(errorsOf(query, maxAliasesRule(5))).toEqual(['Aliases limit of 5 exceeded, found 6.']);
+  });
+
+  it('counts aliases of __typename too (GraphQL Armor exempts them by default)', () => {
+    expect(errorsOf('{ a: __typename b: __typename }', maxAliasesRule(1))).toEqual([
+      'Aliases limit of 1 exceeded, found 2.',
+    ]);
+  });
+
+  it('reports through validation, with the limit in the extensions, not as a thrown syntax error', () => {
+    const [error] = validate(schema, parse(aliased(31)), [rule]);
+    expect(error.message).not.toMatch(/Syntax Error/);
+    expect(error.extensions).toEqual({ limit: 'aliases', max: 30 });
+  });
+});
+
+describe('maxDirectivesRule', () => {
+  const directed = (count: number) =>
+    `query Q($yes: Boolean!) { node(id: 1) { ${Array.from({ length: count }, (_, i) => `f${i}: id @include(if: $yes)`).join(' ')} } }`;
+
+  it(`allows the limit (${DEFAULT_MAX_DIRECTIVES}) and refuses one more`, () => {
+    const rule = maxDirectivesRule(DEFAULT_MAX_DIRECTIVES);
+    expect(errorsOf(directed(DEFAULT_MAX_DIRECTIVES), rule)).toEqual([]);
+    expect(errorsOf(directed(DEFAULT_MAX_DIRECTIVES + 1), rule)).toEqual([
+      `Directives limit of ${DEFAULT_MAX_DIRECTIVES} exceeded, found ${DEFAULT_MAX_DIRECTIVES + 1}.`,
+    ]);
+  });
+
+  it('counts a fragment’s directives each time it is spread', () => {
+    const query = `query Q($no: Boolean!) { node(id: 1) { ...A parent { ...A } } }
+      fragment A on Node { id @skip(if: $no) name @skip(if: $no) }`;
+    expect(errorsOf(query, maxDirectivesRule(4))).toEqual([]);
+    expect(errorsOf(query, maxDirectivesRule(3))).toEqual(['Directives limit of 3 exceeded, found 4.']);
   });
 });

@@ -15,21 +15,48 @@ import {
   isInterfaceType,
   isObjectType,
 } from 'graphql';
+import { maxAliasesRule as armorMaxAliasesRule } from '@escape.tech/graphql-armor-max-aliases';
+import { maxDirectivesRule as armorMaxDirectivesRule } from '@escape.tech/graphql-armor-max-directives';
+import { CostLimits, costBudget, describe, maxCostRule } from './cost';
 
 /**
  * Operation limits run as validation rules, so an operation that breaks one is refused
- * before the gateway plans it and before any subgraph sees it. Fragments are followed:
- * spreading a fragment costs what the fragment costs. Each fragment is measured once
- * (memoized), so a document of fragments spreading fragments cannot make this exponential.
+ * before the gateway plans it and before any subgraph sees it. Aliases and directives are
+ * counted by GraphQL Armor's rules; depth by our own (see DepthMeter: Armor's cannot let
+ * GraphiQL's introspection through without exempting all of `__schema`); cost by cost.ts;
+ * tokens by graphql-js's parser (`maxTokens`). Fragments are followed: spreading a fragment
+ * costs what the fragment costs, each measured once (memoized), so a document of fragments
+ * spreading fragments cannot make a rule exponential.
  */
 
-export interface OperationLimits {
+export interface OperationLimits extends CostLimits {
   maxDepth: number;
   maxAliases: number;
+  maxDirectives: number;
 }
 
-export function limitRules(limits: OperationLimits): ValidationRule[] {
-  return [maxDepthRule(limits.maxDepth), maxAliasesRule(limits.maxAliases)];
+/** Who runs the operation, with which variables: what the cost budget depends on. */
+export interface OperationRequest {
+  signedIn: boolean;
+  variables?: Readonly<Record<string, unknown>> | null;
+}
+
+/**
+ * The rules that depend on the document alone, and, given the request, the cost limit too.
+ * Apollo Server caches a validated document and skips these rules on its next use, so over
+ * HTTP the cost limit, which depends on the caller, runs in costLimitPlugin instead.
+ */
+export function limitRules(limits: OperationLimits, request?: OperationRequest): ValidationRule[] {
+  const rules = [
+    maxDepthRule(limits.maxDepth),
+    maxAliasesRule(limits.maxAliases),
+    maxDirectivesRule(limits.maxDirectives),
+  ];
+  if (request) {
+    const { signedIn, variables } = request;
+    rules.push(maxCostRule(costBudget(limits, signedIn), variables ?? undefined, signedIn));
+  }
+  return rules;
 }
 
 export function maxDepthRule(maxDepth: number): ValidationRule {
@@ -47,27 +74,38 @@ export function maxDepthRule(maxDepth: number): ValidationRule {
     });
 }
 
+/** Every aliased field counts, including those reached through (possibly repeated) fragment spreads. */
 export function maxAliasesRule(maxAliases: number): ValidationRule {
-  return (context) =>
-    perOperation((operation) => {
-      const aliases = new AliasCounter(context).count(operation.selectionSet);
-      if (aliases > maxAliases) {
-        context.reportError(
-          new GraphQLError(`${describe(operation)} uses ${aliases} aliases; the limit is ${maxAliases}`, {
-            nodes: [operation],
-            extensions: { limit: 'aliases', max: maxAliases, actual: aliases },
-          }),
-        );
-      }
-    });
+  return armorMaxAliasesRule({ n: maxAliases, allowList: [], ...reportedAs('aliases', maxAliases) });
+}
+
+/** Every directive in the operation counts (`@include`, `@skip`, …), through fragments as for aliases. */
+export function maxDirectivesRule(maxDirectives: number): ValidationRule {
+  return armorMaxDirectivesRule({ n: maxDirectives, ...reportedAs('directives', maxDirectives) });
+}
+
+/**
+ * Armor's rules throw their error out of `validate` by default, which Apollo Server would
+ * answer with a 500. Reported through the validation context instead, the refusal is a
+ * GRAPHQL_VALIDATION_FAILED like any other, with the limit in its extensions. Armor words
+ * its message as a "Syntax Error", which it is not (and which graphql-ws would then call
+ * GRAPHQL_PARSE_FAILED): that prefix goes.
+ */
+function reportedAs(limit: string, max: number) {
+  return {
+    exposeLimits: true,
+    propagateOnRejection: false,
+    onReject: [
+      (context: ValidationContext | null, error: GraphQLError) =>
+        context?.reportError(
+          new GraphQLError(error.message.replace(/^Syntax Error: /, ''), { extensions: { limit, max } }),
+        ),
+    ],
+  };
 }
 
 function perOperation(check: (operation: OperationDefinitionNode) => void): ASTVisitor {
   return { OperationDefinition: (operation) => void check(operation) };
-}
-
-function describe(operation: OperationDefinitionNode): string {
-  return operation.name ? `Operation "${operation.name.value}"` : 'The operation';
 }
 
 /**
@@ -141,40 +179,5 @@ class DepthMeter {
     if (!isObjectType(parentType) && !isInterfaceType(parentType)) return undefined;
     const field = parentType.getFields()[name];
     return field ? getNamedType(field.type) : undefined;
-  }
-}
-
-/** Every aliased field counts, including those reached through (possibly repeated) fragment spreads. */
-class AliasCounter {
-  private readonly fragmentCounts = new Map<string, number>();
-  private readonly visiting = new Set<string>();
-
-  constructor(private readonly context: ValidationContext) {}
-
-  count(selectionSet: SelectionSetNode): number {
-    let total = 0;
-    for (const selection of selectionSet.selections) {
-      if (selection.kind === Kind.FIELD) {
-        total += (selection.alias ? 1 : 0) + (selection.selectionSet ? this.count(selection.selectionSet) : 0);
-      } else if (selection.kind === Kind.INLINE_FRAGMENT) {
-        total += this.count(selection.selectionSet);
-      } else {
-        total += this.fragmentCount(this.context.getFragment(selection.name.value));
-      }
-    }
-    return total;
-  }
-
-  private fragmentCount(fragment: FragmentDefinitionNode | null | undefined): number {
-    if (!fragment) return 0;
-    const name = fragment.name.value;
-    const known = this.fragmentCounts.get(name);
-    if (known !== undefined) return known;
-    if (this.visiting.has(name)) return 0;
-    this.visiting.add(name);
-    const count = this.count(fragment.selectionSet);
-    this.visiting.delete(name);
-    this.fragmentCounts.set(name, count);
-    return count;
   }
 }

@@ -165,7 +165,9 @@ export function serveLiveSubscriptions(
       } catch (error) {
         return [error instanceof GraphQLError ? error : new GraphQLError(String(error))];
       }
-      const errors = validate(schema, document, [...specifiedRules, ...limitRules(options.limits)]);
+      // The HTTP limits, the caller's cost budget included (over HTTP, costLimitPlugin applies it).
+      const request = { signedIn: Boolean(contexts.get(ctx)?.viewer), variables: payload.variables };
+      const errors = validate(schema, document, [...specifiedRules, ...limitRules(options.limits, request)]);
       if (errors.length > 0) return errors;
       const args: ExecutionArgs = {
         schema,

@@ -1,4 +1,4 @@
-import type { RequestContext } from '@marketplace/kit';
+import { AssumedListSize, ListSize, type RequestContext } from '@marketplace/kit';
 import { Args, Ctx, FieldResolver, Query, Resolver, Root } from 'type-graphql';
 import { CategoryArgs } from './category.args';
 import { Category } from './category.entity';
@@ -8,6 +8,7 @@ import { CategoryService } from './category.service';
 export class CategoryResolver {
   constructor(private readonly categoryService: CategoryService) {}
 
+  @ListSize(AssumedListSize.categories)
   @Query(() => [Category], { description: 'The top-level categories, in display order; each lists its children.' })
   categories(@Ctx() context: RequestContext): Promise<Category[]> {
     return this.categoryService.roots(context);
@@ -26,6 +27,7 @@ export class CategoryResolver {
     return category.parentId ? this.categoryService.byId(context).load(category.parentId) : null;
   }
 
+  @ListSize(AssumedListSize.categories)
   @FieldResolver(() => [Category], { description: 'Sub-categories, in display order.' })
   children(@Root() category: Category, @Ctx() context: RequestContext): Promise<Category[]> {
     return this.categoryService.childrenOf(context).load(category.id);

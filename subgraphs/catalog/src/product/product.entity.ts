@@ -1,8 +1,9 @@
-import { Connection, EntityDescriptions, Money, PublicData } from '@marketplace/kit';
+import { Connection, EntityDescriptions, ListSize, Money, PublicData } from '@marketplace/kit';
 import { Directive, Field, Float, ID, Int, ObjectType, registerEnumType } from 'type-graphql';
 import { Column, Entity, PrimaryGeneratedColumn } from 'typeorm';
 import { Artifact } from '../artifact/artifact.type';
 import type { VendorStatus } from '../vendor-replica/vendor-replica.entity';
+import { TAGS_MAX } from './product.validation';
 
 export enum ProductKind {
   AGENT = 'AGENT',
@@ -72,6 +73,7 @@ export class Product {
   @Column({ name: 'price_currency', type: 'text' })
   priceCurrency: string;
 
+  @ListSize(TAGS_MAX)
   @Field(() => [String], { description: 'Lower-case keywords, at most 10.' })
   @Column({ type: 'text', array: true })
   tags: string[];

@@ -1,4 +1,4 @@
-import { RequestContext, Role, ViewerDependent } from '@marketplace/kit';
+import { PagedList, RequestContext, Role, ViewerDependent } from '@marketplace/kit';
 import { Args, Authorized, Ctx, FieldResolver, Mutation, Query, Resolver, Root } from 'type-graphql';
 import { Category } from '../category/category.entity';
 import { CategoryService } from '../category/category.service';
@@ -25,6 +25,7 @@ export class ProductResolver {
     private readonly categoryService: CategoryService,
   ) {}
 
+  @PagedList()
   @Query(() => ProductConnection, {
     description: 'The storefront: published products of active vendors, filtered, searched and sorted.',
   })

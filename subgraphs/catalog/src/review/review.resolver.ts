@@ -1,4 +1,4 @@
-import { PageArgs, RequestContext } from '@marketplace/kit';
+import { PageArgs, PagedList, RequestContext } from '@marketplace/kit';
 import { Args, Authorized, Ctx, FieldResolver, Mutation, Resolver, Root } from 'type-graphql';
 import { Product } from '../product/product.entity';
 import type { ProductService } from '../product/product.service';
@@ -56,6 +56,7 @@ export class ReviewResolver {
 export class ProductReviewsResolver {
   constructor(private readonly reviewService: ReviewService) {}
 
+  @PagedList()
   @FieldResolver(() => ReviewConnection, { description: 'Verified reviews, newest first.' })
   reviews(@Root() product: Product, @Args() page: PageArgs, @Ctx() context: RequestContext) {
     return this.reviewService.productReviews(context, product.id, page);

@@ -1,4 +1,4 @@
-import { PageArgs, RequestContext } from '@marketplace/kit';
+import { PageArgs, PagedList, RequestContext } from '@marketplace/kit';
 import { Args, Ctx, FieldResolver, Resolver, Root } from 'type-graphql';
 import { ProductConnection } from '../product/product.entity';
 import { ProductSearchService } from '../product/product-search.service';
@@ -8,6 +8,7 @@ import { Vendor } from '../entity-stubs';
 export class VendorProductsResolver {
   constructor(private readonly searching: ProductSearchService) {}
 
+  @PagedList()
   @FieldResolver(() => ProductConnection, {
     description:
       "The vendor's products, newest first: published ones for everyone (none while the vendor is suspended), all of them for the vendor and admins.",

@@ -1,4 +1,4 @@
-import { PageArgs, RequestContext, isSelfOrAdmin } from '@marketplace/kit';
+import { isSelfOrAdmin, LicensePolicy, ListSize, PageArgs, PagedList, RequestContext } from '@marketplace/kit';
 import { Args, Authorized, Ctx, FieldResolver, Mutation, Query, Resolver, Root } from 'type-graphql';
 import { ActivationService } from '../activation/activation.service';
 import { LicenseValidation } from '../activation/activation.type';
@@ -18,6 +18,7 @@ export class LicenseResolver {
   ) {}
 
   @Authorized()
+  @PagedList()
   @Query(() => LicenseConnection, { description: "The signed-in user's licenses, newest first." })
   myLicenses(@Args() page: PageArgs, @Ctx() context: RequestContext) {
     return this.licenses.list(context, context.viewer!.id, page);
@@ -91,6 +92,7 @@ export class LicenseResolver {
     return User.of(license.ownerId);
   }
 
+  @ListSize(LicensePolicy.defaultMaxActivations)
   @FieldResolver(() => [Activation], { description: 'The machines the license is activated on, oldest first.' })
   activations(@Root() license: License, @Ctx() context: RequestContext): Promise<Activation[]> {
     return this.licenses.activationsByLicenseId(context).load(license.id);

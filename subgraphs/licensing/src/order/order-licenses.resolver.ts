@@ -1,4 +1,4 @@
-import type { RequestContext } from '@marketplace/kit';
+import { AssumedListSize, ListSize, type RequestContext } from '@marketplace/kit';
 import { Ctx, FieldResolver, Resolver, Root } from 'type-graphql';
 import { LicenseService } from '../license/license.service';
 import { License } from '../license/license.type';
@@ -9,6 +9,7 @@ import { Order } from '../entity-stubs';
 export class OrderLicensesResolver {
   constructor(private readonly licenseService: LicenseService) {}
 
+  @ListSize(AssumedListSize.orderLines)
   @FieldResolver(() => [License], {
     description:
       "The licenses issued for the order's lines, for the order's owner and admins; empty for everyone else.",

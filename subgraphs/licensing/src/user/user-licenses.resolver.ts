@@ -1,4 +1,4 @@
-import { PageArgs, RequestContext } from '@marketplace/kit';
+import { PageArgs, PagedList, RequestContext } from '@marketplace/kit';
 import { Args, Ctx, FieldResolver, Resolver, Root } from 'type-graphql';
 import { LicenseService } from '../license/license.service';
 import { LicenseConnection } from '../license/license.type';
@@ -10,6 +10,7 @@ export class UserLicensesResolver {
   constructor(private readonly licenseService: LicenseService) {}
 
   // Nullable: a refusal here must not null the whole user other subgraphs contributed to.
+  @PagedList()
   @FieldResolver(() => LicenseConnection, {
     nullable: true,
     description: "The user's licenses, newest first: for the user and admins only (FORBIDDEN for anyone else).",

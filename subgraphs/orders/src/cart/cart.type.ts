@@ -1,4 +1,4 @@
-import { Money } from '@marketplace/kit';
+import { AssumedListSize, ListSize, Money } from '@marketplace/kit';
 import { Field, ID, Int, ObjectType } from 'type-graphql';
 import { Product } from '../entity-stubs';
 
@@ -29,6 +29,7 @@ export class Cart {
   @Field(() => ID, { description: 'Stable identifier (UUID).' })
   id: string;
 
+  @ListSize(AssumedListSize.orderLines)
   @Field(() => [CartItem], { description: 'The products in the cart, oldest addition first.' })
   items: CartItem[];
 

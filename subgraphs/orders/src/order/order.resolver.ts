@@ -1,4 +1,4 @@
-import { RequestContext } from '@marketplace/kit';
+import { PagedList, RequestContext } from '@marketplace/kit';
 import { Arg, Args, Authorized, Ctx, FieldResolver, Mutation, Query, Resolver, Root } from 'type-graphql';
 import { User } from '../entity-stubs';
 import { CheckoutService } from './checkout.service';
@@ -24,6 +24,7 @@ export class OrderResolver {
   }
 
   @Authorized()
+  @PagedList()
   @Query(() => OrderConnection, { description: "The signed-in user's orders, newest first." })
   myOrders(@Args() { status, ...page }: OrdersArgs, @Ctx() context: RequestContext) {
     return this.orders.list(context, context.viewer!.id, status, page);

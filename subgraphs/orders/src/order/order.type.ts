@@ -1,4 +1,4 @@
-import { Connection, EntityDescriptions, Money } from '@marketplace/kit';
+import { AssumedListSize, Connection, EntityDescriptions, ListSize, Money } from '@marketplace/kit';
 import { Directive, Field, ID, Int, ObjectType, registerEnumType } from 'type-graphql';
 import { Product, User, Vendor } from '../entity-stubs';
 
@@ -81,6 +81,7 @@ export class Order {
   @Field(() => User, { description: 'The customer who placed the order.' })
   user: User;
 
+  @ListSize(AssumedListSize.orderLines)
   @Field(() => [OrderItem], { description: 'The products bought, in the order they were put in the cart.' })
   items: OrderItem[];
 
@@ -93,6 +94,7 @@ export class Order {
   @Field(() => Money, { description: 'What the customer pays: the subtotal (no taxes or discounts yet).' })
   total: Money;
 
+  @ListSize(AssumedListSize.statusHistory)
   @Field(() => [OrderStatusChange], {
     description: 'Every status the order went through, oldest first, starting with its creation.',
   })

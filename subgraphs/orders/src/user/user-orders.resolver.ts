@@ -1,4 +1,4 @@
-import type { RequestContext } from '@marketplace/kit';
+import { PagedList, type RequestContext } from '@marketplace/kit';
 import { Args, Ctx, FieldResolver, Resolver, Root } from 'type-graphql';
 import { OrdersArgs } from '../order/order.args';
 import { OrderConnection } from '../order/order.type';
@@ -11,6 +11,7 @@ export class UserOrdersResolver {
   constructor(private readonly orderService: OrderService) {}
 
   // Nullable: a refusal here must not null the whole user other subgraphs contributed to.
+  @PagedList()
   @FieldResolver(() => OrderConnection, {
     nullable: true,
     description: "The user's orders, newest first: for the user and admins only (FORBIDDEN for anyone else).",

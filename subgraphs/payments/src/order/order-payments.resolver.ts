@@ -1,4 +1,4 @@
-import type { RequestContext } from '@marketplace/kit';
+import { AssumedListSize, ListSize, type RequestContext } from '@marketplace/kit';
 import { Ctx, FieldResolver, Resolver, Root } from 'type-graphql';
 import { PaymentService } from '../payment/payment.service';
 import { Payment } from '../payment/payment.type';
@@ -9,6 +9,7 @@ import { Order } from '../entity-stubs';
 export class OrderPaymentsResolver {
   constructor(private readonly paymentService: PaymentService) {}
 
+  @ListSize(AssumedListSize.paymentsPerOrder)
   @FieldResolver(() => [Payment], {
     description: "The order's payments (at most one), for the order's owner and admins; empty for everyone else.",
   })

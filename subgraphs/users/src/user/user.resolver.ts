@@ -1,4 +1,4 @@
-import { RequestContext, Role } from '@marketplace/kit';
+import { PagedList, RequestContext, Role } from '@marketplace/kit';
 import { Arg, Args, Authorized, Ctx, FieldResolver, Mutation, Query, Resolver, Root } from 'type-graphql';
 import { SetUserRoleArgs, UserArgs, UsersArgs } from './user.args';
 import { User, UserConnection } from './user.entity';
@@ -21,6 +21,7 @@ export class UserResolver {
   }
 
   @Authorized(Role.ADMIN)
+  @PagedList()
   @Query(() => UserConnection, { description: 'All users, newest first (admin).' })
   users(@Args() { filter, ...page }: UsersArgs, @Ctx() context: RequestContext) {
     return this.userService.list(context, filter ?? {}, page);

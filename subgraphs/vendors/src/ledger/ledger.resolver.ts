@@ -1,4 +1,14 @@
-import { ConnectionShape, PageArgs, RequestContext, forbidden } from '@marketplace/kit';
+import {
+  AGGREGATE_COST,
+  AssumedListSize,
+  ConnectionShape,
+  Cost,
+  forbidden,
+  ListSize,
+  PageArgs,
+  PagedList,
+  RequestContext,
+} from '@marketplace/kit';
 import { Args, Authorized, Ctx, FieldResolver, Query, Resolver, Root } from 'type-graphql';
 import { Order, Product } from '../entity-stubs';
 import { PayoutService } from '../payout/payout.service';
@@ -40,6 +50,7 @@ export class VendorLedgerResolver {
       : null;
   }
 
+  @ListSize(AssumedListSize.currencies)
   @FieldResolver(() => [VendorBalance], {
     nullable: true,
     description: `Available and pending money in every currency the vendor has entries in, primary currency first; ${PRIVATE}.`,
@@ -50,6 +61,7 @@ export class VendorLedgerResolver {
       : null;
   }
 
+  @Cost(AGGREGATE_COST)
   @FieldResolver(() => VendorEarnings, {
     nullable: true,
     description: `Gross sales, commission, refunds and net earnings over a period; ${PRIVATE}.`,
@@ -64,6 +76,7 @@ export class VendorLedgerResolver {
       : null;
   }
 
+  @Cost(AGGREGATE_COST)
   @FieldResolver(() => VendorStats, {
     nullable: true,
     description: `Sales, revenue and top products over a period; ${PRIVATE}.`,
@@ -78,6 +91,7 @@ export class VendorLedgerResolver {
       : null;
   }
 
+  @PagedList()
   @FieldResolver(() => LedgerEntryConnection, {
     nullable: true,
     description: `Every movement of the vendor's money, newest first, each pointing at its order line or payout; ${PRIVATE}.`,
@@ -91,6 +105,7 @@ export class VendorLedgerResolver {
   }
 
   @Authorized()
+  @Cost(AGGREGATE_COST)
   @Query(() => VendorStats, {
     description:
       "The signed-in user's vendor: sales, revenue and top products over a period. FORBIDDEN without a vendor profile.",

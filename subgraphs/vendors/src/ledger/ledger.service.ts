@@ -27,12 +27,11 @@ import {
   VendorEarnings,
   VendorStats,
   toLedgerEntry,
+  TOP_PRODUCTS,
 } from './ledger.type';
 
 /** The currency of a vendor with no ledger entries yet (the marketplace sells mostly in USD). */
 export const DEFAULT_CURRENCY = 'USD';
-/** How many products `VendorStats.topProducts` lists. */
-export const TOP_PRODUCTS = 5;
 
 type OrderPaid = PayloadOf<typeof Events.OrderPaid>;
 type PaymentRefunded = PayloadOf<typeof Events.PaymentRefunded>;

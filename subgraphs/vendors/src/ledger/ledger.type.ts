@@ -1,6 +1,9 @@
-import { Connection, Money } from '@marketplace/kit';
+import { Connection, ListSize, Money } from '@marketplace/kit';
 import { Field, ID, Int, ObjectType, registerEnumType } from 'type-graphql';
 import { toAmount } from './ledger.math';
+
+/** How many products `VendorStats.topProducts` lists. */
+export const TOP_PRODUCTS = 5;
 
 /** What moved a vendor's money; the migration checks each kind's sign and what it points at. */
 export enum LedgerEntryKind {
@@ -177,6 +180,7 @@ export class VendorStats {
   @Field(() => Money, { description: 'What the vendor earned: revenue − commission − refunds.' })
   net: Money;
 
+  @ListSize(TOP_PRODUCTS)
   @Field(() => [TopProduct], { description: 'Up to 5 products with the highest revenue, best first.' })
   topProducts: TopProduct[];
 }

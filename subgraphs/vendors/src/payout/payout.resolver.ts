@@ -1,4 +1,4 @@
-import { ConnectionShape, RequestContext, Role } from '@marketplace/kit';
+import { ConnectionShape, PagedList, RequestContext, Role } from '@marketplace/kit';
 import { Arg, Args, Authorized, Ctx, FieldResolver, ID, Mutation, Query, Resolver, Root } from 'type-graphql';
 import { Vendor } from '../vendor-account/vendor.entity';
 import { VendorService } from '../vendor-account/vendor.service';
@@ -26,6 +26,7 @@ export class PayoutResolver {
   }
 
   @Authorized(Role.ADMIN)
+  @PagedList()
   @Query(() => PayoutConnection, {
     description: "Every vendor's payouts, newest request first (admin); filter by REQUESTED for the ones waiting.",
   })
@@ -74,6 +75,7 @@ export class VendorPayoutsResolver {
     private readonly vendors: VendorService,
   ) {}
 
+  @PagedList()
   @FieldResolver(() => PayoutConnection, {
     nullable: true,
     description:

@@ -1,4 +1,4 @@
-import { RequestContext, Role, ViewerDependent } from '@marketplace/kit';
+import { PagedList, RequestContext, Role, ViewerDependent } from '@marketplace/kit';
 import { Arg, Args, Authorized, Ctx, FieldResolver, Mutation, Query, Resolver, Root } from 'type-graphql';
 import { User } from '../entity-stubs';
 import { RejectVendorArgs, SuspendVendorArgs, VendorIdArgs, VendorLookupArgs, VendorsArgs } from './vendor.args';
@@ -33,6 +33,7 @@ export class VendorResolver {
   }
 
   @Authorized(Role.ADMIN)
+  @PagedList()
   @Query(() => VendorConnection, { description: 'All vendors, newest application first (admin).' })
   vendors(@Args() { status, ...page }: VendorsArgs, @Ctx() context: RequestContext) {
     return this.vendorService.list(context, status, page);
