@@ -4,7 +4,7 @@ import { ApolloServer, ApolloServerPlugin } from '@apollo/server';
 import { ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
 import { ApolloServerPluginDrainHttpServer } from '@apollo/server/plugin/drainHttpServer';
 import { GraphQLError, GraphQLFormattedError, OperationTypeNode } from 'graphql';
-import { FormatError, Logger, createErrorFormatter, operationLogPlugin } from '@marketplace/kit';
+import { FormatError, Logger, createErrorFormatter, inputControlsPlugin, operationLogPlugin } from '@marketplace/kit';
 import type { GatewayConfig } from '../config';
 import { limitRules } from '../edge/limits';
 import type { GatewayContext } from '../edge/request-context';
@@ -35,6 +35,7 @@ export function buildApolloServer(config: GatewayConfig, deps: ApolloServerDeps)
     formatError: deps.formatError,
     plugins: [
       operationChecks(),
+      inputControlsPlugin<GatewayContext>(),
       ...deps.plugins,
       ApolloServerPluginLandingPageDisabled(),
       ApolloServerPluginDrainHttpServer({ httpServer: deps.httpServer }),
