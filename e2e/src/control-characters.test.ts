@@ -1,4 +1,4 @@
-import { GraphQLResponse, GraphQLTestClient } from '@marketplace/kit/testing';
+import { GraphQLResponse, GraphQLTestClient, subscribe, subscriptionClient } from '@marketplace/kit/testing';
 import { TestSupergraph, startTestSupergraph } from './testing/supergraph';
 
 /**
@@ -143,5 +143,29 @@ describe('control characters in string arguments', () => {
       variables: { a: 'tab\there\nand\r\n 😀' },
     });
     expect(result.errors?.[0].extensions?.code).toBe('NOT_FOUND');
+  });
+
+  it('refuses them over WebSocket too: at the gateway, and at a subgraph serving its own subscriptions', async () => {
+    const gateway = subscriptionClient(supergraph.client.url, customer.accessToken);
+    const orders = subscriptionClient(supergraph.subgraphs.get('orders')!.url, customer.accessToken);
+    try {
+      const query = subscribe(gateway, `query($s: String!) { category(slug: $s) { id } }`, { s: 'x\u0000' });
+      const result = await query.push(1);
+      expect(result.errors?.[0].extensions).toEqual({
+        code: 'BAD_USER_INPUT',
+        fields: [{ field: 'slug', message: 'must not contain control characters' }],
+      });
+      const live = subscribe(orders, `subscription($o: ID!) { orderUpdated(orderId: $o) { id } }`, { o: '\u0000' });
+      expect(await live.ended).toEqual([
+        expect.objectContaining({
+          extensions: {
+            code: 'BAD_USER_INPUT',
+            fields: [{ field: 'orderId', message: 'must not contain control characters' }],
+          },
+        }),
+      ]);
+    } finally {
+      await Promise.all([gateway.dispose(), orders.dispose()]);
+    }
   });
 });
