@@ -258,12 +258,12 @@ it('a customer cannot pay, read or follow another customer’s order', async () 
   const variables = { variables: { o: order.id }, token: other.token };
   expect(
     await gql().errorCode(`mutation($o: ID!) { createPaymentIntent(orderId: $o) { clientSecret } }`, variables),
-  ).toBe('FORBIDDEN');
-  expect(await gql().errorCode(`query($o: ID!) { order(id: $o) { id } }`, variables)).toBe('FORBIDDEN');
-  expect(await gql().errorCode(`mutation($o: ID!) { cancelOrder(id: $o) { id } }`, variables)).toBe('FORBIDDEN');
+  ).toBe('NOT_FOUND');
+  expect(await gql().errorCode(`query($o: ID!) { order(id: $o) { id } }`, variables)).toBe('NOT_FOUND');
+  expect(await gql().errorCode(`mutation($o: ID!) { cancelOrder(id: $o) { id } }`, variables)).toBe('NOT_FOUND');
   const spying = live(other, order.id);
   await spying.ended;
-  expect(spying.pushes.map((result) => result.errors?.[0]?.extensions?.code)).toEqual(['FORBIDDEN']);
+  expect(spying.pushes.map((result) => result.errors?.[0]?.extensions?.code)).toEqual(['NOT_FOUND']);
   expect(spying.pushes[0].data ?? null).toBeNull();
 });
 

@@ -221,7 +221,7 @@ it('buy → FULFILLED with keys → activate → verify offline → download →
       variables: { o: order.id },
       token: other.token,
     }),
-  ).toBe('FORBIDDEN');
+  ).toBe('NOT_FOUND');
   expect(
     await gql().errorCode(
       `mutation($k: String!) { activateLicense(key: $k, fingerprint: "thief", label: "x") { id } }`,
@@ -233,7 +233,7 @@ it('buy → FULFILLED with keys → activate → verify offline → download →
       variables: { l: license.id },
       token: other.token,
     }),
-  ).toBe('FORBIDDEN');
+  ).toBe('NOT_FOUND');
   const token = createDownloadLink.url.split('/downloads/')[1];
   const forged = `${token.slice(0, -4)}${token.slice(-4) === 'AAAA' ? 'BBBB' : 'AAAA'}`;
   expect((await fetch(gatewayUrl(`/downloads/${forged}`))).status).toBe(403);

@@ -38,6 +38,13 @@ export const conflict = (message: string, extensions?: Record<string, unknown>) 
   new AppError('CONFLICT', message, extensions);
 export const rateLimited = (retryAfterSeconds: number) =>
   new AppError('RATE_LIMITED', `Too many attempts; try again in ${retryAfterSeconds} s`, { retryAfterSeconds });
+/**
+ * Refusing a change to someone else's object. One who may not even see it gets NOT_FOUND,
+ * exactly as if it did not exist (a refusal must not confirm that a hidden object exists);
+ * one who may see it gets FORBIDDEN with `message`.
+ */
+export const notYours = (what: string, visible: boolean, message: string) =>
+  visible ? forbidden(message) : notFound(what);
 export const badInput = (fields: FieldError[], message = 'Invalid input') =>
   new AppError('BAD_USER_INPUT', `${message}: ${fields.map((f) => `${f.field} ${f.message}`).join('; ')}`, { fields });
 

@@ -31,6 +31,7 @@ export * from './storage/local-directory-storage';
 export * from './storage/artifact-exchange';
 export * from './auth/signed-token';
 export * from './validation';
+export * from './input-controls';
 export * from './route-refusal';
 export * from './named-moves';
 export * from './changes';

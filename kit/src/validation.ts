@@ -1,11 +1,15 @@
 import { FieldError, badInput } from './errors';
 
 const UUID_PATTERN = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+/** C0 controls, DEL and C1 controls: none belongs in one line of text. */
 // eslint-disable-next-line no-control-regex
-const CONTROL_CHARACTERS = /[\u0000-\u001f\u007f]/;
-/** Text that may span lines: tabs and line breaks are fine, other control characters are not. */
+const CONTROL_CHARACTERS = /[\u0000-\u001f\u007f-\u009f]/;
+/**
+ * Text that may span lines: tabs and line breaks are fine, other control characters are
+ * not. Every string argument of every operation is held to this (see input-controls.ts).
+ */
 // eslint-disable-next-line no-control-regex
-const CONTROL_CHARACTERS_EXCEPT_LINES = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f]/;
+export const CONTROL_CHARACTERS_EXCEPT_LINES = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f-\u009f]/;
 
 /** Ids are UUIDs; anything else can be answered without asking the database (which would fail on it). */
 export function isUuid(value: unknown): value is string {

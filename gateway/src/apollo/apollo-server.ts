@@ -4,7 +4,7 @@ import { ApolloServer, ApolloServerPlugin } from '@apollo/server';
 import { ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
 import { ApolloServerPluginDrainHttpServer } from '@apollo/server/plugin/drainHttpServer';
 import type { GraphQLFormattedError } from 'graphql';
-import { FormatError, Logger, createErrorFormatter, operationLogPlugin } from '@marketplace/kit';
+import { FormatError, Logger, createErrorFormatter, inputControlsPlugin, operationLogPlugin } from '@marketplace/kit';
 import type { GatewayConfig } from '../config';
 import { costLimitPlugin } from '../edge/cost';
 import { limitRules } from '../edge/limits';
@@ -41,6 +41,7 @@ export function buildApolloServer(config: GatewayConfig, deps: ApolloServerDeps)
     formatError: deps.formatError,
     plugins: [
       operationChecks(GRAPHQL_PATH),
+      inputControlsPlugin<GatewayContext>(),
       costLimitPlugin(config.limits),
       responseSizePlugin(config.limits.maxResponseBytes),
       ...deps.plugins,

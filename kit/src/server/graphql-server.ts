@@ -11,6 +11,7 @@ import { entityAnswersOnlyShareable } from '../cache-hints';
 import { RequestContext, createRequestContext } from '../context';
 import { FormatError, authorizationFrom, serveGraphQLOverWebSocket } from '../http/graphql-ws';
 import { operationLogPlugin } from '../http/operation-log';
+import { controlCharactersInMessage, inputControlsPlugin } from '../input-controls';
 import type { Logger } from '../logger';
 import type { Metrics } from '../metrics';
 
@@ -39,6 +40,7 @@ export function buildSubgraphApolloServer(
       ApolloServerPluginInlineTraceDisabled(),
       ApolloServerPluginDrainHttpServer({ httpServer: deps.httpServer }),
       entityAnswersOnlyShareable(),
+      inputControlsPlugin(),
       deps.metrics.apolloPlugin(),
       operationLogPlugin(),
     ],
@@ -59,6 +61,7 @@ export function serveSubgraphSubscriptions(
     schema,
     formatError: deps.formatError,
     log: deps.context.log,
+    onSubscribe: (_ctx, _id, payload) => controlCharactersInMessage(schema, payload),
     context: ({ connectionParams, extra }) =>
       createRequestContext(
         {

@@ -1,4 +1,5 @@
 import type { EnvReader } from '@marketplace/kit';
+import type { Mailer } from './auth/mailer';
 
 /** Settings of the users subgraph, read once at start-up. */
 export interface UsersConfig {
@@ -13,6 +14,8 @@ export interface UsersConfig {
   /** Base URL of the storefront, for the links in emails. */
   appUrl: string;
   seedAdmin: { email: string; password: string };
+  /** Never from the environment: the test harness sets it to read the tokens account emails carry. */
+  copyMailTo?: Mailer;
 }
 
 export function readUsersConfig(env: EnvReader): UsersConfig {

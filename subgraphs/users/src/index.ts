@@ -3,7 +3,7 @@ import { AccountEmails } from './auth/account-emails';
 import { AuthResolver } from './auth/auth.resolver';
 import { AuthService } from './auth/auth.service';
 import { EmailTokenService } from './auth/email-token.service';
-import { LogMailer } from './auth/mailer';
+import { logMailer } from './auth/mailer';
 import { PasswordHasher } from './auth/password-hasher';
 import { SessionService } from './auth/session.service';
 import { UsersConfig, readUsersConfig } from './config';
@@ -33,7 +33,12 @@ export const usersSubgraph: SubgraphModule<UsersConfig> = {
     if (!keys.privateKeyPem)
       throw new Error('config: JWT_PRIVATE_KEY is required by the users subgraph (it signs access tokens)');
     const hasher = new PasswordHasher(settings.passwordHashCost);
-    const emails = new AccountEmails(new EmailTokenService(), new LogMailer(log), settings, log);
+    const emails = new AccountEmails(
+      new EmailTokenService(),
+      logMailer(config.environment, log, settings.copyMailTo),
+      settings,
+      log,
+    );
     const users = new UserService(db, emails, publicDataAnnouncer(changes, log));
     const sessions = new SessionService(
       db,

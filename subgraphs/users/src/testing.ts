@@ -1,13 +1,31 @@
 import { GraphQLTestClient, TestSubgraph, startTestSubgraph, until } from '@marketplace/kit/testing';
 import { usersSubgraph } from './index';
-import type { Mail } from './auth/mailer';
+import type { Mail, Mailer } from './auth/mailer';
+import { readUsersConfig } from './config';
 
 /** Cheap hashing keeps the suite fast; the cost parameter is covered by its own test. */
 export const TEST_ENV = { PASSWORD_HASH_COST: '10' };
 export const STRONG_PASSWORD = 'correct horse battery staple';
 
-export function startUsers(env: Record<string, string> = {}): Promise<TestSubgraph> {
-  return startTestSubgraph(usersSubgraph, { ...TEST_ENV, ...env });
+/** Every mail a test users subgraph sent, tokens included (outside development its log holds none). */
+class Mailbox implements Mailer {
+  readonly mails: Mail[] = [];
+
+  async send(mail: Mail): Promise<void> {
+    this.mails.push(mail);
+  }
+}
+
+const mailboxes = new WeakMap<TestSubgraph, Mailbox>();
+
+export async function startUsers(env: Record<string, string> = {}): Promise<TestSubgraph> {
+  const mailbox = new Mailbox();
+  const users = await startTestSubgraph(
+    { ...usersSubgraph, readSettings: (reader) => ({ ...readUsersConfig(reader), copyMailTo: mailbox }) },
+    { ...TEST_ENV, ...env },
+  );
+  mailboxes.set(users, mailbox);
+  return users;
 }
 
 export const AUTH_FIELDS = 'accessToken refreshToken expiresIn user { id email displayName role emailVerified }';
@@ -77,23 +95,11 @@ export async function loginAsAdmin(users: TestSubgraph): Promise<Session> {
   return result.data.login;
 }
 
-/** The mails the development mailer wrote to the log. */
+/** The mails sent to `email` (case as given), in order, as the test harness received them. */
 export function mailsTo(users: TestSubgraph, email: string): Mail[] {
-  return users.logs.records().flatMap(({ mail }) => (isMail(mail) && mail.to === email ? [mail] : []));
-}
-
-/** A `mail` field as LogMailer logs it. */
-function isMail(value: unknown): value is Mail {
-  return (
-    typeof value === 'object' &&
-    value !== null &&
-    'to' in value &&
-    typeof value.to === 'string' &&
-    'subject' in value &&
-    typeof value.subject === 'string' &&
-    'text' in value &&
-    typeof value.text === 'string'
-  );
+  const mailbox = mailboxes.get(users);
+  if (!mailbox) throw new Error('mailsTo reads the mails of a users subgraph started with startUsers');
+  return mailbox.mails.filter((mail) => mail.to === email);
 }
 
 export function tokenFrom(mail: { text: string }): string {

@@ -1,8 +1,8 @@
-import { RequestContext, Role, conflict, forbidden, isUuid, notFound, requireViewer } from '@marketplace/kit';
+import { RequestContext, Role, conflict, forbidden, isUuid, notFound, notYours, requireViewer } from '@marketplace/kit';
 import type { DataSource, EntityManager } from 'typeorm';
 import { VendorStatus } from '../vendor-replica/vendor-replica.entity';
 import type { VendorReplicaService } from '../vendor-replica/vendor-replica.service';
-import { canManage, isOwner } from './product.access';
+import { canManage, canView, isOwner } from './product.access';
 import { Product, ProductStatus } from './product.entity';
 import type { ProductEvents } from './product.events';
 import type { ProductStore } from './product.store';
@@ -25,7 +25,8 @@ export class ProductWorkflowService {
   submitForReview(context: RequestContext, id: string): Promise<Product> {
     const viewer = requireViewer(context);
     return this.transition(context, id, async (manager, product) => {
-      if (!isOwner(viewer, product)) throw forbidden("Only the product's vendor can submit it");
+      if (!isOwner(viewer, product))
+        throw notYours('Product', canView(viewer, product), "Only the product's vendor can submit it");
       expectStatus(product, [ProductStatus.DRAFT, ProductStatus.REJECTED], 'submitted for review');
       if (!(await this.vendorIsActive(manager, product))) throw forbidden('Your vendor account is suspended');
       product.status = ProductStatus.IN_REVIEW;
@@ -66,7 +67,8 @@ export class ProductWorkflowService {
   archive(context: RequestContext, id: string): Promise<Product> {
     const viewer = requireViewer(context);
     return this.transition(context, id, async (manager, product) => {
-      if (!canManage(viewer, product)) throw forbidden("Only the product's vendor or an admin can archive it");
+      if (!canManage(viewer, product))
+        throw notYours('Product', canView(viewer, product), "Only the product's vendor or an admin can archive it");
       const wasPublished = product.status === ProductStatus.PUBLISHED;
       expectStatus(
         product,

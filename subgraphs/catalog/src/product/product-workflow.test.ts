@@ -64,10 +64,11 @@ describe('authorization', () => {
       SUBMIT,
       (id) => ({ id }),
       () => createProduct(catalog, vendor),
+      // A draft is hidden from all but its vendor and admins: the others are told it does not exist.
       {
         anonymous: 'UNAUTHENTICATED',
-        customer: 'FORBIDDEN',
-        'other vendor': 'FORBIDDEN',
+        customer: 'NOT_FOUND',
+        'other vendor': 'NOT_FOUND',
         admin: 'FORBIDDEN',
         owner: 'OK',
       },
@@ -104,6 +105,13 @@ describe('authorization', () => {
       (id) => ({ id }),
       () => publishedProduct(catalog, vendor),
       { anonymous: 'UNAUTHENTICATED', customer: 'FORBIDDEN', 'other vendor': 'FORBIDDEN', owner: 'OK', admin: 'OK' },
+    ],
+    [
+      'archiveProduct (a draft)',
+      ARCHIVE,
+      (id) => ({ id }),
+      () => createProduct(catalog, vendor),
+      { anonymous: 'UNAUTHENTICATED', customer: 'NOT_FOUND', 'other vendor': 'NOT_FOUND', owner: 'OK', admin: 'OK' },
     ],
   ];
   for (const [name, mutation, variables, prepare, expected] of matrix) {

@@ -8,6 +8,7 @@ import {
   forbidden,
   isUuid,
   notFound,
+  notYours,
   queryRows,
   requireViewer,
 } from '@marketplace/kit';
@@ -174,7 +175,8 @@ export class ProductService {
     };
     return this.db.transaction(async (manager) => {
       const product = await this.store.lock(manager, id);
-      if (!isOwner(viewer, product)) throw forbidden("Only the product's vendor can edit it");
+      if (!isOwner(viewer, product))
+        throw notYours('Product', canView(viewer, product), "Only the product's vendor can edit it");
       const vendor = await this.vendors.lockShared(manager, product.vendorId);
       if (vendor?.status !== VendorStatus.ACTIVE) throw forbidden('Your vendor account is suspended');
       if (!EDITABLE_STATUSES.includes(product.status))

@@ -109,13 +109,19 @@ describe('updateProduct', () => {
     });
   });
 
-  it.each<[string, string, () => string | undefined]>([
-    ['anonymous', 'UNAUTHENTICATED', () => undefined],
-    ['a customer', 'FORBIDDEN', customer],
-    ['another vendor', 'FORBIDDEN', () => otherVendor.token],
-    ['an admin', 'FORBIDDEN', admin],
-  ])('refuses %s with %s and changes nothing', async (_who, code, token) => {
-    const product = await createProduct(catalog, vendor);
+  // Issue 18, item 12: who may not see a product (another vendor's or a customer's view of a draft) is told it
+  // does not exist, exactly as for an unknown id; who may see it but not change it gets FORBIDDEN.
+  it.each<[string, 'draft' | 'published', string, () => string | undefined]>([
+    ['anonymous', 'draft', 'UNAUTHENTICATED', () => undefined],
+    ['a customer', 'draft', 'NOT_FOUND', customer],
+    ['another vendor', 'draft', 'NOT_FOUND', () => otherVendor.token],
+    ['an admin', 'draft', 'FORBIDDEN', admin],
+    ['anonymous', 'published', 'UNAUTHENTICATED', () => undefined],
+    ['a customer', 'published', 'FORBIDDEN', customer],
+    ['another vendor', 'published', 'FORBIDDEN', () => otherVendor.token],
+    ['an admin', 'published', 'FORBIDDEN', admin],
+  ])('refuses %s a %s product with %s and changes nothing', async (_who, state, code, token) => {
+    const product = state === 'draft' ? await createProduct(catalog, vendor) : await publishedProduct(catalog, vendor);
     const result = await catalog.client.request(UPDATE, {
       variables: { id: product.id, input: { name: uniqueName('Hijack') } },
       token: token(),
@@ -126,6 +132,27 @@ describe('updateProduct', () => {
       token: vendor.token,
     });
     expect(after).toEqual(product);
+  });
+
+  it("answers another vendor's draft exactly as an id that does not exist", async () => {
+    const draft = await createProduct(catalog, vendor);
+    const answer = async (id: string) => {
+      const { errors, data, status } = await catalog.client.request(UPDATE, {
+        variables: { id, input: { description: 'x' } },
+        token: otherVendor.token,
+      });
+      return { errors, data, status };
+    };
+    const hidden = await answer(draft.id);
+    expect(hidden.errors?.[0].extensions?.code).toBe('NOT_FOUND');
+    expect(hidden).toEqual(await answer(randomUUID()));
+    // And the same words as product(id) reading it.
+    const [read] = (await catalog.client.request(PRODUCT, { variables: { id: draft.id }, token: otherVendor.token }))
+      .errors!;
+    expect({ message: read.message, extensions: read.extensions }).toEqual({
+      message: hidden.errors![0].message,
+      extensions: hidden.errors![0].extensions,
+    });
   });
 
   it('refuses the owner while their vendor is suspended', async () => {
@@ -160,7 +187,7 @@ describe('updateProduct', () => {
     ]);
     expect(
       await catalog.client.errorCode(UPDATE, { variables: { id: product.id, input: bad }, token: otherVendor.token }),
-    ).toBe('FORBIDDEN');
+    ).toBe('NOT_FOUND');
   });
 
   it('answers CONFLICT for a rename onto a taken slug, and for an archived product', async () => {

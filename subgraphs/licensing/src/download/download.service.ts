@@ -4,12 +4,13 @@ import {
   InputCheck,
   ObjectStorage,
   RequestContext,
+  Role,
   RouteRefusal,
   UrlTokenSigner,
   conflict,
-  forbidden,
   isUuid,
   notFound,
+  notYours,
   queryRows,
   requireViewer,
 } from '@marketplace/kit';
@@ -63,7 +64,8 @@ export class DownloadService {
     check.done();
     const [license] = await this.licenses.byIds(this.db, [licenseId]);
     if (!license) throw notFound('License');
-    if (license.ownerId !== viewer.id) throw forbidden("Only the license's owner can download with it");
+    if (license.ownerId !== viewer.id)
+      throw notYours('License', viewer.role === Role.ADMIN, "Only the license's owner can download with it");
     if (license.status !== LicenseStatus.ACTIVE)
       throw conflict(`This license is ${license.status}; its downloads are closed`, { status: license.status });
     const artifact = await this.products.currentArtifact(this.db, license.productId);

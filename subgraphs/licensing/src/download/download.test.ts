@@ -179,10 +179,13 @@ describe('createDownloadLink and GET /downloads/:token', () => {
     });
   });
 
-  it('createDownloadLink: FORBIDDEN for another customer and an admin, UNAUTHENTICATED signed out, NOT_FOUND without a build or license, BAD_USER_INPUT for a bad id', async () => {
+  it('createDownloadLink: NOT_FOUND for another customer (as an unknown license), FORBIDDEN for an admin, UNAUTHENTICATED signed out, NOT_FOUND without a build or license, BAD_USER_INPUT for a bad id', async () => {
     const { state } = await productWithBuild(randomBytes(100));
     const { license } = await licensed(licensing, [state.productId]);
-    expect((await linkFor(license.id, person().token)).errors?.[0].extensions?.code).toBe('FORBIDDEN');
+    const stranger = person().token;
+    const hidden = await linkFor(license.id, stranger);
+    expect(hidden.errors?.[0].extensions?.code).toBe('NOT_FOUND');
+    expect(hidden.errors).toEqual((await linkFor(randomUUID(), stranger)).errors);
     expect((await linkFor(license.id, person('ADMIN').token)).errors?.[0].extensions?.code).toBe('FORBIDDEN');
     expect(
       (await licensing.client.request(CREATE_LINK, { variables: { licenseId: license.id } })).errors?.[0].extensions

@@ -52,12 +52,21 @@ describe('cancelOrder', () => {
   });
 
   it.each([
-    ['another customer', 'FORBIDDEN'],
+    ['another customer', 'NOT_FOUND'],
     ['a signed-out caller', 'UNAUTHENTICATED'],
   ])('refuses %s', async (who, code) => {
     const { order } = await placeOrder(orders, customer());
     const token = who === 'another customer' ? customer() : undefined;
     expect((await cancel(order.id, token)).errors?.[0].extensions?.code).toBe(code);
+  });
+
+  it("answers another customer's order exactly as one that does not exist, and leaves it unpaid", async () => {
+    const { order } = await placeOrder(orders, customer());
+    const stranger = customer();
+    const hidden = await cancel(order.id, stranger);
+    const missing = await cancel(randomUUID(), stranger);
+    expect({ data: hidden.data, errors: hidden.errors }).toEqual({ data: missing.data, errors: missing.errors });
+    expect((await outboxOf(orders, order.id)).map((e) => e.type)).toEqual(['order.created']);
   });
 
   it('is NOT_FOUND for an unknown order and BAD_USER_INPUT for a malformed id', async () => {

@@ -40,8 +40,9 @@ describe('order(id)', () => {
   });
 
   it.each([
-    ['another customer', () => ({ id: order.id, token: customer() }), 'FORBIDDEN'],
-    ['a vendor', () => ({ id: order.id, token: tokenFor(randomUUID(), 'VENDOR') }), 'FORBIDDEN'],
+    // Someone else's order is answered as if it did not exist (issue 18, item 12).
+    ['another customer', () => ({ id: order.id, token: customer() }), 'NOT_FOUND'],
+    ['a vendor', () => ({ id: order.id, token: tokenFor(randomUUID(), 'VENDOR') }), 'NOT_FOUND'],
     ['a signed-out caller', () => ({ id: order.id, token: undefined }), 'UNAUTHENTICATED'],
     ['an unknown id', () => ({ id: randomUUID(), token: owner }), 'NOT_FOUND'],
     ['a malformed id', () => ({ id: 'order-1', token: owner }), 'BAD_USER_INPUT'],

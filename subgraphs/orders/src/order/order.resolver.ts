@@ -17,7 +17,7 @@ export class OrderResolver {
   @Authorized()
   @Query(() => Order, {
     nullable: true,
-    description: 'One order, for its owner or an admin (FORBIDDEN for anyone else, NOT_FOUND when unknown).',
+    description: 'One order, for its owner or an admin; NOT_FOUND for anyone else, exactly as when unknown.',
   })
   order(@Args() { id }: OrderIdArgs, @Ctx() context: RequestContext): Promise<Order> {
     return this.orders.get(context, id);

@@ -56,15 +56,14 @@ export class OrderService {
     return isSelfOrAdmin(viewer, order.userId);
   }
 
-  /** `order(id)`: BAD_USER_INPUT for a malformed id, NOT_FOUND, FORBIDDEN for anyone but the owner or an admin. */
+  /** `order(id)`: BAD_USER_INPUT for a malformed id; NOT_FOUND when it does not exist or is not the viewer's (admins see all). */
   async get(context: RequestContext, id: string, field = 'id'): Promise<Order> {
     const viewer = requireViewer(context);
     const check = new InputCheck();
     if (!isUuid(id)) check.add(field, 'must be a UUID');
     check.done();
     const order = await this.byId(context).load(id);
-    if (!order) throw notFound('Order');
-    if (!this.canSee(viewer, order)) throw forbidden("Only the order's owner or an admin may see it");
+    if (!order || !this.canSee(viewer, order)) throw notFound('Order');
     return order;
   }
 

@@ -110,9 +110,9 @@ describe('orderUpdated', () => {
     await stream.return?.();
   });
 
-  it('refuses another customer with FORBIDDEN', async () => {
+  it('refuses another customer with NOT_FOUND, as for an order that does not exist', async () => {
     const { order } = await placeOrder(orders, customer());
-    expect(await refusal(connect(customer()), order.id)).toBe('FORBIDDEN');
+    expect(await refusal(connect(customer()), order.id)).toBe('NOT_FOUND');
   });
 
   it('refuses a client without a token with UNAUTHENTICATED', async () => {

@@ -45,7 +45,7 @@ export class OrderSubscriptionResolver {
     @Ctx() context: RequestContext,
   ): Promise<Order | AsyncIterable<void>> {
     if (root === OPEN) {
-      // UNAUTHENTICATED, BAD_USER_INPUT, NOT_FOUND or FORBIDDEN before anything is subscribed.
+      // UNAUTHENTICATED, BAD_USER_INPUT or NOT_FOUND (also for an order not the viewer's) before anything is subscribed.
       await this.orders.get(context, orderId, 'orderId');
       return changeStream(this.changes, ChangeTopics.order(orderId));
     }

@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { Role, queryRows } from '@marketplace/kit';
 import type { TestSubgraph } from '@marketplace/kit/testing';
 import { person } from '@marketplace/kit/testing';
@@ -58,12 +59,13 @@ describe('createPaymentIntent', () => {
     expect(rows).toHaveLength(1);
   });
 
-  it('is FORBIDDEN to another customer, and to an admin (only the owner pays)', async () => {
+  it('is NOT_FOUND to another customer (as an unknown order), FORBIDDEN to an admin (only the owner pays)', async () => {
     const order = await orderPlaced(payments, person());
-    for (const other of [person(), person(Role.ADMIN)]) {
-      const result = await create(order.orderId, other.token);
-      expect(result.errors?.[0].extensions?.code).toBe('FORBIDDEN');
-    }
+    const stranger = person();
+    const hidden = await create(order.orderId, stranger.token);
+    expect(hidden.errors?.[0].extensions?.code).toBe('NOT_FOUND');
+    expect(hidden.errors).toEqual((await create(randomUUID(), stranger.token)).errors);
+    expect((await create(order.orderId, person(Role.ADMIN).token)).errors?.[0].extensions?.code).toBe('FORBIDDEN');
     expect(
       await queryRows(payments.subgraph.deps.db, `SELECT id FROM payments WHERE order_id = $1`, [order.orderId]),
     ).toEqual([]);

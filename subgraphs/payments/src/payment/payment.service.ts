@@ -104,7 +104,11 @@ export class PaymentService {
     const payment = await this.db.transaction(async (manager) => {
       const order = await this.orders.find(manager, orderId, true);
       if (!order) throw orderNotHeardOf();
-      if (order.userId !== viewer.id) throw forbidden('Only the customer who placed the order can pay for it');
+      // Only an admin may see someone else's order; anyone else is told it does not exist.
+      if (order.userId !== viewer.id) {
+        if (viewer.role !== Role.ADMIN) throw orderNotHeardOf();
+        throw forbidden('Only the customer who placed the order can pay for it');
+      }
       if (order.status === 'CANCELLED')
         throw conflict('This order was cancelled; it can no longer be paid', { status: 'CANCELLED' });
       const existing = await this.ofOrder(manager, orderId);

@@ -31,8 +31,8 @@ export class SimulationService {
     checkOrderId(orderId);
     const order = await this.orders.find(this.db.manager, orderId);
     if (!order) throw orderNotHeardOf();
-    if (!isSelfOrAdmin(viewer, order.userId))
-      throw forbidden('Only the customer who placed the order (or an admin) can simulate its payment');
+    // Someone else's order is not theirs to see: the same answer as an order payments never heard of.
+    if (!isSelfOrAdmin(viewer, order.userId)) throw orderNotHeardOf();
     const payment = await this.payments.ofOrder(this.db, orderId);
     if (!payment?.providerRef) throw new AppError('NOT_FOUND', NO_INTENT_YET);
     if (isPaid(payment.status)) throw conflict('This order is already paid', { status: payment.status });

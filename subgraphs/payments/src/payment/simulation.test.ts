@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { Role } from '@marketplace/kit';
 import type { TestSubgraph } from '@marketplace/kit/testing';
 import { person } from '@marketplace/kit/testing';
@@ -43,9 +44,12 @@ it('an admin may simulate for any order', async () => {
   );
 });
 
-it('another customer is FORBIDDEN, a signed-out visitor UNAUTHENTICATED; nothing changes', async () => {
+it('another customer is told the order does not exist, a signed-out visitor UNAUTHENTICATED; nothing changes', async () => {
   const { order, payment } = await pendingPayment(payments);
-  expect((await simulate(order.orderId, 'SUCCEEDED', person().token)).errors?.[0].extensions?.code).toBe('FORBIDDEN');
+  const stranger = person();
+  const hidden = await simulate(order.orderId, 'SUCCEEDED', stranger.token);
+  expect(hidden.errors?.[0].extensions?.code).toBe('NOT_FOUND');
+  expect(hidden.errors).toEqual((await simulate(randomUUID(), 'SUCCEEDED', stranger.token)).errors);
   expect((await simulate(order.orderId, 'SUCCEEDED')).errors?.[0].extensions?.code).toBe('UNAUTHENTICATED');
   expect(await eventTypes(payments, payment.id)).toEqual([]);
 });

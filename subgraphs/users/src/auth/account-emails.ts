@@ -2,7 +2,7 @@ import type { Logger } from '@marketplace/kit';
 import type { EntityManager } from 'typeorm';
 import type { UsersConfig } from '../config';
 import { EmailTokenService } from './email-token.service';
-import type { Mail, Mailer } from './mailer';
+import { Mail, Mailer, addressDigest } from './mailer';
 
 const HOUR_MS = 60 * 60 * 1000;
 const MINUTE_MS = 60 * 1000;
@@ -27,6 +27,7 @@ export class AccountEmails {
       this.config.emailVerificationTtlHours * HOUR_MS,
     );
     return {
+      kind: 'verify-email',
       to: user.email,
       subject: 'Confirm your email address',
       text: `Hi ${user.displayName}, confirm your address: ${this.config.appUrl}/verify-email?token=${token}\nThe link works once, for ${this.config.emailVerificationTtlHours} hours.`,
@@ -41,6 +42,7 @@ export class AccountEmails {
       this.config.passwordResetTtlMinutes * MINUTE_MS,
     );
     return {
+      kind: 'reset-password',
       to: user.email,
       subject: 'Reset your password',
       text: `Hi ${user.displayName}, choose a new password: ${this.config.appUrl}/reset-password?token=${token}\nThe link works once, for ${this.config.passwordResetTtlMinutes} minutes. If you did not ask for this, ignore this email.`,
@@ -55,6 +57,10 @@ export class AccountEmails {
   /** Delivery failures are logged, not thrown: the account change already committed and the user can ask again. */
   async send(mail: Mail | undefined): Promise<void> {
     if (!mail) return;
-    await this.mailer.send(mail).catch((error) => this.log.error({ err: error, to: mail.to }, 'mail delivery failed'));
+    await this.mailer
+      .send(mail)
+      .catch((error) =>
+        this.log.error({ err: error, kind: mail.kind, to: addressDigest(mail.to) }, 'mail delivery failed'),
+      );
   }
 }

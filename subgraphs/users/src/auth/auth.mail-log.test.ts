@@ -1,0 +1,73 @@
+import { generateKeyPairSync } from 'node:crypto';
+import type { TestSubgraph } from '@marketplace/kit/testing';
+import { addressDigest } from './mailer';
+import { VERIFICATION_SUBJECT, register, startUsers, tokenFrom, uniqueEmail, waitForMail } from '../testing';
+
+/**
+ * Issue 18, item 11: verification and reset links, tokens included, were logged in every
+ * environment. Outside development the log says only which kind of mail went to which
+ * address digest; in development the whole mail is logged, since that is how a developer
+ * follows the link.
+ */
+const RESET_SUBJECT = 'Reset your password';
+const REQUEST_RESET = `mutation($e: String!) { requestPasswordReset(email: $e) }`;
+
+function productionKeys(): Record<string, string> {
+  const { privateKey, publicKey } = generateKeyPairSync('rsa', { modulusLength: 2048 });
+  return {
+    JWT_PRIVATE_KEY: privateKey.export({ type: 'pkcs8', format: 'pem' }).toString(),
+    JWT_PUBLIC_KEY: publicKey.export({ type: 'spki', format: 'pem' }).toString(),
+  };
+}
+
+/** Registers, asks for a reset, and answers both mails' tokens once they were sent. */
+async function registerAndRequestReset(users: TestSubgraph) {
+  const email = uniqueEmail('mail-log');
+  await register(users, email);
+  expect((await users.client.data(REQUEST_RESET, { variables: { e: email } })).requestPasswordReset).toBe(true);
+  const verification = await waitForMail(users, email, VERIFICATION_SUBJECT);
+  const reset = await waitForMail(users, email, RESET_SUBJECT);
+  return { email, tokens: [tokenFrom(verification), tokenFrom(reset)] };
+}
+
+describe.each(['test', 'production'])('with NODE_ENV=%s', (environment) => {
+  let users: TestSubgraph;
+  beforeAll(async () => {
+    users = await startUsers({ NODE_ENV: environment, ...(environment === 'production' ? productionKeys() : {}) });
+  });
+  afterAll(() => users?.close());
+
+  it('logs that each mail went out, never its link, token or address', async () => {
+    const { email, tokens } = await registerAndRequestReset(users);
+    const text = users.logs.text();
+    for (const token of tokens) expect(text).not.toContain(token);
+    expect(text).not.toContain('token=');
+    expect(text).not.toContain('/reset-password');
+    expect(text).not.toContain('/verify-email');
+    expect(text).not.toContain(email);
+    const mails = users.logs.records().flatMap(({ mail }) => (mail ? [mail] : []));
+    expect(mails).toEqual(
+      expect.arrayContaining([
+        { kind: 'verify-email', to: addressDigest(email) },
+        { kind: 'reset-password', to: addressDigest(email) },
+      ]),
+    );
+  });
+});
+
+describe('with NODE_ENV=development', () => {
+  let users: TestSubgraph;
+  beforeAll(async () => {
+    users = await startUsers({ NODE_ENV: 'development' });
+  });
+  afterAll(() => users?.close());
+
+  it('logs the whole mail, so a developer can follow the link', async () => {
+    const { email, tokens } = await registerAndRequestReset(users);
+    const logged = users.logs
+      .records()
+      .flatMap(({ mail }) => (mail && (mail as { to?: string }).to === email ? [mail as { text: string }] : []));
+    expect(logged.map(tokenFrom)).toEqual(tokens);
+    expect(logged[1].text).toContain(`/reset-password?token=${tokens[1]}`);
+  });
+});
