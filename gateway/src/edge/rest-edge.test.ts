@@ -88,6 +88,9 @@ describe('REST edge', () => {
       body: 'abc',
     });
     expect(answer.status).toBe(201);
+    // The client's connection is the gateway's to manage: rawRequest asked to close it, the subgraph's keep-alive is its own.
+    expect(answer.headers.connection).toBe('close');
+    expect(answer.headers['keep-alive']).toBeUndefined();
     const { headers } = jsonOf<{ headers: Record<string, string> }>(answer);
     for (const name of ['proxy-authorization', 'keep-alive', 'te', 'expect']) expect(headers[name]).toBeUndefined();
     expect(headers).toMatchObject({

@@ -140,12 +140,18 @@ function proxyTo(
     // Mounted under the prefix, Express strips it from req.url; the subgraph gets the full, checked path.
     pathRewrite: (_path, req) => req.originalUrl,
     changeOrigin: true,
+    // http-proxy's own response handling would set `Connection` from the request's (which is not forwarded).
+    selfHandleResponse: true,
     on: {
       proxyReq: (proxyReq: ClientRequest) => {
         proxyReq.setTimeout(options.timeoutMs, () => proxyReq.destroy(new UpstreamTimeout(options.timeoutMs)));
       },
-      proxyRes: (proxyRes: IncomingMessage) => {
-        for (const name of HOP_BY_HOP) delete proxyRes.headers[name];
+      // The answer's status and headers as the subgraph sent them, minus hop-by-hop ones; the
+      // gateway's own (request id, security headers) stay unless the subgraph set the same name.
+      proxyRes: (proxyRes: IncomingMessage, _req: Request, res: Response) => {
+        const headers = Object.entries(proxyRes.headers).filter(([name]) => !HOP_BY_HOP.includes(name));
+        res.writeHead(proxyRes.statusCode ?? 502, proxyRes.statusMessage, Object.fromEntries(headers));
+        proxyRes.pipe(res);
       },
       error: (error: Error, req: Request, res: Response | Socket) => {
         const timedOut = error instanceof UpstreamTimeout;
