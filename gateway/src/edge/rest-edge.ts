@@ -3,7 +3,7 @@ import type { ClientRequest, IncomingMessage, ServerResponse } from 'node:http';
 import type { Socket } from 'node:net';
 import { createProxyMiddleware } from 'http-proxy-middleware';
 import { ConfigError, Headers, Logger, routeErrorBody } from '@marketplace/kit';
-import { refuseDeclaredOversize } from './body-size';
+import { continueIfExpected, refuseDeclaredOversize } from './body-size';
 import { pathRefusal } from './forward-path';
 import { clientIpOf, requestIdOf } from './request-context';
 
@@ -31,8 +31,8 @@ export interface RestEdgeBodyLimits {
   maxBodyBytes: number;
 }
 
-// RFC 9110 §7.6.1 connection-specific headers. `expect` too: the gateway's own server has
-// already answered the client's 100-continue, and the subgraph need not be asked again.
+// RFC 9110 §7.6.1 connection-specific headers. `expect` too: the gateway has already answered
+// the client's 100-continue (continueIfExpected), and the subgraph need not be asked again.
 const HOP_BY_HOP = [
   'connection',
   'keep-alive',
@@ -89,6 +89,7 @@ export function mountRestEdge(
       route.prefix,
       refuseUnsafePath(route, options.subgraphUrl),
       refuseDeclaredOversize(route.maxBodyBytes, 'request body'),
+      continueIfExpected,
       prepareForwarding,
       proxyTo(route, options),
     );
