@@ -61,6 +61,8 @@ export async function startGateway(options: GatewayOptions = {}): Promise<Runnin
   const { gateway, subgraphs, apiSchema } = buildApolloGateway(config, { supergraphSdl, send: fetcher.send, log });
   const app = buildExpressApp(config);
   const httpServer = createHttpServer(app);
+  // Node would answer `Expect: 100-continue` itself, inviting a body the edge may refuse from its headers (continueIfExpected).
+  httpServer.on('checkContinue', app);
   const formatError = gatewayErrorFormatter(log, config.common.exposeInternalErrors);
   const plugins = [caches.responseCachePlugin, metrics.apolloPlugin()];
   const apollo = buildApolloServer(config, { gateway, httpServer, formatError, plugins, log });

@@ -18,6 +18,17 @@ export function refuseDeclaredOversize(maxBytes: number, what: string): RequestH
   };
 }
 
+/**
+ * Answers `Expect: 100-continue` only once the checks that refuse from the headers have
+ * passed: the gateway's server hands such requests to the app unanswered (`checkContinue`),
+ * so a client that waits before sending an oversize body is refused without being invited
+ * to send it.
+ */
+export const continueIfExpected: RequestHandler = (req, res, next) => {
+  if (req.headers.expect?.toLowerCase() === '100-continue') res.writeContinue();
+  next();
+};
+
 /** body-parser's refusal of a body that grew past its limit (sent chunked, so no length to refuse up front). */
 export const payloadTooLargeHandler: ErrorRequestHandler = (error: unknown, _req, res, next) => {
   const type = typeof error === 'object' && error !== null && 'type' in error ? error.type : undefined;

@@ -183,6 +183,19 @@ describe('malformed GraphQL requests', () => {
     ]);
   });
 
+  it('answers 100 Continue to an operation that fits, and refuses one over 1 MiB without inviting it', async () => {
+    const body = JSON.stringify({ query: '{ __typename }' });
+    const fits = await rawRequest(stack.gateway.url, { ...post(body), headers: { ...json, expect: '100-continue' } });
+    expect(fits).toMatchObject({ continued: true, status: 200 });
+    const tooLarge = await rawRequest(stack.gateway.url, {
+      method: 'POST',
+      path: '/graphql',
+      headers: { ...json, expect: '100-continue', 'content-length': String(2 ** 20 + 1) },
+      withholdBody: true,
+    });
+    expect(tooLarge).toMatchObject({ continued: false, status: 413 });
+  });
+
   it('refuses a chunked operation over 1 MiB with 413, not 500', async () => {
     const answer = await rawRequest(stack.gateway.url, {
       method: 'POST',

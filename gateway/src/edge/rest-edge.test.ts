@@ -88,6 +88,9 @@ describe('REST edge', () => {
       body: 'abc',
     });
     expect(answer.status).toBe(201);
+    // The client's connection is the gateway's to manage: rawRequest asked to close it, the subgraph's keep-alive is its own.
+    expect(answer.headers.connection).toBe('close');
+    expect(answer.headers['keep-alive']).toBeUndefined();
     const { headers } = jsonOf<{ headers: Record<string, string> }>(answer);
     for (const name of ['proxy-authorization', 'keep-alive', 'te', 'expect']) expect(headers[name]).toBeUndefined();
     expect(headers).toMatchObject({
@@ -217,6 +220,22 @@ describe('REST edge body limits', () => {
       withholdBody: true,
     });
     tooLarge(answer, ARTIFACT_MAX_BYTES);
+  });
+
+  it('refuses it without inviting the body when the client waits for 100 Continue, and invites a fitting one', async () => {
+    const upload = (size: number) =>
+      rawRequest(stack.gateway.url, {
+        method: 'PUT',
+        path: '/uploads/artifact.zip',
+        headers: { expect: '100-continue', 'content-length': String(size) },
+        body: Buffer.alloc(size, 2),
+      });
+    const refused = await upload(ARTIFACT_MAX_BYTES + 1);
+    expect(refused.continued).toBe(false);
+    tooLarge(refused, ARTIFACT_MAX_BYTES);
+    const accepted = await upload(ARTIFACT_MAX_BYTES);
+    expect(accepted).toMatchObject({ continued: true, status: 201 });
+    expect(jsonOf<{ size: number }>(accepted).size).toBe(ARTIFACT_MAX_BYTES);
   });
 
   it('forwards an upload of exactly ARTIFACT_MAX_BYTES', async () => {

@@ -3,7 +3,7 @@ import type { ClientRequest, IncomingMessage, ServerResponse } from 'node:http';
 import type { Socket } from 'node:net';
 import { createProxyMiddleware } from 'http-proxy-middleware';
 import { ConfigError, Headers, Logger, routeErrorBody } from '@marketplace/kit';
-import { refuseDeclaredOversize } from './body-size';
+import { continueIfExpected, refuseDeclaredOversize } from './body-size';
 import { pathRefusal } from './forward-path';
 import { clientIpOf, requestIdOf } from './request-context';
 
@@ -31,8 +31,8 @@ export interface RestEdgeBodyLimits {
   maxBodyBytes: number;
 }
 
-// RFC 9110 §7.6.1 connection-specific headers. `expect` too: the gateway's own server has
-// already answered the client's 100-continue, and the subgraph need not be asked again.
+// RFC 9110 §7.6.1 connection-specific headers. `expect` too: the gateway has already answered
+// the client's 100-continue (continueIfExpected), and the subgraph need not be asked again.
 const HOP_BY_HOP = [
   'connection',
   'keep-alive',
@@ -89,6 +89,7 @@ export function mountRestEdge(
       route.prefix,
       refuseUnsafePath(route, options.subgraphUrl),
       refuseDeclaredOversize(route.maxBodyBytes, 'request body'),
+      continueIfExpected,
       prepareForwarding,
       proxyTo(route, options),
     );
@@ -140,12 +141,18 @@ function proxyTo(
     // Mounted under the prefix, Express strips it from req.url; the subgraph gets the full, checked path.
     pathRewrite: (_path, req) => req.originalUrl,
     changeOrigin: true,
+    // http-proxy's own response handling would set `Connection` from the request's (which is not forwarded).
+    selfHandleResponse: true,
     on: {
       proxyReq: (proxyReq: ClientRequest) => {
         proxyReq.setTimeout(options.timeoutMs, () => proxyReq.destroy(new UpstreamTimeout(options.timeoutMs)));
       },
-      proxyRes: (proxyRes: IncomingMessage) => {
-        for (const name of HOP_BY_HOP) delete proxyRes.headers[name];
+      // The answer's status and headers as the subgraph sent them, minus hop-by-hop ones; the
+      // gateway's own (request id, security headers) stay unless the subgraph set the same name.
+      proxyRes: (proxyRes: IncomingMessage, _req: Request, res: Response) => {
+        const headers = Object.entries(proxyRes.headers).filter(([name]) => !HOP_BY_HOP.includes(name));
+        res.writeHead(proxyRes.statusCode ?? 502, proxyRes.statusMessage, Object.fromEntries(headers));
+        proxyRes.pipe(res);
       },
       error: (error: Error, req: Request, res: Response | Socket) => {
         const timedOut = error instanceof UpstreamTimeout;

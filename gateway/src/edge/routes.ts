@@ -8,7 +8,7 @@ import { healthHandler } from './health';
 import { mountPlayground } from './playground';
 import type { GatewayRateLimit } from './rate-limit';
 import { GatewayContext, createGatewayContext, requestIdMiddleware } from './request-context';
-import { payloadTooLargeHandler, refuseDeclaredOversize } from './body-size';
+import { continueIfExpected, payloadTooLargeHandler, refuseDeclaredOversize } from './body-size';
 import { persistedQueryChecks } from './persisted-query';
 import { mountRestEdge } from './rest-edge';
 import { securityHeaders } from './security-headers';
@@ -65,6 +65,7 @@ export function mountRoutes(app: Express, deps: RouteDeps): void {
     GRAPHQL_PATH,
     // express.json refuses a declared oversize body only once the body has arrived; this answers from the header.
     refuseDeclaredOversize(MAX_BODY_BYTES, 'operation'),
+    continueIfExpected,
     express.json({ limit: MAX_BODY_BYTES }),
     persistedQueryChecks,
     expressMiddleware(apollo, { context: ({ req, res }) => createGatewayContext(req, res, contextDeps) }),

@@ -2,6 +2,8 @@ import { IncomingHttpHeaders, OutgoingHttpHeaders, request } from 'node:http';
 
 export interface RawAnswer {
   status: number;
+  /** Whether the server sent `100 Continue` first. */
+  continued: boolean;
   headers: IncomingHttpHeaders;
   text: string;
 }
@@ -13,7 +15,7 @@ export interface RawRequest {
   headers?: OutgoingHttpHeaders;
   /** Absent: no body. */
   body?: string | Buffer;
-  /** Send the headers (with their Content-Length) and never the body. */
+  /** Send the headers (with their Content-Length) and never the body. With `Expect: 100-continue`, the body waits for the 100. */
   withholdBody?: boolean;
 }
 
@@ -23,18 +25,25 @@ export function rawRequest(
   { method = 'GET', path, headers = {}, body, withholdBody = false }: RawRequest,
 ): Promise<RawAnswer> {
   const { hostname, port } = new URL(baseUrl);
+  const waitsForContinue = String(headers.expect ?? '').toLowerCase() === '100-continue';
   return new Promise((resolve, reject) => {
+    let continued = false;
     const outgoing = request({ host: hostname, port, method, path, headers, agent: false }, (answer) => {
       const chunks: Buffer[] = [];
       answer.on('data', (chunk: Buffer) => chunks.push(chunk));
       answer.on('end', () => {
-        resolve({ status: answer.statusCode ?? 0, headers: answer.headers, text: Buffer.concat(chunks).toString() });
+        const text = Buffer.concat(chunks).toString();
+        resolve({ status: answer.statusCode ?? 0, continued, headers: answer.headers, text });
         outgoing.destroy();
       });
       answer.on('error', reject);
     });
     outgoing.on('error', reject);
-    if (withholdBody) outgoing.flushHeaders();
+    outgoing.on('continue', () => {
+      continued = true;
+      if (waitsForContinue && !withholdBody) outgoing.end(body);
+    });
+    if (withholdBody || waitsForContinue) outgoing.flushHeaders();
     else outgoing.end(body);
   });
 }
