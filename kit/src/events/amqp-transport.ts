@@ -177,28 +177,26 @@ export class AmqpTransport implements EventTransport {
    * Opens a connection and declares everything on it before anyone may use it: a
    * connection that fails half-way (cut again while declaring) is closed and never becomes
    * current, so the retry loop goes on and the connected listeners run exactly once per
-   * usable connection.
+   * usable connection. Every declaration is a round trip, so what does not depend on the
+   * exchanges (the consumers' channels, queues and prefetch) goes in parallel with them.
    */
   private async connect(): Promise<void> {
     const url = new URL(this.url);
     if (!url.searchParams.has('heartbeat')) url.searchParams.set('heartbeat', String(HEARTBEAT_SECONDS));
-    const connection = await amqp.connect(url.toString(), { timeout: CONNECT_TIMEOUT_MS });
+    // No Nagle: declarations, confirms and acks are small frames each waited on.
+    const connection = await amqp.connect(url.toString(), { timeout: CONNECT_TIMEOUT_MS, noDelay: true });
     connection.on('error', (error: Error) => (this.lastError = error.message));
     connection.on('close', () => this.lost(connection));
     try {
-      const publisher = await connection.createConfirmChannel();
-      publisher.on('error', (error: Error) => (this.lastError = error.message));
-      // A channel error closes the publisher alone; without a new one every publish would fail until the connection did.
-      publisher.on('close', () => this.dropIfCurrent(connection, 'publisher channel closed'));
-      await publisher.assertExchange(this.topology.exchange, 'topic', {
-        durable: true,
-        autoDelete: this.topology.temporary,
-      });
-      await publisher.assertExchange(this.topology.deadLetterExchange, 'topic', {
-        durable: true,
-        autoDelete: this.topology.temporary,
-      });
-      for (const spec of this.consumers) if (!spec.cancelled) await this.startConsumer(connection, spec);
+      const wanted = this.consumers.filter((spec) => !spec.cancelled);
+      const [publisher, ...channels] = await Promise.all([
+        this.openPublisher(connection),
+        ...wanted.map((spec) => this.openConsumerChannel(connection, spec)),
+      ]);
+      for (const [index, spec] of wanted.entries()) await this.resumeConsumer(channels[index], spec);
+      // Consumers registered while this connection was being set up.
+      for (const spec of this.consumers)
+        if (!spec.cancelled && !wanted.includes(spec)) await this.startConsumer(connection, spec);
       if (this.closed) throw new Error('transport closed while connecting');
       this.connection = connection;
       this.publisher = publisher;
@@ -209,6 +207,16 @@ export class AmqpTransport implements EventTransport {
     this.attempts = 0;
     this.lastError = undefined;
     this.connectedListeners.forEach((listener) => listener());
+  }
+
+  private async openPublisher(connection: ChannelModel): Promise<ConfirmChannel> {
+    const publisher = await connection.createConfirmChannel();
+    publisher.on('error', (error: Error) => (this.lastError = error.message));
+    // A channel error closes the publisher alone; without a new one every publish would fail until the connection did.
+    publisher.on('close', () => this.dropIfCurrent(connection, 'publisher channel closed'));
+    for (const exchange of [this.topology.exchange, this.topology.deadLetterExchange])
+      await publisher.assertExchange(exchange, 'topic', { durable: true, autoDelete: this.topology.temporary });
+    return publisher;
   }
 
   private lost(connection: ChannelModel): void {
@@ -256,6 +264,11 @@ export class AmqpTransport implements EventTransport {
   }
 
   private async startConsumer(connection: ChannelModel, spec: ConsumerSpec): Promise<void> {
+    await this.resumeConsumer(await this.openConsumerChannel(connection, spec), spec);
+  }
+
+  /** The consumer's channel, queue, dead-letter queue and prefetch: nothing that needs the exchanges yet. */
+  private async openConsumerChannel(connection: ChannelModel, spec: ConsumerSpec): Promise<Channel> {
     const channel = await connection.createChannel();
     channel.on('error', (error: Error) => (this.lastError = error.message));
     channel.on('close', () => {
@@ -265,11 +278,15 @@ export class AmqpTransport implements EventTransport {
     });
     const queueArguments = this.topology.temporary ? { 'x-expires': TEMPORARY_QUEUE_EXPIRES_MS } : {};
     await channel.assertQueue(spec.queue, { durable: true, arguments: queueArguments });
-    for (const key of spec.routingKeys) await channel.bindQueue(spec.queue, this.topology.exchange, key);
-    const deadLetters = `${spec.queue}.dead-letters`;
-    await channel.assertQueue(deadLetters, { durable: true, arguments: queueArguments });
-    await channel.bindQueue(deadLetters, this.topology.deadLetterExchange, spec.queue);
+    await channel.assertQueue(deadLetterQueue(spec), { durable: true, arguments: queueArguments });
     await channel.prefetch(spec.prefetch);
+    return channel;
+  }
+
+  /** Binds the queues to the (declared) exchanges and starts delivering. */
+  private async resumeConsumer(channel: Channel, spec: ConsumerSpec): Promise<void> {
+    for (const key of spec.routingKeys) await channel.bindQueue(spec.queue, this.topology.exchange, key);
+    await channel.bindQueue(deadLetterQueue(spec), this.topology.deadLetterExchange, spec.queue);
     const { consumerTag } = await channel.consume(spec.queue, (message: ConsumeMessage | null) => {
       if (!message) return; // cancelled by the broker (queue deleted); the reconnect path declares it again
       void spec.onDelivery({
@@ -285,3 +302,5 @@ export class AmqpTransport implements EventTransport {
     spec.tag = consumerTag;
   }
 }
+
+const deadLetterQueue = (spec: ConsumerSpec) => `${spec.queue}.dead-letters`;

@@ -29,6 +29,8 @@ export class TcpProxy {
     const server = createServer((client) => {
       const upstream = connect(this.target.port, this.target.host);
       for (const socket of [client, upstream]) {
+        // Transparent in time too: Nagle on either leg would delay every small frame it relays.
+        socket.setNoDelay(true);
         this.sockets.add(socket);
         socket.on('close', () => this.sockets.delete(socket));
         socket.on('error', () => undefined);
