@@ -26,7 +26,7 @@ export interface OutageRecovery {
   pendingAtRestore: number;
   /** Broker reachable again → both nodes' transports connected (the later of the two). */
   reconnectMs: number;
-  /** Both connected → the last backlog event published (marked sent after its confirm). */
+  /** The producer connected → the last backlog event published (marked sent after its confirm). */
   publishMs: number;
   /** Both connected → the last backlog event's effect committed by the consumer. */
   drainMs: number;
@@ -106,7 +106,7 @@ export async function measureBrokerOutage(scenario: OutageScenario): Promise<Out
     backlog,
     pendingAtRestore: pending,
     reconnectMs: reconnectedAt - restoredAt,
-    publishMs: published - reconnectedAt,
+    publishMs: published - connectedAt.get(producer.name)!,
     drainMs: consumed - reconnectedAt,
   };
 }
