@@ -20,6 +20,10 @@ const RECONNECT_BOUND_MS = 4_000;
 /** The target is 2 s; the old relay took tens of seconds. */
 const DRAIN_BOUND_MS = 5_000;
 const TEST_TIMEOUT_MS = 120_000;
+/** Long enough that the old back-off (250 ms doubling to 10 s) always shows a gap of 2 s or more. */
+const REFUSING_MS = 8_000;
+/** The back-off caps at 1 s; the rest is room for a loaded machine's event loop. */
+const RETRY_GAP_BOUND_MS = 2_000;
 
 const AMQP_URL = process.env.AMQP_URL;
 if (AMQP_URL) {
@@ -46,6 +50,38 @@ if (AMQP_URL) {
         event.payload.n,
       ]);
     });
+
+    it(
+      'retries a broker that refuses connections at most about a second apart, and reconnects once it accepts',
+      async () => {
+        const env = { ...isolatedInfrastructure(`${database.name}_retry`), AMQP_URL: proxy.urlFor(AMQP_URL) };
+        const node = await startEventNode({ name: 'recovery_retry', databaseUrl: database.url, env });
+        nodes.push(node);
+        await node.backbone.transport.check();
+        proxy.refuse();
+        const refusedFrom = Date.now();
+        await new Promise((resolve) => setTimeout(resolve, REFUSING_MS));
+        const refusedUntil = Date.now();
+        const attempts = proxy.arrivals.filter((at) => at >= refusedFrom);
+        proxy.resume();
+        const moments = [refusedFrom, ...attempts, refusedUntil];
+        const gaps = moments.slice(1).map((at, index) => at - moments[index]);
+        console.log(
+          `${attempts.length} connection attempts in ${REFUSING_MS} ms of refusal; longest gap ${Math.max(...gaps)} ms`,
+        );
+        expect(Math.max(...gaps)).toBeLessThan(RETRY_GAP_BOUND_MS);
+        await eventually(
+          () =>
+            node.backbone.transport.check().then(
+              () => true,
+              () => false,
+            ),
+          RECONNECT_BOUND_MS,
+          () => 'the transport to reconnect once the broker accepts again',
+        );
+      },
+      TEST_TIMEOUT_MS,
+    );
 
     it(
       `drains a backlog of ${WRITERS * EVENTS_PER_WRITER} events written during an ${OUTAGE_MS / 1000} s outage soon after reconnecting, each applied exactly once`,
