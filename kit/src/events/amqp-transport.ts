@@ -201,7 +201,8 @@ export class AmqpTransport implements EventTransport {
       this.connection = connection;
       this.publisher = publisher;
     } catch (error) {
-      await connection.close().catch(() => undefined);
+      // Not awaited: closing waits for the broker's answer, which a broker that stopped answering never sends.
+      void connection.close().catch(() => undefined);
       throw error;
     }
     this.attempts = 0;
