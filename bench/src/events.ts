@@ -6,16 +6,23 @@
  *               commit until the consumer's inbox holds all of them
  *   latency     BENCH_LATENCY_EVENTS events written one per transaction, paced; latency is
  *               the consumer's commit time minus the event's occurredAt
+ *   recovery    RabbitMQ only, through a TCP proxy that takes it away for BENCH_OUTAGE_MS
+ *               while BENCH_OUTAGE_WRITERS writers commit 10 events each: how long after
+ *               the broker returns both nodes reconnect, and how long after that the
+ *               backlog is published and handled (each event exactly once)
  *
- * Knobs: BENCH_EVENTS (5000), BENCH_LATENCY_EVENTS (300), DATABASE_URL (else embedded).
+ * Knobs: BENCH_EVENTS (5000), BENCH_LATENCY_EVENTS (300), BENCH_OUTAGE_MS (8000),
+ * BENCH_OUTAGE_WRITERS (20), DATABASE_URL (else embedded).
  */
 import { eventHandler, queryRows } from '@marketplace/kit';
 import {
   EventNode,
   ProbeHappened,
+  TcpProxy,
   createTestDatabase,
   eventually,
   isolatedInfrastructure,
+  measureBrokerOutage,
   startEventNode,
 } from '@marketplace/kit/testing';
 import { ensureDatabaseServer } from './harness';
@@ -25,6 +32,9 @@ const EVENTS = Number(process.env.BENCH_EVENTS ?? 5_000);
 const LATENCY_EVENTS = Number(process.env.BENCH_LATENCY_EVENTS ?? 300);
 const BATCH = 50;
 const LATENCY_PACE_MS = 5;
+const OUTAGE_MS = Number(process.env.BENCH_OUTAGE_MS ?? 8_000);
+const OUTAGE_WRITERS = Number(process.env.BENCH_OUTAGE_WRITERS ?? 20);
+const OUTAGE_EVENTS_PER_WRITER = 10;
 
 const recordEffect = eventHandler('bench-effect', ProbeHappened, async (event, { manager }) => {
   await manager.query('INSERT INTO effects (event_id, aggregate, n) VALUES ($1, $2, $3)', [
@@ -94,14 +104,54 @@ async function measure(label: string, transportEnv: Record<string, string>, data
   }
 }
 
+/** The production settings (poll interval, prefetch, batch size), with RabbitMQ behind a proxy the bench cuts. */
+async function recovery(amqpUrl: string, databaseUrl: string) {
+  const proxy = TcpProxy.forUrl(amqpUrl);
+  await proxy.start();
+  const env = {
+    ...isolatedInfrastructure(`bench_${process.pid}_outage`),
+    LOG_LEVEL: 'silent',
+    AMQP_URL: proxy.urlFor(amqpUrl),
+  };
+  const consumer = await startEventNode({
+    name: 'bench_outage_consumer',
+    databaseUrl,
+    handlers: [recordEffect],
+    env,
+  });
+  const producer = await startEventNode({ name: 'bench_outage_producer', databaseUrl, env });
+  try {
+    const result = await measureBrokerOutage({
+      proxy,
+      consumer,
+      producer,
+      outageMs: OUTAGE_MS,
+      writers: OUTAGE_WRITERS,
+      eventsPerWriter: OUTAGE_EVENTS_PER_WRITER,
+    });
+    await new Promise((resolve) => setTimeout(resolve, 500)); // a duplicate would arrive after the last first delivery
+    const [{ rows, events }] = await queryRows<{ rows: number; events: number }>(
+      consumer.db,
+      `SELECT count(*)::int AS rows, count(DISTINCT event_id)::int AS events FROM effects`,
+    );
+    if (rows !== events || events !== result.backlog) throw new Error(`${rows} effects of ${events} events`);
+    return result;
+  } finally {
+    await Promise.all([producer, consumer].map((node: EventNode) => node.close()));
+    await proxy.stop();
+  }
+}
+
 async function main() {
   const server = await ensureDatabaseServer('bench-events');
   const database = await createTestDatabase();
   const transports: [string, Record<string, string>][] = [['in-process', { AMQP_URL: '' }]];
   if (process.env.AMQP_URL) transports.push(['RabbitMQ', { AMQP_URL: process.env.AMQP_URL }]);
   const rows = [];
+  let outage: Awaited<ReturnType<typeof recovery>> | undefined;
   try {
     for (const [index, [label, env]] of transports.entries()) rows.push(await measure(label, env, database.url, index));
+    if (process.env.AMQP_URL) outage = await recovery(process.env.AMQP_URL, database.url);
   } finally {
     await database.drop();
     await server.stop();
@@ -111,6 +161,13 @@ async function main() {
     '|---|---|---|---|',
     ...rows.map((r) => `| ${r.label} | ${r.eventsPerSecond.toFixed(0)} | ${r.p50.toFixed(1)} | ${r.p99.toFixed(1)} |`),
   ];
+  if (outage)
+    lines.push(
+      '',
+      `| RabbitMQ outage | backlog events | reconnected after the broker returned, ms | published after reconnecting, ms | handled after reconnecting, ms |`,
+      '|---|---|---|---|---|',
+      `| ${OUTAGE_MS / 1000} s | ${outage.backlog} | ${outage.reconnectMs.toFixed(0)} | ${outage.publishMs.toFixed(0)} | ${outage.drainMs.toFixed(0)} |`,
+    );
   process.stdout.write(`${lines.join('\n')}\n`);
 }
 

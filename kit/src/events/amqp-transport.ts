@@ -17,7 +17,17 @@ export interface AmqpTopology {
 
 /** Broker heartbeat: a silently dead connection is noticed within about twice this. */
 const HEARTBEAT_SECONDS = 10;
-const RECONNECT_MAX_DELAY_MS = 10_000;
+/**
+ * Reconnect back-off: a refused connection costs the broker nothing, so retrying at most a
+ * second apart bounds how long a returned broker goes unnoticed. The old 10 s cap left the
+ * subgraphs 3–6 s behind a broker back from an 8 s outage (issue 18).
+ */
+const RECONNECT_BASE_DELAY_MS = 100;
+const RECONNECT_MAX_DELAY_MS = 1_000;
+/** TCP connect plus AMQP handshake: a broker that accepts but never answers must not stall the retries. */
+const CONNECT_TIMEOUT_MS = 5_000;
+/** Reconnect failures are logged on the first and then every this many attempts (one a second while down). */
+const RECONNECT_LOG_EVERY = 30;
 const TEMPORARY_QUEUE_EXPIRES_MS = 5 * 60_000;
 
 interface ConsumerSpec {
@@ -34,7 +44,7 @@ interface ConsumerSpec {
  * RabbitMQ through amqplib: publishes on a confirm channel (resolves on the broker's ack),
  * consumes with manual acks, and reconnects with back-off, declaring its topology again
  * and resuming every consumer. While disconnected, `publish` fails fast so the outbox
- * relay keeps the events and retries.
+ * relay keeps the events and retries; `onConnected` tells it the moment it can publish.
  */
 export class AmqpTransport implements EventTransport {
   readonly kind = 'amqp' as const;
@@ -45,6 +55,7 @@ export class AmqpTransport implements EventTransport {
   private closed = false;
   private attempts = 0;
   private readonly connectedListeners: (() => void)[] = [];
+  private readonly disconnectedListeners: (() => void)[] = [];
   private lastError: string | undefined;
 
   constructor(
@@ -99,7 +110,7 @@ export class AmqpTransport implements EventTransport {
       cancelled: false,
     };
     this.consumers.push(spec);
-    if (this.connection) await this.startConsumer(spec);
+    if (this.connection) await this.startConsumer(this.connection, spec);
     else this.reconnectSoon();
     return {
       cancel: async () => {
@@ -130,9 +141,17 @@ export class AmqpTransport implements EventTransport {
     });
   }
 
-  /** Called after every (re)connection, so a waiting relay publishes at once instead of after its back-off. */
+  /**
+   * Called after every (re)connection, once the topology is declared and every consumer
+   * resumed, so a waiting relay publishes at once instead of after its back-off.
+   */
   onConnected(listener: () => void): void {
     this.connectedListeners.push(listener);
+  }
+
+  /** Called when an established connection is lost (not for failed attempts while down). */
+  onDisconnected(listener: () => void): void {
+    this.disconnectedListeners.push(listener);
   }
 
   async check(): Promise<void> {
@@ -154,63 +173,121 @@ export class AmqpTransport implements EventTransport {
     return this.publisher;
   }
 
+  /**
+   * Opens a connection and declares everything on it before anyone may use it: a
+   * connection that fails half-way (cut again while declaring) is closed and never becomes
+   * current, so the retry loop goes on and the connected listeners run exactly once per
+   * usable connection. Every declaration is a round trip, so what does not depend on the
+   * exchanges (the consumers' channels, queues and prefetch) goes in parallel with them.
+   */
   private async connect(): Promise<void> {
     const url = new URL(this.url);
     if (!url.searchParams.has('heartbeat')) url.searchParams.set('heartbeat', String(HEARTBEAT_SECONDS));
-    const connection = await amqp.connect(url.toString());
+    // No Nagle: declarations, confirms and acks are small frames each waited on.
+    const connection = await amqp.connect(url.toString(), { timeout: CONNECT_TIMEOUT_MS, noDelay: true });
     connection.on('error', (error: Error) => (this.lastError = error.message));
-    connection.on('close', () => {
-      if (this.connection !== connection) return;
-      this.connection = undefined;
-      this.publisher = undefined;
-      if (!this.closed) {
-        this.log.warn('broker connection lost; reconnecting');
-        this.reconnectSoon();
-      }
-    });
-    const publisher = await connection.createConfirmChannel();
-    publisher.on('error', (error: Error) => (this.lastError = error.message));
-    await publisher.assertExchange(this.topology.exchange, 'topic', {
-      durable: true,
-      autoDelete: this.topology.temporary,
-    });
-    await publisher.assertExchange(this.topology.deadLetterExchange, 'topic', {
-      durable: true,
-      autoDelete: this.topology.temporary,
-    });
-    this.connection = connection;
-    this.publisher = publisher;
+    connection.on('close', () => this.lost(connection));
+    try {
+      const wanted = this.consumers.filter((spec) => !spec.cancelled);
+      const [publisher, ...channels] = await Promise.all([
+        this.openPublisher(connection),
+        ...wanted.map((spec) => this.openConsumerChannel(connection, spec)),
+      ]);
+      for (const [index, spec] of wanted.entries()) await this.resumeConsumer(channels[index], spec);
+      // Consumers registered while this connection was being set up.
+      for (const spec of this.consumers)
+        if (!spec.cancelled && !wanted.includes(spec)) await this.startConsumer(connection, spec);
+      if (this.closed) throw new Error('transport closed while connecting');
+      this.connection = connection;
+      this.publisher = publisher;
+    } catch (error) {
+      // Not awaited: closing waits for the broker's answer, which a broker that stopped answering never sends.
+      void connection.close().catch(() => undefined);
+      throw error;
+    }
     this.attempts = 0;
     this.lastError = undefined;
-    for (const spec of this.consumers) if (!spec.cancelled) await this.startConsumer(spec);
     this.connectedListeners.forEach((listener) => listener());
+  }
+
+  private async openPublisher(connection: ChannelModel): Promise<ConfirmChannel> {
+    const publisher = await connection.createConfirmChannel();
+    publisher.on('error', (error: Error) => (this.lastError = error.message));
+    // A channel error closes the publisher alone; without a new one every publish would fail until the connection did.
+    publisher.on('close', () => this.dropIfCurrent(connection, 'publisher channel closed'));
+    for (const exchange of [this.topology.exchange, this.topology.deadLetterExchange])
+      await publisher.assertExchange(exchange, 'topic', { durable: true, autoDelete: this.topology.temporary });
+    return publisher;
+  }
+
+  private lost(connection: ChannelModel): void {
+    if (this.connection !== connection) return;
+    this.connection = undefined;
+    this.publisher = undefined;
+    for (const spec of this.consumers) spec.channel = undefined;
+    this.disconnectedListeners.forEach((listener) => listener());
+    if (!this.closed) {
+      this.log.warn({ error: this.lastError }, 'broker connection lost; reconnecting');
+      this.reconnectSoon();
+    }
+  }
+
+  /**
+   * A channel of the current connection closed: start over on a fresh connection. Checked
+   * a tick later because a lost connection closes its channels just before it reports its
+   * own close, which is then the one to handle.
+   */
+  private dropIfCurrent(connection: ChannelModel, reason: string): void {
+    setImmediate(() => {
+      if (this.connection !== connection || this.closed) return;
+      this.log.warn({ reason, error: this.lastError }, 'broker channel closed; reconnecting');
+      this.lost(connection);
+      void connection.close().catch(() => undefined);
+    });
   }
 
   private reconnectSoon(): void {
     if (this.connecting || this.closed || this.connection) return;
     this.connecting = (async () => {
       while (!this.closed && !this.connection) {
-        await sleep(backoffDelay(++this.attempts, 250, RECONNECT_MAX_DELAY_MS));
+        await sleep(backoffDelay(++this.attempts, RECONNECT_BASE_DELAY_MS, RECONNECT_MAX_DELAY_MS));
+        if (this.closed) break;
         try {
           await this.connect();
           this.log.info('broker connection restored');
         } catch (error) {
           this.lastError = error instanceof Error ? error.message : String(error);
+          if (this.attempts === 1 || this.attempts % RECONNECT_LOG_EVERY === 0)
+            this.log.warn({ error: this.lastError, attempts: this.attempts }, 'broker still unreachable');
         }
       }
     })().finally(() => (this.connecting = undefined));
   }
 
-  private async startConsumer(spec: ConsumerSpec): Promise<void> {
-    const channel = await this.connection!.createChannel();
+  private async startConsumer(connection: ChannelModel, spec: ConsumerSpec): Promise<void> {
+    await this.resumeConsumer(await this.openConsumerChannel(connection, spec), spec);
+  }
+
+  /** The consumer's channel, queue, dead-letter queue and prefetch: nothing that needs the exchanges yet. */
+  private async openConsumerChannel(connection: ChannelModel, spec: ConsumerSpec): Promise<Channel> {
+    const channel = await connection.createChannel();
     channel.on('error', (error: Error) => (this.lastError = error.message));
+    channel.on('close', () => {
+      // Cancelling closes nothing; a consumer channel that closes while wanted stopped delivering for good.
+      if (!spec.cancelled && spec.channel === channel)
+        this.dropIfCurrent(connection, `consumer channel ${spec.queue} closed`);
+    });
     const queueArguments = this.topology.temporary ? { 'x-expires': TEMPORARY_QUEUE_EXPIRES_MS } : {};
     await channel.assertQueue(spec.queue, { durable: true, arguments: queueArguments });
-    for (const key of spec.routingKeys) await channel.bindQueue(spec.queue, this.topology.exchange, key);
-    const deadLetters = `${spec.queue}.dead-letters`;
-    await channel.assertQueue(deadLetters, { durable: true, arguments: queueArguments });
-    await channel.bindQueue(deadLetters, this.topology.deadLetterExchange, spec.queue);
+    await channel.assertQueue(deadLetterQueue(spec), { durable: true, arguments: queueArguments });
     await channel.prefetch(spec.prefetch);
+    return channel;
+  }
+
+  /** Binds the queues to the (declared) exchanges and starts delivering. */
+  private async resumeConsumer(channel: Channel, spec: ConsumerSpec): Promise<void> {
+    for (const key of spec.routingKeys) await channel.bindQueue(spec.queue, this.topology.exchange, key);
+    await channel.bindQueue(deadLetterQueue(spec), this.topology.deadLetterExchange, spec.queue);
     const { consumerTag } = await channel.consume(spec.queue, (message: ConsumeMessage | null) => {
       if (!message) return; // cancelled by the broker (queue deleted); the reconnect path declares it again
       void spec.onDelivery({
@@ -226,3 +303,5 @@ export class AmqpTransport implements EventTransport {
     spec.tag = consumerTag;
   }
 }
+
+const deadLetterQueue = (spec: ConsumerSpec) => `${spec.queue}.dead-letters`;

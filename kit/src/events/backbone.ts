@@ -63,9 +63,15 @@ export class EventBackbone {
 
   async start(handlers: EventHandler[], options: { startRelay: boolean } = { startRelay: true }): Promise<void> {
     if (this.transport instanceof AmqpTransport) {
-      this.transport.onConnected(() => this.relay.poke());
+      this.metrics.brokerConnected.set(0);
+      this.transport.onConnected(() => {
+        this.metrics.brokerConnected.set(1);
+        this.metrics.brokerConnections.inc();
+        this.relay.poke();
+      });
+      this.transport.onDisconnected(() => this.metrics.brokerConnected.set(0));
       await this.transport.start();
-    }
+    } else this.metrics.brokerConnected.set(1);
     await this.consumer.start(handlers);
     if (options.startRelay) this.relay.start();
   }

@@ -6,6 +6,9 @@ export class EventMetrics {
   readonly consumed: Counter<'type' | 'outcome'>;
   readonly retried: Counter<'type'>;
   readonly deadLettered: Counter<'type'>;
+  /** 1 while the transport can publish (always, in process), 0 while the broker is unreachable. */
+  readonly brokerConnected: Gauge;
+  readonly brokerConnections: Counter;
 
   constructor(registry: Registry, outboxState: () => Promise<{ pending: number; oldestAgeSeconds: number }>) {
     this.published = new Counter({
@@ -30,6 +33,16 @@ export class EventMetrics {
       name: 'events_dead_lettered_total',
       help: 'Events given up on and dead-lettered',
       labelNames: ['type'],
+      registers: [registry],
+    });
+    this.brokerConnected = new Gauge({
+      name: 'events_broker_connected',
+      help: '1 while connected to the broker, 0 while it is unreachable',
+      registers: [registry],
+    });
+    this.brokerConnections = new Counter({
+      name: 'events_broker_connections_total',
+      help: 'Connections established to the broker: the first, then one per recovery',
       registers: [registry],
     });
     // One query per scrape serves both gauges: the registry collects them concurrently.

@@ -21,7 +21,12 @@ export interface RelayOptions {
 }
 
 const STANDBY_RETRY_MS = 2_000;
-const MAX_PUBLISH_BACKOFF_MS = 30_000;
+const PUBLISH_BACKOFF_BASE_MS = 250;
+/**
+ * Only a safety net: the transport announces its reconnection (`poke`), which ends any
+ * back-off at once. A lost announcement used to cost up to 30 s.
+ */
+const MAX_PUBLISH_BACKOFF_MS = 5_000;
 const SENT_RETENTION_DAYS = 7;
 const CLEANUP_INTERVAL_MS = 60 * 60 * 1000;
 
@@ -40,6 +45,12 @@ export class OutboxRelay {
   private notified = false;
   /** Waiting out a publish failure: new commits must not cut the back-off short (poke and stop do). */
   private backingOff = false;
+  /**
+   * The broker came back since the last read of the outbox: the next back-off must not
+   * sleep. A flag, not only a wake-up, because the announcement may arrive while the loop
+   * is between its failed publish and its back-off, when there is no sleep to cut short.
+   */
+  private brokerBack = false;
   private session: Client | undefined;
   private failures = 0;
   private lastCleanup = 0;
@@ -61,6 +72,7 @@ export class OutboxRelay {
   /** The broker is back: retry now rather than at the end of the back-off. */
   poke(): void {
     this.failures = 0;
+    this.brokerBack = true;
     this.wake?.();
   }
 
@@ -82,14 +94,16 @@ export class OutboxRelay {
           continue;
         }
         this.notified = false;
+        this.brokerBack = false;
         const result = await this.publishBatch();
         await this.cleanupNow();
-        if (result === 'failed') await this.backOff(backoffDelay(this.failures, 250, MAX_PUBLISH_BACKOFF_MS));
+        if (result === 'failed')
+          await this.backOff(backoffDelay(this.failures, PUBLISH_BACKOFF_BASE_MS, MAX_PUBLISH_BACKOFF_MS));
         else if (result === 'idle') await this.pause(this.options.pollIntervalMs);
       } catch (error) {
         this.options.log.warn({ err: error }, 'outbox relay error; retrying');
         await this.dropSession();
-        await this.backOff(backoffDelay(++this.failures, 250, MAX_PUBLISH_BACKOFF_MS));
+        await this.backOff(backoffDelay(++this.failures, PUBLISH_BACKOFF_BASE_MS, MAX_PUBLISH_BACKOFF_MS));
       }
     }
     await this.dropSession();
@@ -165,6 +179,7 @@ export class OutboxRelay {
   }
 
   private async backOff(ms: number): Promise<void> {
+    if (this.brokerBack) return;
     this.backingOff = true;
     try {
       await this.sleep(ms);

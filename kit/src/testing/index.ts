@@ -9,3 +9,4 @@ export * from '../events/testing';
 export * from './helpers';
 export * from './fixtures';
 export * from './subscription-client';
+export * from '../events/testing-outage';

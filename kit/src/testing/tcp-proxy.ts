@@ -3,11 +3,15 @@ import { Server, Socket, createServer, connect } from 'node:net';
 /**
  * A TCP proxy in front of a real server (RabbitMQ) so tests can take the network away:
  * `cut()` drops every open connection mid-stream, `stop()` also refuses new ones until
- * `start()`.
+ * `start()`, and `refuse()` accepts new ones only to close them (a host that answers while
+ * its broker does not) until `resume()`, noting when each arrived.
  */
 export class TcpProxy {
   private server: Server | undefined;
   private readonly sockets = new Set<Socket>();
+  private forwarding = true;
+  /** When each connection arrived (epoch ms), forwarded or refused, while the proxy was listening. */
+  readonly arrivals: number[] = [];
   port = 0;
 
   constructor(private readonly target: { host: string; port: number }) {}
@@ -27,8 +31,16 @@ export class TcpProxy {
 
   async start(): Promise<void> {
     const server = createServer((client) => {
+      this.arrivals.push(Date.now());
+      if (!this.forwarding) {
+        client.on('error', () => undefined);
+        client.destroy();
+        return;
+      }
       const upstream = connect(this.target.port, this.target.host);
       for (const socket of [client, upstream]) {
+        // Transparent in time too: Nagle on either leg would delay every small frame it relays.
+        socket.setNoDelay(true);
         this.sockets.add(socket);
         socket.on('close', () => this.sockets.delete(socket));
         socket.on('error', () => undefined);
@@ -45,6 +57,16 @@ export class TcpProxy {
   /** Drops every connection now; new ones are still accepted. */
   cut(): void {
     for (const socket of this.sockets) socket.destroy();
+  }
+
+  /** Drops every connection and closes each new one as soon as it arrives, until `resume()`. */
+  refuse(): void {
+    this.forwarding = false;
+    this.cut();
+  }
+
+  resume(): void {
+    this.forwarding = true;
   }
 
   /** Drops every connection and refuses new ones (the broker is "down"). */
