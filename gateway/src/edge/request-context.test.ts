@@ -86,7 +86,7 @@ describe('authentication at the gateway', () => {
     [
       'signed with another key',
       () =>
-        `Bearer ${new AccessTokenSigner(otherKeys.privateKey, { issuer: 'marketplace-users', audience: 'marketplace' }).sign({ id: 'user-1', role: Role.ADMIN })}`,
+        `Bearer ${new AccessTokenSigner(otherKeys.privateKey, { issuer: 'marketplace-users', audience: 'marketplace' }).sign({ id: 'user-1', role: Role.ADMIN }, 1)}`,
     ],
     ['alg: none', () => `Bearer ${base64url({ alg: 'none', typ: 'JWT' })}.${base64url(claims())}.`],
     [

@@ -81,11 +81,11 @@ export function serveLiveSubscriptions(
 
   return serveGraphQLOverWebSocket(server, path, {
     formatError: options.formatError,
-    onConnect: (ctx) => {
+    onConnect: async (ctx) => {
       const authorization = authorizationFrom(ctx.connectionParams);
       let viewer: Viewer | null;
       try {
-        viewer = verifier.fromAuthorizationHeader(authorization);
+        viewer = await verifier.fromAuthorizationHeader(authorization);
       } catch (error) {
         log.info(
           { reason: error instanceof Error ? error.message : String(error) },

@@ -15,7 +15,7 @@ afterEach(() => jest.restoreAllMocks());
 describe('AccessTokenVerifier', () => {
   it('verifies a token once and remembers it for the next requests', () => {
     const verifier = new AccessTokenVerifier(publicPem, settings);
-    const token = signer.sign(viewer);
+    const token = signer.sign(viewer, 1);
     const check = jest.spyOn(jwt, 'verify');
     expect(verifier.verify(token)).toEqual(viewer);
     expect(verifier.verify(token)).toEqual(viewer);
@@ -24,7 +24,7 @@ describe('AccessTokenVerifier', () => {
 
   it('refuses a remembered token once it has expired', () => {
     const verifier = new AccessTokenVerifier(publicPem, settings);
-    const token = signer.sign(viewer, 60);
+    const token = signer.sign(viewer, 1, 60);
     expect(verifier.verify(token)).toEqual(viewer);
     const later = Date.now() + 61_000;
     jest.spyOn(Date, 'now').mockReturnValue(later);
@@ -33,7 +33,7 @@ describe('AccessTokenVerifier', () => {
 
   it('never remembers a failure: a tampered token fails every time', () => {
     const verifier = new AccessTokenVerifier(publicPem, settings);
-    const [header, payload, signature] = signer.sign(viewer).split('.');
+    const [header, payload, signature] = signer.sign(viewer, 1).split('.');
     const forged = Buffer.from(
       JSON.stringify({ ...JSON.parse(Buffer.from(payload, 'base64url').toString()), role: 'ADMIN' }),
     ).toString('base64url');
@@ -46,14 +46,16 @@ describe('AccessTokenVerifier', () => {
   it('refuses tokens of another issuer, audience or key', () => {
     const verifier = new AccessTokenVerifier(publicPem, settings);
     expect(() =>
-      verifier.verify(new AccessTokenSigner(privatePem, { ...settings, issuer: 'someone-else' }).sign(viewer)),
+      verifier.verify(new AccessTokenSigner(privatePem, { ...settings, issuer: 'someone-else' }).sign(viewer, 1)),
     ).toThrow('Invalid access token');
     expect(() =>
-      verifier.verify(new AccessTokenSigner(privatePem, { ...settings, audience: 'another-api' }).sign(viewer)),
+      verifier.verify(new AccessTokenSigner(privatePem, { ...settings, audience: 'another-api' }).sign(viewer, 1)),
     ).toThrow('Invalid access token');
     const other = generateKeyPairSync('rsa', { modulusLength: 2048 })
       .privateKey.export({ type: 'pkcs8', format: 'pem' })
       .toString();
-    expect(() => verifier.verify(new AccessTokenSigner(other, settings).sign(viewer))).toThrow('Invalid access token');
+    expect(() => verifier.verify(new AccessTokenSigner(other, settings).sign(viewer, 1))).toThrow(
+      'Invalid access token',
+    );
   });
 });

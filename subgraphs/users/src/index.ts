@@ -8,6 +8,7 @@ import { PasswordHasher } from './auth/password-hasher';
 import { SessionService } from './auth/session.service';
 import { UsersConfig, readUsersConfig } from './config';
 import { CreateUsers1763770000000 } from './migrations/1763770000000-create-users';
+import { AddSessionVersion1765000000000 } from './migrations/1765000000000-add-session-version';
 import { seedUsers } from './seed';
 import { User } from './user/user.entity';
 import { grantVendorRole, sendVerificationEmail } from './user/user.handlers';
@@ -26,21 +27,22 @@ export const usersSubgraph: SubgraphModule<UsersConfig> = {
   name: 'users',
   defaultPort: 4001,
   entities: [User],
-  migrations: [CreateUsers1763770000000],
+  migrations: [CreateUsers1763770000000, AddSessionVersion1765000000000],
   resolvers: [UserResolver, AuthResolver],
   readSettings: readUsersConfig,
-  wire({ config, keys, db, store, log, outbox, changes }, settings) {
+  wire({ config, keys, sessions: sessionVersions, db, store, log, outbox, changes, afterCommit }, settings) {
     if (!keys.privateKeyPem)
       throw new Error('config: JWT_PRIVATE_KEY is required by the users subgraph (it signs access tokens)');
     const hasher = new PasswordHasher(settings.passwordHashCost);
     const emails = new AccountEmails(new EmailTokenService(), new LogMailer(log), settings, log);
-    const users = new UserService(db, emails, publicDataAnnouncer(changes, log));
     const sessions = new SessionService(
       db,
       new AccessTokenSigner(keys.privateKeyPem, config.jwt),
       settings.refreshTokenTtlDays,
       log,
+      { versions: sessionVersions, afterCommit },
     );
+    const users = new UserService(db, emails, sessions, publicDataAnnouncer(changes, log));
     const loginWindowMs = settings.login.windowMinutes * MINUTE_MS;
     const auth = new AuthService(
       db,

@@ -177,10 +177,18 @@ export class AuthService {
     return this.users.get(context, userId);
   }
 
+  /**
+   * Ends every session and access token of the user within about a second. What suspending
+   * an account calls (with the suspension written in the same transaction, `manager`).
+   */
+  async signOutEverywhere(manager: EntityManager, userId: string): Promise<void> {
+    await this.sessions.endAll(manager, await this.users.lockForUpdate(manager, userId));
+  }
+
   private async setPassword(manager: EntityManager, userId: string, passwordHash: string): Promise<User> {
     const user = await this.users.lockForUpdate(manager, userId);
     await manager.getRepository(User).update(userId, { passwordHash });
-    await this.sessions.endAll(manager, userId);
+    await this.sessions.endAll(manager, user);
     return user;
   }
 }
