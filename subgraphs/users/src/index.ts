@@ -3,6 +3,7 @@ import { AccountEmails } from './auth/account-emails';
 import { AuthResolver } from './auth/auth.resolver';
 import { AuthService } from './auth/auth.service';
 import { EmailTokenService } from './auth/email-token.service';
+import { LoginThrottle } from './auth/login-throttle';
 import { LogMailer } from './auth/mailer';
 import { PasswordHasher } from './auth/password-hasher';
 import { SessionService } from './auth/session.service';
@@ -52,9 +53,19 @@ export const usersSubgraph: SubgraphModule<UsersConfig> = {
       new EmailTokenService(),
       emails,
       {
+        loginPerAccountAndIp: new LoginThrottle(store, {
+          freeFailures: settings.login.freeFailuresPerAccountAndIp,
+          backoffBaseSeconds: settings.login.backoffBaseSeconds,
+          windowMs: loginWindowMs,
+        }),
         loginPerAccount: new RateLimiter(store, {
           name: 'login-account',
-          limit: settings.login.maxFailuresPerAccount,
+          limit: settings.login.maxAttemptsPerAccount,
+          windowMs: loginWindowMs,
+        }),
+        currentPasswordChecks: new RateLimiter(store, {
+          name: 'current-password',
+          limit: settings.maxCurrentPasswordFailures,
           windowMs: loginWindowMs,
         }),
         loginFailuresPerIp: new RateLimiter(store, {
