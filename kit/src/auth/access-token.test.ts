@@ -2,6 +2,8 @@ import { generateKeyPairSync } from 'node:crypto';
 import jwt from 'jsonwebtoken';
 import { AccessTokenSigner, AccessTokenVerifier } from './access-token';
 import { Role } from '../contracts/roles';
+import { MemoryStore } from '../store';
+import { SessionVersions } from './session-versions';
 
 const settings = { issuer: 'marketplace-test', audience: 'marketplace-test-api' };
 const { publicKey, privateKey } = generateKeyPairSync('rsa', { modulusLength: 2048 });
@@ -57,5 +59,28 @@ describe('AccessTokenVerifier', () => {
     expect(() => verifier.verify(new AccessTokenSigner(other, settings).sign(viewer, 1))).toThrow(
       'Invalid access token',
     );
+  });
+
+  it('refuses a token signed with the right key but without exp, or without a session version', () => {
+    const verifier = new AccessTokenVerifier(publicPem, settings);
+    const claims = { role: viewer.role, sub: viewer.id, iss: settings.issuer, aud: settings.audience };
+    const withoutExp = jwt.sign({ ...claims, sv: 1 }, privatePem, { algorithm: 'RS256' });
+    expect(() => verifier.verify(withoutExp)).toThrow('Invalid access token');
+    const withoutVersion = jwt.sign(claims, privatePem, { algorithm: 'RS256', expiresIn: 60 });
+    expect(() => verifier.verify(withoutVersion)).toThrow('Invalid access token');
+    const fractionalVersion = jwt.sign({ ...claims, sv: 1.5 }, privatePem, { algorithm: 'RS256', expiresIn: 60 });
+    expect(() => verifier.verify(fractionalVersion)).toThrow('Invalid access token');
+  });
+
+  it('asks the session versions on every request, though the signature check is remembered', async () => {
+    const sessions = new SessionVersions(new MemoryStore());
+    const verifier = new AccessTokenVerifier(publicPem, settings, sessions);
+    const token = signer.sign(viewer, 1);
+    await expect(verifier.fromAuthorizationHeader(`Bearer ${token}`)).rejects.toThrow('Unknown session');
+    await sessions.raise(viewer.id, 1);
+    await expect(verifier.fromAuthorizationHeader(`Bearer ${token}`)).resolves.toEqual(viewer);
+    await sessions.raise(viewer.id, 2);
+    await expect(verifier.fromAuthorizationHeader(`Bearer ${token}`)).rejects.toThrow('Session ended');
+    await expect(verifier.fromAuthorizationHeader(`Bearer ${signer.sign(viewer, 2)}`)).resolves.toEqual(viewer);
   });
 });

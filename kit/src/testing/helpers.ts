@@ -1,6 +1,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import jwt from 'jsonwebtoken';
 import { AccessTokenSigner } from '../auth/access-token';
 import { SessionVersions, createSessionVersions } from '../auth/session-versions';
 import { loadTokenKeys } from '../auth/keys';
@@ -63,6 +64,21 @@ export function tokenFor(userId: string, role: Role | 'CUSTOMER' | 'VENDOR' | 'A
   signer ??= new AccessTokenSigner(loadTokenKeys(config).privateKeyPem!, config.jwt);
   recordTestSession(userId);
   return signer.sign({ id: userId, role: role as Role }, TEST_SESSION_VERSION, ttlSeconds);
+}
+
+/**
+ * A correctly signed, unexpired token whose subject has no session record: a user who does
+ * not exist (or a token minted with a leaked key). Every process must refuse it.
+ */
+export function tokenOfUnknownUser(userId: string, role: Role | 'CUSTOMER' | 'VENDOR' | 'ADMIN'): string {
+  const config = readCommonConfig();
+  signer ??= new AccessTokenSigner(loadTokenKeys(config).privateKeyPem!, config.jwt);
+  return signer.sign({ id: userId, role: role as Role }, TEST_SESSION_VERSION);
+}
+
+/** A JWT with exactly `claims` (none added, `exp` included only if given), signed RS256 with `privateKeyPem`. */
+export function jwtWithClaims(claims: Record<string, unknown>, privateKeyPem: string): string {
+  return jwt.sign(claims, privateKeyPem, { algorithm: 'RS256' });
 }
 
 /** Records a session at TEST_SESSION_VERSION for a token a test signs itself; `sessionsRecorded` waits for it. */

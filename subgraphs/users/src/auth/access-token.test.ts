@@ -1,6 +1,6 @@
 import { createHmac, generateKeyPairSync, randomUUID } from 'node:crypto';
 import { AccessTokenSigner, Role, Viewer, loadTokenKeys, readCommonConfig } from '@marketplace/kit';
-import { TestSubgraph } from '@marketplace/kit/testing';
+import { TestSubgraph, jwtWithClaims } from '@marketplace/kit/testing';
 import { register, startUsers } from '../testing';
 
 /**
@@ -127,6 +127,21 @@ describe('refused access tokens', () => {
     await expectRefused(
       `Bearer ${new AccessTokenSigner(keys.privateKeyPem!, otherSettings).sign(viewer, 1)}`,
       'Invalid access token',
+    );
+  });
+
+  it('a token signed with the real key but without exp (it would never expire)', async () => {
+    const session = await register(users);
+    const withoutExp: Record<string, unknown> = { ...claimsFor({ id: session.user.id, role: Role.CUSTOMER }), sv: 1 };
+    delete withoutExp.exp;
+    const token = jwtWithClaims(withoutExp, loadTokenKeys(config).privateKeyPem!);
+    await expectRefused(`Bearer ${token}`, 'Invalid access token');
+  });
+
+  it('a token signed with the real key for a user who does not exist', async () => {
+    await expectRefused(
+      `Bearer ${signer.sign({ id: randomUUID(), role: Role.ADMIN }, 1)}`,
+      'Unknown session: sign in again',
     );
   });
 
