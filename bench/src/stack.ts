@@ -6,7 +6,14 @@
 import { chmodSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { AccessTokenSigner, Role, envReader, startEmbeddedPostgres, startSubgraph } from '@marketplace/kit';
+import {
+  AccessTokenSigner,
+  Role,
+  createSessionVersions,
+  envReader,
+  startEmbeddedPostgres,
+  startSubgraph,
+} from '@marketplace/kit';
 import { createTestDatabase, freePort } from '@marketplace/kit/testing';
 import { startGateway } from '@marketplace/gateway';
 import { DEMO_PASSWORD, usersSubgraph } from '@marketplace/users';
@@ -95,18 +102,23 @@ export async function startStack(options: StackOptions): Promise<BenchStack> {
        FROM generate_series(1, $1::int) AS i`,
       [options.userCount, HASH_SOURCE_EMAIL],
     );
-    const rows: { id: string; email: string; display_name: string; role: Role }[] = await db.query(
-      `SELECT id, email, display_name, role FROM users WHERE email LIKE 'bench-%@bench.local' OR email = $1 ORDER BY created_at, email`,
-      [ADMIN_EMAIL],
-    );
+    const rows: { id: string; email: string; display_name: string; role: Role; session_version: number }[] =
+      await db.query(
+        `SELECT id, email, display_name, role, session_version FROM users WHERE email LIKE 'bench-%@bench.local' OR email = $1 ORDER BY created_at, email`,
+        [ADMIN_EMAIL],
+      );
     const signer = new AccessTokenSigner(keys.privateKeyPem!, config.jwt);
     const seeded = rows.map((row) => ({
       id: row.id,
       email: row.email,
       displayName: row.display_name,
       role: row.role,
-      token: signer.sign({ id: row.id, role: row.role }, TOKEN_TTL_SECONDS),
+      token: signer.sign({ id: row.id, role: row.role }, row.session_version, TOKEN_TTL_SECONDS),
     }));
+    // As a sign-in would: gateways and subgraphs refuse tokens of subjects without a session record.
+    const sessions = createSessionVersions(config);
+    await Promise.all(rows.map((row) => sessions.raise(row.id, row.session_version)));
+    await sessions.close();
     const admin = seeded.find((user) => user.email === ADMIN_EMAIL);
     const users = seeded
       .filter((user) => user.email !== ADMIN_EMAIL)

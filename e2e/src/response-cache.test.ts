@@ -1,5 +1,5 @@
 import { DemoIds, queryRows } from '@marketplace/kit';
-import { metricSum, scrapeMetrics, tokenFor } from '@marketplace/kit/testing';
+import { metricSum, scrapeMetrics, sessionsRecorded, tokenFor } from '@marketplace/kit/testing';
 import { RESPONSE_CACHE_HEADER } from '@marketplace/gateway';
 import { TestSupergraph, startTestSupergraph, until } from './testing/supergraph';
 
@@ -22,6 +22,7 @@ interface PageProduct {
 }
 
 async function read(query: string, variables: Record<string, unknown>, token?: string) {
+  await sessionsRecorded();
   const response = await fetch(supergraph.client.url, {
     method: 'POST',
     headers: { 'content-type': 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}) },

@@ -4,7 +4,7 @@ import { Server, createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { envReader } from '@marketplace/kit';
-import { GraphQLTestClient, freePort } from '@marketplace/kit/testing';
+import { GraphQLTestClient, freePort, until } from '@marketplace/kit/testing';
 import { readGatewayConfig } from '@marketplace/gateway';
 import { DEFAULT_EMBEDDED_POSTGRES_PORT, REPO_ROOT, subgraphs } from '@marketplace/scripts';
 
@@ -143,12 +143,21 @@ describe('npm start (embedded mode)', () => {
     const second = launch(env);
     await untilUp(second);
     const { login } = await gateway.data(
-      `mutation($e: String!, $p: String!) { login(email: $e, password: $p) { user { email } } }`,
+      `mutation($e: String!, $p: String!) { login(email: $e, password: $p) { accessToken refreshToken user { email } } }`,
       {
         variables: { e: email, p: 'persisted passphrase' },
       },
     );
     expect(login.user.email).toBe(email);
+    // One process, no Redis: the gateway reads the session versions the users subgraph writes in memory.
+    expect((await gateway.data(`{ me { email } }`, { token: login.accessToken })).me.email).toBe(email);
+    await gateway.data(`mutation($t: String!) { logout(refreshToken: $t) }`, { variables: { t: login.refreshToken } });
+    await until(
+      async () =>
+        (await gateway.request(`{ me { email } }`, { token: login.accessToken })).status === 401 ? true : undefined,
+      'the logged-out token to be refused',
+      5_000,
+    );
     const admin = await gateway.data(
       `mutation { login(email: "admin@marketplace.local", password: "admin-password-123") { user { role } } }`,
     );

@@ -54,7 +54,7 @@ export async function startGateway(options: GatewayOptions = {}): Promise<Runnin
   const { port = config.port, host = config.host } = options;
   const log = createLogger({ name: 'gateway', level: config.common.logLevel, destination: options.logDestination });
   const metrics = new Metrics('gateway');
-  const verifier = buildTokenVerifier(config.common);
+  const { verifier, sessions } = buildTokenVerifier(config.common, log);
   const caches = buildCaches(config, metrics);
   const fetcher = buildSubgraphFetcher(config, metrics, caches);
   const supergraphSdl = options.supergraphSdl ?? readSupergraph(config.supergraphPath);
@@ -71,7 +71,7 @@ export async function startGateway(options: GatewayOptions = {}): Promise<Runnin
   invalidateOnChangeNotices(caches, changes, log);
   const closeConnections = async () => {
     fetcher.close();
-    await Promise.allSettled([rateLimit?.store.close(), changes.close()]);
+    await Promise.allSettled([rateLimit?.store.close(), changes.close(), sessions.close()]);
   };
 
   await undoingOnFailure(apollo.start(), closeConnections);

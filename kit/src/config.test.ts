@@ -190,6 +190,7 @@ describe('readCommonConfig', () => {
       databasePoolSize: 10,
       redisUrl: undefined,
       redisKeyPrefix: 'marketplace',
+      sessionKeyPrefix: 'marketplace:sessions',
       amqpUrl: undefined,
       dataDir: '.data',
       events: {
@@ -207,6 +208,13 @@ describe('readCommonConfig', () => {
       jwt: { publicKeyPem: undefined, privateKeyPem: undefined, issuer: 'marketplace-users', audience: 'marketplace' },
       exposeInternalErrors: false,
     });
+  });
+
+  it('keeps session versions under the Redis key prefix unless SESSION_KEY_PREFIX says otherwise', () => {
+    expect(readCommonConfig(envReader({ REDIS_KEY_PREFIX: 'shop' })).sessionKeyPrefix).toBe('shop:sessions');
+    expect(
+      readCommonConfig(envReader({ REDIS_KEY_PREFIX: 'shop', SESSION_KEY_PREFIX: 'shared:sessions' })).sessionKeyPrefix,
+    ).toBe('shared:sessions');
   });
 
   it('exposes internal error messages only in development, and only when asked to', () => {

@@ -114,6 +114,8 @@ export interface CommonConfig {
   redisUrl: string | undefined;
   /** Prefix of every Redis key, so several deployments (or test runs) can share one Redis. */
   redisKeyPrefix: string;
+  /** Where every process reads users' session versions (`SESSION_KEY_PREFIX`, default `<REDIS_KEY_PREFIX>:sessions`). */
+  sessionKeyPrefix: string;
   amqpUrl: string | undefined;
   /** Folder for generated development state: embedded Postgres, dev keys. */
   dataDir: string;
@@ -140,13 +142,15 @@ export interface EventSettings {
 
 export function readCommonConfig(env: EnvReader = envReader()): CommonConfig {
   const environment = env.oneOf('NODE_ENV', ['development', 'test', 'production'] as const, 'development');
+  const redisKeyPrefix = env.string('REDIS_KEY_PREFIX', 'marketplace');
   return {
     environment,
     logLevel: env.oneOf('LOG_LEVEL', ['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent'] as const, 'info'),
     databaseUrl: env.url('DATABASE_URL', ['postgres', 'postgresql']),
     databasePoolSize: env.int('DATABASE_POOL_SIZE', DEFAULT_POOL_SIZE, { min: 1, max: 1_000 }),
     redisUrl: env.url('REDIS_URL', ['redis', 'rediss']),
-    redisKeyPrefix: env.string('REDIS_KEY_PREFIX', 'marketplace'),
+    redisKeyPrefix,
+    sessionKeyPrefix: env.string('SESSION_KEY_PREFIX', `${redisKeyPrefix}:sessions`),
     amqpUrl: env.url('AMQP_URL', ['amqp', 'amqps']),
     dataDir: env.string('DATA_DIR', '.data'),
     events: {

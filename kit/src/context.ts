@@ -34,17 +34,18 @@ export interface ContextSource {
   remoteAddress: string | undefined;
 }
 
-export function createRequestContext(
+export async function createRequestContext(
   source: ContextSource,
   deps: { verifier: AccessTokenVerifier; log: Logger; trustForwardedClientIp: boolean },
-): RequestContext {
+): Promise<RequestContext> {
   const requestId = requestIdFrom(source.headers);
   const forwardedIp = source.headers[Headers.clientIp];
   const clientIp =
     (deps.trustForwardedClientIp && typeof forwardedIp === 'string' && forwardedIp) ||
     source.remoteAddress ||
     'unknown';
-  const viewer = deps.verifier.fromAuthorizationHeader(source.headers.authorization);
+  // Signature, expiry and session: a subgraph called directly refuses ended sessions and unknown users too.
+  const viewer = await deps.verifier.fromAuthorizationHeader(source.headers.authorization);
   return {
     requestId,
     viewer,

@@ -17,6 +17,7 @@ export * from './process';
 export * from './subgraph';
 export * from './auth/keys';
 export * from './auth/access-token';
+export * from './auth/session-versions';
 export * from './auth/auth-checker';
 export * from './data/database';
 export * from './data/embedded-postgres';

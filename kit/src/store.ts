@@ -15,6 +15,11 @@ export interface KeyValueStore {
   getMany(keys: readonly string[]): Promise<(string | null)[]>;
   /** Stores a value that expires after `ttlMs`, replacing whatever the key held. */
   set(key: string, value: string, ttlMs: number): Promise<void>;
+  /**
+   * Stores `value` unless the key holds a larger number (atomically), renews its expiry to
+   * `ttlMs` either way and returns the number it holds: writers racing never move it back.
+   */
+  raise(key: string, value: number, ttlMs: number): Promise<number>;
   delete(key: string): Promise<void>;
   ping(): Promise<void>;
   close(): Promise<void>;
@@ -25,6 +30,14 @@ export function createStore(redisUrl: string | undefined, namespace: string): Ke
 }
 
 const REDIS_DISCONNECT_TIMEOUT_MS = 200;
+
+/** KEYS[1] becomes max(its number, ARGV[1]) with expiry ARGV[2] ms, in one step. */
+const RAISE_SCRIPT = `
+local held = tonumber(redis.call('GET', KEYS[1]) or '0') or 0
+local wanted = tonumber(ARGV[1])
+if wanted > held then held = wanted end
+redis.call('SET', KEYS[1], held, 'PX', ARGV[2])
+return held`;
 
 export class RedisStore implements KeyValueStore {
   private readonly redis: Redis;
@@ -64,6 +77,10 @@ export class RedisStore implements KeyValueStore {
 
   async set(key: string, value: string, ttlMs: number) {
     await this.redis.set(key, value, 'PX', Math.max(1, Math.ceil(ttlMs)));
+  }
+
+  async raise(key: string, value: number, ttlMs: number) {
+    return Number(await this.redis.eval(RAISE_SCRIPT, 1, key, value, Math.max(1, Math.ceil(ttlMs))));
   }
 
   async delete(key: string) {
@@ -127,6 +144,12 @@ export class MemoryStore implements KeyValueStore {
   async set(key: string, value: string, ttlMs: number) {
     this.entries.set(key, { value, expiresAt: Date.now() + Math.max(1, ttlMs) });
     this.wrote();
+  }
+
+  async raise(key: string, value: number, ttlMs: number) {
+    const held = Math.max(Number(this.live(key)?.value ?? 0) || 0, value);
+    await this.set(key, String(held), ttlMs);
+    return held;
   }
 
   async delete(key: string) {

@@ -1,13 +1,11 @@
 import { createServer } from 'node:net';
 import { Authorized, Ctx, Field, ObjectType, Query, Resolver } from 'type-graphql';
 import type { MigrationInterface, QueryRunner } from 'typeorm';
-import { AccessTokenSigner } from './auth/access-token';
-import { loadTokenKeys } from './auth/keys';
 import { Role } from './contracts/roles';
-import { envReader, readCommonConfig } from './config';
+import { envReader } from './config';
 import type { RequestContext } from './context';
 import { SubgraphModule, startSubgraph } from './subgraph';
-import { TestSubgraph, createTestDatabase, startTestSubgraph } from './testing';
+import { TestSubgraph, createTestDatabase, startTestSubgraph, tokenFor } from './testing';
 
 @ObjectType({ description: 'What the subgraph knows about the request.' })
 class Echo {
@@ -56,8 +54,6 @@ const probeModule: SubgraphModule = {
   wire: () => ({ resolvers: [new ProbeResolver()] }),
 };
 
-const keys = loadTokenKeys(readCommonConfig());
-const signer = new AccessTokenSigner(keys.privateKeyPem!, readCommonConfig().jwt);
 const baseUrl = (probe: TestSubgraph) => probe.subgraph.url.replace(/\/graphql$/, '');
 
 describe('startSubgraph', () => {
@@ -107,18 +103,11 @@ describe('startSubgraph', () => {
 
   it('enforces @Authorized: anonymous → UNAUTHENTICATED, customer → FORBIDDEN, admin → allowed', async () => {
     expect(await probe.client.errorCode(`{ adminOnly }`)).toBe('UNAUTHENTICATED');
+    expect(await probe.client.errorCode(`{ adminOnly }`, { token: tokenFor('c1', Role.CUSTOMER) })).toBe('FORBIDDEN');
+    expect(await probe.client.errorCode(`{ adminOnly }`, { token: tokenFor('v1', Role.VENDOR) })).toBe('FORBIDDEN');
+    expect((await probe.client.data(`{ adminOnly }`, { token: tokenFor('a1', Role.ADMIN) })).adminOnly).toBe(true);
     expect(
-      await probe.client.errorCode(`{ adminOnly }`, { token: signer.sign({ id: 'c1', role: Role.CUSTOMER }) }),
-    ).toBe('FORBIDDEN');
-    expect(await probe.client.errorCode(`{ adminOnly }`, { token: signer.sign({ id: 'v1', role: Role.VENDOR }) })).toBe(
-      'FORBIDDEN',
-    );
-    expect(
-      (await probe.client.data(`{ adminOnly }`, { token: signer.sign({ id: 'a1', role: Role.ADMIN }) })).adminOnly,
-    ).toBe(true);
-    expect(
-      (await probe.client.data(`{ echo { viewerId } }`, { token: signer.sign({ id: 'a1', role: Role.ADMIN }) })).echo
-        .viewerId,
+      (await probe.client.data(`{ echo { viewerId } }`, { token: tokenFor('a1', Role.ADMIN) })).echo.viewerId,
     ).toBe('a1');
   });
 

@@ -3,6 +3,7 @@ import type { DestinationStream } from 'pino';
 import type { DataSource } from 'typeorm';
 import type { ClassType, NonEmptyArray } from 'type-graphql';
 import { AccessTokenVerifier } from './auth/access-token';
+import { SessionVersions, createSessionVersions } from './auth/session-versions';
 import { TokenKeys, loadTokenKeys } from './auth/keys';
 import { CommonConfig, EnvReader, envReader, readCommonConfig } from './config';
 import { AfterCommit } from './data/after-commit';
@@ -30,6 +31,8 @@ export interface SubgraphDeps {
   env: EnvReader;
   config: CommonConfig;
   keys: TokenKeys;
+  /** Users' session versions, shared by every process (the users subgraph raises them). */
+  sessions: SessionVersions;
   db: DataSource;
   store: KeyValueStore;
   log: Logger;
@@ -124,8 +127,9 @@ export async function startSubgraph(module: SubgraphModule, options: StartOption
   const databaseUrl = options.databaseUrl ?? config.databaseUrl;
   if (!databaseUrl) throw new Error(`${module.name}: DATABASE_URL is not set (npm start provides embedded Postgres)`);
   const keys = loadTokenKeys(config);
+  const sessions = createSessionVersions(config, log);
   const context: RequestContextDeps = {
-    verifier: new AccessTokenVerifier(keys.publicKeyPem, config.jwt),
+    verifier: new AccessTokenVerifier(keys.publicKeyPem, config.jwt, sessions),
     log,
     trustForwardedClientIp: env.bool('TRUST_FORWARDED_CLIENT_IP', true),
   };
@@ -133,8 +137,10 @@ export async function startSubgraph(module: SubgraphModule, options: StartOption
   const app = buildSubgraphApp(metrics);
   const httpServer = createHttpServer(app);
   const origin = () => (httpServer.listening ? `http://${host}:${portOf(httpServer)}` : undefined);
-  const connections = await openConnections(module, { config, databaseUrl, log, metrics });
-  const deps = subgraphDeps(module, { env, config, keys, log, metrics, connections, origin });
+  const connections = await undoingOnFailure(openConnections(module, { config, databaseUrl, log, metrics }), () =>
+    sessions.close(),
+  );
+  const deps = subgraphDeps(module, { env, config, keys, sessions, log, metrics, connections, origin });
   const wiring = module.wire(deps, settings);
 
   const schema = await buildSubgraphSchemaOf(module, wiring);
@@ -159,6 +165,7 @@ export async function startSubgraph(module: SubgraphModule, options: StartOption
     await connections.events.stop();
     await wiring.close?.();
     await connections.close();
+    await sessions.close();
   };
   const startEventsThenListen = async () => {
     await connections.events.start(wiring.handlers ?? [], { startRelay: options.startRelay ?? true });
@@ -175,18 +182,19 @@ export async function startSubgraph(module: SubgraphModule, options: StartOption
 /** What `wire` receives; `origin` is known once the subgraph listens. */
 function subgraphDeps(
   module: SubgraphModule,
-  parts: Pick<SubgraphDeps, 'env' | 'config' | 'keys' | 'log' | 'metrics'> & {
+  parts: Pick<SubgraphDeps, 'env' | 'config' | 'keys' | 'sessions' | 'log' | 'metrics'> & {
     connections: SubgraphConnections;
     origin: () => string | undefined;
   },
 ): SubgraphDeps {
-  const { env, config, keys, log, metrics, connections } = parts;
+  const { env, config, keys, sessions, log, metrics, connections } = parts;
   const { db, store, events, changes } = connections;
   return {
     name: module.name,
     env,
     config,
     keys,
+    sessions,
     db,
     store,
     log,

@@ -1,5 +1,6 @@
 import { RedisStore, Role } from '@marketplace/kit';
 import { ProbeStack, TestGateway, startProbeStack, startTestGateway } from '../testing/stack';
+import { sessionsRecorded } from '@marketplace/kit/testing';
 
 /**
  * Every gateway here gets its own REDIS_KEY_PREFIX from the harness, so these run the same
@@ -48,6 +49,7 @@ async function send(
   options: { ip?: string; token?: string; authorization?: string; query?: string } = {},
 ): Promise<Sent> {
   const authorization = options.authorization ?? (options.token ? `Bearer ${options.token}` : undefined);
+  await sessionsRecorded();
   const response = await fetch(gateway.gateway.url, {
     method: 'POST',
     headers: {

@@ -1,6 +1,7 @@
-import { createHmac, generateKeyPairSync } from 'node:crypto';
+import { createHmac, generateKeyPairSync, randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
-import { AccessTokenSigner, Role } from '@marketplace/kit';
+import { AccessTokenSigner, Role, createSessionVersions, envReader, readCommonConfig } from '@marketplace/kit';
+import { jwtWithClaims, until } from '@marketplace/kit/testing';
 import { ProbeStack, startProbeStack, startTestGateway } from '../testing/stack';
 
 /** Who is asking, as the gateway works it out per request and tells the subgraph. */
@@ -86,7 +87,7 @@ describe('authentication at the gateway', () => {
     [
       'signed with another key',
       () =>
-        `Bearer ${new AccessTokenSigner(otherKeys.privateKey, { issuer: 'marketplace-users', audience: 'marketplace' }).sign({ id: 'user-1', role: Role.ADMIN })}`,
+        `Bearer ${new AccessTokenSigner(otherKeys.privateKey, { issuer: 'marketplace-users', audience: 'marketplace' }).sign({ id: 'user-1', role: Role.ADMIN }, 1)}`,
     ],
     ['alg: none', () => `Bearer ${base64url({ alg: 'none', typ: 'JWT' })}.${base64url(claims())}.`],
     [
@@ -114,6 +115,66 @@ describe('authentication at the gateway', () => {
       expect(stack.logs.text()).not.toContain(authorization.slice('Bearer '.length));
     },
   );
+
+  it('refuses a token signed with the real key but without exp (issue 18 item 9), calling no subgraph', async () => {
+    const privateKey = readFileSync(`${stack.dataDir}/keys/jwt-private.pem`, 'utf8');
+    const withoutExp: Record<string, unknown> = { ...claims(), sv: 1 };
+    delete withoutExp.exp;
+    const authorization = `Bearer ${jwtWithClaims(withoutExp, privateKey)}`;
+    stack.token(Role.ADMIN); // the subject has a session: only the missing exp is wrong
+    const calls = await stack.subgraphCallsDuring(async () => {
+      const result = await stack.client.request(WHOAMI, { headers: { authorization } });
+      expect(result.status).toBe(401);
+      expect(result.errors?.[0]).toEqual({ message: 'Invalid access token', extensions: { code: 'UNAUTHENTICATED' } });
+    });
+    expect(calls).toBe(0);
+  });
+
+  it('refuses a correctly signed token for a user without a session (unknown subject), calling no subgraph', async () => {
+    const privateKey = readFileSync(`${stack.dataDir}/keys/jwt-private.pem`, 'utf8');
+    const token = new AccessTokenSigner(privateKey, { issuer: 'marketplace-users', audience: 'marketplace' }).sign(
+      { id: randomUUID(), role: Role.ADMIN },
+      1,
+    );
+    const calls = await stack.subgraphCallsDuring(async () => {
+      const result = await stack.client.request(WHOAMI, { token });
+      expect(result.status).toBe(401);
+      expect(result.errors?.[0]).toEqual({
+        message: 'Unknown session: sign in again',
+        extensions: { code: 'UNAUTHENTICATED' },
+      });
+    });
+    expect(calls).toBe(0);
+  });
+
+  it('refuses a token within seconds of its session being ended, and accepts the next version', async () => {
+    const userId = `user-${randomUUID()}`;
+    const viewer = { id: userId, role: Role.CUSTOMER };
+    const token = stack.signer.sign(viewer);
+    expect((await stack.client.data(WHOAMI, { token })).whoami.viewerId).toBe(userId);
+    // What the users subgraph publishes on logout, password or role change.
+    const sessions = createSessionVersions(readCommonConfig(envReader({ ...process.env, DATA_DIR: stack.dataDir })));
+    try {
+      await sessions.raise(userId, 2);
+      const refused = await until(
+        async () => {
+          const result = await stack.client.request(WHOAMI, { token });
+          return result.status === 401 ? result : undefined;
+        },
+        'the ended session to be refused',
+        5_000,
+      );
+      expect(refused.errors?.[0].message).toBe('Session ended: sign in again');
+      const privateKey = readFileSync(`${stack.dataDir}/keys/jwt-private.pem`, 'utf8');
+      const next = new AccessTokenSigner(privateKey, { issuer: 'marketplace-users', audience: 'marketplace' }).sign(
+        viewer,
+        2,
+      );
+      expect((await stack.client.data(WHOAMI, { token: next })).whoami.viewerId).toBe(userId);
+    } finally {
+      await sessions.close();
+    }
+  });
 
   it('says an expired token is expired', async () => {
     const result = await stack.client.request(WHOAMI, {

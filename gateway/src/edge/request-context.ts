@@ -5,7 +5,9 @@ import {
   CommonConfig,
   Headers,
   Logger,
+  SessionVersions,
   Viewer,
+  createSessionVersions,
   loadTokenKeys,
   requestIdFrom,
 } from '@marketplace/kit';
@@ -29,10 +31,19 @@ export interface ContextDeps {
   rateLimiter?: Pick<RequestRateLimiter, 'enforce'>;
 }
 
-/** Checks access tokens against the users subgraph's public key, issuer and audience. */
-export function buildTokenVerifier(config: CommonConfig): AccessTokenVerifier {
+/**
+ * Checks access tokens against the users subgraph's public key, issuer and audience, and
+ * their session against the session versions the users subgraph publishes (Redis when
+ * `REDIS_URL` is set; the in-process store of an embedded run otherwise).
+ */
+export function buildTokenVerifier(
+  config: CommonConfig,
+  log?: Logger,
+): { verifier: AccessTokenVerifier; sessions: SessionVersions } {
   const keys = loadTokenKeys(config);
-  return new AccessTokenVerifier(keys.publicKeyPem, { issuer: config.jwt.issuer, audience: config.jwt.audience });
+  const sessions = createSessionVersions(config, log);
+  const settings = { issuer: config.jwt.issuer, audience: config.jwt.audience };
+  return { verifier: new AccessTokenVerifier(keys.publicKeyPem, settings, sessions), sessions };
 }
 
 /** Assigns the request id first, so every response (errors and playground included) carries it back. */
@@ -68,7 +79,8 @@ function withoutIpv4MappedPrefix(address: string | undefined): string {
 }
 
 /**
- * Verifies the access token once, here. A bad token fails context creation, which Apollo
+ * Verifies the access token once, here (signature, expiry, and that its session was not
+ * ended and its subject is known). A bad token fails context creation, which Apollo
  * answers with the error's UNAUTHENTICATED code and HTTP 401 before planning anything.
  *
  * The rate limit is applied here too, once per HTTP request and before planning: by user
@@ -83,7 +95,7 @@ export async function createGatewayContext(req: Request, res: Response, deps: Co
   let viewer: Viewer | null = null;
   let tokenError: Error | undefined;
   try {
-    viewer = deps.verifier.fromAuthorizationHeader(authorization);
+    viewer = await deps.verifier.fromAuthorizationHeader(authorization);
   } catch (error) {
     if (!(error instanceof Error)) throw error;
     tokenError = error;

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { Role } from '@marketplace/kit';
-import { subscribe, subscriptionClient } from '@marketplace/kit/testing';
+import { sessionsRecorded, subscribe, subscriptionClient } from '@marketplace/kit/testing';
 import { Client, createClient } from 'graphql-ws';
 import WebSocket from 'ws';
 import { ProbeStack, TestGateway, startProbeStack, startTestGateway } from '../testing/stack';
@@ -180,6 +180,7 @@ describe('subscriptions through the gateway (graphql-ws on /graphql)', () => {
       lazy: true,
     });
     clients.push(routerLike);
+    await sessionsRecorded();
     const proxied = subscribe<Pushed>(routerLike, ORDER_UPDATED, { id });
     expect((await proxied.push(1)).data?.orderUpdated.viewerId).toBe('user-vendor');
     await setStatus(id, 'PAID');

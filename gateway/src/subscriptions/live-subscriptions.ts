@@ -131,7 +131,7 @@ export function serveLiveSubscriptions(
       const authorization = authorizationFrom(ctx.connectionParams);
       let viewer: Viewer | null;
       try {
-        viewer = verifier.fromAuthorizationHeader(authorization);
+        viewer = await verifier.fromAuthorizationHeader(authorization);
       } catch (error) {
         // As over HTTP, a bad token spends its IP's budget before it is refused.
         await rateLimiter?.limit({ kind: 'ip', address: clientIp }, log);

@@ -8,13 +8,21 @@ import {
   AccessTokenSigner,
   Role,
   SubgraphModule,
+  Viewer,
   buildSubgraphSchemaOf,
   envReader,
   loadTokenKeys,
   printSubgraphSdl,
   readCommonConfig,
 } from '@marketplace/kit';
-import { GraphQLTestClient, LogCapture, TestSubgraph, startTestSubgraph } from '@marketplace/kit/testing';
+import {
+  GraphQLTestClient,
+  LogCapture,
+  TEST_SESSION_VERSION,
+  TestSubgraph,
+  recordTestSession,
+  startTestSubgraph,
+} from '@marketplace/kit/testing';
 import { RunningGateway, startGateway } from '../gateway';
 import { ProbeStats, createProbeSubgraph } from './fixture-subgraph';
 
@@ -66,7 +74,8 @@ export interface ProbeStack extends TestGateway {
   stats: ProbeStats;
   dataDir: string;
   supergraphSdl: string;
-  signer: AccessTokenSigner;
+  /** Signs with the stack's keys and records the subject's session, as the users subgraph does at sign-in. */
+  signer: { sign(viewer: Viewer, ttlSeconds?: number): string };
   token(role?: Role, ttlSeconds?: number): string;
   /** Stops the probe subgraph (idempotent), leaving the gateway running. */
   stopSubgraph(): Promise<void>;
@@ -89,10 +98,16 @@ export async function startProbeStack(gatewayEnv: Record<string, string> = {}): 
     });
     const config = readCommonConfig(envReader({ ...process.env, DATA_DIR: dataDir }));
     const keys = loadTokenKeys(config);
-    const signer = new AccessTokenSigner(keys.privateKeyPem!, {
+    const keySigner = new AccessTokenSigner(keys.privateKeyPem!, {
       issuer: config.jwt.issuer,
       audience: config.jwt.audience,
     });
+    const signer = {
+      sign: (viewer: Viewer, ttlSeconds?: number) => {
+        recordTestSession(viewer.id);
+        return keySigner.sign(viewer, TEST_SESSION_VERSION, ttlSeconds);
+      },
+    };
     return {
       ...gateway,
       probe,

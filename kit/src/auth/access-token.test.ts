@@ -2,6 +2,8 @@ import { generateKeyPairSync } from 'node:crypto';
 import jwt from 'jsonwebtoken';
 import { AccessTokenSigner, AccessTokenVerifier } from './access-token';
 import { Role } from '../contracts/roles';
+import { MemoryStore } from '../store';
+import { SessionVersions } from './session-versions';
 
 const settings = { issuer: 'marketplace-test', audience: 'marketplace-test-api' };
 const { publicKey, privateKey } = generateKeyPairSync('rsa', { modulusLength: 2048 });
@@ -15,7 +17,7 @@ afterEach(() => jest.restoreAllMocks());
 describe('AccessTokenVerifier', () => {
   it('verifies a token once and remembers it for the next requests', () => {
     const verifier = new AccessTokenVerifier(publicPem, settings);
-    const token = signer.sign(viewer);
+    const token = signer.sign(viewer, 1);
     const check = jest.spyOn(jwt, 'verify');
     expect(verifier.verify(token)).toEqual(viewer);
     expect(verifier.verify(token)).toEqual(viewer);
@@ -24,7 +26,7 @@ describe('AccessTokenVerifier', () => {
 
   it('refuses a remembered token once it has expired', () => {
     const verifier = new AccessTokenVerifier(publicPem, settings);
-    const token = signer.sign(viewer, 60);
+    const token = signer.sign(viewer, 1, 60);
     expect(verifier.verify(token)).toEqual(viewer);
     const later = Date.now() + 61_000;
     jest.spyOn(Date, 'now').mockReturnValue(later);
@@ -33,7 +35,7 @@ describe('AccessTokenVerifier', () => {
 
   it('never remembers a failure: a tampered token fails every time', () => {
     const verifier = new AccessTokenVerifier(publicPem, settings);
-    const [header, payload, signature] = signer.sign(viewer).split('.');
+    const [header, payload, signature] = signer.sign(viewer, 1).split('.');
     const forged = Buffer.from(
       JSON.stringify({ ...JSON.parse(Buffer.from(payload, 'base64url').toString()), role: 'ADMIN' }),
     ).toString('base64url');
@@ -46,14 +48,39 @@ describe('AccessTokenVerifier', () => {
   it('refuses tokens of another issuer, audience or key', () => {
     const verifier = new AccessTokenVerifier(publicPem, settings);
     expect(() =>
-      verifier.verify(new AccessTokenSigner(privatePem, { ...settings, issuer: 'someone-else' }).sign(viewer)),
+      verifier.verify(new AccessTokenSigner(privatePem, { ...settings, issuer: 'someone-else' }).sign(viewer, 1)),
     ).toThrow('Invalid access token');
     expect(() =>
-      verifier.verify(new AccessTokenSigner(privatePem, { ...settings, audience: 'another-api' }).sign(viewer)),
+      verifier.verify(new AccessTokenSigner(privatePem, { ...settings, audience: 'another-api' }).sign(viewer, 1)),
     ).toThrow('Invalid access token');
     const other = generateKeyPairSync('rsa', { modulusLength: 2048 })
       .privateKey.export({ type: 'pkcs8', format: 'pem' })
       .toString();
-    expect(() => verifier.verify(new AccessTokenSigner(other, settings).sign(viewer))).toThrow('Invalid access token');
+    expect(() => verifier.verify(new AccessTokenSigner(other, settings).sign(viewer, 1))).toThrow(
+      'Invalid access token',
+    );
+  });
+
+  it('refuses a token signed with the right key but without exp, or without a session version', () => {
+    const verifier = new AccessTokenVerifier(publicPem, settings);
+    const claims = { role: viewer.role, sub: viewer.id, iss: settings.issuer, aud: settings.audience };
+    const withoutExp = jwt.sign({ ...claims, sv: 1 }, privatePem, { algorithm: 'RS256' });
+    expect(() => verifier.verify(withoutExp)).toThrow('Invalid access token');
+    const withoutVersion = jwt.sign(claims, privatePem, { algorithm: 'RS256', expiresIn: 60 });
+    expect(() => verifier.verify(withoutVersion)).toThrow('Invalid access token');
+    const fractionalVersion = jwt.sign({ ...claims, sv: 1.5 }, privatePem, { algorithm: 'RS256', expiresIn: 60 });
+    expect(() => verifier.verify(fractionalVersion)).toThrow('Invalid access token');
+  });
+
+  it('asks the session versions on every request, though the signature check is remembered', async () => {
+    const sessions = new SessionVersions(new MemoryStore());
+    const verifier = new AccessTokenVerifier(publicPem, settings, sessions);
+    const token = signer.sign(viewer, 1);
+    await expect(verifier.fromAuthorizationHeader(`Bearer ${token}`)).rejects.toThrow('Unknown session');
+    await sessions.raise(viewer.id, 1);
+    await expect(verifier.fromAuthorizationHeader(`Bearer ${token}`)).resolves.toEqual(viewer);
+    await sessions.raise(viewer.id, 2);
+    await expect(verifier.fromAuthorizationHeader(`Bearer ${token}`)).rejects.toThrow('Session ended');
+    await expect(verifier.fromAuthorizationHeader(`Bearer ${signer.sign(viewer, 2)}`)).resolves.toEqual(viewer);
   });
 });

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { ProductState } from '../contracts/event-catalog';
 import { Role } from '../contracts/roles';
 import { Envelope, EventDefinition, createEnvelope } from '../events/envelope';
-import { deliver, tokenFor } from './helpers';
+import { deliver, tokenFor, tokenOfUnknownUser } from './helpers';
 import type { TestSubgraph } from './subgraph';
 
 /** A signed-in user the subgraph under test has never heard of. */
@@ -15,6 +15,12 @@ export interface Person {
 export function person(role: Role | `${Role}` = Role.CUSTOMER): Person {
   const id = randomUUID();
   return { id, role: role as Role, token: tokenFor(id, role) };
+}
+
+/** A correctly signed token for a user nobody knows: no session record, as if the user did not exist. */
+export function unknownPerson(role: Role | `${Role}` = Role.CUSTOMER): Person {
+  const id = randomUUID();
+  return { id, role: role as Role, token: tokenOfUnknownUser(id, role) };
 }
 
 /**

@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -16,6 +17,8 @@ export default async function globalSetup(): Promise<void> {
   (globalThis as { __testRunDir?: string }).__testRunDir = dir;
   // Development keys for this run only; every test process shares them through DATA_DIR.
   process.env.DATA_DIR ??= join(dir, 'state');
+  // One session namespace for the run: \`tokenFor\` records sessions where every test file's subgraphs read them.
+  process.env.SESSION_KEY_PREFIX ??= `test-run-${randomUUID()}:sessions`;
   if (process.env.DATABASE_URL) return;
   // Embedded Postgres runs as the `postgres` user when we are root: it must reach its directory.
   chmodSync(dir, 0o777);

@@ -1,3 +1,5 @@
+import { sessionsRecorded } from './helpers';
+
 /** A GraphQL error as clients see it. */
 export interface GraphQLErrorShape {
   message: string;
@@ -30,6 +32,7 @@ export class GraphQLTestClient {
   constructor(readonly url: string) {}
 
   async request<T = AnswerData>(query: string, options: RequestOptions = {}): Promise<GraphQLResponse<T>> {
+    if (options.token) await sessionsRecorded();
     const response = await fetch(this.url, {
       method: 'POST',
       headers: {

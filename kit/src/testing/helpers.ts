@@ -1,7 +1,9 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import jwt from 'jsonwebtoken';
 import { AccessTokenSigner } from '../auth/access-token';
+import { SessionVersions, createSessionVersions } from '../auth/session-versions';
 import { loadTokenKeys } from '../auth/keys';
 import type { Role } from '../contracts/roles';
 import { readCommonConfig } from '../config';
@@ -44,14 +46,57 @@ export async function until<T>(
 }
 
 let signer: AccessTokenSigner | undefined;
+/** Open while registrations are pending; closed when none is, so a test file leaves no Redis connection behind. */
+let sessions: SessionVersions | undefined;
+const pendingSessions = new Set<Promise<unknown>>();
 
-/** An access token for any user and role, signed with this test run's keys (DATA_DIR from the global setup). */
+/** The session version of every `tokenFor` token: a test that ends a user's session sees them refused, as a client would. */
+export const TEST_SESSION_VERSION = 1;
+
+/**
+ * An access token for any user and role, signed with this test run's keys (DATA_DIR from
+ * the global setup), whose session it records as the users subgraph does at sign-in
+ * (SESSION_KEY_PREFIX from the global setup): gateways and subgraphs refuse tokens of
+ * subjects without one. The test clients wait for the record before they send the token.
+ */
 export function tokenFor(userId: string, role: Role | 'CUSTOMER' | 'VENDOR' | 'ADMIN', ttlSeconds?: number): string {
-  if (!signer) {
-    const config = readCommonConfig();
-    signer = new AccessTokenSigner(loadTokenKeys(config).privateKeyPem!, config.jwt);
-  }
-  return signer.sign({ id: userId, role: role as Role }, ttlSeconds);
+  const config = readCommonConfig();
+  signer ??= new AccessTokenSigner(loadTokenKeys(config).privateKeyPem!, config.jwt);
+  recordTestSession(userId);
+  return signer.sign({ id: userId, role: role as Role }, TEST_SESSION_VERSION, ttlSeconds);
+}
+
+/**
+ * A correctly signed, unexpired token whose subject has no session record: a user who does
+ * not exist (or a token minted with a leaked key). Every process must refuse it.
+ */
+export function tokenOfUnknownUser(userId: string, role: Role | 'CUSTOMER' | 'VENDOR' | 'ADMIN'): string {
+  const config = readCommonConfig();
+  signer ??= new AccessTokenSigner(loadTokenKeys(config).privateKeyPem!, config.jwt);
+  return signer.sign({ id: userId, role: role as Role }, TEST_SESSION_VERSION);
+}
+
+/** A JWT with exactly `claims` (none added, `exp` included only if given), signed RS256 with `privateKeyPem`. */
+export function jwtWithClaims(claims: Record<string, unknown>, privateKeyPem: string): string {
+  return jwt.sign(claims, privateKeyPem, { algorithm: 'RS256' });
+}
+
+/** Records a session at TEST_SESSION_VERSION for a token a test signs itself; `sessionsRecorded` waits for it. */
+export function recordTestSession(userId: string): void {
+  const store = (sessions ??= createSessionVersions(readCommonConfig()));
+  const registration: Promise<unknown> = store.raise(userId, TEST_SESSION_VERSION).finally(() => {
+    pendingSessions.delete(registration);
+    if (pendingSessions.size === 0 && sessions === store) {
+      sessions = undefined;
+      void store.close();
+    }
+  });
+  pendingSessions.add(registration);
+}
+
+/** Resolves once every session `tokenFor` recorded so far is in the store. */
+export async function sessionsRecorded(): Promise<void> {
+  await Promise.all(pendingSessions);
 }
 
 /**

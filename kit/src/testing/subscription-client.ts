@@ -1,6 +1,7 @@
 import { Client, createClient } from 'graphql-ws';
 import type { ExecutionResult, GraphQLFormattedError } from 'graphql';
 import WebSocket from 'ws';
+import { sessionsRecorded } from './helpers';
 
 /** How long a test waits for the next push before it fails with what it has seen. */
 const PUSH_TIMEOUT_MS = 15_000;
@@ -26,7 +27,10 @@ export function subscriptionClient(
   return createClient({
     url: httpUrl.replace(/^http/, 'ws'),
     webSocketImpl: WebSocket,
-    connectionParams: token ? { authorization: `Bearer ${token}` } : {},
+    connectionParams: async () => {
+      await sessionsRecorded();
+      return token ? { authorization: `Bearer ${token}` } : {};
+    },
     retryAttempts: 0,
     lazy: true,
     on: {

@@ -8,7 +8,19 @@ export interface UsersConfig {
   refreshTokenTtlDays: number;
   emailVerificationTtlHours: number;
   passwordResetTtlMinutes: number;
-  login: { maxFailuresPerAccount: number; maxAttemptsPerIp: number; windowMinutes: number };
+  login: {
+    /** Failures of one account from one IP before that pair waits (then each failure doubles the wait). */
+    freeFailuresPerAccountAndIp: number;
+    backoffBaseSeconds: number;
+    /** Attempts on one account from all IPs together: high, so strangers cannot lock the owner out cheaply. */
+    maxAttemptsPerAccount: number;
+    /** Failed attempts from one IP across accounts. */
+    maxAttemptsPerIp: number;
+    /** Window of every login counter, and the longest wait. */
+    windowMinutes: number;
+  };
+  /** Wrong current passwords per signed-in user (changePassword) per login window. */
+  maxCurrentPasswordFailures: number;
   passwordResetRequestsPerHour: number;
   registrationsPerIpPerHour: number;
   /** Base URL of the storefront, for the links in emails. */
@@ -25,10 +37,13 @@ export function readUsersConfig(env: EnvReader): UsersConfig {
     emailVerificationTtlHours: env.int('EMAIL_VERIFICATION_TTL_HOURS', 48, { min: 1, max: 720 }),
     passwordResetTtlMinutes: env.int('PASSWORD_RESET_TTL_MINUTES', 60, { min: 5, max: 1440 }),
     login: {
-      maxFailuresPerAccount: env.int('LOGIN_MAX_FAILURES_PER_ACCOUNT', 5, { min: 1 }),
+      freeFailuresPerAccountAndIp: env.int('LOGIN_FREE_FAILURES_PER_ACCOUNT_AND_IP', 5, { min: 1 }),
+      backoffBaseSeconds: env.int('LOGIN_BACKOFF_BASE_SECONDS', 60, { min: 1 }),
+      maxAttemptsPerAccount: env.int('LOGIN_MAX_ATTEMPTS_PER_ACCOUNT', 100, { min: 1 }),
       maxAttemptsPerIp: env.int('LOGIN_MAX_ATTEMPTS_PER_IP', 100, { min: 1 }),
       windowMinutes: env.int('LOGIN_WINDOW_MINUTES', 15, { min: 1 }),
     },
+    maxCurrentPasswordFailures: env.int('CHANGE_PASSWORD_MAX_ATTEMPTS', 5, { min: 1 }),
     passwordResetRequestsPerHour: env.int('PASSWORD_RESET_REQUESTS_PER_HOUR', 5, { min: 1 }),
     registrationsPerIpPerHour: env.int('REGISTRATIONS_PER_IP_PER_HOUR', 30, { min: 1 }),
     appUrl: env.string('APP_URL', 'http://localhost:3000'),

@@ -3,11 +3,13 @@ import { AccountEmails } from './auth/account-emails';
 import { AuthResolver } from './auth/auth.resolver';
 import { AuthService } from './auth/auth.service';
 import { EmailTokenService } from './auth/email-token.service';
+import { LoginThrottle } from './auth/login-throttle';
 import { logMailer } from './auth/mailer';
 import { PasswordHasher } from './auth/password-hasher';
 import { SessionService } from './auth/session.service';
 import { UsersConfig, readUsersConfig } from './config';
 import { CreateUsers1763770000000 } from './migrations/1763770000000-create-users';
+import { AddSessionVersion1765000000000 } from './migrations/1765000000000-add-session-version';
 import { seedUsers } from './seed';
 import { User } from './user/user.entity';
 import { grantVendorRole, sendVerificationEmail } from './user/user.handlers';
@@ -26,10 +28,10 @@ export const usersSubgraph: SubgraphModule<UsersConfig> = {
   name: 'users',
   defaultPort: 4001,
   entities: [User],
-  migrations: [CreateUsers1763770000000],
+  migrations: [CreateUsers1763770000000, AddSessionVersion1765000000000],
   resolvers: [UserResolver, AuthResolver],
   readSettings: readUsersConfig,
-  wire({ config, keys, db, store, log, outbox, changes }, settings) {
+  wire({ config, keys, sessions: sessionVersions, db, store, log, outbox, changes, afterCommit }, settings) {
     if (!keys.privateKeyPem)
       throw new Error('config: JWT_PRIVATE_KEY is required by the users subgraph (it signs access tokens)');
     const hasher = new PasswordHasher(settings.passwordHashCost);
@@ -39,13 +41,14 @@ export const usersSubgraph: SubgraphModule<UsersConfig> = {
       settings,
       log,
     );
-    const users = new UserService(db, emails, publicDataAnnouncer(changes, log));
     const sessions = new SessionService(
       db,
       new AccessTokenSigner(keys.privateKeyPem, config.jwt),
       settings.refreshTokenTtlDays,
       log,
+      { versions: sessionVersions, afterCommit },
     );
+    const users = new UserService(db, emails, sessions, publicDataAnnouncer(changes, log));
     const loginWindowMs = settings.login.windowMinutes * MINUTE_MS;
     const auth = new AuthService(
       db,
@@ -55,9 +58,19 @@ export const usersSubgraph: SubgraphModule<UsersConfig> = {
       new EmailTokenService(),
       emails,
       {
+        loginPerAccountAndIp: new LoginThrottle(store, {
+          freeFailures: settings.login.freeFailuresPerAccountAndIp,
+          backoffBaseSeconds: settings.login.backoffBaseSeconds,
+          windowMs: loginWindowMs,
+        }),
         loginPerAccount: new RateLimiter(store, {
           name: 'login-account',
-          limit: settings.login.maxFailuresPerAccount,
+          limit: settings.login.maxAttemptsPerAccount,
+          windowMs: loginWindowMs,
+        }),
+        currentPasswordChecks: new RateLimiter(store, {
+          name: 'current-password',
+          limit: settings.maxCurrentPasswordFailures,
           windowMs: loginWindowMs,
         }),
         loginFailuresPerIp: new RateLimiter(store, {

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { Events } from '@marketplace/kit';
-import { TestSubgraph, deliverEvent } from '@marketplace/kit/testing';
+import { TestSubgraph, deliverEvent, sessionsRecorded } from '@marketplace/kit/testing';
 import type { FormattedExecutionResult } from 'graphql-ws';
 import { Client, createClient } from 'graphql-ws';
 import WebSocket from 'ws';
@@ -25,7 +25,10 @@ function connect(token?: string): Client {
   const client = createClient({
     url: orders.subgraph.url.replace(/^http/, 'ws'),
     webSocketImpl: WebSocket,
-    connectionParams: token ? { authorization: `Bearer ${token}` } : {},
+    connectionParams: async () => {
+      await sessionsRecorded();
+      return token ? { authorization: `Bearer ${token}` } : {};
+    },
     retryAttempts: 0,
   });
   clients.push(client);

@@ -1,6 +1,6 @@
 import { createHmac, generateKeyPairSync, randomUUID } from 'node:crypto';
 import { AccessTokenSigner, Role, Viewer, loadTokenKeys, readCommonConfig } from '@marketplace/kit';
-import { TestSubgraph } from '@marketplace/kit/testing';
+import { TestSubgraph, jwtWithClaims } from '@marketplace/kit/testing';
 import { register, startUsers } from '../testing';
 
 /**
@@ -49,7 +49,7 @@ async function expectRefused(authorization: string, message: string) {
 describe('a valid access token', () => {
   it('makes its subject the viewer', async () => {
     const session = await register(users);
-    const result = await meWith(`Bearer ${signer.sign({ id: session.user.id, role: Role.CUSTOMER })}`);
+    const result = await meWith(`Bearer ${signer.sign({ id: session.user.id, role: Role.CUSTOMER }, 1)}`);
     expect(result.status).toBe(200);
     expect(result.data).toEqual({ me: { id: session.user.id, role: 'CUSTOMER' } });
   });
@@ -58,11 +58,11 @@ describe('a valid access token', () => {
     const session = await register(users);
     const USERS = `{ users(first: 1) { totalCount } }`;
     const asAdmin = await users.client.request(USERS, {
-      token: signer.sign({ id: session.user.id, role: Role.ADMIN }),
+      token: signer.sign({ id: session.user.id, role: Role.ADMIN }, 1),
     });
     expect(asAdmin.data?.users.totalCount).toBeGreaterThan(0);
     const asCustomer = await users.client.request(USERS, {
-      token: signer.sign({ id: session.user.id, role: Role.CUSTOMER }),
+      token: signer.sign({ id: session.user.id, role: Role.CUSTOMER }, 1),
     });
     expect(asCustomer.errors?.[0].extensions?.code).toBe('FORBIDDEN');
   });
@@ -78,17 +78,17 @@ describe('refused access tokens', () => {
   const viewer: Viewer = { id: randomUUID(), role: Role.CUSTOMER };
 
   it('an expired token', async () => {
-    await expectRefused(`Bearer ${signer.sign(viewer, -10)}`, 'Access token expired');
+    await expectRefused(`Bearer ${signer.sign(viewer, 1, -10)}`, 'Access token expired');
   });
 
   it.each([
     ['not a JWT', 'not-a-jwt'],
     ['three garbage parts', 'aaa.bbb.ccc'],
-    ['a truncated signature', () => signer.sign(viewer).slice(0, -10)],
+    ['a truncated signature', () => signer.sign(viewer, 1).slice(0, -10)],
     [
       'a tampered payload',
       () => {
-        const [header, , signature] = signer.sign(viewer).split('.');
+        const [header, , signature] = signer.sign(viewer, 1).split('.');
         return `${header}.${b64({ ...claimsFor(viewer), role: Role.ADMIN })}.${signature}`;
       },
     ],
@@ -102,7 +102,10 @@ describe('refused access tokens', () => {
       privateKeyEncoding: { type: 'pkcs8', format: 'pem' },
       publicKeyEncoding: { type: 'spki', format: 'pem' },
     });
-    await expectRefused(`Bearer ${new AccessTokenSigner(privateKey, settings).sign(viewer)}`, 'Invalid access token');
+    await expectRefused(
+      `Bearer ${new AccessTokenSigner(privateKey, settings).sign(viewer, 1)}`,
+      'Invalid access token',
+    );
   });
 
   it('an unsigned token (alg: none)', async () => {
@@ -122,13 +125,31 @@ describe('refused access tokens', () => {
   ])('a token for %s', async (_label, otherSettings) => {
     const keys = loadTokenKeys(config);
     await expectRefused(
-      `Bearer ${new AccessTokenSigner(keys.privateKeyPem!, otherSettings).sign(viewer)}`,
+      `Bearer ${new AccessTokenSigner(keys.privateKeyPem!, otherSettings).sign(viewer, 1)}`,
       'Invalid access token',
     );
   });
 
+  it('a token signed with the real key but without exp (it would never expire)', async () => {
+    const session = await register(users);
+    const withoutExp: Record<string, unknown> = { ...claimsFor({ id: session.user.id, role: Role.CUSTOMER }), sv: 1 };
+    delete withoutExp.exp;
+    const token = jwtWithClaims(withoutExp, loadTokenKeys(config).privateKeyPem!);
+    await expectRefused(`Bearer ${token}`, 'Invalid access token');
+  });
+
+  it('a token signed with the real key for a user who does not exist', async () => {
+    await expectRefused(
+      `Bearer ${signer.sign({ id: randomUUID(), role: Role.ADMIN }, 1)}`,
+      'Unknown session: sign in again',
+    );
+  });
+
   it('a token with an unknown role claim', async () => {
-    await expectRefused(`Bearer ${signer.sign({ id: viewer.id, role: 'SUPERUSER' as Role })}`, 'Invalid access token');
+    await expectRefused(
+      `Bearer ${signer.sign({ id: viewer.id, role: 'SUPERUSER' as Role }, 1)}`,
+      'Invalid access token',
+    );
   });
 
   it.each([
@@ -140,14 +161,14 @@ describe('refused access tokens', () => {
     ['two tokens', 'Bearer TOKEN_PLACEHOLDER TOKEN_PLACEHOLDER'],
   ])('a non-Bearer Authorization header: %s', async (_label, header) => {
     await expectRefused(
-      header.replace(/TOKEN_PLACEHOLDER/g, signer.sign(viewer)),
+      header.replace(/TOKEN_PLACEHOLDER/g, signer.sign(viewer, 1)),
       'Authorization header must be "Bearer <token>"',
     );
   });
 
   it('fails the request before any resolver runs, even one that needs no viewer', async () => {
     const result = await users.client.request('{ __typename }', {
-      headers: { authorization: `Bearer ${signer.sign(viewer, -10)}` },
+      headers: { authorization: `Bearer ${signer.sign(viewer, 1, -10)}` },
     });
     expect(result.status).toBe(401);
     expect(result.data).toBeUndefined();
@@ -160,9 +181,12 @@ describe('concurrent requests', () => {
     const requests = sessions.flatMap((session, i) => [
       {
         expected: session.user.id,
-        authorization: `Bearer ${signer.sign({ id: session.user.id, role: Role.CUSTOMER })}`,
+        authorization: `Bearer ${signer.sign({ id: session.user.id, role: Role.CUSTOMER }, 1)}`,
       },
-      { expected: null, authorization: `Bearer ${signer.sign({ id: session.user.id, role: Role.CUSTOMER }, -10 - i)}` },
+      {
+        expected: null,
+        authorization: `Bearer ${signer.sign({ id: session.user.id, role: Role.CUSTOMER }, 1, -10 - i)}`,
+      },
     ]);
     const results = await Promise.all(requests.map((request) => meWith(request.authorization)));
     results.forEach((result, i) => {

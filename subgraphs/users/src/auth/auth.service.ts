@@ -16,14 +16,19 @@ import { UserInputCheck, normalizeEmail } from '../user/user.validation';
 import type { AccountEmails } from './account-emails';
 import type { AuthPayload } from './auth.type';
 import type { EmailTokenService } from './email-token.service';
+import type { LoginThrottle } from './login-throttle';
 import type { PasswordHasher } from './password-hasher';
 import type { SessionService } from './session.service';
 
 export interface AuthLimits {
-  /** Login attempts per account (all of them count; a success clears the count). */
+  /** Failures per (account, IP), with growing waits: guessing from one place. */
+  loginPerAccountAndIp: LoginThrottle;
+  /** Login attempts per account from anywhere (a success clears the count): guessing from many places. */
   loginPerAccount: RateLimiter;
   /** Failed logins per client IP. */
   loginFailuresPerIp: RateLimiter;
+  /** Wrong current passwords per signed-in user (changePassword): the caller holds a token, not just an email. */
+  currentPasswordChecks: RateLimiter;
   registrationsPerIp: RateLimiter;
   passwordResetsPerEmail: RateLimiter;
 }
@@ -76,6 +81,8 @@ export class AuthService {
   async login(context: RequestContext, rawEmail: string, password: string): Promise<AuthPayload> {
     const email = normalizeEmail(rawEmail);
     await this.limits.loginFailuresPerIp.check(context.clientIp);
+    // Before the per-account count: a pair that waits cannot spend the account's budget.
+    await this.limits.loginPerAccountAndIp.check(email, context.clientIp);
     await this.limits.loginPerAccount.consume(email);
     const user = await this.db
       .getRepository(User)
@@ -86,10 +93,14 @@ export class AuthService {
     const valid = await this.hasher.verify(password, user?.passwordHash);
     if (!user || !valid) {
       await this.limits.loginFailuresPerIp.hit(context.clientIp);
-      context.log.info({ reason: user ? 'wrong password' : 'unknown email' }, 'login failed');
+      const waitSeconds = await this.limits.loginPerAccountAndIp.failed(email, context.clientIp);
+      context.log.info({ reason: user ? 'wrong password' : 'unknown email', waitSeconds }, 'login failed');
       throw unauthenticated(INVALID_CREDENTIALS);
     }
-    await this.limits.loginPerAccount.reset(email);
+    await Promise.all([
+      this.limits.loginPerAccount.reset(email),
+      this.limits.loginPerAccountAndIp.succeeded(email, context.clientIp),
+    ]);
     if (this.hasher.needsRehash(user.passwordHash)) {
       await this.db.getRepository(User).update(user.id, { passwordHash: await this.hasher.hash(password) });
     }
@@ -111,7 +122,7 @@ export class AuthService {
   /** Ends every other session and returns a fresh one for this device. */
   async changePassword(context: RequestContext, currentPassword: string, newPassword: string): Promise<AuthPayload> {
     const viewer = requireViewer(context);
-    await this.limits.loginPerAccount.consume(`user:${viewer.id}`);
+    await this.limits.currentPasswordChecks.consume(viewer.id);
     const stored = await this.db
       .getRepository(User)
       .createQueryBuilder('u')
@@ -122,7 +133,7 @@ export class AuthService {
     if (!(await this.hasher.verify(currentPassword, stored.passwordHash))) {
       throw badInput([{ field: 'currentPassword', message: 'is not your current password' }]);
     }
-    await this.limits.loginPerAccount.reset(`user:${viewer.id}`);
+    await this.limits.currentPasswordChecks.reset(viewer.id);
     const check = new UserInputCheck();
     check.password('newPassword', newPassword, { email: stored.email });
     if (newPassword === currentPassword) check.add('newPassword', 'must differ from the current password');
@@ -177,10 +188,18 @@ export class AuthService {
     return this.users.get(context, userId);
   }
 
+  /**
+   * Ends every session and access token of the user within about a second. What suspending
+   * an account calls (with the suspension written in the same transaction, `manager`).
+   */
+  async signOutEverywhere(manager: EntityManager, userId: string): Promise<void> {
+    await this.sessions.endAll(manager, await this.users.lockForUpdate(manager, userId));
+  }
+
   private async setPassword(manager: EntityManager, userId: string, passwordHash: string): Promise<User> {
     const user = await this.users.lockForUpdate(manager, userId);
     await manager.getRepository(User).update(userId, { passwordHash });
-    await this.sessions.endAll(manager, userId);
+    await this.sessions.endAll(manager, user);
     return user;
   }
 }

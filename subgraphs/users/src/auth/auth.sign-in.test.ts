@@ -4,7 +4,7 @@ import { ME, REFRESH, REGISTER, STRONG_PASSWORD, login, mailsTo, register, start
 /** Registering and signing in, with their limits, and what never shows in logs or answers. */
 let users: TestSubgraph;
 beforeAll(async () => {
-  users = await startUsers({ LOGIN_MAX_FAILURES_PER_ACCOUNT: '5', LOGIN_MAX_ATTEMPTS_PER_IP: '8' });
+  users = await startUsers({ LOGIN_MAX_ATTEMPTS_PER_IP: '8' });
 });
 afterAll(() => users.close());
 
@@ -116,24 +116,6 @@ describe('login', () => {
     expect(ratio).toBeLessThan(4);
   });
 
-  it('rate limits repeated attempts on one account, even with the right password afterwards', async () => {
-    const email = uniqueEmail();
-    await register(users, email);
-    for (let i = 0; i < 5; i += 1) {
-      expect((await login(users.client, email, 'wrong password!!', `10.4.0.${i}`)).errors?.[0].extensions?.code).toBe(
-        'UNAUTHENTICATED',
-      );
-    }
-    const blocked = await login(users.client, email, STRONG_PASSWORD, '10.4.1.1');
-    expect(blocked.errors?.[0].extensions).toMatchObject({
-      code: 'RATE_LIMITED',
-      retryAfterSeconds: expect.any(Number),
-    });
-    const other = uniqueEmail();
-    await register(users, other);
-    expect((await login(users.client, other, STRONG_PASSWORD, '10.4.1.2')).data?.login.user.email).toBe(other);
-  });
-
   it('rate limits failures from one IP across accounts', async () => {
     const ip = '10.5.0.1';
     for (let i = 0; i < 8; i += 1) await login(users.client, uniqueEmail('spray'), 'wrong password!!', ip);
@@ -141,17 +123,6 @@ describe('login', () => {
     await register(users, email);
     expect((await login(users.client, email, STRONG_PASSWORD, ip)).errors?.[0].extensions?.code).toBe('RATE_LIMITED');
     expect((await login(users.client, email, STRONG_PASSWORD, '10.5.0.2')).data?.login).toBeTruthy();
-  });
-
-  it('lets no more than the limit through when attempts race', async () => {
-    const email = uniqueEmail();
-    await register(users, email);
-    const results = await Promise.all(
-      Array.from({ length: 20 }, (_, i) => login(users.client, email, 'wrong password!!', `10.6.0.${i}`)),
-    );
-    const codes = results.map((r) => r.errors?.[0].extensions?.code);
-    expect(codes.filter((c) => c === 'UNAUTHENTICATED')).toHaveLength(5);
-    expect(codes.filter((c) => c === 'RATE_LIMITED')).toHaveLength(15);
   });
 });
 

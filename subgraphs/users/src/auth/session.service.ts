@@ -1,4 +1,12 @@
-import { ACCESS_TOKEN_TTL_SECONDS, AccessTokenSigner, Logger, queryRows, unauthenticated } from '@marketplace/kit';
+import {
+  ACCESS_TOKEN_TTL_SECONDS,
+  AccessTokenSigner,
+  AfterCommit,
+  Logger,
+  SessionVersions,
+  queryRows,
+  unauthenticated,
+} from '@marketplace/kit';
 import { randomUUID } from 'node:crypto';
 import type { DataSource, EntityManager } from 'typeorm';
 import type { User } from '../user/user.entity';
@@ -11,6 +19,10 @@ const DAY_MS = 24 * 60 * 60 * 1000;
  * Sessions are families of refresh tokens. Each refresh uses one token up and issues the
  * next in the same family; presenting a used token means it was stolen (or raced), so
  * the whole family is revoked.
+ *
+ * Access tokens carry the user's session version (`users.session_version`, claim `sv`),
+ * which every process checks against SessionVersions: raising it (`endAccess`) ends every
+ * access token the user holds within about a second, instead of at their expiry.
  */
 export class SessionService {
   constructor(
@@ -18,6 +30,7 @@ export class SessionService {
     private readonly signer: AccessTokenSigner,
     private readonly refreshTokenTtlDays: number,
     private readonly log: Logger,
+    private readonly published: { versions: SessionVersions; afterCommit: AfterCommit },
   ) {}
 
   /** Starts a new session (family) for a user inside the caller's transaction. */
@@ -47,24 +60,60 @@ export class SessionService {
     throw unauthenticated('Invalid or expired refresh token');
   }
 
-  /** Ends the session the token belongs to; unknown tokens are ignored (no oracle). */
+  /**
+   * Ends the session the token belongs to, and the user's access tokens (a token does not
+   * say which session it came from: the user's other devices refresh once). Unknown
+   * tokens are ignored (no oracle).
+   */
   async end(refreshToken: string): Promise<void> {
-    await this.db.query(
-      `UPDATE refresh_tokens SET revoked_at = now()
-        WHERE revoked_at IS NULL AND family_id = (SELECT family_id FROM refresh_tokens WHERE token_hash = $1)`,
-      [hashSecretToken(refreshToken)],
-    );
+    await this.db.transaction(async (manager) => {
+      const [ended] = await queryRows<{ user_id: string }>(
+        manager,
+        `UPDATE refresh_tokens SET revoked_at = now()
+          WHERE revoked_at IS NULL AND family_id = (SELECT family_id FROM refresh_tokens WHERE token_hash = $1)
+          RETURNING user_id`,
+        [hashSecretToken(refreshToken)],
+      );
+      if (ended) await this.endAccess(manager, ended.user_id);
+    });
   }
 
-  /** Signs every session of a user out (password changed or reset). */
-  async endAll(manager: EntityManager, userId: string): Promise<void> {
+  /**
+   * Signs every session of a user out, refresh and access tokens alike (password changed
+   * or reset, suspension); `user` then holds the new session version, for a fresh session.
+   */
+  async endAll(manager: EntityManager, user: User): Promise<void> {
     await manager.query(`UPDATE refresh_tokens SET revoked_at = now() WHERE user_id = $1 AND revoked_at IS NULL`, [
-      userId,
+      user.id,
     ]);
+    user.sessionVersion = await this.endAccess(manager, user.id);
+  }
+
+  /**
+   * Ends every access token of the user (role change, logout, password change): raises the
+   * session version in the caller's transaction and publishes it once that commits.
+   * Returns the new version.
+   */
+  async endAccess(manager: EntityManager, userId: string): Promise<number> {
+    const [row] = await queryRows<{ session_version: number }>(
+      manager,
+      `UPDATE users SET session_version = session_version + 1, updated_at = now() WHERE id = $1 RETURNING session_version`,
+      [userId],
+    );
+    if (!row) throw unauthenticated();
+    this.publish(manager, userId, row.session_version);
+    return row.session_version;
+  }
+
+  /** After commit (never for a rolled-back change); a failed publish is logged by AfterCommit. */
+  private publish(manager: EntityManager, userId: string, version: number): void {
+    this.published.afterCommit.run(manager, async () => {
+      await this.published.versions.raise(userId, version);
+    });
   }
 
   private async revokeIfReused(hash: string): Promise<void> {
-    const [revoked] = await queryRows(
+    const [revoked] = await queryRows<{ user_id: string; family_id: string }>(
       this.db,
       `UPDATE refresh_tokens SET revoked_at = now()
         WHERE revoked_at IS NULL
@@ -72,8 +121,10 @@ export class SessionService {
         RETURNING user_id, family_id`,
       [hash],
     );
-    if (revoked)
-      this.log.warn({ userId: revoked.user_id, familyId: revoked.family_id }, 'refresh token reuse: session revoked');
+    if (!revoked) return;
+    // Whoever holds the stolen family may hold its access token too.
+    await this.endAccess(this.db.manager, revoked.user_id);
+    this.log.warn({ userId: revoked.user_id, familyId: revoked.family_id }, 'refresh token reuse: session revoked');
   }
 
   private async issue(manager: EntityManager, user: User, familyId: string): Promise<AuthPayload> {
@@ -82,8 +133,10 @@ export class SessionService {
       `INSERT INTO refresh_tokens (user_id, family_id, token_hash, expires_at) VALUES ($1, $2, $3, $4)`,
       [user.id, familyId, hash, new Date(Date.now() + this.refreshTokenTtlDays * DAY_MS)],
     );
+    // The record may be missing (a new user, an expired record, a flushed Redis): every issue writes it.
+    this.publish(manager, user.id, user.sessionVersion);
     return {
-      accessToken: this.signer.sign({ id: user.id, role: user.role }),
+      accessToken: this.signer.sign({ id: user.id, role: user.role }, user.sessionVersion),
       refreshToken: token,
       expiresIn: ACCESS_TOKEN_TTL_SECONDS,
       user,

@@ -35,6 +35,10 @@ export class User {
   @Column({ type: 'text' })
   role: Role;
 
+  /** Raised whenever the user's access must end (SessionService.endAccess); every access token carries it as `sv`. */
+  @Column({ name: 'session_version', type: 'integer', default: 1 })
+  sessionVersion: number;
+
   @Column({ name: 'email_verified_at', type: 'timestamptz', nullable: true })
   emailVerifiedAt: Date | null;
 

@@ -16,6 +16,7 @@ import {
 } from '@marketplace/kit';
 import { DataSource, EntityManager, In } from 'typeorm';
 import type { AccountEmails } from '../auth/account-emails';
+import type { SessionService } from '../auth/session.service';
 import { User } from './user.entity';
 import { UpdateProfileInput, UsersFilter } from './user.inputs';
 import { UserInputCheck } from './user.validation';
@@ -24,6 +25,7 @@ export class UserService {
   constructor(
     private readonly db: DataSource,
     private readonly emails: AccountEmails,
+    private readonly sessions: Pick<SessionService, 'endAccess'>,
     /** After a committed change to what anyone may see of a user (the display name). */
     private readonly announcePublicChange: () => Promise<void> = async () => undefined,
   ) {}
@@ -99,6 +101,8 @@ export class UserService {
       if (user.role === role) return user;
       user.role = role;
       const saved = await manager.save(user);
+      // Tokens carry the role: the old ones end, the user's next refresh carries the new role.
+      saved.sessionVersion = await this.sessions.endAccess(manager, userId);
       context.log.info({ userId, role }, 'role changed');
       return saved;
     });

@@ -1,0 +1,146 @@
+import { TestSubgraph, until } from '@marketplace/kit/testing';
+import {
+  AUTH_FIELDS,
+  ME,
+  REFRESH,
+  STRONG_PASSWORD,
+  Session,
+  claimsOf,
+  login,
+  loginAsAdmin,
+  mailsTo,
+  register,
+  startUsers,
+  tokenFrom,
+} from '../testing';
+
+/**
+ * Issue 18 item 9: logging out, changing or resetting the password, or a role change left
+ * every access token working until its 15-minute expiry. Each now raises the user's
+ * session version; this subgraph (like the gateway) refuses older tokens within seconds.
+ */
+let users: TestSubgraph;
+let admin: Session;
+beforeAll(async () => {
+  users = await startUsers();
+  admin = await loginAsAdmin(users);
+});
+afterAll(() => users.close());
+
+const LOGOUT = `mutation($t: String!) { logout(refreshToken: $t) }`;
+const CHANGE = `mutation($c: String!, $n: String!) { changePassword(currentPassword: $c, newPassword: $n) { ${AUTH_FIELDS} } }`;
+const SET_ROLE = `mutation($userId: ID!, $role: Role!) { setUserRole(userId: $userId, role: $role) { id role } }`;
+/** A write, so the refusal covers more than reads. */
+const UPDATE = `mutation($name: String!) { updateProfile(input: { displayName: $name }) { id displayName } }`;
+/** How long a test waits for a revocation to reach the subgraph: "within seconds". */
+const REVOCATION_WAIT_MS = 5_000;
+
+async function meWith(token: string) {
+  return users.client.request<{ me: { id: string } | null }>(ME, { token });
+}
+
+/** Polls until the token is refused; fails after REVOCATION_WAIT_MS. */
+async function refusedSoon(token: string) {
+  const result = await until(
+    async () => {
+      const answer = await meWith(token);
+      return answer.status === 401 ? answer : undefined;
+    },
+    'the old access token to be refused',
+    REVOCATION_WAIT_MS,
+  );
+  expect(result.errors?.[0]).toEqual({
+    message: 'Session ended: sign in again',
+    extensions: { code: 'UNAUTHENTICATED' },
+  });
+  const write = await users.client.request(UPDATE, { variables: { name: 'Mallory' }, token });
+  expect(write.errors?.[0].extensions?.code).toBe('UNAUTHENTICATED');
+}
+
+describe('ending a session ends its access tokens within seconds', () => {
+  it('logout: the old token is refused, a fresh login works', async () => {
+    const session = await register(users);
+    expect((await meWith(session.accessToken)).data?.me?.id).toBe(session.user.id);
+    await users.client.data(LOGOUT, { variables: { t: session.refreshToken } });
+    await refusedSoon(session.accessToken);
+    const again = (await login(users.client, session.user.email)).data!.login;
+    expect((await meWith(again.accessToken)).data?.me?.id).toBe(session.user.id);
+    expect(claimsOf(again.accessToken).sv).toBe((claimsOf(session.accessToken).sv as number) + 1);
+  });
+
+  it('changePassword: every older token is refused, the one it returns works', async () => {
+    const session = await register(users);
+    const other = (await login(users.client, session.user.email)).data!.login;
+    const { changePassword } = await users.client.data<{ changePassword: Session }>(CHANGE, {
+      variables: { c: STRONG_PASSWORD, n: 'a brand new passphrase 7' },
+      token: session.accessToken,
+    });
+    await refusedSoon(session.accessToken);
+    await refusedSoon(other.accessToken);
+    expect((await meWith(changePassword.accessToken)).data?.me?.id).toBe(session.user.id);
+  });
+
+  it('resetPassword: the token of the forgotten password is refused', async () => {
+    const session = await register(users);
+    await users.client.data(`mutation($e: String!) { requestPasswordReset(email: $e) }`, {
+      variables: { e: session.user.email },
+    });
+    const mail = await until(
+      () => mailsTo(users, session.user.email).find((m) => m.subject === 'Reset your password'),
+      'the reset mail',
+    );
+    await users.client.data(`mutation($t: String!, $p: String!) { resetPassword(token: $t, newPassword: $p) }`, {
+      variables: { t: tokenFrom(mail), p: 'reset passphrase 42' },
+    });
+    await refusedSoon(session.accessToken);
+  });
+
+  it('a role change: the token with the old role is refused, a refresh carries the new one', async () => {
+    const session = await register(users);
+    await users.client.data(SET_ROLE, {
+      variables: { userId: session.user.id, role: 'VENDOR' },
+      token: admin.accessToken,
+    });
+    await refusedSoon(session.accessToken);
+    const { refreshToken } = await users.client.data<{ refreshToken: Session }>(REFRESH, {
+      variables: { t: session.refreshToken },
+    });
+    expect(claimsOf(refreshToken.accessToken).role).toBe('VENDOR');
+    expect((await meWith(refreshToken.accessToken)).data?.me?.id).toBe(session.user.id);
+  });
+
+  it('a reused refresh token (stolen): the access tokens of its user are refused too', async () => {
+    const session = await register(users);
+    await users.client.data(REFRESH, { variables: { t: session.refreshToken } });
+    await users.client.request(REFRESH, { variables: { t: session.refreshToken } });
+    await refusedSoon(session.accessToken);
+  });
+
+  it('requests racing a logout are each answered or refused, and the token is refused afterwards', async () => {
+    const session = await register(users);
+    const [logout, ...answers] = await Promise.all([
+      users.client.request(LOGOUT, { variables: { t: session.refreshToken } }),
+      ...Array.from({ length: 10 }, () => meWith(session.accessToken)),
+    ]);
+    expect(logout.data).toEqual({ logout: true });
+    for (const answer of answers) {
+      if (answer.status === 200) expect(answer.data?.me?.id).toBe(session.user.id);
+      else expect(answer.errors?.[0].extensions?.code).toBe('UNAUTHENTICATED');
+    }
+    await refusedSoon(session.accessToken);
+  });
+
+  it('racing logouts of two devices raise the version once each, never back', async () => {
+    const session = await register(users);
+    const second = (await login(users.client, session.user.email)).data!.login;
+    await Promise.all([session, second].map((s) => users.client.data(LOGOUT, { variables: { t: s.refreshToken } })));
+    const [row] = await users.subgraph.deps.db.query('SELECT session_version FROM users WHERE id = $1', [
+      session.user.id,
+    ]);
+    expect(row.session_version).toBe(3);
+    await refusedSoon(second.accessToken);
+    const third = (await login(users.client, session.user.email)).data!.login;
+    expect(claimsOf(third.accessToken).sv).toBe(3);
+    expect((await meWith(third.accessToken)).data?.me?.id).toBe(session.user.id);
+  });
+});
