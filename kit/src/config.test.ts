@@ -206,6 +206,7 @@ describe('readCommonConfig', () => {
       },
       jwt: { publicKeyPem: undefined, privateKeyPem: undefined, issuer: 'marketplace-users', audience: 'marketplace' },
       exposeInternalErrors: false,
+      subgraphSigningSecret: undefined,
     });
   });
 

@@ -29,6 +29,7 @@ export * from './storage/object-storage';
 export * from './storage/local-directory-storage';
 export * from './storage/artifact-exchange';
 export * from './auth/signed-token';
+export * from './auth/gateway-signature';
 export * from './validation';
 export * from './route-refusal';
 export * from './named-moves';

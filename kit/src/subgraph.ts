@@ -3,6 +3,7 @@ import type { DestinationStream } from 'pino';
 import type { DataSource } from 'typeorm';
 import type { ClassType, NonEmptyArray } from 'type-graphql';
 import { AccessTokenVerifier } from './auth/access-token';
+import { buildGatewaySigner } from './auth/gateway-signature';
 import { TokenKeys, loadTokenKeys } from './auth/keys';
 import { CommonConfig, EnvReader, envReader, readCommonConfig } from './config';
 import { AfterCommit } from './data/after-commit';
@@ -17,6 +18,7 @@ import { Logger, createLogger } from './logger';
 import { Metrics } from './metrics';
 import { undoingOnFailure } from './process';
 import { SubgraphConnections, openConnections } from './server/connections';
+import { acceptIdentityOnUpgrade, answerFederationFieldsOnlyToGateway } from './server/gateway-identity';
 import { RequestContextDeps, buildSubgraphApolloServer, serveSubgraphSubscriptions } from './server/graphql-server';
 import { buildSubgraphApp, mountSubgraphRoutes } from './server/routes';
 import type { KeyValueStore } from './store';
@@ -126,6 +128,7 @@ export async function startSubgraph(module: SubgraphModule, options: StartOption
     verifier: new AccessTokenVerifier(keys.publicKeyPem, config.jwt),
     log,
     trustForwardedClientIp: env.bool('TRUST_FORWARDED_CLIENT_IP', true),
+    signer: buildGatewaySigner(config),
   };
   const metrics = new Metrics(module.name);
   const app = buildSubgraphApp(metrics);
@@ -135,8 +138,9 @@ export async function startSubgraph(module: SubgraphModule, options: StartOption
   const deps = subgraphDeps(module, { env, config, keys, log, connections, origin });
   const wiring = module.wire(deps, settings);
 
-  const schema = await buildSubgraphSchemaOf(module, wiring);
+  const schema = answerFederationFieldsOnlyToGateway(await buildSubgraphSchemaOf(module, wiring));
   const formatError = createErrorFormatter(log, { exposeInternals: config.exposeInternalErrors });
+  acceptIdentityOnUpgrade(httpServer, context.signer);
   const closeWebSockets = serveSubgraphSubscriptions(httpServer, schema, { formatError, context });
   const apollo = buildSubgraphApolloServer(schema, { httpServer, formatError, metrics });
   await apollo.start();

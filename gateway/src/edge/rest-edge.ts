@@ -1,7 +1,7 @@
 import type { Express, Request, Response } from 'express';
 import { request as httpRequest, IncomingHttpHeaders } from 'node:http';
 import { request as httpsRequest } from 'node:https';
-import { ConfigError, Headers, Logger } from '@marketplace/kit';
+import { ConfigError, GatewaySigner, Headers, IDENTITY_SIGNATURE_HEADER, Logger } from '@marketplace/kit';
 import { clientIpOf, requestIdOf } from './request-context';
 
 /** A REST route the gateway forwards, byte for byte, to the subgraph that owns it. */
@@ -31,6 +31,7 @@ const NOT_FORWARDED = new Set([
   'host',
   Headers.clientIp,
   Headers.requestId,
+  IDENTITY_SIGNATURE_HEADER,
 ]);
 
 /** `REST_EDGE_ROUTES`, e.g. `/uploads=catalog,/downloads=licensing`. */
@@ -55,7 +56,7 @@ export function parseRestEdgeRoutes(value: string): RestEdgeRoute[] {
 export function mountRestEdge(
   app: Express,
   routes: RestEdgeRoute[],
-  options: { subgraphUrl: (name: string) => string | undefined; timeoutMs: number; log: Logger },
+  options: { subgraphUrl: (name: string) => string | undefined; timeoutMs: number; log: Logger; signer: GatewaySigner },
 ) {
   for (const route of routes) {
     app.use(route.prefix, (req, res) => {
@@ -69,11 +70,24 @@ export function mountRestEdge(
   }
 }
 
-function forward(req: Request, res: Response, target: URL, options: { timeoutMs: number; log: Logger }) {
+function forward(
+  req: Request,
+  res: Response,
+  target: URL,
+  options: { timeoutMs: number; log: Logger; signer: GatewaySigner },
+) {
   const headers: IncomingHttpHeaders = {};
   for (const [name, value] of Object.entries(req.headers)) if (!NOT_FORWARDED.has(name)) headers[name] = value;
-  headers[Headers.requestId] = requestIdOf(res);
-  headers[Headers.clientIp] = clientIpOf(req);
+  // The identity the subgraph may believe, signed over the method and the path it will see.
+  Object.assign(
+    headers,
+    options.signer.identityHeaders({
+      method: req.method,
+      path: `${target.pathname}${target.search}`,
+      clientIp: clientIpOf(req),
+      requestId: requestIdOf(res),
+    }),
+  );
   headers['x-forwarded-proto'] = req.protocol;
   if (req.headers.host) headers['x-forwarded-host'] = req.headers.host;
   const send = target.protocol === 'https:' ? httpsRequest : httpRequest;

@@ -1,7 +1,7 @@
 import type { ApolloServer } from '@apollo/server';
 import { expressMiddleware } from '@as-integrations/express5';
 import express, { Express } from 'express';
-import { AccessTokenVerifier, Logger, Metrics, jsonErrorHandler } from '@marketplace/kit';
+import { AccessTokenVerifier, GatewaySigner, Logger, Metrics, jsonErrorHandler } from '@marketplace/kit';
 import type { GatewayConfig } from '../config';
 import { corsMiddleware } from './cors';
 import { healthHandler } from './health';
@@ -27,6 +27,8 @@ export interface RouteDeps {
   apollo: ApolloServer<GatewayContext>;
   metrics: Metrics;
   verifier: AccessTokenVerifier;
+  /** Signs the identity the REST edge forwards, as the data sources sign GraphQL calls. */
+  signer: GatewaySigner;
   rateLimit: GatewayRateLimit | undefined;
   /** Subgraph name → the URL the gateway calls, filled in as the supergraph loads. */
   subgraphs: ReadonlyMap<string, string>;
@@ -40,7 +42,7 @@ export interface RouteDeps {
  * unreadable body into a GraphQL-shaped 4xx.
  */
 export function mountRoutes(app: Express, deps: RouteDeps): void {
-  const { config, apollo, metrics, verifier, rateLimit, subgraphs, log } = deps;
+  const { config, apollo, metrics, verifier, signer, rateLimit, subgraphs, log } = deps;
   const store = rateLimit?.store;
   app.use(metrics.httpMiddleware());
   app.use(requestIdMiddleware);
@@ -53,6 +55,7 @@ export function mountRoutes(app: Express, deps: RouteDeps): void {
     subgraphUrl: (name) => subgraphs.get(name),
     timeoutMs: config.restEdge.timeoutMs,
     log: log.child({ component: 'rest-edge' }),
+    signer,
   });
   app.use(GRAPHQL_PATH, corsMiddleware(config));
   mountPlayground(app, GRAPHQL_PATH);

@@ -1,4 +1,5 @@
-import { envReader } from '../config';
+import { buildGatewaySigner } from '../auth/gateway-signature';
+import { envReader, readCommonConfig } from '../config';
 import { RunningSubgraph, SubgraphModule, startSubgraph } from '../subgraph';
 import { TestDatabase, createTestDatabase } from './database';
 import { GraphQLTestClient } from './graphql-client';
@@ -29,6 +30,7 @@ export function isolatedInfrastructure(name: string): Record<string, string> {
 
 export interface TestSubgraph {
   subgraph: RunningSubgraph;
+  /** Signs as the gateway does, so tests may ask for `_entities` and set `x-client-ip`. */
   client: GraphQLTestClient;
   logs: LogCapture;
   database: TestDatabase;
@@ -45,15 +47,16 @@ export async function startTestSubgraph(
 ): Promise<TestSubgraph> {
   const database = await createTestDatabase();
   const logs = new LogCapture();
+  const subgraphEnv = envReader({ ...process.env, LOG_LEVEL: 'info', ...isolatedInfrastructure(database.name), ...env });
   const subgraph = await startSubgraph(module, {
-    env: envReader({ ...process.env, LOG_LEVEL: 'info', ...isolatedInfrastructure(database.name), ...env }),
+    env: subgraphEnv,
     port: 0,
     databaseUrl: database.url,
     logDestination: logs,
   });
   return {
     subgraph,
-    client: new GraphQLTestClient(subgraph.url),
+    client: new GraphQLTestClient(subgraph.url, buildGatewaySigner(readCommonConfig(subgraphEnv))),
     logs,
     database,
     close: async () => {
