@@ -54,7 +54,10 @@ export class SubgraphDataSource implements GraphQLDataSource<GatewayContext> {
     const payload = this.signer.signBody({ query, ...rest });
     const identity = { clientIp: context?.clientIp, requestId: context?.requestId };
     const bodySignature = this.signer.signParams(payload);
-    Object.assign(headers, this.signer.identityHeaders({ method: 'POST', path: this.path, ...identity, bodySignature }));
+    Object.assign(
+      headers,
+      this.signer.identityHeaders({ method: 'POST', path: this.path, ...identity, bodySignature }),
+    );
     let answer: SubgraphAnswer;
     let response: SubgraphResponse;
     try {

@@ -78,7 +78,8 @@ export class GatewaySigner {
     const headers: Record<string, string> = {};
     if (identity.clientIp) headers[Headers.clientIp] = identity.clientIp;
     if (identity.requestId) headers[Headers.requestId] = identity.requestId;
-    headers[IDENTITY_SIGNATURE_HEADER] = `t=${nowSeconds},v1=${this.mac(canonicalIdentity(identity, nowSeconds), 'base64url')}`;
+    headers[IDENTITY_SIGNATURE_HEADER] =
+      `t=${nowSeconds},v1=${this.mac(canonicalIdentity(identity, nowSeconds), 'base64url')}`;
     return headers;
   }
 
@@ -150,7 +151,10 @@ function unixSeconds(): number {
 export function loadSubgraphSigningSecret(config: CommonConfig): string {
   if (config.subgraphSigningSecret) return config.subgraphSigningSecret;
   if (config.environment === 'production') {
-    throw new ConfigError('SUBGRAPH_SIGNING_SECRET', 'is required in production (generated secrets are for development only)');
+    throw new ConfigError(
+      'SUBGRAPH_SIGNING_SECRET',
+      'is required in production (generated secrets are for development only)',
+    );
   }
   const path = join(config.dataDir, 'keys', 'subgraph-signing.key');
   if (!existsSync(path)) writeOnce(path, randomBytes(SUBGRAPH_SIGNING_SECRET_MIN_BYTES).toString('hex'), 0o600);

@@ -1,12 +1,7 @@
 import type { IncomingMessage, Server } from 'node:http';
 import type { RequestHandler, Response } from 'express';
 import { GraphQLFieldResolver, GraphQLSchema, defaultFieldResolver } from 'graphql';
-import {
-  GatewaySigner,
-  IDENTITY_SIGNATURE_HEADER,
-  IdentityVerdict,
-  bodySignatureOf,
-} from '../auth/gateway-signature';
+import { GatewaySigner, IDENTITY_SIGNATURE_HEADER, IdentityVerdict, bodySignatureOf } from '../auth/gateway-signature';
 import { Headers, RequestContext } from '../context';
 import { AppError, ErrorCode } from '../errors';
 import type { Logger } from '../logger';

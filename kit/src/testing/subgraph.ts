@@ -1,4 +1,4 @@
-import { buildGatewaySigner } from '../auth/gateway-signature';
+import { GatewaySigner, buildGatewaySigner } from '../auth/gateway-signature';
 import { envReader, readCommonConfig } from '../config';
 import { RunningSubgraph, SubgraphModule, startSubgraph } from '../subgraph';
 import { TestDatabase, createTestDatabase } from './database';
@@ -32,6 +32,10 @@ export interface TestSubgraph {
   subgraph: RunningSubgraph;
   /** Signs as the gateway does, so tests may ask for `_entities` and set `x-client-ip`. */
   client: GraphQLTestClient;
+  /** Calls the subgraph's port as anyone could: nothing signed. */
+  unsignedClient: GraphQLTestClient;
+  /** The gateway's signer on this subgraph's secret, to build signed requests by hand. */
+  gatewaySigner: GatewaySigner;
   logs: LogCapture;
   database: TestDatabase;
   close(): Promise<void>;
@@ -47,16 +51,24 @@ export async function startTestSubgraph(
 ): Promise<TestSubgraph> {
   const database = await createTestDatabase();
   const logs = new LogCapture();
-  const subgraphEnv = envReader({ ...process.env, LOG_LEVEL: 'info', ...isolatedInfrastructure(database.name), ...env });
+  const subgraphEnv = envReader({
+    ...process.env,
+    LOG_LEVEL: 'info',
+    ...isolatedInfrastructure(database.name),
+    ...env,
+  });
   const subgraph = await startSubgraph(module, {
     env: subgraphEnv,
     port: 0,
     databaseUrl: database.url,
     logDestination: logs,
   });
+  const signer = buildGatewaySigner(readCommonConfig(subgraphEnv));
   return {
     subgraph,
-    client: new GraphQLTestClient(subgraph.url, buildGatewaySigner(readCommonConfig(subgraphEnv))),
+    client: new GraphQLTestClient(subgraph.url, signer),
+    unsignedClient: new GraphQLTestClient(subgraph.url),
+    gatewaySigner: signer,
     logs,
     database,
     close: async () => {
