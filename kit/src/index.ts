@@ -30,6 +30,7 @@ export * from './storage/local-directory-storage';
 export * from './storage/artifact-exchange';
 export * from './auth/signed-token';
 export * from './auth/gateway-signature';
+export * from './auth/subgraph-signing-secret';
 export * from './validation';
 export * from './route-refusal';
 export * from './named-moves';

@@ -3,7 +3,7 @@ import type { DestinationStream } from 'pino';
 import type { DataSource } from 'typeorm';
 import type { ClassType, NonEmptyArray } from 'type-graphql';
 import { AccessTokenVerifier } from './auth/access-token';
-import { buildGatewaySigner } from './auth/gateway-signature';
+import { buildGatewaySigner } from './auth/subgraph-signing-secret';
 import { TokenKeys, loadTokenKeys } from './auth/keys';
 import { CommonConfig, EnvReader, envReader, readCommonConfig } from './config';
 import { AfterCommit } from './data/after-commit';

@@ -4,12 +4,8 @@ import { join } from 'node:path';
 import { parse, print, stripIgnoredCharacters } from 'graphql';
 import { useHmacSignatureValidation, useHmacUpstreamSignature } from '@graphql-mesh/hmac-upstream-signature';
 import { ConfigError, envReader, readCommonConfig } from '../config';
-import {
-  GatewaySigner,
-  IDENTITY_SIGNATURE_MAX_AGE_SECONDS,
-  ForwardedIdentity,
-  loadSubgraphSigningSecret,
-} from './gateway-signature';
+import { GatewaySigner, IDENTITY_SIGNATURE_MAX_AGE_SECONDS, ForwardedIdentity } from './gateway-signature';
+import { loadSubgraphSigningSecret } from './subgraph-signing-secret';
 
 const SECRET = 'a-shared-secret-of-at-least-32-bytes!';
 const signer = new GatewaySigner(SECRET);

@@ -1,13 +1,7 @@
-import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
-import { existsSync, readFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { createHmac, timingSafeEqual } from 'node:crypto';
 import { defaultParamsSerializer } from '@graphql-mesh/hmac-upstream-signature';
-import { CommonConfig, ConfigError } from '../config';
 import { Headers } from '../context';
-import { writeOnce } from '../data/write-once';
 
-/** The least `SUBGRAPH_SIGNING_SECRET` may hold: an HMAC-SHA256 key no shorter than its output. */
-export const SUBGRAPH_SIGNING_SECRET_MIN_BYTES = 32;
 /** Hive Gateway's default `extensionName`: where the body signature travels, `extensions["hmac-signature"]`. */
 export const BODY_SIGNATURE_EXTENSION = 'hmac-signature';
 /** The header that signs the forwarded identity (client IP, request id, method, path) with a timestamp. */
@@ -142,26 +136,4 @@ function sameText(given: string, expected: string): boolean {
 
 function unixSeconds(): number {
   return Math.floor(Date.now() / 1000);
-}
-
-/**
- * `SUBGRAPH_SIGNING_SECRET` (read and length-checked by readCommonConfig), or in development
- * and tests one generated once into `<DATA_DIR>/keys/`, so every process of a local run shares it.
- */
-export function loadSubgraphSigningSecret(config: CommonConfig): string {
-  if (config.subgraphSigningSecret) return config.subgraphSigningSecret;
-  if (config.environment === 'production') {
-    throw new ConfigError(
-      'SUBGRAPH_SIGNING_SECRET',
-      'is required in production (generated secrets are for development only)',
-    );
-  }
-  const path = join(config.dataDir, 'keys', 'subgraph-signing.key');
-  if (!existsSync(path)) writeOnce(path, randomBytes(SUBGRAPH_SIGNING_SECRET_MIN_BYTES).toString('hex'), 0o600);
-  return readFileSync(path, 'utf8').trim();
-}
-
-/** The signer on the configured or generated secret. */
-export function buildGatewaySigner(config: CommonConfig): GatewaySigner {
-  return new GatewaySigner(loadSubgraphSigningSecret(config));
 }

@@ -1,4 +1,5 @@
-import { GatewaySigner, buildGatewaySigner } from '../auth/gateway-signature';
+import type { GatewaySigner } from '../auth/gateway-signature';
+import { buildGatewaySigner } from '../auth/subgraph-signing-secret';
 import { envReader, readCommonConfig } from '../config';
 import { RunningSubgraph, SubgraphModule, startSubgraph } from '../subgraph';
 import { TestDatabase, createTestDatabase } from './database';
