@@ -1,5 +1,5 @@
 import { readFileSync } from 'node:fs';
-import { DemoIds } from '@marketplace/kit';
+import { DemoIds, loadSubgraphSigningSecret, readCommonConfig } from '@marketplace/kit';
 import { GraphQLTestClient, isolatedInfrastructure, tokenFor } from '@marketplace/kit/testing';
 import { SUPERGRAPH_PATH, TestSupergraph, startTestSupergraph } from '@marketplace/e2e/testing';
 import { GATEWAY_KINDS, GatewayKind, GatewayProcess, startGatewayProcess, supergraphWithUrls } from './gateways';
@@ -24,11 +24,15 @@ beforeAll(async () => {
   for (const name of ['users', 'vendor', 'catalog']) await supergraph.subgraphs.get(name)!.wiring.seed?.();
   subgraphUrls = Object.fromEntries([...supergraph.subgraphs].map(([name, subgraph]) => [name, subgraph.url]));
   // The children inherit DATA_DIR (the run's token keys) and NODE_ENV from this process;
-  // the Redis/RabbitMQ names are the test supergraph's own.
+  // the Redis/RabbitMQ names are the test supergraph's own, the signing secret its subgraphs'.
   const options = {
     supergraphSdl: SUPERGRAPH_SDL,
     subgraphUrls,
-    env: { LOG_LEVEL: 'warn', ...isolatedInfrastructure(supergraph.database.name) },
+    env: {
+      LOG_LEVEL: 'warn',
+      SUBGRAPH_SIGNING_SECRET: loadSubgraphSigningSecret(readCommonConfig()),
+      ...isolatedInfrastructure(supergraph.database.name),
+    },
   };
   const started = await Promise.allSettled(GATEWAY_KINDS.map((kind) => startGatewayProcess(kind, options)));
   for (const result of started) if (result.status === 'fulfilled') gateways.set(result.value.kind, result.value);
@@ -144,7 +148,7 @@ it('a gateway that cannot start rejects with its reason, and leaves no process b
     startGatewayProcess('apollo', {
       supergraphSdl: 'type Query { broken: Int }',
       subgraphUrls: {},
-      env: { LOG_LEVEL: 'silent' },
+      env: { LOG_LEVEL: 'silent', SUBGRAPH_SIGNING_SECRET: loadSubgraphSigningSecret(readCommonConfig()) },
     }),
   ).rejects.toThrow(/^stock @apollo\/gateway exited with code 1 before it was ready: ./);
 });

@@ -61,6 +61,16 @@ const ENV_SUPERGRAPH_PATH = 'PEER_SUPERGRAPH_PATH';
 const ENV_SUBGRAPH_URLS = 'PEER_SUBGRAPH_URLS';
 const ENV_PORT = 'PEER_PORT';
 
+/**
+ * The secret the subgraphs verify signatures with: the parent reads it with the kit and
+ * passes it in the environment, so the peers load nothing of the kit to find it.
+ */
+export function peerSigningSecret(env: NodeJS.ProcessEnv = process.env): string {
+  const secret = env.SUBGRAPH_SIGNING_SECRET;
+  if (!secret) throw new Error('SUBGRAPH_SIGNING_SECRET is not set: the subgraphs would refuse entity fetches');
+  return secret;
+}
+
 /** What a peer tells its parent over IPC. */
 type PeerMessage = { type: 'ready'; url: string } | { type: 'failed'; message: string };
 

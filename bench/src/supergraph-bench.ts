@@ -29,7 +29,7 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { availableParallelism, loadavg } from 'node:os';
 import { resolve } from 'node:path';
-import { envReader } from '@marketplace/kit';
+import { envReader, loadSubgraphSigningSecret, readCommonConfig } from '@marketplace/kit';
 import { GATEWAY_NODE_FLAGS } from '@marketplace/gateway';
 import { SUPERGRAPH_PATH, costOf, quiesce, startTestSupergraph, statementCounts } from '@marketplace/e2e/testing';
 import { DatasetDatabases, SUBGRAPH_NAMES, analyzeDataset, loadDataset } from './dataset';
@@ -153,6 +153,8 @@ async function main(): Promise<number> {
     const subgraphUrls = Object.fromEntries([...supergraph.subgraphs].map(([name, subgraph]) => [name, subgraph.url]));
     const supergraphSdl = readFileSync(SUPERGRAPH_PATH, 'utf8');
     const gateways: GatewayProcess[] = [];
+    // The peers sign subgraph requests with the subgraphs' secret (they load nothing of the kit to find it).
+    const signingSecret = loadSubgraphSigningSecret(readCommonConfig());
     for (const kind of settings.gateways) {
       const profiling = profilingFlags(kind);
       // Ours runs as it is deployed; the peers with their own defaults.
@@ -160,7 +162,7 @@ async function main(): Promise<number> {
       const gateway = await startGatewayProcess(kind, {
         supergraphSdl,
         subgraphUrls,
-        env: { LOG_LEVEL: 'warn' },
+        env: { LOG_LEVEL: 'warn', SUBGRAPH_SIGNING_SECRET: signingSecret },
         execArgv,
       });
       stops.push(() => gateway.close());

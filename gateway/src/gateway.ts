@@ -2,6 +2,7 @@ import type { DestinationStream } from 'pino';
 import {
   EnvReader,
   Metrics,
+  buildGatewaySigner,
   changeFeedNamespace,
   closeServer,
   createChangeFeed,
@@ -55,10 +56,16 @@ export async function startGateway(options: GatewayOptions = {}): Promise<Runnin
   const log = createLogger({ name: 'gateway', level: config.common.logLevel, destination: options.logDestination });
   const metrics = new Metrics('gateway');
   const { verifier, sessions } = buildTokenVerifier(config.common, log);
+  const signer = buildGatewaySigner(config.common);
   const caches = buildCaches(config, metrics);
   const fetcher = buildSubgraphFetcher(config, metrics, caches);
   const supergraphSdl = options.supergraphSdl ?? readSupergraph(config.supergraphPath);
-  const { gateway, subgraphs, apiSchema } = buildApolloGateway(config, { supergraphSdl, send: fetcher.send, log });
+  const { gateway, subgraphs, apiSchema } = buildApolloGateway(config, {
+    supergraphSdl,
+    send: fetcher.send,
+    log,
+    signer,
+  });
   const app = buildExpressApp(config);
   const httpServer = createHttpServer(app);
   // Node would answer `Expect: 100-continue` itself, inviting a body the edge may refuse from its headers (continueIfExpected).
@@ -75,7 +82,7 @@ export async function startGateway(options: GatewayOptions = {}): Promise<Runnin
   };
 
   await undoingOnFailure(apollo.start(), closeConnections);
-  mountRoutes(app, { config, apollo, metrics, verifier, rateLimit, subgraphs, log });
+  mountRoutes(app, { config, apollo, metrics, verifier, signer, rateLimit, subgraphs, log });
   const closeWebSockets = serveLiveSubscriptions(httpServer, GRAPHQL_PATH, {
     apollo,
     schema: apiSchema,

@@ -207,6 +207,7 @@ describe('readCommonConfig', () => {
       },
       jwt: { publicKeyPem: undefined, privateKeyPem: undefined, issuer: 'marketplace-users', audience: 'marketplace' },
       exposeInternalErrors: false,
+      subgraphSigningSecret: undefined,
     });
   });
 

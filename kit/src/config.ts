@@ -123,6 +123,8 @@ export interface CommonConfig {
   jwt: { publicKeyPem: string | undefined; privateKeyPem: string | undefined; issuer: string; audience: string };
   /** Unexpected errors' messages reach the client (development only, `EXPOSE_INTERNAL_ERRORS=true`). */
   exposeInternalErrors: boolean;
+  /** The gateway signs what it forwards to subgraphs with it (`SUBGRAPH_SIGNING_SECRET`); unset: generated outside production. */
+  subgraphSigningSecret: string | undefined;
 }
 
 /** The event backbone's settings (ARCHITECTURE §4). */
@@ -172,7 +174,20 @@ export function readCommonConfig(env: EnvReader = envReader()): CommonConfig {
       audience: env.string('JWT_AUDIENCE', 'marketplace'),
     },
     exposeInternalErrors: environment === 'development' && env.bool('EXPOSE_INTERNAL_ERRORS', false),
+    subgraphSigningSecret: signingSecretFromEnv(env, 'SUBGRAPH_SIGNING_SECRET'),
   };
+}
+
+/** The least an HMAC-SHA256 secret may hold: no shorter than the MAC itself. */
+const HMAC_SECRET_MIN_BYTES = 32;
+
+/** A shared HMAC secret, used as its UTF-8 bytes (as Hive Gateway does), at least 32 of them. */
+function signingSecretFromEnv(env: EnvReader, name: string): string | undefined {
+  const value = env.optionalString(name);
+  if (value !== undefined && Buffer.byteLength(value, 'utf8') < HMAC_SECRET_MIN_BYTES) {
+    throw new ConfigError(name, `must be at least ${HMAC_SECRET_MIN_BYTES} bytes`);
+  }
+  return value;
 }
 
 /** PEM keys arrive in env files with literal "\n"; accept both forms. */

@@ -17,6 +17,8 @@ export interface RequestContext {
   requestId: string;
   viewer: Viewer | null;
   clientIp: string;
+  /** The body carried the gateway's valid signature: only then do `_entities` and `_service` answer. */
+  signedByGateway: boolean;
   log: Logger;
   loaders: LoaderRegistry;
 }
@@ -30,8 +32,10 @@ export function requestIdFrom(headers: IncomingHttpHeaders): string {
 }
 
 export interface ContextSource {
+  /** Identity headers are left in only when the gateway's signature over them held (server/gateway-identity.ts). */
   headers: IncomingHttpHeaders;
   remoteAddress: string | undefined;
+  signedByGateway: boolean;
 }
 
 export async function createRequestContext(
@@ -50,6 +54,7 @@ export async function createRequestContext(
     requestId,
     viewer,
     clientIp,
+    signedByGateway: source.signedByGateway,
     log: deps.log.child({ requestId, viewerId: viewer?.id }),
     loaders: new LoaderRegistry(),
   };

@@ -31,6 +31,8 @@ export * from './storage/object-storage';
 export * from './storage/local-directory-storage';
 export * from './storage/artifact-exchange';
 export * from './auth/signed-token';
+export * from './auth/gateway-signature';
+export * from './auth/subgraph-signing-secret';
 export * from './validation';
 export * from './input-controls';
 export * from './route-refusal';

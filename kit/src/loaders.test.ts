@@ -7,6 +7,7 @@ const contextFor = (requestId: string): RequestContext => ({
   requestId,
   viewer: null,
   clientIp: '127.0.0.1',
+  signedByGateway: false,
   log,
   loaders: new LoaderRegistry(),
 });

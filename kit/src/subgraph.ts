@@ -4,6 +4,7 @@ import type { DataSource } from 'typeorm';
 import type { ClassType, NonEmptyArray } from 'type-graphql';
 import { AccessTokenVerifier } from './auth/access-token';
 import { SessionVersions, createSessionVersions } from './auth/session-versions';
+import { buildGatewaySigner } from './auth/subgraph-signing-secret';
 import { TokenKeys, loadTokenKeys } from './auth/keys';
 import { CommonConfig, EnvReader, envReader, readCommonConfig } from './config';
 import { AfterCommit } from './data/after-commit';
@@ -18,6 +19,7 @@ import { Logger, createLogger } from './logger';
 import { Metrics } from './metrics';
 import { undoingOnFailure } from './process';
 import { SubgraphConnections, openConnections } from './server/connections';
+import { acceptIdentityOnUpgrade, answerFederationFieldsOnlyToGateway } from './server/gateway-identity';
 import { RequestContextDeps, buildSubgraphApolloServer, serveSubgraphSubscriptions } from './server/graphql-server';
 import { buildSubgraphApp, mountSubgraphRoutes } from './server/routes';
 import type { KeyValueStore } from './store';
@@ -132,6 +134,7 @@ export async function startSubgraph(module: SubgraphModule, options: StartOption
     verifier: new AccessTokenVerifier(keys.publicKeyPem, config.jwt, sessions),
     log,
     trustForwardedClientIp: env.bool('TRUST_FORWARDED_CLIENT_IP', true),
+    signer: buildGatewaySigner(config),
   };
   const metrics = new Metrics(module.name);
   const app = buildSubgraphApp(metrics);
@@ -143,8 +146,9 @@ export async function startSubgraph(module: SubgraphModule, options: StartOption
   const deps = subgraphDeps(module, { env, config, keys, sessions, log, metrics, connections, origin });
   const wiring = module.wire(deps, settings);
 
-  const schema = await buildSubgraphSchemaOf(module, wiring);
+  const schema = answerFederationFieldsOnlyToGateway(await buildSubgraphSchemaOf(module, wiring));
   const formatError = createErrorFormatter(log, { exposeInternals: config.exposeInternalErrors });
+  acceptIdentityOnUpgrade(httpServer, context.signer);
   const closeWebSockets = serveSubgraphSubscriptions(httpServer, schema, { formatError, context });
   const apollo = buildSubgraphApolloServer(schema, { httpServer, formatError, metrics });
   await apollo.start();

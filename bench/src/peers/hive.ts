@@ -11,6 +11,9 @@
  *   leaves the machine.
  * - propagateHeaders: forwards the caller's Authorization header, as the other two do
  *   (Hive forwards no client headers by default, and the subgraphs check the token).
+ * - hmacSignature: Hive's own HMAC upstream signature with SUBGRAPH_SIGNING_SECRET (the
+ *   parent passes the subgraphs' one), without which the subgraphs refuse `_entities`.
+ *   Hive signs the body only, so the subgraphs see its socket address as the client IP.
  * - logging: the run's LOG_LEVEL mapped to Hive's levels. Hive reads LOG_LEVEL itself but
  *   rejects our `fatal` and `silent`.
  * - the supergraph is loaded before `ready` is reported: Hive loads it on the first
@@ -19,7 +22,7 @@
 import { createServer } from 'node:http';
 import { AddressInfo } from 'node:net';
 import { createGatewayRuntime } from '@graphql-hive/gateway-runtime';
-import { runPeer } from '../gateways';
+import { peerSigningSecret, runPeer } from '../gateways';
 
 type HiveLogLevel = 'trace' | 'debug' | 'info' | 'warn' | 'error' | false;
 
@@ -40,6 +43,7 @@ runPeer('hive', async ({ supergraphPath, port, host }) => {
     propagateHeaders: {
       fromClientToSubgraphs: ({ request }) => ({ authorization: request.headers.get('authorization') ?? undefined }),
     },
+    hmacSignature: { secret: peerSigningSecret() },
   });
   await runtime.getSchema();
   const server = createServer(runtime.requestListener);

@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { ApolloGateway } from '@apollo/gateway';
 import type { GraphQLSchema } from 'graphql';
-import { ConfigError, Logger } from '@marketplace/kit';
+import { ConfigError, GatewaySigner, Logger } from '@marketplace/kit';
 import { GatewayConfig, subgraphEnvPrefix } from '../config';
 import { declareCostDirectives } from '../edge/cost-directives';
 import { SubgraphDataSource } from '../subgraph-io/subgraph-data-source';
@@ -19,7 +19,7 @@ export interface ApolloGatewayParts {
 
 export function buildApolloGateway(
   config: GatewayConfig,
-  deps: { supergraphSdl: string; send: SubgraphFetcher['send']; log: Logger },
+  deps: { supergraphSdl: string; send: SubgraphFetcher['send']; log: Logger; signer: GatewaySigner },
 ): ApolloGatewayParts {
   const subgraphs = new Map<string, string>();
   const gateway = constructedWithApolloTelemetry(
@@ -36,7 +36,7 @@ export function buildApolloGateway(
               `is required: the supergraph has no routing URL for subgraph "${name}"`,
             );
           subgraphs.set(name, target);
-          return new SubgraphDataSource(name, target, deps.send, deps.log);
+          return new SubgraphDataSource(name, target, deps.send, deps.log, deps.signer);
         },
       }),
   );

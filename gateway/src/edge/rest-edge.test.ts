@@ -53,6 +53,22 @@ describe('REST edge', () => {
     expect(response.headers.get('x-request-id')).toBe('upload-req-1');
   });
 
+  it('signs the identity it forwards over method and path, replacing any signature a client sends', async () => {
+    const response = await fetch(edge('/files/signed.bin?v=1'), {
+      method: 'PUT',
+      body: 'x',
+      headers: { 'x-request-id': 'signed-req-1', 'x-gateway-signature': 't=1,v1=forged' },
+    });
+    expect(response.status).toBe(201);
+    const { headers } = (await response.json()) as { headers: Record<string, string> };
+    const identity = { method: 'PUT', path: '/files/signed.bin?v=1', clientIp: '127.0.0.1', requestId: 'signed-req-1' };
+    const signer = stack.probe.gatewaySigner;
+    expect(signer.verifyIdentity(headers['x-gateway-signature'], identity)).toBe('valid');
+    expect(signer.verifyIdentity(headers['x-gateway-signature'], { ...identity, path: '/files/other.bin' })).toBe(
+      'mismatch',
+    );
+  });
+
   it("streams a large download back with the subgraph's headers", async () => {
     const response = await fetch(edge('/files/artifact.zip?size=5000000'));
     expect(response.status).toBe(200);

@@ -2,7 +2,13 @@ import type { Express, Request, RequestHandler, Response } from 'express';
 import type { ClientRequest, IncomingMessage, ServerResponse } from 'node:http';
 import type { Socket } from 'node:net';
 import { createProxyMiddleware } from 'http-proxy-middleware';
-import { ConfigError, Headers, Logger, routeErrorBody } from '@marketplace/kit';
+import {
+  ConfigError,
+  GatewaySigner,
+  IDENTITY_SIGNATURE_HEADER,
+  Logger,
+  routeErrorBody,
+} from '@marketplace/kit';
 import { continueIfExpected, refuseDeclaredOversize } from './body-size';
 import { pathRefusal } from './forward-path';
 import { clientIpOf, requestIdOf } from './request-context';
@@ -44,7 +50,8 @@ const HOP_BY_HOP = [
   'transfer-encoding',
   'upgrade',
 ];
-const NOT_FORWARDED_TO_SUBGRAPH = [...HOP_BY_HOP, 'expect'];
+// A client's own identity signature never reaches a subgraph (the gateway sets its own).
+const NOT_FORWARDED_TO_SUBGRAPH = [...HOP_BY_HOP, 'expect', IDENTITY_SIGNATURE_HEADER];
 
 /** `REST_EDGE_ROUTES`, e.g. `/uploads=catalog,/downloads=licensing`. */
 export function parseRestEdgeRoutes(value: string, limits: RestEdgeBodyLimits): RestEdgeRoute[] {
@@ -66,10 +73,17 @@ export function parseRestEdgeRoutes(value: string, limits: RestEdgeBodyLimits): 
 
 /**
  * The identity the gateway vouches for to the subgraph: the request id it assigned and the
- * client IP it saw. Whatever the client sent under these names is replaced, never passed on.
+ * client IP it saw, signed over the method and the path the subgraph will see (the subgraph
+ * believes them only under that signature). Whatever the client sent under these names is
+ * replaced, never passed on.
  */
-export function forwardedIdentityHeaders(req: Request, res: Response): Record<string, string> {
-  return { [Headers.requestId]: requestIdOf(res), [Headers.clientIp]: clientIpOf(req) };
+export function forwardedIdentityHeaders(req: Request, res: Response, signer: GatewaySigner): Record<string, string> {
+  return signer.identityHeaders({
+    method: req.method,
+    path: req.originalUrl,
+    clientIp: clientIpOf(req),
+    requestId: requestIdOf(res),
+  });
 }
 
 /**
@@ -82,7 +96,7 @@ export function forwardedIdentityHeaders(req: Request, res: Response): Record<st
 export function mountRestEdge(
   app: Express,
   routes: RestEdgeRoute[],
-  options: { subgraphUrl: (name: string) => string | undefined; timeoutMs: number; log: Logger },
+  options: { subgraphUrl: (name: string) => string | undefined; timeoutMs: number; log: Logger; signer: GatewaySigner },
 ) {
   for (const route of routes) {
     app.use(
@@ -90,7 +104,7 @@ export function mountRestEdge(
       refuseUnsafePath(route, options.subgraphUrl),
       refuseDeclaredOversize(route.maxBodyBytes, 'request body'),
       continueIfExpected,
-      prepareForwarding,
+      prepareForwarding(options.signer),
       proxyTo(route, options),
     );
   }
@@ -116,14 +130,16 @@ function refuseUnsafePath(route: RestEdgeRoute, subgraphUrl: (name: string) => s
  * http-proxy forwards `req.headers`: what the subgraph must not see goes, the gateway's
  * identity and `x-forwarded-*` are set. `Host` becomes the subgraph's (`changeOrigin`).
  */
-const prepareForwarding: RequestHandler = (req, res, next) => {
-  const host = req.headers.host;
-  for (const name of NOT_FORWARDED_TO_SUBGRAPH) delete req.headers[name];
-  Object.assign(req.headers, forwardedIdentityHeaders(req, res));
-  req.headers['x-forwarded-proto'] = req.protocol;
-  if (host) req.headers['x-forwarded-host'] = host;
-  next();
-};
+function prepareForwarding(signer: GatewaySigner): RequestHandler {
+  return (req, res, next) => {
+    const host = req.headers.host;
+    for (const name of NOT_FORWARDED_TO_SUBGRAPH) delete req.headers[name];
+    Object.assign(req.headers, forwardedIdentityHeaders(req, res, signer));
+    req.headers['x-forwarded-proto'] = req.protocol;
+    if (host) req.headers['x-forwarded-host'] = host;
+    next();
+  };
+}
 
 class UpstreamTimeout extends Error {
   constructor(timeoutMs: number) {

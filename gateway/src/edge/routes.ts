@@ -1,7 +1,14 @@
 import type { ApolloServer } from '@apollo/server';
 import { expressMiddleware } from '@as-integrations/express5';
 import express, { Express, Request, Response } from 'express';
-import { AccessTokenVerifier, Logger, Metrics, jsonErrorHandler, routeErrorBody } from '@marketplace/kit';
+import {
+  AccessTokenVerifier,
+  GatewaySigner,
+  Logger,
+  Metrics,
+  jsonErrorHandler,
+  routeErrorBody,
+} from '@marketplace/kit';
 import type { GatewayConfig } from '../config';
 import { corsMiddleware } from './cors';
 import { healthHandler } from './health';
@@ -30,6 +37,8 @@ export interface RouteDeps {
   apollo: ApolloServer<GatewayContext>;
   metrics: Metrics;
   verifier: AccessTokenVerifier;
+  /** Signs the identity the REST edge forwards, as the data sources sign GraphQL calls. */
+  signer: GatewaySigner;
   rateLimit: GatewayRateLimit | undefined;
   /** Subgraph name → the URL the gateway calls, filled in as the supergraph loads. */
   subgraphs: ReadonlyMap<string, string>;
@@ -43,7 +52,7 @@ export interface RouteDeps {
  * that turn an unreadable or oversize body into a GraphQL-shaped 4xx.
  */
 export function mountRoutes(app: Express, deps: RouteDeps): void {
-  const { config, apollo, metrics, verifier, rateLimit, subgraphs, log } = deps;
+  const { config, apollo, metrics, verifier, signer, rateLimit, subgraphs, log } = deps;
   const store = rateLimit?.store;
   app.use(securityHeaders(config.common.environment === 'production'));
   app.use(metrics.httpMiddleware());
@@ -57,6 +66,7 @@ export function mountRoutes(app: Express, deps: RouteDeps): void {
     subgraphUrl: (name) => subgraphs.get(name),
     timeoutMs: config.restEdge.timeoutMs,
     log: log.child({ component: 'rest-edge' }),
+    signer,
   });
   app.use(GRAPHQL_PATH, corsMiddleware(config));
   mountPlayground(app, GRAPHQL_PATH);

@@ -1,6 +1,6 @@
 import { Server, createServer } from 'node:http';
 import type { GraphQLDataSourceProcessOptions } from '@apollo/gateway';
-import { createLogger } from '@marketplace/kit';
+import { GatewaySigner, createLogger } from '@marketplace/kit';
 import type { GatewayContext } from '../edge/request-context';
 import { SubgraphDataSource } from './subgraph-data-source';
 import { createSubgraphFetcher } from './subgraph-fetcher';
@@ -67,8 +67,10 @@ function operation(script: Script | undefined, ctx = context()) {
   return { options, restricted };
 }
 
+const signer = new GatewaySigner('s'.repeat(32));
+
 describe('SubgraphDataSource', () => {
-  const source = (target = url) => new SubgraphDataSource('catalog', target, fetcher.send, log);
+  const source = (target = url) => new SubgraphDataSource('catalog', target, fetcher.send, log, signer);
 
   it('posts the operation as JSON with who is asking, and returns the subgraph’s answer', async () => {
     const { options } = operation(undefined, context('Bearer t'));
@@ -84,7 +86,24 @@ describe('SubgraphDataSource', () => {
       query: 'query Op__catalog__0($script:Script){ok}',
       operationName: 'Op__catalog__0',
       variables: {},
+      extensions: { 'hmac-signature': expect.any(String) },
     });
+  });
+
+  it('signs the body as Hive Gateway does and the identity it forwards over the body signature', async () => {
+    await source().process(operation(undefined).options);
+    const [{ headers, body }] = seen;
+    expect(signer.verifyBody(body)).toBe('valid');
+    const identity = {
+      method: 'POST',
+      path: '/graphql',
+      clientIp: '203.0.113.7',
+      requestId: 'req-1',
+      bodySignature: signer.signParams(body as object),
+    };
+    const header = headers['x-gateway-signature'] as string;
+    expect(signer.verifyIdentity(header, identity)).toBe('valid');
+    expect(signer.verifyIdentity(header, { ...identity, clientIp: '198.51.100.1' })).toBe('mismatch');
   });
 
   it('sends no authorization for an anonymous caller', async () => {

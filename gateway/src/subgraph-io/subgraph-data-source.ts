@@ -1,7 +1,7 @@
 import type { GraphQLDataSource, GraphQLDataSourceProcessOptions } from '@apollo/gateway';
 import type { GraphQLRequestContext } from '@apollo/server';
 import { GraphQLError } from 'graphql';
-import { Headers, Logger } from '@marketplace/kit';
+import { GatewaySigner, Headers, Logger } from '@marketplace/kit';
 import type { GatewayContext } from '../edge/request-context';
 import { SubgraphAnswer, SubgraphFetcher, cacheControlDirectives } from './subgraph-fetcher';
 
@@ -15,7 +15,8 @@ export const DOWNSTREAM_SERVICE_ERROR = 'DOWNSTREAM_SERVICE_ERROR';
 
 /**
  * One subgraph as the gateway calls it: forwards who is asking (the verified token), which
- * request this is and from where, and turns transport failures into a clean error instead
+ * request this is and from where, signs the body (Hive's HMAC upstream signature) and that
+ * identity (`x-gateway-signature`), and turns transport failures into a clean error instead
  * of echoing the subgraph's URL and raw body.
  *
  * It does what @apollo/gateway's RemoteGraphQLDataSource does for a plain POST (the JSON
@@ -24,12 +25,19 @@ export const DOWNSTREAM_SERVICE_ERROR = 'DOWNSTREAM_SERVICE_ERROR';
  * subgraph call that nothing here reads.
  */
 export class SubgraphDataSource implements GraphQLDataSource<GatewayContext> {
+  /** The path (and query) the subgraph sees, as the identity signature covers it. */
+  private readonly path: string;
+
   constructor(
     readonly name: string,
     readonly url: string,
     private readonly send: SubgraphFetcher['send'],
     private readonly log: Logger,
-  ) {}
+    private readonly signer: GatewaySigner,
+  ) {
+    const parsed = new URL(url);
+    this.path = `${parsed.pathname}${parsed.search}`;
+  }
 
   async process(options: ProcessOptions): Promise<SubgraphResponse> {
     const { request } = options;
@@ -41,16 +49,19 @@ export class SubgraphDataSource implements GraphQLDataSource<GatewayContext> {
     // Health checks and schema loading carry no incoming request.
     const incoming = 'incomingRequestContext' in options ? options : undefined;
     const context = incoming?.context;
-    if (context) {
-      headers[Headers.requestId] = context.requestId;
-      headers[Headers.clientIp] = context.clientIp;
-      if (context.authorization) headers[Headers.authorization] = context.authorization;
-    }
+    if (context?.authorization) headers[Headers.authorization] = context.authorization;
     const { http: _http, query, ...rest } = request;
+    const payload = this.signer.signBody({ query, ...rest });
+    const identity = { clientIp: context?.clientIp, requestId: context?.requestId };
+    const bodySignature = this.signer.signParams(payload);
+    Object.assign(
+      headers,
+      this.signer.identityHeaders({ method: 'POST', path: this.path, ...identity, bodySignature }),
+    );
     let answer: SubgraphAnswer;
     let response: SubgraphResponse;
     try {
-      answer = await this.send(this.url, { method: 'POST', headers, body: JSON.stringify({ query, ...rest }) });
+      answer = await this.send(this.url, { method: 'POST', headers, body: JSON.stringify(payload) });
       if (answer.status < 200 || answer.status >= 300) throw this.errorFromAnswer(answer);
       const body = jsonOf(answer);
       if (body === null || typeof body !== 'object' || Array.isArray(body))

@@ -7,6 +7,7 @@ import {
 } from '@apollo/server/plugin/disabled';
 import type { GraphQLSchema } from 'graphql';
 import type { AccessTokenVerifier } from '../auth/access-token';
+import type { GatewaySigner } from '../auth/gateway-signature';
 import { entityAnswersOnlyShareable } from '../cache-hints';
 import { RequestContext, createRequestContext } from '../context';
 import { FormatError, authorizationFrom, serveGraphQLOverWebSocket } from '../http/graphql-ws';
@@ -19,8 +20,10 @@ import type { Metrics } from '../metrics';
 export interface RequestContextDeps {
   verifier: AccessTokenVerifier;
   log: Logger;
-  /** Believe the gateway's `x-client-ip` (the default: subgraphs sit behind the gateway). */
+  /** Believe the gateway's `x-client-ip` under its valid signature (the default: subgraphs sit behind the gateway). */
   trustForwardedClientIp: boolean;
+  /** Checks the gateway's body and identity signatures (`SUBGRAPH_SIGNING_SECRET`). */
+  signer: GatewaySigner;
 }
 
 /** Apollo Server on the subgraph's schema: no landing page, no inline traces, cache hints for entity answers only. */
@@ -71,6 +74,8 @@ export function serveSubgraphSubscriptions(
             authorization: authorizationFrom(connectionParams) ?? extra.request.headers.authorization,
           },
           remoteAddress: extra.request.socket.remoteAddress,
+          // Operations over the socket carry no body signature: `_entities` and `_service` stay closed.
+          signedByGateway: false,
         },
         deps.context,
       ),

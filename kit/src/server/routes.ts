@@ -4,6 +4,7 @@ import express, { Express } from 'express';
 import { RequestContext, createRequestContext } from '../context';
 import { jsonErrorHandler } from '../http/express';
 import type { Metrics } from '../metrics';
+import { gatewaySignatureMiddleware, signedByGateway } from './gateway-identity';
 import type { RequestContextDeps } from './graphql-server';
 import { readinessChecks } from './readiness';
 
@@ -26,7 +27,11 @@ export interface SubgraphRouteDeps {
   context: RequestContextDeps;
 }
 
-/** `/health` (the process answers), `/ready` (its connections answer), `/metrics`, the subgraph's own routes, then GraphQL. */
+/**
+ * `/health` (the process answers), `/ready` (its connections answer), `/metrics`; then the
+ * gateway's signatures are checked (GraphQL bodies parsed first, as the body is signed),
+ * then the subgraph's own routes, then GraphQL.
+ */
 export function mountSubgraphRoutes(app: Express, deps: SubgraphRouteDeps): void {
   app.get('/health', (_req, res) => void res.json({ status: 'ok', service: deps.name }));
   app.get('/ready', async (_req, res) => {
@@ -34,13 +39,17 @@ export function mountSubgraphRoutes(app: Express, deps: SubgraphRouteDeps): void
     res.status(checks.ready ? 200 : 503).json({ service: deps.name, ...checks });
   });
   app.get('/metrics', deps.metrics.handler());
+  app.use('/graphql', express.json({ limit: '1mb' }));
+  app.use(gatewaySignatureMiddleware(deps.context.signer, deps.context.log));
   deps.routes?.(app);
   app.use(
     '/graphql',
-    express.json({ limit: '1mb' }),
     expressMiddleware(deps.apollo, {
-      context: async ({ req }) =>
-        createRequestContext({ headers: req.headers, remoteAddress: req.socket.remoteAddress }, deps.context),
+      context: async ({ req, res }) =>
+        createRequestContext(
+          { headers: req.headers, remoteAddress: req.socket.remoteAddress, signedByGateway: signedByGateway(res) },
+          deps.context,
+        ),
     }),
   );
   app.use(jsonErrorHandler);

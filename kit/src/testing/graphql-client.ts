@@ -1,4 +1,6 @@
 import { sessionsRecorded } from './helpers';
+import type { GatewaySigner } from '../auth/gateway-signature';
+import { Headers as ForwardedHeaders } from '../context';
 
 /** A GraphQL error as clients see it. */
 export interface GraphQLErrorShape {
@@ -27,21 +29,37 @@ export interface RequestOptions {
   headers?: Record<string, string>;
 }
 
-/** A real HTTP client for tests: what a frontend sends, nothing in-process. */
+/**
+ * A real HTTP client for tests: what a frontend sends, nothing in-process. With a signer it
+ * calls a subgraph as the gateway does: the body signed, and the `x-client-ip` and
+ * `x-request-id` a test sets signed in `x-gateway-signature`.
+ */
 export class GraphQLTestClient {
-  constructor(readonly url: string) {}
+  constructor(
+    readonly url: string,
+    private readonly signer?: GatewaySigner,
+  ) {}
 
   async request<T = AnswerData>(query: string, options: RequestOptions = {}): Promise<GraphQLResponse<T>> {
     if (options.token) await sessionsRecorded();
-    const response = await fetch(this.url, {
-      method: 'POST',
-      headers: {
-        'content-type': 'application/json',
-        ...(options.token ? { authorization: `Bearer ${options.token}` } : {}),
-        ...options.headers,
-      },
-      body: JSON.stringify({ query, variables: options.variables }),
-    });
+    const headers: Record<string, string> = {
+      'content-type': 'application/json',
+      ...(options.token ? { authorization: `Bearer ${options.token}` } : {}),
+      ...options.headers,
+    };
+    let payload: object = { query, variables: options.variables };
+    if (this.signer) {
+      payload = this.signer.signBody(payload);
+      const forwarded = this.signer.identityHeaders({
+        method: 'POST',
+        path: new URL(this.url).pathname,
+        clientIp: headers[ForwardedHeaders.clientIp],
+        requestId: headers[ForwardedHeaders.requestId],
+        bodySignature: this.signer.signParams(payload),
+      });
+      Object.assign(headers, forwarded);
+    }
+    const response = await fetch(this.url, { method: 'POST', headers, body: JSON.stringify(payload) });
     const body = (await response.json()) as { data?: T | null; errors?: GraphQLErrorShape[] };
     return { status: response.status, headers: response.headers, data: body.data, errors: body.errors };
   }

@@ -1,4 +1,6 @@
-import { envReader } from '../config';
+import type { GatewaySigner } from '../auth/gateway-signature';
+import { buildGatewaySigner } from '../auth/subgraph-signing-secret';
+import { envReader, readCommonConfig } from '../config';
 import { RunningSubgraph, SubgraphModule, startSubgraph } from '../subgraph';
 import { TestDatabase, createTestDatabase } from './database';
 import { GraphQLTestClient } from './graphql-client';
@@ -29,7 +31,12 @@ export function isolatedInfrastructure(name: string): Record<string, string> {
 
 export interface TestSubgraph {
   subgraph: RunningSubgraph;
+  /** Signs as the gateway does, so tests may ask for `_entities` and set `x-client-ip`. */
   client: GraphQLTestClient;
+  /** Calls the subgraph's port as anyone could: nothing signed. */
+  unsignedClient: GraphQLTestClient;
+  /** The gateway's signer on this subgraph's secret, to build signed requests by hand. */
+  gatewaySigner: GatewaySigner;
   logs: LogCapture;
   database: TestDatabase;
   close(): Promise<void>;
@@ -45,15 +52,24 @@ export async function startTestSubgraph(
 ): Promise<TestSubgraph> {
   const database = await createTestDatabase();
   const logs = new LogCapture();
+  const subgraphEnv = envReader({
+    ...process.env,
+    LOG_LEVEL: 'info',
+    ...isolatedInfrastructure(database.name),
+    ...env,
+  });
   const subgraph = await startSubgraph(module, {
-    env: envReader({ ...process.env, LOG_LEVEL: 'info', ...isolatedInfrastructure(database.name), ...env }),
+    env: subgraphEnv,
     port: 0,
     databaseUrl: database.url,
     logDestination: logs,
   });
+  const signer = buildGatewaySigner(readCommonConfig(subgraphEnv));
   return {
     subgraph,
-    client: new GraphQLTestClient(subgraph.url),
+    client: new GraphQLTestClient(subgraph.url, signer),
+    unsignedClient: new GraphQLTestClient(subgraph.url),
+    gatewaySigner: signer,
     logs,
     database,
     close: async () => {

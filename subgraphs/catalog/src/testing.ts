@@ -305,10 +305,18 @@ export async function putArtifact(
   body: Buffer | ReadableStream,
   init: RequestInit = {},
 ) {
-  const response = await fetch(`${catalog.subgraph.url.replace(/\/graphql$/, '')}${new URL(url).pathname}`, {
+  const path = new URL(url).pathname;
+  // Sent as the gateway's REST edge sends it: the request id a test sets is signed, or the subgraph would not believe it.
+  const headers = { ...(init.headers as Record<string, string> | undefined) };
+  Object.assign(
+    headers,
+    catalog.gatewaySigner.identityHeaders({ method: 'PUT', path, requestId: headers['x-request-id'] }),
+  );
+  const response = await fetch(`${catalog.subgraph.url.replace(/\/graphql$/, '')}${path}`, {
     method: 'PUT',
     body,
     ...init,
+    headers,
     ...(body instanceof ReadableStream ? { duplex: 'half' } : {}),
   });
   return { status: response.status, body: (await response.json()) as Record<string, unknown> };
