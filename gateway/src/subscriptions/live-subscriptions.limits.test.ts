@@ -1,5 +1,11 @@
 import { Role } from '@marketplace/kit';
-import { RawGraphQLSocket, TestSubscription, subscribe, subscriptionClient } from '@marketplace/kit/testing';
+import {
+  RawGraphQLSocket,
+  TestSubscription,
+  sessionsRecorded,
+  subscribe,
+  subscriptionClient,
+} from '@marketplace/kit/testing';
 import { Client, createClient } from 'graphql-ws';
 import WebSocket from 'ws';
 import { ProbeStack, TestGateway, startProbeStack, startTestGateway } from '../testing/stack';
@@ -84,6 +90,7 @@ async function probeOrder(): Promise<string> {
 }
 
 async function httpStatus(gateway: TestGateway, options: { token?: string; ip?: string } = {}) {
+  if (options.token) await sessionsRecorded();
   const response = await fetch(gateway.gateway.url, {
     method: 'POST',
     headers: {
