@@ -2,13 +2,7 @@ import type { Express, Request, RequestHandler, Response } from 'express';
 import type { ClientRequest, IncomingMessage, ServerResponse } from 'node:http';
 import type { Socket } from 'node:net';
 import { createProxyMiddleware } from 'http-proxy-middleware';
-import {
-  ConfigError,
-  GatewaySigner,
-  IDENTITY_SIGNATURE_HEADER,
-  Logger,
-  routeErrorBody,
-} from '@marketplace/kit';
+import { ConfigError, GatewaySigner, IDENTITY_SIGNATURE_HEADER, Logger, routeErrorBody } from '@marketplace/kit';
 import { continueIfExpected, refuseDeclaredOversize } from './body-size';
 import { pathRefusal } from './forward-path';
 import { clientIpOf, requestIdOf } from './request-context';
