@@ -49,21 +49,20 @@ describe('maxDepthRule', () => {
     expect(errorsOf(digging)).toContain('The operation is 14 levels deep; the limit is 12');
   });
 
-  it('stays fast on fragments that fan out exponentially', () => {
+  // 2^40 paths: without memoized fragments this would not finish within the test's timeout.
+  it('measures fragments that fan out exponentially, each fragment once', () => {
     const levels = 40;
     const fragments = Array.from({ length: levels }, (_, i) =>
       i === levels - 1
         ? `fragment F${i} on Node { id }`
         : `fragment F${i} on Node { parent { ...F${i + 1} } children { ...F${i + 1} } }`,
     ).join('\n');
-    const startedAt = performance.now();
     // Only this rule: graphql-js's own overlap check is what slows down on such documents.
     const errors = validate(schema, parse(`query Fan { node(id: 1) { ...F0 } }\n${fragments}`), [
       maxDepthRule(1_000),
       maxAliasesRule(1_000),
     ]);
     expect(errors).toEqual([]);
-    expect(performance.now() - startedAt).toBeLessThan(1_000);
   });
 
   it('does not loop on fragment cycles (reported by the standard rule)', () => {

@@ -50,7 +50,9 @@ it('declares the shared entities exactly as their owners do, and License as an e
   expect(sdl).toContain(
     '"""A person with an account on the marketplace.""" type User @key(fields: "id") @cacheControl(maxAge: 60) { """Stable identifier (UUID).""" id: ID!',
   );
-  expect(sdl).toMatch(/licenses\( """[^"]+""" first: Int! = 20 """[^"]+""" after: String \): LicenseConnection \}/);
+  expect(sdl).toMatch(
+    /licenses\( """[^"]+""" first: Int! = 20 """[^"]+""" after: String \): LicenseConnection @listSize\([^)]*\) \}/,
+  );
   expect(sdl).toContain(
     '"""Something vendors sell: an AI agent, a workflow or a tool.""" type Product @key(fields: "id") @cacheControl(maxAge: 60) { """Stable identifier (UUID).""" id: ID! }',
   );
