@@ -1,4 +1,4 @@
-import { envReader, loadTokenKeys, readCommonConfig } from '@marketplace/kit';
+import { envReader, loadSubgraphSigningSecret, loadTokenKeys, readCommonConfig } from '@marketplace/kit';
 import { RawAnswer, RawRequest, rawRequest } from '../testing/raw-request';
 import { ProbeStack, TestGateway, startProbeStack, startTestGateway } from '../testing/stack';
 
@@ -61,10 +61,12 @@ describe('security headers', () => {
   describe('in production', () => {
     let production: TestGateway;
     beforeAll(async () => {
-      const keys = loadTokenKeys(readCommonConfig(envReader({ ...process.env, DATA_DIR: stack.dataDir })));
+      const config = readCommonConfig(envReader({ ...process.env, DATA_DIR: stack.dataDir }));
       production = await startTestGateway(stack.supergraphSdl, stack.dataDir, {
         NODE_ENV: 'production',
-        JWT_PUBLIC_KEY: keys.publicKeyPem,
+        JWT_PUBLIC_KEY: loadTokenKeys(config).publicKeyPem,
+        // Production generates no secret: the one the probe subgraph verifies with.
+        SUBGRAPH_SIGNING_SECRET: loadSubgraphSigningSecret(config),
         REST_EDGE_ROUTES: '/files=probe',
         PROBE_URL: stack.probe.subgraph.url,
       });

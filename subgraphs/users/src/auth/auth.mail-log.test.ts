@@ -1,4 +1,4 @@
-import { generateKeyPairSync } from 'node:crypto';
+import { generateKeyPairSync, randomBytes } from 'node:crypto';
 import type { TestSubgraph } from '@marketplace/kit/testing';
 import { addressDigest } from './mailer';
 import { VERIFICATION_SUBJECT, register, startUsers, tokenFrom, uniqueEmail, waitForMail } from '../testing';
@@ -17,6 +17,7 @@ function productionKeys(): Record<string, string> {
   return {
     JWT_PRIVATE_KEY: privateKey.export({ type: 'pkcs8', format: 'pem' }).toString(),
     JWT_PUBLIC_KEY: publicKey.export({ type: 'spki', format: 'pem' }).toString(),
+    SUBGRAPH_SIGNING_SECRET: randomBytes(32).toString('hex'),
   };
 }
 
