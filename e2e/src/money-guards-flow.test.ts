@@ -1,6 +1,14 @@
 import { randomUUID } from 'node:crypto';
-import { DemoIds, Envelope, queryRows } from '@marketplace/kit';
-import { StripeEventShape, paymentIntentEvent, signed } from '@marketplace/payments';
+import { Envelope, queryRows } from '@marketplace/kit';
+import type { StripeEventShape } from '@marketplace/payments';
+import {
+  OrderWithIntent,
+  ledgerOf as ledger,
+  orderWithIntent as makeOrder,
+  orderOf as statusOf,
+  postWebhook as post,
+  succeeded,
+} from './testing/money';
 import { TestSupergraph, startTestSupergraph, until } from './testing/supergraph';
 
 /**
@@ -28,86 +36,11 @@ async function signIn(email: string, password: string): Promise<string> {
   return login.accessToken;
 }
 
-async function customer(): Promise<string> {
-  const { register } = await gql().data(`mutation($i: RegisterInput!) { register(input: $i) { accessToken } }`, {
-    variables: {
-      i: { email: `buyer.${randomUUID()}@example.com`, password: 'a long buyer passphrase', displayName: 'Buyer' },
-    },
-  });
-  return register.accessToken;
-}
-
-/** One of Ada's products in a new customer's order, with its payment intent. */
-async function orderWithIntent() {
-  const { products } = await gql().data(
-    `query($v: ID!) { products(filter: { vendorId: $v, minPrice: 100 }, first: 1) { edges { node { id } } } }`,
-    { variables: { v: DemoIds.vendors.ada } },
-  );
-  const productId: string = products.edges[0].node.id;
-  const token = await customer();
-  await until(
-    async () =>
-      (
-        await gql().request(`mutation($p: ID!) { addToCart(productId: $p) { itemCount } }`, {
-          variables: { p: productId },
-          token,
-        })
-      ).data ?? undefined,
-    'the orders replica',
-  );
-  const { checkout: order } = await gql().data(
-    `mutation($k: String!) { checkout(input: { idempotencyKey: $k }) { id total { amount currency } } }`,
-    { variables: { k: randomUUID() }, token },
-  );
-  const intent = await until(async () => {
-    const result = await gql().request(
-      `mutation($o: ID!) { createPaymentIntent(orderId: $o) { payment { id providerRef amount { amount currency } } } }`,
-      { variables: { o: order.id }, token },
-    );
-    return result.data?.createPaymentIntent ?? undefined;
-  }, 'payments to know the order');
-  return { token, order, payment: intent.payment };
-}
-
-type Made = Awaited<ReturnType<typeof orderWithIntent>>;
-
-function succeeded({ order, payment }: Made, money = payment.amount): StripeEventShape {
-  return paymentIntentEvent(
-    {
-      paymentIntentId: payment.providerRef,
-      amount: money.amount,
-      currency: money.currency,
-      metadata: { paymentId: payment.id, orderId: order.id },
-    },
-    'succeeded',
-  );
-}
-
-async function postWebhook(event: StripeEventShape): Promise<{ status: number; body: unknown }> {
-  const { body, signature } = await signed(event, WEBHOOK_SECRET);
-  const response = await fetch(new URL('/webhooks/stripe', supergraph.gateway.url), {
-    method: 'POST',
-    headers: { 'content-type': 'application/json', 'stripe-signature': signature },
-    body,
-  });
-  return { status: response.status, body: await response.json() };
-}
-
-async function orderOf({ token, order }: Made) {
-  return (
-    await gql().data(`query($o: ID!) { order(id: $o) { status licenses { id } } }`, {
-      variables: { o: order.id },
-      token,
-    })
-  ).order;
-}
-
-const ledgerOf = (orderId: string) =>
-  queryRows<{ kind: string; amount: number }>(
-    db('vendor'),
-    `SELECT kind, amount::int AS amount FROM ledger_entries WHERE order_id = $1`,
-    [orderId],
-  );
+type Made = OrderWithIntent;
+const orderWithIntent = () => makeOrder(supergraph);
+const postWebhook = (event: StripeEventShape) => post(supergraph, WEBHOOK_SECRET, event);
+const orderOf = (made: Made) => statusOf(supergraph, made);
+const ledgerOf = (orderId: string) => ledger(supergraph, orderId);
 
 const deadLettersOf = async (orderId: string) => {
   let count = 0;

@@ -1,0 +1,104 @@
+import { randomUUID } from 'node:crypto';
+import { DemoIds, queryRows } from '@marketplace/kit';
+import { StripeEventShape, paymentIntentEvent, signed } from '@marketplace/payments';
+import { TestSupergraph, until } from './supergraph';
+
+/** A customer's order of one of Ada's products (demo data seeded), with its payment intent. */
+export interface OrderWithIntent {
+  token: string;
+  order: { id: string; total: { amount: number; currency: string } };
+  payment: { id: string; providerRef: string; amount: { amount: number; currency: string } };
+}
+
+/** A new customer, through the gateway: their access token. */
+export async function newCustomer(supergraph: TestSupergraph): Promise<string> {
+  const { register } = await supergraph.client.data(
+    `mutation($i: RegisterInput!) { register(input: $i) { accessToken } }`,
+    {
+      variables: {
+        i: { email: `buyer.${randomUUID()}@example.com`, password: 'a long buyer passphrase', displayName: 'Buyer' },
+      },
+    },
+  );
+  return register.accessToken;
+}
+
+/** A new customer's checkout of one of Ada's products and its payment intent, all through the gateway. */
+export async function orderWithIntent(supergraph: TestSupergraph): Promise<OrderWithIntent> {
+  const gql = supergraph.client;
+  const { products } = await gql.data(
+    `query($v: ID!) { products(filter: { vendorId: $v, minPrice: 100 }, first: 1) { edges { node { id } } } }`,
+    { variables: { v: DemoIds.vendors.ada } },
+  );
+  const productId: string = products.edges[0].node.id;
+  const token = await newCustomer(supergraph);
+  await until(
+    async () =>
+      (
+        await gql.request(`mutation($p: ID!) { addToCart(productId: $p) { itemCount } }`, {
+          variables: { p: productId },
+          token,
+        })
+      ).data ?? undefined,
+    'the orders replica',
+  );
+  const { checkout: order } = await gql.data(
+    `mutation($k: String!) { checkout(input: { idempotencyKey: $k }) { id total { amount currency } } }`,
+    { variables: { k: randomUUID() }, token },
+  );
+  const intent = await until(async () => {
+    const result = await gql.request(
+      `mutation($o: ID!) { createPaymentIntent(orderId: $o) { payment { id providerRef amount { amount currency } } } }`,
+      { variables: { o: order.id }, token },
+    );
+    return result.data?.createPaymentIntent ?? undefined;
+  }, 'payments to know the order');
+  return { token, order, payment: intent.payment };
+}
+
+/** Stripe's `payment_intent.succeeded` for the order's intent, for `money` (its own amount unless given). */
+export function succeeded({ order, payment }: OrderWithIntent, money = payment.amount): StripeEventShape {
+  return paymentIntentEvent(
+    {
+      paymentIntentId: payment.providerRef,
+      amount: money.amount,
+      currency: money.currency,
+      metadata: { paymentId: payment.id, orderId: order.id },
+    },
+    'succeeded',
+  );
+}
+
+/** Posts `event` to the gateway's webhook route, signed with `secret` as Stripe signs it. */
+export async function postWebhook(
+  supergraph: TestSupergraph,
+  secret: string,
+  event: StripeEventShape,
+): Promise<{ status: number; body: unknown }> {
+  const { body, signature } = await signed(event, secret);
+  const response = await fetch(new URL('/webhooks/stripe', supergraph.gateway.url), {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', 'stripe-signature': signature },
+    body,
+  });
+  return { status: response.status, body: await response.json() };
+}
+
+/** The order's status and licenses, as its customer sees them. */
+export async function orderOf(supergraph: TestSupergraph, { token, order }: OrderWithIntent) {
+  return (
+    await supergraph.client.data(`query($o: ID!) { order(id: $o) { status licenses { id } } }`, {
+      variables: { o: order.id },
+      token,
+    })
+  ).order;
+}
+
+/** The vendor ledger's entries for an order. */
+export function ledgerOf(supergraph: TestSupergraph, orderId: string) {
+  return queryRows<{ kind: string; amount: number }>(
+    supergraph.subgraphs.get('vendor')!.deps.db,
+    `SELECT kind, amount::int AS amount FROM ledger_entries WHERE order_id = $1`,
+    [orderId],
+  );
+}
