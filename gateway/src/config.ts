@@ -14,7 +14,7 @@ import {
   parseRestEdgeRoutes,
 } from './edge/rest-edge';
 import type { OperationLimits } from './edge/limits';
-import { DEFAULT_STORE_TIMEOUT_MS, RateLimitSettings } from './edge/rate-limit';
+import { DEFAULT_STORE_TIMEOUT_MS, GatewayRateLimitSettings } from './edge/rate-limit';
 import type { ResponseCacheSettings } from './caching/response-cache';
 import type { PublicCacheSettings } from './caching/public-cache';
 import { APOLLO_TELEMETRY_VARIABLE } from './apollo/apollo-telemetry';
@@ -44,6 +44,12 @@ export const DEFAULT_SUBGRAPH_TIMEOUT_MS = 30_000;
 /** Requests per minute for a signed-in caller (by user id) and for anyone else (by client IP). */
 export const DEFAULT_RATE_LIMIT_PER_USER_PER_MINUTE = 600;
 export const DEFAULT_RATE_LIMIT_PER_IP_PER_MINUTE = 300;
+/**
+ * Stripe delivers every account's webhooks from a dozen published addresses and retries a 429
+ * for days: a sale's burst of events from one address must not wait behind visitors' budgets,
+ * while a flood of forged deliveries (each a signature check at payments) stays bounded.
+ */
+export const DEFAULT_RATE_LIMIT_WEBHOOKS_PER_IP_PER_MINUTE = 1_200;
 const MAX_RATE_LIMIT_PER_MINUTE = 1_000_000;
 /** Sockets a signed-in user may hold open on one gateway at once: tabs and devices, each with one socket. */
 export const DEFAULT_WS_MAX_SOCKETS_PER_USER = 10;
@@ -95,8 +101,8 @@ export interface GatewayConfig {
    * by every viewer; the TTL caps N. Dropped on every `public-data` change notice.
    */
   subgraphCache: PublicCacheSettings;
-  /** Per-user / per-IP request limits, counted in Redis (`REDIS_URL`) or in memory. */
-  rateLimit: RateLimitSettings & { storeTimeoutMs: number };
+  /** Per-user / per-IP request limits (GraphQL and the REST edge), counted in Redis (`REDIS_URL`) or in memory. */
+  rateLimit: GatewayRateLimitSettings;
   /** graphql-ws on `/graphql`: message size, sockets per user and per IP, operations in flight per socket. */
   webSocket: WebSocketSettings;
   /** `USERS_URL` and friends: where a subgraph really lives when it differs from the supergraph's routing URL. */
@@ -162,6 +168,11 @@ export function readGatewayConfig(env: EnvReader): GatewayConfig {
         max: MAX_RATE_LIMIT_PER_MINUTE,
       }),
       storeTimeoutMs: env.int('RATE_LIMIT_STORE_TIMEOUT_MS', DEFAULT_STORE_TIMEOUT_MS, { min: 1, max: 60_000 }),
+      webhooksPerIpPerMinute: env.int(
+        'RATE_LIMIT_WEBHOOKS_PER_IP_PER_MINUTE',
+        DEFAULT_RATE_LIMIT_WEBHOOKS_PER_IP_PER_MINUTE,
+        { min: 1, max: MAX_RATE_LIMIT_PER_MINUTE },
+      ),
     },
     webSocket: {
       maxMessageBytes: env.int('WS_MAX_MESSAGE_BYTES', DEFAULT_WEBSOCKET_MAX_MESSAGE_BYTES, {
