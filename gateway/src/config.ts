@@ -21,17 +21,12 @@ import { APOLLO_TELEMETRY_VARIABLE } from './apollo/apollo-telemetry';
 import type { WebSocketSettings } from './subscriptions/socket-limits';
 
 export const DEFAULT_GATEWAY_PORT = 4000;
-export const DEFAULT_MAX_DEPTH = 12;
-export const DEFAULT_MAX_ALIASES = 30;
-export const DEFAULT_MAX_TOKENS = 5_000;
 /** Catalog's default `ARTIFACT_MAX_BYTES`: the gateway refuses a larger declared upload before forwarding it. */
 export const DEFAULT_ARTIFACT_MAX_BYTES = 100 * 2 ** 20;
 /** Every other REST edge route (Stripe webhooks; downloads take no body). Payments caps webhooks lower itself. */
 export const DEFAULT_REST_EDGE_MAX_BODY_BYTES = 2 ** 20;
 /** GraphQL's Int is 32-bit: catalog cannot report a larger artifact, so it accepts none (same bound as catalog). */
 const LARGEST_ARTIFACT_BYTES = 2_147_483_647;
-/** `@include`/`@skip` and friends in one operation: a real client needs a handful. */
-export const DEFAULT_MAX_DIRECTIVES = 50;
 /** Cost budgets of one operation (gateway/src/edge/cost.ts); see docs/security.md for how they were chosen. */
 export const DEFAULT_MAX_COST = 10_000;
 export const DEFAULT_MAX_COST_ANONYMOUS = 3_000;
@@ -83,8 +78,11 @@ export interface GatewayConfig {
   /** Exact origins allowed by CORS; `undefined` means "localhost only" (non-production default). */
   corsOrigins: string[] | undefined;
   introspection: boolean;
-  /** Checked before planning (limits.ts, cost.ts), over HTTP and WebSocket alike; the response size after execution. */
-  limits: OperationLimits & { maxTokens: number; maxResponseBytes: number };
+  /**
+   * Checked before planning (limits.ts, cost.ts), over HTTP and WebSocket alike; the response size after execution.
+   * Depth, aliases, directives and tokens are the common config's (`common.operationLimits`), which every subgraph port applies too.
+   */
+  limits: OperationLimits & { maxResponseBytes: number };
   healthTimeoutMs: number;
   /**
    * REST routes streamed to the subgraph that owns them (webhooks, uploads, downloads), each
@@ -121,7 +119,7 @@ export function readGatewayConfig(env: EnvReader): GatewayConfig {
     trustProxy: parseTrustProxy(env.optionalString('TRUST_PROXY')),
     corsOrigins: corsOrigins(env, common),
     introspection: env.bool('GRAPHQL_INTROSPECTION', common.environment !== 'production'),
-    limits: readLimits(env),
+    limits: readLimits(env, common),
     healthTimeoutMs: env.int('HEALTH_TIMEOUT_MS', DEFAULT_HEALTH_TIMEOUT_MS, { min: 1, max: 60_000 }),
     restEdge: {
       routes: parseRestEdgeRoutes(env.string('REST_EDGE_ROUTES', DEFAULT_REST_EDGE_ROUTES), {
@@ -191,7 +189,7 @@ export function readGatewayConfig(env: EnvReader): GatewayConfig {
   };
 }
 
-function readLimits(env: EnvReader): GatewayConfig['limits'] {
+function readLimits(env: EnvReader, common: CommonConfig): GatewayConfig['limits'] {
   const maxCost = env.int('GRAPHQL_MAX_COST', DEFAULT_MAX_COST, { min: 1, max: MAX_COST_SETTING });
   const maxCostAnonymous = env.int('GRAPHQL_MAX_COST_ANONYMOUS', Math.min(DEFAULT_MAX_COST_ANONYMOUS, maxCost), {
     min: 1,
@@ -200,10 +198,7 @@ function readLimits(env: EnvReader): GatewayConfig['limits'] {
   if (maxCostAnonymous > maxCost)
     throw new ConfigError('GRAPHQL_MAX_COST_ANONYMOUS', `must not exceed GRAPHQL_MAX_COST (${maxCost})`);
   return {
-    maxDepth: env.int('GRAPHQL_MAX_DEPTH', DEFAULT_MAX_DEPTH, { min: 1, max: 1_000 }),
-    maxAliases: env.int('GRAPHQL_MAX_ALIASES', DEFAULT_MAX_ALIASES, { min: 0, max: 10_000 }),
-    maxTokens: env.int('GRAPHQL_MAX_TOKENS', DEFAULT_MAX_TOKENS, { min: 100, max: 1_000_000 }),
-    maxDirectives: env.int('GRAPHQL_MAX_DIRECTIVES', DEFAULT_MAX_DIRECTIVES, { min: 0, max: 10_000 }),
+    ...common.operationLimits,
     maxCost,
     maxCostAnonymous,
     maxResponseBytes: env.int('GRAPHQL_MAX_RESPONSE_BYTES', DEFAULT_MAX_RESPONSE_BYTES, {
