@@ -145,7 +145,12 @@ describe('readGatewayConfig', () => {
       perUserPerMinute: 1200,
       perIpPerMinute: 60,
       storeTimeoutMs: 250,
+      webhooksPerIpPerMinute: 1200,
     });
+    expect(configOf({ RATE_LIMIT_WEBHOOKS_PER_IP_PER_MINUTE: '50' }).rateLimit.webhooksPerIpPerMinute).toBe(50);
+    expect(() => configOf({ RATE_LIMIT_WEBHOOKS_PER_IP_PER_MINUTE: '0' })).toThrow(
+      'RATE_LIMIT_WEBHOOKS_PER_IP_PER_MINUTE must be an integer between 1 and 1000000',
+    );
     expect(configOf({ RATE_LIMIT_ENABLED: 'false' }).rateLimit.enabled).toBe(false);
     expect(configOf({ RATE_LIMIT_STORE_TIMEOUT_MS: '1000' }).rateLimit.storeTimeoutMs).toBe(1000);
   });

@@ -14,24 +14,19 @@ import {
   parseRestEdgeRoutes,
 } from './edge/rest-edge';
 import type { OperationLimits } from './edge/limits';
-import { DEFAULT_STORE_TIMEOUT_MS, RateLimitSettings } from './edge/rate-limit';
+import { DEFAULT_STORE_TIMEOUT_MS, GatewayRateLimitSettings } from './edge/rate-limit';
 import type { ResponseCacheSettings } from './caching/response-cache';
 import type { PublicCacheSettings } from './caching/public-cache';
 import { APOLLO_TELEMETRY_VARIABLE } from './apollo/apollo-telemetry';
 import type { WebSocketSettings } from './subscriptions/socket-limits';
 
 export const DEFAULT_GATEWAY_PORT = 4000;
-export const DEFAULT_MAX_DEPTH = 12;
-export const DEFAULT_MAX_ALIASES = 30;
-export const DEFAULT_MAX_TOKENS = 5_000;
 /** Catalog's default `ARTIFACT_MAX_BYTES`: the gateway refuses a larger declared upload before forwarding it. */
 export const DEFAULT_ARTIFACT_MAX_BYTES = 100 * 2 ** 20;
 /** Every other REST edge route (Stripe webhooks; downloads take no body). Payments caps webhooks lower itself. */
 export const DEFAULT_REST_EDGE_MAX_BODY_BYTES = 2 ** 20;
 /** GraphQL's Int is 32-bit: catalog cannot report a larger artifact, so it accepts none (same bound as catalog). */
 const LARGEST_ARTIFACT_BYTES = 2_147_483_647;
-/** `@include`/`@skip` and friends in one operation: a real client needs a handful. */
-export const DEFAULT_MAX_DIRECTIVES = 50;
 /** Cost budgets of one operation (gateway/src/edge/cost.ts); see docs/security.md for how they were chosen. */
 export const DEFAULT_MAX_COST = 10_000;
 export const DEFAULT_MAX_COST_ANONYMOUS = 3_000;
@@ -44,6 +39,12 @@ export const DEFAULT_SUBGRAPH_TIMEOUT_MS = 30_000;
 /** Requests per minute for a signed-in caller (by user id) and for anyone else (by client IP). */
 export const DEFAULT_RATE_LIMIT_PER_USER_PER_MINUTE = 600;
 export const DEFAULT_RATE_LIMIT_PER_IP_PER_MINUTE = 300;
+/**
+ * Stripe delivers every account's webhooks from a dozen published addresses and retries a 429
+ * for days: a sale's burst of events from one address must not wait behind visitors' budgets,
+ * while a flood of forged deliveries (each a signature check at payments) stays bounded.
+ */
+export const DEFAULT_RATE_LIMIT_WEBHOOKS_PER_IP_PER_MINUTE = 1_200;
 const MAX_RATE_LIMIT_PER_MINUTE = 1_000_000;
 /** Sockets a signed-in user may hold open on one gateway at once: tabs and devices, each with one socket. */
 export const DEFAULT_WS_MAX_SOCKETS_PER_USER = 10;
@@ -77,8 +78,11 @@ export interface GatewayConfig {
   /** Exact origins allowed by CORS; `undefined` means "localhost only" (non-production default). */
   corsOrigins: string[] | undefined;
   introspection: boolean;
-  /** Checked before planning (limits.ts, cost.ts), over HTTP and WebSocket alike; the response size after execution. */
-  limits: OperationLimits & { maxTokens: number; maxResponseBytes: number };
+  /**
+   * Checked before planning (limits.ts, cost.ts), over HTTP and WebSocket alike; the response size after execution.
+   * Depth, aliases, directives and tokens are the common config's (`common.operationLimits`), which every subgraph port applies too.
+   */
+  limits: OperationLimits & { maxResponseBytes: number };
   healthTimeoutMs: number;
   /**
    * REST routes streamed to the subgraph that owns them (webhooks, uploads, downloads), each
@@ -95,8 +99,8 @@ export interface GatewayConfig {
    * by every viewer; the TTL caps N. Dropped on every `public-data` change notice.
    */
   subgraphCache: PublicCacheSettings;
-  /** Per-user / per-IP request limits, counted in Redis (`REDIS_URL`) or in memory. */
-  rateLimit: RateLimitSettings & { storeTimeoutMs: number };
+  /** Per-user / per-IP request limits (GraphQL and the REST edge), counted in Redis (`REDIS_URL`) or in memory. */
+  rateLimit: GatewayRateLimitSettings;
   /** graphql-ws on `/graphql`: message size, sockets per user and per IP, operations in flight per socket. */
   webSocket: WebSocketSettings;
   /** `USERS_URL` and friends: where a subgraph really lives when it differs from the supergraph's routing URL. */
@@ -115,7 +119,7 @@ export function readGatewayConfig(env: EnvReader): GatewayConfig {
     trustProxy: parseTrustProxy(env.optionalString('TRUST_PROXY')),
     corsOrigins: corsOrigins(env, common),
     introspection: env.bool('GRAPHQL_INTROSPECTION', common.environment !== 'production'),
-    limits: readLimits(env),
+    limits: readLimits(env, common),
     healthTimeoutMs: env.int('HEALTH_TIMEOUT_MS', DEFAULT_HEALTH_TIMEOUT_MS, { min: 1, max: 60_000 }),
     restEdge: {
       routes: parseRestEdgeRoutes(env.string('REST_EDGE_ROUTES', DEFAULT_REST_EDGE_ROUTES), {
@@ -162,6 +166,11 @@ export function readGatewayConfig(env: EnvReader): GatewayConfig {
         max: MAX_RATE_LIMIT_PER_MINUTE,
       }),
       storeTimeoutMs: env.int('RATE_LIMIT_STORE_TIMEOUT_MS', DEFAULT_STORE_TIMEOUT_MS, { min: 1, max: 60_000 }),
+      webhooksPerIpPerMinute: env.int(
+        'RATE_LIMIT_WEBHOOKS_PER_IP_PER_MINUTE',
+        DEFAULT_RATE_LIMIT_WEBHOOKS_PER_IP_PER_MINUTE,
+        { min: 1, max: MAX_RATE_LIMIT_PER_MINUTE },
+      ),
     },
     webSocket: {
       maxMessageBytes: env.int('WS_MAX_MESSAGE_BYTES', DEFAULT_WEBSOCKET_MAX_MESSAGE_BYTES, {
@@ -180,7 +189,7 @@ export function readGatewayConfig(env: EnvReader): GatewayConfig {
   };
 }
 
-function readLimits(env: EnvReader): GatewayConfig['limits'] {
+function readLimits(env: EnvReader, common: CommonConfig): GatewayConfig['limits'] {
   const maxCost = env.int('GRAPHQL_MAX_COST', DEFAULT_MAX_COST, { min: 1, max: MAX_COST_SETTING });
   const maxCostAnonymous = env.int('GRAPHQL_MAX_COST_ANONYMOUS', Math.min(DEFAULT_MAX_COST_ANONYMOUS, maxCost), {
     min: 1,
@@ -189,10 +198,7 @@ function readLimits(env: EnvReader): GatewayConfig['limits'] {
   if (maxCostAnonymous > maxCost)
     throw new ConfigError('GRAPHQL_MAX_COST_ANONYMOUS', `must not exceed GRAPHQL_MAX_COST (${maxCost})`);
   return {
-    maxDepth: env.int('GRAPHQL_MAX_DEPTH', DEFAULT_MAX_DEPTH, { min: 1, max: 1_000 }),
-    maxAliases: env.int('GRAPHQL_MAX_ALIASES', DEFAULT_MAX_ALIASES, { min: 0, max: 10_000 }),
-    maxTokens: env.int('GRAPHQL_MAX_TOKENS', DEFAULT_MAX_TOKENS, { min: 100, max: 1_000_000 }),
-    maxDirectives: env.int('GRAPHQL_MAX_DIRECTIVES', DEFAULT_MAX_DIRECTIVES, { min: 0, max: 10_000 }),
+    ...common.operationLimits,
     maxCost,
     maxCostAnonymous,
     maxResponseBytes: env.int('GRAPHQL_MAX_RESPONSE_BYTES', DEFAULT_MAX_RESPONSE_BYTES, {

@@ -1,7 +1,7 @@
 export { GRAPHQL_PATH, GatewayOptions, RunningGateway, startGateway } from './gateway';
 export { GatewayConfig, readGatewayConfig, subgraphEnvPrefix } from './config';
 export { GatewayContext } from './edge/request-context';
-export { OperationLimits, limitRules, maxAliasesRule, maxDepthRule } from './edge/limits';
+export { OperationLimits, limitRules } from './edge/limits';
 export { PLAYGROUND_ASSETS, PLAYGROUND_ASSET_PATH } from './edge/playground';
 export { SubgraphDataSource } from './subgraph-io/subgraph-data-source';
 export {

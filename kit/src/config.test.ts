@@ -208,7 +208,27 @@ describe('readCommonConfig', () => {
       jwt: { publicKeyPem: undefined, privateKeyPem: undefined, issuer: 'marketplace-users', audience: 'marketplace' },
       exposeInternalErrors: false,
       subgraphSigningSecret: undefined,
+      operationLimits: { maxDepth: 12, maxAliases: 30, maxDirectives: 50, maxTokens: 5000 },
     });
+  });
+
+  it('reads the operation limits every subgraph port and the gateway apply, and refuses bad ones', () => {
+    const env = {
+      GRAPHQL_MAX_DEPTH: '8',
+      GRAPHQL_MAX_ALIASES: '5',
+      GRAPHQL_MAX_DIRECTIVES: '7',
+      GRAPHQL_MAX_TOKENS: '900',
+    };
+    expect(readCommonConfig(envReader(env)).operationLimits).toEqual({
+      maxDepth: 8,
+      maxAliases: 5,
+      maxDirectives: 7,
+      maxTokens: 900,
+    });
+    expect(() => readCommonConfig(envReader({ GRAPHQL_MAX_DEPTH: '0' }))).toThrow(
+      'config: GRAPHQL_MAX_DEPTH must be an integer between 1 and 1000 (got "0")',
+    );
+    expect(() => readCommonConfig(envReader({ GRAPHQL_MAX_TOKENS: '99' }))).toThrow('GRAPHQL_MAX_TOKENS');
   });
 
   it('keeps session versions under the Redis key prefix unless SESSION_KEY_PREFIX says otherwise', () => {

@@ -1,4 +1,5 @@
 import { DEFAULT_POOL_SIZE } from './data/database';
+import { OperationShapeLimits, readOperationLimits } from './server/operation-limits';
 
 /**
  * Configuration is read from the environment once, at start-up, and validated.
@@ -125,6 +126,8 @@ export interface CommonConfig {
   exposeInternalErrors: boolean;
   /** The gateway signs what it forwards to subgraphs with it (`SUBGRAPH_SIGNING_SECRET`); unset: generated outside production. */
   subgraphSigningSecret: string | undefined;
+  /** Depth, aliases, directives and tokens of one operation: checked by the gateway and by every subgraph port alike. */
+  operationLimits: OperationShapeLimits;
 }
 
 /** The event backbone's settings (ARCHITECTURE §4). */
@@ -175,6 +178,7 @@ export function readCommonConfig(env: EnvReader = envReader()): CommonConfig {
     },
     exposeInternalErrors: environment === 'development' && env.bool('EXPOSE_INTERNAL_ERRORS', false),
     subgraphSigningSecret: signingSecretFromEnv(env, 'SUBGRAPH_SIGNING_SECRET'),
+    operationLimits: readOperationLimits(env),
   };
 }
 

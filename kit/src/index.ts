@@ -39,4 +39,6 @@ export * from './route-refusal';
 export * from './named-moves';
 export * from './changes';
 export * from './http/graphql-ws';
+export * from './server/operation-limits';
+export * from './server/operation-limits-plugin';
 export * from './data/write-once';

@@ -149,14 +149,16 @@ export async function startSubgraph(module: SubgraphModule, options: StartOption
   const schema = answerFederationFieldsOnlyToGateway(await buildSubgraphSchemaOf(module, wiring));
   const formatError = createErrorFormatter(log, { exposeInternals: config.exposeInternalErrors });
   acceptIdentityOnUpgrade(httpServer, context.signer);
-  const closeWebSockets = serveSubgraphSubscriptions(httpServer, schema, { formatError, context });
-  const apollo = buildSubgraphApolloServer(schema, { httpServer, formatError, metrics });
+  const limits = config.operationLimits;
+  const closeWebSockets = serveSubgraphSubscriptions(httpServer, schema, { formatError, context, limits });
+  const apollo = buildSubgraphApolloServer(schema, { httpServer, formatError, metrics, limits });
   await apollo.start();
   mountSubgraphRoutes(app, {
     name: module.name,
     apollo,
     metrics,
     context,
+    maxTokens: limits.maxTokens,
     readiness: connections.readinessChecks,
     routes: (routesApp) => wiring.routes?.(routesApp),
   });

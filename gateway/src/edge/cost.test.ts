@@ -24,6 +24,7 @@ const limits: OperationLimits = {
   maxDepth: 12,
   maxAliases: 30,
   maxDirectives: 50,
+  maxTokens: 5_000,
   maxCost: DEFAULT_MAX_COST,
   maxCostAnonymous: DEFAULT_MAX_COST_ANONYMOUS,
 };

@@ -19,6 +19,7 @@ import {
   isListType,
   isObjectType,
 } from 'graphql';
+import { describeOperation } from '@marketplace/kit';
 import { CostDirectives, ListSize, costDirectivesOf } from './cost-directives';
 import type { GatewayContext } from './request-context';
 
@@ -50,10 +51,6 @@ export function costBudget(limits: CostLimits, signedIn: boolean): number {
   return signedIn ? limits.maxCost : limits.maxCostAnonymous;
 }
 
-export function describe(operation: OperationDefinitionNode): string {
-  return operation.name ? `Operation "${operation.name.value}"` : 'The operation';
-}
-
 export function costLimitExceeded(
   operation: OperationDefinitionNode,
   cost: number,
@@ -63,7 +60,7 @@ export function costLimitExceeded(
   const advice = signedIn
     ? 'ask for smaller pages or fewer nested lists'
     : 'ask for smaller pages or fewer nested lists, or sign in for a larger budget';
-  return new GraphQLError(`${describe(operation)} costs ${cost}, over the limit of ${max}: ${advice}`, {
+  return new GraphQLError(`${describeOperation(operation)} costs ${cost}, over the limit of ${max}: ${advice}`, {
     nodes: [operation],
     extensions: { code: COST_LIMIT_EXCEEDED, limit: 'cost', cost, max, http: { status: 400 } },
   });

@@ -15,6 +15,10 @@ import type { GatewayConfig } from '../config';
  */
 
 export const RATE_LIMIT_WINDOW_MS = 60_000;
+/** The shared budget's counters: GraphQL over HTTP and WebSocket, and the REST edge. */
+export const REQUESTS_KEY_PREFIX = 'ratelimit:requests';
+/** Stripe's webhook deliveries count apart from the shared budget (see rest-edge-rate-limit.ts). */
+export const WEBHOOKS_KEY_PREFIX = 'ratelimit:webhooks';
 /** A store that has not answered by then is treated as down for this request (Redis normally answers in well under 1 ms). */
 export const DEFAULT_STORE_TIMEOUT_MS = 250;
 /** After a store failure, requests skip the store this long instead of each waiting for it. */
@@ -36,6 +40,12 @@ export interface RateLimitSettings {
   perIpPerMinute: number;
 }
 
+/** The gateway's settings: the shared budget, plus the webhook routes' own per-IP budget. */
+export interface GatewayRateLimitSettings extends RateLimitSettings {
+  storeTimeoutMs: number;
+  webhooksPerIpPerMinute: number;
+}
+
 /** Where the rate limit's headers go: the HTTP response being prepared. */
 export type HeaderSink = Pick<ServerResponse, 'setHeader'>;
 
@@ -53,6 +63,8 @@ export interface RateLimitDecision {
 
 export interface RequestRateLimiterOptions {
   log: Logger;
+  /** What the counters' keys start with: limiters with different budgets count apart. */
+  keyPrefix?: string;
   storeTimeoutMs?: number;
   /** Injectable clock for tests. */
   now?: () => number;
@@ -67,6 +79,7 @@ export class RequestRateLimiter {
   private readonly log: Logger;
   private readonly storeTimeoutMs: number;
   private readonly now: () => number;
+  private readonly keyPrefix: string;
   private skipStoreUntil = 0;
   private lastWarningAt = Number.NEGATIVE_INFINITY;
   private failedOpenSinceWarning = 0;
@@ -79,6 +92,7 @@ export class RequestRateLimiter {
     this.log = options.log;
     this.storeTimeoutMs = options.storeTimeoutMs ?? DEFAULT_STORE_TIMEOUT_MS;
     this.now = options.now ?? Date.now;
+    this.keyPrefix = options.keyPrefix ?? REQUESTS_KEY_PREFIX;
   }
 
   limitFor(subject: RateLimitSubject): number {
@@ -101,7 +115,7 @@ export class RequestRateLimiter {
     let counted: { count: number; resetInMs: number };
     try {
       counted = await withTimeout(
-        this.store.increment(`ratelimit:requests:${subjectKey(subject)}`, RATE_LIMIT_WINDOW_MS),
+        this.store.increment(`${this.keyPrefix}:${subjectKey(subject)}`, RATE_LIMIT_WINDOW_MS),
         this.storeTimeoutMs,
       );
     } catch (error) {
@@ -168,9 +182,12 @@ export class RequestRateLimiter {
   }
 }
 
-/** The limiter and the store it counts in, unless rate limits are off. */
+/** The limiters and the store they count in, unless rate limits are off. */
 export interface GatewayRateLimit {
+  /** The shared budget: GraphQL (HTTP and WebSocket) and every REST edge route but webhooks. */
   limiter: RequestRateLimiter;
+  /** Webhook routes' own per-IP budget (`RATE_LIMIT_WEBHOOKS_PER_IP_PER_MINUTE`). */
+  webhookLimiter: RequestRateLimiter;
   /** Redis with `REDIS_URL`, else memory; `/health` reports it. */
   store: KeyValueStore;
 }
@@ -178,12 +195,17 @@ export interface GatewayRateLimit {
 export function buildRateLimit(config: GatewayConfig, log: Logger): GatewayRateLimit | undefined {
   if (!config.rateLimit.enabled) return undefined;
   const store = createStore(config.common.redisUrl, storeNamespace(config));
+  const { storeTimeoutMs, webhooksPerIpPerMinute } = config.rateLimit;
+  const limiterLog = log.child({ component: 'rate-limit' });
   return {
     store,
-    limiter: new RequestRateLimiter(store, config.rateLimit, {
-      log: log.child({ component: 'rate-limit' }),
-      storeTimeoutMs: config.rateLimit.storeTimeoutMs,
-    }),
+    limiter: new RequestRateLimiter(store, config.rateLimit, { log: limiterLog, storeTimeoutMs }),
+    // Webhook senders sign their requests and carry no user: only the per-IP budget applies.
+    webhookLimiter: new RequestRateLimiter(
+      store,
+      { enabled: true, perUserPerMinute: webhooksPerIpPerMinute, perIpPerMinute: webhooksPerIpPerMinute },
+      { log: limiterLog, storeTimeoutMs, keyPrefix: WEBHOOKS_KEY_PREFIX },
+    ),
   };
 }
 
@@ -194,9 +216,9 @@ export function storeNamespace(config: GatewayConfig): string {
 
 /** The limits in effect, for the start-up log line. */
 export function describeRateLimit(config: GatewayConfig) {
-  const { enabled, perUserPerMinute, perIpPerMinute } = config.rateLimit;
+  const { enabled, perUserPerMinute, perIpPerMinute, webhooksPerIpPerMinute } = config.rateLimit;
   return enabled
-    ? { perUserPerMinute, perIpPerMinute, store: config.common.redisUrl ? 'redis' : 'memory' }
+    ? { perUserPerMinute, perIpPerMinute, webhooksPerIpPerMinute, store: config.common.redisUrl ? 'redis' : 'memory' }
     : 'disabled';
 }
 

@@ -5,6 +5,7 @@ import { createProxyMiddleware } from 'http-proxy-middleware';
 import { ConfigError, GatewaySigner, IDENTITY_SIGNATURE_HEADER, Logger, routeErrorBody } from '@marketplace/kit';
 import { continueIfExpected, refuseDeclaredOversize } from './body-size';
 import { pathRefusal } from './forward-path';
+import { RestEdgeLimiters, restEdgeRateLimit } from './rest-edge-rate-limit';
 import { clientIpOf, requestIdOf } from './request-context';
 
 /** A REST route the gateway forwards, byte for byte, to the subgraph that owns it. */
@@ -80,21 +81,29 @@ export function forwardedIdentityHeaders(req: Request, res: Response, signer: Ga
   });
 }
 
+export interface RestEdgeOptions {
+  subgraphUrl: (name: string) => string | undefined;
+  timeoutMs: number;
+  log: Logger;
+  signer: GatewaySigner;
+  /** Absent when rate limits are off. */
+  rateLimit?: RestEdgeLimiters;
+}
+
 /**
  * Mounts each route as a streaming reverse proxy (http-proxy-middleware; no body parsing:
  * Stripe signatures are over the raw bytes, uploads may be large). Before anything is
- * forwarded the path must stay under the route's prefix (else 400) and a declared body
- * must fit the route's limit (else 413). The subgraph sees the same path and query, the
+ * forwarded the request spends its client IP's budget (else 429, rest-edge-rate-limit.ts;
+ * first, so probing paths costs budget too), the path must stay under the route's prefix
+ * (else 400) and a declared body must fit the route's limit (else 413). The subgraph sees the same path and query, the
  * caller's headers without hop-by-hop ones, and the gateway's identity headers.
  */
-export function mountRestEdge(
-  app: Express,
-  routes: RestEdgeRoute[],
-  options: { subgraphUrl: (name: string) => string | undefined; timeoutMs: number; log: Logger; signer: GatewaySigner },
-) {
+export function mountRestEdge(app: Express, routes: RestEdgeRoute[], options: RestEdgeOptions) {
+  const { rateLimit, log } = options;
   for (const route of routes) {
     app.use(
       route.prefix,
+      ...(rateLimit ? [restEdgeRateLimit(route.prefix, rateLimit, log)] : []),
       refuseUnsafePath(route, options.subgraphUrl),
       refuseDeclaredOversize(route.maxBodyBytes, 'request body'),
       continueIfExpected,

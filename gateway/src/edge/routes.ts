@@ -67,6 +67,7 @@ export function mountRoutes(app: Express, deps: RouteDeps): void {
     timeoutMs: config.restEdge.timeoutMs,
     log: log.child({ component: 'rest-edge' }),
     signer,
+    rateLimit: rateLimit && { shared: rateLimit.limiter, webhooks: rateLimit.webhookLimiter },
   });
   app.use(GRAPHQL_PATH, corsMiddleware(config));
   mountPlayground(app, GRAPHQL_PATH);

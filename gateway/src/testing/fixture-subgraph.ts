@@ -174,10 +174,12 @@ export class ProbeResolver {
 export interface ProbeStats {
   /** Requests that reached the subgraph's /graphql, whatever their outcome. */
   graphqlRequests: number;
+  /** Requests that reached any other route (the REST edge's fixtures). */
+  restRequests: number;
 }
 
 export function createProbeSubgraph(): { module: SubgraphModule; stats: ProbeStats } {
-  const stats: ProbeStats = { graphqlRequests: 0 };
+  const stats: ProbeStats = { graphqlRequests: 0, restRequests: 0 };
   const module: SubgraphModule = {
     name: 'probe',
     defaultPort: 0,
@@ -190,8 +192,9 @@ export function createProbeSubgraph(): { module: SubgraphModule; stats: ProbeSta
         resolvers: [new ProbeResolver(), new ProbeOrderResolver()],
         references: { Probe: { __resolveReference: (reference: { id: string }) => ({ id: reference.id, level: 0 }) } },
         routes: (app) => {
-          app.use('/graphql', (_req, _res, next) => {
-            stats.graphqlRequests += 1;
+          app.use((req, _res, next) => {
+            if (req.path === '/graphql') stats.graphqlRequests += 1;
+            else stats.restRequests += 1;
             next();
           });
           // REST edge fixtures: an upload that hashes what arrives, a large download, a hung endpoint.
@@ -220,6 +223,7 @@ export function createProbeSubgraph(): { module: SubgraphModule; stats: ProbeSta
             res.end(Buffer.alloc(size, 7));
           });
           app.get('/files-hang', () => undefined);
+          app.post('/webhooks/stripe', (_req, res) => void res.json({ received: true }));
         },
       };
     },

@@ -15,6 +15,8 @@ import { operationLogPlugin } from '../http/operation-log';
 import { controlCharactersInMessage, inputControlsPlugin } from '../input-controls';
 import type { Logger } from '../logger';
 import type { Metrics } from '../metrics';
+import type { OperationShapeLimits } from './operation-limits';
+import { operationLimitsPlugin, webSocketOperationChecker } from './operation-limits-plugin';
 
 /** What building a request context needs besides the request. */
 export interface RequestContextDeps {
@@ -26,10 +28,13 @@ export interface RequestContextDeps {
   signer: GatewaySigner;
 }
 
-/** Apollo Server on the subgraph's schema: no landing page, no inline traces, cache hints for entity answers only. */
+/**
+ * Apollo Server on the subgraph's schema: no landing page, no inline traces, cache hints for
+ * entity answers only, and the gateway's operation limits for whatever the gateway did not sign.
+ */
 export function buildSubgraphApolloServer(
   schema: GraphQLSchema,
-  deps: { httpServer: Server; formatError: FormatError; metrics: Metrics },
+  deps: { httpServer: Server; formatError: FormatError; metrics: Metrics; limits: OperationShapeLimits },
 ): ApolloServer<RequestContext> {
   return new ApolloServer<RequestContext>({
     // Shutdown belongs to the process (runUntilSignal): Apollo's own handler would re-raise the signal mid-drain.
@@ -43,6 +48,7 @@ export function buildSubgraphApolloServer(
       ApolloServerPluginInlineTraceDisabled(),
       ApolloServerPluginDrainHttpServer({ httpServer: deps.httpServer }),
       entityAnswersOnlyShareable(),
+      operationLimitsPlugin(deps.limits),
       inputControlsPlugin(),
       deps.metrics.apolloPlugin(),
       operationLogPlugin(),
@@ -52,19 +58,32 @@ export function buildSubgraphApolloServer(
 
 /**
  * A subgraph with a Subscription type serves it over graphql-ws itself, so Apollo Router can
- * pass subscriptions through. Returns the function that closes every socket.
+ * pass subscriptions through: every operation within the operation limits, as over HTTP.
+ * Returns the function that closes every socket.
  */
 export function serveSubgraphSubscriptions(
   httpServer: Server,
   schema: GraphQLSchema,
-  deps: { formatError: FormatError; context: RequestContextDeps },
+  deps: { formatError: FormatError; context: RequestContextDeps; limits: OperationShapeLimits },
 ): () => Promise<void> {
   if (!schema.getSubscriptionType()) return async () => undefined;
+  const check = webSocketOperationChecker(schema, deps.limits);
   return serveGraphQLOverWebSocket(httpServer, '/graphql', {
     schema,
     formatError: deps.formatError,
     log: deps.context.log,
-    onSubscribe: (_ctx, _id, payload) => controlCharactersInMessage(schema, payload),
+    onSubscribe: (_ctx, _id, payload) => {
+      const checked = check(payload.query);
+      if ('errors' in checked) return checked.errors;
+      const refused = controlCharactersInMessage(schema, payload);
+      if (refused) return refused;
+      return {
+        schema,
+        document: checked.document,
+        operationName: payload.operationName,
+        variableValues: payload.variables,
+      };
+    },
     context: ({ connectionParams, extra }) =>
       createRequestContext(
         {

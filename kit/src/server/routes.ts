@@ -6,6 +6,7 @@ import { jsonErrorHandler } from '../http/express';
 import type { Metrics } from '../metrics';
 import { gatewaySignatureMiddleware, signedByGateway } from './gateway-identity';
 import type { RequestContextDeps } from './graphql-server';
+import { tokenLimitMiddleware } from './operation-limits-plugin';
 import { readinessChecks } from './readiness';
 
 /** The Express app the HTTP server serves, timing every request; routes are mounted once Apollo Server has started. */
@@ -25,12 +26,14 @@ export interface SubgraphRouteDeps {
   /** The subgraph's own REST routes; mounted before `/graphql`. */
   routes?: (app: Express) => void;
   context: RequestContextDeps;
+  /** Unsigned GraphQL requests over it are refused before parsing (the rest of the limits: operationLimitsPlugin). */
+  maxTokens: number;
 }
 
 /**
  * `/health` (the process answers), `/ready` (its connections answer), `/metrics`; then the
  * gateway's signatures are checked (GraphQL bodies parsed first, as the body is signed),
- * then the subgraph's own routes, then GraphQL.
+ * then the subgraph's own routes, then GraphQL (unsigned documents over the token limit refused first).
  */
 export function mountSubgraphRoutes(app: Express, deps: SubgraphRouteDeps): void {
   app.get('/health', (_req, res) => void res.json({ status: 'ok', service: deps.name }));
@@ -44,6 +47,7 @@ export function mountSubgraphRoutes(app: Express, deps: SubgraphRouteDeps): void
   deps.routes?.(app);
   app.use(
     '/graphql',
+    tokenLimitMiddleware(deps.maxTokens, deps.context.log),
     expressMiddleware(deps.apollo, {
       context: async ({ req, res }) =>
         createRequestContext(

@@ -1,6 +1,14 @@
 import { buildSchema, getIntrospectionQuery, parse, specifiedRules, validate } from 'graphql';
-import { maxAliasesRule, maxDepthRule, maxDirectivesRule } from './limits';
-import { DEFAULT_MAX_ALIASES, DEFAULT_MAX_DEPTH, DEFAULT_MAX_DIRECTIVES } from '../config';
+import {
+  DEFAULT_MAX_ALIASES,
+  DEFAULT_MAX_DEPTH,
+  DEFAULT_MAX_DIRECTIVES,
+  DEFAULT_MAX_TOKENS,
+  maxAliasesRule,
+  maxDepthRule,
+  maxDirectivesRule,
+  tokenLimitRefusal,
+} from './operation-limits';
 
 const schema = buildSchema(`
   type Query { node(id: ID!): Node, nodes: [Node!]! }
@@ -119,5 +127,23 @@ describe('maxDirectivesRule', () => {
       fragment A on Node { id @skip(if: $no) name @skip(if: $no) }`;
     expect(errorsOf(query, maxDirectivesRule(4))).toEqual([]);
     expect(errorsOf(query, maxDirectivesRule(3))).toEqual(['Directives limit of 3 exceeded, found 4.']);
+  });
+});
+
+describe('tokenLimitRefusal', () => {
+  const fields = (count: number) => `{ ${'a '.repeat(count - 2)}}`;
+
+  it("allows the limit and refuses one more, with the parser's own error", () => {
+    expect(tokenLimitRefusal(fields(DEFAULT_MAX_TOKENS), DEFAULT_MAX_TOKENS)).toBeUndefined();
+    const refusal = tokenLimitRefusal(fields(DEFAULT_MAX_TOKENS + 1), DEFAULT_MAX_TOKENS);
+    expect(refusal?.message).toBe(
+      `Syntax Error: Document contains more that ${DEFAULT_MAX_TOKENS} tokens. Parsing aborted.`,
+    );
+    expect(() => parse(fields(DEFAULT_MAX_TOKENS + 1), { maxTokens: DEFAULT_MAX_TOKENS })).toThrow(refusal!.message);
+  });
+
+  it('counts no comments and leaves a document that does not lex to the parser', () => {
+    expect(tokenLimitRefusal(`# ${'x'.repeat(10)}\n${'#c\n'.repeat(200)}{ a }`, 100)).toBeUndefined();
+    expect(tokenLimitRefusal('{ a "unterminated', 100)).toBeUndefined();
   });
 });

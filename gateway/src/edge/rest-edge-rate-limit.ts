@@ -1,0 +1,55 @@
+import type { Request, RequestHandler } from 'express';
+import { AppError, ErrorCode, Logger } from '@marketplace/kit';
+import type { RequestRateLimiter } from './rate-limit';
+import { clientIpOf } from './request-context';
+
+/**
+ * The REST edge spends the same per-IP budget as GraphQL: an upload, a download or a license
+ * check counts one request of its client IP's budget (its callers hold signed URLs or
+ * license keys, never a bearer token the gateway checks, so they are counted as anonymous
+ * clients), and GraphQL and REST requests of one IP draw on one counter. Over it → 429
+ * RATE_LIMITED with Retry-After and the RateLimit headers, as over GraphQL, and nothing is
+ * forwarded. A store outage lets requests through (fail open), as for GraphQL.
+ *
+ * Webhooks (`/webhooks/...`) count apart, per IP on their own higher budget: Stripe sends
+ * every account's events from a dozen published addresses and retries a 429 for days, so a
+ * burst of a busy sale's events must not compete with the visitors behind the same budget —
+ * nor with visitors at all. Forged deliveries stay bounded by that budget and are refused
+ * by payments' signature check.
+ */
+
+/** A route whose prefix starts so is a webhook: its own per-IP budget, not the shared one. */
+export const WEBHOOK_ROUTE_PREFIX = '/webhooks/';
+
+export interface RestEdgeLimiters {
+  /** The budget GraphQL requests spend. */
+  shared: Pick<RequestRateLimiter, 'enforce'>;
+  /** Webhook routes' own. */
+  webhooks: Pick<RequestRateLimiter, 'enforce'>;
+}
+
+export function isWebhookRoute(prefix: string): boolean {
+  return `${prefix}/`.startsWith(WEBHOOK_ROUTE_PREFIX);
+}
+
+/** Counts the request against its client IP's budget; over it, answers 429 before anything is forwarded. */
+export function restEdgeRateLimit(prefix: string, limiters: RestEdgeLimiters, log: Logger): RequestHandler {
+  const limiter = isWebhookRoute(prefix) ? limiters.webhooks : limiters.shared;
+  return async (req, res, next) => {
+    try {
+      await limiter.enforce({ kind: 'ip', address: clientIpOf(req) }, res, log);
+    } catch (error) {
+      if (!(error instanceof AppError) || error.extensions.code !== ErrorCode.RATE_LIMITED) throw error;
+      // The body stays unread (an upload may be large): close the connection after the answer instead of draining it.
+      if (hasBody(req)) res.setHeader('connection', 'close');
+      const { http: _http, ...extensions } = error.extensions;
+      res.status(429).json({ errors: [{ message: error.message, extensions }] });
+      return;
+    }
+    next();
+  };
+}
+
+function hasBody(req: Request): boolean {
+  return req.headers['transfer-encoding'] !== undefined || Number(req.headers['content-length'] ?? 0) > 0;
+}
