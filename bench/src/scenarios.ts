@@ -5,7 +5,7 @@
  * before any run and checked for the page size the frontend asks for.
  */
 import { queryRows } from '@marketplace/kit';
-import { tokenFor } from '@marketplace/kit/testing';
+import { sessionsRecorded, tokenFor } from '@marketplace/kit/testing';
 import {
   BenchmarkOperation,
   CHECKOUT,
@@ -167,6 +167,8 @@ async function scenario(
   if (!root || !rootUrl) throw new Error(`${operation.title}: the plan has no root fetch to call directly`);
   const requests: BenchRequest[] = [];
   const direct: BenchRequest[] = [];
+  // Plain fetches below: the tokens' sessions must be recorded first (the test client waits by itself).
+  await sessionsRecorded();
   for (const variant of variants) {
     const headers: Record<string, string> = variant.token ? { authorization: `Bearer ${variant.token}` } : {};
     const data = await referenceData(

@@ -30,6 +30,7 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { availableParallelism, loadavg } from 'node:os';
 import { resolve } from 'node:path';
 import { envReader, loadSubgraphSigningSecret, readCommonConfig } from '@marketplace/kit';
+import { isolateTestSessions } from '@marketplace/kit/testing';
 import { GATEWAY_NODE_FLAGS } from '@marketplace/gateway';
 import { SUPERGRAPH_PATH, costOf, quiesce, startTestSupergraph, statementCounts } from '@marketplace/e2e/testing';
 import { DatasetDatabases, SUBGRAPH_NAMES, analyzeDataset, loadDataset } from './dataset';
@@ -76,6 +77,8 @@ interface Target {
 }
 
 async function main(): Promise<number> {
+  // Before any token is made: the run's gateways and subgraphs, in this process and its children, read sessions there.
+  isolateTestSessions();
   const env = envReader();
   const warmupMs = env.int('BENCH_WARMUP_S', 1, { min: 0, max: 60 }) * 1000;
   const settings = {

@@ -17,14 +17,21 @@ export default async function globalSetup(): Promise<void> {
   (globalThis as { __testRunDir?: string }).__testRunDir = dir;
   // Development keys for this run only; every test process shares them through DATA_DIR.
   process.env.DATA_DIR ??= join(dir, 'state');
-  // One session namespace for the run: \`tokenFor\` records sessions where every test file's subgraphs read them.
-  process.env.SESSION_KEY_PREFIX ??= `test-run-${randomUUID()}:sessions`;
+  isolateTestSessions();
   if (process.env.DATABASE_URL) return;
   // Embedded Postgres runs as the `postgres` user when we are root: it must reach its directory.
   chmodSync(dir, 0o777);
   const server = await startEmbeddedPostgres({ dir: join(dir, 'postgres'), port: await freePort() });
   process.env.DATABASE_URL = server.url;
   (globalThis as { __embeddedPostgres?: unknown }).__embeddedPostgres = server;
+}
+
+/**
+ * One session namespace for a run of tests or of a benchmark: `tokenFor` records sessions
+ * where every gateway and subgraph of the run reads them (processes started later inherit it).
+ */
+export function isolateTestSessions(): void {
+  process.env.SESSION_KEY_PREFIX ??= `test-run-${randomUUID()}:sessions`;
 }
 
 /**

@@ -3,7 +3,7 @@ export * from './graphql-client';
 export * from './log-capture';
 export * from './metrics';
 export * from './subgraph';
-export { freePort } from './global-setup';
+export { freePort, isolateTestSessions } from './global-setup';
 export * from './tcp-proxy';
 export * from '../events/testing';
 export * from './helpers';
