@@ -13,6 +13,7 @@ import {
   loadDataset,
   vendorEmail,
 } from './dataset';
+import { buildScenarios } from './scenarios';
 
 /** The data set at 1 % through the real supergraph: counts, cross-subgraph consistency, and what clients see of it. */
 const SCALE = 0.01;
@@ -287,4 +288,12 @@ it('shows a product page with reviews by named authors and a rating that matches
     expect(review.body.length).toBeGreaterThan(0);
     expect(review.author.displayName).toMatch(/^\S+ .+$/);
   }
+});
+
+// The benchmark's own preparation, which no other test runs: its tokens (signed here, as the
+// benchmark signs them) must be accepted, and every variant must answer a full page.
+it('prepares every benchmark scenario on the data set: signed tokens accepted, full pages', async () => {
+  const scenarios = await buildScenarios(supergraph, dbs);
+  expect(scenarios.map((scenario) => scenario.operation.title)).toHaveLength(7);
+  for (const scenario of scenarios) expect(scenario.requests.length).toBeGreaterThan(0);
 });
