@@ -1,7 +1,7 @@
 import type { GraphQLDataSource, GraphQLDataSourceProcessOptions } from '@apollo/gateway';
 import type { GraphQLRequestContext } from '@apollo/server';
 import { GraphQLError } from 'graphql';
-import { GatewaySigner, Headers, Logger } from '@marketplace/kit';
+import { GatewaySigner, Headers, Logger, bodySignatureOf } from '@marketplace/kit';
 import type { GatewayContext } from '../edge/request-context';
 import { SubgraphAnswer, SubgraphFetcher, cacheControlDirectives } from './subgraph-fetcher';
 
@@ -53,7 +53,8 @@ export class SubgraphDataSource implements GraphQLDataSource<GatewayContext> {
     const { http: _http, query, ...rest } = request;
     const payload = this.signer.signBody({ query, ...rest });
     const identity = { clientIp: context?.clientIp, requestId: context?.requestId };
-    const bodySignature = this.signer.signParams(payload);
+    // The signature signBody just made: serializing the variables (entity representations) again would double the work.
+    const bodySignature = bodySignatureOf(payload);
     Object.assign(
       headers,
       this.signer.identityHeaders({ method: 'POST', path: this.path, ...identity, bodySignature }),

@@ -1,5 +1,5 @@
 import { sessionsRecorded } from './helpers';
-import type { GatewaySigner } from '../auth/gateway-signature';
+import { GatewaySigner, bodySignatureOf } from '../auth/gateway-signature';
 import { Headers as ForwardedHeaders } from '../context';
 
 /** A GraphQL error as clients see it. */
@@ -55,7 +55,7 @@ export class GraphQLTestClient {
         path: new URL(this.url).pathname,
         clientIp: headers[ForwardedHeaders.clientIp],
         requestId: headers[ForwardedHeaders.requestId],
-        bodySignature: this.signer.signParams(payload),
+        bodySignature: bodySignatureOf(payload),
       });
       Object.assign(headers, forwarded);
     }
