@@ -35,6 +35,7 @@ export * from './auth/gateway-signature';
 export * from './auth/subgraph-signing-secret';
 export * from './validation';
 export * from './input-controls';
+export * from './graphql-documents';
 export * from './route-refusal';
 export * from './named-moves';
 export * from './changes';

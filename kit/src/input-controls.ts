@@ -19,6 +19,7 @@ import {
 } from 'graphql';
 import { AppError, FieldError, badInput } from './errors';
 import { CONTROL_CHARACTERS_EXCEPT_LINES } from './validation';
+import { fragmentsByName } from './graphql-documents';
 
 /**
  * A refusal lists at most this many values, so a list of ten thousand bad strings cannot
@@ -59,9 +60,7 @@ export function controlCharactersIn(
   const coerced = getVariableValues(schema, operation.variableDefinitions ?? [], variables ?? {}, { maxErrors: 1 });
   const root = schema.getRootType(operation.operation);
   if (coerced.errors || !root) return [];
-  const fragments = new Map<string, FragmentDefinitionNode>();
-  for (const definition of document.definitions)
-    if (definition.kind === Kind.FRAGMENT_DEFINITION) fragments.set(definition.name.value, definition);
+  const fragments = fragmentsByName(document);
   const found = new Map<string, FieldError>();
   const walk = new OperationWalk(schema, fragments, coerced.coerced, found);
   walk.selections(root, operation.selectionSet, '');

@@ -19,7 +19,7 @@ import {
   isListType,
   isObjectType,
 } from 'graphql';
-import { describeOperation } from '@marketplace/kit';
+import { describeOperation, fragmentsByName } from '@marketplace/kit';
 import { CostDirectives, ListSize, costDirectivesOf } from './cost-directives';
 import type { GatewayContext } from './request-context';
 
@@ -94,9 +94,7 @@ export function costLimitPlugin(limits: CostLimits): ApolloServerPlugin<GatewayC
       return {
         async didResolveOperation({ schema, document, operation, request, contextValue }) {
           if (!operation) return;
-          const fragments = new Map<string, FragmentDefinitionNode>();
-          for (const definition of document.definitions)
-            if (definition.kind === Kind.FRAGMENT_DEFINITION) fragments.set(definition.name.value, definition);
+          const fragments = fragmentsByName(document);
           const signedIn = Boolean(contextValue.viewer);
           const max = costBudget(limits, signedIn);
           const cost = new CostMeter(schema, (name) => fragments.get(name)).operationCost(operation, request.variables);
