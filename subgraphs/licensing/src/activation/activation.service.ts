@@ -76,9 +76,10 @@ export class ActivationService {
     return this.db.transaction(async (manager) => {
       const license = await this.ownLicense(context, manager, key, 'activate');
       if (license.status !== LicenseStatus.ACTIVE) {
-        throw conflict(`This license is ${license.status} and can no longer be activated`, {
-          reason: inactiveReason(license.status),
-        });
+        throw conflict(
+          `This license is ${license.status} and can no longer be activated`,
+          inactiveReason(license.status),
+        );
       }
       const activations = (await this.store.activationsOf(manager, [license.id])).get(license.id) ?? [];
       const existing = activations.find((activation) => activation.fingerprint === fingerprint);
@@ -86,7 +87,7 @@ export class ActivationService {
       if (activations.length >= license.maxActivations) {
         throw conflict(
           `This license is already activated on ${activations.length} of ${license.maxActivations} machines; deactivate one first`,
-          { reason: LicenseValidationCode.TOO_MANY_ACTIVATIONS },
+          'TOO_MANY_ACTIVATIONS',
         );
       }
       const [row] = await queryRows<Activation>(

@@ -70,11 +70,9 @@ export class DownloadService {
     if (license.ownerId !== viewer.id)
       throw notYours('License', viewer.role === Role.ADMIN, "Only the license's owner can download with it");
     if (license.status !== LicenseStatus.ACTIVE)
-      throw conflict(`This license is ${license.status}; its downloads are closed`, {
-        reason: inactiveReason(license.status),
-      });
+      throw conflict(`This license is ${license.status}; its downloads are closed`, inactiveReason(license.status));
     const artifact = await this.products.currentArtifact(this.db, license.productId);
-    if (!artifact) throw conflict('The vendor has not uploaded a build of this product yet', { reason: 'NO_ARTIFACT' });
+    if (!artifact) throw conflict('The vendor has not uploaded a build of this product yet', 'NO_ARTIFACT');
     const ttl = this.settings.downloadLinkTtlSeconds;
     const exp = Math.floor(Date.now() / 1000) + ttl;
     const claims: DownloadClaims = {

@@ -1,4 +1,4 @@
-import { Connection } from '@marketplace/kit';
+import { Connection, ErrorReason } from '@marketplace/kit';
 import { Directive, Field, ID, Int, ObjectType, registerEnumType } from 'type-graphql';
 
 export enum LicenseStatus {
@@ -73,7 +73,7 @@ export const LICENSE_COLUMNS = `l.id, l.order_id AS "orderId", l.product_id AS "
   l.max_activations AS "maxActivations", l.issued_at AS "issuedAt", l.expires_at AS "expiresAt"`;
 
 /** The error reason (`extensions.reason`) of a license that may no longer be used. */
-export function inactiveReason(status: LicenseStatus): 'LICENSE_EXPIRED' | 'LICENSE_REVOKED' {
+export function inactiveReason(status: LicenseStatus): ErrorReason {
   return status === LicenseStatus.EXPIRED ? 'LICENSE_EXPIRED' : 'LICENSE_REVOKED';
 }
 
