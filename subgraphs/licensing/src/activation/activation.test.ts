@@ -44,6 +44,17 @@ describe('activateLicense', () => {
     expect(second.data?.activateLicense).toEqual(first.data?.activateLicense);
   });
 
+  it('the same machine activated 10 times in parallel: one activation, every payload naming it', async () => {
+    const { owner, key } = await licensed(licensing);
+    const results = await Promise.all(
+      Array.from({ length: 10 }, (_, i) => activate(licensing, key, 'same-machine', owner.token, `label ${i}`)),
+    );
+    expect(results.map((r) => r.errors)).toEqual(Array(10).fill(undefined));
+    const activations = results.map((r) => r.data!.activateLicense.activation);
+    expect(new Set(activations.map((a) => JSON.stringify(a))).size).toBe(1);
+    expect(results.map((r) => r.data!.activateLicense.license.activations)).toEqual(Array(10).fill([activations[0]]));
+  });
+
   it('a blank or omitted label is null (absent text), never ""', async () => {
     const { owner, key } = await licensed(licensing);
     expect((await activate(licensing, key, 'a', owner.token, '   ')).data?.activateLicense.activation.label).toBeNull();
