@@ -4,7 +4,9 @@
  * the whole supergraph (every subgraph's SDL carries it; composition merges identical enums).
  */
 export const ErrorReason = {
+  EMAIL_TAKEN: 'Another account has this email address.',
   IDEMPOTENCY_KEY_REUSED: 'The idempotency key was used before with different input.',
   INVALID_STATUS: "The object's current status does not allow this change.",
+  OWN_ROLE: 'Admins cannot change their own role.',
 } as const satisfies Record<string, string>;
 export type ErrorReason = keyof typeof ErrorReason;

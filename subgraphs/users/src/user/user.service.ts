@@ -99,10 +99,9 @@ export class UserService {
     const viewer = requireViewer(context);
     if (!isUuid(userId)) throw badInput([{ field: 'input.userId', message: 'is not a user id' }]);
     if (viewer.id === userId)
-      throw conflict('Admins cannot change their own role', {
-        reason: 'OWN_ROLE',
-        fields: [{ field: 'input.userId', message: 'is your own account' }],
-      });
+      throw conflict('Admins cannot change their own role', 'OWN_ROLE', [
+        { field: 'input.userId', message: 'is your own account' },
+      ]);
     return this.db.transaction(async (manager) => {
       const user = await this.lockForUpdate(manager, userId);
       if (user.role === role) return user;
@@ -128,10 +127,9 @@ export class UserService {
       return await manager.save(user);
     } catch (error) {
       if (isUniqueViolation(error, 'users_email_key'))
-        throw conflict('An account with this email already exists', {
-          reason: 'EMAIL_TAKEN',
-          fields: [{ field: 'input.email', message: 'is taken by another account' }],
-        });
+        throw conflict('An account with this email already exists', 'EMAIL_TAKEN', [
+          { field: 'input.email', message: 'is taken by another account' },
+        ]);
       throw error;
     }
   }
