@@ -1,10 +1,12 @@
-import { AppError, conflict } from '@marketplace/kit';
+import { AppError, ErrorReason, conflict } from '@marketplace/kit';
 
 /** The `extensions.reason` values payments raises with CONFLICT (kit/src/contracts/error-reasons.ts describes them). */
-export type PaymentConflictReason = 'ALREADY_PAID' | 'ALREADY_REFUNDED' | 'NOT_PAID' | 'ORDER_CANCELLED';
+export type PaymentConflictReason = Extract<
+  ErrorReason,
+  'ALREADY_PAID' | 'ALREADY_REFUNDED' | 'NOT_PAID' | 'ORDER_CANCELLED'
+>;
 
-export const paymentConflict = (message: string, reason: PaymentConflictReason): AppError =>
-  conflict(message, { reason });
+export const paymentConflict = (message: string, reason: PaymentConflictReason): AppError => conflict(message, reason);
 
 /** order.created travels through the broker: a brand-new order may not have reached payments yet. */
 export const orderNotHeardOf = () =>
