@@ -4,12 +4,16 @@
  * the whole supergraph (every subgraph's SDL carries it; composition merges identical enums).
  */
 export const ErrorReason = {
+  ALREADY_PAID: 'The order is paid already (or was paid and refunded); it takes no further payment.',
+  ALREADY_REFUNDED: 'The payment was refunded already; there is nothing left to refund.',
   EMAIL_TAKEN: 'Another account has this email address.',
   IDEMPOTENCY_KEY_REUSED: 'The idempotency key was used before with different input.',
   INVALID_STATUS: "The object's current status does not allow this change.",
   LICENSE_EXPIRED: 'The license is past its expiry date and can no longer be used.',
   LICENSE_REVOKED: 'The license was revoked (its order was refunded) and can no longer be used.',
+  NOT_PAID: "The order's payment has not succeeded, so there is no money to refund.",
   NO_ARTIFACT: 'The vendor has not uploaded a build of the product yet, so there is nothing to download.',
+  ORDER_CANCELLED: 'The order was cancelled; it can no longer be paid.',
   OWN_ROLE: 'Admins cannot change their own role.',
   TOO_MANY_ACTIVATIONS: 'Every activation slot of the license is taken; deactivate another machine first.',
 } as const satisfies Record<string, string>;
