@@ -4,7 +4,11 @@
  * the whole supergraph (every subgraph's SDL carries it; composition merges identical enums).
  */
 export const ErrorReason = {
+  CART_EMPTY: 'The cart holds nothing to check out.',
+  CURRENCY_MISMATCH:
+    "The product or cart is priced in another currency than the cart's: one order is charged in one currency.",
   IDEMPOTENCY_KEY_REUSED: 'The idempotency key was used before with different input.',
   INVALID_STATUS: "The object's current status does not allow this change.",
+  PRODUCT_UNAVAILABLE: 'A product involved is no longer for sale (archived or unpublished).',
 } as const satisfies Record<string, string>;
 export type ErrorReason = keyof typeof ErrorReason;

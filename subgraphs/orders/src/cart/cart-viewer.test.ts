@@ -60,9 +60,7 @@ describe('Product.viewerInCart', () => {
     );
     expect(result.data?._entities.every((p) => p.viewerInCart === false)).toBe(true);
     expect(statements.filter((s) => /cart/.test(s))).toHaveLength(1);
-    expect(await orders.subgraph.deps.db.query(`SELECT 1 FROM carts WHERE user_id = $1`, [userOf(token)])).toEqual(
-      [],
-    );
+    expect(await orders.subgraph.deps.db.query(`SELECT 1 FROM carts WHERE user_id = $1`, [userOf(token)])).toEqual([]);
   });
 });
 

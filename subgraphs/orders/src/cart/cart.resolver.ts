@@ -15,7 +15,10 @@ export class CartResolver {
     description:
       "Adds a published product to the signed-in user's cart; adding one already there changes nothing. All items must share one currency. Errors: UNAUTHENTICATED, BAD_USER_INPUT, NOT_FOUND, CONFLICT (CURRENCY_MISMATCH).",
   })
-  async addToCart(@Arg('input') input: AddToCartInput, @Ctx() context: RequestContext): Promise<AddToCartPayload> {
+  async addToCart(
+    @Arg('input', { description: 'The product to add.' }) input: AddToCartInput,
+    @Ctx() context: RequestContext,
+  ): Promise<AddToCartPayload> {
     return { cart: await this.carts.add(context, input.productId) };
   }
 
@@ -25,7 +28,7 @@ export class CartResolver {
       "Removes a product from the signed-in user's cart; one not in it is not an error. Errors: UNAUTHENTICATED, BAD_USER_INPUT.",
   })
   async removeFromCart(
-    @Arg('input') input: RemoveFromCartInput,
+    @Arg('input', { description: 'The product to remove.' }) input: RemoveFromCartInput,
     @Ctx() context: RequestContext,
   ): Promise<RemoveFromCartPayload> {
     return { cart: await this.carts.remove(context, input.productId) };

@@ -1,4 +1,5 @@
 import {
+  CurrencyCode,
   InputCheck,
   Money,
   RequestContext,
@@ -15,7 +16,7 @@ import type { ProductReplicaService } from '../product-replica/product-replica.s
 import { Cart, CartItem } from './cart.type';
 
 /** A cart with no priced item has to show a subtotal in some currency. */
-const DEFAULT_CURRENCY = 'USD';
+const DEFAULT_CURRENCY = CurrencyCode.USD;
 
 interface ItemRow {
   productId: string;

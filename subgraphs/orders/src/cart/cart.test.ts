@@ -48,12 +48,15 @@ describe('authorization', () => {
         `query($userId: ID!) { _entities(representations: [{ __typename: "User", id: $userId }]) { ... on User { id cart { id } } } }`,
         { variables: { userId: userOf(token) }, token: viewer },
       );
-      expect(result).toEqual({ data: { _entities: [{ id: userOf(token), cart: null }] } });
+      expect({ data: result.data, errors: result.errors }).toEqual({
+        data: { _entities: [{ id: userOf(token), cart: null }] },
+        errors: undefined,
+      });
     }
     expect((await cartOf(token)).itemCount).toBe(1);
   });
 
-  it('reading another user\'s cart creates none for them', async () => {
+  it("reading another user's cart creates none for them", async () => {
     const stranger = customer();
     await cartAs(orders, userOf(stranger), customer());
     const rows = await orders.subgraph.deps.db.query(`SELECT 1 FROM carts WHERE user_id = $1`, [userOf(stranger)]);

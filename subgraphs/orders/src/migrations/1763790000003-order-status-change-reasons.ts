@@ -34,12 +34,12 @@ export class OrderStatusChangeReasons1763790000003 implements MigrationInterface
       await db.query(`UPDATE order_status_history SET reason = $2 WHERE reason = $1`, [before, after]);
     }
     await db.query(
-      `ALTER TABLE order_status_history ADD CONSTRAINT order_status_history_reason_check CHECK (reason IN (${REASONS.map((r) => `'${r}'`).join(', ')}))`,
+      `ALTER TABLE order_status_history ADD CONSTRAINT order_status_history_reason_known CHECK (reason IN (${REASONS.map((r) => `'${r}'`).join(', ')}))`,
     );
   }
 
   async down(db: QueryRunner): Promise<void> {
-    await db.query(`ALTER TABLE order_status_history DROP CONSTRAINT order_status_history_reason_check`);
+    await db.query(`ALTER TABLE order_status_history DROP CONSTRAINT order_status_history_reason_known`);
     for (const [before, after] of RENAMES) {
       await db.query(`UPDATE order_status_history SET reason = $1 WHERE reason = $2`, [before, after]);
     }

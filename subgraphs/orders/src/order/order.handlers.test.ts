@@ -184,7 +184,7 @@ describe('refused transitions', () => {
   it('a cancelled order cannot be paid, fulfilled or refunded; each refusal is logged', async () => {
     const token = customer();
     const { order, products } = await placeOrder(orders, token);
-    await orders.client.data(CANCEL, { variables: { id: order.id }, token });
+    await orders.client.data(CANCEL, { variables: { orderId: order.id }, token });
     await paid(orders, order);
     await licensed(order.id, products[0].productId);
     await deliverEvent(orders, Events.PaymentRefunded, { ...paymentOf(order), reason: 'x' });

@@ -19,7 +19,6 @@ beforeAll(async () => {
 });
 afterAll(() => orders.close());
 
-
 interface Page {
   edges: { cursor: string; node: { id: string; status: string } }[];
   pageInfo: { hasNextPage: boolean; endCursor: string | null };
@@ -125,7 +124,10 @@ describe('User.orders (me { orders })', () => {
   });
 
   it('filters by status', async () => {
-    expect(await mine({ status: 'CANCELLED' })).toMatchObject({ totalCount: 1, edges: [{ node: { id: placed[1].id, status: 'CANCELLED' } }] });
+    expect(await mine({ status: 'CANCELLED' })).toMatchObject({
+      totalCount: 1,
+      edges: [{ node: { id: placed[1].id, status: 'CANCELLED' } }],
+    });
   });
 
   it('refuses a forged cursor with BAD_USER_INPUT and a signed-out caller with UNAUTHENTICATED', async () => {
@@ -160,9 +162,9 @@ describe('User.orders (me { orders })', () => {
         token,
       }),
     );
-    expect(result._entities[0].orders.edges.every((e) => e.node.items.length === 1 && e.node.statusHistory.length >= 1)).toBe(
-      true,
-    );
+    expect(
+      result._entities[0].orders.edges.every((e) => e.node.items.length === 1 && e.node.statusHistory.length >= 1),
+    ).toBe(true);
     expect(statements.filter((s) => /FROM order_items/.test(s))).toHaveLength(1);
     expect(statements.filter((s) => /FROM order_status_history/.test(s))).toHaveLength(1);
   });

@@ -39,9 +39,12 @@ export class OrderResolver {
   @Mutation(() => CancelOrderPayload, {
     nullable: true,
     description:
-      'Cancels an order nobody has paid yet (PENDING_PAYMENT or PAYMENT_FAILED), by its owner or an admin; NOT_FOUND for anyone else, exactly as when there is none. Errors: UNAUTHENTICATED, BAD_USER_INPUT, NOT_FOUND, CONFLICT (ALREADY_PAID, ORDER_CANCELLED).',
+      'Cancels an order nobody has paid yet (PENDING_PAYMENT or PAYMENT_FAILED), by its owner or an admin; NOT_FOUND for anyone else, exactly as when there is none. Errors: UNAUTHENTICATED, BAD_USER_INPUT, NOT_FOUND, CONFLICT (INVALID_STATUS).',
   })
-  async cancelOrder(@Arg('input') input: CancelOrderInput, @Ctx() context: RequestContext): Promise<CancelOrderPayload> {
+  async cancelOrder(
+    @Arg('input', { description: 'The order to cancel.' }) input: CancelOrderInput,
+    @Ctx() context: RequestContext,
+  ): Promise<CancelOrderPayload> {
     return { order: await this.orders.cancel(context, input.orderId) };
   }
 

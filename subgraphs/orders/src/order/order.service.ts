@@ -128,10 +128,7 @@ export class OrderService {
         [id],
       );
       if (!UNPAID.includes(row.status)) {
-        throw conflict(
-          `Only an unpaid order can be cancelled; this one is ${row.status}`,
-          row.status === OrderStatus.CANCELLED ? 'ORDER_CANCELLED' : 'ALREADY_PAID',
-        );
+        throw conflict(`Only an unpaid order can be cancelled; this one is ${row.status}`, 'INVALID_STATUS');
       }
       await this.transitions.transition(manager, id, OrderStatus.CANCELLED, reason, {
         correlationId: context.requestId,
@@ -157,9 +154,15 @@ export class OrderService {
           [UNPAID, cutoff],
         );
         for (const { id } of rows) {
-          await this.transitions.transition(manager, id, OrderStatus.CANCELLED, OrderStatusChangeReason.PAYMENT_TIMEOUT, {
-            correlationId: `order-expiry-${now.toISOString()}`,
-          });
+          await this.transitions.transition(
+            manager,
+            id,
+            OrderStatus.CANCELLED,
+            OrderStatusChangeReason.PAYMENT_TIMEOUT,
+            {
+              correlationId: `order-expiry-${now.toISOString()}`,
+            },
+          );
         }
         return rows.length;
       });
