@@ -12,7 +12,7 @@ export const admin = () => tokenFor(randomUUID(), 'ADMIN');
 
 /** The user id (`sub`) a test token was made for. */
 export const userOf = (token: string) =>
-  JSON.parse(Buffer.from(token.split('.')[1], 'base64url').toString()).sub as string;
+  (JSON.parse(Buffer.from(token.split('.')[1], 'base64url').toString()) as { sub: string }).sub;
 
 /** A product published in the orders subgraph's replica, through the catalog's event. */
 export async function published(orders: TestSubgraph, overrides: Partial<ProductState> = {}): Promise<ProductState> {
