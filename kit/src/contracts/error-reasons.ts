@@ -9,6 +9,10 @@ export const ErrorReason = {
     "The product or cart is priced in another currency than the cart's: one order is charged in one currency.",
   IDEMPOTENCY_KEY_REUSED: 'The idempotency key was used before with different input.',
   INVALID_STATUS: "The object's current status does not allow this change.",
+  LICENSE_EXPIRED: 'The license is past its expiry date and can no longer be used.',
+  LICENSE_REVOKED: 'The license was revoked (its order was refunded) and can no longer be used.',
+  NO_ARTIFACT: 'The vendor has not uploaded a build of the product yet, so there is nothing to download.',
   PRODUCT_UNAVAILABLE: 'A product involved is no longer for sale (archived or unpublished).',
+  TOO_MANY_ACTIVATIONS: 'Every activation slot of the license is taken; deactivate another machine first.',
 } as const satisfies Record<string, string>;
 export type ErrorReason = keyof typeof ErrorReason;
