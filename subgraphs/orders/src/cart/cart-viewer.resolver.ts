@@ -17,7 +17,7 @@ export class UserCartResolver {
       "The user's shopping cart, created empty on first use: for the signed-in user themself only (read it as `me { cart }`); null for anyone else, admins included.",
   })
   cart(@Root() user: User, @Ctx() context: RequestContext): Promise<Cart | null> {
-    return this.carts.ofUser(context, user.id);
+    return this.carts.ofUser(context).load(user.id);
   }
 }
 

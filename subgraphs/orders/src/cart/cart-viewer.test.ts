@@ -65,6 +65,22 @@ describe('Product.viewerInCart', () => {
 });
 
 describe('User.cart', () => {
+  it('reads the cart once however often the viewer appears, and never for another user', async () => {
+    const token = customer();
+    const reps = [userOf(token), userOf(customer()), userOf(token)].map((id) => ({ __typename: 'User', id }));
+    const { result, statements } = await sqlDuring(orders, () =>
+      orders.client.data<{ _entities: ({ cart: { id: string } | null } | null)[] }>(
+        `query($reps: [_Any!]!) { _entities(representations: $reps) { ... on User { cart { id } } } }`,
+        { variables: { reps }, token },
+      ),
+    );
+    const [mine, theirs, again] = result._entities.map((user) => user?.cart ?? null);
+    expect(mine).not.toBeNull();
+    expect(theirs).toBeNull();
+    expect(again).toEqual(mine);
+    expect(statements.filter((s) => /INSERT INTO carts/.test(s))).toHaveLength(1);
+  });
+
   it('is never shared between viewers', async () => {
     const token = customer();
     for (const viewer of [token, customer(), undefined]) {

@@ -33,11 +33,15 @@ export class CartService {
     private readonly products: ProductReplicaService,
   ) {}
 
-  /** `User.cart`: the viewer's own cart (created empty on first use); null for anyone else's, admins included. */
-  async ofUser(context: RequestContext, userId: string): Promise<Cart | null> {
-    if (context.viewer?.id !== userId) return null;
-    return this.mine(userId);
-  }
+  /**
+   * `User.cart` of every user in a response, per request: the viewer's own cart (created empty
+   * on first use, read once however often the viewer's User appears); null for anyone else's,
+   * admins included.
+   */
+  readonly ofUser = defineLoader<string, Cart | null>(async (userIds, context) => {
+    const own = context.viewer && userIds.includes(context.viewer.id) ? await this.mine(context.viewer.id) : null;
+    return userIds.map((userId) => (userId === context.viewer?.id ? own : null));
+  });
 
   /** The user's cart as it is now, created empty if missing. */
   mine(userId: string): Promise<Cart> {
