@@ -6,6 +6,9 @@
 export const ErrorReason = {
   ALREADY_PAID: 'The order is paid already (or was paid and refunded); it takes no further payment.',
   ALREADY_REFUNDED: 'The payment was refunded already; there is nothing left to refund.',
+  CART_EMPTY: 'The cart holds nothing to check out.',
+  CURRENCY_MISMATCH:
+    "The product or cart is priced in another currency than the cart's: one order is charged in one currency.",
   EMAIL_TAKEN: 'Another account has this email address.',
   IDEMPOTENCY_KEY_REUSED: 'The idempotency key was used before with different input.',
   INVALID_STATUS: "The object's current status does not allow this change.",
@@ -15,6 +18,7 @@ export const ErrorReason = {
   NO_ARTIFACT: 'The vendor has not uploaded a build of the product yet, so there is nothing to download.',
   ORDER_CANCELLED: 'The order was cancelled; it can no longer be paid.',
   OWN_ROLE: 'Admins cannot change their own role.',
+  PRODUCT_UNAVAILABLE: 'A product involved is no longer for sale (archived or unpublished).',
   TOO_MANY_ACTIVATIONS: 'Every activation slot of the license is taken; deactivate another machine first.',
 } as const satisfies Record<string, string>;
 export type ErrorReason = keyof typeof ErrorReason;
