@@ -99,7 +99,7 @@ describe('CostMeter', () => {
 
   it('adds @cost weights (a count, an aggregate) and the mutation base cost', () => {
     expect(costOf('{ products(first: 1) { totalCount } }')).toBe(1 + 5);
-    // The base cost plus the payload, an object.
+    // The mutation's base cost, plus 1 for its payload object.
     expect(costOf('mutation { logout(input: { refreshToken: "x" }) { sessionEnded } }')).toBe(MUTATION_COST + 1);
   });
 
