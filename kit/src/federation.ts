@@ -5,6 +5,8 @@ import { BuildSchemaOptions, PubSub, buildSchema, createResolversMap } from 'typ
 import { authChecker } from './auth/auth-checker';
 import { CACHE_CONTROL_DIRECTIVE } from './cache-hints';
 import type { RequestContext } from './context';
+import { globalIdsEnabled } from './ids/global-id';
+import { applyGlobalIds } from './ids/global-ids-transform';
 
 /**
  * Federation 2 features the subgraphs may use; one `@link` for all of them. v2.9 brings the
@@ -39,6 +41,16 @@ export interface FederatedSchemaOptions {
   container?: BuildSchemaOptions['container'];
   /** `__resolveReference` per entity type; each should go through a DataLoader. */
   references?: ReferenceResolvers;
+  /** SDL and resolvers added to type-graphql's (the users subgraph's `Node`, when global ids are on). */
+  extension?: SchemaExtension;
+  /** Global ids at this subgraph's edge (ids/global-ids-transform.ts); `globalIdsEnabled()` by default. */
+  globalIds?: boolean;
+}
+
+/** SDL a subgraph adds beside its decorated classes, with the resolvers of what it declares. */
+export interface SchemaExtension {
+  typeDefs: string;
+  resolvers: SubgraphResolvers;
 }
 
 /**
@@ -75,17 +87,21 @@ export async function buildFederatedSchema(options: FederatedSchemaOptions): Pro
     pubSub: changeFeedOnly,
   });
   const resolvers = createResolversMap(schema) as SubgraphResolvers;
-  for (const [typeName, typeResolvers] of Object.entries(options.references ?? {})) {
+  const extension = options.extension?.resolvers ?? {};
+  for (const [typeName, typeResolvers] of [...Object.entries(options.references ?? {}), ...Object.entries(extension)]) {
     resolvers[typeName] = { ...resolvers[typeName], ...(typeResolvers as object) } as never;
   }
-  return buildSubgraphSchema({
-    typeDefs: parse(`${FEDERATION_LINK}\n${CACHE_CONTROL_DIRECTIVE}\n${printSchemaWithDirectives(schema)}`),
+  const subgraphSchema = buildSubgraphSchema({
+    typeDefs: parse(
+      `${FEDERATION_LINK}\n${CACHE_CONTROL_DIRECTIVE}\n${printSchemaWithDirectives(schema)}\n${options.extension?.typeDefs ?? ''}`,
+    ),
     resolvers,
   });
+  return (options.globalIds ?? globalIdsEnabled()) ? applyGlobalIds(subgraphSchema) : subgraphSchema;
 }
 
 /** The resolver map `buildSubgraphSchema` takes, named through its public signature (the type itself is not exported). */
-type SubgraphResolvers = NonNullable<
+export type SubgraphResolvers = NonNullable<
   Extract<Parameters<typeof buildSubgraphSchema>[0], { typeDefs: unknown }>['resolvers']
 >;
 

@@ -13,6 +13,7 @@ export * from './demand-control';
 export * from './cache-hints';
 export * from './federation';
 export * from './entity-stubs';
+export * from './ids';
 export * from './process';
 export * from './subgraph';
 export * from './auth/keys';
