@@ -1,6 +1,14 @@
 import { buildSubgraphSchema, printSubgraphSchema } from '@apollo/subgraph';
 import { printSchemaWithDirectives } from '@graphql-tools/utils';
-import { GraphQLResolveInfo, GraphQLSchema, parse } from 'graphql';
+import {
+  DefinitionNode,
+  DocumentNode,
+  GraphQLResolveInfo,
+  GraphQLSchema,
+  Kind,
+  ObjectTypeExtensionNode,
+  parse,
+} from 'graphql';
 import { BuildSchemaOptions, PubSub, buildSchema, createResolversMap } from 'type-graphql';
 import { authChecker } from './auth/auth-checker';
 import { CACHE_CONTROL_DIRECTIVE } from './cache-hints';
@@ -92,12 +100,43 @@ export async function buildFederatedSchema(options: FederatedSchemaOptions): Pro
     resolvers[typeName] = { ...resolvers[typeName], ...(typeResolvers as object) } as never;
   }
   const subgraphSchema = buildSubgraphSchema({
-    typeDefs: parse(
-      `${FEDERATION_LINK}\n${CACHE_CONTROL_DIRECTIVE}\n${printSchemaWithDirectives(schema)}\n${options.extension?.typeDefs ?? ''}`,
+    typeDefs: foldObjectExtensions(
+      parse(
+        `${FEDERATION_LINK}\n${CACHE_CONTROL_DIRECTIVE}\n${printSchemaWithDirectives(schema)}\n${options.extension?.typeDefs ?? ''}`,
+      ),
     ),
     resolvers,
   });
   return (options.globalIds ?? globalIdsEnabled()) ? applyGlobalIds(subgraphSchema) : subgraphSchema;
+}
+
+/**
+ * `extend type User implements Node` of a type defined in the same document, folded into its
+ * definition: the subgraph's SDL then shows one documented `type User implements Node`.
+ */
+function foldObjectExtensions(document: DocumentNode): DocumentNode {
+  const extensions = new Map<string, ObjectTypeExtensionNode[]>();
+  const defined = new Set<string>();
+  for (const definition of document.definitions) {
+    if (definition.kind === Kind.OBJECT_TYPE_DEFINITION) defined.add(definition.name.value);
+    if (definition.kind === Kind.OBJECT_TYPE_EXTENSION)
+      extensions.set(definition.name.value, [...(extensions.get(definition.name.value) ?? []), definition]);
+  }
+  const folded = (name: string) => defined.has(name) && extensions.has(name);
+  const definitions = document.definitions.flatMap((definition): DefinitionNode[] => {
+    if (definition.kind === Kind.OBJECT_TYPE_EXTENSION && folded(definition.name.value)) return [];
+    if (definition.kind !== Kind.OBJECT_TYPE_DEFINITION || !folded(definition.name.value)) return [definition];
+    const more = extensions.get(definition.name.value)!;
+    return [
+      {
+        ...definition,
+        interfaces: [...(definition.interfaces ?? []), ...more.flatMap((extension) => extension.interfaces ?? [])],
+        directives: [...(definition.directives ?? []), ...more.flatMap((extension) => extension.directives ?? [])],
+        fields: [...(definition.fields ?? []), ...more.flatMap((extension) => extension.fields ?? [])],
+      },
+    ];
+  });
+  return { ...document, definitions };
 }
 
 /** The resolver map `buildSubgraphSchema` takes, named through its public signature (the type itself is not exported). */
