@@ -1,9 +1,10 @@
 import { randomUUID } from 'node:crypto';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DemoIds, queryRows } from '@marketplace/kit';
 import { globalId, tokenFor, uuidOf } from '@marketplace/kit/testing';
+import { NODE_EXISTENCE_PROBES } from '@marketplace/gateway';
 import { composeSupergraph, printSubgraphs, unexplainedHints } from '@marketplace/scripts';
 import { TestSupergraph, startTestSupergraph } from './testing/supergraph';
 
@@ -140,25 +141,40 @@ it('node refuses what is not a global id of a Node type', async () => {
 });
 
 /**
- * The gap, kept visible until the gateway closes it (/work/wt/_notes/api-ids-docs.md): the
- * users subgraph answers `id` and `__typename` of a reference itself, so a selection that
- * needs nothing from the owner never asks it; and the gateway nulls an object its owner did
- * not resolve only through a non-null field, reporting that in `extensions.valueCompletion`
- * (not `errors`). This test pins today's behaviour; flip it when the contract holds for it.
+ * The users subgraph answers `id` and `__typename` of a reference itself, and @apollo/gateway
+ * nulls an object its owner did not resolve only through a non-null field (noting it in
+ * `extensions.valueCompletion`); the gateway's node-existence probe covers both.
  */
-it('known gap: a missing object selected without any non-null field of its owner is not null', async () => {
-  const id = globalId('Product', randomUUID());
-  const keyOnly = await ask('query ($id: ID!) { node(id: $id) { id } }', { id });
-  expect([keyOnly.data, keyOnly.errors]).toEqual([{ node: { id } }, undefined]);
-  const nullableOnly = await ask('query ($id: ID!) { node(id: $id) { id ... on Product { rating } } }', { id });
-  expect([nullableOnly.data, nullableOnly.errors]).toEqual([{ node: { id, rating: null } }, undefined]);
-  const response = await fetch(supergraph.client.url, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({ query: `{ node(id: "${id}") { id ... on Product { name } } }` }),
+it('a missing object is null even when nothing but its key or nullable fields is selected, with no note', async () => {
+  for (const id of [globalId('Product', randomUUID()), globalId('Order', randomUUID()), globalId('Product', draftId)]) {
+    for (const query of [
+      'query ($id: ID!) { node(id: $id) { id } }',
+      'query ($id: ID!) { node(id: $id) { __typename ... on Product { rating } } }',
+      'query ($id: ID!) { node(id: $id) { id ... on Product { name } } }',
+    ]) {
+      const response = await fetch(supergraph.client.url, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ query, variables: { id } }),
+      });
+      expect([query, id, await response.json()]).toEqual([query, id, { data: { node: null } }]);
+    }
+  }
+  const found = await ask('query ($ids: [ID!]!) { nodes(ids: $ids) { id } }', {
+    ids: [globalId('Product', productId), globalId('Product', draftId)],
   });
-  expect(await response.json()).toEqual({
-    data: { node: null },
-    extensions: { valueCompletion: [expect.objectContaining({ path: ['node', 'name'] })] },
-  });
+  expect([found.data, found.errors]).toEqual([{ nodes: [{ id: globalId('Product', productId) }, null] }, undefined]);
+});
+
+it('every existence probe is a non-null field of a Node type resolved by its owner, not by the node subgraph', () => {
+  const supergraphSdl = readFileSync(join(schemaDir, 'supergraph.graphql'), 'utf8');
+  const implementers = [...supergraphSdl.matchAll(/^type (\w+) implements Node\b/gm)].map((match) => match[1]);
+  expect(Object.keys(NODE_EXISTENCE_PROBES).sort()).toEqual(implementers.filter((name) => name !== 'User').sort());
+  for (const [typename, field] of Object.entries(NODE_EXISTENCE_PROBES)) {
+    const body = new RegExp(`^type ${typename} implements Node[^{]*\\{([^}]*)\\}`, 'm').exec(supergraphSdl)![1];
+    expect([typename, new RegExp(`^  ${field}: [^\\n]*!( |$)(?![^\\n]*graph: USERS)`, 'm').test(body)]).toEqual([
+      typename,
+      true,
+    ]);
+  }
 });
