@@ -66,7 +66,7 @@ describe('entity stubs', () => {
     expect(result.data).toEqual({ _entities: [{ __typename: 'Order', id: 'o1', note: 'note for o1' }] });
   });
 
-  it('carries the owner\'s cache hint from ENTITY_CACHE_HINTS: public entities 60 s, private ones none', async () => {
+  it("carries the owner's cache hint from ENTITY_CACHE_HINTS: public entities 60 s, private ones none", async () => {
     expect(ENTITY_CACHE_HINTS).toMatchObject({ Product: 'public', Vendor: 'public', User: 'public', Order: 'private' });
     const { Product, Vendor, User, Payment, License } = entityStubs('Product', 'Vendor', 'User', 'Payment', 'License');
     @Resolver()

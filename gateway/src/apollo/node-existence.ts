@@ -1,5 +1,5 @@
 import type { ApolloServerPlugin } from '@apollo/server';
-import { DocumentNode, FieldNode, InlineFragmentNode, Kind, OperationTypeNode, SelectionSetNode, visit } from 'graphql';
+import { DocumentNode, InlineFragmentNode, Kind, OperationTypeNode, SelectionSetNode, visit } from 'graphql';
 import type { GatewayContext } from '../edge/request-context';
 
 /**
@@ -94,7 +94,7 @@ export function withProbes(
           ...selection.selectionSet,
           selections: [...selection.selectionSet.selections, ...fragments],
         };
-        return { ...selection, selectionSet } as FieldNode;
+        return { ...selection, selectionSet };
       });
       if (selections.every((selection, index) => selection === operation.selectionSet.selections[index])) return false;
       return { ...operation, selectionSet: { ...operation.selectionSet, selections } };

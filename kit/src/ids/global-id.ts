@@ -23,9 +23,7 @@ export function globalIdsEnabled(env: NodeJS.ProcessEnv = process.env): boolean 
 }
 
 const HEX = '[0-9a-fA-F]';
-const GLOBAL_ID_PATTERN = new RegExp(
-  `^([A-Z][A-Za-z0-9]*):(${HEX}{8}-${HEX}{4}-${HEX}{4}-${HEX}{4}-${HEX}{12})$`,
-);
+const GLOBAL_ID_PATTERN = new RegExp(`^([A-Z][A-Za-z0-9]*):(${HEX}{8}-${HEX}{4}-${HEX}{4}-${HEX}{4}-${HEX}{12})$`);
 const UUID_PATTERN = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 /** A global id taken apart. */
@@ -93,8 +91,7 @@ export const ID_NAME_TYPES: Readonly<Record<string, string>> = {
 export function typeNamedBy(name: string): string | undefined {
   for (const [idName, typename] of Object.entries(ID_NAME_TYPES)) {
     const capitalized = idName[0].toUpperCase() + idName.slice(1);
-    for (const candidate of [idName, `${idName}s`])
-      if (name === candidate) return typename;
+    for (const candidate of [idName, `${idName}s`]) if (name === candidate) return typename;
     for (const suffix of [capitalized, `${capitalized}s`]) if (name.endsWith(suffix)) return typename;
   }
   return undefined;

@@ -162,10 +162,9 @@ describe('global ids transform (switch on)', () => {
   });
 
   it('lists every bad id of an input with its path', async () => {
-    const result = await run(
-      'mutation ($input: CancelOrderInput!) { cancelOrder(input: $input) { order { id } } }',
-      { input: { orderId: globalId('Product', ORDER), lines: { productIds: [globalId('Product', PRODUCT), 'x'] } } },
-    );
+    const result = await run('mutation ($input: CancelOrderInput!) { cancelOrder(input: $input) { order { id } } }', {
+      input: { orderId: globalId('Product', ORDER), lines: { productIds: [globalId('Product', PRODUCT), 'x'] } },
+    });
     expect(result.errors?.[0].extensions.code).toBe('BAD_USER_INPUT');
     expect(fieldsOf(result)).toEqual([
       [
@@ -201,9 +200,7 @@ describe('global ids transform (switch on)', () => {
       contextValue: {},
     })) as ExecutionResult;
     expect(refused.errors?.[0].extensions.code).toBe('BAD_USER_INPUT');
-    expect(fieldsOf(refused)).toEqual([
-      [{ field: 'orderId', message: 'must be an id of type Order, not Product' }],
-    ]);
+    expect(fieldsOf(refused)).toEqual([[{ field: 'orderId', message: 'must be an id of type Order, not Product' }]]);
   });
 
   const ENTITIES =

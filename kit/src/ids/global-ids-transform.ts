@@ -52,7 +52,8 @@ function encodeOutput(parent: GraphQLObjectType, field: GraphQLField<unknown, un
   const encode = (value: unknown): unknown => {
     if (value === null || value === undefined) return value;
     if (Array.isArray(value)) return value.map(encode);
-    const id = String(value);
+    // An id is a string (a uuid) or, for graphql-js's ID, a number.
+    const id = typeof value === 'number' ? String(value) : (value as string);
     return parseGlobalId(id)?.typename === typename ? id : globalId(typename, id);
   };
   field.resolve = (source, args, context, info) => {
@@ -82,7 +83,7 @@ function decodeArguments(
     return decoded;
   };
   const wrap = (resolver: GraphQLFieldResolver<unknown, unknown>): GraphQLFieldResolver<unknown, unknown> =>
-    function (this: unknown, source, args, context, info) {
+    function (this: unknown, source, args: Record<string, unknown>, context, info) {
       return resolver.call(this, source, decodeArgs(args), context, info);
     };
   field.resolve = wrap(field.resolve ?? defaultFieldResolver);
@@ -132,7 +133,7 @@ class InputIds {
 
   decode(value: unknown, type: GraphQLInputType, path: string, expected: Expected, problems: FieldError[]): unknown {
     if (value === null || value === undefined) return value;
-    const nullable = getNullableType(type) as GraphQLInputType;
+    const nullable = getNullableType<GraphQLInputType>(type);
     if (isListType(nullable)) {
       const items = Array.isArray(value) ? value : [value];
       return items.map((item, index) => this.decode(item, nullable.ofType, `${path}.${index}`, expected, problems));

@@ -1,4 +1,10 @@
-import { AccessTokenSigner, RateLimiter, SubgraphModule, globalIdsEnabled, publicDataAnnouncer } from '@marketplace/kit';
+import {
+  AccessTokenSigner,
+  RateLimiter,
+  SubgraphModule,
+  globalIdsEnabled,
+  publicDataAnnouncer,
+} from '@marketplace/kit';
 import { AccountEmails } from './auth/account-emails';
 import { AuthResolver } from './auth/auth.resolver';
 import { AuthService } from './auth/auth.service';

@@ -82,7 +82,7 @@ ${stubs.join('\n')}
           return args.ids.map((id) => referenceOf(id, context, info));
         },
       },
-    } as SchemaExtension['resolvers'],
+    },
   };
 }
 
