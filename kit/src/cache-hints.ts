@@ -2,6 +2,7 @@ import { maybeCacheControlFromInfo } from '@apollo/cache-control-types';
 import type { ApolloServerPlugin } from '@apollo/server';
 import { GraphQLResolveInfo, Kind, OperationTypeNode } from 'graphql';
 import { Directive } from 'type-graphql';
+import { ENTITY_CACHE_HINTS, EntityName } from './contracts/entities';
 
 /**
  * How long a gateway may share a public answer across viewers. It only bounds staleness
@@ -31,6 +32,17 @@ directive @cacheControl(
 
 /** On an object type whose fields read the same for every viewer (except fields marked `ViewerDependent`). */
 export const PublicData = (): ClassDecorator => Directive(`@cacheControl(maxAge: ${PUBLIC_DATA_MAX_AGE_SECONDS})`);
+
+/** The `@cacheControl` an entity carries (ENTITY_CACHE_HINTS): on its owner's type and on every stub of it; none when private. */
+export function entityCacheHintDirective(name: EntityName): string | undefined {
+  return ENTITY_CACHE_HINTS[name] === 'public' ? `@cacheControl(maxAge: ${PUBLIC_DATA_MAX_AGE_SECONDS})` : undefined;
+}
+
+/** On an entity's owning type: its hint from ENTITY_CACHE_HINTS (nothing for a private one), as its stubs carry it. */
+export const EntityCacheHint = (name: EntityName): ClassDecorator => {
+  const directive = entityCacheHintDirective(name);
+  return directive ? Directive(directive) : () => undefined;
+};
 
 /** On a field of a `PublicData` type whose value depends on who asks: an answer selecting it is not shared. */
 export const ViewerDependent = (): PropertyDecorator & MethodDecorator => Directive('@cacheControl(maxAge: 0)');

@@ -1,7 +1,7 @@
 import 'reflect-metadata';
-import { graphql } from 'graphql';
+import { graphql, print } from 'graphql';
 import { Arg, FieldResolver, ID, Query, Resolver, Root } from 'type-graphql';
-import { ENTITY_ID_DESCRIPTION, EntityDescriptions } from './contracts/entities';
+import { ENTITY_CACHE_HINTS, ENTITY_ID_DESCRIPTION, EntityDescriptions } from './contracts/entities';
 import { entityStub, entityStubs, stubReferences } from './entity-stubs';
 import { PUBLIC_DATA_MAX_AGE_SECONDS } from './cache-hints';
 import { buildFederatedSchema, printSubgraphSdl } from './federation';
@@ -45,7 +45,6 @@ describe('entity stubs', () => {
         '"""',
         'type Order',
         '  @key(fields: "id")',
-        `  @cacheControl(maxAge: ${PUBLIC_DATA_MAX_AGE_SECONDS})`,
         '{',
         `  """${ENTITY_ID_DESCRIPTION}"""`,
         '  id: ID!',
@@ -65,6 +64,38 @@ describe('entity stubs', () => {
     });
     expect(result.errors).toBeUndefined();
     expect(result.data).toEqual({ _entities: [{ __typename: 'Order', id: 'o1', note: 'note for o1' }] });
+  });
+
+  it("carries the owner's cache hint from ENTITY_CACHE_HINTS: public entities 60 s, private ones none", async () => {
+    expect(ENTITY_CACHE_HINTS).toMatchObject({ Product: 'public', Vendor: 'public', User: 'public', Order: 'private' });
+    const { Product, Vendor, User, Payment, License } = entityStubs('Product', 'Vendor', 'User', 'Payment', 'License');
+    @Resolver()
+    class StubsResolver {
+      @Query(() => Order, { description: 'An order.' })
+      order(): Order {
+        return Order.of('o1');
+      }
+    }
+    const schema = await buildFederatedSchema({
+      resolvers: [StubsResolver],
+      orphanedTypes: [Product, Vendor, User, Payment, License],
+    });
+    const hints = Object.fromEntries(
+      ['Product', 'Vendor', 'User', 'Order', 'Payment', 'License'].map((name) => {
+        const type = schema.getType(name)!;
+        const directive = type.astNode?.directives?.find((d) => d.name.value === 'cacheControl');
+        return [name, directive ? print(directive) : null];
+      }),
+    );
+    const publicHint = `@cacheControl(maxAge: ${PUBLIC_DATA_MAX_AGE_SECONDS})`;
+    expect(hints).toEqual({
+      Product: publicHint,
+      Vendor: publicHint,
+      User: publicHint,
+      Order: null,
+      Payment: null,
+      License: null,
+    });
   });
 
   it('stubReferences maps each stub name to a __resolveReference returning Stub.of(id)', () => {

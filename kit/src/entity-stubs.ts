@@ -1,5 +1,5 @@
 import { Directive, Field, ID, ObjectType } from 'type-graphql';
-import { PublicData } from './cache-hints';
+import { EntityCacheHint } from './cache-hints';
 import { ENTITY_ID_DESCRIPTION, EntityDescriptions, EntityName } from './contracts/entities';
 import type { ReferenceResolvers } from './federation';
 
@@ -19,15 +19,16 @@ export interface EntityStubClass<N extends EntityName = EntityName> {
 
 /**
  * An entity another subgraph owns, as this subgraph knows it: its key and nothing else
- * (`type X @key(fields: "id") { id: ID! }`). A subgraph may still add fields with a
- * `@Resolver(() => X)` class; its key is public data (`PublicData`), so a scalar field added
- * that depends on the viewer must be `@ViewerDependent()`. Each call makes a new class, so
- * each subgraph has its own.
+ * (`type X @key(fields: "id") { id: ID! }`), with its owner's cache hint (ENTITY_CACHE_HINTS),
+ * so an answer holding it is shared exactly when the owner's would be. A subgraph may still
+ * add fields with a `@Resolver(() => X)` class; on a public entity a scalar field added that
+ * depends on the viewer must be `@ViewerDependent()`. Each call makes a new class, so each
+ * subgraph has its own.
  */
 export function entityStub<N extends EntityName>(name: N): EntityStubClass<N> {
   @ObjectType(name, { description: EntityDescriptions[name] })
   @Directive('@key(fields: "id")')
-  @PublicData()
+  @EntityCacheHint(name)
   class Stub implements EntityStub {
     static readonly entityName: N = name;
 

@@ -1,12 +1,22 @@
 import { buildSubgraphSchema, printSubgraphSchema } from '@apollo/subgraph';
 import { printSchemaWithDirectives } from '@graphql-tools/utils';
-import { GraphQLResolveInfo, GraphQLSchema, parse } from 'graphql';
+import {
+  DefinitionNode,
+  DocumentNode,
+  GraphQLResolveInfo,
+  GraphQLSchema,
+  Kind,
+  ObjectTypeExtensionNode,
+  parse,
+} from 'graphql';
 import { BuildSchemaOptions, PubSub, buildSchema, createResolversMap } from 'type-graphql';
 import { authChecker } from './auth/auth-checker';
 import { CACHE_CONTROL_DIRECTIVE } from './cache-hints';
 import { ERROR_ENUMS_SDL } from './error-enums';
 import type { RequestContext } from './context';
 import { DevelopmentOnlyNames, withoutDevelopmentSurface } from './development-surface';
+import { globalIdsEnabled } from './ids/global-id';
+import { applyGlobalIds } from './ids/global-ids-transform';
 
 /**
  * Federation 2 features the subgraphs may use; one `@link` for all of them. v2.9 brings the
@@ -43,6 +53,16 @@ export interface FederatedSchemaOptions {
   references?: ReferenceResolvers;
   /** Parts to leave out (the development-only surface, in the production variant). */
   without?: DevelopmentOnlyNames;
+  /** SDL and resolvers added to type-graphql's (the users subgraph's `Node`, when global ids are on). */
+  extension?: SchemaExtension;
+  /** Global ids at this subgraph's edge (ids/global-ids-transform.ts); `globalIdsEnabled()` by default. */
+  globalIds?: boolean;
+}
+
+/** SDL a subgraph adds beside its decorated classes, with the resolvers of what it declares. */
+export interface SchemaExtension {
+  typeDefs: string;
+  resolvers: SubgraphResolvers;
 }
 
 /**
@@ -80,19 +100,52 @@ export async function buildFederatedSchema(options: FederatedSchemaOptions): Pro
   });
   const schema = options.without ? withoutDevelopmentSurface(built, options.without) : built;
   const resolvers = createResolversMap(schema) as SubgraphResolvers;
-  for (const [typeName, typeResolvers] of Object.entries(options.references ?? {})) {
+  const extension = options.extension?.resolvers ?? {};
+  for (const [typeName, typeResolvers] of [...Object.entries(options.references ?? {}), ...Object.entries(extension)]) {
     resolvers[typeName] = { ...resolvers[typeName], ...(typeResolvers as object) } as never;
   }
-  return buildSubgraphSchema({
-    typeDefs: parse(
-      `${FEDERATION_LINK}\n${CACHE_CONTROL_DIRECTIVE}\n${ERROR_ENUMS_SDL}\n${printSchemaWithDirectives(schema)}`,
+  const subgraphSchema = buildSubgraphSchema({
+    typeDefs: foldObjectExtensions(
+      parse(
+        `${FEDERATION_LINK}\n${CACHE_CONTROL_DIRECTIVE}\n${ERROR_ENUMS_SDL}\n${printSchemaWithDirectives(schema)}\n${options.extension?.typeDefs ?? ''}`,
+      ),
     ),
     resolvers,
   });
+  return (options.globalIds ?? globalIdsEnabled()) ? applyGlobalIds(subgraphSchema) : subgraphSchema;
+}
+
+/**
+ * `extend type User implements Node` of a type defined in the same document, folded into its
+ * definition: the subgraph's SDL then shows one documented `type User implements Node`.
+ */
+function foldObjectExtensions(document: DocumentNode): DocumentNode {
+  const extensions = new Map<string, ObjectTypeExtensionNode[]>();
+  const defined = new Set<string>();
+  for (const definition of document.definitions) {
+    if (definition.kind === Kind.OBJECT_TYPE_DEFINITION) defined.add(definition.name.value);
+    if (definition.kind === Kind.OBJECT_TYPE_EXTENSION)
+      extensions.set(definition.name.value, [...(extensions.get(definition.name.value) ?? []), definition]);
+  }
+  const folded = (name: string) => defined.has(name) && extensions.has(name);
+  const definitions = document.definitions.flatMap((definition): DefinitionNode[] => {
+    if (definition.kind === Kind.OBJECT_TYPE_EXTENSION && folded(definition.name.value)) return [];
+    if (definition.kind !== Kind.OBJECT_TYPE_DEFINITION || !folded(definition.name.value)) return [definition];
+    const more = extensions.get(definition.name.value)!;
+    return [
+      {
+        ...definition,
+        interfaces: [...(definition.interfaces ?? []), ...more.flatMap((extension) => extension.interfaces ?? [])],
+        directives: [...(definition.directives ?? []), ...more.flatMap((extension) => extension.directives ?? [])],
+        fields: [...(definition.fields ?? []), ...more.flatMap((extension) => extension.fields ?? [])],
+      },
+    ];
+  });
+  return { ...document, definitions };
 }
 
 /** The resolver map `buildSubgraphSchema` takes, named through its public signature (the type itself is not exported). */
-type SubgraphResolvers = NonNullable<
+export type SubgraphResolvers = NonNullable<
   Extract<Parameters<typeof buildSubgraphSchema>[0], { typeDefs: unknown }>['resolvers']
 >;
 

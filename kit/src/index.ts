@@ -14,6 +14,7 @@ export * from './cache-hints';
 export * from './federation';
 export * from './development-surface';
 export * from './entity-stubs';
+export * from './ids';
 export * from './process';
 export * from './subgraph';
 export * from './auth/keys';

@@ -14,7 +14,7 @@ import type { ChangeFeed } from './changes/change-feed';
 import type { EventBackbone } from './events/backbone';
 import type { EventHandler } from './events/consumer';
 import type { Outbox } from './events/outbox';
-import { ReferenceResolvers, buildFederatedSchema } from './federation';
+import { ReferenceResolvers, SchemaExtension, buildFederatedSchema } from './federation';
 import { closeServer, createHttpServer, listen, portOf } from './http/express';
 import { Logger, createLogger } from './logger';
 import { Metrics } from './metrics';
@@ -79,6 +79,8 @@ export interface SubgraphModule<Settings = unknown> {
    * absent from the schema unless `servedWith(settings)`. `npm run schema` prints both variants.
    */
   developmentSurface?: DevelopmentSurface<Settings>;
+  /** SDL beside the decorated classes (the users subgraph's `Node` while global ids are on); none when undefined. */
+  schemaExtension?(): SchemaExtension | undefined;
   /** Reads and validates the subgraph's own settings; runs before anything starts, so a bad one costs nothing. */
   readSettings?(env: EnvReader): Settings;
   wire(deps: SubgraphDeps, settings: Settings): SubgraphWiring;
@@ -133,6 +135,7 @@ export function buildSubgraphSchemaOf(
     orphanedTypes: module.orphanedTypes,
     references: wiring?.references,
     without: variant === 'production' ? module.developmentSurface : undefined,
+    extension: module.schemaExtension?.(),
     container: wiring ? { get: (someClass: ClassType) => instances.get(someClass) ?? new someClass() } : undefined,
   });
 }

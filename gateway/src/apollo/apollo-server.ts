@@ -11,6 +11,7 @@ import { limitRules } from '../edge/limits';
 import type { GatewayContext } from '../edge/request-context';
 import { responseSizePlugin } from '../edge/response-size';
 import { GRAPHQL_PATH } from '../edge/routes';
+import { nodeExistencePlugin } from './node-existence';
 import { REQUEST_REFUSAL_CODES, operationChecks } from './operation-checks';
 
 export interface ApolloServerDeps {
@@ -43,6 +44,7 @@ export function buildApolloServer(config: GatewayConfig, deps: ApolloServerDeps)
       operationChecks(GRAPHQL_PATH),
       inputControlsPlugin<GatewayContext>(),
       costLimitPlugin(config.limits),
+      nodeExistencePlugin(),
       responseSizePlugin(config.limits.maxResponseBytes),
       ...deps.plugins,
       ApolloServerPluginLandingPageDisabled(),

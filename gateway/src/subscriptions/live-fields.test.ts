@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { buildSchema, getNullableType, isNonNullType } from 'graphql';
 import { DEFAULT_SUPERGRAPH_PATH } from '../config';
+import { ChangeTopics, globalId } from '@marketplace/kit';
 import { LIVE_FIELDS } from './live-fields';
 
 /** The committed supergraph (its join directives are declared in it, so it builds as plain SDL). */
@@ -26,4 +27,10 @@ it('serves every Subscription field of the supergraph as the live form of a quer
         .map((argument) => argument.name),
     ).toEqual([]);
   }
+});
+
+it('follows the topic subgraphs announce on (the uuid) whether the subscriber names a global id or a bare uuid', () => {
+  const uuid = '0b7e6c1e-4f7a-4c39-9a55-0e1f2a3b4c5d';
+  expect(LIVE_FIELDS.orderUpdated.topic({ orderId: globalId('Order', uuid) })).toBe(ChangeTopics.order(uuid));
+  expect(LIVE_FIELDS.orderUpdated.topic({ orderId: uuid })).toBe(ChangeTopics.order(uuid));
 });

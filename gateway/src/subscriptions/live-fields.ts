@@ -1,4 +1,4 @@
-import { ChangeTopics } from '@marketplace/kit';
+import { ChangeTopics, rawIdOf } from '@marketplace/kit';
 
 /**
  * How the gateway serves a subscription field (ARCHITECTURE §5, design b): the field is
@@ -11,7 +11,12 @@ export interface LiveField {
   queryField: string;
   /** Subscription argument → query argument. */
   arguments: Record<string, string>;
-  /** The change-feed topic whose notifications mean "run the query again". */
+  /**
+   * The change-feed topic whose notifications mean "run the query again". Subgraphs announce
+   * changes by uuid; a subscriber names its subject by the id the API answered, a global id
+   * (`Order:<uuid>`) when global ids are on: `rawIdOf` reads both. (A malformed id makes the
+   * first run fail with BAD_USER_INPUT, so its topic is never followed.)
+   */
   topic(args: Record<string, unknown>): string;
 }
 
@@ -20,6 +25,6 @@ export const LIVE_FIELDS: Record<string, LiveField> = {
   orderUpdated: {
     queryField: 'order',
     arguments: { orderId: 'id' },
-    topic: (args) => ChangeTopics.order(String(args.orderId)),
+    topic: (args) => ChangeTopics.order(rawIdOf(String(args.orderId))),
   },
 };

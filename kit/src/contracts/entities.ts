@@ -8,6 +8,9 @@ export const EntityDescriptions = {
   Vendor: 'A seller on the marketplace: the storefront profile of one user.',
   Product: 'Something vendors sell: an AI agent, a workflow or a tool.',
   Order: 'An order: the products of a cart at the prices of checkout, paid once and fulfilled with licenses.',
+  Payment: 'The payment of one order, through a payment provider.',
+  License:
+    'The right to use one product, issued for one paid order line: a signed key, activations on machines and downloads.',
 } as const;
 
 /** A shared entity's type name. */
@@ -15,3 +18,26 @@ export type EntityName = keyof typeof EntityDescriptions;
 
 /** The description of every entity's `id` key. */
 export const ENTITY_ID_DESCRIPTION = 'Stable identifier (UUID).';
+
+/**
+ * Each entity's cache hint as its owner declares it (docs/api-conventions.md §8), repeated on
+ * its stubs in every other subgraph (`entityStub` reads it), so the gateway's answer policy
+ * for an entity is the same whichever subgraph returned it. `public`: the type reads the same
+ * for every viewer (`@cacheControl(maxAge: PUBLIC_DATA_MAX_AGE_SECONDS)`, viewer-dependent
+ * fields marked on their own); `private`: no hint, so no answer holding one is shared.
+ * Owners apply the same entry with `EntityCacheHint(name)`.
+ */
+export const ENTITY_CACHE_HINTS: Readonly<Record<EntityName, 'public' | 'private'>> = {
+  User: 'public',
+  Vendor: 'public',
+  Product: 'public',
+  Order: 'private',
+  Payment: 'private',
+  License: 'private',
+};
+
+/**
+ * The types `node(id:)` and `nodes(ids:)` refetch (`interface Node`), in one place: adding
+ * one (Category, Review, Payout once they are entities with a description above) is one line.
+ */
+export const NODE_TYPES: readonly EntityName[] = ['User', 'Vendor', 'Product', 'Order', 'Payment', 'License'];

@@ -1,4 +1,10 @@
-import { AccessTokenSigner, RateLimiter, SubgraphModule, publicDataAnnouncer } from '@marketplace/kit';
+import {
+  AccessTokenSigner,
+  RateLimiter,
+  SubgraphModule,
+  globalIdsEnabled,
+  publicDataAnnouncer,
+} from '@marketplace/kit';
 import { AccountEmails } from './auth/account-emails';
 import { AuthResolver } from './auth/auth.resolver';
 import { AuthService } from './auth/auth.service';
@@ -8,6 +14,7 @@ import { logMailer } from './auth/mailer';
 import { PasswordHasher } from './auth/password-hasher';
 import { SessionService } from './auth/session.service';
 import { UsersConfig, readUsersConfig } from './config';
+import { nodeSchema } from './node/node.schema';
 import { CreateUsers1763770000000 } from './migrations/1763770000000-create-users';
 import { AddSessionVersion1765000000000 } from './migrations/1765000000000-add-session-version';
 import { seedUsers } from './seed';
@@ -30,6 +37,7 @@ export const usersSubgraph: SubgraphModule<UsersConfig> = {
   entities: [User],
   migrations: [CreateUsers1763770000000, AddSessionVersion1765000000000],
   resolvers: [UserResolver, AuthResolver],
+  schemaExtension: () => (globalIdsEnabled() ? nodeSchema() : undefined),
   readSettings: readUsersConfig,
   wire({ config, keys, sessions: sessionVersions, db, store, log, outbox, changes, afterCommit }, settings) {
     if (!keys.privateKeyPem)

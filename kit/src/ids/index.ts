@@ -1,0 +1,2 @@
+export * from './global-id';
+export { applyGlobalIds } from './global-ids-transform';
