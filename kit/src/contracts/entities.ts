@@ -17,7 +17,7 @@ export const EntityDescriptions = {
 export type EntityName = keyof typeof EntityDescriptions;
 
 /** The description of every entity's `id` key. */
-export const ENTITY_ID_DESCRIPTION = 'Stable identifier (UUID).';
+export const ENTITY_ID_DESCRIPTION = 'Global id (`<Type>:<uuid>`), unique across the supergraph; opaque to clients.';
 
 /**
  * Each entity's cache hint as its owner declares it (docs/api-conventions.md §8), repeated on

@@ -12,7 +12,7 @@
  * environment overrides it for one process (tests, a staging trial) — every subgraph of a
  * supergraph must agree, and the supergraph SDL the gateway serves must be composed the same way.
  */
-export const GLOBAL_IDS_DEFAULT = false;
+export const GLOBAL_IDS_DEFAULT = true;
 
 /** Whether this process serves global ids: `GLOBAL_IDS` when set, else `GLOBAL_IDS_DEFAULT`. */
 export function globalIdsEnabled(env: NodeJS.ProcessEnv = process.env): boolean {

@@ -70,19 +70,19 @@ it('ends every root field description with its Errors sentence', async () => {
 it('declares the shared entities exactly as their owners do, and License as an entity', async () => {
   const sdl = printSubgraphSdl(await buildSubgraphSchemaOf(licensingSubgraph)).replace(/\s+/g, ' ');
   expect(sdl).toContain(
-    '""" An order: the products of a cart at the prices of checkout, paid once and fulfilled with licenses. """ type Order @key(fields: "id") { """Stable identifier (UUID).""" id: ID!',
+    '""" An order: the products of a cart at the prices of checkout, paid once and fulfilled with licenses. """ type Order @key(fields: "id") { """Global id (`<Type>:<uuid>`), unique across the supergraph; opaque to clients.""" id: ID!',
   );
   expect(sdl).toMatch(
-    /type Order @key\(fields: "id"\) \{ """Stable identifier \(UUID\).""" id: ID! """[^"]+""" licenses: \[License!\] @listSize\(assumedSize: 10\) \}/,
+    /type Order @key\(fields: "id"\) \{ """Global id \(`<Type>:<uuid>`\), unique across the supergraph; opaque to clients.""" id: ID! """[^"]+""" licenses: \[License!\] @listSize\(assumedSize: 10\) \}/,
   );
   expect(sdl).toContain(
-    '"""A person with an account on the marketplace.""" type User @key(fields: "id") @cacheControl(maxAge: 60) { """Stable identifier (UUID).""" id: ID!',
+    '"""A person with an account on the marketplace.""" type User @key(fields: "id") @cacheControl(maxAge: 60) { """Global id (`<Type>:<uuid>`), unique across the supergraph; opaque to clients.""" id: ID!',
   );
   expect(sdl).toMatch(
     /licenses\( """[^"]+""" first: Int! = 20 """[^"]+""" after: String \): LicenseConnection @listSize\([^)]*\) \}/,
   );
   expect(sdl).toContain(
-    '"""Something vendors sell: an AI agent, a workflow or a tool.""" type Product @key(fields: "id") @cacheControl(maxAge: 60) { """Stable identifier (UUID).""" id: ID!',
+    '"""Something vendors sell: an AI agent, a workflow or a tool.""" type Product @key(fields: "id") @cacheControl(maxAge: 60) { """Global id (`<Type>:<uuid>`), unique across the supergraph; opaque to clients.""" id: ID!',
   );
   expect(sdl).toContain('type License @key(fields: "id")');
   expect(sdl).toMatch(/viewerLicense: License @cacheControl\(maxAge: 0\)/);

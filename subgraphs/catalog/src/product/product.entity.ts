@@ -47,7 +47,7 @@ registerEnumType(ProductStatus, {
 @PublicData()
 @Entity({ name: 'products' })
 export class Product {
-  @Field(() => ID, { description: 'Stable identifier (UUID).' })
+  @Field(() => ID, { description: 'Global id (`<Type>:<uuid>`), unique across the supergraph; opaque to clients.' })
   @PrimaryGeneratedColumn('uuid')
   id: string;
 

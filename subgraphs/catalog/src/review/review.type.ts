@@ -7,7 +7,7 @@ import { Field, ID, Int, ObjectType } from 'type-graphql';
     'A verified review: written by a customer holding a license for the product, at most one per customer and product.',
 })
 export class Review {
-  @Field(() => ID, { description: 'Stable identifier (UUID).' })
+  @Field(() => ID, { description: 'Global id (`<Type>:<uuid>`), unique across the supergraph; opaque to clients.' })
   id: string;
 
   @Field(() => Int, { description: 'Stars, 1 to 5.' })

@@ -38,7 +38,7 @@ export class Activation {
 })
 @Directive('@key(fields: "id")')
 export class License {
-  @Field(() => ID, { description: 'Stable identifier (UUID).' })
+  @Field(() => ID, { description: 'Global id (`<Type>:<uuid>`), unique across the supergraph; opaque to clients.' })
   id: string;
 
   orderId: string;

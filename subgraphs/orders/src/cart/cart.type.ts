@@ -26,7 +26,7 @@ export class CartItem {
   description: "The signed-in user's shopping cart: each product at most once (digital goods have no quantity).",
 })
 export class Cart {
-  @Field(() => ID, { description: 'Stable identifier (UUID).' })
+  @Field(() => ID, { description: 'Global id (`<Type>:<uuid>`), unique across the supergraph; opaque to clients.' })
   id: string;
 
   @ListSize(AssumedListSize.orderLines)

@@ -92,7 +92,7 @@ export class OrderStatusChange {
 @ObjectType({ description: EntityDescriptions.Order })
 @Directive('@key(fields: "id")')
 export class Order {
-  @Field(() => ID, { description: 'Stable identifier (UUID).' })
+  @Field(() => ID, { description: 'Global id (`<Type>:<uuid>`), unique across the supergraph; opaque to clients.' })
   id: string;
 
   @Field({ description: 'Human-friendly order number shown on receipts, e.g. MP-000123.' })

@@ -15,7 +15,7 @@ registerEnumType(SimulatedOutcome, {
   },
 });
 
-const ORDER_ID_DESCRIPTION = 'Id (UUID) of the order.';
+const ORDER_ID_DESCRIPTION = 'The order (its global id).';
 
 @InputType({ description: 'The order to start paying.' })
 export class CreatePaymentIntentInput {

@@ -43,7 +43,7 @@ registerEnumType(ProviderKind, {
 @ObjectType({ description: 'The payment of one order, through a payment provider.' })
 @Directive('@key(fields: "id")')
 export class Payment {
-  @Field(() => ID, { description: 'Stable identifier (UUID).' })
+  @Field(() => ID, { description: 'Global id (`<Type>:<uuid>`), unique across the supergraph; opaque to clients.' })
   id: string;
 
   /** Exposed as `Payment.order`. */

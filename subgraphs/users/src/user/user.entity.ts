@@ -16,7 +16,7 @@ registerEnumType(Role, {
 @Directive('@key(fields: "id")')
 @Entity({ name: 'users' })
 export class User {
-  @Field(() => ID, { description: 'Stable identifier (UUID).' })
+  @Field(() => ID, { description: 'Global id (`<Type>:<uuid>`), unique across the supergraph; opaque to clients.' })
   @PrimaryGeneratedColumn('uuid')
   id: string;
 

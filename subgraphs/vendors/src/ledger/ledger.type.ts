@@ -67,7 +67,7 @@ export const PERIOD_DAYS: Record<EarningsPeriod, number | null> = {
     "One movement of a vendor's money, traceable to the order line or the payout behind it. Entries are never edited: a correction is a new entry.",
 })
 export class LedgerEntry {
-  @Field(() => ID, { description: 'Stable identifier (UUID).' })
+  @Field(() => ID, { description: 'Global id (`<Type>:<uuid>`), unique across the supergraph; opaque to clients.' })
   id: string;
 
   @Field(() => LedgerEntryKind, { description: 'What moved the money.' })

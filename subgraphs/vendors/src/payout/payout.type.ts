@@ -21,7 +21,7 @@ registerEnumType(PayoutStatus, {
 
 @ObjectType({ description: 'Money a vendor asked to be paid out of its available balance.' })
 export class Payout {
-  @Field(() => ID, { description: 'Stable identifier (UUID).' })
+  @Field(() => ID, { description: 'Global id (`<Type>:<uuid>`), unique across the supergraph; opaque to clients.' })
   id: string;
 
   /** Exposed as `vendor`. */

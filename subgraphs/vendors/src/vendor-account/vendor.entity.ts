@@ -28,7 +28,7 @@ export const BPS_PER_UNIT = 10_000;
 @PublicData()
 @Entity({ name: 'vendors' })
 export class Vendor {
-  @Field(() => ID, { description: 'Stable identifier (UUID).' })
+  @Field(() => ID, { description: 'Global id (`<Type>:<uuid>`), unique across the supergraph; opaque to clients.' })
   @PrimaryGeneratedColumn('uuid')
   id: string;
 
