@@ -19,8 +19,10 @@ export class ProductInputCheck extends InputCheck {
     return name;
   }
 
-  description(field: string, raw: string): string {
-    return this.multiLineText(field, raw, DESCRIPTION_MAX_LENGTH);
+  /** Trimmed; empty (or absent) is null: absent text is never "". */
+  description(field: string, raw: string | null | undefined): string | null {
+    if (raw === null || raw === undefined) return null;
+    return this.multiLineText(field, raw, DESCRIPTION_MAX_LENGTH) || null;
   }
 
   price(field: string, raw: { amount: number; currency: string }): { amount: number; currency: string } {
