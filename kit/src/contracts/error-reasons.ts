@@ -4,7 +4,17 @@
  * the whole supergraph (every subgraph's SDL carries it; composition merges identical enums).
  */
 export const ErrorReason = {
+  ALREADY_REVIEWED: 'The caller already reviewed this product; change that review instead.',
   IDEMPOTENCY_KEY_REUSED: 'The idempotency key was used before with different input.',
   INVALID_STATUS: "The object's current status does not allow this change.",
+  LICENSE_REQUIRED: 'Only a holder of an unrevoked license of the product may do this (review it).',
+  NAME_TAKEN: 'Another product already has this name (its slug).',
+  NOT_A_VENDOR: 'Only an approved vendor may do this; the caller has no vendor account, or it is not approved yet.',
+  OWN_PRODUCT: 'A vendor may not do this to its own product (review it).',
+  PRODUCT_ARCHIVED: 'The product is archived: final, it takes no more changes.',
+  REVIEWS_CLOSED: 'The product is not in the storefront (archived, or its vendor suspended): its reviews take no changes.',
+  UPLOAD_LINK_USED: 'This single-use upload link was used already.',
+  VENDOR_SUSPENDED: 'The vendor is suspended: it may not sell or change products, and its products may not be published.',
+  VERSION_EXISTS: "This version of the product's artifact was uploaded already; every version is uploaded once.",
 } as const satisfies Record<string, string>;
 export type ErrorReason = keyof typeof ErrorReason;

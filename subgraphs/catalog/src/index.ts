@@ -16,6 +16,7 @@ import { Reviews1763800000003 } from './migrations/1763800000003-reviews';
 import { Artifacts1763800000004 } from './migrations/1763800000004-artifacts';
 import { MaxActivations1763800000005 } from './migrations/1763800000005-max-activations';
 import { AbsentText1763800000006 } from './migrations/1763800000006-absent-text';
+import { PriceByCurrency1763800000007 } from './migrations/1763800000007-price-by-currency';
 import { licenseHandlers } from './license/license.handlers';
 import { LicenseService } from './license/license.service';
 import { ProductReviewsResolver, ReviewResolver, reviewReferences } from './review/review.resolver';
@@ -50,6 +51,7 @@ export const catalogSubgraph: SubgraphModule<CatalogConfig> = {
     Artifacts1763800000004,
     MaxActivations1763800000005,
     AbsentText1763800000006,
+    PriceByCurrency1763800000007,
   ],
   resolvers: [
     ProductResolver,

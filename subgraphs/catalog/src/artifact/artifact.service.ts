@@ -4,11 +4,12 @@ import {
   Events,
   Logger,
   ObjectStorage,
-  Outbox,
   ObjectTooLargeError,
+  Outbox,
   RequestContext,
   RouteRefusal,
   UrlTokenSigner,
+  conflict,
   forbidden,
   isUniqueViolation,
   isUuid,
@@ -19,7 +20,6 @@ import {
 import type { DataSource, EntityManager } from 'typeorm';
 import type { StorefrontCache } from '../cache/storefront-cache';
 import type { CatalogConfig } from '../config';
-import { conflictWith, forbiddenWith } from '../errors';
 import { canView, isOwner } from '../product/product.access';
 import { Product, ProductStatus } from '../product/product.entity';
 import type { ProductStore } from '../product/product.store';
@@ -199,9 +199,9 @@ export class ArtifactService {
     } catch (error) {
       // Two uploads with one token (or one version) raced: the first commit won.
       if (isUniqueViolation(error, 'artifacts_upload_id_key'))
-        throw conflictWith('This upload link was already used', 'UPLOAD_LINK_USED');
+        throw conflict('This upload link was already used', 'UPLOAD_LINK_USED');
       if (isUniqueViolation(error, 'artifacts_pkey'))
-        throw conflictWith(`Version ${claims.version} was already uploaded`, 'VERSION_EXISTS');
+        throw conflict(`Version ${claims.version} was already uploaded`, 'VERSION_EXISTS');
       throw error;
     }
   }
@@ -214,17 +214,17 @@ export class ArtifactService {
     uploadId?: string,
   ): Promise<void> {
     if (product.vendorStatus !== VendorStatus.ACTIVE)
-      throw forbiddenWith('Your vendor account is suspended', 'VENDOR_SUSPENDED');
+      throw forbidden('Your vendor account is suspended', 'VENDOR_SUSPENDED');
     if (product.status === ProductStatus.ARCHIVED)
-      throw conflictWith('An archived product takes no new artifacts', 'PRODUCT_ARCHIVED');
+      throw conflict('An archived product takes no new artifacts', 'PRODUCT_ARCHIVED');
     const used = await queryRows<{ sameUpload: boolean }>(
       manager,
       `SELECT upload_id = $3 AS "sameUpload" FROM artifacts WHERE (product_id = $1 AND version = $2) OR upload_id = $3`,
       [product.id, version, uploadId ?? null],
     );
-    if (used.some((row) => row.sameUpload)) throw conflictWith('This upload link was already used', 'UPLOAD_LINK_USED');
+    if (used.some((row) => row.sameUpload)) throw conflict('This upload link was already used', 'UPLOAD_LINK_USED');
     if (used.length > 0)
-      throw conflictWith(`Version ${version} was already uploaded`, 'VERSION_EXISTS', [
+      throw conflict(`Version ${version} was already uploaded`, 'VERSION_EXISTS', [
         { field: 'input.version', message: 'was already uploaded' },
       ]);
   }

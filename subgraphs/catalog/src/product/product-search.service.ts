@@ -127,7 +127,7 @@ export class ProductSearchService {
     const check = new ProductInputCheck();
     const search = filter.search ? check.search('filter.search', filter.search) : '';
     const tags = filter.tags ? check.tags('filter.tags', filter.tags) : [];
-    check.priceRange('filter', filter.minPrice, filter.maxPrice);
+    const currency = check.priceRange('filter', filter.minPrice, filter.maxPrice, filter.currency);
     if (filter.vendorId !== null && filter.vendorId !== undefined) check.id('filter.vendorId', filter.vendorId);
     check.done();
     const sort = requestedSort === ProductSort.RELEVANCE && !search ? ProductSort.NEWEST : requestedSort;
@@ -139,7 +139,7 @@ export class ProductSearchService {
           (values) => values[0] === sort && order.keys.every((key, i) => isKeyValue(key, values[i + 1])),
         )
       : null;
-    const load = () => this.loadPage({ ...filter, search, tags }, sort, page.first, after);
+    const load = () => this.loadPage({ ...filter, search, tags, currency }, sort, page.first, after);
     const listing = this.cache?.enabled
       ? await this.cache.read(
           {
@@ -158,7 +158,7 @@ export class ProductSearchService {
 
   /** The page and the total from the database. */
   private async loadPage(
-    filter: ProductFilter & { search: string; tags: string[] },
+    filter: ProductFilter & { search: string; tags: string[]; currency: string | null },
     sort: ProductSort,
     first: number,
     after: unknown[] | null,
@@ -171,10 +171,9 @@ export class ProductSearchService {
     const params: unknown[] = [];
     const param = (value: unknown, type: string) => `$${params.push(value)}::${type}`;
     if (filter.kind) where.push(`p.kind = ${param(filter.kind, 'text')}`);
-    if (filter.minPrice !== null && filter.minPrice !== undefined)
-      where.push(`p.price_amount >= ${param(filter.minPrice, 'int')}`);
-    if (filter.maxPrice !== null && filter.maxPrice !== undefined)
-      where.push(`p.price_amount <= ${param(filter.maxPrice, 'int')}`);
+    if (filter.currency) where.push(`p.price_currency = ${param(filter.currency, 'text')}`);
+    if (filter.minPrice) where.push(`p.price_amount >= ${param(filter.minPrice.amount, 'int8')}`);
+    if (filter.maxPrice) where.push(`p.price_amount <= ${param(filter.maxPrice.amount, 'int8')}`);
     if (tags.length > 0) where.push(`p.tags @> ${param(tags, 'text[]')}`);
     if (filter.vendorId) where.push(`p.vendor_id = ${param(filter.vendorId, 'uuid')}`);
     if (filter.categorySlug) {

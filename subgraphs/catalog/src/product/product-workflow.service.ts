@@ -1,5 +1,4 @@
-import { RequestContext, Role, badInput, forbidden, isUuid, notYours, requireViewer } from '@marketplace/kit';
-import { conflictWith, forbiddenWith } from '../errors';
+import { RequestContext, Role, badInput, conflict, forbidden, isUuid, notYours, requireViewer } from '@marketplace/kit';
 import type { DataSource, EntityManager } from 'typeorm';
 import { VendorStatus } from '../vendor-replica/vendor-replica.entity';
 import type { VendorReplicaService } from '../vendor-replica/vendor-replica.service';
@@ -30,7 +29,7 @@ export class ProductWorkflowService {
         throw notYours('Product', canView(viewer, product), "Only the product's vendor can submit it");
       expectStatus(product, [ProductStatus.DRAFT, ProductStatus.REJECTED], 'submitted for review');
       if (!(await this.vendorIsActive(manager, product)))
-        throw forbiddenWith('Your vendor account is suspended', 'VENDOR_SUSPENDED');
+        throw forbidden('Your vendor account is suspended', 'VENDOR_SUSPENDED');
       product.status = ProductStatus.IN_REVIEW;
       product.rejectionReason = null;
       return this.store.save(manager, product);
@@ -43,7 +42,7 @@ export class ProductWorkflowService {
     return this.transition(context, id, async (manager, product) => {
       expectStatus(product, [ProductStatus.IN_REVIEW], 'approved');
       if (!(await this.vendorIsActive(manager, product)))
-        throw conflictWith("The product's vendor is suspended", 'VENDOR_SUSPENDED');
+        throw conflict("The product's vendor is suspended", 'VENDOR_SUSPENDED');
       product.status = ProductStatus.PUBLISHED;
       const saved = await this.store.save(manager, product, { published: true });
       await this.events.published(manager, context, saved);
@@ -109,7 +108,7 @@ function requireAdmin(context: RequestContext): void {
 
 function expectStatus(product: Product, allowed: ProductStatus[], action: string): void {
   if (!allowed.includes(product.status))
-    throw conflictWith(
+    throw conflict(
       `A product that is ${product.status} cannot be ${action}`,
       product.status === ProductStatus.ARCHIVED ? 'PRODUCT_ARCHIVED' : 'INVALID_STATUS',
     );

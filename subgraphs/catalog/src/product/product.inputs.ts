@@ -1,3 +1,4 @@
+import { CurrencyCode, MoneyInput } from '@marketplace/kit';
 import { Field, ID, InputType, Int, registerEnumType } from 'type-graphql';
 import { ProductKind, ProductStatus } from './product.entity';
 
@@ -32,15 +33,6 @@ registerEnumType(ProductSort, {
   },
 });
 
-@InputType({ description: 'A price in minor units of a supported currency.' })
-export class PriceInput {
-  @Field(() => Int, { description: 'Amount in minor units (1999 = 19.99), 0 to 10,000,000.' })
-  amount: number;
-
-  @Field({ description: 'ISO 4217 code: USD, EUR or GBP.' })
-  currency: string;
-}
-
 @InputType({ description: 'A new product; it starts as a DRAFT.' })
 export class CreateProductInput {
   @Field({ description: 'Display name, 1 to 120 characters; the slug is derived from it and must be unique.' })
@@ -55,8 +47,8 @@ export class CreateProductInput {
   @Field(() => ProductKind, { description: 'Agent, workflow or tool.' })
   kind: ProductKind;
 
-  @Field(() => PriceInput, { description: 'Price per license.' })
-  price: PriceInput;
+  @Field(() => MoneyInput, { description: 'Price per license: 0 to 10,000,000 minor units.' })
+  price: MoneyInput;
 
   @Field(() => ID, { description: 'The category (any level of the tree).' })
   categoryId: string;
@@ -97,8 +89,8 @@ export class UpdateProductInput {
   @Field(() => ProductKind, { nullable: true, description: 'New kind.' })
   kind?: ProductKind | null;
 
-  @Field(() => PriceInput, { nullable: true, description: 'New price.' })
-  price?: PriceInput | null;
+  @Field(() => MoneyInput, { nullable: true, description: 'New price: 0 to 10,000,000 minor units.' })
+  price?: MoneyInput | null;
 
   @Field(() => ID, { nullable: true, description: 'New category.' })
   categoryId?: string | null;
@@ -129,11 +121,22 @@ export class ProductFilter {
   @Field(() => ProductKind, { nullable: true, description: 'Only products of this kind.' })
   kind?: ProductKind | null;
 
-  @Field(() => Int, { nullable: true, description: 'Minimum price in minor units (inclusive).' })
-  minPrice?: number | null;
+  @Field(() => MoneyInput, {
+    nullable: true,
+    description:
+      'Only products priced in its currency at this amount or more. Its currency must be that of `maxPrice` and `currency` when they are given.',
+  })
+  minPrice?: MoneyInput | null;
 
-  @Field(() => Int, { nullable: true, description: 'Maximum price in minor units (inclusive).' })
-  maxPrice?: number | null;
+  @Field(() => MoneyInput, {
+    nullable: true,
+    description:
+      'Only products priced in its currency at this amount or less. Its currency must be that of `minPrice` and `currency` when they are given.',
+  })
+  maxPrice?: MoneyInput | null;
+
+  @Field(() => CurrencyCode, { nullable: true, description: 'Only products priced in this currency.' })
+  currency?: CurrencyCode | null;
 
   @Field(() => [String], { nullable: true, description: 'Only products carrying every one of these tags.' })
   tags?: string[] | null;

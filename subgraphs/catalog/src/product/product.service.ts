@@ -3,7 +3,9 @@ import {
   RequestContext,
   alignToKeys,
   badInput,
+  conflict,
   defineLoader,
+  forbidden,
   isUuid,
   notYours,
   queryRows,
@@ -11,7 +13,6 @@ import {
 } from '@marketplace/kit';
 import type { DataSource, EntityManager } from 'typeorm';
 import { CacheCodec, StorefrontCache, withDates } from '../cache/storefront-cache';
-import { conflictWith, forbiddenWith } from '../errors';
 import { VendorStatus } from '../vendor-replica/vendor-replica.entity';
 import type { VendorReplicaService } from '../vendor-replica/vendor-replica.service';
 import { canManage, canReference, canView, isOwner } from './product.access';
@@ -181,9 +182,9 @@ export class ProductService {
         throw notYours('Product', canView(viewer, product), "Only the product's vendor can edit it");
       const vendor = await this.vendors.lockShared(manager, product.vendorId);
       if (vendor?.status !== VendorStatus.ACTIVE)
-        throw forbiddenWith('Your vendor account is suspended', 'VENDOR_SUSPENDED');
+        throw forbidden('Your vendor account is suspended', 'VENDOR_SUSPENDED');
       if (!EDITABLE_STATUSES.includes(product.status))
-        throw conflictWith(`A product that is ${product.status} cannot be edited`, 'PRODUCT_ARCHIVED');
+        throw conflict(`A product that is ${product.status} cannot be edited`, 'PRODUCT_ARCHIVED');
       if (changes.categoryId !== undefined)
         await this.checkCategory(manager, check, 'input.categoryId', changes.categoryId);
       check.done();

@@ -1,5 +1,4 @@
-import { isUniqueViolation, notFound, queryRows } from '@marketplace/kit';
-import { conflictWith } from '../errors';
+import { conflict, isUniqueViolation, notFound, queryRows } from '@marketplace/kit';
 import type { DataSource, EntityManager } from 'typeorm';
 import { Product, ProductKind, ProductStatus } from './product.entity';
 
@@ -141,7 +140,7 @@ export class ProductStore {
       return await write();
     } catch (error) {
       if (isUniqueViolation(error, 'products_slug_key'))
-        throw conflictWith('A product with this name already exists', 'NAME_TAKEN', [
+        throw conflict('A product with this name already exists', 'NAME_TAKEN', [
           { field: 'input.name', message: 'is taken by another product' },
         ]);
       throw error;

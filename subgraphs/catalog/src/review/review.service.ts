@@ -4,6 +4,7 @@ import {
   RequestContext,
   Viewer,
   alignToKeys,
+  conflict,
   decodeCursor,
   defineLoader,
   forbidden,
@@ -16,7 +17,6 @@ import {
 } from '@marketplace/kit';
 import type { DataSource, EntityManager } from 'typeorm';
 import type { LicenseService } from '../license/license.service';
-import { conflictWith, forbiddenWith } from '../errors';
 import { canReference, canView, isOnStorefront, isOwner } from '../product/product.access';
 import type { Product } from '../product/product.entity';
 import type { ProductStore } from '../product/product.store';
@@ -95,11 +95,11 @@ export class ReviewService {
     check.done();
     const result = await this.db.transaction(async (manager) => {
       const product = await this.lockReviewable(manager, viewer, productId);
-      if (isOwner(viewer, product)) throw forbiddenWith('Vendors cannot review their own products', 'OWN_PRODUCT');
+      if (isOwner(viewer, product)) throw forbidden('Vendors cannot review their own products', 'OWN_PRODUCT');
       if (!(await this.licenses.holds(manager, viewer.id, product.id)))
-        throw forbiddenWith('Only customers holding a license for this product can review it', 'LICENSE_REQUIRED');
+        throw forbidden('Only customers holding a license for this product can review it', 'LICENSE_REQUIRED');
       const added = await this.store.insert(manager, { productId: product.id, ownerId: viewer.id, rating, body });
-      if (!added) throw conflictWith('You have already reviewed this product', 'ALREADY_REVIEWED');
+      if (!added) throw conflict('You have already reviewed this product', 'ALREADY_REVIEWED');
       Object.assign(product, await this.store.refreshAggregate(manager, product.id));
       this.cache?.productChanged(manager, product.id);
       return { review: added, product };
@@ -245,7 +245,7 @@ export class ReviewService {
     const product = await this.products.lock(manager, productId);
     if (!canReference(viewer, product)) throw notFound('Product');
     if (!isOnStorefront(product))
-      throw forbiddenWith('Reviews are closed: the product is not in the storefront', 'REVIEWS_CLOSED');
+      throw forbidden('Reviews are closed: the product is not in the storefront', 'REVIEWS_CLOSED');
     return product;
   }
 }
