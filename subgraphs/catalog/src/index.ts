@@ -78,7 +78,14 @@ export const catalogSubgraph: SubgraphModule<CatalogConfig> = {
     const workflow = new ProductWorkflowService(db, store, vendors, events);
     const searching = new ProductSearchService(db, cache);
     const licenses = new LicenseService(db);
-    const reviews = new ReviewService(db, new ReviewStore(db), store, licenses, (context) => products.byId(context), cache);
+    const reviews = new ReviewService(
+      db,
+      new ReviewStore(db),
+      store,
+      licenses,
+      (context) => products.byId(context),
+      cache,
+    );
     const artifacts = new ArtifactService(
       db,
       store,

@@ -102,7 +102,10 @@ const ORDERS: Record<ProductSort, { direction: 'ASC' | 'DESC'; keys: Key[] }> = 
 /** `Vendor.products` lists drafts too (no publication time): newest means most recently created; there is no search. */
 const CREATED_ORDER = {
   direction: 'DESC' as const,
-  keys: [{ column: '"createdAt"', type: 'timestamptz' as const, valueOf: (row: Ranked) => row.createdAt.toISOString() }, ID_KEY],
+  keys: [
+    { column: '"createdAt"', type: 'timestamptz' as const, valueOf: (row: Ranked) => row.createdAt.toISOString() },
+    ID_KEY,
+  ],
 };
 const VENDOR_ORDERS: Record<ProductSort, { direction: 'ASC' | 'DESC'; keys: Key[] }> = {
   ...ORDERS,

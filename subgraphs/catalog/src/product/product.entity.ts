@@ -90,7 +90,8 @@ export class Product {
   rejectionReason: string | null;
 
   @Field(() => Int, {
-    description: 'Counts the changes of the product: starts at 1 and increases with every change (events carry it too).',
+    description:
+      'Counts the changes of the product: starts at 1 and increases with every change (events carry it too).',
   })
   @Column({ type: 'int' })
   revision: number;

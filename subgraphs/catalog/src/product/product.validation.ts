@@ -92,7 +92,6 @@ export class ProductInputCheck extends InputCheck {
       this.add(`${field}.maxPrice.amount`, 'must not be below minPrice');
     return wanted;
   }
-
 }
 
 /**
