@@ -12,9 +12,9 @@ export const ErrorReason = {
   NOT_A_VENDOR: 'Only an approved vendor may do this; the caller has no vendor account, or it is not approved yet.',
   OWN_PRODUCT: 'A vendor may not do this to its own product (review it).',
   PRODUCT_ARCHIVED: 'The product is archived: final, it takes no more changes.',
-  REVIEWS_CLOSED: 'The product is not in the storefront (archived, or its vendor suspended): its reviews take no changes.',
+  REVIEWS_CLOSED: 'The product left the storefront (archived, or its vendor suspended): its reviews are closed.',
   UPLOAD_LINK_USED: 'This single-use upload link was used already.',
-  VENDOR_SUSPENDED: 'The vendor is suspended: it may not sell or change products, and its products may not be published.',
+  VENDOR_SUSPENDED: 'The vendor is suspended: it may not sell or change products, nor get them published.',
   VERSION_EXISTS: "This version of the product's artifact was uploaded already; every version is uploaded once.",
 } as const satisfies Record<string, string>;
 export type ErrorReason = keyof typeof ErrorReason;
