@@ -6,6 +6,7 @@
 export const ErrorReason = {
   ALREADY_PAID: 'The order is paid already (or was paid and refunded); it takes no further payment.',
   ALREADY_REFUNDED: 'The payment was refunded already; there is nothing left to refund.',
+  ALREADY_REVIEWED: 'The caller already reviewed this product; change that review instead.',
   CART_EMPTY: 'The cart holds nothing to check out.',
   CURRENCY_MISMATCH:
     "The product or cart is priced in another currency than the cart's: one order is charged in one currency.",
@@ -13,12 +14,21 @@ export const ErrorReason = {
   IDEMPOTENCY_KEY_REUSED: 'The idempotency key was used before with different input.',
   INVALID_STATUS: "The object's current status does not allow this change.",
   LICENSE_EXPIRED: 'The license is past its expiry date and can no longer be used.',
+  LICENSE_REQUIRED: 'Only a holder of an unrevoked license of the product may do this (review it).',
   LICENSE_REVOKED: 'The license was revoked (its order was refunded) and can no longer be used.',
+  NAME_TAKEN: 'Another product already has this name (its slug).',
+  NOT_A_VENDOR: 'Only an approved vendor may do this; the caller has no vendor account, or it is not approved yet.',
   NOT_PAID: "The order's payment has not succeeded, so there is no money to refund.",
   NO_ARTIFACT: 'The vendor has not uploaded a build of the product yet, so there is nothing to download.',
   ORDER_CANCELLED: 'The order was cancelled; it can no longer be paid.',
+  OWN_PRODUCT: 'A vendor may not do this to its own product (review it).',
   OWN_ROLE: 'Admins cannot change their own role.',
+  PRODUCT_ARCHIVED: 'The product is archived: final, it takes no more changes.',
   PRODUCT_UNAVAILABLE: 'A product involved is no longer for sale (archived or unpublished).',
+  REVIEWS_CLOSED: 'The product left the storefront (archived, or its vendor suspended): its reviews are closed.',
   TOO_MANY_ACTIVATIONS: 'Every activation slot of the license is taken; deactivate another machine first.',
+  UPLOAD_LINK_USED: 'This single-use upload link was used already.',
+  VENDOR_SUSPENDED: 'The vendor is suspended: it may not sell or change products, nor get them published.',
+  VERSION_EXISTS: "This version of the product's artifact was uploaded already; every version is uploaded once.",
 } as const satisfies Record<string, string>;
 export type ErrorReason = keyof typeof ErrorReason;

@@ -6,6 +6,7 @@ import { StorefrontCache } from './cache/storefront-cache';
 import { CatalogConfig, readCatalogConfig } from './config';
 import { CategoryResolver } from './category/category.resolver';
 import { Category } from './category/category.entity';
+import { categoryReferences } from './category/category.reference';
 import { CategoryService } from './category/category.service';
 import { entityStubReferences } from './entity-stubs';
 import { CreateCatalog1763800000000 } from './migrations/1763800000000-create-catalog';
@@ -14,9 +15,11 @@ import { VendorProfile1763800000002 } from './migrations/1763800000002-vendor-pr
 import { Reviews1763800000003 } from './migrations/1763800000003-reviews';
 import { Artifacts1763800000004 } from './migrations/1763800000004-artifacts';
 import { MaxActivations1763800000005 } from './migrations/1763800000005-max-activations';
+import { AbsentText1763800000006 } from './migrations/1763800000006-absent-text';
+import { PriceByCurrency1763800000007 } from './migrations/1763800000007-price-by-currency';
 import { licenseHandlers } from './license/license.handlers';
 import { LicenseService } from './license/license.service';
-import { ProductReviewsResolver, ReviewResolver } from './review/review.resolver';
+import { ProductReviewsResolver, ReviewResolver, reviewReferences } from './review/review.resolver';
 import { ReviewService } from './review/review.service';
 import { ReviewStore } from './review/review.store';
 import { ProductSearchService } from './product/product-search.service';
@@ -47,6 +50,8 @@ export const catalogSubgraph: SubgraphModule<CatalogConfig> = {
     Reviews1763800000003,
     Artifacts1763800000004,
     MaxActivations1763800000005,
+    AbsentText1763800000006,
+    PriceByCurrency1763800000007,
   ],
   resolvers: [
     ProductResolver,
@@ -72,8 +77,15 @@ export const catalogSubgraph: SubgraphModule<CatalogConfig> = {
     const products = new ProductService(db, store, vendors, events, cache);
     const workflow = new ProductWorkflowService(db, store, vendors, events);
     const searching = new ProductSearchService(db, cache);
-    const licenses = new LicenseService();
-    const reviews = new ReviewService(db, new ReviewStore(db), store, licenses, cache);
+    const licenses = new LicenseService(db);
+    const reviews = new ReviewService(
+      db,
+      new ReviewStore(db),
+      store,
+      licenses,
+      (context) => products.byId(context),
+      cache,
+    );
     const artifacts = new ArtifactService(
       db,
       store,
@@ -93,7 +105,12 @@ export const catalogSubgraph: SubgraphModule<CatalogConfig> = {
         new ArtifactResolver(artifacts),
       ],
       routes: artifactRoutes(artifacts, log),
-      references: { ...productReferences(products), ...entityStubReferences },
+      references: {
+        ...productReferences(products),
+        ...categoryReferences(categories),
+        ...reviewReferences(reviews),
+        ...entityStubReferences,
+      },
       handlers: [...vendorReplicaHandlers(vendors), ...licenseHandlers(licenses)],
       seed: () => seedCatalog(db, events, log),
     };

@@ -52,13 +52,13 @@ export async function setVendorStatus(
 export const admin = () => tokenFor(randomUUID(), 'ADMIN');
 export const customer = () => tokenFor(randomUUID(), 'CUSTOMER');
 
-export const PRODUCT_FIELDS = `id slug name description kind price { amount currency } category { slug } tags status vendor { id } rejectionReason version createdAt updatedAt publishedAt`;
+export const PRODUCT_FIELDS = `id slug name description kind price { amount currency } category { slug } tags status vendor { id } rejectionReason revision createdAt updatedAt publishedAt`;
 
 export interface ProductShape {
   id: string;
   slug: string;
   name: string;
-  description: string;
+  description: string | null;
   kind: string;
   price: { amount: number; currency: string };
   category: { slug: string };
@@ -66,7 +66,7 @@ export interface ProductShape {
   status: string;
   vendor: { id: string };
   rejectionReason: string | null;
-  version: number;
+  revision: number;
   createdAt: string;
   updatedAt: string;
   publishedAt: string | null;
@@ -103,20 +103,26 @@ export const CATEGORY_IDS = {
   developerTools: '00000000-0000-4000-8000-0000000c0301',
 } as const;
 
-const CREATE = `mutation($input: CreateProductInput!) { createProduct(input: $input) { ${PRODUCT_FIELDS} } }`;
-const SUBMIT = `mutation($id: ID!) { submitProductForReview(id: $id) { id status } }`;
-const APPROVE = `mutation($id: ID!) { approveProduct(id: $id) { ${PRODUCT_FIELDS} } }`;
+export const CREATE_PRODUCT = `mutation($input: CreateProductInput!) { createProduct(input: $input) { product { ${PRODUCT_FIELDS} } } }`;
+export const SUBMIT_PRODUCT = `mutation($productId: ID!) { submitProductForReview(input: { productId: $productId }) { product { id status } } }`;
+export const APPROVE_PRODUCT = `mutation($productId: ID!) { approveProduct(input: { productId: $productId }) { product { ${PRODUCT_FIELDS} } } }`;
+export const REJECT_PRODUCT = `mutation($productId: ID!, $reason: String!) { rejectProduct(input: { productId: $productId, reason: $reason }) { product { ${PRODUCT_FIELDS} } } }`;
+export const ARCHIVE_PRODUCT = `mutation($productId: ID!) { archiveProduct(input: { productId: $productId }) { product { id status } } }`;
+export const UPDATE_PRODUCT = `mutation($input: UpdateProductInput!) { updateProduct(input: $input) { product { ${PRODUCT_FIELDS} } } }`;
+/** `product(id)` with every field of PRODUCT_FIELDS. */
+export const PRODUCT_BY_ID = `query($id: ID!) { product(id: $id) { ${PRODUCT_FIELDS} } }`;
+export const PRODUCT_BY_SLUG = `query($slug: String!) { productBySlug(slug: $slug) { ${PRODUCT_FIELDS} } }`;
 
 export async function createProduct(
   catalog: TestSubgraph,
   vendor: TestVendor,
   overrides: Record<string, unknown> = {},
 ): Promise<ProductShape> {
-  const { createProduct: product } = await catalog.client.data<{ createProduct: ProductShape }>(CREATE, {
+  const { createProduct } = await catalog.client.data<{ createProduct: { product: ProductShape } }>(CREATE_PRODUCT, {
     variables: { input: productInput(overrides) },
     token: vendor.token,
   });
-  return product;
+  return createProduct.product;
 }
 
 /** Created, submitted and approved through the API. */
@@ -126,12 +132,12 @@ export async function publishedProduct(
   overrides: Record<string, unknown> = {},
 ): Promise<ProductShape> {
   const product = await createProduct(catalog, vendor, overrides);
-  await catalog.client.data(SUBMIT, { variables: { id: product.id }, token: vendor.token });
-  const { approveProduct } = await catalog.client.data<{ approveProduct: ProductShape }>(APPROVE, {
-    variables: { id: product.id },
+  await catalog.client.data(SUBMIT_PRODUCT, { variables: { productId: product.id }, token: vendor.token });
+  const { approveProduct } = await catalog.client.data<{ approveProduct: { product: ProductShape } }>(APPROVE_PRODUCT, {
+    variables: { productId: product.id },
     token: admin(),
   });
-  return approveProduct;
+  return approveProduct.product;
 }
 
 export interface TestCustomer {
@@ -154,15 +160,17 @@ export async function licensedCustomer(
   return { userId, token: tokenFor(userId, 'CUSTOMER') };
 }
 
-export const REVIEW_FIELDS = `id rating body createdAt updatedAt author { id } product { id rating reviewCount }`;
+export const REVIEW_FIELDS = `id rating body createdAt updatedAt owner { id } product { id rating reviewCount }`;
+
+export const ADD_REVIEW = `mutation($productId: ID!, $rating: Int!, $body: String) { addReview(input: { productId: $productId, rating: $rating, body: $body }) { review { ${REVIEW_FIELDS} } product { id rating reviewCount } } }`;
 
 export interface ReviewShape {
   id: string;
   rating: number;
-  body: string;
+  body: string | null;
   createdAt: string;
   updatedAt: string;
-  author: { id: string };
+  owner: { id: string };
   product: { id: string; rating: number | null; reviewCount: number };
 }
 
@@ -178,10 +186,10 @@ export const PRODUCT_SEARCH = `query($filter: ProductFilter, $sort: ProductSort,
 export interface SearchNode {
   id: string;
   name: string;
-  description: string;
+  description: string | null;
   tags: string[];
   kind: string;
-  price: { amount: number };
+  price: { amount: number; currency: string };
   rating: number | null;
   category: { slug: string };
   vendor: { id: string };
@@ -253,7 +261,7 @@ export async function expectedIds(catalog: TestSubgraph, sql: string, params: un
 }
 
 export const ARTIFACT_MAX_BYTES = 64 * 1024;
-export const CREATE_ARTIFACT_UPLOAD = `mutation($productId: ID!, $version: String!) { createArtifactUpload(productId: $productId, version: $version) { uploadUrl expiresAt maxBytes } }`;
+export const CREATE_ARTIFACT_UPLOAD = `mutation($productId: ID!, $version: String!) { createArtifactUpload(input: { productId: $productId, version: $version }) { upload { uploadUrl expiresAt maxBytes } product { id } } }`;
 
 /** A catalog that takes artifact uploads, with the signer of its links and the directory it stores them in. */
 export interface ArtifactCatalog extends TestSubgraph {
@@ -288,11 +296,10 @@ export async function uploadUrl(
   productId: string,
   version = '1.0.0',
 ): Promise<string> {
-  const { createArtifactUpload } = await catalog.client.data<{ createArtifactUpload: { uploadUrl: string } }>(
-    CREATE_ARTIFACT_UPLOAD,
-    { variables: { productId, version }, token: owner.token },
-  );
-  return createArtifactUpload.uploadUrl;
+  const { createArtifactUpload } = await catalog.client.data<{
+    createArtifactUpload: { upload: { uploadUrl: string } };
+  }>(CREATE_ARTIFACT_UPLOAD, { variables: { productId, version }, token: owner.token });
+  return createArtifactUpload.upload.uploadUrl;
 }
 
 /** The upload link a gateway would hand out for `token`. */

@@ -28,7 +28,7 @@ beforeAll(async () => {
 });
 afterAll(() => catalog.close());
 
-const ARCHIVE = `mutation($id: ID!) { archiveProduct(id: $id) { id } }`;
+const ARCHIVE = `mutation($id: ID!) { archiveProduct(input: { productId: $id }) { product { id } } }`;
 const codeOf = (result: { errors?: { extensions?: { code?: string } }[] }) =>
   result.errors?.[0].extensions?.code ?? 'OK';
 
@@ -39,12 +39,14 @@ describe('createArtifactUpload', () => {
       variables: { productId: product.id, version: ' 1.0.0 ' },
       token: vendor.token,
     });
-    expect(createArtifactUpload.uploadUrl).toMatch(/^http:\/\/gateway\.test:4000\/uploads\/[\w-]+\.[\w-]+$/);
-    expect(createArtifactUpload.maxBytes).toBe(ARTIFACT_MAX_BYTES);
-    const ttl = Date.parse(createArtifactUpload.expiresAt) - Date.now();
+    expect(createArtifactUpload.product).toEqual({ id: product.id });
+    const upload = createArtifactUpload.upload;
+    expect(upload.uploadUrl).toMatch(/^http:\/\/gateway\.test:4000\/uploads\/[\w-]+\.[\w-]+$/);
+    expect(upload.maxBytes).toBe(ARTIFACT_MAX_BYTES);
+    const ttl = Date.parse(upload.expiresAt) - Date.now();
     expect(ttl).toBeGreaterThan(890_000);
     expect(ttl).toBeLessThanOrEqual(900_000);
-    const token = new URL(createArtifactUpload.uploadUrl).pathname.split('/').pop()!;
+    const token = new URL(upload.uploadUrl).pathname.split('/').pop()!;
     expect(catalog.signer.verify('artifact-upload', token)).toMatchObject({
       productId: product.id,
       version: '1.0.0',
@@ -70,18 +72,25 @@ describe('createArtifactUpload', () => {
     ).toBe(code);
   });
 
-  it("hides others' drafts (NOT_FOUND) and unknown or malformed ids", async () => {
+  it("hides others' drafts and unknown ids (NOT_FOUND); a malformed id is BAD_USER_INPUT", async () => {
     const draft = await createProduct(catalog, vendor);
     for (const [productId, token] of [
       [draft.id, otherVendor.token],
       [draft.id, customer()],
       [randomUUID(), vendor.token],
-      ['nope', vendor.token],
     ]) {
       expect(
         await catalog.client.errorCode(CREATE_ARTIFACT_UPLOAD, { variables: { productId, version: '1.0.0' }, token }),
       ).toBe('NOT_FOUND');
     }
+    const malformed = await catalog.client.request(CREATE_ARTIFACT_UPLOAD, {
+      variables: { productId: 'nope', version: '1.0.0' },
+      token: vendor.token,
+    });
+    expect(malformed.errors?.[0].extensions).toEqual({
+      code: 'BAD_USER_INPUT',
+      fields: [{ field: 'input.productId', message: 'is not a valid id' }],
+    });
   });
 
   it('refuses a suspended vendor (FORBIDDEN) and an archived product (CONFLICT)', async () => {
@@ -93,14 +102,13 @@ describe('createArtifactUpload', () => {
       variables: { productId: archived.id, version: '1.0.0' },
       token: seller.token,
     });
-    expect(closed.errors?.[0].extensions).toMatchObject({ code: 'CONFLICT', status: 'ARCHIVED' });
+    expect(closed.errors?.[0].extensions).toEqual({ code: 'CONFLICT', reason: 'PRODUCT_ARCHIVED' });
     await setVendorStatus(catalog, seller.vendorId, 'SUSPENDED');
-    expect(
-      await catalog.client.errorCode(CREATE_ARTIFACT_UPLOAD, {
-        variables: { productId: product.id, version: '1.0.0' },
-        token: seller.token,
-      }),
-    ).toBe('FORBIDDEN');
+    const suspended = await catalog.client.request(CREATE_ARTIFACT_UPLOAD, {
+      variables: { productId: product.id, version: '1.0.0' },
+      token: seller.token,
+    });
+    expect(suspended.errors?.[0].extensions).toEqual({ code: 'FORBIDDEN', reason: 'VENDOR_SUSPENDED' });
   });
 
   it.each([
@@ -120,7 +128,7 @@ describe('createArtifactUpload', () => {
     });
     expect(result.errors?.[0].extensions).toMatchObject({
       code: 'BAD_USER_INPUT',
-      fields: [{ field: 'version', message }],
+      fields: [{ field: 'input.version', message }],
     });
   });
 });

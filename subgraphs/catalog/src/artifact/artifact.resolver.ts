@@ -1,6 +1,7 @@
 import type { RequestContext } from '@marketplace/kit';
-import { Args, Authorized, Ctx, Mutation, Resolver } from 'type-graphql';
-import { CreateArtifactUploadArgs } from './artifact.args';
+import { Arg, Authorized, Ctx, Mutation, Resolver } from 'type-graphql';
+import { CreateArtifactUploadInput } from './artifact.inputs';
+import { CreateArtifactUploadPayload } from './artifact.payloads';
 import type { ArtifactService } from './artifact.service';
 import { ArtifactUpload } from './artifact.type';
 
@@ -9,14 +10,15 @@ export class ArtifactResolver {
   constructor(private readonly artifacts: ArtifactService) {}
 
   @Authorized()
-  @Mutation(() => ArtifactUpload, {
+  @Mutation(() => CreateArtifactUploadPayload, {
+    nullable: true,
     description:
-      "A signed URL to PUT a new build of your product to (its vendor only, not while suspended, not for an archived product). The upload replaces the product's current artifact; earlier builds stay available to their buyers.",
+      "A signed URL to PUT a new build of your product to (its vendor only, not while suspended, not for an archived product). The upload replaces the product's current artifact; earlier builds stay available to their buyers. Errors: UNAUTHENTICATED, FORBIDDEN (VENDOR_SUSPENDED), BAD_USER_INPUT, NOT_FOUND, CONFLICT (PRODUCT_ARCHIVED, VERSION_EXISTS).",
   })
   createArtifactUpload(
-    @Args() { productId, version }: CreateArtifactUploadArgs,
+    @Arg('input', () => CreateArtifactUploadInput) input: CreateArtifactUploadInput,
     @Ctx() context: RequestContext,
-  ): Promise<ArtifactUpload> {
-    return this.artifacts.createUpload(context, productId, version);
+  ): Promise<CreateArtifactUploadPayload> {
+    return this.artifacts.createUpload(context, input.productId, input.version);
   }
 }

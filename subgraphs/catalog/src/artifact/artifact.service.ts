@@ -4,8 +4,8 @@ import {
   Events,
   Logger,
   ObjectStorage,
-  Outbox,
   ObjectTooLargeError,
+  Outbox,
   RequestContext,
   RouteRefusal,
   UrlTokenSigner,
@@ -78,12 +78,17 @@ export class ArtifactService {
   }
 
   /** The owner (active vendor, product not archived) gets a URL for one version not uploaded before. */
-  async createUpload(context: RequestContext, productId: string, rawVersion: string): Promise<ArtifactUpload> {
+  async createUpload(
+    context: RequestContext,
+    productId: string,
+    rawVersion: string,
+  ): Promise<{ upload: ArtifactUpload; product: Product }> {
     const viewer = requireViewer(context);
     const check = new ArtifactInputCheck();
-    const version = check.version('version', rawVersion);
+    if (!isUuid(productId)) check.add('input.productId', 'is not a valid id');
+    const version = check.version('input.version', rawVersion);
     check.done();
-    const [product] = isUuid(productId) ? await this.products.findByIds([productId]) : [];
+    const [product] = await this.products.findByIds([productId]);
     if (!product || !canView(viewer, product)) throw notFound('Product');
     if (!isOwner(viewer, product)) throw forbidden("Only the product's vendor can upload its artifact");
     await this.expectUploadable(this.db.manager, product, version);
@@ -92,7 +97,10 @@ export class ArtifactService {
     const claims: UploadClaims = { id: randomUUID(), productId: product.id, version, by: viewer.id };
     const token = this.signer.sign(UPLOAD_PURPOSE, claims, ttl);
     context.log.info({ productId: product.id, version, uploadId: claims.id }, 'artifact upload URL issued');
-    return { uploadUrl: `${this.settings.publicUrl}/uploads/${token}`, expiresAt, maxBytes: this.maxBytes };
+    return {
+      upload: { uploadUrl: `${this.settings.publicUrl}/uploads/${token}`, expiresAt, maxBytes: this.maxBytes },
+      product,
+    };
   }
 
   /** The token's claims, or refused (403) when it is forged, expired, for another purpose or malformed. */
@@ -190,8 +198,10 @@ export class ArtifactService {
       });
     } catch (error) {
       // Two uploads with one token (or one version) raced: the first commit won.
-      if (isUniqueViolation(error, 'artifacts_upload_id_key')) throw conflict('This upload link was already used');
-      if (isUniqueViolation(error, 'artifacts_pkey')) throw conflict(`Version ${claims.version} was already uploaded`);
+      if (isUniqueViolation(error, 'artifacts_upload_id_key'))
+        throw conflict('This upload link was already used', 'UPLOAD_LINK_USED');
+      if (isUniqueViolation(error, 'artifacts_pkey'))
+        throw conflict(`Version ${claims.version} was already uploaded`, 'VERSION_EXISTS');
       throw error;
     }
   }
@@ -203,16 +213,20 @@ export class ArtifactService {
     version: string,
     uploadId?: string,
   ): Promise<void> {
-    if (product.vendorStatus !== VendorStatus.ACTIVE) throw forbidden('Your vendor account is suspended');
+    if (product.vendorStatus !== VendorStatus.ACTIVE)
+      throw forbidden('Your vendor account is suspended', 'VENDOR_SUSPENDED');
     if (product.status === ProductStatus.ARCHIVED)
-      throw conflict('An archived product takes no new artifacts', { status: product.status });
+      throw conflict('An archived product takes no new artifacts', 'PRODUCT_ARCHIVED');
     const used = await queryRows<{ sameUpload: boolean }>(
       manager,
       `SELECT upload_id = $3 AS "sameUpload" FROM artifacts WHERE (product_id = $1 AND version = $2) OR upload_id = $3`,
       [product.id, version, uploadId ?? null],
     );
-    if (used.some((row) => row.sameUpload)) throw conflict('This upload link was already used');
-    if (used.length > 0) throw conflict(`Version ${version} was already uploaded`, { field: 'version' });
+    if (used.some((row) => row.sameUpload)) throw conflict('This upload link was already used', 'UPLOAD_LINK_USED');
+    if (used.length > 0)
+      throw conflict(`Version ${version} was already uploaded`, 'VERSION_EXISTS', [
+        { field: 'input.version', message: 'was already uploaded' },
+      ]);
   }
 
   /** Turns the GraphQL errors of shared checks into the upload route's answers. */

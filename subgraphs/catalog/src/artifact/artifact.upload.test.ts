@@ -197,7 +197,11 @@ describe('PUT /uploads/:token', () => {
     });
     expect(again.errors?.[0]).toMatchObject({
       message: 'Version 1.0.0 was already uploaded',
-      extensions: { code: 'CONFLICT', field: 'version' },
+      extensions: {
+        code: 'CONFLICT',
+        reason: 'VERSION_EXISTS',
+        fields: [{ field: 'input.version', message: 'was already uploaded' }],
+      },
     });
   });
 

@@ -1,8 +1,9 @@
 import { PublicData } from '@marketplace/kit';
-import { Field, ID, ObjectType } from 'type-graphql';
+import { Directive, Field, ID, ObjectType } from 'type-graphql';
 import { Column, Entity, PrimaryGeneratedColumn } from 'typeorm';
 
 @ObjectType({ description: "A place in the catalog's tree of categories, e.g. Agents › Customer support." })
+@Directive('@key(fields: "id")')
 @PublicData()
 @Entity({ name: 'categories' })
 export class Category {
@@ -18,9 +19,9 @@ export class Category {
   @Column({ type: 'text' })
   name: string;
 
-  @Field({ description: 'What belongs in this category.' })
-  @Column({ type: 'text' })
-  description: string;
+  @Field(() => String, { nullable: true, description: 'What belongs in this category; null when not written.' })
+  @Column({ type: 'text', nullable: true })
+  description: string | null;
 
   @Column({ name: 'parent_id', type: 'uuid', nullable: true })
   parentId: string | null;

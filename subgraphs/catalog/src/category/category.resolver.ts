@@ -9,13 +9,18 @@ export class CategoryResolver {
   constructor(private readonly categoryService: CategoryService) {}
 
   @ListSize(AssumedListSize.categories)
-  @Query(() => [Category], { description: 'The top-level categories, in display order; each lists its children.' })
+  @Query(() => [Category], {
+    description: 'The top-level categories, in display order; each lists its children. Errors: none.',
+  })
   categories(@Ctx() context: RequestContext): Promise<Category[]> {
     return this.categoryService.roots(context);
   }
 
-  @Query(() => Category, { nullable: true, description: 'One category by slug; NOT_FOUND when there is none.' })
-  category(@Args() { slug }: CategoryArgs, @Ctx() context: RequestContext): Promise<Category> {
+  @Query(() => Category, {
+    nullable: true,
+    description: 'One category by slug (case and surrounding spaces ignored); null when there is none. Errors: none.',
+  })
+  categoryBySlug(@Args() { slug }: CategoryArgs, @Ctx() context: RequestContext): Promise<Category | null> {
     return this.categoryService.bySlug(context, slug);
   }
 

@@ -44,14 +44,14 @@ export class CategoryService {
       : this.db.getRepository(Category).find({ where: { parentId: IsNull() }, order: ORDER });
   }
 
-  async bySlug(context: RequestContext, slug: string): Promise<Category> {
+  /** Null when there is none. */
+  async bySlug(context: RequestContext, slug: string): Promise<Category | null> {
     const wanted = slug.trim().toLowerCase();
     const tree = await this.tree(context);
     const category = tree
       ? tree.find((candidate) => candidate.slug === wanted)
       : await this.db.getRepository(Category).findOneBy({ slug: wanted });
-    if (!category) throw notFound('Category');
-    return category;
+    return category ?? null;
   }
 
   async get(context: RequestContext, id: string): Promise<Category> {

@@ -1,8 +1,23 @@
-import { PayloadOf, Events, queryRows } from '@marketplace/kit';
-import type { EntityManager } from 'typeorm';
+import { PayloadOf, Events, defineLoader, isUuid, queryRows } from '@marketplace/kit';
+import type { DataSource, EntityManager } from 'typeorm';
 
 /** The licenses the catalog knows of (from licensing's events): proof of purchase for reviews. */
 export class LicenseService {
+  constructor(private readonly db: DataSource) {}
+
+  /** Whether the signed-in viewer holds an unrevoked license of each product: one statement per request tick. */
+  readonly heldByViewer = defineLoader<string, boolean>(async (productIds, context) => {
+    if (context.viewer === null) return productIds.map(() => false);
+    const rows = await queryRows<{ productId: string }>(
+      this.db,
+      `SELECT DISTINCT product_id AS "productId" FROM licenses
+       WHERE owner_id = $1 AND product_id = ANY($2::uuid[]) AND revoked_at IS NULL`,
+      [context.viewer.id, [...new Set(productIds.filter(isUuid))]],
+    );
+    const held = new Set(rows.map((row) => row.productId));
+    return productIds.map((id) => held.has(id));
+  });
+
   /** Records an issued license; a redelivered or repeated event changes nothing. */
   async issued(manager: EntityManager, license: PayloadOf<typeof Events.LicenseIssued>, at: string): Promise<boolean> {
     const inserted = await queryRows(

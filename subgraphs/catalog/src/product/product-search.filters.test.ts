@@ -19,10 +19,23 @@ import {
 /** The storefront's filters, its sort orders and its pages, each checked against the tables. */
 let catalog: TestSubgraph;
 let vendor: TestVendor;
+/** Products priced in EUR and GBP beside the demo data's USD ones, at amounts overlapping theirs. */
+const foreign: { id: string; price: { amount: number; currency: string } }[] = [];
 beforeAll(async () => {
   ({ catalog, vendor } = await startSearchCatalog());
+  for (const [amount, currency] of [
+    [999, 'EUR'],
+    [1500, 'EUR'],
+    [2500, 'EUR'],
+    [1500, 'GBP'],
+    [0, 'GBP'],
+  ] as const)
+    foreign.push(await publishedProduct(catalog, vendor, { price: { amount, currency }, tags: ['foreign'] }));
 });
 afterAll(() => catalog.close());
+
+const usd = (amount: number) => ({ amount, currency: 'USD' });
+const eur = (amount: number) => ({ amount, currency: 'EUR' });
 
 describe('filters', () => {
   it('categorySlug includes the sub-categories', async () => {
@@ -48,13 +61,22 @@ describe('filters', () => {
     expect(tools.length).toBe((await expectedIds(catalog, `SELECT p.id ${STOREFRONT} AND p.kind = 'TOOL'`)).length);
     tools.forEach((n) => expect(n.kind).toBe('TOOL'));
 
-    const priced = await searchAll(catalog, { filter: { minPrice: 1000, maxPrice: 4900 } });
+    const priced = await searchAll(catalog, { filter: { minPrice: usd(1000), maxPrice: usd(4900) } });
     expect(priced.length).toBe(
-      (await expectedIds(catalog, `SELECT p.id ${STOREFRONT} AND p.price_amount BETWEEN 1000 AND 4900`)).length,
+      (
+        await expectedIds(
+          catalog,
+          `SELECT p.id ${STOREFRONT} AND p.price_currency = 'USD' AND p.price_amount BETWEEN 1000 AND 4900`,
+        )
+      ).length,
     );
-    priced.forEach((n) => expect(n.price.amount >= 1000 && n.price.amount <= 4900).toBe(true));
+    priced.forEach((n) =>
+      expect(n.price.currency === 'USD' && n.price.amount >= 1000 && n.price.amount <= 4900).toBe(true),
+    );
     expect(
-      (await searchAll(catalog, { filter: { minPrice: 0, maxPrice: 0 } })).every((n) => n.price.amount === 0),
+      (await searchAll(catalog, { filter: { minPrice: usd(0), maxPrice: usd(0) } })).every(
+        (n) => n.price.amount === 0 && n.price.currency === 'USD',
+      ),
     ).toBe(true);
 
     const tagged = await searchAll(catalog, { filter: { tags: ['CRM', 'hubspot'] } });
@@ -74,8 +96,9 @@ describe('filters', () => {
             vendorId: vendor.vendorId,
             kind: 'TOOL',
             categorySlug: 'tools',
-            minPrice: 1234,
-            maxPrice: 1234,
+            minPrice: usd(1234),
+            maxPrice: usd(1234),
+            currency: 'USD',
             tags: ['cli'],
           },
         }),
@@ -88,7 +111,7 @@ describe('filters', () => {
 
   it('combines a search with filters', async () => {
     const result = await searchAll(catalog, {
-      filter: { search: 'assistant', categorySlug: 'customer-support', maxPrice: 2000 },
+      filter: { search: 'assistant', categorySlug: 'customer-support', maxPrice: usd(2000) },
     });
     expect(result.length).toBeGreaterThan(0);
     result.forEach((n) =>
@@ -101,8 +124,19 @@ describe('filters', () => {
   });
 
   it.each<[string, Record<string, unknown>, string[]]>([
-    ['minPrice above maxPrice', { minPrice: 500, maxPrice: 100 }, ['filter.maxPrice']],
-    ['a negative price', { minPrice: -1 }, ['filter.minPrice']],
+    ['minPrice above maxPrice', { minPrice: usd(500), maxPrice: usd(100) }, ['filter.maxPrice.amount']],
+    ['a negative price', { minPrice: usd(-1) }, ['filter.minPrice.amount']],
+    ['bounds in two currencies', { minPrice: usd(100), maxPrice: eur(500) }, ['filter.maxPrice.currency']],
+    [
+      'a bound in another currency than `currency`',
+      { currency: 'GBP', minPrice: usd(1) },
+      ['filter.minPrice.currency'],
+    ],
+    [
+      'both bounds in another currency than `currency`',
+      { currency: 'GBP', minPrice: eur(1), maxPrice: eur(2) },
+      ['filter.minPrice.currency', 'filter.maxPrice.currency'],
+    ],
     ['a malformed vendor id', { vendorId: 'vendor-1' }, ['filter.vendorId']],
     ['a malformed tag', { tags: ['not a tag'] }, ['filter.tags.0']],
   ])('refuses %s as BAD_USER_INPUT', async (_label, filter, fields) => {
@@ -117,7 +151,7 @@ describe('filters', () => {
     const draft = await createProduct(catalog, seller, { name: `${word} draft` });
     const live = await publishedProduct(catalog, seller, { name: `${word} live` });
     const archived = await publishedProduct(catalog, seller, { name: `${word} gone` });
-    await catalog.client.data(`mutation($id: ID!) { archiveProduct(id: $id) { id } }`, {
+    await catalog.client.data(`mutation($id: ID!) { archiveProduct(input: { productId: $id }) { product { id } } }`, {
       variables: { id: archived.id },
       token: seller.token,
     });
@@ -135,11 +169,36 @@ describe('filters', () => {
   });
 });
 
+describe('two currencies', () => {
+  it('currency, or a bound, keeps only products priced in that currency', async () => {
+    const euro = foreign.filter((p) => p.price.currency === 'EUR');
+    for (const filter of [{ currency: 'EUR' }, { minPrice: eur(0) }, { currency: 'EUR', maxPrice: eur(10_000_000) }])
+      expect(idsOf(await searchAll(catalog, { filter, sort: 'PRICE_ASC' }))).toEqual(euro.map((p) => p.id));
+    expect(idsOf(await searchAll(catalog, { filter: { minPrice: eur(1000), maxPrice: eur(2000) } }))).toEqual([
+      euro[1].id,
+    ]);
+    // 1500 USD-cents products exist too; a EUR bound never lists them.
+    const atFifteen = await searchAll(catalog, { filter: { minPrice: eur(1500), maxPrice: eur(1500) } });
+    expect(atFifteen.map((n) => n.price)).toEqual([{ amount: 1500, currency: 'EUR' }]);
+  });
+
+  it.each(['PRICE_ASC', 'PRICE_DESC'])('%s groups currencies and never interleaves them', async (sort) => {
+    const nodes = await searchAll(catalog, { sort }, 50);
+    const runs = nodes.map((n) => n.price.currency).filter((currency, i, all) => currency !== all[i - 1]);
+    expect(runs).toEqual(sort === 'PRICE_ASC' ? ['EUR', 'GBP', 'USD'] : ['USD', 'GBP', 'EUR']);
+    for (let i = 1; i < nodes.length; i += 1) {
+      if (nodes[i].price.currency !== nodes[i - 1].price.currency) continue;
+      const [a, b] = [nodes[i - 1].price.amount, nodes[i].price.amount];
+      expect(sort === 'PRICE_ASC' ? a <= b : a >= b).toBe(true);
+    }
+  });
+});
+
 describe('sorts and pages', () => {
   const orders: [string, string][] = [
     ['NEWEST', 'p.published_at DESC, p.id DESC'],
-    ['PRICE_ASC', 'p.price_amount ASC, p.id ASC'],
-    ['PRICE_DESC', 'p.price_amount DESC, p.id DESC'],
+    ['PRICE_ASC', 'p.price_currency ASC, p.price_amount ASC, p.id ASC'],
+    ['PRICE_DESC', 'p.price_currency DESC, p.price_amount DESC, p.id DESC'],
     ['RATING', 'p.rating DESC, p.review_count DESC, p.id DESC'],
     ['BEST_SELLING', 'p.sales_count DESC, p.id DESC'],
     ['RELEVANCE', 'p.published_at DESC, p.id DESC'], // without a search: like NEWEST
@@ -158,7 +217,7 @@ describe('sorts and pages', () => {
   );
 
   it.each(orders.map(([sort]) => sort))('%s pages a filtered search exactly once too', async (sort) => {
-    const filter = { search: 'automation workflow or pipeline', maxPrice: 20000 };
+    const filter = { search: 'automation workflow or pipeline', maxPrice: usd(20000) };
     const whole = idsOf(await searchAll(catalog, { filter, sort }, 100));
     expect(whole.length).toBeGreaterThan(10);
     expect(idsOf(await searchAll(catalog, { filter, sort }, 4))).toEqual(whole);
@@ -180,9 +239,11 @@ describe('sorts and pages', () => {
     const forged = [
       'not-a-cursor',
       encode(['PRICE_ASC', 1]),
-      encode(['PRICE_ASC', '1999', first.edges[0].node.id]),
-      encode(['PRICE_ASC', 1999, "'; DROP TABLE products; --"]),
-      encode(['PRICE_ASC', 1e300, first.edges[0].node.id]),
+      encode(['PRICE_ASC', 1999, first.edges[0].node.id]),
+      encode(['PRICE_ASC', 'USD', '1999', first.edges[0].node.id]),
+      encode(['PRICE_ASC', 'USD', 1999, "'; DROP TABLE products; --"]),
+      encode(['PRICE_ASC', 'USD', 1e300, first.edges[0].node.id]),
+      encode(['PRICE_ASC', "'; DROP TABLE products; --", 1999, first.edges[0].node.id]),
       encode(['NEWEST', '2026-13-45T00:00:00.000Z', first.edges[0].node.id]),
       encode(['RELEVANCE', 'NaN', first.edges[0].node.id]),
       encode({ sort: 'PRICE_ASC' }),

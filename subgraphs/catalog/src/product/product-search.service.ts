@@ -6,7 +6,6 @@ import {
   decodeCursor,
   defineLoader,
   isCursorTime,
-  isTimeIdCursor,
   isUuid,
   queryRows,
   toConnection,
@@ -14,7 +13,7 @@ import {
 import { createHash } from 'node:crypto';
 import type { DataSource } from 'typeorm';
 import type { CacheCodec, StorefrontCache } from '../cache/storefront-cache';
-import type { Product } from './product.entity';
+import type { Product, ProductStatus } from './product.entity';
 import { ProductFilter, ProductSort } from './product.inputs';
 import { PRODUCT_CODEC } from './product.service';
 import { PRODUCTS_WITH_VENDOR, PRODUCT_COLUMNS, ProductRow, toProduct } from './product.store';
@@ -67,13 +66,16 @@ const LISTING_CODEC: CacheCodec<ListingPage> = {
 
 type Key = {
   column: string;
-  type: 'float8' | 'timestamptz' | 'int' | 'numeric' | 'uuid';
+  type: 'float8' | 'timestamptz' | 'int' | 'numeric' | 'uuid' | 'text';
   valueOf: (row: Ranked) => string | number;
 };
 type Ranked = Product & { rank: number };
-export type VendorPage = PageArgs & { vendorId: string };
+export type VendorPage = PageArgs & { vendorId: string; sort: ProductSort; status: ProductStatus[] | null };
 
 const ID_KEY: Key = { column: 'id', type: 'uuid', valueOf: (row) => row.id };
+/** Price sorts group by currency first: amounts of two currencies are never compared. */
+const CURRENCY_KEY: Key = { column: '"priceCurrency"', type: 'text', valueOf: (row) => row.priceCurrency };
+const PRICE_KEY: Key = { column: '"priceAmount"', type: 'int', valueOf: (row) => row.priceAmount };
 /** Keyset orders: every sort ends with the id, so the order is total and a cursor resumes exactly. */
 const ORDERS: Record<ProductSort, { direction: 'ASC' | 'DESC'; keys: Key[] }> = {
   RELEVANCE: { direction: 'DESC', keys: [{ column: 'rank', type: 'float8', valueOf: (row) => row.rank }, ID_KEY] },
@@ -81,14 +83,8 @@ const ORDERS: Record<ProductSort, { direction: 'ASC' | 'DESC'; keys: Key[] }> = 
     direction: 'DESC',
     keys: [{ column: '"publishedAt"', type: 'timestamptz', valueOf: (row) => row.publishedAt!.toISOString() }, ID_KEY],
   },
-  PRICE_ASC: {
-    direction: 'ASC',
-    keys: [{ column: '"priceAmount"', type: 'int', valueOf: (row) => row.priceAmount }, ID_KEY],
-  },
-  PRICE_DESC: {
-    direction: 'DESC',
-    keys: [{ column: '"priceAmount"', type: 'int', valueOf: (row) => row.priceAmount }, ID_KEY],
-  },
+  PRICE_ASC: { direction: 'ASC', keys: [CURRENCY_KEY, PRICE_KEY, ID_KEY] },
+  PRICE_DESC: { direction: 'DESC', keys: [CURRENCY_KEY, PRICE_KEY, ID_KEY] },
   RATING: {
     direction: 'DESC',
     keys: [
@@ -101,6 +97,20 @@ const ORDERS: Record<ProductSort, { direction: 'ASC' | 'DESC'; keys: Key[] }> = 
     direction: 'DESC',
     keys: [{ column: '"salesCount"', type: 'int', valueOf: (row) => row.salesCount }, ID_KEY],
   },
+};
+
+/** `Vendor.products` lists drafts too (no publication time): newest means most recently created; there is no search. */
+const CREATED_ORDER = {
+  direction: 'DESC' as const,
+  keys: [
+    { column: '"createdAt"', type: 'timestamptz' as const, valueOf: (row: Ranked) => row.createdAt.toISOString() },
+    ID_KEY,
+  ],
+};
+const VENDOR_ORDERS: Record<ProductSort, { direction: 'ASC' | 'DESC'; keys: Key[] }> = {
+  ...ORDERS,
+  RELEVANCE: CREATED_ORDER,
+  NEWEST: CREATED_ORDER,
 };
 
 /** The storefront's product list: filters, full-text search with typo tolerance, sorts, keyset pages. */
@@ -120,7 +130,7 @@ export class ProductSearchService {
     const check = new ProductInputCheck();
     const search = filter.search ? check.search('filter.search', filter.search) : '';
     const tags = filter.tags ? check.tags('filter.tags', filter.tags) : [];
-    check.priceRange('filter', filter.minPrice, filter.maxPrice);
+    const currency = check.priceRange('filter', filter.minPrice, filter.maxPrice, filter.currency);
     if (filter.vendorId !== null && filter.vendorId !== undefined) check.id('filter.vendorId', filter.vendorId);
     check.done();
     const sort = requestedSort === ProductSort.RELEVANCE && !search ? ProductSort.NEWEST : requestedSort;
@@ -132,7 +142,7 @@ export class ProductSearchService {
           (values) => values[0] === sort && order.keys.every((key, i) => isKeyValue(key, values[i + 1])),
         )
       : null;
-    const load = () => this.loadPage({ ...filter, search, tags }, sort, page.first, after);
+    const load = () => this.loadPage({ ...filter, search, tags, currency }, sort, page.first, after);
     const listing = this.cache?.enabled
       ? await this.cache.read(
           {
@@ -151,7 +161,7 @@ export class ProductSearchService {
 
   /** The page and the total from the database. */
   private async loadPage(
-    filter: ProductFilter & { search: string; tags: string[] },
+    filter: ProductFilter & { search: string; tags: string[]; currency: string | null },
     sort: ProductSort,
     first: number,
     after: unknown[] | null,
@@ -164,10 +174,9 @@ export class ProductSearchService {
     const params: unknown[] = [];
     const param = (value: unknown, type: string) => `$${params.push(value)}::${type}`;
     if (filter.kind) where.push(`p.kind = ${param(filter.kind, 'text')}`);
-    if (filter.minPrice !== null && filter.minPrice !== undefined)
-      where.push(`p.price_amount >= ${param(filter.minPrice, 'int')}`);
-    if (filter.maxPrice !== null && filter.maxPrice !== undefined)
-      where.push(`p.price_amount <= ${param(filter.maxPrice, 'int')}`);
+    if (filter.currency) where.push(`p.price_currency = ${param(filter.currency, 'text')}`);
+    if (filter.minPrice) where.push(`p.price_amount >= ${param(filter.minPrice.amount, 'int8')}`);
+    if (filter.maxPrice) where.push(`p.price_amount <= ${param(filter.maxPrice.amount, 'int8')}`);
     if (tags.length > 0) where.push(`p.tags @> ${param(tags, 'text[]')}`);
     if (filter.vendorId) where.push(`p.vendor_id = ${param(filter.vendorId, 'uuid')}`);
     if (filter.categorySlug) {
@@ -233,7 +242,7 @@ export class ProductSearchService {
     const pages = keys.map((key) => JSON.parse(key) as VendorPage);
     const groups = new Map<string, VendorPage[]>();
     for (const page of pages) {
-      const group = JSON.stringify([page.first, page.after ?? null]);
+      const group = JSON.stringify([page.first, page.after ?? null, page.sort, page.status]);
       groups.set(group, [...(groups.get(group) ?? []), page]);
     }
     const results = new Map<VendorPage, ConnectionShape<Product> | Error>();
@@ -257,37 +266,62 @@ export class ProductSearchService {
   });
 
   vendorProducts(context: RequestContext, page: VendorPage): Promise<ConnectionShape<Product>> {
+    const status = page.status ? [...new Set(page.status)].sort() : null;
     return this.vendorPageLoader(context).load(
-      JSON.stringify({ vendorId: page.vendorId, first: page.first, after: page.after ?? null }),
+      JSON.stringify({
+        vendorId: page.vendorId,
+        first: page.first,
+        after: page.after ?? null,
+        sort: page.sort,
+        status,
+      } satisfies VendorPage),
     );
   }
 
+  /**
+   * One page of each vendor's products. The vendor's owner and admins see every status;
+   * anyone else only the storefront's (published, vendor active). `status` narrows either.
+   */
   private async vendorPages(
     context: RequestContext,
     vendorIds: string[],
-    page: PageArgs,
+    page: VendorPage,
   ): Promise<Map<string, ConnectionShape<Product>>> {
+    const order = VENDOR_ORDERS[page.sort];
     const after = page.after
-      ? decodeCursor(page.after, 3, ([tag, ...key]) => tag === 'VENDOR' && isTimeIdCursor(key))
-      : [null, null, null];
+      ? decodeCursor(
+          page.after,
+          order.keys.length + 2,
+          ([tag, sort, ...values]) =>
+            tag === 'VENDOR' && sort === page.sort && order.keys.every((key, i) => isKeyValue(key, values[i])),
+        ).slice(2)
+      : null;
     const ids = [...new Set(vendorIds.filter(isUuid))];
     if (ids.length === 0) return new Map();
+    const params: unknown[] = [ids, context.viewer?.role === Role.ADMIN, context.viewer?.id ?? null, page.status];
+    const param = (value: unknown, type: string) => `$${params.push(value)}::${type}`;
+    const columns = order.keys.map((key) => key.column).join(', ');
+    const cursor = after
+      ? `WHERE (${columns}) ${order.direction === 'DESC' ? '<' : '>'} (${order.keys.map((key, i) => param(after[i], key.type)).join(', ')})`
+      : '';
+    const orderBy = order.keys.map((key) => `${key.column} ${order.direction}`).join(', ');
     const rows = await queryRows<ProductRow & { total: number; pageVendorId: string }>(
       this.db,
       `WITH visible AS (
          SELECT ${PRODUCT_COLUMNS} FROM ${PRODUCTS_WITH_VENDOR}
          WHERE p.vendor_id = ANY($1::uuid[])
            AND ($2::boolean OR v.user_id = $3::uuid OR (p.status = 'PUBLISHED' AND v.status = 'ACTIVE'))
+           AND ($4::text[] IS NULL OR p.status = ANY($4::text[]))
        ), totals AS (
          SELECT "vendorId", count(*)::int AS total FROM visible GROUP BY "vendorId"
        ), paged AS (
-         SELECT *, row_number() OVER (PARTITION BY "vendorId" ORDER BY "createdAt" DESC, id DESC) AS position
-         FROM visible WHERE $4::timestamptz IS NULL OR ("createdAt", id) < ($4::timestamptz, $5::uuid)
+         SELECT *, row_number() OVER (PARTITION BY "vendorId" ORDER BY ${orderBy}) AS position
+         FROM visible ${cursor}
        )
        SELECT t."vendorId" AS "pageVendorId", t.total, paged.*
-       FROM totals t LEFT JOIN paged ON paged."vendorId" = t."vendorId" AND paged.position <= $6
+       FROM totals t LEFT JOIN paged ON paged."vendorId" = t."vendorId" AND paged.position <= ${param(page.first + 1, 'int')}
        ORDER BY t."vendorId", paged.position`,
-      [ids, context.viewer?.role === Role.ADMIN, context.viewer?.id ?? null, after[1], after[2], page.first + 1],
+      params,
     );
     const byVendor = new Map<string, { total: number; products: Product[] }>();
     for (const row of rows) {
@@ -298,7 +332,11 @@ export class ProductSearchService {
     return new Map(
       [...byVendor].map(([vendorId, { total, products }]) => [
         vendorId,
-        toConnection(products, page, total, (product) => ['VENDOR', product.createdAt.toISOString(), product.id]),
+        toConnection(products, page, total, (product) => [
+          'VENDOR',
+          page.sort,
+          ...order.keys.map((key) => key.valueOf(product as Ranked)),
+        ]),
       ]),
     );
   }
@@ -339,5 +377,7 @@ function isKeyValue(key: Key, value: string | number | undefined): boolean {
       return typeof value === 'number' && Number.isFinite(value) && value >= 0 && value <= 5;
     case 'float8':
       return typeof value === 'number' && Number.isFinite(value);
+    case 'text':
+      return typeof value === 'string' && /^[A-Z]{3}$/.test(value);
   }
 }

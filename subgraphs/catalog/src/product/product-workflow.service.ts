@@ -1,4 +1,4 @@
-import { RequestContext, Role, conflict, forbidden, isUuid, notFound, notYours, requireViewer } from '@marketplace/kit';
+import { RequestContext, Role, badInput, conflict, forbidden, isUuid, notYours, requireViewer } from '@marketplace/kit';
 import type { DataSource, EntityManager } from 'typeorm';
 import { VendorStatus } from '../vendor-replica/vendor-replica.entity';
 import type { VendorReplicaService } from '../vendor-replica/vendor-replica.service';
@@ -28,7 +28,8 @@ export class ProductWorkflowService {
       if (!isOwner(viewer, product))
         throw notYours('Product', canView(viewer, product), "Only the product's vendor can submit it");
       expectStatus(product, [ProductStatus.DRAFT, ProductStatus.REJECTED], 'submitted for review');
-      if (!(await this.vendorIsActive(manager, product))) throw forbidden('Your vendor account is suspended');
+      if (!(await this.vendorIsActive(manager, product)))
+        throw forbidden('Your vendor account is suspended', 'VENDOR_SUSPENDED');
       product.status = ProductStatus.IN_REVIEW;
       product.rejectionReason = null;
       return this.store.save(manager, product);
@@ -41,7 +42,7 @@ export class ProductWorkflowService {
     return this.transition(context, id, async (manager, product) => {
       expectStatus(product, [ProductStatus.IN_REVIEW], 'approved');
       if (!(await this.vendorIsActive(manager, product)))
-        throw conflict("The product's vendor is suspended", { vendorStatus: 'SUSPENDED' });
+        throw conflict("The product's vendor is suspended", 'VENDOR_SUSPENDED');
       product.status = ProductStatus.PUBLISHED;
       const saved = await this.store.save(manager, product, { published: true });
       await this.events.published(manager, context, saved);
@@ -53,7 +54,8 @@ export class ProductWorkflowService {
   reject(context: RequestContext, id: string, reason: string): Promise<Product> {
     requireAdmin(context);
     const check = new ProductInputCheck();
-    const why = check.reason('reason', reason);
+    check.id('input.productId', id);
+    const why = check.reason('input.reason', reason);
     check.done();
     return this.transition(context, id, async (manager, product) => {
       expectStatus(product, [ProductStatus.IN_REVIEW], 'rejected');
@@ -87,7 +89,7 @@ export class ProductWorkflowService {
     id: string,
     apply: (manager: EntityManager, product: Product) => Promise<Product>,
   ): Promise<Product> {
-    if (!isUuid(id)) throw notFound('Product');
+    if (!isUuid(id)) throw badInput([{ field: 'input.productId', message: 'is not a valid id' }]);
     const saved = await this.db.transaction(async (manager) => apply(manager, await this.store.lock(manager, id)));
     context.log.info({ productId: saved.id, status: saved.status, revision: saved.revision }, 'product status changed');
     return saved;
@@ -106,5 +108,8 @@ function requireAdmin(context: RequestContext): void {
 
 function expectStatus(product: Product, allowed: ProductStatus[], action: string): void {
   if (!allowed.includes(product.status))
-    throw conflict(`A product that is ${product.status} cannot be ${action}`, { status: product.status });
+    throw conflict(
+      `A product that is ${product.status} cannot be ${action}`,
+      product.status === ProductStatus.ARCHIVED ? 'PRODUCT_ARCHIVED' : 'INVALID_STATUS',
+    );
 }

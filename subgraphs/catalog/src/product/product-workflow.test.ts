@@ -23,10 +23,10 @@ beforeAll(async () => {
 });
 afterAll(() => catalog.close());
 
-const SUBMIT = `mutation($id: ID!) { submitProductForReview(id: $id) { ${PRODUCT_FIELDS} } }`;
-const APPROVE = `mutation($id: ID!) { approveProduct(id: $id) { ${PRODUCT_FIELDS} } }`;
-const REJECT = `mutation($id: ID!, $reason: String!) { rejectProduct(id: $id, reason: $reason) { ${PRODUCT_FIELDS} } }`;
-const ARCHIVE = `mutation($id: ID!) { archiveProduct(id: $id) { ${PRODUCT_FIELDS} } }`;
+const SUBMIT = `mutation($id: ID!) { submitProductForReview(input: { productId: $id }) { product { ${PRODUCT_FIELDS} } } }`;
+const APPROVE = `mutation($id: ID!) { approveProduct(input: { productId: $id }) { product { ${PRODUCT_FIELDS} } } }`;
+const REJECT = `mutation($id: ID!, $reason: String!) { rejectProduct(input: { productId: $id, reason: $reason }) { product { ${PRODUCT_FIELDS} } } }`;
+const ARCHIVE = `mutation($id: ID!) { archiveProduct(input: { productId: $id }) { product { ${PRODUCT_FIELDS} } } }`;
 const PRODUCT = `query($id: ID!) { product(id: $id) { ${PRODUCT_FIELDS} } }`;
 
 type Who = 'anonymous' | 'customer' | 'owner' | 'other vendor' | 'admin';
@@ -39,8 +39,16 @@ const tokenOf = (who: Who) =>
     admin: admin(),
   })[who];
 
+/** Runs a mutation; `data` holds each payload's product. */
 async function run(mutation: string, variables: Record<string, unknown>, who: Who) {
-  return catalog.client.request<Record<string, ProductShape>>(mutation, { variables, token: tokenOf(who) });
+  const result = await catalog.client.request<Record<string, { product: ProductShape } | null>>(mutation, {
+    variables,
+    token: tokenOf(who),
+  });
+  const products = result.data
+    ? Object.fromEntries(Object.entries(result.data).map(([name, payload]) => [name, payload?.product]))
+    : result.data;
+  return { ...result, data: products as Record<string, ProductShape> | null | undefined };
 }
 const codeOf = (result: { errors?: { extensions?: { code?: string } }[] }) =>
   result.errors?.[0].extensions?.code ?? 'OK';
@@ -120,30 +128,37 @@ describe('authorization', () => {
       const result = await run(mutation, variables(product.id), who);
       expect(codeOf(result)).toBe(code);
       if (code !== 'OK') {
-        expect(result.data).toBeNull();
+        expect(Object.values(result.data ?? {})).toEqual([undefined]);
         const { product: after } = await catalog.client.data(PRODUCT, {
           variables: { id: product.id },
           token: admin(),
         });
-        expect(after.version).toBe(product.version + (name === 'approveProduct' || name === 'rejectProduct' ? 1 : 0));
+        expect(after.revision).toBe(product.revision + (name === 'approveProduct' || name === 'rejectProduct' ? 1 : 0));
       }
     });
   }
 
-  it.each([SUBMIT, APPROVE, ARCHIVE])('answers NOT_FOUND for unknown and malformed ids %#', async (mutation) => {
-    const token = mutation === SUBMIT ? vendor.token : admin();
-    for (const id of [randomUUID(), 'nope'])
-      expect(await catalog.client.errorCode(mutation, { variables: { id }, token })).toBe('NOT_FOUND');
-  });
+  it.each([SUBMIT, APPROVE, ARCHIVE])(
+    'answers NOT_FOUND for unknown ids and BAD_USER_INPUT for malformed ones %#',
+    async (mutation) => {
+      const token = mutation === SUBMIT ? vendor.token : admin();
+      expect(await catalog.client.errorCode(mutation, { variables: { id: randomUUID() }, token })).toBe('NOT_FOUND');
+      const malformed = await catalog.client.request(mutation, { variables: { id: 'nope' }, token });
+      expect(malformed.errors?.[0].extensions).toEqual({
+        code: 'BAD_USER_INPUT',
+        fields: [{ field: 'input.productId', message: 'is not a valid id' }],
+      });
+    },
+  );
 });
 
 describe('transitions', () => {
   it('DRAFT → IN_REVIEW → PUBLISHED, one version per change, published time stamped once', async () => {
     const product = await createProduct(catalog, vendor);
     const submitted = (await run(SUBMIT, { id: product.id }, 'owner')).data!.submitProductForReview;
-    expect(submitted).toMatchObject({ status: 'IN_REVIEW', version: 2, publishedAt: null });
+    expect(submitted).toMatchObject({ status: 'IN_REVIEW', revision: 2, publishedAt: null });
     const approved = (await run(APPROVE, { id: product.id }, 'admin')).data!.approveProduct;
-    expect(approved).toMatchObject({ status: 'PUBLISHED', version: 3 });
+    expect(approved).toMatchObject({ status: 'PUBLISHED', revision: 3 });
     expect(Date.parse(approved.publishedAt!)).toBeGreaterThan(Date.now() - 60_000);
     expect((await catalog.client.data(PRODUCT, { variables: { id: product.id } })).product).toEqual(approved);
   });
@@ -157,9 +172,12 @@ describe('transitions', () => {
       (await catalog.client.data(PRODUCT, { variables: { id: product.id }, token: vendor.token })).product
         .rejectionReason,
     ).toBe('Add a clearer description.');
-    expect(await catalog.client.errorCode(PRODUCT, { variables: { id: product.id }, token: otherVendor.token })).toBe(
-      'NOT_FOUND',
-    );
+    expect(
+      await catalog.client.request(PRODUCT, { variables: { id: product.id }, token: otherVendor.token }),
+    ).toMatchObject({
+      data: { product: null },
+      errors: undefined,
+    });
     const again = (await run(SUBMIT, { id: product.id }, 'owner')).data!.submitProductForReview;
     expect(again).toMatchObject({ status: 'IN_REVIEW', rejectionReason: null });
     expect((await run(APPROVE, { id: product.id }, 'admin')).data!.approveProduct.status).toBe('PUBLISHED');
@@ -184,11 +202,15 @@ describe('transitions', () => {
     ['approve a PUBLISHED product', () => publishedProduct(catalog, vendor), APPROVE, 'admin', 'PUBLISHED'],
     ['reject a DRAFT', () => createProduct(catalog, vendor), REJECT, 'admin', 'DRAFT'],
     ['reject a PUBLISHED product', () => publishedProduct(catalog, vendor), REJECT, 'admin', 'PUBLISHED'],
-  ])('refuses to %s with CONFLICT naming the status', async (_label, prepare, mutation, who, status) => {
-    const product = await prepare();
-    const result = await run(mutation, { id: product.id, reason: 'r' }, who);
-    expect(result.errors?.[0].extensions).toMatchObject({ code: 'CONFLICT', status });
-  });
+  ])(
+    'refuses to %s with CONFLICT (INVALID_STATUS) naming the status',
+    async (_label, prepare, mutation, who, status) => {
+      const product = await prepare();
+      const result = await run(mutation, { id: product.id, reason: 'r' }, who);
+      expect(result.errors?.[0].extensions).toEqual({ code: 'CONFLICT', reason: 'INVALID_STATUS' });
+      expect(result.errors?.[0].message).toContain(status);
+    },
+  );
 
   it('archives from every status but ARCHIVED, which is final', async () => {
     const rejected = await inReview();
@@ -205,9 +227,9 @@ describe('transitions', () => {
         [SUBMIT, 'owner'],
         [APPROVE, 'admin'],
       ] as const) {
-        expect((await run(mutation, { id: product.id }, who)).errors?.[0].extensions).toMatchObject({
+        expect((await run(mutation, { id: product.id }, who)).errors?.[0].extensions).toEqual({
           code: 'CONFLICT',
-          status: 'ARCHIVED',
+          reason: 'PRODUCT_ARCHIVED',
         });
       }
     }
@@ -216,14 +238,20 @@ describe('transitions', () => {
   it('takes archived products out of the storefront', async () => {
     const product = await publishedProduct(catalog, vendor);
     await run(ARCHIVE, { id: product.id }, 'admin');
-    expect(await catalog.client.errorCode(PRODUCT, { variables: { id: product.id } })).toBe('NOT_FOUND');
+    expect(await catalog.client.request(PRODUCT, { variables: { id: product.id } })).toMatchObject({
+      data: { product: null },
+      errors: undefined,
+    });
   });
 
   it('wants a reason of 1 to 1,000 characters', async () => {
     const product = await inReview();
     for (const reason of ['', '   ', 'r'.repeat(1001)]) {
       const result = await run(REJECT, { id: product.id, reason }, 'admin');
-      expect(result.errors?.[0].extensions).toMatchObject({ code: 'BAD_USER_INPUT', fields: [{ field: 'reason' }] });
+      expect(result.errors?.[0].extensions).toMatchObject({
+        code: 'BAD_USER_INPUT',
+        fields: [{ field: 'input.reason' }],
+      });
     }
   });
 
@@ -232,14 +260,14 @@ describe('transitions', () => {
     const draft = await createProduct(catalog, seller);
     const waiting = await inReview(seller);
     await setVendorStatus(catalog, seller.vendorId, 'SUSPENDED');
-    expect(await catalog.client.errorCode(SUBMIT, { variables: { id: draft.id }, token: seller.token })).toBe(
-      'FORBIDDEN',
-    );
+    const submission = await catalog.client.request(SUBMIT, { variables: { id: draft.id }, token: seller.token });
+    expect(submission.errors?.[0].extensions).toEqual({ code: 'FORBIDDEN', reason: 'VENDOR_SUSPENDED' });
     const approval = await run(APPROVE, { id: waiting.id }, 'admin');
-    expect(approval.errors?.[0].extensions).toMatchObject({ code: 'CONFLICT', vendorStatus: 'SUSPENDED' });
+    expect(approval.errors?.[0].extensions).toEqual({ code: 'CONFLICT', reason: 'VENDOR_SUSPENDED' });
     // Archiving is still possible, for both.
     expect(
-      (await catalog.client.data(ARCHIVE, { variables: { id: draft.id }, token: seller.token })).archiveProduct.status,
+      (await catalog.client.data(ARCHIVE, { variables: { id: draft.id }, token: seller.token })).archiveProduct.product
+        .status,
     ).toBe('ARCHIVED');
   });
 });
@@ -253,9 +281,9 @@ describe('events', () => {
       token: admin(),
       headers: headers('approve-1'),
     });
-    const UPDATE = `mutation($id: ID!, $input: UpdateProductInput!) { updateProduct(id: $id, input: $input) { version } }`;
+    const UPDATE = `mutation($input: UpdateProductInput!) { updateProduct(input: $input) { product { revision } } }`;
     await catalog.client.data(UPDATE, {
-      variables: { id: product.id, input: { kind: 'TOOL' } },
+      variables: { input: { productId: product.id, kind: 'TOOL' } },
       token: vendor.token,
       headers: headers('update-2'),
     });
@@ -277,12 +305,17 @@ describe('events', () => {
       expect.objectContaining({
         type: 'product.published',
         correlationId: 'approve-1',
-        payload: { ...state, kind: 'AGENT', status: 'PUBLISHED', revision: approved.approveProduct.version },
+        payload: { ...state, kind: 'AGENT', status: 'PUBLISHED', revision: approved.approveProduct.product.revision },
       }),
       expect.objectContaining({
         type: 'product.updated',
         correlationId: 'update-2',
-        payload: { ...state, kind: 'TOOL', status: 'PUBLISHED', revision: approved.approveProduct.version + 1 },
+        payload: {
+          ...state,
+          kind: 'TOOL',
+          status: 'PUBLISHED',
+          revision: approved.approveProduct.product.revision + 1,
+        },
       }),
       expect.objectContaining({
         type: 'product.archived',
@@ -312,7 +345,7 @@ describe('concurrency', () => {
     const product = await inReview();
     const results = await Promise.all(Array.from({ length: 6 }, () => run(APPROVE, { id: product.id }, 'admin')));
     expect(results.map(codeOf).sort()).toEqual(['CONFLICT', 'CONFLICT', 'CONFLICT', 'CONFLICT', 'CONFLICT', 'OK']);
-    results.filter((r) => r.errors).forEach((r) => expect(r.errors?.[0].extensions?.status).toBe('PUBLISHED'));
+    results.filter((r) => r.errors).forEach((r) => expect(r.errors?.[0].extensions?.reason).toBe('INVALID_STATUS'));
     expect((await outboxOf(catalog, product.id)).map((e) => e.type)).toEqual(['product.published']);
   });
 
@@ -325,25 +358,27 @@ describe('concurrency', () => {
     expect([codeOf(approval), codeOf(rejection)].sort()).toEqual(['CONFLICT', 'OK']);
     const { product: after } = await catalog.client.data(PRODUCT, { variables: { id: product.id }, token: admin() });
     expect(after.status).toBe(codeOf(approval) === 'OK' ? 'PUBLISHED' : 'REJECTED');
-    expect(after.version).toBe(product.version + 2);
+    expect(after.revision).toBe(product.revision + 2);
     expect((await outboxOf(catalog, product.id)).length).toBe(codeOf(approval) === 'OK' ? 1 : 0);
   });
 
   it('applies concurrent edits one after the other: every one gets its own version', async () => {
     const product = await publishedProduct(catalog, vendor);
-    const UPDATE = `mutation($id: ID!, $input: UpdateProductInput!) { updateProduct(id: $id, input: $input) { version } }`;
+    const UPDATE = `mutation($input: UpdateProductInput!) { updateProduct(input: $input) { product { revision } } }`;
     const results = await Promise.all(
       Array.from({ length: 5 }, (_, i) =>
         catalog.client.data(UPDATE, {
-          variables: { id: product.id, input: { price: { amount: 100 + i, currency: 'USD' } } },
+          variables: { input: { productId: product.id, price: { amount: 100 + i, currency: 'USD' } } },
           token: vendor.token,
         }),
       ),
     );
-    expect(results.map((r) => r.updateProduct.version).sort()).toEqual([1, 2, 3, 4, 5].map((n) => product.version + n));
+    expect(results.map((r) => r.updateProduct.product.revision).sort()).toEqual(
+      [1, 2, 3, 4, 5].map((n) => product.revision + n),
+    );
     const revisions = (await outboxOf(catalog, product.id))
       .filter((e) => e.type === 'product.updated')
       .map((e) => e.payload.revision);
-    expect(revisions).toEqual([1, 2, 3, 4, 5].map((n) => product.version + n));
+    expect(revisions).toEqual([1, 2, 3, 4, 5].map((n) => product.revision + n));
   });
 });

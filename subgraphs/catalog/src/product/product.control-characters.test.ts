@@ -14,8 +14,8 @@ beforeAll(async () => {
 });
 afterAll(() => catalog.close());
 
-const CREATE = `mutation($input: CreateProductInput!) { createProduct(input: $input) { ${PRODUCT_FIELDS} } }`;
-const UPDATE = `mutation($id: ID!, $input: UpdateProductInput!) { updateProduct(id: $id, input: $input) { ${PRODUCT_FIELDS} } }`;
+const CREATE = `mutation($input: CreateProductInput!) { createProduct(input: $input) { product { ${PRODUCT_FIELDS} } } }`;
+const UPDATE = `mutation($input: UpdateProductInput!) { updateProduct(input: $input) { product { ${PRODUCT_FIELDS} } } }`;
 
 const productRows = async (name: string) =>
   (
@@ -26,11 +26,11 @@ it('keeps tabs and line breaks in a description', async () => {
   const description = 'What it does:\n\t- answers tickets\r\n\t- files bugs';
   const product = await createProduct(catalog, vendor, { description });
   expect(product.description).toBe(description);
-  const { updateProduct } = await catalog.client.data<{ updateProduct: ProductShape }>(UPDATE, {
-    variables: { id: product.id, input: { description: `${description}\n\tand more` } },
+  const { updateProduct } = await catalog.client.data<{ updateProduct: { product: ProductShape } }>(UPDATE, {
+    variables: { input: { productId: product.id, description: `${description}\n\tand more` } },
     token: vendor.token,
   });
-  expect(updateProduct.description).toBe(`${description}\n\tand more`);
+  expect(updateProduct.product.description).toBe(`${description}\n\tand more`);
 });
 
 it('refuses NUL in a description and in one tag of a list, naming each, and writes nothing', async () => {
@@ -51,7 +51,7 @@ it('refuses NUL in a description and in one tag of a list, naming each, and writ
 it('refuses an update carrying NUL and leaves the product as it was', async () => {
   const product = await createProduct(catalog, vendor);
   const result = await catalog.client.request(UPDATE, {
-    variables: { id: product.id, input: { name: 'Renamed\u0000' } },
+    variables: { input: { productId: product.id, name: 'Renamed\u0000' } },
     token: vendor.token,
   });
   expect(result.errors?.[0].extensions).toMatchObject({ code: 'BAD_USER_INPUT', fields: [{ field: 'input.name' }] });

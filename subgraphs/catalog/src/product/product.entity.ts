@@ -59,9 +59,12 @@ export class Product {
   @Column({ type: 'text' })
   name: string;
 
-  @Field({ description: 'What the product does, up to 10,000 characters of plain text.' })
-  @Column({ type: 'text' })
-  description: string;
+  @Field(() => String, {
+    nullable: true,
+    description: 'What the product does, up to 10,000 characters of plain text; null when the vendor wrote none.',
+  })
+  @Column({ type: 'text', nullable: true })
+  description: string | null;
 
   @Field(() => ProductKind, { description: 'Agent, workflow or tool.' })
   @Column({ type: 'text' })
@@ -86,7 +89,10 @@ export class Product {
   @Column({ name: 'rejection_reason', type: 'text', nullable: true })
   rejectionReason: string | null;
 
-  /** Increases with every change; exposed as `version`, carried by events as `revision`. */
+  @Field(() => Int, {
+    description:
+      'Counts the changes of the product: starts at 1 and increases with every change (events carry it too).',
+  })
   @Column({ type: 'int' })
   revision: number;
 
@@ -152,14 +158,6 @@ export class Product {
   @Field(() => Money, { description: 'Price per license.' })
   get price(): Money {
     return Money.of(this.priceAmount, this.priceCurrency);
-  }
-
-  @Field(() => Int, {
-    description:
-      'Revision of the product: starts at 1 and increases with every change (events carry it as `revision`).',
-  })
-  get version(): number {
-    return this.revision;
   }
 
   @Field(() => Float, {

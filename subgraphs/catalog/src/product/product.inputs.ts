@@ -1,5 +1,6 @@
+import { CurrencyCode, MoneyInput } from '@marketplace/kit';
 import { Field, ID, InputType, Int, registerEnumType } from 'type-graphql';
-import { ProductKind } from './product.entity';
+import { ProductKind, ProductStatus } from './product.entity';
 
 export enum ProductSort {
   RELEVANCE = 'RELEVANCE',
@@ -19,35 +20,35 @@ registerEnumType(ProductSort, {
         'Best match for `filter.search` first (name above tags above description); without a search, like NEWEST.',
     },
     NEWEST: { description: 'Most recently published first.' },
-    PRICE_ASC: { description: 'Cheapest first (compares minor units).' },
-    PRICE_DESC: { description: 'Most expensive first (compares minor units).' },
+    PRICE_ASC: {
+      description:
+        'Grouped by currency (alphabetically), cheapest first within each: amounts of two currencies are never compared.',
+    },
+    PRICE_DESC: {
+      description:
+        'Grouped by currency (reverse alphabetically), most expensive first within each: amounts of two currencies are never compared.',
+    },
     RATING: { description: 'Best rated first, then most reviewed.' },
     BEST_SELLING: { description: 'Most licenses sold first.' },
   },
 });
-
-@InputType({ description: 'A price in minor units of a supported currency.' })
-export class PriceInput {
-  @Field(() => Int, { description: 'Amount in minor units (1999 = 19.99), 0 to 10,000,000.' })
-  amount: number;
-
-  @Field({ description: 'ISO 4217 code: USD, EUR or GBP.' })
-  currency: string;
-}
 
 @InputType({ description: 'A new product; it starts as a DRAFT.' })
 export class CreateProductInput {
   @Field({ description: 'Display name, 1 to 120 characters; the slug is derived from it and must be unique.' })
   name: string;
 
-  @Field(() => String, { nullable: true, description: 'What the product does, up to 10,000 characters.' })
+  @Field(() => String, {
+    nullable: true,
+    description: 'What the product does, up to 10,000 characters; omitted, null or "" for none.',
+  })
   description?: string | null;
 
   @Field(() => ProductKind, { description: 'Agent, workflow or tool.' })
   kind: ProductKind;
 
-  @Field(() => PriceInput, { description: 'Price per license.' })
-  price: PriceInput;
+  @Field(() => MoneyInput, { description: 'Price per license: 0 to 10,000,000 minor units.' })
+  price: MoneyInput;
 
   @Field(() => ID, { description: 'The category (any level of the tree).' })
   categoryId: string;
@@ -65,22 +66,31 @@ export class CreateProductInput {
   maxActivations?: number | null;
 }
 
-@InputType({ description: 'Changes to a product; omitted (or null) fields stay as they are.' })
+@InputType({
+  description:
+    'Changes to a product: an omitted field stays as it is; null clears `description` and keeps any other field.',
+})
 export class UpdateProductInput {
+  @Field(() => ID, { description: 'The product to change (your own).' })
+  productId: string;
+
   @Field(() => String, {
     nullable: true,
     description: 'New name. The slug follows it until the product is first published.',
   })
   name?: string | null;
 
-  @Field(() => String, { nullable: true, description: 'New description.' })
+  @Field(() => String, {
+    nullable: true,
+    description: 'New description, up to 10,000 characters; null or "" removes it.',
+  })
   description?: string | null;
 
   @Field(() => ProductKind, { nullable: true, description: 'New kind.' })
   kind?: ProductKind | null;
 
-  @Field(() => PriceInput, { nullable: true, description: 'New price.' })
-  price?: PriceInput | null;
+  @Field(() => MoneyInput, { nullable: true, description: 'New price: 0 to 10,000,000 minor units.' })
+  price?: MoneyInput | null;
 
   @Field(() => ID, { nullable: true, description: 'New category.' })
   categoryId?: string | null;
@@ -111,15 +121,63 @@ export class ProductFilter {
   @Field(() => ProductKind, { nullable: true, description: 'Only products of this kind.' })
   kind?: ProductKind | null;
 
-  @Field(() => Int, { nullable: true, description: 'Minimum price in minor units (inclusive).' })
-  minPrice?: number | null;
+  @Field(() => MoneyInput, {
+    nullable: true,
+    description:
+      'Only products priced in its currency at this amount or more. Its currency must be that of `maxPrice` and `currency` when they are given.',
+  })
+  minPrice?: MoneyInput | null;
 
-  @Field(() => Int, { nullable: true, description: 'Maximum price in minor units (inclusive).' })
-  maxPrice?: number | null;
+  @Field(() => MoneyInput, {
+    nullable: true,
+    description:
+      'Only products priced in its currency at this amount or less. Its currency must be that of `minPrice` and `currency` when they are given.',
+  })
+  maxPrice?: MoneyInput | null;
+
+  @Field(() => CurrencyCode, { nullable: true, description: 'Only products priced in this currency.' })
+  currency?: CurrencyCode | null;
 
   @Field(() => [String], { nullable: true, description: 'Only products carrying every one of these tags.' })
   tags?: string[] | null;
 
   @Field(() => ID, { nullable: true, description: 'Only products of this vendor.' })
   vendorId?: string | null;
+}
+
+@InputType({ description: 'Which product to send to review.' })
+export class SubmitProductForReviewInput {
+  @Field(() => ID, { description: 'Your DRAFT or REJECTED product.' })
+  productId: string;
+}
+
+@InputType({ description: 'Which product to withdraw for good.' })
+export class ArchiveProductInput {
+  @Field(() => ID, { description: 'The product (your own; admins: any).' })
+  productId: string;
+}
+
+@InputType({ description: 'Which product to publish.' })
+export class ApproveProductInput {
+  @Field(() => ID, { description: 'A product IN_REVIEW.' })
+  productId: string;
+}
+
+@InputType({ description: 'Which product to send back to its vendor, and why.' })
+export class RejectProductInput {
+  @Field(() => ID, { description: 'A product IN_REVIEW.' })
+  productId: string;
+
+  @Field({ description: 'Why, for the vendor: 1 to 1,000 characters.' })
+  reason: string;
+}
+
+@InputType({ description: "Narrows a vendor's product list." })
+export class VendorProductFilter {
+  @Field(() => [ProductStatus], {
+    nullable: true,
+    description:
+      'Only products in one of these statuses. Only the vendor and admins see other statuses than PUBLISHED: for anyone else the list holds published products only, whatever this says.',
+  })
+  status?: ProductStatus[] | null;
 }

@@ -10,13 +10,13 @@ beforeAll(async () => {
 });
 afterAll(() => catalog.close());
 
-const CREATE = `mutation($input: CreateProductInput!) { createProduct(input: $input) { id maxActivations } }`;
-const UPDATE = `mutation($id: ID!, $input: UpdateProductInput!) { updateProduct(id: $id, input: $input) { maxActivations version } }`;
+const CREATE = `mutation($input: CreateProductInput!) { createProduct(input: $input) { product { id maxActivations } } }`;
+const UPDATE = `mutation($input: UpdateProductInput!) { updateProduct(input: $input) { product { maxActivations revision } } }`;
 
 it('defaults to 3 machines per license; the vendor may set 1 to 1,000 when creating', async () => {
   expect(
     (await catalog.client.data(CREATE, { variables: { input: productInput() }, token: vendor.token })).createProduct
-      .maxActivations,
+      .product.maxActivations,
   ).toBe(3);
   for (const maxActivations of [1, 1000]) {
     expect(
@@ -25,7 +25,7 @@ it('defaults to 3 machines per license; the vendor may set 1 to 1,000 when creat
           variables: { input: productInput({ maxActivations }) },
           token: vendor.token,
         })
-      ).createProduct.maxActivations,
+      ).createProduct.product.maxActivations,
     ).toBe(maxActivations);
   }
 });
@@ -43,7 +43,7 @@ it.each([0, 1001, -3])(
     });
     const product = await createProduct(catalog, vendor);
     const updated = await catalog.client.request(UPDATE, {
-      variables: { id: product.id, input: { maxActivations } },
+      variables: { input: { productId: product.id, maxActivations } },
       token: vendor.token,
     });
     expect(updated.errors?.[0].extensions).toMatchObject({
@@ -56,23 +56,23 @@ it.each([0, 1001, -3])(
 it('is carried by product.published and product.updated; changing it is a new revision', async () => {
   const product = await publishedProduct(catalog, vendor, { maxActivations: 5 });
   const { updateProduct } = await catalog.client.data(UPDATE, {
-    variables: { id: product.id, input: { maxActivations: 2 } },
+    variables: { input: { productId: product.id, maxActivations: 2 } },
     token: vendor.token,
   });
-  expect(updateProduct).toEqual({ maxActivations: 2, version: product.version + 1 });
+  expect(updateProduct.product).toEqual({ maxActivations: 2, revision: product.revision + 1 });
   const events = await outboxOf(catalog, product.id);
   expect(events.map((e) => [e.type, e.payload.maxActivations, e.payload.revision])).toEqual([
-    ['product.published', 5, product.version],
-    ['product.updated', 2, product.version + 1],
+    ['product.published', 5, product.revision],
+    ['product.updated', 2, product.revision + 1],
   ]);
   // The same value again is no change: no revision, no event.
   expect(
     (
       await catalog.client.data(UPDATE, {
-        variables: { id: product.id, input: { maxActivations: 2 } },
+        variables: { input: { productId: product.id, maxActivations: 2 } },
         token: vendor.token,
       })
-    ).updateProduct.version,
-  ).toBe(product.version + 1);
+    ).updateProduct.product.revision,
+  ).toBe(product.revision + 1);
   expect(await outboxOf(catalog, product.id)).toHaveLength(2);
 });

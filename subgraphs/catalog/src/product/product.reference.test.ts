@@ -28,7 +28,7 @@ const VENDORS = `query($r: [_Any!]!, $first: Int, $after: String) {
     ... on Vendor { id products(first: $first, after: $after) { totalCount edges { cursor node { id status } } pageInfo { hasNextPage endCursor } } }
   }
 }`;
-const ARCHIVE = `mutation($id: ID!) { archiveProduct(id: $id) { id } }`;
+const ARCHIVE = `mutation($id: ID!) { archiveProduct(input: { productId: $id }) { product { id } } }`;
 
 /** Statements that read products (the outbox relay may poll meanwhile). */
 const productSql = (statements: string[]) => statements.filter((sql) => /\bproducts\b/.test(sql));

@@ -1,17 +1,26 @@
 import { PagedList, RequestContext, Role, ViewerDependent } from '@marketplace/kit';
-import { Args, Authorized, Ctx, FieldResolver, Mutation, Query, Resolver, Root } from 'type-graphql';
+import { Arg, Args, Authorized, Ctx, FieldResolver, Mutation, Query, Resolver, Root } from 'type-graphql';
 import { Category } from '../category/category.entity';
 import { CategoryService } from '../category/category.service';
 import { Vendor } from '../entity-stubs';
-import {
-  CreateProductArgs,
-  ProductArgs,
-  ProductIdArgs,
-  ProductsArgs,
-  RejectProductArgs,
-  UpdateProductArgs,
-} from './product.args';
+import { ProductArgs, ProductBySlugArgs, ProductsArgs } from './product.args';
 import { Product, ProductConnection } from './product.entity';
+import {
+  ApproveProductInput,
+  ArchiveProductInput,
+  CreateProductInput,
+  RejectProductInput,
+  SubmitProductForReviewInput,
+  UpdateProductInput,
+} from './product.inputs';
+import {
+  ApproveProductPayload,
+  ArchiveProductPayload,
+  CreateProductPayload,
+  RejectProductPayload,
+  SubmitProductForReviewPayload,
+  UpdateProductPayload,
+} from './product.payloads';
 import { ProductSearchService } from './product-search.service';
 import { ProductService } from './product.service';
 import { ProductWorkflowService } from './product-workflow.service';
@@ -27,7 +36,8 @@ export class ProductResolver {
 
   @PagedList()
   @Query(() => ProductConnection, {
-    description: 'The storefront: published products of active vendors, filtered, searched and sorted.',
+    description:
+      'The storefront: published products of active vendors, filtered, searched and sorted. Errors: BAD_USER_INPUT.',
   })
   products(@Args() { filter, sort, ...page }: ProductsArgs, @Ctx() context: RequestContext) {
     return this.searching.search(context, filter ?? {}, sort, page);
@@ -35,53 +45,98 @@ export class ProductResolver {
 
   @Query(() => Product, {
     nullable: true,
-    description: "One product by id or slug (exactly one of them). Others' unpublished products are NOT_FOUND.",
-  })
-  product(@Args() { id, slug }: ProductArgs, @Ctx() context: RequestContext): Promise<Product> {
-    return this.productService.get(context, { id, slug });
-  }
-
-  @Authorized()
-  @Mutation(() => Product, {
-    description: 'Creates a DRAFT product of the signed-in vendor (an approved vendor that is not suspended).',
-  })
-  createProduct(@Args() { input }: CreateProductArgs, @Ctx() context: RequestContext): Promise<Product> {
-    return this.productService.create(context, input);
-  }
-
-  @Authorized()
-  @Mutation(() => Product, {
     description:
-      "Changes a product (its vendor only, not while suspended; ARCHIVED products are final). A published product's change reaches the storefront at once.",
+      "One product by id: null when there is none or the caller may not see it (others' unpublished products). Errors: BAD_USER_INPUT.",
   })
-  updateProduct(@Args() { id, input }: UpdateProductArgs, @Ctx() context: RequestContext): Promise<Product> {
-    return this.productService.update(context, id, input);
+  product(@Args() { id }: ProductArgs, @Ctx() context: RequestContext): Promise<Product | null> {
+    return this.productService.byIdFor(context, id);
+  }
+
+  @Query(() => Product, {
+    nullable: true,
+    description:
+      "One product by slug: null when there is none or the caller may not see it (others' unpublished products). Errors: none.",
+  })
+  productBySlug(@Args() { slug }: ProductBySlugArgs, @Ctx() context: RequestContext): Promise<Product | null> {
+    return this.productService.bySlugFor(context, slug);
   }
 
   @Authorized()
-  @Mutation(() => Product, {
-    description: 'Sends a DRAFT or REJECTED product to review (its vendor only; the vendor must be active).',
+  @Mutation(() => CreateProductPayload, {
+    nullable: true,
+    description:
+      'Creates a DRAFT product of the signed-in vendor (an approved vendor that is not suspended). Errors: UNAUTHENTICATED, FORBIDDEN (NOT_A_VENDOR, VENDOR_SUSPENDED), BAD_USER_INPUT, CONFLICT (NAME_TAKEN).',
   })
-  submitProductForReview(@Args() { id }: ProductIdArgs, @Ctx() context: RequestContext): Promise<Product> {
-    return this.workflow.submitForReview(context, id);
+  async createProduct(
+    @Arg('input', () => CreateProductInput) input: CreateProductInput,
+    @Ctx() context: RequestContext,
+  ): Promise<CreateProductPayload> {
+    return { product: await this.productService.create(context, input) };
   }
 
   @Authorized()
-  @Mutation(() => Product, { description: 'Withdraws a product for good (its vendor or an admin).' })
-  archiveProduct(@Args() { id }: ProductIdArgs, @Ctx() context: RequestContext): Promise<Product> {
-    return this.workflow.archive(context, id);
+  @Mutation(() => UpdateProductPayload, {
+    nullable: true,
+    description:
+      "Changes a product (its vendor only, not while suspended; ARCHIVED products are final). A published product's change reaches the storefront at once. Errors: UNAUTHENTICATED, FORBIDDEN (VENDOR_SUSPENDED), BAD_USER_INPUT, NOT_FOUND, CONFLICT (NAME_TAKEN, PRODUCT_ARCHIVED).",
+  })
+  async updateProduct(
+    @Arg('input', () => UpdateProductInput) input: UpdateProductInput,
+    @Ctx() context: RequestContext,
+  ): Promise<UpdateProductPayload> {
+    return { product: await this.productService.update(context, input) };
+  }
+
+  @Authorized()
+  @Mutation(() => SubmitProductForReviewPayload, {
+    nullable: true,
+    description:
+      'Sends a DRAFT or REJECTED product to review (its vendor only; the vendor must be active). Errors: UNAUTHENTICATED, FORBIDDEN (VENDOR_SUSPENDED), BAD_USER_INPUT, NOT_FOUND, CONFLICT (INVALID_STATUS, PRODUCT_ARCHIVED).',
+  })
+  async submitProductForReview(
+    @Arg('input', () => SubmitProductForReviewInput) input: SubmitProductForReviewInput,
+    @Ctx() context: RequestContext,
+  ): Promise<SubmitProductForReviewPayload> {
+    return { product: await this.workflow.submitForReview(context, input.productId) };
+  }
+
+  @Authorized()
+  @Mutation(() => ArchiveProductPayload, {
+    nullable: true,
+    description:
+      'Withdraws a product for good (its vendor or an admin). Errors: UNAUTHENTICATED, FORBIDDEN, BAD_USER_INPUT, NOT_FOUND, CONFLICT (PRODUCT_ARCHIVED).',
+  })
+  async archiveProduct(
+    @Arg('input', () => ArchiveProductInput) input: ArchiveProductInput,
+    @Ctx() context: RequestContext,
+  ): Promise<ArchiveProductPayload> {
+    return { product: await this.workflow.archive(context, input.productId) };
   }
 
   @Authorized(Role.ADMIN)
-  @Mutation(() => Product, { description: 'Publishes a product under review (admin; its vendor must be active).' })
-  approveProduct(@Args() { id }: ProductIdArgs, @Ctx() context: RequestContext): Promise<Product> {
-    return this.workflow.approve(context, id);
+  @Mutation(() => ApproveProductPayload, {
+    nullable: true,
+    description:
+      'Publishes a product under review (admin; its vendor must be active). Errors: UNAUTHENTICATED, FORBIDDEN, BAD_USER_INPUT, NOT_FOUND, CONFLICT (INVALID_STATUS, PRODUCT_ARCHIVED, VENDOR_SUSPENDED).',
+  })
+  async approveProduct(
+    @Arg('input', () => ApproveProductInput) input: ApproveProductInput,
+    @Ctx() context: RequestContext,
+  ): Promise<ApproveProductPayload> {
+    return { product: await this.workflow.approve(context, input.productId) };
   }
 
   @Authorized(Role.ADMIN)
-  @Mutation(() => Product, { description: 'Sends a product under review back to its vendor with a reason (admin).' })
-  rejectProduct(@Args() { id, reason }: RejectProductArgs, @Ctx() context: RequestContext): Promise<Product> {
-    return this.workflow.reject(context, id, reason);
+  @Mutation(() => RejectProductPayload, {
+    nullable: true,
+    description:
+      'Sends a product under review back to its vendor with a reason (admin). Errors: UNAUTHENTICATED, FORBIDDEN, BAD_USER_INPUT, NOT_FOUND, CONFLICT (INVALID_STATUS, PRODUCT_ARCHIVED).',
+  })
+  async rejectProduct(
+    @Arg('input', () => RejectProductInput) input: RejectProductInput,
+    @Ctx() context: RequestContext,
+  ): Promise<RejectProductPayload> {
+    return { product: await this.workflow.reject(context, input.productId, input.reason) };
   }
 
   @FieldResolver(() => Category, { description: 'Where the product is listed.' })

@@ -7,7 +7,6 @@ import {
   defineLoader,
   forbidden,
   isUuid,
-  notFound,
   notYours,
   queryRows,
   requireViewer,
@@ -68,16 +67,17 @@ export class ProductService {
     );
   });
 
-  /** `product(id|slug)`: exactly one of the two; NOT_FOUND for what the viewer may not see. */
-  async get(context: RequestContext, by: { id?: string | null; slug?: string | null }): Promise<Product> {
-    const given = [by.id, by.slug].filter((value) => value !== null && value !== undefined).length;
-    if (given !== 1) throw badInput([{ field: 'id', message: 'give either id or slug, not both or neither' }]);
-    const product =
-      by.id !== null && by.id !== undefined
-        ? await this.byId(context).load(by.id)
-        : await this.bySlug(context, by.slug!.trim().toLowerCase());
-    if (!product || !canView(context.viewer, product)) throw notFound('Product');
-    return product;
+  /** `product(id)`: null for a product that is missing or that the viewer may not see; a malformed id is bad input. */
+  async byIdFor(context: RequestContext, id: string): Promise<Product | null> {
+    if (!isUuid(id)) throw badInput([{ field: 'id', message: 'is not a valid id' }]);
+    const product = await this.byId(context).load(id);
+    return product && canView(context.viewer, product) ? product : null;
+  }
+
+  /** `productBySlug(slug)`: case and surrounding spaces ignored; null like `product(id)`. */
+  async bySlugFor(context: RequestContext, slug: string): Promise<Product | null> {
+    const product = await this.bySlug(context, slug.trim().toLowerCase());
+    return product && canView(context.viewer, product) ? product : null;
   }
 
   /**
@@ -121,7 +121,7 @@ export class ProductService {
     const fields = {
       name,
       slug: slugify(name),
-      description: check.description('input.description', input.description ?? ''),
+      description: check.description('input.description', input.description),
       kind: input.kind,
       price: check.price('input.price', input.price),
       tags: check.tags('input.tags', input.tags ?? []),
@@ -157,14 +157,16 @@ export class ProductService {
    * (then links must keep working). A published product's change reaches other subgraphs
    * as `product.updated`.
    */
-  async update(context: RequestContext, id: string, input: UpdateProductInput): Promise<Product> {
+  async update(context: RequestContext, input: UpdateProductInput): Promise<Product> {
     const viewer = requireViewer(context);
-    if (!isUuid(id)) throw notFound('Product');
     const check = new ProductInputCheck();
+    const id = check.id('input.productId', input.productId);
     const given = <T>(value: T | null | undefined): value is T => value !== null && value !== undefined;
     const changes = {
       name: given(input.name) ? check.name('input.name', input.name) : undefined,
-      description: given(input.description) ? check.description('input.description', input.description) : undefined,
+      // Omitted keeps the description; null (or "") clears it.
+      description:
+        input.description === undefined ? undefined : check.description('input.description', input.description),
       kind: input.kind ?? undefined,
       price: given(input.price) ? check.price('input.price', input.price) : undefined,
       tags: given(input.tags) ? check.tags('input.tags', input.tags) : undefined,
@@ -173,14 +175,16 @@ export class ProductService {
         ? check.maxActivations('input.maxActivations', input.maxActivations)
         : undefined,
     };
+    if (!isUuid(id)) check.done();
     return this.db.transaction(async (manager) => {
       const product = await this.store.lock(manager, id);
       if (!isOwner(viewer, product))
         throw notYours('Product', canView(viewer, product), "Only the product's vendor can edit it");
       const vendor = await this.vendors.lockShared(manager, product.vendorId);
-      if (vendor?.status !== VendorStatus.ACTIVE) throw forbidden('Your vendor account is suspended');
+      if (vendor?.status !== VendorStatus.ACTIVE)
+        throw forbidden('Your vendor account is suspended', 'VENDOR_SUSPENDED');
       if (!EDITABLE_STATUSES.includes(product.status))
-        throw conflict(`A product that is ${product.status} cannot be edited`, { status: product.status });
+        throw conflict(`A product that is ${product.status} cannot be edited`, 'PRODUCT_ARCHIVED');
       if (changes.categoryId !== undefined)
         await this.checkCategory(manager, check, 'input.categoryId', changes.categoryId);
       check.done();

@@ -13,7 +13,7 @@ export const PRODUCT_COLUMNS = `
 
 export const PRODUCTS_WITH_VENDOR = `products p JOIN vendors v ON v.id = p.vendor_id`;
 
-export type ProductRow = Omit<Product, 'rating' | 'price' | 'version' | 'averageRating' | 'artifact'> & {
+export type ProductRow = Omit<Product, 'rating' | 'price' | 'averageRating' | 'artifact'> & {
   rating: string | number;
 };
 
@@ -26,7 +26,7 @@ export interface NewProduct {
   categoryId: string;
   slug: string;
   name: string;
-  description: string;
+  description: string | null;
   kind: ProductKind;
   priceAmount: number;
   priceCurrency: string;
@@ -140,7 +140,9 @@ export class ProductStore {
       return await write();
     } catch (error) {
       if (isUniqueViolation(error, 'products_slug_key'))
-        throw conflict('A product with this name already exists', { field: 'input.name' });
+        throw conflict('A product with this name already exists', 'NAME_TAKEN', [
+          { field: 'input.name', message: 'is taken by another product' },
+        ]);
       throw error;
     }
   }

@@ -1,4 +1,4 @@
-import { InputCheck, LicensePolicy, SUPPORTED_CURRENCIES, isUuid } from '@marketplace/kit';
+import { CurrencyCode, InputCheck, LicensePolicy, MoneyInput, isUuid } from '@marketplace/kit';
 
 export const NAME_MAX_LENGTH = 120;
 export const DESCRIPTION_MAX_LENGTH = 10_000;
@@ -19,18 +19,17 @@ export class ProductInputCheck extends InputCheck {
     return name;
   }
 
-  description(field: string, raw: string): string {
-    return this.multiLineText(field, raw, DESCRIPTION_MAX_LENGTH);
+  /** Trimmed; empty (or absent) is null: absent text is never "". */
+  description(field: string, raw: string | null | undefined): string | null {
+    if (raw === null || raw === undefined) return null;
+    return this.multiLineText(field, raw, DESCRIPTION_MAX_LENGTH) || null;
   }
 
-  price(field: string, raw: { amount: number; currency: string }): { amount: number; currency: string } {
-    const currency = raw.currency.trim().toUpperCase();
+  price(field: string, raw: MoneyInput): MoneyInput {
     if (!Number.isInteger(raw.amount) || raw.amount < 0 || raw.amount > PRICE_MAX_AMOUNT) {
       this.add(`${field}.amount`, `must be a whole number of minor units from 0 to ${PRICE_MAX_AMOUNT}`);
     }
-    if (!(SUPPORTED_CURRENCIES as readonly string[]).includes(currency))
-      this.add(`${field}.currency`, `must be one of ${SUPPORTED_CURRENCIES.join(', ')}`);
-    return { amount: raw.amount, currency };
+    return { amount: raw.amount, currency: raw.currency };
   }
 
   /** Lower-cased, trimmed, de-duplicated in order. */
@@ -67,16 +66,31 @@ export class ProductInputCheck extends InputCheck {
     return search;
   }
 
-  priceRange(field: string, min: number | null | undefined, max: number | null | undefined): void {
-    for (const [name, value] of [
+  /**
+   * The price bounds and the currency of a product filter: every one given names the same
+   * currency, which is then the only one listed. Answers that currency (null: any).
+   */
+  priceRange(
+    field: string,
+    min: MoneyInput | null | undefined,
+    max: MoneyInput | null | undefined,
+    currency: CurrencyCode | null | undefined,
+  ): CurrencyCode | null {
+    for (const [name, bound] of [
       ['minPrice', min],
       ['maxPrice', max],
     ] as const) {
-      if (value !== null && value !== undefined && (value < 0 || value > PRICE_MAX_AMOUNT))
-        this.add(`${field}.${name}`, `must be from 0 to ${PRICE_MAX_AMOUNT}`);
+      if (bound && (!Number.isInteger(bound.amount) || bound.amount < 0))
+        this.add(`${field}.${name}.amount`, 'must be a whole number of minor units, 0 or more');
     }
-    if (min !== null && min !== undefined && max !== null && max !== undefined && min > max)
-      this.add(`${field}.maxPrice`, 'must not be below minPrice');
+    const wanted = currency ?? min?.currency ?? max?.currency ?? null;
+    if (min && min.currency !== wanted)
+      this.add(`${field}.minPrice.currency`, `must be the filter's currency, ${wanted}`);
+    if (max && max.currency !== wanted)
+      this.add(`${field}.maxPrice.currency`, `must be the filter's currency, ${wanted}`);
+    if (min && max && min.currency === max.currency && min.amount > max.amount)
+      this.add(`${field}.maxPrice.amount`, 'must not be below minPrice');
+    return wanted;
   }
 }
 

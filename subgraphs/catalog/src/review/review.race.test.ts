@@ -19,9 +19,9 @@ beforeAll(async () => {
 });
 afterAll(() => catalog.close());
 
-const ADD = `mutation($productId: ID!, $rating: Int!) { addReview(productId: $productId, rating: $rating) { id } }`;
-const UPDATE = `mutation($id: ID!, $rating: Int) { updateReview(id: $id, rating: $rating) { id } }`;
-const DELETE = `mutation($id: ID!) { deleteReview(id: $id) { id } }`;
+const ADD = `mutation($productId: ID!, $rating: Int!) { addReview(input: { productId: $productId, rating: $rating }) { review { id } } }`;
+const UPDATE = `mutation($id: ID!, $rating: Int) { updateReview(input: { reviewId: $id, rating: $rating }) { review { id } } }`;
+const DELETE = `mutation($id: ID!) { deleteReview(input: { reviewId: $id }) { deletedReviewId } }`;
 const PRODUCT = `query($id: ID!) { product(id: $id) { rating reviewCount reviews(first: 100) { totalCount } } }`;
 const codeOf = (result: { errors?: { extensions?: { code?: string } }[] }) =>
   result.errors?.[0].extensions?.code ?? 'OK';
@@ -76,7 +76,7 @@ it('adds, updates and deletes racing each other leave the aggregate equal to the
       variables: { productId: product.id, rating: 3 },
       token: holder.token,
     });
-    existing.push({ holder, id: addReview.id });
+    existing.push({ holder, id: addReview.review.id });
   }
   const newcomers = await customers(product.id, 6);
   const work = [
@@ -101,7 +101,7 @@ it('adds, updates and deletes racing each other leave the aggregate equal to the
   expect({ rating: after.rating, reviewCount: after.reviewCount }).toEqual(table);
 });
 
-it('the author and an admin deleting one review at once: one succeeds, the other finds nothing', async () => {
+it('the owner and an admin deleting one review at once: one succeeds, the other finds nothing', async () => {
   const product = await publishedProduct(catalog, vendor);
   const [holder] = await customers(product.id, 1);
   const { addReview } = await catalog.client.data(ADD, {
@@ -109,7 +109,9 @@ it('the author and an admin deleting one review at once: one succeeds, the other
     token: holder.token,
   });
   const results = await Promise.all(
-    [holder.token, admin()].map((token) => catalog.client.request(DELETE, { variables: { id: addReview.id }, token })),
+    [holder.token, admin()].map((token) =>
+      catalog.client.request(DELETE, { variables: { id: addReview.review.id }, token }),
+    ),
   );
   expect(results.map(codeOf).sort()).toEqual(['NOT_FOUND', 'OK']);
   expect(await fromTable(product.id)).toEqual({ reviewCount: 0, rating: null });

@@ -3,6 +3,7 @@ import {
   PageArgs,
   RequestContext,
   Viewer,
+  alignToKeys,
   conflict,
   decodeCursor,
   defineLoader,
@@ -16,7 +17,7 @@ import {
 } from '@marketplace/kit';
 import type { DataSource, EntityManager } from 'typeorm';
 import type { LicenseService } from '../license/license.service';
-import { canReference, isOnStorefront, isOwner } from '../product/product.access';
+import { canReference, canView, isOnStorefront, isOwner } from '../product/product.access';
 import type { Product } from '../product/product.entity';
 import type { ProductStore } from '../product/product.store';
 import { CacheCodec, StorefrontCache, withDates } from '../cache/storefront-cache';
@@ -40,7 +41,7 @@ const PAGE_CODEC: CacheCodec<ConnectionShape<Review> | Error> = {
 
 /**
  * Verified reviews: written by license holders, one per customer and product, changed by
- * their author, removed by their author or an admin. Every change locks the product row
+ * their owner, removed by their owner or an admin. Every change locks the product row
  * and recomputes its rating and count in the same transaction, so concurrent reviews of
  * one product apply one after the other and the aggregate always matches the table.
  */
@@ -50,83 +51,132 @@ export class ReviewService {
     private readonly store: ReviewStore,
     private readonly products: ProductStore,
     private readonly licenses: LicenseService,
+    /** Products by id on the request's loader (ProductService.byId). */
+    private readonly productLoader: (context: RequestContext) => { load(id: string): Promise<Product | null> },
     private readonly cache?: StorefrontCache,
   ) {}
+
+  /** Reviews by id, one statement per request tick (entity references land here). */
+  readonly byId = defineLoader<string, Review | null>(async (keys) => {
+    const rows = await this.store.findByIds([...new Set(keys.filter(isUuid))]);
+    return alignToKeys(keys, rows, (review) => review.id);
+  });
+
+  /** The signed-in viewer's review of each product (`Product.viewerReview`); null for anonymous viewers. */
+  readonly ofViewer = defineLoader<string, Review | null>(async (productIds, context) => {
+    if (context.viewer === null) return productIds.map(() => null);
+    const rows = await this.store.ofOwner(context.viewer.id, [...new Set(productIds.filter(isUuid))]);
+    return alignToKeys(productIds, rows, (review) => review.productId);
+  });
+
+  /**
+   * Whether the signed-in viewer may review the product now, as `add` decides: it is in the
+   * storefront, not theirs, licensed to them and not reviewed by them yet.
+   */
+  async viewerCanReview(context: RequestContext, product: Product): Promise<boolean> {
+    const viewer = context.viewer;
+    if (viewer === null || !isOnStorefront(product) || isOwner(viewer, product)) return false;
+    const [review, licensed] = await Promise.all([
+      this.ofViewer(context).load(product.id),
+      this.licenses.heldByViewer(context).load(product.id),
+    ]);
+    return review === null && licensed;
+  }
 
   async add(
     context: RequestContext,
     input: { productId: string; rating: number; body?: string | null },
-  ): Promise<Review> {
+  ): Promise<{ review: Review; product: Product }> {
     const viewer = requireViewer(context);
     const check = new ReviewInputCheck();
-    const rating = check.rating('rating', input.rating);
-    const body = check.body('body', input.body ?? '');
+    const productId = check.id('input.productId', input.productId);
+    const rating = check.rating('input.rating', input.rating);
+    const body = check.body('input.body', input.body);
     check.done();
-    if (!isUuid(input.productId)) throw notFound('Product');
-    const review = await this.db.transaction(async (manager) => {
-      const product = await this.lockReviewable(manager, viewer, input.productId);
-      if (isOwner(viewer, product)) throw forbidden('Vendors cannot review their own products');
+    const result = await this.db.transaction(async (manager) => {
+      const product = await this.lockReviewable(manager, viewer, productId);
+      if (isOwner(viewer, product)) throw forbidden('Vendors cannot review their own products', 'OWN_PRODUCT');
       if (!(await this.licenses.holds(manager, viewer.id, product.id)))
-        throw forbidden('Only customers holding a license for this product can review it');
-      const added = await this.store.insert(manager, { productId: product.id, authorId: viewer.id, rating, body });
-      if (!added) throw conflict('You have already reviewed this product', { field: 'productId' });
-      await this.store.refreshAggregate(manager, product.id);
+        throw forbidden('Only customers holding a license for this product can review it', 'LICENSE_REQUIRED');
+      const added = await this.store.insert(manager, { productId: product.id, ownerId: viewer.id, rating, body });
+      if (!added) throw conflict('You have already reviewed this product', 'ALREADY_REVIEWED');
+      Object.assign(product, await this.store.refreshAggregate(manager, product.id));
       this.cache?.productChanged(manager, product.id);
-      return added;
+      return { review: added, product };
     });
-    context.log.info({ reviewId: review.id, productId: review.productId }, 'review added');
-    return review;
+    context.log.info({ reviewId: result.review.id, productId }, 'review added');
+    return result;
   }
 
-  /** The author changes the stars or the text; nothing differing means no change at all. */
+  /** The owner changes the stars or the text; nothing differing means no change at all. */
   async update(
     context: RequestContext,
-    id: string,
-    input: { rating?: number | null; body?: string | null },
-  ): Promise<Review> {
+    input: { reviewId: string; rating?: number | null; body?: string | null },
+  ): Promise<{ review: Review; product: Product }> {
     const viewer = requireViewer(context);
     const check = new ReviewInputCheck();
+    const id = check.id('input.reviewId', input.reviewId);
     const rating =
-      input.rating === null || input.rating === undefined ? undefined : check.rating('rating', input.rating);
-    const body = input.body === null || input.body === undefined ? undefined : check.body('body', input.body);
+      input.rating === null || input.rating === undefined ? undefined : check.rating('input.rating', input.rating);
+    // Omitted keeps the text; null or "" removes it.
+    const body = input.body === undefined ? undefined : check.body('input.body', input.body);
     check.done();
-    if (!isUuid(id)) throw notFound('Review');
-    const { review, changed } = await this.db.transaction(async (manager) => {
+    const { review, product, changed } = await this.db.transaction(async (manager) => {
       const existing = await this.store.find(manager, id);
-      if (!existing) throw notFound('Review');
-      if (existing.authorId !== viewer.id) throw forbidden("Only the review's author can change it");
-      await this.lockReviewable(manager, viewer, existing.productId);
+      if (!existing || !(await this.actsOn(context, existing))) throw notFound('Review');
+      if (existing.ownerId !== viewer.id) throw forbidden("Only the review's owner can change it");
+      const locked = await this.lockReviewable(manager, viewer, existing.productId);
       const current = await this.store.find(manager, id, true);
       if (!current) throw notFound('Review'); // deleted meanwhile
-      const next = { rating: rating ?? current.rating, body: body ?? current.body };
-      if (next.rating === current.rating && next.body === current.body) return { review: current, changed: false };
+      const next = { rating: rating ?? current.rating, body: body === undefined ? current.body : body };
+      if (next.rating === current.rating && next.body === current.body)
+        return { review: current, product: locked, changed: false };
       const saved = await this.store.update(manager, id, next);
-      if (next.rating !== current.rating) await this.store.refreshAggregate(manager, current.productId);
+      if (next.rating !== current.rating)
+        Object.assign(locked, await this.store.refreshAggregate(manager, current.productId));
       this.cache?.productChanged(manager, current.productId);
-      return { review: saved, changed: true };
+      return { review: saved, product: locked, changed: true };
     });
-    if (changed) {
-      context.log.info({ reviewId: review.id, productId: review.productId }, 'review updated');
-    }
-    return review;
+    if (changed) context.log.info({ reviewId: review.id, productId: review.productId }, 'review updated');
+    return { review, product };
   }
 
-  /** The author or an admin removes a review; answers the product with its new rating. */
-  async delete(context: RequestContext, id: string): Promise<Product> {
+  /** The owner or an admin removes a review; answers the product with its new rating. */
+  async delete(context: RequestContext, reviewId: string): Promise<{ deletedReviewId: string; product: Product }> {
     const viewer = requireViewer(context);
-    if (!isUuid(id)) throw notFound('Review');
+    const check = new ReviewInputCheck();
+    const id = check.id('input.reviewId', reviewId);
+    check.done();
     const product = await this.db.transaction(async (manager) => {
       const existing = await this.store.find(manager, id);
-      if (!existing) throw notFound('Review');
-      if (!isSelfOrAdmin(viewer, existing.authorId))
-        throw forbidden("Only the review's author or an admin can delete it");
+      if (!existing || !(await this.actsOn(context, existing))) throw notFound('Review');
+      if (!isSelfOrAdmin(viewer, existing.ownerId))
+        throw forbidden("Only the review's owner or an admin can delete it");
       const locked = await this.products.lock(manager, existing.productId);
       if (!(await this.store.delete(manager, id))) throw notFound('Review'); // deleted meanwhile
       this.cache?.productChanged(manager, locked.id);
       return Object.assign(locked, await this.store.refreshAggregate(manager, locked.id));
     });
     context.log.info({ reviewId: id, productId: product.id }, 'review deleted');
-    return product;
+    return { deletedReviewId: id, product };
+  }
+
+  /** A review is visible with its product: while the viewer may see the product (`product(id)`). */
+  async visibleTo(context: RequestContext, review: Review): Promise<boolean> {
+    const product = await this.productLoader(context).load(review.productId);
+    return product !== null && canView(context.viewer, product);
+  }
+
+  /** `_entities` of Review: null for a missing review or one of a product the viewer may not see. */
+  async reference(context: RequestContext, id: string): Promise<Review | null> {
+    const review = await this.byId(context).load(id);
+    return review && (await this.visibleTo(context, review)) ? review : null;
+  }
+
+  /** A mutation's subject: its owner may always act on it (delete it after the product left the storefront). */
+  private async actsOn(context: RequestContext, review: Review | null): Promise<boolean> {
+    if (review === null) return false;
+    return review.ownerId === context.viewer?.id || this.visibleTo(context, review);
   }
 
   /** `Product.reviews`: newest first; one statement for every product asked with the same page arguments in one tick. */
@@ -194,7 +244,8 @@ export class ReviewService {
   private async lockReviewable(manager: EntityManager, viewer: Viewer, productId: string): Promise<Product> {
     const product = await this.products.lock(manager, productId);
     if (!canReference(viewer, product)) throw notFound('Product');
-    if (!isOnStorefront(product)) throw forbidden('Reviews are closed: the product is not in the storefront');
+    if (!isOnStorefront(product))
+      throw forbidden('Reviews are closed: the product is not in the storefront', 'REVIEWS_CLOSED');
     return product;
   }
 }

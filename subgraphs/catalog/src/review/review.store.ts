@@ -2,7 +2,7 @@ import { queryRows } from '@marketplace/kit';
 import type { DataSource, EntityManager } from 'typeorm';
 import type { Review } from './review.type';
 
-const COLUMNS = `r.id, r.product_id AS "productId", r.author_id AS "authorId", r.rating, r.body, r.created_at AS "createdAt", r.updated_at AS "updatedAt"`;
+const COLUMNS = `r.id, r.product_id AS "productId", r.author_id AS "ownerId", r.rating, r.body, r.created_at AS "createdAt", r.updated_at AS "updatedAt"`;
 
 export interface ReviewPage {
   total: number;
@@ -26,25 +26,41 @@ export class ReviewStore {
   /** The new review, or null when the author already reviewed the product. */
   async insert(
     manager: EntityManager,
-    review: Pick<Review, 'productId' | 'authorId' | 'rating' | 'body'>,
+    review: Pick<Review, 'productId' | 'ownerId' | 'rating' | 'body'>,
   ): Promise<Review | null> {
     const [row] = await queryRows<Review>(
       manager,
       `INSERT INTO reviews AS r (product_id, author_id, rating, body) VALUES ($1, $2, $3, $4)
        ON CONFLICT ON CONSTRAINT reviews_product_author_key DO NOTHING
        RETURNING ${COLUMNS}`,
-      [review.productId, review.authorId, review.rating, review.body],
+      [review.productId, review.ownerId, review.rating, review.body],
     );
     return row ?? null;
   }
 
-  async update(manager: EntityManager, id: string, changes: { rating: number; body: string }): Promise<Review> {
+  async update(manager: EntityManager, id: string, changes: { rating: number; body: string | null }): Promise<Review> {
     const [row] = await queryRows<Review>(
       manager,
       `UPDATE reviews r SET rating = $2, body = $3, updated_at = now() WHERE r.id = $1 RETURNING ${COLUMNS}`,
       [id, changes.rating, changes.body],
     );
     return row;
+  }
+
+  /** Many reviews by id, in one statement, in no particular order. */
+  async findByIds(ids: readonly string[]): Promise<Review[]> {
+    if (ids.length === 0) return [];
+    return queryRows<Review>(this.db, `SELECT ${COLUMNS} FROM reviews r WHERE r.id = ANY($1::uuid[])`, [ids]);
+  }
+
+  /** One owner's reviews of many products (at most one each), in one statement. */
+  async ofOwner(ownerId: string, productIds: readonly string[]): Promise<Review[]> {
+    if (productIds.length === 0) return [];
+    return queryRows<Review>(
+      this.db,
+      `SELECT ${COLUMNS} FROM reviews r WHERE r.author_id = $1 AND r.product_id = ANY($2::uuid[])`,
+      [ownerId, productIds],
+    );
   }
 
   async delete(manager: EntityManager, id: string): Promise<boolean> {

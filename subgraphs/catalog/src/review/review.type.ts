@@ -1,11 +1,12 @@
 import { Connection } from '@marketplace/kit';
-import { Field, ID, Int, ObjectType } from 'type-graphql';
+import { Directive, Field, ID, Int, ObjectType } from 'type-graphql';
 
 /** One customer's verdict on a product they hold a license for. */
 @ObjectType({
   description:
     'A verified review: written by a customer holding a license for the product, at most one per customer and product.',
 })
+@Directive('@key(fields: "id")')
 export class Review {
   @Field(() => ID, { description: 'Global id (`<Type>:<uuid>`), unique across the supergraph; opaque to clients.' })
   id: string;
@@ -13,8 +14,11 @@ export class Review {
   @Field(() => Int, { description: 'Stars, 1 to 5.' })
   rating: number;
 
-  @Field({ description: 'What the customer wrote, up to 4,000 characters; empty when they only rated.' })
-  body: string;
+  @Field(() => String, {
+    nullable: true,
+    description: 'What the customer wrote, up to 4,000 characters; null when they only rated.',
+  })
+  body: string | null;
 
   @Field({ description: 'When the review was written.' })
   createdAt: Date;
@@ -23,7 +27,8 @@ export class Review {
   updatedAt: Date;
 
   productId: string;
-  authorId: string;
+  /** Who wrote it (`Review.owner`). */
+  ownerId: string;
 }
 
 export const ReviewConnection = Connection(Review, 'Review');

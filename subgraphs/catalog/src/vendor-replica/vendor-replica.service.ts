@@ -77,8 +77,9 @@ export class VendorReplicaService {
   async requireSellingVendor(context: RequestContext, manager: EntityManager): Promise<VendorReplica> {
     const viewer = requireViewer(context);
     const vendor = await this.ofUser(manager, viewer.id, true);
-    if (!vendor || vendor.status === VendorStatus.PENDING) throw forbidden('Only approved vendors can sell products');
-    if (vendor.status !== VendorStatus.ACTIVE) throw forbidden('Your vendor account is suspended');
+    if (!vendor || vendor.status === VendorStatus.PENDING)
+      throw forbidden('Only approved vendors can sell products', 'NOT_A_VENDOR');
+    if (vendor.status !== VendorStatus.ACTIVE) throw forbidden('Your vendor account is suspended', 'VENDOR_SUSPENDED');
     return vendor;
   }
 }

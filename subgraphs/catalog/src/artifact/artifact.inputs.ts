@@ -1,7 +1,7 @@
-import { ArgsType, Field, ID } from 'type-graphql';
+import { Field, ID, InputType } from 'type-graphql';
 
-@ArgsType()
-export class CreateArtifactUploadArgs {
+@InputType({ description: 'Which product and version a new build is for.' })
+export class CreateArtifactUploadInput {
   @Field(() => ID, { description: 'Your product (not archived).' })
   productId: string;
 
