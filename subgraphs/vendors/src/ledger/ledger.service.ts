@@ -172,8 +172,8 @@ export class LedgerService {
       ? await queryRows<{ vendor_id: string; currency: string; available: string; pending: string; entries: number }>(
           this.db,
           `SELECT vendor_id, currency,
-                  COALESCE(sum(amount) FILTER (WHERE available_at <= now()), 0)::text AS available,
-                  COALESCE(sum(amount) FILTER (WHERE available_at > now()), 0)::text AS pending,
+                  COALESCE(sum(amount) FILTER (WHERE available_at <= now()), 0)::bigint::text AS available,
+                  COALESCE(sum(amount) FILTER (WHERE available_at > now()), 0)::bigint::text AS pending,
                   count(*)::int AS entries
              FROM ledger_entries WHERE vendor_id = ANY($1::uuid[])
             GROUP BY vendor_id, currency
@@ -216,9 +216,9 @@ export class LedgerService {
       }>(
         this.db,
         `SELECT vendor_id, currency,
-                COALESCE(sum(amount) FILTER (WHERE kind = 'SALE'), 0)::text AS gross,
-                COALESCE(-sum(amount) FILTER (WHERE kind IN ('COMMISSION', 'REFUND_COMMISSION')), 0)::text AS commission,
-                COALESCE(-sum(amount) FILTER (WHERE kind = 'REFUND'), 0)::text AS refunds,
+                COALESCE(sum(amount) FILTER (WHERE kind = 'SALE'), 0)::bigint::text AS gross,
+                COALESCE(-sum(amount) FILTER (WHERE kind IN ('COMMISSION', 'REFUND_COMMISSION')), 0)::bigint::text AS commission,
+                COALESCE(-sum(amount) FILTER (WHERE kind = 'REFUND'), 0)::bigint::text AS refunds,
                 count(*) FILTER (WHERE kind = 'SALE')::int AS sales,
                 count(*) FILTER (WHERE kind = 'REFUND')::int AS refund_count
            FROM ledger_entries
@@ -258,14 +258,14 @@ export class LedgerService {
         currency: string;
         product_id: string;
         name: string;
-        sales: number;
-        revenue: string;
+        sale_count: number;
+        gross: string;
       }>(
         this.db,
-        `SELECT vendor_id, currency, product_id, name, sales, revenue FROM (
+        `SELECT vendor_id, currency, product_id, name, sale_count, gross FROM (
            SELECT vendor_id, currency, product_id,
                   (array_agg(product_name ORDER BY occurred_at DESC, created_at DESC))[1] AS name,
-                  count(*)::int AS sales, sum(amount)::text AS revenue,
+                  count(*)::int AS sale_count, sum(amount)::bigint::text AS gross,
                   row_number() OVER (PARTITION BY vendor_id, currency ORDER BY sum(amount) DESC, count(*) DESC, product_id) AS rank
              FROM ledger_entries
             WHERE vendor_id = ANY($1::uuid[]) AND kind = 'SALE' AND ${periodFilter('$2')}
@@ -279,8 +279,8 @@ export class LedgerService {
           currency: row.currency,
           productId: row.product_id,
           name: row.name,
-          sales: row.sales,
-          revenue: Money.of(toAmount(row.revenue), row.currency),
+          saleCount: row.sale_count,
+          gross: Money.of(toAmount(row.gross), row.currency),
         });
         results.set(key, [...(results.get(key) ?? []), top]);
       }
@@ -324,9 +324,9 @@ export class LedgerService {
     return Object.assign(new VendorStats(), {
       period,
       currency: chosen,
-      sales: totals.sales,
-      refunds: totals.refundCount,
-      revenue: Money.of(totals.gross, chosen),
+      saleCount: totals.sales,
+      refundCount: totals.refundCount,
+      gross: Money.of(totals.gross, chosen),
       net: Money.of(totals.gross - totals.commission - totals.refunds, chosen),
       topProducts: allTop.filter((top) => top.currency === chosen),
     });

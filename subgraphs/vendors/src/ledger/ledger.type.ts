@@ -153,11 +153,11 @@ export class TopProduct {
   @Field({ description: "The product's name at its latest sale." })
   name: string;
 
-  @Field(() => Int, { description: 'Lines sold (refunded ones included; see VendorStats.refunds).' })
-  sales: number;
+  @Field(() => Int, { description: 'Lines sold (refunded ones included; see VendorStats.refundCount).' })
+  saleCount: number;
 
-  @Field(() => Money, { description: 'Full price of those lines.' })
-  revenue: Money;
+  @Field(() => Money, { description: 'Full price of those lines (gross takings).' })
+  gross: Money;
 }
 
 @ObjectType({ description: "A vendor's sales over a period, in one currency." })
@@ -169,19 +169,19 @@ export class VendorStats {
   currency: string;
 
   @Field(() => Int, { description: 'Order lines sold.' })
-  sales: number;
+  saleCount: number;
 
   @Field(() => Int, { description: 'Order lines refunded.' })
-  refunds: number;
+  refundCount: number;
 
-  @Field(() => Money, { description: 'Full price of the lines sold (gross).' })
-  revenue: Money;
+  @Field(() => Money, { description: 'Full price of the lines sold (gross takings).' })
+  gross: Money;
 
-  @Field(() => Money, { description: 'What the vendor earned: revenue − commission − refunds.' })
+  @Field(() => Money, { description: 'What the vendor earned: gross − commission − refunds.' })
   net: Money;
 
   @ListSize(TOP_PRODUCTS)
-  @Field(() => [TopProduct], { description: 'Up to 5 products with the highest revenue, best first.' })
+  @Field(() => [TopProduct], { description: 'Up to 5 products with the highest gross takings, best first.' })
   topProducts: TopProduct[];
 }
 
