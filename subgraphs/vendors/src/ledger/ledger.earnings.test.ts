@@ -1,7 +1,16 @@
 import { randomUUID } from 'node:crypto';
 import { Role } from '@marketplace/kit';
 import { TestSubgraph, deliver, person } from '@marketplace/kit/testing';
-import { activeVendor, daysAgo, moneyOf, paidOrder, refundEvent, startVendor } from '../testing';
+import {
+  REQUEST_PAYOUT,
+  activeVendor,
+  daysAgo,
+  moneyOf,
+  paidOrder,
+  payoutInput,
+  refundEvent,
+  startVendor,
+} from '../testing';
 
 /** Balances under the earnings hold, and the earnings and stats by period. */
 let vendor: TestSubgraph;
@@ -27,10 +36,9 @@ describe('hold', () => {
   it('pending money cannot be paid out: requestPayout is CONFLICT with 0 available', async () => {
     const a = await activeVendor(vendor, admin);
     await paidOrder(vendor, [{ vendorId: a.vendor.id, price: 10_000 }]);
-    const result = await vendor.client.request(`mutation { requestPayout(amount: 1) { id } }`, {
-      token: a.owner.token,
-    });
-    expect(result.errors?.[0].extensions).toEqual({ code: 'CONFLICT', available: { amount: 0, currency: 'USD' } });
+    const result = await vendor.client.request(REQUEST_PAYOUT, { variables: payoutInput(1), token: a.owner.token });
+    expect(result.errors?.[0].extensions).toEqual({ code: 'CONFLICT', reason: 'INSUFFICIENT_BALANCE' });
+    expect(result.errors?.[0].message).toMatch(/ 0 USD/);
   });
 
   it('a refund inside the hold cancels pending money; after it, it comes out of available', async () => {
@@ -85,13 +93,18 @@ describe('earnings and stats', () => {
       refunds: { amount: 500 },
       net: { amount: 23_800 },
     });
-    expect(week.stats).toMatchObject({ sales: 8, refunds: 1, revenue: { amount: 28_500 }, net: { amount: 23_800 } });
+    expect(week.stats).toMatchObject({
+      saleCount: 8,
+      refundCount: 1,
+      gross: { amount: 28_500 },
+      net: { amount: 23_800 },
+    });
     expect(week.stats.topProducts).toEqual(
       [6, 5, 4, 3, 2].map((i) => ({
         product: { id: products[i].productId },
         name: products[i].name,
-        sales: i === 6 ? 2 : 1,
-        revenue: { amount: (i + 1) * 1000 + (i === 6 ? 500 : 0), currency: 'USD' },
+        saleCount: i === 6 ? 2 : 1,
+        gross: { amount: (i + 1) * 1000 + (i === 6 ? 500 : 0), currency: 'USD' },
       })),
     );
 
@@ -104,12 +117,12 @@ describe('earnings and stats', () => {
       net: { amount: 24_650 },
     });
     const all = await moneyOf(vendor, a.vendor.id, a.owner.token, 'ALL_TIME');
-    expect(all.stats.sales).toBe(10);
+    expect(all.stats.saleCount).toBe(10);
     expect(all.stats.topProducts.find((t) => t.product.id === products[0].productId)).toEqual({
       product: { id: products[0].productId },
       name: 'Agent 1',
-      sales: 3,
-      revenue: { amount: 3000, currency: 'USD' },
+      saleCount: 3,
+      gross: { amount: 3000, currency: 'USD' },
     });
     // Primary currency is USD (most entries); EUR on request, and listed in balances.
     expect(all.balances.map((b) => b.currency)).toEqual(['USD', 'EUR']);
@@ -122,14 +135,15 @@ describe('earnings and stats', () => {
       balance: { pending: { amount: 8499, currency: 'EUR' } },
     });
 
-    const mine = await vendor.client.data<{ vendorStats: unknown }>(
-      `{ vendorStats(period: LAST_7_DAYS) { sales refunds revenue { amount currency } topProducts { name } } }`,
-      { token: a.owner.token },
+    // What vendorStats answered, now on the signed-in user's vendor (`me { vendor { stats } }` at the gateway).
+    const mine = await vendor.client.data<{ _entities: { vendor: { stats: unknown } }[] }>(
+      `query($r: [_Any!]!) { _entities(representations: $r) { ... on User { vendor { stats(period: LAST_7_DAYS) { saleCount refundCount gross { amount currency } topProducts { name } } } } } }`,
+      { variables: { r: [{ __typename: 'User', id: a.owner.id }] }, token: a.owner.token },
     );
-    expect(mine.vendorStats).toEqual({
-      sales: 8,
-      refunds: 1,
-      revenue: { amount: 28_500, currency: 'USD' },
+    expect(mine._entities[0].vendor.stats).toEqual({
+      saleCount: 8,
+      refundCount: 1,
+      gross: { amount: 28_500, currency: 'USD' },
       topProducts: week.stats.topProducts.map((t) => ({ name: t.name })),
     });
   });
@@ -144,7 +158,7 @@ describe('earnings and stats', () => {
     });
     expect(seen.balances).toEqual([]);
     expect(seen.earnings.net).toEqual({ amount: 0 });
-    expect(seen.stats).toMatchObject({ sales: 0, refunds: 0, topProducts: [] });
+    expect(seen.stats).toMatchObject({ saleCount: 0, refundCount: 0, topProducts: [] });
     expect(seen.ledger).toEqual({ totalCount: 0, edges: [] });
   });
 
