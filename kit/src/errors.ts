@@ -3,8 +3,9 @@ import { unwrapResolverError } from '@apollo/server/errors';
 import { ArgumentValidationError } from 'type-graphql';
 import type { ValidationError } from 'class-validator';
 import type { Logger } from './logger';
+import type { ErrorReason } from './contracts/error-reasons';
 
-/** The error codes every client of the supergraph can rely on (`extensions.code`). */
+/** The error codes every client of the supergraph can rely on (`extensions.code`), raised by resolvers. */
 export const ErrorCode = {
   UNAUTHENTICATED: 'UNAUTHENTICATED',
   FORBIDDEN: 'FORBIDDEN',
@@ -15,6 +16,30 @@ export const ErrorCode = {
   INTERNAL_SERVER_ERROR: 'INTERNAL_SERVER_ERROR',
 } as const;
 export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode];
+
+/**
+ * Every value of the schema's `ErrorCode` enum with what it means for a client: the resolver
+ * codes above and the request-level codes of the gateway and graphql-js (`PROTOCOL_CODES`).
+ */
+export const ERROR_CODE_DESCRIPTIONS: Record<ErrorCode | ProtocolCode, string> = {
+  UNAUTHENTICATED:
+    'Sign-in is needed, or the access token is invalid or expired; HTTP 401 when the whole request fails.',
+  FORBIDDEN: 'The caller is signed in but may not do this (role, ownership or account state).',
+  BAD_USER_INPUT: 'An argument is invalid; `extensions.fields` lists `{ field, message }` per invalid input path.',
+  NOT_FOUND: "A mutation's subject does not exist or is not the caller's to see (the same answer for both).",
+  CONFLICT: 'The request is valid but the current state refuses it; `extensions.reason` says which state.',
+  RATE_LIMITED: 'Too many requests; `extensions.retryAfterSeconds` says when to retry.',
+  INTERNAL_SERVER_ERROR: 'A fault on the server; the message says nothing more, the logs do.',
+  COST_LIMIT_EXCEEDED: "The operation's estimated cost is over the gateway's limit; ask for less.",
+  RESPONSE_TOO_LARGE: 'The answer would be larger than the gateway sends; ask for smaller pages.',
+  GRAPHQL_PARSE_FAILED: 'The document is not valid GraphQL syntax.',
+  GRAPHQL_VALIDATION_FAILED: 'The document does not match the schema or breaks an operation limit (depth, aliases).',
+  BAD_REQUEST: 'The HTTP request itself is malformed (body, content type, size, method).',
+  PERSISTED_QUERY_NOT_FOUND: 'The automatic persisted query hash is unknown; send the query text once.',
+  PERSISTED_QUERY_NOT_SUPPORTED: 'Persisted queries are not accepted here.',
+  OPERATION_RESOLUTION_FAILURE: 'The operation named in the request is not in the document.',
+  DOWNSTREAM_SERVICE_ERROR: 'A subgraph failed to answer; the gateway could not complete the operation.',
+};
 
 /** One invalid input field: `field` is the path inside the argument, e.g. `input.email`. */
 export interface FieldError {
@@ -32,10 +57,17 @@ export class AppError extends GraphQLError {
 }
 
 export const unauthenticated = (message = 'You must be signed in') => new AppError('UNAUTHENTICATED', message);
-export const forbidden = (message = 'You are not allowed to do this') => new AppError('FORBIDDEN', message);
+export const forbidden = (message = 'You are not allowed to do this', reason?: ErrorReason) =>
+  new AppError('FORBIDDEN', message, reason ? { reason } : {});
 export const notFound = (what: string) => new AppError('NOT_FOUND', `${what} not found`);
-export const conflict = (message: string, extensions?: Record<string, unknown>) =>
-  new AppError('CONFLICT', message, extensions);
+/** The state refuses the change: `reason` tells the client which refusal; `fields` the inputs involved. */
+export function conflict(message: string, reason: ErrorReason, fields?: FieldError[]): AppError;
+/** @deprecated until every subgraph names a reason (issue 19): ad hoc extensions. */
+export function conflict(message: string, extensions?: Record<string, unknown>): AppError;
+export function conflict(message: string, reason?: ErrorReason | Record<string, unknown>, fields?: FieldError[]) {
+  if (typeof reason === 'string') return new AppError('CONFLICT', message, { reason, ...(fields ? { fields } : {}) });
+  return new AppError('CONFLICT', message, reason);
+}
 export const rateLimited = (retryAfterSeconds: number) =>
   new AppError('RATE_LIMITED', `Too many attempts; try again in ${retryAfterSeconds} s`, { retryAfterSeconds });
 /**
@@ -52,7 +84,7 @@ export const badInput = (fields: FieldError[], message = 'Invalid input') =>
  * Codes produced by graphql-js and Apollo Server for malformed requests, and by the gateway
  * for requests over its limits (cost, response size); passed through as they are.
  */
-const PROTOCOL_CODES = new Set([
+const PROTOCOL_CODE_LIST = [
   'COST_LIMIT_EXCEEDED',
   'RESPONSE_TOO_LARGE',
   'GRAPHQL_PARSE_FAILED',
@@ -63,7 +95,9 @@ const PROTOCOL_CODES = new Set([
   'PERSISTED_QUERY_NOT_SUPPORTED',
   'OPERATION_RESOLUTION_FAILURE',
   'DOWNSTREAM_SERVICE_ERROR',
-]);
+] as const;
+type ProtocolCode = (typeof PROTOCOL_CODE_LIST)[number];
+const PROTOCOL_CODES = new Set<string>(PROTOCOL_CODE_LIST);
 
 export function flattenValidationErrors(errors: ValidationError[], prefix = ''): FieldError[] {
   return errors.flatMap((error) => {

@@ -4,6 +4,7 @@ import { GraphQLResolveInfo, GraphQLSchema, parse } from 'graphql';
 import { BuildSchemaOptions, PubSub, buildSchema, createResolversMap } from 'type-graphql';
 import { authChecker } from './auth/auth-checker';
 import { CACHE_CONTROL_DIRECTIVE } from './cache-hints';
+import { ERROR_ENUMS_SDL } from './error-enums';
 import type { RequestContext } from './context';
 
 /**
@@ -79,7 +80,9 @@ export async function buildFederatedSchema(options: FederatedSchemaOptions): Pro
     resolvers[typeName] = { ...resolvers[typeName], ...(typeResolvers as object) } as never;
   }
   return buildSubgraphSchema({
-    typeDefs: parse(`${FEDERATION_LINK}\n${CACHE_CONTROL_DIRECTIVE}\n${printSchemaWithDirectives(schema)}`),
+    typeDefs: parse(
+      `${FEDERATION_LINK}\n${CACHE_CONTROL_DIRECTIVE}\n${ERROR_ENUMS_SDL}\n${printSchemaWithDirectives(schema)}`,
+    ),
     resolvers,
   });
 }

@@ -6,3 +6,4 @@ export * from './benchmark-operations';
 export * from './query-plan';
 export * from './statements';
 export * from './supergraph';
+export * from './api-schema';

@@ -9,3 +9,4 @@ export * from './money';
 export * from './entities';
 export * from './demo-ids';
 export * from './license-policy';
+export * from './error-reasons';
