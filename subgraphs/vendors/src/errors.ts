@@ -1,4 +1,4 @@
-import { AppError, badInput, conflict, forbidden, isUuid } from '@marketplace/kit';
+import { AppError, ErrorReason, FieldError, badInput, conflict, forbidden, isUuid } from '@marketplace/kit';
 
 /**
  * The `ErrorReason` values this subgraph raises (kit/src/contracts/error-reasons.ts describes
@@ -12,17 +12,12 @@ export const VendorReason = {
   NOT_A_VENDOR: 'NOT_A_VENDOR',
   SLUG_TAKEN: 'SLUG_TAKEN',
   VENDOR_NOT_ACTIVE: 'VENDOR_NOT_ACTIVE',
-} as const;
-export type VendorReason = (typeof VendorReason)[keyof typeof VendorReason];
+} as const satisfies Record<string, ErrorReason>;
 
-export const conflictBecause = (message: string, reason: VendorReason, fields?: { field: string; message: string }[]) =>
-  conflict(message, { reason, ...(fields ? { fields } : {}) });
+export const conflictBecause = (message: string, reason: ErrorReason, fields?: FieldError[]) =>
+  conflict(message, reason, fields);
 
-export const forbiddenBecause = (message: string, reason: VendorReason) => {
-  const error = forbidden(message);
-  error.extensions.reason = reason;
-  return error;
-};
+export const forbiddenBecause = (message: string, reason: ErrorReason) => forbidden(message, reason);
 
 /** An id argument that is no id this API hands out: BAD_USER_INPUT on `field`, before any lookup. */
 export function checkId(id: string, field: string): string {
@@ -31,8 +26,9 @@ export function checkId(id: string, field: string): string {
 }
 
 /**
- * A named status machine whose refusal is CONFLICT with reason INVALID_STATUS; the message
- * names the current status and the one the move starts from.
+ * A named status machine whose refusal is CONFLICT with reason INVALID_STATUS (the kit's
+ * `namedMoves` still answers with an ad hoc `status` key); the message names the current
+ * status and the one the move starts from.
  */
 export function withInvalidStatus<S, N>(move: (current: S, name: N) => S): (current: S, name: N) => S {
   return (current, name) => {

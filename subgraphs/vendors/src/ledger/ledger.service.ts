@@ -8,7 +8,6 @@ import {
   PageArgs,
   PayloadOf,
   RequestContext,
-  badInput,
   defineLoader,
   isUuid,
   newestFirstPage,
@@ -190,7 +189,7 @@ export class LedgerService {
 
   /** The balance in `currency`, or in the vendor's primary currency (USD before the first sale). */
   async balance(context: RequestContext, vendorId: string, currency?: string | null): Promise<VendorBalance> {
-    const wanted = checkCurrency(currency);
+    const wanted = currency;
     const balances = await this.balancesOf(context).load(vendorId);
     const chosen = wanted ?? balances[0]?.currency ?? DEFAULT_CURRENCY;
     return balances.find((balance) => balance.currency === chosen) ?? balanceOf(chosen, 0, 0);
@@ -351,7 +350,7 @@ export class LedgerService {
 
   /** `currency` when given (checked), else the vendor's primary currency. */
   private async currencyOf(context: RequestContext, vendorId: string, currency?: string | null): Promise<string> {
-    return checkCurrency(currency) ?? (await this.balance(context, vendorId)).currency;
+    return currency ?? (await this.balance(context, vendorId)).currency;
   }
 }
 
@@ -371,13 +370,3 @@ function balanceOf(currency: string, available: number, pending: number): Vendor
 function emptyTotals(currency: string): Totals {
   return { currency, gross: 0, commission: 0, refunds: 0, sales: 0, refundCount: 0 };
 }
-
-/** An ISO 4217 code (three capitals), or BAD_USER_INPUT on `field`; null/undefined pass through. */
-export function checkCurrency(currency: string | null | undefined, field = 'currency'): string | undefined {
-  if (currency == null) return undefined;
-  if (!CURRENCY_PATTERN.test(currency))
-    throw badInput([{ field, message: 'must be an ISO 4217 code in capitals, e.g. USD' }]);
-  return currency;
-}
-
-const CURRENCY_PATTERN = /^[A-Z]{3}$/;

@@ -1,4 +1,4 @@
-import { Connection, ListSize, Money } from '@marketplace/kit';
+import { Connection, CurrencyCode, ListSize, Money } from '@marketplace/kit';
 import { Field, ID, Int, ObjectType, registerEnumType } from 'type-graphql';
 import { toAmount } from './ledger.math';
 
@@ -108,8 +108,8 @@ export class LedgerEntry {
 
 @ObjectType({ description: "A vendor's money in one currency." })
 export class VendorBalance {
-  @Field({ description: 'ISO 4217 currency code of the amounts below.' })
-  currency: string;
+  @Field(() => CurrencyCode, { description: 'ISO 4217 currency code of the amounts below.' })
+  currency: CurrencyCode;
 
   @Field(() => Money, {
     description:
@@ -129,8 +129,8 @@ export class VendorEarnings {
   @Field(() => EarningsPeriod, { description: 'The period counted.' })
   period: EarningsPeriod;
 
-  @Field({ description: 'ISO 4217 currency code of the amounts below.' })
-  currency: string;
+  @Field(() => CurrencyCode, { description: 'ISO 4217 currency code of the amounts below.' })
+  currency: CurrencyCode;
 
   @Field(() => Money, { description: 'Full price of every line sold.' })
   gross: Money;
@@ -165,8 +165,8 @@ export class VendorStats {
   @Field(() => EarningsPeriod, { description: 'The period counted.' })
   period: EarningsPeriod;
 
-  @Field({ description: 'ISO 4217 currency code of the amounts below.' })
-  currency: string;
+  @Field(() => CurrencyCode, { description: 'ISO 4217 currency code of the amounts below.' })
+  currency: CurrencyCode;
 
   @Field(() => Int, { description: 'Order lines sold.' })
   saleCount: number;

@@ -1,5 +1,5 @@
+import { MoneyInput } from '@marketplace/kit';
 import { Field, ID, InputType } from 'type-graphql';
-import { MoneyInput } from '../money';
 import { PayoutStatus } from './payout.type';
 
 @InputType({ description: 'A payout the signed-in vendor asks for.' })
