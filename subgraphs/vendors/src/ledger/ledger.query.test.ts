@@ -41,11 +41,11 @@ describe('who sees the money', () => {
         ['FORBIDDEN', 'vendor.payouts'],
       ]);
       expect(result.data!.vendor).toEqual({
-      id: vendorId,
-      balance: null,
-      balances: null,
-      earnings: null,
-      stats: null,
+        id: vendorId,
+        balance: null,
+        balances: null,
+        earnings: null,
+        stats: null,
         ledger: null,
         payouts: null,
       });

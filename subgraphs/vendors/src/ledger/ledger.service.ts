@@ -1,5 +1,6 @@
 import {
   ConnectionShape,
+  CurrencyCode,
   Envelope,
   EventTooEarlyError,
   Events,
@@ -30,14 +31,14 @@ import {
 } from './ledger.type';
 
 /** The currency of a vendor with no ledger entries yet (the marketplace sells mostly in USD). */
-export const DEFAULT_CURRENCY = 'USD';
+export const DEFAULT_CURRENCY = CurrencyCode.USD;
 
 type OrderPaid = PayloadOf<typeof Events.OrderPaid>;
 type PaymentRefunded = PayloadOf<typeof Events.PaymentRefunded>;
 
 /** Order-line totals of one vendor in one currency over a period. */
 interface Totals {
-  currency: string;
+  currency: CurrencyCode;
   gross: number;
   commission: number;
   refunds: number;
@@ -168,7 +169,13 @@ export class LedgerService {
   readonly balancesOf = defineLoader<string, VendorBalance[]>(async (vendorIds) => {
     const valid = [...new Set(vendorIds.filter(isUuid))];
     const rows = valid.length
-      ? await queryRows<{ vendor_id: string; currency: string; available: string; pending: string; entries: number }>(
+      ? await queryRows<{
+          vendor_id: string;
+          currency: CurrencyCode;
+          available: string;
+          pending: string;
+          entries: number;
+        }>(
           this.db,
           `SELECT vendor_id, currency,
                   COALESCE(sum(amount) FILTER (WHERE available_at <= now()), 0)::bigint::text AS available,
@@ -188,10 +195,9 @@ export class LedgerService {
   });
 
   /** The balance in `currency`, or in the vendor's primary currency (USD before the first sale). */
-  async balance(context: RequestContext, vendorId: string, currency?: string | null): Promise<VendorBalance> {
-    const wanted = currency;
+  async balance(context: RequestContext, vendorId: string, currency?: CurrencyCode | null): Promise<VendorBalance> {
     const balances = await this.balancesOf(context).load(vendorId);
-    const chosen = wanted ?? balances[0]?.currency ?? DEFAULT_CURRENCY;
+    const chosen = currency ?? balances[0]?.currency ?? DEFAULT_CURRENCY;
     return balances.find((balance) => balance.currency === chosen) ?? balanceOf(chosen, 0, 0);
   }
 
@@ -206,7 +212,7 @@ export class LedgerService {
     for (const [period, vendorIds] of byPeriod) {
       const rows = await queryRows<{
         vendor_id: string;
-        currency: string;
+        currency: CurrencyCode;
         gross: string;
         commission: string;
         refunds: string;
@@ -244,17 +250,17 @@ export class LedgerService {
   });
 
   /** Best sellers per (period, vendor), every currency; one statement per period asked in a request. */
-  private readonly topProductsOf = defineLoader<string, (TopProduct & { currency: string })[]>(async (keys) => {
+  private readonly topProductsOf = defineLoader<string, (TopProduct & { currency: CurrencyCode })[]>(async (keys) => {
     const byPeriod = new Map<EarningsPeriod, string[]>();
     for (const key of keys) {
       const [period, vendorId] = key.split('|') as [EarningsPeriod, string];
       byPeriod.set(period, [...(byPeriod.get(period) ?? []), vendorId]);
     }
-    const results = new Map<string, (TopProduct & { currency: string })[]>();
+    const results = new Map<string, (TopProduct & { currency: CurrencyCode })[]>();
     for (const [period, vendorIds] of byPeriod) {
       const rows = await queryRows<{
         vendor_id: string;
-        currency: string;
+        currency: CurrencyCode;
         product_id: string;
         name: string;
         sale_count: number;
@@ -291,7 +297,7 @@ export class LedgerService {
     context: RequestContext,
     vendorId: string,
     period: EarningsPeriod,
-    currency?: string | null,
+    currency?: CurrencyCode | null,
   ): Promise<VendorEarnings> {
     const chosen = await this.currencyOf(context, vendorId, currency);
     const totals =
@@ -311,7 +317,7 @@ export class LedgerService {
     context: RequestContext,
     vendorId: string,
     period: EarningsPeriod,
-    currency?: string | null,
+    currency?: CurrencyCode | null,
   ): Promise<VendorStats> {
     const chosen = await this.currencyOf(context, vendorId, currency);
     const key = `${period}|${vendorId}`;
@@ -349,7 +355,11 @@ export class LedgerService {
   }
 
   /** `currency` when given (checked), else the vendor's primary currency. */
-  private async currencyOf(context: RequestContext, vendorId: string, currency?: string | null): Promise<string> {
+  private async currencyOf(
+    context: RequestContext,
+    vendorId: string,
+    currency?: CurrencyCode | null,
+  ): Promise<CurrencyCode> {
     return currency ?? (await this.balance(context, vendorId)).currency;
   }
 }
@@ -359,7 +369,7 @@ function periodFilter(days: string): string {
   return `(${days}::int IS NULL OR occurred_at > now() - make_interval(days => ${days}::int))`;
 }
 
-function balanceOf(currency: string, available: number, pending: number): VendorBalance {
+function balanceOf(currency: CurrencyCode, available: number, pending: number): VendorBalance {
   return Object.assign(new VendorBalance(), {
     currency,
     available: Money.of(available, currency),
@@ -367,6 +377,6 @@ function balanceOf(currency: string, available: number, pending: number): Vendor
   });
 }
 
-function emptyTotals(currency: string): Totals {
+function emptyTotals(currency: CurrencyCode): Totals {
   return { currency, gross: 0, commission: 0, refunds: 0, sales: 0, refundCount: 0 };
 }

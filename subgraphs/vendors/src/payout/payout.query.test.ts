@@ -102,9 +102,7 @@ describe('reading payouts', () => {
         `query($id: ID!) { vendor(id: $id) { id payouts { totalCount } } }`,
         { variables: { id: vendorId }, token },
       );
-      expect(refused.errors?.map((e) => [e.extensions?.code, e.path])).toEqual([
-        ['FORBIDDEN', ['vendor', 'payouts']],
-      ]);
+      expect(refused.errors?.map((e) => [e.extensions?.code, e.path])).toEqual([['FORBIDDEN', ['vendor', 'payouts']]]);
       expect(refused.data).toEqual({ vendor: { id: vendorId, payouts: null } });
     }
   });

@@ -89,7 +89,10 @@ describe('requestPayout', () => {
     [[0], ['input.amount.amount']],
     [[-100], ['input.amount.amount']],
     [[1_000_000_000_001], ['input.amount.amount']],
-    [[0, 'USD', ''], ['input.amount.amount', 'input.idempotencyKey']],
+    [
+      [0, 'USD', ''],
+      ['input.amount.amount', 'input.idempotencyKey'],
+    ],
     [[100, 'USD', ''], ['input.idempotencyKey']],
     [[100, 'USD', ' padded '], ['input.idempotencyKey']],
     [[100, 'USD', 'k'.repeat(201)], ['input.idempotencyKey']],
@@ -102,15 +105,21 @@ describe('requestPayout', () => {
     expect((await ledgerRows(vendor, vendorId)).filter((row) => row.kind === 'PAYOUT')).toEqual([]);
   });
 
-  it.each([[[2 ** 53]], [[1.5]], [['100']], [[null]], [[100, 'usd']], [[100, 'US']], [[100, null]], [[100, 'USD', null]]])(
-    'refuses malformed %j (not a SafeInt, a CurrencyCode, a key) before it reaches the service',
-    async (args) => {
-      const { owner } = await fundedVendor(vendor, admin);
-      const variables = payoutInput(...(args as [unknown, unknown?, unknown?]));
-      const result = await vendor.client.request(REQUEST_PAYOUT, { variables, token: owner.token });
-      expect(result.errors?.[0].extensions?.code).toBe('BAD_USER_INPUT');
-    },
-  );
+  it.each([
+    [[2 ** 53]],
+    [[1.5]],
+    [['100']],
+    [[null]],
+    [[100, 'usd']],
+    [[100, 'US']],
+    [[100, null]],
+    [[100, 'USD', null]],
+  ])('refuses malformed %j (not a SafeInt, a CurrencyCode, a key) before it reaches the service', async (args) => {
+    const { owner } = await fundedVendor(vendor, admin);
+    const variables = payoutInput(...(args as [unknown, unknown?, unknown?]));
+    const result = await vendor.client.request(REQUEST_PAYOUT, { variables, token: owner.token });
+    expect(result.errors?.[0].extensions?.code).toBe('BAD_USER_INPUT');
+  });
 
   it('10 concurrent requests of 40 % of the balance each: exactly 2 succeed, the rest CONFLICT, nothing overdrawn', async () => {
     const { owner, vendorId } = await fundedVendor(vendor, admin); // 8500 available
@@ -231,15 +240,18 @@ describe('requestPayout idempotency', () => {
   it.each([
     ['another amount', 3001, 'USD'],
     ['another currency', 3000, 'EUR'],
-  ])('the same key with %s is CONFLICT (IDEMPOTENCY_KEY_REUSED) and changes nothing', async (_label, amount, currency) => {
-    const { owner, vendorId } = await fundedVendor(vendor, admin);
-    const key = randomUUID();
-    const first = await requestPayout(vendor, owner, 3000, 'USD', key);
-    const reused = await ask(owner.token, amount, currency, key);
-    expect(reused.errors?.[0].extensions).toEqual({ code: 'CONFLICT', reason: 'IDEMPOTENCY_KEY_REUSED' });
-    expect(reused.data).toEqual({ requestPayout: null });
-    expect((await payoutRows(vendorId)).map((row) => row.id)).toEqual([first.id]);
-  });
+  ])(
+    'the same key with %s is CONFLICT (IDEMPOTENCY_KEY_REUSED) and changes nothing',
+    async (_label, amount, currency) => {
+      const { owner, vendorId } = await fundedVendor(vendor, admin);
+      const key = randomUUID();
+      const first = await requestPayout(vendor, owner, 3000, 'USD', key);
+      const reused = await ask(owner.token, amount, currency, key);
+      expect(reused.errors?.[0].extensions).toEqual({ code: 'CONFLICT', reason: 'IDEMPOTENCY_KEY_REUSED' });
+      expect(reused.data).toEqual({ requestPayout: null });
+      expect((await payoutRows(vendorId)).map((row) => row.id)).toEqual([first.id]);
+    },
+  );
 
   it("keys are each vendor's own: another vendor's same key makes its own payout", async () => {
     const a = await fundedVendor(vendor, admin);

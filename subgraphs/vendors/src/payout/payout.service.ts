@@ -103,7 +103,7 @@ export class PayoutService {
     manager: EntityManager,
     userId: string,
     amount: number,
-    currency: string,
+    currency: CurrencyCode,
     idempotencyKey: string,
   ): Promise<RequestedPayout> {
     // Requests of one vendor queue here; each sees every payout committed before it.
@@ -130,7 +130,10 @@ export class PayoutService {
     if (vendor.status !== VendorStatus.ACTIVE)
       throw forbiddenBecause(`A ${vendor.status} vendor cannot request payouts`, VendorReason.VENDOR_NOT_ACTIVE);
     // The time after the lock: later than every earlier payout's entry, whenever this transaction began.
-    const [{ at }] = await queryRows<{ at: Date }>(manager, `SELECT date_trunc('milliseconds', clock_timestamp()) AS at`);
+    const [{ at }] = await queryRows<{ at: Date }>(
+      manager,
+      `SELECT date_trunc('milliseconds', clock_timestamp()) AS at`,
+    );
     const [{ available }] = await queryRows<{ available: string }>(
       manager,
       `SELECT COALESCE(sum(amount), 0)::bigint::text AS available FROM ledger_entries WHERE vendor_id = $1 AND currency = $2 AND available_at <= $3`,

@@ -65,7 +65,8 @@ export interface PayoutRow {
   rejected_at: Date | null;
 }
 
-export const PAYOUT_COLUMNS = 'id, vendor_id, amount, currency, status, reason, idempotency_key, requested_at, paid_at, rejected_at';
+export const PAYOUT_COLUMNS =
+  'id, vendor_id, amount, currency, status, reason, idempotency_key, requested_at, paid_at, rejected_at';
 
 export function toPayout(row: PayoutRow): Payout {
   return Object.assign(new Payout(), {

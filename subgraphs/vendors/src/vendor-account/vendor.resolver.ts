@@ -59,8 +59,7 @@ export class VendorResolver {
   @PagedList()
   @Query(() => VendorConnection, {
     nullable: true,
-    description:
-      'All vendors, newest application first (admin). Errors: UNAUTHENTICATED, FORBIDDEN, BAD_USER_INPUT.',
+    description: 'All vendors, newest application first (admin). Errors: UNAUTHENTICATED, FORBIDDEN, BAD_USER_INPUT.',
   })
   vendors(@Args() { filter, ...page }: VendorsArgs): Promise<ConnectionShape<Vendor>> {
     return this.vendorService.list(filter?.status, page);

@@ -213,9 +213,7 @@ export class VendorService {
 }
 
 function alreadyAVendor(status?: VendorStatus) {
-  const message = status
-    ? `You already have a vendor profile, ${status}`
-    : 'You already have a vendor profile';
+  const message = status ? `You already have a vendor profile, ${status}` : 'You already have a vendor profile';
   return conflictBecause(message, VendorReason.ALREADY_A_VENDOR);
 }
 

@@ -13,6 +13,4 @@ export const Transitions = {
 export type TransitionName = keyof typeof Transitions;
 
 /** The status after the move, or CONFLICT (INVALID_STATUS) naming the current status in its message. */
-export const nextStatus = withInvalidStatus(
-  namedMoves<VendorStatus, TransitionName>('vendor', Transitions),
-);
+export const nextStatus = withInvalidStatus(namedMoves<VendorStatus, TransitionName>('vendor', Transitions));
