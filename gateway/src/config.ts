@@ -63,7 +63,11 @@ export const DEFAULT_SUBGRAPH_CACHE_MAX_ENTRY_BYTES = 256 * 1024;
 /** Root fields whose answers to anonymous visitors are the same for everyone and announced when they change. */
 export const DEFAULT_RESPONSE_CACHE_ROOT_FIELDS = ['products', 'product', 'categories', 'category', 'vendor'];
 
-/** gateway/dist → repository root → schema/supergraph.graphql (the committed, composed schema). */
+/**
+ * gateway/dist → repository root → schema/supergraph.graphql (the committed, composed production schema).
+ * Runs whose subgraphs serve their development surface (`npm start`, test supergraphs with
+ * PAYMENT_SIMULATION_ENABLED=true) set SUPERGRAPH_PATH to schema/development/supergraph.graphql.
+ */
 export const DEFAULT_SUPERGRAPH_PATH = resolve(__dirname, '..', '..', 'schema', 'supergraph.graphql');
 
 /** Express `trust proxy`: false, true (any hop), a hop count, or the proxies' addresses/subnets. */

@@ -6,6 +6,7 @@ import { authChecker } from './auth/auth-checker';
 import { CACHE_CONTROL_DIRECTIVE } from './cache-hints';
 import { ERROR_ENUMS_SDL } from './error-enums';
 import type { RequestContext } from './context';
+import { DevelopmentOnlyNames, withoutDevelopmentSurface } from './development-surface';
 
 /**
  * Federation 2 features the subgraphs may use; one `@link` for all of them. v2.9 brings the
@@ -40,6 +41,8 @@ export interface FederatedSchemaOptions {
   container?: BuildSchemaOptions['container'];
   /** `__resolveReference` per entity type; each should go through a DataLoader. */
   references?: ReferenceResolvers;
+  /** Parts to leave out (the development-only surface, in the production variant). */
+  without?: DevelopmentOnlyNames;
 }
 
 /**
@@ -64,7 +67,7 @@ const changeFeedOnly: PubSub = {
  * and type-graphql's resolvers are merged with the entity reference resolvers.
  */
 export async function buildFederatedSchema(options: FederatedSchemaOptions): Promise<GraphQLSchema> {
-  const schema = await buildSchema({
+  const built = await buildSchema({
     resolvers: options.resolvers,
     orphanedTypes: options.orphanedTypes,
     container: options.container,
@@ -75,6 +78,7 @@ export async function buildFederatedSchema(options: FederatedSchemaOptions): Pro
     skipCheck: true,
     pubSub: changeFeedOnly,
   });
+  const schema = options.without ? withoutDevelopmentSurface(built, options.without) : built;
   const resolvers = createResolversMap(schema) as SubgraphResolvers;
   for (const [typeName, typeResolvers] of Object.entries(options.references ?? {})) {
     resolvers[typeName] = { ...resolvers[typeName], ...(typeResolvers as object) } as never;

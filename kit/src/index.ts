@@ -12,6 +12,7 @@ export * from './pagination';
 export * from './demand-control';
 export * from './cache-hints';
 export * from './federation';
+export * from './development-surface';
 export * from './entity-stubs';
 export * from './process';
 export * from './subgraph';

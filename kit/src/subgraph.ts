@@ -8,6 +8,7 @@ import { buildGatewaySigner } from './auth/subgraph-signing-secret';
 import { TokenKeys, loadTokenKeys } from './auth/keys';
 import { CommonConfig, EnvReader, envReader, readCommonConfig } from './config';
 import { AfterCommit } from './data/after-commit';
+import type { DevelopmentSurface, SchemaVariant } from './development-surface';
 import { createErrorFormatter } from './errors';
 import type { ChangeFeed } from './changes/change-feed';
 import type { EventBackbone } from './events/backbone';
@@ -73,6 +74,11 @@ export interface SubgraphModule<Settings = unknown> {
   migrations: ClassType[];
   resolvers: NonEmptyArray<ClassType>;
   orphanedTypes?: ClassType[];
+  /**
+   * Types, fields and enum values served only in development (docs/api-conventions.md rule 9):
+   * absent from the schema unless `servedWith(settings)`. `npm run schema` prints both variants.
+   */
+  developmentSurface?: DevelopmentSurface<Settings>;
   /** Reads and validates the subgraph's own settings; runs before anything starts, so a bad one costs nothing. */
   readSettings?(env: EnvReader): Settings;
   wire(deps: SubgraphDeps, settings: Settings): SubgraphWiring;
@@ -107,13 +113,26 @@ export function subgraphPort(module: SubgraphModule, env: EnvReader): number {
   return env.port(`${module.name.toUpperCase()}_PORT`, module.defaultPort);
 }
 
-/** Builds the subgraph's schema without any connection (schema printing, composition tests). */
-export function buildSubgraphSchemaOf(module: SubgraphModule, wiring?: SubgraphWiring) {
+/** The schema variant a run of `module` with these settings serves: development only when its surface says so. */
+export function schemaVariantOf<Settings>(module: SubgraphModule<Settings>, settings: Settings): SchemaVariant {
+  return module.developmentSurface?.servedWith(settings) ? 'development' : 'production';
+}
+
+/**
+ * Builds the subgraph's schema without any connection (schema printing, composition tests);
+ * the production variant unless told otherwise.
+ */
+export function buildSubgraphSchemaOf(
+  module: SubgraphModule,
+  wiring?: SubgraphWiring,
+  variant: SchemaVariant = 'production',
+) {
   const instances = new Map((wiring?.resolvers ?? []).map((instance) => [instance.constructor, instance]));
   return buildFederatedSchema({
     resolvers: module.resolvers,
     orphanedTypes: module.orphanedTypes,
     references: wiring?.references,
+    without: variant === 'production' ? module.developmentSurface : undefined,
     container: wiring ? { get: (someClass: ClassType) => instances.get(someClass) ?? new someClass() } : undefined,
   });
 }
@@ -146,7 +165,8 @@ export async function startSubgraph(module: SubgraphModule, options: StartOption
   const deps = subgraphDeps(module, { env, config, keys, sessions, log, metrics, connections, origin });
   const wiring = module.wire(deps, settings);
 
-  const schema = answerFederationFieldsOnlyToGateway(await buildSubgraphSchemaOf(module, wiring));
+  const variant = schemaVariantOf(module, settings);
+  const schema = answerFederationFieldsOnlyToGateway(await buildSubgraphSchemaOf(module, wiring, variant));
   const formatError = createErrorFormatter(log, { exposeInternals: config.exposeInternalErrors });
   acceptIdentityOnUpgrade(httpServer, context.signer);
   const limits = config.operationLimits;
@@ -179,7 +199,7 @@ export async function startSubgraph(module: SubgraphModule, options: StartOption
   };
   await undoingOnFailure(startEventsThenListen(), () => stop('not listening'));
   const actualPort = portOf(httpServer);
-  log.info({ port: actualPort }, `${module.name} subgraph ready`);
+  log.info({ port: actualPort, schemaVariant: variant }, `${module.name} subgraph ready`);
   const url = `http://${host}:${actualPort}/graphql`;
   const close = () => stop('listening');
   return { name: module.name, port: actualPort, url, deps, wiring, events: connections.events, close };

@@ -11,6 +11,7 @@ import {
 import { readGatewayConfig, startGateway } from '@marketplace/gateway';
 import { DEMO_PASSWORD, DEMO_USERS } from '@marketplace/users';
 import { DEFAULT_EMBEDDED_POSTGRES_PORT, embeddedDatabase } from './embedded-database';
+import { supergraphPath, supergraphVariantOf } from './schema';
 import { subgraphs } from './subgraphs';
 
 /**
@@ -44,7 +45,9 @@ async function start() {
     // Every queue is declared now: events (new, or left unsent by the last run) can flow.
     for (const subgraph of running) subgraph.events.relay.start();
     const subgraphUrls = Object.fromEntries(running.map((s) => [`${s.name.toUpperCase()}_URL`, s.url]));
-    const gateway = await startGateway({ env: envReader({ ...subgraphUrls, ...process.env }) });
+    // The supergraph of the variant the subgraphs serve (development: with simulatePayment), unless SUPERGRAPH_PATH says.
+    const supergraph = { SUPERGRAPH_PATH: supergraphPath(supergraphVariantOf(subgraphs, env)) };
+    const gateway = await startGateway({ env: envReader({ ...subgraphUrls, ...supergraph, ...process.env }) });
     stops.push(() => gateway.close());
     printBanner(gateway.url, running, databaseUrl, config, Date.now() - startedAt);
     return { close: stopAll };
@@ -57,7 +60,8 @@ async function start() {
 /**
  * The embedded demo pays with `simulatePayment` (the README's tour), which is off unless
  * enabled: `npm start` enables it outside production, unless PAYMENT_SIMULATION_ENABLED or a
- * Stripe key says otherwise.
+ * Stripe key says otherwise. The subgraphs then serve the development schema variant, and the
+ * gateway schema/development/supergraph.graphql.
  */
 function demoEnvironment(env: NodeJS.ProcessEnv): NodeJS.ProcessEnv {
   const production = readCommonConfig(envReader(env)).environment === 'production';

@@ -5,9 +5,9 @@ import {
   createTestDatabase,
   isolatedInfrastructure,
 } from '@marketplace/kit/testing';
-import { RunningSubgraph, SubgraphModule, envReader, startSubgraph } from '@marketplace/kit';
+import { RunningSubgraph, SchemaVariant, SubgraphModule, envReader, startSubgraph } from '@marketplace/kit';
 import { RunningGateway, startGateway } from '@marketplace/gateway';
-import { subgraphs as allSubgraphs } from '@marketplace/scripts';
+import { subgraphs as allSubgraphs, supergraphPath, supergraphVariantOf } from '@marketplace/scripts';
 
 export interface TestSupergraph {
   client: GraphQLTestClient;
@@ -15,6 +15,8 @@ export interface TestSupergraph {
   subgraphs: Map<string, RunningSubgraph>;
   logs: LogCapture;
   database: TestDatabase;
+  /** The schema variant the subgraphs serve and the gateway's supergraph is (development with PAYMENT_SIMULATION_ENABLED=true). */
+  schemaVariant: SchemaVariant;
   /** Another gateway in front of the same subgraphs, with settings of its own (closed with the supergraph). */
   startGateway(env: Record<string, string>): Promise<RunningGateway>;
   close(): Promise<void>;
@@ -23,7 +25,9 @@ export interface TestSupergraph {
 /**
  * The whole supergraph for a test: every subgraph on one fresh database and one event
  * namespace (in-process, or RabbitMQ when AMQP_URL is set), behind the gateway serving the
- * committed `schema/supergraph.graphql` — the same contract clients get.
+ * committed `schema/supergraph.graphql` — the same contract clients get — or, when the
+ * subgraphs serve their development surface (`PAYMENT_SIMULATION_ENABLED: 'true'`),
+ * `schema/development/supergraph.graphql` (unless `env` names a SUPERGRAPH_PATH).
  */
 export async function startTestSupergraph(
   env: Record<string, string> = {},
@@ -38,6 +42,8 @@ export async function startTestSupergraph(
     ...isolatedInfrastructure(database.name),
     ...env,
   };
+  const schemaVariant = supergraphVariantOf(modules, envReader(shared));
+  const supergraph = env.SUPERGRAPH_PATH ?? supergraphPath(schemaVariant);
   const running = new Map<string, RunningSubgraph>();
   const closeAll = async () => {
     for (const subgraph of [...running.values()].reverse()) await subgraph.close();
@@ -60,7 +66,7 @@ export async function startTestSupergraph(
     const urls = Object.fromEntries([...running.values()].map((s) => [`${s.name.toUpperCase()}_URL`, s.url]));
     const gatewayWith = (extra: Record<string, string>) =>
       startGateway({
-        env: envReader({ ...shared, ...urls, RATE_LIMIT_ENABLED: 'false', ...extra }),
+        env: envReader({ ...shared, SUPERGRAPH_PATH: supergraph, ...urls, RATE_LIMIT_ENABLED: 'false', ...extra }),
         port: 0,
         logDestination: logs,
       });
@@ -72,6 +78,7 @@ export async function startTestSupergraph(
       subgraphs: running,
       logs,
       database,
+      schemaVariant,
       startGateway: async (extra) => {
         const other = await gatewayWith(extra);
         others.push(other);

@@ -99,7 +99,8 @@ describe('CostMeter', () => {
 
   it('adds @cost weights (a count, an aggregate) and the mutation base cost', () => {
     expect(costOf('{ products(first: 1) { totalCount } }')).toBe(1 + 5);
-    expect(costOf('mutation { logout(refreshToken: "x") }')).toBe(MUTATION_COST);
+    // The mutation's base cost, plus 1 for its payload object.
+    expect(costOf('mutation { logout(input: { refreshToken: "x" }) { sessionEnded } }')).toBe(MUTATION_COST + 1);
   });
 
   it('prices issue 18’s probe: 30,401 per alias', () => {

@@ -91,6 +91,8 @@ describe('subscriptions through the gateway (graphql-ws on /graphql)', () => {
     const cases = [
       { token: stack.token(), id: 'forbidden-1', code: 'FORBIDDEN' },
       { token: stack.token(), id: 'missing-1', code: 'NOT_FOUND' },
+      // The lookup answers null without an error for a hidden object; the subscription's subject is NOT_FOUND.
+      { token: stack.token(), id: 'hidden-1', code: 'NOT_FOUND' },
       { token: undefined, id: await order(), code: 'UNAUTHENTICATED' },
     ];
     for (const { token, id, code } of cases) {

@@ -199,9 +199,11 @@ export function serveLiveSubscriptions(
       if (isFinal(first)) {
         // Refused or gone (FORBIDDEN, NOT_FOUND, UNAUTHENTICATED…): an error message, no stream.
         await changes.return?.();
-        return { errors: first.errors ?? [] } as ExecutionResult;
+        return { errors: withSubjectGone(first).errors ?? [] } as ExecutionResult;
       }
-      return pushes(first, changes, () => run(state, live.query, live.operationName, variables));
+      return pushes(first, changes, async () =>
+        withSubjectGone(await run(state, live.query, live.operationName, variables)),
+      );
     },
   });
 }
@@ -210,6 +212,15 @@ export function serveLiveSubscriptions(
 function isFinal(result: ExecutionResult): boolean {
   const data = result.data;
   return !data || Object.values(data).every((value) => value === null || value === undefined);
+}
+
+/**
+ * A lookup answers `null` without an error for an object that is missing or hidden
+ * (docs/api-conventions.md §2); a subscription's subject, like a mutation's, is NOT_FOUND.
+ */
+function withSubjectGone(result: ExecutionResult): ExecutionResult {
+  if (!isFinal(result) || (result.errors?.length ?? 0) > 0) return result;
+  return { ...result, errors: [new GraphQLError('Not found', { extensions: { code: 'NOT_FOUND' } })] };
 }
 
 /**

@@ -83,12 +83,16 @@ export class ProbeOrder {
   loads: number;
 }
 
-/** Order id → status; ids starting with `forbidden` are refused, `missing` are not found. */
+/**
+ * Order id → status; ids starting with `forbidden` are refused, `missing` are not found, and
+ * `hidden` are `null` without an error, as a contract v1 lookup answers (docs/api-conventions.md §2).
+ */
 const probeOrders = new Map<string, { status: string; loads: number }>();
 let probeChanges: ChangeFeed | undefined;
 
-function loadProbeOrder(id: string, context: RequestContext): ProbeOrder {
+function loadProbeOrder(id: string, context: RequestContext): ProbeOrder | null {
   const viewer = requireViewer(context);
+  if (id.startsWith('hidden')) return null;
   if (id.startsWith('forbidden')) throw forbidden();
   const order = probeOrders.get(id);
   if (!order) throw notFound('Order');
@@ -98,8 +102,8 @@ function loadProbeOrder(id: string, context: RequestContext): ProbeOrder {
 
 @Resolver(() => ProbeOrder)
 export class ProbeOrderResolver {
-  @Query(() => ProbeOrder)
-  order(@Arg('id', () => ID) id: string, @Ctx() context: RequestContext): ProbeOrder {
+  @Query(() => ProbeOrder, { nullable: true })
+  order(@Arg('id', () => ID) id: string, @Ctx() context: RequestContext): ProbeOrder | null {
     return loadProbeOrder(id, context);
   }
 
@@ -122,7 +126,9 @@ export class ProbeOrderResolver {
     },
   })
   orderUpdated(@Arg('orderId', () => ID) orderId: string, @Ctx() context: RequestContext): ProbeOrder {
-    return loadProbeOrder(orderId, context);
+    const order = loadProbeOrder(orderId, context);
+    if (!order) throw notFound('Order');
+    return order;
   }
 }
 

@@ -6,11 +6,21 @@
 export const ErrorReason = {
   ALREADY_A_VENDOR:
     'The user already has a vendor profile (PENDING, ACTIVE or SUSPENDED); only a REJECTED applicant may apply again.',
+  ALREADY_PAID: 'The order is paid already (or was paid and refunded); it takes no further payment.',
+  ALREADY_REFUNDED: 'The payment was refunded already; there is nothing left to refund.',
+  EMAIL_TAKEN: 'Another account has this email address.',
   IDEMPOTENCY_KEY_REUSED: 'The idempotency key was used before with different input.',
   INSUFFICIENT_BALANCE: 'The amount is more than the available balance; the message says how much is available.',
   INVALID_STATUS: "The object's current status does not allow this change.",
+  LICENSE_EXPIRED: 'The license is past its expiry date and can no longer be used.',
+  LICENSE_REVOKED: 'The license was revoked (its order was refunded) and can no longer be used.',
   NOT_A_VENDOR: 'The caller has no vendor profile.',
+  NOT_PAID: "The order's payment has not succeeded, so there is no money to refund.",
+  NO_ARTIFACT: 'The vendor has not uploaded a build of the product yet, so there is nothing to download.',
+  ORDER_CANCELLED: 'The order was cancelled; it can no longer be paid.',
+  OWN_ROLE: 'Admins cannot change their own role.',
   SLUG_TAKEN: 'Another vendor has this slug.',
+  TOO_MANY_ACTIVATIONS: 'Every activation slot of the license is taken; deactivate another machine first.',
   VENDOR_NOT_ACTIVE: "The caller's vendor is not ACTIVE (PENDING, REJECTED or SUSPENDED).",
 } as const satisfies Record<string, string>;
 export type ErrorReason = keyof typeof ErrorReason;

@@ -12,6 +12,7 @@ import { LicenseService } from './license/license.service';
 import { LicenseStore } from './license/license.store';
 import { CreateLicensing1763810000000 } from './migrations/1763810000000-create-licensing';
 import { OrderLicensesResolver } from './order/order-licenses.resolver';
+import { ProductViewerLicenseResolver } from './product/product-viewer-license.resolver';
 import { productReplicaHandlers } from './product-replica/product-replica.handlers';
 import { ProductReplicaService } from './product-replica/product-replica.service';
 import { UserLicensesResolver } from './user/user-licenses.resolver';
@@ -27,7 +28,13 @@ export const licensingSubgraph: SubgraphModule<LicensingConfig> = {
   defaultPort: 4005,
   entities: [],
   migrations: [CreateLicensing1763810000000],
-  resolvers: [LicenseResolver, OrderLicensesResolver, UserLicensesResolver, PublicKeyResolver],
+  resolvers: [
+    LicenseResolver,
+    OrderLicensesResolver,
+    UserLicensesResolver,
+    ProductViewerLicenseResolver,
+    PublicKeyResolver,
+  ],
   readSettings: readLicensingConfig,
   wire({ db, outbox, store, log }, settings) {
     const products = new ProductReplicaService();
@@ -55,6 +62,7 @@ export const licensingSubgraph: SubgraphModule<LicensingConfig> = {
         new LicenseResolver(licenses, activations, downloads),
         new OrderLicensesResolver(licenses),
         new UserLicensesResolver(licenses),
+        new ProductViewerLicenseResolver(licenses),
         new PublicKeyResolver(publicKey),
       ],
       references: { ...licenseReferences(licenses), ...entityStubReferences },

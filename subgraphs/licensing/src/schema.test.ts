@@ -1,5 +1,5 @@
 import { buildSubgraphSchemaOf, printSubgraphSdl } from '@marketplace/kit';
-import { isEnumType, isObjectType } from 'graphql';
+import { isEnumType, isInputObjectType, isObjectType } from 'graphql';
 import { licensingSubgraph } from './index';
 
 const OWN_TYPES = [
@@ -15,7 +15,11 @@ const OWN_TYPES = [
   'Order',
   'User',
   'Product',
+  'ActivateLicensePayload',
+  'DeactivateLicensePayload',
+  'CreateDownloadLinkPayload',
 ];
+const OWN_INPUTS = ['ActivateLicenseInput', 'DeactivateLicenseInput', 'CreateDownloadLinkInput'];
 
 it('describes every type, field, argument and enum value of its own', async () => {
   const schema = await buildSubgraphSchemaOf(licensingSubgraph);
@@ -30,6 +34,12 @@ it('describes every type, field, argument and enum value of its own', async () =
       for (const arg of field.args) if (!arg.description) missing.push(`${name}.${field.name}(${arg.name})`);
     }
   }
+  for (const name of OWN_INPUTS) {
+    const type = schema.getType(name);
+    if (!isInputObjectType(type)) throw new Error(`${name} missing`);
+    if (!type.description) missing.push(name);
+    for (const field of Object.values(type.getFields())) if (!field.description) missing.push(`${name}.${field.name}`);
+  }
   for (const name of ['LicenseStatus', 'LicenseValidationCode']) {
     const type = schema.getType(name);
     if (!isEnumType(type)) throw new Error(`${name} missing`);
@@ -39,13 +49,31 @@ it('describes every type, field, argument and enum value of its own', async () =
   expect(missing).toEqual([]);
 });
 
+it('ends every root field description with its Errors sentence', async () => {
+  const schema = await buildSubgraphSchemaOf(licensingSubgraph);
+  const fields = [schema.getQueryType(), schema.getMutationType()].flatMap((type) =>
+    Object.values(type!.getFields()).filter((field) => !field.name.startsWith('_')),
+  );
+  expect(fields.map((field) => field.name).sort()).toEqual([
+    'activateLicense',
+    'createDownloadLink',
+    'deactivateLicense',
+    'licensePublicKey',
+    'validateLicense',
+  ]);
+  for (const field of fields)
+    expect(`${field.name}: ${field.description}`).toMatch(
+      /Errors: (none|[A-Z_]+( \([A-Z_, ]+\))?(, [A-Z_]+( \([A-Z_, ]+\))?)*)\.$/,
+    );
+});
+
 it('declares the shared entities exactly as their owners do, and License as an entity', async () => {
   const sdl = printSubgraphSdl(await buildSubgraphSchemaOf(licensingSubgraph)).replace(/\s+/g, ' ');
   expect(sdl).toContain(
     '""" An order: the products of a cart at the prices of checkout, paid once and fulfilled with licenses. """ type Order @key(fields: "id") @cacheControl(maxAge: 60) { """Stable identifier (UUID).""" id: ID!',
   );
   expect(sdl).toMatch(
-    /type Order @key\(fields: "id"\) @cacheControl\(maxAge: 60\) \{ """Stable identifier \(UUID\).""" id: ID! """[^"]+""" licenses: \[License!\]! @listSize\(assumedSize: 10\) \}/,
+    /type Order @key\(fields: "id"\) @cacheControl\(maxAge: 60\) \{ """Stable identifier \(UUID\).""" id: ID! """[^"]+""" licenses: \[License!\] @listSize\(assumedSize: 10\) \}/,
   );
   expect(sdl).toContain(
     '"""A person with an account on the marketplace.""" type User @key(fields: "id") @cacheControl(maxAge: 60) { """Stable identifier (UUID).""" id: ID!',
@@ -54,15 +82,18 @@ it('declares the shared entities exactly as their owners do, and License as an e
     /licenses\( """[^"]+""" first: Int! = 20 """[^"]+""" after: String \): LicenseConnection @listSize\([^)]*\) \}/,
   );
   expect(sdl).toContain(
-    '"""Something vendors sell: an AI agent, a workflow or a tool.""" type Product @key(fields: "id") @cacheControl(maxAge: 60) { """Stable identifier (UUID).""" id: ID! }',
+    '"""Something vendors sell: an AI agent, a workflow or a tool.""" type Product @key(fields: "id") @cacheControl(maxAge: 60) { """Stable identifier (UUID).""" id: ID!',
   );
   expect(sdl).toContain('type License @key(fields: "id")');
+  expect(sdl).toMatch(/viewerLicense: License @cacheControl\(maxAge: 0\)/);
   expect(sdl).toMatch(
-    /validateLicense\( """[^"]+""" key: String! """[^"]+""" fingerprint: String! \): LicenseValidation!/,
+    /validateLicense\( """[^"]+""" licenseKey: String! """[^"]+""" fingerprint: String! \): LicenseValidation!/,
   );
+  expect(sdl).toMatch(/activateLicense\( """[^"]+""" input: ActivateLicenseInput! \): ActivateLicensePayload\s/);
+  expect(sdl).toMatch(/deactivateLicense\( """[^"]+""" input: DeactivateLicenseInput! \): DeactivateLicensePayload\s/);
   expect(sdl).toMatch(
-    /activateLicense\( """.+?""" key: String! """.+?""" fingerprint: String! """.+?""" label: String \): License!/,
+    /createDownloadLink\( """[^"]+""" input: CreateDownloadLinkInput! \): CreateDownloadLinkPayload\s/,
   );
-  expect(sdl).toMatch(/createDownloadLink\( """[^"]+""" licenseId: ID! \): DownloadLink!/);
+  expect(sdl).not.toContain('myLicenses');
   expect(sdl).toContain('licensePublicKey: LicensePublicKey!');
 });

@@ -41,7 +41,7 @@ export interface LicenseView {
   product: { id: string };
   order: { id: string };
   owner: { id: string };
-  activations: { fingerprint: string; label: string | null; createdAt: string }[];
+  activations: ActivationView[];
 }
 
 const ORDER_LICENSES = `query($reps: [_Any!]!) { _entities(representations: $reps) { ... on Order { id licenses { ${LICENSE_FIELDS} } } } }`;
@@ -59,6 +59,15 @@ export async function licensesOf(
   return data._entities[0].licenses;
 }
 
+/** `Order.licenses` of one order as `token`'s caller gets it: the list, or null and the refusal's error code. */
+export async function orderLicensesAnswer(licensing: TestSubgraph, orderId: string, token: string | undefined) {
+  const result = await licensing.client.request<{ _entities: { licenses: LicenseView[] | null }[] }>(ORDER_LICENSES, {
+    variables: { reps: [{ __typename: 'Order', id: orderId }] },
+    token,
+  });
+  return { licenses: result.data?._entities[0].licenses ?? null, code: result.errors?.[0]?.extensions?.code };
+}
+
 /** A paid order of a new customer, delivered; returns the customer, the order and its licenses (owner's view, with keys). */
 export async function licensed(licensing: TestSubgraph, productIds?: string[], owner: Person = person()) {
   const order = orderPaid(owner, productIds);
@@ -67,9 +76,9 @@ export async function licensed(licensing: TestSubgraph, productIds?: string[], o
   return { owner, order, licenses, license: licenses[0], key: licenses[0]?.key as string };
 }
 
-export const VALIDATE = `query($key: String!, $fingerprint: String!) { validateLicense(key: $key, fingerprint: $fingerprint) { valid code license { id status } } }`;
-export const ACTIVATE = `mutation($key: String!, $fingerprint: String!, $label: String) { activateLicense(key: $key, fingerprint: $fingerprint, label: $label) { ${LICENSE_FIELDS} } }`;
-export const DEACTIVATE = `mutation($key: String!, $fingerprint: String!) { deactivateLicense(key: $key, fingerprint: $fingerprint) { ${LICENSE_FIELDS} } }`;
+export const VALIDATE = `query($licenseKey: String!, $fingerprint: String!) { validateLicense(licenseKey: $licenseKey, fingerprint: $fingerprint) { valid code license { id status } } }`;
+export const ACTIVATE = `mutation($input: ActivateLicenseInput!) { activateLicense(input: $input) { license { ${LICENSE_FIELDS} } activation { fingerprint label createdAt } } }`;
+export const DEACTIVATE = `mutation($input: DeactivateLicenseInput!) { deactivateLicense(input: $input) { license { ${LICENSE_FIELDS} } } }`;
 
 export interface ValidationView {
   valid: boolean;
@@ -79,12 +88,12 @@ export interface ValidationView {
 
 export async function validate(
   licensing: TestSubgraph,
-  key: string,
+  licenseKey: string,
   fingerprint: string,
   options: { token?: string; ip?: string } = {},
 ): Promise<ValidationView> {
   const data = await licensing.client.data<{ validateLicense: ValidationView }>(VALIDATE, {
-    variables: { key, fingerprint },
+    variables: { licenseKey, fingerprint },
     token: options.token,
     // Each test its own client IP, so the per-IP limit of one test never trips another.
     headers: { 'x-client-ip': options.ip ?? `test-${randomUUID()}` },
@@ -92,15 +101,27 @@ export async function validate(
   return data.validateLicense;
 }
 
+export interface ActivationView {
+  fingerprint: string;
+  label: string | null;
+  createdAt: string;
+}
+
 export const activate = (
   licensing: TestSubgraph,
-  key: string,
+  licenseKey: string,
   fingerprint: string,
   token: string | undefined,
   label?: string,
 ) =>
-  licensing.client.request<{ activateLicense: LicenseView }>(ACTIVATE, {
-    variables: { key, fingerprint, label },
+  licensing.client.request<{ activateLicense: { license: LicenseView; activation: ActivationView } }>(ACTIVATE, {
+    variables: { input: { licenseKey, fingerprint, label } },
+    token,
+  });
+
+export const deactivate = (licensing: TestSubgraph, licenseKey: string, fingerprint: string, token?: string) =>
+  licensing.client.request<{ deactivateLicense: { license: LicenseView } }>(DEACTIVATE, {
+    variables: { input: { licenseKey, fingerprint } },
     token,
   });
 

@@ -11,6 +11,7 @@ import { paymentReferences } from './payment/payment.reference';
 import { PaymentResolver } from './payment/payment.resolver';
 import { PaymentService } from './payment/payment.service';
 import { RefundService } from './payment/refund.service';
+import { SimulationResolver } from './payment/simulation.resolver';
 import { SimulationService } from './payment/simulation.service';
 import { createProvider } from './provider/provider';
 import { WEBHOOK_PATH, webhookRoutes } from './webhook/webhook.routes';
@@ -18,6 +19,7 @@ import { AMOUNT_MISMATCH_METRIC, WebhookService } from './webhook/webhook.servic
 
 export { PaymentsConfig, readPaymentsConfig } from './config';
 export { PaymentStatus } from './payment/payment.type';
+export { SimulatedOutcome } from './payment/payment.inputs';
 
 /** Payment intents, the signed Stripe webhook, refunds, and a local provider for development. */
 export const paymentsSubgraph: SubgraphModule<PaymentsConfig> = {
@@ -25,7 +27,14 @@ export const paymentsSubgraph: SubgraphModule<PaymentsConfig> = {
   defaultPort: 4004,
   entities: [],
   migrations: [CreateOrders1763800000000, CreatePayments1763800000001, CreateAmountMismatches1763800000002],
-  resolvers: [PaymentResolver, OrderPaymentsResolver],
+  resolvers: [PaymentResolver, OrderPaymentsResolver, SimulationResolver],
+  // docs/api-conventions.md rule 9: the production schema has none of these (schema/payments.graphql).
+  developmentSurface: {
+    fields: ['Mutation.simulatePayment'],
+    types: ['SimulatePaymentInput', 'SimulatePaymentPayload', 'SimulatedOutcome'],
+    enumValues: ['PaymentProvider.LOCAL'],
+    servedWith: (settings) => settings.simulationEnabled,
+  },
   readSettings: readPaymentsConfig,
   wire(deps, settings) {
     const { db, outbox, afterCommit, log } = deps;
@@ -47,7 +56,11 @@ export const paymentsSubgraph: SubgraphModule<PaymentsConfig> = {
     const webhooks = new WebhookService(db, payments, orders, refunds, outbox, mismatches);
     log.info({ provider: provider.kind }, 'payment provider chosen');
     return {
-      resolvers: [new PaymentResolver(payments, refunds, simulation), new OrderPaymentsResolver(payments)],
+      resolvers: [
+        new PaymentResolver(payments, refunds),
+        new OrderPaymentsResolver(payments),
+        new SimulationResolver(simulation),
+      ],
       references: { ...paymentReferences(payments), ...entityStubReferences },
       routes: webhookRoutes(webhooks, settings, log),
       handlers: orderHandlers(orders, payments, refunds),

@@ -5,8 +5,17 @@ import { readPaymentsConfig } from './config';
 import { paymentsSubgraph } from './index';
 import { StripeEventShape, paymentIntentEvent, signed } from './webhook/stripe-event';
 
+/**
+ * Payments for a test. With the local provider (no STRIPE_SECRET_KEY) it serves the development
+ * variant of the schema, as `npm start` does (PAYMENT_SIMULATION_ENABLED=true, so `simulatePayment`
+ * and `PaymentProvider.LOCAL` exist), unless `env` sets PAYMENT_SIMULATION_ENABLED itself.
+ */
 export function startPayments(env: Record<string, string> = {}): Promise<TestSubgraph> {
-  return startTestSubgraph(paymentsSubgraph, env);
+  const development: Record<string, string> =
+    env.STRIPE_SECRET_KEY === undefined && env.PAYMENT_SIMULATION_ENABLED === undefined
+      ? { PAYMENT_SIMULATION_ENABLED: 'true' }
+      : {};
+  return startTestSubgraph(paymentsSubgraph, { ...development, ...env });
 }
 
 export type OrderCreated = PayloadOf<typeof Events.OrderCreated>;
@@ -68,15 +77,22 @@ export interface PaymentView {
 export interface IntentView {
   payment: PaymentView;
   clientSecret: string;
+  order: { id: string };
 }
 
-export const CREATE_INTENT = `mutation($orderId: ID!) { createPaymentIntent(orderId: $orderId) { clientSecret payment { ${PAYMENT_FIELDS} } } }`;
-export const REFUND = `mutation($orderId: ID!, $reason: String!) { refundOrder(orderId: $orderId, reason: $reason) { ${PAYMENT_FIELDS} } }`;
-export const SIMULATE = `mutation($orderId: ID!, $outcome: SimulatedOutcome!) { simulatePayment(orderId: $orderId, outcome: $outcome) { ${PAYMENT_FIELDS} } }`;
+/** What refundOrder and simulatePayment answer. */
+export interface PaymentChange {
+  payment: PaymentView;
+  order: { id: string };
+}
+
+export const CREATE_INTENT = `mutation($input: CreatePaymentIntentInput!) { createPaymentIntent(input: $input) { clientSecret payment { ${PAYMENT_FIELDS} } order { id } } }`;
+export const REFUND = `mutation($input: RefundOrderInput!) { refundOrder(input: $input) { payment { ${PAYMENT_FIELDS} } order { id } } }`;
+export const SIMULATE = `mutation($input: SimulatePaymentInput!) { simulatePayment(input: $input) { payment { ${PAYMENT_FIELDS} } order { id } } }`;
 
 export async function createIntent(payments: TestSubgraph, order: OrderCreated, owner: Person): Promise<IntentView> {
   const data = await payments.client.data<{ createPaymentIntent: IntentView }>(CREATE_INTENT, {
-    variables: { orderId: order.orderId },
+    variables: { input: { orderId: order.orderId } },
     token: owner.token,
   });
   return data.createPaymentIntent;

@@ -30,6 +30,7 @@ export async function startUsers(env: Record<string, string> = {}): Promise<Test
 
 export const AUTH_FIELDS = 'accessToken refreshToken expiresIn user { id email displayName role emailVerified }';
 export const REGISTER = `mutation($input: RegisterInput!) { register(input: $input) { ${AUTH_FIELDS} } }`;
+export const LOGIN = `mutation($input: LoginInput!) { login(input: $input) { ${AUTH_FIELDS} } }`;
 
 export interface Session {
   accessToken: string;
@@ -78,13 +79,10 @@ export async function login(
   password = STRONG_PASSWORD,
   clientIp = '10.1.0.1',
 ) {
-  return client.request<{ login: Session }>(
-    `mutation($email: String!, $password: String!) { login(email: $email, password: $password) { ${AUTH_FIELDS} } }`,
-    {
-      variables: { email, password },
-      headers: { 'x-client-ip': clientIp },
-    },
-  );
+  return client.request<{ login: Session }>(LOGIN, {
+    variables: { input: { email, password } },
+    headers: { 'x-client-ip': clientIp },
+  });
 }
 
 /** Signs in as the seeded admin (seeding is idempotent). */
@@ -108,9 +106,21 @@ export function tokenFrom(mail: { text: string }): string {
   return match[1];
 }
 
-export const REFRESH = `mutation($t: String!) { refreshToken(refreshToken: $t) { ${AUTH_FIELDS} } }`;
+/** Operations whose variables are the input's fields (`t`: a token, `e`: an email, `c`/`n`: passwords). */
+export const REFRESH = `mutation($t: String!) { refreshToken(input: { refreshToken: $t }) { ${AUTH_FIELDS} } }`;
 export const ME = `{ me { id email displayName role emailVerified } }`;
-export const VERIFY = `mutation($t: String!) { verifyEmail(token: $t) { id emailVerified } }`;
+export const VERIFY = `mutation($t: String!) { verifyEmail(input: { token: $t }) { user { id emailVerified } } }`;
+export const LOGOUT = `mutation($t: String!) { logout(input: { refreshToken: $t }) { sessionEnded } }`;
+export const CHANGE_PASSWORD = `mutation($c: String!, $n: String!) {
+  changePassword(input: { currentPassword: $c, newPassword: $n }) { ${AUTH_FIELDS} }
+}`;
+export const REQUEST_PASSWORD_RESET = `mutation($e: String!) { requestPasswordReset(input: { email: $e }) { email } }`;
+export const RESET_PASSWORD = `mutation($t: String!, $p: String!) {
+  resetPassword(input: { token: $t, newPassword: $p }) { user { id email emailVerified } }
+}`;
+export const SET_USER_ROLE = `mutation($userId: ID!, $role: Role!) {
+  setUserRole(input: { userId: $userId, role: $role }) { user { id role } }
+}`;
 
 /**
  * A fresh account with `role`, set directly in the database (so tests of `setUserRole` do

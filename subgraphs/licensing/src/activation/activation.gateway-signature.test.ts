@@ -6,7 +6,7 @@ import { TestSubgraph } from '@marketplace/kit/testing';
 import { startLicensing } from '../testing';
 
 const VALIDATIONS_PER_MINUTE = 3;
-const VALIDATE = `query { validateLicense(key: "MP1.x.y", fingerprint: "fp") { code } }`;
+const VALIDATE = `query { validateLicense(licenseKey: "MP1.x.y", fingerprint: "fp") { code } }`;
 
 let licensing: TestSubgraph;
 beforeAll(async () => {

@@ -12,7 +12,7 @@ import type { DataSource, EntityManager } from 'typeorm';
 import { keyDigest, verifyLicenseKey } from '../key/license-key';
 import type { LicenseSigningKey } from '../key/signing-key';
 import type { LicenseStore } from '../license/license.store';
-import { License, LicenseStatus } from '../license/license.type';
+import { Activation, License, LicenseStatus, inactiveReason } from '../license/license.type';
 import { LicenseValidation, LicenseValidationCode } from './activation.type';
 import { ActivationInputCheck } from './activation.validation';
 
@@ -34,7 +34,10 @@ export class ActivationService {
    * Public. The signature and format are checked first, without the database, so forged
    * keys cost nothing; then the license's status, expiry and this machine's activation.
    */
-  async validate(context: RequestContext, rawKey: string, rawFingerprint: string): Promise<LicenseValidation> {
+  async validate(
+    context: RequestContext,
+    { licenseKey: rawKey, fingerprint: rawFingerprint }: { licenseKey: string; fingerprint: string },
+  ): Promise<LicenseValidation> {
     await this.validateLimiter.consume(context.clientIp);
     const check = new ActivationInputCheck();
     const fingerprint = check.fingerprint('fingerprint', rawFingerprint);
@@ -60,53 +63,49 @@ export class ActivationService {
     );
   }
 
-  /** The owner activates the license on a machine; the same machine again changes nothing. */
+  /** The owner activates the license on a machine; the same machine again changes nothing (its first label stays). */
   async activate(
     context: RequestContext,
-    rawKey: string,
-    rawFingerprint: string,
-    rawLabel: string | null | undefined,
-  ): Promise<License> {
+    input: { licenseKey: string; fingerprint: string; label?: string | null },
+  ): Promise<{ license: License; activation: Activation }> {
     const check = new ActivationInputCheck();
-    const key = check.key('key', rawKey);
-    const fingerprint = check.fingerprint('fingerprint', rawFingerprint);
-    const label = check.label('label', rawLabel);
+    const key = check.key('input.licenseKey', input.licenseKey);
+    const fingerprint = check.fingerprint('input.fingerprint', input.fingerprint);
+    const label = check.label('input.label', input.label);
     check.done();
-    const license = await this.db.transaction(async (manager) => {
+    return this.db.transaction(async (manager) => {
       const license = await this.ownLicense(context, manager, key, 'activate');
-      if (license.status !== LicenseStatus.ACTIVE)
-        throw conflict(`This license is ${license.status} and can no longer be activated`, { status: license.status });
-      const activations = await queryRows<{ fingerprint: string }>(
-        manager,
-        `SELECT fingerprint FROM activations WHERE license_id = $1`,
-        [license.id],
-      );
-      if (activations.some((activation) => activation.fingerprint === fingerprint)) return license;
+      if (license.status !== LicenseStatus.ACTIVE) {
+        throw conflict(
+          `This license is ${license.status} and can no longer be activated`,
+          inactiveReason(license.status),
+        );
+      }
+      const activations = (await this.store.activationsOf(manager, [license.id])).get(license.id) ?? [];
+      const existing = activations.find((activation) => activation.fingerprint === fingerprint);
+      if (existing) return { license, activation: existing };
       if (activations.length >= license.maxActivations) {
         throw conflict(
           `This license is already activated on ${activations.length} of ${license.maxActivations} machines; deactivate one first`,
-          {
-            reason: LicenseValidationCode.TOO_MANY_ACTIVATIONS,
-            maxActivations: license.maxActivations,
-          },
+          'TOO_MANY_ACTIVATIONS',
         );
       }
-      await manager.query(`INSERT INTO activations (license_id, fingerprint, label) VALUES ($1, $2, $3)`, [
-        license.id,
-        fingerprint,
-        label,
-      ]);
+      const [row] = await queryRows<Activation>(
+        manager,
+        `INSERT INTO activations (license_id, fingerprint, label) VALUES ($1, $2, $3)
+         RETURNING fingerprint, label, created_at AS "createdAt"`,
+        [license.id, fingerprint, label],
+      );
       context.log.info({ licenseId: license.id, activations: activations.length + 1 }, 'license activated');
-      return license;
+      return { license, activation: Object.assign(new Activation(), row) };
     });
-    return license;
   }
 
   /** The owner frees a machine's slot; a machine that was not activated changes nothing. */
-  async deactivate(context: RequestContext, rawKey: string, rawFingerprint: string): Promise<License> {
+  async deactivate(context: RequestContext, input: { licenseKey: string; fingerprint: string }): Promise<License> {
     const check = new ActivationInputCheck();
-    const key = check.key('key', rawKey);
-    const fingerprint = check.fingerprint('fingerprint', rawFingerprint);
+    const key = check.key('input.licenseKey', input.licenseKey);
+    const fingerprint = check.fingerprint('input.fingerprint', input.fingerprint);
     check.done();
     return this.db.transaction(async (manager) => {
       const license = await this.ownLicense(context, manager, key, 'deactivate');
@@ -133,7 +132,7 @@ export class ActivationService {
     const viewer = requireViewer(context);
     if (!this.verified(key)) {
       const check = new ActivationInputCheck();
-      check.add('key', 'is not a license key of this marketplace (invalid signature)');
+      check.add('input.licenseKey', 'is not a license key of this marketplace (invalid signature)');
       check.done();
     }
     const license = await this.store.byDigest(manager, keyDigest(key), true);

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { Events } from '@marketplace/kit';
 import { TestSubgraph, deliverEvent, person, productState } from '@marketplace/kit/testing';
 import { signLicenseKey } from '../key/license-key';
-import { DEACTIVATE, LicenseView, activate, licensed, signingKeyOf, startLicensing, validate } from '../testing';
+import { activate, deactivate as deactivateAs, licensed, signingKeyOf, startLicensing, validate } from '../testing';
 
 /** Activations under concurrency, their owner-only rule, and every validation code. */
 let licensing: TestSubgraph;
@@ -11,8 +11,8 @@ beforeAll(async () => {
 });
 afterAll(() => licensing.close());
 
-const deactivate = (key: string, fingerprint: string, token: string) =>
-  licensing.client.request<{ deactivateLicense: LicenseView }>(DEACTIVATE, { variables: { key, fingerprint }, token });
+const deactivate = (key: string, fingerprint: string, token?: string) =>
+  deactivateAs(licensing, key, fingerprint, token);
 
 describe('activateLicense', () => {
   it('20 parallel activations on distinct machines with a limit of 3: exactly 3 succeed, the rest CONFLICT TOO_MANY_ACTIVATIONS', async () => {
@@ -25,25 +25,41 @@ describe('activateLicense', () => {
     expect(succeeded).toHaveLength(3);
     const refusals = results.filter((r) => r.errors).map((r) => r.errors![0].extensions);
     expect(refusals).toHaveLength(17);
-    for (const refusal of refusals)
-      expect(refusal).toMatchObject({ code: 'CONFLICT', reason: 'TOO_MANY_ACTIVATIONS', maxActivations: 3 });
-    const last = await activate(
-      licensing,
-      key,
-      succeeded[0].data!.activateLicense.activations[0].fingerprint,
-      owner.token,
-    );
-    expect(last.data?.activateLicense.activations).toHaveLength(3);
+    for (const refusal of refusals) expect(refusal).toEqual({ code: 'CONFLICT', reason: 'TOO_MANY_ACTIVATIONS' });
+    const again = succeeded[0].data!.activateLicense.activation;
+    const last = await activate(licensing, key, again.fingerprint, owner.token);
+    expect(last.data?.activateLicense.license.activations).toHaveLength(3);
+    expect(last.data?.activateLicense.activation).toEqual(again);
   });
 
-  it('the same machine again is idempotent (one activation, first label kept)', async () => {
-    const { owner, key } = await licensed(licensing);
+  it('the same machine again is idempotent (one activation, first label kept), in the payload as in the license', async () => {
+    const { owner, key, license } = await licensed(licensing);
     const first = await activate(licensing, key, 'laptop-fp', owner.token, 'work laptop');
     const second = await activate(licensing, key, 'laptop-fp', owner.token, 'renamed');
-    expect(first.data?.activateLicense.activations).toEqual([
-      { fingerprint: 'laptop-fp', label: 'work laptop', createdAt: expect.any(String) },
-    ]);
-    expect(second.data?.activateLicense.activations).toEqual(first.data?.activateLicense.activations);
+    const activation = { fingerprint: 'laptop-fp', label: 'work laptop', createdAt: expect.any(String) };
+    expect(first.data?.activateLicense).toMatchObject({
+      license: { id: license.id, activations: [activation] },
+      activation,
+    });
+    expect(second.data?.activateLicense).toEqual(first.data?.activateLicense);
+  });
+
+  it('the same machine activated 10 times in parallel: one activation, every payload naming it', async () => {
+    const { owner, key } = await licensed(licensing);
+    const results = await Promise.all(
+      Array.from({ length: 10 }, (_, i) => activate(licensing, key, 'same-machine', owner.token, `label ${i}`)),
+    );
+    expect(results.map((r) => r.errors)).toEqual(Array(10).fill(undefined));
+    const activations = results.map((r) => r.data!.activateLicense.activation);
+    expect(new Set(activations.map((a) => JSON.stringify(a))).size).toBe(1);
+    expect(results.map((r) => r.data!.activateLicense.license.activations)).toEqual(Array(10).fill([activations[0]]));
+  });
+
+  it('a blank or omitted label is null (absent text), never ""', async () => {
+    const { owner, key } = await licensed(licensing);
+    expect((await activate(licensing, key, 'a', owner.token, '   ')).data?.activateLicense.activation.label).toBeNull();
+    const omitted = await activate(licensing, key, 'b', owner.token);
+    expect(omitted.data?.activateLicense.license.activations.map((a) => a.label)).toEqual([null, null]);
   });
 
   it("the vendor's policy sets the limit (1 machine here)", async () => {
@@ -51,9 +67,9 @@ describe('activateLicense', () => {
     await deliverEvent(licensing, Events.ProductPublished, state);
     const { owner, key } = await licensed(licensing, [state.productId]);
     expect((await activate(licensing, key, 'a', owner.token)).errors).toBeUndefined();
-    expect((await activate(licensing, key, 'b', owner.token)).errors?.[0].extensions).toMatchObject({
-      code: 'CONFLICT',
-      maxActivations: 1,
+    expect((await activate(licensing, key, 'b', owner.token)).errors?.[0]).toMatchObject({
+      message: expect.stringMatching(/activated on 1 of 1 machines/),
+      extensions: { code: 'CONFLICT', reason: 'TOO_MANY_ACTIVATIONS' },
     });
   });
 
@@ -62,10 +78,14 @@ describe('activateLicense', () => {
     for (const fp of ['a', 'b', 'c']) await activate(licensing, key, fp, owner.token);
     expect((await activate(licensing, key, 'd', owner.token)).errors?.[0].extensions?.code).toBe('CONFLICT');
     const after = await deactivate(key, 'b', owner.token);
-    expect(after.data?.deactivateLicense.activations.map((a) => a.fingerprint)).toEqual(['a', 'c']);
-    expect((await deactivate(key, 'never-activated', owner.token)).data?.deactivateLicense.activations).toHaveLength(2);
+    expect(after.data?.deactivateLicense.license.activations.map((a) => a.fingerprint)).toEqual(['a', 'c']);
     expect(
-      (await activate(licensing, key, 'd', owner.token)).data?.activateLicense.activations.map((a) => a.fingerprint),
+      (await deactivate(key, 'never-activated', owner.token)).data?.deactivateLicense.license.activations,
+    ).toHaveLength(2);
+    expect(
+      (await activate(licensing, key, 'd', owner.token)).data?.activateLicense.license.activations.map(
+        (a) => a.fingerprint,
+      ),
     ).toEqual(['a', 'c', 'd']);
   });
 
@@ -80,17 +100,27 @@ describe('activateLicense', () => {
     expect((await activate(licensing, key, 'anon', undefined)).errors?.[0].extensions?.code).toBe('UNAUTHENTICATED');
     await activate(licensing, key, 'mine', owner.token);
     expect((await deactivate(key, 'mine', other.token)).errors?.[0].extensions?.code).toBe('FORBIDDEN');
+    expect((await deactivate(key, 'mine')).errors?.[0].extensions?.code).toBe('UNAUTHENTICATED');
+    // An admin is not the owner either: activations are the owner's own machines.
+    expect((await activate(licensing, key, 'admin', person('ADMIN').token)).errors?.[0].extensions?.code).toBe(
+      'FORBIDDEN',
+    );
     expect(await validate(licensing, key, 'thief')).toMatchObject({ code: 'NOT_ACTIVATED' });
     expect(await validate(licensing, key, 'mine')).toMatchObject({ code: 'VALID' });
   });
 
-  it('refuses a tampered key (BAD_USER_INPUT on key), an unknown key (NOT_FOUND), bad fingerprints and labels', async () => {
+  it('refuses a tampered key (BAD_USER_INPUT on input.licenseKey), an unknown key (NOT_FOUND), bad fingerprints and labels', async () => {
     const { owner, key } = await licensed(licensing);
     const tampered = key.slice(0, -2) + (key.endsWith('AA') ? 'BB' : 'AA');
-    expect((await activate(licensing, tampered, 'fp', owner.token)).errors?.[0].extensions).toMatchObject({
-      code: 'BAD_USER_INPUT',
-      fields: [{ field: 'key' }],
-    });
+    for (const refused of [
+      await activate(licensing, tampered, 'fp', owner.token),
+      await deactivate(tampered, 'fp', owner.token),
+    ])
+      expect(refused.errors?.[0].extensions).toMatchObject({
+        code: 'BAD_USER_INPUT',
+        fields: [{ field: 'input.licenseKey' }],
+      });
+    expect((await deactivate(unknownKey(owner.id), 'fp', owner.token)).errors?.[0].extensions?.code).toBe('NOT_FOUND');
     expect((await activate(licensing, unknownKey(owner.id), 'fp', owner.token)).errors?.[0].extensions?.code).toBe(
       'NOT_FOUND',
     );
@@ -98,28 +128,35 @@ describe('activateLicense', () => {
     expect(bad.errors?.[0].extensions).toMatchObject({
       code: 'BAD_USER_INPUT',
       fields: [
-        { field: 'fingerprint', message: 'must not be empty' },
-        { field: 'label', message: 'must be at most 100 characters' },
+        { field: 'input.fingerprint', message: 'must not be empty' },
+        { field: 'input.label', message: 'must be at most 100 characters' },
+      ],
+    });
+    expect((await deactivate(' ', ' ', owner.token)).errors?.[0].extensions).toMatchObject({
+      code: 'BAD_USER_INPUT',
+      fields: [
+        { field: 'input.licenseKey', message: 'must not be empty' },
+        { field: 'input.fingerprint', message: 'must not be empty' },
       ],
     });
   });
 
-  it('a revoked or expired license is CONFLICT with its status', async () => {
+  it('a revoked or expired license is CONFLICT with reason LICENSE_REVOKED or LICENSE_EXPIRED', async () => {
     const revoked = await licensed(licensing);
     await licensing.subgraph.deps.db.query(`UPDATE licenses SET status = 'REVOKED', revoked_at = now() WHERE id = $1`, [
       revoked.license.id,
     ]);
-    expect((await activate(licensing, revoked.key, 'fp', revoked.owner.token)).errors?.[0].extensions).toMatchObject({
+    expect((await activate(licensing, revoked.key, 'fp', revoked.owner.token)).errors?.[0].extensions).toEqual({
       code: 'CONFLICT',
-      status: 'REVOKED',
+      reason: 'LICENSE_REVOKED',
     });
     const expired = await licensed(licensing);
     await licensing.subgraph.deps.db.query(`UPDATE licenses SET expires_at = now() - interval '1 day' WHERE id = $1`, [
       expired.license.id,
     ]);
-    expect((await activate(licensing, expired.key, 'fp', expired.owner.token)).errors?.[0].extensions).toMatchObject({
+    expect((await activate(licensing, expired.key, 'fp', expired.owner.token)).errors?.[0].extensions).toEqual({
       code: 'CONFLICT',
-      status: 'EXPIRED',
+      reason: 'LICENSE_EXPIRED',
     });
   });
 });
@@ -195,7 +232,7 @@ describe('validateLicense', () => {
   it('is BAD_USER_INPUT for an empty fingerprint', async () => {
     const { key } = await licensed(licensing);
     const result = await licensing.client.request(
-      `query($key: String!) { validateLicense(key: $key, fingerprint: "") { code } }`,
+      `query($key: String!) { validateLicense(licenseKey: $key, fingerprint: "") { code } }`,
       { variables: { key } },
     );
     expect(result.errors?.[0].extensions).toMatchObject({ code: 'BAD_USER_INPUT', fields: [{ field: 'fingerprint' }] });
@@ -212,7 +249,7 @@ describe('validation rate limit', () => {
   it('per client IP: RATE_LIMITED with retryAfterSeconds after the limit, other IPs unaffected', async () => {
     const ip = `203.0.113.${Math.floor(Math.random() * 250)}`;
     const ask = (from: string) =>
-      limited.client.request(`query { validateLicense(key: "MP1.x.y", fingerprint: "fp") { code } }`, {
+      limited.client.request(`query { validateLicense(licenseKey: "MP1.x.y", fingerprint: "fp") { code } }`, {
         headers: { 'x-client-ip': from },
       });
     for (let i = 0; i < 3; i += 1) expect((await ask(ip)).data?.validateLicense.code).toBe('INVALID_SIGNATURE');

@@ -16,7 +16,7 @@ import {
 } from '@marketplace/kit';
 import type { DataSource } from 'typeorm';
 import type { LicenseStore } from '../license/license.store';
-import { LicenseStatus } from '../license/license.type';
+import { License, LicenseStatus, inactiveReason } from '../license/license.type';
 import type { ProductReplicaService } from '../product-replica/product-replica.service';
 import { DownloadLink } from './download.type';
 
@@ -57,19 +57,22 @@ export class DownloadService {
   ) {}
 
   /** The owner of an ACTIVE license whose product has a build gets a link, valid for minutes. */
-  async createLink(context: RequestContext, licenseId: string): Promise<DownloadLink> {
+  async createLink(
+    context: RequestContext,
+    licenseId: string,
+  ): Promise<{ downloadLink: DownloadLink; license: License }> {
     const viewer = requireViewer(context);
     const check = new InputCheck();
-    if (!isUuid(licenseId)) check.add('licenseId', 'must be a UUID');
+    if (!isUuid(licenseId)) check.add('input.licenseId', 'must be a UUID');
     check.done();
     const [license] = await this.licenses.byIds(this.db, [licenseId]);
     if (!license) throw notFound('License');
     if (license.ownerId !== viewer.id)
       throw notYours('License', viewer.role === Role.ADMIN, "Only the license's owner can download with it");
     if (license.status !== LicenseStatus.ACTIVE)
-      throw conflict(`This license is ${license.status}; its downloads are closed`, { status: license.status });
+      throw conflict(`This license is ${license.status}; its downloads are closed`, inactiveReason(license.status));
     const artifact = await this.products.currentArtifact(this.db, license.productId);
-    if (!artifact) throw notFound('Artifact (the vendor has not uploaded a build of this product yet)');
+    if (!artifact) throw conflict('The vendor has not uploaded a build of this product yet', 'NO_ARTIFACT');
     const ttl = this.settings.downloadLinkTtlSeconds;
     const exp = Math.floor(Date.now() / 1000) + ttl;
     const claims: DownloadClaims = {
@@ -84,13 +87,14 @@ export class DownloadService {
     };
     const token = this.signer.sign(DOWNLOAD_PURPOSE, claims, ttl + EXPIRED_LINK_GRACE_SECONDS);
     context.log.info({ licenseId: license.id, version: artifact.version }, 'download link issued');
-    return Object.assign(new DownloadLink(), {
+    const downloadLink = Object.assign(new DownloadLink(), {
       url: `${this.settings.publicUrl}/downloads/${token}`,
       expiresAt: new Date(exp * 1000),
       sha256: artifact.sha256,
       size: artifact.size,
       version: artifact.version,
     });
+    return { downloadLink, license };
   }
 
   /** The token's claims once the license is checked again now: 403 forged or license not ACTIVE, 410 expired. */

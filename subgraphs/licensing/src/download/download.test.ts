@@ -23,7 +23,7 @@ afterAll(async () => {
   rmSync(storageDir, { recursive: true, force: true });
 });
 
-const CREATE_LINK = `mutation($licenseId: ID!) { createDownloadLink(licenseId: $licenseId) { url expiresAt sha256 size version } }`;
+const CREATE_LINK = `mutation($input: CreateDownloadLinkInput!) { createDownloadLink(input: $input) { downloadLink { url expiresAt sha256 size version } license { id status } } }`;
 const sha256 = (bytes: Buffer) => createHash('sha256').update(bytes).digest('hex');
 
 /** A product with a build in the shared storage, as the catalog would have stored and announced it. */
@@ -45,10 +45,16 @@ async function productWithBuild(bytes = randomBytes(50_000), version = '1.2.0') 
   return { state, bytes, storageKey };
 }
 
-async function linkFor(licenseId: string, token: string) {
-  return licensing.client.request<{
-    createDownloadLink: { url: string; expiresAt: string; sha256: string; size: number; version: string };
-  }>(CREATE_LINK, { variables: { licenseId }, token });
+interface LinkPayload {
+  downloadLink: { url: string; expiresAt: string; sha256: string; size: number; version: string };
+  license: { id: string; status: string };
+}
+
+async function linkFor(licenseId: string, token?: string) {
+  return licensing.client.request<{ createDownloadLink: LinkPayload }>(CREATE_LINK, {
+    variables: { input: { licenseId } },
+    token,
+  });
 }
 
 /** GETs the subgraph directly, on the path of the URL the API gave (the gateway forwards it unchanged). */
@@ -60,7 +66,9 @@ describe('createDownloadLink and GET /downloads/:token', () => {
     const { state, bytes } = await productWithBuild();
     const { owner, license } = await licensed(licensing, [state.productId]);
     const before = Date.now();
-    const { createDownloadLink: link } = (await linkFor(license.id, owner.token)).data!;
+    const payload = (await linkFor(license.id, owner.token)).data!.createDownloadLink;
+    expect(payload.license).toEqual({ id: license.id, status: 'ACTIVE' });
+    const link = payload.downloadLink;
     expect(link).toMatchObject({ sha256: sha256(bytes), size: bytes.length, version: '1.2.0' });
     expect(link.url).toMatch(/^http:\/\/gateway\.test:4000\/downloads\/[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+$/);
     expect(new Date(link.expiresAt).getTime()).toBeGreaterThanOrEqual(Math.floor(before / 1000) * 1000 + 119_000);
@@ -87,7 +95,7 @@ describe('createDownloadLink and GET /downloads/:token', () => {
   it('serves one Range as 206 with the exact slice and content-range; an unsatisfiable one is 416', async () => {
     const { state, bytes } = await productWithBuild(randomBytes(10_000));
     const { owner, license } = await licensed(licensing, [state.productId]);
-    const { url } = (await linkFor(license.id, owner.token)).data!.createDownloadLink;
+    const { url } = (await linkFor(license.id, owner.token)).data!.createDownloadLink.downloadLink;
     const partial = await get(url, { range: 'bytes=100-1099' });
     expect(partial.status).toBe(206);
     expect(partial.headers.get('content-range')).toBe('bytes 100-1099/10000');
@@ -124,13 +132,13 @@ describe('createDownloadLink and GET /downloads/:token', () => {
       { occurredAt: '2020-01-01T00:00:00.000Z' },
     );
     const { owner, license } = await licensed(licensing, [state.productId]);
-    expect((await linkFor(license.id, owner.token)).data?.createDownloadLink.version).toBe('2.0.0');
+    expect((await linkFor(license.id, owner.token)).data?.createDownloadLink.downloadLink.version).toBe('2.0.0');
   });
 
   it('refuses an expired link with 410, a tampered or foreign-purpose one with 403, as small JSON errors', async () => {
     const { state } = await productWithBuild(randomBytes(100));
     const { owner, license } = await licensed(licensing, [state.productId]);
-    const { url } = (await linkFor(license.id, owner.token)).data!.createDownloadLink;
+    const { url } = (await linkFor(license.id, owner.token)).data!.createDownloadLink.downloadLink;
     const token = new URL(url).pathname.split('/').pop()!;
     const signer = new UrlTokenSigner(Buffer.from(SECRET, 'hex'));
     const claims = signer.verify<Record<string, unknown>>('license-download', token)!;
@@ -158,7 +166,7 @@ describe('createDownloadLink and GET /downloads/:token', () => {
   it('a live link stops working once the license is revoked (payment.refunded): 403, nothing counted', async () => {
     const { state } = await productWithBuild(randomBytes(100));
     const { owner, order, license } = await licensed(licensing, [state.productId]);
-    const { url } = (await linkFor(license.id, owner.token)).data!.createDownloadLink;
+    const { url } = (await linkFor(license.id, owner.token)).data!.createDownloadLink.downloadLink;
     expect((await get(url)).status).toBe(200);
     await deliverEvent(licensing, Events.PaymentRefunded, {
       paymentId: randomUUID(),
@@ -173,13 +181,13 @@ describe('createDownloadLink and GET /downloads/:token', () => {
       'LICENSE_NOT_ACTIVE',
     );
     expect(await downloadsOf(licensing, license.id)).toHaveLength(1);
-    expect((await linkFor(license.id, owner.token)).errors?.[0].extensions).toMatchObject({
+    expect((await linkFor(license.id, owner.token)).errors?.[0].extensions).toEqual({
       code: 'CONFLICT',
-      status: 'REVOKED',
+      reason: 'LICENSE_REVOKED',
     });
   });
 
-  it('createDownloadLink: NOT_FOUND for another customer (as an unknown license), FORBIDDEN for an admin, UNAUTHENTICATED signed out, NOT_FOUND without a build or license, BAD_USER_INPUT for a bad id', async () => {
+  it('createDownloadLink: NOT_FOUND for another customer (as an unknown license), FORBIDDEN for an admin, UNAUTHENTICATED signed out, CONFLICT NO_ARTIFACT without a build, NOT_FOUND without a license, BAD_USER_INPUT for a bad id', async () => {
     const { state } = await productWithBuild(randomBytes(100));
     const { license } = await licensed(licensing, [state.productId]);
     const stranger = person().token;
@@ -187,16 +195,16 @@ describe('createDownloadLink and GET /downloads/:token', () => {
     expect(hidden.errors?.[0].extensions?.code).toBe('NOT_FOUND');
     expect(hidden.errors).toEqual((await linkFor(randomUUID(), stranger)).errors);
     expect((await linkFor(license.id, person('ADMIN').token)).errors?.[0].extensions?.code).toBe('FORBIDDEN');
-    expect(
-      (await licensing.client.request(CREATE_LINK, { variables: { licenseId: license.id } })).errors?.[0].extensions
-        ?.code,
-    ).toBe('UNAUTHENTICATED');
+    expect((await linkFor(license.id)).errors?.[0].extensions?.code).toBe('UNAUTHENTICATED');
     const noBuild = await licensed(licensing);
-    expect((await linkFor(noBuild.license.id, noBuild.owner.token)).errors?.[0].extensions?.code).toBe('NOT_FOUND');
+    expect((await linkFor(noBuild.license.id, noBuild.owner.token)).errors?.[0]).toMatchObject({
+      path: ['createDownloadLink'],
+      extensions: { code: 'CONFLICT', reason: 'NO_ARTIFACT' },
+    });
     expect((await linkFor(randomUUID(), noBuild.owner.token)).errors?.[0].extensions?.code).toBe('NOT_FOUND');
     expect((await linkFor('nope', noBuild.owner.token)).errors?.[0].extensions).toMatchObject({
       code: 'BAD_USER_INPUT',
-      fields: [{ field: 'licenseId' }],
+      fields: [{ field: 'input.licenseId', message: 'must be a UUID' }],
     });
   });
 });

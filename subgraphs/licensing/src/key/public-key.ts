@@ -30,7 +30,7 @@ export class PublicKeyResolver {
   constructor(private readonly key: LicensePublicKey) {}
 
   @Query(() => LicensePublicKey, {
-    description: 'The public key license keys are signed with, for verifying them offline. Public.',
+    description: 'The public key license keys are signed with, for verifying them offline. Public. Errors: none.',
   })
   licensePublicKey(): LicensePublicKey {
     return this.key;

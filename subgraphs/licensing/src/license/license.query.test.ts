@@ -1,6 +1,16 @@
 import { randomUUID } from 'node:crypto';
 import { TestSubgraph, person } from '@marketplace/kit/testing';
-import { LICENSE_FIELDS, LicenseView, licensed, licensesOf, sqlDuring, startLicensing } from '../testing';
+import {
+  LICENSE_FIELDS,
+  LicenseView,
+  activate,
+  licensed,
+  licensesOf,
+  orderLicensesAnswer,
+  orderPaid,
+  sqlDuring,
+  startLicensing,
+} from '../testing';
 
 /** Who sees which license, and how: keys for owners and admins only. */
 let licensing: TestSubgraph;
@@ -15,12 +25,11 @@ interface Page {
   totalCount: number;
 }
 const PAGE = `edges { cursor node { ${LICENSE_FIELDS} } } pageInfo { hasNextPage endCursor } totalCount`;
-const MY = `query($first: Int, $after: String) { myLicenses(first: $first, after: $after) { ${PAGE} } }`;
-const USER = `query($reps: [_Any!]!) { _entities(representations: $reps) { ... on User { id licenses(first: 10) { ${PAGE} } } } }`;
+const USER = `query($reps: [_Any!]!, $first: Int, $after: String) { _entities(representations: $reps) { ... on User { id licenses(first: $first, after: $after) { ${PAGE} } } } }`;
 const ENTITY = `query($reps: [_Any!]!) { _entities(representations: $reps) { ... on License { id key status } } }`;
 
 describe('Order.licenses', () => {
-  it("the owner and admins see the order's licenses with keys; another customer and anonymous callers get []", async () => {
+  it("the owner and admins see the order's licenses with keys; another customer is FORBIDDEN, anonymous callers UNAUTHENTICATED (field null)", async () => {
     const { owner, order, licenses } = await licensed(licensing, [randomUUID(), randomUUID()]);
     expect(licenses).toHaveLength(2);
     for (const license of licenses) {
@@ -37,8 +46,39 @@ describe('Order.licenses', () => {
     expect((await licensesOf(licensing, order.orderId, person('ADMIN').token)).map((l) => l.key)).toEqual(
       licenses.map((l) => l.key),
     );
-    expect(await licensesOf(licensing, order.orderId, person().token)).toEqual([]);
-    expect(await licensesOf(licensing, order.orderId, undefined)).toEqual([]);
+    expect(await orderLicensesAnswer(licensing, order.orderId, person().token)).toEqual({
+      licenses: null,
+      code: 'FORBIDDEN',
+    });
+    expect(await orderLicensesAnswer(licensing, order.orderId, undefined)).toEqual({
+      licenses: null,
+      code: 'UNAUTHENTICATED',
+    });
+  });
+
+  it('an order without licenses (not paid yet) is [] for anyone signed in: there is nothing to hide', async () => {
+    const unpaid = orderPaid(person());
+    for (const token of [person().token, person('ADMIN').token])
+      expect(await orderLicensesAnswer(licensing, unpaid.orderId, token)).toEqual({ licenses: [], code: undefined });
+    expect((await orderLicensesAnswer(licensing, unpaid.orderId, undefined)).code).toBe('UNAUTHENTICATED');
+  });
+
+  it("in one response, refuses only the orders the viewer may not see: the own order's licenses, null for another's", async () => {
+    const mine = await licensed(licensing);
+    const theirs = await licensed(licensing);
+    const reps = [mine, theirs].map(({ order }) => ({ __typename: 'Order', id: order.orderId }));
+    const query = `query($reps: [_Any!]!) { _entities(representations: $reps) { ... on Order { id licenses { id } } } }`;
+    const result = await licensing.client.request<{ _entities: { id: string; licenses: { id: string }[] | null }[] }>(
+      query,
+      { variables: { reps }, token: mine.owner.token },
+    );
+    expect(result.data?._entities).toEqual([
+      { id: mine.order.orderId, licenses: [{ id: mine.license.id }] },
+      { id: theirs.order.orderId, licenses: null },
+    ]);
+    expect(result.errors?.map((e) => [e.path, e.extensions?.code])).toEqual([
+      [['_entities', 1, 'licenses'], 'FORBIDDEN'],
+    ]);
   });
 
   it('loads every order of a response in one statement', async () => {
@@ -75,21 +115,18 @@ describe('License references', () => {
 
   it('a validating stranger sees a VALID license without its key', async () => {
     const { owner, key } = await licensed(licensing);
-    await licensing.client.data(`mutation($key: String!) { activateLicense(key: $key, fingerprint: "fp") { id } }`, {
-      variables: { key },
-      token: owner.token,
-    });
+    expect((await activate(licensing, key, 'fp', owner.token)).errors).toBeUndefined();
     const seen = await licensing.client.data<{
       validateLicense: { license: { key: string | null; owner: { id: string } } };
-    }>(`query($key: String!) { validateLicense(key: $key, fingerprint: "fp") { license { key owner { id } } } }`, {
-      variables: { key },
-      token: person().token,
-    });
+    }>(
+      `query($key: String!) { validateLicense(licenseKey: $key, fingerprint: "fp") { license { key owner { id } } } }`,
+      { variables: { key }, token: person().token },
+    );
     expect(seen.validateLicense.license).toEqual({ key: null, owner: { id: owner.id } });
   });
 });
 
-describe('myLicenses and User.licenses', () => {
+describe('User.licenses (me { licenses })', () => {
   let owner: ReturnType<typeof person>;
   let ids: string[];
   beforeAll(async () => {
@@ -105,22 +142,22 @@ describe('myLicenses and User.licenses', () => {
     await licensed(licensing); // someone else's license is never listed
   });
 
-  it("pages through the signed-in user's licenses newest first", async () => {
+  it("pages through the signed-in user's own licenses newest first", async () => {
+    const reps = [{ __typename: 'User', id: owner.id }];
     const seen: string[] = [];
     let after: string | null = null;
     for (let page = 0; page < 2; page += 1) {
-      const { myLicenses }: { myLicenses: Page } = await licensing.client.data<{ myLicenses: Page }>(MY, {
-        variables: { first: 2, after },
-        token: owner.token,
-      });
-      expect(myLicenses.totalCount).toBe(3);
-      expect(myLicenses.pageInfo.hasNextPage).toBe(page === 0);
-      seen.push(...myLicenses.edges.map((e) => e.node.id));
-      after = myLicenses.pageInfo.endCursor;
+      const data: { _entities: { licenses: Page }[] } = await licensing.client.data<{
+        _entities: { licenses: Page }[];
+      }>(USER, { variables: { reps, first: 2, after }, token: owner.token });
+      const licenses = data._entities[0].licenses;
+      expect(licenses.totalCount).toBe(3);
+      expect(licenses.pageInfo.hasNextPage).toBe(page === 0);
+      seen.push(...licenses.edges.map((e) => e.node.id));
+      after = licenses.pageInfo.endCursor;
     }
     expect(seen).toEqual([...ids].reverse());
-    expect(await licensing.client.errorCode(MY)).toBe('UNAUTHENTICATED');
-    expect(await licensing.client.errorCode(MY, { variables: { after: 'forged' }, token: owner.token })).toBe(
+    expect(await licensing.client.errorCode(USER, { variables: { reps, after: 'forged' }, token: owner.token })).toBe(
       'BAD_USER_INPUT',
     );
   });
@@ -129,7 +166,7 @@ describe('myLicenses and User.licenses', () => {
     const reps = [{ __typename: 'User', id: owner.id }];
     for (const token of [owner.token, person('ADMIN').token]) {
       const data = await licensing.client.data<{ _entities: { licenses: Page }[] }>(USER, {
-        variables: { reps },
+        variables: { reps, first: 10 },
         token,
       });
       expect(data._entities[0].licenses.edges.map((e) => e.node.id)).toEqual([...ids].reverse());
@@ -141,7 +178,10 @@ describe('myLicenses and User.licenses', () => {
     });
     expect(other.data?._entities[0]).toEqual({ id: owner.id, licenses: null });
     expect(other.errors?.[0].extensions?.code).toBe('FORBIDDEN');
-    const anonymous = await licensing.client.request(USER, { variables: { reps } });
+    const anonymous = await licensing.client.request<{ _entities: { id: string; licenses: Page | null }[] }>(USER, {
+      variables: { reps },
+    });
+    expect(anonymous.data?._entities[0]).toEqual({ id: owner.id, licenses: null });
     expect(anonymous.errors?.[0].extensions?.code).toBe('UNAUTHENTICATED');
   });
 });

@@ -1,13 +1,18 @@
-import { isSelfOrAdmin, LicensePolicy, ListSize, PageArgs, PagedList, RequestContext } from '@marketplace/kit';
-import { Args, Authorized, Ctx, FieldResolver, Mutation, Query, Resolver, Root } from 'type-graphql';
+import { isSelfOrAdmin, LicensePolicy, ListSize, RequestContext } from '@marketplace/kit';
+import { Arg, Args, Authorized, Ctx, FieldResolver, Mutation, Query, Resolver, Root } from 'type-graphql';
 import { ActivationService } from '../activation/activation.service';
 import { LicenseValidation } from '../activation/activation.type';
 import { DownloadService } from '../download/download.service';
-import { DownloadLink } from '../download/download.type';
 import { Order, Product, User } from '../entity-stubs';
-import { ActivateLicenseArgs, DeactivateLicenseArgs, LicenseIdArgs, ValidateLicenseArgs } from './license.args';
+import {
+  ActivateLicenseInput,
+  CreateDownloadLinkInput,
+  DeactivateLicenseInput,
+  ValidateLicenseArgs,
+} from './license.inputs';
+import { ActivateLicensePayload, CreateDownloadLinkPayload, DeactivateLicensePayload } from './license.payloads';
 import { LicenseService } from './license.service';
-import { Activation, License, LicenseConnection } from './license.type';
+import { Activation, License } from './license.type';
 
 @Resolver(() => License)
 export class LicenseResolver {
@@ -17,55 +22,55 @@ export class LicenseResolver {
     private readonly downloads: DownloadService,
   ) {}
 
-  @Authorized()
-  @PagedList()
-  @Query(() => LicenseConnection, { description: "The signed-in user's licenses, newest first." })
-  myLicenses(@Args() page: PageArgs, @Ctx() context: RequestContext) {
-    return this.licenses.list(context, context.viewer!.id, page);
-  }
-
   @Query(() => LicenseValidation, {
     description:
-      'Whether a key may be used on a machine: what a product asks at start-up. Public (no sign-in), limited per client IP (RATE_LIMITED). A malformed or tampered key is INVALID_SIGNATURE.',
+      'Whether a license key may be used on a machine: what a product asks at start-up. Public (no sign-in), limited per client IP. A malformed or tampered key answers INVALID_SIGNATURE, not an error. Errors: BAD_USER_INPUT, RATE_LIMITED.',
   })
-  validateLicense(
-    @Args() { key, fingerprint }: ValidateLicenseArgs,
-    @Ctx() context: RequestContext,
-  ): Promise<LicenseValidation> {
-    return this.activationService.validate(context, key, fingerprint);
+  validateLicense(@Args() args: ValidateLicenseArgs, @Ctx() context: RequestContext): Promise<LicenseValidation> {
+    return this.activationService.validate(context, args);
   }
 
   @Authorized()
-  @Mutation(() => License, {
+  @Mutation(() => ActivateLicensePayload, {
+    nullable: true,
     description:
-      "Activates the signed-in owner's license on a machine; the same machine again changes nothing. CONFLICT (reason TOO_MANY_ACTIVATIONS) when every slot is taken, or when the license is not ACTIVE; FORBIDDEN for another customer's key.",
+      "Activates the signed-in owner's license on a machine; the same machine again changes nothing. FORBIDDEN for another customer's key, NOT_FOUND for a correctly signed key of no license, BAD_USER_INPUT for a key not signed by the marketplace; CONFLICT when every activation slot is taken or the license is no longer ACTIVE. Errors: UNAUTHENTICATED, FORBIDDEN, BAD_USER_INPUT, NOT_FOUND, CONFLICT (LICENSE_EXPIRED, LICENSE_REVOKED, TOO_MANY_ACTIVATIONS).",
   })
-  activateLicense(
-    @Args() { key, fingerprint, label }: ActivateLicenseArgs,
+  async activateLicense(
+    @Arg('input', () => ActivateLicenseInput, { description: 'The license key, the machine and its name.' })
+    input: ActivateLicenseInput,
     @Ctx() context: RequestContext,
-  ): Promise<License> {
-    return this.activationService.activate(context, key, fingerprint, label);
+  ): Promise<ActivateLicensePayload> {
+    return Object.assign(new ActivateLicensePayload(), await this.activationService.activate(context, input));
   }
 
   @Authorized()
-  @Mutation(() => License, {
+  @Mutation(() => DeactivateLicensePayload, {
+    nullable: true,
     description:
-      "Frees a machine's activation slot (the signed-in owner only); a machine that was not activated changes nothing.",
+      "Frees a machine's activation slot (the signed-in owner only); a machine that was not activated changes nothing. Errors: UNAUTHENTICATED, FORBIDDEN, BAD_USER_INPUT, NOT_FOUND.",
   })
-  deactivateLicense(
-    @Args() { key, fingerprint }: DeactivateLicenseArgs,
+  async deactivateLicense(
+    @Arg('input', () => DeactivateLicenseInput, { description: 'The license key and the machine.' })
+    input: DeactivateLicenseInput,
     @Ctx() context: RequestContext,
-  ): Promise<License> {
-    return this.activationService.deactivate(context, key, fingerprint);
+  ): Promise<DeactivateLicensePayload> {
+    const license = await this.activationService.deactivate(context, input);
+    return Object.assign(new DeactivateLicensePayload(), { license });
   }
 
   @Authorized()
-  @Mutation(() => DownloadLink, {
+  @Mutation(() => CreateDownloadLinkPayload, {
+    nullable: true,
     description:
-      "A signed URL to download the product's current build, valid for a few minutes: the owner of an ACTIVE license only, once the vendor uploaded a build.",
+      "A signed URL to download the product's current build, valid for a few minutes: the owner of an ACTIVE license only, once the vendor uploaded a build. Another customer's license is NOT_FOUND (as a missing one), an admin's request FORBIDDEN. Errors: UNAUTHENTICATED, FORBIDDEN, BAD_USER_INPUT, NOT_FOUND, CONFLICT (LICENSE_EXPIRED, LICENSE_REVOKED, NO_ARTIFACT).",
   })
-  createDownloadLink(@Args() { licenseId }: LicenseIdArgs, @Ctx() context: RequestContext): Promise<DownloadLink> {
-    return this.downloads.createLink(context, licenseId);
+  async createDownloadLink(
+    @Arg('input', () => CreateDownloadLinkInput, { description: 'The license to download with.' })
+    input: CreateDownloadLinkInput,
+    @Ctx() context: RequestContext,
+  ): Promise<CreateDownloadLinkPayload> {
+    return Object.assign(new CreateDownloadLinkPayload(), await this.downloads.createLink(context, input.licenseId));
   }
 
   @FieldResolver(() => String, {

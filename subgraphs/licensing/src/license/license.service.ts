@@ -7,7 +7,6 @@ import {
   PageArgs,
   PayloadOf,
   RequestContext,
-  Role,
   Viewer,
   alignToKeys,
   defineLoader,
@@ -47,13 +46,34 @@ export class LicenseService {
     );
   });
 
-  /** `Order.licenses`: per order, the licenses the viewer owns (all of them for admins); [] otherwise. */
+  /**
+   * `Order.licenses`: per order, its licenses for their owner and admins; FORBIDDEN for anyone
+   * else. Every license of an order has the order's owner, so the licenses say whose it is; an
+   * order without licenses (unpaid, or not yet fulfilled) has none to hide and answers [].
+   */
   readonly byOrderId = defineLoader<string, License[]>(async (orderIds, context) => {
-    const viewer = context.viewer;
+    const viewer = requireViewer(context);
     const valid = [...new Set(orderIds.filter(isUuid))];
-    if (!viewer || valid.length === 0) return orderIds.map(() => []);
-    const licenses = await this.store.byOrderIds(this.db, valid, viewer.role === Role.ADMIN ? null : viewer.id);
-    return orderIds.map((orderId) => licenses.filter((license) => license.orderId === orderId));
+    const licenses = await this.store.byOrderIds(this.db, valid);
+    return orderIds.map((orderId) => {
+      const ofOrder = licenses.filter((license) => license.orderId === orderId);
+      return ofOrder.every((license) => this.canSee(viewer, license))
+        ? ofOrder
+        : forbidden("Only the order's owner or an admin may list its licenses");
+    });
+  });
+
+  /**
+   * `Product.viewerLicense`: per product, the signed-in viewer's own license (an ACTIVE one
+   * first, else the most recently issued); null when signed out or there is none. Per request
+   * and per viewer, like every loader.
+   */
+  readonly viewerLicenseByProductId = defineLoader<string, License | null>(async (productIds, context) => {
+    const viewer = context.viewer;
+    const valid = [...new Set(productIds.filter(isUuid))];
+    if (!viewer || valid.length === 0) return productIds.map(() => null);
+    const licenses = await this.store.preferredOfOwner(this.db, viewer.id, valid);
+    return alignToKeys(productIds, licenses, (license) => license.productId);
   });
 
   /** `License.activations` of every license in a response, one query. */
@@ -66,7 +86,7 @@ export class LicenseService {
     return isSelfOrAdmin(viewer, license.ownerId);
   }
 
-  /** `myLicenses` and `User.licenses`: newest first, keyset-paged on (issued_at, id); the user or an admin only. */
+  /** `User.licenses` (`me { licenses }`): newest first, keyset-paged on (issued_at, id); the user or an admin only. */
   async list(context: RequestContext, userId: string, page: PageArgs): Promise<ConnectionShape<License>> {
     const viewer = requireViewer(context);
     if (!isSelfOrAdmin(viewer, userId)) throw forbidden('Only the user or an admin may list their licenses');

@@ -20,13 +20,27 @@ export class LicenseStore {
     );
   }
 
-  /** Licenses of these orders, optionally only those of one owner; oldest first per order. */
-  async byOrderIds(db: Db, orderIds: readonly string[], ownerId: string | null): Promise<License[]> {
+  /** Licenses of these orders, oldest first per order. */
+  async byOrderIds(db: Db, orderIds: readonly string[]): Promise<License[]> {
     if (orderIds.length === 0) return [];
     const rows = await queryRows(
       db,
-      `SELECT ${LICENSE_COLUMNS} FROM licenses l WHERE l.order_id = ANY($1::uuid[]) AND ($2::uuid IS NULL OR l.owner_id = $2) ORDER BY l.issued_at, l.id`,
-      [orderIds, ownerId],
+      `SELECT ${LICENSE_COLUMNS} FROM licenses l WHERE l.order_id = ANY($1::uuid[]) ORDER BY l.issued_at, l.id`,
+      [orderIds],
+    );
+    return rows.map(toLicense);
+  }
+
+  /** Per product, one license of `ownerId`: an ACTIVE (and unexpired) one first, else the most recently issued. */
+  async preferredOfOwner(db: Db, ownerId: string, productIds: readonly string[]): Promise<License[]> {
+    if (productIds.length === 0) return [];
+    const rows = await queryRows(
+      db,
+      `SELECT DISTINCT ON (l.product_id) ${LICENSE_COLUMNS} FROM licenses l
+       WHERE l.owner_id = $1 AND l.product_id = ANY($2::uuid[])
+       ORDER BY l.product_id, (l.status = 'ACTIVE' AND (l.expires_at IS NULL OR l.expires_at > now())) DESC,
+         l.issued_at DESC, l.id DESC`,
+      [ownerId, productIds],
     );
     return rows.map(toLicense);
   }
@@ -46,7 +60,7 @@ export class LicenseStore {
     if (licenseIds.length === 0) return groups;
     const rows = await queryRows<Activation & { licenseId: string }>(
       db,
-      `SELECT license_id AS "licenseId", fingerprint, label, created_at AS "createdAt" FROM activations WHERE license_id = ANY($1::uuid[]) ORDER BY created_at, fingerprint`,
+      `SELECT license_id AS "licenseId", fingerprint, NULLIF(label, '') AS label, created_at AS "createdAt" FROM activations WHERE license_id = ANY($1::uuid[]) ORDER BY created_at, fingerprint`,
       [licenseIds],
     );
     for (const { licenseId, ...activation } of rows)

@@ -1,4 +1,4 @@
-import { Connection } from '@marketplace/kit';
+import { Connection, ErrorReason } from '@marketplace/kit';
 import { Directive, Field, ID, Int, ObjectType, registerEnumType } from 'type-graphql';
 
 export enum LicenseStatus {
@@ -22,7 +22,10 @@ export class Activation {
   @Field({ description: "The machine's fingerprint, as the product computed it (opaque to the marketplace)." })
   fingerprint: string;
 
-  @Field(() => String, { nullable: true, description: 'A name the customer gave the machine, e.g. "work laptop".' })
+  @Field(() => String, {
+    nullable: true,
+    description: 'A name the customer gave the machine, e.g. "work laptop"; null when none was given.',
+  })
   label: string | null;
 
   @Field({ description: 'When the machine was activated.' })
@@ -68,5 +71,10 @@ export const LicenseConnection = Connection(License, 'License');
 export const LICENSE_COLUMNS = `l.id, l.order_id AS "orderId", l.product_id AS "productId", l.owner_id AS "ownerId", l.license_key AS "licenseKey",
   CASE WHEN l.status = 'ACTIVE' AND l.expires_at <= now() THEN 'EXPIRED' ELSE l.status END AS status,
   l.max_activations AS "maxActivations", l.issued_at AS "issuedAt", l.expires_at AS "expiresAt"`;
+
+/** The error reason (`extensions.reason`) of a license that may no longer be used. */
+export function inactiveReason(status: LicenseStatus): ErrorReason {
+  return status === LicenseStatus.EXPIRED ? 'LICENSE_EXPIRED' : 'LICENSE_REVOKED';
+}
 
 export const toLicense = (row: Record<string, unknown>): License => Object.assign(new License(), row);

@@ -9,10 +9,12 @@ import { Order } from '../entity-stubs';
 export class OrderLicensesResolver {
   constructor(private readonly licenseService: LicenseService) {}
 
+  // Nullable: a refusal (a list, so an error) must not null the whole order other subgraphs contributed to.
   @ListSize(AssumedListSize.orderLines)
   @FieldResolver(() => [License], {
+    nullable: true,
     description:
-      "The licenses issued for the order's lines, for the order's owner and admins; empty for everyone else.",
+      "The licenses issued for the order's lines (empty until it is paid): for the order's owner and admins; UNAUTHENTICATED or FORBIDDEN (field null) for anyone else.",
   })
   licenses(@Root() order: Order, @Ctx() context: RequestContext): Promise<License[]> {
     return this.licenseService.byOrderId(context).load(order.id);

@@ -4,7 +4,7 @@ import { LicenseService } from '../license/license.service';
 import { LicenseConnection } from '../license/license.type';
 import { User } from '../entity-stubs';
 
-/** What licensing adds to the users subgraph's `User`. */
+/** What licensing adds to the users subgraph's `User` (the viewer's own: `me { licenses }`). */
 @Resolver(() => User)
 export class UserLicensesResolver {
   constructor(private readonly licenseService: LicenseService) {}
@@ -13,7 +13,8 @@ export class UserLicensesResolver {
   @PagedList()
   @FieldResolver(() => LicenseConnection, {
     nullable: true,
-    description: "The user's licenses, newest first: for the user and admins only (FORBIDDEN for anyone else).",
+    description:
+      "The user's licenses, newest first: for the user (`me { licenses }`) and admins; UNAUTHENTICATED or FORBIDDEN (field null) for anyone else.",
   })
   licenses(@Root() user: User, @Args() page: PageArgs, @Ctx() context: RequestContext) {
     return this.licenseService.list(context, user.id, page);

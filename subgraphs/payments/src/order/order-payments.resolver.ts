@@ -1,4 +1,4 @@
-import { AssumedListSize, ListSize, type RequestContext } from '@marketplace/kit';
+import { AssumedListSize, ListSize, type RequestContext, forbidden, requireViewer } from '@marketplace/kit';
 import { Ctx, FieldResolver, Resolver, Root } from 'type-graphql';
 import { PaymentService } from '../payment/payment.service';
 import { Payment } from '../payment/payment.type';
@@ -11,9 +11,14 @@ export class OrderPaymentsResolver {
 
   @ListSize(AssumedListSize.paymentsPerOrder)
   @FieldResolver(() => [Payment], {
-    description: "The order's payments (at most one), for the order's owner and admins; empty for everyone else.",
+    nullable: true,
+    description:
+      "The order's payments (at most one), for the order's owner and admins: null with UNAUTHENTICATED for a signed-out caller and FORBIDDEN for anyone else.",
   })
-  payments(@Root() order: Order, @Ctx() context: RequestContext): Promise<Payment[]> {
-    return this.paymentService.byOrderId(context).load(order.id);
+  async payments(@Root() order: Order, @Ctx() context: RequestContext): Promise<Payment[]> {
+    requireViewer(context);
+    const payments = await this.paymentService.byOrderId(context).load(order.id);
+    if (!payments) throw forbidden("Only the order's owner and admins may see its payments");
+    return payments;
   }
 }

@@ -22,13 +22,17 @@ beforeAll(async () => {
 afterAll(() => payments.close());
 
 const create = (orderId: unknown, token?: string) =>
-  payments.client.request<{ createPaymentIntent: IntentView }>(CREATE_INTENT, { variables: { orderId }, token });
+  payments.client.request<{ createPaymentIntent: IntentView | null }>(CREATE_INTENT, {
+    variables: { input: { orderId } },
+    token,
+  });
 
 describe('createPaymentIntent', () => {
   it('gives the owner a REQUIRES_PAYMENT payment for the amount of order.created, with a local intent', async () => {
     const owner = person();
     const order = await orderPlaced(payments, owner, { amount: 4200, currency: 'EUR' });
-    const { payment, clientSecret } = await createIntent(payments, order, owner);
+    const { payment, clientSecret, order: paid } = await createIntent(payments, order, owner);
+    expect(paid).toEqual({ id: order.orderId });
     expect(payment).toMatchObject({
       status: 'REQUIRES_PAYMENT',
       provider: 'LOCAL',
@@ -64,6 +68,7 @@ describe('createPaymentIntent', () => {
     const stranger = person();
     const hidden = await create(order.orderId, stranger.token);
     expect(hidden.errors?.[0].extensions?.code).toBe('NOT_FOUND');
+    expect(hidden.data?.createPaymentIntent).toBeNull();
     expect(hidden.errors).toEqual((await create(randomUUID(), stranger.token)).errors);
     expect((await create(order.orderId, person(Role.ADMIN).token)).errors?.[0].extensions?.code).toBe('FORBIDDEN');
     expect(
@@ -73,7 +78,7 @@ describe('createPaymentIntent', () => {
 
   it('is UNAUTHENTICATED when signed out', async () => {
     const order = await orderPlaced(payments, person());
-    expect(await payments.client.errorCode(CREATE_INTENT, { variables: { orderId: order.orderId } })).toBe(
+    expect(await payments.client.errorCode(CREATE_INTENT, { variables: { input: { orderId: order.orderId } } })).toBe(
       'UNAUTHENTICATED',
     );
   });
@@ -88,7 +93,7 @@ describe('createPaymentIntent', () => {
     const result = await create(orderId, person().token);
     expect(result.errors?.[0].extensions).toMatchObject({
       code: 'BAD_USER_INPUT',
-      fields: [{ field: 'orderId', message: 'must be a UUID' }],
+      fields: [{ field: 'input.orderId', message: 'must be a UUID' }],
     });
   });
 
@@ -97,14 +102,14 @@ describe('createPaymentIntent', () => {
     const order = await orderPlaced(payments, owner);
     await orderCancelled(payments, order);
     const result = await create(order.orderId, owner.token);
-    expect(result.errors?.[0].extensions).toMatchObject({ code: 'CONFLICT', status: 'CANCELLED' });
+    expect(result.errors?.[0].extensions).toEqual({ code: 'CONFLICT', reason: 'ORDER_CANCELLED' });
   });
 
   it('is CONFLICT once the order is paid', async () => {
     const { owner, order, payment } = await pendingPayment(payments);
     await payments.subgraph.deps.db.query(`UPDATE payments SET status = 'SUCCEEDED' WHERE id = $1`, [payment.id]);
     const result = await create(order.orderId, owner.token);
-    expect(result.errors?.[0].extensions).toMatchObject({ code: 'CONFLICT', status: 'SUCCEEDED' });
+    expect(result.errors?.[0].extensions).toEqual({ code: 'CONFLICT', reason: 'ALREADY_PAID' });
   });
 });
 
@@ -112,23 +117,56 @@ describe('Order.payments and Payment references', () => {
   const ORDERS = `query($reps: [_Any!]!) { _entities(representations: $reps) { ... on Order { id payments { ${PAYMENT_FIELDS} } } } }`;
   const PAYMENTS = `query($reps: [_Any!]!) { _entities(representations: $reps) { ... on Payment { id status amount { amount } } } }`;
 
-  it("shows an order's payment to its owner and admins, [] to others and signed-out viewers, in one batch", async () => {
+  const ordersAs = (reps: { __typename: string; id: string }[], token?: string) =>
+    payments.client.request<{ _entities: { id: string; payments: { id: string }[] | null }[] }>(ORDERS, {
+      variables: { reps },
+      token,
+    });
+
+  it("shows an order's payment to its owner and admins, in one query per batch; [] before any intent", async () => {
+    const a = await pendingPayment(payments);
+    const b = await pendingPayment(payments);
+    const unpaid = await orderPlaced(payments, a.owner);
+    const unknown = randomUUID();
+    const reps = [a.order.orderId, unpaid.orderId, unknown].map((id) => ({ __typename: 'Order', id }));
+    const mine = await ordersAs(reps, a.owner.token);
+    expect(mine.errors).toBeUndefined();
+    expect(mine.data?._entities.map((order) => order.payments?.map((p) => p.id))).toEqual([[a.payment.id], [], []]);
+    const both = [a, b].map(({ order }) => ({ __typename: 'Order', id: order.orderId }));
+    const { result, statements } = await sqlDuring(payments, () => ordersAs(both, person(Role.ADMIN).token));
+    expect(result.data?._entities.map((order) => order.payments?.map((p) => p.id))).toEqual([
+      [a.payment.id],
+      [b.payment.id],
+    ]);
+    expect(statements.filter((sql) => /FROM orders o LEFT JOIN payments/.test(sql))).toHaveLength(1);
+  });
+
+  it('is null with FORBIDDEN for another customer and a vendor, UNAUTHENTICATED signed out; each viewer sees only their own', async () => {
     const a = await pendingPayment(payments);
     const b = await pendingPayment(payments);
     const reps = [a, b].map(({ order }) => ({ __typename: 'Order', id: order.orderId }));
-    const as = async (token?: string) =>
-      (
-        await payments.client.data<{ _entities: { id: string; payments: { id: string }[] }[] }>(ORDERS, {
-          variables: { reps },
-          token,
-        })
-      )._entities.map((order) => order.payments.map((p) => p.id));
-    expect(await as(a.owner.token)).toEqual([[a.payment.id], []]);
-    expect(await as(person(Role.ADMIN).token)).toEqual([[a.payment.id], [b.payment.id]]);
-    expect(await as(person().token)).toEqual([[], []]);
-    expect(await as()).toEqual([[], []]);
-    const { statements } = await sqlDuring(payments, () => as(person(Role.ADMIN).token));
-    expect(statements.filter((sql) => /FROM payments/.test(sql))).toHaveLength(1);
+    // Two viewers, one batch each: the owner of a is refused b, and the reverse.
+    const asA = await ordersAs(reps, a.owner.token);
+    expect(asA.data?._entities.map((order) => order.payments?.map((p) => p.id) ?? null)).toEqual([
+      [a.payment.id],
+      null,
+    ]);
+    expect(asA.errors?.map((error) => [error.path, error.extensions?.code])).toEqual([
+      [['_entities', 1, 'payments'], 'FORBIDDEN'],
+    ]);
+    const asB = await ordersAs(reps, b.owner.token);
+    expect(asB.data?._entities.map((order) => order.payments?.map((p) => p.id) ?? null)).toEqual([
+      null,
+      [b.payment.id],
+    ]);
+    for (const token of [person().token, person(Role.VENDOR).token]) {
+      const refused = await ordersAs(reps, token);
+      expect(refused.data?._entities.map((order) => order.payments)).toEqual([null, null]);
+      expect(refused.errors?.map((error) => error.extensions?.code)).toEqual(['FORBIDDEN', 'FORBIDDEN']);
+    }
+    const anonymous = await ordersAs(reps);
+    expect(anonymous.data?._entities.map((order) => order.payments)).toEqual([null, null]);
+    expect(anonymous.errors?.map((error) => error.extensions?.code)).toEqual(['UNAUTHENTICATED', 'UNAUTHENTICATED']);
   });
 
   it('resolves a Payment reference for its owner or an admin, null for anyone else', async () => {

@@ -1,51 +1,48 @@
 import { RequestContext, Role } from '@marketplace/kit';
-import { Args, Authorized, Ctx, FieldResolver, Mutation, Resolver, Root } from 'type-graphql';
+import { Arg, Authorized, Ctx, FieldResolver, Mutation, Resolver, Root } from 'type-graphql';
 import { Order } from '../entity-stubs';
-import { OrderIdArgs, RefundOrderArgs, SimulatePaymentArgs, SimulatedOutcomeArg } from './payment.args';
+import { CreatePaymentIntentInput, RefundOrderInput } from './payment.inputs';
+import { CreatePaymentIntentPayload, RefundOrderPayload, orderOf } from './payment.payloads';
 import { PaymentService } from './payment.service';
-import { Payment, PaymentIntent } from './payment.type';
+import { Payment } from './payment.type';
 import { RefundService } from './refund.service';
-import { SimulationService } from './simulation.service';
 
 @Resolver(() => Payment)
 export class PaymentResolver {
   constructor(
     private readonly payments: PaymentService,
     private readonly refunds: RefundService,
-    private readonly simulation: SimulationService,
   ) {}
 
-  @Mutation(() => PaymentIntent, {
+  @Mutation(() => CreatePaymentIntentPayload, {
+    nullable: true,
     description:
-      "Starts paying an order (its owner only): the order's one payment and the client secret to confirm it with. Asking again returns the same payment and secret. The amount is the order's total as placed.",
+      "Starts paying an order (its owner only): the order's one payment and the client secret to confirm it with. Asking again returns the same payment and secret. The amount is the order's total as placed. NOT_FOUND for an order that is missing or someone else's, and for a new order payments has not heard of yet (retry shortly); FORBIDDEN for an admin (only the owner pays). Errors: UNAUTHENTICATED, FORBIDDEN, BAD_USER_INPUT, NOT_FOUND, CONFLICT (ALREADY_PAID, ORDER_CANCELLED).",
   })
-  createPaymentIntent(@Args() { orderId }: OrderIdArgs, @Ctx() context: RequestContext): Promise<PaymentIntent> {
-    return this.payments.createIntent(context, orderId);
+  async createPaymentIntent(
+    @Arg('input', () => CreatePaymentIntentInput, { description: 'The order to pay.' }) input: CreatePaymentIntentInput,
+    @Ctx() context: RequestContext,
+  ): Promise<CreatePaymentIntentPayload> {
+    const payment = await this.payments.createIntent(context, input.orderId);
+    return { payment, clientSecret: payment.clientSecret, order: orderOf(payment) };
   }
 
   @Authorized(Role.ADMIN)
-  @Mutation(() => Payment, {
+  @Mutation(() => RefundOrderPayload, {
+    nullable: true,
     description:
-      "Refunds an order's SUCCEEDED payment in full (admin). The payment becomes REFUNDED when the provider confirms it (at once with the local provider).",
+      "Refunds an order's SUCCEEDED payment in full (admin). The payment becomes REFUNDED when the provider confirms it (at once with the local provider); then, asynchronously, the order turns REFUNDED and its licenses REVOKED, each followed by orderUpdated. NOT_FOUND when the order has no payment. Errors: UNAUTHENTICATED, FORBIDDEN, BAD_USER_INPUT, NOT_FOUND, CONFLICT (ALREADY_REFUNDED, NOT_PAID).",
   })
-  refundOrder(@Args() { orderId, reason }: RefundOrderArgs, @Ctx() context: RequestContext): Promise<Payment> {
-    return this.refunds.refundOrder(context, orderId, reason);
-  }
-
-  @Mutation(() => Payment, {
-    description:
-      "Development only (refused in production and with a Stripe key): delivers the signed Stripe event of a payment attempt to the webhook, as Stripe would, for the order's owner or an admin. Returns the payment as stored afterwards.",
-  })
-  simulatePayment(@Args() { orderId, outcome }: SimulatePaymentArgs, @Ctx() context: RequestContext): Promise<Payment> {
-    return this.simulation.simulate(
-      context,
-      orderId,
-      outcome === SimulatedOutcomeArg.SUCCEEDED ? 'succeeded' : 'failed',
-    );
+  async refundOrder(
+    @Arg('input', () => RefundOrderInput, { description: 'The order to refund and why.' }) input: RefundOrderInput,
+    @Ctx() context: RequestContext,
+  ): Promise<RefundOrderPayload> {
+    const payment = await this.refunds.refundOrder(context, input.orderId, input.reason);
+    return { payment, order: orderOf(payment) };
   }
 
   @FieldResolver(() => Order, { description: 'The order this payment pays.' })
   order(@Root() payment: Payment): Order {
-    return Order.of(payment.orderId);
+    return orderOf(payment);
   }
 }

@@ -1,9 +1,7 @@
 import {
-  AppError,
   RequestContext,
   Role,
   alignToKeys,
-  conflict,
   defineLoader,
   forbidden,
   isSelfOrAdmin,
@@ -14,18 +12,12 @@ import {
 import type { DataSource, EntityManager } from 'typeorm';
 import type { OrderReplicaService } from '../order/order-replica.service';
 import type { PaymentProvider } from '../provider/payment-provider';
+import { orderNotHeardOf, paymentConflict } from './payment.errors';
 import { checkOrderId } from './payment.validation';
 import { isPaid } from './payment.transitions';
-import { PAYMENT_COLUMNS, Payment, PaymentIntent, toPayment } from './payment.type';
+import { PAYMENT_COLUMNS, Payment, toPayment } from './payment.type';
 
 const FROM = `FROM payments p JOIN orders o ON o.id = p.order_id`;
-
-/** order.created travels through the broker: a brand-new order may not have reached payments yet. */
-export const orderNotHeardOf = () =>
-  new AppError(
-    'NOT_FOUND',
-    'Order not found: payments has not heard of this order (a new order takes a moment to reach payments; try again shortly)',
-  );
 
 /** Payments: one per order, created with its provider's intent. */
 export class PaymentService {
@@ -46,19 +38,29 @@ export class PaymentService {
     );
   });
 
-  /** `Order.payments`: per order, the payments of orders the viewer owns (all for admins); [] otherwise. */
-  readonly byOrderId = defineLoader<string, Payment[]>(async (orderIds, context) => {
-    const viewer = context.viewer;
+  /**
+   * `Order.payments` per order, one query per request tick: the payments of an order the viewer
+   * owns (any order for admins); null for an order of someone else (the field's FORBIDDEN). An
+   * order payments has not heard of yet has no payment: []. Signed-out viewers never get here.
+   */
+  readonly byOrderId = defineLoader<string, Payment[] | null>(async (orderIds, context) => {
+    const viewer = requireViewer(context);
     const valid = [...new Set(orderIds.filter(isUuid))];
-    if (!viewer || valid.length === 0) return orderIds.map(() => []);
-    const owner = viewer.role === Role.ADMIN ? null : viewer.id;
-    const rows = await queryRows(
-      this.db,
-      `SELECT ${PAYMENT_COLUMNS} ${FROM} WHERE p.order_id = ANY($1::uuid[]) AND ($2::uuid IS NULL OR o.user_id = $2) ORDER BY p.created_at, p.id`,
-      [valid, owner],
-    );
-    const payments = rows.map(toPayment);
-    return orderIds.map((orderId) => payments.filter((payment) => payment.orderId === orderId));
+    const rows = valid.length
+      ? await queryRows(
+          this.db,
+          `SELECT o.id AS "orderKey", o.user_id AS "orderOwner", ${PAYMENT_COLUMNS}
+           FROM orders o LEFT JOIN payments p ON p.order_id = o.id WHERE o.id = ANY($1::uuid[]) ORDER BY p.created_at, p.id`,
+          [valid],
+        )
+      : [];
+    const owners = new Map(rows.map((row) => [row.orderKey as string, row.orderOwner as string]));
+    const payments = rows.filter((row) => row.id !== null).map(toPayment);
+    return orderIds.map((orderId) => {
+      const owner = owners.get(orderId);
+      if (owner !== undefined && viewer.role !== Role.ADMIN && owner !== viewer.id) return null;
+      return payments.filter((payment) => payment.orderId === orderId);
+    });
   });
 
   canSee(context: RequestContext, payment: Payment): boolean {
@@ -98,7 +100,7 @@ export class PaymentService {
    * returns the same payment and client secret: the order row is locked while the payment
    * row is made, and the unique order id keeps it to one.
    */
-  async createIntent(context: RequestContext, orderId: string): Promise<PaymentIntent> {
+  async createIntent(context: RequestContext, orderId: string): Promise<Payment & { clientSecret: string }> {
     const viewer = requireViewer(context);
     checkOrderId(orderId);
     const payment = await this.db.transaction(async (manager) => {
@@ -110,10 +112,9 @@ export class PaymentService {
         throw forbidden('Only the customer who placed the order can pay for it');
       }
       if (order.status === 'CANCELLED')
-        throw conflict('This order was cancelled; it can no longer be paid', { status: 'CANCELLED' });
+        throw paymentConflict('This order was cancelled; it can no longer be paid', 'ORDER_CANCELLED');
       const existing = await this.ofOrder(manager, orderId);
-      if (existing && isPaid(existing.status))
-        throw conflict('This order is already paid', { status: existing.status });
+      if (existing && isPaid(existing.status)) throw paymentConflict('This order is already paid', 'ALREADY_PAID');
       if (existing) return existing;
       await manager.query(`INSERT INTO payments (order_id, amount, currency, provider) VALUES ($1, $2, $3, $4)`, [
         orderId,
@@ -125,7 +126,7 @@ export class PaymentService {
     });
     const ready = payment.clientSecret ? payment : await this.attachIntent(payment);
     context.log.info({ paymentId: ready.id, orderId, providerRef: ready.providerRef }, 'payment intent ready');
-    return Object.assign(new PaymentIntent(), { payment: ready, clientSecret: ready.clientSecret! });
+    return ready as Payment & { clientSecret: string };
   }
 
   /**

@@ -33,7 +33,10 @@ registerEnumType(ProviderKind, {
   description: 'Who handles the money of a payment.',
   valuesConfig: {
     STRIPE: { description: 'Stripe, through its official SDK.' },
-    LOCAL: { description: 'The local development provider: nothing is charged; events are simulated.' },
+    LOCAL: {
+      description:
+        'The local development provider: nothing is charged; events are simulated (development variant of the schema only).',
+    },
   },
 });
 
@@ -92,18 +95,6 @@ export class Payment {
   get amount(): Money {
     return Money.of(this.amountMinor, this.currency);
   }
-}
-
-@ObjectType({ description: 'A payment ready to be paid: what a checkout page needs to confirm it with the provider.' })
-export class PaymentIntent {
-  @Field(() => Payment, { description: "The order's payment." })
-  payment: Payment;
-
-  @Field({
-    description:
-      "Secret the client confirms the payment with (Stripe.js `confirmPayment`); show it to the order's owner only.",
-  })
-  clientSecret: string;
 }
 
 /** Columns of a payment row under the names of `Payment`; `p` is payments, `o` orders. */

@@ -1,6 +1,7 @@
-import { AfterCommit, Logger, RequestContext, conflict, notFound, queryRows } from '@marketplace/kit';
+import { AfterCommit, Logger, RequestContext, notFound, queryRows } from '@marketplace/kit';
 import type { DataSource, EntityManager } from 'typeorm';
 import type { PaymentProvider, RefundRequest } from '../provider/payment-provider';
+import { paymentConflict } from './payment.errors';
 import { checkRefund } from './payment.validation';
 import type { PaymentService } from './payment.service';
 import { Payment, PaymentStatus } from './payment.type';
@@ -25,11 +26,10 @@ export class RefundService {
     const payment = await this.db.transaction(async (manager) => {
       const payment = await this.payments.ofOrder(manager, orderId, true);
       if (!payment) throw notFound('Payment');
-      if (payment.status !== PaymentStatus.SUCCEEDED || !payment.providerRef) {
-        throw conflict(`Only a SUCCEEDED payment can be refunded; this one is ${payment.status}`, {
-          status: payment.status,
-        });
-      }
+      if (payment.status === PaymentStatus.REFUNDED)
+        throw paymentConflict('This payment was refunded already', 'ALREADY_REFUNDED');
+      if (payment.status !== PaymentStatus.SUCCEEDED || !payment.providerRef)
+        throw paymentConflict(`Only a SUCCEEDED payment can be refunded; this one is ${payment.status}`, 'NOT_PAID');
       await manager.query(
         `UPDATE payments SET refund_reason = $2, refund_requested_at = now(), updated_at = now() WHERE id = $1`,
         [payment.id, why],

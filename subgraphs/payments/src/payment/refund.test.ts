@@ -3,7 +3,7 @@ import type { TestSubgraph } from '@marketplace/kit/testing';
 import { AUTOMATIC_REFUND_REASON } from './refund.service';
 import { person } from '@marketplace/kit/testing';
 import {
-  PaymentView,
+  PaymentChange,
   REFUND,
   createIntent,
   eventTypes,
@@ -27,7 +27,7 @@ afterAll(() => payments.close());
 
 const admin = person(Role.ADMIN);
 const refund = (orderId: string, reason: string, token?: string) =>
-  payments.client.request<{ refundOrder: PaymentView }>(REFUND, { variables: { orderId, reason }, token });
+  payments.client.request<{ refundOrder: PaymentChange }>(REFUND, { variables: { input: { orderId, reason } }, token });
 
 async function paidPayment() {
   const made = await pendingPayment(payments);
@@ -40,10 +40,9 @@ describe('refundOrder', () => {
     const { order, payment } = await paidPayment();
     const result = await refund(order.orderId, '  Customer asked within 14 days  ', admin.token);
     expect(result.errors).toBeUndefined();
-    expect(result.data?.refundOrder).toMatchObject({
-      id: payment.id,
-      status: 'REFUNDED',
-      refundedAt: expect.any(String),
+    expect(result.data?.refundOrder).toEqual({
+      payment: expect.objectContaining({ id: payment.id, status: 'REFUNDED', refundedAt: expect.any(String) }),
+      order: { id: order.orderId },
     });
     const envelopes = await outboxOf(payments, payment.id);
     expect(envelopes.map((e) => e.type)).toEqual(['payment.succeeded', 'payment.refunded']);
@@ -55,10 +54,9 @@ describe('refundOrder', () => {
       orderCancelled: false,
     });
     // A second refund finds nothing left to refund.
-    expect((await refund(order.orderId, 'again', admin.token)).errors?.[0].extensions).toMatchObject({
-      code: 'CONFLICT',
-      status: 'REFUNDED',
-    });
+    const again = await refund(order.orderId, 'again', admin.token);
+    expect(again.errors?.[0].extensions).toEqual({ code: 'CONFLICT', reason: 'ALREADY_REFUNDED' });
+    expect(again.data?.refundOrder).toBeNull();
   });
 
   it.each([
@@ -75,9 +73,9 @@ describe('refundOrder', () => {
 
   it('is CONFLICT unless SUCCEEDED, NOT_FOUND without a payment', async () => {
     const { order } = await pendingPayment(payments);
-    expect((await refund(order.orderId, 'too early', admin.token)).errors?.[0].extensions).toMatchObject({
+    expect((await refund(order.orderId, 'too early', admin.token)).errors?.[0].extensions).toEqual({
       code: 'CONFLICT',
-      status: 'REQUIRES_PAYMENT',
+      reason: 'NOT_PAID',
     });
     const noIntent = await orderPlaced(payments, person());
     expect((await refund(noIntent.orderId, 'nothing paid', admin.token)).errors?.[0].extensions?.code).toBe(
@@ -89,15 +87,15 @@ describe('refundOrder', () => {
   });
 
   it.each<[string, string, { field: string; message: string }[]]>([
-    ['ok-order', '', [{ field: 'reason', message: 'must not be empty' }]],
-    ['ok-order', '   ', [{ field: 'reason', message: 'must not be empty' }]],
-    ['ok-order', 'x'.repeat(501), [{ field: 'reason', message: 'must be at most 500 characters' }]],
+    ['ok-order', '', [{ field: 'input.reason', message: 'must not be empty' }]],
+    ['ok-order', '   ', [{ field: 'input.reason', message: 'must not be empty' }]],
+    ['ok-order', 'x'.repeat(501), [{ field: 'input.reason', message: 'must be at most 500 characters' }]],
     [
       'bad',
       '',
       [
-        { field: 'orderId', message: 'must be a UUID' },
-        { field: 'reason', message: 'must not be empty' },
+        { field: 'input.orderId', message: 'must be a UUID' },
+        { field: 'input.reason', message: 'must not be empty' },
       ],
     ],
   ])('orderId %s with a %#th bad reason → BAD_USER_INPUT listing every field', async (orderId, reason, fields) => {
@@ -109,7 +107,9 @@ describe('refundOrder', () => {
 
   it('accepts a reason of exactly 500 characters', async () => {
     const { order } = await paidPayment();
-    expect((await refund(order.orderId, 'y'.repeat(500), admin.token)).data?.refundOrder.status).toBe('REFUNDED');
+    expect((await refund(order.orderId, 'y'.repeat(500), admin.token)).data?.refundOrder?.payment.status).toBe(
+      'REFUNDED',
+    );
   });
 });
 

@@ -1,17 +1,17 @@
-import { AppError, RequestContext, conflict, forbidden, isSelfOrAdmin, requireViewer } from '@marketplace/kit';
+import { AppError, RequestContext, isSelfOrAdmin, requireViewer } from '@marketplace/kit';
 import type { DataSource } from 'typeorm';
 import type { OrderReplicaService } from '../order/order-replica.service';
 import { SimulatedOutcome, deliverSigned, paymentIntentEvent } from '../webhook/stripe-event';
+import { NO_INTENT_YET, orderNotHeardOf, paymentConflict } from './payment.errors';
 import { checkOrderId } from './payment.validation';
-import { PaymentService, orderNotHeardOf } from './payment.service';
+import type { PaymentService } from './payment.service';
 import { isPaid } from './payment.transitions';
 import type { Payment } from './payment.type';
 
-export const NO_INTENT_YET = 'No payment intent for this order yet: call createPaymentIntent first';
-
 /**
  * Development without Stripe: plays the customer paying (or failing to) by sending the
- * signed event Stripe would send to the webhook endpoint, so the real path runs.
+ * signed event Stripe would send to the webhook endpoint, so the real path runs. Only the
+ * schema's development variant has `simulatePayment` (PAYMENT_SIMULATION_ENABLED=true).
  */
 export class SimulationService {
   constructor(
@@ -22,12 +22,9 @@ export class SimulationService {
   ) {}
 
   async simulate(context: RequestContext, orderId: string, outcome: SimulatedOutcome): Promise<Payment> {
+    // The field exists only when enabled; this guards the service itself (an internal error, never reachable by a client).
+    if (!this.webhook.enabled) throw new Error('simulatePayment is off unless PAYMENT_SIMULATION_ENABLED=true');
     const viewer = requireViewer(context);
-    if (!this.webhook.enabled) {
-      throw forbidden(
-        'simulatePayment is for development only and off unless PAYMENT_SIMULATION_ENABLED=true; never in production or with STRIPE_SECRET_KEY (Stripe sends the real events)',
-      );
-    }
     checkOrderId(orderId);
     const order = await this.orders.find(this.db.manager, orderId);
     if (!order) throw orderNotHeardOf();
@@ -35,7 +32,7 @@ export class SimulationService {
     if (!isSelfOrAdmin(viewer, order.userId)) throw orderNotHeardOf();
     const payment = await this.payments.ofOrder(this.db, orderId);
     if (!payment?.providerRef) throw new AppError('NOT_FOUND', NO_INTENT_YET);
-    if (isPaid(payment.status)) throw conflict('This order is already paid', { status: payment.status });
+    if (isPaid(payment.status)) throw paymentConflict('This order is already paid', 'ALREADY_PAID');
     const event = paymentIntentEvent(
       {
         paymentIntentId: payment.providerRef,

@@ -1,9 +1,10 @@
 import { randomUUID } from 'node:crypto';
 import { Role } from '@marketplace/kit';
 import type { TestSubgraph } from '@marketplace/kit/testing';
-import { person } from '@marketplace/kit/testing';
-import { PaymentView, SIMULATE, eventTypes, orderPlaced, pendingPayment, startPayments, stored } from '../testing';
-import { NO_INTENT_YET } from './simulation.service';
+import { person, startTestSubgraph } from '@marketplace/kit/testing';
+import { paymentsSubgraph } from '../index';
+import { PaymentChange, SIMULATE, eventTypes, orderPlaced, pendingPayment, startPayments, stored } from '../testing';
+import { NO_INTENT_YET } from './payment.errors';
 
 /** simulatePayment: the signed Stripe event, through the real webhook endpoint, when explicitly enabled. */
 let payments: TestSubgraph;
@@ -12,13 +13,19 @@ beforeAll(async () => {
 });
 afterAll(() => payments.close());
 
-const simulate = (orderId: string, outcome: 'SUCCEEDED' | 'FAILED', token?: string) =>
-  payments.client.request<{ simulatePayment: PaymentView }>(SIMULATE, { variables: { orderId, outcome }, token });
+const simulate = (orderId: string, outcome: 'SUCCEEDED' | 'FAILED', token?: string, target = payments) =>
+  target.client.request<{ simulatePayment: PaymentChange | null }>(SIMULATE, {
+    variables: { input: { orderId, outcome } },
+    token,
+  });
 
-it('the owner pays: SUCCEEDED and payment.succeeded, through the webhook', async () => {
+it('the owner pays: SUCCEEDED and payment.succeeded, through the webhook; the payload names the order', async () => {
   const { owner, order, payment } = await pendingPayment(payments);
   const result = await simulate(order.orderId, 'SUCCEEDED', owner.token);
-  expect(result.data?.simulatePayment).toMatchObject({ id: payment.id, status: 'SUCCEEDED', failureReason: null });
+  expect(result.data?.simulatePayment).toEqual({
+    payment: expect.objectContaining({ id: payment.id, status: 'SUCCEEDED', failureReason: null, provider: 'LOCAL' }),
+    order: { id: order.orderId },
+  });
   expect(await eventTypes(payments, payment.id)).toEqual(['payment.succeeded']);
   expect(
     payments.logs
@@ -29,19 +36,21 @@ it('the owner pays: SUCCEEDED and payment.succeeded, through the webhook', async
 
 it("the owner's card is declined: FAILED with the reason; a retry then succeeds", async () => {
   const { owner, order, payment } = await pendingPayment(payments);
-  expect((await simulate(order.orderId, 'FAILED', owner.token)).data?.simulatePayment).toMatchObject({
+  expect((await simulate(order.orderId, 'FAILED', owner.token)).data?.simulatePayment?.payment).toMatchObject({
     status: 'FAILED',
     failureReason: 'Your card was declined. (simulated)',
   });
-  expect((await simulate(order.orderId, 'SUCCEEDED', owner.token)).data?.simulatePayment.status).toBe('SUCCEEDED');
+  expect((await simulate(order.orderId, 'SUCCEEDED', owner.token)).data?.simulatePayment?.payment.status).toBe(
+    'SUCCEEDED',
+  );
   expect(await eventTypes(payments, payment.id)).toEqual(['payment.failed', 'payment.succeeded']);
 });
 
 it('an admin may simulate for any order', async () => {
   const { order } = await pendingPayment(payments);
-  expect((await simulate(order.orderId, 'SUCCEEDED', person(Role.ADMIN).token)).data?.simulatePayment.status).toBe(
-    'SUCCEEDED',
-  );
+  expect(
+    (await simulate(order.orderId, 'SUCCEEDED', person(Role.ADMIN).token)).data?.simulatePayment?.payment.status,
+  ).toBe('SUCCEEDED');
 });
 
 it('another customer is told the order does not exist, a signed-out visitor UNAUTHENTICATED; nothing changes', async () => {
@@ -62,40 +71,62 @@ it('needs an intent (NOT_FOUND), a known order (NOT_FOUND), a UUID (BAD_USER_INP
   expect(
     (await simulate('00000000-0000-4000-8000-000000000002', 'SUCCEEDED', owner.token)).errors?.[0].extensions?.code,
   ).toBe('NOT_FOUND');
-  expect((await simulate('nope', 'SUCCEEDED', owner.token)).errors?.[0].extensions).toMatchObject({
+  expect((await simulate('nope', 'SUCCEEDED', owner.token)).errors?.[0].extensions).toEqual({
     code: 'BAD_USER_INPUT',
-    fields: [{ field: 'orderId' }],
+    fields: [{ field: 'input.orderId', message: 'must be a UUID' }],
   });
   const paid = await pendingPayment(payments);
   await simulate(paid.order.orderId, 'SUCCEEDED', paid.owner.token);
-  expect((await simulate(paid.order.orderId, 'FAILED', paid.owner.token)).errors?.[0].extensions).toMatchObject({
+  expect((await simulate(paid.order.orderId, 'FAILED', paid.owner.token)).errors?.[0].extensions).toEqual({
     code: 'CONFLICT',
-    status: 'SUCCEEDED',
+    reason: 'ALREADY_PAID',
   });
 });
 
-describe('without PAYMENT_SIMULATION_ENABLED (the default, in development too)', () => {
+describe('without PAYMENT_SIMULATION_ENABLED (the default, in development too): the production schema', () => {
   let unset: TestSubgraph;
   beforeAll(async () => {
-    unset = await startPayments({ NODE_ENV: 'development' });
+    unset = await startTestSubgraph(paymentsSubgraph, { NODE_ENV: 'development' });
   });
   afterAll(() => unset.close());
+
+  /** An order with its intent, asking only for what the production schema has for a local payment. */
+  async function pendingOrder() {
+    const owner = person();
+    const order = await orderPlaced(unset, owner);
+    const { createPaymentIntent } = await unset.client.data<{ createPaymentIntent: { payment: { id: string } } }>(
+      `mutation($input: CreatePaymentIntentInput!) { createPaymentIntent(input: $input) { payment { id status } } }`,
+      { variables: { input: { orderId: order.orderId } }, token: owner.token },
+    );
+    return { owner, order, payment: createPaymentIntent.payment };
+  }
 
   it.each([
     ['the owner', 'owner'],
     ['an admin', Role.ADMIN],
-  ] as const)('%s is FORBIDDEN and nothing is sent: no free orders', async (_who, role) => {
-    const { owner, order, payment } = await pendingPayment(unset);
+  ] as const)('simulatePayment does not exist for %s: a validation error, and nothing is sent', async (_who, role) => {
+    const { owner, order, payment } = await pendingOrder();
     const token = role === 'owner' ? owner.token : person(role).token;
-    const result = await unset.client.request(SIMULATE, {
-      variables: { orderId: order.orderId, outcome: 'SUCCEEDED' },
-      token,
-    });
-    expect(result.errors?.[0]).toMatchObject({
-      extensions: { code: 'FORBIDDEN' },
-      message: expect.stringMatching(/PAYMENT_SIMULATION_ENABLED=true/),
+    const result = await simulate(order.orderId, 'SUCCEEDED', token, unset);
+    expect(result.data).toBeUndefined();
+    expect(result.errors?.[0].extensions?.code).toBe('GRAPHQL_VALIDATION_FAILED');
+    const inline = await unset.client.request(
+      `mutation($id: ID!) { simulatePayment(input: { orderId: $id, outcome: SUCCEEDED }) { payment { id } } }`,
+      { variables: { id: order.orderId }, token },
+    );
+    expect(inline.errors?.[0]).toMatchObject({
+      extensions: { code: 'GRAPHQL_VALIDATION_FAILED' },
+      message: expect.stringMatching(/Cannot query field "simulatePayment" on type "Mutation"/),
     });
     expect(await eventTypes(unset, payment.id)).toEqual([]);
     expect(await stored(unset, payment.id)).toMatchObject({ status: 'REQUIRES_PAYMENT' });
+  });
+
+  it('has no SimulatedOutcome, SimulatePaymentInput or PaymentProvider.LOCAL either', async () => {
+    const data = await unset.client.data<Record<string, { enumValues?: { name: string }[] } | null>>(
+      `{ outcome: __type(name: "SimulatedOutcome") { name } input: __type(name: "SimulatePaymentInput") { name }
+         payload: __type(name: "SimulatePaymentPayload") { name } provider: __type(name: "PaymentProvider") { enumValues { name } } }`,
+    );
+    expect(data).toEqual({ outcome: null, input: null, payload: null, provider: { enumValues: [{ name: 'STRIPE' }] } });
   });
 });

@@ -1,8 +1,11 @@
 import { TestSubgraph } from '@marketplace/kit/testing';
 import type { Session } from '../testing';
 import {
-  AUTH_FIELDS,
+  CHANGE_PASSWORD as CHANGE,
+  LOGOUT,
   REFRESH,
+  REQUEST_PASSWORD_RESET as REQUEST,
+  RESET_PASSWORD as RESET,
   STRONG_PASSWORD,
   VERIFY,
   login,
@@ -11,6 +14,7 @@ import {
   startUsers,
   tokenFrom,
   uniqueEmail,
+  waitForMail,
 } from '../testing';
 
 /** Refresh tokens, logging out, changing and resetting a password, and verifying an email. */
@@ -92,24 +96,48 @@ describe('refresh tokens', () => {
 });
 
 describe('logout', () => {
-  it('ends that session only and is always true', async () => {
+  const logout = async (t: string) =>
+    (await users.client.data<{ logout: { sessionEnded: boolean } }>(LOGOUT, { variables: { t } })).logout;
+
+  it('ends that session only, and says whether it ended one', async () => {
     const session = await register(users);
     const other = (await login(users.client, session.user.email)).data!.login;
-    const LOGOUT = `mutation($t: String!) { logout(refreshToken: $t) }`;
-    expect((await users.client.data(LOGOUT, { variables: { t: session.refreshToken } })).logout).toBe(true);
+    expect(await logout(session.refreshToken)).toEqual({ sessionEnded: true });
     expect(await users.client.errorCode(REFRESH, { variables: { t: session.refreshToken } })).toBe('UNAUTHENTICATED');
     expect((await users.client.data(REFRESH, { variables: { t: other.refreshToken } })).refreshToken).toBeTruthy();
-    expect((await users.client.data(LOGOUT, { variables: { t: 'never-issued' } })).logout).toBe(true);
+    // Already ended, unknown, empty: nothing to end, and no error (the answer is no oracle for valid tokens).
+    expect(await logout(session.refreshToken)).toEqual({ sessionEnded: false });
+    expect(await logout('never-issued')).toEqual({ sessionEnded: false });
+    expect(await logout('')).toEqual({ sessionEnded: false });
+  });
+
+  it('ends the session from an older token of it too; a session whose tokens all expired is not live', async () => {
+    const session = await register(users);
+    await users.client.data(REFRESH, { variables: { t: session.refreshToken } });
+    expect(await logout(session.refreshToken)).toEqual({ sessionEnded: true });
+
+    const expired = await register(users);
+    await users.subgraph.deps.db.query(
+      `UPDATE refresh_tokens SET expires_at = now() - interval '1 second' WHERE user_id = $1`,
+      [expired.user.id],
+    );
+    expect(await logout(expired.refreshToken)).toEqual({ sessionEnded: false });
+  });
+
+  it('ends a session once when logouts with its token race', async () => {
+    const session = await register(users);
+    const answers = await Promise.all(Array.from({ length: 6 }, () => logout(session.refreshToken)));
+    expect(answers.filter((a) => a.sessionEnded)).toHaveLength(1);
   });
 });
 
 describe('changePassword', () => {
-  const CHANGE = `mutation($c: String!, $n: String!) { changePassword(currentPassword: $c, newPassword: $n) { ${AUTH_FIELDS} } }`;
-
   it('needs a signed-in user', async () => {
-    expect(
-      await users.client.errorCode(CHANGE, { variables: { c: STRONG_PASSWORD, n: 'a brand new passphrase' } }),
-    ).toBe('UNAUTHENTICATED');
+    const result = await users.client.request(CHANGE, {
+      variables: { c: STRONG_PASSWORD, n: 'a brand new passphrase' },
+    });
+    expect(result.errors?.[0].extensions?.code).toBe('UNAUTHENTICATED');
+    expect(result.data).toEqual({ changePassword: null });
   });
 
   it('refuses a wrong current password and a weak or unchanged new one', async () => {
@@ -118,13 +146,16 @@ describe('changePassword', () => {
       users.client.request(CHANGE, { variables: { c, n }, token: session.accessToken });
     expect((await attempt('not my password', 'a brand new passphrase')).errors?.[0].extensions).toMatchObject({
       code: 'BAD_USER_INPUT',
-      fields: [{ field: 'currentPassword', message: 'is not your current password' }],
+      fields: [{ field: 'input.currentPassword', message: 'is not your current password' }],
     });
     expect((await attempt(STRONG_PASSWORD, 'short')).errors?.[0].extensions).toMatchObject({
       code: 'BAD_USER_INPUT',
-      fields: [expect.objectContaining({ field: 'newPassword' })],
+      fields: [expect.objectContaining({ field: 'input.newPassword' })],
     });
-    expect((await attempt(STRONG_PASSWORD, STRONG_PASSWORD)).errors?.[0].extensions?.code).toBe('BAD_USER_INPUT');
+    expect((await attempt(STRONG_PASSWORD, STRONG_PASSWORD)).errors?.[0].extensions).toEqual({
+      code: 'BAD_USER_INPUT',
+      fields: [{ field: 'input.newPassword', message: 'must differ from the current password' }],
+    });
     expect((await login(users.client, session.user.email)).data?.login).toBeTruthy();
   });
 
@@ -147,14 +178,28 @@ describe('changePassword', () => {
 });
 
 describe('password reset', () => {
-  const REQUEST = `mutation($e: String!) { requestPasswordReset(email: $e) }`;
-  const RESET = `mutation($t: String!, $p: String!) { resetPassword(token: $t, newPassword: $p) }`;
-
-  it('answers true for unknown emails without sending anything', async () => {
-    const email = uniqueEmail('ghost');
-    expect((await users.client.data(REQUEST, { variables: { e: email } })).requestPasswordReset).toBe(true);
-    expect(mailsTo(users, email)).toHaveLength(0);
+  it('answers the normalized address, the same for an unknown email, without sending anything', async () => {
+    const ghost = uniqueEmail('ghost');
+    const known = (await register(users)).user.email;
+    const ask = async (e: string) =>
+      (await users.client.request(REQUEST, { variables: { e }, headers: { 'x-client-ip': '10.11.0.1' } })).data;
+    expect(await ask(`  ${ghost.toUpperCase()} `)).toEqual({ requestPasswordReset: { email: ghost } });
+    expect(await ask(`  ${known.toUpperCase()} `)).toEqual({ requestPasswordReset: { email: known } });
+    expect(mailsTo(users, ghost)).toHaveLength(0);
+    await waitForMail(users, known, 'Reset your password');
   });
+
+  it.each(['not an email', '', 'a'.repeat(250) + '@example.com'])(
+    'refuses a malformed address %# with BAD_USER_INPUT naming input.email',
+    async (e) => {
+      const result = await users.client.request(REQUEST, { variables: { e } });
+      expect(result.errors?.[0].extensions).toEqual({
+        code: 'BAD_USER_INPUT',
+        fields: [{ field: 'input.email', message: expect.any(String) }],
+      });
+      expect(result.data).toEqual({ requestPasswordReset: null });
+    },
+  );
 
   it('resets with the mailed token once, verifies the email and ends every session', async () => {
     const session = await register(users);
@@ -166,15 +211,18 @@ describe('password reset', () => {
     expect(
       (await users.client.request(RESET, { variables: { t: token, p: 'weak' } })).errors?.[0].extensions?.code,
     ).toBe('BAD_USER_INPUT');
-    expect((await users.client.data(RESET, { variables: { t: token, p: 'reset passphrase 42' } })).resetPassword).toBe(
-      true,
+    expect(
+      (await users.client.data(RESET, { variables: { t: token, p: 'reset passphrase 42' } })).resetPassword,
+    ).toEqual(
+      // Anonymous: the caller proved the inbox, not a session, so the email stays private.
+      { user: { id: session.user.id, email: null, emailVerified: true } },
     );
     expect(
       (await users.client.request(RESET, { variables: { t: token, p: 'another passphrase 43' } })).errors?.[0]
         .extensions,
     ).toMatchObject({
       code: 'BAD_USER_INPUT',
-      fields: [{ field: 'token', message: 'is invalid, used or expired' }],
+      fields: [{ field: 'input.token', message: 'is invalid, used or expired' }],
     });
     expect(await users.client.errorCode(REFRESH, { variables: { t: session.refreshToken } })).toBe('UNAUTHENTICATED');
     const signedIn = await login(users.client, session.user.email, 'reset passphrase 42', '10.8.0.1');
@@ -227,10 +275,15 @@ describe('verifyEmail', () => {
     const session = await register(users);
     const token = tokenFrom(mailsTo(users, session.user.email)[0]);
     expect((await users.client.data(VERIFY, { variables: { t: token } })).verifyEmail).toEqual({
-      id: session.user.id,
-      emailVerified: true,
+      user: { id: session.user.id, emailVerified: true },
     });
-    expect(await users.client.errorCode(VERIFY, { variables: { t: token } })).toBe('BAD_USER_INPUT');
-    expect(await users.client.errorCode(VERIFY, { variables: { t: 'made-up' } })).toBe('BAD_USER_INPUT');
+    for (const t of [token, 'made-up']) {
+      const again = await users.client.request(VERIFY, { variables: { t } });
+      expect(again.errors?.[0].extensions).toEqual({
+        code: 'BAD_USER_INPUT',
+        fields: [{ field: 'input.token', message: 'is invalid, used or expired' }],
+      });
+      expect(again.data).toEqual({ verifyEmail: null });
+    }
   });
 });

@@ -10,11 +10,11 @@ import {
 } from '@marketplace/kit';
 import type { DataSource, EntityManager } from 'typeorm';
 import { User } from '../user/user.entity';
-import { RegisterInput } from '../user/user.inputs';
 import type { UserService } from '../user/user.service';
 import { UserInputCheck, normalizeEmail } from '../user/user.validation';
 import type { AccountEmails } from './account-emails';
-import type { AuthPayload } from './auth.type';
+import type { RegisterInput } from './auth.inputs';
+import type { Session } from './auth.payloads';
 import type { EmailTokenService } from './email-token.service';
 import type { LoginThrottle } from './login-throttle';
 import type { PasswordHasher } from './password-hasher';
@@ -48,7 +48,7 @@ export class AuthService {
     private readonly outbox: Outbox,
   ) {}
 
-  async register(context: RequestContext, input: RegisterInput): Promise<AuthPayload> {
+  async register(context: RequestContext, input: RegisterInput): Promise<Session> {
     const check = new UserInputCheck();
     const email = check.email('input.email', input.email);
     const displayName = check.displayName('input.displayName', input.displayName);
@@ -78,7 +78,7 @@ export class AuthService {
    * Unknown email and wrong password take the same path: one password verification
    * (against a dummy hash when there is no account) and the same error.
    */
-  async login(context: RequestContext, rawEmail: string, password: string): Promise<AuthPayload> {
+  async login(context: RequestContext, rawEmail: string, password: string): Promise<Session> {
     const email = normalizeEmail(rawEmail);
     await this.limits.loginFailuresPerIp.check(context.clientIp);
     // Before the per-account count: a pair that waits cannot spend the account's budget.
@@ -107,20 +107,20 @@ export class AuthService {
     return signedIn(context, await this.db.transaction((manager) => this.sessions.start(manager, user)));
   }
 
-  async refresh(context: RequestContext, refreshToken: string): Promise<AuthPayload> {
+  async refresh(context: RequestContext, refreshToken: string): Promise<Session> {
     return signedIn(
       context,
       await this.sessions.rotate(refreshToken, (manager, id) => this.users.lockForUpdate(manager, id)),
     );
   }
 
-  async logout(refreshToken: string): Promise<boolean> {
-    await this.sessions.end(refreshToken);
-    return true;
+  /** Whether this call ended a live session (false for an unknown token or a session that had ended). */
+  logout(refreshToken: string): Promise<boolean> {
+    return this.sessions.end(refreshToken);
   }
 
   /** Ends every other session and returns a fresh one for this device. */
-  async changePassword(context: RequestContext, currentPassword: string, newPassword: string): Promise<AuthPayload> {
+  async changePassword(context: RequestContext, currentPassword: string, newPassword: string): Promise<Session> {
     const viewer = requireViewer(context);
     await this.limits.currentPasswordChecks.consume(viewer.id);
     const stored = await this.db
@@ -131,12 +131,12 @@ export class AuthService {
       .getOne();
     if (!stored) throw unauthenticated();
     if (!(await this.hasher.verify(currentPassword, stored.passwordHash))) {
-      throw badInput([{ field: 'currentPassword', message: 'is not your current password' }]);
+      throw badInput([{ field: 'input.currentPassword', message: 'is not your current password' }]);
     }
     await this.limits.currentPasswordChecks.reset(viewer.id);
     const check = new UserInputCheck();
-    check.password('newPassword', newPassword, { email: stored.email });
-    if (newPassword === currentPassword) check.add('newPassword', 'must differ from the current password');
+    check.password('input.newPassword', newPassword, { email: stored.email });
+    if (newPassword === currentPassword) check.add('input.newPassword', 'must differ from the current password');
     check.done();
     const passwordHash = await this.hasher.hash(newPassword);
     const payload = await this.db.transaction(async (manager) => {
@@ -146,9 +146,14 @@ export class AuthService {
     return signedIn(context, payload);
   }
 
-  /** Always answers true, so the response never tells whether an account exists. */
-  async requestPasswordReset(context: RequestContext, rawEmail: string): Promise<boolean> {
-    const email = normalizeEmail(rawEmail);
+  /**
+   * Answers the normalized address whether or not an account has it, so the response never
+   * tells whether an account exists.
+   */
+  async requestPasswordReset(context: RequestContext, rawEmail: string): Promise<string> {
+    const check = new UserInputCheck();
+    const email = check.email('input.email', rawEmail);
+    check.done();
     await this.limits.passwordResetsPerEmail.consume(email);
     await this.limits.passwordResetsPerEmail.consume(`ip:${context.clientIp}`);
     const mail = await this.db.transaction(async (manager) => {
@@ -156,22 +161,24 @@ export class AuthService {
       return user ? this.emails.passwordReset(manager, user) : undefined;
     });
     await this.emails.send(mail);
-    return true;
+    return email;
   }
 
   /** A valid reset also proves the inbox, so it verifies the email and signs out every session. */
-  async resetPassword(token: string, newPassword: string): Promise<boolean> {
+  async resetPassword(context: RequestContext, token: string, newPassword: string): Promise<User> {
     const check = new UserInputCheck();
-    check.password('newPassword', newPassword);
+    check.password('input.newPassword', newPassword);
     check.done();
     const passwordHash = await this.hasher.hash(newPassword);
-    await this.db.transaction(async (manager) => {
+    const userId = await this.db.transaction(async (manager) => {
       const userId = await this.emailTokens.consume(manager, token, 'RESET_PASSWORD');
       if (!userId) throw invalidToken();
       const user = await this.setPassword(manager, userId, passwordHash);
       if (!user.emailVerifiedAt) await manager.getRepository(User).update(userId, { emailVerifiedAt: new Date() });
+      return userId;
     });
-    return true;
+    this.users.byId(context).clear(userId);
+    return this.users.get(context, userId);
   }
 
   async verifyEmail(context: RequestContext, token: string): Promise<User> {
@@ -205,11 +212,11 @@ export class AuthService {
 }
 
 /** The rest of this response is read as the user who just signed in (their own email, for one). */
-function signedIn(context: RequestContext, payload: AuthPayload): AuthPayload {
+function signedIn(context: RequestContext, payload: Session): Session {
   context.viewer = { id: payload.user.id, role: payload.user.role };
   return payload;
 }
 
 function invalidToken() {
-  return badInput([{ field: 'token', message: 'is invalid, used or expired' }]);
+  return badInput([{ field: 'input.token', message: 'is invalid, used or expired' }]);
 }

@@ -1,8 +1,12 @@
 import { TestSubgraph, until } from '@marketplace/kit/testing';
 import {
-  AUTH_FIELDS,
+  CHANGE_PASSWORD as CHANGE,
+  LOGOUT,
   ME,
   REFRESH,
+  REQUEST_PASSWORD_RESET,
+  RESET_PASSWORD,
+  SET_USER_ROLE as SET_ROLE,
   STRONG_PASSWORD,
   Session,
   claimsOf,
@@ -27,11 +31,8 @@ beforeAll(async () => {
 });
 afterAll(() => users.close());
 
-const LOGOUT = `mutation($t: String!) { logout(refreshToken: $t) }`;
-const CHANGE = `mutation($c: String!, $n: String!) { changePassword(currentPassword: $c, newPassword: $n) { ${AUTH_FIELDS} } }`;
-const SET_ROLE = `mutation($userId: ID!, $role: Role!) { setUserRole(userId: $userId, role: $role) { id role } }`;
 /** A write, so the refusal covers more than reads. */
-const UPDATE = `mutation($name: String!) { updateProfile(input: { displayName: $name }) { id displayName } }`;
+const UPDATE = `mutation($name: String!) { updateProfile(input: { displayName: $name }) { user { id displayName } } }`;
 /** How long a test waits for a revocation to reach the subgraph: "within seconds". */
 const REVOCATION_WAIT_MS = 5_000;
 
@@ -82,16 +83,12 @@ describe('ending a session ends its access tokens within seconds', () => {
 
   it('resetPassword: the token of the forgotten password is refused', async () => {
     const session = await register(users);
-    await users.client.data(`mutation($e: String!) { requestPasswordReset(email: $e) }`, {
-      variables: { e: session.user.email },
-    });
+    await users.client.data(REQUEST_PASSWORD_RESET, { variables: { e: session.user.email } });
     const mail = await until(
       () => mailsTo(users, session.user.email).find((m) => m.subject === 'Reset your password'),
       'the reset mail',
     );
-    await users.client.data(`mutation($t: String!, $p: String!) { resetPassword(token: $t, newPassword: $p) }`, {
-      variables: { t: tokenFrom(mail), p: 'reset passphrase 42' },
-    });
+    await users.client.data(RESET_PASSWORD, { variables: { t: tokenFrom(mail), p: 'reset passphrase 42' } });
     await refusedSoon(session.accessToken);
   });
 
@@ -122,7 +119,7 @@ describe('ending a session ends its access tokens within seconds', () => {
       users.client.request(LOGOUT, { variables: { t: session.refreshToken } }),
       ...Array.from({ length: 10 }, () => meWith(session.accessToken)),
     ]);
-    expect(logout.data).toEqual({ logout: true });
+    expect(logout.data).toEqual({ logout: { sessionEnded: true } });
     for (const answer of answers) {
       if (answer.status === 200) expect(answer.data?.me?.id).toBe(session.user.id);
       else expect(answer.errors?.[0].extensions?.code).toBe('UNAUTHENTICATED');

@@ -31,7 +31,12 @@ describe('register', () => {
     const result = await users.client.request(REGISTER, {
       variables: { input: { email: email.toUpperCase(), password: STRONG_PASSWORD, displayName: 'Again' } },
     });
-    expect(result.errors?.[0].extensions).toMatchObject({ code: 'CONFLICT', field: 'email' });
+    expect(result.errors?.[0].extensions).toEqual({
+      code: 'CONFLICT',
+      reason: 'EMAIL_TAKEN',
+      fields: [{ field: 'input.email', message: 'is taken by another account' }],
+    });
+    expect(result.data).toEqual({ register: null });
     expect(await userCount(email)).toBe(1);
   });
 
@@ -96,7 +101,8 @@ describe('login', () => {
     const wrong = await login(users.client, email, 'wrong password here', '10.3.0.1');
     const unknown = await login(users.client, uniqueEmail('nobody'), 'wrong password here', '10.3.0.2');
     expect(wrong.errors?.[0]).toEqual(unknown.errors?.[0]);
-    expect(wrong.errors?.[0].extensions?.code).toBe('UNAUTHENTICATED');
+    expect(wrong.errors?.[0].extensions).toEqual({ code: 'UNAUTHENTICATED' });
+    expect(wrong.data).toEqual({ login: null });
 
     // Both paths run one password verification; compare medians so one slow request cannot decide.
     const time = async (emailToTry: string, ip: string) => {

@@ -10,7 +10,7 @@ import {
 import { randomUUID } from 'node:crypto';
 import type { DataSource, EntityManager } from 'typeorm';
 import type { User } from '../user/user.entity';
-import type { AuthPayload } from './auth.type';
+import type { Session } from './auth.payloads';
 import { hashSecretToken, newSecretToken } from './secret-token';
 
 const DAY_MS = 24 * 60 * 60 * 1000;
@@ -34,7 +34,7 @@ export class SessionService {
   ) {}
 
   /** Starts a new session (family) for a user inside the caller's transaction. */
-  start(manager: EntityManager, user: User): Promise<AuthPayload> {
+  start(manager: EntityManager, user: User): Promise<Session> {
     return this.issue(manager, user, randomUUID());
   }
 
@@ -42,7 +42,7 @@ export class SessionService {
   async rotate(
     refreshToken: string,
     loadUser: (manager: EntityManager, id: string) => Promise<User>,
-  ): Promise<AuthPayload> {
+  ): Promise<Session> {
     const hash = hashSecretToken(refreshToken);
     const rotated = await this.db.transaction(async (manager) => {
       const [row] = await queryRows<{ user_id: string; family_id: string }>(
@@ -62,19 +62,22 @@ export class SessionService {
 
   /**
    * Ends the session the token belongs to, and the user's access tokens (a token does not
-   * say which session it came from: the user's other devices refresh once). Unknown
-   * tokens are ignored (no oracle).
+   * say which session it came from: the user's other devices refresh once). Answers whether
+   * a live session ended: one whose latest refresh token was still usable. Of racing calls
+   * for one session exactly one ends it (the rows are locked; the others find them revoked).
    */
-  async end(refreshToken: string): Promise<void> {
-    await this.db.transaction(async (manager) => {
-      const [ended] = await queryRows<{ user_id: string }>(
+  async end(refreshToken: string): Promise<boolean> {
+    return this.db.transaction(async (manager) => {
+      const ended = await queryRows<{ user_id: string; live: boolean }>(
         manager,
         `UPDATE refresh_tokens SET revoked_at = now()
           WHERE revoked_at IS NULL AND family_id = (SELECT family_id FROM refresh_tokens WHERE token_hash = $1)
-          RETURNING user_id`,
+          RETURNING user_id, (used_at IS NULL AND expires_at > now()) AS live`,
         [hashSecretToken(refreshToken)],
       );
-      if (ended) await this.endAccess(manager, ended.user_id);
+      if (ended.length === 0) return false;
+      await this.endAccess(manager, ended[0].user_id);
+      return ended.some((row) => row.live);
     });
   }
 
@@ -127,7 +130,7 @@ export class SessionService {
     this.log.warn({ userId: revoked.user_id, familyId: revoked.family_id }, 'refresh token reuse: session revoked');
   }
 
-  private async issue(manager: EntityManager, user: User, familyId: string): Promise<AuthPayload> {
+  private async issue(manager: EntityManager, user: User, familyId: string): Promise<Session> {
     const { token, hash } = newSecretToken();
     await manager.query(
       `INSERT INTO refresh_tokens (user_id, family_id, token_hash, expires_at) VALUES ($1, $2, $3, $4)`,

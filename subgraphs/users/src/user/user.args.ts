@@ -1,6 +1,6 @@
-import { PageArgs, Role } from '@marketplace/kit';
+import { PageArgs } from '@marketplace/kit';
 import { ArgsType, Field, ID } from 'type-graphql';
-import { UsersFilter } from './user.inputs';
+import { UserFilter } from './user.inputs';
 
 @ArgsType()
 export class UserArgs {
@@ -10,15 +10,6 @@ export class UserArgs {
 
 @ArgsType()
 export class UsersArgs extends PageArgs {
-  @Field(() => UsersFilter, { nullable: true, description: 'Narrows the list.' })
-  filter?: UsersFilter | null;
-}
-
-@ArgsType()
-export class SetUserRoleArgs {
-  @Field(() => ID, { description: 'The user to change.' })
-  userId: string;
-
-  @Field(() => Role, { description: 'Their new role.' })
-  role: Role;
+  @Field(() => UserFilter, { nullable: true, description: 'Narrows the list.' })
+  filter?: UserFilter | null;
 }

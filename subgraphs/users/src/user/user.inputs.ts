@@ -1,32 +1,35 @@
 import { Role } from '@marketplace/kit';
-import { Field, InputType } from 'type-graphql';
-
-@InputType({ description: 'A new account.' })
-export class RegisterInput {
-  @Field({ description: 'Email address; trimmed and compared case-insensitively.' })
-  email: string;
-
-  @Field({ description: 'At least 10 characters, not a common password.' })
-  password: string;
-
-  @Field({ description: 'Public name, 1 to 80 characters.' })
-  displayName: string;
-}
+import { Field, ID, InputType } from 'type-graphql';
 
 @InputType({ description: 'Profile changes; omitted fields stay as they are.' })
 export class UpdateProfileInput {
-  @Field({ nullable: true, description: 'New public name.' })
-  displayName?: string;
+  @Field(() => String, {
+    nullable: true,
+    description: 'New public name, 1 to 80 characters; omitted or null: unchanged.',
+  })
+  displayName?: string | null;
 
-  @Field({ nullable: true, description: 'New email address; it must be verified again.' })
-  email?: string;
+  @Field(() => String, {
+    nullable: true,
+    description: 'New email address; it must be verified again. Omitted or null: unchanged.',
+  })
+  email?: string | null;
+}
+
+@InputType({ description: "A user's new role." })
+export class SetUserRoleInput {
+  @Field(() => ID, { description: 'The user to change (not yourself).' })
+  userId: string;
+
+  @Field(() => Role, { description: 'Their new role.' })
+  role: Role;
 }
 
 @InputType({ description: 'Narrows the admin user list.' })
-export class UsersFilter {
+export class UserFilter {
   @Field(() => Role, { nullable: true, description: 'Only users with this role.' })
-  role?: Role;
+  role?: Role | null;
 
-  @Field({ nullable: true, description: 'Email or display name starting with this text.' })
-  search?: string;
+  @Field(() => String, { nullable: true, description: 'Email or display name starting with this text.' })
+  search?: string | null;
 }

@@ -59,46 +59,65 @@ describe('user(id)', () => {
     });
   });
 
-  it.each<[Who, string]>([
-    ['anonymous', 'UNAUTHENTICATED'],
-    ['customer', 'FORBIDDEN'],
-    ['vendor', 'FORBIDDEN'],
-  ])('refuses %s reading another user with %s and no data', async (who, code) => {
-    const result = await users.client.request(USER, {
-      variables: { id: roles.admin.user.id },
-      token: tokenOf(roles, who),
-    });
-    expect(result.errors?.[0].extensions?.code).toBe(code);
-    expect(result.data).toBeNull();
-  });
-
-  it('gives a customer the same answer for an unknown id as for someone else (no existence oracle)', async () => {
-    const unknown = await users.client.request(USER, {
-      variables: { id: randomUUID() },
-      token: roles.customer.accessToken,
-    });
-    const existing = await users.client.request(USER, {
-      variables: { id: roles.vendor.user.id },
-      token: roles.customer.accessToken,
-    });
-    expect(unknown.errors?.[0]).toEqual(existing.errors?.[0]);
-    expect(unknown.errors?.[0].extensions?.code).toBe('FORBIDDEN');
-  });
-
-  it('answers NOT_FOUND to an admin asking for an unknown id', async () => {
-    expect(
-      await users.client.errorCode(USER, { variables: { id: randomUUID() }, token: roles.admin.accessToken }),
-    ).toBe('NOT_FOUND');
-  });
-
-  it.each(['not-a-uuid', '', '123', "' OR '1'='1", 'a0eebc99-9c0b-4ef8-bb6d-6bb9bd380a1z', 'x'.repeat(5000)])(
-    'answers NOT_FOUND or BAD_USER_INPUT (never an internal error) to a malformed id %#',
-    async (id) => {
-      const result = await users.client.request(USER, { variables: { id }, token: roles.admin.accessToken });
-      expect(['NOT_FOUND', 'BAD_USER_INPUT']).toContain(result.errors?.[0].extensions?.code);
-      expect(result.data).toBeNull();
+  it.each<Who>(['anonymous', 'customer', 'vendor'])(
+    'answers null, without an error, to %s reading another user',
+    async (who) => {
+      const result = await users.client.request(USER, {
+        variables: { id: roles.admin.user.id },
+        token: tokenOf(roles, who),
+      });
+      expect(result.errors).toBeUndefined();
+      expect(result.data).toEqual({ user: null });
     },
   );
+
+  it.each<Who>(['anonymous', 'customer', 'admin'])(
+    'answers %s the same null for an unknown id as for someone hidden (no existence oracle)',
+    async (who) => {
+      const unknown = await users.client.request(USER, { variables: { id: randomUUID() }, token: tokenOf(roles, who) });
+      expect(unknown.errors).toBeUndefined();
+      expect(unknown.data).toEqual({ user: null });
+      if (who === 'admin') return;
+      const existing = await users.client.request(USER, {
+        variables: { id: roles.vendor.user.id },
+        token: tokenOf(roles, who),
+      });
+      expect(existing).toMatchObject({ status: unknown.status, data: unknown.data, errors: unknown.errors });
+    },
+  );
+
+  it('gives each viewer their own answer for one id, never a shared one', async () => {
+    const ask = (token?: string) => users.client.request(USER, { variables: { id: roles.customer.user.id }, token });
+    const [self, other, admin, anonymous] = await Promise.all([
+      ask(roles.customer.accessToken),
+      ask(roles.vendor.accessToken),
+      ask(roles.admin.accessToken),
+      ask(),
+    ]);
+    expect(self.data?.user?.email).toBe(roles.customer.user.email);
+    expect(admin.data?.user?.email).toBe(roles.customer.user.email);
+    expect(other.data).toEqual({ user: null });
+    expect(anonymous.data).toEqual({ user: null });
+    for (const answer of [self, other, admin, anonymous]) expect(answer.headers.get('cache-control')).toBe('no-store');
+  });
+
+  it.each<[string, Who]>(
+    ['not-a-uuid', '', '123', "' OR '1'='1", 'a0eebc99-9c0b-4ef8-bb6d-6bb9bd380a1z', 'x'.repeat(5000)].flatMap(
+      (id): [string, Who][] => [
+        [id, 'admin'],
+        [id, 'anonymous'],
+      ],
+    ),
+  )('answers BAD_USER_INPUT naming the id (never an internal error) to a malformed id %#', async (id, who) => {
+    const result = await users.client.request(USER, { variables: { id }, token: tokenOf(roles, who) });
+    expect(result.errors).toEqual([
+      expect.objectContaining({
+        path: ['user'],
+        extensions: { code: 'BAD_USER_INPUT', fields: [{ field: 'id', message: 'is not a user id' }] },
+      }),
+    ]);
+    expect(result.data).toEqual({ user: null });
+  });
 });
 
 describe('email privacy through _entities', () => {

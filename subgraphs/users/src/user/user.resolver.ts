@@ -1,47 +1,66 @@
 import { PagedList, RequestContext, Role } from '@marketplace/kit';
 import { Arg, Args, Authorized, Ctx, FieldResolver, Mutation, Query, Resolver, Root } from 'type-graphql';
-import { SetUserRoleArgs, UserArgs, UsersArgs } from './user.args';
+import { UserArgs, UsersArgs } from './user.args';
 import { User, UserConnection } from './user.entity';
-import { UpdateProfileInput } from './user.inputs';
+import { SetUserRoleInput, UpdateProfileInput } from './user.inputs';
+import { SetUserRolePayload, UpdateProfilePayload } from './user.payloads';
 import { UserService } from './user.service';
 
 @Resolver(() => User)
 export class UserResolver {
   constructor(private readonly userService: UserService) {}
 
-  @Query(() => User, { nullable: true, description: 'The signed-in user; null when anonymous.' })
-  me(@Ctx() context: RequestContext): Promise<User> | null {
-    return context.viewer ? this.userService.get(context, context.viewer.id) : null;
+  @Query(() => User, { nullable: true, description: 'The signed-in user; null when anonymous. Errors: none.' })
+  me(@Ctx() context: RequestContext): Promise<User | null> | null {
+    return context.viewer ? this.userService.byId(context).load(context.viewer.id) : null;
   }
 
-  @Authorized()
-  @Query(() => User, { description: 'One user: admins may read anyone, other users only themselves.' })
-  user(@Args() { id }: UserArgs, @Ctx() context: RequestContext): Promise<User> {
+  @Query(() => User, {
+    nullable: true,
+    description:
+      'One user: admins may read anyone, other users only themselves; null when the user does not exist or the ' +
+      'caller may not see them (always for anonymous callers). Errors: BAD_USER_INPUT.',
+  })
+  user(@Args() { id }: UserArgs, @Ctx() context: RequestContext): Promise<User | null> {
     return this.userService.getVisible(context, id);
   }
 
   @Authorized(Role.ADMIN)
   @PagedList()
-  @Query(() => UserConnection, { description: 'All users, newest first (admin).' })
+  @Query(() => UserConnection, {
+    nullable: true,
+    description: 'All users, newest first (admin). Errors: UNAUTHENTICATED, FORBIDDEN, BAD_USER_INPUT.',
+  })
   users(@Args() { filter, ...page }: UsersArgs, @Ctx() context: RequestContext) {
     return this.userService.list(context, filter ?? {}, page);
   }
 
   @Authorized()
-  @Mutation(() => User, { description: "Changes the signed-in user's profile. A new email must be verified again." })
-  updateProfile(
+  @Mutation(() => UpdateProfilePayload, {
+    nullable: true,
+    description:
+      "Changes the signed-in user's profile. A new email must be verified again. " +
+      'Errors: UNAUTHENTICATED, BAD_USER_INPUT, CONFLICT (EMAIL_TAKEN).',
+  })
+  async updateProfile(
     @Arg('input', { description: 'The changes.' }) input: UpdateProfileInput,
     @Ctx() context: RequestContext,
-  ): Promise<User> {
-    return this.userService.updateProfile(context, input);
+  ): Promise<UpdateProfilePayload> {
+    return { user: await this.userService.updateProfile(context, input) };
   }
 
   @Authorized(Role.ADMIN)
-  @Mutation(() => User, {
-    description: 'Gives a user another role (admin; not your own). Takes effect at their next token refresh.',
+  @Mutation(() => SetUserRolePayload, {
+    nullable: true,
+    description:
+      'Gives a user another role (admin; not your own). Takes effect at their next token refresh. ' +
+      'Errors: UNAUTHENTICATED, FORBIDDEN, BAD_USER_INPUT, NOT_FOUND, CONFLICT (OWN_ROLE).',
   })
-  setUserRole(@Args() { userId, role }: SetUserRoleArgs, @Ctx() context: RequestContext): Promise<User> {
-    return this.userService.setRole(context, userId, role);
+  async setUserRole(
+    @Arg('input', { description: 'The user and their new role.' }) { userId, role }: SetUserRoleInput,
+    @Ctx() context: RequestContext,
+  ): Promise<SetUserRolePayload> {
+    return { user: await this.userService.setRole(context, userId, role) };
   }
 
   @FieldResolver(() => String, {

@@ -4,9 +4,9 @@ import {
   RequestContext,
   Role,
   alignToKeys,
+  badInput,
   conflict,
   defineLoader,
-  forbidden,
   isSelfOrAdmin,
   isUniqueViolation,
   isUuid,
@@ -18,7 +18,7 @@ import { DataSource, EntityManager, In } from 'typeorm';
 import type { AccountEmails } from '../auth/account-emails';
 import type { SessionService } from '../auth/session.service';
 import { User } from './user.entity';
-import { UpdateProfileInput, UsersFilter } from './user.inputs';
+import { UpdateProfileInput, UserFilter } from './user.inputs';
 import { UserInputCheck } from './user.validation';
 
 export class UserService {
@@ -43,18 +43,21 @@ export class UserService {
     return user;
   }
 
-  /** Admins see anyone; everyone else only themselves (and learns nothing about other ids). */
-  async getVisible(context: RequestContext, id: string): Promise<User> {
-    const viewer = requireViewer(context);
-    if (!isSelfOrAdmin(viewer, id)) throw forbidden();
-    return this.get(context, id);
+  /**
+   * Admins see anyone; everyone else only themselves. Missing and hidden are the same null
+   * (an id's existence is not given away); only a malformed id is refused.
+   */
+  async getVisible(context: RequestContext, id: string): Promise<User | null> {
+    if (!isUuid(id)) throw badInput([{ field: 'id', message: 'is not a user id' }]);
+    if (!isSelfOrAdmin(context.viewer, id)) return null;
+    return this.byId(context).load(id);
   }
 
   canSeePrivateFields(context: RequestContext, user: User): boolean {
     return isSelfOrAdmin(context.viewer, user.id);
   }
 
-  async list(_context: RequestContext, filter: UsersFilter = {}, page: PageArgs): Promise<ConnectionShape<User>> {
+  async list(_context: RequestContext, filter: UserFilter = {}, page: PageArgs): Promise<ConnectionShape<User>> {
     const query = this.db.getRepository(User).createQueryBuilder('u');
     if (filter.role) query.andWhere('u.role = :role', { role: filter.role });
     const search = filter.search?.trim();
@@ -94,8 +97,11 @@ export class UserService {
 
   async setRole(context: RequestContext, userId: string, role: Role): Promise<User> {
     const viewer = requireViewer(context);
-    if (!isUuid(userId)) throw notFound('User');
-    if (viewer.id === userId) throw conflict('Admins cannot change their own role', { field: 'userId' });
+    if (!isUuid(userId)) throw badInput([{ field: 'input.userId', message: 'is not a user id' }]);
+    if (viewer.id === userId)
+      throw conflict('Admins cannot change their own role', 'OWN_ROLE', [
+        { field: 'input.userId', message: 'is your own account' },
+      ]);
     return this.db.transaction(async (manager) => {
       const user = await this.lockForUpdate(manager, userId);
       if (user.role === role) return user;
@@ -121,7 +127,9 @@ export class UserService {
       return await manager.save(user);
     } catch (error) {
       if (isUniqueViolation(error, 'users_email_key'))
-        throw conflict('An account with this email already exists', { field: 'email' });
+        throw conflict('An account with this email already exists', 'EMAIL_TAKEN', [
+          { field: 'input.email', message: 'is taken by another account' },
+        ]);
       throw error;
     }
   }

@@ -4,6 +4,7 @@ import type { SignedInRoles, Who } from '../testing';
 import {
   ME,
   REFRESH,
+  SET_USER_ROLE as SET_ROLE,
   VERIFY,
   claimsOf,
   mailsTo,
@@ -22,8 +23,9 @@ beforeAll(async () => {
 });
 afterAll(() => users.close());
 
-const UPDATE = `mutation($input: UpdateProfileInput!) { updateProfile(input: $input) { id email displayName emailVerified } }`;
-const SET_ROLE = `mutation($userId: ID!, $role: Role!) { setUserRole(userId: $userId, role: $role) { id role } }`;
+const UPDATE = `mutation($input: UpdateProfileInput!) {
+  updateProfile(input: $input) { user { id email displayName emailVerified } }
+}`;
 
 const db = () => users.subgraph.deps.db;
 
@@ -36,9 +38,9 @@ async function stored(
 
 describe('updateProfile', () => {
   it('needs a signed-in user', async () => {
-    expect(await users.client.errorCode(UPDATE, { variables: { input: { displayName: 'Nobody' } } })).toBe(
-      'UNAUTHENTICATED',
-    );
+    const result = await users.client.request(UPDATE, { variables: { input: { displayName: 'Nobody' } } });
+    expect(result.errors?.[0].extensions?.code).toBe('UNAUTHENTICATED');
+    expect(result.data).toEqual({ updateProfile: null });
   });
 
   it('trims the display name and leaves omitted fields alone', async () => {
@@ -47,7 +49,7 @@ describe('updateProfile', () => {
       variables: { input: { displayName: '  Grace  Hopper  ' } },
       token: session.accessToken,
     });
-    expect(updateProfile).toEqual({
+    expect(updateProfile.user).toEqual({
       id: session.user.id,
       email: session.user.email,
       displayName: 'Grace  Hopper',
@@ -55,7 +57,12 @@ describe('updateProfile', () => {
     });
     expect(await stored(session.user.id)).toMatchObject({ display_name: 'Grace  Hopper', email: session.user.email });
     const unchanged = await users.client.data(UPDATE, { variables: { input: {} }, token: session.accessToken });
-    expect(unchanged.updateProfile.displayName).toBe('Grace  Hopper');
+    expect(unchanged.updateProfile.user.displayName).toBe('Grace  Hopper');
+    const nulls = await users.client.data(UPDATE, {
+      variables: { input: { displayName: null, email: null } },
+      token: session.accessToken,
+    });
+    expect(nulls.updateProfile.user).toMatchObject({ displayName: 'Grace  Hopper', email: session.user.email });
   });
 
   it.each([
@@ -87,12 +94,12 @@ describe('updateProfile', () => {
       variables: { input: { email: `  ${newEmail.toUpperCase()} ` } },
       token: session.accessToken,
     });
-    expect(updateProfile).toMatchObject({ email: newEmail, emailVerified: false });
+    expect(updateProfile.user).toMatchObject({ email: newEmail, emailVerified: false });
 
     const mails = mailsTo(users, newEmail);
     expect(mails).toEqual([expect.objectContaining({ subject: 'Confirm your email address' })]);
     expect(await users.client.errorCode(VERIFY, { variables: { t: oldToken } })).toBe('BAD_USER_INPUT');
-    expect((await users.client.data(VERIFY, { variables: { t: tokenFrom(mails[0]) } })).verifyEmail).toEqual({
+    expect((await users.client.data(VERIFY, { variables: { t: tokenFrom(mails[0]) } })).verifyEmail.user).toEqual({
       id: session.user.id,
       emailVerified: true,
     });
@@ -107,13 +114,13 @@ describe('updateProfile', () => {
       variables: { input: { email: session.user.email.toUpperCase() } },
       token: session.accessToken,
     });
-    expect(same.updateProfile).toMatchObject({ email: session.user.email, emailVerified: true });
+    expect(same.updateProfile.user).toMatchObject({ email: session.user.email, emailVerified: true });
     expect(mailsTo(users, session.user.email)).toHaveLength(1);
     const moved = await users.client.data(UPDATE, {
       variables: { input: { email: uniqueEmail('moved') } },
       token: session.accessToken,
     });
-    expect(moved.updateProfile.emailVerified).toBe(false);
+    expect(moved.updateProfile.user.emailVerified).toBe(false);
     expect((await stored(session.user.id)).email_verified_at).toBeNull();
   });
 
@@ -125,8 +132,12 @@ describe('updateProfile', () => {
         variables: { input: { email, displayName: 'Thief' } },
         token: session.accessToken,
       });
-      expect(result.errors?.[0].extensions).toEqual({ code: 'CONFLICT', field: 'email' });
-      expect(result.data).toBeNull();
+      expect(result.errors?.[0].extensions).toEqual({
+        code: 'CONFLICT',
+        reason: 'EMAIL_TAKEN',
+        fields: [{ field: 'input.email', message: 'is taken by another account' }],
+      });
+      expect(result.data).toEqual({ updateProfile: null });
     }
     expect(await stored(session.user.id)).toMatchObject({ email: session.user.email, display_name: 'Test User' });
     expect(mailsTo(users, owner.user.email)).toHaveLength(1); // the owner's own registration mail only
@@ -148,7 +159,7 @@ describe('updateProfile', () => {
     expect(winners).toHaveLength(1);
     expect(results.filter((r) => r.errors?.[0].extensions?.code === 'CONFLICT')).toHaveLength(1);
     const owners = await db().query('SELECT id FROM users WHERE email = $1', [contested]);
-    expect(owners).toEqual([{ id: winners[0].data!.updateProfile.id }]);
+    expect(owners).toEqual([{ id: winners[0].data!.updateProfile.user.id }]);
     const loser = [first, second].find((s) => s.user.id !== owners[0].id)!;
     expect((await stored(loser.user.id)).email).toBe(loser.user.email);
     expect(mailsTo(users, contested)).toHaveLength(1);
@@ -170,7 +181,7 @@ describe('updateProfile', () => {
       'BAD_USER_INPUT',
     );
     expect(
-      (await users.client.data(VERIFY, { variables: { t: tokenFrom(mailsTo(users, final)[0]) } })).verifyEmail
+      (await users.client.data(VERIFY, { variables: { t: tokenFrom(mailsTo(users, final)[0]) } })).verifyEmail.user
         .emailVerified,
     ).toBe(true);
   });
@@ -188,7 +199,7 @@ describe('setUserRole', () => {
       token: tokenOf(roles, who),
     });
     expect(result.errors?.[0].extensions?.code).toBe(code);
-    expect(result.data).toBeNull();
+    expect(result.data).toEqual({ setUserRole: null });
     expect((await stored(target.user.id)).role).toBe('CUSTOMER');
   });
 
@@ -198,7 +209,7 @@ describe('setUserRole', () => {
       variables: { userId: target.user.id, role: 'VENDOR' },
       token: roles.admin.accessToken,
     });
-    expect(setUserRole).toEqual({ id: target.user.id, role: 'VENDOR' });
+    expect(setUserRole).toEqual({ user: { id: target.user.id, role: 'VENDOR' } });
     expect((await stored(target.user.id)).role).toBe('VENDOR');
     expect(users.logs.records()).toContainEqual(
       expect.objectContaining({ msg: 'role changed', userId: target.user.id, role: 'VENDOR' }),
@@ -219,19 +230,38 @@ describe('setUserRole', () => {
     ).toBe('FORBIDDEN');
   });
 
-  it('refuses an admin changing their own role with CONFLICT', async () => {
+  it('refuses an admin changing their own role with CONFLICT (OWN_ROLE)', async () => {
     const result = await users.client.request(SET_ROLE, {
       variables: { userId: roles.admin.user.id, role: 'CUSTOMER' },
       token: roles.admin.accessToken,
     });
-    expect(result.errors?.[0].extensions).toEqual({ code: 'CONFLICT', field: 'userId' });
+    expect(result.errors?.[0].extensions).toEqual({
+      code: 'CONFLICT',
+      reason: 'OWN_ROLE',
+      fields: [{ field: 'input.userId', message: 'is your own account' }],
+    });
+    expect(result.data).toEqual({ setUserRole: null });
     expect((await stored(roles.admin.user.id)).role).toBe('ADMIN');
   });
 
-  it.each([randomUUID(), 'not-a-uuid', ''])('answers NOT_FOUND for an unknown user %j', async (userId) => {
-    expect(
-      await users.client.errorCode(SET_ROLE, { variables: { userId, role: 'VENDOR' }, token: roles.admin.accessToken }),
-    ).toBe('NOT_FOUND');
+  it('answers NOT_FOUND for an unknown user', async () => {
+    const result = await users.client.request(SET_ROLE, {
+      variables: { userId: randomUUID(), role: 'VENDOR' },
+      token: roles.admin.accessToken,
+    });
+    expect(result.errors?.[0].extensions).toEqual({ code: 'NOT_FOUND' });
+    expect(result.data).toEqual({ setUserRole: null });
+  });
+
+  it.each(['not-a-uuid', '', "' OR '1'='1"])('answers BAD_USER_INPUT naming input.userId for %j', async (userId) => {
+    const result = await users.client.request(SET_ROLE, {
+      variables: { userId, role: 'VENDOR' },
+      token: roles.admin.accessToken,
+    });
+    expect(result.errors?.[0].extensions).toEqual({
+      code: 'BAD_USER_INPUT',
+      fields: [{ field: 'input.userId', message: 'is not a user id' }],
+    });
   });
 
   it('refuses a role that does not exist', async () => {
@@ -254,7 +284,7 @@ describe('setUserRole', () => {
         }),
       ),
     );
-    expect(results.map((r) => r.data?.setUserRole.role)).toEqual(Array(6).fill('VENDOR'));
+    expect(results.map((r) => r.data?.setUserRole.user.role)).toEqual(Array(6).fill('VENDOR'));
     expect(users.logs.records().filter((r) => r.msg === 'role changed' && r.userId === target.user.id)).toHaveLength(1);
   });
 });
