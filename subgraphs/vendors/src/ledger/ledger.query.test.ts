@@ -75,6 +75,25 @@ describe('who sees the money', () => {
     });
   });
 
+  it('two owners asking at once each see their own money and null for the other, never a shared answer', async () => {
+    const other = await activeVendor(vendor, admin);
+    await paidOrder(vendor, [{ vendorId: other.vendor.id, price: 2000 }]);
+    const query = `query($r: [_Any!]!) { _entities(representations: $r) { ... on Vendor { id balance { pending { amount } } stats(period: ALL_TIME) { saleCount gross { amount } } } } }`;
+    const r = [vendorId, other.vendor.id].map((id) => ({ __typename: 'Vendor', id }));
+    const [mine, theirs] = await Promise.all(
+      [owner, other.owner].map((who) => vendor.client.request(query, { variables: { r }, token: who.token })),
+    );
+    expect(mine.data!._entities).toEqual([
+      { id: vendorId, balance: { pending: { amount: 850 } }, stats: { saleCount: 1, gross: { amount: 1000 } } },
+      { id: other.vendor.id, balance: null, stats: null },
+    ]);
+    expect(theirs.data!._entities).toEqual([
+      { id: vendorId, balance: null, stats: null },
+      { id: other.vendor.id, balance: { pending: { amount: 1700 } }, stats: { saleCount: 1, gross: { amount: 2000 } } },
+    ]);
+    for (const answer of [mine, theirs]) expect(answer.headers.get('cache-control')).toBe('no-store');
+  });
+
   it('me { vendor { stats } } (the former vendorStats): the owner in any status and admins; null for anyone else', async () => {
     // `me` is the users subgraph's; here the gateway asks for the signed-in User's vendor by key.
     const statsOf = async (userId: string, token?: string) => {
