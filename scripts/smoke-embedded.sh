@@ -142,7 +142,7 @@ else
 fi
 
 token=""
-response="$(gql "mutation { login(email: \"$email\", password: \"$password\") { accessToken refreshToken expiresIn user { id email } } }")"
+response="$(gql "mutation { login(input: {email: \"$email\", password: \"$password\"}) { accessToken refreshToken expiresIn user { id email } } }")"
 if token="$(field data.login.accessToken <<<"$response")" && field data.login.refreshToken <<<"$response" >/dev/null; then
   pass "login returned an access token"
 else
@@ -160,18 +160,18 @@ fi
 product="$(gql "{ products(first: 1) { edges { node { id } } } }" | field data.products.edges.0.node.id || true)"
 order=""
 for _ in $(seq 1 20); do # the orders replica learns the seeded products through events
-  response="$(gql "mutation { addToCart(productId: \"$product\") { itemCount } }" "$token")"
-  field data.addToCart.itemCount <<<"$response" >/dev/null 2>&1 && break
+  response="$(gql "mutation { addToCart(input: { productId: \"$product\" }) { cart { itemCount } } }" "$token")"
+  field data.addToCart.cart.itemCount <<<"$response" >/dev/null 2>&1 && break
   sleep 0.5
 done
-response="$(gql "mutation { checkout(input: { idempotencyKey: \"smoke-$$\" }) { id status } }" "$token")"
-if order="$(field data.checkout.id <<<"$response")"; then
-  pass "checkout made order $order ($(field data.checkout.status <<<"$response"))"
+response="$(gql "mutation { checkout(input: { idempotencyKey: \"smoke-$$\" }) { order { id status } } }" "$token")"
+if order="$(field data.checkout.order.id <<<"$response")"; then
+  pass "checkout made order $order ($(field data.checkout.order.status <<<"$response"))"
 else
   fail "checkout: ${response:0:600}"
 fi
 for _ in $(seq 1 20); do # payments learns the order from order.created
-  response="$(gql "mutation { createPaymentIntent(orderId: \"$order\") { clientSecret } }" "$token")"
+  response="$(gql "mutation { createPaymentIntent(input: { orderId: \"$order\" }) { clientSecret } }" "$token")"
   field data.createPaymentIntent.clientSecret <<<"$response" >/dev/null 2>&1 && break
   sleep 0.5
 done
@@ -189,7 +189,7 @@ if field data.createPaymentIntent.clientSecret <<<"$response" >/dev/null && "${s
     [ "$status" = FULFILLED ] && break
     sleep 0.5
   done
-  key="$(gql "{ myLicenses { edges { node { key } } } }" "$token" | field data.myLicenses.edges.0.node.key || true)"
+  key="$(gql "{ me { licenses { edges { node { key } } } } }" "$token" | field data.me.licenses.edges.0.node.key || true)"
   if [ "$status" = FULFILLED ] && [ "${key:0:4}" = MP1. ]; then
     pass "npm run simulate-payment delivered a signed webhook; the order is paid and FULFILLED with license key ${key:0:16}…"
   else

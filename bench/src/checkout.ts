@@ -56,21 +56,21 @@ async function purchase(supergraph: TestSupergraph, token: string, productId: st
   await until(
     async () =>
       (
-        await gql<{ addToCart: { itemCount: number } }>(
-          `mutation($p: ID!) { addToCart(productId: $p) { itemCount } }`,
+        await gql<{ addToCart: { cart: { itemCount: number } } }>(
+          `mutation($p: ID!) { addToCart(input: { productId: $p }) { cart { itemCount } } }`,
           { p: productId },
         )
       ).data ?? undefined,
     'the replica',
   );
   let mark = performance.now();
-  const { data } = await gql<{ checkout: { id: string } }>(
-    `mutation($k: String!) { checkout(input: { idempotencyKey: $k }) { id } }`,
+  const { data } = await gql<{ checkout: { order: { id: string } } }>(
+    `mutation($k: String!) { checkout(input: { idempotencyKey: $k }) { order { id } } }`,
     {
       k: randomUUID(),
     },
   );
-  const orderId = data!.checkout.id;
+  const orderId = data!.checkout.order.id;
   const timings = { checkout: performance.now() - mark } as Timings;
 
   mark = performance.now();
@@ -78,7 +78,7 @@ async function purchase(supergraph: TestSupergraph, token: string, productId: st
     async () =>
       (
         await gql<{ createPaymentIntent: { payment: PaymentIntentAnswer } }>(
-          `mutation($o: ID!) { createPaymentIntent(orderId: $o) { payment { id providerRef amount { amount currency } } } }`,
+          `mutation($o: ID!) { createPaymentIntent(input: { orderId: $o }) { payment { id providerRef amount { amount currency } } } }`,
           { o: orderId },
         )
       ).data?.createPaymentIntent ?? undefined,

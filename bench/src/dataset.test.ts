@@ -40,7 +40,7 @@ const one = async <T>(db: keyof DatasetDatabases, sql: string, parameters: unkno
 const signIn = async (email: string) =>
   (
     await gql().data(
-      `mutation($e: String!, $p: String!) { login(email: $e, password: $p) { accessToken user { id role } } }`,
+      `mutation($e: String!, $p: String!) { login(input: { email: $e, password: $p }) { accessToken user { id role } } }`,
       { variables: { e: email, p: DATASET_PASSWORD } },
     )
   ).login;
@@ -168,11 +168,13 @@ it('lets a generated customer log in and see their orders with items, licenses (
   expect(email).toMatch(/^user\d+@bench\.local$/);
   const session = await signIn(email);
   expect(session.user).toEqual({ id: buyer.userId, role: 'CUSTOMER' });
-  const { myOrders } = await gql().data(
-    `{ myOrders(first: 20, status: FULFILLED) { totalCount edges { node { id number status total { amount currency }
+  const {
+    me: { orders: myOrders },
+  } = await gql().data(
+    `{ me { orders(first: 20, filter: { status: FULFILLED }) { totalCount edges { node { id number status total { amount currency }
         items { name unitPrice { amount } product { id name } vendor { displayName } }
         licenses { id key status maxActivations product { id } }
-        payments { status amount { amount currency } } statusHistory { from to reason } } } } }`,
+        payments { status amount { amount currency } } statusHistory { from to reason } } } } } }`,
     { token: session.accessToken },
   );
   expect(myOrders.totalCount).toBe(buyer.orders);
@@ -219,7 +221,7 @@ it('lets a generated customer log in and see their orders with items, licenses (
   const key = myOrders.edges[0].node.licenses[0].key;
   expect(
     (
-      await gql().data(`query($k: String!) { validateLicense(key: $k, fingerprint: "bench") { code } }`, {
+      await gql().data(`query($k: String!) { validateLicense(licenseKey: $k, fingerprint: "bench") { code } }`, {
         variables: { k: key },
       })
     ).validateLicense.code,
@@ -268,11 +270,11 @@ it('shows a product page with reviews by named authors and a rating that matches
     `SELECT product_id AS id FROM reviews GROUP BY product_id ORDER BY count(*) DESC, product_id LIMIT 1`,
   );
   const { product } = await gql().data(
-    `query($id: ID!) { product(id: $id) { name rating reviewCount vendor { displayName } reviews(first: 100) { totalCount edges { node { rating body author { id displayName } } } } } }`,
+    `query($id: ID!) { product(id: $id) { name rating reviewCount vendor { displayName } reviews(first: 100) { totalCount edges { node { rating body owner { id displayName } } } } } }`,
     { variables: { id: top.id } },
   );
   const reviews = product.reviews.edges.map(
-    (edge: { node: { rating: number; body: string; author: { displayName: string } } }) => edge.node,
+    (edge: { node: { rating: number; body: string; owner: { displayName: string } } }) => edge.node,
   );
   expect(product.reviewCount).toBeGreaterThan(1);
   expect(product.reviews.totalCount).toBe(product.reviewCount);
@@ -286,7 +288,7 @@ it('shows a product page with reviews by named authors and a rating that matches
     expect(review.rating).toBeGreaterThanOrEqual(1);
     expect(review.rating).toBeLessThanOrEqual(5);
     expect(review.body.length).toBeGreaterThan(0);
-    expect(review.author.displayName).toMatch(/^\S+ .+$/);
+    expect(review.owner.displayName).toMatch(/^\S+ .+$/);
   }
 });
 

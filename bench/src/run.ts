@@ -85,7 +85,7 @@ function operations(levels: number[], loginLevels: number[]): Operation[] {
       requests: ({ users, password }) =>
         users.map((user) => ({
           body: body(
-            `mutation Login($email: String!, $password: String!) { login(email: $email, password: $password) { accessToken refreshToken user { id } } }`,
+            `mutation Login($email: String!, $password: String!) { login(input: { email: $email, password: $password }) { accessToken refreshToken user { id } } }`,
             {
               email: user.email,
               password,

@@ -49,7 +49,7 @@ interface VendorDashboardFigures {
   me: {
     vendor: {
       balance: { available: { amount: unknown }; pending: { amount: unknown } };
-      stats: { sales: unknown; revenue: { amount: unknown }; topProducts: unknown[] };
+      stats: { saleCount: unknown; gross: { amount: unknown }; topProducts: unknown[] };
     };
   };
 }
@@ -63,8 +63,8 @@ const CLOCK_DEPENDENT: Record<string, (data: unknown) => void> = {
     const { vendor } = (data as VendorDashboardFigures).me;
     vendor.balance.available.amount = ANY_NUMBER;
     vendor.balance.pending.amount = ANY_NUMBER;
-    vendor.stats.sales = ANY_NUMBER;
-    vendor.stats.revenue.amount = ANY_NUMBER;
+    vendor.stats.saleCount = ANY_NUMBER;
+    vendor.stats.gross.amount = ANY_NUMBER;
     vendor.stats.topProducts = [];
   },
 };
@@ -225,10 +225,13 @@ async function placeCheckouts(
     buyers.map(async ({ id }, i) => {
       const token = tokenFor(id, 'CUSTOMER', TOKEN_TTL_SECONDS);
       for (let line = 0; line < CHECKOUT_LINES; line += 1) {
-        await supergraph.client.data(`mutation($p: ID!) { addToCart(productId: $p) { itemCount } }`, {
-          variables: { p: productIds[(i + line) % productIds.length] },
-          token,
-        });
+        await supergraph.client.data(
+          `mutation($p: ID!) { addToCart(input: { productId: $p }) { cart { itemCount } } }`,
+          {
+            variables: { p: productIds[(i + line) % productIds.length] },
+            token,
+          },
+        );
       }
       const key = `bench-checkout-${i}`;
       await supergraph.client.data(CHECKOUT.query, { variables: { key }, token });

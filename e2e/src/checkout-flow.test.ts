@@ -63,10 +63,13 @@ async function customer(): Promise<Session> {
 async function cartWith(session: Session, ids = productIds.slice(0, 2)): Promise<void> {
   for (const productId of ids) {
     await until(async () => {
-      const result = await gql().request(`mutation($p: ID!) { addToCart(productId: $p) { itemCount } }`, {
-        variables: { p: productId },
-        token: session.token,
-      });
+      const result = await gql().request(
+        `mutation($p: ID!) { addToCart(input: { productId: $p }) { cart { itemCount } } }`,
+        {
+          variables: { p: productId },
+          token: session.token,
+        },
+      );
       return result.data?.addToCart ?? undefined;
     }, `product ${productId} in the orders replica`);
   }
@@ -76,21 +79,23 @@ async function checkout(
   session: Session,
   key = randomUUID(),
 ): Promise<{ id: string; status: string; total: { amount: number; currency: string } }> {
-  const { checkout: order } = await gql().data(
-    `mutation($k: String!) { checkout(input: { idempotencyKey: $k }) { id status total { amount currency } } }`,
+  const { checkout } = await gql().data(
+    `mutation($k: String!) { checkout(input: { idempotencyKey: $k }) { order { id status total { amount currency } } cart { itemCount } } }`,
     {
       variables: { k: key },
       token: session.token,
     },
   );
-  return order;
+  // The payload carries the emptied cart, so a client's cache needs no refetch.
+  expect(checkout.cart).toEqual({ itemCount: 0 });
+  return checkout.order;
 }
 
 /** The intent, once payments has heard of the order (order.created travels through the backbone). */
 async function paymentIntent(session: Session, orderId: string) {
   return until(async () => {
     const result = await gql().request(
-      `mutation($o: ID!) { createPaymentIntent(orderId: $o) { clientSecret payment { id providerRef amount { amount currency } } } }`,
+      `mutation($o: ID!) { createPaymentIntent(input: { orderId: $o }) { clientSecret payment { id providerRef amount { amount currency } } } }`,
       {
         variables: { o: orderId },
         token: session.token,
@@ -257,10 +262,17 @@ it('a customer cannot pay, read or follow another customer’s order', async () 
   await paymentIntent(owner, order.id);
   const variables = { variables: { o: order.id }, token: other.token };
   expect(
-    await gql().errorCode(`mutation($o: ID!) { createPaymentIntent(orderId: $o) { clientSecret } }`, variables),
+    await gql().errorCode(
+      `mutation($o: ID!) { createPaymentIntent(input: { orderId: $o }) { clientSecret } }`,
+      variables,
+    ),
   ).toBe('NOT_FOUND');
-  expect(await gql().errorCode(`query($o: ID!) { order(id: $o) { id } }`, variables)).toBe('NOT_FOUND');
-  expect(await gql().errorCode(`mutation($o: ID!) { cancelOrder(id: $o) { id } }`, variables)).toBe('NOT_FOUND');
+  // A lookup of someone else's order answers null without an error, exactly as for an unknown one.
+  const hidden = await gql().request(`query($o: ID!) { order(id: $o) { id } }`, variables);
+  expect({ data: hidden.data, errors: hidden.errors }).toEqual({ data: { order: null }, errors: undefined });
+  expect(
+    await gql().errorCode(`mutation($o: ID!) { cancelOrder(input: { orderId: $o }) { order { id } } }`, variables),
+  ).toBe('NOT_FOUND');
   const spying = live(other, order.id);
   await spying.ended;
   expect(spying.pushes.map((result) => result.errors?.[0]?.extensions?.code)).toEqual(['NOT_FOUND']);
@@ -278,16 +290,19 @@ it('checkout twice with one key → one order; two concurrent checkouts of one c
   await cartWith(buyer, productIds.slice(1, 2));
   const attempts = await Promise.all(
     [randomUUID(), randomUUID()].map((k) =>
-      gql().request(`mutation($k: String!) { checkout(input: { idempotencyKey: $k }) { id } }`, {
+      gql().request(`mutation($k: String!) { checkout(input: { idempotencyKey: $k }) { order { id } } }`, {
         variables: { k },
         token: buyer.token,
       }),
     ),
   );
   expect(attempts.filter((result) => result.data?.checkout).length).toBe(1);
-  expect(attempts.find((result) => result.errors)?.errors?.[0]?.extensions?.code).toBe('BAD_USER_INPUT');
-  const { myOrders } = await gql().data(`{ myOrders(first: 10) { totalCount } }`, { token: buyer.token });
-  expect(myOrders.totalCount).toBe(2);
+  expect(attempts.find((result) => result.errors)?.errors?.[0]?.extensions).toEqual({
+    code: 'CONFLICT',
+    reason: 'CART_EMPTY',
+  });
+  const { me } = await gql().data(`{ me { orders(first: 10) { totalCount } } }`, { token: buyer.token });
+  expect(me.orders.totalCount).toBe(2);
 });
 
 it('payments down when the webhook arrives → Stripe’s retry later succeeds and the order reaches PAID', async () => {

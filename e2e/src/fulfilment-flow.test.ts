@@ -38,7 +38,7 @@ const as = (subgraph: string) => ({ subgraph: supergraph.subgraphs.get(subgraph)
 
 async function signIn(email: string, password: string): Promise<string> {
   const { login } = await gql().data(
-    `mutation($e: String!, $p: String!) { login(email: $e, password: $p) { accessToken } }`,
+    `mutation($e: String!, $p: String!) { login(input: { email: $e, password: $p }) { accessToken } }`,
     { variables: { e: email, p: password } },
   );
   return login.accessToken;
@@ -82,20 +82,22 @@ it('buy → FULFILLED with keys → activate → verify offline → download →
 
   // Ada ships a build of one of her published products.
   const { products } = await gql().data(
-    `query($v: ID!) { products(filter: { vendorId: $v, minPrice: 100 }, first: 1) { edges { node { id name price { amount currency } } } } }`,
+    `query($v: ID!) { products(filter: { vendorId: $v, minPrice: { amount: 100, currency: USD } }, first: 1) { edges { node { id name price { amount currency } } } } }`,
     {
       variables: { v: DemoIds.vendors.ada },
     },
   );
   const product = products.edges[0].node;
   const build = randomBytes(300 * 1024);
-  const { createArtifactUpload } = await gql().data(
-    `mutation($p: ID!) { createArtifactUpload(productId: $p, version: "9.0.0") { uploadUrl } }`,
+  const {
+    createArtifactUpload: { upload },
+  } = await gql().data(
+    `mutation($p: ID!) { createArtifactUpload(input: { productId: $p, version: "9.0.0" }) { upload { uploadUrl } } }`,
     { variables: { p: product.id }, token: ada },
   );
   expect(
     (
-      await fetch(gatewayUrl(createArtifactUpload.uploadUrl), {
+      await fetch(gatewayUrl(upload.uploadUrl), {
         method: 'PUT',
         body: build,
         headers: { 'content-type': 'application/zip' },
@@ -109,17 +111,18 @@ it('buy → FULFILLED with keys → activate → verify offline → download →
   await until(
     async () =>
       (
-        await gql().request(`mutation($p: ID!) { addToCart(productId: $p) { itemCount } }`, {
+        await gql().request(`mutation($p: ID!) { addToCart(input: { productId: $p }) { cart { itemCount } } }`, {
           variables: { p: product.id },
           token: buyer.token,
         })
       ).data ?? undefined,
     'the replica',
   );
-  const { checkout: order } = await gql().data(
-    `mutation { checkout(input: { idempotencyKey: "fulfilment-1" }) { id } }`,
-    { token: buyer.token },
-  );
+  const {
+    checkout: { order },
+  } = await gql().data(`mutation { checkout(input: { idempotencyKey: "fulfilment-1" }) { order { id } } }`, {
+    token: buyer.token,
+  });
   const socket = subscriptionClient(supergraph.gateway.url, buyer.token);
   sockets.push(socket);
   const live = subscribe<Pushed>(
@@ -130,7 +133,7 @@ it('buy → FULFILLED with keys → activate → verify offline → download →
   expect((await live.push(1)).data?.orderUpdated).toEqual({ status: 'PENDING_PAYMENT', licenses: [] });
   const intent = await until(async () => {
     const result = await gql().request(
-      `mutation($o: ID!) { createPaymentIntent(orderId: $o) { payment { id providerRef amount { amount currency } } } }`,
+      `mutation($o: ID!) { createPaymentIntent(input: { orderId: $o }) { payment { id providerRef amount { amount currency } } } }`,
       { variables: { o: order.id }, token: buyer.token },
     );
     return result.data?.createPaymentIntent ?? undefined;
@@ -178,20 +181,29 @@ it('buy → FULFILLED with keys → activate → verify offline → download →
   // Online: activate this machine, then validate.
   const validate = async (fingerprint: string) =>
     (
-      await gql().data(`query($k: String!, $f: String!) { validateLicense(key: $k, fingerprint: $f) { valid code } }`, {
-        variables: { k: key, f: fingerprint },
-      })
+      await gql().data(
+        `query($k: String!, $f: String!) { validateLicense(licenseKey: $k, fingerprint: $f) { valid code } }`,
+        {
+          variables: { k: key, f: fingerprint },
+        },
+      )
     ).validateLicense;
   expect(await validate('machine-1')).toEqual({ valid: false, code: 'NOT_ACTIVATED' });
-  await gql().data(
-    `mutation($k: String!) { activateLicense(key: $k, fingerprint: "machine-1", label: "Laptop") { id } }`,
+  const { activateLicense } = await gql().data(
+    `mutation($k: String!) { activateLicense(input: { licenseKey: $k, fingerprint: "machine-1", label: "Laptop" }) { license { id activations { fingerprint } } activation { fingerprint label } } }`,
     { variables: { k: key }, token: buyer.token },
   );
+  expect(activateLicense).toEqual({
+    license: { id: license.id, activations: [{ fingerprint: 'machine-1' }] },
+    activation: { fingerprint: 'machine-1', label: 'Laptop' },
+  });
   expect(await validate('machine-1')).toEqual({ valid: true, code: 'VALID' });
 
   // The exact uploaded bytes, through the gateway's REST edge.
-  const { createDownloadLink } = await gql().data(
-    `mutation($l: ID!) { createDownloadLink(licenseId: $l) { url sha256 size } }`,
+  const {
+    createDownloadLink: { downloadLink: createDownloadLink },
+  } = await gql().data(
+    `mutation($l: ID!) { createDownloadLink(input: { licenseId: $l }) { downloadLink { url sha256 size } } }`,
     { variables: { l: license.id }, token: buyer.token },
   );
   const sha256 = createHash('sha256').update(build).digest('hex');
@@ -216,33 +228,36 @@ it('buy → FULFILLED with keys → activate → verify offline → download →
 
   // Someone else: no key, no licenses of this order, no activation with the stolen key, no forged download.
   const other = await customer();
-  expect(
-    await gql().errorCode(`query($o: ID!) { order(id: $o) { licenses { key } } }`, {
-      variables: { o: order.id },
-      token: other.token,
-    }),
-  ).toBe('NOT_FOUND');
+  const hidden = await gql().request(`query($o: ID!) { order(id: $o) { licenses { key } } }`, {
+    variables: { o: order.id },
+    token: other.token,
+  });
+  expect({ data: hidden.data, errors: hidden.errors }).toEqual({ data: { order: null }, errors: undefined });
   expect(
     await gql().errorCode(
-      `mutation($k: String!) { activateLicense(key: $k, fingerprint: "thief", label: "x") { id } }`,
+      `mutation($k: String!) { activateLicense(input: { licenseKey: $k, fingerprint: "thief", label: "x" }) { license { id } } }`,
       { variables: { k: key }, token: other.token },
     ),
   ).toBe('FORBIDDEN');
   expect(
-    await gql().errorCode(`mutation($l: ID!) { createDownloadLink(licenseId: $l) { url } }`, {
-      variables: { l: license.id },
-      token: other.token,
-    }),
+    await gql().errorCode(
+      `mutation($l: ID!) { createDownloadLink(input: { licenseId: $l }) { downloadLink { url } } }`,
+      {
+        variables: { l: license.id },
+        token: other.token,
+      },
+    ),
   ).toBe('NOT_FOUND');
   const token = createDownloadLink.url.split('/downloads/')[1];
   const forged = `${token.slice(0, -4)}${token.slice(-4) === 'AAAA' ? 'BBBB' : 'AAAA'}`;
   expect((await fetch(gatewayUrl(`/downloads/${forged}`))).status).toBe(403);
 
   // The admin refunds: REFUNDED pushed, license revoked, download refused, vendor debited.
-  await gql().data(
-    `mutation($o: ID!) { refundOrder(orderId: $o, reason: "Customer asked within 14 days") { status } }`,
+  const { refundOrder } = await gql().data(
+    `mutation($o: ID!) { refundOrder(input: { orderId: $o, reason: "Customer asked within 14 days" }) { payment { id status } order { id } } }`,
     { variables: { o: order.id }, token: admin },
   );
+  expect(refundOrder).toMatchObject({ payment: { id: intent.payment.id }, order: { id: order.id } });
   // Orders and licensing hear payment.refunded independently; the revocation is pushed too, whichever comes first.
   await live.pushWhere(
     (data) => data.orderUpdated.status === 'REFUNDED' && data.orderUpdated.licenses[0].status === 'REVOKED',

@@ -18,7 +18,7 @@ describe('from vendor application to a product anyone can find', () => {
 
   async function signIn(email: string, password: string) {
     const { login } = await gql().data(
-      `mutation($e: String!, $p: String!) { login(email: $e, password: $p) { accessToken refreshToken user { id role } } }`,
+      `mutation($e: String!, $p: String!) { login(input: { email: $e, password: $p }) { accessToken refreshToken user { id role } } }`,
       {
         variables: { e: email, p: password },
       },
@@ -36,30 +36,35 @@ describe('from vendor application to a product anyone can find', () => {
     );
     const admin = await signIn('admin@marketplace.local', 'admin-password-123');
 
-    const { applyAsVendor } = await gql().data(
-      `mutation { applyAsVendor(input: { displayName: "Flowline Labs", bio: "Agents that answer tickets." }) { id status } }`,
+    const {
+      applyAsVendor: { vendor: applied },
+    } = await gql().data(
+      `mutation { applyAsVendor(input: { displayName: "Flowline Labs", bio: "Agents that answer tickets." }) { vendor { id status } } }`,
       {
         token: register.accessToken,
       },
     );
-    expect(applyAsVendor.status).toBe('PENDING');
+    expect(applied.status).toBe('PENDING');
     expect(
-      await gql().errorCode(`mutation($id: ID!) { approveVendor(id: $id) { id } }`, {
-        variables: { id: applyAsVendor.id },
+      await gql().errorCode(`mutation($id: ID!) { approveVendor(input: { vendorId: $id }) { vendor { id } } }`, {
+        variables: { id: applied.id },
         token: register.accessToken,
       }),
     ).toBe('FORBIDDEN');
-    const { approveVendor } = await gql().data(`mutation($id: ID!) { approveVendor(id: $id) { status user { id } } }`, {
-      variables: { id: applyAsVendor.id },
-      token: admin.accessToken,
-    });
-    expect(approveVendor).toEqual({ status: 'ACTIVE', user: { id: register.user.id } });
+    const { approveVendor } = await gql().data(
+      `mutation($id: ID!) { approveVendor(input: { vendorId: $id }) { vendor { status owner { id } } } }`,
+      {
+        variables: { id: applied.id },
+        token: admin.accessToken,
+      },
+    );
+    expect(approveVendor.vendor).toEqual({ status: 'ACTIVE', owner: { id: register.user.id } });
 
     // vendor.approved reaches users (role) and catalog (vendor replica) through the backbone.
     let latestRefresh = register.refreshToken;
     const vendorSession = await until(async () => {
       const { refreshToken } = await gql().data(
-        `mutation($t: String!) { refreshToken(refreshToken: $t) { accessToken refreshToken user { role } } }`,
+        `mutation($t: String!) { refreshToken(input: { refreshToken: $t }) { accessToken refreshToken user { role } } }`,
         {
           variables: { t: latestRefresh },
         },
@@ -72,7 +77,7 @@ describe('from vendor application to a product anyone can find', () => {
     const category = categories.find((c: { slug: string }) => c.slug === 'agents').children[0];
     const product = await until(async () => {
       const result = await gql().request(
-        `mutation($i: CreateProductInput!) { createProduct(input: $i) { id status vendor { id } } }`,
+        `mutation($i: CreateProductInput!) { createProduct(input: $i) { product { id status vendor { id } } } }`,
         {
           variables: {
             i: {
@@ -87,20 +92,22 @@ describe('from vendor application to a product anyone can find', () => {
           token: vendorSession.accessToken,
         },
       );
-      return result.data?.createProduct ?? undefined;
+      return result.data?.createProduct?.product ?? undefined;
     }, 'the catalog to know the approved vendor');
-    expect(product).toMatchObject({ status: 'DRAFT', vendor: { id: applyAsVendor.id } });
+    expect(product).toMatchObject({ status: 'DRAFT', vendor: { id: applied.id } });
 
     // The build goes up through the gateway's REST edge, straight into the catalog's storage.
-    const { createArtifactUpload } = await gql().data(
-      `mutation($id: ID!) { createArtifactUpload(productId: $id, version: "1.0.0") { uploadUrl maxBytes } }`,
+    const {
+      createArtifactUpload: { upload },
+    } = await gql().data(
+      `mutation($id: ID!) { createArtifactUpload(input: { productId: $id, version: "1.0.0" }) { upload { uploadUrl maxBytes } } }`,
       {
         variables: { id: product.id },
         token: vendorSession.accessToken,
       },
     );
     const artifact = randomBytes(256 * 1024);
-    const uploadUrl = new URL(new URL(createArtifactUpload.uploadUrl).pathname, supergraph.gateway.url);
+    const uploadUrl = new URL(new URL(upload.uploadUrl).pathname, supergraph.gateway.url);
     const uploaded = await fetch(uploadUrl, {
       method: 'PUT',
       body: artifact,
@@ -111,16 +118,22 @@ describe('from vendor application to a product anyone can find', () => {
     expect(await uploaded.json()).toEqual({ sha256, size: artifact.length, version: '1.0.0' });
     expect((await fetch(uploadUrl, { method: 'PUT', body: artifact })).status).toBe(409);
 
-    const submitted = await gql().data(`mutation($id: ID!) { submitProductForReview(id: $id) { status } }`, {
-      variables: { id: product.id },
-      token: vendorSession.accessToken,
-    });
-    expect(submitted.submitProductForReview.status).toBe('IN_REVIEW');
-    const published = await gql().data(`mutation($id: ID!) { approveProduct(id: $id) { status } }`, {
-      variables: { id: product.id },
-      token: admin.accessToken,
-    });
-    expect(published.approveProduct.status).toBe('PUBLISHED');
+    const submitted = await gql().data(
+      `mutation($id: ID!) { submitProductForReview(input: { productId: $id }) { product { status } } }`,
+      {
+        variables: { id: product.id },
+        token: vendorSession.accessToken,
+      },
+    );
+    expect(submitted.submitProductForReview.product.status).toBe('IN_REVIEW');
+    const published = await gql().data(
+      `mutation($id: ID!) { approveProduct(input: { productId: $id }) { product { status } } }`,
+      {
+        variables: { id: product.id },
+        token: admin.accessToken,
+      },
+    );
+    expect(published.approveProduct.product.status).toBe('PUBLISHED');
 
     const { products } = await gql().data(
       `{ products(filter: { search: "helpdsk asistant flowlin" }, first: 5) { totalCount edges { node { id name price { amount currency } artifact { sha256 size version } vendor { displayName } } } } }`,

@@ -30,7 +30,7 @@ const db = (subgraph: string) => supergraph.subgraphs.get(subgraph)!.deps.db;
 
 async function signIn(email: string, password: string): Promise<string> {
   const { login } = await gql().data(
-    `mutation($e: String!, $p: String!) { login(email: $e, password: $p) { accessToken } }`,
+    `mutation($e: String!, $p: String!) { login(input: { email: $e, password: $p }) { accessToken } }`,
     { variables: { e: email, p: password } },
   );
   return login.accessToken;
@@ -80,7 +80,7 @@ it('the probe: a signed success for 1 EUR against the order → not paid, no lic
 
 it('a late payment on a cancelled order: refunded automatically; the vendor ledger hears the refund, writes nothing, dead-letters nothing', async () => {
   const made = await orderWithIntent();
-  await gql().data(`mutation($o: ID!) { cancelOrder(id: $o) { status } }`, {
+  await gql().data(`mutation($o: ID!) { cancelOrder(input: { orderId: $o }) { order { status } } }`, {
     variables: { o: made.order.id },
     token: made.token,
   });
@@ -129,10 +129,13 @@ it('a refund after the credit still debits the vendor', async () => {
   const made = await orderWithIntent();
   expect((await postWebhook(succeeded(made))).status).toBe(200);
   await until(async () => ((await ledgerOf(made.order.id)).length === 2 ? true : undefined), 'the vendor credit');
-  await gql().data(`mutation($o: ID!) { refundOrder(orderId: $o, reason: "Customer asked") { status } }`, {
-    variables: { o: made.order.id },
-    token: admin,
-  });
+  await gql().data(
+    `mutation($o: ID!) { refundOrder(input: { orderId: $o, reason: "Customer asked" }) { payment { status } } }`,
+    {
+      variables: { o: made.order.id },
+      token: admin,
+    },
+  );
   const entries = await until(async () => {
     const rows = await ledgerOf(made.order.id);
     return rows.length === 4 ? rows : undefined;

@@ -246,21 +246,24 @@ describe('benchmark operations are N+1 free (statements and fetches independent 
       );
       const token = register.accessToken as string;
       for (const productId of ids.slice(0, size - 1))
-        await supergraph.client.data(`mutation($p: ID!) { addToCart(productId: $p) { itemCount } }`, {
-          variables: { p: productId },
-          token,
-        });
+        await supergraph.client.data(
+          `mutation($p: ID!) { addToCart(input: { productId: $p }) { cart { itemCount } } }`,
+          {
+            variables: { p: productId },
+            token,
+          },
+        );
       await quiesce(supergraph);
       const add = await costOf(supergraph, (requestId) =>
         supergraph.client.data(
-          `mutation AddToCart($p: ID!) { addToCart(productId: $p) { itemCount subtotal { amount currency } } }`,
+          `mutation AddToCart($p: ID!) { addToCart(input: { productId: $p }) { cart { itemCount subtotal { amount currency } } } }`,
           { variables: { p: ids[size - 1] }, token, headers: { 'x-request-id': requestId } },
         ),
       );
-      expect(add.result.addToCart.itemCount).toBe(size);
+      expect(add.result.addToCart.cart.itemCount).toBe(size);
       const checkout = await costOf(supergraph, (requestId) =>
         supergraph.client.data(
-          `mutation Checkout($k: String!) { checkout(input: { idempotencyKey: $k }) { id status items { name product { name } vendor { displayName } } } }`,
+          `mutation Checkout($k: String!) { checkout(input: { idempotencyKey: $k }) { order { id status items { name product { name } vendor { displayName } } } cart { id itemCount } } }`,
           {
             variables: { k: randomUUID() },
             token,
@@ -268,8 +271,9 @@ describe('benchmark operations are N+1 free (statements and fetches independent 
           },
         ),
       );
-      expect(checkout.result.checkout.status).toBe('PENDING_PAYMENT');
-      expect(checkout.result.checkout.items).toHaveLength(size);
+      expect(checkout.result.checkout.order.status).toBe('PENDING_PAYMENT');
+      expect(checkout.result.checkout.order.items).toHaveLength(size);
+      expect(checkout.result.checkout.cart.itemCount).toBe(0);
       recorded[size] = { add: statementCounts(add.cost), checkout: statementCounts(checkout.cost) };
       table.push({
         operation: 'addToCart (cart of N)',

@@ -60,11 +60,13 @@ it('item 8: a NUL byte in each of the seven inputs is BAD_USER_INPUT, never INTE
   const customer = tokenFor(DemoIds.users.alan, 'CUSTOMER');
   const admin = tokenFor(DemoIds.users.admin, 'ADMIN');
   const probes: [string, string?][] = [
-    [String.raw`mutation { login(email: "a\u0000@example.com", password: "whatever passphrase") { accessToken } }`],
-    [String.raw`mutation { requestPasswordReset(email: "a\u0000@example.com") }`],
-    [String.raw`mutation { updateProfile(input: { email: "b\u0000@example.com" }) { id } }`, customer],
-    [String.raw`{ product(slug: "a\u0000") { id } }`],
-    [String.raw`{ category(slug: "a\u0000") { id } }`],
+    [
+      String.raw`mutation { login(input: { email: "a\u0000@example.com", password: "whatever passphrase" }) { accessToken } }`,
+    ],
+    [String.raw`mutation { requestPasswordReset(input: { email: "a\u0000@example.com" }) { email } }`],
+    [String.raw`mutation { updateProfile(input: { email: "b\u0000@example.com" }) { user { id } } }`, customer],
+    [String.raw`{ productBySlug(slug: "a\u0000") { id } }`],
+    [String.raw`{ categoryBySlug(slug: "a\u0000") { id } }`],
     [String.raw`{ products(filter: { categorySlug: "a\u0000" }) { edges { node { id } } } }`],
     [String.raw`{ users(filter: { search: "a\u0000" }) { edges { node { id } } } }`, admin],
   ];
@@ -104,20 +106,30 @@ describe('item 9: tokens', () => {
     const token = tokenOfUnknownUser(randomUUID(), 'CUSTOMER');
     const { products } = await gql().data('{ products(first: 1) { edges { node { id } } } }');
     for (const [query, variables] of [
-      ['mutation($p: ID!) { addToCart(productId: $p) { itemCount } }', { p: products.edges[0].node.id }],
-      ['mutation($k: String!) { checkout(input: { idempotencyKey: $k }) { id } }', { k: randomUUID() }],
-      ['mutation { applyAsVendor(input: { displayName: "Ghost Labs", bio: "Nobody." }) { id } }', {}],
+      [
+        'mutation($p: ID!) { addToCart(input: { productId: $p }) { cart { itemCount } } }',
+        { p: products.edges[0].node.id },
+      ],
+      ['mutation($k: String!) { checkout(input: { idempotencyKey: $k }) { order { id } } }', { k: randomUUID() }],
+      ['mutation { applyAsVendor(input: { displayName: "Ghost Labs", bio: "Nobody." }) { vendor { id } } }', {}],
     ] as const) {
       const result = await gql().request(query, { token, variables });
       expect(result.errors?.[0].extensions?.code).toBe('UNAUTHENTICATED');
-      expect(result.data ?? null).toBeNull();
+      // No payload: no data at all, or (mutations answer nullable payloads) the mutation's field null.
+      expect(Object.values(result.data ?? {}).filter((payload) => payload !== null)).toEqual([]);
     }
   });
 
   it('an access token is refused right after logout, not at its expiry', async () => {
     const session = await register('Leaver');
     expect((await gql().data(ME, { token: session.accessToken })).me.id).toBe(session.user.id);
-    await gql().data(`mutation($t: String!) { logout(refreshToken: $t) }`, { variables: { t: session.refreshToken } });
+    const { logout } = await gql().data(
+      `mutation($t: String!) { logout(input: { refreshToken: $t }) { sessionEnded } }`,
+      {
+        variables: { t: session.refreshToken },
+      },
+    );
+    expect(logout).toEqual({ sessionEnded: true });
     // At once where the session ended (the users subgraph)...
     const after = await gql().request(ME, { token: session.accessToken });
     expect(after.data?.me ?? null).toBeNull();
@@ -141,10 +153,13 @@ it('item 10: five wrong passwords from IP A leave the owner free to sign in from
   const owner = await register('Owner');
   const proxied = new GraphQLTestClient((await supergraph.startGateway({ TRUST_PROXY: 'true' })).url);
   const login = (password: string, ip: string) =>
-    proxied.request(`mutation($e: String!, $p: String!) { login(email: $e, password: $p) { user { id } } }`, {
-      variables: { e: owner.user.email, p: password },
-      headers: { 'x-forwarded-for': ip },
-    });
+    proxied.request(
+      `mutation($e: String!, $p: String!) { login(input: { email: $e, password: $p }) { user { id } } }`,
+      {
+        variables: { e: owner.user.email, p: password },
+        headers: { 'x-forwarded-for': ip },
+      },
+    );
   for (let i = 0; i < 5; i += 1)
     expect((await login('not the password', '203.0.113.10')).errors?.[0].extensions?.code).toBe('UNAUTHENTICATED');
   // IP A now waits, even with the right password...
@@ -156,9 +171,12 @@ it('item 10: five wrong passwords from IP A leave the owner free to sign in from
 it('item 11: no password-reset or verification token in the logs (NODE_ENV=test)', async () => {
   const { user } = await register('Forgetful');
   expect(
-    (await gql().data(`mutation($e: String!) { requestPasswordReset(email: $e) }`, { variables: { e: user.email } }))
-      .requestPasswordReset,
-  ).toBe(true);
+    (
+      await gql().data(`mutation($e: String!) { requestPasswordReset(input: { email: $e }) { email } }`, {
+        variables: { e: user.email },
+      })
+    ).requestPasswordReset,
+  ).toEqual({ email: user.email });
   const sent = () => mails.filter((mail) => mail.to === user.email);
   await until(() => (sent().length === 2 ? true : undefined), 'the verification and reset mails');
   const log = supergraph.logs.text();
@@ -175,26 +193,25 @@ it('item 12: updateProduct on another vendor’s draft answers NOT_FOUND, exactl
   const ada = tokenFor(DemoIds.users.ada, 'VENDOR');
   const grace = tokenFor(DemoIds.users.grace, 'VENDOR');
   const { categories } = await gql().data('{ categories { id } }');
-  const { createProduct: draft } = await gql().data(
-    `mutation($i: CreateProductInput!) { createProduct(input: $i) { id status } }`,
-    {
-      token: ada,
-      variables: {
-        i: {
-          name: 'Probe Draft Agent',
-          description: 'A draft only its vendor may see or change.',
-          kind: 'AGENT',
-          price: { amount: 4900, currency: 'USD' },
-          categoryId: categories[0].id,
-          tags: ['probe'],
-        },
+  const {
+    createProduct: { product: draft },
+  } = await gql().data(`mutation($i: CreateProductInput!) { createProduct(input: $i) { product { id status } } }`, {
+    token: ada,
+    variables: {
+      i: {
+        name: 'Probe Draft Agent',
+        description: 'A draft only its vendor may see or change.',
+        kind: 'AGENT',
+        price: { amount: 4900, currency: 'USD' },
+        categoryId: categories[0].id,
+        tags: ['probe'],
       },
     },
-  );
+  });
   expect(draft.status).toBe('DRAFT');
   const update = async (id: string) => {
     const { status, data, errors } = await gql().request(
-      `mutation($id: ID!) { updateProduct(id: $id, input: { description: "Taken over." }) { id } }`,
+      `mutation($id: ID!) { updateProduct(input: { productId: $id, description: "Taken over." }) { product { id } } }`,
       { token: grace, variables: { id } },
     );
     return { status, data, errors };
@@ -226,8 +243,10 @@ it('item 13: a signed success for 1 EUR against a USD order leaves it unpaid, un
 describe('item 7: a subgraph port trusts nothing the gateway did not sign', () => {
   it('_entities of a user and of a pending vendor, and _service, are refused unsigned (403 FORBIDDEN)', async () => {
     const applicant = await register('Pending');
-    const { applyAsVendor } = await gql().data(
-      `mutation { applyAsVendor(input: { displayName: "Probe Pending Labs", bio: "Not yet approved." }) { id status } }`,
+    const {
+      applyAsVendor: { vendor: applyAsVendor },
+    } = await gql().data(
+      `mutation { applyAsVendor(input: { displayName: "Probe Pending Labs", bio: "Not yet approved." }) { vendor { id status } } }`,
       { token: applicant.accessToken },
     );
     expect(applyAsVendor.status).toBe('PENDING');

@@ -133,7 +133,7 @@ describe('npm start (embedded mode)', () => {
     // The README's tour pays with simulatePayment: npm start enables it (an unknown order, not FORBIDDEN).
     expect(
       await gateway.errorCode(
-        `mutation { simulatePayment(orderId: "00000000-0000-4000-8000-0000000000ff", outcome: SUCCEEDED) { status } }`,
+        `mutation { simulatePayment(input: { orderId: "00000000-0000-4000-8000-0000000000ff", outcome: SUCCEEDED }) { payment { status } } }`,
         { token: register.accessToken },
       ),
     ).toBe('NOT_FOUND');
@@ -143,7 +143,7 @@ describe('npm start (embedded mode)', () => {
     const second = launch(env);
     await untilUp(second);
     const { login } = await gateway.data(
-      `mutation($e: String!, $p: String!) { login(email: $e, password: $p) { accessToken refreshToken user { email } } }`,
+      `mutation($e: String!, $p: String!) { login(input: { email: $e, password: $p }) { accessToken refreshToken user { email } } }`,
       {
         variables: { e: email, p: 'persisted passphrase' },
       },
@@ -151,7 +151,9 @@ describe('npm start (embedded mode)', () => {
     expect(login.user.email).toBe(email);
     // One process, no Redis: the gateway reads the session versions the users subgraph writes in memory.
     expect((await gateway.data(`{ me { email } }`, { token: login.accessToken })).me.email).toBe(email);
-    await gateway.data(`mutation($t: String!) { logout(refreshToken: $t) }`, { variables: { t: login.refreshToken } });
+    await gateway.data(`mutation($t: String!) { logout(input: { refreshToken: $t }) { sessionEnded } }`, {
+      variables: { t: login.refreshToken },
+    });
     await until(
       async () =>
         (await gateway.request(`{ me { email } }`, { token: login.accessToken })).status === 401 ? true : undefined,
@@ -159,7 +161,7 @@ describe('npm start (embedded mode)', () => {
       5_000,
     );
     const admin = await gateway.data(
-      `mutation { login(email: "admin@marketplace.local", password: "admin-password-123") { user { role } } }`,
+      `mutation { login(input: { email: "admin@marketplace.local", password: "admin-password-123" }) { user { role } } }`,
     );
     expect(admin.login.user.role).toBe('ADMIN');
     expect(await stop(second)).toBe(0);

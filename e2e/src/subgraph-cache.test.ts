@@ -56,37 +56,43 @@ it('fetches a public entity answer once for every viewer, and the answers are th
 it('never shares root answers, private fields or writes', async () => {
   const before = await hits();
   // A vendor's own draft (a root field) and a vendor's private reason (an entity field).
-  const draft = await supergraph.client.data(`mutation($i: CreateProductInput!) { createProduct(input: $i) { id } }`, {
-    variables: {
-      i: {
-        name: `Cache draft ${Date.now()}`,
-        description: 'A draft only its vendor sees.',
-        kind: 'TOOL',
-        price: { amount: 900, currency: 'USD' },
-        categoryId: await anyCategoryId(),
-        tags: [],
+  const draft = await supergraph.client.data(
+    `mutation($i: CreateProductInput!) { createProduct(input: $i) { product { id } } }`,
+    {
+      variables: {
+        i: {
+          name: `Cache draft ${Date.now()}`,
+          description: 'A draft only its vendor sees.',
+          kind: 'TOOL',
+          price: { amount: 900, currency: 'USD' },
+          categoryId: await anyCategoryId(),
+          tags: [],
+        },
       },
+      token: vendorToken(),
     },
-    token: vendorToken(),
-  });
+  );
   const DRAFT = `query($id: ID!) { product(id: $id) { id status vendor { displayName suspensionReason } } }`;
   for (let i = 0; i < 2; i++)
-    expect((await read(vendorToken(), DRAFT, { id: draft.createProduct.id })).data?.product).toMatchObject({
+    expect((await read(vendorToken(), DRAFT, { id: draft.createProduct.product.id })).data?.product).toMatchObject({
       status: 'DRAFT',
     });
-  expect((await read(customerToken(), DRAFT, { id: draft.createProduct.id })).errors?.[0]?.extensions?.code).toBe(
-    'NOT_FOUND',
-  );
+  // Someone else's draft: null without an error, as an unknown product.
+  const hidden = await read(customerToken(), DRAFT, { id: draft.createProduct.product.id });
+  expect({ data: hidden.data, errors: hidden.errors }).toEqual({ data: { product: null }, errors: undefined });
   expect(await hits()).toBe(before);
 });
 
 it("shows a vendor's new display name on the next signed-in read", async () => {
   await read(customerToken());
   const displayName = `Ada Shared ${Date.now()}`;
-  await supergraph.client.data(`mutation($n: String!) { updateVendorProfile(input: { displayName: $n }) { id } }`, {
-    variables: { n: displayName },
-    token: vendorToken(),
-  });
+  await supergraph.client.data(
+    `mutation($n: String!) { updateVendorProfile(input: { displayName: $n }) { vendor { id } } }`,
+    {
+      variables: { n: displayName },
+      token: vendorToken(),
+    },
+  );
   await until(
     async () => ((await read(customerToken())).data?.product?.vendor.displayName === displayName ? true : undefined),
     'the new vendor name',

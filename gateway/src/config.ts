@@ -61,7 +61,15 @@ export const DEFAULT_PUBLIC_CACHE_MAX_BYTES = 64 * 2 ** 20;
 export const DEFAULT_SUBGRAPH_CACHE_MAX_ENTRIES = 50_000;
 export const DEFAULT_SUBGRAPH_CACHE_MAX_ENTRY_BYTES = 256 * 1024;
 /** Root fields whose answers to anonymous visitors are the same for everyone and announced when they change. */
-export const DEFAULT_RESPONSE_CACHE_ROOT_FIELDS = ['products', 'product', 'categories', 'category', 'vendor'];
+export const DEFAULT_RESPONSE_CACHE_ROOT_FIELDS = [
+  'products',
+  'product',
+  'productBySlug',
+  'categories',
+  'categoryBySlug',
+  'vendor',
+  'vendorBySlug',
+];
 
 /**
  * gateway/dist → repository root → schema/supergraph.graphql (the committed, composed production schema).

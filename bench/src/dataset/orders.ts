@@ -34,14 +34,14 @@ export async function loadOrders(manager: EntityManager, step: Step, plan: Plan)
        SELECT o.id, h.from_status, h.to_status, h.reason, ${ts('h.at_ms')}
        FROM bench_orders o
        CROSS JOIN LATERAL (VALUES
-         (1, NULL, 'PENDING_PAYMENT', 'checkout', o.created_ms, true),
-         (2, 'PENDING_PAYMENT', 'PAID', 'payment.succeeded', o.order_paid_ms, o.kind IN ('FULFILLED', 'REFUNDED')),
-         (3, 'PAID', 'FULFILLED', 'license.issued', o.fulfilled_ms, o.kind IN ('FULFILLED', 'REFUNDED')),
-         (4, 'FULFILLED', 'REFUNDED', 'payment.refunded', o.refunded_ms + 50, o.kind = 'REFUNDED'),
-         (2, 'PENDING_PAYMENT', 'PAYMENT_FAILED', 'payment.failed', o.failed_ms + 50, o.kind = 'PAYMENT_FAILED'),
+         (1, NULL, 'PENDING_PAYMENT', 'CHECKOUT', o.created_ms, true),
+         (2, 'PENDING_PAYMENT', 'PAID', 'PAYMENT_SUCCEEDED', o.order_paid_ms, o.kind IN ('FULFILLED', 'REFUNDED')),
+         (3, 'PAID', 'FULFILLED', 'LICENSES_ISSUED', o.fulfilled_ms, o.kind IN ('FULFILLED', 'REFUNDED')),
+         (4, 'FULFILLED', 'REFUNDED', 'PAYMENT_REFUNDED', o.refunded_ms + 50, o.kind = 'REFUNDED'),
+         (2, 'PENDING_PAYMENT', 'PAYMENT_FAILED', 'PAYMENT_FAILED', o.failed_ms + 50, o.kind = 'PAYMENT_FAILED'),
          (3, 'PAYMENT_FAILED', 'CANCELLED', 'PAYMENT_TIMEOUT', o.cancelled_ms, o.kind = 'PAYMENT_FAILED'),
          (2, 'PENDING_PAYMENT', 'CANCELLED', 'PAYMENT_TIMEOUT', o.cancelled_ms, o.kind = 'CANCELLED_TIMEOUT'),
-         (2, 'PENDING_PAYMENT', 'CANCELLED', 'CUSTOMER', o.cancelled_ms, o.kind = 'CANCELLED_CUSTOMER')
+         (2, 'PENDING_PAYMENT', 'CANCELLED', 'CANCELLED_BY_CUSTOMER', o.cancelled_ms, o.kind = 'CANCELLED_CUSTOMER')
        ) AS h(seq, from_status, to_status, reason, at_ms, happened)
        WHERE h.happened
        ORDER BY o.o, h.seq`,

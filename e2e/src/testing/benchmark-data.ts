@@ -191,31 +191,34 @@ async function placePaidOrders(
   const orderIds: string[] = [];
   for (let k = 0; k < ORDERS; k++) {
     for (const productId of [ada[k], others[k]]) {
-      await gql.data(`mutation($p: ID!) { addToCart(productId: $p) { itemCount } }`, {
+      await gql.data(`mutation($p: ID!) { addToCart(input: { productId: $p }) { cart { itemCount } } }`, {
         variables: { p: productId },
         token,
       });
     }
-    const { checkout } = await gql.data(`mutation($k: String!) { checkout(input: { idempotencyKey: $k }) { id } }`, {
-      variables: { k: `n1-order-${k}` },
-      token,
-    });
-    orderIds.push(checkout.id);
+    const { checkout } = await gql.data(
+      `mutation($k: String!) { checkout(input: { idempotencyKey: $k }) { order { id } } }`,
+      { variables: { k: `n1-order-${k}` }, token },
+    );
+    orderIds.push(checkout.order.id);
   }
   await inParallel(orderIds, CONCURRENCY, async (orderId) => {
     await until(async () => {
-      const result = await gql.request(`mutation($o: ID!) { createPaymentIntent(orderId: $o) { payment { id } } }`, {
-        variables: { o: orderId },
-        token,
-      });
+      const result = await gql.request(
+        `mutation($o: ID!) { createPaymentIntent(input: { orderId: $o }) { payment { id } } }`,
+        { variables: { o: orderId }, token },
+      );
       if (result.errors?.[0]?.extensions?.code === 'NOT_FOUND') return undefined;
       if (!result.data) throw new Error(JSON.stringify(result.errors));
       return true;
     }, `payments to know order ${orderId}`);
-    await gql.data(`mutation($o: ID!) { simulatePayment(orderId: $o, outcome: SUCCEEDED) { status } }`, {
-      variables: { o: orderId },
-      token,
-    });
+    await gql.data(
+      `mutation($o: ID!) { simulatePayment(input: { orderId: $o, outcome: SUCCEEDED }) { payment { status } } }`,
+      {
+        variables: { o: orderId },
+        token,
+      },
+    );
   });
   await until(
     async () =>
@@ -283,10 +286,13 @@ async function reviewByDistinctCustomers(
     `catalog to record ${count} licenses`,
   );
   await inParallel(reviewers, CONCURRENCY, (reviewer, i) =>
-    gql.data(`mutation($p: ID!, $r: Int!, $b: String) { addReview(productId: $p, rating: $r, body: $b) { id } }`, {
-      variables: { p: productId, r: 1 + (i % 5), b: `Review number ${i + 1}: it does what it says.` },
-      token: reviewer.token,
-    }),
+    gql.data(
+      `mutation($p: ID!, $r: Int!, $b: String) { addReview(input: { productId: $p, rating: $r, body: $b }) { review { id } } }`,
+      {
+        variables: { p: productId, r: 1 + (i % 5), b: `Review number ${i + 1}: it does what it says.` },
+        token: reviewer.token,
+      },
+    ),
   );
   return count;
 }

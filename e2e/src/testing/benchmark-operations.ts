@@ -41,7 +41,7 @@ export const PRODUCT_PAGE: BenchmarkOperation = {
   query: `query ProductPage($id: ID!, $first: Int!) {
     product(id: $id) {
       name description vendor { displayName }
-      reviews(first: $first) { edges { node { rating body author { displayName } } } }
+      reviews(first: $first) { edges { node { rating body owner { displayName } } } }
     }
   }`,
   page: (data) => data.product.reviews.edges,
@@ -51,16 +51,16 @@ export const MY_ORDERS: BenchmarkOperation = {
   name: 'MyOrders',
   title: 'my orders',
   query: `query MyOrders($first: Int!) {
-    myOrders(first: $first) {
+    me { orders(first: $first) {
       edges { node {
         number status total { amount currency }
         items { name product { name } vendor { displayName } }
         licenses { key status }
         payments { status }
       } }
-    }
+    } }
   }`,
-  page: (data) => data.myOrders.edges,
+  page: (data) => data.me.orders.edges,
 };
 
 export const VENDOR_DASHBOARD: BenchmarkOperation = {
@@ -69,7 +69,7 @@ export const VENDOR_DASHBOARD: BenchmarkOperation = {
   query: `query VendorDashboard($first: Int!) {
     me { vendor {
       balance { available { amount } pending { amount } }
-      stats(period: LAST_30_DAYS) { sales revenue { amount } topProducts { name product { name } } }
+      stats(period: LAST_30_DAYS) { saleCount gross { amount } topProducts { name product { name } } }
       ledger(first: $first) { edges { node { kind amount { amount } order { id } product { name } } } }
     } }
   }`,
@@ -85,11 +85,14 @@ export const CHECKOUT: BenchmarkOperation = {
   title: 'checkout (idempotent replay)',
   query: `mutation Checkout($key: String!) {
     checkout(input: { idempotencyKey: $key }) {
-      id number status total { amount currency }
-      items { name unitPrice { amount currency } product { name } vendor { displayName } }
+      order {
+        id number status total { amount currency }
+        items { name unitPrice { amount currency } product { name } vendor { displayName } }
+      }
+      cart { id itemCount }
     }
   }`,
-  page: (data) => data.checkout.items,
+  page: (data) => data.checkout.order.items,
 };
 
 export const BENCHMARK_OPERATIONS = [STOREFRONT, STOREFRONT_SEARCH, PRODUCT_PAGE, MY_ORDERS, VENDOR_DASHBOARD];

@@ -27,7 +27,7 @@ export async function newCustomer(supergraph: TestSupergraph): Promise<string> {
 export async function orderWithIntent(supergraph: TestSupergraph): Promise<OrderWithIntent> {
   const gql = supergraph.client;
   const { products } = await gql.data(
-    `query($v: ID!) { products(filter: { vendorId: $v, minPrice: 100 }, first: 1) { edges { node { id } } } }`,
+    `query($v: ID!) { products(filter: { vendorId: $v, minPrice: { amount: 100, currency: USD } }, first: 1) { edges { node { id } } } }`,
     { variables: { v: DemoIds.vendors.ada } },
   );
   const productId: string = products.edges[0].node.id;
@@ -35,20 +35,22 @@ export async function orderWithIntent(supergraph: TestSupergraph): Promise<Order
   await until(
     async () =>
       (
-        await gql.request(`mutation($p: ID!) { addToCart(productId: $p) { itemCount } }`, {
+        await gql.request(`mutation($p: ID!) { addToCart(input: { productId: $p }) { cart { itemCount } } }`, {
           variables: { p: productId },
           token,
         })
       ).data ?? undefined,
     'the orders replica',
   );
-  const { checkout: order } = await gql.data(
-    `mutation($k: String!) { checkout(input: { idempotencyKey: $k }) { id total { amount currency } } }`,
+  const {
+    checkout: { order },
+  } = await gql.data(
+    `mutation($k: String!) { checkout(input: { idempotencyKey: $k }) { order { id total { amount currency } } } }`,
     { variables: { k: randomUUID() }, token },
   );
   const intent = await until(async () => {
     const result = await gql.request(
-      `mutation($o: ID!) { createPaymentIntent(orderId: $o) { payment { id providerRef amount { amount currency } } } }`,
+      `mutation($o: ID!) { createPaymentIntent(input: { orderId: $o }) { payment { id providerRef amount { amount currency } } } }`,
       { variables: { o: order.id }, token },
     );
     return result.data?.createPaymentIntent ?? undefined;

@@ -158,7 +158,7 @@ describe('single flight', () => {
 
   it('never joins other callers, other variables or writes', async () => {
     const { fetcher, joins } = joiningFetcher();
-    const write = query('mutation Op__orders__0{checkout{id}}');
+    const write = query('mutation Op__orders__0($input:CheckoutInput!){checkout(input:$input){order{id}}}');
     try {
       const answers = await inFlight(
         fetcher,

@@ -8,6 +8,9 @@ export const ErrorReason = {
     'The user already has a vendor profile (PENDING, ACTIVE or SUSPENDED); only a REJECTED applicant may apply again.',
   ALREADY_PAID: 'The order is paid already (or was paid and refunded); it takes no further payment.',
   ALREADY_REFUNDED: 'The payment was refunded already; there is nothing left to refund.',
+  CART_EMPTY: 'The cart holds nothing to check out.',
+  CURRENCY_MISMATCH:
+    "The product or cart is priced in another currency than the cart's: one order is charged in one currency.",
   EMAIL_TAKEN: 'Another account has this email address.',
   IDEMPOTENCY_KEY_REUSED: 'The idempotency key was used before with different input.',
   INSUFFICIENT_BALANCE: 'The amount is more than the available balance; the message says how much is available.',
@@ -19,6 +22,7 @@ export const ErrorReason = {
   NO_ARTIFACT: 'The vendor has not uploaded a build of the product yet, so there is nothing to download.',
   ORDER_CANCELLED: 'The order was cancelled; it can no longer be paid.',
   OWN_ROLE: 'Admins cannot change their own role.',
+  PRODUCT_UNAVAILABLE: 'A product involved is no longer for sale (archived or unpublished).',
   SLUG_TAKEN: 'Another vendor has this slug.',
   TOO_MANY_ACTIVATIONS: 'Every activation slot of the license is taken; deactivate another machine first.',
   VENDOR_NOT_ACTIVE: "The caller's vendor is not ACTIVE (PENDING, REJECTED or SUSPENDED).",

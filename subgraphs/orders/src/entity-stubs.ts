@@ -2,7 +2,8 @@ import { EntityStub, entityStubs } from '@marketplace/kit';
 
 /**
  * Entities other subgraphs own, known here only by their key: an order points at its `User`
- * (and contributes `User.orders`), an order line at its `Product` (catalog) and `Vendor`.
+ * (and contributes `User.orders`, `User.cart`), an order line at its `Product` (catalog, which
+ * gets `Product.viewerInCart`) and `Vendor`.
  * A representation needs no lookup: its key is all `User.orders` needs.
  */
 export const { User, Product, Vendor, references: entityStubReferences } = entityStubs('User', 'Product', 'Vendor');

@@ -1,4 +1,5 @@
 import type { SubgraphModule } from '@marketplace/kit';
+import { ProductInCartResolver, UserCartResolver } from './cart/cart-viewer.resolver';
 import { CartResolver } from './cart/cart.resolver';
 import { CartService } from './cart/cart.service';
 import { OrdersConfig, readOrdersConfig } from './config';
@@ -6,6 +7,7 @@ import { entityStubReferences } from './entity-stubs';
 import { CreateProductReplica1763790000000 } from './migrations/1763790000000-create-product-replica';
 import { CreateCarts1763790000001 } from './migrations/1763790000001-create-carts';
 import { CreateOrders1763790000002 } from './migrations/1763790000002-create-orders';
+import { OrderStatusChangeReasons1763790000003 } from './migrations/1763790000003-order-status-change-reasons';
 import { CheckoutService } from './order/checkout.service';
 import { startExpiryJob } from './order/order-expiry';
 import { orderHandlers } from './order/order.handlers';
@@ -23,8 +25,20 @@ export const ordersSubgraph: SubgraphModule<OrdersConfig> = {
   name: 'orders',
   defaultPort: 4003,
   entities: [],
-  migrations: [CreateProductReplica1763790000000, CreateCarts1763790000001, CreateOrders1763790000002],
-  resolvers: [CartResolver, OrderResolver, OrderSubscriptionResolver, UserOrdersResolver],
+  migrations: [
+    CreateProductReplica1763790000000,
+    CreateCarts1763790000001,
+    CreateOrders1763790000002,
+    OrderStatusChangeReasons1763790000003,
+  ],
+  resolvers: [
+    CartResolver,
+    UserCartResolver,
+    ProductInCartResolver,
+    OrderResolver,
+    OrderSubscriptionResolver,
+    UserOrdersResolver,
+  ],
   readSettings: readOrdersConfig,
   wire(deps, settings) {
     const { db, outbox, changes, log } = deps;
@@ -36,6 +50,8 @@ export const ordersSubgraph: SubgraphModule<OrdersConfig> = {
     return {
       resolvers: [
         new CartResolver(carts),
+        new UserCartResolver(carts),
+        new ProductInCartResolver(carts),
         new OrderResolver(orders, new CheckoutService(db, carts, outbox, transitions)),
         new OrderSubscriptionResolver(orders, changes),
         new UserOrdersResolver(orders),

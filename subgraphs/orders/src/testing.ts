@@ -8,6 +8,11 @@ export function startOrders(env: Record<string, string> = {}): Promise<TestSubgr
 }
 
 export const customer = () => tokenFor(randomUUID(), 'CUSTOMER');
+export const admin = () => tokenFor(randomUUID(), 'ADMIN');
+
+/** The user id (`sub`) a test token was made for. */
+export const userOf = (token: string) =>
+  (JSON.parse(Buffer.from(token.split('.')[1], 'base64url').toString()) as { sub: string }).sub;
 
 /** A product published in the orders subgraph's replica, through the catalog's event. */
 export async function published(orders: TestSubgraph, overrides: Partial<ProductState> = {}): Promise<ProductState> {
@@ -49,19 +54,33 @@ export interface CartView {
   }[];
 }
 
-export const CART = `{ cart { ${CART_FIELDS} } }`;
-export const ADD = `mutation($productId: ID!) { addToCart(productId: $productId) { ${CART_FIELDS} } }`;
-export const REMOVE = `mutation($productId: ID!) { removeFromCart(productId: $productId) { ${CART_FIELDS} } }`;
-export const CLEAR = `mutation { clearCart { ${CART_FIELDS} } }`;
+/** `User.cart` of the user `$userId`, as the gateway asks this subgraph for `me { cart }`. */
+export const USER_CART = `query($userId: ID!) { _entities(representations: [{ __typename: "User", id: $userId }]) { ... on User { cart { ${CART_FIELDS} } } } }`;
+export const ADD = `mutation($productId: ID!) { addToCart(input: { productId: $productId }) { cart { ${CART_FIELDS} } } }`;
+export const REMOVE = `mutation($productId: ID!) { removeFromCart(input: { productId: $productId }) { cart { ${CART_FIELDS} } } }`;
+export const CLEAR = `mutation { clearCart { cart { ${CART_FIELDS} } } }`;
 
-export const ORDER_FIELDS = `id number status user { id } createdAt updatedAt subtotal { amount currency } total { amount currency }
+/** The cart of `userId` as the viewer of `token` sees it (null unless it is theirs). */
+export async function cartAs(orders: TestSubgraph, userId: string, token?: string): Promise<CartView | null> {
+  const { _entities } = await orders.client.data<{ _entities: [{ cart: CartView | null }] }>(USER_CART, {
+    variables: { userId },
+    token,
+  });
+  return _entities[0].cart;
+}
+
+/** The signed-in user's own cart (`me { cart }`). */
+export const cartOf = async (orders: TestSubgraph, token: string): Promise<CartView> =>
+  (await cartAs(orders, userOf(token), token))!;
+
+export const ORDER_FIELDS = `id number status owner { id } createdAt updatedAt subtotal { amount currency } total { amount currency }
   items { product { id } vendor { id } name unitPrice { amount currency } quantity } statusHistory { from to reason at }`;
 
 export interface OrderView {
   id: string;
   number: string;
   status: string;
-  user: { id: string };
+  owner: { id: string };
   createdAt: string;
   updatedAt: string;
   subtotal: { amount: number; currency: string };
@@ -76,14 +95,19 @@ export interface OrderView {
   statusHistory: { from: string | null; to: string; reason: string; at: string }[];
 }
 
-export const CHECKOUT = `mutation($key: String!) { checkout(input: { idempotencyKey: $key }) { ${ORDER_FIELDS} } }`;
+export const CHECKOUT = `mutation($key: String!) { checkout(input: { idempotencyKey: $key }) { order { ${ORDER_FIELDS} } cart { ${CART_FIELDS} } } }`;
 export const ORDER = `query($id: ID!) { order(id: $id) { ${ORDER_FIELDS} } }`;
-export const CANCEL = `mutation($id: ID!) { cancelOrder(id: $id) { ${ORDER_FIELDS} } }`;
+export const CANCEL = `mutation($orderId: ID!) { cancelOrder(input: { orderId: $orderId }) { order { ${ORDER_FIELDS} } } }`;
+
+export interface CheckoutView {
+  order: OrderView;
+  cart: CartView;
+}
 
 export const newKey = () => `key-${randomUUID()}`;
 
 export const checkout = (orders: TestSubgraph, token: string | undefined, key = newKey()) =>
-  orders.client.request<{ checkout: OrderView }>(CHECKOUT, { variables: { key }, token });
+  orders.client.request<{ checkout: CheckoutView }>(CHECKOUT, { variables: { key }, token });
 
 /** The signed-in user of `token` buys `products` (published with defaults when none are given). */
 export async function placeOrder(
@@ -93,15 +117,16 @@ export async function placeOrder(
 ): Promise<{ order: OrderView; products: ProductState[] }> {
   const bought = products ?? [await published(orders)];
   for (const product of bought) await orders.client.data(ADD, { variables: { productId: product.productId }, token });
-  const { checkout: order } = await orders.client.data<{ checkout: OrderView }>(CHECKOUT, {
+  const { checkout } = await orders.client.data<{ checkout: CheckoutView }>(CHECKOUT, {
     variables: { key: newKey() },
     token,
   });
-  return { order, products: bought };
+  return { order: checkout.order, products: bought };
 }
 
-export async function orderAs(orders: TestSubgraph, id: string, token: string): Promise<OrderView> {
-  return (await orders.client.data<{ order: OrderView }>(ORDER, { variables: { id }, token })).order;
+/** `order(id)` as the viewer of `token` sees it: null when missing or not theirs. */
+export async function orderAs(orders: TestSubgraph, id: string, token?: string): Promise<OrderView | null> {
+  return (await orders.client.data<{ order: OrderView | null }>(ORDER, { variables: { id }, token })).order;
 }
 
 export async function statusOf(orders: TestSubgraph, orderId: string): Promise<string> {

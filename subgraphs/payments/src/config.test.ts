@@ -84,7 +84,11 @@ describe('readPaymentsConfig', () => {
     ],
     [{ STRIPE_WEBHOOK_TOLERANCE_SECONDS: '5m' }, /^config: STRIPE_WEBHOOK_TOLERANCE_SECONDS must be an integer/],
     [{ STRIPE_WEBHOOK_URL: 'mailto:x@y' }, /^config: STRIPE_WEBHOOK_URL must use http or https/],
-    [{ NODE_ENV: 'production' }, /^config: STRIPE_WEBHOOK_SECRET is required in production/],
+    [{ NODE_ENV: 'production' }, /^config: STRIPE_SECRET_KEY is required in production/],
+    [
+      { NODE_ENV: 'production', STRIPE_SECRET_KEY: 'sk_live_abc' },
+      /^config: STRIPE_WEBHOOK_SECRET is required when STRIPE_SECRET_KEY is set/,
+    ],
     [
       { NODE_ENV: 'production', STRIPE_WEBHOOK_SECRET: 'whsec_x', PAYMENT_SIMULATION_ENABLED: 'true' },
       /^config: PAYMENT_SIMULATION_ENABLED must not be true in production/,

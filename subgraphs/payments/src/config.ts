@@ -44,6 +44,10 @@ export function readPaymentsConfig(env: EnvReader): PaymentsConfig {
   const simulationEnabled = env.bool('PAYMENT_SIMULATION_ENABLED', false);
   if (simulationEnabled && production)
     throw new ConfigError('PAYMENT_SIMULATION_ENABLED', 'must not be true in production (it pays orders for free)');
+  // The local provider is the development stand-in for Stripe: its payments (provider LOCAL) are
+  // not part of the production API (docs/api-conventions.md §9).
+  if (production && stripeSecretKey === undefined)
+    throw new ConfigError('STRIPE_SECRET_KEY', 'is required in production (the local provider is for development)');
   if (simulationEnabled && stripeSecretKey !== undefined)
     throw new ConfigError(
       'PAYMENT_SIMULATION_ENABLED',

@@ -1,11 +1,22 @@
-import { InputCheck, Money, RequestContext, isUuid, notFound, queryRows, requireViewer } from '@marketplace/kit';
+import {
+  CurrencyCode,
+  InputCheck,
+  Money,
+  RequestContext,
+  conflict,
+  defineLoader,
+  isUuid,
+  notFound,
+  queryRows,
+  requireViewer,
+} from '@marketplace/kit';
 import type { DataSource, EntityManager } from 'typeorm';
 import { Product } from '../entity-stubs';
 import type { ProductReplicaService } from '../product-replica/product-replica.service';
 import { Cart, CartItem } from './cart.type';
 
 /** A cart with no priced item has to show a subtotal in some currency. */
-const DEFAULT_CURRENCY = 'USD';
+const DEFAULT_CURRENCY = CurrencyCode.USD;
 
 interface ItemRow {
   productId: string;
@@ -22,10 +33,38 @@ export class CartService {
     private readonly products: ProductReplicaService,
   ) {}
 
-  async get(context: RequestContext): Promise<Cart> {
-    const viewer = requireViewer(context);
-    return this.db.transaction(async (manager) => this.view(manager, await this.open(manager, viewer.id, false)));
+  /**
+   * `User.cart` of every user in a response, per request: the viewer's own cart (created empty
+   * on first use, read once however often the viewer's User appears); null for anyone else's,
+   * admins included.
+   */
+  readonly ofUser = defineLoader<string, Cart | null>(async (userIds, context) => {
+    const own = context.viewer && userIds.includes(context.viewer.id) ? await this.mine(context.viewer.id) : null;
+    return userIds.map((userId) => (userId === context.viewer?.id ? own : null));
+  });
+
+  /** The user's cart as it is now, created empty if missing. */
+  mine(userId: string): Promise<Cart> {
+    return this.db.transaction(async (manager) => this.view(manager, await this.open(manager, userId, false)));
   }
+
+  /**
+   * `Product.viewerInCart` of every product in a response, one query, per viewer (the loader is
+   * per request). Reading creates no cart.
+   */
+  readonly inViewerCart = defineLoader<string, boolean>(async (productIds, context) => {
+    const viewer = context.viewer;
+    const valid = productIds.filter(isUuid);
+    if (!viewer || valid.length === 0) return productIds.map(() => false);
+    const rows = await queryRows<{ productId: string }>(
+      this.db,
+      `SELECT i.product_id AS "productId" FROM cart_items i JOIN carts c ON c.id = i.cart_id
+       WHERE c.user_id = $1 AND i.product_id = ANY($2::uuid[])`,
+      [viewer.id, valid],
+    );
+    const inCart = new Set(rows.map((row) => row.productId));
+    return productIds.map((id) => inCart.has(id));
+  });
 
   /**
    * Puts a PUBLISHED product in the cart, once: adding it again changes nothing. The cart
@@ -44,9 +83,8 @@ export class CartService {
       // Checkout charges one currency, so a cart holds one. (It can still end up with several:
       // prices are read live from the replica and a vendor may reprice in another currency later.)
       if (currency && currency !== product.priceCurrency) {
-        const check = new InputCheck();
-        check.add('productId', `is priced in ${product.priceCurrency} but the cart is in ${currency}`);
-        check.done();
+        const message = `is priced in ${product.priceCurrency} but the cart is in ${currency}`;
+        throw conflict(`The product ${message}`, 'CURRENCY_MISMATCH', [{ field: 'input.productId', message }]);
       }
       await manager.query(`INSERT INTO cart_items (cart_id, product_id) VALUES ($1, $2) ON CONFLICT DO NOTHING`, [
         cart.id,
@@ -136,6 +174,6 @@ export class CartService {
 
 function checkProductId(productId: string): void {
   const check = new InputCheck();
-  if (!isUuid(productId)) check.add('productId', 'must be a UUID');
+  if (!isUuid(productId)) check.add('input.productId', 'must be a UUID');
   check.done();
 }

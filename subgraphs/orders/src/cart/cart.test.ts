@@ -1,7 +1,20 @@
 import { randomUUID } from 'node:crypto';
 import { Events } from '@marketplace/kit';
 import { TestSubgraph, deliverEvent, productState } from '@marketplace/kit/testing';
-import { ADD, CART, CLEAR, CartView, REMOVE, archive, customer, published, startOrders } from '../testing';
+import {
+  ADD,
+  CLEAR,
+  CartView,
+  REMOVE,
+  admin,
+  archive,
+  cartAs,
+  cartOf as cartOfIn,
+  customer,
+  published,
+  startOrders,
+  userOf,
+} from '../testing';
 
 let orders: TestSubgraph;
 beforeAll(async () => {
@@ -12,17 +25,42 @@ afterAll(() => orders.close());
 const add = (token: string | undefined, productId: string) =>
   orders.client.request<{ addToCart: CartView }>(ADD, { variables: { productId }, token });
 const addOk = async (token: string, productId: string) =>
-  (await orders.client.data<{ addToCart: CartView }>(ADD, { variables: { productId }, token })).addToCart;
-const cartOf = async (token: string) => (await orders.client.data<{ cart: CartView }>(CART, { token })).cart;
+  (await orders.client.data<{ addToCart: { cart: CartView } }>(ADD, { variables: { productId }, token })).addToCart
+    .cart;
+const cartOf = (token: string) => cartOfIn(orders, token);
 
 describe('authorization', () => {
   it.each([
-    ['cart', CART, {}],
     ['addToCart', ADD, { productId: randomUUID() }],
     ['removeFromCart', REMOVE, { productId: randomUUID() }],
     ['clearCart', CLEAR, {}],
-  ])('%s refuses an anonymous caller with UNAUTHENTICATED', async (_name, query, variables) => {
-    expect(await orders.client.errorCode(query, { variables })).toBe('UNAUTHENTICATED');
+  ])('%s refuses an anonymous caller with UNAUTHENTICATED and a null payload', async (name, query, variables) => {
+    const result = await orders.client.request(query, { variables });
+    expect(result.errors?.[0].extensions?.code).toBe('UNAUTHENTICATED');
+    expect(result.data).toEqual({ [name]: null });
+  });
+
+  it('User.cart is null without an error for anyone but the user: signed out, another customer, an admin', async () => {
+    const token = customer();
+    await addOk(token, (await published(orders)).productId);
+    for (const viewer of [undefined, customer(), admin()]) {
+      const result = await orders.client.request(
+        `query($userId: ID!) { _entities(representations: [{ __typename: "User", id: $userId }]) { ... on User { id cart { id } } } }`,
+        { variables: { userId: userOf(token) }, token: viewer },
+      );
+      expect({ data: result.data, errors: result.errors }).toEqual({
+        data: { _entities: [{ id: userOf(token), cart: null }] },
+        errors: undefined,
+      });
+    }
+    expect((await cartOf(token)).itemCount).toBe(1);
+  });
+
+  it("reading another user's cart creates none for them", async () => {
+    const stranger = customer();
+    await cartAs(orders, userOf(stranger), customer());
+    const rows = await orders.subgraph.deps.db.query(`SELECT 1 FROM carts WHERE user_id = $1`, [userOf(stranger)]);
+    expect(rows).toEqual([]);
   });
 });
 
@@ -65,9 +103,12 @@ describe('addToCart', () => {
     expect(await cartOf(token)).toMatchObject({ items: [{ unitPrice: { amount: 999 } }], subtotal: { amount: 999 } });
   });
 
-  it('refuses a malformed product id with BAD_USER_INPUT on productId', async () => {
+  it('refuses a malformed product id with BAD_USER_INPUT on input.productId', async () => {
     const result = await add(customer(), 'not-a-uuid');
-    expect(result.errors?.[0].extensions).toMatchObject({ code: 'BAD_USER_INPUT', fields: [{ field: 'productId' }] });
+    expect(result.errors?.[0].extensions).toMatchObject({
+      code: 'BAD_USER_INPUT',
+      fields: [{ field: 'input.productId' }],
+    });
   });
 
   it('answers NOT_FOUND for an unknown, unpublished or archived product', async () => {
@@ -82,12 +123,16 @@ describe('addToCart', () => {
     expect((await cartOf(token)).itemCount).toBe(0);
   });
 
-  it("refuses a product in another currency than the cart's with BAD_USER_INPUT", async () => {
+  it("refuses a product in another currency than the cart's with CONFLICT (CURRENCY_MISMATCH)", async () => {
     const token = customer();
     await addOk(token, (await published(orders)).productId);
     const euro = await published(orders, { price: { amount: 800, currency: 'EUR' } });
     const result = await add(token, euro.productId);
-    expect(result.errors?.[0].extensions).toMatchObject({ code: 'BAD_USER_INPUT', fields: [{ field: 'productId' }] });
+    expect(result.errors?.[0].extensions).toEqual({
+      code: 'CONFLICT',
+      reason: 'CURRENCY_MISMATCH',
+      fields: [{ field: 'input.productId', message: 'is priced in EUR but the cart is in USD' }],
+    });
     expect((await cartOf(token)).itemCount).toBe(1);
   });
 
@@ -126,21 +171,24 @@ describe('removeFromCart and clearCart', () => {
     const b = await published(orders);
     await addOk(token, a.productId);
     await addOk(token, b.productId);
-    const { removeFromCart } = await orders.client.data<{ removeFromCart: CartView }>(REMOVE, {
+    const { removeFromCart } = await orders.client.data<{ removeFromCart: { cart: CartView } }>(REMOVE, {
       variables: { productId: a.productId },
       token,
     });
-    expect(removeFromCart.items.map((i) => i.product.id)).toEqual([b.productId]);
-    const again = await orders.client.data<{ removeFromCart: CartView }>(REMOVE, {
+    expect(removeFromCart.cart.items.map((i) => i.product.id)).toEqual([b.productId]);
+    const again = await orders.client.data<{ removeFromCart: { cart: CartView } }>(REMOVE, {
       variables: { productId: randomUUID() },
       token,
     });
-    expect(again.removeFromCart.itemCount).toBe(1);
+    expect(again.removeFromCart.cart.itemCount).toBe(1);
   });
 
   it('remove refuses a malformed id with BAD_USER_INPUT', async () => {
     const result = await orders.client.request(REMOVE, { variables: { productId: '42' }, token: customer() });
-    expect(result.errors?.[0].extensions).toMatchObject({ code: 'BAD_USER_INPUT', fields: [{ field: 'productId' }] });
+    expect(result.errors?.[0].extensions).toMatchObject({
+      code: 'BAD_USER_INPUT',
+      fields: [{ field: 'input.productId' }],
+    });
   });
 
   it("clear empties the cart and touches no one else's", async () => {
@@ -149,8 +197,8 @@ describe('removeFromCart and clearCart', () => {
     const p = await published(orders);
     await addOk(token, p.productId);
     await addOk(other, p.productId);
-    const { clearCart } = await orders.client.data<{ clearCart: CartView }>(CLEAR, { token });
-    expect(clearCart).toMatchObject({ items: [], itemCount: 0, subtotal: { amount: 0 } });
+    const { clearCart } = await orders.client.data<{ clearCart: { cart: CartView } }>(CLEAR, { token });
+    expect(clearCart.cart).toMatchObject({ items: [], itemCount: 0, subtotal: { amount: 0 } });
     expect((await cartOf(other)).itemCount).toBe(1);
   });
 });

@@ -3,6 +3,7 @@ import {
   InputCheck,
   Outbox,
   RequestContext,
+  conflict,
   isUniqueViolation,
   queryRows,
   requireViewer,
@@ -10,9 +11,10 @@ import {
 import type { DataSource, EntityManager } from 'typeorm';
 import type { CartService } from '../cart/cart.service';
 import { CheckoutInput } from './order.inputs';
+import { CheckoutPayload } from './order.payloads';
 import { appendHistory, ordersByIds } from './order.store';
 import type { OrderTransitions } from './order.transitions';
-import { Order, OrderStatus } from './order.type';
+import { OrderStatus, OrderStatusChangeReason } from './order.type';
 
 const IDEMPOTENCY_KEY = /^[A-Za-z0-9_:-]{8,100}$/;
 const KEY_CONSTRAINT = 'orders_user_id_idempotency_key_key';
@@ -40,7 +42,7 @@ export class CheckoutService {
    * after the other; the second finds the first's order by its key, or an empty cart.
    * Prices and names come from the replica rows, held FOR SHARE so a repricing waits.
    */
-  async checkout(context: RequestContext, input: CheckoutInput): Promise<Order> {
+  async checkout(context: RequestContext, input: CheckoutInput): Promise<CheckoutPayload> {
     const viewer = requireViewer(context);
     const key = input.idempotencyKey;
     const check = new InputCheck();
@@ -66,14 +68,20 @@ export class CheckoutService {
         this.transitions.notify(manager, orderId);
         return orderId;
       });
-      return (await ordersByIds(this.db, [orderId]))[0];
+      return this.payload(viewer.id, orderId);
     } catch (error) {
       // The cart lock serialises one user's checkouts; should two still race on a key, the winner's order is the answer.
       if (!isUniqueViolation(error, KEY_CONSTRAINT)) throw error;
       const orderId = await this.byKey(this.db.manager, viewer.id, key);
       if (!orderId) throw error;
-      return (await ordersByIds(this.db, [orderId]))[0];
+      return this.payload(viewer.id, orderId);
     }
+  }
+
+  /** The order and the cart as they are after the checkout (on a retry: the first order, the cart as it is now). */
+  private async payload(userId: string, orderId: string): Promise<CheckoutPayload> {
+    const [[order], cart] = await Promise.all([ordersByIds(this.db, [orderId]), this.carts.mine(userId)]);
+    return { order, cart };
   }
 
   private async byKey(manager: EntityManager, userId: string, key: string): Promise<string | null> {
@@ -116,7 +124,7 @@ export class CheckoutService {
         lines.map((l) => l.amount),
       ],
     );
-    await appendHistory(manager, id, null, OrderStatus.PENDING_PAYMENT, 'checkout');
+    await appendHistory(manager, id, null, OrderStatus.PENDING_PAYMENT, OrderStatusChangeReason.CHECKOUT);
     const total = { amount: subtotal, currency };
     const items = lines.map((line) => ({
       productId: line.productId,
@@ -135,22 +143,28 @@ export class CheckoutService {
   }
 }
 
-/** The cart must hold something, all of it still for sale, all in one currency; returns that currency. */
+/**
+ * The cart must hold something, all of it still for sale, all in one currency; returns that
+ * currency. Each refusal is a CONFLICT with the cart's state (nothing in the input is wrong),
+ * the first that applies: empty, then products no longer for sale, then mixed currencies.
+ */
 function checkLines(lines: CartLine[]): string {
-  const check = new InputCheck();
-  if (lines.length === 0) check.add('cart', 'is empty');
+  if (lines.length === 0) throw conflict('The cart is empty', 'CART_EMPTY');
   const unavailable = lines.filter(
     (line) => line.status !== 'PUBLISHED' || line.amount === null || line.currency === null || !line.name,
   );
   if (unavailable.length > 0) {
-    check.add(
-      'cart',
-      `holds products that are no longer for sale: ${unavailable.map((line) => line.productId).join(', ')}`,
+    throw conflict(
+      `The cart holds products that are no longer for sale: ${unavailable.map((line) => line.productId).join(', ')}`,
+      'PRODUCT_UNAVAILABLE',
     );
   }
   const currencies = [...new Set(lines.map((line) => line.currency).filter((c): c is string => c !== null))];
-  if (currencies.length > 1)
-    check.add('cart', `mixes currencies (${currencies.join(', ')}); one order is charged in one currency`);
-  check.done();
+  if (currencies.length > 1) {
+    throw conflict(
+      `The cart mixes currencies (${currencies.join(', ')}); one order is charged in one currency`,
+      'CURRENCY_MISMATCH',
+    );
+  }
   return currencies[0];
 }

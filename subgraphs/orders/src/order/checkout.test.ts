@@ -2,16 +2,16 @@ import { Events, queryRows } from '@marketplace/kit';
 import { TestSubgraph, deliverEvent, outboxOf } from '@marketplace/kit/testing';
 import {
   ADD,
-  CART,
   CHECKOUT,
-  CartView,
   archive,
+  cartOf as cartOfIn,
   checkout,
   customer,
   newKey,
   orderAs,
   published,
   startOrders,
+  userOf,
 } from '../testing';
 
 let orders: TestSubgraph;
@@ -21,15 +21,15 @@ beforeAll(async () => {
 afterAll(() => orders.close());
 
 const addOk = (token: string, productId: string) => orders.client.data(ADD, { variables: { productId }, token });
-const cartOf = async (token: string) => (await orders.client.data<{ cart: CartView }>(CART, { token })).cart;
-const checkoutOk = async (token: string, key = newKey()) => {
+const cartOf = (token: string) => cartOfIn(orders, token);
+const checkoutPayload = async (token: string, key = newKey()) => {
   const result = await checkout(orders, token, key);
   if (result.errors) throw new Error(JSON.stringify(result.errors));
   return result.data!.checkout;
 };
+const checkoutOk = async (token: string, key = newKey()) => (await checkoutPayload(token, key)).order;
 const ordersOfUser = (userId: string) =>
   queryRows(orders.subgraph.deps.db, `SELECT id FROM orders WHERE user_id = $1`, [userId]);
-const userOf = (token: string) => JSON.parse(Buffer.from(token.split('.')[1], 'base64url').toString()).sub as string;
 
 describe('checkout', () => {
   it('turns the cart into an order priced from the replica, empties the cart and records order.created', async () => {
@@ -37,13 +37,16 @@ describe('checkout', () => {
     const a = await published(orders, { name: 'Agent A', price: { amount: 1500, currency: 'USD' } });
     const b = await published(orders, { name: 'Workflow B', price: { amount: 250, currency: 'USD' } });
     await addOk(token, a.productId);
+    const before = await cartOf(token);
     await addOk(token, b.productId);
 
-    const order = await checkoutOk(token);
+    const { order, cart } = await checkoutPayload(token);
 
+    // The payload holds the emptied cart, so a client's cache needs no refetch.
+    expect(cart).toMatchObject({ id: before.id, items: [], itemCount: 0, subtotal: { amount: 0 } });
     expect(order).toMatchObject({
       status: 'PENDING_PAYMENT',
-      user: { id: userOf(token) },
+      owner: { id: userOf(token) },
       subtotal: { amount: 1750, currency: 'USD' },
       total: { amount: 1750, currency: 'USD' },
       items: [
@@ -62,7 +65,7 @@ describe('checkout', () => {
           quantity: 1,
         },
       ],
-      statusHistory: [{ from: null, to: 'PENDING_PAYMENT', reason: 'checkout' }],
+      statusHistory: [{ from: null, to: 'PENDING_PAYMENT', reason: 'CHECKOUT' }],
     });
     expect(order.number).toMatch(/^MP-\d{6,}$/);
     expect(await cartOf(token)).toMatchObject({ items: [], itemCount: 0 });
@@ -91,7 +94,7 @@ describe('checkout', () => {
     const p = await published(orders);
     await addOk(token, p.productId);
     const result = await orders.client.request(
-      `mutation { checkout(input: { idempotencyKey: "client-price-1", total: 1 }) { id } }`,
+      `mutation { checkout(input: { idempotencyKey: "client-price-1", total: 1 }) { order { id } } }`,
       { token },
     );
     expect(result.errors?.[0].extensions?.code).toMatch(/GRAPHQL_VALIDATION_FAILED|BAD_USER_INPUT/);
@@ -133,9 +136,10 @@ describe('idempotency', () => {
     const key = newKey();
     const first = await checkoutOk(token, key);
     await addOk(token, (await published(orders)).productId); // a retry must not buy what was added since
-    const second = await checkoutOk(token, key);
-    expect(second.id).toBe(first.id);
-    expect(second.items).toHaveLength(1);
+    const second = await checkoutPayload(token, key);
+    expect(second.order.id).toBe(first.id);
+    expect(second.order.items).toHaveLength(1);
+    expect(second.cart.itemCount).toBe(1); // the cart as it is now, still holding the later addition
     expect((await outboxOf(orders, first.id)).map((e) => e.type)).toEqual(['order.created']);
     expect(await ordersOfUser(userOf(token))).toHaveLength(1);
   });
@@ -146,7 +150,7 @@ describe('idempotency', () => {
     const key = newKey();
     const results = await Promise.all([checkout(orders, token, key), checkout(orders, token, key)]);
     expect(results.map((r) => r.errors)).toEqual([undefined, undefined]);
-    expect(results[0].data!.checkout.id).toBe(results[1].data!.checkout.id);
+    expect(results[0].data!.checkout.order.id).toBe(results[1].data!.checkout.order.id);
     expect(await ordersOfUser(userOf(token))).toHaveLength(1);
   });
 
@@ -157,11 +161,10 @@ describe('idempotency', () => {
     const won = results.filter((r) => !r.errors);
     const lost = results.filter((r) => r.errors);
     expect(won).toHaveLength(1);
-    expect(lost.map((r) => r.errors![0].extensions)).toEqual([
-      expect.objectContaining({ code: 'BAD_USER_INPUT', fields: [{ field: 'cart', message: 'is empty' }] }),
-    ]);
+    expect(lost.map((r) => r.errors![0].extensions)).toEqual([{ code: 'CONFLICT', reason: 'CART_EMPTY' }]);
+    expect(lost[0].data).toEqual({ checkout: null });
     expect(await ordersOfUser(userOf(token))).toHaveLength(1);
-    expect(await outboxOf(orders, won[0].data!.checkout.id)).toHaveLength(1);
+    expect(await outboxOf(orders, won[0].data!.checkout.order.id)).toHaveLength(1);
   });
 
   it('a key is per user: another customer with the same key gets an order of their own', async () => {
@@ -171,20 +174,17 @@ describe('idempotency', () => {
     const a = await checkoutOk(one, key);
     const b = await checkoutOk(two, key);
     expect(a.id).not.toBe(b.id);
-    expect(b.user.id).toBe(userOf(two));
+    expect(b.owner.id).toBe(userOf(two));
   });
 });
 
 describe('refusals', () => {
-  it('an empty cart is BAD_USER_INPUT on cart', async () => {
+  it('an empty cart is CONFLICT (CART_EMPTY)', async () => {
     const result = await checkout(orders, customer());
-    expect(result.errors?.[0].extensions).toMatchObject({
-      code: 'BAD_USER_INPUT',
-      fields: [{ field: 'cart', message: 'is empty' }],
-    });
+    expect(result.errors?.[0].extensions).toEqual({ code: 'CONFLICT', reason: 'CART_EMPTY' });
   });
 
-  it('a product archived since it was added is BAD_USER_INPUT naming it, and nothing is written', async () => {
+  it('a product archived since it was added is CONFLICT (PRODUCT_UNAVAILABLE) naming it, and nothing is written', async () => {
     const token = customer();
     const kept = await published(orders);
     const gone = await published(orders);
@@ -195,7 +195,7 @@ describe('refusals', () => {
 
     const result = await checkout(orders, token);
 
-    expect(result.errors?.[0].extensions).toMatchObject({ code: 'BAD_USER_INPUT', fields: [{ field: 'cart' }] });
+    expect(result.errors?.[0].extensions).toEqual({ code: 'CONFLICT', reason: 'PRODUCT_UNAVAILABLE' });
     expect(result.errors?.[0].message).toContain(gone.productId);
     expect(result.errors?.[0].message).not.toContain(kept.productId);
     expect(await ordersOfUser(userOf(token))).toEqual([]);
@@ -203,7 +203,7 @@ describe('refusals', () => {
     expect(await queryRows(orders.subgraph.deps.db, `SELECT count(*)::int AS n FROM outbox`)).toEqual(outboxBefore);
   });
 
-  it('a cart left in two currencies by a repricing is BAD_USER_INPUT', async () => {
+  it('a cart left in two currencies by a repricing is CONFLICT (CURRENCY_MISMATCH)', async () => {
     const token = customer();
     const a = await published(orders, { price: { amount: 100, currency: 'USD' } });
     const b = await published(orders, { price: { amount: 200, currency: 'USD' } });
@@ -211,7 +211,7 @@ describe('refusals', () => {
     await addOk(token, b.productId);
     await deliverEvent(orders, Events.ProductUpdated, { ...b, price: { amount: 300, currency: 'EUR' }, revision: 2 });
     const result = await checkout(orders, token);
-    expect(result.errors?.[0].extensions).toMatchObject({ code: 'BAD_USER_INPUT', fields: [{ field: 'cart' }] });
+    expect(result.errors?.[0].extensions).toEqual({ code: 'CONFLICT', reason: 'CURRENCY_MISMATCH' });
     expect(result.errors?.[0].message).toMatch(/currencies/);
     expect(await ordersOfUser(userOf(token))).toEqual([]);
   });
@@ -235,7 +235,9 @@ describe('refusals', () => {
     expect((await checkoutOk(token, key)).status).toBe('PENDING_PAYMENT');
   });
 
-  it('refuses a signed-out caller with UNAUTHENTICATED', async () => {
-    expect(await orders.client.errorCode(CHECKOUT, { variables: { key: newKey() } })).toBe('UNAUTHENTICATED');
+  it('refuses a signed-out caller with UNAUTHENTICATED and a null payload', async () => {
+    const result = await checkout(orders, undefined);
+    expect(result.errors?.[0].extensions?.code).toBe('UNAUTHENTICATED');
+    expect(result.data).toEqual({ checkout: null });
   });
 });

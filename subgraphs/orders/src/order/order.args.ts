@@ -1,21 +1,21 @@
 import { PageArgs } from '@marketplace/kit';
 import { ArgsType, Field, ID } from 'type-graphql';
-import { OrderStatus } from './order.type';
+import { OrderFilter } from './order.inputs';
 
 @ArgsType()
 export class OrderIdArgs {
-  @Field(() => ID, { description: "The order's id (UUID)." })
+  @Field(() => ID, { description: "The order's id." })
   id: string;
 }
 
 @ArgsType()
 export class OrdersArgs extends PageArgs {
-  @Field(() => OrderStatus, { nullable: true, description: 'Only orders with this status.' })
-  status?: OrderStatus | null;
+  @Field(() => OrderFilter, { nullable: true, description: 'Which orders to list; all of them when omitted.' })
+  filter?: OrderFilter | null;
 }
 
 @ArgsType()
 export class OrderUpdatedArgs {
-  @Field(() => ID, { description: 'The order to follow (UUID); its owner or an admin only.' })
+  @Field(() => ID, { description: 'The order to follow; its owner or an admin only.' })
   orderId: string;
 }

@@ -1,7 +1,7 @@
 import { EventTooEarlyError, Events, eventHandler, queryRows } from '@marketplace/kit';
 import { lockOrder } from './order.store';
 import { OrderTransitions, UNPAID } from './order.transitions';
-import { OrderStatus } from './order.type';
+import { OrderStatus, OrderStatusChangeReason } from './order.type';
 
 /**
  * The saga's answers to orders (ARCHITECTURE §4). Each runs in the kit's transaction with
@@ -12,17 +12,29 @@ export const orderHandlers = (transitions: OrderTransitions) => [
     'order-paid-on-payment-succeeded',
     Events.PaymentSucceeded,
     async ({ payload }, { manager, correlationId }) => {
-      await transitions.transition(manager, payload.orderId, OrderStatus.PAID, 'payment.succeeded', {
-        correlationId,
-        paymentId: payload.paymentId,
-      });
+      await transitions.transition(
+        manager,
+        payload.orderId,
+        OrderStatus.PAID,
+        OrderStatusChangeReason.PAYMENT_SUCCEEDED,
+        {
+          correlationId,
+          paymentId: payload.paymentId,
+        },
+      );
     },
   ),
 
   eventHandler('order-payment-failed', Events.PaymentFailed, async ({ payload }, { manager, correlationId }) => {
-    await transitions.transition(manager, payload.orderId, OrderStatus.PAYMENT_FAILED, 'payment.failed', {
-      correlationId,
-    });
+    await transitions.transition(
+      manager,
+      payload.orderId,
+      OrderStatus.PAYMENT_FAILED,
+      OrderStatusChangeReason.PAYMENT_FAILED,
+      {
+        correlationId,
+      },
+    );
   }),
 
   eventHandler(
@@ -39,7 +51,9 @@ export const orderHandlers = (transitions: OrderTransitions) => [
         throw new EventTooEarlyError(
           `order ${order.id} is ${order.status}: payment.refunded arrived before payment.succeeded`,
         );
-      await transitions.transition(manager, order.id, OrderStatus.REFUNDED, 'payment.refunded', { correlationId });
+      await transitions.transition(manager, order.id, OrderStatus.REFUNDED, OrderStatusChangeReason.PAYMENT_REFUNDED, {
+        correlationId,
+      });
     },
   ),
 
@@ -72,7 +86,9 @@ export const orderHandlers = (transitions: OrderTransitions) => [
       [order.id],
     );
     if (missing === 0 && order.status === OrderStatus.PAID) {
-      await transitions.transition(manager, order.id, OrderStatus.FULFILLED, 'license.issued', { correlationId });
+      await transitions.transition(manager, order.id, OrderStatus.FULFILLED, OrderStatusChangeReason.LICENSES_ISSUED, {
+        correlationId,
+      });
     }
   }),
 

@@ -1,6 +1,17 @@
 import { randomUUID } from 'node:crypto';
 import { TestSubgraph, sqlDuring } from '@marketplace/kit/testing';
-import { ORDER, ORDER_FIELDS, OrderView, customer, placeOrder, startOrders, tokenFor } from '../testing';
+import {
+  CANCEL,
+  ORDER,
+  ORDER_FIELDS,
+  OrderView,
+  admin,
+  customer,
+  placeOrder,
+  startOrders,
+  tokenFor,
+  userOf,
+} from '../testing';
 
 let orders: TestSubgraph;
 beforeAll(async () => {
@@ -8,16 +19,18 @@ beforeAll(async () => {
 });
 afterAll(() => orders.close());
 
-const admin = () => tokenFor(randomUUID(), 'ADMIN');
-const userOf = (token: string) => JSON.parse(Buffer.from(token.split('.')[1], 'base64url').toString()).sub as string;
-
 interface Page {
   edges: { cursor: string; node: { id: string; status: string } }[];
   pageInfo: { hasNextPage: boolean; endCursor: string | null };
   totalCount: number;
 }
 const PAGE = 'edges { cursor node { id status } } pageInfo { hasNextPage endCursor } totalCount';
-const MY_ORDERS = `query($status: OrderStatus, $first: Int, $after: String) { myOrders(status: $status, first: $first, after: $after) { ${PAGE} } }`;
+// `me { orders(…) }` as the gateway asks this subgraph for it: User.orders of the viewer's own User.
+const MY_ORDERS = `query($userId: ID!, $status: OrderStatus, $first: Int, $after: String) {
+  _entities(representations: [{ __typename: "User", id: $userId }]) {
+    ... on User { orders(filter: { status: $status }, first: $first, after: $after) { ${PAGE} } }
+  }
+}`;
 const USER_ORDERS = `query($reps: [_Any!]!) { _entities(representations: $reps) { ... on User { id orders(first: 10) { ${PAGE} } } } }`;
 const ORDER_ENTITY = `query($reps: [_Any!]!) { _entities(representations: $reps) { ... on Order { id number status } } }`;
 
@@ -35,20 +48,32 @@ describe('order(id)', () => {
         variables: { id: order.id },
         token,
       });
-      expect(seen).toMatchObject({ id: order.id, number: order.number, user: { id: userOf(owner) } });
+      expect(seen).toMatchObject({ id: order.id, number: order.number, owner: { id: userOf(owner) } });
     }
   });
 
   it.each([
-    // Someone else's order is answered as if it did not exist (issue 18, item 12).
-    ['another customer', () => ({ id: order.id, token: customer() }), 'NOT_FOUND'],
-    ['a vendor', () => ({ id: order.id, token: tokenFor(randomUUID(), 'VENDOR') }), 'NOT_FOUND'],
-    ['a signed-out caller', () => ({ id: order.id, token: undefined }), 'UNAUTHENTICATED'],
-    ['an unknown id', () => ({ id: randomUUID(), token: owner }), 'NOT_FOUND'],
-    ['a malformed id', () => ({ id: 'order-1', token: owner }), 'BAD_USER_INPUT'],
-  ])('refuses %s', async (_who, request, code) => {
+    // Someone else's order is answered exactly as one that does not exist: null, no error (contract v1, rule 2).
+    ['another customer', () => ({ id: order.id, token: customer() })],
+    ['a vendor', () => ({ id: order.id, token: tokenFor(randomUUID(), 'VENDOR') })],
+    ['a signed-out caller', () => ({ id: order.id, token: undefined })],
+    ['an unknown id', () => ({ id: randomUUID(), token: owner })],
+    ['an unknown id, signed out', () => ({ id: randomUUID(), token: undefined })],
+  ])('answers null without an error to %s', async (_who, request) => {
     const { id, token } = request();
-    expect(await orders.client.errorCode(ORDER, { variables: { id }, token })).toBe(code);
+    const result = await orders.client.request(ORDER, { variables: { id }, token });
+    expect({ data: result.data, errors: result.errors }).toEqual({ data: { order: null }, errors: undefined });
+  });
+
+  it.each([
+    ['the owner', true],
+    ['a signed-out caller', false],
+  ])('refuses a malformed id with BAD_USER_INPUT on id, for %s', async (_who, signedIn) => {
+    const result = await orders.client.request(ORDER, {
+      variables: { id: 'order-1' },
+      token: signedIn ? owner : undefined,
+    });
+    expect(result.errors?.[0].extensions).toMatchObject({ code: 'BAD_USER_INPUT', fields: [{ field: 'id' }] });
   });
 
   it('as an entity reference: the order for its owner or an admin, null for anyone else', async () => {
@@ -65,29 +90,31 @@ describe('order(id)', () => {
   });
 });
 
-describe('myOrders and User.orders', () => {
+describe('User.orders (me { orders })', () => {
   let token: string;
   let placed: OrderView[];
   beforeAll(async () => {
     token = customer();
     placed = [];
     for (let i = 0; i < 5; i += 1) placed.push((await placeOrder(orders, token)).order);
-    await orders.client.data(`mutation($id: ID!) { cancelOrder(id: $id) { id } }`, {
-      variables: { id: placed[1].id },
-      token,
-    });
+    await orders.client.data(CANCEL, { variables: { orderId: placed[1].id }, token });
     await placeOrder(orders, customer()); // someone else's order is never listed
   });
+
+  const mine = async (variables: object): Promise<Page> => {
+    const { _entities } = await orders.client.data<{ _entities: [{ orders: Page }] }>(MY_ORDERS, {
+      variables: { userId: userOf(token), ...variables },
+      token,
+    });
+    return _entities[0].orders;
+  };
 
   it("pages through the user's orders newest first", async () => {
     const newestFirst = [...placed].reverse().map((o) => o.id);
     const seen: string[] = [];
     let after: string | null = null;
     for (let pages = 0; pages < 3; pages += 1) {
-      const { myOrders }: { myOrders: Page } = await orders.client.data<{ myOrders: Page }>(MY_ORDERS, {
-        variables: { first: 2, after },
-        token,
-      });
+      const myOrders: Page = await mine({ first: 2, after });
       expect(myOrders.totalCount).toBe(5);
       seen.push(...myOrders.edges.map((e) => e.node.id));
       expect(myOrders.pageInfo.hasNextPage).toBe(pages < 2);
@@ -97,18 +124,20 @@ describe('myOrders and User.orders', () => {
   });
 
   it('filters by status', async () => {
-    const { myOrders } = await orders.client.data<{ myOrders: Page }>(MY_ORDERS, {
-      variables: { status: 'CANCELLED' },
-      token,
+    expect(await mine({ status: 'CANCELLED' })).toMatchObject({
+      totalCount: 1,
+      edges: [{ node: { id: placed[1].id, status: 'CANCELLED' } }],
     });
-    expect(myOrders).toMatchObject({ totalCount: 1, edges: [{ node: { id: placed[1].id, status: 'CANCELLED' } }] });
   });
 
   it('refuses a forged cursor with BAD_USER_INPUT and a signed-out caller with UNAUTHENTICATED', async () => {
     const forged = Buffer.from(JSON.stringify(['yesterday', 'x'])).toString('base64url');
-    expect(await orders.client.errorCode(MY_ORDERS, { variables: { after: forged }, token })).toBe('BAD_USER_INPUT');
-    expect(await orders.client.errorCode(MY_ORDERS, { variables: { first: 0 }, token })).toBe('BAD_USER_INPUT');
-    expect(await orders.client.errorCode(MY_ORDERS, {})).toBe('UNAUTHENTICATED');
+    const userId = userOf(token);
+    const ask = (variables: object, viewer?: string) =>
+      orders.client.errorCode(MY_ORDERS, { variables: { userId, ...variables }, token: viewer });
+    expect(await ask({ after: forged }, token)).toBe('BAD_USER_INPUT');
+    expect(await ask({ first: 0 }, token)).toBe('BAD_USER_INPUT');
+    expect(await ask({})).toBe('UNAUTHENTICATED');
   });
 
   it("User.orders shows a user's orders to that user and to admins, FORBIDDEN to anyone else", async () => {
@@ -125,13 +154,17 @@ describe('myOrders and User.orders', () => {
   });
 
   it('loads items and history of a whole page in one statement each', async () => {
-    const query = `{ myOrders(first: 5) { edges { node { ${ORDER_FIELDS} } } } }`;
+    const query = `query($userId: ID!) { _entities(representations: [{ __typename: "User", id: $userId }]) {
+      ... on User { orders(first: 5) { edges { node { ${ORDER_FIELDS} } } } } } }`;
     const { result, statements } = await sqlDuring(orders, () =>
-      orders.client.data<{ myOrders: { edges: { node: OrderView }[] } }>(query, { token }),
+      orders.client.data<{ _entities: [{ orders: { edges: { node: OrderView }[] } }] }>(query, {
+        variables: { userId: userOf(token) },
+        token,
+      }),
     );
-    expect(result.myOrders.edges.every((e) => e.node.items.length === 1 && e.node.statusHistory.length >= 1)).toBe(
-      true,
-    );
+    expect(
+      result._entities[0].orders.edges.every((e) => e.node.items.length === 1 && e.node.statusHistory.length >= 1),
+    ).toBe(true);
     expect(statements.filter((s) => /FROM order_items/.test(s))).toHaveLength(1);
     expect(statements.filter((s) => /FROM order_status_history/.test(s))).toHaveLength(1);
   });

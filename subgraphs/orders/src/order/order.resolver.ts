@@ -1,11 +1,12 @@
-import { PagedList, RequestContext } from '@marketplace/kit';
-import { Arg, Args, Authorized, Ctx, FieldResolver, Mutation, Query, Resolver, Root } from 'type-graphql';
+import { RequestContext } from '@marketplace/kit';
+import { Arg, Args, Ctx, FieldResolver, Mutation, Query, Resolver, Root } from 'type-graphql';
 import { User } from '../entity-stubs';
 import { CheckoutService } from './checkout.service';
-import { OrderIdArgs, OrdersArgs } from './order.args';
-import { CheckoutInput } from './order.inputs';
+import { OrderIdArgs } from './order.args';
+import { CancelOrderInput, CheckoutInput } from './order.inputs';
+import { CancelOrderPayload, CheckoutPayload } from './order.payloads';
 import { OrderService } from './order.service';
-import { Order, OrderConnection, OrderItem, OrderStatusChange } from './order.type';
+import { Order, OrderItem, OrderStatusChange } from './order.type';
 
 @Resolver(() => Order)
 export class OrderResolver {
@@ -14,45 +15,41 @@ export class OrderResolver {
     private readonly checkoutService: CheckoutService,
   ) {}
 
-  @Authorized()
   @Query(() => Order, {
     nullable: true,
-    description: 'One order, for its owner or an admin; NOT_FOUND for anyone else, exactly as when unknown.',
-  })
-  order(@Args() { id }: OrderIdArgs, @Ctx() context: RequestContext): Promise<Order> {
-    return this.orders.get(context, id);
-  }
-
-  @Authorized()
-  @PagedList()
-  @Query(() => OrderConnection, { description: "The signed-in user's orders, newest first." })
-  myOrders(@Args() { status, ...page }: OrdersArgs, @Ctx() context: RequestContext) {
-    return this.orders.list(context, context.viewer!.id, status, page);
-  }
-
-  @Authorized()
-  @Mutation(() => Order, {
     description:
-      "Turns the signed-in user's cart into an order awaiting payment, at the marketplace's current prices, and empties the cart. Retrying with the same idempotency key returns the same order.",
+      'One order, for its owner or an admin; null for anyone else (signed out included), exactly as when there is none. Errors: BAD_USER_INPUT.',
+  })
+  order(@Args() { id }: OrderIdArgs, @Ctx() context: RequestContext): Promise<Order | null> {
+    return this.orders.find(context, id);
+  }
+
+  @Mutation(() => CheckoutPayload, {
+    nullable: true,
+    description:
+      "Turns the signed-in user's cart into an order awaiting payment, at the marketplace's current prices, and empties the cart. Retrying with the same idempotency key returns the same order. Errors: UNAUTHENTICATED, BAD_USER_INPUT, CONFLICT (CART_EMPTY, CURRENCY_MISMATCH, PRODUCT_UNAVAILABLE).",
   })
   checkout(
     @Arg('input', { description: "The purchase attempt's idempotency key." }) input: CheckoutInput,
     @Ctx() context: RequestContext,
-  ): Promise<Order> {
+  ): Promise<CheckoutPayload> {
     return this.checkoutService.checkout(context, input);
   }
 
-  @Authorized()
-  @Mutation(() => Order, {
+  @Mutation(() => CancelOrderPayload, {
+    nullable: true,
     description:
-      'Cancels an order nobody has paid yet (PENDING_PAYMENT or PAYMENT_FAILED), by its owner or an admin; CONFLICT otherwise.',
+      'Cancels an order nobody has paid yet (PENDING_PAYMENT or PAYMENT_FAILED), by its owner or an admin; NOT_FOUND for anyone else, exactly as when there is none. Errors: UNAUTHENTICATED, BAD_USER_INPUT, NOT_FOUND, CONFLICT (INVALID_STATUS).',
   })
-  cancelOrder(@Args() { id }: OrderIdArgs, @Ctx() context: RequestContext): Promise<Order> {
-    return this.orders.cancel(context, id);
+  async cancelOrder(
+    @Arg('input', { description: 'The order to cancel.' }) input: CancelOrderInput,
+    @Ctx() context: RequestContext,
+  ): Promise<CancelOrderPayload> {
+    return { order: await this.orders.cancel(context, input.orderId) };
   }
 
   @FieldResolver()
-  user(@Root() order: Order): User {
+  owner(@Root() order: Order): User {
     return User.of(order.userId);
   }
 

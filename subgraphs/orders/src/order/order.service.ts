@@ -19,7 +19,7 @@ import {
 import type { DataSource } from 'typeorm';
 import { ORDER_COLUMNS, historyOf, itemsOf, ordersByIds, toOrder } from './order.store';
 import { OrderTransitions, UNPAID } from './order.transitions';
-import { Order, OrderItem, OrderStatus, OrderStatusChange } from './order.type';
+import { Order, OrderItem, OrderStatus, OrderStatusChange, OrderStatusChangeReason } from './order.type';
 
 /** Unpaid orders the expiry job cancels per transaction (several replicas each take their own batch). */
 const EXPIRY_BATCH_SIZE = 50;
@@ -56,14 +56,25 @@ export class OrderService {
     return isSelfOrAdmin(viewer, order.userId);
   }
 
-  /** `order(id)`: BAD_USER_INPUT for a malformed id; NOT_FOUND when it does not exist or is not the viewer's (admins see all). */
-  async get(context: RequestContext, id: string, field = 'id'): Promise<Order> {
-    const viewer = requireViewer(context);
-    const check = new InputCheck();
-    if (!isUuid(id)) check.add(field, 'must be a UUID');
-    check.done();
+  /**
+   * `order(id)`: BAD_USER_INPUT for a malformed id; otherwise the order, or null, without an
+   * error, when it does not exist or is not the viewer's (admins see all), anonymous callers included.
+   */
+  async find(context: RequestContext, id: string): Promise<Order | null> {
+    checkOrderId(id, 'id');
     const order = await this.byId(context).load(id);
-    if (!order || !this.canSee(viewer, order)) throw notFound('Order');
+    return order && this.canSee(context.viewer, order) ? order : null;
+  }
+
+  /**
+   * The subject of a mutation or subscription: UNAUTHENTICATED when signed out, BAD_USER_INPUT
+   * for a malformed id (on `field`), NOT_FOUND when it does not exist or is not the viewer's.
+   */
+  async subject(context: RequestContext, id: string, field: string): Promise<Order> {
+    requireViewer(context);
+    checkOrderId(id, field);
+    const order = await this.byId(context).load(id);
+    if (!order || !this.canSee(context.viewer, order)) throw notFound('Order');
     return order;
   }
 
@@ -78,7 +89,7 @@ export class OrderService {
     return (await ordersByIds(this.db, [id]))[0] ?? null;
   }
 
-  /** `myOrders` and `User.orders`: one user's orders, newest first, keyset-paged on (created_at, id). */
+  /** `User.orders`: one user's orders, newest first, keyset-paged on (created_at, id). */
   async list(
     context: RequestContext,
     userId: string,
@@ -104,7 +115,11 @@ export class OrderService {
 
   /** The owner (or an admin) cancels an order nobody has paid yet. */
   async cancel(context: RequestContext, id: string): Promise<Order> {
-    await this.get(context, id);
+    const order = await this.subject(context, id, 'input.orderId');
+    const reason =
+      context.viewer!.id === order.userId
+        ? OrderStatusChangeReason.CANCELLED_BY_CUSTOMER
+        : OrderStatusChangeReason.CANCELLED_BY_ADMIN;
     await this.db.transaction(async (manager) => {
       // The status is read again under the transition's lock: a payment may have landed meanwhile.
       const [row] = await queryRows<{ status: OrderStatus }>(
@@ -112,13 +127,14 @@ export class OrderService {
         `SELECT status FROM orders WHERE id = $1 FOR UPDATE`,
         [id],
       );
-      if (!UNPAID.includes(row.status))
-        throw conflict(`Only an unpaid order can be cancelled; this one is ${row.status}`, { status: row.status });
-      await this.transitions.transition(manager, id, OrderStatus.CANCELLED, 'CUSTOMER', {
+      if (!UNPAID.includes(row.status)) {
+        throw conflict(`Only an unpaid order can be cancelled; this one is ${row.status}`, 'INVALID_STATUS');
+      }
+      await this.transitions.transition(manager, id, OrderStatus.CANCELLED, reason, {
         correlationId: context.requestId,
       });
     });
-    context.log.info({ orderId: id }, 'order cancelled by customer');
+    context.log.info({ orderId: id, reason }, 'order cancelled');
     return (await this.current(id))!;
   }
 
@@ -138,9 +154,15 @@ export class OrderService {
           [UNPAID, cutoff],
         );
         for (const { id } of rows) {
-          await this.transitions.transition(manager, id, OrderStatus.CANCELLED, 'PAYMENT_TIMEOUT', {
-            correlationId: `order-expiry-${now.toISOString()}`,
-          });
+          await this.transitions.transition(
+            manager,
+            id,
+            OrderStatus.CANCELLED,
+            OrderStatusChangeReason.PAYMENT_TIMEOUT,
+            {
+              correlationId: `order-expiry-${now.toISOString()}`,
+            },
+          );
         }
         return rows.length;
       });
@@ -150,4 +172,10 @@ export class OrderService {
     if (expired > 0) this.log.info({ expired, cutoff }, 'unpaid orders expired');
     return expired;
   }
+}
+
+function checkOrderId(id: string, field: string): void {
+  const check = new InputCheck();
+  if (!isUuid(id)) check.add(field, 'must be a UUID');
+  check.done();
 }

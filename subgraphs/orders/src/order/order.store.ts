@@ -1,7 +1,7 @@
 import { Money, queryRows } from '@marketplace/kit';
 import type { DataSource, EntityManager } from 'typeorm';
 import { Product, Vendor } from '../entity-stubs';
-import type { OrderStatus } from './order.type';
+import type { OrderStatus, OrderStatusChangeReason } from './order.type';
 import { Order, OrderItem, OrderStatusChange } from './order.type';
 
 /** SQL of the order aggregate, shared by the services that read and change orders. */
@@ -84,7 +84,7 @@ interface HistoryRow {
   orderId: string;
   from: OrderStatus | null;
   to: OrderStatus;
-  reason: string;
+  reason: OrderStatusChangeReason;
   at: Date;
 }
 
@@ -106,7 +106,7 @@ export function appendHistory(
   orderId: string,
   from: OrderStatus | null,
   to: OrderStatus,
-  reason: string,
+  reason: OrderStatusChangeReason,
 ): Promise<unknown> {
   return manager.query(
     `INSERT INTO order_status_history (order_id, from_status, to_status, reason, at) SELECT id, $2, $3, $4, updated_at FROM orders WHERE id = $1`,

@@ -62,7 +62,7 @@ describe('orderUpdated', () => {
           id: order.id,
           status: 'PENDING_PAYMENT',
           items: order.items.map(({ name }) => ({ name })),
-          statusHistory: [{ to: 'PENDING_PAYMENT', reason: 'checkout' }],
+          statusHistory: [{ to: 'PENDING_PAYMENT', reason: 'CHECKOUT' }],
         },
       },
     });
@@ -72,7 +72,7 @@ describe('orderUpdated', () => {
     expect(second.value.data?.orderUpdated).toMatchObject({
       id: order.id,
       status: 'PAID',
-      statusHistory: [{ to: 'PENDING_PAYMENT' }, { to: 'PAID', reason: 'payment.succeeded' }],
+      statusHistory: [{ to: 'PENDING_PAYMENT' }, { to: 'PAID', reason: 'PAYMENT_SUCCEEDED' }],
     });
     await stream.return?.();
   });
@@ -84,7 +84,7 @@ describe('orderUpdated', () => {
     expect((await stream.next()).value.data?.orderUpdated.status).toBe('PENDING_PAYMENT');
     await deliverEvent(orders, Events.PaymentFailed, { ...paymentOf(order), reason: 'card_declined' });
     expect((await stream.next()).value.data?.orderUpdated.status).toBe('PAYMENT_FAILED');
-    await orders.client.data(CANCEL, { variables: { id: order.id }, token });
+    await orders.client.data(CANCEL, { variables: { orderId: order.id }, token });
     expect((await stream.next()).value.data?.orderUpdated.status).toBe('CANCELLED');
     await stream.return?.();
   });
@@ -98,7 +98,7 @@ describe('orderUpdated', () => {
     await deliverEvent(orders, Events.LicenseRevoked, {
       licenseId: randomUUID(),
       productId: products[0].productId,
-      ownerId: order.user.id,
+      ownerId: order.owner.id,
       orderId: order.id,
       reason: 'REFUNDED',
     });

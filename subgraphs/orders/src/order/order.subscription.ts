@@ -36,7 +36,7 @@ export class OrderSubscriptionResolver {
 
   @Subscription(() => Order, {
     description:
-      'The order now, then again after each change (status, licenses…), for its owner or an admin. A client that reconnects gets the current state first.',
+      'The order now, then again after each change (status, licenses…), for its owner or an admin; NOT_FOUND for anyone else, exactly as when there is none. A client that reconnects gets the current state first. Errors: UNAUTHENTICATED, BAD_USER_INPUT, NOT_FOUND.',
     subscribe: subscribeThroughResolver,
   })
   async orderUpdated(
@@ -46,7 +46,7 @@ export class OrderSubscriptionResolver {
   ): Promise<Order | AsyncIterable<void>> {
     if (root === OPEN) {
       // UNAUTHENTICATED, BAD_USER_INPUT or NOT_FOUND (also for an order not the viewer's) before anything is subscribed.
-      await this.orders.get(context, orderId, 'orderId');
+      await this.orders.subject(context, orderId, 'orderId');
       return changeStream(this.changes, ChangeTopics.order(orderId));
     }
     // Each notification only says "changed": read the order as it is now, past every cache. The

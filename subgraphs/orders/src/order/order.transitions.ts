@@ -1,7 +1,7 @@
 import { ChangeTopics, Events, SubgraphDeps } from '@marketplace/kit';
 import type { EntityManager } from 'typeorm';
 import { appendHistory, itemsOf, lockOrder } from './order.store';
-import { OrderStatus } from './order.type';
+import { OrderStatus, OrderStatusChangeReason } from './order.type';
 
 /**
  * The only moves an order can make. PAYMENT_FAILED → PAID because a customer may retry the
@@ -46,7 +46,7 @@ export class OrderTransitions {
     manager: EntityManager,
     orderId: string,
     to: OrderStatus,
-    reason: string,
+    reason: OrderStatusChangeReason,
     options: TransitionOptions,
   ): Promise<boolean> {
     const order = await lockOrder(manager, orderId);
@@ -84,7 +84,8 @@ export class OrderTransitions {
       );
     }
     if (to === OrderStatus.CANCELLED) {
-      const cancelReason = reason === 'PAYMENT_TIMEOUT' ? 'PAYMENT_TIMEOUT' : 'CUSTOMER';
+      // The event's contract (v1) knows two reasons: an admin's cancel is the customer's side of the deal.
+      const cancelReason = reason === OrderStatusChangeReason.PAYMENT_TIMEOUT ? 'PAYMENT_TIMEOUT' : 'CUSTOMER';
       await this.deps.outbox.record(
         manager,
         Events.OrderCancelled,

@@ -26,6 +26,33 @@ registerEnumType(OrderStatus, {
   },
 });
 
+/** What made an order change status; stored as is in `order_status_history.reason`. */
+export enum OrderStatusChangeReason {
+  CHECKOUT = 'CHECKOUT',
+  PAYMENT_SUCCEEDED = 'PAYMENT_SUCCEEDED',
+  PAYMENT_FAILED = 'PAYMENT_FAILED',
+  PAYMENT_REFUNDED = 'PAYMENT_REFUNDED',
+  LICENSES_ISSUED = 'LICENSES_ISSUED',
+  CANCELLED_BY_CUSTOMER = 'CANCELLED_BY_CUSTOMER',
+  CANCELLED_BY_ADMIN = 'CANCELLED_BY_ADMIN',
+  PAYMENT_TIMEOUT = 'PAYMENT_TIMEOUT',
+}
+
+registerEnumType(OrderStatusChangeReason, {
+  name: 'OrderStatusChangeReason',
+  description: 'What made an order change status.',
+  valuesConfig: {
+    CHECKOUT: { description: 'The customer checked out their cart: the order was created.' },
+    PAYMENT_SUCCEEDED: { description: 'The payment succeeded.' },
+    PAYMENT_FAILED: { description: 'A payment attempt failed.' },
+    PAYMENT_REFUNDED: { description: 'The payment was refunded.' },
+    LICENSES_ISSUED: { description: 'The last line of the order got its license.' },
+    CANCELLED_BY_CUSTOMER: { description: 'The customer cancelled the unpaid order.' },
+    CANCELLED_BY_ADMIN: { description: "An admin cancelled the customer's unpaid order." },
+    PAYMENT_TIMEOUT: { description: 'The order was cancelled because it stayed unpaid too long.' },
+  },
+});
+
 @ObjectType({ description: 'One product of an order, at the name and price it had at checkout.' })
 export class OrderItem {
   @Field(() => Product, { description: 'The product bought.' })
@@ -55,11 +82,8 @@ export class OrderStatusChange {
   @Field(() => OrderStatus, { description: 'The status after.' })
   to: OrderStatus;
 
-  @Field({
-    description:
-      'Why: checkout, CUSTOMER, PAYMENT_TIMEOUT, payment.succeeded, payment.failed, payment.refunded, license.issued.',
-  })
-  reason: string;
+  @Field(() => OrderStatusChangeReason, { description: 'What made the status change.' })
+  reason: OrderStatusChangeReason;
 
   @Field({ description: 'When it happened.' })
   at: Date;
@@ -74,12 +98,12 @@ export class Order {
   @Field({ description: 'Human-friendly order number shown on receipts, e.g. MP-000123.' })
   number: string;
 
-  /** The owner; `user` resolves to it. */
+  /** The owner's id; `owner` resolves to it. */
   userId: string;
 
-  // user, items and statusHistory are resolved by OrderResolver (loaders); declared here for their place in the schema.
+  // owner, items and statusHistory are resolved by OrderResolver (loaders); declared here for their place in the schema.
   @Field(() => User, { description: 'The customer who placed the order.' })
-  user: User;
+  owner: User;
 
   @ListSize(AssumedListSize.orderLines)
   @Field(() => [OrderItem], { description: 'The products bought, in the order they were put in the cart.' })

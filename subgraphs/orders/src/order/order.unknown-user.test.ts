@@ -1,6 +1,6 @@
 import { queryRows } from '@marketplace/kit';
 import { TestSubgraph, person, unknownPerson } from '@marketplace/kit/testing';
-import { ADD, CHECKOUT, newKey, published, startOrders } from '../testing';
+import { ADD, CHECKOUT, USER_CART, newKey, published, startOrders } from '../testing';
 
 /**
  * Issue 18 item 9: a token signed with the real key for a user who does not exist created
@@ -32,6 +32,16 @@ describe('a caller whose token names an unknown user', () => {
       token: stranger.token,
     });
     expect(result.status).toBe(401);
+    expect(result.errors?.[0].extensions?.code).toBe('UNAUTHENTICATED');
+    expect(await rowsOf(stranger.id)).toEqual({ carts: 0, orders: 0 });
+  });
+
+  it('cannot create a cart by reading it (me { cart })', async () => {
+    const stranger = unknownPerson();
+    const result = await orders.client.request(USER_CART, {
+      variables: { userId: stranger.id },
+      token: stranger.token,
+    });
     expect(result.errors?.[0].extensions?.code).toBe('UNAUTHENTICATED');
     expect(await rowsOf(stranger.id)).toEqual({ carts: 0, orders: 0 });
   });

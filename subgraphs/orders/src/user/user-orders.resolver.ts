@@ -14,9 +14,10 @@ export class UserOrdersResolver {
   @PagedList()
   @FieldResolver(() => OrderConnection, {
     nullable: true,
-    description: "The user's orders, newest first: for the user and admins only (FORBIDDEN for anyone else).",
+    description:
+      "The user's orders, newest first (read your own as `me { orders }`): for the user and admins only; UNAUTHENTICATED when signed out, FORBIDDEN for anyone else.",
   })
-  orders(@Root() user: User, @Args() { status, ...page }: OrdersArgs, @Ctx() context: RequestContext) {
-    return this.orderService.list(context, user.id, status, page);
+  orders(@Root() user: User, @Args() { filter, ...page }: OrdersArgs, @Ctx() context: RequestContext) {
+    return this.orderService.list(context, user.id, filter?.status, page);
   }
 }
