@@ -4,6 +4,8 @@
  * the whole supergraph (every subgraph's SDL carries it; composition merges identical enums).
  */
 export const ErrorReason = {
+  ALREADY_A_VENDOR:
+    'The user already has a vendor profile (PENDING, ACTIVE or SUSPENDED); only a REJECTED applicant may apply again.',
   ALREADY_PAID: 'The order is paid already (or was paid and refunded); it takes no further payment.',
   ALREADY_REFUNDED: 'The payment was refunded already; there is nothing left to refund.',
   ALREADY_REVIEWED: 'The caller already reviewed this product; change that review instead.',
@@ -12,6 +14,7 @@ export const ErrorReason = {
     "The product or cart is priced in another currency than the cart's: one order is charged in one currency.",
   EMAIL_TAKEN: 'Another account has this email address.',
   IDEMPOTENCY_KEY_REUSED: 'The idempotency key was used before with different input.',
+  INSUFFICIENT_BALANCE: 'The amount is more than the available balance; the message says how much is available.',
   INVALID_STATUS: "The object's current status does not allow this change.",
   LICENSE_EXPIRED: 'The license is past its expiry date and can no longer be used.',
   LICENSE_REQUIRED: 'Only a holder of an unrevoked license of the product may do this (review it).',
@@ -26,8 +29,10 @@ export const ErrorReason = {
   PRODUCT_ARCHIVED: 'The product is archived: final, it takes no more changes.',
   PRODUCT_UNAVAILABLE: 'A product involved is no longer for sale (archived or unpublished).',
   REVIEWS_CLOSED: 'The product left the storefront (archived, or its vendor suspended): its reviews are closed.',
+  SLUG_TAKEN: 'Another vendor has this slug.',
   TOO_MANY_ACTIVATIONS: 'Every activation slot of the license is taken; deactivate another machine first.',
   UPLOAD_LINK_USED: 'This single-use upload link was used already.',
+  VENDOR_NOT_ACTIVE: "The caller's vendor is not ACTIVE (PENDING, REJECTED or SUSPENDED).",
   VENDOR_SUSPENDED: 'The vendor is suspended: it may not sell or change products, nor get them published.',
   VERSION_EXISTS: "This version of the product's artifact was uploaded already; every version is uploaded once.",
 } as const satisfies Record<string, string>;

@@ -6,6 +6,8 @@ import { LedgerEntryResolver, TopProductResolver, VendorLedgerResolver } from '.
 import { LedgerService } from './ledger/ledger.service';
 import { CreateVendors1763780000000 } from './migrations/1763780000000-create-vendors';
 import { CreateLedger1763810000000 } from './migrations/1763810000000-create-ledger';
+import { PayoutIdempotency1796500000000 } from './migrations/1796500000000-payout-idempotency';
+import { payoutReferences } from './payout/payout.reference';
 import { PayoutResolver, VendorPayoutsResolver } from './payout/payout.resolver';
 import { PayoutService } from './payout/payout.service';
 import { seedVendors } from './seed';
@@ -24,7 +26,7 @@ export const vendorSubgraph: SubgraphModule<VendorConfig> = {
   name: 'vendor',
   defaultPort: 4006,
   entities: [Vendor],
-  migrations: [CreateVendors1763780000000, CreateLedger1763810000000],
+  migrations: [CreateVendors1763780000000, CreateLedger1763810000000, PayoutIdempotency1796500000000],
   resolvers: [
     VendorResolver,
     UserVendorResolver,
@@ -51,7 +53,7 @@ export const vendorSubgraph: SubgraphModule<VendorConfig> = {
         new PayoutResolver(payouts, vendors),
         new VendorPayoutsResolver(payouts, vendors),
       ],
-      references: { ...vendorReferences(vendors), ...entityStubReferences },
+      references: { ...vendorReferences(vendors), ...payoutReferences(payouts), ...entityStubReferences },
       handlers: ledgerHandlers(ledger),
       seed: () => seedVendors(db, outbox, settings),
     };

@@ -13,7 +13,7 @@ export function startVendorWithoutHold(): Promise<TestSubgraph> {
 }
 
 export const VENDOR_FIELDS =
-  'id displayName slug bio status commissionRate rejectionReason suspensionReason createdAt approvedAt user { id }';
+  'id displayName slug bio status commissionRate rejectionReason suspensionReason createdAt approvedAt owner { id }';
 
 export interface VendorView {
   id: string;
@@ -26,14 +26,19 @@ export interface VendorView {
   suspensionReason: string | null;
   createdAt: string;
   approvedAt: string | null;
-  user: { id: string };
+  owner: { id: string };
 }
 
-export const APPLY = `mutation($input: ApplyAsVendorInput!) { applyAsVendor(input: $input) { ${VENDOR_FIELDS} } }`;
-export const APPROVE = `mutation($id: ID!) { approveVendor(id: $id) { ${VENDOR_FIELDS} } }`;
-export const REJECT = `mutation($id: ID!, $reason: String!) { rejectVendor(id: $id, reason: $reason) { ${VENDOR_FIELDS} } }`;
-export const SUSPEND = `mutation($id: ID!, $reason: String) { suspendVendor(id: $id, reason: $reason) { ${VENDOR_FIELDS} } }`;
-export const REINSTATE = `mutation($id: ID!) { reinstateVendor(id: $id) { ${VENDOR_FIELDS} } }`;
+export const APPLY = `mutation($input: ApplyAsVendorInput!) { applyAsVendor(input: $input) { vendor { ${VENDOR_FIELDS} } } }`;
+export const APPROVE = `mutation($id: ID!) { approveVendor(input: { vendorId: $id }) { vendor { ${VENDOR_FIELDS} } } }`;
+export const REJECT = `mutation($id: ID!, $reason: String!) { rejectVendor(input: { vendorId: $id, reason: $reason }) { vendor { ${VENDOR_FIELDS} } } }`;
+export const SUSPEND = `mutation($id: ID!, $reason: String) { suspendVendor(input: { vendorId: $id, reason: $reason }) { vendor { ${VENDOR_FIELDS} } } }`;
+export const REINSTATE = `mutation($id: ID!) { reinstateVendor(input: { vendorId: $id }) { vendor { ${VENDOR_FIELDS} } } }`;
+
+/** The vendor a moderation or profile mutation answered (every payload holds `vendor`). */
+export function vendorOfPayload(data: Record<string, { vendor: VendorView } | null>): VendorView {
+  return Object.values(data)[0]!.vendor;
+}
 
 let counter = 0;
 /** A display name no other test uses, so generated slugs never collide by accident. */
@@ -48,11 +53,11 @@ export async function applyAs(
   who: Person = person(),
   input: Record<string, unknown> = {},
 ): Promise<{ owner: Person; vendor: VendorView }> {
-  const data = await vendor.client.data<{ applyAsVendor: VendorView }>(APPLY, {
+  const data = await vendor.client.data<{ applyAsVendor: { vendor: VendorView } }>(APPLY, {
     variables: { input: { displayName: uniqueName(), ...input } },
     token: who.token,
   });
-  return { owner: who, vendor: data.applyAsVendor };
+  return { owner: who, vendor: data.applyAsVendor.vendor };
 }
 
 /** A vendor brought to `status` through the API, as an admin would. */
@@ -63,12 +68,12 @@ export async function vendorIn(
 ): Promise<{ owner: Person; vendor: VendorView }> {
   const made = await applyAs(vendor);
   const run = async (query: string, variables: Record<string, unknown> = {}) =>
-    Object.values(
-      await vendor.client.data<Record<string, VendorView>>(query, {
+    vendorOfPayload(
+      await vendor.client.data<Record<string, { vendor: VendorView }>>(query, {
         variables: { id: made.vendor.id, ...variables },
         token: admin.token,
       }),
-    )[0];
+    );
   if (status === 'REJECTED') made.vendor = await run(REJECT, { reason: 'Not a fit for the marketplace yet.' });
   if (status === 'ACTIVE' || status === 'SUSPENDED') made.vendor = await run(APPROVE);
   if (status === 'SUSPENDED') made.vendor = await run(SUSPEND, { reason: 'Chargebacks under review.' });
@@ -194,7 +199,7 @@ const MONEY_VIEW = `query($id: ID!, $period: EarningsPeriod!) { vendor(id: $id) 
   ${BALANCE}
   balances { currency available { amount currency } pending { amount currency } }
   earnings(period: $period) { period currency gross { amount currency } commission { amount } refunds { amount } net { amount } }
-  stats(period: $period) { period currency sales refunds revenue { amount } net { amount } topProducts { product { id } name sales revenue { amount currency } } }
+  stats(period: $period) { period currency saleCount refundCount gross { amount } net { amount } topProducts { product { id } name saleCount gross { amount currency } } }
   ledger(first: 100) { totalCount edges { node { ${ENTRY_FIELDS} } } }
 } }`;
 
@@ -203,7 +208,7 @@ export interface VendorMoney {
   balance: { currency: string; available: Money; pending: Money };
   balances: { currency: string }[];
   earnings: { gross: Money; net: unknown };
-  stats: { sales: number; topProducts: { product: { id: string }; name: string }[] };
+  stats: { saleCount: number; topProducts: { product: { id: string }; name: string }[] };
   ledger: {
     totalCount: number;
     edges: { node: { productName: string; order: unknown; payout: unknown; availableAt: string } }[];
@@ -216,16 +221,27 @@ export async function moneyOf(vendor: TestSubgraph, vendorId: string, token: str
     .vendor;
 }
 
-export const PAYOUT_FIELDS = 'id status reason amount { amount currency } requestedAt paidAt rejectedAt vendor { id }';
-export const REQUEST_PAYOUT = `mutation($amount: Int!, $currency: String) { requestPayout(amount: $amount, currency: $currency) { ${PAYOUT_FIELDS} } }`;
-export const MARK_PAYOUT_PAID = `mutation($id: ID!) { markPayoutPaid(id: $id) { ${PAYOUT_FIELDS} } }`;
-export const REJECT_PAYOUT = `mutation($id: ID!, $reason: String!) { rejectPayout(id: $id, reason: $reason) { ${PAYOUT_FIELDS} } }`;
+export const PAYOUT_FIELDS =
+  'id status rejectionReason amount { amount currency } requestedAt paidAt rejectedAt vendor { id }';
+export const REQUEST_PAYOUT = `mutation($input: RequestPayoutInput!) { requestPayout(input: $input) { payout { ${PAYOUT_FIELDS} } vendor { id } } }`;
+export const MARK_PAYOUT_PAID = `mutation($id: ID!) { markPayoutPaid(input: { payoutId: $id }) { payout { ${PAYOUT_FIELDS} } } }`;
+export const REJECT_PAYOUT = `mutation($id: ID!, $reason: String!) { rejectPayout(input: { payoutId: $id, reason: $reason }) { payout { ${PAYOUT_FIELDS} } vendor { id } } }`;
+
+/** requestPayout's variables: `amount` minor units of `currency`, under a fresh idempotency key unless given. */
+export function payoutInput(amount: unknown, currency: unknown = 'USD', idempotencyKey: unknown = randomUUID()) {
+  return { input: { amount: { amount, currency }, idempotencyKey } };
+}
+
+/** The payout a payout mutation answered (every payload holds `payout`). */
+export function payoutOfPayload(data: Record<string, { payout: PayoutView } | null>): PayoutView {
+  return Object.values(data)[0]!.payout;
+}
 
 /** A payout as PAYOUT_FIELDS asks for it. */
 export interface PayoutView {
   id: string;
   status: string;
-  reason: string | null;
+  rejectionReason: string | null;
   amount: Money;
   requestedAt: string;
   paidAt: string | null;
@@ -254,12 +270,18 @@ export async function balanceOf(vendor: TestSubgraph, admin: Person, vendorId: s
   ).vendor.balance;
 }
 
-/** Asks for a payout as `owner` and returns it (fails the test if refused). */
-export async function requestPayout(vendor: TestSubgraph, owner: Person, amount: number, currency?: string) {
+/** Asks for a payout as `owner` (under a fresh idempotency key unless given) and returns it (fails the test if refused). */
+export async function requestPayout(
+  vendor: TestSubgraph,
+  owner: Person,
+  amount: number,
+  currency = 'USD',
+  idempotencyKey: string = randomUUID(),
+) {
   return (
-    await vendor.client.data<{ requestPayout: PayoutView }>(REQUEST_PAYOUT, {
-      variables: { amount, currency },
+    await vendor.client.data<{ requestPayout: { payout: PayoutView } }>(REQUEST_PAYOUT, {
+      variables: payoutInput(amount, currency, idempotencyKey),
       token: owner.token,
     })
-  ).requestPayout;
+  ).requestPayout.payout;
 }

@@ -1,14 +1,15 @@
+import { CurrencyCode } from '@marketplace/kit';
 import { ArgsType, Field } from 'type-graphql';
 import { EarningsPeriod } from './ledger.type';
 
 @ArgsType()
 export class CurrencyArgs {
-  @Field(() => String, {
+  @Field(() => CurrencyCode, {
     nullable: true,
     description:
-      "ISO 4217 currency code; the vendor's primary currency (the one most of its entries are in; USD before the first sale) when omitted.",
+      "The currency; the vendor's primary currency (the one most of its entries are in; USD before the first sale) when omitted.",
   })
-  currency?: string | null;
+  currency?: CurrencyCode | null;
 }
 
 @ArgsType()
@@ -16,9 +17,9 @@ export class PeriodArgs {
   @Field(() => EarningsPeriod, { description: 'The window of time to count, ending now.' })
   period: EarningsPeriod;
 
-  @Field(() => String, {
+  @Field(() => CurrencyCode, {
     nullable: true,
-    description: "ISO 4217 currency code; the vendor's primary currency when omitted.",
+    description: "The currency; the vendor's primary currency when omitted.",
   })
-  currency?: string | null;
+  currency?: CurrencyCode | null;
 }

@@ -1,7 +1,16 @@
 import { randomUUID } from 'node:crypto';
 import { Role } from '@marketplace/kit';
 import { TestSubgraph, deliver, person } from '@marketplace/kit/testing';
-import { activeVendor, daysAgo, moneyOf, paidOrder, refundEvent, startVendor } from '../testing';
+import {
+  REQUEST_PAYOUT,
+  activeVendor,
+  daysAgo,
+  moneyOf,
+  paidOrder,
+  payoutInput,
+  refundEvent,
+  startVendor,
+} from '../testing';
 
 /** Balances under the earnings hold, and the earnings and stats by period. */
 let vendor: TestSubgraph;
@@ -27,10 +36,9 @@ describe('hold', () => {
   it('pending money cannot be paid out: requestPayout is CONFLICT with 0 available', async () => {
     const a = await activeVendor(vendor, admin);
     await paidOrder(vendor, [{ vendorId: a.vendor.id, price: 10_000 }]);
-    const result = await vendor.client.request(`mutation { requestPayout(amount: 1) { id } }`, {
-      token: a.owner.token,
-    });
-    expect(result.errors?.[0].extensions).toEqual({ code: 'CONFLICT', available: { amount: 0, currency: 'USD' } });
+    const result = await vendor.client.request(REQUEST_PAYOUT, { variables: payoutInput(1), token: a.owner.token });
+    expect(result.errors?.[0].extensions).toEqual({ code: 'CONFLICT', reason: 'INSUFFICIENT_BALANCE' });
+    expect(result.errors?.[0].message).toMatch(/ 0 USD/);
   });
 
   it('a refund inside the hold cancels pending money; after it, it comes out of available', async () => {
@@ -85,13 +93,18 @@ describe('earnings and stats', () => {
       refunds: { amount: 500 },
       net: { amount: 23_800 },
     });
-    expect(week.stats).toMatchObject({ sales: 8, refunds: 1, revenue: { amount: 28_500 }, net: { amount: 23_800 } });
+    expect(week.stats).toMatchObject({
+      saleCount: 8,
+      refundCount: 1,
+      gross: { amount: 28_500 },
+      net: { amount: 23_800 },
+    });
     expect(week.stats.topProducts).toEqual(
       [6, 5, 4, 3, 2].map((i) => ({
         product: { id: products[i].productId },
         name: products[i].name,
-        sales: i === 6 ? 2 : 1,
-        revenue: { amount: (i + 1) * 1000 + (i === 6 ? 500 : 0), currency: 'USD' },
+        saleCount: i === 6 ? 2 : 1,
+        gross: { amount: (i + 1) * 1000 + (i === 6 ? 500 : 0), currency: 'USD' },
       })),
     );
 
@@ -104,17 +117,17 @@ describe('earnings and stats', () => {
       net: { amount: 24_650 },
     });
     const all = await moneyOf(vendor, a.vendor.id, a.owner.token, 'ALL_TIME');
-    expect(all.stats.sales).toBe(10);
+    expect(all.stats.saleCount).toBe(10);
     expect(all.stats.topProducts.find((t) => t.product.id === products[0].productId)).toEqual({
       product: { id: products[0].productId },
       name: 'Agent 1',
-      sales: 3,
-      revenue: { amount: 3000, currency: 'USD' },
+      saleCount: 3,
+      gross: { amount: 3000, currency: 'USD' },
     });
     // Primary currency is USD (most entries); EUR on request, and listed in balances.
     expect(all.balances.map((b) => b.currency)).toEqual(['USD', 'EUR']);
     const eur = await vendor.client.data<{ vendor: unknown }>(
-      `query($id: ID!) { vendor(id: $id) { earnings(period: ALL_TIME, currency: "EUR") { gross { amount currency } net { amount } } balance(currency: "EUR") { pending { amount currency } } } }`,
+      `query($id: ID!) { vendor(id: $id) { earnings(period: ALL_TIME, currency: EUR) { gross { amount currency } net { amount } } balance(currency: EUR) { pending { amount currency } } } }`,
       { variables: { id: a.vendor.id }, token: a.owner.token },
     );
     expect(eur.vendor).toEqual({
@@ -122,14 +135,15 @@ describe('earnings and stats', () => {
       balance: { pending: { amount: 8499, currency: 'EUR' } },
     });
 
-    const mine = await vendor.client.data<{ vendorStats: unknown }>(
-      `{ vendorStats(period: LAST_7_DAYS) { sales refunds revenue { amount currency } topProducts { name } } }`,
-      { token: a.owner.token },
+    // What vendorStats answered, now on the signed-in user's vendor (`me { vendor { stats } }` at the gateway).
+    const mine = await vendor.client.data<{ _entities: { vendor: { stats: unknown } }[] }>(
+      `query($r: [_Any!]!) { _entities(representations: $r) { ... on User { vendor { stats(period: LAST_7_DAYS) { saleCount refundCount gross { amount currency } topProducts { name } } } } } }`,
+      { variables: { r: [{ __typename: 'User', id: a.owner.id }] }, token: a.owner.token },
     );
-    expect(mine.vendorStats).toEqual({
-      sales: 8,
-      refunds: 1,
-      revenue: { amount: 28_500, currency: 'USD' },
+    expect(mine._entities[0].vendor.stats).toEqual({
+      saleCount: 8,
+      refundCount: 1,
+      gross: { amount: 28_500, currency: 'USD' },
       topProducts: week.stats.topProducts.map((t) => ({ name: t.name })),
     });
   });
@@ -144,22 +158,51 @@ describe('earnings and stats', () => {
     });
     expect(seen.balances).toEqual([]);
     expect(seen.earnings.net).toEqual({ amount: 0 });
-    expect(seen.stats).toMatchObject({ sales: 0, refunds: 0, topProducts: [] });
+    expect(seen.stats).toMatchObject({ saleCount: 0, refundCount: 0, topProducts: [] });
     expect(seen.ledger).toEqual({ totalCount: 0, edges: [] });
   });
 
-  it('refuse a malformed currency', async () => {
+  it('refuse a currency that is not a CurrencyCode', async () => {
     const a = await activeVendor(vendor, admin);
     const result = await vendor.client.request(
-      `query($id: ID!) { vendor(id: $id) { earnings(period: ALL_TIME, currency: "usd") { net { amount } } } }`,
-      {
-        variables: { id: a.vendor.id },
-        token: a.owner.token,
-      },
+      `query($id: ID!, $currency: CurrencyCode) { vendor(id: $id) { earnings(period: ALL_TIME, currency: $currency) { net { amount } } } }`,
+      { variables: { id: a.vendor.id, currency: 'usd' }, token: a.owner.token },
     );
-    expect(result.errors?.[0].extensions).toMatchObject({
-      code: 'BAD_USER_INPUT',
-      fields: [{ field: 'currency', message: expect.any(String) }],
+    expect(result.errors?.[0].extensions?.code).toBe('BAD_USER_INPUT');
+  });
+});
+
+describe('sums past 2^31 (a 32-bit Int), summed as bigint in SQL and answered as SafeInt numbers', () => {
+  it('earnings, stats, top products, balances, the ledger and a payout', async () => {
+    const a = await activeVendor(vendor, admin);
+    const productId = randomUUID();
+    const price = 2_000_000_000; // each under 2^31, three of them well over
+    for (let i = 0; i < 3; i += 1)
+      await paidOrder(vendor, [{ vendorId: a.vendor.id, price, productId, name: 'Enterprise agent' }], daysAgo(8));
+    const gross = 3 * price;
+    const commission = 3 * 300_000_000;
+    expect(gross).toBeGreaterThan(2 ** 31);
+    const all = await moneyOf(vendor, a.vendor.id, a.owner.token, 'ALL_TIME');
+    expect(all.earnings).toEqual({
+      period: 'ALL_TIME',
+      currency: 'USD',
+      gross: { amount: gross, currency: 'USD' },
+      commission: { amount: commission },
+      refunds: { amount: 0 },
+      net: { amount: gross - commission },
     });
+    expect(all.stats).toMatchObject({ saleCount: 3, gross: { amount: gross }, net: { amount: gross - commission } });
+    expect(all.stats.topProducts).toEqual([
+      { product: { id: productId }, name: 'Enterprise agent', saleCount: 3, gross: { amount: gross, currency: 'USD' } },
+    ]);
+    expect(all.balance.available).toEqual({ amount: gross - commission, currency: 'USD' });
+    // A payout past 2^31 too, and the balance after it.
+    const payout = await vendor.client.data<{ requestPayout: { payout: { amount: { amount: number } } } }>(
+      REQUEST_PAYOUT,
+      { variables: payoutInput(3_000_000_000), token: a.owner.token },
+    );
+    expect(payout.requestPayout.payout.amount.amount).toBe(3_000_000_000);
+    const after = await moneyOf(vendor, a.vendor.id, a.owner.token, 'ALL_TIME');
+    expect(after.balance.available.amount).toBe(gross - commission - 3_000_000_000);
   });
 });

@@ -151,7 +151,7 @@ describe('payment.refunded', () => {
       refunds: { amount: 1999 },
       net: { amount: 0 },
     });
-    expect(seen.stats).toMatchObject({ sales: 1, refunds: 1, revenue: { amount: 1999 }, net: { amount: 0 } });
+    expect(seen.stats).toMatchObject({ saleCount: 1, refundCount: 1, gross: { amount: 1999 }, net: { amount: 0 } });
     expect(seen.balance).toMatchObject({ available: { amount: 0 }, pending: { amount: 0 } });
   });
 

@@ -52,3 +52,17 @@ describe('toAmount', () => {
     expect(toAmount(17)).toBe(17);
   });
 });
+
+describe('toAmount', () => {
+  it('reads bigint amounts and sums past 2^31 exactly, and 0 for none', () => {
+    expect(toAmount('6000000000')).toBe(6_000_000_000);
+    expect(toAmount('-8500')).toBe(-8500);
+    expect(toAmount(String(Number.MAX_SAFE_INTEGER))).toBe(Number.MAX_SAFE_INTEGER);
+    expect(toAmount(null)).toBe(0);
+  });
+
+  it('refuses a sum a JSON number cannot carry exactly rather than round it', () => {
+    expect(() => toAmount('9007199254740993')).toThrow(RangeError);
+    expect(() => toAmount('-9007199254740993')).toThrow(RangeError);
+  });
+});

@@ -17,7 +17,14 @@ export function availableFrom(paidAt: Date, holdDays: number): Date {
   return new Date(paidAt.getTime() + holdDays * DAY_MS);
 }
 
-/** Postgres returns bigint sums as strings; amounts here stay far below 2^53. */
+/**
+ * A bigint amount or sum as Postgres returns it (a string) to a JavaScript number. Sums are
+ * cast to bigint in SQL, so anything past ±2^63 fails there; past ±(2^53 − 1), which a JSON
+ * number (SafeInt) cannot carry exactly, it fails here rather than answer a rounded amount.
+ */
 export function toAmount(value: string | number | null | undefined): number {
-  return value == null ? 0 : Number(value);
+  if (value == null) return 0;
+  const amount = Number(value);
+  if (!Number.isSafeInteger(amount)) throw new RangeError(`amount ${value} is beyond the safe integer range`);
+  return amount;
 }

@@ -22,28 +22,35 @@ describe('who sees the money', () => {
     await paidOrder(vendor, [{ vendorId, price: 1000 }]);
   });
 
-  const PRIVATE = `query($id: ID!) { vendor(id: $id) { id ${BALANCE} balances { currency } earnings(period: ALL_TIME) { net { amount } } stats(period: ALL_TIME) { sales } ledger { totalCount } payouts { totalCount } } }`;
+  const PRIVATE = `query($id: ID!) { vendor(id: $id) { id ${BALANCE} balances { currency } earnings(period: ALL_TIME) { net { amount } } stats(period: ALL_TIME) { saleCount } ledger { totalCount } payouts { totalCount } } }`;
 
   it.each([
     ['anonymous', () => undefined],
     ['a customer', () => person(Role.CUSTOMER).token],
     ['another vendor', () => person(Role.VENDOR).token],
-  ])('%s gets null for every money field of a public vendor', async (_who, token) => {
-    const result = await vendor.client.request<{ vendor: unknown }>(PRIVATE, {
-      variables: { id: vendorId },
-      token: token(),
-    });
-    expect(result.errors).toBeUndefined();
-    expect(result.data!.vendor).toEqual({
-      id: vendorId,
-      balance: null,
-      balances: null,
-      earnings: null,
-      stats: null,
-      ledger: null,
-      payouts: null,
-    });
-  });
+  ])(
+    '%s gets null for every money field of a public vendor: single objects without an error, lists FORBIDDEN',
+    async (_who, token) => {
+      const result = await vendor.client.request<{ vendor: unknown }>(PRIVATE, {
+        variables: { id: vendorId },
+        token: token(),
+      });
+      expect(result.errors?.map((e) => [e.extensions?.code, e.path?.join('.')]).sort()).toEqual([
+        ['FORBIDDEN', 'vendor.balances'],
+        ['FORBIDDEN', 'vendor.ledger'],
+        ['FORBIDDEN', 'vendor.payouts'],
+      ]);
+      expect(result.data!.vendor).toEqual({
+        id: vendorId,
+        balance: null,
+        balances: null,
+        earnings: null,
+        stats: null,
+        ledger: null,
+        payouts: null,
+      });
+    },
+  );
 
   it.each([
     ['its owner', () => owner.token],
@@ -62,18 +69,50 @@ describe('who sees the money', () => {
       },
       balances: [{ currency: 'USD' }],
       earnings: { net: { amount: 850 } },
-      stats: { sales: 1 },
+      stats: { saleCount: 1 },
       ledger: { totalCount: 2 },
       payouts: { totalCount: 0 },
     });
   });
 
-  it('vendorStats: UNAUTHENTICATED when signed out, FORBIDDEN without a vendor profile', async () => {
-    const query = `{ vendorStats(period: ALL_TIME) { sales } }`;
-    expect(await vendor.client.errorCode(query)).toBe('UNAUTHENTICATED');
-    expect(await vendor.client.errorCode(query, { token: person().token })).toBe('FORBIDDEN');
+  it('two owners asking at once each see their own money and null for the other, never a shared answer', async () => {
+    const other = await activeVendor(vendor, admin);
+    await paidOrder(vendor, [{ vendorId: other.vendor.id, price: 2000 }]);
+    const query = `query($r: [_Any!]!) { _entities(representations: $r) { ... on Vendor { id balance { pending { amount } } stats(period: ALL_TIME) { saleCount gross { amount } } } } }`;
+    const r = [vendorId, other.vendor.id].map((id) => ({ __typename: 'Vendor', id }));
+    const [mine, theirs] = await Promise.all(
+      [owner, other.owner].map((who) => vendor.client.request(query, { variables: { r }, token: who.token })),
+    );
+    expect(mine.data!._entities).toEqual([
+      { id: vendorId, balance: { pending: { amount: 850 } }, stats: { saleCount: 1, gross: { amount: 1000 } } },
+      { id: other.vendor.id, balance: null, stats: null },
+    ]);
+    expect(theirs.data!._entities).toEqual([
+      { id: vendorId, balance: null, stats: null },
+      { id: other.vendor.id, balance: { pending: { amount: 1700 } }, stats: { saleCount: 1, gross: { amount: 2000 } } },
+    ]);
+    for (const answer of [mine, theirs]) expect(answer.headers.get('cache-control')).toBe('no-store');
+  });
+
+  it('me { vendor { stats } } (the former vendorStats): the owner in any status and admins; null for anyone else', async () => {
+    // `me` is the users subgraph's; here the gateway asks for the signed-in User's vendor by key.
+    const statsOf = async (userId: string, token?: string) => {
+      const result = await vendor.client.request<{ _entities: { vendor: unknown }[] }>(
+        `query($r: [_Any!]!) { _entities(representations: $r) { ... on User { vendor { stats(period: ALL_TIME) { saleCount } } } } }`,
+        { variables: { r: [{ __typename: 'User', id: userId }] }, token },
+      );
+      expect(result.errors).toBeUndefined();
+      return result.data!._entities[0].vendor;
+    };
+    expect(await statsOf(owner.id, owner.token)).toEqual({ stats: { saleCount: 1 } });
+    expect(await statsOf(owner.id, admin.token)).toEqual({ stats: { saleCount: 1 } });
+    for (const token of [undefined, person().token, person(Role.VENDOR).token])
+      expect(await statsOf(owner.id, token)).toEqual({ stats: null }); // an ACTIVE vendor is public, its money is not
+    const stranger = person();
+    expect(await statsOf(stranger.id, stranger.token)).toBeNull(); // no vendor profile
     const pending = await vendorIn(vendor, 'PENDING', admin);
-    expect(await vendor.client.data(query, { token: pending.owner.token })).toEqual({ vendorStats: { sales: 0 } });
+    expect(await statsOf(pending.owner.id, pending.owner.token)).toEqual({ stats: { saleCount: 0 } });
+    expect(await statsOf(pending.owner.id)).toBeNull(); // a PENDING vendor is hidden
   });
 });
 

@@ -3,13 +3,12 @@ import {
   AssumedListSize,
   ConnectionShape,
   Cost,
-  forbidden,
   ListSize,
   PageArgs,
   PagedList,
   RequestContext,
 } from '@marketplace/kit';
-import { Args, Authorized, Ctx, FieldResolver, Query, Resolver, Root } from 'type-graphql';
+import { Args, Ctx, FieldResolver, Resolver, Root } from 'type-graphql';
 import { Order, Product } from '../entity-stubs';
 import { PayoutService } from '../payout/payout.service';
 import { Payout } from '../payout/payout.type';
@@ -26,7 +25,8 @@ import {
   VendorStats,
 } from './ledger.type';
 
-const PRIVATE = "visible to the vendor's user and admins, null for everyone else";
+const PRIVATE = "visible to the vendor's owner and admins, null (without an error) for everyone else";
+const PRIVATE_LIST = "for the vendor's owner and admins (anyone else: null with FORBIDDEN)";
 
 /** What the ledger adds to `Vendor`: money fields, private like the vendor's reasons. */
 @Resolver(() => Vendor)
@@ -53,12 +53,11 @@ export class VendorLedgerResolver {
   @ListSize(AssumedListSize.currencies)
   @FieldResolver(() => [VendorBalance], {
     nullable: true,
-    description: `Available and pending money in every currency the vendor has entries in, primary currency first; ${PRIVATE}.`,
+    description: `Available and pending money in every currency the vendor has entries in, primary currency first; ${PRIVATE_LIST}.`,
   })
-  balances(@Root() vendor: Vendor, @Ctx() context: RequestContext): Promise<VendorBalance[]> | null {
-    return this.vendors.canSeePrivateFields(context, vendor)
-      ? this.ledgerService.balancesOf(context).load(vendor.id)
-      : null;
+  balances(@Root() vendor: Vendor, @Ctx() context: RequestContext): Promise<VendorBalance[]> {
+    this.vendors.requirePrivateAccess(context, vendor, 'balances');
+    return this.ledgerService.balancesOf(context).load(vendor.id);
   }
 
   @Cost(AGGREGATE_COST)
@@ -79,7 +78,7 @@ export class VendorLedgerResolver {
   @Cost(AGGREGATE_COST)
   @FieldResolver(() => VendorStats, {
     nullable: true,
-    description: `Sales, revenue and top products over a period; ${PRIVATE}.`,
+    description: `Sales, gross takings and top products over a period; ${PRIVATE}.`,
   })
   stats(
     @Root() vendor: Vendor,
@@ -94,26 +93,15 @@ export class VendorLedgerResolver {
   @PagedList()
   @FieldResolver(() => LedgerEntryConnection, {
     nullable: true,
-    description: `Every movement of the vendor's money, newest first, each pointing at its order line or payout; ${PRIVATE}.`,
+    description: `Every movement of the vendor's money, newest first, each pointing at its order line or payout; ${PRIVATE_LIST}.`,
   })
   ledger(
     @Root() vendor: Vendor,
     @Args() page: PageArgs,
     @Ctx() context: RequestContext,
-  ): Promise<ConnectionShape<LedgerEntry>> | null {
-    return this.vendors.canSeePrivateFields(context, vendor) ? this.ledgerService.ledger(vendor.id, page) : null;
-  }
-
-  @Authorized()
-  @Cost(AGGREGATE_COST)
-  @Query(() => VendorStats, {
-    description:
-      "The signed-in user's vendor: sales, revenue and top products over a period. FORBIDDEN without a vendor profile.",
-  })
-  async vendorStats(@Args() { period, currency }: PeriodArgs, @Ctx() context: RequestContext): Promise<VendorStats> {
-    const vendor = await this.vendors.mine(context);
-    if (!vendor) throw forbidden('You have no vendor profile');
-    return this.ledgerService.stats(context, vendor.id, period, currency);
+  ): Promise<ConnectionShape<LedgerEntry>> {
+    this.vendors.requirePrivateAccess(context, vendor, 'ledger');
+    return this.ledgerService.ledger(vendor.id, page);
   }
 }
 

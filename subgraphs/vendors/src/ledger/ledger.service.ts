@@ -1,5 +1,6 @@
 import {
   ConnectionShape,
+  CurrencyCode,
   Envelope,
   EventTooEarlyError,
   Events,
@@ -8,7 +9,6 @@ import {
   PageArgs,
   PayloadOf,
   RequestContext,
-  badInput,
   defineLoader,
   isUuid,
   newestFirstPage,
@@ -31,14 +31,14 @@ import {
 } from './ledger.type';
 
 /** The currency of a vendor with no ledger entries yet (the marketplace sells mostly in USD). */
-export const DEFAULT_CURRENCY = 'USD';
+export const DEFAULT_CURRENCY = CurrencyCode.USD;
 
 type OrderPaid = PayloadOf<typeof Events.OrderPaid>;
 type PaymentRefunded = PayloadOf<typeof Events.PaymentRefunded>;
 
 /** Order-line totals of one vendor in one currency over a period. */
 interface Totals {
-  currency: string;
+  currency: CurrencyCode;
   gross: number;
   commission: number;
   refunds: number;
@@ -169,11 +169,17 @@ export class LedgerService {
   readonly balancesOf = defineLoader<string, VendorBalance[]>(async (vendorIds) => {
     const valid = [...new Set(vendorIds.filter(isUuid))];
     const rows = valid.length
-      ? await queryRows<{ vendor_id: string; currency: string; available: string; pending: string; entries: number }>(
+      ? await queryRows<{
+          vendor_id: string;
+          currency: CurrencyCode;
+          available: string;
+          pending: string;
+          entries: number;
+        }>(
           this.db,
           `SELECT vendor_id, currency,
-                  COALESCE(sum(amount) FILTER (WHERE available_at <= now()), 0)::text AS available,
-                  COALESCE(sum(amount) FILTER (WHERE available_at > now()), 0)::text AS pending,
+                  COALESCE(sum(amount) FILTER (WHERE available_at <= now()), 0)::bigint::text AS available,
+                  COALESCE(sum(amount) FILTER (WHERE available_at > now()), 0)::bigint::text AS pending,
                   count(*)::int AS entries
              FROM ledger_entries WHERE vendor_id = ANY($1::uuid[])
             GROUP BY vendor_id, currency
@@ -189,10 +195,9 @@ export class LedgerService {
   });
 
   /** The balance in `currency`, or in the vendor's primary currency (USD before the first sale). */
-  async balance(context: RequestContext, vendorId: string, currency?: string | null): Promise<VendorBalance> {
-    const wanted = checkCurrency(currency);
+  async balance(context: RequestContext, vendorId: string, currency?: CurrencyCode | null): Promise<VendorBalance> {
     const balances = await this.balancesOf(context).load(vendorId);
-    const chosen = wanted ?? balances[0]?.currency ?? DEFAULT_CURRENCY;
+    const chosen = currency ?? balances[0]?.currency ?? DEFAULT_CURRENCY;
     return balances.find((balance) => balance.currency === chosen) ?? balanceOf(chosen, 0, 0);
   }
 
@@ -207,7 +212,7 @@ export class LedgerService {
     for (const [period, vendorIds] of byPeriod) {
       const rows = await queryRows<{
         vendor_id: string;
-        currency: string;
+        currency: CurrencyCode;
         gross: string;
         commission: string;
         refunds: string;
@@ -216,9 +221,9 @@ export class LedgerService {
       }>(
         this.db,
         `SELECT vendor_id, currency,
-                COALESCE(sum(amount) FILTER (WHERE kind = 'SALE'), 0)::text AS gross,
-                COALESCE(-sum(amount) FILTER (WHERE kind IN ('COMMISSION', 'REFUND_COMMISSION')), 0)::text AS commission,
-                COALESCE(-sum(amount) FILTER (WHERE kind = 'REFUND'), 0)::text AS refunds,
+                COALESCE(sum(amount) FILTER (WHERE kind = 'SALE'), 0)::bigint::text AS gross,
+                COALESCE(-sum(amount) FILTER (WHERE kind IN ('COMMISSION', 'REFUND_COMMISSION')), 0)::bigint::text AS commission,
+                COALESCE(-sum(amount) FILTER (WHERE kind = 'REFUND'), 0)::bigint::text AS refunds,
                 count(*) FILTER (WHERE kind = 'SALE')::int AS sales,
                 count(*) FILTER (WHERE kind = 'REFUND')::int AS refund_count
            FROM ledger_entries
@@ -245,27 +250,27 @@ export class LedgerService {
   });
 
   /** Best sellers per (period, vendor), every currency; one statement per period asked in a request. */
-  private readonly topProductsOf = defineLoader<string, (TopProduct & { currency: string })[]>(async (keys) => {
+  private readonly topProductsOf = defineLoader<string, (TopProduct & { currency: CurrencyCode })[]>(async (keys) => {
     const byPeriod = new Map<EarningsPeriod, string[]>();
     for (const key of keys) {
       const [period, vendorId] = key.split('|') as [EarningsPeriod, string];
       byPeriod.set(period, [...(byPeriod.get(period) ?? []), vendorId]);
     }
-    const results = new Map<string, (TopProduct & { currency: string })[]>();
+    const results = new Map<string, (TopProduct & { currency: CurrencyCode })[]>();
     for (const [period, vendorIds] of byPeriod) {
       const rows = await queryRows<{
         vendor_id: string;
-        currency: string;
+        currency: CurrencyCode;
         product_id: string;
         name: string;
-        sales: number;
-        revenue: string;
+        sale_count: number;
+        gross: string;
       }>(
         this.db,
-        `SELECT vendor_id, currency, product_id, name, sales, revenue FROM (
+        `SELECT vendor_id, currency, product_id, name, sale_count, gross FROM (
            SELECT vendor_id, currency, product_id,
                   (array_agg(product_name ORDER BY occurred_at DESC, created_at DESC))[1] AS name,
-                  count(*)::int AS sales, sum(amount)::text AS revenue,
+                  count(*)::int AS sale_count, sum(amount)::bigint::text AS gross,
                   row_number() OVER (PARTITION BY vendor_id, currency ORDER BY sum(amount) DESC, count(*) DESC, product_id) AS rank
              FROM ledger_entries
             WHERE vendor_id = ANY($1::uuid[]) AND kind = 'SALE' AND ${periodFilter('$2')}
@@ -279,8 +284,8 @@ export class LedgerService {
           currency: row.currency,
           productId: row.product_id,
           name: row.name,
-          sales: row.sales,
-          revenue: Money.of(toAmount(row.revenue), row.currency),
+          saleCount: row.sale_count,
+          gross: Money.of(toAmount(row.gross), row.currency),
         });
         results.set(key, [...(results.get(key) ?? []), top]);
       }
@@ -292,7 +297,7 @@ export class LedgerService {
     context: RequestContext,
     vendorId: string,
     period: EarningsPeriod,
-    currency?: string | null,
+    currency?: CurrencyCode | null,
   ): Promise<VendorEarnings> {
     const chosen = await this.currencyOf(context, vendorId, currency);
     const totals =
@@ -312,7 +317,7 @@ export class LedgerService {
     context: RequestContext,
     vendorId: string,
     period: EarningsPeriod,
-    currency?: string | null,
+    currency?: CurrencyCode | null,
   ): Promise<VendorStats> {
     const chosen = await this.currencyOf(context, vendorId, currency);
     const key = `${period}|${vendorId}`;
@@ -324,9 +329,9 @@ export class LedgerService {
     return Object.assign(new VendorStats(), {
       period,
       currency: chosen,
-      sales: totals.sales,
-      refunds: totals.refundCount,
-      revenue: Money.of(totals.gross, chosen),
+      saleCount: totals.sales,
+      refundCount: totals.refundCount,
+      gross: Money.of(totals.gross, chosen),
       net: Money.of(totals.gross - totals.commission - totals.refunds, chosen),
       topProducts: allTop.filter((top) => top.currency === chosen),
     });
@@ -350,8 +355,12 @@ export class LedgerService {
   }
 
   /** `currency` when given (checked), else the vendor's primary currency. */
-  private async currencyOf(context: RequestContext, vendorId: string, currency?: string | null): Promise<string> {
-    return checkCurrency(currency) ?? (await this.balance(context, vendorId)).currency;
+  private async currencyOf(
+    context: RequestContext,
+    vendorId: string,
+    currency?: CurrencyCode | null,
+  ): Promise<CurrencyCode> {
+    return currency ?? (await this.balance(context, vendorId)).currency;
   }
 }
 
@@ -360,7 +369,7 @@ function periodFilter(days: string): string {
   return `(${days}::int IS NULL OR occurred_at > now() - make_interval(days => ${days}::int))`;
 }
 
-function balanceOf(currency: string, available: number, pending: number): VendorBalance {
+function balanceOf(currency: CurrencyCode, available: number, pending: number): VendorBalance {
   return Object.assign(new VendorBalance(), {
     currency,
     available: Money.of(available, currency),
@@ -368,16 +377,6 @@ function balanceOf(currency: string, available: number, pending: number): Vendor
   });
 }
 
-function emptyTotals(currency: string): Totals {
+function emptyTotals(currency: CurrencyCode): Totals {
   return { currency, gross: 0, commission: 0, refunds: 0, sales: 0, refundCount: 0 };
 }
-
-/** An ISO 4217 code (three capitals), or BAD_USER_INPUT on `field`; null/undefined pass through. */
-export function checkCurrency(currency: string | null | undefined, field = 'currency'): string | undefined {
-  if (currency == null) return undefined;
-  if (!CURRENCY_PATTERN.test(currency))
-    throw badInput([{ field, message: 'must be an ISO 4217 code in capitals, e.g. USD' }]);
-  return currency;
-}
-
-const CURRENCY_PATTERN = /^[A-Z]{3}$/;

@@ -1,4 +1,4 @@
-import { Connection, ListSize, Money } from '@marketplace/kit';
+import { Connection, CurrencyCode, ListSize, Money } from '@marketplace/kit';
 import { Field, ID, Int, ObjectType, registerEnumType } from 'type-graphql';
 import { toAmount } from './ledger.math';
 
@@ -108,8 +108,8 @@ export class LedgerEntry {
 
 @ObjectType({ description: "A vendor's money in one currency." })
 export class VendorBalance {
-  @Field({ description: 'ISO 4217 currency code of the amounts below.' })
-  currency: string;
+  @Field(() => CurrencyCode, { description: 'ISO 4217 currency code of the amounts below.' })
+  currency: CurrencyCode;
 
   @Field(() => Money, {
     description:
@@ -129,8 +129,8 @@ export class VendorEarnings {
   @Field(() => EarningsPeriod, { description: 'The period counted.' })
   period: EarningsPeriod;
 
-  @Field({ description: 'ISO 4217 currency code of the amounts below.' })
-  currency: string;
+  @Field(() => CurrencyCode, { description: 'ISO 4217 currency code of the amounts below.' })
+  currency: CurrencyCode;
 
   @Field(() => Money, { description: 'Full price of every line sold.' })
   gross: Money;
@@ -153,11 +153,11 @@ export class TopProduct {
   @Field({ description: "The product's name at its latest sale." })
   name: string;
 
-  @Field(() => Int, { description: 'Lines sold (refunded ones included; see VendorStats.refunds).' })
-  sales: number;
+  @Field(() => Int, { description: 'Lines sold (refunded ones included; see VendorStats.refundCount).' })
+  saleCount: number;
 
-  @Field(() => Money, { description: 'Full price of those lines.' })
-  revenue: Money;
+  @Field(() => Money, { description: 'Full price of those lines (gross takings).' })
+  gross: Money;
 }
 
 @ObjectType({ description: "A vendor's sales over a period, in one currency." })
@@ -165,23 +165,23 @@ export class VendorStats {
   @Field(() => EarningsPeriod, { description: 'The period counted.' })
   period: EarningsPeriod;
 
-  @Field({ description: 'ISO 4217 currency code of the amounts below.' })
-  currency: string;
+  @Field(() => CurrencyCode, { description: 'ISO 4217 currency code of the amounts below.' })
+  currency: CurrencyCode;
 
   @Field(() => Int, { description: 'Order lines sold.' })
-  sales: number;
+  saleCount: number;
 
   @Field(() => Int, { description: 'Order lines refunded.' })
-  refunds: number;
+  refundCount: number;
 
-  @Field(() => Money, { description: 'Full price of the lines sold (gross).' })
-  revenue: Money;
+  @Field(() => Money, { description: 'Full price of the lines sold (gross takings).' })
+  gross: Money;
 
-  @Field(() => Money, { description: 'What the vendor earned: revenue − commission − refunds.' })
+  @Field(() => Money, { description: 'What the vendor earned: gross − commission − refunds.' })
   net: Money;
 
   @ListSize(TOP_PRODUCTS)
-  @Field(() => [TopProduct], { description: 'Up to 5 products with the highest revenue, best first.' })
+  @Field(() => [TopProduct], { description: 'Up to 5 products with the highest gross takings, best first.' })
   topProducts: TopProduct[];
 }
 

@@ -8,6 +8,7 @@ import {
   balanceOf,
   fundedVendor,
   ledgerRows,
+  payoutOfPayload,
   requestPayout,
   startVendorWithoutHold,
 } from '../testing';
@@ -36,9 +37,9 @@ describe('markPayoutPaid and rejectPayout', () => {
       for (const token of [owner.token, person(Role.VENDOR).token, person(Role.CUSTOMER).token]) {
         expect(await vendor.client.errorCode(mutation, { variables, token })).toBe('FORBIDDEN');
       }
-      const done = Object.values(
-        await vendor.client.data<Record<string, PayoutView>>(mutation, { variables, token: admin.token }),
-      )[0];
+      const done = payoutOfPayload(
+        await vendor.client.data<Record<string, { payout: PayoutView }>>(mutation, { variables, token: admin.token }),
+      );
       expect(done.status).toBe(mutation === MARK_PAYOUT_PAID ? 'PAID' : 'REJECTED');
     },
   );
@@ -47,12 +48,12 @@ describe('markPayoutPaid and rejectPayout', () => {
     const { owner, vendorId } = await fundedVendor(vendor, admin);
     const payout = await requestPayout(vendor, owner, 2000);
     const paid = (
-      await vendor.client.data<{ markPayoutPaid: PayoutView }>(MARK_PAYOUT_PAID, {
+      await vendor.client.data<{ markPayoutPaid: { payout: PayoutView } }>(MARK_PAYOUT_PAID, {
         variables: { id: payout.id },
         token: admin.token,
       })
-    ).markPayoutPaid;
-    expect(paid).toMatchObject({ id: payout.id, status: 'PAID', reason: null, rejectedAt: null });
+    ).markPayoutPaid.payout;
+    expect(paid).toMatchObject({ id: payout.id, status: 'PAID', rejectionReason: null, rejectedAt: null });
     expect(new Date(paid.paidAt!).getTime()).toBeGreaterThanOrEqual(new Date(payout.requestedAt).getTime());
     expect(await balanceOf(vendor, admin, vendorId)).toMatchObject({ available: { amount: 6500 } });
     for (const [mutation, extra] of [
@@ -63,7 +64,8 @@ describe('markPayoutPaid and rejectPayout', () => {
         variables: { id: payout.id, ...extra },
         token: admin.token,
       });
-      expect(result.errors?.[0].extensions).toEqual({ code: 'CONFLICT', status: 'PAID' });
+      expect(result.errors?.[0].extensions).toEqual({ code: 'CONFLICT', reason: 'INVALID_STATUS' });
+      expect(result.errors?.[0].message).toMatch(/PAID/);
     }
   });
 
@@ -71,13 +73,15 @@ describe('markPayoutPaid and rejectPayout', () => {
     const { owner, vendorId } = await fundedVendor(vendor, admin);
     const payout = await requestPayout(vendor, owner, 2000);
     expect(await balanceOf(vendor, admin, vendorId)).toMatchObject({ available: { amount: 6500 } });
-    const rejected = (
-      await vendor.client.data<{ rejectPayout: PayoutView }>(REJECT_PAYOUT, {
-        variables: { id: payout.id, reason: '  Bank details missing.  ' },
-        token: admin.token,
-      })
-    ).rejectPayout;
-    expect(rejected).toMatchObject({ status: 'REJECTED', reason: 'Bank details missing.', paidAt: null });
+    const { rejectPayout } = await vendor.client.data<{
+      rejectPayout: { payout: PayoutView; vendor: { id: string } };
+    }>(REJECT_PAYOUT, {
+      variables: { id: payout.id, reason: '  Bank details missing.  ' },
+      token: admin.token,
+    });
+    const rejected = rejectPayout.payout;
+    expect(rejectPayout.vendor).toEqual({ id: vendorId });
+    expect(rejected).toMatchObject({ status: 'REJECTED', rejectionReason: 'Bank details missing.', paidAt: null });
     expect(rejected.rejectedAt).toEqual(expect.any(String));
     expect(await balanceOf(vendor, admin, vendorId)).toMatchObject({ available: { amount: 8500 } });
     const payoutRows = (await ledgerRows(vendor, vendorId)).filter((row) => row.payout_id === payout.id);
@@ -93,21 +97,32 @@ describe('markPayoutPaid and rejectPayout', () => {
         variables: { id: payout.id, ...extra },
         token: admin.token,
       });
-      expect(result.errors?.[0].extensions).toEqual({ code: 'CONFLICT', status: 'REJECTED' });
+      expect(result.errors?.[0].extensions).toEqual({ code: 'CONFLICT', reason: 'INVALID_STATUS' });
+      expect(result.errors?.[0].message).toMatch(/REJECTED/);
     }
     // The returned money can be asked for again.
     expect((await requestPayout(vendor, owner, 8500)).status).toBe('REQUESTED');
   });
 
-  it('bad inputs: unknown or malformed id NOT_FOUND, empty or overlong reason BAD_USER_INPUT', async () => {
+  it('bad inputs: unknown id NOT_FOUND; malformed id, empty or overlong reason BAD_USER_INPUT', async () => {
     const { owner } = await fundedVendor(vendor, admin);
     const payout = await requestPayout(vendor, owner, 100);
     expect(
       await vendor.client.errorCode(MARK_PAYOUT_PAID, { variables: { id: randomUUID() }, token: admin.token }),
     ).toBe('NOT_FOUND');
-    expect(
-      await vendor.client.errorCode(MARK_PAYOUT_PAID, { variables: { id: 'not-a-uuid' }, token: admin.token }),
-    ).toBe('NOT_FOUND');
+    for (const [mutation, extra] of [
+      [MARK_PAYOUT_PAID, {}],
+      [REJECT_PAYOUT, { reason: 'x' }],
+    ] as const) {
+      const malformed = await vendor.client.request(mutation, {
+        variables: { id: 'not-a-uuid', ...extra },
+        token: admin.token,
+      });
+      expect(malformed.errors?.[0].extensions).toMatchObject({
+        code: 'BAD_USER_INPUT',
+        fields: [{ field: 'input.payoutId' }],
+      });
+    }
     expect(
       await vendor.client.errorCode(REJECT_PAYOUT, {
         variables: { id: randomUUID(), reason: 'x' },
@@ -121,7 +136,7 @@ describe('markPayoutPaid and rejectPayout', () => {
       });
       expect(result.errors?.[0].extensions).toMatchObject({
         code: 'BAD_USER_INPUT',
-        fields: [{ field: 'reason', message: expect.any(String) }],
+        fields: [{ field: 'input.reason', message: expect.any(String) }],
       });
     }
     expect(
@@ -138,11 +153,11 @@ describe('markPayoutPaid and rejectPayout', () => {
     const { owner, vendorId } = await fundedVendor(vendor, admin);
     const payout = await requestPayout(vendor, owner, 1000);
     const results = await Promise.all([
-      vendor.client.request<Record<string, PayoutView>>(MARK_PAYOUT_PAID, {
+      vendor.client.request<Record<string, { payout: PayoutView }>>(MARK_PAYOUT_PAID, {
         variables: { id: payout.id },
         token: admin.token,
       }),
-      vendor.client.request<Record<string, PayoutView>>(REJECT_PAYOUT, {
+      vendor.client.request<Record<string, { payout: PayoutView }>>(REJECT_PAYOUT, {
         variables: { id: payout.id, reason: 'Racing.' },
         token: person(Role.ADMIN).token,
       }),
@@ -160,7 +175,7 @@ describe('markPayoutPaid and rejectPayout', () => {
     for (const from of [PayoutStatus.PAID, PayoutStatus.REJECTED]) {
       for (const name of ['pay', 'reject'] as const)
         expect(() => nextPayoutStatus(from, name)).toThrow(
-          expect.objectContaining({ extensions: expect.objectContaining({ code: 'CONFLICT', status: from }) }),
+          expect.objectContaining({ extensions: { code: 'CONFLICT', reason: 'INVALID_STATUS' } }),
         );
     }
   });

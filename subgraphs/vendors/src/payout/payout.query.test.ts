@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { Role } from '@marketplace/kit';
-import { TestSubgraph, person } from '@marketplace/kit/testing';
+import { TestSubgraph, person, sqlDuring } from '@marketplace/kit/testing';
 import { MARK_PAYOUT_PAID, REJECT_PAYOUT, fundedVendor, requestPayout, startVendorWithoutHold } from '../testing';
 
 /** Reading payouts, and the ledger entries that point at them. */
@@ -28,11 +28,13 @@ interface LedgerNode {
 }
 
 describe('reading payouts', () => {
-  it('payout(id): the owner and admins; anyone else gets null, like an unknown id', async () => {
+  it('payout(id): the owner and admins; anyone else (signed out too) gets null without an error, like an unknown id', async () => {
     const { owner } = await fundedVendor(vendor, admin);
     const payout = await requestPayout(vendor, owner, 100);
     const query = `query($id: ID!) { payout(id: $id) { id status } }`;
-    expect(await vendor.client.errorCode(query, { variables: { id: payout.id } })).toBe('UNAUTHENTICATED');
+    const anonymous = await vendor.client.request(query, { variables: { id: payout.id } });
+    expect(anonymous.errors).toBeUndefined();
+    expect(anonymous.data).toEqual({ payout: null });
     for (const token of [owner.token, admin.token]) {
       expect(await vendor.client.data(query, { variables: { id: payout.id }, token })).toEqual({
         payout: { id: payout.id, status: 'REQUESTED' },
@@ -48,9 +50,10 @@ describe('reading payouts', () => {
     expect(await vendor.client.data(query, { variables: { id: randomUUID() }, token: admin.token })).toEqual({
       payout: null,
     });
-    expect(await vendor.client.data(query, { variables: { id: 'nope' }, token: admin.token })).toEqual({
-      payout: null,
-    });
+    // A malformed id is a client bug, not a visibility question.
+    const malformed = await vendor.client.request(query, { variables: { id: 'nope' }, token: admin.token });
+    expect(malformed.errors?.[0].extensions).toMatchObject({ code: 'BAD_USER_INPUT', fields: [{ field: 'id' }] });
+    expect(malformed.data).toEqual({ payout: null });
   });
 
   it('Vendor.payouts pages newest first and filters by status; the admin list spans vendors; only admins may list', async () => {
@@ -64,7 +67,7 @@ describe('reading payouts', () => {
     const page = async (variables: Record<string, unknown>) =>
       (
         await vendor.client.data<{ vendor: { payouts: Paged<{ id: string; status: string }> } }>(
-          `query($id: ID!, $status: PayoutStatus, $after: String) { vendor(id: $id) { payouts(status: $status, first: 2, after: $after) { totalCount pageInfo { hasNextPage endCursor } edges { node { id status } } } } }`,
+          `query($id: ID!, $status: PayoutStatus, $after: String) { vendor(id: $id) { payouts(filter: { status: $status }, first: 2, after: $after) { totalCount pageInfo { hasNextPage endCursor } edges { node { id status } } } } }`,
           { variables: { id: vendorId, ...variables }, token: owner.token },
         )
       ).vendor.payouts;
@@ -75,7 +78,7 @@ describe('reading payouts', () => {
     expect(second.pageInfo.hasNextPage).toBe(false);
     expect((await page({ status: 'PAID' })).edges.map((e) => e.node)).toEqual([{ id: made[0].id, status: 'PAID' }]);
 
-    const all = `query($status: PayoutStatus) { payouts(status: $status, first: 100) { totalCount edges { node { id vendor { id } } } } }`;
+    const all = `query($status: PayoutStatus) { payouts(filter: { status: $status }, first: 100) { totalCount edges { node { id vendor { id } } } } }`;
     const requested = (
       await vendor.client.data<{ payouts: Listing<{ id: string }> }>(all, {
         variables: { status: 'REQUESTED' },
@@ -84,7 +87,24 @@ describe('reading payouts', () => {
     ).payouts;
     expect(requested.edges.map((e) => e.node.id)).toEqual(expect.arrayContaining([made[1].id, made[2].id]));
     expect(requested.edges.map((e) => e.node.id)).not.toContain(made[0].id);
-    expect(await vendor.client.errorCode(all, { token: owner.token })).toBe('FORBIDDEN');
+    for (const [token, code] of [
+      [undefined, 'UNAUTHENTICATED'],
+      [owner.token, 'FORBIDDEN'],
+      [person(Role.CUSTOMER).token, 'FORBIDDEN'],
+    ] as const) {
+      const refused = await vendor.client.request(all, { token });
+      expect(refused.errors?.[0].extensions?.code).toBe(code);
+      expect(refused.data).toEqual({ payouts: null });
+    }
+    // Someone else's vendor's payouts: null with FORBIDDEN, the vendor itself still answered.
+    for (const token of [undefined, person(Role.VENDOR).token, (await fundedVendor(vendor, admin)).owner.token]) {
+      const refused = await vendor.client.request<{ vendor: unknown }>(
+        `query($id: ID!) { vendor(id: $id) { id payouts { totalCount } } }`,
+        { variables: { id: vendorId }, token },
+      );
+      expect(refused.errors?.map((e) => [e.extensions?.code, e.path])).toEqual([['FORBIDDEN', ['vendor', 'payouts']]]);
+      expect(refused.data).toEqual({ vendor: { id: vendorId, payouts: null } });
+    }
   });
 
   it('every movement is traceable: payout entries point at their payout, order entries at their order', async () => {
@@ -110,5 +130,48 @@ describe('reading payouts', () => {
         ['PAYOUT_REVERSAL', 500, returned.id, 'REJECTED'],
       ]),
     );
+  });
+});
+
+describe('Payout _entities', () => {
+  const PAYOUT_ENTITIES = `query($r: [_Any!]!) { _entities(representations: $r) { ... on Payout { id status amount { amount } vendor { id } } } }`;
+  const reps = (ids: string[]) => ids.map((id) => ({ __typename: 'Payout', id }));
+
+  it('resolves many payouts in one batch (payouts, then their vendors), null for unknown and malformed ids', async () => {
+    const { owner, vendorId } = await fundedVendor(vendor, admin);
+    const made = [await requestPayout(vendor, owner, 100), await requestPayout(vendor, owner, 200)];
+    const ids = [made[0].id, randomUUID(), 'not-a-uuid', made[1].id];
+    const { result, statements } = await sqlDuring(vendor, () =>
+      vendor.client.data(PAYOUT_ENTITIES, { variables: { r: reps(ids) }, token: admin.token }),
+    );
+    expect(result._entities).toEqual([
+      { id: made[0].id, status: 'REQUESTED', amount: { amount: 100 }, vendor: { id: vendorId } },
+      null,
+      null,
+      { id: made[1].id, status: 'REQUESTED', amount: { amount: 200 }, vendor: { id: vendorId } },
+    ]);
+    expect(statements).toHaveLength(2);
+    expect(statements[0]).toMatch(/FROM payouts/);
+  });
+
+  it("answers the vendor's owner and admins; anyone else null, never an error", async () => {
+    const { owner } = await fundedVendor(vendor, admin);
+    const payout = await requestPayout(vendor, owner, 100);
+    for (const [token, visible] of [
+      [owner.token, true],
+      [admin.token, true],
+      [undefined, false],
+      [person(Role.CUSTOMER).token, false],
+      [(await fundedVendor(vendor, admin)).owner.token, false],
+    ] as const) {
+      const answer = await vendor.client.request<{ _entities: unknown[] }>(PAYOUT_ENTITIES, {
+        variables: { r: reps([payout.id]) },
+        token,
+      });
+      expect(answer.errors).toBeUndefined();
+      expect(answer.data!._entities[0] !== null).toBe(visible);
+      // Private to its viewer: never shared between viewers.
+      expect(answer.headers.get('cache-control')).toBe('no-store');
+    }
   });
 });

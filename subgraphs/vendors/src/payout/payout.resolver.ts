@@ -1,10 +1,15 @@
 import { ConnectionShape, PagedList, RequestContext, Role } from '@marketplace/kit';
 import { Arg, Args, Authorized, Ctx, FieldResolver, ID, Mutation, Query, Resolver, Root } from 'type-graphql';
+import { checkId } from '../errors';
 import { Vendor } from '../vendor-account/vendor.entity';
 import { VendorService } from '../vendor-account/vendor.service';
-import { PayoutIdArgs, PayoutsArgs, RejectPayoutArgs, RequestPayoutArgs } from './payout.args';
+import { PayoutsArgs } from './payout.args';
+import { MarkPayoutPaidInput, RejectPayoutInput, RequestPayoutInput } from './payout.inputs';
+import { MarkPayoutPaidPayload, RejectPayoutPayload, RequestPayoutPayload } from './payout.payloads';
 import { PayoutService } from './payout.service';
 import { Payout, PayoutConnection } from './payout.type';
+
+const DECISION_ERRORS = 'Errors: UNAUTHENTICATED, FORBIDDEN, BAD_USER_INPUT, NOT_FOUND, CONFLICT (INVALID_STATUS).';
 
 @Resolver(() => Payout)
 export class PayoutResolver {
@@ -13,55 +18,74 @@ export class PayoutResolver {
     private readonly vendors: VendorService,
   ) {}
 
-  @Authorized()
   @Query(() => Payout, {
     nullable: true,
-    description: "One payout, for its vendor's user and admins; null when unknown or someone else's.",
+    description:
+      "One payout, for its vendor's owner and admins; null when unknown or not the caller's, alike (also when signed out). Errors: BAD_USER_INPUT.",
   })
   payout(
     @Arg('id', () => ID, { description: "The payout's id." }) id: string,
     @Ctx() context: RequestContext,
   ): Promise<Payout | null> {
-    return this.payoutService.find(context, id);
+    return this.payoutService.find(context, checkId(id, 'id'));
   }
 
   @Authorized(Role.ADMIN)
   @PagedList()
   @Query(() => PayoutConnection, {
-    description: "Every vendor's payouts, newest request first (admin); filter by REQUESTED for the ones waiting.",
+    nullable: true,
+    description:
+      "Every vendor's payouts, newest request first (admin); filter by REQUESTED for the ones waiting. Errors: UNAUTHENTICATED, FORBIDDEN, BAD_USER_INPUT.",
   })
-  payouts(@Args() { status, ...page }: PayoutsArgs): Promise<ConnectionShape<Payout>> {
-    return this.payoutService.list({ status }, page);
+  payouts(@Args() { filter, ...page }: PayoutsArgs): Promise<ConnectionShape<Payout>> {
+    return this.payoutService.list({ status: filter?.status }, page);
   }
 
   @Authorized(Role.VENDOR)
-  @Mutation(() => Payout, {
+  @Mutation(() => RequestPayoutPayload, {
+    nullable: true,
     description:
-      "Asks for a payout out of the signed-in vendor's available balance (VENDOR role, an ACTIVE vendor). More than is available: CONFLICT with `extensions.available`. Concurrent requests never take more than was available together.",
+      "Asks for a payout out of the signed-in vendor's available balance (VENDOR role, an ACTIVE vendor). A retry with the same idempotency key returns the first payout; the same key with another amount is CONFLICT (IDEMPOTENCY_KEY_REUSED). More than is available: CONFLICT (INSUFFICIENT_BALANCE), the message says how much is. Concurrent requests never take more than was available together. Errors: UNAUTHENTICATED, FORBIDDEN (NOT_A_VENDOR, VENDOR_NOT_ACTIVE), BAD_USER_INPUT, CONFLICT (IDEMPOTENCY_KEY_REUSED, INSUFFICIENT_BALANCE).",
   })
-  requestPayout(@Args() { amount, currency }: RequestPayoutArgs, @Ctx() context: RequestContext): Promise<Payout> {
-    return this.payoutService.request(context, amount, currency);
+  async requestPayout(
+    @Arg('input', { description: 'The amount and the idempotency key.' }) input: RequestPayoutInput,
+    @Ctx() context: RequestContext,
+  ): Promise<RequestPayoutPayload> {
+    const { payout } = await this.payoutService.request(context, input);
+    return { payout, vendor: await this.vendorOf(context, payout) };
   }
 
   @Authorized(Role.ADMIN)
-  @Mutation(() => Payout, {
-    description: 'Records that a REQUESTED payout was sent (admin); any other status: CONFLICT.',
+  @Mutation(() => MarkPayoutPaidPayload, {
+    nullable: true,
+    description: `Records that a REQUESTED payout was sent (admin); any other status is CONFLICT (INVALID_STATUS). ${DECISION_ERRORS}`,
   })
-  markPayoutPaid(@Args() { id }: PayoutIdArgs, @Ctx() context: RequestContext): Promise<Payout> {
-    return this.payoutService.markPaid(context, id);
+  async markPayoutPaid(
+    @Arg('input', { description: 'The payout that was paid.' }) input: MarkPayoutPaidInput,
+    @Ctx() context: RequestContext,
+  ): Promise<MarkPayoutPaidPayload> {
+    return { payout: await this.payoutService.markPaid(context, input.payoutId) };
   }
 
   @Authorized(Role.ADMIN)
-  @Mutation(() => Payout, {
-    description:
-      'Refuses a REQUESTED payout with a reason (admin): its amount returns to the available balance. Any other status: CONFLICT.',
+  @Mutation(() => RejectPayoutPayload, {
+    nullable: true,
+    description: `Refuses a REQUESTED payout with a reason (admin): its amount returns to the available balance. Any other status is CONFLICT (INVALID_STATUS). ${DECISION_ERRORS}`,
   })
-  rejectPayout(@Args() { id, reason }: RejectPayoutArgs, @Ctx() context: RequestContext): Promise<Payout> {
-    return this.payoutService.reject(context, id, reason);
+  async rejectPayout(
+    @Arg('input', { description: 'The payout to refuse, and why.' }) input: RejectPayoutInput,
+    @Ctx() context: RequestContext,
+  ): Promise<RejectPayoutPayload> {
+    const payout = await this.payoutService.reject(context, input.payoutId, input.reason);
+    return { payout, vendor: await this.vendorOf(context, payout) };
   }
 
   @FieldResolver(() => Vendor, { description: 'The vendor paid.' })
-  async vendor(@Root() payout: Payout, @Ctx() context: RequestContext): Promise<Vendor> {
+  vendor(@Root() payout: Payout, @Ctx() context: RequestContext): Promise<Vendor> {
+    return this.vendorOf(context, payout);
+  }
+
+  private async vendorOf(context: RequestContext, payout: Payout): Promise<Vendor> {
     // The payouts table's foreign key guarantees the vendor exists.
     return (await this.vendors.byId(context).load(payout.vendorId))!;
   }
@@ -79,15 +103,14 @@ export class VendorPayoutsResolver {
   @FieldResolver(() => PayoutConnection, {
     nullable: true,
     description:
-      "The vendor's payouts, newest request first; visible to the vendor's user and admins, null for everyone else.",
+      "The vendor's payouts, newest request first; for the vendor's owner and admins (anyone else: null with FORBIDDEN).",
   })
   payouts(
     @Root() vendor: Vendor,
-    @Args() { status, ...page }: PayoutsArgs,
+    @Args() { filter, ...page }: PayoutsArgs,
     @Ctx() context: RequestContext,
-  ): Promise<ConnectionShape<Payout>> | null {
-    return this.vendors.canSeePrivateFields(context, vendor)
-      ? this.payoutService.list({ vendorId: vendor.id, status }, page)
-      : null;
+  ): Promise<ConnectionShape<Payout>> {
+    this.vendors.requirePrivateAccess(context, vendor, 'payouts');
+    return this.payoutService.list({ vendorId: vendor.id, status: filter?.status }, page);
   }
 }

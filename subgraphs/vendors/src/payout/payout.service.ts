@@ -1,11 +1,12 @@
 import {
   ConnectionShape,
-  PageArgs,
+  CurrencyCode,
+  MAX_MONEY_INPUT_AMOUNT,
+  PageFields,
   RequestContext,
   alignToKeys,
-  conflict,
   defineLoader,
-  forbidden,
+  isUniqueViolation,
   isUuid,
   newestFirstPage,
   notFound,
@@ -13,11 +14,12 @@ import {
   requireViewer,
 } from '@marketplace/kit';
 import type { DataSource, EntityManager } from 'typeorm';
-import { DEFAULT_CURRENCY, checkCurrency } from '../ledger/ledger.service';
+import { VendorReason, checkId, conflictBecause, forbiddenBecause } from '../errors';
 import { toAmount } from '../ledger/ledger.math';
 import { VendorStatus } from '../vendor-account/vendor.entity';
 import type { VendorService } from '../vendor-account/vendor.service';
 import { REASON_MAX_LENGTH, VendorInputCheck } from '../vendor-account/vendor.validation';
+import { RequestPayoutInput } from './payout.inputs';
 import { PayoutTransitionName, nextPayoutStatus } from './payout.transitions';
 import { PAYOUT_COLUMNS, Payout, PayoutRow, PayoutStatus, toPayout } from './payout.type';
 
@@ -42,7 +44,7 @@ export class PayoutService {
     return alignToKeys(ids, rows.map(toPayout), (payout) => payout.id);
   });
 
-  /** One payout, for its vendor's user and admins; null when unknown or someone else's, alike. */
+  /** One payout, for its vendor's owner and admins; null when unknown, malformed or someone else's, alike. */
   async find(context: RequestContext, id: string): Promise<Payout | null> {
     const payout = await this.byId(context).load(id);
     if (!payout) return null;
@@ -53,7 +55,7 @@ export class PayoutService {
   /** Newest request first, keyset-paged on (requested_at, id); one vendor's or everyone's. */
   async list(
     filter: { vendorId?: string; status?: PayoutStatus | null },
-    page: PageArgs,
+    page: PageFields,
   ): Promise<ConnectionShape<Payout>> {
     return newestFirstPage(
       this.db,
@@ -70,61 +72,90 @@ export class PayoutService {
     );
   }
 
-  /** The signed-in vendor asks for `amount` of its available balance in `currency` (its primary currency by default). */
-  async request(context: RequestContext, amount: number, rawCurrency?: string | null): Promise<Payout> {
+  /**
+   * The signed-in vendor asks for `amount` of its available balance in that currency. The
+   * vendor row is locked first, so requests of one vendor (a retry with the same key
+   * included) are decided one after the other, each seeing the payouts before it.
+   */
+  async request(context: RequestContext, input: RequestPayoutInput): Promise<RequestedPayout> {
     const viewer = requireViewer(context);
-    const check = new VendorInputCheck();
-    if (!Number.isSafeInteger(amount) || amount <= 0)
-      check.add('amount', 'must be a whole number of minor units greater than 0');
-    let currency: string | undefined;
-    try {
-      currency = checkCurrency(rawCurrency);
-    } catch {
-      check.add('currency', 'must be an ISO 4217 code in capitals, e.g. USD');
-    }
-    check.done();
-    const payout = await this.db.transaction(async (manager) => {
-      // Requests of one vendor queue here; each sees every payout committed before it.
-      const [vendor] = await queryRows<{ id: string; status: VendorStatus }>(
-        manager,
-        `SELECT id, status FROM vendors WHERE user_id = $1 FOR UPDATE`,
-        [viewer.id],
-      );
-      if (!vendor) throw forbidden('Only vendors can request payouts');
-      if (vendor.status !== VendorStatus.ACTIVE) throw forbidden(`A ${vendor.status} vendor cannot request payouts`);
-      // The time after the lock: later than every earlier payout's entry, whenever this transaction began.
-      const [{ at }] = await queryRows<{ at: Date }>(
-        manager,
-        `SELECT date_trunc('milliseconds', clock_timestamp()) AS at`,
-      );
-      currency ??= await primaryCurrency(manager, vendor.id);
-      const [{ available }] = await queryRows<{ available: string }>(
-        manager,
-        `SELECT COALESCE(sum(amount), 0)::text AS available FROM ledger_entries WHERE vendor_id = $1 AND currency = $2 AND available_at <= $3`,
-        [vendor.id, currency, at],
-      );
-      const availableAmount = toAmount(available);
-      if (amount > availableAmount) {
-        throw conflict(`At most ${availableAmount} ${currency} (minor units) is available for a payout`, {
-          available: { amount: availableAmount, currency },
-        });
+    const { amount, currency, idempotencyKey } = checkRequest(input);
+    for (let attempt = 1; ; attempt += 1) {
+      try {
+        const result = await this.db.transaction((manager) =>
+          this.requestIn(manager, viewer.id, amount, currency, idempotencyKey),
+        );
+        const { payout, replayed } = result;
+        context.log.info(
+          { payoutId: payout.id, vendorId: payout.vendorId, amount, currency, replayed },
+          replayed ? 'payout request replayed' : 'payout requested',
+        );
+        return result;
+      } catch (error) {
+        // Only without the vendor lock could a second insert with the key get here; the retry finds the first.
+        if (attempt < 2 && isUniqueViolation(error, 'payouts_vendor_idempotency_key_key')) continue;
+        throw error;
       }
-      const [row] = await queryRows<PayoutRow>(
-        manager,
-        `INSERT INTO payouts (vendor_id, amount, currency, requested_at) VALUES ($1, $2, $3, $4) RETURNING ${PAYOUT_COLUMNS}`,
-        [vendor.id, amount, currency, at],
-      );
-      await manager.query(
-        `INSERT INTO ledger_entries (vendor_id, kind, amount, currency, payout_id, occurred_at, available_at) VALUES ($1, 'PAYOUT', $2, $3, $4, $5, $5)`,
-        [vendor.id, -amount, currency, row.id, at],
-      );
-      return toPayout(row);
-    });
-    context.log.info(
-      { payoutId: payout.id, vendorId: payout.vendorId, amount, currency: payout.amount.currency },
-      'payout requested',
+    }
+  }
+
+  private async requestIn(
+    manager: EntityManager,
+    userId: string,
+    amount: number,
+    currency: CurrencyCode,
+    idempotencyKey: string,
+  ): Promise<RequestedPayout> {
+    // Requests of one vendor queue here; each sees every payout committed before it.
+    const [vendor] = await queryRows<{ id: string; status: VendorStatus }>(
+      manager,
+      `SELECT id, status FROM vendors WHERE user_id = $1 FOR UPDATE`,
+      [userId],
     );
-    return payout;
+    if (!vendor) throw forbiddenBecause('Only vendors can request payouts', VendorReason.NOT_A_VENDOR);
+    const [earlier] = await queryRows<PayoutRow>(
+      manager,
+      `SELECT ${PAYOUT_COLUMNS} FROM payouts WHERE vendor_id = $1 AND idempotency_key = $2`,
+      [vendor.id, idempotencyKey],
+    );
+    if (earlier) {
+      const first = toPayout(earlier);
+      if (first.amount.amount !== amount || first.amount.currency !== currency)
+        throw conflictBecause(
+          `This idempotency key was used for a payout of ${first.amount.amount} ${first.amount.currency}; use a new key for another payout`,
+          VendorReason.IDEMPOTENCY_KEY_REUSED,
+        );
+      return { payout: first, replayed: true };
+    }
+    if (vendor.status !== VendorStatus.ACTIVE)
+      throw forbiddenBecause(`A ${vendor.status} vendor cannot request payouts`, VendorReason.VENDOR_NOT_ACTIVE);
+    // The time after the lock: later than every earlier payout's entry, whenever this transaction began.
+    const [{ at }] = await queryRows<{ at: Date }>(
+      manager,
+      `SELECT date_trunc('milliseconds', clock_timestamp()) AS at`,
+    );
+    const [{ available }] = await queryRows<{ available: string }>(
+      manager,
+      `SELECT COALESCE(sum(amount), 0)::bigint::text AS available FROM ledger_entries WHERE vendor_id = $1 AND currency = $2 AND available_at <= $3`,
+      [vendor.id, currency, at],
+    );
+    const availableAmount = toAmount(available);
+    if (amount > availableAmount) {
+      throw conflictBecause(
+        `Not enough available balance: ${availableAmount} ${currency} (minor units) is available`,
+        VendorReason.INSUFFICIENT_BALANCE,
+      );
+    }
+    const [row] = await queryRows<PayoutRow>(
+      manager,
+      `INSERT INTO payouts (vendor_id, amount, currency, requested_at, idempotency_key) VALUES ($1, $2, $3, $4, $5) RETURNING ${PAYOUT_COLUMNS}`,
+      [vendor.id, amount, currency, at, idempotencyKey],
+    );
+    await manager.query(
+      `INSERT INTO ledger_entries (vendor_id, kind, amount, currency, payout_id, occurred_at, available_at) VALUES ($1, 'PAYOUT', $2, $3, $4, $5, $5)`,
+      [vendor.id, -amount, currency, row.id, at],
+    );
+    return { payout: toPayout(row), replayed: false };
   }
 
   /** REQUESTED → PAID (admin): the money was sent; the balance already went down at the request. */
@@ -141,7 +172,8 @@ export class PayoutService {
   /** REQUESTED → REJECTED (admin) with a reason; the amount goes back to the available balance. */
   reject(context: RequestContext, id: string, rawReason: string): Promise<Payout> {
     const check = new VendorInputCheck();
-    const reason = check.multiLineText('reason', rawReason, REASON_MAX_LENGTH, { required: true });
+    check.id('input.payoutId', id);
+    const reason = check.multiLineText('input.reason', rawReason, REASON_MAX_LENGTH, { required: true });
     check.done();
     return this.transition(context, id, 'reject', async (manager, payout, at) => {
       const rows = await queryRows<PayoutRow>(
@@ -164,7 +196,7 @@ export class PayoutService {
     name: PayoutTransitionName,
     apply: (manager: EntityManager, payout: PayoutRow, at: Date) => Promise<PayoutRow[]>,
   ): Promise<Payout> {
-    if (!isUuid(id)) throw notFound('Payout');
+    checkId(id, 'input.payoutId');
     const { payout, from } = await this.db.transaction(async (manager) => {
       const [locked] = await queryRows<PayoutRow>(
         manager,
@@ -185,12 +217,27 @@ export class PayoutService {
   }
 }
 
-/** The currency most of the vendor's entries are in; USD before the first sale. */
-async function primaryCurrency(manager: EntityManager, vendorId: string): Promise<string> {
-  const [row] = await queryRows<{ currency: string }>(
-    manager,
-    `SELECT currency FROM ledger_entries WHERE vendor_id = $1 GROUP BY currency ORDER BY count(*) DESC, currency LIMIT 1`,
-    [vendorId],
-  );
-  return row?.currency ?? DEFAULT_CURRENCY;
+/** A payout request, and whether it is the one an earlier request with the same key made. */
+export interface RequestedPayout {
+  payout: Payout;
+  replayed: boolean;
+}
+
+const IDEMPOTENCY_KEY_MAX_LENGTH = 200;
+
+/** The request's fields, checked together: BAD_USER_INPUT names every problem. */
+function checkRequest(input: RequestPayoutInput): { amount: number; currency: CurrencyCode; idempotencyKey: string } {
+  // Checked here rather than by MoneyInput's own rules, so that problems name their path from `input`.
+  const check = new VendorInputCheck();
+  const { amount, currency } = input.amount;
+  if (!Number.isSafeInteger(amount) || amount <= 0 || amount > MAX_MONEY_INPUT_AMOUNT)
+    check.add('input.amount.amount', `must be a whole number of minor units from 1 to ${MAX_MONEY_INPUT_AMOUNT}`);
+  const key = input.idempotencyKey;
+  if (key.length === 0 || key.length > IDEMPOTENCY_KEY_MAX_LENGTH || key.trim() !== key)
+    check.add(
+      'input.idempotencyKey',
+      `must be 1 to ${IDEMPOTENCY_KEY_MAX_LENGTH} characters without surrounding spaces`,
+    );
+  check.done();
+  return { amount, currency, idempotencyKey: key };
 }

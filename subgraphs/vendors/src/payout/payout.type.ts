@@ -1,5 +1,6 @@
 import { Connection, Money } from '@marketplace/kit';
-import { Field, ID, ObjectType, registerEnumType } from 'type-graphql';
+import { toAmount } from '../ledger/ledger.math';
+import { Directive, Field, ID, ObjectType, registerEnumType } from 'type-graphql';
 
 export enum PayoutStatus {
   REQUESTED = 'REQUESTED',
@@ -19,7 +20,11 @@ registerEnumType(PayoutStatus, {
   },
 });
 
-@ObjectType({ description: 'Money a vendor asked to be paid out of its available balance.' })
+@ObjectType({
+  description:
+    "Money a vendor asked to be paid out of its available balance. Visible to the vendor's owner and admins only.",
+})
+@Directive('@key(fields: "id")')
 export class Payout {
   @Field(() => ID, { description: 'Global id (`<Type>:<uuid>`), unique across the supergraph; opaque to clients.' })
   id: string;
@@ -34,7 +39,7 @@ export class Payout {
   status: PayoutStatus;
 
   @Field(() => String, { nullable: true, description: 'Why an admin rejected it; null unless REJECTED.' })
-  reason: string | null;
+  rejectionReason: string | null;
 
   @Field({ description: 'When the vendor asked for it.' })
   requestedAt: Date;
@@ -54,20 +59,22 @@ export interface PayoutRow {
   currency: string;
   status: PayoutStatus;
   reason: string | null;
+  idempotency_key: string | null;
   requested_at: Date;
   paid_at: Date | null;
   rejected_at: Date | null;
 }
 
-export const PAYOUT_COLUMNS = 'id, vendor_id, amount, currency, status, reason, requested_at, paid_at, rejected_at';
+export const PAYOUT_COLUMNS =
+  'id, vendor_id, amount, currency, status, reason, idempotency_key, requested_at, paid_at, rejected_at';
 
 export function toPayout(row: PayoutRow): Payout {
   return Object.assign(new Payout(), {
     id: row.id,
     vendorId: row.vendor_id,
-    amount: Money.of(Number(row.amount), row.currency),
+    amount: Money.of(toAmount(row.amount), row.currency),
     status: row.status,
-    reason: row.reason,
+    rejectionReason: row.reason || null,
     requestedAt: row.requested_at,
     paidAt: row.paid_at,
     rejectedAt: row.rejected_at,

@@ -13,7 +13,7 @@ export class UserVendorResolver {
   @FieldResolver(() => Vendor, {
     nullable: true,
     description:
-      "The user's vendor profile: shown to everyone when ACTIVE, in any status to the user and admins; null when there is none to show.",
+      "The user's vendor profile: shown to everyone when ACTIVE, in any status to the user and admins (`me { vendor }` is the signed-in user's own, whatever its status); null when there is none to show.",
   })
   vendor(@Root() user: User, @Ctx() context: RequestContext): Promise<Vendor | null> {
     return this.vendorService.ofUser(context, user.id);

@@ -1,5 +1,6 @@
-import { Events, Outbox, RequestContext, isUuid, notFound } from '@marketplace/kit';
+import { Events, Outbox, RequestContext, notFound } from '@marketplace/kit';
 import type { DataSource, EntityManager } from 'typeorm';
+import { checkId } from '../errors';
 import { Vendor, VendorStatus } from './vendor.entity';
 import { approvedPayload } from './vendor.events';
 import { TransitionName, nextStatus } from './vendor.transitions';
@@ -27,7 +28,8 @@ export class VendorModerationService {
 
   reject(context: RequestContext, id: string, rawReason: string): Promise<Vendor> {
     const check = new VendorInputCheck();
-    const reason = check.multiLineText('reason', rawReason, REASON_MAX_LENGTH, { required: true });
+    check.id('input.vendorId', id);
+    const reason = check.multiLineText('input.reason', rawReason, REASON_MAX_LENGTH, { required: true });
     check.done();
     return this.transition(context, id, 'reject', async (vendor, manager) => {
       vendor.rejectionReason = reason;
@@ -43,7 +45,8 @@ export class VendorModerationService {
 
   suspend(context: RequestContext, id: string, rawReason?: string | null): Promise<Vendor> {
     const check = new VendorInputCheck();
-    const reason = rawReason == null ? null : check.multiLineText('reason', rawReason, REASON_MAX_LENGTH) || null;
+    check.id('input.vendorId', id);
+    const reason = rawReason == null ? null : check.multiLineText('input.reason', rawReason, REASON_MAX_LENGTH) || null;
     check.done();
     return this.transition(context, id, 'suspend', async (vendor, manager) => {
       vendor.suspensionReason = reason;
@@ -77,7 +80,7 @@ export class VendorModerationService {
     name: TransitionName,
     apply: (vendor: Vendor, manager: EntityManager) => Promise<void>,
   ): Promise<Vendor> {
-    if (!isUuid(id)) throw notFound('Vendor');
+    checkId(id, 'input.vendorId');
     const { vendor, from } = await this.db.transaction(async (manager) => {
       const locked = await manager
         .getRepository(Vendor)

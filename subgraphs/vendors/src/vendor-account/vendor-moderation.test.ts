@@ -38,7 +38,7 @@ const moveNames = Object.keys(MOVES) as MoveName[];
 
 function run(name: MoveName, id: string, token?: string, headers?: Record<string, string>) {
   const move = MOVES[name];
-  return vendor.client.request<Record<string, VendorView>>(move.query, {
+  return vendor.client.request<Record<string, { vendor: VendorView } | null>>(move.query, {
     variables: { id, ...move.args },
     token,
     headers,
@@ -56,7 +56,7 @@ describe.each(moveNames)('%s', (name) => {
     const { vendor: target } = await vendorIn(vendor, move.from, admin);
     const result = await run(name, target.id, role ? person(role).token : undefined);
     expect(result.errors?.[0].extensions?.code).toBe(code);
-    expect(result.data).toBeNull();
+    expect(result.data).toEqual({ [name]: null });
     expect(await statusOf(target.id)).toBe(move.from);
   });
 
@@ -77,7 +77,7 @@ describe.each(moveNames)('%s', (name) => {
     const requestId = `moderation-${name}-${Date.now()}`;
     const result = await run(name, target.id, admin.token, { 'x-request-id': requestId });
     expect(result.errors).toBeUndefined();
-    expect(result.data![name]).toMatchObject({ id: target.id, status: move.to });
+    expect(result.data![name]!.vendor).toMatchObject({ id: target.id, status: move.to });
     expect(await statusOf(target.id)).toBe(move.to);
 
     const recorded = (await outboxOf(vendor, target.id)).slice(before.length);
@@ -105,22 +105,31 @@ describe.each(moveNames)('%s', (name) => {
     (status) => status !== move.from,
   );
   it.each(illegalFrom)(
-    'refuses a %s vendor with CONFLICT carrying the current status, and records nothing',
+    'refuses a %s vendor with CONFLICT (INVALID_STATUS) naming the current status, and records nothing',
     async (status) => {
       const { vendor: target } = await vendorIn(vendor, status, admin);
       const before = await outboxOf(vendor, target.id);
       const result = await run(name, target.id, admin.token);
-      expect(result.errors?.[0].extensions).toMatchObject({ code: 'CONFLICT', status });
-      expect(result.data).toBeNull();
+      expect(result.errors?.[0].extensions).toEqual({ code: 'CONFLICT', reason: 'INVALID_STATUS' });
+      expect(result.errors?.[0].message).toContain(status);
+      expect(result.data).toEqual({ [name]: null });
       expect(await statusOf(target.id)).toBe(status);
       expect(await outboxOf(vendor, target.id)).toEqual(before);
     },
   );
 
-  it.each([randomUUID(), 'not-a-uuid', ''])('answers NOT_FOUND for an unknown or malformed id %j', async (id) => {
-    expect(await vendor.client.errorCode(move.query, { variables: { id, ...move.args }, token: admin.token })).toBe(
-      'NOT_FOUND',
-    );
+  it('answers NOT_FOUND for an unknown id', async () => {
+    expect(
+      await vendor.client.errorCode(move.query, { variables: { id: randomUUID(), ...move.args }, token: admin.token }),
+    ).toBe('NOT_FOUND');
+  });
+
+  it.each(['not-a-uuid', ''])('answers BAD_USER_INPUT on input.vendorId for a malformed id %j', async (id) => {
+    const result = await vendor.client.request(move.query, { variables: { id, ...move.args }, token: admin.token });
+    expect(result.errors?.[0].extensions).toMatchObject({
+      code: 'BAD_USER_INPUT',
+      fields: [{ field: 'input.vendorId' }],
+    });
   });
 
   it('lets exactly one of several racing admins make the move', async () => {
@@ -128,10 +137,13 @@ describe.each(moveNames)('%s', (name) => {
     const before = await outboxOf(vendor, target.id);
     const admins = Array.from({ length: 5 }, () => person(Role.ADMIN));
     const results = await Promise.all(admins.map((a) => run(name, target.id, a.token)));
-    expect(results.filter((r) => r.data?.[name]?.status === move.to)).toHaveLength(1);
+    expect(results.filter((r) => r.data?.[name]?.vendor.status === move.to)).toHaveLength(1);
     const conflicts = results.filter((r) => r.errors?.[0].extensions?.code === 'CONFLICT');
     expect(conflicts).toHaveLength(4);
-    conflicts.forEach((r) => expect(r.errors?.[0].extensions?.status).toBe(move.to));
+    conflicts.forEach((r) => {
+      expect(r.errors?.[0].extensions?.reason).toBe('INVALID_STATUS');
+      expect(r.errors?.[0].message).toContain(move.to);
+    });
     expect((await outboxOf(vendor, target.id)).slice(before.length).map((e) => e.type)).toEqual([move.event]);
   });
 });
@@ -139,10 +151,10 @@ describe.each(moveNames)('%s', (name) => {
 describe('approveVendor', () => {
   it('sets approvedAt and keeps it through a suspension and reinstatement', async () => {
     const { vendor: pending } = await applyAs(vendor);
-    const approved = (await run('approveVendor', pending.id, admin.token)).data!.approveVendor;
+    const approved = (await run('approveVendor', pending.id, admin.token)).data!.approveVendor!.vendor;
     expect(new Date(approved.approvedAt!).getTime()).toBeGreaterThan(Date.now() - 60_000);
     await run('suspendVendor', pending.id, admin.token);
-    const back = (await run('reinstateVendor', pending.id, admin.token)).data!.reinstateVendor;
+    const back = (await run('reinstateVendor', pending.id, admin.token)).data!.reinstateVendor!.vendor;
     expect(back).toMatchObject({ status: 'ACTIVE', approvedAt: approved.approvedAt, suspensionReason: null });
   });
 
@@ -167,7 +179,7 @@ describe('approveVendor', () => {
       await db().query('DROP TRIGGER fail_outbox_for_test ON outbox');
       await db().query('DROP FUNCTION fail_outbox_for_test()');
     }
-    expect((await run('approveVendor', target.id, admin.token)).data?.approveVendor.status).toBe('ACTIVE');
+    expect((await run('approveVendor', target.id, admin.token)).data?.approveVendor?.vendor.status).toBe('ACTIVE');
   });
 });
 
@@ -177,11 +189,14 @@ describe('rejectVendor and suspendVendor reasons', () => {
     ['blank', ' \n\t '],
     ['over-long', 'x'.repeat(2001)],
   ])(
-    'refuses an %s rejection reason with BAD_USER_INPUT on reason, before touching the vendor',
+    'refuses an %s rejection reason with BAD_USER_INPUT on input.reason, before touching the vendor',
     async (_label, reason) => {
       const { vendor: target } = await applyAs(vendor);
       const result = await vendor.client.request(REJECT, { variables: { id: target.id, reason }, token: admin.token });
-      expect(result.errors?.[0].extensions).toMatchObject({ code: 'BAD_USER_INPUT', fields: [{ field: 'reason' }] });
+      expect(result.errors?.[0].extensions).toMatchObject({
+        code: 'BAD_USER_INPUT',
+        fields: [{ field: 'input.reason' }],
+      });
       expect(await statusOf(target.id)).toBe('PENDING');
     },
   );
@@ -193,13 +208,15 @@ describe('rejectVendor and suspendVendor reasons', () => {
       token: admin.token,
     });
     const read = async (token?: string) =>
-      (await vendor.client.data(`{ myVendor { rejectionReason } }`, { token })).myVendor?.rejectionReason;
+      (
+        await vendor.client.data(`query($id: ID!) { vendor(id: $id) { rejectionReason } }`, {
+          variables: { id: target.id },
+          token,
+        })
+      ).vendor?.rejectionReason;
     expect(await read(owner.token)).toBe('Please add a refund policy.');
-    const asAdmin = await vendor.client.data(`query($id: ID!) { vendor(id: $id) { rejectionReason } }`, {
-      variables: { id: target.id },
-      token: admin.token,
-    });
-    expect(asAdmin.vendor.rejectionReason).toBe('Please add a refund policy.');
+    expect(await read(admin.token)).toBe('Please add a refund policy.');
+    expect(await read(person().token)).toBeUndefined(); // a REJECTED vendor is hidden from everyone else
   });
 
   it('suspends without a reason, and refuses an over-long one', async () => {
@@ -208,9 +225,16 @@ describe('rejectVendor and suspendVendor reasons', () => {
       variables: { id: target.id, reason: 'x'.repeat(2001) },
       token: admin.token,
     });
-    expect(tooLong.errors?.[0].extensions).toMatchObject({ code: 'BAD_USER_INPUT', fields: [{ field: 'reason' }] });
+    expect(tooLong.errors?.[0].extensions).toMatchObject({
+      code: 'BAD_USER_INPUT',
+      fields: [{ field: 'input.reason' }],
+    });
     const suspended = await vendor.client.data(SUSPEND, { variables: { id: target.id }, token: admin.token });
-    expect(suspended.suspendVendor).toMatchObject({ status: 'SUSPENDED', suspensionReason: null });
+    expect(suspended.suspendVendor.vendor).toMatchObject({ status: 'SUSPENDED', suspensionReason: null });
+    // A blank reason is no reason: null, never "".
+    const { vendor: other } = await vendorIn(vendor, 'ACTIVE', admin);
+    const blank = await vendor.client.data(SUSPEND, { variables: { id: other.id, reason: '  ' }, token: admin.token });
+    expect(blank.suspendVendor.vendor.suspensionReason).toBeNull();
   });
 });
 

@@ -9,11 +9,21 @@ beforeAll(async () => {
 });
 afterAll(() => vendor.close());
 
-const MY_VENDOR = `{ myVendor { ${VENDOR_FIELDS} } }`;
-const UPDATE = `mutation($input: UpdateVendorProfileInput!) { updateVendorProfile(input: $input) { ${VENDOR_FIELDS} } }`;
+/** `me { vendor }` (the former myVendor): the gateway asks for the signed-in User's vendor by key. */
+const VENDOR_OF_USER = `query($r: [_Any!]!) { _entities(representations: $r) { ... on User { vendor { ${VENDOR_FIELDS} } } } }`;
+const vendorOfUser = async (who: Person, token: string | undefined) =>
+  (
+    await vendor.client.data<{ _entities: { vendor: VendorView | null }[] }>(VENDOR_OF_USER, {
+      variables: { r: [{ __typename: 'User', id: who.id }] },
+      token,
+    })
+  )._entities[0].vendor;
+const myVendor = (who: Person) => vendorOfUser(who, who.token);
+const UPDATE = `mutation($input: UpdateVendorProfileInput!) { updateVendorProfile(input: $input) { vendor { ${VENDOR_FIELDS} } } }`;
+type Payload = { vendor: VendorView };
 const db = () => vendor.subgraph.deps.db;
 const apply = (who: Person | undefined, input: Record<string, unknown>) =>
-  vendor.client.request<{ applyAsVendor: VendorView }>(APPLY, { variables: { input }, token: who?.token });
+  vendor.client.request<{ applyAsVendor: Payload | null }>(APPLY, { variables: { input }, token: who?.token });
 const vendorsOf = (userId: string) =>
   queryRows(db(), 'SELECT id, status, slug FROM vendors WHERE user_id = $1', [userId]);
 
@@ -21,7 +31,7 @@ describe('applyAsVendor', () => {
   it('refuses an anonymous caller with UNAUTHENTICATED and stores nothing', async () => {
     const result = await apply(undefined, { displayName: uniqueName() });
     expect(result.errors?.[0].extensions?.code).toBe('UNAUTHENTICATED');
-    expect(result.data).toBeNull();
+    expect(result.data).toEqual({ applyAsVendor: null });
   });
 
   it('creates a PENDING vendor for a customer, with a slug made from the name and the configured commission', async () => {
@@ -31,7 +41,7 @@ describe('applyAsVendor', () => {
       bio: '  Analytical engines, as a service.\nSince 1843. ',
     });
     expect(result.errors).toBeUndefined();
-    expect(result.data!.applyAsVendor).toMatchObject({
+    expect(result.data!.applyAsVendor!.vendor).toMatchObject({
       displayName: 'Ada   Lovelace Labs',
       slug: 'ada-lovelace-labs',
       bio: 'Analytical engines, as a service.\nSince 1843.',
@@ -40,23 +50,24 @@ describe('applyAsVendor', () => {
       rejectionReason: null,
       suspensionReason: null,
       approvedAt: null,
-      user: { id: customer.id },
+      owner: { id: customer.id },
     });
-    expect(new Date(result.data!.applyAsVendor.createdAt).getTime()).toBeGreaterThan(Date.now() - 60_000);
-    expect(await vendorsOf(customer.id)).toEqual([
-      { id: result.data!.applyAsVendor.id, status: 'PENDING', slug: 'ada-lovelace-labs' },
-    ]);
+    const created = result.data!.applyAsVendor!.vendor;
+    expect(new Date(created.createdAt).getTime()).toBeGreaterThan(Date.now() - 60_000);
+    expect(await vendorsOf(customer.id)).toEqual([{ id: created.id, status: 'PENDING', slug: 'ada-lovelace-labs' }]);
   });
 
   it.each([Role.VENDOR, Role.ADMIN])('accepts a %s who has no vendor yet', async (role) => {
     const { vendor: created, owner } = await applyAs(vendor, person(role));
-    expect(created).toMatchObject({ status: 'PENDING', user: { id: owner.id } });
+    expect(created).toMatchObject({ status: 'PENDING', owner: { id: owner.id } });
   });
 
-  it('keeps a chosen slug and an omitted bio empty', async () => {
+  it('keeps a chosen slug; a null, omitted or blank bio is null (never "")', async () => {
     const slug = `chosen-${Date.now().toString(36)}`;
     const { vendor: created } = await applyAs(vendor, person(), { slug, bio: null });
     expect(created).toMatchObject({ slug, bio: null });
+    expect((await applyAs(vendor, person(), {})).vendor.bio).toBeNull();
+    expect((await applyAs(vendor, person(), { bio: '  \n ' })).vendor.bio).toBeNull();
   });
 
   it('de-duplicates a generated slug with a numeric suffix', async () => {
@@ -71,11 +82,15 @@ describe('applyAsVendor', () => {
     ]);
   });
 
-  it('refuses a chosen slug another vendor has, as CONFLICT on input.slug', async () => {
+  it('refuses a chosen slug another vendor has, as CONFLICT (SLUG_TAKEN) on input.slug', async () => {
     const taken = await applyAs(vendor);
     const applicant = person();
     const result = await apply(applicant, { displayName: uniqueName(), slug: taken.vendor.slug });
-    expect(result.errors?.[0].extensions).toMatchObject({ code: 'CONFLICT', field: 'input.slug' });
+    expect(result.errors?.[0].extensions).toEqual({
+      code: 'CONFLICT',
+      reason: 'SLUG_TAKEN',
+      fields: [{ field: 'input.slug', message: expect.any(String) }],
+    });
     expect(await vendorsOf(applicant.id)).toEqual([]);
   });
 
@@ -102,11 +117,12 @@ describe('applyAsVendor', () => {
   });
 
   it.each(['PENDING', 'ACTIVE', 'SUSPENDED'] as const)(
-    'refuses a second application while the first is %s, as CONFLICT with its status',
+    'refuses a second application while the first is %s, as CONFLICT (ALREADY_A_VENDOR) naming its status',
     async (status) => {
       const { owner, vendor: first } = await vendorIn(vendor, status, admin);
       const result = await apply(owner, { displayName: uniqueName() });
-      expect(result.errors?.[0].extensions).toMatchObject({ code: 'CONFLICT', status });
+      expect(result.errors?.[0].extensions).toEqual({ code: 'CONFLICT', reason: 'ALREADY_A_VENDOR' });
+      expect(result.errors?.[0].message).toContain(status);
       expect(await vendorsOf(owner.id)).toEqual([{ id: first.id, status, slug: first.slug }]);
     },
   );
@@ -116,7 +132,7 @@ describe('applyAsVendor', () => {
     expect(rejected.rejectionReason).toBe('Not a fit for the marketplace yet.');
     const again = await apply(owner, { displayName: 'Second Try Studio', slug: rejected.slug, bio: 'Now with tests.' });
     expect(again.errors).toBeUndefined();
-    expect(again.data!.applyAsVendor).toMatchObject({
+    expect(again.data!.applyAsVendor!.vendor).toMatchObject({
       id: rejected.id,
       status: 'PENDING',
       displayName: 'Second Try Studio',
@@ -130,15 +146,15 @@ describe('applyAsVendor', () => {
   it("keeps a re-applicant's own generated slug rather than suffixing it", async () => {
     const name = uniqueName('Again');
     const { owner, vendor: first } = await applyAs(vendor, person(), { displayName: name });
-    await vendor.client.data(`mutation($id: ID!) { rejectVendor(id: $id, reason: "Incomplete") { id } }`, {
-      variables: { id: first.id },
-      token: admin.token,
-    });
-    const again = await vendor.client.data<{ applyAsVendor: VendorView }>(APPLY, {
+    await vendor.client.data(
+      `mutation($id: ID!) { rejectVendor(input: { vendorId: $id, reason: "Incomplete" }) { vendor { id } } }`,
+      { variables: { id: first.id }, token: admin.token },
+    );
+    const again = await vendor.client.data<{ applyAsVendor: Payload }>(APPLY, {
       variables: { input: { displayName: name } },
       token: owner.token,
     });
-    expect(again.applyAsVendor.slug).toBe(first.slug);
+    expect(again.applyAsVendor.vendor.slug).toBe(first.slug);
   });
 
   it('creates one vendor when a user applies many times at once', async () => {
@@ -155,28 +171,27 @@ describe('applyAsVendor', () => {
     const name = uniqueName('Crowd');
     const results = await Promise.all(Array.from({ length: 6 }, () => apply(person(), { displayName: name })));
     expect(results.map((r) => r.errors)).toEqual(results.map(() => undefined));
-    const slugs = results.map((r) => r.data!.applyAsVendor.slug);
+    const slugs = results.map((r) => r.data!.applyAsVendor!.vendor.slug);
     expect(new Set(slugs).size).toBe(6);
   });
 });
 
-describe('myVendor', () => {
-  it('refuses an anonymous caller with UNAUTHENTICATED', async () => {
-    expect(await vendor.client.errorCode(MY_VENDOR)).toBe('UNAUTHENTICATED');
-  });
-
+describe('me { vendor } (the former myVendor)', () => {
   it('is null for a user who never applied', async () => {
-    expect(await vendor.client.data(MY_VENDOR, { token: person().token })).toEqual({ myVendor: null });
+    expect(await myVendor(person())).toBeNull();
   });
 
   it.each(['PENDING', 'ACTIVE', 'REJECTED', 'SUSPENDED'] as const)(
-    'shows the owner their %s vendor with its private fields',
+    'shows the owner their %s vendor with its private fields; the public only an ACTIVE one, without them',
     async (status) => {
       const { owner, vendor: made } = await vendorIn(vendor, status, admin);
-      const { myVendor } = await vendor.client.data<{ myVendor: VendorView }>(MY_VENDOR, { token: owner.token });
-      expect(myVendor).toEqual(made);
-      if (status === 'REJECTED') expect(myVendor.rejectionReason).toBe('Not a fit for the marketplace yet.');
-      if (status === 'SUSPENDED') expect(myVendor.suspensionReason).toBe('Chargebacks under review.');
+      const mine = await myVendor(owner);
+      expect(mine).toEqual(made);
+      if (status === 'REJECTED') expect(mine!.rejectionReason).toBe('Not a fit for the marketplace yet.');
+      if (status === 'SUSPENDED') expect(mine!.suspensionReason).toBe('Chargebacks under review.');
+      expect(await vendorOfUser(owner, undefined)).toEqual(
+        status === 'ACTIVE' ? { ...made, rejectionReason: null, suspensionReason: null } : null,
+      );
     },
   );
 });
@@ -199,11 +214,11 @@ describe('updateVendorProfile', () => {
     const { owner, vendor: mine } = await vendorIn(vendor, 'ACTIVE', admin);
     const other = await applyAs(vendor);
     const slug = `renamed-${Date.now().toString(36)}`;
-    const { updateVendorProfile } = await vendor.client.data<{ updateVendorProfile: VendorView }>(UPDATE, {
+    const { updateVendorProfile } = await vendor.client.data<{ updateVendorProfile: Payload }>(UPDATE, {
       variables: { input: { displayName: ' Renamed Shop ', slug } },
       token: owner.token,
     });
-    expect(updateVendorProfile).toEqual({ ...mine, displayName: 'Renamed Shop', slug });
+    expect(updateVendorProfile.vendor).toEqual({ ...mine, displayName: 'Renamed Shop', slug });
     const [otherRow] = await queryRows(db(), 'SELECT display_name, slug FROM vendors WHERE id = $1', [other.vendor.id]);
     expect(otherRow).toEqual({ display_name: other.vendor.displayName, slug: other.vendor.slug });
   });
@@ -227,18 +242,29 @@ describe('updateVendorProfile', () => {
     });
   });
 
-  it('removes the bio with an empty string and keeps it with null', async () => {
+  it('keeps an omitted bio, and removes it with null or a blank string', async () => {
+    const update = async (owner: Person, input: Record<string, unknown>) =>
+      (await vendor.client.data<{ updateVendorProfile: Payload }>(UPDATE, { variables: { input }, token: owner.token }))
+        .updateVendorProfile.vendor.bio;
     const { owner } = await applyAs(vendor, person(), { bio: 'Original bio' });
-    const keep = await vendor.client.data<{ updateVendorProfile: VendorView }>(UPDATE, {
-      variables: { input: { bio: null, displayName: 'Kept Bio' } },
+    expect(await update(owner, { displayName: 'Kept Bio' })).toBe('Original bio');
+    expect(await update(owner, { bio: null })).toBeNull();
+    expect(await update(owner, { bio: 'Again' })).toBe('Again');
+    expect(await update(owner, { bio: '  ' })).toBeNull();
+    const [row] = await queryRows(db(), 'SELECT bio FROM vendors WHERE user_id = $1', [owner.id]);
+    expect(row).toEqual({ bio: null });
+  });
+
+  it('refuses null for the name and the slug, which cannot be removed', async () => {
+    const { owner } = await applyAs(vendor);
+    const result = await vendor.client.request(UPDATE, {
+      variables: { input: { displayName: null, slug: null } },
       token: owner.token,
     });
-    expect(keep.updateVendorProfile.bio).toBe('Original bio');
-    const cleared = await vendor.client.data<{ updateVendorProfile: VendorView }>(UPDATE, {
-      variables: { input: { bio: '  ' } },
-      token: owner.token,
+    expect(result.errors?.[0].extensions).toMatchObject({
+      code: 'BAD_USER_INPUT',
+      fields: [{ field: 'input.displayName' }, { field: 'input.slug' }],
     });
-    expect(cleared.updateVendorProfile.bio).toBeNull();
   });
 
   it('refuses bad input, naming every field, and a taken slug as CONFLICT on input.slug', async () => {
@@ -258,7 +284,11 @@ describe('updateVendorProfile', () => {
       variables: { input: { slug: taken.vendor.slug } },
       token: owner.token,
     });
-    expect(clash.errors?.[0].extensions).toMatchObject({ code: 'CONFLICT', field: 'input.slug' });
+    expect(clash.errors?.[0].extensions).toMatchObject({
+      code: 'CONFLICT',
+      reason: 'SLUG_TAKEN',
+      fields: [{ field: 'input.slug' }],
+    });
     const [row] = await queryRows(db(), 'SELECT slug, display_name FROM vendors WHERE id = $1', [mine.id]);
     expect(row).toEqual({ slug: mine.slug, display_name: mine.displayName });
   });

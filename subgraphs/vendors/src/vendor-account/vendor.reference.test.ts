@@ -10,7 +10,7 @@ beforeAll(async () => {
 });
 afterAll(() => vendor.close());
 
-const VENDOR_ENTITIES = `query($r: [_Any!]!) { _entities(representations: $r) { ... on Vendor { id status slug rejectionReason user { id } } } }`;
+const VENDOR_ENTITIES = `query($r: [_Any!]!) { _entities(representations: $r) { ... on Vendor { id status slug rejectionReason owner { id } } } }`;
 const USER_ENTITIES = `query($r: [_Any!]!) { _entities(representations: $r) { ... on User { id vendor { id status rejectionReason } } } }`;
 const vendorReps = (ids: string[]) => ids.map((id) => ({ __typename: 'Vendor', id }));
 const userReps = (ids: string[]) => ids.map((id) => ({ __typename: 'User', id }));
@@ -43,7 +43,7 @@ describe('Vendor _entities', () => {
               status: found.vendor.status,
               slug: found.vendor.slug,
               rejectionReason: found.vendor.rejectionReason,
-              user: { id: found.owner.id },
+              owner: { id: found.owner.id },
             }
           : null;
       }),
@@ -77,7 +77,7 @@ describe('cache policy of Vendor answers (what gateways may share across viewers
   it('declares the public profile public in every status, for every viewer', async () => {
     const { owner, vendor: active } = await vendorIn(vendor, 'ACTIVE', admin);
     const { vendor: suspended } = await vendorIn(vendor, 'SUSPENDED', admin);
-    const profile = `query($r: [_Any!]!) { _entities(representations: $r) { ... on Vendor { id displayName slug bio status commissionRate user { id } } } }`;
+    const profile = `query($r: [_Any!]!) { _entities(representations: $r) { ... on Vendor { id displayName slug bio status commissionRate owner { id } } } }`;
     for (const token of [undefined, person().token, owner.token, admin.token]) {
       expect(await cacheControlOf(profile, [active.id, suspended.id], token)).toBe(
         `max-age=${PUBLIC_DATA_MAX_AGE_SECONDS}, public`,
@@ -91,7 +91,7 @@ describe('cache policy of Vendor answers (what gateways may share across viewers
       'rejectionReason',
       'suspensionReason',
       'balance { currency }',
-      'stats { sales }',
+      'stats(period: ALL_TIME) { saleCount }',
       'ledger(first: 1) { totalCount }',
       'payouts(first: 1) { totalCount }',
     ];
@@ -178,14 +178,17 @@ describe('User.vendor', () => {
   });
 });
 
-describe('Vendor.user', () => {
+describe('Vendor.owner', () => {
   it('points at the owner by key, without any SQL of its own', async () => {
     const { owner, vendor: made } = await applyAs(vendor);
     const { result, statements } = await sqlDuring(vendor, () =>
-      vendor.client.data(`{ myVendor { user { id } } }`, { token: owner.token }),
+      vendor.client.data(`query($id: ID!) { vendor(id: $id) { owner { id } } }`, {
+        variables: { id: made.id },
+        token: owner.token,
+      }),
     );
-    expect(result.myVendor.user).toEqual({ id: owner.id });
+    expect(result.vendor.owner).toEqual({ id: owner.id });
     expect(statements).toHaveLength(1);
-    expect(made.user).toEqual({ id: owner.id });
+    expect(made.owner).toEqual({ id: owner.id });
   });
 });

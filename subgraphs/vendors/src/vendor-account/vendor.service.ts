@@ -2,12 +2,11 @@ import {
   ConnectionShape,
   Events,
   Outbox,
-  PageArgs,
+  PageFields,
   RequestContext,
   alignToKeys,
-  badInput,
-  conflict,
   defineLoader,
+  forbidden,
   isSelfOrAdmin,
   isUniqueViolation,
   isUuid,
@@ -17,6 +16,7 @@ import {
 } from '@marketplace/kit';
 import { DataSource, EntityManager, In } from 'typeorm';
 import type { VendorConfig } from '../config';
+import { VendorReason, checkId, conflictBecause } from '../errors';
 import { Vendor, VendorStatus } from './vendor.entity';
 import { ApplyAsVendorInput, UpdateVendorProfileInput } from './vendor.inputs';
 import { BIO_MAX_LENGTH, VendorInputCheck, isSlug, slugFrom, slugWithSuffix } from './vendor.validation';
@@ -52,36 +52,32 @@ export class VendorService {
     return isSelfOrAdmin(context.viewer, vendor.userId);
   }
 
+  /**
+   * For the private lists (balances, ledger, payouts): the owner and admins read them; anyone
+   * else, signed in or not, is refused FORBIDDEN, never given an empty list. (Not UNAUTHENTICATED:
+   * that one carries HTTP 401, which would fail the whole answer of a public vendor.)
+   */
+  requirePrivateAccess(context: RequestContext, vendor: Vendor, what: string): void {
+    if (!this.canSeePrivateFields(context, vendor))
+      throw forbidden(`Only the vendor's owner and admins may read its ${what}`);
+  }
+
   /** Everyone sees ACTIVE vendors; other statuses only their user and admins. */
   isVisible(context: RequestContext, vendor: Vendor): boolean {
     return vendor.status === VendorStatus.ACTIVE || this.canSeePrivateFields(context, vendor);
   }
 
-  /** By id or by slug (exactly one); null when unknown or not visible to the viewer, alike. */
-  async find(
-    context: RequestContext,
-    { id, slug }: { id?: string | null; slug?: string | null },
-  ): Promise<Vendor | null> {
-    if ((id == null) === (slug == null)) {
-      const message = 'exactly one of id and slug is required';
-      throw badInput([
-        { field: 'id', message },
-        { field: 'slug', message },
-      ]);
-    }
-    let vendor: Vendor | null;
-    if (id != null) {
-      vendor = await this.byId(context).load(id);
-    } else {
-      const wanted = slug!.trim().toLowerCase();
-      vendor = isSlug(wanted) ? await this.db.getRepository(Vendor).findOneBy({ slug: wanted }) : null;
-    }
+  /** By id; null when unknown or not visible to the viewer, alike. A malformed id is BAD_USER_INPUT. */
+  async find(context: RequestContext, id: string): Promise<Vendor | null> {
+    const vendor = await this.byId(context).load(checkId(id, 'id'));
     return vendor && this.isVisible(context, vendor) ? vendor : null;
   }
 
-  /** The signed-in user's vendor, whatever its status; null when they never applied. */
-  mine(context: RequestContext): Promise<Vendor | null> {
-    return this.byUserId(context).load(requireViewer(context).id);
+  /** By slug, whatever its case; null when unknown, malformed or not visible to the viewer, alike. */
+  async findBySlug(context: RequestContext, slug: string): Promise<Vendor | null> {
+    const wanted = slug.trim().toLowerCase();
+    const vendor = isSlug(wanted) ? await this.db.getRepository(Vendor).findOneBy({ slug: wanted }) : null;
+    return vendor && this.isVisible(context, vendor) ? vendor : null;
   }
 
   /** `User.vendor`: the user's vendor when the viewer may see it. */
@@ -91,11 +87,7 @@ export class VendorService {
   }
 
   /** Admin list, newest first, keyset-paged on (created_at, id). */
-  async list(
-    _context: RequestContext,
-    status: VendorStatus | null | undefined,
-    page: PageArgs,
-  ): Promise<ConnectionShape<Vendor>> {
+  async list(status: VendorStatus | null | undefined, page: PageFields): Promise<ConnectionShape<Vendor>> {
     const query = this.db.getRepository(Vendor).createQueryBuilder('v');
     if (status) query.andWhere('v.status = :status', { status });
     return newestFirstEntities(query, ['v.created_at', 'v.id'], page, (vendor) => vendor.createdAt);
@@ -151,10 +143,18 @@ export class VendorService {
   async updateProfile(context: RequestContext, input: UpdateVendorProfileInput): Promise<Vendor> {
     const viewer = requireViewer(context);
     const check = new VendorInputCheck();
+    // Omitted: unchanged. Null: removed, which only the bio may be.
+    if (input.displayName === null) check.add('input.displayName', 'cannot be removed');
+    if (input.slug === null) check.add('input.slug', 'cannot be removed');
     const displayName =
       input.displayName == null ? undefined : check.displayName('input.displayName', input.displayName);
     const slug = input.slug == null ? undefined : check.slug('input.slug', input.slug);
-    const bio = input.bio == null ? undefined : check.multiLineText('input.bio', input.bio, BIO_MAX_LENGTH) || null;
+    const bio =
+      input.bio === undefined
+        ? undefined
+        : input.bio === null
+          ? null
+          : check.multiLineText('input.bio', input.bio, BIO_MAX_LENGTH) || null;
     check.done();
     let saved: Vendor;
     try {
@@ -213,12 +213,15 @@ export class VendorService {
 }
 
 function alreadyAVendor(status?: VendorStatus) {
-  return conflict('You already have a vendor profile', status ? { status } : undefined);
+  const message = status ? `You already have a vendor profile, ${status}` : 'You already have a vendor profile';
+  return conflictBecause(message, VendorReason.ALREADY_A_VENDOR);
 }
 
 /** The slug unique constraint as a CONFLICT on the slug field; any other error as it is. */
 function slugConflict(error: unknown): unknown {
   return isUniqueViolation(error, 'vendors_slug_key')
-    ? conflict('This slug is taken by another vendor', { field: 'input.slug' })
+    ? conflictBecause('This slug is taken by another vendor', VendorReason.SLUG_TAKEN, [
+        { field: 'input.slug', message: 'is taken by another vendor' },
+      ])
     : error;
 }

@@ -23,13 +23,13 @@ describe('nextStatus', () => {
     expect(illegal).toHaveLength(12);
   });
 
-  it.each(illegal)('refuses %s --%s--> with CONFLICT carrying the current status', (from, name) => {
+  it.each(illegal)('refuses %s --%s--> with CONFLICT (INVALID_STATUS) naming the current status', (from, name) => {
     try {
       nextStatus(from, name);
       throw new Error('expected a conflict');
     } catch (error) {
       expect(error).toBeInstanceOf(AppError);
-      expect((error as AppError).extensions).toMatchObject({ code: 'CONFLICT', status: from });
+      expect((error as AppError).extensions).toEqual({ code: 'CONFLICT', reason: 'INVALID_STATUS' });
       expect((error as AppError).message).toContain(from);
     }
   });

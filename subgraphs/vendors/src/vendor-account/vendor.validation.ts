@@ -1,4 +1,4 @@
-import { InputCheck } from '@marketplace/kit';
+import { InputCheck, isUuid } from '@marketplace/kit';
 
 export const DISPLAY_NAME_MAX_LENGTH = 80;
 export const SLUG_MIN_LENGTH = 3;
@@ -11,6 +11,12 @@ const SLUG_PATTERN = /^[a-z0-9]+(-[a-z0-9]+)*$/;
 
 /** The vendor subgraph's field rules on top of the kit's problem collector. */
 export class VendorInputCheck extends InputCheck {
+  /** An id this API hands out (a UUID); anything else is a client bug, not a visibility question. */
+  id(field: string, raw: string): string {
+    if (!isUuid(raw)) this.add(field, 'is not a valid id');
+    return raw;
+  }
+
   displayName(field: string, raw: string): string {
     return this.singleLineText(field, raw, DISPLAY_NAME_MAX_LENGTH);
   }
