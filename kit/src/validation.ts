@@ -1,3 +1,4 @@
+import { MAX_MONEY_INPUT_AMOUNT, type MoneyInput } from './contracts/money';
 import { FieldError, badInput } from './errors';
 
 const UUID_PATTERN = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
@@ -76,6 +77,17 @@ export class InputCheck {
     } else if (text.length > maxLength) this.add(field, `must be at most ${maxLength} characters`);
     else if (forbidden.test(text)) this.add(field, 'must not contain control characters');
     return text;
+  }
+
+  /**
+   * An amount a client sent (`MoneyInput`): whole minor units from `min` to `max` (a problem on
+   * `<field>.amount` otherwise). The currency is already one of `CurrencyCode`'s (the schema says so).
+   */
+  money(field: string, raw: MoneyInput, { min = 0, max = MAX_MONEY_INPUT_AMOUNT } = {}): MoneyInput {
+    if (!Number.isSafeInteger(raw.amount) || raw.amount < min || raw.amount > max) {
+      this.add(`${field}.amount`, `must be a whole number of minor units from ${min} to ${max}`);
+    }
+    return { amount: raw.amount, currency: raw.currency };
   }
 
   /** Throws BAD_USER_INPUT listing every problem found, if any. */

@@ -1,4 +1,3 @@
-import { IsEnum, IsInt, Max, Min } from 'class-validator';
 import { GraphQLSafeInt } from 'graphql-scalars';
 import { Directive, Field, InputType, ObjectType, registerEnumType } from 'type-graphql';
 import { InheritsCacheHint } from '../cache-hints';
@@ -48,15 +47,12 @@ export class Money {
   }
 }
 
+/** Checked where it is used, with its input path and bounds: `InputCheck.money`. */
 @InputType({ description: 'An amount of money a client sends: minor units (cents) and the currency.' })
 export class MoneyInput {
-  @Field(() => SafeInt, { description: 'Amount in minor units, e.g. 1999 for 19.99; 0 or more.' })
-  @IsInt()
-  @Min(0)
-  @Max(MAX_MONEY_INPUT_AMOUNT)
+  @Field(() => SafeInt, { description: 'Amount in minor units, e.g. 1999 for 19.99; each use says its bounds.' })
   amount: number;
 
   @Field(() => CurrencyCode, { description: 'ISO 4217 currency code.' })
-  @IsEnum(CurrencyCode)
   currency: CurrencyCode;
 }

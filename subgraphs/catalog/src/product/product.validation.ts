@@ -26,10 +26,7 @@ export class ProductInputCheck extends InputCheck {
   }
 
   price(field: string, raw: MoneyInput): MoneyInput {
-    if (!Number.isInteger(raw.amount) || raw.amount < 0 || raw.amount > PRICE_MAX_AMOUNT) {
-      this.add(`${field}.amount`, `must be a whole number of minor units from 0 to ${PRICE_MAX_AMOUNT}`);
-    }
-    return { amount: raw.amount, currency: raw.currency };
+    return this.money(field, raw, { max: PRICE_MAX_AMOUNT });
   }
 
   /** Lower-cased, trimmed, de-duplicated in order. */
@@ -80,8 +77,7 @@ export class ProductInputCheck extends InputCheck {
       ['minPrice', min],
       ['maxPrice', max],
     ] as const) {
-      if (bound && (!Number.isInteger(bound.amount) || bound.amount < 0))
-        this.add(`${field}.${name}.amount`, 'must be a whole number of minor units, 0 or more');
+      if (bound) this.money(`${field}.${name}`, bound);
     }
     const wanted = currency ?? min?.currency ?? max?.currency ?? null;
     if (min && min.currency !== wanted)

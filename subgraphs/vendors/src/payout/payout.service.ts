@@ -1,7 +1,6 @@
 import {
   ConnectionShape,
   CurrencyCode,
-  MAX_MONEY_INPUT_AMOUNT,
   PageFields,
   RequestContext,
   alignToKeys,
@@ -227,11 +226,8 @@ const IDEMPOTENCY_KEY_MAX_LENGTH = 200;
 
 /** The request's fields, checked together: BAD_USER_INPUT names every problem. */
 function checkRequest(input: RequestPayoutInput): { amount: number; currency: CurrencyCode; idempotencyKey: string } {
-  // Checked here rather than by MoneyInput's own rules, so that problems name their path from `input`.
   const check = new VendorInputCheck();
-  const { amount, currency } = input.amount;
-  if (!Number.isSafeInteger(amount) || amount <= 0 || amount > MAX_MONEY_INPUT_AMOUNT)
-    check.add('input.amount.amount', `must be a whole number of minor units from 1 to ${MAX_MONEY_INPUT_AMOUNT}`);
+  const { amount, currency } = check.money('input.amount', input.amount, { min: 1 });
   const key = input.idempotencyKey;
   if (key.length === 0 || key.length > IDEMPOTENCY_KEY_MAX_LENGTH || key.trim() !== key)
     check.add(
