@@ -136,7 +136,7 @@ describe('errors from subgraphs', () => {
   });
 
   it.each([
-    ['conflict', 'CONFLICT', { existingId: 'probe-1' }],
+    ['conflict', 'CONFLICT', { reason: 'NAME_TAKEN', fields: [{ field: 'input.handle', message: 'is taken' }] }],
     ['forbidden', 'FORBIDDEN', {}],
     ['notFound', 'NOT_FOUND', {}],
   ])('keeps %s as %s with its details', async (kind, code, details) => {

@@ -35,7 +35,7 @@ describe('AppError helpers', () => {
     [unauthenticated(), 'UNAUTHENTICATED', 'You must be signed in'],
     [forbidden(), 'FORBIDDEN', 'You are not allowed to do this'],
     [notFound('User'), 'NOT_FOUND', 'User not found'],
-    [conflict('Taken', { field: 'email' }), 'CONFLICT', 'Taken'],
+    [conflict('Taken', 'EMAIL_TAKEN'), 'CONFLICT', 'Taken'],
     [rateLimited(30), 'RATE_LIMITED', 'Too many attempts; try again in 30 s'],
   ])('%s carries its code', (error, code, message) => {
     expect(error).toBeInstanceOf(AppError);
@@ -69,12 +69,13 @@ describe('createErrorFormatter', () => {
       message: 'Access token expired',
       extensions: { code: 'UNAUTHENTICATED' },
     });
-    const taken = conflict('An account with this email already exists', { field: 'email' });
+    const fields = [{ field: 'input.email', message: 'is taken by another account' }];
+    const taken = conflict('An account with this email already exists', 'EMAIL_TAKEN', fields);
     const wrapped = asResolverError(taken);
     expect(format(formattedOf(wrapped), wrapped)).toEqual({
       message: 'An account with this email already exists',
       path: ['user'],
-      extensions: { code: 'CONFLICT', field: 'email' },
+      extensions: { code: 'CONFLICT', reason: 'EMAIL_TAKEN', fields },
     });
     expect(logs.lines).toHaveLength(0);
   });

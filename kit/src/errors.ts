@@ -61,13 +61,8 @@ export const forbidden = (message = 'You are not allowed to do this', reason?: E
   new AppError('FORBIDDEN', message, reason ? { reason } : {});
 export const notFound = (what: string) => new AppError('NOT_FOUND', `${what} not found`);
 /** The state refuses the change: `reason` tells the client which refusal; `fields` the inputs involved. */
-export function conflict(message: string, reason: ErrorReason, fields?: FieldError[]): AppError;
-/** @deprecated until every subgraph names a reason (issue 19): ad hoc extensions. */
-export function conflict(message: string, extensions?: Record<string, unknown>): AppError;
-export function conflict(message: string, reason?: ErrorReason | Record<string, unknown>, fields?: FieldError[]) {
-  if (typeof reason === 'string') return new AppError('CONFLICT', message, { reason, ...(fields ? { fields } : {}) });
-  return new AppError('CONFLICT', message, reason);
-}
+export const conflict = (message: string, reason: ErrorReason, fields?: FieldError[]) =>
+  new AppError('CONFLICT', message, { reason, ...(fields ? { fields } : {}) });
 export const rateLimited = (retryAfterSeconds: number) =>
   new AppError('RATE_LIMITED', `Too many attempts; try again in ${retryAfterSeconds} s`, { retryAfterSeconds });
 /**

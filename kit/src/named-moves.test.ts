@@ -17,15 +17,18 @@ describe('namedMoves', () => {
     ['ON', 'switchOn'],
     ['OFF', 'switchOff'],
     ['BROKEN', 'switchOn'],
-  ] as const)('refuses %s → %s with CONFLICT naming the current status', (current, move) => {
-    let refusal: unknown;
-    try {
-      next(current, move);
-    } catch (error) {
-      refusal = error;
-    }
-    expect(refusal).toBeInstanceOf(GraphQLError);
-    expect((refusal as GraphQLError).extensions).toMatchObject({ code: 'CONFLICT', status: current });
-    expect((refusal as GraphQLError).message).toMatch(new RegExp(`^Cannot ${move} a lamp that is ${current}`));
-  });
+  ] as const)(
+    'refuses %s → %s with CONFLICT (INVALID_STATUS), the message naming the current status',
+    (current, move) => {
+      let refusal: unknown;
+      try {
+        next(current, move);
+      } catch (error) {
+        refusal = error;
+      }
+      expect(refusal).toBeInstanceOf(GraphQLError);
+      expect((refusal as GraphQLError).extensions).toEqual({ code: 'CONFLICT', reason: 'INVALID_STATUS' });
+      expect((refusal as GraphQLError).message).toMatch(new RegExp(`^Cannot ${move} a lamp that is ${current}`));
+    },
+  );
 });

@@ -9,7 +9,8 @@ export interface NamedMove<S extends string> {
 /**
  * A status machine whose moves are named and each start from one status (an admin's
  * approve, reject, pay): the returned function gives the status after a move, or throws
- * CONFLICT naming the current status (in `extensions.status`), so a move is made once.
+ * CONFLICT with reason INVALID_STATUS (the message names the current status), so a move is
+ * made once.
  */
 export function namedMoves<S extends string, Name extends string>(
   subject: string,
@@ -18,9 +19,10 @@ export function namedMoves<S extends string, Name extends string>(
   return (current, name) => {
     const move = moves[name];
     if (current !== move.from) {
-      throw conflict(`Cannot ${name} a ${subject} that is ${current}; only a ${move.from} ${subject} can be`, {
-        status: current,
-      });
+      throw conflict(
+        `Cannot ${name} a ${subject} that is ${current}; only a ${move.from} ${subject} can be`,
+        'INVALID_STATUS',
+      );
     }
     return move.to;
   };

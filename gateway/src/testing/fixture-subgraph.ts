@@ -161,7 +161,7 @@ export class ProbeResolver {
       case 'badInput':
         throw badInput([{ field: 'input.email', message: 'must be an email address' }]);
       case 'conflict':
-        throw conflict('That handle is taken', { existingId: 'probe-1' });
+        throw conflict('That handle is taken', 'NAME_TAKEN', [{ field: 'input.handle', message: 'is taken' }]);
       case 'forbidden':
         throw forbidden();
       case 'notFound':

@@ -4,7 +4,9 @@ import {
   PageFields,
   RequestContext,
   alignToKeys,
+  conflict,
   defineLoader,
+  forbidden,
   isUniqueViolation,
   isUuid,
   newestFirstPage,
@@ -13,7 +15,7 @@ import {
   requireViewer,
 } from '@marketplace/kit';
 import type { DataSource, EntityManager } from 'typeorm';
-import { VendorReason, checkId, conflictBecause, forbiddenBecause } from '../errors';
+import { VendorReason, checkId } from '../errors';
 import { toAmount } from '../ledger/ledger.math';
 import { VendorStatus } from '../vendor-account/vendor.entity';
 import type { VendorService } from '../vendor-account/vendor.service';
@@ -111,7 +113,7 @@ export class PayoutService {
       `SELECT id, status FROM vendors WHERE user_id = $1 FOR UPDATE`,
       [userId],
     );
-    if (!vendor) throw forbiddenBecause('Only vendors can request payouts', VendorReason.NOT_A_VENDOR);
+    if (!vendor) throw forbidden('Only vendors can request payouts', VendorReason.NOT_A_VENDOR);
     const [earlier] = await queryRows<PayoutRow>(
       manager,
       `SELECT ${PAYOUT_COLUMNS} FROM payouts WHERE vendor_id = $1 AND idempotency_key = $2`,
@@ -120,14 +122,14 @@ export class PayoutService {
     if (earlier) {
       const first = toPayout(earlier);
       if (first.amount.amount !== amount || first.amount.currency !== currency)
-        throw conflictBecause(
+        throw conflict(
           `This idempotency key was used for a payout of ${first.amount.amount} ${first.amount.currency}; use a new key for another payout`,
           VendorReason.IDEMPOTENCY_KEY_REUSED,
         );
       return { payout: first, replayed: true };
     }
     if (vendor.status !== VendorStatus.ACTIVE)
-      throw forbiddenBecause(`A ${vendor.status} vendor cannot request payouts`, VendorReason.VENDOR_NOT_ACTIVE);
+      throw forbidden(`A ${vendor.status} vendor cannot request payouts`, VendorReason.VENDOR_NOT_ACTIVE);
     // The time after the lock: later than every earlier payout's entry, whenever this transaction began.
     const [{ at }] = await queryRows<{ at: Date }>(
       manager,
@@ -140,7 +142,7 @@ export class PayoutService {
     );
     const availableAmount = toAmount(available);
     if (amount > availableAmount) {
-      throw conflictBecause(
+      throw conflict(
         `Not enough available balance: ${availableAmount} ${currency} (minor units) is available`,
         VendorReason.INSUFFICIENT_BALANCE,
       );

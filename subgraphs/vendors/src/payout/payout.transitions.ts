@@ -1,5 +1,4 @@
 import { namedMoves } from '@marketplace/kit';
-import { withInvalidStatus } from '../errors';
 import { PayoutStatus } from './payout.type';
 
 /** The admin moves on a payout: each starts from REQUESTED, so a payout is decided once. */
@@ -11,6 +10,4 @@ export const PayoutTransitions = {
 export type PayoutTransitionName = keyof typeof PayoutTransitions;
 
 /** The status after the move, or CONFLICT (INVALID_STATUS) naming the current status in its message. */
-export const nextPayoutStatus = withInvalidStatus(
-  namedMoves<PayoutStatus, PayoutTransitionName>('payout', PayoutTransitions),
-);
+export const nextPayoutStatus = namedMoves<PayoutStatus, PayoutTransitionName>('payout', PayoutTransitions);

@@ -5,6 +5,7 @@ import {
   PageFields,
   RequestContext,
   alignToKeys,
+  conflict,
   defineLoader,
   forbidden,
   isSelfOrAdmin,
@@ -16,7 +17,7 @@ import {
 } from '@marketplace/kit';
 import { DataSource, EntityManager, In } from 'typeorm';
 import type { VendorConfig } from '../config';
-import { VendorReason, checkId, conflictBecause } from '../errors';
+import { VendorReason, checkId } from '../errors';
 import { Vendor, VendorStatus } from './vendor.entity';
 import { ApplyAsVendorInput, UpdateVendorProfileInput } from './vendor.inputs';
 import { BIO_MAX_LENGTH, VendorInputCheck, isSlug, slugFrom, slugWithSuffix } from './vendor.validation';
@@ -214,13 +215,13 @@ export class VendorService {
 
 function alreadyAVendor(status?: VendorStatus) {
   const message = status ? `You already have a vendor profile, ${status}` : 'You already have a vendor profile';
-  return conflictBecause(message, VendorReason.ALREADY_A_VENDOR);
+  return conflict(message, VendorReason.ALREADY_A_VENDOR);
 }
 
 /** The slug unique constraint as a CONFLICT on the slug field; any other error as it is. */
 function slugConflict(error: unknown): unknown {
   return isUniqueViolation(error, 'vendors_slug_key')
-    ? conflictBecause('This slug is taken by another vendor', VendorReason.SLUG_TAKEN, [
+    ? conflict('This slug is taken by another vendor', VendorReason.SLUG_TAKEN, [
         { field: 'input.slug', message: 'is taken by another vendor' },
       ])
     : error;

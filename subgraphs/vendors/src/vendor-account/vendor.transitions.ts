@@ -1,5 +1,4 @@
 import { namedMoves } from '@marketplace/kit';
-import { withInvalidStatus } from '../errors';
 import { VendorStatus } from './vendor.entity';
 
 /** The moderation moves an admin can make, and the one status each starts from. */
@@ -13,4 +12,4 @@ export const Transitions = {
 export type TransitionName = keyof typeof Transitions;
 
 /** The status after the move, or CONFLICT (INVALID_STATUS) naming the current status in its message. */
-export const nextStatus = withInvalidStatus(namedMoves<VendorStatus, TransitionName>('vendor', Transitions));
+export const nextStatus = namedMoves<VendorStatus, TransitionName>('vendor', Transitions);
