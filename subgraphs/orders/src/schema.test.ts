@@ -79,16 +79,16 @@ it('ends every root field description with the errors it raises, naming only Err
 it('declares the entities and stubs exactly as the subgraphs that share them expect', async () => {
   const sdl = printSubgraphSdl(await buildSubgraphSchemaOf(ordersSubgraph)).replace(/\s+/g, ' ');
   expect(sdl).toContain(
-    '"""Something vendors sell: an AI agent, a workflow or a tool.""" type Product @key(fields: "id") @cacheControl(maxAge: 60) { """Global id (`<Type>:<uuid>`), unique across the supergraph; opaque to clients.""" id: ID! ',
+    '"""Something vendors sell: an AI agent, a workflow or a tool.""" type Product @key(fields: "id") @cacheControl(maxAge: 60) { """ Global id (`<Type>:<uuid>`), unique across the supergraph; opaque to clients. """ id: ID! ',
   );
   expect(sdl).toContain(
-    '"""A seller on the marketplace: the storefront profile of one user.""" type Vendor @key(fields: "id") @cacheControl(maxAge: 60) { """Global id (`<Type>:<uuid>`), unique across the supergraph; opaque to clients.""" id: ID! }',
+    '"""A seller on the marketplace: the storefront profile of one user.""" type Vendor @key(fields: "id") @cacheControl(maxAge: 60) { """ Global id (`<Type>:<uuid>`), unique across the supergraph; opaque to clients. """ id: ID! }',
   );
   expect(sdl).toContain(
-    '"""A person with an account on the marketplace.""" type User @key(fields: "id") @cacheControl(maxAge: 60) { """Global id (`<Type>:<uuid>`), unique across the supergraph; opaque to clients.""" id: ID!',
+    '"""A person with an account on the marketplace.""" type User @key(fields: "id") @cacheControl(maxAge: 60) { """ Global id (`<Type>:<uuid>`), unique across the supergraph; opaque to clients. """ id: ID!',
   );
   expect(sdl).toContain(
-    '""" An order: the products of a cart at the prices of checkout, paid once and fulfilled with licenses. """ type Order @key(fields: "id") { """Global id (`<Type>:<uuid>`), unique across the supergraph; opaque to clients.""" id: ID!',
+    '""" An order: the products of a cart at the prices of checkout, paid once and fulfilled with licenses. """ type Order @key(fields: "id") { """ Global id (`<Type>:<uuid>`), unique across the supergraph; opaque to clients. """ id: ID!',
   );
   // The viewer's own answers on public entities: never shared between viewers.
   expect(sdl).toMatch(/ viewerInCart: Boolean! @cacheControl\(maxAge: 0\) /);

@@ -1,6 +1,14 @@
 import { randomUUID } from 'node:crypto';
 import { Events, ProductState, queryRows } from '@marketplace/kit';
-import { TestSubgraph, deliverEvent, productState, startTestSubgraph, tokenFor } from '@marketplace/kit/testing';
+import {
+  TestSubgraph,
+  deliverEvent,
+  globalId,
+  productState,
+  startTestSubgraph,
+  tokenFor,
+  uuidOf,
+} from '@marketplace/kit/testing';
 import { ordersSubgraph } from './index';
 
 export function startOrders(env: Record<string, string> = {}): Promise<TestSubgraph> {
@@ -13,6 +21,9 @@ export const admin = () => tokenFor(randomUUID(), 'ADMIN');
 /** The user id (`sub`) a test token was made for. */
 export const userOf = (token: string) =>
   (JSON.parse(Buffer.from(token.split('.')[1], 'base64url').toString()) as { sub: string }).sub;
+
+/** The uuid behind an id helpers are given: an answered global id, or a raw uuid from SQL, events or tokens. */
+const rawId = (id: string) => (id.includes(':') ? uuidOf(id) : id);
 
 /** A product published in the orders subgraph's replica, through the catalog's event. */
 export async function published(orders: TestSubgraph, overrides: Partial<ProductState> = {}): Promise<ProductState> {
@@ -54,16 +65,16 @@ export interface CartView {
   }[];
 }
 
-/** `User.cart` of the user `$userId`, as the gateway asks this subgraph for `me { cart }`. */
+/** `User.cart` of the user `$userId` (a `User` global id), as the gateway asks this subgraph for `me { cart }`. */
 export const USER_CART = `query($userId: ID!) { _entities(representations: [{ __typename: "User", id: $userId }]) { ... on User { cart { ${CART_FIELDS} } } } }`;
 export const ADD = `mutation($productId: ID!) { addToCart(input: { productId: $productId }) { cart { ${CART_FIELDS} } } }`;
 export const REMOVE = `mutation($productId: ID!) { removeFromCart(input: { productId: $productId }) { cart { ${CART_FIELDS} } } }`;
 export const CLEAR = `mutation { clearCart { cart { ${CART_FIELDS} } } }`;
 
-/** The cart of `userId` as the viewer of `token` sees it (null unless it is theirs). */
+/** The cart of `userId` (raw or global) as the viewer of `token` sees it (null unless it is theirs). */
 export async function cartAs(orders: TestSubgraph, userId: string, token?: string): Promise<CartView | null> {
   const { _entities } = await orders.client.data<{ _entities: [{ cart: CartView | null }] }>(USER_CART, {
-    variables: { userId },
+    variables: { userId: globalId('User', rawId(userId)) },
     token,
   });
   return _entities[0].cart;
@@ -116,7 +127,8 @@ export async function placeOrder(
   products?: ProductState[],
 ): Promise<{ order: OrderView; products: ProductState[] }> {
   const bought = products ?? [await published(orders)];
-  for (const product of bought) await orders.client.data(ADD, { variables: { productId: product.productId }, token });
+  for (const product of bought)
+    await orders.client.data(ADD, { variables: { productId: globalId('Product', product.productId) }, token });
   const { checkout } = await orders.client.data<{ checkout: CheckoutView }>(CHECKOUT, {
     variables: { key: newKey() },
     token,
@@ -133,7 +145,7 @@ export async function statusOf(orders: TestSubgraph, orderId: string): Promise<s
   const [row] = await queryRows<{ status: string }>(
     orders.subgraph.deps.db,
     `SELECT status FROM orders WHERE id = $1`,
-    [orderId],
+    [rawId(orderId)],
   );
   return row.status;
 }
@@ -143,7 +155,7 @@ export const paymentOf = (
   paymentId: string = randomUUID(),
 ) => ({
   paymentId,
-  orderId: order.id,
+  orderId: rawId(order.id),
   amount: order.total,
   providerRef: `pi_${paymentId.slice(0, 8)}`,
 });
@@ -153,6 +165,6 @@ export const paid = (orders: TestSubgraph, order: OrderView, paymentId?: string)
 
 /** The subgraph's warnings that mention this order. */
 export const warningsAbout = (orders: TestSubgraph, orderId: string) =>
-  orders.logs.records().filter((r) => r.level === 'warn' && r.orderId === orderId);
+  orders.logs.records().filter((r) => r.level === 'warn' && r.orderId === rawId(orderId));
 
-export { sqlDuring, tokenFor } from '@marketplace/kit/testing';
+export { globalId, sqlDuring, tokenFor, uuidOf } from '@marketplace/kit/testing';

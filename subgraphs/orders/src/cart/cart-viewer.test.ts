@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { TestSubgraph, sqlDuring } from '@marketplace/kit/testing';
+import { TestSubgraph, globalId, sqlDuring } from '@marketplace/kit/testing';
 import { ADD, USER_CART, admin, customer, published, startOrders, userOf } from '../testing';
 
 let orders: TestSubgraph;
@@ -9,13 +9,15 @@ beforeAll(async () => {
 afterAll(() => orders.close());
 
 const IN_CART = `query($reps: [_Any!]!) { _entities(representations: $reps) { ... on Product { id viewerInCart } } }`;
-const productReps = (ids: string[]) => ids.map((id) => ({ __typename: 'Product', id }));
+/** `_entities` representations of products by their uuids. */
+const productReps = (ids: string[]) => ids.map((id) => ({ __typename: 'Product', id: globalId('Product', id) }));
 const inCart = (ids: string[], token?: string) =>
   orders.client.request<{ _entities: { id: string; viewerInCart: boolean }[] }>(IN_CART, {
     variables: { reps: productReps(ids) },
     token,
   });
-const add = (token: string, productId: string) => orders.client.data(ADD, { variables: { productId }, token });
+const add = (token: string, productId: string) =>
+  orders.client.data(ADD, { variables: { productId: globalId('Product', productId) }, token });
 
 describe('Product.viewerInCart', () => {
   it("answers for each viewer their own cart, and false when signed out, for someone else's or an unknown product", async () => {
@@ -67,7 +69,10 @@ describe('Product.viewerInCart', () => {
 describe('User.cart', () => {
   it('reads the cart once however often the viewer appears, and never for another user', async () => {
     const token = customer();
-    const reps = [userOf(token), userOf(customer()), userOf(token)].map((id) => ({ __typename: 'User', id }));
+    const reps = [userOf(token), userOf(customer()), userOf(token)].map((id) => ({
+      __typename: 'User',
+      id: globalId('User', id),
+    }));
     const { result, statements } = await sqlDuring(orders, () =>
       orders.client.data<{ _entities: ({ cart: { id: string } | null } | null)[] }>(
         `query($reps: [_Any!]!) { _entities(representations: $reps) { ... on User { cart { id } } } }`,
@@ -84,7 +89,10 @@ describe('User.cart', () => {
   it('is never shared between viewers', async () => {
     const token = customer();
     for (const viewer of [token, customer(), undefined]) {
-      const answer = await orders.client.request(USER_CART, { variables: { userId: userOf(token) }, token: viewer });
+      const answer = await orders.client.request(USER_CART, {
+        variables: { userId: globalId('User', userOf(token)) },
+        token: viewer,
+      });
       expect(answer.headers.get('cache-control')).toBe('no-store');
     }
   });

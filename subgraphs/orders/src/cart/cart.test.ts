@@ -11,6 +11,7 @@ import {
   cartAs,
   cartOf as cartOfIn,
   customer,
+  globalId,
   published,
   startOrders,
   userOf,
@@ -22,17 +23,20 @@ beforeAll(async () => {
 });
 afterAll(() => orders.close());
 
+/** The `Product` global id of a product's uuid. */
+const P = (uuid: string) => globalId('Product', uuid);
+/** addToCart of the product with this uuid. */
 const add = (token: string | undefined, productId: string) =>
-  orders.client.request<{ addToCart: CartView }>(ADD, { variables: { productId }, token });
+  orders.client.request<{ addToCart: CartView }>(ADD, { variables: { productId: P(productId) }, token });
 const addOk = async (token: string, productId: string) =>
-  (await orders.client.data<{ addToCart: { cart: CartView } }>(ADD, { variables: { productId }, token })).addToCart
-    .cart;
+  (await orders.client.data<{ addToCart: { cart: CartView } }>(ADD, { variables: { productId: P(productId) }, token }))
+    .addToCart.cart;
 const cartOf = (token: string) => cartOfIn(orders, token);
 
 describe('authorization', () => {
   it.each([
-    ['addToCart', ADD, { productId: randomUUID() }],
-    ['removeFromCart', REMOVE, { productId: randomUUID() }],
+    ['addToCart', ADD, { productId: P(randomUUID()) }],
+    ['removeFromCart', REMOVE, { productId: P(randomUUID()) }],
     ['clearCart', CLEAR, {}],
   ])('%s refuses an anonymous caller with UNAUTHENTICATED and a null payload', async (name, query, variables) => {
     const result = await orders.client.request(query, { variables });
@@ -46,10 +50,10 @@ describe('authorization', () => {
     for (const viewer of [undefined, customer(), admin()]) {
       const result = await orders.client.request(
         `query($userId: ID!) { _entities(representations: [{ __typename: "User", id: $userId }]) { ... on User { id cart { id } } } }`,
-        { variables: { userId: userOf(token) }, token: viewer },
+        { variables: { userId: globalId('User', userOf(token)) }, token: viewer },
       );
       expect({ data: result.data, errors: result.errors }).toEqual({
-        data: { _entities: [{ id: userOf(token), cart: null }] },
+        data: { _entities: [{ id: globalId('User', userOf(token)), cart: null }] },
         errors: undefined,
       });
     }
@@ -82,8 +86,8 @@ describe('addToCart', () => {
     await addOk(token, a.productId);
     const cart = await addOk(token, b.productId);
     expect(cart.items.map((i) => [i.product.id, i.unitPrice.amount, i.available])).toEqual([
-      [a.productId, 1500, true],
-      [b.productId, 250, true],
+      [P(a.productId), 1500, true],
+      [P(b.productId), 250, true],
     ]);
     expect(cart).toMatchObject({ itemCount: 2, subtotal: { amount: 1750, currency: 'USD' } });
   });
@@ -104,11 +108,27 @@ describe('addToCart', () => {
   });
 
   it('refuses a malformed product id with BAD_USER_INPUT on input.productId', async () => {
-    const result = await add(customer(), 'not-a-uuid');
+    for (const productId of ['not-a-uuid', randomUUID(), 'Product:42']) {
+      const result = await orders.client.request(ADD, { variables: { productId }, token: customer() });
+      expect(result.errors?.[0].extensions).toMatchObject({
+        code: 'BAD_USER_INPUT',
+        fields: [{ field: 'input.productId' }],
+      });
+    }
+  });
+
+  it('refuses an id of another type (an Order id as productId) with BAD_USER_INPUT', async () => {
+    const token = customer();
+    const product = await published(orders);
+    const result = await orders.client.request(ADD, {
+      variables: { productId: globalId('Order', product.productId) },
+      token,
+    });
     expect(result.errors?.[0].extensions).toMatchObject({
       code: 'BAD_USER_INPUT',
       fields: [{ field: 'input.productId' }],
     });
+    expect((await cartOf(token)).itemCount).toBe(0);
   });
 
   it('answers NOT_FOUND for an unknown, unpublished or archived product', async () => {
@@ -157,8 +177,8 @@ describe('archived after being added', () => {
     await archive(orders, gone);
     const cart = await cartOf(token);
     expect(cart.items.map((i) => [i.product.id, i.available])).toEqual([
-      [kept.productId, true],
-      [gone.productId, false],
+      [P(kept.productId), true],
+      [P(gone.productId), false],
     ]);
     expect(cart).toMatchObject({ itemCount: 2, subtotal: { amount: 100, currency: 'USD' } });
   });
@@ -172,12 +192,12 @@ describe('removeFromCart and clearCart', () => {
     await addOk(token, a.productId);
     await addOk(token, b.productId);
     const { removeFromCart } = await orders.client.data<{ removeFromCart: { cart: CartView } }>(REMOVE, {
-      variables: { productId: a.productId },
+      variables: { productId: P(a.productId) },
       token,
     });
-    expect(removeFromCart.cart.items.map((i) => i.product.id)).toEqual([b.productId]);
+    expect(removeFromCart.cart.items.map((i) => i.product.id)).toEqual([P(b.productId)]);
     const again = await orders.client.data<{ removeFromCart: { cart: CartView } }>(REMOVE, {
-      variables: { productId: randomUUID() },
+      variables: { productId: P(randomUUID()) },
       token,
     });
     expect(again.removeFromCart.cart.itemCount).toBe(1);

@@ -1,5 +1,5 @@
 import { queryRows } from '@marketplace/kit';
-import { TestSubgraph } from '@marketplace/kit/testing';
+import { TestSubgraph, uuidOf } from '@marketplace/kit/testing';
 import { customer, placeOrder, startOrders } from '../testing';
 import { OrderStatusChangeReasons1763790000003 } from './1763790000003-order-status-change-reasons';
 
@@ -19,7 +19,7 @@ const reasonsOf = async (orderId: string) =>
   ).map((row) => row.reason);
 
 it('maps the reasons stored before contract v1 to OrderStatusChangeReason values, and back', async () => {
-  const { order } = await placeOrder(orders, customer());
+  const order = { id: uuidOf((await placeOrder(orders, customer())).order.id) };
   const migration = new OrderStatusChangeReasons1763790000003();
   const runner = orders.subgraph.deps.db.createQueryRunner();
   try {

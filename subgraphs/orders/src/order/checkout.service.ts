@@ -3,6 +3,7 @@ import {
   InputCheck,
   Outbox,
   RequestContext,
+  apiId,
   conflict,
   isUniqueViolation,
   queryRows,
@@ -155,7 +156,8 @@ function checkLines(lines: CartLine[]): string {
   );
   if (unavailable.length > 0) {
     throw conflict(
-      `The cart holds products that are no longer for sale: ${unavailable.map((line) => line.productId).join(', ')}`,
+      // Named by the ids clients know (global ids when on), not the stored uuids.
+      `The cart holds products that are no longer for sale: ${unavailable.map((line) => apiId('Product', line.productId)).join(', ')}`,
       'PRODUCT_UNAVAILABLE',
     );
   }

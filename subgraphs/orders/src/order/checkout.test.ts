@@ -1,5 +1,5 @@
 import { Events, queryRows } from '@marketplace/kit';
-import { TestSubgraph, deliverEvent, outboxOf } from '@marketplace/kit/testing';
+import { TestSubgraph, deliverEvent, globalId, outboxOf, uuidOf } from '@marketplace/kit/testing';
 import {
   ADD,
   CHECKOUT,
@@ -20,7 +20,9 @@ beforeAll(async () => {
 });
 afterAll(() => orders.close());
 
-const addOk = (token: string, productId: string) => orders.client.data(ADD, { variables: { productId }, token });
+/** addToCart of the product with this uuid. */
+const addOk = (token: string, productId: string) =>
+  orders.client.data(ADD, { variables: { productId: globalId('Product', productId) }, token });
 const cartOf = (token: string) => cartOfIn(orders, token);
 const checkoutPayload = async (token: string, key = newKey()) => {
   const result = await checkout(orders, token, key);
@@ -46,20 +48,20 @@ describe('checkout', () => {
     expect(cart).toMatchObject({ id: before.id, items: [], itemCount: 0, subtotal: { amount: 0 } });
     expect(order).toMatchObject({
       status: 'PENDING_PAYMENT',
-      owner: { id: userOf(token) },
+      owner: { id: globalId('User', userOf(token)) },
       subtotal: { amount: 1750, currency: 'USD' },
       total: { amount: 1750, currency: 'USD' },
       items: [
         {
-          product: { id: a.productId },
-          vendor: { id: a.vendorId },
+          product: { id: globalId('Product', a.productId) },
+          vendor: { id: globalId('Vendor', a.vendorId) },
           name: 'Agent A',
           unitPrice: { amount: 1500, currency: 'USD' },
           quantity: 1,
         },
         {
-          product: { id: b.productId },
-          vendor: { id: b.vendorId },
+          product: { id: globalId('Product', b.productId) },
+          vendor: { id: globalId('Vendor', b.vendorId) },
           name: 'Workflow B',
           unitPrice: { amount: 250, currency: 'USD' },
           quantity: 1,
@@ -70,10 +72,10 @@ describe('checkout', () => {
     expect(order.number).toMatch(/^MP-\d{6,}$/);
     expect(await cartOf(token)).toMatchObject({ items: [], itemCount: 0 });
 
-    const events = await outboxOf(orders, order.id);
+    const events = await outboxOf(orders, uuidOf(order.id));
     expect(events.map((e) => e.type)).toEqual(['order.created']);
     expect(events[0].payload).toEqual({
-      orderId: order.id,
+      orderId: uuidOf(order.id),
       number: order.number,
       userId: userOf(token),
       total: { amount: 1750, currency: 'USD' },
@@ -140,7 +142,7 @@ describe('idempotency', () => {
     expect(second.order.id).toBe(first.id);
     expect(second.order.items).toHaveLength(1);
     expect(second.cart.itemCount).toBe(1); // the cart as it is now, still holding the later addition
-    expect((await outboxOf(orders, first.id)).map((e) => e.type)).toEqual(['order.created']);
+    expect((await outboxOf(orders, uuidOf(first.id))).map((e) => e.type)).toEqual(['order.created']);
     expect(await ordersOfUser(userOf(token))).toHaveLength(1);
   });
 
@@ -164,7 +166,7 @@ describe('idempotency', () => {
     expect(lost.map((r) => r.errors![0].extensions)).toEqual([{ code: 'CONFLICT', reason: 'CART_EMPTY' }]);
     expect(lost[0].data).toEqual({ checkout: null });
     expect(await ordersOfUser(userOf(token))).toHaveLength(1);
-    expect(await outboxOf(orders, won[0].data!.checkout.order.id)).toHaveLength(1);
+    expect(await outboxOf(orders, uuidOf(won[0].data!.checkout.order.id))).toHaveLength(1);
   });
 
   it('a key is per user: another customer with the same key gets an order of their own', async () => {
@@ -174,7 +176,7 @@ describe('idempotency', () => {
     const a = await checkoutOk(one, key);
     const b = await checkoutOk(two, key);
     expect(a.id).not.toBe(b.id);
-    expect(b.owner.id).toBe(userOf(two));
+    expect(b.owner.id).toBe(globalId('User', userOf(two)));
   });
 });
 
@@ -196,7 +198,7 @@ describe('refusals', () => {
     const result = await checkout(orders, token);
 
     expect(result.errors?.[0].extensions).toEqual({ code: 'CONFLICT', reason: 'PRODUCT_UNAVAILABLE' });
-    expect(result.errors?.[0].message).toContain(gone.productId);
+    expect(result.errors?.[0].message).toContain(globalId('Product', gone.productId));
     expect(result.errors?.[0].message).not.toContain(kept.productId);
     expect(await ordersOfUser(userOf(token))).toEqual([]);
     expect((await cartOf(token)).itemCount).toBe(2);

@@ -1,5 +1,5 @@
 import { Events, queryRows } from '@marketplace/kit';
-import { TestSubgraph, deliverEvent, outboxOf, until } from '@marketplace/kit/testing';
+import { TestSubgraph, deliverEvent, outboxOf, until, uuidOf } from '@marketplace/kit/testing';
 import { customer, paid, paymentOf, placeOrder, startOrders, statusOf } from '../testing';
 import { OrderService } from './order.service';
 import { OrderTransitions } from './order.transitions';
@@ -35,15 +35,15 @@ describe('expireUnpaid', () => {
     expect(await statusOf(orders, pending.id)).toBe('CANCELLED');
     expect(await statusOf(orders, failed.id)).toBe('CANCELLED');
     expect(await statusOf(orders, paidOrder.id)).toBe('PAID');
-    const [, cancelled] = await outboxOf(orders, pending.id);
+    const [, cancelled] = await outboxOf(orders, uuidOf(pending.id));
     expect(cancelled).toMatchObject({
       type: 'order.cancelled',
-      payload: { orderId: pending.id, reason: 'PAYMENT_TIMEOUT' },
+      payload: { orderId: uuidOf(pending.id), reason: 'PAYMENT_TIMEOUT' },
     });
     const [history] = await queryRows(
       orders.subgraph.deps.db,
       `SELECT from_status, reason FROM order_status_history WHERE order_id = $1 AND to_status = 'CANCELLED'`,
-      [failed.id],
+      [uuidOf(failed.id)],
     );
     expect(history).toEqual({ from_status: 'PAYMENT_FAILED', reason: 'PAYMENT_TIMEOUT' });
     expect(await service.expireUnpaid(minutesFromNow(31))).toBe(0);
@@ -69,7 +69,7 @@ describe('the expiry timer', () => {
     const { order } = await placeOrder(orders, customer());
     await orders.subgraph.deps.db.query(
       `UPDATE orders SET created_at = created_at - interval '31 minutes' WHERE id = $1`,
-      [order.id],
+      [uuidOf(order.id)],
     );
     await until(
       async () => ((await statusOf(orders, order.id)) === 'CANCELLED' ? true : undefined),

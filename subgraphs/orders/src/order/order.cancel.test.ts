@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { Events } from '@marketplace/kit';
-import { TestSubgraph, deliverEvent, outboxOf } from '@marketplace/kit/testing';
+import { TestSubgraph, deliverEvent, globalId, outboxOf, uuidOf } from '@marketplace/kit/testing';
 import { CANCEL, OrderView, admin, customer, paid, paymentOf, placeOrder, startOrders } from '../testing';
 
 let orders: TestSubgraph;
@@ -28,9 +28,13 @@ describe('cancelOrder', () => {
       to: 'CANCELLED',
       reason: 'CANCELLED_BY_CUSTOMER',
     });
-    const events = await outboxOf(orders, order.id);
+    const events = await outboxOf(orders, uuidOf(order.id));
     expect(events.map((e) => e.type)).toEqual(['order.created', 'order.cancelled']);
-    expect(events[1].payload).toEqual({ orderId: order.id, userId: order.owner.id, reason: 'CUSTOMER' });
+    expect(events[1].payload).toEqual({
+      orderId: uuidOf(order.id),
+      userId: uuidOf(order.owner.id),
+      reason: 'CUSTOMER',
+    });
   });
 
   it("an admin may cancel someone's unpaid order (reason CANCELLED_BY_ADMIN); so may the owner after a failed payment", async () => {
@@ -39,7 +43,7 @@ describe('cancelOrder', () => {
     expect(byAdmin.status).toBe('CANCELLED');
     expect(byAdmin.statusHistory.at(-1)).toMatchObject({ to: 'CANCELLED', reason: 'CANCELLED_BY_ADMIN' });
     // order.cancelled (v1) knows CUSTOMER and PAYMENT_TIMEOUT only: an admin's cancel is CUSTOMER there.
-    expect((await outboxOf(orders, order.id)).at(-1)?.payload).toMatchObject({ reason: 'CUSTOMER' });
+    expect((await outboxOf(orders, uuidOf(order.id))).at(-1)?.payload).toMatchObject({ reason: 'CUSTOMER' });
     const token = customer();
     const failed = (await placeOrder(orders, token)).order;
     await deliverEvent(orders, Events.PaymentFailed, { ...paymentOf(failed), reason: 'card_declined' });
@@ -59,7 +63,7 @@ describe('cancelOrder', () => {
     const again = await cancel(other.id, token);
     expect(again.errors?.[0].extensions).toEqual({ code: 'CONFLICT', reason: 'INVALID_STATUS' });
     expect(again.errors?.[0].message).toContain('CANCELLED');
-    expect((await outboxOf(orders, other.id)).map((e) => e.type)).toEqual(['order.created', 'order.cancelled']);
+    expect((await outboxOf(orders, uuidOf(other.id))).map((e) => e.type)).toEqual(['order.created', 'order.cancelled']);
   });
 
   it.each([
@@ -75,16 +79,28 @@ describe('cancelOrder', () => {
     const { order } = await placeOrder(orders, customer());
     const stranger = customer();
     const hidden = await cancel(order.id, stranger);
-    const missing = await cancel(randomUUID(), stranger);
+    const missing = await cancel(globalId('Order', randomUUID()), stranger);
     expect({ data: hidden.data, errors: hidden.errors }).toEqual({ data: missing.data, errors: missing.errors });
-    expect((await outboxOf(orders, order.id)).map((e) => e.type)).toEqual(['order.created']);
+    expect((await outboxOf(orders, uuidOf(order.id))).map((e) => e.type)).toEqual(['order.created']);
   });
 
   it('is NOT_FOUND for an unknown order and BAD_USER_INPUT on input.orderId for a malformed id', async () => {
-    expect((await cancel(randomUUID(), customer())).errors?.[0].extensions?.code).toBe('NOT_FOUND');
-    expect((await cancel('nope', customer())).errors?.[0].extensions).toMatchObject({
+    expect((await cancel(globalId('Order', randomUUID()), customer())).errors?.[0].extensions?.code).toBe('NOT_FOUND');
+    for (const malformed of ['nope', randomUUID(), 'Order:nope']) {
+      expect((await cancel(malformed, customer())).errors?.[0].extensions).toMatchObject({
+        code: 'BAD_USER_INPUT',
+        fields: [{ field: 'input.orderId' }],
+      });
+    }
+  });
+
+  it('refuses an id of another type (a Product id as orderId) with BAD_USER_INPUT, and cancels nothing', async () => {
+    const token = customer();
+    const { order } = await placeOrder(orders, token);
+    expect((await cancel(globalId('Product', uuidOf(order.id)), token)).errors?.[0].extensions).toMatchObject({
       code: 'BAD_USER_INPUT',
       fields: [{ field: 'input.orderId' }],
     });
+    expect((await outboxOf(orders, uuidOf(order.id))).map((e) => e.type)).toEqual(['order.created']);
   });
 });

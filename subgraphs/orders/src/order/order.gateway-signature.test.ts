@@ -23,7 +23,7 @@ describe('over the subgraph’s WebSocket', () => {
     ['_service', '{ _service { sdl } }'],
     [
       '_entities',
-      `{ _entities(representations: [{ __typename: "Order", id: "00000000-0000-4000-8000-000000000000" }]) { __typename } }`,
+      `{ _entities(representations: [{ __typename: "Order", id: "Order:00000000-0000-4000-8000-000000000000" }]) { __typename } }`,
     ],
   ])('%s is FORBIDDEN', async (_field, query) => {
     const answer = await subscribe(client, query).push(1);

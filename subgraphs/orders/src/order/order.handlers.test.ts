@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { Events, createEnvelope, queryRows } from '@marketplace/kit';
-import { TestSubgraph, deliver, deliverEvent, outboxOf, until } from '@marketplace/kit/testing';
+import { TestSubgraph, deliver, deliverEvent, outboxOf, until, uuidOf } from '@marketplace/kit/testing';
 import {
   CANCEL,
   customer,
@@ -22,11 +22,11 @@ beforeAll(async () => {
 });
 afterAll(() => orders.close());
 
-const eventTypes = async (orderId: string) => (await outboxOf(orders, orderId)).map((e) => e.type);
+const eventTypes = async (orderId: string) => (await outboxOf(orders, uuidOf(orderId))).map((e) => e.type);
 const history = async (orderId: string, token: string) =>
   (await orderAs(orders, orderId, token))!.statusHistory.map(({ from, to, reason }) => [from, to, reason]);
 const licensed = (orderId: string, productId: string, ownerId = randomUUID()) =>
-  deliverEvent(orders, Events.LicenseIssued, { licenseId: randomUUID(), productId, ownerId, orderId });
+  deliverEvent(orders, Events.LicenseIssued, { licenseId: randomUUID(), productId, ownerId, orderId: uuidOf(orderId) });
 
 describe('payment.succeeded', () => {
   it('makes the order PAID and records order.paid with the lines and the payment id', async () => {
@@ -38,12 +38,12 @@ describe('payment.succeeded', () => {
     const paymentId = randomUUID();
     await paid(orders, order, paymentId);
     expect(await statusOf(orders, order.id)).toBe('PAID');
-    const events = await outboxOf(orders, order.id);
+    const events = await outboxOf(orders, uuidOf(order.id));
     expect(events.map((e) => e.type)).toEqual(['order.created', 'order.paid']);
     expect(events[1].payload).toEqual({
-      orderId: order.id,
+      orderId: uuidOf(order.id),
       number: order.number,
-      userId: order.owner.id,
+      userId: uuidOf(order.owner.id),
       total: order.total,
       paymentId,
       items: products.map((p) => ({ productId: p.productId, vendorId: p.vendorId, name: p.name, unitPrice: p.price })),
@@ -57,7 +57,7 @@ describe('payment.succeeded', () => {
     const envelope = createEnvelope(Events.PaymentSucceeded, payment, {
       source: 'test',
       correlationId: 'dup',
-      aggregateId: order.id,
+      aggregateId: uuidOf(order.id),
     });
     await deliver(orders, envelope);
     await deliver(orders, envelope);
@@ -95,7 +95,7 @@ describe('payment.failed', () => {
     expect(await statusOf(orders, order.id)).toBe('PAID');
     expect(warningsAbout(orders, order.id)).toEqual([
       expect.objectContaining({
-        orderId: order.id,
+        orderId: uuidOf(order.id),
         from: 'PAID',
         to: 'PAYMENT_FAILED',
         msg: 'order transition refused',
@@ -114,7 +114,7 @@ describe('license.issued', () => {
     await licensed(order.id, products[1].productId);
     expect(await statusOf(orders, order.id)).toBe('FULFILLED');
     const rows = await queryRows(orders.subgraph.deps.db, `SELECT license_id FROM order_items WHERE order_id = $1`, [
-      order.id,
+      uuidOf(order.id),
     ]);
     expect(rows.every((row) => row.license_id)).toBe(true);
     expect((await history(order.id, token)).at(-1)).toEqual(['PAID', 'FULFILLED', 'LICENSES_ISSUED']);
@@ -158,14 +158,14 @@ describe('payment.refunded', () => {
     const refund = createEnvelope(
       Events.PaymentRefunded,
       { ...payment, reason: 'fraud' },
-      { source: 'test', correlationId: 'early', aggregateId: order.id },
+      { source: 'test', correlationId: 'early', aggregateId: uuidOf(order.id) },
     );
     await orders.subgraph.events.transport.publish(refund);
     await until(
       () =>
         orders.logs
           .records()
-          .some((r) => r.msg === 'event handler failed; retrying' && String(r.err?.message).includes(order.id))
+          .some((r) => r.msg === 'event handler failed; retrying' && String(r.err?.message).includes(uuidOf(order.id)))
           ? true
           : undefined,
       'the early refund to be retried',

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { TestSubgraph, sqlDuring } from '@marketplace/kit/testing';
+import { TestSubgraph, globalId, sqlDuring, uuidOf } from '@marketplace/kit/testing';
 import {
   CANCEL,
   ORDER,
@@ -48,7 +48,11 @@ describe('order(id)', () => {
         variables: { id: order.id },
         token,
       });
-      expect(seen).toMatchObject({ id: order.id, number: order.number, owner: { id: userOf(owner) } });
+      expect(seen).toMatchObject({
+        id: order.id,
+        number: order.number,
+        owner: { id: globalId('User', userOf(owner)) },
+      });
     }
   });
 
@@ -57,8 +61,8 @@ describe('order(id)', () => {
     ['another customer', () => ({ id: order.id, token: customer() })],
     ['a vendor', () => ({ id: order.id, token: tokenFor(randomUUID(), 'VENDOR') })],
     ['a signed-out caller', () => ({ id: order.id, token: undefined })],
-    ['an unknown id', () => ({ id: randomUUID(), token: owner })],
-    ['an unknown id, signed out', () => ({ id: randomUUID(), token: undefined })],
+    ['an unknown id', () => ({ id: globalId('Order', randomUUID()), token: owner })],
+    ['an unknown id, signed out', () => ({ id: globalId('Order', randomUUID()), token: undefined })],
   ])('answers null without an error to %s', async (_who, request) => {
     const { id, token } = request();
     const result = await orders.client.request(ORDER, { variables: { id }, token });
@@ -69,9 +73,17 @@ describe('order(id)', () => {
     ['the owner', true],
     ['a signed-out caller', false],
   ])('refuses a malformed id with BAD_USER_INPUT on id, for %s', async (_who, signedIn) => {
+    // A bare uuid (the order's own, even) is not a global id either.
+    for (const id of ['order-1', uuidOf(order.id), 'Order:1']) {
+      const result = await orders.client.request(ORDER, { variables: { id }, token: signedIn ? owner : undefined });
+      expect(result.errors?.[0].extensions).toMatchObject({ code: 'BAD_USER_INPUT', fields: [{ field: 'id' }] });
+    }
+  });
+
+  it("refuses an id of another type (the order's uuid as a Product id) with BAD_USER_INPUT, even for its owner", async () => {
     const result = await orders.client.request(ORDER, {
-      variables: { id: 'order-1' },
-      token: signedIn ? owner : undefined,
+      variables: { id: globalId('Product', uuidOf(order.id)) },
+      token: owner,
     });
     expect(result.errors?.[0].extensions).toMatchObject({ code: 'BAD_USER_INPUT', fields: [{ field: 'id' }] });
   });
@@ -103,7 +115,7 @@ describe('User.orders (me { orders })', () => {
 
   const mine = async (variables: object): Promise<Page> => {
     const { _entities } = await orders.client.data<{ _entities: [{ orders: Page }] }>(MY_ORDERS, {
-      variables: { userId: userOf(token), ...variables },
+      variables: { userId: globalId('User', userOf(token)), ...variables },
       token,
     });
     return _entities[0].orders;
@@ -132,7 +144,7 @@ describe('User.orders (me { orders })', () => {
 
   it('refuses a forged cursor with BAD_USER_INPUT and a signed-out caller with UNAUTHENTICATED', async () => {
     const forged = Buffer.from(JSON.stringify(['yesterday', 'x'])).toString('base64url');
-    const userId = userOf(token);
+    const userId = globalId('User', userOf(token));
     const ask = (variables: object, viewer?: string) =>
       orders.client.errorCode(MY_ORDERS, { variables: { userId, ...variables }, token: viewer });
     expect(await ask({ after: forged }, token)).toBe('BAD_USER_INPUT');
@@ -141,14 +153,14 @@ describe('User.orders (me { orders })', () => {
   });
 
   it("User.orders shows a user's orders to that user and to admins, FORBIDDEN to anyone else", async () => {
-    const reps = [{ __typename: 'User', id: userOf(token) }];
+    const reps = [{ __typename: 'User', id: globalId('User', userOf(token)) }];
     for (const viewer of [token, admin()]) {
       const { _entities } = await orders.client.data(USER_ORDERS, { variables: { reps }, token: viewer });
       expect(_entities[0].orders.totalCount).toBe(5);
     }
     const refused = await orders.client.request(USER_ORDERS, { variables: { reps }, token: customer() });
     expect(refused.errors?.[0].extensions?.code).toBe('FORBIDDEN');
-    expect(refused.data?._entities).toEqual([{ id: userOf(token), orders: null }]);
+    expect(refused.data?._entities).toEqual([{ id: globalId('User', userOf(token)), orders: null }]);
     const anonymous = await orders.client.request(USER_ORDERS, { variables: { reps } });
     expect(anonymous.errors?.[0].extensions?.code).toBe('UNAUTHENTICATED');
   });
@@ -158,7 +170,7 @@ describe('User.orders (me { orders })', () => {
       ... on User { orders(first: 5) { edges { node { ${ORDER_FIELDS} } } } } } }`;
     const { result, statements } = await sqlDuring(orders, () =>
       orders.client.data<{ _entities: [{ orders: { edges: { node: OrderView }[] } }] }>(query, {
-        variables: { userId: userOf(token) },
+        variables: { userId: globalId('User', userOf(token)) },
         token,
       }),
     );

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { Events } from '@marketplace/kit';
-import { TestSubgraph, deliverEvent, sessionsRecorded } from '@marketplace/kit/testing';
+import { TestSubgraph, deliverEvent, globalId, sessionsRecorded, uuidOf } from '@marketplace/kit/testing';
 import type { FormattedExecutionResult } from 'graphql-ws';
 import { Client, createClient } from 'graphql-ws';
 import WebSocket from 'ws';
@@ -98,8 +98,8 @@ describe('orderUpdated', () => {
     await deliverEvent(orders, Events.LicenseRevoked, {
       licenseId: randomUUID(),
       productId: products[0].productId,
-      ownerId: order.owner.id,
-      orderId: order.id,
+      ownerId: uuidOf(order.owner.id),
+      orderId: uuidOf(order.id),
       reason: 'REFUNDED',
     });
     expect((await stream.next()).value.data?.orderUpdated.status).toBe('PAID');
@@ -125,7 +125,14 @@ describe('orderUpdated', () => {
 
   it('refuses an unknown order with NOT_FOUND and a malformed id with BAD_USER_INPUT', async () => {
     const client = connect(customer());
-    expect(await refusal(client, randomUUID())).toBe('NOT_FOUND');
+    expect(await refusal(client, globalId('Order', randomUUID()))).toBe('NOT_FOUND');
     expect(await refusal(client, 'not-an-id')).toBe('BAD_USER_INPUT');
+    expect(await refusal(client, randomUUID())).toBe('BAD_USER_INPUT');
+  });
+
+  it("refuses an id of another type (a Product id as orderId) with BAD_USER_INPUT, even for the order's owner", async () => {
+    const token = customer();
+    const { order } = await placeOrder(orders, token);
+    expect(await refusal(connect(token), globalId('Product', uuidOf(order.id)))).toBe('BAD_USER_INPUT');
   });
 });

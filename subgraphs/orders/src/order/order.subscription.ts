@@ -1,5 +1,5 @@
 import { ChangeFeed, ChangeTopics, LoaderRegistry, RequestContext, changeStream, notFound } from '@marketplace/kit';
-import type { GraphQLResolveInfo } from 'graphql';
+import { GraphQLResolveInfo, getArgumentValues } from 'graphql';
 import { Args, Ctx, Resolver, Root, Subscription } from 'type-graphql';
 import { OrderUpdatedArgs } from './order.args';
 import { OrderService } from './order.service';
@@ -12,19 +12,14 @@ const OPEN = Symbol('open the order stream');
  * type-graphql gives a custom `subscribe` no resolver instance, yet opening the stream needs
  * this subgraph's database and change feed. So `subscribe` calls the field's own resolver
  * with OPEN as root: type-graphql finds the instance wired for this very schema (no global).
+ * It passes the arguments as the client sent them, not the `args` it was given: with global ids
+ * on, the kit decodes the arguments of `subscribe` and of `resolve` each, and decoding the
+ * already-decoded uuid again refused every valid `Order:<uuid>` as malformed.
  */
-function subscribeThroughResolver({
-  args,
-  context,
-  info,
-}: {
-  args: unknown;
-  context: unknown;
-  info: GraphQLResolveInfo;
-}) {
-  return info.parentType.getFields()[info.fieldName].resolve!(OPEN, args, context, info) as Promise<
-    AsyncIterable<void>
-  >;
+function subscribeThroughResolver({ context, info }: { context: unknown; info: GraphQLResolveInfo }) {
+  const field = info.parentType.getFields()[info.fieldName];
+  const sent = getArgumentValues(field, info.fieldNodes[0], info.variableValues);
+  return field.resolve!(OPEN, sent, context, info) as Promise<AsyncIterable<void>>;
 }
 
 @Resolver(() => Order)

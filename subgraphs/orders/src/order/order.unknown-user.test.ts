@@ -1,5 +1,5 @@
 import { queryRows } from '@marketplace/kit';
-import { TestSubgraph, person, unknownPerson } from '@marketplace/kit/testing';
+import { TestSubgraph, globalId, person, unknownPerson } from '@marketplace/kit/testing';
 import { ADD, CHECKOUT, USER_CART, newKey, published, startOrders } from '../testing';
 
 /**
@@ -28,7 +28,7 @@ describe('a caller whose token names an unknown user', () => {
     const product = await published(orders);
     const stranger = unknownPerson();
     const result = await orders.client.request(ADD, {
-      variables: { productId: product.productId },
+      variables: { productId: globalId('Product', product.productId) },
       token: stranger.token,
     });
     expect(result.status).toBe(401);
@@ -39,7 +39,7 @@ describe('a caller whose token names an unknown user', () => {
   it('cannot create a cart by reading it (me { cart })', async () => {
     const stranger = unknownPerson();
     const result = await orders.client.request(USER_CART, {
-      variables: { userId: stranger.id },
+      variables: { userId: globalId('User', stranger.id) },
       token: stranger.token,
     });
     expect(result.errors?.[0].extensions?.code).toBe('UNAUTHENTICATED');
@@ -56,7 +56,10 @@ describe('a caller whose token names an unknown user', () => {
   it('while a known user with the same role can', async () => {
     const product = await published(orders);
     const known = person();
-    await orders.client.data(ADD, { variables: { productId: product.productId }, token: known.token });
+    await orders.client.data(ADD, {
+      variables: { productId: globalId('Product', product.productId) },
+      token: known.token,
+    });
     await orders.client.data(CHECKOUT, { variables: { key: newKey() }, token: known.token });
     expect(await rowsOf(known.id)).toEqual({ carts: 1, orders: 1 });
   });
