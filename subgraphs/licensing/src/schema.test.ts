@@ -67,24 +67,27 @@ it('ends every root field description with its Errors sentence', async () => {
     );
 });
 
+/** Every entity's `id` as every subgraph describes it (global ids on), printed as a block string. */
+const GLOBAL_ID = '""" Global id (`<Type>:<uuid>`), unique across the supergraph; opaque to clients. """ id: ID!';
+
 it('declares the shared entities exactly as their owners do, and License as an entity', async () => {
   const sdl = printSubgraphSdl(await buildSubgraphSchemaOf(licensingSubgraph)).replace(/\s+/g, ' ');
   expect(sdl).toContain(
-    '""" An order: the products of a cart at the prices of checkout, paid once and fulfilled with licenses. """ type Order @key(fields: "id") { """Global id (`<Type>:<uuid>`), unique across the supergraph; opaque to clients.""" id: ID!',
+    `""" An order: the products of a cart at the prices of checkout, paid once and fulfilled with licenses. """ type Order @key(fields: "id") { ${GLOBAL_ID}`,
   );
   expect(sdl).toMatch(
-    /type Order @key\(fields: "id"\) \{ """Global id \(`<Type>:<uuid>`\), unique across the supergraph; opaque to clients.""" id: ID! """[^"]+""" licenses: \[License!\] @listSize\(assumedSize: 10\) \}/,
+    /type Order @key\(fields: "id"\) \{ """ Global id \(`<Type>:<uuid>`\), unique across the supergraph; opaque to clients. """ id: ID! """[^"]+""" licenses: \[License!\] @listSize\(assumedSize: 10\) \}/,
   );
   expect(sdl).toContain(
-    '"""A person with an account on the marketplace.""" type User @key(fields: "id") @cacheControl(maxAge: 60) { """Global id (`<Type>:<uuid>`), unique across the supergraph; opaque to clients.""" id: ID!',
+    `"""A person with an account on the marketplace.""" type User @key(fields: "id") @cacheControl(maxAge: 60) { ${GLOBAL_ID}`,
   );
   expect(sdl).toMatch(
     /licenses\( """[^"]+""" first: Int! = 20 """[^"]+""" after: String \): LicenseConnection @listSize\([^)]*\) \}/,
   );
   expect(sdl).toContain(
-    '"""Something vendors sell: an AI agent, a workflow or a tool.""" type Product @key(fields: "id") @cacheControl(maxAge: 60) { """Global id (`<Type>:<uuid>`), unique across the supergraph; opaque to clients.""" id: ID!',
+    `"""Something vendors sell: an AI agent, a workflow or a tool.""" type Product @key(fields: "id") @cacheControl(maxAge: 60) { ${GLOBAL_ID}`,
   );
-  expect(sdl).toContain('type License @key(fields: "id")');
+  expect(sdl).toContain(`type License @key(fields: "id") { ${GLOBAL_ID}`);
   expect(sdl).toMatch(/viewerLicense: License @cacheControl\(maxAge: 0\)/);
   expect(sdl).toMatch(
     /validateLicense\( """[^"]+""" licenseKey: String! """[^"]+""" fingerprint: String! \): LicenseValidation!/,

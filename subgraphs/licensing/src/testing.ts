@@ -1,6 +1,14 @@
 import { randomUUID } from 'node:crypto';
 import { Events, PayloadOf, queryRows } from '@marketplace/kit';
-import { Person, TestSubgraph, deliverEvent, person, startTestSubgraph } from '@marketplace/kit/testing';
+import {
+  Person,
+  TestSubgraph,
+  deliverEvent,
+  globalId,
+  person,
+  startTestSubgraph,
+  uuidOf,
+} from '@marketplace/kit/testing';
 import { readLicensingConfig } from './config';
 import { licensingSubgraph } from './index';
 
@@ -46,14 +54,17 @@ export interface LicenseView {
 
 const ORDER_LICENSES = `query($reps: [_Any!]!) { _entities(representations: $reps) { ... on Order { id licenses { ${LICENSE_FIELDS} } } } }`;
 
-/** The order's licenses as `viewer` sees them through `Order.licenses`. */
+/** The `_entities` representation of the order whose uuid (as events carry it) is `orderId`. */
+export const orderRep = (orderId: string) => ({ __typename: 'Order', id: globalId('Order', orderId) });
+
+/** The order's licenses as `viewer` sees them through `Order.licenses`; `orderId` is the order's uuid (events). */
 export async function licensesOf(
   licensing: TestSubgraph,
   orderId: string,
   token: string | undefined,
 ): Promise<LicenseView[]> {
   const data = await licensing.client.data<{ _entities: { licenses: LicenseView[] }[] }>(ORDER_LICENSES, {
-    variables: { reps: [{ __typename: 'Order', id: orderId }] },
+    variables: { reps: [orderRep(orderId)] },
     token,
   });
   return data._entities[0].licenses;
@@ -62,7 +73,7 @@ export async function licensesOf(
 /** `Order.licenses` of one order as `token`'s caller gets it: the list, or null and the refusal's error code. */
 export async function orderLicensesAnswer(licensing: TestSubgraph, orderId: string, token: string | undefined) {
   const result = await licensing.client.request<{ _entities: { licenses: LicenseView[] | null }[] }>(ORDER_LICENSES, {
-    variables: { reps: [{ __typename: 'Order', id: orderId }] },
+    variables: { reps: [orderRep(orderId)] },
     token,
   });
   return { licenses: result.data?._entities[0].licenses ?? null, code: result.errors?.[0]?.extensions?.code };
@@ -130,11 +141,12 @@ export const signingKeyOf = (licensing: TestSubgraph) => readLicensingConfig(lic
 
 export const baseUrl = (licensing: TestSubgraph) => licensing.subgraph.url.replace(/\/graphql$/, '');
 
+/** The downloads counted for a license, by its `id` as the API answers it (`License:<uuid>`). */
 export async function downloadsOf(licensing: TestSubgraph, licenseId: string) {
   return queryRows<{ bytes: number; range: string | null; version: string }>(
     licensing.subgraph.deps.db,
     `SELECT bytes::int AS bytes, range, version FROM downloads WHERE license_id = $1 ORDER BY id`,
-    [licenseId],
+    [uuidOf(licenseId)],
   );
 }
 

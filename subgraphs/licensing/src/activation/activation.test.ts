@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { Events } from '@marketplace/kit';
-import { TestSubgraph, deliverEvent, person, productState } from '@marketplace/kit/testing';
+import { TestSubgraph, deliverEvent, person, productState, uuidOf } from '@marketplace/kit/testing';
 import { signLicenseKey } from '../key/license-key';
 import { activate, deactivate as deactivateAs, licensed, signingKeyOf, startLicensing, validate } from '../testing';
 
@@ -144,7 +144,7 @@ describe('activateLicense', () => {
   it('a revoked or expired license is CONFLICT with reason LICENSE_REVOKED or LICENSE_EXPIRED', async () => {
     const revoked = await licensed(licensing);
     await licensing.subgraph.deps.db.query(`UPDATE licenses SET status = 'REVOKED', revoked_at = now() WHERE id = $1`, [
-      revoked.license.id,
+      uuidOf(revoked.license.id),
     ]);
     expect((await activate(licensing, revoked.key, 'fp', revoked.owner.token)).errors?.[0].extensions).toEqual({
       code: 'CONFLICT',
@@ -152,7 +152,7 @@ describe('activateLicense', () => {
     });
     const expired = await licensed(licensing);
     await licensing.subgraph.deps.db.query(`UPDATE licenses SET expires_at = now() - interval '1 day' WHERE id = $1`, [
-      expired.license.id,
+      uuidOf(expired.license.id),
     ]);
     expect((await activate(licensing, expired.key, 'fp', expired.owner.token)).errors?.[0].extensions).toEqual({
       code: 'CONFLICT',
@@ -216,7 +216,7 @@ describe('validateLicense', () => {
     await activate(licensing, key, 'fp', owner.token);
     await licensing.subgraph.deps.db.query(
       `UPDATE licenses SET expires_at = now() - interval '1 second' WHERE id = $1`,
-      [license.id],
+      [uuidOf(license.id)],
     );
     expect(await validate(licensing, key, 'fp')).toEqual({ valid: false, code: 'EXPIRED', license: null });
     expect((await validate(licensing, key, 'fp', { token: owner.token })).license).toEqual({
@@ -224,7 +224,7 @@ describe('validateLicense', () => {
       status: 'EXPIRED',
     });
     await licensing.subgraph.deps.db.query(`UPDATE licenses SET status = 'REVOKED', revoked_at = now() WHERE id = $1`, [
-      license.id,
+      uuidOf(license.id),
     ]);
     expect(await validate(licensing, key, 'fp')).toEqual({ valid: false, code: 'REVOKED', license: null });
   });

@@ -3,7 +3,7 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { Events, UrlTokenSigner } from '@marketplace/kit';
-import { TestSubgraph, deliverEvent, person, productState } from '@marketplace/kit/testing';
+import { TestSubgraph, deliverEvent, globalId, person, productState, uuidOf } from '@marketplace/kit/testing';
 import { baseUrl, downloadsOf, licensed, startLicensing } from '../testing';
 
 const SECRET = randomBytes(32).toString('hex');
@@ -193,7 +193,7 @@ describe('createDownloadLink and GET /downloads/:token', () => {
     const stranger = person().token;
     const hidden = await linkFor(license.id, stranger);
     expect(hidden.errors?.[0].extensions?.code).toBe('NOT_FOUND');
-    expect(hidden.errors).toEqual((await linkFor(randomUUID(), stranger)).errors);
+    expect(hidden.errors).toEqual((await linkFor(globalId('License', randomUUID()), stranger)).errors);
     expect((await linkFor(license.id, person('ADMIN').token)).errors?.[0].extensions?.code).toBe('FORBIDDEN');
     expect((await linkFor(license.id)).errors?.[0].extensions?.code).toBe('UNAUTHENTICATED');
     const noBuild = await licensed(licensing);
@@ -201,10 +201,27 @@ describe('createDownloadLink and GET /downloads/:token', () => {
       path: ['createDownloadLink'],
       extensions: { code: 'CONFLICT', reason: 'NO_ARTIFACT' },
     });
-    expect((await linkFor(randomUUID(), noBuild.owner.token)).errors?.[0].extensions?.code).toBe('NOT_FOUND');
-    expect((await linkFor('nope', noBuild.owner.token)).errors?.[0].extensions).toMatchObject({
-      code: 'BAD_USER_INPUT',
-      fields: [{ field: 'input.licenseId', message: 'must be a UUID' }],
-    });
+    expect((await linkFor(globalId('License', randomUUID()), noBuild.owner.token)).errors?.[0].extensions?.code).toBe(
+      'NOT_FOUND',
+    );
+    for (const malformed of ['nope', uuidOf(noBuild.license.id)])
+      expect((await linkFor(malformed, noBuild.owner.token)).errors?.[0].extensions).toEqual({
+        code: 'BAD_USER_INPUT',
+        fields: [
+          { field: 'input.licenseId', message: 'must be a global id (`<Type>:<uuid>`, as the API answered it)' },
+        ],
+      });
+  });
+
+  it('createDownloadLink: an id of another type (the Product id of the licensed product) is BAD_USER_INPUT, even for the owner', async () => {
+    const { state } = await productWithBuild(randomBytes(100));
+    const { owner, license } = await licensed(licensing, [state.productId]);
+    for (const wrong of [globalId('Product', state.productId), globalId('Order', uuidOf(license.id))])
+      expect((await linkFor(wrong, owner.token)).errors?.[0].extensions).toEqual({
+        code: 'BAD_USER_INPUT',
+        fields: [{ field: 'input.licenseId', message: 'must be an id of type License, not ' + wrong.split(':')[0] }],
+      });
+    expect(await downloadsOf(licensing, license.id)).toEqual([]);
+    expect((await linkFor(license.id, owner.token)).errors).toBeUndefined();
   });
 });

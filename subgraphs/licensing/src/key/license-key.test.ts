@@ -1,5 +1,5 @@
-import { createPublicKey, verify } from 'node:crypto';
-import { TestSubgraph } from '@marketplace/kit/testing';
+import { createPublicKey, randomUUID, verify } from 'node:crypto';
+import { TestSubgraph, globalId, uuidOf } from '@marketplace/kit/testing';
 import { baseUrl, licensed, sqlDuring, startLicensing, validate } from '../testing';
 
 /** Keys verify offline with the public key alone; anything tampered with is INVALID_SIGNATURE. */
@@ -9,13 +9,14 @@ beforeAll(async () => {
 });
 afterAll(() => licensing.close());
 
-/** Exactly what VERIFY.md tells vendors to paste: node:crypto only. */
-function verifyOffline(key: string, publicKeyPem: string): Record<string, unknown> | null {
+/** Exactly what VERIFY.md tells vendors to paste: node:crypto only; `productId` as the API answers it. */
+function verifyOffline(key: string, publicKeyPem: string, productId: string): Record<string, unknown> | null {
   const [prefix, payload, signature] = key.split('.');
   if (prefix !== 'MP1' || !payload || !signature) return null;
   if (!verify(null, Buffer.from(payload), createPublicKey(publicKeyPem), Buffer.from(signature, 'base64url')))
     return null;
   const claims = JSON.parse(Buffer.from(payload, 'base64url').toString('utf8'));
+  if (claims.v !== 1 || `Product:${claims.pid}` !== productId) return null;
   if (claims.exp !== null && claims.exp < Date.now() / 1000) return null;
   return claims;
 }
@@ -48,10 +49,11 @@ it('a key carries license, product, owner, limit and expiry, and verifies with t
   };
   const { owner, order, license, key } = await licensed(licensing);
   expect(key).toMatch(/^MP1\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+$/);
-  const claims = verifyOffline(key, publicKeyPem);
+  const productId = globalId('Product', order.items[0].productId);
+  const claims = verifyOffline(key, publicKeyPem, productId);
   expect(claims).toEqual({
     v: 1,
-    lid: license.id,
+    lid: uuidOf(license.id),
     pid: order.items[0].productId,
     sub: owner.id,
     max: 3,
@@ -59,6 +61,12 @@ it('a key carries license, product, owner, limit and expiry, and verifies with t
     exp: expect.any(Number),
     kid: keyId,
   });
+  // The key names the license, product and owner by the uuids of their API ids (`License:<lid>`).
+  expect([`License:${String(claims!.lid)}`, `User:${String(claims!.sub)}`]).toEqual([
+    license.id,
+    globalId('User', owner.id),
+  ]);
+  expect(verifyOffline(key, publicKeyPem, globalId('Product', randomUUID()))).toBeNull();
   // LICENSE_VALIDITY_DAYS=30: the key and the license expire together.
   expect((claims!.exp as number) - (claims!.iat as number)).toBe(30 * 86_400);
   expect(new Date(license.expiresAt!).getTime()).toBe((claims!.exp as number) * 1000);
@@ -76,9 +84,9 @@ it.each([
   const { publicKeyPem } = (await (await fetch(`${baseUrl(licensing)}/licensing/public-key`)).json()) as {
     publicKeyPem: string;
   };
-  const { key } = await licensed(licensing);
+  const { key, order } = await licensed(licensing);
   const bad = change(key);
-  expect(verifyOffline(bad, publicKeyPem)).toBeNull();
+  expect(verifyOffline(bad, publicKeyPem, globalId('Product', order.items[0].productId))).toBeNull();
   const { result, statements } = await sqlDuring(licensing, () => validate(licensing, bad, 'machine-1'));
   expect(result).toEqual({ valid: false, code: 'INVALID_SIGNATURE', license: null });
   expect(statements).toEqual([]);

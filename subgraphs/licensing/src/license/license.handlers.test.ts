@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { Events, PayloadOf, createEnvelope, queryRows } from '@marketplace/kit';
-import { TestSubgraph, deliver, deliverEvent, person, productState } from '@marketplace/kit/testing';
+import { TestSubgraph, deliver, deliverEvent, person, productState, uuidOf } from '@marketplace/kit/testing';
 import { licensed, licensesOf, orderPaid, outboxOf, startLicensing, until, validate } from '../testing';
 
 /** The saga's licensing steps: issue on order.paid, revoke on payment.refunded, each exactly once. */
@@ -90,7 +90,7 @@ describe('payment.refunded', () => {
     await refund(order.orderId, 'duplicate purchase');
     expect((await licenseRows(order.orderId)).map((row) => row.status)).toEqual(['REVOKED', 'REVOKED']);
     const revoked = (await outboxOf(licensing, order.orderId)).filter((e) => e.type === 'license.revoked');
-    expect(revoked.map((e) => e.payload.licenseId).sort()).toEqual(licenses.map((l) => l.id).sort());
+    expect(revoked.map((e) => e.payload.licenseId).sort()).toEqual(licenses.map((l) => uuidOf(l.id)).sort());
     expect(revoked[0].payload).toMatchObject({
       orderId: order.orderId,
       reason: 'duplicate purchase',

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { TestSubgraph, person } from '@marketplace/kit/testing';
+import { TestSubgraph, globalId, person, uuidOf } from '@marketplace/kit/testing';
 import {
   LICENSE_FIELDS,
   LicenseView,
@@ -8,6 +8,7 @@ import {
   licensesOf,
   orderLicensesAnswer,
   orderPaid,
+  orderRep,
   sqlDuring,
   startLicensing,
 } from '../testing';
@@ -36,8 +37,8 @@ describe('Order.licenses', () => {
       expect(license).toMatchObject({
         status: 'ACTIVE',
         maxActivations: 3,
-        order: { id: order.orderId },
-        owner: { id: owner.id },
+        order: { id: globalId('Order', order.orderId) },
+        owner: { id: globalId('User', owner.id) },
         activations: [],
         expiresAt: null,
       });
@@ -66,15 +67,15 @@ describe('Order.licenses', () => {
   it("in one response, refuses only the orders the viewer may not see: the own order's licenses, null for another's", async () => {
     const mine = await licensed(licensing);
     const theirs = await licensed(licensing);
-    const reps = [mine, theirs].map(({ order }) => ({ __typename: 'Order', id: order.orderId }));
+    const reps = [mine, theirs].map(({ order }) => orderRep(order.orderId));
     const query = `query($reps: [_Any!]!) { _entities(representations: $reps) { ... on Order { id licenses { id } } } }`;
     const result = await licensing.client.request<{ _entities: { id: string; licenses: { id: string }[] | null }[] }>(
       query,
       { variables: { reps }, token: mine.owner.token },
     );
     expect(result.data?._entities).toEqual([
-      { id: mine.order.orderId, licenses: [{ id: mine.license.id }] },
-      { id: theirs.order.orderId, licenses: null },
+      { id: globalId('Order', mine.order.orderId), licenses: [{ id: mine.license.id }] },
+      { id: globalId('Order', theirs.order.orderId), licenses: null },
     ]);
     expect(result.errors?.map((e) => [e.path, e.extensions?.code])).toEqual([
       [['_entities', 1, 'licenses'], 'FORBIDDEN'],
@@ -84,7 +85,7 @@ describe('Order.licenses', () => {
   it('loads every order of a response in one statement', async () => {
     const a = await licensed(licensing);
     const b = await licensed(licensing);
-    const reps = [a, b].map(({ order }) => ({ __typename: 'Order', id: order.orderId }));
+    const reps = [a, b].map(({ order }) => orderRep(order.orderId));
     const query = `query($reps: [_Any!]!) { _entities(representations: $reps) { ... on Order { licenses { id activations { fingerprint } } } } }`;
     const { result, statements } = await sqlDuring(licensing, () =>
       licensing.client.data<{ _entities: { licenses: { id: string }[] }[] }>(query, {
@@ -99,18 +100,24 @@ describe('Order.licenses', () => {
 });
 
 describe('License references', () => {
-  it('resolve for the owner (with key) and admins; null for other customers and anonymous callers', async () => {
+  it('resolve for the owner (with key) and admins; null for other customers and anonymous callers, and for malformed, bare, unknown or wrong-type ids', async () => {
     const { owner, license } = await licensed(licensing);
+    const uuid = uuidOf(license.id);
+    expect(license.id).toBe(globalId('License', uuid));
     const reps = [
       { __typename: 'License', id: license.id },
       { __typename: 'License', id: 'not-a-uuid' },
+      { __typename: 'License', id: uuid },
+      { __typename: 'License', id: globalId('License', randomUUID()) },
+      { __typename: 'License', id: globalId('Order', uuid) },
     ];
+    const none = [null, null, null, null];
     const as = async (token?: string) =>
       (await licensing.client.data<{ _entities: unknown[] }>(ENTITY, { variables: { reps }, token }))._entities;
-    expect(await as(owner.token)).toEqual([{ id: license.id, key: license.key, status: 'ACTIVE' }, null]);
-    expect(await as(person('ADMIN').token)).toEqual([{ id: license.id, key: license.key, status: 'ACTIVE' }, null]);
-    expect(await as(person().token)).toEqual([null, null]);
-    expect(await as()).toEqual([null, null]);
+    expect(await as(owner.token)).toEqual([{ id: license.id, key: license.key, status: 'ACTIVE' }, ...none]);
+    expect(await as(person('ADMIN').token)).toEqual([{ id: license.id, key: license.key, status: 'ACTIVE' }, ...none]);
+    expect(await as(person().token)).toEqual([null, ...none]);
+    expect(await as()).toEqual([null, ...none]);
   });
 
   it('a validating stranger sees a VALID license without its key', async () => {
@@ -122,7 +129,7 @@ describe('License references', () => {
       `query($key: String!) { validateLicense(licenseKey: $key, fingerprint: "fp") { license { key owner { id } } } }`,
       { variables: { key }, token: person().token },
     );
-    expect(seen.validateLicense.license).toEqual({ key: null, owner: { id: owner.id } });
+    expect(seen.validateLicense.license).toEqual({ key: null, owner: { id: globalId('User', owner.id) } });
   });
 });
 
@@ -137,13 +144,13 @@ describe('User.licenses (me { licenses })', () => {
     // Issued within the same second: the newest first by (issued_at, id).
     await licensing.subgraph.deps.db.query(
       `UPDATE licenses SET issued_at = issued_at + (ord * interval '1 second') FROM unnest($1::uuid[]) WITH ORDINALITY AS t(id, ord) WHERE licenses.id = t.id`,
-      [ids],
+      [ids.map(uuidOf)],
     );
     await licensed(licensing); // someone else's license is never listed
   });
 
   it("pages through the signed-in user's own licenses newest first", async () => {
-    const reps = [{ __typename: 'User', id: owner.id }];
+    const reps = [{ __typename: 'User', id: globalId('User', owner.id) }];
     const seen: string[] = [];
     let after: string | null = null;
     for (let page = 0; page < 2; page += 1) {
@@ -163,7 +170,7 @@ describe('User.licenses (me { licenses })', () => {
   });
 
   it('User.licenses: the user and admins; FORBIDDEN (field null) for another customer and anonymous callers', async () => {
-    const reps = [{ __typename: 'User', id: owner.id }];
+    const reps = [{ __typename: 'User', id: globalId('User', owner.id) }];
     for (const token of [owner.token, person('ADMIN').token]) {
       const data = await licensing.client.data<{ _entities: { licenses: Page }[] }>(USER, {
         variables: { reps, first: 10 },
@@ -176,12 +183,12 @@ describe('User.licenses (me { licenses })', () => {
       variables: { reps },
       token: person().token,
     });
-    expect(other.data?._entities[0]).toEqual({ id: owner.id, licenses: null });
+    expect(other.data?._entities[0]).toEqual({ id: globalId('User', owner.id), licenses: null });
     expect(other.errors?.[0].extensions?.code).toBe('FORBIDDEN');
     const anonymous = await licensing.client.request<{ _entities: { id: string; licenses: Page | null }[] }>(USER, {
       variables: { reps },
     });
-    expect(anonymous.data?._entities[0]).toEqual({ id: owner.id, licenses: null });
+    expect(anonymous.data?._entities[0]).toEqual({ id: globalId('User', owner.id), licenses: null });
     expect(anonymous.errors?.[0].extensions?.code).toBe('UNAUTHENTICATED');
   });
 });
