@@ -1,5 +1,5 @@
 import { DemoIds, Envelope, Events, queryRows, validatePayload } from '@marketplace/kit';
-import { TestSubgraph, tokenFor } from '@marketplace/kit/testing';
+import { TestSubgraph, tokenFor, globalId } from '@marketplace/kit/testing';
 import { demoProducts } from './product/product.demo-data';
 import { startCatalog } from './testing';
 
@@ -93,7 +93,7 @@ it('makes the demo products visible in the storefront and manageable by their ve
   const ada = await catalog.client.data(
     `query($r: [_Any!]!) { _entities(representations: $r) { ... on Vendor { products { totalCount } } } }`,
     {
-      variables: { r: [{ __typename: 'Vendor', id: DemoIds.vendors.ada }] },
+      variables: { r: [{ __typename: 'Vendor', id: globalId('Vendor', DemoIds.vendors.ada) }] },
       token: tokenFor(DemoIds.users.ada, 'VENDOR'),
     },
   );

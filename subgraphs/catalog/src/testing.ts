@@ -2,8 +2,8 @@ import { createHash, randomBytes, randomUUID } from 'node:crypto';
 import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Events, UrlTokenSigner, queryRows } from '@marketplace/kit';
-import { TestSubgraph, deliverEvent, startTestSubgraph, tokenFor } from '@marketplace/kit/testing';
+import { Events, UrlTokenSigner, queryRows, rawIdOf } from '@marketplace/kit';
+import { TestSubgraph, deliverEvent, globalId, startTestSubgraph, tokenFor } from '@marketplace/kit/testing';
 import { STOREFRONT_VERSION_KEY, VERSION_LIFETIME_MS } from './cache/storefront-cache';
 import { catalogSubgraph } from './index';
 
@@ -12,7 +12,10 @@ export function startCatalog(env: Record<string, string> = {}): Promise<TestSubg
 }
 
 export interface TestVendor {
+  /** The raw uuid (SQL, events); `id` is what the API answers and takes. */
   vendorId: string;
+  /** The vendor's global id (`Vendor:<uuid>`). */
+  id: string;
   userId: string;
   token: string;
 }
@@ -24,7 +27,7 @@ export async function addVendor(catalog: TestSubgraph, status: 'ACTIVE' | 'SUSPE
     `INSERT INTO vendors (id, user_id, display_name, status, status_changed_at) VALUES ($1, $2, 'Test Vendor', $3, now())`,
     [vendor.vendorId, vendor.userId, status],
   );
-  return { ...vendor, token: tokenFor(vendor.userId, 'VENDOR') };
+  return { ...vendor, id: globalId('Vendor', vendor.vendorId), token: tokenFor(vendor.userId, 'VENDOR') };
 }
 
 /** A catalog with two active vendors in its replica. */
@@ -45,7 +48,7 @@ export async function setVendorStatus(
   vendorId: string,
   status: 'ACTIVE' | 'SUSPENDED',
 ): Promise<void> {
-  await catalog.subgraph.deps.db.query(`UPDATE vendors SET status = $2 WHERE id = $1`, [vendorId, status]);
+  await catalog.subgraph.deps.db.query(`UPDATE vendors SET status = $2 WHERE id = $1`, [rawIdOf(vendorId), status]);
   await catalog.subgraph.deps.store.increment(STOREFRONT_VERSION_KEY, VERSION_LIFETIME_MS);
 }
 
@@ -85,7 +88,7 @@ export function productInput(overrides: Record<string, unknown> = {}) {
     description: 'A test product that does useful things.',
     kind: 'AGENT',
     price: { amount: 1999, currency: 'USD' },
-    categoryId: '00000000-0000-4000-8000-0000000c0101',
+    categoryId: globalId('Category', '00000000-0000-4000-8000-0000000c0101'),
     tags: ['test'],
     ...overrides,
   };
@@ -102,6 +105,9 @@ export const CATEGORY_IDS = {
   tools: '00000000-0000-4000-8000-0000000c0003',
   developerTools: '00000000-0000-4000-8000-0000000c0301',
 } as const;
+
+/** The API's (global) id of a category of CATEGORY_IDS. */
+export const categoryId = (name: keyof typeof CATEGORY_IDS) => globalId('Category', CATEGORY_IDS[name]);
 
 export const CREATE_PRODUCT = `mutation($input: CreateProductInput!) { createProduct(input: $input) { product { ${PRODUCT_FIELDS} } } }`;
 export const SUBMIT_PRODUCT = `mutation($productId: ID!) { submitProductForReview(input: { productId: $productId }) { product { id status } } }`;
@@ -142,10 +148,15 @@ export async function publishedProduct(
 
 export interface TestCustomer {
   userId: string;
+  /** The customer's global id (`User:<uuid>`). */
+  id: string;
   token: string;
 }
 
-/** A customer holding a license for the product, told to the catalog as licensing would: a `license.issued` event. */
+/**
+ * A customer holding a license for the product (its global id as the API answered it, or a raw uuid), told to the
+ * catalog as licensing would: a `license.issued` event (raw uuids). `userId` is the raw uuid; `id` the global one.
+ */
 export async function licensedCustomer(
   catalog: TestSubgraph,
   productId: string,
@@ -153,11 +164,11 @@ export async function licensedCustomer(
 ): Promise<TestCustomer> {
   await deliverEvent(catalog, Events.LicenseIssued, {
     licenseId: randomUUID(),
-    productId,
+    productId: rawIdOf(productId),
     ownerId: userId,
     orderId: randomUUID(),
   });
-  return { userId, token: tokenFor(userId, 'CUSTOMER') };
+  return { userId, id: globalId('User', userId), token: tokenFor(userId, 'CUSTOMER') };
 }
 
 export const REVIEW_FIELDS = `id rating body createdAt updatedAt owner { id } product { id rating reviewCount }`;
@@ -256,8 +267,9 @@ export const idsOf = (nodes: { id: string }[]) => nodes.map((node) => node.id);
 /** The FROM and WHERE of what the storefront lists, for the expected answer straight from the tables. */
 export const STOREFRONT = `FROM products p JOIN vendors v ON v.id = p.vendor_id WHERE p.status = 'PUBLISHED' AND v.status = 'ACTIVE'`;
 
+/** The products `sql` selects (`SELECT p.id …`), as the global ids the API answers. */
 export async function expectedIds(catalog: TestSubgraph, sql: string, params: unknown[] = []): Promise<string[]> {
-  return (await queryRows(catalog.subgraph.deps.db, sql, params)).map((row) => row.id as string);
+  return (await queryRows(catalog.subgraph.deps.db, sql, params)).map((row) => globalId('Product', row.id as string));
 }
 
 export const ARTIFACT_MAX_BYTES = 64 * 1024;
@@ -332,7 +344,10 @@ export async function putArtifact(
 /** The files kept in storage for a product. */
 export function storedObjects(catalog: ArtifactCatalog, productId: string): string[] {
   try {
-    return readdirSync(join(catalog.storageDir, 'products', productId), { recursive: true, withFileTypes: true })
+    return readdirSync(join(catalog.storageDir, 'products', rawIdOf(productId)), {
+      recursive: true,
+      withFileTypes: true,
+    })
       .filter((entry) => entry.isFile())
       .map((entry) => entry.name);
   } catch {
@@ -344,7 +359,7 @@ export function artifactRows(catalog: TestSubgraph, productId: string) {
   return queryRows<{ version: string; objectKey: string; sha256: string; size: number }>(
     catalog.subgraph.deps.db,
     `SELECT version, object_key AS "objectKey", sha256, size::int AS size FROM artifacts WHERE product_id = $1 ORDER BY uploaded_at`,
-    [productId],
+    [rawIdOf(productId)],
   );
 }
 

@@ -1,3 +1,4 @@
+import { globalId, uuidOf } from '@marketplace/kit/testing';
 import { randomBytes, randomUUID } from 'node:crypto';
 import { UrlTokenSigner } from '@marketplace/kit';
 import type { ArtifactCatalog, TestVendor } from '../testing';
@@ -48,7 +49,7 @@ describe('createArtifactUpload', () => {
     expect(ttl).toBeLessThanOrEqual(900_000);
     const token = new URL(upload.uploadUrl).pathname.split('/').pop()!;
     expect(catalog.signer.verify('artifact-upload', token)).toMatchObject({
-      productId: product.id,
+      productId: uuidOf(product.id),
       version: '1.0.0',
       id: expect.any(String),
     });
@@ -77,7 +78,7 @@ describe('createArtifactUpload', () => {
     for (const [productId, token] of [
       [draft.id, otherVendor.token],
       [draft.id, customer()],
-      [randomUUID(), vendor.token],
+      [globalId('Product', randomUUID()), vendor.token],
     ]) {
       expect(
         await catalog.client.errorCode(CREATE_ARTIFACT_UPLOAD, { variables: { productId, version: '1.0.0' }, token }),
@@ -89,7 +90,15 @@ describe('createArtifactUpload', () => {
     });
     expect(malformed.errors?.[0].extensions).toEqual({
       code: 'BAD_USER_INPUT',
-      fields: [{ field: 'input.productId', message: 'is not a valid id' }],
+      fields: [{ field: 'input.productId', message: 'must be a global id (`<Type>:<uuid>`, as the API answered it)' }],
+    });
+    const wrongType = await catalog.client.request(CREATE_ARTIFACT_UPLOAD, {
+      variables: { productId: globalId('Vendor', vendor.vendorId), version: '1.0.0' },
+      token: vendor.token,
+    });
+    expect(wrongType.errors?.[0].extensions).toEqual({
+      code: 'BAD_USER_INPUT',
+      fields: [{ field: 'input.productId', message: 'must be an id of type Product, not Vendor' }],
     });
   });
 
@@ -139,7 +148,7 @@ describe('PUT /uploads/:token', () => {
     beforeAll(async () => {
       product = await createProduct(catalog, vendor);
     });
-    const claims = () => ({ id: randomUUID(), productId: product.id, version: '9.9.9', by: vendor.userId });
+    const claims = () => ({ id: randomUUID(), productId: uuidOf(product.id), version: '9.9.9', by: vendor.userId });
     const refusedWith403 = {
       status: 403,
       body: { errors: [{ message: 'This upload link is invalid or has expired', extensions: { code: 'FORBIDDEN' } }] },

@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { outboxOf, until } from '@marketplace/kit/testing';
+import { outboxOf, until, uuidOf } from '@marketplace/kit/testing';
 import type { ArtifactCatalog, TestVendor } from '../testing';
 import {
   ARTIFACT_MAX_BYTES,
@@ -56,12 +56,12 @@ describe('PUT /uploads/:token', () => {
       headers: { 'content-type': 'application/zip; charset=binary', 'x-request-id': 'upload-req-1' },
     });
     const [row] = await artifactRows(catalog, product.id);
-    const events = (await outboxOf(catalog, product.id)).filter((e) => e.type === 'product.artifact_uploaded');
+    const events = (await outboxOf(catalog, uuidOf(product.id))).filter((e) => e.type === 'product.artifact_uploaded');
     expect(events).toEqual([
       expect.objectContaining({
         correlationId: 'upload-req-1',
         payload: {
-          productId: product.id,
+          productId: uuidOf(product.id),
           vendorId: vendor.vendorId,
           version: '3.0.0',
           storageKey: row.objectKey,
@@ -73,7 +73,9 @@ describe('PUT /uploads/:token', () => {
     ]);
     // A refused upload records nothing.
     await putArtifact(catalog, await uploadUrl(catalog, vendor, product.id, '3.0.1'), Buffer.alloc(0));
-    expect((await outboxOf(catalog, product.id)).filter((e) => e.type === 'product.artifact_uploaded')).toHaveLength(1);
+    expect(
+      (await outboxOf(catalog, uuidOf(product.id))).filter((e) => e.type === 'product.artifact_uploaded'),
+    ).toHaveLength(1);
   });
 
   it('accepts exactly the limit, refuses one byte more with 413 and keeps nothing; the link still works afterwards', async () => {

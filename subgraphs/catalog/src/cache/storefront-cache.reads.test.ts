@@ -3,7 +3,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Events } from '@marketplace/kit';
-import { TestSubgraph, deliverEvent, sqlDuring } from '@marketplace/kit/testing';
+import { TestSubgraph, deliverEvent, sqlDuring, globalId } from '@marketplace/kit/testing';
 import { TestVendor, addVendor, customer, licensedCustomer, publishedProduct, startCatalog } from '../testing';
 
 /**
@@ -79,7 +79,7 @@ describe('anonymous reads', () => {
   });
 
   it('never cache what is not found', async () => {
-    const missing = randomUUID();
+    const missing = globalId('Product', randomUUID());
     for (let i = 0; i < 2; i += 1) {
       const { result, statements } = await sqlDuring(catalog, () => anonymous({ id: missing }));
       expect(result).toMatchObject({ data: { product: null }, errors: undefined });
@@ -215,7 +215,7 @@ describe('listing pages (browse and search) are shared until any product or vend
   let listed: { id: string; name: string };
   const listing = async (variables: Record<string, unknown>) =>
     (await catalog.client.data(LISTING, { variables })).products;
-  const ofSeller = () => listing({ vendorId: seller.vendorId });
+  const ofSeller = () => listing({ vendorId: seller.id });
   const found = () => listing({ search: word });
   beforeEach(async () => {
     seller = await addVendor(catalog);

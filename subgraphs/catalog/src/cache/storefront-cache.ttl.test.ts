@@ -1,4 +1,4 @@
-import { TestSubgraph, sqlDuring } from '@marketplace/kit/testing';
+import { TestSubgraph, sqlDuring, uuidOf } from '@marketplace/kit/testing';
 import { addVendor, publishedProduct, startCatalog } from '../testing';
 
 /** CATALOG_CACHE_TTL_SECONDS: entries expire; 0 turns the cache off. */
@@ -18,7 +18,7 @@ it('serves a cached answer until the TTL ends, even when the database changed be
   const product = await publishedProduct(shortLived, await addVendor(shortLived));
   await shortLived.client.data(NAME, { variables: { id: product.id } });
   await shortLived.subgraph.deps.db.query(`UPDATE products SET name = 'Changed behind the cache' WHERE id = $1`, [
-    product.id,
+    uuidOf(product.id),
   ]);
   expect((await shortLived.client.data(NAME, { variables: { id: product.id } })).product.name).toBe(product.name);
   await new Promise((resolve) => setTimeout(resolve, 1_200));

@@ -1,4 +1,4 @@
-import { sqlDuring, TestSubgraph } from '@marketplace/kit/testing';
+import { sqlDuring, TestSubgraph, globalId } from '@marketplace/kit/testing';
 import { customer, startCatalog } from '../testing';
 
 let catalog: TestSubgraph;
@@ -69,7 +69,7 @@ describe('Category entity', () => {
     const { categories } = await catalog.client.data(`{ categories { id slug children { id } } }`);
     const ids = [categories[0].id, categories[0].children[0].id, categories[1].id];
     const query = `query($r: [_Any!]!) { _entities(representations: $r) { ... on Category { id slug description } } }`;
-    const representations = [...ids, '00000000-0000-4000-8000-00000000dead'].map((id) => ({
+    const representations = [...ids, globalId('Category', '00000000-0000-4000-8000-00000000dead')].map((id) => ({
       __typename: 'Category',
       id,
     }));

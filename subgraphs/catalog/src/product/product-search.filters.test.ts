@@ -1,4 +1,4 @@
-import { TestSubgraph } from '@marketplace/kit/testing';
+import { TestSubgraph, globalId } from '@marketplace/kit/testing';
 import type { SearchPage, TestVendor } from '../testing';
 import {
   CATEGORY_IDS,
@@ -85,7 +85,7 @@ describe('filters', () => {
 
     const mine = await publishedProduct(catalog, vendor, {
       kind: 'TOOL',
-      categoryId: CATEGORY_IDS.developerTools,
+      categoryId: globalId('Category', CATEGORY_IDS.developerTools),
       price: { amount: 1234, currency: 'USD' },
       tags: ['cli'],
     });
@@ -93,7 +93,7 @@ describe('filters', () => {
       idsOf(
         await searchAll(catalog, {
           filter: {
-            vendorId: vendor.vendorId,
+            vendorId: vendor.id,
             kind: 'TOOL',
             categorySlug: 'tools',
             minPrice: usd(1234),
@@ -104,9 +104,9 @@ describe('filters', () => {
         }),
       ),
     ).toEqual([mine.id]);
-    expect(
-      (await searchAll(catalog, { filter: { vendorId: vendor.vendorId, kind: 'AGENT', tags: ['cli'] } })).length,
-    ).toBe(0);
+    expect((await searchAll(catalog, { filter: { vendorId: vendor.id, kind: 'AGENT', tags: ['cli'] } })).length).toBe(
+      0,
+    );
   });
 
   it('combines a search with filters', async () => {
@@ -138,6 +138,8 @@ describe('filters', () => {
       ['filter.minPrice.currency', 'filter.maxPrice.currency'],
     ],
     ['a malformed vendor id', { vendorId: 'vendor-1' }, ['filter.vendorId']],
+    ['a bare vendor uuid', { vendorId: '00000000-0000-4000-8000-00000000a001' }, ['filter.vendorId']],
+    ['a vendor id of another type', { vendorId: 'Product:00000000-0000-4000-8000-00000000a001' }, ['filter.vendorId']],
     ['a malformed tag', { tags: ['not a tag'] }, ['filter.tags.0']],
   ])('refuses %s as BAD_USER_INPUT', async (_label, filter, fields) => {
     const result = await catalog.client.request(PRODUCT_SEARCH, { variables: { filter } });
@@ -163,7 +165,7 @@ describe('filters', () => {
 
     await setVendorStatus(catalog, seller.vendorId, 'SUSPENDED');
     expect((await searchPage(catalog, { filter: { search: word } })).totalCount).toBe(0);
-    expect((await searchPage(catalog, { filter: { vendorId: seller.vendorId } })).totalCount).toBe(0);
+    expect((await searchPage(catalog, { filter: { vendorId: seller.id } })).totalCount).toBe(0);
     await setVendorStatus(catalog, seller.vendorId, 'ACTIVE');
     expect((await searchPage(catalog, { filter: { search: word } })).totalCount).toBe(1);
   });

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { outboxOf, TestSubgraph } from '@marketplace/kit/testing';
+import { outboxOf, TestSubgraph, uuidOf, globalId } from '@marketplace/kit/testing';
 import {
   PRODUCT_FIELDS,
   ProductShape,
@@ -142,11 +142,23 @@ describe('authorization', () => {
     'answers NOT_FOUND for unknown ids and BAD_USER_INPUT for malformed ones %#',
     async (mutation) => {
       const token = mutation === SUBMIT ? vendor.token : admin();
-      expect(await catalog.client.errorCode(mutation, { variables: { id: randomUUID() }, token })).toBe('NOT_FOUND');
+      expect(
+        await catalog.client.errorCode(mutation, { variables: { id: globalId('Product', randomUUID()) }, token }),
+      ).toBe('NOT_FOUND');
       const malformed = await catalog.client.request(mutation, { variables: { id: 'nope' }, token });
       expect(malformed.errors?.[0].extensions).toEqual({
         code: 'BAD_USER_INPUT',
-        fields: [{ field: 'input.productId', message: 'is not a valid id' }],
+        fields: [
+          { field: 'input.productId', message: 'must be a global id (`<Type>:<uuid>`, as the API answered it)' },
+        ],
+      });
+      const wrongType = await catalog.client.request(mutation, {
+        variables: { id: globalId('Order', randomUUID()) },
+        token,
+      });
+      expect(wrongType.errors?.[0].extensions).toEqual({
+        code: 'BAD_USER_INPUT',
+        fields: [{ field: 'input.productId', message: 'must be an id of type Product, not Order' }],
       });
     },
   );
@@ -292,9 +304,9 @@ describe('events', () => {
       token: vendor.token,
       headers: headers('archive-3'),
     });
-    const events = await outboxOf(catalog, product.id);
+    const events = await outboxOf(catalog, uuidOf(product.id));
     const state = {
-      productId: product.id,
+      productId: uuidOf(product.id),
       vendorId: vendor.vendorId,
       slug: product.slug,
       name: product.name,
@@ -320,13 +332,14 @@ describe('events', () => {
       expect.objectContaining({
         type: 'product.archived',
         correlationId: 'archive-3',
-        payload: { productId: product.id, vendorId: vendor.vendorId },
+        payload: { productId: uuidOf(product.id), vendorId: vendor.vendorId },
       }),
     ]);
     expect(
       events.every(
         (e) =>
-          (e as { aggregateId?: string }).aggregateId === product.id && (e as { source?: string }).source === 'catalog',
+          (e as { aggregateId?: string }).aggregateId === uuidOf(product.id) &&
+          (e as { source?: string }).source === 'catalog',
       ),
     ).toBe(true);
   });
@@ -336,7 +349,7 @@ describe('events', () => {
     await run(REJECT, { id: product.id, reason: 'no' }, 'admin');
     await run(SUBMIT, { id: product.id }, 'owner');
     await run(ARCHIVE, { id: product.id }, 'owner');
-    expect(await outboxOf(catalog, product.id)).toEqual([]);
+    expect(await outboxOf(catalog, uuidOf(product.id))).toEqual([]);
   });
 });
 
@@ -346,7 +359,7 @@ describe('concurrency', () => {
     const results = await Promise.all(Array.from({ length: 6 }, () => run(APPROVE, { id: product.id }, 'admin')));
     expect(results.map(codeOf).sort()).toEqual(['CONFLICT', 'CONFLICT', 'CONFLICT', 'CONFLICT', 'CONFLICT', 'OK']);
     results.filter((r) => r.errors).forEach((r) => expect(r.errors?.[0].extensions?.reason).toBe('INVALID_STATUS'));
-    expect((await outboxOf(catalog, product.id)).map((e) => e.type)).toEqual(['product.published']);
+    expect((await outboxOf(catalog, uuidOf(product.id))).map((e) => e.type)).toEqual(['product.published']);
   });
 
   it('serialises an approval and a rejection racing for one product: exactly one applies', async () => {
@@ -359,7 +372,7 @@ describe('concurrency', () => {
     const { product: after } = await catalog.client.data(PRODUCT, { variables: { id: product.id }, token: admin() });
     expect(after.status).toBe(codeOf(approval) === 'OK' ? 'PUBLISHED' : 'REJECTED');
     expect(after.revision).toBe(product.revision + 2);
-    expect((await outboxOf(catalog, product.id)).length).toBe(codeOf(approval) === 'OK' ? 1 : 0);
+    expect((await outboxOf(catalog, uuidOf(product.id))).length).toBe(codeOf(approval) === 'OK' ? 1 : 0);
   });
 
   it('applies concurrent edits one after the other: every one gets its own version', async () => {
@@ -376,7 +389,7 @@ describe('concurrency', () => {
     expect(results.map((r) => r.updateProduct.product.revision).sort()).toEqual(
       [1, 2, 3, 4, 5].map((n) => product.revision + n),
     );
-    const revisions = (await outboxOf(catalog, product.id))
+    const revisions = (await outboxOf(catalog, uuidOf(product.id)))
       .filter((e) => e.type === 'product.updated')
       .map((e) => e.payload.revision);
     expect(revisions).toEqual([1, 2, 3, 4, 5].map((n) => product.revision + n));

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { queryRows } from '@marketplace/kit';
-import { GraphQLErrorShape, outboxOf, TestSubgraph } from '@marketplace/kit/testing';
+import { GraphQLErrorShape, outboxOf, TestSubgraph, uuidOf, globalId } from '@marketplace/kit/testing';
 import type { ProductShape, TestVendor } from '../testing';
 import {
   PRODUCT_FIELDS,
@@ -50,13 +50,13 @@ describe('createProduct', () => {
       category: { slug: 'customer-support' },
       tags: ['support', 'help-desk', 'ai'],
       status: 'DRAFT',
-      vendor: { id: vendor.vendorId },
+      vendor: { id: vendor.id },
       rejectionReason: null,
       revision: 1,
       publishedAt: null,
     });
     expect(Date.parse(product.createdAt)).toBeGreaterThan(Date.now() - 60_000);
-    expect(await outboxOf(catalog, product.id)).toEqual([]); // drafts are nobody else's business
+    expect(await outboxOf(catalog, uuidOf(product.id))).toEqual([]); // drafts are nobody else's business
   });
 
   it('derives the slug from the name: lower case, accents dropped, punctuation as one dash', async () => {
@@ -98,7 +98,7 @@ describe('createProduct', () => {
           description: 'x'.repeat(10_001),
           kind: 'TOOL',
           price: { amount: -1, currency: 'USD' },
-          categoryId: randomUUID(),
+          categoryId: globalId('Category', randomUUID()),
           tags: ['ok', 'Has Space', 'x'.repeat(33), '', 'under_score'],
         },
       },
@@ -146,9 +146,23 @@ describe('createProduct', () => {
     [
       'a malformed category id',
       { categoryId: 'not-a-uuid' },
-      { field: 'input.categoryId', message: 'is not a valid id' },
+      { field: 'input.categoryId', message: 'must be a global id (`<Type>:<uuid>`, as the API answered it)' },
     ],
-    ['an unknown category', { categoryId: randomUUID() }, { field: 'input.categoryId', message: 'is not a category' }],
+    [
+      'a category id of another type',
+      { categoryId: globalId('Product', randomUUID()) },
+      { field: 'input.categoryId', message: 'must be an id of type Category, not Product' },
+    ],
+    [
+      'a bare category uuid',
+      { categoryId: '00000000-0000-4000-8000-0000000c0101' },
+      { field: 'input.categoryId', message: 'must be a global id (`<Type>:<uuid>`, as the API answered it)' },
+    ],
+    [
+      'an unknown category',
+      { categoryId: globalId('Category', randomUUID()) },
+      { field: 'input.categoryId', message: 'is not a category' },
+    ],
   ])('refuses %s as BAD_USER_INPUT on that field', async (_label, overrides, problem) => {
     const result = await catalog.client.request(CREATE, {
       variables: { input: productInput(overrides) },

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { PUBLIC_DATA_MAX_AGE_SECONDS } from '@marketplace/kit';
-import { sqlDuring, TestSubgraph } from '@marketplace/kit/testing';
+import { sqlDuring, TestSubgraph, globalId, uuidOf } from '@marketplace/kit/testing';
 import {
   ProductShape,
   TestVendor,
@@ -38,7 +38,9 @@ describe('Product references', () => {
     const products = await Promise.all(Array.from({ length: 6 }, () => publishedProduct(catalog, vendor)));
     const ids = [
       products[0].id,
-      randomUUID(),
+      globalId('Product', randomUUID()),
+      uuidOf(products[1].id), // a bare uuid is no id the API answered
+      globalId('Order', uuidOf(products[2].id)), // nor one of another type
       'not-a-uuid',
       '',
       products[1].id,
@@ -106,7 +108,9 @@ describe('cache policy of entity answers (what gateways may share across viewers
           token,
         ),
       ).toBe('no-store');
-      expect(await cacheControlOf(PRODUCTS, [{ __typename: 'Product', id: randomUUID() }], token)).toBe('no-store');
+      expect(
+        await cacheControlOf(PRODUCTS, [{ __typename: 'Product', id: globalId('Product', randomUUID()) }], token),
+      ).toBe('no-store');
       const withReason = `query($r: [_Any!]!) { _entities(representations: $r) { ... on Product { id rejectionReason } } }`;
       expect(await cacheControlOf(withReason, [{ __typename: 'Product', id: published.id }], token)).toBe('no-store');
     }
@@ -114,7 +118,7 @@ describe('cache policy of entity answers (what gateways may share across viewers
 
   it("never shares what is not declared: a vendor's product list, artifacts, root fields, writes", async () => {
     const product = await publishedProduct(catalog, vendor);
-    expect(await cacheControlOf(VENDORS, [{ __typename: 'Vendor', id: vendor.vendorId }])).toBe('no-store');
+    expect(await cacheControlOf(VENDORS, [{ __typename: 'Vendor', id: vendor.id }])).toBe('no-store');
     expect(
       await cacheControlOf(
         `query($r: [_Any!]!) { _entities(representations: $r) { ... on Product { artifact { sha256 } } } }`,
@@ -146,18 +150,18 @@ describe('Vendor.products', () => {
       variables: { r: [{ __typename: 'Vendor', id: vendorId }], first, after },
       token,
     });
-    return _entities[0].products;
+    return _entities[0]?.products ?? null;
   };
 
   it('shows the public the published products, newest first', async () => {
-    const page = await productsOf(seller.vendorId, customer());
+    const page = await productsOf(seller.id, customer());
     expect(page.totalCount).toBe(5);
     expect(page.edges.map((e: { node: { id: string } }) => e.node.id)).toEqual(published.map((p) => p.id).reverse());
   });
 
   it('shows the vendor and admins everything, drafts included', async () => {
     for (const token of [seller.token, admin()]) {
-      const page = await productsOf(seller.vendorId, token);
+      const page = await productsOf(seller.id, token);
       expect(page.totalCount).toBe(6);
       expect(page.edges[0].node).toEqual({ id: draft.id, status: 'DRAFT' });
     }
@@ -167,7 +171,7 @@ describe('Vendor.products', () => {
     const seen: string[] = [];
     let after: string | undefined;
     for (;;) {
-      const page = await productsOf(seller.vendorId, seller.token, 4, after);
+      const page = await productsOf(seller.id, seller.token, 4, after);
       expect(page.totalCount).toBe(6);
       seen.push(...page.edges.map((e: { node: { id: string } }) => e.node.id));
       if (!page.pageInfo.hasNextPage) break;
@@ -180,19 +184,21 @@ describe('Vendor.products', () => {
     const suspended = await addVendor(catalog);
     await publishedProduct(catalog, suspended);
     await setVendorStatus(catalog, suspended.vendorId, 'SUSPENDED');
-    expect((await productsOf(suspended.vendorId)).totalCount).toBe(0);
-    expect((await productsOf(suspended.vendorId, suspended.token)).totalCount).toBe(1);
+    expect((await productsOf(suspended.id)).totalCount).toBe(0);
+    expect((await productsOf(suspended.id, suspended.token)).totalCount).toBe(1);
   });
 
   it('is empty for an unknown or malformed vendor id, and refuses a forged cursor', async () => {
-    expect(await productsOf(randomUUID())).toEqual({
+    expect(await productsOf(globalId('Vendor', randomUUID()))).toEqual({
       totalCount: 0,
       edges: [],
       pageInfo: { hasNextPage: false, endCursor: null },
     });
-    expect((await productsOf('not-a-uuid')).totalCount).toBe(0);
+    // A malformed id or one of another type matches no vendor: null.
+    expect(await productsOf('not-a-uuid')).toBeNull();
+    expect(await productsOf(globalId('Product', uuidOf(seller.id)))).toBeNull();
     const forged = await catalog.client.request(VENDORS, {
-      variables: { r: [{ __typename: 'Vendor', id: seller.vendorId }], after: 'bm9wZQ' },
+      variables: { r: [{ __typename: 'Vendor', id: seller.id }], after: 'bm9wZQ' },
     });
     expect(forged.errors?.[0].extensions?.code).toBe('BAD_USER_INPUT');
   });
@@ -200,7 +206,7 @@ describe('Vendor.products', () => {
   it('loads the products of many vendors in one SQL statement', async () => {
     const others = await Promise.all(Array.from({ length: 3 }, () => addVendor(catalog)));
     for (const other of others) await publishedProduct(catalog, other);
-    const r = [seller, ...others, seller].map((v) => ({ __typename: 'Vendor', id: v.vendorId }));
+    const r = [seller, ...others, seller].map((v) => ({ __typename: 'Vendor', id: v.id }));
     const { result, statements } = await sqlDuring(catalog, () =>
       catalog.client.data(VENDORS, { variables: { r, first: 2 } }),
     );

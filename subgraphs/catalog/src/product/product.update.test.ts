@@ -1,8 +1,9 @@
 import { randomUUID } from 'node:crypto';
-import { GraphQLErrorShape, outboxOf, TestSubgraph } from '@marketplace/kit/testing';
+import { GraphQLErrorShape, outboxOf, TestSubgraph, uuidOf, globalId } from '@marketplace/kit/testing';
 import type { ProductShape, TestVendor } from '../testing';
 import {
   CATEGORY_IDS,
+  categoryId,
   PRODUCT_FIELDS,
   addVendor,
   admin,
@@ -63,7 +64,7 @@ describe('updateProduct', () => {
           description: 'New words.',
           kind: 'WORKFLOW',
           price: { amount: 100, currency: 'GBP' },
-          categoryId: CATEGORY_IDS.marketing,
+          categoryId: categoryId('marketing'),
           tags: ['New'],
         },
       },
@@ -80,7 +81,7 @@ describe('updateProduct', () => {
       status: 'DRAFT',
       revision: 2,
     });
-    expect(await outboxOf(catalog, product.id)).toEqual([]);
+    expect(await outboxOf(catalog, uuidOf(product.id))).toEqual([]);
   });
 
   it('keeps what is omitted or null (but the description), and changes nothing (no new revision) when nothing differs', async () => {
@@ -134,12 +135,12 @@ describe('updateProduct', () => {
       revision: product.revision + 1,
       publishedAt: product.publishedAt,
     });
-    const events = await outboxOf(catalog, product.id);
+    const events = await outboxOf(catalog, uuidOf(product.id));
     expect(events.map((e) => e.type)).toEqual(['product.published', 'product.updated']);
     expect(events[1]).toMatchObject({
       correlationId: 'update-req-7',
       payload: {
-        productId: product.id,
+        productId: uuidOf(product.id),
         vendorId: vendor.vendorId,
         slug: product.slug,
         name,
@@ -187,9 +188,9 @@ describe('updateProduct', () => {
     };
     const hidden = await answer(draft.id);
     expect(hidden.errors?.[0].extensions?.code).toBe('NOT_FOUND');
-    expect(hidden).toEqual(await answer(randomUUID()));
+    expect(hidden).toEqual(await answer(globalId('Product', randomUUID())));
     // And product(id) reads it as null, as an unknown id.
-    for (const id of [draft.id, randomUUID()])
+    for (const id of [draft.id, globalId('Product', randomUUID())])
       expect(await catalog.client.request(PRODUCT, { variables: { id }, token: otherVendor.token })).toMatchObject({
         data: { product: null },
         errors: undefined,
@@ -206,7 +207,10 @@ describe('updateProduct', () => {
 
   it('answers NOT_FOUND for an unknown id', async () => {
     expect(
-      await updateCode({ variables: { id: randomUUID(), input: { description: 'x' } }, token: vendor.token }),
+      await updateCode({
+        variables: { id: globalId('Product', randomUUID()), input: { description: 'x' } },
+        token: vendor.token,
+      }),
     ).toBe('NOT_FOUND');
   });
 
@@ -214,13 +218,29 @@ describe('updateProduct', () => {
     const result = await update({ variables: { id, input: { description: 'x' } }, token: vendor.token });
     expect(result.errors?.[0].extensions).toEqual({
       code: 'BAD_USER_INPUT',
-      fields: [{ field: 'input.productId', message: 'is not a valid id' }],
+      fields: [{ field: 'input.productId', message: 'must be a global id (`<Type>:<uuid>`, as the API answered it)' }],
+    });
+  });
+
+  it('answers BAD_USER_INPUT for an id of another type', async () => {
+    const result = await update({
+      variables: { id: globalId('Category', CATEGORY_IDS.marketing), input: { description: 'x' } },
+      token: vendor.token,
+    });
+    expect(result.errors?.[0].extensions).toEqual({
+      code: 'BAD_USER_INPUT',
+      fields: [{ field: 'input.productId', message: 'must be an id of type Product, not Category' }],
     });
   });
 
   it('validates like createProduct, after checking ownership', async () => {
     const product = await createProduct(catalog, vendor);
-    const bad = { name: '', price: { amount: 10_000_001, currency: 'USD' }, tags: ['ÜBER'], categoryId: randomUUID() };
+    const bad = {
+      name: '',
+      price: { amount: 10_000_001, currency: 'USD' },
+      tags: ['ÜBER'],
+      categoryId: globalId('Category', randomUUID()),
+    };
     const result = await update({ variables: { id: product.id, input: bad }, token: vendor.token });
     expect(fieldsOf(result)).toEqual([
       { field: 'input.name', message: 'must not be empty' },
@@ -287,12 +307,14 @@ describe('product(id), productBySlug(slug)', () => {
     }
   });
 
-  it.each([{ id: randomUUID() }, { slug: 'nope' }, { slug: "'; DROP TABLE products; --" }, { slug: 'x'.repeat(5000) }])(
-    'answers null, no error, for an unknown id or slug %#',
-    async (variables) => {
-      expect(await lookup(variables)).toMatchObject({ data: { product: null }, errors: undefined });
-    },
-  );
+  it.each([
+    { id: globalId('Product', randomUUID()) },
+    { slug: 'nope' },
+    { slug: "'; DROP TABLE products; --" },
+    { slug: 'x'.repeat(5000) },
+  ])('answers null, no error, for an unknown id or slug %#', async (variables) => {
+    expect(await lookup(variables)).toMatchObject({ data: { product: null }, errors: undefined });
+  });
 
   it.each(['not-a-uuid', "'; DROP TABLE products; --", 'x'.repeat(5000)])(
     'answers BAD_USER_INPUT for a malformed id %#',
@@ -300,7 +322,7 @@ describe('product(id), productBySlug(slug)', () => {
       const result = await lookup({ id });
       expect(result.errors?.[0].extensions).toEqual({
         code: 'BAD_USER_INPUT',
-        fields: [{ field: 'id', message: 'is not a valid id' }],
+        fields: [{ field: 'id', message: 'must be a global id (`<Type>:<uuid>`, as the API answered it)' }],
       });
     },
   );

@@ -101,11 +101,11 @@ describe('Product.reviews', () => {
     const product = await publishedProduct(catalog, vendor);
     const author = await licensedCustomer(catalog, product.id);
     const written = await review(product.id, author);
-    expect(written.owner).toEqual({ id: author.userId });
+    expect(written.owner).toEqual({ id: author.id });
     const users = await catalog.client.data(
       `query($r: [_Any!]!) { _entities(representations: $r) { ... on User { id } } }`,
-      { variables: { r: [{ __typename: 'User', id: author.userId }] } },
+      { variables: { r: [{ __typename: 'User', id: author.id }] } },
     );
-    expect(users._entities).toEqual([{ id: author.userId }]);
+    expect(users._entities).toEqual([{ id: author.id }]);
   });
 });

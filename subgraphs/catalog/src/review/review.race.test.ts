@@ -1,5 +1,5 @@
 import { queryRows } from '@marketplace/kit';
-import { TestSubgraph } from '@marketplace/kit/testing';
+import { TestSubgraph, uuidOf } from '@marketplace/kit/testing';
 import {
   TestCustomer,
   TestVendor,
@@ -34,7 +34,7 @@ async function fromTable(productId: string) {
   const [row] = await queryRows<{ count: number; average: string | null }>(
     catalog.subgraph.deps.db,
     `SELECT count(*)::int AS count, round(avg(rating), 1)::text AS average FROM reviews WHERE product_id = $1`,
-    [productId],
+    [uuidOf(productId)],
   );
   return { reviewCount: row.count, rating: row.average === null ? null : Number(row.average) };
 }

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { TestSubgraph, tokenFor } from '@marketplace/kit/testing';
+import { TestSubgraph, tokenFor, globalId } from '@marketplace/kit/testing';
 import {
   ADD_REVIEW,
   REVIEW_FIELDS,
@@ -57,7 +57,7 @@ describe('addReview', () => {
     expect(first).toMatchObject({
       rating: 5,
       body: 'Saved me hours.\nRecommended.',
-      owner: { id: alice.userId },
+      owner: { id: alice.id },
       product: { id: product.id, rating: 5, reviewCount: 1 },
     });
     expect(first.updatedAt).toBe(first.createdAt);
@@ -143,7 +143,10 @@ describe('addReview', () => {
     it('NOT_FOUND for an unknown product id', async () => {
       const holder = await licensedCustomer(catalog, randomUUID());
       expect(
-        await catalog.client.errorCode(ADD, { variables: { productId: randomUUID(), rating: 3 }, token: holder.token }),
+        await catalog.client.errorCode(ADD, {
+          variables: { productId: globalId('Product', randomUUID()), rating: 3 },
+          token: holder.token,
+        }),
       ).toBe('NOT_FOUND');
     });
 
@@ -154,7 +157,9 @@ describe('addReview', () => {
         const result = await catalog.client.request(ADD, { variables: { productId, rating: 3 }, token: holder.token });
         expect(result.errors?.[0].extensions).toEqual({
           code: 'BAD_USER_INPUT',
-          fields: [{ field: 'input.productId', message: 'is not a valid id' }],
+          fields: [
+            { field: 'input.productId', message: 'must be a global id (`<Type>:<uuid>`, as the API answered it)' },
+          ],
         });
       },
     );
@@ -244,7 +249,10 @@ describe('addReview', () => {
   it('refuses a rating that is not an Int before any resolver runs', async () => {
     for (const rating of [4.5, '5', null]) {
       expect(
-        await catalog.client.errorCode(ADD, { variables: { productId: randomUUID(), rating }, token: customer() }),
+        await catalog.client.errorCode(ADD, {
+          variables: { productId: globalId('Product', randomUUID()), rating },
+          token: customer(),
+        }),
       ).toBe('BAD_USER_INPUT');
     }
   });
@@ -305,12 +313,25 @@ describe('updateReview', () => {
     const author = await licensedCustomer(catalog, product.id);
     const written = await review(product.id, author);
     expect(
-      await catalog.client.errorCode(UPDATE, { variables: { id: randomUUID(), rating: 3 }, token: author.token }),
+      await catalog.client.errorCode(UPDATE, {
+        variables: { id: globalId('Review', randomUUID()), rating: 3 },
+        token: author.token,
+      }),
     ).toBe('NOT_FOUND');
     expect(
       (await catalog.client.request(UPDATE, { variables: { id: 'nope', rating: 3 }, token: author.token })).errors?.[0]
         .extensions,
-    ).toEqual({ code: 'BAD_USER_INPUT', fields: [{ field: 'input.reviewId', message: 'is not a valid id' }] });
+    ).toEqual({
+      code: 'BAD_USER_INPUT',
+      fields: [{ field: 'input.reviewId', message: 'must be a global id (`<Type>:<uuid>`, as the API answered it)' }],
+    });
+    expect(
+      (await catalog.client.request(UPDATE, { variables: { id: product.id, rating: 3 }, token: author.token }))
+        .errors?.[0].extensions,
+    ).toEqual({
+      code: 'BAD_USER_INPUT',
+      fields: [{ field: 'input.reviewId', message: 'must be an id of type Review, not Product' }],
+    });
     const bad = await catalog.client.request(UPDATE, {
       variables: { id: written.id, rating: 0, body: 'y'.repeat(4001) },
       token: author.token,

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { Events } from '@marketplace/kit';
-import { TestSubgraph, deliverEvent, sqlDuring, tokenFor } from '@marketplace/kit/testing';
+import { TestSubgraph, deliverEvent, sqlDuring, tokenFor, globalId, uuidOf } from '@marketplace/kit/testing';
 import {
   ADD_REVIEW,
   ARCHIVE_PRODUCT,
@@ -61,7 +61,12 @@ describe('viewerCanReview and viewerReview', () => {
       'a license holder whose license was revoked',
       false,
       async (productId) => {
-        const license = { licenseId: randomUUID(), productId, ownerId: randomUUID(), orderId: randomUUID() };
+        const license = {
+          licenseId: randomUUID(),
+          productId: uuidOf(productId),
+          ownerId: randomUUID(),
+          orderId: randomUUID(),
+        };
         await deliverEvent(catalog, Events.LicenseIssued, license);
         await deliverEvent(catalog, Events.LicenseRevoked, { ...license, reason: 'refund' });
         return tokenFor(license.ownerId, 'CUSTOMER');
@@ -82,7 +87,7 @@ describe('viewerCanReview and viewerReview', () => {
     expect(await viewerOf(product.id, holder.token)).toEqual({
       id: product.id,
       viewerCanReview: false,
-      viewerReview: { id: written.id, rating: 5, body: null, owner: { id: holder.userId } },
+      viewerReview: { id: written.id, rating: 5, body: null, owner: { id: holder.id } },
     });
     await catalog.client.data(`mutation($id: ID!) { deleteReview(input: { reviewId: $id }) { deletedReviewId } }`, {
       variables: { id: written.id },
@@ -173,14 +178,14 @@ describe('Review entity', () => {
     const shown = await review(live.id, holder, 4, 'Shown.');
     const hidden = await review(gone.id, holder, 2, 'Hidden.');
     await catalog.client.data(ARCHIVE_PRODUCT, { variables: { productId: gone.id }, token: seller.token });
-    const ids = [shown.id, hidden.id, randomUUID(), 'not-a-uuid'];
+    const ids = [shown.id, hidden.id, globalId('Review', randomUUID()), 'not-a-uuid'];
     const r = ids.map((id) => ({ __typename: 'Review', id }));
     for (const token of [undefined, customer(), holder.token]) {
       const { result, statements } = await sqlDuring(catalog, () =>
         catalog.client.data(REVIEWS, { variables: { r }, token }),
       );
       expect(result._entities).toEqual([
-        { id: shown.id, rating: 4, body: 'Shown.', owner: { id: holder.userId }, product: { id: live.id } },
+        { id: shown.id, rating: 4, body: 'Shown.', owner: { id: holder.id }, product: { id: live.id } },
         null,
         null,
         null,
@@ -191,7 +196,7 @@ describe('Review entity', () => {
     for (const token of [seller.token, admin()]) {
       const { _entities } = await catalog.client.data(REVIEWS, { variables: { r: r.slice(1, 2) }, token });
       expect(_entities).toEqual([
-        { id: hidden.id, rating: 2, body: 'Hidden.', owner: { id: holder.userId }, product: { id: gone.id } },
+        { id: hidden.id, rating: 2, body: 'Hidden.', owner: { id: holder.id }, product: { id: gone.id } },
       ]);
     }
   });
@@ -201,10 +206,10 @@ describe('Review entity', () => {
     const id = (
       await catalog.subgraph.deps.db.query(
         `INSERT INTO reviews (product_id, author_id, rating) VALUES ($1, $2, 3) RETURNING id`,
-        [draft.id, randomUUID()],
+        [uuidOf(draft.id), randomUUID()],
       )
     )[0].id;
-    const r = [{ __typename: 'Review', id }];
+    const r = [{ __typename: 'Review', id: globalId('Review', id) }];
     for (const [token, visible] of [
       [undefined, false],
       [customer(), false],
@@ -212,7 +217,7 @@ describe('Review entity', () => {
       [admin(), true],
     ] as const) {
       const { _entities } = await catalog.client.data(REVIEWS, { variables: { r }, token });
-      expect(_entities[0]?.id ?? null).toBe(visible ? id : null);
+      expect(_entities[0]?.id ?? null).toBe(visible ? globalId('Review', id) : null);
     }
   });
 });

@@ -51,11 +51,7 @@ type Page = {
   pageInfo: { hasNextPage: boolean; endCursor: string | null };
 };
 
-async function productsOf(
-  variables: Record<string, unknown>,
-  token?: string,
-  vendorId = seller.vendorId,
-): Promise<Page> {
+async function productsOf(variables: Record<string, unknown>, token?: string, vendorId = seller.id): Promise<Page> {
   const { _entities } = await catalog.client.data(VENDOR_PRODUCTS, {
     variables: { r: [{ __typename: 'Vendor', id: vendorId }], ...variables },
     token,
@@ -100,7 +96,7 @@ describe('who sees which statuses', () => {
   it('refuses a status that is not a ProductStatus', async () => {
     expect(
       await catalog.client.errorCode(VENDOR_PRODUCTS, {
-        variables: { r: [{ __typename: 'Vendor', id: seller.vendorId }], filter: { status: ['SECRET'] } },
+        variables: { r: [{ __typename: 'Vendor', id: seller.id }], filter: { status: ['SECRET'] } },
         token: seller.token,
       }),
     ).toBe('BAD_USER_INPUT');
@@ -157,14 +153,14 @@ describe('sorts', () => {
     ])
       expect(
         await catalog.client.errorCode(VENDOR_PRODUCTS, {
-          variables: { r: [{ __typename: 'Vendor', id: seller.vendorId }], sort, after },
+          variables: { r: [{ __typename: 'Vendor', id: seller.id }], sort, after },
           token: seller.token,
         }),
       ).toBe('BAD_USER_INPUT');
   });
 
   it('loads many vendors with one filter and sort in one statement', async () => {
-    const r = [seller, otherVendor, seller].map((v) => ({ __typename: 'Vendor', id: v.vendorId }));
+    const r = [seller, otherVendor, seller].map((v) => ({ __typename: 'Vendor', id: v.id }));
     const { result, statements } = await sqlDuring(catalog, () =>
       catalog.client.data(VENDOR_PRODUCTS, {
         variables: { r, sort: 'PRICE_ASC', filter: { status: ['DRAFT', 'PUBLISHED'] } },

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { Events, createEnvelope, queryRows } from '@marketplace/kit';
-import { TestSubgraph, deliver, deliverEvent, tokenFor, until } from '@marketplace/kit/testing';
+import { TestSubgraph, deliver, deliverEvent, tokenFor, until, globalId } from '@marketplace/kit/testing';
 import { admin, publishedProduct, startCatalog } from '../testing';
 
 /** The replica of vendors follows the vendor subgraph's events, in whatever order they arrive. */
@@ -41,7 +41,7 @@ const input = () => ({
   name: `Replica ${randomUUID()}`,
   kind: 'TOOL',
   price: { amount: 500, currency: 'USD' },
-  categoryId: '00000000-0000-4000-8000-0000000c0301',
+  categoryId: globalId('Category', '00000000-0000-4000-8000-0000000c0301'),
 });
 
 it('vendor.approved makes the user a selling vendor: ACTIVE, with their user id and name', async () => {
@@ -55,13 +55,13 @@ it('vendor.approved makes the user a selling vendor: ACTIVE, with their user id 
     status: 'ACTIVE',
   });
   const { createProduct } = await catalog.client.data(CREATE, { variables: { input: input() }, token });
-  expect(createProduct.product).toMatchObject({ status: 'DRAFT', vendor: { id: vendor.vendorId } });
+  expect(createProduct.product).toMatchObject({ status: 'DRAFT', vendor: { id: globalId('Vendor', vendor.vendorId) } });
 });
 
 it('vendor.suspended stops the vendor selling and hides its products; vendor.reinstated brings them back', async () => {
   const vendor = newVendor();
   await approve(vendor);
-  const seller = { ...vendor, token: tokenFor(vendor.userId, 'VENDOR') };
+  const seller = { ...vendor, id: globalId('Vendor', vendor.vendorId), token: tokenFor(vendor.userId, 'VENDOR') };
   const product = await publishedProduct(catalog, seller);
   const PRODUCT = `query($id: ID!) { product(id: $id) { id } }`;
   const SEARCH = `query($v: ID!) { products(filter: { vendorId: $v }) { totalCount } }`;
@@ -72,7 +72,9 @@ it('vendor.suspended stops the vendor selling and hides its products; vendor.rei
     'FORBIDDEN',
   );
   expect((await catalog.client.data(PRODUCT, { variables: { id: product.id } })).product).toBeNull();
-  expect((await catalog.client.data(SEARCH, { variables: { v: vendor.vendorId } })).products.totalCount).toBe(0);
+  expect(
+    (await catalog.client.data(SEARCH, { variables: { v: globalId('Vendor', vendor.vendorId) } })).products.totalCount,
+  ).toBe(0);
   // Its own vendor and admins still see it.
   expect((await catalog.client.data(PRODUCT, { variables: { id: product.id }, token: seller.token })).product.id).toBe(
     product.id,
@@ -84,7 +86,9 @@ it('vendor.suspended stops the vendor selling and hides its products; vendor.rei
   await reinstate(vendor);
   expect((await replicaOf(vendor.vendorId)).status).toBe('ACTIVE');
   expect((await catalog.client.data(PRODUCT, { variables: { id: product.id } })).product.id).toBe(product.id);
-  expect((await catalog.client.data(SEARCH, { variables: { v: vendor.vendorId } })).products.totalCount).toBe(1);
+  expect(
+    (await catalog.client.data(SEARCH, { variables: { v: globalId('Vendor', vendor.vendorId) } })).products.totalCount,
+  ).toBe(1);
 });
 
 it('keeps the latest state when events arrive out of order', async () => {
