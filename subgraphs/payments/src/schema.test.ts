@@ -57,10 +57,10 @@ it('declares Order as the orders subgraph does (same descriptions) plus nullable
   const sdl = await flat('production');
   // Long descriptions print as blocks; whitespace is normalised, the words are not.
   expect(sdl).toContain(
-    '""" An order: the products of a cart at the prices of checkout, paid once and fulfilled with licenses. """ type Order @key(fields: "id") { """Global id (`<Type>:<uuid>`), unique across the supergraph; opaque to clients.""" id: ID!',
+    '""" An order: the products of a cart at the prices of checkout, paid once and fulfilled with licenses. """ type Order @key(fields: "id") { """ Global id (`<Type>:<uuid>`), unique across the supergraph; opaque to clients. """ id: ID!',
   );
   expect(sdl).toMatch(
-    /type Order @key\(fields: "id"\) \{ """Global id \(`<Type>:<uuid>`\), unique across the supergraph; opaque to clients.""" id: ID! """[^"]+""" payments: \[Payment!\] @listSize\(assumedSize: 3\) \}/,
+    /type Order @key\(fields: "id"\) \{ """ Global id \(`<Type>:<uuid>`\), unique across the supergraph; opaque to clients. """ id: ID! """[^"]+""" payments: \[Payment!\] @listSize\(assumedSize: 3\) \}/,
   );
   expect(sdl).toContain('type Payment @key(fields: "id")');
 });
