@@ -119,6 +119,7 @@ describe('rule 9: the development-only surface', () => {
     [{ NODE_ENV: 'development' }, 'production'],
     [{ NODE_ENV: 'development', PAYMENT_SIMULATION_ENABLED: 'false' }, 'production'],
     [{ NODE_ENV: 'development', PAYMENT_SIMULATION_ENABLED: 'true' }, 'development'],
+    [{ NODE_ENV: 'production', STRIPE_SECRET_KEY: 'sk_live_abc', STRIPE_WEBHOOK_SECRET: 'whsec_x' }, 'production'],
   ] as const)('settings %j serve the %s variant', (env, variant) => {
     const settings = readPaymentsConfig(envReader({ DATA_DIR: dataDir(), ...env }));
     expect(schemaVariantOf(paymentsSubgraph, settings)).toBe(variant);
