@@ -50,6 +50,21 @@ describe('readPaymentsConfig', () => {
     expect(existsSync(join(dir, 'keys', 'stripe-webhook-secret'))).toBe(false);
   });
 
+  it('in production: Stripe mode only (the local provider is for development), no simulation, nothing generated', () => {
+    const dir = dataDir();
+    const production = { DATA_DIR: dir, NODE_ENV: 'production', STRIPE_WEBHOOK_SECRET: 'whsec_configured' };
+    expect(() => readPaymentsConfig(envReader(production))).toThrow(
+      /^config: STRIPE_SECRET_KEY is required in production \(the local provider is for development\)$/,
+    );
+    expect(readPaymentsConfig(envReader({ ...production, STRIPE_SECRET_KEY: 'sk_live_abc' }))).toMatchObject({
+      stripeSecretKey: 'sk_live_abc',
+      webhookSecret: 'whsec_configured',
+      production: true,
+      simulationEnabled: false,
+    });
+    expect(existsSync(join(dir, 'keys', 'stripe-webhook-secret'))).toBe(false);
+  });
+
   it.each([
     ['true', true],
     ['1', true],

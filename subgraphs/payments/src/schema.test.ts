@@ -57,10 +57,10 @@ it('declares Order as the orders subgraph does (same descriptions) plus nullable
   const sdl = await flat('production');
   // Long descriptions print as blocks; whitespace is normalised, the words are not.
   expect(sdl).toContain(
-    '""" An order: the products of a cart at the prices of checkout, paid once and fulfilled with licenses. """ type Order @key(fields: "id") { """Global id (`<Type>:<uuid>`), unique across the supergraph; opaque to clients.""" id: ID!',
+    '""" An order: the products of a cart at the prices of checkout, paid once and fulfilled with licenses. """ type Order @key(fields: "id") { """ Global id (`<Type>:<uuid>`), unique across the supergraph; opaque to clients. """ id: ID!',
   );
   expect(sdl).toMatch(
-    /type Order @key\(fields: "id"\) \{ """Global id \(`<Type>:<uuid>`\), unique across the supergraph; opaque to clients.""" id: ID! """[^"]+""" payments: \[Payment!\] @listSize\(assumedSize: 3\) \}/,
+    /type Order @key\(fields: "id"\) \{ """ Global id \(`<Type>:<uuid>`\), unique across the supergraph; opaque to clients. """ id: ID! """[^"]+""" payments: \[Payment!\] @listSize\(assumedSize: 3\) \}/,
   );
   expect(sdl).toContain('type Payment @key(fields: "id")');
 });
@@ -119,6 +119,7 @@ describe('rule 9: the development-only surface', () => {
     [{ NODE_ENV: 'development' }, 'production'],
     [{ NODE_ENV: 'development', PAYMENT_SIMULATION_ENABLED: 'false' }, 'production'],
     [{ NODE_ENV: 'development', PAYMENT_SIMULATION_ENABLED: 'true' }, 'development'],
+    [{ NODE_ENV: 'production', STRIPE_SECRET_KEY: 'sk_live_abc', STRIPE_WEBHOOK_SECRET: 'whsec_x' }, 'production'],
   ] as const)('settings %j serve the %s variant', (env, variant) => {
     const settings = readPaymentsConfig(envReader({ DATA_DIR: dataDir(), ...env }));
     expect(schemaVariantOf(paymentsSubgraph, settings)).toBe(variant);

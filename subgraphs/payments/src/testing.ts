@@ -1,6 +1,15 @@
 import { randomUUID } from 'node:crypto';
 import { Events, PayloadOf, createEnvelope, queryRows } from '@marketplace/kit';
-import { Person, TestSubgraph, deliver, outboxOf, person, startTestSubgraph } from '@marketplace/kit/testing';
+import {
+  Person,
+  TestSubgraph,
+  deliver,
+  globalId,
+  outboxOf,
+  person,
+  startTestSubgraph,
+  uuidOf,
+} from '@marketplace/kit/testing';
 import { readPaymentsConfig } from './config';
 import { paymentsSubgraph } from './index';
 import { StripeEventShape, paymentIntentEvent, signed } from './webhook/stripe-event';
@@ -20,12 +29,15 @@ export function startPayments(env: Record<string, string> = {}): Promise<TestSub
 
 export type OrderCreated = PayloadOf<typeof Events.OrderCreated>;
 
+/** An order as announced (`orderId`: the raw uuid events and SQL use) with `id`, its global id the API takes and answers. */
+export type PlacedOrder = OrderCreated & { id: string };
+
 /** An order placed by `owner`, as the orders subgraph announces it. */
 export async function orderPlaced(
   payments: TestSubgraph,
   owner: Person,
   total = { amount: 2500, currency: 'USD' },
-): Promise<OrderCreated> {
+): Promise<PlacedOrder> {
   const orderId = randomUUID();
   const payload: OrderCreated = {
     orderId,
@@ -42,7 +54,7 @@ export async function orderPlaced(
       aggregateId: orderId,
     }),
   );
-  return payload;
+  return { ...payload, id: globalId('Order', orderId) };
 }
 
 export async function orderCancelled(payments: TestSubgraph, order: OrderCreated): Promise<void> {
@@ -90,9 +102,9 @@ export const CREATE_INTENT = `mutation($input: CreatePaymentIntentInput!) { crea
 export const REFUND = `mutation($input: RefundOrderInput!) { refundOrder(input: $input) { payment { ${PAYMENT_FIELDS} } order { id } } }`;
 export const SIMULATE = `mutation($input: SimulatePaymentInput!) { simulatePayment(input: $input) { payment { ${PAYMENT_FIELDS} } order { id } } }`;
 
-export async function createIntent(payments: TestSubgraph, order: OrderCreated, owner: Person): Promise<IntentView> {
+export async function createIntent(payments: TestSubgraph, order: PlacedOrder, owner: Person): Promise<IntentView> {
   const data = await payments.client.data<{ createPaymentIntent: IntentView }>(CREATE_INTENT, {
-    variables: { input: { orderId: order.orderId } },
+    variables: { input: { orderId: order.id } },
     token: owner.token,
   });
   return data.createPaymentIntent;
@@ -127,7 +139,7 @@ export async function postEvent(
   return { status: response.status, body: (await response.json()) as Record<string, unknown> };
 }
 
-/** Stripe's event for the payment's intent, with the metadata payments put on it. */
+/** Stripe's event for the payment's intent, with the metadata payments put on it (raw uuids, not the API's ids). */
 export function intentEvent(
   payment: PaymentView,
   outcome: 'succeeded' | 'failed',
@@ -138,13 +150,19 @@ export function intentEvent(
       paymentIntentId: payment.providerRef!,
       amount: payment.amount.amount,
       currency: payment.amount.currency,
-      metadata: { paymentId: payment.id, orderId: payment.order.id },
+      metadata: metadataOf(payment),
     },
     outcome,
   );
   if (!withMetadata) (event.data.object as { metadata: object }).metadata = {};
   return event;
 }
+
+/** The metadata payments put on a payment's Stripe objects: its own uuids (`payment` as the API answered it). */
+export const metadataOf = (payment: PaymentView) => ({
+  paymentId: uuidOf(payment.id),
+  orderId: uuidOf(payment.order.id),
+});
 
 export function disputeEvent(payment: PaymentView): StripeEventShape {
   return {
@@ -168,18 +186,19 @@ export function disputeEvent(payment: PaymentView): StripeEventShape {
   };
 }
 
+/** The payment's row; `paymentId` as the API answered it. */
 export async function stored(payments: TestSubgraph, paymentId: string) {
   const [row] = await queryRows(
     payments.subgraph.deps.db,
     `SELECT status, disputed, failure_reason AS "failureReason", refund_reason AS "refundReason", refund_requested_at AS "refundRequestedAt", refunded_at AS "refundedAt" FROM payments WHERE id = $1`,
-    [paymentId],
+    [uuidOf(paymentId)],
   );
   return row;
 }
 
-/** The types of the events recorded for a payment, in write order. */
+/** The types of the events recorded for a payment (`paymentId` as the API answered it), in write order. */
 export async function eventTypes(payments: TestSubgraph, paymentId: string): Promise<string[]> {
-  return (await outboxOf(payments, paymentId)).map((envelope) => envelope.type);
+  return (await outboxOf(payments, uuidOf(paymentId))).map((envelope) => envelope.type);
 }
 
-export { outboxOf, sqlDuring, tokenFor, until } from '@marketplace/kit/testing';
+export { globalId, outboxOf, sqlDuring, tokenFor, until, uuidOf } from '@marketplace/kit/testing';

@@ -7,11 +7,13 @@ import {
   IntentView,
   PAYMENT_FIELDS,
   createIntent,
+  globalId,
   orderCancelled,
   orderPlaced,
   pendingPayment,
   sqlDuring,
   startPayments,
+  uuidOf,
 } from '../testing';
 
 /** createPaymentIntent, Order.payments and Payment references, in local provider mode. */
@@ -32,12 +34,13 @@ describe('createPaymentIntent', () => {
     const owner = person();
     const order = await orderPlaced(payments, owner, { amount: 4200, currency: 'EUR' });
     const { payment, clientSecret, order: paid } = await createIntent(payments, order, owner);
-    expect(paid).toEqual({ id: order.orderId });
+    expect(paid).toEqual({ id: order.id });
+    expect(order.id).toBe(globalId('Order', order.orderId));
     expect(payment).toMatchObject({
       status: 'REQUIRES_PAYMENT',
       provider: 'LOCAL',
       amount: { amount: 4200, currency: 'EUR' },
-      order: { id: order.orderId },
+      order: { id: order.id },
       disputed: false,
       failureReason: null,
       refundedAt: null,
@@ -66,11 +69,11 @@ describe('createPaymentIntent', () => {
   it('is NOT_FOUND to another customer (as an unknown order), FORBIDDEN to an admin (only the owner pays)', async () => {
     const order = await orderPlaced(payments, person());
     const stranger = person();
-    const hidden = await create(order.orderId, stranger.token);
+    const hidden = await create(order.id, stranger.token);
     expect(hidden.errors?.[0].extensions?.code).toBe('NOT_FOUND');
     expect(hidden.data?.createPaymentIntent).toBeNull();
-    expect(hidden.errors).toEqual((await create(randomUUID(), stranger.token)).errors);
-    expect((await create(order.orderId, person(Role.ADMIN).token)).errors?.[0].extensions?.code).toBe('FORBIDDEN');
+    expect(hidden.errors).toEqual((await create(globalId('Order', randomUUID()), stranger.token)).errors);
+    expect((await create(order.id, person(Role.ADMIN).token)).errors?.[0].extensions?.code).toBe('FORBIDDEN');
     expect(
       await queryRows(payments.subgraph.deps.db, `SELECT id FROM payments WHERE order_id = $1`, [order.orderId]),
     ).toEqual([]);
@@ -78,37 +81,62 @@ describe('createPaymentIntent', () => {
 
   it('is UNAUTHENTICATED when signed out', async () => {
     const order = await orderPlaced(payments, person());
-    expect(await payments.client.errorCode(CREATE_INTENT, { variables: { input: { orderId: order.orderId } } })).toBe(
+    expect(await payments.client.errorCode(CREATE_INTENT, { variables: { input: { orderId: order.id } } })).toBe(
       'UNAUTHENTICATED',
     );
   });
 
   it('is NOT_FOUND for an order payments has not heard of, saying it may still be on its way', async () => {
-    const result = await create('00000000-0000-4000-8000-000000000000', person().token);
+    const result = await create(globalId('Order', '00000000-0000-4000-8000-000000000000'), person().token);
     expect(result.errors?.[0].extensions?.code).toBe('NOT_FOUND');
     expect(result.errors?.[0].message).toMatch(/has not heard of this order.*try again/);
   });
 
-  it.each(['not-a-uuid', '', "1' OR '1'='1"])('is BAD_USER_INPUT on orderId for %j', async (orderId) => {
-    const result = await create(orderId, person().token);
-    expect(result.errors?.[0].extensions).toMatchObject({
+  const NOT_A_GLOBAL_ID = 'must be a global id (`<Type>:<uuid>`, as the API answered it)';
+
+  it.each(['not-a-uuid', '', "1' OR '1'='1", 'Order:not-a-uuid'])(
+    'is BAD_USER_INPUT on orderId for %j',
+    async (orderId) => {
+      const result = await create(orderId, person().token);
+      expect(result.errors?.[0].extensions).toEqual({
+        code: 'BAD_USER_INPUT',
+        fields: [{ field: 'input.orderId', message: NOT_A_GLOBAL_ID }],
+      });
+    },
+  );
+
+  it.each<[string, (uuid: string) => string, string]>([
+    ['its bare uuid', (uuid) => uuid, NOT_A_GLOBAL_ID],
+    ['a Product id', (uuid) => globalId('Product', uuid), 'must be an id of type Order, not Product'],
+    ['a Payment id', (uuid) => globalId('Payment', uuid), 'must be an id of type Order, not Payment'],
+  ])("is BAD_USER_INPUT for the owner's own order given as %s; nothing is made", async (_as, idOf, message) => {
+    const owner = person();
+    const order = await orderPlaced(payments, owner);
+    const result = await create(idOf(order.orderId), owner.token);
+    expect(result.errors?.[0].extensions).toEqual({
       code: 'BAD_USER_INPUT',
-      fields: [{ field: 'input.orderId', message: 'must be a UUID' }],
+      fields: [{ field: 'input.orderId', message }],
     });
+    expect(result.data?.createPaymentIntent).toBeNull();
+    expect(
+      await queryRows(payments.subgraph.deps.db, `SELECT id FROM payments WHERE order_id = $1`, [order.orderId]),
+    ).toEqual([]);
   });
 
   it('is CONFLICT for a cancelled order, also when the cancellation overtook the creation', async () => {
     const owner = person();
     const order = await orderPlaced(payments, owner);
     await orderCancelled(payments, order);
-    const result = await create(order.orderId, owner.token);
+    const result = await create(order.id, owner.token);
     expect(result.errors?.[0].extensions).toEqual({ code: 'CONFLICT', reason: 'ORDER_CANCELLED' });
   });
 
   it('is CONFLICT once the order is paid', async () => {
     const { owner, order, payment } = await pendingPayment(payments);
-    await payments.subgraph.deps.db.query(`UPDATE payments SET status = 'SUCCEEDED' WHERE id = $1`, [payment.id]);
-    const result = await create(order.orderId, owner.token);
+    await payments.subgraph.deps.db.query(`UPDATE payments SET status = 'SUCCEEDED' WHERE id = $1`, [
+      uuidOf(payment.id),
+    ]);
+    const result = await create(order.id, owner.token);
     expect(result.errors?.[0].extensions).toEqual({ code: 'CONFLICT', reason: 'ALREADY_PAID' });
   });
 });
@@ -127,12 +155,12 @@ describe('Order.payments and Payment references', () => {
     const a = await pendingPayment(payments);
     const b = await pendingPayment(payments);
     const unpaid = await orderPlaced(payments, a.owner);
-    const unknown = randomUUID();
-    const reps = [a.order.orderId, unpaid.orderId, unknown].map((id) => ({ __typename: 'Order', id }));
+    const unknown = globalId('Order', randomUUID());
+    const reps = [a.order.id, unpaid.id, unknown].map((id) => ({ __typename: 'Order', id }));
     const mine = await ordersAs(reps, a.owner.token);
     expect(mine.errors).toBeUndefined();
     expect(mine.data?._entities.map((order) => order.payments?.map((p) => p.id))).toEqual([[a.payment.id], [], []]);
-    const both = [a, b].map(({ order }) => ({ __typename: 'Order', id: order.orderId }));
+    const both = [a, b].map(({ order }) => ({ __typename: 'Order', id: order.id }));
     const { result, statements } = await sqlDuring(payments, () => ordersAs(both, person(Role.ADMIN).token));
     expect(result.data?._entities.map((order) => order.payments?.map((p) => p.id))).toEqual([
       [a.payment.id],
@@ -144,7 +172,7 @@ describe('Order.payments and Payment references', () => {
   it('is null with FORBIDDEN for another customer and a vendor, UNAUTHENTICATED signed out; each viewer sees only their own', async () => {
     const a = await pendingPayment(payments);
     const b = await pendingPayment(payments);
-    const reps = [a, b].map(({ order }) => ({ __typename: 'Order', id: order.orderId }));
+    const reps = [a, b].map(({ order }) => ({ __typename: 'Order', id: order.id }));
     // Two viewers, one batch each: the owner of a is refused b, and the reverse.
     const asA = await ordersAs(reps, a.owner.token);
     expect(asA.data?._entities.map((order) => order.payments?.map((p) => p.id) ?? null)).toEqual([

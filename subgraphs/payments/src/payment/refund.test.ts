@@ -16,6 +16,8 @@ import {
   startPayments,
   stored,
   until,
+  uuidOf,
+  globalId,
 } from '../testing';
 
 /** refundOrder and automatic refunds, with the local provider (its refund comes back through the webhook). */
@@ -38,23 +40,23 @@ async function paidPayment() {
 describe('refundOrder', () => {
   it("admin: the local provider's signed charge.refunded lands before the answer: REFUNDED, payment.refunded with the reason", async () => {
     const { order, payment } = await paidPayment();
-    const result = await refund(order.orderId, '  Customer asked within 14 days  ', admin.token);
+    const result = await refund(order.id, '  Customer asked within 14 days  ', admin.token);
     expect(result.errors).toBeUndefined();
     expect(result.data?.refundOrder).toEqual({
       payment: expect.objectContaining({ id: payment.id, status: 'REFUNDED', refundedAt: expect.any(String) }),
-      order: { id: order.orderId },
+      order: { id: order.id },
     });
-    const envelopes = await outboxOf(payments, payment.id);
+    const envelopes = await outboxOf(payments, uuidOf(payment.id));
     expect(envelopes.map((e) => e.type)).toEqual(['payment.succeeded', 'payment.refunded']);
     expect(envelopes[1].payload).toMatchObject({
-      paymentId: payment.id,
+      paymentId: uuidOf(payment.id),
       orderId: order.orderId,
       reason: 'Customer asked within 14 days',
       amount: { amount: 2500, currency: 'USD' },
       orderCancelled: false,
     });
     // A second refund finds nothing left to refund.
-    const again = await refund(order.orderId, 'again', admin.token);
+    const again = await refund(order.id, 'again', admin.token);
     expect(again.errors?.[0].extensions).toEqual({ code: 'CONFLICT', reason: 'ALREADY_REFUNDED' });
     expect(again.data?.refundOrder).toBeNull();
   });
@@ -67,22 +69,21 @@ describe('refundOrder', () => {
   ] as const)('is %s → %s, and nothing changes', async (_who, role, code) => {
     const { owner, order, payment } = await paidPayment();
     const token = role === 'owner' ? owner.token : role === null ? undefined : person(role).token;
-    expect((await refund(order.orderId, 'not allowed', token)).errors?.[0].extensions?.code).toBe(code);
+    expect((await refund(order.id, 'not allowed', token)).errors?.[0].extensions?.code).toBe(code);
     expect(await stored(payments, payment.id)).toMatchObject({ status: 'SUCCEEDED', refundRequestedAt: null });
   });
 
   it('is CONFLICT unless SUCCEEDED, NOT_FOUND without a payment', async () => {
     const { order } = await pendingPayment(payments);
-    expect((await refund(order.orderId, 'too early', admin.token)).errors?.[0].extensions).toEqual({
+    expect((await refund(order.id, 'too early', admin.token)).errors?.[0].extensions).toEqual({
       code: 'CONFLICT',
       reason: 'NOT_PAID',
     });
     const noIntent = await orderPlaced(payments, person());
-    expect((await refund(noIntent.orderId, 'nothing paid', admin.token)).errors?.[0].extensions?.code).toBe(
-      'NOT_FOUND',
-    );
+    expect((await refund(noIntent.id, 'nothing paid', admin.token)).errors?.[0].extensions?.code).toBe('NOT_FOUND');
     expect(
-      (await refund('00000000-0000-4000-8000-000000000001', 'unknown', admin.token)).errors?.[0].extensions?.code,
+      (await refund(globalId('Order', '00000000-0000-4000-8000-000000000001'), 'unknown', admin.token)).errors?.[0]
+        .extensions?.code,
     ).toBe('NOT_FOUND');
   });
 
@@ -90,26 +91,25 @@ describe('refundOrder', () => {
     ['ok-order', '', [{ field: 'input.reason', message: 'must not be empty' }]],
     ['ok-order', '   ', [{ field: 'input.reason', message: 'must not be empty' }]],
     ['ok-order', 'x'.repeat(501), [{ field: 'input.reason', message: 'must be at most 500 characters' }]],
+    // Ids are checked at the schema's edge (kit/src/ids), before the input's other fields: a bad id is reported alone.
+    ['bad', '', [{ field: 'input.orderId', message: 'must be a global id (`<Type>:<uuid>`, as the API answered it)' }]],
     [
       'bad',
-      '',
-      [
-        { field: 'input.orderId', message: 'must be a UUID' },
-        { field: 'input.reason', message: 'must not be empty' },
-      ],
+      'a fine reason',
+      [{ field: 'input.orderId', message: 'must be a global id (`<Type>:<uuid>`, as the API answered it)' }],
     ],
-  ])('orderId %s with a %#th bad reason → BAD_USER_INPUT listing every field', async (orderId, reason, fields) => {
+    ['payment-id', 'a fine reason', [{ field: 'input.orderId', message: 'must be an id of type Order, not Payment' }]],
+  ])('orderId %s with the %#th reason → BAD_USER_INPUT listing every bad field', async (orderId, reason, fields) => {
     const { order, payment } = await paidPayment();
-    const result = await refund(orderId === 'ok-order' ? order.orderId : 'not-a-uuid', reason, admin.token);
+    const ids: Record<string, string> = { 'ok-order': order.id, bad: 'not-a-uuid', 'payment-id': payment.id };
+    const result = await refund(ids[orderId], reason, admin.token);
     expect(result.errors?.[0].extensions).toMatchObject({ code: 'BAD_USER_INPUT', fields });
     expect(await stored(payments, payment.id)).toMatchObject({ status: 'SUCCEEDED' });
   });
 
   it('accepts a reason of exactly 500 characters', async () => {
     const { order } = await paidPayment();
-    expect((await refund(order.orderId, 'y'.repeat(500), admin.token)).data?.refundOrder?.payment.status).toBe(
-      'REFUNDED',
-    );
+    expect((await refund(order.id, 'y'.repeat(500), admin.token)).data?.refundOrder?.payment.status).toBe('REFUNDED');
   });
 });
 
@@ -125,7 +125,7 @@ describe('automatic refunds: no money kept for a cancelled order', () => {
     expect(await stored(payments, payment.id)).toMatchObject({ refundReason: AUTOMATIC_REFUND_REASON });
     expect(await eventTypes(payments, payment.id)).toEqual(['payment.succeeded', 'payment.refunded']);
     // The ledger reads orderCancelled: no order.paid will ever come, so there is nothing to debit.
-    expect((await outboxOf(payments, payment.id))[1].payload).toMatchObject({
+    expect((await outboxOf(payments, uuidOf(payment.id)))[1].payload).toMatchObject({
       reason: AUTOMATIC_REFUND_REASON,
       orderCancelled: true,
     });
@@ -143,6 +143,6 @@ describe('automatic refunds: no money kept for a cancelled order', () => {
       'the automatic refund',
     );
     expect(await eventTypes(payments, payment.id)).toEqual(['payment.succeeded', 'payment.refunded']);
-    expect((await outboxOf(payments, payment.id))[1].payload).toMatchObject({ orderCancelled: true });
+    expect((await outboxOf(payments, uuidOf(payment.id)))[1].payload).toMatchObject({ orderCancelled: true });
   });
 });

@@ -11,10 +11,12 @@ import {
   createIntent,
   eventTypes,
   intentEvent,
+  metadataOf,
   orderPlaced,
   postEvent,
   startPayments,
   stored,
+  uuidOf,
 } from '../testing';
 
 /** StripeProvider through the real `stripe` SDK, against a tiny server speaking enough of Stripe's API. */
@@ -110,7 +112,7 @@ it('createPaymentIntent asks Stripe once, with the amount, currency, metadata an
     form: {
       amount: '1999',
       currency: 'eur',
-      'metadata[paymentId]': payment.id,
+      'metadata[paymentId]': uuidOf(payment.id),
       'metadata[orderId]': order.orderId,
       'automatic_payment_methods[enabled]': 'true',
     },
@@ -125,7 +127,7 @@ it('createPaymentIntent asks Stripe once, with the amount, currency, metadata an
   expect(await createIntent(payments, order, owner)).toEqual({
     payment: expect.objectContaining({ id: payment.id }),
     clientSecret,
-    order: { id: order.orderId },
+    order: { id: order.id },
   });
   expect(requests).toHaveLength(before + 1);
 });
@@ -137,21 +139,21 @@ it('refundOrder asks Stripe for a refund keyed by the payment; the charge.refund
   expect((await postEvent(payments, intentEvent(payment, 'succeeded'), { secret: WEBHOOK_SECRET })).status).toBe(200);
   const before = requests.length;
   const result = await payments.client.data<{ refundOrder: PaymentChange }>(REFUND, {
-    variables: { input: { orderId: order.orderId, reason: 'Duplicate purchase' } },
+    variables: { input: { orderId: order.id, reason: 'Duplicate purchase' } },
     token: person(Role.ADMIN).token,
   });
   // Stripe has not confirmed yet: the payment stays SUCCEEDED until the webhook says so.
   expect(result.refundOrder).toEqual({
     payment: expect.objectContaining({ id: payment.id, status: 'SUCCEEDED' }),
-    order: { id: order.orderId },
+    order: { id: order.id },
   });
   expect(requests.slice(before)).toEqual([
     expect.objectContaining({
       path: '/v1/refunds',
-      idempotencyKey: `refund:${payment.id}`,
+      idempotencyKey: `refund:${uuidOf(payment.id)}`,
       form: expect.objectContaining({
         payment_intent: payment.providerRef,
-        'metadata[paymentId]': payment.id,
+        'metadata[paymentId]': uuidOf(payment.id),
         'metadata[reason]': 'Duplicate purchase',
       }),
     }),
@@ -160,7 +162,7 @@ it('refundOrder asks Stripe for a refund keyed by the payment; the charge.refund
     paymentIntentId: payment.providerRef!,
     amount: 2500,
     currency: 'USD',
-    metadata: { paymentId: payment.id, orderId: order.orderId },
+    metadata: metadataOf(payment),
     chargeId: 'ch_mock_1',
   });
   expect((await postEvent(payments, refunded, { secret: WEBHOOK_SECRET })).status).toBe(200);
@@ -173,7 +175,7 @@ it('with a real Stripe key configured, simulatePayment does not exist (the produ
   const order = await orderPlaced(payments, owner);
   const { payment } = await createIntent(payments, order, owner);
   const result = await payments.client.request(SIMULATE, {
-    variables: { input: { orderId: order.orderId, outcome: 'SUCCEEDED' } },
+    variables: { input: { orderId: order.id, outcome: 'SUCCEEDED' } },
     token: owner.token,
   });
   expect(result.errors?.[0]).toMatchObject({

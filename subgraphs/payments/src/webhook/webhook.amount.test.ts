@@ -5,10 +5,12 @@ import {
   PaymentView,
   eventTypes,
   intentEvent,
+  metadataOf,
   pendingPayment,
   postEvent,
   startPayments,
   stored,
+  uuidOf,
   webhookSecretOf,
   webhookUrl,
 } from '../testing';
@@ -48,7 +50,7 @@ async function mismatchesOf(paymentId: string) {
     `SELECT stripe_event_id AS "eventId", event_type AS type, expected_amount AS "expectedAmount", expected_currency AS "expectedCurrency",
             received_amount::int AS "receivedAmount", received_currency AS "receivedCurrency"
        FROM payment_amount_mismatches WHERE payment_id = $1`,
-    [paymentId],
+    [uuidOf(paymentId)],
   );
 }
 
@@ -82,7 +84,7 @@ describe('the money of a succeeded event must be the payment’s', () => {
     expect((await mismatchCount()) - before).toBe(1);
     expect(errorLogsOf(event.id)).toEqual([
       expect.objectContaining({
-        paymentId: payment.id,
+        paymentId: uuidOf(payment.id),
         expected: { amount: 19_900, currency: 'USD' },
         received: { amount: 100, currency: 'EUR' },
       }),
@@ -165,7 +167,7 @@ describe('the money of a succeeded event must be the payment’s', () => {
       paymentIntentId: payment.providerRef!,
       amount: 100,
       currency: 'EUR',
-      metadata: { paymentId: payment.id, orderId: payment.order.id },
+      metadata: metadataOf(payment),
       chargeId: `ch_${randomUUID()}`,
     });
     expect((await postEvent(payments, refund)).body.outcome).toBe('mismatch');

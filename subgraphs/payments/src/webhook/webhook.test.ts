@@ -6,13 +6,16 @@ import {
   PaymentView,
   disputeEvent,
   eventTypes,
+  globalId,
   intentEvent,
+  metadataOf,
   outboxOf,
   pendingPayment,
   postEvent,
   startPayments,
   stored,
   webhookSecretOf,
+  uuidOf,
   webhookUrl,
 } from '../testing';
 
@@ -28,7 +31,7 @@ const refundedEvent = (payment: PaymentView) =>
     paymentIntentId: payment.providerRef!,
     amount: payment.amount.amount,
     currency: payment.amount.currency,
-    metadata: { paymentId: payment.id, orderId: payment.order.id },
+    metadata: metadataOf(payment),
     chargeId: `ch_${randomUUID()}`,
   });
 
@@ -38,11 +41,11 @@ describe('signature', () => {
     const response = await postEvent(payments, intentEvent(payment, 'succeeded'));
     expect(response).toEqual({ status: 200, body: { received: true, outcome: 'applied' } });
     expect(await stored(payments, payment.id)).toMatchObject({ status: 'SUCCEEDED', failureReason: null });
-    const envelopes = await outboxOf(payments, payment.id);
+    const envelopes = await outboxOf(payments, uuidOf(payment.id));
     expect(envelopes.map((e) => e.type)).toEqual(['payment.succeeded']);
     expect(envelopes[0].payload).toEqual({
-      paymentId: payment.id,
-      orderId: payment.order.id,
+      paymentId: uuidOf(payment.id),
+      orderId: uuidOf(payment.order.id),
       amount: { amount: 2500, currency: 'USD' },
       providerRef: payment.providerRef,
     });
@@ -63,9 +66,11 @@ describe('signature', () => {
     expect(response.status).toBe(400);
     expect(String(response.body.error)).toMatch(message);
     expect(await stored(payments, payment.id)).toMatchObject({ status: 'REQUIRES_PAYMENT' });
-    expect(await outboxOf(payments, payment.id)).toEqual([]);
+    expect(await outboxOf(payments, uuidOf(payment.id))).toEqual([]);
     expect(
-      await queryRows(payments.subgraph.deps.db, `SELECT id FROM stripe_events WHERE payment_id = $1`, [payment.id]),
+      await queryRows(payments.subgraph.deps.db, `SELECT id FROM stripe_events WHERE payment_id = $1`, [
+        uuidOf(payment.id),
+      ]),
     ).toEqual([]);
   });
 
@@ -127,7 +132,7 @@ describe('order of arrival', () => {
     });
     await postEvent(payments, intentEvent(payment, 'succeeded'));
     expect(await stored(payments, payment.id)).toMatchObject({ status: 'SUCCEEDED', failureReason: null });
-    const envelopes = await outboxOf(payments, payment.id);
+    const envelopes = await outboxOf(payments, uuidOf(payment.id));
     expect(envelopes.map((e) => e.type)).toEqual(['payment.failed', 'payment.succeeded']);
     expect(envelopes[0].payload.reason).toBe('Your card was declined. (simulated)');
   });
@@ -165,7 +170,7 @@ describe('order of arrival', () => {
     expect(await stored(payments, payment.id)).toMatchObject({ status: 'REFUNDED' });
     expect((await postEvent(payments, intentEvent(payment, 'succeeded'))).body.outcome).toBe('unchanged');
     expect(await stored(payments, payment.id)).toMatchObject({ status: 'REFUNDED', refundedAt: expect.any(Date) });
-    const envelopes = await outboxOf(payments, payment.id);
+    const envelopes = await outboxOf(payments, uuidOf(payment.id));
     expect(envelopes.map((e) => e.type)).toEqual(['payment.succeeded', 'payment.refunded']);
     expect(envelopes[1].payload.reason).toBe('Refunded at the payment provider');
   });
@@ -184,14 +189,17 @@ describe('other events', () => {
     await postEvent(payments, disputeEvent(payment));
     await postEvent(payments, disputeEvent(payment));
     expect(await stored(payments, payment.id)).toMatchObject({ status: 'SUCCEEDED', disputed: true });
-    const envelopes = await outboxOf(payments, payment.id);
+    const envelopes = await outboxOf(payments, uuidOf(payment.id));
     expect(envelopes.map((e) => e.type)).toEqual(['payment.succeeded', 'payment.disputed']);
     expect(envelopes[1].payload.reason).toBe('fraudulent');
   });
 
   it('an unknown payment intent → 404 (Stripe retries later), logged, and the event id not consumed', async () => {
     const { payment } = await pendingPayment(payments);
-    const event = intentEvent({ ...payment, id: randomUUID(), providerRef: 'pi_unknown_123' }, 'succeeded');
+    const event = intentEvent(
+      { ...payment, id: globalId('Payment', randomUUID()), providerRef: 'pi_unknown_123' },
+      'succeeded',
+    );
     const response = await postEvent(payments, event);
     expect(response.status).toBe(404);
     expect(String(response.body.error)).toMatch(/No payment for payment_intent.succeeded/);
