@@ -1,4 +1,4 @@
-import { envReader, isUuid, queryRows } from '@marketplace/kit';
+import { envReader, isUuid, parseGlobalId, queryRows } from '@marketplace/kit';
 import { DataSource } from 'typeorm';
 import { readPaymentsConfig } from './config';
 import { deliverSigned, paymentIntentEvent } from './webhook/stripe-event';
@@ -6,14 +6,19 @@ import { deliverSigned, paymentIntentEvent } from './webhook/stripe-event';
 /**
  * `node subgraphs/payments/dist/simulate-payment.js <orderId> succeeded|failed`: sends the
  * signed Stripe event of a payment attempt to the webhook (through the gateway by default),
- * for a local run without Stripe keys. The order needs a payment intent first.
+ * for a local run without Stripe keys. The order needs a payment intent first. `orderId` is
+ * the order's id as the API answers it (`Order:<uuid>`), or its bare uuid.
  */
 /** What `npm start` runs (scripts/src/embedded-database.ts): embedded Postgres on 54320, database `marketplace`. */
 const EMBEDDED_DATABASE_URL = 'postgres://postgres:postgres@127.0.0.1:54320/marketplace';
 
-async function main([orderId, outcome]: string[]): Promise<void> {
+async function main([id, outcome]: string[]): Promise<void> {
+  const parsed = parseGlobalId(id);
+  const orderId = parsed?.typename === 'Order' ? parsed.uuid : id;
   if (!isUuid(orderId) || (outcome !== 'succeeded' && outcome !== 'failed'))
-    throw new Error('usage: node subgraphs/payments/dist/simulate-payment.js <orderId (UUID)> succeeded|failed');
+    throw new Error(
+      'usage: node subgraphs/payments/dist/simulate-payment.js <orderId (Order:<uuid>)> succeeded|failed',
+    );
   const env = envReader();
   const settings = readPaymentsConfig(env);
   if (settings.production || settings.stripeSecretKey)
