@@ -37,8 +37,12 @@ const DEVELOPMENT_ONLY = {
   enumValues: ['PaymentProvider.LOCAL'],
 };
 
-/** Number-typed names that carry money; such an argument or input field must be a MoneyInput (rule 6). */
-const MONEY_NAME = /amount|price|total|gross|net\b|balance|money|cents/i;
+/**
+ * Number-typed names that carry money; such an argument or input field must be a MoneyInput (rule 6).
+ * `totalCount` is a connection's count, not money; MoneyInput.amount is the one place an amount is a number.
+ */
+const MONEY_NAME = /amount|price|total(?!Count$)|gross|net\b|balance|money|cents/i;
+const MONEY_ITSELF = ['MoneyInput.amount'];
 
 const ERRORS_SENTENCE = /Errors: (none|[A-Z_]+(?: \([A-Z_, ]+\))?(?:, [A-Z_]+(?: \([A-Z_, ]+\))?)*)\.$/;
 
@@ -159,7 +163,9 @@ describe('API conventions (docs/api-conventions.md)', () => {
       if (type.name.endsWith('Payload') || ['Query', 'Mutation', 'Subscription'].includes(type.name)) continue;
       for (const field of Object.values(type.getFields())) {
         const named = getNamedType(field.type).name;
-        if (named === 'User' && field.name !== 'owner') problems.push(`${type.name}.${field.name}`);
+        // A connection's edge holds the listed user as `node` (UserEdge.node), as every edge does.
+        const edgeNode = type.name.endsWith('Edge') && field.name === 'node';
+        if (named === 'User' && field.name !== 'owner' && !edgeNode) problems.push(`${type.name}.${field.name}`);
       }
     }
     expect(problems).toEqual([]);
@@ -169,7 +175,9 @@ describe('API conventions (docs/api-conventions.md)', () => {
     const problems: string[] = [];
     for (const position of inputPositions()) {
       const numeric = ['Int', 'SafeInt', 'Float'].includes(position.type.name);
-      if (numeric && MONEY_NAME.test(position.name)) problems.push(`${position.path}: ${position.type.name}`);
+      if (numeric && MONEY_NAME.test(position.name) && !MONEY_ITSELF.includes(position.path)) {
+        problems.push(`${position.path}: ${position.type.name}`);
+      }
       if (/currency/i.test(position.name) && position.type.name !== 'CurrencyCode') problems.push(position.path);
     }
     for (const type of userTypes().filter(isObjectType)) {

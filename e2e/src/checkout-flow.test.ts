@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { RunningSubgraph, queryRows, startSubgraph } from '@marketplace/kit';
-import { subscribe, subscriptionClient } from '@marketplace/kit/testing';
+import { subscribe, subscriptionClient, uuidOf } from '@marketplace/kit/testing';
 import { StripeEventShape, paymentIntentEvent, paymentsSubgraph, signed } from '@marketplace/payments';
 import type { Client } from 'graphql-ws';
 import { TestSupergraph, startTestSupergraph, until } from './testing/supergraph';
@@ -120,7 +120,8 @@ function stripeEvent(
       paymentIntentId: intent.payment.providerRef,
       amount: intent.payment.amount.amount,
       currency: intent.payment.amount.currency,
-      metadata: { paymentId: intent.payment.id, orderId },
+      // Stripe's metadata carries our raw uuids (payments put them there), not the API's global ids.
+      metadata: { paymentId: uuidOf(intent.payment.id), orderId: uuidOf(orderId) },
     },
     outcome,
   );
@@ -171,7 +172,7 @@ async function outboxCount(type: string, orderId: string): Promise<number> {
   const [row] = await queryRows<{ n: number }>(
     database(),
     `SELECT count(*)::int AS n FROM outbox WHERE type = $1 AND envelope->'payload'->>'orderId' = $2`,
-    [type, orderId],
+    [type, uuidOf(orderId)],
   );
   return row.n;
 }
@@ -227,7 +228,7 @@ it('the same webhook five times, in reverse order with a late failure → one pa
   const [payments] = await queryRows<{ n: number }>(
     database(),
     `SELECT count(*)::int AS n FROM payments WHERE order_id = $1`,
-    [order.id],
+    [uuidOf(order.id)],
   );
   expect(payments.n).toBe(1);
 });
