@@ -280,6 +280,24 @@ it('a customer cannot pay, read or follow another customer’s order', async () 
   expect(spying.pushes[0].data ?? null).toBeNull();
 });
 
+it('an id of another type is BAD_USER_INPUT, not NOT_FOUND: a product id as orderId, an order id as productId', async () => {
+  const buyer = await customer();
+  await cartWith(buyer, productIds.slice(0, 1));
+  const order = await checkout(buyer);
+  const asOrder = await gql().request(
+    `mutation($o: ID!) { createPaymentIntent(input: { orderId: $o }) { clientSecret } }`,
+    { variables: { o: productIds[0] }, token: buyer.token },
+  );
+  expect(asOrder.errors?.map((error) => error.extensions?.code)).toEqual(['BAD_USER_INPUT']);
+  expect(asOrder.data?.createPaymentIntent ?? null).toBeNull();
+  const asProduct = await gql().request(
+    `mutation($p: ID!) { addToCart(input: { productId: $p }) { cart { itemCount } } }`,
+    { variables: { p: order.id }, token: buyer.token },
+  );
+  expect(asProduct.errors?.map((error) => error.extensions?.code)).toEqual(['BAD_USER_INPUT']);
+  expect(asProduct.data?.addToCart ?? null).toBeNull();
+});
+
 it('checkout twice with one key → one order; two concurrent checkouts of one cart → one order', async () => {
   const buyer = await customer();
   await cartWith(buyer, productIds.slice(0, 1));

@@ -115,7 +115,7 @@ it('buy → FULFILLED with keys → activate → verify offline → download →
           variables: { p: product.id },
           token: buyer.token,
         })
-      ).data ?? undefined,
+      ).data?.addToCart ?? undefined,
     'the replica',
   );
   const {

@@ -40,7 +40,7 @@ export async function orderWithIntent(supergraph: TestSupergraph): Promise<Order
           variables: { p: productId },
           token,
         })
-      ).data ?? undefined,
+      ).data?.addToCart ?? undefined,
     'the orders replica',
   );
   const {
