@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { RunningSubgraph, queryRows, startSubgraph } from '@marketplace/kit';
-import { subscribe, subscriptionClient } from '@marketplace/kit/testing';
+import { subscribe, subscriptionClient, uuidOf } from '@marketplace/kit/testing';
 import { StripeEventShape, paymentIntentEvent, paymentsSubgraph, signed } from '@marketplace/payments';
 import type { Client } from 'graphql-ws';
 import { TestSupergraph, startTestSupergraph, until } from './testing/supergraph';
@@ -120,7 +120,8 @@ function stripeEvent(
       paymentIntentId: intent.payment.providerRef,
       amount: intent.payment.amount.amount,
       currency: intent.payment.amount.currency,
-      metadata: { paymentId: intent.payment.id, orderId },
+      // Stripe's metadata carries our raw uuids (payments put them there), not the API's global ids.
+      metadata: { paymentId: uuidOf(intent.payment.id), orderId: uuidOf(orderId) },
     },
     outcome,
   );
@@ -171,7 +172,7 @@ async function outboxCount(type: string, orderId: string): Promise<number> {
   const [row] = await queryRows<{ n: number }>(
     database(),
     `SELECT count(*)::int AS n FROM outbox WHERE type = $1 AND envelope->'payload'->>'orderId' = $2`,
-    [type, orderId],
+    [type, uuidOf(orderId)],
   );
   return row.n;
 }
@@ -227,7 +228,7 @@ it('the same webhook five times, in reverse order with a late failure → one pa
   const [payments] = await queryRows<{ n: number }>(
     database(),
     `SELECT count(*)::int AS n FROM payments WHERE order_id = $1`,
-    [order.id],
+    [uuidOf(order.id)],
   );
   expect(payments.n).toBe(1);
 });
@@ -277,6 +278,24 @@ it('a customer cannot pay, read or follow another customer’s order', async () 
   await spying.ended;
   expect(spying.pushes.map((result) => result.errors?.[0]?.extensions?.code)).toEqual(['NOT_FOUND']);
   expect(spying.pushes[0].data ?? null).toBeNull();
+});
+
+it('an id of another type is BAD_USER_INPUT, not NOT_FOUND: a product id as orderId, an order id as productId', async () => {
+  const buyer = await customer();
+  await cartWith(buyer, productIds.slice(0, 1));
+  const order = await checkout(buyer);
+  const asOrder = await gql().request(
+    `mutation($o: ID!) { createPaymentIntent(input: { orderId: $o }) { clientSecret } }`,
+    { variables: { o: productIds[0] }, token: buyer.token },
+  );
+  expect(asOrder.errors?.map((error) => error.extensions?.code)).toEqual(['BAD_USER_INPUT']);
+  expect(asOrder.data?.createPaymentIntent ?? null).toBeNull();
+  const asProduct = await gql().request(
+    `mutation($p: ID!) { addToCart(input: { productId: $p }) { cart { itemCount } } }`,
+    { variables: { p: order.id }, token: buyer.token },
+  );
+  expect(asProduct.errors?.map((error) => error.extensions?.code)).toEqual(['BAD_USER_INPUT']);
+  expect(asProduct.data?.addToCart ?? null).toBeNull();
 });
 
 it('checkout twice with one key → one order; two concurrent checkouts of one cart → one order', async () => {

@@ -1,6 +1,6 @@
 import { createHash, createPublicKey, randomBytes, randomUUID, verify } from 'node:crypto';
 import { DemoIds, Envelope, EventDefinition, Events, createEnvelope, queryRows } from '@marketplace/kit';
-import { TestSubgraph, deliver, subscribe, subscriptionClient } from '@marketplace/kit/testing';
+import { TestSubgraph, deliver, globalId, subscribe, subscriptionClient, uuidOf } from '@marketplace/kit/testing';
 import { paymentIntentEvent, signed } from '@marketplace/payments';
 import type { Client } from 'graphql-ws';
 import { TestSupergraph, startTestSupergraph, until } from './testing/supergraph';
@@ -71,7 +71,7 @@ async function outboxOf(subgraph: string, type: string, orderId: string): Promis
   const rows = await queryRows<{ envelope: Envelope }>(
     supergraph.subgraphs.get(subgraph)!.deps.db,
     `SELECT envelope FROM outbox WHERE type = $1 AND envelope->'payload'->>'orderId' = $2 ORDER BY position`,
-    [type, orderId],
+    [type, uuidOf(orderId)],
   );
   return rows.map((row) => row.envelope);
 }
@@ -84,7 +84,7 @@ it('buy → FULFILLED with keys → activate → verify offline → download →
   const { products } = await gql().data(
     `query($v: ID!) { products(filter: { vendorId: $v, minPrice: { amount: 100, currency: USD } }, first: 1) { edges { node { id name price { amount currency } } } } }`,
     {
-      variables: { v: DemoIds.vendors.ada },
+      variables: { v: globalId('Vendor', DemoIds.vendors.ada) },
     },
   );
   const product = products.edges[0].node;
@@ -115,7 +115,7 @@ it('buy → FULFILLED with keys → activate → verify offline → download →
           variables: { p: product.id },
           token: buyer.token,
         })
-      ).data ?? undefined,
+      ).data?.addToCart ?? undefined,
     'the replica',
   );
   const {
@@ -143,7 +143,8 @@ it('buy → FULFILLED with keys → activate → verify offline → download →
       paymentIntentId: intent.payment.providerRef,
       amount: intent.payment.amount.amount,
       currency: intent.payment.amount.currency,
-      metadata: { paymentId: intent.payment.id, orderId: order.id },
+      // Stripe's metadata carries our raw uuids (payments put them there), not the API's global ids.
+      metadata: { paymentId: uuidOf(intent.payment.id), orderId: uuidOf(order.id) },
     },
     'succeeded',
   );
@@ -173,9 +174,10 @@ it('buy → FULFILLED with keys → activate → verify offline → download →
     verify(null, Buffer.from(payload), createPublicKey(publicKey.publicKeyPem), Buffer.from(signature, 'base64url')),
   ).toBe(true);
   expect(JSON.parse(Buffer.from(payload, 'base64url').toString())).toMatchObject({
-    lid: license.id,
-    pid: product.id,
-    sub: buyer.id,
+    // The key's claims are raw uuids (verified offline, outside the API).
+    lid: uuidOf(license.id),
+    pid: uuidOf(product.id),
+    sub: uuidOf(buyer.id),
   });
 
   // Online: activate this machine, then validate.

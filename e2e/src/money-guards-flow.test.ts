@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { Envelope, queryRows } from '@marketplace/kit';
+import { uuidOf } from '@marketplace/kit/testing';
 import type { StripeEventShape } from '@marketplace/payments';
 import {
   OrderWithIntent,
@@ -48,7 +49,7 @@ const deadLettersOf = async (orderId: string) => {
     const [row] = await queryRows<{ n: number }>(
       db(subgraph),
       `SELECT count(*)::int AS n FROM dead_letters WHERE body::jsonb->'payload'->>'orderId' = $1`,
-      [orderId],
+      [uuidOf(orderId)],
     );
     count += row.n;
   }
@@ -62,7 +63,7 @@ it('the probe: a signed success for 1 EUR against the order → not paid, no lic
   // Nothing left payments for anyone to act on.
   expect(
     await queryRows(db('payments'), `SELECT type FROM outbox WHERE envelope->'payload'->>'orderId' = $1`, [
-      made.order.id,
+      uuidOf(made.order.id),
     ]),
   ).toEqual([]);
   expect(await orderOf(made)).toEqual({ status: 'PENDING_PAYMENT', licenses: [] });
@@ -87,7 +88,9 @@ it('a late payment on a cancelled order: refunded automatically; the vendor ledg
   await until(
     async () =>
       (
-        await queryRows<{ status: string }>(db('payments'), `SELECT status FROM orders WHERE id = $1`, [made.order.id])
+        await queryRows<{ status: string }>(db('payments'), `SELECT status FROM orders WHERE id = $1`, [
+          uuidOf(made.order.id),
+        ])
       )[0]?.status === 'CANCELLED'
         ? true
         : undefined,
@@ -101,7 +104,7 @@ it('a late payment on a cancelled order: refunded automatically; the vendor ledg
     const [row] = await queryRows<{ envelope: Envelope }>(
       db('payments'),
       `SELECT envelope FROM outbox WHERE type = 'payment.refunded' AND envelope->'payload'->>'orderId' = $1`,
-      [made.order.id],
+      [uuidOf(made.order.id)],
     );
     return row?.envelope;
   }, 'the automatic refund');

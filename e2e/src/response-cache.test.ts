@@ -1,5 +1,5 @@
 import { DemoIds, queryRows } from '@marketplace/kit';
-import { metricSum, scrapeMetrics, sessionsRecorded, tokenFor } from '@marketplace/kit/testing';
+import { globalId, metricSum, scrapeMetrics, sessionsRecorded, tokenFor } from '@marketplace/kit/testing';
 import { RESPONSE_CACHE_HEADER } from '@marketplace/gateway';
 import { TestSupergraph, startTestSupergraph, until } from './testing/supergraph';
 
@@ -60,7 +60,7 @@ beforeAll(async () => {
     `SELECT id FROM products WHERE vendor_id = $1 AND status = 'PUBLISHED' ORDER BY id LIMIT 1`,
     [DemoIds.vendors.ada],
   );
-  productId = product.id;
+  productId = globalId('Product', product.id);
   // The gateway keeps nothing until its change-feed subscription is confirmed.
   await until(async () => ((await page()).cache === 'MISS' ? true : undefined), 'the response cache to listen');
 }, 60_000);
@@ -114,7 +114,7 @@ it("drops a suspended vendor's products and shows them again once reinstated", a
   await supergraph.client.data(
     `mutation($id: ID!) { suspendVendor(input: { vendorId: $id, reason: "Cache test" }) { vendor { status } } }`,
     {
-      variables: { id: DemoIds.vendors.ada },
+      variables: { id: globalId('Vendor', DemoIds.vendors.ada) },
       token: adminToken(),
     },
   );
@@ -130,7 +130,7 @@ it("drops a suspended vendor's products and shows them again once reinstated", a
   await supergraph.client.data(
     `mutation($id: ID!) { reinstateVendor(input: { vendorId: $id }) { vendor { status } } }`,
     {
-      variables: { id: DemoIds.vendors.ada },
+      variables: { id: globalId('Vendor', DemoIds.vendors.ada) },
       token: adminToken(),
     },
   );

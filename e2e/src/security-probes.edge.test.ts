@@ -1,6 +1,13 @@
 import { createHash } from 'node:crypto';
 import { DemoIds } from '@marketplace/kit';
-import { RawGraphQLSocket, TestSubscription, subscribe, subscriptionClient, tokenFor } from '@marketplace/kit/testing';
+import {
+  RawGraphQLSocket,
+  TestSubscription,
+  globalId,
+  subscribe,
+  subscriptionClient,
+  tokenFor,
+} from '@marketplace/kit/testing';
 import { RawAnswer, RawRequest, jsonOf, rawRequest } from '@marketplace/gateway/dist/testing/raw-request';
 import { TestSupergraph, startTestSupergraph } from './testing/supergraph';
 
@@ -83,7 +90,7 @@ describe('item 2: WebSocket operations are metered and capped', () => {
       const refused = ended.filter((errors) => errors.length > 0).map(([error]) => error.extensions?.code);
       expect(answered.length).toBeLessThanOrEqual(budget);
       expect(answered.length).toBeGreaterThan(0);
-      expect(answered[0].pushes[0].data).toEqual({ me: { id: DemoIds.users.alan } });
+      expect(answered[0].pushes[0].data).toEqual({ me: { id: globalId('User', DemoIds.users.alan) } });
       expect(refused).toEqual(Array(3 * budget - answered.length).fill('RATE_LIMITED'));
     } finally {
       await client.dispose();

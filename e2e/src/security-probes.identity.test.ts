@@ -2,10 +2,12 @@ import { randomUUID } from 'node:crypto';
 import { DemoIds, SubgraphModule, loadTokenKeys, queryRows, readCommonConfig } from '@marketplace/kit';
 import {
   GraphQLTestClient,
+  globalId,
   jwtWithClaims,
   recordTestSession,
   tokenFor,
   tokenOfUnknownUser,
+  uuidOf,
 } from '@marketplace/kit/testing';
 import { subgraphs as allSubgraphs } from '@marketplace/scripts';
 import { ledgerOf, orderOf, orderWithIntent, postWebhook, succeeded } from './testing/money';
@@ -97,7 +99,7 @@ describe('item 9: tokens', () => {
     const noExp = jwtWithClaims(claims, loadTokenKeys(readCommonConfig()).privateKeyPem!);
     const withExp = jwtWithClaims({ ...claims, exp: now + 600 }, loadTokenKeys(readCommonConfig()).privateKeyPem!);
     // The same claims with exp are served, so exp alone is what the refusal is about.
-    expect((await gql().data(ME, { token: withExp })).me.id).toBe(DemoIds.users.alan);
+    expect((await gql().data(ME, { token: withExp })).me.id).toBe(globalId('User', DemoIds.users.alan));
     const refused = await gql().request(ME, { token: noExp });
     expect([refused.status, refused.errors?.[0].extensions?.code]).toEqual([401, 'UNAUTHENTICATED']);
   });
@@ -218,7 +220,7 @@ it('item 12: updateProduct on another vendor’s draft answers NOT_FOUND, exactl
   };
   const hidden = await update(draft.id);
   expect(hidden.errors?.[0].extensions?.code).toBe('NOT_FOUND');
-  expect(hidden).toEqual(await update(randomUUID()));
+  expect(hidden).toEqual(await update(globalId('Product', randomUUID())));
 });
 
 it('item 13: a signed success for 1 EUR against a USD order leaves it unpaid, unlicensed, uncredited', async () => {
@@ -230,7 +232,7 @@ it('item 13: a signed success for 1 EUR against a USD order leaves it unpaid, un
   const announced = await queryRows(
     supergraph.subgraphs.get('payments')!.deps.db,
     `SELECT type FROM outbox WHERE envelope->'payload'->>'orderId' = $1`,
-    [made.order.id],
+    [uuidOf(made.order.id)],
   );
   expect(announced).toEqual([]);
   expect(await orderOf(supergraph, made)).toEqual({ status: 'PENDING_PAYMENT', licenses: [] });

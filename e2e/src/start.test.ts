@@ -133,7 +133,7 @@ describe('npm start (embedded mode)', () => {
     // The README's tour pays with simulatePayment: npm start enables it (an unknown order, not FORBIDDEN).
     expect(
       await gateway.errorCode(
-        `mutation { simulatePayment(input: { orderId: "00000000-0000-4000-8000-0000000000ff", outcome: SUCCEEDED }) { payment { status } } }`,
+        `mutation { simulatePayment(input: { orderId: "Order:00000000-0000-4000-8000-0000000000ff", outcome: SUCCEEDED }) { payment { status } } }`,
         { token: register.accessToken },
       ),
     ).toBe('NOT_FOUND');

@@ -1,5 +1,5 @@
 import { DemoIds, queryRows } from '@marketplace/kit';
-import { metricSum, scrapeMetrics, tokenFor } from '@marketplace/kit/testing';
+import { globalId, metricSum, scrapeMetrics, tokenFor } from '@marketplace/kit/testing';
 import { TestSupergraph, startTestSupergraph, until } from './testing/supergraph';
 
 /**
@@ -33,7 +33,7 @@ beforeAll(async () => {
     `SELECT id FROM products WHERE vendor_id = $1 AND status = 'PUBLISHED' ORDER BY id LIMIT 1`,
     [DemoIds.vendors.ada],
   );
-  productId = product.id;
+  productId = globalId('Product', product.id);
   // Nothing is kept until the gateway's change-feed subscription is confirmed.
   await until(async () => {
     const before = await hits();
@@ -113,5 +113,5 @@ async function anyCategoryId(): Promise<string> {
     supergraph.subgraphs.get('catalog')!.deps.db,
     `SELECT id FROM categories WHERE parent_id IS NOT NULL ORDER BY id LIMIT 1`,
   );
-  return category.id;
+  return globalId('Category', category.id);
 }

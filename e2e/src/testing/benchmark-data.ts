@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { DemoIds, Events, createEnvelope, queryRows } from '@marketplace/kit';
-import { tokenFor } from '@marketplace/kit/testing';
+import { globalId, tokenFor, uuidOf } from '@marketplace/kit/testing';
 import { TestSupergraph, until } from './supergraph';
 
 /**
@@ -35,7 +35,9 @@ const CORRELATION = 'n-plus-one-seed';
 
 export async function seedBenchmarkData(supergraph: TestSupergraph): Promise<BenchmarkData> {
   for (const name of ['users', 'vendor', 'catalog']) await supergraph.subgraphs.get(name)!.wiring.seed?.();
-  const { ada, others } = await dealProducts(supergraph);
+  const dealt = await dealProducts(supergraph);
+  // The API takes global ids; the seeding SQL and events above use the raw uuids.
+  const [ada, others] = [dealt.ada, dealt.others].map((ids) => ids.map((id) => globalId('Product', id)));
   const customerToken = tokenFor(DemoIds.users.alan, 'CUSTOMER');
   const vendorToken = tokenFor(DemoIds.users.ada, 'VENDOR');
   const reviewedProductId = ada[ada.length - 1];
@@ -226,7 +228,7 @@ async function placePaidOrders(
         supergraph,
         'orders',
         `SELECT count(*)::int AS n FROM orders WHERE status = 'FULFILLED' AND id = ANY($1::uuid[])`,
-        [orderIds],
+        [orderIds.map(uuidOf)],
       )) === ORDERS
         ? true
         : undefined,
@@ -267,19 +269,19 @@ async function reviewByDistinctCustomers(
     const licenseId = randomUUID();
     const envelope = createEnvelope(
       Events.LicenseIssued,
-      { licenseId, productId, ownerId: reviewer.id, orderId: randomUUID() },
+      { licenseId, productId: uuidOf(productId), ownerId: uuidOf(reviewer.id), orderId: randomUUID() },
       { source: 'licensing', correlationId: CORRELATION, aggregateId: licenseId },
     );
     await catalog.events.transport.publish(envelope);
   }
-  const holders = reviewers.map((reviewer) => reviewer.id);
+  const holders = reviewers.map((reviewer) => uuidOf(reviewer.id));
   await until(
     async () =>
       (await countIn(
         supergraph,
         'catalog',
         `SELECT count(*)::int AS n FROM licenses WHERE product_id = $1 AND owner_id = ANY($2::uuid[])`,
-        [productId, holders],
+        [uuidOf(productId), holders],
       )) === count
         ? true
         : undefined,

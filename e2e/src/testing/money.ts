@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { DemoIds, queryRows } from '@marketplace/kit';
+import { globalId, uuidOf } from '@marketplace/kit/testing';
 import { StripeEventShape, paymentIntentEvent, signed } from '@marketplace/payments';
 import { TestSupergraph, until } from './supergraph';
 
@@ -28,7 +29,7 @@ export async function orderWithIntent(supergraph: TestSupergraph): Promise<Order
   const gql = supergraph.client;
   const { products } = await gql.data(
     `query($v: ID!) { products(filter: { vendorId: $v, minPrice: { amount: 100, currency: USD } }, first: 1) { edges { node { id } } } }`,
-    { variables: { v: DemoIds.vendors.ada } },
+    { variables: { v: globalId('Vendor', DemoIds.vendors.ada) } },
   );
   const productId: string = products.edges[0].node.id;
   const token = await newCustomer(supergraph);
@@ -39,7 +40,7 @@ export async function orderWithIntent(supergraph: TestSupergraph): Promise<Order
           variables: { p: productId },
           token,
         })
-      ).data ?? undefined,
+      ).data?.addToCart ?? undefined,
     'the orders replica',
   );
   const {
@@ -65,7 +66,8 @@ export function succeeded({ order, payment }: OrderWithIntent, money = payment.a
       paymentIntentId: payment.providerRef,
       amount: money.amount,
       currency: money.currency,
-      metadata: { paymentId: payment.id, orderId: order.id },
+      // Stripe's metadata carries our raw uuids (payments put them there), not the API's global ids.
+      metadata: { paymentId: uuidOf(payment.id), orderId: uuidOf(order.id) },
     },
     'succeeded',
   );
@@ -96,11 +98,11 @@ export async function orderOf(supergraph: TestSupergraph, { token, order }: Orde
   ).order;
 }
 
-/** The vendor ledger's entries for an order. */
+/** The vendor ledger's entries for an order (its API id). */
 export function ledgerOf(supergraph: TestSupergraph, orderId: string) {
   return queryRows<{ kind: string; amount: number }>(
     supergraph.subgraphs.get('vendor')!.deps.db,
     `SELECT kind, amount::int AS amount FROM ledger_entries WHERE order_id = $1`,
-    [orderId],
+    [uuidOf(orderId)],
   );
 }

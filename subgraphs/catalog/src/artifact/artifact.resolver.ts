@@ -16,7 +16,10 @@ export class ArtifactResolver {
       "A signed URL to PUT a new build of your product to (its vendor only, not while suspended, not for an archived product). The upload replaces the product's current artifact; earlier builds stay available to their buyers. Errors: UNAUTHENTICATED, FORBIDDEN (VENDOR_SUSPENDED), BAD_USER_INPUT, NOT_FOUND, CONFLICT (PRODUCT_ARCHIVED, VERSION_EXISTS).",
   })
   createArtifactUpload(
-    @Arg('input', () => CreateArtifactUploadInput) input: CreateArtifactUploadInput,
+    @Arg('input', () => CreateArtifactUploadInput, {
+      description: 'The product and the version of the build to upload.',
+    })
+    input: CreateArtifactUploadInput,
     @Ctx() context: RequestContext,
   ): Promise<CreateArtifactUploadPayload> {
     return this.artifacts.createUpload(context, input.productId, input.version);

@@ -68,7 +68,10 @@ export class ProductResolver {
       'Creates a DRAFT product of the signed-in vendor (an approved vendor that is not suspended). Errors: UNAUTHENTICATED, FORBIDDEN (NOT_A_VENDOR, VENDOR_SUSPENDED), BAD_USER_INPUT, CONFLICT (NAME_TAKEN).',
   })
   async createProduct(
-    @Arg('input', () => CreateProductInput) input: CreateProductInput,
+    @Arg('input', () => CreateProductInput, {
+      description: 'The new product: name, description, kind, price, category and tags.',
+    })
+    input: CreateProductInput,
     @Ctx() context: RequestContext,
   ): Promise<CreateProductPayload> {
     return { product: await this.productService.create(context, input) };
@@ -81,7 +84,8 @@ export class ProductResolver {
       "Changes a product (its vendor only, not while suspended; ARCHIVED products are final). A published product's change reaches the storefront at once. Errors: UNAUTHENTICATED, FORBIDDEN (VENDOR_SUSPENDED), BAD_USER_INPUT, NOT_FOUND, CONFLICT (NAME_TAKEN, PRODUCT_ARCHIVED).",
   })
   async updateProduct(
-    @Arg('input', () => UpdateProductInput) input: UpdateProductInput,
+    @Arg('input', () => UpdateProductInput, { description: 'The product to change and the fields to change.' })
+    input: UpdateProductInput,
     @Ctx() context: RequestContext,
   ): Promise<UpdateProductPayload> {
     return { product: await this.productService.update(context, input) };
@@ -94,7 +98,8 @@ export class ProductResolver {
       'Sends a DRAFT or REJECTED product to review (its vendor only; the vendor must be active). Errors: UNAUTHENTICATED, FORBIDDEN (VENDOR_SUSPENDED), BAD_USER_INPUT, NOT_FOUND, CONFLICT (INVALID_STATUS, PRODUCT_ARCHIVED).',
   })
   async submitProductForReview(
-    @Arg('input', () => SubmitProductForReviewInput) input: SubmitProductForReviewInput,
+    @Arg('input', () => SubmitProductForReviewInput, { description: 'The draft to submit.' })
+    input: SubmitProductForReviewInput,
     @Ctx() context: RequestContext,
   ): Promise<SubmitProductForReviewPayload> {
     return { product: await this.workflow.submitForReview(context, input.productId) };
@@ -107,7 +112,7 @@ export class ProductResolver {
       'Withdraws a product for good (its vendor or an admin). Errors: UNAUTHENTICATED, FORBIDDEN, BAD_USER_INPUT, NOT_FOUND, CONFLICT (PRODUCT_ARCHIVED).',
   })
   async archiveProduct(
-    @Arg('input', () => ArchiveProductInput) input: ArchiveProductInput,
+    @Arg('input', () => ArchiveProductInput, { description: 'The product to archive.' }) input: ArchiveProductInput,
     @Ctx() context: RequestContext,
   ): Promise<ArchiveProductPayload> {
     return { product: await this.workflow.archive(context, input.productId) };
@@ -120,7 +125,7 @@ export class ProductResolver {
       'Publishes a product under review (admin; its vendor must be active). Errors: UNAUTHENTICATED, FORBIDDEN, BAD_USER_INPUT, NOT_FOUND, CONFLICT (INVALID_STATUS, PRODUCT_ARCHIVED, VENDOR_SUSPENDED).',
   })
   async approveProduct(
-    @Arg('input', () => ApproveProductInput) input: ApproveProductInput,
+    @Arg('input', () => ApproveProductInput, { description: 'The product to publish.' }) input: ApproveProductInput,
     @Ctx() context: RequestContext,
   ): Promise<ApproveProductPayload> {
     return { product: await this.workflow.approve(context, input.productId) };
@@ -133,7 +138,8 @@ export class ProductResolver {
       'Sends a product under review back to its vendor with a reason (admin). Errors: UNAUTHENTICATED, FORBIDDEN, BAD_USER_INPUT, NOT_FOUND, CONFLICT (INVALID_STATUS, PRODUCT_ARCHIVED).',
   })
   async rejectProduct(
-    @Arg('input', () => RejectProductInput) input: RejectProductInput,
+    @Arg('input', () => RejectProductInput, { description: 'The product to send back and why.' })
+    input: RejectProductInput,
     @Ctx() context: RequestContext,
   ): Promise<RejectProductPayload> {
     return { product: await this.workflow.reject(context, input.productId, input.reason) };

@@ -22,7 +22,8 @@ export class ReviewResolver {
       'Reviews a published product you hold a license for, once (change it with updateReview). Its vendor cannot review it. Errors: UNAUTHENTICATED, FORBIDDEN (LICENSE_REQUIRED, OWN_PRODUCT, REVIEWS_CLOSED), BAD_USER_INPUT, NOT_FOUND, CONFLICT (ALREADY_REVIEWED).',
   })
   addReview(
-    @Arg('input', () => AddReviewInput) input: AddReviewInput,
+    @Arg('input', () => AddReviewInput, { description: 'The product to review, the rating and the text.' })
+    input: AddReviewInput,
     @Ctx() context: RequestContext,
   ): Promise<AddReviewPayload> {
     return this.reviews.add(context, input);
@@ -35,7 +36,8 @@ export class ReviewResolver {
       'Changes your own review while the product is in the storefront: an omitted field stays as it is, a null or "" `body` removes the text. Errors: UNAUTHENTICATED, FORBIDDEN (REVIEWS_CLOSED), BAD_USER_INPUT, NOT_FOUND.',
   })
   updateReview(
-    @Arg('input', () => UpdateReviewInput) input: UpdateReviewInput,
+    @Arg('input', () => UpdateReviewInput, { description: 'The review to change and its new rating or text.' })
+    input: UpdateReviewInput,
     @Ctx() context: RequestContext,
   ): Promise<UpdateReviewPayload> {
     return this.reviews.update(context, input);
@@ -48,7 +50,7 @@ export class ReviewResolver {
       'Removes a review (its owner or an admin); the payload holds the product with its rating and review count after the removal. Errors: UNAUTHENTICATED, FORBIDDEN, BAD_USER_INPUT, NOT_FOUND.',
   })
   deleteReview(
-    @Arg('input', () => DeleteReviewInput) input: DeleteReviewInput,
+    @Arg('input', () => DeleteReviewInput, { description: 'The review to delete.' }) input: DeleteReviewInput,
     @Ctx() context: RequestContext,
   ): Promise<DeleteReviewPayload> {
     return this.reviews.delete(context, input.reviewId);
