@@ -102,6 +102,8 @@ it('node answers null without an error for a hidden or missing object, whoever o
     globalId('Order', randomUUID()),
     globalId('Payment', randomUUID()),
     globalId('License', randomUUID()),
+    globalId('Category', randomUUID()),
+    globalId('Review', randomUUID()),
   ]) {
     const answer = await ask(`query ($id: ID!) { node(id: $id) { ${NODE_FIELDS} ${OWNER_FIELDS} } }`, { id });
     expect([id, answer.data, answer.errors]).toEqual([id, { node: null }, undefined]);
@@ -113,6 +115,54 @@ it('node answers null without an error for a hidden or missing object, whoever o
     tokenFor(DemoIds.users.ada, 'VENDOR'),
   );
   expect([own.data, own.errors]).toEqual([{ node: { id: globalId('Product', draftId), status: 'DRAFT' } }, undefined]);
+});
+
+it('node and nodes refetch a Category and a Review (owned by the catalog); a review of a hidden product is null', async () => {
+  const db = supergraph.subgraphs.get('catalog')!.deps.db;
+  const [category] = await queryRows<{ id: string; slug: string; name: string }>(
+    db,
+    'SELECT id, slug, name FROM categories ORDER BY slug LIMIT 1',
+  );
+  // Reviews are written by license holders; the rows are made directly (the refetch is what is tested here).
+  const review = async (product: string) =>
+    (
+      await queryRows<{ id: string }>(
+        db,
+        `INSERT INTO reviews (product_id, author_id, rating, body) VALUES ($1, $2, 4, 'Does what it says.')
+         ON CONFLICT (product_id, author_id) DO UPDATE SET rating = 4, body = 'Does what it says.' RETURNING id`,
+        [product, DemoIds.users.grace],
+      )
+    )[0].id;
+  const categoryId = globalId('Category', category.id);
+  const reviewId = globalId('Review', await review(productId));
+  const hiddenReviewId = globalId('Review', await review(draftId));
+  const FIELDS = `__typename id ... on Category { slug name } ... on Review { rating body }`;
+
+  const byCategory = await ask(`query ($id: ID!) { node(id: $id) { ${FIELDS} } }`, { id: categoryId });
+  expect([byCategory.data, byCategory.errors]).toEqual([
+    { node: { __typename: 'Category', id: categoryId, slug: category.slug, name: category.name } },
+    undefined,
+  ]);
+  const byReview = await ask(`query ($id: ID!) { node(id: $id) { ${FIELDS} } }`, { id: reviewId });
+  expect([byReview.data, byReview.errors]).toEqual([
+    { node: { __typename: 'Review', id: reviewId, rating: 4, body: 'Does what it says.' } },
+    undefined,
+  ]);
+
+  const ids = [
+    categoryId,
+    reviewId,
+    hiddenReviewId,
+    globalId('Category', randomUUID()),
+    globalId('Review', randomUUID()),
+  ];
+  const many = await ask('query ($ids: [ID!]!) { nodes(ids: $ids) { __typename id } }', { ids });
+  expect([many.data, many.errors]).toEqual([
+    {
+      nodes: [{ __typename: 'Category', id: categoryId }, { __typename: 'Review', id: reviewId }, null, null, null],
+    },
+    undefined,
+  ]);
 });
 
 it('nodes answers in order, null for each missing or hidden one, and at most 100 ids', async () => {

@@ -5,6 +5,9 @@ import { ENTITY_CACHE_HINTS, ENTITY_ID_DESCRIPTION, EntityDescriptions } from '.
 import { entityStub, entityStubs, stubReferences } from './entity-stubs';
 import { PUBLIC_DATA_MAX_AGE_SECONDS } from './cache-hints';
 import { buildFederatedSchema, printSubgraphSdl } from './federation';
+import { globalId } from './ids/global-id';
+
+const UUID = '0b7e5a34-8f1d-4c2a-9e3b-5d6f7a8b9c0d';
 
 const Order = entityStub('Order');
 type Order = InstanceType<typeof Order>;
@@ -46,7 +49,10 @@ describe('entity stubs', () => {
         'type Order',
         '  @key(fields: "id")',
         '{',
-        `  """${ENTITY_ID_DESCRIPTION}"""`,
+        // Over 70 characters, so graphql-js prints it as a block.
+        '  """',
+        `  ${ENTITY_ID_DESCRIPTION}`,
+        '  """',
         '  id: ID!',
         '',
         '  """A note about the order."""',
@@ -59,11 +65,14 @@ describe('entity stubs', () => {
       schema,
       source:
         'query ($representations: [_Any!]!) { _entities(representations: $representations) { __typename ... on Order { id note } } }',
-      variableValues: { representations: [{ __typename: 'Order', id: 'o1' }] },
+      variableValues: { representations: [{ __typename: 'Order', id: globalId('Order', UUID) }] },
       contextValue: {},
     });
     expect(result.errors).toBeUndefined();
-    expect(result.data).toEqual({ _entities: [{ __typename: 'Order', id: 'o1', note: 'note for o1' }] });
+    // The stub's resolvers see the uuid; the answer carries the global id.
+    expect(result.data).toEqual({
+      _entities: [{ __typename: 'Order', id: globalId('Order', UUID), note: `note for ${UUID}` }],
+    });
   });
 
   it("carries the owner's cache hint from ENTITY_CACHE_HINTS: public entities 60 s, private ones none", async () => {

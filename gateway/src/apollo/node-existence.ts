@@ -15,6 +15,8 @@ export const NODE_EXISTENCE_PROBES: Readonly<Record<string, string>> = {
   Order: 'status',
   Payment: 'status',
   License: 'status',
+  Category: 'name',
+  Review: 'rating',
 };
 
 const PROBE_PREFIX = '_nodeExists';

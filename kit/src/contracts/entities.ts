@@ -11,6 +11,9 @@ export const EntityDescriptions = {
   Payment: 'The payment of one order, through a payment provider.',
   License:
     'The right to use one product, issued for one paid order line: a signed key, activations on machines and downloads.',
+  Category: "A place in the catalog's tree of categories, e.g. Agents › Customer support.",
+  Review:
+    'A verified review: written by a customer holding a license for the product, at most one per customer and product.',
 } as const;
 
 /** A shared entity's type name. */
@@ -34,10 +37,21 @@ export const ENTITY_CACHE_HINTS: Readonly<Record<EntityName, 'public' | 'private
   Order: 'private',
   Payment: 'private',
   License: 'private',
+  Category: 'public',
+  Review: 'private',
 };
 
 /**
  * The types `node(id:)` and `nodes(ids:)` refetch (`interface Node`), in one place: adding
- * one (Category, Review, Payout once they are entities with a description above) is one line.
+ * one (Payout once it is an entity with a description above) is one line.
  */
-export const NODE_TYPES: readonly EntityName[] = ['User', 'Vendor', 'Product', 'Order', 'Payment', 'License'];
+export const NODE_TYPES: readonly EntityName[] = [
+  'User',
+  'Vendor',
+  'Product',
+  'Order',
+  'Payment',
+  'License',
+  'Category',
+  'Review',
+];

@@ -72,7 +72,7 @@ describe('global ids', () => {
   });
 
   it('the switch: GLOBAL_IDS overrides the default; apiId follows it', () => {
-    expect(GLOBAL_IDS_DEFAULT).toBe(false);
+    expect(GLOBAL_IDS_DEFAULT).toBe(true);
     expect(globalIdsEnabled({})).toBe(GLOBAL_IDS_DEFAULT);
     expect(globalIdsEnabled({ GLOBAL_IDS: 'true' })).toBe(true);
     expect(globalIdsEnabled({ GLOBAL_IDS: 'false' })).toBe(false);

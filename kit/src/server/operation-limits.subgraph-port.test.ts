@@ -13,6 +13,7 @@ import {
 } from 'type-graphql';
 import type { GraphQLFormattedError } from 'graphql';
 import type { SubgraphModule } from '../subgraph';
+import { globalId } from '../ids/global-id';
 import { TestSubgraph, startTestSubgraph } from '../testing/subgraph';
 import { subscribe, subscriptionClient } from '../testing/subscription-client';
 import { DEFAULT_MAX_ALIASES, DEFAULT_MAX_DEPTH, DEFAULT_MAX_DIRECTIVES, DEFAULT_MAX_TOKENS } from './operation-limits';
@@ -72,12 +73,15 @@ const limitsModule: SubgraphModule = {
   }),
 };
 
-/** `{ node(id: "n") { parent { … id } } }`, `levels` fields deep. */
-const deep = (levels: number) => `{ node(id: "n") { ${'parent { '.repeat(levels - 2)}id${' }'.repeat(levels - 2)} } }`;
+/** A LimitNode's global id (ids are global at every subgraph's edge). */
+const N = globalId('LimitNode', '5f0c6c8e-2b7a-4d3e-9a41-0c1d2e3f4a5b');
+/** `{ node(id: N) { parent { … id } } }`, `levels` fields deep. */
+const deep = (levels: number) =>
+  `{ node(id: "${N}") { ${'parent { '.repeat(levels - 2)}id${' }'.repeat(levels - 2)} } }`;
 const aliased = (count: number) =>
-  `{ ${Array.from({ length: count }, (_, i) => `a${i}: node(id: "${i}") { id }`).join(' ')} }`;
+  `{ ${Array.from({ length: count }, (_, i) => `a${i}: node(id: "${N}") { id }`).join(' ')} }`;
 const directed = (count: number) =>
-  `query D($yes: Boolean = true) { node(id: "n") { ${'id @include(if: $yes) '.repeat(count)}} }`;
+  `query D($yes: Boolean = true) { node(id: "${N}") { ${'id @include(if: $yes) '.repeat(count)}} }`;
 /** `{ sum(values: [1 1 …]) }`: 9 tokens around the values (commas are not tokens). */
 const tokens = (count: number) => `{ sum(values: [${'1 '.repeat(count - 9)}]) }`;
 
@@ -160,13 +164,20 @@ describe('operation limits on a subgraph port, over HTTP', () => {
   });
 
   it('serves a signed _entities fetch with many representations', async () => {
-    const representations = Array.from({ length: 500 }, (_, i) => ({ __typename: 'LimitNode', id: `e${i}` }));
+    const uuid = (i: number) => `00000000-0000-4000-8000-${String(i).padStart(12, '0')}`;
+    const representations = Array.from({ length: 500 }, (_, i) => ({
+      __typename: 'LimitNode',
+      id: globalId('LimitNode', uuid(i)),
+    }));
     const data = await port.client.data(
       'query($r: [_Any!]!) { _entities(representations: $r) { ... on LimitNode { id parent { id } } } }',
       { variables: { r: representations } },
     );
     expect(data._entities).toHaveLength(500);
-    expect(data._entities[499]).toEqual({ id: 'e499', parent: { id: 'e499.' } });
+    expect(data._entities[499]).toEqual({
+      id: globalId('LimitNode', uuid(499)),
+      parent: { id: globalId('LimitNode', `${uuid(499)}.`) },
+    });
   });
 
   it('logs a refusal over the token limit', async () => {

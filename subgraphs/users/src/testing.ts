@@ -1,4 +1,4 @@
-import { GraphQLTestClient, TestSubgraph, startTestSubgraph, until } from '@marketplace/kit/testing';
+import { GraphQLTestClient, TestSubgraph, startTestSubgraph, until, uuidOf } from '@marketplace/kit/testing';
 import { usersSubgraph } from './index';
 import type { Mail, Mailer } from './auth/mailer';
 import { readUsersConfig } from './config';
@@ -133,7 +133,7 @@ export async function registerAs(
 ): Promise<Session> {
   const session = await register(users, email);
   if (role === 'CUSTOMER') return session;
-  await users.subgraph.deps.db.query('UPDATE users SET role = $2 WHERE id = $1', [session.user.id, role]);
+  await users.subgraph.deps.db.query('UPDATE users SET role = $2 WHERE id = $1', [uuidOf(session.user.id), role]);
   return (await users.client.data<{ refreshToken: Session }>(REFRESH, { variables: { t: session.refreshToken } }))
     .refreshToken;
 }

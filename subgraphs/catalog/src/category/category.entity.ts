@@ -1,10 +1,10 @@
-import { PublicData } from '@marketplace/kit';
+import { EntityCacheHint, EntityDescriptions } from '@marketplace/kit';
 import { Directive, Field, ID, ObjectType } from 'type-graphql';
 import { Column, Entity, PrimaryGeneratedColumn } from 'typeorm';
 
-@ObjectType({ description: "A place in the catalog's tree of categories, e.g. Agents › Customer support." })
+@ObjectType({ description: EntityDescriptions.Category })
 @Directive('@key(fields: "id")')
-@PublicData()
+@EntityCacheHint('Category')
 @Entity({ name: 'categories' })
 export class Category {
   @Field(() => ID, { description: 'Global id (`<Type>:<uuid>`), unique across the supergraph; opaque to clients.' })

@@ -1,12 +1,10 @@
-import { Connection } from '@marketplace/kit';
+import { Connection, EntityCacheHint, EntityDescriptions } from '@marketplace/kit';
 import { Directive, Field, ID, Int, ObjectType } from 'type-graphql';
 
 /** One customer's verdict on a product they hold a license for. */
-@ObjectType({
-  description:
-    'A verified review: written by a customer holding a license for the product, at most one per customer and product.',
-})
+@ObjectType({ description: EntityDescriptions.Review })
 @Directive('@key(fields: "id")')
+@EntityCacheHint('Review')
 export class Review {
   @Field(() => ID, { description: 'Global id (`<Type>:<uuid>`), unique across the supergraph; opaque to clients.' })
   id: string;

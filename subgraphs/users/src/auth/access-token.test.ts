@@ -1,6 +1,6 @@
 import { createHmac, generateKeyPairSync, randomUUID } from 'node:crypto';
 import { AccessTokenSigner, Role, Viewer, loadTokenKeys, readCommonConfig } from '@marketplace/kit';
-import { TestSubgraph, jwtWithClaims } from '@marketplace/kit/testing';
+import { TestSubgraph, jwtWithClaims, uuidOf } from '@marketplace/kit/testing';
 import { register, startUsers } from '../testing';
 
 /**
@@ -49,7 +49,7 @@ async function expectRefused(authorization: string, message: string) {
 describe('a valid access token', () => {
   it('makes its subject the viewer', async () => {
     const session = await register(users);
-    const result = await meWith(`Bearer ${signer.sign({ id: session.user.id, role: Role.CUSTOMER }, 1)}`);
+    const result = await meWith(`Bearer ${signer.sign({ id: uuidOf(session.user.id), role: Role.CUSTOMER }, 1)}`);
     expect(result.status).toBe(200);
     expect(result.data).toEqual({ me: { id: session.user.id, role: 'CUSTOMER' } });
   });
@@ -58,11 +58,11 @@ describe('a valid access token', () => {
     const session = await register(users);
     const USERS = `{ users(first: 1) { totalCount } }`;
     const asAdmin = await users.client.request(USERS, {
-      token: signer.sign({ id: session.user.id, role: Role.ADMIN }, 1),
+      token: signer.sign({ id: uuidOf(session.user.id), role: Role.ADMIN }, 1),
     });
     expect(asAdmin.data?.users.totalCount).toBeGreaterThan(0);
     const asCustomer = await users.client.request(USERS, {
-      token: signer.sign({ id: session.user.id, role: Role.CUSTOMER }, 1),
+      token: signer.sign({ id: uuidOf(session.user.id), role: Role.CUSTOMER }, 1),
     });
     expect(asCustomer.errors?.[0].extensions?.code).toBe('FORBIDDEN');
   });
@@ -132,7 +132,10 @@ describe('refused access tokens', () => {
 
   it('a token signed with the real key but without exp (it would never expire)', async () => {
     const session = await register(users);
-    const withoutExp: Record<string, unknown> = { ...claimsFor({ id: session.user.id, role: Role.CUSTOMER }), sv: 1 };
+    const withoutExp: Record<string, unknown> = {
+      ...claimsFor({ id: uuidOf(session.user.id), role: Role.CUSTOMER }),
+      sv: 1,
+    };
     delete withoutExp.exp;
     const token = jwtWithClaims(withoutExp, loadTokenKeys(config).privateKeyPem!);
     await expectRefused(`Bearer ${token}`, 'Invalid access token');
@@ -181,11 +184,11 @@ describe('concurrent requests', () => {
     const requests = sessions.flatMap((session, i) => [
       {
         expected: session.user.id,
-        authorization: `Bearer ${signer.sign({ id: session.user.id, role: Role.CUSTOMER }, 1)}`,
+        authorization: `Bearer ${signer.sign({ id: uuidOf(session.user.id), role: Role.CUSTOMER }, 1)}`,
       },
       {
         expected: null,
-        authorization: `Bearer ${signer.sign({ id: session.user.id, role: Role.CUSTOMER }, 1, -10 - i)}`,
+        authorization: `Bearer ${signer.sign({ id: uuidOf(session.user.id), role: Role.CUSTOMER }, 1, -10 - i)}`,
       },
     ]);
     const results = await Promise.all(requests.map((request) => meWith(request.authorization)));

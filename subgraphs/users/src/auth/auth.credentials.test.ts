@@ -1,4 +1,4 @@
-import { TestSubgraph } from '@marketplace/kit/testing';
+import { TestSubgraph, uuidOf } from '@marketplace/kit/testing';
 import type { Session } from '../testing';
 import {
   CHANGE_PASSWORD as CHANGE,
@@ -79,14 +79,14 @@ describe('refresh tokens', () => {
 
   it('picks up a role change on refresh', async () => {
     const session = await register(users);
-    await users.subgraph.deps.db.query(`UPDATE users SET role = 'VENDOR' WHERE id = $1`, [session.user.id]);
+    await users.subgraph.deps.db.query(`UPDATE users SET role = 'VENDOR' WHERE id = $1`, [uuidOf(session.user.id)]);
     const next = (
       await users.client.data<{ refreshToken: Session }>(REFRESH, { variables: { t: session.refreshToken } })
     ).refreshToken;
     expect(next.user.role).toBe('VENDOR');
     const claims = JSON.parse(Buffer.from(next.accessToken.split('.')[1], 'base64url').toString());
     expect(claims).toMatchObject({
-      sub: session.user.id,
+      sub: uuidOf(session.user.id),
       role: 'VENDOR',
       iss: 'marketplace-users',
       aud: 'marketplace',
@@ -119,7 +119,7 @@ describe('logout', () => {
     const expired = await register(users);
     await users.subgraph.deps.db.query(
       `UPDATE refresh_tokens SET expires_at = now() - interval '1 second' WHERE user_id = $1`,
-      [expired.user.id],
+      [uuidOf(expired.user.id)],
     );
     expect(await logout(expired.refreshToken)).toEqual({ sessionEnded: false });
   });
@@ -241,7 +241,7 @@ describe('password reset', () => {
     );
     await users.subgraph.deps.db.query(
       `UPDATE email_tokens SET expires_at = now() - interval '1 second' WHERE user_id = $1`,
-      [session.user.id],
+      [uuidOf(session.user.id)],
     );
     expect(await users.client.errorCode(RESET, { variables: { t: second, p: 'reset passphrase 42' } })).toBe(
       'BAD_USER_INPUT',

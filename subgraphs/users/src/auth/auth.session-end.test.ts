@@ -1,4 +1,4 @@
-import { TestSubgraph, until } from '@marketplace/kit/testing';
+import { TestSubgraph, until, uuidOf } from '@marketplace/kit/testing';
 import {
   CHANGE_PASSWORD as CHANGE,
   LOGOUT,
@@ -132,7 +132,7 @@ describe('ending a session ends its access tokens within seconds', () => {
     const second = (await login(users.client, session.user.email)).data!.login;
     await Promise.all([session, second].map((s) => users.client.data(LOGOUT, { variables: { t: s.refreshToken } })));
     const [row] = await users.subgraph.deps.db.query('SELECT session_version FROM users WHERE id = $1', [
-      session.user.id,
+      uuidOf(session.user.id),
     ]);
     expect(row.session_version).toBe(3);
     await refusedSoon(second.accessToken);

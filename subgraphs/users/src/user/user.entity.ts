@@ -1,4 +1,4 @@
-import { Connection, EntityDescriptions, Role } from '@marketplace/kit';
+import { Connection, EntityCacheHint, EntityDescriptions, Role } from '@marketplace/kit';
 import { Directive, Field, ID, ObjectType, registerEnumType } from 'type-graphql';
 import { Column, CreateDateColumn, Entity, PrimaryGeneratedColumn, UpdateDateColumn } from 'typeorm';
 
@@ -14,13 +14,14 @@ registerEnumType(Role, {
 
 @ObjectType({ description: EntityDescriptions.User })
 @Directive('@key(fields: "id")')
+@EntityCacheHint('User')
 @Entity({ name: 'users' })
 export class User {
   @Field(() => ID, { description: 'Global id (`<Type>:<uuid>`), unique across the supergraph; opaque to clients.' })
   @PrimaryGeneratedColumn('uuid')
   id: string;
 
-  /** Exposed through `UserResolver.email`, which hides it from other viewers. */
+  /** Exposed through `UserResolver.email`, which hides it from other viewers (so it is `ViewerDependent`). */
   @Column({ type: 'text' })
   email: string;
 

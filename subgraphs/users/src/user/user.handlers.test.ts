@@ -1,5 +1,5 @@
 import { DemoIds, Envelope, Events, createEnvelope, queryRows } from '@marketplace/kit';
-import { TestSubgraph, deliver, until } from '@marketplace/kit/testing';
+import { TestSubgraph, deliver, until, uuidOf } from '@marketplace/kit/testing';
 import { VERIFICATION_SUBJECT, mailsTo, register, startUsers, uniqueEmail, waitForMail } from '../testing';
 
 /** The first real flow on the event backbone: register → user.registered → verification email. */
@@ -17,7 +17,7 @@ it('records user.registered in the registering transaction, carrying the request
     variables: { i: { email, password: 'an events passphrase', displayName: 'Eve Events' } },
     headers: { 'x-request-id': 'register-req-42' },
   });
-  const userId = result.data!.register.user.id;
+  const userId = uuidOf(result.data!.register.user.id);
   const [outboxRow] = await queryRows<{ envelope: Envelope }>(
     db(),
     `SELECT envelope FROM outbox WHERE aggregate_id = $1`,
@@ -65,7 +65,7 @@ it('sends no second email when user.registered is delivered again', async () => 
   const [{ envelope }] = await queryRows<{ envelope: Envelope }>(
     db(),
     `SELECT envelope FROM outbox WHERE aggregate_id = $1`,
-    [session.user.id],
+    [uuidOf(session.user.id)],
   );
   const duplicates = async () => {
     const { values } = await users.subgraph.events.metrics.consumed.get();
@@ -101,8 +101,8 @@ describe('vendor.approved', () => {
 
   it('makes the customer a VENDOR', async () => {
     const session = await register(users);
-    await approve(session.user.id);
-    expect(await roleOf(session.user.id)).toBe('VENDOR');
+    await approve(uuidOf(session.user.id));
+    expect(await roleOf(uuidOf(session.user.id))).toBe('VENDOR');
   });
 
   it('leaves an admin an admin, and ignores an unknown user', async () => {

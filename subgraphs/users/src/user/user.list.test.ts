@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { TestSubgraph } from '@marketplace/kit/testing';
+import { TestSubgraph, globalId, uuidOf } from '@marketplace/kit/testing';
 import type { Session, SignedInRoles, Who } from '../testing';
 import { STRONG_PASSWORD, register, startUsersWithRoles, tokenOf, uniqueEmail } from '../testing';
 
@@ -84,13 +84,13 @@ describe('users', () => {
       created.push(await register(users, uniqueEmail(), STRONG_PASSWORD, `${tag} pager ${i}`));
     // Five of them share one millisecond, so only the id orders them.
     await db().query(`UPDATE users SET created_at = '2021-06-01T12:00:00.000Z' WHERE id = ANY($1)`, [
-      created.slice(0, 5).map((s) => s.user.id),
+      created.slice(0, 5).map((s) => uuidOf(s.user.id)),
     ]);
     const expected = (
       await db().query('SELECT id FROM users WHERE display_name LIKE $1 ORDER BY created_at DESC, id DESC', [
         `${tag} %`,
       ])
-    ).map((r: { id: string }) => r.id);
+    ).map((r: { id: string }) => globalId('User', r.id));
 
     const seen: string[] = [];
     let after: string | null = null;
@@ -144,7 +144,9 @@ describe('users', () => {
         register(users, uniqueEmail(), STRONG_PASSWORD, `${tag} ${name}`),
       ),
     );
-    await db().query(`UPDATE users SET role = 'VENDOR' WHERE id = ANY($1)`, [made.slice(0, 2).map((s) => s.user.id)]);
+    await db().query(`UPDATE users SET role = 'VENDOR' WHERE id = ANY($1)`, [
+      made.slice(0, 2).map((s) => uuidOf(s.user.id)),
+    ]);
 
     const vendors = await listUsers({ first: 100, filter: { role: 'VENDOR' } });
     const [{ n }] = await db().query(`SELECT count(*)::int AS n FROM users WHERE role = 'VENDOR'`);

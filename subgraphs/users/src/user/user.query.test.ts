@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { TestSubgraph } from '@marketplace/kit/testing';
+import { TestSubgraph, globalId, uuidOf } from '@marketplace/kit/testing';
 import type { Session, SignedInRoles, Who } from '../testing';
 import { ME, register, sqlDuring, startUsersWithRoles, tokenOf } from '../testing';
 
@@ -74,7 +74,10 @@ describe('user(id)', () => {
   it.each<Who>(['anonymous', 'customer', 'admin'])(
     'answers %s the same null for an unknown id as for someone hidden (no existence oracle)',
     async (who) => {
-      const unknown = await users.client.request(USER, { variables: { id: randomUUID() }, token: tokenOf(roles, who) });
+      const unknown = await users.client.request(USER, {
+        variables: { id: globalId('User', randomUUID()) },
+        token: tokenOf(roles, who),
+      });
       expect(unknown.errors).toBeUndefined();
       expect(unknown.data).toEqual({ user: null });
       if (who === 'admin') return;
@@ -113,11 +116,38 @@ describe('user(id)', () => {
     expect(result.errors).toEqual([
       expect.objectContaining({
         path: ['user'],
-        extensions: { code: 'BAD_USER_INPUT', fields: [{ field: 'id', message: 'is not a user id' }] },
+        extensions: {
+          code: 'BAD_USER_INPUT',
+          fields: [{ field: 'id', message: 'must be a global id (`<Type>:<uuid>`, as the API answered it)' }],
+        },
       }),
     ]);
     expect(result.data).toEqual({ user: null });
   });
+
+  it.each<Who>(['admin', 'anonymous'])(
+    'answers BAD_USER_INPUT to an id of another type (a Product id) or a bare uuid, for %s',
+    async (who) => {
+      const product = globalId('Product', uuidOf(roles.customer.user.id));
+      const wrongType = await users.client.request(USER, { variables: { id: product }, token: tokenOf(roles, who) });
+      expect(wrongType.errors).toEqual([
+        expect.objectContaining({
+          path: ['user'],
+          extensions: {
+            code: 'BAD_USER_INPUT',
+            fields: [{ field: 'id', message: 'must be an id of type User, not Product' }],
+          },
+        }),
+      ]);
+      expect(wrongType.data).toEqual({ user: null });
+      const bare = await users.client.request(USER, {
+        variables: { id: uuidOf(roles.customer.user.id) },
+        token: tokenOf(roles, who),
+      });
+      expect(bare.errors?.[0].extensions?.code).toBe('BAD_USER_INPUT');
+      expect(bare.data).toEqual({ user: null });
+    },
+  );
 });
 
 describe('email privacy through _entities', () => {
@@ -150,6 +180,19 @@ describe('email privacy through _entities', () => {
     );
     results.forEach((result, i) => expect(result._entities[0].email).toBe(i % 2 ? subject.user.email : null));
   });
+
+  it('lets gateways share a User answer without email, never one selecting email (for any viewer)', async () => {
+    const r = [{ __typename: 'User', id: subject.user.id }];
+    const PUBLIC_FIELDS = `query($r: [_Any!]!) { _entities(representations: $r) { ... on User { id displayName role } } }`;
+    for (const token of [undefined, subject.accessToken, roles.customer.accessToken, roles.admin.accessToken]) {
+      const shared = await users.client.request(PUBLIC_FIELDS, { variables: { r }, token });
+      expect(shared.errors).toBeUndefined();
+      expect(shared.headers.get('cache-control')).toBe('max-age=60, public');
+      const withEmail = await users.client.request(ENTITIES, { variables: { r }, token });
+      expect(withEmail.errors).toBeUndefined();
+      expect(withEmail.headers.get('cache-control')).toBe('no-store');
+    }
+  });
 });
 
 describe('_entities batching', () => {
@@ -157,7 +200,9 @@ describe('_entities batching', () => {
     const people = await Promise.all(Array.from({ length: 10 }, () => register(users)));
     const ids = [
       ...people.slice(0, 5).map((p) => p.user.id),
-      randomUUID(),
+      globalId('User', randomUUID()),
+      globalId('Product', uuidOf(people[1].user.id)),
+      uuidOf(people[3].user.id),
       'not-a-uuid',
       '',
       people[2].user.id,

@@ -1,4 +1,4 @@
-import { PagedList, RequestContext, Role } from '@marketplace/kit';
+import { PagedList, RequestContext, Role, ViewerDependent } from '@marketplace/kit';
 import { Arg, Args, Authorized, Ctx, FieldResolver, Mutation, Query, Resolver, Root } from 'type-graphql';
 import { UserArgs, UsersArgs } from './user.args';
 import { User, UserConnection } from './user.entity';
@@ -67,6 +67,7 @@ export class UserResolver {
     nullable: true,
     description: 'Email address; visible to the user and to admins, null for everyone else.',
   })
+  @ViewerDependent()
   email(@Root() user: User, @Ctx() context: RequestContext): string | null {
     return this.userService.canSeePrivateFields(context, user) ? user.email : null;
   }

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { TestSubgraph } from '@marketplace/kit/testing';
+import { TestSubgraph, globalId, uuidOf } from '@marketplace/kit/testing';
 import type { SignedInRoles, Who } from '../testing';
 import {
   ME,
@@ -32,7 +32,9 @@ const db = () => users.subgraph.deps.db;
 async function stored(
   id: string,
 ): Promise<{ email: string; display_name: string; role: string; email_verified_at: Date | null }> {
-  const [row] = await db().query('SELECT email, display_name, role, email_verified_at FROM users WHERE id = $1', [id]);
+  const [row] = await db().query('SELECT email, display_name, role, email_verified_at FROM users WHERE id = $1', [
+    uuidOf(id),
+  ]);
   return row;
 }
 
@@ -142,7 +144,7 @@ describe('updateProfile', () => {
     expect(await stored(session.user.id)).toMatchObject({ email: session.user.email, display_name: 'Test User' });
     expect(mailsTo(users, owner.user.email)).toHaveLength(1); // the owner's own registration mail only
     const [{ n }] = await db().query(`SELECT count(*)::int AS n FROM email_tokens WHERE user_id = $1`, [
-      session.user.id,
+      uuidOf(session.user.id),
     ]);
     expect(n).toBe(1);
   });
@@ -159,8 +161,8 @@ describe('updateProfile', () => {
     expect(winners).toHaveLength(1);
     expect(results.filter((r) => r.errors?.[0].extensions?.code === 'CONFLICT')).toHaveLength(1);
     const owners = await db().query('SELECT id FROM users WHERE email = $1', [contested]);
-    expect(owners).toEqual([{ id: winners[0].data!.updateProfile.user.id }]);
-    const loser = [first, second].find((s) => s.user.id !== owners[0].id)!;
+    expect(owners).toEqual([{ id: uuidOf(winners[0].data!.updateProfile.user.id) }]);
+    const loser = [first, second].find((s) => uuidOf(s.user.id) !== owners[0].id)!;
     expect((await stored(loser.user.id)).email).toBe(loser.user.email);
     expect(mailsTo(users, contested)).toHaveLength(1);
   });
@@ -212,14 +214,14 @@ describe('setUserRole', () => {
     expect(setUserRole).toEqual({ user: { id: target.user.id, role: 'VENDOR' } });
     expect((await stored(target.user.id)).role).toBe('VENDOR');
     expect(users.logs.records()).toContainEqual(
-      expect.objectContaining({ msg: 'role changed', userId: target.user.id, role: 'VENDOR' }),
+      expect.objectContaining({ msg: 'role changed', userId: uuidOf(target.user.id), role: 'VENDOR' }),
     );
 
     // The access token already issued keeps its role until it is refreshed.
     expect(claimsOf(target.accessToken).role).toBe('CUSTOMER');
     const refreshed = (await users.client.data(REFRESH, { variables: { t: target.refreshToken } })).refreshToken;
     expect(refreshed.user.role).toBe('VENDOR');
-    expect(claimsOf(refreshed.accessToken)).toMatchObject({ sub: target.user.id, role: 'VENDOR' });
+    expect(claimsOf(refreshed.accessToken)).toMatchObject({ sub: uuidOf(target.user.id), role: 'VENDOR' });
     expect((await users.client.data(ME, { token: refreshed.accessToken })).me.role).toBe('VENDOR');
     // A vendor still cannot hand out roles.
     expect(
@@ -246,22 +248,43 @@ describe('setUserRole', () => {
 
   it('answers NOT_FOUND for an unknown user', async () => {
     const result = await users.client.request(SET_ROLE, {
-      variables: { userId: randomUUID(), role: 'VENDOR' },
+      variables: { userId: globalId('User', randomUUID()), role: 'VENDOR' },
       token: roles.admin.accessToken,
     });
     expect(result.errors?.[0].extensions).toEqual({ code: 'NOT_FOUND' });
     expect(result.data).toEqual({ setUserRole: null });
   });
 
-  it.each(['not-a-uuid', '', "' OR '1'='1"])('answers BAD_USER_INPUT naming input.userId for %j', async (userId) => {
+  it.each(['not-a-uuid', '', "' OR '1'='1", 'a bare uuid'])(
+    'answers BAD_USER_INPUT naming input.userId for %j',
+    async (given) => {
+      const target = await register(users);
+      const userId = given === 'a bare uuid' ? uuidOf(target.user.id) : given;
+      const result = await users.client.request(SET_ROLE, {
+        variables: { userId, role: 'VENDOR' },
+        token: roles.admin.accessToken,
+      });
+      expect(result.errors?.[0].extensions).toEqual({
+        code: 'BAD_USER_INPUT',
+        fields: [{ field: 'input.userId', message: 'must be a global id (`<Type>:<uuid>`, as the API answered it)' }],
+      });
+      expect(result.data).toEqual({ setUserRole: null });
+      expect((await stored(target.user.id)).role).toBe('CUSTOMER');
+    },
+  );
+
+  it('answers BAD_USER_INPUT to an id of another type (a Product id as userId) and changes nothing', async () => {
+    const target = await register(users);
     const result = await users.client.request(SET_ROLE, {
-      variables: { userId, role: 'VENDOR' },
+      variables: { userId: globalId('Product', uuidOf(target.user.id)), role: 'VENDOR' },
       token: roles.admin.accessToken,
     });
     expect(result.errors?.[0].extensions).toEqual({
       code: 'BAD_USER_INPUT',
-      fields: [{ field: 'input.userId', message: 'is not a user id' }],
+      fields: [{ field: 'input.userId', message: 'must be an id of type User, not Product' }],
     });
+    expect(result.data).toEqual({ setUserRole: null });
+    expect((await stored(target.user.id)).role).toBe('CUSTOMER');
   });
 
   it('refuses a role that does not exist', async () => {
@@ -285,6 +308,8 @@ describe('setUserRole', () => {
       ),
     );
     expect(results.map((r) => r.data?.setUserRole.user.role)).toEqual(Array(6).fill('VENDOR'));
-    expect(users.logs.records().filter((r) => r.msg === 'role changed' && r.userId === target.user.id)).toHaveLength(1);
+    expect(
+      users.logs.records().filter((r) => r.msg === 'role changed' && r.userId === uuidOf(target.user.id)),
+    ).toHaveLength(1);
   });
 });
