@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { DemoIds, Events, createEnvelope, queryRows } from '@marketplace/kit';
-import { tokenFor } from '@marketplace/kit/testing';
+import { globalId, tokenFor, uuidOf } from '@marketplace/kit/testing';
 import { TestSupergraph, until } from './supergraph';
 
 /**
@@ -22,7 +22,7 @@ import { TestSupergraph, until } from './supergraph';
 export interface BenchmarkData {
   customerToken: string;
   vendorToken: string;
-  /** The product with 100+ reviews. */
+  /** The product with 100+ reviews: its global id (`Product:<uuid>`), as the API answers it. */
   reviewedProductId: string;
   orderCount: number;
   reviewCount: number;
@@ -38,10 +38,10 @@ export async function seedBenchmarkData(supergraph: TestSupergraph): Promise<Ben
   const { ada, others } = await dealProducts(supergraph);
   const customerToken = tokenFor(DemoIds.users.alan, 'CUSTOMER');
   const vendorToken = tokenFor(DemoIds.users.ada, 'VENDOR');
-  const reviewedProductId = ada[ada.length - 1];
+  const reviewed = ada[ada.length - 1];
   const [orderCount, reviewCount] = await Promise.all([
     placePaidOrders(supergraph, customerToken, ada.slice(0, ORDERS), others.slice(0, ORDERS)),
-    reviewByDistinctCustomers(supergraph, reviewedProductId, REVIEWS),
+    reviewByDistinctCustomers(supergraph, reviewed, REVIEWS),
   ]);
   await until(
     async () =>
@@ -54,7 +54,7 @@ export async function seedBenchmarkData(supergraph: TestSupergraph): Promise<Ben
     `the ledger to credit ${ORDERS} orders`,
     30_000,
   );
-  return { customerToken, vendorToken, reviewedProductId, orderCount, reviewCount };
+  return { customerToken, vendorToken, reviewedProductId: globalId('Product', reviewed), orderCount, reviewCount };
 }
 
 async function countIn(
@@ -192,7 +192,7 @@ async function placePaidOrders(
   for (let k = 0; k < ORDERS; k++) {
     for (const productId of [ada[k], others[k]]) {
       await gql.data(`mutation($p: ID!) { addToCart(input: { productId: $p }) { cart { itemCount } } }`, {
-        variables: { p: productId },
+        variables: { p: globalId('Product', productId) },
         token,
       });
     }
@@ -226,7 +226,7 @@ async function placePaidOrders(
         supergraph,
         'orders',
         `SELECT count(*)::int AS n FROM orders WHERE status = 'FULFILLED' AND id = ANY($1::uuid[])`,
-        [orderIds],
+        [orderIds.map(uuidOf)],
       )) === ORDERS
         ? true
         : undefined,
@@ -239,6 +239,7 @@ async function placePaidOrders(
 /** Customers who registered, hold a license of the product (catalog learns it from license.issued) and review it. */
 async function reviewByDistinctCustomers(
   supergraph: TestSupergraph,
+  /** The product's uuid (events and SQL take uuids, the API its global id). */
   productId: string,
   count: number,
 ): Promise<number> {
@@ -260,7 +261,7 @@ async function reviewByDistinctCustomers(
           },
         },
       );
-      return { id: register.user.id as string, token: register.accessToken as string };
+      return { id: uuidOf(register.user.id as string), token: register.accessToken as string };
     },
   );
   for (const reviewer of reviewers) {
@@ -289,7 +290,11 @@ async function reviewByDistinctCustomers(
     gql.data(
       `mutation($p: ID!, $r: Int!, $b: String) { addReview(input: { productId: $p, rating: $r, body: $b }) { review { id } } }`,
       {
-        variables: { p: productId, r: 1 + (i % 5), b: `Review number ${i + 1}: it does what it says.` },
+        variables: {
+          p: globalId('Product', productId),
+          r: 1 + (i % 5),
+          b: `Review number ${i + 1}: it does what it says.`,
+        },
         token: reviewer.token,
       },
     ),
