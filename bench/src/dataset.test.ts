@@ -1,5 +1,6 @@
 import { createPublicKey, verify } from 'node:crypto';
 import { queryRows } from '@marketplace/kit';
+import { globalId, uuidOf } from '@marketplace/kit/testing';
 import { TestSupergraph, startTestSupergraph } from '@marketplace/e2e/testing';
 import {
   DATASET_PASSWORD,
@@ -141,10 +142,11 @@ it("finds generated products by full-text search (typos too), with their vendors
     ).products;
   const exact = await search(product.name);
   expect(exact.totalCount).toBeGreaterThan(0);
-  expect(exact.edges.map((edge: { node: { id: string } }) => edge.node.id)).toContain(product.id);
-  for (const { node } of exact.edges) expect(node.vendor.displayName).toBe(vendors.get(node.vendor.id));
+  expect(exact.edges.map((edge: { node: { id: string } }) => edge.node.id)).toContain(globalId('Product', product.id));
+  for (const { node } of exact.edges) expect(node.vendor.displayName).toBe(vendors.get(uuidOf(node.vendor.id)));
   expect(
-    exact.edges.find((edge: { node: { id: string } }) => edge.node.id === product.id).node.vendor.displayName,
+    exact.edges.find((edge: { node: { id: string } }) => edge.node.id === globalId('Product', product.id)).node.vendor
+      .displayName,
   ).toMatch(/^[A-Z][a-z]+ [A-Za-z]+$/);
   // A misspelled word of the name still finds products (search_terms was filled).
   const long = await one<{ name: string }>(
@@ -167,7 +169,7 @@ it('lets a generated customer log in and see their orders with items, licenses (
   const { email } = await one<{ email: string }>('users', `SELECT email FROM users WHERE id = $1`, [buyer.userId]);
   expect(email).toMatch(/^user\d+@bench\.local$/);
   const session = await signIn(email);
-  expect(session.user).toEqual({ id: buyer.userId, role: 'CUSTOMER' });
+  expect(session.user).toEqual({ id: globalId('User', buyer.userId), role: 'CUSTOMER' });
   const {
     me: { orders: myOrders },
   } = await gql().data(
@@ -210,8 +212,8 @@ it('lets a generated customer log in and see their orders with items, licenses (
       expect(verify(null, Buffer.from(payload), publicKey, Buffer.from(signature, 'base64url'))).toBe(true);
       expect(JSON.parse(Buffer.from(payload, 'base64url').toString())).toMatchObject({
         v: 1,
-        lid: license.id,
-        pid: license.product.id,
+        lid: uuidOf(license.id),
+        pid: uuidOf(license.product.id),
         sub: buyer.userId,
         max: license.maxActivations,
       });
@@ -230,7 +232,7 @@ it('lets a generated customer log in and see their orders with items, licenses (
 
 it('shows a generated vendor their balance and ledger', async () => {
   const session = await signIn(vendorEmail(1));
-  expect(session.user).toEqual({ id: datasetId('user', 1), role: 'VENDOR' });
+  expect(session.user).toEqual({ id: globalId('User', datasetId('user', 1)), role: 'VENDOR' });
   const { me } = await gql().data(
     `{ me { vendor { id displayName status commissionRate balance { currency available { amount } pending { amount } }
         earnings(period: ALL_TIME) { gross { amount } commission { amount } refunds { amount } net { amount } }
@@ -238,13 +240,17 @@ it('shows a generated vendor their balance and ledger', async () => {
     { token: session.accessToken },
   );
   const vendor = me.vendor;
-  expect(vendor).toMatchObject({ id: datasetId('vendor', 1), status: 'ACTIVE', commissionRate: 0.15 });
+  expect(vendor).toMatchObject({
+    id: globalId('Vendor', datasetId('vendor', 1)),
+    status: 'ACTIVE',
+    commissionRate: 0.15,
+  });
   const expected = await one<{ available: number; pending: number; entries: number; gross: number }>(
     'vendor',
     `SELECT coalesce(sum(amount) FILTER (WHERE available_at <= now()), 0)::int AS available, coalesce(sum(amount) FILTER (WHERE available_at > now()), 0)::int AS pending,
             count(*)::int AS entries, coalesce(sum(amount) FILTER (WHERE kind = 'SALE'), 0)::int AS gross
      FROM ledger_entries WHERE vendor_id = $1`,
-    [vendor.id],
+    [uuidOf(vendor.id)],
   );
   expect(expected.entries).toBeGreaterThan(0);
   expect(vendor.balance).toEqual({
@@ -258,8 +264,8 @@ it('shows a generated vendor their balance and ledger', async () => {
   expect(vendor.ledger.edges).toHaveLength(5);
   for (const { node } of vendor.ledger.edges) {
     expect(['SALE', 'COMMISSION', 'REFUND', 'REFUND_COMMISSION']).toContain(node.kind);
-    expect(node.order.id).toEqual(expect.any(String));
-    expect(node.product.id).toEqual(expect.any(String));
+    expect(node.order.id).toMatch(/^Order:/);
+    expect(node.product.id).toMatch(/^Product:/);
     expect(node.productName).toEqual(expect.any(String));
   }
 });
@@ -271,7 +277,7 @@ it('shows a product page with reviews by named authors and a rating that matches
   );
   const { product } = await gql().data(
     `query($id: ID!) { product(id: $id) { name rating reviewCount vendor { displayName } reviews(first: 100) { totalCount edges { node { rating body owner { id displayName } } } } } }`,
-    { variables: { id: top.id } },
+    { variables: { id: globalId('Product', top.id) } },
   );
   const reviews = product.reviews.edges.map(
     (edge: { node: { rating: number; body: string; owner: { displayName: string } } }) => edge.node,

@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { DemoIds, loadSubgraphSigningSecret, readCommonConfig } from '@marketplace/kit';
-import { GraphQLTestClient, isolatedInfrastructure, tokenFor } from '@marketplace/kit/testing';
+import { GraphQLTestClient, globalId, isolatedInfrastructure, tokenFor } from '@marketplace/kit/testing';
 import { SUPERGRAPH_PATH, TestSupergraph, startTestSupergraph } from '@marketplace/e2e/testing';
 import { GATEWAY_KINDS, GatewayKind, GatewayProcess, startGatewayProcess, supergraphWithUrls } from './gateways';
 
@@ -82,7 +82,9 @@ describe.each(GATEWAY_KINDS)('%s', (kind) => {
   it('forwards the access token: `me` is the signed-in customer', async () => {
     const token = tokenFor(DemoIds.users.alan, 'CUSTOMER');
     const expected = await ask(supergraph.gateway.url, ME, token);
-    expect(expected.data).toEqual({ me: { id: DemoIds.users.alan, displayName: expect.any(String) } });
+    expect(expected.data).toEqual({
+      me: { id: globalId('User', DemoIds.users.alan), displayName: expect.any(String) },
+    });
     expect(await ask(gateway().url, ME, token)).toEqual({ status: 200, data: expected.data, errors: undefined });
   });
 
@@ -131,7 +133,7 @@ describe('the pass-through proxy', () => {
       expect(JSON.parse(body).errors).toBeUndefined();
     }
     expect(JSON.parse(await (await post(`${hop!.url}/users`, ME, token)).text())).toEqual({
-      data: { me: { id: DemoIds.users.alan, displayName: expect.any(String) } },
+      data: { me: { id: globalId('User', DemoIds.users.alan), displayName: expect.any(String) } },
     });
   });
 

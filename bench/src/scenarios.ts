@@ -5,7 +5,7 @@
  * before any run and checked for the page size the frontend asks for.
  */
 import { queryRows } from '@marketplace/kit';
-import { sessionsRecorded, tokenFor } from '@marketplace/kit/testing';
+import { globalId, sessionsRecorded, tokenFor } from '@marketplace/kit/testing';
 import {
   BenchmarkOperation,
   CHECKOUT,
@@ -118,14 +118,18 @@ export async function buildScenarios(supergraph: TestSupergraph, dbs: DatasetDat
   const customer = (id: string) => tokenFor(id, 'CUSTOMER', TOKEN_TTL_SECONDS);
   const vendor = (id: string) => tokenFor(id, 'VENDOR', TOKEN_TTL_SECONDS);
   const plans: [BenchmarkOperation, number, Variant[]][] = [
-    [PRODUCT_CARD, 1, products.map(({ id }) => ({ variables: { id } }))],
+    [PRODUCT_CARD, 1, products.map(({ id }) => ({ variables: { id: globalId('Product', id) } }))],
     [STOREFRONT, SEARCH_PAGE_SIZE, [{ variables: { first: SEARCH_PAGE_SIZE } }]],
     [
       STOREFRONT_SEARCH,
       SEARCH_PAGE_SIZE,
       words.map(({ word }) => ({ variables: { first: SEARCH_PAGE_SIZE, search: word } })),
     ],
-    [PRODUCT_PAGE, PRODUCT_PAGE_SIZE, reviewed.map(({ id }) => ({ variables: { id, first: PRODUCT_PAGE_SIZE } }))],
+    [
+      PRODUCT_PAGE,
+      PRODUCT_PAGE_SIZE,
+      reviewed.map(({ id }) => ({ variables: { id: globalId('Product', id), first: PRODUCT_PAGE_SIZE } })),
+    ],
     [
       MY_ORDERS,
       MY_ORDERS_PAGE_SIZE,
@@ -142,7 +146,7 @@ export async function buildScenarios(supergraph: TestSupergraph, dbs: DatasetDat
       await placeCheckouts(
         supergraph,
         dbs,
-        products.map(({ id }) => id),
+        products.map(({ id }) => globalId('Product', id)),
       ),
     ],
   ];
@@ -214,6 +218,7 @@ async function scenario(
 async function placeCheckouts(
   supergraph: TestSupergraph,
   dbs: DatasetDatabases,
+  /** Global ids (`Product:<uuid>`). */
   productIds: string[],
 ): Promise<Variant[]> {
   const buyers = await queryRows<{ id: string }>(

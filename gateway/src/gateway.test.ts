@@ -1,5 +1,7 @@
+import { randomUUID } from 'node:crypto';
 import { IntrospectionQuery, getIntrospectionQuery } from 'graphql';
 import { Role } from '@marketplace/kit';
+import { globalId } from '@marketplace/kit/testing';
 import { ProbeStack, startProbeStack, startTestGateway } from './testing/stack';
 
 /** The request pipeline end to end: limits, errors, the operation log and start-up checks. */
@@ -25,12 +27,13 @@ async function post(body: unknown, headers: Record<string, string> = {}) {
 }
 
 describe('operation limits', () => {
+  const P = globalId('Probe', '00000000-0000-4000-8000-00000000000a');
   const nested = (levels: number) =>
-    `query Deep { probe(id: "p") { ${'child { '.repeat(levels - 2)}id${' }'.repeat(levels - 2)} } }`;
+    `query Deep { probe(id: "${P}") { ${'child { '.repeat(levels - 2)}id${' }'.repeat(levels - 2)} } }`;
 
   it('accepts an operation exactly at the depth limit (12)', async () => {
     const data = await stack.client.data(nested(12));
-    expect(JSON.stringify(data)).toContain('"id":"p.1.2.3.4.5.6.7.8.9.10"');
+    expect(JSON.stringify(data)).toContain(`"id":"${P}.1.2.3.4.5.6.7.8.9.10"`);
   });
 
   it('refuses an operation one level deeper, before any subgraph is called', async () => {
@@ -44,7 +47,7 @@ describe('operation limits', () => {
 
   it('follows fragments when measuring depth', async () => {
     const query = `
-      query Sneaky { probe(id: "p") { ...A } }
+      query Sneaky { probe(id: "${P}") { ...A } }
       fragment A on Probe { child { child { child { ...B } } } }
       fragment B on Probe { child { child { child { ...C } } } }
       fragment C on Probe { child { child { child { child { child { id } } } } } }`;
@@ -62,7 +65,7 @@ describe('operation limits', () => {
 
   it('accepts 30 aliases and refuses 31 without calling a subgraph', async () => {
     const aliased = (count: number) =>
-      `{ ${Array.from({ length: count }, (_, i) => `p${i}: probe(id: "${i}") { id }`).join(' ')} }`;
+      `{ ${Array.from({ length: count }, (_, i) => `p${i}: probe(id: "${globalId('Probe', randomUUID())}") { id }`).join(' ')} }`;
     const data = await stack.client.data(aliased(30));
     expect(Object.keys(data)).toHaveLength(30);
     let result: Awaited<ReturnType<typeof stack.client.request>> | undefined;

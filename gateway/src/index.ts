@@ -11,4 +11,4 @@ export {
   responseCachePlugin,
 } from './caching/response-cache';
 export { GATEWAY_NODE_FLAGS } from './node-flags';
-export { NODE_EXISTENCE_PROBES, nodeExistencePlugin } from './apollo/node-existence';
+export { NODE_EXISTENCE_PROBES, withNodeExistence } from './apollo/node-existence';

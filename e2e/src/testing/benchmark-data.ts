@@ -22,7 +22,7 @@ import { TestSupergraph, until } from './supergraph';
 export interface BenchmarkData {
   customerToken: string;
   vendorToken: string;
-  /** The product with 100+ reviews. */
+  /** The product with 100+ reviews: its global id (`Product:<uuid>`), as the API answers it. */
   reviewedProductId: string;
   orderCount: number;
   reviewCount: number;
@@ -40,10 +40,10 @@ export async function seedBenchmarkData(supergraph: TestSupergraph): Promise<Ben
   const [ada, others] = [dealt.ada, dealt.others].map((ids) => ids.map((id) => globalId('Product', id)));
   const customerToken = tokenFor(DemoIds.users.alan, 'CUSTOMER');
   const vendorToken = tokenFor(DemoIds.users.ada, 'VENDOR');
-  const reviewedProductId = ada[ada.length - 1];
+  const reviewed = ada[ada.length - 1];
   const [orderCount, reviewCount] = await Promise.all([
     placePaidOrders(supergraph, customerToken, ada.slice(0, ORDERS), others.slice(0, ORDERS)),
-    reviewByDistinctCustomers(supergraph, reviewedProductId, REVIEWS),
+    reviewByDistinctCustomers(supergraph, reviewed, REVIEWS),
   ]);
   await until(
     async () =>
@@ -56,7 +56,7 @@ export async function seedBenchmarkData(supergraph: TestSupergraph): Promise<Ben
     `the ledger to credit ${ORDERS} orders`,
     30_000,
   );
-  return { customerToken, vendorToken, reviewedProductId, orderCount, reviewCount };
+  return { customerToken, vendorToken, reviewedProductId: globalId('Product', reviewed), orderCount, reviewCount };
 }
 
 async function countIn(
@@ -194,7 +194,7 @@ async function placePaidOrders(
   for (let k = 0; k < ORDERS; k++) {
     for (const productId of [ada[k], others[k]]) {
       await gql.data(`mutation($p: ID!) { addToCart(input: { productId: $p }) { cart { itemCount } } }`, {
-        variables: { p: productId },
+        variables: { p: globalId('Product', productId) },
         token,
       });
     }
@@ -241,6 +241,7 @@ async function placePaidOrders(
 /** Customers who registered, hold a license of the product (catalog learns it from license.issued) and review it. */
 async function reviewByDistinctCustomers(
   supergraph: TestSupergraph,
+  /** The product's uuid (events and SQL take uuids, the API its global id). */
   productId: string,
   count: number,
 ): Promise<number> {
@@ -262,7 +263,7 @@ async function reviewByDistinctCustomers(
           },
         },
       );
-      return { id: register.user.id as string, token: register.accessToken as string };
+      return { id: uuidOf(register.user.id as string), token: register.accessToken as string };
     },
   );
   for (const reviewer of reviewers) {
@@ -291,7 +292,11 @@ async function reviewByDistinctCustomers(
     gql.data(
       `mutation($p: ID!, $r: Int!, $b: String) { addReview(input: { productId: $p, rating: $r, body: $b }) { review { id } } }`,
       {
-        variables: { p: productId, r: 1 + (i % 5), b: `Review number ${i + 1}: it does what it says.` },
+        variables: {
+          p: globalId('Product', productId),
+          r: 1 + (i % 5),
+          b: `Review number ${i + 1}: it does what it says.`,
+        },
         token: reviewer.token,
       },
     ),

@@ -11,7 +11,7 @@ import { limitRules } from '../edge/limits';
 import type { GatewayContext } from '../edge/request-context';
 import { responseSizePlugin } from '../edge/response-size';
 import { GRAPHQL_PATH } from '../edge/routes';
-import { nodeExistencePlugin } from './node-existence';
+import { withNodeExistence } from './node-existence';
 import { REQUEST_REFUSAL_CODES, operationChecks } from './operation-checks';
 
 export interface ApolloServerDeps {
@@ -26,13 +26,15 @@ export interface ApolloServerDeps {
 
 /**
  * The one request pipeline: parsing (token limit), validation with the operation limits, the
- * cost limit, plugins, then @apollo/gateway's plan and execution; the response size is checked last.
+ * cost limit, plugins, then @apollo/gateway's plan and execution (with the node existence probes);
+ * the response size is checked last.
  */
 export function buildApolloServer(config: GatewayConfig, deps: ApolloServerDeps): ApolloServer<GatewayContext> {
   return new ApolloServer<GatewayContext>({
     // Shutdown belongs to the process (runUntilSignal): Apollo's own handler would re-raise the signal mid-drain.
     stopOnTerminationSignals: false,
-    gateway: deps.gateway,
+    // node/nodes answer null for a missing or hidden object: probes added around the gateway's executor.
+    gateway: withNodeExistence(deps.gateway),
     logger: deps.log.child({ component: 'apollo-server' }),
     introspection: config.introspection,
     csrfPrevention: true,
@@ -44,7 +46,6 @@ export function buildApolloServer(config: GatewayConfig, deps: ApolloServerDeps)
       operationChecks(GRAPHQL_PATH),
       inputControlsPlugin<GatewayContext>(),
       costLimitPlugin(config.limits),
-      nodeExistencePlugin(),
       responseSizePlugin(config.limits.maxResponseBytes),
       ...deps.plugins,
       ApolloServerPluginLandingPageDisabled(),

@@ -1,6 +1,21 @@
-import type { ApolloServerPlugin } from '@apollo/server';
-import { DocumentNode, InlineFragmentNode, Kind, OperationTypeNode, SelectionSetNode, visit } from 'graphql';
-import type { GatewayContext } from '../edge/request-context';
+import { createHash } from 'node:crypto';
+import type {
+  GatewayExecutionResult,
+  GatewayExecutor,
+  GatewayGraphQLRequestContext,
+  GatewayInterface,
+} from '@apollo/server-gateway-interface';
+import {
+  DocumentNode,
+  FieldNode,
+  InlineFragmentNode,
+  Kind,
+  OperationTypeNode,
+  SelectionNode,
+  SelectionSetNode,
+  print,
+  visit,
+} from 'graphql';
 
 /**
  * For each Node type answered by reference (its owner is not the subgraph serving `node`),
@@ -28,41 +43,85 @@ const NODE_FIELDS = new Set(['node', 'nodes']);
  * hidden), with no error: every such selection also asks the owner for a non-null field
  * (aliased `_nodeExists<Type>`), whose absence makes @apollo/gateway null the object; the
  * probe, and the `extensions.valueCompletion` notes the gateway writes under those fields
- * (a non-null field missing because the owner resolved nothing), are removed before the
- * answer leaves. Runs on the document after validation and the limits.
+ * (a non-null field missing because the owner resolved nothing), are removed from the
+ * executor's result. Built on the public gateway interface (@apollo/server-gateway-interface):
+ * the gateway's executor is wrapped, so Apollo Server's pipeline (validation, the limits, the
+ * cost, every plugin, the response cache) sees the client's document, and only the plan and
+ * its execution see the probed one.
  */
-export function nodeExistencePlugin(
+export function withNodeExistence(
+  gateway: GatewayInterface,
   probes: Readonly<Record<string, string>> = NODE_EXISTENCE_PROBES,
-): ApolloServerPlugin<GatewayContext> {
+): GatewayInterface {
   return {
-    async requestDidStart() {
-      /** Response keys of the probed root fields. */
-      let probed = new Set<string>();
-      return {
-        async didResolveOperation(requestContext) {
-          if (requestContext.operation?.operation !== OperationTypeNode.QUERY) return;
-          const rewritten = withProbes(requestContext.document, probes);
-          if (rewritten.keys.size === 0) return;
-          probed = rewritten.keys;
-          (requestContext as { document: DocumentNode }).document = rewritten.document;
-        },
-        async willSendResponse({ response }) {
-          if (probed.size === 0 || response.body.kind !== 'single') return;
-          const result = response.body.singleResult;
-          for (const key of probed) stripProbes(result.data?.[key]);
-          const notes = result.extensions?.valueCompletion;
-          if (!Array.isArray(notes)) return;
-          // Under a probed field a note only ever says its owner did not resolve the object: that is the null.
-          const kept = notes.filter((note: { path?: unknown[] }) => !probed.has(String(note.path?.[0])));
-          if (kept.length > 0) result.extensions!.valueCompletion = kept;
-          else {
-            delete result.extensions!.valueCompletion;
-            if (Object.keys(result.extensions!).length === 0) delete (result as { extensions?: unknown }).extensions;
-          }
-        },
-      };
+    onSchemaLoadOrUpdate: (callback) => gateway.onSchemaLoadOrUpdate(callback),
+    load: async (options) => {
+      const loaded = await gateway.load(options);
+      return { ...loaded, executor: loaded.executor && probingExecutor(loaded.executor, probes) };
+    },
+    stop: () => gateway.stop(),
+  };
+}
+
+/** `executor`, running a query with root `node`/`nodes` fields on a probed copy of its request context. */
+export function probingExecutor(executor: GatewayExecutor, probes: Readonly<Record<string, string>>): GatewayExecutor {
+  return async (requestContext) => {
+    const probed = probedRequest(requestContext, probes);
+    if (!probed) return executor(requestContext);
+    return withoutProbes(await executor(probed.requestContext), probed.keys);
+  };
+}
+
+/**
+ * A copy of the request context whose operation has the probes, or undefined when it has no root
+ * `node`/`nodes` field. What the executor reads of the operation stays consistent: `document` and
+ * `operation` (its definition in that document) are the probed ones, `queryHash` (the key of the
+ * gateway's query plan cache) is its own, and `source` prints the probed document (read only by
+ * telemetry, so printed only when read).
+ */
+function probedRequest(
+  requestContext: GatewayGraphQLRequestContext,
+  probes: Readonly<Record<string, string>>,
+): { requestContext: GatewayGraphQLRequestContext; keys: Set<string> } | undefined {
+  const { operation, document } = requestContext;
+  if (operation?.operation !== OperationTypeNode.QUERY || !operation.selectionSet.selections.some(isNodeField))
+    return undefined;
+  const rewritten = withProbes(document, probes);
+  if (rewritten.keys.size === 0) return undefined;
+  // withProbes keeps every definition in its place.
+  const probedOperation = rewritten.document.definitions[document.definitions.indexOf(operation)];
+  if (probedOperation?.kind !== Kind.OPERATION_DEFINITION) return undefined;
+  let source: string | undefined;
+  return {
+    keys: rewritten.keys,
+    requestContext: {
+      ...requestContext,
+      document: rewritten.document,
+      operation: probedOperation,
+      queryHash: createHash('sha256').update(requestContext.queryHash).update('\0node-existence').digest('hex'),
+      get source() {
+        return (source ??= print(rewritten.document));
+      },
     },
   };
+}
+
+/** The result without the probes under `keys`, and without the valueCompletion notes they caused. */
+function withoutProbes(result: GatewayExecutionResult, keys: ReadonlySet<string>): GatewayExecutionResult {
+  for (const key of keys) stripProbes(result.data?.[key]);
+  const notes: unknown = result.extensions?.valueCompletion;
+  if (!Array.isArray(notes)) return result;
+  // Under a probed field a note only ever says its owner did not resolve the object: that is the null.
+  const kept = notes.filter((note: { path?: unknown[] }) => !keys.has(String(note.path?.[0])));
+  const { valueCompletion: _valueCompletion, ...extensions } = result.extensions!;
+  if (kept.length > 0) extensions.valueCompletion = kept;
+  const { extensions: _extensions, ...rest } = result;
+  return Object.keys(extensions).length > 0 ? { ...rest, extensions } : rest;
+}
+
+/** A root `node`/`nodes` field with a selection. */
+function isNodeField(selection: SelectionNode): selection is FieldNode & { selectionSet: SelectionSetNode } {
+  return selection.kind === Kind.FIELD && NODE_FIELDS.has(selection.name.value) && !!selection.selectionSet;
 }
 
 /** The document with a probe in every root `node`/`nodes` selection, and the response keys of those fields. */
@@ -89,8 +148,7 @@ export function withProbes(
     OperationDefinition(operation) {
       if (operation.operation !== OperationTypeNode.QUERY) return false;
       const selections = operation.selectionSet.selections.map((selection) => {
-        if (selection.kind !== Kind.FIELD || !NODE_FIELDS.has(selection.name.value) || !selection.selectionSet)
-          return selection;
+        if (!isNodeField(selection)) return selection;
         keys.add((selection.alias ?? selection.name).value);
         const selectionSet: SelectionSetNode = {
           ...selection.selectionSet,

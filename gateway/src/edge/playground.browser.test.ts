@@ -1,5 +1,7 @@
+import { randomUUID } from 'node:crypto';
 import { Browser, Page, chromium } from 'playwright-core';
 import { Role } from '@marketplace/kit';
+import { globalId } from '@marketplace/kit/testing';
 import { ProbeStack, startProbeStack } from '../testing/stack';
 
 /** Flags for a headless run in a container with no network beyond localhost. */
@@ -107,7 +109,7 @@ describe('playground in a browser', () => {
     const page = await browser.newPage();
     const problems: string[] = [];
     page.on('pageerror', (error) => problems.push(error.message));
-    const id = `order-${Date.now()}`;
+    const id = globalId('Order', randomUUID());
     const setStatus = (status: string) =>
       stack.client.data(`mutation($id: ID!, $s: String!) { setProbeOrderStatus(id: $id, status: $s) }`, {
         variables: { id, s: status },

@@ -1,7 +1,9 @@
+import { randomUUID } from 'node:crypto';
 import { Role } from '@marketplace/kit';
 import {
   RawGraphQLSocket,
   TestSubscription,
+  globalId,
   sessionsRecorded,
   subscribe,
   subscriptionClient,
@@ -81,7 +83,7 @@ function withHeaders(headers: Record<string, string>) {
 
 /** A fresh order of the probe subgraph, set through the shared stack's gateway (no test gateway's budget spent). */
 async function probeOrder(): Promise<string> {
-  const id = `order-limits-${Math.random().toString(36).slice(2)}`;
+  const id = globalId('Order', randomUUID());
   await stack.client.data(
     'mutation($id: ID!) { setProbeOrderStatus(id: $id, status: "PENDING_PAYMENT", notify: false) }',
     { variables: { id }, token: stack.token(Role.ADMIN) },
@@ -128,7 +130,9 @@ describe('one budget for HTTP and WebSocket', () => {
 
       const { answered, refused } = await burst(client, 60);
       expect(answered).toHaveLength(19);
-      expect(answered.map((live) => live.pushes[0].data)).toEqual(Array(19).fill({ me: { id: 'user-customer' } }));
+      expect(answered.map((live) => live.pushes[0].data)).toEqual(
+        Array(19).fill({ me: { id: globalId('User', 'user-customer') } }),
+      );
       expect(refused).toHaveLength(41);
       for (const error of refused) {
         expect(error).toEqual({
@@ -229,7 +233,9 @@ describe('message size', () => {
       const exact = subscribeMessage('exact', MiB);
       expect(Buffer.byteLength(exact)).toBe(MiB);
       socket.send(exact);
-      expect(await socket.next('next', 'exact')).toMatchObject({ payload: { data: { me: { id: 'user-customer' } } } });
+      expect(await socket.next('next', 'exact')).toMatchObject({
+        payload: { data: { me: { id: globalId('User', 'user-customer') } } },
+      });
 
       socket.send(subscribeMessage('over', MiB + 1));
       expect((await socket.closed).code).toBe(MESSAGE_TOO_BIG);

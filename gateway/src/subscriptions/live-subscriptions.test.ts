@@ -1,8 +1,9 @@
 import { randomUUID } from 'node:crypto';
 import { Role } from '@marketplace/kit';
-import { sessionsRecorded, subscribe, subscriptionClient } from '@marketplace/kit/testing';
+import { globalId, sessionsRecorded, subscribe, subscriptionClient } from '@marketplace/kit/testing';
 import { Client, createClient } from 'graphql-ws';
 import WebSocket from 'ws';
+import { PROBE_ORDER_UUIDS } from '../testing/fixture-subgraph';
 import { ProbeStack, TestGateway, startProbeStack, startTestGateway } from '../testing/stack';
 
 interface Pushed {
@@ -30,7 +31,7 @@ function connect(token?: string, url = stack.gateway.url, onClose?: (code: numbe
 }
 
 async function order(status = 'PENDING_PAYMENT'): Promise<string> {
-  const id = `order-${randomUUID()}`;
+  const id = globalId('Order', randomUUID());
   await setStatus(id, status, false);
   return id;
 }
@@ -89,10 +90,13 @@ describe('subscriptions through the gateway (graphql-ws on /graphql)', () => {
 
   it('refuses with the subgraph’s code (FORBIDDEN, NOT_FOUND, UNAUTHENTICATED) and ends the subscription', async () => {
     const cases = [
-      { token: stack.token(), id: 'forbidden-1', code: 'FORBIDDEN' },
-      { token: stack.token(), id: 'missing-1', code: 'NOT_FOUND' },
+      { token: stack.token(), id: globalId('Order', PROBE_ORDER_UUIDS.forbidden), code: 'FORBIDDEN' },
+      { token: stack.token(), id: globalId('Order', randomUUID()), code: 'NOT_FOUND' },
       // The lookup answers null without an error for a hidden object; the subscription's subject is NOT_FOUND.
-      { token: stack.token(), id: 'hidden-1', code: 'NOT_FOUND' },
+      { token: stack.token(), id: globalId('Order', PROBE_ORDER_UUIDS.hidden), code: 'NOT_FOUND' },
+      // With global ids on: a malformed id, and an id of another type, are refused before any lookup.
+      { token: stack.token(), id: 'order-1', code: 'BAD_USER_INPUT' },
+      { token: stack.token(), id: globalId('Product', randomUUID()), code: 'BAD_USER_INPUT' },
       { token: undefined, id: await order(), code: 'UNAUTHENTICATED' },
     ];
     for (const { token, id, code } of cases) {
@@ -194,7 +198,10 @@ describe('subscriptions through the gateway (graphql-ws on /graphql)', () => {
 it('refuses a subscription sent over HTTP with a 400 naming the WebSocket endpoint, calling no subgraph', async () => {
   let result: Awaited<ReturnType<typeof stack.client.request>> | undefined;
   const calls = await stack.subgraphCallsDuring(async () => {
-    result = await stack.client.request(ORDER_UPDATED, { variables: { id: 'order-1' }, token: stack.token() });
+    result = await stack.client.request(ORDER_UPDATED, {
+      variables: { id: globalId('Order', randomUUID()) },
+      token: stack.token(),
+    });
   });
   expect(calls).toBe(0);
   expect(result?.status).toBe(400);

@@ -48,8 +48,11 @@ export class Whoami {
   clientIp: string;
 }
 
-/** The signed-in caller, shaped as the users subgraph answers `{ me { id } }`: probes can be sent as written. */
-@ObjectType()
+/**
+ * The signed-in caller, shaped as the users subgraph answers `{ me { id } }` (a `User`, so its id is
+ * `User:<viewer id>` with global ids on): probes can be sent as written.
+ */
+@ObjectType('User')
 export class ProbeMe {
   @Field(() => ID)
   id: string;
@@ -65,8 +68,11 @@ export class Probe {
   level: number;
 }
 
-/** An order-like object for the gateway's live subscriptions: `order(id)` and `orderUpdated(orderId)`. */
-@ObjectType()
+/**
+ * An order-like object for the gateway's live subscriptions: `order(id)` and `orderUpdated(orderId)`.
+ * Named `Order` in the schema, so its ids are `Order:<uuid>` as `orderId` requires with global ids on.
+ */
+@ObjectType('Order')
 export class ProbeOrder {
   @Field(() => ID)
   id: string;
@@ -84,16 +90,22 @@ export class ProbeOrder {
 }
 
 /**
- * Order id → status; ids starting with `forbidden` are refused, `missing` are not found, and
- * `hidden` are `null` without an error, as a contract v1 lookup answers (docs/api-conventions.md §2).
+ * Order uuids the probe subgraph answers as a contract v1 lookup does (docs/api-conventions.md §2):
+ * `hidden` is `null` without an error, `forbidden` is refused; any uuid never set is not found.
  */
+export const PROBE_ORDER_UUIDS = {
+  hidden: '00000000-0000-4000-8000-000000000001',
+  forbidden: '00000000-0000-4000-8000-000000000002',
+} as const;
+
+/** Order uuid → status. */
 const probeOrders = new Map<string, { status: string; loads: number }>();
 let probeChanges: ChangeFeed | undefined;
 
 function loadProbeOrder(id: string, context: RequestContext): ProbeOrder | null {
   const viewer = requireViewer(context);
-  if (id.startsWith('hidden')) return null;
-  if (id.startsWith('forbidden')) throw forbidden();
+  if (id === PROBE_ORDER_UUIDS.hidden) return null;
+  if (id === PROBE_ORDER_UUIDS.forbidden) throw forbidden();
   const order = probeOrders.get(id);
   if (!order) throw notFound('Order');
   order.loads += 1;
