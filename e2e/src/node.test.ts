@@ -1,22 +1,17 @@
 import { randomUUID } from 'node:crypto';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { readFileSync } from 'node:fs';
 import { DemoIds, queryRows } from '@marketplace/kit';
 import { globalId, tokenFor, uuidOf } from '@marketplace/kit/testing';
 import { NODE_EXISTENCE_PROBES } from '@marketplace/gateway';
-import { composeSupergraph, printSubgraphs, unexplainedHints } from '@marketplace/scripts';
+import { SUPERGRAPH_PATH } from './testing/query-plan';
 import { TestSupergraph, startTestSupergraph } from './testing/supergraph';
 
 /**
- * Global ids and `Node` on the whole supergraph with the switch on (GLOBAL_IDS=true in this
- * process, the supergraph composed from what the subgraphs print then): every subgraph
+ * Global ids and `Node` on the whole supergraph (the committed supergraph): every subgraph
  * answers `<Type>:<uuid>`, `node`/`nodes` refetch objects owned by any subgraph, and a
  * missing or hidden object is `null` without an error (docs/api-conventions.md §2, §8).
  */
 let supergraph: TestSupergraph;
-let schemaDir: string;
-const previous = process.env.GLOBAL_IDS;
 let productId: string;
 let draftId: string;
 
@@ -28,13 +23,7 @@ const ask = (query: string, variables?: Record<string, unknown>, token?: string)
   supergraph.client.request(query, { variables, token }) as Promise<Answer>;
 
 beforeAll(async () => {
-  process.env.GLOBAL_IDS = 'true';
-  const printed = await printSubgraphs();
-  const { supergraphSdl, hints } = composeSupergraph(printed);
-  expect(unexplainedHints(hints)).toEqual([]);
-  schemaDir = mkdtempSync(join(tmpdir(), 'node-supergraph-'));
-  writeFileSync(join(schemaDir, 'supergraph.graphql'), supergraphSdl);
-  supergraph = await startTestSupergraph({ SUPERGRAPH_PATH: join(schemaDir, 'supergraph.graphql') });
+  supergraph = await startTestSupergraph();
   for (const name of ['users', 'vendor', 'catalog']) await supergraph.subgraphs.get(name)!.wiring.seed?.();
   const db = supergraph.subgraphs.get('catalog')!.deps.db;
   const [product, draft] = await queryRows<{ id: string }>(
@@ -49,9 +38,6 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await supergraph?.close();
-  if (schemaDir) rmSync(schemaDir, { recursive: true, force: true });
-  if (previous === undefined) delete process.env.GLOBAL_IDS;
-  else process.env.GLOBAL_IDS = previous;
 });
 
 it('answers typename-qualified ids from every subgraph, stubs included, and takes them back', async () => {
@@ -217,7 +203,7 @@ it('a missing object is null even when nothing but its key or nullable fields is
 });
 
 it('every existence probe is a non-null field of a Node type resolved by its owner, not by the node subgraph', () => {
-  const supergraphSdl = readFileSync(join(schemaDir, 'supergraph.graphql'), 'utf8');
+  const supergraphSdl = readFileSync(SUPERGRAPH_PATH, 'utf8');
   const implementers = [...supergraphSdl.matchAll(/^type (\w+) implements Node\b/gm)].map((match) => match[1]);
   expect(Object.keys(NODE_EXISTENCE_PROBES).sort()).toEqual(implementers.filter((name) => name !== 'User').sort());
   for (const [typename, field] of Object.entries(NODE_EXISTENCE_PROBES)) {

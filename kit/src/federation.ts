@@ -15,7 +15,6 @@ import { CACHE_CONTROL_DIRECTIVE } from './cache-hints';
 import { ERROR_ENUMS_SDL } from './error-enums';
 import type { RequestContext } from './context';
 import { DevelopmentOnlyNames, withoutDevelopmentSurface } from './development-surface';
-import { globalIdsEnabled } from './ids/global-id';
 import { applyGlobalIds } from './ids/global-ids-transform';
 
 /**
@@ -55,7 +54,7 @@ export interface FederatedSchemaOptions {
   without?: DevelopmentOnlyNames;
   /** SDL and resolvers added to type-graphql's (the users subgraph's `Node`, when global ids are on). */
   extension?: SchemaExtension;
-  /** Global ids at this subgraph's edge (ids/global-ids-transform.ts); `globalIdsEnabled()` by default. */
+  /** Global ids at this subgraph's edge (ids/global-ids-transform.ts): every subgraph has them; a kit test compares without. */
   globalIds?: boolean;
 }
 
@@ -112,7 +111,7 @@ export async function buildFederatedSchema(options: FederatedSchemaOptions): Pro
     ),
     resolvers,
   });
-  return (options.globalIds ?? globalIdsEnabled()) ? applyGlobalIds(subgraphSchema) : subgraphSchema;
+  return (options.globalIds ?? true) ? applyGlobalIds(subgraphSchema) : subgraphSchema;
 }
 
 /**

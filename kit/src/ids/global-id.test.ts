@@ -1,14 +1,4 @@
-import {
-  GLOBAL_IDS_DEFAULT,
-  apiId,
-  globalId,
-  globalIdProblem,
-  globalIdsEnabled,
-  parseGlobalId,
-  rawIdOf,
-  typeNamedBy,
-  uuidOf,
-} from './global-id';
+import { globalId, globalIdProblem, parseGlobalId, rawIdOf, typeNamedBy, uuidOf } from './global-id';
 
 const UUID = '0b7e6c1e-4f7a-4c39-9a55-0e1f2a3b4c5d';
 
@@ -69,14 +59,5 @@ describe('global ids', () => {
     expect(rawIdOf(globalId('Order', UUID))).toBe(UUID);
     expect(rawIdOf(UUID)).toBe(UUID);
     expect(rawIdOf('whatever')).toBe('whatever');
-  });
-
-  it('the switch: GLOBAL_IDS overrides the default; apiId follows it', () => {
-    expect(GLOBAL_IDS_DEFAULT).toBe(true);
-    expect(globalIdsEnabled({})).toBe(GLOBAL_IDS_DEFAULT);
-    expect(globalIdsEnabled({ GLOBAL_IDS: 'true' })).toBe(true);
-    expect(globalIdsEnabled({ GLOBAL_IDS: 'false' })).toBe(false);
-    expect(apiId('Order', UUID, true)).toBe(`Order:${UUID}`);
-    expect(apiId('Order', UUID, false)).toBe(UUID);
   });
 });

@@ -5,23 +5,6 @@
  * encodes what resolvers return and decodes what clients send, at the schema's edge.
  */
 
-/**
- * THE switch. Off: ids are bare UUIDs and there is no `Node` (the schema is exactly what it
- * was). On: every subgraph encodes and decodes global ids and the users subgraph answers
- * `node`/`nodes`. Flip it here (then `npm run schema`); `GLOBAL_IDS=true|false` in the
- * environment overrides it for one process (tests, a staging trial) — every subgraph of a
- * supergraph must agree, and the supergraph SDL the gateway serves must be composed the same way.
- */
-export const GLOBAL_IDS_DEFAULT = true;
-
-/** Whether this process serves global ids: `GLOBAL_IDS` when set, else `GLOBAL_IDS_DEFAULT`. */
-export function globalIdsEnabled(env: NodeJS.ProcessEnv = process.env): boolean {
-  const value = env.GLOBAL_IDS?.trim().toLowerCase();
-  if (value === 'true' || value === '1') return true;
-  if (value === 'false' || value === '0') return false;
-  return GLOBAL_IDS_DEFAULT;
-}
-
 const HEX = '[0-9a-fA-F]';
 const GLOBAL_ID_PATTERN = new RegExp(`^([A-Z][A-Za-z0-9]*):(${HEX}{8}-${HEX}{4}-${HEX}{4}-${HEX}{4}-${HEX}{12})$`);
 const UUID_PATTERN = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
@@ -52,17 +35,11 @@ export function uuidOf(value: string): string {
 }
 
 /**
- * The uuid behind an id in either mode: a global id's uuid, a bare UUID as it is, anything
- * else unchanged. For code that must work whether the switch is on or off (the gateway's
- * subscription topics), never for validating input.
+ * The uuid behind an id: a global id's uuid, anything else unchanged (the gateway's
+ * subscription topics, before the subgraph has validated the argument); never for validating input.
  */
 export function rawIdOf(value: string): string {
   return parseGlobalId(value)?.uuid ?? value;
-}
-
-/** An id in the shape this process answers: `globalId(typename, uuid)` when on, the uuid when off. */
-export function apiId(typename: string, uuid: string, enabled = globalIdsEnabled()): string {
-  return enabled ? globalId(typename, uuid) : uuid;
 }
 
 /** Whether `value` is a bare UUID. */

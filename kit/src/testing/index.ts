@@ -10,4 +10,4 @@ export * from './helpers';
 export * from './fixtures';
 export * from './subscription-client';
 export * from '../events/testing-outage';
-export { globalId, uuidOf, apiId } from '../ids/global-id';
+export { globalId, uuidOf } from '../ids/global-id';

@@ -33,11 +33,8 @@ describe('the order id', () => {
     expect(() => orderUuidOf(`Product:${uuid}`)).toThrow(/is a Product id, not an order's \(Order:<uuid>\)\nusage:/);
   });
 
-  it('a bare uuid is refused with the id to pass, unless global ids are off (then the API shows bare uuids)', () => {
-    expect(() => orderUuidOf(uuid.toUpperCase(), true)).toThrow(
-      `pass the order's id as the API shows it: Order:${uuid}`,
-    );
-    expect(orderUuidOf(uuid.toUpperCase(), false)).toBe(uuid);
+  it('a bare uuid is refused with the id to pass', () => {
+    expect(() => orderUuidOf(uuid.toUpperCase())).toThrow(`pass the order's id as the API shows it: Order:${uuid}`);
   });
 
   it.each([undefined, '', 'nope', 'Order:', 'Order:nope', `order:${uuid}`, ` Order:${uuid}`])('%j → usage', (id) => {

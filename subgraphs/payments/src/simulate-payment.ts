@@ -1,8 +1,7 @@
 import {
   EnvReader,
-  apiId,
+  globalId,
   envReader,
-  globalIdsEnabled,
   isBareUuid,
   parseGlobalId,
   queryRows,
@@ -24,17 +23,13 @@ const EMBEDDED_DATABASE_URL = 'postgres://postgres:postgres@127.0.0.1:54320/mark
 export const USAGE = 'usage: npm run simulate-payment -- <order id as the API shows it, Order:<uuid>> succeeded|failed';
 
 /**
- * The order's uuid from its id as the API shows it: `Order:<uuid>`, or a bare uuid only when
- * global ids are off (then the API shows bare uuids). Throws saying what to pass otherwise.
+ * The order's uuid from its id as the API shows it, `Order:<uuid>`. Throws saying what to pass otherwise.
  */
-export function orderUuidOf(id: string | undefined, globalIds = globalIdsEnabled()): string {
+export function orderUuidOf(id: string | undefined): string {
   const parsed = parseGlobalId(id);
   if (parsed?.typename === 'Order') return parsed.uuid;
   if (parsed) throw new Error(`${id} is a ${parsed.typename} id, not an order's (Order:<uuid>)\n${USAGE}`);
-  if (isBareUuid(id)) {
-    if (!globalIds) return id.toLowerCase();
-    throw new Error(`pass the order's id as the API shows it: Order:${id.toLowerCase()}\n${USAGE}`);
-  }
+  if (isBareUuid(id)) throw new Error(`pass the order's id as the API shows it: Order:${id.toLowerCase()}\n${USAGE}`);
   throw new Error(USAGE);
 }
 
@@ -46,7 +41,7 @@ export function parseArguments(
   if (readCommonConfig(env).environment === 'production')
     throw new Error('simulate-payment is for development only (refused in production)');
   if (rest.length > 0 || (outcome !== 'succeeded' && outcome !== 'failed')) throw new Error(USAGE);
-  return { orderUuid: orderUuidOf(orderId, globalIdsEnabled(process.env)), outcome };
+  return { orderUuid: orderUuidOf(orderId), outcome };
 }
 
 async function main(args: string[]): Promise<void> {
@@ -86,7 +81,7 @@ async function main(args: string[]): Promise<void> {
     );
     await deliverSigned(settings.webhookUrl ?? 'http://127.0.0.1:4000/webhooks/stripe', event, settings.webhookSecret);
     console.log(
-      `${event.type} ${event.id} delivered for payment ${apiId('Payment', payment.id)} (was ${payment.status})`,
+      `${event.type} ${event.id} delivered for payment ${globalId('Payment', payment.id)} (was ${payment.status})`,
     );
   } finally {
     await db.destroy();

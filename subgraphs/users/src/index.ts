@@ -1,10 +1,4 @@
-import {
-  AccessTokenSigner,
-  RateLimiter,
-  SubgraphModule,
-  globalIdsEnabled,
-  publicDataAnnouncer,
-} from '@marketplace/kit';
+import { AccessTokenSigner, RateLimiter, SubgraphModule, publicDataAnnouncer } from '@marketplace/kit';
 import { AccountEmails } from './auth/account-emails';
 import { AuthResolver } from './auth/auth.resolver';
 import { AuthService } from './auth/auth.service';
@@ -37,7 +31,7 @@ export const usersSubgraph: SubgraphModule<UsersConfig> = {
   entities: [User],
   migrations: [CreateUsers1763770000000, AddSessionVersion1765000000000],
   resolvers: [UserResolver, AuthResolver],
-  schemaExtension: () => (globalIdsEnabled() ? nodeSchema() : undefined),
+  schemaExtension: nodeSchema,
   readSettings: readUsersConfig,
   wire({ config, keys, sessions: sessionVersions, db, store, log, outbox, changes, afterCommit }, settings) {
     if (!keys.privateKeyPem)

@@ -3,7 +3,7 @@ import {
   InputCheck,
   Outbox,
   RequestContext,
-  apiId,
+  globalId,
   conflict,
   isUniqueViolation,
   queryRows,
@@ -157,7 +157,7 @@ function checkLines(lines: CartLine[]): string {
   if (unavailable.length > 0) {
     throw conflict(
       // Named by the ids clients know (global ids when on), not the stored uuids.
-      `The cart holds products that are no longer for sale: ${unavailable.map((line) => apiId('Product', line.productId)).join(', ')}`,
+      `The cart holds products that are no longer for sale: ${unavailable.map((line) => globalId('Product', line.productId)).join(', ')}`,
       'PRODUCT_UNAVAILABLE',
     );
   }

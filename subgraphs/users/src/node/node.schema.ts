@@ -20,8 +20,7 @@ const OWNED_HERE: readonly EntityName[] = ['User'];
  * `interface Node` (docs/api-conventions.md §8), declared by this subgraph as a federation 2
  * entity interface: `Node @key(fields: "id")`, every implementing type an entity here (the
  * others as stubs, with their owner's description and cache hint), `node`/`nodes` taking the
- * type from the global id and answering a reference the owning subgraph resolves. Only while
- * global ids are on (`globalIdsEnabled()`): a bare uuid does not say its type.
+ * type from the global id and answering a reference the owning subgraph resolves.
  */
 export function nodeSchema(): SchemaExtension {
   const stubs = NODE_TYPES.filter((name) => !OWNED_HERE.includes(name)).map(
