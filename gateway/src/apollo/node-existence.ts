@@ -15,6 +15,7 @@ export const NODE_EXISTENCE_PROBES: Readonly<Record<string, string>> = {
   Order: 'status',
   Payment: 'status',
   License: 'status',
+  Payout: 'status',
 };
 
 const PROBE_PREFIX = '_nodeExists';

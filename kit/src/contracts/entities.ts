@@ -11,6 +11,8 @@ export const EntityDescriptions = {
   Payment: 'The payment of one order, through a payment provider.',
   License:
     'The right to use one product, issued for one paid order line: a signed key, activations on machines and downloads.',
+  Payout:
+    "Money a vendor asked to be paid out of its available balance. Visible to the vendor's owner and admins only.",
 } as const;
 
 /** A shared entity's type name. */
@@ -34,10 +36,11 @@ export const ENTITY_CACHE_HINTS: Readonly<Record<EntityName, 'public' | 'private
   Order: 'private',
   Payment: 'private',
   License: 'private',
+  Payout: 'private',
 };
 
 /**
  * The types `node(id:)` and `nodes(ids:)` refetch (`interface Node`), in one place: adding
  * one (Category, Review, Payout once they are entities with a description above) is one line.
  */
-export const NODE_TYPES: readonly EntityName[] = ['User', 'Vendor', 'Product', 'Order', 'Payment', 'License'];
+export const NODE_TYPES: readonly EntityName[] = ['User', 'Vendor', 'Product', 'Order', 'Payment', 'License', 'Payout'];
