@@ -151,6 +151,35 @@ it('node and nodes refetch a Category and a Review (owned by the catalog); a rev
   ]);
 });
 
+it("node refetches a payout for its vendor's owner and admins; null without an error for another vendor or anonymous", async () => {
+  const [{ id: payoutUuid }] = await queryRows<{ id: string }>(
+    supergraph.subgraphs.get('vendor')!.deps.db,
+    `INSERT INTO payouts (vendor_id, amount, currency, idempotency_key) VALUES ($1, 1234, 'USD', $2) RETURNING id`,
+    [DemoIds.vendors.ada, randomUUID()],
+  );
+  const id = globalId('Payout', payoutUuid);
+  const query = `query ($id: ID!) { node(id: $id) { __typename id ... on Payout { status amount { amount currency } vendor { id displayName } } } }`;
+  const payout = {
+    __typename: 'Payout',
+    id,
+    status: 'REQUESTED',
+    amount: { amount: 1234, currency: 'USD' },
+    vendor: { id: globalId('Vendor', DemoIds.vendors.ada), displayName: 'Ada Agents' },
+  };
+  for (const token of [tokenFor(DemoIds.users.ada, 'VENDOR'), tokenFor(DemoIds.users.admin, 'ADMIN')]) {
+    const seen = await ask(query, { id }, token);
+    expect([seen.data, seen.errors]).toEqual([{ node: payout }, undefined]);
+  }
+  for (const token of [tokenFor(DemoIds.users.grace, 'VENDOR'), tokenFor(DemoIds.users.alan, 'CUSTOMER'), undefined]) {
+    for (const asked of [query, 'query ($id: ID!) { node(id: $id) { id } }']) {
+      const hidden = await ask(asked, { id }, token);
+      expect([asked, hidden.data, hidden.errors]).toEqual([asked, { node: null }, undefined]);
+    }
+  }
+  const missing = await ask(query, { id: globalId('Payout', randomUUID()) }, tokenFor(DemoIds.users.admin, 'ADMIN'));
+  expect([missing.data, missing.errors]).toEqual([{ node: null }, undefined]);
+});
+
 it('nodes answers in order, null for each missing or hidden one, and at most 100 ids', async () => {
   const ids = [
     globalId('Vendor', DemoIds.vendors.ada),

@@ -32,6 +32,7 @@ export const NODE_EXISTENCE_PROBES: Readonly<Record<string, string>> = {
   License: 'status',
   Category: 'name',
   Review: 'rating',
+  Payout: 'status',
 };
 
 const PROBE_PREFIX = '_nodeExists';

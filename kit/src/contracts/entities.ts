@@ -14,6 +14,8 @@ export const EntityDescriptions = {
   Category: "A place in the catalog's tree of categories, e.g. Agents › Customer support.",
   Review:
     'A verified review: written by a customer holding a license for the product, at most one per customer and product.',
+  Payout:
+    "Money a vendor asked to be paid out of its available balance. Visible to the vendor's owner and admins only.",
 } as const;
 
 /** A shared entity's type name. */
@@ -39,11 +41,12 @@ export const ENTITY_CACHE_HINTS: Readonly<Record<EntityName, 'public' | 'private
   License: 'private',
   Category: 'public',
   Review: 'private',
+  Payout: 'private',
 };
 
 /**
  * The types `node(id:)` and `nodes(ids:)` refetch (`interface Node`), in one place: adding
- * one (Payout once it is an entity with a description above) is one line.
+ * one (an entity with a description above) is one line.
  */
 export const NODE_TYPES: readonly EntityName[] = [
   'User',
@@ -54,4 +57,5 @@ export const NODE_TYPES: readonly EntityName[] = [
   'License',
   'Category',
   'Review',
+  'Payout',
 ];

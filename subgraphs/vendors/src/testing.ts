@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { Envelope, Events, PayloadOf, Role, createEnvelope, queryRows } from '@marketplace/kit';
+import { Envelope, Events, PayloadOf, Role, createEnvelope, queryRows, rawIdOf } from '@marketplace/kit';
 import { Person, TestSubgraph, deliver, person, startTestSubgraph, tokenFor } from '@marketplace/kit/testing';
 import { vendorSubgraph } from './index';
 
@@ -94,7 +94,10 @@ export async function activeVendor(
   };
 }
 
-/** One line of an `order.paid` event: a product of `vendorId` at `price` minor units. */
+/**
+ * One line of an `order.paid` event: a product of `vendorId` at `price` minor units. Ids may be
+ * global (as the API answered them) or bare uuids; events carry the uuid.
+ */
 export interface LineSpec {
   vendorId: string;
   price: number;
@@ -110,8 +113,8 @@ let orderNumber = 0;
 export function orderPaidEvent(lines: LineSpec[], occurredAt?: Date): Envelope<OrderPaidPayload> {
   orderNumber += 1;
   const items = lines.map((line, index) => ({
-    productId: line.productId ?? randomUUID(),
-    vendorId: line.vendorId,
+    productId: line.productId ? rawIdOf(line.productId) : randomUUID(),
+    vendorId: rawIdOf(line.vendorId),
     name: line.name ?? `Product ${orderNumber}.${index + 1}`,
     unitPrice: { amount: line.price, currency: line.currency ?? 'USD' },
   }));
@@ -168,7 +171,7 @@ export async function paidOrder(
 
 export const daysAgo = (days: number) => new Date(Date.now() - days * 24 * 60 * 60 * 1000);
 
-/** Ledger rows of a vendor straight from the table, oldest first. */
+/** Ledger rows of a vendor (its API id, or a uuid) straight from the table, oldest first. */
 export async function ledgerRows(vendor: TestSubgraph, vendorId: string) {
   const rows = await queryRows<{
     kind: string;
@@ -181,7 +184,7 @@ export async function ledgerRows(vendor: TestSubgraph, vendorId: string) {
   }>(
     vendor.subgraph.deps.db,
     `SELECT kind, amount, currency, order_id, product_id, payout_id, available_at FROM ledger_entries WHERE vendor_id = $1 ORDER BY created_at, kind`,
-    [vendorId],
+    [rawIdOf(vendorId)],
   );
   return rows.map((row) => ({ ...row, amount: Number(row.amount) }));
 }

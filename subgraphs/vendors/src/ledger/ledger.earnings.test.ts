@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { Role } from '@marketplace/kit';
-import { TestSubgraph, deliver, person } from '@marketplace/kit/testing';
+import { TestSubgraph, deliver, globalId, person } from '@marketplace/kit/testing';
 import {
   REQUEST_PAYOUT,
   activeVendor,
@@ -65,7 +65,10 @@ describe('hold', () => {
 describe('earnings and stats', () => {
   it('count by period, per currency, with the top 5 products by revenue', async () => {
     const a = await activeVendor(vendor, admin);
-    const products = Array.from({ length: 7 }, (_, i) => ({ productId: randomUUID(), name: `Agent ${i + 1}` }));
+    const products = Array.from({ length: 7 }, (_, i) => ({
+      productId: globalId('Product', randomUUID()),
+      name: `Agent ${i + 1}`,
+    }));
     // Product i sells at (i + 1) × 1000 today; product 0 also sold 40 and 400 days ago; product 6 is refunded.
     for (const [i, product] of products.entries())
       await paidOrder(vendor, [{ vendorId: a.vendor.id, price: (i + 1) * 1000, ...product }]);
@@ -138,7 +141,7 @@ describe('earnings and stats', () => {
     // What vendorStats answered, now on the signed-in user's vendor (`me { vendor { stats } }` at the gateway).
     const mine = await vendor.client.data<{ _entities: { vendor: { stats: unknown } }[] }>(
       `query($r: [_Any!]!) { _entities(representations: $r) { ... on User { vendor { stats(period: LAST_7_DAYS) { saleCount refundCount gross { amount currency } topProducts { name } } } } } }`,
-      { variables: { r: [{ __typename: 'User', id: a.owner.id }] }, token: a.owner.token },
+      { variables: { r: [{ __typename: 'User', id: globalId('User', a.owner.id) }] }, token: a.owner.token },
     );
     expect(mine._entities[0].vendor.stats).toEqual({
       saleCount: 8,
@@ -175,7 +178,7 @@ describe('earnings and stats', () => {
 describe('sums past 2^31 (a 32-bit Int), summed as bigint in SQL and answered as SafeInt numbers', () => {
   it('earnings, stats, top products, balances, the ledger and a payout', async () => {
     const a = await activeVendor(vendor, admin);
-    const productId = randomUUID();
+    const productId = globalId('Product', randomUUID());
     const price = 2_000_000_000; // each under 2^31, three of them well over
     for (let i = 0; i < 3; i += 1)
       await paidOrder(vendor, [{ vendorId: a.vendor.id, price, productId, name: 'Enterprise agent' }], daysAgo(8));

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { Role, queryRows } from '@marketplace/kit';
-import { TestSubgraph, deliver, person, until } from '@marketplace/kit/testing';
+import { TestSubgraph, deliver, globalId, person, until, uuidOf } from '@marketplace/kit/testing';
 import { activeVendor, ledgerRows, moneyOf, orderPaidEvent, paidOrder, refundEvent, startVendor } from '../testing';
 
 /** What order.paid and payment.refunded write to the ledger. */
@@ -19,7 +19,9 @@ describe('order.paid', () => {
   it("credits each line to its vendor: the gross SALE and the COMMISSION at the vendor's rate, summing to the net", async () => {
     const a = await activeVendor(vendor, admin);
     const b = await activeVendor(vendor, admin);
-    await vendor.subgraph.deps.db.query(`UPDATE vendors SET commission_bps = 1000 WHERE id = $1`, [b.vendor.id]);
+    await vendor.subgraph.deps.db.query(`UPDATE vendors SET commission_bps = 1000 WHERE id = $1`, [
+      uuidOf(b.vendor.id),
+    ]);
     const paid = await paidOrder(vendor, [
       { vendorId: a.vendor.id, price: 1999 },
       { vendorId: b.vendor.id, price: 5000 },
@@ -58,7 +60,7 @@ describe('order.paid', () => {
     });
     expect(seen.ledger.totalCount).toBe(4);
     for (const { node } of seen.ledger.edges) {
-      expect(node.order).toEqual({ id: paid.payload.orderId });
+      expect(node.order).toEqual({ id: globalId('Order', paid.payload.orderId) });
       expect(node.payout).toBeNull();
       expect(new Date(node.availableAt).getTime()).toBe(new Date(paid.occurredAt).getTime() + 7 * 24 * 3600 * 1000);
     }
@@ -70,7 +72,9 @@ describe('order.paid', () => {
   it('uses the commission rate at the time of the sale: a later change leaves recorded sales alone', async () => {
     const a = await activeVendor(vendor, admin);
     await paidOrder(vendor, [{ vendorId: a.vendor.id, price: 1000 }]);
-    await vendor.subgraph.deps.db.query(`UPDATE vendors SET commission_bps = 2500 WHERE id = $1`, [a.vendor.id]);
+    await vendor.subgraph.deps.db.query(`UPDATE vendors SET commission_bps = 2500 WHERE id = $1`, [
+      uuidOf(a.vendor.id),
+    ]);
     await paidOrder(vendor, [{ vendorId: a.vendor.id, price: 1000 }]);
     const commissions = (await ledgerRows(vendor, a.vendor.id))
       .filter((row) => row.kind === 'COMMISSION')

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { Role } from '@marketplace/kit';
-import { Person, TestSubgraph, person, sqlDuring } from '@marketplace/kit/testing';
+import { Person, TestSubgraph, globalId, person, sqlDuring, uuidOf } from '@marketplace/kit/testing';
 import type { Money } from '../testing';
 import { BALANCE, activeVendor, paidOrder, startVendor, vendorIn } from '../testing';
 
@@ -99,7 +99,7 @@ describe('who sees the money', () => {
     const statsOf = async (userId: string, token?: string) => {
       const result = await vendor.client.request<{ _entities: { vendor: unknown }[] }>(
         `query($r: [_Any!]!) { _entities(representations: $r) { ... on User { vendor { stats(period: ALL_TIME) { saleCount } } } } }`,
-        { variables: { r: [{ __typename: 'User', id: userId }] }, token },
+        { variables: { r: [{ __typename: 'User', id: globalId('User', userId) }] }, token },
       );
       expect(result.errors).toBeUndefined();
       return result.data!._entities[0].vendor;
@@ -145,8 +145,12 @@ describe('the ledger', () => {
     expect(second.pageInfo.hasNextPage).toBe(false);
     const nodes = [...first.edges, ...second.edges].map((e) => e.node);
     expect(nodes).toHaveLength(6);
-    expect(nodes.map((n) => n.order.id)).toEqual([2, 2, 1, 1, 0, 0].map((i) => orders[i].payload.orderId));
-    expect(nodes.map((n) => n.product.id)).toEqual([2, 2, 1, 1, 0, 0].map((i) => orders[i].payload.items[0].productId));
+    expect(nodes.map((n) => n.order.id)).toEqual(
+      [2, 2, 1, 1, 0, 0].map((i) => globalId('Order', orders[i].payload.orderId)),
+    );
+    expect(nodes.map((n) => n.product.id)).toEqual(
+      [2, 2, 1, 1, 0, 0].map((i) => globalId('Product', orders[i].payload.items[0].productId)),
+    );
     expect(nodes.every((n) => n.payout === null)).toBe(true);
     expect(
       await vendor.client.errorCode(`query($id: ID!) { vendor(id: $id) { ledger(after: "bm9wZQ") { totalCount } } }`, {
@@ -163,7 +167,7 @@ describe('the ledger', () => {
     const insert = (kind: string, amount: number, orderId: string | null, productId: string | null) =>
       db.query(
         `INSERT INTO ledger_entries (vendor_id, kind, amount, currency, order_id, product_id, occurred_at, available_at) VALUES ($1, $2, $3, 'USD', $4, $5, now(), now())`,
-        [a.vendor.id, kind, amount, orderId, productId],
+        [uuidOf(a.vendor.id), kind, amount, orderId, productId],
       );
     await expect(insert('SALE', 100, null, null)).rejects.toThrow(/ledger_entries_traceable/);
     await expect(insert('PAYOUT', -100, null, null)).rejects.toThrow(/ledger_entries_traceable/);
@@ -171,10 +175,10 @@ describe('the ledger', () => {
     await expect(insert('SALE', 1000, paid.payload.orderId, paid.payload.items[0].productId)).rejects.toThrow(
       /ledger_entries_line_once/,
     );
-    await expect(db.query(`UPDATE ledger_entries SET amount = 1 WHERE vendor_id = $1`, [a.vendor.id])).rejects.toThrow(
-      /append-only/,
-    );
-    await expect(db.query(`DELETE FROM ledger_entries WHERE vendor_id = $1`, [a.vendor.id])).rejects.toThrow(
+    await expect(
+      db.query(`UPDATE ledger_entries SET amount = 1 WHERE vendor_id = $1`, [uuidOf(a.vendor.id)]),
+    ).rejects.toThrow(/append-only/);
+    await expect(db.query(`DELETE FROM ledger_entries WHERE vendor_id = $1`, [uuidOf(a.vendor.id)])).rejects.toThrow(
       /append-only/,
     );
   });

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { Role } from '@marketplace/kit';
-import { TestSubgraph, person } from '@marketplace/kit/testing';
+import { TestSubgraph, globalId, person, uuidOf } from '@marketplace/kit/testing';
 import type { PayoutView } from '../testing';
 import {
   MARK_PAYOUT_PAID,
@@ -84,7 +84,7 @@ describe('markPayoutPaid and rejectPayout', () => {
     expect(rejected).toMatchObject({ status: 'REJECTED', rejectionReason: 'Bank details missing.', paidAt: null });
     expect(rejected.rejectedAt).toEqual(expect.any(String));
     expect(await balanceOf(vendor, admin, vendorId)).toMatchObject({ available: { amount: 8500 } });
-    const payoutRows = (await ledgerRows(vendor, vendorId)).filter((row) => row.payout_id === payout.id);
+    const payoutRows = (await ledgerRows(vendor, vendorId)).filter((row) => row.payout_id === uuidOf(payout.id));
     expect(payoutRows.map((row) => [row.kind, row.amount])).toEqual([
       ['PAYOUT', -2000],
       ['PAYOUT_REVERSAL', 2000],
@@ -104,28 +104,31 @@ describe('markPayoutPaid and rejectPayout', () => {
     expect((await requestPayout(vendor, owner, 8500)).status).toBe('REQUESTED');
   });
 
-  it('bad inputs: unknown id NOT_FOUND; malformed id, empty or overlong reason BAD_USER_INPUT', async () => {
+  it('bad inputs: unknown id NOT_FOUND; malformed id, an id of another type, empty or overlong reason BAD_USER_INPUT', async () => {
     const { owner } = await fundedVendor(vendor, admin);
     const payout = await requestPayout(vendor, owner, 100);
     expect(
-      await vendor.client.errorCode(MARK_PAYOUT_PAID, { variables: { id: randomUUID() }, token: admin.token }),
+      await vendor.client.errorCode(MARK_PAYOUT_PAID, {
+        variables: { id: globalId('Payout', randomUUID()) },
+        token: admin.token,
+      }),
     ).toBe('NOT_FOUND');
     for (const [mutation, extra] of [
       [MARK_PAYOUT_PAID, {}],
       [REJECT_PAYOUT, { reason: 'x' }],
     ] as const) {
-      const malformed = await vendor.client.request(mutation, {
-        variables: { id: 'not-a-uuid', ...extra },
-        token: admin.token,
-      });
-      expect(malformed.errors?.[0].extensions).toMatchObject({
-        code: 'BAD_USER_INPUT',
-        fields: [{ field: 'input.payoutId' }],
-      });
+      // A Vendor id of the payout's own uuid is no payout id either.
+      for (const id of ['not-a-uuid', globalId('Vendor', uuidOf(payout.id))]) {
+        const malformed = await vendor.client.request(mutation, { variables: { id, ...extra }, token: admin.token });
+        expect(malformed.errors?.[0].extensions).toMatchObject({
+          code: 'BAD_USER_INPUT',
+          fields: [{ field: 'input.payoutId' }],
+        });
+      }
     }
     expect(
       await vendor.client.errorCode(REJECT_PAYOUT, {
-        variables: { id: randomUUID(), reason: 'x' },
+        variables: { id: globalId('Payout', randomUUID()), reason: 'x' },
         token: admin.token,
       }),
     ).toBe('NOT_FOUND');

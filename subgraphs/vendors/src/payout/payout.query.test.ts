@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { Role } from '@marketplace/kit';
-import { TestSubgraph, person, sqlDuring } from '@marketplace/kit/testing';
+import { TestSubgraph, globalId, person, sqlDuring, uuidOf } from '@marketplace/kit/testing';
 import { MARK_PAYOUT_PAID, REJECT_PAYOUT, fundedVendor, requestPayout, startVendorWithoutHold } from '../testing';
 
 /** Reading payouts, and the ledger entries that point at them. */
@@ -47,13 +47,22 @@ describe('reading payouts', () => {
     ]) {
       expect(await vendor.client.data(query, { variables: { id: payout.id }, token })).toEqual({ payout: null });
     }
-    expect(await vendor.client.data(query, { variables: { id: randomUUID() }, token: admin.token })).toEqual({
+    expect(
+      await vendor.client.data(query, { variables: { id: globalId('Payout', randomUUID()) }, token: admin.token }),
+    ).toEqual({
       payout: null,
     });
     // A malformed id is a client bug, not a visibility question.
     const malformed = await vendor.client.request(query, { variables: { id: 'nope' }, token: admin.token });
     expect(malformed.errors?.[0].extensions).toMatchObject({ code: 'BAD_USER_INPUT', fields: [{ field: 'id' }] });
     expect(malformed.data).toEqual({ payout: null });
+    // So is the id of another type, even of the payout's own uuid.
+    const wrongType = await vendor.client.request(query, {
+      variables: { id: globalId('Vendor', uuidOf(payout.id)) },
+      token: admin.token,
+    });
+    expect(wrongType.errors?.[0].extensions).toMatchObject({ code: 'BAD_USER_INPUT', fields: [{ field: 'id' }] });
+    expect(wrongType.data).toEqual({ payout: null });
   });
 
   it('Vendor.payouts pages newest first and filters by status; the admin list spans vendors; only admins may list', async () => {
@@ -137,15 +146,22 @@ describe('Payout _entities', () => {
   const PAYOUT_ENTITIES = `query($r: [_Any!]!) { _entities(representations: $r) { ... on Payout { id status amount { amount } vendor { id } } } }`;
   const reps = (ids: string[]) => ids.map((id) => ({ __typename: 'Payout', id }));
 
-  it('resolves many payouts in one batch (payouts, then their vendors), null for unknown and malformed ids', async () => {
+  it("resolves many payouts in one batch (payouts, then their vendors), null for unknown, malformed and other types' ids", async () => {
     const { owner, vendorId } = await fundedVendor(vendor, admin);
     const made = [await requestPayout(vendor, owner, 100), await requestPayout(vendor, owner, 200)];
-    const ids = [made[0].id, randomUUID(), 'not-a-uuid', made[1].id];
+    const ids = [
+      made[0].id,
+      globalId('Payout', randomUUID()),
+      'not-a-uuid',
+      globalId('Vendor', uuidOf(made[0].id)),
+      made[1].id,
+    ];
     const { result, statements } = await sqlDuring(vendor, () =>
       vendor.client.data(PAYOUT_ENTITIES, { variables: { r: reps(ids) }, token: admin.token }),
     );
     expect(result._entities).toEqual([
       { id: made[0].id, status: 'REQUESTED', amount: { amount: 100 }, vendor: { id: vendorId } },
+      null,
       null,
       null,
       { id: made[1].id, status: 'REQUESTED', amount: { amount: 200 }, vendor: { id: vendorId } },

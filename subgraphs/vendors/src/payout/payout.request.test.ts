@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { Role, queryRows } from '@marketplace/kit';
 import type { QueryRunner } from 'typeorm';
-import { TestSubgraph, deliver, person } from '@marketplace/kit/testing';
+import { TestSubgraph, deliver, globalId, person, uuidOf } from '@marketplace/kit/testing';
 import {
   REQUEST_PAYOUT,
   SUSPEND,
@@ -61,7 +61,7 @@ describe('requestPayout', () => {
     expect(entry).toMatchObject({
       amount: -3000,
       currency: 'USD',
-      payout_id: payout.id,
+      payout_id: uuidOf(payout.id),
       order_id: null,
       product_id: null,
     });
@@ -127,7 +127,7 @@ describe('requestPayout', () => {
     const holder = vendor.subgraph.deps.db.createQueryRunner();
     await holder.connect();
     await holder.startTransaction();
-    await holder.query(`SELECT id FROM vendors WHERE id = $1 FOR UPDATE`, [vendorId]);
+    await holder.query(`SELECT id FROM vendors WHERE id = $1 FOR UPDATE`, [uuidOf(vendorId)]);
     const racing = Promise.all(
       Array.from({ length: 10 }, () =>
         vendor.client.request(REQUEST_PAYOUT, { variables: payoutInput(3400), token: owner.token }),
@@ -199,13 +199,15 @@ describe('requestPayout', () => {
   });
 });
 
-/** Payouts of a vendor straight from the table. */
-const payoutRows = (vendorId: string) =>
-  queryRows<{ id: string; amount: string; idempotency_key: string | null }>(
-    vendor.subgraph.deps.db,
-    `SELECT id, amount, idempotency_key FROM payouts WHERE vendor_id = $1 ORDER BY requested_at`,
-    [vendorId],
-  );
+/** Payouts of a vendor (by its API id) straight from the table, their ids as the API answers them. */
+const payoutRows = async (vendorId: string) =>
+  (
+    await queryRows<{ id: string; amount: string; idempotency_key: string | null }>(
+      vendor.subgraph.deps.db,
+      `SELECT id, amount, idempotency_key FROM payouts WHERE vendor_id = $1 ORDER BY requested_at`,
+      [uuidOf(vendorId)],
+    )
+  ).map((row) => ({ ...row, id: globalId('Payout', row.id) }));
 
 describe('requestPayout idempotency', () => {
   type Answer = { requestPayout: { payout: PayoutView; vendor: { id: string } } | null };
@@ -281,7 +283,7 @@ describe('requestPayout idempotency', () => {
     const holder = vendor.subgraph.deps.db.createQueryRunner();
     await holder.connect();
     await holder.startTransaction();
-    await holder.query(`SELECT id FROM vendors WHERE id = $1 FOR UPDATE`, [vendorId]);
+    await holder.query(`SELECT id FROM vendors WHERE id = $1 FOR UPDATE`, [uuidOf(vendorId)]);
     const racing = Promise.all(Array.from({ length: 10 }, () => ask(owner.token, 3400, 'USD', key)));
     const deadline = Date.now() + 3000;
     while (Date.now() < deadline && (await lockWaiters(holder)) < 3)
@@ -312,7 +314,7 @@ describe('requestPayout idempotency', () => {
     await expect(
       vendor.subgraph.deps.db.query(
         `INSERT INTO payouts (vendor_id, amount, currency, idempotency_key) VALUES ($1, 100, 'USD', $2)`,
-        [vendorId, key],
+        [uuidOf(vendorId), key],
       ),
     ).rejects.toThrow(/payouts_vendor_idempotency_key_key/);
   });

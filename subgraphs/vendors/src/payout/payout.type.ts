@@ -1,4 +1,4 @@
-import { Connection, Money } from '@marketplace/kit';
+import { Connection, EntityDescriptions, Money } from '@marketplace/kit';
 import { toAmount } from '../ledger/ledger.math';
 import { Directive, Field, ID, ObjectType, registerEnumType } from 'type-graphql';
 
@@ -20,10 +20,7 @@ registerEnumType(PayoutStatus, {
   },
 });
 
-@ObjectType({
-  description:
-    "Money a vendor asked to be paid out of its available balance. Visible to the vendor's owner and admins only.",
-})
+@ObjectType({ description: EntityDescriptions.Payout })
 @Directive('@key(fields: "id")')
 export class Payout {
   @Field(() => ID, { description: 'Global id (`<Type>:<uuid>`), unique across the supergraph; opaque to clients.' })

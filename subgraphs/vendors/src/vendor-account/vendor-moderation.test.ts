@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { Envelope, Role, queryRows } from '@marketplace/kit';
-import { TestSubgraph, eventually, outboxOf, person } from '@marketplace/kit/testing';
+import { TestSubgraph, eventually, globalId, outboxOf, person, uuidOf } from '@marketplace/kit/testing';
 import { APPROVE, REINSTATE, REJECT, SUSPEND, VendorView, applyAs, startVendor, tokenFor, vendorIn } from '../testing';
 
 let vendor: TestSubgraph;
@@ -11,8 +11,9 @@ beforeAll(async () => {
 afterAll(() => vendor.close());
 
 const db = () => vendor.subgraph.deps.db;
+/** The stored status of a vendor, by its API id. */
 const statusOf = async (id: string) =>
-  (await queryRows(db(), 'SELECT status FROM vendors WHERE id = $1', [id]))[0]?.status;
+  (await queryRows(db(), 'SELECT status FROM vendors WHERE id = $1', [uuidOf(id)]))[0]?.status;
 
 /** Each move: its mutation, extra arguments, the status it starts from and the one it leads to. */
 const MOVES = {
@@ -73,16 +74,16 @@ describe.each(moveNames)('%s', (name) => {
 
   it(`moves a ${move.from} vendor to ${move.to} and records ${move.event} in the same transaction, with the request id`, async () => {
     const { owner, vendor: target } = await vendorIn(vendor, move.from, admin);
-    const before = await outboxOf(vendor, target.id);
+    const before = await outboxOf(vendor, uuidOf(target.id));
     const requestId = `moderation-${name}-${Date.now()}`;
     const result = await run(name, target.id, admin.token, { 'x-request-id': requestId });
     expect(result.errors).toBeUndefined();
     expect(result.data![name]!.vendor).toMatchObject({ id: target.id, status: move.to });
     expect(await statusOf(target.id)).toBe(move.to);
 
-    const recorded = (await outboxOf(vendor, target.id)).slice(before.length);
+    const recorded = (await outboxOf(vendor, uuidOf(target.id))).slice(before.length);
     expect(recorded).toHaveLength(1);
-    const base = { vendorId: target.id, userId: owner.id };
+    const base = { vendorId: uuidOf(target.id), userId: owner.id };
     const payload = {
       approveVendor: { ...base, displayName: target.displayName, slug: target.slug, commissionBps: 1500 },
       rejectVendor: { ...base, reason: 'Your products need documentation.' },
@@ -96,7 +97,7 @@ describe.each(moveNames)('%s', (name) => {
       occurredAt: expect.any(String),
       source: 'vendor',
       correlationId: requestId,
-      aggregateId: target.id,
+      aggregateId: uuidOf(target.id),
       payload,
     });
   });
@@ -108,20 +109,36 @@ describe.each(moveNames)('%s', (name) => {
     'refuses a %s vendor with CONFLICT (INVALID_STATUS) naming the current status, and records nothing',
     async (status) => {
       const { vendor: target } = await vendorIn(vendor, status, admin);
-      const before = await outboxOf(vendor, target.id);
+      const before = await outboxOf(vendor, uuidOf(target.id));
       const result = await run(name, target.id, admin.token);
       expect(result.errors?.[0].extensions).toEqual({ code: 'CONFLICT', reason: 'INVALID_STATUS' });
       expect(result.errors?.[0].message).toContain(status);
       expect(result.data).toEqual({ [name]: null });
       expect(await statusOf(target.id)).toBe(status);
-      expect(await outboxOf(vendor, target.id)).toEqual(before);
+      expect(await outboxOf(vendor, uuidOf(target.id))).toEqual(before);
     },
   );
 
   it('answers NOT_FOUND for an unknown id', async () => {
     expect(
-      await vendor.client.errorCode(move.query, { variables: { id: randomUUID(), ...move.args }, token: admin.token }),
+      await vendor.client.errorCode(move.query, {
+        variables: { id: globalId('Vendor', randomUUID()), ...move.args },
+        token: admin.token,
+      }),
     ).toBe('NOT_FOUND');
+  });
+
+  it('answers BAD_USER_INPUT on input.vendorId for an id of another type, and moves nothing', async () => {
+    const { vendor: target } = await vendorIn(vendor, move.from, admin);
+    const result = await vendor.client.request(move.query, {
+      variables: { id: globalId('Payout', uuidOf(target.id)), ...move.args },
+      token: admin.token,
+    });
+    expect(result.errors?.[0].extensions).toMatchObject({
+      code: 'BAD_USER_INPUT',
+      fields: [{ field: 'input.vendorId' }],
+    });
+    expect(await statusOf(target.id)).toBe(move.from);
   });
 
   it.each(['not-a-uuid', ''])('answers BAD_USER_INPUT on input.vendorId for a malformed id %j', async (id) => {
@@ -134,7 +151,7 @@ describe.each(moveNames)('%s', (name) => {
 
   it('lets exactly one of several racing admins make the move', async () => {
     const { vendor: target } = await vendorIn(vendor, move.from, admin);
-    const before = await outboxOf(vendor, target.id);
+    const before = await outboxOf(vendor, uuidOf(target.id));
     const admins = Array.from({ length: 5 }, () => person(Role.ADMIN));
     const results = await Promise.all(admins.map((a) => run(name, target.id, a.token)));
     expect(results.filter((r) => r.data?.[name]?.vendor.status === move.to)).toHaveLength(1);
@@ -144,7 +161,7 @@ describe.each(moveNames)('%s', (name) => {
       expect(r.errors?.[0].extensions?.reason).toBe('INVALID_STATUS');
       expect(r.errors?.[0].message).toContain(move.to);
     });
-    expect((await outboxOf(vendor, target.id)).slice(before.length).map((e) => e.type)).toEqual([move.event]);
+    expect((await outboxOf(vendor, uuidOf(target.id))).slice(before.length).map((e) => e.type)).toEqual([move.event]);
   });
 });
 
@@ -164,7 +181,7 @@ describe('approveVendor', () => {
     await db().query(`
       CREATE FUNCTION fail_outbox_for_test() RETURNS trigger LANGUAGE plpgsql AS $$
       BEGIN
-        IF NEW.aggregate_id = '${target.id}' THEN RAISE EXCEPTION 'outbox unavailable'; END IF;
+        IF NEW.aggregate_id = '${uuidOf(target.id)}' THEN RAISE EXCEPTION 'outbox unavailable'; END IF;
         RETURN NEW;
       END $$`);
     await db().query(
@@ -174,7 +191,7 @@ describe('approveVendor', () => {
       const result = await run('approveVendor', target.id, admin.token);
       expect(result.errors?.[0].extensions?.code).toBe('INTERNAL_SERVER_ERROR');
       expect(await statusOf(target.id)).toBe('PENDING');
-      expect(await outboxOf(vendor, target.id)).toEqual([]);
+      expect(await outboxOf(vendor, uuidOf(target.id))).toEqual([]);
     } finally {
       await db().query('DROP TRIGGER fail_outbox_for_test ON outbox');
       await db().query('DROP FUNCTION fail_outbox_for_test()');
@@ -255,8 +272,8 @@ describe('delivery', () => {
       for (const name of ['approveVendor', 'suspendVendor', 'reinstateVendor'] as const) {
         expect((await run(name, target.id, admin.token)).errors).toBeUndefined();
       }
-      const recorded = await outboxOf(vendor, target.id);
-      const mine = () => received.filter((envelope) => envelope.aggregateId === target.id);
+      const recorded = await outboxOf(vendor, uuidOf(target.id));
+      const mine = () => received.filter((envelope) => envelope.aggregateId === uuidOf(target.id));
       await eventually(
         async () => mine().length === 3,
         15_000,
@@ -274,7 +291,7 @@ describe('delivery', () => {
           await queryRows(
             db(),
             'SELECT count(*)::int AS unsent FROM outbox WHERE aggregate_id = $1 AND sent_at IS NULL',
-            [target.id],
+            [uuidOf(target.id)],
           )
         )[0].unsent;
       await eventually(

@@ -1,5 +1,5 @@
 import { Role, queryRows } from '@marketplace/kit';
-import { Person, TestSubgraph, outboxOf, person } from '@marketplace/kit/testing';
+import { Person, TestSubgraph, globalId, outboxOf, person, uuidOf } from '@marketplace/kit/testing';
 import { APPLY, VENDOR_FIELDS, VendorView, applyAs, startVendor, uniqueName, vendorIn } from '../testing';
 
 let vendor: TestSubgraph;
@@ -14,7 +14,7 @@ const VENDOR_OF_USER = `query($r: [_Any!]!) { _entities(representations: $r) { .
 const vendorOfUser = async (who: Person, token: string | undefined) =>
   (
     await vendor.client.data<{ _entities: { vendor: VendorView | null }[] }>(VENDOR_OF_USER, {
-      variables: { r: [{ __typename: 'User', id: who.id }] },
+      variables: { r: [{ __typename: 'User', id: globalId('User', who.id) }] },
       token,
     })
   )._entities[0].vendor;
@@ -24,8 +24,11 @@ type Payload = { vendor: VendorView };
 const db = () => vendor.subgraph.deps.db;
 const apply = (who: Person | undefined, input: Record<string, unknown>) =>
   vendor.client.request<{ applyAsVendor: Payload | null }>(APPLY, { variables: { input }, token: who?.token });
-const vendorsOf = (userId: string) =>
-  queryRows(db(), 'SELECT id, status, slug FROM vendors WHERE user_id = $1', [userId]);
+/** The vendor rows of a user, their ids as the API answers them. */
+const vendorsOf = async (userId: string) =>
+  (await queryRows<{ id: string }>(db(), 'SELECT id, status, slug FROM vendors WHERE user_id = $1', [userId])).map(
+    (row) => ({ ...row, id: globalId('Vendor', row.id) }),
+  );
 
 describe('applyAsVendor', () => {
   it('refuses an anonymous caller with UNAUTHENTICATED and stores nothing', async () => {
@@ -50,7 +53,7 @@ describe('applyAsVendor', () => {
       rejectionReason: null,
       suspensionReason: null,
       approvedAt: null,
-      owner: { id: customer.id },
+      owner: { id: globalId('User', customer.id) },
     });
     const created = result.data!.applyAsVendor!.vendor;
     expect(new Date(created.createdAt).getTime()).toBeGreaterThan(Date.now() - 60_000);
@@ -59,7 +62,7 @@ describe('applyAsVendor', () => {
 
   it.each([Role.VENDOR, Role.ADMIN])('accepts a %s who has no vendor yet', async (role) => {
     const { vendor: created, owner } = await applyAs(vendor, person(role));
-    expect(created).toMatchObject({ status: 'PENDING', owner: { id: owner.id } });
+    expect(created).toMatchObject({ status: 'PENDING', owner: { id: globalId('User', owner.id) } });
   });
 
   it('keeps a chosen slug; a null, omitted or blank bio is null (never "")', async () => {
@@ -219,26 +222,28 @@ describe('updateVendorProfile', () => {
       token: owner.token,
     });
     expect(updateVendorProfile.vendor).toEqual({ ...mine, displayName: 'Renamed Shop', slug });
-    const [otherRow] = await queryRows(db(), 'SELECT display_name, slug FROM vendors WHERE id = $1', [other.vendor.id]);
+    const [otherRow] = await queryRows(db(), 'SELECT display_name, slug FROM vendors WHERE id = $1', [
+      uuidOf(other.vendor.id),
+    ]);
     expect(otherRow).toEqual({ display_name: other.vendor.displayName, slug: other.vendor.slug });
   });
 
   it('records vendor.updated when the public name or slug changes, and nothing for a bio edit', async () => {
     const { owner, vendor: mine } = await vendorIn(vendor, 'ACTIVE', admin);
-    const before = (await outboxOf(vendor, mine.id)).length;
+    const before = (await outboxOf(vendor, uuidOf(mine.id))).length;
     await vendor.client.data(UPDATE, { variables: { input: { bio: 'Only the bio' } }, token: owner.token });
-    expect(await outboxOf(vendor, mine.id)).toHaveLength(before);
+    expect(await outboxOf(vendor, uuidOf(mine.id))).toHaveLength(before);
     await vendor.client.data(UPDATE, {
       variables: { input: { displayName: 'Brand New Name' } },
       token: owner.token,
       headers: { 'x-request-id': 'rename-1' },
     });
-    const events = await outboxOf(vendor, mine.id);
+    const events = await outboxOf(vendor, uuidOf(mine.id));
     expect(events).toHaveLength(before + 1);
     expect(events.at(-1)).toMatchObject({
       type: 'vendor.updated',
       correlationId: 'rename-1',
-      payload: { vendorId: mine.id, userId: owner.id, displayName: 'Brand New Name', slug: mine.slug },
+      payload: { vendorId: uuidOf(mine.id), userId: owner.id, displayName: 'Brand New Name', slug: mine.slug },
     });
   });
 
@@ -289,7 +294,7 @@ describe('updateVendorProfile', () => {
       reason: 'SLUG_TAKEN',
       fields: [{ field: 'input.slug' }],
     });
-    const [row] = await queryRows(db(), 'SELECT slug, display_name FROM vendors WHERE id = $1', [mine.id]);
+    const [row] = await queryRows(db(), 'SELECT slug, display_name FROM vendors WHERE id = $1', [uuidOf(mine.id)]);
     expect(row).toEqual({ slug: mine.slug, display_name: mine.displayName });
   });
 });

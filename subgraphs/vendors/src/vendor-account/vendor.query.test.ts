@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { Role, queryRows } from '@marketplace/kit';
-import { Person, TestSubgraph, person } from '@marketplace/kit/testing';
+import { Person, TestSubgraph, globalId, person, uuidOf } from '@marketplace/kit/testing';
 import { VENDOR_FIELDS, VendorView, applyAs, startVendor, vendorIn } from '../testing';
 
 let vendor: TestSubgraph;
@@ -90,8 +90,18 @@ describe('vendor(id) and vendorBySlug(slug)', () => {
     expect(result.data).toEqual({ vendor: null });
   });
 
+  it('refuses the id of another type (a Product id of the same uuid) with BAD_USER_INPUT on id', async () => {
+    const { vendor: made } = await vendorIn(vendor, 'ACTIVE', admin);
+    const result = await vendor.client.request(VENDOR, {
+      variables: { id: globalId('Product', uuidOf(made.id)) },
+      token: admin.token,
+    });
+    expect(result.errors?.[0].extensions).toMatchObject({ code: 'BAD_USER_INPUT', fields: [{ field: 'id' }] });
+    expect(result.data).toEqual({ vendor: null });
+  });
+
   it.each([
-    [VENDOR, { id: randomUUID() }],
+    [VENDOR, { id: globalId('Vendor', randomUUID()) }],
     [VENDOR_BY_SLUG, { slug: 'no-such-vendor' }],
     [VENDOR_BY_SLUG, { slug: 'bad slug %' }],
     [VENDOR_BY_SLUG, { slug: 'x'.repeat(5000) }],
@@ -146,14 +156,14 @@ describe('vendors', () => {
     for (let i = 0; i < 7; i += 1) made.push((await vendorIn(vendor, 'REJECTED', admin)).vendor.id);
     // Five share one millisecond (and sort before everything else), so only the id orders them.
     await db().query(`UPDATE vendors SET created_at = '2001-06-01T12:00:00.000Z' WHERE id = ANY($1)`, [
-      made.slice(0, 5),
+      made.slice(0, 5).map(uuidOf),
     ]);
     const expected = (
       await queryRows<{ id: string }>(
         db(),
         `SELECT id FROM vendors WHERE status = 'REJECTED' ORDER BY created_at DESC, id DESC`,
       )
-    ).map((r) => r.id);
+    ).map((r) => globalId('Vendor', r.id));
 
     const seen: string[] = [];
     let after: string | null = null;

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { PUBLIC_DATA_MAX_AGE_SECONDS, Role } from '@marketplace/kit';
-import { TestSubgraph, person } from '@marketplace/kit/testing';
+import { TestSubgraph, globalId, person } from '@marketplace/kit/testing';
 import { VendorView, applyAs, sqlDuring, startVendor, vendorIn } from '../testing';
 
 let vendor: TestSubgraph;
@@ -14,6 +14,8 @@ const VENDOR_ENTITIES = `query($r: [_Any!]!) { _entities(representations: $r) { 
 const USER_ENTITIES = `query($r: [_Any!]!) { _entities(representations: $r) { ... on User { id vendor { id status rejectionReason } } } }`;
 const vendorReps = (ids: string[]) => ids.map((id) => ({ __typename: 'Vendor', id }));
 const userReps = (ids: string[]) => ids.map((id) => ({ __typename: 'User', id }));
+/** A person's User id as the API answers it (people are made with bare uuids). */
+const userId = (who: { id: string }) => globalId('User', who.id);
 
 describe('Vendor _entities', () => {
   it('resolves many representations in every status, unknown and malformed ones as null, in one SQL statement', async () => {
@@ -24,7 +26,7 @@ describe('Vendor _entities', () => {
     );
     const ids = [
       ...made.slice(0, 3).map((m) => m.vendor.id),
-      randomUUID(),
+      globalId('Vendor', randomUUID()),
       'not-a-uuid',
       '',
       made[1].vendor.id,
@@ -43,7 +45,7 @@ describe('Vendor _entities', () => {
               status: found.vendor.status,
               slug: found.vendor.slug,
               rejectionReason: found.vendor.rejectionReason,
-              owner: { id: found.owner.id },
+              owner: { id: userId(found.owner) },
             }
           : null;
       }),
@@ -106,7 +108,10 @@ describe('cache policy of Vendor answers (what gateways may share across viewers
     for (const status of ['ACTIVE', 'PENDING'] as const) {
       const { owner } = await vendorIn(vendor, status, admin);
       for (const token of [undefined, owner.token, admin.token]) {
-        const answer = await vendor.client.request(USER_ENTITIES, { variables: { r: userReps([owner.id]) }, token });
+        const answer = await vendor.client.request(USER_ENTITIES, {
+          variables: { r: userReps([userId(owner)]) },
+          token,
+        });
         expect(answer.headers.get('cache-control')).toBe('no-store');
       }
     }
@@ -114,23 +119,24 @@ describe('cache policy of Vendor answers (what gateways may share across viewers
 });
 
 describe('User.vendor', () => {
-  it('loads the vendors of many users in one SQL statement, null for users without one', async () => {
+  it('loads the vendors of many users in one SQL statement, null for users without one, a malformed id null', async () => {
     const made = await Promise.all(Array.from({ length: 6 }, () => vendorIn(vendor, 'ACTIVE', admin)));
-    const strangers = [randomUUID(), randomUUID()];
+    const strangers = [globalId('User', randomUUID()), globalId('User', randomUUID())];
     const ids = [
-      made[0].owner.id,
+      userId(made[0].owner),
       strangers[0],
-      ...made.slice(1).map((m) => m.owner.id),
+      ...made.slice(1).map((m) => userId(m.owner)),
       'not-a-uuid',
       strangers[1],
-      made[2].owner.id,
+      userId(made[2].owner),
     ];
     const { result, statements } = await sqlDuring(vendor, () =>
       vendor.client.data(USER_ENTITIES, { variables: { r: userReps(ids) } }),
     );
     expect(result._entities).toEqual(
       ids.map((id) => {
-        const found = made.find((m) => m.owner.id === id);
+        if (id === 'not-a-uuid') return null; // no User's id: no User
+        const found = made.find((m) => userId(m.owner) === id);
         return { id, vendor: found ? { id: found.vendor.id, status: 'ACTIVE', rejectionReason: null } : null };
       }),
     );
@@ -142,7 +148,7 @@ describe('User.vendor', () => {
     const made = await Promise.all(
       (['PENDING', 'ACTIVE', 'REJECTED', 'SUSPENDED'] as const).map((status) => vendorIn(vendor, status, admin)),
     );
-    const reps = userReps(made.map((m) => m.owner.id));
+    const reps = userReps(made.map((m) => userId(m.owner)));
     const statusesFor = async (token?: string) =>
       (await vendor.client.data(USER_ENTITIES, { variables: { r: reps }, token }))._entities.map(
         (e: { vendor: VendorView | null }) => e.vendor?.status ?? null,
@@ -163,7 +169,7 @@ describe('User.vendor', () => {
       Promise.all(
         owners.map((owner) =>
           vendor.client.data(USER_ENTITIES, {
-            variables: { r: userReps(owners.map((o) => o.id)) },
+            variables: { r: userReps(owners.map(userId)) },
             token: owner.token,
           }),
         ),
@@ -187,8 +193,8 @@ describe('Vendor.owner', () => {
         token: owner.token,
       }),
     );
-    expect(result.vendor.owner).toEqual({ id: owner.id });
+    expect(result.vendor.owner).toEqual({ id: userId(owner) });
     expect(statements).toHaveLength(1);
-    expect(made.owner).toEqual({ id: owner.id });
+    expect(made.owner).toEqual({ id: userId(owner) });
   });
 });
