@@ -1,5 +1,8 @@
-import { MAX_MONEY_INPUT_AMOUNT, type MoneyInput } from './contracts/money';
+import type { MoneyInput } from './contracts/money';
 import { FieldError, badInput } from './errors';
+
+/** The largest amount a client may send: 1e12 minor units (10 billion), far below SafeInt's limit. */
+export const MAX_MONEY_INPUT_AMOUNT = 1_000_000_000_000;
 
 const UUID_PATTERN = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 /** C0 controls, DEL and C1 controls: none belongs in one line of text. */

@@ -29,9 +29,6 @@ registerEnumType(CurrencyCode, {
  */
 export const SafeInt = GraphQLSafeInt;
 
-/** The largest amount a client may send: 1e12 minor units (10 billion), far below SafeInt's limit. */
-export const MAX_MONEY_INPUT_AMOUNT = 1_000_000_000_000;
-
 @ObjectType({ description: 'An amount of money in minor units (cents), with its ISO 4217 currency.' })
 @Directive('@shareable')
 @InheritsCacheHint()
