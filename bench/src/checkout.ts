@@ -15,7 +15,7 @@
  * BENCH_PURCHASES each / 10), DATABASE_URL (else embedded Postgres).
  */
 import { randomUUID } from 'node:crypto';
-import { subscribe, subscriptionClient, until } from '@marketplace/kit/testing';
+import { subscribe, subscriptionClient, until, uuidOf } from '@marketplace/kit/testing';
 import { paymentIntentEvent, signed } from '@marketplace/payments';
 import { TestSupergraph, startTestSupergraph } from '@marketplace/e2e/testing';
 import { ensureDatabaseServer } from './harness';
@@ -60,17 +60,18 @@ async function purchase(supergraph: TestSupergraph, token: string, productId: st
           `mutation($p: ID!) { addToCart(input: { productId: $p }) { cart { itemCount } } }`,
           { p: productId },
         )
-      ).data ?? undefined,
+      ).data?.addToCart ?? undefined,
     'the replica',
   );
   let mark = performance.now();
-  const { data } = await gql<{ checkout: { order: { id: string } } }>(
+  const { data, errors } = await gql<{ checkout: { order: { id: string } } | null }>(
     `mutation($k: String!) { checkout(input: { idempotencyKey: $k }) { order { id } } }`,
     {
       k: randomUUID(),
     },
   );
-  const orderId = data!.checkout.order.id;
+  if (!data?.checkout) throw new Error(`checkout refused: ${JSON.stringify(errors)}`);
+  const orderId = data.checkout.order.id;
   const timings = { checkout: performance.now() - mark } as Timings;
 
   mark = performance.now();
@@ -98,7 +99,8 @@ async function purchase(supergraph: TestSupergraph, token: string, productId: st
       paymentIntentId: intent.payment.providerRef,
       amount: intent.payment.amount.amount,
       currency: intent.payment.amount.currency,
-      metadata: { paymentId: intent.payment.id, orderId },
+      // Stripe's metadata carries what payments put there: the raw uuids behind the API's global ids.
+      metadata: { paymentId: uuidOf(intent.payment.id), orderId: uuidOf(orderId) },
     },
     'succeeded',
   );

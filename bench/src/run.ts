@@ -23,7 +23,7 @@
 import { writeFileSync } from 'node:fs';
 import { availableParallelism, loadavg } from 'node:os';
 import { resolve } from 'node:path';
-import { envReader } from '@marketplace/kit';
+import { envReader, globalId } from '@marketplace/kit';
 import { concurrencyList, forkLoadGenerator, log, machineLine, num, report, runInWorker } from './harness';
 import { ANY_STRING, BenchRequest, Job } from './protocol';
 import { BenchStack, SeededUser, startStack } from './stack';
@@ -38,7 +38,7 @@ const RESULTS_PATH = resolve(__dirname, '..', 'results.md');
 
 const USER_FIELDS = 'id email displayName role';
 const expectedUser = (user: SeededUser) => ({
-  id: user.id,
+  id: globalId('User', user.id),
   email: user.email,
   displayName: user.displayName,
   role: user.role,
@@ -72,7 +72,7 @@ function operations(levels: number[], loginLevels: number[]): Operation[] {
       timeoutMs: REQUEST_TIMEOUT_MS,
       requests: ({ users, admin }) =>
         users.map((user) => ({
-          body: body(`query User($id: ID!) { user(id: $id) { ${USER_FIELDS} } }`, { id: user.id }),
+          body: body(`query User($id: ID!) { user(id: $id) { ${USER_FIELDS} } }`, { id: globalId('User', user.id) }),
           headers: bearer(admin.token),
           expect: { user: expectedUser(user) },
         })),
@@ -92,7 +92,9 @@ function operations(levels: number[], loginLevels: number[]): Operation[] {
             },
           ),
           headers: {},
-          expect: { login: { accessToken: ANY_STRING, refreshToken: ANY_STRING, user: { id: user.id } } },
+          expect: {
+            login: { accessToken: ANY_STRING, refreshToken: ANY_STRING, user: { id: globalId('User', user.id) } },
+          },
         })),
     },
   ];
