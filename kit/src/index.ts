@@ -45,3 +45,4 @@ export * from './http/graphql-ws';
 export * from './server/operation-limits';
 export * from './server/operation-limits-plugin';
 export * from './data/write-once';
+export * from './audit/audit-trail';

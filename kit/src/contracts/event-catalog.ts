@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { PayloadOf, defineEvent } from '../events/envelope';
+import { AUDIT_ACTIONS, AuditAction, AuditActorKind } from './audit-actions';
 import { LicensePolicy } from './license-policy';
 
 /**
@@ -161,6 +162,33 @@ export const Events = {
 
   /** The cardholder disputed a charge (payments → vendor: hold the funds). */
   PaymentDisputed: defineEvent('payment.disputed', 1, paymentOutcome().extend({ reason: z.string().min(1) })),
+
+  /**
+   * An admin action or security event, recorded in the same transaction as the change
+   * (every subgraph → operator: the append-only audit trail). See kit/src/audit.
+   */
+  AuditRecorded: defineEvent(
+    'audit.recorded',
+    1,
+    z.object({
+      action: z.enum(AUDIT_ACTIONS as [AuditAction, ...AuditAction[]]),
+      actor: z.object({
+        kind: z.enum(Object.keys(AuditActorKind) as [AuditActorKind, ...AuditActorKind[]]),
+        /** The signed-in user (raw uuid); null for SYSTEM and ANONYMOUS. */
+        userId: z.string().uuid().nullable(),
+        role: z.enum(['CUSTOMER', 'VENDOR', 'ADMIN']).nullable(),
+      }),
+      /** The GraphQL type of what was acted on (`User`, `Order`, `Payout`…). */
+      targetType: z.string().regex(/^[A-Z][A-Za-z]{0,63}$/),
+      /** Its raw id (a uuid for every entity; the key's id for `SigningKey`). */
+      targetId: z.string().min(1).max(200),
+      /** What changed, before and after: only the fields the action changed, never secrets. */
+      before: z.record(z.unknown()).nullable(),
+      after: z.record(z.unknown()).nullable(),
+      requestId: z.string().min(1).max(128),
+      clientIp: z.string().max(64).nullable(),
+    }),
+  ),
 } as const;
 
 /** An amount in minor units of an ISO 4217 currency. */

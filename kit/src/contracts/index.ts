@@ -10,3 +10,4 @@ export * from './entities';
 export * from './demo-ids';
 export * from './license-policy';
 export * from './error-reasons';
+export * from './audit-actions';
