@@ -211,3 +211,33 @@ it('many concurrent decisions, each raced by a second admin: every payout audite
   );
   expect(count).toBe(payouts.length);
 });
+
+it('an audit record is a Node: node(id:) refetches it for admins, null without an error for anyone else', async () => {
+  await requestedPayout().then((id) => ask(MARK_PAID, { id }, admin));
+  const [{ node: latest }] = await until(async () => {
+    const answer = await ask<{ auditLog: { edges: { node: { id: string; action: string } }[] } }>(
+      `{ auditLog(first: 1, filter: { action: PAYOUT_MARKED_PAID }) { edges { node { id action } } } }`,
+      {},
+      admin,
+    );
+    return answer.data?.auditLog.edges.length ? answer.data.auditLog.edges : undefined;
+  }, 'an audit record');
+  const query = `query($id: ID!) { node(id: $id) { __typename id ... on AuditRecord { action targetType } } }`;
+  const asAdmin = await ask<{ node: unknown }>(query, { id: latest.id }, admin);
+  expect({ data: asAdmin.data, errors: asAdmin.errors }).toEqual({
+    errors: undefined,
+    data: { node: { __typename: 'AuditRecord', id: latest.id, action: 'PAYOUT_MARKED_PAID', targetType: 'Payout' } },
+  });
+  for (const token of [undefined, alan, ada]) {
+    for (const selection of ['id', '__typename id ... on AuditRecord { action }']) {
+      const hidden = await ask<{ node: unknown }>(
+        `query($id: ID!) { node(id: $id) { ${selection} } }`,
+        { id: latest.id },
+        token,
+      );
+      expect({ data: hidden.data, errors: hidden.errors }).toEqual({ data: { node: null }, errors: undefined });
+    }
+  }
+  const missing = await ask<{ node: unknown }>(query, { id: globalId('AuditRecord', randomUUID()) }, admin);
+  expect({ data: missing.data, errors: missing.errors }).toEqual({ data: { node: null }, errors: undefined });
+});

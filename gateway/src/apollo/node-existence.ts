@@ -33,6 +33,7 @@ export const NODE_EXISTENCE_PROBES: Readonly<Record<string, string>> = {
   Category: 'name',
   Review: 'rating',
   Payout: 'status',
+  AuditRecord: 'action',
 };
 
 const PROBE_PREFIX = '_nodeExists';

@@ -16,6 +16,8 @@ export const EntityDescriptions = {
     'A verified review: written by a customer holding a license for the product, at most one per customer and product.',
   Payout:
     "Money a vendor asked to be paid out of its available balance. Visible to the vendor's owner and admins only.",
+  AuditRecord:
+    'One entry of the append-only audit trail: who did what to which object, what it was before and after, from which request. Admins only; nobody can change or delete one.',
 } as const;
 
 /** A shared entity's type name. */
@@ -42,6 +44,7 @@ export const ENTITY_CACHE_HINTS: Readonly<Record<EntityName, 'public' | 'private
   Category: 'public',
   Review: 'private',
   Payout: 'private',
+  AuditRecord: 'private',
 };
 
 /**
@@ -58,4 +61,5 @@ export const NODE_TYPES: readonly EntityName[] = [
   'Category',
   'Review',
   'Payout',
+  'AuditRecord',
 ];

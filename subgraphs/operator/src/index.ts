@@ -2,6 +2,7 @@ import { SubgraphModule } from '@marketplace/kit';
 import { AuditResolver } from './audit/audit.resolver';
 import { AuditService } from './audit/audit.service';
 import { auditHandlers } from './audit/audit.handlers';
+import { auditReferences } from './audit/audit.reference';
 import { entityStubReferences } from './entity-stubs';
 import { CreateAuditRecords1800500000000 } from './migrations/1800500000000-create-audit-records';
 
@@ -16,7 +17,7 @@ export const operatorSubgraph: SubgraphModule = {
     const audit = new AuditService(db);
     return {
       resolvers: [new AuditResolver(audit)],
-      references: { ...entityStubReferences },
+      references: { ...auditReferences(audit), ...entityStubReferences },
       handlers: [...auditHandlers(audit)],
     };
   },

@@ -3,13 +3,15 @@ import {
   AuditAction,
   AuditActorKind,
   Connection,
+  EntityCacheHint,
+  EntityDescriptions,
   NODE_TYPES,
   Role,
   globalId,
   isUuid,
 } from '@marketplace/kit';
 import { GraphQLJSONObject } from 'graphql-scalars';
-import { Field, ID, ObjectType, registerEnumType } from 'type-graphql';
+import { Directive, Field, ID, ObjectType, registerEnumType } from 'type-graphql';
 import { User } from '../entity-stubs';
 
 /** The schema's `AuditAction` enum, value for value the kit's list (its descriptions included). */
@@ -64,10 +66,9 @@ export class AuditActor {
   role: Role | null;
 }
 
-@ObjectType({
-  description:
-    'One entry of the append-only audit trail: who did what to which object, what it was before and after, from which request. Nobody can change or delete one.',
-})
+@ObjectType({ description: EntityDescriptions.AuditRecord })
+@Directive('@key(fields: "id")')
+@EntityCacheHint('AuditRecord')
 export class AuditRecord {
   @Field(() => ID, { description: 'Global id (`<Type>:<uuid>`), unique across the supergraph; opaque to clients.' })
   id: string;

@@ -1,4 +1,17 @@
-import { ConnectionShape, Envelope, Events, PageFields, PayloadOf, newestFirstPage } from '@marketplace/kit';
+import {
+  ConnectionShape,
+  Envelope,
+  Events,
+  PageFields,
+  PayloadOf,
+  RequestContext,
+  Role,
+  alignToKeys,
+  defineLoader,
+  isUuid,
+  newestFirstPage,
+  queryRows,
+} from '@marketplace/kit';
 import type { DataSource, EntityManager } from 'typeorm';
 import { AUDIT_RECORD_COLUMNS, AuditRecord, AuditRecordRow, toAuditRecord } from './audit-record.type';
 import type { AuditQuery } from './audit.validation';
@@ -12,6 +25,25 @@ type AuditRecorded = Envelope<PayloadOf<typeof Events.AuditRecorded>>;
  */
 export class AuditService {
   constructor(private readonly db: DataSource) {}
+
+  /** Records by id, one query per request tick (`node(id:)`, `nodes(ids:)`). */
+  readonly byId = defineLoader<string, AuditRecord | null>(async (ids) => {
+    const valid = [...new Set(ids.filter(isUuid))];
+    const rows = valid.length
+      ? await queryRows<AuditRecordRow>(
+          this.db,
+          `SELECT ${AUDIT_RECORD_COLUMNS} FROM audit_records WHERE id = ANY($1::uuid[])`,
+          [valid],
+        )
+      : [];
+    return alignToKeys(ids, rows.map(toAuditRecord), (record) => record.id);
+  });
+
+  /** One record, for admins; null when unknown or the caller is not an admin, alike. */
+  async find(context: RequestContext, id: string): Promise<AuditRecord | null> {
+    if (context.viewer?.role !== Role.ADMIN) return null;
+    return this.byId(context).load(id);
+  }
 
   /**
    * Stores one recorded event, in the consumer's transaction with its inbox row. The record's

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { Events, Role, createEnvelope, queryRows } from '@marketplace/kit';
-import { TestSubgraph, deliver, deliverEvent, globalId, person } from '@marketplace/kit/testing';
+import { TestSubgraph, deliver, deliverEvent, globalId, person, sqlDuring } from '@marketplace/kit/testing';
 import { AuditService } from './audit.service';
 import { AUDIT_LOG, AuditLogView, auditPayload, startOperator } from '../testing';
 
@@ -106,6 +106,32 @@ describe('storing', () => {
     await Promise.all([...envelopes, ...envelopes].map((envelope) => deliver(operator, envelope)));
     expect(await countRows('request_id = $1', [requestId])).toBe(40);
     expect(await countRows('id = ANY($1::uuid[])', [envelopes.map((envelope) => envelope.id)])).toBe(40);
+  });
+});
+
+describe('AuditRecord references (node)', () => {
+  it('an admin gets the record, in one batch; anyone else and an unknown id get null', async () => {
+    const envelopes = [
+      await deliverEvent(operator, Events.AuditRecorded, auditPayload()),
+      await deliverEvent(operator, Events.AuditRecorded, auditPayload({ action: 'PAYOUT_REJECTED' })),
+    ];
+    const ids = [...envelopes.map((envelope) => envelope.id), randomUUID()];
+    const query = `query($reps: [_Any!]!) { _entities(representations: $reps) { ... on AuditRecord { id action } } }`;
+    const reps = ids.map((id) => ({ __typename: 'AuditRecord', id: globalId('AuditRecord', id) }));
+    const { result: asAdmin, statements } = await sqlDuring(operator, () =>
+      operator.client.data<{ _entities: unknown[] }>(query, { variables: { reps }, token: admin.token }),
+    );
+    expect(statements.filter((sql) => /audit_records/.test(sql))).toHaveLength(1);
+    expect(asAdmin._entities).toEqual([
+      { id: globalId('AuditRecord', ids[0]), action: 'PAYOUT_MARKED_PAID' },
+      { id: globalId('AuditRecord', ids[1]), action: 'PAYOUT_REJECTED' },
+      null,
+    ]);
+    for (const token of [undefined, person(Role.CUSTOMER).token, person(Role.VENDOR).token]) {
+      const hidden = await operator.client.request<{ _entities: unknown[] }>(query, { variables: { reps }, token });
+      expect(hidden.errors).toBeUndefined();
+      expect(hidden.data?._entities).toEqual([null, null, null]);
+    }
   });
 });
 
