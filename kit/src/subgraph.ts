@@ -60,6 +60,8 @@ export interface SubgraphWiring {
   routes?(app: Express): void;
   /** Event handlers; the subgraph's durable queue is bound to exactly their event types. */
   handlers?: EventHandler[];
+  /** Start-up work that needs the database, once migrated and before the port listens (noting the signing key in use). */
+  start?(): Promise<void>;
   /** Demo data for `npm start`; must be idempotent. */
   seed?(): Promise<void>;
   close?(): Promise<void>;
@@ -198,6 +200,7 @@ export async function startSubgraph(module: SubgraphModule, options: StartOption
   };
   const startEventsThenListen = async () => {
     await connections.events.start(wiring.handlers ?? [], { startRelay: options.startRelay ?? true });
+    await wiring.start?.();
     await listen(httpServer, port, host, module.name);
   };
   await undoingOnFailure(startEventsThenListen(), () => stop('not listening'));

@@ -1,4 +1,10 @@
-import { LocalDirectoryStorage, RateLimiter, SubgraphModule, UrlTokenSigner } from '@marketplace/kit';
+import {
+  LocalDirectoryStorage,
+  RateLimiter,
+  SubgraphModule,
+  UrlTokenSigner,
+  noteSigningKeyInUse,
+} from '@marketplace/kit';
 import { ActivationService } from './activation/activation.service';
 import { LicensingConfig, readLicensingConfig } from './config';
 import { downloadRoutes } from './download/download.routes';
@@ -11,6 +17,7 @@ import { LicenseResolver } from './license/license.resolver';
 import { LicenseService } from './license/license.service';
 import { LicenseStore } from './license/license.store';
 import { CreateLicensing1763810000000 } from './migrations/1763810000000-create-licensing';
+import { CreateLicensingSigningKeys1800500000000 } from './migrations/1800500000000-create-signing-keys';
 import { OrderLicensesResolver } from './order/order-licenses.resolver';
 import { ProductViewerLicenseResolver } from './product/product-viewer-license.resolver';
 import { productReplicaHandlers } from './product-replica/product-replica.handlers';
@@ -22,12 +29,15 @@ export { LicenseKeyPayload, signLicenseKey, verifyLicenseKey } from './key/licen
 
 const VALIDATE_WINDOW_MS = 60_000;
 
+/** What the license signing key is called in `signing_keys` and the audit trail. */
+export const LICENSE_KEY_PURPOSE = 'license-keys';
+
 /** Ed25519-signed license keys per paid order line, activation limits, public validation and signed downloads. */
 export const licensingSubgraph: SubgraphModule<LicensingConfig> = {
   name: 'licensing',
   defaultPort: 4005,
   entities: [],
-  migrations: [CreateLicensing1763810000000],
+  migrations: [CreateLicensing1763810000000, CreateLicensingSigningKeys1800500000000],
   resolvers: [
     LicenseResolver,
     OrderLicensesResolver,
@@ -71,6 +81,10 @@ export const licensingSubgraph: SubgraphModule<LicensingConfig> = {
         downloadRoutes(downloads, log)(app);
       },
       handlers: [...licenseHandlers(licenses), ...productReplicaHandlers(products)],
+      // A start with another LICENSE_SIGNING_KEY than the last one is a rotation: audited (KEY_ROTATED).
+      start: async () => {
+        await noteSigningKeyInUse(db, outbox, log, { purpose: LICENSE_KEY_PURPOSE, keyId: publicKey.keyId });
+      },
     };
   },
 };

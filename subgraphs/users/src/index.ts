@@ -1,4 +1,11 @@
-import { AccessTokenSigner, RateLimiter, SubgraphModule, publicDataAnnouncer } from '@marketplace/kit';
+import {
+  AccessTokenSigner,
+  RateLimiter,
+  SubgraphModule,
+  noteSigningKeyInUse,
+  publicDataAnnouncer,
+  signingKeyId,
+} from '@marketplace/kit';
 import { AccountEmails } from './auth/account-emails';
 import { AuthResolver } from './auth/auth.resolver';
 import { AuthService } from './auth/auth.service';
@@ -11,6 +18,7 @@ import { UsersConfig, readUsersConfig } from './config';
 import { nodeSchema } from './node/node.schema';
 import { CreateUsers1763770000000 } from './migrations/1763770000000-create-users';
 import { AddSessionVersion1765000000000 } from './migrations/1765000000000-add-session-version';
+import { CreateUsersSigningKeys1800500000000 } from './migrations/1800500000000-create-signing-keys';
 import { seedUsers } from './seed';
 import { User } from './user/user.entity';
 import { grantVendorRole, sendVerificationEmail } from './user/user.handlers';
@@ -24,12 +32,15 @@ export { PasswordHasher } from './auth/password-hasher';
 const MINUTE_MS = 60_000;
 const HOUR_MS = 60 * MINUTE_MS;
 
+/** What the access tokens' signing key is called in `signing_keys` and the audit trail. */
+export const ACCESS_TOKEN_KEY_PURPOSE = 'access-tokens';
+
 /** Accounts, sessions and roles. The only signer of access tokens. */
 export const usersSubgraph: SubgraphModule<UsersConfig> = {
   name: 'users',
   defaultPort: 4001,
   entities: [User],
-  migrations: [CreateUsers1763770000000, AddSessionVersion1765000000000],
+  migrations: [CreateUsers1763770000000, AddSessionVersion1765000000000, CreateUsersSigningKeys1800500000000],
   resolvers: [UserResolver, AuthResolver],
   schemaExtension: nodeSchema,
   readSettings: readUsersConfig,
@@ -98,6 +109,13 @@ export const usersSubgraph: SubgraphModule<UsersConfig> = {
       references: userReferences(users),
       handlers: [sendVerificationEmail(emails), grantVendorRole],
       seed: () => seedUsers(db, hasher, settings),
+      // A start with another JWT key than the last one is a rotation: audited (KEY_ROTATED).
+      start: async () => {
+        await noteSigningKeyInUse(db, outbox, log, {
+          purpose: ACCESS_TOKEN_KEY_PURPOSE,
+          keyId: signingKeyId(keys.publicKeyPem),
+        });
+      },
     };
   },
 };
