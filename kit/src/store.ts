@@ -177,6 +177,11 @@ export class RateLimiter {
     private readonly rule: RateLimitRule,
   ) {}
 
+  /** Hits allowed per window. */
+  get limit(): number {
+    return this.rule.limit;
+  }
+
   private key(subject: string) {
     return `ratelimit:${this.rule.name}:${subject}`;
   }
@@ -186,8 +191,9 @@ export class RateLimiter {
     if (count >= this.rule.limit) throw rateLimited(Math.max(1, Math.ceil(resetInMs / 1000)));
   }
 
-  async hit(subject: string): Promise<void> {
-    await this.store.increment(this.key(subject), this.rule.windowMs);
+  /** Counts one attempt without refusing it; returns the count in the window (this one included). */
+  async hit(subject: string): Promise<number> {
+    return (await this.store.increment(this.key(subject), this.rule.windowMs)).count;
   }
 
   /** Counts this attempt and refuses it when it goes over the limit. */

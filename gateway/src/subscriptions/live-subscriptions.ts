@@ -49,7 +49,14 @@ export interface LiveSubscriptionOptions {
   webSocket: WebSocketSettings;
   /** The client of an upgrade request, as `TRUST_PROXY` resolves it; the socket peer by default. */
   clientIpOf?: (request: IncomingMessage) => string;
+  /** How often signed-in sockets are checked for an ended session (SESSION_SWEEP_INTERVAL_MS by default). */
+  sessionSweepIntervalMs?: number;
 }
+
+/** How often open signed-in sockets are checked for an ended session: a suspension cuts them within this (plus a second of session-version caching). */
+export const SESSION_SWEEP_INTERVAL_MS = 2_000;
+/** graphql-ws's "Unauthorized" close code: its client treats it as fatal (no reconnect loop with a dead token). */
+export const SESSION_ENDED_CLOSE_CODE = 4401;
 
 /**
  * graphql-ws on the gateway's `/graphql`. `@apollo/gateway` plans subscriptions but cannot
@@ -74,6 +81,9 @@ export function serveLiveSubscriptions(
   options: LiveSubscriptionOptions,
 ): () => Promise<void> {
   const { apollo, verifier, log, rateLimiter, webSocket, clientIpOf = socketPeerOf } = options;
+  const sessions = new SocketSessions(verifier, log);
+  const sweep = setInterval(() => void sessions.sweep(), options.sessionSweepIntervalMs ?? SESSION_SWEEP_INTERVAL_MS);
+  sweep.unref();
   const contexts = new WeakMap<object, ConnectionState>();
   const socketsPerIp = new OpenSockets(webSocket.maxSocketsPerIp);
   const socketsPerUser = new OpenSockets(webSocket.maxSocketsPerUser);
@@ -113,7 +123,7 @@ export function serveLiveSubscriptions(
     return response.body.singleResult as ExecutionResult;
   };
 
-  return serveGraphQLOverWebSocket(server, path, {
+  const close = serveGraphQLOverWebSocket(server, path, {
     formatError: options.formatError,
     log,
     limits: { maxMessageBytes: webSocket.maxMessageBytes, maxOperationsInFlight: webSocket.maxOperationsInFlight },
@@ -129,9 +139,9 @@ export function serveLiveSubscriptions(
       if (socket.readyState !== WebSocket.OPEN) return false;
       const clientIp = clientIpOf(request);
       const authorization = authorizationFrom(ctx.connectionParams);
-      let viewer: Viewer | null;
+      let session: { viewer: Viewer; sessionVersion: number } | null;
       try {
-        viewer = await verifier.fromAuthorizationHeader(authorization);
+        session = await verifier.sessionFromAuthorizationHeader(authorization);
       } catch (error) {
         // As over HTTP, a bad token spends its IP's budget before it is refused.
         await rateLimiter?.limit({ kind: 'ip', address: clientIp }, log);
@@ -142,12 +152,14 @@ export function serveLiveSubscriptions(
         // graphql-ws closes with 4403 Forbidden; the client sees why in the close reason.
         return false;
       }
-      if (viewer) {
+      const viewer = session?.viewer ?? null;
+      if (session && viewer) {
         if (!socketsPerUser.admit(viewer.id, socket)) {
           refuseSocket(socket, `user:${viewer.id}`, 'Too many connections for this user');
           return false;
         }
         ipPlaces.get(socket)?.();
+        sessions.watch(socket, viewer.id, session.sessionVersion);
       }
       contexts.set(ctx, { viewer, authorization: viewer ? authorization : undefined, clientIp });
       return true;
@@ -206,6 +218,57 @@ export function serveLiveSubscriptions(
       );
     },
   });
+  return async () => {
+    clearInterval(sweep);
+    await close();
+  };
+}
+
+/**
+ * A socket's token is verified once, at `connection_init`; its subscriptions then re-run on
+ * change notices, which may not come for a long time. So the sessions of open signed-in
+ * sockets are checked every few seconds, and a socket whose session was ended (suspension,
+ * logout, password or role change: SessionVersions) is closed with 4401, which ends every
+ * subscription on it. One check per (user, version) per sweep, however many sockets share it.
+ */
+class SocketSessions {
+  private readonly open = new Map<WebSocket, { userId: string; sessionVersion: number }>();
+  private sweeping = false;
+
+  constructor(
+    private readonly verifier: Pick<AccessTokenVerifier, 'sessionEnded'>,
+    private readonly log: Logger,
+  ) {}
+
+  watch(socket: WebSocket, userId: string, sessionVersion: number): void {
+    this.open.set(socket, { userId, sessionVersion });
+    socket.once('close', () => this.open.delete(socket));
+  }
+
+  async sweep(): Promise<void> {
+    if (this.sweeping || this.open.size === 0) return;
+    this.sweeping = true;
+    try {
+      const verdicts = new Map<string, Promise<boolean>>();
+      const ended = (userId: string, version: number) => {
+        const key = `${userId}:${version}`;
+        if (!verdicts.has(key)) verdicts.set(key, this.verifier.sessionEnded(userId, version));
+        return verdicts.get(key)!;
+      };
+      await Promise.all(
+        [...this.open].map(async ([socket, { userId, sessionVersion }]) => {
+          if (!(await ended(userId, sessionVersion))) return;
+          this.open.delete(socket);
+          this.log.info({ userId }, 'websocket closed: session ended');
+          if (socket.readyState === WebSocket.OPEN) socket.close(SESSION_ENDED_CLOSE_CODE, 'Session ended');
+        }),
+      );
+    } catch (error) {
+      this.log.warn({ err: error }, 'websocket session sweep failed');
+    } finally {
+      this.sweeping = false;
+    }
+  }
 }
 
 /** A result without data for its root field: the subscription cannot go on. */

@@ -91,12 +91,24 @@ export class AccessTokenVerifier {
    * an ended or unknown session is an UNAUTHENTICATED error.
    */
   async fromAuthorizationHeader(header: string | undefined): Promise<Viewer | null> {
+    return (await this.sessionFromAuthorizationHeader(header))?.viewer ?? null;
+  }
+
+  /** `fromAuthorizationHeader`, also answering the token's session version (for `sessionEnded` later). */
+  async sessionFromAuthorizationHeader(
+    header: string | undefined,
+  ): Promise<{ viewer: Viewer; sessionVersion: number } | null> {
     if (!header) return null;
     const match = /^Bearer ([A-Za-z0-9._~+/=-]+)$/.exec(header.trim());
     if (!match) throw unauthenticated('Authorization header must be "Bearer <token>"');
     const { viewer, sessionVersion } = this.verifyToken(match[1]);
     await this.sessions?.check(viewer.id, sessionVersion);
-    return viewer;
+    return { viewer, sessionVersion };
+  }
+
+  /** Whether a session verified earlier was ended since (logout, password or role change, suspension). */
+  async sessionEnded(userId: string, sessionVersion: number): Promise<boolean> {
+    return (await this.sessions?.ended(userId, sessionVersion)) ?? false;
   }
 }
 

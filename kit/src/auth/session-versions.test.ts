@@ -58,6 +58,17 @@ describe.each(stores)('SessionVersions on the %s store', (_name, makeStore) => {
     expect(await store.get(`session:${userId}`)).toBe('30');
     expect(await refusal(sessions.check(userId, 29))).toBe('Session ended: sign in again');
   });
+
+  it('says a session ended only for a known higher version (a long-lived socket is not cut for a lost record)', async () => {
+    const userId = randomUUID();
+    expect(await sessions.ended(userId, 1)).toBe(false);
+    await sessions.raise(userId, 2);
+    expect(await sessions.ended(userId, 2)).toBe(false);
+    expect(await sessions.ended(userId, 1)).toBe(true);
+    // Seen at once after a raise by another process, though version 2 was just remembered as current.
+    await new SessionVersions(store).raise(userId, 3);
+    await until(async () => ((await sessions.ended(userId, 2)) ? true : undefined), 'the raise', 5_000);
+  });
 });
 
 describe('a session store that does not answer', () => {
@@ -70,6 +81,7 @@ describe('a session store that does not answer', () => {
       expect(await refusal(sessions.check(randomUUID(), 1))).toBeUndefined();
       expect(await refusal(sessions.check(randomUUID(), 1))).toBeUndefined();
       expect(logs.text()).toContain('session store unavailable');
+      expect(await sessions.ended(randomUUID(), 1)).toBe(false);
     } finally {
       await store.close();
     }

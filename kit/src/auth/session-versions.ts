@@ -65,6 +65,30 @@ export class SessionVersions {
     if (tokenVersion < current) throw unauthenticated('Session ended: sign in again');
   }
 
+  /**
+   * Whether the session the user's token was issued at (`tokenVersion`) was ended: a higher
+   * version is recorded. For connections verified once at their start (graphql-ws sockets),
+   * which are cut only for a known revocation: unlike `check`, a missing record (expired
+   * with an idle session, or flushed) and a store outage both answer false.
+   */
+  async ended(userId: string, tokenVersion: number): Promise<boolean> {
+    const remembered = this.recent.get(userId);
+    if (remembered && Date.now() - remembered.readAtMs < SESSION_VERSION_CACHE_MS && tokenVersion >= remembered.version)
+      return false;
+    if (Date.now() < this.skipStoreUntilMs) return false;
+    let current: number | null;
+    try {
+      current = await withTimeout(this.readVersion(userId), SESSION_STORE_TIMEOUT_MS);
+    } catch (error) {
+      this.skipStoreUntilMs = Date.now() + SESSION_STORE_RETRY_AFTER_FAILURE_MS;
+      this.failedOpen(error);
+      return false;
+    }
+    if (current === null) return false;
+    this.remember(userId, current);
+    return tokenVersion < current;
+  }
+
   close(): Promise<void> {
     return this.store === inProcessStore ? Promise.resolve() : this.store.close();
   }

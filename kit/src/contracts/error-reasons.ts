@@ -4,6 +4,8 @@
  * the whole supergraph (every subgraph's SDL carries it; composition merges identical enums).
  */
 export const ErrorReason = {
+  ACCOUNT_SUSPENDED:
+    'The account is suspended by an admin: it may not sign in or refresh until the suspension ends or is lifted.',
   ALREADY_A_VENDOR:
     'The user already has a vendor profile (PENDING, ACTIVE or SUSPENDED); only a REJECTED applicant may apply again.',
   ALREADY_PAID: 'The order is paid already (or was paid and refunded); it takes no further payment.',
@@ -16,14 +18,17 @@ export const ErrorReason = {
   IDEMPOTENCY_KEY_REUSED: 'The idempotency key was used before with different input.',
   INSUFFICIENT_BALANCE: 'The amount is more than the available balance; the message says how much is available.',
   INVALID_STATUS: "The object's current status does not allow this change.",
+  LAST_ADMIN: 'The change would leave the marketplace without an active admin (suspending or demoting the last one).',
   LICENSE_EXPIRED: 'The license is past its expiry date and can no longer be used.',
   LICENSE_REQUIRED: 'Only a holder of an unrevoked license of the product may do this (review it).',
   LICENSE_REVOKED: 'The license was revoked (its order was refunded) and can no longer be used.',
   NAME_TAKEN: 'Another product already has this name (its slug).',
   NOT_A_VENDOR: 'Only an approved vendor may do this; the caller has no vendor account, or it is not approved yet.',
   NOT_PAID: "The order's payment has not succeeded, so there is no money to refund.",
+  NOT_SUSPENDED: 'The user is not suspended (never was, was reinstated, or the suspension ended by itself).',
   NO_ARTIFACT: 'The vendor has not uploaded a build of the product yet, so there is nothing to download.',
   ORDER_CANCELLED: 'The order was cancelled; it can no longer be paid.',
+  OWN_ACCOUNT: 'Admins cannot suspend their own account.',
   OWN_PRODUCT: 'A vendor may not do this to its own product (review it).',
   OWN_ROLE: 'Admins cannot change their own role.',
   PRODUCT_ARCHIVED: 'The product is archived: final, it takes no more changes.',

@@ -189,6 +189,24 @@ export const Events = {
       clientIp: z.string().max(64).nullable(),
     }),
   ),
+
+  // issue 20: users
+  /**
+   * An admin suspended a user (or changed a standing suspension): sign-in refused, sessions
+   * ended (users → catalog: the user's vendor leaves the storefront until `until` or reinstatement).
+   */
+  UserSuspended: defineEvent(
+    'user.suspended',
+    1,
+    z.object({
+      userId: z.string().uuid(),
+      /** When the suspension ends by itself (ISO 8601); null: until an admin reinstates the user. */
+      until: z.string().datetime({ offset: true }).nullable(),
+    }),
+  ),
+
+  /** An admin lifted a user's suspension (users → catalog: their vendor's products return, unless the vendor is suspended itself). */
+  UserReinstated: defineEvent('user.reinstated', 1, z.object({ userId: z.string().uuid() })),
 } as const;
 
 /** An amount in minor units of an ISO 4217 currency. */

@@ -17,6 +17,8 @@ import { Artifacts1763800000004 } from './migrations/1763800000004-artifacts';
 import { MaxActivations1763800000005 } from './migrations/1763800000005-max-activations';
 import { AbsentText1763800000006 } from './migrations/1763800000006-absent-text';
 import { PriceByCurrency1763800000007 } from './migrations/1763800000007-price-by-currency';
+import { AccountSuspensions1800100000001 } from './migrations/1800100000001-account-suspensions';
+import { accountSuspensionHandlers } from './account-suspension/account-suspension.handlers';
 import { licenseHandlers } from './license/license.handlers';
 import { LicenseService } from './license/license.service';
 import { ProductReviewsResolver, ReviewResolver, reviewReferences } from './review/review.resolver';
@@ -52,6 +54,7 @@ export const catalogSubgraph: SubgraphModule<CatalogConfig> = {
     MaxActivations1763800000005,
     AbsentText1763800000006,
     PriceByCurrency1763800000007,
+    AccountSuspensions1800100000001,
   ],
   resolvers: [
     ProductResolver,
@@ -111,7 +114,11 @@ export const catalogSubgraph: SubgraphModule<CatalogConfig> = {
         ...reviewReferences(reviews),
         ...entityStubReferences,
       },
-      handlers: [...vendorReplicaHandlers(vendors), ...licenseHandlers(licenses)],
+      handlers: [
+        ...vendorReplicaHandlers(vendors),
+        ...licenseHandlers(licenses),
+        ...accountSuspensionHandlers((manager) => cache.storefrontChanged(manager)),
+      ],
       seed: () => seedCatalog(db, events, log),
     };
   },

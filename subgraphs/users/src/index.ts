@@ -19,12 +19,15 @@ import { nodeSchema } from './node/node.schema';
 import { CreateUsers1763770000000 } from './migrations/1763770000000-create-users';
 import { AddSessionVersion1765000000000 } from './migrations/1765000000000-add-session-version';
 import { CreateUsersSigningKeys1800500000000 } from './migrations/1800500000000-create-signing-keys';
+import { UserSuspension1800100000000 } from './migrations/1800100000000-user-suspension';
 import { seedUsers } from './seed';
 import { User } from './user/user.entity';
 import { grantVendorRole, sendVerificationEmail } from './user/user.handlers';
 import { userReferences } from './user/user.reference';
 import { UserResolver } from './user/user.resolver';
 import { UserService } from './user/user.service';
+import { UserSuspensionFieldsResolver, UserSuspensionResolver } from './user/user-suspension.resolver';
+import { UserSuspensionService } from './user/user-suspension.service';
 
 export { DEMO_PASSWORD, DEMO_USERS } from './seed';
 export { PasswordHasher } from './auth/password-hasher';
@@ -40,8 +43,13 @@ export const usersSubgraph: SubgraphModule<UsersConfig> = {
   name: 'users',
   defaultPort: 4001,
   entities: [User],
-  migrations: [CreateUsers1763770000000, AddSessionVersion1765000000000, CreateUsersSigningKeys1800500000000],
-  resolvers: [UserResolver, AuthResolver],
+  migrations: [
+    CreateUsers1763770000000,
+    AddSessionVersion1765000000000,
+    UserSuspension1800100000000,
+    CreateUsersSigningKeys1800500000000,
+  ],
+  resolvers: [UserResolver, AuthResolver, UserSuspensionResolver, UserSuspensionFieldsResolver],
   schemaExtension: nodeSchema,
   readSettings: readUsersConfig,
   wire({ config, keys, sessions: sessionVersions, db, store, log, outbox, changes, afterCommit }, settings) {
@@ -61,7 +69,8 @@ export const usersSubgraph: SubgraphModule<UsersConfig> = {
       log,
       { versions: sessionVersions, afterCommit },
     );
-    const users = new UserService(db, emails, sessions, publicDataAnnouncer(changes, log));
+    const users = new UserService(db, emails, sessions, outbox, publicDataAnnouncer(changes, log));
+    const suspensions = new UserSuspensionService(db, users, sessions, outbox);
     const loginWindowMs = settings.login.windowMinutes * MINUTE_MS;
     const auth = new AuthService(
       db,
@@ -105,7 +114,12 @@ export const usersSubgraph: SubgraphModule<UsersConfig> = {
       outbox,
     );
     return {
-      resolvers: [new UserResolver(users), new AuthResolver(auth)],
+      resolvers: [
+        new UserResolver(users),
+        new AuthResolver(auth),
+        new UserSuspensionResolver(suspensions, users),
+        new UserSuspensionFieldsResolver(users),
+      ],
       references: userReferences(users),
       handlers: [sendVerificationEmail(emails), grantVendorRole],
       seed: () => seedUsers(db, hasher, settings),

@@ -11,7 +11,8 @@ export const PRODUCT_COLUMNS = `
   p.published_at AS "publishedAt", p.artifact_version AS "artifactVersion", p.artifact_sha256 AS "artifactSha256",
   p.artifact_size::float8 AS "artifactSize", p.artifact_uploaded_at AS "artifactUploadedAt", v.user_id AS "vendorUserId", v.status AS "vendorStatus"`;
 
-export const PRODUCTS_WITH_VENDOR = `products p JOIN vendors v ON v.id = p.vendor_id`;
+/** `storefront_vendors`: the replica with a suspended owner's vendor read as SUSPENDED (see account-suspension). */
+export const PRODUCTS_WITH_VENDOR = `products p JOIN storefront_vendors v ON v.id = p.vendor_id`;
 
 export type ProductRow = Omit<Product, 'rating' | 'price' | 'averageRating' | 'artifact'> & {
   rating: string | number;

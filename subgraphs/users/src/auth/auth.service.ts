@@ -5,11 +5,15 @@ import {
   RequestContext,
   Role,
   badInput,
+  forbidden,
+  recordAudit,
+  requestOrigin,
   requireViewer,
   unauthenticated,
 } from '@marketplace/kit';
 import type { DataSource, EntityManager } from 'typeorm';
 import { User } from '../user/user.entity';
+import { UserStatus } from '../user/user-status.type';
 import type { UserService } from '../user/user.service';
 import { UserInputCheck, normalizeEmail } from '../user/user.validation';
 import type { AccountEmails } from './account-emails';
@@ -92,11 +96,24 @@ export class AuthService {
       .getOne();
     const valid = await this.hasher.verify(password, user?.passwordHash);
     if (!user || !valid) {
-      await this.limits.loginFailuresPerIp.hit(context.clientIp);
-      const waitSeconds = await this.limits.loginPerAccountAndIp.failed(email, context.clientIp);
-      context.log.info({ reason: user ? 'wrong password' : 'unknown email', waitSeconds }, 'login failed');
+      const ipFailures = await this.limits.loginFailuresPerIp.hit(context.clientIp);
+      const pair = await this.limits.loginPerAccountAndIp.failed(email, context.clientIp);
+      context.log.info(
+        { reason: user ? 'wrong password' : 'unknown email', waitSeconds: pair.waitSeconds },
+        'login failed',
+      );
+      if (pair.crossedThreshold)
+        await this.auditThrottled(context, user ? { type: 'User', id: user.id } : null, {
+          scope: 'ACCOUNT_AND_IP',
+          email,
+          waitSeconds: pair.waitSeconds,
+        });
+      if (ipFailures === this.limits.loginFailuresPerIp.limit)
+        await this.auditThrottled(context, null, { scope: 'IP', failures: ipFailures });
       throw unauthenticated(INVALID_CREDENTIALS);
     }
+    // Only once the password is right: a guesser learns nothing of the account's standing.
+    refuseIfSuspended(user);
     await Promise.all([
       this.limits.loginPerAccount.reset(email),
       this.limits.loginPerAccountAndIp.succeeded(email, context.clientIp),
@@ -110,7 +127,9 @@ export class AuthService {
   async refresh(context: RequestContext, refreshToken: string): Promise<Session> {
     return signedIn(
       context,
-      await this.sessions.rotate(refreshToken, (manager, id) => this.users.lockForUpdate(manager, id)),
+      await this.sessions.rotate(refreshToken, async (manager, id) =>
+        refuseIfSuspended(await this.users.lockForUpdate(manager, id)),
+      ),
     );
   }
 
@@ -203,6 +222,28 @@ export class AuthService {
     await this.sessions.endAll(manager, await this.users.lockForUpdate(manager, userId));
   }
 
+  /**
+   * Failed sign-ins crossed a threshold (the pair's free failures, or the IP's limit): one
+   * audit record per crossing, by an ANONYMOUS actor, naming the account when it exists and
+   * never the password. Its own transaction: nothing else changes.
+   */
+  private async auditThrottled(
+    context: RequestContext,
+    account: { type: 'User'; id: string } | null,
+    after: Record<string, unknown>,
+  ): Promise<void> {
+    const origin = { ...requestOrigin(context), actor: { kind: 'ANONYMOUS', userId: null, role: null } as const };
+    await this.db.transaction((manager) =>
+      recordAudit(manager, this.outbox, origin, {
+        action: 'LOGIN_FAILURES_EXCEEDED',
+        // An unknown email or an IP names no account: the client address is the target.
+        targetType: account ? 'User' : 'ClientAddress',
+        targetId: account ? account.id : context.clientIp.slice(0, 200),
+        after: { ...after, clientIp: context.clientIp },
+      }),
+    );
+  }
+
   private async setPassword(manager: EntityManager, userId: string, passwordHash: string): Promise<User> {
     const user = await this.users.lockForUpdate(manager, userId);
     await manager.getRepository(User).update(userId, { passwordHash });
@@ -215,6 +256,17 @@ export class AuthService {
 function signedIn(context: RequestContext, payload: Session): Session {
   context.viewer = { id: payload.user.id, role: payload.user.role };
   return payload;
+}
+
+/**
+ * FORBIDDEN, not UNAUTHENTICATED: the credentials are right and the account known, but its
+ * state refuses it (the ErrorCode's own words); clients refresh on UNAUTHENTICATED, which
+ * would loop here.
+ */
+function refuseIfSuspended(user: User): User {
+  if (user.status !== UserStatus.SUSPENDED) return user;
+  const until = user.suspendedUntil ? `until ${user.suspendedUntil.toISOString()}` : 'until an admin reinstates it';
+  throw forbidden(`This account is suspended ${until}`, 'ACCOUNT_SUSPENDED');
 }
 
 function invalidToken() {

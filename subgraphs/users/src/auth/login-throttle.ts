@@ -33,9 +33,14 @@ export class LoginThrottle {
     throw rateLimited(Math.max(seconds, Math.ceil((waitUntilMs - now) / MS_PER_SECOND)));
   }
 
-  /** After a wrong password: returns the seconds the pair must now wait (0: not yet). */
-  failed(email: string, ip: string): Promise<number> {
-    return this.countFailure(email, ip, Date.now());
+  /**
+   * After a wrong password: the seconds the pair must now wait (0: not yet), and whether this
+   * failure is the one that crossed the threshold (true for exactly one failure per window: the
+   * count is an atomic increment), which is what the audit trail records.
+   */
+  async failed(email: string, ip: string): Promise<{ waitSeconds: number; crossedThreshold: boolean }> {
+    const { waitSeconds, count } = await this.countFailureWithCount(email, ip, Date.now());
+    return { waitSeconds, crossedThreshold: count === this.settings.freeFailures };
   }
 
   /** A right password clears the pair's failures. */
@@ -45,14 +50,22 @@ export class LoginThrottle {
   }
 
   private async countFailure(email: string, ip: string, now: number): Promise<number> {
+    return (await this.countFailureWithCount(email, ip, now)).waitSeconds;
+  }
+
+  private async countFailureWithCount(
+    email: string,
+    ip: string,
+    now: number,
+  ): Promise<{ waitSeconds: number; count: number }> {
     const keys = this.keys(email, ip);
     const { count } = await this.store.increment(keys.failures, this.settings.windowMs);
     const beyondFree = count - this.settings.freeFailures;
-    if (beyondFree < 0) return 0;
+    if (beyondFree < 0) return { waitSeconds: 0, count };
     const waitMs = Math.min(this.settings.backoffBaseSeconds * MS_PER_SECOND * 2 ** beyondFree, this.settings.windowMs);
     // Racing failures each raise the wait; the store keeps the latest end, never an earlier one.
     const waitUntilMs = await this.store.raise(keys.waitUntil, now + waitMs, waitMs);
-    return Math.ceil((waitUntilMs - now) / MS_PER_SECOND);
+    return { waitSeconds: Math.ceil((waitUntilMs - now) / MS_PER_SECOND), count };
   }
 
   private keys(email: string, ip: string) {

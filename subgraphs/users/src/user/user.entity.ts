@@ -1,5 +1,6 @@
 import { Connection, EntityCacheHint, EntityDescriptions, Role } from '@marketplace/kit';
 import { Directive, Field, ID, ObjectType, registerEnumType } from 'type-graphql';
+import { UserStatus, isSuspendedAt } from './user-status.type';
 import { Column, CreateDateColumn, Entity, PrimaryGeneratedColumn, UpdateDateColumn } from 'typeorm';
 
 registerEnumType(Role, {
@@ -43,12 +44,32 @@ export class User {
   @Column({ name: 'email_verified_at', type: 'timestamptz', nullable: true })
   emailVerifiedAt: Date | null;
 
+  /** Set while a suspension stands or stood (see `status`); cleared on reinstatement. Exposed as `User.suspension` (admins). */
+  @Column({ name: 'suspended_at', type: 'timestamptz', nullable: true })
+  suspendedAt: Date | null;
+
+  /** When the suspension lifts itself; null: until an admin reinstates the user. */
+  @Column({ name: 'suspended_until', type: 'timestamptz', nullable: true })
+  suspendedUntil: Date | null;
+
+  @Column({ name: 'suspension_reason', type: 'text', nullable: true })
+  suspensionReason: string | null;
+
+  /** The admin who suspended the user (raw uuid). */
+  @Column({ name: 'suspended_by', type: 'uuid', nullable: true })
+  suspendedBy: string | null;
+
   @Field({ description: 'When the account was created.' })
   @CreateDateColumn({ name: 'created_at', type: 'timestamptz' })
   createdAt: Date;
 
   @UpdateDateColumn({ name: 'updated_at', type: 'timestamptz' })
   updatedAt: Date;
+
+  /** Read at the moment of asking: a suspension whose `until` passed reads ACTIVE with no job run. Exposed by `UserResolver.status`. */
+  get status(): UserStatus {
+    return isSuspendedAt(this, new Date()) ? UserStatus.SUSPENDED : UserStatus.ACTIVE;
+  }
 
   @Field({ description: 'True once the user proved they own their email address.' })
   get emailVerified(): boolean {

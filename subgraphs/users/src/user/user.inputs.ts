@@ -1,5 +1,6 @@
 import { Role } from '@marketplace/kit';
 import { Field, ID, InputType } from 'type-graphql';
+import { UserStatus } from './user-status.type';
 
 @InputType({ description: 'Profile changes; omitted fields stay as they are.' })
 export class UpdateProfileInput {
@@ -30,6 +31,18 @@ export class UserFilter {
   @Field(() => Role, { nullable: true, description: 'Only users with this role.' })
   role?: Role | null;
 
-  @Field(() => String, { nullable: true, description: 'Email or display name starting with this text.' })
+  @Field(() => String, {
+    nullable: true,
+    description: 'Text found anywhere in the email or the display name, ignoring case; at most 100 characters.',
+  })
   search?: string | null;
+
+  @Field(() => UserStatus, { nullable: true, description: 'Only users standing so now.' })
+  status?: UserStatus | null;
+
+  @Field(() => Date, { nullable: true, description: 'Only users who signed up at or after this instant.' })
+  createdAfter?: Date | null;
+
+  @Field(() => Date, { nullable: true, description: 'Only users who signed up before this instant.' })
+  createdBefore?: Date | null;
 }

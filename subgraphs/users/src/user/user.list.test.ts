@@ -164,22 +164,26 @@ describe('users', () => {
     );
   });
 
-  it('searches by email prefix and display-name prefix, ignoring case', async () => {
+  it('searches a substring of the email or the display name, ignoring case', async () => {
     const tag = newTag();
     const alpha = await register(users, `${tag}.alpha@example.com`, STRONG_PASSWORD, 'Alpha Person');
     const beta = await register(users, `${tag}.beta@example.com`, STRONG_PASSWORD, 'Beta Person');
     const zed = await register(users, uniqueEmail(), STRONG_PASSWORD, `Zed${tag} One`);
     const zedLower = await register(users, uniqueEmail(), STRONG_PASSWORD, `zed${tag} two`);
-    await register(users, `x.${tag}@example.com`, STRONG_PASSWORD, `Not Zed${tag}`);
+    const inside = await register(users, `x.${tag}@example.com`, STRONG_PASSWORD, `Not Zed${tag}`);
 
     const ids = async (search: string) =>
       (await listUsers({ first: 100, filter: { search } })).edges.map((e) => e.node.id).sort();
     expect(await ids(`${tag.toUpperCase()}.`)).toEqual([alpha.user.id, beta.user.id].sort());
     expect(await ids(`  ${tag}.al  `)).toEqual([alpha.user.id]);
-    expect(await ids(`ZED${tag}`)).toEqual([zed.user.id, zedLower.user.id].sort());
-    // Prefix, not substring: neither the middle of an email nor of a name matches.
-    expect(await ids(`${tag}@`)).toEqual([]);
-    expect(await ids(tag.slice(1))).toEqual([]);
+    expect(await ids(`ZED${tag}`)).toEqual([zed.user.id, zedLower.user.id, inside.user.id].sort());
+    // Substring: the middle of an email and of a name match too.
+    expect(await ids(`${tag}@`)).toEqual([inside.user.id]);
+    expect(await ids(`${tag.slice(1)}.BETA`)).toEqual([beta.user.id]);
+    expect(await ids(tag.slice(1))).toEqual(
+      [alpha.user.id, beta.user.id, zed.user.id, zedLower.user.id, inside.user.id].sort(),
+    );
+    expect(await ids(`d${tag} tw`)).toEqual([zedLower.user.id]);
   });
 
   it('treats %, _, \\ and quotes in a search literally', async () => {
@@ -209,7 +213,13 @@ describe('users', () => {
     expect(await found(`${tag}back\\`)).toEqual([byName.get(`${tag}back\\slash`)]);
     expect(await found(`${tag}o'b`)).toEqual([byName.get(`${tag}O'Brien`)]);
     expect(await found(`${tag}_`)).toEqual([underscoreMail.user.id]);
-    for (const wildcard of ['%', '_', '\\', "'", '%%', "' OR 1=1 --"]) expect(await found(wildcard)).toEqual([]);
+    // Alone, each is the literal character, found anywhere (substring search), never a wildcard.
+    const sorted = (ids: (string | undefined)[]) => [...ids].sort();
+    expect(sorted(await found('%'))).toEqual([byName.get(`${tag}100% off`)]);
+    expect(sorted(await found('_'))).toEqual(sorted([byName.get(`${tag}a_b`), underscoreMail.user.id]));
+    expect(await found('\\')).toEqual([byName.get(`${tag}back\\slash`)]);
+    expect(await found("'")).toEqual([byName.get(`${tag}O'Brien`)]);
+    for (const nothing of ['%%', "' OR 1=1 --"]) expect(await found(nothing)).toEqual([]);
   });
 
   it.each([0, -1, 101])('refuses first: %d with BAD_USER_INPUT naming the field', async (first) => {

@@ -29,7 +29,9 @@ export class UserResolver {
   @PagedList()
   @Query(() => UserConnection, {
     nullable: true,
-    description: 'All users, newest first (admin). Errors: UNAUTHENTICATED, FORBIDDEN, BAD_USER_INPUT.',
+    description:
+      'Users, newest first (admin), narrowed by `filter` (search in email and name, role, status, sign-up ' +
+      'time). Errors: UNAUTHENTICATED, FORBIDDEN, BAD_USER_INPUT.',
   })
   users(@Args() { filter, ...page }: UsersArgs, @Ctx() context: RequestContext) {
     return this.userService.list(context, filter ?? {}, page);
@@ -53,8 +55,9 @@ export class UserResolver {
   @Mutation(() => SetUserRolePayload, {
     nullable: true,
     description:
-      'Gives a user another role (admin; not your own). Takes effect at their next token refresh. ' +
-      'Errors: UNAUTHENTICATED, FORBIDDEN, BAD_USER_INPUT, NOT_FOUND, CONFLICT (OWN_ROLE).',
+      'Gives a user another role (admin; not your own, and never demoting the last active admin). Takes effect at ' +
+      'their next token refresh; audited. Errors: UNAUTHENTICATED, FORBIDDEN, BAD_USER_INPUT, NOT_FOUND, ' +
+      'CONFLICT (OWN_ROLE, LAST_ADMIN).',
   })
   async setUserRole(
     @Arg('input', { description: 'The user and their new role.' }) { userId, role }: SetUserRoleInput,

@@ -1,5 +1,6 @@
 import {
   ConnectionShape,
+  Outbox,
   PageArgs,
   RequestContext,
   Role,
@@ -12,6 +13,8 @@ import {
   isUuid,
   newestFirstEntities,
   notFound,
+  recordAudit,
+  requestOrigin,
   requireViewer,
 } from '@marketplace/kit';
 import { DataSource, EntityManager, In } from 'typeorm';
@@ -20,12 +23,18 @@ import type { SessionService } from '../auth/session.service';
 import { User } from './user.entity';
 import { UpdateProfileInput, UserFilter } from './user.inputs';
 import { UserInputCheck } from './user.validation';
+import { lockAdminChanges, requireAnotherActiveAdmin } from './admin-guard';
+import { SUSPENDED_NOW_SQL, UserStatus } from './user-status.type';
+
+/** Longest `UserFilter.search`: longer text matches nobody anyway, and costs the trigram index more. */
+export const USER_SEARCH_MAX_LENGTH = 100;
 
 export class UserService {
   constructor(
     private readonly db: DataSource,
     private readonly emails: AccountEmails,
     private readonly sessions: Pick<SessionService, 'endAccess'>,
+    private readonly outbox: Outbox,
     /** After a committed change to what anyone may see of a user (the display name). */
     private readonly announcePublicChange: () => Promise<void> = async () => undefined,
   ) {}
@@ -57,14 +66,29 @@ export class UserService {
     return isSelfOrAdmin(context.viewer, user.id);
   }
 
+  /**
+   * The admin list, newest first. `search` is a case-insensitive substring of the email or the
+   * display name (trigram GIN indexes on both make `ILIKE '%text%'` an index scan).
+   */
   async list(_context: RequestContext, filter: UserFilter = {}, page: PageArgs): Promise<ConnectionShape<User>> {
+    const check = new UserInputCheck();
+    const search =
+      filter.search == null
+        ? ''
+        : check.singleLineText('filter.search', filter.search, USER_SEARCH_MAX_LENGTH, { optional: true });
+    if (filter.createdAfter && filter.createdBefore && filter.createdAfter >= filter.createdBefore)
+      check.add('filter.createdBefore', 'must be later than createdAfter');
+    check.done();
     const query = this.db.getRepository(User).createQueryBuilder('u');
     if (filter.role) query.andWhere('u.role = :role', { role: filter.role });
-    const search = filter.search?.trim();
     if (search) {
-      const prefix = `${search.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
-      query.andWhere('(u.email LIKE lower(:prefix) OR u.display_name ILIKE :prefix)', { prefix });
+      const pattern = `%${search.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
+      query.andWhere('(u.email ILIKE :pattern OR u.display_name ILIKE :pattern)', { pattern });
     }
+    if (filter.status === UserStatus.SUSPENDED) query.andWhere(SUSPENDED_NOW_SQL);
+    if (filter.status === UserStatus.ACTIVE) query.andWhere(`NOT ${SUSPENDED_NOW_SQL}`);
+    if (filter.createdAfter) query.andWhere('u.created_at >= :createdAfter', { createdAfter: filter.createdAfter });
+    if (filter.createdBefore) query.andWhere('u.created_at < :createdBefore', { createdBefore: filter.createdBefore });
     return newestFirstEntities(query, ['u.created_at', 'u.id'], page, (user) => user.createdAt);
   }
 
@@ -103,12 +127,24 @@ export class UserService {
         { field: 'input.userId', message: 'is your own account' },
       ]);
     return this.db.transaction(async (manager) => {
+      // Demoting an admin must leave another active one: serialized with suspensions (admin-guard.ts).
+      await lockAdminChanges(manager);
       const user = await this.lockForUpdate(manager, userId);
       if (user.role === role) return user;
+      if (user.role === Role.ADMIN && user.status === UserStatus.ACTIVE)
+        await requireAnotherActiveAdmin(manager, userId, 'demote');
+      const before = user.role;
       user.role = role;
       const saved = await manager.save(user);
       // Tokens carry the role: the old ones end, the user's next refresh carries the new role.
       saved.sessionVersion = await this.sessions.endAccess(manager, userId);
+      await recordAudit(manager, this.outbox, requestOrigin(context), {
+        action: 'USER_ROLE_CHANGED',
+        targetType: 'User',
+        targetId: userId,
+        before: { role: before },
+        after: { role },
+      });
       context.log.info({ userId, role }, 'role changed');
       return saved;
     });
