@@ -51,7 +51,8 @@ const eventually = (filter: Record<string, unknown>, count: number) =>
   until(
     async () => {
       const log = await auditLog(filter);
-      return log.totalCount >= count ? log : undefined;
+      // The page and totalCount are two statements: wait until both hold every record.
+      return log.totalCount >= count && log.edges.length >= count ? log : undefined;
     },
     `${count} audit records matching ${JSON.stringify(filter)}`,
   );
@@ -198,12 +199,12 @@ it('many concurrent decisions, each raced by a second admin: every payout audite
   );
   expect(answers.filter((answer) => !answer.errors)).toHaveLength(payouts.length);
   expect(answers.filter((answer) => answer.errors?.[0].extensions?.code === 'CONFLICT')).toHaveLength(payouts.length);
-  const log = await eventually({ targetType: 'Payout', from }, payouts.length);
+  await eventually({ targetType: 'Payout', from }, payouts.length);
   // Settled: nothing more arrives after the last one.
   await new Promise((resolve) => setTimeout(resolve, 500));
   const settled = await auditLog({ targetType: 'Payout', from });
   expect(settled.totalCount).toBe(payouts.length);
-  expect(new Set(log.edges.map(({ node }) => node.targetId))).toEqual(new Set(payouts));
+  expect(new Set(settled.edges.map(({ node }) => node.targetId))).toEqual(new Set(payouts));
   const [{ count }] = await queryRows<{ count: number }>(
     supergraph.subgraphs.get('operator')!.deps.db,
     `SELECT count(DISTINCT target_id)::int AS count FROM audit_records WHERE target_type = 'Payout' AND occurred_at >= $1`,

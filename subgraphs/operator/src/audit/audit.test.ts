@@ -239,6 +239,24 @@ describe('auditLog', () => {
     expect(seen).toEqual([...times].reverse());
   });
 
+  it('one statement for a page; the count only when totalCount is asked for, once however often', async () => {
+    const filter = { action: 'ORDER_REFUNDED' };
+    const page = `query($filter: AuditLogFilter) { auditLog(filter: $filter, first: 5) { edges { node { id } } } }`;
+    const counted = `query($filter: AuditLogFilter) { auditLog(filter: $filter, first: 5) { totalCount again: totalCount edges { node { id } } } }`;
+    const plain = await sqlDuring(operator, () =>
+      operator.client.data(page, { variables: { filter }, token: admin.token }),
+    );
+    expect(plain.statements.filter((sql) => /audit_records/.test(sql))).toHaveLength(1);
+    const withCount = await sqlDuring(operator, () =>
+      operator.client.data<{ auditLog: { totalCount: number; again: number } }>(counted, {
+        variables: { filter },
+        token: admin.token,
+      }),
+    );
+    expect(withCount.statements.filter((sql) => /count\(\*\)/.test(sql))).toHaveLength(1);
+    expect(withCount.result.auditLog).toMatchObject({ totalCount: 2, again: 2 });
+  });
+
   it('admins only: anonymous UNAUTHENTICATED, customers and vendors FORBIDDEN, and no data', async () => {
     const anonymous = await operator.client.request<{ auditLog: unknown }>(AUDIT_LOG, { variables: {} });
     expect(anonymous.data?.auditLog ?? null).toBeNull();

@@ -39,8 +39,9 @@ export class CreateAuditRecords1800500000000 implements MigrationInterface {
       `CREATE INDEX audit_records_by_actor ON audit_records (actor_user_id, occurred_at DESC, id DESC) WHERE actor_user_id IS NOT NULL`,
     );
     await db.query(
-      `CREATE INDEX audit_records_by_target ON audit_records (target_type, target_id, occurred_at DESC, id DESC)`,
+      `CREATE INDEX audit_records_by_target_type ON audit_records (target_type, occurred_at DESC, id DESC)`,
     );
+    // A target id names one object (or a handful: a uuid of one type, a key id): type or not, this index finds them.
     await db.query(`CREATE INDEX audit_records_by_target_id ON audit_records (target_id, occurred_at DESC, id DESC)`);
     await db.query(`CREATE INDEX audit_records_by_action ON audit_records (action, occurred_at DESC, id DESC)`);
     await db.query(`
