@@ -11,6 +11,7 @@ const DEFAULT_PORTS = {
   payments: 4004,
   licensing: 4005,
   vendor: 4006,
+  operator: 4007,
 };
 
 const service = process.env.SERVICE || '';

@@ -1,6 +1,7 @@
 import type { SubgraphModule } from '@marketplace/kit';
 import { catalogSubgraph } from '@marketplace/catalog';
 import { licensingSubgraph } from '@marketplace/licensing';
+import { operatorSubgraph } from '@marketplace/operator';
 import { ordersSubgraph } from '@marketplace/orders';
 import { paymentsSubgraph } from '@marketplace/payments';
 import { usersSubgraph } from '@marketplace/users';
@@ -14,4 +15,5 @@ export const subgraphs: SubgraphModule[] = [
   ordersSubgraph,
   paymentsSubgraph,
   licensingSubgraph,
+  operatorSubgraph,
 ];

@@ -53,6 +53,8 @@ export function isBareUuid(value: unknown): value is string {
  * that clients refer to by id is one line here.
  */
 export const ID_NAME_TYPES: Readonly<Record<string, string>> = {
+  // An audit record's actor is always a user (`auditLog(filter: { actorId })`).
+  actorId: 'User',
   categoryId: 'Category',
   licenseId: 'License',
   orderId: 'Order',

@@ -1,0 +1,4 @@
+import { runUntilSignal, startSubgraph } from '@marketplace/kit';
+import { operatorSubgraph } from './index';
+
+void runUntilSignal('operator', () => startSubgraph(operatorSubgraph));
