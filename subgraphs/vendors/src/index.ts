@@ -42,7 +42,7 @@ export const vendorSubgraph: SubgraphModule<VendorConfig> = {
     const vendors = new VendorService(db, settings, outbox, announce);
     const moderation = new VendorModerationService(db, outbox, announce);
     const ledger = new LedgerService(db, settings);
-    const payouts = new PayoutService(db, vendors);
+    const payouts = new PayoutService(db, vendors, outbox);
     return {
       resolvers: [
         new VendorResolver(vendors, moderation),

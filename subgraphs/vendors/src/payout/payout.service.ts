@@ -1,4 +1,5 @@
 import {
+  AuditAction,
   ConnectionShape,
   CurrencyCode,
   PageFields,
@@ -11,7 +12,10 @@ import {
   isUuid,
   newestFirstPage,
   notFound,
+  Outbox,
   queryRows,
+  recordAudit,
+  requestOrigin,
   requireViewer,
 } from '@marketplace/kit';
 import type { DataSource, EntityManager } from 'typeorm';
@@ -34,6 +38,7 @@ export class PayoutService {
   constructor(
     private readonly db: DataSource,
     private readonly vendors: VendorService,
+    private readonly outbox: Outbox,
   ) {}
 
   /** Payouts by id, one query per request tick (`LedgerEntry.payout`). */
@@ -190,7 +195,7 @@ export class PayoutService {
     });
   }
 
-  /** Locks the payout, checks the move is legal from its status, applies it. */
+  /** Locks the payout, checks the move is legal from its status, applies it and audits it (one transaction). */
   private async transition(
     context: RequestContext,
     id: string,
@@ -211,12 +216,25 @@ export class PayoutService {
         `SELECT date_trunc('milliseconds', clock_timestamp()) AS at`,
       );
       const [updated] = await apply(manager, locked, at);
+      await recordAudit(manager, this.outbox, requestOrigin(context), {
+        action: PAYOUT_AUDIT_ACTIONS[name],
+        targetType: 'Payout',
+        targetId: locked.id,
+        before: { status: locked.status },
+        after: { status: updated.status, ...(updated.reason ? { reason: updated.reason } : {}) },
+      });
       return { payout: toPayout(updated), from: locked.status };
     });
     context.log.info({ payoutId: id, vendorId: payout.vendorId, from, to: payout.status }, `payout ${name}`);
     return payout;
   }
 }
+
+/** What the audit trail calls each admin move on a payout. */
+const PAYOUT_AUDIT_ACTIONS: Record<PayoutTransitionName, AuditAction> = {
+  pay: 'PAYOUT_MARKED_PAID',
+  reject: 'PAYOUT_REJECTED',
+};
 
 /** A payout request, and whether it is the one an earlier request with the same key made. */
 export interface RequestedPayout {
