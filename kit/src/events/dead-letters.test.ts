@@ -54,6 +54,8 @@ describe.each(transports)('dead letters over %s', (_label, transportEnv) => {
     const state = { broken: true, calls: 0 };
     const applying = eventHandler('apply-probe', ProbeHappened, async (event, { manager }) => {
       state.calls += 1;
+      // Event 1 fails inside Postgres, aborting the transaction: a replay must survive that too (its savepoint).
+      if (state.broken && event.payload.n === 1) await manager.query('SELECT 1 / 0');
       if (state.broken) throw new Error(`cannot apply ${event.payload.n}`);
       await manager.query('INSERT INTO effects (event_id, aggregate, n) VALUES ($1, $2, $3)', [
         event.id,
@@ -169,7 +171,7 @@ describe.each(transports)('dead letters over %s', (_label, transportEnv) => {
       15_000,
       () => 'the first replay outcome',
     );
-    expect(outcomes[0]).toMatchObject({ deadLetterId, outcome: 'FAILED', error: 'apply-probe: cannot apply 1' });
+    expect(outcomes[0]).toMatchObject({ deadLetterId, outcome: 'FAILED', error: 'apply-probe: division by zero' });
     expect(state.calls).toBe(callsBefore + 1);
     // A failed replay is an outcome, not a new dead letter: still one row, still DEAD.
     expect(await letters()).toMatchObject([{ letter_id: deadLetterId, status: 'DEAD', replays: 1 }]);
@@ -195,6 +197,35 @@ describe.each(transports)('dead letters over %s', (_label, transportEnv) => {
     expect(outcomes[2]).toMatchObject({ deadLetterId, outcome: 'ALREADY_APPLIED', error: null });
     expect(await effects()).toEqual([{ n: 1 }]);
     expect(reports).toHaveLength(1);
+  });
+
+  it('a letter whose event took effect meanwhile (redelivered after the fix) replays as ALREADY_APPLIED, once', async () => {
+    const { state, subgraph, operator, reports, outcomes, send, write, letters, effects } = await setup();
+    const sent = await write(4);
+    await eventually(
+      async () => reports.length === 1,
+      15_000,
+      () => 'the dead-letter report',
+    );
+    state.broken = false;
+    // The producer publishes the same event again (a relay retry): the inbox applies it now.
+    await operator.backbone.transport.publish(sent);
+    await eventually(
+      async () => (await effects()).length === 1,
+      15_000,
+      () => 'the redelivered event applied',
+    );
+    const callsBefore = state.calls;
+    await send(Events.EventReplayRequested, { subgraph: subgraph.name, deadLetterId: reports[0].deadLetterId });
+    await eventually(
+      async () => outcomes.length === 1,
+      15_000,
+      () => 'the replay outcome',
+    );
+    expect(outcomes[0]).toMatchObject({ outcome: 'ALREADY_APPLIED', error: null });
+    expect(state.calls).toBe(callsBefore);
+    expect(await effects()).toEqual([{ n: 4 }]);
+    expect(await letters()).toMatchObject([{ status: 'REPLAYED', replays: 1 }]);
   });
 
   it('acts only on commands for its own subgraph, and a discarded letter is not replayed', async () => {
