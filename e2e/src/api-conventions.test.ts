@@ -153,8 +153,8 @@ describe('API conventions (docs/api-conventions.md)', () => {
     expect(problems).toEqual([]);
   });
 
-  /** Fields naming the user who did something, which nothing belongs to: an audit record's actor. */
-  const ACTING_USER_FIELDS = new Set(['AuditActor.user', 'UserSuspension.by']);
+  /** Fields naming the user who did something, which nothing belongs to: an audit record's actor, a replay's admin. */
+  const ACTING_USER_FIELDS = new Set(['AuditActor.user', 'DeadLetterReplay.requestedBy', 'UserSuspension.by']);
 
   it('rule 5: the user an object belongs to is `owner` (payloads and edges carry a `user`/`node`)', () => {
     const problems: string[] = [];

@@ -1,4 +1,5 @@
 import { DEFAULT_POOL_SIZE } from './data/database';
+import { BACKLOG_REPORT_INTERVAL_MS } from './events/backlog';
 import { OperationShapeLimits, readOperationLimits } from './server/operation-limits';
 
 /**
@@ -143,6 +144,8 @@ export interface EventSettings {
   prefetch: number;
   outboxBatchSize: number;
   outboxPollMs: number;
+  /** How often the subgraph reports its outbox backlog to the operator's board (`EVENTS_BACKLOG_REPORT_MS`). */
+  backlogReportMs: number;
 }
 
 export function readCommonConfig(env: EnvReader = envReader()): CommonConfig {
@@ -169,6 +172,7 @@ export function readCommonConfig(env: EnvReader = envReader()): CommonConfig {
       prefetch: env.int('EVENTS_PREFETCH', 16, { min: 1, max: 1_000 }),
       outboxBatchSize: env.int('OUTBOX_BATCH_SIZE', 100, { min: 1, max: 10_000 }),
       outboxPollMs: env.int('OUTBOX_POLL_MS', 1_000, { min: 10, max: 60_000 }),
+      backlogReportMs: env.int('EVENTS_BACKLOG_REPORT_MS', BACKLOG_REPORT_INTERVAL_MS, { min: 100, max: 600_000 }),
     },
     jwt: {
       publicKeyPem: pemFromEnv(env, 'JWT_PUBLIC_KEY'),

@@ -88,6 +88,7 @@ describe('startSubgraph', () => {
     expect(applied.map((r: { name: string }) => r.name)).toEqual([
       'CreateEventTables1763700000000',
       'CreateProbeTable1763800000000',
+      'AddDeadLetterDetails1800600000000',
     ]);
   });
 
@@ -164,7 +165,8 @@ describe('startSubgraph life cycle', () => {
         [0, 1, 2].map(() => startSubgraph(probeModule, { env, port: 0, databaseUrl: database.url })),
       );
       const [{ n }] = await replicas[0].deps.db.query(`SELECT count(*)::int AS n FROM kit_probe.migrations`);
-      expect(n).toBe(2);
+      // The kit's two event-table migrations and the probe's own, each once.
+      expect(n).toBe(3);
       for (const replica of replicas) await replica.close();
     } finally {
       await database.drop();

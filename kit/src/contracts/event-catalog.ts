@@ -207,6 +207,70 @@ export const Events = {
 
   /** An admin lifted a user's suspension (users → catalog: their vendor's products return, unless the vendor is suspended itself). */
   UserReinstated: defineEvent('user.reinstated', 1, z.object({ userId: z.string().uuid() })),
+  // issue 20: deadletters
+  /**
+   * A subgraph gave up on a delivery: one of its handlers failed every attempt, or the event
+   * was malformed (every subgraph → operator: the dead-letter registry). Recorded in the
+   * transaction that writes the subgraph's `dead_letters` row. Never recorded for a failed
+   * `event.dead_lettered` itself, so a broken registry cannot feed itself.
+   */
+  EventDeadLettered: defineEvent(
+    'event.dead_lettered',
+    1,
+    z.object({
+      /** The dead letter's id in the owning subgraph (raw uuid). */
+      deadLetterId: z.string().uuid(),
+      /** The subgraph that owns the dead letter and may replay it. */
+      subgraph: z.string().min(1).max(64),
+      /** The handler that failed (its inbox name), or `-` when no handler got to run. */
+      handler: z.string().min(1).max(200),
+      /** The routing key it arrived with. */
+      eventType: z.string().min(1).max(200),
+      /** The event's id, when the envelope was readable. */
+      eventId: z.string().uuid().nullable(),
+      /** The envelope exactly as received: text, because a malformed one may not be JSON. */
+      envelope: z.string(),
+      /** The handler's last error message. */
+      lastError: z.string().min(1),
+      attempts: z.number().int().min(1),
+      deadLetteredAt: z.string().datetime({ offset: true }),
+    }),
+  ),
+
+  /** An admin asked for a dead letter to be redelivered (operator → every subgraph; only its owner acts). */
+  EventReplayRequested: defineEvent(
+    'event.replay_requested',
+    1,
+    z.object({ subgraph: z.string().min(1).max(64), deadLetterId: z.string().uuid() }),
+  ),
+
+  /**
+   * The owner redelivered a dead letter through its inbox (subgraph → operator): APPLIED, or
+   * ALREADY_APPLIED (the inbox held it: nothing happened twice), or FAILED with the error.
+   */
+  EventReplayed: defineEvent(
+    'event.replayed',
+    1,
+    z.object({
+      subgraph: z.string().min(1).max(64),
+      deadLetterId: z.string().uuid(),
+      outcome: z.enum(['APPLIED', 'ALREADY_APPLIED', 'FAILED']),
+      /** Why the replay failed; null unless FAILED. */
+      error: z.string().nullable(),
+      replayedAt: z.string().datetime({ offset: true }),
+    }),
+  ),
+
+  /** An admin discarded a dead letter, with a reason (operator → every subgraph; its owner marks the row). */
+  EventDiscarded: defineEvent(
+    'event.discarded',
+    1,
+    z.object({
+      subgraph: z.string().min(1).max(64),
+      deadLetterId: z.string().uuid(),
+      reason: z.string().min(1).max(1000),
+    }),
+  ),
 } as const;
 
 /** An amount in minor units of an ISO 4217 currency. */

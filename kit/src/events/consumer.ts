@@ -6,6 +6,7 @@ import type { EventMetrics } from './event-metrics';
 import type { Outbox } from './outbox';
 import type { Delivery, EventTransport } from './transport';
 import { backoffDelay, sleep } from './backoff';
+import { recordDeadLetter } from './dead-letters';
 
 /** What a handler may use: the transaction its inbox record commits with, a logger and the outbox. */
 export interface HandlerContext {
@@ -44,6 +45,13 @@ export interface RetryPolicy {
   maxAttempts: number;
   baseDelayMs: number;
   maxDelayMs: number;
+}
+
+/** What redelivering a dead letter came to (the `event.replayed` outcome). */
+export interface ReplayResult {
+  outcome: 'APPLIED' | 'ALREADY_APPLIED' | 'FAILED';
+  /** `handler: message` when FAILED, else null. */
+  error: string | null;
 }
 
 export interface ConsumerOptions {
@@ -135,37 +143,66 @@ export class EventConsumer {
     }
   }
 
+  /**
+   * Redelivers a dead letter's stored body to the handler named `handlerName` through the
+   * inbox, inside the caller's transaction under a savepoint: the effect, its inbox row and
+   * whatever the caller records about the outcome commit together, and a failure undoes only
+   * the handler's part (the caller still records FAILED; nothing is dead-lettered again).
+   */
+  async replay(manager: EntityManager, handlerName: string, body: string): Promise<ReplayResult> {
+    const handler = [...this.handlers.values()].flat().find((candidate) => candidate.name === handlerName);
+    if (!handler) return { outcome: 'FAILED', error: `${handlerName}: this subgraph has no such handler any more` };
+    await manager.query('SAVEPOINT dead_letter_replay');
+    try {
+      const envelope = parseEnvelope(body, handler.event);
+      const outcome = await this.applyOnce(manager, handler, envelope);
+      await manager.query('RELEASE SAVEPOINT dead_letter_replay');
+      this.options.metrics.consumed.inc({ type: handler.event.type, outcome });
+      return { outcome: outcome === 'handled' ? 'APPLIED' : 'ALREADY_APPLIED', error: null };
+    } catch (error) {
+      await manager.query('ROLLBACK TO SAVEPOINT dead_letter_replay');
+      return { outcome: 'FAILED', error: `${handler.name}: ${error instanceof Error ? error.message : String(error)}` };
+    }
+  }
+
   private handleOnce(handler: EventHandler, envelope: Envelope): Promise<'handled' | 'duplicate'> {
+    return this.options.db.transaction((manager) => this.applyOnce(manager, handler, envelope));
+  }
+
+  /** The inbox path, in a transaction the caller owns: claim (event, handler) once, then handle. */
+  private async applyOnce(
+    manager: EntityManager,
+    handler: EventHandler,
+    envelope: Envelope,
+  ): Promise<'handled' | 'duplicate'> {
     const log = this.options.log.child({
       correlationId: envelope.correlationId,
       eventId: envelope.id,
       eventType: envelope.type,
       handler: handler.name,
     });
-    return this.options.db.transaction(async (manager) => {
-      // Racing consumers of one event: the second insert waits for the first to commit, then finds the row.
-      const claimed = await queryRows(
-        manager,
-        `INSERT INTO inbox (event_id, handler, type) VALUES ($1, $2, $3) ON CONFLICT DO NOTHING RETURNING event_id`,
-        [envelope.id, handler.name, envelope.type],
-      );
-      if (claimed.length === 0) {
-        log.debug('duplicate event skipped');
-        return 'duplicate';
-      }
-      await handler.handle(envelope, {
-        manager,
-        log,
-        correlationId: envelope.correlationId,
-        emit: (definition, payload, aggregateId) =>
-          this.options.outbox.record(manager, definition, payload, {
-            aggregateId,
-            correlationId: envelope.correlationId,
-          }),
-      });
-      log.info('event handled');
-      return 'handled';
+    // Racing consumers of one event: the second insert waits for the first to commit, then finds the row.
+    const claimed = await queryRows(
+      manager,
+      `INSERT INTO inbox (event_id, handler, type) VALUES ($1, $2, $3) ON CONFLICT DO NOTHING RETURNING event_id`,
+      [envelope.id, handler.name, envelope.type],
+    );
+    if (claimed.length === 0) {
+      log.debug('duplicate event skipped');
+      return 'duplicate';
+    }
+    await handler.handle(envelope, {
+      manager,
+      log,
+      correlationId: envelope.correlationId,
+      emit: (definition, payload, aggregateId) =>
+        this.options.outbox.record(manager, definition, payload, {
+          aggregateId,
+          correlationId: envelope.correlationId,
+        }),
     });
+    log.info('event handled');
+    return 'handled';
   }
 
   private async deadLetter(handler: EventHandler, delivery: Delivery, error: unknown, attempts: number): Promise<void> {
@@ -178,9 +215,15 @@ export class EventConsumer {
       attempts,
     };
     try {
-      await this.options.db.query(
-        `INSERT INTO dead_letters (queue, routing_key, body, error, attempts) VALUES ($1, $2, $3, $4, $5)`,
-        [letter.queue, letter.routingKey, delivery.body.toString(), letter.error, attempts],
+      await this.options.db.transaction((manager) =>
+        recordDeadLetter(manager, this.options.outbox, {
+          queue: letter.queue,
+          handler: handler.name,
+          routingKey: letter.routingKey,
+          body: delivery.body.toString(),
+          error: message,
+          attempts,
+        }),
       );
       await this.options.transport.deadLetter(letter);
       this.options.metrics.deadLettered.inc({ type: delivery.routingKey });

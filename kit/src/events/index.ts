@@ -10,3 +10,7 @@ export * from './topic';
 export * from './event-tables.migration';
 export * from './backbone';
 export * from './product-state-handlers';
+export * from './dead-letters';
+export * from './dead-letter-commands';
+export * from './dead-letter-details.migration';
+export * from './backlog';

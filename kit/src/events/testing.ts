@@ -9,6 +9,8 @@ import { EventBackbone } from './backbone';
 import type { EventHandler } from './consumer';
 import { defineEvent } from './envelope';
 import { CreateEventTables1763700000000 } from './event-tables.migration';
+import { AddDeadLetterDetails1800600000000 } from './dead-letter-details.migration';
+import { createBacklogBoard } from './backlog';
 import { until } from '../testing/helpers';
 
 /** Test-only events: the contract tests must not depend on any real subgraph's catalog entries. */
@@ -59,7 +61,7 @@ export async function startEventNode(options: {
     url: options.databaseUrl,
     schema: options.name,
     entities: [],
-    migrations: [CreateEventTables1763700000000, CreateEffects1700000000001],
+    migrations: [CreateEventTables1763700000000, AddDeadLetterDetails1800600000000, CreateEffects1700000000001],
     log,
     poolSize: 5,
   });
@@ -72,6 +74,7 @@ export async function startEventNode(options: {
     settings: config.events,
     log,
     metrics,
+    backlogBoard: createBacklogBoard(config),
   });
   await backbone.start(options.handlers ?? []);
   return {

@@ -56,6 +56,7 @@ export const ID_NAME_TYPES: Readonly<Record<string, string>> = {
   // An audit record's actor is always a user (`auditLog(filter: { actorId })`).
   actorId: 'User',
   categoryId: 'Category',
+  deadLetterId: 'DeadLetter',
   licenseId: 'License',
   orderId: 'Order',
   paymentId: 'Payment',

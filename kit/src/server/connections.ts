@@ -2,6 +2,8 @@ import type { DataSource } from 'typeorm';
 import type { CommonConfig } from '../config';
 import { openDatabase } from '../data/database';
 import { EventBackbone } from '../events/backbone';
+import { createBacklogBoard } from '../events/backlog';
+import { AddDeadLetterDetails1800600000000 } from '../events/dead-letter-details.migration';
 import { CreateEventTables1763700000000 } from '../events/event-tables.migration';
 import { ChangeFeed, createChangeFeed } from '../changes/change-feed';
 import type { Logger } from '../logger';
@@ -32,7 +34,7 @@ export async function openConnections(
     schema: module.name,
     entities: module.entities,
     // Every subgraph gets the outbox, inbox and dead-letter tables before its own.
-    migrations: [CreateEventTables1763700000000, ...module.migrations],
+    migrations: [CreateEventTables1763700000000, AddDeadLetterDetails1800600000000, ...module.migrations],
     log,
     poolSize: config.databasePoolSize,
   });
@@ -45,6 +47,7 @@ export async function openConnections(
     settings: config.events,
     log,
     metrics,
+    backlogBoard: createBacklogBoard(config),
   });
   const changes = createChangeFeed(config.redisUrl, changeFeedNamespace(config), log);
   return {
