@@ -3,6 +3,8 @@ import { ActivationService } from './activation/activation.service';
 import { LicensingConfig, readLicensingConfig } from './config';
 import { downloadRoutes } from './download/download.routes';
 import { DownloadService } from './download/download.service';
+import { licenseDisputeHandlers } from './dispute/license-dispute.handlers';
+import { LicenseDisputeService } from './dispute/license-dispute.service';
 import { entityStubReferences } from './entity-stubs';
 import { PublicKeyResolver, publicKeyOf, publicKeyRoutes } from './key/public-key';
 import { licenseHandlers } from './license/license.handlers';
@@ -11,6 +13,7 @@ import { LicenseResolver } from './license/license.resolver';
 import { LicenseService } from './license/license.service';
 import { LicenseStore } from './license/license.store';
 import { CreateLicensing1763810000000 } from './migrations/1763810000000-create-licensing';
+import { LicenseDisputes1800300000000 } from './migrations/1800300000000-license-disputes';
 import { OrderLicensesResolver } from './order/order-licenses.resolver';
 import { ProductViewerLicenseResolver } from './product/product-viewer-license.resolver';
 import { productReplicaHandlers } from './product-replica/product-replica.handlers';
@@ -27,7 +30,7 @@ export const licensingSubgraph: SubgraphModule<LicensingConfig> = {
   name: 'licensing',
   defaultPort: 4005,
   entities: [],
-  migrations: [CreateLicensing1763810000000],
+  migrations: [CreateLicensing1763810000000, LicenseDisputes1800300000000],
   resolvers: [
     LicenseResolver,
     OrderLicensesResolver,
@@ -70,7 +73,11 @@ export const licensingSubgraph: SubgraphModule<LicensingConfig> = {
         publicKeyRoutes(publicKey)(app);
         downloadRoutes(downloads, log)(app);
       },
-      handlers: [...licenseHandlers(licenses), ...productReplicaHandlers(products)],
+      handlers: [
+        ...licenseHandlers(licenses),
+        ...licenseDisputeHandlers(new LicenseDisputeService(licenses)),
+        ...productReplicaHandlers(products),
+      ],
     };
   },
 };
