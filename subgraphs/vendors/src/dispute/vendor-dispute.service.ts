@@ -80,7 +80,7 @@ export class VendorDisputeService {
       ...event,
       type: Events.PaymentRefunded.type,
       payload: { paymentId, orderId, amount, providerRef: disputeId, reason: DISPUTE_LOST_DEBIT_REASON },
-    } as Envelope<PaymentRefunded>;
+    };
     const written = await this.ledger.debitRefund(manager, forcedRefund, log);
     log.info(
       { orderId, entries: written },
