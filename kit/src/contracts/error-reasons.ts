@@ -19,6 +19,8 @@ export const ErrorReason = {
   INSUFFICIENT_BALANCE: 'The amount is more than the available balance; the message says how much is available.',
   INVALID_STATUS: "The object's current status does not allow this change.",
   LAST_ADMIN: 'The change would leave the marketplace without an active admin (suspending or demoting the last one).',
+  LICENSE_DISPUTED:
+    "The license is suspended while its order's payment is disputed by the cardholder; it works again if the dispute is won.",
   LICENSE_EXPIRED: 'The license is past its expiry date and can no longer be used.',
   LICENSE_REQUIRED: 'Only a holder of an unrevoked license of the product may do this (review it).',
   LICENSE_REVOKED: 'The license was revoked (its order was refunded) and can no longer be used.',
@@ -31,6 +33,8 @@ export const ErrorReason = {
   OWN_ACCOUNT: 'Admins cannot suspend their own account.',
   OWN_PRODUCT: 'A vendor may not do this to its own product (review it).',
   OWN_ROLE: 'Admins cannot change their own role.',
+  PAYMENT_DISPUTED:
+    'The cardholder disputed this payment at the card issuer: it cannot be refunded while the dispute is open or after it was lost (Stripe refuses it too).',
   PRODUCT_ARCHIVED: 'The product is archived: final, it takes no more changes.',
   PRODUCT_UNAVAILABLE: 'A product involved is no longer for sale (archived or unpublished).',
   REVIEWS_CLOSED: 'The product left the storefront (archived, or its vendor suspended): its reviews are closed.',

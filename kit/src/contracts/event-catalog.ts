@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { PayloadOf, defineEvent } from '../events/envelope';
 import { AUDIT_ACTIONS, AuditAction, AuditActorKind } from './audit-actions';
+import { DisputeStatus } from './disputes';
 import { LicensePolicy } from './license-policy';
 
 /**
@@ -160,7 +161,7 @@ export const Events = {
     }),
   ),
 
-  /** The cardholder disputed a charge (payments → vendor: hold the funds). */
+  /** The cardholder disputed a charge, first heard of (payments → licensing: suspend the order's licenses). */
   PaymentDisputed: defineEvent('payment.disputed', 1, paymentOutcome().extend({ reason: z.string().min(1) })),
 
   /**
@@ -269,6 +270,50 @@ export const Events = {
       subgraph: z.string().min(1).max(64),
       deadLetterId: z.string().uuid(),
       reason: z.string().min(1).max(1000),
+    }),
+  ),
+
+  // issue 20: disputes
+  /**
+   * A dispute of a payment changed (opened, updated, closed): its whole state (payments →
+   * vendor: the vendor's view of disputes on its sales). `revision` grows with every change,
+   * so a consumer keeps the newest state whatever order the events arrive in.
+   */
+  PaymentDisputeUpdated: defineEvent(
+    'payment.dispute_updated',
+    1,
+    z.object({
+      paymentId: z.string().uuid(),
+      orderId: z.string().uuid(),
+      /** Stripe's id of the dispute (`dp_…`). */
+      disputeId: z.string().min(1),
+      status: z.nativeEnum(DisputeStatus),
+      /** Stripe's reason code (`fraudulent`, `product_not_received`…). */
+      reason: z.string().min(1),
+      /** The disputed amount (usually the whole charge). */
+      amount: money(),
+      evidenceDueBy: z.string().datetime({ offset: true }).nullable(),
+      openedAt: z.string().datetime({ offset: true }),
+      closedAt: z.string().datetime({ offset: true }).nullable(),
+      revision: z.number().int().min(1),
+    }),
+  ),
+
+  /**
+   * A dispute closed (payments → licensing: LOST revokes the order's licenses, WON restores
+   * them; vendor: LOST debits the order's lines like a refund, once even if also refunded).
+   */
+  PaymentDisputeClosed: defineEvent(
+    'payment.dispute_closed',
+    1,
+    z.object({
+      paymentId: z.string().uuid(),
+      orderId: z.string().uuid(),
+      disputeId: z.string().min(1),
+      outcome: z.enum(['WON', 'LOST']),
+      status: z.nativeEnum(DisputeStatus),
+      amount: money(),
+      closedAt: z.string().datetime({ offset: true }),
     }),
   ),
 } as const;

@@ -9,6 +9,8 @@ import { ActivationService } from './activation/activation.service';
 import { LicensingConfig, readLicensingConfig } from './config';
 import { downloadRoutes } from './download/download.routes';
 import { DownloadService } from './download/download.service';
+import { licenseDisputeHandlers } from './dispute/license-dispute.handlers';
+import { LicenseDisputeService } from './dispute/license-dispute.service';
 import { entityStubReferences } from './entity-stubs';
 import { PublicKeyResolver, publicKeyOf, publicKeyRoutes } from './key/public-key';
 import { licenseHandlers } from './license/license.handlers';
@@ -17,6 +19,7 @@ import { LicenseResolver } from './license/license.resolver';
 import { LicenseService } from './license/license.service';
 import { LicenseStore } from './license/license.store';
 import { CreateLicensing1763810000000 } from './migrations/1763810000000-create-licensing';
+import { LicenseDisputes1800300000000 } from './migrations/1800300000000-license-disputes';
 import { CreateLicensingSigningKeys1800500000000 } from './migrations/1800500000000-create-signing-keys';
 import { OrderLicensesResolver } from './order/order-licenses.resolver';
 import { ProductViewerLicenseResolver } from './product/product-viewer-license.resolver';
@@ -37,7 +40,7 @@ export const licensingSubgraph: SubgraphModule<LicensingConfig> = {
   name: 'licensing',
   defaultPort: 4005,
   entities: [],
-  migrations: [CreateLicensing1763810000000, CreateLicensingSigningKeys1800500000000],
+  migrations: [CreateLicensing1763810000000, LicenseDisputes1800300000000, CreateLicensingSigningKeys1800500000000],
   resolvers: [
     LicenseResolver,
     OrderLicensesResolver,
@@ -80,7 +83,11 @@ export const licensingSubgraph: SubgraphModule<LicensingConfig> = {
         publicKeyRoutes(publicKey)(app);
         downloadRoutes(downloads, log)(app);
       },
-      handlers: [...licenseHandlers(licenses), ...productReplicaHandlers(products)],
+      handlers: [
+        ...licenseHandlers(licenses),
+        ...licenseDisputeHandlers(new LicenseDisputeService(licenses)),
+        ...productReplicaHandlers(products),
+      ],
       // A start with another LICENSE_SIGNING_KEY than the last one is a rotation: audited (KEY_ROTATED).
       start: async () => {
         await noteSigningKeyInUse(db, outbox, log, { purpose: LICENSE_KEY_PURPOSE, keyId: publicKey.keyId });

@@ -4,6 +4,11 @@ import { entityStubReferences } from './entity-stubs';
 import { CreateOrders1763800000000 } from './migrations/1763800000000-create-orders';
 import { CreatePayments1763800000001 } from './migrations/1763800000001-create-payments';
 import { CreateAmountMismatches1763800000002 } from './migrations/1763800000002-create-amount-mismatches';
+import { PaymentDisputes1800300000000 } from './migrations/1800300000000-payment-disputes';
+import { PaymentDisputeResolver } from './dispute/dispute.resolver';
+import { DisputeService } from './dispute/dispute.service';
+import { PaymentListResolver } from './payment/payment-list.resolver';
+import { PaymentListService } from './payment/payment-list.service';
 import { orderHandlers } from './order/order.handlers';
 import { OrderPaymentsResolver } from './order/order-payments.resolver';
 import { OrderReplicaService } from './order/order-replica.service';
@@ -26,8 +31,13 @@ export const paymentsSubgraph: SubgraphModule<PaymentsConfig> = {
   name: 'payments',
   defaultPort: 4004,
   entities: [],
-  migrations: [CreateOrders1763800000000, CreatePayments1763800000001, CreateAmountMismatches1763800000002],
-  resolvers: [PaymentResolver, OrderPaymentsResolver, SimulationResolver],
+  migrations: [
+    CreateOrders1763800000000,
+    CreatePayments1763800000001,
+    CreateAmountMismatches1763800000002,
+    PaymentDisputes1800300000000,
+  ],
+  resolvers: [PaymentResolver, OrderPaymentsResolver, SimulationResolver, PaymentListResolver, PaymentDisputeResolver],
   // docs/api-conventions.md rule 9: the production schema has none of these (schema/payments.graphql).
   developmentSurface: {
     fields: ['Mutation.simulatePayment'],
@@ -42,7 +52,8 @@ export const paymentsSubgraph: SubgraphModule<PaymentsConfig> = {
     const provider = createProvider(settings, webhookUrl);
     const orders = new OrderReplicaService();
     const payments = new PaymentService(db, orders, provider);
-    const refunds = new RefundService(db, payments, provider, afterCommit);
+    const refunds = new RefundService(db, payments, provider, afterCommit, outbox);
+    const disputes = new DisputeService(db, payments, outbox);
     const simulation = new SimulationService(db, orders, payments, {
       enabled: settings.simulationEnabled,
       url: webhookUrl,
@@ -60,11 +71,14 @@ export const paymentsSubgraph: SubgraphModule<PaymentsConfig> = {
         new PaymentResolver(payments, refunds),
         new OrderPaymentsResolver(payments),
         new SimulationResolver(simulation),
+        new PaymentListResolver(new PaymentListService(db)),
+        new PaymentDisputeResolver(disputes),
       ],
       references: { ...paymentReferences(payments), ...entityStubReferences },
-      routes: webhookRoutes(webhooks, settings, log),
+      routes: webhookRoutes(webhooks, disputes, settings, log),
       handlers: orderHandlers(orders, payments, refunds),
     };
   },
 };
 export { StripeEventShape, chargeRefundedEvent, paymentIntentEvent, signed } from './webhook/stripe-event';
+export { DisputeEventFacts, disputeEvent } from './dispute/stripe-dispute';

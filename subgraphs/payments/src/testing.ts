@@ -12,6 +12,7 @@ import {
 } from '@marketplace/kit/testing';
 import { readPaymentsConfig } from './config';
 import { paymentsSubgraph } from './index';
+import { DisputeEventFacts, disputeEvent as stripeDisputeEvent } from './dispute/stripe-dispute';
 import { StripeEventShape, paymentIntentEvent, signed } from './webhook/stripe-event';
 
 /**
@@ -164,26 +165,17 @@ export const metadataOf = (payment: PaymentView) => ({
   orderId: uuidOf(payment.order.id),
 });
 
-export function disputeEvent(payment: PaymentView): StripeEventShape {
-  return {
-    id: `evt_test_${randomUUID()}`,
-    object: 'event',
-    api_version: '2026-10-28.endive',
-    created: Math.floor(Date.now() / 1000),
-    type: 'charge.dispute.created',
-    livemode: false,
-    data: {
-      object: {
-        id: `dp_${randomUUID()}`,
-        object: 'dispute',
-        amount: payment.amount.amount,
-        charge: 'ch_test',
-        payment_intent: payment.providerRef,
-        reason: 'fraudulent',
-        metadata: {},
-      },
-    },
-  };
+/** A `charge.dispute.*` event of the payment's charge (a new dispute id unless `facts` names one). */
+export function disputeEvent(payment: PaymentView, facts: Partial<DisputeEventFacts> = {}): StripeEventShape {
+  return stripeDisputeEvent({
+    type: 'created',
+    disputeId: `dp_${randomUUID().replace(/-/g, '')}`,
+    paymentIntentId: payment.providerRef!,
+    amount: payment.amount.amount,
+    currency: payment.amount.currency,
+    status: 'needs_response',
+    ...facts,
+  });
 }
 
 /** The payment's row; `paymentId` as the API answered it. */

@@ -1,12 +1,16 @@
 import { SubgraphModule, publicDataAnnouncer } from '@marketplace/kit';
 import { VendorConfig, readVendorConfig } from './config';
 import { entityStubReferences } from './entity-stubs';
+import { vendorDisputeHandlers } from './dispute/vendor-dispute.handlers';
+import { VendorDisputeResolver, VendorDisputesResolver } from './dispute/vendor-dispute.resolver';
+import { VendorDisputeService } from './dispute/vendor-dispute.service';
 import { ledgerHandlers } from './ledger/ledger.handlers';
 import { LedgerEntryResolver, TopProductResolver, VendorLedgerResolver } from './ledger/ledger.resolver';
 import { LedgerService } from './ledger/ledger.service';
 import { CreateVendors1763780000000 } from './migrations/1763780000000-create-vendors';
 import { CreateLedger1763810000000 } from './migrations/1763810000000-create-ledger';
 import { PayoutIdempotency1796500000000 } from './migrations/1796500000000-payout-idempotency';
+import { VendorDisputes1800300000000 } from './migrations/1800300000000-vendor-disputes';
 import { payoutReferences } from './payout/payout.reference';
 import { PayoutResolver, VendorPayoutsResolver } from './payout/payout.resolver';
 import { PayoutService } from './payout/payout.service';
@@ -26,7 +30,12 @@ export const vendorSubgraph: SubgraphModule<VendorConfig> = {
   name: 'vendor',
   defaultPort: 4006,
   entities: [Vendor],
-  migrations: [CreateVendors1763780000000, CreateLedger1763810000000, PayoutIdempotency1796500000000],
+  migrations: [
+    CreateVendors1763780000000,
+    CreateLedger1763810000000,
+    PayoutIdempotency1796500000000,
+    VendorDisputes1800300000000,
+  ],
   resolvers: [
     VendorResolver,
     UserVendorResolver,
@@ -35,6 +44,8 @@ export const vendorSubgraph: SubgraphModule<VendorConfig> = {
     TopProductResolver,
     PayoutResolver,
     VendorPayoutsResolver,
+    VendorDisputesResolver,
+    VendorDisputeResolver,
   ],
   readSettings: readVendorConfig,
   wire({ db, outbox, changes, log }, settings) {
@@ -43,6 +54,7 @@ export const vendorSubgraph: SubgraphModule<VendorConfig> = {
     const moderation = new VendorModerationService(db, outbox, announce);
     const ledger = new LedgerService(db, settings);
     const payouts = new PayoutService(db, vendors, outbox);
+    const disputes = new VendorDisputeService(db, ledger);
     return {
       resolvers: [
         new VendorResolver(vendors, moderation),
@@ -52,9 +64,11 @@ export const vendorSubgraph: SubgraphModule<VendorConfig> = {
         new TopProductResolver(),
         new PayoutResolver(payouts, vendors),
         new VendorPayoutsResolver(payouts, vendors),
+        new VendorDisputesResolver(disputes, vendors),
+        new VendorDisputeResolver(),
       ],
       references: { ...vendorReferences(vendors), ...payoutReferences(payouts), ...entityStubReferences },
-      handlers: ledgerHandlers(ledger),
+      handlers: [...ledgerHandlers(ledger), ...vendorDisputeHandlers(disputes)],
       seed: () => seedVendors(db, outbox, settings),
     };
   },

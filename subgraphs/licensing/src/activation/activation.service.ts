@@ -49,6 +49,7 @@ export class ActivationService {
     const shown = (code: LicenseValidationCode) =>
       result(code, code === LicenseValidationCode.VALID || mine ? license : null);
     if (license.status === LicenseStatus.REVOKED) return shown(LicenseValidationCode.REVOKED);
+    if (license.status === LicenseStatus.SUSPENDED) return shown(LicenseValidationCode.SUSPENDED);
     if (license.status === LicenseStatus.EXPIRED) return shown(LicenseValidationCode.EXPIRED);
     const [{ activated, count }] = await queryRows<{ activated: boolean; count: number }>(
       this.db,

@@ -6,6 +6,7 @@ export enum LicenseValidationCode {
   NOT_FOUND = 'NOT_FOUND',
   INVALID_SIGNATURE = 'INVALID_SIGNATURE',
   REVOKED = 'REVOKED',
+  SUSPENDED = 'SUSPENDED',
   EXPIRED = 'EXPIRED',
   NOT_ACTIVATED = 'NOT_ACTIVATED',
   TOO_MANY_ACTIVATIONS = 'TOO_MANY_ACTIVATIONS',
@@ -21,6 +22,9 @@ registerEnumType(LicenseValidationCode, {
       description: 'Not a license key of this marketplace: malformed, tampered with, or signed by another key.',
     },
     REVOKED: { description: 'The license was revoked (its order was refunded).' },
+    SUSPENDED: {
+      description: "The license is suspended while its order's payment is disputed; valid again if the dispute is won.",
+    },
     EXPIRED: { description: 'The license is past its expiry date.' },
     NOT_ACTIVATED: {
       description: 'The license is active but not activated on this machine; a free slot remains (activateLicense).',

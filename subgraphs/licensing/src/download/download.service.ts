@@ -110,7 +110,7 @@ export class DownloadService {
     if (!license || license.status !== LicenseStatus.ACTIVE) {
       throw new DownloadRefused(
         403,
-        'LICENSE_NOT_ACTIVE',
+        license?.status === LicenseStatus.SUSPENDED ? 'LICENSE_DISPUTED' : 'LICENSE_NOT_ACTIVE',
         `This license is ${license?.status ?? 'unknown'}; its downloads are closed`,
       );
     }

@@ -34,7 +34,7 @@ export class LicenseResolver {
   @Mutation(() => ActivateLicensePayload, {
     nullable: true,
     description:
-      "Activates the signed-in owner's license on a machine; the same machine again changes nothing. FORBIDDEN for another customer's key, NOT_FOUND for a correctly signed key of no license, BAD_USER_INPUT for a key not signed by the marketplace; CONFLICT when every activation slot is taken or the license is no longer ACTIVE. Errors: UNAUTHENTICATED, FORBIDDEN, BAD_USER_INPUT, NOT_FOUND, CONFLICT (LICENSE_EXPIRED, LICENSE_REVOKED, TOO_MANY_ACTIVATIONS).",
+      "Activates the signed-in owner's license on a machine; the same machine again changes nothing. FORBIDDEN for another customer's key, NOT_FOUND for a correctly signed key of no license, BAD_USER_INPUT for a key not signed by the marketplace; CONFLICT when every activation slot is taken or the license is no longer ACTIVE. Errors: UNAUTHENTICATED, FORBIDDEN, BAD_USER_INPUT, NOT_FOUND, CONFLICT (LICENSE_DISPUTED, LICENSE_EXPIRED, LICENSE_REVOKED, TOO_MANY_ACTIVATIONS).",
   })
   async activateLicense(
     @Arg('input', () => ActivateLicenseInput, { description: 'The license key, the machine and its name.' })
@@ -63,7 +63,7 @@ export class LicenseResolver {
   @Mutation(() => CreateDownloadLinkPayload, {
     nullable: true,
     description:
-      "A signed URL to download the product's current build, valid for a few minutes: the owner of an ACTIVE license only, once the vendor uploaded a build. Another customer's license is NOT_FOUND (as a missing one), an admin's request FORBIDDEN. Errors: UNAUTHENTICATED, FORBIDDEN, BAD_USER_INPUT, NOT_FOUND, CONFLICT (LICENSE_EXPIRED, LICENSE_REVOKED, NO_ARTIFACT).",
+      "A signed URL to download the product's current build, valid for a few minutes: the owner of an ACTIVE license only, once the vendor uploaded a build. Another customer's license is NOT_FOUND (as a missing one), an admin's request FORBIDDEN. Errors: UNAUTHENTICATED, FORBIDDEN, BAD_USER_INPUT, NOT_FOUND, CONFLICT (LICENSE_DISPUTED, LICENSE_EXPIRED, LICENSE_REVOKED, NO_ARTIFACT).",
   })
   async createDownloadLink(
     @Arg('input', () => CreateDownloadLinkInput, { description: 'The license to download with.' })

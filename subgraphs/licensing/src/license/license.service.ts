@@ -119,6 +119,20 @@ export class LicenseService {
       log.warn({ orderId: order.orderId }, 'order.paid for an order already refunded; no licenses issued');
       return [];
     }
+    // An order disputed before its licenses were issued: they start SUSPENDED, or not at all once the dispute is lost.
+    const [dispute] = await queryRows<{ status: string }>(
+      manager,
+      `SELECT status FROM disputed_orders WHERE order_id = $1`,
+      [order.orderId],
+    );
+    if (dispute?.status === 'LOST') {
+      log.warn(
+        { orderId: order.orderId },
+        'order.paid for an order whose payment dispute was lost; no licenses issued',
+      );
+      return [];
+    }
+    const status = dispute?.status === 'OPEN' ? 'SUSPENDED' : 'ACTIVE';
     const productIds = [...new Set(order.items.map((item) => item.productId))];
     const policies = await this.products.maxActivationsOf(manager, productIds);
     // Whole seconds, so the stored times equal the key's iat/exp exactly.
@@ -134,11 +148,11 @@ export class LicenseService {
       );
       const rows = await queryRows(
         manager,
-        `INSERT INTO licenses (id, order_id, product_id, owner_id, max_activations, license_key, key_sha256, issued_at, expires_at)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, to_timestamp($8), to_timestamp($9))
+        `INSERT INTO licenses (id, order_id, product_id, owner_id, max_activations, license_key, key_sha256, issued_at, expires_at, status)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, to_timestamp($8), to_timestamp($9), $10)
          ON CONFLICT ON CONSTRAINT licenses_order_product_key DO NOTHING
          RETURNING id`,
-        [id, order.orderId, productId, order.userId, max, key, keyDigest(key), iat, exp],
+        [id, order.orderId, productId, order.userId, max, key, keyDigest(key), iat, exp, status],
       );
       if (rows.length === 0) continue;
       await this.outbox.record(
@@ -153,7 +167,10 @@ export class LicenseService {
     return issued;
   }
 
-  /** A refund revokes the order's licenses (license.revoked each); a refund seen first keeps them from being issued at all. */
+  /**
+   * A refund (or a lost dispute) revokes the order's licenses, suspended ones too (license.revoked
+   * each); a refund seen first keeps them from being issued at all.
+   */
   async revokeForOrder(
     manager: EntityManager,
     orderId: string,
@@ -167,7 +184,7 @@ export class LicenseService {
     );
     const rows = await queryRows<{ id: string; productId: string; ownerId: string }>(
       manager,
-      `UPDATE licenses SET status = 'REVOKED', revoked_at = now(), revoke_reason = $2 WHERE order_id = $1 AND status = 'ACTIVE'
+      `UPDATE licenses SET status = 'REVOKED', revoked_at = now(), revoke_reason = $2 WHERE order_id = $1 AND status IN ('ACTIVE', 'SUSPENDED')
        RETURNING id, product_id AS "productId", owner_id AS "ownerId"`,
       [orderId, reason],
     );

@@ -3,6 +3,7 @@ import { Directive, Field, ID, Int, ObjectType, registerEnumType } from 'type-gr
 
 export enum LicenseStatus {
   ACTIVE = 'ACTIVE',
+  SUSPENDED = 'SUSPENDED',
   REVOKED = 'REVOKED',
   EXPIRED = 'EXPIRED',
 }
@@ -12,7 +13,11 @@ registerEnumType(LicenseStatus, {
   description: 'Whether a license may be used.',
   valuesConfig: {
     ACTIVE: { description: 'Valid: it may be activated, validated and downloaded with.' },
-    REVOKED: { description: 'Withdrawn (the order was refunded); final.' },
+    SUSPENDED: {
+      description:
+        "Not usable while the order's payment is disputed by the cardholder: ACTIVE again if the dispute is won, REVOKED if it is lost.",
+    },
+    REVOKED: { description: 'Withdrawn (the order was refunded, or its payment dispute lost); final.' },
     EXPIRED: { description: 'Past its expiry date.' },
   },
 });
@@ -47,7 +52,9 @@ export class License {
   /** The signed key; exposed as `key` to the owner and admins only (LicenseResolver). */
   licenseKey: string;
 
-  @Field(() => LicenseStatus, { description: 'ACTIVE, REVOKED or EXPIRED (past `expiresAt`).' })
+  @Field(() => LicenseStatus, {
+    description: 'ACTIVE, SUSPENDED (payment disputed), REVOKED or EXPIRED (past `expiresAt`).',
+  })
   status: LicenseStatus;
 
   @Field(() => Int, {
@@ -74,6 +81,7 @@ export const LICENSE_COLUMNS = `l.id, l.order_id AS "orderId", l.product_id AS "
 
 /** The error reason (`extensions.reason`) of a license that may no longer be used. */
 export function inactiveReason(status: LicenseStatus): ErrorReason {
+  if (status === LicenseStatus.SUSPENDED) return 'LICENSE_DISPUTED';
   return status === LicenseStatus.EXPIRED ? 'LICENSE_EXPIRED' : 'LICENSE_REVOKED';
 }
 

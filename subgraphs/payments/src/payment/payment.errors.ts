@@ -3,7 +3,7 @@ import { AppError, ErrorReason, conflict } from '@marketplace/kit';
 /** The `extensions.reason` values payments raises with CONFLICT (kit/src/contracts/error-reasons.ts describes them). */
 export type PaymentConflictReason = Extract<
   ErrorReason,
-  'ALREADY_PAID' | 'ALREADY_REFUNDED' | 'NOT_PAID' | 'ORDER_CANCELLED'
+  'ALREADY_PAID' | 'ALREADY_REFUNDED' | 'NOT_PAID' | 'ORDER_CANCELLED' | 'PAYMENT_DISPUTED'
 >;
 
 export const paymentConflict = (message: string, reason: PaymentConflictReason): AppError => conflict(message, reason);

@@ -31,7 +31,7 @@ export class PaymentResolver {
   @Mutation(() => RefundOrderPayload, {
     nullable: true,
     description:
-      "Refunds an order's SUCCEEDED payment in full (admin). The payment becomes REFUNDED when the provider confirms it (at once with the local provider); then, asynchronously, the order turns REFUNDED and its licenses REVOKED, each followed by orderUpdated. NOT_FOUND when the order has no payment. Errors: UNAUTHENTICATED, FORBIDDEN, BAD_USER_INPUT, NOT_FOUND, CONFLICT (ALREADY_REFUNDED, NOT_PAID).",
+      "Refunds an order's SUCCEEDED payment in full (admin). The payment becomes REFUNDED when the provider confirms it (at once with the local provider); then, asynchronously, the order turns REFUNDED and its licenses REVOKED, each followed by orderUpdated. NOT_FOUND when the order has no payment; CONFLICT (PAYMENT_DISPUTED) while the cardholder's dispute of the payment is open or after it was lost. Recorded in the audit trail (ORDER_REFUNDED). Errors: UNAUTHENTICATED, FORBIDDEN, BAD_USER_INPUT, NOT_FOUND, CONFLICT (ALREADY_REFUNDED, NOT_PAID, PAYMENT_DISPUTED).",
   })
   async refundOrder(
     @Arg('input', () => RefundOrderInput, { description: 'The order to refund and why.' }) input: RefundOrderInput,

@@ -1,4 +1,4 @@
-import { Money } from '@marketplace/kit';
+import { Connection, Money } from '@marketplace/kit';
 import { Directive, Field, ID, ObjectType, registerEnumType } from 'type-graphql';
 
 /** Where a payment stands; `payment.transitions.ts` orders them. */
@@ -104,3 +104,5 @@ export const PAYMENT_COLUMNS = `p.id, p.order_id AS "orderId", o.user_id AS "use
   p.created_at AS "createdAt", p.updated_at AS "updatedAt"`;
 
 export const toPayment = (row: Record<string, unknown>): Payment => Object.assign(new Payment(), row);
+
+export const PaymentConnection = Connection(Payment, 'Payment');

@@ -1,5 +1,16 @@
-import { AfterCommit, Logger, RequestContext, notFound, queryRows } from '@marketplace/kit';
+import {
+  AfterCommit,
+  Logger,
+  Outbox,
+  RequestContext,
+  notFound,
+  queryRows,
+  recordAudit,
+  requestOrigin,
+} from '@marketplace/kit';
 import type { DataSource, EntityManager } from 'typeorm';
+import { refusesRefund } from '../dispute/dispute.rules';
+import { disputeStore } from '../dispute/dispute.store';
 import type { PaymentProvider, RefundRequest } from '../provider/payment-provider';
 import { paymentConflict } from './payment.errors';
 import { checkRefund } from './payment.validation';
@@ -18,9 +29,14 @@ export class RefundService {
     private readonly payments: PaymentService,
     private readonly provider: PaymentProvider,
     private readonly afterCommit: AfterCommit,
+    private readonly outbox: Outbox,
   ) {}
 
-  /** Admin: refunds the order's SUCCEEDED payment; returns the payment as stored once the provider answered. */
+  /**
+   * Admin: refunds the order's SUCCEEDED payment; returns the payment as stored once the
+   * provider answered. The payment row is locked as the dispute webhook locks it: an open or
+   * lost dispute refuses the refund (Stripe refuses it too), whichever came first.
+   */
   async refundOrder(context: RequestContext, orderId: string, reason: string): Promise<Payment> {
     const why = checkRefund(orderId, reason);
     const payment = await this.db.transaction(async (manager) => {
@@ -30,6 +46,19 @@ export class RefundService {
         throw paymentConflict('This payment was refunded already', 'ALREADY_REFUNDED');
       if (payment.status !== PaymentStatus.SUCCEEDED || !payment.providerRef)
         throw paymentConflict(`Only a SUCCEEDED payment can be refunded; this one is ${payment.status}`, 'NOT_PAID');
+      const dispute = await disputeStore.locked(manager, payment.id);
+      if (dispute && refusesRefund(dispute.status))
+        throw paymentConflict(
+          `The cardholder disputed this payment (${dispute.status}); it cannot be refunded while the dispute is open or after it was lost`,
+          'PAYMENT_DISPUTED',
+        );
+      await recordAudit(manager, this.outbox, requestOrigin(context), {
+        action: 'ORDER_REFUNDED',
+        targetType: 'Order',
+        targetId: orderId,
+        before: { paymentStatus: payment.status },
+        after: { refundReason: why, paymentId: payment.id },
+      });
       await manager.query(
         `UPDATE payments SET refund_reason = $2, refund_requested_at = now(), updated_at = now() WHERE id = $1`,
         [payment.id, why],

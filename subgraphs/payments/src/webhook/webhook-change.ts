@@ -14,7 +14,7 @@ export type WebhookChange =
   | { kind: 'processing'; intentId: string; paymentId?: string }
   | { kind: 'succeeded'; intentId: string; paymentId?: string; received: ReceivedMoney }
   | { kind: 'refunded'; intentId: string; paymentId?: string; reason: string | null; received: ReceivedMoney }
-  | { kind: 'failed' | 'disputed'; intentId: string; paymentId?: string; reason: string | null };
+  | { kind: 'failed'; intentId: string; paymentId?: string; reason: string | null };
 
 type StripeObject = Record<string, unknown>;
 
@@ -63,7 +63,7 @@ export function malformationOf(event: unknown): string | null {
   return null;
 }
 
-/** Null for event types payments does not act on (and for partial refunds, which it never asks for). */
+/** Null for event types this path does not act on (disputes have their own: src/dispute), and for partial refunds. */
 export function changeOf(event: Pick<StripeEventShape, 'type' | 'data'>): WebhookChange | null {
   const object = event.data.object;
   // A payment intent event carries the intent itself; a charge or a dispute points at it.
@@ -80,9 +80,6 @@ export function changeOf(event: Pick<StripeEventShape, 'type' | 'data'>): Webhoo
       return object.refunded === true
         ? { kind: 'refunded', intentId, paymentId: paymentIdOf(object), reason: null, received: refundedBy(object) }
         : null;
-    case 'charge.dispute.created':
-      // A dispute's metadata is the dispute's own: only its intent leads to the payment.
-      return { kind: 'disputed', intentId, reason: stringOf(object.reason) ?? null };
     default:
       return null;
   }

@@ -2,6 +2,8 @@ import express, { Express, Request, Response } from 'express';
 import Stripe from 'stripe';
 import { Logger, requestIdFrom } from '@marketplace/kit';
 import type { PaymentsConfig } from '../config';
+import type { DisputeService } from '../dispute/dispute.service';
+import { isDisputeEvent } from '../dispute/stripe-dispute';
 import type { StripeEventShape } from './stripe-event';
 import { malformationOf } from './webhook-change';
 import { UnknownPayment, WebhookService } from './webhook.service';
@@ -20,6 +22,7 @@ const BODY_LIMIT = '512kb';
  */
 export function webhookRoutes(
   webhooks: WebhookService,
+  disputes: DisputeService,
   settings: Pick<PaymentsConfig, 'webhookSecret' | 'webhookToleranceSeconds'>,
   log: Logger,
 ) {
@@ -49,11 +52,12 @@ export function webhookRoutes(
         return;
       }
       try {
-        const outcome = await webhooks.handle(
-          event as unknown as StripeEventShape,
-          requestId,
-          requestLog.child({ eventId: event.id, type: event.type }),
-        );
+        const verified = event as unknown as StripeEventShape;
+        const eventLog = requestLog.child({ eventId: event.id, type: event.type });
+        // Disputes have their own service (src/dispute); everything else moves the payment's status.
+        const outcome = isDisputeEvent(event.type)
+          ? await disputes.handle(verified, requestId, eventLog)
+          : await webhooks.handle(verified, requestId, eventLog);
         res.json({ received: true, outcome });
       } catch (error) {
         if (error instanceof UnknownPayment) {

@@ -145,11 +145,6 @@ export class WebhookService {
           orderCancelled: (await this.orders.find(manager, payment.orderId))?.status === 'CANCELLED',
         });
         return true;
-      case 'disputed':
-        if (payment.disputed) return false;
-        await manager.query(`UPDATE payments SET disputed = true, updated_at = now() WHERE id = $1`, [payment.id]);
-        await record(Events.PaymentDisputed, { ...base, reason: change.reason ?? 'disputed' });
-        return true;
     }
   }
 }

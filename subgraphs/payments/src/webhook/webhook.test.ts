@@ -183,14 +183,20 @@ describe('order of arrival', () => {
 });
 
 describe('other events', () => {
-  it('a dispute sets disputed without changing the status, and records payment.disputed once', async () => {
+  it('a dispute sets disputed without changing the status, and records payment.disputed once (src/dispute tests the rest)', async () => {
     const { payment } = await pendingPayment(payments);
     await postEvent(payments, intentEvent(payment, 'succeeded'));
-    await postEvent(payments, disputeEvent(payment));
-    await postEvent(payments, disputeEvent(payment));
+    const created = disputeEvent(payment);
+    await postEvent(payments, created);
+    await postEvent(payments, created);
     expect(await stored(payments, payment.id)).toMatchObject({ status: 'SUCCEEDED', disputed: true });
     const envelopes = await outboxOf(payments, uuidOf(payment.id));
-    expect(envelopes.map((e) => e.type)).toEqual(['payment.succeeded', 'payment.disputed']);
+    expect(envelopes.map((e) => e.type)).toEqual([
+      'payment.succeeded',
+      'payment.disputed',
+      'audit.recorded',
+      'payment.dispute_updated',
+    ]);
     expect(envelopes[1].payload.reason).toBe('fraudulent');
   });
 
