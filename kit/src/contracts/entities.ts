@@ -16,7 +16,12 @@ export const EntityDescriptions = {
     'A verified review: written by a customer holding a license for the product, at most one per customer and product.',
   Payout:
     "Money a vendor asked to be paid out of its available balance. Visible to the vendor's owner and admins only.",
+  ModerationQueue:
+    'What waits for an admin, oldest first: products in review (the catalog) and vendor applications (the vendor subgraph). Admins only.',
 } as const;
+
+/** The one moderation queue's id: `moderationQueue` answers it, and each subgraph adds its list to it. */
+export const MODERATION_QUEUE_ID = '00000000-0000-4000-8000-00000000a001';
 
 /** A shared entity's type name. */
 export type EntityName = keyof typeof EntityDescriptions;
@@ -42,6 +47,7 @@ export const ENTITY_CACHE_HINTS: Readonly<Record<EntityName, 'public' | 'private
   Category: 'public',
   Review: 'private',
   Payout: 'private',
+  ModerationQueue: 'private',
 };
 
 /**

@@ -4,6 +4,8 @@ import { ArtifactResolver } from './artifact/artifact.resolver';
 import { ArtifactService } from './artifact/artifact.service';
 import { StorefrontCache } from './cache/storefront-cache';
 import { CatalogConfig, readCatalogConfig } from './config';
+import { CategoryAdminResolver } from './category/category-admin.resolver';
+import { CategoryAdminService } from './category/category-admin.service';
 import { CategoryResolver } from './category/category.resolver';
 import { Category } from './category/category.entity';
 import { categoryReferences } from './category/category.reference';
@@ -17,6 +19,9 @@ import { Artifacts1763800000004 } from './migrations/1763800000004-artifacts';
 import { MaxActivations1763800000005 } from './migrations/1763800000005-max-activations';
 import { AbsentText1763800000006 } from './migrations/1763800000006-absent-text';
 import { PriceByCurrency1763800000007 } from './migrations/1763800000007-price-by-currency';
+import { ModerationAndCategoryAdmin1800400000000 } from './migrations/1800400000000-moderation-and-category-admin';
+import { ModerationQueueResolver } from './moderation-queue/moderation-queue.resolver';
+import { ModerationQueueService } from './moderation-queue/moderation-queue.service';
 import { licenseHandlers } from './license/license.handlers';
 import { LicenseService } from './license/license.service';
 import { ProductReviewsResolver, ReviewResolver, reviewReferences } from './review/review.resolver';
@@ -52,10 +57,13 @@ export const catalogSubgraph: SubgraphModule<CatalogConfig> = {
     MaxActivations1763800000005,
     AbsentText1763800000006,
     PriceByCurrency1763800000007,
+    ModerationAndCategoryAdmin1800400000000,
   ],
   resolvers: [
     ProductResolver,
     CategoryResolver,
+    CategoryAdminResolver,
+    ModerationQueueResolver,
     VendorProductsResolver,
     ReviewResolver,
     ProductReviewsResolver,
@@ -99,6 +107,11 @@ export const catalogSubgraph: SubgraphModule<CatalogConfig> = {
       resolvers: [
         new ProductResolver(products, workflow, searching, categories),
         new CategoryResolver(categories),
+        new CategoryAdminResolver(
+          new CategoryAdminService(db, outbox, (manager) => cache.storefrontChanged(manager)),
+          categories,
+        ),
+        new ModerationQueueResolver(new ModerationQueueService(db)),
         new VendorProductsResolver(searching),
         new ReviewResolver(reviews, products),
         new ProductReviewsResolver(reviews),
