@@ -7,6 +7,11 @@ import { LedgerService } from './ledger/ledger.service';
 import { CreateVendors1763780000000 } from './migrations/1763780000000-create-vendors';
 import { CreateLedger1763810000000 } from './migrations/1763810000000-create-ledger';
 import { PayoutIdempotency1796500000000 } from './migrations/1796500000000-payout-idempotency';
+import { ModerationAndCommission1800400000000 } from './migrations/1800400000000-moderation-and-commission';
+import { VendorCommissionResolver, VendorCommissionTermsResolver } from './commission/commission.resolver';
+import { CommissionService } from './commission/commission.service';
+import { ModerationQueueResolver } from './moderation-queue/moderation-queue.resolver';
+import { ModerationQueueService } from './moderation-queue/moderation-queue.service';
 import { payoutReferences } from './payout/payout.reference';
 import { PayoutResolver, VendorPayoutsResolver } from './payout/payout.resolver';
 import { PayoutService } from './payout/payout.service';
@@ -26,7 +31,12 @@ export const vendorSubgraph: SubgraphModule<VendorConfig> = {
   name: 'vendor',
   defaultPort: 4006,
   entities: [Vendor],
-  migrations: [CreateVendors1763780000000, CreateLedger1763810000000, PayoutIdempotency1796500000000],
+  migrations: [
+    CreateVendors1763780000000,
+    CreateLedger1763810000000,
+    PayoutIdempotency1796500000000,
+    ModerationAndCommission1800400000000,
+  ],
   resolvers: [
     VendorResolver,
     UserVendorResolver,
@@ -35,6 +45,9 @@ export const vendorSubgraph: SubgraphModule<VendorConfig> = {
     TopProductResolver,
     PayoutResolver,
     VendorPayoutsResolver,
+    VendorCommissionResolver,
+    VendorCommissionTermsResolver,
+    ModerationQueueResolver,
   ],
   readSettings: readVendorConfig,
   wire({ db, outbox, changes, log }, settings) {
@@ -52,6 +65,9 @@ export const vendorSubgraph: SubgraphModule<VendorConfig> = {
         new TopProductResolver(),
         new PayoutResolver(payouts, vendors),
         new VendorPayoutsResolver(payouts, vendors),
+        new VendorCommissionResolver(new CommissionService(db, outbox, announce), vendors),
+        new VendorCommissionTermsResolver(),
+        new ModerationQueueResolver(new ModerationQueueService(db)),
       ],
       references: { ...vendorReferences(vendors), ...payoutReferences(payouts), ...entityStubReferences },
       handlers: ledgerHandlers(ledger),
