@@ -10,7 +10,7 @@ import { CategoryResolver } from './category/category.resolver';
 import { Category } from './category/category.entity';
 import { categoryReferences } from './category/category.reference';
 import { CategoryService } from './category/category.service';
-import { entityStubReferences } from './entity-stubs';
+import { ModerationQueue, entityStubReferences } from './entity-stubs';
 import { CreateCatalog1763800000000 } from './migrations/1763800000000-create-catalog';
 import { SeedCategories1763800000001 } from './migrations/1763800000001-seed-categories';
 import { VendorProfile1763800000002 } from './migrations/1763800000002-vendor-profile';
@@ -48,6 +48,8 @@ export const catalogSubgraph: SubgraphModule<CatalogConfig> = {
   name: 'catalog',
   defaultPort: 4002,
   entities: [VendorReplica, Category, Product],
+  // Reached by no root field here: the vendor subgraph answers `moderationQueue`, the catalog adds `products`.
+  orphanedTypes: [ModerationQueue],
   migrations: [
     CreateCatalog1763800000000,
     SeedCategories1763800000001,

@@ -42,13 +42,14 @@ export class CategoryAdminService {
     if (!check.has('input.name') && slug === '' && (input.slug === null || input.slug === undefined))
       check.add('input.slug', 'cannot be derived from the name; give one');
     const description = check.description('input.description', input.description);
-    const parentId = input.parentId ?? null;
-    if (parentId !== null) check.id('input.parentId', parentId);
+    const parentId = input.parentCategoryId ?? null;
+    if (parentId !== null) check.id('input.parentCategoryId', parentId);
     check.done();
     return this.change(
       async (manager) => {
-        const depth = parentId === null ? 0 : (await this.liveParent(manager, parentId, 'input.parentId')).depth;
-        if (depth + 1 > CATEGORY_MAX_DEPTH) throw tooDeep('input.parentId');
+        const depth =
+          parentId === null ? 0 : (await this.liveParent(manager, parentId, 'input.parentCategoryId')).depth;
+        if (depth + 1 > CATEGORY_MAX_DEPTH) throw tooDeep('input.parentCategoryId');
         const [{ id }] = await queryRows<{ id: string }>(
           manager,
           `INSERT INTO categories (slug, name, description, parent_id, position)
@@ -92,20 +93,21 @@ export class CategoryAdminService {
     requireAdmin(context);
     const check = new CategoryInputCheck();
     const id = check.id('input.categoryId', input.categoryId);
-    const parentId = input.parentId ?? null;
-    if (parentId !== null) check.id('input.parentId', parentId);
+    const parentId = input.parentCategoryId ?? null;
+    if (parentId !== null) check.id('input.parentCategoryId', parentId);
     check.done();
     return this.change(async (manager) => {
       const category = await this.lockLive(manager, id);
       const previousParentId = category.parentId;
       if (previousParentId === parentId) return { category, previousParentId };
       if (parentId !== null) {
-        const parent = await this.liveParent(manager, parentId, 'input.parentId');
+        const parent = await this.liveParent(manager, parentId, 'input.parentCategoryId');
         if (parent.ancestors.includes(id))
           throw conflict('A category cannot move under itself or one of its sub-categories', 'CATEGORY_CYCLE', [
-            { field: 'input.parentId', message: 'is the category itself or one of its sub-categories' },
+            { field: 'input.parentCategoryId', message: 'is the category itself or one of its sub-categories' },
           ]);
-        if (parent.depth + (await this.height(manager, id)) > CATEGORY_MAX_DEPTH) throw tooDeep('input.parentId');
+        if (parent.depth + (await this.height(manager, id)) > CATEGORY_MAX_DEPTH)
+          throw tooDeep('input.parentCategoryId');
       }
       const [{ position }] = await queryRows<{ position: number }>(
         manager,

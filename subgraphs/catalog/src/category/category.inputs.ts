@@ -19,7 +19,7 @@ export class CreateCategoryInput {
     nullable: true,
     description: 'The category it belongs to (not an archived one); omitted or null: a new top-level category.',
   })
-  parentId?: string | null;
+  parentCategoryId?: string | null;
 }
 
 @InputType({ description: 'A new name and/or slug for a category; an omitted field stays as it is.' })
@@ -48,7 +48,7 @@ export class MoveCategoryInput {
     description:
       'The new parent (not the category itself, one of its sub-categories, nor an archived one); null: the top level.',
   })
-  parentId?: string | null;
+  parentCategoryId?: string | null;
 }
 
 @InputType({ description: 'Which category to archive.' })
