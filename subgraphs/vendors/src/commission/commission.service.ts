@@ -33,14 +33,14 @@ export class CommissionService {
     private readonly announcePublicChange: () => Promise<void> = async () => undefined,
   ) {}
 
-  /** Each vendor's rate in force now (its latest history row), one statement per request tick. */
+  /** Each vendor's rate in force (its latest history row, in force from the millisecond after it was set), one statement per request tick. */
   readonly currentOf = defineLoader<string, VendorCommissionTerms | null>(async (vendorIds) => {
     const valid = [...new Set(vendorIds.filter(isUuid))];
     const rows = valid.length
       ? await queryRows<VendorCommissionTerms & { vendorId: string }>(
           this.db,
           `SELECT DISTINCT ON (vendor_id) ${COMMISSION_COLUMNS} FROM vendor_commission_rates
-            WHERE vendor_id = ANY($1::uuid[]) AND effective_from <= now()
+            WHERE vendor_id = ANY($1::uuid[])
             ORDER BY vendor_id, effective_from DESC`,
           [valid],
         )
