@@ -8,7 +8,7 @@ import { CreateVendors1763780000000 } from './migrations/1763780000000-create-ve
 import { CreateLedger1763810000000 } from './migrations/1763810000000-create-ledger';
 import { PayoutIdempotency1796500000000 } from './migrations/1796500000000-payout-idempotency';
 import { ModerationAndCommission1800400000000 } from './migrations/1800400000000-moderation-and-commission';
-import { VendorCommissionResolver, VendorCommissionTermsResolver } from './commission/commission.resolver';
+import { VendorCommissionResolver } from './commission/commission.resolver';
 import { CommissionService } from './commission/commission.service';
 import { ModerationQueueResolver } from './moderation-queue/moderation-queue.resolver';
 import { ModerationQueueService } from './moderation-queue/moderation-queue.service';
@@ -46,7 +46,6 @@ export const vendorSubgraph: SubgraphModule<VendorConfig> = {
     PayoutResolver,
     VendorPayoutsResolver,
     VendorCommissionResolver,
-    VendorCommissionTermsResolver,
     ModerationQueueResolver,
   ],
   readSettings: readVendorConfig,
@@ -66,7 +65,6 @@ export const vendorSubgraph: SubgraphModule<VendorConfig> = {
         new PayoutResolver(payouts, vendors),
         new VendorPayoutsResolver(payouts, vendors),
         new VendorCommissionResolver(new CommissionService(db, outbox, announce), vendors),
-        new VendorCommissionTermsResolver(),
         new ModerationQueueResolver(new ModerationQueueService(db)),
       ],
       references: { ...vendorReferences(vendors), ...payoutReferences(payouts), ...entityStubReferences },

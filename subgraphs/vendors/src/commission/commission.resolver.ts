@@ -1,6 +1,5 @@
 import { ConnectionShape, PageArgs, PagedList, RequestContext, Role } from '@marketplace/kit';
 import { Arg, Args, Authorized, Ctx, FieldResolver, Mutation, Resolver, Root } from 'type-graphql';
-import { User } from '../entity-stubs';
 import { Vendor } from '../vendor-account/vendor.entity';
 import { VendorService } from '../vendor-account/vendor.service';
 import { SetVendorCommissionInput } from './commission.inputs';
@@ -58,17 +57,5 @@ export class VendorCommissionResolver {
   ): Promise<ConnectionShape<VendorCommissionTerms>> {
     this.vendors.requirePrivateAccess(context, vendor, 'commission history');
     return this.commissions.history(vendor.id, page);
-  }
-}
-
-/** Who set a rate. */
-@Resolver(() => VendorCommissionTerms)
-export class VendorCommissionTermsResolver {
-  @FieldResolver(() => User, {
-    nullable: true,
-    description: "The admin who set the rate; null for the vendor's first rate (the marketplace default).",
-  })
-  changedBy(@Root() terms: VendorCommissionTerms): User | null {
-    return terms.changedById ? User.of(terms.changedById) : null;
   }
 }

@@ -13,7 +13,7 @@ afterAll(() => vendor.close());
 const TERMS = `query($id: ID!) { vendor(id: $id) {
   commissionRate
   commissionTerms { rateBps since }
-  commissionHistory(first: 10) { totalCount edges { node { rateBps since changedBy { id } } } }
+  commissionHistory(first: 10) { totalCount edges { node { rateBps since } } }
 } }`;
 const LEDGER = `query($id: ID!) { vendor(id: $id) { ledger(first: 50) { edges { node { kind amount { amount } commissionRateBps } } } } }`;
 
@@ -24,7 +24,7 @@ interface Terms {
 interface TermsView {
   commissionRate: number;
   commissionTerms: Terms | null;
-  commissionHistory: { totalCount: number; edges: { node: Terms & { changedBy: { id: string } | null } }[] } | null;
+  commissionHistory: { totalCount: number; edges: { node: Terms }[] } | null;
 }
 
 /** As an admin, or as `as` (null: anonymous). */
@@ -45,7 +45,7 @@ async function creditsOf(orderId: string) {
 }
 
 describe('setVendorCommission', () => {
-  it("changes the vendor's rate from now on: current rate, history (latest first, with who) and the audit trail", async () => {
+  it("changes the vendor's rate from now on: current rate, history (latest first) and the audit trail (with who)", async () => {
     const { vendor: target } = await activeVendor(vendor, admin);
     const started = Date.now();
     const result = await vendor.client.data<{
@@ -66,10 +66,9 @@ describe('setVendorCommission', () => {
           node: {
             rateBps: 2250,
             since: result.setVendorCommission.commissionTerms.since,
-            changedBy: { id: globalId('User', admin.id) },
           },
         },
-        { node: { rateBps: 1500, since: target.createdAt, changedBy: null } },
+        { node: { rateBps: 1500, since: target.createdAt } },
       ],
     });
 

@@ -15,7 +15,7 @@ export class VendorCommissionTerms {
   @Field({ description: 'When the rate took effect: sales paid from then on are credited at it.' })
   since: Date;
 
-  /** Exposed as `changedBy`; null for a vendor's first rate. */
+  /** The admin who set it (null for a vendor's first rate): in the audit trail, not a field (only owners are Users here). */
   changedById: string | null;
 }
 
