@@ -22,10 +22,8 @@ beforeAll(async () => {
   otherVendor = await addVendor(catalog);
 });
 afterAll(() => catalog.close());
-
 /** The product's events, without its audit records (moderation records PRODUCT_APPROVED/REJECTED too). */
-const domainEventsOf = async (productId: string) =>
-  (await outboxOf(catalog, productId)).filter((envelope) => envelope.type !== 'audit.recorded');
+const domainEventsOf = async (id: string) => (await outboxOf(catalog, id)).filter((e) => e.type !== 'audit.recorded');
 
 const SUBMIT = `mutation($id: ID!) { submitProductForReview(input: { productId: $id }) { product { ${PRODUCT_FIELDS} } } }`;
 const APPROVE = `mutation($id: ID!) { approveProduct(input: { productId: $id }) { product { ${PRODUCT_FIELDS} } } }`;

@@ -3,7 +3,6 @@ import {
   Outbox,
   PageFields,
   RequestContext,
-  alignToKeys,
   defineLoader,
   isUuid,
   newestFirstPage,
@@ -45,11 +44,8 @@ export class CommissionService {
           [valid],
         )
       : [];
-    return alignToKeys(
-      vendorIds,
-      rows.map((row) => Object.assign(toTerms(row), { vendorId: row.vendorId })),
-      (terms) => (terms as VendorCommissionTerms & { vendorId: string }).vendorId,
-    );
+    const current = new Map(rows.map((row) => [row.vendorId, toTerms(row)] as const));
+    return vendorIds.map((vendorId) => current.get(vendorId) ?? null);
   });
 
   /** A vendor's rates, the latest first. */
