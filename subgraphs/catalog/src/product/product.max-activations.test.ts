@@ -1,9 +1,6 @@
 import { outboxOf, TestSubgraph, uuidOf } from '@marketplace/kit/testing';
 import { TestVendor, addVendor, createProduct, productInput, publishedProduct, startCatalog } from '../testing';
 
-/** The product's events, without its audit records (approving records PRODUCT_APPROVED). */
-const productEventsOf = async (id: string) => (await outboxOf(catalog, id)).filter((e) => e.type !== 'audit.recorded');
-
 /** The vendor's license policy: set on the product, validated, and carried to licensing by product events. */
 let catalog: TestSubgraph;
 let vendor: TestVendor;
@@ -12,6 +9,9 @@ beforeAll(async () => {
   vendor = await addVendor(catalog);
 });
 afterAll(() => catalog.close());
+
+/** The product's events, without its audit records (approving records PRODUCT_APPROVED). */
+const productEventsOf = async (id: string) => (await outboxOf(catalog, id)).filter((e) => e.type !== 'audit.recorded');
 
 const CREATE = `mutation($input: CreateProductInput!) { createProduct(input: $input) { product { id maxActivations } } }`;
 const UPDATE = `mutation($input: UpdateProductInput!) { updateProduct(input: $input) { product { maxActivations revision } } }`;
