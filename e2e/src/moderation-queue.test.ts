@@ -5,7 +5,8 @@ import { TestSupergraph, startTestSupergraph, until } from './testing/supergraph
  * Issue 20's moderation queue through the gateway: two products submitted for review and one
  * vendor application wait, oldest first, each with how long it waited; approving a product
  * takes it out of the queue. One fetch per subgraph: the vendor subgraph answers
- * `moderationQueue` and its vendors, the catalog its products.
+ * `moderationQueue` and its vendors, the catalog its products. Also: a category change is what
+ * anonymous visitors see on their next read, cached answers notwithstanding.
  */
 describe('the moderation queue, through the gateway', () => {
   let supergraph: TestSupergraph;
@@ -167,5 +168,25 @@ describe('the moderation queue, through the gateway', () => {
       expect(refused.data).toEqual({ moderationQueue: null });
       expect(refused.errors?.[0].extensions?.code).toBe(code);
     }
+  });
+  it("a category change reaches anonymous visitors at once, through the gateway's cached answers", async () => {
+    const admin = await signIn('admin@marketplace.local', 'admin-password-123');
+    const TREE = `{ categories { slug children { slug } } }`;
+    const slugs = async () =>
+      ((await gql().data(TREE)).categories as { slug: string; children: { slug: string }[] }[]).flatMap((root) => [
+        root.slug,
+        ...root.children.map((child) => child.slug),
+      ]);
+    await slugs(); // cached by the gateway and the catalog
+    const { createCategory } = await gql().data(
+      `mutation { createCategory(input: { name: "Gateway Cache Probe" }) { category { id slug } } }`,
+      { token: admin },
+    );
+    expect(await slugs()).toContain('gateway-cache-probe');
+    await gql().data(`mutation($id: ID!) { archiveCategory(input: { categoryId: $id }) { category { archivedAt } } }`, {
+      variables: { id: createCategory.category.id },
+      token: admin,
+    });
+    expect(await slugs()).not.toContain('gateway-cache-probe');
   });
 });
