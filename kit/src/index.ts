@@ -28,6 +28,7 @@ export * from './http/operation-log';
 export * from './data/sql';
 export * from './data/after-commit';
 export * from './data/newest-first';
+export * from './data/oldest-first';
 export * from './events';
 export * from './storage/object-storage';
 export * from './storage/local-directory-storage';

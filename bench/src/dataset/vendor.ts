@@ -20,14 +20,14 @@ export async function loadVendor(manager: EntityManager, step: Step, plan: Plan)
        FROM bench_orders o WHERE ${paid} ORDER BY o.o`,
     ),
   );
-  // order.paid credits each line (SALE + COMMISSION at the vendor's rate, rounded half up); payment.refunded debits them.
+  // order.paid credits each line (SALE + COMMISSION at the vendor's rate, rounded half up, each recording the rate); payment.refunded debits them.
   const commission = `((l.price::bigint * ${plan.commissionBps} + 5000) / 10000)`;
   const available = `l.order_paid_ms + ${plan.holdDays * DAY}`;
   await step('ledger_entries', () =>
     manager.query(
-      `INSERT INTO ledger_entries (id, vendor_id, kind, amount, currency, order_id, product_id, product_name, occurred_at, available_at, created_at)
+      `INSERT INTO ledger_entries (id, vendor_id, kind, amount, currency, order_id, product_id, product_name, occurred_at, available_at, created_at, commission_bps)
        SELECT ${id('ledger', "e.kind || ':' || l.o || ':' || l.position")}, l.vendor_id, e.kind, e.amount, 'USD', l.order_id, l.product_id, l.name,
-              ${ts('e.occurred_ms')}, ${ts('e.available_ms')}, ${ts('e.occurred_ms + 20')}
+              ${ts('e.occurred_ms')}, ${ts('e.available_ms')}, ${ts('e.occurred_ms + 20')}, ${plan.commissionBps}
        FROM bench_lines l
        CROSS JOIN LATERAL (VALUES
          ('SALE', l.price::bigint, l.order_paid_ms, ${available}, true),

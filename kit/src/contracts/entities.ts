@@ -18,7 +18,12 @@ export const EntityDescriptions = {
     "Money a vendor asked to be paid out of its available balance. Visible to the vendor's owner and admins only.",
   AuditRecord:
     'One entry of the append-only audit trail: who did what to which object, what it was before and after, from which request. Admins only; nobody can change or delete one.',
+  ModerationQueue:
+    'What waits for an admin, oldest first: products in review (the catalog) and vendor applications (the vendor subgraph). Admins only.',
 } as const;
+
+/** The one moderation queue's id: `moderationQueue` answers it, and each subgraph adds its list to it. */
+export const MODERATION_QUEUE_ID = '00000000-0000-4000-8000-00000000a001';
 
 /** A shared entity's type name. */
 export type EntityName = keyof typeof EntityDescriptions;
@@ -45,6 +50,7 @@ export const ENTITY_CACHE_HINTS: Readonly<Record<EntityName, 'public' | 'private
   Review: 'private',
   Payout: 'private',
   AuditRecord: 'private',
+  ModerationQueue: 'private',
 };
 
 /**

@@ -12,6 +12,12 @@ export const ErrorReason = {
   ALREADY_REFUNDED: 'The payment was refunded already; there is nothing left to refund.',
   ALREADY_REVIEWED: 'The caller already reviewed this product; change that review instead.',
   CART_EMPTY: 'The cart holds nothing to check out.',
+  CATEGORY_ARCHIVED: 'The category (or the parent named) is archived: it takes no changes and no new products.',
+  CATEGORY_CYCLE: 'A category cannot move under itself or one of its own sub-categories.',
+  CATEGORY_NOT_EMPTY:
+    'The category still holds products (any status but ARCHIVED) or sub-categories; the message and `fields` say how many. Move them first.',
+  CATEGORY_SLUG_TAKEN: 'Another category (archived ones included) has this slug.',
+  CATEGORY_TOO_DEEP: 'The change would make the category tree deeper than it may be; the message says the limit.',
   CURRENCY_MISMATCH:
     "The product or cart is priced in another currency than the cart's: one order is charged in one currency.",
   EMAIL_TAKEN: 'Another account has this email address.',

@@ -4,11 +4,13 @@ import { ArtifactResolver } from './artifact/artifact.resolver';
 import { ArtifactService } from './artifact/artifact.service';
 import { StorefrontCache } from './cache/storefront-cache';
 import { CatalogConfig, readCatalogConfig } from './config';
+import { CategoryAdminResolver } from './category/category-admin.resolver';
+import { CategoryAdminService } from './category/category-admin.service';
 import { CategoryResolver } from './category/category.resolver';
 import { Category } from './category/category.entity';
 import { categoryReferences } from './category/category.reference';
 import { CategoryService } from './category/category.service';
-import { entityStubReferences } from './entity-stubs';
+import { ModerationQueue, entityStubReferences } from './entity-stubs';
 import { CreateCatalog1763800000000 } from './migrations/1763800000000-create-catalog';
 import { SeedCategories1763800000001 } from './migrations/1763800000001-seed-categories';
 import { VendorProfile1763800000002 } from './migrations/1763800000002-vendor-profile';
@@ -19,6 +21,9 @@ import { AbsentText1763800000006 } from './migrations/1763800000006-absent-text'
 import { PriceByCurrency1763800000007 } from './migrations/1763800000007-price-by-currency';
 import { AccountSuspensions1800100000001 } from './migrations/1800100000001-account-suspensions';
 import { accountSuspensionHandlers } from './account-suspension/account-suspension.handlers';
+import { ModerationAndCategoryAdmin1800400000000 } from './migrations/1800400000000-moderation-and-category-admin';
+import { ModerationQueueResolver } from './moderation-queue/moderation-queue.resolver';
+import { ModerationQueueService } from './moderation-queue/moderation-queue.service';
 import { licenseHandlers } from './license/license.handlers';
 import { LicenseService } from './license/license.service';
 import { ProductReviewsResolver, ReviewResolver, reviewReferences } from './review/review.resolver';
@@ -45,6 +50,8 @@ export const catalogSubgraph: SubgraphModule<CatalogConfig> = {
   name: 'catalog',
   defaultPort: 4002,
   entities: [VendorReplica, Category, Product],
+  // Reached by no root field here: the vendor subgraph answers `moderationQueue`, the catalog adds `products`.
+  orphanedTypes: [ModerationQueue],
   migrations: [
     CreateCatalog1763800000000,
     SeedCategories1763800000001,
@@ -55,10 +62,13 @@ export const catalogSubgraph: SubgraphModule<CatalogConfig> = {
     AbsentText1763800000006,
     PriceByCurrency1763800000007,
     AccountSuspensions1800100000001,
+    ModerationAndCategoryAdmin1800400000000,
   ],
   resolvers: [
     ProductResolver,
     CategoryResolver,
+    CategoryAdminResolver,
+    ModerationQueueResolver,
     VendorProductsResolver,
     ReviewResolver,
     ProductReviewsResolver,
@@ -102,6 +112,11 @@ export const catalogSubgraph: SubgraphModule<CatalogConfig> = {
       resolvers: [
         new ProductResolver(products, workflow, searching, categories),
         new CategoryResolver(categories),
+        new CategoryAdminResolver(
+          new CategoryAdminService(db, outbox, (manager) => cache.storefrontChanged(manager)),
+          categories,
+        ),
+        new ModerationQueueResolver(new ModerationQueueService(db)),
         new VendorProductsResolver(searching),
         new ReviewResolver(reviews, products),
         new ProductReviewsResolver(reviews),

@@ -11,6 +11,11 @@ import { CreateVendors1763780000000 } from './migrations/1763780000000-create-ve
 import { CreateLedger1763810000000 } from './migrations/1763810000000-create-ledger';
 import { PayoutIdempotency1796500000000 } from './migrations/1796500000000-payout-idempotency';
 import { VendorDisputes1800300000000 } from './migrations/1800300000000-vendor-disputes';
+import { ModerationAndCommission1800400000000 } from './migrations/1800400000000-moderation-and-commission';
+import { VendorCommissionResolver } from './commission/commission.resolver';
+import { CommissionService } from './commission/commission.service';
+import { ModerationQueueResolver } from './moderation-queue/moderation-queue.resolver';
+import { ModerationQueueService } from './moderation-queue/moderation-queue.service';
 import { payoutReferences } from './payout/payout.reference';
 import { PayoutResolver, VendorPayoutsResolver } from './payout/payout.resolver';
 import { PayoutService } from './payout/payout.service';
@@ -35,6 +40,7 @@ export const vendorSubgraph: SubgraphModule<VendorConfig> = {
     CreateLedger1763810000000,
     PayoutIdempotency1796500000000,
     VendorDisputes1800300000000,
+    ModerationAndCommission1800400000000,
   ],
   resolvers: [
     VendorResolver,
@@ -46,6 +52,8 @@ export const vendorSubgraph: SubgraphModule<VendorConfig> = {
     VendorPayoutsResolver,
     VendorDisputesResolver,
     VendorDisputeResolver,
+    VendorCommissionResolver,
+    ModerationQueueResolver,
   ],
   readSettings: readVendorConfig,
   wire({ db, outbox, changes, log }, settings) {
@@ -66,6 +74,8 @@ export const vendorSubgraph: SubgraphModule<VendorConfig> = {
         new VendorPayoutsResolver(payouts, vendors),
         new VendorDisputesResolver(disputes, vendors),
         new VendorDisputeResolver(),
+        new VendorCommissionResolver(new CommissionService(db, outbox, announce), vendors),
+        new ModerationQueueResolver(new ModerationQueueService(db)),
       ],
       references: { ...vendorReferences(vendors), ...payoutReferences(payouts), ...entityStubReferences },
       handlers: [...ledgerHandlers(ledger), ...vendorDisputeHandlers(disputes)],

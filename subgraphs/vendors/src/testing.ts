@@ -94,6 +94,18 @@ export async function activeVendor(
   };
 }
 
+export const SET_COMMISSION = `mutation($input: SetVendorCommissionInput!) { setVendorCommission(input: $input) { vendor { id commissionRate } commissionTerms { rateBps since } } }`;
+
+/** Sets a vendor's commission rate through the API, as an admin would; answers when it took effect. */
+export async function setCommission(vendor: TestSubgraph, vendorId: string, rateBps: number, admin: Person) {
+  const data = await vendor.client.data<{
+    setVendorCommission: { commissionTerms: { rateBps: number; since: string } };
+  }>(SET_COMMISSION, { variables: { input: { vendorId: globalIdOf(vendorId), rateBps } }, token: admin.token });
+  return data.setVendorCommission.commissionTerms;
+}
+
+const globalIdOf = (vendorId: string) => (vendorId.includes(':') ? vendorId : `Vendor:${vendorId}`);
+
 /**
  * One line of an `order.paid` event: a product of `vendorId` at `price` minor units. Ids may be
  * global (as the API answered them) or bare uuids; events carry the uuid.

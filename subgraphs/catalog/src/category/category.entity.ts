@@ -29,4 +29,12 @@ export class Category {
   /** Order among siblings. */
   @Column({ type: 'int' })
   position: number;
+
+  @Field(() => Date, {
+    nullable: true,
+    description:
+      'When an admin archived the category; null while it is in use. Archived categories leave the tree and take no new products.',
+  })
+  @Column({ name: 'archived_at', type: 'timestamptz', nullable: true })
+  archivedAt: Date | null;
 }

@@ -9,9 +9,12 @@ const TREE_CODEC: CacheCodec<Category[]> = {
   decode: (raw: object[]) => raw.map((row) => Object.assign(new Category(), row)),
 };
 
+/** The tree lists categories in use; archived ones are still found by id (an archived product keeps its category). */
+const LIVE = { archivedAt: IsNull() } as const;
+
 /**
- * The category tree: read-only here (a migration creates it). Anonymous viewers get the
- * whole tree from the storefront cache, once per request; signed-in viewers read the
+ * Reading the category tree (CategoryAdminService changes it). Anonymous viewers get the
+ * live tree from the storefront cache, once per request; signed-in viewers read the
  * database, one statement per level.
  */
 export class CategoryService {
@@ -33,7 +36,7 @@ export class CategoryService {
   readonly childrenOf = defineLoader<string, Category[]>(async (parentIds, context) => {
     const rows =
       (await this.tree(context)) ??
-      (await this.db.getRepository(Category).find({ where: { parentId: In([...parentIds]) }, order: ORDER }));
+      (await this.db.getRepository(Category).find({ where: { parentId: In([...parentIds]), ...LIVE }, order: ORDER }));
     return parentIds.map((id) => rows.filter((row) => row.parentId === id));
   });
 
@@ -41,7 +44,7 @@ export class CategoryService {
     const tree = await this.tree(context);
     return tree
       ? tree.filter((category) => category.parentId === null)
-      : this.db.getRepository(Category).find({ where: { parentId: IsNull() }, order: ORDER });
+      : this.db.getRepository(Category).find({ where: { parentId: IsNull(), ...LIVE }, order: ORDER });
   }
 
   /** Null when there is none. */
@@ -50,7 +53,7 @@ export class CategoryService {
     const tree = await this.tree(context);
     const category = tree
       ? tree.find((candidate) => candidate.slug === wanted)
-      : await this.db.getRepository(Category).findOneBy({ slug: wanted });
+      : await this.db.getRepository(Category).findOneBy({ slug: wanted, ...LIVE });
     return category ?? null;
   }
 
@@ -60,7 +63,7 @@ export class CategoryService {
     return category;
   }
 
-  /** The whole tree, in display order, for anonymous viewers; null for signed-in ones. */
+  /** The live tree (archived categories left out), in display order, for anonymous viewers; null for signed-in ones. */
   private async tree(context: RequestContext): Promise<Category[] | null> {
     if (context.viewer !== null || !this.cache?.enabled) return null;
     return this.treeLoader(context).load('tree');
@@ -68,7 +71,7 @@ export class CategoryService {
 
   private readonly treeLoader = defineLoader<string, Category[]>(async (keys) => {
     const tree = await this.cache!.read({ name: 'categories' }, TREE_CODEC, () =>
-      this.db.getRepository(Category).find({ order: ORDER }),
+      this.db.getRepository(Category).find({ where: LIVE, order: ORDER }),
     );
     return keys.map(() => tree ?? []);
   });

@@ -31,8 +31,9 @@ export class ProductWorkflowService {
       if (!(await this.vendorIsActive(manager, product)))
         throw forbidden('Your vendor account is suspended', 'VENDOR_SUSPENDED');
       product.status = ProductStatus.IN_REVIEW;
+      // The last review's reason was answered by this submission; the audit trail keeps it.
       product.rejectionReason = null;
-      return this.store.save(manager, product);
+      return this.store.save(manager, product, { submitted: true });
     });
   }
 
@@ -43,9 +44,12 @@ export class ProductWorkflowService {
       expectStatus(product, [ProductStatus.IN_REVIEW], 'approved');
       if (!(await this.vendorIsActive(manager, product)))
         throw conflict("The product's vendor is suspended", 'VENDOR_SUSPENDED');
+      const before = { status: product.status };
       product.status = ProductStatus.PUBLISHED;
+      product.rejectionReason = null;
       const saved = await this.store.save(manager, product, { published: true });
       await this.events.published(manager, context, saved);
+      await this.events.moderated(manager, context, 'PRODUCT_APPROVED', before, saved);
       return saved;
     });
   }
@@ -59,9 +63,12 @@ export class ProductWorkflowService {
     check.done();
     return this.transition(context, id, async (manager, product) => {
       expectStatus(product, [ProductStatus.IN_REVIEW], 'rejected');
+      const before = { status: product.status };
       product.status = ProductStatus.REJECTED;
       product.rejectionReason = why;
-      return this.store.save(manager, product);
+      const saved = await this.store.save(manager, product);
+      await this.events.moderated(manager, context, 'PRODUCT_REJECTED', before, saved);
+      return saved;
     });
   }
 

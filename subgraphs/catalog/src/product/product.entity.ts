@@ -138,6 +138,10 @@ export class Product {
   @Column({ name: 'published_at', type: 'timestamptz', nullable: true })
   publishedAt: Date | null;
 
+  /** When the vendor last submitted it for review (the moderation queue's order); null if never. */
+  @Column({ name: 'submitted_at', type: 'timestamptz', nullable: true })
+  submittedAt: Date | null;
+
   /** The current artifact (the latest upload); all of them are in `artifacts`. */
   @Column({ name: 'artifact_version', type: 'text', nullable: true })
   artifactVersion: string | null;

@@ -1,4 +1,4 @@
-import { Events, Outbox, PayloadOf, RequestContext } from '@marketplace/kit';
+import { Events, Outbox, PayloadOf, RequestContext, recordAudit, requestOrigin } from '@marketplace/kit';
 import type { EntityManager } from 'typeorm';
 import type { Product } from './product.entity';
 
@@ -20,6 +20,23 @@ export function productState(product: Product): PayloadOf<typeof Events.ProductP
 /** Records product events inside the transaction that changed the product. */
 export class ProductEvents {
   constructor(private readonly outbox: Outbox) {}
+
+  /** An admin's moderation decision, in the audit trail with the status (and reason) before and after. */
+  moderated(
+    manager: EntityManager,
+    context: RequestContext,
+    action: 'PRODUCT_APPROVED' | 'PRODUCT_REJECTED',
+    before: Pick<Product, 'status'>,
+    after: Product,
+  ) {
+    return recordAudit(manager, this.outbox, requestOrigin(context), {
+      action,
+      targetType: 'Product',
+      targetId: after.id,
+      before: { status: before.status },
+      after: { status: after.status, rejectionReason: after.rejectionReason, revision: after.revision },
+    });
+  }
 
   published(manager: EntityManager, context: Pick<RequestContext, 'requestId'>, product: Product) {
     return this.outbox.record(manager, Events.ProductPublished, productState(product), {

@@ -25,7 +25,7 @@ import { ProductInputCheck, slugify } from './product.validation';
 /** A product as the storefront cache stores it (its dates come back as Dates). */
 export const PRODUCT_CODEC = withDates(
   () => new Product(),
-  ['createdAt', 'updatedAt', 'publishedAt', 'artifactUploadedAt'],
+  ['createdAt', 'updatedAt', 'publishedAt', 'submittedAt', 'artifactUploadedAt'],
 );
 type SlugEntry = { id: string; published: boolean };
 const SLUG_CODEC: CacheCodec<SlugEntry> = { encode: (entry) => entry, decode: (raw: SlugEntry) => raw };
@@ -216,8 +216,15 @@ export class ProductService {
     categoryId: string,
   ): Promise<void> {
     if (!isUuid(categoryId)) return; // already reported
-    const [row] = await queryRows(manager, `SELECT 1 FROM categories WHERE id = $1`, [categoryId]);
+    // A share lock until commit: archiving the category (which locks it for update, then
+    // counts its products) waits for this product, or this product sees it archived.
+    const [row] = await queryRows<{ archived: boolean }>(
+      manager,
+      `SELECT archived_at IS NOT NULL AS archived FROM categories WHERE id = $1 FOR SHARE`,
+      [categoryId],
+    );
     if (!row) check.add(field, 'is not a category');
+    else if (row.archived) check.add(field, 'is an archived category');
   }
 }
 

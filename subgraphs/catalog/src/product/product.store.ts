@@ -8,7 +8,7 @@ export const PRODUCT_COLUMNS = `
   p.price_amount AS "priceAmount", p.price_currency AS "priceCurrency", p.tags, p.status,
   p.rejection_reason AS "rejectionReason", p.revision, p.rating, p.review_count AS "reviewCount",
   p.sales_count AS "salesCount", p.max_activations AS "maxActivations", p.created_at AS "createdAt", p.updated_at AS "updatedAt",
-  p.published_at AS "publishedAt", p.artifact_version AS "artifactVersion", p.artifact_sha256 AS "artifactSha256",
+  p.published_at AS "publishedAt", p.submitted_at AS "submittedAt", p.artifact_version AS "artifactVersion", p.artifact_sha256 AS "artifactSha256",
   p.artifact_size::float8 AS "artifactSize", p.artifact_uploaded_at AS "artifactUploadedAt", v.user_id AS "vendorUserId", v.status AS "vendorStatus"`;
 
 /** `storefront_vendors`: the replica with a suspended owner's vendor read as SUSPENDED (see account-suspension). */
@@ -102,18 +102,23 @@ export class ProductStore {
 
   /**
    * Writes a locked product's editable state and status back, one revision later.
-   * `published` stamps the first publication time.
+   * `published` stamps the first publication time; `submitted` the time it (re-)entered review.
    */
-  async save(manager: EntityManager, product: Product, options: { published?: boolean } = {}): Promise<Product> {
+  async save(
+    manager: EntityManager,
+    product: Product,
+    options: { published?: boolean; submitted?: boolean } = {},
+  ): Promise<Product> {
     const [row] = await this.unique(() =>
-      queryRows<{ revision: number; updatedAt: Date; publishedAt: Date | null }>(
+      queryRows<{ revision: number; updatedAt: Date; publishedAt: Date | null; submittedAt: Date | null }>(
         manager,
         `UPDATE products SET
            slug = $2, name = $3, description = $4, kind = $5, price_amount = $6, price_currency = $7, category_id = $8,
            tags = $9, status = $10, rejection_reason = $11, max_activations = $13, revision = revision + 1, updated_at = now(),
-           published_at = CASE WHEN $12::boolean THEN coalesce(published_at, date_trunc('milliseconds', now())) ELSE published_at END
+           published_at = CASE WHEN $12::boolean THEN coalesce(published_at, date_trunc('milliseconds', now())) ELSE published_at END,
+           submitted_at = CASE WHEN $14::boolean THEN date_trunc('milliseconds', now()) ELSE submitted_at END
          WHERE id = $1
-         RETURNING revision, updated_at AS "updatedAt", published_at AS "publishedAt"`,
+         RETURNING revision, updated_at AS "updatedAt", published_at AS "publishedAt", submitted_at AS "submittedAt"`,
         [
           product.id,
           product.slug,
@@ -128,6 +133,7 @@ export class ProductStore {
           product.rejectionReason,
           options.published ?? false,
           product.maxActivations,
+          options.submitted ?? false,
         ],
       ),
     );

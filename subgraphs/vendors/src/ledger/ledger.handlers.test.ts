@@ -1,7 +1,16 @@
 import { randomUUID } from 'node:crypto';
 import { Role, queryRows } from '@marketplace/kit';
-import { TestSubgraph, deliver, globalId, person, until, uuidOf } from '@marketplace/kit/testing';
-import { activeVendor, ledgerRows, moneyOf, orderPaidEvent, paidOrder, refundEvent, startVendor } from '../testing';
+import { TestSubgraph, deliver, globalId, person, until } from '@marketplace/kit/testing';
+import {
+  activeVendor,
+  ledgerRows,
+  moneyOf,
+  orderPaidEvent,
+  paidOrder,
+  refundEvent,
+  setCommission,
+  startVendor,
+} from '../testing';
 
 /** What order.paid and payment.refunded write to the ledger. */
 let vendor: TestSubgraph;
@@ -19,9 +28,7 @@ describe('order.paid', () => {
   it("credits each line to its vendor: the gross SALE and the COMMISSION at the vendor's rate, summing to the net", async () => {
     const a = await activeVendor(vendor, admin);
     const b = await activeVendor(vendor, admin);
-    await vendor.subgraph.deps.db.query(`UPDATE vendors SET commission_bps = 1000 WHERE id = $1`, [
-      uuidOf(b.vendor.id),
-    ]);
+    await setCommission(vendor, b.vendor.id, 1000, admin);
     const paid = await paidOrder(vendor, [
       { vendorId: a.vendor.id, price: 1999 },
       { vendorId: b.vendor.id, price: 5000 },
@@ -72,9 +79,7 @@ describe('order.paid', () => {
   it('uses the commission rate at the time of the sale: a later change leaves recorded sales alone', async () => {
     const a = await activeVendor(vendor, admin);
     await paidOrder(vendor, [{ vendorId: a.vendor.id, price: 1000 }]);
-    await vendor.subgraph.deps.db.query(`UPDATE vendors SET commission_bps = 2500 WHERE id = $1`, [
-      uuidOf(a.vendor.id),
-    ]);
+    await setCommission(vendor, a.vendor.id, 2500, admin);
     await paidOrder(vendor, [{ vendorId: a.vendor.id, price: 1000 }]);
     const commissions = (await ledgerRows(vendor, a.vendor.id))
       .filter((row) => row.kind === 'COMMISSION')

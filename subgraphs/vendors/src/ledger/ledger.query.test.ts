@@ -164,12 +164,22 @@ describe('the ledger', () => {
     const a = await activeVendor(vendor, admin);
     const paid = await paidOrder(vendor, [{ vendorId: a.vendor.id, price: 1000 }]);
     const db = vendor.subgraph.deps.db;
-    const insert = (kind: string, amount: number, orderId: string | null, productId: string | null) =>
+    const insert = (
+      kind: string,
+      amount: number,
+      orderId: string | null,
+      productId: string | null,
+      rateBps: number | null = 1500,
+    ) =>
       db.query(
-        `INSERT INTO ledger_entries (vendor_id, kind, amount, currency, order_id, product_id, occurred_at, available_at) VALUES ($1, $2, $3, 'USD', $4, $5, now(), now())`,
-        [uuidOf(a.vendor.id), kind, amount, orderId, productId],
+        `INSERT INTO ledger_entries (vendor_id, kind, amount, currency, order_id, product_id, occurred_at, available_at, commission_bps) VALUES ($1, $2, $3, 'USD', $4, $5, now(), now(), $6)`,
+        [uuidOf(a.vendor.id), kind, amount, orderId, productId, rateBps],
       );
     await expect(insert('SALE', 100, null, null)).rejects.toThrow(/ledger_entries_traceable/);
+    // A sale line records the commission rate it was credited at.
+    await expect(insert('SALE', 100, paid.payload.orderId, randomUUID(), null)).rejects.toThrow(
+      /ledger_entries_commission_terms/,
+    );
     await expect(insert('PAYOUT', -100, null, null)).rejects.toThrow(/ledger_entries_traceable/);
     await expect(insert('SALE', -100, paid.payload.orderId, randomUUID())).rejects.toThrow(/ledger_entries_sign/);
     await expect(insert('SALE', 1000, paid.payload.orderId, paid.payload.items[0].productId)).rejects.toThrow(

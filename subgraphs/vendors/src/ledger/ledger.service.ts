@@ -67,16 +67,7 @@ export class LedgerService {
       [orderId, number, paymentId, paidAt],
     );
     const vendorIds = [...new Set(items.map((item) => item.vendorId))];
-    // The commission rate at the time of the sale; a later change of rate does not touch recorded sales.
-    const rates = new Map(
-      (
-        await queryRows<{ id: string; commission_bps: number }>(
-          manager,
-          `SELECT id, commission_bps FROM vendors WHERE id = ANY($1::uuid[])`,
-          [vendorIds],
-        )
-      ).map((row) => [row.id, row.commission_bps] as const),
-    );
+    const rates = await ratesInForce(manager, vendorIds, paidAt);
     const availableAt = availableFrom(paidAt, this.settings.earningsHoldDays);
     let written = 0;
     for (const item of items) {
@@ -92,8 +83,8 @@ export class LedgerService {
       const commission = commissionOf(price, bps);
       const rows = await queryRows(
         manager,
-        `INSERT INTO ledger_entries (vendor_id, kind, amount, currency, order_id, product_id, product_name, occurred_at, available_at)
-         VALUES ($1, 'SALE', $2, $3, $4, $5, $6, $7, $8), ($1, 'COMMISSION', $9, $3, $4, $5, $6, $7, $8)
+        `INSERT INTO ledger_entries (vendor_id, kind, amount, currency, order_id, product_id, product_name, occurred_at, available_at, commission_bps)
+         VALUES ($1, 'SALE', $2, $3, $4, $5, $6, $7, $8, $10), ($1, 'COMMISSION', $9, $3, $4, $5, $6, $7, $8, $10)
          ON CONFLICT DO NOTHING RETURNING id`,
         [
           item.vendorId,
@@ -105,6 +96,7 @@ export class LedgerService {
           paidAt,
           availableAt,
           -commission,
+          bps,
         ],
       );
       if (rows.length === 0) log.info({ orderId, productId: item.productId }, 'order line already credited');
@@ -147,9 +139,9 @@ export class LedgerService {
     // A refund inside the hold cancels pending money (same available_at as the sale); after it, it is debited from available.
     const rows = await queryRows<{ amount: string; kind: string }>(
       manager,
-      `INSERT INTO ledger_entries (vendor_id, kind, amount, currency, order_id, product_id, product_name, occurred_at, available_at)
+      `INSERT INTO ledger_entries (vendor_id, kind, amount, currency, order_id, product_id, product_name, occurred_at, available_at, commission_bps)
        SELECT vendor_id, CASE kind WHEN 'SALE' THEN 'REFUND' ELSE 'REFUND_COMMISSION' END, -amount, currency, order_id, product_id, product_name,
-              $2, GREATEST(available_at, $2)
+              $2, GREATEST(available_at, $2), commission_bps
          FROM ledger_entries WHERE order_id = $1 AND kind IN ('SALE', 'COMMISSION')
        ON CONFLICT DO NOTHING RETURNING kind, amount`,
       [orderId, refundedAt],
@@ -362,6 +354,28 @@ export class LedgerService {
   ): Promise<CurrencyCode> {
     return currency ?? (await this.balance(context, vendorId)).currency;
   }
+}
+
+/**
+ * Each vendor's commission rate in force at `paidAt` (the order.paid event's occurredAt, not
+ * the time it is handled): the latest rate that took effect at or before it, or the vendor's
+ * first rate for a sale older than its history. The share locks on the vendor rows order this
+ * against a concurrent setVendorCommission (which locks the row for update before it stamps the
+ * new rate's start): the credit either ran wholly before the change began, or reads the new
+ * history once the change committed.
+ */
+async function ratesInForce(manager: EntityManager, vendorIds: string[], paidAt: Date): Promise<Map<string, number>> {
+  await manager.query(`SELECT id FROM vendors WHERE id = ANY($1::uuid[]) ORDER BY id FOR SHARE`, [vendorIds]);
+  const rows = await queryRows<{ vendor_id: string; rate_bps: number }>(
+    manager,
+    `SELECT DISTINCT ON (vendor_id) vendor_id, rate_bps
+       FROM vendor_commission_rates
+      WHERE vendor_id = ANY($1::uuid[])
+      ORDER BY vendor_id, (effective_from <= $2) DESC,
+               CASE WHEN effective_from <= $2 THEN effective_from END DESC, effective_from`,
+    [vendorIds, paidAt],
+  );
+  return new Map(rows.map((row) => [row.vendor_id, row.rate_bps] as const));
 }
 
 /** `occurred_at` inside the period whose length in days is the parameter (null: all time). */

@@ -104,6 +104,13 @@ export class LedgerEntry {
 
   @Field({ description: 'When the entry was recorded.' })
   createdAt: Date;
+
+  @Field(() => Int, {
+    nullable: true,
+    description:
+      "The platform's commission rate this sale line was credited at, in basis points (1500 = 15 %): the vendor's rate in force when the order was paid (a refund repeats its sale's); null for payout movements.",
+  })
+  commissionRateBps: number | null;
 }
 
 @ObjectType({ description: "A vendor's money in one currency." })
@@ -199,10 +206,11 @@ export interface LedgerEntryRow {
   occurred_at: Date;
   available_at: Date;
   created_at: Date;
+  commission_bps: number | null;
 }
 
 export const LEDGER_COLUMNS =
-  'id, vendor_id, kind, amount, currency, order_id, product_id, product_name, payout_id, occurred_at, available_at, created_at';
+  'id, vendor_id, kind, amount, currency, order_id, product_id, product_name, payout_id, occurred_at, available_at, created_at, commission_bps';
 
 export function toLedgerEntry(row: LedgerEntryRow): LedgerEntry {
   return Object.assign(new LedgerEntry(), {
@@ -216,6 +224,7 @@ export function toLedgerEntry(row: LedgerEntryRow): LedgerEntry {
     occurredAt: row.occurred_at,
     availableAt: row.available_at,
     createdAt: row.created_at,
+    commissionRateBps: row.commission_bps,
   });
 }
 

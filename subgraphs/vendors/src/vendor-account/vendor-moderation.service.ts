@@ -1,4 +1,4 @@
-import { Events, Outbox, RequestContext, notFound } from '@marketplace/kit';
+import { AuditAction, Events, Outbox, RequestContext, notFound, recordAudit, requestOrigin } from '@marketplace/kit';
 import type { DataSource, EntityManager } from 'typeorm';
 import { checkId } from '../errors';
 import { Vendor, VendorStatus } from './vendor.entity';
@@ -6,9 +6,18 @@ import { approvedPayload } from './vendor.events';
 import { TransitionName, nextStatus } from './vendor.transitions';
 import { VendorInputCheck, REASON_MAX_LENGTH } from './vendor.validation';
 
+/** The audit trail's name of each move. */
+const AUDIT_ACTIONS: Record<TransitionName, AuditAction> = {
+  approve: 'VENDOR_APPROVED',
+  reject: 'VENDOR_REJECTED',
+  suspend: 'VENDOR_SUSPENDED',
+  reinstate: 'VENDOR_REINSTATED',
+};
+
 /**
  * Admin moves on a vendor's status. Each locks the row first, so two admins racing get one
- * transition and one CONFLICT, and records its event in the same transaction.
+ * transition and one CONFLICT, and records its event and its audit entry (status and reasons
+ * before and after) in the same transaction.
  */
 export class VendorModerationService {
   constructor(
@@ -87,8 +96,16 @@ export class VendorModerationService {
         .findOne({ where: { id }, lock: { mode: 'pessimistic_write' } });
       if (!locked) throw notFound('Vendor');
       const current: VendorStatus = locked.status;
+      const before = moderationState(locked);
       locked.status = nextStatus(current, name);
       await apply(locked, manager);
+      await recordAudit(manager, this.outbox, requestOrigin(context), {
+        action: AUDIT_ACTIONS[name],
+        targetType: 'Vendor',
+        targetId: locked.id,
+        before,
+        after: moderationState(locked),
+      });
       return { vendor: locked, from: current };
     });
     context.log.info({ vendorId: id, from, to: vendor.status }, `vendor ${name}`);
@@ -100,4 +117,10 @@ export class VendorModerationService {
   private origin(context: RequestContext, vendor: Vendor) {
     return { aggregateId: vendor.id, correlationId: context.requestId };
   }
+}
+
+/** What a moderation move changes, as the audit trail records it. */
+function moderationState(vendor: Vendor) {
+  const { status, rejectionReason, suspensionReason } = vendor;
+  return { status, rejectionReason, suspensionReason };
 }

@@ -81,8 +81,36 @@ describe.each(moveNames)('%s', (name) => {
     expect(result.data![name]!.vendor).toMatchObject({ id: target.id, status: move.to });
     expect(await statusOf(target.id)).toBe(move.to);
 
-    const recorded = (await outboxOf(vendor, uuidOf(target.id))).slice(before.length);
-    expect(recorded).toHaveLength(1);
+    const all = (await outboxOf(vendor, uuidOf(target.id))).slice(before.length);
+    // The move's event, and its audit record (the status and reasons before and after) in the same transaction.
+    expect(all.map((envelope) => envelope.type)).toEqual([move.event, 'audit.recorded']);
+    const reasons = (status: string) => ({
+      status,
+      rejectionReason: status === 'REJECTED' ? 'Your products need documentation.' : null,
+      suspensionReason: status === 'SUSPENDED' ? ((move.args as { reason?: string }).reason ?? null) : null,
+    });
+    expect(all[1]).toMatchObject({
+      correlationId: requestId,
+      payload: {
+        action: {
+          approveVendor: 'VENDOR_APPROVED',
+          rejectVendor: 'VENDOR_REJECTED',
+          suspendVendor: 'VENDOR_SUSPENDED',
+          reinstateVendor: 'VENDOR_REINSTATED',
+        }[name],
+        actor: { kind: 'USER', userId: admin.id, role: 'ADMIN' },
+        targetType: 'Vendor',
+        targetId: uuidOf(target.id),
+        before: {
+          status: move.from,
+          rejectionReason: null,
+          suspensionReason: move.from === 'SUSPENDED' ? expect.any(String) : null,
+        },
+        after: reasons(move.to),
+        requestId,
+      },
+    });
+    const recorded = all.slice(0, 1);
     const base = { vendorId: uuidOf(target.id), userId: owner.id };
     const payload = {
       approveVendor: { ...base, displayName: target.displayName, slug: target.slug, commissionBps: 1500 },
@@ -161,7 +189,10 @@ describe.each(moveNames)('%s', (name) => {
       expect(r.errors?.[0].extensions?.reason).toBe('INVALID_STATUS');
       expect(r.errors?.[0].message).toContain(move.to);
     });
-    expect((await outboxOf(vendor, uuidOf(target.id))).slice(before.length).map((e) => e.type)).toEqual([move.event]);
+    expect((await outboxOf(vendor, uuidOf(target.id))).slice(before.length).map((e) => e.type)).toEqual([
+      move.event,
+      'audit.recorded',
+    ]);
   });
 });
 
@@ -272,7 +303,9 @@ describe('delivery', () => {
       for (const name of ['approveVendor', 'suspendVendor', 'reinstateVendor'] as const) {
         expect((await run(name, target.id, admin.token)).errors).toBeUndefined();
       }
-      const recorded = await outboxOf(vendor, uuidOf(target.id));
+      const recorded = (await outboxOf(vendor, uuidOf(target.id))).filter(
+        (envelope) => envelope.type !== 'audit.recorded',
+      );
       const mine = () => received.filter((envelope) => envelope.aggregateId === uuidOf(target.id));
       await eventually(
         async () => mine().length === 3,

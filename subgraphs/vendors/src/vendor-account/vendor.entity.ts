@@ -75,6 +75,10 @@ export class Vendor {
   @Column({ name: 'approved_at', type: 'timestamptz', nullable: true })
   approvedAt: Date | null;
 
+  /** When the (latest) application was sent: its place in the moderation queue. */
+  @Column({ name: 'submitted_at', type: 'timestamptz' })
+  submittedAt: Date;
+
   @UpdateDateColumn({ name: 'updated_at', type: 'timestamptz' })
   updatedAt: Date;
 

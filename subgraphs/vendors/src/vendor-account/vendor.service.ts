@@ -125,6 +125,8 @@ export class VendorService {
             status: VendorStatus.PENDING,
             rejectionReason: null,
             suspensionReason: null,
+            // A re-application goes to the back of the queue, like a new one.
+            submittedAt: new Date(),
           });
           vendor.slug = slug ?? (await this.freeSlug(manager, slugFrom(displayName), existing?.id));
           return manager.save(vendor);
