@@ -44,6 +44,8 @@ describe('global ids', () => {
       ['licenseId', 'License'],
     ])
       expect(typeNamedBy(name)).toBe(type);
+    // An audit record's actor is a user: `auditLog(filter: { actorId })`.
+    expect(typeNamedBy('actorId')).toBe('User');
     expect(typeNamedBy('id')).toBeUndefined();
     expect(typeNamedBy('idempotencyKey')).toBeUndefined();
   });
