@@ -41,8 +41,8 @@ export const paymentsSubgraph: SubgraphModule<PaymentsConfig> = {
     const webhookUrl = () => settings.webhookUrl ?? `${deps.origin()}${WEBHOOK_PATH}`;
     const provider = createProvider(settings, webhookUrl);
     const orders = new OrderReplicaService();
-    const payments = new PaymentService(db, orders, provider);
-    const refunds = new RefundService(db, payments, provider, afterCommit);
+    const payments = new PaymentService(db, orders, provider, outbox);
+    const refunds = new RefundService(db, payments, provider, afterCommit, outbox);
     const simulation = new SimulationService(db, orders, payments, {
       enabled: settings.simulationEnabled,
       url: webhookUrl,

@@ -1,7 +1,8 @@
-import { AfterCommit, Logger, RequestContext, notFound, queryRows } from '@marketplace/kit';
+import { AfterCommit, Logger, Outbox, RequestContext, notFound, queryRows } from '@marketplace/kit';
 import type { DataSource, EntityManager } from 'typeorm';
 import type { PaymentProvider, RefundRequest } from '../provider/payment-provider';
 import { paymentConflict } from './payment.errors';
+import { recordRefundRequested } from './payment.timeline-events';
 import { checkRefund } from './payment.validation';
 import type { PaymentService } from './payment.service';
 import { Payment, PaymentStatus } from './payment.type';
@@ -18,6 +19,7 @@ export class RefundService {
     private readonly payments: PaymentService,
     private readonly provider: PaymentProvider,
     private readonly afterCommit: AfterCommit,
+    private readonly outbox: Outbox,
   ) {}
 
   /** Admin: refunds the order's SUCCEEDED payment; returns the payment as stored once the provider answered. */
@@ -34,6 +36,7 @@ export class RefundService {
         `UPDATE payments SET refund_reason = $2, refund_requested_at = now(), updated_at = now() WHERE id = $1`,
         [payment.id, why],
       );
+      await recordRefundRequested(manager, this.outbox, context, payment, why);
       return payment;
     });
     await this.provider.refund(refundRequest(payment, why));
