@@ -5,7 +5,8 @@ import type { Payment } from './payment.type';
 /**
  * Facts about a payment that only payments knows and an order's timeline shows (issue 20):
  * each recorded in the transaction of the change it reports, one event per fact. Kept in
- * this file so that the payment, refund and webhook code each call it in one line.
+ * this file so that the payment, refund and webhook code each call it in one line. Their
+ * aggregate is the order: they are published in the order they happened to it.
  */
 
 /** The signed-in caller as the events name them; null when signed out (never the case where these are called). */
@@ -32,7 +33,7 @@ export async function recordAttemptStarted(
       amount: { amount: payment.amountMinor, currency: payment.currency },
       actor,
     },
-    { aggregateId: payment.id, correlationId: context.requestId },
+    { aggregateId: payment.orderId, correlationId: context.requestId },
   );
 }
 
@@ -48,7 +49,7 @@ export async function recordWebhookReceived(
     manager,
     Events.PaymentWebhookReceived,
     { paymentId: payment.id, orderId: payment.orderId, providerEventId: event.id, providerEventType: event.type },
-    { aggregateId: payment.id, correlationId },
+    { aggregateId: payment.orderId, correlationId },
   );
 }
 
@@ -64,6 +65,6 @@ export async function recordRefundRequested(
     manager,
     Events.PaymentRefundRequested,
     { paymentId: payment.id, orderId: payment.orderId, reason, actor: actorOf(context) },
-    { aggregateId: payment.id, correlationId: context.requestId },
+    { aggregateId: payment.orderId, correlationId: context.requestId },
   );
 }
