@@ -1,4 +1,4 @@
-import { Envelope, Events, Role, eventHandler } from '@marketplace/kit';
+import { Envelope, Events, Role, eventHandler, queryRows } from '@marketplace/kit';
 import type { EntityManager } from 'typeorm';
 import { lockOrder } from '../order/order.store';
 import { OrderTransitions } from '../order/order.transitions';
@@ -89,9 +89,10 @@ export const timelineHandlers = (transitions: OrderTransitions) => [
 
 /** The product's name as sold on the order (the product id when the line is unknown). */
 async function lineName(manager: EntityManager, orderId: string, productId: string): Promise<string> {
-  const [row] = (await manager.query(`SELECT name FROM order_items WHERE order_id = $1 AND product_id = $2`, [
-    orderId,
-    productId,
-  ])) as { name: string }[];
+  const [row] = await queryRows<{ name: string }>(
+    manager,
+    `SELECT name FROM order_items WHERE order_id = $1 AND product_id = $2`,
+    [orderId, productId],
+  );
   return row ? `"${row.name}"` : `product ${productId}`;
 }
