@@ -17,7 +17,7 @@ import type { DatasetDatabases } from './dataset';
 export const ADMIN_ORDERS_PAGE_SIZE = 25;
 
 const DAY_MS = 86_400_000;
-const STATUSES = ['FULFILLED', 'REFUNDED', 'CANCELLED', 'PAYMENT_FAILED'];
+const STATUSES = ['FULFILLED', 'REFUNDED', 'CANCELLED'];
 
 type Plan = [BenchmarkOperation, number, { variables: Record<string, unknown>; token?: string }[]];
 

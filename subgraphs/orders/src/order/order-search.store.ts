@@ -71,11 +71,30 @@ export async function orderPage(
   let count: Promise<number> | undefined;
   return Object.defineProperty(connection, 'totalCount', {
     enumerable: true,
-    get: () =>
-      (count ??= queryRows<{ count: number }>(
-        db,
-        `SELECT count(*)::int AS count FROM orders o WHERE ${where}`,
-        parameters,
-      ).then(([row]) => row.count)),
+    get: () => (count ??= countOf(db, filter, ownerId, where, parameters)),
   });
+}
+
+/**
+ * The list's size. Every order, or every order of one status, would mean reading them all:
+ * those come from the per-status counts a trigger keeps (migration 1800200000000). Any other
+ * filter narrows through an index first, so counting its rows reads only those.
+ */
+async function countOf(
+  db: DataSource,
+  filter: CheckedOrderFilter,
+  ownerId: string | null,
+  where: string,
+  parameters: unknown[],
+): Promise<number> {
+  const narrowed = Object.entries(filter).some(([field, value]) => field !== 'status' && value !== null);
+  const [row] =
+    ownerId || narrowed
+      ? await queryRows<{ count: number }>(db, `SELECT count(*)::int AS count FROM orders o WHERE ${where}`, parameters)
+      : await queryRows<{ count: number }>(
+          db,
+          `SELECT coalesce(sum(count), 0)::int AS count FROM order_status_counts WHERE $1::text IS NULL OR status = $1`,
+          [filter.status],
+        );
+  return row.count;
 }

@@ -69,23 +69,36 @@ export const timelineHandlers = (transitions: OrderTransitions) => [
     await creditRefundTo(manager, event.payload.orderId, actor);
     transitions.notify(manager, event.payload.orderId);
   }),
-
-  eventHandler('order-timeline-license-issued', Events.LicenseIssued, async (event, { manager }) => {
-    await fromEvent(manager, event, {
-      kind: OrderTimelineEntryKind.LICENSE_ISSUED,
-      summary: `License issued for ${await lineName(manager, event.payload.orderId, event.payload.productId)}`,
-      actor: SYSTEM,
-    });
-  }),
-
-  eventHandler('order-timeline-license-revoked', Events.LicenseRevoked, async (event, { manager }) => {
-    await fromEvent(manager, event, {
-      kind: OrderTimelineEntryKind.LICENSE_REVOKED,
-      summary: `License for ${await lineName(manager, event.payload.orderId, event.payload.productId)} revoked: ${event.payload.reason}`,
-      actor: SYSTEM,
-    });
-  }),
 ];
+
+/**
+ * The license entries are written by the handlers that already hear these events for the
+ * order (order.handlers.ts), in the same transaction: one handler per event and subgraph,
+ * and a line's LICENSE_ISSUED is in the timeline whenever the FULFILLED it led to is.
+ */
+export async function licenseIssuedEntry(manager: EntityManager, event: Envelope<LicenseEvent>): Promise<void> {
+  await fromEvent(manager, event, {
+    kind: OrderTimelineEntryKind.LICENSE_ISSUED,
+    summary: `License issued for ${await lineName(manager, event.payload.orderId, event.payload.productId)}`,
+    actor: SYSTEM,
+  });
+}
+
+export async function licenseRevokedEntry(
+  manager: EntityManager,
+  event: Envelope<LicenseEvent & { reason: string }>,
+): Promise<void> {
+  await fromEvent(manager, event, {
+    kind: OrderTimelineEntryKind.LICENSE_REVOKED,
+    summary: `License for ${await lineName(manager, event.payload.orderId, event.payload.productId)} revoked: ${event.payload.reason}`,
+    actor: SYSTEM,
+  });
+}
+
+interface LicenseEvent {
+  orderId: string;
+  productId: string;
+}
 
 /** The product's name as sold on the order (the product id when the line is unknown). */
 async function lineName(manager: EntityManager, orderId: string, productId: string): Promise<string> {
