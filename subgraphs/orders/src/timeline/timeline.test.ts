@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { Events, createEnvelope } from '@marketplace/kit';
-import { TestSubgraph, deliver, deliverEvent, globalId, sqlDuring, uuidOf } from '@marketplace/kit/testing';
+import { TestSubgraph, deliver, deliverEvent, globalId, sqlDuring, tokenFor, uuidOf } from '@marketplace/kit/testing';
 import { admin, customer, paid, paymentOf, placeOrder, published, startOrders, userOf } from '../testing';
 
 let orders: TestSubgraph;
@@ -103,6 +103,7 @@ describe('Order.timeline', () => {
     expect(own[0].actor.user).toEqual({ id: order.owner.id });
     expect(own.filter((e) => e.actor.kind === 'ADMIN').map((e) => e.actor.user)).toEqual([null, null]);
     expect(await timelineAs(order.id, customer())).toBeNull();
+    expect(await timelineAs(order.id, tokenFor(randomUUID(), 'VENDOR'))).toBeNull();
     expect(await timelineAs(order.id, undefined)).toBeNull();
   });
 
