@@ -11,7 +11,8 @@ import type { MigrationInterface, QueryRunner } from 'typeorm';
  *   (status changes, in the transaction of the change) or from the events of payments and
  *   licensing. Backfilled here from the status history already kept.
  * - Indexes for each filter the console combines with "newest first", and counts per status
- *   (kept by a trigger) for the counts that would otherwise read every order.
+ *   (kept by a trigger, folded by the expiry job) for the counts that would otherwise read
+ *   every order.
  */
 export class OrderSearchAndTimeline1800200000000 implements MigrationInterface {
   name = 'OrderSearchAndTimeline1800200000000';
@@ -37,26 +38,25 @@ export class OrderSearchAndTimeline1800200000000 implements MigrationInterface {
     await db.query(`CREATE INDEX order_items_vendor_idx ON order_items (vendor_id, order_id)`);
     await db.query(`CREATE INDEX order_items_product_idx ON order_items (product_id, order_id)`);
 
-    // totalCount of the whole list or of one status without counting 100,000 rows: counts per
-    // status kept by a trigger in the transaction of every change, in 16 shards (by order id)
-    // so that concurrent checkouts rarely wait on one counter row.
+    // totalCount of the whole list or of one status without counting 100,000 rows. A trigger
+    // appends each change's +1/-1 in its transaction: inserts only, so concurrent changes (the
+    // expiry job's batches on several replicas) never wait on or deadlock over a counter row.
+    // The expiry job folds the changes into the counts now and then; a read adds both.
+    await db.query(`CREATE TABLE order_status_counts (status text PRIMARY KEY, count bigint NOT NULL)`);
     await db.query(`
-      CREATE TABLE order_status_counts (
+      CREATE TABLE order_status_count_changes (
+        id bigserial PRIMARY KEY,
         status text NOT NULL,
-        shard smallint NOT NULL,
-        count bigint NOT NULL,
-        PRIMARY KEY (status, shard)
+        delta smallint NOT NULL CHECK (delta IN (-1, 1))
       )`);
     await db.query(`
       CREATE FUNCTION order_status_counts_keep() RETURNS trigger LANGUAGE plpgsql SET search_path FROM CURRENT AS $$
       BEGIN
         IF TG_OP IN ('UPDATE', 'DELETE') THEN
-          INSERT INTO order_status_counts (status, shard, count) VALUES (OLD.status, abs(hashtext(OLD.id::text)) % 16, -1)
-          ON CONFLICT (status, shard) DO UPDATE SET count = order_status_counts.count - 1;
+          INSERT INTO order_status_count_changes (status, delta) VALUES (OLD.status, -1);
         END IF;
         IF TG_OP IN ('UPDATE', 'INSERT') THEN
-          INSERT INTO order_status_counts (status, shard, count) VALUES (NEW.status, abs(hashtext(NEW.id::text)) % 16, 1)
-          ON CONFLICT (status, shard) DO UPDATE SET count = order_status_counts.count + 1;
+          INSERT INTO order_status_count_changes (status, delta) VALUES (NEW.status, 1);
         END IF;
         RETURN NULL;
       END $$`);
@@ -66,8 +66,15 @@ export class OrderSearchAndTimeline1800200000000 implements MigrationInterface {
     await db.query(
       `CREATE TRIGGER orders_status_counts_moves AFTER UPDATE OF status ON orders FOR EACH ROW WHEN (OLD.status IS DISTINCT FROM NEW.status) EXECUTE FUNCTION order_status_counts_keep()`,
     );
+    // Two folds at once count each change once: the second's DELETE skips the rows the first removed.
+    await db.query(`
+      CREATE FUNCTION order_status_counts_fold() RETURNS void LANGUAGE sql SET search_path FROM CURRENT AS $$
+        WITH folded AS (DELETE FROM order_status_count_changes RETURNING status, delta)
+        INSERT INTO order_status_counts (status, count) SELECT status, sum(delta) FROM folded GROUP BY status
+        ON CONFLICT (status) DO UPDATE SET count = order_status_counts.count + EXCLUDED.count
+      $$`);
     await db.query(
-      `INSERT INTO order_status_counts (status, shard, count) SELECT status, abs(hashtext(id::text)) % 16, count(*) FROM orders GROUP BY 1, 2`,
+      `INSERT INTO order_status_counts (status, count) SELECT status, count(*) FROM orders GROUP BY status`,
     );
 
     await db.query(`
@@ -120,7 +127,9 @@ export class OrderSearchAndTimeline1800200000000 implements MigrationInterface {
     await db.query('DROP TABLE order_timeline');
     await db.query('DROP TRIGGER orders_status_counts_moves ON orders');
     await db.query('DROP TRIGGER orders_status_counts_rows ON orders');
+    await db.query('DROP FUNCTION order_status_counts_fold()');
     await db.query('DROP FUNCTION order_status_counts_keep()');
+    await db.query('DROP TABLE order_status_count_changes');
     await db.query('DROP TABLE order_status_counts');
     await db.query('DROP INDEX order_items_product_idx');
     await db.query('DROP INDEX order_items_vendor_idx');

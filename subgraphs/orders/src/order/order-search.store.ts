@@ -77,7 +77,8 @@ export async function orderPage(
 
 /**
  * The list's size. Every order, or every order of one status, would mean reading them all:
- * those come from the per-status counts a trigger keeps (migration 1800200000000). Any other
+ * those come from the per-status counts a trigger keeps, plus the changes not folded into them
+ * yet (migration 1800200000000). Any other
  * filter narrows through an index first, so counting its rows reads only those.
  */
 async function countOf(
@@ -93,7 +94,9 @@ async function countOf(
       ? await queryRows<{ count: number }>(db, `SELECT count(*)::int AS count FROM orders o WHERE ${where}`, parameters)
       : await queryRows<{ count: number }>(
           db,
-          `SELECT coalesce(sum(count), 0)::int AS count FROM order_status_counts WHERE $1::text IS NULL OR status = $1`,
+          // One statement, one snapshot: a fold in between moves changes into the counts atomically.
+          `SELECT (coalesce((SELECT sum(count) FROM order_status_counts WHERE $1::text IS NULL OR status = $1), 0)
+                 + coalesce((SELECT sum(delta) FROM order_status_count_changes WHERE $1::text IS NULL OR status = $1), 0))::int AS count`,
           [filter.status],
         );
   return row.count;

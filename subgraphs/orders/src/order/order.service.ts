@@ -166,6 +166,8 @@ export class OrderService {
       if (batch < EXPIRY_BATCH_SIZE) break;
     }
     if (expired > 0) this.log.info({ expired, cutoff }, 'unpaid orders expired');
+    // The same round folds the per-status count changes into the counts `orders` reads.
+    await this.db.query(`SELECT order_status_counts_fold()`);
     return expired;
   }
 }
