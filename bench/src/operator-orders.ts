@@ -1,7 +1,7 @@
 /**
  * The operator console's order search (issue 20) in the supergraph benchmark: an admin
- * searching every customer's orders by email, by status within a 30-day window, and by
- * vendor, 40 variants each, every one with a full page.
+ * searching every customer's orders by email, by status within a 30-day window (longer where
+ * that holds less than a page), and by vendor, up to 40 variants each, every one with a full page.
  */
 import { queryRows } from '@marketplace/kit';
 import { globalId, tokenFor } from '@marketplace/kit/testing';
@@ -46,15 +46,25 @@ export async function operatorOrderPlans(
     ),
     queryRows<{ newest: Date }>(dbs.orders, `SELECT max(created_at) AS newest FROM orders`),
   ]);
-  // Windows of 30 days ending a week apart, back over the year, each status in turn.
-  const windows = Array.from({ length: variants }, (_, i) => {
-    const before = new Date(newest.getTime() - i * 7 * DAY_MS);
-    return {
-      status: STATUSES[i % STATUSES.length],
-      createdAfter: new Date(before.getTime() - 30 * DAY_MS).toISOString(),
-      createdBefore: before.toISOString(),
-    };
-  });
+  // Windows ending a week apart, back over the year, each status in turn: 30 days, or longer
+  // when that holds less than a page of the status (small scales); none when even the whole
+  // past does not.
+  const windows = (
+    await Promise.all(
+      Array.from({ length: variants }, async (_, i) => {
+        const status = STATUSES[i % STATUSES.length];
+        const before = new Date(newest.getTime() - i * 7 * DAY_MS);
+        const [row] = await queryRows<{ pageStart: Date | null }>(
+          dbs.orders,
+          `SELECT (SELECT created_at FROM orders WHERE status = $1 AND created_at < $2 ORDER BY created_at DESC OFFSET $3 LIMIT 1) AS "pageStart"`,
+          [status, before, first - 1],
+        );
+        if (!row.pageStart) return null;
+        const after = Math.min(before.getTime() - 30 * DAY_MS, row.pageStart.getTime());
+        return { status, createdAfter: new Date(after).toISOString(), createdBefore: before.toISOString() };
+      }),
+    )
+  ).filter((window) => window !== null);
   return [
     [
       ADMIN_ORDERS_BY_EMAIL,
