@@ -19,6 +19,7 @@ import {
   planOf,
 } from '@marketplace/e2e/testing';
 import type { DatasetDatabases } from './dataset';
+import { operatorOrderPlans } from './operator-orders';
 import { ANY_NUMBER, BenchRequest } from './protocol';
 
 /** The page sizes of the frontend screens. */
@@ -150,6 +151,7 @@ export async function buildScenarios(supergraph: TestSupergraph, dbs: DatasetDat
       ),
     ],
   ];
+  plans.push(...(await operatorOrderPlans(dbs, VARIANTS, TOKEN_TTL_SECONDS)));
   const scenarios: Scenario[] = [];
   for (const [operation, pageSize, variants] of plans) {
     if (variants.length === 0)

@@ -153,8 +153,13 @@ describe('API conventions (docs/api-conventions.md)', () => {
     expect(problems).toEqual([]);
   });
 
-  /** Fields naming the user who did something, which nothing belongs to: an audit record's actor, a replay's admin. */
-  const ACTING_USER_FIELDS = new Set(['AuditActor.user', 'DeadLetterReplay.requestedBy', 'UserSuspension.by']);
+  /** `User` fields naming someone who did something, which nothing belongs to (not the object's owner). */
+  const ACTING_USER_FIELDS = new Set([
+    'AuditActor.user',
+    'DeadLetterReplay.requestedBy',
+    'OrderTimelineActor.user',
+    'UserSuspension.by',
+  ]);
 
   it('rule 5: the user an object belongs to is `owner` (payloads and edges carry a `user`/`node`)', () => {
     const problems: string[] = [];

@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
-import type { GraphQLResponse } from '@marketplace/kit/testing';
+import { DemoIds } from '@marketplace/kit';
+import { type GraphQLResponse, globalId, tokenFor } from '@marketplace/kit/testing';
 import { BenchmarkData, seedBenchmarkData } from './testing/benchmark-data';
 import {
   BenchmarkOperation,
@@ -9,6 +10,7 @@ import {
   STOREFRONT_SEARCH,
   VENDOR_DASHBOARD,
 } from './testing/benchmark-operations';
+import { ADMIN_ORDERS, ADMIN_ORDER_TIMELINES } from './testing/operator-operations';
 import { PlannedFetch, planOf, plannedFetchCounts, repeatedEntityFetches } from './testing/query-plan';
 import {
   OperationCost,
@@ -225,6 +227,16 @@ describe('benchmark operations are N+1 free (statements and fetches independent 
     const runs = await measure(VENDOR_DASHBOARD, data.vendorToken);
     expect(runs.map((run) => run.items)).toEqual([...PAGE_SIZES]);
     expectNPlusOneFree(VENDOR_DASHBOARD, runs, planOf(VENDOR_DASHBOARD.query).fetches);
+  });
+
+  it.each([
+    [ADMIN_ORDERS.title, ADMIN_ORDERS],
+    [ADMIN_ORDER_TIMELINES.title, ADMIN_ORDER_TIMELINES],
+  ])('admin order search (issue 20): %s by vendor', async (_title, operation) => {
+    const admin = tokenFor(DemoIds.users.admin, 'ADMIN');
+    const runs = await measure(operation, admin, { filter: { vendorId: globalId('Vendor', DemoIds.vendors.ada) } });
+    expect(runs.map((run) => run.items)).toEqual([...PAGE_SIZES]);
+    expectNPlusOneFree(operation, runs, planOf(operation.query).fetches);
   });
 
   it('checkout path: addToCart and checkout cost the same whatever the cart size (recorded in the table)', async () => {

@@ -1,4 +1,5 @@
 import type { EntityManager } from 'typeorm';
+import { loadOrderConsole } from './orders-console';
 import { Plan, canonical } from './plan';
 import { ts } from './sql';
 import type { Step } from './transaction';
@@ -49,4 +50,5 @@ export async function loadOrders(manager: EntityManager, step: Step, plan: Plan)
   );
   // New checkouts continue after the generated numbers.
   await step('number sequence', () => manager.query(`SELECT setval('order_number_seq', $1)`, [plan.c.orders]));
+  await loadOrderConsole(manager, step, plan);
 }

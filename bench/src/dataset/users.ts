@@ -109,13 +109,19 @@ const LAST_NAMES = [
   'Tanaka',
 ];
 
+/** The email of user number `g` (the orders subgraph's replica of emails derives it alike). */
+export function userEmail(plan: Plan, g: string): string {
+  const { vendors: V, admins: A } = plan.c;
+  return `CASE WHEN ${g} <= ${V} THEN 'vendor' || ${g} WHEN ${g} <= ${V + A} THEN 'admin' || (${g} - ${V}) ELSE 'user' || (${g} - ${V + A}) END || '@${DATASET_EMAIL_DOMAIN}'`;
+}
+
 export async function loadUsers(manager: EntityManager, step: Step, plan: Plan, passwordHash: string) {
   const { users: U, vendors: V, admins: A, customers: C } = plan.c;
   await step('users', () =>
     manager.query(
       `INSERT INTO users (id, email, display_name, password_hash, role, email_verified_at, created_at, updated_at)
        SELECT ${plan.userId('g')},
-              CASE WHEN g <= ${V} THEN 'vendor' || g WHEN g <= ${V + A} THEN 'admin' || (g - ${V}) ELSE 'user' || (g - ${V + A}) END || '@${DATASET_EMAIL_DOMAIN}',
+              ${userEmail(plan, 'g')},
               ${pickText(FIRST_NAMES, 'ufirst', 'g')} || ' ' || ${pickText(LAST_NAMES, 'ulast', 'g')},
               $1,
               CASE WHEN g <= ${V} THEN 'VENDOR' WHEN g <= ${V + A} THEN 'ADMIN' ELSE 'CUSTOMER' END,

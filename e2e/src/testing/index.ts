@@ -3,6 +3,7 @@
  * per request, the frontends' operations): shared by these tests and by the benchmarks.
  */
 export * from './benchmark-operations';
+export * from './operator-operations';
 export * from './query-plan';
 export * from './statements';
 export * from './supergraph';

@@ -316,7 +316,54 @@ export const Events = {
       closedAt: z.string().datetime({ offset: true }),
     }),
   ),
+
+  // issue 20: orders
+  /** A customer started paying an order: its payment and provider intent were made (payments → orders: timeline). */
+  PaymentAttemptStarted: defineEvent(
+    'payment.attempt_started',
+    1,
+    z.object({
+      paymentId: z.string().uuid(),
+      orderId: z.string().uuid(),
+      /** The provider charging it (`STRIPE`, `LOCAL`). */
+      provider: z.string().min(1),
+      amount: money(),
+      /** Who asked (the order's owner). */
+      actor: actor(),
+    }),
+  ),
+
+  /** A verified provider webhook about an order's payment was received, once per provider event (payments → orders: timeline). */
+  PaymentWebhookReceived: defineEvent(
+    'payment.webhook_received',
+    1,
+    z.object({
+      paymentId: z.string().uuid(),
+      orderId: z.string().uuid(),
+      /** The provider's event id and type, e.g. `evt_…` and `payment_intent.succeeded`. */
+      providerEventId: z.string().min(1).max(255),
+      providerEventType: z.string().min(1).max(100),
+    }),
+  ),
+
+  /** Someone asked for an order's payment to be refunded (payments → orders: timeline, and who refunded). */
+  PaymentRefundRequested: defineEvent(
+    'payment.refund_requested',
+    1,
+    z.object({
+      paymentId: z.string().uuid(),
+      orderId: z.string().uuid(),
+      reason: z.string().min(1),
+      /** Who asked: an admin's refundOrder; absent when the marketplace refunded by itself. */
+      actor: actor().optional(),
+    }),
+  ),
 } as const;
+
+/** A signed-in user who caused something, as events name them (raw uuid). */
+function actor() {
+  return z.object({ userId: z.string().uuid(), role: z.enum(['CUSTOMER', 'VENDOR', 'ADMIN']) });
+}
 
 /** An amount in minor units of an ISO 4217 currency. */
 function money() {

@@ -8,6 +8,12 @@ import { CreateProductReplica1763790000000 } from './migrations/1763790000000-cr
 import { CreateCarts1763790000001 } from './migrations/1763790000001-create-carts';
 import { CreateOrders1763790000002 } from './migrations/1763790000002-create-orders';
 import { OrderStatusChangeReasons1763790000003 } from './migrations/1763790000003-order-status-change-reasons';
+import { OrderSearchAndTimeline1800200000000 } from './migrations/1800200000000-order-search-and-timeline';
+import { customerReplicaHandlers } from './customer-replica/customer-replica.handlers';
+import { OrderSearchResolver } from './order/order-search.resolver';
+import { timelineHandlers } from './timeline/timeline.handlers';
+import { OrderTimelineResolver } from './timeline/timeline.resolver';
+import { TimelineService } from './timeline/timeline.service';
 import { CheckoutService } from './order/checkout.service';
 import { startExpiryJob } from './order/order-expiry';
 import { orderHandlers } from './order/order.handlers';
@@ -30,12 +36,15 @@ export const ordersSubgraph: SubgraphModule<OrdersConfig> = {
     CreateCarts1763790000001,
     CreateOrders1763790000002,
     OrderStatusChangeReasons1763790000003,
+    OrderSearchAndTimeline1800200000000,
   ],
   resolvers: [
     CartResolver,
     UserCartResolver,
     ProductInCartResolver,
     OrderResolver,
+    OrderSearchResolver,
+    OrderTimelineResolver,
     OrderSubscriptionResolver,
     UserOrdersResolver,
   ],
@@ -53,11 +62,18 @@ export const ordersSubgraph: SubgraphModule<OrdersConfig> = {
         new UserCartResolver(carts),
         new ProductInCartResolver(carts),
         new OrderResolver(orders, new CheckoutService(db, carts, outbox, transitions)),
+        new OrderSearchResolver(orders),
+        new OrderTimelineResolver(new TimelineService(db)),
         new OrderSubscriptionResolver(orders, changes),
         new UserOrdersResolver(orders),
       ],
       references: { ...entityStubReferences, ...orderReferences(orders) },
-      handlers: [...productReplicaHandlers(products), ...orderHandlers(transitions)],
+      handlers: [
+        ...productReplicaHandlers(products),
+        ...orderHandlers(transitions),
+        ...timelineHandlers(transitions),
+        ...customerReplicaHandlers(),
+      ],
       close: stopExpiry,
     };
   },

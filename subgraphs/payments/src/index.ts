@@ -51,7 +51,7 @@ export const paymentsSubgraph: SubgraphModule<PaymentsConfig> = {
     const webhookUrl = () => settings.webhookUrl ?? `${deps.origin()}${WEBHOOK_PATH}`;
     const provider = createProvider(settings, webhookUrl);
     const orders = new OrderReplicaService();
-    const payments = new PaymentService(db, orders, provider);
+    const payments = new PaymentService(db, orders, provider, outbox);
     const refunds = new RefundService(db, payments, provider, afterCommit, outbox);
     const disputes = new DisputeService(db, payments, outbox);
     const simulation = new SimulationService(db, orders, payments, {

@@ -125,7 +125,11 @@ export class CheckoutService {
         lines.map((l) => l.amount),
       ],
     );
-    await appendHistory(manager, id, null, OrderStatus.PENDING_PAYMENT, OrderStatusChangeReason.CHECKOUT);
+    await appendHistory(manager, id, null, OrderStatus.PENDING_PAYMENT, OrderStatusChangeReason.CHECKOUT, {
+      kind: 'USER',
+      userId,
+      role: context.viewer!.role,
+    });
     const total = { amount: subtotal, currency };
     const items = lines.map((line) => ({
       productId: line.productId,

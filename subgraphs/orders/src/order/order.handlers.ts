@@ -1,4 +1,5 @@
 import { EventTooEarlyError, Events, eventHandler, queryRows } from '@marketplace/kit';
+import { licenseIssuedEntry, licenseRevokedEntry } from '../timeline/timeline.handlers';
 import { lockOrder } from './order.store';
 import { OrderTransitions, UNPAID } from './order.transitions';
 import { OrderStatus, OrderStatusChangeReason } from './order.type';
@@ -57,7 +58,8 @@ export const orderHandlers = (transitions: OrderTransitions) => [
     },
   ),
 
-  eventHandler('order-line-licensed', Events.LicenseIssued, async ({ payload }, { manager, log, correlationId }) => {
+  eventHandler('order-line-licensed', Events.LicenseIssued, async (event, { manager, log, correlationId }) => {
+    const { payload } = event;
     // The order row is locked first so the licenses of one order are recorded one after the
     // other: the last one sees every other line licensed and fulfils the order.
     const order = await lockOrder(manager, payload.orderId);
@@ -80,6 +82,7 @@ export const orderHandlers = (transitions: OrderTransitions) => [
       );
       return;
     }
+    await licenseIssuedEntry(manager, event);
     const [{ missing }] = await queryRows<{ missing: number }>(
       manager,
       `SELECT count(*)::int AS missing FROM order_items WHERE order_id = $1 AND license_id IS NULL`,
@@ -93,9 +96,10 @@ export const orderHandlers = (transitions: OrderTransitions) => [
   }),
 
   // The order turned REFUNDED on payment.refunded, which licensing hears at the same time: a
-  // subscriber's push may have read the license before licensing revoked it. Nothing of the
-  // order changes here; its subscribers are told again, so their view ends with the revocation.
-  eventHandler('order-line-revoked', Events.LicenseRevoked, async ({ payload }, { manager }) => {
-    transitions.notify(manager, payload.orderId);
+  // subscriber's push may have read the license before licensing revoked it. Only the timeline
+  // changes here; its subscribers are told again, so their view ends with the revocation.
+  eventHandler('order-line-revoked', Events.LicenseRevoked, async (event, { manager }) => {
+    await licenseRevokedEntry(manager, event);
+    transitions.notify(manager, event.payload.orderId);
   }),
 ];

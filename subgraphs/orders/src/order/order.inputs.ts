@@ -1,3 +1,4 @@
+import { MoneyInput } from '@marketplace/kit';
 import { Field, ID, InputType } from 'type-graphql';
 import { OrderStatus } from './order.type';
 
@@ -18,8 +19,33 @@ export class CancelOrderInput {
   orderId: string;
 }
 
-@InputType({ description: 'Which orders a list of orders holds.' })
+@InputType({ description: 'Which orders a list of orders holds; every condition given must hold.' })
 export class OrderFilter {
+  @Field(() => String, {
+    nullable: true,
+    description:
+      "An order number or its beginning (`MP-000123`, `mp-0001`; digits alone too, except that fewer than 6 mean the number they pad to: `123` is MP-000123), or a customer's email or its beginning (case-insensitive); at most 254 characters.",
+  })
+  search?: string | null;
+
   @Field(() => OrderStatus, { nullable: true, description: 'Only orders with this status.' })
   status?: OrderStatus | null;
+
+  @Field(() => ID, { nullable: true, description: 'Only orders with a line sold by this vendor.' })
+  vendorId?: string | null;
+
+  @Field(() => ID, { nullable: true, description: 'Only orders with a line of this product.' })
+  productId?: string | null;
+
+  @Field(() => Date, { nullable: true, description: 'Only orders placed at or after this time.' })
+  createdAfter?: Date | null;
+
+  @Field(() => Date, { nullable: true, description: 'Only orders placed before this time; not before `createdAfter`.' })
+  createdBefore?: Date | null;
+
+  @Field(() => MoneyInput, {
+    nullable: true,
+    description: 'Only orders in this currency whose total is at least this amount (0 or more).',
+  })
+  minTotal?: MoneyInput | null;
 }

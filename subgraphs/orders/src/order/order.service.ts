@@ -2,7 +2,7 @@ import {
   ConnectionShape,
   InputCheck,
   Logger,
-  PageArgs,
+  PageFields,
   RequestContext,
   Viewer,
   alignToKeys,
@@ -11,13 +11,15 @@ import {
   forbidden,
   isSelfOrAdmin,
   isUuid,
-  newestFirstPage,
   notFound,
   queryRows,
   requireViewer,
 } from '@marketplace/kit';
 import type { DataSource } from 'typeorm';
-import { ORDER_COLUMNS, historyOf, itemsOf, ordersByIds, toOrder } from './order.store';
+import { checkOrderFilter } from './order-filter.validation';
+import { orderPage } from './order-search.store';
+import type { OrderFilter } from './order.inputs';
+import { historyOf, itemsOf, ordersByIds } from './order.store';
 import { OrderTransitions, UNPAID } from './order.transitions';
 import { Order, OrderItem, OrderStatus, OrderStatusChange, OrderStatusChangeReason } from './order.type';
 
@@ -89,28 +91,21 @@ export class OrderService {
     return (await ordersByIds(this.db, [id]))[0] ?? null;
   }
 
-  /** `User.orders`: one user's orders, newest first, keyset-paged on (created_at, id). */
+  /** `User.orders`: one user's orders, newest first, keyset-paged on (created_at, id), through the same filter as `orders`. */
   async list(
     context: RequestContext,
     userId: string,
-    status: OrderStatus | null | undefined,
-    page: PageArgs,
+    filter: OrderFilter | null | undefined,
+    page: PageFields,
   ): Promise<ConnectionShape<Order>> {
     const viewer = requireViewer(context);
     if (!isSelfOrAdmin(viewer, userId)) throw forbidden('Only the user or an admin may list their orders');
-    return newestFirstPage(
-      this.db,
-      {
-        columns: ORDER_COLUMNS,
-        from: 'orders o',
-        where: status ? 'o.user_id = $1 AND o.status = $2' : 'o.user_id = $1',
-        parameters: status ? [userId, status] : [userId],
-        orderBy: ['o.created_at', 'o.id'],
-      },
-      page,
-      toOrder,
-      (order) => order.createdAt,
-    );
+    return orderPage(this.db, checkOrderFilter(filter), userId, page);
+  }
+
+  /** `orders(filter)`: every customer's orders, newest first (the resolver admits admins only). */
+  search(filter: OrderFilter | null | undefined, page: PageFields): Promise<ConnectionShape<Order>> {
+    return orderPage(this.db, checkOrderFilter(filter), null, page);
   }
 
   /** The owner (or an admin) cancels an order nobody has paid yet. */
@@ -132,6 +127,7 @@ export class OrderService {
       }
       await this.transitions.transition(manager, id, OrderStatus.CANCELLED, reason, {
         correlationId: context.requestId,
+        actor: { kind: 'USER', userId: context.viewer!.id, role: context.viewer!.role },
       });
     });
     context.log.info({ orderId: id, reason }, 'order cancelled');
@@ -170,6 +166,8 @@ export class OrderService {
       if (batch < EXPIRY_BATCH_SIZE) break;
     }
     if (expired > 0) this.log.info({ expired, cutoff }, 'unpaid orders expired');
+    // The same round folds the per-status count changes into the counts `orders` reads.
+    await this.db.query(`SELECT order_status_counts_fold()`);
     return expired;
   }
 }

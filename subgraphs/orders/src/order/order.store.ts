@@ -1,6 +1,8 @@
 import { Money, queryRows } from '@marketplace/kit';
 import type { DataSource, EntityManager } from 'typeorm';
 import { Product, Vendor } from '../entity-stubs';
+import { STATUS_CHANGE_SUMMARY, StoredActor, appendTimeline } from '../timeline/timeline.store';
+import { OrderTimelineEntryKind } from '../timeline/timeline.type';
 import type { OrderStatus, OrderStatusChangeReason } from './order.type';
 import { Order, OrderItem, OrderStatusChange } from './order.type';
 
@@ -100,18 +102,29 @@ export async function historyOf(db: Db, orderIds: readonly string[]): Promise<Ma
   );
 }
 
-/** Call after writing the order row: the step takes the row's `updated_at`, so the latest step and `updatedAt` are one instant. */
-export function appendHistory(
+/**
+ * Call after writing the order row: the step takes the row's `updated_at`, so the latest step
+ * and `updatedAt` are one instant. The step enters the order's timeline in the same transaction.
+ */
+export async function appendHistory(
   manager: EntityManager,
   orderId: string,
   from: OrderStatus | null,
   to: OrderStatus,
   reason: OrderStatusChangeReason,
-): Promise<unknown> {
-  return manager.query(
+  actor: StoredActor,
+): Promise<void> {
+  await manager.query(
     `INSERT INTO order_status_history (order_id, from_status, to_status, reason, at) SELECT id, $2, $3, $4, updated_at FROM orders WHERE id = $1`,
     [orderId, from, to, reason],
   );
+  await appendTimeline(manager, {
+    orderId,
+    kind: OrderTimelineEntryKind.STATUS_CHANGED,
+    status: to,
+    summary: STATUS_CHANGE_SUMMARY[reason],
+    actor,
+  });
 }
 
 function groupBy<R extends { orderId: string }, T>(

@@ -1,5 +1,6 @@
 import { ChangeTopics, Events, SubgraphDeps } from '@marketplace/kit';
 import type { EntityManager } from 'typeorm';
+import { StoredActor, defaultActor } from '../timeline/timeline.store';
 import { appendHistory, itemsOf, lockOrder } from './order.store';
 import { OrderStatus, OrderStatusChangeReason } from './order.type';
 
@@ -28,6 +29,8 @@ export interface TransitionOptions {
   correlationId: string;
   /** The payment that paid the order (order.paid carries it). */
   paymentId?: string;
+  /** Who caused the change, for the timeline; derived from the reason when absent (`defaultActor`). */
+  actor?: StoredActor;
 }
 
 type Deps = Pick<SubgraphDeps, 'outbox' | 'changes' | 'afterCommit' | 'log'>;
@@ -59,7 +62,8 @@ export class OrderTransitions {
       return false;
     }
     await manager.query(`UPDATE orders SET status = $2, updated_at = clock_timestamp() WHERE id = $1`, [orderId, to]);
-    await appendHistory(manager, orderId, order.status, to, reason);
+    const actor = options.actor ?? (await defaultActor(manager, orderId, order.userId, reason));
+    await appendHistory(manager, orderId, order.status, to, reason, actor);
     const meta = { aggregateId: orderId, correlationId: options.correlationId };
     if (to === OrderStatus.PAID) {
       if (!options.paymentId) throw new Error(`order ${orderId}: PAID needs the payment id`);

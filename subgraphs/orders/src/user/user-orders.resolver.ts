@@ -18,6 +18,6 @@ export class UserOrdersResolver {
       "The user's orders, newest first (read your own as `me { orders }`): for the user and admins only; UNAUTHENTICATED when signed out, FORBIDDEN for anyone else.",
   })
   orders(@Root() user: User, @Args() { filter, ...page }: OrdersArgs, @Ctx() context: RequestContext) {
-    return this.orderService.list(context, user.id, filter?.status, page);
+    return this.orderService.list(context, user.id, filter, page);
   }
 }

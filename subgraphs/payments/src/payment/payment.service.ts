@@ -1,4 +1,5 @@
 import {
+  Outbox,
   RequestContext,
   Role,
   alignToKeys,
@@ -13,6 +14,7 @@ import type { DataSource, EntityManager } from 'typeorm';
 import type { OrderReplicaService } from '../order/order-replica.service';
 import type { PaymentProvider } from '../provider/payment-provider';
 import { orderNotHeardOf, paymentConflict } from './payment.errors';
+import { recordAttemptStarted } from './payment.timeline-events';
 import { checkOrderId } from './payment.validation';
 import { isPaid } from './payment.transitions';
 import { PAYMENT_COLUMNS, Payment, toPayment } from './payment.type';
@@ -25,6 +27,7 @@ export class PaymentService {
     private readonly db: DataSource,
     private readonly orders: OrderReplicaService,
     private readonly provider: PaymentProvider,
+    private readonly outbox: Outbox,
   ) {}
 
   /** Payments by id the viewer may see (owner or admin), one query per request tick; others are null. */
@@ -122,7 +125,9 @@ export class PaymentService {
         order.currency,
         this.provider.kind,
       ]);
-      return (await this.ofOrder(manager, orderId))!;
+      const created = (await this.ofOrder(manager, orderId))!;
+      await recordAttemptStarted(manager, this.outbox, context, created);
+      return created;
     });
     const ready = payment.clientSecret ? payment : await this.attachIntent(payment);
     context.log.info({ paymentId: ready.id, orderId, providerRef: ready.providerRef }, 'payment intent ready');

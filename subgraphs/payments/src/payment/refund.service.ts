@@ -13,6 +13,7 @@ import { refusesRefund } from '../dispute/dispute.rules';
 import { disputeStore } from '../dispute/dispute.store';
 import type { PaymentProvider, RefundRequest } from '../provider/payment-provider';
 import { paymentConflict } from './payment.errors';
+import { recordRefundRequested } from './payment.timeline-events';
 import { checkRefund } from './payment.validation';
 import type { PaymentService } from './payment.service';
 import { Payment, PaymentStatus } from './payment.type';
@@ -63,6 +64,7 @@ export class RefundService {
         `UPDATE payments SET refund_reason = $2, refund_requested_at = now(), updated_at = now() WHERE id = $1`,
         [payment.id, why],
       );
+      await recordRefundRequested(manager, this.outbox, context, payment, why);
       return payment;
     });
     await this.provider.refund(refundRequest(payment, why));

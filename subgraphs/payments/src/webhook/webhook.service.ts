@@ -3,6 +3,7 @@ import type { Counter } from 'prom-client';
 import type { DataSource, EntityManager } from 'typeorm';
 import type { OrderReplicaService } from '../order/order-replica.service';
 import { outcomePayload } from '../payment/payment.events';
+import { recordWebhookReceived } from '../payment/payment.timeline-events';
 import type { PaymentService } from '../payment/payment.service';
 import { movesForward } from '../payment/payment.transitions';
 import { Payment, PaymentStatus } from '../payment/payment.type';
@@ -61,6 +62,7 @@ export class WebhookService {
       if (!payment)
         throw new UnknownPayment(`No payment for ${event.type} ${event.id} (payment intent ${change.intentId})`);
       await manager.query(`UPDATE stripe_events SET payment_id = $2 WHERE id = $1`, [event.id, payment.id]);
+      await recordWebhookReceived(manager, this.outbox, event, payment, correlationId);
       mismatch = mismatchOf(payment, change);
       if (mismatch) {
         await recordMismatch(manager, event, mismatch);
