@@ -82,7 +82,7 @@ export class OrderSearchAndTimeline1800200000000 implements MigrationInterface {
         id bigserial PRIMARY KEY,
         order_id uuid NOT NULL REFERENCES orders (id) ON DELETE CASCADE,
         at timestamptz NOT NULL,
-        kind text NOT NULL CHECK (kind IN ('STATUS_CHANGED', 'PAYMENT_ATTEMPT_STARTED', 'WEBHOOK_RECEIVED', 'REFUND_REQUESTED', 'LICENSE_ISSUED', 'LICENSE_REVOKED')),
+        kind text NOT NULL CHECK (kind IN ('STATUS_CHANGED', 'PAYMENT_ATTEMPT_STARTED', 'WEBHOOK_RECEIVED', 'REFUND_REQUESTED', 'LICENSE_ISSUED', 'LICENSE_REVOKED', 'DISPUTE_OPENED', 'DISPUTE_CLOSED')),
         -- The status entered, for STATUS_CHANGED only.
         status text CHECK ((kind = 'STATUS_CHANGED') = (status IS NOT NULL)),
         summary text NOT NULL CHECK (summary <> '' AND length(summary) <= 500),

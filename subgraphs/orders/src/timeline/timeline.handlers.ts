@@ -36,7 +36,7 @@ async function fromEvent(
 const requester = (actor: { userId: string; role: `${Role}` } | undefined): StoredActor =>
   actor ? { kind: 'USER', userId: actor.userId, role: actor.role as Role } : SYSTEM;
 
-/** What payments and licensing know about an order that orders shows in its timeline. */
+/** What payments and licensing know about an order that orders shows in its timeline (attempts, webhooks, refunds, disputes). */
 export const timelineHandlers = (transitions: OrderTransitions) => [
   eventHandler('order-timeline-payment-attempt', Events.PaymentAttemptStarted, async (event, { manager }) => {
     const { provider, amount, actor } = event.payload;
@@ -68,6 +68,25 @@ export const timelineHandlers = (transitions: OrderTransitions) => [
     // Heard after payment.refunded (another queue position): the REFUNDED step is the requester's too.
     await creditRefundTo(manager, event.payload.orderId, actor);
     transitions.notify(manager, event.payload.orderId);
+  }),
+
+  eventHandler('order-timeline-dispute-opened', Events.PaymentDisputed, async (event, { manager }) => {
+    const written = await fromEvent(manager, event, {
+      kind: OrderTimelineEntryKind.DISPUTE_OPENED,
+      summary: `Payment of ${formatMoney(event.payload.amount)} disputed by the cardholder (${event.payload.reason})`,
+      actor: PROVIDER,
+    });
+    if (written) transitions.notify(manager, event.payload.orderId);
+  }),
+
+  eventHandler('order-timeline-dispute-closed', Events.PaymentDisputeClosed, async (event, { manager }) => {
+    const { outcome, amount } = event.payload;
+    const written = await fromEvent(manager, event, {
+      kind: OrderTimelineEntryKind.DISPUTE_CLOSED,
+      summary: `Dispute of ${formatMoney(amount)} ${outcome === 'WON' ? 'won: the payment stands' : 'lost: the money went back to the cardholder'}`,
+      actor: PROVIDER,
+    });
+    if (written) transitions.notify(manager, event.payload.orderId);
   }),
 ];
 

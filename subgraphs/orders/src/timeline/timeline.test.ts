@@ -96,6 +96,32 @@ describe('Order.timeline', () => {
     );
   });
 
+  it('shows a dispute opened and closed, as the payment provider told it', async () => {
+    const token = customer();
+    const product = await published(orders, { name: 'Disputed Agent' });
+    const { order } = await placeOrder(orders, token, [product]);
+    const payment = paymentOf(order);
+    await paid(orders, order, payment.paymentId);
+    await deliverEvent(orders, Events.PaymentDisputed, { ...payment, reason: 'fraudulent' });
+    await deliverEvent(orders, Events.PaymentDisputeClosed, {
+      paymentId: payment.paymentId,
+      orderId: uuidOf(order.id),
+      disputeId: 'dp_timeline',
+      outcome: 'LOST',
+      status: 'LOST',
+      amount: order.total,
+      closedAt: new Date().toISOString(),
+    });
+    const entries = (await timelineAs(order.id, token))!;
+    const disputes = entries.filter((e) => e.kind.startsWith('DISPUTE_'));
+    expect(disputes.map((e) => [e.kind, e.actor.kind])).toEqual([
+      ['DISPUTE_OPENED', 'PAYMENT_PROVIDER'],
+      ['DISPUTE_CLOSED', 'PAYMENT_PROVIDER'],
+    ]);
+    expect(disputes[0].summary).toContain('disputed by the cardholder (fraudulent)');
+    expect(disputes[1].summary).toContain('lost');
+  });
+
   it('shows the owner that an admin acted, not which admin; someone else gets no order at all', async () => {
     const token = customer();
     const order = await lifeOf(token, admin());

@@ -10,6 +10,8 @@ export enum OrderTimelineEntryKind {
   REFUND_REQUESTED = 'REFUND_REQUESTED',
   LICENSE_ISSUED = 'LICENSE_ISSUED',
   LICENSE_REVOKED = 'LICENSE_REVOKED',
+  DISPUTE_OPENED = 'DISPUTE_OPENED',
+  DISPUTE_CLOSED = 'DISPUTE_CLOSED',
 }
 
 registerEnumType(OrderTimelineEntryKind, {
@@ -24,6 +26,10 @@ registerEnumType(OrderTimelineEntryKind, {
     REFUND_REQUESTED: { description: 'Someone asked for the payment to be refunded.' },
     LICENSE_ISSUED: { description: 'A line of the order got its license.' },
     LICENSE_REVOKED: { description: 'A license of the order was revoked.' },
+    DISPUTE_OPENED: { description: "The cardholder disputed the order's payment with their bank." },
+    DISPUTE_CLOSED: {
+      description: 'The dispute closed: won (the money stays) or lost (it went back to the cardholder).',
+    },
   },
 });
 
