@@ -10,3 +10,4 @@ export * from './topic';
 export * from './event-tables.migration';
 export * from './backbone';
 export * from './product-state-handlers';
+export * from './personal-data-handlers';

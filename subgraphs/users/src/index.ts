@@ -1,4 +1,12 @@
-import { AccessTokenSigner, RateLimiter, SubgraphModule, publicDataAnnouncer } from '@marketplace/kit';
+import {
+  AccessTokenSigner,
+  AccessTokenVerifier,
+  LocalDirectoryStorage,
+  RateLimiter,
+  SubgraphModule,
+  UrlTokenSigner,
+  publicDataAnnouncer,
+} from '@marketplace/kit';
 import { AccountEmails } from './auth/account-emails';
 import { AuthResolver } from './auth/auth.resolver';
 import { AuthService } from './auth/auth.service';
@@ -11,6 +19,13 @@ import { UsersConfig, readUsersConfig } from './config';
 import { nodeSchema } from './node/node.schema';
 import { CreateUsers1763770000000 } from './migrations/1763770000000-create-users';
 import { AddSessionVersion1765000000000 } from './migrations/1765000000000-add-session-version';
+import { Privacy1800800000000 } from './migrations/1800800000000-privacy';
+import { dataExportRoutes } from './privacy/data-export.routes';
+import { DataExportService } from './privacy/data-export.service';
+import { ErasureService } from './privacy/erasure.service';
+import { readPrivacyConfig } from './privacy/privacy.config';
+import { collectDataExportPart } from './privacy/privacy.handlers';
+import { PrivacyResolver } from './privacy/privacy.resolver';
 import { seedUsers } from './seed';
 import { User } from './user/user.entity';
 import { grantVendorRole, sendVerificationEmail } from './user/user.handlers';
@@ -29,11 +44,11 @@ export const usersSubgraph: SubgraphModule<UsersConfig> = {
   name: 'users',
   defaultPort: 4001,
   entities: [User],
-  migrations: [CreateUsers1763770000000, AddSessionVersion1765000000000],
-  resolvers: [UserResolver, AuthResolver],
+  migrations: [CreateUsers1763770000000, AddSessionVersion1765000000000, Privacy1800800000000],
+  resolvers: [UserResolver, AuthResolver, PrivacyResolver],
   schemaExtension: nodeSchema,
   readSettings: readUsersConfig,
-  wire({ config, keys, sessions: sessionVersions, db, store, log, outbox, changes, afterCommit }, settings) {
+  wire({ env, config, keys, sessions: sessionVersions, db, store, log, outbox, changes, afterCommit }, settings) {
     if (!keys.privateKeyPem)
       throw new Error('config: JWT_PRIVATE_KEY is required by the users subgraph (it signs access tokens)');
     const hasher = new PasswordHasher(settings.passwordHashCost);
@@ -93,10 +108,33 @@ export const usersSubgraph: SubgraphModule<UsersConfig> = {
       },
       outbox,
     );
+    const privacy = readPrivacyConfig(env);
+    const exports = new DataExportService(
+      db,
+      outbox,
+      new LocalDirectoryStorage(privacy.storageDir),
+      new UrlTokenSigner(privacy.urlSigningSecret),
+      afterCommit,
+      privacy,
+    );
+    const erasure = new ErasureService(
+      db,
+      users,
+      hasher,
+      sessions,
+      exports,
+      outbox,
+      new RateLimiter(store, {
+        name: 'delete-account-password',
+        limit: settings.maxCurrentPasswordFailures,
+        windowMs: loginWindowMs,
+      }),
+    );
     return {
-      resolvers: [new UserResolver(users), new AuthResolver(auth)],
+      resolvers: [new UserResolver(users), new AuthResolver(auth), new PrivacyResolver(exports, erasure)],
       references: userReferences(users),
-      handlers: [sendVerificationEmail(emails), grantVendorRole],
+      routes: dataExportRoutes(exports, new AccessTokenVerifier(keys.publicKeyPem, config.jwt, sessionVersions), log),
+      handlers: [sendVerificationEmail(emails), grantVendorRole, collectDataExportPart(exports)],
       seed: () => seedUsers(db, hasher, settings),
     };
   },
