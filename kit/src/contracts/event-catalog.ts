@@ -220,11 +220,7 @@ export const Events = {
    * A user's personal data was erased (users → every subgraph: anonymise what you hold of them,
    * replacing the user reference by `pseudonym`, a fresh uuid linked to nothing but this event).
    */
-  UserErased: defineEvent(
-    'user.erased',
-    1,
-    z.object({ userId: z.string().uuid(), pseudonym: z.string().uuid() }),
-  ),
+  UserErased: defineEvent('user.erased', 1, z.object({ userId: z.string().uuid(), pseudonym: z.string().uuid() })),
 } as const;
 
 /** An amount in minor units of an ISO 4217 currency. */

@@ -35,6 +35,8 @@ import { VendorReplica } from './vendor-replica/vendor-replica.entity';
 import { vendorReplicaHandlers } from './vendor-replica/vendor-replica.handlers';
 import { VendorReplicaService } from './vendor-replica/vendor-replica.service';
 import { VendorProductsResolver } from './vendor-replica/vendor-products.resolver';
+import { ErasedUsers1800800000000 } from './migrations/1800800000000-erased-users';
+import { catalogPrivacyHandlers } from './privacy/privacy.handlers';
 
 export { DEMO_VENDORS } from './seed';
 
@@ -52,6 +54,7 @@ export const catalogSubgraph: SubgraphModule<CatalogConfig> = {
     MaxActivations1763800000005,
     AbsentText1763800000006,
     PriceByCurrency1763800000007,
+    ErasedUsers1800800000000,
   ],
   resolvers: [
     ProductResolver,
@@ -111,7 +114,7 @@ export const catalogSubgraph: SubgraphModule<CatalogConfig> = {
         ...reviewReferences(reviews),
         ...entityStubReferences,
       },
-      handlers: [...vendorReplicaHandlers(vendors), ...licenseHandlers(licenses)],
+      handlers: [...vendorReplicaHandlers(vendors), ...licenseHandlers(licenses), ...catalogPrivacyHandlers()],
       seed: () => seedCatalog(db, events, log),
     };
   },

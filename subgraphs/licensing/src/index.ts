@@ -16,6 +16,8 @@ import { ProductViewerLicenseResolver } from './product/product-viewer-license.r
 import { productReplicaHandlers } from './product-replica/product-replica.handlers';
 import { ProductReplicaService } from './product-replica/product-replica.service';
 import { UserLicensesResolver } from './user/user-licenses.resolver';
+import { ErasedUsers1800800000000 } from './migrations/1800800000000-erased-users';
+import { licensePrivacyHandlers } from './privacy/privacy.handlers';
 
 export { LicensingConfig, readLicensingConfig } from './config';
 export { LicenseKeyPayload, signLicenseKey, verifyLicenseKey } from './key/license-key';
@@ -27,7 +29,7 @@ export const licensingSubgraph: SubgraphModule<LicensingConfig> = {
   name: 'licensing',
   defaultPort: 4005,
   entities: [],
-  migrations: [CreateLicensing1763810000000],
+  migrations: [CreateLicensing1763810000000, ErasedUsers1800800000000],
   resolvers: [
     LicenseResolver,
     OrderLicensesResolver,
@@ -70,7 +72,7 @@ export const licensingSubgraph: SubgraphModule<LicensingConfig> = {
         publicKeyRoutes(publicKey)(app);
         downloadRoutes(downloads, log)(app);
       },
-      handlers: [...licenseHandlers(licenses), ...productReplicaHandlers(products)],
+      handlers: [...licenseHandlers(licenses), ...productReplicaHandlers(products), ...licensePrivacyHandlers()],
     };
   },
 };

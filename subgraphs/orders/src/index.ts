@@ -19,6 +19,8 @@ import { OrderTransitions } from './order/order.transitions';
 import { productReplicaHandlers } from './product-replica/product-replica.handlers';
 import { ProductReplicaService } from './product-replica/product-replica.service';
 import { UserOrdersResolver } from './user/user-orders.resolver';
+import { ErasedUsers1800800000000 } from './migrations/1800800000000-erased-users';
+import { orderPrivacyHandlers } from './privacy/privacy.handlers';
 
 /** Carts, orders and the replica of published products they are priced from. */
 export const ordersSubgraph: SubgraphModule<OrdersConfig> = {
@@ -30,6 +32,7 @@ export const ordersSubgraph: SubgraphModule<OrdersConfig> = {
     CreateCarts1763790000001,
     CreateOrders1763790000002,
     OrderStatusChangeReasons1763790000003,
+    ErasedUsers1800800000000,
   ],
   resolvers: [
     CartResolver,
@@ -57,7 +60,7 @@ export const ordersSubgraph: SubgraphModule<OrdersConfig> = {
         new UserOrdersResolver(orders),
       ],
       references: { ...entityStubReferences, ...orderReferences(orders) },
-      handlers: [...productReplicaHandlers(products), ...orderHandlers(transitions)],
+      handlers: [...productReplicaHandlers(products), ...orderHandlers(transitions), ...orderPrivacyHandlers()],
       close: stopExpiry,
     };
   },

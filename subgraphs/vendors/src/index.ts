@@ -17,6 +17,8 @@ import { Vendor } from './vendor-account/vendor.entity';
 import { vendorReferences } from './vendor-account/vendor.reference';
 import { VendorResolver } from './vendor-account/vendor.resolver';
 import { VendorService } from './vendor-account/vendor.service';
+import { ErasedUsers1800800000000 } from './migrations/1800800000000-erased-users';
+import { vendorPrivacyHandlers } from './privacy/privacy.handlers';
 
 export { DEMO_VENDORS } from './seed';
 export { VendorStatus } from './vendor-account/vendor.entity';
@@ -26,7 +28,12 @@ export const vendorSubgraph: SubgraphModule<VendorConfig> = {
   name: 'vendor',
   defaultPort: 4006,
   entities: [Vendor],
-  migrations: [CreateVendors1763780000000, CreateLedger1763810000000, PayoutIdempotency1796500000000],
+  migrations: [
+    CreateVendors1763780000000,
+    CreateLedger1763810000000,
+    PayoutIdempotency1796500000000,
+    ErasedUsers1800800000000,
+  ],
   resolvers: [
     VendorResolver,
     UserVendorResolver,
@@ -54,7 +61,7 @@ export const vendorSubgraph: SubgraphModule<VendorConfig> = {
         new VendorPayoutsResolver(payouts, vendors),
       ],
       references: { ...vendorReferences(vendors), ...payoutReferences(payouts), ...entityStubReferences },
-      handlers: ledgerHandlers(ledger),
+      handlers: [...ledgerHandlers(ledger), ...vendorPrivacyHandlers()],
       seed: () => seedVendors(db, outbox, settings),
     };
   },

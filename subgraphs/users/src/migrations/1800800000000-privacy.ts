@@ -24,8 +24,12 @@ export class Privacy1800800000000 implements MigrationInterface {
         size bigint CHECK (size >= 0),
         CHECK ((status = 'READY') = (ready_at IS NOT NULL AND expires_at IS NOT NULL AND storage_key IS NOT NULL))
       )`);
-    await db.query(`CREATE UNIQUE INDEX data_exports_one_pending_key ON data_exports (user_id) WHERE status = 'PENDING'`);
-    await db.query(`CREATE INDEX data_exports_user_requested_idx ON data_exports (user_id, requested_at DESC, id DESC)`);
+    await db.query(
+      `CREATE UNIQUE INDEX data_exports_one_pending_key ON data_exports (user_id) WHERE status = 'PENDING'`,
+    );
+    await db.query(
+      `CREATE INDEX data_exports_user_requested_idx ON data_exports (user_id, requested_at DESC, id DESC)`,
+    );
     await db.query(`
       CREATE TABLE data_export_parts (
         export_id uuid NOT NULL REFERENCES data_exports (id) ON DELETE CASCADE,

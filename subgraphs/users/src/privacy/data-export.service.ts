@@ -97,11 +97,10 @@ export class DataExportService {
         throw error;
       }
       // The users subgraph's own part is written at once; the others answer the event.
-      await manager.query(`INSERT INTO data_export_parts (export_id, subgraph, data, truncated) VALUES ($1, $2, $3, false)`, [
-        row.id,
-        'users',
-        JSON.stringify(await this.usersPart(manager, viewer.id)),
-      ]);
+      await manager.query(
+        `INSERT INTO data_export_parts (export_id, subgraph, data, truncated) VALUES ($1, $2, $3, false)`,
+        [row.id, 'users', JSON.stringify(await this.usersPart(manager, viewer.id))],
+      );
       await this.outbox.record(
         manager,
         Events.UserDataExportRequested,
@@ -135,7 +134,13 @@ export class DataExportService {
   list(userId: string, page: PageFields): Promise<ConnectionShape<DataExport>> {
     return newestFirstPage<DataExportRow, DataExport>(
       this.db,
-      { columns: COLUMNS, from: 'data_exports', where: 'user_id = $1', parameters: [userId], orderBy: ['requested_at', 'id'] },
+      {
+        columns: COLUMNS,
+        from: 'data_exports',
+        where: 'user_id = $1',
+        parameters: [userId],
+        orderBy: ['requested_at', 'id'],
+      },
       page,
       (row) => this.toExport(row),
       (dataExport) => dataExport.requestedAt,
@@ -206,7 +211,10 @@ export class DataExportService {
     );
     if (!row?.storage_key || !row.expires_at || row.expires_at.getTime() <= Date.now())
       throw new DataExportRefused(410, 'EXPORT_EXPIRED', 'This export is no longer available; ask for a new one');
-    return { storageKey: row.storage_key, fileName: `marketplace-data-${row.ready_at!.toISOString().slice(0, 10)}.json` };
+    return {
+      storageKey: row.storage_key,
+      fileName: `marketplace-data-${row.ready_at!.toISOString().slice(0, 10)}.json`,
+    };
   }
 
   read(storageKey: string): Promise<Readable> {
@@ -279,7 +287,11 @@ export class DataExportService {
   private link(row: DataExportRow): string {
     const exp = Math.floor(Date.now() / 1000) + this.settings.linkTtlSeconds;
     const claims: DataExportClaims = { eid: row.id, uid: row.user_id, exp };
-    const token = this.signer.sign(DATA_EXPORT_PURPOSE, claims, this.settings.linkTtlSeconds + EXPIRED_LINK_GRACE_SECONDS);
+    const token = this.signer.sign(
+      DATA_EXPORT_PURPOSE,
+      claims,
+      this.settings.linkTtlSeconds + EXPIRED_LINK_GRACE_SECONDS,
+    );
     return `${this.settings.publicUrl}/exports/${token}`;
   }
 }

@@ -55,4 +55,3 @@ export class DataExport {
 }
 
 export const DataExportConnection = Connection(DataExport, 'DataExport');
-

@@ -6,7 +6,7 @@ export class DeleteMyAccountInput {
   password: string;
 }
 
-@InputType({ description: "The user whose personal data an admin erases." })
+@InputType({ description: 'The user whose personal data an admin erases.' })
 export class EraseUserInput {
   @Field(() => ID, { description: 'The user to erase.' })
   userId: string;

@@ -1,12 +1,4 @@
-import {
-  PageArgs,
-  PagedList,
-  RequestContext,
-  Role,
-  ViewerDependent,
-  forbidden,
-  requireViewer,
-} from '@marketplace/kit';
+import { PageArgs, PagedList, RequestContext, Role, ViewerDependent, forbidden, requireViewer } from '@marketplace/kit';
 import { Arg, Args, Authorized, Ctx, FieldResolver, Mutation, Query, Resolver, Root } from 'type-graphql';
 import { User } from '../user/user.entity';
 import { DataExportService } from './data-export.service';
@@ -57,7 +49,7 @@ export class PrivacyResolver {
   })
   dataExports(@Root() user: User, @Args() page: PageArgs, @Ctx() context: RequestContext) {
     const viewer = requireViewer(context);
-    if (viewer.id !== user.id) throw forbidden("Only the user sees their own data exports");
+    if (viewer.id !== user.id) throw forbidden('Only the user sees their own data exports');
     return this.exports.list(user.id, page);
   }
 
