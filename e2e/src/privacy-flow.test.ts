@@ -1,11 +1,19 @@
 import { randomBytes } from 'node:crypto';
-import { DemoIds, Envelope, UrlTokenSigner } from '@marketplace/kit';
+import { DemoIds, UrlTokenSigner } from '@marketplace/kit';
 import { globalId, uuidOf } from '@marketplace/kit/testing';
-import { TestSupergraph, startTestSupergraph, until } from './testing/supergraph';
+import { TestSupergraph, startTestSupergraph } from './testing/supergraph';
 import {
   Buyer,
+  DATA_EXPORT,
+  DELETE,
+  ERASE,
+  EXPORT,
   adaProducts,
-  addToCart,
+  codeOf,
+  downloadThroughGateway,
+  exportWhenReady,
+  outboxOfType,
+  reasonOf,
   buyer,
   register,
   rowsIn,
@@ -17,7 +25,8 @@ import {
  * Issue 20's privacy bullet through the gateway: a customer who bought, activated and
  * reviewed exports their data (one JSON document with every subgraph's part, downloadable
  * by them only), then deletes the account (anonymised in every subgraph, amounts kept);
- * an admin erases another user likewise; guards, the authorization matrix and races.
+ * an admin erases another user likewise; guards and the authorization matrix (races of an
+ * erasure with a sign-in or a checkout: privacy-races.test.ts).
  */
 const SIGNING_SECRET = randomBytes(32);
 
@@ -43,37 +52,9 @@ beforeAll(async () => {
 afterAll(() => supergraph?.close(), 60_000);
 
 const gql = () => supergraph.client;
-const codeOf = (result: { errors?: readonly { extensions?: Record<string, unknown> }[] }) =>
-  (result.errors?.[0]?.extensions?.code as string | undefined) ?? 'OK';
-const reasonOf = (result: { errors?: readonly { extensions?: Record<string, unknown> }[] }) =>
-  result.errors?.[0]?.extensions?.reason;
-const download = (url: string, token?: string) =>
-  fetch(new URL(new URL(url).pathname, supergraph.gateway.url), {
-    headers: token ? { authorization: `Bearer ${token}` } : {},
-  });
-
-const EXPORT = `mutation { exportMyData { dataExport { id status requestedAt readyAt expiresAt downloadUrl } } }`;
-const DATA_EXPORT = `query($id: ID!) { dataExport(id: $id) { id status readyAt expiresAt downloadUrl } }`;
-const DELETE = `mutation($p: String!) { deleteMyAccount(input: { password: $p }) { user { id displayName email erasedAt } } }`;
-const ERASE = `mutation($u: ID!) { eraseUser(input: { userId: $u }) { user { id displayName email erasedAt } } }`;
-
-async function readyExport(token: string, id: string) {
-  return until(async () => {
-    const { dataExport } = await gql().data(DATA_EXPORT, { variables: { id }, token });
-    return dataExport.status === 'READY' ? dataExport : undefined;
-  }, 'the export to be assembled');
-}
-
-async function outboxOf(subgraph: string, type: string): Promise<Envelope[]> {
-  return (
-    await rowsIn<{ envelope: Envelope }>(
-      supergraph,
-      subgraph,
-      `SELECT envelope FROM outbox WHERE type = $1 ORDER BY position`,
-      [type],
-    )
-  ).map((row) => row.envelope);
-}
+const readyExport = (token: string, id: string) => exportWhenReady(supergraph, token, id);
+const download = (url: string, token?: string) => downloadThroughGateway(supergraph, url, token);
+const outboxOf = (subgraph: string, type: string) => outboxOfType(supergraph, subgraph, type);
 
 describe('exportMyData', () => {
   it("assembles one document of the customer's data from every subgraph, downloadable by them alone", async () => {
@@ -378,55 +359,5 @@ describe('eraseUser', () => {
       [DemoIds.vendors.grace],
     );
     expect(replica.display_name).toBe('Deleted vendor');
-  });
-});
-
-describe('races', () => {
-  it('a sign-in racing the deletion ends with no usable session', async () => {
-    const erin = await register(supergraph, 'Erin');
-    const [login, deleted] = await Promise.all([
-      gql().request(
-        `mutation($e: String!, $p: String!) { login(input: { email: $e, password: $p }) { accessToken refreshToken } }`,
-        {
-          variables: { e: erin.email, p: erin.password },
-        },
-      ),
-      gql().request(DELETE, { variables: { p: erin.password }, token: erin.token }),
-    ]);
-    expect(codeOf(deleted)).toBe('OK');
-    const session = login.data?.login as { accessToken: string; refreshToken: string } | undefined;
-    if (session) {
-      expect((await gql().request(`{ me { id } }`, { token: session.accessToken })).data?.me ?? null).toBeNull();
-      const refreshed = await gql().request(
-        `mutation($t: String!) { refreshToken(input: { refreshToken: $t }) { accessToken } }`,
-        {
-          variables: { t: session.refreshToken },
-        },
-      );
-      expect(codeOf(refreshed)).toBe('UNAUTHENTICATED');
-    } else expect(codeOf(login)).toBe('UNAUTHENTICATED');
-  });
-
-  it('a checkout racing the deletion leaves no order under the old id', async () => {
-    const frank = await register(supergraph, 'Frank');
-    await addToCart(supergraph, frank.token, products[2] ?? products[0]);
-    const [checkout, deleted] = await Promise.all([
-      gql().request(`mutation { checkout(input: { idempotencyKey: "privacy-race-1" }) { order { id } } }`, {
-        token: frank.token,
-      }),
-      gql().request(DELETE, { variables: { p: frank.password }, token: frank.token }),
-    ]);
-    expect(codeOf(deleted)).toBe('OK');
-    await untilErasedEverywhere(supergraph, frank.id);
-    const orderId = checkout.data?.checkout?.order.id as string | undefined;
-    if (orderId) {
-      const [order] = await rowsIn<{ user_id: string }>(
-        supergraph,
-        'orders',
-        'SELECT user_id FROM orders WHERE id = $1',
-        [uuidOf(orderId)],
-      );
-      expect(order.user_id).not.toBe(uuidOf(frank.id));
-    }
   });
 });

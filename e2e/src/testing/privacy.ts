@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { DemoIds, queryRows } from '@marketplace/kit';
+import { DemoIds, Envelope, queryRows } from '@marketplace/kit';
 import { globalId, uuidOf } from '@marketplace/kit/testing';
 import { TestSupergraph, until } from './supergraph';
 
@@ -146,4 +146,36 @@ export async function untilErasedEverywhere(supergraph: TestSupergraph, userGlob
     const [{ n }] = await rowsIn<{ n: number }>(supergraph, subgraph, sql, [id]);
     expect(`${subgraph}: ${sql} → ${n}`).toBe(`${subgraph}: ${sql} → 0`);
   }
+}
+
+type Answer = { errors?: readonly { extensions?: Record<string, unknown> }[] };
+export const codeOf = (result: Answer) => (result.errors?.[0]?.extensions?.code as string | undefined) ?? 'OK';
+export const reasonOf = (result: Answer) => result.errors?.[0]?.extensions?.reason;
+
+export const EXPORT = `mutation { exportMyData { dataExport { id status requestedAt readyAt expiresAt downloadUrl } } }`;
+export const DATA_EXPORT = `query($id: ID!) { dataExport(id: $id) { id status readyAt expiresAt downloadUrl } }`;
+export const DELETE = `mutation($p: String!) { deleteMyAccount(input: { password: $p }) { user { id displayName email erasedAt } } }`;
+export const ERASE = `mutation($u: ID!) { eraseUser(input: { userId: $u }) { user { id displayName email erasedAt } } }`;
+
+/** GET of a download link's path on the test gateway (links name the configured PUBLIC_URL). */
+export const downloadThroughGateway = (supergraph: TestSupergraph, url: string, token?: string) =>
+  fetch(new URL(new URL(url).pathname, supergraph.gateway.url), {
+    headers: token ? { authorization: `Bearer ${token}` } : {},
+  });
+
+export function exportWhenReady(supergraph: TestSupergraph, token: string, id: string) {
+  return until(async () => {
+    const { dataExport } = await supergraph.client.data(DATA_EXPORT, { variables: { id }, token });
+    return dataExport.status === 'READY' ? dataExport : undefined;
+  }, 'the export to be assembled');
+}
+
+export async function outboxOfType(supergraph: TestSupergraph, subgraph: string, type: string): Promise<Envelope[]> {
+  const rows = await rowsIn<{ envelope: Envelope }>(
+    supergraph,
+    subgraph,
+    `SELECT envelope FROM outbox WHERE type = $1 ORDER BY position`,
+    [type],
+  );
+  return rows.map((row) => row.envelope);
 }
