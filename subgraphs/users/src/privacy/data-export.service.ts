@@ -234,11 +234,15 @@ export class DataExportService {
     this.deleteDocumentsAfterCommit(manager, dropped);
   }
 
+  /** The user's exports past their expiry, and a PENDING one that waited in vain (see `pendingTimeoutMinutes`). */
   private async dropExpired(manager: EntityManager, userId: string): Promise<void> {
     const dropped = await queryRows<{ storage_key: string | null }>(
       manager,
-      `DELETE FROM data_exports WHERE user_id = $1 AND expires_at <= now() RETURNING storage_key`,
-      [userId],
+      `DELETE FROM data_exports
+        WHERE user_id = $1
+          AND (expires_at <= now() OR (status = 'PENDING' AND requested_at < now() - make_interval(mins => $2)))
+        RETURNING storage_key`,
+      [userId, this.settings.pendingTimeoutMinutes],
     );
     this.deleteDocumentsAfterCommit(manager, dropped);
   }

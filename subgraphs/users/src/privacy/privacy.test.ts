@@ -75,6 +75,25 @@ describe('exportMyData', () => {
     expect(codeOf(await users.client.request(EXPORT, { token: alice.accessToken }))).toBe('OK');
   });
 
+  it('a PENDING export that waited past DATA_EXPORT_PENDING_TIMEOUT_MINUTES no longer blocks a new one', async () => {
+    const carol = await registerAs(users, 'CUSTOMER');
+    const { exportMyData } = await users.client.data(EXPORT, { token: carol.accessToken });
+    expect(codeOf(await users.client.request(EXPORT, { token: carol.accessToken }))).toBe('CONFLICT');
+    const stuck = uuidOf(exportMyData.dataExport.id);
+    await rows(`UPDATE data_exports SET requested_at = now() - interval '61 minutes' WHERE id = $1`, [stuck]);
+    expect(codeOf(await users.client.request(EXPORT, { token: carol.accessToken }))).toBe('OK');
+    expect(await rows(`SELECT 1 FROM data_exports WHERE id = $1`, [stuck])).toEqual([]);
+    // A part arriving for it now is ignored.
+    await deliverEvent(users, Events.UserDataExportPart, {
+      exportId: stuck,
+      userId: uuidOf(carol.user.id),
+      subgraph: 'orders',
+      data: {},
+      truncated: false,
+    });
+    expect(await rows(`SELECT 1 FROM data_export_parts WHERE export_id = $1`, [stuck])).toEqual([]);
+  });
+
   it.each<[Who, string]>([
     ['anonymous', 'UNAUTHENTICATED'],
     ['customer', 'OK'],
