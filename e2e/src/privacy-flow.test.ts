@@ -12,6 +12,7 @@ import {
   codeOf,
   downloadThroughGateway,
   exportWhenReady,
+  freshVendor,
   outboxOfType,
   reasonOf,
   buyer,
@@ -328,35 +329,29 @@ describe('eraseUser', () => {
   });
 
   it("anonymises a vendor's profile and keeps its ledger and payouts", async () => {
-    const grace = globalId('User', DemoIds.users.grace);
-    const [before] = await rowsIn<{ n: number }>(
-      supergraph,
-      'vendor',
-      'SELECT count(*)::int AS n FROM ledger_entries WHERE vendor_id = $1',
-      [DemoIds.vendors.grace],
-    );
-    expect(codeOf(await gql().request(ERASE, { variables: { u: grace }, token: admin }))).toBe('OK');
-    await untilErasedEverywhere(supergraph, grace);
+    const vera = await freshVendor(supergraph, admin);
+    const vendorId = uuidOf(vera.vendorId);
+    await buyer(supergraph, 'Gus', vera.productId);
+    const ledger = (sql: string) => rowsIn<{ n: number }>(supergraph, 'vendor', sql, [vendorId]);
+    const [before] = await ledger('SELECT count(*)::int AS n FROM ledger_entries WHERE vendor_id = $1');
+    expect(before.n).toBeGreaterThan(0);
+    expect(codeOf(await gql().request(ERASE, { variables: { u: vera.id }, token: admin }))).toBe('OK');
+    await untilErasedEverywhere(supergraph, vera.id);
     const [vendor] = await rowsIn<{ display_name: string; bio: string | null; status: string; slug: string }>(
       supergraph,
       'vendor',
       'SELECT display_name, bio, status, slug FROM vendors WHERE id = $1',
-      [DemoIds.vendors.grace],
+      [vendorId],
     );
     expect(vendor).toMatchObject({ display_name: 'Deleted vendor', bio: null, status: 'SUSPENDED' });
     expect(vendor.slug).toMatch(/^deleted-/);
-    const [after] = await rowsIn<{ n: number }>(
-      supergraph,
-      'vendor',
-      'SELECT count(*)::int AS n FROM ledger_entries WHERE vendor_id = $1',
-      [DemoIds.vendors.grace],
-    );
+    const [after] = await ledger('SELECT count(*)::int AS n FROM ledger_entries WHERE vendor_id = $1');
     expect(after.n).toBe(before.n);
     const [replica] = await rowsIn<{ display_name: string }>(
       supergraph,
       'catalog',
       'SELECT display_name FROM vendors WHERE id = $1',
-      [DemoIds.vendors.grace],
+      [vendorId],
     );
     expect(replica.display_name).toBe('Deleted vendor');
   });

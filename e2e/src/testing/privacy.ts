@@ -179,3 +179,55 @@ export async function outboxOfType(supergraph: TestSupergraph, subgraph: string,
   );
   return rows.map((row) => row.envelope);
 }
+
+/**
+ * A fresh vendor (never a demo account: their session versions are shared by every test file, and an
+ * erasure raises them) with one published product; answers the user and the product's global ids.
+ */
+export async function freshVendor(supergraph: TestSupergraph, admin: string) {
+  const gql = supergraph.client;
+  const account = await register(supergraph, 'Vera');
+  const { applyAsVendor } = await gql.data(
+    `mutation($n: String!) { applyAsVendor(input: { displayName: $n }) { vendor { id } } }`,
+    { variables: { n: `Vera's agents ${randomUUID().slice(0, 8)}` }, token: account.token },
+  );
+  const vendorId = applyAsVendor.vendor.id as string;
+  await gql.data(`mutation($v: ID!) { approveVendor(input: { vendorId: $v }) { vendor { id } } }`, {
+    variables: { v: vendorId },
+    token: admin,
+  });
+  // The VENDOR role arrives with the next sign-in, once users handled vendor.approved.
+  const token = await until(async () => {
+    const signedIn = await signIn(supergraph, account.email, account.password);
+    const { me } = await gql.data(`{ me { role } }`, { token: signedIn });
+    return me.role === 'VENDOR' ? signedIn : undefined;
+  }, 'the VENDOR role');
+  const created = await until(async () => {
+    const result = await gql.request(
+      `mutation($i: CreateProductInput!) { createProduct(input: $i) { product { id } } }`,
+      {
+        variables: {
+          i: {
+            name: `Vera agent ${randomUUID().slice(0, 8)}`,
+            description: 'Answers tickets.',
+            kind: 'AGENT',
+            price: { amount: 2500, currency: 'USD' },
+            categoryId: globalId('Category', '00000000-0000-4000-8000-0000000c0101'),
+            tags: ['support'],
+          },
+        },
+        token,
+      },
+    );
+    return result.data?.createProduct?.product.id as string | undefined;
+  }, 'catalog to know the vendor');
+  await gql.data(`mutation($p: ID!) { submitProductForReview(input: { productId: $p }) { product { id } } }`, {
+    variables: { p: created },
+    token,
+  });
+  await gql.data(`mutation($p: ID!) { approveProduct(input: { productId: $p }) { product { id } } }`, {
+    variables: { p: created },
+    token: admin,
+  });
+  return { ...account, token, vendorId, productId: created };
+}

@@ -114,7 +114,11 @@ export const catalogSubgraph: SubgraphModule<CatalogConfig> = {
         ...reviewReferences(reviews),
         ...entityStubReferences,
       },
-      handlers: [...vendorReplicaHandlers(vendors), ...licenseHandlers(licenses), ...catalogPrivacyHandlers()],
+      handlers: [
+        ...vendorReplicaHandlers(vendors),
+        ...licenseHandlers(licenses),
+        ...catalogPrivacyHandlers((manager) => cache.storefrontChanged(manager)),
+      ],
       seed: () => seedCatalog(db, events, log),
     };
   },

@@ -129,6 +129,7 @@ export const usersSubgraph: SubgraphModule<UsersConfig> = {
         limit: settings.maxCurrentPasswordFailures,
         windowMs: loginWindowMs,
       }),
+      publicDataAnnouncer(changes, log),
     );
     return {
       resolvers: [new UserResolver(users), new AuthResolver(auth), new PrivacyResolver(exports, erasure)],

@@ -1,4 +1,5 @@
 import { DATA_EXPORT_MAX_ROWS, dataExportPartHandler, queryRows, userErasedHandler } from '@marketplace/kit';
+import type { EntityManager } from 'typeorm';
 
 const LIMIT = DATA_EXPORT_MAX_ROWS + 1;
 
@@ -8,7 +9,7 @@ const LIMIT = DATA_EXPORT_MAX_ROWS + 1;
  * which may say who wrote it. The license replica follows the pseudonym; an erased vendor's
  * replica loses its name and slug and leaves the storefront with its products.
  */
-export const catalogPrivacyHandlers = () => [
+export const catalogPrivacyHandlers = (storefrontChanged: (manager: EntityManager) => void) => [
   dataExportPartHandler('catalog', async (manager, userId) => ({
     reviews: await queryRows(
       manager,
@@ -32,6 +33,8 @@ export const catalogPrivacyHandlers = () => [
         WHERE user_id = $1`,
       [userId, pseudonym],
     );
+    // Cached storefront answers showed the review's text and the vendor's name.
+    if (reviews + vendors > 0) storefrontChanged(manager);
     return { reviews, licenses, vendors };
   }),
 ];

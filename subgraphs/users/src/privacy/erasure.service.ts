@@ -46,6 +46,8 @@ export class ErasureService {
     private readonly outbox: Outbox,
     /** Wrong passwords per signed-in user: the caller holds a token, the password is what is guessed. */
     private readonly passwordChecks: RateLimiter,
+    /** After a committed erasure: the display name, which reviews show, changed. */
+    private readonly announcePublicChange: () => Promise<void> = async () => undefined,
   ) {}
 
   /** The signed-in user erases their own account, proving it with their password. */
@@ -116,6 +118,7 @@ export class ErasureService {
       return this.users.lockForUpdate(manager, userId);
     });
     this.users.byId(context).clear(userId);
+    await this.announcePublicChange();
     return erased;
   }
 
