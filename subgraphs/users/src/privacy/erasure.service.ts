@@ -96,9 +96,11 @@ export class ErasureService {
           WHERE id = $1`,
         [userId, `erased-${randomUUID()}@erased.invalid`, ERASED_DISPLAY_NAME, NO_PASSWORD, Role.CUSTOMER],
       );
+      // Its times are the day only: the same instant as the tombstone's erased_at would link the two rows.
       await manager.query(
-        `INSERT INTO users (id, email, display_name, password_hash, role, erased_at) VALUES ($1, $2, $3, $4, $5, now())`,
-        [pseudonym, `${pseudonym}@erased.invalid`, ERASED_DISPLAY_NAME, NO_PASSWORD, Role.CUSTOMER],
+        `INSERT INTO users (id, email, display_name, password_hash, role, erased_at, created_at, updated_at)
+         VALUES ($1, $2, $3, $4, $5, $6, $6, $6)`,
+        [pseudonym, `${pseudonym}@erased.invalid`, ERASED_DISPLAY_NAME, NO_PASSWORD, Role.CUSTOMER, startOfUtcDay()],
       );
       await this.outbox.record(
         manager,
@@ -142,4 +144,9 @@ export class ErasureService {
     );
     if (others === 0) throw conflict('The last admin cannot be erased; make another user admin first', 'LAST_ADMIN');
   }
+}
+
+function startOfUtcDay(): Date {
+  const now = new Date();
+  return new Date(Date.UTC(now.getUTCFullYear(), now.getUTCMonth(), now.getUTCDate()));
 }

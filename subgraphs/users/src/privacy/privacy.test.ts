@@ -153,9 +153,14 @@ describe('erasure', () => {
     expect(erased).toHaveLength(1);
     const { pseudonym } = erased[0].payload as { pseudonym: string };
     // The pseudonym's own scrubbed row, so that references to it resolve to "Deleted user".
-    expect(await rows(`SELECT display_name FROM users WHERE id = $1`, [pseudonym])).toEqual([
-      { display_name: 'Deleted user' },
-    ]);
+    const [own] = await rows<{ display_name: string; created_at: Date; erased_at: Date }>(
+      `SELECT display_name, created_at, erased_at FROM users WHERE id = $1`,
+      [pseudonym],
+    );
+    expect(own.display_name).toBe('Deleted user');
+    // Nothing in it points back at the tombstone: not its instant of erasure, only the day.
+    expect(own.created_at.getTime()).not.toBe(row.erased_at!.getTime());
+    expect(own.erased_at.toISOString()).toMatch(/T00:00:00\.000Z$/);
     const [audit] = (await outbox('audit.recorded')).filter(
       (e) =>
         (e.payload as { action: string; targetId: string }).action === 'ACCOUNT_DELETED' &&
