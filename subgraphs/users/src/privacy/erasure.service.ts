@@ -20,6 +20,7 @@ import type { PasswordHasher } from '../auth/password-hasher';
 import type { SessionService } from '../auth/session.service';
 import { User } from '../user/user.entity';
 import type { UserService } from '../user/user.service';
+import { PASSWORD_MAX_LENGTH } from '../user/user.validation';
 import type { DataExportService } from './data-export.service';
 
 /** What an erased account shows wherever it is still referenced (reviews, orders…). */
@@ -53,8 +54,10 @@ export class ErasureService {
   /** The signed-in user erases their own account, proving it with their password. */
   async deleteMyAccount(context: RequestContext, password: string): Promise<User> {
     const viewer = requireViewer(context);
-    if (typeof password !== 'string' || password.length === 0 || password.length > 1024)
-      throw badInput([{ field: 'input.password', message: 'is required' }]);
+    if (password.length === 0) throw badInput([{ field: 'input.password', message: 'is required' }]);
+    // Longer than any password register accepts: refused before it costs a hash.
+    if (password.length > PASSWORD_MAX_LENGTH)
+      throw badInput([{ field: 'input.password', message: `must be at most ${PASSWORD_MAX_LENGTH} characters` }]);
     await this.passwordChecks.consume(viewer.id);
     const [stored] = await queryRows<{ password_hash: string; erased_at: Date | null }>(
       this.db,

@@ -219,6 +219,23 @@ describe('erasure', () => {
     expect(
       codeOf(await users.client.request(DELETE, { variables: { p: '' }, token: roles.customer.accessToken })),
     ).toBe('BAD_USER_INPUT');
+    const tooLong = await users.client.request(DELETE, {
+      variables: { p: 'x'.repeat(2000) },
+      token: roles.customer.accessToken,
+    });
+    expect(tooLong.errors?.[0].extensions).toMatchObject({
+      code: 'BAD_USER_INPUT',
+      fields: [{ field: 'input.password', message: 'must be at most 128 characters' }],
+    });
+    const wrongType = await users.client.request(DELETE, {
+      variables: { p: 42 },
+      token: roles.customer.accessToken,
+    });
+    expect(codeOf(wrongType)).toBe('BAD_USER_INPUT');
+    // The customer is still there.
+    expect((await users.client.data(`{ me { erasedAt } }`, { token: roles.customer.accessToken })).me).toEqual({
+      erasedAt: null,
+    });
   });
 
   it('of two admins deleting themselves at once, one stays (LAST_ADMIN)', async () => {
