@@ -21,10 +21,12 @@ export const ErrorReason = {
   CURRENCY_MISMATCH:
     "The product or cart is priced in another currency than the cart's: one order is charged in one currency.",
   EMAIL_TAKEN: 'Another account has this email address.',
+  EXPORT_PENDING: 'A data export of this user is still being assembled; ask again once it is READY.',
   IDEMPOTENCY_KEY_REUSED: 'The idempotency key was used before with different input.',
   INSUFFICIENT_BALANCE: 'The amount is more than the available balance; the message says how much is available.',
   INVALID_STATUS: "The object's current status does not allow this change.",
-  LAST_ADMIN: 'The change would leave the marketplace without an active admin (suspending or demoting the last one).',
+  LAST_ADMIN:
+    'The change would leave the marketplace without an active admin (suspending, demoting, deleting or erasing the last one); make another user admin first.',
   LICENSE_DISPUTED:
     "The license is suspended while its order's payment is disputed by the cardholder; it works again if the dispute is won.",
   LICENSE_EXPIRED: 'The license is past its expiry date and can no longer be used.',
@@ -36,7 +38,8 @@ export const ErrorReason = {
   NOT_SUSPENDED: 'The user is not suspended (never was, was reinstated, or the suspension ended by itself).',
   NO_ARTIFACT: 'The vendor has not uploaded a build of the product yet, so there is nothing to download.',
   ORDER_CANCELLED: 'The order was cancelled; it can no longer be paid.',
-  OWN_ACCOUNT: 'Admins cannot suspend their own account.',
+  OWN_ACCOUNT:
+    'Admins may not do this to their own account: suspend it, or erase it with eraseUser (they delete it with deleteMyAccount and their password).',
   OWN_PRODUCT: 'A vendor may not do this to its own product (review it).',
   OWN_ROLE: 'Admins cannot change their own role.',
   PAYMENT_DISPUTED:
@@ -47,6 +50,8 @@ export const ErrorReason = {
   SLUG_TAKEN: 'Another vendor has this slug.',
   TOO_MANY_ACTIVATIONS: 'Every activation slot of the license is taken; deactivate another machine first.',
   UPLOAD_LINK_USED: 'This single-use upload link was used already.',
+  VENDOR_ACCOUNT:
+    'The user sells through a vendor profile: an admin settles its balance and payouts, then erases the account.',
   VENDOR_NOT_ACTIVE: "The caller's vendor is not ACTIVE (PENDING, REJECTED or SUSPENDED).",
   VENDOR_SUSPENDED: 'The vendor is suspended: it may not sell or change products, nor get them published.',
   VERSION_EXISTS: "This version of the product's artifact was uploaded already; every version is uploaded once.",

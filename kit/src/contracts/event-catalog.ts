@@ -358,6 +358,38 @@ export const Events = {
       actor: actor().optional(),
     }),
   ),
+
+  // issue 20: privacy
+
+  /** A user asked for a copy of their data (users → every subgraph holding some: answer with a part). */
+  UserDataExportRequested: defineEvent(
+    'user.data_export_requested',
+    1,
+    z.object({ exportId: z.string().uuid(), userId: z.string().uuid() }),
+  ),
+
+  /**
+   * One subgraph's share of a data export (every subgraph → users, which assembles the document
+   * once every expected subgraph answered). `data` maps a collection name (`orders`, `reviews`…)
+   * to its rows as plain JSON; `truncated` says a collection hit the per-part row limit.
+   */
+  UserDataExportPart: defineEvent(
+    'user.data_export_part',
+    1,
+    z.object({
+      exportId: z.string().uuid(),
+      userId: z.string().uuid(),
+      subgraph: z.string().regex(/^[a-z][a-z-]{1,31}$/),
+      data: z.record(z.array(z.record(z.unknown())).max(5_000)),
+      truncated: z.boolean(),
+    }),
+  ),
+
+  /**
+   * A user's personal data was erased (users → every subgraph: anonymise what you hold of them,
+   * replacing the user reference by `pseudonym`, a fresh uuid linked to nothing but this event).
+   */
+  UserErased: defineEvent('user.erased', 1, z.object({ userId: z.string().uuid(), pseudonym: z.string().uuid() })),
 } as const;
 
 /** A signed-in user who caused something, as events name them (raw uuid). */

@@ -14,3 +14,4 @@ export * from './dead-letters';
 export * from './dead-letter-commands';
 export * from './dead-letter-details.migration';
 export * from './backlog';
+export * from './personal-data-handlers';

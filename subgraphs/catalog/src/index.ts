@@ -42,6 +42,8 @@ import { VendorReplica } from './vendor-replica/vendor-replica.entity';
 import { vendorReplicaHandlers } from './vendor-replica/vendor-replica.handlers';
 import { VendorReplicaService } from './vendor-replica/vendor-replica.service';
 import { VendorProductsResolver } from './vendor-replica/vendor-products.resolver';
+import { ErasedUsers1800800000000 } from './migrations/1800800000000-erased-users';
+import { catalogPrivacyHandlers } from './privacy/privacy.handlers';
 
 export { DEMO_VENDORS } from './seed';
 
@@ -63,6 +65,7 @@ export const catalogSubgraph: SubgraphModule<CatalogConfig> = {
     PriceByCurrency1763800000007,
     AccountSuspensions1800100000001,
     ModerationAndCategoryAdmin1800400000000,
+    ErasedUsers1800800000000,
   ],
   resolvers: [
     ProductResolver,
@@ -133,6 +136,7 @@ export const catalogSubgraph: SubgraphModule<CatalogConfig> = {
         ...vendorReplicaHandlers(vendors),
         ...licenseHandlers(licenses),
         ...accountSuspensionHandlers((manager) => cache.storefrontChanged(manager)),
+        ...catalogPrivacyHandlers((manager) => cache.storefrontChanged(manager)),
       ],
       seed: () => seedCatalog(db, events, log),
     };

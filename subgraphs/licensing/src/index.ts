@@ -26,6 +26,8 @@ import { ProductViewerLicenseResolver } from './product/product-viewer-license.r
 import { productReplicaHandlers } from './product-replica/product-replica.handlers';
 import { ProductReplicaService } from './product-replica/product-replica.service';
 import { UserLicensesResolver } from './user/user-licenses.resolver';
+import { ErasedUsers1800800000000 } from './migrations/1800800000000-erased-users';
+import { licensePrivacyHandlers } from './privacy/privacy.handlers';
 
 export { LicensingConfig, readLicensingConfig } from './config';
 export { LicenseKeyPayload, signLicenseKey, verifyLicenseKey } from './key/license-key';
@@ -40,7 +42,12 @@ export const licensingSubgraph: SubgraphModule<LicensingConfig> = {
   name: 'licensing',
   defaultPort: 4005,
   entities: [],
-  migrations: [CreateLicensing1763810000000, LicenseDisputes1800300000000, CreateLicensingSigningKeys1800500000000],
+  migrations: [
+    CreateLicensing1763810000000,
+    LicenseDisputes1800300000000,
+    CreateLicensingSigningKeys1800500000000,
+    ErasedUsers1800800000000,
+  ],
   resolvers: [
     LicenseResolver,
     OrderLicensesResolver,
@@ -87,6 +94,7 @@ export const licensingSubgraph: SubgraphModule<LicensingConfig> = {
         ...licenseHandlers(licenses),
         ...licenseDisputeHandlers(new LicenseDisputeService(licenses)),
         ...productReplicaHandlers(products),
+        ...licensePrivacyHandlers(),
       ],
       // A start with another LICENSE_SIGNING_KEY than the last one is a rotation: audited (KEY_ROTATED).
       start: async () => {

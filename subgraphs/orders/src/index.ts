@@ -25,6 +25,8 @@ import { OrderTransitions } from './order/order.transitions';
 import { productReplicaHandlers } from './product-replica/product-replica.handlers';
 import { ProductReplicaService } from './product-replica/product-replica.service';
 import { UserOrdersResolver } from './user/user-orders.resolver';
+import { ErasedUsers1800800000000 } from './migrations/1800800000000-erased-users';
+import { orderPrivacyHandlers } from './privacy/privacy.handlers';
 
 /** Carts, orders and the replica of published products they are priced from. */
 export const ordersSubgraph: SubgraphModule<OrdersConfig> = {
@@ -37,6 +39,7 @@ export const ordersSubgraph: SubgraphModule<OrdersConfig> = {
     CreateOrders1763790000002,
     OrderStatusChangeReasons1763790000003,
     OrderSearchAndTimeline1800200000000,
+    ErasedUsers1800800000000,
   ],
   resolvers: [
     CartResolver,
@@ -73,6 +76,7 @@ export const ordersSubgraph: SubgraphModule<OrdersConfig> = {
         ...orderHandlers(transitions),
         ...timelineHandlers(transitions),
         ...customerReplicaHandlers(),
+        ...orderPrivacyHandlers(),
       ],
       close: stopExpiry,
     };

@@ -21,6 +21,8 @@ import { SimulationService } from './payment/simulation.service';
 import { createProvider } from './provider/provider';
 import { WEBHOOK_PATH, webhookRoutes } from './webhook/webhook.routes';
 import { AMOUNT_MISMATCH_METRIC, WebhookService } from './webhook/webhook.service';
+import { ErasedUsers1800800000000 } from './migrations/1800800000000-erased-users';
+import { paymentPrivacyHandlers } from './privacy/privacy.handlers';
 
 export { PaymentsConfig, readPaymentsConfig } from './config';
 export { PaymentStatus } from './payment/payment.type';
@@ -36,6 +38,7 @@ export const paymentsSubgraph: SubgraphModule<PaymentsConfig> = {
     CreatePayments1763800000001,
     CreateAmountMismatches1763800000002,
     PaymentDisputes1800300000000,
+    ErasedUsers1800800000000,
   ],
   resolvers: [PaymentResolver, OrderPaymentsResolver, SimulationResolver, PaymentListResolver, PaymentDisputeResolver],
   // docs/api-conventions.md rule 9: the production schema has none of these (schema/payments.graphql).
@@ -76,7 +79,7 @@ export const paymentsSubgraph: SubgraphModule<PaymentsConfig> = {
       ],
       references: { ...paymentReferences(payments), ...entityStubReferences },
       routes: webhookRoutes(webhooks, disputes, settings, log),
-      handlers: orderHandlers(orders, payments, refunds),
+      handlers: [...orderHandlers(orders, payments, refunds), ...paymentPrivacyHandlers()],
     };
   },
 };

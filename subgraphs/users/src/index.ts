@@ -1,7 +1,10 @@
 import {
   AccessTokenSigner,
+  AccessTokenVerifier,
+  LocalDirectoryStorage,
   RateLimiter,
   SubgraphModule,
+  UrlTokenSigner,
   noteSigningKeyInUse,
   publicDataAnnouncer,
   signingKeyId,
@@ -20,6 +23,13 @@ import { CreateUsers1763770000000 } from './migrations/1763770000000-create-user
 import { AddSessionVersion1765000000000 } from './migrations/1765000000000-add-session-version';
 import { CreateUsersSigningKeys1800500000000 } from './migrations/1800500000000-create-signing-keys';
 import { UserSuspension1800100000000 } from './migrations/1800100000000-user-suspension';
+import { Privacy1800800000000 } from './migrations/1800800000000-privacy';
+import { dataExportRoutes } from './privacy/data-export.routes';
+import { DataExportService } from './privacy/data-export.service';
+import { ErasureService } from './privacy/erasure.service';
+import { readPrivacyConfig } from './privacy/privacy.config';
+import { collectDataExportPart } from './privacy/privacy.handlers';
+import { PrivacyResolver } from './privacy/privacy.resolver';
 import { seedUsers } from './seed';
 import { User } from './user/user.entity';
 import { grantVendorRole, sendVerificationEmail } from './user/user.handlers';
@@ -48,11 +58,12 @@ export const usersSubgraph: SubgraphModule<UsersConfig> = {
     AddSessionVersion1765000000000,
     UserSuspension1800100000000,
     CreateUsersSigningKeys1800500000000,
+    Privacy1800800000000,
   ],
-  resolvers: [UserResolver, AuthResolver, UserSuspensionResolver, UserSuspensionFieldsResolver],
+  resolvers: [UserResolver, AuthResolver, UserSuspensionResolver, UserSuspensionFieldsResolver, PrivacyResolver],
   schemaExtension: nodeSchema,
   readSettings: readUsersConfig,
-  wire({ config, keys, sessions: sessionVersions, db, store, log, outbox, changes, afterCommit }, settings) {
+  wire({ env, config, keys, sessions: sessionVersions, db, store, log, outbox, changes, afterCommit }, settings) {
     if (!keys.privateKeyPem)
       throw new Error('config: JWT_PRIVATE_KEY is required by the users subgraph (it signs access tokens)');
     const hasher = new PasswordHasher(settings.passwordHashCost);
@@ -113,15 +124,40 @@ export const usersSubgraph: SubgraphModule<UsersConfig> = {
       },
       outbox,
     );
+    const privacy = readPrivacyConfig(env);
+    const exports = new DataExportService(
+      db,
+      outbox,
+      new LocalDirectoryStorage(privacy.storageDir),
+      new UrlTokenSigner(privacy.urlSigningSecret),
+      afterCommit,
+      privacy,
+    );
+    const erasure = new ErasureService(
+      db,
+      users,
+      hasher,
+      sessions,
+      exports,
+      outbox,
+      new RateLimiter(store, {
+        name: 'delete-account-password',
+        limit: settings.maxCurrentPasswordFailures,
+        windowMs: loginWindowMs,
+      }),
+      publicDataAnnouncer(changes, log),
+    );
     return {
       resolvers: [
         new UserResolver(users),
         new AuthResolver(auth),
         new UserSuspensionResolver(suspensions, users),
         new UserSuspensionFieldsResolver(users),
+        new PrivacyResolver(exports, erasure),
       ],
       references: userReferences(users),
-      handlers: [sendVerificationEmail(emails), grantVendorRole],
+      routes: dataExportRoutes(exports, new AccessTokenVerifier(keys.publicKeyPem, config.jwt, sessionVersions), log),
+      handlers: [sendVerificationEmail(emails), grantVendorRole, collectDataExportPart(exports)],
       seed: () => seedUsers(db, hasher, settings),
       // A start with another JWT key than the last one is a rotation: audited (KEY_ROTATED).
       start: async () => {

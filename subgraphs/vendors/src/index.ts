@@ -26,6 +26,8 @@ import { Vendor } from './vendor-account/vendor.entity';
 import { vendorReferences } from './vendor-account/vendor.reference';
 import { VendorResolver } from './vendor-account/vendor.resolver';
 import { VendorService } from './vendor-account/vendor.service';
+import { ErasedUsers1800800000000 } from './migrations/1800800000000-erased-users';
+import { vendorPrivacyHandlers } from './privacy/privacy.handlers';
 
 export { DEMO_VENDORS } from './seed';
 export { VendorStatus } from './vendor-account/vendor.entity';
@@ -41,6 +43,7 @@ export const vendorSubgraph: SubgraphModule<VendorConfig> = {
     PayoutIdempotency1796500000000,
     VendorDisputes1800300000000,
     ModerationAndCommission1800400000000,
+    ErasedUsers1800800000000,
   ],
   resolvers: [
     VendorResolver,
@@ -78,7 +81,7 @@ export const vendorSubgraph: SubgraphModule<VendorConfig> = {
         new ModerationQueueResolver(new ModerationQueueService(db)),
       ],
       references: { ...vendorReferences(vendors), ...payoutReferences(payouts), ...entityStubReferences },
-      handlers: [...ledgerHandlers(ledger), ...vendorDisputeHandlers(disputes)],
+      handlers: [...ledgerHandlers(ledger), ...vendorDisputeHandlers(disputes), ...vendorPrivacyHandlers()],
       seed: () => seedVendors(db, outbox, settings),
     };
   },

@@ -25,6 +25,8 @@ function productionKeys(): Record<string, string> {
     JWT_PRIVATE_KEY: privateKey.export({ type: 'pkcs8', format: 'pem' }).toString(),
     JWT_PUBLIC_KEY: publicKey.export({ type: 'spki', format: 'pem' }).toString(),
     SUBGRAPH_SIGNING_SECRET: randomBytes(32).toString('hex'),
+    // Data export links (privacy): required in production like the catalog's and licensing's.
+    URL_SIGNING_SECRET: randomBytes(32).toString('hex'),
   };
 }
 

@@ -131,6 +131,13 @@ export class SessionService {
   }
 
   private async issue(manager: EntityManager, user: User, familyId: string): Promise<Session> {
+    // Shares the erasure's row lock: a sign-in racing an erasure either ends with it or is refused here.
+    const [account] = await queryRows<{ erased_at: Date | null }>(
+      manager,
+      `SELECT erased_at FROM users WHERE id = $1 FOR SHARE`,
+      [user.id],
+    );
+    if (!account || account.erased_at) throw unauthenticated();
     const { token, hash } = newSecretToken();
     await manager.query(
       `INSERT INTO refresh_tokens (user_id, family_id, token_hash, expires_at) VALUES ($1, $2, $3, $4)`,

@@ -59,6 +59,13 @@ export class User {
   @Column({ name: 'suspended_by', type: 'uuid', nullable: true })
   suspendedBy: string | null;
 
+  @Field(() => Date, {
+    nullable: true,
+    description: 'When the account was erased (deleteMyAccount or eraseUser); null for a live account.',
+  })
+  @Column({ name: 'erased_at', type: 'timestamptz', nullable: true })
+  erasedAt: Date | null;
+
   @Field({ description: 'When the account was created.' })
   @CreateDateColumn({ name: 'created_at', type: 'timestamptz' })
   createdAt: Date;

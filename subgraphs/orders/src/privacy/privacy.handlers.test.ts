@@ -1,0 +1,60 @@
+import { randomUUID } from 'node:crypto';
+import { Events, PayloadOf, queryRows } from '@marketplace/kit';
+import { TestSubgraph, deliverEvent, outboxOf } from '@marketplace/kit/testing';
+import { ADD, checkout, customer, globalId, placeOrder, published, startOrders, userOf, uuidOf } from '../testing';
+
+/** orders' share of a data export, and its erasure: orders kept (amounts, lines, dates) under the pseudonym, the cart gone. */
+let orders: TestSubgraph;
+beforeAll(async () => {
+  orders = await startOrders();
+});
+afterAll(() => orders.close());
+
+const rows = <T = Record<string, unknown>>(sql: string, parameters: unknown[]) =>
+  queryRows<T>(orders.subgraph.deps.db, sql, parameters);
+
+it("exports the user's orders, lines, history and cart; nobody else's", async () => {
+  const token = customer();
+  const other = customer();
+  const { order } = await placeOrder(orders, token);
+  await placeOrder(orders, other);
+  const inCart = await published(orders);
+  await orders.client.data(ADD, { variables: { productId: globalId('Product', inCart.productId) }, token });
+  const exportId = randomUUID();
+  await deliverEvent(orders, Events.UserDataExportRequested, { exportId, userId: userOf(token) });
+  const [part] = await outboxOf<PayloadOf<typeof Events.UserDataExportPart>>(orders, exportId);
+  expect(part.payload.subgraph).toBe('orders');
+  expect(part.payload.data.orders.map((row) => row.id)).toEqual([uuidOf(order.id)]);
+  expect(part.payload.data.orderLines).toHaveLength(1);
+  expect(part.payload.data.orderStatusHistory).toEqual([expect.objectContaining({ toStatus: 'PENDING_PAYMENT' })]);
+  expect(part.payload.data.cart).toEqual([expect.objectContaining({ productId: inCart.productId })]);
+  expect(JSON.stringify(part.payload)).not.toContain(userOf(other));
+});
+
+it('erases: the order keeps its amounts under the pseudonym, the cart goes, and a later checkout is refused', async () => {
+  const token = customer();
+  const userId = userOf(token);
+  const { order } = await placeOrder(orders, token);
+  const inCart = await published(orders);
+  await orders.client.data(ADD, { variables: { productId: globalId('Product', inCart.productId) }, token });
+  const [before] = await rows(`SELECT number, total_amount, subtotal_amount, created_at FROM orders WHERE id = $1`, [
+    uuidOf(order.id),
+  ]);
+  const pseudonym = randomUUID();
+  await deliverEvent(orders, Events.UserErased, { userId, pseudonym });
+  const [after] = await rows(
+    `SELECT user_id, number, total_amount, subtotal_amount, created_at FROM orders WHERE id = $1`,
+    [uuidOf(order.id)],
+  );
+  expect(after).toEqual({ ...before, user_id: pseudonym });
+  expect(await rows(`SELECT 1 FROM carts WHERE user_id = $1`, [userId])).toEqual([]);
+  expect(await rows(`SELECT 1 FROM order_items WHERE order_id = $1`, [uuidOf(order.id)])).toHaveLength(1);
+  // The token still verifies here (the users subgraph would have ended it): the guard refuses the rows.
+  const late = await orders.client.request(ADD, {
+    variables: { productId: globalId('Product', inCart.productId) },
+    token,
+  });
+  expect(late.errors).toBeDefined();
+  expect((await checkout(orders, token)).errors).toBeDefined();
+  expect(await rows(`SELECT 1 FROM orders WHERE user_id = $1`, [userId])).toEqual([]);
+});
