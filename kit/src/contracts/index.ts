@@ -11,3 +11,4 @@ export * from './demo-ids';
 export * from './license-policy';
 export * from './error-reasons';
 export * from './audit-actions';
+export * from './platform-stats';

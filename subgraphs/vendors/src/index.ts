@@ -3,10 +3,12 @@ import { VendorConfig, readVendorConfig } from './config';
 import { entityStubReferences } from './entity-stubs';
 import { ledgerHandlers } from './ledger/ledger.handlers';
 import { LedgerEntryResolver, TopProductResolver, VendorLedgerResolver } from './ledger/ledger.resolver';
+import { LedgerStatsService } from './ledger/ledger-stats.service';
 import { LedgerService } from './ledger/ledger.service';
 import { CreateVendors1763780000000 } from './migrations/1763780000000-create-vendors';
 import { CreateLedger1763810000000 } from './migrations/1763810000000-create-ledger';
 import { PayoutIdempotency1796500000000 } from './migrations/1796500000000-payout-idempotency';
+import { LedgerRollups1800700000000 } from './migrations/1800700000000-ledger-rollups';
 import { payoutReferences } from './payout/payout.reference';
 import { PayoutResolver, VendorPayoutsResolver } from './payout/payout.resolver';
 import { PayoutService } from './payout/payout.service';
@@ -26,7 +28,12 @@ export const vendorSubgraph: SubgraphModule<VendorConfig> = {
   name: 'vendor',
   defaultPort: 4006,
   entities: [Vendor],
-  migrations: [CreateVendors1763780000000, CreateLedger1763810000000, PayoutIdempotency1796500000000],
+  migrations: [
+    CreateVendors1763780000000,
+    CreateLedger1763810000000,
+    PayoutIdempotency1796500000000,
+    LedgerRollups1800700000000,
+  ],
   resolvers: [
     VendorResolver,
     UserVendorResolver,
@@ -47,7 +54,7 @@ export const vendorSubgraph: SubgraphModule<VendorConfig> = {
       resolvers: [
         new VendorResolver(vendors, moderation),
         new UserVendorResolver(vendors),
-        new VendorLedgerResolver(ledger, vendors),
+        new VendorLedgerResolver(ledger, new LedgerStatsService(db, ledger), vendors),
         new LedgerEntryResolver(payouts),
         new TopProductResolver(),
         new PayoutResolver(payouts, vendors),
