@@ -8,6 +8,7 @@ import { CreateProductReplica1763790000000 } from './migrations/1763790000000-cr
 import { CreateCarts1763790000001 } from './migrations/1763790000001-create-carts';
 import { CreateOrders1763790000002 } from './migrations/1763790000002-create-orders';
 import { OrderStatusChangeReasons1763790000003 } from './migrations/1763790000003-order-status-change-reasons';
+import { OrderRollups1800700000000 } from './migrations/1800700000000-order-rollups';
 import { CheckoutService } from './order/checkout.service';
 import { startExpiryJob } from './order/order-expiry';
 import { orderHandlers } from './order/order.handlers';
@@ -18,6 +19,12 @@ import { OrderSubscriptionResolver } from './order/order.subscription';
 import { OrderTransitions } from './order/order.transitions';
 import { productReplicaHandlers } from './product-replica/product-replica.handlers';
 import { ProductReplicaService } from './product-replica/product-replica.service';
+import {
+  PlatformStatsResolver,
+  PlatformTopProductResolver,
+  PlatformTopVendorResolver,
+} from './platform-stats/platform-stats.resolver';
+import { PlatformStatsService } from './platform-stats/platform-stats.service';
 import { UserOrdersResolver } from './user/user-orders.resolver';
 
 /** Carts, orders and the replica of published products they are priced from. */
@@ -30,6 +37,7 @@ export const ordersSubgraph: SubgraphModule<OrdersConfig> = {
     CreateCarts1763790000001,
     CreateOrders1763790000002,
     OrderStatusChangeReasons1763790000003,
+    OrderRollups1800700000000,
   ],
   resolvers: [
     CartResolver,
@@ -38,6 +46,9 @@ export const ordersSubgraph: SubgraphModule<OrdersConfig> = {
     OrderResolver,
     OrderSubscriptionResolver,
     UserOrdersResolver,
+    PlatformStatsResolver,
+    PlatformTopProductResolver,
+    PlatformTopVendorResolver,
   ],
   readSettings: readOrdersConfig,
   wire(deps, settings) {
@@ -55,6 +66,9 @@ export const ordersSubgraph: SubgraphModule<OrdersConfig> = {
         new OrderResolver(orders, new CheckoutService(db, carts, outbox, transitions)),
         new OrderSubscriptionResolver(orders, changes),
         new UserOrdersResolver(orders),
+        new PlatformStatsResolver(new PlatformStatsService(db)),
+        new PlatformTopProductResolver(),
+        new PlatformTopVendorResolver(),
       ],
       references: { ...entityStubReferences, ...orderReferences(orders) },
       handlers: [...productReplicaHandlers(products), ...orderHandlers(transitions)],

@@ -11,6 +11,8 @@ import { UsersConfig, readUsersConfig } from './config';
 import { nodeSchema } from './node/node.schema';
 import { CreateUsers1763770000000 } from './migrations/1763770000000-create-users';
 import { AddSessionVersion1765000000000 } from './migrations/1765000000000-add-session-version';
+import { PlatformStatsBucketResolver, platformStatsBucketReferences } from './platform-stats/platform-stats.resolver';
+import { NewUsersService } from './platform-stats/platform-stats.service';
 import { seedUsers } from './seed';
 import { User } from './user/user.entity';
 import { grantVendorRole, sendVerificationEmail } from './user/user.handlers';
@@ -30,7 +32,7 @@ export const usersSubgraph: SubgraphModule<UsersConfig> = {
   defaultPort: 4001,
   entities: [User],
   migrations: [CreateUsers1763770000000, AddSessionVersion1765000000000],
-  resolvers: [UserResolver, AuthResolver],
+  resolvers: [UserResolver, AuthResolver, PlatformStatsBucketResolver],
   schemaExtension: nodeSchema,
   readSettings: readUsersConfig,
   wire({ config, keys, sessions: sessionVersions, db, store, log, outbox, changes, afterCommit }, settings) {
@@ -94,8 +96,12 @@ export const usersSubgraph: SubgraphModule<UsersConfig> = {
       outbox,
     );
     return {
-      resolvers: [new UserResolver(users), new AuthResolver(auth)],
-      references: userReferences(users),
+      resolvers: [
+        new UserResolver(users),
+        new AuthResolver(auth),
+        new PlatformStatsBucketResolver(new NewUsersService(db)),
+      ],
+      references: { ...userReferences(users), ...platformStatsBucketReferences },
       handlers: [sendVerificationEmail(emails), grantVendorRole],
       seed: () => seedUsers(db, hasher, settings),
     };

@@ -12,6 +12,8 @@ import { LedgerRollups1800700000000 } from './migrations/1800700000000-ledger-ro
 import { payoutReferences } from './payout/payout.reference';
 import { PayoutResolver, VendorPayoutsResolver } from './payout/payout.resolver';
 import { PayoutService } from './payout/payout.service';
+import { PlatformStatsBucketResolver, platformStatsBucketReferences } from './platform-stats/platform-stats.resolver';
+import { PlatformStatsFiguresService } from './platform-stats/platform-stats.service';
 import { seedVendors } from './seed';
 import { UserVendorResolver } from './user/user-vendor.resolver';
 import { VendorModerationService } from './vendor-account/vendor-moderation.service';
@@ -42,6 +44,7 @@ export const vendorSubgraph: SubgraphModule<VendorConfig> = {
     TopProductResolver,
     PayoutResolver,
     VendorPayoutsResolver,
+    PlatformStatsBucketResolver,
   ],
   readSettings: readVendorConfig,
   wire({ db, outbox, changes, log }, settings) {
@@ -59,8 +62,14 @@ export const vendorSubgraph: SubgraphModule<VendorConfig> = {
         new TopProductResolver(),
         new PayoutResolver(payouts, vendors),
         new VendorPayoutsResolver(payouts, vendors),
+        new PlatformStatsBucketResolver(new PlatformStatsFiguresService(db)),
       ],
-      references: { ...vendorReferences(vendors), ...payoutReferences(payouts), ...entityStubReferences },
+      references: {
+        ...vendorReferences(vendors),
+        ...payoutReferences(payouts),
+        ...entityStubReferences,
+        ...platformStatsBucketReferences,
+      },
       handlers: ledgerHandlers(ledger),
       seed: () => seedVendors(db, outbox, settings),
     };
