@@ -11,7 +11,11 @@ import { UsersConfig, readUsersConfig } from './config';
 import { nodeSchema } from './node/node.schema';
 import { CreateUsers1763770000000 } from './migrations/1763770000000-create-users';
 import { AddSessionVersion1765000000000 } from './migrations/1765000000000-add-session-version';
-import { PlatformStatsBucketResolver, platformStatsBucketReferences } from './platform-stats/platform-stats.resolver';
+import {
+  PlatformStatsBucket,
+  PlatformStatsBucketResolver,
+  platformStatsBucketReferences,
+} from './platform-stats/platform-stats.resolver';
 import { NewUsersService } from './platform-stats/platform-stats.service';
 import { seedUsers } from './seed';
 import { User } from './user/user.entity';
@@ -31,6 +35,8 @@ export const usersSubgraph: SubgraphModule<UsersConfig> = {
   name: 'users',
   defaultPort: 4001,
   entities: [User],
+  // Reached only through the gateway (`_entities`): nothing here returns one.
+  orphanedTypes: [PlatformStatsBucket],
   migrations: [CreateUsers1763770000000, AddSessionVersion1765000000000],
   resolvers: [UserResolver, AuthResolver, PlatformStatsBucketResolver],
   schemaExtension: nodeSchema,

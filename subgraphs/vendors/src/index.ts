@@ -12,7 +12,11 @@ import { LedgerRollups1800700000000 } from './migrations/1800700000000-ledger-ro
 import { payoutReferences } from './payout/payout.reference';
 import { PayoutResolver, VendorPayoutsResolver } from './payout/payout.resolver';
 import { PayoutService } from './payout/payout.service';
-import { PlatformStatsBucketResolver, platformStatsBucketReferences } from './platform-stats/platform-stats.resolver';
+import {
+  PlatformStatsBucket,
+  PlatformStatsBucketResolver,
+  platformStatsBucketReferences,
+} from './platform-stats/platform-stats.resolver';
 import { PlatformStatsFiguresService } from './platform-stats/platform-stats.service';
 import { seedVendors } from './seed';
 import { UserVendorResolver } from './user/user-vendor.resolver';
@@ -30,6 +34,8 @@ export const vendorSubgraph: SubgraphModule<VendorConfig> = {
   name: 'vendor',
   defaultPort: 4006,
   entities: [Vendor],
+  // Reached only through the gateway (`_entities`): nothing here returns one.
+  orphanedTypes: [PlatformStatsBucket],
   migrations: [
     CreateVendors1763780000000,
     CreateLedger1763810000000,
