@@ -9,6 +9,7 @@ import {
   STOREFRONT_SEARCH,
   VENDOR_DASHBOARD,
 } from './testing/benchmark-operations';
+import { PLATFORM_STATS, lastDays } from './testing/platform-stats-operations';
 import { PlannedFetch, planOf, plannedFetchCounts, repeatedEntityFetches } from './testing/query-plan';
 import {
   OperationCost,
@@ -45,6 +46,12 @@ const PAGE_SIZES = [10, 100] as const;
  */
 const KNOWN_SHARED_STEPS: Record<string, string[][]> = {
   VendorDashboard: [['me.vendor.stats.topProducts.@.product', 'me.vendor.ledger.edges.@.node.product']],
+  // The totals bucket and the series' buckets are two paths: one batch each to users and to vendors
+  // (vendors also names the top vendors at a third path).
+  PlatformStats: [
+    ['platformStats.totals', 'platformStats.series.@'],
+    ['platformStats.totals', 'platformStats.series.@', 'platformStats.topVendors.@.vendor'],
+  ],
 };
 
 interface Measured {
@@ -225,6 +232,41 @@ describe('benchmark operations are N+1 free (statements and fetches independent 
     const runs = await measure(VENDOR_DASHBOARD, data.vendorToken);
     expect(runs.map((run) => run.items)).toEqual([...PAGE_SIZES]);
     expectNPlusOneFree(VENDOR_DASHBOARD, runs, planOf(VENDOR_DASHBOARD.query).fetches);
+  });
+
+  it('platform stats: a 10- and a 100-day series, top lists of 10 and 50, at the same cost', async () => {
+    const { login } = await supergraph.client.data(
+      `mutation { login(input: { email: "admin@marketplace.local", password: "admin-password-123" }) { accessToken } }`,
+    );
+    const runs: Measured[] = [];
+    for (const [days, first] of [
+      [10, 10],
+      [100, 50],
+    ]) {
+      const variables = { ...lastDays(days), first };
+      await supergraph.client.data(PLATFORM_STATS.query, { variables, token: login.accessToken });
+      const { result, cost } = await costOf(supergraph, (requestId) =>
+        supergraph.client.data(PLATFORM_STATS.query, {
+          variables,
+          token: login.accessToken,
+          headers: { 'x-request-id': requestId },
+        }),
+      );
+      runs.push({
+        operation: PLATFORM_STATS.title,
+        pageSize: days,
+        items: PLATFORM_STATS.page(result).length,
+        statements: statementCounts(cost),
+        fetches: fetchCounts(cost),
+        cost,
+      });
+    }
+    table.push(...runs);
+    expect(runs.map((run) => run.items)).toEqual([10, 100]);
+    expectNPlusOneFree(PLATFORM_STATS, runs, planOf(PLATFORM_STATS.query).fetches);
+    // orders: sums per day, distinct customers, two top lists; vendors: commission, new vendors, the top
+    // vendors' names; users: new users.
+    expect(runs[0].statements).toMatchObject({ orders: 4, vendor: 3, users: 1 });
   });
 
   it('checkout path: addToCart and checkout cost the same whatever the cart size (recorded in the table)', async () => {
