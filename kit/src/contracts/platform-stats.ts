@@ -79,11 +79,12 @@ export function sumDaysIntoBuckets<T>(
   });
 }
 
-/** The smallest day range covering every bucket: [first day, day after the last), for one statement. */
+/** The smallest range of whole UTC days covering every bucket: [midnight of the first, midnight after the last), for one statement. */
 export function daysCovering(buckets: readonly PlatformStatsBucketKey[]): { from: Date; to: Date } | null {
   const valid = buckets.filter((b) => !Number.isNaN(b.from.getTime()) && !Number.isNaN(b.to.getTime()));
   if (valid.length === 0) return null;
-  const from = new Date(Math.min(...valid.map((b) => b.from.getTime())));
-  const to = new Date(Math.max(...valid.map((b) => b.to.getTime())));
-  return { from: new Date(Date.UTC(from.getUTCFullYear(), from.getUTCMonth(), from.getUTCDate())), to };
+  const midnight = (at: number) => Math.floor(at / DAY_MS) * DAY_MS;
+  const from = midnight(Math.min(...valid.map((b) => b.from.getTime())));
+  const last = Math.max(...valid.map((b) => b.to.getTime()));
+  return { from: new Date(from), to: new Date(midnight(last) === last ? last : midnight(last) + DAY_MS) };
 }

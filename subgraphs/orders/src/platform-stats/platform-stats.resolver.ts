@@ -1,5 +1,5 @@
-import { AGGREGATE_COST, Cost, ListSize, Role } from '@marketplace/kit';
-import { Args, Authorized, FieldResolver, Query, Resolver, Root } from 'type-graphql';
+import { AGGREGATE_COST, Cost, ListSize, RequestContext, Role } from '@marketplace/kit';
+import { Args, Authorized, Ctx, FieldResolver, Query, Resolver, Root } from 'type-graphql';
 import { Product, Vendor } from '../entity-stubs';
 import { PlatformStatsArgs, TopArgs } from './platform-stats.args';
 import { PlatformStatsService } from './platform-stats.service';
@@ -44,16 +44,24 @@ export class PlatformStatsResolver {
   @FieldResolver(() => [PlatformTopProduct], {
     description: `The products with the highest net sales (gross − refunds) in the period, best first, \`first\` per currency (at most ${MAX_TOP}).`,
   })
-  topProducts(@Root() stats: PlatformStats, @Args() { first }: TopArgs): Promise<PlatformTopProduct[]> {
-    return this.platformStatsService.topProducts(stats, first);
+  topProducts(
+    @Root() stats: PlatformStats,
+    @Args() { first }: TopArgs,
+    @Ctx() context: RequestContext,
+  ): Promise<PlatformTopProduct[]> {
+    return this.platformStatsService.topProducts(context, stats, first);
   }
 
   @ListSize(MAX_TOP)
   @FieldResolver(() => [PlatformTopVendor], {
     description: `The vendors with the highest net sales (gross − refunds) in the period, best first, \`first\` per currency (at most ${MAX_TOP}).`,
   })
-  topVendors(@Root() stats: PlatformStats, @Args() { first }: TopArgs): Promise<PlatformTopVendor[]> {
-    return this.platformStatsService.topVendors(stats, first);
+  topVendors(
+    @Root() stats: PlatformStats,
+    @Args() { first }: TopArgs,
+    @Ctx() context: RequestContext,
+  ): Promise<PlatformTopVendor[]> {
+    return this.platformStatsService.topVendors(context, stats, first);
   }
 }
 

@@ -1,4 +1,4 @@
-import { CurrencyCode, FieldError, Money, badInput, queryRows } from '@marketplace/kit';
+import { CurrencyCode, FieldError, Money, RequestContext, badInput, defineLoader, queryRows } from '@marketplace/kit';
 import type { DataSource } from 'typeorm';
 import { bucketsOf, dateOf, nextBucket } from './platform-stats.buckets';
 import {
@@ -27,8 +27,8 @@ const TRUNC: Record<StatsGranularity, string> = { DAY: 'day', WEEK: 'week', MONT
  * `platformStats`: the sales side of the platform's figures, from the daily rollups the
  * history trigger keeps (order_daily, order_daily_customers, order_daily_products). Two
  * statements for the totals and the series (sums per day; distinct customers per bucket and
- * over the period, as grouping sets), one per top list; vendors and users add their figures
- * to the same buckets through federation.
+ * over the period), one for both top lists; vendors and users add their figures to the same
+ * buckets through federation.
  */
 export class PlatformStatsService {
   /** Each answer's buckets, computed once whichever of totals and series is asked first. */
@@ -93,13 +93,17 @@ export class PlatformStatsService {
            FROM order_daily WHERE day >= $1::date AND day < $2::date`,
         range,
       ),
-      // Distinct per bucket and over the whole period in one pass (the period's row has no bucket).
+      // Distinct per bucket and over the whole period (the period's rows have no bucket); hashed, not sorted.
       queryRows<{ bucket: string | null; currency: CurrencyCode; customers: number }>(
         this.db,
-        `SELECT bucket::text, currency, count(DISTINCT user_id)::int AS customers
-           FROM (SELECT currency, date_trunc($3, day)::date AS bucket, user_id
-                   FROM order_daily_customers WHERE day >= $1::date AND day < $2::date) c
-          GROUP BY GROUPING SETS ((currency, bucket), (currency))`,
+        `SELECT bucket::text, currency, count(*)::int AS customers
+           FROM (SELECT DISTINCT date_trunc($3, day)::date AS bucket, currency, user_id FROM order_daily_customers
+                  WHERE day >= $1::date AND day < $2::date) per_bucket
+          GROUP BY bucket, currency
+         UNION ALL
+         SELECT NULL, currency, count(*)::int
+           FROM (SELECT DISTINCT currency, user_id FROM order_daily_customers WHERE day >= $1::date AND day < $2::date) per_period
+          GROUP BY currency`,
         [...range, TRUNC[stats.granularity]],
       ),
     ]);
@@ -141,10 +145,68 @@ export class PlatformStatsService {
     return { totals, series };
   }
 
+  /**
+   * Both top lists of a period in one statement: the products' sums over the period, the
+   * vendors' sums from those, then the best `first` of each per currency (top-N heap sorts,
+   * not a full sort). Keys: `<from>|<to>|<product first>|<vendor first>` grouped per period.
+   */
+  private readonly topsOf = defineLoader<string, TopRow[]>(async (keys) => {
+    const byPeriod = new Map<string, { products: number; vendors: number }>();
+    for (const key of keys) {
+      const [from, to, list, first] = key.split('|');
+      const wanted = byPeriod.get(`${from}|${to}`) ?? { products: 0, vendors: 0 };
+      wanted[list as 'products' | 'vendors'] = Math.max(wanted[list as 'products' | 'vendors'], Number(first));
+      byPeriod.set(`${from}|${to}`, wanted);
+    }
+    const rowsByPeriod = new Map<string, TopRow[]>();
+    for (const [period, wanted] of byPeriod) {
+      const [from, to] = period.split('|');
+      rowsByPeriod.set(
+        period,
+        await queryRows<TopRow>(
+          this.db,
+          `WITH products AS MATERIALIZED (
+             SELECT currency, product_id, vendor_id, sum(gross)::bigint AS gross, sum(refunds)::bigint AS refunds,
+                    sum(order_count)::int AS order_count
+               FROM order_daily_products WHERE day >= $1::date AND day < $2::date
+              GROUP BY currency, product_id, vendor_id),
+           vendors AS MATERIALIZED (
+             SELECT currency, vendor_id, sum(gross)::bigint AS gross, sum(refunds)::bigint AS refunds,
+                    sum(order_count)::int AS order_count
+               FROM products GROUP BY currency, vendor_id),
+           currencies AS (SELECT DISTINCT currency FROM vendors)
+           SELECT 'products' AS list, t.currency, t.product_id, t.vendor_id, t.gross::text, t.refunds::text, t.order_count
+             FROM currencies c CROSS JOIN LATERAL (
+               SELECT * FROM products p WHERE p.currency = c.currency
+                ORDER BY p.gross - p.refunds DESC, p.gross DESC, p.product_id LIMIT $3) t
+           UNION ALL
+           SELECT 'vendors', t.currency, NULL, t.vendor_id, t.gross::text, t.refunds::text, t.order_count
+             FROM currencies c CROSS JOIN LATERAL (
+               SELECT * FROM vendors v WHERE v.currency = c.currency
+                ORDER BY v.gross - v.refunds DESC, v.gross DESC, v.vendor_id LIMIT $4) t`,
+          [from, to, wanted.products, wanted.vendors],
+        ),
+      );
+    }
+    return keys.map((key) => {
+      const [from, to, list, first] = key.split('|');
+      const rows = (rowsByPeriod.get(`${from}|${to}`) ?? []).filter((row) => row.list === list);
+      const seen = new Map<string, number>();
+      // Rows come best first per currency; keep this key's `first` of each, ordered by currency.
+      return rows
+        .filter((row) => {
+          const count = (seen.get(row.currency) ?? 0) + 1;
+          seen.set(row.currency, count);
+          return count <= Number(first);
+        })
+        .sort((a, b) => a.currency.localeCompare(b.currency));
+    });
+  });
+
   /** The products with the highest net sales in the period, `first` per currency. */
-  async topProducts(stats: PlatformStats, first: number): Promise<PlatformTopProduct[]> {
+  async topProducts(context: RequestContext, stats: PlatformStats, first: number): Promise<PlatformTopProduct[]> {
     checkFirst(first);
-    const rows = await this.top('product_id, vendor_id', stats, first);
+    const rows = await this.topsOf(context).load(`${dateOf(stats.from)}|${dateOf(stats.to)}|products|${first}`);
     return rows.map((row) =>
       Object.assign(new PlatformTopProduct(), {
         productId: row.product_id,
@@ -157,9 +219,9 @@ export class PlatformStatsService {
   }
 
   /** The vendors with the highest net sales in the period, `first` per currency. */
-  async topVendors(stats: PlatformStats, first: number): Promise<PlatformTopVendor[]> {
+  async topVendors(context: RequestContext, stats: PlatformStats, first: number): Promise<PlatformTopVendor[]> {
     checkFirst(first);
-    const rows = await this.top('vendor_id', stats, first);
+    const rows = await this.topsOf(context).load(`${dateOf(stats.from)}|${dateOf(stats.to)}|vendors|${first}`);
     return rows.map((row) =>
       Object.assign(new PlatformTopVendor(), {
         vendorId: row.vendor_id,
@@ -169,23 +231,10 @@ export class PlatformStatsService {
       }),
     );
   }
-
-  private top(groupBy: 'product_id, vendor_id' | 'vendor_id', stats: PlatformStats, first: number) {
-    return queryRows<TopRow>(
-      this.db,
-      `SELECT * FROM (
-         SELECT currency, ${groupBy}, sum(gross)::bigint::text AS gross, sum(refunds)::bigint::text AS refunds,
-                sum(order_count)::int AS order_count,
-                row_number() OVER (PARTITION BY currency ORDER BY sum(gross) - sum(refunds) DESC, sum(gross) DESC, ${groupBy}) AS rank
-           FROM order_daily_products WHERE day >= $1::date AND day < $2::date
-          GROUP BY currency, ${groupBy}
-       ) ranked WHERE rank <= $3 ORDER BY currency, rank`,
-      [dateOf(stats.from), dateOf(stats.to), first],
-    );
-  }
 }
 
 interface TopRow {
+  list: 'products' | 'vendors';
   currency: CurrencyCode;
   product_id: string;
   vendor_id: string;

@@ -22,8 +22,16 @@ export class LedgerRollups1800700000000 implements MigrationInterface {
         entries int NOT NULL,
         PRIMARY KEY (vendor_id, currency, day, kind)
       )`);
-    // The platform's totals per day (commission across vendors) read by day.
-    await db.query(`CREATE INDEX ledger_daily_day_idx ON ledger_daily (day, kind, currency) INCLUDE (amount)`);
+    // The same across vendors, per currency, UTC day and kind: the platform's commission per day in one row.
+    await db.query(`
+      CREATE TABLE ledger_daily_platform (
+        day date NOT NULL,
+        currency text NOT NULL,
+        kind text NOT NULL,
+        amount bigint NOT NULL,
+        entries int NOT NULL,
+        PRIMARY KEY (day, currency, kind)
+      )`);
     // Sales per vendor, currency, UTC day and product, for the top products; the name of the latest sale.
     await db.query(`
       CREATE TABLE ledger_daily_products (
@@ -37,10 +45,17 @@ export class LedgerRollups1800700000000 implements MigrationInterface {
         named_at timestamptz NOT NULL,
         PRIMARY KEY (vendor_id, currency, day, product_id)
       )`);
-    // Rows are upserted in key order, so two transactions crediting the same vendors lock them in the same order.
+    // Lock order, so that writers never deadlock: every statement takes its platform rows first (a
+    // transaction's statements share them: one order's credits, one refund, one payout), then the
+    // vendors' rows in key order. Credits and refunds touch different kinds, hence different rows.
     await db.query(`
       CREATE FUNCTION ledger_entries_roll_up() RETURNS trigger LANGUAGE plpgsql AS $$
       BEGIN
+        INSERT INTO ledger_daily_platform AS d (day, currency, kind, amount, entries)
+        SELECT (occurred_at AT TIME ZONE 'UTC')::date, currency, kind, sum(amount), count(*)
+          FROM new_entries GROUP BY 1, 2, 3 ORDER BY 1, 2, 3
+        ON CONFLICT (day, currency, kind)
+          DO UPDATE SET amount = d.amount + excluded.amount, entries = d.entries + excluded.entries;
         INSERT INTO ledger_daily AS d (vendor_id, currency, day, kind, amount, entries)
         SELECT vendor_id, currency, (occurred_at AT TIME ZONE 'UTC')::date, kind, sum(amount), count(*)
           FROM new_entries GROUP BY 1, 2, 3, 4 ORDER BY 1, 2, 3, 4
@@ -66,6 +81,9 @@ export class LedgerRollups1800700000000 implements MigrationInterface {
       SELECT vendor_id, currency, (occurred_at AT TIME ZONE 'UTC')::date, kind, sum(amount), count(*)
         FROM ledger_entries GROUP BY 1, 2, 3, 4`);
     await db.query(`
+      INSERT INTO ledger_daily_platform (day, currency, kind, amount, entries)
+      SELECT day, currency, kind, sum(amount), sum(entries) FROM ledger_daily GROUP BY 1, 2, 3`);
+    await db.query(`
       INSERT INTO ledger_daily_products (vendor_id, currency, day, product_id, gross, sales, product_name, named_at)
       SELECT vendor_id, currency, (occurred_at AT TIME ZONE 'UTC')::date, product_id, sum(amount), count(*),
              (array_agg(product_name ORDER BY occurred_at DESC, created_at DESC))[1], max(occurred_at)
@@ -76,6 +94,7 @@ export class LedgerRollups1800700000000 implements MigrationInterface {
     await db.query('DROP TRIGGER ledger_entries_roll_up ON ledger_entries');
     await db.query('DROP FUNCTION ledger_entries_roll_up()');
     await db.query('DROP TABLE ledger_daily_products');
+    await db.query('DROP TABLE ledger_daily_platform');
     await db.query('DROP TABLE ledger_daily');
   }
 }

@@ -21,7 +21,7 @@ export interface VendorBucketFigures {
 
 /**
  * The platform's commission (net of commission given back with refunds, from the ledger's
- * daily rollup) and the vendors created, for every bucket of a `platformStats` answer: the
+ * daily rollup across vendors, `ledger_daily_platform`) and the vendors created, for every bucket of a `platformStats` answer: the
  * gateway sends them all in one `_entities` fetch, answered with two statements over the
  * days covering them.
  */
@@ -36,10 +36,10 @@ export class PlatformStatsFiguresService {
     const [commissionRows, vendorRows] = await Promise.all([
       queryRows<{ day: string; currency: CurrencyCode; commission: string }>(
         this.db,
-        `SELECT day::text, currency, (-sum(amount))::bigint::text AS commission FROM ledger_daily
+        `SELECT day::text, currency, (-sum(amount))::bigint::text AS commission FROM ledger_daily_platform
             WHERE day >= $1::date AND day < $2::date AND kind IN ('COMMISSION', 'REFUND_COMMISSION')
             GROUP BY day, currency`,
-        [utcDay(range.from), range.to],
+        [utcDay(range.from), utcDay(range.to)],
       ),
       queryRows<{ day: string; vendors: number }>(
         this.db,
