@@ -10,7 +10,7 @@ import type { DataSource } from 'typeorm';
 
 /**
  * The users created in every bucket of a `platformStats` answer: the gateway sends the buckets
- * in one `_entities` fetch, answered with one statement (users per UTC day over the days
+ * in one `_entities` fetch per path (the totals, the series), each answered with one statement (users per UTC day over the days
  * covering them, on the `created_at` index) summed into each bucket.
  */
 export class NewUsersService {

@@ -22,7 +22,8 @@ export interface VendorBucketFigures {
 /**
  * The platform's commission (net of commission given back with refunds, from the ledger's
  * daily rollup across vendors, `ledger_daily_platform`) and the vendors created, for every bucket of a `platformStats` answer: the
- * gateway sends them all in one `_entities` fetch, answered with two statements over the
+ * gateway sends them in one `_entities` fetch per path (the totals, the series), each batch
+ * answered with one statement over the
  * days covering them.
  */
 export class PlatformStatsFiguresService {
@@ -33,21 +34,21 @@ export class PlatformStatsFiguresService {
     const buckets = keys.map(bucketOfKey);
     const range = daysCovering(buckets);
     if (!range) return buckets.map(() => ({ commission: [], newVendorCount: 0 }));
-    const [commissionRows, vendorRows] = await Promise.all([
-      queryRows<{ day: string; currency: CurrencyCode; commission: string }>(
-        this.db,
-        `SELECT day::text, currency, (-sum(amount))::bigint::text AS commission FROM ledger_daily_platform
-            WHERE day >= $1::date AND day < $2::date AND kind IN ('COMMISSION', 'REFUND_COMMISSION')
-            GROUP BY day, currency`,
-        [utcDay(range.from), utcDay(range.to)],
-      ),
-      queryRows<{ day: string; vendors: number }>(
-        this.db,
-        `SELECT (created_at AT TIME ZONE 'UTC')::date::text AS day, count(*)::int AS vendors FROM vendors
-            WHERE created_at >= $1 AND created_at < $2 GROUP BY 1`,
-        [range.from, range.to],
-      ),
-    ]);
+    // One statement: commission per day and currency, and vendors created per day (currency null).
+    const rows = await queryRows<{ day: string; currency: CurrencyCode | null; value: string }>(
+      this.db,
+      `SELECT day::text, currency, (-sum(amount))::bigint::text AS value FROM ledger_daily_platform
+        WHERE day >= $1::date AND day < $2::date AND kind IN ('COMMISSION', 'REFUND_COMMISSION')
+        GROUP BY day, currency
+       UNION ALL
+       SELECT (created_at AT TIME ZONE 'UTC')::date::text, NULL, count(*)::text FROM vendors
+        WHERE created_at >= $3 AND created_at < $4 GROUP BY 1`,
+      [utcDay(range.from), utcDay(range.to), range.from, range.to],
+    );
+    const commissionRows = rows.flatMap((row) =>
+      row.currency ? [{ day: row.day, currency: row.currency, commission: row.value }] : [],
+    );
+    const vendorRows = rows.flatMap((row) => (row.currency ? [] : [{ day: row.day, vendors: Number(row.value) }]));
     const currencies = [...new Set(commissionRows.map((row) => row.currency))].sort();
     const commissionByDay = new Map<string, Map<CurrencyCode, number>>();
     for (const row of commissionRows) {
