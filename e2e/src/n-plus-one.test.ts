@@ -49,8 +49,8 @@ const KNOWN_SHARED_STEPS: Record<string, string[][]> = {
   // The totals bucket and the series' buckets are two paths: one batch each to users and to vendors
   // (vendors also names the top vendors at a third path).
   PlatformStats: [
-    ['platformStats.totals', 'platformStats.series.@'],
     ['platformStats.totals', 'platformStats.series.@', 'platformStats.topVendors.@.vendor'],
+    ['platformStats.totals', 'platformStats.series.@'],
   ],
 };
 
