@@ -302,6 +302,7 @@ it('shows a product page with reviews by named authors and a rating that matches
 // benchmark signs them) must be accepted, and every variant must answer a full page.
 it('prepares every benchmark scenario on the data set: signed tokens accepted, full pages', async () => {
   const scenarios = await buildScenarios(supergraph, dbs);
-  expect(scenarios.map((scenario) => scenario.operation.title)).toHaveLength(7);
+  expect(scenarios.map((scenario) => scenario.operation.title)).toHaveLength(8);
+  expect(scenarios.map((scenario) => scenario.operation.title)).toContain('platform stats (daily series)');
   for (const scenario of scenarios) expect(scenario.requests.length).toBeGreaterThan(0);
 });
