@@ -389,6 +389,8 @@ describe('platformStats: bad input and who may ask', () => {
     await expectBadInput('2024-01-01T00:00:00.000Z', '2025-01-02T00:00:00.000Z', 'DAY', ['period']); // 367 days
     // 366 days is the most: a leap year of days is fine, and the same span by week too.
     expect((await statsOf('2024-01-01T00:00:00.000Z', '2025-01-01T00:00:00.000Z', 'DAY')).errors).toBeUndefined();
+    await expectBadInput('1969-12-31T00:00:00.000Z', '2025-03-10T00:00:00.000Z', 'MONTH', ['period.from']);
+    await expectBadInput('2025-03-03T00:00:00.000Z', '9999-12-31T00:00:00.000Z', 'MONTH', ['period.to']);
     await expectBadInput('2025-03-03T00:00:00.000Z', '2025-03-10T00:00:00.000Z', 'WEEK', ['first'], 0);
     await expectBadInput('2025-03-03T00:00:00.000Z', '2025-03-10T00:00:00.000Z', 'WEEK', ['first'], 51);
   });

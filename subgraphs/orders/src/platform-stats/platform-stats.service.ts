@@ -42,7 +42,15 @@ export class PlatformStatsService {
   /** The period widened to whole buckets; BAD_USER_INPUT when it is empty, reversed or too long. */
   period(from: Date, to: Date, granularity: StatsGranularity): PlatformStats {
     const problems: FieldError[] = [];
-    if (!(from < to)) problems.push({ field: 'period.to', message: 'must be after period.from' });
+    for (const [field, at] of [
+      ['period.from', from],
+      ['period.to', to],
+    ] as const)
+      // Years Postgres dates and ISO strings agree on, and far beyond any sale.
+      if (!(at.getUTCFullYear() >= 1970 && at.getUTCFullYear() <= 9998))
+        problems.push({ field, message: 'must be between 1970 and 9998' });
+    if (problems.length === 0 && !(from < to))
+      problems.push({ field: 'period.to', message: 'must be after period.from' });
     const buckets = problems.length ? null : bucketsOf(from, to, granularity, MAX_BUCKETS);
     if (buckets && buckets.starts.length > MAX_BUCKETS)
       problems.push({
