@@ -102,17 +102,23 @@ export class PlatformStatsService {
         range,
       ),
       // Distinct per bucket and over the whole period (the period's rows have no bucket); hashed, not sorted.
+      // A day's rows are distinct customers already: daily buckets just count them.
       queryRows<{ bucket: string | null; currency: CurrencyCode; customers: number }>(
         this.db,
-        `SELECT bucket::text, currency, count(*)::int AS customers
-           FROM (SELECT DISTINCT date_trunc($3, day)::date AS bucket, currency, user_id FROM order_daily_customers
-                  WHERE day >= $1::date AND day < $2::date) per_bucket
-          GROUP BY bucket, currency
+        `${
+          stats.granularity === StatsGranularity.DAY
+            ? `SELECT day::text AS bucket, currency, count(*)::int AS customers FROM order_daily_customers
+                WHERE day >= $1::date AND day < $2::date GROUP BY day, currency`
+            : `SELECT bucket::text, currency, count(*)::int AS customers
+                 FROM (SELECT DISTINCT date_trunc($3, day)::date AS bucket, currency, user_id FROM order_daily_customers
+                        WHERE day >= $1::date AND day < $2::date) per_bucket
+                GROUP BY bucket, currency`
+        }
          UNION ALL
          SELECT NULL, currency, count(*)::int
            FROM (SELECT DISTINCT currency, user_id FROM order_daily_customers WHERE day >= $1::date AND day < $2::date) per_period
           GROUP BY currency`,
-        [...range, TRUNC[stats.granularity]],
+        stats.granularity === StatsGranularity.DAY ? range : [...range, TRUNC[stats.granularity]],
       ),
     ]);
     const currencies = [...new Set([...days.map((d) => d.currency), ...customers.map((c) => c.currency)])].sort();
