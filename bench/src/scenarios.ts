@@ -10,12 +10,14 @@ import {
   BenchmarkOperation,
   CHECKOUT,
   MY_ORDERS,
+  PLATFORM_STATS,
   PRODUCT_PAGE,
   PlannedFetch,
   STOREFRONT,
   STOREFRONT_SEARCH,
   TestSupergraph,
   VENDOR_DASHBOARD,
+  lastDays,
   planOf,
 } from '@marketplace/e2e/testing';
 import type { DatasetDatabases } from './dataset';
@@ -29,9 +31,13 @@ export const MY_ORDERS_PAGE_SIZE = 25;
 export const LEDGER_PAGE_SIZE = 20;
 /** Lines in each benchmark checkout. */
 export const CHECKOUT_LINES = 2;
+/** The operator's dashboard: a 30-day daily series, top 10 products and vendors. */
+export const PLATFORM_STATS_DAYS = 30;
+export const PLATFORM_STATS_TOP = 10;
 
 /** Distinct customers, vendors, products or search words each operation cycles through. */
 const VARIANTS = 40;
+const DAY_MS = 24 * 60 * 60 * 1000;
 /** Valid for any run: a token that expired mid-run would turn every later request into an error. */
 const TOKEN_TTL_SECONDS = 6 * 60 * 60;
 
@@ -87,7 +93,7 @@ export interface Scenario {
 }
 
 export async function buildScenarios(supergraph: TestSupergraph, dbs: DatasetDatabases): Promise<Scenario[]> {
-  const [products, reviewed, customers, vendors, words] = await Promise.all([
+  const [products, reviewed, customers, vendors, words, [admin]] = await Promise.all([
     queryRows<{ id: string }>(
       dbs.catalog,
       `SELECT id FROM products WHERE status = 'PUBLISHED' ORDER BY md5(id::text) LIMIT $1`,
@@ -115,6 +121,7 @@ export async function buildScenarios(supergraph: TestSupergraph, dbs: DatasetDat
        WHERE status = 'PUBLISHED' AND length(w) >= 5 GROUP BY lower(w) HAVING count(*) >= $1 ORDER BY md5(lower(w)) LIMIT $2`,
       [SEARCH_PAGE_SIZE, VARIANTS],
     ),
+    queryRows<{ id: string }>(dbs.users, `SELECT id FROM users WHERE role = 'ADMIN' ORDER BY id LIMIT 1`),
   ]);
   const customer = (id: string) => tokenFor(id, 'CUSTOMER', TOKEN_TTL_SECONDS);
   const vendor = (id: string) => tokenFor(id, 'VENDOR', TOKEN_TTL_SECONDS);
@@ -140,6 +147,18 @@ export async function buildScenarios(supergraph: TestSupergraph, dbs: DatasetDat
       VENDOR_DASHBOARD,
       LEDGER_PAGE_SIZE,
       vendors.map(({ id }) => ({ variables: { first: LEDGER_PAGE_SIZE }, token: vendor(id) })),
+    ],
+    [
+      PLATFORM_STATS,
+      PLATFORM_STATS_DAYS,
+      // 30-day windows ending 0, 7, 14, … days ago: each variant reads other days of the rollups.
+      Array.from({ length: VARIANTS }, (_, k) => ({
+        variables: {
+          ...lastDays(PLATFORM_STATS_DAYS, new Date(Date.now() - k * 7 * DAY_MS)),
+          first: PLATFORM_STATS_TOP,
+        },
+        token: tokenFor(admin.id, 'ADMIN', TOKEN_TTL_SECONDS),
+      })),
     ],
     [
       CHECKOUT,

@@ -11,6 +11,7 @@ import {
   VENDOR_DASHBOARD,
 } from './testing/benchmark-operations';
 import { ADMIN_ORDERS, ADMIN_ORDER_TIMELINES } from './testing/operator-operations';
+import { PLATFORM_STATS, lastDays } from './testing/platform-stats-operations';
 import { PlannedFetch, planOf, plannedFetchCounts, repeatedEntityFetches } from './testing/query-plan';
 import {
   OperationCost,
@@ -47,6 +48,12 @@ const PAGE_SIZES = [10, 100] as const;
  */
 const KNOWN_SHARED_STEPS: Record<string, string[][]> = {
   VendorDashboard: [['me.vendor.stats.topProducts.@.product', 'me.vendor.ledger.edges.@.node.product']],
+  // The totals bucket and the series' buckets are two paths: one batch each to users and to vendors
+  // (vendors also names the top vendors at a third path).
+  PlatformStats: [
+    ['platformStats.totals', 'platformStats.series.@', 'platformStats.topVendors.@.vendor'],
+    ['platformStats.totals', 'platformStats.series.@'],
+  ],
 };
 
 interface Measured {
@@ -237,6 +244,42 @@ describe('benchmark operations are N+1 free (statements and fetches independent 
     const runs = await measure(operation, admin, { filter: { vendorId: globalId('Vendor', DemoIds.vendors.ada) } });
     expect(runs.map((run) => run.items)).toEqual([...PAGE_SIZES]);
     expectNPlusOneFree(operation, runs, planOf(operation.query).fetches);
+  });
+
+  it('platform stats: a 10- and a 100-day series, top lists of 10 and 50, at the same cost', async () => {
+    const { login } = await supergraph.client.data(
+      `mutation { login(input: { email: "admin@marketplace.local", password: "admin-password-123" }) { accessToken } }`,
+    );
+    const runs: Measured[] = [];
+    for (const [days, first] of [
+      [10, 10],
+      [100, 50],
+    ]) {
+      const variables = { ...lastDays(days), first };
+      await supergraph.client.data(PLATFORM_STATS.query, { variables, token: login.accessToken });
+      const { result, cost } = await costOf(supergraph, (requestId) =>
+        supergraph.client.data(PLATFORM_STATS.query, {
+          variables,
+          token: login.accessToken,
+          headers: { 'x-request-id': requestId },
+        }),
+      );
+      runs.push({
+        operation: PLATFORM_STATS.title,
+        pageSize: days,
+        items: PLATFORM_STATS.page(result).length,
+        statements: statementCounts(cost),
+        fetches: fetchCounts(cost),
+        cost,
+      });
+    }
+    table.push(...runs);
+    expect(runs.map((run) => run.items)).toEqual([10, 100]);
+    expectNPlusOneFree(PLATFORM_STATS, runs, planOf(PLATFORM_STATS.query).fetches);
+    // orders: sums per day, distinct customers, both top lists; vendors: commission and new vendors once for
+    // the totals' batch and once for the series' (the planner's two paths), the top vendors' names; users: new
+    // users, for each of the two batches.
+    expect(runs[0].statements).toMatchObject({ orders: 3, vendor: 3, users: 2 });
   });
 
   it('checkout path: addToCart and checkout cost the same whatever the cart size (recorded in the table)', async () => {

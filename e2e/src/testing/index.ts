@@ -8,3 +8,4 @@ export * from './query-plan';
 export * from './statements';
 export * from './supergraph';
 export * from './api-schema';
+export * from './platform-stats-operations';

@@ -12,3 +12,4 @@ export * from './license-policy';
 export * from './error-reasons';
 export * from './audit-actions';
 export * from './disputes';
+export * from './platform-stats';

@@ -171,12 +171,17 @@ type ReferenceResolver = (reference: Record<string, unknown>, context: unknown, 
 /**
  * A representation carries the `id` another subgraph answered (`Order:<uuid>`); its owner's
  * `__resolveReference` gets the uuid. One whose id is not of this type matches nothing: null.
- * A type without a reference resolver gets one, so its resolvers see the uuid too.
+ * A type without a reference resolver gets one, so its resolvers see the uuid too. A type
+ * without an `id` field is left as it is: its key is not an id.
  */
 function decodeRepresentations(type: GraphQLObjectType): void {
   const extensions = type.extensions as { apollo?: { subgraph?: { resolveReference?: ReferenceResolver } } };
   const resolveReference: ReferenceResolver =
     extensions.apollo?.subgraph?.resolveReference ?? ((reference: Record<string, unknown>) => reference);
+  // An entity keyed by other fields (PlatformStatsBucket, by its bounds) has no id to decode.
+  if (!type.getFields().id) {
+    return;
+  }
   const decoded: ReferenceResolver = (reference, context, info) => {
     const parsed = parseGlobalId(reference.id);
     if (!parsed || parsed.typename !== type.name) return null;

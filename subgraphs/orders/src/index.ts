@@ -14,6 +14,7 @@ import { OrderSearchResolver } from './order/order-search.resolver';
 import { timelineHandlers } from './timeline/timeline.handlers';
 import { OrderTimelineResolver } from './timeline/timeline.resolver';
 import { TimelineService } from './timeline/timeline.service';
+import { OrderRollups1800700000000 } from './migrations/1800700000000-order-rollups';
 import { CheckoutService } from './order/checkout.service';
 import { startExpiryJob } from './order/order-expiry';
 import { orderHandlers } from './order/order.handlers';
@@ -24,6 +25,12 @@ import { OrderSubscriptionResolver } from './order/order.subscription';
 import { OrderTransitions } from './order/order.transitions';
 import { productReplicaHandlers } from './product-replica/product-replica.handlers';
 import { ProductReplicaService } from './product-replica/product-replica.service';
+import {
+  PlatformStatsResolver,
+  PlatformTopProductResolver,
+  PlatformTopVendorResolver,
+} from './platform-stats/platform-stats.resolver';
+import { PlatformStatsService } from './platform-stats/platform-stats.service';
 import { UserOrdersResolver } from './user/user-orders.resolver';
 import { ErasedUsers1800800000000 } from './migrations/1800800000000-erased-users';
 import { orderPrivacyHandlers } from './privacy/privacy.handlers';
@@ -39,6 +46,7 @@ export const ordersSubgraph: SubgraphModule<OrdersConfig> = {
     CreateOrders1763790000002,
     OrderStatusChangeReasons1763790000003,
     OrderSearchAndTimeline1800200000000,
+    OrderRollups1800700000000,
     ErasedUsers1800800000000,
   ],
   resolvers: [
@@ -50,6 +58,9 @@ export const ordersSubgraph: SubgraphModule<OrdersConfig> = {
     OrderTimelineResolver,
     OrderSubscriptionResolver,
     UserOrdersResolver,
+    PlatformStatsResolver,
+    PlatformTopProductResolver,
+    PlatformTopVendorResolver,
   ],
   readSettings: readOrdersConfig,
   wire(deps, settings) {
@@ -69,6 +80,9 @@ export const ordersSubgraph: SubgraphModule<OrdersConfig> = {
         new OrderTimelineResolver(new TimelineService(db)),
         new OrderSubscriptionResolver(orders, changes),
         new UserOrdersResolver(orders),
+        new PlatformStatsResolver(new PlatformStatsService(db)),
+        new PlatformTopProductResolver(),
+        new PlatformTopVendorResolver(),
       ],
       references: { ...entityStubReferences, ...orderReferences(orders) },
       handlers: [

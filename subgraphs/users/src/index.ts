@@ -24,6 +24,12 @@ import { AddSessionVersion1765000000000 } from './migrations/1765000000000-add-s
 import { CreateUsersSigningKeys1800500000000 } from './migrations/1800500000000-create-signing-keys';
 import { UserSuspension1800100000000 } from './migrations/1800100000000-user-suspension';
 import { Privacy1800800000000 } from './migrations/1800800000000-privacy';
+import {
+  PlatformStatsBucket,
+  PlatformStatsBucketResolver,
+  platformStatsBucketReferences,
+} from './platform-stats/platform-stats.resolver';
+import { NewUsersService } from './platform-stats/platform-stats.service';
 import { dataExportRoutes } from './privacy/data-export.routes';
 import { DataExportService } from './privacy/data-export.service';
 import { ErasureService } from './privacy/erasure.service';
@@ -53,6 +59,8 @@ export const usersSubgraph: SubgraphModule<UsersConfig> = {
   name: 'users',
   defaultPort: 4001,
   entities: [User],
+  // Reached only through the gateway (`_entities`): nothing here returns one.
+  orphanedTypes: [PlatformStatsBucket],
   migrations: [
     CreateUsers1763770000000,
     AddSessionVersion1765000000000,
@@ -60,7 +68,14 @@ export const usersSubgraph: SubgraphModule<UsersConfig> = {
     CreateUsersSigningKeys1800500000000,
     Privacy1800800000000,
   ],
-  resolvers: [UserResolver, AuthResolver, UserSuspensionResolver, UserSuspensionFieldsResolver, PrivacyResolver],
+  resolvers: [
+    UserResolver,
+    AuthResolver,
+    UserSuspensionResolver,
+    UserSuspensionFieldsResolver,
+    PrivacyResolver,
+    PlatformStatsBucketResolver,
+  ],
   schemaExtension: nodeSchema,
   readSettings: readUsersConfig,
   wire({ env, config, keys, sessions: sessionVersions, db, store, log, outbox, changes, afterCommit }, settings) {
@@ -154,8 +169,9 @@ export const usersSubgraph: SubgraphModule<UsersConfig> = {
         new UserSuspensionResolver(suspensions, users),
         new UserSuspensionFieldsResolver(users),
         new PrivacyResolver(exports, erasure),
+        new PlatformStatsBucketResolver(new NewUsersService(db)),
       ],
-      references: userReferences(users),
+      references: { ...userReferences(users), ...platformStatsBucketReferences },
       routes: dataExportRoutes(exports, new AccessTokenVerifier(keys.publicKeyPem, config.jwt, sessionVersions), log),
       handlers: [sendVerificationEmail(emails), grantVendorRole, collectDataExportPart(exports)],
       seed: () => seedUsers(db, hasher, settings),

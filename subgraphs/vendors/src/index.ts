@@ -6,12 +6,14 @@ import { VendorDisputeResolver, VendorDisputesResolver } from './dispute/vendor-
 import { VendorDisputeService } from './dispute/vendor-dispute.service';
 import { ledgerHandlers } from './ledger/ledger.handlers';
 import { LedgerEntryResolver, TopProductResolver, VendorLedgerResolver } from './ledger/ledger.resolver';
+import { LedgerStatsService } from './ledger/ledger-stats.service';
 import { LedgerService } from './ledger/ledger.service';
 import { CreateVendors1763780000000 } from './migrations/1763780000000-create-vendors';
 import { CreateLedger1763810000000 } from './migrations/1763810000000-create-ledger';
 import { PayoutIdempotency1796500000000 } from './migrations/1796500000000-payout-idempotency';
 import { VendorDisputes1800300000000 } from './migrations/1800300000000-vendor-disputes';
 import { ModerationAndCommission1800400000000 } from './migrations/1800400000000-moderation-and-commission';
+import { LedgerRollups1800700000000 } from './migrations/1800700000000-ledger-rollups';
 import { VendorCommissionResolver } from './commission/commission.resolver';
 import { CommissionService } from './commission/commission.service';
 import { ModerationQueueResolver } from './moderation-queue/moderation-queue.resolver';
@@ -19,6 +21,12 @@ import { ModerationQueueService } from './moderation-queue/moderation-queue.serv
 import { payoutReferences } from './payout/payout.reference';
 import { PayoutResolver, VendorPayoutsResolver } from './payout/payout.resolver';
 import { PayoutService } from './payout/payout.service';
+import {
+  PlatformStatsBucket,
+  PlatformStatsBucketResolver,
+  platformStatsBucketReferences,
+} from './platform-stats/platform-stats.resolver';
+import { PlatformStatsFiguresService } from './platform-stats/platform-stats.service';
 import { seedVendors } from './seed';
 import { UserVendorResolver } from './user/user-vendor.resolver';
 import { VendorModerationService } from './vendor-account/vendor-moderation.service';
@@ -37,12 +45,15 @@ export const vendorSubgraph: SubgraphModule<VendorConfig> = {
   name: 'vendor',
   defaultPort: 4006,
   entities: [Vendor],
+  // Reached only through the gateway (`_entities`): nothing here returns one.
+  orphanedTypes: [PlatformStatsBucket],
   migrations: [
     CreateVendors1763780000000,
     CreateLedger1763810000000,
     PayoutIdempotency1796500000000,
     VendorDisputes1800300000000,
     ModerationAndCommission1800400000000,
+    LedgerRollups1800700000000,
     ErasedUsers1800800000000,
   ],
   resolvers: [
@@ -57,6 +68,7 @@ export const vendorSubgraph: SubgraphModule<VendorConfig> = {
     VendorDisputeResolver,
     VendorCommissionResolver,
     ModerationQueueResolver,
+    PlatformStatsBucketResolver,
   ],
   readSettings: readVendorConfig,
   wire({ db, outbox, changes, log }, settings) {
@@ -70,7 +82,7 @@ export const vendorSubgraph: SubgraphModule<VendorConfig> = {
       resolvers: [
         new VendorResolver(vendors, moderation),
         new UserVendorResolver(vendors),
-        new VendorLedgerResolver(ledger, vendors),
+        new VendorLedgerResolver(ledger, new LedgerStatsService(db, ledger), vendors),
         new LedgerEntryResolver(payouts),
         new TopProductResolver(),
         new PayoutResolver(payouts, vendors),
@@ -79,8 +91,14 @@ export const vendorSubgraph: SubgraphModule<VendorConfig> = {
         new VendorDisputeResolver(),
         new VendorCommissionResolver(new CommissionService(db, outbox, announce), vendors),
         new ModerationQueueResolver(new ModerationQueueService(db)),
+        new PlatformStatsBucketResolver(new PlatformStatsFiguresService(db)),
       ],
-      references: { ...vendorReferences(vendors), ...payoutReferences(payouts), ...entityStubReferences },
+      references: {
+        ...vendorReferences(vendors),
+        ...payoutReferences(payouts),
+        ...entityStubReferences,
+        ...platformStatsBucketReferences,
+      },
       handlers: [...ledgerHandlers(ledger), ...vendorDisputeHandlers(disputes), ...vendorPrivacyHandlers()],
       seed: () => seedVendors(db, outbox, settings),
     };

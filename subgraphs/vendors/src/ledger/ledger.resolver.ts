@@ -15,6 +15,7 @@ import { Payout } from '../payout/payout.type';
 import { Vendor } from '../vendor-account/vendor.entity';
 import { VendorService } from '../vendor-account/vendor.service';
 import { CurrencyArgs, PeriodArgs } from './ledger.args';
+import { LedgerStatsService } from './ledger-stats.service';
 import { LedgerService } from './ledger.service';
 import {
   LedgerEntry,
@@ -33,6 +34,7 @@ const PRIVATE_LIST = "for the vendor's owner and admins (anyone else: null with 
 export class VendorLedgerResolver {
   constructor(
     private readonly ledgerService: LedgerService,
+    private readonly ledgerStats: LedgerStatsService,
     private readonly vendors: VendorService,
   ) {}
 
@@ -71,7 +73,7 @@ export class VendorLedgerResolver {
     @Ctx() context: RequestContext,
   ): Promise<VendorEarnings> | null {
     return this.vendors.canSeePrivateFields(context, vendor)
-      ? this.ledgerService.earnings(context, vendor.id, period, currency)
+      ? this.ledgerStats.earnings(context, vendor.id, period, currency)
       : null;
   }
 
@@ -86,7 +88,7 @@ export class VendorLedgerResolver {
     @Ctx() context: RequestContext,
   ): Promise<VendorStats> | null {
     return this.vendors.canSeePrivateFields(context, vendor)
-      ? this.ledgerService.stats(context, vendor.id, period, currency)
+      ? this.ledgerStats.stats(context, vendor.id, period, currency)
       : null;
   }
 

@@ -17,34 +17,13 @@ import {
 import type { DataSource, EntityManager } from 'typeorm';
 import type { VendorConfig } from '../config';
 import { availableFrom, commissionOf, toAmount } from './ledger.math';
-import {
-  EarningsPeriod,
-  LEDGER_COLUMNS,
-  LedgerEntry,
-  PERIOD_DAYS,
-  TopProduct,
-  VendorBalance,
-  VendorEarnings,
-  VendorStats,
-  toLedgerEntry,
-  TOP_PRODUCTS,
-} from './ledger.type';
+import { LEDGER_COLUMNS, LedgerEntry, VendorBalance, toLedgerEntry } from './ledger.type';
 
 /** The currency of a vendor with no ledger entries yet (the marketplace sells mostly in USD). */
 export const DEFAULT_CURRENCY = CurrencyCode.USD;
 
 type OrderPaid = PayloadOf<typeof Events.OrderPaid>;
 type PaymentRefunded = PayloadOf<typeof Events.PaymentRefunded>;
-
-/** Order-line totals of one vendor in one currency over a period. */
-interface Totals {
-  currency: CurrencyCode;
-  gross: number;
-  commission: number;
-  refunds: number;
-  sales: number;
-  refundCount: number;
-}
 
 /**
  * The vendor's side of the checkout saga: `order.paid` credits each line (the gross sale and
@@ -70,7 +49,12 @@ export class LedgerService {
     const rates = await ratesInForce(manager, vendorIds, paidAt);
     const availableAt = availableFrom(paidAt, this.settings.earningsHoldDays);
     let written = 0;
-    for (const item of items) {
+    // In (vendor, product) order: the rollup rows the trigger upserts are then locked in the same
+    // order by every transaction crediting the same vendors, so two credits never deadlock.
+    const ordered = [...items].sort(
+      (a, b) => a.vendorId.localeCompare(b.vendorId) || a.productId.localeCompare(b.productId),
+    );
+    for (const item of ordered) {
       const bps = rates.get(item.vendorId);
       if (bps === undefined) {
         log.warn(
@@ -193,142 +177,6 @@ export class LedgerService {
     return balances.find((balance) => balance.currency === chosen) ?? balanceOf(chosen, 0, 0);
   }
 
-  /** Order-line totals per (period, vendor), every currency; one statement per period asked in a request. */
-  private readonly totalsOf = defineLoader<string, Totals[]>(async (keys) => {
-    const byPeriod = new Map<EarningsPeriod, string[]>();
-    for (const key of keys) {
-      const [period, vendorId] = key.split('|') as [EarningsPeriod, string];
-      byPeriod.set(period, [...(byPeriod.get(period) ?? []), vendorId]);
-    }
-    const results = new Map<string, Totals[]>();
-    for (const [period, vendorIds] of byPeriod) {
-      const rows = await queryRows<{
-        vendor_id: string;
-        currency: CurrencyCode;
-        gross: string;
-        commission: string;
-        refunds: string;
-        sales: number;
-        refund_count: number;
-      }>(
-        this.db,
-        `SELECT vendor_id, currency,
-                COALESCE(sum(amount) FILTER (WHERE kind = 'SALE'), 0)::bigint::text AS gross,
-                COALESCE(-sum(amount) FILTER (WHERE kind IN ('COMMISSION', 'REFUND_COMMISSION')), 0)::bigint::text AS commission,
-                COALESCE(-sum(amount) FILTER (WHERE kind = 'REFUND'), 0)::bigint::text AS refunds,
-                count(*) FILTER (WHERE kind = 'SALE')::int AS sales,
-                count(*) FILTER (WHERE kind = 'REFUND')::int AS refund_count
-           FROM ledger_entries
-          WHERE vendor_id = ANY($1::uuid[]) AND kind IN ('SALE', 'COMMISSION', 'REFUND', 'REFUND_COMMISSION') AND ${periodFilter('$2')}
-          GROUP BY vendor_id, currency`,
-        [vendorIds.filter(isUuid), PERIOD_DAYS[period]],
-      );
-      for (const row of rows) {
-        const key = `${period}|${row.vendor_id}`;
-        results.set(key, [
-          ...(results.get(key) ?? []),
-          {
-            currency: row.currency,
-            gross: toAmount(row.gross),
-            commission: toAmount(row.commission),
-            refunds: toAmount(row.refunds),
-            sales: row.sales,
-            refundCount: row.refund_count,
-          },
-        ]);
-      }
-    }
-    return keys.map((key) => results.get(key) ?? []);
-  });
-
-  /** Best sellers per (period, vendor), every currency; one statement per period asked in a request. */
-  private readonly topProductsOf = defineLoader<string, (TopProduct & { currency: CurrencyCode })[]>(async (keys) => {
-    const byPeriod = new Map<EarningsPeriod, string[]>();
-    for (const key of keys) {
-      const [period, vendorId] = key.split('|') as [EarningsPeriod, string];
-      byPeriod.set(period, [...(byPeriod.get(period) ?? []), vendorId]);
-    }
-    const results = new Map<string, (TopProduct & { currency: CurrencyCode })[]>();
-    for (const [period, vendorIds] of byPeriod) {
-      const rows = await queryRows<{
-        vendor_id: string;
-        currency: CurrencyCode;
-        product_id: string;
-        name: string;
-        sale_count: number;
-        gross: string;
-      }>(
-        this.db,
-        `SELECT vendor_id, currency, product_id, name, sale_count, gross FROM (
-           SELECT vendor_id, currency, product_id,
-                  (array_agg(product_name ORDER BY occurred_at DESC, created_at DESC))[1] AS name,
-                  count(*)::int AS sale_count, sum(amount)::bigint::text AS gross,
-                  row_number() OVER (PARTITION BY vendor_id, currency ORDER BY sum(amount) DESC, count(*) DESC, product_id) AS rank
-             FROM ledger_entries
-            WHERE vendor_id = ANY($1::uuid[]) AND kind = 'SALE' AND ${periodFilter('$2')}
-            GROUP BY vendor_id, currency, product_id
-         ) ranked WHERE rank <= ${TOP_PRODUCTS} ORDER BY vendor_id, currency, rank`,
-        [vendorIds.filter(isUuid), PERIOD_DAYS[period]],
-      );
-      for (const row of rows) {
-        const key = `${period}|${row.vendor_id}`;
-        const top = Object.assign(new TopProduct(), {
-          currency: row.currency,
-          productId: row.product_id,
-          name: row.name,
-          saleCount: row.sale_count,
-          gross: Money.of(toAmount(row.gross), row.currency),
-        });
-        results.set(key, [...(results.get(key) ?? []), top]);
-      }
-    }
-    return keys.map((key) => results.get(key) ?? []);
-  });
-
-  async earnings(
-    context: RequestContext,
-    vendorId: string,
-    period: EarningsPeriod,
-    currency?: CurrencyCode | null,
-  ): Promise<VendorEarnings> {
-    const chosen = await this.currencyOf(context, vendorId, currency);
-    const totals =
-      (await this.totalsOf(context).load(`${period}|${vendorId}`)).find((t) => t.currency === chosen) ??
-      emptyTotals(chosen);
-    return Object.assign(new VendorEarnings(), {
-      period,
-      currency: chosen,
-      gross: Money.of(totals.gross, chosen),
-      commission: Money.of(totals.commission, chosen),
-      refunds: Money.of(totals.refunds, chosen),
-      net: Money.of(totals.gross - totals.commission - totals.refunds, chosen),
-    });
-  }
-
-  async stats(
-    context: RequestContext,
-    vendorId: string,
-    period: EarningsPeriod,
-    currency?: CurrencyCode | null,
-  ): Promise<VendorStats> {
-    const chosen = await this.currencyOf(context, vendorId, currency);
-    const key = `${period}|${vendorId}`;
-    const [allTotals, allTop] = await Promise.all([
-      this.totalsOf(context).load(key),
-      this.topProductsOf(context).load(key),
-    ]);
-    const totals = allTotals.find((t) => t.currency === chosen) ?? emptyTotals(chosen);
-    return Object.assign(new VendorStats(), {
-      period,
-      currency: chosen,
-      saleCount: totals.sales,
-      refundCount: totals.refundCount,
-      gross: Money.of(totals.gross, chosen),
-      net: Money.of(totals.gross - totals.commission - totals.refunds, chosen),
-      topProducts: allTop.filter((top) => top.currency === chosen),
-    });
-  }
-
   /** A vendor's entries, newest first, keyset-paged on (created_at, id). */
   async ledger(vendorId: string, page: PageArgs): Promise<ConnectionShape<LedgerEntry>> {
     return newestFirstPage(
@@ -344,15 +192,6 @@ export class LedgerService {
       toLedgerEntry,
       (entry) => entry.createdAt,
     );
-  }
-
-  /** `currency` when given (checked), else the vendor's primary currency. */
-  private async currencyOf(
-    context: RequestContext,
-    vendorId: string,
-    currency?: CurrencyCode | null,
-  ): Promise<CurrencyCode> {
-    return currency ?? (await this.balance(context, vendorId)).currency;
   }
 }
 
@@ -378,19 +217,10 @@ async function ratesInForce(manager: EntityManager, vendorIds: string[], paidAt:
   return new Map(rows.map((row) => [row.vendor_id, row.rate_bps] as const));
 }
 
-/** `occurred_at` inside the period whose length in days is the parameter (null: all time). */
-function periodFilter(days: string): string {
-  return `(${days}::int IS NULL OR occurred_at > now() - make_interval(days => ${days}::int))`;
-}
-
 function balanceOf(currency: CurrencyCode, available: number, pending: number): VendorBalance {
   return Object.assign(new VendorBalance(), {
     currency,
     available: Money.of(available, currency),
     pending: Money.of(pending, currency),
   });
-}
-
-function emptyTotals(currency: CurrencyCode): Totals {
-  return { currency, gross: 0, commission: 0, refunds: 0, sales: 0, refundCount: 0 };
 }
