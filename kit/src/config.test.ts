@@ -204,6 +204,7 @@ describe('readCommonConfig', () => {
         prefetch: 16,
         outboxBatchSize: 100,
         outboxPollMs: 1000,
+        backlogReportMs: 5000,
       },
       jwt: { publicKeyPem: undefined, privateKeyPem: undefined, issuer: 'marketplace-users', audience: 'marketplace' },
       exposeInternalErrors: false,

@@ -140,7 +140,7 @@ export const usersSubgraph: SubgraphModule<UsersConfig> = {
       outbox,
     );
     const privacy = readPrivacyConfig(env);
-    const exports = new DataExportService(
+    const dataExports = new DataExportService(
       db,
       outbox,
       new LocalDirectoryStorage(privacy.storageDir),
@@ -153,7 +153,7 @@ export const usersSubgraph: SubgraphModule<UsersConfig> = {
       users,
       hasher,
       sessions,
-      exports,
+      dataExports,
       outbox,
       new RateLimiter(store, {
         name: 'delete-account-password',
@@ -168,13 +168,17 @@ export const usersSubgraph: SubgraphModule<UsersConfig> = {
         new AuthResolver(auth),
         new UserSuspensionResolver(suspensions, users),
         new UserSuspensionFieldsResolver(users),
-        new PrivacyResolver(exports, erasure),
+        new PrivacyResolver(dataExports, erasure),
         new PlatformStatsBucketResolver(new NewUsersService(db)),
       ],
       references: { ...userReferences(users), ...platformStatsBucketReferences },
-      routes: dataExportRoutes(exports, new AccessTokenVerifier(keys.publicKeyPem, config.jwt, sessionVersions), log),
-      handlers: [sendVerificationEmail(emails), grantVendorRole, collectDataExportPart(exports)],
-      seed: () => seedUsers(db, hasher, settings),
+      routes: dataExportRoutes(
+        dataExports,
+        new AccessTokenVerifier(keys.publicKeyPem, config.jwt, sessionVersions),
+        log,
+      ),
+      handlers: [sendVerificationEmail(emails), grantVendorRole, collectDataExportPart(dataExports)],
+      seed: () => seedUsers(db, hasher, settings, outbox),
       // A start with another JWT key than the last one is a rotation: audited (KEY_ROTATED).
       start: async () => {
         await noteSigningKeyInUse(db, outbox, log, {

@@ -1,4 +1,4 @@
-import { DemoIds, Role } from '@marketplace/kit';
+import { DemoIds, Events, Outbox, Role } from '@marketplace/kit';
 import type { DataSource } from 'typeorm';
 import type { PasswordHasher } from './auth/password-hasher';
 import type { UsersConfig } from './config';
@@ -12,8 +12,17 @@ export const DEMO_USERS = [
   { id: DemoIds.users.alan, email: 'alan@customers.local', displayName: 'Alan Buyer', role: Role.CUSTOMER },
 ] as const;
 
-/** Idempotent: existing accounts are left as they are. */
-export async function seedUsers(db: DataSource, hasher: PasswordHasher, config: UsersConfig): Promise<void> {
+/**
+ * Idempotent: existing accounts are left as they are. Each new one is announced with
+ * `user.registered`, as a sign-up is, so the other subgraphs' replicas (the orders
+ * subgraph's emails for the admin's search) know the demo accounts too.
+ */
+export async function seedUsers(
+  db: DataSource,
+  hasher: PasswordHasher,
+  config: UsersConfig,
+  outbox: Outbox,
+): Promise<void> {
   const accounts = [
     {
       id: DemoIds.users.admin,
@@ -30,19 +39,30 @@ export async function seedUsers(db: DataSource, hasher: PasswordHasher, config: 
   const known = new Set(existing.map((user) => user.email));
   for (const account of accounts.filter(({ email }) => !known.has(email))) {
     const passwordHash = await hasher.hash(account.password);
-    await db
-      .createQueryBuilder()
-      .insert()
-      .into(User)
-      .values({
-        id: account.id,
-        email: account.email,
-        displayName: account.displayName,
-        role: account.role,
-        passwordHash,
-        emailVerifiedAt: new Date(),
-      })
-      .orIgnore()
-      .execute();
+    await db.transaction(async (manager) => {
+      const inserted = await manager
+        .createQueryBuilder()
+        .insert()
+        .into(User)
+        .values({
+          id: account.id,
+          email: account.email,
+          displayName: account.displayName,
+          role: account.role,
+          passwordHash,
+          emailVerifiedAt: new Date(),
+        })
+        .orIgnore()
+        .returning('id')
+        .execute();
+      if (inserted.raw.length === 0) return;
+      const { id: userId, email, displayName, role } = account;
+      await outbox.record(
+        manager,
+        Events.UserRegistered,
+        { userId, email, displayName, role },
+        { aggregateId: userId, correlationId: 'seed' },
+      );
+    });
   }
 }

@@ -58,3 +58,26 @@ it('erases: the order keeps its amounts under the pseudonym, the cart goes, and 
   expect((await checkout(orders, token)).errors).toBeDefined();
   expect(await rows(`SELECT 1 FROM orders WHERE user_id = $1`, [userId])).toEqual([]);
 });
+
+it("erases the admin search's email and the user as a timeline actor; a registration replayed later stores nothing", async () => {
+  const token = customer();
+  const userId = userOf(token);
+  const email = `erased-${randomUUID()}@example.com`;
+  await deliverEvent(orders, Events.UserRegistered, { userId, email, displayName: 'Eve', role: 'CUSTOMER' });
+  const { order } = await placeOrder(orders, token);
+  expect(await rows(`SELECT email FROM customers WHERE user_id = $1`, [userId])).toEqual([{ email }]);
+  expect(await rows(`SELECT 1 FROM order_timeline WHERE actor_user_id = $1`, [userId])).not.toEqual([]);
+  const pseudonym = randomUUID();
+  await deliverEvent(orders, Events.UserErased, { userId, pseudonym });
+  expect(await rows(`SELECT 1 FROM customers WHERE user_id = $1 OR email = $2`, [userId, email])).toEqual([]);
+  expect(await rows(`SELECT 1 FROM order_timeline WHERE actor_user_id = $1`, [userId])).toEqual([]);
+  expect(
+    await rows(`SELECT 1 FROM order_timeline WHERE order_id = $1 AND actor_user_id = $2`, [
+      uuidOf(order.id),
+      pseudonym,
+    ]),
+  ).not.toEqual([]);
+  // A redelivered or replayed user.registered (a new event id) after the erasure brings nothing back.
+  await deliverEvent(orders, Events.UserRegistered, { userId, email, displayName: 'Eve', role: 'CUSTOMER' });
+  expect(await rows(`SELECT 1 FROM customers WHERE user_id = $1`, [userId])).toEqual([]);
+});

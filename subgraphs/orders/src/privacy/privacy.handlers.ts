@@ -43,6 +43,14 @@ export const orderPrivacyHandlers = () => [
       pseudonym,
     ]);
     const [, carts] = await manager.query<[unknown[], number]>(`DELETE FROM carts WHERE user_id = $1`, [userId]);
-    return { orders, carts };
+    // The admin search's email replica, and the user as the actor of timeline entries.
+    const [, customers] = await manager.query<[unknown[], number]>(`DELETE FROM customers WHERE user_id = $1`, [
+      userId,
+    ]);
+    const [, timelineEntries] = await manager.query<[unknown[], number]>(
+      `UPDATE order_timeline SET actor_user_id = $2 WHERE actor_user_id = $1`,
+      [userId, pseudonym],
+    );
+    return { orders, carts, customers, timelineEntries };
   }),
 ];

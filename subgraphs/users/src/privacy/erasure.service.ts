@@ -18,6 +18,7 @@ import {
 import type { DataSource, EntityManager } from 'typeorm';
 import type { PasswordHasher } from '../auth/password-hasher';
 import type { SessionService } from '../auth/session.service';
+import { lockAdminChanges, requireAnotherActiveAdmin } from '../user/admin-guard';
 import { User } from '../user/user.entity';
 import type { UserService } from '../user/user.service';
 import { PASSWORD_MAX_LENGTH } from '../user/user.validation';
@@ -84,6 +85,8 @@ export class ErasureService {
 
   private async erase(context: RequestContext, userId: string, kind: ErasureKind, origin: AuditOrigin): Promise<User> {
     const erased = await this.db.transaction(async (manager) => {
+      // Before the row lock, as every change that can take an admin away takes it (admin-guard.ts).
+      await lockAdminChanges(manager);
       const user = await this.users.lockForUpdate(manager, userId);
       if (user.erasedAt) return user;
       await this.guard(manager, user, kind);
@@ -137,15 +140,9 @@ export class ErasureService {
         'Vendor accounts are closed by an admin, once their balance and payouts are settled',
         'VENDOR_ACCOUNT',
       );
-    if (user.role !== Role.ADMIN) return;
-    // Two admins leaving at once must not both count the other one.
-    await manager.query(`SELECT pg_advisory_xact_lock(hashtextextended('users:last-admin', 0))`);
-    const [{ others }] = await queryRows<{ others: number }>(
-      manager,
-      `SELECT count(*)::int AS others FROM users WHERE role = $1 AND erased_at IS NULL AND id <> $2`,
-      [Role.ADMIN, user.id],
-    );
-    if (others === 0) throw conflict('The last admin cannot be erased; make another user admin first', 'LAST_ADMIN');
+    // Under the admin-changes lock `erase` took: two admins leaving, or one leaving while the
+    // other is suspended, cannot both count the other one.
+    if (user.role === Role.ADMIN) await requireAnotherActiveAdmin(manager, user.id, 'erase');
   }
 }
 

@@ -1,10 +1,10 @@
 import { conflict, queryRows } from '@marketplace/kit';
 import type { EntityManager } from 'typeorm';
-import { SUSPENDED_NOW_SQL } from './user-status.type';
+import { STATUS_SQL } from './user-status.type';
 
 /**
  * One transaction-scoped advisory lock for every change that can take an admin away
- * (suspending one, demoting one). Row locks alone cannot keep the last admin: admin A
+ * (suspending, demoting or erasing one). Row locks alone cannot keep the last admin: admin A
  * suspending B and B suspending A lock different rows, each counts the other as still
  * active, and both commit. Under this lock the second waits and then counts (read committed:
  * its next statement sees the first one's commit). Taken before any row lock, always.
@@ -17,13 +17,12 @@ export async function lockAdminChanges(manager: EntityManager): Promise<void> {
 export async function requireAnotherActiveAdmin(
   manager: EntityManager,
   userId: string,
-  change: 'suspend' | 'demote',
+  change: 'suspend' | 'demote' | 'erase',
 ): Promise<void> {
   const [{ count }] = await queryRows<{ count: number }>(
     manager,
     `SELECT count(*)::int AS count FROM users u
-      WHERE u.role = 'ADMIN' AND u.id <> $1
-        AND NOT ${SUSPENDED_NOW_SQL}`,
+      WHERE u.role = 'ADMIN' AND u.id <> $1 AND ${STATUS_SQL.ACTIVE}`,
     [userId],
   );
   if (count === 0)

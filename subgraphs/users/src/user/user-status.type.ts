@@ -1,12 +1,10 @@
 import { Field, ObjectType, registerEnumType } from 'type-graphql';
 
-/**
- * Where an account stands. An enum rather than a flag, so that later states (an erased
- * account) are one more value.
- */
+/** Where an account stands. */
 export enum UserStatus {
   ACTIVE = 'ACTIVE',
   SUSPENDED = 'SUSPENDED',
+  ERASED = 'ERASED',
 }
 
 registerEnumType(UserStatus, {
@@ -17,6 +15,10 @@ registerEnumType(UserStatus, {
     SUSPENDED: {
       description:
         "Stopped by an admin: sign-in and refresh refused, sessions ended, the user's vendor hidden from the storefront.",
+    },
+    ERASED: {
+      description:
+        'Deleted by the user (deleteMyAccount) or erased by an admin (eraseUser): personal data anonymised everywhere, sign-in impossible. Final.',
     },
   },
 });
@@ -34,6 +36,13 @@ export function isSuspendedAt(user: SuspensionColumns, now: Date): boolean {
 
 /** The SQL twin of `isSuspendedAt` over the alias `u` at the statement's `now()`. */
 export const SUSPENDED_NOW_SQL = `(u.suspended_at IS NOT NULL AND (u.suspended_until IS NULL OR u.suspended_until > now()))`;
+
+/** `User.status` in SQL over the alias `u`: an erased account is ERASED whatever its suspension said. */
+export const STATUS_SQL: Record<UserStatus, string> = {
+  [UserStatus.ERASED]: 'u.erased_at IS NOT NULL',
+  [UserStatus.SUSPENDED]: `(u.erased_at IS NULL AND ${SUSPENDED_NOW_SQL})`,
+  [UserStatus.ACTIVE]: `(u.erased_at IS NULL AND NOT ${SUSPENDED_NOW_SQL})`,
+};
 
 @ObjectType({ description: "A standing suspension of a user's account (admins only)." })
 export class UserSuspension {

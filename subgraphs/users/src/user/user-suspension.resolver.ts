@@ -22,7 +22,7 @@ export class UserSuspensionResolver {
       'Suspends a user (admin; not yourself, nor the last active admin): sign-in and refresh are refused, every ' +
       "session ends within seconds (open subscriptions close), and the user's vendor leaves the storefront. " +
       'Ends by itself at `until`, else when reinstated. On a suspended user, replaces the reason and end. ' +
-      'Errors: UNAUTHENTICATED, FORBIDDEN, BAD_USER_INPUT, NOT_FOUND, CONFLICT (OWN_ACCOUNT, LAST_ADMIN).',
+      'Errors: UNAUTHENTICATED, FORBIDDEN, BAD_USER_INPUT, NOT_FOUND, CONFLICT (OWN_ACCOUNT, LAST_ADMIN, INVALID_STATUS).',
   })
   async suspendUser(
     @Arg('input', { description: 'The user, the reason and the optional end.' }) input: SuspendUserInput,
@@ -37,7 +37,7 @@ export class UserSuspensionResolver {
     description:
       'Lifts a standing suspension (admin): the user may sign in again and their vendor returns to the storefront ' +
       'unless an admin suspended the vendor itself. Errors: UNAUTHENTICATED, FORBIDDEN, BAD_USER_INPUT, NOT_FOUND, ' +
-      'CONFLICT (NOT_SUSPENDED).',
+      'CONFLICT (NOT_SUSPENDED, INVALID_STATUS).',
   })
   async reinstateUser(
     @Arg('input', { description: 'The suspended user.' }) { userId }: ReinstateUserInput,

@@ -64,7 +64,7 @@ export class UserSuspensionService {
       ]);
     const user = await this.db.transaction(async (manager) => {
       await lockAdminChanges(manager);
-      const user = await this.users.lockForUpdate(manager, input.userId);
+      const user = await this.users.lockLiveForUpdate(manager, input.userId);
       const before = standing(user);
       if (user.role === Role.ADMIN && user.status === UserStatus.ACTIVE)
         await requireAnotherActiveAdmin(manager, user.id, 'suspend');
@@ -105,7 +105,7 @@ export class UserSuspensionService {
       check.done();
     }
     const user = await this.db.transaction(async (manager) => {
-      const user = await this.users.lockForUpdate(manager, userId);
+      const user = await this.users.lockLiveForUpdate(manager, userId);
       if (user.status !== UserStatus.SUSPENDED)
         throw conflict('The user is not suspended', 'NOT_SUSPENDED', [
           { field: 'input.userId', message: 'is not suspended' },

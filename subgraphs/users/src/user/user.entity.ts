@@ -75,6 +75,7 @@ export class User {
 
   /** Read at the moment of asking: a suspension whose `until` passed reads ACTIVE with no job run. Exposed by `UserResolver.status`. */
   get status(): UserStatus {
+    if (this.erasedAt) return UserStatus.ERASED;
     return isSuspendedAt(this, new Date()) ? UserStatus.SUSPENDED : UserStatus.ACTIVE;
   }
 

@@ -1,4 +1,4 @@
-import { Events, Role, eventHandler } from '@marketplace/kit';
+import { Events, Role, eventHandler, queryRows } from '@marketplace/kit';
 import type { AccountEmails } from '../auth/account-emails';
 
 /**
@@ -8,6 +8,13 @@ import type { AccountEmails } from '../auth/account-emails';
  */
 export const sendVerificationEmail = (emails: AccountEmails) =>
   eventHandler('send-verification-email', Events.UserRegistered, async ({ payload }, { manager, log }) => {
+    // Seeded demo accounts are registered verified: nothing to confirm.
+    const [user] = await queryRows<{ verified: boolean }>(
+      manager,
+      `SELECT email_verified_at IS NOT NULL AS verified FROM users WHERE id = $1`,
+      [payload.userId],
+    );
+    if (user?.verified) return;
     const mail = await emails.verification(manager, {
       id: payload.userId,
       email: payload.email,

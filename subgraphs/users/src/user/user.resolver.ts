@@ -57,7 +57,7 @@ export class UserResolver {
     description:
       'Gives a user another role (admin; not your own, and never demoting the last active admin). Takes effect at ' +
       'their next token refresh; audited. Errors: UNAUTHENTICATED, FORBIDDEN, BAD_USER_INPUT, NOT_FOUND, ' +
-      'CONFLICT (OWN_ROLE, LAST_ADMIN).',
+      'CONFLICT (OWN_ROLE, LAST_ADMIN, INVALID_STATUS).',
   })
   async setUserRole(
     @Arg('input', { description: 'The user and their new role.' }) { userId, role }: SetUserRoleInput,

@@ -24,7 +24,7 @@ import { User } from './user.entity';
 import { UpdateProfileInput, UserFilter } from './user.inputs';
 import { UserInputCheck } from './user.validation';
 import { lockAdminChanges, requireAnotherActiveAdmin } from './admin-guard';
-import { SUSPENDED_NOW_SQL, UserStatus } from './user-status.type';
+import { STATUS_SQL, UserStatus } from './user-status.type';
 
 /** Longest `UserFilter.search`: longer text matches nobody anyway, and costs the trigram index more. */
 export const USER_SEARCH_MAX_LENGTH = 100;
@@ -49,6 +49,16 @@ export class UserService {
   async get(context: RequestContext, id: string): Promise<User> {
     const user = await this.byId(context).load(id);
     if (!user) throw notFound('User');
+    return user;
+  }
+
+  /** `lockForUpdate` for an admin's change of the user: an erased account takes none (CONFLICT, INVALID_STATUS). */
+  async lockLiveForUpdate(manager: EntityManager, id: string): Promise<User> {
+    const user = await this.lockForUpdate(manager, id);
+    if (user.erasedAt)
+      throw conflict('The account was erased; it takes no further change', 'INVALID_STATUS', [
+        { field: 'input.userId', message: 'is an erased account' },
+      ]);
     return user;
   }
 
@@ -85,8 +95,7 @@ export class UserService {
       const pattern = `%${search.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
       query.andWhere('(u.email ILIKE :pattern OR u.display_name ILIKE :pattern)', { pattern });
     }
-    if (filter.status === UserStatus.SUSPENDED) query.andWhere(SUSPENDED_NOW_SQL);
-    if (filter.status === UserStatus.ACTIVE) query.andWhere(`NOT ${SUSPENDED_NOW_SQL}`);
+    if (filter.status) query.andWhere(STATUS_SQL[filter.status]);
     if (filter.createdAfter) query.andWhere('u.created_at >= :createdAfter', { createdAfter: filter.createdAfter });
     if (filter.createdBefore) query.andWhere('u.created_at < :createdBefore', { createdBefore: filter.createdBefore });
     return newestFirstEntities(query, ['u.created_at', 'u.id'], page, (user) => user.createdAt);
@@ -129,7 +138,7 @@ export class UserService {
     return this.db.transaction(async (manager) => {
       // Demoting an admin must leave another active one: serialized with suspensions (admin-guard.ts).
       await lockAdminChanges(manager);
-      const user = await this.lockForUpdate(manager, userId);
+      const user = await this.lockLiveForUpdate(manager, userId);
       if (user.role === role) return user;
       if (user.role === Role.ADMIN && user.status === UserStatus.ACTIVE)
         await requireAnotherActiveAdmin(manager, userId, 'demote');
