@@ -70,7 +70,7 @@ async function requestedPayout(amount = 500): Promise<string> {
       [orderId, `MP-${orderId.slice(0, 6)}`, randomUUID()],
     );
     await manager.query(
-      `INSERT INTO ledger_entries (vendor_id, kind, amount, currency, order_id, product_id, occurred_at, available_at) VALUES ($1, 'SALE', $2, 'USD', $3, $4, now(), now())`,
+      `INSERT INTO ledger_entries (vendor_id, kind, amount, currency, order_id, product_id, product_name, occurred_at, available_at, commission_bps) VALUES ($1, 'SALE', $2, 'USD', $3, $4, 'Audited agent', now(), now(), 0)`,
       [DemoIds.vendors.ada, amount, orderId, randomUUID()],
     );
   });

@@ -91,6 +91,7 @@ describe('readGatewayConfig', () => {
       { prefix: '/uploads', subgraph: 'catalog', maxBodyBytes: 100 * 2 ** 20 },
       { prefix: '/downloads', subgraph: 'licensing', maxBodyBytes: 2 ** 20 },
       { prefix: '/licensing', subgraph: 'licensing', maxBodyBytes: 2 ** 20 },
+      { prefix: '/exports', subgraph: 'users', maxBodyBytes: 2 ** 20 },
     ]);
     const limited = configOf({
       REST_EDGE_ROUTES: '/uploads/=catalog,/hooks=payments',

@@ -117,9 +117,9 @@ export async function writeKnownDays(supergraph: TestSupergraph) {
         const commission = (line.price * COMMISSION_BPS) / 10_000;
         const entry = (kind: string, amount: number, at: string) =>
           manager.query(
-            `INSERT INTO ledger_entries (vendor_id, kind, amount, currency, order_id, product_id, product_name, occurred_at, available_at)
-             VALUES ($1, $2, $3, $4, $5, $6, 'Known', $7, $7)`,
-            [line.vendor, kind, amount, order.currency, id, line.product, at],
+            `INSERT INTO ledger_entries (vendor_id, kind, amount, currency, order_id, product_id, product_name, occurred_at, available_at, commission_bps)
+             VALUES ($1, $2, $3, $4, $5, $6, 'Known', $7, $7, $8)`,
+            [line.vendor, kind, amount, order.currency, id, line.product, at, COMMISSION_BPS],
           );
         await entry('SALE', line.price, order.paidAt!);
         await entry('COMMISSION', -commission, order.paidAt!);

@@ -196,8 +196,10 @@ describe('races', () => {
     let rate = 1500;
     for (let round = 0; round < 6; round += 1) {
       rate += 100;
-      // Paid "now-ish": whether before or after the change depends on the interleaving.
-      const paid = orderPaidEvent([{ vendorId: target.id, price: 10_000 }], new Date(Date.now() + 20));
+      // Paid just before the change is asked for, as a real event always is by the time it is handled: whichever
+      // transaction runs first, the credit takes the rate of its payment time. (A payment time in the future, as
+      // with a skewed clock, could fall after the new rate's stamp while its credit ran first: not a case here.)
+      const paid = orderPaidEvent([{ vendorId: target.id, price: 10_000 }], new Date());
       await Promise.all([setCommission(vendor, target.id, rate, admin), deliver(vendor, paid)]);
       const [commission] = (await creditsOf(paid.payload.orderId)).filter((row) => row.kind === 'COMMISSION');
       const [inForce] = await queryRows<{ rate_bps: number }>(
