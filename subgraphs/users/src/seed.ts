@@ -55,7 +55,7 @@ export async function seedUsers(
         .orIgnore()
         .returning('id')
         .execute();
-      if (inserted.raw.length === 0) return;
+      if ((inserted.raw as { id: string }[]).length === 0) return;
       const { id: userId, email, displayName, role } = account;
       await outbox.record(
         manager,

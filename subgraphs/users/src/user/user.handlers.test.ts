@@ -11,6 +11,25 @@ afterAll(() => users.close());
 
 const db = () => users.subgraph.deps.db;
 
+it('announces each seeded account once with user.registered (the replicas learn the demo emails), mailing none of them', async () => {
+  await users.subgraph.wiring.seed?.();
+  await users.subgraph.wiring.seed?.();
+  const announced = await queryRows<{ envelope: Envelope<{ userId: string; email: string }> }>(
+    db(),
+    `SELECT envelope FROM outbox WHERE type = 'user.registered' AND envelope->>'correlationId' = 'seed'`,
+  );
+  const ids = announced.map((row) => row.envelope.payload.userId).sort();
+  expect(ids).toEqual(Object.values(DemoIds.users).sort());
+  await until(
+    async () =>
+      (await queryRows(db(), `SELECT 1 FROM inbox WHERE handler = 'send-verification-email'`)).length >= ids.length
+        ? true
+        : undefined,
+    'the seeded registrations handled',
+  );
+  for (const { envelope } of announced) expect(mailsTo(users, envelope.payload.email)).toEqual([]);
+});
+
 it('records user.registered in the registering transaction, carrying the request id, and mails once it is handled', async () => {
   const email = uniqueEmail('events');
   const result = await users.client.request(`mutation($i: RegisterInput!) { register(input: $i) { user { id } } }`, {
