@@ -10,6 +10,11 @@ import { TestSupergraph, startTestSupergraph, until } from './testing/supergraph
  * products leave the storefront at once and come back on reinstatement, while a vendor an
  * admin suspended as a vendor stays hidden when only its owner is reinstated.
  */
+// Suspending the demo vendor Ada ends her sessions. Session versions live in one store for the whole run (tokens of
+// the demo users are shared by every test file), so this file keeps its own: jest gives each file a copy of the
+// environment, read by the supergraph and by `tokenFor` when they start.
+process.env.SESSION_KEY_PREFIX = `${process.env.SESSION_KEY_PREFIX ?? 'test'}:user-suspension-flow-${randomUUID()}`;
+
 let supergraph: TestSupergraph;
 const sockets: Client[] = [];
 beforeAll(async () => {
