@@ -142,6 +142,8 @@ export const OperatorEvents = {
       openedAt: z.string().datetime({ offset: true }),
       closedAt: z.string().datetime({ offset: true }).nullable(),
       revision: z.number().int().min(1),
+      /** True when the charge paid an order that had been cancelled (never credited); absent means false. */
+      orderCancelled: z.boolean().optional(),
     }),
   ),
 
@@ -160,6 +162,8 @@ export const OperatorEvents = {
       status: z.nativeEnum(DisputeStatus),
       amount: money(),
       closedAt: z.string().datetime({ offset: true }),
+      /** True when the charge paid an order that had been cancelled (never credited); absent means false. */
+      orderCancelled: z.boolean().optional(),
     }),
   ),
 

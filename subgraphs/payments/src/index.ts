@@ -56,7 +56,7 @@ export const paymentsSubgraph: SubgraphModule<PaymentsConfig> = {
     const orders = new OrderReplicaService();
     const payments = new PaymentService(db, orders, provider, outbox);
     const refunds = new RefundService(db, payments, provider, afterCommit, outbox);
-    const disputes = new DisputeService(db, payments, outbox);
+    const disputes = new DisputeService(db, payments, outbox, orders);
     const simulation = new SimulationService(db, orders, payments, {
       enabled: settings.simulationEnabled,
       url: webhookUrl,

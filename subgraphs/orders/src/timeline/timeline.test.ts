@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { Events, createEnvelope } from '@marketplace/kit';
+import { DisputeStatus, Events, createEnvelope } from '@marketplace/kit';
 import { TestSubgraph, deliver, deliverEvent, globalId, sqlDuring, tokenFor, uuidOf } from '@marketplace/kit/testing';
 import { admin, customer, paid, paymentOf, placeOrder, published, startOrders, userOf } from '../testing';
 
@@ -108,7 +108,7 @@ describe('Order.timeline', () => {
       orderId: uuidOf(order.id),
       disputeId: 'dp_timeline',
       outcome: 'LOST',
-      status: 'LOST',
+      status: DisputeStatus.LOST,
       amount: order.total,
       closedAt: new Date().toISOString(),
     });

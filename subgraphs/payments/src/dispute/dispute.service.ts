@@ -14,6 +14,7 @@ import {
 } from '@marketplace/kit';
 import type { DataSource, EntityManager } from 'typeorm';
 import { outcomePayload } from '../payment/payment.events';
+import type { OrderReplicaService } from '../order/order-replica.service';
 import type { PaymentService } from '../payment/payment.service';
 import type { Payment } from '../payment/payment.type';
 import type { StripeEventShape } from '../webhook/stripe-event';
@@ -34,6 +35,7 @@ export class DisputeService {
     private readonly db: DataSource,
     private readonly payments: PaymentService,
     private readonly outbox: Outbox,
+    private readonly orders: OrderReplicaService,
   ) {}
 
   /** `Payment.dispute` of every payment in a response, one query per request tick. */
@@ -133,6 +135,8 @@ export class DisputeService {
     before: PaymentDispute | null,
   ): Promise<void> {
     const amount = { amount: dispute.amountMinor, currency: dispute.currency };
+    // Money that came for a cancelled order was never credited: the vendor has nothing to show or debit.
+    const orderCancelled = (await this.orders.find(manager, payment.orderId))?.status === 'CANCELLED';
     await this.record(
       manager,
       Events.PaymentDisputeUpdated,
@@ -148,6 +152,7 @@ export class DisputeService {
         openedAt: dispute.openedAt.toISOString(),
         closedAt: dispute.closedAt?.toISOString() ?? null,
         revision: dispute.revision,
+        orderCancelled,
       },
       origin,
     );
@@ -165,6 +170,7 @@ export class DisputeService {
         status: dispute.status,
         amount,
         closedAt: dispute.closedAt.toISOString(),
+        orderCancelled,
       },
       origin,
     );

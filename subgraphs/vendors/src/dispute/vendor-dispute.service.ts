@@ -37,6 +37,10 @@ export class VendorDisputeService {
     const [order] = await queryRows(manager, `SELECT order_id FROM ledger_orders WHERE order_id = $1`, [
       dispute.orderId,
     ]);
+    if (!order && dispute.orderCancelled) {
+      log.info({ orderId: dispute.orderId }, 'dispute of money for a cancelled order: nothing was credited here');
+      return 0;
+    }
     if (!order)
       throw new EventTooEarlyError(
         `payment.dispute_updated for order ${dispute.orderId} arrived before its order.paid`,
@@ -74,12 +78,19 @@ export class VendorDisputeService {
 
   /** A lost dispute debits the order's lines as a refund does; lines already refunded are not debited again. */
   async debitLoss(manager: EntityManager, event: Envelope<DisputeClosed>, log: Logger): Promise<number> {
-    const { outcome, paymentId, orderId, amount, disputeId } = event.payload;
+    const { outcome, paymentId, orderId, amount, disputeId, orderCancelled } = event.payload;
     if (outcome !== 'LOST') return 0;
     const forcedRefund: Envelope<PaymentRefunded> = {
       ...event,
       type: Events.PaymentRefunded.type,
-      payload: { paymentId, orderId, amount, providerRef: disputeId, reason: DISPUTE_LOST_DEBIT_REASON },
+      payload: {
+        paymentId,
+        orderId,
+        amount,
+        providerRef: disputeId,
+        reason: DISPUTE_LOST_DEBIT_REASON,
+        orderCancelled,
+      },
     };
     const written = await this.ledger.debitRefund(manager, forcedRefund, log);
     log.info(

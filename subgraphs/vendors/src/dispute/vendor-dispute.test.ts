@@ -160,6 +160,18 @@ describe('payment.dispute_updated → Vendor.disputes', () => {
   });
 });
 
+describe('a dispute of money that came for a cancelled order (never credited here)', () => {
+  it('is handled at once: no dispute row, no debit, no retry', async () => {
+    const a = await activeVendor(vendor, admin);
+    const neverPaid = orderPaidEvent([{ vendorId: a.vendor.id, price: 900 }]);
+    await deliverEvent(vendor, Events.PaymentDisputeUpdated, { ...updated(neverPaid), orderCancelled: true });
+    const lost = closedEvent(neverPaid, 'LOST');
+    await deliver(vendor, { ...lost, payload: { ...lost.payload, orderCancelled: true } });
+    expect((await disputesOf(a.vendor.id, a.owner.token)).data?.vendor?.disputes?.totalCount).toBe(0);
+    expect(await refundsOf(a.vendor.id)).toEqual([]);
+  });
+});
+
 describe('payment.dispute_closed → the ledger', () => {
   it('LOST debits every line like a refund (REFUND and REFUND_COMMISSION), once however often delivered', async () => {
     const a = await activeVendor(vendor, admin);
