@@ -6,6 +6,7 @@ import {
   disputeEvent,
   eventTypes,
   intentEvent,
+  orderCancelled,
   outboxOf,
   pendingPayment,
   postEvent,
@@ -48,6 +49,30 @@ const rowOf = async (payment: PaymentView) =>
   )[0];
 
 const now = () => Math.floor(Date.now() / 1000);
+
+describe('money that came for a cancelled order', () => {
+  it('its dispute events say orderCancelled: true (the vendor has nothing to show or debit); a paid order says false', async () => {
+    const cancelled = await pendingPayment(payments);
+    await orderCancelled(payments, cancelled.order);
+    expect((await postEvent(payments, intentEvent(cancelled.payment, 'succeeded'))).status).toBe(200);
+    const { payment: paid } = await paidPayment();
+    for (const payment of [cancelled.payment, paid]) {
+      expect((await postEvent(payments, disputeEvent(payment, { type: 'closed', status: 'lost' }))).status).toBe(200);
+    }
+    const flagsOf = async (payment: PaymentView) =>
+      (await outboxOf(payments, uuidOf(payment.id)))
+        .filter((e) => e.type === 'payment.dispute_updated' || e.type === 'payment.dispute_closed')
+        .map((e) => [e.type, (e.payload as { orderCancelled?: boolean }).orderCancelled]);
+    expect(await flagsOf(cancelled.payment)).toEqual([
+      ['payment.dispute_updated', true],
+      ['payment.dispute_closed', true],
+    ]);
+    expect(await flagsOf(paid)).toEqual([
+      ['payment.dispute_updated', false],
+      ['payment.dispute_closed', false],
+    ]);
+  });
+});
 
 describe('happy path, one webhook at a time', () => {
   it('created: Payment.dispute open with the reason, amount and evidence deadline; payment.disputed, dispute_updated, DISPUTE_OPENED', async () => {
