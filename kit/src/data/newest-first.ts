@@ -22,12 +22,27 @@ export interface NewestFirstQuery {
  * One page of a "newest first" list, keyset-paged on (time, id): the count of the whole
  * list, then `first + 1` rows after the cursor (the extra one tells whether more follow).
  */
-export async function newestFirstPage<Row, Node extends { id: string }>(
+export function newestFirstPage<Row, Node extends { id: string }>(
   db: DataSource | EntityManager,
   query: NewestFirstQuery,
   page: PageFields,
   toNode: (row: Row) => Node,
   timeOf: (node: Node) => Date,
+): Promise<ConnectionShape<Node>> {
+  return timeIdPage(db, query, page, toNode, (node) => ({ time: timeOf(node), id: node.id }), 'DESC');
+}
+
+/**
+ * A keyset page on (time, id) in either direction: newest first (`DESC`, feeds) or oldest
+ * first (`ASC`, queues). `cursorOf` gives a node's time and id.
+ */
+export async function timeIdPage<Row, Node>(
+  db: DataSource | EntityManager,
+  query: NewestFirstQuery,
+  page: PageFields,
+  toNode: (row: Row) => Node,
+  cursorOf: (node: Node) => { time: Date; id: string },
+  direction: 'ASC' | 'DESC',
 ): Promise<ConnectionShape<Node>> {
   const [{ count }] = await queryRows<{ count: number }>(
     db,
@@ -39,14 +54,18 @@ export async function newestFirstPage<Row, Node extends { id: string }>(
   let after = '';
   if (page.after) {
     parameters.push(...decodeCursor(page.after, 2, isTimeIdCursor));
-    after = ` AND (${time}, ${id}) < ($${parameters.length - 1}::timestamptz, $${parameters.length}::uuid)`;
+    const beyond = direction === 'DESC' ? '<' : '>';
+    after = ` AND (${time}, ${id}) ${beyond} ($${parameters.length - 1}::timestamptz, $${parameters.length}::uuid)`;
   }
   const rows = await queryRows<Row>(
     db,
-    `SELECT ${query.columns} FROM ${query.from} WHERE (${query.where})${after} ORDER BY ${time} DESC, ${id} DESC LIMIT ${page.first + 1}`,
+    `SELECT ${query.columns} FROM ${query.from} WHERE (${query.where})${after} ORDER BY ${time} ${direction}, ${id} ${direction} LIMIT ${page.first + 1}`,
     parameters,
   );
-  return toConnection(rows.map(toNode), page, count, (node) => [timeOf(node).toISOString(), node.id]);
+  return toConnection(rows.map(toNode), page, count, (node) => {
+    const cursor = cursorOf(node);
+    return [cursor.time.toISOString(), cursor.id];
+  });
 }
 
 /** `newestFirstPage` for a TypeORM query of entities; `query` selects the whole list. */
