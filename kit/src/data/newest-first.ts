@@ -16,6 +16,14 @@ export interface NewestFirstQuery {
   where: string;
   parameters: unknown[];
   orderBy: NewestFirstOrder;
+  /**
+   * Count the whole list only when the client selects `totalCount` (a getter the executor
+   * awaits): for lists whose count reads far more than a page, so that paging through them
+   * does not pay for it on every page.
+   */
+  lazyCount?: boolean;
+  /** The list's size when `count(*)` of `where` would read too much (counters a trigger keeps). */
+  count?: () => Promise<number>;
 }
 
 /**
@@ -44,11 +52,17 @@ export async function timeIdPage<Row, Node>(
   cursorOf: (node: Node) => { time: Date; id: string },
   direction: 'ASC' | 'DESC',
 ): Promise<ConnectionShape<Node>> {
-  const [{ count }] = await queryRows<{ count: number }>(
-    db,
-    `SELECT count(*)::int AS count FROM ${query.from} WHERE ${query.where}`,
-    query.parameters,
-  );
+  const countAll =
+    query.count ??
+    (async () => {
+      const [{ count }] = await queryRows<{ count: number }>(
+        db,
+        `SELECT count(*)::int AS count FROM ${query.from} WHERE ${query.where}`,
+        query.parameters,
+      );
+      return count;
+    });
+  const count = query.lazyCount ? 0 : await countAll();
   const [time, id] = query.orderBy;
   const parameters = [...query.parameters];
   let after = '';
@@ -62,10 +76,13 @@ export async function timeIdPage<Row, Node>(
     `SELECT ${query.columns} FROM ${query.from} WHERE (${query.where})${after} ORDER BY ${time} ${direction}, ${id} ${direction} LIMIT ${page.first + 1}`,
     parameters,
   );
-  return toConnection(rows.map(toNode), page, count, (node) => {
+  const connection = toConnection(rows.map(toNode), page, count, (node) => {
     const cursor = cursorOf(node);
     return [cursor.time.toISOString(), cursor.id];
   });
+  if (!query.lazyCount) return connection;
+  let counted: Promise<number> | undefined;
+  return Object.defineProperty(connection, 'totalCount', { enumerable: true, get: () => (counted ??= countAll()) });
 }
 
 /** `newestFirstPage` for a TypeORM query of entities; `query` selects the whole list. */

@@ -1,7 +1,7 @@
-import { ConnectionShape, PageFields, decodeCursor, isTimeIdCursor, queryRows, toConnection } from '@marketplace/kit';
+import { ConnectionShape, PageFields, newestFirstPage, queryRows } from '@marketplace/kit';
 import type { DataSource } from 'typeorm';
 import type { CheckedOrderFilter } from './order-filter.validation';
-import { ORDER_COLUMNS, OrderRow, toOrder } from './order.store';
+import { ORDER_COLUMNS, toOrder } from './order.store';
 import type { Order } from './order.type';
 
 /** `%`, `_` and `\` typed by people match themselves in a LIKE pattern. */
@@ -49,30 +49,28 @@ export function whereOf(filter: CheckedOrderFilter, ownerId: string | null): { w
  * only when a client selects `totalCount` (a getter the executor awaits), so paging through
  * results does not pay for it on every page.
  */
-export async function orderPage(
+export function orderPage(
   db: DataSource,
   filter: CheckedOrderFilter,
   ownerId: string | null,
   page: PageFields,
 ): Promise<ConnectionShape<Order>> {
   const { where, parameters } = whereOf(filter, ownerId);
-  const pageParameters = [...parameters];
-  let after = '';
-  if (page.after) {
-    pageParameters.push(...decodeCursor(page.after, 2, isTimeIdCursor));
-    after = ` AND (o.created_at, o.id) < ($${pageParameters.length - 1}::timestamptz, $${pageParameters.length}::uuid)`;
-  }
-  const rows = await queryRows<OrderRow>(
+  return newestFirstPage(
     db,
-    `SELECT ${ORDER_COLUMNS} FROM orders o WHERE (${where})${after} ORDER BY o.created_at DESC, o.id DESC LIMIT ${page.first + 1}`,
-    pageParameters,
+    {
+      columns: ORDER_COLUMNS,
+      from: 'orders o',
+      where,
+      parameters,
+      orderBy: ['o.created_at', 'o.id'],
+      lazyCount: true,
+      count: () => countOf(db, filter, ownerId, where, parameters),
+    },
+    page,
+    toOrder,
+    (order) => order.createdAt,
   );
-  const connection = toConnection(rows.map(toOrder), page, 0, (order) => [order.createdAt.toISOString(), order.id]);
-  let count: Promise<number> | undefined;
-  return Object.defineProperty(connection, 'totalCount', {
-    enumerable: true,
-    get: () => (count ??= countOf(db, filter, ownerId, where, parameters)),
-  });
 }
 
 /**
