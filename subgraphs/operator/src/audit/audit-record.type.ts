@@ -35,17 +35,6 @@ registerEnumType(AuditActorKindEnum, {
   ),
 });
 
-// The same enum, described the same, as the users subgraph declares it: composition merges the two.
-registerEnumType(Role, {
-  name: 'Role',
-  description: 'What a user may do: buy (CUSTOMER), also sell (VENDOR), or run the marketplace (ADMIN).',
-  valuesConfig: {
-    CUSTOMER: { description: 'Buys products.' },
-    VENDOR: { description: 'Sells products through an approved vendor profile.' },
-    ADMIN: { description: 'Moderates vendors, products, users and refunds.' },
-  },
-});
-
 @ObjectType({ description: 'Who caused an audited change, as the request (or the event) carried it.' })
 export class AuditActor {
   @Field(() => AuditActorKindEnum, { description: 'A signed-in user, the system, or an anonymous caller.' })

@@ -1,17 +1,7 @@
 import { Connection, EntityCacheHint, EntityDescriptions, Role } from '@marketplace/kit';
-import { Directive, Field, ID, ObjectType, registerEnumType } from 'type-graphql';
+import { Directive, Field, ID, ObjectType } from 'type-graphql';
 import { UserStatus, isSuspendedAt } from './user-status.type';
 import { Column, CreateDateColumn, Entity, PrimaryGeneratedColumn, UpdateDateColumn } from 'typeorm';
-
-registerEnumType(Role, {
-  name: 'Role',
-  description: 'What a user may do: buy (CUSTOMER), also sell (VENDOR), or run the marketplace (ADMIN).',
-  valuesConfig: {
-    CUSTOMER: { description: 'Buys products.' },
-    VENDOR: { description: 'Sells products through an approved vendor profile.' },
-    ADMIN: { description: 'Moderates vendors, products, users and refunds.' },
-  },
-});
 
 @ObjectType({ description: EntityDescriptions.User })
 @Directive('@key(fields: "id")')
