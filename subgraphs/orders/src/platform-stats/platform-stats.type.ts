@@ -81,46 +81,38 @@ export class PlatformStatsBucket {
   sales: PlatformSales[];
 }
 
+/** What a top product and a top vendor both say of their sales in the period, in one currency. */
+@ObjectType()
+abstract class TopSellerSales {
+  @Field(() => CurrencyCode, { description: 'ISO 4217 currency code of the amounts below.' })
+  currency: CurrencyCode;
+
+  @Field(() => Money, { description: 'Full price of its lines paid in the period.' })
+  gross: Money;
+
+  @Field(() => Money, { description: 'Full price of its lines refunded in the period.' })
+  refunds: Money;
+
+  @Field(() => Money, { description: 'gross − refunds: what the ranking is by.' })
+  net: Money;
+}
+
 @ObjectType({ description: 'A product among the best sellers of a period, in one currency.' })
-export class PlatformTopProduct {
+export class PlatformTopProduct extends TopSellerSales {
   /** Exposed as `product`. */
   productId: string;
 
   /** Exposed as `vendor`. */
   vendorId: string;
 
-  @Field(() => CurrencyCode, { description: 'ISO 4217 currency code of the amounts below.' })
-  currency: CurrencyCode;
-
-  @Field(() => Money, { description: 'Full price of its lines paid in the period.' })
-  gross: Money;
-
-  @Field(() => Money, { description: 'Full price of its lines refunded in the period.' })
-  refunds: Money;
-
-  @Field(() => Money, { description: 'gross − refunds: what the ranking is by.' })
-  net: Money;
-
   @Field(() => Int, { description: 'Paid orders holding it.' })
   orderCount: number;
 }
 
 @ObjectType({ description: 'A vendor among the best sellers of a period, in one currency.' })
-export class PlatformTopVendor {
+export class PlatformTopVendor extends TopSellerSales {
   /** Exposed as `vendor`. */
   vendorId: string;
-
-  @Field(() => CurrencyCode, { description: 'ISO 4217 currency code of the amounts below.' })
-  currency: CurrencyCode;
-
-  @Field(() => Money, { description: 'Full price of its lines paid in the period.' })
-  gross: Money;
-
-  @Field(() => Money, { description: 'Full price of its lines refunded in the period.' })
-  refunds: Money;
-
-  @Field(() => Money, { description: 'gross − refunds: what the ranking is by.' })
-  net: Money;
 
   @Field(() => Int, { description: 'Order lines of its products paid in the period.' })
   lineCount: number;
