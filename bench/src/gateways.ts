@@ -8,6 +8,7 @@
  * environment variables that carry the settings.
  */
 import { ChildProcess, fork } from 'node:child_process';
+import { cpuMsOf } from './cpu';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -169,16 +170,6 @@ function waitForReady(kind: PeerKind, child: ChildProcess, timeoutMs: number): P
     child.on('exit', onExit);
     child.on('error', onError);
   });
-}
-
-/** Linux's USER_HZ: /proc counts CPU time in these ticks. */
-const CLOCK_TICKS_PER_SECOND = 100;
-
-/** utime + stime of /proc/<pid>/stat (fields 14 and 15, counted after the parenthesised command name). */
-function cpuMsOf(pid: number): number {
-  const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-  return ((Number(fields[11]) + Number(fields[12])) * 1000) / CLOCK_TICKS_PER_SECOND;
 }
 
 /** VmRSS of /proc/<pid>/status, which the kernel gives in kB. */

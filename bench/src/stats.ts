@@ -95,3 +95,9 @@ export function combineRuns(runs: readonly RunResult[]): RunSummary {
 export function ratio(a: number, b: number): number {
   return Number.isFinite(a) && Number.isFinite(b) && b !== 0 ? a / b : Number.NaN;
 }
+
+/** CPU ms spent per response of a run, warm-up included (the CPU counters cover both). */
+export function perResponse(cpuMs: number, summary: RunSummary): number {
+  const responses = summary.warmupResponses + summary.ok + summary.errors;
+  return responses > 0 ? cpuMs / responses : Number.NaN;
+}

@@ -34,6 +34,7 @@ import { isolateTestSessions } from '@marketplace/kit/testing';
 import { GATEWAY_NODE_FLAGS } from '@marketplace/gateway';
 import { SUPERGRAPH_PATH, costOf, quiesce, startTestSupergraph, statementCounts } from '@marketplace/e2e/testing';
 import { DatasetDatabases, SUBGRAPH_NAMES, analyzeDataset, loadDataset } from './dataset';
+import { CpuReading, CpuShares, NO_SHARES, addShares, readCpu, spentBetween } from './cpu';
 import { GATEWAY_TITLES, GatewayKind, GatewayProcess, startGatewayProcess } from './gateways';
 import {
   concurrencyList,
@@ -44,19 +45,14 @@ import {
   report,
   runInWorker,
 } from './harness';
-import { renderReport, rowErrors, Row, SoakResult, StressRow, CostRow } from './supergraph-report';
+import { renderReport, rowErrors, Row, StressRow, CostRow } from './supergraph-report';
 import type { BenchRequest, Job } from './protocol';
 import { buildScenarios, dataOf } from './scenarios';
-import { RunResult, RunSummary, combineRuns } from './stats';
+import { SOAK_CLIENTS, soakTest } from './soak';
+import { RunResult, RunSummary, combineRuns, perResponse } from './stats';
 
 const RESULTS_PATH = resolve(__dirname, '..', 'supergraph-results.md');
 const REQUEST_TIMEOUT_MS = 10_000;
-const SOAK_CLIENTS = 50;
-const SOAK_SAMPLE_MS = 5_000;
-/** The issue's memory target compares RSS after this long under load with RSS at the end. */
-const SOAK_BASELINE_MS = 60_000;
-/** RSS breathes by about ±5 % between collections: each end of the comparison is the median of the samples of a window this wide. */
-const SOAK_WINDOW_MS = 30_000;
 const ALL_GATEWAYS: GatewayKind[] = ['ours', 'apollo', 'hive'];
 /**
  * Before every slice after a target's first: reopens the load generator's keep-alive
@@ -74,6 +70,8 @@ interface Target {
   /** CPU ms its process has used so far. */
   cpuMs(): number;
   gateway?: GatewayKind;
+  /** Through a gateway: what every process on this machine has used so far. */
+  readCpu?(): CpuReading;
 }
 
 async function main(): Promise<number> {
@@ -222,15 +220,17 @@ async function main(): Promise<number> {
           requests: scenario.requests,
           cpuMs: () => gateway.cpuMs(),
           gateway: gateway.kind,
+          readCpu: () => readCpu({ gateway: gateway.pid, subgraphs: process.pid, generator: worker.pid! }),
         })),
       ];
       for (const clients of settings.levels) {
         // Every target in turn, slice by slice: drift of the shared machine, which moves a whole
         // run's p50 by ±25 % within seconds, lands on all of them alike and cancels in the ratios.
-        const slices = targets.map(() => ({ runs: [] as RunResult[], cpuMs: 0 }));
+        const slices = targets.map(() => ({ runs: [] as RunResult[], cpuMs: 0, shares: NO_SHARES }));
         for (let round = 0; round < settings.rounds; round++) {
           for (const [index, target] of targets.entries()) {
             const cpuBefore = target.cpuMs();
+            const cpuReading = target.readCpu?.();
             slices[index].runs.push(
               await run(
                 target.url,
@@ -241,21 +241,33 @@ async function main(): Promise<number> {
               ),
             );
             slices[index].cpuMs += target.cpuMs() - cpuBefore;
+            if (cpuReading)
+              slices[index].shares = addShares(slices[index].shares, spentBetween(cpuReading, target.readCpu!()));
           }
         }
         const measured = targets.map((target, index) => {
           const summary = combineRuns(slices[index].runs);
           const cpuMs = perResponse(slices[index].cpuMs, summary);
           report(title, target.name, clients, summary, cpuMs);
-          return { target, summary, cpuMs };
+          const { gateway, subgraphs, postgres, generator } = slices[index].shares;
+          const perRequest = (ms: number) => perResponse(ms, summary);
+          const shares = target.readCpu && {
+            gateway: perRequest(gateway),
+            subgraphs: perRequest(subgraphs),
+            postgres: perRequest(postgres),
+            generator: perRequest(generator),
+          };
+          return { target, summary, cpuMs, shares };
         });
         const [direct, viaHop] = [measured[0], hop ? measured[1] : undefined];
         const byGateway: Partial<Record<GatewayKind, RunSummary>> = {};
         const gatewayCpuMs: Partial<Record<GatewayKind, number>> = {};
-        for (const { target, summary, cpuMs } of measured) {
+        const machineCpuMs: Partial<Record<GatewayKind, CpuShares>> = {};
+        for (const { target, summary, cpuMs, shares } of measured) {
           if (!target.gateway) continue;
           byGateway[target.gateway] = summary;
           gatewayCpuMs[target.gateway] = cpuMs;
+          if (shares) machineCpuMs[target.gateway] = shares;
         }
         rows.push({
           operation: title,
@@ -267,6 +279,7 @@ async function main(): Promise<number> {
           hopCpuMs: viaHop?.cpuMs,
           gateways: byGateway,
           gatewayCpuMs,
+          machineCpuMs,
         });
       }
     }
@@ -308,6 +321,7 @@ async function main(): Promise<number> {
       databaseKind: database.kind,
       loadBefore,
       machine: machineLine(),
+      cores: availableParallelism(),
     });
     process.stdout.write(`\n${markdown}`);
     writeFileSync(RESULTS_PATH, markdown);
@@ -321,64 +335,10 @@ async function main(): Promise<number> {
   }
 }
 
-/** CPU ms spent per response of a run, warm-up included (the CPU counters cover both). */
-function perResponse(cpuMs: number, summary: RunSummary): number {
-  const responses = summary.warmupResponses + summary.ok + summary.errors;
-  return responses > 0 ? cpuMs / responses : Number.NaN;
-}
-
 /** Mixed traffic: request i of every operation, then request i + 1, … */
 function interleave(lists: BenchRequest[][]): BenchRequest[] {
   const longest = Math.max(...lists.map((list) => list.length));
   return Array.from({ length: longest }, (_, i) => lists.map((list) => list[i % list.length])).flat();
-}
-
-/** Mixed load for `durationMs`, sampling the gateway's RSS meanwhile. */
-async function soakTest(
-  gateway: GatewayProcess,
-  requests: BenchRequest[],
-  durationMs: number,
-  load: (requests: BenchRequest[], ms: number) => Promise<RunSummary>,
-): Promise<SoakResult> {
-  const samples: { atMs: number; rssBytes: number }[] = [{ atMs: 0, rssBytes: gateway.rssBytes() }];
-  const started = Date.now();
-  const cpuBefore = gateway.cpuMs();
-  const sampler = setInterval(
-    () => samples.push({ atMs: Date.now() - started, rssBytes: gateway.rssBytes() }),
-    SOAK_SAMPLE_MS,
-  );
-  log(`bench: soak, ${SOAK_CLIENTS} clients on our gateway for ${durationMs / 1000} s`);
-  try {
-    const summary = await load(requests, durationMs);
-    const cpuMsPerResponse = perResponse(gateway.cpuMs() - cpuBefore, summary);
-    samples.push({ atMs: Date.now() - started, rssBytes: gateway.rssBytes() });
-    const baselineAt = Math.min(SOAK_BASELINE_MS, durationMs);
-    const lastAt = samples[samples.length - 1].atMs;
-    return {
-      durationMs,
-      clients: SOAK_CLIENTS,
-      summary,
-      samples,
-      baseline: medianRss(samples, baselineAt - SOAK_WINDOW_MS / 2, baselineAt + SOAK_WINDOW_MS / 2),
-      end: medianRss(samples, lastAt - SOAK_WINDOW_MS, lastAt),
-      windowMs: SOAK_WINDOW_MS,
-      cpuMsPerResponse,
-    };
-  } finally {
-    clearInterval(sampler);
-  }
-}
-
-/** The median RSS of the samples taken between `fromMs` and `toMs`, dated at the window's middle. */
-function medianRss(
-  samples: { atMs: number; rssBytes: number }[],
-  fromMs: number,
-  toMs: number,
-): { atMs: number; rssBytes: number } {
-  const inWindow = samples.filter((sample) => sample.atMs >= fromMs && sample.atMs <= toMs);
-  const chosen = inWindow.length > 0 ? inWindow : [samples[samples.length - 1]];
-  const sorted = chosen.map((sample) => sample.rssBytes).sort((a, b) => a - b);
-  return { atMs: Math.round((fromMs + toMs) / 2), rssBytes: sorted[Math.floor(sorted.length / 2)] };
 }
 
 /** Stops every process and server the run started; set once start-up begins. */

@@ -1,5 +1,6 @@
 /** The supergraph benchmark's report, as Markdown. Pure: numbers in, text out. */
 import type { PlannedFetch } from '@marketplace/e2e/testing';
+import type { CpuShares } from './cpu';
 import type { DatasetCounts } from './dataset';
 import { GATEWAY_TITLES, GatewayKind } from './gateways';
 import { num } from './harness';
@@ -20,6 +21,8 @@ export interface Row {
   gateways: Partial<Record<GatewayKind, RunSummary>>;
   /** CPU ms each gateway process spent per request (its own work only: subgraphs run elsewhere). */
   gatewayCpuMs: Partial<Record<GatewayKind, number>>;
+  /** CPU ms per request through each gateway of every process it woke on this machine. */
+  machineCpuMs: Partial<Record<GatewayKind, CpuShares>>;
 }
 
 export interface StressRow {
@@ -67,6 +70,8 @@ export interface ReportInput {
   databaseKind: string;
   loadBefore: number;
   machine: string;
+  /** The cores every process of the run shared. */
+  cores: number;
 }
 
 const MIB = 2 ** 20;
@@ -90,6 +95,8 @@ export function renderReport(input: ReportInput): string {
     ...ratioTable(input),
     '',
     ...cpuTable(input),
+    '',
+    ...machineCpuTable(input.rows, input.cores),
     '',
     ...stressTable(input.stress),
     '',
@@ -192,6 +199,38 @@ function cpuTable({ rows, settings }: ReportInput): string[] {
         ...settings.gateways.map((kind) => ms(row.gatewayCpuMs[kind])),
         times(ratio(row.gatewayCpuMs.ours ?? NaN, row.gatewayCpuMs.hive ?? NaN)),
       ]),
+    ),
+  ];
+}
+
+/**
+ * Where a request through our gateway spends the machine's CPU: every process that served it
+ * shares the same cores, so their sum bounds the throughput of the whole machine, and the
+ * latency at a client count follows from it.
+ */
+function machineCpuTable(rows: Row[], cores: number): string[] {
+  const measured = rows.filter((row) => row.machineCpuMs.ours);
+  if (measured.length === 0) return [];
+  const ms = (value: number) => (Number.isFinite(value) ? value.toFixed(2) : '–');
+  return [
+    `CPU per request through our gateway, every process on this machine (ms; the load generator included, since it shares the cores). "At most" is ${cores} cores ÷ the total:`,
+    '',
+    ...table(
+      ['operation', 'clients', 'gateway', 'subgraphs', 'Postgres', 'load generator', 'total', 'at most (req/s)'],
+      measured.map((row) => {
+        const shares = row.machineCpuMs.ours!;
+        const total = shares.gateway + shares.subgraphs + shares.postgres + shares.generator;
+        return [
+          row.operation,
+          row.clients,
+          ms(shares.gateway),
+          ms(shares.subgraphs),
+          ms(shares.postgres),
+          ms(shares.generator),
+          ms(total),
+          num((cores * 1000) / total),
+        ];
+      }),
     ),
   ];
 }

@@ -33,6 +33,7 @@ import {
 import { PlatformStatsService } from './platform-stats/platform-stats.service';
 import { UserOrdersResolver } from './user/user-orders.resolver';
 import { ErasedUsers1800800000000 } from './migrations/1800800000000-erased-users';
+import { TopSellerRollups1800900000000 } from './migrations/1800900000000-top-seller-rollups';
 import { orderPrivacyHandlers } from './privacy/privacy.handlers';
 
 /** Carts, orders and the replica of published products they are priced from. */
@@ -48,6 +49,7 @@ export const ordersSubgraph: SubgraphModule<OrdersConfig> = {
     OrderSearchAndTimeline1800200000000,
     OrderRollups1800700000000,
     ErasedUsers1800800000000,
+    TopSellerRollups1800900000000,
   ],
   resolvers: [
     CartResolver,

@@ -18,13 +18,14 @@ afterAll(() => orders.close());
 const db = () => orders.subgraph.deps.db;
 let number = 0;
 
-/** An order of `lines` prices for `userId`, moved through `moves` ([status, at]) each in its own statement. */
+/** An order of `lines` prices for `userId` (of `productId`, else each its own), moved through `moves` ([status, at]) each in its own statement. */
 async function order(
   manager: EntityManager,
   userId: string,
   lines: number[],
   moves: [string, string][],
   currency = 'USD',
+  productId?: string,
 ): Promise<string> {
   const id = randomUUID();
   number += 1;
@@ -45,7 +46,7 @@ async function order(
   for (const [position, price] of lines.entries())
     await manager.query(
       `INSERT INTO order_items (order_id, product_id, vendor_id, name, unit_price, currency, position) VALUES ($1, $2, $3, 'P', $4, $5, $6)`,
-      [id, randomUUID(), randomUUID(), price, currency, position],
+      [id, productId ?? randomUUID(), randomUUID(), price, currency, position],
     );
   let from: string | null = null;
   for (const [to, at] of [['PENDING_PAYMENT', moves[0]?.[1] ?? new Date().toISOString()], ...moves]) {
@@ -166,11 +167,74 @@ describe('order rollups', () => {
     expect(mismatches).toEqual([]);
   });
 
+  it('keep the sellers rollups and the paying customers per day equal to live aggregates', async () => {
+    // Every order this file wrote so far, plus two lines of one product across a month's end, one refunded.
+    const product = randomUUID();
+    await db().transaction(async (m) => {
+      await order(m, randomUUID(), [700], [['PAID', '2031-06-30T23:00:00Z']], 'USD', product);
+      await order(
+        m,
+        randomUUID(),
+        [300],
+        [
+          ['PAID', '2031-07-01T01:00:00Z'],
+          ['REFUNDED', '2031-07-02T00:00:00Z'],
+        ],
+        'USD',
+        product,
+      );
+    });
+    const firstMoves = `
+      SELECT DISTINCT ON (order_id, to_status) order_id, to_status, (at AT TIME ZONE 'UTC')::date AS day
+        FROM order_status_history WHERE to_status IN ('PAID', 'REFUNDED') ORDER BY order_id, to_status, id`;
+    const lines = `SELECT f.day, f.to_status, i.currency, i.product_id, i.vendor_id, i.unit_price * i.quantity AS amount
+                     FROM (${firstMoves}) f JOIN order_items i ON i.order_id = f.order_id`;
+    const mismatches = await queryRows(
+      db(),
+      `WITH lines AS (${lines}),
+       vendors AS (
+         SELECT day, currency, vendor_id,
+                COALESCE(sum(amount) FILTER (WHERE to_status = 'PAID'), 0)::bigint AS gross,
+                count(*) FILTER (WHERE to_status = 'PAID')::int AS line_count,
+                COALESCE(sum(amount) FILTER (WHERE to_status = 'REFUNDED'), 0)::bigint AS refunds,
+                count(*) FILTER (WHERE to_status = 'REFUNDED')::int AS refund_count
+           FROM lines GROUP BY 1, 2, 3),
+       monthly AS (
+         SELECT date_trunc('month', day)::date AS month, currency, product_id, vendor_id, sum(amount)::bigint AS gross
+           FROM lines WHERE to_status = 'PAID' GROUP BY 1, 2, 3, 4),
+       customers AS (SELECT day, currency, count(*)::int AS customer_count FROM order_daily_customers GROUP BY 1, 2)
+       SELECT 'vendors' AS rollup, * FROM (SELECT * FROM vendors EXCEPT SELECT * FROM order_daily_vendors) a
+       UNION ALL SELECT 'vendors (kept)', * FROM (SELECT * FROM order_daily_vendors EXCEPT SELECT * FROM vendors) b
+       UNION ALL SELECT 'monthly products', month, currency, product_id, gross, NULL, NULL, NULL
+         FROM (SELECT * FROM monthly EXCEPT SELECT * FROM order_monthly_products) c
+       UNION ALL SELECT 'monthly products (kept)', month, currency, product_id, gross, NULL, NULL, NULL
+         FROM (SELECT * FROM order_monthly_products EXCEPT SELECT * FROM monthly) d
+       UNION ALL SELECT 'paying customers', d.day, d.currency, NULL, d.customer_count, c.customer_count, NULL, NULL
+         FROM order_daily d LEFT JOIN customers c USING (day, currency)
+        WHERE d.customer_count IS DISTINCT FROM COALESCE(c.customer_count, 0)`,
+    );
+    expect(mismatches).toEqual([]);
+    const months = await queryRows(
+      db(),
+      `SELECT month::text, gross::int FROM order_monthly_products WHERE product_id = $1 ORDER BY month`,
+      [product],
+    );
+    expect(months).toEqual([
+      { month: '2031-06-01', gross: 700 },
+      { month: '2031-07-01', gross: 300 },
+    ]);
+  });
+
   it('rewrite a customer reference in the customers rollup when the order is pseudonymised', async () => {
     const [user, pseudonym] = [randomUUID(), randomUUID()];
     const id = await db().transaction((m) => order(m, user, [10], [['PAID', '2031-05-01T00:00:00Z']]));
     await db().query(`UPDATE orders SET user_id = $2 WHERE id = $1`, [id, pseudonym]);
     const rows = await queryRows(db(), `SELECT user_id FROM order_daily_customers WHERE day = '2031-05-01'`);
     expect(rows).toEqual([{ user_id: pseudonym }]);
+    const [{ customer_count }] = await queryRows<{ customer_count: number }>(
+      db(),
+      `SELECT customer_count FROM order_daily WHERE day = '2031-05-01'`,
+    );
+    expect(customer_count).toBe(1);
   });
 });

@@ -1,6 +1,7 @@
-import { CurrencyCode, FieldError, Money, RequestContext, badInput, defineLoader, queryRows } from '@marketplace/kit';
+import { CurrencyCode, FieldError, Money, RequestContext, badInput, queryRows } from '@marketplace/kit';
 import type { DataSource } from 'typeorm';
 import { bucketsOf, dateOf, nextBucket } from './platform-stats.buckets';
+import { TopRow, TopSellers } from './platform-stats.tops';
 import {
   MAX_BUCKETS,
   MAX_TOP,
@@ -25,10 +26,10 @@ const TRUNC: Record<StatsGranularity, string> = { DAY: 'day', WEEK: 'week', MONT
 
 /**
  * `platformStats`: the sales side of the platform's figures, from the daily rollups the
- * history trigger keeps (order_daily, order_daily_customers, order_daily_products). Two
- * statements for the totals and the series (sums per day; distinct customers per bucket and
- * over the period), one for both top lists; vendors and users add their figures to the same
- * buckets through federation.
+ * history trigger keeps (order_daily, order_daily_customers). Two statements for the totals
+ * and the series (sums and paying customers per day; distinct customers per longer bucket and
+ * over the period), one per top list (platform-stats.tops.ts); vendors and users add their
+ * figures to the same buckets through federation.
  */
 export class PlatformStatsService {
   /** Each answer's buckets, computed once whichever of totals and series is asked first. */
@@ -37,7 +38,11 @@ export class PlatformStatsService {
     Promise<{ totals: PlatformStatsBucket; series: PlatformStatsBucket[] }>
   >();
 
-  constructor(private readonly db: DataSource) {}
+  private readonly tops: TopSellers;
+
+  constructor(private readonly db: DataSource) {
+    this.tops = new TopSellers(db);
+  }
 
   /** The period widened to whole buckets; BAD_USER_INPUT when it is empty, reversed or too long. */
   period(from: Date, to: Date, granularity: StatsGranularity): PlatformStats {
@@ -95,27 +100,27 @@ export class PlatformStatsService {
         order_count: number;
         refunds: string;
         refund_count: number;
+        customer_count: number;
       }>(
         this.db,
-        `SELECT day::text, currency, gross::text, order_count, refunds::text, refund_count
+        `SELECT day::text, currency, gross::text, order_count, refunds::text, refund_count, customer_count
            FROM order_daily WHERE day >= $1::date AND day < $2::date`,
         range,
       ),
       // Distinct per bucket and over the whole period (the period's rows have no bucket); hashed, not sorted.
-      // A day's rows are distinct customers already: daily buckets just count them.
+      // A day's distinct customers are counted in order_daily already.
       queryRows<{ bucket: string | null; currency: CurrencyCode; customers: number }>(
         this.db,
         `${
           stats.granularity === StatsGranularity.DAY
-            ? `SELECT day::text AS bucket, currency, count(*)::int AS customers FROM order_daily_customers
-                WHERE day >= $1::date AND day < $2::date GROUP BY day, currency`
+            ? ''
             : `SELECT bucket::text, currency, count(*)::int AS customers
                  FROM (SELECT DISTINCT date_trunc($3, day)::date AS bucket, currency, user_id FROM order_daily_customers
                         WHERE day >= $1::date AND day < $2::date) per_bucket
-                GROUP BY bucket, currency`
+                GROUP BY bucket, currency
+               UNION ALL `
         }
-         UNION ALL
-         SELECT NULL, currency, count(*)::int
+         SELECT NULL AS bucket, currency, count(*)::int AS customers
            FROM (SELECT DISTINCT currency, user_id FROM order_daily_customers WHERE day >= $1::date AND day < $2::date) per_period
           GROUP BY currency`,
         stats.granularity === StatsGranularity.DAY ? range : [...range, TRUNC[stats.granularity]],
@@ -140,6 +145,8 @@ export class PlatformStatsService {
       };
       add(perBucket, `${dateOf(stats.buckets[index].from)}|${row.currency}`);
       add(total, row.currency);
+      if (stats.granularity === StatsGranularity.DAY)
+        perBucket.get(`${row.day}|${row.currency}`)!.payingCustomerCount = row.customer_count;
     }
     for (const row of customers) {
       const key = row.bucket === null ? row.currency : `${row.bucket}|${row.currency}`;
@@ -159,75 +166,17 @@ export class PlatformStatsService {
     return { totals, series };
   }
 
-  /**
-   * Both top lists of a period in one statement: the products' sums over the period, the
-   * vendors' sums from those, then the best `first` of each per currency (top-N heap sorts,
-   * not a full sort). Keys: `<from>|<to>|<product first>|<vendor first>` grouped per period.
-   */
-  private readonly topsOf = defineLoader<string, TopRow[]>(async (keys) => {
-    const byPeriod = new Map<string, { products: number; vendors: number }>();
-    for (const key of keys) {
-      const [from, to, list, first] = key.split('|');
-      const wanted = byPeriod.get(`${from}|${to}`) ?? { products: 0, vendors: 0 };
-      wanted[list as 'products' | 'vendors'] = Math.max(wanted[list as 'products' | 'vendors'], Number(first));
-      byPeriod.set(`${from}|${to}`, wanted);
-    }
-    const rowsByPeriod = new Map<string, TopRow[]>();
-    for (const [period, wanted] of byPeriod) {
-      const [from, to] = period.split('|');
-      rowsByPeriod.set(
-        period,
-        await queryRows<TopRow>(
-          this.db,
-          `WITH products AS MATERIALIZED (
-             SELECT currency, product_id, vendor_id, sum(gross)::bigint AS gross, sum(refunds)::bigint AS refunds,
-                    sum(order_count)::int AS order_count
-               FROM order_daily_products WHERE day >= $1::date AND day < $2::date
-              GROUP BY currency, product_id, vendor_id),
-           vendors AS MATERIALIZED (
-             SELECT currency, vendor_id, sum(gross)::bigint AS gross, sum(refunds)::bigint AS refunds,
-                    sum(order_count)::int AS order_count
-               FROM products GROUP BY currency, vendor_id),
-           currencies AS (SELECT DISTINCT currency FROM vendors)
-           SELECT 'products' AS list, t.currency, t.product_id, t.vendor_id, t.gross::text, t.refunds::text, t.order_count
-             FROM currencies c CROSS JOIN LATERAL (
-               SELECT * FROM products p WHERE p.currency = c.currency
-                ORDER BY p.gross - p.refunds DESC, p.gross DESC, p.product_id LIMIT $3) t
-           UNION ALL
-           SELECT 'vendors', t.currency, NULL, t.vendor_id, t.gross::text, t.refunds::text, t.order_count
-             FROM currencies c CROSS JOIN LATERAL (
-               SELECT * FROM vendors v WHERE v.currency = c.currency
-                ORDER BY v.gross - v.refunds DESC, v.gross DESC, v.vendor_id LIMIT $4) t`,
-          [from, to, wanted.products, wanted.vendors],
-        ),
-      );
-    }
-    return keys.map((key) => {
-      const [from, to, list, first] = key.split('|');
-      const rows = (rowsByPeriod.get(`${from}|${to}`) ?? []).filter((row) => row.list === list);
-      const seen = new Map<string, number>();
-      // Rows come best first per currency; keep this key's `first` of each, ordered by currency.
-      return rows
-        .filter((row) => {
-          const count = (seen.get(row.currency) ?? 0) + 1;
-          seen.set(row.currency, count);
-          return count <= Number(first);
-        })
-        .sort((a, b) => a.currency.localeCompare(b.currency));
-    });
-  });
-
   /** The products with the highest net sales in the period, `first` per currency. */
   async topProducts(context: RequestContext, stats: PlatformStats, first: number): Promise<PlatformTopProduct[]> {
     checkFirst(first);
-    const rows = await this.topsOf(context).load(`${dateOf(stats.from)}|${dateOf(stats.to)}|products|${first}`);
+    const rows = await this.tops.of(context).load(`${dateOf(stats.from)}|${dateOf(stats.to)}|products|${first}`);
     return rows.map((row) =>
       Object.assign(new PlatformTopProduct(), {
-        productId: row.product_id,
+        productId: row.product_id!,
         vendorId: row.vendor_id,
         currency: row.currency,
         ...moneyOf(row),
-        orderCount: row.order_count,
+        orderCount: row.line_count,
       }),
     );
   }
@@ -235,26 +184,16 @@ export class PlatformStatsService {
   /** The vendors with the highest net sales in the period, `first` per currency. */
   async topVendors(context: RequestContext, stats: PlatformStats, first: number): Promise<PlatformTopVendor[]> {
     checkFirst(first);
-    const rows = await this.topsOf(context).load(`${dateOf(stats.from)}|${dateOf(stats.to)}|vendors|${first}`);
+    const rows = await this.tops.of(context).load(`${dateOf(stats.from)}|${dateOf(stats.to)}|vendors|${first}`);
     return rows.map((row) =>
       Object.assign(new PlatformTopVendor(), {
         vendorId: row.vendor_id,
         currency: row.currency,
         ...moneyOf(row),
-        lineCount: row.order_count,
+        lineCount: row.line_count,
       }),
     );
   }
-}
-
-interface TopRow {
-  list: 'products' | 'vendors';
-  currency: CurrencyCode;
-  product_id: string;
-  vendor_id: string;
-  gross: string;
-  refunds: string;
-  order_count: number;
 }
 
 function checkFirst(first: number): void {

@@ -187,6 +187,8 @@ export class LedgerService {
         where: 'vendor_id = $1',
         parameters: [vendorId],
         orderBy: ['created_at', 'id'],
+        // A busy vendor's ledger holds thousands of entries: counted only when totalCount is asked for.
+        lazyCount: true,
       },
       page,
       toLedgerEntry,
