@@ -13,11 +13,9 @@ import {
 import { readGatewayConfig, startGateway } from '@marketplace/gateway';
 import { DEMO_PASSWORD, DEMO_USERS } from '@marketplace/users';
 import { DEFAULT_EMBEDDED_POSTGRES_PORT, embeddedDatabase } from './embedded-database';
+import { DEFAULT_MAIL_SINK_PORT } from './mail-sink';
 import { supergraphPath, supergraphVariantOf } from './schema';
 import { subgraphs } from './subgraphs';
-
-/** Where `npm start`'s SMTP sink listens unless MAIL_SINK_PORT says (Mailpit's and MailHog's port). */
-const DEFAULT_MAIL_SINK_PORT = 1025;
 
 /**
  * `npm start`: the whole supergraph in one process. Embedded Postgres (unless DATABASE_URL
