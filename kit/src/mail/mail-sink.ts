@@ -43,10 +43,16 @@ export interface MailSinkOptions {
   maxMessages?: number;
   /** Larger messages are refused with `552` (the size is announced in EHLO's `SIZE`). */
   maxMessageBytes?: number;
+  /** Raw bytes kept in all: the oldest mails go first when over it, whatever their count. */
+  maxTotalBytes?: number;
   log?: Logger;
 }
 
-export const MAIL_SINK_DEFAULTS = { maxMessages: 500, maxMessageBytes: 10 * 2 ** 20 } as const;
+export const MAIL_SINK_DEFAULTS = {
+  maxMessages: 500,
+  maxMessageBytes: 10 * 2 ** 20,
+  maxTotalBytes: 128 * 2 ** 20,
+} as const;
 /** Connections served at once: a local sink has few clients, and each holds a message in memory. */
 const MAX_CLIENTS = 32;
 
@@ -62,10 +68,13 @@ export class MailSink implements Mailbox {
   private address: AddressInfo | undefined;
   private readonly maxMessages: number;
   private readonly maxMessageBytes: number;
+  private readonly maxTotalBytes: number;
+  private totalBytes = 0;
 
   constructor(private readonly options: MailSinkOptions = {}) {
     this.maxMessages = options.maxMessages ?? MAIL_SINK_DEFAULTS.maxMessages;
     this.maxMessageBytes = options.maxMessageBytes ?? MAIL_SINK_DEFAULTS.maxMessageBytes;
+    this.maxTotalBytes = options.maxTotalBytes ?? MAIL_SINK_DEFAULTS.maxTotalBytes;
     // Every waitFor listens; many concurrent waits are a test's business, not a leak.
     this.arrivals.setMaxListeners(0);
   }
@@ -179,6 +188,7 @@ export class MailSink implements Mailbox {
   /** Forgets every mail (tests sharing a sink). */
   clear(): void {
     this.mails.clear();
+    this.totalBytes = 0;
   }
 
   async close(): Promise<void> {
@@ -212,9 +222,12 @@ export class MailSink implements Mailbox {
       size: raw.length,
     };
     this.mails.set(mail.id, { mail, raw });
-    for (const oldest of this.mails.keys()) {
-      if (this.mails.size <= this.maxMessages) break;
+    this.totalBytes += raw.length;
+    // The newest mail always stays (it is at most maxMessageBytes); older ones go while over either bound.
+    for (const [oldest, entry] of this.mails) {
+      if (oldest === mail.id || (this.mails.size <= this.maxMessages && this.totalBytes <= this.maxTotalBytes)) break;
       this.mails.delete(oldest);
+      this.totalBytes -= entry.raw.length;
     }
     this.arrivals.emit('mail', mail);
     return mail;

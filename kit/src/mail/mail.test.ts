@@ -80,6 +80,23 @@ describe('MailTransport through a real SMTP sink', () => {
     expect(sink.raw('no-such-id')).toBeUndefined();
   });
 
+  it('drops the oldest mails when their raw bytes exceed the budget, whatever their count', async () => {
+    const small = await startTestMailSink({ maxMessages: 100, maxTotalBytes: 6 * 1024 });
+    const transport = createMailTransport({ smtpUrl: small.url, from: 'a@example.com' });
+    try {
+      for (const n of [1, 2, 3, 4]) {
+        await transport.send({ to: 'x@example.com', subject: `b${n}`, text: 'y'.repeat(2_000) });
+      }
+      const kept = small.list();
+      expect(kept[0].subject).toBe('b4');
+      expect(kept.length).toBeLessThan(4);
+      expect(kept.reduce((sum, mail) => sum + mail.size, 0)).toBeLessThanOrEqual(6 * 1024);
+    } finally {
+      await transport.close();
+      await small.close();
+    }
+  });
+
   it('waitFor answers a mail that arrives later, and gives up after its timeout', async () => {
     const waiting = sink.waitFor((mail) => mail.subject === 'later', 5_000);
     const transport = createMailTransport({ smtpUrl: sink.url, from: 'a@example.com' });
