@@ -10,7 +10,7 @@
 # service shares their cache and only the small last stage differs.
 #
 # The image defaults to NODE_ENV=production, where JWT_PUBLIC_KEY (and, for users,
-# JWT_PRIVATE_KEY) are required; docker-compose.yml runs development mode instead, where a
+# JWT_PRIVATE_KEY and SMTP_URL) are required; docker-compose.yml runs development mode instead, where a
 # dev key pair is generated once into DATA_DIR (/data, a volume the services share).
 
 ARG NODE_IMAGE=node:20-bookworm-slim

@@ -3,6 +3,7 @@
 #
 #   `npm start` with no DATABASE_URL / REDIS_URL / AMQP_URL (embedded Postgres, in-memory
 #   stand-ins) → gateway /health answers 200 → register → login → me through the gateway
+#   → the verification mail arrives in the development mailbox (/dev/mail, the SMTP sink)
 #   → cart, checkout, payment intent, `npm run simulate-payment` → PAID → FULFILLED with a license key
 #   → the playground page is served → Ctrl-C (SIGINT to the process group) stops everything
 #   within 20 s.
@@ -10,7 +11,7 @@
 # Runs from any directory; needs curl, setsid and ps. State goes to a temporary DATA_DIR
 # that is removed afterwards (SMOKE_KEEP=1 keeps it). Knobs: GATEWAY_PORT (4000),
 # SMOKE_START_TIMEOUT (120 s, includes the `prestart` build), SMOKE_STOP_TIMEOUT (20 s);
-# `npm start` also reads <SUBGRAPH>_PORT and EMBEDDED_POSTGRES_PORT (54320), so the whole
+# `npm start` also reads <SUBGRAPH>_PORT, EMBEDDED_POSTGRES_PORT (54320) and MAIL_SINK_PORT (1025), so the whole
 # run can move off the default ports when something else holds them.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -154,6 +155,28 @@ if me="$(field data.me.email <<<"$response")" && [ "$me" = "$email" ]; then
   pass "me (Bearer token) is $me, role $(field data.me.role <<<"$response" 2>/dev/null || echo '?')"
 else
   fail "me: expected $email, got ${response:0:600}"
+fi
+
+# --- the verification mail went over SMTP to npm start's sink, shown at /dev/mail ------------
+mail=""
+for _ in $(seq 1 20); do # sent by the users subgraph's handler of user.registered
+  mail="$(curl -sS --max-time 5 -H 'accept: application/json' "$base/dev/mail" 2>/dev/null | node -e '
+    let raw = "";
+    process.stdin.on("data", (chunk) => (raw += chunk)).on("end", () => {
+      try {
+        const found = JSON.parse(raw).mails.find((m) => m.to.includes(process.argv[1]));
+        if (found) process.stdout.write(found.id);
+      } catch {}
+    });
+  ' "$email" || true)"
+  [ -n "$mail" ] && break
+  sleep 0.5
+done
+# The parsed text (the raw source may be quoted-printable, where "=" reads "=3D").
+if [ -n "$mail" ] && curl -sS --max-time 5 -H 'accept: application/json' "$base/dev/mail/$mail" | grep -q 'verify-email?token='; then
+  pass "the verification mail to $email is in the development mailbox ($base/dev/mail/$mail)"
+else
+  fail "no verification mail to $email at $base/dev/mail"
 fi
 
 # --- buy: cart → checkout → intent → signed webhook (simulate-payment CLI) → FULFILLED ------

@@ -141,6 +141,7 @@ describe('docker-compose.yml defaults to production behaviour', () => {
     ['LICENSE_SIGNING_KEY', ['licensing']],
     ['STRIPE_WEBHOOK_SECRET', ['payments']],
     ['STRIPE_SECRET_KEY', ['payments']],
+    ['SMTP_URL', ['users']],
   ])('%s comes from the environment, with no default, for %j', (variable, names) => {
     for (const name of names) {
       const value = environmentOf(name)[variable];
@@ -163,11 +164,48 @@ describe('docker-compose.dev.yml', () => {
     expect(existsSync(join(root, file))).toBe(true);
   });
 
-  it('only overrides services of docker-compose.yml, and only their environment', () => {
-    expect(devServices.length).toBeGreaterThan(0);
-    for (const [name, service] of devServices) {
+  /** The one service the development file may add: a mail catcher, so development mail never leaves the machine. */
+  const MAIL_CATCHER = 'mailpit';
+  const overrides = devServices.filter(([name]) => name !== MAIL_CATCHER);
+
+  it('only overrides services of docker-compose.yml, and only their environment (and waiting for the mail catcher)', () => {
+    expect(overrides.length).toBeGreaterThan(0);
+    for (const [name, service] of overrides) {
       expect({ name, known: compose.services[name] !== undefined }).toEqual({ name, known: true });
-      expect({ name, keys: Object.keys(service) }).toEqual({ name, keys: ['environment'] });
+      const keys = Object.keys(service).filter((key) => key !== 'depends_on');
+      expect({ name, keys }).toEqual({ name, keys: ['environment'] });
+      if (service.depends_on !== undefined) {
+        expect({ name, dependsOn: service.depends_on }).toEqual({
+          name,
+          dependsOn: { [MAIL_CATCHER]: { condition: 'service_healthy' } },
+        });
+      }
+    }
+  });
+
+  it('adds exactly one service: Mailpit, pinned, health-checked, its UI on localhost only', () => {
+    const added = devServices.filter(([name]) => compose.services[name] === undefined).map(([name]) => name);
+    expect(added).toEqual([MAIL_CATCHER]);
+    const mailpit = dev.services?.[MAIL_CATCHER] as ComposeService & { ports?: string[] };
+    expect(mailpit.image).toMatch(/^axllent\/mailpit:v\d+\.\d+(\.\d+)?$/);
+    expect(mailpit.build).toBeUndefined();
+    expect(mailpit.healthcheck?.test?.length ?? 0).toBeGreaterThan(0);
+    expect(mailpit.ports).toEqual(['127.0.0.1:8025:8025']);
+  });
+
+  it('points every service that sends mail at Mailpit, and waits for it', () => {
+    const senders = nodeServices.filter((name) => environmentOf(name).SMTP_URL !== undefined);
+    expect(senders).toContain('users');
+    for (const name of senders) {
+      const service = dev.services?.[name];
+      expect({ name, smtp: keyValues(service?.environment).SMTP_URL }).toEqual({
+        name,
+        smtp: `smtp://${MAIL_CATCHER}:1025`,
+      });
+      expect({ name, condition: dependencies(service ?? {})[MAIL_CATCHER]?.condition }).toEqual({
+        name,
+        condition: 'service_healthy',
+      });
     }
   });
 

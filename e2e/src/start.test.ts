@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { envReader } from '@marketplace/kit';
 import { GraphQLTestClient, freePort, until } from '@marketplace/kit/testing';
 import { readGatewayConfig } from '@marketplace/gateway';
-import { DEFAULT_EMBEDDED_POSTGRES_PORT, REPO_ROOT, subgraphs } from '@marketplace/scripts';
+import { DEFAULT_EMBEDDED_POSTGRES_PORT, DEFAULT_MAIL_SINK_PORT, REPO_ROOT, subgraphs } from '@marketplace/scripts';
 
 /** `npm start` as a newcomer meets it: the real entry point in a child process, embedded Postgres included. */
 const START_TIMEOUT_MS = 60_000;
@@ -25,6 +25,7 @@ const PORT_VARIABLES = [
   'GATEWAY_PORT',
   ...subgraphs.map((module) => `${module.name.toUpperCase()}_PORT`),
   'EMBEDDED_POSTGRES_PORT',
+  'MAIL_SINK_PORT',
 ];
 
 /** Where `npm start` listens when told nothing: a developer's own run may well hold these. */
@@ -32,6 +33,7 @@ const DEFAULT_PORTS = [
   readGatewayConfig(envReader({})).port,
   ...subgraphs.map((module) => module.defaultPort),
   DEFAULT_EMBEDDED_POSTGRES_PORT,
+  DEFAULT_MAIL_SINK_PORT,
 ];
 
 /** A distinct free port for every process `npm start` starts, so that none listens on a default one. */
@@ -138,6 +140,23 @@ describe('npm start (embedded mode)', () => {
       ),
     ).toBe('NOT_FOUND');
     expect(first.output()).toContain('admin@marketplace.local / admin-password-123');
+    // The verification mail went over SMTP to npm start's sink, and the gateway shows it at /dev/mail.
+    expect(first.output()).toMatch(
+      new RegExp(
+        `Mailbox +http://[^ ]+:${ports.GATEWAY_PORT}/dev/mail +\\(SMTP sink smtp://127\\.0\\.0\\.1:${ports.MAIL_SINK_PORT}\\)`,
+      ),
+    );
+    const mailbox = `http://127.0.0.1:${ports.GATEWAY_PORT}/dev/mail`;
+    const mail = await until(async () => {
+      const { mails } = (await (await fetch(mailbox, { headers: { accept: 'application/json' } })).json()) as {
+        mails: { id: string; to: string[]; subject: string }[];
+      };
+      return mails.find((candidate) => candidate.to.includes(email));
+    }, 'the verification mail in the development mailbox');
+    expect(mail.subject).toBe('Confirm your email address');
+    const preview = await fetch(`${mailbox}/${mail.id}`);
+    expect(preview.status).toBe(200);
+    expect(await preview.text()).toContain('/verify-email?token=');
     expect(await stop(first)).toBe(0);
 
     const second = launch(env);
@@ -187,6 +206,20 @@ describe('npm start (embedded mode)', () => {
       // The embedded Postgres it had started is stopped again: its port is free.
       const probe = await occupy(Number(ports.EMBEDDED_POSTGRES_PORT));
       probe.close();
+    } finally {
+      blocker.close();
+    }
+  });
+
+  it('stops with one line when the mail sink port is taken, before starting Postgres', async () => {
+    const ports = await freePorts();
+    const blocker = await occupy(Number(ports.MAIL_SINK_PORT));
+    try {
+      const started = launch({ ...ports, DATA_DIR: dataDir });
+      expect(await started.exited).toBe(1);
+      expect(started.output().trim().split('\n').at(-1)).toBe(
+        `marketplace did not start: mail sink: port ${ports.MAIL_SINK_PORT} on 127.0.0.1 is already in use (set MAIL_SINK_PORT, or SMTP_URL to use another server)`,
+      );
     } finally {
       blocker.close();
     }

@@ -1,6 +1,7 @@
 import type { DestinationStream } from 'pino';
 import {
   EnvReader,
+  Mailbox,
   Metrics,
   buildGatewaySigner,
   changeFeedNamespace,
@@ -35,6 +36,8 @@ export interface GatewayOptions {
   /** The composed supergraph; by default read from `SUPERGRAPH_PATH` (schema/supergraph.graphql). */
   supergraphSdl?: string;
   logDestination?: DestinationStream;
+  /** Mail to show at `/dev/mail` (`npm start`'s SMTP sink); ignored in production. */
+  mailbox?: Mailbox;
 }
 
 export interface RunningGateway {
@@ -82,7 +85,8 @@ export async function startGateway(options: GatewayOptions = {}): Promise<Runnin
   };
 
   await undoingOnFailure(apollo.start(), closeConnections);
-  mountRoutes(app, { config, apollo, metrics, verifier, signer, rateLimit, subgraphs, log });
+  const { mailbox } = options;
+  mountRoutes(app, { config, apollo, metrics, verifier, signer, rateLimit, subgraphs, log, mailbox });
   const closeWebSockets = serveLiveSubscriptions(httpServer, GRAPHQL_PATH, {
     apollo,
     schema: apiSchema,

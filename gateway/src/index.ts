@@ -12,3 +12,4 @@ export {
 } from './caching/response-cache';
 export { GATEWAY_NODE_FLAGS } from './node-flags';
 export { NODE_EXISTENCE_PROBES, withNodeExistence } from './apollo/node-existence';
+export { DEV_MAIL_PATH } from './edge/dev-mailbox';

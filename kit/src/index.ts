@@ -48,3 +48,4 @@ export * from './server/operation-limits-plugin';
 export * from './data/write-once';
 export * from './audit/audit-trail';
 export * from './audit/signing-key-history';
+export * from './mail';

@@ -1,4 +1,5 @@
 export { DEFAULT_EMBEDDED_POSTGRES_PORT } from './embedded-database';
+export { DEFAULT_MAIL_SINK_PORT } from './mail-sink';
 export { subgraphs } from './subgraphs';
 export type { PrintedSubgraph, SchemaFile } from './schema';
 export {

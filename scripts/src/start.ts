@@ -1,26 +1,37 @@
 import {
   CommonConfig,
+  MailSink,
   RunningSubgraph,
   envReader,
   readCommonConfig,
   redactUrl,
   runUntilSignal,
+  startMailSink,
   startSubgraph,
   subgraphPort,
 } from '@marketplace/kit';
 import { readGatewayConfig, startGateway } from '@marketplace/gateway';
 import { DEMO_PASSWORD, DEMO_USERS } from '@marketplace/users';
 import { DEFAULT_EMBEDDED_POSTGRES_PORT, embeddedDatabase } from './embedded-database';
+import { DEFAULT_MAIL_SINK_PORT } from './mail-sink';
 import { supergraphPath, supergraphVariantOf } from './schema';
 import { subgraphs } from './subgraphs';
 
 /**
  * `npm start`: the whole supergraph in one process. Embedded Postgres (unless DATABASE_URL
- * is set), every subgraph on its own port with its own schema, then the gateway.
+ * is set), a local SMTP sink (unless SMTP_URL is set, and never in production) whose mail
+ * the gateway shows at /dev/mail, every subgraph on its own port with its own schema, then
+ * the gateway.
  */
 async function start() {
   const startedAt = Date.now();
-  const env = envReader(demoEnvironment(process.env));
+  const demo = demoEnvironment(process.env);
+  const production = readCommonConfig(envReader(demo)).environment === 'production';
+  const sinkPort = envReader(demo).port('MAIL_SINK_PORT', DEFAULT_MAIL_SINK_PORT);
+  const runsSink = !production && envReader(demo).optionalString('SMTP_URL') === undefined;
+  const withSink = (port: number) => (runsSink ? { ...demo, SMTP_URL: `smtp://127.0.0.1:${port}` } : demo);
+  // Checked with the port asked for; MAIL_SINK_PORT=0 learns its port once the sink listens.
+  let env = envReader(withSink(sinkPort));
   const config = readCommonConfig(env);
   // Every setting is checked before anything starts: a typo costs no Postgres start-up.
   readGatewayConfig(env);
@@ -33,6 +44,13 @@ async function start() {
     for (const stop of stops.reverse()) await stop().catch(() => undefined);
   };
   try {
+    let sink: MailSink | undefined;
+    if (runsSink) {
+      const started = await startMailSink({ port: sinkPort, host: '127.0.0.1' });
+      stops.push(() => started.close());
+      env = envReader(withSink(started.port));
+      sink = started;
+    }
     const databaseUrl =
       config.databaseUrl ??
       (await embeddedDatabase(config, env.port('EMBEDDED_POSTGRES_PORT', DEFAULT_EMBEDDED_POSTGRES_PORT), stops));
@@ -47,9 +65,12 @@ async function start() {
     const subgraphUrls = Object.fromEntries(running.map((s) => [`${s.name.toUpperCase()}_URL`, s.url]));
     // The supergraph of the variant the subgraphs serve (development: with simulatePayment), unless SUPERGRAPH_PATH says.
     const supergraph = { SUPERGRAPH_PATH: supergraphPath(supergraphVariantOf(subgraphs, env)) };
-    const gateway = await startGateway({ env: envReader({ ...subgraphUrls, ...supergraph, ...process.env }) });
+    const gateway = await startGateway({
+      env: envReader({ ...subgraphUrls, ...supergraph, ...process.env }),
+      mailbox: sink,
+    });
     stops.push(() => gateway.close());
-    printBanner(gateway.url, running, databaseUrl, config, Date.now() - startedAt);
+    printBanner(gateway.url, running, databaseUrl, config, Date.now() - startedAt, sink);
     return { close: stopAll };
   } catch (error) {
     await stopAll();
@@ -75,6 +96,7 @@ function printBanner(
   databaseUrl: string,
   config: CommonConfig,
   elapsedMs: number,
+  sink: MailSink | undefined,
 ) {
   const lines = [
     '',
@@ -84,6 +106,9 @@ function printBanner(
     `  Health / metrics   ${playgroundUrl.replace(/\/graphql$/, '/health')}  ${playgroundUrl.replace(/\/graphql$/, '/metrics')}`,
     ...running.map((s) => `  ${`${s.name} subgraph`.padEnd(18)} ${s.url}`),
     `  Postgres           ${redactUrl(databaseUrl)}${config.databaseUrl ? '' : ' (embedded)'}`,
+    sink
+      ? `  Mailbox            ${playgroundUrl.replace(/\/graphql$/, '/dev/mail')}  (SMTP sink ${sink.url})`
+      : `  Mail               ${process.env.SMTP_URL ? `SMTP ${redactUrl(process.env.SMTP_URL)}` : 'SMTP_URL not set'}`,
     '',
     '  Demo logins',
     `    admin     ${config.environment === 'production' ? '(see SEED_ADMIN_EMAIL)' : `${process.env.SEED_ADMIN_EMAIL ?? 'admin@marketplace.local'} / ${process.env.SEED_ADMIN_PASSWORD ?? 'admin-password-123'}`}`,

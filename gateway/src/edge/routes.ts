@@ -5,12 +5,14 @@ import {
   AccessTokenVerifier,
   GatewaySigner,
   Logger,
+  Mailbox,
   Metrics,
   jsonErrorHandler,
   routeErrorBody,
 } from '@marketplace/kit';
 import type { GatewayConfig } from '../config';
 import { corsMiddleware } from './cors';
+import { mountDevMailbox } from './dev-mailbox';
 import { healthHandler } from './health';
 import { mountPlayground } from './playground';
 import type { GatewayRateLimit } from './rate-limit';
@@ -43,16 +45,18 @@ export interface RouteDeps {
   /** Subgraph name → the URL the gateway calls, filled in as the supergraph loads. */
   subgraphs: ReadonlyMap<string, string>;
   log: Logger;
+  /** `npm start`'s SMTP sink: served at `/dev/mail` outside production. */
+  mailbox?: Mailbox;
 }
 
 /**
  * Every HTTP route, in the order a request meets them: security headers, metrics and the
  * request id first (so every answer has them, is timed and carries its id), then `/health`, `/metrics` and the REST edge,
- * then CORS, the playground and GraphQL on `/graphql`, then a JSON 404, and last the handlers
+ * then the development mailbox (`/dev/mail`, only when given one and never in production), then CORS, the playground and GraphQL on `/graphql`, then a JSON 404, and last the handlers
  * that turn an unreadable or oversize body into a GraphQL-shaped 4xx.
  */
 export function mountRoutes(app: Express, deps: RouteDeps): void {
-  const { config, apollo, metrics, verifier, signer, rateLimit, subgraphs, log } = deps;
+  const { config, apollo, metrics, verifier, signer, rateLimit, subgraphs, log, mailbox } = deps;
   const store = rateLimit?.store;
   app.use(securityHeaders(config.common.environment === 'production'));
   app.use(metrics.httpMiddleware());
@@ -69,6 +73,7 @@ export function mountRoutes(app: Express, deps: RouteDeps): void {
     signer,
     rateLimit: rateLimit && { shared: rateLimit.limiter, webhooks: rateLimit.webhookLimiter },
   });
+  if (mailbox && config.common.environment !== 'production') mountDevMailbox(app, mailbox);
   app.use(GRAPHQL_PATH, corsMiddleware(config));
   mountPlayground(app, GRAPHQL_PATH);
   const contextDeps = { verifier, log, rateLimiter: rateLimit?.limiter };

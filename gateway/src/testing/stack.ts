@@ -23,7 +23,7 @@ import {
   recordTestSession,
   startTestSubgraph,
 } from '@marketplace/kit/testing';
-import { RunningGateway, startGateway } from '../gateway';
+import { GatewayOptions, RunningGateway, startGateway } from '../gateway';
 import { ProbeStats, createProbeSubgraph } from './fixture-subgraph';
 
 /** Composes a one-subgraph supergraph on the fly, routed to `url`. */
@@ -50,6 +50,7 @@ export async function startTestGateway(
   supergraphSdl: string,
   dataDir: string,
   env: Record<string, string> = {},
+  options: Pick<GatewayOptions, 'mailbox'> = {},
 ): Promise<TestGateway> {
   const logs = new LogCapture();
   const gateway = await startGateway({
@@ -64,6 +65,7 @@ export async function startTestGateway(
     host: '127.0.0.1',
     supergraphSdl,
     logDestination: logs,
+    mailbox: options.mailbox,
   });
   return { gateway, client: new GraphQLTestClient(gateway.url), logs, close: () => gateway.close() };
 }

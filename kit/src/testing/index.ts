@@ -11,3 +11,4 @@ export * from './fixtures';
 export * from './subscription-client';
 export * from '../events/testing-outage';
 export { globalId, uuidOf } from '../ids/global-id';
+export * from './mail-sink';

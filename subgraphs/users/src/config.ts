@@ -1,4 +1,4 @@
-import type { EnvReader } from '@marketplace/kit';
+import { ConfigError, EnvReader, MailConfig, readCommonConfig, readMailConfig } from '@marketplace/kit';
 import type { Mailer } from './auth/mailer';
 
 /** Settings of the users subgraph, read once at start-up. */
@@ -26,11 +26,18 @@ export interface UsersConfig {
   /** Base URL of the storefront, for the links in emails. */
   appUrl: string;
   seedAdmin: { email: string; password: string };
+  /** `SMTP_URL` and `MAIL_FROM`: account emails go out over SMTP when set, and only to the log when not. */
+  mail: MailConfig;
   /** Never from the environment: the test harness sets it to read the tokens account emails carry. */
   copyMailTo?: Mailer;
 }
 
 export function readUsersConfig(env: EnvReader): UsersConfig {
+  const mail = readMailConfig(env);
+  // Without SMTP, verification and reset mails reach only the (redacted) log: nobody could
+  // verify an address or reset a password. Refused rather than run half-working.
+  if (mail.smtpUrl === undefined && readCommonConfig(env).environment === 'production')
+    throw new ConfigError('SMTP_URL', 'is required in production (without it account emails only reach the log)');
   return {
     passwordHashCost: env.int('PASSWORD_HASH_COST', 15, { min: 10, max: 20 }),
     refreshTokenTtlDays: env.int('REFRESH_TOKEN_TTL_DAYS', 30, { min: 1, max: 365 }),
@@ -51,5 +58,6 @@ export function readUsersConfig(env: EnvReader): UsersConfig {
       email: env.string('SEED_ADMIN_EMAIL', 'admin@marketplace.local'),
       password: env.string('SEED_ADMIN_PASSWORD', 'admin-password-123'),
     },
+    mail,
   };
 }

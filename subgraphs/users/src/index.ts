@@ -5,6 +5,7 @@ import {
   RateLimiter,
   SubgraphModule,
   UrlTokenSigner,
+  createMailTransport,
   noteSigningKeyInUse,
   publicDataAnnouncer,
   signingKeyId,
@@ -14,7 +15,7 @@ import { AuthResolver } from './auth/auth.resolver';
 import { AuthService } from './auth/auth.service';
 import { EmailTokenService } from './auth/email-token.service';
 import { LoginThrottle } from './auth/login-throttle';
-import { logMailer } from './auth/mailer';
+import { SmtpMailer, chainMailers, logMailer } from './auth/mailer';
 import { PasswordHasher } from './auth/password-hasher';
 import { SessionService } from './auth/session.service';
 import { UsersConfig, readUsersConfig } from './config';
@@ -82,12 +83,14 @@ export const usersSubgraph: SubgraphModule<UsersConfig> = {
     if (!keys.privateKeyPem)
       throw new Error('config: JWT_PRIVATE_KEY is required by the users subgraph (it signs access tokens)');
     const hasher = new PasswordHasher(settings.passwordHashCost);
-    const emails = new AccountEmails(
-      new EmailTokenService(),
-      logMailer(config.environment, log, settings.copyMailTo),
-      settings,
-      log,
-    );
+    const { smtpUrl, from } = settings.mail;
+    const smtp =
+      smtpUrl === undefined
+        ? undefined
+        : createMailTransport({ smtpUrl, from, log, logContent: config.environment === 'development' });
+    // The log line first (as without SMTP), then the mail itself, then the test harness's copy.
+    const mailer = chainMailers(logMailer(config.environment, log), smtp && new SmtpMailer(smtp), settings.copyMailTo);
+    const emails = new AccountEmails(new EmailTokenService(), mailer, settings, log);
     const sessions = new SessionService(
       db,
       new AccessTokenSigner(keys.privateKeyPem, config.jwt),
@@ -185,6 +188,9 @@ export const usersSubgraph: SubgraphModule<UsersConfig> = {
           purpose: ACCESS_TOKEN_KEY_PURPOSE,
           keyId: signingKeyId(keys.publicKeyPem),
         });
+      },
+      close: async () => {
+        await smtp?.close();
       },
     };
   },

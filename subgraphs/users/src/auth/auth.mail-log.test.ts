@@ -1,5 +1,6 @@
 import { generateKeyPairSync, randomBytes } from 'node:crypto';
-import type { TestSubgraph } from '@marketplace/kit/testing';
+import type { MailSink } from '@marketplace/kit';
+import { TestSubgraph, startTestMailSink } from '@marketplace/kit/testing';
 import { addressDigest } from './mailer';
 import {
   REQUEST_PASSWORD_RESET,
@@ -44,10 +45,19 @@ async function registerAndRequestReset(users: TestSubgraph) {
 
 describe.each(['test', 'production'])('with NODE_ENV=%s', (environment) => {
   let users: TestSubgraph;
+  // Production refuses to start without SMTP: its mails (tokens included) go to a real SMTP server.
+  let sink: MailSink | undefined;
   beforeAll(async () => {
-    users = await startUsers({ NODE_ENV: environment, ...(environment === 'production' ? productionKeys() : {}) });
+    if (environment === 'production') sink = await startTestMailSink();
+    users = await startUsers({
+      NODE_ENV: environment,
+      ...(environment === 'production' ? { ...productionKeys(), SMTP_URL: sink?.url ?? '' } : {}),
+    });
   });
-  afterAll(() => users?.close());
+  afterAll(async () => {
+    await users?.close();
+    await sink?.close();
+  });
 
   it('logs that each mail went out, never its link, token or address', async () => {
     const { email, tokens } = await registerAndRequestReset(users);
@@ -57,6 +67,11 @@ describe.each(['test', 'production'])('with NODE_ENV=%s', (environment) => {
     expect(text).not.toContain('/reset-password');
     expect(text).not.toContain('/verify-email');
     expect(text).not.toContain(email);
+    // In production the links went out over SMTP instead.
+    if (sink) {
+      const sent = sink.list().filter((mail) => mail.envelope.to.includes(email));
+      expect(sent.map((mail) => tokenFrom({ text: mail.text ?? '' })).sort()).toEqual([...tokens].sort());
+    }
     const mails = users.logs.records().flatMap(({ mail }) => (mail ? [mail] : []));
     expect(mails).toEqual(
       expect.arrayContaining([

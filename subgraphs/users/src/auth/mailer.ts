@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import type { CommonConfig, Logger } from '@marketplace/kit';
+import type { CommonConfig, Logger, MailTransport, OutgoingMail } from '@marketplace/kit';
 
 /** What an account email is for; logged in place of its body outside development. */
 export type MailKind = 'verify-email' | 'reset-password';
@@ -12,7 +12,7 @@ export interface Mail {
   text: string;
 }
 
-/** Where account emails go. No delivering transport exists yet: each environment writes to the log. */
+/** Where account emails go: the log of each environment, and SMTP when `SMTP_URL` is set ({@link SmtpMailer}). */
 export interface Mailer {
   send(mail: Mail): Promise<void>;
 }
@@ -46,14 +46,68 @@ export class RedactedLogMailer implements Mailer {
  * harness reads tokens from it, since no log line carries them outside development).
  */
 export function logMailer(environment: CommonConfig['environment'], log: Logger, copyTo?: Mailer): Mailer {
-  const transport = environment === 'development' ? new DevelopmentLogMailer(log) : new RedactedLogMailer(log);
-  if (!copyTo) return transport;
+  return chainMailers(
+    environment === 'development' ? new DevelopmentLogMailer(log) : new RedactedLogMailer(log),
+    copyTo,
+  );
+}
+
+/** Sends through each mailer in turn; one that fails stops the rest, and the send rejects (the caller retries). */
+export function chainMailers(...mailers: (Mailer | undefined)[]): Mailer {
+  const present = mailers.filter((mailer): mailer is Mailer => mailer !== undefined);
+  if (present.length === 1) return present[0];
   return {
     send: async (mail) => {
-      await transport.send(mail);
-      await copyTo.send(mail);
+      for (const mailer of present) await mailer.send(mail);
     },
   };
+}
+
+/**
+ * Delivers account emails over SMTP (the kit's nodemailer transport, `SMTP_URL`): the same
+ * text the log shows in development, and an HTML part with the same words and the link
+ * clickable. A refusal or an unreachable server rejects with the server's answer.
+ */
+export class SmtpMailer implements Mailer {
+  constructor(private readonly transport: MailTransport) {}
+
+  async send(mail: Mail): Promise<void> {
+    await this.transport.send(renderAccountMail(mail));
+  }
+}
+
+/** An account email as it goes out: text as written, HTML built from it, and its kind as a header. */
+export function renderAccountMail(mail: Mail): OutgoingMail {
+  return {
+    to: mail.to,
+    subject: mail.subject,
+    text: mail.text,
+    html: htmlOf(mail.subject, mail.text),
+    headers: { 'X-Marketplace-Mail': mail.kind },
+  };
+}
+
+const LINK = /https?:\/\/[^\s<>"]+/g;
+
+function htmlOf(subject: string, text: string): string {
+  const paragraphs = text.split('\n').map((line) => {
+    let html = '';
+    let from = 0;
+    for (const match of line.matchAll(LINK)) {
+      const url = match[0];
+      html += `${escapeHtml(line.slice(from, match.index))}<a href="${escapeHtml(url)}">${escapeHtml(url)}</a>`;
+      from = match.index + url.length;
+    }
+    return `<p>${html}${escapeHtml(line.slice(from))}</p>`;
+  });
+  return `<!doctype html><html><head><meta charset="utf-8"><title>${escapeHtml(subject)}</title></head><body>${paragraphs.join('')}</body></html>`;
+}
+
+function escapeHtml(value: string): string {
+  return value.replace(
+    /[&<>"']/g,
+    (char) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[char] as string,
+  );
 }
 
 /** Enough to tell one recipient's mails from another's in a log, without the address itself. */

@@ -1,0 +1,3 @@
+export * from './mail-config';
+export * from './mail-transport';
+export * from './mail-sink';
