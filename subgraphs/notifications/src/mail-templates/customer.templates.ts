@@ -1,0 +1,136 @@
+import type { Money } from '@marketplace/kit';
+import { MailBrand, MailContent, appLink, formatMoney } from './mail-layout';
+
+type Amount = Pick<Money, 'amount' | 'currency'>;
+
+export interface VerifyEmailData {
+  displayName: string;
+  /** The one-time link the users subgraph made (its token is the secret). */
+  verifyUrl: string;
+  validHours: number;
+}
+
+export interface PasswordResetData {
+  displayName: string;
+  resetUrl: string;
+  validMinutes: number;
+}
+
+export interface OrderReceiptData {
+  displayName: string;
+  orderId: string;
+  orderNumber: string;
+  total: Amount;
+  lines: { productName: string; unitPrice: Amount; licenseKey: string; downloadUrl?: string }[];
+}
+
+export interface PaymentFailedData {
+  displayName: string;
+  orderId: string;
+  orderNumber: string;
+  total: Amount;
+  reason: string;
+}
+
+export interface RefundIssuedData {
+  displayName: string;
+  orderId: string;
+  orderNumber: string;
+  amount: Amount;
+}
+
+export interface LicenseRevokedData {
+  displayName: string;
+  productName: string;
+  orderNumber: string;
+  reason: string;
+}
+
+const hi = (name: string) => `Hi ${name},`;
+
+export const customerTemplates = {
+  verifyEmail: (data: VerifyEmailData, brand: MailBrand): MailContent => ({
+    subject: `Confirm your email address for ${brand.appName}`,
+    preheader: 'One click confirms your address.',
+    greeting: hi(data.displayName),
+    paragraphs: ['Confirm that this address is yours, so that receipts and account messages reach you.'],
+    action: { label: 'Confirm my address', url: data.verifyUrl },
+    afterAction: [
+      `The link works once, for ${data.validHours} hours. If you did not create an account, ignore this email.`,
+    ],
+  }),
+
+  passwordReset: (data: PasswordResetData, brand: MailBrand): MailContent => ({
+    subject: `Reset your ${brand.appName} password`,
+    preheader: 'Someone asked to reset your password.',
+    greeting: hi(data.displayName),
+    paragraphs: ['Someone (we hope you) asked to reset the password of your account.'],
+    action: { label: 'Choose a new password', url: data.resetUrl },
+    afterAction: [
+      `The link works once, for ${data.validMinutes} minutes. If you did not ask, ignore this email: your password stays as it is.`,
+    ],
+  }),
+
+  welcome: (data: { displayName: string }, brand: MailBrand): MailContent => ({
+    subject: `Welcome to ${brand.appName}`,
+    preheader: 'Agents, workflows and tools, ready to use.',
+    greeting: hi(data.displayName),
+    paragraphs: [
+      `Welcome to ${brand.appName}. Browse agents, workflows and tools from independent vendors; what you buy comes with a signed license key and its downloads.`,
+    ],
+    action: { label: 'Browse the marketplace', url: appLink(brand.appUrl, 'products') },
+  }),
+
+  orderReceipt: (data: OrderReceiptData, brand: MailBrand): MailContent => ({
+    subject: `Your receipt for order ${data.orderNumber}`,
+    preheader: `${formatMoney(data.total)} paid. Your license keys are inside.`,
+    greeting: hi(data.displayName),
+    paragraphs: [
+      'Thank you for your purchase. Your license keys are below; keep this email, or find them any time on the order page.',
+    ],
+    details: [
+      { label: 'Order', value: data.orderNumber },
+      { label: 'Total paid', value: formatMoney(data.total) },
+    ],
+    table: [
+      ['Product', 'Price', 'License key'],
+      ...data.lines.map((line) => [line.productName, formatMoney(line.unitPrice), line.licenseKey]),
+    ],
+    action: { label: 'Open the order', url: appLink(brand.appUrl, `orders/${data.orderId}`) },
+    afterAction: data.lines
+      .filter((line) => line.downloadUrl)
+      .map((line) => `Download ${line.productName}: ${line.downloadUrl}`),
+  }),
+
+  paymentFailed: (data: PaymentFailedData, brand: MailBrand): MailContent => ({
+    subject: `Payment for order ${data.orderNumber} did not go through`,
+    preheader: 'Nothing was charged. You can try again.',
+    greeting: hi(data.displayName),
+    paragraphs: [
+      `The payment of ${formatMoney(data.total)} for order ${data.orderNumber} failed, and nothing was charged.`,
+    ],
+    details: [{ label: 'Reason', value: data.reason }],
+    action: { label: 'Try the payment again', url: appLink(brand.appUrl, `orders/${data.orderId}/pay`) },
+  }),
+
+  refundIssued: (data: RefundIssuedData, brand: MailBrand): MailContent => ({
+    subject: `Refund for order ${data.orderNumber}`,
+    preheader: `${formatMoney(data.amount)} is on its way back.`,
+    greeting: hi(data.displayName),
+    paragraphs: [
+      `We refunded ${formatMoney(data.amount)} for order ${data.orderNumber}. Depending on your bank it shows on your statement within 5 to 10 days. The order's licenses no longer work.`,
+    ],
+    action: { label: 'Open the order', url: appLink(brand.appUrl, `orders/${data.orderId}`) },
+  }),
+
+  licenseRevoked: (data: LicenseRevokedData, brand: MailBrand): MailContent => ({
+    subject: `Your license for ${data.productName} was revoked`,
+    preheader: 'The license key no longer activates.',
+    greeting: hi(data.displayName),
+    paragraphs: [
+      `Your license for ${data.productName} (order ${data.orderNumber}) was revoked and no longer activates.`,
+    ],
+    details: [{ label: 'Reason', value: data.reason }],
+    action: { label: 'See your licenses', url: appLink(brand.appUrl, 'account/licenses') },
+  }),
+};
