@@ -1,5 +1,5 @@
 import { readFileSync } from 'node:fs';
-import { buildSchema, getNullableType, isNonNullType } from 'graphql';
+import { GraphQLObjectType, buildSchema, getNamedType, getNullableType, isNonNullType } from 'graphql';
 import { DEFAULT_SUPERGRAPH_PATH } from '../config';
 import { ChangeTopics, globalId } from '@marketplace/kit';
 import { LIVE_FIELDS } from './live-fields';
@@ -12,7 +12,12 @@ it('serves every Subscription field of the supergraph as the live form of a quer
   expect(subscriptionFields.map((field) => field.name).sort()).toEqual(Object.keys(LIVE_FIELDS).sort());
   for (const field of subscriptionFields) {
     const live = LIVE_FIELDS[field.name];
-    const query = api.getQueryType()!.getFields()[live.queryField];
+    const root = api.getQueryType()!.getFields()[live.queryField];
+    expect(root).toBeDefined();
+    // A nested field (`me { newestNotification }`) is a field of the root field's type.
+    const query = live.nestedField
+      ? (getNamedType(root.type) as GraphQLObjectType).getFields()[live.nestedField]
+      : root;
     expect(query).toBeDefined();
     expect(String(getNullableType(query.type))).toBe(String(getNullableType(field.type)));
     for (const argument of field.args) {
@@ -31,6 +36,12 @@ it('serves every Subscription field of the supergraph as the live form of a quer
 
 it('follows the topic subgraphs announce on (the uuid) whether the subscriber names a global id or a bare uuid', () => {
   const uuid = '0b7e6c1e-4f7a-4c39-9a55-0e1f2a3b4c5d';
-  expect(LIVE_FIELDS.orderUpdated.topic({ orderId: globalId('Order', uuid) })).toBe(ChangeTopics.order(uuid));
-  expect(LIVE_FIELDS.orderUpdated.topic({ orderId: uuid })).toBe(ChangeTopics.order(uuid));
+  expect(LIVE_FIELDS.orderUpdated.topic({ orderId: globalId('Order', uuid) }, null)).toBe(ChangeTopics.order(uuid));
+  expect(LIVE_FIELDS.orderUpdated.topic({ orderId: uuid }, null)).toBe(ChangeTopics.order(uuid));
+});
+
+it("follows the subscriber's own topic for the viewer's notifications, and none when signed out", () => {
+  const uuid = '0b7e6c1e-4f7a-4c39-9a55-0e1f2a3b4c5d';
+  expect(LIVE_FIELDS.notificationAdded.topic({}, { id: uuid })).toBe(ChangeTopics.notifications(uuid));
+  expect(LIVE_FIELDS.notificationAdded.topic({}, null)).toBeNull();
 });

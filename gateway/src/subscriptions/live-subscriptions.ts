@@ -198,7 +198,13 @@ export function serveLiveSubscriptions(
       const { state } = args.contextValue as { state: ConnectionState };
       let live: LiveQuery;
       try {
-        live = toLiveQuery(args.schema, args.document, args.operationName ?? undefined, args.variableValues ?? {});
+        live = toLiveQuery(
+          args.schema,
+          args.document,
+          args.operationName ?? undefined,
+          args.variableValues ?? {},
+          state.viewer,
+        );
       } catch (error) {
         if (error instanceof GraphQLError) return { errors: [error] };
         throw error;
@@ -207,15 +213,23 @@ export function serveLiveSubscriptions(
       // Subscribe before the first run, so a change between the two is not missed.
       const changes = await changeStream(options.changes, live.topic);
       await changes.next();
-      const first = await run(state, live.query, live.operationName, variables);
+      const runLive = async () => live.payloadOf(await run(state, live.query, live.operationName, variables));
+      const first = await runLive();
+      if (!live.pushesCurrent) {
+        // Only what is added: the first run checks access and marks what was there already;
+        // a rerun answering nothing (or the same) pushes nothing.
+        if ((first.errors?.length ?? 0) > 0) {
+          await changes.return?.();
+          return { errors: first.errors ?? [] } as ExecutionResult;
+        }
+        return pushes(first, changes, runLive, { pushFirst: false });
+      }
       if (isFinal(first)) {
         // Refused or gone (FORBIDDEN, NOT_FOUND, UNAUTHENTICATED…): an error message, no stream.
         await changes.return?.();
         return { errors: withSubjectGone(first).errors ?? [] } as ExecutionResult;
       }
-      return pushes(first, changes, async () =>
-        withSubjectGone(await run(state, live.query, live.operationName, variables)),
-      );
+      return pushes(first, changes, async () => withSubjectGone(await runLive()), { pushFirst: true });
     },
   });
   return async () => {
@@ -296,8 +310,9 @@ function pushes(
   first: ExecutionResult,
   changes: AsyncIterableIterator<void>,
   rerun: () => Promise<ExecutionResult>,
+  options: { pushFirst: boolean },
 ): AsyncGenerator<ExecutionResult> {
-  const generator = pushesOf(first, changes, rerun);
+  const generator = pushesOf(first, changes, rerun, options);
   const end = generator.return.bind(generator);
   generator.return = async (value) => {
     await changes.return?.();
@@ -310,16 +325,19 @@ async function* pushesOf(
   first: ExecutionResult,
   changes: AsyncIterableIterator<void>,
   rerun: () => Promise<ExecutionResult>,
+  { pushFirst }: { pushFirst: boolean },
 ): AsyncGenerator<ExecutionResult> {
   try {
-    yield first;
+    if (pushFirst) yield first;
     let last = JSON.stringify(first);
     for await (const _change of changes) {
       const result = await rerun();
+      // An "added" stream pushes only something new: not nothing (no notification yet, or none visible).
+      if (!pushFirst && isFinal(result) && (result.errors?.length ?? 0) === 0) continue;
       const serialized = JSON.stringify(result);
       if (serialized !== last) yield result;
       last = serialized;
-      if (isFinal(result)) return;
+      if (pushFirst && isFinal(result)) return;
     }
   } finally {
     await changes.return?.();

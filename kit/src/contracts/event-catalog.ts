@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { PayloadOf, defineEvent } from '../events/envelope';
-import { orderSummary, paymentOutcome, productState } from './event-payloads';
+import { money, orderSummary, paymentOutcome, productState } from './event-payloads';
 import { OperatorEvents } from './operator-events';
 
 /**
@@ -127,6 +127,27 @@ export const Events = {
 
   /** An order's payment succeeded (orders → licensing: issue per line; vendor: ledger credit per line). */
   OrderPaid: defineEvent('order.paid', 1, orderSummary().extend({ paymentId: z.string().uuid() })),
+
+  /**
+   * The vendor's ledger credited its lines of a paid order, once per (order, vendor), in the
+   * transaction that wrote the entries (vendor → notifications: the new sale, net after the
+   * commission in force when the order was paid).
+   */
+  VendorSaleCredited: defineEvent(
+    'vendor.sale_credited',
+    1,
+    z.object({
+      vendorId: z.string().uuid(),
+      /** The vendor's user, who is told. */
+      userId: z.string().uuid(),
+      orderId: z.string().uuid(),
+      number: z.string().min(1),
+      gross: money(),
+      commission: money(),
+      net: money(),
+      items: z.array(z.object({ productId: z.string().uuid(), name: z.string().min(1) })).min(1),
+    }),
+  ),
 
   /** An unpaid order was cancelled, by its owner or by the payment timeout (orders → payments: no more intents). */
   OrderCancelled: defineEvent(

@@ -1,0 +1,39 @@
+import { ChangeFeed, ChangeTopics, LoaderRegistry, RequestContext, changeStream, requireViewer } from '@marketplace/kit';
+import { GraphQLResolveInfo } from 'graphql';
+import { Ctx, Resolver, Root, Subscription } from 'type-graphql';
+import { NotificationService } from './notification.service';
+import { Notification } from './notification.type';
+
+/** The root value with which `subscribe` asks this field's resolver to open the stream. */
+const OPEN = Symbol('open the notification stream');
+
+/** As `orderUpdated` (orders): `subscribe` calls the field's own resolver, which has the wired instance. */
+function subscribeThroughResolver({ context, info }: { context: unknown; info: GraphQLResolveInfo }) {
+  const field = info.parentType.getFields()[info.fieldName];
+  return field.resolve!(OPEN, {}, context, info) as Promise<AsyncIterable<void>>;
+}
+
+@Resolver(() => Notification)
+export class NotificationSubscriptionResolver {
+  constructor(
+    private readonly notifications: NotificationService,
+    private readonly changes: ChangeFeed,
+  ) {}
+
+  @Subscription(() => Notification, {
+    nullable: true,
+    description:
+      "The viewer's newest notification each time one is added (through the gateway: the live form of `me { newestNotification }`), so a bell updates without polling. Nothing is pushed at subscribe time. Errors: UNAUTHENTICATED.",
+    subscribe: subscribeThroughResolver,
+  })
+  async notificationAdded(
+    @Root() root: unknown,
+    @Ctx() context: RequestContext,
+  ): Promise<Notification | null | AsyncIterable<void>> {
+    const viewer = requireViewer(context);
+    if (root === OPEN) return changeStream(this.changes, ChangeTopics.notifications(viewer.id));
+    // Each notice only says "added": read the newest as it is now, with fresh loaders.
+    context.loaders = new LoaderRegistry();
+    return this.notifications.newest(context, viewer.id);
+  }
+}
