@@ -31,7 +31,12 @@ export class NotificationSubscriptionResolver {
     @Ctx() context: RequestContext,
   ): Promise<Notification | null | AsyncIterable<void>> {
     const viewer = requireViewer(context);
-    if (root === OPEN) return changeStream(this.changes, ChangeTopics.notifications(viewer.id));
+    if (root === OPEN) {
+      const stream = await changeStream(this.changes, ChangeTopics.notifications(viewer.id));
+      // The stream's first tick means "the state now"; an "added" stream pushes only what comes after.
+      await stream.next();
+      return stream;
+    }
     // Each notice only says "added": read the newest as it is now, with fresh loaders.
     context.loaders = new LoaderRegistry();
     return this.notifications.newest(context, viewer.id);
