@@ -25,7 +25,7 @@ it('serves every Subscription field of the supergraph as the live form of a quer
       expect([argument.name, String(target?.type)]).toEqual([argument.name, String(argument.type)]);
     }
     // Every required argument of the query field is fed by one of the subscription's.
-    const fed = new Set(Object.values(live.arguments));
+    const fed = new Set([...Object.values(live.arguments), ...(live.notice ? [live.notice.argument] : [])]);
     expect(
       query.args
         .filter((argument) => isNonNullType(argument.type) && !fed.has(argument.name))

@@ -37,6 +37,13 @@ export interface LiveField {
    * what counts as already seen).
    */
   pushesCurrent: boolean;
+  /**
+   * When set, every notice of `topic` names a new object (its uuid is the message): the query
+   * runs once per notice, with the object's global id (of `typename`) as the argument `name`
+   * of the (nested) field, so that notices arriving together are each pushed instead of
+   * collapsing into one. Such a field has no first run.
+   */
+  notice?: { argument: string; typename: string };
 }
 
 /** Every field of `Subscription` in the supergraph; a test fails when one is missing. */
@@ -49,9 +56,10 @@ export const LIVE_FIELDS: Record<string, LiveField> = {
   },
   notificationAdded: {
     queryField: 'me',
-    nestedField: 'newestNotification',
+    nestedField: 'notification',
     arguments: {},
     topic: (_args, viewer) => (viewer ? ChangeTopics.notifications(viewer.id) : null),
     pushesCurrent: false,
+    notice: { argument: 'notificationId', typename: 'Notification' },
   },
 };

@@ -1,4 +1,5 @@
 import {
+  ArgumentNode,
   DefinitionNode,
   DocumentNode,
   ExecutionResult,
@@ -12,6 +13,7 @@ import {
   getOperationAST,
   print,
 } from 'graphql';
+import { globalId, isUuid } from '@marketplace/kit';
 import { LIVE_FIELDS, LiveViewer } from './live-fields';
 
 /** A subscription rewritten as the query that answers each of its pushes. */
@@ -25,7 +27,12 @@ export interface LiveQuery {
   pushesCurrent: boolean;
   /** The subscription's payload out of the query's answer (a nested field's object moved up to the root key). */
   payloadOf(result: ExecutionResult): ExecutionResult;
+  /** For a field whose notices name their subject (`LiveField.notice`): the variables of one notice's run. */
+  noticeVariables?: (message: string) => Record<string, unknown>;
 }
+
+/** The variable a notice's subject travels in (a name no client operation uses: it is added here). */
+export const NOTICE_VARIABLE = 'liveNoticeSubjectId';
 
 /**
  * Rewrites a validated subscription into its live query. The root field keeps its
@@ -58,10 +65,21 @@ export function toLiveQuery(
     ...field,
     alias: { kind: Kind.NAME, value: key },
     name: { kind: Kind.NAME, value: live.nestedField ?? live.queryField },
-    arguments: field.arguments?.map((argument) => ({
-      ...argument,
-      name: { kind: Kind.NAME, value: live.arguments[argument.name.value] ?? argument.name.value },
-    })),
+    arguments: [
+      ...(field.arguments ?? []).map((argument): ArgumentNode => ({
+        ...argument,
+        name: { kind: Kind.NAME, value: live.arguments[argument.name.value] ?? argument.name.value },
+      })),
+      ...(live.notice
+        ? [
+            {
+              kind: Kind.ARGUMENT as const,
+              name: { kind: Kind.NAME as const, value: live.notice.argument },
+              value: { kind: Kind.VARIABLE as const, name: { kind: Kind.NAME as const, value: NOTICE_VARIABLE } },
+            },
+          ]
+        : []),
+    ],
   };
   // `me { key: newestNotification { … } }` answers `{ key: { key: … } }`: the inner object is the payload.
   const rootField: FieldNode = live.nestedField
@@ -75,6 +93,21 @@ export function toLiveQuery(
   const query: OperationDefinitionNode = {
     ...operation,
     operation: OperationTypeNode.QUERY,
+    variableDefinitions: [
+      ...(operation.variableDefinitions ?? []),
+      ...(live.notice
+        ? [
+            {
+              kind: Kind.VARIABLE_DEFINITION as const,
+              variable: { kind: Kind.VARIABLE as const, name: { kind: Kind.NAME as const, value: NOTICE_VARIABLE } },
+              type: {
+                kind: Kind.NON_NULL_TYPE as const,
+                type: { kind: Kind.NAMED_TYPE as const, name: { kind: Kind.NAME as const, value: 'ID' } },
+              },
+            },
+          ]
+        : []),
+    ],
     selectionSet: { ...operation.selectionSet, selections: [rootField] },
   };
   const definitions: DefinitionNode[] = [
@@ -87,6 +120,14 @@ export function toLiveQuery(
     topic,
     pushesCurrent: live.pushesCurrent,
     payloadOf: live.nestedField ? (result) => unnested(result, key) : (result) => result,
+    ...(live.notice
+      ? {
+          noticeVariables: (message: string) => ({
+            ...variables,
+            [NOTICE_VARIABLE]: isUuid(message) ? globalId(live.notice!.typename, message) : message,
+          }),
+        }
+      : {}),
   };
 }
 

@@ -19,6 +19,7 @@ import {
   Viewer,
   authorizationFrom,
   changeStream,
+  noticeStream,
   serveGraphQLOverWebSocket,
 } from '@marketplace/kit';
 import { WebSocket } from 'ws';
@@ -210,6 +211,14 @@ export function serveLiveSubscriptions(
         throw error;
       }
       const variables = args.variableValues ?? undefined;
+      if (live.noticeVariables) {
+        // Each notice names a new subject: one run per notice, nothing before the first.
+        const notices = await noticeStream(options.changes, live.topic);
+        const noticeVariables = live.noticeVariables;
+        return noticePushes(notices, async (message) =>
+          live.payloadOf(await run(state, live.query, live.operationName, noticeVariables(message))),
+        );
+      }
       // Subscribe before the first run, so a change between the two is not missed.
       const changes = await changeStream(options.changes, live.topic);
       await changes.next();
@@ -342,4 +351,33 @@ async function* pushesOf(
   } finally {
     await changes.return?.();
   }
+}
+
+/**
+ * The pushes of a subscription whose notices name their subject: one run per notice, pushed
+ * unless it answers nothing (a subject the viewer may not see, or gone already). Ending it
+ * ends the notice stream first, as `pushes` does.
+ */
+function noticePushes(
+  notices: AsyncIterableIterator<string>,
+  runFor: (message: string) => Promise<ExecutionResult>,
+): AsyncGenerator<ExecutionResult> {
+  async function* generate(): AsyncGenerator<ExecutionResult> {
+    try {
+      for await (const message of notices) {
+        const result = await runFor(message);
+        if (isFinal(result) && (result.errors?.length ?? 0) === 0) continue;
+        yield result;
+      }
+    } finally {
+      await notices.return?.();
+    }
+  }
+  const generator = generate();
+  const end = generator.return.bind(generator);
+  generator.return = async (value) => {
+    await notices.return?.();
+    return end(value);
+  };
+  return generator;
 }

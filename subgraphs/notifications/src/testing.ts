@@ -19,7 +19,14 @@ export function orderSummary(overrides: Partial<OrderSummary> = {}): OrderSummar
     number: `M-${orderId.slice(0, 6)}`,
     userId: randomUUID(),
     total: { amount: 1999, currency: 'USD' },
-    items: [{ productId: randomUUID(), vendorId: randomUUID(), name: 'Support Agent', unitPrice: { amount: 1999, currency: 'USD' } }],
+    items: [
+      {
+        productId: randomUUID(),
+        vendorId: randomUUID(),
+        name: 'Support Agent',
+        unitPrice: { amount: 1999, currency: 'USD' },
+      },
+    ],
     ...overrides,
   };
 }
@@ -121,15 +128,12 @@ export async function deliverToAll<T>(
 
 /** Waits until `handlers` handlers here committed `envelope`. */
 export async function settled(target: TestSubgraph, envelope: Envelope, handlers: number): Promise<void> {
-  await until(
-    async () => {
-      const [{ count }] = await queryRows<{ count: number }>(
-        target.subgraph.deps.db,
-        `SELECT count(*)::int AS count FROM inbox WHERE event_id = $1`,
-        [envelope.id],
-      );
-      return count >= handlers ? true : undefined;
-    },
-    `${envelope.type} handled by ${handlers} handlers`,
-  );
+  await until(async () => {
+    const [{ count }] = await queryRows<{ count: number }>(
+      target.subgraph.deps.db,
+      `SELECT count(*)::int AS count FROM inbox WHERE event_id = $1`,
+      [envelope.id],
+    );
+    return count >= handlers ? true : undefined;
+  }, `${envelope.type} handled by ${handlers} handlers`);
 }

@@ -30,7 +30,12 @@ export const customerNotificationHandlers = (notifications: NotificationService,
       title: `Order ${number} is paid`,
       body: `Thank you: ${formatMoney(total)} for ${count(items.length, 'item')} (${items.map((item) => item.name).join(', ')}). Your licenses are being issued.`,
       path: Paths.order(orderId),
-      data: { orderId, number, total, items: items.map(({ productId, name, unitPrice }) => ({ productId, name, unitPrice })) },
+      data: {
+        orderId,
+        number,
+        total,
+        items: items.map(({ productId, name, unitPrice }) => ({ productId, name, unitPrice })),
+      },
     });
   }),
 

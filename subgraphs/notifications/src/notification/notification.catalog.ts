@@ -10,7 +10,8 @@ export const NOTIFICATION_CATEGORIES = {
   },
   RECEIPTS: {
     transactional: true,
-    description: 'Your purchases: receipts, licenses issued, failed payments, refunds, revoked licenses. Cannot be turned off.',
+    description:
+      'Your purchases: receipts, licenses issued, failed payments, refunds, revoked licenses. Cannot be turned off.',
   },
   ACCOUNT: {
     transactional: false,
@@ -36,7 +37,10 @@ export const isTransactional = (category: NotificationCategory): boolean =>
 export const NOTIFICATION_KINDS = {
   ORDER_RECEIPT: { category: 'RECEIPTS', description: 'Your order was paid: its receipt (`order.paid`).' },
   LICENSE_ISSUED: { category: 'RECEIPTS', description: 'A license of a paid order is ready (`license.issued`).' },
-  PAYMENT_FAILED: { category: 'RECEIPTS', description: "An attempt to pay your order failed; you may retry (`payment.failed`)." },
+  PAYMENT_FAILED: {
+    category: 'RECEIPTS',
+    description: 'An attempt to pay your order failed; you may retry (`payment.failed`).',
+  },
   REFUND_ISSUED: { category: 'RECEIPTS', description: 'Your payment was refunded (`payment.refunded`).' },
   LICENSE_REVOKED: { category: 'RECEIPTS', description: 'One of your licenses was revoked (`license.revoked`).' },
   WELCOME: { category: 'ACCOUNT', description: 'Your account was created (`user.registered`).' },
@@ -53,10 +57,14 @@ export const NOTIFICATION_KINDS = {
     category: 'SALES',
     description: 'A customer disputed the payment of an order with your products (`payment.disputed`).',
   },
-  DISPUTE_OPENED: { category: 'OPERATIONS', description: 'A cardholder disputed a payment (admins; `payment.disputed`).' },
+  DISPUTE_OPENED: {
+    category: 'OPERATIONS',
+    description: 'A cardholder disputed a payment (admins; `payment.disputed`).',
+  },
   EVENT_DEAD_LETTERED: {
     category: 'OPERATIONS',
-    description: 'An event failed every attempt in a subgraph and waits in its dead letters (admins; `event.dead_lettered`).',
+    description:
+      'An event failed every attempt in a subgraph and waits in its dead letters (admins; `event.dead_lettered`).',
   },
 } as const satisfies Record<string, { category: NotificationCategory; description: string }>;
 

@@ -47,7 +47,12 @@ describe('customers', () => {
       2,
     );
     const [node] = (await inboxOf(notifications, user)).notifications!.edges.map((edge) => edge.node);
-    expect(node).toMatchObject({ kind: 'WELCOME', category: 'ACCOUNT', title: expect.stringContaining('Wendy'), read: false });
+    expect(node).toMatchObject({
+      kind: 'WELCOME',
+      category: 'ACCOUNT',
+      title: expect.stringContaining('Wendy'),
+      read: false,
+    });
     expect(node.link).toBe(`${TEST_APP_URL}/`);
   });
 
@@ -87,17 +92,24 @@ describe('customers', () => {
       ['REFUND_ISSUED', 'RECEIPTS'],
       ['PAYMENT_FAILED', 'RECEIPTS'],
     ]);
-    expect(nodes[1]).toMatchObject({ title: `Payment of order ${order.number} failed`, body: expect.stringContaining('card_declined') });
+    expect(nodes[1]).toMatchObject({
+      title: `Payment of order ${order.number} failed`,
+      body: expect.stringContaining('card_declined'),
+    });
   });
 
   it('retries a payment event that comes before its order, then notifies once the order is known', async () => {
     const user = person();
     const order = orderSummary({ userId: user.id });
-    const failed = createEnvelope(Events.PaymentFailed, { ...payment(order.orderId), reason: 'card_declined' }, {
-      source: 'test',
-      correlationId: `test-${randomUUID()}`,
-      aggregateId: order.orderId,
-    });
+    const failed = createEnvelope(
+      Events.PaymentFailed,
+      { ...payment(order.orderId), reason: 'card_declined' },
+      {
+        source: 'test',
+        correlationId: `test-${randomUUID()}`,
+        aggregateId: order.orderId,
+      },
+    );
     await notifications.subgraph.events.transport.publish(failed);
     await deliverEvent(notifications, Events.OrderCreated, order);
     await deliver(notifications, failed, 30_000);

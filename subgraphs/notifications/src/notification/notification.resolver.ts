@@ -1,5 +1,12 @@
-import { ConnectionShape, InputCheck, PagedList, RequestContext, ViewerDependent, requireViewer } from '@marketplace/kit';
-import { Arg, Args, Authorized, Ctx, FieldResolver, Int, Mutation, Resolver, Root } from 'type-graphql';
+import {
+  ConnectionShape,
+  InputCheck,
+  PagedList,
+  RequestContext,
+  ViewerDependent,
+  requireViewer,
+} from '@marketplace/kit';
+import { Arg, Args, Authorized, Ctx, FieldResolver, ID, Int, Mutation, Resolver, Root } from 'type-graphql';
 import { User } from '../entity-stubs';
 import { NotificationsArgs } from './notification.args';
 import { MarkNotificationsReadInput } from './notification.inputs';
@@ -42,7 +49,21 @@ export class UserNotificationsResolver {
   @FieldResolver(() => Notification, {
     nullable: true,
     description:
-      "The user's newest notification (what `notificationAdded` pushes): for the user only; null for anyone else, as when there is none.",
+      "One of the user's notifications by id (what `notificationAdded` pushes, each as it is added): for the user only; null for anyone else, as for a missing one.",
+  })
+  notification(
+    @Root() user: User,
+    @Arg('notificationId', () => ID, { description: 'The notification.' }) notificationId: string,
+    @Ctx() context: RequestContext,
+  ): Promise<Notification | null> {
+    return this.inbox.ofUser(context, user.id, notificationId);
+  }
+
+  @ViewerDependent()
+  @FieldResolver(() => Notification, {
+    nullable: true,
+    description:
+      "The user's newest notification (the bell's latest): for the user only; null for anyone else, as when there is none.",
   })
   newestNotification(@Root() user: User, @Ctx() context: RequestContext): Promise<Notification | null> {
     return this.inbox.newest(context, user.id);
@@ -69,7 +90,8 @@ export class NotificationResolver {
     const all = input.all === true;
     if (ids !== null && all) check.add('input.all', 'must not be given with notificationIds');
     else if (ids === null && !all) check.add('input.notificationIds', 'give notificationIds or all: true');
-    else if (ids !== null && ids.length === 0) check.add('input.notificationIds', 'must name at least one notification');
+    else if (ids !== null && ids.length === 0)
+      check.add('input.notificationIds', 'must name at least one notification');
     else if (ids !== null && ids.length > MAX_MARK_READ_IDS)
       check.add('input.notificationIds', `must name at most ${MAX_MARK_READ_IDS} notifications`);
     check.done();

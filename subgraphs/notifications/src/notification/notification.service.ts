@@ -124,18 +124,24 @@ export class NotificationService {
       ],
     );
     if (inserted.length === 0) return false;
+    // The notice names the notification: the gateway pushes each one, even two created together.
     this.afterCommit.run(manager, () =>
       this.changes
-        .publish(ChangeTopics.notifications(draft.recipientId))
+        .publish(ChangeTopics.notifications(draft.recipientId), inserted[0].id)
         .catch((error: unknown) => this.log.warn({ err: error }, 'change feed: could not announce a notification')),
     );
     return true;
   }
 
   /** The user's notifications, newest first: for the user only (FORBIDDEN for anyone else, admins too). */
-  list(context: RequestContext, userId: string, unreadOnly: boolean, page: PageFields) {
+  list(
+    context: RequestContext,
+    userId: string,
+    unreadOnly: boolean,
+    page: PageFields,
+  ): Promise<ConnectionShape<Notification>> {
     this.requireOwner(context, userId);
-    return newestFirstPage(
+    return newestFirstPage<NotificationRow, Notification>(
       this.db,
       {
         columns: NOTIFICATION_COLUMNS,
@@ -148,12 +154,19 @@ export class NotificationService {
       page,
       toNotification,
       (notification) => notification.createdAt,
-    ) as Promise<ConnectionShape<Notification>>;
+    );
   }
 
   unreadCount(context: RequestContext, userId: string): Promise<number> {
     this.requireOwner(context, userId);
     return this.unreadCounts(context).load(userId);
+  }
+
+  /** One of the user's notifications, for the user only (null for anyone else, as for a missing one). */
+  async ofUser(context: RequestContext, userId: string, id: string): Promise<Notification | null> {
+    if (context.viewer?.id !== userId) return null;
+    const notification = await this.byId(context).load(id);
+    return notification?.recipientId === userId ? notification : null;
   }
 
   /** The user's newest notification, for the user only (null for anyone else, as for none). */

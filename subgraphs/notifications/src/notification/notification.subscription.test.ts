@@ -57,6 +57,8 @@ it("pushes the viewer's new notifications, not before, and not someone else's", 
 it('refuses a signed-out subscriber with UNAUTHENTICATED', async () => {
   const stream = subscribe(connect(), ADDED);
   const errors = await stream.ended;
-  const codes = [...errors, ...stream.pushes.flatMap((push) => push.errors ?? [])].map((error) => error.extensions?.code);
+  const codes = [...errors, ...stream.pushes.flatMap((push) => push.errors ?? [])].map(
+    (error) => error.extensions?.code,
+  );
   expect(codes).toEqual(['UNAUTHENTICATED']);
 });

@@ -1,4 +1,11 @@
-import { ChangeFeed, ChangeTopics, LoaderRegistry, RequestContext, changeStream, requireViewer } from '@marketplace/kit';
+import {
+  ChangeFeed,
+  ChangeTopics,
+  LoaderRegistry,
+  RequestContext,
+  changeStream,
+  requireViewer,
+} from '@marketplace/kit';
 import { GraphQLResolveInfo } from 'graphql';
 import { Ctx, Resolver, Root, Subscription } from 'type-graphql';
 import { NotificationService } from './notification.service';
@@ -23,7 +30,7 @@ export class NotificationSubscriptionResolver {
   @Subscription(() => Notification, {
     nullable: true,
     description:
-      "The viewer's newest notification each time one is added (through the gateway: the live form of `me { newestNotification }`), so a bell updates without polling. Nothing is pushed at subscribe time. Errors: UNAUTHENTICATED.",
+      "The viewer's newest notification each time one is added (through the gateway: each notice of a new one runs `me { notification(notificationId:) }` with the subscriber's own rights), so a bell updates without polling. Nothing is pushed at subscribe time. Errors: UNAUTHENTICATED.",
     subscribe: subscribeThroughResolver,
   })
   async notificationAdded(

@@ -1,14 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { Events, queryRows } from '@marketplace/kit';
 import { Person, TestSubgraph, deliverEvent, globalId, person } from '@marketplace/kit/testing';
-import {
-  MARK_READ,
-  NotificationView,
-  USER_INBOX,
-  USER_NEWEST,
-  inboxOf,
-  startNotifications,
-} from '../testing';
+import { MARK_READ, NotificationView, USER_INBOX, USER_NEWEST, inboxOf, startNotifications } from '../testing';
 
 /** The inbox API: who may read it, paging, marking read, and the inputs refused. */
 let notifications: TestSubgraph;
@@ -40,10 +33,17 @@ describe('reading', () => {
   it('pages newest first with a total, and filters the unread ones', async () => {
     const owner = person();
     await notify(owner, 5);
-    const first = await notifications.client.data<{ _entities: [{ notifications: { totalCount: number; pageInfo: { hasNextPage: boolean; endCursor: string }; edges: { node: NotificationView }[] } }] }>(
-      USER_INBOX,
-      { variables: { userId: globalId('User', owner.id), first: 2 }, token: owner.token },
-    );
+    const first = await notifications.client.data<{
+      _entities: [
+        {
+          notifications: {
+            totalCount: number;
+            pageInfo: { hasNextPage: boolean; endCursor: string };
+            edges: { node: NotificationView }[];
+          };
+        },
+      ];
+    }>(USER_INBOX, { variables: { userId: globalId('User', owner.id), first: 2 }, token: owner.token });
     const page = first._entities[0].notifications;
     expect(page.totalCount).toBe(5);
     expect(page.pageInfo.hasNextPage).toBe(true);
@@ -51,14 +51,20 @@ describe('reading', () => {
     expect(page.edges.map((edge) => edge.node.id)).toEqual(all.slice(0, 2).map((node) => node.id));
     const times = all.map((node) => Date.parse(node.createdAt));
     expect([...times].sort((a, b) => b - a)).toEqual(times);
-    const next = await notifications.client.data<{ _entities: [{ notifications: { edges: { node: { id: string } }[] } }] }>(
-      USER_INBOX,
-      { variables: { userId: globalId('User', owner.id), first: 10, after: page.pageInfo.endCursor }, token: owner.token },
+    const next = await notifications.client.data<{
+      _entities: [{ notifications: { edges: { node: { id: string } }[] } }];
+    }>(USER_INBOX, {
+      variables: { userId: globalId('User', owner.id), first: 10, after: page.pageInfo.endCursor },
+      token: owner.token,
+    });
+    expect(next._entities[0].notifications.edges.map((edge) => edge.node.id)).toEqual(
+      all.slice(2).map((node) => node.id),
     );
-    expect(next._entities[0].notifications.edges.map((edge) => edge.node.id)).toEqual(all.slice(2).map((node) => node.id));
 
     await markRead(owner.token, { notificationIds: [all[0].id] });
-    expect((await nodesOf(owner, { unreadOnly: true })).map((node) => node.id)).toEqual(all.slice(1).map((node) => node.id));
+    expect((await nodesOf(owner, { unreadOnly: true })).map((node) => node.id)).toEqual(
+      all.slice(1).map((node) => node.id),
+    );
     expect((await inboxOf(notifications, owner)).unreadNotificationCount).toBe(4);
   });
 
@@ -84,6 +90,30 @@ describe('reading', () => {
       data: { _entities: [{ newestNotification: null }] },
       errors: undefined,
     });
+  });
+
+  it('answers User.notification(notificationId) to the owner only: null for anyone else, as for a missing one', async () => {
+    const owner = person();
+    await notify(owner, 1);
+    const [node] = await nodesOf(owner);
+    const ONE = `query($userId: ID!, $id: ID!) { _entities(representations: [{ __typename: "User", id: $userId }]) { ... on User { notification(notificationId: $id) { id kind } } } }`;
+    const ask = (who: Person, userId = owner.id, id = node.id) =>
+      notifications.client.request<{ _entities: [{ notification: unknown }] }>(ONE, {
+        variables: { userId: globalId('User', userId), id },
+        token: who.token,
+      });
+    expect((await ask(owner)).data?._entities[0].notification).toEqual({ id: node.id, kind: 'LICENSE_ISSUED' });
+    const stranger = person();
+    for (const answer of [
+      await ask(stranger),
+      await ask(stranger, stranger.id),
+      await ask(person('ADMIN')),
+      await ask(owner, owner.id, globalId('Notification', randomUUID())),
+    ])
+      expect({ data: answer.data, errors: answer.errors }).toEqual({
+        data: { _entities: [{ notification: null }] },
+        errors: undefined,
+      });
   });
 
   it('answers node(id) for the owner only: null for anyone else, as for a missing one', async () => {
@@ -163,7 +193,10 @@ describe('markNotificationsRead', () => {
     ['an id of another type', { notificationIds: [globalId('Order', randomUUID())] }, 'input.notificationIds.0'],
   ])('refuses %s with BAD_USER_INPUT on the field', async (_what, input, field) => {
     const result = await markRead(person().token, input);
-    expect(result.errors?.[0].extensions).toMatchObject({ code: 'BAD_USER_INPUT', fields: [expect.objectContaining({ field })] });
+    expect(result.errors?.[0].extensions).toMatchObject({
+      code: 'BAD_USER_INPUT',
+      fields: [expect.objectContaining({ field })],
+    });
   });
 
   it('racing with a new notification: the new one is either marked or counted unread, never lost', async () => {

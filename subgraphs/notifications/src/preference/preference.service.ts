@@ -25,9 +25,7 @@ export class PreferenceService {
       `SELECT user_id, category, in_app, email FROM notification_preferences WHERE user_id = ANY($1::uuid[])`,
       [[...new Set(userIds)]],
     );
-    return userIds.map((userId) =>
-      toPreferences(rows.filter((row) => row.user_id === userId)),
-    );
+    return userIds.map((userId) => toPreferences(rows.filter((row) => row.user_id === userId)));
   });
 
   /** The user's preferences, for the user only (FORBIDDEN for anyone else, admins too). */

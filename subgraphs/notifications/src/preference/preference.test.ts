@@ -18,16 +18,18 @@ interface PreferenceView {
 }
 
 const update = (token: string | undefined, preferences: unknown[]) =>
-  notifications.client.request<{ updateNotificationPreferences: { notificationPreferences: PreferenceView[]; user: { id: string } } }>(
-    UPDATE_PREFERENCES,
-    { variables: { input: { preferences } }, token },
-  );
+  notifications.client.request<{
+    updateNotificationPreferences: { notificationPreferences: PreferenceView[]; user: { id: string } };
+  }>(UPDATE_PREFERENCES, { variables: { input: { preferences } }, token });
 
 const preferencesOf = (userId: string, token: string | undefined) =>
-  notifications.client.request<{ _entities: [{ notificationPreferences: PreferenceView[] | null }] }>(USER_PREFERENCES, {
-    variables: { userId: globalId('User', userId) },
-    token,
-  });
+  notifications.client.request<{ _entities: [{ notificationPreferences: PreferenceView[] | null }] }>(
+    USER_PREFERENCES,
+    {
+      variables: { userId: globalId('User', userId) },
+      token,
+    },
+  );
 
 it('starts with every channel on, transactional categories marked', async () => {
   const user = person();
@@ -96,8 +98,14 @@ it.each([
   const user = person();
   const result = await update(user.token, [...preferences, ...(preferences.length ? [] : [])]);
   expect(result.errors?.[0].extensions).toMatchObject({ code: 'BAD_USER_INPUT' });
-  expect((result.errors?.[0].extensions?.fields as { field: string }[]).map((problem) => problem.field)).toEqual(fields);
-  expect((await preferencesOf(user.id, user.token)).data?._entities[0].notificationPreferences?.every((p) => p.inApp && p.email)).toBe(true);
+  expect((result.errors?.[0].extensions?.fields as { field: string }[]).map((problem) => problem.field)).toEqual(
+    fields,
+  );
+  expect(
+    (await preferencesOf(user.id, user.token)).data?._entities[0].notificationPreferences?.every(
+      (p) => p.inApp && p.email,
+    ),
+  ).toBe(true);
 });
 
 it('refuses an unknown category (the schema) and a signed-out caller', async () => {

@@ -4,7 +4,12 @@ import type { EntityManager } from 'typeorm';
 /** Registers or updates the order of a saga event: its customer, number and vendors. */
 async function keepOrder(
   manager: EntityManager,
-  { orderId, userId, number, items }: { orderId: string; userId: string; number: string; items: { vendorId: string }[] },
+  {
+    orderId,
+    userId,
+    number,
+    items,
+  }: { orderId: string; userId: string; number: string; items: { vendorId: string }[] },
 ) {
   await manager.query(
     `INSERT INTO order_recipients (order_id, user_id, number, vendor_ids) VALUES ($1, $2, $3, $4::uuid[])
@@ -73,6 +78,8 @@ export const recipientHandlers = () => [
     );
   }),
 
-  eventHandler('recipient-order-created', Events.OrderCreated, ({ payload }, { manager }) => keepOrder(manager, payload)),
+  eventHandler('recipient-order-created', Events.OrderCreated, ({ payload }, { manager }) =>
+    keepOrder(manager, payload),
+  ),
   eventHandler('recipient-order-paid', Events.OrderPaid, ({ payload }, { manager }) => keepOrder(manager, payload)),
 ];
