@@ -1,4 +1,4 @@
-import { erasedUsersGuardSql } from '@marketplace/kit';
+import { erasedUserTriggerSql, erasedUsersGuardSql } from '@marketplace/kit';
 import type { MigrationInterface, QueryRunner } from 'typeorm';
 
 /**
@@ -64,9 +64,15 @@ export class CreateNotifications1801000000000 implements MigrationInterface {
         vendor_ids uuid[] NOT NULL
       )`);
     for (const statement of erasedUsersGuardSql()) await db.query(statement);
+    // Late saga events (an order.created heard after the customer's erasure) get a fresh pseudonym,
+    // never the erased id; notifications and the users replica check erased_users themselves.
+    await db.query(erasedUserTriggerSql('order_recipients', 'user_id', 'pseudonymise'));
+    await db.query(erasedUserTriggerSql('vendor_accounts', 'user_id', 'pseudonymise'));
   }
 
   async down(db: QueryRunner): Promise<void> {
+    await db.query('DROP TRIGGER vendor_accounts_erased_user_guard ON vendor_accounts');
+    await db.query('DROP TRIGGER order_recipients_erased_user_guard ON order_recipients');
     await db.query('DROP FUNCTION erased_user_guard()');
     await db.query('DROP TABLE erased_users');
     await db.query('DROP TABLE order_recipients');

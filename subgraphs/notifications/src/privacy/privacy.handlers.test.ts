@@ -55,6 +55,13 @@ it('erases the inbox, the preferences and the replica; a late event for the eras
   ]);
   await deliverEvent(notifications, Events.LicenseIssued, licenseIssued(user.id));
   await registered(notifications, 'CUSTOMER', user.id);
+  // An order of the saga heard only now keeps no trace of the old id either.
+  const late = orderSummary({ userId: user.id });
+  await deliverEvent(notifications, Events.OrderCreated, late);
+  const [lateRow] = await rows<{ user_id: string }>(`SELECT user_id FROM order_recipients WHERE order_id = $1`, [
+    late.orderId,
+  ]);
+  expect(lateRow.user_id).not.toBe(user.id);
   expect(await kindsOf(notifications, user)).toEqual([]);
   expect(await rows(`SELECT 1 FROM recipients WHERE user_id = $1`, [user.id])).toEqual([]);
 });

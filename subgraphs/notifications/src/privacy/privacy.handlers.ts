@@ -5,7 +5,8 @@ const LIMIT = DATA_EXPORT_MAX_ROWS + 1;
 /**
  * The user's notifications and preferences in a data export, and their erasure: an inbox is
  * the user's alone and nothing else counts on it, so it goes entirely (and so do the user's
- * replicated email and name); orders keep their customer under the pseudonym.
+ * replicated email and name); orders and vendors keep their user under the pseudonym. A late
+ * saga event writing one of those for the erased user gets a fresh pseudonym (the guard triggers).
  */
 export const notificationPrivacyHandlers = () => [
   dataExportPartHandler('notifications', async (manager, userId) => ({
@@ -30,6 +31,7 @@ export const notificationPrivacyHandlers = () => [
       notificationPreferences: await changed(`DELETE FROM notification_preferences WHERE user_id = $1`, [userId]),
       recipients: await changed(`DELETE FROM recipients WHERE user_id = $1`, [userId]),
       orders: await changed(`UPDATE order_recipients SET user_id = $2 WHERE user_id = $1`, [userId, pseudonym]),
+      vendorAccounts: await changed(`UPDATE vendor_accounts SET user_id = $2 WHERE user_id = $1`, [userId, pseudonym]),
     };
   }),
 ];
