@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { PayloadOf, defineEvent } from '../events/envelope';
 import { money, orderSummary, paymentOutcome, productState } from './event-payloads';
+import { ModerationEvents } from './moderation-events';
 import { OperatorEvents } from './operator-events';
 
 /**
@@ -185,6 +186,7 @@ export const Events = {
   PaymentDisputed: defineEvent('payment.disputed', 1, paymentOutcome().extend({ reason: z.string().min(1) })),
 
   ...OperatorEvents,
+  ...ModerationEvents,
 } as const;
 
 export type EventName = keyof typeof Events;

@@ -4,6 +4,7 @@ import { entityStubReferences } from './entity-stubs';
 import { CreateNotifications1801000000000 } from './migrations/1801000000000-create-notifications';
 import { adminNotificationHandlers } from './notification/admin-notifications.handlers';
 import { customerNotificationHandlers } from './notification/customer-notifications.handlers';
+import { moderationNotificationHandlers } from './notification/moderation-notifications.handlers';
 import { notificationReferences } from './notification/notification.reference';
 import { NotificationResolver, UserNotificationsResolver } from './notification/notification.resolver';
 import { NotificationService } from './notification/notification.service';
@@ -44,6 +45,7 @@ export const notificationsSubgraph: SubgraphModule<NotificationsConfig> = {
         ...customerNotificationHandlers(notifications, recipients),
         ...vendorNotificationHandlers(notifications, recipients),
         ...adminNotificationHandlers(notifications, recipients),
+        ...moderationNotificationHandlers(notifications, recipients),
         ...notificationPrivacyHandlers(),
       ],
     };

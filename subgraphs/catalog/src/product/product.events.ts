@@ -38,6 +38,40 @@ export class ProductEvents {
     });
   }
 
+  /**
+   * A product entering review, or the admin's answer, for the people concerned (notifications):
+   * `vendorUserId` is the vendor's user as the vendor replica knows it.
+   */
+  submittedForReview(
+    manager: EntityManager,
+    context: Pick<RequestContext, 'requestId'>,
+    product: Product,
+    vendorUserId: string,
+  ) {
+    return this.outbox.record(
+      manager,
+      Events.ProductSubmittedForReview,
+      { productId: product.id, vendorId: product.vendorId, userId: vendorUserId, name: product.name },
+      { aggregateId: product.id, correlationId: context.requestId },
+    );
+  }
+
+  decided(manager: EntityManager, context: Pick<RequestContext, 'requestId'>, product: Product, vendorUserId: string) {
+    return this.outbox.record(
+      manager,
+      Events.ProductModerated,
+      {
+        productId: product.id,
+        vendorId: product.vendorId,
+        userId: vendorUserId,
+        name: product.name,
+        decision: product.status === 'PUBLISHED' ? 'APPROVED' : 'REJECTED',
+        reason: product.rejectionReason ?? null,
+      },
+      { aggregateId: product.id, correlationId: context.requestId },
+    );
+  }
+
   published(manager: EntityManager, context: Pick<RequestContext, 'requestId'>, product: Product) {
     return this.outbox.record(manager, Events.ProductPublished, productState(product), {
       aggregateId: product.id,

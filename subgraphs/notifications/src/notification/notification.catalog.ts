@@ -19,7 +19,12 @@ export const NOTIFICATION_CATEGORIES = {
   },
   SALES: {
     transactional: false,
-    description: "A vendor's business: new sales (net after commission) and disputes of its sales.",
+    description:
+      "A vendor's business: new sales (net after commission), payouts, the review of its products, disputes of its sales.",
+  },
+  MODERATION: {
+    transactional: false,
+    description: "What waits for an admin's review: products submitted and vendor applications.",
   },
   OPERATIONS: {
     transactional: false,
@@ -56,6 +61,27 @@ export const NOTIFICATION_KINDS = {
   SALE_DISPUTED: {
     category: 'SALES',
     description: 'A customer disputed the payment of an order with your products (`payment.disputed`).',
+  },
+  PRODUCT_APPROVED: {
+    category: 'SALES',
+    description: 'Your product passed review and is in the storefront (`product.moderated`).',
+  },
+  PRODUCT_REJECTED: {
+    category: 'SALES',
+    description: "Your product was sent back from review, with the admin's reason (`product.moderated`).",
+  },
+  PAYOUT_PAID: { category: 'SALES', description: 'Your payout was sent (`payout.settled`).' },
+  PAYOUT_REJECTED: {
+    category: 'SALES',
+    description: "Your payout was rejected, with the admin's reason; the amount is available again (`payout.settled`).",
+  },
+  PRODUCT_SUBMITTED: {
+    category: 'MODERATION',
+    description: 'A product waits for review (admins; `product.submitted_for_review`).',
+  },
+  VENDOR_APPLIED: {
+    category: 'MODERATION',
+    description: 'A vendor application waits for review (admins; `vendor.applied`).',
   },
   DISPUTE_OPENED: {
     category: 'OPERATIONS',

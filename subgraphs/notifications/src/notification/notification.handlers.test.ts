@@ -266,3 +266,70 @@ describe('at most once', () => {
     expect(await kindsOf(notifications, user)).toEqual(['LICENSE_ISSUED']);
   });
 });
+
+describe('reviews and payouts', () => {
+  it('tells every admin of a vendor application (vendor.applied) and of a product to review (product.submitted_for_review)', async () => {
+    const admin = person('ADMIN');
+    await registered(notifications, 'ADMIN', admin.id);
+    await deliverEvent(notifications, Events.VendorApplied, {
+      vendorId: randomUUID(),
+      userId: randomUUID(),
+      displayName: 'Newcomer Labs',
+    });
+    await deliverEvent(notifications, Events.ProductSubmittedForReview, {
+      productId: randomUUID(),
+      vendorId: randomUUID(),
+      userId: randomUUID(),
+      name: 'Triage Agent',
+    });
+    const nodes = (await inboxOf(notifications, admin)).notifications!.edges.map((edge) => edge.node);
+    expect(nodes.slice(0, 2).map((node) => [node.kind, node.category, node.title])).toEqual([
+      ['PRODUCT_SUBMITTED', 'MODERATION', 'Triage Agent waits for review'],
+      ['VENDOR_APPLIED', 'MODERATION', 'Newcomer Labs applied to sell'],
+    ]);
+    expect(nodes[0].link).toBe(`${TEST_APP_URL}/admin/moderation`);
+  });
+
+  it("tells the vendor of the review's answer (product.moderated) and of the payout's (payout.settled), with the reasons", async () => {
+    const vendor = person('VENDOR');
+    const product = { productId: randomUUID(), vendorId: randomUUID(), userId: vendor.id, name: 'Triage Agent' };
+    await deliverEvent(notifications, Events.ProductModerated, {
+      ...product,
+      decision: 'REJECTED',
+      reason: 'No screenshots',
+    });
+    await deliverEvent(notifications, Events.ProductModerated, { ...product, decision: 'APPROVED', reason: null });
+    const payout = {
+      payoutId: randomUUID(),
+      vendorId: product.vendorId,
+      userId: vendor.id,
+      amount: { amount: 12000, currency: 'USD' },
+    };
+    await deliverEvent(notifications, Events.PayoutSettled, {
+      ...payout,
+      status: 'REJECTED',
+      reason: 'Bank details missing',
+    });
+    await deliverEvent(notifications, Events.PayoutSettled, {
+      ...payout,
+      payoutId: randomUUID(),
+      status: 'PAID',
+      reason: null,
+    });
+    const nodes = (await inboxOf(notifications, vendor)).notifications!.edges.map((edge) => edge.node);
+    expect(nodes.map((node) => node.kind)).toEqual([
+      'PAYOUT_PAID',
+      'PAYOUT_REJECTED',
+      'PRODUCT_APPROVED',
+      'PRODUCT_REJECTED',
+    ]);
+    expect(nodes[1]).toMatchObject({
+      title: 'Payout of 120.00 USD rejected',
+      body: expect.stringContaining('Bank details missing'),
+    });
+    expect(nodes[3]).toMatchObject({
+      body: expect.stringContaining('No screenshots'),
+      link: `${TEST_APP_URL}/vendor/products/${globalId('Product', product.productId)}`,
+    });
+  });
+});

@@ -25,6 +25,9 @@ export const Paths = {
   vendorDashboard: () => '/vendor',
   vendorApplication: () => '/vendor/apply',
   deadLetters: () => '/admin/dead-letters',
+  moderation: () => '/admin/moderation',
+  vendorProduct: (productId: string) => `/vendor/products/${globalId('Product', productId)}`,
+  vendorPayouts: () => '/vendor/payouts',
   disputes: (orderId: string) => `/admin/orders/${globalId('Order', orderId)}`,
   home: () => '/',
 } as const;
