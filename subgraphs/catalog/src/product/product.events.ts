@@ -1,6 +1,6 @@
 import { Events, Outbox, PayloadOf, RequestContext, recordAudit, requestOrigin } from '@marketplace/kit';
 import type { EntityManager } from 'typeorm';
-import type { Product } from './product.entity';
+import { Product, ProductStatus } from './product.entity';
 
 /** The state other subgraphs keep of a product (orders' replica), at this revision. */
 export function productState(product: Product): PayloadOf<typeof Events.ProductPublished> {
@@ -65,7 +65,7 @@ export class ProductEvents {
         vendorId: product.vendorId,
         userId: vendorUserId,
         name: product.name,
-        decision: product.status === 'PUBLISHED' ? 'APPROVED' : 'REJECTED',
+        decision: product.status === ProductStatus.PUBLISHED ? 'APPROVED' : 'REJECTED',
         reason: product.rejectionReason ?? null,
       },
       { aggregateId: product.id, correlationId: context.requestId },
