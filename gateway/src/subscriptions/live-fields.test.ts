@@ -1,8 +1,9 @@
 import { readFileSync } from 'node:fs';
-import { GraphQLObjectType, buildSchema, getNamedType, getNullableType, isNonNullType } from 'graphql';
+import { GraphQLObjectType, buildSchema, getNamedType, getNullableType, isNonNullType, parse, print } from 'graphql';
 import { DEFAULT_SUPERGRAPH_PATH } from '../config';
 import { ChangeTopics, globalId } from '@marketplace/kit';
 import { LIVE_FIELDS } from './live-fields';
+import { toLiveQuery } from './live-query';
 
 /** The committed supergraph (its join directives are declared in it, so it builds as plain SDL). */
 const api = buildSchema(readFileSync(DEFAULT_SUPERGRAPH_PATH, 'utf8'));
@@ -44,4 +45,27 @@ it("follows the subscriber's own topic for the viewer's notifications, and none 
   const uuid = '0b7e6c1e-4f7a-4c39-9a55-0e1f2a3b4c5d';
   expect(LIVE_FIELDS.notificationAdded.topic({}, { id: uuid })).toBe(ChangeTopics.notifications(uuid));
   expect(LIVE_FIELDS.notificationAdded.topic({}, null)).toBeNull();
+});
+
+it("rewrites notificationAdded as the viewer's notification named by each notice, and refuses a signed-out subscriber", () => {
+  const document = parse('subscription Bell { added: notificationAdded { id kind } }');
+  const viewer = { id: '0b7e6c1e-4f7a-4c39-9a55-0e1f2a3b4c5d' };
+  const live = toLiveQuery(api, document, undefined, {}, viewer);
+  expect(live.topic).toBe(ChangeTopics.notifications(viewer.id));
+  expect(live.pushesCurrent).toBe(false);
+  expect(print(parse(live.query))).toBe(
+    print(
+      parse(
+        'query Bell($liveNoticeSubjectId: ID!) { added: me { added: notification(notificationId: $liveNoticeSubjectId) { id kind } } }',
+      ),
+    ),
+  );
+  const notice = '1c9e6c1e-4f7a-4c39-9a55-0e1f2a3b4c5d';
+  expect(live.noticeVariables!(notice)).toEqual({ liveNoticeSubjectId: globalId('Notification', notice) });
+  // The nested answer moves up to the subscription's key, errors' paths with it.
+  expect(live.payloadOf({ data: { added: { added: { id: 'N' } } } })).toEqual({ data: { added: { id: 'N' } } });
+  expect(live.payloadOf({ data: { added: null } })).toEqual({ data: { added: null } });
+  expect(() => toLiveQuery(api, document, undefined, {}, null)).toThrow(
+    expect.objectContaining({ extensions: expect.objectContaining({ code: 'UNAUTHENTICATED' }) }),
+  );
 });
