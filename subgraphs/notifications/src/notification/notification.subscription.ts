@@ -4,6 +4,7 @@ import {
   LoaderRegistry,
   RequestContext,
   changeStream,
+  notFound,
   requireViewer,
 } from '@marketplace/kit';
 import { GraphQLResolveInfo } from 'graphql';
@@ -28,7 +29,6 @@ export class NotificationSubscriptionResolver {
   ) {}
 
   @Subscription(() => Notification, {
-    nullable: true,
     description:
       "The viewer's newest notification each time one is added (through the gateway: each notice of a new one runs `me { notification(notificationId:) }` with the subscriber's own rights), so a bell updates without polling. Nothing is pushed at subscribe time. Errors: UNAUTHENTICATED.",
     subscribe: subscribeThroughResolver,
@@ -36,7 +36,7 @@ export class NotificationSubscriptionResolver {
   async notificationAdded(
     @Root() root: unknown,
     @Ctx() context: RequestContext,
-  ): Promise<Notification | null | AsyncIterable<void>> {
+  ): Promise<Notification | AsyncIterable<void>> {
     const viewer = requireViewer(context);
     if (root === OPEN) {
       const stream = await changeStream(this.changes, ChangeTopics.notifications(viewer.id));
@@ -46,6 +46,8 @@ export class NotificationSubscriptionResolver {
     }
     // Each notice only says "added": read the newest as it is now, with fresh loaders.
     context.loaders = new LoaderRegistry();
-    return this.notifications.newest(context, viewer.id);
+    const newest = await this.notifications.newest(context, viewer.id);
+    if (!newest) throw notFound('Notification');
+    return newest;
   }
 }
