@@ -162,3 +162,45 @@ it("answers node(id) to the owner only, refuses another user's inbox, and a sign
   );
   expect(codes).toEqual(['UNAUTHENTICATED']);
 });
+
+it("a product submitted for review tells the admins; the admin's rejection tells the vendor, with the reason", async () => {
+  const admin = await signIn(supergraph, 'admin@marketplace.local', 'admin-password-123');
+  const ada = await signIn(supergraph, 'ada@vendors.local', 'demo-password-123');
+  const { categories } = await gql().data(`{ categories { id children { id } } }`);
+  const name = `Reviewed Tool ${randomUUID().slice(0, 6)}`;
+  const { createProduct } = await gql().data(
+    `mutation($i: CreateProductInput!) { createProduct(input: $i) { product { id } } }`,
+    {
+      variables: {
+        i: {
+          name,
+          description: 'Waits for an admin.',
+          kind: 'TOOL',
+          price: { amount: 900, currency: 'USD' },
+          categoryId: categories[0].children[0].id,
+        },
+      },
+      token: ada,
+    },
+  );
+  const productId = createProduct.product.id as string;
+  await gql().data(`mutation($id: ID!) { submitProductForReview(input: { productId: $id }) { product { id } } }`, {
+    variables: { id: productId },
+    token: ada,
+  });
+  const submitted = await until(async () => {
+    const edges = (await inbox(admin)).notifications.edges;
+    return edges.find((edge) => edge.node.kind === 'PRODUCT_SUBMITTED' && edge.node.title.startsWith(name))?.node;
+  }, 'the admin to hear of the submission');
+  expect(submitted.link).toMatch(/\/admin\/moderation$/);
+  await gql().data(
+    `mutation($id: ID!) { rejectProduct(input: { productId: $id, reason: "Add screenshots." }) { product { status } } }`,
+    { variables: { id: productId }, token: admin },
+  );
+  const rejected = await until(async () => {
+    const edges = (await inbox(ada)).notifications.edges;
+    return edges.find((edge) => edge.node.kind === 'PRODUCT_REJECTED' && edge.node.title.startsWith(name))?.node;
+  }, 'the vendor to hear of the rejection');
+  expect(rejected.body).toContain('Add screenshots.');
+  expect(rejected.link).toContain(`/vendor/products/${productId}`);
+}, 60_000);
