@@ -52,7 +52,7 @@ COPY --from=build /app ./
 RUN mkdir -p /data && chown node:node /data \
  && sh docker/entrypoint.sh --check
 USER node
-EXPOSE 4000-4007
+EXPOSE 4000-4008
 HEALTHCHECK --interval=15s --timeout=5s --start-period=30s --retries=3 \
   CMD ["node", "/app/docker/healthcheck.js"]
 ENTRYPOINT ["/bin/sh", "/app/docker/entrypoint.sh"]

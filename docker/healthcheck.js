@@ -12,6 +12,7 @@ const DEFAULT_PORTS = {
   licensing: 4005,
   vendor: 4006,
   operator: 4007,
+  notifications: 4008,
 };
 
 const service = process.env.SERVICE || '';

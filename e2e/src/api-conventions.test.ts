@@ -28,6 +28,8 @@ const NON_NULL_ROOT_FIELDS: Record<string, string> = {
   'Query.nodes': 'a list with one nullable entry per id: hidden or missing objects are null entries, never a refusal',
   'Subscription.orderUpdated':
     'refused at subscribe time, before any event; each event is the order its subscriber may see',
+  'Subscription.notificationAdded':
+    "refused at subscribe time (signed out); each push is one of the subscriber's own new notifications, never an empty one",
 };
 
 /** Development-only surface that the production contract must not contain (rule 9). */

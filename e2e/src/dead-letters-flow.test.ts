@@ -260,6 +260,7 @@ it("eventBacklog: every subgraph reporting; a stopped relay's backlog grows and 
     'payments',
     'licensing',
     'operator',
+    'notifications',
   ]);
   const relay = supergraph.subgraphs.get('orders')!.events.relay;
   await relay.stop();

@@ -83,6 +83,7 @@ describe('exportMyData', () => {
     expect(Object.keys(document.subgraphs).sort()).toEqual([
       'catalog',
       'licensing',
+      'notifications',
       'orders',
       'payments',
       'users',
@@ -95,6 +96,9 @@ describe('exportMyData', () => {
     expect(document.subgraphs.licensing.activations[0]).toMatchObject({ fingerprint: alice.fingerprint });
     expect(document.subgraphs.catalog.reviews[0]).toMatchObject({ body: alice.reviewBody, rating: 4 });
     expect(document.subgraphs.vendor).toEqual({ vendorProfile: [], ledgerEntries: [], payouts: [] });
+    expect(document.subgraphs.notifications.notifications.map((n: { kind: string }) => n.kind)).toContain(
+      'ORDER_RECEIPT',
+    );
     // Nothing of anyone else, and no secret.
     for (const foreign of [
       bob.email,

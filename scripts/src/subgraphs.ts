@@ -1,6 +1,7 @@
 import type { SubgraphModule } from '@marketplace/kit';
 import { catalogSubgraph } from '@marketplace/catalog';
 import { licensingSubgraph } from '@marketplace/licensing';
+import { notificationsSubgraph } from '@marketplace/notifications';
 import { operatorSubgraph } from '@marketplace/operator';
 import { ordersSubgraph } from '@marketplace/orders';
 import { paymentsSubgraph } from '@marketplace/payments';
@@ -16,4 +17,5 @@ export const subgraphs: SubgraphModule[] = [
   paymentsSubgraph,
   licensingSubgraph,
   operatorSubgraph,
+  notificationsSubgraph,
 ];

@@ -133,8 +133,11 @@ export async function untilErasedEverywhere(supergraph: TestSupergraph, userGlob
     ['catalog', 'SELECT count(*)::int AS n FROM reviews WHERE author_id = $1'],
     ['catalog', 'SELECT count(*)::int AS n FROM licenses WHERE owner_id = $1'],
     ['vendor', 'SELECT count(*)::int AS n FROM vendors WHERE user_id = $1'],
+    ['notifications', 'SELECT count(*)::int AS n FROM notifications WHERE recipient_id = $1'],
+    ['notifications', 'SELECT count(*)::int AS n FROM recipients WHERE user_id = $1'],
+    ['notifications', 'SELECT count(*)::int AS n FROM order_recipients WHERE user_id = $1'],
   ];
-  for (const subgraph of ['orders', 'payments', 'licensing', 'catalog', 'vendor'])
+  for (const subgraph of ['orders', 'payments', 'licensing', 'catalog', 'vendor', 'notifications'])
     await until(
       async () =>
         (await rowsIn(supergraph, subgraph, 'SELECT 1 FROM erased_users WHERE user_id = $1', [id])).length

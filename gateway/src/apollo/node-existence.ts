@@ -34,6 +34,7 @@ export const NODE_EXISTENCE_PROBES: Readonly<Record<string, string>> = {
   Review: 'rating',
   Payout: 'status',
   AuditRecord: 'action',
+  Notification: 'kind',
 };
 
 const PROBE_PREFIX = '_nodeExists';

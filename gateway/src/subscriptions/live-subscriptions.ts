@@ -19,6 +19,7 @@ import {
   Viewer,
   authorizationFrom,
   changeStream,
+  noticeStream,
   serveGraphQLOverWebSocket,
 } from '@marketplace/kit';
 import { WebSocket } from 'ws';
@@ -198,24 +199,46 @@ export function serveLiveSubscriptions(
       const { state } = args.contextValue as { state: ConnectionState };
       let live: LiveQuery;
       try {
-        live = toLiveQuery(args.schema, args.document, args.operationName ?? undefined, args.variableValues ?? {});
+        live = toLiveQuery(
+          args.schema,
+          args.document,
+          args.operationName ?? undefined,
+          args.variableValues ?? {},
+          state.viewer,
+        );
       } catch (error) {
         if (error instanceof GraphQLError) return { errors: [error] };
         throw error;
       }
       const variables = args.variableValues ?? undefined;
+      if (live.noticeVariables) {
+        // Each notice names a new subject: one run per notice, nothing before the first.
+        const notices = await noticeStream(options.changes, live.topic);
+        const noticeVariables = live.noticeVariables;
+        return noticePushes(notices, async (message) =>
+          live.payloadOf(await run(state, live.query, live.operationName, noticeVariables(message))),
+        );
+      }
       // Subscribe before the first run, so a change between the two is not missed.
       const changes = await changeStream(options.changes, live.topic);
       await changes.next();
-      const first = await run(state, live.query, live.operationName, variables);
+      const runLive = async () => live.payloadOf(await run(state, live.query, live.operationName, variables));
+      const first = await runLive();
+      if (!live.pushesCurrent) {
+        // Only what is added: the first run checks access and marks what was there already;
+        // a rerun answering nothing (or the same) pushes nothing.
+        if ((first.errors?.length ?? 0) > 0) {
+          await changes.return?.();
+          return { errors: first.errors ?? [] } as ExecutionResult;
+        }
+        return pushes(first, changes, runLive, { pushFirst: false });
+      }
       if (isFinal(first)) {
         // Refused or gone (FORBIDDEN, NOT_FOUND, UNAUTHENTICATED…): an error message, no stream.
         await changes.return?.();
         return { errors: withSubjectGone(first).errors ?? [] } as ExecutionResult;
       }
-      return pushes(first, changes, async () =>
-        withSubjectGone(await run(state, live.query, live.operationName, variables)),
-      );
+      return pushes(first, changes, async () => withSubjectGone(await runLive()), { pushFirst: true });
     },
   });
   return async () => {
@@ -296,8 +319,9 @@ function pushes(
   first: ExecutionResult,
   changes: AsyncIterableIterator<void>,
   rerun: () => Promise<ExecutionResult>,
+  options: { pushFirst: boolean },
 ): AsyncGenerator<ExecutionResult> {
-  const generator = pushesOf(first, changes, rerun);
+  const generator = pushesOf(first, changes, rerun, options);
   const end = generator.return.bind(generator);
   generator.return = async (value) => {
     await changes.return?.();
@@ -310,18 +334,50 @@ async function* pushesOf(
   first: ExecutionResult,
   changes: AsyncIterableIterator<void>,
   rerun: () => Promise<ExecutionResult>,
+  { pushFirst }: { pushFirst: boolean },
 ): AsyncGenerator<ExecutionResult> {
   try {
-    yield first;
+    if (pushFirst) yield first;
     let last = JSON.stringify(first);
     for await (const _change of changes) {
       const result = await rerun();
+      // An "added" stream pushes only something new: not nothing (no notification yet, or none visible).
+      if (!pushFirst && isFinal(result) && (result.errors?.length ?? 0) === 0) continue;
       const serialized = JSON.stringify(result);
       if (serialized !== last) yield result;
       last = serialized;
-      if (isFinal(result)) return;
+      if (pushFirst && isFinal(result)) return;
     }
   } finally {
     await changes.return?.();
   }
+}
+
+/**
+ * The pushes of a subscription whose notices name their subject: one run per notice, pushed
+ * unless it answers nothing (a subject the viewer may not see, or gone already). Ending it
+ * ends the notice stream first, as `pushes` does.
+ */
+function noticePushes(
+  notices: AsyncIterableIterator<string>,
+  runFor: (message: string) => Promise<ExecutionResult>,
+): AsyncGenerator<ExecutionResult> {
+  async function* generate(): AsyncGenerator<ExecutionResult> {
+    try {
+      for await (const message of notices) {
+        const result = await runFor(message);
+        if (isFinal(result) && (result.errors?.length ?? 0) === 0) continue;
+        yield result;
+      }
+    } finally {
+      await notices.return?.();
+    }
+  }
+  const generator = generate();
+  const end = generator.return.bind(generator);
+  generator.return = async (value) => {
+    await notices.return?.();
+    return end(value);
+  };
+  return generator;
 }

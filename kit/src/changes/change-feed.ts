@@ -20,6 +20,8 @@ export interface ChangeFeed {
 export const ChangeTopics = {
   /** An order's status (or anything else a subscriber may select) changed. */
   order: (orderId: string) => `order:${orderId}`,
+  /** A user got a new notification (notifications → the gateway's `notificationAdded` of that user). */
+  notifications: (userId: string) => `notifications:${userId}`,
   /** Something anonymous visitors see changed (a product, a listing, a vendor's or a reviewer's public name): shared caches of public answers start over. */
   publicData: 'public-data',
 } as const;

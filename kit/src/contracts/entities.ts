@@ -18,6 +18,8 @@ export const EntityDescriptions = {
     "Money a vendor asked to be paid out of its available balance. Visible to the vendor's owner and admins only.",
   AuditRecord:
     'One entry of the append-only audit trail: who did what to which object, what it was before and after, from which request. Admins only; nobody can change or delete one.',
+  Notification:
+    'Something that happened and concerns one user (a receipt, a sale, a dispute…), shown in their in-app inbox. Visible to that user only.',
   ModerationQueue:
     'What waits for an admin, oldest first: products in review (the catalog) and vendor applications (the vendor subgraph). Admins only.',
 } as const;
@@ -50,6 +52,7 @@ export const ENTITY_CACHE_HINTS: Readonly<Record<EntityName, 'public' | 'private
   Review: 'private',
   Payout: 'private',
   AuditRecord: 'private',
+  Notification: 'private',
   ModerationQueue: 'private',
 };
 
@@ -68,4 +71,5 @@ export const NODE_TYPES: readonly EntityName[] = [
   'Review',
   'Payout',
   'AuditRecord',
+  'Notification',
 ];

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { PayloadOf, defineEvent } from '../events/envelope';
-import { orderSummary, paymentOutcome, productState } from './event-payloads';
+import { money, orderSummary, paymentOutcome, productState } from './event-payloads';
+import { ModerationEvents } from './moderation-events';
 import { OperatorEvents } from './operator-events';
 
 /**
@@ -128,6 +129,27 @@ export const Events = {
   /** An order's payment succeeded (orders → licensing: issue per line; vendor: ledger credit per line). */
   OrderPaid: defineEvent('order.paid', 1, orderSummary().extend({ paymentId: z.string().uuid() })),
 
+  /**
+   * The vendor's ledger credited its lines of a paid order, once per (order, vendor), in the
+   * transaction that wrote the entries (vendor → notifications: the new sale, net after the
+   * commission in force when the order was paid).
+   */
+  VendorSaleCredited: defineEvent(
+    'vendor.sale_credited',
+    1,
+    z.object({
+      vendorId: z.string().uuid(),
+      /** The vendor's user, who is told. */
+      userId: z.string().uuid(),
+      orderId: z.string().uuid(),
+      number: z.string().min(1),
+      gross: money(),
+      commission: money(),
+      net: money(),
+      items: z.array(z.object({ productId: z.string().uuid(), name: z.string().min(1) })).min(1),
+    }),
+  ),
+
   /** An unpaid order was cancelled, by its owner or by the payment timeout (orders → payments: no more intents). */
   OrderCancelled: defineEvent(
     'order.cancelled',
@@ -164,6 +186,7 @@ export const Events = {
   PaymentDisputed: defineEvent('payment.disputed', 1, paymentOutcome().extend({ reason: z.string().min(1) })),
 
   ...OperatorEvents,
+  ...ModerationEvents,
 } as const;
 
 export type EventName = keyof typeof Events;

@@ -58,6 +58,7 @@ export const ID_NAME_TYPES: Readonly<Record<string, string>> = {
   categoryId: 'Category',
   deadLetterId: 'DeadLetter',
   licenseId: 'License',
+  notificationId: 'Notification',
   orderId: 'Order',
   paymentId: 'Payment',
   payoutId: 'Payout',

@@ -157,7 +157,10 @@ describe('moderation decisions', () => {
       token: admin(),
     });
     expect(blank.errors?.[0].extensions?.code).toBe('BAD_USER_INPUT');
-    expect(await outboxOf(catalog, uuidOf(product.id))).toEqual([]);
+    // Only the submission's notice (product.submitted_for_review): the refused rejections recorded nothing.
+    expect((await outboxOf(catalog, uuidOf(product.id))).map((envelope) => envelope.type)).toEqual([
+      'product.submitted_for_review',
+    ]);
     await catalog.client.data(REJECT_PRODUCT, {
       variables: { productId: product.id, reason: ' Add a licence file. ' },
       token: admin(),

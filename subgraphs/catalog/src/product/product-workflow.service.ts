@@ -28,12 +28,14 @@ export class ProductWorkflowService {
       if (!isOwner(viewer, product))
         throw notYours('Product', canView(viewer, product), "Only the product's vendor can submit it");
       expectStatus(product, [ProductStatus.DRAFT, ProductStatus.REJECTED], 'submitted for review');
-      if (!(await this.vendorIsActive(manager, product)))
-        throw forbidden('Your vendor account is suspended', 'VENDOR_SUSPENDED');
+      const vendor = await this.activeVendor(manager, product);
+      if (!vendor) throw forbidden('Your vendor account is suspended', 'VENDOR_SUSPENDED');
       product.status = ProductStatus.IN_REVIEW;
       // The last review's reason was answered by this submission; the audit trail keeps it.
       product.rejectionReason = null;
-      return this.store.save(manager, product, { submitted: true });
+      const saved = await this.store.save(manager, product, { submitted: true });
+      await this.events.submittedForReview(manager, context, saved, vendor.userId);
+      return saved;
     });
   }
 
@@ -42,14 +44,15 @@ export class ProductWorkflowService {
     requireAdmin(context);
     return this.transition(context, id, async (manager, product) => {
       expectStatus(product, [ProductStatus.IN_REVIEW], 'approved');
-      if (!(await this.vendorIsActive(manager, product)))
-        throw conflict("The product's vendor is suspended", 'VENDOR_SUSPENDED');
+      const vendor = await this.activeVendor(manager, product);
+      if (!vendor) throw conflict("The product's vendor is suspended", 'VENDOR_SUSPENDED');
       const before = { status: product.status };
       product.status = ProductStatus.PUBLISHED;
       product.rejectionReason = null;
       const saved = await this.store.save(manager, product, { published: true });
       await this.events.published(manager, context, saved);
       await this.events.moderated(manager, context, 'PRODUCT_APPROVED', before, saved);
+      await this.events.decided(manager, context, saved, vendor.userId);
       return saved;
     });
   }
@@ -68,6 +71,8 @@ export class ProductWorkflowService {
       product.rejectionReason = why;
       const saved = await this.store.save(manager, product);
       await this.events.moderated(manager, context, 'PRODUCT_REJECTED', before, saved);
+      const vendor = await this.vendors.lockShared(manager, product.vendorId);
+      if (vendor) await this.events.decided(manager, context, saved, vendor.userId);
       return saved;
     });
   }
@@ -102,10 +107,10 @@ export class ProductWorkflowService {
     return saved;
   }
 
-  /** Shares the vendor row's lock: a suspension cannot slip in before this transaction commits. */
-  private async vendorIsActive(manager: EntityManager, product: Product): Promise<boolean> {
+  /** The product's vendor when active, sharing the vendor row's lock: a suspension cannot slip in before this transaction commits. */
+  private async activeVendor(manager: EntityManager, product: Product) {
     const vendor = await this.vendors.lockShared(manager, product.vendorId);
-    return vendor?.status === VendorStatus.ACTIVE;
+    return vendor?.status === VendorStatus.ACTIVE ? vendor : null;
   }
 }
 

@@ -22,8 +22,12 @@ beforeAll(async () => {
   otherVendor = await addVendor(catalog);
 });
 afterAll(() => catalog.close());
-/** The product's events, without its audit records (moderation records PRODUCT_APPROVED/REJECTED too). */
-const domainEventsOf = async (id: string) => (await outboxOf(catalog, id)).filter((e) => e.type !== 'audit.recorded');
+/** Events telling people of a review (notifications), apart from the state the replicas keep. */
+const REVIEW_EVENTS = new Set(['product.submitted_for_review', 'product.moderated']);
+/** The product's events the replicas follow, without its audit records (moderation records PRODUCT_APPROVED/REJECTED too) and review notices. */
+const domainEventsOf = async (id: string) =>
+  (await outboxOf(catalog, id)).filter((e) => e.type !== 'audit.recorded' && !REVIEW_EVENTS.has(e.type));
+const reviewEventsOf = async (id: string) => (await outboxOf(catalog, id)).filter((e) => REVIEW_EVENTS.has(e.type));
 
 const SUBMIT = `mutation($id: ID!) { submitProductForReview(input: { productId: $id }) { product { ${PRODUCT_FIELDS} } } }`;
 const APPROVE = `mutation($id: ID!) { approveProduct(input: { productId: $id }) { product { ${PRODUCT_FIELDS} } } }`;
@@ -352,6 +356,34 @@ describe('events', () => {
     await run(SUBMIT, { id: product.id }, 'owner');
     await run(ARCHIVE, { id: product.id }, 'owner');
     expect(await domainEventsOf(uuidOf(product.id))).toEqual([]);
+  });
+});
+
+describe('review notices', () => {
+  it("records the submission and each admin's answer with the vendor's user, in the change's transaction", async () => {
+    const product = await inReview();
+    await run(REJECT, { id: product.id, reason: 'Needs screenshots' }, 'admin');
+    await run(SUBMIT, { id: product.id }, 'owner');
+    await run(APPROVE, { id: product.id }, 'admin');
+    const base = {
+      productId: uuidOf(product.id),
+      vendorId: vendor.vendorId,
+      userId: vendor.userId,
+      name: product.name,
+    };
+    expect((await reviewEventsOf(uuidOf(product.id))).map((e) => [e.type, e.payload])).toEqual([
+      ['product.submitted_for_review', base],
+      ['product.moderated', { ...base, decision: 'REJECTED', reason: 'Needs screenshots' }],
+      ['product.submitted_for_review', base],
+      ['product.moderated', { ...base, decision: 'APPROVED', reason: null }],
+    ]);
+  });
+
+  it('records nothing for a refused transition', async () => {
+    const product = await createProduct(catalog, vendor);
+    expect(codeOf(await run(APPROVE, { id: product.id }, 'admin'))).toBe('CONFLICT');
+    expect(codeOf(await run(SUBMIT, { id: product.id }, 'other vendor'))).toBe('NOT_FOUND');
+    expect(await reviewEventsOf(uuidOf(product.id))).toEqual([]);
   });
 });
 

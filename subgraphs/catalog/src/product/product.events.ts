@@ -1,6 +1,6 @@
 import { Events, Outbox, PayloadOf, RequestContext, recordAudit, requestOrigin } from '@marketplace/kit';
 import type { EntityManager } from 'typeorm';
-import type { Product } from './product.entity';
+import { Product, ProductStatus } from './product.entity';
 
 /** The state other subgraphs keep of a product (orders' replica), at this revision. */
 export function productState(product: Product): PayloadOf<typeof Events.ProductPublished> {
@@ -36,6 +36,40 @@ export class ProductEvents {
       before: { status: before.status },
       after: { status: after.status, rejectionReason: after.rejectionReason, revision: after.revision },
     });
+  }
+
+  /**
+   * A product entering review, or the admin's answer, for the people concerned (notifications):
+   * `vendorUserId` is the vendor's user as the vendor replica knows it.
+   */
+  submittedForReview(
+    manager: EntityManager,
+    context: Pick<RequestContext, 'requestId'>,
+    product: Product,
+    vendorUserId: string,
+  ) {
+    return this.outbox.record(
+      manager,
+      Events.ProductSubmittedForReview,
+      { productId: product.id, vendorId: product.vendorId, userId: vendorUserId, name: product.name },
+      { aggregateId: product.id, correlationId: context.requestId },
+    );
+  }
+
+  decided(manager: EntityManager, context: Pick<RequestContext, 'requestId'>, product: Product, vendorUserId: string) {
+    return this.outbox.record(
+      manager,
+      Events.ProductModerated,
+      {
+        productId: product.id,
+        vendorId: product.vendorId,
+        userId: vendorUserId,
+        name: product.name,
+        decision: product.status === ProductStatus.PUBLISHED ? 'APPROVED' : 'REJECTED',
+        reason: product.rejectionReason ?? null,
+      },
+      { aggregateId: product.id, correlationId: context.requestId },
+    );
   }
 
   published(manager: EntityManager, context: Pick<RequestContext, 'requestId'>, product: Product) {

@@ -11,7 +11,10 @@ beforeAll(async () => {
 afterAll(() => catalog.close());
 
 /** The product's events, without its audit records (approving records PRODUCT_APPROVED). */
-const productEventsOf = async (id: string) => (await outboxOf(catalog, id)).filter((e) => e.type !== 'audit.recorded');
+const productEventsOf = async (id: string) =>
+  (await outboxOf(catalog, id)).filter(
+    (e) => !['audit.recorded', 'product.submitted_for_review', 'product.moderated'].includes(e.type),
+  );
 
 const CREATE = `mutation($input: CreateProductInput!) { createProduct(input: $input) { product { id maxActivations } } }`;
 const UPDATE = `mutation($input: UpdateProductInput!) { updateProduct(input: $input) { product { maxActivations revision } } }`;

@@ -2,7 +2,16 @@ import { BacklogBoard, EnvReader } from '@marketplace/kit';
 import { SubgraphEventBacklog } from './event-backlog.type';
 
 /** The subgraphs a deployment runs (`OPERATOR_SUBGRAPHS`, comma-separated): each is expected to report. */
-export const DEFAULT_SUBGRAPHS = ['users', 'vendor', 'catalog', 'orders', 'payments', 'licensing', 'operator'];
+export const DEFAULT_SUBGRAPHS = [
+  'users',
+  'vendor',
+  'catalog',
+  'orders',
+  'payments',
+  'licensing',
+  'operator',
+  'notifications',
+];
 /** Missing this many reports in a row makes a subgraph's figures stale. */
 export const STALE_AFTER_MISSED_REPORTS = 4;
 

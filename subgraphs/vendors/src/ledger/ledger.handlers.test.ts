@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
-import { Role, queryRows } from '@marketplace/kit';
-import { TestSubgraph, deliver, globalId, person, until } from '@marketplace/kit/testing';
+import { Events, PayloadOf, Role, queryRows } from '@marketplace/kit';
+import { TestSubgraph, deliver, globalId, outboxOf, person, until, uuidOf } from '@marketplace/kit/testing';
 import {
   activeVendor,
   ledgerRows,
@@ -99,6 +99,39 @@ describe('order.paid', () => {
     await deliver(vendor, { ...paid, id: randomUUID(), occurredAt: new Date().toISOString() });
     expect(await ledgerRows(vendor, a.vendor.id)).toEqual(before);
     expect((await moneyOf(vendor, a.vendor.id, admin.token)).balance.pending.amount).toBe(4250);
+  });
+
+  it("announces each vendor's sale once, net after commission (vendor.sale_credited), not again when replayed", async () => {
+    const a = await activeVendor(vendor, admin);
+    const b = await activeVendor(vendor, admin);
+    await setCommission(vendor, b.vendor.id, 1000, admin);
+    const paid = await paidOrder(vendor, [
+      { vendorId: a.vendor.id, price: 1999 },
+      { vendorId: b.vendor.id, price: 5000 },
+      { vendorId: a.vendor.id, price: 1001 },
+    ]);
+    await deliver(vendor, { ...paid, id: randomUUID(), occurredAt: new Date().toISOString() });
+    const salesOf = async (vendorId: string) =>
+      (await outboxOf<PayloadOf<typeof Events.VendorSaleCredited>>(vendor, uuidOf(vendorId))).filter(
+        (envelope) => envelope.type === 'vendor.sale_credited',
+      );
+    const [saleA, ...moreA] = await salesOf(a.vendor.id);
+    expect(moreA).toEqual([]);
+    expect(saleA.payload).toEqual({
+      vendorId: uuidOf(a.vendor.id),
+      userId: a.owner.id,
+      orderId: paid.payload.orderId,
+      number: paid.payload.number,
+      gross: { amount: 3000, currency: 'USD' },
+      commission: { amount: 450, currency: 'USD' },
+      net: { amount: 2550, currency: 'USD' },
+      items: [paid.payload.items[0], paid.payload.items[2]]
+        .map(({ productId, name }) => ({ productId, name }))
+        .sort((x, y) => x.productId.localeCompare(y.productId)),
+    });
+    expect((await salesOf(b.vendor.id)).map((envelope) => envelope.payload.net)).toEqual([
+      { amount: 4500, currency: 'USD' },
+    ]);
   });
 
   it('skips (and logs) lines of vendors unknown here, crediting the other lines', async () => {

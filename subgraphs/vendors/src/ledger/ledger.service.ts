@@ -25,6 +25,15 @@ export const DEFAULT_CURRENCY = CurrencyCode.USD;
 type OrderPaid = PayloadOf<typeof Events.OrderPaid>;
 type PaymentRefunded = PayloadOf<typeof Events.PaymentRefunded>;
 
+/** What one credit of a paid order wrote for one vendor (only lines credited now, not before). */
+export interface SaleCredited {
+  vendorId: string;
+  currency: string;
+  gross: number;
+  commission: number;
+  items: { productId: string; name: string }[];
+}
+
 /**
  * The vendor's side of the checkout saga: `order.paid` credits each line (the gross sale and
  * the platform's commission as two entries), `payment.refunded` debits what that order
@@ -38,7 +47,7 @@ export class LedgerService {
   ) {}
 
   /** Credits every line of a paid order to its vendor; lines of vendors unknown here are logged and skipped. Returns the entries written. */
-  async creditPaidOrder(manager: EntityManager, event: Envelope<OrderPaid>, log: Logger): Promise<number> {
+  async creditPaidOrder(manager: EntityManager, event: Envelope<OrderPaid>, log: Logger): Promise<SaleCredited[]> {
     const { orderId, number, paymentId, items } = event.payload;
     const paidAt = new Date(event.occurredAt);
     await manager.query(
@@ -49,6 +58,7 @@ export class LedgerService {
     const rates = await ratesInForce(manager, vendorIds, paidAt);
     const availableAt = availableFrom(paidAt, this.settings.earningsHoldDays);
     let written = 0;
+    const sales = new Map<string, SaleCredited>();
     // In (vendor, product) order: the rollup rows the trigger upserts are then locked in the same
     // order by every transaction crediting the same vendors, so two credits never deadlock.
     const ordered = [...items].sort(
@@ -84,10 +94,23 @@ export class LedgerService {
         ],
       );
       if (rows.length === 0) log.info({ orderId, productId: item.productId }, 'order line already credited');
+      else {
+        const sale = sales.get(item.vendorId) ?? {
+          vendorId: item.vendorId,
+          currency: item.unitPrice.currency,
+          gross: 0,
+          commission: 0,
+          items: [],
+        };
+        sale.gross += price;
+        sale.commission += commission;
+        sale.items.push({ productId: item.productId, name: item.name });
+        sales.set(item.vendorId, sale);
+      }
       written += rows.length;
     }
     log.info({ orderId, entries: written }, 'order credited to vendors');
-    return written;
+    return [...sales.values()];
   }
 
   /**

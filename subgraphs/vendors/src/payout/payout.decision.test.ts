@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { Role } from '@marketplace/kit';
-import { TestSubgraph, globalId, person, uuidOf } from '@marketplace/kit/testing';
+import { TestSubgraph, globalId, outboxOf, person, uuidOf } from '@marketplace/kit/testing';
 import type { PayoutView } from '../testing';
 import {
   MARK_PAYOUT_PAID,
@@ -43,6 +43,33 @@ describe('markPayoutPaid and rejectPayout', () => {
       expect(done.status).toBe(mutation === MARK_PAYOUT_PAID ? 'PAID' : 'REJECTED');
     },
   );
+
+  it("tells the vendor's user of each decision (payout.settled, in the same transaction), with the reason", async () => {
+    const { owner, vendorId } = await fundedVendor(vendor, admin);
+    const first = await requestPayout(vendor, owner, 1000);
+    const second = await requestPayout(vendor, owner, 1500);
+    await vendor.client.data(MARK_PAYOUT_PAID, { variables: { id: first.id }, token: admin.token });
+    await vendor.client.data(REJECT_PAYOUT, {
+      variables: { id: second.id, reason: 'Bank details missing.' },
+      token: admin.token,
+    });
+    // A refused second decision records nothing.
+    expect(await vendor.client.errorCode(MARK_PAYOUT_PAID, { variables: { id: first.id }, token: admin.token })).toBe(
+      'CONFLICT',
+    );
+    const settled = (await outboxOf(vendor, uuidOf(vendorId))).filter((e) => e.type === 'payout.settled');
+    const base = { vendorId: uuidOf(vendorId), userId: owner.id };
+    expect(settled.map((e) => e.payload)).toEqual([
+      { ...base, payoutId: uuidOf(first.id), status: 'PAID', amount: first.amount, reason: null },
+      {
+        ...base,
+        payoutId: uuidOf(second.id),
+        status: 'REJECTED',
+        amount: second.amount,
+        reason: 'Bank details missing.',
+      },
+    ]);
+  });
 
   it('PAID: stamped, the balance unchanged; a second decision of either kind is CONFLICT', async () => {
     const { owner, vendorId } = await fundedVendor(vendor, admin);

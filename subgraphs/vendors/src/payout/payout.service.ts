@@ -2,6 +2,7 @@ import {
   AuditAction,
   ConnectionShape,
   CurrencyCode,
+  Events,
   PageFields,
   RequestContext,
   alignToKeys,
@@ -216,6 +217,24 @@ export class PayoutService {
         `SELECT date_trunc('milliseconds', clock_timestamp()) AS at`,
       );
       const [updated] = await apply(manager, locked, at);
+      // The vendor hears of the decision (notifications), in its transaction.
+      const [owner] = await queryRows<{ user_id: string }>(manager, `SELECT user_id FROM vendors WHERE id = $1`, [
+        updated.vendor_id,
+      ]);
+      if (owner)
+        await this.outbox.record(
+          manager,
+          Events.PayoutSettled,
+          {
+            payoutId: updated.id,
+            vendorId: updated.vendor_id,
+            userId: owner.user_id,
+            status: name === 'pay' ? 'PAID' : 'REJECTED',
+            amount: { amount: toAmount(updated.amount), currency: updated.currency },
+            reason: updated.reason ?? null,
+          },
+          { aggregateId: updated.vendor_id, correlationId: context.requestId },
+        );
       await recordAudit(manager, this.outbox, requestOrigin(context), {
         action: PAYOUT_AUDIT_ACTIONS[name],
         targetType: 'Payout',

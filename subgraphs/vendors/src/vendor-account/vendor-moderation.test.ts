@@ -222,7 +222,8 @@ describe('approveVendor', () => {
       const result = await run('approveVendor', target.id, admin.token);
       expect(result.errors?.[0].extensions?.code).toBe('INTERNAL_SERVER_ERROR');
       expect(await statusOf(target.id)).toBe('PENDING');
-      expect(await outboxOf(vendor, uuidOf(target.id))).toEqual([]);
+      // Only the application's own notice (vendor.applied), from before.
+      expect((await outboxOf(vendor, uuidOf(target.id))).map((envelope) => envelope.type)).toEqual(['vendor.applied']);
     } finally {
       await db().query('DROP TRIGGER fail_outbox_for_test ON outbox');
       await db().query('DROP FUNCTION fail_outbox_for_test()');
@@ -304,7 +305,7 @@ describe('delivery', () => {
         expect((await run(name, target.id, admin.token)).errors).toBeUndefined();
       }
       const recorded = (await outboxOf(vendor, uuidOf(target.id))).filter(
-        (envelope) => envelope.type !== 'audit.recorded',
+        (envelope) => envelope.type !== 'audit.recorded' && envelope.type !== 'vendor.applied',
       );
       const mine = () => received.filter((envelope) => envelope.aggregateId === uuidOf(target.id));
       await eventually(

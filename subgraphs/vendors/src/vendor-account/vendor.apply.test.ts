@@ -60,6 +60,18 @@ describe('applyAsVendor', () => {
     expect(await vendorsOf(customer.id)).toEqual([{ id: created.id, status: 'PENDING', slug: 'ada-lovelace-labs' }]);
   });
 
+  it('tells the admins (vendor.applied, in the same transaction), once per application', async () => {
+    const customer = person();
+    const created = (await apply(customer, { displayName: uniqueName() })).data!.applyAsVendor!.vendor;
+    const applied = (await outboxOf(vendor, uuidOf(created.id))).filter((e) => e.type === 'vendor.applied');
+    expect(applied.map((e) => e.payload)).toEqual([
+      { vendorId: uuidOf(created.id), userId: customer.id, displayName: created.displayName },
+    ]);
+    // A refused second application records nothing.
+    expect((await apply(customer, { displayName: uniqueName() })).errors?.[0].extensions?.code).toBe('CONFLICT');
+    expect((await outboxOf(vendor, uuidOf(created.id))).filter((e) => e.type === 'vendor.applied')).toHaveLength(1);
+  });
+
   it.each([Role.VENDOR, Role.ADMIN])('accepts a %s who has no vendor yet', async (role) => {
     const { vendor: created, owner } = await applyAs(vendor, person(role));
     expect(created).toMatchObject({ status: 'PENDING', owner: { id: globalId('User', owner.id) } });

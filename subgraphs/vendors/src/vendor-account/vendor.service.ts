@@ -129,7 +129,15 @@ export class VendorService {
             submittedAt: new Date(),
           });
           vendor.slug = slug ?? (await this.freeSlug(manager, slugFrom(displayName), existing?.id));
-          return manager.save(vendor);
+          const saved = await manager.save(vendor);
+          // Admins hear of the application (notifications), in its transaction.
+          await this.outbox.record(
+            manager,
+            Events.VendorApplied,
+            { vendorId: saved.id, userId: saved.userId, displayName: saved.displayName },
+            { aggregateId: saved.id, correlationId: context.requestId },
+          );
+          return saved;
         });
         context.log.info({ vendorId: vendor.id, slug: vendor.slug }, 'vendor application received');
         return vendor;

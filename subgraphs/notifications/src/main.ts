@@ -1,0 +1,4 @@
+import { runUntilSignal, startSubgraph } from '@marketplace/kit';
+import { notificationsSubgraph } from './index';
+
+void runUntilSignal('notifications', () => startSubgraph(notificationsSubgraph));
