@@ -1,5 +1,8 @@
 import type { ChangeFeed } from './change-feed';
 
+/** Notices a `noticeStream` holds for a slow consumer before it drops the oldest. */
+export const NOTICE_STREAM_LIMIT = 100;
+
 /**
  * The notifications of one topic as an async iterator, for a GraphQL `subscribe`
  * function: it yields once right away (a new or reconnecting subscriber gets the current
@@ -7,44 +10,15 @@ import type { ChangeFeed } from './change-feed';
  * is still busy with the last one collapse into one: the subscriber reloads the state
  * anyway, so only "something changed since" matters. Ending the iteration unsubscribes.
  */
-export async function changeStream(feed: ChangeFeed, topic: string): Promise<AsyncIterableIterator<void>> {
+export function changeStream(feed: ChangeFeed, topic: string): Promise<AsyncIterableIterator<void>> {
   let pending = true;
-  let wake: (() => void) | null = null;
-  let done = false;
-  const unsubscribe = await feed.subscribe(topic, () => {
-    pending = true;
-    wake?.();
+  return topicIterator<void>(feed, topic, {
+    receive: () => {
+      pending = true;
+    },
+    take: () => (pending ? ((pending = false), { value: undefined }) : undefined),
   });
-  const finish = async (): Promise<IteratorResult<void>> => {
-    if (!done) {
-      done = true;
-      wake?.();
-      await unsubscribe();
-    }
-    return { done: true, value: undefined };
-  };
-  const iterator: AsyncIterableIterator<void> = {
-    async next() {
-      while (!pending && !done) await new Promise<void>((resolve) => (wake = resolve));
-      wake = null;
-      if (done) return { done: true, value: undefined };
-      pending = false;
-      return { done: false, value: undefined };
-    },
-    return: finish,
-    throw: async (error: unknown) => {
-      await finish();
-      throw error;
-    },
-    [Symbol.asyncIterator]() {
-      return iterator;
-    },
-  };
-  return iterator;
 }
-
-/** Notices a `noticeStream` holds for a slow consumer before it drops the oldest. */
-export const NOTICE_STREAM_LIMIT = 100;
 
 /**
  * The messages of one topic as an async iterator, each once and in order (where
@@ -53,16 +27,33 @@ export const NOTICE_STREAM_LIMIT = 100;
  * pushed. Nothing is yielded at the start. A consumer more than NOTICE_STREAM_LIMIT behind
  * loses the oldest (a notice may be lost anyway: the change feed is not the event backbone).
  */
-export async function noticeStream(feed: ChangeFeed, topic: string): Promise<AsyncIterableIterator<string>> {
+export function noticeStream(feed: ChangeFeed, topic: string): Promise<AsyncIterableIterator<string>> {
   const queue: string[] = [];
+  return topicIterator<string>(feed, topic, {
+    receive: (message) => {
+      queue.push(message);
+      if (queue.length > NOTICE_STREAM_LIMIT) queue.shift();
+    },
+    take: () => (queue.length > 0 ? { value: queue.shift()! } : undefined),
+  });
+}
+
+/**
+ * One topic as an async iterator: `receive` keeps what a message means, `take` hands out
+ * the next value once there is one. Ending the iteration (return or throw) unsubscribes.
+ */
+async function topicIterator<T>(
+  feed: ChangeFeed,
+  topic: string,
+  buffer: { receive(message: string): void; take(): { value: T } | undefined },
+): Promise<AsyncIterableIterator<T>> {
   let wake: (() => void) | null = null;
   let done = false;
   const unsubscribe = await feed.subscribe(topic, (message) => {
-    queue.push(message);
-    if (queue.length > NOTICE_STREAM_LIMIT) queue.shift();
+    buffer.receive(message);
     wake?.();
   });
-  const finish = async (): Promise<IteratorResult<string>> => {
+  const finish = async (): Promise<IteratorResult<T>> => {
     if (!done) {
       done = true;
       wake?.();
@@ -70,12 +61,15 @@ export async function noticeStream(feed: ChangeFeed, topic: string): Promise<Asy
     }
     return { done: true, value: undefined };
   };
-  const iterator: AsyncIterableIterator<string> = {
+  const iterator: AsyncIterableIterator<T> = {
     async next() {
-      while (queue.length === 0 && !done) await new Promise<void>((resolve) => (wake = resolve));
-      wake = null;
-      if (done) return { done: true, value: undefined };
-      return { done: false, value: queue.shift()! };
+      for (;;) {
+        if (done) return { done: true, value: undefined };
+        const next = buffer.take();
+        if (next) return { done: false, value: next.value };
+        await new Promise<void>((resolve) => (wake = resolve));
+        wake = null;
+      }
     },
     return: finish,
     throw: async (error: unknown) => {

@@ -3,7 +3,7 @@ import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Events, UrlTokenSigner, queryRows, rawIdOf } from '@marketplace/kit';
-import { TestSubgraph, deliverEvent, globalId, startTestSubgraph, tokenFor } from '@marketplace/kit/testing';
+import { TestSubgraph, deliverEvent, globalId, outboxOf, startTestSubgraph, tokenFor } from '@marketplace/kit/testing';
 import { STOREFRONT_VERSION_KEY, VERSION_LIFETIME_MS } from './cache/storefront-cache';
 import { catalogSubgraph } from './index';
 
@@ -51,6 +51,13 @@ export async function setVendorStatus(
   await catalog.subgraph.deps.db.query(`UPDATE vendors SET status = $2 WHERE id = $1`, [rawIdOf(vendorId), status]);
   await catalog.subgraph.deps.store.increment(STOREFRONT_VERSION_KEY, VERSION_LIFETIME_MS);
 }
+
+/** Events that tell people of a product's review (for notifications), apart from the state replicas keep. */
+export const REVIEW_NOTICES = ['product.submitted_for_review', 'product.moderated'];
+
+/** A product's events the replicas follow: not its audit records (moderation records some), not its review notices. */
+export const domainEventsOf = async (catalog: TestSubgraph, productId: string) =>
+  (await outboxOf(catalog, productId)).filter((e) => !['audit.recorded', ...REVIEW_NOTICES].includes(e.type));
 
 export const admin = () => tokenFor(randomUUID(), 'ADMIN');
 export const customer = () => tokenFor(randomUUID(), 'CUSTOMER');
