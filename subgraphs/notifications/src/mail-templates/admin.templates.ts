@@ -1,5 +1,6 @@
 import type { Money } from '@marketplace/kit';
-import { MailBrand, MailContent, appLink, formatMoney } from './mail-layout';
+import { Paths, formatMoney } from '../notification/notification.text';
+import { MailBrand, MailContent, appLink } from './mail-layout';
 
 export interface VendorApplicationData {
   vendorName: string;
@@ -12,6 +13,7 @@ export interface ProductSubmittedData {
 }
 
 export interface AdminDisputeData {
+  orderId: string;
   orderNumber: string;
   amount: Pick<Money, 'amount' | 'currency'>;
   reason: string;
@@ -34,7 +36,7 @@ export const adminTemplates = {
     preheader: 'A vendor application waits for review.',
     greeting: GREETING,
     paragraphs: [`${data.vendorName} (${data.applicantEmail}) applied to sell on ${brand.appName}.`],
-    action: { label: 'Open the moderation queue', url: appLink(brand.appUrl, 'admin/moderation') },
+    action: { label: 'Open the moderation queue', url: appLink(brand.appUrl, Paths.moderation()) },
   }),
 
   productSubmitted: (data: ProductSubmittedData, brand: MailBrand): MailContent => ({
@@ -42,7 +44,7 @@ export const adminTemplates = {
     preheader: 'A product waits for review.',
     greeting: GREETING,
     paragraphs: [`${data.vendorName} submitted ${data.productName} for review.`],
-    action: { label: 'Open the moderation queue', url: appLink(brand.appUrl, 'admin/moderation') },
+    action: { label: 'Open the moderation queue', url: appLink(brand.appUrl, Paths.moderation()) },
   }),
 
   adminDisputeOpened: (data: AdminDisputeData, brand: MailBrand): MailContent => ({
@@ -54,7 +56,7 @@ export const adminTemplates = {
       { label: 'Amount', value: formatMoney(data.amount) },
       { label: 'Reason', value: data.reason },
     ],
-    action: { label: 'See disputed payments', url: appLink(brand.appUrl, 'admin/disputes') },
+    action: { label: 'See disputed payments', url: appLink(brand.appUrl, Paths.disputes(data.orderId)) },
   }),
 
   eventDeadLettered: (data: DeadLetterData, brand: MailBrand): MailContent => ({
@@ -68,6 +70,6 @@ export const adminTemplates = {
       { label: 'Handler', value: data.handler },
       { label: 'Last error', value: data.lastError },
     ],
-    action: { label: 'See events in trouble', url: appLink(brand.appUrl, 'admin/events') },
+    action: { label: 'See events in trouble', url: appLink(brand.appUrl, Paths.deadLetters()) },
   }),
 };

@@ -1,5 +1,6 @@
 import type { Money } from '@marketplace/kit';
-import { MailBrand, MailContent, appLink, formatMoney } from './mail-layout';
+import { Paths, formatMoney } from '../notification/notification.text';
+import { MailBrand, MailContent, appLink } from './mail-layout';
 
 type Amount = Pick<Money, 'amount' | 'currency'>;
 
@@ -78,7 +79,7 @@ export const customerTemplates = {
     paragraphs: [
       `Welcome to ${brand.appName}. Browse agents, workflows and tools from independent vendors; what you buy comes with a signed license key and its downloads.`,
     ],
-    action: { label: 'Browse the marketplace', url: appLink(brand.appUrl, 'products') },
+    action: { label: 'Browse the marketplace', url: appLink(brand.appUrl, Paths.storefront()) },
   }),
 
   orderReceipt: (data: OrderReceiptData, brand: MailBrand): MailContent => ({
@@ -96,7 +97,7 @@ export const customerTemplates = {
       ['Product', 'Price', 'License key'],
       ...data.lines.map((line) => [line.productName, formatMoney(line.unitPrice), line.licenseKey]),
     ],
-    action: { label: 'Open the order', url: appLink(brand.appUrl, `orders/${data.orderId}`) },
+    action: { label: 'Open the order', url: appLink(brand.appUrl, Paths.order(data.orderId)) },
     afterAction: data.lines
       .filter((line) => line.downloadUrl)
       .map((line) => `Download ${line.productName}: ${line.downloadUrl}`),
@@ -110,7 +111,7 @@ export const customerTemplates = {
       `The payment of ${formatMoney(data.total)} for order ${data.orderNumber} failed, and nothing was charged.`,
     ],
     details: [{ label: 'Reason', value: data.reason }],
-    action: { label: 'Try the payment again', url: appLink(brand.appUrl, `orders/${data.orderId}/pay`) },
+    action: { label: 'Try the payment again', url: appLink(brand.appUrl, Paths.orderPayment(data.orderId)) },
   }),
 
   refundIssued: (data: RefundIssuedData, brand: MailBrand): MailContent => ({
@@ -120,7 +121,7 @@ export const customerTemplates = {
     paragraphs: [
       `We refunded ${formatMoney(data.amount)} for order ${data.orderNumber}. Depending on your bank it shows on your statement within 5 to 10 days. The order's licenses no longer work.`,
     ],
-    action: { label: 'Open the order', url: appLink(brand.appUrl, `orders/${data.orderId}`) },
+    action: { label: 'Open the order', url: appLink(brand.appUrl, Paths.order(data.orderId)) },
   }),
 
   licenseRevoked: (data: LicenseRevokedData, brand: MailBrand): MailContent => ({
@@ -131,6 +132,6 @@ export const customerTemplates = {
       `Your license for ${data.productName} (order ${data.orderNumber}) was revoked and no longer activates.`,
     ],
     details: [{ label: 'Reason', value: data.reason }],
-    action: { label: 'See your licenses', url: appLink(brand.appUrl, 'account/licenses') },
+    action: { label: 'See your licenses', url: appLink(brand.appUrl, Paths.licenses()) },
   }),
 };

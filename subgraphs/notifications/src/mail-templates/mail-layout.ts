@@ -1,5 +1,4 @@
 import mjml2html from 'mjml';
-import type { Money } from '@marketplace/kit';
 
 /**
  * What one email says, as blocks: the HTML part (through MJML, responsive in every mail
@@ -139,12 +138,7 @@ function oneLine(value: string): string {
   return value.replace(/[\r\n]+/g, ' ').trim();
 }
 
-/** An amount as people read it: `Money` holds minor units (every supported currency has two decimals). */
-export function formatMoney(money: Pick<Money, 'amount' | 'currency'>): string {
-  return new Intl.NumberFormat('en', { style: 'currency', currency: money.currency }).format(money.amount / 100);
-}
-
-/** A link into the storefront: `APP_URL` (which may have a path of its own) plus a path, with the query encoded. */
+/** A link into the web app: `APP_URL` (which may have a path of its own) plus one of `Paths`, with the query encoded. */
 export function appLink(appUrl: string, path: string, query: Record<string, string> = {}): string {
   const url = new URL(path.replace(/^\/+/, ''), appUrl.endsWith('/') ? appUrl : `${appUrl}/`);
   for (const [key, value] of Object.entries(query)) url.searchParams.set(key, value);

@@ -1,5 +1,6 @@
 import { CurrencyCode } from '@marketplace/kit';
-import { MailBrand, appLink, formatMoney, renderMail } from './mail-layout';
+import { Paths, formatMoney } from '../notification/notification.text';
+import { MailBrand, appLink, renderMail } from './mail-layout';
 import { MAIL_TEMPLATES, MailData, MailKind, renderTemplate } from './mail-templates';
 
 /**
@@ -9,6 +10,7 @@ import { MAIL_TEMPLATES, MailData, MailKind, renderTemplate } from './mail-templ
  */
 const brand: MailBrand = { appName: 'Agent Market', appUrl: 'https://shop.example/market' };
 const usd = (amount: number) => ({ amount, currency: CurrencyCode.USD });
+const PRODUCT_ID = '7d0e7fcf-0940-4baf-8e3e-b10abe7b3a0b';
 
 const SAMPLES: { [Kind in MailKind]: MailData<Kind> } = {
   verifyEmail: {
@@ -24,7 +26,7 @@ const SAMPLES: { [Kind in MailKind]: MailData<Kind> } = {
   welcome: { displayName: 'Ada' },
   orderReceipt: {
     displayName: 'Ada',
-    orderId: 'Order:4b7e2c1a-0000-4000-8000-000000000001',
+    orderId: '4b7e2c1a-0000-4000-8000-000000000001',
     orderNumber: 'MP-000123',
     total: usd(4998),
     lines: [
@@ -39,14 +41,14 @@ const SAMPLES: { [Kind in MailKind]: MailData<Kind> } = {
   },
   paymentFailed: {
     displayName: 'Ada',
-    orderId: 'Order:4b7e2c1a-0000-4000-8000-000000000002',
+    orderId: '4b7e2c1a-0000-4000-8000-000000000002',
     orderNumber: 'MP-000124',
     total: usd(1999),
     reason: 'Your card was declined.',
   },
   refundIssued: {
     displayName: 'Ada',
-    orderId: 'Order:4b7e2c1a-0000-4000-8000-000000000003',
+    orderId: '4b7e2c1a-0000-4000-8000-000000000003',
     orderNumber: 'MP-000125',
     amount: usd(1999),
   },
@@ -58,9 +60,15 @@ const SAMPLES: { [Kind in MailKind]: MailData<Kind> } = {
   },
   vendorApproved: { displayName: 'Grace', vendorName: 'Acme Agents' },
   vendorRejected: { displayName: 'Grace', vendorName: 'Acme Agents', reason: 'Add a description of what you sell.' },
-  productApproved: { displayName: 'Grace', productName: 'Inbox Triage Agent', productSlug: 'inbox-triage-agent' },
+  productApproved: {
+    displayName: 'Grace',
+    productId: PRODUCT_ID,
+    productName: 'Inbox Triage Agent',
+    productSlug: 'inbox-triage-agent',
+  },
   productRejected: {
     displayName: 'Grace',
+    productId: PRODUCT_ID,
     productName: 'Inbox Triage Agent',
     productSlug: 'inbox-triage-agent',
     reason: 'The artifact is missing.',
@@ -89,7 +97,12 @@ const SAMPLES: { [Kind in MailKind]: MailData<Kind> } = {
   },
   vendorApplication: { vendorName: 'Acme Agents', applicantEmail: 'grace@acme.example' },
   productSubmitted: { productName: 'Inbox Triage Agent', vendorName: 'Acme Agents' },
-  adminDisputeOpened: { orderNumber: 'MP-000123', amount: usd(2999), reason: 'fraudulent' },
+  adminDisputeOpened: {
+    orderId: '4b7e2c1a-0000-4000-8000-000000000001',
+    orderNumber: 'MP-000123',
+    amount: usd(2999),
+    reason: 'fraudulent',
+  },
   eventDeadLettered: {
     subgraph: 'licensing',
     eventType: 'order.paid',
@@ -155,9 +168,11 @@ describe('the mail layout', () => {
     expect(transactional.html).not.toMatch(/unsubscribe/i);
   });
 
-  it('formats amounts from minor units and builds links under APP_URL', () => {
-    expect(formatMoney(usd(123456))).toBe('$1,234.56');
-    expect(formatMoney({ amount: 5, currency: CurrencyCode.EUR })).toBe('€0.05');
+  it('formats amounts as the in-app notifications do, and builds their links under APP_URL', () => {
+    expect(formatMoney(usd(123456))).toBe('1234.56 USD');
+    expect(formatMoney({ amount: 5, currency: CurrencyCode.EUR })).toBe('0.05 EUR');
+    const receipt = MAIL_TEMPLATES.orderReceipt(SAMPLES.orderReceipt, brand);
+    expect(receipt.action!.url).toBe(`${brand.appUrl}${Paths.order(SAMPLES.orderReceipt.orderId)}`);
     expect(appLink('https://shop.example/market', '/orders/Order:1', { tab: 'licenses & keys' })).toBe(
       'https://shop.example/market/orders/Order:1?tab=licenses+%26+keys',
     );

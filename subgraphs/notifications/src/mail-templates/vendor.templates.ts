@@ -1,5 +1,6 @@
 import type { Money } from '@marketplace/kit';
-import { MailBrand, MailContent, appLink, formatMoney } from './mail-layout';
+import { Paths, formatMoney } from '../notification/notification.text';
+import { MailBrand, MailContent, appLink } from './mail-layout';
 
 type Amount = Pick<Money, 'amount' | 'currency'>;
 
@@ -10,6 +11,7 @@ export interface VendorDecisionData {
 
 export interface ProductDecisionData {
   displayName: string;
+  productId: string;
   productName: string;
   productSlug: string;
 }
@@ -48,7 +50,7 @@ export const vendorTemplates = {
     paragraphs: [
       `Your application for ${data.vendorName} was approved. Create your first product and submit it for review.`,
     ],
-    action: { label: 'Open your vendor dashboard', url: appLink(brand.appUrl, 'vendor') },
+    action: { label: 'Open your vendor dashboard', url: appLink(brand.appUrl, Paths.vendorDashboard()) },
   }),
 
   vendorRejected: (data: VendorDecisionData & { reason: string }, brand: MailBrand): MailContent => ({
@@ -57,7 +59,7 @@ export const vendorTemplates = {
     greeting: hi(data.displayName),
     paragraphs: [`Your application for ${data.vendorName} was not approved. The reviewer said why:`],
     details: [{ label: 'Reason', value: data.reason }],
-    action: { label: 'Update your application', url: appLink(brand.appUrl, 'vendor/application') },
+    action: { label: 'Update your application', url: appLink(brand.appUrl, Paths.vendorApplication()) },
   }),
 
   productApproved: (data: ProductDecisionData, brand: MailBrand): MailContent => ({
@@ -65,7 +67,7 @@ export const vendorTemplates = {
     preheader: 'Your product passed review and is in the storefront.',
     greeting: hi(data.displayName),
     paragraphs: [`${data.productName} passed review and is now in the storefront.`],
-    action: { label: 'See it in the storefront', url: appLink(brand.appUrl, `products/${data.productSlug}`) },
+    action: { label: 'See it in the storefront', url: appLink(brand.appUrl, Paths.product(data.productSlug)) },
   }),
 
   productRejected: (data: ProductDecisionData & { reason: string }, brand: MailBrand): MailContent => ({
@@ -74,7 +76,7 @@ export const vendorTemplates = {
     greeting: hi(data.displayName),
     paragraphs: [`${data.productName} did not pass review. Change it and submit it again; the reviewer said why:`],
     details: [{ label: 'Reason', value: data.reason }],
-    action: { label: 'Edit the product', url: appLink(brand.appUrl, 'vendor/products') },
+    action: { label: 'Edit the product', url: appLink(brand.appUrl, Paths.vendorProduct(data.productId)) },
   }),
 
   newSale: (data: NewSaleData, brand: MailBrand): MailContent => ({
@@ -87,7 +89,7 @@ export const vendorTemplates = {
       { label: 'Commission', value: formatMoney(data.commission) },
       { label: 'Your earnings', value: formatMoney(data.net) },
     ],
-    action: { label: 'See your sales', url: appLink(brand.appUrl, 'vendor/sales') },
+    action: { label: 'See your sales', url: appLink(brand.appUrl, Paths.vendorSales()) },
     afterAction: ['Earnings become available for payout once the refund window has passed.'],
   }),
 
@@ -96,7 +98,7 @@ export const vendorTemplates = {
     preheader: 'Your payout was paid.',
     greeting: hi(data.displayName),
     paragraphs: [`We paid out ${formatMoney(data.amount)}. It reaches your account within a few business days.`],
-    action: { label: 'See your payouts', url: appLink(brand.appUrl, 'vendor/payouts') },
+    action: { label: 'See your payouts', url: appLink(brand.appUrl, Paths.vendorPayouts()) },
   }),
 
   payoutRejected: (data: PayoutData & { reason: string }, brand: MailBrand): MailContent => ({
@@ -107,7 +109,7 @@ export const vendorTemplates = {
       `Your payout request of ${formatMoney(data.amount)} was rejected, and the amount is back in your balance.`,
     ],
     details: [{ label: 'Reason', value: data.reason }],
-    action: { label: 'See your payouts', url: appLink(brand.appUrl, 'vendor/payouts') },
+    action: { label: 'See your payouts', url: appLink(brand.appUrl, Paths.vendorPayouts()) },
   }),
 
   vendorDisputeOpened: (data: VendorDisputeData, brand: MailBrand): MailContent => ({
@@ -122,6 +124,6 @@ export const vendorTemplates = {
       { label: 'Reason', value: data.reason },
       ...(data.evidenceDueBy ? [{ label: 'Evidence due by', value: data.evidenceDueBy }] : []),
     ],
-    action: { label: 'See your disputes', url: appLink(brand.appUrl, 'vendor/disputes') },
+    action: { label: 'See your disputes', url: appLink(brand.appUrl, Paths.vendorDisputes()) },
   }),
 };

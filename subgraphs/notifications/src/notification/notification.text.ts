@@ -20,6 +20,9 @@ export const count = (n: number, thing: string) => `${n} ${thing}${n === 1 ? '' 
  */
 export const Paths = {
   order: (orderId: string) => `/orders/${globalId('Order', orderId)}`,
+  orderPayment: (orderId: string) => `/orders/${globalId('Order', orderId)}/pay`,
+  product: (slug: string) => `/products/${encodeURIComponent(slug)}`,
+  storefront: () => '/products',
   license: (licenseId: string) => `/licenses/${globalId('License', licenseId)}`,
   licenses: () => '/licenses',
   vendorDashboard: () => '/vendor',
@@ -28,6 +31,8 @@ export const Paths = {
   moderation: () => '/admin/moderation',
   vendorProduct: (productId: string) => `/vendor/products/${globalId('Product', productId)}`,
   vendorPayouts: () => '/vendor/payouts',
+  vendorSales: () => '/vendor/sales',
+  vendorDisputes: () => '/vendor/disputes',
   disputes: (orderId: string) => `/admin/orders/${globalId('Order', orderId)}`,
   home: () => '/',
 } as const;
