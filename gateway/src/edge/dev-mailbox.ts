@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import escapeHtml from 'escape-html';
 import type { Express, Request, Response } from 'express';
 import { Mailbox, ReceivedMail, routeErrorBody } from '@marketplace/kit';
 
@@ -88,13 +89,6 @@ function pageHeaders(res: Response, nonce: string): Response {
       "form-action 'none'",
       "frame-ancestors 'none'",
     ].join('; '),
-  );
-}
-
-function escapeHtml(value: string): string {
-  return value.replace(
-    /[&<>"']/g,
-    (char) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[char] as string,
   );
 }
 

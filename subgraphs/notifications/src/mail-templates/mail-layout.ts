@@ -1,3 +1,4 @@
+import escapeHtml from 'escape-html';
 import mjml2html from 'mjml';
 
 /**
@@ -125,12 +126,6 @@ function textOf(content: MailContent, brand: MailBrand): string {
   lines.push('--', `${brand.appName} · ${brand.appUrl}`);
   if (brand.unsubscribeUrl) lines.push(`Unsubscribe from these emails: ${brand.unsubscribeUrl}`);
   return `${lines.join('\n')}\n`;
-}
-
-const HTML_ESCAPES: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' };
-
-function escapeHtml(value: string): string {
-  return value.replace(/[&<>"']/g, (char) => HTML_ESCAPES[char]);
 }
 
 /** A header value on one line: a newline in a subject would start a header of its own. */

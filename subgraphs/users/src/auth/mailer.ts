@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import escapeHtml from 'escape-html';
 import type { CommonConfig, Logger, MailTransport, OutgoingMail } from '@marketplace/kit';
 
 /** What an account email is for; logged in place of its body outside development. */
@@ -101,13 +102,6 @@ function htmlOf(subject: string, text: string): string {
     return `<p>${html}${escapeHtml(line.slice(from))}</p>`;
   });
   return `<!doctype html><html><head><meta charset="utf-8"><title>${escapeHtml(subject)}</title></head><body>${paragraphs.join('')}</body></html>`;
-}
-
-function escapeHtml(value: string): string {
-  return value.replace(
-    /[&<>"']/g,
-    (char) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[char] as string,
-  );
 }
 
 /** Enough to tell one recipient's mails from another's in a log, without the address itself. */
