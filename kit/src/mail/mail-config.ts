@@ -20,3 +20,43 @@ export function readMailConfig(env: EnvReader): MailConfig {
     from: env.string('MAIL_FROM', DEFAULT_MAIL_FROM),
   };
 }
+
+/** How queued mail is sent: retries, their back-off, and how much one address may receive. */
+export interface MailDeliveryConfig {
+  /** `MAIL_MAX_ATTEMPTS`: tries of one mail before it is recorded FAILED (a 5xx answer fails it at once). */
+  maxAttempts: number;
+  /** `MAIL_RETRY_BASE_MS` / `MAIL_RETRY_MAX_MS`: the first retry waits up to the base, doubling up to the max. */
+  retryBaseMs: number;
+  retryMaxMs: number;
+  /** `MAIL_RATE_LIMIT_PER_HOUR`: mails one address receives in any hour; more wait for the window to move. */
+  perRecipientPerHour: number;
+  /** `MAIL_POLL_MS`: how often the dispatcher looks for due mail it was not woken for (a retry, another replica's). */
+  pollMs: number;
+  /** `MAIL_CONCURRENCY`: mails in flight at once per process. */
+  concurrency: number;
+}
+
+export const MAIL_DELIVERY_DEFAULTS: MailDeliveryConfig = {
+  maxAttempts: 8,
+  retryBaseMs: 30_000,
+  retryMaxMs: 60 * 60_000,
+  perRecipientPerHour: 30,
+  pollMs: 5_000,
+  concurrency: 2,
+};
+
+export function readMailDeliveryConfig(env: EnvReader): MailDeliveryConfig {
+  const d = MAIL_DELIVERY_DEFAULTS;
+  const retryBaseMs = env.int('MAIL_RETRY_BASE_MS', d.retryBaseMs, { min: 10, max: 24 * 3_600_000 });
+  return {
+    maxAttempts: env.int('MAIL_MAX_ATTEMPTS', d.maxAttempts, { min: 1, max: 100 }),
+    retryBaseMs,
+    retryMaxMs: env.int('MAIL_RETRY_MAX_MS', Math.max(d.retryMaxMs, retryBaseMs), {
+      min: retryBaseMs,
+      max: 7 * 24 * 3_600_000,
+    }),
+    perRecipientPerHour: env.int('MAIL_RATE_LIMIT_PER_HOUR', d.perRecipientPerHour, { min: 1, max: 100_000 }),
+    pollMs: env.int('MAIL_POLL_MS', d.pollMs, { min: 50, max: 600_000 }),
+    concurrency: env.int('MAIL_CONCURRENCY', d.concurrency, { min: 1, max: 64 }),
+  };
+}
