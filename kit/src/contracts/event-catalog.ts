@@ -94,6 +94,30 @@ export const Events = {
     }),
   ),
 
+  /**
+   * Every license of a paid order was issued: recorded once per order, in the transaction that
+   * issued them (licensing → notifications: the order receipt). It carries the signed keys
+   * because the receipt mail must show them, so consumers must never log its payload.
+   */
+  OrderLicensed: defineEvent(
+    'order.licensed',
+    1,
+    orderSummary().extend({
+      paymentId: z.string().uuid(),
+      /** One per distinct product of the order. */
+      licenses: z
+        .array(
+          z.object({
+            licenseId: z.string().uuid(),
+            productId: z.string().uuid(),
+            /** The signed key (`MP1.…`), as `License.key` answers it to the owner. */
+            licenseKey: z.string().min(1),
+          }),
+        )
+        .min(1),
+    }),
+  ),
+
   /** A cart became an order awaiting payment (orders → payments: the amount to charge). */
   OrderCreated: defineEvent('order.created', 1, orderSummary()),
 

@@ -66,7 +66,7 @@ describe('payment.disputed', () => {
     await closed(order.orderId, 'WON');
     expect(await statuses(order.orderId)).toEqual(['ACTIVE']);
     expect((await validate(licensing, key, 'machine-1')).code).toBe('VALID');
-    expect((await outboxOf(licensing, order.orderId)).map((e) => e.type)).toEqual(['license.issued']);
+    expect((await outboxOf(licensing, order.orderId)).map((e) => e.type)).toEqual(['license.issued', 'order.licensed']);
   });
 
   it('lost: the licenses are REVOKED with license.revoked each, and a late WON changes nothing', async () => {
@@ -100,6 +100,7 @@ describe('out of order', () => {
     await closed(lost.orderId, 'LOST');
     await deliverEvent(licensing, Events.OrderPaid, lost);
     expect(await statuses(lost.orderId)).toEqual([]);
+    expect(await outboxOf(licensing, lost.orderId)).toEqual([]);
   });
 
   it('each event replayed changes nothing more', async () => {
@@ -110,6 +111,7 @@ describe('out of order', () => {
     await closed(order.orderId, 'LOST');
     expect((await outboxOf(licensing, order.orderId)).map((e) => e.type)).toEqual([
       'license.issued',
+      'order.licensed',
       'license.revoked',
     ]);
   });

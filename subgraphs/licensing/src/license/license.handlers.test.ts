@@ -17,6 +17,8 @@ const licenseRows = (orderId: string) =>
     [orderId],
   );
 
+type OrderLicensed = PayloadOf<typeof Events.OrderLicensed>;
+
 const refund = (orderId: string, reason = 'customer asked') =>
   deliverEvent(licensing, Events.PaymentRefunded, {
     paymentId: randomUUID(),
@@ -38,7 +40,9 @@ describe('order.paid', () => {
       { id: expect.any(String), productId: b, ownerId: owner.id, status: 'ACTIVE', max: 3 },
     ]);
     const envelopes = await until(async () => {
-      const found = await outboxOf<PayloadOf<typeof Events.LicenseIssued>>(licensing, order.orderId);
+      const found = (await outboxOf<PayloadOf<typeof Events.LicenseIssued>>(licensing, order.orderId)).filter(
+        (e) => e.type === 'license.issued',
+      );
       return found.length === 2 ? found : undefined;
     }, 'two license.issued events');
     expect(envelopes.map((e) => e.type)).toEqual(['license.issued', 'license.issued']);
@@ -47,7 +51,31 @@ describe('order.paid', () => {
     );
   });
 
-  it('delivered again (same event, or a new event for the same order) issues nothing new', async () => {
+  it('records order.licensed once: the order, its payment and the keys the licenses hold and their owner reads', async () => {
+    const owner = person();
+    const [a, b] = [randomUUID(), randomUUID()].sort();
+    // The same product on two lines is one license, so one entry.
+    const order = orderPaid(owner, [a, b, a]);
+    const paid = await deliverEvent(licensing, Events.OrderPaid, order);
+    const envelopes = await outboxOf<OrderLicensed>(licensing, order.orderId);
+    expect(envelopes.map((e) => e.type)).toEqual(['license.issued', 'license.issued', 'order.licensed']);
+    const licensedEvent = envelopes[2];
+    expect(licensedEvent.correlationId).toBe(paid.correlationId);
+    const { licenses, ...summary } = licensedEvent.payload;
+    expect(summary).toEqual(order);
+    const stored = await queryRows<{ licenseId: string; productId: string; licenseKey: string }>(
+      licensing.subgraph.deps.db,
+      `SELECT id AS "licenseId", product_id AS "productId", license_key AS "licenseKey" FROM licenses WHERE order_id = $1`,
+      [order.orderId],
+    );
+    const byProduct = (x: { productId: string }, y: { productId: string }) => x.productId.localeCompare(y.productId);
+    expect([...licenses].sort(byProduct)).toEqual(stored.sort(byProduct));
+    expect(licenses.map((license) => license.productId).sort()).toEqual([a, b]);
+    const read = await licensesOf(licensing, order.orderId, owner.token);
+    expect(read.map((license) => license.key).sort()).toEqual(licenses.map((license) => license.licenseKey).sort());
+  });
+
+  it('delivered again (same event, or a new event for the same order, even at once) issues and announces nothing new', async () => {
     const owner = person();
     const order = orderPaid(owner, [randomUUID(), randomUUID()]);
     const envelope = createEnvelope(Events.OrderPaid, order, {
@@ -56,10 +84,16 @@ describe('order.paid', () => {
       aggregateId: order.orderId,
     });
     await deliver(licensing, envelope);
+    const first = await outboxOf<OrderLicensed>(licensing, order.orderId);
     await deliver(licensing, envelope);
-    await deliverEvent(licensing, Events.OrderPaid, order);
+    await Promise.all([
+      deliverEvent(licensing, Events.OrderPaid, order),
+      deliverEvent(licensing, Events.OrderPaid, order),
+    ]);
     expect(await licenseRows(order.orderId)).toHaveLength(2);
-    expect((await outboxOf(licensing, order.orderId)).map((e) => e.type)).toEqual(['license.issued', 'license.issued']);
+    const after = await outboxOf<OrderLicensed>(licensing, order.orderId);
+    expect(after.map((e) => e.type)).toEqual(['license.issued', 'license.issued', 'order.licensed']);
+    expect(after).toEqual(first);
   });
 
   it("uses the vendor's policy from the product replica; a product not replicated yet gets the default 3", async () => {
@@ -105,11 +139,12 @@ describe('payment.refunded', () => {
     await refund(order.orderId);
     expect((await outboxOf(licensing, order.orderId)).map((e) => e.type)).toEqual([
       'license.issued',
+      'order.licensed',
       'license.revoked',
     ]);
   });
 
-  it("arriving before order.paid: the order's licenses are never issued", async () => {
+  it("arriving before order.paid: the order's licenses are never issued, nor is order.licensed recorded", async () => {
     const owner = person();
     const order = orderPaid(owner);
     await refund(order.orderId);

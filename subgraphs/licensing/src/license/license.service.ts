@@ -107,9 +107,10 @@ export class LicenseService {
 
   /**
    * One license per order line, each announced with license.issued in the handler's
-   * transaction. The unique (order, product) makes a redelivered or repeated order.paid
-   * issue nothing new. A product the replica has not heard of yet gets the default policy:
-   * fulfilment never waits for the catalog.
+   * transaction, then the whole order once with order.licensed (the receipt mail's keys).
+   * The unique (order, product) makes a redelivered or repeated order.paid issue nothing
+   * new, so it announces nothing again. A product the replica has not heard of yet gets the
+   * default policy: fulfilment never waits for the catalog.
    */
   async issueForOrder(manager: EntityManager, order: OrderPaid, correlationId: string, log: Logger): Promise<string[]> {
     const [refunded] = await queryRows(manager, `SELECT reason FROM refunded_orders WHERE order_id = $1`, [
@@ -138,7 +139,7 @@ export class LicenseService {
     // Whole seconds, so the stored times equal the key's iat/exp exactly.
     const iat = Math.floor(Date.now() / 1000);
     const exp = this.settings.validityDays > 0 ? iat + this.settings.validityDays * 86_400 : null;
-    const issued: string[] = [];
+    const issued: PayloadOf<typeof Events.OrderLicensed>['licenses'] = [];
     for (const productId of productIds) {
       const id = randomUUID();
       const max = policies.get(productId)!;
@@ -161,10 +162,20 @@ export class LicenseService {
         { licenseId: id, productId, ownerId: order.userId, orderId: order.orderId },
         { aggregateId: order.orderId, correlationId },
       );
-      issued.push(id);
+      issued.push({ licenseId: id, productId, licenseKey: key });
     }
+    if (issued.length > 0) {
+      const { orderId, number, userId, total, items, paymentId } = order;
+      await this.outbox.record(
+        manager,
+        Events.OrderLicensed,
+        { orderId, number, userId, total, items, paymentId, licenses: issued },
+        { aggregateId: orderId, correlationId },
+      );
+    }
+    // Counts only: the keys are secrets and never reach a log line.
     log.info({ orderId: order.orderId, issued: issued.length, lines: productIds.length }, 'licenses issued');
-    return issued;
+    return issued.map((license) => license.licenseId);
   }
 
   /**
