@@ -137,11 +137,11 @@ describe('docker-compose.yml defaults to production behaviour', () => {
   it.each([
     ['JWT_PUBLIC_KEY', nodeServices],
     ['JWT_PRIVATE_KEY', ['users']],
-    ['URL_SIGNING_SECRET', ['catalog', 'licensing']],
+    ['URL_SIGNING_SECRET', ['catalog', 'licensing', 'notifications']],
     ['LICENSE_SIGNING_KEY', ['licensing']],
     ['STRIPE_WEBHOOK_SECRET', ['payments']],
     ['STRIPE_SECRET_KEY', ['payments']],
-    ['SMTP_URL', ['users']],
+    ['SMTP_URL', ['users', 'notifications']],
   ])('%s comes from the environment, with no default, for %j', (variable, names) => {
     for (const name of names) {
       const value = environmentOf(name)[variable];

@@ -19,9 +19,12 @@ export interface RestEdgeRoute {
 /** Uploads and downloads stream large bodies; a stalled peer is cut after this long. */
 export const DEFAULT_REST_EDGE_TIMEOUT_MS = 120_000;
 
-/** ARCHITECTURE §5: Stripe webhooks to payments, artifact uploads to catalog, downloads to licensing, data exports to users. */
+/**
+ * ARCHITECTURE §5: Stripe webhooks to payments, artifact uploads to catalog, downloads to
+ * licensing, data exports to users, one-click unsubscribes (RFC 8058) to notifications.
+ */
 export const DEFAULT_REST_EDGE_ROUTES =
-  '/webhooks/stripe=payments,/uploads=catalog,/downloads=licensing,/licensing=licensing,/exports=users';
+  '/webhooks/stripe=payments,/uploads=catalog,/downloads=licensing,/licensing=licensing,/exports=users,/unsubscribe=notifications';
 
 /** The route artifact uploads take: its body limit is catalog's `ARTIFACT_MAX_BYTES`. */
 export const ARTIFACT_UPLOAD_PREFIX = '/uploads';

@@ -37,6 +37,8 @@ export const ModerationEvents = {
       /** The vendor's user. */
       userId: z.string().uuid(),
       name: z.string().min(1),
+      /** Where the product is in the storefront (its page, once approved). */
+      slug: z.string().min(1),
       decision: z.enum(['APPROVED', 'REJECTED']),
       /** The admin's reason; null when approved. */
       reason: z.string().min(1).nullable(),

@@ -1,4 +1,4 @@
-import type { EnvReader } from '../config';
+import { ConfigError, EnvReader, readCommonConfig } from '../config';
 
 /** The sender every mail carries unless `MAIL_FROM` says otherwise. */
 export const DEFAULT_MAIL_FROM = '"Marketplace" <no-reply@marketplace.local>';
@@ -14,11 +14,15 @@ export interface MailConfig {
   from: string;
 }
 
-export function readMailConfig(env: EnvReader): MailConfig {
-  return {
-    smtpUrl: env.url('SMTP_URL', ['smtp', 'smtps']),
-    from: env.string('MAIL_FROM', DEFAULT_MAIL_FROM),
-  };
+/**
+ * With `requiredInProduction`, a production start without `SMTP_URL` is refused: the reason
+ * says what would silently not work, since running half-working is worse than not starting.
+ */
+export function readMailConfig(env: EnvReader, requiredInProduction?: string): MailConfig {
+  const smtpUrl = env.url('SMTP_URL', ['smtp', 'smtps']);
+  if (smtpUrl === undefined && requiredInProduction && readCommonConfig(env).environment === 'production')
+    throw new ConfigError('SMTP_URL', `is required in production (${requiredInProduction})`);
+  return { smtpUrl, from: env.string('MAIL_FROM', DEFAULT_MAIL_FROM) };
 }
 
 /** How queued mail is sent: retries, their back-off, and how much one address may receive. */

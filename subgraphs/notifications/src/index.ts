@@ -1,7 +1,11 @@
-import type { SubgraphModule } from '@marketplace/kit';
+import { MailDispatcher, MailOutbox, SubgraphModule, UrlTokenSigner, createMailTransport } from '@marketplace/kit';
 import { NotificationsConfig, readNotificationsConfig } from './config';
+import { EmailChannel } from './email/email.channel';
+import { UnsubscribeLinks } from './email/unsubscribe.links';
+import { unsubscribeRoutes } from './email/unsubscribe.routes';
 import { entityStubReferences } from './entity-stubs';
 import { CreateNotifications1801000000000 } from './migrations/1801000000000-create-notifications';
+import { MailOutbox1801100000000 } from './migrations/1801100000000-mail-outbox';
 import { adminNotificationHandlers } from './notification/admin-notifications.handlers';
 import { customerNotificationHandlers } from './notification/customer-notifications.handlers';
 import { moderationNotificationHandlers } from './notification/moderation-notifications.handlers';
@@ -9,6 +13,7 @@ import { notificationReferences } from './notification/notification.reference';
 import { NotificationResolver, UserNotificationsResolver } from './notification/notification.resolver';
 import { NotificationService } from './notification/notification.service';
 import { NotificationSubscriptionResolver } from './notification/notification.subscription';
+import { Notifier } from './notification/notifier';
 import { vendorNotificationHandlers } from './notification/vendor-notifications.handlers';
 import { PreferenceResolver } from './preference/preference.resolver';
 import { PreferenceService } from './preference/preference.service';
@@ -17,21 +22,37 @@ import { recipientHandlers } from './recipient/recipient.handlers';
 import { RecipientService } from './recipient/recipient.service';
 
 /**
- * In-app notifications (issue 21): made from the events on the backbone, read and marked
- * read by their owner, pushed live through the gateway (`notificationAdded`), and each
- * user's preferences per category and channel.
+ * Notifications (issue 21): made from the events on the backbone, in the app (read and marked
+ * read by their owner, pushed live through the gateway's `notificationAdded`) and by email
+ * (queued in the event's transaction, sent by the kit's mail dispatcher), each on the user's
+ * preferences per category and channel.
  */
 export const notificationsSubgraph: SubgraphModule<NotificationsConfig> = {
   name: 'notifications',
   defaultPort: 4008,
   entities: [],
-  migrations: [CreateNotifications1801000000000],
+  migrations: [CreateNotifications1801000000000, MailOutbox1801100000000],
   resolvers: [UserNotificationsResolver, NotificationResolver, NotificationSubscriptionResolver, PreferenceResolver],
   readSettings: readNotificationsConfig,
-  wire({ db, changes, afterCommit, log }, settings) {
+  wire({ db, changes, afterCommit, log, metrics, config }, settings) {
     const preferences = new PreferenceService(db);
     const notifications = new NotificationService(db, preferences, changes, afterCommit, settings.appUrl, log);
     const recipients = new RecipientService();
+    const unsubscribeLinks = new UnsubscribeLinks(new UrlTokenSigner(settings.urlSigningSecret), settings.publicUrl);
+    const { smtpUrl, from } = settings.mail;
+    const transport =
+      smtpUrl === undefined
+        ? undefined
+        : createMailTransport({ smtpUrl, from, log, logContent: config.environment === 'development' });
+    const dispatcher = transport && new MailDispatcher({ db, transport, delivery: settings.delivery, log, metrics });
+    const outbox = new MailOutbox((manager) => afterCommit.run(manager, async () => dispatcher?.wake()));
+    const email =
+      dispatcher &&
+      new EmailChannel(outbox, preferences, recipients, unsubscribeLinks, {
+        appName: settings.appName,
+        appUrl: settings.appUrl,
+      });
+    const notify = new Notifier(notifications, email);
     return {
       resolvers: [
         new UserNotificationsResolver(notifications),
@@ -42,12 +63,20 @@ export const notificationsSubgraph: SubgraphModule<NotificationsConfig> = {
       references: { ...entityStubReferences, ...notificationReferences(notifications) },
       handlers: [
         ...recipientHandlers(),
-        ...customerNotificationHandlers(notifications, recipients),
-        ...vendorNotificationHandlers(notifications, recipients),
-        ...adminNotificationHandlers(notifications, recipients),
-        ...moderationNotificationHandlers(notifications, recipients),
-        ...notificationPrivacyHandlers(),
+        ...customerNotificationHandlers(notify, recipients, settings.appUrl),
+        ...vendorNotificationHandlers(notify, recipients),
+        ...adminNotificationHandlers(notify, recipients),
+        ...moderationNotificationHandlers(notify, recipients),
+        ...notificationPrivacyHandlers(outbox),
       ],
+      routes: unsubscribeRoutes(unsubscribeLinks, preferences, log),
+      async start() {
+        dispatcher?.start();
+      },
+      async close() {
+        await dispatcher?.stop();
+        await transport?.close();
+      },
     };
   },
 };

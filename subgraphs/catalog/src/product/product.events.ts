@@ -65,6 +65,7 @@ export class ProductEvents {
         vendorId: product.vendorId,
         userId: vendorUserId,
         name: product.name,
+        slug: product.slug,
         decision: product.status === ProductStatus.PUBLISHED ? 'APPROVED' : 'REJECTED',
         reason: product.rejectionReason ?? null,
       },

@@ -1,5 +1,4 @@
-import type { Money } from '@marketplace/kit';
-import { Paths, formatMoney } from '../notification/notification.text';
+import { Amount, Paths, formatMoney } from '../notification/notification.text';
 import { MailBrand, MailContent, appLink } from './mail-layout';
 
 export interface VendorApplicationData {
@@ -15,7 +14,7 @@ export interface ProductSubmittedData {
 export interface AdminDisputeData {
   orderId: string;
   orderNumber: string;
-  amount: Pick<Money, 'amount' | 'currency'>;
+  amount: Amount;
   reason: string;
 }
 

@@ -1,8 +1,5 @@
-import type { Money } from '@marketplace/kit';
-import { Paths, formatMoney } from '../notification/notification.text';
+import { Amount, Paths, formatMoney } from '../notification/notification.text';
 import { MailBrand, MailContent, appLink } from './mail-layout';
-
-type Amount = Pick<Money, 'amount' | 'currency'>;
 
 export interface VerifyEmailData {
   displayName: string;

@@ -1,30 +1,37 @@
 import { Events, eventHandler } from '@marketplace/kit';
 import type { RecipientService } from '../recipient/recipient.service';
-import type { NotificationService } from './notification.service';
+import { mail } from '../email/email.channel';
+import { appLink } from '../mail-templates/mail-layout';
+import type { Notifier } from './notifier';
 import { Paths, count, formatMoney } from './notification.text';
 
 /**
  * What customers are told, from the checkout saga's events and the users subgraph's. Each
  * runs in the kit's transaction with its inbox row: a redelivered event is a no-op there, and
- * the notifications' unique key (event, recipient, kind) keeps a racing delivery from
- * creating a second one.
+ * the unique keys (event, recipient, kind) of notifications and mails keep a racing delivery
+ * from making a second one. The receipt mail waits for `order.licensed`: it carries the keys.
  */
-export const customerNotificationHandlers = (notifications: NotificationService, recipients: RecipientService) => [
+export const customerNotificationHandlers = (notify: Notifier, recipients: RecipientService, appUrl: string) => [
   eventHandler('notify-welcome', Events.UserRegistered, async (event, { manager }) => {
     const { userId, displayName } = event.payload;
-    await notifications.create(manager, event.id, {
-      recipientId: userId,
-      kind: 'WELCOME',
-      title: `Welcome to the marketplace, ${displayName}`,
-      body: 'Browse agents, workflows and tools; what you buy appears under your licenses.',
-      path: Paths.home(),
-      data: {},
-    });
+    await notify.send(
+      manager,
+      event.id,
+      {
+        recipientId: userId,
+        kind: 'WELCOME',
+        title: `Welcome to the marketplace, ${displayName}`,
+        body: 'Browse agents, workflows and tools; what you buy appears under your licenses.',
+        path: Paths.home(),
+        data: {},
+      },
+      mail('welcome', {}),
+    );
   }),
 
   eventHandler('notify-order-receipt', Events.OrderPaid, async (event, { manager }) => {
     const { orderId, number, userId, total, items } = event.payload;
-    await notifications.create(manager, event.id, {
+    await notify.send(manager, event.id, {
       recipientId: userId,
       kind: 'ORDER_RECEIPT',
       title: `Order ${number} is paid`,
@@ -41,7 +48,7 @@ export const customerNotificationHandlers = (notifications: NotificationService,
 
   eventHandler('notify-license-issued', Events.LicenseIssued, async (event, { manager }) => {
     const { licenseId, productId, ownerId, orderId } = event.payload;
-    await notifications.create(manager, event.id, {
+    await notify.send(manager, event.id, {
       recipientId: ownerId,
       kind: 'LICENSE_ISSUED',
       title: 'Your license is ready',
@@ -54,38 +61,78 @@ export const customerNotificationHandlers = (notifications: NotificationService,
   eventHandler('notify-payment-failed', Events.PaymentFailed, async (event, { manager }) => {
     const { orderId, paymentId, amount, reason } = event.payload;
     const order = await recipients.order(manager, orderId);
-    await notifications.create(manager, event.id, {
-      recipientId: order.userId,
-      kind: 'PAYMENT_FAILED',
-      title: `Payment of order ${order.number} failed`,
-      body: `The payment of ${formatMoney(amount)} did not go through (${reason}). You may try again from the order page.`,
-      path: Paths.order(orderId),
-      data: { orderId, paymentId, number: order.number, amount, reason },
-    });
+    await notify.send(
+      manager,
+      event.id,
+      {
+        recipientId: order.userId,
+        kind: 'PAYMENT_FAILED',
+        title: `Payment of order ${order.number} failed`,
+        body: `The payment of ${formatMoney(amount)} did not go through (${reason}). You may try again from the order page.`,
+        path: Paths.order(orderId),
+        data: { orderId, paymentId, number: order.number, amount, reason },
+      },
+      mail('paymentFailed', { orderId, orderNumber: order.number, total: amount, reason }),
+    );
   }),
 
   eventHandler('notify-refund-issued', Events.PaymentRefunded, async (event, { manager }) => {
     const { orderId, paymentId, amount, reason } = event.payload;
     const order = await recipients.order(manager, orderId);
-    await notifications.create(manager, event.id, {
-      recipientId: order.userId,
-      kind: 'REFUND_ISSUED',
-      title: `Order ${order.number} was refunded`,
-      body: `${formatMoney(amount)} is on its way back to you (${reason}).`,
-      path: Paths.order(orderId),
-      data: { orderId, paymentId, number: order.number, amount, reason },
-    });
+    await notify.send(
+      manager,
+      event.id,
+      {
+        recipientId: order.userId,
+        kind: 'REFUND_ISSUED',
+        title: `Order ${order.number} was refunded`,
+        body: `${formatMoney(amount)} is on its way back to you (${reason}).`,
+        path: Paths.order(orderId),
+        data: { orderId, paymentId, number: order.number, amount, reason },
+      },
+      mail('refundIssued', { orderId, orderNumber: order.number, amount }),
+    );
   }),
 
   eventHandler('notify-license-revoked', Events.LicenseRevoked, async (event, { manager }) => {
     const { licenseId, productId, ownerId, orderId, reason } = event.payload;
-    await notifications.create(manager, event.id, {
-      recipientId: ownerId,
-      kind: 'LICENSE_REVOKED',
-      title: 'A license was revoked',
-      body: `One of your licenses no longer works (${reason}); its activations and downloads stopped.`,
-      path: Paths.license(licenseId),
-      data: { licenseId, productId, orderId, reason },
-    });
+    const order = await recipients.findOrder(manager, orderId);
+    const productName = order?.items.find((item) => item.productId === productId)?.name ?? 'a product';
+    await notify.send(
+      manager,
+      event.id,
+      {
+        recipientId: ownerId,
+        kind: 'LICENSE_REVOKED',
+        title: 'A license was revoked',
+        body: `One of your licenses no longer works (${reason}); its activations and downloads stopped.`,
+        path: Paths.license(licenseId),
+        data: { licenseId, productId, orderId, reason },
+      },
+      mail('licenseRevoked', { productName, orderNumber: order?.number ?? '-', reason }),
+    );
+  }),
+
+  // The receipt mail: sent once licensing issued the order's licenses, so it can show their keys.
+  eventHandler('mail-order-receipt', Events.OrderLicensed, async (event, { manager }) => {
+    const { orderId, number, userId, total, items, licenses } = event.payload;
+    const priceOf = new Map(items.map((item) => [item.productId, item]));
+    await notify.mail(
+      manager,
+      event.id,
+      userId,
+      'ORDER_RECEIPT',
+      mail('orderReceipt', {
+        orderId,
+        orderNumber: number,
+        total,
+        lines: licenses.map((license) => ({
+          productName: priceOf.get(license.productId)?.name ?? license.productId,
+          unitPrice: priceOf.get(license.productId)?.unitPrice ?? { amount: 0, currency: total.currency },
+          licenseKey: license.licenseKey,
+          downloadUrl: appLink(appUrl, Paths.license(license.licenseId)),
+        })),
+      }),
+    );
   }),
 ];

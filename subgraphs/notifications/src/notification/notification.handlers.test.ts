@@ -292,7 +292,13 @@ describe('reviews and payouts', () => {
 
   it("tells the vendor of the review's answer (product.moderated) and of the payout's (payout.settled), with the reasons", async () => {
     const vendor = person('VENDOR');
-    const product = { productId: randomUUID(), vendorId: randomUUID(), userId: vendor.id, name: 'Triage Agent' };
+    const product = {
+      productId: randomUUID(),
+      vendorId: randomUUID(),
+      userId: vendor.id,
+      name: 'Triage Agent',
+      slug: 'triage-agent',
+    };
     await deliverEvent(notifications, Events.ProductModerated, {
       ...product,
       decision: 'REJECTED',

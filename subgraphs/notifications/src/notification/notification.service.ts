@@ -18,7 +18,7 @@ import {
 } from '@marketplace/kit';
 import type { DataSource, EntityManager } from 'typeorm';
 import type { PreferenceService } from '../preference/preference.service';
-import { NotificationKind, categoryOf, isTransactional } from './notification.catalog';
+import { NotificationKind, categoryOf } from './notification.catalog';
 import { NOTIFICATION_COLUMNS, Notification, NotificationRow, toNotification } from './notification.type';
 
 /** What a trigger hands over: the rest (category, id, time) is the service's. */
@@ -101,8 +101,7 @@ export class NotificationService {
    */
   async create(manager: EntityManager, sourceEventId: string, draft: NotificationDraft): Promise<boolean> {
     const category = categoryOf(draft.kind);
-    if (!isTransactional(category) && !(await this.preferences.inAppEnabled(manager, draft.recipientId, category)))
-      return false;
+    if (!(await this.preferences.enabled(manager, draft.recipientId, category, 'inApp'))) return false;
     // Under the erasure's lock: either the erasure ran (and the user is on erased_users) or it
     // will run after this commits and delete what this wrote.
     await lockUserForErasure(manager, draft.recipientId);

@@ -1,7 +1,13 @@
 import { globalId } from '@marketplace/kit';
 
+/** An amount in minor units of an ISO 4217 currency, as events carry it. */
+export interface Amount {
+  amount: number;
+  currency: string;
+}
+
 /** An amount in minor units as people read it: `19.99 USD` (as many decimals as the currency has). */
-export function formatMoney({ amount, currency }: { amount: number; currency: string }): string {
+export function formatMoney({ amount, currency }: Amount): string {
   let digits = 2;
   try {
     digits = new Intl.NumberFormat('en', { style: 'currency', currency }).resolvedOptions().maximumFractionDigits ?? 2;

@@ -35,14 +35,35 @@ export class PreferenceService {
     return this.ofUsers(context).load(userId);
   }
 
-  /** Whether the user wants `category` in the app, read in the creating transaction. */
-  async inAppEnabled(manager: EntityManager, userId: string, category: NotificationCategory): Promise<boolean> {
-    const [row] = await queryRows<{ in_app: boolean }>(
+  /** Whether the user wants `category` on `channel`, read in the creating transaction (transactional ones always). */
+  async enabled(
+    manager: EntityManager,
+    userId: string,
+    category: NotificationCategory,
+    channel: 'inApp' | 'email',
+  ): Promise<boolean> {
+    if (isTransactional(category)) return true;
+    const [row] = await queryRows<{ in_app: boolean; email: boolean }>(
       manager,
-      `SELECT in_app FROM notification_preferences WHERE user_id = $1 AND category = $2`,
+      `SELECT in_app, email FROM notification_preferences WHERE user_id = $1 AND category = $2`,
       [userId, category],
     );
-    return row?.in_app ?? true;
+    return row ? (channel === 'inApp' ? row.in_app : row.email) : true;
+  }
+
+  /**
+   * Turns email of `category` off for the user, in-app left as it was: what a one-click
+   * unsubscribe does. Answers false for a transactional category (which no link is made for).
+   */
+  async unsubscribe(userId: string, category: NotificationCategory): Promise<boolean> {
+    if (isTransactional(category)) return false;
+    await this.db.query(
+      `INSERT INTO notification_preferences (user_id, category, in_app, email)
+       SELECT $1, $2, true, false WHERE NOT EXISTS (SELECT 1 FROM erased_users WHERE user_id = $1)
+       ON CONFLICT (user_id, category) DO UPDATE SET email = false, updated_at = now()`,
+      [userId, category],
+    );
+    return true;
   }
 
   /** Sets the viewer's channels of the categories named; answers every category after the change. */

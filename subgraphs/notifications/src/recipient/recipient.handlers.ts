@@ -1,20 +1,20 @@
-import { Events, eventHandler, lockUserForErasure } from '@marketplace/kit';
+import { Events, PayloadOf, eventHandler, lockUserForErasure } from '@marketplace/kit';
 import type { EntityManager } from 'typeorm';
 
-/** Registers or updates the order of a saga event: its customer, number and vendors. */
-async function keepOrder(
-  manager: EntityManager,
-  {
-    orderId,
-    userId,
-    number,
-    items,
-  }: { orderId: string; userId: string; number: string; items: { vendorId: string }[] },
-) {
+type OrderSummary = PayloadOf<typeof Events.OrderCreated>;
+
+/** Registers the order of a saga event: its customer, number, vendors and lines (names for the mails). */
+async function keepOrder(manager: EntityManager, { orderId, userId, number, items }: OrderSummary) {
   await manager.query(
-    `INSERT INTO order_recipients (order_id, user_id, number, vendor_ids) VALUES ($1, $2, $3, $4::uuid[])
+    `INSERT INTO order_recipients (order_id, user_id, number, vendor_ids, items) VALUES ($1, $2, $3, $4::uuid[], $5)
      ON CONFLICT (order_id) DO NOTHING`,
-    [orderId, userId, number, [...new Set(items.map((item) => item.vendorId))]],
+    [
+      orderId,
+      userId,
+      number,
+      [...new Set(items.map((item) => item.vendorId))],
+      JSON.stringify(items.map(({ productId, name, unitPrice }) => ({ productId, name, unitPrice }))),
+    ],
   );
 }
 
@@ -55,6 +55,15 @@ export const recipientHandlers = () => [
     await manager.query(`UPDATE recipients SET suspended = false, updated_at = now() WHERE user_id = $1`, [
       payload.userId,
     ]);
+  }),
+
+  // The applicant's vendor name, for the answer to the application (a rejection names it too).
+  eventHandler('recipient-vendor-applied', Events.VendorApplied, async ({ payload }, { manager }) => {
+    await manager.query(
+      `INSERT INTO vendor_accounts (vendor_id, user_id, display_name) VALUES ($1, $2, $3)
+       ON CONFLICT (vendor_id) DO UPDATE SET display_name = EXCLUDED.display_name`,
+      [payload.vendorId, payload.userId, payload.displayName],
+    );
   }),
 
   // Approval makes the user a vendor (users sets the role on the same event).

@@ -1,11 +1,24 @@
 import { queryRows } from '@marketplace/kit';
 import type { EntityManager } from 'typeorm';
 
+export interface OrderLine {
+  productId: string;
+  name: string;
+  unitPrice: { amount: number; currency: string };
+}
+
 export interface OrderRecipient {
   orderId: string;
   userId: string;
   number: string;
   vendorIds: string[];
+  items: OrderLine[];
+}
+
+/** Where a user's mail goes, and the name it greets them by. */
+export interface Contact {
+  email: string;
+  displayName: string;
 }
 
 /**
@@ -24,12 +37,18 @@ export class RecipientService {
   }
 
   async findOrder(manager: EntityManager, orderId: string): Promise<OrderRecipient | null> {
-    const [row] = await queryRows<{ order_id: string; user_id: string; number: string; vendor_ids: string[] }>(
-      manager,
-      `SELECT order_id, user_id, number, vendor_ids FROM order_recipients WHERE order_id = $1`,
-      [orderId],
-    );
-    return row ? { orderId: row.order_id, userId: row.user_id, number: row.number, vendorIds: row.vendor_ids } : null;
+    const [row] = await queryRows<{
+      order_id: string;
+      user_id: string;
+      number: string;
+      vendor_ids: string[];
+      items: OrderLine[];
+    }>(manager, `SELECT order_id, user_id, number, vendor_ids, items FROM order_recipients WHERE order_id = $1`, [
+      orderId,
+    ]);
+    return row
+      ? { orderId: row.order_id, userId: row.user_id, number: row.number, vendorIds: row.vendor_ids, items: row.items }
+      : null;
   }
 
   /**
@@ -50,5 +69,25 @@ export class RecipientService {
       [vendorIds],
     );
     return rows.map((row) => ({ vendorId: row.vendor_id, userId: row.user_id }));
+  }
+
+  /** The user's address and name; null for a user not known here (or erased). */
+  async contact(manager: EntityManager, userId: string): Promise<Contact | null> {
+    const [row] = await queryRows<Contact>(
+      manager,
+      `SELECT email, display_name AS "displayName" FROM recipients WHERE user_id = $1`,
+      [userId],
+    );
+    return row ?? null;
+  }
+
+  /** A vendor's name as it applied or last renamed itself; null when not heard of. */
+  async vendorName(manager: EntityManager, vendorId: string): Promise<string | null> {
+    const [row] = await queryRows<{ display_name: string }>(
+      manager,
+      `SELECT display_name FROM vendor_accounts WHERE vendor_id = $1`,
+      [vendorId],
+    );
+    return row?.display_name ?? null;
   }
 }
