@@ -3,6 +3,9 @@ import type { EnvReader } from '../config';
 /** The sender every mail carries unless `MAIL_FROM` says otherwise. */
 export const DEFAULT_MAIL_FROM = '"Marketplace" <no-reply@marketplace.local>';
 
+/** The marketplace's name in every mail (header, footer, subjects) unless `APP_NAME` says otherwise. */
+export const DEFAULT_APP_NAME = 'Marketplace';
+
 /** Where and as whom the supergraph sends mail, read once at start-up. */
 export interface MailConfig {
   /**
@@ -12,11 +15,14 @@ export interface MailConfig {
   smtpUrl: string | undefined;
   /** `MAIL_FROM`: the `From` header, `"Name" <address>` or a bare address. */
   from: string;
+  /** `APP_NAME`: the marketplace's name as every mail shows it (the `appName` of the mail layout's brand). */
+  appName: string;
 }
 
 export function readMailConfig(env: EnvReader): MailConfig {
   return {
     smtpUrl: env.url('SMTP_URL', ['smtp', 'smtps']),
     from: env.string('MAIL_FROM', DEFAULT_MAIL_FROM),
+    appName: env.string('APP_NAME', DEFAULT_APP_NAME),
   };
 }

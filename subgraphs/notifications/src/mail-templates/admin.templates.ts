@@ -1,6 +1,6 @@
 import type { Money } from '@marketplace/kit';
+import { MailBrand, MailContent, appLink } from '@marketplace/kit/mail-layout';
 import { Paths, formatMoney } from '../notification/notification.text';
-import { MailBrand, MailContent, appLink } from './mail-layout';
 
 export interface VendorApplicationData {
   vendorName: string;
