@@ -153,7 +153,7 @@ describe('npm start (embedded mode)', () => {
       };
       return mails.find((candidate) => candidate.to.includes(email));
     }, 'the verification mail in the development mailbox');
-    expect(mail.subject).toBe('Confirm your email address');
+    expect(mail.subject).toBe('Confirm your email address for Marketplace');
     const preview = await fetch(`${mailbox}/${mail.id}`);
     expect(preview.status).toBe(200);
     expect(await preview.text()).toContain('/verify-email?token=');

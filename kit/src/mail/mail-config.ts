@@ -3,6 +3,9 @@ import { ConfigError, EnvReader, readCommonConfig } from '../config';
 /** The sender every mail carries unless `MAIL_FROM` says otherwise. */
 export const DEFAULT_MAIL_FROM = '"Marketplace" <no-reply@marketplace.local>';
 
+/** The marketplace's name in every mail (header, footer, subjects) unless `APP_NAME` says otherwise. */
+export const DEFAULT_APP_NAME = 'Marketplace';
+
 /** Where and as whom the supergraph sends mail, read once at start-up. */
 export interface MailConfig {
   /**
@@ -12,6 +15,8 @@ export interface MailConfig {
   smtpUrl: string | undefined;
   /** `MAIL_FROM`: the `From` header, `"Name" <address>` or a bare address. */
   from: string;
+  /** `APP_NAME`: the marketplace's name as every mail shows it (the `appName` of the mail layout's brand). */
+  appName: string;
 }
 
 /**
@@ -22,7 +27,11 @@ export function readMailConfig(env: EnvReader, requiredInProduction?: string): M
   const smtpUrl = env.url('SMTP_URL', ['smtp', 'smtps']);
   if (smtpUrl === undefined && requiredInProduction && readCommonConfig(env).environment === 'production')
     throw new ConfigError('SMTP_URL', `is required in production (${requiredInProduction})`);
-  return { smtpUrl, from: env.string('MAIL_FROM', DEFAULT_MAIL_FROM) };
+  return {
+    smtpUrl,
+    from: env.string('MAIL_FROM', DEFAULT_MAIL_FROM),
+    appName: env.string('APP_NAME', DEFAULT_APP_NAME),
+  };
 }
 
 /** How queued mail is sent: retries, their back-off, and how much one address may receive. */

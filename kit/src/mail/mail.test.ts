@@ -2,17 +2,28 @@ import { AddressInfo, Socket, createServer } from 'node:net';
 import { SMTPServer } from 'smtp-server';
 import { ConfigError, envReader } from '../config';
 import { startTestMailSink } from '../testing/mail-sink';
-import { DEFAULT_MAIL_FROM, readMailConfig } from './mail-config';
+import { DEFAULT_APP_NAME, DEFAULT_MAIL_FROM, readMailConfig } from './mail-config';
 import type { MailSink } from './mail-sink';
 import { MailDeliveryError, createMailTransport } from './mail-transport';
 
 describe('readMailConfig', () => {
-  it('SMTP_URL is optional; MAIL_FROM defaults to the marketplace no-reply address', () => {
-    expect(readMailConfig(envReader({}))).toEqual({ smtpUrl: undefined, from: DEFAULT_MAIL_FROM });
+  it('SMTP_URL is optional; MAIL_FROM and APP_NAME default to the marketplace no-reply address and name', () => {
+    expect(readMailConfig(envReader({}))).toEqual({
+      smtpUrl: undefined,
+      from: DEFAULT_MAIL_FROM,
+      appName: DEFAULT_APP_NAME,
+    });
     expect(DEFAULT_MAIL_FROM).toBe('"Marketplace" <no-reply@marketplace.local>');
+    expect(DEFAULT_APP_NAME).toBe('Marketplace');
     expect(
-      readMailConfig(envReader({ SMTP_URL: 'smtps://u:p@mail.example.com:465', MAIL_FROM: 'shop@example.com' })),
-    ).toEqual({ smtpUrl: 'smtps://u:p@mail.example.com:465', from: 'shop@example.com' });
+      readMailConfig(
+        envReader({
+          SMTP_URL: 'smtps://u:p@mail.example.com:465',
+          MAIL_FROM: 'shop@example.com',
+          APP_NAME: 'Agent Market',
+        }),
+      ),
+    ).toEqual({ smtpUrl: 'smtps://u:p@mail.example.com:465', from: 'shop@example.com', appName: 'Agent Market' });
   });
 
   it.each([

@@ -12,25 +12,20 @@ import {
 export interface NotificationsConfig {
   /** The web app's address: every notification's link starts with it (`APP_URL`, no trailing slash). */
   appUrl: string;
-  /** The marketplace's name in every mail (`APP_NAME`). */
-  appName: string;
   /** Where clients reach the gateway (`PUBLIC_URL`): unsubscribe links point there. */
   publicUrl: string;
   /** Signs the unsubscribe links (`URL_SIGNING_SECRET`, as download links). */
   urlSigningSecret: Buffer;
-  /** `SMTP_URL`, `MAIL_FROM`: without SMTP (outside production) the email channel is off. */
+  /** `SMTP_URL`, `MAIL_FROM`, `APP_NAME`: without SMTP (outside production) the email channel is off. */
   mail: MailConfig;
   delivery: MailDeliveryConfig;
 }
-
-export const DEFAULT_APP_NAME = 'Marketplace';
 
 export function readNotificationsConfig(env: EnvReader): NotificationsConfig {
   const appUrl = env.string('APP_URL', 'http://localhost:3000').replace(/\/+$/, '');
   if (!/^https?:\/\/[^\s/]+/.test(appUrl)) throw new Error('APP_URL must be an http(s) URL');
   return {
     appUrl,
-    appName: env.string('APP_NAME', DEFAULT_APP_NAME),
     publicUrl: (env.url('PUBLIC_URL', ['http', 'https']) ?? 'http://127.0.0.1:4000').replace(/\/+$/, ''),
     urlSigningSecret: loadUrlSigningSecret(readCommonConfig(env), env.optionalString('URL_SIGNING_SECRET')),
     mail: readMailConfig(env, 'without it no notification email is sent'),

@@ -49,7 +49,7 @@ export const notificationsSubgraph: SubgraphModule<NotificationsConfig> = {
     const email =
       dispatcher &&
       new EmailChannel(outbox, preferences, recipients, unsubscribeLinks, {
-        appName: settings.appName,
+        appName: settings.mail.appName,
         appUrl: settings.appUrl,
       });
     const notify = new Notifier(notifications, email);

@@ -1,4 +1,4 @@
-import { ConfigError, EnvReader, MailConfig, readCommonConfig, readMailConfig } from '@marketplace/kit';
+import { EnvReader, MailConfig, readMailConfig } from '@marketplace/kit';
 import type { Mailer } from './auth/mailer';
 
 /** Settings of the users subgraph, read once at start-up. */
@@ -33,11 +33,9 @@ export interface UsersConfig {
 }
 
 export function readUsersConfig(env: EnvReader): UsersConfig {
-  const mail = readMailConfig(env);
   // Without SMTP, verification and reset mails reach only the (redacted) log: nobody could
-  // verify an address or reset a password. Refused rather than run half-working.
-  if (mail.smtpUrl === undefined && readCommonConfig(env).environment === 'production')
-    throw new ConfigError('SMTP_URL', 'is required in production (without it account emails only reach the log)');
+  // verify an address or reset a password.
+  const mail = readMailConfig(env, 'without it account emails only reach the log');
   return {
     passwordHashCost: env.int('PASSWORD_HASH_COST', 15, { min: 10, max: 20 }),
     refreshTokenTtlDays: env.int('REFRESH_TOKEN_TTL_DAYS', 30, { min: 1, max: 365 }),

@@ -45,7 +45,9 @@ export function uniqueEmail(prefix = 'user'): string {
   return `${prefix}.${process.pid}.${Date.now()}.${counter}@example.com`;
 }
 
-export const VERIFICATION_SUBJECT = 'Confirm your email address';
+/** The account mails' subjects with the default `APP_NAME`. */
+export const VERIFICATION_SUBJECT = 'Confirm your email address for Marketplace';
+export const RESET_SUBJECT = 'Reset your Marketplace password';
 
 /**
  * Registers through the API and waits for the verification mail, which `user.registered`

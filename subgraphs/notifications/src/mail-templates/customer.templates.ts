@@ -1,18 +1,5 @@
+import { MailBrand, MailContent, appLink } from '@marketplace/kit/mail-layout';
 import { Amount, Paths, formatMoney } from '../notification/notification.text';
-import { MailBrand, MailContent, appLink } from './mail-layout';
-
-export interface VerifyEmailData {
-  displayName: string;
-  /** The one-time link the users subgraph made (its token is the secret). */
-  verifyUrl: string;
-  validHours: number;
-}
-
-export interface PasswordResetData {
-  displayName: string;
-  resetUrl: string;
-  validMinutes: number;
-}
 
 export interface OrderReceiptData {
   displayName: string;
@@ -47,28 +34,6 @@ export interface LicenseRevokedData {
 const hi = (name: string) => `Hi ${name},`;
 
 export const customerTemplates = {
-  verifyEmail: (data: VerifyEmailData, brand: MailBrand): MailContent => ({
-    subject: `Confirm your email address for ${brand.appName}`,
-    preheader: 'One click confirms your address.',
-    greeting: hi(data.displayName),
-    paragraphs: ['Confirm that this address is yours, so that receipts and account messages reach you.'],
-    action: { label: 'Confirm my address', url: data.verifyUrl },
-    afterAction: [
-      `The link works once, for ${data.validHours} hours. If you did not create an account, ignore this email.`,
-    ],
-  }),
-
-  passwordReset: (data: PasswordResetData, brand: MailBrand): MailContent => ({
-    subject: `Reset your ${brand.appName} password`,
-    preheader: 'Someone asked to reset your password.',
-    greeting: hi(data.displayName),
-    paragraphs: ['Someone (we hope you) asked to reset the password of your account.'],
-    action: { label: 'Choose a new password', url: data.resetUrl },
-    afterAction: [
-      `The link works once, for ${data.validMinutes} minutes. If you did not ask, ignore this email: your password stays as it is.`,
-    ],
-  }),
-
   welcome: (data: { displayName: string }, brand: MailBrand): MailContent => ({
     subject: `Welcome to ${brand.appName}`,
     preheader: 'Agents, workflows and tools, ready to use.',

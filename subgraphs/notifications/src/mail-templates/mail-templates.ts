@@ -1,6 +1,6 @@
 import { adminTemplates } from './admin.templates';
 import { customerTemplates } from './customer.templates';
-import { MailBrand, RenderedMail, renderMail } from './mail-layout';
+import { MailBrand, RenderedMail, renderMail } from '@marketplace/kit/mail-layout';
 import { vendorTemplates } from './vendor.templates';
 
 /** Every email the marketplace sends, by kind: one template each, for its HTML and its text. */

@@ -1,5 +1,5 @@
+import { MailBrand, MailContent, appLink } from '@marketplace/kit/mail-layout';
 import { Amount, Paths, formatMoney } from '../notification/notification.text';
-import { MailBrand, MailContent, appLink } from './mail-layout';
 
 export interface VendorDecisionData {
   displayName: string;

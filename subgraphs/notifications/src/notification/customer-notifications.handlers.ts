@@ -1,7 +1,7 @@
 import { Events, eventHandler } from '@marketplace/kit';
 import type { RecipientService } from '../recipient/recipient.service';
 import { mail } from '../email/email.channel';
-import { appLink } from '../mail-templates/mail-layout';
+import { appLink } from '@marketplace/kit/mail-layout';
 import type { Notifier } from './notifier';
 import { Paths, count, formatMoney } from './notification.text';
 

@@ -6,6 +6,7 @@ import {
   REFRESH,
   REQUEST_PASSWORD_RESET as REQUEST,
   RESET_PASSWORD as RESET,
+  RESET_SUBJECT,
   STRONG_PASSWORD,
   VERIFY,
   login,
@@ -186,7 +187,7 @@ describe('password reset', () => {
     expect(await ask(`  ${ghost.toUpperCase()} `)).toEqual({ requestPasswordReset: { email: ghost } });
     expect(await ask(`  ${known.toUpperCase()} `)).toEqual({ requestPasswordReset: { email: known } });
     expect(mailsTo(users, ghost)).toHaveLength(0);
-    await waitForMail(users, known, 'Reset your password');
+    await waitForMail(users, known, RESET_SUBJECT);
   });
 
   it.each(['not an email', '', 'a'.repeat(250) + '@example.com'])(
@@ -204,7 +205,7 @@ describe('password reset', () => {
   it('resets with the mailed token once, verifies the email and ends every session', async () => {
     const session = await register(users);
     await users.client.data(REQUEST, { variables: { e: session.user.email.toUpperCase() } });
-    const [mail] = mailsTo(users, session.user.email).filter((m) => m.subject === 'Reset your password');
+    const [mail] = mailsTo(users, session.user.email).filter((m) => m.subject === RESET_SUBJECT);
     const token = tokenFrom(mail);
 
     // A weak password is refused before the token is used up.
@@ -234,7 +235,7 @@ describe('password reset', () => {
     await users.client.data(REQUEST, { variables: { e: session.user.email } });
     await users.client.data(REQUEST, { variables: { e: session.user.email } });
     const [first, second] = mailsTo(users, session.user.email)
-      .filter((m) => m.subject === 'Reset your password')
+      .filter((m) => m.subject === RESET_SUBJECT)
       .map(tokenFrom);
     expect(await users.client.errorCode(RESET, { variables: { t: first, p: 'reset passphrase 42' } })).toBe(
       'BAD_USER_INPUT',
@@ -251,7 +252,7 @@ describe('password reset', () => {
   it('stores only token hashes', async () => {
     const session = await register(users);
     await users.client.data(REQUEST, { variables: { e: session.user.email } });
-    const token = tokenFrom(mailsTo(users, session.user.email).find((m) => m.subject === 'Reset your password')!);
+    const token = tokenFrom(mailsTo(users, session.user.email).find((m) => m.subject === RESET_SUBJECT)!);
     const rows = await users.subgraph.deps.db.query(
       `SELECT token_hash FROM email_tokens UNION ALL SELECT token_hash FROM refresh_tokens`,
     );

@@ -4,6 +4,7 @@ import { TestSubgraph, startTestMailSink } from '@marketplace/kit/testing';
 import { addressDigest } from './mailer';
 import {
   REQUEST_PASSWORD_RESET,
+  RESET_SUBJECT,
   VERIFICATION_SUBJECT,
   register,
   startUsers,
@@ -18,7 +19,6 @@ import {
  * address digest; in development the whole mail is logged, since that is how a developer
  * follows the link.
  */
-const RESET_SUBJECT = 'Reset your password';
 
 function productionKeys(): Record<string, string> {
   const { privateKey, publicKey } = generateKeyPairSync('rsa', { modulusLength: 2048 });

@@ -6,6 +6,7 @@ import {
   REFRESH,
   REQUEST_PASSWORD_RESET,
   RESET_PASSWORD,
+  RESET_SUBJECT,
   SET_USER_ROLE as SET_ROLE,
   STRONG_PASSWORD,
   Session,
@@ -85,7 +86,7 @@ describe('ending a session ends its access tokens within seconds', () => {
     const session = await register(users);
     await users.client.data(REQUEST_PASSWORD_RESET, { variables: { e: session.user.email } });
     const mail = await until(
-      () => mailsTo(users, session.user.email).find((m) => m.subject === 'Reset your password'),
+      () => mailsTo(users, session.user.email).find((m) => m.subject === RESET_SUBJECT),
       'the reset mail',
     );
     await users.client.data(RESET_PASSWORD, { variables: { t: tokenFrom(mail), p: 'reset passphrase 42' } });

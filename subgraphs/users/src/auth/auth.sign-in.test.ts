@@ -1,5 +1,16 @@
 import { TestSubgraph } from '@marketplace/kit/testing';
-import { ME, REFRESH, REGISTER, STRONG_PASSWORD, login, mailsTo, register, startUsers, uniqueEmail } from '../testing';
+import {
+  ME,
+  REFRESH,
+  REGISTER,
+  STRONG_PASSWORD,
+  VERIFICATION_SUBJECT,
+  login,
+  mailsTo,
+  register,
+  startUsers,
+  uniqueEmail,
+} from '../testing';
 
 /** Registering and signing in, with their limits, and what never shows in logs or answers. */
 let users: TestSubgraph;
@@ -22,7 +33,7 @@ describe('register', () => {
     expect(session.accessToken.split('.')).toHaveLength(3);
     const me = await users.client.data(ME, { token: session.accessToken });
     expect(me.me.id).toBe(session.user.id);
-    expect(mailsTo(users, email)).toEqual([expect.objectContaining({ subject: 'Confirm your email address' })]);
+    expect(mailsTo(users, email)).toEqual([expect.objectContaining({ subject: VERIFICATION_SUBJECT })]);
   });
 
   it('refuses a duplicate email, whatever its case, with CONFLICT and writes nothing', async () => {

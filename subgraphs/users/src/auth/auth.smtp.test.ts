@@ -8,6 +8,7 @@ import {
   REGISTER,
   REQUEST_PASSWORD_RESET,
   RESET_PASSWORD,
+  RESET_SUBJECT,
   STRONG_PASSWORD,
   Session,
   VERIFICATION_SUBJECT,
@@ -19,19 +20,32 @@ import {
 
 /**
  * Issue 21: with SMTP_URL set, account emails leave through a real SMTP server (here the
- * kit's sink); the link in the mail that arrived works. Without it, production refuses to start.
+ * kit's sink), in the layout every mail shares; the link in the mail that arrived works.
+ * Without it, production refuses to start.
  */
-const RESET_SUBJECT = 'Reset your password';
-
 function mailTo(sink: MailSink, email: string, subject: string): Promise<ReceivedMail> {
   return sink.waitFor((mail) => mail.envelope.to.includes(email) && mail.subject === subject, 15_000);
 }
 
-/** The link of the HTML part, which must be the text part's link. */
+/** The one token link of the HTML part (its button), as a browser reads the attribute. */
 function htmlLink(mail: ReceivedMail): string {
-  const match = /<a href="([^"]+)">/.exec(mail.html ?? '');
-  if (!match) throw new Error(`no link in the HTML part: ${mail.html}`);
-  return match[1];
+  const links = [...(mail.html ?? '').matchAll(/href="([^"]*token=[^"]*)"/g)].map(([, href]) =>
+    href.replace(/&amp;/g, '&'),
+  );
+  if (links.length !== 1) throw new Error(`not one token link in the HTML part: ${mail.html}`);
+  return links[0];
+}
+
+/** Both parts rendered through the kit's MJML layout, with nothing left unfilled. */
+function expectLayout(mail: ReceivedMail, link: string) {
+  expect(mail.html).toMatch(/^<!doctype html>/i);
+  expect(mail.html).toContain('<title>');
+  expect(mail.text).toContain(link);
+  for (const part of [mail.subject, mail.text, mail.html]) {
+    expect(part).toContain('Marketplace');
+    expect(part).not.toMatch(/undefined|\[object|\$\{|NaN/);
+  }
+  expect(mail.text).toContain('--\nMarketplace · http://localhost:3000');
 }
 
 describe('account emails over SMTP', () => {
@@ -56,7 +70,11 @@ describe('account emails over SMTP', () => {
     expect(mail).toMatchObject({ from: '"Marketplace test" <accounts@marketplace.test>', to: [email] });
     expect(mail.headers['x-marketplace-mail']).toBe('verify-email');
     const token = tokenFrom({ text: mail.text ?? '' });
-    expect(htmlLink(mail)).toBe(`http://localhost:3000/verify-email?token=${token}`);
+    const link = `http://localhost:3000/verify-email?token=${token}`;
+    expect(htmlLink(mail)).toBe(link);
+    expectLayout(mail, link);
+    expect(mail.text).toContain('Hi Smtp <Tester>,');
+    expect(mail.text).toContain('The link works once, for 48 hours.');
     // The display name is the user's own text: escaped in the HTML part, never markup.
     expect(mail.html).toContain('Smtp &lt;Tester&gt;');
     expect(mail.html).not.toContain('<Tester>');
@@ -80,8 +98,12 @@ describe('account emails over SMTP', () => {
     });
     await users.client.data(REQUEST_PASSWORD_RESET, { variables: { e: email } });
     const mail = await mailTo(sink, email, RESET_SUBJECT);
+    expect(mail.headers['x-marketplace-mail']).toBe('reset-password');
     const token = tokenFrom({ text: mail.text ?? '' });
-    expect(htmlLink(mail)).toBe(`http://localhost:3000/reset-password?token=${token}`);
+    const link = `http://localhost:3000/reset-password?token=${token}`;
+    expect(htmlLink(mail)).toBe(link);
+    expectLayout(mail, link);
+    expect(mail.text).toContain('The link works once, for 60 minutes.');
     const newPassword = 'a brand new passphrase for smtp';
     await users.client.data(RESET_PASSWORD, { variables: { t: token, p: newPassword } });
     const login = await users.client.request(LOGIN, {
@@ -134,6 +156,7 @@ describe('readUsersConfig: SMTP_URL', () => {
     expect(readUsersConfig(envReader({ NODE_ENV: 'production', SMTP_URL: 'smtp://mail:587' })).mail).toEqual({
       smtpUrl: 'smtp://mail:587',
       from: '"Marketplace" <no-reply@marketplace.local>',
+      appName: 'Marketplace',
     });
   });
 

@@ -1,16 +1,17 @@
 import { createHash } from 'node:crypto';
-import escapeHtml from 'escape-html';
-import type { CommonConfig, Logger, MailTransport, OutgoingMail } from '@marketplace/kit';
+import type { CommonConfig, Logger, MailTransport } from '@marketplace/kit';
+import type { RenderedMail } from '@marketplace/kit/mail-layout';
 
 /** What an account email is for; logged in place of its body outside development. */
 export type MailKind = 'verify-email' | 'reset-password';
 
-export interface Mail {
+/**
+ * An account email as rendered from its template (`account-mail.templates.ts`): both parts hold
+ * a one-time link with its token, a secret as long as the link works.
+ */
+export interface Mail extends RenderedMail {
   kind: MailKind;
   to: string;
-  subject: string;
-  /** Holds a one-time link with its token: a secret as long as the link works. */
-  text: string;
 }
 
 /** Where account emails go: the log of each environment, and SMTP when `SMTP_URL` is set ({@link SmtpMailer}). */
@@ -19,14 +20,15 @@ export interface Mailer {
 }
 
 /**
- * Development transport: the whole email, link and token included, is written to the log
- * (`"mail"` records); that is how a developer follows a verification or reset link.
+ * Development transport: the email, link and token included, is written to the log (`"mail"`
+ * records); that is how a developer follows a verification or reset link. The text part is
+ * enough for that; the HTML part (the same words, some kilobytes of layout) is left out.
  */
 export class DevelopmentLogMailer implements Mailer {
   constructor(private readonly log: Logger) {}
 
-  async send(mail: Mail): Promise<void> {
-    this.log.info({ mail }, `mail to ${mail.to}: ${mail.subject}`);
+  async send({ kind, to, subject, text }: Mail): Promise<void> {
+    this.log.info({ mail: { kind, to, subject, text } }, `mail to ${to}: ${subject}`);
   }
 }
 
@@ -65,43 +67,16 @@ export function chainMailers(...mailers: (Mailer | undefined)[]): Mailer {
 }
 
 /**
- * Delivers account emails over SMTP (the kit's nodemailer transport, `SMTP_URL`): the same
- * text the log shows in development, and an HTML part with the same words and the link
- * clickable. A refusal or an unreachable server rejects with the server's answer.
+ * Delivers account emails over SMTP (the kit's nodemailer transport, `SMTP_URL`): both parts
+ * as the template rendered them, and the mail's kind as a header. A refusal or an unreachable
+ * server rejects with the server's answer.
  */
 export class SmtpMailer implements Mailer {
   constructor(private readonly transport: MailTransport) {}
 
-  async send(mail: Mail): Promise<void> {
-    await this.transport.send(renderAccountMail(mail));
+  async send({ kind, to, subject, text, html }: Mail): Promise<void> {
+    await this.transport.send({ to, subject, text, html, headers: { 'X-Marketplace-Mail': kind } });
   }
-}
-
-/** An account email as it goes out: text as written, HTML built from it, and its kind as a header. */
-export function renderAccountMail(mail: Mail): OutgoingMail {
-  return {
-    to: mail.to,
-    subject: mail.subject,
-    text: mail.text,
-    html: htmlOf(mail.subject, mail.text),
-    headers: { 'X-Marketplace-Mail': mail.kind },
-  };
-}
-
-const LINK = /https?:\/\/[^\s<>"]+/g;
-
-function htmlOf(subject: string, text: string): string {
-  const paragraphs = text.split('\n').map((line) => {
-    let html = '';
-    let from = 0;
-    for (const match of line.matchAll(LINK)) {
-      const url = match[0];
-      html += `${escapeHtml(line.slice(from, match.index))}<a href="${escapeHtml(url)}">${escapeHtml(url)}</a>`;
-      from = match.index + url.length;
-    }
-    return `<p>${html}${escapeHtml(line.slice(from))}</p>`;
-  });
-  return `<!doctype html><html><head><meta charset="utf-8"><title>${escapeHtml(subject)}</title></head><body>${paragraphs.join('')}</body></html>`;
 }
 
 /** Enough to tell one recipient's mails from another's in a log, without the address itself. */

@@ -5,6 +5,7 @@ import {
   ME,
   REFRESH,
   SET_USER_ROLE as SET_ROLE,
+  VERIFICATION_SUBJECT,
   VERIFY,
   claimsOf,
   mailsTo,
@@ -99,7 +100,7 @@ describe('updateProfile', () => {
     expect(updateProfile.user).toMatchObject({ email: newEmail, emailVerified: false });
 
     const mails = mailsTo(users, newEmail);
-    expect(mails).toEqual([expect.objectContaining({ subject: 'Confirm your email address' })]);
+    expect(mails).toEqual([expect.objectContaining({ subject: VERIFICATION_SUBJECT })]);
     expect(await users.client.errorCode(VERIFY, { variables: { t: oldToken } })).toBe('BAD_USER_INPUT');
     expect((await users.client.data(VERIFY, { variables: { t: tokenFrom(mails[0]) } })).verifyEmail.user).toEqual({
       id: session.user.id,

@@ -1,6 +1,9 @@
 import escapeHtml from 'escape-html';
 import mjml2html from 'mjml';
 
+// Reached as `@marketplace/kit/mail-layout`, never through the kit's index: mjml brings about
+// 190 packages, loaded only by the processes that render mail.
+
 /**
  * What one email says, as blocks: the HTML part (through MJML, responsive in every mail
  * client) and the plain-text part are both rendered from it, so they cannot drift apart.
@@ -133,7 +136,7 @@ function oneLine(value: string): string {
   return value.replace(/[\r\n]+/g, ' ').trim();
 }
 
-/** A link into the web app: `APP_URL` (which may have a path of its own) plus one of `Paths`, with the query encoded. */
+/** A link into the web app: `APP_URL` (which may have a path of its own) plus `path`, with the query encoded. */
 export function appLink(appUrl: string, path: string, query: Record<string, string> = {}): string {
   const url = new URL(path.replace(/^\/+/, ''), appUrl.endsWith('/') ? appUrl : `${appUrl}/`);
   for (const [key, value] of Object.entries(query)) url.searchParams.set(key, value);
