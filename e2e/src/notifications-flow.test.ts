@@ -1,14 +1,16 @@
 import { randomUUID } from 'node:crypto';
-import { subscribe, subscriptionClient } from '@marketplace/kit/testing';
+import type { MailSink } from '@marketplace/kit';
+import { startTestMailSink, subscribe, subscriptionClient } from '@marketplace/kit/testing';
 import type { Client } from 'graphql-ws';
 import { TestSupergraph, startTestSupergraph, until } from './testing/supergraph';
 import { adaProducts, addToCart, register, signIn } from './testing/privacy';
 
 /**
- * Issue 21's in-app notifications, through the gateway only: a purchase produces the
- * receipt, pushed over graphql-ws as `notificationAdded` (the live form of
- * `me { newestNotification }`), listed in `me { notifications }`; the vendor hears of the
- * sale, net after commission; marking read; and who may see what.
+ * Issue 21's notifications, through the gateway only: a purchase produces the receipt, pushed
+ * over graphql-ws as `notificationAdded` (the live form of `me { newestNotification }`),
+ * listed in `me { notifications }`, and mailed through a real SMTP server with the keys
+ * `me { licenses }` answers; the vendor hears of the sale, net after commission; marking
+ * read; one-click unsubscribe through the REST edge; and who may see what.
  */
 interface Added {
   notificationAdded: { id: string; kind: string; title: string; link: string | null; read: boolean };
@@ -17,10 +19,14 @@ interface Added {
 const INBOX = `{ me { unreadNotificationCount notifications(first: 20) { totalCount edges { node { id kind title body link read } } } } }`;
 
 let supergraph: TestSupergraph;
+let mailbox: MailSink;
 let products: string[];
 const sockets: Client[] = [];
 beforeAll(async () => {
+  mailbox = await startTestMailSink();
   supergraph = await startTestSupergraph({
+    SMTP_URL: mailbox.url,
+    MAIL_POLL_MS: '200',
     PAYMENT_SIMULATION_ENABLED: 'true',
     REGISTRATIONS_PER_IP_PER_HOUR: '1000',
     ORDER_EXPIRY_CHECK_SECONDS: '3600',
@@ -31,6 +37,7 @@ beforeAll(async () => {
 afterAll(async () => {
   await Promise.all(sockets.map(async (socket) => socket.dispose()));
   await supergraph?.close();
+  await mailbox?.close();
 });
 
 const gql = () => supergraph.client;
@@ -104,6 +111,23 @@ it('a purchase pushes the receipt over graphql-ws and lists it; the vendor hears
     'LICENSE_ISSUED',
     'ORDER_RECEIPT',
   ]);
+
+  // The receipt mail: the key of each line is the one `me { licenses }` answers.
+  const mail = await mailbox.waitFor(
+    (received) => received.to.includes(buyer.email) && received.subject.startsWith('Your receipt for order'),
+    30_000,
+  );
+  const { me } = await gql().data<{ me: { licenses: { edges: { node: { key: string } }[] } } }>(
+    `{ me { licenses(first: 10) { edges { node { key } } } } }`,
+    { token: buyer.token },
+  );
+  expect(me.licenses.edges).toHaveLength(1);
+  const [{ key }] = me.licenses.edges.map((edge) => edge.node);
+  expect(key.length).toBeGreaterThan(20);
+  expect(mail.text).toContain(key);
+  expect(mail.html).toContain(key);
+  expect(mail.text).toContain(`/orders/${orderId}`);
+  expect(mail.headers['list-unsubscribe']).toBeUndefined();
 
   const after = await until(async () => {
     const me = await inbox(buyer.token);
@@ -204,3 +228,28 @@ it("a product submitted for review tells the admins; the admin's rejection tells
   expect(rejected.body).toContain('Add screenshots.');
   expect(rejected.link).toContain(`/vendor/products/${productId}`);
 }, 60_000);
+
+it('the welcome mail unsubscribes in one click through the gateway (RFC 8058); receipts keep coming', async () => {
+  const user = await register(supergraph, 'Uma');
+  const welcome = await mailbox.waitFor(
+    (received) => received.to.includes(user.email) && received.subject.startsWith('Welcome to'),
+    30_000,
+  );
+  const link = new URL(welcome.headers['list-unsubscribe'].slice(1, -1));
+  expect(welcome.headers['list-unsubscribe-post']).toBe('List-Unsubscribe=One-Click');
+  const viaGateway = new URL(link.pathname, supergraph.gateway.url).href;
+  const done = await fetch(viaGateway, {
+    method: 'POST',
+    headers: { 'content-type': 'application/x-www-form-urlencoded' },
+    body: 'List-Unsubscribe=One-Click',
+  });
+  expect(done.status).toBe(200);
+  const { me } = await gql().data<{ me: { notificationPreferences: { category: string; email: boolean }[] } }>(
+    `{ me { notificationPreferences { category email } } }`,
+    { token: user.token },
+  );
+  expect(me.notificationPreferences.find((p) => p.category === 'ACCOUNT')?.email).toBe(false);
+  expect(me.notificationPreferences.find((p) => p.category === 'RECEIPTS')?.email).toBe(true);
+  const refused = await fetch(`${viaGateway}x`, { method: 'POST' });
+  expect(refused.status).toBe(400);
+});
