@@ -26,6 +26,11 @@ export const REDACTED_PATHS = [
   'headers.authorization',
   'req.headers.authorization',
   'variables.*',
+  // Signed license keys travel in order.licensed (the receipt mail shows them).
+  'licenseKey',
+  '*.licenseKey',
+  '*.licenses[*].licenseKey',
+  '*.*.licenses[*].licenseKey',
 ];
 
 export function createLogger(options: { name: string; level?: string; destination?: pino.DestinationStream }): Logger {
