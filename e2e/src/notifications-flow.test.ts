@@ -145,6 +145,12 @@ it('a purchase pushes the receipt over graphql-ws and lists it; the vendor hears
       : undefined;
   }, "Ada's sale notification");
   expect(sale?.title).toMatch(/^New sale: \d+\.\d{2} USD$/);
+  const saleMail = await mailbox.waitFor(
+    (received) => received.to.includes('ada@vendors.local') && received.subject.startsWith('You sold'),
+    30_000,
+  );
+  expect(saleMail.text).toMatch(/Your earnings: +\d+\.\d{2} USD/);
+  expect(saleMail.headers['list-unsubscribe-post']).toBe('List-Unsubscribe=One-Click');
 
   const marked = await gql().data(
     `mutation { markNotificationsRead(input: { all: true }) { unreadNotificationCount user { id unreadNotificationCount } } }`,

@@ -92,6 +92,7 @@ describe('readGatewayConfig', () => {
       { prefix: '/downloads', subgraph: 'licensing', maxBodyBytes: 2 ** 20 },
       { prefix: '/licensing', subgraph: 'licensing', maxBodyBytes: 2 ** 20 },
       { prefix: '/exports', subgraph: 'users', maxBodyBytes: 2 ** 20 },
+      { prefix: '/unsubscribe', subgraph: 'notifications', maxBodyBytes: 2 ** 20 },
     ]);
     const limited = configOf({
       REST_EDGE_ROUTES: '/uploads/=catalog,/hooks=payments',

@@ -36,7 +36,10 @@ export function readMailConfig(env: EnvReader, requiredInProduction?: string): M
 
 /** How queued mail is sent: retries, their back-off, and how much one address may receive. */
 export interface MailDeliveryConfig {
-  /** `MAIL_MAX_ATTEMPTS`: tries of one mail before it is recorded FAILED (a 5xx answer fails it at once). */
+  /**
+   * `MAIL_MAX_ATTEMPTS`: temporary refusals (4xx) of one mail before it is recorded FAILED (a 5xx fails it at
+   * once). An unreachable server counts no attempt against it: mail waits out an outage of any length.
+   */
   maxAttempts: number;
   /** `MAIL_RETRY_BASE_MS` / `MAIL_RETRY_MAX_MS`: the first retry waits up to the base, doubling up to the max. */
   retryBaseMs: number;
@@ -47,6 +50,8 @@ export interface MailDeliveryConfig {
   pollMs: number;
   /** `MAIL_CONCURRENCY`: mails in flight at once per process. */
   concurrency: number;
+  /** `MAIL_RETENTION_DAYS`: how long a sent or failed mail's record (never its body) is kept. */
+  retentionDays: number;
 }
 
 export const MAIL_DELIVERY_DEFAULTS: MailDeliveryConfig = {
@@ -56,6 +61,7 @@ export const MAIL_DELIVERY_DEFAULTS: MailDeliveryConfig = {
   perRecipientPerHour: 30,
   pollMs: 5_000,
   concurrency: 2,
+  retentionDays: 90,
 };
 
 export function readMailDeliveryConfig(env: EnvReader): MailDeliveryConfig {
@@ -71,5 +77,6 @@ export function readMailDeliveryConfig(env: EnvReader): MailDeliveryConfig {
     perRecipientPerHour: env.int('MAIL_RATE_LIMIT_PER_HOUR', d.perRecipientPerHour, { min: 1, max: 100_000 }),
     pollMs: env.int('MAIL_POLL_MS', d.pollMs, { min: 50, max: 600_000 }),
     concurrency: env.int('MAIL_CONCURRENCY', d.concurrency, { min: 1, max: 64 }),
+    retentionDays: env.int('MAIL_RETENTION_DAYS', d.retentionDays, { min: 1, max: 3650 }),
   };
 }

@@ -19,7 +19,10 @@ import { createMailTransport } from './mail-transport';
  * FAILED with the server's answer, the per-recipient hour, and two dispatchers racing.
  */
 const log = createLogger({ name: 'test', level: 'silent' });
-const FAST: MailDeliveryConfig = { ...MAIL_DELIVERY_DEFAULTS, retryBaseMs: 10, retryMaxMs: 20, pollMs: 50 };
+// Retries wait 100 to 200 ms: long enough that one pass never takes a mail twice, short for a test.
+const RETRY_MS = 200;
+const FAST: MailDeliveryConfig = { ...MAIL_DELIVERY_DEFAULTS, retryBaseMs: RETRY_MS, retryMaxMs: RETRY_MS, pollMs: 50 };
+const afterRetryDelay = () => new Promise((resolve) => setTimeout(resolve, RETRY_MS + 20));
 
 let database: TestDatabase;
 let db: DataSource;
@@ -142,24 +145,27 @@ it('queues nothing from a transaction that rolled back', async () => {
   expect(await rowOf(lost.dedupeKey)).toBeUndefined();
 });
 
-it('keeps mail through an SMTP outage and sends it once the server is back', async () => {
+it('keeps mail through an SMTP outage, past MAIL_MAX_ATTEMPTS, and sends it once the server is back', async () => {
   const port = sink.port;
   const delayed = mail();
   await queue(delayed);
   await sink.close();
-  const sending = dispatcher(`smtp://127.0.0.1:${port}`);
+  const sending = dispatcher(`smtp://127.0.0.1:${port}`, { maxAttempts: 2 });
   try {
-    await sending.sendDue();
+    for (let pass = 0; pass < 3; pass += 1) {
+      if (pass > 0) await afterRetryDelay();
+      await sending.sendDue();
+    }
     const waiting = await rowOf(delayed.dedupeKey);
-    expect(waiting).toMatchObject({ status: 'PENDING', attempts: 1, response_code: null });
+    expect(waiting).toMatchObject({ status: 'PENDING', attempts: 3, response_code: null });
     expect(waiting.last_error).toMatch(/ECONNREFUSED|connect/i);
     expect(waiting.text_body).toBe(`Your key: KEY-${serial}`);
   } finally {
     sink = await startMailSink({ port, host: '127.0.0.1' });
   }
-  await new Promise((resolve) => setTimeout(resolve, 30));
+  await afterRetryDelay();
   await sending.sendDue();
-  expect(await rowOf(delayed.dedupeKey)).toMatchObject({ status: 'SENT', attempts: 2, last_error: null });
+  expect(await rowOf(delayed.dedupeKey)).toMatchObject({ status: 'SENT', attempts: 4, last_error: null });
   expect(sink.list().map((m) => m.subject)).toEqual([delayed.subject]);
 });
 
@@ -191,7 +197,7 @@ it('retries a temporary refusal with back-off, then records FAILED after the las
     expect(first).toMatchObject({ status: 'PENDING', attempts: 1, response_code: 451 });
     expect(first.next_attempt_at.getTime()).toBeGreaterThan(Date.now() - 1_000);
     for (let attempt = 2; attempt <= 3; attempt += 1) {
-      await new Promise((resolve) => setTimeout(resolve, 30));
+      await afterRetryDelay();
       await sending.sendDue();
     }
     expect(await rowOf(busy.dedupeKey)).toMatchObject({
@@ -256,4 +262,29 @@ it("forgets an erased recipient's queued and past mail", async () => {
   expect(await db.transaction((manager) => outbox.forgetRecipient(manager, theirs.recipientId!))).toBe(1);
   expect(await rowOf(theirs.dedupeKey)).toBeUndefined();
   expect(await rowOf(others.dedupeKey)).toBeDefined();
+});
+
+it('forgets sent and failed mails past their retention, never a pending one', async () => {
+  const [old, failed, pending, recent] = [mail(), mail(), mail(), mail()];
+  await queue(old, failed, pending, recent);
+  await db.query(
+    `UPDATE mail_outbox SET status = 'SENT', finished_at = now() - interval '91 days' WHERE dedupe_key = $1`,
+    [old.dedupeKey],
+  );
+  await db.query(
+    `UPDATE mail_outbox SET status = 'FAILED', finished_at = now() - interval '91 days' WHERE dedupe_key = $1`,
+    [failed.dedupeKey],
+  );
+  await db.query(`UPDATE mail_outbox SET created_at = now() - interval '200 days' WHERE dedupe_key = $1`, [
+    pending.dedupeKey,
+  ]);
+  await db.query(
+    `UPDATE mail_outbox SET status = 'SENT', finished_at = now() - interval '89 days' WHERE dedupe_key = $1`,
+    [recent.dedupeKey],
+  );
+  expect(await dispatcher(sink.url).purgeFinished()).toBe(2);
+  expect(await rowOf(old.dedupeKey)).toBeUndefined();
+  expect(await rowOf(failed.dedupeKey)).toBeUndefined();
+  expect(await rowOf(pending.dedupeKey)).toBeDefined();
+  expect(await rowOf(recent.dedupeKey)).toBeDefined();
 });

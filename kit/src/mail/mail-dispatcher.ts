@@ -36,9 +36,9 @@ export interface MailDispatcherOptions {
 /**
  * Sends what {@link MailOutbox} queued, from any number of processes at once: each mail is
  * taken under a row lock (`FOR UPDATE SKIP LOCKED`) held until its outcome is written, so
- * no two processes send the same one. A refusal the server calls temporary (4xx, no
- * connection) is retried with exponential back-off; a permanent one (5xx) or the last
- * attempt records FAILED with the server's answer. An address that had its hour's worth
+ * no two processes send the same one. A refusal the server calls temporary (4xx) is retried
+ * with exponential back-off, and a permanent one (5xx) or the last attempt records FAILED
+ * with the server's answer; a server that cannot be reached at all is retried until it can. An address that had its hour's worth
  * waits for the window to move, mail still queued. A process that dies between the server's
  * "250 OK" and the commit sends that mail again on the next pass: SMTP has no idempotency
  * key, so at-least-once is the most any sender can promise.
@@ -50,6 +50,7 @@ export class MailDispatcher {
   private passAgain = false;
   private stopped = false;
   private pending = 0;
+  private lastPurge = 0;
 
   constructor(private readonly options: MailDispatcherOptions) {
     this.outcomes = options.metrics?.counter(
@@ -98,8 +99,21 @@ export class MailDispatcher {
     await this.idle();
   }
 
+  /** Forgets sent and failed mails older than `retentionDays` (the rate limit needs only the last hour). */
+  async purgeFinished(): Promise<number> {
+    this.lastPurge = Date.now();
+    const rows = await queryRows<{ id: string }>(
+      this.options.db,
+      `DELETE FROM mail_outbox WHERE status <> 'PENDING' AND finished_at < clock_timestamp() - make_interval(days => $1)
+       RETURNING id`,
+      [this.options.delivery.retentionDays],
+    );
+    return rows.length;
+  }
+
   /** Sends mails until none is due, `concurrency` at a time; answers how many were handled. */
   async sendDue(): Promise<number> {
+    if (Date.now() - this.lastPurge >= HOUR_MS) await this.purgeFinished();
     let handled = 0;
     const worker = async () => {
       while (!this.stopped && (await this.sendNext())) handled += 1;
@@ -170,7 +184,10 @@ export class MailDispatcher {
         0,
         MAX_ERROR_CHARS,
       );
-      const giveUp = failure?.permanent === true || attempts >= this.options.delivery.maxAttempts;
+      // A server that answered (4xx) has `maxAttempts`; one that cannot be reached is an outage of
+      // our own relay, waited out however long it lasts: the mail is never given up for it.
+      const answered = failure?.responseCode !== undefined;
+      const giveUp = failure?.permanent === true || (answered && attempts >= this.options.delivery.maxAttempts);
       const { retryBaseMs, retryMaxMs } = this.options.delivery;
       await manager.query(
         giveUp

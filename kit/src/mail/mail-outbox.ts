@@ -49,6 +49,10 @@ export function mailOutboxTableSql(): string[] {
     // The per-recipient rate limit counts what each address was sent lately.
     `CREATE INDEX mail_outbox_sent_to_idx ON mail_outbox (to_address, finished_at) WHERE status = 'SENT'`,
     `CREATE INDEX mail_outbox_recipient_idx ON mail_outbox (recipient_id) WHERE recipient_id IS NOT NULL`,
+    // The operator's lists: newest first, and what failed.
+    `CREATE INDEX mail_outbox_newest_idx ON mail_outbox (created_at, id)`,
+    `CREATE INDEX mail_outbox_failed_idx ON mail_outbox (created_at, id) WHERE status = 'FAILED'`,
+    `CREATE INDEX mail_outbox_finished_idx ON mail_outbox (finished_at) WHERE status <> 'PENDING'`,
   ];
 }
 

@@ -2,6 +2,8 @@ import { MailDispatcher, MailOutbox, SubgraphModule, UrlTokenSigner, createMailT
 import { NotificationsConfig, readNotificationsConfig } from './config';
 import { EmailChannel } from './email/email.channel';
 import { UnsubscribeLinks } from './email/unsubscribe.links';
+import { MailDeliveryResolver } from './mail-delivery/mail-delivery.resolver';
+import { MailDeliveryService } from './mail-delivery/mail-delivery.service';
 import { unsubscribeRoutes } from './email/unsubscribe.routes';
 import { entityStubReferences } from './entity-stubs';
 import { CreateNotifications1801000000000 } from './migrations/1801000000000-create-notifications';
@@ -32,7 +34,13 @@ export const notificationsSubgraph: SubgraphModule<NotificationsConfig> = {
   defaultPort: 4008,
   entities: [],
   migrations: [CreateNotifications1801000000000, MailOutbox1801100000000],
-  resolvers: [UserNotificationsResolver, NotificationResolver, NotificationSubscriptionResolver, PreferenceResolver],
+  resolvers: [
+    UserNotificationsResolver,
+    NotificationResolver,
+    NotificationSubscriptionResolver,
+    PreferenceResolver,
+    MailDeliveryResolver,
+  ],
   readSettings: readNotificationsConfig,
   wire({ db, changes, afterCommit, log, metrics, config }, settings) {
     const preferences = new PreferenceService(db);
@@ -59,6 +67,7 @@ export const notificationsSubgraph: SubgraphModule<NotificationsConfig> = {
         new NotificationResolver(notifications),
         new NotificationSubscriptionResolver(notifications, changes),
         new PreferenceResolver(preferences),
+        new MailDeliveryResolver(new MailDeliveryService(db)),
       ],
       references: { ...entityStubReferences, ...notificationReferences(notifications) },
       handlers: [

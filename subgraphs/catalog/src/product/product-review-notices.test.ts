@@ -39,9 +39,9 @@ it("records the submission and each admin's answer with the vendor's user, in th
   const base = { productId: uuidOf(productId), vendorId: vendor.vendorId, userId: vendor.userId, name: product.name };
   expect((await reviewNoticesOf(uuidOf(productId))).map((e) => [e.type, e.payload])).toEqual([
     ['product.submitted_for_review', base],
-    ['product.moderated', { ...base, decision: 'REJECTED', reason: 'Needs screenshots' }],
+    ['product.moderated', { ...base, slug: product.slug, decision: 'REJECTED', reason: 'Needs screenshots' }],
     ['product.submitted_for_review', base],
-    ['product.moderated', { ...base, decision: 'APPROVED', reason: null }],
+    ['product.moderated', { ...base, slug: product.slug, decision: 'APPROVED', reason: null }],
   ]);
 });
 

@@ -52,7 +52,7 @@ export class EmailChannel {
     const unsubscribeUrl = isTransactional(category) ? undefined : this.unsubscribe.urlFor(recipientId, category);
     const rendered = await renderTemplate(
       request.template,
-      { ...request.data, displayName: contact.displayName } as never,
+      { ...request.data, displayName: contact.displayName },
       { ...this.brand, unsubscribeUrl },
     );
     return this.outbox.enqueue(manager, {
