@@ -60,7 +60,7 @@ export const notificationsSubgraph: SubgraphModule<NotificationsConfig> = {
         appName: settings.mail.appName,
         appUrl: settings.appUrl,
       });
-    const notify = new Notifier(notifications, email);
+    const notify = new Notifier(notifications, email, recipients);
     return {
       resolvers: [
         new UserNotificationsResolver(notifications),

@@ -9,41 +9,35 @@ export const moderationNotificationHandlers = (notify: Notifier, recipients: Rec
   eventHandler('notify-admins-vendor-applied', Events.VendorApplied, async (event, { manager }) => {
     const { vendorId, userId, displayName } = event.payload;
     const applicantEmail = (await recipients.contact(manager, userId))?.email ?? 'address not known yet';
-    for (const adminId of await recipients.admins(manager)) {
-      await notify.send(
-        manager,
-        event.id,
-        {
-          recipientId: adminId,
-          kind: 'VENDOR_APPLIED',
-          title: `${displayName} applied to sell`,
-          body: 'A vendor application waits in the moderation queue.',
-          path: Paths.moderation(),
-          data: { vendorId, userId, displayName },
-        },
-        mail('vendorApplication', { vendorName: displayName, applicantEmail }),
-      );
-    }
+    await notify.sendToAdmins(
+      manager,
+      event.id,
+      {
+        kind: 'VENDOR_APPLIED',
+        title: `${displayName} applied to sell`,
+        body: 'A vendor application waits in the moderation queue.',
+        path: Paths.moderation(),
+        data: { vendorId, userId, displayName },
+      },
+      mail('vendorApplication', { vendorName: displayName, applicantEmail }),
+    );
   }),
 
   eventHandler('notify-admins-product-submitted', Events.ProductSubmittedForReview, async (event, { manager }) => {
     const { productId, vendorId, name } = event.payload;
     const vendorName = (await recipients.vendorName(manager, vendorId)) ?? 'A vendor';
-    for (const adminId of await recipients.admins(manager)) {
-      await notify.send(
-        manager,
-        event.id,
-        {
-          recipientId: adminId,
-          kind: 'PRODUCT_SUBMITTED',
-          title: `${name} waits for review`,
-          body: 'A product was submitted for review; it waits in the moderation queue.',
-          path: Paths.moderation(),
-          data: { productId, vendorId, name },
-        },
-        mail('productSubmitted', { productName: name, vendorName }),
-      );
-    }
+    await notify.sendToAdmins(
+      manager,
+      event.id,
+      {
+        kind: 'PRODUCT_SUBMITTED',
+        title: `${name} waits for review`,
+        body: 'A product was submitted for review; it waits in the moderation queue.',
+        path: Paths.moderation(),
+        data: { productId, vendorId, name },
+      },
+      mail('productSubmitted', { productName: name, vendorName }),
+    );
   }),
 
   eventHandler('notify-product-moderated', Events.ProductModerated, async (event, { manager }) => {

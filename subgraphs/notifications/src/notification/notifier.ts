@@ -1,5 +1,6 @@
 import type { EntityManager } from 'typeorm';
 import type { EmailChannel, MailRequest } from '../email/email.channel';
+import type { RecipientService } from '../recipient/recipient.service';
 import type { NotificationKind } from './notification.catalog';
 import type { NotificationDraft, NotificationService } from './notification.service';
 
@@ -12,7 +13,19 @@ export class Notifier {
   constructor(
     private readonly inbox: NotificationService,
     private readonly email: EmailChannel | undefined,
+    private readonly recipients: RecipientService,
   ) {}
+
+  /** The same notification (and mail) to every admin who may act now. */
+  async sendToAdmins(
+    manager: EntityManager,
+    sourceEventId: string,
+    draft: Omit<NotificationDraft, 'recipientId'>,
+    mail?: MailRequest,
+  ) {
+    for (const adminId of await this.recipients.admins(manager))
+      await this.send(manager, sourceEventId, { ...draft, recipientId: adminId }, mail);
+  }
 
   async send(manager: EntityManager, sourceEventId: string, draft: NotificationDraft, mail?: MailRequest) {
     await this.inbox.create(manager, sourceEventId, draft);
