@@ -38,10 +38,11 @@ export interface MailDispatcherOptions {
  * taken under a row lock (`FOR UPDATE SKIP LOCKED`) held until its outcome is written, so
  * no two processes send the same one. A refusal the server calls temporary (4xx) is retried
  * with exponential back-off, and a permanent one (5xx) or the last attempt records FAILED
- * with the server's answer; a server that cannot be reached at all is retried until it can. An address that had its hour's worth
- * waits for the window to move, mail still queued. A process that dies between the server's
- * "250 OK" and the commit sends that mail again on the next pass: SMTP has no idempotency
- * key, so at-least-once is the most any sender can promise.
+ * with the server's answer; a server that cannot be reached at all is retried until it can.
+ * An address that had its hour's worth waits for the window to move, mail still queued. A
+ * process that dies between the server's "250 OK" and the commit sends that mail again on
+ * the next pass: SMTP has no idempotency key, so at-least-once is the most any sender can
+ * promise.
  */
 export class MailDispatcher {
   private readonly outcomes: Counter<'kind' | 'outcome'> | undefined;

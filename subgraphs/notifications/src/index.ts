@@ -2,9 +2,9 @@ import { MailDispatcher, MailOutbox, SubgraphModule, UrlTokenSigner, createMailT
 import { NotificationsConfig, readNotificationsConfig } from './config';
 import { EmailChannel } from './email/email.channel';
 import { UnsubscribeLinks } from './email/unsubscribe.links';
+import { unsubscribeRoutes } from './email/unsubscribe.routes';
 import { MailDeliveryResolver } from './mail-delivery/mail-delivery.resolver';
 import { MailDeliveryService } from './mail-delivery/mail-delivery.service';
-import { unsubscribeRoutes } from './email/unsubscribe.routes';
 import { entityStubReferences } from './entity-stubs';
 import { CreateNotifications1801000000000 } from './migrations/1801000000000-create-notifications';
 import { MailOutbox1801100000000 } from './migrations/1801100000000-mail-outbox';
