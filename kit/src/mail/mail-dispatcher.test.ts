@@ -9,9 +9,9 @@ import { TestDatabase, createTestDatabase } from '../testing';
 import { startTestMailSink } from '../testing/mail-sink';
 import { MAIL_DELIVERY_DEFAULTS, MailDeliveryConfig } from './mail-config';
 import { MailDispatcher } from './mail-dispatcher';
-import { MailOutbox, QueuedMail, mailOutboxTableSql } from './mail-outbox';
+import { MailOutbox, QueuedMail, forgetMailsOf, mailOutboxTableSql } from './mail-outbox';
 import { MailSink, startMailSink } from './mail-sink';
-import { createMailTransport } from './mail-transport';
+import { MailTransport, createMailTransport } from './mail-transport';
 
 /**
  * The mail outbox and its dispatcher against a real Postgres and real SMTP servers: once
@@ -66,10 +66,22 @@ const queue = (...mails: QueuedMail[]) =>
     return queued;
   });
 
+/** A dispatcher as the notifications subgraph makes one: a pool of `concurrency` connections. */
 function dispatcher(smtpUrl: string, delivery: Partial<MailDeliveryConfig> = {}, metrics?: Metrics) {
-  const transport = createMailTransport({ smtpUrl, from: 'shop@example.com', timeoutMs: 2_000 });
-  return new MailDispatcher({ db, transport, delivery: { ...FAST, ...delivery }, log, metrics });
+  const settings = { ...FAST, ...delivery };
+  const transport = createMailTransport({
+    smtpUrl,
+    from: 'shop@example.com',
+    timeoutMs: 2_000,
+    pooledConnections: settings.concurrency,
+  });
+  transports.push(transport);
+  return new MailDispatcher({ db, transport, delivery: settings, log, metrics });
 }
+const transports: MailTransport[] = [];
+afterEach(async () => {
+  await Promise.all(transports.splice(0).map((transport) => transport.close()));
+});
 
 interface Row {
   status: string;
@@ -259,7 +271,7 @@ it("forgets an erased recipient's queued and past mail", async () => {
   const theirs = mail({ recipientId: '00000000-0000-4000-8000-000000000001' });
   const others = mail({ recipientId: '00000000-0000-4000-8000-000000000002' });
   await queue(theirs, others);
-  expect(await db.transaction((manager) => outbox.forgetRecipient(manager, theirs.recipientId!))).toBe(1);
+  expect(await db.transaction((manager) => forgetMailsOf(manager, theirs.recipientId!))).toBe(1);
   expect(await rowOf(theirs.dedupeKey)).toBeUndefined();
   expect(await rowOf(others.dedupeKey)).toBeDefined();
 });

@@ -83,14 +83,14 @@ export class MailOutbox {
     this.queued(manager);
     return true;
   }
+}
 
-  /** Forgets every queued and past mail of an erased user. */
-  async forgetRecipient(manager: EntityManager, recipientId: string): Promise<number> {
-    const rows = await queryRows<{ id: string }>(
-      manager,
-      `DELETE FROM mail_outbox WHERE recipient_id = $1 RETURNING id`,
-      [recipientId],
-    );
-    return rows.length;
-  }
+/** Forgets every queued and past mail of an erased user (their erasure handler's part). */
+export async function forgetMailsOf(manager: EntityManager, recipientId: string): Promise<number> {
+  const rows = await queryRows<{ id: string }>(
+    manager,
+    `DELETE FROM mail_outbox WHERE recipient_id = $1 RETURNING id`,
+    [recipientId],
+  );
+  return rows.length;
 }

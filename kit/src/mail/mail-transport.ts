@@ -27,7 +27,16 @@ export interface MailTransportConfig {
   logContent?: boolean;
   /** Connecting, the greeting, and each reply: a mail server that hangs fails the send instead of holding it for minutes (nodemailer's defaults). */
   timeoutMs?: number;
+  /**
+   * Keep up to this many connections open and send mail after mail on each (nodemailer's
+   * pool), for a sender with a queue to work through: a new connection per mail costs its
+   * handshake every time. Unset: one connection per mail, for a sender of the odd mail.
+   */
+  pooledConnections?: number;
 }
+
+/** Mails one pooled connection carries before it is replaced, so a long-lived connection never outstays its welcome. */
+const MAILS_PER_POOLED_CONNECTION = 100;
 
 /**
  * A mail the SMTP server did not take: `response` is the server's answer
@@ -73,12 +82,25 @@ function deliveryError(error: unknown): MailDeliveryError {
   });
 }
 
-/** A nodemailer SMTP transport; one connection per mail (a mail server may close idle ones at will). */
+/**
+ * A nodemailer SMTP transport: one connection per mail, or a pool of them
+ * (`pooledConnections`; nodemailer reconnects when a server closes an idle one).
+ */
 export function createMailTransport(config: MailTransportConfig): MailTransport {
   const timeoutMs = config.timeoutMs ?? DEFAULT_TIMEOUT_MS;
   // Options the URL sets (`?connectionTimeout=…`, `?pool=true`) win over these (nodemailer's rule).
   const transporter = createTransport(
-    { url: config.smtpUrl, connectionTimeout: timeoutMs, greetingTimeout: timeoutMs, socketTimeout: timeoutMs },
+    {
+      url: config.smtpUrl,
+      connectionTimeout: timeoutMs,
+      greetingTimeout: timeoutMs,
+      socketTimeout: timeoutMs,
+      ...(config.pooledConnections !== undefined && {
+        pool: true,
+        maxConnections: config.pooledConnections,
+        maxMessages: MAILS_PER_POOLED_CONNECTION,
+      }),
+    },
     { from: config.from },
   );
   const log = config.log?.child({ component: 'mail', smtp: redactUrl(config.smtpUrl) });

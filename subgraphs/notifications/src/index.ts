@@ -1,4 +1,4 @@
-import { MailDispatcher, MailOutbox, SubgraphModule, UrlTokenSigner, createMailTransport } from '@marketplace/kit';
+import { SubgraphModule, UrlTokenSigner, createMailDelivery } from '@marketplace/kit';
 import { NotificationsConfig, readNotificationsConfig } from './config';
 import { EmailChannel } from './email/email.channel';
 import { UnsubscribeLinks } from './email/unsubscribe.links';
@@ -47,16 +47,14 @@ export const notificationsSubgraph: SubgraphModule<NotificationsConfig> = {
     const notifications = new NotificationService(db, preferences, changes, afterCommit, settings.appUrl, log);
     const recipients = new RecipientService();
     const unsubscribeLinks = new UnsubscribeLinks(new UrlTokenSigner(settings.urlSigningSecret), settings.publicUrl);
-    const { smtpUrl, from } = settings.mail;
-    const transport =
-      smtpUrl === undefined
-        ? undefined
-        : createMailTransport({ smtpUrl, from, log, logContent: config.environment === 'development' });
-    const dispatcher = transport && new MailDispatcher({ db, transport, delivery: settings.delivery, log, metrics });
-    const outbox = new MailOutbox((manager) => afterCommit.run(manager, async () => dispatcher?.wake()));
+    const mail = createMailDelivery(
+      { db, afterCommit, log, metrics, development: config.environment === 'development' },
+      settings.mail,
+      settings.delivery,
+    );
     const email =
-      dispatcher &&
-      new EmailChannel(outbox, preferences, recipients, unsubscribeLinks, {
+      mail.outbox &&
+      new EmailChannel(mail.outbox, preferences, recipients, unsubscribeLinks, {
         appName: settings.mail.appName,
         appUrl: settings.appUrl,
       });
@@ -76,16 +74,16 @@ export const notificationsSubgraph: SubgraphModule<NotificationsConfig> = {
         ...vendorNotificationHandlers(notify, recipients),
         ...adminNotificationHandlers(notify, recipients),
         ...moderationNotificationHandlers(notify, recipients),
-        ...notificationPrivacyHandlers(outbox),
+        ...notificationPrivacyHandlers(),
       ],
       routes: unsubscribeRoutes(unsubscribeLinks, preferences, log),
       async start() {
-        dispatcher?.start();
+        mail.start();
       },
-      async close() {
-        await dispatcher?.stop();
-        await transport?.close();
-      },
+      close: mail.close,
     };
   },
 };
+
+export { MAIL_TEMPLATES, renderTemplate } from './mail-templates/mail-templates';
+export { MAIL_TEMPLATE_SAMPLES } from './mail-templates/mail-template.samples';

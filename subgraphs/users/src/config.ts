@@ -1,4 +1,4 @@
-import { EnvReader, MailConfig, readMailConfig } from '@marketplace/kit';
+import { EnvReader, MailConfig, MailDeliveryConfig, readMailConfig, readMailDeliveryConfig } from '@marketplace/kit';
 import type { Mailer } from './auth/mailer';
 
 /** Settings of the users subgraph, read once at start-up. */
@@ -28,6 +28,8 @@ export interface UsersConfig {
   seedAdmin: { email: string; password: string };
   /** `SMTP_URL` and `MAIL_FROM`: account emails go out over SMTP when set, and only to the log when not. */
   mail: MailConfig;
+  /** How queued account emails are sent (`MAIL_*`, as in notifications). */
+  delivery: MailDeliveryConfig;
   /** Never from the environment: the test harness sets it to read the tokens account emails carry. */
   copyMailTo?: Mailer;
 }
@@ -57,5 +59,6 @@ export function readUsersConfig(env: EnvReader): UsersConfig {
       password: env.string('SEED_ADMIN_PASSWORD', 'admin-password-123'),
     },
     mail,
+    delivery: readMailDeliveryConfig(env),
   };
 }

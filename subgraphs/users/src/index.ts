@@ -5,7 +5,7 @@ import {
   RateLimiter,
   SubgraphModule,
   UrlTokenSigner,
-  createMailTransport,
+  createMailDelivery,
   noteSigningKeyInUse,
   publicDataAnnouncer,
   signingKeyId,
@@ -15,7 +15,7 @@ import { AuthResolver } from './auth/auth.resolver';
 import { AuthService } from './auth/auth.service';
 import { EmailTokenService } from './auth/email-token.service';
 import { LoginThrottle } from './auth/login-throttle';
-import { SmtpMailer, chainMailers, logMailer } from './auth/mailer';
+import { logMailer } from './auth/mailer';
 import { PasswordHasher } from './auth/password-hasher';
 import { SessionService } from './auth/session.service';
 import { UsersConfig, readUsersConfig } from './config';
@@ -25,6 +25,7 @@ import { AddSessionVersion1765000000000 } from './migrations/1765000000000-add-s
 import { CreateUsersSigningKeys1800500000000 } from './migrations/1800500000000-create-signing-keys';
 import { UserSuspension1800100000000 } from './migrations/1800100000000-user-suspension';
 import { Privacy1800800000000 } from './migrations/1800800000000-privacy';
+import { MailOutbox1801100000000 } from './migrations/1801100000000-mail-outbox';
 import {
   PlatformStatsBucket,
   PlatformStatsBucketResolver,
@@ -68,6 +69,7 @@ export const usersSubgraph: SubgraphModule<UsersConfig> = {
     UserSuspension1800100000000,
     CreateUsersSigningKeys1800500000000,
     Privacy1800800000000,
+    MailOutbox1801100000000,
   ],
   resolvers: [
     UserResolver,
@@ -79,18 +81,26 @@ export const usersSubgraph: SubgraphModule<UsersConfig> = {
   ],
   schemaExtension: nodeSchema,
   readSettings: readUsersConfig,
-  wire({ env, config, keys, sessions: sessionVersions, db, store, log, outbox, changes, afterCommit }, settings) {
+  wire(
+    { env, config, keys, sessions: sessionVersions, db, store, log, outbox, changes, afterCommit, metrics },
+    settings,
+  ) {
     if (!keys.privateKeyPem)
       throw new Error('config: JWT_PRIVATE_KEY is required by the users subgraph (it signs access tokens)');
     const hasher = new PasswordHasher(settings.passwordHashCost);
-    const { smtpUrl, from } = settings.mail;
-    const smtp =
-      smtpUrl === undefined
-        ? undefined
-        : createMailTransport({ smtpUrl, from, log, logContent: config.environment === 'development' });
-    // The log line first (as without SMTP), then the mail itself, then the test harness's copy.
-    const mailer = chainMailers(logMailer(config.environment, log), smtp && new SmtpMailer(smtp), settings.copyMailTo);
-    const emails = new AccountEmails(new EmailTokenService(), mailer, settings, log);
+    const mail = createMailDelivery(
+      { db, afterCommit, log, metrics, development: config.environment === 'development' },
+      settings.mail,
+      settings.delivery,
+    );
+    const emails = new AccountEmails(
+      new EmailTokenService(),
+      logMailer(config.environment, log, settings.copyMailTo),
+      mail.outbox,
+      afterCommit,
+      settings,
+      log,
+    );
     const sessions = new SessionService(
       db,
       new AccessTokenSigner(keys.privateKeyPem, config.jwt),
@@ -184,14 +194,13 @@ export const usersSubgraph: SubgraphModule<UsersConfig> = {
       seed: () => seedUsers(db, hasher, settings, outbox),
       // A start with another JWT key than the last one is a rotation: audited (KEY_ROTATED).
       start: async () => {
+        mail.start();
         await noteSigningKeyInUse(db, outbox, log, {
           purpose: ACCESS_TOKEN_KEY_PURPOSE,
           keyId: signingKeyId(keys.publicKeyPem),
         });
       },
-      close: async () => {
-        await smtp?.close();
-      },
+      close: mail.close,
     };
   },
 };

@@ -1,6 +1,6 @@
 import {
   DATA_EXPORT_MAX_ROWS,
-  MailOutbox,
+  forgetMailsOf,
   dataExportPartHandler,
   queryRows,
   userErasedHandler,
@@ -14,7 +14,7 @@ const LIMIT = DATA_EXPORT_MAX_ROWS + 1;
  * so it goes entirely (and so do the user's mails, queued or sent, and replicated email and name); orders and vendors keep their user under the pseudonym. A late
  * saga event writing one of those for the erased user gets a fresh pseudonym (the guard triggers).
  */
-export const notificationPrivacyHandlers = (outbox: MailOutbox) => [
+export const notificationPrivacyHandlers = () => [
   dataExportPartHandler('notifications', async (manager, userId) => ({
     notifications: await queryRows(
       manager,
@@ -41,7 +41,7 @@ export const notificationPrivacyHandlers = (outbox: MailOutbox) => [
     return {
       notifications: await changed(`DELETE FROM notifications WHERE recipient_id = $1`, [userId]),
       notificationPreferences: await changed(`DELETE FROM notification_preferences WHERE user_id = $1`, [userId]),
-      mails: await outbox.forgetRecipient(manager, userId),
+      mails: await forgetMailsOf(manager, userId),
       recipients: await changed(`DELETE FROM recipients WHERE user_id = $1`, [userId]),
       orders: await changed(`UPDATE order_recipients SET user_id = $2 WHERE user_id = $1`, [userId, pseudonym]),
       vendorAccounts: await changed(`UPDATE vendor_accounts SET user_id = $2 WHERE user_id = $1`, [userId, pseudonym]),

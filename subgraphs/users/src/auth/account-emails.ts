@@ -1,4 +1,4 @@
-import type { Logger } from '@marketplace/kit';
+import type { AfterCommit, Logger, MailOutbox } from '@marketplace/kit';
 import { MailBrand, MailContent, appLink, renderMail } from '@marketplace/kit/mail-layout';
 import type { EntityManager } from 'typeorm';
 import type { UsersConfig } from '../config';
@@ -9,24 +9,30 @@ import { Mail, MailKind, Mailer, addressDigest } from './mailer';
 const HOUR_MS = 60 * 60 * 1000;
 const MINUTE_MS = 60 * 1000;
 
-/** An account email made inside the caller's transaction (its token with it), rendered once that committed. */
+/** An account email made inside the caller's transaction, its token with it. */
 export interface AccountMail {
   kind: MailKind;
+  userId: string;
   to: string;
   content: MailContent;
 }
 
 /**
- * The account emails. Tokens are created inside the caller's transaction; the mail is rendered
- * and sent only after it commits, so no email ever points at a token that was rolled back, and
- * no transaction waits for MJML.
+ * The account emails. Each is made and queued in the transaction that creates its token (the
+ * kit's mail outbox, when `SMTP_URL` is set): it is sent once that committed, never for a token
+ * rolled back, and retried through an SMTP outage. The log line (and the test harness's copy)
+ * follows the commit too.
  */
 export class AccountEmails {
   private readonly brand: MailBrand;
 
   constructor(
     private readonly tokens: EmailTokenService,
-    private readonly mailer: Mailer,
+    /** The log of this environment, and the test harness's copy. */
+    private readonly notice: Mailer,
+    /** Absent without `SMTP_URL`: the log alone. */
+    private readonly outbox: MailOutbox | undefined,
+    private readonly afterCommit: AfterCommit,
     private readonly config: UsersConfig,
     private readonly log: Logger,
   ) {
@@ -43,6 +49,7 @@ export class AccountEmails {
     const verifyUrl = appLink(this.config.appUrl, '/verify-email', { token });
     return {
       kind: 'verify-email',
+      userId: user.id,
       to: user.email,
       content: accountMailTemplates.verifyEmail({ displayName: user.displayName, verifyUrl, validHours }, this.brand),
     };
@@ -57,6 +64,7 @@ export class AccountEmails {
     const resetUrl = appLink(this.config.appUrl, '/reset-password', { token });
     return {
       kind: 'reset-password',
+      userId: user.id,
       to: user.email,
       content: accountMailTemplates.passwordReset(
         { displayName: user.displayName, resetUrl, validMinutes },
@@ -70,18 +78,27 @@ export class AccountEmails {
     return { kind, to, ...(await renderMail(content, this.brand)) };
   }
 
-  /** Delivery that must succeed: a failure throws (the event handler calling it is retried). */
-  async deliver(mail: AccountMail): Promise<void> {
-    await this.mailer.send(await this.render(mail));
-  }
-
-  /** Delivery failures are logged, not thrown: the account change already committed and the user can ask again. */
-  async send(mail: AccountMail | undefined): Promise<void> {
-    if (!mail) return;
-    await this.render(mail)
-      .then((rendered) => this.mailer.send(rendered))
-      .catch((error) =>
-        this.log.error({ err: error, kind: mail.kind, to: addressDigest(mail.to) }, 'mail delivery failed'),
-      );
+  /**
+   * Queues `mail` in the caller's transaction, once per `dedupeKey` (a redelivered event's
+   * mail is the one already queued); the log line follows the commit.
+   */
+  async queue(manager: EntityManager, mail: AccountMail, dedupeKey: string): Promise<void> {
+    const rendered = await this.render(mail);
+    const { kind, to, subject, text, html } = rendered;
+    await this.outbox?.enqueue(manager, {
+      dedupeKey,
+      kind,
+      recipientId: mail.userId,
+      to,
+      subject,
+      text,
+      html,
+      headers: { 'X-Marketplace-Mail': kind },
+    });
+    this.afterCommit.run(manager, () =>
+      this.notice
+        .send(rendered)
+        .catch((error) => this.log.error({ err: error, kind, to: addressDigest(to) }, 'mail notice failed')),
+    );
   }
 }

@@ -1,6 +1,6 @@
 import { generateKeyPairSync, randomBytes } from 'node:crypto';
 import type { MailSink } from '@marketplace/kit';
-import { TestSubgraph, startTestMailSink } from '@marketplace/kit/testing';
+import { TestSubgraph, startTestMailSink, until } from '@marketplace/kit/testing';
 import { addressDigest } from './mailer';
 import {
   REQUEST_PASSWORD_RESET,
@@ -69,7 +69,11 @@ describe.each(['test', 'production'])('with NODE_ENV=%s', (environment) => {
     expect(text).not.toContain(email);
     // In production the links went out over SMTP instead.
     if (sink) {
-      const sent = sink.list().filter((mail) => mail.envelope.to.includes(email));
+      const outbox = sink;
+      const sent = await until(() => {
+        const arrived = outbox.list().filter((mail) => mail.envelope.to.includes(email));
+        return arrived.length === tokens.length ? arrived : undefined;
+      }, 'both mails over SMTP');
       expect(sent.map((mail) => tokenFrom({ text: mail.text ?? '' })).sort()).toEqual([...tokens].sort());
     }
     const mails = users.logs.records().flatMap(({ mail }) => (mail ? [mail] : []));

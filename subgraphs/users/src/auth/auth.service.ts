@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import {
   Events,
   Outbox,
@@ -175,11 +176,15 @@ export class AuthService {
     check.done();
     await this.limits.passwordResetsPerEmail.consume(email);
     await this.limits.passwordResetsPerEmail.consume(`ip:${context.clientIp}`);
-    const mail = await this.db.transaction(async (manager) => {
+    await this.db.transaction(async (manager) => {
       const user = await manager.getRepository(User).findOneBy({ email });
-      return user ? this.emails.passwordReset(manager, user) : undefined;
+      if (user)
+        await this.emails.queue(
+          manager,
+          await this.emails.passwordReset(manager, user),
+          `reset-password:${randomUUID()}`,
+        );
     });
-    await this.emails.send(mail);
     return email;
   }
 

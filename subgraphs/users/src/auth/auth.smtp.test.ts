@@ -1,5 +1,5 @@
 import { AddressInfo, createServer } from 'node:net';
-import { ConfigError, MailSink, ReceivedMail, envReader } from '@marketplace/kit';
+import { ConfigError, MailSink, ReceivedMail, envReader, startMailSink } from '@marketplace/kit';
 import { TestSubgraph, startTestMailSink, until } from '@marketplace/kit/testing';
 import { readUsersConfig } from '../config';
 import {
@@ -116,16 +116,26 @@ describe('account emails over SMTP', () => {
 
 describe('when the SMTP server cannot be reached', () => {
   let users: TestSubgraph;
+  let port: number;
+  let sink: MailSink | undefined;
   beforeAll(async () => {
     const probe = createServer();
     await new Promise<void>((resolve) => probe.listen(0, '127.0.0.1', resolve));
-    const { port } = probe.address() as AddressInfo;
+    port = (probe.address() as AddressInfo).port;
     await new Promise<void>((resolve) => probe.close(() => resolve()));
-    users = await startUsers({ SMTP_URL: `smtp://127.0.0.1:${port}` });
+    users = await startUsers({
+      SMTP_URL: `smtp://127.0.0.1:${port}`,
+      MAIL_POLL_MS: '100',
+      MAIL_RETRY_BASE_MS: '200',
+      MAIL_RETRY_MAX_MS: '400',
+    });
   });
-  afterAll(() => users?.close());
+  afterAll(async () => {
+    await users?.close();
+    await sink?.close();
+  });
 
-  it('a reset request still answers; the failure is logged without the token', async () => {
+  it('a reset request still answers; the mail waits, logged without its token, and goes out once the server is back', async () => {
     const email = uniqueEmail('smtp-down');
     await users.client.data(REGISTER, {
       variables: { input: { email, password: STRONG_PASSWORD, displayName: 'Down Tester' } },
@@ -139,11 +149,16 @@ describe('when the SMTP server cannot be reached', () => {
       () =>
         users.logs
           .records()
-          .find((record) => record.msg === 'mail delivery failed' && record.kind === 'reset-password'),
+          .find((record) => record.msg === 'mail: delivery failed; will retry' && record.kind === 'reset-password'),
       'the delivery failure in the log',
     );
     expect(JSON.stringify(failure)).not.toContain('token=');
     expect(users.logs.text()).not.toContain('/reset-password?token=');
+
+    sink = await startMailSink({ port, host: '127.0.0.1' });
+    const mail = await mailTo(sink, email, RESET_SUBJECT);
+    const token = tokenFrom({ text: mail.text ?? '' });
+    await users.client.data(RESET_PASSWORD, { variables: { t: token, p: `${STRONG_PASSWORD}!` } });
   });
 });
 

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import type { CommonConfig, Logger, MailTransport } from '@marketplace/kit';
+import type { CommonConfig, Logger } from '@marketplace/kit';
 import type { RenderedMail } from '@marketplace/kit/mail-layout';
 
 /** What an account email is for; logged in place of its body outside development. */
@@ -14,7 +14,7 @@ export interface Mail extends RenderedMail {
   to: string;
 }
 
-/** Where account emails go: the log of each environment, and SMTP when `SMTP_URL` is set ({@link SmtpMailer}). */
+/** Where a copy of each account email goes once queued: the log of each environment (and the test harness). */
 export interface Mailer {
   send(mail: Mail): Promise<void>;
 }
@@ -64,19 +64,6 @@ export function chainMailers(...mailers: (Mailer | undefined)[]): Mailer {
       for (const mailer of present) await mailer.send(mail);
     },
   };
-}
-
-/**
- * Delivers account emails over SMTP (the kit's nodemailer transport, `SMTP_URL`): both parts
- * as the template rendered them, and the mail's kind as a header. A refusal or an unreachable
- * server rejects with the server's answer.
- */
-export class SmtpMailer implements Mailer {
-  constructor(private readonly transport: MailTransport) {}
-
-  async send({ kind, to, subject, text, html }: Mail): Promise<void> {
-    await this.transport.send({ to, subject, text, html, headers: { 'X-Marketplace-Mail': kind } });
-  }
 }
 
 /** Enough to tell one recipient's mails from another's in a log, without the address itself. */

@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import {
+  forgetMailsOf,
   AuditOrigin,
   Events,
   Outbox,
@@ -93,6 +94,7 @@ export class ErasureService {
       await this.sessions.endAll(manager, user);
       await manager.query(`DELETE FROM refresh_tokens WHERE user_id = $1`, [userId]);
       await manager.query(`DELETE FROM email_tokens WHERE user_id = $1`, [userId]);
+      await forgetMailsOf(manager, userId);
       await this.exports.dropAll(manager, userId);
       const pseudonym = randomUUID();
       // A fresh random address, not the pseudonym: the tombstone must not name it.

@@ -53,7 +53,7 @@ it('records user.registered in the registering transaction, carrying the request
 
   await waitForMail(users, email, VERIFICATION_SUBJECT);
   expect(mailsTo(users, email).map((m) => m.subject)).toEqual([VERIFICATION_SUBJECT]);
-  const handled = users.logs.records().find((r) => r.msg === 'verification email sent' && r.userId === userId);
+  const handled = users.logs.records().find((r) => r.msg === 'verification email queued' && r.userId === userId);
   expect(handled).toMatchObject({
     correlationId: 'register-req-42',
     handler: 'send-verification-email',

@@ -2,12 +2,13 @@ import { Events, Role, eventHandler, queryRows } from '@marketplace/kit';
 import type { AccountEmails } from '../auth/account-emails';
 
 /**
- * `user.registered` → the verification email. Through the outbox it is sent exactly when
- * the account committed, and retried when the mailer fails (at-least-once: a retry after
- * a sent-but-uncommitted attempt mails a second, equally valid link).
+ * `user.registered` → the verification email, queued in the handler's transaction with its
+ * token: sent once both committed, once per event (a redelivery finds it queued already),
+ * and retried by the mail dispatcher, not by the event's retries.
  */
 export const sendVerificationEmail = (emails: AccountEmails) =>
-  eventHandler('send-verification-email', Events.UserRegistered, async ({ payload }, { manager, log }) => {
+  eventHandler('send-verification-email', Events.UserRegistered, async (event, { manager, log }) => {
+    const { payload } = event;
     // Seeded demo accounts are registered verified: nothing to confirm.
     const [user] = await queryRows<{ verified: boolean }>(
       manager,
@@ -20,8 +21,8 @@ export const sendVerificationEmail = (emails: AccountEmails) =>
       email: payload.email,
       displayName: payload.displayName,
     });
-    await emails.deliver(mail);
-    log.info({ userId: payload.userId }, 'verification email sent');
+    await emails.queue(manager, mail, `${event.id}:verify-email`);
+    log.info({ userId: payload.userId }, 'verification email queued');
   });
 
 /** `vendor.approved` → the user becomes a VENDOR (admins keep their role); effective at their next token refresh. */

@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import {
   ConnectionShape,
   Outbox,
@@ -111,7 +112,7 @@ export class UserService {
     const email =
       input.email === undefined || input.email === null ? undefined : check.email('input.email', input.email);
     check.done();
-    const { user, mail } = await this.db.transaction(async (manager) => {
+    const user = await this.db.transaction(async (manager) => {
       const current = await this.lockForUpdate(manager, viewer.id);
       if (displayName !== undefined) current.displayName = displayName;
       const emailChanged = email !== undefined && email !== current.email;
@@ -120,11 +121,16 @@ export class UserService {
         current.emailVerifiedAt = null;
       }
       const saved = await this.saveUnique(manager, current);
-      return { user: saved, mail: emailChanged ? await this.emails.verification(manager, saved) : undefined };
+      if (emailChanged)
+        await this.emails.queue(
+          manager,
+          await this.emails.verification(manager, saved),
+          `verify-email:${randomUUID()}`,
+        );
+      return saved;
     });
     // A display name is public (reviews show it): caches of public answers start over.
     if (displayName !== undefined) await this.announcePublicChange();
-    await this.emails.send(mail);
     return user;
   }
 
