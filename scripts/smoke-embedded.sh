@@ -3,8 +3,9 @@
 #
 #   `npm start` with no DATABASE_URL / REDIS_URL / AMQP_URL (embedded Postgres, in-memory
 #   stand-ins) → gateway /health answers 200 → register → login → me through the gateway
-#   → the verification mail arrives in the development mailbox (/dev/mail, the SMTP sink)
-#   → cart, checkout, payment intent, `npm run simulate-payment` → PAID → FULFILLED with a license key
+#   → the verification and welcome mails arrive in the development mailbox (/dev/mail, the SMTP sink)
+#   → cart, checkout, payment intent, `npm run simulate-payment` → PAID → FULFILLED with a license key,
+#     and the receipt mail holds it
 #   → the playground page is served → Ctrl-C (SIGINT to the process group) stops everything
 #   within 20 s.
 #
@@ -157,26 +158,39 @@ else
   fail "me: expected $email, got ${response:0:600}"
 fi
 
-# --- the verification mail went over SMTP to npm start's sink, shown at /dev/mail ------------
-mail=""
-for _ in $(seq 1 20); do # sent by the users subgraph's handler of user.registered
-  mail="$(curl -sS --max-time 5 -H 'accept: application/json' "$base/dev/mail" 2>/dev/null | node -e '
-    let raw = "";
-    process.stdin.on("data", (chunk) => (raw += chunk)).on("end", () => {
-      try {
-        const found = JSON.parse(raw).mails.find((m) => m.to.includes(process.argv[1]));
-        if (found) process.stdout.write(found.id);
-      } catch {}
-    });
-  ' "$email" || true)"
-  [ -n "$mail" ] && break
-  sleep 0.5
-done
+# --- the account and notification mails went over SMTP to npm start's sink, shown at /dev/mail ---
+# The id of the newest mail to $email whose subject starts with $1, polled for up to 10 s.
+mail_to() {
+  local id=""
+  for _ in $(seq 1 20); do
+    id="$(curl -sS --max-time 5 -H 'accept: application/json' "$base/dev/mail" 2>/dev/null | node -e '
+      let raw = "";
+      process.stdin.on("data", (chunk) => (raw += chunk)).on("end", () => {
+        try {
+          const [to, subject] = process.argv.slice(1);
+          const found = JSON.parse(raw).mails.find((m) => m.to.includes(to) && m.subject.startsWith(subject));
+          if (found) process.stdout.write(found.id);
+        } catch {}
+      });
+    ' "$email" "$1" || true)"
+    [ -n "$id" ] && break
+    sleep 0.5
+  done
+  printf '%s' "$id"
+}
+
+mail="$(mail_to 'Confirm your email address')" # the users subgraph's, on user.registered
 # The parsed text (the raw source may be quoted-printable, where "=" reads "=3D").
 if [ -n "$mail" ] && curl -sS --max-time 5 -H 'accept: application/json' "$base/dev/mail/$mail" | grep -q 'verify-email?token='; then
   pass "the verification mail to $email is in the development mailbox ($base/dev/mail/$mail)"
 else
   fail "no verification mail to $email at $base/dev/mail"
+fi
+welcome="$(mail_to 'Welcome to')" # the notifications subgraph's, through its mail outbox
+if [ -n "$welcome" ]; then
+  pass "the welcome mail to $email is in the development mailbox ($base/dev/mail/$welcome)"
+else
+  fail "no welcome mail to $email at $base/dev/mail"
 fi
 
 # --- buy: cart → checkout → intent → signed webhook (simulate-payment CLI) → FULFILLED ------
@@ -217,6 +231,13 @@ if field data.createPaymentIntent.clientSecret <<<"$response" >/dev/null && "${s
     pass "npm run simulate-payment delivered a signed webhook; the order is paid and FULFILLED with license key ${key:0:16}…"
   else
     fail "order $order is $status (expected FULFILLED), license key '${key:0:20}'"
+  fi
+  receipt="$(mail_to 'Your receipt for order')" # on order.licensed, with the keys
+  if [ -n "$receipt" ] && [ -n "$key" ] &&
+    curl -sS --max-time 5 -H 'accept: application/json' "$base/dev/mail/$receipt" | grep -qF "$key"; then
+    pass "the receipt mail in the development mailbox holds the license key ($base/dev/mail/$receipt)"
+  else
+    fail "no receipt mail with the license key to $email at $base/dev/mail"
   fi
 else
   fail "payment intent / simulate-payment: ${response:0:600}"
