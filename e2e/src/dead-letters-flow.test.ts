@@ -145,7 +145,13 @@ it('a refund that overtook its payment: dead-lettered, listed, replayed too earl
   expect((await ask(REPLAY, { id: dead.id }, admin)).data).toEqual({
     replayDeadLetter: { deadLetter: { id: dead.id, status: 'REPLAY_REQUESTED' } },
   });
-  const failed = await letterOf('orders', payment.orderId, (l) => l.replays[0]?.outcome === 'FAILED', 'to fail again');
+  // The page's statuses and their replays are two reads: wait for an answer where both show the outcome.
+  const failed = await letterOf(
+    'orders',
+    payment.orderId,
+    (l) => l.replays[0]?.outcome === 'FAILED' && l.status === 'DEAD',
+    'to fail again',
+  );
   expect(failed.status).toBe('DEAD');
   expect(failed.replays[0].error).toMatch(/arrived before payment.succeeded/);
   const orders = supergraph.subgraphs.get('orders')!.deps.db;
