@@ -3,6 +3,7 @@ import { PayloadOf, defineEvent } from '../events/envelope';
 import { money, orderSummary, paymentOutcome, productState } from './event-payloads';
 import { ModerationEvents } from './moderation-events';
 import { OperatorEvents } from './operator-events';
+import { StorefrontEvents } from './storefront-events';
 
 /**
  * The event catalog: every event of the marketplace, its routing key, version and payload.
@@ -211,6 +212,7 @@ export const Events = {
 
   ...OperatorEvents,
   ...ModerationEvents,
+  ...StorefrontEvents,
 } as const;
 
 export type EventName = keyof typeof Events;

@@ -13,3 +13,4 @@ export * from './error-reasons';
 export * from './audit-actions';
 export * from './disputes';
 export * from './platform-stats';
+export { PRICE_DROP_USERS_PER_EVENT } from './storefront-events';
