@@ -111,6 +111,22 @@ describe('what is mailed', () => {
     expect(sent).toEqual({ status: 'SENT', text_body: null, html_body: null });
   });
 
+  it('mails a price drop to each wishlister, with one-click unsubscribe (WISHLIST may be turned off)', async () => {
+    const userId = await registered(notifications, 'CUSTOMER');
+    await deliverEvent(notifications, Events.ProductPriceDropped, {
+      productId: randomUUID(),
+      slug: 'csv-cleaner',
+      name: 'CSV Cleaner',
+      previousPrice: { amount: 1500, currency: 'EUR' },
+      price: { amount: 900, currency: 'EUR' },
+      userIds: [userId],
+    });
+    const mail = await mailTo(addressOf(userId), /^CSV Cleaner is now 9\.00 EUR$/);
+    expect(mail.text).toContain('15.00 EUR');
+    expect(mail.html).toContain(`href="${TEST_APP_URL}/products/csv-cleaner"`);
+    expect(mail.headers['list-unsubscribe-post']).toBe('List-Unsubscribe=One-Click');
+  });
+
   it('mails every admin what waits for review, naming the vendor', async () => {
     const admins = [await registered(notifications, 'ADMIN'), await registered(notifications, 'ADMIN')];
     const vendorId = randomUUID();

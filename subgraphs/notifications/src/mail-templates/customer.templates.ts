@@ -31,6 +31,14 @@ export interface LicenseRevokedData {
   reason: string;
 }
 
+export interface PriceDropData {
+  displayName: string;
+  productName: string;
+  productSlug: string;
+  previousPrice: Amount;
+  price: Amount;
+}
+
 const hi = (name: string) => `Hi ${name},`;
 
 export const customerTemplates = {
@@ -95,5 +103,17 @@ export const customerTemplates = {
     ],
     details: [{ label: 'Reason', value: data.reason }],
     action: { label: 'See your licenses', url: appLink(brand.appUrl, Paths.licenses()) },
+  }),
+
+  priceDrop: (data: PriceDropData, brand: MailBrand): MailContent => ({
+    subject: `${data.productName} is now ${formatMoney(data.price)}`,
+    preheader: `It was ${formatMoney(data.previousPrice)}. It is on your wishlist.`,
+    greeting: hi(data.displayName),
+    paragraphs: [`${data.productName}, on your wishlist, got cheaper.`],
+    details: [
+      { label: 'Was', value: formatMoney(data.previousPrice) },
+      { label: 'Now', value: formatMoney(data.price) },
+    ],
+    action: { label: 'See the product', url: appLink(brand.appUrl, Paths.product(data.productSlug)) },
   }),
 };

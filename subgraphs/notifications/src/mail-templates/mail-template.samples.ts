@@ -41,6 +41,13 @@ export const MAIL_TEMPLATE_SAMPLES: { [Kind in MailKind]: MailData<Kind> } = {
     orderNumber: 'MP-000125',
     reason: 'The order was refunded.',
   },
+  priceDrop: {
+    displayName: 'Ada',
+    productName: 'Inbox Triage Agent',
+    productSlug: 'inbox-triage-agent',
+    previousPrice: usd(2999),
+    price: usd(1999),
+  },
   vendorApproved: { displayName: 'Grace', vendorName: 'Acme Agents' },
   vendorRejected: { displayName: 'Grace', vendorName: 'Acme Agents', reason: 'Add a description of what you sell.' },
   productApproved: {

@@ -135,4 +135,23 @@ export const customerNotificationHandlers = (notify: Notifier, recipients: Recip
       }),
     );
   }),
+
+  eventHandler('notify-price-drop', Events.ProductPriceDropped, async (event, { manager }) => {
+    const { productId, slug, name, previousPrice, price, userIds } = event.payload;
+    for (const userId of userIds) {
+      await notify.send(
+        manager,
+        event.id,
+        {
+          recipientId: userId,
+          kind: 'PRICE_DROP',
+          title: `${name} is now ${formatMoney(price)}`,
+          body: `A product on your wishlist got cheaper: ${formatMoney(previousPrice)} → ${formatMoney(price)}.`,
+          path: Paths.product(slug),
+          data: { productId, slug, previousPrice, price },
+        },
+        mail('priceDrop', { productName: name, productSlug: slug, previousPrice, price }),
+      );
+    }
+  }),
 ];

@@ -22,6 +22,10 @@ export const NOTIFICATION_CATEGORIES = {
     description:
       "A vendor's business: new sales (net after commission), payouts, the review of its products, disputes of its sales.",
   },
+  WISHLIST: {
+    transactional: false,
+    description: 'The products on your wishlist: price drops.',
+  },
   MODERATION: {
     transactional: false,
     description: "What waits for an admin's review: products submitted and vendor applications.",
@@ -74,6 +78,10 @@ export const NOTIFICATION_KINDS = {
   PAYOUT_REJECTED: {
     category: 'SALES',
     description: "Your payout was rejected, with the admin's reason; the amount is available again (`payout.settled`).",
+  },
+  PRICE_DROP: {
+    category: 'WISHLIST',
+    description: 'A product on your wishlist got cheaper (`product.price_dropped`).',
   },
   PRODUCT_SUBMITTED: {
     category: 'MODERATION',

@@ -10,6 +10,7 @@ import {
   registered,
   settled,
   startNotifications,
+  UPDATE_PREFERENCES,
 } from '../testing';
 
 /** Every trigger of an in-app notification, from the event as its producer publishes it. */
@@ -96,6 +97,31 @@ describe('customers', () => {
       title: `Payment of order ${order.number} failed`,
       body: expect.stringContaining('card_declined'),
     });
+  });
+
+  it('tells each wishlister of a price drop (product.price_dropped), unless they turned WISHLIST off in the app', async () => {
+    const [keen, quiet] = [person(), person()];
+    await notifications.client.data(UPDATE_PREFERENCES, {
+      variables: { input: { preferences: [{ category: 'WISHLIST', inApp: false, email: true }] } },
+      token: quiet.token,
+    });
+    await deliverEvent(notifications, Events.ProductPriceDropped, {
+      productId: randomUUID(),
+      slug: 'inbox-agent',
+      name: 'Inbox Agent',
+      previousPrice: { amount: 2999, currency: 'USD' },
+      price: { amount: 1999, currency: 'USD' },
+      userIds: [keen.id, quiet.id],
+    });
+    const [node] = (await inboxOf(notifications, keen)).notifications!.edges.map((edge) => edge.node);
+    expect(node).toMatchObject({
+      kind: 'PRICE_DROP',
+      category: 'WISHLIST',
+      title: 'Inbox Agent is now 19.99 USD',
+      body: expect.stringContaining('29.99 USD → 19.99 USD'),
+      link: `${TEST_APP_URL}/products/inbox-agent`,
+    });
+    expect((await inboxOf(notifications, quiet)).notifications!.totalCount).toBe(0);
   });
 
   it('retries a payment event that comes before its order, then notifies once the order is known', async () => {

@@ -39,6 +39,7 @@ it('starts with every channel on, transactional categories marked', async () => 
     { category: 'RECEIPTS', transactional: true, inApp: true, email: true },
     { category: 'ACCOUNT', transactional: false, inApp: true, email: true },
     { category: 'SALES', transactional: false, inApp: true, email: true },
+    { category: 'WISHLIST', transactional: false, inApp: true, email: true },
     { category: 'MODERATION', transactional: false, inApp: true, email: true },
     { category: 'OPERATIONS', transactional: false, inApp: true, email: true },
   ]);
