@@ -8,6 +8,7 @@ import {
   PRODUCT_PAGE,
   STOREFRONT,
   STOREFRONT_SEARCH,
+  STOREFRONT_WISHLIST,
   VENDOR_DASHBOARD,
 } from './testing/benchmark-operations';
 import { ADMIN_ORDERS, ADMIN_ORDER_TIMELINES } from './testing/operator-operations';
@@ -208,6 +209,12 @@ describe('benchmark operations are N+1 free (statements and fetches independent 
     const runs = await measure(STOREFRONT, data.customerToken);
     expect(runs.map((run) => run.items)).toEqual([...PAGE_SIZES]);
     expectNPlusOneFree(STOREFRONT, runs, planOf(STOREFRONT.query).fetches);
+  });
+
+  it('storefront with wishlist marks: inMyWishlist and wishlistCount one statement each', async () => {
+    const runs = await measure(STOREFRONT_WISHLIST, data.customerToken);
+    expect(runs.map((run) => run.items)).toEqual([...PAGE_SIZES]);
+    expectNPlusOneFree(STOREFRONT_WISHLIST, runs, planOf(STOREFRONT_WISHLIST.query).fetches);
   });
 
   it('storefront search: the same page for a full-text search', async () => {

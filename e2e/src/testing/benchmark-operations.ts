@@ -23,6 +23,19 @@ export const STOREFRONT: BenchmarkOperation = {
   page: (data) => data.products.edges,
 };
 
+/** The storefront with the wishlist marks (issue 22): the viewer's own and the public count, per product. */
+export const STOREFRONT_WISHLIST: BenchmarkOperation = {
+  name: 'StorefrontWishlist',
+  title: 'storefront with wishlist marks',
+  query: `query StorefrontWishlist($first: Int!) {
+    products(first: $first) {
+      edges { node { id name price { amount currency } inMyWishlist wishlistCount } }
+      totalCount
+    }
+  }`,
+  page: (data) => data.products.edges,
+};
+
 export const STOREFRONT_SEARCH: BenchmarkOperation = {
   name: 'StorefrontSearch',
   title: 'storefront search',

@@ -55,5 +55,6 @@ export const ErrorReason = {
   VENDOR_NOT_ACTIVE: "The caller's vendor is not ACTIVE (PENDING, REJECTED or SUSPENDED).",
   VENDOR_SUSPENDED: 'The vendor is suspended: it may not sell or change products, nor get them published.',
   VERSION_EXISTS: "This version of the product's artifact was uploaded already; every version is uploaded once.",
+  WISHLIST_FULL: 'The wishlist holds as many products as it may (500); remove one first.',
 } as const satisfies Record<string, string>;
 export type ErrorReason = keyof typeof ErrorReason;

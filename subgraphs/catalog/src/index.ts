@@ -44,6 +44,10 @@ import { VendorReplicaService } from './vendor-replica/vendor-replica.service';
 import { VendorProductsResolver } from './vendor-replica/vendor-products.resolver';
 import { ErasedUsers1800800000000 } from './migrations/1800800000000-erased-users';
 import { catalogPrivacyHandlers } from './privacy/privacy.handlers';
+import { Wishlist1801000000000 } from './migrations/1801000000000-wishlist';
+import { ProductWishlistResolver, UserWishlistResolver, WishlistResolver } from './wishlist/wishlist.resolver';
+import { WishlistService } from './wishlist/wishlist.service';
+import { WishlistStore } from './wishlist/wishlist.store';
 
 export { DEMO_VENDORS } from './seed';
 
@@ -66,6 +70,7 @@ export const catalogSubgraph: SubgraphModule<CatalogConfig> = {
     AccountSuspensions1800100000001,
     ModerationAndCategoryAdmin1800400000000,
     ErasedUsers1800800000000,
+    Wishlist1801000000000,
   ],
   resolvers: [
     ProductResolver,
@@ -76,6 +81,9 @@ export const catalogSubgraph: SubgraphModule<CatalogConfig> = {
     ReviewResolver,
     ProductReviewsResolver,
     ArtifactResolver,
+    WishlistResolver,
+    UserWishlistResolver,
+    ProductWishlistResolver,
   ],
   readSettings: readCatalogConfig,
   wire({ db, log, outbox, store: keyValues, afterCommit, changes }, settings) {
@@ -111,6 +119,7 @@ export const catalogSubgraph: SubgraphModule<CatalogConfig> = {
       cache,
       outbox,
     );
+    const wishlists = new WishlistService(db, new WishlistStore(db), (context) => products.byId(context));
     return {
       resolvers: [
         new ProductResolver(products, workflow, searching, categories),
@@ -124,6 +133,9 @@ export const catalogSubgraph: SubgraphModule<CatalogConfig> = {
         new ReviewResolver(reviews, products),
         new ProductReviewsResolver(reviews),
         new ArtifactResolver(artifacts),
+        new WishlistResolver(wishlists),
+        new UserWishlistResolver(wishlists),
+        new ProductWishlistResolver(wishlists),
       ],
       routes: artifactRoutes(artifacts, log),
       references: {

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { Events, PayloadOf, queryRows } from '@marketplace/kit';
-import { TestSubgraph, deliverEvent, outboxOf } from '@marketplace/kit/testing';
+import { TestSubgraph, deliverEvent, outboxOf, tokenFor, uuidOf } from '@marketplace/kit/testing';
 import { ADD_REVIEW, TestVendor, addVendor, licensedCustomer, publishedProduct, startCatalog } from '../testing';
 
 /** catalog's share of a data export (reviews), and its erasure: ratings kept without text or author. */
@@ -70,4 +70,30 @@ it("anonymises an erased vendor's replica and takes it off the storefront", asyn
   expect(replica).toMatchObject({ display_name: 'Deleted vendor', status: 'SUSPENDED' });
   expect(replica.slug).toMatch(/^deleted-/);
   expect(replica.user_id).not.toBe(other.userId);
+});
+
+it("exports the user's wishlist and deletes it on erasure, leaving others' wishlists", async () => {
+  const product = await publishedProduct(catalog, vendor);
+  const [dana, erin] = [randomUUID(), randomUUID()];
+  const ADD = `mutation($productId: ID!) { addToWishlist(input: { productId: $productId }) { product { id } } }`;
+  for (const userId of [dana, erin])
+    await catalog.client.data(ADD, { variables: { productId: product.id }, token: tokenFor(userId, 'CUSTOMER') });
+
+  const exportId = randomUUID();
+  await deliverEvent(catalog, Events.UserDataExportRequested, { exportId, userId: dana });
+  const [part] = await outboxOf<PayloadOf<typeof Events.UserDataExportPart>>(catalog, exportId);
+  expect(part.payload.data.wishlist).toEqual([{ productId: uuidOf(product.id), addedAt: expect.any(String) }]);
+
+  await deliverEvent(catalog, Events.UserErased, { userId: dana, pseudonym: randomUUID() });
+  const holders = await rows<{ user_id: string }>(`SELECT user_id FROM wishlist_items WHERE product_id = $1`, [
+    uuidOf(product.id),
+  ]);
+  expect(holders).toEqual([{ user_id: erin }]);
+  // A request still carrying the erased user's token cannot bring the row back.
+  const late = await catalog.client.request(ADD, {
+    variables: { productId: product.id },
+    token: tokenFor(dana, 'CUSTOMER'),
+  });
+  expect(late.errors).toBeDefined();
+  expect(await rows(`SELECT 1 FROM wishlist_items WHERE user_id = $1`, [dana])).toEqual([]);
 });

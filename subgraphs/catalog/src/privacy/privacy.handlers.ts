@@ -7,7 +7,8 @@ const LIMIT = DATA_EXPORT_MAX_ROWS + 1;
  * The user's reviews in a data export, and their erasure: a review keeps its rating (the
  * product's average stays true) under the pseudonym ("Deleted user"), and loses its text,
  * which may say who wrote it. The license replica follows the pseudonym; an erased vendor's
- * replica loses its name and slug and leaves the storefront with its products.
+ * replica loses its name and slug and leaves the storefront with its products. The wishlist
+ * is exported, and deleted on erasure.
  */
 export const catalogPrivacyHandlers = (storefrontChanged: (manager: EntityManager) => void) => [
   dataExportPartHandler('catalog', async (manager, userId) => ({
@@ -15,6 +16,12 @@ export const catalogPrivacyHandlers = (storefrontChanged: (manager: EntityManage
       manager,
       `SELECT id, product_id AS "productId", rating, body, created_at AS "createdAt", updated_at AS "updatedAt"
          FROM reviews WHERE author_id = $1 ORDER BY created_at DESC, id DESC LIMIT $2`,
+      [userId, LIMIT],
+    ),
+    wishlist: await queryRows(
+      manager,
+      `SELECT product_id AS "productId", added_at AS "addedAt"
+         FROM wishlist_items WHERE user_id = $1 ORDER BY added_at DESC, product_id DESC LIMIT $2`,
       [userId, LIMIT],
     ),
   })),
@@ -33,8 +40,13 @@ export const catalogPrivacyHandlers = (storefrontChanged: (manager: EntityManage
         WHERE user_id = $1`,
       [userId, pseudonym],
     );
+    // A wishlist is the user's alone and shown to no one else: deleted, not kept under the pseudonym.
+    const [, wishlistItems] = await manager.query<[unknown[], number]>(
+      `DELETE FROM wishlist_items WHERE user_id = $1`,
+      [userId],
+    );
     // Cached storefront answers showed the review's text and the vendor's name.
     if (reviews + vendors > 0) storefrontChanged(manager);
-    return { reviews, licenses, vendors };
+    return { reviews, licenses, vendors, wishlistItems };
   }),
 ];

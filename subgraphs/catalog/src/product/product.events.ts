@@ -1,4 +1,12 @@
-import { Events, Outbox, PayloadOf, RequestContext, recordAudit, requestOrigin } from '@marketplace/kit';
+import {
+  Events,
+  Outbox,
+  PRICE_DROP_USERS_PER_EVENT,
+  PayloadOf,
+  RequestContext,
+  recordAudit,
+  requestOrigin,
+} from '@marketplace/kit';
 import type { EntityManager } from 'typeorm';
 import { Product, ProductStatus } from './product.entity';
 
@@ -94,5 +102,32 @@ export class ProductEvents {
       { productId: product.id, vendorId: product.vendorId },
       { aggregateId: product.id, correlationId: context.requestId },
     );
+  }
+
+  /**
+   * A published product's price went down: one event per PRICE_DROP_USERS_PER_EVENT of the
+   * users whose wishlist holds it (none when no wishlist does).
+   */
+  async priceDropped(
+    manager: EntityManager,
+    context: Pick<RequestContext, 'requestId'>,
+    product: Product,
+    previousPrice: PayloadOf<typeof Events.ProductPriceDropped>['price'],
+    userIds: string[],
+  ) {
+    for (let start = 0; start < userIds.length; start += PRICE_DROP_USERS_PER_EVENT)
+      await this.outbox.record(
+        manager,
+        Events.ProductPriceDropped,
+        {
+          productId: product.id,
+          slug: product.slug,
+          name: product.name,
+          previousPrice,
+          price: { amount: product.priceAmount, currency: product.priceCurrency },
+          userIds: userIds.slice(start, start + PRICE_DROP_USERS_PER_EVENT),
+        },
+        { aggregateId: product.id, correlationId: context.requestId },
+      );
   }
 }

@@ -21,6 +21,7 @@ import type { ProductEvents } from './product.events';
 import { CreateProductInput, UpdateProductInput } from './product.inputs';
 import { EDITABLE_STATUSES, ProductStore } from './product.store';
 import { ProductInputCheck, slugify } from './product.validation';
+import { wishlisterIds } from '../wishlist/wishlist.store';
 
 /** A product as the storefront cache stores it (its dates come back as Dates). */
 export const PRODUCT_CODEC = withDates(
@@ -195,6 +196,7 @@ export class ProductService {
       }
       if (changes.description !== undefined) product.description = changes.description;
       if (changes.kind !== undefined) product.kind = changes.kind;
+      const previousPrice = { amount: product.priceAmount, currency: product.priceCurrency };
       if (changes.price !== undefined)
         Object.assign(product, { priceAmount: changes.price.amount, priceCurrency: changes.price.currency });
       if (changes.tags !== undefined) product.tags = changes.tags;
@@ -203,7 +205,18 @@ export class ProductService {
       // Nothing changed: no new revision, no event.
       if (JSON.stringify(editableState(product)) === before) return product;
       const saved = await this.store.save(manager, product);
-      if (saved.status === ProductStatus.PUBLISHED) await this.events.updated(manager, context, saved);
+      if (saved.status === ProductStatus.PUBLISHED) {
+        await this.events.updated(manager, context, saved);
+        // In this transaction, under the product's row lock: a drop is told once, to the wishlists as they are now.
+        if (saved.priceCurrency === previousPrice.currency && saved.priceAmount < previousPrice.amount)
+          await this.events.priceDropped(
+            manager,
+            context,
+            saved,
+            previousPrice,
+            await wishlisterIds(manager, saved.id),
+          );
+      }
       context.log.info({ productId: saved.id, revision: saved.revision }, 'product updated');
       return saved;
     });
