@@ -259,3 +259,30 @@ it('the welcome mail unsubscribes in one click through the gateway (RFC 8058); r
   const refused = await fetch(`${viaGateway}x`, { method: 'POST' });
   expect(refused.status).toBe(400);
 });
+
+it("a wishlisted product's price drop reaches the wishlister in the app and by mail (issue 22)", async () => {
+  const shopper = await register(supergraph, 'Wanda');
+  const ada = await signIn(supergraph, 'ada@vendors.local', 'demo-password-123');
+  const productId = products[products.length - 1];
+  const added = await gql().data<{ addToWishlist: { product: { inMyWishlist: boolean; price: { amount: number } } } }>(
+    `mutation($p: ID!) { addToWishlist(input: { productId: $p }) { product { inMyWishlist price { amount } } } }`,
+    { variables: { p: productId }, token: shopper.token },
+  );
+  expect(added.addToWishlist.product.inMyWishlist).toBe(true);
+  const before = added.addToWishlist.product.price.amount;
+  const lower = Math.max(1, before - 100);
+  await gql().data(
+    `mutation($p: ID!, $a: SafeInt!) { updateProduct(input: { productId: $p, price: { amount: $a, currency: USD } }) { product { id } } }`,
+    { variables: { p: productId, a: lower }, token: ada },
+  );
+  const drop = await until(async () => {
+    const me = await inbox(shopper.token);
+    return me.notifications.edges.find((edge) => edge.node.kind === 'PRICE_DROP')?.node;
+  }, 'the price-drop notification');
+  expect(drop.title).toMatch(/ is now \d+\.\d{2} USD$/);
+  const mail = await mailbox.waitFor(
+    (received) => received.to.includes(shopper.email) && / is now \d+\.\d{2} USD$/.test(received.subject),
+    30_000,
+  );
+  expect(mail.headers['list-unsubscribe-post']).toBe('List-Unsubscribe=One-Click');
+});
