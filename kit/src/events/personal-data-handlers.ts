@@ -1,5 +1,6 @@
 import type { EntityManager } from 'typeorm';
 import { Events } from '../contracts/event-catalog';
+import { lockNameForTransaction } from '../data/sql';
 import { PayloadOf } from './envelope';
 import { EventHandler, eventHandler } from './consumer';
 
@@ -69,7 +70,8 @@ export function userErasedHandler(
 
 /** The transaction-scoped lock the erasure and the guard triggers share (one per user id). */
 export async function lockUserForErasure(manager: EntityManager, userId: string): Promise<void> {
-  await manager.query(`SELECT pg_advisory_xact_lock(hashtextextended('user-erasure:' || $1, 0))`, [userId]);
+  // The same name and hash as the guard trigger's below.
+  await lockNameForTransaction(manager, `user-erasure:${userId}`);
 }
 
 /**

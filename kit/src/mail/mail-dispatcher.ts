@@ -1,6 +1,6 @@
 import type { Counter } from 'prom-client';
 import type { DataSource, EntityManager } from 'typeorm';
-import { queryRows } from '../data/sql';
+import { lockNameForTransaction, queryRows } from '../data/sql';
 import { backoffDelay } from '../events/backoff';
 import type { Logger } from '../logger';
 import type { Metrics } from '../metrics';
@@ -147,7 +147,7 @@ export class MailDispatcher {
   /** Past the address's hourly budget: moves the mail to when the oldest send of the hour leaves the window. */
   private async deferredByRateLimit(manager: EntityManager, mail: DueMail): Promise<boolean> {
     // Serialises the count per address across processes; released with the transaction.
-    await manager.query(`SELECT pg_advisory_xact_lock(hashtext('mail_outbox:' || $1))`, [mail.to_address]);
+    await lockNameForTransaction(manager, `mail_outbox:${mail.to_address}`);
     const [window] = await queryRows<{ sent: number; oldest: Date | null }>(
       manager,
       `SELECT count(*)::int AS sent, min(finished_at) AS oldest FROM mail_outbox

@@ -10,6 +10,7 @@ import {
   recordAudit,
   requestOrigin,
   requireViewer,
+  lockNameForTransaction,
 } from '@marketplace/kit';
 import type { DataSource, EntityManager } from 'typeorm';
 import { Category } from './category.entity';
@@ -171,7 +172,7 @@ export class CategoryAdminService {
   private async change<T>(work: (manager: EntityManager) => Promise<T>, slugField = 'input.slug'): Promise<T> {
     try {
       return await this.db.transaction(async (manager) => {
-        await manager.query('SELECT pg_advisory_xact_lock(hashtext($1))', [TREE_LOCK]);
+        await lockNameForTransaction(manager, TREE_LOCK);
         const result = await work(manager);
         this.onTreeChanged(manager);
         return result;

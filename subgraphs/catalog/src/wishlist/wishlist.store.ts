@@ -1,4 +1,4 @@
-import { queryRows } from '@marketplace/kit';
+import { lockNameForTransaction, queryRows } from '@marketplace/kit';
 import type { DataSource, EntityManager } from 'typeorm';
 
 /** Most products one user's wishlist holds; adding beyond is CONFLICT (WISHLIST_FULL). */
@@ -24,7 +24,7 @@ export class WishlistStore {
    * as the user has no row of their own here to lock.
    */
   async lockUser(manager: EntityManager, userId: string): Promise<void> {
-    await manager.query(`SELECT pg_advisory_xact_lock(hashtextextended('wishlist:' || $1, 0))`, [userId]);
+    await lockNameForTransaction(manager, `wishlist:${userId}`);
   }
 
   async holds(manager: EntityManager, userId: string, productId: string): Promise<boolean> {

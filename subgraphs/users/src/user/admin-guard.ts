@@ -1,4 +1,4 @@
-import { conflict, queryRows } from '@marketplace/kit';
+import { conflict, lockNameForTransaction, queryRows } from '@marketplace/kit';
 import type { EntityManager } from 'typeorm';
 import { STATUS_SQL } from './user-status.type';
 
@@ -10,7 +10,7 @@ import { STATUS_SQL } from './user-status.type';
  * its next statement sees the first one's commit). Taken before any row lock, always.
  */
 export async function lockAdminChanges(manager: EntityManager): Promise<void> {
-  await manager.query(`SELECT pg_advisory_xact_lock(hashtext('users:admin-changes'))`);
+  await lockNameForTransaction(manager, 'users:admin-changes');
 }
 
 /** CONFLICT (LAST_ADMIN) unless an active admin other than `userId` remains. */

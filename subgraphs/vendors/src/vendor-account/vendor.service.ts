@@ -14,6 +14,7 @@ import {
   newestFirstEntities,
   notFound,
   requireViewer,
+  lockNameForTransaction,
 } from '@marketplace/kit';
 import { DataSource, EntityManager, In } from 'typeorm';
 import type { VendorConfig } from '../config';
@@ -206,7 +207,7 @@ export class VendorService {
   /** `base`, or `base-2`, `base-3`… whichever is free first (`ownId`'s own slug counts as free). */
   private async freeSlug(manager: EntityManager, base: string, ownId?: string): Promise<string> {
     // Applicants with one name take turns until commit, so each sees the slugs the others took.
-    await manager.query('SELECT pg_advisory_xact_lock(hashtext($1))', [`vendor-slug:${base}`]);
+    await lockNameForTransaction(manager, `vendor-slug:${base}`);
     // Every candidate starts with these 40 characters, and a slug holds no LIKE wildcards (`%`, `_`).
     const query = manager
       .getRepository(Vendor)
