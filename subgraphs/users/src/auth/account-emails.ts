@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import type { AfterCommit, Logger, MailOutbox } from '@marketplace/kit';
 import { MailBrand, MailContent, appLink, renderMail } from '@marketplace/kit/mail-layout';
 import type { EntityManager } from 'typeorm';
@@ -10,7 +11,7 @@ const HOUR_MS = 60 * 60 * 1000;
 const MINUTE_MS = 60 * 1000;
 
 /** An account email made inside the caller's transaction, its token with it. */
-export interface AccountMail {
+interface AccountMail {
   kind: MailKind;
   userId: string;
   to: string;
@@ -40,29 +41,32 @@ export class AccountEmails {
     this.brand = { appName: config.mail.appName, appUrl: config.appUrl };
   }
 
+  /**
+   * Creates a verification token and queues its mail, both in the caller's transaction; one
+   * mail per `dedupeKey` (a redelivered event's key finds its mail queued already).
+   */
   async verification(
     manager: EntityManager,
     user: { id: string; email: string; displayName: string },
-  ): Promise<AccountMail> {
+    dedupeKey = `verify-email:${randomUUID()}`,
+  ): Promise<void> {
     const validHours = this.config.emailVerificationTtlHours;
     const token = await this.tokens.create(manager, user, 'VERIFY_EMAIL', validHours * HOUR_MS);
     const verifyUrl = appLink(this.config.appUrl, '/verify-email', { token });
-    return {
+    await this.queue(manager, dedupeKey, {
       kind: 'verify-email',
       userId: user.id,
       to: user.email,
       content: accountMailTemplates.verifyEmail({ displayName: user.displayName, verifyUrl, validHours }, this.brand),
-    };
+    });
   }
 
-  async passwordReset(
-    manager: EntityManager,
-    user: { id: string; email: string; displayName: string },
-  ): Promise<AccountMail> {
+  /** Creates a reset token and queues its mail, both in the caller's transaction. */
+  async passwordReset(manager: EntityManager, user: { id: string; email: string; displayName: string }): Promise<void> {
     const validMinutes = this.config.passwordResetTtlMinutes;
     const token = await this.tokens.create(manager, user, 'RESET_PASSWORD', validMinutes * MINUTE_MS);
     const resetUrl = appLink(this.config.appUrl, '/reset-password', { token });
-    return {
+    await this.queue(manager, `reset-password:${randomUUID()}`, {
       kind: 'reset-password',
       userId: user.id,
       to: user.email,
@@ -70,19 +74,16 @@ export class AccountEmails {
         { displayName: user.displayName, resetUrl, validMinutes },
         this.brand,
       ),
-    };
+    });
   }
 
   /** Both parts of `mail`, from its template through the kit's layout. */
-  async render({ kind, to, content }: AccountMail): Promise<Mail> {
+  private async render({ kind, to, content }: AccountMail): Promise<Mail> {
     return { kind, to, ...(await renderMail(content, this.brand)) };
   }
 
-  /**
-   * Queues `mail` in the caller's transaction, once per `dedupeKey` (a redelivered event's
-   * mail is the one already queued); the log line follows the commit.
-   */
-  async queue(manager: EntityManager, mail: AccountMail, dedupeKey: string): Promise<void> {
+  /** Queues `mail` in the caller's transaction, once per `dedupeKey`; the log line follows the commit. */
+  private async queue(manager: EntityManager, dedupeKey: string, mail: AccountMail): Promise<void> {
     const rendered = await this.render(mail);
     const { kind, to, subject, text, html } = rendered;
     await this.outbox?.enqueue(manager, {

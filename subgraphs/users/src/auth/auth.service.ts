@@ -1,4 +1,3 @@
-import { randomUUID } from 'node:crypto';
 import {
   Events,
   Outbox,
@@ -178,12 +177,7 @@ export class AuthService {
     await this.limits.passwordResetsPerEmail.consume(`ip:${context.clientIp}`);
     await this.db.transaction(async (manager) => {
       const user = await manager.getRepository(User).findOneBy({ email });
-      if (user)
-        await this.emails.queue(
-          manager,
-          await this.emails.passwordReset(manager, user),
-          `reset-password:${randomUUID()}`,
-        );
+      if (user) await this.emails.passwordReset(manager, user);
     });
     return email;
   }

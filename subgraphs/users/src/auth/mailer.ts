@@ -49,19 +49,12 @@ export class RedactedLogMailer implements Mailer {
  * harness reads tokens from it, since no log line carries them outside development).
  */
 export function logMailer(environment: CommonConfig['environment'], log: Logger, copyTo?: Mailer): Mailer {
-  return chainMailers(
-    environment === 'development' ? new DevelopmentLogMailer(log) : new RedactedLogMailer(log),
-    copyTo,
-  );
-}
-
-/** Sends through each mailer in turn; one that fails stops the rest, and the send rejects (the caller retries). */
-export function chainMailers(...mailers: (Mailer | undefined)[]): Mailer {
-  const present = mailers.filter((mailer): mailer is Mailer => mailer !== undefined);
-  if (present.length === 1) return present[0];
+  const logged = environment === 'development' ? new DevelopmentLogMailer(log) : new RedactedLogMailer(log);
+  if (!copyTo) return logged;
   return {
     send: async (mail) => {
-      for (const mailer of present) await mailer.send(mail);
+      await logged.send(mail);
+      await copyTo.send(mail);
     },
   };
 }

@@ -16,12 +16,8 @@ export const sendVerificationEmail = (emails: AccountEmails) =>
       [payload.userId],
     );
     if (user?.verified) return;
-    const mail = await emails.verification(manager, {
-      id: payload.userId,
-      email: payload.email,
-      displayName: payload.displayName,
-    });
-    await emails.queue(manager, mail, `${event.id}:verify-email`);
+    const account = { id: payload.userId, email: payload.email, displayName: payload.displayName };
+    await emails.verification(manager, account, `${event.id}:verify-email`);
     log.info({ userId: payload.userId }, 'verification email queued');
   });
 

@@ -1,4 +1,3 @@
-import { randomUUID } from 'node:crypto';
 import {
   ConnectionShape,
   Outbox,
@@ -121,12 +120,7 @@ export class UserService {
         current.emailVerifiedAt = null;
       }
       const saved = await this.saveUnique(manager, current);
-      if (emailChanged)
-        await this.emails.queue(
-          manager,
-          await this.emails.verification(manager, saved),
-          `verify-email:${randomUUID()}`,
-        );
+      if (emailChanged) await this.emails.verification(manager, saved);
       return saved;
     });
     // A display name is public (reviews show it): caches of public answers start over.
