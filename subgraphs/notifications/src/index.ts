@@ -85,5 +85,5 @@ export const notificationsSubgraph: SubgraphModule<NotificationsConfig> = {
   },
 };
 
-export { MAIL_TEMPLATES, renderTemplate } from './mail-templates/mail-templates';
+export { renderTemplate } from './mail-templates/mail-templates';
 export { MAIL_TEMPLATE_SAMPLES } from './mail-templates/mail-template.samples';

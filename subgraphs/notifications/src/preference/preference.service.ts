@@ -53,17 +53,16 @@ export class PreferenceService {
 
   /**
    * Turns email of `category` off for the user, in-app left as it was: what a one-click
-   * unsubscribe does. Answers false for a transactional category (which no link is made for).
+   * unsubscribe does. Nothing for a transactional category (no link is made for one).
    */
-  async unsubscribe(userId: string, category: NotificationCategory): Promise<boolean> {
-    if (isTransactional(category)) return false;
+  async unsubscribe(userId: string, category: NotificationCategory): Promise<void> {
+    if (isTransactional(category)) return;
     await this.db.query(
       `INSERT INTO notification_preferences (user_id, category, in_app, email)
        SELECT $1, $2, true, false WHERE NOT EXISTS (SELECT 1 FROM erased_users WHERE user_id = $1)
        ON CONFLICT (user_id, category) DO UPDATE SET email = false, updated_at = now()`,
       [userId, category],
     );
-    return true;
   }
 
   /** Sets the viewer's channels of the categories named; answers every category after the change. */
