@@ -24,4 +24,21 @@ export const StorefrontEvents = {
       userIds: z.array(z.string().uuid()).min(1).max(PRICE_DROP_USERS_PER_EVENT),
     }),
   ),
+
+  /**
+   * A licensed download of a product's build started (licensing → catalog: `Product.downloadCount`).
+   * Recorded in the transaction that logs the download, for a whole download or a range starting
+   * at byte 0; the later ranges of a resumed download are not another download.
+   */
+  ProductDownloaded: defineEvent(
+    'product.downloaded',
+    1,
+    z.object({
+      productId: z.string().uuid(),
+      licenseId: z.string().uuid(),
+      /** Licensing's row of the download log: names this download for good. */
+      downloadId: z.string().regex(/^[0-9]+$/),
+      version: z.string().min(1),
+    }),
+  ),
 } as const;

@@ -16,6 +16,8 @@ export interface CatalogConfig {
   cacheTtlSeconds: number;
   /** HMAC key of upload URLs (shared with licensing's download URLs). */
   urlSigningSecret: Buffer;
+  /** `recordProductView`: one counted view per viewer and product per window; reports per viewer and minute. */
+  productViews: { viewWindowSeconds: number; viewsPerMinute: number };
 }
 
 export const DEFAULT_ARTIFACT_MAX_BYTES = 100 * 1024 * 1024;
@@ -33,5 +35,9 @@ export function readCatalogConfig(env: EnvReader): CatalogConfig {
     },
     cacheTtlSeconds: env.int('CATALOG_CACHE_TTL_SECONDS', 60, { min: 0, max: 24 * 3600 }),
     urlSigningSecret,
+    productViews: {
+      viewWindowSeconds: env.int('PRODUCT_VIEW_WINDOW_SECONDS', 1800, { min: 1, max: 7 * 24 * 3600 }),
+      viewsPerMinute: env.int('PRODUCT_VIEWS_PER_MINUTE', 120, { min: 1, max: 1_000_000 }),
+    },
   };
 }

@@ -48,6 +48,16 @@ import { Wishlist1801000000000 } from './migrations/1801000000000-wishlist';
 import { ProductWishlistResolver, UserWishlistResolver, WishlistResolver } from './wishlist/wishlist.resolver';
 import { WishlistService } from './wishlist/wishlist.service';
 import { WishlistStore } from './wishlist/wishlist.store';
+import { Merchandising1801400000000 } from './migrations/1801400000000-merchandising';
+import { FeaturedResolver } from './featured/featured.resolver';
+import { FeaturedService } from './featured/featured.service';
+import { CoPurchaseResolver } from './co-purchase/co-purchase.resolver';
+import { CoPurchaseService } from './co-purchase/co-purchase.service';
+import { coPurchaseHandlers } from './co-purchase/co-purchase.handlers';
+import { ProductStatsResolver } from './product-stats/product-stats.resolver';
+import { ProductStatsService } from './product-stats/product-stats.service';
+import { productStatsHandlers } from './product-stats/product-stats.handlers';
+import { ArtifactVersionsResolver, ArtifactVersionsService } from './artifact/artifact-versions';
 
 export { DEMO_VENDORS } from './seed';
 
@@ -71,6 +81,7 @@ export const catalogSubgraph: SubgraphModule<CatalogConfig> = {
     ModerationAndCategoryAdmin1800400000000,
     ErasedUsers1800800000000,
     Wishlist1801000000000,
+    Merchandising1801400000000,
   ],
   resolvers: [
     ProductResolver,
@@ -84,6 +95,10 @@ export const catalogSubgraph: SubgraphModule<CatalogConfig> = {
     WishlistResolver,
     UserWishlistResolver,
     ProductWishlistResolver,
+    FeaturedResolver,
+    CoPurchaseResolver,
+    ProductStatsResolver,
+    ArtifactVersionsResolver,
   ],
   readSettings: readCatalogConfig,
   wire({ db, log, outbox, store: keyValues, afterCommit, changes }, settings) {
@@ -120,6 +135,11 @@ export const catalogSubgraph: SubgraphModule<CatalogConfig> = {
       outbox,
     );
     const wishlists = new WishlistService(db, new WishlistStore(db), (context) => products.byId(context));
+    const featured = new FeaturedService(db, store, outbox, cache, (manager, productId) =>
+      cache.productChanged(manager, productId),
+    );
+    const coPurchases = new CoPurchaseService(db, (context) => products.byId(context));
+    const stats = new ProductStatsService(db, keyValues, (context) => products.byId(context), settings.productViews);
     return {
       resolvers: [
         new ProductResolver(products, workflow, searching, categories),
@@ -136,6 +156,10 @@ export const catalogSubgraph: SubgraphModule<CatalogConfig> = {
         new WishlistResolver(wishlists),
         new UserWishlistResolver(wishlists),
         new ProductWishlistResolver(wishlists),
+        new FeaturedResolver(featured),
+        new CoPurchaseResolver(coPurchases),
+        new ProductStatsResolver(stats),
+        new ArtifactVersionsResolver(new ArtifactVersionsService(db)),
       ],
       routes: artifactRoutes(artifacts, log),
       references: {
@@ -149,6 +173,8 @@ export const catalogSubgraph: SubgraphModule<CatalogConfig> = {
         ...licenseHandlers(licenses),
         ...accountSuspensionHandlers((manager) => cache.storefrontChanged(manager)),
         ...catalogPrivacyHandlers((manager) => cache.storefrontChanged(manager)),
+        ...coPurchaseHandlers(coPurchases),
+        ...productStatsHandlers(stats),
       ],
       seed: () => seedCatalog(db, events, log),
     };

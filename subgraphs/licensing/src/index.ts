@@ -74,6 +74,7 @@ export const licensingSubgraph: SubgraphModule<LicensingConfig> = {
       storage,
       new UrlTokenSigner(settings.urlSigningSecret),
       settings,
+      outbox,
     );
     const publicKey = publicKeyOf(settings.signingKey);
     log.info({ keyId: publicKey.keyId }, 'license signing key loaded');

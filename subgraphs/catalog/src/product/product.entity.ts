@@ -3,7 +3,7 @@ import { Directive, Field, Float, ID, Int, ObjectType, registerEnumType } from '
 import { Column, Entity, PrimaryGeneratedColumn } from 'typeorm';
 import { Artifact } from '../artifact/artifact.type';
 import type { VendorStatus } from '../vendor-replica/vendor-replica.entity';
-import { TAGS_MAX } from './product.validation';
+import { DETAILS_MAX, TAGS_MAX } from './product.validation';
 
 export enum ProductKind {
   AGENT = 'AGENT',
@@ -80,6 +80,22 @@ export class Product {
   @Field(() => [String], { description: 'Lower-case keywords, at most 10.' })
   @Column({ type: 'text', array: true })
   tags: string[];
+
+  @ListSize(DETAILS_MAX)
+  @Field(() => [String], {
+    description:
+      'What a buyer needs to run it (accounts, runtimes, plans), in the vendor\'s words: at most 20 lines of up to 200 characters; [] when none given.',
+  })
+  @Column({ type: 'text', array: true })
+  requirements: string[];
+
+  @ListSize(DETAILS_MAX)
+  @Field(() => [String], {
+    description:
+      'What it works with (tools, platforms, models), in the vendor\'s words: at most 20 lines of up to 200 characters; [] when none given.',
+  })
+  @Column({ type: 'text', array: true })
+  compatibility: string[];
 
   @Field(() => ProductStatus, { description: 'Where the product is in moderation.' })
   @Column({ type: 'text' })

@@ -64,6 +64,18 @@ export class CreateProductInput {
     description: 'Machines one license may be activated on at once, 1 to 1,000 (default 3).',
   })
   maxActivations?: number | null;
+
+  @Field(() => [String], {
+    nullable: true,
+    description: 'What a buyer needs to run it: up to 20 lines of 1 to 200 characters (trimmed, duplicates dropped).',
+  })
+  requirements?: string[] | null;
+
+  @Field(() => [String], {
+    nullable: true,
+    description: 'What it works with: up to 20 lines of 1 to 200 characters (trimmed, duplicates dropped).',
+  })
+  compatibility?: string[] | null;
 }
 
 @InputType({
@@ -104,6 +116,18 @@ export class UpdateProductInput {
       'New license policy: machines one license may be activated on, 1 to 1,000 (licenses issued from now on).',
   })
   maxActivations?: number | null;
+
+  @Field(() => [String], {
+    nullable: true,
+    description: 'New requirements (replace the old ones; [] removes them all): up to 20 lines of 1 to 200 characters.',
+  })
+  requirements?: string[] | null;
+
+  @Field(() => [String], {
+    nullable: true,
+    description: 'New compatibility list (replaces the old one; [] removes it): up to 20 lines of 1 to 200 characters.',
+  })
+  compatibility?: string[] | null;
 }
 
 @InputType({ description: "Narrows the storefront's product list; every given condition must hold." })

@@ -131,6 +131,8 @@ export class ProductService {
         input.maxActivations === null || input.maxActivations === undefined
           ? LicensePolicy.defaultMaxActivations
           : check.maxActivations('input.maxActivations', input.maxActivations),
+      requirements: check.details('input.requirements', input.requirements ?? []),
+      compatibility: check.details('input.compatibility', input.compatibility ?? []),
     };
     return this.db.transaction(async (manager) => {
       const vendor = await this.vendors.requireSellingVendor(context, manager);
@@ -147,6 +149,8 @@ export class ProductService {
         priceCurrency: fields.price.currency,
         tags: fields.tags,
         maxActivations: fields.maxActivations,
+        requirements: fields.requirements,
+        compatibility: fields.compatibility,
       });
       context.log.info({ productId: product.id, vendorId: vendor.id }, 'product created');
       return product;
@@ -175,6 +179,8 @@ export class ProductService {
       maxActivations: given(input.maxActivations)
         ? check.maxActivations('input.maxActivations', input.maxActivations)
         : undefined,
+      requirements: given(input.requirements) ? check.details('input.requirements', input.requirements) : undefined,
+      compatibility: given(input.compatibility) ? check.details('input.compatibility', input.compatibility) : undefined,
     };
     if (!isUuid(id)) check.done();
     return this.db.transaction(async (manager) => {
@@ -202,6 +208,8 @@ export class ProductService {
       if (changes.tags !== undefined) product.tags = changes.tags;
       if (changes.categoryId !== undefined) product.categoryId = changes.categoryId;
       if (changes.maxActivations !== undefined) product.maxActivations = changes.maxActivations;
+      if (changes.requirements !== undefined) product.requirements = changes.requirements;
+      if (changes.compatibility !== undefined) product.compatibility = changes.compatibility;
       // Nothing changed: no new revision, no event.
       if (JSON.stringify(editableState(product)) === before) return product;
       const saved = await this.store.save(manager, product);
@@ -243,5 +251,9 @@ export class ProductService {
 
 function editableState(product: Product) {
   const { slug, name, description, kind, priceAmount, priceCurrency, tags, categoryId, maxActivations } = product;
-  return { slug, name, description, kind, priceAmount, priceCurrency, tags, categoryId, maxActivations };
+  const { requirements, compatibility } = product;
+  return {
+    ...{ slug, name, description, kind, priceAmount, priceCurrency, tags, categoryId, maxActivations },
+    ...{ requirements, compatibility },
+  };
 }

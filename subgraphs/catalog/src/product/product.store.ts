@@ -5,7 +5,7 @@ import { Product, ProductKind, ProductStatus } from './product.entity';
 /** A product's columns under the names of its properties, with its vendor's replica state. */
 export const PRODUCT_COLUMNS = `
   p.id, p.vendor_id AS "vendorId", p.category_id AS "categoryId", p.slug, p.name, p.description, p.kind,
-  p.price_amount AS "priceAmount", p.price_currency AS "priceCurrency", p.tags, p.status,
+  p.price_amount AS "priceAmount", p.price_currency AS "priceCurrency", p.tags, p.requirements, p.compatibility, p.status,
   p.rejection_reason AS "rejectionReason", p.revision, p.rating, p.review_count AS "reviewCount",
   p.sales_count AS "salesCount", p.max_activations AS "maxActivations", p.created_at AS "createdAt", p.updated_at AS "updatedAt",
   p.published_at AS "publishedAt", p.submitted_at AS "submittedAt", p.artifact_version AS "artifactVersion", p.artifact_sha256 AS "artifactSha256",
@@ -33,6 +33,8 @@ export interface NewProduct {
   priceCurrency: string;
   tags: string[];
   maxActivations: number;
+  requirements: string[];
+  compatibility: string[];
 }
 
 /** The SQL of products: reads with the vendor replica joined, row locks, writes. */
@@ -81,8 +83,8 @@ export class ProductStore {
     const [{ id }] = await this.unique(() =>
       queryRows<{ id: string }>(
         manager,
-        `INSERT INTO products (vendor_id, category_id, slug, name, description, kind, price_amount, price_currency, tags, max_activations)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) RETURNING id`,
+        `INSERT INTO products (vendor_id, category_id, slug, name, description, kind, price_amount, price_currency, tags, max_activations, requirements, compatibility)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12) RETURNING id`,
         [
           product.vendorId,
           product.categoryId,
@@ -94,6 +96,8 @@ export class ProductStore {
           product.priceCurrency,
           product.tags,
           product.maxActivations,
+          product.requirements,
+          product.compatibility,
         ],
       ),
     );
@@ -116,7 +120,8 @@ export class ProductStore {
            slug = $2, name = $3, description = $4, kind = $5, price_amount = $6, price_currency = $7, category_id = $8,
            tags = $9, status = $10, rejection_reason = $11, max_activations = $13, revision = revision + 1, updated_at = now(),
            published_at = CASE WHEN $12::boolean THEN coalesce(published_at, date_trunc('milliseconds', now())) ELSE published_at END,
-           submitted_at = CASE WHEN $14::boolean THEN date_trunc('milliseconds', now()) ELSE submitted_at END
+           submitted_at = CASE WHEN $14::boolean THEN date_trunc('milliseconds', now()) ELSE submitted_at END,
+           requirements = $15, compatibility = $16
          WHERE id = $1
          RETURNING revision, updated_at AS "updatedAt", published_at AS "publishedAt", submitted_at AS "submittedAt"`,
         [
@@ -134,6 +139,8 @@ export class ProductStore {
           options.published ?? false,
           product.maxActivations,
           options.submitted ?? false,
+          product.requirements,
+          product.compatibility,
         ],
       ),
     );

@@ -5,6 +5,9 @@ export const DESCRIPTION_MAX_LENGTH = 10_000;
 export const PRICE_MAX_AMOUNT = 10_000_000;
 export const TAGS_MAX = 10;
 export const TAG_MAX_LENGTH = 32;
+/** Lines of `requirements` and of `compatibility`, and the length of each. */
+export const DETAILS_MAX = 20;
+export const DETAIL_MAX_LENGTH = 200;
 export const SEARCH_MAX_LENGTH = 200;
 export const REASON_MAX_LENGTH = 1_000;
 const SLUG_MAX_LENGTH = 80;
@@ -39,6 +42,13 @@ export class ProductInputCheck extends InputCheck {
       else if (!TAG_PATTERN.test(tag)) this.add(`${field}.${index}`, 'may only contain a-z, 0-9 and "-"');
     });
     return tags;
+  }
+
+  /** `requirements` and `compatibility`: trimmed single lines, de-duplicated in order, empty ones refused. */
+  details(field: string, raw: string[]): string[] {
+    const lines = [...new Set(raw.map((line, index) => this.singleLineText(`${field}.${index}`, line, DETAIL_MAX_LENGTH)))];
+    if (raw.length > DETAILS_MAX) this.add(field, `must hold at most ${DETAILS_MAX} lines`);
+    return lines;
   }
 
   maxActivations(field: string, raw: number): number {

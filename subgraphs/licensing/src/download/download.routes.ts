@@ -13,7 +13,8 @@ import { DownloadRefused, DownloadService } from './download.service';
 export function downloadRoutes(downloads: DownloadService, log: Logger) {
   return (app: Express): void => {
     app.get('/downloads/:token', async (req: Request<{ token: string }>, res: Response) => {
-      const requestLog = log.child({ requestId: requestIdFrom(req.headers), route: 'download' });
+      const requestId = requestIdFrom(req.headers);
+      const requestLog = log.child({ requestId, route: 'download' });
       try {
         const claims = await downloads.open(req.params.token);
         const wanted = parseRange(req.headers.range, claims.size);
@@ -42,7 +43,7 @@ export function downloadRoutes(downloads: DownloadService, log: Logger) {
           return;
         }
         // Counted when it starts: a resumed download shows up as its ranges.
-        await downloads.record(claims, length, range);
+        await downloads.record(claims, length, range, requestId);
         requestLog.info({ licenseId: claims.lid, version: claims.version, bytes: length, range }, 'download started');
         await pipeline(body, res);
       } catch (error) {

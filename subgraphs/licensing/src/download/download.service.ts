@@ -1,8 +1,10 @@
 import type { Readable } from 'node:stream';
 import {
   ByteRange,
+  Events,
   InputCheck,
   ObjectStorage,
+  Outbox,
   RequestContext,
   Role,
   RouteRefusal,
@@ -54,6 +56,7 @@ export class DownloadService {
     private readonly storage: ObjectStorage,
     private readonly signer: UrlTokenSigner,
     private readonly settings: { publicUrl: string; downloadLinkTtlSeconds: number },
+    private readonly outbox: Outbox,
   ) {}
 
   /** The owner of an ACTIVE license whose product has a build gets a link, valid for minutes. */
@@ -121,14 +124,27 @@ export class DownloadService {
     return this.storage.read(claims.storageKey, range);
   }
 
-  /** One row per download served (whole or range). */
-  async record(claims: DownloadClaims, bytes: number, range: ByteRange | null): Promise<void> {
-    await queryRows(this.db, `INSERT INTO downloads (license_id, version, bytes, range) VALUES ($1, $2, $3, $4)`, [
-      claims.lid,
-      claims.version,
-      bytes,
-      range ? `${range.start}-${range.end}` : null,
-    ]);
+  /**
+   * One row per download served (whole or range). A whole download, or a range from byte 0,
+   * is a new download for the product's count (product.downloaded, with the row); the later
+   * ranges of a resumed download are not.
+   */
+  async record(claims: DownloadClaims, bytes: number, range: ByteRange | null, requestId: string): Promise<void> {
+    await this.db.transaction(async (manager) => {
+      const [row] = await queryRows<{ id: string; productId: string }>(
+        manager,
+        `INSERT INTO downloads (license_id, version, bytes, range) VALUES ($1, $2, $3, $4)
+         RETURNING id::text AS id, (SELECT product_id FROM licenses WHERE id = $1) AS "productId"`,
+        [claims.lid, claims.version, bytes, range ? `${range.start}-${range.end}` : null],
+      );
+      if (range === null || range.start === 0)
+        await this.outbox.record(
+          manager,
+          Events.ProductDownloaded,
+          { productId: row.productId, licenseId: claims.lid, downloadId: row.id, version: claims.version },
+          { aggregateId: row.productId, correlationId: requestId },
+        );
+    });
   }
 }
 
