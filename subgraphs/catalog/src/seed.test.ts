@@ -108,3 +108,21 @@ it('generates unique names and slugs, the same on every run', () => {
     expect.arrayContaining(['Customer Support Assistant', 'SQL Query Copilot', 'Lead Enrichment Workflow']),
   );
 });
+
+it('fills in requirements and compatibility, and features the first product of each line', async () => {
+  expect(await count(`SELECT count(*)::int AS n FROM products WHERE requirements = '{}' OR compatibility = '{}'`)).toBe(
+    0,
+  );
+  const { product } = await catalog.client.data(
+    `query($id: ID!) { product(id: $id) { name requirements compatibility featured } }`,
+    { variables: { id: globalId('Product', demoProducts()[0].id) } },
+  );
+  expect(product).toEqual({
+    name: 'Customer Support Assistant',
+    requirements: expect.arrayContaining([expect.stringContaining('Zendesk')]),
+    compatibility: ['Zendesk', 'Intercom', 'Freshdesk', 'Help Scout'],
+    featured: true,
+  });
+  const { featuredProducts } = await catalog.client.data(`{ featuredProducts(first: 20) { totalCount } }`);
+  expect(featuredProducts.totalCount).toBe(9);
+});

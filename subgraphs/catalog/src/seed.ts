@@ -2,7 +2,7 @@ import { DemoIds, Logger, queryRows } from '@marketplace/kit';
 import type { DataSource } from 'typeorm';
 import { Product } from './product/product.entity';
 import type { ProductEvents } from './product/product.events';
-import { demoProducts } from './product/product.demo-data';
+import { DEMO_PER_LINE, demoProducts } from './product/product.demo-data';
 
 /** The demo vendors as the catalog's replica knows them (the vendor subgraph seeds the same ids). */
 export const DEMO_VENDORS = [
@@ -36,9 +36,9 @@ export async function seedCatalog(db: DataSource, events: ProductEvents, log: Lo
     }));
     const rows = await queryRows<Product>(
       manager,
-      `INSERT INTO products (id, vendor_id, category_id, slug, name, description, kind, price_amount, price_currency, tags, status, created_at, updated_at, published_at)
-       SELECT d.id, d."vendorId", c.id, d.slug, d.name, d.description, d.kind, d."priceAmount", 'USD', d.tags, 'PUBLISHED', d."publishedAt", d."publishedAt", d."publishedAt"
-       FROM jsonb_to_recordset($1::jsonb) AS d(id uuid, "vendorId" uuid, "categorySlug" text, slug text, name text, description text, kind text, "priceAmount" int, tags text[], "publishedAt" timestamptz)
+      `INSERT INTO products (id, vendor_id, category_id, slug, name, description, kind, price_amount, price_currency, tags, requirements, compatibility, status, created_at, updated_at, published_at)
+       SELECT d.id, d."vendorId", c.id, d.slug, d.name, d.description, d.kind, d."priceAmount", 'USD', d.tags, d.requirements, d.compatibility, 'PUBLISHED', d."publishedAt", d."publishedAt", d."publishedAt"
+       FROM jsonb_to_recordset($1::jsonb) AS d(id uuid, "vendorId" uuid, "categorySlug" text, slug text, name text, description text, kind text, "priceAmount" int, tags text[], requirements text[], compatibility text[], "publishedAt" timestamptz)
        JOIN categories c ON c.slug = d."categorySlug"
        ORDER BY d."publishedAt"
        ON CONFLICT DO NOTHING
@@ -47,6 +47,14 @@ export async function seedCatalog(db: DataSource, events: ProductEvents, log: Lo
     );
     for (const row of rows)
       await events.published(manager, { requestId: 'seed-catalog' }, Object.assign(new Product(), row));
+    // The first product of each line is featured, as an admin would have, in the order they were published.
+    await manager.query(
+      `INSERT INTO featured_products (product_id, featured_at)
+       SELECT d.id, d."publishedAt" FROM jsonb_to_recordset($1::jsonb) AS d(id uuid, "publishedAt" timestamptz)
+       JOIN products p ON p.id = d.id
+       ON CONFLICT DO NOTHING`,
+      [JSON.stringify(products.filter((_, i) => i % DEMO_PER_LINE === 0))],
+    );
     return rows.length;
   });
   log.info({ products: inserted, ms: Date.now() - started }, 'catalog demo data seeded');

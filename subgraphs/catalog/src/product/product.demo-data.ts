@@ -13,6 +13,8 @@ export interface DemoProduct {
   vendor: 'ada' | 'grace';
   priceAmount: number;
   tags: string[];
+  requirements: string[];
+  compatibility: string[];
 }
 
 interface Line {
@@ -25,6 +27,9 @@ interface Line {
   forms: [string, string][];
   tags: string[];
   closers: string[];
+  /** What the closers promise, as the product page lists it. */
+  requirements: string[];
+  compatibility: string[];
 }
 
 const LINES: Line[] = [
@@ -53,6 +58,8 @@ const LINES: Line[] = [
       'Every conversation is logged with the sources the answer came from.',
       'Set-up takes about ten minutes: connect your help desk and point it at your knowledge base.',
     ],
+    requirements: ['A help desk account: Zendesk, Intercom, Freshdesk or Help Scout', 'A help center or knowledge base to answer from'],
+    compatibility: ['Zendesk', 'Intercom', 'Freshdesk', 'Help Scout'],
   },
   {
     categorySlug: 'coding',
@@ -79,6 +86,8 @@ const LINES: Line[] = [
       'Your code never leaves your CI runner.',
       'Comes with a configuration file to tune how strict it is.',
     ],
+    requirements: ['A GitHub or GitLab repository', 'Node.js 20 or later for the CLI'],
+    compatibility: ['TypeScript', 'Python', 'Go', 'Java', 'Rust', 'GitHub', 'GitLab'],
   },
   {
     categorySlug: 'research',
@@ -104,6 +113,8 @@ const LINES: Line[] = [
       'Reads PDFs, web pages and spreadsheets.',
       'Respects robots.txt and paywalls.',
     ],
+    requirements: ['An API key of a web search provider'],
+    compatibility: ['Markdown', 'Google Docs', 'Notion', 'PDF'],
   },
   {
     categorySlug: 'marketing',
@@ -129,6 +140,8 @@ const LINES: Line[] = [
       'Runs on a schedule or whenever you publish.',
       'Includes brand-voice settings so posts sound like you.',
     ],
+    requirements: ['A HubSpot or Mailchimp account', 'Admin access to the social accounts it posts to'],
+    compatibility: ['HubSpot', 'Mailchimp', 'Buffer', 'Google Analytics', 'LinkedIn', 'X', 'Mastodon'],
   },
   {
     categorySlug: 'data-pipelines',
@@ -157,6 +170,8 @@ const LINES: Line[] = [
       'Ships with data-quality checks you can extend.',
       'Runs on your own infrastructure or ours.',
     ],
+    requirements: ['A Postgres, BigQuery or Snowflake warehouse', 'Docker, to run it on your own infrastructure'],
+    compatibility: ['Postgres', 'BigQuery', 'Snowflake', 'CSV'],
   },
   {
     categorySlug: 'sales-operations',
@@ -182,6 +197,8 @@ const LINES: Line[] = [
       'Comes with a dashboard of what it did this week.',
       "Respects your CRM's permissions.",
     ],
+    requirements: ['A CRM account with admin rights'],
+    compatibility: ['Salesforce', 'HubSpot', 'Pipedrive'],
   },
   {
     categorySlug: 'developer-tools',
@@ -207,6 +224,8 @@ const LINES: Line[] = [
       'Works with OpenAI, Anthropic, Mistral and local models.',
       'Documented with runnable examples.',
     ],
+    requirements: ['Node.js 20 or Python 3.10 or later'],
+    compatibility: ['OpenAI', 'Anthropic', 'Mistral', 'Local models', 'VS Code', 'JetBrains IDEs'],
   },
   {
     categorySlug: 'productivity',
@@ -232,6 +251,8 @@ const LINES: Line[] = [
       'Keyboard-first, with shortcuts for everything.',
       'Free updates for the life of the product.',
     ],
+    requirements: ['A Google Workspace or Microsoft 365 account'],
+    compatibility: ['Google Workspace', 'Microsoft 365', 'Slack', 'Chrome', 'Firefox', 'Edge'],
   },
   {
     categorySlug: 'security',
@@ -257,11 +278,14 @@ const LINES: Line[] = [
       'Findings include the exact location and a suggested fix.',
       'Reviewed by an independent security firm.',
     ],
+    requirements: ['Docker or Kubernetes, to self-host it'],
+    compatibility: ['OpenAI API', 'Anthropic API', 'SOC 2', 'GDPR'],
   },
 ];
 
 const PRICES = [0, 499, 900, 1499, 1900, 2900, 4900, 7900, 9900, 14900, 19900, 29900, 49900];
-const PER_LINE = 23;
+/** Products of each line (sub-category); the first of each is featured by the seed. */
+export const DEMO_PER_LINE = 23;
 
 /** A stable UUID derived from the slug (version-5 layout), so re-seeding finds the same rows. */
 export function demoProductId(slug: string): string {
@@ -276,7 +300,7 @@ export function demoProducts(): DemoProduct[] {
       line.forms.map((form, f) => ({ subject, form, n: s + f * line.subjects.length })),
     );
     combinations.sort((a, b) => a.n - b.n);
-    return combinations.slice(0, PER_LINE).map(({ subject: [prefix, does], form: [suffix, how] }, i) => {
+    return combinations.slice(0, DEMO_PER_LINE).map(({ subject: [prefix, does], form: [suffix, how] }, i) => {
       const name = `${prefix} ${suffix}`;
       const slug = slugify(name);
       const seed = lineIndex * 31 + i * 7;
@@ -295,6 +319,8 @@ export function demoProducts(): DemoProduct[] {
         vendor: line.vendor,
         priceAmount: PRICES[seed % PRICES.length],
         tags: [...new Set(tags)],
+        requirements: line.requirements,
+        compatibility: line.compatibility,
       };
     });
   });

@@ -3,7 +3,7 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { Events, UrlTokenSigner } from '@marketplace/kit';
-import { TestSubgraph, deliverEvent, globalId, person, productState, uuidOf } from '@marketplace/kit/testing';
+import { TestSubgraph, deliverEvent, globalId, outboxOf, person, productState, uuidOf } from '@marketplace/kit/testing';
 import { baseUrl, downloadsOf, licensed, startLicensing } from '../testing';
 
 const SECRET = randomBytes(32).toString('hex');
@@ -223,5 +223,25 @@ describe('createDownloadLink and GET /downloads/:token', () => {
       });
     expect(await downloadsOf(licensing, license.id)).toEqual([]);
     expect((await linkFor(license.id, owner.token)).errors).toBeUndefined();
+  });
+
+  it('tells the catalog of each download (product.downloaded): a whole one or a range from byte 0, not the later ranges', async () => {
+    const { state } = await productWithBuild(randomBytes(10_000));
+    const { owner, license } = await licensed(licensing, [state.productId]);
+    const { url } = (await linkFor(license.id, owner.token)).data!.createDownloadLink.downloadLink;
+    for (const range of [undefined, 'bytes=0-4999', 'bytes=5000-9999', 'bytes=-10'])
+      await (await get(url, range ? { range } : {})).arrayBuffer();
+    expect((await get(url, { range: 'bytes=10000-' })).status).toBe(416);
+    const told = (await outboxOf<{ downloadId: string }>(licensing, state.productId)).filter(
+      (e) => e.type === 'product.downloaded',
+    );
+    const rows = await downloadsOf(licensing, license.id);
+    expect(rows.map((row) => row.range)).toEqual([null, '0-4999', '5000-9999', '9990-9999']);
+    expect(told.map((e) => e.payload)).toEqual([
+      { productId: state.productId, licenseId: uuidOf(license.id), downloadId: expect.stringMatching(/^\d+$/), version: '1.2.0' },
+      { productId: state.productId, licenseId: uuidOf(license.id), downloadId: expect.stringMatching(/^\d+$/), version: '1.2.0' },
+    ]);
+    expect(new Set(told.map((e) => e.payload.downloadId)).size).toBe(2);
+    for (const event of told) expect(Events.ProductDownloaded.schema.safeParse(event.payload).success).toBe(true);
   });
 });
