@@ -79,6 +79,24 @@ it('loads the scaled counts into every subgraph, consistent across them', async 
   expect(lines.licensed).toBeGreaterThan(1000);
   expect(rows['licensing.licenses']).toBe(lines.licensed);
   expect(rows['catalog.licenses']).toBe(lines.licensed);
+  // Co-purchases: both ways, from the kept orders of two or more lines only.
+  const pairs = await one<{ pairs: number; asymmetric: number; orders: number; refunded: number }>(
+    'catalog',
+    `SELECT (SELECT coalesce(sum(order_count), 0)::int FROM co_purchases) AS pairs,
+            (SELECT count(*)::int FROM co_purchases c WHERE NOT EXISTS (SELECT 1 FROM co_purchases r
+               WHERE r.product_id = c.other_product_id AND r.other_product_id = c.product_id AND r.order_count = c.order_count)) AS asymmetric,
+            (SELECT count(*)::int FROM co_purchase_orders) AS orders,
+            (SELECT count(*)::int FROM co_purchase_orders WHERE refunded) AS refunded`,
+  );
+  const kept = await one<{ pairs: number; paid: number; refunded: number }>(
+    'orders',
+    `SELECT (SELECT coalesce(sum(n * (n - 1)), 0)::int FROM (SELECT count(*) AS n FROM order_items i JOIN orders o ON o.id = i.order_id
+               WHERE o.status = 'FULFILLED' GROUP BY o.id) k) AS pairs,
+            (SELECT count(*)::int FROM orders WHERE status IN ('FULFILLED', 'REFUNDED')) AS paid,
+            (SELECT count(*)::int FROM orders WHERE status = 'REFUNDED') AS refunded`,
+  );
+  expect(pairs).toEqual({ pairs: kept.pairs, asymmetric: 0, orders: kept.paid, refunded: kept.refunded });
+  expect(pairs.pairs).toBeGreaterThan(0);
   expect(rows['vendor.ledger_entries']).toBe(2 * lines.licensed + 2 * lines.refunded);
   expect(rows['licensing.products']).toBe(lines.published);
   const statuses = await queryRows<{ status: string; count: number }>(

@@ -41,6 +41,23 @@ export async function loadCatalog(manager: EntityManager, step: Step, plan: Plan
        FROM bench_lines WHERE kind IN ('FULFILLED', 'REFUNDED') ORDER BY o, position`,
     ),
   );
+  // What order.paid and payment.refunded would have left: every paid order claimed once (a refunded one
+  // marked and not counted), and per ordered pair of products the kept orders holding both.
+  await step('co-purchase orders', () =>
+    manager.query(
+      `INSERT INTO co_purchase_orders (order_id, product_ids, refunded, recorded_at)
+       SELECT order_id, array_agg(product_id ORDER BY product_id), kind = 'REFUNDED', ${ts('min(order_paid_ms) + 60')}
+       FROM bench_lines WHERE kind IN ('FULFILLED', 'REFUNDED') GROUP BY order_id, kind`,
+    ),
+  );
+  await step('co-purchases', () =>
+    manager.query(
+      `INSERT INTO co_purchases (product_id, other_product_id, order_count)
+       SELECT a.product_id, b.product_id, count(*)::int
+       FROM bench_lines a JOIN bench_lines b ON b.o = a.o AND b.product_id <> a.product_id
+       WHERE a.kind = 'FULFILLED' GROUP BY a.product_id, b.product_id`,
+    ),
+  );
   await step('reviews', () =>
     manager.query(
       `INSERT INTO reviews (id, product_id, author_id, rating, body, created_at, updated_at)

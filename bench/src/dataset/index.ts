@@ -16,7 +16,9 @@
  *             line (REFUND/REFUND_COMMISSION when refunded), available after the hold
  *   catalog   vendor replica, 48 categories added to the 12 the migration seeds, products
  *             (search tsvector is a generated column; search_terms filled by its trigger),
- *             licenses (from license.issued/revoked), reviews and the rating aggregates
+ *             licenses (from license.issued/revoked), reviews and the rating aggregates,
+ *             co-purchase counts (from order.paid/payment.refunded); download and view counts
+ *             stay 0 (licensing's download log is empty here, and views come from browsers)
  *   orders    product replica, orders + lines (license ids) + status history, the number sequence
  *   payments  orders (from order.created/cancelled), payments, stripe_events
  *   licensing product replica, licenses with Ed25519-signed keys (signed here in Node, inserted

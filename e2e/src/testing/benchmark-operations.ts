@@ -54,6 +54,7 @@ export const PRODUCT_PAGE: BenchmarkOperation = {
   query: `query ProductPage($id: ID!, $first: Int!) {
     product(id: $id) {
       name description vendor { displayName }
+      customersAlsoBought(first: 4) { id name price { amount currency } }
       reviews(first: $first) { edges { node { rating body owner { displayName } } } }
     }
   }`,
