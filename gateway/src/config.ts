@@ -63,6 +63,7 @@ export const DEFAULT_SUBGRAPH_CACHE_MAX_ENTRY_BYTES = 256 * 1024;
 /** Root fields whose answers to anonymous visitors are the same for everyone and announced when they change. */
 export const DEFAULT_RESPONSE_CACHE_ROOT_FIELDS = [
   'products',
+  'featuredProducts',
   'product',
   'productBySlug',
   'categories',
