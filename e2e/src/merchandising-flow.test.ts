@@ -56,7 +56,10 @@ it('features products for the storefront: admins only, and the cached anonymous 
     const refused = await gql().request(SET_FEATURED, { variables: { p: products[0], f: true }, token });
     expect(refused.errors?.[0].extensions?.code).toBe(token ? 'FORBIDDEN' : 'UNAUTHENTICATED');
   }
-  const { setProductFeatured } = await gql().data(SET_FEATURED, { variables: { p: products[0], f: true }, token: admin });
+  const { setProductFeatured } = await gql().data(SET_FEATURED, {
+    variables: { p: products[0], f: true },
+    token: admin,
+  });
   expect(setProductFeatured.product).toEqual({ id: products[0], featured: true });
 
   const after = await anonymous(FEATURED);
@@ -65,7 +68,9 @@ it('features products for the storefront: admins only, and the cached anonymous 
   expect(after.data.featuredProducts.edges[0].node).toMatchObject({ id: products[0], featured: true });
 
   // Two admins taking it out at once: one change, the list as before.
-  await Promise.all([admin, admin].map((token) => gql().data(SET_FEATURED, { variables: { p: products[0], f: false }, token })));
+  await Promise.all(
+    [admin, admin].map((token) => gql().data(SET_FEATURED, { variables: { p: products[0], f: false }, token })),
+  );
   expect((await anonymous(FEATURED)).data.featuredProducts).toEqual(before.data.featuredProducts);
 });
 
@@ -117,10 +122,10 @@ it('shows versions, requirements, compatibility, downloads and views on the prod
   expect(seeded.compatibility.length).toBeGreaterThan(0);
 
   // The vendor edits the lists and uploads two builds; the cached anonymous page follows each change.
-  await gql().data(
-    `mutation($i: UpdateProductInput!) { updateProduct(input: $i) { product { id } } }`,
-    { variables: { i: { productId, requirements: ['Node.js 22'], compatibility: ['Linux', 'macOS'] } }, token: ada },
-  );
+  await gql().data(`mutation($i: UpdateProductInput!) { updateProduct(input: $i) { product { id } } }`, {
+    variables: { i: { productId, requirements: ['Node.js 22'], compatibility: ['Linux', 'macOS'] } },
+    token: ada,
+  });
   for (const version of ['3.0.0', '3.1.0']) {
     const { createArtifactUpload } = await gql().data(
       `mutation($p: ID!, $v: String!) { createArtifactUpload(input: { productId: $p, version: $v }) { upload { uploadUrl } } }`,

@@ -45,7 +45,12 @@ it('lists every uploaded build newest first, paged, the first being the current 
     builds
       .slice(1)
       .reverse()
-      .map(([version, bytes]) => ({ version, sha256: sha256(bytes), size: bytes.length, uploadedAt: expect.any(String) })),
+      .map(([version, bytes]) => ({
+        version,
+        sha256: sha256(bytes),
+        size: bytes.length,
+        uploadedAt: expect.any(String),
+      })),
   );
   expect(first.versions.pageInfo).toMatchObject({ hasNextPage: true, hasPreviousPage: false });
   const rest = (

@@ -28,7 +28,9 @@ export class CoPurchaseService {
 
   /** A paid order counts once; a refund that came first keeps it from counting at all. */
   async paid(manager: EntityManager, order: PayloadOf<typeof Events.OrderPaid>): Promise<boolean> {
-    const productIds = [...new Set(order.items.map((item) => item.productId))].sort().slice(0, CO_PURCHASE_MAX_PRODUCTS);
+    const productIds = [...new Set(order.items.map((item) => item.productId))]
+      .sort()
+      .slice(0, CO_PURCHASE_MAX_PRODUCTS);
     const claimed = await queryRows(
       manager,
       `INSERT INTO co_purchase_orders (order_id, product_ids) VALUES ($1, $2::uuid[])

@@ -123,7 +123,9 @@ it('counts concurrent orders of the same products exactly, each once', async () 
   const [a, b, c] = await products(3);
   const orders = Array.from({ length: 12 }, () => paidOrder([a.id, b.id, c.id]));
   // Every order delivered twice, all at once: concurrent upserts of the same pairs, and duplicates.
-  await Promise.all(orders.flatMap((order) => [order, order]).map((order) => deliverEvent(catalog, Events.OrderPaid, order)));
+  await Promise.all(
+    orders.flatMap((order) => [order, order]).map((order) => deliverEvent(catalog, Events.OrderPaid, order)),
+  );
   expect(await countOf(a.id, b.id)).toBe(12);
   expect(await countOf(c.id, a.id)).toBe(12);
   await Promise.all(orders.slice(0, 5).map((order) => refund(order.orderId)));

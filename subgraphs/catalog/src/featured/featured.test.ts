@@ -140,11 +140,11 @@ describe('featuredProducts', () => {
     expect(first.edges.map((edge: { node: { id: string } }) => edge.node.id)).toEqual(all.slice(0, 2));
     expect(first.pageInfo).toMatchObject({ hasNextPage: all.length > 2, hasPreviousPage: false });
     expect(first.totalCount).toBe(all.length);
-    const second = (
-      await catalog.client.data(FEATURED, { variables: { first: 2, after: first.pageInfo.endCursor } })
-    ).featuredProducts;
+    const second = (await catalog.client.data(FEATURED, { variables: { first: 2, after: first.pageInfo.endCursor } }))
+      .featuredProducts;
     expect(second.edges.map((edge: { node: { id: string } }) => edge.node.id)).toEqual(all.slice(2, 4));
-    for (const edge of [...first.edges, ...second.edges]) expect(edge.node).toMatchObject({ featured: true, status: 'PUBLISHED' });
+    for (const edge of [...first.edges, ...second.edges])
+      expect(edge.node).toMatchObject({ featured: true, status: 'PUBLISHED' });
 
     const bad = await catalog.client.request(FEATURED, { variables: { first: 2, after: 'not-a-cursor' } });
     expect(bad.errors?.[0].extensions?.code).toBe('BAD_USER_INPUT');

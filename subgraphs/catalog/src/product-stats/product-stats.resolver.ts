@@ -13,7 +13,7 @@ export class ProductStatsResolver {
   @Mutation(() => RecordProductViewPayload, {
     nullable: true,
     description:
-      "Reports that a product page was shown (signed in or not): counted once per viewer (user, or client IP when signed out) and product per window (30 minutes unless configured), and only for products in the storefront. Call it when the page is displayed: reads of the product are cached and count nothing. Errors: BAD_USER_INPUT, NOT_FOUND, RATE_LIMITED.",
+      'Reports that a product page was shown (signed in or not): counted once per viewer (user, or client IP when signed out) and product per window (30 minutes unless configured), and only for products in the storefront. Call it when the page is displayed: reads of the product are cached and count nothing. Errors: BAD_USER_INPUT, NOT_FOUND, RATE_LIMITED.',
   })
   async recordProductView(
     @Arg('input', () => RecordProductViewInput, { description: 'The product shown.' }) input: RecordProductViewInput,
@@ -32,7 +32,7 @@ export class ProductStatsResolver {
 
   @FieldResolver(() => Int, {
     description:
-      'Views of the product page as `recordProductView` counted them (one per viewer and window); may lag by the caches\' lifetime.',
+      "Views of the product page as `recordProductView` counted them (one per viewer and window); may lag by the caches' lifetime.",
   })
   async viewCount(@Root() product: Product, @Ctx() context: RequestContext): Promise<number> {
     return (await this.stats.counts(context).load(product.id)).viewCount;

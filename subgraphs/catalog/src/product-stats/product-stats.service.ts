@@ -64,7 +64,10 @@ export class ProductStatsService {
     if (!isOnStorefront(product)) return { product, counted: false };
     let first: boolean;
     try {
-      const seen = await this.store.increment(`product-view:${productId}:${viewer}`, this.settings.viewWindowSeconds * 1000);
+      const seen = await this.store.increment(
+        `product-view:${productId}:${viewer}`,
+        this.settings.viewWindowSeconds * 1000,
+      );
       first = seen.count === 1;
     } catch (error) {
       // Without the store nobody can tell a repeat: count nothing rather than every reload.

@@ -96,7 +96,10 @@ describe('recordProductView', () => {
     for (const product of products.slice(0, VIEWS_PER_MINUTE))
       expect((await view(product.id, who)).data?.recordProductView.counted).toBe(true);
     const refused = await view(products[VIEWS_PER_MINUTE].id, who);
-    expect(refused.errors?.[0].extensions).toMatchObject({ code: 'RATE_LIMITED', retryAfterSeconds: expect.any(Number) });
+    expect(refused.errors?.[0].extensions).toMatchObject({
+      code: 'RATE_LIMITED',
+      retryAfterSeconds: expect.any(Number),
+    });
     expect((await countsOf(products[VIEWS_PER_MINUTE].id)).viewCount).toBe(0);
   });
 });

@@ -58,7 +58,10 @@ const LINES: Line[] = [
       'Every conversation is logged with the sources the answer came from.',
       'Set-up takes about ten minutes: connect your help desk and point it at your knowledge base.',
     ],
-    requirements: ['A help desk account: Zendesk, Intercom, Freshdesk or Help Scout', 'A help center or knowledge base to answer from'],
+    requirements: [
+      'A help desk account: Zendesk, Intercom, Freshdesk or Help Scout',
+      'A help center or knowledge base to answer from',
+    ],
     compatibility: ['Zendesk', 'Intercom', 'Freshdesk', 'Help Scout'],
   },
   {

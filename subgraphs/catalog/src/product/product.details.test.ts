@@ -1,12 +1,5 @@
 import { TestSubgraph } from '@marketplace/kit/testing';
-import {
-  TestVendor,
-  addVendor,
-  domainEventsOf,
-  productInput,
-  publishedProduct,
-  startCatalog,
-} from '../testing';
+import { TestVendor, addVendor, domainEventsOf, productInput, publishedProduct, startCatalog } from '../testing';
 import { DETAILS_MAX, DETAIL_MAX_LENGTH } from './product.validation';
 import { uuidOf } from '@marketplace/kit/testing';
 

@@ -84,7 +84,7 @@ export class Product {
   @ListSize(DETAILS_MAX)
   @Field(() => [String], {
     description:
-      'What a buyer needs to run it (accounts, runtimes, plans), in the vendor\'s words: at most 20 lines of up to 200 characters; [] when none given.',
+      "What a buyer needs to run it (accounts, runtimes, plans), in the vendor's words: at most 20 lines of up to 200 characters; [] when none given.",
   })
   @Column({ type: 'text', array: true })
   requirements: string[];
@@ -92,7 +92,7 @@ export class Product {
   @ListSize(DETAILS_MAX)
   @Field(() => [String], {
     description:
-      'What it works with (tools, platforms, models), in the vendor\'s words: at most 20 lines of up to 200 characters; [] when none given.',
+      "What it works with (tools, platforms, models), in the vendor's words: at most 20 lines of up to 200 characters; [] when none given.",
   })
   @Column({ type: 'text', array: true })
   compatibility: string[];

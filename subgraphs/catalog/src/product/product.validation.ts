@@ -46,7 +46,9 @@ export class ProductInputCheck extends InputCheck {
 
   /** `requirements` and `compatibility`: trimmed single lines, de-duplicated in order, empty ones refused. */
   details(field: string, raw: string[]): string[] {
-    const lines = [...new Set(raw.map((line, index) => this.singleLineText(`${field}.${index}`, line, DETAIL_MAX_LENGTH)))];
+    const lines = [
+      ...new Set(raw.map((line, index) => this.singleLineText(`${field}.${index}`, line, DETAIL_MAX_LENGTH))),
+    ];
     if (raw.length > DETAILS_MAX) this.add(field, `must hold at most ${DETAILS_MAX} lines`);
     return lines;
   }

@@ -238,8 +238,18 @@ describe('createDownloadLink and GET /downloads/:token', () => {
     const rows = await downloadsOf(licensing, license.id);
     expect(rows.map((row) => row.range)).toEqual([null, '0-4999', '5000-9999', '9990-9999']);
     expect(told.map((e) => e.payload)).toEqual([
-      { productId: state.productId, licenseId: uuidOf(license.id), downloadId: expect.stringMatching(/^\d+$/), version: '1.2.0' },
-      { productId: state.productId, licenseId: uuidOf(license.id), downloadId: expect.stringMatching(/^\d+$/), version: '1.2.0' },
+      {
+        productId: state.productId,
+        licenseId: uuidOf(license.id),
+        downloadId: expect.stringMatching(/^\d+$/),
+        version: '1.2.0',
+      },
+      {
+        productId: state.productId,
+        licenseId: uuidOf(license.id),
+        downloadId: expect.stringMatching(/^\d+$/),
+        version: '1.2.0',
+      },
     ]);
     expect(new Set(told.map((e) => e.payload.downloadId)).size).toBe(2);
     for (const event of told) expect(Events.ProductDownloaded.schema.safeParse(event.payload).success).toBe(true);
