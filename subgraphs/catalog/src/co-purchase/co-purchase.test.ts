@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { Events, queryRows, rawIdOf } from '@marketplace/kit';
+import { DisputeStatus, Events, queryRows, rawIdOf } from '@marketplace/kit';
 import { TestSubgraph, deliverEvent, sqlDuring, uuidOf } from '@marketplace/kit/testing';
 import {
   ARCHIVE_PRODUCT,
@@ -186,4 +186,26 @@ it('reads the partners of a whole page of products in one statement', async () =
     for (const edge of result.products.edges) expect(edge.node.customersAlsoBought).toHaveLength(4);
     expect(statements.filter((sql) => /co_purchases/.test(sql))).toHaveLength(1);
   }
+});
+
+it('takes an order back for a lost dispute, once even if it is also refunded; a won dispute changes nothing', async () => {
+  const [a, b] = await products(2);
+  const [won, lost] = [randomUUID(), randomUUID()];
+  await pay([a.id, b.id], won);
+  await pay([a.id, b.id], lost);
+  const closed = (orderId: string, outcome: 'WON' | 'LOST') =>
+    deliverEvent(catalog, Events.PaymentDisputeClosed, {
+      paymentId: randomUUID(),
+      orderId,
+      disputeId: `du_${randomUUID()}`,
+      outcome,
+      status: outcome === 'WON' ? DisputeStatus.WON : DisputeStatus.LOST,
+      amount: { amount: 200, currency: 'USD' },
+      closedAt: new Date().toISOString(),
+    });
+  await closed(won, 'WON');
+  expect(await countOf(a.id, b.id)).toBe(2);
+  await closed(lost, 'LOST');
+  await refund(lost);
+  expect(await countOf(a.id, b.id)).toBe(1);
 });
