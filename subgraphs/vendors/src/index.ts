@@ -35,6 +35,7 @@ import { vendorReferences } from './vendor-account/vendor.reference';
 import { VendorResolver } from './vendor-account/vendor.resolver';
 import { VendorService } from './vendor-account/vendor.service';
 import { ErasedUsers1800800000000 } from './migrations/1800800000000-erased-users';
+import { VendorLinks1801200000000 } from './migrations/1801200000000-vendor-links';
 import { vendorPrivacyHandlers } from './privacy/privacy.handlers';
 
 export { DEMO_VENDORS } from './seed';
@@ -55,6 +56,7 @@ export const vendorSubgraph: SubgraphModule<VendorConfig> = {
     ModerationAndCommission1800400000000,
     LedgerRollups1800700000000,
     ErasedUsers1800800000000,
+    VendorLinks1801200000000,
   ],
   resolvers: [
     VendorResolver,

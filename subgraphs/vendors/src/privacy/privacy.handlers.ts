@@ -5,15 +5,17 @@ const ERASED_REASON = 'Account erased';
 
 /**
  * The user's vendor records in a data export (profile, ledger, payouts), and their erasure:
- * the profile's personal fields (name, slug, bio, reasons written about it) are anonymised
- * and it stops selling (ACTIVE → SUSPENDED, PENDING → REJECTED); the ledger and payouts stay
- * as they are (accounting), referring to the vendor, whose user is now the pseudonym.
+ * the profile's personal fields (name, slug, bio, website, social links, reasons written
+ * about it) are anonymised and it stops selling (ACTIVE → SUSPENDED, PENDING → REJECTED); the
+ * ledger and payouts stay as they are (accounting), referring to the vendor, whose user is
+ * now the pseudonym.
  */
 export const vendorPrivacyHandlers = () => [
   dataExportPartHandler('vendor', async (manager, userId) => ({
     vendorProfile: await queryRows(
       manager,
-      `SELECT id, display_name AS "displayName", slug, bio, status, commission_bps AS "commissionBps",
+      `SELECT id, display_name AS "displayName", slug, bio, website, social_links AS "socialLinks", status,
+              commission_bps AS "commissionBps",
               rejection_reason AS "rejectionReason", suspension_reason AS "suspensionReason",
               created_at AS "createdAt", approved_at AS "approvedAt", updated_at AS "updatedAt"
          FROM vendors WHERE user_id = $1`,
@@ -40,6 +42,7 @@ export const vendorPrivacyHandlers = () => [
   userErasedHandler('vendor', async (manager, { userId, pseudonym }) => {
     const [, vendors] = await manager.query<[unknown[], number]>(
       `UPDATE vendors SET user_id = $2, display_name = 'Deleted vendor', bio = NULL,
+              website = NULL, social_links = '[]',
               slug = 'deleted-' || substr(md5(random()::text), 1, 12),
               status = CASE status WHEN 'ACTIVE' THEN 'SUSPENDED' WHEN 'PENDING' THEN 'REJECTED' ELSE status END,
               rejection_reason = CASE WHEN status IN ('PENDING', 'REJECTED') THEN $3 END,
