@@ -60,7 +60,9 @@ describe('webAddress', () => {
       `must be at most ${WEB_ADDRESS_MAX_LENGTH} characters`,
     );
     // 300 characters typed, 1,500 once percent-encoded: what is stored is what is bounded.
-    expect(messageFor(base + 'é'.repeat(250))).toBe(`must be at most ${WEB_ADDRESS_MAX_LENGTH} characters once encoded`);
+    expect(messageFor(base + 'é'.repeat(250))).toBe(
+      `must be at most ${WEB_ADDRESS_MAX_LENGTH} characters once encoded`,
+    );
   });
 });
 
