@@ -58,7 +58,10 @@ it("shows the vendor's links on the product page, and the changed links on the n
   };
   const set = await update({
     website: 'https://ADA.example',
-    socialLinks: [{ url: 'https://github.com/ada-agents' }, { network: 'MASTODON', url: 'https://mastodon.social/@ada' }],
+    socialLinks: [
+      { url: 'https://github.com/ada-agents' },
+      { network: 'MASTODON', url: 'https://mastodon.social/@ada' },
+    ],
   });
   expect(set.errors).toBeUndefined();
   expect(set.data!.updateVendorProfile!.vendor).toMatchObject(first);
