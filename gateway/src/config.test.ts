@@ -94,6 +94,8 @@ describe('readGatewayConfig', () => {
       { prefix: '/exports', subgraph: 'users', maxBodyBytes: 2 ** 20 },
       { prefix: '/unsubscribe', subgraph: 'notifications', maxBodyBytes: 2 ** 20 },
       { prefix: '/media/products', subgraph: 'catalog', maxBodyBytes: 10 * 2 ** 20 },
+      { prefix: '/media/users', subgraph: 'users', maxBodyBytes: 10 * 2 ** 20 },
+      { prefix: '/media/vendors', subgraph: 'vendor', maxBodyBytes: 10 * 2 ** 20 },
     ]);
     const limited = configOf({
       REST_EDGE_ROUTES: '/uploads/=catalog,/hooks=payments,/media/users=users,/mediation=probe',

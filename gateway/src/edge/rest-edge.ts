@@ -22,10 +22,11 @@ export const DEFAULT_REST_EDGE_TIMEOUT_MS = 120_000;
 /**
  * ARCHITECTURE §5: Stripe webhooks to payments, artifact uploads to catalog, downloads to
  * licensing, data exports to users, one-click unsubscribes (RFC 8058) to notifications,
- * product images (uploads and files) to catalog.
+ * product images (uploads and files) to catalog, avatars to users, vendor logos and
+ * banners to vendor.
  */
 export const DEFAULT_REST_EDGE_ROUTES =
-  '/webhooks/stripe=payments,/uploads=catalog,/downloads=licensing,/licensing=licensing,/exports=users,/unsubscribe=notifications,/media/products=catalog';
+  '/webhooks/stripe=payments,/uploads=catalog,/downloads=licensing,/licensing=licensing,/exports=users,/unsubscribe=notifications,/media/products=catalog,/media/users=users,/media/vendors=vendor';
 
 /** The route artifact uploads take: its body limit is catalog's `ARTIFACT_MAX_BYTES`. */
 export const ARTIFACT_UPLOAD_PREFIX = '/uploads';

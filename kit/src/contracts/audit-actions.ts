@@ -21,6 +21,7 @@ export const AuditAction = {
   PAYOUT_REJECTED: 'An admin rejected a payout request.',
   PRODUCT_APPROVED: 'An admin approved a product for the storefront.',
   PRODUCT_REJECTED: 'An admin rejected a product, with a reason the vendor sees.',
+  PROFILE_IMAGE_REMOVED: "An admin removed someone else's avatar, or a vendor's logo or banner.",
   USER_ERASED: "An admin erased a user's personal data (anonymised everywhere).",
   USER_REINSTATED: 'An admin lifted a suspension.',
   USER_ROLE_CHANGED: "An admin changed a user's role.",

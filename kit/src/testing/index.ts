@@ -13,3 +13,4 @@ export * from '../events/testing-outage';
 export { globalId, uuidOf } from '../ids/global-id';
 export * from './mail-sink';
 export * from './test-images';
+export * from './media-requests';
