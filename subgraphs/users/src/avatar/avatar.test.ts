@@ -213,7 +213,22 @@ describe('removeAvatar', () => {
   });
 });
 
-describe('erasure', () => {
+describe('privacy', () => {
+  it("the user's data export carries the current avatar", async () => {
+    const who = await register(users);
+    const { url } = (await put(who, await testImage('png', 70, 60))).body.avatar as AvatarView;
+    await users.client.data(`mutation { exportMyData { dataExport { id } } }`, { token: who.accessToken });
+    const [part] = await queryRows<{ data: { avatar: unknown[] } }>(
+      users.subgraph.deps.db,
+      `SELECT p.data FROM data_export_parts p JOIN data_exports e ON e.id = p.export_id
+        WHERE e.user_id = $1 AND p.subgraph = 'users'`,
+      [uuidOf(who.user.id)],
+    );
+    expect(part.data.avatar).toEqual([
+      { mediaId: mediaIdOf(url), originalFile: 'original.png', width: 70, height: 60, uploadedAt: expect.any(String) },
+    ]);
+  });
+
   it('deleteMyAccount deletes every avatar row and file; a link issued before refuses the upload', async () => {
     const who = await register(users);
     const { url } = (await put(who, await testImage('png', 80, 80))).body.avatar as AvatarView;

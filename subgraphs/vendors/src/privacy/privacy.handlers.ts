@@ -23,7 +23,7 @@ export const vendorPrivacyHandlers = (images: Pick<VendorImageService, 'eraseAll
       [userId],
     ),
     // The current logo and banner (metadata; the files are public at /media/vendors/<mediaId>/<file>).
-    images: await queryRows(
+    vendorImages: await queryRows(
       manager,
       `SELECT i.kind, i.media_id AS "mediaId", i.original_file AS "originalFile", i.width, i.height,
               i.uploaded_at AS "uploadedAt"

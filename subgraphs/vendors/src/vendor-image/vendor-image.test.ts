@@ -1,13 +1,14 @@
 import { existsSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { randomUUID } from 'node:crypto';
-import { Events, Role, queryRows } from '@marketplace/kit';
+import { Events, PayloadOf, Role, queryRows } from '@marketplace/kit';
 import {
   Person,
   TEST_EXECUTABLES,
   TestSubgraph,
   deliverEvent,
   getMedia,
+  outboxOf,
   pngClaiming,
   person,
   putMedia,
@@ -182,8 +183,26 @@ describe('removeVendorImage', () => {
   });
 });
 
-describe('erasure of the owner', () => {
-  it('deletes the rows and files; a link issued before refuses the upload (404)', async () => {
+describe('privacy', () => {
+  it("the owner's data export lists the current logo and banner", async () => {
+    const { owner } = await vendorIn(vendor, 'ACTIVE', admin);
+    const logo = (await put(owner, 'LOGO', await testImage('png', 64, 32))).body.image as ImageView;
+    const exportId = randomUUID();
+    await deliverEvent(vendor, Events.UserDataExportRequested, { exportId, userId: owner.id });
+    const [part] = await outboxOf<PayloadOf<typeof Events.UserDataExportPart>>(vendor, exportId);
+    expect(part.payload.data.vendorImages).toEqual([
+      {
+        kind: 'LOGO',
+        mediaId: mediaIdOf(logo.url),
+        originalFile: 'original.png',
+        width: 64,
+        height: 32,
+        uploadedAt: expect.any(String),
+      },
+    ]);
+  });
+
+  it('erasure of the owner deletes the rows and files; a link issued before refuses the upload (404)', async () => {
     const { owner, vendor: mine } = await vendorIn(vendor, 'PENDING', admin);
     const logo = (await put(owner, 'LOGO', await testImage('png', 64, 64))).body.image as ImageView;
     const pending = await uploadUrl(owner, 'BANNER');
