@@ -7,6 +7,7 @@ import {
   getMedia,
   pngClaiming,
   putMedia,
+  sqlDuring,
   temporaryDirectories,
   testImage,
   uuidOf,
@@ -166,6 +167,54 @@ describe('replacing', () => {
     expect(mediaIdOf((await avatarOf(who))!.url)).toBe(current[0].media_id);
     const replaced = rows.find((row) => row.removed_at !== null)!;
     expect(storedFiles(replaced.media_id)).toEqual([]);
+  });
+});
+
+describe('removing while uploading', () => {
+  it('a removal racing an upload leaves either the new avatar with its files or none; the old one is gone', async () => {
+    const who = await register(users);
+    const old = (await put(who, await testImage('png', 64, 64))).body.avatar as AvatarView;
+    const url = await uploadUrl(who);
+    const [uploaded] = await Promise.all([
+      putMedia(users, url, await testImage('png', 96, 96)),
+      users.client.data(REMOVE, { variables: { u: who.user.id }, token: who.accessToken }),
+    ]);
+    expect(uploaded.status).toBe(200);
+    const newUrl = (uploaded.body.avatar as AvatarView).url;
+    const current = await avatarOf(who);
+    if (current) {
+      expect(current.url).toBe(newUrl);
+      expect((await getMedia(users, newUrl)).status).toBe(200);
+    } else {
+      expect((await getMedia(users, newUrl)).status).toBe(404);
+      expect(storedFiles(mediaIdOf(newUrl))).toEqual([]);
+    }
+    expect(storedFiles(mediaIdOf(old.url))).toEqual([]);
+    expect((await rowsOf(who)).filter((row) => row.removed_at === null).length).toBe(current ? 1 : 0);
+  });
+});
+
+describe('User.avatar', () => {
+  it('is one statement for many users (references from other subgraphs)', async () => {
+    const people = [await register(users), await register(users), await register(users)];
+    for (const who of people.slice(0, 2)) await put(who, await testImage('png', 32, 32));
+    const { result, statements } = await sqlDuring(users, () =>
+      users.client.data<{ _entities: ({ avatar: { width: number } | null } | null)[] }>(
+        `query($r: [_Any!]!) { _entities(representations: $r) { ... on User { avatar { width } } } }`,
+        { variables: { r: people.map((who) => ({ __typename: 'User', id: who.user.id })) } },
+      ),
+    );
+    expect(result._entities.map((user) => user?.avatar?.width ?? null)).toEqual([32, 32, null]);
+    expect(statements.filter((sql) => /user_avatars/.test(sql))).toHaveLength(1);
+  });
+
+  it('refuses a thumbnail width outside 1 to 4096', async () => {
+    const who = await register(users);
+    await put(who, await testImage('png', 32, 32));
+    const result = await users.client.request(`{ me { avatar { thumbnail(width: 0) } } }`, {
+      token: who.accessToken,
+    });
+    expect(result.errors?.[0].extensions).toMatchObject({ code: 'BAD_USER_INPUT', fields: [{ field: 'width' }] });
   });
 });
 
