@@ -121,6 +121,10 @@ it('allows only the owner to upload and the owner or an admin to remove', async 
   expect((await supergraph.client.request(AVATAR_UPLOAD)).errors?.[0].extensions?.code).toBe('UNAUTHENTICATED');
   const customer = await supergraph.client.request(IMAGE_UPLOAD, { variables: { kind: 'LOGO' }, token: alan() });
   expect(customer.errors?.[0].extensions?.code).toBe('NOT_FOUND');
+  // A logo link is signed for the vendors' namespace: the users' route refuses it.
+  const logoLink = await imageUpload(ada(), 'LOGO');
+  const foreign = logoLink.replace('/media/vendors/uploads/', '/media/users/uploads/');
+  expect((await put(foreign, await testImage('png', 20, 20))).status).toBe(403);
   const REMOVE_IMAGE = `mutation($id: ID!) { removeVendorImage(input: { vendorId: $id, kind: LOGO }) { vendor { logo { url } } } }`;
   const other = await supergraph.client.request(REMOVE_IMAGE, { variables: { id: adaVendor }, token: grace() });
   expect(other.errors?.[0].extensions?.code).toBe('FORBIDDEN');
