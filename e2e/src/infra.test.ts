@@ -137,7 +137,7 @@ describe('docker-compose.yml defaults to production behaviour', () => {
   it.each([
     ['JWT_PUBLIC_KEY', nodeServices],
     ['JWT_PRIVATE_KEY', ['users']],
-    ['URL_SIGNING_SECRET', ['catalog', 'licensing', 'notifications']],
+    ['URL_SIGNING_SECRET', ['users', 'vendor', 'catalog', 'licensing', 'notifications']],
     ['LICENSE_SIGNING_KEY', ['licensing']],
     ['STRIPE_WEBHOOK_SECRET', ['payments']],
     ['STRIPE_SECRET_KEY', ['payments']],

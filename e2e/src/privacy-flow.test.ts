@@ -95,7 +95,7 @@ describe('exportMyData', () => {
     expect(document.subgraphs.licensing.licenses[0]).toMatchObject({ id: uuidOf(alice.licenseId) });
     expect(document.subgraphs.licensing.activations[0]).toMatchObject({ fingerprint: alice.fingerprint });
     expect(document.subgraphs.catalog.reviews[0]).toMatchObject({ body: alice.reviewBody, rating: 4 });
-    expect(document.subgraphs.vendor).toEqual({ vendorProfile: [], ledgerEntries: [], payouts: [] });
+    expect(document.subgraphs.vendor).toEqual({ vendorProfile: [], vendorImages: [], ledgerEntries: [], payouts: [] });
     expect(document.subgraphs.notifications.notifications.map((n: { kind: string }) => n.kind)).toContain(
       'ORDER_RECEIPT',
     );

@@ -23,6 +23,7 @@ export const AuditAction = {
   PRODUCT_FEATURED: 'An admin featured a product in the storefront (`featuredProducts`).',
   PRODUCT_REJECTED: 'An admin rejected a product, with a reason the vendor sees.',
   PRODUCT_UNFEATURED: 'An admin took a product out of the featured products.',
+  PROFILE_IMAGE_REMOVED: "An admin removed someone else's avatar, or a vendor's logo or banner.",
   USER_ERASED: "An admin erased a user's personal data (anonymised everywhere).",
   USER_REINSTATED: 'An admin lifted a suspension.',
   USER_ROLE_CHANGED: "An admin changed a user's role.",

@@ -6,11 +6,17 @@ import {
   SubgraphModule,
   UrlTokenSigner,
   createMailDelivery,
+  mediaRoutes,
+  readArtifactExchangeConfig,
+  readMediaConfig,
   noteSigningKeyInUse,
   publicDataAnnouncer,
   signingKeyId,
 } from '@marketplace/kit';
 import { AccountEmails } from './auth/account-emails';
+import { Avatar } from './avatar/avatar.entity';
+import { AvatarResolver, UserAvatarResolver } from './avatar/avatar.resolver';
+import { AvatarService } from './avatar/avatar.service';
 import { AuthResolver } from './auth/auth.resolver';
 import { AuthService } from './auth/auth.service';
 import { EmailTokenService } from './auth/email-token.service';
@@ -26,6 +32,7 @@ import { CreateUsersSigningKeys1800500000000 } from './migrations/1800500000000-
 import { UserSuspension1800100000000 } from './migrations/1800100000000-user-suspension';
 import { Privacy1800800000000 } from './migrations/1800800000000-privacy';
 import { MailOutbox1801100000000 } from './migrations/1801100000000-mail-outbox';
+import { UserAvatars1801200000001 } from './migrations/1801200000001-user-avatars';
 import {
   PlatformStatsBucket,
   PlatformStatsBucketResolver,
@@ -60,7 +67,7 @@ export const ACCESS_TOKEN_KEY_PURPOSE = 'access-tokens';
 export const usersSubgraph: SubgraphModule<UsersConfig> = {
   name: 'users',
   defaultPort: 4001,
-  entities: [User],
+  entities: [User, Avatar],
   // Reached only through the gateway (`_entities`): nothing here returns one.
   orphanedTypes: [PlatformStatsBucket],
   migrations: [
@@ -70,6 +77,7 @@ export const usersSubgraph: SubgraphModule<UsersConfig> = {
     CreateUsersSigningKeys1800500000000,
     Privacy1800800000000,
     MailOutbox1801100000000,
+    UserAvatars1801200000001,
   ],
   resolvers: [
     UserResolver,
@@ -78,6 +86,8 @@ export const usersSubgraph: SubgraphModule<UsersConfig> = {
     UserSuspensionFieldsResolver,
     PrivacyResolver,
     PlatformStatsBucketResolver,
+    AvatarResolver,
+    UserAvatarResolver,
   ],
   schemaExtension: nodeSchema,
   readSettings: readUsersConfig,
@@ -161,12 +171,28 @@ export const usersSubgraph: SubgraphModule<UsersConfig> = {
       afterCommit,
       privacy,
     );
+    const media = readMediaConfig(env);
+    const exchange = readArtifactExchangeConfig(env);
+    const avatars = new AvatarService(
+      db,
+      {
+        publicUrl: exchange.publicUrl,
+        storage: new LocalDirectoryStorage(media.storageDir),
+        signer: new UrlTokenSigner(exchange.urlSigningSecret),
+        config: media,
+      },
+      outbox,
+      afterCommit,
+      log,
+      publicDataAnnouncer(changes, log),
+    );
     const erasure = new ErasureService(
       db,
       users,
       hasher,
       sessions,
       dataExports,
+      avatars,
       outbox,
       new RateLimiter(store, {
         name: 'delete-account-password',
@@ -183,13 +209,18 @@ export const usersSubgraph: SubgraphModule<UsersConfig> = {
         new UserSuspensionFieldsResolver(users),
         new PrivacyResolver(dataExports, erasure),
         new PlatformStatsBucketResolver(new NewUsersService(db)),
+        new AvatarResolver(avatars),
+        new UserAvatarResolver(avatars, users),
       ],
       references: { ...userReferences(users), ...platformStatsBucketReferences },
-      routes: dataExportRoutes(
-        dataExports,
-        new AccessTokenVerifier(keys.publicKeyPem, config.jwt, sessionVersions),
-        log,
-      ),
+      routes: (app) => {
+        dataExportRoutes(
+          dataExports,
+          new AccessTokenVerifier(keys.publicKeyPem, config.jwt, sessionVersions),
+          log,
+        )(app);
+        mediaRoutes(avatars.library, log)(app);
+      },
       handlers: [sendVerificationEmail(emails), grantVendorRole, collectDataExportPart(dataExports)],
       seed: () => seedUsers(db, hasher, settings, outbox),
       // A start with another JWT key than the last one is a rotation: audited (KEY_ROTATED).

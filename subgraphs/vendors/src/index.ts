@@ -1,4 +1,12 @@
-import { SubgraphModule, publicDataAnnouncer } from '@marketplace/kit';
+import {
+  LocalDirectoryStorage,
+  SubgraphModule,
+  UrlTokenSigner,
+  mediaRoutes,
+  publicDataAnnouncer,
+  readArtifactExchangeConfig,
+  readMediaConfig,
+} from '@marketplace/kit';
 import { VendorConfig, readVendorConfig } from './config';
 import { entityStubReferences } from './entity-stubs';
 import { vendorDisputeHandlers } from './dispute/vendor-dispute.handlers';
@@ -34,7 +42,11 @@ import { Vendor } from './vendor-account/vendor.entity';
 import { vendorReferences } from './vendor-account/vendor.reference';
 import { VendorResolver } from './vendor-account/vendor.resolver';
 import { VendorService } from './vendor-account/vendor.service';
+import { VendorImage } from './vendor-image/vendor-image.entity';
+import { VendorImageResolver, VendorImagesResolver } from './vendor-image/vendor-image.resolver';
+import { VendorImageService } from './vendor-image/vendor-image.service';
 import { ErasedUsers1800800000000 } from './migrations/1800800000000-erased-users';
+import { VendorProfiles1801200000000 } from './migrations/1801200000000-vendor-profiles';
 import { vendorPrivacyHandlers } from './privacy/privacy.handlers';
 
 export { DEMO_VENDORS } from './seed';
@@ -44,7 +56,7 @@ export { VendorStatus } from './vendor-account/vendor.entity';
 export const vendorSubgraph: SubgraphModule<VendorConfig> = {
   name: 'vendor',
   defaultPort: 4006,
-  entities: [Vendor],
+  entities: [Vendor, VendorImage],
   // Reached only through the gateway (`_entities`): nothing here returns one.
   orphanedTypes: [PlatformStatsBucket],
   migrations: [
@@ -55,6 +67,7 @@ export const vendorSubgraph: SubgraphModule<VendorConfig> = {
     ModerationAndCommission1800400000000,
     LedgerRollups1800700000000,
     ErasedUsers1800800000000,
+    VendorProfiles1801200000000,
   ],
   resolvers: [
     VendorResolver,
@@ -69,15 +82,33 @@ export const vendorSubgraph: SubgraphModule<VendorConfig> = {
     VendorCommissionResolver,
     ModerationQueueResolver,
     PlatformStatsBucketResolver,
+    VendorImageResolver,
+    VendorImagesResolver,
   ],
   readSettings: readVendorConfig,
-  wire({ db, outbox, changes, log }, settings) {
+  wire({ env, db, outbox, changes, afterCommit, log }, settings) {
     const announce = publicDataAnnouncer(changes, log);
     const vendors = new VendorService(db, settings, outbox, announce);
     const moderation = new VendorModerationService(db, outbox, announce);
     const ledger = new LedgerService(db, settings);
     const payouts = new PayoutService(db, vendors, outbox);
     const disputes = new VendorDisputeService(db, ledger);
+    const media = readMediaConfig(env);
+    const exchange = readArtifactExchangeConfig(env);
+    const images = new VendorImageService(
+      db,
+      vendors,
+      {
+        publicUrl: exchange.publicUrl,
+        storage: new LocalDirectoryStorage(media.storageDir),
+        signer: new UrlTokenSigner(exchange.urlSigningSecret),
+        config: media,
+      },
+      outbox,
+      afterCommit,
+      log,
+      announce,
+    );
     return {
       resolvers: [
         new VendorResolver(vendors, moderation),
@@ -92,6 +123,8 @@ export const vendorSubgraph: SubgraphModule<VendorConfig> = {
         new VendorCommissionResolver(new CommissionService(db, outbox, announce), vendors),
         new ModerationQueueResolver(new ModerationQueueService(db)),
         new PlatformStatsBucketResolver(new PlatformStatsFiguresService(db)),
+        new VendorImageResolver(images),
+        new VendorImagesResolver(images),
       ],
       references: {
         ...vendorReferences(vendors),
@@ -99,7 +132,8 @@ export const vendorSubgraph: SubgraphModule<VendorConfig> = {
         ...entityStubReferences,
         ...platformStatsBucketReferences,
       },
-      handlers: [...ledgerHandlers(ledger), ...vendorDisputeHandlers(disputes), ...vendorPrivacyHandlers()],
+      handlers: [...ledgerHandlers(ledger), ...vendorDisputeHandlers(disputes), ...vendorPrivacyHandlers(images)],
+      routes: mediaRoutes(images.library, log),
       seed: () => seedVendors(db, outbox, settings),
     };
   },

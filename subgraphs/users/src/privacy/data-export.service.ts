@@ -255,7 +255,7 @@ export class DataExportService {
     });
   }
 
-  /** The users subgraph's part: the profile and the sessions (never a secret such as a token hash). */
+  /** The users subgraph's part: the profile, the sessions and the avatar (never a secret such as a token hash). */
   private async usersPart(manager: EntityManager, userId: string): Promise<Record<string, unknown[]>> {
     const profile = await queryRows(
       manager,
@@ -271,7 +271,14 @@ export class DataExportService {
          FROM refresh_tokens WHERE user_id = $1 GROUP BY family_id ORDER BY min(created_at) DESC LIMIT $2`,
       [userId, DATA_EXPORT_MAX_ROWS],
     );
-    return { profile, sessions };
+    // The current avatar's metadata; its files are public at /media/users/<mediaId>/<file>.
+    const avatar = await queryRows(
+      manager,
+      `SELECT media_id AS "mediaId", original_file AS "originalFile", width, height, uploaded_at AS "uploadedAt"
+         FROM user_avatars WHERE user_id = $1 AND removed_at IS NULL`,
+      [userId],
+    );
+    return { profile, sessions, avatar };
   }
 
   private toExport(row: DataExportRow): DataExport {

@@ -23,6 +23,7 @@ import { lockAdminChanges, requireAnotherActiveAdmin } from '../user/admin-guard
 import { User } from '../user/user.entity';
 import type { UserService } from '../user/user.service';
 import { PASSWORD_MAX_LENGTH } from '../user/user.validation';
+import type { AvatarService } from '../avatar/avatar.service';
 import type { DataExportService } from './data-export.service';
 
 /** What an erased account shows wherever it is still referenced (reviews, orders…). */
@@ -34,7 +35,7 @@ type ErasureKind = 'ACCOUNT_DELETED' | 'USER_ERASED';
 
 /**
  * Erasure of a user's personal data: here the account (email, name, password, sessions,
- * exports), everywhere else through `user.erased { userId, pseudonym }`, after which each
+ * exports, avatar), everywhere else through `user.erased { userId, pseudonym }`, after which each
  * subgraph refers to the user by the pseudonym only. The account row stays, scrubbed, as the
  * tombstone that makes a second erasure a no-op; the pseudonym gets a scrubbed row of its own
  * so that what other subgraphs still reference (a review's owner) resolves to "Deleted user".
@@ -46,6 +47,7 @@ export class ErasureService {
     private readonly hasher: PasswordHasher,
     private readonly sessions: Pick<SessionService, 'endAll'>,
     private readonly exports: Pick<DataExportService, 'dropAll'>,
+    private readonly avatars: Pick<AvatarService, 'eraseAll'>,
     private readonly outbox: Outbox,
     /** Wrong passwords per signed-in user: the caller holds a token, the password is what is guessed. */
     private readonly passwordChecks: RateLimiter,
@@ -96,6 +98,8 @@ export class ErasureService {
       await manager.query(`DELETE FROM email_tokens WHERE user_id = $1`, [userId]);
       await forgetMailsOf(manager, userId);
       await this.exports.dropAll(manager, userId);
+      // Rows now, files once this commits.
+      await this.avatars.eraseAll(manager, userId);
       const pseudonym = randomUUID();
       // A fresh random address, not the pseudonym: the tombstone must not name it.
       await manager.query(

@@ -18,6 +18,11 @@ const uuid = (id: string) => (id.includes(':') ? id.split(':')[1] : id);
 it("exports the vendor's profile and ledger, then anonymises the profile and keeps the ledger", async () => {
   const { owner, vendor: made } = await activeVendor(vendor, admin);
   const vendorId = uuid(made.id);
+  const links = [{ network: 'GITHUB', url: 'https://github.com/erased-vendor' }];
+  await vendor.client.data(
+    `mutation($input: UpdateVendorProfileInput!) { updateVendorProfile(input: $input) { vendor { id } } }`,
+    { variables: { input: { website: 'https://erased.example', socialLinks: links } }, token: owner.token },
+  );
   await paidOrder(vendor, [{ vendorId, price: 4000 }]);
   const ledgerBefore = await ledgerRows(vendor, vendorId);
   expect(ledgerBefore.length).toBeGreaterThan(0);
@@ -27,7 +32,12 @@ it("exports the vendor's profile and ledger, then anonymises the profile and kee
   const [part] = await outboxOf<PayloadOf<typeof Events.UserDataExportPart>>(vendor, exportId);
   expect(part.payload.subgraph).toBe('vendor');
   expect(part.payload.data.vendorProfile).toEqual([
-    expect.objectContaining({ id: vendorId, displayName: made.displayName }),
+    expect.objectContaining({
+      id: vendorId,
+      displayName: made.displayName,
+      website: 'https://erased.example/',
+      socialLinks: links,
+    }),
   ]);
   expect(part.payload.data.ledgerEntries).toHaveLength(ledgerBefore.length);
   expect(part.payload.data.payouts).toEqual([]);
@@ -35,13 +45,15 @@ it("exports the vendor's profile and ledger, then anonymises the profile and kee
   const pseudonym = randomUUID();
   await deliverEvent(vendor, Events.UserErased, { userId: owner.id, pseudonym });
   const [profile] = await rows(
-    `SELECT user_id, display_name, bio, status, suspension_reason FROM vendors WHERE id = $1`,
+    `SELECT user_id, display_name, bio, website, social_links, status, suspension_reason FROM vendors WHERE id = $1`,
     [vendorId],
   );
   expect(profile).toEqual({
     user_id: pseudonym,
     display_name: 'Deleted vendor',
     bio: null,
+    website: null,
+    social_links: [],
     status: 'SUSPENDED',
     suspension_reason: 'Account erased',
   });

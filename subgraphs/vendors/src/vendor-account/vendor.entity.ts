@@ -1,6 +1,7 @@
 import { Connection, EntityDescriptions, PublicData } from '@marketplace/kit';
 import { Directive, Field, Float, ID, ObjectType, registerEnumType } from 'type-graphql';
 import { Column, CreateDateColumn, Entity, PrimaryGeneratedColumn, UpdateDateColumn } from 'typeorm';
+import { VendorSocialLink } from './vendor-links.type';
 
 /** Where a vendor stands; `vendor.transitions.ts` says which moves are legal. */
 export enum VendorStatus {
@@ -50,6 +51,20 @@ export class Vendor {
   })
   @Column({ type: 'text', nullable: true })
   bio: string | null;
+
+  @Field(() => String, {
+    nullable: true,
+    description:
+      "The vendor's own website: an absolute https: address, normalised (lower-case host, punycode); null when none.",
+  })
+  @Column({ type: 'text', nullable: true })
+  website: string | null;
+
+  @Field(() => [VendorSocialLink], {
+    description: "The vendor's pages on other networks, in the vendor's order; at most 10, empty when none.",
+  })
+  @Column({ name: 'social_links', type: 'jsonb', default: () => "'[]'" })
+  socialLinks: VendorSocialLink[];
 
   @Field(() => VendorStatus, { description: 'Where the vendor stands with the marketplace.' })
   @Column({ type: 'text' })

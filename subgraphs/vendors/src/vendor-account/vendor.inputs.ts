@@ -1,5 +1,21 @@
 import { Field, ID, InputType } from 'type-graphql';
 import { VendorStatus } from './vendor.entity';
+import { SocialNetwork } from './vendor-links.type';
+
+@InputType({ description: "A link to one of the vendor's pages elsewhere." })
+export class VendorSocialLinkInput {
+  @Field(() => SocialNetwork, {
+    nullable: true,
+    description: "The network; omitted or null: recognised from the address's host (OTHER when none matches).",
+  })
+  network?: SocialNetwork | null;
+
+  @Field({
+    description:
+      "An absolute https: address, at most 500 characters, without user name, password or port, on a host name (not an IP address); on the network's domain when one is named, and a page rather than its home page.",
+  })
+  url: string;
+}
 
 @InputType({ description: 'An application to sell on the marketplace.' })
 export class ApplyAsVendorInput {
@@ -39,6 +55,20 @@ export class UpdateVendorProfileInput {
     description: 'New bio, up to 2000 characters; null or an empty string removes it.',
   })
   bio?: string | null;
+
+  @Field(() => String, {
+    nullable: true,
+    description:
+      'New website: an absolute https: address, at most 500 characters, without user name, password or port, on a host name (not an IP address); null or an empty string removes it.',
+  })
+  website?: string | null;
+
+  @Field(() => [VendorSocialLinkInput], {
+    nullable: true,
+    description:
+      'The whole new list of social links, in display order (at most 10, no address twice); null or an empty list removes them all.',
+  })
+  socialLinks?: VendorSocialLinkInput[] | null;
 }
 
 @InputType({ description: 'Which PENDING vendor to approve.' })

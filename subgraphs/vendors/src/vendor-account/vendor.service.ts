@@ -22,6 +22,7 @@ import { VendorReason, checkId } from '../errors';
 import { Vendor, VendorStatus } from './vendor.entity';
 import { ApplyAsVendorInput, UpdateVendorProfileInput } from './vendor.inputs';
 import { BIO_MAX_LENGTH, VendorInputCheck, isSlug, slugFrom, slugWithSuffix } from './vendor.validation';
+import { socialLinks, webAddress } from './vendor-links.validation';
 
 /** Attempts at a generated slug when a concurrent applicant chose the one we picked. */
 const GENERATED_SLUG_ATTEMPTS = 5;
@@ -167,6 +168,14 @@ export class VendorService {
         : input.bio === null
           ? null
           : check.multiLineText('input.bio', input.bio, BIO_MAX_LENGTH) || null;
+    const website =
+      input.website === undefined
+        ? undefined
+        : input.website === null || input.website.trim() === ''
+          ? null
+          : (webAddress(check, 'input.website', input.website)?.href ?? null);
+    const links =
+      input.socialLinks === undefined ? undefined : socialLinks(check, 'input.socialLinks', input.socialLinks ?? []);
     check.done();
     let saved: Vendor;
     try {
@@ -181,6 +190,9 @@ export class VendorService {
         if (displayName !== undefined) vendor.displayName = displayName;
         if (slug !== undefined) vendor.slug = slug;
         if (bio !== undefined) vendor.bio = bio;
+        if (website !== undefined) vendor.website = website;
+        // The whole list is replaced, so two concurrent edits never interleave their links.
+        if (links !== undefined) vendor.socialLinks = links;
         const saved = await manager.save(vendor);
         if (publicChange) {
           const payload = {
@@ -199,7 +211,7 @@ export class VendorService {
     } catch (error) {
       throw slugConflict(error);
     }
-    // The whole profile is public, the bio included.
+    // The whole profile is public, the bio, website and links included (the catalog replicates only name and slug).
     await this.announcePublicChange();
     return saved;
   }
