@@ -85,7 +85,7 @@ describe('readGatewayConfig', () => {
     expect(subgraphEnvPrefix('order-history')).toBe('ORDER_HISTORY');
   });
 
-  it("gives artifact uploads catalog's ARTIFACT_MAX_BYTES (100 MiB by default) and every other REST route REST_EDGE_MAX_BODY_BYTES (1 MiB)", () => {
+  it("gives artifact uploads catalog's ARTIFACT_MAX_BYTES (100 MiB by default), images MEDIA_MAX_BYTES (10 MiB) and every other REST route REST_EDGE_MAX_BODY_BYTES (1 MiB)", () => {
     expect(configOf({}).restEdge.routes).toEqual([
       { prefix: '/webhooks/stripe', subgraph: 'payments', maxBodyBytes: 2 ** 20 },
       { prefix: '/uploads', subgraph: 'catalog', maxBodyBytes: 100 * 2 ** 20 },
@@ -93,16 +93,21 @@ describe('readGatewayConfig', () => {
       { prefix: '/licensing', subgraph: 'licensing', maxBodyBytes: 2 ** 20 },
       { prefix: '/exports', subgraph: 'users', maxBodyBytes: 2 ** 20 },
       { prefix: '/unsubscribe', subgraph: 'notifications', maxBodyBytes: 2 ** 20 },
+      { prefix: '/media/products', subgraph: 'catalog', maxBodyBytes: 10 * 2 ** 20 },
     ]);
     const limited = configOf({
-      REST_EDGE_ROUTES: '/uploads/=catalog,/hooks=payments',
+      REST_EDGE_ROUTES: '/uploads/=catalog,/hooks=payments,/media/users=users,/mediation=probe',
       ARTIFACT_MAX_BYTES: '5000',
+      MEDIA_MAX_BYTES: '600',
       REST_EDGE_MAX_BODY_BYTES: '70',
     });
     expect(limited.restEdge.routes).toEqual([
       { prefix: '/uploads', subgraph: 'catalog', maxBodyBytes: 5000 },
       { prefix: '/hooks', subgraph: 'payments', maxBodyBytes: 70 },
+      { prefix: '/media/users', subgraph: 'users', maxBodyBytes: 600 },
+      { prefix: '/mediation', subgraph: 'probe', maxBodyBytes: 70 },
     ]);
+    expect(() => configOf({ MEDIA_MAX_BYTES: '0' })).toThrow('MEDIA_MAX_BYTES');
     expect(() => configOf({ ARTIFACT_MAX_BYTES: '0' })).toThrow('ARTIFACT_MAX_BYTES');
     expect(() => configOf({ REST_EDGE_MAX_BODY_BYTES: 'big' })).toThrow('REST_EDGE_MAX_BODY_BYTES');
   });

@@ -6,6 +6,7 @@ import {
   DEFAULT_WEBSOCKET_MAX_OPERATIONS_IN_FLIGHT,
   EnvReader,
   readCommonConfig,
+  readMediaMaxBytes,
 } from '@marketplace/kit';
 import {
   DEFAULT_REST_EDGE_ROUTES,
@@ -98,7 +99,8 @@ export interface GatewayConfig {
   healthTimeoutMs: number;
   /**
    * REST routes streamed to the subgraph that owns them (webhooks, uploads, downloads), each
-   * with its body limit: `ARTIFACT_MAX_BYTES` for `/uploads`, `REST_EDGE_MAX_BODY_BYTES` for the others.
+   * with its body limit: `ARTIFACT_MAX_BYTES` for `/uploads`, `MEDIA_MAX_BYTES` for `/media/…` (images),
+   * `REST_EDGE_MAX_BODY_BYTES` for the others.
    */
   restEdge: { routes: RestEdgeRoute[]; timeoutMs: number };
   subgraphTimeoutMs: number;
@@ -139,6 +141,7 @@ export function readGatewayConfig(env: EnvReader): GatewayConfig {
           min: 1,
           max: LARGEST_ARTIFACT_BYTES,
         }),
+        mediaMaxBytes: readMediaMaxBytes(env),
         maxBodyBytes: env.int('REST_EDGE_MAX_BODY_BYTES', DEFAULT_REST_EDGE_MAX_BODY_BYTES, {
           min: 1,
           max: LARGEST_ARTIFACT_BYTES,

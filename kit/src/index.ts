@@ -49,3 +49,4 @@ export * from './data/write-once';
 export * from './audit/audit-trail';
 export * from './audit/signing-key-history';
 export * from './mail';
+export * from './media';

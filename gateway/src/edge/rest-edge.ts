@@ -21,18 +21,29 @@ export const DEFAULT_REST_EDGE_TIMEOUT_MS = 120_000;
 
 /**
  * ARCHITECTURE §5: Stripe webhooks to payments, artifact uploads to catalog, downloads to
- * licensing, data exports to users, one-click unsubscribes (RFC 8058) to notifications.
+ * licensing, data exports to users, one-click unsubscribes (RFC 8058) to notifications,
+ * product images (uploads and files) to catalog.
  */
 export const DEFAULT_REST_EDGE_ROUTES =
-  '/webhooks/stripe=payments,/uploads=catalog,/downloads=licensing,/licensing=licensing,/exports=users,/unsubscribe=notifications';
+  '/webhooks/stripe=payments,/uploads=catalog,/downloads=licensing,/licensing=licensing,/exports=users,/unsubscribe=notifications,/media/products=catalog';
 
 /** The route artifact uploads take: its body limit is catalog's `ARTIFACT_MAX_BYTES`. */
 export const ARTIFACT_UPLOAD_PREFIX = '/uploads';
 
-/** Body limits by route: artifact uploads have their own, every other route (webhooks) the general one. */
+/** Image routes (kit `mediaRoutes`) live under it: their body limit is the subgraphs' `MEDIA_MAX_BYTES`. */
+export const MEDIA_ROUTE_PREFIX = '/media';
+
+/** Body limits by route: artifact uploads and images have their own, every other route (webhooks) the general one. */
 export interface RestEdgeBodyLimits {
   artifactMaxBytes: number;
+  mediaMaxBytes: number;
   maxBodyBytes: number;
+}
+
+function bodyLimitOf(path: string, limits: RestEdgeBodyLimits): number {
+  if (path === ARTIFACT_UPLOAD_PREFIX) return limits.artifactMaxBytes;
+  if (path === MEDIA_ROUTE_PREFIX || path.startsWith(`${MEDIA_ROUTE_PREFIX}/`)) return limits.mediaMaxBytes;
+  return limits.maxBodyBytes;
 }
 
 // RFC 9110 §7.6.1 connection-specific headers. `expect` too: the gateway has already answered
@@ -64,8 +75,7 @@ export function parseRestEdgeRoutes(value: string, limits: RestEdgeBodyLimits): 
       const path = prefix.replace(/\/+$/, '');
       if (pathRefusal(path, path))
         throw new ConfigError('REST_EDGE_ROUTES', `entry "${entry}" must be a plain path (no dots, %, ; or \\)`);
-      const maxBodyBytes = path === ARTIFACT_UPLOAD_PREFIX ? limits.artifactMaxBytes : limits.maxBodyBytes;
-      return { prefix: path, subgraph, maxBodyBytes };
+      return { prefix: path, subgraph, maxBodyBytes: bodyLimitOf(path, limits) };
     });
 }
 

@@ -12,3 +12,4 @@ export * from './subscription-client';
 export * from '../events/testing-outage';
 export { globalId, uuidOf } from '../ids/global-id';
 export * from './mail-sink';
+export * from './test-images';

@@ -1,0 +1,4 @@
+export * from './media-config';
+export * from './image-processing';
+export * from './media-library';
+export * from './media.routes';
