@@ -1,4 +1,10 @@
-import { LocalDirectoryStorage, SubgraphModule, UrlTokenSigner, publicDataAnnouncer } from '@marketplace/kit';
+import {
+  LocalDirectoryStorage,
+  SubgraphModule,
+  UrlTokenSigner,
+  mediaRoutes,
+  publicDataAnnouncer,
+} from '@marketplace/kit';
 import { artifactRoutes } from './artifact/artifact.routes';
 import { ArtifactResolver } from './artifact/artifact.resolver';
 import { ArtifactService } from './artifact/artifact.service';
@@ -48,6 +54,9 @@ import { Wishlist1801000000000 } from './migrations/1801000000000-wishlist';
 import { ProductWishlistResolver, UserWishlistResolver, WishlistResolver } from './wishlist/wishlist.resolver';
 import { WishlistService } from './wishlist/wishlist.service';
 import { WishlistStore } from './wishlist/wishlist.store';
+import { ProductMedia1801100000000 } from './migrations/1801100000000-product-media';
+import { ProductMediaFieldsResolver, ProductMediaResolver } from './media/product-media.resolver';
+import { ProductMediaService } from './media/product-media.service';
 
 export { DEMO_VENDORS } from './seed';
 
@@ -71,6 +80,7 @@ export const catalogSubgraph: SubgraphModule<CatalogConfig> = {
     ModerationAndCategoryAdmin1800400000000,
     ErasedUsers1800800000000,
     Wishlist1801000000000,
+    ProductMedia1801100000000,
   ],
   resolvers: [
     ProductResolver,
@@ -84,6 +94,8 @@ export const catalogSubgraph: SubgraphModule<CatalogConfig> = {
     WishlistResolver,
     UserWishlistResolver,
     ProductWishlistResolver,
+    ProductMediaResolver,
+    ProductMediaFieldsResolver,
   ],
   readSettings: readCatalogConfig,
   wire({ db, log, outbox, store: keyValues, afterCommit, changes }, settings) {
@@ -120,6 +132,16 @@ export const catalogSubgraph: SubgraphModule<CatalogConfig> = {
       outbox,
     );
     const wishlists = new WishlistService(db, new WishlistStore(db), (context) => products.byId(context));
+    const media = new ProductMediaService(
+      db,
+      store,
+      new LocalDirectoryStorage(settings.media.storageDir),
+      new UrlTokenSigner(settings.urlSigningSecret),
+      settings,
+      afterCommit,
+      log,
+      cache,
+    );
     return {
       resolvers: [
         new ProductResolver(products, workflow, searching, categories),
@@ -136,8 +158,13 @@ export const catalogSubgraph: SubgraphModule<CatalogConfig> = {
         new WishlistResolver(wishlists),
         new UserWishlistResolver(wishlists),
         new ProductWishlistResolver(wishlists),
+        new ProductMediaResolver(media),
+        new ProductMediaFieldsResolver(media),
       ],
-      routes: artifactRoutes(artifacts, log),
+      routes: (app) => {
+        artifactRoutes(artifacts, log)(app);
+        mediaRoutes(media.library, log)(app);
+      },
       references: {
         ...productReferences(products),
         ...categoryReferences(categories),
