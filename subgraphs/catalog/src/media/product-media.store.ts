@@ -95,11 +95,10 @@ export class ProductMediaStore {
   async move(manager: EntityManager, media: ProductMedia, position: number): Promise<ProductMedia> {
     await manager.query(
       `UPDATE product_media SET position = CASE
-          WHEN id = $2 THEN $3
-          WHEN $3 < $4 AND position >= $3 AND position < $4 THEN position + 1
-          WHEN $3 > $4 AND position <= $3 AND position > $4 THEN position - 1
-          ELSE position END
-        WHERE product_id = $1 AND position BETWEEN least($3, $4) AND greatest($3, $4)`,
+          WHEN id = $2 THEN $3::int
+          WHEN $3::int < $4::int THEN position + 1
+          ELSE position - 1 END
+        WHERE product_id = $1 AND position BETWEEN least($3::int, $4::int) AND greatest($3::int, $4::int)`,
       [media.productId, media.id, position, media.position],
     );
     return (await this.find(manager, media.id))!;
