@@ -16,6 +16,7 @@
  *             line (REFUND/REFUND_COMMISSION when refunded), available after the hold
  *   catalog   vendor replica, 48 categories added to the 12 the migration seeds, products
  *             (search tsvector is a generated column; search_terms filled by its trigger),
+ *             product_media rows (covers and screenshots, no files),
  *             licenses (from license.issued/revoked), reviews and the rating aggregates
  *   orders    product replica, orders + lines (license ids) + status history, the number sequence
  *   payments  orders (from order.created/cancelled), payments, stripe_events
@@ -111,7 +112,7 @@ export async function loadDataset(
 export const DATASET_TABLES: Record<keyof DatasetDatabases, string[]> = {
   users: ['users'],
   vendor: ['vendors', 'ledger_orders', 'ledger_entries'],
-  catalog: ['vendors', 'categories', 'products', 'search_terms', 'licenses', 'reviews'],
+  catalog: ['vendors', 'categories', 'products', 'search_terms', 'product_media', 'licenses', 'reviews'],
   orders: ['products', 'orders', 'order_items', 'order_status_history'],
   payments: ['orders', 'payments', 'stripe_events'],
   licensing: ['products', 'licenses', 'refunded_orders'],

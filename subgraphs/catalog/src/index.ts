@@ -57,6 +57,7 @@ import { WishlistStore } from './wishlist/wishlist.store';
 import { ProductMedia1801100000000 } from './migrations/1801100000000-product-media';
 import { ProductMediaFieldsResolver, ProductMediaResolver } from './media/product-media.resolver';
 import { ProductMediaService } from './media/product-media.service';
+import { seedDemoMedia } from './media/product-media.seed';
 
 export { DEMO_VENDORS } from './seed';
 
@@ -177,7 +178,10 @@ export const catalogSubgraph: SubgraphModule<CatalogConfig> = {
         ...accountSuspensionHandlers((manager) => cache.storefrontChanged(manager)),
         ...catalogPrivacyHandlers((manager) => cache.storefrontChanged(manager)),
       ],
-      seed: () => seedCatalog(db, events, log),
+      seed: async () => {
+        await seedCatalog(db, events, log);
+        await seedDemoMedia(db, media, log);
+      },
     };
   },
 };

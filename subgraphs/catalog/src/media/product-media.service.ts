@@ -12,6 +12,7 @@ import {
   Viewer,
   conflict,
   defineLoader,
+  filesOf,
   forbidden,
   globalId,
   isUniqueViolation,
@@ -21,6 +22,7 @@ import {
   pickVariant,
   requireViewer,
 } from '@marketplace/kit';
+import { randomUUID } from 'node:crypto';
 import type { DataSource, EntityManager } from 'typeorm';
 import type { CacheCodec, StorefrontCache } from '../cache/storefront-cache';
 import type { CatalogConfig } from '../config';
@@ -193,6 +195,32 @@ export class ProductMediaService implements MediaOwner<ProductMediaClaims, Uploa
     }
   }
 
+  /**
+   * An image the catalog itself adds (the demo seed): stored through the same checks and
+   * variants as an upload, recorded under the product's lock with the same limits.
+   */
+  async addServerImage(productId: string, kind: ProductMediaKind, bytes: Buffer, alt: string | null): Promise<void> {
+    const stored = await this.library.storeImage(bytes);
+    try {
+      await this.db.transaction(async (manager) => {
+        const product = await this.products.lock(manager, productId);
+        await this.expectAccepting(manager, product, kind, null);
+        const inserted = await this.store.insert(manager, {
+          ...stored,
+          id: stored.mediaId,
+          productId,
+          uploadId: randomUUID(),
+          kind,
+        });
+        if (alt) await this.store.setAlt(manager, inserted.id, alt);
+        this.cache?.productChanged(manager, productId);
+      });
+    } catch (error) {
+      await this.library.deleteFiles(stored.mediaId, filesOf(stored), this.log);
+      throw error;
+    }
+  }
+
   /** MediaOwner: a deleted image's URLs answer 404 at once, before its files are gone. */
   exists(mediaId: string): Promise<boolean> {
     return this.store.exists(mediaId);
@@ -230,9 +258,7 @@ export class ProductMediaService implements MediaOwner<ProductMediaClaims, Uploa
       new MediaInputCheck(),
       async (manager, media) => {
         await this.store.delete(manager, media);
-        this.afterCommit.run(manager, () =>
-          this.library.deleteFiles(media.id, [media.originalFile, ...media.variants.map((v) => v.file)], this.log),
-        );
+        this.afterCommit.run(manager, () => this.library.deleteFiles(media.id, filesOf(media), this.log));
         context.log.info({ productId: media.productId, mediaId: media.id }, 'product media deleted');
         return media;
       },
