@@ -227,13 +227,17 @@ export class MediaLibrary<C extends object, R = unknown> {
   }
 
   /** The stored file to serve, or null (404) for an unknown id, file name or a media item its owner forgot. */
-  async open(mediaId: string, file: string): Promise<{ body: Readable; size: number; contentType: string } | null> {
+  async open(
+    mediaId: string,
+    file: string,
+  ): Promise<{ size: number; contentType: string; read: () => Promise<Readable> } | null> {
     if (!isUuid(mediaId) || !FILE_NAME.test(file)) return null;
     if (this.owner.exists && !(await this.owner.exists(mediaId))) return null;
     const key = this.keyOf(mediaId, file);
     const size = await this.options.storage.size(key);
     if (size === null) return null;
-    return { body: await this.options.storage.read(key), size, contentType: MEDIA_CONTENT_TYPES[file.split('.')[1]] };
+    // Read only when the bytes are sent (not for a 304 or a HEAD).
+    return { size, contentType: MEDIA_CONTENT_TYPES[file.split('.')[1]], read: () => this.options.storage.read(key) };
   }
 
   private keyOf(mediaId: string, file: string): string {
