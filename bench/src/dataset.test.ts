@@ -59,6 +59,15 @@ it('loads the scaled counts into every subgraph, consistent across them', async 
     'orders.orders': 1000,
     'payments.orders': 1000,
   });
+  // Rows only: 9 in 10 products have a cover image, some of them screenshots too.
+  const covers = await one<{ covers: number; media: number }>(
+    'catalog',
+    `SELECT count(*) FILTER (WHERE kind = 'COVER')::int AS covers, count(*)::int AS media FROM product_media`,
+  );
+  expect(covers.covers).toBeGreaterThan(400);
+  expect(covers.covers).toBeLessThan(500);
+  expect(rows['catalog.product_media']).toBe(covers.media);
+  expect(covers.media).toBeGreaterThan(covers.covers);
   const roles = await queryRows<{ role: string; count: number }>(
     dbs.users,
     `SELECT role, count(*)::int AS count FROM users GROUP BY role ORDER BY role`,

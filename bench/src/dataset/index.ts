@@ -16,6 +16,7 @@
  *             line (REFUND/REFUND_COMMISSION when refunded), available after the hold
  *   catalog   vendor replica, 48 categories added to the 12 the migration seeds, products
  *             (search tsvector is a generated column; search_terms filled by its trigger),
+ *             product_media rows (covers and screenshots, no files),
  *             licenses (from license.issued/revoked), reviews and the rating aggregates,
  *             co-purchase counts (from order.paid/payment.refunded); download and view counts
  *             stay 0 (licensing's download log is empty here, and views come from browsers)
@@ -113,7 +114,7 @@ export async function loadDataset(
 export const DATASET_TABLES: Record<keyof DatasetDatabases, string[]> = {
   users: ['users'],
   vendor: ['vendors', 'ledger_orders', 'ledger_entries'],
-  catalog: ['vendors', 'categories', 'products', 'search_terms', 'licenses', 'reviews'],
+  catalog: ['vendors', 'categories', 'products', 'search_terms', 'product_media', 'licenses', 'reviews'],
   orders: ['products', 'orders', 'order_items', 'order_status_history'],
   payments: ['orders', 'payments', 'stripe_events'],
   licensing: ['products', 'licenses', 'refunded_orders'],

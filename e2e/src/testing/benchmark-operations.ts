@@ -16,7 +16,7 @@ export const STOREFRONT: BenchmarkOperation = {
   title: 'storefront (no filter)',
   query: `query Storefront($first: Int!) {
     products(first: $first) {
-      edges { node { id name price { amount currency } rating reviewCount vendor { displayName } category { name } } }
+      edges { node { id name price { amount currency } rating reviewCount vendor { displayName } category { name } coverImage { thumbnail(width: 480) alt } } }
       totalCount
     }
   }`,
@@ -53,7 +53,7 @@ export const PRODUCT_PAGE: BenchmarkOperation = {
   title: 'product page',
   query: `query ProductPage($id: ID!, $first: Int!) {
     product(id: $id) {
-      name description vendor { displayName }
+      name description vendor { displayName } coverImage { thumbnail(width: 1200) alt }
       customersAlsoBought(first: 4) { id name price { amount currency } }
       reviews(first: $first) { edges { node { rating body owner { displayName } } } }
     }

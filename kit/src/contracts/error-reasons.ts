@@ -18,6 +18,7 @@ export const ErrorReason = {
     'The category still holds products (any status but ARCHIVED) or sub-categories; the message and `fields` say how many. Move them first.',
   CATEGORY_SLUG_TAKEN: 'Another category (archived ones included) has this slug.',
   CATEGORY_TOO_DEEP: 'The change would make the category tree deeper than it may be; the message says the limit.',
+  COVER_EXISTS: 'The product has a cover image already; delete it before uploading another.',
   CURRENCY_MISMATCH:
     "The product or cart is priced in another currency than the cart's: one order is charged in one currency.",
   EMAIL_TAKEN: 'Another account has this email address.',
@@ -32,6 +33,7 @@ export const ErrorReason = {
   LICENSE_EXPIRED: 'The license is past its expiry date and can no longer be used.',
   LICENSE_REQUIRED: 'Only a holder of an unrevoked license of the product may do this (review it).',
   LICENSE_REVOKED: 'The license was revoked (its order was refunded) and can no longer be used.',
+  MEDIA_FULL: 'The product has as many images as it may (20); delete one first.',
   NAME_TAKEN: 'Another product already has this name (its slug).',
   NOT_A_VENDOR: 'Only an approved vendor may do this; the caller has no vendor account, or it is not approved yet.',
   NOT_PAID: "The order's payment has not succeeded, so there is no money to refund.",

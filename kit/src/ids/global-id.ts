@@ -63,6 +63,7 @@ export const ID_NAME_TYPES: Readonly<Record<string, string>> = {
   paymentId: 'Payment',
   payoutId: 'Payout',
   productId: 'Product',
+  productMediaId: 'ProductMedia',
   reviewId: 'Review',
   userId: 'User',
   vendorId: 'Vendor',

@@ -130,7 +130,7 @@ export function variantWidthsFor(imageWidth: number, widths: readonly number[]):
 
 function encode(image: sharp.Sharp, format: ImageFormat): sharp.Sharp {
   if (format === 'png') return image.png();
-  if (format === 'jpeg') return image.jpeg({ quality: JPEG_QUALITY, mozjpeg: true });
+  if (format === 'jpeg') return image.jpeg({ quality: JPEG_QUALITY });
   return image.webp({ quality: WEBP_QUALITY });
 }
 

@@ -48,6 +48,14 @@ export interface ReceivedImage<C> {
   variants: MediaVariant[];
 }
 
+/** An image processed and stored under its media id, not recorded by anyone yet. */
+export type StoredImage = Omit<ReceivedImage<never>, 'uploadId' | 'claims'>;
+
+/** Every file stored for an image: the original and its variants (what `deleteFiles` takes). */
+export function filesOf(image: Pick<ReceivedImage<unknown>, 'originalFile' | 'variants'>): string[] {
+  return [image.originalFile, ...image.variants.map((variant) => variant.file)];
+}
+
 /**
  * The subgraph that owns the media (products, users, vendors): the kit knows nothing of it.
  * Its errors may be `RouteRefusal`s or the usual GraphQL errors (`forbidden`, `conflict`…),
@@ -142,6 +150,34 @@ export class MediaLibrary<C extends object, R = unknown> {
    */
   async receive(upload: { uploadId: string; claims: C }, body: Readable, log: Logger): Promise<R> {
     const bytes = await readLimited(body, this.maxBytes);
+    const stored = await this.storeImage(bytes);
+    try {
+      const answer = await refusedAs(() =>
+        this.owner.record({ ...stored, uploadId: upload.uploadId, claims: upload.claims }),
+      );
+      log.info(
+        {
+          namespace: this.options.namespace,
+          mediaId: stored.mediaId,
+          uploadId: upload.uploadId,
+          format: stored.format,
+          bytes: bytes.length,
+        },
+        'media uploaded',
+      );
+      return answer;
+    } catch (error) {
+      await this.deleteFiles(stored.mediaId, filesOf(stored), log);
+      throw error;
+    }
+  }
+
+  /**
+   * Checks and processes an image the server itself has (a seed, an import: no upload link,
+   * no owner involved) and stores its files under a new media id; the caller records it,
+   * and deletes the files (`deleteFiles(mediaId, filesOf(image))`) if it does not.
+   */
+  async storeImage(bytes: Buffer): Promise<StoredImage> {
     const image = await processImage(bytes, {
       maxPixels: this.options.config.maxPixels,
       variantWidths: this.options.variantWidths ?? MEDIA_VARIANT_WIDTHS_PX,
@@ -156,39 +192,22 @@ export class MediaLibrary<C extends object, R = unknown> {
           }),
         ),
       );
-      const answer = await refusedAs(() =>
-        this.owner.record({
-          uploadId: upload.uploadId,
-          mediaId,
-          claims: upload.claims,
-          format: image.format,
-          contentType: image.original.contentType,
-          width: image.width,
-          height: image.height,
-          size: image.original.data.length,
-          originalFile: image.original.file,
-          variants: image.variants.map(({ file, width, height }) => ({ file, width, height })),
-        }),
-      );
-      log.info(
-        {
-          namespace: this.options.namespace,
-          mediaId,
-          uploadId: upload.uploadId,
-          format: image.format,
-          bytes: bytes.length,
-        },
-        'media uploaded',
-      );
-      return answer;
     } catch (error) {
-      await this.deleteFiles(
-        mediaId,
-        files.map((file) => file.file),
-        log,
+      await Promise.all(
+        files.map((file) => this.options.storage.delete(this.keyOf(mediaId, file.file)).catch(() => {})),
       );
       throw error;
     }
+    return {
+      mediaId,
+      format: image.format,
+      contentType: image.original.contentType,
+      width: image.width,
+      height: image.height,
+      size: image.original.data.length,
+      originalFile: image.original.file,
+      variants: image.variants.map(({ file, width, height }) => ({ file, width, height })),
+    };
   }
 
   /** The public URL of one file of a media item. */
@@ -208,13 +227,17 @@ export class MediaLibrary<C extends object, R = unknown> {
   }
 
   /** The stored file to serve, or null (404) for an unknown id, file name or a media item its owner forgot. */
-  async open(mediaId: string, file: string): Promise<{ body: Readable; size: number; contentType: string } | null> {
+  async open(
+    mediaId: string,
+    file: string,
+  ): Promise<{ size: number; contentType: string; read: () => Promise<Readable> } | null> {
     if (!isUuid(mediaId) || !FILE_NAME.test(file)) return null;
     if (this.owner.exists && !(await this.owner.exists(mediaId))) return null;
     const key = this.keyOf(mediaId, file);
     const size = await this.options.storage.size(key);
     if (size === null) return null;
-    return { body: await this.options.storage.read(key), size, contentType: MEDIA_CONTENT_TYPES[file.split('.')[1]] };
+    // Read only when the bytes are sent (not for a 304 or a HEAD).
+    return { size, contentType: MEDIA_CONTENT_TYPES[file.split('.')[1]], read: () => this.options.storage.read(key) };
   }
 
   private keyOf(mediaId: string, file: string): string {

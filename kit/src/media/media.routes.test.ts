@@ -119,6 +119,14 @@ describe('media routes', () => {
     expect(stale.status).toBe(200);
     await stale.arrayBuffer();
 
+    const head = await fetch(library.fileUrl(id, 'original.jpg'), { method: 'HEAD' });
+    expect([head.status, head.headers.get('etag'), Number(head.headers.get('content-length'))]).toEqual([
+      200,
+      etag,
+      bytes.length,
+    ]);
+    expect((await fetch(library.fileUrl(id, 'original.jpg'), { method: 'DELETE' })).status).toBe(405);
+
     const variant = await fetch(library.fileUrl(id, 'w480.webp'));
     expect(variant.headers.get('content-type')).toBe('image/webp');
     expect(variant.headers.get('etag')).not.toBe(etag);

@@ -61,21 +61,20 @@ export function mediaRoutes<C extends object, R>(library: MediaLibrary<C, R>, lo
           'content-type': found.contentType,
         });
         if (req.fresh) {
-          found.body.destroy();
           res.status(304).end();
           return;
         }
         res.setHeader('content-length', found.size);
         if (req.method === 'HEAD') {
-          found.body.destroy();
           res.end();
           return;
         }
-        found.body.on('error', (error) => {
+        const body = await found.read();
+        body.on('error', (error) => {
           log.warn({ err: error, path: req.originalUrl }, 'media file read failed');
           res.destroy(error);
         });
-        found.body.pipe(res);
+        body.pipe(res);
       } catch (error) {
         answerRouteError(res, error, log.child({ route: 'media-file', prefix }), 'media file');
       }

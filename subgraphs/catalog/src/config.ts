@@ -1,4 +1,4 @@
-import { EnvReader, readArtifactExchangeConfig } from '@marketplace/kit';
+import { EnvReader, MediaConfig, readArtifactExchangeConfig, readMediaConfig } from '@marketplace/kit';
 
 /** Settings of the catalog subgraph, read and checked once at start-up. */
 export interface CatalogConfig {
@@ -12,6 +12,8 @@ export interface CatalogConfig {
     /** How long an upload URL stays valid. */
     uploadTtlSeconds: number;
   };
+  /** Product images (`MEDIA_*`): storage, byte and pixel limits, upload link lifetime. */
+  media: MediaConfig;
   /** How long anonymous storefront answers stay cached; 0 turns the cache off. */
   cacheTtlSeconds: number;
   /** HMAC key of upload URLs (shared with licensing's download URLs). */
@@ -33,6 +35,7 @@ export function readCatalogConfig(env: EnvReader): CatalogConfig {
       maxBytes: env.int('ARTIFACT_MAX_BYTES', DEFAULT_ARTIFACT_MAX_BYTES, { min: 1, max: LARGEST_ARTIFACT }),
       uploadTtlSeconds: env.int('ARTIFACT_UPLOAD_TTL_SECONDS', 900, { min: 1, max: 7 * 24 * 3600 }),
     },
+    media: readMediaConfig(env),
     cacheTtlSeconds: env.int('CATALOG_CACHE_TTL_SECONDS', 60, { min: 0, max: 24 * 3600 }),
     urlSigningSecret,
     productViews: {

@@ -1,4 +1,10 @@
-import { LocalDirectoryStorage, SubgraphModule, UrlTokenSigner, publicDataAnnouncer } from '@marketplace/kit';
+import {
+  LocalDirectoryStorage,
+  SubgraphModule,
+  UrlTokenSigner,
+  mediaRoutes,
+  publicDataAnnouncer,
+} from '@marketplace/kit';
 import { artifactRoutes } from './artifact/artifact.routes';
 import { ArtifactResolver } from './artifact/artifact.resolver';
 import { ArtifactService } from './artifact/artifact.service';
@@ -58,6 +64,10 @@ import { ProductStatsResolver } from './product-stats/product-stats.resolver';
 import { ProductStatsService } from './product-stats/product-stats.service';
 import { productStatsHandlers } from './product-stats/product-stats.handlers';
 import { ArtifactVersionsResolver, ArtifactVersionsService } from './artifact/artifact-versions';
+import { ProductMedia1801100000000 } from './migrations/1801100000000-product-media';
+import { ProductMediaFieldsResolver, ProductMediaResolver } from './media/product-media.resolver';
+import { ProductMediaService } from './media/product-media.service';
+import { seedDemoMedia } from './media/product-media.seed';
 
 export { DEMO_VENDORS } from './seed';
 
@@ -82,6 +92,7 @@ export const catalogSubgraph: SubgraphModule<CatalogConfig> = {
     ErasedUsers1800800000000,
     Wishlist1801000000000,
     Merchandising1801400000000,
+    ProductMedia1801100000000,
   ],
   resolvers: [
     ProductResolver,
@@ -99,6 +110,8 @@ export const catalogSubgraph: SubgraphModule<CatalogConfig> = {
     CoPurchaseResolver,
     ProductStatsResolver,
     ArtifactVersionsResolver,
+    ProductMediaResolver,
+    ProductMediaFieldsResolver,
   ],
   readSettings: readCatalogConfig,
   wire({ db, log, outbox, store: keyValues, afterCommit, changes }, settings) {
@@ -140,6 +153,16 @@ export const catalogSubgraph: SubgraphModule<CatalogConfig> = {
     );
     const coPurchases = new CoPurchaseService(db, (context) => products.byId(context));
     const stats = new ProductStatsService(db, keyValues, (context) => products.byId(context), settings.productViews);
+    const media = new ProductMediaService(
+      db,
+      store,
+      new LocalDirectoryStorage(settings.media.storageDir),
+      new UrlTokenSigner(settings.urlSigningSecret),
+      settings,
+      afterCommit,
+      log,
+      cache,
+    );
     return {
       resolvers: [
         new ProductResolver(products, workflow, searching, categories),
@@ -160,8 +183,13 @@ export const catalogSubgraph: SubgraphModule<CatalogConfig> = {
         new CoPurchaseResolver(coPurchases),
         new ProductStatsResolver(stats),
         new ArtifactVersionsResolver(new ArtifactVersionsService(db)),
+        new ProductMediaResolver(media),
+        new ProductMediaFieldsResolver(media),
       ],
-      routes: artifactRoutes(artifacts, log),
+      routes: (app) => {
+        artifactRoutes(artifacts, log)(app);
+        mediaRoutes(media.library, log)(app);
+      },
       references: {
         ...productReferences(products),
         ...categoryReferences(categories),
@@ -176,7 +204,10 @@ export const catalogSubgraph: SubgraphModule<CatalogConfig> = {
         ...coPurchaseHandlers(coPurchases),
         ...productStatsHandlers(stats),
       ],
-      seed: () => seedCatalog(db, events, log),
+      seed: async () => {
+        await seedCatalog(db, events, log);
+        await seedDemoMedia(db, media, log);
+      },
     };
   },
 };
