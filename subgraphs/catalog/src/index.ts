@@ -30,6 +30,8 @@ import { ProductReviewsResolver, ReviewResolver, reviewReferences } from './revi
 import { ReviewService } from './review/review.service';
 import { ReviewStore } from './review/review.store';
 import { ProductSearchService } from './product/product-search.service';
+import { ProductFacetsService } from './product/product-facets.service';
+import { CategoryFacetResolver, ProductFacetsResolver, VendorFacetResolver } from './product/product-facets.resolver';
 import { ProductWorkflowService } from './product/product-workflow.service';
 import { Product } from './product/product.entity';
 import { ProductEvents } from './product/product.events';
@@ -130,6 +132,9 @@ export const catalogSubgraph: SubgraphModule<CatalogConfig> = {
         ),
         new ModerationQueueResolver(new ModerationQueueService(db)),
         new VendorProductsResolver(searching),
+        new ProductFacetsResolver(new ProductFacetsService(db, cache)),
+        new CategoryFacetResolver(categories),
+        new VendorFacetResolver(),
         new ReviewResolver(reviews, products),
         new ProductReviewsResolver(reviews),
         new ArtifactResolver(artifacts),
