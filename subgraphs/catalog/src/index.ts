@@ -31,6 +31,8 @@ import { ReviewService } from './review/review.service';
 import { ReviewStore } from './review/review.store';
 import { ProductSearchService } from './product/product-search.service';
 import { ProductFacetsService } from './product/product-facets.service';
+import { SearchSuggestionResolver } from './search/search-suggestion.resolver';
+import { SearchSuggestionService } from './search/search-suggestion.service';
 import { CategoryFacetResolver, ProductFacetsResolver, VendorFacetResolver } from './product/product-facets.resolver';
 import { ProductWorkflowService } from './product/product-workflow.service';
 import { Product } from './product/product.entity';
@@ -47,6 +49,7 @@ import { VendorProductsResolver } from './vendor-replica/vendor-products.resolve
 import { ErasedUsers1800800000000 } from './migrations/1800800000000-erased-users';
 import { catalogPrivacyHandlers } from './privacy/privacy.handlers';
 import { Wishlist1801000000000 } from './migrations/1801000000000-wishlist';
+import { SearchSuggestions1801300000000 } from './migrations/1801300000000-search-suggestions';
 import { ProductWishlistResolver, UserWishlistResolver, WishlistResolver } from './wishlist/wishlist.resolver';
 import { WishlistService } from './wishlist/wishlist.service';
 import { WishlistStore } from './wishlist/wishlist.store';
@@ -73,6 +76,7 @@ export const catalogSubgraph: SubgraphModule<CatalogConfig> = {
     ModerationAndCategoryAdmin1800400000000,
     ErasedUsers1800800000000,
     Wishlist1801000000000,
+    SearchSuggestions1801300000000,
   ],
   resolvers: [
     ProductResolver,
@@ -86,6 +90,10 @@ export const catalogSubgraph: SubgraphModule<CatalogConfig> = {
     WishlistResolver,
     UserWishlistResolver,
     ProductWishlistResolver,
+    ProductFacetsResolver,
+    CategoryFacetResolver,
+    VendorFacetResolver,
+    SearchSuggestionResolver,
   ],
   readSettings: readCatalogConfig,
   wire({ db, log, outbox, store: keyValues, afterCommit, changes }, settings) {
@@ -135,6 +143,7 @@ export const catalogSubgraph: SubgraphModule<CatalogConfig> = {
         new ProductFacetsResolver(new ProductFacetsService(db, cache)),
         new CategoryFacetResolver(categories),
         new VendorFacetResolver(),
+        new SearchSuggestionResolver(new SearchSuggestionService(db), products, categories),
         new ReviewResolver(reviews, products),
         new ProductReviewsResolver(reviews),
         new ArtifactResolver(artifacts),
