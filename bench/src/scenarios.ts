@@ -145,10 +145,10 @@ export async function buildScenarios(supergraph: TestSupergraph, dbs: DatasetDat
     [
       SEARCH_SUGGESTIONS,
       SUGGESTIONS_SIZE,
-      // What a shopper has typed after a few keys: the word's first four letters, and a typo (one letter dropped) of the word.
+      // What a shopper has typed after a few keys (the word's first four letters), and the whole word with a typo (its last letter wrong).
       words.flatMap(({ word }) => [
         { variables: { first: SUGGESTIONS_SIZE, prefix: word.slice(0, 4) } },
-        { variables: { first: SUGGESTIONS_SIZE, prefix: word.slice(0, 2) + word.slice(3) } },
+        { variables: { first: SUGGESTIONS_SIZE, prefix: word.slice(0, -1) + (word.endsWith('x') ? 'z' : 'x') } },
       ]),
     ],
     [
