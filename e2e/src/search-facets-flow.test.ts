@@ -77,7 +77,11 @@ it('suggests products, categories and vendors as one types, typos forgiven, the 
       }>(SEARCH_SUGGESTIONS.query, { variables: { prefix, first: 8 }, token })
     ).searchSuggestions;
   const grace = await suggest('grace work');
-  expect(grace[0]).toMatchObject({ kind: 'VENDOR', text: 'Grace Workflows', vendor: { displayName: 'Grace Workflows' } });
+  expect(grace[0]).toMatchObject({
+    kind: 'VENDOR',
+    text: 'Grace Workflows',
+    vendor: { displayName: 'Grace Workflows' },
+  });
   const typo = await suggest('custmer suport');
   expect(typo.map((s) => s.text)).toContain('Customer Support Assistant');
   expect(typo.find((s) => s.kind === 'PRODUCT')?.product?.id).toMatch(/^Product:/);

@@ -1,4 +1,4 @@
-import { RequestContext } from '@marketplace/kit';
+import { AGGREGATE_COST, Cost, RequestContext } from '@marketplace/kit';
 import { Ctx, FieldResolver, Resolver, Root } from 'type-graphql';
 import { Category } from '../category/category.entity';
 import type { CategoryService } from '../category/category.service';
@@ -12,6 +12,7 @@ import { CategoryFacet, ProductFacets, VendorFacet } from './product-facets.type
 export class ProductFacetsResolver {
   constructor(private readonly facetsService: ProductFacetsService) {}
 
+  @Cost(AGGREGATE_COST)
   @FieldResolver(() => ProductFacets, {
     description:
       'Counts by category, kind, price band, rating band and vendor of the whole list (every page), each counted without its own filter; computed only when selected. Errors: none.',

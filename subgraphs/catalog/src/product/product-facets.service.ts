@@ -4,10 +4,8 @@ import type { DataSource } from 'typeorm';
 import type { CacheCodec, StorefrontCache } from '../cache/storefront-cache';
 import type { ProductKind } from './product.entity';
 import { CheckedFilter, FacetName, Params, storefrontConditions, textQueryCtes } from './product-search.sql';
-import { FacetCounts, ProductFacets } from './product-facets.type';
+import { FACET_TOP, FacetCounts, ProductFacets } from './product-facets.type';
 
-/** Categories and vendors listed per facet: the ones with the most products. */
-export const FACET_TOP = 20;
 /** Price band edges in minor units, the same for every currency (all of them have cents): 5, 10, 25, 50, 100, 250. */
 export const PRICE_BAND_EDGES = [500, 1000, 2500, 5000, 10000, 25000];
 /** The rating bands: at least 4, 3, 2, 1 stars. */

@@ -109,36 +109,56 @@ it('counts every facet of a search by hand, leaving out drafts and suspended ven
 });
 
 it.each([
-  ['kind', { kind: 'TOOL' }, {
-    categories: { coding: 1, research: 1 },
-    priceBands: { 'USD 500-1000': 1, 'USD 2500-5000': 1 },
-    ratingBands: { 4: 1, 3: 1, 2: 1, 1: 1 },
-    vendors: 'v1:2',
-  }],
-  ['categorySlug', { categorySlug: 'coding' }, {
-    kinds: { TOOL: 1, AGENT: 1, WORKFLOW: 1 },
-    priceBands: { 'EUR 1000-2500': 1, 'USD 500-1000': 1, 'USD 25000-': 1 },
-    vendors: 'v1:1,v2:2',
-  }],
-  ['minPrice (its currency narrows the bands too)', { minPrice: { amount: 1000, currency: 'USD' } }, {
-    categories: { coding: 1, research: 1 },
-    kinds: { TOOL: 1, AGENT: 1 },
-    priceBands: { 'USD 500-1000': 1, 'USD 2500-5000': 1, 'USD 25000-': 1 },
-    ratingBands: { 4: 0, 3: 1, 2: 1, 1: 1 },
-    vendors: 'v1:1,v2:1',
-  }],
-  ['minRating', { minRating: 3 }, {
-    categories: { coding: 2 },
-    kinds: { TOOL: 1, AGENT: 1 },
-    priceBands: { 'USD 500-1000': 1, 'USD 25000-': 1 },
-    vendors: 'v1:1,v2:1',
-  }],
-  ['vendorId', { vendorId: 'v2' }, {
-    categories: { coding: 2 },
-    kinds: { AGENT: 1, WORKFLOW: 1 },
-    priceBands: { 'EUR 1000-2500': 1, 'USD 25000-': 1 },
-    ratingBands: { 4: 0, 3: 1, 2: 2, 1: 2 },
-  }],
+  [
+    'kind',
+    { kind: 'TOOL' },
+    {
+      categories: { coding: 1, research: 1 },
+      priceBands: { 'USD 500-1000': 1, 'USD 2500-5000': 1 },
+      ratingBands: { 4: 1, 3: 1, 2: 1, 1: 1 },
+      vendors: 'v1:2',
+    },
+  ],
+  [
+    'categorySlug',
+    { categorySlug: 'coding' },
+    {
+      kinds: { TOOL: 1, AGENT: 1, WORKFLOW: 1 },
+      priceBands: { 'EUR 1000-2500': 1, 'USD 500-1000': 1, 'USD 25000-': 1 },
+      vendors: 'v1:1,v2:2',
+    },
+  ],
+  [
+    'minPrice (its currency narrows the bands too)',
+    { minPrice: { amount: 1000, currency: 'USD' } },
+    {
+      categories: { coding: 1, research: 1 },
+      kinds: { TOOL: 1, AGENT: 1 },
+      priceBands: { 'USD 500-1000': 1, 'USD 2500-5000': 1, 'USD 25000-': 1 },
+      ratingBands: { 4: 0, 3: 1, 2: 1, 1: 1 },
+      vendors: 'v1:1,v2:1',
+    },
+  ],
+  [
+    'minRating',
+    { minRating: 3 },
+    {
+      categories: { coding: 2 },
+      kinds: { TOOL: 1, AGENT: 1 },
+      priceBands: { 'USD 500-1000': 1, 'USD 25000-': 1 },
+      vendors: 'v1:1,v2:1',
+    },
+  ],
+  [
+    'vendorId',
+    { vendorId: 'v2' },
+    {
+      categories: { coding: 2 },
+      kinds: { AGENT: 1, WORKFLOW: 1 },
+      priceBands: { 'EUR 1000-2500': 1, 'USD 25000-': 1 },
+      ratingBands: { 4: 0, 3: 1, 2: 2, 1: 2 },
+    },
+  ],
 ] as const)('with %s: each other facet narrows, its own stays whole', async (_name, rawFilter, changed) => {
   const vendorOf = (name: string) => (name === 'v1' ? v1.id : v2.id);
   const filter = { ...rawFilter } as Record<string, unknown>;

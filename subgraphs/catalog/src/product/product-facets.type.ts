@@ -1,9 +1,16 @@
-import { Money } from '@marketplace/kit';
+import { ListSize, Money } from '@marketplace/kit';
 import { Field, Int, ObjectType } from 'type-graphql';
 import { ProductKind } from './product.entity';
 
+/** Categories and vendors listed per facet: the ones with the most products. */
+export const FACET_TOP = 20;
+/** Seven bands in each of the three currencies. */
+const PRICE_BANDS_MAX = 21;
+
 /** Products per category (the category resolved by its own field). */
-@ObjectType({ description: 'How many products of the current list are in one category (its own, not its sub-categories).' })
+@ObjectType({
+  description: 'How many products of the current list are in one category (its own, not its sub-categories).',
+})
 export class CategoryFacet {
   /** Resolved through the categories' per-request loader. */
   categoryId: string;
@@ -26,7 +33,10 @@ export class PriceBandFacet {
   @Field(() => Money, { description: 'The lowest price of the band (included).' })
   min: Money;
 
-  @Field(() => Money, { nullable: true, description: 'The price the band ends below (excluded); null for the top band.' })
+  @Field(() => Money, {
+    nullable: true,
+    description: 'The price the band ends below (excluded); null for the top band.',
+  })
   max: Money | null;
 
   @Field(() => Int, { description: 'Products of the list, counted without the price filters.' })
@@ -35,7 +45,9 @@ export class PriceBandFacet {
 
 @ObjectType({ description: 'How many products of the current list are rated at least so many stars.' })
 export class RatingBandFacet {
-  @Field(() => Int, { description: 'The floor, 1 to 4: products rated this or better (bands overlap, as "4 stars & up").' })
+  @Field(() => Int, {
+    description: 'The floor, 1 to 4: products rated this or better (bands overlap, as "4 stars & up").',
+  })
   minRating: number;
 
   @Field(() => Int, { description: 'Products of the list, counted without the rating filter.' })
@@ -56,21 +68,26 @@ export class VendorFacet {
     "Counts that narrow the current product list. Each facet is counted with every other filter of the list applied but not its own, so a shopper can switch within a facet (another category, another kind) and see what each choice would give. Unpublished products and suspended vendors' products are never counted.",
 })
 export class ProductFacets {
+  @ListSize(FACET_TOP)
   @Field(() => [CategoryFacet], { description: 'The categories with the most products, at most 20, most first.' })
   categories: CategoryFacet[];
 
+  @ListSize(3)
   @Field(() => [KindFacet], { description: 'Every kind with at least one product, most first.' })
   kinds: KindFacet[];
 
+  @ListSize(PRICE_BANDS_MAX)
   @Field(() => [PriceBandFacet], {
     description:
       'Fixed price bands per currency (below 5, 5–10, 10–25, 25–50, 50–100, 100–250, 250 and up, in major units), those with at least one product, by currency then price. With `filter.currency` (or a price bound) only that currency.',
   })
   priceBands: PriceBandFacet[];
 
+  @ListSize(4)
   @Field(() => [RatingBandFacet], { description: '4, 3, 2 and 1 stars & up, in that order (zero counts included).' })
   ratingBands: RatingBandFacet[];
 
+  @ListSize(FACET_TOP)
   @Field(() => [VendorFacet], { description: 'The vendors with the most products, at most 20, most first.' })
   vendors: VendorFacet[];
 }
@@ -83,4 +100,3 @@ export interface FacetCounts {
   ratingBands: { minRating: number; productCount: number }[];
   vendors: { vendorId: string; productCount: number }[];
 }
-

@@ -139,7 +139,12 @@ export class ProductSearchService {
    * that, and only the page's rows are read whole. Without a search, the page walks the
    * sort's index and the count runs beside it.
    */
-  private async loadPage(filter: CheckedFilter, sort: ProductSort, first: number, after: unknown[] | null): Promise<ListingPage> {
+  private async loadPage(
+    filter: CheckedFilter,
+    sort: ProductSort,
+    first: number,
+    after: unknown[] | null,
+  ): Promise<ListingPage> {
     const order = ORDERS[sort];
     const params = new Params();
     const ctes = filter.search ? `WITH ${textQueryCtes(filter.search, params)}` : '';
@@ -167,7 +172,9 @@ export class ProductSearchService {
         params.values,
       );
       const total = rows[0]?.total ?? 0;
-      const products = rows.filter((row) => row.id !== null).map(({ total: _total, ...row }) => toProduct(row)) as Ranked[];
+      const products = rows
+        .filter((row) => row.id !== null)
+        .map(({ total: _total, ...row }) => toProduct(row)) as Ranked[];
       return { rows: products, total };
     }
     const filterSql = `FROM ${PRODUCTS_WITH_VENDOR} WHERE ${where}`;
@@ -210,10 +217,14 @@ export class ProductSearchService {
             results.set(
               page,
               connections.get(page.vendorId) ??
-                Object.defineProperty(toConnection([], page, 0, () => []), FILTER_OF_CONNECTION, {
-                  value: vendorFilter(page.vendorId),
-                  enumerable: false,
-                }),
+                Object.defineProperty(
+                  toConnection([], page, 0, () => []),
+                  FILTER_OF_CONNECTION,
+                  {
+                    value: vendorFilter(page.vendorId),
+                    enumerable: false,
+                  },
+                ),
             ),
           );
         } catch (error) {

@@ -21,7 +21,8 @@ export function checkProductFilter(filter: ProductFilter): CheckedFilter {
   const tags = filter.tags ? check.tags('filter.tags', filter.tags) : [];
   const currency = check.priceRange('filter', filter.minPrice, filter.maxPrice, filter.currency);
   if (filter.vendorId !== null && filter.vendorId !== undefined) check.id('filter.vendorId', filter.vendorId);
-  if (filter.minRating !== null && filter.minRating !== undefined) check.minRating('filter.minRating', filter.minRating);
+  if (filter.minRating !== null && filter.minRating !== undefined)
+    check.minRating('filter.minRating', filter.minRating);
   check.done();
   return {
     search,
@@ -99,8 +100,8 @@ export const RANK_SQL = `(coalesce(2 * ts_rank_cd(${RANK_WEIGHTS}, p.search, (SE
 
 /**
  * The conditions a storefront product of alias `p` meets for `filter` (with `q` in scope
- * when it has a search). The conditions of the facets named in `without` are left out;
- * `flags` answers them as SQL booleans instead, for the facet queries.
+ * when it has a search): `common` ones narrow every facet, each facet's own are apart so
+ * that the facets can count without them.
  */
 export function storefrontConditions(
   filter: CheckedFilter,
@@ -122,7 +123,8 @@ export function storefrontConditions(
   if (filter.kind) facets.kind.push(`p.kind = ${param(filter.kind, 'text')}`);
   if (filter.minPrice) facets.price.push(`p.price_amount >= ${param(filter.minPrice.amount, 'int8')}`);
   if (filter.maxPrice) facets.price.push(`p.price_amount <= ${param(filter.maxPrice.amount, 'int8')}`);
-  if (filter.minRating) facets.rating.push(`(p.review_count > 0 AND p.rating >= ${param(filter.minRating, 'numeric')})`);
+  if (filter.minRating)
+    facets.rating.push(`(p.review_count > 0 AND p.rating >= ${param(filter.minRating, 'numeric')})`);
   if (filter.vendorId) facets.vendor.push(`p.vendor_id = ${param(filter.vendorId, 'uuid')}`);
   if (filter.categorySlug) {
     facets.category.push(`p.category_id IN (

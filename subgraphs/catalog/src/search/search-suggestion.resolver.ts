@@ -1,11 +1,11 @@
-import { RequestContext } from '@marketplace/kit';
+import { ListSize, RequestContext } from '@marketplace/kit';
 import { Args, Ctx, FieldResolver, Query, Resolver, Root } from 'type-graphql';
 import { Category } from '../category/category.entity';
 import type { CategoryService } from '../category/category.service';
 import { Vendor } from '../entity-stubs';
 import { Product } from '../product/product.entity';
 import type { ProductService } from '../product/product.service';
-import { SearchSuggestionsArgs } from './search-suggestion.args';
+import { SUGGESTIONS_MAX, SearchSuggestionsArgs } from './search-suggestion.args';
 import type { SearchSuggestionService } from './search-suggestion.service';
 import { SearchSuggestion, SearchSuggestionKind } from './search-suggestion.type';
 
@@ -17,6 +17,7 @@ export class SearchSuggestionResolver {
     private readonly categories: CategoryService,
   ) {}
 
+  @ListSize(SUGGESTIONS_MAX)
   @Query(() => [SearchSuggestion], {
     description:
       'Products in the storefront, categories and active vendors whose name matches what a shopper is typing (a word starting with it, or close to it: small typos are forgiven), best first; empty under 2 characters. Errors: BAD_USER_INPUT.',

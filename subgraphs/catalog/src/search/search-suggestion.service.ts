@@ -41,7 +41,13 @@ export class SearchSuggestionService {
             ELSE greatest(word_similarity($1, lower(${column})), word_similarity((SELECT q FROM fixed), lower(${column}))) END`;
     const matches = (column: string) =>
       `(starts_with(lower(${column}), $1) OR lower(${column}) %> $1 OR lower(${column}) %> (SELECT q FROM fixed))`;
-    const rows = await queryRows<{ kind: SearchSuggestionKind; id: string; text: string; score: number; popularity: number }>(
+    const rows = await queryRows<{
+      kind: SearchSuggestionKind;
+      id: string;
+      text: string;
+      score: number;
+      popularity: number;
+    }>(
       this.db,
       `WITH fixed AS MATERIALIZED (
          SELECT string_agg(coalesce(near.term, w.word), ' ' ORDER BY w.position) AS q

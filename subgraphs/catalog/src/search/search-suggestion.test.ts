@@ -27,8 +27,9 @@ interface Suggestion {
 }
 
 async function suggest(prefix: string, first?: number, token?: string): Promise<Suggestion[]> {
-  return (await catalog.client.data<{ searchSuggestions: Suggestion[] }>(SUGGEST, { variables: { prefix, first }, token }))
-    .searchSuggestions;
+  return (
+    await catalog.client.data<{ searchSuggestions: Suggestion[] }>(SUGGEST, { variables: { prefix, first }, token })
+  ).searchSuggestions;
 }
 
 beforeAll(async () => {
@@ -56,13 +57,23 @@ it('suggests the product by the start of any word of its name, with the product 
   for (const prefix of [word.slice(0, 6), word, `${word} ledg`]) {
     const suggestions = await suggest(prefix);
     expect(suggestions).toEqual([
-      { kind: 'PRODUCT', text: `${word} Ledger Keeper`, product: { id: visibleId, name: `${word} Ledger Keeper` }, category: null, vendor: null },
+      {
+        kind: 'PRODUCT',
+        text: `${word} Ledger Keeper`,
+        product: { id: visibleId, name: `${word} Ledger Keeper` },
+        category: null,
+        vendor: null,
+      },
     ]);
   }
 });
 
 it('forgives typos: a letter dropped, swapped or added', async () => {
-  for (const typo of [word.slice(0, 3) + word.slice(4), `${word.slice(0, 2)}${word[3]}${word[2]}${word.slice(4)}`, `${word}x`]) {
+  for (const typo of [
+    word.slice(0, 3) + word.slice(4),
+    `${word.slice(0, 2)}${word[3]}${word[2]}${word.slice(4)}`,
+    `${word}x`,
+  ]) {
     const suggestions = await suggest(typo);
     expect(suggestions.map((s) => s.product?.id)).toContain(visibleId);
   }
@@ -70,7 +81,11 @@ it('forgives typos: a letter dropped, swapped or added', async () => {
 
 it('suggests categories and active vendors by name', async () => {
   const support = await suggest('customer sup');
-  expect(support[0]).toMatchObject({ kind: 'CATEGORY', text: 'Customer support', category: { slug: 'customer-support' } });
+  expect(support[0]).toMatchObject({
+    kind: 'CATEGORY',
+    text: 'Customer support',
+    category: { slug: 'customer-support' },
+  });
   expect(await suggest(`quillstone ${suffix}`)).toEqual([
     { kind: 'VENDOR', text: `Quillstone ${suffix} Labs`, product: null, category: null, vendor: { id: vendor.id } },
   ]);
@@ -82,7 +97,9 @@ it('never suggests a draft, a suspended vendor or its products, whoever asks', a
   for (const token of [undefined, vendor.token, admin()]) {
     const texts = (await suggest(word, 20, token)).map((s) => s.text);
     expect(texts).toEqual([`${word} Ledger Keeper`]);
-    expect((await suggest(`quillstone ${suffix}`, 20, token)).map((s) => s.text)).toEqual([`Quillstone ${suffix} Labs`]);
+    expect((await suggest(`quillstone ${suffix}`, 20, token)).map((s) => s.text)).toEqual([
+      `Quillstone ${suffix} Labs`,
+    ]);
   }
 });
 

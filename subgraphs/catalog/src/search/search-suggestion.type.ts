@@ -18,7 +18,9 @@ registerEnumType(SearchSuggestionKind, {
 
 @ObjectType({ description: 'One completion of what a shopper is typing: a product, a category or a vendor.' })
 export class SearchSuggestion {
-  @Field(() => SearchSuggestionKind, { description: 'What it leads to; the field of that name is set, the others are null.' })
+  @Field(() => SearchSuggestionKind, {
+    description: 'What it leads to; the field of that name is set, the others are null.',
+  })
   kind: SearchSuggestionKind;
 
   @Field({ description: "The text to show: the product's, category's or vendor's name." })
