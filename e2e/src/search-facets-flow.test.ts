@@ -34,7 +34,7 @@ it('answers a search with its facets in one request, vendors named by the vendor
   const { fetches } = planOf(STOREFRONT_FACETS.query);
   expect(fetches.map((fetch) => fetch.subgraph).sort()).toEqual(['catalog', 'vendor']);
   const { products } = await supergraph.client.data<FacetsAnswer>(STOREFRONT_FACETS.query, {
-    variables: { search: 'agent', first: 5 },
+    variables: { search: 'agent or workflow', first: 5 },
   });
   const { facets, totalCount } = products;
   expect(totalCount).toBeGreaterThan(5);
@@ -53,7 +53,7 @@ it('answers a search with its facets in one request, vendors named by the vendor
 
   // The vendor facet stays whole when a vendor is chosen; the list and the other facets narrow.
   const ada = await supergraph.client.data<FacetsAnswer>(
-    `query($v: ID!) { products(filter: { search: "agent", vendorId: $v }, first: 1) {
+    `query($v: ID!) { products(filter: { search: "agent or workflow", vendorId: $v }, first: 1) {
       totalCount facets { vendors { vendor { displayName } productCount } kinds { kind productCount } }
     } }`,
     { variables: { v: globalId('Vendor', DemoIds.vendors.ada) } },
