@@ -235,9 +235,10 @@ describe('benchmark operations are N+1 free (statements and fetches independent 
     expectNPlusOneFree(STOREFRONT_FACETS, runs, planOf(STOREFRONT_FACETS.query).fetches);
   });
 
-  it('search suggestions (issue 22): 5 or 20, with their products, categories and vendors, at the same cost', async () => {
-    // At most 20 suggestions: the sizes are 5 and 20.
-    const runs = await measure(SEARCH_SUGGESTIONS, data.customerToken, { prefix: 'agent' }, [5, 20]);
+  it('search suggestions (issue 22): 5 or 20, with the vendors they name, at the same cost', async () => {
+    // At most 20 suggestions: the sizes are 5 and 20. "bench" names the 100+ seeded vendors, each a reference
+    // the gateway resolves at the vendor subgraph: one batch whatever the size.
+    const runs = await measure(SEARCH_SUGGESTIONS, data.customerToken, { prefix: 'bench' }, [5, 20]);
     expect(runs.map((run) => run.items)).toEqual([5, 20]);
     expectNPlusOneFree(SEARCH_SUGGESTIONS, runs, planOf(SEARCH_SUGGESTIONS.query).fetches);
   });
