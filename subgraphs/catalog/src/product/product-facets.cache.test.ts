@@ -55,3 +55,23 @@ it('answers the same facets from the cache, and recounts after a product or vend
   await setVendorStatus(catalog, vendor.id, 'SUSPENDED');
   expect(await kinds()).toEqual([]);
 });
+
+it('never keeps a count older than a change it raced with: reads during a publish, then the next read counts it', async () => {
+  const vendor = await addVendor(catalog);
+  const raceWord = `${word}race`;
+  const count = async () => {
+    const { products } = await catalog.client.data<{
+      products: { totalCount: number; facets: { kinds: { productCount: number }[] } };
+    }>(KINDS, { variables: { s: raceWord } });
+    return products.facets.kinds.reduce((sum, kind) => sum + kind.productCount, 0);
+  };
+  for (let round = 1; round <= 3; round += 1) {
+    // Readers fill the cache while the product is being published (each answer is one side of the change).
+    const [, ...seen] = await Promise.all([
+      publishedProduct(catalog, vendor, { name: `${raceWord} ${round}`, kind: 'TOOL' }),
+      ...Array.from({ length: 5 }, () => count()),
+    ]);
+    seen.forEach((n) => expect([round - 1, round]).toContain(n));
+    expect(await count()).toBe(round);
+  }
+});
