@@ -13,7 +13,9 @@ import {
   PLATFORM_STATS,
   PRODUCT_PAGE,
   PlannedFetch,
+  SEARCH_SUGGESTIONS,
   STOREFRONT,
+  STOREFRONT_FACETS,
   STOREFRONT_SEARCH,
   TestSupergraph,
   VENDOR_DASHBOARD,
@@ -27,6 +29,8 @@ import { ANY_NUMBER, BenchRequest } from './protocol';
 /** The page sizes of the frontend screens. */
 export const SEARCH_PAGE_SIZE = 20;
 export const PRODUCT_PAGE_SIZE = 10;
+/** Suggestions a search box shows under what is typed. */
+export const SUGGESTIONS_SIZE = 8;
 export const MY_ORDERS_PAGE_SIZE = 25;
 export const LEDGER_PAGE_SIZE = 20;
 /** Lines in each benchmark checkout. */
@@ -132,6 +136,20 @@ export async function buildScenarios(supergraph: TestSupergraph, dbs: DatasetDat
       STOREFRONT_SEARCH,
       SEARCH_PAGE_SIZE,
       words.map(({ word }) => ({ variables: { first: SEARCH_PAGE_SIZE, search: word } })),
+    ],
+    [
+      STOREFRONT_FACETS,
+      SEARCH_PAGE_SIZE,
+      words.map(({ word }) => ({ variables: { first: SEARCH_PAGE_SIZE, search: word } })),
+    ],
+    [
+      SEARCH_SUGGESTIONS,
+      SUGGESTIONS_SIZE,
+      // What a shopper has typed after a few keys (the word's first four letters), and the whole word with a typo (its last letter wrong).
+      words.flatMap(({ word }) => [
+        { variables: { first: SUGGESTIONS_SIZE, prefix: word.slice(0, 4) } },
+        { variables: { first: SUGGESTIONS_SIZE, prefix: word.slice(0, -1) + (word.endsWith('x') ? 'z' : 'x') } },
+      ]),
     ],
     [
       PRODUCT_PAGE,

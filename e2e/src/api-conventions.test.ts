@@ -24,6 +24,8 @@ const NON_NULL_ROOT_FIELDS: Record<string, string> = {
   'Query.categories': 'public: the category tree is the same for every caller',
   'Query.products': 'public: the storefront lists only published products, to every caller',
   'Query.featuredProducts': 'public: the featured products in the storefront, the same for every caller',
+  'Query.searchSuggestions':
+    'public: completions come only from published products, live categories and active vendors, the same for every caller',
   'Query.licensePublicKey': 'public: the key that verifies licenses offline is published on purpose',
   'Query.validateLicense': 'public: possession of the key is the credential, and every outcome is data (its `code`)',
   'Query.nodes': 'a list with one nullable entry per id: hidden or missing objects are null entries, never a refusal',

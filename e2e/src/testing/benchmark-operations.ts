@@ -48,6 +48,41 @@ export const STOREFRONT_SEARCH: BenchmarkOperation = {
   page: (data) => data.products.edges,
 };
 
+/** The search with its facets (issue 22): counts by category, kind, price band, rating band and vendor. */
+export const STOREFRONT_FACETS: BenchmarkOperation = {
+  name: 'StorefrontFacets',
+  title: 'storefront search with facets',
+  query: `query StorefrontFacets($first: Int!, $search: String!) {
+    products(filter: { search: $search }, first: $first) {
+      edges { node { id name price { amount currency } rating reviewCount } }
+      totalCount
+      facets {
+        categories { category { id name slug } productCount }
+        kinds { kind productCount }
+        priceBands { min { amount currency } max { amount currency } productCount }
+        ratingBands { minRating productCount }
+        vendors { vendor { id displayName } productCount }
+      }
+    }
+  }`,
+  page: (data) => data.products.edges,
+};
+
+/** Suggestions as a shopper types (issue 22): products, categories and vendors; `$first` is how many. */
+export const SEARCH_SUGGESTIONS: BenchmarkOperation = {
+  name: 'SearchSuggestions',
+  title: 'search suggestions',
+  query: `query SearchSuggestions($prefix: String!, $first: Int!) {
+    searchSuggestions(prefix: $prefix, first: $first) {
+      kind text
+      product { id slug price { amount currency } }
+      category { id slug }
+      vendor { id displayName }
+    }
+  }`,
+  page: (data) => data.searchSuggestions,
+};
+
 export const PRODUCT_PAGE: BenchmarkOperation = {
   name: 'ProductPage',
   title: 'product page',

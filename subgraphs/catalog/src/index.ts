@@ -36,6 +36,10 @@ import { ProductReviewsResolver, ReviewResolver, reviewReferences } from './revi
 import { ReviewService } from './review/review.service';
 import { ReviewStore } from './review/review.store';
 import { ProductSearchService } from './product/product-search.service';
+import { ProductFacetsService } from './product/product-facets.service';
+import { SearchSuggestionResolver } from './search/search-suggestion.resolver';
+import { SearchSuggestionService } from './search/search-suggestion.service';
+import { CategoryFacetResolver, ProductFacetsResolver, VendorFacetResolver } from './product/product-facets.resolver';
 import { ProductWorkflowService } from './product/product-workflow.service';
 import { Product } from './product/product.entity';
 import { ProductEvents } from './product/product.events';
@@ -51,6 +55,7 @@ import { VendorProductsResolver } from './vendor-replica/vendor-products.resolve
 import { ErasedUsers1800800000000 } from './migrations/1800800000000-erased-users';
 import { catalogPrivacyHandlers } from './privacy/privacy.handlers';
 import { Wishlist1801000000000 } from './migrations/1801000000000-wishlist';
+import { SearchSuggestions1801300000000 } from './migrations/1801300000000-search-suggestions';
 import { ProductWishlistResolver, UserWishlistResolver, WishlistResolver } from './wishlist/wishlist.resolver';
 import { WishlistService } from './wishlist/wishlist.service';
 import { WishlistStore } from './wishlist/wishlist.store';
@@ -91,8 +96,9 @@ export const catalogSubgraph: SubgraphModule<CatalogConfig> = {
     ModerationAndCategoryAdmin1800400000000,
     ErasedUsers1800800000000,
     Wishlist1801000000000,
-    Merchandising1801400000000,
     ProductMedia1801100000000,
+    SearchSuggestions1801300000000,
+    Merchandising1801400000000,
   ],
   resolvers: [
     ProductResolver,
@@ -112,6 +118,10 @@ export const catalogSubgraph: SubgraphModule<CatalogConfig> = {
     ArtifactVersionsResolver,
     ProductMediaResolver,
     ProductMediaFieldsResolver,
+    ProductFacetsResolver,
+    CategoryFacetResolver,
+    VendorFacetResolver,
+    SearchSuggestionResolver,
   ],
   readSettings: readCatalogConfig,
   wire({ db, log, outbox, store: keyValues, afterCommit, changes }, settings) {
@@ -173,6 +183,10 @@ export const catalogSubgraph: SubgraphModule<CatalogConfig> = {
         ),
         new ModerationQueueResolver(new ModerationQueueService(db)),
         new VendorProductsResolver(searching),
+        new ProductFacetsResolver(new ProductFacetsService(db, cache)),
+        new CategoryFacetResolver(categories),
+        new VendorFacetResolver(),
+        new SearchSuggestionResolver(new SearchSuggestionService(db), products, categories),
         new ReviewResolver(reviews, products),
         new ProductReviewsResolver(reviews),
         new ArtifactResolver(artifacts),

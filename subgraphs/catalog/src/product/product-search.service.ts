@@ -15,44 +15,19 @@ import type { DataSource } from 'typeorm';
 import type { CacheCodec, StorefrontCache } from '../cache/storefront-cache';
 import type { Product, ProductStatus } from './product.entity';
 import { ProductFilter, ProductSort } from './product.inputs';
+import {
+  CheckedFilter,
+  FILTER_OF_CONNECTION,
+  Params,
+  RANK_SQL,
+  allConditions,
+  checkProductFilter,
+  vendorFilter,
+  storefrontConditions,
+  textQueryCtes,
+} from './product-search.sql';
 import { PRODUCT_CODEC } from './product.service';
 import { PRODUCTS_WITH_VENDOR, PRODUCT_COLUMNS, ProductRow, toProduct } from './product.store';
-import { ProductInputCheck } from './product.validation';
-
-/** ts_rank_cd weights for D, C, B, A: a name hit (A) is worth ten description hits (C). */
-const RANK_WEIGHTS = `'{0.05, 0.1, 0.4, 1.0}'`;
-/** Query words checked for misspellings; the rest are matched as typed. */
-const MAX_FUZZY_WORDS = 8;
-/** A vocabulary term replaces a misspelled word from this trigram similarity on (asistant/assistant: 0.73, workfow/workflow: 0.55). */
-const MIN_TERM_SIMILARITY = 0.45;
-
-/**
- * The exact query (websearch syntax: "phrases", or, -exclusions; never a syntax error)
- * and the typo-tolerant one: every word ORed with up to three near spellings from the
- * vocabulary of names and tags when the word itself is not in it (trigram index).
- */
-const TEXT_QUERY = `
-  WITH words AS (
-    SELECT word, position FROM unnest($2::text[]) WITH ORDINALITY AS w(word, position)
-  ), alternatives AS (
-    SELECT w.position, tsquery_any(plainto_tsquery('english', a.alternative)) AS query
-    FROM words w
-    CROSS JOIN LATERAL (
-      SELECT w.word AS alternative
-      UNION ALL
-      (SELECT t.term FROM search_terms t
-       WHERE length(w.word) >= 4 AND t.term % w.word AND similarity(t.term, w.word) >= ${MIN_TERM_SIMILARITY}
-         AND NOT EXISTS (SELECT 1 FROM search_terms known WHERE known.term = w.word)
-       ORDER BY similarity(t.term, w.word) DESC, t.term
-       LIMIT 3)
-    ) a
-    GROUP BY w.position
-  ), queries AS MATERIALIZED (
-    SELECT websearch_to_tsquery('english', $1) AS exact, (SELECT tsquery_all(query) FROM alternatives) AS fuzzy
-  )
-  SELECT CASE WHEN numnode(exact) > 0 THEN exact::text END AS exact,
-         CASE WHEN numnode(fuzzy) > 0 AND fuzzy <> exact THEN fuzzy::text END AS fuzzy
-  FROM queries`;
 
 /** One listing page as cached: the rows of the page (one more than asked for, as loaded) and the total. */
 type ListingPage = { rows: Ranked[]; total: number };
@@ -127,12 +102,8 @@ export class ProductSearchService {
     requestedSort: ProductSort,
     page: PageArgs,
   ): Promise<ConnectionShape<Product>> {
-    const check = new ProductInputCheck();
-    const search = filter.search ? check.search('filter.search', filter.search) : '';
-    const tags = filter.tags ? check.tags('filter.tags', filter.tags) : [];
-    const currency = check.priceRange('filter', filter.minPrice, filter.maxPrice, filter.currency);
-    if (filter.vendorId !== null && filter.vendorId !== undefined) check.id('filter.vendorId', filter.vendorId);
-    check.done();
+    const checked = checkProductFilter(filter);
+    const { search } = checked;
     const sort = requestedSort === ProductSort.RELEVANCE && !search ? ProductSort.NEWEST : requestedSort;
     const order = ORDERS[sort];
     const after = page.after
@@ -142,12 +113,12 @@ export class ProductSearchService {
           (values) => values[0] === sort && order.keys.every((key, i) => isKeyValue(key, values[i + 1])),
         )
       : null;
-    const load = () => this.loadPage({ ...filter, search, tags, currency }, sort, page.first, after);
+    const load = () => this.loadPage(checked, sort, page.first, after);
     const listing = this.cache?.enabled
       ? await this.cache.read(
           {
             name: `search:${createHash('sha256')
-              .update(JSON.stringify([filter, search, tags, sort, page.first, page.after ?? null]))
+              .update(JSON.stringify([checked, sort, page.first, page.after ?? null]))
               .digest('base64url')}`,
             listing: true,
           },
@@ -156,78 +127,66 @@ export class ProductSearchService {
         )
       : await load();
     const { rows, total } = listing!;
-    return toConnection(rows, page, total, (row) => [sort, ...order.keys.map((key) => key.valueOf(row))]);
+    const connection = toConnection(rows, page, total, (row) => [sort, ...order.keys.map((key) => key.valueOf(row))]);
+    // For `ProductConnection.facets`, resolved only when selected.
+    return Object.defineProperty(connection, FILTER_OF_CONNECTION, { value: checked, enumerable: false });
   }
 
-  /** The page and the total from the database. */
+  /**
+   * The page and the total from the database. A text search is one statement: its tsquery
+   * (with the typo-tolerant widening) is built in it, the matches are read once through the
+   * GIN index into a CTE that carries only the sort keys and the rank, the page is cut from
+   * that, and only the page's rows are read whole. Without a search, the page walks the
+   * sort's index and the count runs beside it.
+   */
   private async loadPage(
-    filter: ProductFilter & { search: string; tags: string[]; currency: string | null },
+    filter: CheckedFilter,
     sort: ProductSort,
     first: number,
     after: unknown[] | null,
   ): Promise<ListingPage> {
-    const { search, tags } = filter;
     const order = ORDERS[sort];
-
-    // Only products in the storefront: published, of a vendor that is not suspended.
-    const where = [`p.status = 'PUBLISHED'`, `v.status = 'ACTIVE'`];
-    const params: unknown[] = [];
-    const param = (value: unknown, type: string) => `$${params.push(value)}::${type}`;
-    if (filter.kind) where.push(`p.kind = ${param(filter.kind, 'text')}`);
-    if (filter.currency) where.push(`p.price_currency = ${param(filter.currency, 'text')}`);
-    if (filter.minPrice) where.push(`p.price_amount >= ${param(filter.minPrice.amount, 'int8')}`);
-    if (filter.maxPrice) where.push(`p.price_amount <= ${param(filter.maxPrice.amount, 'int8')}`);
-    if (tags.length > 0) where.push(`p.tags @> ${param(tags, 'text[]')}`);
-    if (filter.vendorId) where.push(`p.vendor_id = ${param(filter.vendorId, 'uuid')}`);
-    if (filter.categorySlug) {
-      where.push(`p.category_id IN (
-        WITH RECURSIVE tree AS (
-          SELECT id FROM categories WHERE slug = ${param(filter.categorySlug.trim().toLowerCase(), 'text')}
-          UNION ALL SELECT c.id FROM categories c JOIN tree ON c.parent_id = tree.id
-        ) SELECT id FROM tree)`);
-    }
-    const query = search ? await this.textQuery(search) : null;
-    if (query && !query.exact && !query.fuzzy) return { rows: [], total: 0 };
-    const exact = query?.exact ? param(query.exact, 'tsquery') : null;
-    const fuzzy = query?.fuzzy ? param(query.fuzzy, 'tsquery') : null;
-    if (query)
-      where.push(
-        `(${[exact, fuzzy]
-          .filter(Boolean)
-          .map((q) => `p.search @@ ${q}`)
-          .join(' OR ')})`,
-      );
-    // An exact hit counts double: the typo-tolerant query only adds what the exact one missed.
-    const ranks = [
-      exact ? `2 * ts_rank_cd(${RANK_WEIGHTS}, p.search, ${exact})` : null,
-      fuzzy ? `ts_rank_cd(${RANK_WEIGHTS}, p.search, ${fuzzy})` : null,
-    ].filter(Boolean);
-    const rank = ranks.length ? `(${ranks.join(' + ')})::float8` : '0::float8';
-    const filterSql = `FROM ${PRODUCTS_WITH_VENDOR} WHERE ${where.join(' AND ')}`;
+    const params = new Params();
+    const ctes = filter.search ? `WITH ${textQueryCtes(filter.search, params)}` : '';
+    const where = allConditions(storefrontConditions(filter, params));
     const columns = order.keys.map((key) => `s.${key.column}`).join(', ');
     const cursorSql = after
-      ? `WHERE (${columns}) ${order.direction === 'DESC' ? '<' : '>'} (${order.keys.map((key, i) => param(after[i + 1], key.type)).join(', ')})`
+      ? `WHERE (${columns}) ${order.direction === 'DESC' ? '<' : '>'} (${order.keys.map((key, i) => params.param(after[i + 1], key.type)).join(', ')})`
       : '';
-    const countSql = `SELECT count(*)::int AS total ${filterSql}`;
-    const countParams = params.slice(0, countParamsOf(filterSql));
-    // A text search reads every match anyway (to rank or sort them): count them in the same
-    // pass instead of scanning them a second time. Without one, the page walks an index.
-    const windowTotal = query ? ', count(*) OVER ()::int AS total' : '';
-    const pageSql = `
-      SELECT * FROM (SELECT ${PRODUCT_COLUMNS}, ${rank} AS rank${windowTotal} ${filterSql}) s
-      ${cursorSql}
-      ORDER BY ${order.keys.map((key) => `s.${key.column} ${order.direction}`).join(', ')}
-      LIMIT ${param(first + 1, 'int')}`;
-    if (query) {
-      const rows = await queryRows<ProductRow & { rank: number; total: number }>(this.db, pageSql, params);
-      const products = rows.map(({ total: _total, ...row }) => toProduct(row)) as Ranked[];
-      // Past the last page no row carries the total.
-      if (rows.length > 0 || !after) return { rows: products, total: rows[0]?.total ?? 0 };
-      const [{ total }] = await queryRows<{ total: number }>(this.db, countSql, countParams);
+    const orderBy = (alias: string) => order.keys.map((key) => `${alias}.${key.column} ${order.direction}`).join(', ');
+    const limit = params.param(first + 1, 'int');
+    if (filter.search) {
+      const rows = await queryRows<ProductRow & { rank: number; total: number; id: string | null }>(
+        this.db,
+        `${ctes}, matches AS MATERIALIZED (
+           SELECT p.id, p.published_at AS "publishedAt", p.price_currency AS "priceCurrency", p.price_amount AS "priceAmount",
+                  p.rating, p.review_count AS "reviewCount", p.sales_count AS "salesCount", ${RANK_SQL} AS rank
+           FROM products p WHERE ${where}
+         ), page AS (
+           SELECT s.id, s.rank FROM matches s ${cursorSql} ORDER BY ${orderBy('s')} LIMIT ${limit}
+         )
+         SELECT t.total, page.rank, ${PRODUCT_COLUMNS}
+         FROM (SELECT count(*)::int AS total FROM matches) t
+         LEFT JOIN (page JOIN ${PRODUCTS_WITH_VENDOR} ON p.id = page.id) ON true
+         ORDER BY ${order.keys.map((key) => `${key.column} ${order.direction}`).join(', ')}`,
+        params.values,
+      );
+      const total = rows[0]?.total ?? 0;
+      const products = rows
+        .filter((row) => row.id !== null)
+        .map(({ total: _total, ...row }) => toProduct(row)) as Ranked[];
       return { rows: products, total };
     }
+    const filterSql = `FROM ${PRODUCTS_WITH_VENDOR} WHERE ${where}`;
+    const pageSql = `
+      SELECT * FROM (SELECT ${PRODUCT_COLUMNS}, 0::float8 AS rank ${filterSql}) s
+      ${cursorSql}
+      ORDER BY ${orderBy('s')}
+      LIMIT ${limit}`;
+    const countSql = `SELECT count(*)::int AS total ${filterSql}`;
+    const countParams = params.values.slice(0, countParamsOf(filterSql));
     const [rows, [{ total }]] = await Promise.all([
-      queryRows<ProductRow & { rank: number }>(this.db, pageSql, params),
+      queryRows<ProductRow & { rank: number }>(this.db, pageSql, params.values),
       queryRows<{ total: number }>(this.db, countSql, countParams),
     ]);
     return { rows: rows.map(toProduct), total };
@@ -255,7 +214,18 @@ export class ProductSearchService {
             group[0],
           );
           group.forEach((page) =>
-            results.set(page, connections.get(page.vendorId) ?? toConnection([], page, 0, () => [])),
+            results.set(
+              page,
+              connections.get(page.vendorId) ??
+                Object.defineProperty(
+                  toConnection([], page, 0, () => []),
+                  FILTER_OF_CONNECTION,
+                  {
+                    value: vendorFilter(page.vendorId),
+                    enumerable: false,
+                  },
+                ),
+            ),
           );
         } catch (error) {
           group.forEach((page) => results.set(page, error as Error));
@@ -332,36 +302,24 @@ export class ProductSearchService {
     return new Map(
       [...byVendor].map(([vendorId, { total, products }]) => [
         vendorId,
-        toConnection(products, page, total, (product) => [
-          'VENDOR',
-          page.sort,
-          ...order.keys.map((key) => key.valueOf(product as Ranked)),
-        ]),
+        // Facets of a vendor's list count its storefront products, whoever reads it.
+        Object.defineProperty(
+          toConnection(products, page, total, (product) => [
+            'VENDOR',
+            page.sort,
+            ...order.keys.map((key) => key.valueOf(product as Ranked)),
+          ]),
+          FILTER_OF_CONNECTION,
+          { value: vendorFilter(vendorId), enumerable: false },
+        ),
       ]),
     );
-  }
-
-  /** The exact and the typo-tolerant tsquery of a search, as text; null when it has no searchable word. */
-  async textQuery(search: string): Promise<{ exact: string | null; fuzzy: string | null }> {
-    const words = usesOperators(search)
-      ? []
-      : [...new Set(search.toLowerCase().match(/[\p{L}\p{N}]+/gu) ?? [])].slice(0, MAX_FUZZY_WORDS);
-    const [row] = await queryRows<{ exact: string | null; fuzzy: string | null }>(this.db, TEXT_QUERY, [search, words]);
-    return row;
   }
 }
 
 /** The parameters a statement uses are the first N of the list: N is the highest $n it mentions. */
 function countParamsOf(sql: string): number {
   return Math.max(0, ...[...sql.matchAll(/\$(\d+)/g)].map((match) => Number(match[1])));
-}
-
-/**
- * "Quoted phrases", `or` and -exclusions mean the user wrote a precise query: it runs
- * as written, without the typo-tolerant widening (which would ignore the operators).
- */
-function usesOperators(search: string): boolean {
-  return /"|(^|\s)-\S|(^|\s)or(\s|$)/i.test(search);
 }
 
 /** A forged cursor must fail as bad input, never as a database error. */

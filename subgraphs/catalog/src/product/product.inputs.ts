@@ -1,5 +1,5 @@
 import { CurrencyCode, MoneyInput } from '@marketplace/kit';
-import { Field, ID, InputType, Int, registerEnumType } from 'type-graphql';
+import { Field, Float, ID, InputType, Int, registerEnumType } from 'type-graphql';
 import { ProductKind, ProductStatus } from './product.entity';
 
 export enum ProductSort {
@@ -167,6 +167,12 @@ export class ProductFilter {
 
   @Field(() => ID, { nullable: true, description: 'Only products of this vendor.' })
   vendorId?: string | null;
+
+  @Field(() => Float, {
+    nullable: true,
+    description: 'Only products rated at least this (1 to 5); products without a review are left out.',
+  })
+  minRating?: number | null;
 }
 
 @InputType({ description: 'Which product to send to review.' })

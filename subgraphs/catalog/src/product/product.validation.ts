@@ -75,6 +75,12 @@ export class ProductInputCheck extends InputCheck {
     return search;
   }
 
+  /** A rating floor: 1 to 5. */
+  minRating(field: string, raw: number): number {
+    if (!Number.isFinite(raw) || raw < 1 || raw > 5) this.add(field, 'must be from 1 to 5');
+    return raw;
+  }
+
   /**
    * The price bounds and the currency of a product filter: every one given names the same
    * currency, which is then the only one listed. Answers that currency (null: any).
