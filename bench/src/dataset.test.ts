@@ -329,8 +329,9 @@ it('shows a product page with reviews by named authors and a rating that matches
 // benchmark signs them) must be accepted, and every variant must answer a full page.
 it('prepares every benchmark scenario on the data set: signed tokens accepted, full pages', async () => {
   const scenarios = await buildScenarios(supergraph, dbs);
-  // 7, issue 20's admin order search by email, by status and dates, by vendor, and its platform stats.
-  expect(scenarios.map((scenario) => scenario.operation.title)).toHaveLength(11);
+  // 7, issue 20's admin order search by email, by status and dates, by vendor, and its platform stats, and issue 22's
+  // search with facets and search suggestions.
+  expect(scenarios.map((scenario) => scenario.operation.title)).toHaveLength(13);
   expect(scenarios.map((scenario) => scenario.operation.title)).toContain('platform stats (daily series)');
   for (const scenario of scenarios) expect(scenario.requests.length).toBeGreaterThan(0);
 });
