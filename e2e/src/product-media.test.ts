@@ -215,8 +215,12 @@ describe('product media through the gateway', () => {
     );
   });
 
-  it('counts image requests against the REST edge rate limit like every other REST route', async () => {
-    const limited = await supergraph.startGateway({ RATE_LIMIT_ENABLED: 'true', RATE_LIMIT_PER_IP_PER_MINUTE: '2' });
+  it("counts image reads against their own per-IP budget at the edge, apart from the API's", async () => {
+    const limited = await supergraph.startGateway({
+      RATE_LIMIT_ENABLED: 'true',
+      RATE_LIMIT_PER_IP_PER_MINUTE: '1',
+      RATE_LIMIT_MEDIA_PER_IP_PER_MINUTE: '2',
+    });
     const statuses = [];
     for (let i = 0; i < 3; i += 1) statuses.push((await get(cover.thumbnail, {}, limited.url)).status);
     expect(statuses).toEqual([200, 200, 429]);

@@ -155,8 +155,13 @@ describe('readGatewayConfig', () => {
       perIpPerMinute: 60,
       storeTimeoutMs: 250,
       webhooksPerIpPerMinute: 1200,
+      mediaPerIpPerMinute: 3000,
     });
     expect(configOf({ RATE_LIMIT_WEBHOOKS_PER_IP_PER_MINUTE: '50' }).rateLimit.webhooksPerIpPerMinute).toBe(50);
+    expect(configOf({ RATE_LIMIT_MEDIA_PER_IP_PER_MINUTE: '90' }).rateLimit.mediaPerIpPerMinute).toBe(90);
+    expect(() => configOf({ RATE_LIMIT_MEDIA_PER_IP_PER_MINUTE: '-1' })).toThrow(
+      'RATE_LIMIT_MEDIA_PER_IP_PER_MINUTE must be an integer between 1 and 1000000',
+    );
     expect(() => configOf({ RATE_LIMIT_WEBHOOKS_PER_IP_PER_MINUTE: '0' })).toThrow(
       'RATE_LIMIT_WEBHOOKS_PER_IP_PER_MINUTE must be an integer between 1 and 1000000',
     );

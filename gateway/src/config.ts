@@ -46,6 +46,8 @@ export const DEFAULT_RATE_LIMIT_PER_IP_PER_MINUTE = 300;
  * while a flood of forged deliveries (each a signature check at payments) stays bounded.
  */
 export const DEFAULT_RATE_LIMIT_WEBHOOKS_PER_IP_PER_MINUTE = 1_200;
+/** Image reads per client IP: a storefront page shows a few dozen thumbnails, a visitor a page every few seconds. */
+export const DEFAULT_RATE_LIMIT_MEDIA_PER_IP_PER_MINUTE = 3_000;
 const MAX_RATE_LIMIT_PER_MINUTE = 1_000_000;
 /** Sockets a signed-in user may hold open on one gateway at once: tabs and devices, each with one socket. */
 export const DEFAULT_WS_MAX_SOCKETS_PER_USER = 10;
@@ -187,6 +189,10 @@ export function readGatewayConfig(env: EnvReader): GatewayConfig {
         DEFAULT_RATE_LIMIT_WEBHOOKS_PER_IP_PER_MINUTE,
         { min: 1, max: MAX_RATE_LIMIT_PER_MINUTE },
       ),
+      mediaPerIpPerMinute: env.int('RATE_LIMIT_MEDIA_PER_IP_PER_MINUTE', DEFAULT_RATE_LIMIT_MEDIA_PER_IP_PER_MINUTE, {
+        min: 1,
+        max: MAX_RATE_LIMIT_PER_MINUTE,
+      }),
     },
     webSocket: {
       maxMessageBytes: env.int('WS_MAX_MESSAGE_BYTES', DEFAULT_WEBSOCKET_MAX_MESSAGE_BYTES, {

@@ -24,6 +24,7 @@ export * from './auth/auth-checker';
 export * from './data/database';
 export * from './data/embedded-postgres';
 export * from './http/express';
+export * from './http/upload-body';
 export * from './http/operation-log';
 export * from './data/sql';
 export * from './data/after-commit';

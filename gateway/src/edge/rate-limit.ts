@@ -19,6 +19,8 @@ export const RATE_LIMIT_WINDOW_MS = 60_000;
 export const REQUESTS_KEY_PREFIX = 'ratelimit:requests';
 /** Stripe's webhook deliveries count apart from the shared budget (see rest-edge-rate-limit.ts). */
 export const WEBHOOKS_KEY_PREFIX = 'ratelimit:webhooks';
+/** Image reads on the REST edge count apart as well (see rest-edge-rate-limit.ts). */
+export const MEDIA_KEY_PREFIX = 'ratelimit:media';
 /** A store that has not answered by then is treated as down for this request (Redis normally answers in well under 1 ms). */
 export const DEFAULT_STORE_TIMEOUT_MS = 250;
 /** After a store failure, requests skip the store this long instead of each waiting for it. */
@@ -40,10 +42,11 @@ export interface RateLimitSettings {
   perIpPerMinute: number;
 }
 
-/** The gateway's settings: the shared budget, plus the webhook routes' own per-IP budget. */
+/** The gateway's settings: the shared budget, plus the webhook routes' and image reads' own per-IP budgets. */
 export interface GatewayRateLimitSettings extends RateLimitSettings {
   storeTimeoutMs: number;
   webhooksPerIpPerMinute: number;
+  mediaPerIpPerMinute: number;
 }
 
 /** Where the rate limit's headers go: the HTTP response being prepared. */
@@ -184,10 +187,12 @@ export class RequestRateLimiter {
 
 /** The limiters and the store they count in, unless rate limits are off. */
 export interface GatewayRateLimit {
-  /** The shared budget: GraphQL (HTTP and WebSocket) and every REST edge route but webhooks. */
+  /** The shared budget: GraphQL (HTTP and WebSocket) and every REST edge route but webhooks and image reads. */
   limiter: RequestRateLimiter;
   /** Webhook routes' own per-IP budget (`RATE_LIMIT_WEBHOOKS_PER_IP_PER_MINUTE`). */
   webhookLimiter: RequestRateLimiter;
+  /** Image reads' own per-IP budget (`RATE_LIMIT_MEDIA_PER_IP_PER_MINUTE`). */
+  mediaLimiter: RequestRateLimiter;
   /** Redis with `REDIS_URL`, else memory; `/health` reports it. */
   store: KeyValueStore;
 }
@@ -195,17 +200,20 @@ export interface GatewayRateLimit {
 export function buildRateLimit(config: GatewayConfig, log: Logger): GatewayRateLimit | undefined {
   if (!config.rateLimit.enabled) return undefined;
   const store = createStore(config.common.redisUrl, storeNamespace(config));
-  const { storeTimeoutMs, webhooksPerIpPerMinute } = config.rateLimit;
+  const { storeTimeoutMs, webhooksPerIpPerMinute, mediaPerIpPerMinute } = config.rateLimit;
   const limiterLog = log.child({ component: 'rate-limit' });
+  // Webhook senders and image readers carry no token the gateway checks: only a per-IP budget applies.
+  const perIp = (perMinute: number, keyPrefix: string) =>
+    new RequestRateLimiter(
+      store,
+      { enabled: true, perUserPerMinute: perMinute, perIpPerMinute: perMinute },
+      { log: limiterLog, storeTimeoutMs, keyPrefix },
+    );
   return {
     store,
     limiter: new RequestRateLimiter(store, config.rateLimit, { log: limiterLog, storeTimeoutMs }),
-    // Webhook senders sign their requests and carry no user: only the per-IP budget applies.
-    webhookLimiter: new RequestRateLimiter(
-      store,
-      { enabled: true, perUserPerMinute: webhooksPerIpPerMinute, perIpPerMinute: webhooksPerIpPerMinute },
-      { log: limiterLog, storeTimeoutMs, keyPrefix: WEBHOOKS_KEY_PREFIX },
-    ),
+    webhookLimiter: perIp(webhooksPerIpPerMinute, WEBHOOKS_KEY_PREFIX),
+    mediaLimiter: perIp(mediaPerIpPerMinute, MEDIA_KEY_PREFIX),
   };
 }
 
@@ -216,9 +224,15 @@ export function storeNamespace(config: GatewayConfig): string {
 
 /** The limits in effect, for the start-up log line. */
 export function describeRateLimit(config: GatewayConfig) {
-  const { enabled, perUserPerMinute, perIpPerMinute, webhooksPerIpPerMinute } = config.rateLimit;
+  const { enabled, perUserPerMinute, perIpPerMinute, webhooksPerIpPerMinute, mediaPerIpPerMinute } = config.rateLimit;
   return enabled
-    ? { perUserPerMinute, perIpPerMinute, webhooksPerIpPerMinute, store: config.common.redisUrl ? 'redis' : 'memory' }
+    ? {
+        perUserPerMinute,
+        perIpPerMinute,
+        webhooksPerIpPerMinute,
+        mediaPerIpPerMinute,
+        store: config.common.redisUrl ? 'redis' : 'memory',
+      }
     : 'disabled';
 }
 

@@ -16,26 +16,41 @@ import { clientIpOf } from './request-context';
  * burst of a busy sale's events must not compete with the visitors behind the same budget —
  * nor with visitors at all. Forged deliveries stay bounded by that budget and are refused
  * by payments' signature check.
+ *
+ * Image files (`GET`/`HEAD` under `/media/...`) count apart too, on a larger per-IP budget: a
+ * storefront page shows dozens of thumbnails, each one request, and visitors behind one
+ * address (an office, a carrier's NAT) would otherwise spend the API's budget on pictures.
+ * Image uploads (`PUT`) spend the shared budget like every other write.
  */
 
 /** A route whose prefix starts so is a webhook: its own per-IP budget, not the shared one. */
 export const WEBHOOK_ROUTE_PREFIX = '/webhooks/';
+/** A route whose prefix starts so serves images: their reads have their own per-IP budget. */
+export const MEDIA_ROUTE_PREFIX = '/media/';
 
 export interface RestEdgeLimiters {
   /** The budget GraphQL requests spend. */
   shared: Pick<RequestRateLimiter, 'enforce'>;
   /** Webhook routes' own. */
   webhooks: Pick<RequestRateLimiter, 'enforce'>;
+  /** Image reads' own. */
+  media: Pick<RequestRateLimiter, 'enforce'>;
 }
 
 export function isWebhookRoute(prefix: string): boolean {
   return `${prefix}/`.startsWith(WEBHOOK_ROUTE_PREFIX);
 }
 
+function isMediaRoute(prefix: string): boolean {
+  return `${prefix}/`.startsWith(MEDIA_ROUTE_PREFIX);
+}
+
 /** Counts the request against its client IP's budget; over it, answers 429 before anything is forwarded. */
 export function restEdgeRateLimit(prefix: string, limiters: RestEdgeLimiters, log: Logger): RequestHandler {
-  const limiter = isWebhookRoute(prefix) ? limiters.webhooks : limiters.shared;
+  const routeLimiter = isWebhookRoute(prefix) ? limiters.webhooks : limiters.shared;
+  const media = isMediaRoute(prefix);
   return async (req, res, next) => {
+    const limiter = media && (req.method === 'GET' || req.method === 'HEAD') ? limiters.media : routeLimiter;
     try {
       await limiter.enforce({ kind: 'ip', address: clientIpOf(req) }, res, log);
     } catch (error) {

@@ -8,7 +8,7 @@ import { ProbeStack, TestGateway, startProbeStack, startTestGateway } from '../t
  * REDIS_KEY_PREFIX (fresh counters); TRUST_PROXY lets a test choose its client IP.
  */
 
-const ROUTES = '/files=probe,/uploads=probe,/webhooks/stripe=probe';
+const ROUTES = '/files=probe,/uploads=probe,/webhooks/stripe=probe,/media/probe=probe';
 const WHOAMI = '{"query":"{ whoami { clientIp } }"}';
 
 let stack: ProbeStack;
@@ -39,6 +39,14 @@ const webhook = (gateway: TestGateway, ip: string) =>
     path: '/webhooks/stripe',
     headers: { 'x-forwarded-for': ip, 'content-type': 'application/json' },
     body: '{"type":"payment_intent.succeeded"}',
+  });
+
+const image = (gateway: TestGateway, ip: string, method = 'GET') =>
+  rawRequest(gateway.gateway.url, {
+    method,
+    path: method === 'PUT' ? '/media/probe/uploads/token' : '/media/probe/3f1c/480.webp?size=3',
+    headers: { 'x-forwarded-for': ip, ...(method === 'PUT' ? { 'content-type': 'image/png' } : {}) },
+    ...(method === 'PUT' ? { body: 'png' } : {}),
   });
 
 const graphql = (gateway: TestGateway, ip: string) =>
@@ -160,6 +168,33 @@ describe('REST edge rate limit', () => {
         const other = '198.51.100.21';
         for (let i = 0; i < 4; i += 1) expect((await webhook(gateway, other)).status).toBe(200);
         expect(remaining(await graphql(gateway, other))).toBe('1');
+      },
+    );
+  });
+
+  it('gives image reads their own, larger per-IP budget; image uploads spend the shared one', async () => {
+    await withGateway(
+      { RATE_LIMIT_PER_IP_PER_MINUTE: '2', RATE_LIMIT_MEDIA_PER_IP_PER_MINUTE: '3' },
+      async (gateway) => {
+        const ip = '198.51.100.25';
+        expect((await graphql(gateway, ip)).status).toBe(200);
+        expect((await graphql(gateway, ip)).status).toBe(200);
+        expectRateLimited(await graphql(gateway, ip), 2);
+
+        // A page of thumbnails still loads for the visitor whose API budget is spent…
+        const reads = [await image(gateway, ip), await image(gateway, ip, 'HEAD'), await image(gateway, ip)];
+        expect(reads.map((answer) => answer.status)).toEqual([200, 200, 200]);
+        expect(reads.map(remaining)).toEqual(['2', '1', '0']);
+        let refused: RawAnswer | undefined;
+        expect(await forwardedDuring(async () => (refused = await image(gateway, ip)))).toBe(0);
+        expectRateLimited(refused!, 3);
+
+        // …but an upload is a write like any other: the shared budget, here spent.
+        expect(await forwardedDuring(async () => (refused = await image(gateway, ip, 'PUT')))).toBe(0);
+        expectRateLimited(refused!, 2);
+        const other = '198.51.100.26';
+        expect((await image(gateway, other, 'PUT')).status).toBe(201);
+        expect(remaining(await graphql(gateway, other))).toBe('0');
       },
     );
   });

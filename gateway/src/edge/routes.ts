@@ -71,7 +71,11 @@ export function mountRoutes(app: Express, deps: RouteDeps): void {
     timeoutMs: config.restEdge.timeoutMs,
     log: log.child({ component: 'rest-edge' }),
     signer,
-    rateLimit: rateLimit && { shared: rateLimit.limiter, webhooks: rateLimit.webhookLimiter },
+    rateLimit: rateLimit && {
+      shared: rateLimit.limiter,
+      webhooks: rateLimit.webhookLimiter,
+      media: rateLimit.mediaLimiter,
+    },
   });
   if (mailbox && config.common.environment !== 'production') mountDevMailbox(app, mailbox);
   app.use(GRAPHQL_PATH, corsMiddleware(config));

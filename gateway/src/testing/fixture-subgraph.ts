@@ -217,7 +217,7 @@ export function createProbeSubgraph(): { module: SubgraphModule; stats: ProbeSta
           });
           // REST edge fixtures: an upload that hashes what arrives, a large download, a hung endpoint.
           // Also under /uploads, so the gateway's artifact body limit is exercised on its real route.
-          app.put(['/files/:name', '/uploads/:name'], (req, res) => {
+          app.put(['/files/:name', '/uploads/:name', '/media/probe/uploads/:name'], (req, res) => {
             const hash = createHash('sha256');
             let size = 0;
             req.on('data', (chunk: Buffer) => {
@@ -234,7 +234,7 @@ export function createProbeSubgraph(): { module: SubgraphModule; stats: ProbeSta
               }),
             );
           });
-          app.get('/files/:name', (req, res) => {
+          app.get(['/files/:name', '/media/probe/:id/:name'], (req, res) => {
             const size = Number(req.query.size ?? 1024);
             res.setHeader('content-type', 'application/octet-stream');
             res.setHeader('x-probe-file', req.params.name);

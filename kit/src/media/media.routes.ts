@@ -1,6 +1,6 @@
-import { PassThrough, Readable } from 'node:stream';
 import type { Express, Request, Response } from 'express';
 import { requestIdFrom } from '../context';
+import { answerUploadError, uploadBodyOf } from '../http/upload-body';
 import type { Logger } from '../logger';
 import { RouteRefusal, answerRouteError, routeErrorBody } from '../route-refusal';
 import { MEDIA_CACHE_CONTROL } from './media-config';
@@ -29,15 +29,9 @@ export function mediaRoutes<C extends object, R>(library: MediaLibrary<C, R>, lo
         if (Number.isFinite(declared) && declared > library.maxBytes)
           throw new RouteRefusal(413, 'PAYLOAD_TOO_LARGE', `The image is larger than ${library.maxBytes} bytes`);
         await library.precheck(upload);
-        res.json(await library.receive(upload, bodyOf(req), requestLog));
+        res.json(await library.receive(upload, uploadBodyOf(req), requestLog));
       } catch (error) {
-        if (res.headersSent || !res.socket || res.socket.destroyed) {
-          requestLog.info({ reason: (error as Error).message }, 'media upload abandoned');
-          return;
-        }
-        // Bytes not read yet stay unread: the connection closes after the answer.
-        if (!req.complete) res.setHeader('connection', 'close');
-        answerRouteError(res, error, requestLog, 'media upload');
+        answerUploadError(req, res, error, requestLog, 'media upload');
       }
     });
     app.all(`${prefix}/uploads/:token`, (_req, res) => {
@@ -84,18 +78,4 @@ export function mediaRoutes<C extends object, R>(library: MediaLibrary<C, R>, lo
       res.status(405).json(routeErrorBody('Media files are only read', 'METHOD_NOT_ALLOWED'));
     });
   };
-}
-
-/**
- * The request body as a stream of its own: when the reader gives up on it (too large), only
- * this stream is destroyed, never the request's socket, so the 413 can still be sent.
- */
-function bodyOf(req: Request): Readable {
-  const body = new PassThrough();
-  req.on('error', (error) => body.destroy(error));
-  req.on('close', () => {
-    if (!req.complete) body.destroy(new Error('the client closed the upload before its end'));
-  });
-  req.pipe(body);
-  return body;
 }

@@ -60,6 +60,7 @@ import { ProductWishlistResolver, UserWishlistResolver, WishlistResolver } from 
 import { WishlistService } from './wishlist/wishlist.service';
 import { WishlistStore } from './wishlist/wishlist.store';
 import { Merchandising1801400000000 } from './migrations/1801400000000-merchandising';
+import { StorefrontPlans1801500000000 } from './migrations/1801500000000-storefront-plans';
 import { FeaturedResolver } from './featured/featured.resolver';
 import { FeaturedService } from './featured/featured.service';
 import { CoPurchaseResolver } from './co-purchase/co-purchase.resolver';
@@ -99,6 +100,7 @@ export const catalogSubgraph: SubgraphModule<CatalogConfig> = {
     ProductMedia1801100000000,
     SearchSuggestions1801300000000,
     Merchandising1801400000000,
+    StorefrontPlans1801500000000,
   ],
   resolvers: [
     ProductResolver,

@@ -1,6 +1,5 @@
-import { PassThrough, Readable } from 'node:stream';
 import type { Express, Request, Response } from 'express';
-import { Logger, answerRouteError, requestIdFrom, routeErrorBody } from '@marketplace/kit';
+import { Logger, answerUploadError, requestIdFrom, routeErrorBody, uploadBodyOf } from '@marketplace/kit';
 import { ArtifactService, UploadRefused, contentTypeOf } from './artifact.service';
 
 /**
@@ -23,21 +22,15 @@ export function artifactRoutes(artifacts: ArtifactService, log: Logger) {
         res.json(
           await artifacts.receive(
             claims,
-            bodyOf(req),
+            uploadBodyOf(req),
             requestLog,
             contentTypeOf(req.headers['content-type']),
             requestId,
           ),
         );
       } catch (error) {
-        if (res.headersSent || !res.socket || res.socket.destroyed) {
-          // A client gone mid-upload gets no answer; the storage kept nothing.
-          requestLog.info({ reason: (error as Error).message }, 'artifact upload abandoned');
-          return;
-        }
-        // Bytes not read yet stay unread: the connection closes after the answer.
-        if (!req.complete) res.setHeader('connection', 'close');
-        answerRouteError(res, error, requestLog, 'artifact upload');
+        // A client gone mid-upload gets no answer; the storage kept nothing.
+        answerUploadError(req, res, error, requestLog, 'artifact upload');
       }
     });
     app.all('/uploads/:token', (_req, res) => {
@@ -45,19 +38,4 @@ export function artifactRoutes(artifacts: ArtifactService, log: Logger) {
       res.status(405).json(routeErrorBody('Upload links take one PUT of the artifact', 'METHOD_NOT_ALLOWED'));
     });
   };
-}
-
-/**
- * The request body as a stream of its own: when storage gives up on it (too large), only
- * this stream is destroyed, never the request's socket, so the 413 can still be sent. A
- * client that disconnects mid-upload fails the stream (and the storage discards the part).
- */
-function bodyOf(req: Request): Readable {
-  const body = new PassThrough();
-  req.on('error', (error) => body.destroy(error));
-  req.on('close', () => {
-    if (!req.complete) body.destroy(new Error('the client closed the upload before its end'));
-  });
-  req.pipe(body);
-  return body;
 }

@@ -183,8 +183,9 @@ export class ProductSearchService {
       ${cursorSql}
       ORDER BY ${orderBy('s')}
       LIMIT ${limit}`;
-    const countSql = `SELECT count(*)::int AS total ${filterSql}`;
-    const countParams = params.values.slice(0, countParamsOf(filterSql));
+    // The conditions name only the product: the count needs no vendor row (an index-only scan).
+    const countSql = `SELECT count(*)::int AS total FROM products p WHERE ${where}`;
+    const countParams = params.values.slice(0, countParamsOf(where));
     const [rows, [{ total }]] = await Promise.all([
       queryRows<ProductRow & { rank: number }>(this.db, pageSql, params.values),
       queryRows<{ total: number }>(this.db, countSql, countParams),
