@@ -8,6 +8,7 @@ import sharp from 'sharp';
 import { UrlTokenSigner } from '../auth/signed-token';
 import { createLogger } from '../logger';
 import { conflict } from '../errors';
+import { uploadLinkUsed } from './recorded-image';
 import { LocalDirectoryStorage } from '../storage/local-directory-storage';
 import { temporaryDirectories } from '../testing/helpers';
 import { TEST_EXECUTABLES, pngClaiming, testImage } from '../testing/test-images';
@@ -31,7 +32,7 @@ class MemoryOwner implements MediaOwner<{ subject: string }, { id: string }> {
 
   async record(image: ReceivedImage<{ subject: string }>): Promise<{ id: string }> {
     await new Promise((resolve) => setTimeout(resolve, 5));
-    if (this.usedUploads.has(image.uploadId)) throw conflict('This upload link was already used', 'UPLOAD_LINK_USED');
+    if (this.usedUploads.has(image.uploadId)) throw uploadLinkUsed();
     this.usedUploads.add(image.uploadId);
     this.records.set(image.mediaId, image);
     return { id: image.mediaId };

@@ -11,6 +11,7 @@ import {
   UrlTokenSigner,
   Viewer,
   conflict,
+  uploadLinkUsed,
   defineLoader,
   filesOf,
   forbidden,
@@ -189,8 +190,7 @@ export class ProductMediaService implements MediaOwner<ProductMediaClaims, Uploa
       };
     } catch (error) {
       // Two PUTs with one link raced: the first commit won.
-      if (isUniqueViolation(error, 'product_media_upload_id_key'))
-        throw conflict('This upload link was already used', 'UPLOAD_LINK_USED');
+      if (isUniqueViolation(error, 'product_media_upload_id_key')) throw uploadLinkUsed();
       throw error;
     }
   }
@@ -307,7 +307,7 @@ export class ProductMediaService implements MediaOwner<ProductMediaClaims, Uploa
   ): Promise<void> {
     expectChangeable(product);
     const tally = await this.store.tally(manager, product.id, uploadId);
-    if (tally.uploadUsed) throw conflict('This upload link was already used', 'UPLOAD_LINK_USED');
+    if (tally.uploadUsed) throw uploadLinkUsed();
     if (tally.count >= PRODUCT_MEDIA_MAX)
       throw conflict(`A product has at most ${PRODUCT_MEDIA_MAX} images; delete one first`, 'MEDIA_FULL');
     if (kind === ProductMediaKind.COVER && tally.hasCover)

@@ -1,4 +1,4 @@
-import { InheritsCacheHint, MediaVariant } from '@marketplace/kit';
+import { ImageUploadLink, InheritsCacheHint, MediaVariant } from '@marketplace/kit';
 import { Field, ID, Int, ObjectType, registerEnumType } from 'type-graphql';
 
 export enum ProductMediaKind {
@@ -61,21 +61,10 @@ export class ProductMedia {
 }
 
 @ObjectType({ description: "Where and until when to PUT a product's new image: a single-use signed URL." })
-export class MediaUpload {
+export class MediaUpload extends ImageUploadLink {
   @Field({
     description:
       "Send the image's bytes (PNG, JPEG or WebP) as the body of one HTTP PUT to this URL (no other authorization needed). It answers the new image as `{ mediaId, productId, kind, position, width, height, url }`, or a JSON error: 413 (too many bytes), 415 (not PNG, JPEG or WebP, judged from the bytes), 422 (too many pixels), 409 (link used, limits reached), 403 (link expired or invalid).",
   })
   uploadUrl: string;
-
-  @Field({ description: 'The URL stops working at this time.' })
-  expiresAt: Date;
-
-  @Field(() => Int, { description: 'Largest image the URL accepts, in bytes (larger: 413 and nothing kept).' })
-  maxBytes: number;
-
-  @Field(() => Int, {
-    description: 'Largest image the URL accepts, in pixels (width × height; larger: 422 and nothing kept).',
-  })
-  maxPixels: number;
 }

@@ -9,19 +9,21 @@ import {
   RequestContext,
   alignToKeys,
   badInput,
-  conflict,
   defineLoader,
+  filesOf,
   isSelfOrAdmin,
   isUniqueViolation,
   isUuid,
   notFound,
   pickVariant,
   recordAudit,
+  recordedImageOf,
   requestOrigin,
   requireViewer,
+  uploadLinkUsed,
 } from '@marketplace/kit';
 import { DataSource, EntityManager, In, IsNull } from 'typeorm';
-import { Avatar, filesOf } from './avatar.entity';
+import { Avatar } from './avatar.entity';
 
 /** What an avatar upload link carries: whose avatar it sets. */
 export interface AvatarClaims {
@@ -146,24 +148,12 @@ export class AvatarService {
         // The user's row lock orders uploads, removals and the erasure of one user.
         await this.lockLiveUser(manager, userId);
         const used = await manager.getRepository(Avatar).existsBy({ uploadId: image.uploadId });
-        if (used) throw linkUsed();
+        if (used) throw uploadLinkUsed();
         await this.forgetCurrent(manager, userId);
-        return manager.getRepository(Avatar).save({
-          mediaId: image.mediaId,
-          userId,
-          uploadId: image.uploadId,
-          contentType: image.contentType,
-          originalFile: image.originalFile,
-          width: image.width,
-          height: image.height,
-          size: image.size,
-          variants: image.variants,
-          uploadedAt: new Date(),
-          removedAt: null,
-        });
+        return manager.getRepository(Avatar).save({ ...recordedImageOf(image), userId });
       });
     } catch (error) {
-      if (isUniqueViolation(error, 'user_avatars_upload_id_key')) throw linkUsed();
+      if (isUniqueViolation(error, 'user_avatars_upload_id_key')) throw uploadLinkUsed();
       throw error;
     }
     await this.announcePublicChange();
@@ -192,5 +182,3 @@ export class AvatarService {
     if (!user || user.erased_at) throw notFound('User');
   }
 }
-
-const linkUsed = () => conflict('This upload link was already used', 'UPLOAD_LINK_USED');

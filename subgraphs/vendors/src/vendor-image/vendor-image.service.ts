@@ -7,22 +7,24 @@ import {
   Outbox,
   ReceivedImage,
   RequestContext,
-  conflict,
   defineLoader,
+  filesOf,
   forbidden,
   isUniqueViolation,
   isUuid,
   notFound,
   pickVariant,
   recordAudit,
+  recordedImageOf,
   requestOrigin,
   requireViewer,
+  uploadLinkUsed,
 } from '@marketplace/kit';
 import { DataSource, EntityManager, In, IsNull } from 'typeorm';
 import { VendorReason, checkId } from '../errors';
 import { Vendor, VendorStatus } from '../vendor-account/vendor.entity';
 import type { VendorService } from '../vendor-account/vendor.service';
-import { VendorImage, VendorImageKind, filesOf } from './vendor-image.entity';
+import { VendorImage, VendorImageKind } from './vendor-image.entity';
 
 /** What an upload link carries: whose image, and which; the owner, so that a link dies with the owner's erasure. */
 export interface VendorImageClaims {
@@ -155,25 +157,12 @@ export class VendorImageService {
       saved = await this.db.transaction(async (manager) => {
         // The vendor's row lock orders uploads, removals, suspension and erasure of one vendor.
         requireUploadable(await this.lockVendor(manager, vendorId), image.claims);
-        if (await manager.getRepository(VendorImage).existsBy({ uploadId: image.uploadId })) throw linkUsed();
+        if (await manager.getRepository(VendorImage).existsBy({ uploadId: image.uploadId })) throw uploadLinkUsed();
         await this.forgetCurrent(manager, vendorId, kind);
-        return manager.getRepository(VendorImage).save({
-          mediaId: image.mediaId,
-          vendorId,
-          kind,
-          uploadId: image.uploadId,
-          contentType: image.contentType,
-          originalFile: image.originalFile,
-          width: image.width,
-          height: image.height,
-          size: image.size,
-          variants: image.variants,
-          uploadedAt: new Date(),
-          removedAt: null,
-        });
+        return manager.getRepository(VendorImage).save({ ...recordedImageOf(image), vendorId, kind });
       });
     } catch (error) {
-      if (isUniqueViolation(error, 'vendor_images_upload_id_key')) throw linkUsed();
+      if (isUniqueViolation(error, 'vendor_images_upload_id_key')) throw uploadLinkUsed();
       throw error;
     }
     await this.announcePublicChange();
@@ -212,5 +201,3 @@ function requireNotSuspended(vendor: Vendor): void {
   if (vendor.status === VendorStatus.SUSPENDED)
     throw forbidden('A suspended vendor cannot upload images', VendorReason.VENDOR_NOT_ACTIVE);
 }
-
-const linkUsed = () => conflict('This upload link was already used', 'UPLOAD_LINK_USED');
