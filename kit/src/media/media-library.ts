@@ -1,12 +1,15 @@
 import { randomUUID } from 'node:crypto';
 import { Readable } from 'node:stream';
-import type { UrlTokenSigner } from '../auth/signed-token';
+import { UrlTokenSigner } from '../auth/signed-token';
+import type { EnvReader } from '../config';
+import { readArtifactExchangeConfig } from '../storage/artifact-exchange';
+import { LocalDirectoryStorage } from '../storage/local-directory-storage';
 import { isUuid } from '../validation';
 import type { Logger } from '../logger';
 import { RouteRefusal } from '../route-refusal';
 import type { ObjectStorage } from '../storage/object-storage';
 import { ImageFormat, ImageRefused, MEDIA_CONTENT_TYPES, processImage } from './image-processing';
-import { MEDIA_VARIANT_WIDTHS_PX, MediaConfig } from './media-config';
+import { MEDIA_VARIANT_WIDTHS_PX, MediaConfig, readMediaConfig } from './media-config';
 
 /** A signed upload URL as mutations hand it out. */
 export interface IssuedMediaUpload {
@@ -287,4 +290,20 @@ async function refusedAs<T>(work: () => Promise<T>): Promise<T> {
     if (status && !(error instanceof RouteRefusal)) throw new RouteRefusal(status, code!, (error as Error).message);
     throw error;
   }
+}
+
+/**
+ * What a subgraph's media library reads from its environment (`MEDIA_*`, `PUBLIC_URL`,
+ * `URL_SIGNING_SECRET`), with files in the local media directory: all of
+ * `MediaLibraryOptions` but the owner's namespace and route.
+ */
+export function readMediaLibraryOptions(env: EnvReader): Omit<MediaLibraryOptions, 'namespace' | 'routePrefix'> {
+  const media = readMediaConfig(env);
+  const exchange = readArtifactExchangeConfig(env);
+  return {
+    publicUrl: exchange.publicUrl,
+    storage: new LocalDirectoryStorage(media.storageDir),
+    signer: new UrlTokenSigner(exchange.urlSigningSecret),
+    config: media,
+  };
 }

@@ -7,10 +7,9 @@ import {
   UrlTokenSigner,
   createMailDelivery,
   mediaRoutes,
-  readArtifactExchangeConfig,
-  readMediaConfig,
   noteSigningKeyInUse,
   publicDataAnnouncer,
+  readMediaLibraryOptions,
   signingKeyId,
 } from '@marketplace/kit';
 import { AccountEmails } from './auth/account-emails';
@@ -171,16 +170,9 @@ export const usersSubgraph: SubgraphModule<UsersConfig> = {
       afterCommit,
       privacy,
     );
-    const media = readMediaConfig(env);
-    const exchange = readArtifactExchangeConfig(env);
     const avatars = new AvatarService(
       db,
-      {
-        publicUrl: exchange.publicUrl,
-        storage: new LocalDirectoryStorage(media.storageDir),
-        signer: new UrlTokenSigner(exchange.urlSigningSecret),
-        config: media,
-      },
+      readMediaLibraryOptions(env),
       outbox,
       afterCommit,
       log,

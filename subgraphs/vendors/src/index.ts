@@ -1,12 +1,4 @@
-import {
-  LocalDirectoryStorage,
-  SubgraphModule,
-  UrlTokenSigner,
-  mediaRoutes,
-  publicDataAnnouncer,
-  readArtifactExchangeConfig,
-  readMediaConfig,
-} from '@marketplace/kit';
+import { SubgraphModule, mediaRoutes, publicDataAnnouncer, readMediaLibraryOptions } from '@marketplace/kit';
 import { VendorConfig, readVendorConfig } from './config';
 import { entityStubReferences } from './entity-stubs';
 import { vendorDisputeHandlers } from './dispute/vendor-dispute.handlers';
@@ -93,17 +85,10 @@ export const vendorSubgraph: SubgraphModule<VendorConfig> = {
     const ledger = new LedgerService(db, settings);
     const payouts = new PayoutService(db, vendors, outbox);
     const disputes = new VendorDisputeService(db, ledger);
-    const media = readMediaConfig(env);
-    const exchange = readArtifactExchangeConfig(env);
     const images = new VendorImageService(
       db,
       vendors,
-      {
-        publicUrl: exchange.publicUrl,
-        storage: new LocalDirectoryStorage(media.storageDir),
-        signer: new UrlTokenSigner(exchange.urlSigningSecret),
-        config: media,
-      },
+      readMediaLibraryOptions(env),
       outbox,
       afterCommit,
       log,
