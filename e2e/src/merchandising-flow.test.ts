@@ -1,8 +1,8 @@
-import { randomBytes, randomUUID } from 'node:crypto';
+import { randomBytes } from 'node:crypto';
 import { RESPONSE_CACHE_HEADER } from '@marketplace/gateway';
 import { sessionsRecorded } from '@marketplace/kit/testing';
 import { TestSupergraph, startTestSupergraph, until } from './testing/supergraph';
-import { adaProducts, addToCart, register, signIn } from './testing/privacy';
+import { adaProducts, addToCart, checkoutAndPay, register, signIn } from './testing/privacy';
 
 /**
  * Issue 22's merchandising, through the gateway only: an admin features products (the
@@ -79,24 +79,7 @@ it('lists what customers also bought from paid orders, kept current by order.pai
   const buyer = await register(supergraph, 'Milo');
   await addToCart(supergraph, buyer.token, first);
   await addToCart(supergraph, buyer.token, second);
-  const { checkout } = await gql().data(
-    `mutation($k: String!) { checkout(input: { idempotencyKey: $k }) { order { id } } }`,
-    { variables: { k: `merch-${randomUUID()}` }, token: buyer.token },
-  );
-  await until(
-    async () =>
-      (
-        await gql().request(`mutation($o: ID!) { createPaymentIntent(input: { orderId: $o }) { payment { id } } }`, {
-          variables: { o: checkout.order.id },
-          token: buyer.token,
-        })
-      ).data?.createPaymentIntent ?? undefined,
-    'payments to know the order',
-  );
-  await gql().data(
-    `mutation($o: ID!) { simulatePayment(input: { orderId: $o, outcome: SUCCEEDED }) { payment { status } } }`,
-    { variables: { o: checkout.order.id }, token: buyer.token },
-  );
+  await checkoutAndPay(supergraph, buyer.token);
   const ALSO = `query($id: ID!) { product(id: $id) { customersAlsoBought { id } } }`;
   await until(async () => {
     const { product } = await gql().data(ALSO, { variables: { id: first }, token: buyer.token });
@@ -149,27 +132,10 @@ it('shows versions, requirements, compatibility, downloads and views on the prod
   // A buyer downloads the build: licensing tells the catalog.
   const buyer = await register(supergraph, 'Ines');
   await addToCart(supergraph, buyer.token, productId);
-  const { checkout } = await gql().data(
-    `mutation($k: String!) { checkout(input: { idempotencyKey: $k }) { order { id } } }`,
-    { variables: { k: `merch-${randomUUID()}` }, token: buyer.token },
-  );
-  await until(
-    async () =>
-      (
-        await gql().request(`mutation($o: ID!) { createPaymentIntent(input: { orderId: $o }) { payment { id } } }`, {
-          variables: { o: checkout.order.id },
-          token: buyer.token,
-        })
-      ).data?.createPaymentIntent ?? undefined,
-    'payments to know the order',
-  );
-  await gql().data(
-    `mutation($o: ID!) { simulatePayment(input: { orderId: $o, outcome: SUCCEEDED }) { payment { status } } }`,
-    { variables: { o: checkout.order.id }, token: buyer.token },
-  );
+  const orderId = await checkoutAndPay(supergraph, buyer.token);
   const license = await until(async () => {
     const { order } = await gql().data(`query($o: ID!) { order(id: $o) { status licenses { id } } }`, {
-      variables: { o: checkout.order.id },
+      variables: { o: orderId },
       token: buyer.token,
     });
     return order.status === 'FULFILLED' ? (order.licenses[0] as { id: string }) : undefined;

@@ -71,34 +71,35 @@ export async function addToCart(supergraph: TestSupergraph, token: string, produ
   );
 }
 
+/** Checks the cart out and pays the order (as soon as payments knows it) with a simulated success; its id. */
+export async function checkoutAndPay(supergraph: TestSupergraph, token: string): Promise<string> {
+  const gql = supergraph.client;
+  const { checkout } = await gql.data(
+    `mutation($k: String!) { checkout(input: { idempotencyKey: $k }) { order { id } } }`,
+    { variables: { k: `paid-${randomUUID()}` }, token },
+  );
+  const orderId = checkout.order.id as string;
+  await until(async () => {
+    const result = await gql.request(
+      `mutation($o: ID!) { createPaymentIntent(input: { orderId: $o }) { payment { id } } }`,
+      { variables: { o: orderId }, token },
+    );
+    return result.data?.createPaymentIntent ?? undefined;
+  }, 'payments to know the order');
+  await gql.data(
+    `mutation($o: ID!) { simulatePayment(input: { orderId: $o, outcome: SUCCEEDED }) { payment { status } } }`,
+    { variables: { o: orderId }, token },
+  );
+  return orderId;
+}
+
 /** The real purchase path: cart → checkout → intent → simulated payment → FULFILLED; then activate and review. */
 export async function buyer(supergraph: TestSupergraph, name: string, productId: string): Promise<Buyer> {
   const gql = supergraph.client;
   const account = await register(supergraph, name);
   const { token } = account;
   await addToCart(supergraph, token, productId);
-  const { checkout } = await gql.data(
-    `mutation($k: String!) { checkout(input: { idempotencyKey: $k }) { order { id } } }`,
-    { variables: { k: `privacy-${randomUUID()}` }, token },
-  );
-  const orderId = checkout.order.id as string;
-  await until(async () => {
-    const result = await gql.request(
-      `mutation($o: ID!) { createPaymentIntent(input: { orderId: $o }) { payment { id } } }`,
-      {
-        variables: { o: orderId },
-        token,
-      },
-    );
-    return result.data?.createPaymentIntent ?? undefined;
-  }, 'payments to know the order');
-  await gql.data(
-    `mutation($o: ID!) { simulatePayment(input: { orderId: $o, outcome: SUCCEEDED }) { payment { status } } }`,
-    {
-      variables: { o: orderId },
-      token,
-    },
-  );
+  const orderId = await checkoutAndPay(supergraph, token);
   const license = await until(async () => {
     const { order } = await gql.data(`query($o: ID!) { order(id: $o) { status licenses { id key } } }`, {
       variables: { o: orderId },
