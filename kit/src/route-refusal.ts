@@ -31,3 +31,27 @@ export function answerRouteError(res: Response, error: unknown, log: Logger, wha
     res.status(500).json(routeErrorBody('Internal server error', 'INTERNAL_SERVER_ERROR'));
   }
 }
+
+/** The HTTP status a REST route answers for a GraphQL error code its shared checks throw. */
+const STATUS_OF_CODE: Record<string, number> = {
+  UNAUTHENTICATED: 401,
+  FORBIDDEN: 403,
+  NOT_FOUND: 404,
+  CONFLICT: 409,
+  BAD_USER_INPUT: 400,
+};
+
+/**
+ * Runs checks shared with the GraphQL API inside a REST route: their GraphQL errors
+ * (`forbidden`, `conflict`…) become RouteRefusals with the matching status and code.
+ */
+export async function asRouteRefusal<T>(work: () => Promise<T>): Promise<T> {
+  try {
+    return await work();
+  } catch (error) {
+    const code = (error as { extensions?: { code?: string } }).extensions?.code;
+    const status = STATUS_OF_CODE[code ?? ''];
+    if (status && !(error instanceof RouteRefusal)) throw new RouteRefusal(status, code!, (error as Error).message);
+    throw error;
+  }
+}

@@ -6,7 +6,7 @@ import { readArtifactExchangeConfig } from '../storage/artifact-exchange';
 import { LocalDirectoryStorage } from '../storage/local-directory-storage';
 import { isUuid } from '../validation';
 import type { Logger } from '../logger';
-import { RouteRefusal } from '../route-refusal';
+import { RouteRefusal, asRouteRefusal } from '../route-refusal';
 import type { ObjectStorage } from '../storage/object-storage';
 import { ImageFormat, ImageRefused, MEDIA_CONTENT_TYPES, processImage } from './image-processing';
 import { MEDIA_VARIANT_WIDTHS_PX, MediaConfig, readMediaConfig } from './media-config';
@@ -143,7 +143,7 @@ export class MediaLibrary<C extends object, R = unknown> {
   }
 
   async precheck(upload: { uploadId: string; claims: C }): Promise<void> {
-    if (this.owner.precheck) await refusedAs(() => this.owner.precheck!(upload.claims, upload.uploadId));
+    if (this.owner.precheck) await asRouteRefusal(() => this.owner.precheck!(upload.claims, upload.uploadId));
   }
 
   /**
@@ -155,7 +155,7 @@ export class MediaLibrary<C extends object, R = unknown> {
     const bytes = await readLimited(body, this.maxBytes);
     const stored = await this.storeImage(bytes);
     try {
-      const answer = await refusedAs(() =>
+      const answer = await asRouteRefusal(() =>
         this.owner.record({ ...stored, uploadId: upload.uploadId, claims: upload.claims }),
       );
       log.info(
@@ -270,26 +270,6 @@ export async function readLimited(body: Readable, maxBytes: number): Promise<Buf
     chunks.push(chunk as Buffer);
   }
   return Buffer.concat(chunks);
-}
-
-const STATUS_OF_CODE: Record<string, number> = {
-  UNAUTHENTICATED: 401,
-  FORBIDDEN: 403,
-  NOT_FOUND: 404,
-  CONFLICT: 409,
-  BAD_USER_INPUT: 400,
-};
-
-/** Turns the owner's GraphQL errors into the route's answers (a RouteRefusal with the matching status). */
-async function refusedAs<T>(work: () => Promise<T>): Promise<T> {
-  try {
-    return await work();
-  } catch (error) {
-    const code = (error as { extensions?: { code?: string } }).extensions?.code;
-    const status = STATUS_OF_CODE[code ?? ''];
-    if (status && !(error instanceof RouteRefusal)) throw new RouteRefusal(status, code!, (error as Error).message);
-    throw error;
-  }
 }
 
 /**

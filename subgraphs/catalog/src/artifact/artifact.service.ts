@@ -8,6 +8,7 @@ import {
   Outbox,
   RequestContext,
   RouteRefusal,
+  asRouteRefusal,
   UrlTokenSigner,
   conflict,
   forbidden,
@@ -122,7 +123,7 @@ export class ArtifactService {
   async precheck(claims: UploadClaims): Promise<void> {
     const [product] = await this.products.findByIds([claims.productId]);
     if (!product) throw new UploadRefused(404, 'NOT_FOUND', 'Product not found');
-    await this.refusedAs(() => this.expectUploadable(this.db.manager, product, claims.version, claims.id));
+    await asRouteRefusal(() => this.expectUploadable(this.db.manager, product, claims.version, claims.id));
   }
 
   /** Streams the body into storage, then records it; the loser of a race on one token deletes its copy. */
@@ -144,7 +145,7 @@ export class ArtifactService {
     }
     try {
       if (stored.size === 0) throw new UploadRefused(400, 'BAD_REQUEST', 'The artifact is empty');
-      await this.refusedAs(() => this.record(claims, key, stored, contentType, requestId ?? claims.id));
+      await asRouteRefusal(() => this.record(claims, key, stored, contentType, requestId ?? claims.id));
     } catch (error) {
       await this.storage
         .delete(key)
@@ -227,17 +228,5 @@ export class ArtifactService {
       throw conflict(`Version ${version} was already uploaded`, 'VERSION_EXISTS', [
         { field: 'input.version', message: 'was already uploaded' },
       ]);
-  }
-
-  /** Turns the GraphQL errors of shared checks into the upload route's answers. */
-  private async refusedAs<T>(work: () => Promise<T>): Promise<T> {
-    try {
-      return await work();
-    } catch (error) {
-      const code = (error as { extensions?: { code?: string } }).extensions?.code;
-      const status = { FORBIDDEN: 403, NOT_FOUND: 404, CONFLICT: 409 }[code ?? ''];
-      if (status) throw new UploadRefused(status, code!, (error as Error).message);
-      throw error;
-    }
   }
 }
