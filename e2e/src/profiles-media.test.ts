@@ -1,6 +1,7 @@
 import { DemoIds, queryRows } from '@marketplace/kit';
-import { TEST_EXECUTABLES, globalId, pngClaiming, testImage, tokenFor } from '@marketplace/kit/testing';
+import { TEST_EXECUTABLES, globalId, pngClaiming, testImage, tokenFor, uuidOf } from '@marketplace/kit/testing';
 import { RESPONSE_CACHE_HEADER } from '@marketplace/gateway';
+import { freshVendor } from './testing/privacy';
 import { TestSupergraph, startTestSupergraph, until } from './testing/supergraph';
 
 /**
@@ -139,12 +140,14 @@ it('allows only the owner to upload and the owner or an admin to remove', async 
 });
 
 it("eraseUser deletes the user's avatar (users) and their vendor's images (vendor, by event)", async () => {
-  const avatar = await put(await avatarUpload(grace()), await testImage('png', 100, 100));
-  const logo = await put(await imageUpload(grace(), 'LOGO'), await testImage('png', 100, 100));
+  // A fresh vendor, never a demo one: an erasure ends the user's sessions, which other test files share.
+  const vera = await freshVendor(supergraph, admin());
+  const avatar = await put(await avatarUpload(vera.token), await testImage('png', 100, 100));
+  const logo = await put(await imageUpload(vera.token, 'LOGO'), await testImage('png', 100, 100));
   expect((await get(logo.body.image.url)).status).toBe(200);
   const erased = await supergraph.client.request(
     `mutation($id: ID!) { eraseUser(input: { userId: $id }) { user { id } } }`,
-    { variables: { id: globalId('User', DemoIds.users.grace) }, token: admin() },
+    { variables: { id: vera.id }, token: admin() },
   );
   expect(erased.errors).toBeUndefined();
   expect((await get(avatar.body.avatar.url)).status).toBe(404);
@@ -156,7 +159,7 @@ it("eraseUser deletes the user's avatar (users) and their vendor's images (vendo
   const rows = await queryRows(
     supergraph.subgraphs.get('vendor')!.deps.db,
     'SELECT 1 FROM vendor_images WHERE vendor_id = $1',
-    [DemoIds.vendors.grace],
+    [uuidOf(vera.vendorId)],
   );
   expect(rows).toEqual([]);
 });
