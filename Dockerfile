@@ -5,7 +5,8 @@
 #   docker build --build-arg SERVICE=users   -t marketplace-users .
 #   docker build --build-arg SERVICE=gateway -t marketplace-gateway .
 #
-# `gateway` runs gateway/dist/main.js, any other name runs subgraphs/$SERVICE/dist/main.js
+# `gateway` runs gateway/dist/main.js, `router-coprocessor` gateway/dist/router-coprocessor/main.js
+# (Apollo Router's signing sidecar), any other name runs subgraphs/$SERVICE/dist/main.js
 # (docker/entrypoint.sh). The install and build stages do not depend on SERVICE, so every
 # service shares their cache and only the small last stage differs.
 #
@@ -52,7 +53,7 @@ COPY --from=build /app ./
 RUN mkdir -p /data && chown node:node /data \
  && sh docker/entrypoint.sh --check
 USER node
-EXPOSE 4000-4008
+EXPOSE 4000-4009
 HEALTHCHECK --interval=15s --timeout=5s --start-period=30s --retries=3 \
   CMD ["node", "/app/docker/healthcheck.js"]
 ENTRYPOINT ["/bin/sh", "/app/docker/entrypoint.sh"]

@@ -7,7 +7,7 @@ module.exports = {
   testEnvironment: 'node',
   roots: ['<rootDir>'],
   testMatch: ['**/dist/**/*.test.js'],
-  testPathIgnorePatterns: ['/node_modules/', '/.data/', '\\.browser\\.test\\.js$'],
+  testPathIgnorePatterns: ['/node_modules/', '/.data/', '\\.(browser|cluster)\\.test\\.js$'],
   globalSetup: '<rootDir>/kit/dist/testing/global-setup.js',
   globalTeardown: '<rootDir>/kit/dist/testing/global-teardown.js',
   maxWorkers: 2,

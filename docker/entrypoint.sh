@@ -1,8 +1,9 @@
 #!/bin/sh
 # Container entry point for every service image built from the one Dockerfile.
 # SERVICE picks the process: `gateway` runs gateway/dist/main.js with the Node flags of
-# gateway/src/node-flags.ts, any other name runs the main.js of the subgraph whose package
-# is @marketplace/$SERVICE.
+# gateway/src/node-flags.ts, `router-coprocessor` the Apollo Router coprocessor that signs the
+# router's subgraph requests (gateway/dist/router-coprocessor/main.js), any other name runs the
+# main.js of the subgraph whose package is @marketplace/$SERVICE.
 # `entrypoint.sh --check` only verifies that the entry exists and prints the command (the
 # Dockerfile runs it at build time, so a wrong SERVICE fails the build).
 set -eu
@@ -27,6 +28,7 @@ case "$service" in
   '') echo "entrypoint: SERVICE is not set (gateway, users, ...)" >&2; exit 64 ;;
   */* | .*) echo "entrypoint: SERVICE=$service is not a service name" >&2; exit 64 ;;
   gateway) entry=gateway/dist/main.js; flags='--max-old-space-size=1024' ;;
+  router-coprocessor) entry=gateway/dist/router-coprocessor/main.js ;;
   *) entry="$(folder_of "$service")/dist/main.js" ;;
 esac
 

@@ -1,5 +1,6 @@
 // Container health probe: GET /health on this service's own port, exit 0 on a 2xx answer.
-// The port follows the services' own convention: <SERVICE>_PORT, else the service's default.
+// The port follows the services' own convention: <SERVICE>_PORT (dashes as underscores:
+// ROUTER_COPROCESSOR_PORT), else the service's default.
 // HEALTHCHECK_URL overrides the whole URL (for example when HOST is not a wildcard address).
 'use strict';
 
@@ -13,16 +14,17 @@ const DEFAULT_PORTS = {
   vendor: 4006,
   operator: 4007,
   notifications: 4008,
+  billing: 4009,
+  'router-coprocessor': 4098,
 };
 
 const service = process.env.SERVICE || '';
-const port = process.env[`${service.toUpperCase()}_PORT`] || DEFAULT_PORTS[service];
+const portVariable = `${service.toUpperCase().replace(/-/g, '_')}_PORT`;
+const port = process.env[portVariable] || DEFAULT_PORTS[service];
 const url = process.env.HEALTHCHECK_URL || (port && `http://127.0.0.1:${port}/health`);
 
 if (!url) {
-  console.error(
-    `healthcheck: no port known for SERVICE=${service}; set ${service.toUpperCase()}_PORT or HEALTHCHECK_URL`,
-  );
+  console.error(`healthcheck: no port known for SERVICE=${service}; set ${portVariable} or HEALTHCHECK_URL`);
   process.exit(1);
 }
 

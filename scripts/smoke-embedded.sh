@@ -201,7 +201,7 @@ for _ in $(seq 1 20); do # the orders replica learns the seeded products through
   field data.addToCart.cart.itemCount <<<"$response" >/dev/null 2>&1 && break
   sleep 0.5
 done
-response="$(gql "mutation { checkout(input: { idempotencyKey: \"smoke-$$\" }) { order { id status } } }" "$token")"
+response="$(gql "mutation { checkout(input: { idempotencyKey: \"smoke-$$\", billing: { name: \"Smoke Test\", country: \"DE\" } }) { order { id status } } }" "$token")"
 if order="$(field data.checkout.order.id <<<"$response")"; then
   pass "checkout made order $order ($(field data.checkout.order.status <<<"$response"))"
 else

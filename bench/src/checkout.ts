@@ -65,7 +65,7 @@ async function purchase(supergraph: TestSupergraph, token: string, productId: st
   );
   let mark = performance.now();
   const { data, errors } = await gql<{ checkout: { order: { id: string } } | null }>(
-    `mutation($k: String!) { checkout(input: { idempotencyKey: $k }) { order { id } } }`,
+    `mutation($k: String!) { checkout(input: { idempotencyKey: $k, billing: { name: "Test Buyer", country: "US" } }) { order { id } } }`,
     {
       k: randomUUID(),
     },

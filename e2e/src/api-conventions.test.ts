@@ -26,8 +26,10 @@ const NON_NULL_ROOT_FIELDS: Record<string, string> = {
   'Query.featuredProducts': 'public: the featured products in the storefront, the same for every caller',
   'Query.searchSuggestions':
     'public: completions come only from published products, live categories and active vendors, the same for every caller',
+  'Query.taxRates': 'public: the rates checkout charges per billing country, the same for every caller',
   'Query.licensePublicKey': 'public: the key that verifies licenses offline is published on purpose',
   'Query.validateLicense': 'public: possession of the key is the credential, and every outcome is data (its `code`)',
+  'Query.authProviders': 'public: the social sign-in providers configured, the same for every caller',
   'Query.nodes': 'a list with one nullable entry per id: hidden or missing objects are null entries, never a refusal',
   'Subscription.orderUpdated':
     'refused at subscribe time, before any event; each event is the order its subscriber may see',

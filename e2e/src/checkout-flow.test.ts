@@ -80,7 +80,7 @@ async function checkout(
   key = randomUUID(),
 ): Promise<{ id: string; status: string; total: { amount: number; currency: string } }> {
   const { checkout } = await gql().data(
-    `mutation($k: String!) { checkout(input: { idempotencyKey: $k }) { order { id status total { amount currency } } cart { itemCount } } }`,
+    `mutation($k: String!) { checkout(input: { idempotencyKey: $k, billing: { name: "Test Buyer", country: "US" } }) { order { id status total { amount currency } } cart { itemCount } } }`,
     {
       variables: { k: key },
       token: session.token,
@@ -309,10 +309,13 @@ it('checkout twice with one key → one order; two concurrent checkouts of one c
   await cartWith(buyer, productIds.slice(1, 2));
   const attempts = await Promise.all(
     [randomUUID(), randomUUID()].map((k) =>
-      gql().request(`mutation($k: String!) { checkout(input: { idempotencyKey: $k }) { order { id } } }`, {
-        variables: { k },
-        token: buyer.token,
-      }),
+      gql().request(
+        `mutation($k: String!) { checkout(input: { idempotencyKey: $k, billing: { name: "Test Buyer", country: "US" } }) { order { id } } }`,
+        {
+          variables: { k },
+          token: buyer.token,
+        },
+      ),
     ),
   );
   expect(attempts.filter((result) => result.data?.checkout).length).toBe(1);

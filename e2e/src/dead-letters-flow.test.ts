@@ -86,7 +86,7 @@ async function customerOrder() {
     return added.data?.addToCart ?? undefined;
   }, 'the product in the orders replica');
   const { checkout } = await supergraph.client.data(
-    `mutation($k: String!) { checkout(input: { idempotencyKey: $k }) { order { id } } }`,
+    `mutation($k: String!) { checkout(input: { idempotencyKey: $k, billing: { name: "Test Buyer", country: "US" } }) { order { id } } }`,
     { variables: { k: randomUUID() }, token },
   );
   return { token, orderId: checkout.order.id as string };
@@ -267,6 +267,7 @@ it("eventBacklog: every subgraph reporting; a stopped relay's backlog grows and 
     'licensing',
     'operator',
     'notifications',
+    'billing',
   ]);
   const relay = supergraph.subgraphs.get('orders')!.events.relay;
   await relay.stop();

@@ -3,6 +3,7 @@ import { DemoIds } from '@marketplace/kit';
 import { globalId, uuidOf } from '@marketplace/kit/testing';
 import { DisputeEventFacts, StripeEventShape, disputeEvent, paymentIntentEvent, signed } from '@marketplace/payments';
 import { TestSupergraph, startTestSupergraph, until } from './testing/supergraph';
+import { paymentIntentOnceKnown } from './testing/money';
 
 /**
  * Issue 20's disputes, through the gateway only: purchase → charge.dispute.created → licenses
@@ -87,18 +88,11 @@ async function purchase(): Promise<Purchase> {
     'the replica',
   );
   const { checkout } = await gql().data(
-    `mutation($k: String!) { checkout(input: { idempotencyKey: $k }) { order { id } } }`,
+    `mutation($k: String!) { checkout(input: { idempotencyKey: $k, billing: { name: "Test Buyer", country: "US" } }) { order { id } } }`,
     { variables: { k: randomUUID() }, token: buyer },
   );
   const orderId = checkout.order.id as string;
-  const intent = await until(async () => {
-    const result = await gql().request(
-      `mutation($o: ID!) { createPaymentIntent(input: { orderId: $o }) { payment { id providerRef amount { amount currency } } } }`,
-      { variables: { o: orderId }, token: buyer },
-    );
-    return result.data?.createPaymentIntent ?? undefined;
-  }, 'payments to know the order');
-  const payment = intent.payment;
+  const payment = await paymentIntentOnceKnown(supergraph, orderId, buyer);
   const succeeded = paymentIntentEvent(
     {
       paymentIntentId: payment.providerRef,

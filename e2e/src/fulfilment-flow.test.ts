@@ -4,6 +4,7 @@ import { TestSubgraph, deliver, globalId, subscribe, subscriptionClient, uuidOf 
 import { paymentIntentEvent, signed } from '@marketplace/payments';
 import type { Client } from 'graphql-ws';
 import { TestSupergraph, startTestSupergraph, until } from './testing/supergraph';
+import { paymentIntentOnceKnown } from './testing/money';
 
 /**
  * Issue 6's saga, through the gateway only: buy → PAID → licenses issued → FULFILLED pushed
@@ -120,9 +121,12 @@ it('buy → FULFILLED with keys → activate → verify offline → download →
   );
   const {
     checkout: { order },
-  } = await gql().data(`mutation { checkout(input: { idempotencyKey: "fulfilment-1" }) { order { id } } }`, {
-    token: buyer.token,
-  });
+  } = await gql().data(
+    `mutation { checkout(input: { idempotencyKey: "fulfilment-1", billing: { name: "Test Buyer", country: "US" } }) { order { id } } }`,
+    {
+      token: buyer.token,
+    },
+  );
   const socket = subscriptionClient(supergraph.gateway.url, buyer.token);
   sockets.push(socket);
   const live = subscribe<Pushed>(
@@ -131,20 +135,14 @@ it('buy → FULFILLED with keys → activate → verify offline → download →
     { id: order.id },
   );
   expect((await live.push(1)).data?.orderUpdated).toEqual({ status: 'PENDING_PAYMENT', licenses: [] });
-  const intent = await until(async () => {
-    const result = await gql().request(
-      `mutation($o: ID!) { createPaymentIntent(input: { orderId: $o }) { payment { id providerRef amount { amount currency } } } }`,
-      { variables: { o: order.id }, token: buyer.token },
-    );
-    return result.data?.createPaymentIntent ?? undefined;
-  }, 'payments to know the order');
+  const payment = await paymentIntentOnceKnown(supergraph, order.id, buyer.token);
   const succeeded = paymentIntentEvent(
     {
-      paymentIntentId: intent.payment.providerRef,
-      amount: intent.payment.amount.amount,
-      currency: intent.payment.amount.currency,
+      paymentIntentId: payment.providerRef,
+      amount: payment.amount.amount,
+      currency: payment.amount.currency,
       // Stripe's metadata carries our raw uuids (payments put them there), not the API's global ids.
-      metadata: { paymentId: uuidOf(intent.payment.id), orderId: uuidOf(order.id) },
+      metadata: { paymentId: uuidOf(payment.id), orderId: uuidOf(order.id) },
     },
     'succeeded',
   );
@@ -259,7 +257,7 @@ it('buy → FULFILLED with keys → activate → verify offline → download →
     `mutation($o: ID!) { refundOrder(input: { orderId: $o, reason: "Customer asked within 14 days" }) { payment { id status } order { id } } }`,
     { variables: { o: order.id }, token: admin },
   );
-  expect(refundOrder).toMatchObject({ payment: { id: intent.payment.id }, order: { id: order.id } });
+  expect(refundOrder).toMatchObject({ payment: { id: payment.id }, order: { id: order.id } });
   // Orders and licensing hear payment.refunded independently; the revocation is pushed too, whichever comes first.
   await live.pushWhere(
     (data) => data.orderUpdated.status === 'REFUNDED' && data.orderUpdated.licenses[0].status === 'REVOKED',

@@ -71,7 +71,14 @@ function rootFieldsOf(operation: OperationDefinitionNode): string[] {
 const USAGE = `
 import type { ResultOf, VariablesOf } from '@graphql-typed-document-node/core';
 import { graphql } from './gql';
-import { CheckoutDocument, MyEarningsDocument, MyLicensesDocument, StorefrontDocument } from './gql/graphql';
+import {
+  CheckoutDocument,
+  MyLicensesDocument,
+  SecondFactorDocument,
+  SignInWithSecondFactorDocument,
+  StorefrontDocument,
+  TwoFactorMethod,
+} from './gql/graphql';
 
 type Equal<A, B> = (<T>() => T extends A ? 1 : 2) extends <T>() => T extends B ? 1 : 2 ? true : false;
 function expectType<T extends true>(): T | undefined {
@@ -80,7 +87,7 @@ function expectType<T extends true>(): T | undefined {
 
 const UsageCheckout = graphql(\`
   mutation UsageCheckout($key: String!) {
-    checkout(input: { idempotencyKey: $key }) {
+    checkout(input: { idempotencyKey: $key, billing: { name: "Test Buyer", country: "US" } }) {
       order { id status total { amount currency } }
       cart { itemCount }
     }
@@ -119,8 +126,9 @@ type Storefront = ResultOf<typeof StorefrontDocument>;
 expectType<Equal<Storefront['products']['edges'][number]['node']['price']['amount'], number>>();
 type Licenses = NonNullable<NonNullable<ResultOf<typeof MyLicensesDocument>['me']>['licenses']>;
 expectType<Equal<Licenses['edges'][number]['node']['key'], string | null | undefined>>();
-type Earnings = NonNullable<NonNullable<ResultOf<typeof MyEarningsDocument>['me']>['vendor']>;
-expectType<Equal<NonNullable<Earnings['earnings']>['net']['amount'], number>>();
+type Challenge = NonNullable<ResultOf<typeof SignInWithSecondFactorDocument>['login']>['twoFactorChallenge'];
+expectType<Equal<NonNullable<Challenge>['methods'][number], TwoFactorMethod>>();
+expectType<Equal<NonNullable<ResultOf<typeof SecondFactorDocument>['verifyTwoFactor']>['accessToken'], string>>();
 expectType<Equal<VariablesOf<typeof CheckoutDocument>, { [key: string]: never }>>();
 
 export const used = [UsageCheckout, UsageAddToCart, UsageMyOrders];

@@ -2,80 +2,27 @@
  * Keeps the deployment files in step with the code: every subgraph folder is deployed by
  * docker-compose.yml, routed by the gateway and by Apollo Router, and composed by rover;
  * every container is health-checked and started only once what it needs is healthy.
+ * Apollo Router's own file and its coprocessor: infra.router.test.ts.
  */
 import { execFileSync } from 'node:child_process';
-import { existsSync, readFileSync, readdirSync, statSync } from 'node:fs';
-import { join, resolve } from 'node:path';
-import { parse } from 'yaml';
+import { existsSync, statSync } from 'node:fs';
+import { join } from 'node:path';
 import { GATEWAY_NODE_FLAGS } from '@marketplace/gateway';
-
-const root = resolve(__dirname, '../..');
-
-interface ComposeService {
-  image?: string;
-  build?: string | { context?: string; args?: Record<string, string> | string[] };
-  healthcheck?: { test?: string | string[]; disable?: boolean };
-  depends_on?: string[] | Record<string, { condition?: string }>;
-  environment?: string[] | Record<string, string | number | boolean | null>;
-  profiles?: string[];
-  volumes?: (string | { source?: string; target?: string })[];
-}
-
-interface HeaderRule {
-  propagate?: { named?: string; matching?: string };
-  insert?: { name?: string };
-}
-
-interface RouterConfig {
-  override_subgraph_url?: Record<string, string>;
-  headers?: { all?: { request?: HeaderRule[] | { operations?: HeaderRule[] } } };
-}
-
-interface RoverConfig {
-  federation_version?: string;
-  subgraphs?: Record<string, { routing_url?: string; schema?: { file?: string } }>;
-}
-
-function read(file: string): string {
-  return readFileSync(join(root, file), 'utf8');
-}
-
-/** YAML with compose-style `<<` merge keys resolved. */
-function readYaml<T>(file: string): T {
-  return parse(read(file), { merge: true }) as T;
-}
-
-/** `KEY: value` maps and `KEY=value` lists alike. */
-function keyValues(
-  value: string[] | Record<string, string | number | boolean | null> | undefined,
-): Record<string, string> {
-  if (!value) return {};
-  if (Array.isArray(value)) {
-    return Object.fromEntries(value.map((item) => [item.split('=')[0], item.slice(item.indexOf('=') + 1)]));
-  }
-  return Object.fromEntries(Object.entries(value).map(([key, item]) => [key, item == null ? '' : String(item)]));
-}
-
-function dependencies(service: ComposeService): Record<string, { condition?: string }> {
-  const dependsOn = service.depends_on;
-  if (!dependsOn) return {};
-  return Array.isArray(dependsOn) ? Object.fromEntries(dependsOn.map((name) => [name, {}])) : dependsOn;
-}
-
-const compose = readYaml<{ services: Record<string, ComposeService> }>('docker-compose.yml');
-const services = Object.entries(compose.services);
-const router = readYaml<RouterConfig>('router.yaml');
-const rover = readYaml<RoverConfig>('rover.yaml');
-
-/**
- * Subgraph names: every folder under subgraphs/ that is a package, by its package name
- * (`@marketplace/vendor` lives in subgraphs/vendors: tools hide folders named vendor/).
- */
-const subgraphs = readdirSync(join(root, 'subgraphs'), { withFileTypes: true })
-  .filter((entry) => entry.isDirectory() && existsSync(join(root, 'subgraphs', entry.name, 'package.json')))
-  .map((entry) => (JSON.parse(read(`subgraphs/${entry.name}/package.json`)) as { name: string }).name)
-  .map((name) => name.replace(/^@marketplace\//, ''))
-  .sort();
+import {
+  ComposeService,
+  compose,
+  defaultOf,
+  dependencies,
+  environmentOf,
+  keyValues,
+  read,
+  readYaml,
+  root,
+  rover,
+  router,
+  services,
+  subgraphs,
+} from './testing/deployment-files';
 
 describe('docker-compose.yml', () => {
   it('declares services', () => {
@@ -108,14 +55,7 @@ describe('docker-compose.yml', () => {
   });
 });
 
-/** What a compose value is when the variable is not set: `${X:-d}` → d, `${X}` / `${X:-}` → '', a literal → itself. */
-function defaultOf(value: string | undefined): string | undefined {
-  if (value === undefined) return undefined;
-  return value.replace(/\$\{[A-Z0-9_]+(?::?-([^}]*))?\}/g, (_match, fallback?: string) => fallback ?? '');
-}
-
 const nodeServices = services.filter(([, service]) => service.build !== undefined).map(([name]) => name);
-const environmentOf = (name: string) => keyValues(compose.services[name]?.environment);
 
 describe('docker-compose.yml defaults to production behaviour', () => {
   it('runs Node services', () => {
@@ -130,6 +70,11 @@ describe('docker-compose.yml defaults to production behaviour', () => {
     expect(['', 'false', undefined]).toContain(defaultOf(environmentOf(name).PAYMENT_SIMULATION_ENABLED));
   });
 
+  it('orders (reverse charge) and billing (invoices) read one SELLER_COUNTRY with one default', () => {
+    expect(environmentOf('orders').SELLER_COUNTRY).toBe('${SELLER_COUNTRY:-IE}');
+    expect(environmentOf('billing').SELLER_COUNTRY).toBe(environmentOf('orders').SELLER_COUNTRY);
+  });
+
   it('payments says so explicitly: PAYMENT_SIMULATION_ENABLED=false', () => {
     expect(environmentOf('payments').PAYMENT_SIMULATION_ENABLED).toBe('false');
   });
@@ -137,7 +82,7 @@ describe('docker-compose.yml defaults to production behaviour', () => {
   it.each([
     ['JWT_PUBLIC_KEY', nodeServices],
     ['JWT_PRIVATE_KEY', ['users']],
-    ['URL_SIGNING_SECRET', ['users', 'vendor', 'catalog', 'licensing', 'notifications']],
+    ['URL_SIGNING_SECRET', ['users', 'vendor', 'catalog', 'licensing', 'notifications', 'billing']],
     ['LICENSE_SIGNING_KEY', ['licensing']],
     ['STRIPE_WEBHOOK_SECRET', ['payments']],
     ['STRIPE_SECRET_KEY', ['payments']],
@@ -218,20 +163,6 @@ describe('docker-compose.dev.yml', () => {
       .filter(([, service]) => keyValues(service.environment).PAYMENT_SIMULATION_ENABLED === 'true')
       .map(([name]) => name);
     expect(enabled).toEqual(['payments']);
-  });
-});
-
-describe('router.yaml', () => {
-  const request = router.headers?.all?.request;
-  const rules = (Array.isArray(request) ? request : request?.operations) ?? [];
-  const propagated = rules.map((rule) => rule.propagate?.named?.toLowerCase()).filter(Boolean);
-
-  it.each(['authorization', 'x-request-id'])('propagates %s to every subgraph', (header) => {
-    expect(propagated).toContain(header);
-  });
-
-  it('overrides routing URLs of existing subgraphs only', () => {
-    expect(subgraphs).toEqual(expect.arrayContaining(Object.keys(router.override_subgraph_url ?? {})));
   });
 });
 

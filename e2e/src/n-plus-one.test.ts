@@ -343,7 +343,7 @@ describe('benchmark operations are N+1 free (statements and fetches independent 
       expect(add.result.addToCart.cart.itemCount).toBe(size);
       const checkout = await costOf(supergraph, (requestId) =>
         supergraph.client.data(
-          `mutation Checkout($k: String!) { checkout(input: { idempotencyKey: $k }) { order { id status items { name product { name } vendor { displayName } } } cart { id itemCount } } }`,
+          `mutation Checkout($k: String!) { checkout(input: { idempotencyKey: $k, billing: { name: "Test Buyer", country: "US" } }) { order { id status items { name product { name } vendor { displayName } } } cart { id itemCount } } }`,
           {
             variables: { k: randomUUID() },
             token,

@@ -63,7 +63,7 @@ const inbox = async (token: string) => (await gql().data<InboxView>(INBOX, { tok
 async function purchase(token: string, productId: string): Promise<string> {
   await addToCart(supergraph, token, productId);
   const { checkout } = await gql().data(
-    `mutation($k: String!) { checkout(input: { idempotencyKey: $k }) { order { id } } }`,
+    `mutation($k: String!) { checkout(input: { idempotencyKey: $k, billing: { name: "Test Buyer", country: "US" } }) { order { id } } }`,
     { variables: { k: `notify-${randomUUID()}` }, token },
   );
   const orderId = checkout.order.id as string;

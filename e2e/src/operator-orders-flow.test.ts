@@ -3,6 +3,7 @@ import { DemoIds } from '@marketplace/kit';
 import { globalId, uuidOf } from '@marketplace/kit/testing';
 import { paymentIntentEvent, signed } from '@marketplace/payments';
 import { TestSupergraph, startTestSupergraph, until } from './testing/supergraph';
+import { paymentIntentOnceKnown } from './testing/money';
 
 /**
  * Issue 20, the operator console's orders, through the gateway only: a purchase whose
@@ -70,27 +71,18 @@ it('a purchase and an admin refund, told by the timeline; found by email, vendor
     'the product replica',
   );
   const { checkout } = await gql().data(
-    `mutation { checkout(input: { idempotencyKey: "operator-orders-1" }) { order { id number } } }`,
+    `mutation { checkout(input: { idempotencyKey: "operator-orders-1", billing: { name: "Test Buyer", country: "US" } }) { order { id number } } }`,
     { token: buyer.token },
   );
   const order = checkout.order as { id: string; number: string };
-  const intent = await until(
-    async () =>
-      (
-        await gql().request(
-          `mutation($o: ID!) { createPaymentIntent(input: { orderId: $o }) { payment { id providerRef amount { amount currency } } } }`,
-          { variables: { o: order.id }, token: buyer.token },
-        )
-      ).data?.createPaymentIntent ?? undefined,
-    'payments to know the order',
-  );
+  const payment = await paymentIntentOnceKnown(supergraph, order.id, buyer.token);
   const webhook = await signed(
     paymentIntentEvent(
       {
-        paymentIntentId: intent.payment.providerRef,
-        amount: intent.payment.amount.amount,
-        currency: intent.payment.amount.currency,
-        metadata: { paymentId: uuidOf(intent.payment.id), orderId: uuidOf(order.id) },
+        paymentIntentId: payment.providerRef,
+        amount: payment.amount.amount,
+        currency: payment.amount.currency,
+        metadata: { paymentId: uuidOf(payment.id), orderId: uuidOf(order.id) },
       },
       'succeeded',
     ),

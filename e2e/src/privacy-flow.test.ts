@@ -81,6 +81,7 @@ describe('exportMyData', () => {
     const document = JSON.parse(text);
     expect(document.format).toBe('marketplace-data-export/1');
     expect(Object.keys(document.subgraphs).sort()).toEqual([
+      'billing',
       'catalog',
       'licensing',
       'notifications',
@@ -95,6 +96,10 @@ describe('exportMyData', () => {
     expect(document.subgraphs.licensing.licenses[0]).toMatchObject({ id: uuidOf(alice.licenseId) });
     expect(document.subgraphs.licensing.activations[0]).toMatchObject({ fingerprint: alice.fingerprint });
     expect(document.subgraphs.catalog.reviews[0]).toMatchObject({ body: alice.reviewBody, rating: 4 });
+    expect(document.subgraphs.billing.invoices.map((i: { orderId: string }) => i.orderId)).toEqual([
+      uuidOf(alice.orderId),
+    ]);
+    expect(document.subgraphs.billing.creditNotes).toEqual([]);
     expect(document.subgraphs.vendor).toEqual({ vendorProfile: [], vendorImages: [], ledgerEntries: [], payouts: [] });
     expect(document.subgraphs.notifications.notifications.map((n: { kind: string }) => n.kind)).toContain(
       'ORDER_RECEIPT',

@@ -112,7 +112,10 @@ describe('item 9: tokens', () => {
         'mutation($p: ID!) { addToCart(input: { productId: $p }) { cart { itemCount } } }',
         { p: products.edges[0].node.id },
       ],
-      ['mutation($k: String!) { checkout(input: { idempotencyKey: $k }) { order { id } } }', { k: randomUUID() }],
+      [
+        'mutation($k: String!) { checkout(input: { idempotencyKey: $k, billing: { name: "Test Buyer", country: "US" } }) { order { id } } }',
+        { k: randomUUID() },
+      ],
       ['mutation { applyAsVendor(input: { displayName: "Ghost Labs", bio: "Nobody." }) { vendor { id } } }', {}],
     ] as const) {
       const result = await gql().request(query, { token, variables });

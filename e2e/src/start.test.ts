@@ -4,7 +4,7 @@ import { Server, createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { envReader } from '@marketplace/kit';
-import { GraphQLTestClient, freePort, until } from '@marketplace/kit/testing';
+import { GraphQLTestClient, freePortSettings, until } from '@marketplace/kit/testing';
 import { readGatewayConfig } from '@marketplace/gateway';
 import { DEFAULT_EMBEDDED_POSTGRES_PORT, DEFAULT_MAIL_SINK_PORT, REPO_ROOT, subgraphs } from '@marketplace/scripts';
 
@@ -37,11 +37,8 @@ const DEFAULT_PORTS = [
 ];
 
 /** A distinct free port for every process `npm start` starts, so that none listens on a default one. */
-async function freePorts(): Promise<Record<string, string>> {
-  const ports = new Set<number>();
-  while (ports.size < PORT_VARIABLES.length) ports.add(await freePort());
-  const drawn = [...ports];
-  return Object.fromEntries(PORT_VARIABLES.map((variable, index) => [variable, String(drawn[index])]));
+function freePorts(): Promise<Record<string, string>> {
+  return freePortSettings(PORT_VARIABLES);
 }
 
 function launch(env: Record<string, string>): Started {

@@ -82,9 +82,12 @@ it("closes a suspended customer's open orderUpdated subscription within seconds"
   );
   const {
     checkout: { order },
-  } = await gql().data(`mutation { checkout(input: { idempotencyKey: "suspension-1" }) { order { id } } }`, {
-    token: register.accessToken,
-  });
+  } = await gql().data(
+    `mutation { checkout(input: { idempotencyKey: "suspension-1", billing: { name: "Test Buyer", country: "US" } }) { order { id } } }`,
+    {
+      token: register.accessToken,
+    },
+  );
   const closes: number[] = [];
   const socket = subscriptionClient(supergraph.gateway.url, register.accessToken, {
     onClose: (code) => closes.push(code),

@@ -93,6 +93,7 @@ describe('readGatewayConfig', () => {
       { prefix: '/licensing', subgraph: 'licensing', maxBodyBytes: 2 ** 20 },
       { prefix: '/exports', subgraph: 'users', maxBodyBytes: 2 ** 20 },
       { prefix: '/unsubscribe', subgraph: 'notifications', maxBodyBytes: 2 ** 20 },
+      { prefix: '/invoices', subgraph: 'billing', maxBodyBytes: 2 ** 20 },
       { prefix: '/media/products', subgraph: 'catalog', maxBodyBytes: 10 * 2 ** 20 },
       { prefix: '/media/users', subgraph: 'users', maxBodyBytes: 10 * 2 ** 20 },
       { prefix: '/media/vendors', subgraph: 'vendor', maxBodyBytes: 10 * 2 ** 20 },
@@ -153,10 +154,17 @@ describe('readGatewayConfig', () => {
       enabled: true,
       perUserPerMinute: 1200,
       perIpPerMinute: 60,
+      perApiKeyPerMinute: 300,
       storeTimeoutMs: 250,
       webhooksPerIpPerMinute: 1200,
       mediaPerIpPerMinute: 3000,
     });
+    expect(configOf({ RATE_LIMIT_PER_API_KEY_PER_MINUTE: '30' }).rateLimit.perApiKeyPerMinute).toBe(30);
+    expect(configOf({}).apiKeys).toEqual({ cacheSeconds: 5 });
+    expect(configOf({ API_KEY_CACHE_SECONDS: '0' }).apiKeys.cacheSeconds).toBe(0);
+    expect(() => configOf({ API_KEY_CACHE_SECONDS: '61' })).toThrow(
+      'API_KEY_CACHE_SECONDS must be an integer between 0 and 60',
+    );
     expect(configOf({ RATE_LIMIT_WEBHOOKS_PER_IP_PER_MINUTE: '50' }).rateLimit.webhooksPerIpPerMinute).toBe(50);
     expect(configOf({ RATE_LIMIT_MEDIA_PER_IP_PER_MINUTE: '90' }).rateLimit.mediaPerIpPerMinute).toBe(90);
     expect(() => configOf({ RATE_LIMIT_MEDIA_PER_IP_PER_MINUTE: '-1' })).toThrow(

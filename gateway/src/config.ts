@@ -40,6 +40,10 @@ export const DEFAULT_SUBGRAPH_TIMEOUT_MS = 30_000;
 /** Requests per minute for a signed-in caller (by user id) and for anyone else (by client IP). */
 export const DEFAULT_RATE_LIMIT_PER_USER_PER_MINUTE = 600;
 export const DEFAULT_RATE_LIMIT_PER_IP_PER_MINUTE = 300;
+/** Each vendor API key's own budget: software polls, so it counts apart from its owner's person. */
+export const DEFAULT_RATE_LIMIT_PER_API_KEY_PER_MINUTE = 300;
+/** How long the gateway trusts an API key it exchanged: the most a revoked key keeps working. */
+export const DEFAULT_API_KEY_CACHE_SECONDS = 5;
 /**
  * Stripe delivers every account's webhooks from a dozen published addresses and retries a 429
  * for days: a sale's burst of events from one address must not wait behind visitors' budgets,
@@ -120,6 +124,8 @@ export interface GatewayConfig {
   rateLimit: GatewayRateLimitSettings;
   /** graphql-ws on `/graphql`: message size, sockets per user and per IP, operations in flight per socket. */
   webSocket: WebSocketSettings;
+  /** Vendors' API keys (`Authorization: Bearer mk_…`): how long an exchanged key is trusted without asking users again. */
+  apiKeys: { cacheSeconds: number };
   /** `USERS_URL` and friends: where a subgraph really lives when it differs from the supergraph's routing URL. */
   subgraphUrlOverride(name: string): string | undefined;
   /** @apollo/gateway's usage reports to Apollo and the cloud-metadata probes behind them; off unless `APOLLO_TELEMETRY_DISABLED=false`. */
@@ -183,7 +189,8 @@ export function readGatewayConfig(env: EnvReader): GatewayConfig {
         min: 1,
         max: MAX_RATE_LIMIT_PER_MINUTE,
       }),
-      storeTimeoutMs: env.int('RATE_LIMIT_STORE_TIMEOUT_MS', DEFAULT_STORE_TIMEOUT_MS, { min: 1, max: 60_000 }),
+      perApiKeyPerMinute: readApiKeySettings(env).perApiKeyPerMinute,
+      storeTimeoutMs: readApiKeySettings(env).storeTimeoutMs,
       webhooksPerIpPerMinute: env.int(
         'RATE_LIMIT_WEBHOOKS_PER_IP_PER_MINUTE',
         DEFAULT_RATE_LIMIT_WEBHOOKS_PER_IP_PER_MINUTE,
@@ -194,6 +201,7 @@ export function readGatewayConfig(env: EnvReader): GatewayConfig {
         max: MAX_RATE_LIMIT_PER_MINUTE,
       }),
     },
+    apiKeys: { cacheSeconds: readApiKeySettings(env).cacheSeconds },
     webSocket: {
       maxMessageBytes: env.int('WS_MAX_MESSAGE_BYTES', DEFAULT_WEBSOCKET_MAX_MESSAGE_BYTES, {
         min: 1_024,
@@ -252,4 +260,21 @@ function corsOrigins(env: EnvReader, common: CommonConfig): string[] | undefined
   if (configured.length > 0) return configured;
   // Production must name its frontends; anywhere else a local frontend just works.
   return common.environment === 'production' ? [] : undefined;
+}
+
+/**
+ * What the gateway and the router coprocessor read alike for vendors' API keys, so a key is
+ * remembered as long, and counted on the same budget, whichever serves it. (The rate-limit
+ * store's timeout is the limiter's, shared by every budget.)
+ */
+export function readApiKeySettings(env: EnvReader) {
+  return {
+    rateLimitEnabled: env.bool('RATE_LIMIT_ENABLED', true),
+    perApiKeyPerMinute: env.int('RATE_LIMIT_PER_API_KEY_PER_MINUTE', DEFAULT_RATE_LIMIT_PER_API_KEY_PER_MINUTE, {
+      min: 1,
+      max: MAX_RATE_LIMIT_PER_MINUTE,
+    }),
+    storeTimeoutMs: env.int('RATE_LIMIT_STORE_TIMEOUT_MS', DEFAULT_STORE_TIMEOUT_MS, { min: 1, max: 60_000 }),
+    cacheSeconds: env.int('API_KEY_CACHE_SECONDS', DEFAULT_API_KEY_CACHE_SECONDS, { min: 0, max: 60 }),
+  };
 }

@@ -192,8 +192,10 @@ describe('operation logs', () => {
     expect(lines).toHaveLength(1);
     expect(lines[0]).toMatchObject({
       service: 'gateway',
+      method: 'POST',
       operationName: 'Whoami',
       operationType: 'query',
+      status: 200,
       viewerId: 'user-admin',
     });
     expect(typeof lines[0].durationMs).toBe('number');

@@ -2,6 +2,7 @@ import type { DestinationStream } from 'pino';
 import {
   EnvReader,
   Mailbox,
+  answerLastOnEachConnection,
   Metrics,
   buildGatewaySigner,
   changeFeedNamespace,
@@ -20,6 +21,7 @@ import { buildCaches, invalidateOnChangeNotices } from './caching/caches';
 import type { PublicDataCache } from './caching/public-cache';
 import type { ResponseCache } from './caching/response-cache';
 import { readGatewayConfig } from './config';
+import { ApiKeyExchange } from './edge/api-key-exchange';
 import { buildRateLimit, describeRateLimit } from './edge/rate-limit';
 import { buildTokenVerifier } from './edge/request-context';
 import { GRAPHQL_PATH, buildExpressApp, mountRoutes } from './edge/routes';
@@ -49,6 +51,8 @@ export interface RunningGateway {
   subgraphCache: PublicDataCache<SubgraphAnswer>;
   /** Subgraph name → the URL the gateway actually calls (after `<NAME>_URL` overrides). */
   subgraphs: ReadonlyMap<string, string>;
+  /** SIGTERM: still serving, each answer closing its connection, so clients reconnect elsewhere before `close`. */
+  drain(): void;
   close(): Promise<void>;
 }
 
@@ -86,7 +90,23 @@ export async function startGateway(options: GatewayOptions = {}): Promise<Runnin
 
   await undoingOnFailure(apollo.start(), closeConnections);
   const { mailbox } = options;
-  mountRoutes(app, { config, apollo, metrics, verifier, signer, rateLimit, subgraphs, log, mailbox });
+  let draining = false;
+  const usersUrl = subgraphs.get('users');
+  const apiKeys =
+    usersUrl && new ApiKeyExchange(usersUrl, signer, config.apiKeys.cacheSeconds, log.child({ component: 'api-keys' }));
+  mountRoutes(app, {
+    config,
+    apollo,
+    metrics,
+    verifier,
+    signer,
+    rateLimit,
+    subgraphs,
+    log,
+    mailbox,
+    draining: () => draining,
+    apiKeys: apiKeys || undefined,
+  });
   const closeWebSockets = serveLiveSubscriptions(httpServer, GRAPHQL_PATH, {
     apollo,
     schema: apiSchema,
@@ -97,7 +117,9 @@ export async function startGateway(options: GatewayOptions = {}): Promise<Runnin
     log: log.child({ component: 'subscriptions' }),
     rateLimiter: rateLimit?.limiter,
     webSocket: config.webSocket,
+    countSubscriptions: metrics.countSubscriptions,
     clientIpOf: (request) => upgradeClientIp(request, app.get('trust proxy fn') as TrustProxyFn),
+    apiKeys: apiKeys || undefined,
   });
   const stop = async (server: 'listening' | 'not listening') => {
     await closeWebSockets();
@@ -111,5 +133,9 @@ export async function startGateway(options: GatewayOptions = {}): Promise<Runnin
   const url = `http://${host}:${actualPort}${GRAPHQL_PATH}`;
   log.info({ url, subgraphs: Object.fromEntries(subgraphs), rateLimit: describeRateLimit(config) }, 'gateway ready');
   const { responseCache, subgraphCache } = caches;
-  return { url, port: actualPort, responseCache, subgraphCache, subgraphs, close: () => stop('listening') };
+  const drain = () => {
+    draining = true;
+    answerLastOnEachConnection(httpServer);
+  };
+  return { url, port: actualPort, responseCache, subgraphCache, subgraphs, drain, close: () => stop('listening') };
 }

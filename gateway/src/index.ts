@@ -13,3 +13,5 @@ export {
 export { GATEWAY_NODE_FLAGS } from './node-flags';
 export { NODE_EXISTENCE_PROBES, withNodeExistence } from './apollo/node-existence';
 export { DEV_MAIL_PATH } from './edge/dev-mailbox';
+export { DEFAULT_ROUTER_COPROCESSOR_PORT } from './router-coprocessor/settings';
+export { RunningRouterCoprocessor, startRouterCoprocessor } from './router-coprocessor/server';

@@ -1,3 +1,4 @@
+import '@marketplace/kit/tracing';
 import { runUntilSignal } from '@marketplace/kit';
 import { startGateway } from './gateway';
 

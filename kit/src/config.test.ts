@@ -198,6 +198,7 @@ describe('readCommonConfig', () => {
         deadLetterExchange: 'marketplace.dlx',
         queuePrefix: '',
         temporary: false,
+        queueType: 'classic',
         maxAttempts: 5,
         retryBaseDelayMs: 200,
         retryMaxDelayMs: 5000,
@@ -206,11 +207,37 @@ describe('readCommonConfig', () => {
         outboxPollMs: 1000,
         backlogReportMs: 5000,
       },
-      jwt: { publicKeyPem: undefined, privateKeyPem: undefined, issuer: 'marketplace-users', audience: 'marketplace' },
+      jwt: {
+        publicKeyPem: undefined,
+        privateKeyPem: undefined,
+        issuer: 'marketplace-users',
+        audience: 'marketplace',
+        adminRequiresSecondFactor: false,
+      },
       exposeInternalErrors: false,
       subgraphSigningSecret: undefined,
       operationLimits: { maxDepth: 12, maxAliases: 30, maxDirectives: 50, maxTokens: 5000 },
+      databaseMigrations: 'apply',
     });
+  });
+
+  it('asks admins for a second factor in production and nowhere else, unless ADMIN_REQUIRE_TWO_FACTOR says', () => {
+    const required = (env: Record<string, string>) => readCommonConfig(envReader(env)).jwt.adminRequiresSecondFactor;
+    expect(required({})).toBe(false);
+    expect(required({ NODE_ENV: 'test' })).toBe(false);
+    expect(required({ NODE_ENV: 'production' })).toBe(true);
+    expect(required({ NODE_ENV: 'production', ADMIN_REQUIRE_TWO_FACTOR: 'false' })).toBe(false);
+    expect(required({ NODE_ENV: 'development', ADMIN_REQUIRE_TWO_FACTOR: 'true' })).toBe(true);
+  });
+
+  it('reads what a subgraph does with its migrations at start, and refuses anything else', () => {
+    const migrations = (value: string) =>
+      readCommonConfig(envReader({ DATABASE_MIGRATIONS: value })).databaseMigrations;
+    expect(migrations('verify')).toBe('verify');
+    expect(migrations('only')).toBe('only');
+    expect(configError(() => migrations('skip')).message).toBe(
+      'config: DATABASE_MIGRATIONS must be one of apply, verify, only (got "skip")',
+    );
   });
 
   it('reads the operation limits every subgraph port and the gateway apply, and refuses bad ones', () => {

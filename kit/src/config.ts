@@ -1,4 +1,5 @@
 import { DEFAULT_POOL_SIZE } from './data/database';
+import { QUEUE_TYPES, QueueType } from './events/amqp-transport';
 import { BACKLOG_REPORT_INTERVAL_MS } from './events/backlog';
 import { OperationShapeLimits, readOperationLimits } from './server/operation-limits';
 
@@ -122,14 +123,31 @@ export interface CommonConfig {
   /** Folder for generated development state: embedded Postgres, dev keys. */
   dataDir: string;
   events: EventSettings;
-  jwt: { publicKeyPem: string | undefined; privateKeyPem: string | undefined; issuer: string; audience: string };
+  jwt: {
+    publicKeyPem: string | undefined;
+    privateKeyPem: string | undefined;
+    issuer: string;
+    audience: string;
+    /** `ADMIN_REQUIRE_TWO_FACTOR`: admin-only operations need a session signed in with a second factor. */
+    adminRequiresSecondFactor: boolean;
+  };
   /** Unexpected errors' messages reach the client (development only, `EXPOSE_INTERNAL_ERRORS=true`). */
   exposeInternalErrors: boolean;
   /** The gateway signs what it forwards to subgraphs with it (`SUBGRAPH_SIGNING_SECRET`); unset: generated outside production. */
   subgraphSigningSecret: string | undefined;
   /** Depth, aliases, directives and tokens of one operation: checked by the gateway and by every subgraph port alike. */
   operationLimits: OperationShapeLimits;
+  /** What a subgraph does with its migrations at start (`DATABASE_MIGRATIONS`). */
+  databaseMigrations: DatabaseMigrations;
 }
+
+/**
+ * `apply` (default): migrate at start, under an advisory lock, so replicas starting together migrate once.
+ * `verify`: refuse to start while a migration is pending (a deployment whose migration Job runs first; the
+ * service's database role then needs no DDL rights). `only`: migrate, then exit (the migration Job itself).
+ */
+export const DATABASE_MIGRATIONS = ['apply', 'verify', 'only'] as const;
+export type DatabaseMigrations = (typeof DATABASE_MIGRATIONS)[number];
 
 /** The event backbone's settings (ARCHITECTURE §4). */
 export interface EventSettings {
@@ -138,6 +156,8 @@ export interface EventSettings {
   queuePrefix: string;
   /** Tests: exchanges auto-delete and queues expire, so a shared broker is left clean. */
   temporary: boolean;
+  /** `EVENTS_QUEUE_TYPE`: `quorum` for replicated queues on a RabbitMQ cluster. */
+  queueType: QueueType;
   maxAttempts: number;
   retryBaseDelayMs: number;
   retryMaxDelayMs: number;
@@ -166,6 +186,7 @@ export function readCommonConfig(env: EnvReader = envReader()): CommonConfig {
       deadLetterExchange: env.string('EVENTS_DLX', 'marketplace.dlx'),
       queuePrefix: env.string('EVENTS_QUEUE_PREFIX', ''),
       temporary: env.bool('EVENTS_TEMPORARY_TOPOLOGY', false),
+      queueType: env.oneOf('EVENTS_QUEUE_TYPE', QUEUE_TYPES, 'classic'),
       maxAttempts: env.int('EVENTS_MAX_ATTEMPTS', 5, { min: 1, max: 100 }),
       retryBaseDelayMs: env.int('EVENTS_RETRY_BASE_MS', 200, { min: 1, max: 60_000 }),
       retryMaxDelayMs: env.int('EVENTS_RETRY_MAX_MS', 5_000, { min: 1, max: 600_000 }),
@@ -179,10 +200,13 @@ export function readCommonConfig(env: EnvReader = envReader()): CommonConfig {
       privateKeyPem: pemFromEnv(env, 'JWT_PRIVATE_KEY'),
       issuer: env.string('JWT_ISSUER', 'marketplace-users'),
       audience: env.string('JWT_AUDIENCE', 'marketplace'),
+      // On in production; off elsewhere, so the seeded demo admin works in development and tests.
+      adminRequiresSecondFactor: env.bool('ADMIN_REQUIRE_TWO_FACTOR', environment === 'production'),
     },
     exposeInternalErrors: environment === 'development' && env.bool('EXPOSE_INTERNAL_ERRORS', false),
     subgraphSigningSecret: signingSecretFromEnv(env, 'SUBGRAPH_SIGNING_SECRET'),
     operationLimits: readOperationLimits(env),
+    databaseMigrations: env.oneOf('DATABASE_MIGRATIONS', DATABASE_MIGRATIONS, 'apply'),
   };
 }
 

@@ -38,7 +38,8 @@ export const ERROR_CODE_DESCRIPTIONS: Record<ErrorCode | ProtocolCode, string> =
   PERSISTED_QUERY_NOT_FOUND: 'The automatic persisted query hash is unknown; send the query text once.',
   PERSISTED_QUERY_NOT_SUPPORTED: 'Persisted queries are not accepted here.',
   OPERATION_RESOLUTION_FAILURE: 'The operation named in the request is not in the document.',
-  DOWNSTREAM_SERVICE_ERROR: 'A subgraph failed to answer; the gateway could not complete the operation.',
+  DOWNSTREAM_SERVICE_ERROR:
+    'A subgraph failed to answer; the gateway could not complete the operation. Retry a query; retry a mutation only when it is idempotent (an idempotency key, or setting a state), since it may have been applied.',
 };
 
 /** One invalid input field: `field` is the path inside the argument, e.g. `input.email`. */

@@ -10,6 +10,7 @@ import {
   parse,
 } from 'graphql';
 import { BuildSchemaOptions, PubSub, buildSchema, createResolversMap } from 'type-graphql';
+import { API_KEY_SCOPE_DIRECTIVE } from './auth/api-key-scope';
 import { authChecker } from './auth/auth-checker';
 import { CACHE_CONTROL_DIRECTIVE } from './cache-hints';
 import { ERROR_ENUMS_SDL } from './error-enums';
@@ -106,7 +107,7 @@ export async function buildFederatedSchema(options: FederatedSchemaOptions): Pro
   const subgraphSchema = buildSubgraphSchema({
     typeDefs: foldObjectExtensions(
       parse(
-        `${FEDERATION_LINK}\n${CACHE_CONTROL_DIRECTIVE}\n${ERROR_ENUMS_SDL}\n${printSchemaWithDirectives(schema)}\n${options.extension?.typeDefs ?? ''}`,
+        `${FEDERATION_LINK}\n${CACHE_CONTROL_DIRECTIVE}\n${API_KEY_SCOPE_DIRECTIVE}\n${ERROR_ENUMS_SDL}\n${printSchemaWithDirectives(schema)}\n${options.extension?.typeDefs ?? ''}`,
       ),
     ),
     resolvers,

@@ -37,3 +37,13 @@ it('redacts passwords, tokens and license keys, nested in events too', () => {
   expect(written).toContain('"licenseId":"l-2"');
   expect(written.match(/\[redacted\]/g)?.length).toBe(6);
 });
+
+it("redacts vendors' API keys: the exchange header and createApiKey's secret", () => {
+  const written = linesOf((log) => {
+    log.info({ req: { headers: { 'x-api-key': 'mk_0123456789abcdef_key-1' } } }, 'a request');
+    log.info({ headers: { 'x-api-key': 'mk_0123456789abcdef_key-2' } }, 'headers');
+    log.info({ createApiKey: { secret: 'mk_0123456789abcdef_key-3', apiKey: { name: 'ci' } } }, 'an answer');
+  });
+  for (const key of ['key-1', 'key-2', 'key-3']) expect(written).not.toContain(key);
+  expect(written).toContain('"name":"ci"');
+});

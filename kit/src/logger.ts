@@ -1,4 +1,6 @@
+import { context, isSpanContextValid, trace } from '@opentelemetry/api';
 import pino, { Logger } from 'pino';
+import pinoPretty from 'pino-pretty';
 
 export type { Logger };
 
@@ -25,6 +27,11 @@ export const REDACTED_PATHS = [
   '*.authorization',
   'headers.authorization',
   'req.headers.authorization',
+  // Vendors' API keys: the gateway sends one to the users subgraph in this header; createApiKey answers one as `secret`.
+  'headers["x-api-key"]',
+  'req.headers["x-api-key"]',
+  'secret',
+  '*.secret',
   'variables.*',
   // Signed license keys travel in order.licensed (the receipt mail shows them).
   'licenseKey',
@@ -33,7 +40,21 @@ export const REDACTED_PATHS = [
   '*.*.licenses[*].licenseKey',
 ];
 
-export function createLogger(options: { name: string; level?: string; destination?: pino.DestinationStream }): Logger {
+export interface LoggerOptions {
+  name: string;
+  level?: string;
+  destination?: pino.DestinationStream;
+  /** One readable line per record instead of JSON; by default when the output is stdout and a terminal. */
+  pretty?: boolean;
+}
+
+/**
+ * Structured logs (pino): JSON for collectors, or, in a terminal, one readable line per
+ * record (pino-pretty, in-process). Every record written inside a trace carries its
+ * `trace_id` and `span_id`, so a line leads to the trace and a trace to its lines.
+ */
+export function createLogger(options: LoggerOptions): Logger {
+  const pretty = options.pretty ?? (options.destination === undefined && process.stdout.isTTY === true);
   return pino(
     {
       name: options.name,
@@ -42,7 +63,28 @@ export function createLogger(options: { name: string; level?: string; destinatio
       timestamp: pino.stdTimeFunctions.isoTime,
       redact: { paths: REDACTED_PATHS, censor: '[redacted]' },
       formatters: { level: (label) => ({ level: label }) },
+      mixin: activeTraceIds,
     },
-    options.destination,
+    pretty ? prettyStream(options.destination) : options.destination,
   );
+}
+
+/** The ids of the active span, when there is a trace (tracing is on unless OTEL_SDK_DISABLED). */
+function activeTraceIds(): { trace_id?: string; span_id?: string } {
+  const span = trace.getSpan(context.active());
+  if (!span) return {};
+  const ids = span.spanContext();
+  return isSpanContextValid(ids) ? { trace_id: ids.traceId, span_id: ids.spanId } : {};
+}
+
+function prettyStream(destination: pino.DestinationStream | undefined): pino.DestinationStream {
+  return pinoPretty({
+    destination: destination ?? 1,
+    colorize: destination === undefined,
+    singleLine: true,
+    translateTime: 'SYS:HH:MM:ss.l',
+    ignore: 'pid,hostname,name,service,span_id',
+    messageFormat: '{service} {msg}',
+    sync: destination === undefined,
+  });
 }

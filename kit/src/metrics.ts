@@ -14,6 +14,8 @@ export class Metrics {
   readonly operationDuration: Histogram<'operation' | 'type'>;
 
   private readonly operationNames = new Set<string>();
+  /** What `graphql_subscriptions_open` adds up at each scrape: one reading per graphql-ws server. */
+  private readonly subscriptionReadings = new Set<() => number>();
 
   constructor(service: string) {
     this.registry.setDefaultLabels({ service });
@@ -38,7 +40,25 @@ export class Metrics {
       buckets: DURATION_BUCKETS_SECONDS,
       registers: [this.registry],
     });
+    const readings = this.subscriptionReadings;
+    // Exported by every service (0 where none is served), so one query covers them all.
+    new Gauge({
+      name: 'graphql_subscriptions_open',
+      help: 'GraphQL subscriptions followed over graphql-ws right now',
+      registers: [this.registry],
+      collect() {
+        let open = 0;
+        for (const read of readings) open += read();
+        this.set(open);
+      },
+    });
   }
+
+  /** Adds a graphql-ws server's reading to `graphql_subscriptions_open`; returns the function that takes it away. */
+  readonly countSubscriptions = (read: () => number): (() => void) => {
+    this.subscriptionReadings.add(read);
+    return () => this.subscriptionReadings.delete(read);
+  };
 
   /** A counter of the service's own on its registry. */
   counter<L extends string>(name: string, help: string, labelNames: L[] = []): Counter<L> {

@@ -1,36 +1,71 @@
-import { ConfigError } from './config';
+import { ConfigError, EnvReader, envReader } from './config';
+import { flushTracing } from './tracing/lifecycle';
 
 export interface Stoppable {
   close(): Promise<void>;
+  /**
+   * The orchestrator is about to stop this process: report not ready (`/ready` 503) so load
+   * balancers send no new work, while everything still serves. `close` follows after the drain.
+   */
+  drain?(): void;
 }
 
-/** How long shutdown may take before the process exits anyway. */
+/** How long shutdown may take once the drain is over before the process exits anyway. */
 export const SHUTDOWN_TIMEOUT_MS = 10_000;
+/**
+ * `SHUTDOWN_DRAIN_MS`: how long a process keeps serving after SIGTERM, not ready, before it
+ * stops accepting connections. An orchestrator takes a moment to stop routing to a process it
+ * is stopping (Kubernetes: endpoint propagation to every node, usually well under the 2 s
+ * here); requests that arrive meanwhile are served instead of refused.
+ */
+export const DEFAULT_SHUTDOWN_DRAIN_MS = 2_000;
+const MAX_SHUTDOWN_DRAIN_MS = 120_000;
+
+export function readShutdownDrainMs(env: EnvReader = envReader()): number {
+  return env.int('SHUTDOWN_DRAIN_MS', DEFAULT_SHUTDOWN_DRAIN_MS, { min: 0, max: MAX_SHUTDOWN_DRAIN_MS });
+}
 
 /**
- * Runs a service until SIGINT/SIGTERM, then closes it gracefully. A start-up failure
+ * Graceful stop: not ready at once, still serving for `drainMs`, then `close` (stop accepting,
+ * finish requests in flight, stop consuming events, close connections).
+ */
+export async function drainThenClose(running: Stoppable, drainMs: number): Promise<void> {
+  running.drain?.();
+  if (drainMs > 0) await new Promise((resolve) => setTimeout(resolve, drainMs));
+  await running.close();
+}
+
+/**
+ * Runs a service until SIGINT/SIGTERM, then closes it gracefully. SIGTERM (an orchestrator's
+ * stop) drains first for `SHUTDOWN_DRAIN_MS`; SIGINT (Ctrl-C) closes at once. A start-up failure
  * prints one line (which setting, which port, which dependency) and exits non-zero.
  */
 export async function runUntilSignal(name: string, start: () => Promise<Stoppable>): Promise<void> {
   let running: Stoppable;
+  let drainMs: number;
   try {
+    drainMs = readShutdownDrainMs();
     running = await start();
   } catch (error) {
     process.stderr.write(`${name} did not start: ${describeStartupError(error)}\n`);
     process.exit(1);
   }
   let stopping = false;
-  const stop = async (signal: string) => {
+  const stop = async (signal: 'SIGINT' | 'SIGTERM') => {
     if (stopping) return;
     stopping = true;
-    process.stderr.write(`${name}: ${signal} received, shutting down\n`);
+    const drain = signal === 'SIGTERM' ? drainMs : 0;
+    process.stderr.write(
+      `${name}: ${signal} received, shutting down${drain > 0 ? ` after a ${drain} ms drain` : ''}\n`,
+    );
     const timer = setTimeout(() => {
       process.stderr.write(`${name}: shutdown took longer than ${SHUTDOWN_TIMEOUT_MS} ms, exiting\n`);
       process.exit(1);
-    }, SHUTDOWN_TIMEOUT_MS);
+    }, drain + SHUTDOWN_TIMEOUT_MS);
     timer.unref();
     try {
-      await running.close();
+      await drainThenClose(running, drain);
+      await flushTracing();
       process.stderr.write(`${name}: stopped\n`);
       process.exit(0);
     } catch (error) {

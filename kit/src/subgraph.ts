@@ -15,11 +15,13 @@ import type { EventBackbone } from './events/backbone';
 import type { EventHandler } from './events/consumer';
 import type { Outbox } from './events/outbox';
 import { ReferenceResolvers, SchemaExtension, buildFederatedSchema } from './federation';
-import { closeServer, createHttpServer, listen, portOf } from './http/express';
+import { answerLastOnEachConnection, closeServer, createHttpServer, listen, portOf } from './http/express';
 import { Logger, createLogger } from './logger';
 import { Metrics } from './metrics';
 import { undoingOnFailure } from './process';
-import { SubgraphConnections, openConnections } from './server/connections';
+import { SubgraphConnections, migrationsOf, openConnections } from './server/connections';
+import { openDatabase } from './data/database';
+import { limitApiKeysToTheirScopes } from './auth/api-key-scope';
 import { acceptIdentityOnUpgrade, answerFederationFieldsOnlyToGateway } from './server/gateway-identity';
 import { RequestContextDeps, buildSubgraphApolloServer, serveSubgraphSubscriptions } from './server/graphql-server';
 import { buildSubgraphApp, mountSubgraphRoutes } from './server/routes';
@@ -110,6 +112,11 @@ export interface RunningSubgraph {
   deps: SubgraphDeps;
   wiring: SubgraphWiring;
   events: EventBackbone;
+  /**
+   * `/ready` answers 503 from now on while everything still serves, each answer closing its
+   * connection (SIGTERM: `drainThenClose`).
+   */
+  drain(): void;
   close(): Promise<void>;
 }
 
@@ -147,6 +154,13 @@ export async function startSubgraph(module: SubgraphModule, options: StartOption
   const env = options.env ?? envReader();
   const config = readCommonConfig(env);
   const log = createLogger({ name: module.name, level: config.logLevel, destination: options.logDestination });
+  if (config.databaseMigrations === 'only') {
+    // The migration Job's container: done once the schema is current, before any setting it does not
+    // need (keys, SMTP, Stripe) is asked for. Nothing else is open, so the process ends here.
+    await migrateSubgraph(module, { databaseUrl: options.databaseUrl ?? config.databaseUrl, log });
+    log.info('migrations applied (DATABASE_MIGRATIONS=only), exiting');
+    process.exit(0);
+  }
   const settings = module.readSettings?.(env);
   const port = options.port ?? subgraphPort(module, env);
   const host = options.host ?? env.string('HOST', '127.0.0.1');
@@ -161,7 +175,11 @@ export async function startSubgraph(module: SubgraphModule, options: StartOption
     signer: buildGatewaySigner(config),
   };
   const metrics = new Metrics(module.name);
-  const app = buildSubgraphApp(metrics);
+  let draining = false;
+  const notDraining = async () => {
+    if (draining) throw new Error('draining before shutdown');
+  };
+  const app = buildSubgraphApp(metrics, module.name);
   const httpServer = createHttpServer(app);
   const origin = () => (httpServer.listening ? `http://${host}:${portOf(httpServer)}` : undefined);
   const connections = await undoingOnFailure(openConnections(module, { config, databaseUrl, log, metrics }), () =>
@@ -171,11 +189,13 @@ export async function startSubgraph(module: SubgraphModule, options: StartOption
   const wiring = module.wire(deps, settings);
 
   const variant = schemaVariantOf(module, settings);
-  const schema = answerFederationFieldsOnlyToGateway(await buildSubgraphSchemaOf(module, wiring, variant));
+  const schema = limitApiKeysToTheirScopes(
+    answerFederationFieldsOnlyToGateway(await buildSubgraphSchemaOf(module, wiring, variant)),
+  );
   const formatError = createErrorFormatter(log, { exposeInternals: config.exposeInternalErrors });
   acceptIdentityOnUpgrade(httpServer, context.signer);
   const limits = config.operationLimits;
-  const closeWebSockets = serveSubgraphSubscriptions(httpServer, schema, { formatError, context, limits });
+  const closeWebSockets = serveSubgraphSubscriptions(httpServer, schema, { formatError, context, limits, metrics });
   const apollo = buildSubgraphApolloServer(schema, { httpServer, formatError, metrics, limits });
   await apollo.start();
   mountSubgraphRoutes(app, {
@@ -184,7 +204,7 @@ export async function startSubgraph(module: SubgraphModule, options: StartOption
     metrics,
     context,
     maxTokens: limits.maxTokens,
-    readiness: connections.readinessChecks,
+    readiness: { ...connections.readinessChecks, shutdown: notDraining },
     routes: (routesApp) => wiring.routes?.(routesApp),
   });
 
@@ -208,7 +228,33 @@ export async function startSubgraph(module: SubgraphModule, options: StartOption
   log.info({ port: actualPort, schemaVariant: variant }, `${module.name} subgraph ready`);
   const url = `http://${host}:${actualPort}/graphql`;
   const close = () => stop('listening');
-  return { name: module.name, port: actualPort, url, deps, wiring, events: connections.events, close };
+  const drain = () => {
+    if (!draining) log.info('draining: not ready, still serving until closed');
+    draining = true;
+    answerLastOnEachConnection(httpServer);
+  };
+  return { name: module.name, port: actualPort, url, deps, wiring, events: connections.events, drain, close };
+}
+
+/**
+ * Brings the subgraph's Postgres schema up to date and closes the connection: what a migration Job
+ * runs before a rollout (`DATABASE_MIGRATIONS=only`). Safe beside starting replicas: the same advisory lock.
+ */
+export async function migrateSubgraph(
+  module: SubgraphModule,
+  options: { databaseUrl: string | undefined; log: Logger },
+): Promise<void> {
+  if (!options.databaseUrl) throw new Error(`${module.name}: DATABASE_URL is not set`);
+  const db = await openDatabase({
+    url: options.databaseUrl,
+    schema: module.name,
+    entities: module.entities,
+    migrations: migrationsOf(module),
+    log: options.log,
+    // One connection holds the advisory lock while another runs the migrations.
+    poolSize: 2,
+  });
+  await db.destroy();
 }
 
 /** What `wire` receives; `origin` is known once the subgraph listens. */

@@ -31,6 +31,7 @@ describe('npm run schema, both variants', () => {
         'schema/payments.graphql',
         'schema/development/supergraph.graphql',
         'schema/development/payments.graphql',
+        'deploy/kubernetes/overlays/production/router/supergraph.graphql',
       ]),
     );
   });

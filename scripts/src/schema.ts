@@ -18,6 +18,12 @@ export const SCHEMA_DIR = join(REPO_ROOT, 'schema');
 export const DEVELOPMENT_SCHEMA_DIR = join(SCHEMA_DIR, 'development');
 export const SCHEMA_VARIANTS: readonly SchemaVariant[] = ['production', 'development'];
 
+/**
+ * The production supergraph Apollo Router serves in the Kubernetes production overlay: kustomize reads no
+ * file outside the overlay, so `npm run schema` writes a copy there (docs/operations.md#kubernetes).
+ */
+export const KUBERNETES_ROUTER_SUPERGRAPH = 'deploy/kubernetes/overlays/production/router/supergraph.graphql';
+
 /** Where the composed supergraph of a variant is committed: schema/supergraph.graphql is the production contract. */
 export function supergraphPath(variant: SchemaVariant): string {
   return join(variant === 'production' ? SCHEMA_DIR : DEVELOPMENT_SCHEMA_DIR, 'supergraph.graphql');
@@ -68,7 +74,7 @@ export interface SchemaFile {
 
 /**
  * Every file `npm run schema` writes, both variants: schema/<name>.graphql and
- * schema/supergraph.graphql (production), schema/development/<name>.graphql for each subgraph
+ * schema/supergraph.graphql (production, and its copy for the Kubernetes router), schema/development/<name>.graphql for each subgraph
  * whose development SDL differs and schema/development/supergraph.graphql. Throws when a
  * variant does not compose; `hints` are the composition hints of both.
  */
@@ -81,6 +87,7 @@ export async function schemaFiles(): Promise<{ files: SchemaFile[]; hints: { cod
   const files: SchemaFile[] = [
     ...production.map(({ name, sdl }) => ({ path: `schema/${name}.graphql`, content: sdl })),
     { path: relative(supergraphPath('production')), content: composedProduction.supergraphSdl },
+    { path: KUBERNETES_ROUTER_SUPERGRAPH, content: composedProduction.supergraphSdl },
     ...development
       .filter(({ name, sdl }) => production.find((p) => p.name === name)?.sdl !== sdl)
       .map(({ name, sdl }) => ({ path: `schema/development/${name}.graphql`, content: sdl })),

@@ -1,3 +1,4 @@
+import '@marketplace/kit/tracing';
 import {
   CommonConfig,
   MailSink,

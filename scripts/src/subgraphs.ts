@@ -1,4 +1,5 @@
 import type { SubgraphModule } from '@marketplace/kit';
+import { billingSubgraph } from '@marketplace/billing';
 import { catalogSubgraph } from '@marketplace/catalog';
 import { licensingSubgraph } from '@marketplace/licensing';
 import { notificationsSubgraph } from '@marketplace/notifications';
@@ -18,4 +19,5 @@ export const subgraphs: SubgraphModule[] = [
   licensingSubgraph,
   operatorSubgraph,
   notificationsSubgraph,
+  billingSubgraph,
 ];

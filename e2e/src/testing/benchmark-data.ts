@@ -199,7 +199,7 @@ async function placePaidOrders(
       });
     }
     const { checkout } = await gql.data(
-      `mutation($k: String!) { checkout(input: { idempotencyKey: $k }) { order { id } } }`,
+      `mutation($k: String!) { checkout(input: { idempotencyKey: $k, billing: { name: "Test Buyer", country: "US" } }) { order { id } } }`,
       { variables: { k: `n1-order-${k}` }, token },
     );
     orderIds.push(checkout.order.id);

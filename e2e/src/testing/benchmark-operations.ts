@@ -133,7 +133,7 @@ export const CHECKOUT: BenchmarkOperation = {
   name: 'Checkout',
   title: 'checkout (idempotent replay)',
   query: `mutation Checkout($key: String!) {
-    checkout(input: { idempotencyKey: $key }) {
+    checkout(input: { idempotencyKey: $key, billing: { name: "Test Buyer", country: "US" } }) {
       order {
         id number status total { amount currency }
         items { name unitPrice { amount currency } product { name } vendor { displayName } }

@@ -9,3 +9,4 @@ export * from './statements';
 export * from './supergraph';
 export * from './api-schema';
 export * from './platform-stats-operations';
+export * from './otlp-receiver';

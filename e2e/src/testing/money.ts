@@ -46,17 +46,30 @@ export async function orderWithIntent(supergraph: TestSupergraph): Promise<Order
   const {
     checkout: { order },
   } = await gql.data(
-    `mutation($k: String!) { checkout(input: { idempotencyKey: $k }) { order { id total { amount currency } } } }`,
+    `mutation($k: String!) { checkout(input: { idempotencyKey: $k, billing: { name: "Test Buyer", country: "US" } }) { order { id total { amount currency } } } }`,
     { variables: { k: randomUUID() }, token },
   );
+  const payment = await paymentIntentOnceKnown(supergraph, order.id, token);
+  return { token, order, payment };
+}
+
+/**
+ * The order's payment, created as soon as the payments subgraph has consumed `order.created`.
+ * Until then the mutation answers NOT_FOUND with `createPaymentIntent: null`, so only a payment ends the wait.
+ */
+export async function paymentIntentOnceKnown(
+  supergraph: TestSupergraph,
+  orderId: string,
+  token: string,
+): Promise<OrderWithIntent['payment']> {
   const intent = await until(async () => {
-    const result = await gql.request(
+    const result = await supergraph.client.request(
       `mutation($o: ID!) { createPaymentIntent(input: { orderId: $o }) { payment { id providerRef amount { amount currency } } } }`,
-      { variables: { o: order.id }, token },
+      { variables: { o: orderId }, token },
     );
     return result.data?.createPaymentIntent ?? undefined;
   }, 'payments to know the order');
-  return { token, order, payment: intent.payment };
+  return intent.payment;
 }
 
 /** Stripe's `payment_intent.succeeded` for the order's intent, for `money` (its own amount unless given). */

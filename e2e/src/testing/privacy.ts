@@ -75,7 +75,7 @@ export async function addToCart(supergraph: TestSupergraph, token: string, produ
 export async function checkoutAndPay(supergraph: TestSupergraph, token: string): Promise<string> {
   const gql = supergraph.client;
   const { checkout } = await gql.data(
-    `mutation($k: String!) { checkout(input: { idempotencyKey: $k }) { order { id } } }`,
+    `mutation($k: String!) { checkout(input: { idempotencyKey: $k, billing: { name: "Test Buyer", country: "US" } }) { order { id } } }`,
     { variables: { k: `paid-${randomUUID()}` }, token },
   );
   const orderId = checkout.order.id as string;
@@ -137,8 +137,10 @@ export async function untilErasedEverywhere(supergraph: TestSupergraph, userGlob
     ['notifications', 'SELECT count(*)::int AS n FROM notifications WHERE recipient_id = $1'],
     ['notifications', 'SELECT count(*)::int AS n FROM recipients WHERE user_id = $1'],
     ['notifications', 'SELECT count(*)::int AS n FROM order_recipients WHERE user_id = $1'],
+    ['billing', 'SELECT count(*)::int AS n FROM invoices WHERE buyer_user_id = $1'],
+    ['billing', 'SELECT count(*)::int AS n FROM vendors WHERE user_id = $1'],
   ];
-  for (const subgraph of ['orders', 'payments', 'licensing', 'catalog', 'vendor', 'notifications'])
+  for (const subgraph of ['orders', 'payments', 'licensing', 'catalog', 'vendor', 'notifications', 'billing'])
     await until(
       async () =>
         (await rowsIn(supergraph, subgraph, 'SELECT 1 FROM erased_users WHERE user_id = $1', [id])).length

@@ -59,6 +59,32 @@ describe('/metrics', () => {
   });
 });
 
+describe('/ready and /live', () => {
+  it('answer 200 while the gateway serves; /ready turns 503 once the drain starts, and /live stays 200', async () => {
+    const own = await startTestGateway(stack.supergraphSdl, stack.dataDir);
+    try {
+      const ready = new URL('/ready', own.gateway.url);
+      const live = new URL('/live', own.gateway.url);
+      const before = await fetch(ready);
+      expect(before.status).toBe(200);
+      expect(before.headers.get('cache-control')).toBe('no-store');
+      expect(await before.json()).toEqual({ status: 'ready', service: 'gateway' });
+
+      own.gateway.drain();
+      const during = await fetch(ready);
+      expect(during.status).toBe(503);
+      expect(await during.json()).toEqual({ status: 'draining', service: 'gateway' });
+      const alive = await fetch(live);
+      expect(alive.status).toBe(200);
+      expect(await alive.json()).toEqual({ status: 'ok', service: 'gateway' });
+      // Draining still serves GraphQL: only new traffic is steered away.
+      expect((await own.client.request('{ whoami { requestId } }')).errors).toBeUndefined();
+    } finally {
+      await own.close();
+    }
+  });
+});
+
 describe('/health', () => {
   it('is 200 with every subgraph ready', async () => {
     const response = await fetch(healthUrl(stack.gateway.url));
@@ -99,6 +125,9 @@ describe('/health', () => {
 
   it('is 503 naming the subgraph that is down, and operations fail cleanly', async () => {
     await stack.stopSubgraph();
+    // The gateway itself still takes requests: /ready and /live do not follow the subgraphs.
+    expect((await fetch(new URL('/ready', stack.gateway.url))).status).toBe(200);
+    expect((await fetch(new URL('/live', stack.gateway.url))).status).toBe(200);
     const response = await fetch(healthUrl(stack.gateway.url));
     expect(response.status).toBe(503);
     expect(await response.json()).toMatchObject({

@@ -67,6 +67,24 @@ export function healthHandler(
   };
 }
 
+/**
+ * `/ready`: whether this gateway takes new requests, whatever its subgraphs' state (a load
+ * balancer that pulled every gateway while one subgraph is down would turn a partial outage
+ * into a full one): 503 once SIGTERM has started the drain, so traffic moves to other replicas.
+ */
+export function readinessHandler(draining: () => boolean): RequestHandler {
+  return (_req, res) => {
+    res.setHeader('cache-control', 'no-store');
+    res.status(draining() ? 503 : 200).json({ status: draining() ? 'draining' : 'ready', service: 'gateway' });
+  };
+}
+
+/** `/live`: the process answers (an orchestrator restarts it when it stops answering); nothing else is checked. */
+export const livenessHandler: RequestHandler = (_req, res) => {
+  res.setHeader('cache-control', 'no-store');
+  res.json({ status: 'ok', service: 'gateway' });
+};
+
 /** fetch hides the useful part (ECONNREFUSED, ENOTFOUND) in `cause`. */
 function describeFetchError(error: unknown): string {
   const cause = (error as { cause?: { code?: string; message?: string } })?.cause;

@@ -40,6 +40,8 @@ export interface RateLimitSettings {
   enabled: boolean;
   perUserPerMinute: number;
   perIpPerMinute: number;
+  /** Per vendor API key; `perUserPerMinute` when absent. */
+  perApiKeyPerMinute?: number;
 }
 
 /** The gateway's settings: the shared budget, plus the webhook routes' and image reads' own per-IP budgets. */
@@ -52,7 +54,8 @@ export interface GatewayRateLimitSettings extends RateLimitSettings {
 /** Where the rate limit's headers go: the HTTP response being prepared. */
 export type HeaderSink = Pick<ServerResponse, 'setHeader'>;
 
-export type RateLimitSubject = { kind: 'user'; id: string } | { kind: 'ip'; address: string };
+export type RateLimitSubject =
+  { kind: 'user'; id: string } | { kind: 'apiKey'; id: string } | { kind: 'ip'; address: string };
 
 export interface RateLimitDecision {
   allowed: boolean;
@@ -73,9 +76,10 @@ export interface RequestRateLimiterOptions {
   now?: () => number;
 }
 
-/** `user:<id>` or `ip:<address>`: the counter's subject, also what is logged. */
+/** `user:<id>`, `apikey:<id>` or `ip:<address>`: the counter's subject, also what is logged. */
 export function subjectKey(subject: RateLimitSubject): string {
-  return subject.kind === 'user' ? `user:${subject.id}` : `ip:${subject.address}`;
+  if (subject.kind === 'ip') return `ip:${subject.address}`;
+  return subject.kind === 'user' ? `user:${subject.id}` : `apikey:${subject.id}`;
 }
 
 export class RequestRateLimiter {
@@ -99,6 +103,7 @@ export class RequestRateLimiter {
   }
 
   limitFor(subject: RateLimitSubject): number {
+    if (subject.kind === 'apiKey') return this.settings.perApiKeyPerMinute ?? this.settings.perUserPerMinute;
     return subject.kind === 'user' ? this.settings.perUserPerMinute : this.settings.perIpPerMinute;
   }
 
@@ -218,17 +223,19 @@ export function buildRateLimit(config: GatewayConfig, log: Logger): GatewayRateL
 }
 
 /** `<REDIS_KEY_PREFIX>:gateway`, as subgraphs use `<REDIS_KEY_PREFIX>:<name>`: deployments and test runs sharing a Redis stay apart. */
-export function storeNamespace(config: GatewayConfig): string {
+export function storeNamespace(config: Pick<GatewayConfig, 'common'>): string {
   return `${config.common.redisKeyPrefix}:gateway`;
 }
 
 /** The limits in effect, for the start-up log line. */
 export function describeRateLimit(config: GatewayConfig) {
-  const { enabled, perUserPerMinute, perIpPerMinute, webhooksPerIpPerMinute, mediaPerIpPerMinute } = config.rateLimit;
+  const { enabled, perUserPerMinute, perIpPerMinute, perApiKeyPerMinute, webhooksPerIpPerMinute, mediaPerIpPerMinute } =
+    config.rateLimit;
   return enabled
     ? {
         perUserPerMinute,
         perIpPerMinute,
+        perApiKeyPerMinute,
         webhooksPerIpPerMinute,
         mediaPerIpPerMinute,
         store: config.common.redisUrl ? 'redis' : 'memory',

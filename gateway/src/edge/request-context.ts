@@ -11,14 +11,20 @@ import {
   loadTokenKeys,
   requestIdFrom,
 } from '@marketplace/kit';
+import { ApiKeyExchange, VerifiedApiKey, isApiKeyAuthorization } from './api-key-exchange';
 import type { RequestRateLimiter } from './rate-limit';
 
 /** What the gateway knows about one incoming operation; the data source forwards parts of it. */
 export interface GatewayContext {
   requestId: string;
   clientIp: string;
+  /** The client's `User-Agent`, forwarded for the session list (display only). */
+  userAgent?: string;
   viewer: Viewer | null;
-  /** The verified `Authorization` header, forwarded as is so subgraphs can check it themselves. */
+  /**
+   * The verified `Authorization` header, forwarded as is so subgraphs can check it themselves;
+   * for an API key, the token the key was exchanged for (the key itself goes no further).
+   */
   authorization: string | undefined;
   log: Logger;
 }
@@ -29,6 +35,8 @@ export interface ContextDeps {
   log: Logger;
   /** Absent when rate limits are off. */
   rateLimiter?: Pick<RequestRateLimiter, 'enforce'>;
+  /** Vendors' API keys (`Bearer mk_…`); absent: such a header is refused like any bad token. */
+  apiKeys?: ApiKeyExchange;
 }
 
 /**
@@ -42,7 +50,11 @@ export function buildTokenVerifier(
 ): { verifier: AccessTokenVerifier; sessions: SessionVersions } {
   const keys = loadTokenKeys(config);
   const sessions = createSessionVersions(config, log);
-  const settings = { issuer: config.jwt.issuer, audience: config.jwt.audience };
+  const settings = {
+    issuer: config.jwt.issuer,
+    audience: config.jwt.audience,
+    adminRequiresSecondFactor: config.jwt.adminRequiresSecondFactor,
+  };
   return { verifier: new AccessTokenVerifier(keys.publicKeyPem, settings, sessions), sessions };
 }
 
@@ -92,6 +104,8 @@ export async function createGatewayContext(req: Request, res: Response, deps: Co
   const requestId = requestIdOf(res);
   const clientIp = clientIpOf(req);
   const authorization = req.headers.authorization;
+  if (deps.apiKeys && isApiKeyAuthorization(authorization))
+    return apiKeyContext(authorization, res, { requestId, clientIp }, { ...deps, apiKeys: deps.apiKeys });
   let viewer: Viewer | null = null;
   let tokenError: Error | undefined;
   try {
@@ -111,5 +125,45 @@ export async function createGatewayContext(req: Request, res: Response, deps: Co
     log.info({ reason: tokenError.message }, 'graphql request rejected: bad access token');
     throw tokenError;
   }
-  return { requestId, clientIp, viewer, authorization: viewer ? authorization : undefined, log };
+  const userAgent = req.headers['user-agent'];
+  return {
+    requestId,
+    clientIp,
+    ...(userAgent ? { userAgent } : {}),
+    viewer,
+    authorization: viewer ? authorization : undefined,
+    log,
+  };
+}
+
+/**
+ * A request with a vendor's API key: exchanged at the users subgraph (or remembered, see
+ * ApiKeyExchange) for a token of the owner limited to the key's scopes, which is verified
+ * like any other and forwarded instead of the key. An exchange costs the users subgraph a
+ * lookup, so one not remembered counts against the client's IP first (guessing keys spends
+ * the anonymous budget); a valid key then counts against its own budget (`apiKey:<id>`).
+ */
+async function apiKeyContext(
+  header: string,
+  res: Response,
+  request: { requestId: string; clientIp: string },
+  deps: ContextDeps & { apiKeys: ApiKeyExchange },
+): Promise<GatewayContext> {
+  const { requestId, clientIp } = request;
+  const anonymousLog = deps.log.child({ requestId, clientIp });
+  const remembered = deps.apiKeys.isRemembered(header);
+  if (!remembered) await deps.rateLimiter?.enforce({ kind: 'ip', address: clientIp }, res, anonymousLog);
+  let exchanged: VerifiedApiKey;
+  try {
+    exchanged = await deps.apiKeys.verified(header, request, deps.verifier);
+  } catch (error) {
+    if (!(error instanceof Error)) throw error;
+    anonymousLog.info({ reason: error.message }, 'graphql request rejected: bad api key');
+    throw error;
+  }
+  const { grant } = exchanged;
+  const viewer = exchanged.session.viewer;
+  const log = deps.log.child({ requestId, clientIp, viewerId: viewer?.id, apiKeyId: grant.apiKeyId });
+  await deps.rateLimiter?.enforce({ kind: 'apiKey', id: grant.apiKeyId }, res, log);
+  return { requestId, clientIp, viewer, authorization: grant.authorization, log };
 }

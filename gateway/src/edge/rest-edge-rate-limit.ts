@@ -45,11 +45,24 @@ function isMediaRoute(prefix: string): boolean {
   return `${prefix}/`.startsWith(MEDIA_ROUTE_PREFIX);
 }
 
-/** Counts the request against its client IP's budget; over it, answers 429 before anything is forwarded. */
-export function restEdgeRateLimit(prefix: string, limiters: RestEdgeLimiters, log: Logger): RequestHandler {
+/**
+ * Counts the request against its client IP's budget; over it, answers 429 before anything is
+ * forwarded. `exempt` requests are not counted here: one whose API key's exchange is
+ * remembered spends its key's budget instead (rest-edge-api-keys.ts), as over GraphQL.
+ */
+export function restEdgeRateLimit(
+  prefix: string,
+  limiters: RestEdgeLimiters,
+  log: Logger,
+  exempt: (req: Request) => boolean = () => false,
+): RequestHandler {
   const routeLimiter = isWebhookRoute(prefix) ? limiters.webhooks : limiters.shared;
   const media = isMediaRoute(prefix);
   return async (req, res, next) => {
+    if (exempt(req)) {
+      next();
+      return;
+    }
     const limiter = media && (req.method === 'GET' || req.method === 'HEAD') ? limiters.media : routeLimiter;
     try {
       await limiter.enforce({ kind: 'ip', address: clientIpOf(req) }, res, log);
@@ -65,6 +78,6 @@ export function restEdgeRateLimit(prefix: string, limiters: RestEdgeLimiters, lo
   };
 }
 
-function hasBody(req: Request): boolean {
+export function hasBody(req: Request): boolean {
   return req.headers['transfer-encoding'] !== undefined || Number(req.headers['content-length'] ?? 0) > 0;
 }

@@ -6,6 +6,16 @@ import { ProbeStack, startProbeStack } from '../testing/stack';
 const ARTIFACT_MAX_BYTES = 1_000;
 const REST_EDGE_MAX_BODY_BYTES = 4 * 2 ** 20;
 
+/** The record `find` returns once it is there: the line is written when the response closes, after the client has it. */
+async function waitForRecord(find: () => Record<string, unknown> | undefined): Promise<Record<string, unknown>> {
+  for (let attempt = 0; attempt < 50; attempt++) {
+    const record = find();
+    if (record) return record;
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
+  throw new Error('no such log record within 1 s');
+}
+
 /** The gateway's REST edge: bytes streamed to the owning subgraph, untouched, with the gateway's headers. */
 describe('REST edge', () => {
   let stack: ProbeStack;
@@ -53,6 +63,18 @@ describe('REST edge', () => {
     expect(response.headers.get('x-request-id')).toBe('upload-req-1');
   });
 
+  it('never forwards an API key: without a users subgraph to exchange it, 401 UNAUTHENTICATED', async () => {
+    const response = await fetch(edge('/files/model.bin'), {
+      method: 'PUT',
+      body: 'x',
+      headers: { authorization: 'Bearer mk_0123456789abcdef_secret' },
+    });
+    expect(response.status).toBe(401);
+    expect(await response.json()).toEqual({
+      errors: [{ message: 'API keys are not accepted here', extensions: { code: 'UNAUTHENTICATED' } }],
+    });
+  });
+
   it('signs the identity it forwards over method and path, replacing any signature a client sends', async () => {
     const response = await fetch(edge('/files/signed.bin?v=1'), {
       method: 'PUT',
@@ -67,6 +89,23 @@ describe('REST edge', () => {
     expect(signer.verifyIdentity(headers['x-gateway-signature'], { ...identity, path: '/files/other.bin' })).toBe(
       'mismatch',
     );
+  });
+
+  it('logs one line per request: route, method, status and duration, never the path or its token', async () => {
+    const token = `secret-token-${randomBytes(6).toString('hex')}`;
+    const earlier = stack.logs.lines.length;
+    const response = await fetch(edge(`/files/${token}?size=10`));
+    expect(response.status).toBe(200);
+    await response.arrayBuffer();
+    const line = await waitForRecord(() =>
+      stack.logs
+        .records()
+        .slice(earlier)
+        .find((record) => record.msg === 'http request'),
+    );
+    expect(line).toMatchObject({ route: '/files', subgraph: 'probe', method: 'GET', status: 200, aborted: false });
+    expect(typeof line.durationMs).toBe('number');
+    expect(stack.logs.text()).not.toContain(token);
   });
 
   it("streams a large download back with the subgraph's headers", async () => {

@@ -2,10 +2,19 @@ import type { Express, Request, RequestHandler, Response } from 'express';
 import type { ClientRequest, IncomingMessage, ServerResponse } from 'node:http';
 import type { Socket } from 'node:net';
 import { createProxyMiddleware } from 'http-proxy-middleware';
-import { ConfigError, GatewaySigner, IDENTITY_SIGNATURE_HEADER, Logger, routeErrorBody } from '@marketplace/kit';
+import {
+  ConfigError,
+  GatewaySigner,
+  IDENTITY_SIGNATURE_HEADER,
+  Logger,
+  requestLogMiddleware,
+  routeErrorBody,
+} from '@marketplace/kit';
 import { continueIfExpected, refuseDeclaredOversize } from './body-size';
 import { pathRefusal } from './forward-path';
 import { RestEdgeLimiters, restEdgeRateLimit } from './rest-edge-rate-limit';
+import { RestEdgeApiKeyDeps, restEdgeApiKeys } from './rest-edge-api-keys';
+import { isApiKeyAuthorization } from './api-key-exchange';
 import { clientIpOf, requestIdOf } from './request-context';
 
 /** A REST route the gateway forwards, byte for byte, to the subgraph that owns it. */
@@ -22,11 +31,12 @@ export const DEFAULT_REST_EDGE_TIMEOUT_MS = 120_000;
 /**
  * ARCHITECTURE §5: Stripe webhooks to payments, artifact uploads to catalog, downloads to
  * licensing, data exports to users, one-click unsubscribes (RFC 8058) to notifications,
+ * invoice and credit note PDFs to billing,
  * product images (uploads and files) to catalog, avatars to users, vendor logos and
  * banners to vendor.
  */
 export const DEFAULT_REST_EDGE_ROUTES =
-  '/webhooks/stripe=payments,/uploads=catalog,/downloads=licensing,/licensing=licensing,/exports=users,/unsubscribe=notifications,/media/products=catalog,/media/users=users,/media/vendors=vendor';
+  '/webhooks/stripe=payments,/uploads=catalog,/downloads=licensing,/licensing=licensing,/exports=users,/unsubscribe=notifications,/invoices=billing,/media/products=catalog,/media/users=users,/media/vendors=vendor';
 
 /** The route artifact uploads take: its body limit is catalog's `ARTIFACT_MAX_BYTES`. */
 export const ARTIFACT_UPLOAD_PREFIX = '/uploads';
@@ -102,23 +112,33 @@ export interface RestEdgeOptions {
   signer: GatewaySigner;
   /** Absent when rate limits are off. */
   rateLimit?: RestEdgeLimiters;
+  /** Vendors' API keys (rest-edge-api-keys.ts); absent (no users subgraph): a key is refused 401, never forwarded. */
+  apiKeys?: Omit<RestEdgeApiKeyDeps, 'limiter'>;
 }
 
 /**
  * Mounts each route as a streaming reverse proxy (http-proxy-middleware; no body parsing:
- * Stripe signatures are over the raw bytes, uploads may be large). Before anything is
+ * Stripe signatures are over the raw bytes, uploads may be large), logging one line per request
+ * (never its path: downloads and exports carry signed tokens). Before anything is
  * forwarded the request spends its client IP's budget (else 429, rest-edge-rate-limit.ts;
  * first, so probing paths costs budget too), the path must stay under the route's prefix
- * (else 400) and a declared body must fit the route's limit (else 413). The subgraph sees the same path and query, the
+ * (else 400), an API key is exchanged for its token or refused (rest-edge-api-keys.ts) and a
+ * declared body must fit the route's limit (else 413). The subgraph sees the same path and query, the
  * caller's headers without hop-by-hop ones, and the gateway's identity headers.
  */
 export function mountRestEdge(app: Express, routes: RestEdgeRoute[], options: RestEdgeOptions) {
-  const { rateLimit, log } = options;
+  const { rateLimit, log, apiKeys } = options;
+  const rememberedKey = (req: Request) => {
+    const header = req.headers.authorization;
+    return apiKeys !== undefined && isApiKeyAuthorization(header) && apiKeys.apiKeys.isRemembered(header);
+  };
   for (const route of routes) {
     app.use(
       route.prefix,
-      ...(rateLimit ? [restEdgeRateLimit(route.prefix, rateLimit, log)] : []),
+      requestLogMiddleware(log, { route: route.prefix, subgraph: route.subgraph }),
+      ...(rateLimit ? [restEdgeRateLimit(route.prefix, rateLimit, log, rememberedKey)] : []),
       refuseUnsafePath(route, options.subgraphUrl),
+      restEdgeApiKeys(route.prefix, apiKeys && { ...apiKeys, limiter: rateLimit?.shared }, log),
       refuseDeclaredOversize(route.maxBodyBytes, 'request body'),
       continueIfExpected,
       prepareForwarding(options.signer),

@@ -13,9 +13,10 @@ import {
 import type { GatewayConfig } from '../config';
 import { corsMiddleware } from './cors';
 import { mountDevMailbox } from './dev-mailbox';
-import { healthHandler } from './health';
+import { healthHandler, livenessHandler, readinessHandler } from './health';
 import { mountPlayground } from './playground';
 import type { GatewayRateLimit } from './rate-limit';
+import type { ApiKeyExchange } from './api-key-exchange';
 import { GatewayContext, createGatewayContext, requestIdMiddleware } from './request-context';
 import { continueIfExpected, payloadTooLargeHandler, refuseDeclaredOversize } from './body-size';
 import { persistedQueryChecks } from './persisted-query';
@@ -47,16 +48,21 @@ export interface RouteDeps {
   log: Logger;
   /** `npm start`'s SMTP sink: served at `/dev/mail` outside production. */
   mailbox?: Mailbox;
+  /** True once SIGTERM has started the drain: `/ready` answers 503. */
+  draining: () => boolean;
+  /** Vendors' API keys; absent when the supergraph has no users subgraph. */
+  apiKeys?: ApiKeyExchange;
 }
 
 /**
  * Every HTTP route, in the order a request meets them: security headers, metrics and the
- * request id first (so every answer has them, is timed and carries its id), then `/health`, `/metrics` and the REST edge,
+ * request id first (so every answer has them, is timed and carries its id), then `/health` (every subgraph ready),
+ * `/ready` (this gateway takes requests), `/live`, `/metrics` and the REST edge,
  * then the development mailbox (`/dev/mail`, only when given one and never in production), then CORS, the playground and GraphQL on `/graphql`, then a JSON 404, and last the handlers
  * that turn an unreadable or oversize body into a GraphQL-shaped 4xx.
  */
 export function mountRoutes(app: Express, deps: RouteDeps): void {
-  const { config, apollo, metrics, verifier, signer, rateLimit, subgraphs, log, mailbox } = deps;
+  const { config, apollo, metrics, verifier, signer, rateLimit, subgraphs, log, mailbox, draining } = deps;
   const store = rateLimit?.store;
   app.use(securityHeaders(config.common.environment === 'production'));
   app.use(metrics.httpMiddleware());
@@ -65,6 +71,8 @@ export function mountRoutes(app: Express, deps: RouteDeps): void {
     '/health',
     healthHandler(() => subgraphs, config.healthTimeoutMs, store ? { store: () => store.ping() } : {}),
   );
+  app.get('/ready', readinessHandler(draining));
+  app.get('/live', livenessHandler);
   app.get('/metrics', metrics.handler());
   mountRestEdge(app, config.restEdge.routes, {
     subgraphUrl: (name) => subgraphs.get(name),
@@ -76,11 +84,12 @@ export function mountRoutes(app: Express, deps: RouteDeps): void {
       webhooks: rateLimit.webhookLimiter,
       media: rateLimit.mediaLimiter,
     },
+    apiKeys: deps.apiKeys && { apiKeys: deps.apiKeys, verifier },
   });
   if (mailbox && config.common.environment !== 'production') mountDevMailbox(app, mailbox);
   app.use(GRAPHQL_PATH, corsMiddleware(config));
   mountPlayground(app, GRAPHQL_PATH);
-  const contextDeps = { verifier, log, rateLimiter: rateLimit?.limiter };
+  const contextDeps = { verifier, log, rateLimiter: rateLimit?.limiter, apiKeys: deps.apiKeys };
   app.use(
     GRAPHQL_PATH,
     // express.json refuses a declared oversize body only once the body has arrived; this answers from the header.

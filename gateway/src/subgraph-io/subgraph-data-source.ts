@@ -50,6 +50,8 @@ export class SubgraphDataSource implements GraphQLDataSource<GatewayContext> {
     const incoming = 'incomingRequestContext' in options ? options : undefined;
     const context = incoming?.context;
     if (context?.authorization) headers[Headers.authorization] = context.authorization;
+    // Kept by the subgraph only under the identity signature below, though not covered by it: display only.
+    if (context?.userAgent) headers[Headers.clientUserAgent] = context.userAgent;
     const { http: _http, query, ...rest } = request;
     const payload = this.signer.signBody({ query, ...rest });
     const identity = { clientIp: context?.clientIp, requestId: context?.requestId };

@@ -10,6 +10,11 @@ import type { GatewayConfig } from '../config';
 const MAX_FREE_SOCKETS_PER_HOST = 64;
 /** Close idle pooled sockets before a subgraph's own keep-alive timeout (kit: 65 s) can race us. */
 const IDLE_SOCKET_TIMEOUT_MS = 30_000;
+/**
+ * Times a fetch is sent again when the subgraph provably never read it (`resendable`): a
+ * replica that closes reached more than one stale pooled connection only rarely.
+ */
+const RESENDS_OF_UNREAD_REQUESTS = 2;
 
 export interface SubgraphFetcher {
   /** A function, not a method: each data source holds it on its own. */
@@ -81,12 +86,18 @@ export function createSubgraphFetcher(options: SubgraphFetcherOptions): Subgraph
     return target;
   };
 
-  const roundTrip = (url: string, init: SubgraphRequest): Promise<SubgraphAnswer> =>
+  const roundTrip = (
+    url: string,
+    init: SubgraphRequest,
+    resends = RESENDS_OF_UNREAD_REQUESTS,
+  ): Promise<SubgraphAnswer> =>
     new Promise((resolve, reject) => {
       const { secure, options: target } = targetOf(url);
+      let answered = false;
       const request = (secure ? https : http).request(
         { ...target, method: init.method, headers: init.headers },
         (response) => {
+          answered = true;
           const chunks: Buffer[] = [];
           response.on('data', (chunk: Buffer) => chunks.push(chunk));
           response.on('error', reject);
@@ -108,7 +119,9 @@ export function createSubgraphFetcher(options: SubgraphFetcherOptions): Subgraph
       );
       request.on('error', (error) => {
         clearTimeout(timer);
-        reject(error);
+        if (resends > 0 && !answered && resendable(error, request.reusedSocket, init))
+          resolve(roundTrip(url, init, resends - 1));
+        else reject(error);
       });
       request.end(init.body);
     });
@@ -183,6 +196,19 @@ function readBody(init: SubgraphRequest): string | undefined {
   const body = init.body;
   if (init.method !== 'POST' || body === undefined) return undefined;
   return body.startsWith('{"query":"query') || body.startsWith('{"query":"{') ? body : undefined;
+}
+
+/**
+ * Whether a fetch that failed before any answer may go out again, to the same address (a
+ * Kubernetes Service, a load balancer: likely another replica). Refused connections carried
+ * nothing. A pooled connection reset under a read is the replica closing it as idle (kit's
+ * `closeServer`: a connection with a request in flight is answered, with `Connection: close`)
+ * just as the read went out: unread. Writes are not sent again on a reset: a replica that
+ * crashed after committing one would apply it twice.
+ */
+function resendable(error: NodeJS.ErrnoException, reusedSocket: boolean, init: SubgraphRequest): boolean {
+  if (error.code === 'ECONNREFUSED') return true;
+  return reusedSocket && (error.code === 'ECONNRESET' || error.code === 'EPIPE') && readBody(init) !== undefined;
 }
 
 function authorizationOf(init: SubgraphRequest): string {

@@ -1,8 +1,9 @@
 import { ChangeTopics, rawIdOf } from '@marketplace/kit';
 
-/** Who subscribes: the signed-in user of the socket, or nobody. */
+/** Who subscribes: the signed-in user of the socket (through one of their API keys, with its scopes), or nobody. */
 export interface LiveViewer {
   id: string;
+  apiKey?: { scopes: string[] };
 }
 
 /**
@@ -44,6 +45,13 @@ export interface LiveField {
    * collapsing into one. Such a field has no first run.
    */
   notice?: { argument: string; typename: string };
+  /**
+   * The scope an API key needs to subscribe, as `@apiKeyScope` marks a root field in a
+   * subgraph (composition drops that directive, so the gateway keeps it here). Without one,
+   * keys are refused this field: FORBIDDEN, `reason: API_KEY_NOT_ALLOWED`. Its live query's
+   * fields are then checked by the subgraphs as for any request with the key.
+   */
+  apiKeyScope?: string;
 }
 
 /** Every field of `Subscription` in the supergraph; a test fails when one is missing. */

@@ -13,7 +13,7 @@ import {
   getOperationAST,
   print,
 } from 'graphql';
-import { globalId, isUuid } from '@marketplace/kit';
+import { apiKeyRefusal, globalId, isUuid } from '@marketplace/kit';
 import { LIVE_FIELDS, LiveViewer } from './live-fields';
 
 /** A subscription rewritten as the query that answers each of its pushes. */
@@ -56,6 +56,14 @@ export function toLiveQuery(
     throw new GraphQLError(`Subscription.${field.name.value} is not served by this gateway`, {
       extensions: { code: 'BAD_REQUEST' },
     });
+  const refusedField = `Subscription.${field.name.value}`;
+  if (viewer?.apiKey && !(live.apiKeyScope && viewer.apiKey.scopes.includes(live.apiKeyScope))) {
+    const scope = live.apiKeyScope ?? null;
+    const message = scope
+      ? `API keys need the ${scope} scope for ${refusedField}`
+      : `API keys may not use ${refusedField}`;
+    throw apiKeyRefusal(message, scope, refusedField);
+  }
   const args = getArgumentValues(subscriptionType.getFields()[field.name.value], field, variables);
 
   const topic = live.topic(args, viewer);

@@ -71,3 +71,38 @@ it('closes the sockets of a user whose session ended with 4401 within seconds; o
   );
   expect((await otherLive.push(2)).data).toEqual({ orderUpdated: { id, status: 'PAID' } });
 });
+
+it("closes the socket of a session ended alone (revokeSession); the same user's other session stays open", async () => {
+  const userId = `user-${randomUUID()}`;
+  const [revoked, kept] = [randomUUID(), randomUUID()];
+  const viewer = { id: userId, role: Role.CUSTOMER };
+  const closes: number[] = [];
+  const revokedClient = subscriptionClient(stack.gateway.url, stack.signer.sign(viewer, undefined, revoked), {
+    onClose: (code) => closes.push(code),
+  });
+  const keptClient = subscriptionClient(stack.gateway.url, stack.signer.sign(viewer, undefined, kept));
+  clients.push(revokedClient, keptClient);
+  const id = await order();
+  const revokedLive = subscribe(revokedClient, ORDER_UPDATED, { id });
+  const keptLive = subscribe(keptClient, ORDER_UPDATED, { id });
+  await Promise.all([revokedLive.push(1), keptLive.push(1)]);
+
+  // The users subgraph ends one session: a record of its own, the user's version unchanged.
+  const sessions = createSessionVersions(readCommonConfig());
+  try {
+    await sessions.endSessions([revoked]);
+  } finally {
+    await sessions.close();
+  }
+  const errors = await Promise.race([
+    revokedLive.ended,
+    new Promise<never>((_, reject) => setTimeout(() => reject(new Error('still open after 5 s')), 5_000)),
+  ]);
+  expect(errors).toEqual([{ message: `closed ${SESSION_ENDED_CLOSE_CODE} Session ended` }]);
+  expect(closes).toEqual([SESSION_ENDED_CLOSE_CODE]);
+  await stack.client.data(
+    'mutation($id: ID!, $status: String!, $notify: Boolean) { setProbeOrderStatus(id: $id, status: $status, notify: $notify) }',
+    { variables: { id, status: 'PAID', notify: true }, token: stack.token(Role.ADMIN) },
+  );
+  expect((await keptLive.push(2)).data).toEqual({ orderUpdated: { id, status: 'PAID' } });
+});

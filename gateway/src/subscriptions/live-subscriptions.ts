@@ -16,6 +16,8 @@ import {
   ChangeFeed,
   FormatError,
   Logger,
+  SubscriptionCounter,
+  TokenSession,
   Viewer,
   authorizationFrom,
   changeStream,
@@ -26,14 +28,21 @@ import { WebSocket } from 'ws';
 import { OperationLimits, limitRules } from '../edge/limits';
 import { RequestRateLimiter, tooManyRequests } from '../edge/rate-limit';
 import { GatewayContext, socketPeerOf } from '../edge/request-context';
+import { ApiKeyExchange, isApiKeyAuthorization } from '../edge/api-key-exchange';
 import { LiveQuery, toLiveQuery } from './live-query';
 import { OpenSockets, TOO_MANY_CONNECTIONS_CLOSE_CODE, WebSocketSettings } from './socket-limits';
+import { SocketApiKey, SocketApiKeys } from './socket-api-keys';
+import { SocketSessions } from './socket-sessions';
+
+export { SESSION_ENDED_CLOSE_CODE } from './socket-sessions';
 
 /** What a WebSocket connection carries once `connection_init` was accepted. */
 interface ConnectionState {
   viewer: Viewer | null;
   authorization: string | undefined;
   clientIp: string;
+  /** A socket opened with an API key: its operations forward the key's current token (socket-api-keys.ts). */
+  apiKey?: SocketApiKey;
 }
 
 export interface LiveSubscriptionOptions {
@@ -52,12 +61,14 @@ export interface LiveSubscriptionOptions {
   clientIpOf?: (request: IncomingMessage) => string;
   /** How often signed-in sockets are checked for an ended session (SESSION_SWEEP_INTERVAL_MS by default). */
   sessionSweepIntervalMs?: number;
+  /** Where the gateway's `graphql_subscriptions_open` reads how many are followed. */
+  countSubscriptions?: SubscriptionCounter;
+  /** Vendors' API keys in `connectionParams.authorization`; absent: refused like any bad token. */
+  apiKeys?: ApiKeyExchange;
 }
 
 /** How often open signed-in sockets are checked for an ended session: a suspension cuts them within this (plus a second of session-version caching). */
 export const SESSION_SWEEP_INTERVAL_MS = 2_000;
-/** graphql-ws's "Unauthorized" close code: its client treats it as fatal (no reconnect loop with a dead token). */
-export const SESSION_ENDED_CLOSE_CODE = 4401;
 
 /**
  * graphql-ws on the gateway's `/graphql`. `@apollo/gateway` plans subscriptions but cannot
@@ -75,6 +86,8 @@ export const SESSION_ENDED_CLOSE_CODE = 4401;
  * kit caps message size and operations in flight per socket; sockets are capped here, per IP
  * from the moment a socket opens and per user once `connection_init` names one (a signed-in
  * socket then leaves its IP's count, as its operations do): one more is closed with 4429.
+ * A socket opened with a vendor's API key is its owner's for these caps; its operations spend
+ * the key's budget and run under the key's current token (socket-api-keys.ts).
  */
 export function serveLiveSubscriptions(
   server: Server,
@@ -83,7 +96,11 @@ export function serveLiveSubscriptions(
 ): () => Promise<void> {
   const { apollo, verifier, log, rateLimiter, webSocket, clientIpOf = socketPeerOf } = options;
   const sessions = new SocketSessions(verifier, log);
-  const sweep = setInterval(() => void sessions.sweep(), options.sessionSweepIntervalMs ?? SESSION_SWEEP_INTERVAL_MS);
+  const keySockets = options.apiKeys && new SocketApiKeys(options.apiKeys, verifier, log);
+  const sweep = setInterval(() => {
+    void sessions.sweep();
+    void keySockets?.sweep();
+  }, options.sessionSweepIntervalMs ?? SESSION_SWEEP_INTERVAL_MS);
   sweep.unref();
   const contexts = new WeakMap<object, ConnectionState>();
   const socketsPerIp = new OpenSockets(webSocket.maxSocketsPerIp);
@@ -99,7 +116,11 @@ export function serveLiveSubscriptions(
   /** RATE_LIMITED when this operation is over its subject's budget; nothing while the store is down (fail open). */
   const overBudget = async (state: ConnectionState) => {
     const decision = await rateLimiter?.limit(
-      state.viewer ? { kind: 'user', id: state.viewer.id } : { kind: 'ip', address: state.clientIp },
+      state.apiKey
+        ? { kind: 'apiKey', id: state.apiKey.id }
+        : state.viewer
+          ? { kind: 'user', id: state.viewer.id }
+          : { kind: 'ip', address: state.clientIp },
       log,
     );
     return decision && !decision.allowed ? tooManyRequests(decision.resetSeconds) : undefined;
@@ -112,22 +133,47 @@ export function serveLiveSubscriptions(
     variables: Record<string, unknown> | undefined,
   ): Promise<ExecutionResult> => {
     const requestId = randomUUID();
+    let authorization = state.authorization;
+    if (state.apiKey && keySockets) {
+      try {
+        authorization = await keySockets.authorization(state.apiKey, requestId);
+      } catch (error) {
+        if (error instanceof GraphQLError) return { errors: [error] };
+        throw error;
+      }
+    }
     const contextValue: GatewayContext = {
       requestId,
       clientIp: state.clientIp,
       viewer: state.viewer,
-      authorization: state.authorization,
-      log: log.child({ requestId, viewerId: state.viewer?.id }),
+      authorization,
+      log: log.child({ requestId, viewerId: state.viewer?.id, apiKeyId: state.apiKey?.id }),
     };
     const response = await apollo.executeOperation({ query, operationName, variables }, { contextValue });
     if (response.body.kind !== 'single') throw new Error('incremental delivery is not supported over WebSocket');
     return response.body.singleResult as ExecutionResult;
   };
 
+  /** `connection_init` with a key: counted against its owner's sockets like a person's (socket-api-keys.ts). */
+  const connectWithApiKey = async (socket: WebSocket, header: string, clientIp: string) => {
+    const verified = await keySockets!.connect(socket, header, clientIp, rateLimiter);
+    if (!verified) return undefined;
+    const { grant, session } = verified;
+    if (!socketsPerUser.admit(session.viewer.id, socket)) {
+      refuseSocket(socket, `user:${session.viewer.id}`, 'Too many connections for this user');
+      return undefined;
+    }
+    ipPlaces.get(socket)?.();
+    const apiKey: SocketApiKey = { header, id: grant.apiKeyId, socket, clientIp };
+    keySockets!.watch(apiKey);
+    return { viewer: session.viewer, authorization: grant.authorization, clientIp, apiKey } satisfies ConnectionState;
+  };
+
   const close = serveGraphQLOverWebSocket(server, path, {
     formatError: options.formatError,
     log,
     limits: { maxMessageBytes: webSocket.maxMessageBytes, maxOperationsInFlight: webSocket.maxOperationsInFlight },
+    countSubscriptions: options.countSubscriptions,
     onSocketOpen: (socket, request) => {
       const clientIp = clientIpOf(request);
       const place = socketsPerIp.admit(clientIp, socket);
@@ -140,7 +186,12 @@ export function serveLiveSubscriptions(
       if (socket.readyState !== WebSocket.OPEN) return false;
       const clientIp = clientIpOf(request);
       const authorization = authorizationFrom(ctx.connectionParams);
-      let session: { viewer: Viewer; sessionVersion: number } | null;
+      if (keySockets && isApiKeyAuthorization(authorization)) {
+        const state = await connectWithApiKey(socket, authorization, clientIp);
+        if (state) contexts.set(ctx, state);
+        return state !== undefined;
+      }
+      let session: TokenSession | null;
       try {
         session = await verifier.sessionFromAuthorizationHeader(authorization);
       } catch (error) {
@@ -160,7 +211,7 @@ export function serveLiveSubscriptions(
           return false;
         }
         ipPlaces.get(socket)?.();
-        sessions.watch(socket, viewer.id, session.sessionVersion);
+        sessions.watch(socket, viewer.id, session.sessionVersion, session.sessionId);
       }
       contexts.set(ctx, { viewer, authorization: viewer ? authorization : undefined, clientIp });
       return true;
@@ -245,53 +296,6 @@ export function serveLiveSubscriptions(
     clearInterval(sweep);
     await close();
   };
-}
-
-/**
- * A socket's token is verified once, at `connection_init`; its subscriptions then re-run on
- * change notices, which may not come for a long time. So the sessions of open signed-in
- * sockets are checked every few seconds, and a socket whose session was ended (suspension,
- * logout, password or role change: SessionVersions) is closed with 4401, which ends every
- * subscription on it. One check per (user, version) per sweep, however many sockets share it.
- */
-class SocketSessions {
-  private readonly open = new Map<WebSocket, { userId: string; sessionVersion: number }>();
-  private sweeping = false;
-
-  constructor(
-    private readonly verifier: Pick<AccessTokenVerifier, 'sessionEnded'>,
-    private readonly log: Logger,
-  ) {}
-
-  watch(socket: WebSocket, userId: string, sessionVersion: number): void {
-    this.open.set(socket, { userId, sessionVersion });
-    socket.once('close', () => this.open.delete(socket));
-  }
-
-  async sweep(): Promise<void> {
-    if (this.sweeping || this.open.size === 0) return;
-    this.sweeping = true;
-    try {
-      const verdicts = new Map<string, Promise<boolean>>();
-      const ended = (userId: string, version: number) => {
-        const key = `${userId}:${version}`;
-        if (!verdicts.has(key)) verdicts.set(key, this.verifier.sessionEnded(userId, version));
-        return verdicts.get(key)!;
-      };
-      await Promise.all(
-        [...this.open].map(async ([socket, { userId, sessionVersion }]) => {
-          if (!(await ended(userId, sessionVersion))) return;
-          this.open.delete(socket);
-          this.log.info({ userId }, 'websocket closed: session ended');
-          if (socket.readyState === WebSocket.OPEN) socket.close(SESSION_ENDED_CLOSE_CODE, 'Session ended');
-        }),
-      );
-    } catch (error) {
-      this.log.warn({ err: error }, 'websocket session sweep failed');
-    } finally {
-      this.sweeping = false;
-    }
-  }
 }
 
 /** A result without data for its root field: the subscription cannot go on. */

@@ -77,7 +77,7 @@ export interface ProbeStack extends TestGateway {
   dataDir: string;
   supergraphSdl: string;
   /** Signs with the stack's keys and records the subject's session, as the users subgraph does at sign-in. */
-  signer: { sign(viewer: Viewer, ttlSeconds?: number): string };
+  signer: { sign(viewer: Viewer, ttlSeconds?: number, sessionId?: string): string };
   token(role?: Role, ttlSeconds?: number): string;
   /** Stops the probe subgraph (idempotent), leaving the gateway running. */
   stopSubgraph(): Promise<void>;
@@ -105,9 +105,9 @@ export async function startProbeStack(gatewayEnv: Record<string, string> = {}): 
       audience: config.jwt.audience,
     });
     const signer = {
-      sign: (viewer: Viewer, ttlSeconds?: number) => {
+      sign: (viewer: Viewer, ttlSeconds?: number, sessionId?: string) => {
         recordTestSession(viewer.id);
-        return keySigner.sign(viewer, TEST_SESSION_VERSION, ttlSeconds);
+        return keySigner.sign(viewer, TEST_SESSION_VERSION, ttlSeconds, { id: sessionId });
       },
     };
     return {

@@ -1,4 +1,4 @@
-import { generateKeyPairSync } from 'node:crypto';
+import { generateKeyPairSync, randomUUID } from 'node:crypto';
 import jwt from 'jsonwebtoken';
 import { AccessTokenSigner, AccessTokenVerifier } from './access-token';
 import { Role } from '../contracts/roles';
@@ -82,5 +82,29 @@ describe('AccessTokenVerifier', () => {
     await sessions.raise(viewer.id, 2);
     await expect(verifier.fromAuthorizationHeader(`Bearer ${token}`)).rejects.toThrow('Session ended');
     await expect(verifier.fromAuthorizationHeader(`Bearer ${signer.sign(viewer, 2)}`)).resolves.toEqual(viewer);
+  });
+
+  it('carries the session id (`sid`) and refuses a token of a session ended alone', async () => {
+    const sessions = new SessionVersions(new MemoryStore());
+    const verifier = new AccessTokenVerifier(publicPem, settings, sessions);
+    const [ended, other] = [randomUUID(), randomUUID()];
+    await sessions.raise(viewer.id, 1);
+    const token = signer.sign(viewer, 1, 60, { id: ended });
+    await expect(verifier.sessionFromAuthorizationHeader(`Bearer ${token}`)).resolves.toEqual({
+      viewer,
+      sessionVersion: 1,
+      sessionId: ended,
+    });
+    await sessions.endSessions([ended]);
+    await expect(verifier.fromAuthorizationHeader(`Bearer ${token}`)).rejects.toThrow('Session ended');
+    expect(await verifier.sessionEnded(viewer.id, 1, ended)).toBe(true);
+    await expect(
+      verifier.fromAuthorizationHeader(`Bearer ${signer.sign(viewer, 1, 60, { id: other })}`),
+    ).resolves.toEqual(viewer);
+    const claims = { role: viewer.role, sub: viewer.id, iss: settings.issuer, aud: settings.audience, sv: 1 };
+    for (const sid of [42, 'not-a-uuid', ended.toUpperCase()]) {
+      const bad = jwt.sign({ ...claims, sid }, privatePem, { algorithm: 'RS256', expiresIn: 60 });
+      expect(() => verifier.verify(bad)).toThrow('Invalid access token');
+    }
   });
 });

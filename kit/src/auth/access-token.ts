@@ -10,6 +10,8 @@ const ALGORITHM = 'RS256';
 interface TokenSettings {
   issuer: string;
   audience: string;
+  /** `ADMIN_REQUIRE_TWO_FACTOR`: an ADMIN token without a second factor acts as a CUSTOMER (see `actingViewer`). */
+  adminRequiresSecondFactor?: boolean;
 }
 
 /** Verified tokens remembered per verifier; a client sends the same token with every request until it expires. */
@@ -17,10 +19,47 @@ export const VERIFIED_TOKEN_CACHE_SIZE = 10_000;
 
 /** The claim naming the user's session version the token was issued at (see SessionVersions). */
 export const SESSION_VERSION_CLAIM = 'sv';
+/** The claim naming the session (refresh token family) the token belongs to, so that one session can be ended alone. */
+export const SESSION_ID_CLAIM = 'sid';
+const SESSION_ID_PATTERN = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
+/** Claims of a token the users subgraph grants for an API key: the key's id and its scopes (see ApiKeyScope). */
+export const API_KEY_ID_CLAIM = 'akid';
+export const API_KEY_SCOPES_CLAIM = 'scp';
 
-interface VerifiedToken {
+/**
+ * RFC 8176's `amr` (authentication methods references) claim: how the session was established,
+ * e.g. `["pwd", "otp", "mfa"]`. `mfa` is the value that says a second factor was shown.
+ */
+export const AUTHENTICATION_METHODS_CLAIM = 'amr';
+export const MULTI_FACTOR_METHOD = 'mfa';
+
+/**
+ * The viewer a token's user acts as. With `adminRequiresSecondFactor`, an ADMIN whose session
+ * showed no second factor acts as a CUSTOMER (the role every account has), and the admin role
+ * is `withheldRole`: every check of `role === ADMIN`, in every subgraph and the gateway, then
+ * refuses without knowing about second factors, and `@Authorized(Role.ADMIN)` says why.
+ */
+export function actingViewer(
+  id: string,
+  role: Role,
+  methods: readonly string[],
+  adminRequiresSecondFactor: boolean,
+): Viewer {
+  // Only when true: a viewer without a second factor stays the plain `{ id, role }` it always was.
+  if (methods.includes(MULTI_FACTOR_METHOD)) return { id, role, secondFactor: true };
+  if (role === Role.ADMIN && adminRequiresSecondFactor) return { id, role: Role.CUSTOMER, withheldRole: Role.ADMIN };
+  return { id, role };
+}
+
+/** A verified token's subject and the session it belongs to. */
+export interface TokenSession {
   viewer: Viewer;
   sessionVersion: number;
+  /** Absent in tokens issued before sessions were named (at most 15 minutes after the upgrade). */
+  sessionId?: string;
+}
+
+interface VerifiedToken extends TokenSession {
   expiresAtMs: number;
 }
 
@@ -39,13 +78,16 @@ export class AccessTokenVerifier {
   /** Token → viewer, session version and expiry (ms), oldest first (Map keeps insertion order). */
   private readonly verified = new Map<string, VerifiedToken>();
 
+  private readonly adminRequiresSecondFactor: boolean;
+
   constructor(
     publicKeyPem: string,
-    { issuer, audience }: TokenSettings,
+    { issuer, audience, adminRequiresSecondFactor = false }: TokenSettings,
     /** Absent only where no request is served (unit tests of the token itself). */
     private readonly sessions?: SessionVersions,
   ) {
     this.settings = { issuer, audience };
+    this.adminRequiresSecondFactor = adminRequiresSecondFactor;
     this.publicKey = createPublicKey(publicKeyPem);
   }
 
@@ -68,19 +110,27 @@ export class AccessTokenVerifier {
     }
     const role = claims.role as Role;
     const sessionVersion = claims[SESSION_VERSION_CLAIM] as unknown;
+    const sessionId = claims[SESSION_ID_CLAIM] as unknown;
+    const methods = (claims[AUTHENTICATION_METHODS_CLAIM] as unknown) ?? [];
     // jsonwebtoken checks `exp` only when present: a token without one would never expire.
     if (
       typeof claims.sub !== 'string' ||
       !Object.values(Role).includes(role) ||
       typeof claims.exp !== 'number' ||
-      !Number.isSafeInteger(sessionVersion)
+      !Number.isSafeInteger(sessionVersion) ||
+      (sessionId !== undefined && (typeof sessionId !== 'string' || !SESSION_ID_PATTERN.test(sessionId))) ||
+      !Array.isArray(methods) ||
+      !methods.every((method) => typeof method === 'string')
     )
       throw unauthenticated('Invalid access token');
-    const verified = {
-      viewer: { id: claims.sub, role },
+    const apiKey = apiKeyOf(claims);
+    const acting = actingViewer(claims.sub, role, methods, this.adminRequiresSecondFactor);
+    const verified: VerifiedToken = {
+      viewer: apiKey ? { ...acting, apiKey } : acting,
       sessionVersion: sessionVersion as number,
       expiresAtMs: claims.exp * 1000,
     };
+    if (typeof sessionId === 'string') verified.sessionId = sessionId;
     if (this.verified.size >= VERIFIED_TOKEN_CACHE_SIZE) this.verified.delete(this.verified.keys().next().value!);
     this.verified.set(token, verified);
     return verified;
@@ -94,21 +144,19 @@ export class AccessTokenVerifier {
     return (await this.sessionFromAuthorizationHeader(header))?.viewer ?? null;
   }
 
-  /** `fromAuthorizationHeader`, also answering the token's session version (for `sessionEnded` later). */
-  async sessionFromAuthorizationHeader(
-    header: string | undefined,
-  ): Promise<{ viewer: Viewer; sessionVersion: number } | null> {
+  /** `fromAuthorizationHeader`, also answering the token's session version and id (for `sessionEnded` later). */
+  async sessionFromAuthorizationHeader(header: string | undefined): Promise<TokenSession | null> {
     if (!header) return null;
     const match = /^Bearer ([A-Za-z0-9._~+/=-]+)$/.exec(header.trim());
     if (!match) throw unauthenticated('Authorization header must be "Bearer <token>"');
-    const { viewer, sessionVersion } = this.verifyToken(match[1]);
-    await this.sessions?.check(viewer.id, sessionVersion);
-    return { viewer, sessionVersion };
+    const { viewer, sessionVersion, sessionId } = this.verifyToken(match[1]);
+    await this.sessions?.check(viewer.id, sessionVersion, sessionId);
+    return sessionId === undefined ? { viewer, sessionVersion } : { viewer, sessionVersion, sessionId };
   }
 
-  /** Whether a session verified earlier was ended since (logout, password or role change, suspension). */
-  async sessionEnded(userId: string, sessionVersion: number): Promise<boolean> {
-    return (await this.sessions?.ended(userId, sessionVersion)) ?? false;
+  /** Whether a session verified earlier was ended since (logout, revocation, password or role change, suspension). */
+  async sessionEnded(userId: string, sessionVersion: number, sessionId?: string): Promise<boolean> {
+    return (await this.sessions?.ended(userId, sessionVersion, sessionId)) ?? false;
   }
 }
 
@@ -116,17 +164,42 @@ export class AccessTokenVerifier {
 export class AccessTokenSigner {
   private readonly settings: TokenSettings;
 
+  private readonly adminRequiresSecondFactor: boolean;
+
   constructor(
     private readonly privateKeyPem: string,
-    { issuer, audience }: TokenSettings,
+    { issuer, audience, adminRequiresSecondFactor = false }: TokenSettings,
   ) {
     // Only these two: jsonwebtoken rejects any unknown option.
     this.settings = { issuer, audience };
+    this.adminRequiresSecondFactor = adminRequiresSecondFactor;
   }
 
-  /** `sessionVersion`: the user's current session version (SessionVersions), so ending the session ends the token. */
-  sign(viewer: Viewer, sessionVersion: number, ttlSeconds = ACCESS_TOKEN_TTL_SECONDS): string {
-    return jwt.sign({ role: viewer.role, [SESSION_VERSION_CLAIM]: sessionVersion }, this.privateKeyPem, {
+  /** Who a token signed for this user and these methods acts as (what the verifiers will make of it). */
+  actingViewer(viewer: Viewer, methods: readonly string[]): Viewer {
+    return actingViewer(viewer.id, viewer.role, methods, this.adminRequiresSecondFactor);
+  }
+
+  /**
+   * `sessionVersion`: the user's current session version (SessionVersions), so ending all sessions ends the token;
+   * `session.id`: the session (refresh token family) it belongs to, so ending that one session ends it too;
+   * `session.methods`: how the session was established (the `amr` claim, left out when empty).
+   * A viewer with `apiKey` gets the key's id and scopes as claims: every subgraph then limits it to those scopes.
+   */
+  sign(
+    viewer: Viewer,
+    sessionVersion: number,
+    ttlSeconds = ACCESS_TOKEN_TTL_SECONDS,
+    session: { id?: string; methods?: readonly string[] } = {},
+  ): string {
+    const claims: Record<string, unknown> = { role: viewer.role, [SESSION_VERSION_CLAIM]: sessionVersion };
+    if (session.id) claims[SESSION_ID_CLAIM] = session.id;
+    if (session.methods?.length) claims[AUTHENTICATION_METHODS_CLAIM] = session.methods;
+    if (viewer.apiKey) {
+      claims[API_KEY_ID_CLAIM] = viewer.apiKey.id;
+      claims[API_KEY_SCOPES_CLAIM] = viewer.apiKey.scopes;
+    }
+    return jwt.sign(claims, this.privateKeyPem, {
       algorithm: ALGORITHM,
       subject: viewer.id,
       expiresIn: ttlSeconds,
@@ -134,4 +207,14 @@ export class AccessTokenSigner {
       ...this.settings,
     });
   }
+}
+
+/** The API key a token was granted for; a token with a malformed key claim is refused (never read as a person's). */
+function apiKeyOf(claims: jwt.JwtPayload): Viewer['apiKey'] {
+  const id = claims[API_KEY_ID_CLAIM] as unknown;
+  const scopes = claims[API_KEY_SCOPES_CLAIM] as unknown;
+  if (id === undefined && scopes === undefined) return undefined;
+  if (typeof id !== 'string' || !Array.isArray(scopes) || !scopes.every((scope) => typeof scope === 'string'))
+    throw unauthenticated('Invalid access token');
+  return { id, scopes };
 }

@@ -3,6 +3,8 @@ import { AppError } from '../errors';
 import { createLogger } from '../logger';
 import { KeyValueStore, MemoryStore, RedisStore } from '../store';
 import { LogCapture, until } from '../testing';
+import Redis from 'ioredis';
+import { ACCESS_TOKEN_TTL_SECONDS } from './access-token';
 import { SessionVersions } from './session-versions';
 
 const redisUrl = process.env.REDIS_URL;
@@ -69,6 +71,31 @@ describe.each(stores)('SessionVersions on the %s store', (_name, makeStore) => {
     await new SessionVersions(store).raise(userId, 3);
     await until(async () => ((await sessions.ended(userId, 2)) ? true : undefined), 'the raise', 5_000);
   });
+
+  it('refuses the tokens of a session ended alone, within seconds in another process, and only those', async () => {
+    const userId = randomUUID();
+    const [ending, staying] = [randomUUID(), randomUUID()];
+    await sessions.raise(userId, 1);
+    expect(await refusal(sessions.check(userId, 1, ending))).toBeUndefined();
+    // The users subgraph, another process, ends one session; this one remembered it live.
+    await new SessionVersions(store).endSessions([ending]);
+    await until(async () => ((await refusal(sessions.check(userId, 1, ending))) ? true : undefined), 'the end', 5_000);
+    expect(await refusal(sessions.check(userId, 1, ending))).toBe('Session ended: sign in again');
+    expect(await refusal(sessions.check(userId, 1, staying))).toBeUndefined();
+    // A token naming no session is checked by version alone.
+    expect(await refusal(sessions.check(userId, 1))).toBeUndefined();
+    expect(await sessions.ended(userId, 1, ending)).toBe(true);
+    expect(await sessions.ended(userId, 1, staying)).toBe(false);
+  });
+
+  it('keeps the record of an ended session as long as the access tokens it was issued', async () => {
+    const sessionId = randomUUID();
+    await sessions.endSessions([sessionId]);
+    const ttlMs =
+      store instanceof RedisStore ? await new Redis(redisUrl!).pttl(`${prefix}:session-ended:${sessionId}`) : undefined;
+    if (ttlMs !== undefined) expect(ttlMs).toBeGreaterThan(ACCESS_TOKEN_TTL_SECONDS * 1000);
+    expect(await store.get(`session-ended:${sessionId}`)).toBe('1');
+  });
 });
 
 describe('a session store that does not answer', () => {
@@ -82,6 +109,8 @@ describe('a session store that does not answer', () => {
       expect(await refusal(sessions.check(randomUUID(), 1))).toBeUndefined();
       expect(logs.text()).toContain('session store unavailable');
       expect(await sessions.ended(randomUUID(), 1)).toBe(false);
+      expect(await refusal(sessions.check(randomUUID(), 1, randomUUID()))).toBeUndefined();
+      expect(await sessions.ended(randomUUID(), 1, randomUUID())).toBe(false);
     } finally {
       await store.close();
     }

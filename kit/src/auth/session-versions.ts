@@ -22,10 +22,12 @@ const OUTAGE_WARNING_INTERVAL_MS = 10_000;
 
 /**
  * Each user's session version, the `sv` claim every access token carries. The users
- * subgraph raises it (logout, password change or reset, role change, suspension) and every
+ * subgraph raises it (password change or reset, role change, suspension) and every
  * process verifying tokens refuses a token whose `sv` is below it, or whose subject has no
  * record at all (an unknown user, or a record lost with a Redis flush: the client's
- * refresh, which it does on any UNAUTHENTICATED, writes it again).
+ * refresh, which it does on any UNAUTHENTICATED, writes it again). One session ended alone
+ * (`logout`, `revokeSession`, `revokeOtherSessions`) gets a record of its own, and a token whose `sid`
+ * names it is refused too.
  *
  * A store outage fails open, like the rate limits: tokens are then checked by signature
  * and expiry alone (at most 15 minutes of a revoked token), and it is logged.
@@ -33,6 +35,8 @@ const OUTAGE_WARNING_INTERVAL_MS = 10_000;
 export class SessionVersions {
   /** userId → the version last read and when. */
   private readonly recent = new Map<string, { version: number; readAtMs: number }>();
+  /** sessionId → when it was last read as not ended alone. */
+  private readonly recentLive = new Map<string, number>();
   private skipStoreUntilMs = 0;
   private lastWarningAtMs = 0;
 
@@ -47,62 +51,93 @@ export class SessionVersions {
     return this.store.raise(key(userId), version, SESSION_RECORD_TTL_MS);
   }
 
-  /** Refuses the token's session when it was ended or its subject has none. */
-  async check(userId: string, tokenVersion: number): Promise<void> {
-    const remembered = this.recent.get(userId);
-    if (remembered && Date.now() - remembered.readAtMs < SESSION_VERSION_CACHE_MS && tokenVersion >= remembered.version)
-      return;
+  /**
+   * Records that one session (`sid`, a refresh token family) was ended alone: its access
+   * tokens are refused while the rest of the user's stay good. The record outlives every
+   * access token the session was issued (none is issued once it ended); throws when the store fails.
+   */
+  async endSessions(sessionIds: readonly string[]): Promise<void> {
+    for (const sessionId of sessionIds) this.recentLive.delete(sessionId);
+    await Promise.all(sessionIds.map((sessionId) => this.store.set(endedKey(sessionId), '1', SESSION_RECORD_TTL_MS)));
+  }
+
+  /** Refuses the token's session when it was ended (all of the user's, or this one) or its subject has none. */
+  async check(userId: string, tokenVersion: number, sessionId?: string): Promise<void> {
+    if (this.acceptedRecently(userId, tokenVersion, sessionId)) return;
     if (Date.now() < this.skipStoreUntilMs) return this.failedOpen(undefined);
-    let current: number | null;
+    let read: { version: number | null; sessionEnded: boolean };
     try {
-      current = await withTimeout(this.readVersion(userId), SESSION_STORE_TIMEOUT_MS);
+      read = await withTimeout(this.read(userId, sessionId), SESSION_STORE_TIMEOUT_MS);
     } catch (error) {
       this.skipStoreUntilMs = Date.now() + SESSION_STORE_RETRY_AFTER_FAILURE_MS;
       return this.failedOpen(error);
     }
-    if (current === null) throw unauthenticated('Unknown session: sign in again');
-    this.remember(userId, current);
-    if (tokenVersion < current) throw unauthenticated('Session ended: sign in again');
+    if (read.version === null) throw unauthenticated('Unknown session: sign in again');
+    this.remember(userId, read.version);
+    if (tokenVersion < read.version || read.sessionEnded) throw unauthenticated('Session ended: sign in again');
+    if (sessionId !== undefined) this.rememberLive(sessionId);
   }
 
   /**
-   * Whether the session the user's token was issued at (`tokenVersion`) was ended: a higher
-   * version is recorded. For connections verified once at their start (graphql-ws sockets),
+   * Whether the session the user's token was issued at (`tokenVersion`, `sessionId`) was ended: a higher
+   * version is recorded, or the session's own end. For connections verified once at their start (graphql-ws sockets),
    * which are cut only for a known revocation: unlike `check`, a missing record (expired
    * with an idle session, or flushed) and a store outage both answer false.
    */
-  async ended(userId: string, tokenVersion: number): Promise<boolean> {
-    const remembered = this.recent.get(userId);
-    if (remembered && Date.now() - remembered.readAtMs < SESSION_VERSION_CACHE_MS && tokenVersion >= remembered.version)
-      return false;
+  async ended(userId: string, tokenVersion: number, sessionId?: string): Promise<boolean> {
+    if (this.acceptedRecently(userId, tokenVersion, sessionId)) return false;
     if (Date.now() < this.skipStoreUntilMs) return false;
-    let current: number | null;
+    let read: { version: number | null; sessionEnded: boolean };
     try {
-      current = await withTimeout(this.readVersion(userId), SESSION_STORE_TIMEOUT_MS);
+      read = await withTimeout(this.read(userId, sessionId), SESSION_STORE_TIMEOUT_MS);
     } catch (error) {
       this.skipStoreUntilMs = Date.now() + SESSION_STORE_RETRY_AFTER_FAILURE_MS;
       this.failedOpen(error);
       return false;
     }
-    if (current === null) return false;
-    this.remember(userId, current);
-    return tokenVersion < current;
+    if (read.sessionEnded) return true;
+    if (read.version === null) return false;
+    this.remember(userId, read.version);
+    if (sessionId !== undefined) this.rememberLive(sessionId);
+    return tokenVersion < read.version;
   }
 
   close(): Promise<void> {
     return this.store === inProcessStore ? Promise.resolve() : this.store.close();
   }
 
-  private async readVersion(userId: string): Promise<number | null> {
-    const raw = await this.store.get(key(userId));
+  /** Answered from memory when both the version and the session were read within SESSION_VERSION_CACHE_MS. */
+  private acceptedRecently(userId: string, tokenVersion: number, sessionId: string | undefined): boolean {
+    const remembered = this.recent.get(userId);
+    const versionAccepted =
+      remembered !== undefined &&
+      Date.now() - remembered.readAtMs < SESSION_VERSION_CACHE_MS &&
+      tokenVersion >= remembered.version;
+    if (!versionAccepted || sessionId === undefined) return versionAccepted;
+    const liveAt = this.recentLive.get(sessionId);
+    return liveAt !== undefined && Date.now() - liveAt < SESSION_VERSION_CACHE_MS;
+  }
+
+  /** The user's version and whether the session was ended alone, in one round trip. */
+  private async read(userId: string, sessionId?: string): Promise<{ version: number | null; sessionEnded: boolean }> {
+    const [raw, ended] = await this.store.getMany(
+      sessionId === undefined ? [key(userId)] : [key(userId), endedKey(sessionId)],
+    );
     const version = raw === null ? NaN : Number(raw);
-    return Number.isInteger(version) ? version : null;
+    return { version: Number.isInteger(version) ? version : null, sessionEnded: ended !== null && ended !== undefined };
   }
 
   private remember(userId: string, version: number): void {
     this.recent.delete(userId);
     if (this.recent.size >= SESSION_VERSION_CACHE_SIZE) this.recent.delete(this.recent.keys().next().value!);
     this.recent.set(userId, { version, readAtMs: Date.now() });
+  }
+
+  private rememberLive(sessionId: string): void {
+    this.recentLive.delete(sessionId);
+    if (this.recentLive.size >= SESSION_VERSION_CACHE_SIZE)
+      this.recentLive.delete(this.recentLive.keys().next().value!);
+    this.recentLive.set(sessionId, Date.now());
   }
 
   private failedOpen(error: unknown): void {
@@ -117,6 +152,10 @@ export class SessionVersions {
 
 function key(userId: string): string {
   return `session:${userId}`;
+}
+
+function endedKey(sessionId: string): string {
+  return `session-ended:${sessionId}`;
 }
 
 /** Every process of an embedded run (gateway and subgraphs in one) shares this, as separate processes share Redis. */

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { PayloadOf, defineEvent } from '../events/envelope';
-import { money, orderSummary, paymentOutcome, productState } from './event-payloads';
+import { money, orderSummary, paymentOutcome, productState, refundedLines } from './event-payloads';
 import { ModerationEvents } from './moderation-events';
 import { OperatorEvents } from './operator-events';
 import { StorefrontEvents } from './storefront-events';
@@ -203,6 +203,31 @@ export const Events = {
        * marked it paid, so nothing was fulfilled or credited and there is nothing to undo.
        * Optional (absent means false), so v1 producers and consumers without it still agree.
        */
+      orderCancelled: z.boolean().optional(),
+      /**
+       * The lines this last refund covered (after partial refunds, only those left). Absent
+       * means every line of the order, as before partial refunds existed.
+       */
+      lines: refundedLines().optional(),
+    }),
+  ),
+
+  /**
+   * Part of a succeeded payment went back: the lines named, each in full, and some lines are
+   * still paid (payments → orders: lines refunded; licensing: revoke those lines; vendor: debit
+   * them; billing: a credit note). The refund that leaves nothing paid is payment.refunded.
+   */
+  PaymentPartiallyRefunded: defineEvent(
+    'payment.partially_refunded',
+    1,
+    paymentOutcome().extend({
+      /** Our id of this refund (one per refundOrder call or provider-side refund). */
+      refundId: z.string().uuid(),
+      /** What this refund gave back: the sum of `lines`. */
+      refunded: money(),
+      lines: refundedLines(),
+      reason: z.string().min(1),
+      /** As on payment.refunded: the money came for a cancelled order, never paid, credited or invoiced; nothing to undo. */
       orderCancelled: z.boolean().optional(),
     }),
   ),

@@ -5,6 +5,7 @@
  */
 export * from './event-catalog';
 export * from './roles';
+export * from './api-key-scopes';
 export * from './money';
 export * from './entities';
 export * from './demo-ids';

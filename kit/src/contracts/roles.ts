@@ -22,4 +22,13 @@ registerEnumType(Role, {
 export interface Viewer {
   id: string;
   role: Role;
+  /** The session was established with a second factor (the token's `amr` claim holds `mfa`). */
+  secondFactor?: boolean;
+  /**
+   * The role the token names but this viewer does not act with: an ADMIN whose session lacks the
+   * second factor `ADMIN_REQUIRE_TWO_FACTOR` asks for acts as a CUSTOMER until signing in with one.
+   */
+  withheldRole?: Role;
+  /** Set when the request came with one of the user's API keys: which key, and the scopes it carries. */
+  apiKey?: { id: string; scopes: string[] };
 }

@@ -1,4 +1,4 @@
-import { DataSource, DataSourceOptions } from 'typeorm';
+import { DataSource, DataSourceOptions, MigrationExecutor } from 'typeorm';
 import type { Logger } from '../logger';
 
 export interface DatabaseOptions {
@@ -11,14 +11,19 @@ export interface DatabaseOptions {
   migrations: NonNullable<DataSourceOptions['migrations']>;
   log: Logger;
   poolSize?: number;
+  /**
+   * `apply` (default) brings the schema up to date; `verify` only checks that nothing is pending, so a
+   * service whose migrations ran before it (a migration Job) needs no DDL rights and cannot run on an older schema.
+   */
+  migrationMode?: 'apply' | 'verify';
 }
 
 /** Default connections per subgraph process; a 2-core machine gains nothing from more. */
 export const DEFAULT_POOL_SIZE = 10;
 
 /**
- * Opens a DataSource bound to the subgraph's schema and brings it up to date. Migrations
- * run under an advisory lock so replicas starting together migrate once.
+ * Opens a DataSource bound to the subgraph's schema and brings it up to date (or, `verify`, checks
+ * that it is). Migrations run under an advisory lock so replicas starting together migrate once.
  */
 export async function openDatabase(options: DatabaseOptions): Promise<DataSource> {
   const { schema } = options;
@@ -39,7 +44,8 @@ export async function openDatabase(options: DatabaseOptions): Promise<DataSource
   });
   await dataSource.initialize();
   try {
-    await migrate(dataSource, schema, options.log);
+    if (options.migrationMode === 'verify') await refuseWhilePending(dataSource, schema);
+    else await migrate(dataSource, schema, options.log);
   } catch (error) {
     await dataSource.destroy();
     throw error;
@@ -58,5 +64,16 @@ async function migrate(dataSource: DataSource, schema: string, log: Logger): Pro
   } finally {
     await lock.query('SELECT pg_advisory_unlock(hashtext($1))', [`migrations:${schema}`]).catch(() => undefined);
     await lock.release();
+  }
+}
+
+/** Reads the migrations table only (no DDL): a schema not migrated yet has every migration pending. */
+async function refuseWhilePending(dataSource: DataSource, schema: string): Promise<void> {
+  const pending = await new MigrationExecutor(dataSource).getPendingMigrations();
+  if (pending.length > 0) {
+    throw new Error(
+      `${schema}: ${pending.length} migration(s) not applied (${pending.map((m) => m.name).join(', ')}); ` +
+        'DATABASE_MIGRATIONS=verify starts only on a migrated schema: run the migrations first (DATABASE_MIGRATIONS=only)',
+    );
   }
 }

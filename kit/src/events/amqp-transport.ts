@@ -13,7 +13,15 @@ export interface AmqpTopology {
   queuePrefix: string;
   /** Test topology: exchanges auto-delete and queues expire when unused. */
   temporary: boolean;
+  /**
+   * `quorum`: replicated queues for a RabbitMQ cluster (they survive a node's loss); `classic`
+   * otherwise. A queue keeps the type it was declared with: switching means new queues.
+   */
+  queueType: QueueType;
 }
+
+export const QUEUE_TYPES = ['classic', 'quorum'] as const;
+export type QueueType = (typeof QUEUE_TYPES)[number];
 
 /** Broker heartbeat: a silently dead connection is noticed within about twice this. */
 const HEARTBEAT_SECONDS = 10;
@@ -75,7 +83,7 @@ export class AmqpTransport implements EventTransport {
     }
   }
 
-  async publish(envelope: Envelope): Promise<void> {
+  async publish({ trace, ...envelope }: Envelope): Promise<void> {
     const channel = await this.publishChannel();
     await new Promise<void>((resolve, reject) => {
       channel.publish(
@@ -89,7 +97,7 @@ export class AmqpTransport implements EventTransport {
           correlationId: envelope.correlationId,
           type: envelope.type,
           timestamp: Math.floor(Date.parse(envelope.occurredAt) / 1000),
-          headers: { version: envelope.version, source: envelope.source },
+          headers: { version: envelope.version, source: envelope.source, ...trace },
         },
         (error) => (error ? reject(error instanceof Error ? error : new Error(String(error))) : resolve()),
       );
@@ -277,7 +285,12 @@ export class AmqpTransport implements EventTransport {
       if (!spec.cancelled && spec.channel === channel)
         this.dropIfCurrent(connection, `consumer channel ${spec.queue} closed`);
     });
-    const queueArguments = this.topology.temporary ? { 'x-expires': TEMPORARY_QUEUE_EXPIRES_MS } : {};
+    // Classic queues are declared without the argument, as before it existed: a queue declared
+    // again with other arguments is refused by the broker (PRECONDITION_FAILED).
+    const queueArguments = {
+      ...(this.topology.queueType === 'quorum' ? { 'x-queue-type': 'quorum' } : {}),
+      ...(this.topology.temporary ? { 'x-expires': TEMPORARY_QUEUE_EXPIRES_MS } : {}),
+    };
     await channel.assertQueue(spec.queue, { durable: true, arguments: queueArguments });
     await channel.assertQueue(deadLetterQueue(spec), { durable: true, arguments: queueArguments });
     await channel.prefetch(spec.prefetch);
@@ -294,6 +307,7 @@ export class AmqpTransport implements EventTransport {
         body: message.content,
         routingKey: message.fields.routingKey,
         redelivered: message.fields.redelivered,
+        headers: message.properties.headers,
         // After a lost connection these throw; the broker redelivers and the inbox absorbs the duplicate.
         ack: async () => channel.ack(message),
         requeue: async () => channel.nack(message, false, true),

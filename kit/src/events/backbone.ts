@@ -7,8 +7,9 @@ import { AmqpTransport } from './amqp-transport';
 import { BacklogBoard, BacklogReporter } from './backlog';
 import { EventConsumer, EventHandler } from './consumer';
 import { deadLetterCommandHandlers } from './dead-letter-commands';
+import { openDeadLettersGauge } from './dead-letters';
 import { EventMetrics } from './event-metrics';
-import { InProcessTransport } from './in-process-transport';
+import { InProcessTransport, inProcessBrokerFor } from './in-process-transport';
 import { Outbox } from './outbox';
 import { OutboxRelay } from './relay';
 import type { EventTransport } from './transport';
@@ -54,8 +55,9 @@ export class EventBackbone {
     this.outbox = new Outbox(name);
     this.transport = options.amqpUrl
       ? new AmqpTransport(options.amqpUrl, settings, eventLog)
-      : new InProcessTransport();
+      : new InProcessTransport(inProcessBrokerFor(settings.exchange));
     this.metrics = new EventMetrics(options.metrics.registry, () => outboxState(db));
+    openDeadLettersGauge(options.metrics.registry, db);
     this.relay = new OutboxRelay({
       schema: name,
       db,

@@ -1,6 +1,7 @@
 import type { DataSource, EntityManager } from 'typeorm';
 import type { Logger } from '../logger';
 import { queryRows } from '../data/sql';
+import { inConsumerSpan } from '../tracing/spans';
 import { Envelope, EventDefinition, MalformedEventError, parseEnvelope } from './envelope';
 import type { EventMetrics } from './event-metrics';
 import type { Outbox } from './outbox';
@@ -85,7 +86,7 @@ export class EventConsumer {
     this.subscription = await this.options.transport.consume(
       this.options.queue,
       [...this.handlers.keys()],
-      (delivery) => this.track(this.onDelivery(delivery)),
+      (delivery) => this.track(inConsumerSpan(delivery, this.options.queue, () => this.onDelivery(delivery))),
       { prefetch: this.options.prefetch },
     );
   }
@@ -121,12 +122,15 @@ export class EventConsumer {
   ): Promise<'done' | 'dead-lettered' | 'requeued'> {
     const { retry, metrics } = this.options;
     for (let attempt = 1; ; attempt += 1) {
+      const timed = metrics.handlingDuration.startTimer({ type: handler.event.type });
       try {
         const envelope = parseEnvelope(delivery.body, handler.event);
         const outcome = await this.handleOnce(handler, envelope);
+        timed({ outcome });
         metrics.consumed.inc({ type: handler.event.type, outcome });
         return 'done';
       } catch (error) {
+        timed({ outcome: 'failed' });
         const permanent = error instanceof MalformedEventError;
         if (permanent || attempt >= retry.maxAttempts) {
           await this.deadLetter(handler, delivery, error, attempt);

@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import type { MetricValueWithName } from 'prom-client';
 import { Events } from '../contracts/event-catalog';
 import { queryRows } from '../data/sql';
 import { TestDatabase, createTestDatabase, isolatedInfrastructure } from '../testing';
@@ -19,6 +20,18 @@ const FAST = {
   OUTBOX_POLL_MS: '50',
   EVENTS_BACKLOG_REPORT_MS: '100',
 };
+
+/** A sample of `node`'s registry as a scrape reads it (gauges are collected), 0 when it has none. */
+async function sample(node: EventNode, name: string, labels: Record<string, string> = {}): Promise<number> {
+  const family = name.replace(/_(count|sum|bucket)$/, '');
+  const { values } = await node.metrics.registry.getSingleMetric(family)!.get();
+  const found = (values as MetricValueWithName<string>[]).find(
+    (value) =>
+      (value.metricName ?? family) === name &&
+      Object.entries(labels).every(([label, expected]) => value.labels[label] === expected),
+  );
+  return found?.value ?? 0;
+}
 
 type Replayed = PayloadOf<typeof Events.EventReplayed>;
 type DeadLettered = PayloadOf<typeof Events.EventDeadLettered>;
@@ -160,6 +173,10 @@ describe.each(transports)('dead letters over %s', (_label, transportEnv) => {
     );
     const deadLetterId = reports[0].deadLetterId;
     const callsBefore = state.calls;
+    // Both attempts were timed as failed; the letter waits for someone.
+    const failed = { type: 'probe.happened', outcome: 'failed' };
+    expect(await sample(subgraph, 'events_handling_duration_seconds_count', failed)).toBe(2);
+    expect(await sample(subgraph, 'events_dead_letters_open')).toBe(1);
 
     await send(Events.EventReplayRequested, { subgraph: subgraph.name, deadLetterId });
     await eventually(
@@ -169,6 +186,7 @@ describe.each(transports)('dead letters over %s', (_label, transportEnv) => {
     );
     expect(outcomes[0]).toMatchObject({ deadLetterId, outcome: 'FAILED', error: 'apply-probe: division by zero' });
     expect(state.calls).toBe(callsBefore + 1);
+    expect(await sample(subgraph, 'events_dead_letters_open')).toBe(1);
     // A failed replay is an outcome, not a new dead letter: still one row, still DEAD.
     expect(await letters()).toMatchObject([{ letter_id: deadLetterId, status: 'DEAD', replays: 1 }]);
     expect(await effects()).toEqual([]);
@@ -183,6 +201,14 @@ describe.each(transports)('dead letters over %s', (_label, transportEnv) => {
     expect(outcomes[1]).toMatchObject({ deadLetterId, outcome: 'APPLIED', error: null });
     expect(await effects()).toEqual([{ n: 1 }]);
     expect(await letters()).toMatchObject([{ status: 'REPLAYED', replays: 2 }]);
+    expect(await sample(subgraph, 'events_dead_letters_open')).toBe(0);
+    // The operator's own handlers were timed too (the replay commands, handled).
+    expect(
+      await sample(subgraph, 'events_handling_duration_seconds_count', {
+        type: 'event.replay_requested',
+        outcome: 'handled',
+      }),
+    ).toBeGreaterThanOrEqual(2);
 
     await send(Events.EventReplayRequested, { subgraph: subgraph.name, deadLetterId });
     await eventually(

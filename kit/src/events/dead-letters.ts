@@ -1,4 +1,5 @@
-import type { EntityManager } from 'typeorm';
+import { Gauge, Registry } from 'prom-client';
+import type { DataSource, EntityManager } from 'typeorm';
 import { Events } from '../contracts/event-catalog';
 import { queryRows } from '../data/sql';
 import type { Outbox } from './outbox';
@@ -83,4 +84,25 @@ function readableEnvelope(body: string): { id: string | null; correlationId: str
   const correlationId =
     typeof correlation === 'string' && correlation.length > 0 && correlation.length <= 128 ? correlation : null;
   return { id, correlationId };
+}
+
+/**
+ * `events_dead_letters_open`: the subgraph's dead letters that still wait for someone (DEAD:
+ * neither replayed into effect nor discarded), counted at each scrape. The counter
+ * `events_dead_lettered_total` says when letters arrive; this says whether any were left.
+ */
+export function openDeadLettersGauge(registry: Registry, db: DataSource): void {
+  new Gauge({
+    name: 'events_dead_letters_open',
+    help: "Dead letters in this subgraph's table still DEAD (not replayed into effect, not discarded)",
+    registers: [registry],
+    async collect() {
+      // The database being down must not fail the scrape; the gauge keeps its last value and /ready says why.
+      const rows = await queryRows<{ open: number }>(
+        db,
+        `SELECT count(*)::int AS open FROM dead_letters WHERE status = 'DEAD'`,
+      ).catch(() => undefined);
+      if (rows) this.set(rows[0].open);
+    },
+  });
 }

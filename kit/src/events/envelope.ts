@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { z } from 'zod';
+import type { TraceCarrier } from '../tracing/spans';
 
 /** What travels on the wire for every event, whatever its type. */
 export interface Envelope<T = unknown> {
@@ -15,6 +16,11 @@ export interface Envelope<T = unknown> {
   /** Events of one aggregate are published in the order they were written. */
   aggregateId: string;
   payload: T;
+  /**
+   * The trace context of the span that wrote it. Kept with the outbox row and sent as message
+   * headers (`traceparent`, `tracestate`), never in the body.
+   */
+  trace?: TraceCarrier;
 }
 
 /** One event type of the catalog: its routing key, version and payload schema. */

@@ -1,4 +1,7 @@
-import { Counter, Gauge, Registry } from 'prom-client';
+import { Counter, Gauge, Histogram, Registry } from 'prom-client';
+
+/** From an inbox hit (milliseconds) to a handler waiting on a slow lock or a remote call. */
+const HANDLING_BUCKETS_SECONDS = [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30];
 
 /** Event backbone metrics of one subgraph. */
 export class EventMetrics {
@@ -9,6 +12,10 @@ export class EventMetrics {
   /** 1 while the transport can publish (always, in process), 0 while the broker is unreachable. */
   readonly brokerConnected: Gauge;
   readonly brokerConnections: Counter;
+  /** 1 on the replica whose relay holds the outbox's leadership lock, 0 on standbys (dashboards: who publishes). */
+  readonly relayLeader: Gauge;
+  /** One handler attempt, its transaction included: handled, duplicate (inbox hit) or failed. */
+  readonly handlingDuration: Histogram<'type' | 'outcome'>;
 
   constructor(registry: Registry, outboxState: () => Promise<{ pending: number; oldestAgeSeconds: number }>) {
     this.published = new Counter({
@@ -43,6 +50,18 @@ export class EventMetrics {
     this.brokerConnections = new Counter({
       name: 'events_broker_connections_total',
       help: 'Connections established to the broker: the first, then one per recovery',
+      registers: [registry],
+    });
+    this.relayLeader = new Gauge({
+      name: 'outbox_relay_leader',
+      help: "1 while this replica's outbox relay holds the leadership lock and publishes, 0 while it stands by",
+      registers: [registry],
+    });
+    this.handlingDuration = new Histogram({
+      name: 'events_handling_duration_seconds',
+      help: 'Event handler attempts, with their inbox transaction, by type and outcome (handled, duplicate, failed)',
+      labelNames: ['type', 'outcome'],
+      buckets: HANDLING_BUCKETS_SECONDS,
       registers: [registry],
     });
     // One query per scrape serves both gauges: the registry collects them concurrently.

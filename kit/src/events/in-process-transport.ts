@@ -6,6 +6,7 @@ interface Message {
   routingKey: string;
   body: Buffer;
   redelivered: boolean;
+  headers?: Record<string, unknown>;
 }
 
 interface Consumer {
@@ -32,10 +33,10 @@ export class InProcessBroker {
   private readonly queues = new Map<string, Queue>();
   readonly deadLetters: DeadLetter[] = [];
 
-  publish(routingKey: string, body: Buffer): void {
+  publish(routingKey: string, body: Buffer, headers?: Record<string, unknown>): void {
     for (const queue of this.queues.values()) {
       if ([...queue.bindings].some((pattern) => topicMatches(pattern, routingKey))) {
-        queue.ready.push({ routingKey, body, redelivered: false });
+        queue.ready.push({ routingKey, body, redelivered: false, headers });
         this.schedule(queue);
       }
     }
@@ -76,6 +77,7 @@ export class InProcessBroker {
           body: message.body,
           routingKey: message.routingKey,
           redelivered: message.redelivered,
+          headers: message.headers,
           ack: async () => settle(false),
           requeue: async () => settle(true),
         })
@@ -99,17 +101,31 @@ export class InProcessBroker {
   }
 }
 
-/** The process-wide broker: every subgraph of an embedded run shares it. */
-export const sharedInProcessBroker = new InProcessBroker();
+const brokersByExchange = new Map<string, InProcessBroker>();
+
+/**
+ * The broker of one exchange (`EVENTS_EXCHANGE`), as RabbitMQ keeps exchanges apart: subgraphs
+ * of one deployment share it, and test files that name their own exchange stay isolated even
+ * when one file runs two instances of a subgraph (whose queues have the same names).
+ */
+export function inProcessBrokerFor(exchange: string): InProcessBroker {
+  let broker = brokersByExchange.get(exchange);
+  if (!broker) {
+    broker = new InProcessBroker();
+    brokersByExchange.set(exchange, broker);
+  }
+  return broker;
+}
 
 export class InProcessTransport implements EventTransport {
   readonly kind = 'in-process' as const;
   private readonly cancels: (() => Promise<void>)[] = [];
 
-  constructor(private readonly broker: InProcessBroker = sharedInProcessBroker) {}
+  constructor(private readonly broker: InProcessBroker) {}
 
-  async publish(envelope: Envelope): Promise<void> {
-    this.broker.publish(envelope.type, Buffer.from(JSON.stringify(envelope)));
+  /** As on RabbitMQ, the trace context travels as headers beside the body. */
+  async publish({ trace, ...envelope }: Envelope): Promise<void> {
+    this.broker.publish(envelope.type, Buffer.from(JSON.stringify(envelope)), trace ? { ...trace } : undefined);
   }
 
   async consume(

@@ -1,4 +1,5 @@
 import type { EntityManager } from 'typeorm';
+import { eventCreated } from '../tracing/spans';
 import { Envelope, EventDefinition, createEnvelope } from './envelope';
 
 /** Postgres channel a subgraph's relay listens on; NOTIFY is delivered only when the writing transaction commits. */
@@ -26,11 +27,12 @@ export class Outbox {
       throw new Error(`outbox: ${definition.type} must be recorded inside the transaction that changes the state`);
     }
     const envelope = createEnvelope(definition, payload, { source: this.schema, ...meta });
+    const trace = eventCreated(envelope.type, envelope.id, this.schema);
     await manager.query(`INSERT INTO outbox (id, type, aggregate_id, envelope) VALUES ($1, $2, $3, $4)`, [
       envelope.id,
       envelope.type,
       envelope.aggregateId,
-      JSON.stringify(envelope),
+      JSON.stringify(trace ? { ...envelope, trace } : envelope),
     ]);
     await manager.query(`SELECT pg_notify($1, '')`, [outboxChannel(this.schema)]);
     return envelope;

@@ -9,7 +9,15 @@ import { EventHandler, eventHandler } from './consumer';
  * `user.data_export_requested` with one `user.data_export_part`, and users assembles the export
  * once all of them answered. A subgraph that starts holding personal data joins this list.
  */
-export const DATA_EXPORT_SUBGRAPHS = ['catalog', 'licensing', 'notifications', 'orders', 'payments', 'vendor'] as const;
+export const DATA_EXPORT_SUBGRAPHS = [
+  'billing',
+  'catalog',
+  'licensing',
+  'notifications',
+  'orders',
+  'payments',
+  'vendor',
+] as const;
 export type DataExportSubgraph = (typeof DATA_EXPORT_SUBGRAPHS)[number];
 
 /** Rows per collection in one part (the event stays bounded); a longer history sets `truncated`. */

@@ -1,15 +1,11 @@
 import { Registry } from 'prom-client';
-import type { DataSource } from 'typeorm';
-import { openDatabase } from '../data/database';
 import { queryRows } from '../data/sql';
 import { createLogger } from '../logger';
-import { TestDatabase, createTestDatabase } from '../testing';
 import type { Envelope } from './envelope';
 import { EventMetrics } from './event-metrics';
-import { CreateEventTables1763700000000 } from './event-tables.migration';
 import { Outbox } from './outbox';
 import { OutboxRelay } from './relay';
-import { ProbeHappened, eventually } from './testing';
+import { ProbeHappened, eventually, useEventTablesDatabase } from './testing';
 import type { EventTransport } from './transport';
 
 const SCHEMA = 'relay_wakeup';
@@ -44,29 +40,14 @@ class GatedTransport implements EventTransport {
   async close(): Promise<void> {}
 }
 
-let database: TestDatabase;
-let db: DataSource;
-beforeAll(async () => {
-  database = await createTestDatabase();
-  db = await openDatabase({
-    url: database.url,
-    schema: SCHEMA,
-    entities: [],
-    migrations: [CreateEventTables1763700000000],
-    log: createLogger({ name: 'test', level: 'silent' }),
-  });
-});
-afterAll(async () => {
-  await db.destroy();
-  await database.drop();
-});
+const tables = useEventTablesDatabase(SCHEMA);
 
 /** A relay on the gated transport that would sleep a whole minute between polls. */
 function gatedRelay(transport: GatedTransport): OutboxRelay {
   return new OutboxRelay({
     schema: SCHEMA,
-    db,
-    databaseUrl: database.url,
+    db: tables.db,
+    databaseUrl: tables.database.url,
     transport,
     log: createLogger({ name: 'test', level: 'silent' }),
     metrics: new EventMetrics(new Registry(), async () => ({ pending: 0, oldestAgeSeconds: 0 })),
@@ -77,7 +58,7 @@ function gatedRelay(transport: GatedTransport): OutboxRelay {
 
 const outbox = new Outbox(SCHEMA);
 const write = (n: number) =>
-  db.transaction((manager) =>
+  tables.db.transaction((manager) =>
     outbox.record(manager, ProbeHappened, { aggregate: 'a', n }, { aggregateId: 'a', correlationId: 'test' }),
   );
 
@@ -94,7 +75,7 @@ it('publishes an event committed while the relay was busy publishing, without wa
     );
     const second = await write(2); // its NOTIFY arrives while the first publish is still open
     const [{ listeners }] = await queryRows<{ listeners: number }>(
-      db,
+      tables.db,
       `SELECT count(*)::int AS listeners FROM pg_stat_activity WHERE application_name = $1`,
       [`outbox-relay-${SCHEMA}`],
     );
@@ -138,7 +119,7 @@ it('stops when asked mid-batch, after finishing the batch, instead of sleeping o
     }
     expect(transport.published).toEqual([event.id]);
     const [{ sent }] = await queryRows<{ sent: number }>(
-      db,
+      tables.db,
       `SELECT count(*)::int AS sent FROM outbox WHERE envelope->>'id' = $1 AND sent_at IS NOT NULL`,
       [event.id],
     );

@@ -20,7 +20,11 @@ export interface RelayOptions {
   pollIntervalMs: number;
 }
 
-const STANDBY_RETRY_MS = 2_000;
+/**
+ * How often a standby tries the leadership lock. A leader that dies (even SIGKILL) loses its
+ * session and lock at once, so this bounds the takeover time (see docs/operations.md).
+ */
+export const STANDBY_RETRY_MS = 2_000;
 const PUBLISH_BACKOFF_BASE_MS = 250;
 /**
  * Only a safety net: the transport announces its reconnection (`poke`), which ends any
@@ -125,14 +129,18 @@ export class OutboxRelay {
     ).rows;
     if (!locked) {
       await session.end();
+      this.options.metrics.relayLeader.set(0);
       return false;
     }
     session.on('notification', () => this.committed());
     session.on('end', () => {
-      if (this.session === session) this.session = undefined;
+      if (this.session !== session) return;
+      this.session = undefined;
+      this.options.metrics.relayLeader.set(0);
     });
     await session.query(`LISTEN ${outboxChannel(this.options.schema)}`);
     this.session = session;
+    this.options.metrics.relayLeader.set(1);
     this.options.log.info('outbox relay is the active publisher');
     return true;
   }
@@ -208,6 +216,7 @@ export class OutboxRelay {
   private async dropSession(): Promise<void> {
     const session = this.session;
     this.session = undefined;
+    this.options.metrics.relayLeader.set(0);
     await session?.end().catch(() => undefined);
   }
 }

@@ -1,4 +1,4 @@
-import type { MigrationInterface, QueryRunner } from 'typeorm';
+import type { DataSource, MigrationInterface, QueryRunner } from 'typeorm';
 import { z } from 'zod';
 import { envReader, readCommonConfig } from '../config';
 import { openDatabase } from '../data/database';
@@ -12,6 +12,7 @@ import { CreateEventTables1763700000000 } from './event-tables.migration';
 import { AddDeadLetterDetails1800600000000 } from './dead-letter-details.migration';
 import { createBacklogBoard } from './backlog';
 import { until } from '../testing/helpers';
+import { TestDatabase, createTestDatabase } from '../testing/database';
 
 /** Test-only events: the contract tests must not depend on any real subgraph's catalog entries. */
 export const ProbeHappened = defineEvent(
@@ -96,4 +97,33 @@ export async function eventually(
   describe = () => 'condition',
 ): Promise<void> {
   await until(async () => ((await check()) ? true : undefined), describe(), timeoutMs);
+}
+
+/** The database `useEventTablesDatabase` opens: set before the file's first test. */
+export interface EventTablesDatabase {
+  database: TestDatabase;
+  db: DataSource;
+}
+
+/**
+ * A fresh database with only the event tables in `schema`, opened before this file's tests and
+ * dropped after them: for tests of the outbox and the relay without a subgraph around them.
+ */
+export function useEventTablesDatabase(schema: string): EventTablesDatabase {
+  const tables = {} as EventTablesDatabase;
+  beforeAll(async () => {
+    tables.database = await createTestDatabase();
+    tables.db = await openDatabase({
+      url: tables.database.url,
+      schema,
+      entities: [],
+      migrations: [CreateEventTables1763700000000],
+      log: createLogger({ name: 'test', level: 'silent' }),
+    });
+  });
+  afterAll(async () => {
+    await tables.db?.destroy();
+    await tables.database?.drop();
+  });
+  return tables;
 }

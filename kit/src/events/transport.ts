@@ -7,6 +7,8 @@ export interface Delivery {
   routingKey: string;
   /** True when the broker has delivered this message before (a consumer died holding it). */
   redelivered: boolean;
+  /** The message headers; `traceparent`/`tracestate` continue the producer's trace. */
+  headers?: Record<string, unknown>;
   ack(): Promise<void>;
   /** Gives the message back for redelivery (the process is stopping, or the handler could not finish). */
   requeue(): Promise<void>;

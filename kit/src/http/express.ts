@@ -1,5 +1,5 @@
 import type { ErrorRequestHandler } from 'express';
-import { RequestListener, createServer, Server } from 'node:http';
+import { RequestListener, Server, ServerResponse, createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 
 /** Malformed JSON, oversized bodies and the like become a GraphQL-shaped 4xx, never a stack trace. */
@@ -27,12 +27,40 @@ export function requestErrorBody(status: number, message: string) {
   };
 }
 
+/** Responses not yet finished, per server made by `createHttpServer`, so that closing can end their connections. */
+const responsesInProgress = new WeakMap<Server, Set<ServerResponse>>();
+/** Servers draining or closing: every answer from now on closes its connection (`Connection: close`). */
+const lastAnswers = new WeakSet<Server>();
+
 export function createHttpServer(app: RequestListener): Server {
-  const server = createServer(app);
+  const server = createServer();
+  const inProgress = new Set<ServerResponse>();
+  responsesInProgress.set(server, inProgress);
+  // Runs before the app (listeners run in order), so the answer is still unsent.
+  server.on('request', (_req, res: ServerResponse) => {
+    if (lastAnswers.has(server)) res.shouldKeepAlive = false;
+    inProgress.add(res);
+    res.once('close', () => {
+      inProgress.delete(res);
+      // A response sent before closing began left its connection kept alive, now idle.
+      if (lastAnswers.has(server) && !server.listening) setImmediate(() => server.closeIdleConnections());
+    });
+  });
+  server.on('request', app);
   // Keep-alive longer than typical load balancers' idle timeout so they close first.
   server.keepAliveTimeout = 65_000;
   server.headersTimeout = 66_000;
   return server;
+}
+
+/**
+ * Draining (a server made by `createHttpServer`): requests are still served, each answer
+ * closing its connection, so clients open their next one through the load balancer to
+ * another replica instead of reusing a connection that will soon be closed under them.
+ */
+export function answerLastOnEachConnection(server: Server): void {
+  lastAnswers.add(server);
+  for (const res of responsesInProgress.get(server) ?? []) if (!res.headersSent) res.shouldKeepAlive = false;
 }
 
 /** Starts listening, turning "address in use" into one clear sentence. */
@@ -51,9 +79,16 @@ export function portOf(server: Server): number {
   return (server.address() as AddressInfo).port;
 }
 
-/** Stops accepting connections and closes idle keep-alive sockets so shutdown is prompt. */
+/**
+ * Stops accepting connections, lets requests in flight finish, and closes every connection
+ * as soon as it has nothing in flight: idle ones at once (a request the client sent on one
+ * meanwhile is never read, so the client may safely send it again), busy ones once their
+ * answer, which says `Connection: close`, is out. Without that, a kept-alive connection with
+ * a request in flight would hold the server open until its keep-alive timeout (65 s).
+ */
 export function closeServer(server: Server): Promise<void> {
   return new Promise((resolve) => {
+    answerLastOnEachConnection(server);
     server.close(() => resolve());
     server.closeIdleConnections();
   });

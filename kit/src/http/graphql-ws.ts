@@ -17,6 +17,9 @@ export const DEFAULT_WEBSOCKET_MAX_MESSAGE_BYTES = 2 ** 20;
  */
 export const DEFAULT_WEBSOCKET_MAX_OPERATIONS_IN_FLIGHT = 100;
 
+/** Registers a reading of open subscriptions; returns the function that unregisters it. */
+export type SubscriptionCounter = (read: () => number) => () => void;
+
 export type FormatError = (formatted: GraphQLFormattedError, raw: unknown) => GraphQLFormattedError;
 
 /** What graphql-ws hands every hook about the socket: the ws socket and its upgrade request. */
@@ -41,6 +44,8 @@ export interface GraphQLOverWebSocketOptions extends ServerOptions<ConnectionPar
   log?: Logger;
   /** Called for each socket as it opens, before `connection_init`: closing it here refuses the connection. */
   onSocketOpen?: (socket: WebSocket, request: IncomingMessage) => void;
+  /** Where the number of subscriptions followed is read at each scrape (`Metrics.countSubscriptions`). */
+  countSubscriptions?: SubscriptionCounter;
 }
 
 /** The `Authorization` value a graphql-ws client sends in `connectionParams` (either spelling). */
@@ -60,7 +65,7 @@ export function serveGraphQLOverWebSocket(
   path: string,
   options: GraphQLOverWebSocketOptions,
 ): () => Promise<void> {
-  const { formatError, limits = {}, log, onSocketOpen, ...serverOptions } = options;
+  const { formatError, limits = {}, log, onSocketOpen, countSubscriptions, ...serverOptions } = options;
   const sockets = new WebSocketServer({
     server,
     path,
@@ -82,11 +87,12 @@ export function serveGraphQLOverWebSocket(
       ),
     );
   const inFlight = operationsInFlight(limits.maxOperationsInFlight ?? DEFAULT_WEBSOCKET_MAX_OPERATIONS_IN_FLIGHT);
+  const followed = subscriptionsFollowed(countSubscriptions);
   const cleanup = useServer<ConnectionParams, WebSocketExtra>(
     {
       connectionInitWaitTimeout: CONNECTION_INIT_WAIT_TIMEOUT_MS,
       ...serverOptions,
-      onSubscribe: inFlight.guard(serverOptions.onSubscribe ?? defaultOnSubscribe(serverOptions)),
+      onSubscribe: followed.know(inFlight.guard(serverOptions.onSubscribe ?? defaultOnSubscribe(serverOptions))),
       onComplete: async (ctx, id, payload) => {
         inFlight.release(ctx);
         await serverOptions.onComplete?.(ctx, id, payload);
@@ -101,7 +107,7 @@ export function serveGraphQLOverWebSocket(
   sockets.on('connection', (socket: WebSocket, request: IncomingMessage) => quietProtocolErrors(socket, request, log));
   let disposed: Promise<void> | undefined;
   // Disposing completes every subscription, closes every socket and the WebSocket server.
-  return () => (disposed ??= Promise.resolve(cleanup.dispose()));
+  return () => (disposed ??= Promise.resolve(cleanup.dispose()).finally(followed.stop));
 }
 
 type OnSubscribe = NonNullable<ServerOptions<ConnectionParams, WebSocketExtra>['onSubscribe']>;
@@ -147,6 +153,31 @@ function operationsInFlight(max: number) {
       return admitted;
     };
   return { guard, release };
+}
+
+/**
+ * The subscriptions graphql-ws follows, read from its own per-socket record: an operation's
+ * entry holds its stream from the moment it starts streaming until it ends, the client sends
+ * `complete` or the socket closes (queries stay null there). Sockets are known from their
+ * first operation until they close.
+ */
+function subscriptionsFollowed(count: SubscriptionCounter | undefined) {
+  const contexts = new Set<WebSocketContext>();
+  const stopCounting = count?.(() => {
+    let open = 0;
+    for (const ctx of contexts) for (const stream of Object.values(ctx.subscriptions)) if (stream) open += 1;
+    return open;
+  });
+  const know =
+    (onSubscribe: OnSubscribe): OnSubscribe =>
+    (ctx, id, payload) => {
+      if (count && !contexts.has(ctx) && ctx.extra.socket.readyState === WebSocket.OPEN) {
+        contexts.add(ctx);
+        ctx.extra.socket.once('close', () => contexts.delete(ctx));
+      }
+      return onSubscribe(ctx, id, payload);
+    };
+  return { know, stop: () => stopCounting?.() };
 }
 
 /** What graphql-ws does when there is no onSubscribe, made explicit so every operation passes the guard. */

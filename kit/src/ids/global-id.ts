@@ -56,15 +56,18 @@ export const ID_NAME_TYPES: Readonly<Record<string, string>> = {
   // An audit record's actor is always a user (`auditLog(filter: { actorId })`).
   actorId: 'User',
   categoryId: 'Category',
+  couponId: 'Coupon',
   deadLetterId: 'DeadLetter',
   licenseId: 'License',
   notificationId: 'Notification',
   orderId: 'Order',
+  passkeyId: 'Passkey',
   paymentId: 'Payment',
   payoutId: 'Payout',
   productId: 'Product',
   productMediaId: 'ProductMedia',
   reviewId: 'Review',
+  sessionId: 'Session',
   userId: 'User',
   vendorId: 'Vendor',
 };

@@ -33,10 +33,10 @@ export async function openConnections(
     url: databaseUrl,
     schema: module.name,
     entities: module.entities,
-    // Every subgraph gets the outbox, inbox and dead-letter tables before its own.
-    migrations: [CreateEventTables1763700000000, AddDeadLetterDetails1800600000000, ...module.migrations],
+    migrations: migrationsOf(module),
     log,
     poolSize: config.databasePoolSize,
+    migrationMode: config.databaseMigrations === 'verify' ? 'verify' : 'apply',
   });
   const store = createStore(config.redisUrl, `${config.redisKeyPrefix}:${module.name}`);
   const events = new EventBackbone({
@@ -69,4 +69,9 @@ export async function openConnections(
 /** Every process of one deployment (subgraphs and gateways) shares the change feed's namespace. */
 export function changeFeedNamespace(config: CommonConfig): string {
   return `${config.redisKeyPrefix}:changes`;
+}
+
+/** Every subgraph gets the outbox, inbox and dead-letter tables before its own. */
+export function migrationsOf(module: SubgraphModule) {
+  return [CreateEventTables1763700000000, AddDeadLetterDetails1800600000000, ...module.migrations];
 }

@@ -32,6 +32,7 @@ export function acceptForwardedIdentity(
   if (verdict !== 'valid') {
     delete req.headers[Headers.clientIp];
     delete req.headers[Headers.requestId];
+    delete req.headers[Headers.clientUserAgent];
   }
   return verdict;
 }

@@ -64,7 +64,7 @@ export function buildSubgraphApolloServer(
 export function serveSubgraphSubscriptions(
   httpServer: Server,
   schema: GraphQLSchema,
-  deps: { formatError: FormatError; context: RequestContextDeps; limits: OperationShapeLimits },
+  deps: { formatError: FormatError; context: RequestContextDeps; limits: OperationShapeLimits; metrics: Metrics },
 ): () => Promise<void> {
   if (!schema.getSubscriptionType()) return async () => undefined;
   const check = webSocketOperationChecker(schema, deps.limits);
@@ -72,6 +72,7 @@ export function serveSubgraphSubscriptions(
     schema,
     formatError: deps.formatError,
     log: deps.context.log,
+    countSubscriptions: deps.metrics.countSubscriptions,
     onSubscribe: (_ctx, _id, payload) => {
       const checked = check(payload.query);
       if ('errors' in checked) return checked.errors;

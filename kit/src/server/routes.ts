@@ -4,16 +4,21 @@ import express, { Express } from 'express';
 import { RequestContext, createRequestContext } from '../context';
 import { jsonErrorHandler } from '../http/express';
 import type { Metrics } from '../metrics';
+import { subgraphSpanMiddleware } from '../tracing/spans';
 import { gatewaySignatureMiddleware, signedByGateway } from './gateway-identity';
 import type { RequestContextDeps } from './graphql-server';
 import { tokenLimitMiddleware } from './operation-limits-plugin';
 import { readinessChecks } from './readiness';
 
-/** The Express app the HTTP server serves, timing every request; routes are mounted once Apollo Server has started. */
-export function buildSubgraphApp(metrics: Metrics): Express {
+/**
+ * The Express app the HTTP server serves, timing every request and naming the subgraph on its
+ * trace span; routes are mounted once Apollo Server has started.
+ */
+export function buildSubgraphApp(metrics: Metrics, name: string): Express {
   const app = express();
   app.disable('x-powered-by');
   app.use(metrics.httpMiddleware());
+  app.use(subgraphSpanMiddleware(name));
   return app;
 }
 

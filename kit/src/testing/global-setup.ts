@@ -62,6 +62,17 @@ export async function freePort(): Promise<number> {
   );
 }
 
+/**
+ * A free port for each port setting (`GATEWAY_PORT`, …), as the environment of a process to start,
+ * no two alike: `freePort` only knows what listens now, and the processes listen later.
+ */
+export async function freePortSettings<Name extends string>(names: readonly Name[]): Promise<Record<Name, string>> {
+  const ports = new Set<number>();
+  while (ports.size < names.length) ports.add(await freePort());
+  const drawn = [...ports];
+  return Object.fromEntries(names.map((name, index) => [name, String(drawn[index])])) as Record<Name, string>;
+}
+
 function canListen(port: number): Promise<boolean> {
   return new Promise((resolve, reject) => {
     const probe = createServer();

@@ -40,7 +40,7 @@ it('seeds the demo vendors and 200+ published products with their product.publis
     expect(envelope).toMatchObject({
       source: 'catalog',
       aggregateId: envelope.payload.productId,
-      payload: { status: 'PUBLISHED', revision: 1 },
+      payload: { status: 'PUBLISHED', revision: 1, categoryId: expect.any(String) },
     });
   }
 });

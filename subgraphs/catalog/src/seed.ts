@@ -42,7 +42,7 @@ export async function seedCatalog(db: DataSource, events: ProductEvents, log: Lo
        JOIN categories c ON c.slug = d."categorySlug"
        ORDER BY d."publishedAt"
        ON CONFLICT DO NOTHING
-       RETURNING id, vendor_id AS "vendorId", slug, name, kind, price_amount AS "priceAmount", price_currency AS "priceCurrency", status, revision`,
+       RETURNING id, vendor_id AS "vendorId", category_id AS "categoryId", slug, name, kind, price_amount AS "priceAmount", price_currency AS "priceCurrency", status, revision`,
       [JSON.stringify(products)],
     );
     for (const row of rows)

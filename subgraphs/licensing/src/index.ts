@@ -27,6 +27,7 @@ import { productReplicaHandlers } from './product-replica/product-replica.handle
 import { ProductReplicaService } from './product-replica/product-replica.service';
 import { UserLicensesResolver } from './user/user-licenses.resolver';
 import { ErasedUsers1800800000000 } from './migrations/1800800000000-erased-users';
+import { RefundedOrderLines1801800000000 } from './migrations/1801800000000-refunded-order-lines';
 import { licensePrivacyHandlers } from './privacy/privacy.handlers';
 
 export { LicensingConfig, readLicensingConfig } from './config';
@@ -47,6 +48,7 @@ export const licensingSubgraph: SubgraphModule<LicensingConfig> = {
     LicenseDisputes1800300000000,
     CreateLicensingSigningKeys1800500000000,
     ErasedUsers1800800000000,
+    RefundedOrderLines1801800000000,
   ],
   resolvers: [
     LicenseResolver,

@@ -35,6 +35,19 @@ import { UserOrdersResolver } from './user/user-orders.resolver';
 import { ErasedUsers1800800000000 } from './migrations/1800800000000-erased-users';
 import { TopSellerRollups1800900000000 } from './migrations/1800900000000-top-seller-rollups';
 import { orderPrivacyHandlers } from './privacy/privacy.handlers';
+import { TaxRateResolver } from './tax/tax-rate.resolver';
+import { TaxRateService } from './tax/tax-rate.service';
+import { OrderMoney1801600000000 } from './migrations/1801600000000-order-money';
+import { Coupons1801700000000 } from './migrations/1801700000000-coupons';
+import { CouponPricing } from './coupon/coupon-pricing';
+import { CartCouponResolver, CouponResolver, VendorCouponsResolver } from './coupon/coupon.resolver';
+import { CouponService } from './coupon/coupon.service';
+import { OrderItemDiscountsResolver } from './coupon/order-item-discounts.resolver';
+import { vendorReplicaHandlers } from './vendor-replica/vendor-replica.handlers';
+import { VendorReplicaService } from './vendor-replica/vendor-replica.service';
+import { LinesRefundedTimeline1801800000000 } from './migrations/1801800000000-lines-refunded-timeline';
+import { LineTotalRollups1801800000001 } from './migrations/1801800000001-line-total-rollups';
+import { orderRefundHandlers } from './order/order-refund.handlers';
 
 /** Carts, orders and the replica of published products they are priced from. */
 export const ordersSubgraph: SubgraphModule<OrdersConfig> = {
@@ -50,6 +63,10 @@ export const ordersSubgraph: SubgraphModule<OrdersConfig> = {
     OrderRollups1800700000000,
     ErasedUsers1800800000000,
     TopSellerRollups1800900000000,
+    OrderMoney1801600000000,
+    Coupons1801700000000,
+    LinesRefundedTimeline1801800000000,
+    LineTotalRollups1801800000001,
   ],
   resolvers: [
     CartResolver,
@@ -63,21 +80,33 @@ export const ordersSubgraph: SubgraphModule<OrdersConfig> = {
     PlatformStatsResolver,
     PlatformTopProductResolver,
     PlatformTopVendorResolver,
+    TaxRateResolver,
+    CouponResolver,
+    VendorCouponsResolver,
+    CartCouponResolver,
+    OrderItemDiscountsResolver,
   ],
   readSettings: readOrdersConfig,
   wire(deps, settings) {
     const { db, outbox, changes, log } = deps;
     const products = new ProductReplicaService();
-    const carts = new CartService(db, products);
-    const transitions = new OrderTransitions(deps);
+    const vendors = new VendorReplicaService();
+    const couponPricing = new CouponPricing();
+    const coupons = new CouponService(db, vendors);
+    const carts = new CartService(db, products, couponPricing);
+    const transitions = new OrderTransitions(deps, couponPricing);
     const orders = new OrderService(db, transitions, settings, log);
     const stopExpiry = startExpiryJob(orders, settings, log);
+    const taxRates = new TaxRateService(db, outbox);
     return {
       resolvers: [
         new CartResolver(carts),
         new UserCartResolver(carts),
         new ProductInCartResolver(carts),
-        new OrderResolver(orders, new CheckoutService(db, carts, outbox, transitions)),
+        new OrderResolver(
+          orders,
+          new CheckoutService(db, carts, couponPricing, taxRates, outbox, transitions, settings.sellerCountry),
+        ),
         new OrderSearchResolver(orders),
         new OrderTimelineResolver(new TimelineService(db)),
         new OrderSubscriptionResolver(orders, changes),
@@ -85,11 +114,18 @@ export const ordersSubgraph: SubgraphModule<OrdersConfig> = {
         new PlatformStatsResolver(new PlatformStatsService(db)),
         new PlatformTopProductResolver(),
         new PlatformTopVendorResolver(),
+        new TaxRateResolver(taxRates),
+        new CouponResolver(coupons),
+        new VendorCouponsResolver(coupons),
+        new CartCouponResolver(),
+        new OrderItemDiscountsResolver(db),
       ],
       references: { ...entityStubReferences, ...orderReferences(orders) },
       handlers: [
         ...productReplicaHandlers(products),
+        ...vendorReplicaHandlers(vendors),
         ...orderHandlers(transitions),
+        ...orderRefundHandlers(transitions),
         ...timelineHandlers(transitions),
         ...customerReplicaHandlers(),
         ...orderPrivacyHandlers(),

@@ -82,7 +82,10 @@ it('declares the entities and stubs exactly as the subgraphs that share them exp
     '"""Something vendors sell: an AI agent, a workflow or a tool.""" type Product @key(fields: "id") @cacheControl(maxAge: 60) { """ Global id (`<Type>:<uuid>`), unique across the supergraph; opaque to clients. """ id: ID! ',
   );
   expect(sdl).toContain(
-    '"""A seller on the marketplace: the storefront profile of one user.""" type Vendor @key(fields: "id") @cacheControl(maxAge: 60) { """ Global id (`<Type>:<uuid>`), unique across the supergraph; opaque to clients. """ id: ID! }',
+    '"""A seller on the marketplace: the storefront profile of one user.""" type Vendor @key(fields: "id") @cacheControl(maxAge: 60) { """ Global id (`<Type>:<uuid>`), unique across the supergraph; opaque to clients. """ id: ID! ',
+  );
+  expect(sdl).toContain(
+    '""" A place in the catalog\'s tree of categories, e.g. Agents › Customer support. """ type Category @key(fields: "id") @cacheControl(maxAge: 60) { """ Global id (`<Type>:<uuid>`), unique across the supergraph; opaque to clients. """ id: ID! }',
   );
   expect(sdl).toContain(
     '"""A person with an account on the marketplace.""" type User @key(fields: "id") @cacheControl(maxAge: 60) { """ Global id (`<Type>:<uuid>`), unique across the supergraph; opaque to clients. """ id: ID!',
@@ -93,6 +96,9 @@ it('declares the entities and stubs exactly as the subgraphs that share them exp
   // The viewer's own answers on public entities: never shared between viewers.
   expect(sdl).toMatch(/ viewerInCart: Boolean! @cacheControl\(maxAge: 0\) /);
   expect(sdl).toMatch(/ cart: Cart @cacheControl\(maxAge: 0\) /);
+  expect(sdl).toMatch(
+    / filter: VendorCouponFilter \): CouponConnection @listSize\([^)]+\) @cacheControl\(maxAge: 0\) /,
+  );
   expect(sdl).toContain('enum OrderStatus {');
   expect(sdl).toContain(' reason: OrderStatusChangeReason! ');
   expect(sdl).toMatch(/type Subscription \{ .*orderUpdated\( """[^"]+""" orderId: ID! \): Order! \}/);

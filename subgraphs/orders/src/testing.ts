@@ -106,7 +106,7 @@ export interface OrderView {
   statusHistory: { from: string | null; to: string; reason: string; at: string }[];
 }
 
-export const CHECKOUT = `mutation($key: String!) { checkout(input: { idempotencyKey: $key }) { order { ${ORDER_FIELDS} } cart { ${CART_FIELDS} } } }`;
+export const CHECKOUT = `mutation($key: String!) { checkout(input: { idempotencyKey: $key, billing: { name: "Test Buyer", country: "US" } }) { order { ${ORDER_FIELDS} } cart { ${CART_FIELDS} } } }`;
 export const ORDER = `query($id: ID!) { order(id: $id) { ${ORDER_FIELDS} } }`;
 export const CANCEL = `mutation($orderId: ID!) { cancelOrder(input: { orderId: $orderId }) { order { ${ORDER_FIELDS} } } }`;
 

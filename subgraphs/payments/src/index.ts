@@ -22,6 +22,9 @@ import { createProvider } from './provider/provider';
 import { WEBHOOK_PATH, webhookRoutes } from './webhook/webhook.routes';
 import { AMOUNT_MISMATCH_METRIC, WebhookService } from './webhook/webhook.service';
 import { ErasedUsers1800800000000 } from './migrations/1800800000000-erased-users';
+import { PartialRefunds1801800000000 } from './migrations/1801800000000-partial-refunds';
+import { PaymentTraceContext1802400000000 } from './migrations/1802400000000-payment-trace-context';
+import { RefundSettlement } from './payment/refund-settlement.service';
 import { paymentPrivacyHandlers } from './privacy/privacy.handlers';
 
 export { PaymentsConfig, readPaymentsConfig } from './config';
@@ -39,6 +42,8 @@ export const paymentsSubgraph: SubgraphModule<PaymentsConfig> = {
     CreateAmountMismatches1763800000002,
     PaymentDisputes1800300000000,
     ErasedUsers1800800000000,
+    PartialRefunds1801800000000,
+    PaymentTraceContext1802400000000,
   ],
   resolvers: [PaymentResolver, OrderPaymentsResolver, SimulationResolver, PaymentListResolver, PaymentDisputeResolver],
   // docs/api-conventions.md rule 9: the production schema has none of these (schema/payments.graphql).
@@ -55,7 +60,8 @@ export const paymentsSubgraph: SubgraphModule<PaymentsConfig> = {
     const provider = createProvider(settings, webhookUrl);
     const orders = new OrderReplicaService();
     const payments = new PaymentService(db, orders, provider, outbox);
-    const refunds = new RefundService(db, payments, provider, afterCommit, outbox);
+    const settlement = new RefundSettlement(outbox, orders);
+    const refunds = new RefundService(db, payments, provider, afterCommit, outbox, settlement);
     const disputes = new DisputeService(db, payments, outbox, orders);
     const simulation = new SimulationService(db, orders, payments, {
       enabled: settings.simulationEnabled,
@@ -67,7 +73,7 @@ export const paymentsSubgraph: SubgraphModule<PaymentsConfig> = {
       'Signed Stripe events whose amount or currency differs from their payment (recorded, not applied)',
       ['type'],
     );
-    const webhooks = new WebhookService(db, payments, orders, refunds, outbox, mismatches);
+    const webhooks = new WebhookService(db, payments, orders, refunds, settlement, outbox, mismatches);
     log.info({ provider: provider.kind }, 'payment provider chosen');
     return {
       resolvers: [

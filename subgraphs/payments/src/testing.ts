@@ -47,15 +47,34 @@ export async function orderPlaced(
     total,
     items: [{ productId: randomUUID(), vendorId: randomUUID(), name: 'Research Agent', unitPrice: total }],
   };
-  await deliver(
-    payments,
-    createEnvelope(Events.OrderCreated, payload, {
-      source: 'test',
-      correlationId: `test-${orderId}`,
-      aggregateId: orderId,
-    }),
-  );
-  return { ...payload, id: globalId('Order', orderId) };
+  return orderCreated(payments, payload);
+}
+
+/** An order of several lines (each a product), placed by `owner`; its total is the sum of the lines' totals. */
+export async function orderWithLines(
+  payments: TestSubgraph,
+  owner: Person,
+  totals: number[],
+  currency = 'USD',
+): Promise<PlacedOrder> {
+  const orderId = randomUUID();
+  const money = (amount: number) => ({ amount, currency });
+  const payload: OrderCreated = {
+    orderId,
+    number: `M-${orderId.slice(0, 8)}`,
+    userId: owner.id,
+    total: money(totals.reduce((sum, total) => sum + total, 0)),
+    // List prices above the totals: the lines' totals, not their unit prices, are what goes back.
+    items: totals.map((total, index) => ({
+      productId: randomUUID(),
+      vendorId: randomUUID(),
+      name: `Product ${index + 1}`,
+      unitPrice: money(total + 100),
+      discount: money(100),
+      total: money(total),
+    })),
+  };
+  return orderCreated(payments, payload);
 }
 
 export async function orderCancelled(payments: TestSubgraph, order: OrderCreated): Promise<void> {
@@ -101,6 +120,25 @@ export interface PaymentChange {
 
 export const CREATE_INTENT = `mutation($input: CreatePaymentIntentInput!) { createPaymentIntent(input: $input) { clientSecret payment { ${PAYMENT_FIELDS} } order { id } } }`;
 export const REFUND = `mutation($input: RefundOrderInput!) { refundOrder(input: $input) { payment { ${PAYMENT_FIELDS} } order { id } } }`;
+/** refundOrder with what it says of the refund; `productIds` as the API takes them (global ids). */
+export const REFUND_LINES = `mutation($input: RefundOrderInput!) { refundOrder(input: $input) { payment { ${PAYMENT_FIELDS} refunded { amount currency } } refund { id status reason amount { amount currency } products { id } createdAt succeededAt } order { id } } }`;
+
+export interface RefundView {
+  id: string;
+  status: 'REQUESTED' | 'SUCCEEDED';
+  reason: string;
+  amount: { amount: number; currency: string };
+  products: { id: string }[];
+  createdAt: string;
+  succeededAt: string | null;
+}
+
+export interface RefundChange {
+  payment: PaymentView & { refunded: { amount: number; currency: string } };
+  refund: RefundView;
+  order: { id: string };
+}
+
 export const SIMULATE = `mutation($input: SimulatePaymentInput!) { simulatePayment(input: $input) { payment { ${PAYMENT_FIELDS} } order { id } } }`;
 
 export async function createIntent(payments: TestSubgraph, order: PlacedOrder, owner: Person): Promise<IntentView> {
@@ -194,3 +232,16 @@ export async function eventTypes(payments: TestSubgraph, paymentId: string): Pro
 }
 
 export { globalId, outboxOf, sqlDuring, tokenFor, until, uuidOf } from '@marketplace/kit/testing';
+
+/** Delivers order.created of `payload` to payments, as orders would record it; the order as the API names it. */
+async function orderCreated(payments: TestSubgraph, payload: OrderCreated): Promise<PlacedOrder> {
+  await deliver(
+    payments,
+    createEnvelope(Events.OrderCreated, payload, {
+      source: 'test',
+      correlationId: `test-${payload.orderId}`,
+      aggregateId: payload.orderId,
+    }),
+  );
+  return { ...payload, id: globalId('Order', payload.orderId) };
+}

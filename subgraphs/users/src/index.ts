@@ -1,5 +1,6 @@
 import {
   AccessTokenSigner,
+  buildGatewaySigner,
   AccessTokenVerifier,
   LocalDirectoryStorage,
   RateLimiter,
@@ -13,6 +14,9 @@ import {
   signingKeyId,
 } from '@marketplace/kit';
 import { AccountEmails } from './auth/account-emails';
+import { apiKeyGrantRoutes } from './api-key/api-key-grant.routes';
+import { ApiKeyResolver } from './api-key/api-key.resolver';
+import { ApiKeyService } from './api-key/api-key.service';
 import { Avatar } from './avatar/avatar.entity';
 import { AvatarResolver, UserAvatarResolver } from './avatar/avatar.resolver';
 import { AvatarService } from './avatar/avatar.service';
@@ -32,6 +36,17 @@ import { UserSuspension1800100000000 } from './migrations/1800100000000-user-sus
 import { Privacy1800800000000 } from './migrations/1800800000000-privacy';
 import { MailOutbox1801100000000 } from './migrations/1801100000000-mail-outbox';
 import { UserAvatars1801200000001 } from './migrations/1801200000001-user-avatars';
+import { SocialLogin1802500000000 } from './migrations/1802500000000-social-login';
+import { OAuthRequests } from './oidc/oauth-requests';
+import { readSocialLoginConfig } from './oidc/oidc.config';
+import { SocialLoginResolver, UserSignInMethodsResolver } from './oidc/oidc.resolver';
+import { SocialIdentities } from './oidc/social-identities';
+import { SocialLinkService } from './oidc/social-link.service';
+import { SocialLoginService } from './oidc/social-login.service';
+import { TwoFactor1802600000000 } from './migrations/1802600000000-two-factor';
+import { Sessions1802700000000 } from './migrations/1802700000000-sessions';
+import { ApiKeys1802800000000 } from './migrations/1802800000000-api-keys';
+import { Passkeys1803000000000 } from './migrations/1803000000000-passkeys';
 import {
   PlatformStatsBucket,
   PlatformStatsBucketResolver,
@@ -45,6 +60,8 @@ import { readPrivacyConfig } from './privacy/privacy.config';
 import { collectDataExportPart } from './privacy/privacy.handlers';
 import { PrivacyResolver } from './privacy/privacy.resolver';
 import { seedUsers } from './seed';
+import { DeviceSessionService } from './session/device-session.service';
+import { SessionResolver } from './session/session.resolver';
 import { User } from './user/user.entity';
 import { grantVendorRole, sendVerificationEmail } from './user/user.handlers';
 import { userReferences } from './user/user.reference';
@@ -52,9 +69,15 @@ import { UserResolver } from './user/user.resolver';
 import { UserService } from './user/user.service';
 import { UserSuspensionFieldsResolver, UserSuspensionResolver } from './user/user-suspension.resolver';
 import { UserSuspensionService } from './user/user-suspension.service';
+import { wireTwoFactor } from './two-factor/two-factor.wiring';
+import { wirePasskeys } from './passkey/passkey.wiring';
+import { PasskeyResolver } from './passkey/passkey.resolver';
+import { TwoFactorResolver, UserTwoFactorResolver } from './two-factor/two-factor.resolver';
 
 export { DEMO_PASSWORD, DEMO_USERS } from './seed';
 export { PasswordHasher } from './auth/password-hasher';
+/** RFC 6238 codes, for the end-to-end tests' authenticator app. */
+export { Totp } from './two-factor/totp';
 
 const MINUTE_MS = 60_000;
 const HOUR_MS = 60 * MINUTE_MS;
@@ -77,6 +100,11 @@ export const usersSubgraph: SubgraphModule<UsersConfig> = {
     Privacy1800800000000,
     MailOutbox1801100000000,
     UserAvatars1801200000001,
+    SocialLogin1802500000000,
+    TwoFactor1802600000000,
+    Sessions1802700000000,
+    ApiKeys1802800000000,
+    Passkeys1803000000000,
   ],
   resolvers: [
     UserResolver,
@@ -87,6 +115,13 @@ export const usersSubgraph: SubgraphModule<UsersConfig> = {
     PlatformStatsBucketResolver,
     AvatarResolver,
     UserAvatarResolver,
+    SocialLoginResolver,
+    UserSignInMethodsResolver,
+    SessionResolver,
+    TwoFactorResolver,
+    UserTwoFactorResolver,
+    PasskeyResolver,
+    ApiKeyResolver,
   ],
   schemaExtension: nodeSchema,
   readSettings: readUsersConfig,
@@ -110,16 +145,29 @@ export const usersSubgraph: SubgraphModule<UsersConfig> = {
       settings,
       log,
     );
+    const tokenSigner = new AccessTokenSigner(keys.privateKeyPem, config.jwt);
     const sessions = new SessionService(
       db,
-      new AccessTokenSigner(keys.privateKeyPem, config.jwt),
+      tokenSigner,
       settings.refreshTokenTtlDays,
       log,
       { versions: sessionVersions, afterCommit },
+      outbox,
     );
     const users = new UserService(db, emails, sessions, outbox, publicDataAnnouncer(changes, log));
     const suspensions = new UserSuspensionService(db, users, sessions, outbox);
     const loginWindowMs = settings.login.windowMinutes * MINUTE_MS;
+    const twoFactor = wireTwoFactor(env, { db, users, sessions, store, outbox, emails });
+    const passkeys = wirePasskeys(env, {
+      db,
+      users,
+      sessions,
+      outbox,
+      emails,
+      factors: twoFactor.store,
+      challenges: twoFactor.challenges,
+      appUrl: settings.appUrl,
+    });
     const auth = new AuthService(
       db,
       users,
@@ -160,6 +208,35 @@ export const usersSubgraph: SubgraphModule<UsersConfig> = {
         }),
       },
       outbox,
+      twoFactor.challenges,
+    );
+    const socialLoginConfig = readSocialLoginConfig(env);
+    const socialLogin = new SocialLoginService(
+      db,
+      users,
+      sessions,
+      outbox,
+      socialLoginConfig,
+      new OAuthRequests({
+        requestSeconds: socialLoginConfig.requestTtlSeconds,
+        linkSeconds: socialLoginConfig.linkTtlSeconds,
+      }),
+      new SocialIdentities(outbox),
+      new RateLimiter(store, { name: 'oauth-start', limit: socialLoginConfig.startsPerIpPerHour, windowMs: HOUR_MS }),
+      twoFactor.challenges,
+    );
+    const socialLinks = new SocialLinkService(
+      db,
+      socialLogin,
+      users,
+      hasher,
+      sessions,
+      new RateLimiter(store, {
+        name: 'oauth-link-password',
+        limit: settings.maxCurrentPasswordFailures,
+        windowMs: loginWindowMs,
+      }),
+      twoFactor.store,
     );
     const privacy = readPrivacyConfig(env);
     const dataExports = new DataExportService(
@@ -193,6 +270,7 @@ export const usersSubgraph: SubgraphModule<UsersConfig> = {
       }),
       publicDataAnnouncer(changes, log),
     );
+    const apiKeys = new ApiKeyService(db, tokenSigner, sessionVersions, outbox, log);
     return {
       resolvers: [
         new UserResolver(users),
@@ -203,6 +281,12 @@ export const usersSubgraph: SubgraphModule<UsersConfig> = {
         new PlatformStatsBucketResolver(new NewUsersService(db)),
         new AvatarResolver(avatars),
         new UserAvatarResolver(avatars, users),
+        new SocialLoginResolver(socialLogin, socialLinks),
+        new UserSignInMethodsResolver(socialLinks, users),
+        new SessionResolver(new DeviceSessionService(db, sessions, outbox)),
+        ...twoFactor.resolvers,
+        ...passkeys.resolvers,
+        new ApiKeyResolver(apiKeys),
       ],
       references: { ...userReferences(users), ...platformStatsBucketReferences },
       routes: (app) => {
@@ -212,6 +296,7 @@ export const usersSubgraph: SubgraphModule<UsersConfig> = {
           log,
         )(app);
         mediaRoutes(avatars.library, log)(app);
+        apiKeyGrantRoutes(apiKeys, buildGatewaySigner(config), log)(app);
       },
       handlers: [sendVerificationEmail(emails), grantVendorRole, collectDataExportPart(dataExports)],
       seed: () => seedUsers(db, hasher, settings, outbox),

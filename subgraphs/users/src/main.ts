@@ -1,3 +1,4 @@
+import '@marketplace/kit/tracing';
 import { runUntilSignal, startSubgraph } from '@marketplace/kit';
 import { usersSubgraph } from './index';
 

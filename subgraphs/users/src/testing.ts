@@ -1,3 +1,4 @@
+import { queryRows } from '@marketplace/kit';
 import { GraphQLTestClient, TestSubgraph, startTestSubgraph, until, uuidOf } from '@marketplace/kit/testing';
 import { usersSubgraph } from './index';
 import type { Mail, Mailer } from './auth/mailer';
@@ -169,3 +170,22 @@ export function claimsOf(token: string): Record<string, unknown> {
 }
 
 export { sqlDuring, tokenFor } from '@marketplace/kit/testing';
+
+export {
+  CLIENT as OIDC_TEST_CLIENT,
+  REDIRECT_URI as OIDC_TEST_REDIRECT_URI,
+  accountAt,
+  signInAtProvider,
+  startIdentityProviders,
+} from './oidc/testing/identity-provider';
+
+/** The audit actions recorded about a user, oldest first, as the outbox holds them. */
+export async function auditActionsOf(users: TestSubgraph, userId: string): Promise<string[]> {
+  const rows = await queryRows<{ action: string }>(
+    users.subgraph.deps.db,
+    `SELECT envelope->'payload'->>'action' AS action FROM outbox
+      WHERE type = 'audit.recorded' AND envelope->'payload'->>'targetId' = $1 ORDER BY position`,
+    [uuidOf(userId)],
+  );
+  return rows.map((row) => row.action);
+}

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { TestSubgraph, uuidOf, globalId } from '@marketplace/kit/testing';
 import {
+  CATEGORY_IDS,
   PRODUCT_FIELDS,
   ProductShape,
   TestVendor,
@@ -312,6 +313,7 @@ describe('events', () => {
       slug: product.slug,
       name: product.name,
       price: product.price,
+      categoryId: CATEGORY_IDS.customerSupport,
       maxActivations: 3,
     };
     expect(events).toEqual([

@@ -19,6 +19,7 @@ export function productState(product: Product): PayloadOf<typeof Events.ProductP
     name: product.name,
     kind: product.kind,
     price: { amount: product.priceAmount, currency: product.priceCurrency },
+    categoryId: product.categoryId,
     status: product.status,
     maxActivations: product.maxActivations,
     revision: product.revision,

@@ -1,4 +1,4 @@
-import { PagedList, RequestContext, Role, ViewerDependent } from '@marketplace/kit';
+import { PagedList, RequestContext, Role, ViewerDependent, ApiKeyScope, ApiKeyScoped } from '@marketplace/kit';
 import { Arg, Args, Authorized, Ctx, FieldResolver, Mutation, Query, Resolver, Root } from 'type-graphql';
 import { Category } from '../category/category.entity';
 import { CategoryService } from '../category/category.service';
@@ -34,6 +34,7 @@ export class ProductResolver {
     private readonly categoryService: CategoryService,
   ) {}
 
+  @ApiKeyScoped(ApiKeyScope.CATALOG_WRITE)
   @PagedList()
   @Query(() => ProductConnection, {
     description:
@@ -43,6 +44,7 @@ export class ProductResolver {
     return this.searching.search(context, filter ?? {}, sort, page);
   }
 
+  @ApiKeyScoped(ApiKeyScope.CATALOG_WRITE)
   @Query(() => Product, {
     nullable: true,
     description:
@@ -52,6 +54,7 @@ export class ProductResolver {
     return this.productService.byIdFor(context, id);
   }
 
+  @ApiKeyScoped(ApiKeyScope.CATALOG_WRITE)
   @Query(() => Product, {
     nullable: true,
     description:
@@ -61,6 +64,7 @@ export class ProductResolver {
     return this.productService.bySlugFor(context, slug);
   }
 
+  @ApiKeyScoped(ApiKeyScope.CATALOG_WRITE)
   @Authorized()
   @Mutation(() => CreateProductPayload, {
     nullable: true,
@@ -77,6 +81,7 @@ export class ProductResolver {
     return { product: await this.productService.create(context, input) };
   }
 
+  @ApiKeyScoped(ApiKeyScope.CATALOG_WRITE)
   @Authorized()
   @Mutation(() => UpdateProductPayload, {
     nullable: true,
@@ -91,6 +96,7 @@ export class ProductResolver {
     return { product: await this.productService.update(context, input) };
   }
 
+  @ApiKeyScoped(ApiKeyScope.CATALOG_WRITE)
   @Authorized()
   @Mutation(() => SubmitProductForReviewPayload, {
     nullable: true,
@@ -105,6 +111,7 @@ export class ProductResolver {
     return { product: await this.workflow.submitForReview(context, input.productId) };
   }
 
+  @ApiKeyScoped(ApiKeyScope.CATALOG_WRITE)
   @Authorized()
   @Mutation(() => ArchiveProductPayload, {
     nullable: true,

@@ -1,4 +1,4 @@
-import { PagedList, RequestContext, ViewerDependent } from '@marketplace/kit';
+import { PagedList, RequestContext, ViewerDependent, ApiKeyScope, ApiKeyScoped } from '@marketplace/kit';
 import { Args, Ctx, FieldResolver, Resolver, Root } from 'type-graphql';
 import { ProductConnection } from '../product/product.entity';
 import { ProductSearchService } from '../product/product-search.service';
@@ -9,6 +9,7 @@ import { VendorProductsArgs } from './vendor-products.args';
 export class VendorProductsResolver {
   constructor(private readonly searching: ProductSearchService) {}
 
+  @ApiKeyScoped(ApiKeyScope.CATALOG_WRITE)
   @PagedList()
   @ViewerDependent()
   @FieldResolver(() => ProductConnection, {

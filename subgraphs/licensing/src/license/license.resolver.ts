@@ -1,4 +1,4 @@
-import { isSelfOrAdmin, LicensePolicy, ListSize, RequestContext } from '@marketplace/kit';
+import { isSelfOrAdmin, LicensePolicy, ListSize, RequestContext, ApiKeyScope, ApiKeyScoped } from '@marketplace/kit';
 import { Arg, Args, Authorized, Ctx, FieldResolver, Mutation, Query, Resolver, Root } from 'type-graphql';
 import { ActivationService } from '../activation/activation.service';
 import { LicenseValidation } from '../activation/activation.type';
@@ -22,6 +22,7 @@ export class LicenseResolver {
     private readonly downloads: DownloadService,
   ) {}
 
+  @ApiKeyScoped(ApiKeyScope.LICENSES_VALIDATE)
   @Query(() => LicenseValidation, {
     description:
       'Whether a license key may be used on a machine: what a product asks at start-up. Public (no sign-in), limited per client IP. A malformed or tampered key answers INVALID_SIGNATURE, not an error. Errors: BAD_USER_INPUT, RATE_LIMITED.',

@@ -134,7 +134,14 @@ export class LicenseService {
       return [];
     }
     const status = dispute?.status === 'OPEN' ? 'SUSPENDED' : 'ACTIVE';
-    const productIds = [...new Set(order.items.map((item) => item.productId))];
+    // Lines refunded before order.paid got here never get a license.
+    const refundedLines = await queryRows<{ productId: string }>(
+      manager,
+      `SELECT product_id AS "productId" FROM refunded_order_lines WHERE order_id = $1`,
+      [order.orderId],
+    );
+    const skipped = new Set(refundedLines.map((line) => line.productId));
+    const productIds = [...new Set(order.items.map((item) => item.productId))].filter((id) => !skipped.has(id));
     const policies = await this.products.maxActivationsOf(manager, productIds);
     // Whole seconds, so the stored times equal the key's iat/exp exactly.
     const iat = Math.floor(Date.now() / 1000);
@@ -193,11 +200,47 @@ export class LicenseService {
       `INSERT INTO refunded_orders (order_id, reason) VALUES ($1, $2) ON CONFLICT (order_id) DO NOTHING`,
       [orderId, reason],
     );
+    const revoked = await this.revoke(manager, orderId, null, reason, correlationId);
+    log.info({ orderId, revoked }, 'licenses revoked');
+    return revoked;
+  }
+
+  /**
+   * A partial refund revokes the licenses of the lines it gives back only (suspended ones too);
+   * a line refunded before order.paid got here is never issued. A redelivery revokes nothing more.
+   */
+  async revokeForLines(
+    manager: EntityManager,
+    orderId: string,
+    productIds: string[],
+    reason: string,
+    correlationId: string,
+    log: Logger,
+  ): Promise<number> {
+    await manager.query(
+      `INSERT INTO refunded_order_lines (order_id, product_id, reason) SELECT $1, unnest($2::uuid[]), $3
+       ON CONFLICT (order_id, product_id) DO NOTHING`,
+      [orderId, productIds, reason],
+    );
+    const revoked = await this.revoke(manager, orderId, productIds, reason, correlationId);
+    log.info({ orderId, lines: productIds.length, revoked }, 'licenses of refunded lines revoked');
+    return revoked;
+  }
+
+  /** Revokes the order's live licenses (of these products only, unless null), each announced with license.revoked. */
+  private async revoke(
+    manager: EntityManager,
+    orderId: string,
+    productIds: string[] | null,
+    reason: string,
+    correlationId: string,
+  ): Promise<number> {
     const rows = await queryRows<{ id: string; productId: string; ownerId: string }>(
       manager,
-      `UPDATE licenses SET status = 'REVOKED', revoked_at = now(), revoke_reason = $2 WHERE order_id = $1 AND status IN ('ACTIVE', 'SUSPENDED')
+      `UPDATE licenses SET status = 'REVOKED', revoked_at = now(), revoke_reason = $2
+        WHERE order_id = $1 AND status IN ('ACTIVE', 'SUSPENDED') AND ($3::uuid[] IS NULL OR product_id = ANY($3::uuid[]))
        RETURNING id, product_id AS "productId", owner_id AS "ownerId"`,
-      [orderId, reason],
+      [orderId, reason, productIds],
     );
     for (const row of rows) {
       await this.outbox.record(
@@ -207,7 +250,6 @@ export class LicenseService {
         { aggregateId: orderId, correlationId },
       );
     }
-    log.info({ orderId, revoked: rows.length }, 'licenses revoked');
     return rows.length;
   }
 }

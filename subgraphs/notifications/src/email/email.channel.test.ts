@@ -111,6 +111,22 @@ describe('what is mailed', () => {
     expect(sent).toEqual({ status: 'SENT', text_body: null, html_body: null });
   });
 
+  it('shows on the receipt what each line cost, discounts and tax included, so the lines add up to the total', async () => {
+    const userId = await registered(notifications, 'CUSTOMER');
+    const eur = (amount: number) => ({ amount, currency: 'EUR' });
+    const line = { productId: randomUUID(), vendorId: randomUUID(), name: 'Taxed Agent', unitPrice: eur(2500) };
+    const order = orderSummary({
+      userId,
+      total: eur(2395),
+      items: [{ ...line, discount: eur(487), taxRateBps: 1900, tax: eur(382), total: eur(2395) }],
+    });
+    const licenses = [{ licenseId: randomUUID(), productId: line.productId, licenseKey: `mk1.${randomUUID()}` }];
+    await deliverEvent(notifications, Events.OrderLicensed, { ...order, paymentId: randomUUID(), licenses });
+    const mail = await mailTo(addressOf(userId), /^Your receipt for order /);
+    expect(mail.text).toContain('23.95 EUR');
+    expect(mail.text).not.toContain('25.00 EUR');
+  });
+
   it('mails a price drop to each wishlister, with one-click unsubscribe (WISHLIST may be turned off)', async () => {
     const userId = await registered(notifications, 'CUSTOMER');
     await deliverEvent(notifications, Events.ProductPriceDropped, {

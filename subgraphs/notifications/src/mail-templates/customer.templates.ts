@@ -6,7 +6,8 @@ export interface OrderReceiptData {
   orderId: string;
   orderNumber: string;
   total: Amount;
-  lines: { productName: string; unitPrice: Amount; licenseKey: string; downloadUrl?: string }[];
+  /** `paid`: what the line cost the buyer, discounts and tax included, so the lines add up to the total. */
+  lines: { productName: string; paid: Amount; licenseKey: string; downloadUrl?: string }[];
 }
 
 export interface PaymentFailedData {
@@ -22,6 +23,8 @@ export interface RefundIssuedData {
   orderId: string;
   orderNumber: string;
   amount: Amount;
+  /** The products refunded, when only some lines of the order were (absent: the whole order). */
+  productNames?: string[];
 }
 
 export interface LicenseRevokedData {
@@ -64,8 +67,8 @@ export const customerTemplates = {
       { label: 'Total paid', value: formatMoney(data.total) },
     ],
     table: [
-      ['Product', 'Price', 'License key'],
-      ...data.lines.map((line) => [line.productName, formatMoney(line.unitPrice), line.licenseKey]),
+      ['Product', 'Paid', 'License key'],
+      ...data.lines.map((line) => [line.productName, formatMoney(line.paid), line.licenseKey]),
     ],
     action: { label: 'Open the order', url: appLink(brand.appUrl, Paths.order(data.orderId)) },
     afterAction: data.lines
@@ -89,7 +92,9 @@ export const customerTemplates = {
     preheader: `${formatMoney(data.amount)} is on its way back.`,
     greeting: hi(data.displayName),
     paragraphs: [
-      `We refunded ${formatMoney(data.amount)} for order ${data.orderNumber}. Depending on your bank it shows on your statement within 5 to 10 days. The order's licenses no longer work.`,
+      data.productNames
+        ? `We refunded ${formatMoney(data.amount)} for ${data.productNames.join(', ')} of order ${data.orderNumber}. Depending on your bank it shows on your statement within 5 to 10 days. The licenses of these products no longer work.`
+        : `We refunded ${formatMoney(data.amount)} for order ${data.orderNumber}. Depending on your bank it shows on your statement within 5 to 10 days. The order's licenses no longer work.`,
     ],
     action: { label: 'Open the order', url: appLink(brand.appUrl, Paths.order(data.orderId)) },
   }),

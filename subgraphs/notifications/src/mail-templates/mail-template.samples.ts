@@ -15,11 +15,11 @@ export const MAIL_TEMPLATE_SAMPLES: { [Kind in MailKind]: MailData<Kind> } = {
     lines: [
       {
         productName: 'Inbox Triage Agent',
-        unitPrice: usd(2999),
+        paid: usd(2999),
         licenseKey: 'MKT1.eyJsaWQiOiJhIn0.c2ln',
         downloadUrl: 'https://shop.example/market/downloads/d1',
       },
-      { productName: 'CSV Cleaner', unitPrice: usd(1999), licenseKey: 'MKT1.eyJsaWQiOiJiIn0.c2ln' },
+      { productName: 'CSV Cleaner', paid: usd(1999), licenseKey: 'MKT1.eyJsaWQiOiJiIn0.c2ln' },
     ],
   },
   paymentFailed: {

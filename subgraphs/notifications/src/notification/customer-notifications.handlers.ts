@@ -3,7 +3,7 @@ import type { RecipientService } from '../recipient/recipient.service';
 import { mail } from '../email/email.channel';
 import { appLink } from '@marketplace/kit/mail-layout';
 import type { Notifier } from './notifier';
-import { Paths, count, formatMoney } from './notification.text';
+import { Amount, Paths, count, formatMoney } from './notification.text';
 
 /**
  * What customers are told, from the checkout saga's events and the users subgraph's. Each
@@ -77,8 +77,11 @@ export const customerNotificationHandlers = (notify: Notifier, recipients: Recip
   }),
 
   eventHandler('notify-refund-issued', Events.PaymentRefunded, async (event, { manager }) => {
-    const { orderId, paymentId, amount, reason } = event.payload;
+    const { orderId, paymentId, reason, lines } = event.payload;
     const order = await recipients.order(manager, orderId);
+    // After partial refunds, only the lines left went back now (`lines`); without them, the whole payment.
+    const amount = lines ? sumOf(lines) : event.payload.amount;
+    const productNames = lines ? namesOf(order.items, lines) : undefined;
     await notify.send(
       manager,
       event.id,
@@ -90,7 +93,33 @@ export const customerNotificationHandlers = (notify: Notifier, recipients: Recip
         path: Paths.order(orderId),
         data: { orderId, paymentId, number: order.number, amount, reason },
       },
-      mail('refundIssued', { orderId, orderNumber: order.number, amount }),
+      mail('refundIssued', { orderId, orderNumber: order.number, amount, productNames }),
+    );
+  }),
+
+  eventHandler('notify-partial-refund-issued', Events.PaymentPartiallyRefunded, async (event, { manager }) => {
+    const { orderId, paymentId, refunded, reason, lines } = event.payload;
+    const order = await recipients.order(manager, orderId);
+    const productNames = namesOf(order.items, lines);
+    await notify.send(
+      manager,
+      event.id,
+      {
+        recipientId: order.userId,
+        kind: 'REFUND_ISSUED',
+        title: `Part of order ${order.number} was refunded`,
+        body: `${formatMoney(refunded)} for ${productNames.join(', ')} is on its way back to you (${reason}). The rest of the order stays yours.`,
+        path: Paths.order(orderId),
+        data: {
+          orderId,
+          paymentId,
+          number: order.number,
+          amount: refunded,
+          reason,
+          productIds: lines.map((line) => line.productId),
+        },
+      },
+      mail('refundIssued', { orderId, orderNumber: order.number, amount: refunded, productNames }),
     );
   }),
 
@@ -128,7 +157,7 @@ export const customerNotificationHandlers = (notify: Notifier, recipients: Recip
         total,
         lines: licenses.map((license) => ({
           productName: priceOf.get(license.productId)?.name ?? license.productId,
-          unitPrice: priceOf.get(license.productId)?.unitPrice ?? { amount: 0, currency: total.currency },
+          paid: paidFor(priceOf.get(license.productId)) ?? { amount: 0, currency: total.currency },
           licenseKey: license.licenseKey,
           downloadUrl: appLink(appUrl, Paths.license(license.licenseId)),
         })),
@@ -155,3 +184,19 @@ export const customerNotificationHandlers = (notify: Notifier, recipients: Recip
     }
   }),
 ];
+
+type RefundedLine = { productId: string; amount: { amount: number; currency: string } };
+
+const sumOf = (lines: RefundedLine[]) => ({
+  amount: lines.reduce((total, line) => total + line.amount.amount, 0),
+  currency: lines[0].amount.currency,
+});
+
+/** The refunded lines' product names as sold on the order. */
+const namesOf = (items: { productId: string; name: string }[], lines: RefundedLine[]): string[] =>
+  lines.map((line) => items.find((item) => item.productId === line.productId)?.name ?? 'a product');
+
+/** What a line cost the buyer: its total (discounts and tax included), or its price for orders before line totals. */
+function paidFor(item: { unitPrice: Amount; total?: Amount } | undefined): Amount | undefined {
+  return item && (item.total ?? item.unitPrice);
+}

@@ -50,7 +50,11 @@ export const NOTIFICATION_KINDS = {
     category: 'RECEIPTS',
     description: 'An attempt to pay your order failed; you may retry (`payment.failed`).',
   },
-  REFUND_ISSUED: { category: 'RECEIPTS', description: 'Your payment was refunded (`payment.refunded`).' },
+  REFUND_ISSUED: {
+    category: 'RECEIPTS',
+    description:
+      'Your payment was refunded, wholly or some of its lines (`payment.refunded`, `payment.partially_refunded`).',
+  },
   LICENSE_REVOKED: { category: 'RECEIPTS', description: 'One of your licenses was revoked (`license.revoked`).' },
   WELCOME: { category: 'ACCOUNT', description: 'Your account was created (`user.registered`).' },
   VENDOR_APPROVED: { category: 'ACCOUNT', description: 'Your vendor application was approved (`vendor.approved`).' },

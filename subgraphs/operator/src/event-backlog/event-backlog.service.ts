@@ -11,6 +11,7 @@ export const DEFAULT_SUBGRAPHS = [
   'licensing',
   'operator',
   'notifications',
+  'billing',
 ];
 /** Missing this many reports in a row makes a subgraph's figures stale. */
 export const STALE_AFTER_MISSED_REPORTS = 4;

@@ -12,7 +12,9 @@ import {
 } from '@marketplace/kit';
 import type { DataSource, EntityManager } from 'typeorm';
 import { Product } from '../entity-stubs';
+import type { CouponPricing } from '../coupon/coupon-pricing';
 import type { ProductReplicaService } from '../product-replica/product-replica.service';
+import type { PricingLine } from '../pricing/pricing.types';
 import { Cart, CartItem } from './cart.type';
 
 /** A cart with no priced item has to show a subtotal in some currency. */
@@ -20,6 +22,9 @@ const DEFAULT_CURRENCY = CurrencyCode.USD;
 
 interface ItemRow {
   productId: string;
+  vendorId: string;
+  categoryId: string | null;
+  name: string | null;
   addedAt: Date;
   amount: number | null;
   currency: string | null;
@@ -31,6 +36,7 @@ export class CartService {
   constructor(
     private readonly db: DataSource,
     private readonly products: ProductReplicaService,
+    private readonly coupons: CouponPricing,
   ) {}
 
   /**
@@ -45,7 +51,7 @@ export class CartService {
 
   /** The user's cart as it is now, created empty if missing. */
   mine(userId: string): Promise<Cart> {
-    return this.db.transaction(async (manager) => this.view(manager, await this.open(manager, userId, false)));
+    return this.db.transaction(async (manager) => this.view(manager, await this.open(manager, userId, false), userId));
   }
 
   /**
@@ -91,7 +97,7 @@ export class CartService {
         productId,
       ]);
       await manager.query(`UPDATE carts SET updated_at = now() WHERE id = $1`, [cart.id]);
-      return this.view(manager, cart);
+      return this.view(manager, cart, viewer.id);
     });
   }
 
@@ -100,6 +106,29 @@ export class CartService {
     const viewer = requireViewer(context);
     checkProductId(productId);
     return this.change(viewer.id, `DELETE FROM cart_items WHERE cart_id = $1 AND product_id = $2`, [productId]);
+  }
+
+  /** Applies a coupon code to the cart; see CouponPricing.apply for what is refused. */
+  async applyCoupon(context: RequestContext, code: string): Promise<Cart> {
+    const viewer = requireViewer(context);
+    return this.db.transaction(async (manager) => {
+      const cart = await this.open(manager, viewer.id, true);
+      const { lines, currency } = pricingLinesOf(await this.items(manager, cart.id));
+      await this.coupons.apply(manager, cart.id, viewer.id, code, lines, currency);
+      await manager.query(`UPDATE carts SET updated_at = now() WHERE id = $1`, [cart.id]);
+      return this.view(manager, cart, viewer.id);
+    });
+  }
+
+  /** Takes a coupon code out of the cart; one not in it is not an error. */
+  async removeCoupon(context: RequestContext, code: string): Promise<Cart> {
+    const viewer = requireViewer(context);
+    return this.db.transaction(async (manager) => {
+      const cart = await this.open(manager, viewer.id, true);
+      await this.coupons.remove(manager, cart.id, code);
+      await manager.query(`UPDATE carts SET updated_at = now() WHERE id = $1`, [cart.id]);
+      return this.view(manager, cart, viewer.id);
+    });
   }
 
   async clear(context: RequestContext): Promise<Cart> {
@@ -112,7 +141,7 @@ export class CartService {
       const cart = await this.open(manager, userId, true);
       await manager.query(sql, [cart.id, ...parameters]);
       await manager.query(`UPDATE carts SET updated_at = now() WHERE id = $1`, [cart.id]);
-      return this.view(manager, cart);
+      return this.view(manager, cart, userId);
     });
   }
 
@@ -136,40 +165,67 @@ export class CartService {
   private items(manager: EntityManager, cartId: string): Promise<ItemRow[]> {
     return queryRows<ItemRow>(
       manager,
-      `SELECT i.product_id AS "productId", i.added_at AS "addedAt", p.price_amount AS amount, p.price_currency AS currency, p.status
+      `SELECT i.product_id AS "productId", p.vendor_id AS "vendorId", p.category_id AS "categoryId", p.name,
+              i.added_at AS "addedAt", p.price_amount AS amount, p.price_currency AS currency, p.status
        FROM cart_items i JOIN products p ON p.id = i.product_id
        WHERE i.cart_id = $1 ORDER BY i.added_at, i.product_id`,
       [cartId],
     );
   }
 
-  private async view(manager: EntityManager, cart: { id: string }): Promise<Cart> {
+  private async view(manager: EntityManager, cart: { id: string }, userId: string): Promise<Cart> {
     const rows = await this.items(manager, cart.id);
     const [{ updatedAt }] = await queryRows<{ updatedAt: Date }>(
       manager,
       `SELECT updated_at AS "updatedAt" FROM carts WHERE id = $1`,
       [cart.id],
     );
+    const { lines, currency } = pricingLinesOf(rows);
+    const shownCurrency = currency ?? DEFAULT_CURRENCY;
+    const { coupons, discounts } = await this.coupons.inCart(manager, cart.id, userId, lines, currency);
+    const discountOf = (productId: string) =>
+      discounts.filter((d) => d.productId === productId).reduce((sum, d) => sum + d.amount, 0);
     const items = rows.map((row) =>
       Object.assign(new CartItem(), {
         product: Product.of(row.productId),
         unitPrice: Money.of(row.amount ?? 0, row.currency ?? DEFAULT_CURRENCY),
+        discount: Money.of(discountOf(row.productId), shownCurrency),
         available: row.status === 'PUBLISHED',
         addedAt: row.addedAt,
       }),
     );
-    const currency = items.find((item) => item.available)?.unitPrice.currency ?? DEFAULT_CURRENCY;
-    const amount = items
-      .filter((item) => item.available && item.unitPrice.currency === currency)
-      .reduce((sum, item) => sum + item.unitPrice.amount, 0);
+    const subtotal = lines.reduce((sum, line) => sum + line.unitPrice, 0);
+    const discount = discounts.reduce((sum, d) => sum + d.amount, 0);
     return Object.assign(new Cart(), {
       id: cart.id,
       items,
-      subtotal: Money.of(amount, currency),
+      subtotal: Money.of(subtotal, shownCurrency),
+      coupons,
+      discount: Money.of(discount, shownCurrency),
+      totalBeforeTax: Money.of(subtotal - discount, shownCurrency),
       itemCount: items.length,
       updatedAt,
     });
   }
+}
+
+/**
+ * The lines the cart prices: its available items in the currency of the first of them (the
+ * one its subtotal and checkout use; items in another currency are left out).
+ */
+function pricingLinesOf(rows: ItemRow[]): { lines: PricingLine[]; currency: string | null } {
+  const available = rows.filter((row) => row.status === 'PUBLISHED' && row.amount !== null && row.currency !== null);
+  const currency = available[0]?.currency ?? null;
+  const lines = available
+    .filter((row) => row.currency === currency)
+    .map((row) => ({
+      productId: row.productId,
+      vendorId: row.vendorId,
+      categoryId: row.categoryId,
+      name: row.name ?? '',
+      unitPrice: row.amount!,
+    }));
+  return { lines, currency };
 }
 
 function checkProductId(productId: string): void {

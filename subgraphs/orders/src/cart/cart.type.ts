@@ -1,5 +1,6 @@
 import { AssumedListSize, ListSize, Money } from '@marketplace/kit';
 import { Field, ID, Int, ObjectType } from 'type-graphql';
+import { CartCoupon } from '../coupon/coupon.type';
 import { Product } from '../entity-stubs';
 
 @ObjectType({
@@ -11,6 +12,12 @@ export class CartItem {
 
   @Field(() => Money, { description: "The product's current price (never a price sent by a client)." })
   unitPrice: Money;
+
+  @Field(() => Money, {
+    description:
+      "What the cart's coupons take off this product now, in the cart's currency (0 when none applies, or the item is unavailable).",
+  })
+  discount: Money;
 
   @Field({
     description:
@@ -38,6 +45,22 @@ export class Cart {
       "Sum of the available items' current prices, in the currency of the first item (USD when empty); items in another currency are left out.",
   })
   subtotal: Money;
+
+  @ListSize(AssumedListSize.orderLines)
+  @Field(() => [CartCoupon], {
+    description:
+      'The coupons applied to the cart, oldest first (at most one per issuer: the platform, each vendor), each with what it takes off or why it no longer applies.',
+  })
+  coupons: CartCoupon[];
+
+  @Field(() => Money, { description: "What the coupons that apply take off the subtotal, in the subtotal's currency." })
+  discount: Money;
+
+  @Field(() => Money, {
+    description:
+      'The subtotal less the discount. Tax is not included: it depends on the billing details given at checkout.',
+  })
+  totalBeforeTax: Money;
 
   @Field(() => Int, { description: 'Number of items in the cart, unavailable ones included.' })
   itemCount: number;

@@ -8,7 +8,13 @@ const firstMoves = (rows: string) => `
      AND NOT EXISTS (SELECT 1 FROM order_status_history h
                       WHERE h.order_id = n.order_id AND h.to_status = n.to_status AND h.id < n.id)`;
 
-const rollUp = (rows: string, conflict: 'add' | 'none') => {
+/**
+ * What a line counts for in the product rollup: its list price here; what the buyer paid for it
+ * (`i.total`) from LineTotalRollups1801800000001, which replaces the trigger function.
+ */
+export const LIST_PRICE = 'i.unit_price * i.quantity';
+
+export const rollUp = (rows: string, conflict: 'add' | 'none', lineAmount = LIST_PRICE) => {
   const add = (table: string, columns: string[]) =>
     conflict === 'add'
       ? `DO UPDATE SET ${columns.map((c) => `${c} = ${table}.${c} + excluded.${c}`).join(', ')}`
@@ -30,9 +36,9 @@ const rollUp = (rows: string, conflict: 'add' | 'none') => {
      ON CONFLICT DO NOTHING`,
     `INSERT INTO order_daily_products AS p (day, currency, product_id, vendor_id, gross, order_count, refunds, refund_count)
      SELECT m.day, i.currency, i.product_id, i.vendor_id,
-            COALESCE(sum(i.unit_price * i.quantity) FILTER (WHERE m.to_status = 'PAID'), 0),
+            COALESCE(sum(${lineAmount}) FILTER (WHERE m.to_status = 'PAID'), 0),
             count(*) FILTER (WHERE m.to_status = 'PAID'),
-            COALESCE(sum(i.unit_price * i.quantity) FILTER (WHERE m.to_status = 'REFUNDED'), 0),
+            COALESCE(sum(${lineAmount}) FILTER (WHERE m.to_status = 'REFUNDED'), 0),
             count(*) FILTER (WHERE m.to_status = 'REFUNDED')
        FROM (${firstMoves(rows)}) m JOIN order_items i ON i.order_id = m.order_id
       GROUP BY 1, 2, 3, 4 ORDER BY 1, 2, 3, 4

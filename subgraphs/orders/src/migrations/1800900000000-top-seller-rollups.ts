@@ -1,8 +1,9 @@
 import type { MigrationInterface, QueryRunner } from 'typeorm';
+import { LIST_PRICE } from './1800700000000-order-rollups';
 
 /** An order's first move to PAID or REFUNDED among the new history rows, with its lines (as in OrderRollups). */
-const firstMoveLines = (rows: string) => `
-  SELECT m.day, m.to_status, i.currency, i.product_id, i.vendor_id, i.unit_price * i.quantity AS amount
+const firstMoveLines = (rows: string, lineAmount: string) => `
+  SELECT m.day, m.to_status, i.currency, i.product_id, i.vendor_id, ${lineAmount} AS amount
     FROM (SELECT n.order_id, n.to_status, (n.at AT TIME ZONE 'UTC')::date AS day
             FROM ${rows} n
            WHERE n.to_status IN ('PAID', 'REFUNDED')
@@ -10,7 +11,7 @@ const firstMoveLines = (rows: string) => `
                               WHERE h.order_id = n.order_id AND h.to_status = n.to_status AND h.id < n.id)) m
     JOIN order_items i ON i.order_id = m.order_id`;
 
-const rollUp = (rows: string, conflict: 'add' | 'none') => {
+export const rollUpSellers = (rows: string, conflict: 'add' | 'none', lineAmount = LIST_PRICE) => {
   const add = (table: string, columns: string[]) =>
     conflict === 'add'
       ? `DO UPDATE SET ${columns.map((c) => `${c} = ${table}.${c} + excluded.${c}`).join(', ')}`
@@ -20,12 +21,12 @@ const rollUp = (rows: string, conflict: 'add' | 'none') => {
      SELECT day, currency, vendor_id,
             COALESCE(sum(amount) FILTER (WHERE to_status = 'PAID'), 0), count(*) FILTER (WHERE to_status = 'PAID'),
             COALESCE(sum(amount) FILTER (WHERE to_status = 'REFUNDED'), 0), count(*) FILTER (WHERE to_status = 'REFUNDED')
-       FROM (${firstMoveLines(rows)}) l
+       FROM (${firstMoveLines(rows, lineAmount)}) l
       GROUP BY 1, 2, 3 ORDER BY 1, 2, 3
      ON CONFLICT (day, currency, vendor_id) ${add('v', ['gross', 'line_count', 'refunds', 'refund_count'])}`,
     `INSERT INTO order_monthly_products AS p (month, currency, product_id, vendor_id, gross)
      SELECT date_trunc('month', day)::date, currency, product_id, vendor_id, sum(amount)
-       FROM (${firstMoveLines(rows)}) l WHERE to_status = 'PAID'
+       FROM (${firstMoveLines(rows, lineAmount)}) l WHERE to_status = 'PAID'
       GROUP BY 1, 2, 3, 4 ORDER BY 1, 2, 3, 4
      ON CONFLICT (month, currency, product_id, vendor_id) ${add('p', ['gross'])}`,
   ];
@@ -78,13 +79,13 @@ export class TopSellerRollups1800900000000 implements MigrationInterface {
     await db.query(`
       CREATE FUNCTION order_status_history_roll_up_sellers() RETURNS trigger LANGUAGE plpgsql AS $$
       BEGIN
-        ${rollUp('new_history', 'add').join(';\n')};
+        ${rollUpSellers('new_history', 'add').join(';\n')};
         RETURN NULL;
       END $$`);
     await db.query(`
       CREATE TRIGGER order_status_history_roll_up_sellers AFTER INSERT ON order_status_history
         REFERENCING NEW TABLE AS new_history FOR EACH STATEMENT EXECUTE FUNCTION order_status_history_roll_up_sellers()`);
-    for (const statement of rollUp('order_status_history', 'none')) await db.query(statement);
+    for (const statement of rollUpSellers('order_status_history', 'none')) await db.query(statement);
 
     await db.query(`ALTER TABLE order_daily ADD COLUMN customer_count int NOT NULL DEFAULT 0`);
     await db.query(`

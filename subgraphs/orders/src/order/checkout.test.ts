@@ -33,6 +33,17 @@ const checkoutOk = async (token: string, key = newKey()) => (await checkoutPaylo
 const ordersOfUser = (userId: string) =>
   queryRows(orders.subgraph.deps.db, `SELECT id FROM orders WHERE user_id = $1`, [userId]);
 
+const usd = (amount: number) => ({ amount, currency: 'USD' });
+/** A line's money in an event when nothing was taken off and no tax applies. */
+const untaxedLine = (price: number) => ({
+  unitPrice: usd(price),
+  discount: usd(0),
+  vendorDiscount: usd(0),
+  taxRateBps: 0,
+  tax: usd(0),
+  total: usd(price),
+});
+
 describe('checkout', () => {
   it('turns the cart into an order priced from the replica, empties the cart and records order.created', async () => {
     const token = customer();
@@ -78,15 +89,14 @@ describe('checkout', () => {
       orderId: uuidOf(order.id),
       number: order.number,
       userId: userOf(token),
-      total: { amount: 1750, currency: 'USD' },
+      total: usd(1750),
+      subtotal: usd(1750),
+      discount: usd(0),
+      tax: usd(0),
+      billing: { name: 'Test Buyer', country: 'US', reverseCharge: false },
       items: [
-        { productId: a.productId, vendorId: a.vendorId, name: 'Agent A', unitPrice: { amount: 1500, currency: 'USD' } },
-        {
-          productId: b.productId,
-          vendorId: b.vendorId,
-          name: 'Workflow B',
-          unitPrice: { amount: 250, currency: 'USD' },
-        },
+        { productId: a.productId, vendorId: a.vendorId, name: 'Agent A', ...untaxedLine(1500) },
+        { productId: b.productId, vendorId: b.vendorId, name: 'Workflow B', ...untaxedLine(250) },
       ],
     });
   });

@@ -45,8 +45,22 @@ describe('payment.succeeded', () => {
       number: order.number,
       userId: uuidOf(order.owner.id),
       total: order.total,
+      subtotal: order.total,
+      discount: { amount: 0, currency: order.total.currency },
+      tax: { amount: 0, currency: order.total.currency },
+      billing: { name: 'Test Buyer', country: 'US', reverseCharge: false },
       paymentId,
-      items: products.map((p) => ({ productId: p.productId, vendorId: p.vendorId, name: p.name, unitPrice: p.price })),
+      items: products.map((p) => ({
+        productId: p.productId,
+        vendorId: p.vendorId,
+        name: p.name,
+        unitPrice: p.price,
+        discount: { amount: 0, currency: p.price.currency },
+        vendorDiscount: { amount: 0, currency: p.price.currency },
+        taxRateBps: 0,
+        tax: { amount: 0, currency: p.price.currency },
+        total: p.price,
+      })),
     });
   });
 

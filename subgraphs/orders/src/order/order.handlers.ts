@@ -1,5 +1,6 @@
 import { EventTooEarlyError, Events, eventHandler, queryRows } from '@marketplace/kit';
 import { licenseIssuedEntry, licenseRevokedEntry } from '../timeline/timeline.handlers';
+import { markLinesRefunded } from './order-refund.handlers';
 import { lockOrder } from './order.store';
 import { OrderTransitions, UNPAID } from './order.transitions';
 import { OrderStatus, OrderStatusChangeReason } from './order.type';
@@ -55,6 +56,10 @@ export const orderHandlers = (transitions: OrderTransitions) => [
       await transitions.transition(manager, order.id, OrderStatus.REFUNDED, OrderStatusChangeReason.PAYMENT_REFUNDED, {
         correlationId,
       });
+      // Nothing is left paid: every line not refunded before is (a cancelled order, never paid, keeps its lines as they were).
+      if ((await lockOrder(manager, order.id))?.status !== OrderStatus.REFUNDED) return;
+      await markLinesRefunded(manager, order.id, null);
+      await manager.query(`UPDATE orders SET refunded_amount = total_amount WHERE id = $1`, [order.id]);
     },
   ),
 

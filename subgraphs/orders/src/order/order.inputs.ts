@@ -1,5 +1,6 @@
 import { MoneyInput } from '@marketplace/kit';
 import { Field, ID, InputType } from 'type-graphql';
+import { BillingDetailsInput } from '../tax/billing-details.type';
 import { OrderStatus } from './order.type';
 
 @InputType({
@@ -11,6 +12,12 @@ export class CheckoutInput {
       'Chosen by the client per purchase attempt (8 to 100 of A-Z a-z 0-9 _ : -): retrying with the same key returns the same order instead of a second one.',
   })
   idempotencyKey: string;
+
+  @Field(() => BillingDetailsInput, {
+    description:
+      'Who the order is billed to: the country decides the tax; the details appear on the order and its invoice. A retry with the same idempotency key must repeat them.',
+  })
+  billing: BillingDetailsInput;
 }
 
 @InputType({ description: 'What cancelOrder needs: the order to cancel.' })

@@ -6,7 +6,8 @@ import { OrderIdArgs } from './order.args';
 import { CancelOrderInput, CheckoutInput } from './order.inputs';
 import { CancelOrderPayload, CheckoutPayload } from './order.payloads';
 import { OrderService } from './order.service';
-import { Order, OrderItem, OrderStatusChange } from './order.type';
+import { taxesOf } from './order.store';
+import { Order, OrderItem, OrderStatusChange, OrderTax } from './order.type';
 
 @Resolver(() => Order)
 export class OrderResolver {
@@ -27,10 +28,10 @@ export class OrderResolver {
   @Mutation(() => CheckoutPayload, {
     nullable: true,
     description:
-      "Turns the signed-in user's cart into an order awaiting payment, at the marketplace's current prices, and empties the cart. Retrying with the same idempotency key returns the same order. Errors: UNAUTHENTICATED, BAD_USER_INPUT, CONFLICT (CART_EMPTY, CURRENCY_MISMATCH, PRODUCT_UNAVAILABLE).",
+      "Turns the signed-in user's cart into an order awaiting payment, at the marketplace's current prices, and empties the cart. The cart's coupons are checked again and redeemed; each line is taxed at the rate of the billing country (none under EU reverse charge), and the order's total is what the payment will be for. Retrying with the same idempotency key returns the same order. Errors: UNAUTHENTICATED, BAD_USER_INPUT, CONFLICT (CART_EMPTY, COUPON_EXPIRED, COUPON_LIMIT_REACHED, COUPON_NOT_APPLICABLE, CURRENCY_MISMATCH, IDEMPOTENCY_KEY_REUSED, PRODUCT_UNAVAILABLE).",
   })
   checkout(
-    @Arg('input', { description: "The purchase attempt's idempotency key." }) input: CheckoutInput,
+    @Arg('input', { description: "The purchase attempt's idempotency key and who is billed." }) input: CheckoutInput,
     @Ctx() context: RequestContext,
   ): Promise<CheckoutPayload> {
     return this.checkoutService.checkout(context, input);
@@ -56,6 +57,11 @@ export class OrderResolver {
   @FieldResolver()
   items(@Root() order: Order, @Ctx() context: RequestContext): Promise<OrderItem[]> {
     return this.orders.itemsByOrderId(context).load(order.id);
+  }
+
+  @FieldResolver(() => [OrderTax])
+  async taxes(@Root() order: Order, @Ctx() context: RequestContext): Promise<OrderTax[]> {
+    return taxesOf(order, await this.orders.itemsByOrderId(context).load(order.id));
   }
 
   @FieldResolver()

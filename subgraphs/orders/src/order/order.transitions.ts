@@ -1,7 +1,9 @@
 import { ChangeTopics, Events, SubgraphDeps } from '@marketplace/kit';
 import type { EntityManager } from 'typeorm';
+import type { CouponPricing } from '../coupon/coupon-pricing';
 import { StoredActor, defaultActor } from '../timeline/timeline.store';
-import { appendHistory, itemsOf, lockOrder } from './order.store';
+import { orderSummaryOf } from './order-summary';
+import { appendHistory, lockOrder } from './order.store';
 import { OrderStatus, OrderStatusChangeReason } from './order.type';
 
 /**
@@ -42,7 +44,10 @@ type Deps = Pick<SubgraphDeps, 'outbox' | 'changes' | 'afterCommit' | 'log'>;
  * tells subscribers once the transaction commits (never about a change that rolled back).
  */
 export class OrderTransitions {
-  constructor(private readonly deps: Deps) {}
+  constructor(
+    private readonly deps: Deps,
+    private readonly coupons?: Pick<CouponPricing, 'release'>,
+  ) {}
 
   /** True when the order moved; false (and a warning) when it is unknown or the move is not allowed from its status. */
   async transition(
@@ -67,27 +72,12 @@ export class OrderTransitions {
     const meta = { aggregateId: orderId, correlationId: options.correlationId };
     if (to === OrderStatus.PAID) {
       if (!options.paymentId) throw new Error(`order ${orderId}: PAID needs the payment id`);
-      const items = (await itemsOf(manager, [orderId])).get(orderId) ?? [];
-      await this.deps.outbox.record(
-        manager,
-        Events.OrderPaid,
-        {
-          orderId,
-          number: order.number,
-          userId: order.userId,
-          total: { amount: order.total.amount, currency: order.total.currency },
-          items: items.map((item) => ({
-            productId: item.product.id,
-            vendorId: item.vendor.id,
-            name: item.name,
-            unitPrice: { amount: item.unitPrice.amount, currency: item.unitPrice.currency },
-          })),
-          paymentId: options.paymentId,
-        },
-        meta,
-      );
+      const summary = await orderSummaryOf(manager, order);
+      await this.deps.outbox.record(manager, Events.OrderPaid, { ...summary, paymentId: options.paymentId }, meta);
     }
     if (to === OrderStatus.CANCELLED) {
+      // A cancelled (or expired) order gives its coupon redemptions back.
+      await this.coupons?.release(manager, orderId);
       // The event's contract (v1) knows two reasons: an admin's cancel is the customer's side of the deal.
       const cancelReason = reason === OrderStatusChangeReason.PAYMENT_TIMEOUT ? 'PAYMENT_TIMEOUT' : 'CUSTOMER';
       await this.deps.outbox.record(

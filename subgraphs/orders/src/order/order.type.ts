@@ -1,6 +1,7 @@
 import { AssumedListSize, Connection, EntityDescriptions, ListSize, Money } from '@marketplace/kit';
 import { Directive, Field, ID, Int, ObjectType, registerEnumType } from 'type-graphql';
 import { Product, User, Vendor } from '../entity-stubs';
+import { BillingDetails } from '../tax/billing-details.type';
 
 /** Where an order is in the checkout saga (ARCHITECTURE §4). */
 export enum OrderStatus {
@@ -64,14 +65,56 @@ export class OrderItem {
   @Field({ description: "The product's name at checkout." })
   name: string;
 
-  @Field(() => Money, { description: 'The price paid for one, as it was at checkout.' })
+  @Field(() => Money, { description: 'The list price of one, as it was at checkout (before discounts and tax).' })
   unitPrice: Money;
 
   @Field(() => Int, { description: 'How many: always 1 (digital goods).' })
   quantity: number;
 
+  @Field(() => Money, { description: "What the order's coupons took off the line (0 when none)." })
+  discount: Money;
+
+  @Field(() => Int, {
+    description:
+      'The tax rate charged on the discounted price, in basis points (2000 is 20 %); 0 under reverse charge.',
+  })
+  taxRateBps: number;
+
+  @Field(() => Money, { description: 'The tax charged on the line, rounded half up to the minor unit.' })
+  tax: Money;
+
+  @Field(() => Money, { description: 'What the buyer paid for the line: `unitPrice - discount + tax`.' })
+  total: Money;
+
+  @Field(() => Date, {
+    nullable: true,
+    description: 'When the line was refunded (in full); null while it is paid or unpaid.',
+  })
+  refundedAt: Date | null;
+
+  /** Internal: the part of `discount` the vendor funds (order.paid carries it to the vendor's ledger). */
+  vendorDiscount: Money;
+
+  /** Internal: the order the line belongs to (loaders of line details key on it). */
+  orderId: string;
+
   /** Internal: set once licensing issued the line's license. */
   licenseId: string | null;
+}
+
+@ObjectType({ description: "An order's tax at one rate: what was taxed and how much." })
+export class OrderTax {
+  @Field(() => Int, { description: 'The rate in basis points (2000 is 20 %).' })
+  rateBps: number;
+
+  @Field({ description: 'What the tax is called (VAT, GST…).' })
+  name: string;
+
+  @Field(() => Money, { description: "The lines' discounted prices taxed at this rate." })
+  taxable: Money;
+
+  @Field(() => Money, { description: "The tax at this rate: the sum of the lines' tax." })
+  tax: Money;
 }
 
 @ObjectType({ description: "One step in an order's life: the status it left, the one it entered, and why." })
@@ -112,11 +155,38 @@ export class Order {
   @Field(() => OrderStatus, { description: 'Where the order is in its life.' })
   status: OrderStatus;
 
-  @Field(() => Money, { description: "Sum of the lines' prices." })
+  @Field(() => Money, { description: "Sum of the lines' list prices." })
   subtotal: Money;
 
-  @Field(() => Money, { description: 'What the customer pays: the subtotal (no taxes or discounts yet).' })
+  @Field(() => Money, { description: "Sum of the lines' discounts (coupons)." })
+  discount: Money;
+
+  @Field(() => Money, { description: "Sum of the lines' tax." })
+  tax: Money;
+
+  @Field(() => [OrderTax], {
+    description:
+      'The tax per rate, highest rate first; empty when nothing was taxed (no rate for the country, or reverse charge).',
+  })
+  taxes: OrderTax[];
+
+  @Field(() => Money, {
+    description: 'What the customer pays, and what the payment is for: `subtotal - discount + tax`.',
+  })
   total: Money;
+
+  @Field(() => Money, { description: 'What was refunded so far: the totals of the refunded lines.' })
+  refunded: Money;
+
+  @Field(() => BillingDetails, {
+    nullable: true,
+    description:
+      'Who the order is billed to, as given at checkout; null for orders placed before billing details existed.',
+  })
+  billing: BillingDetails | null;
+
+  /** Internal: the name of the tax charged (OrderTax.name). */
+  taxName: string | null;
 
   @ListSize(AssumedListSize.statusHistory)
   @Field(() => [OrderStatusChange], {

@@ -237,4 +237,40 @@ describe('order rollups', () => {
     );
     expect(customer_count).toBe(1);
   });
+
+  it('count each line at what its buyer paid (after coupons, tax included), so products and vendors add up to the gross', async () => {
+    const [product, vendor, id] = [randomUUID(), randomUUID(), randomUUID()];
+    await db().transaction(async (m) => {
+      // 2000 − 500 off + 19 % of 1500 (285) = 1785; the order's total is that line's.
+      await m.query(
+        `INSERT INTO orders (id, number, user_id, status, currency, subtotal_amount, discount_amount, tax_amount, total_amount, idempotency_key)
+         VALUES ($1, 'MP-9999001', $2, 'PAID', 'EUR', 2000, 500, 285, 1785, $3)`,
+        [id, randomUUID(), `rollup-${id}`],
+      );
+      await m.query(
+        `INSERT INTO order_items (order_id, product_id, vendor_id, name, unit_price, currency, discount, tax_rate_bps, tax, position)
+         VALUES ($1, $2, $3, 'P', 2000, 'EUR', 500, 1900, 285, 0)`,
+        [id, product, vendor],
+      );
+      for (const [from, to, reason] of [
+        [null, 'PENDING_PAYMENT', 'CHECKOUT'],
+        ['PENDING_PAYMENT', 'PAID', 'PAYMENT_SUCCEEDED'],
+      ])
+        await m.query(
+          `INSERT INTO order_status_history (order_id, from_status, to_status, reason, at) VALUES ($1, $2, $3, $4, '2031-09-01T00:00:00Z')`,
+          [id, from, to, reason],
+        );
+    });
+    expect(await day('2031-09-01', 'EUR')).toMatchObject({ gross: '1785' });
+    const [line] = await queryRows<{ product: string; vendor: string; monthly: string }>(
+      db(),
+      `SELECT p.gross::text AS product, v.gross::text AS vendor, m.gross::text AS monthly
+         FROM order_daily_products p
+         JOIN order_daily_vendors v ON v.day = p.day AND v.vendor_id = p.vendor_id
+         JOIN order_monthly_products m ON m.product_id = p.product_id
+        WHERE p.product_id = $1`,
+      [product],
+    );
+    expect(line).toEqual({ product: '1785', vendor: '1785', monthly: '1785' });
+  });
 });

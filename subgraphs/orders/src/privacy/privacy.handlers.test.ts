@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { Events, PayloadOf, queryRows } from '@marketplace/kit';
 import { TestSubgraph, deliverEvent, outboxOf } from '@marketplace/kit/testing';
+import { ERASED_BILLING_NAME } from './privacy.handlers';
 import { ADD, checkout, customer, globalId, placeOrder, published, startOrders, userOf, uuidOf } from '../testing';
 
 /** orders' share of a data export, and its erasure: orders kept (amounts, lines, dates) under the pseudonym, the cart gone. */
@@ -25,7 +26,8 @@ it("exports the user's orders, lines, history and cart; nobody else's", async ()
   const [part] = await outboxOf<PayloadOf<typeof Events.UserDataExportPart>>(orders, exportId);
   expect(part.payload.subgraph).toBe('orders');
   expect(part.payload.data.orders.map((row) => row.id)).toEqual([uuidOf(order.id)]);
-  expect(part.payload.data.orderLines).toHaveLength(1);
+  expect(part.payload.data.orderLines).toEqual([expect.objectContaining({ tax: 0, total: order.total.amount })]);
+  expect(part.payload.data.orders[0]).toMatchObject({ billing: { name: 'Test Buyer', country: 'US' } });
   expect(part.payload.data.orderStatusHistory).toEqual([expect.objectContaining({ toStatus: 'PENDING_PAYMENT' })]);
   expect(part.payload.data.cart).toEqual([expect.objectContaining({ productId: inCart.productId })]);
   expect(JSON.stringify(part.payload)).not.toContain(userOf(other));
@@ -47,6 +49,10 @@ it('erases: the order keeps its amounts under the pseudonym, the cart goes, and 
     [uuidOf(order.id)],
   );
   expect(after).toEqual({ ...before, user_id: pseudonym });
+  // The billing name goes; the country and its tax treatment stay with the amounts.
+  expect(await rows(`SELECT billing FROM orders WHERE id = $1`, [uuidOf(order.id)])).toEqual([
+    { billing: { name: ERASED_BILLING_NAME, country: 'US', reverseCharge: false } },
+  ]);
   expect(await rows(`SELECT 1 FROM carts WHERE user_id = $1`, [userId])).toEqual([]);
   expect(await rows(`SELECT 1 FROM order_items WHERE order_id = $1`, [uuidOf(order.id)])).toHaveLength(1);
   // The token still verifies here (the users subgraph would have ended it): the guard refuses the rows.
@@ -80,4 +86,34 @@ it("erases the admin search's email and the user as a timeline actor; a registra
   // A redelivered or replayed user.registered (a new event id) after the erasure brings nothing back.
   await deliverEvent(orders, Events.UserRegistered, { userId, email, displayName: 'Eve', role: 'CUSTOMER' });
   expect(await rows(`SELECT 1 FROM customers WHERE user_id = $1`, [userId])).toEqual([]);
+});
+
+it("exports the user's coupon redemptions; erasing keeps them, and the coupons the user created, under the pseudonym", async () => {
+  const token = customer();
+  const userId = userOf(token);
+  const { order } = await placeOrder(orders, token);
+  const [coupon] = await rows<{ id: string }>(
+    `INSERT INTO coupons (code, issuer, kind, percent_off_bps, starts_at, created_by)
+     VALUES ($1, 'PLATFORM', 'PERCENTAGE', 1000, now(), $2) RETURNING id`,
+    [`PRIV-${randomUUID().slice(0, 8)}`.toUpperCase(), userId],
+  );
+  await rows(`INSERT INTO coupon_redemptions (coupon_id, order_id, user_id) VALUES ($1, $2, $3)`, [
+    coupon.id,
+    uuidOf(order.id),
+    userId,
+  ]);
+  const exportId = randomUUID();
+  await deliverEvent(orders, Events.UserDataExportRequested, { exportId, userId });
+  const [part] = await outboxOf<PayloadOf<typeof Events.UserDataExportPart>>(orders, exportId);
+  expect(part.payload.data.couponRedemptions).toEqual([
+    expect.objectContaining({ orderId: uuidOf(order.id), releasedAt: null }),
+  ]);
+  const pseudonym = randomUUID();
+  await deliverEvent(orders, Events.UserErased, { userId, pseudonym });
+  expect(await rows(`SELECT user_id AS "userId" FROM coupon_redemptions WHERE coupon_id = $1`, [coupon.id])).toEqual([
+    { userId: pseudonym },
+  ]);
+  expect(await rows(`SELECT created_by AS "createdBy" FROM coupons WHERE id = $1`, [coupon.id])).toEqual([
+    { createdBy: pseudonym },
+  ]);
 });

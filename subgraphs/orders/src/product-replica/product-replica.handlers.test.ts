@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { Events, queryRows } from '@marketplace/kit';
 import { TestSubgraph, deliver, deliverEvent, productState } from '@marketplace/kit/testing';
 import { archive, published, replicaOf, startOrders } from '../testing';
@@ -92,4 +93,23 @@ it('applies a redelivered event once', async () => {
   expect(
     await queryRows(orders.subgraph.deps.db, `SELECT handler FROM inbox WHERE event_id = $1`, [envelope.id]),
   ).toEqual([{ handler: 'replicate-product-published' }]);
+});
+
+it('keeps the category a state carries (coupons target categories), the newest revision winning; none when absent', async () => {
+  const categoryOf = async (productId: string) =>
+    (
+      await queryRows<{ categoryId: string | null }>(
+        orders.subgraph.deps.db,
+        `SELECT category_id AS "categoryId" FROM products WHERE id = $1`,
+        [productId],
+      )
+    )[0].categoryId;
+  const [first, second] = [randomUUID(), randomUUID()];
+  const state = await published(orders, { categoryId: first });
+  expect(await categoryOf(state.productId)).toBe(first);
+  await deliverEvent(orders, Events.ProductUpdated, { ...state, categoryId: second, revision: 3 });
+  await deliverEvent(orders, Events.ProductUpdated, { ...state, categoryId: first, revision: 2 });
+  expect(await categoryOf(state.productId)).toBe(second);
+  const before = await published(orders);
+  expect(await categoryOf(before.productId)).toBeNull();
 });

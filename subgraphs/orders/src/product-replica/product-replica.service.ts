@@ -8,6 +8,7 @@ export interface ReplicaProduct {
   name: string | null;
   priceAmount: number | null;
   priceCurrency: string | null;
+  categoryId: string | null;
   status: string;
   revision: number;
 }
@@ -15,7 +16,7 @@ export interface ReplicaProduct {
 /** A product's state as the catalog announced it, and when the catalog made the change (the event's occurredAt). */
 export type ProductStateChange = ProductState & { at: string };
 
-const COLUMNS = `id, vendor_id AS "vendorId", name, price_amount AS "priceAmount", price_currency AS "priceCurrency", status, revision`;
+const COLUMNS = `id, vendor_id AS "vendorId", name, price_amount AS "priceAmount", price_currency AS "priceCurrency", category_id AS "categoryId", status, revision`;
 
 /**
  * The orders subgraph's replica of catalog products, applied idempotently in any arrival order.
@@ -30,12 +31,13 @@ export class ProductReplicaService {
   async applyState(manager: EntityManager, change: ProductStateChange): Promise<boolean> {
     const rows = await queryRows(
       manager,
-      `INSERT INTO products AS p (id, vendor_id, slug, name, kind, price_amount, price_currency, status, revision, changed_at)
-       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)
+      `INSERT INTO products AS p (id, vendor_id, slug, name, kind, price_amount, price_currency, status, revision, changed_at, category_id)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)
        ON CONFLICT (id) DO UPDATE SET
          vendor_id = EXCLUDED.vendor_id, slug = EXCLUDED.slug, name = EXCLUDED.name, kind = EXCLUDED.kind,
          price_amount = EXCLUDED.price_amount, price_currency = EXCLUDED.price_currency, status = EXCLUDED.status,
-         revision = EXCLUDED.revision, changed_at = EXCLUDED.changed_at, updated_at = now()
+         revision = EXCLUDED.revision, changed_at = EXCLUDED.changed_at, category_id = EXCLUDED.category_id,
+         updated_at = now()
        WHERE EXCLUDED.revision > p.revision AND (p.status <> 'ARCHIVED' OR EXCLUDED.changed_at >= p.changed_at)
        RETURNING id`,
       [
@@ -49,6 +51,8 @@ export class ProductReplicaService {
         change.status,
         change.revision,
         change.at,
+        // Absent from producers before issue 23: the product then targets no category until its next state.
+        change.categoryId ?? null,
       ],
     );
     return rows.length > 0;

@@ -8,6 +8,7 @@ export enum OrderTimelineEntryKind {
   PAYMENT_ATTEMPT_STARTED = 'PAYMENT_ATTEMPT_STARTED',
   WEBHOOK_RECEIVED = 'WEBHOOK_RECEIVED',
   REFUND_REQUESTED = 'REFUND_REQUESTED',
+  LINES_REFUNDED = 'LINES_REFUNDED',
   LICENSE_ISSUED = 'LICENSE_ISSUED',
   LICENSE_REVOKED = 'LICENSE_REVOKED',
   DISPUTE_OPENED = 'DISPUTE_OPENED',
@@ -23,7 +24,11 @@ registerEnumType(OrderTimelineEntryKind, {
       description: 'The customer started paying: the payment and its provider intent were made.',
     },
     WEBHOOK_RECEIVED: { description: "The payment provider sent a verified event about the order's payment." },
-    REFUND_REQUESTED: { description: 'Someone asked for the payment to be refunded.' },
+    REFUND_REQUESTED: { description: 'Someone asked for the payment (some or all of its lines) to be refunded.' },
+    LINES_REFUNDED: {
+      description:
+        "The payment provider confirmed a refund of some of the order's lines while others stay paid (the refund of the last ones is the REFUNDED status change).",
+    },
     LICENSE_ISSUED: { description: 'A line of the order got its license.' },
     LICENSE_REVOKED: { description: 'A license of the order was revoked.' },
     DISPUTE_OPENED: { description: "The cardholder disputed the order's payment with their bank." },

@@ -14,7 +14,8 @@ export interface ReplicaOrder {
 
 /** Payments' replica of orders; events may arrive in any order and more than once. */
 export class OrderReplicaService {
-  async created(manager: EntityManager, order: PayloadOf<typeof Events.OrderCreated>): Promise<void> {
+  /** Records the order and its lines; false when its lines do not add up to its total (then kept without lines). */
+  async created(manager: EntityManager, order: PayloadOf<typeof Events.OrderCreated>): Promise<boolean> {
     // A cancellation that overtook the creation keeps the order CANCELLED; it only learns its amount.
     await manager.query(
       `INSERT INTO orders AS o (id, user_id, amount, currency, status) VALUES ($1, $2, $3, $4, 'OPEN')
@@ -22,6 +23,21 @@ export class OrderReplicaService {
        WHERE o.amount IS NULL`,
       [order.orderId, order.userId, order.total.amount, order.total.currency],
     );
+    // Refunds are per line, each line its total; lines that do not add up to the order's total
+    // (a producer's mistake) are not kept, and the order is refunded whole only.
+    const lines = order.items.map((item) => ({ productId: item.productId, money: item.total ?? item.unitPrice }));
+    const consistent =
+      lines.every((line) => line.money.currency === order.total.currency) &&
+      lines.reduce((sum, line) => sum + line.money.amount, 0) === order.total.amount &&
+      new Set(lines.map((line) => line.productId)).size === lines.length;
+    if (!consistent) return false;
+    await manager.query(
+      `INSERT INTO order_lines (order_id, product_id, amount, currency)
+       SELECT $1, line.product_id, line.amount, $4 FROM unnest($2::uuid[], $3::int[]) AS line (product_id, amount)
+       ON CONFLICT DO NOTHING`,
+      [order.orderId, lines.map((l) => l.productId), lines.map((l) => l.money.amount), order.total.currency],
+    );
+    return true;
   }
 
   async cancelled(manager: EntityManager, order: PayloadOf<typeof Events.OrderCancelled>): Promise<void> {

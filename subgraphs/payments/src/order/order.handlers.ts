@@ -7,7 +7,11 @@ import type { OrderReplicaService } from './order-replica.service';
 /** Orders tells payments what may be charged (order.created) and what may no longer be (order.cancelled). */
 export const orderHandlers = (orders: OrderReplicaService, payments: PaymentService, refunds: RefundService) => [
   eventHandler('record-order-created', Events.OrderCreated, async ({ payload }, { manager, log }) => {
-    await orders.created(manager, payload);
+    if (!(await orders.created(manager, payload)))
+      log.warn(
+        { orderId: payload.orderId },
+        "order lines do not add up to the order's total; it can be refunded whole only",
+      );
     log.info({ orderId: payload.orderId, amount: payload.total }, 'order recorded for payment');
   }),
   eventHandler('record-order-cancelled', Events.OrderCancelled, async ({ payload }, { manager, log }) => {

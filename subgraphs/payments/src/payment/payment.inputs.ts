@@ -23,13 +23,21 @@ export class CreatePaymentIntentInput {
   orderId: string;
 }
 
-@InputType({ description: 'The order whose payment goes back, and why.' })
+@InputType({ description: 'The order whose payment goes back (some of its lines, or all of them), and why.' })
 export class RefundOrderInput {
   @Field(() => ID, { description: ORDER_ID_DESCRIPTION })
   orderId: string;
 
+  @Field(() => [ID], {
+    nullable: true,
+    description:
+      'The products whose order lines go back, each line in full (its total, tax included) and once; at most 100, each named once. Absent or empty: every line not refunded yet.',
+  })
+  productIds?: string[] | null;
+
   @Field({
-    description: 'Why the money goes back, 1 to 500 characters; kept with the payment and sent with payment.refunded.',
+    description:
+      'Why the money goes back, 1 to 500 characters; kept with the refund and sent with payment.partially_refunded or payment.refunded.',
   })
   reason: string;
 }

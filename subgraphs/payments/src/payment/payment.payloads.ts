@@ -1,6 +1,7 @@
 import { Field, ObjectType } from 'type-graphql';
 import { Order } from '../entity-stubs';
 import { Payment } from './payment.type';
+import { Refund } from './refund.type';
 
 @ObjectType({ description: 'A payment ready to be paid: what a checkout page needs to confirm it with the provider.' })
 export class CreatePaymentIntentPayload {
@@ -19,13 +20,20 @@ export class CreatePaymentIntentPayload {
 
 @ObjectType({
   description:
-    'A refund asked of the provider. The payment becomes REFUNDED when the provider confirms it; then, asynchronously, the order turns REFUNDED and its licenses REVOKED, each announced by orderUpdated.',
+    "A refund of some or all of an order's lines, asked of the provider. When the provider confirms it, the payment's `refunded` grows, and it becomes REFUNDED if no line is left paid; then, asynchronously, the order's lines are marked refunded (the order turns REFUNDED once every line is) and their licenses REVOKED, each announced by orderUpdated.",
 })
 export class RefundOrderPayload {
-  @Field(() => Payment, { description: 'The payment as stored once the provider answered (REFUNDED when confirmed).' })
+  @Field(() => Payment, {
+    description: 'The payment as stored once the provider answered (with this refund counted once confirmed).',
+  })
   payment: Payment;
 
-  @Field(() => Order, { description: 'The refunded order (its status follows asynchronously; see orderUpdated).' })
+  @Field(() => Refund, { description: 'The refund: its lines, amount, and whether the provider confirmed it yet.' })
+  refund: Refund;
+
+  @Field(() => Order, {
+    description: 'The refunded order (its lines and status follow asynchronously; see orderUpdated).',
+  })
   order: Order;
 }
 

@@ -2,6 +2,7 @@ import {
   Outbox,
   RequestContext,
   Role,
+  TraceCarrier,
   alignToKeys,
   defineLoader,
   forbidden,
@@ -9,6 +10,7 @@ import {
   isUuid,
   queryRows,
   requireViewer,
+  traceCarrierOf,
 } from '@marketplace/kit';
 import type { DataSource, EntityManager } from 'typeorm';
 import type { OrderReplicaService } from '../order/order-replica.service';
@@ -89,6 +91,16 @@ export class PaymentService {
     return row ? toPayment(row) : null;
   }
 
+  /** The trace context the payment was created in (by our id or the intent's), to handle its webhooks in. */
+  async traceContextOf(manager: EntityManager, change: { intentId: string; paymentId?: string }) {
+    const [row] = await queryRows<{ traceContext: TraceCarrier | null }>(
+      manager,
+      `SELECT trace_context AS "traceContext" FROM payments WHERE provider_ref = $1 OR id = $2::uuid LIMIT 1`,
+      [change.intentId, change.paymentId && isUuid(change.paymentId) ? change.paymentId : null],
+    );
+    return row?.traceContext ?? undefined;
+  }
+
   async findByProviderRef(manager: EntityManager, providerRef: string): Promise<Payment | null> {
     const [row] = await queryRows(
       manager,
@@ -119,12 +131,11 @@ export class PaymentService {
       const existing = await this.ofOrder(manager, orderId);
       if (existing && isPaid(existing.status)) throw paymentConflict('This order is already paid', 'ALREADY_PAID');
       if (existing) return existing;
-      await manager.query(`INSERT INTO payments (order_id, amount, currency, provider) VALUES ($1, $2, $3, $4)`, [
-        orderId,
-        order.amount,
-        order.currency,
-        this.provider.kind,
-      ]);
+      // The webhook, a request of Stripe's, continues this request's trace from the row.
+      await manager.query(
+        `INSERT INTO payments (order_id, amount, currency, provider, trace_context) VALUES ($1, $2, $3, $4, $5)`,
+        [orderId, order.amount, order.currency, this.provider.kind, JSON.stringify(traceCarrierOf() ?? null)],
+      );
       const created = (await this.ofOrder(manager, orderId))!;
       await recordAttemptStarted(manager, this.outbox, context, created);
       return created;

@@ -18,7 +18,10 @@ registerEnumType(PaymentStatus, {
     PROCESSING: { description: 'The provider is processing the payment.' },
     SUCCEEDED: { description: 'The money was received.' },
     FAILED: { description: 'The last attempt failed; the customer may try again with the same intent.' },
-    REFUNDED: { description: 'The money was paid back; final.' },
+    REFUNDED: {
+      description:
+        'Every line of the order was refunded (at once or in several refunds); final. A payment partly refunded stays SUCCEEDED: see `refunded` and `refunds`.',
+    },
   },
 });
 
@@ -82,7 +85,10 @@ export class Payment {
   refundReason: string | null;
   refundRequestedAt: Date | null;
 
-  @Field(() => Date, { nullable: true, description: 'When the provider confirmed the refund; null unless REFUNDED.' })
+  @Field(() => Date, {
+    nullable: true,
+    description: 'When the provider confirmed the refund that left nothing paid; null unless REFUNDED.',
+  })
   refundedAt: Date | null;
 
   @Field({ description: 'When the payment was created (the first createPaymentIntent).' })
@@ -95,12 +101,24 @@ export class Payment {
   get amount(): Money {
     return Money.of(this.amountMinor, this.currency);
   }
+
+  /** Sum of the refunds the provider confirmed. */
+  refundedMinor: number;
+
+  @Field(() => Money, {
+    description:
+      'What went back so far: the sum of the refunds the provider confirmed (zero when none; `amount` once REFUNDED).',
+  })
+  get refunded(): Money {
+    return Money.of(this.refundedMinor, this.currency);
+  }
 }
 
 /** Columns of a payment row under the names of `Payment`; `p` is payments, `o` orders. */
 export const PAYMENT_COLUMNS = `p.id, p.order_id AS "orderId", o.user_id AS "userId", p.status, p.amount AS "amountMinor", p.currency,
   p.provider, p.provider_ref AS "providerRef", p.client_secret AS "clientSecret", p.failure_reason AS "failureReason",
   p.disputed, p.refund_reason AS "refundReason", p.refund_requested_at AS "refundRequestedAt", p.refunded_at AS "refundedAt",
+  p.refunded_amount AS "refundedMinor",
   p.created_at AS "createdAt", p.updated_at AS "updatedAt"`;
 
 export const toPayment = (row: Record<string, unknown>): Payment => Object.assign(new Payment(), row);

@@ -22,9 +22,14 @@ export interface CreatedIntent {
 
 export interface RefundRequest {
   paymentIntentId: string;
+  /** What goes back (the refund's lines), at most what is left of the payment. */
   amount: number;
   currency: string;
-  metadata: PaymentMetadata;
+  /** The whole payment's amount (the charge's, which a provider's events state beside what was refunded). */
+  paymentAmount: number;
+  /** What earlier refunds of the payment gave back, as payments recorded them (Stripe keeps its own count). */
+  refundedBefore: number;
+  metadata: PaymentMetadata & { refundId: string };
   reason: string;
   idempotencyKey: string;
 }

@@ -1,13 +1,18 @@
 import { createServer, IncomingMessage, Server, ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { Role } from '@marketplace/kit';
+import { Role, queryRows } from '@marketplace/kit';
 import type { TestSubgraph } from '@marketplace/kit/testing';
 import { chargeRefundedEvent } from '../webhook/stripe-event';
 import { person } from '@marketplace/kit/testing';
 import {
   PaymentChange,
   REFUND,
+  REFUND_LINES,
+  RefundChange,
   SIMULATE,
+  globalId,
+  orderWithLines,
+  outboxOf,
   createIntent,
   eventTypes,
   intentEvent,
@@ -32,6 +37,8 @@ const requests: Recorded[] = [];
 let server: Server;
 let payments: TestSubgraph;
 const WEBHOOK_SECRET = 'whsec_test_stripe_mode_secret';
+/** A refund of this amount is refused by the mock Stripe. */
+const REFUSED_AMOUNT = 777;
 
 const read = (req: IncomingMessage) =>
   new Promise<string>((resolve) => {
@@ -65,6 +72,13 @@ beforeAll(async () => {
           status: 'requires_payment_method',
           client_secret: `${id}_secret_mock${n}`,
           metadata: { paymentId: form['metadata[paymentId]'], orderId: form['metadata[orderId]'] },
+        }),
+      );
+    } else if (req.method === 'POST' && req.url === '/v1/refunds' && form.amount === String(REFUSED_AMOUNT)) {
+      res.statusCode = 400;
+      res.end(
+        JSON.stringify({
+          error: { type: 'invalid_request_error', code: 'charge_disputed', message: 'Refused by the mock' },
         }),
       );
     } else if (req.method === 'POST' && req.url === '/v1/refunds') {
@@ -132,7 +146,7 @@ it('createPaymentIntent asks Stripe once, with the amount, currency, metadata an
   expect(requests).toHaveLength(before + 1);
 });
 
-it('refundOrder asks Stripe for a refund keyed by the payment; the charge.refunded webhook makes it REFUNDED', async () => {
+it('refundOrder asks Stripe for a refund of the amount, keyed by the refund; the charge.refunded webhook makes it REFUNDED', async () => {
   const owner = person();
   const order = await orderPlaced(payments, owner);
   const { payment } = await createIntent(payments, order, owner);
@@ -147,13 +161,20 @@ it('refundOrder asks Stripe for a refund keyed by the payment; the charge.refund
     payment: expect.objectContaining({ id: payment.id, status: 'SUCCEEDED' }),
     order: { id: order.id },
   });
+  const [refundRow] = await queryRows<{ id: string }>(
+    payments.subgraph.deps.db,
+    `SELECT id FROM refunds WHERE payment_id = $1`,
+    [uuidOf(payment.id)],
+  );
   expect(requests.slice(before)).toEqual([
     expect.objectContaining({
       path: '/v1/refunds',
-      idempotencyKey: `refund:${uuidOf(payment.id)}`,
+      idempotencyKey: `refund:${refundRow.id}`,
       form: expect.objectContaining({
         payment_intent: payment.providerRef,
+        amount: '2500',
         'metadata[paymentId]': uuidOf(payment.id),
+        'metadata[refundId]': refundRow.id,
         'metadata[reason]': 'Duplicate purchase',
       }),
     }),
@@ -168,6 +189,80 @@ it('refundOrder asks Stripe for a refund keyed by the payment; the charge.refund
   expect((await postEvent(payments, refunded, { secret: WEBHOOK_SECRET })).status).toBe(200);
   expect(await stored(payments, payment.id)).toMatchObject({ status: 'REFUNDED', refundReason: 'Duplicate purchase' });
   expect(await eventTypes(payments, payment.id)).toEqual(['payment.succeeded', 'payment.refunded']);
+});
+
+it("refundOrder of one line asks Stripe for that line's total; the refund stays REQUESTED (its line reserved) until charge.refunded confirms it, even where the amount would fit another line", async () => {
+  const owner = person();
+  const order = await orderWithLines(payments, owner, [1_000, 1_000, 3_000]);
+  const { payment } = await createIntent(payments, order, owner);
+  expect((await postEvent(payments, intentEvent(payment, 'succeeded'), { secret: WEBHOOK_SECRET })).status).toBe(200);
+  const before = requests.length;
+  const productId = globalId('Product', order.items[1].productId);
+  const result = await payments.client.data<{ refundOrder: RefundChange }>(REFUND_LINES, {
+    variables: { input: { orderId: order.id, productIds: [productId], reason: 'Second seat not needed' } },
+    token: person(Role.ADMIN).token,
+  });
+  expect(result.refundOrder).toMatchObject({
+    payment: { status: 'SUCCEEDED', refunded: { amount: 0, currency: 'USD' } },
+    refund: { status: 'REQUESTED', amount: { amount: 1_000 }, products: [{ id: productId }], succeededAt: null },
+  });
+  const refundId = uuidOf(result.refundOrder.refund.id);
+  expect(requests.slice(before)).toEqual([
+    expect.objectContaining({
+      path: '/v1/refunds',
+      idempotencyKey: `refund:${refundId}`,
+      form: expect.objectContaining({ amount: '1000', 'metadata[refundId]': refundId }),
+    }),
+  ]);
+  // While it awaits Stripe, the line is taken: a second refund of it is refused.
+  const again = await payments.client.request(REFUND_LINES, {
+    variables: { input: { orderId: order.id, productIds: [productId], reason: 'again' } },
+    token: person(Role.ADMIN).token,
+  });
+  expect(again.errors?.[0].extensions).toMatchObject({
+    code: 'CONFLICT',
+    reason: 'LINE_ALREADY_REFUNDED',
+    fields: [{ field: 'input.productIds.0', message: expect.stringMatching(/being refunded/) }],
+  });
+  const confirmed = chargeRefundedEvent({
+    paymentIntentId: payment.providerRef!,
+    amount: 5_000,
+    amountRefunded: 1_000,
+    currency: 'USD',
+    metadata: metadataOf(payment),
+    chargeId: 'ch_mock_lines',
+  });
+  expect((await postEvent(payments, confirmed, { secret: WEBHOOK_SECRET })).body.outcome).toBe('applied');
+  const envelopes = await outboxOf(payments, uuidOf(payment.id));
+  expect(envelopes.map((e) => e.type)).toEqual(['payment.succeeded', 'payment.partially_refunded']);
+  expect(envelopes[1].payload).toMatchObject({
+    refundId,
+    reason: 'Second seat not needed',
+    refunded: { amount: 1_000, currency: 'USD' },
+    lines: [{ productId: order.items[1].productId, amount: { amount: 1_000, currency: 'USD' } }],
+  });
+  expect(await stored(payments, payment.id)).toMatchObject({ status: 'SUCCEEDED' });
+});
+
+it('a refund Stripe refuses is withdrawn: an error, no refund kept, the line free to be refunded again', async () => {
+  const owner = person();
+  const order = await orderWithLines(payments, owner, [REFUSED_AMOUNT, 1_000]);
+  const { payment } = await createIntent(payments, order, owner);
+  expect((await postEvent(payments, intentEvent(payment, 'succeeded'), { secret: WEBHOOK_SECRET })).status).toBe(200);
+  const productId = globalId('Product', order.items[0].productId);
+  const ask = () =>
+    payments.client.request(REFUND_LINES, {
+      variables: { input: { orderId: order.id, productIds: [productId], reason: 'Refused' } },
+      token: person(Role.ADMIN).token,
+    });
+  for (let attempt = 0; attempt < 2; attempt += 1) {
+    const result = await ask();
+    expect(result.errors?.[0].extensions?.code).toBe('INTERNAL_SERVER_ERROR');
+    expect(
+      await queryRows(payments.subgraph.deps.db, `SELECT id FROM refunds WHERE payment_id = $1`, [uuidOf(payment.id)]),
+    ).toEqual([]);
+  }
+  expect(await stored(payments, payment.id)).toMatchObject({ status: 'SUCCEEDED' });
 });
 
 it('with a real Stripe key configured, simulatePayment does not exist (the production schema) and nothing is sent', async () => {

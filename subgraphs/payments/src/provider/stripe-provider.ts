@@ -27,11 +27,12 @@ export class StripeProvider implements PaymentProvider {
     return { id: intent.id, clientSecret: intent.client_secret };
   }
 
-  async refund({ paymentIntentId, metadata, reason, idempotencyKey }: RefundRequest): Promise<{ id: string }> {
+  async refund({ paymentIntentId, amount, metadata, reason, idempotencyKey }: RefundRequest): Promise<{ id: string }> {
     // Stripe's own `reason` is an enum; ours is free text and travels in metadata.
     const refund = await this.stripe.refunds.create(
       {
         payment_intent: paymentIntentId,
+        amount,
         reason: 'requested_by_customer',
         metadata: { ...metadata, reason: reason.slice(0, 500) },
       },

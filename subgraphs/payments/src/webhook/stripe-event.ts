@@ -57,18 +57,24 @@ export function paymentIntentEvent(intent: IntentFacts, outcome: SimulatedOutcom
   return event(outcome === 'succeeded' ? 'payment_intent.succeeded' : 'payment_intent.payment_failed', object);
 }
 
-/** `charge.refunded` for a full refund of the intent's charge. */
-export function chargeRefundedEvent(facts: IntentFacts & { chargeId: string; eventId?: string }): StripeEventShape {
+/**
+ * `charge.refunded` of the intent's charge of `amount`: `amountRefunded` is everything refunded
+ * so far, as Stripe's charge states it (the whole charge when absent: a full refund).
+ */
+export function chargeRefundedEvent(
+  facts: IntentFacts & { chargeId: string; eventId?: string; amountRefunded?: number },
+): StripeEventShape {
+  const refunded = facts.amountRefunded ?? facts.amount;
   return event(
     'charge.refunded',
     {
       id: facts.chargeId,
       object: 'charge',
       amount: facts.amount,
-      amount_refunded: facts.amount,
+      amount_refunded: refunded,
       currency: facts.currency.toLowerCase(),
       payment_intent: facts.paymentIntentId,
-      refunded: true,
+      refunded: refunded === facts.amount,
       metadata: { ...facts.metadata },
       livemode: false,
     },

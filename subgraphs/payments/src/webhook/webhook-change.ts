@@ -13,7 +13,8 @@ export interface ReceivedMoney {
 export type WebhookChange =
   | { kind: 'processing'; intentId: string; paymentId?: string }
   | { kind: 'succeeded'; intentId: string; paymentId?: string; received: ReceivedMoney }
-  | { kind: 'refunded'; intentId: string; paymentId?: string; reason: string | null; received: ReceivedMoney }
+  /** `received`: everything refunded of the charge so far (cumulative, as Stripe states it). */
+  | { kind: 'refunded'; intentId: string; paymentId?: string; received: ReceivedMoney }
   | { kind: 'failed'; intentId: string; paymentId?: string; reason: string | null };
 
 type StripeObject = Record<string, unknown>;
@@ -41,9 +42,12 @@ const receivedBy = (intent: StripeObject): ReceivedMoney => ({
   currency: currencyOf(intent),
 });
 
-/** Only full refunds reach here, so a charge's `amount` is what went back. */
+/**
+ * A charge says in `amount_refunded` everything refunded so far, partial refunds included
+ * (a fully refunded charge without it: its `amount`).
+ */
 const refundedBy = (charge: StripeObject): ReceivedMoney => ({
-  amount: amountOf(charge.amount),
+  amount: amountOf(charge.amount_refunded) ?? (charge.refunded === true ? amountOf(charge.amount) : null),
   currency: currencyOf(charge),
 });
 
@@ -63,7 +67,7 @@ export function malformationOf(event: unknown): string | null {
   return null;
 }
 
-/** Null for event types this path does not act on (disputes have their own: src/dispute), and for partial refunds. */
+/** Null for event types this path does not act on (disputes have their own: src/dispute). */
 export function changeOf(event: Pick<StripeEventShape, 'type' | 'data'>): WebhookChange | null {
   const object = event.data.object;
   // A payment intent event carries the intent itself; a charge or a dispute points at it.
@@ -77,9 +81,7 @@ export function changeOf(event: Pick<StripeEventShape, 'type' | 'data'>): Webhoo
     case 'payment_intent.payment_failed':
       return { kind: 'failed', intentId, paymentId: paymentIdOf(object), reason: failureOf(object) };
     case 'charge.refunded':
-      return object.refunded === true
-        ? { kind: 'refunded', intentId, paymentId: paymentIdOf(object), reason: null, received: refundedBy(object) }
-        : null;
+      return { kind: 'refunded', intentId, paymentId: paymentIdOf(object), received: refundedBy(object) };
     default:
       return null;
   }

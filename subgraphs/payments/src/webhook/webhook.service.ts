@@ -1,4 +1,13 @@
-import { EventDefinition, Events, Logger, Outbox, isUuid, queryRows } from '@marketplace/kit';
+import {
+  EventDefinition,
+  Events,
+  Logger,
+  Outbox,
+  SUBGRAPH_ATTRIBUTE,
+  inStoredTrace,
+  isUuid,
+  queryRows,
+} from '@marketplace/kit';
 import type { Counter } from 'prom-client';
 import type { DataSource, EntityManager } from 'typeorm';
 import type { OrderReplicaService } from '../order/order-replica.service';
@@ -7,6 +16,7 @@ import { recordWebhookReceived } from '../payment/payment.timeline-events';
 import type { PaymentService } from '../payment/payment.service';
 import { movesForward } from '../payment/payment.transitions';
 import { Payment, PaymentStatus } from '../payment/payment.type';
+import type { RefundPlan, RefundSettlement } from '../payment/refund-settlement.service';
 import type { RefundService } from '../payment/refund.service';
 import type { StripeEventShape } from './stripe-event';
 import { ReceivedMoney, WebhookChange, changeOf } from './webhook-change';
@@ -39,10 +49,15 @@ export class WebhookService {
     private readonly payments: PaymentService,
     private readonly orders: OrderReplicaService,
     private readonly refunds: RefundService,
+    private readonly settlement: RefundSettlement,
     private readonly outbox: Outbox,
     private readonly mismatches: Counter<'type'>,
   ) {}
 
+  /**
+   * Handles the event in a span of the checkout's trace: its parent is the request that
+   * created the payment (kept on the row), and it links to Stripe's request that brought it.
+   */
   async handle(
     event: Pick<StripeEventShape, 'id' | 'type' | 'data'>,
     correlationId: string,
@@ -50,6 +65,21 @@ export class WebhookService {
   ): Promise<WebhookOutcome> {
     const change = changeOf(event);
     if (!change) return 'ignored';
+    const origin = await this.payments.traceContextOf(this.db.manager, change);
+    return inStoredTrace(
+      `stripe webhook ${event.type}`,
+      origin,
+      { [SUBGRAPH_ATTRIBUTE]: 'payments', 'stripe.event.id': event.id, 'stripe.event.type': event.type },
+      () => this.applyEvent(event, change, correlationId, log),
+    );
+  }
+
+  private async applyEvent(
+    event: Pick<StripeEventShape, 'id' | 'type' | 'data'>,
+    change: WebhookChange,
+    correlationId: string,
+    log: Logger,
+  ): Promise<WebhookOutcome> {
     let mismatch: Mismatch | null = null;
     const outcome = await this.db.transaction(async (manager): Promise<WebhookOutcome> => {
       const fresh = await queryRows(
@@ -63,10 +93,21 @@ export class WebhookService {
         throw new UnknownPayment(`No payment for ${event.type} ${event.id} (payment intent ${change.intentId})`);
       await manager.query(`UPDATE stripe_events SET payment_id = $2 WHERE id = $1`, [event.id, payment.id]);
       await recordWebhookReceived(manager, this.outbox, event, payment, correlationId);
-      mismatch = mismatchOf(payment, change);
+      const plan =
+        change.kind === 'refunded' ? await this.settlement.plan(manager, payment, change.received.amount ?? 0) : null;
+      mismatch = mismatchOf(payment, change, plan);
       if (mismatch) {
         await recordMismatch(manager, event, mismatch);
         return 'mismatch';
+      }
+      if (change.kind === 'refunded') {
+        if (plan?.kind !== 'apply') return 'unchanged';
+        await this.settlement.apply(manager, payment, plan.mapping, { intentId: change.intentId, correlationId });
+        log.info(
+          { eventId: event.id, type: event.type, paymentId: payment.id, refunded: plan.delta },
+          'stripe refund event handled',
+        );
+        return 'applied';
       }
       const applied = await this.apply(manager, payment, change, { correlationId, log });
       log.info(
@@ -98,7 +139,7 @@ export class WebhookService {
   private async apply(
     manager: EntityManager,
     payment: Payment,
-    change: WebhookChange,
+    change: Exclude<WebhookChange, { kind: 'refunded' }>,
     meta: { correlationId: string; log: Logger },
   ): Promise<boolean> {
     const record = <T>(definition: EventDefinition<T>, payload: T) =>
@@ -135,27 +176,23 @@ export class WebhookService {
         await record(Events.PaymentFailed, { ...base, reason });
         return true;
       }
-      case 'refunded':
-        if (!movesForward(payment.status, PaymentStatus.REFUNDED)) return false;
-        // The refund overtook the success: the others must still hear of the money first.
-        if (payment.status !== PaymentStatus.SUCCEEDED) await record(Events.PaymentSucceeded, base);
-        await setStatus(PaymentStatus.REFUNDED, ', failure_reason = NULL, refunded_at = now()');
-        await record(Events.PaymentRefunded, {
-          ...base,
-          reason: payment.refundReason ?? 'Refunded at the payment provider',
-          // Orders cancels only unpaid orders and never pays a cancelled one: its money was never credited.
-          orderCancelled: (await this.orders.find(manager, payment.orderId))?.status === 'CANCELLED',
-        });
-        return true;
     }
   }
 }
 
-/** Null when the event moves no money or moves exactly the payment's amount in its currency. */
-function mismatchOf(payment: Payment, change: WebhookChange): Mismatch | null {
+/**
+ * Null when the event moves no money, moves exactly the payment's amount in its currency, or
+ * (a refund) says a cumulative amount refunded, in the payment's currency and at most its
+ * amount, whose new part maps onto the payment's refunds and lines (or is nothing new).
+ */
+function mismatchOf(payment: Payment, change: WebhookChange, plan: RefundPlan | null): Mismatch | null {
   if (change.kind !== 'succeeded' && change.kind !== 'refunded') return null;
   const { received } = change;
-  if (received.amount === payment.amountMinor && received.currency === payment.currency) return null;
+  if (received.currency === payment.currency && received.amount !== null) {
+    if (change.kind === 'succeeded' && received.amount === payment.amountMinor) return null;
+    if (change.kind === 'refunded' && received.amount <= payment.amountMinor && plan?.kind !== 'unmappable')
+      return null;
+  }
   return {
     paymentId: payment.id,
     orderId: payment.orderId,

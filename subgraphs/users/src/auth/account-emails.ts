@@ -3,7 +3,7 @@ import type { AfterCommit, Logger, MailOutbox } from '@marketplace/kit';
 import { MailBrand, MailContent, appLink, renderMail } from '@marketplace/kit/mail-layout';
 import type { EntityManager } from 'typeorm';
 import type { UsersConfig } from '../config';
-import { accountMailTemplates } from './account-mail.templates';
+import { SecondFactorChange, accountMailTemplates } from './account-mail.templates';
 import { EmailTokenService } from './email-token.service';
 import { Mail, MailKind, Mailer, addressDigest } from './mailer';
 
@@ -72,6 +72,24 @@ export class AccountEmails {
       to: user.email,
       content: accountMailTemplates.passwordReset(
         { displayName: user.displayName, resetUrl, validMinutes },
+        this.brand,
+      ),
+    });
+  }
+
+  /** A notice that two-factor was turned on or off, queued in the caller's transaction (no token in it). */
+  async twoFactorChanged(
+    manager: EntityManager,
+    user: { id: string; email: string; displayName: string },
+    change: SecondFactorChange,
+  ): Promise<void> {
+    const securityUrl = appLink(this.config.appUrl, '/account/security');
+    await this.queue(manager, `two-factor-changed:${randomUUID()}`, {
+      kind: 'two-factor-changed',
+      userId: user.id,
+      to: user.email,
+      content: accountMailTemplates.twoFactorChanged(
+        { displayName: user.displayName, change, securityUrl },
         this.brand,
       ),
     });

@@ -1,4 +1,7 @@
+import type { Viewer } from '@marketplace/kit';
 import { ClassType, Field, Int, ObjectType } from 'type-graphql';
+import { TwoFactorChallenge } from '../two-factor/two-factor.payloads';
+import { SessionFields } from './session-fields';
 import { User } from '../user/user.entity';
 
 /** A signed-in session: what `register`, `login`, `refreshToken` and `changePassword` answer. */
@@ -7,32 +10,60 @@ export interface Session {
   refreshToken: string;
   expiresIn: number;
   user: User;
+  /** Who the access token acts as (not a field): the rest of the response is read as this viewer. */
+  viewer?: Viewer;
 }
+
+/** What `login` answers: a session, or (for a user with a second factor) a challenge to complete it. */
+export type LoginResult = Session | { twoFactorChallenge: TwoFactorChallenge };
 
 /** Declares `<mutation>Payload`: a signed-in session of its own type, so each payload can grow apart. */
 function SessionPayload(name: string, description: string): ClassType<Session> {
   @ObjectType(name, { description })
-  class Payload implements Session {
-    @Field({ description: 'RS256 JWT for `Authorization: Bearer`; valid for `expiresIn` seconds.' })
-    accessToken: string;
-
-    @Field({
-      description:
-        'Single-use token for `refreshToken`; each use returns a new one. Reusing an old one ends the session.',
-    })
-    refreshToken: string;
-
-    @Field(() => Int, { description: 'Seconds until the access token expires.' })
-    expiresIn: number;
-
-    @Field(() => User, { description: 'The signed-in user.' })
-    user: User;
-  }
+  class Payload extends SessionFields implements Session {}
   return Payload;
 }
 
 export const RegisterPayload = SessionPayload('RegisterPayload', 'The new account, signed in.');
-export const LoginPayload = SessionPayload('LoginPayload', 'A new session of the user who signed in.');
+
+@ObjectType({
+  description:
+    'A new session of the user who signed in; or, when the account has a second factor, no session yet but a ' +
+    '`twoFactorChallenge` to complete with `verifyTwoFactor` (the session fields are then null).',
+})
+export class LoginPayload {
+  @Field({
+    nullable: true,
+    description:
+      'RS256 JWT for `Authorization: Bearer`; valid for `expiresIn` seconds. Null while a second factor is due.',
+  })
+  accessToken?: string;
+
+  @Field({
+    nullable: true,
+    description:
+      'Single-use token for `refreshToken`; each use returns a new one. Reusing an old one ends the session. ' +
+      'Null while a second factor is due.',
+  })
+  refreshToken?: string;
+
+  @Field(() => Int, {
+    nullable: true,
+    description: 'Seconds until the access token expires. Null while a second factor is due.',
+  })
+  expiresIn?: number;
+
+  @Field(() => User, { nullable: true, description: 'The signed-in user. Null while a second factor is due.' })
+  user?: User;
+
+  @Field(() => TwoFactorChallenge, {
+    nullable: true,
+    description:
+      'Set when the password was right and the account has a second factor: pass its `token` and a code to ' +
+      '`verifyTwoFactor` for the session. Null when the session fields are set.',
+  })
+  twoFactorChallenge?: TwoFactorChallenge;
+}
 export const RefreshTokenPayload = SessionPayload(
   'RefreshTokenPayload',
   'The next session pair; the refresh token traded for it no longer works.',

@@ -13,6 +13,7 @@ import {
 import {
   ChangePasswordPayload,
   LoginPayload,
+  LoginResult,
   LogoutPayload,
   RefreshTokenPayload,
   RegisterPayload,
@@ -43,13 +44,14 @@ export class AuthResolver {
   @Mutation(() => LoginPayload, {
     nullable: true,
     description:
-      'Signs in. Wrong email or password give the same error; repeated failures are rate limited. ' +
-      'Errors: UNAUTHENTICATED, RATE_LIMITED.',
+      'Signs in. Wrong email or password give the same error; repeated failures are rate limited. An account ' +
+      'with two-factor on answers a `twoFactorChallenge` instead of a session (see `verifyTwoFactor`). ' +
+      'Errors: UNAUTHENTICATED, FORBIDDEN (ACCOUNT_SUSPENDED), RATE_LIMITED.',
   })
   login(
     @Arg('input', { description: 'The credentials.' }) { email, password }: LoginInput,
     @Ctx() context: RequestContext,
-  ): Promise<Session> {
+  ): Promise<LoginResult> {
     return this.auth.login(context, email, password);
   }
 
@@ -68,8 +70,8 @@ export class AuthResolver {
   @Mutation(() => LogoutPayload, {
     nullable: true,
     description:
-      'Ends the session the refresh token belongs to, and the access tokens of its user. An unknown token ends ' +
-      'nothing (`sessionEnded: false`). Errors: none.',
+      'Ends the session the refresh token belongs to: that token at once, its access tokens within seconds; the ' +
+      "user's other sessions go on. An unknown token ends nothing (`sessionEnded: false`). Errors: none.",
   })
   async logout(
     @Arg('input', { description: 'The session to end.' }) { refreshToken }: LogoutInput,

@@ -18,11 +18,13 @@ import type { UserService } from '../user/user.service';
 import { UserInputCheck, normalizeEmail } from '../user/user.validation';
 import type { AccountEmails } from './account-emails';
 import type { RegisterInput } from './auth.inputs';
-import type { Session } from './auth.payloads';
+import type { TwoFactorChallenge } from '../two-factor/two-factor.payloads';
+import type { LoginResult, Session } from './auth.payloads';
 import type { EmailTokenService } from './email-token.service';
 import type { LoginThrottle } from './login-throttle';
 import type { PasswordHasher } from './password-hasher';
-import type { SessionService } from './session.service';
+import { SessionEndReason, SessionService, clientOf } from './session.service';
+import { auditUser } from '../user/user-audit';
 
 export interface AuthLimits {
   /** Failures per (account, IP), with growing waits: guessing from one place. */
@@ -39,6 +41,11 @@ export interface AuthLimits {
 
 const INVALID_CREDENTIALS = 'Invalid email or password';
 
+/** Asked once the password is right: a challenge when the account has a second factor, else null. */
+export interface SecondFactorGate {
+  challengeFor(userId: string, firstFactors?: readonly string[]): Promise<TwoFactorChallenge | null>;
+}
+
 /** Account life cycle: sign-up, sign-in, sessions, passwords, email ownership. */
 export class AuthService {
   constructor(
@@ -50,6 +57,7 @@ export class AuthService {
     private readonly emails: AccountEmails,
     private readonly limits: AuthLimits,
     private readonly outbox: Outbox,
+    private readonly secondFactor?: SecondFactorGate,
   ) {}
 
   async register(context: RequestContext, input: RegisterInput): Promise<Session> {
@@ -72,7 +80,7 @@ export class AuthService {
         { userId: saved.id, email, displayName, role: saved.role },
         { aggregateId: saved.id, correlationId: context.requestId },
       );
-      return this.sessions.start(manager, saved);
+      return this.sessions.start(manager, saved, clientOf(context));
     });
     context.log.info({ userId: payload.user.id }, 'user registered');
     return signedIn(context, payload);
@@ -82,7 +90,7 @@ export class AuthService {
    * Unknown email and wrong password take the same path: one password verification
    * (against a dummy hash when there is no account) and the same error.
    */
-  async login(context: RequestContext, rawEmail: string, password: string): Promise<Session> {
+  async login(context: RequestContext, rawEmail: string, password: string): Promise<LoginResult> {
     const email = normalizeEmail(rawEmail);
     await this.limits.loginFailuresPerIp.check(context.clientIp);
     // Before the per-account count: a pair that waits cannot spend the account's budget.
@@ -94,7 +102,7 @@ export class AuthService {
       .addSelect('u.passwordHash')
       .where('u.email = :email', { email })
       .getOne();
-    const valid = await this.hasher.verify(password, user?.passwordHash);
+    const valid = await this.hasher.verify(password, user?.passwordHash ?? undefined);
     if (!user || !valid) {
       const ipFailures = await this.limits.loginFailuresPerIp.hit(context.clientIp);
       const pair = await this.limits.loginPerAccountAndIp.failed(email, context.clientIp);
@@ -118,17 +126,24 @@ export class AuthService {
       this.limits.loginPerAccount.reset(email),
       this.limits.loginPerAccountAndIp.succeeded(email, context.clientIp),
     ]);
-    if (this.hasher.needsRehash(user.passwordHash)) {
+    if (user.passwordHash && this.hasher.needsRehash(user.passwordHash)) {
       await this.db.getRepository(User).update(user.id, { passwordHash: await this.hasher.hash(password) });
     }
-    return signedIn(context, await this.db.transaction((manager) => this.sessions.start(manager, user)));
+    const twoFactorChallenge = await this.secondFactor?.challengeFor(user.id);
+    if (twoFactorChallenge) return { twoFactorChallenge };
+    return signedIn(
+      context,
+      await this.db.transaction((manager) => this.sessions.start(manager, user, clientOf(context))),
+    );
   }
 
   async refresh(context: RequestContext, refreshToken: string): Promise<Session> {
     return signedIn(
       context,
-      await this.sessions.rotate(refreshToken, async (manager, id) =>
-        refuseIfSuspended(await this.users.lockForUpdate(manager, id)),
+      await this.sessions.rotate(
+        refreshToken,
+        async (manager, id) => refuseIfSuspended(await this.users.lockForUpdate(manager, id)),
+        clientOf(context),
       ),
     );
   }
@@ -149,7 +164,7 @@ export class AuthService {
       .where('u.id = :id', { id: viewer.id })
       .getOne();
     if (!stored) throw unauthenticated();
-    if (!(await this.hasher.verify(currentPassword, stored.passwordHash))) {
+    if (!(await this.hasher.verify(currentPassword, stored.passwordHash ?? undefined))) {
       throw badInput([{ field: 'input.currentPassword', message: 'is not your current password' }]);
     }
     await this.limits.currentPasswordChecks.reset(viewer.id);
@@ -159,8 +174,8 @@ export class AuthService {
     check.done();
     const passwordHash = await this.hasher.hash(newPassword);
     const payload = await this.db.transaction(async (manager) => {
-      const user = await this.setPassword(manager, viewer.id, passwordHash);
-      return this.sessions.start(manager, user);
+      const user = await this.setPassword(context, manager, viewer.id, passwordHash, 'PASSWORD_CHANGED');
+      return this.sessions.startKeepingStanding(manager, user, context);
     });
     return signedIn(context, payload);
   }
@@ -191,7 +206,7 @@ export class AuthService {
     const userId = await this.db.transaction(async (manager) => {
       const userId = await this.emailTokens.consume(manager, token, 'RESET_PASSWORD');
       if (!userId) throw invalidToken();
-      const user = await this.setPassword(manager, userId, passwordHash);
+      const user = await this.setPassword(context, manager, userId, passwordHash, 'PASSWORD_RESET');
       if (!user.emailVerifiedAt) await manager.getRepository(User).update(userId, { emailVerifiedAt: new Date() });
       return userId;
     });
@@ -243,17 +258,27 @@ export class AuthService {
     );
   }
 
-  private async setPassword(manager: EntityManager, userId: string, passwordHash: string): Promise<User> {
+  /** Ends every session (the caller starts a fresh one for this device, if any), recorded in the audit trail. */
+  private async setPassword(
+    context: RequestContext,
+    manager: EntityManager,
+    userId: string,
+    passwordHash: string,
+    reason: SessionEndReason,
+  ): Promise<User> {
     const user = await this.users.lockForUpdate(manager, userId);
     await manager.getRepository(User).update(userId, { passwordHash });
-    await this.sessions.endAll(manager, user);
+    const sessionIds = await this.sessions.endAll(manager, user, reason);
+    await auditUser(manager, this.outbox, context, 'OTHER_SESSIONS_REVOKED', userId, {
+      after: { reason, sessionIds, keptSessionId: null },
+    });
     return user;
   }
 }
 
 /** The rest of this response is read as the user who just signed in (their own email, for one). */
-function signedIn(context: RequestContext, payload: Session): Session {
-  context.viewer = { id: payload.user.id, role: payload.user.role };
+export function signedIn(context: RequestContext, payload: Session): Session {
+  context.viewer = payload.viewer ?? { id: payload.user.id, role: payload.user.role };
   return payload;
 }
 
@@ -262,7 +287,7 @@ function signedIn(context: RequestContext, payload: Session): Session {
  * state refuses it (the ErrorCode's own words); clients refresh on UNAUTHENTICATED, which
  * would loop here.
  */
-function refuseIfSuspended(user: User): User {
+export function refuseIfSuspended(user: User): User {
   if (user.status !== UserStatus.SUSPENDED) return user;
   const until = user.suspendedUntil ? `until ${user.suspendedUntil.toISOString()}` : 'until an admin reinstates it';
   throw forbidden(`This account is suspended ${until}`, 'ACCOUNT_SUSPENDED');

@@ -21,8 +21,9 @@ import {
 
 /**
  * Issue 18 item 9: logging out, changing or resetting the password, or a role change left
- * every access token working until its 15-minute expiry. Each now raises the user's
- * session version; this subgraph (like the gateway) refuses older tokens within seconds.
+ * every access token working until its 15-minute expiry. Each but logout now raises the
+ * user's session version, and logout ends its own session's tokens (`sid`, issue 25); this
+ * subgraph (like the gateway) refuses them within seconds.
  */
 let users: TestSubgraph;
 let admin: Session;
@@ -60,14 +61,17 @@ async function refusedSoon(token: string) {
 }
 
 describe('ending a session ends its access tokens within seconds', () => {
-  it('logout: the old token is refused, a fresh login works', async () => {
+  it("logout: the session's token is refused, the user's other device and a fresh login work", async () => {
     const session = await register(users);
+    const other = (await login(users.client, session.user.email)).data!.login;
     expect((await meWith(session.accessToken)).data?.me?.id).toBe(session.user.id);
     await users.client.data(LOGOUT, { variables: { t: session.refreshToken } });
     await refusedSoon(session.accessToken);
+    expect((await meWith(other.accessToken)).data?.me?.id).toBe(session.user.id);
     const again = (await login(users.client, session.user.email)).data!.login;
     expect((await meWith(again.accessToken)).data?.me?.id).toBe(session.user.id);
-    expect(claimsOf(again.accessToken).sv).toBe((claimsOf(session.accessToken).sv as number) + 1);
+    // Ended alone (its `sid`): the user's session version is unchanged.
+    expect(claimsOf(again.accessToken).sv).toBe(claimsOf(session.accessToken).sv);
   });
 
   it('changePassword: every older token is refused, the one it returns works', async () => {
@@ -128,17 +132,21 @@ describe('ending a session ends its access tokens within seconds', () => {
     await refusedSoon(session.accessToken);
   });
 
-  it('racing logouts of two devices raise the version once each, never back', async () => {
+  it('racing logouts of two devices end both sessions and leave the version alone', async () => {
     const session = await register(users);
     const second = (await login(users.client, session.user.email)).data!.login;
-    await Promise.all([session, second].map((s) => users.client.data(LOGOUT, { variables: { t: s.refreshToken } })));
+    const answers = await Promise.all(
+      [session, second].map((s) => users.client.data(LOGOUT, { variables: { t: s.refreshToken } })),
+    );
+    expect(answers).toEqual([{ logout: { sessionEnded: true } }, { logout: { sessionEnded: true } }]);
     const [row] = await users.subgraph.deps.db.query('SELECT session_version FROM users WHERE id = $1', [
       uuidOf(session.user.id),
     ]);
-    expect(row.session_version).toBe(3);
+    expect(row.session_version).toBe(1);
+    await refusedSoon(session.accessToken);
     await refusedSoon(second.accessToken);
     const third = (await login(users.client, session.user.email)).data!.login;
-    expect(claimsOf(third.accessToken).sv).toBe(3);
+    expect(claimsOf(third.accessToken).sv).toBe(1);
     expect((await meWith(third.accessToken)).data?.me?.id).toBe(session.user.id);
   });
 });

@@ -7,6 +7,8 @@ export interface LoginThrottleSettings {
   backoffBaseSeconds: number;
   /** The longest wait, and how long a pair's failures are remembered. */
   windowMs: number;
+  /** Names its counters apart from another throttle's (default `login-pair`, the password's). */
+  name?: string;
 }
 
 const MS_PER_SECOND = 1_000;
@@ -36,11 +38,12 @@ export class LoginThrottle {
   /**
    * After a wrong password: the seconds the pair must now wait (0: not yet), and whether this
    * failure is the one that crossed the threshold (true for exactly one failure per window: the
-   * count is an atomic increment), which is what the audit trail records.
+   * count is an atomic increment), which is what the audit trail records. `count`: failures in the
+   * window, this one included.
    */
-  async failed(email: string, ip: string): Promise<{ waitSeconds: number; crossedThreshold: boolean }> {
+  async failed(email: string, ip: string): Promise<{ waitSeconds: number; crossedThreshold: boolean; count: number }> {
     const { waitSeconds, count } = await this.countFailureWithCount(email, ip, Date.now());
-    return { waitSeconds, crossedThreshold: count === this.settings.freeFailures };
+    return { waitSeconds, crossedThreshold: count === this.settings.freeFailures, count };
   }
 
   /** A right password clears the pair's failures. */
@@ -70,6 +73,7 @@ export class LoginThrottle {
 
   private keys(email: string, ip: string) {
     const pair = `${encodeURIComponent(email)}:${encodeURIComponent(ip)}`;
-    return { failures: `login-pair:failures:${pair}`, waitUntil: `login-pair:wait-until:${pair}` };
+    const name = this.settings.name ?? 'login-pair';
+    return { failures: `${name}:failures:${pair}`, waitUntil: `${name}:wait-until:${pair}` };
   }
 }

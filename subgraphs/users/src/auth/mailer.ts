@@ -3,7 +3,7 @@ import type { CommonConfig, Logger } from '@marketplace/kit';
 import type { RenderedMail } from '@marketplace/kit/mail-layout';
 
 /** What an account email is for; logged in place of its body outside development. */
-export type MailKind = 'verify-email' | 'reset-password';
+export type MailKind = 'verify-email' | 'reset-password' | 'two-factor-changed';
 
 /**
  * An account email as rendered from its template (`account-mail.templates.ts`): both parts hold

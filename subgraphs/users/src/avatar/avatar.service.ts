@@ -16,14 +16,13 @@ import {
   isUuid,
   notFound,
   pickVariant,
-  recordAudit,
   recordedImageOf,
-  requestOrigin,
   requireViewer,
   uploadLinkUsed,
 } from '@marketplace/kit';
 import { DataSource, EntityManager, In, IsNull } from 'typeorm';
 import { Avatar } from './avatar.entity';
+import { auditUser } from '../user/user-audit';
 
 /** What an avatar upload link carries: whose avatar it sets. */
 export interface AvatarClaims {
@@ -104,10 +103,7 @@ export class AvatarService {
       await this.lockLiveUser(manager, userId);
       const current = await this.forgetCurrent(manager, userId);
       if (current && viewer.id !== userId)
-        await recordAudit(manager, this.outbox, requestOrigin(context), {
-          action: 'PROFILE_IMAGE_REMOVED',
-          targetType: 'User',
-          targetId: userId,
+        await auditUser(manager, this.outbox, context, 'PROFILE_IMAGE_REMOVED', userId, {
           before: { avatar: current.mediaId },
           after: { avatar: null },
         });

@@ -18,14 +18,13 @@ import {
   isUuid,
   newestFirstPage,
   queryRows,
-  recordAudit,
-  requestOrigin,
   requireViewer,
   unauthenticated,
 } from '@marketplace/kit';
 import type { DataSource, EntityManager } from 'typeorm';
 import type { PrivacyConfig } from './privacy.config';
 import { DataExport, DataExportStatus } from './data-export.type';
+import { auditUser } from '../user/user-audit';
 
 /** Distinct from uploads and license downloads: the three share the URL signing secret. */
 export const DATA_EXPORT_PURPOSE = 'data-export';
@@ -107,12 +106,7 @@ export class DataExportService {
         { exportId: row.id, userId: viewer.id },
         { aggregateId: row.id, correlationId: context.requestId },
       );
-      await recordAudit(manager, this.outbox, requestOrigin(context), {
-        action: 'DATA_EXPORTED',
-        targetType: 'User',
-        targetId: viewer.id,
-        after: { exportId: row.id },
-      });
+      await auditUser(manager, this.outbox, context, 'DATA_EXPORTED', viewer.id, { after: { exportId: row.id } });
       context.log.info({ exportId: row.id }, 'data export requested');
       return this.toExport(row);
     });
@@ -255,7 +249,7 @@ export class DataExportService {
     });
   }
 
-  /** The users subgraph's part: the profile, the sessions and the avatar (never a secret such as a token hash). */
+  /** The users subgraph's part: the profile, the sessions, the avatar, linked providers and API keys (never a secret such as a token hash). */
   private async usersPart(manager: EntityManager, userId: string): Promise<Record<string, unknown[]>> {
     const profile = await queryRows(
       manager,
@@ -266,9 +260,9 @@ export class DataExportService {
     );
     const sessions = await queryRows(
       manager,
-      `SELECT family_id AS "sessionId", min(created_at) AS "startedAt", max(created_at) AS "lastRefreshedAt",
-              max(revoked_at) AS "endedAt"
-         FROM refresh_tokens WHERE user_id = $1 GROUP BY family_id ORDER BY min(created_at) DESC LIMIT $2`,
+      `SELECT id AS "sessionId", created_at AS "startedAt", last_used_at AS "lastRefreshedAt", ended_at AS "endedAt",
+              user_agent AS "userAgent", client_ip AS "clientIp"
+         FROM sessions WHERE user_id = $1 ORDER BY created_at DESC, id DESC LIMIT $2`,
       [userId, DATA_EXPORT_MAX_ROWS],
     );
     // The current avatar's metadata; its files are public at /media/users/<mediaId>/<file>.
@@ -278,7 +272,28 @@ export class DataExportService {
          FROM user_avatars WHERE user_id = $1 AND removed_at IS NULL`,
       [userId],
     );
-    return { profile, sessions, avatar };
+    // Linked sign-in providers: the provider's id of the user and the verified email it gave.
+    const socialAccounts = await queryRows(
+      manager,
+      `SELECT provider, subject, email, linked_at AS "linkedAt", last_used_at AS "lastUsedAt"
+         FROM oauth_identities WHERE user_id = $1 ORDER BY provider`,
+      [userId],
+    );
+    const apiKeys = await queryRows(
+      manager,
+      `SELECT id, name, 'mk_' || lookup_id AS prefix, scopes, created_at AS "createdAt", expires_at AS "expiresAt",
+              revoked_at AS "revokedAt", last_used_at AS "lastUsedAt"
+         FROM api_keys WHERE owner_id = $1 ORDER BY created_at DESC LIMIT $2`,
+      [userId, DATA_EXPORT_MAX_ROWS],
+    );
+    // Passkeys: what the user named them and when they were used; their public keys are of no use to anyone.
+    const passkeys = await queryRows(
+      manager,
+      `SELECT id, name, backed_up AS "backedUp", created_at AS "createdAt", last_used_at AS "lastUsedAt"
+         FROM passkeys WHERE user_id = $1 ORDER BY created_at`,
+      [userId],
+    );
+    return { profile, sessions, avatar, socialAccounts, apiKeys, passkeys };
   }
 
   private toExport(row: DataExportRow): DataExport {

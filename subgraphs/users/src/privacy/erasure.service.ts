@@ -11,7 +11,6 @@ import {
   conflict,
   isUuid,
   queryRows,
-  recordAudit,
   requestOrigin,
   requireViewer,
   unauthenticated,
@@ -25,6 +24,7 @@ import type { UserService } from '../user/user.service';
 import { PASSWORD_MAX_LENGTH } from '../user/user.validation';
 import type { AvatarService } from '../avatar/avatar.service';
 import type { DataExportService } from './data-export.service';
+import { auditUser } from '../user/user-audit';
 
 /** What an erased account shows wherever it is still referenced (reviews, orders…). */
 export const ERASED_DISPLAY_NAME = 'Deleted user';
@@ -95,7 +95,25 @@ export class ErasureService {
       await this.guard(manager, user, kind);
       await this.sessions.endAll(manager, user);
       await manager.query(`DELETE FROM refresh_tokens WHERE user_id = $1`, [userId]);
+      // The session list holds client addresses and user agents.
+      await manager.query(`DELETE FROM sessions WHERE user_id = $1`, [userId]);
       await manager.query(`DELETE FROM email_tokens WHERE user_id = $1`, [userId]);
+      // A provider account linked to an erased user would sign in as its tombstone.
+      await manager.query(`DELETE FROM oauth_identities WHERE user_id = $1`, [userId]);
+      await manager.query(`DELETE FROM oauth_pending_links WHERE user_id = $1`, [userId]);
+      const secondFactors = [
+        'two_factor_challenges',
+        'two_factor_recovery_codes',
+        'user_totp',
+        'webauthn_ceremonies',
+        'passkeys',
+      ];
+      for (const table of secondFactors) await manager.query(`DELETE FROM ${table} WHERE user_id = $1`, [userId]);
+      // The keys die with the account (their names may say who the vendor is); the rows stay so their ids stay used.
+      await manager.query(
+        `UPDATE api_keys SET name = 'erased', revoked_at = coalesce(revoked_at, now()) WHERE owner_id = $1`,
+        [userId],
+      );
       await forgetMailsOf(manager, userId);
       await this.exports.dropAll(manager, userId);
       // Rows now, files once this commits.
@@ -121,10 +139,7 @@ export class ErasureService {
         { aggregateId: userId, correlationId: context.requestId },
       );
       // The old id is the target: the trail never names the pseudonym, so it links nothing.
-      await recordAudit(manager, this.outbox, origin, {
-        action: kind,
-        targetType: 'User',
-        targetId: userId,
+      await auditUser(manager, this.outbox, origin, kind, userId, {
         before: { role: user.role, erased: false },
         after: { erased: true },
       });

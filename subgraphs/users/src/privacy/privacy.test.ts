@@ -147,7 +147,7 @@ describe('erasure', () => {
     expect(row).toMatchObject({ display_name: 'Deleted user', password_hash: '!erased', role: 'CUSTOMER' });
     expect(row.email).not.toContain(bob.user.email.split('@')[0]);
     expect(row.erased_at).not.toBeNull();
-    for (const table of ['refresh_tokens', 'email_tokens', 'data_exports'])
+    for (const table of ['sessions', 'refresh_tokens', 'email_tokens', 'data_exports'])
       expect(await rows(`SELECT 1 FROM ${table} WHERE user_id = $1`, [bobId])).toEqual([]);
     const erased = (await outbox('user.erased')).filter((e) => (e.payload as { userId: string }).userId === bobId);
     expect(erased).toHaveLength(1);

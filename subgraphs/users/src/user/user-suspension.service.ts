@@ -1,14 +1,4 @@
-import {
-  Events,
-  Outbox,
-  RequestContext,
-  Role,
-  conflict,
-  isUuid,
-  recordAudit,
-  requestOrigin,
-  requireViewer,
-} from '@marketplace/kit';
+import { Events, Outbox, RequestContext, Role, conflict, isUuid, requireViewer } from '@marketplace/kit';
 import type { DataSource, EntityManager } from 'typeorm';
 import type { SessionService } from '../auth/session.service';
 import { User } from './user.entity';
@@ -17,6 +7,7 @@ import { UserStatus } from './user-status.type';
 import type { SuspendUserInput } from './user-suspension.inputs';
 import { UserInputCheck } from './user.validation';
 import { lockAdminChanges, requireAnotherActiveAdmin } from './admin-guard';
+import { auditUser } from './user-audit';
 
 export const SUSPENSION_REASON_MAX_LENGTH = 500;
 
@@ -139,12 +130,6 @@ export class UserSuspensionService {
     user: User,
     before: Record<string, unknown>,
   ): Promise<void> {
-    return recordAudit(manager, this.outbox, requestOrigin(context), {
-      action,
-      targetType: 'User',
-      targetId: user.id,
-      before,
-      after: standing(user),
-    });
+    return auditUser(manager, this.outbox, context, action, user.id, { before, after: standing(user) });
   }
 }

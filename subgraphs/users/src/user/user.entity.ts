@@ -20,8 +20,9 @@ export class User {
   @Column({ name: 'display_name', type: 'text' })
   displayName: string;
 
-  @Column({ name: 'password_hash', type: 'text', select: false })
-  passwordHash: string;
+  /** Null for an account made by social login until it sets a password (requestPasswordReset). */
+  @Column({ name: 'password_hash', type: 'text', select: false, nullable: true })
+  passwordHash: string | null;
 
   @Field(() => Role, { description: 'What this user may do.' })
   @Column({ type: 'text' })

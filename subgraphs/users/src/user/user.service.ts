@@ -13,8 +13,6 @@ import {
   isUuid,
   newestFirstEntities,
   notFound,
-  recordAudit,
-  requestOrigin,
   requireViewer,
 } from '@marketplace/kit';
 import { DataSource, EntityManager, In } from 'typeorm';
@@ -25,6 +23,7 @@ import { UpdateProfileInput, UserFilter } from './user.inputs';
 import { UserInputCheck } from './user.validation';
 import { lockAdminChanges, requireAnotherActiveAdmin } from './admin-guard';
 import { STATUS_SQL, UserStatus } from './user-status.type';
+import { auditUser } from './user-audit';
 
 /** Longest `UserFilter.search`: longer text matches nobody anyway, and costs the trigram index more. */
 export const USER_SEARCH_MAX_LENGTH = 100;
@@ -147,10 +146,7 @@ export class UserService {
       const saved = await manager.save(user);
       // Tokens carry the role: the old ones end, the user's next refresh carries the new role.
       saved.sessionVersion = await this.sessions.endAccess(manager, userId);
-      await recordAudit(manager, this.outbox, requestOrigin(context), {
-        action: 'USER_ROLE_CHANGED',
-        targetType: 'User',
-        targetId: userId,
+      await auditUser(manager, this.outbox, context, 'USER_ROLE_CHANGED', userId, {
         before: { role: before },
         after: { role },
       });

@@ -1,4 +1,12 @@
-import { ConnectionShape, PageArgs, PagedList, RequestContext, Role } from '@marketplace/kit';
+import {
+  ConnectionShape,
+  PageArgs,
+  PagedList,
+  RequestContext,
+  Role,
+  ApiKeyScope,
+  ApiKeyScoped,
+} from '@marketplace/kit';
 import { Arg, Args, Authorized, Ctx, FieldResolver, Mutation, Resolver, Root } from 'type-graphql';
 import { Vendor } from '../vendor-account/vendor.entity';
 import { VendorService } from '../vendor-account/vendor.service';
@@ -30,6 +38,7 @@ export class VendorCommissionResolver {
     return { vendor, commissionTerms: terms };
   }
 
+  @ApiKeyScoped(ApiKeyScope.SALES_READ)
   @FieldResolver(() => VendorCommissionTerms, {
     nullable: true,
     description:
@@ -44,6 +53,7 @@ export class VendorCommissionResolver {
       : null;
   }
 
+  @ApiKeyScoped(ApiKeyScope.SALES_READ)
   @PagedList()
   @FieldResolver(() => VendorCommissionTermsConnection, {
     nullable: true,

@@ -1,4 +1,4 @@
-import { ConnectionShape, PageArgs, PagedList, RequestContext } from '@marketplace/kit';
+import { ConnectionShape, PageArgs, PagedList, RequestContext, ApiKeyScope, ApiKeyScoped } from '@marketplace/kit';
 import { Args, Ctx, FieldResolver, Resolver, Root } from 'type-graphql';
 import { Order, Product } from '../entity-stubs';
 import { Vendor } from '../vendor-account/vendor.entity';
@@ -14,6 +14,7 @@ export class VendorDisputesResolver {
     private readonly vendors: VendorService,
   ) {}
 
+  @ApiKeyScoped(ApiKeyScope.SALES_READ)
   @PagedList()
   @FieldResolver(() => VendorDisputeConnection, {
     nullable: true,

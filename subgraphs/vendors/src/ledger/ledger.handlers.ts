@@ -38,4 +38,13 @@ export const ledgerHandlers = (ledger: LedgerService) => [
     // a refund of money for a cancelled order (which is never paid) changes nothing.
     await ledger.debitRefund(manager, event, log);
   }),
+
+  eventHandler(
+    'ledger-debit-on-payment-partially-refunded',
+    Events.PaymentPartiallyRefunded,
+    async (event, { manager, log }) => {
+      // Before order.paid it is retried, as payment.refunded is; each line is debited once whatever arrives.
+      await ledger.debitPartialRefund(manager, event, log);
+    },
+  ),
 ];

@@ -7,6 +7,8 @@ import {
   PageArgs,
   PagedList,
   RequestContext,
+  ApiKeyScope,
+  ApiKeyScoped,
 } from '@marketplace/kit';
 import { Args, Ctx, FieldResolver, Resolver, Root } from 'type-graphql';
 import { Order, Product } from '../entity-stubs';
@@ -38,6 +40,7 @@ export class VendorLedgerResolver {
     private readonly vendors: VendorService,
   ) {}
 
+  @ApiKeyScoped(ApiKeyScope.SALES_READ)
   @FieldResolver(() => VendorBalance, {
     nullable: true,
     description: `Available and pending money in one currency (the vendor's primary one by default); ${PRIVATE}.`,
@@ -52,6 +55,7 @@ export class VendorLedgerResolver {
       : null;
   }
 
+  @ApiKeyScoped(ApiKeyScope.SALES_READ)
   @ListSize(AssumedListSize.currencies)
   @FieldResolver(() => [VendorBalance], {
     nullable: true,
@@ -62,6 +66,7 @@ export class VendorLedgerResolver {
     return this.ledgerService.balancesOf(context).load(vendor.id);
   }
 
+  @ApiKeyScoped(ApiKeyScope.SALES_READ)
   @Cost(AGGREGATE_COST)
   @FieldResolver(() => VendorEarnings, {
     nullable: true,
@@ -77,6 +82,7 @@ export class VendorLedgerResolver {
       : null;
   }
 
+  @ApiKeyScoped(ApiKeyScope.SALES_READ)
   @Cost(AGGREGATE_COST)
   @FieldResolver(() => VendorStats, {
     nullable: true,
@@ -92,6 +98,7 @@ export class VendorLedgerResolver {
       : null;
   }
 
+  @ApiKeyScoped(ApiKeyScope.SALES_READ)
   @PagedList()
   @FieldResolver(() => LedgerEntryConnection, {
     nullable: true,

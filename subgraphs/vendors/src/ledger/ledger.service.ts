@@ -24,6 +24,7 @@ export const DEFAULT_CURRENCY = CurrencyCode.USD;
 
 type OrderPaid = PayloadOf<typeof Events.OrderPaid>;
 type PaymentRefunded = PayloadOf<typeof Events.PaymentRefunded>;
+type PaymentPartiallyRefunded = PayloadOf<typeof Events.PaymentPartiallyRefunded>;
 
 /** What one credit of a paid order wrote for one vendor (only lines credited now, not before). */
 export interface SaleCredited {
@@ -35,9 +36,10 @@ export interface SaleCredited {
 }
 
 /**
- * The vendor's side of the checkout saga: `order.paid` credits each line (the gross sale and
- * the platform's commission as two entries), `payment.refunded` debits what that order
- * credited. Unique constraints make each line's credit and debit happen once, whatever is
+ * The vendor's side of the checkout saga: `order.paid` credits each line (the sale, its list
+ * price less the vendor's own coupons, and the platform's commission on it as two entries);
+ * `payment.partially_refunded` debits what the lines named were credited, `payment.refunded`
+ * every line not debited yet. Unique constraints make each line's credit and debit happen once, whatever is
  * replayed. Reads (balances, earnings, stats) are batched per request.
  */
 export class LedgerService {
@@ -73,7 +75,8 @@ export class LedgerService {
         );
         continue;
       }
-      const price = item.unitPrice.amount;
+      // Vendor coupons come off the vendor's sale; platform coupons are the platform's (credited in full). Tax never enters.
+      const price = item.unitPrice.amount - (item.vendorDiscount?.amount ?? 0);
       const commission = commissionOf(price, bps);
       const rows = await queryRows(
         manager,
@@ -114,12 +117,49 @@ export class LedgerService {
   }
 
   /**
-   * Debits every line the refunded order credited: REFUND (−price) and REFUND_COMMISSION
-   * (+commission). Before `order.paid` was seen it throws, so the kit retries it after;
-   * unless the money came for a cancelled order, which is never paid: nothing to debit.
+   * Debits every line the refunded order credited and not debited before: REFUND (−sale) and
+   * REFUND_COMMISSION (+commission), exactly what was credited. Before `order.paid` was seen
+   * it throws, so the kit retries it after; unless the money came for a cancelled order, which
+   * is never paid: nothing to debit. The order is then wholly refunded (`refunded_at`).
    */
   async debitRefund(manager: EntityManager, event: Envelope<PaymentRefunded>, log: Logger): Promise<number> {
-    const { orderId, paymentId, amount, orderCancelled } = event.payload;
+    const { orderId, paymentId, orderCancelled } = event.payload;
+    const order = await this.refundedOrder(manager, event.type, orderId, paymentId, orderCancelled, log);
+    if (!order) return 0;
+    const refundedAt = new Date(event.occurredAt);
+    await manager.query(`UPDATE ledger_orders SET refunded_at = COALESCE(refunded_at, $2) WHERE order_id = $1`, [
+      orderId,
+      refundedAt,
+    ]);
+    return this.debitLines(manager, orderId, null, refundedAt, log);
+  }
+
+  /**
+   * A partial refund debits the lines it names, exactly what was credited for each (a line's
+   * debit happens once: ledger_entries_line_once). The order stays paid (`refunded_at` unset)
+   * until payment.refunded says nothing is left.
+   */
+  async debitPartialRefund(
+    manager: EntityManager,
+    event: Envelope<PaymentPartiallyRefunded>,
+    log: Logger,
+  ): Promise<number> {
+    const { orderId, paymentId, lines, orderCancelled } = event.payload;
+    const order = await this.refundedOrder(manager, event.type, orderId, paymentId, orderCancelled, log);
+    if (!order) return 0;
+    const productIds = lines.map((line) => line.productId);
+    return this.debitLines(manager, orderId, productIds, new Date(event.occurredAt), log);
+  }
+
+  /** The order's ledger row, locked; null when a cancelled order's money came back (never credited). */
+  private async refundedOrder(
+    manager: EntityManager,
+    type: string,
+    orderId: string,
+    paymentId: string,
+    orderCancelled: boolean | undefined,
+    log: Logger,
+  ): Promise<{ payment_id: string } | null> {
     const [order] = await queryRows<{ payment_id: string }>(
       manager,
       `SELECT payment_id FROM ledger_orders WHERE order_id = $1 FOR UPDATE`,
@@ -130,37 +170,40 @@ export class LedgerService {
         { orderId, paymentId },
         'refund of a payment for a cancelled order: nothing was credited, nothing to debit',
       );
-      return 0;
+      return null;
     }
-    if (!order) throw new EventTooEarlyError(`payment.refunded for order ${orderId} arrived before its order.paid`);
+    if (!order) throw new EventTooEarlyError(`${type} for order ${orderId} arrived before its order.paid`);
     if (order.payment_id !== paymentId)
       log.warn(
         { orderId, paymentId, paidWith: order.payment_id },
         'refund of another payment than the one that paid the order; debiting the order',
       );
-    const refundedAt = new Date(event.occurredAt);
-    await manager.query(`UPDATE ledger_orders SET refunded_at = COALESCE(refunded_at, $2) WHERE order_id = $1`, [
-      orderId,
-      refundedAt,
-    ]);
+    return order;
+  }
+
+  /** REFUND and REFUND_COMMISSION for each credited line (of these products only, unless null) not debited yet. */
+  private async debitLines(
+    manager: EntityManager,
+    orderId: string,
+    productIds: string[] | null,
+    refundedAt: Date,
+    log: Logger,
+  ): Promise<number> {
     // A refund inside the hold cancels pending money (same available_at as the sale); after it, it is debited from available.
+    // In (vendor, product) order, as credits lock the rollup rows the trigger upserts.
     const rows = await queryRows<{ amount: string; kind: string }>(
       manager,
       `INSERT INTO ledger_entries (vendor_id, kind, amount, currency, order_id, product_id, product_name, occurred_at, available_at, commission_bps)
        SELECT vendor_id, CASE kind WHEN 'SALE' THEN 'REFUND' ELSE 'REFUND_COMMISSION' END, -amount, currency, order_id, product_id, product_name,
               $2, GREATEST(available_at, $2), commission_bps
          FROM ledger_entries WHERE order_id = $1 AND kind IN ('SALE', 'COMMISSION')
+          AND ($3::uuid[] IS NULL OR product_id = ANY($3::uuid[]))
+        ORDER BY vendor_id, product_id, kind
        ON CONFLICT DO NOTHING RETURNING kind, amount`,
-      [orderId, refundedAt],
+      [orderId, refundedAt, productIds],
     );
     const debited = -rows.filter((row) => row.kind === 'REFUND').reduce((sum, row) => sum + toAmount(row.amount), 0);
-    if (rows.length > 0 && debited !== amount.amount) {
-      log.warn(
-        { orderId, refunded: amount.amount, debited },
-        'refund amount differs from the lines credited here; every credited line debited',
-      );
-    }
-    log.info({ orderId, entries: rows.length }, 'refund debited from vendors');
+    log.info({ orderId, entries: rows.length, debited }, 'refund debited from vendors');
     return rows.length;
   }
 

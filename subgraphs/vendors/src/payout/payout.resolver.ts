@@ -1,4 +1,4 @@
-import { ConnectionShape, PagedList, RequestContext, Role } from '@marketplace/kit';
+import { ConnectionShape, PagedList, RequestContext, Role, ApiKeyScope, ApiKeyScoped } from '@marketplace/kit';
 import { Arg, Args, Authorized, Ctx, FieldResolver, ID, Mutation, Query, Resolver, Root } from 'type-graphql';
 import { checkId } from '../errors';
 import { Vendor } from '../vendor-account/vendor.entity';
@@ -99,6 +99,7 @@ export class VendorPayoutsResolver {
     private readonly vendors: VendorService,
   ) {}
 
+  @ApiKeyScoped(ApiKeyScope.SALES_READ)
   @PagedList()
   @FieldResolver(() => PayoutConnection, {
     nullable: true,

@@ -1,4 +1,12 @@
-import { ConnectionShape, PagedList, RequestContext, Role, ViewerDependent } from '@marketplace/kit';
+import {
+  ConnectionShape,
+  PagedList,
+  RequestContext,
+  Role,
+  ViewerDependent,
+  ApiKeyScope,
+  ApiKeyScoped,
+} from '@marketplace/kit';
 import { Arg, Args, Authorized, Ctx, FieldResolver, ID, Mutation, Query, Resolver, Root } from 'type-graphql';
 import { User } from '../entity-stubs';
 import { VendorsArgs } from './vendor.args';
@@ -31,6 +39,7 @@ export class VendorResolver {
     private readonly moderation: VendorModerationService,
   ) {}
 
+  @ApiKeyScoped(ApiKeyScope.SALES_READ)
   @Query(() => Vendor, {
     nullable: true,
     description:
@@ -43,6 +52,7 @@ export class VendorResolver {
     return this.vendorService.find(context, id);
   }
 
+  @ApiKeyScoped(ApiKeyScope.SALES_READ)
   @Query(() => Vendor, {
     nullable: true,
     description:

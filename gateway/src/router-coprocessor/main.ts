@@ -1,0 +1,4 @@
+import { runUntilSignal } from '@marketplace/kit';
+import { SERVICE_NAME, startRouterCoprocessor } from './server';
+
+void runUntilSignal(SERVICE_NAME, () => startRouterCoprocessor());
