@@ -202,12 +202,13 @@ export async function freshVendor(supergraph: TestSupergraph, admin: string) {
     variables: { v: vendorId },
     token: admin,
   });
-  // The VENDOR role arrives with the next sign-in, once users handled vendor.approved.
-  const token = await until(async () => {
-    const signedIn = await signIn(supergraph, account.email, account.password);
-    const { me } = await gql.data(`{ me { role } }`, { token: signedIn });
-    return me.role === 'VENDOR' ? signedIn : undefined;
+  // Tokens carry the role they were signed with: only a sign-in after users handled
+  // vendor.approved carries VENDOR (`me` reads the account itself, so it may say VENDOR sooner).
+  await until(async () => {
+    const { me } = await gql.data(`{ me { role } }`, { token: account.token });
+    return me.role === 'VENDOR' || undefined;
   }, 'the VENDOR role');
+  const token = await signIn(supergraph, account.email, account.password);
   const created = await until(async () => {
     const result = await gql.request(
       `mutation($i: CreateProductInput!) { createProduct(input: $i) { product { id } } }`,
