@@ -6,6 +6,8 @@
 /** @type {import('jest').Config} */
 module.exports = {
   testEnvironment: 'node',
+  // tsc's CommonJS as it is (see jest.config.js).
+  transform: {},
   roots: ['<rootDir>/kit/dist', '<rootDir>/subgraphs', '<rootDir>/gateway/dist', '<rootDir>/e2e/dist'],
   testMatch: ['**/dist/**/*.cluster.test.js'],
   testPathIgnorePatterns: ['/node_modules/'],

@@ -2,7 +2,7 @@ import {
   LogCapture,
   GraphQLTestClient,
   TestDatabase,
-  createTestDatabase,
+  createMigratedTestDatabase,
   isolatedInfrastructure,
 } from '@marketplace/kit/testing';
 import { RunningSubgraph, SchemaVariant, SubgraphModule, envReader, startSubgraph } from '@marketplace/kit';
@@ -23,7 +23,7 @@ export interface TestSupergraph {
 }
 
 /**
- * The whole supergraph for a test: every subgraph on one fresh database and one event
+ * The whole supergraph for a test: every subgraph on one fresh, migrated database and one event
  * namespace (in-process, or RabbitMQ when AMQP_URL is set), behind the gateway serving the
  * committed `schema/supergraph.graphql` — the same contract clients get — or, when the
  * subgraphs serve their development surface (`PAYMENT_SIMULATION_ENABLED: 'true'`),
@@ -33,7 +33,7 @@ export async function startTestSupergraph(
   env: Record<string, string> = {},
   modules: SubgraphModule[] = allSubgraphs,
 ): Promise<TestSupergraph> {
-  const database = await createTestDatabase();
+  const database = await createMigratedTestDatabase(modules);
   const logs = new LogCapture();
   const shared = {
     ...process.env,
@@ -46,22 +46,25 @@ export async function startTestSupergraph(
   const supergraph = env.SUPERGRAPH_PATH ?? supergraphPath(schemaVariant);
   const running = new Map<string, RunningSubgraph>();
   const closeAll = async () => {
-    for (const subgraph of [...running.values()].reverse()) await subgraph.close();
+    await Promise.all([...running.values()].map((subgraph) => subgraph.close()));
     await database.drop();
   };
   try {
-    for (const module of modules) {
-      running.set(
-        module.name,
-        await startSubgraph(module, {
+    // Together: a subgraph's start is mostly waiting on Postgres, Redis and RabbitMQ round trips.
+    const started = await Promise.allSettled(
+      modules.map((module) =>
+        startSubgraph(module, {
           env: envReader(shared),
           port: 0,
           databaseUrl: database.url,
           logDestination: logs,
           startRelay: false,
         }),
-      );
-    }
+      ),
+    );
+    for (const outcome of started) if (outcome.status === 'fulfilled') running.set(outcome.value.name, outcome.value);
+    const failed = started.find((outcome): outcome is PromiseRejectedResult => outcome.status === 'rejected');
+    if (failed) throw failed.reason;
     for (const subgraph of running.values()) subgraph.events.relay.start();
     const urls = Object.fromEntries([...running.values()].map((s) => [`${s.name.toUpperCase()}_URL`, s.url]));
     const gatewayWith = (extra: Record<string, string>) =>

@@ -18,6 +18,8 @@ export default async function globalSetup(): Promise<void> {
   // Development keys for this run only; every test process shares them through DATA_DIR.
   process.env.DATA_DIR ??= join(dir, 'state');
   isolateTestSessions();
+  // Names the databases this run migrates once and copies (createMigratedTestDatabase).
+  process.env.TEST_RUN_ID ??= randomUUID().replace(/-/g, '').slice(0, 12);
   if (process.env.DATABASE_URL) return;
   // Embedded Postgres runs as the `postgres` user when we are root: it must reach its directory.
   chmodSync(dir, 0o777);

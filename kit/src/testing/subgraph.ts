@@ -2,7 +2,7 @@ import type { GatewaySigner } from '../auth/gateway-signature';
 import { buildGatewaySigner } from '../auth/subgraph-signing-secret';
 import { envReader, readCommonConfig } from '../config';
 import { RunningSubgraph, SubgraphModule, startSubgraph } from '../subgraph';
-import { TestDatabase, createTestDatabase } from './database';
+import { TestDatabase, createMigratedTestDatabase } from './database';
 import { GraphQLTestClient } from './graphql-client';
 import { LogCapture } from './log-capture';
 
@@ -43,14 +43,14 @@ export interface TestSubgraph {
 }
 
 /**
- * Starts a real subgraph on a free port against its own fresh database; `env` adds or
- * overrides settings for this subgraph only.
+ * Starts a real subgraph on a free port against its own fresh, migrated database; `env` adds
+ * or overrides settings for this subgraph only.
  */
 export async function startTestSubgraph(
   module: SubgraphModule,
   env: Record<string, string> = {},
 ): Promise<TestSubgraph> {
-  const database = await createTestDatabase();
+  const database = await createMigratedTestDatabase([module]);
   const logs = new LogCapture();
   const subgraphEnv = envReader({
     ...process.env,
