@@ -1,10 +1,9 @@
 import { execFile } from 'node:child_process';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
-import { Client } from 'pg';
 import type { MigrationInterface, QueryRunner } from 'typeorm';
 import { createLogger } from '../logger';
-import { TestDatabase, createTestDatabase } from '../testing';
+import { TestDatabase, createTestDatabase, withClient } from '../testing';
 import { openDatabase } from './database';
 
 /**
@@ -62,15 +61,7 @@ afterAll(async () => {
   await database.drop();
 });
 
-async function query(sql: string): Promise<unknown[]> {
-  const client = new Client({ connectionString: database.url });
-  await client.connect();
-  try {
-    return (await client.query(sql)).rows;
-  } finally {
-    await client.end();
-  }
-}
+const query = (sql: string) => withClient(database.url, async (client) => (await client.query(sql)).rows);
 
 const runJob = () =>
   run(process.execPath, ['-e', JOB_SCRIPT], {

@@ -1,5 +1,4 @@
 import { randomBytes } from 'node:crypto';
-import { Client } from 'pg';
 import type { MigrationInterface, QueryRunner } from 'typeorm';
 import type { SubgraphModule } from '../subgraph';
 import {
@@ -8,6 +7,7 @@ import {
   createMigratedTestDatabase,
   dropTemplatesOfRun,
   testServerUrl,
+  withClient,
 } from './database';
 
 /**
@@ -45,15 +45,7 @@ afterAll(async () => {
   expect(await templatesOfRun()).toEqual([]);
 });
 
-async function rowsIn(url: string, sql: string): Promise<unknown[]> {
-  const client = new Client({ connectionString: url });
-  await client.connect();
-  try {
-    return (await client.query(sql)).rows;
-  } finally {
-    await client.end();
-  }
-}
+const rowsIn = (url: string, sql: string) => withClient(url, async (client) => (await client.query(sql)).rows);
 
 const templatesOfRun = async () =>
   (

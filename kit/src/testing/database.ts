@@ -22,7 +22,7 @@ export function testServerUrl(): string {
 export async function createTestDatabase(template?: string): Promise<TestDatabase> {
   const serverUrl = testServerUrl();
   const name = `test_${Date.now().toString(36)}_${randomBytes(4).toString('hex')}`;
-  await withAdminClient(serverUrl, (client) =>
+  await withClient(serverUrl, (client) =>
     client.query(`CREATE DATABASE ${name}${template ? ` TEMPLATE ${template}` : ''}`),
   );
   return { name, url: databaseUrl(serverUrl, name), drop: () => dropDatabase(serverUrl, name) };
@@ -71,7 +71,7 @@ function migratedTemplate(modules: SubgraphModule[]): Promise<string> {
  */
 async function buildTemplateOnce(name: string, modules: SubgraphModule[]): Promise<string> {
   const serverUrl = testServerUrl();
-  await withAdminClient(serverUrl, async (client) => {
+  await withClient(serverUrl, async (client) => {
     await client.query('SELECT pg_advisory_lock(hashtext($1))', [name]);
     try {
       const { rowCount } = await client.query('SELECT 1 FROM pg_database WHERE datname = $1', [name]);
@@ -94,7 +94,7 @@ async function buildTemplateOnce(name: string, modules: SubgraphModule[]): Promi
 
 /** Drops the templates of the run `run` (the global teardown, on a server that outlives the run). */
 export async function dropTemplatesOfRun(serverUrl: string, run: string): Promise<void> {
-  await withAdminClient(serverUrl, async (client) => {
+  await withClient(serverUrl, async (client) => {
     const { rows } = await client.query<{ datname: string }>(
       `SELECT datname FROM pg_database WHERE starts_with(datname, $1)`,
       [`${TEMPLATE_PREFIX}${run}_`],
@@ -110,10 +110,11 @@ function databaseUrl(serverUrl: string, name: string): string {
 }
 
 async function dropDatabase(serverUrl: string, name: string): Promise<void> {
-  await withAdminClient(serverUrl, (client) => client.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`));
+  await withClient(serverUrl, (client) => client.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`));
 }
 
-async function withAdminClient<T>(url: string, work: (client: Client) => Promise<T>): Promise<T> {
+/** One connection to `url` for `work`, closed whatever happens (test set-up and checks). */
+export async function withClient<T>(url: string, work: (client: Client) => Promise<T>): Promise<T> {
   const client = new Client({ connectionString: url });
   await client.connect();
   try {
